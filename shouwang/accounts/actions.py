@@ -1,0 +1,171 @@
+"""Account workflows: login with lockout, user management."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import login, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shouwang.areas.models import Area
+
+from . import audit
+from .backends import UsernameOrPhoneBackend
+from .models import AuditEvent, LoginThrottle, User
+
+
+class LoginError(Exception):
+    pass
+
+
+def _throttle_keys(username: str, ip: str | None) -> list[str]:
+    keys = [f"user:{username.strip().lower()}"]
+    if ip:
+        keys.append(f"ip:{ip}")
+    return keys
+
+
+def _register_failure(keys: list[str]) -> bool:
+    """Count a failure against each key; returns True when a key became locked."""
+    now = timezone.now()
+    locked = False
+    for key in keys:
+        throttle, _ = LoginThrottle.objects.get_or_create(key=key)
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
+        throttle.refresh_from_db()
+        # The per-IP limit is wider: a shared office address serves many accounts.
+        limit = settings.LOGIN_MAX_FAILURES * (4 if key.startswith("ip:") else 1)
+        if throttle.failures >= limit:
+            throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            throttle.failures = 0
+            throttle.save(update_fields=["locked_until", "failures", "updated_at"])
+            locked = True
+    return locked
+
+
+def log_in(*, request: HttpRequest, username: str, password: str) -> User:
+    """Check the lockout, authenticate, rotate the session and audit either way."""
+    ip = audit.client_ip(request)
+    keys = _throttle_keys(username, ip)
+    if LoginThrottle.objects.locked(keys).exists():
+        audit.record(
+            action=AuditEvent.Action.LOGIN_FAILED,
+            request=request,
+            username=username,
+            result=AuditEvent.Result.DENIED,
+            detail="账号或IP已锁定",
+        )
+        raise LoginError(
+            f"登录失败次数过多，已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试"
+        )
+    user = UsernameOrPhoneBackend().authenticate(request, username=username, password=password)
+    if user is None:
+        with transaction.atomic():
+            locked = _register_failure(keys)
+            known = User.objects.filter(username=username.strip()).first()
+            audit.record(
+                action=AuditEvent.Action.LOCKED_OUT if locked else AuditEvent.Action.LOGIN_FAILED,
+                request=request,
+                user=known,
+                username=username,
+                result=AuditEvent.Result.FAILED,
+            )
+        raise LoginError("用户名/手机号或密码不正确")
+    LoginThrottle.objects.filter(key=keys[0]).delete()
+    user.backend = "shouwang.accounts.backends.UsernameOrPhoneBackend"
+    login(request, user)  # rotates the session key
+    audit.record(action=AuditEvent.Action.LOGIN, request=request, user=user)
+    return user
+
+
+def generate_password() -> str:
+    """A random password that passes the policy, for new accounts and resets."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def _check_can_manage(by: User, area: Area) -> None:
+    if not area.is_within(by.area):
+        raise ValidationError("只能管理本辖区内的账号")
+
+
+@transaction.atomic
+def create_user(
+    *,
+    by: User | None,
+    username: str,
+    full_name: str,
+    role: str,
+    area: Area,
+    phone: str = "",
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create a staff account; returns it with its initial password."""
+    if by is not None:
+        _check_can_manage(by, area)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名“{username}”已被使用")
+    if phone and User.objects.with_phone(phone).exists():
+        raise ValidationError("该手机号已绑定其他账号")
+    password = password or generate_password()
+    user = User(username=username, full_name=full_name, role=role, area=area)
+    password_validation.validate_password(password, user)
+    user.is_staff = role == "hq_admin"
+    user.set_phone(phone)
+    user.set_password(password)
+    user.save()
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=user, area=area, username="system")
+    return user, password
+
+
+@transaction.atomic
+def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, phone: str) -> User:
+    _check_can_manage(by, area)
+    if phone and User.objects.with_phone(phone).exclude(pk=user.pk).exists():
+        raise ValidationError("该手机号已绑定其他账号")
+    changes = []
+    if user.role != role:
+        changes.append(
+            f"角色 {user.get_role_display()}→{dict(user._meta.get_field('role').choices)[role]}"
+        )
+    if user.area_id != area.pk:
+        changes.append(f"辖区 {user.area}→{area}")
+    user.full_name = full_name
+    user.role = role
+    user.area = area
+    user.is_staff = role == "hq_admin"
+    user.set_phone(phone)
+    user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
+    return user
+
+
+@transaction.atomic
+def set_active(*, by: User, user: User, active: bool) -> User:
+    if user.pk == by.pk and not active:
+        raise ValidationError("不能停用自己的账号")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=user,
+        detail="启用" if active else "停用",
+    )
+    return user
+
+
+@transaction.atomic
+def reset_password(*, by: User, user: User) -> str:
+    password = generate_password()
+    user.set_password(password)
+    user.save(update_fields=["password", "password_changed_at"])
+    LoginThrottle.objects.filter(key=f"user:{user.username.lower()}").delete()
+    audit.record(action=AuditEvent.Action.PASSWORD, user=by, obj=user, detail="重置密码")
+    return password

@@ -1,0 +1,57 @@
+"""Writing the audit log. Every app records key changes, reveals and exports here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    obj: models.Model | None = None,
+    result: str = AuditEvent.Result.OK,
+    detail: str = "",
+    username: str = "",
+    area: Any = None,
+) -> AuditEvent:
+    """Append one audit row. ``user`` defaults to the request's authenticated user."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    if area is None:
+        area = getattr(user, "area", None) or _area_of(obj)
+    return AuditEvent.objects.create(
+        user=user if user is not None and user.pk else None,
+        username=(user.username if user is not None else username)[:150],
+        role=getattr(user, "role", "") or "",
+        area=area,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        result=result,
+        ip=client_ip(request),
+        detail=detail,
+    )
+
+
+def _area_of(obj: models.Model | None) -> Any:
+    if obj is None:
+        return None
+    from shouwang.areas.models import Area
+
+    if isinstance(obj, Area):
+        return obj
+    return getattr(obj, "area", None)

@@ -1,0 +1,72 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from shouwang.areas.models import Area
+
+from .models import AuditEvent
+from .roles import Role
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def clean_mobile(value: str) -> str:
+    value = (value or "").strip().replace(" ", "").replace("-", "")
+    if value and not PHONE_RE.match(value):
+        raise ValidationError("手机号应为11位大陆手机号码，如 13812345678")
+    return value
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名或手机号", max_length=150)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128)
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label="用户名",
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3到40位"},
+    )
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+
+    def __init__(self, *args, areas=None, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
+        if editing:
+            del self.fields["username"]
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    role = forms.ChoiceField(
+        label="角色", choices=[("", "全部角色"), *Role.choices], required=False
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    action = forms.ChoiceField(
+        label="操作", choices=[("", "全部操作"), *AuditEvent.Action.choices], required=False
+    )
+    result = forms.ChoiceField(
+        label="结果", choices=[("", "全部结果"), *AuditEvent.Result.choices], required=False
+    )
+    start = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

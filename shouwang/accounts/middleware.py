@@ -1,0 +1,54 @@
+"""Session policies: idle timeout and password maximum age."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_LAST_SEEN = "shouwang_last_seen"
+TOUCH_EVERY = 60  # seconds: write the session at most once a minute
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session idle for longer than ``IDLE_TIMEOUT_MINUTES``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            if now - last_seen > settings.IDLE_TIMEOUT_MINUTES * 60:
+                logout(request)
+                messages.info(request, "长时间未操作，已自动退出，请重新登录")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            if now - last_seen >= TOUCH_EVERY or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class PasswordAgeMiddleware:
+    """Send users whose password passed ``PASSWORD_MAX_AGE_DAYS`` to change it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.PASSWORD_MAX_AGE_DAYS
+            and user.is_authenticated
+            and user.password_expired()
+            and not request.path.startswith(
+                (reverse("accounts:password_change"), reverse("accounts:logout"), "/static/")
+            )
+        ):
+            messages.warning(request, "密码已超过有效期，请先修改密码")
+            return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from shouwang.core import pii
+from shouwang.core.access import ScopedQuerySet
+
+from .roles import Role, role_can
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def active(self) -> UserQuerySet:
+        return self.filter(is_active=True)
+
+    def with_phone(self, phone: str) -> UserQuerySet:
+        return self.filter(phone_hash=pii.lookup_hash(phone))
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A staff account bound to one area node; it sees only that subtree."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.LEADER)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所属辖区",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="users",
+    )
+    phone_enc = models.TextField("手机号（加密）", blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def phone(self) -> str:
+        return pii.decrypt(self.phone_enc)
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(self.phone)
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = pii.encrypt(phone)
+        self.phone_hash = pii.lookup_hash(phone)
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and role_can(self.role, capability)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role in (Role.LEADER, Role.AUDITOR)
+
+    def password_expired(self) -> bool:
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        if not days or self.password_changed_at is None:
+            return False
+        return timezone.now() - self.password_changed_at > timedelta(days=days)
+
+
+class LoginThrottleQuerySet(models.QuerySet):
+    def locked(self, keys: list[str]) -> LoginThrottleQuerySet:
+        return self.filter(key__in=keys, locked_until__gt=timezone.now())
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per account ("user:<name>") and per source IP ("ip:<addr>")."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LoginThrottleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AuditQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def visible_to(self, user: object) -> AuditQuerySet:
+        """An auditor at a root area also sees events with no area (unknown usernames)."""
+        qs = super().visible_to(user)
+        area = getattr(user, "area", None)
+        if area is not None and area.parent_id is None and user.is_active:
+            qs = qs | self.filter(area__isnull=True)
+        return qs
+
+    def search(self, *, q: str = "", action: str = "", result: str = "") -> AuditQuerySet:
+        qs = self
+        if q:
+            qs = qs.filter(
+                models.Q(username__icontains=q)
+                | models.Q(object_repr__icontains=q)
+                | models.Q(detail__icontains=q)
+                | models.Q(ip=q)
+            )
+        if action:
+            qs = qs.filter(action=action)
+        if result:
+            qs = qs.filter(result=result)
+        return qs
+
+
+class AuditEvent(models.Model):
+    """Append-only audit log. Rows are never updated or deleted by the application;
+    database triggers (migration 0002) refuse UPDATE and DELETE."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKED_OUT = "locked_out", "账号锁定"
+        DENIED = "denied", "拒绝访问"
+        REVEAL = "reveal", "查看完整个人信息"
+        EXPORT = "export", "导出"
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        STATUS = "status", "状态变更"
+        DELETE = "delete", "删除"
+        IMPORT = "import", "导入"
+        PASSWORD = "password", "密码"
+        TRACE = "trace", "轨迹查询"
+
+    class Result(models.TextChoices):
+        OK = "ok", "成功"
+        FAILED = "failed", "失败"
+        DENIED = "denied", "拒绝"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, db_constraint=False
+    )
+    username = models.CharField("用户", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    # The area whose auditor may read this row: the actor's area, else the object's.
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.DO_NOTHING, null=True, db_constraint=False
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    object_type = models.CharField("对象类型", max_length=50, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.OK)
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    detail = models.TextField("说明", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

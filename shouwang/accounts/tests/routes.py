@@ -1,0 +1,14 @@
+from shouwang.core.tests.matrix import Route
+
+ROUTES = {
+    "accounts:login": Route(public=True),
+    "accounts:logout": Route(public=True),
+    "accounts:password_change": Route(),
+    "accounts:users": Route(),
+    "accounts:user_create": Route(),
+    "accounts:user_edit": Route(kwargs=lambda w: {"pk": w.staff_b.pk}, in_b=True),
+    "accounts:user_toggle_active": Route(kwargs=lambda w: {"pk": w.staff_b.pk}, in_b=True),
+    "accounts:user_reset_password": Route(kwargs=lambda w: {"pk": w.staff_b.pk}, in_b=True),
+    "accounts:audit": Route(),
+    "accounts:audit_export": Route(),
+}

@@ -1,0 +1,194 @@
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest, PublicRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+
+from . import actions, audit
+from .forms import AuditFilterForm, LoginForm, UserFilterForm, UserForm
+from .models import AuditEvent, User
+
+
+def login_view(request: PublicRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.log_in(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except actions.LoginError as exc:
+            form.add_error(None, str(exc))
+        else:
+            target = request.GET.get("next", "")
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect("core:home")
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: PublicRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(action=AuditEvent.Action.LOGOUT, request=request)
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        audit.record(
+            action=AuditEvent.Action.PASSWORD, request=request, obj=user, detail="修改密码"
+        )
+        messages.success(request, "密码已修改")
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_capability("accounts.manage")
+def users(request: AuthedRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    qs = User.objects.visible_to(request.user).select_related("area")
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+        if role := form.cleaned_data["role"]:
+            qs = qs.filter(role=role)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    template = "accounts/users.html#rows" if request.htmx else "accounts/users.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _area_choices(user: User):
+    return Area.objects.visible_to(user).exclude(kind=Area.Kind.BUILDING)
+
+
+@require_capability("accounts.manage")
+def user_create(request: AuthedRequest) -> HttpResponse:
+    form = UserForm(request.POST or None, areas=_area_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = actions.create_user(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request, "accounts/password_shown.html", {"subject": user, "password": password}
+            )
+    return render(request, "accounts/user_form.html", {"form": form, "subject": None})
+
+
+@require_capability("accounts.manage")
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = get_for_user(User, request.user, pk=pk)
+    initial = {
+        "full_name": subject.full_name,
+        "phone": subject.phone,
+        "role": subject.role,
+        "area": subject.area,
+    }
+    form = UserForm(
+        request.POST or None, initial=initial, areas=_area_choices(request.user), editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_user(by=request.user, user=subject, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存账号 {subject.username}")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "subject": subject})
+
+
+@require_POST
+@require_capability("accounts.manage")
+def user_toggle_active(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = get_for_user(User, request.user, pk=pk)
+    try:
+        actions.set_active(by=request.user, user=subject, active=not subject.is_active)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已{'启用' if subject.is_active else '停用'} {subject.username}")
+    return redirect("accounts:users")
+
+
+@require_POST
+@require_capability("accounts.manage")
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = get_for_user(User, request.user, pk=pk)
+    password = actions.reset_password(by=request.user, user=subject)
+    return render(
+        request, "accounts/password_shown.html", {"subject": subject, "password": password}
+    )
+
+
+def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
+    qs = AuditEvent.objects.visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
+        tz = timezone.get_current_timezone()
+        if data["start"]:
+            qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
+        if data["end"]:
+            qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
+    return qs
+
+
+@require_capability("audit.view")
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(_audit_queryset(request, form), 50).get_page(request.GET.get("page"))
+    template = "accounts/audit.html#rows" if request.htmx else "accounts/audit.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@require_capability("audit.view")
+def audit_export(request: AuthedRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    qs = _audit_queryset(request, form)[:100_000]
+    rows = (
+        (
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.username,
+            e.get_role_display() if e.role else "",
+            e.get_action_display(),
+            e.object_type,
+            e.object_repr,
+            e.get_result_display(),
+            e.ip or "",
+            e.detail,
+        )
+        for e in qs.iterator()
+    )
+    content = workbook_bytes(
+        ["时间", "用户", "角色", "操作", "对象类型", "对象", "结果", "来源IP", "说明"],
+        rows,
+        title="审计日志",
+        widths=[20, 14, 14, 14, 18, 30, 8, 16, 40],
+    )
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="导出审计日志")
+    return xlsx_response(f"审计日志-{timezone.localdate():%Y%m%d}.xlsx", content)

@@ -1,0 +1,84 @@
+"""Workflows on the jurisdiction tree."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from .models import Area, Grid
+
+
+def _check_child(parent: Area | None, kind: str) -> None:
+    if parent is None:
+        if kind not in (Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT):
+            raise ValidationError("只有区县或街道可以作为最上级节点")
+        return
+    if parent.child_kind != kind:
+        expected = Area.Kind(parent.child_kind).label if parent.child_kind else "无"
+        raise ValidationError(f"“{parent.name}”（{parent.get_kind_display()}）下只能建立{expected}")
+
+
+@transaction.atomic
+def create_area(
+    *, name: str, kind: str, parent: Area | None, by: Any = None, **fields: Any
+) -> Area:
+    _check_child(parent, kind)
+    if Area.objects.filter(parent=parent, name=name).exists():
+        raise ValidationError(f"同一上级下已有名为“{name}”的节点")
+    area = Area.objects.create(
+        name=name, kind=kind, parent=parent, path="~" + secrets.token_hex(8), **fields
+    )
+    area.assign_path()
+    area.save(update_fields=["path", "depth"])
+    if by is not None:
+        audit.record(action=AuditEvent.Action.CREATE, user=by, obj=area)
+    return area
+
+
+@transaction.atomic
+def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
+    if new_parent.is_within(area):
+        raise ValidationError("不能移动到自身或其下级节点之下")
+    _check_child(new_parent, area.kind)
+    if Area.objects.filter(parent=new_parent, name=area.name).exclude(pk=area.pk).exists():
+        raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
+    old = area.parent.name if area.parent_id else "—"
+    area.move_to(new_parent)
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=area,
+        detail=f"移动：{old} → {new_parent.name}",
+    )
+    return area
+
+
+@transaction.atomic
+def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
+    for compound in compounds:
+        if compound.kind != Area.Kind.COMPOUND or not compound.is_within(grid.community):
+            raise ValidationError(f"“{compound.name}”不是本社区的小区")
+    created = grid.pk is None
+    grid.save()
+    grid.compounds.set(compounds)
+    grid.staff.set(staff)
+    audit.record(
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        user=by,
+        obj=grid,
+        area=grid.community,
+    )
+    return grid
+
+
+@transaction.atomic
+def update_area(*, area: Area, by: Any) -> Area:
+    area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)
+    return area

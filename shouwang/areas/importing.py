@@ -1,0 +1,180 @@
+"""Import of the jurisdiction tree from an Excel sheet.
+
+One row per leaf: the columns name the levels from the top down (区县, 街道/乡镇,
+社区/村, 小区/村民组, 楼栋) plus 应有户数. Levels above the importing user's area may
+be left blank or must match; missing nodes below it are created. ``plan`` checks the
+whole file and lists problems by row and column; ``commit`` creates everything in one
+transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+
+from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+
+from . import actions
+from .models import Area
+
+LEVELS = [
+    ("区县", Area.Kind.DISTRICT),
+    ("街道/乡镇", Area.Kind.SUBDISTRICT),
+    ("社区/村", Area.Kind.COMMUNITY),
+    ("小区/村民组", Area.Kind.COMPOUND),
+    ("楼栋", Area.Kind.BUILDING),
+]
+HEADERS = [name for name, _ in LEVELS] + ["应有户数"]
+MAX_ROWS = 100_000
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Plan:
+    root: Area
+    paths: list[tuple[int, list[str], int | None]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    new_nodes: int = 0
+    existing_nodes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.paths)
+
+
+def template_bytes() -> bytes:
+    return workbook_bytes(
+        HEADERS,
+        [["金水区", "明湖街道", "西城社区", "西城花园", "3号楼", 48]],
+        title="辖区导入模板",
+    )
+
+
+def plan(upload: IO[bytes], *, root: Area) -> Plan:
+    """Read and check the file; nothing is written."""
+    result = Plan(root=root)
+    rows = iter_rows(upload)
+    header = next(rows, None)
+    if header is None:
+        result.problems.append(Problem(1, "", "表格是空的"))
+        return result
+    header_text = [cell_text(h) for h in header][: len(HEADERS)]
+    if header_text != HEADERS:
+        result.problems.append(
+            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
+        )
+        return result
+    chain = [*root.ancestors(), root]
+    kinds = [k for _, k in LEVELS]
+    root_level = kinds.index(root.kind)
+    seen: dict[tuple[str, ...], int] = {}
+    for number, raw in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
+            break
+        values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
+        if not any(values):
+            continue
+        names, expected = values[: len(LEVELS)], values[-1]
+        row_ok = True
+        for (column, _), value in zip(LEVELS, names, strict=True):
+            if value.startswith("="):
+                result.problems.append(Problem(number, column, "单元格是公式，请填写文字"))
+                row_ok = False
+            elif len(value) > 100:
+                result.problems.append(Problem(number, column, "名称过长（最多100字）"))
+                row_ok = False
+        for ancestor in chain:
+            i = kinds.index(ancestor.kind)
+            if names[i] and names[i] != ancestor.name:
+                result.problems.append(
+                    Problem(number, LEVELS[i][0], f"不在您的辖区内（应为“{ancestor.name}”或留空）")
+                )
+                row_ok = False
+        below = names[root_level + 1 :]
+        depth = 0
+        for value in below:
+            if not value:
+                break
+            depth += 1
+        if depth == 0:
+            result.problems.append(Problem(number, "", "没有填写下级名称"))
+            row_ok = False
+        elif any(below[depth:]):
+            result.problems.append(
+                Problem(number, LEVELS[root_level + 1 + depth][0], "上一级为空时不能填写下一级")
+            )
+            row_ok = False
+        households: int | None = None
+        if expected:
+            if not expected.isdigit():
+                result.problems.append(Problem(number, "应有户数", "应为非负整数"))
+                row_ok = False
+            else:
+                households = int(expected)
+        key = tuple(below[:depth])
+        if depth and key in seen:
+            column = LEVELS[root_level + depth][0]
+            result.problems.append(Problem(number, column, f"与第{seen[key]}行重复"))
+            row_ok = False
+        if row_ok:
+            seen[key] = number
+            result.paths.append((number, list(key), households))
+    _count_nodes(result)
+    return result
+
+
+def _count_nodes(result: Plan) -> None:
+    by_parent_name = {
+        (a.parent_id, a.name): a.pk
+        for a in Area.objects.within(result.root).only("pk", "parent_id", "name")
+    }
+    prefixes: set[tuple[str, ...]] = set()
+    for _, names, _ in result.paths:
+        for i in range(1, len(names) + 1):
+            prefixes.add(tuple(names[:i]))
+    found = 0
+    for prefix in prefixes:
+        parent = result.root.pk
+        for name in prefix:
+            parent = by_parent_name.get((parent, name))
+            if parent is None:
+                break
+        if parent is not None:
+            found += 1
+    result.existing_nodes = found
+    result.new_nodes = len(prefixes) - found
+
+
+@transaction.atomic
+def commit(result: Plan, *, by: Any) -> int:
+    """Create the missing nodes; returns how many were created."""
+    if not result.ok:
+        raise ValueError("导入文件存在问题，未做任何修改")
+    kinds = [k for _, k in LEVELS]
+    start = kinds.index(result.root.kind) + 1
+    cache: dict[tuple[int, str], Area] = {
+        (a.parent_id, a.name): a for a in Area.objects.within(result.root)
+    }
+    created = 0
+    for _, names, households in result.paths:
+        parent = result.root
+        for offset, name in enumerate(names):
+            node = cache.get((parent.pk, name))
+            if node is None:
+                node = actions.create_area(name=name, kind=kinds[start + offset], parent=parent)
+                cache[(parent.pk, name)] = node
+                created += 1
+            parent = node
+        if households is not None and parent.expected_households != households:
+            parent.expected_households = households
+            parent.save(update_fields=["expected_households", "updated_at"])
+    return created

@@ -1,0 +1,173 @@
+"""The jurisdiction tree and grids.
+
+Each node stores a materialized ``path``: its ancestors' ids and its own, each as a
+fixed-width base-36 segment, so a subtree is ``path LIKE 'prefix%'`` on an index on
+both SQLite and PostgreSQL, and a move rewrites the paths of one subtree.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Concat, Substr
+
+from shouwang.core.access import ScopedQuerySet
+from shouwang.core.models import TimeStampedModel
+
+SEGMENT = 6  # base-36 digits per level: 2 billion ids
+
+
+def _segment(pk: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while pk:
+        pk, r = divmod(pk, 36)
+        out = digits[r] + out
+    return out.rjust(SEGMENT, "0")
+
+
+class AreaQuerySet(ScopedQuerySet):
+    scope = ""
+
+    def of_kind(self, kind: str) -> AreaQuerySet:
+        return self.filter(kind=kind)
+
+    def communities(self) -> AreaQuerySet:
+        return self.of_kind(Area.Kind.COMMUNITY)
+
+    def compounds(self) -> AreaQuerySet:
+        return self.of_kind(Area.Kind.COMPOUND)
+
+    def buildings(self) -> AreaQuerySet:
+        return self.of_kind(Area.Kind.BUILDING)
+
+
+class Area(TimeStampedModel):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "区县"
+        SUBDISTRICT = "subdistrict", "街道/乡镇"
+        COMMUNITY = "community", "社区/村"
+        COMPOUND = "compound", "小区/自然村/村民组"
+        BUILDING = "building", "楼栋"
+
+    # Which kind of child each kind may hold.
+    CHILD_KIND = {
+        Kind.DISTRICT: Kind.SUBDISTRICT,
+        Kind.SUBDISTRICT: Kind.COMMUNITY,
+        Kind.COMMUNITY: Kind.COMPOUND,
+        Kind.COMPOUND: Kind.BUILDING,
+    }
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("层级", max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    code = models.CharField("编码", max_length=40, blank=True)
+    expected_households = models.PositiveIntegerField("应有户数", null=True, blank=True)
+    notes = models.TextField("备注", blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "辖区节点"
+        verbose_name_plural = "辖区节点"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_in_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="area_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["kind", "path"], name="area_kind_path"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def child_kind(self) -> str | None:
+        return self.CHILD_KIND.get(self.kind)
+
+    def ancestors(self) -> AreaQuerySet:
+        prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]
+        return Area.objects.filter(path__in=prefixes)
+
+    def descendants(self, *, include_self: bool = True) -> AreaQuerySet:
+        qs = Area.objects.within(self)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def is_within(self, other: Area) -> bool:
+        return self.path.startswith(other.path)
+
+    def full_name(self) -> str:
+        names = [a.name for a in self.ancestors() if a.kind != Area.Kind.DISTRICT]
+        return "".join([*names, self.name])
+
+    def ancestor_of_kind(self, kind: str) -> Area | None:
+        if self.kind == kind:
+            return self
+        return self.ancestors().filter(kind=kind).first()
+
+    def assign_path(self) -> None:
+        """Set ``path`` and ``depth`` from the parent; the row must have a pk."""
+        parent_path = self.parent.path if self.parent_id else ""
+        self.path = parent_path + _segment(self.pk)
+        self.depth = len(self.path) // SEGMENT - 1
+
+    def move_to(self, new_parent: Area) -> None:
+        """Re-hang this subtree under ``new_parent`` (one UPDATE for the subtree)."""
+        old_prefix = self.path
+        self.parent = new_parent
+        self.assign_path()
+        new_prefix = self.path
+        shift = (len(new_prefix) - len(old_prefix)) // SEGMENT
+        Area.objects.filter(path__startswith=old_prefix).update(
+            path=Concat(
+                models.Value(new_prefix),
+                Substr("path", len(old_prefix) + 1),
+                output_field=models.CharField(),
+            ),
+            depth=models.F("depth") + shift,
+        )
+        Area.objects.filter(pk=self.pk).update(parent=new_parent)
+        self.refresh_from_db()
+
+
+class GridQuerySet(ScopedQuerySet):
+    scope = "community"
+
+
+class Grid(TimeStampedModel):
+    """A grid (网格): compounds of one community with the staff who answer for them."""
+
+    name = models.CharField("网格名称", max_length=100)
+    community = models.ForeignKey(
+        Area, verbose_name="所属社区", on_delete=models.PROTECT, related_name="grids"
+    )
+    compounds = models.ManyToManyField(
+        Area, verbose_name="包含小区", related_name="grid_set", blank=True
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="责任人", related_name="grids", blank=True
+    )
+    notes = models.TextField("备注", blank=True)
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community__path", "name"]
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,204 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts.models import User
+from shouwang.core import uploads
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import SpreadsheetError, xlsx_response
+
+from . import actions, importing
+from .forms import AreaForm, GridForm, ImportForm, MoveForm
+from .models import Area, Grid
+
+IMPORT_PURPOSE = "areas.import"
+
+
+@require_capability("areas.view")
+def tree(request: AuthedRequest) -> HttpResponse:
+    return redirect("areas:node", pk=request.user.area_id)
+
+
+@require_capability("areas.view")
+def node(request: AuthedRequest, pk: int) -> HttpResponse:
+    area = get_for_user(Area, request.user, pk=pk)
+    children = area.children.all()
+    if request.user.area.depth < area.depth:
+        crumbs = [a for a in area.ancestors() if a.is_within(request.user.area)]
+    else:
+        crumbs = []
+    return render(
+        request,
+        "areas/node.html",
+        {
+            "area": area,
+            "children": children,
+            "crumbs": crumbs,
+            "child_kind": Area.Kind(area.child_kind).label if area.child_kind else None,
+            "grids": Grid.objects.visible_to(request.user).filter(community=area)
+            if area.kind == Area.Kind.COMMUNITY
+            else None,
+        },
+    )
+
+
+@require_capability("areas.manage")
+def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    parent = get_for_user(Area, request.user, pk=pk)
+    if parent.child_kind is None:
+        raise Http404("楼栋下不能再建下级")
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = actions.create_area(
+                parent=parent, kind=parent.child_kind, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已新建 {area.name}")
+            return redirect("areas:node", pk=parent.pk)
+    return render(
+        request,
+        "areas/node_form.html",
+        {"form": form, "parent": parent, "kind": Area.Kind(parent.child_kind).label},
+    )
+
+
+@require_capability("areas.manage")
+def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    area = get_for_user(Area, request.user, pk=pk)
+    form = AreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        if (
+            Area.objects.filter(parent=area.parent, name=form.cleaned_data["name"])
+            .exclude(pk=area.pk)
+            .exists()
+        ):
+            form.add_error("name", "同一上级下已有同名节点")
+        else:
+            actions.update_area(area=form.save(commit=False), by=request.user)
+            messages.success(request, "已保存")
+            return redirect("areas:node", pk=area.pk)
+    return render(request, "areas/node_form.html", {"form": form, "area": area})
+
+
+@require_capability("areas.manage")
+def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    area = get_for_user(Area, request.user, pk=pk)
+    if area.pk == request.user.area_id:
+        raise Http404("不能移动自己的辖区根节点")
+    parent_kind = next((k for k, v in Area.CHILD_KIND.items() if v == area.kind), None)
+    choices = (
+        Area.objects.visible_to(request.user)
+        .filter(kind=parent_kind)
+        .exclude(path__startswith=area.path)
+    )
+    form = MoveForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.move_area(
+                area=area, new_parent=form.cleaned_data["new_parent"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已将 {area.name} 移动到 {area.parent.name}")
+            return redirect("areas:node", pk=area.pk)
+    return render(request, "areas/node_move.html", {"form": form, "area": area})
+
+
+@require_capability("areas.view")
+def grids(request: AuthedRequest) -> HttpResponse:
+    qs = (
+        Grid.objects.visible_to(request.user)
+        .select_related("community")
+        .prefetch_related("compounds", "staff")
+    )
+    return render(request, "areas/grids.html", {"grids": qs})
+
+
+def _grid_form(request: AuthedRequest, grid: Grid) -> GridForm:
+    visible = Area.objects.visible_to(request.user)
+    return GridForm(
+        request.POST or None,
+        instance=grid,
+        communities=visible.communities(),
+        compounds=visible.compounds().select_related("parent"),
+        staff=User.objects.visible_to(request.user).active(),
+    )
+
+
+def _save_grid(request: AuthedRequest, grid: Grid) -> HttpResponse:
+    form = _grid_form(request, grid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_grid(
+                grid=form.save(commit=False),
+                compounds=list(form.cleaned_data["compounds"]),
+                staff=list(form.cleaned_data["staff"]),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "网格已保存")
+            return redirect("areas:grids")
+    return render(request, "areas/grid_form.html", {"form": form, "grid": grid})
+
+
+@require_capability("areas.manage_grids")
+def grid_create(request: AuthedRequest) -> HttpResponse:
+    return _save_grid(request, Grid())
+
+
+@require_capability("areas.manage_grids")
+def grid_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_grid(request, get_for_user(Grid, request.user, pk=pk))
+
+
+@require_capability("areas.manage")
+def import_template(request: AuthedRequest) -> HttpResponse:
+    return xlsx_response("辖区导入模板.xlsx", importing.template_bytes())
+
+
+@require_capability("areas.manage")
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
+            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+            with open(path, "rb") as f:
+                context["plan"] = importing.plan(f, root=request.user.area)
+            context["token"] = token
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+    status = 400 if form.errors else 200
+    return render(request, "areas/import.html", context, status=status)
+
+
+@require_POST
+@require_capability("areas.manage")
+def import_commit(request: AuthedRequest) -> HttpResponse:
+    token = request.POST.get("token", "")
+    path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+    if path is None:
+        messages.error(request, "上传的文件已失效，请重新上传")
+        return redirect("areas:import")
+    try:
+        with open(path, "rb") as f:
+            result = importing.plan(f, root=request.user.area)
+        if not result.ok:
+            messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
+            return redirect("areas:import")
+        created = importing.commit(result, by=request.user)
+    finally:
+        uploads.discard(request, token)
+    messages.success(request, f"导入完成：新建 {created} 个节点")
+    return redirect("areas:node", pk=request.user.area_id)

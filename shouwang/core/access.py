@@ -1,0 +1,46 @@
+"""The one scoping mechanism: rows belong to an area, users see their area's subtree.
+
+Every model whose rows belong to a place uses ``ScopedQuerySet`` (directly or by
+subclassing) and names the lookup from the row to its ``areas.Area`` in ``scope``.
+Views fetch single rows with ``get_for_user``; outside the user's subtree the answer is
+404, the same as for a missing row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
+    from shouwang.areas.models import Area
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet):
+    #: The lookup path from this model to its ``Area`` ("" when the model is Area).
+    scope: str = "area"
+
+    def within(self, area: Area) -> Self:
+        """Rows inside ``area``'s subtree (the area itself included)."""
+        prefix = f"{self.scope}__" if self.scope else ""
+        return self.filter(**{f"{prefix}path__startswith": area.path})
+
+    def visible_to(self, user: Any) -> Self:
+        """Rows the user may see: their own area's subtree, nothing for the anonymous."""
+        area = getattr(user, "area", None) if getattr(user, "is_authenticated", False) else None
+        if area is None or not user.is_active:
+            return self.none()
+        return self.within(area)
+
+
+def get_for_user(queryset: models.QuerySet[M] | type[M], user: User, **lookup: Any) -> M:
+    """Fetch one scoped row for ``user`` or raise 404 (outside the subtree == missing)."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    try:
+        return qs.visible_to(user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("没有找到该记录") from exc

@@ -1,0 +1,31 @@
+"""The Django admin as a back office for HQ admins, scoped like everything else."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """HQ admins (``accounts.manage``) see and change rows within their subtree only."""
+
+    capability = "accounts.manage"
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.can(self.capability)
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

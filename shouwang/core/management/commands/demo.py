@@ -1,0 +1,48 @@
+import importlib
+import random
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from shouwang.accounts.roles import Role
+from shouwang.core.demo import SIZES, DemoContext
+
+
+class Command(BaseCommand):
+    help = "建立演示街道（幂等）并启动服务 / Build the demo sub-district, then serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=sorted(SIZES), default="default")
+        parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动服务")
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument("--seed", type=int, default=2020)
+
+    def handle(
+        self, *args, size: str, no_serve: bool, port: int | None, seed: int, **options
+    ) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        ctx = DemoContext(size_name=size, rng=random.Random(seed), out=self.stdout)
+        for config in apps.get_app_configs():
+            if not config.name.startswith("shouwang."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            build = getattr(module, "build", None)  # core.demo holds the context only
+            if build is not None:
+                with transaction.atomic():
+                    build(ctx)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。登录账号（密码每次运行重新生成）："))
+        for username, password in ctx.passwords.items():
+            user = ctx.users[username]
+            self.stdout.write(
+                f"  {Role(user.role).label:<8} {username:<10} {password}   （{user.area.name}）"
+            )
+        if not no_serve:
+            call_command("serve", port=port)

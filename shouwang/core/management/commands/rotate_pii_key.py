@@ -1,0 +1,42 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from shouwang.core import pii
+
+BATCH = 2000
+
+
+class Command(BaseCommand):
+    help = (
+        "用最新密钥重新加密全部个人信息 / Re-encrypt every personal-data field under the "
+        "newest key. Put the new key first in SHOUWANG_PII_KEYS (old keys after it), run "
+        "this, then drop the old keys. Lookup hashes are unaffected."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, dry_run: bool, **options) -> None:
+        for model in apps.get_models():
+            fields = [f.name for f in model._meta.concrete_fields if f.name.endswith("_enc")]
+            if not fields:
+                continue
+            total = 0
+            last_pk = None
+            while True:
+                qs = model._default_manager.order_by("pk").only("pk", *fields)
+                if last_pk is not None:
+                    qs = qs.filter(pk__gt=last_pk)
+                rows = list(qs[:BATCH])
+                if not rows:
+                    break
+                for row in rows:
+                    for name in fields:
+                        setattr(row, name, pii.rotate(getattr(row, name)))
+                if not dry_run:
+                    with transaction.atomic():
+                        model._default_manager.bulk_update(rows, fields, batch_size=500)
+                total += len(rows)
+                last_pk = rows[-1].pk
+            self.stdout.write(f"{model._meta.label}: {total} 行 ({', '.join(fields)})")

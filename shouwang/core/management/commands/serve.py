@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "用 gunicorn 启动服务，并启动后台任务进程 / Serve with gunicorn plus a task worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+
+    def handle(
+        self, *args, host: str, port: int | None, workers: int, no_worker: bool, **options
+    ) -> None:
+        port = port or int(os.environ.get("PORT", "8000"))
+        call_command("collectstatic", interactive=False, verbosity=0)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "shouwang.settings",
+            "SHOUWANG_VAR": str(settings.VAR_DIR),
+        }
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "shouwang.cli", "db_worker", "--queue-name", "*"], env=env
+            )
+        self.stdout.write(self.style.SUCCESS(f"守望已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
+        try:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "shouwang.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "5",
+                ],
+                env=env,
+                check=False,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

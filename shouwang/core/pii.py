@@ -1,0 +1,73 @@
+"""Personal data at rest: encryption, keyed lookup hashes and masking.
+
+ID numbers and phone numbers are stored as Fernet tokens (``cryptography``) with an
+HMAC-SHA256 beside each for exact lookup and de-duplication. Keys come from settings
+(environment, or generated once into ``var/``); ``MultiFernet`` lets old keys decrypt
+while the first key encrypts, so ``shouwang rotate_pii_key`` can re-encrypt in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(k.encode()) for k in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.PII_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # a wrong key is an operator error, never silent
+        raise ValueError("个人信息无法解密：密钥不匹配") from exc
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the newest key."""
+    return fernet().rotate(token.encode()).decode() if token else ""
+
+
+def lookup_hash(value: str) -> str:
+    """Keyed hash for exact lookup; normalised so '41010519...x' matches '...X'."""
+    if not value:
+        return ""
+    normalised = value.strip().upper()
+    return hmac.new(settings.PII_HASH_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id(value: str) -> str:
+    """'410105199001011234' -> '410105********1234'; short documents keep 2+2."""
+    if not value:
+        return ""
+    if len(value) >= 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) > 4:
+        return value[:2] + "*" * (len(value) - 4) + value[-2:]
+    return "*" * len(value)
+
+
+def mask_phone(value: str) -> str:
+    """'13812345678' -> '138****5678'."""
+    if not value:
+        return ""
+    if len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * len(value)

@@ -1,0 +1,67 @@
+"""Playwright driving Debian's Chromium (``apt-get install chromium``; never a
+downloaded browser). ``phone`` is a 360×740 page, ``desktop`` a 1920×1080 one; both
+fail the test if any request leaves the live server's origin."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} missing: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser, live_server, viewport: dict) -> Iterator:
+    context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
+        ),
+    )
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert not outside, f"requests left the origin: {outside}"
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Iterator:
+    yield from _page(browser, live_server, {"width": 360, "height": 740})
+
+
+@pytest.fixture
+def desktop(browser, live_server) -> Iterator:
+    yield from _page(browser, live_server, {"width": 1920, "height": 1080})
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+    page.wait_for_url(lambda url: "/accounts/login" not in url)

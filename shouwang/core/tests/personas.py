@@ -1,0 +1,120 @@
+"""The personas every app's tests share.
+
+A district with one sub-district (明湖街道) and two communities: A (西城社区, with a
+compound, two buildings and a grid) and B (八一社区, with a compound and a building).
+
+    hq          HQ admin at the sub-district
+    leader      leader (read-only) at the sub-district
+    auditor     auditor at the sub-district
+    staff_a     community staff of A         staff_b   community staff of B
+    grid_a      grid worker in A (on grid A1)
+    guard_a     checkpoint staff in A
+    anonymous   nobody signed in
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from shouwang.accounts.models import User
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import PASSWORD, UserFactory
+from shouwang.areas.models import Area, Grid
+from shouwang.areas.tests.factories import AreaFactory, child
+
+PERSONAS = ["hq", "leader", "auditor", "staff_a", "staff_b", "grid_a", "guard_a", "anonymous"]
+
+
+@dataclass
+class World:
+    district: Area
+    subdistrict: Area
+    community_a: Area
+    compound_a: Area
+    building_a: Area
+    building_a2: Area
+    community_b: Area
+    compound_b: Area
+    building_b: Area
+    grid_a: Grid
+    hq: User
+    leader: User
+    auditor: User
+    staff_a: User
+    staff_b: User
+    grid_worker_a: User
+    guard_a: User
+
+    def user(self, persona: str) -> User | None:
+        return (
+            None
+            if persona == "anonymous"
+            else {
+                "hq": self.hq,
+                "leader": self.leader,
+                "auditor": self.auditor,
+                "staff_a": self.staff_a,
+                "staff_b": self.staff_b,
+                "grid_a": self.grid_worker_a,
+                "guard_a": self.guard_a,
+            }[persona]
+        )
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        user = self.user(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def build_world() -> World:
+    district = AreaFactory(name="示范区", kind=Area.Kind.DISTRICT)
+    subdistrict = child(district, "明湖街道")
+    community_a = child(subdistrict, "西城社区")
+    compound_a = child(community_a, "西城花园")
+    building_a = child(compound_a, "1号楼", expected_households=4)
+    building_a2 = child(compound_a, "2号楼", expected_households=4)
+    community_b = child(subdistrict, "八一社区")
+    compound_b = child(community_b, "八一新苑")
+    building_b = child(compound_b, "1号楼", expected_households=4)
+    grid_a = Grid.objects.create(name="西城第1网格", community=community_a)
+    grid_a.compounds.add(compound_a)
+
+    def make(username: str, role: str, area: Area, phone: str = "") -> User:
+        return UserFactory(
+            username=username, role=role, area=area, phone=phone, is_staff=role == Role.HQ_ADMIN
+        )
+
+    world = World(
+        district=district,
+        subdistrict=subdistrict,
+        community_a=community_a,
+        compound_a=compound_a,
+        building_a=building_a,
+        building_a2=building_a2,
+        community_b=community_b,
+        compound_b=compound_b,
+        building_b=building_b,
+        grid_a=grid_a,
+        hq=make("hq", Role.HQ_ADMIN, subdistrict, "13800000001"),
+        leader=make("leader", Role.LEADER, subdistrict),
+        auditor=make("auditor", Role.AUDITOR, subdistrict),
+        staff_a=make("staff_a", Role.COMMUNITY_STAFF, community_a, "13800000002"),
+        staff_b=make("staff_b", Role.COMMUNITY_STAFF, community_b),
+        grid_worker_a=make("grid_a", Role.GRID_WORKER, community_a),
+        guard_a=make("guard_a", Role.CHECKPOINT_STAFF, community_a),
+    )
+    grid_a.staff.add(world.grid_worker_a)
+    return world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+__all__ = ["PASSWORD", "PERSONAS", "World", "build_world", "world"]

@@ -1,0 +1,49 @@
+"""Uploads kept between a preview and its commit: a random name under var/uploads,
+bound to the session that made it, removed after commit or cancel."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+
+from .xlsx import check_upload
+
+SESSION_KEY = "shouwang_uploads"
+
+
+def _dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stash(request: HttpRequest, upload: UploadedFile, *, purpose: str) -> str:
+    """Check and store an upload; returns a token for the commit step."""
+    check_upload(upload)
+    token = secrets.token_urlsafe(16)
+    with open(_dir() / f"{token}.xlsx", "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    tokens = request.session.get(SESSION_KEY, {})
+    tokens[token] = purpose
+    request.session[SESSION_KEY] = tokens
+    return token
+
+
+def path_for(request: HttpRequest, token: str, *, purpose: str) -> Path | None:
+    """The stored file for ``token`` if this session stashed it for ``purpose``."""
+    if request.session.get(SESSION_KEY, {}).get(token) != purpose:
+        return None
+    path = _dir() / f"{token}.xlsx"
+    return path if path.exists() else None
+
+
+def discard(request: HttpRequest, token: str) -> None:
+    tokens = request.session.get(SESSION_KEY, {})
+    tokens.pop(token, None)
+    request.session[SESSION_KEY] = tokens
+    (_dir() / f"{token}.xlsx").unlink(missing_ok=True)

@@ -1,0 +1,3 @@
+from shouwang.core.tests.matrix import Route
+
+ROUTES: dict[str, Route] = {}
