@@ -9,4 +9,9 @@ class PeopleConfig(AppConfig):
     label = "people"
     verbose_name = "人员台账"
     nav: list[NavItem] = []
-    capabilities: dict[str, set[str]] = {role: set() for role in Role.values}
+    capabilities = {
+        Role.HQ_ADMIN: {"people.view", "people.edit", "people.reveal", "people.export_unmasked"},
+        Role.COMMUNITY_STAFF: {"people.view", "people.edit", "people.reveal"},
+        Role.GRID_WORKER: {"people.view", "people.edit"},
+        Role.LEADER: {"people.view"},
+    }
