@@ -19,6 +19,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -72,6 +73,17 @@ class Item(TimeStampedModel):
     def packs_text(self) -> str:
         """'盒=50，箱=2000' for the edit form and lists."""
         return "，".join(f"{p.name}={p.size}" for p in self.packs.all())
+
+    def to_base_units(self, quantity: int, unit: str = "") -> int:
+        """``quantity`` of ``unit`` (blank or the base unit, or a pack name) in base
+        units; an unknown pack is a ValidationError naming the units that exist."""
+        if unit in ("", self.unit):
+            return quantity
+        pack = next((p for p in self.packs.all() if p.name == unit), None)
+        if pack is None:
+            known = "、".join([self.unit, *(p.name for p in self.packs.all())])
+            raise ValidationError(f"{self.name}没有“{unit}”这种包装，可用单位：{known}")
+        return quantity * pack.size
 
     def describe(self, quantity: int) -> str:
         """'2,050个（1箱1盒）' — a base quantity with its largest packs."""
@@ -501,13 +513,14 @@ class DonationQuerySet(ScopedQuerySet):
             .annotate(total=Sum("amount"))
             .values("total")
         )
+        money = models.DecimalField(max_digits=14, decimal_places=2)
         return self.annotate(
             spent=models.functions.Coalesce(
-                models.Subquery(spent, output_field=models.DecimalField(14, 2)),
+                models.Subquery(spent, output_field=money),
                 models.Value(Decimal("0.00")),
-                output_field=models.DecimalField(14, 2),
+                output_field=money,
             )
-        )
+        ).annotate(left=models.ExpressionWrapper(models.F("amount") - models.F("spent"), money))
 
     def totals(self) -> dict[str, Decimal | int]:
         """Cash pledged/received, goods value pledged/received, counts."""

@@ -6,6 +6,7 @@ request cannot be carried out (nothing is written then).
 """
 
 from .allocation import create_plan, issue_plan, review_plan, update_plan
+from .catalog import save_item, save_location, save_recipient
 from .donations import cancel_donation, receive_donation, record_donation, record_spending
 from .stock import count_stock, receive_stock, record_out, transfer
 
@@ -20,6 +21,9 @@ __all__ = [
     "record_out",
     "record_spending",
     "review_plan",
+    "save_item",
+    "save_location",
+    "save_recipient",
     "transfer",
     "update_plan",
 ]
