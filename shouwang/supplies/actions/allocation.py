@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -187,7 +188,9 @@ def review_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> Alloca
 
 
 @transaction.atomic
-def issue_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> AllocationPlan:
+def issue_plan(
+    *, plan: AllocationPlan, by: Any, at: datetime | None = None, request: Any = None
+) -> AllocationPlan:
     """Issue every line at once: transfers to locations, issues to enterprises. All or
     nothing: if the source cannot cover the total, nothing moves."""
     plan = (
@@ -228,9 +231,10 @@ def issue_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> Allocat
                     },
                 )
             )
-    post_movements(entries, by=by)
+    at = at or timezone.now()
+    post_movements(entries, by=by, at=at)
     plan.status = AllocationPlan.Status.ISSUED
-    plan.issued_by, plan.issued_at = by, timezone.now()
+    plan.issued_by, plan.issued_at = by, at
     plan.save(update_fields=["status", "issued_by", "issued_at", "updated_at"])
     audit.record(
         action=AuditEvent.Action.STATUS,
