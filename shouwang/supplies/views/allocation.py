@@ -73,6 +73,9 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
         .first()
         or 0
     )
+    if not plan.editable:
+        for field in form.fields.values():
+            field.disabled = True
     lines = [(line, form[f"p{line.pk}"]) for line in form.lines]
     total = sum(line.quantity for line in form.lines)
     return render(
