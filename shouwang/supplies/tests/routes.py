@@ -1,3 +1,111 @@
+from decimal import Decimal
+
 from shouwang.core.tests.matrix import Route
 
-ROUTES: dict[str, Route] = {}
+
+def _location_b(w):
+    from shouwang.supplies.models import Location
+
+    location, _ = Location.objects.get_or_create(
+        area=w.community_b, name="八一社区库房", defaults={"kind": "community", "staff_count": 5}
+    )
+    return location
+
+
+def _donation_b(w, *, received: bool = False):
+    from shouwang.supplies.actions import record_donation
+
+    return record_donation(
+        area=w.community_b,
+        donor_kind="person",
+        donor_name="李顺喜",
+        phone="13900000000",
+        kind="cash",
+        amount=Decimal("5000"),
+        channel="cash",
+        received=received,
+        by=w.hq,
+    )
+
+
+def _plan_b(w):
+    from shouwang.supplies.actions import create_plan
+    from shouwang.supplies.models import Item
+
+    source = _location_b(w)
+    from shouwang.supplies.models import Location
+
+    Location.objects.get_or_create(
+        area=w.compound_b, name="八一新苑卡点", defaults={"kind": "checkpoint", "staff_count": 9}
+    )
+    return create_plan(
+        area=w.community_b,
+        title="八一口罩",
+        item=Item.objects.get(name="医用口罩"),
+        source=source,
+        target="checkpoint",
+        by=w.hq,
+    )
+
+
+def _recipient_b(w):
+    from shouwang.supplies.models import Recipient
+
+    recipient, _ = Recipient.objects.get_or_create(
+        area=w.community_b, name="八一超市", defaults={"employees": 12}
+    )
+    return recipient
+
+
+def _item(w):
+    from shouwang.supplies.models import Item
+
+    return Item.objects.order_by("pk").first()
+
+
+ROUTES = {
+    "supplies:overview": Route(),
+    "supplies:low_stock": Route(),
+    "supplies:locations": Route(),
+    "supplies:location_create": Route(),
+    "supplies:location": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:location_edit": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:location_out": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:location_transfer": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:location_count": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:purchase": Route(),
+    "supplies:ledger": Route(),
+    "supplies:ledger_export": Route(),
+    "supplies:items": Route(),
+    "supplies:item_create": Route(),
+    "supplies:item_edit": Route(kwargs=lambda w: {"pk": _item(w).pk}),
+    "supplies:import": Route(),
+    "supplies:import_template": Route(),
+    "supplies:import_commit": Route(),
+    "supplies:donations": Route(),
+    "supplies:donation_create": Route(),
+    "supplies:donations_export": Route(),
+    "supplies:donation": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
+    "supplies:donation_receive": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
+    "supplies:donation_cancel": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
+    "supplies:donation_receipt": Route(
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+    ),
+    "supplies:donation_letter": Route(
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+    ),
+    "supplies:spending": Route(),
+    "supplies:spending_create": Route(),
+    "supplies:purposes": Route(),
+    "supplies:disclosure": Route(public=True),
+    "supplies:disclosure_export": Route(public=True),
+    "supplies:plans": Route(),
+    "supplies:plan_create": Route(),
+    "supplies:plan": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
+    "supplies:plan_update": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
+    "supplies:plan_review": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
+    "supplies:plan_issue": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
+    "supplies:recipients": Route(),
+    "supplies:recipient_create": Route(),
+    "supplies:recipient_edit": Route(kwargs=lambda w: {"pk": _recipient_b(w).pk}, in_b=True),
+}

@@ -1,0 +1,29 @@
+"""Workflows of the supplies app: stock movements, donations, allocation.
+
+Every function takes keyword-only arguments, runs in ``transaction.atomic()``, and
+raises ``django.core.exceptions.ValidationError`` with a Chinese message when the
+request cannot be carried out (nothing is written then).
+"""
+
+from .allocation import create_plan, issue_plan, review_plan, update_plan
+from .catalog import save_item, save_location, save_recipient
+from .donations import cancel_donation, receive_donation, record_donation, record_spending
+from .stock import count_stock, receive_stock, record_out, transfer
+
+__all__ = [
+    "cancel_donation",
+    "count_stock",
+    "create_plan",
+    "issue_plan",
+    "receive_donation",
+    "receive_stock",
+    "record_donation",
+    "record_out",
+    "record_spending",
+    "review_plan",
+    "save_item",
+    "save_location",
+    "save_recipient",
+    "transfer",
+    "update_plan",
+]

@@ -1,0 +1,247 @@
+"""Allocation plans: computed from workload, reviewed, issued in one action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    AllocationLine,
+    AllocationPlan,
+    Item,
+    ItemPack,
+    Location,
+    MovementKind,
+    Recipient,
+)
+from .stock import Entry, post_movements, shortage_message, transfer_entries
+
+Target = AllocationPlan.Target
+
+
+def _targets(plan: AllocationPlan) -> list[tuple[Location | None, Recipient | None, int]]:
+    if plan.target == Target.RECIPIENTS:
+        return [
+            (None, r, r.employees) for r in Recipient.objects.within(plan.area).filter(active=True)
+        ]
+    kind = (
+        Location.Kind.CHECKPOINT if plan.target == Target.CHECKPOINTS else Location.Kind.COMMUNITY
+    )
+    locations = Location.objects.within(plan.area).active().of_kind(kind).exclude(pk=plan.source_id)
+    return [(loc, None, loc.staff_count) for loc in locations]
+
+
+def _check_params(
+    *,
+    item: Item,
+    source: Location,
+    per_person: Decimal,
+    shifts_per_day: int,
+    days: int,
+    round_to_pack: ItemPack | None,
+) -> None:
+    if per_person is None or per_person <= 0:
+        raise ValidationError("每人每班用量应大于0")
+    if not shifts_per_day or shifts_per_day <= 0 or not days or days <= 0:
+        raise ValidationError("班次和天数应为正整数")
+    if round_to_pack is not None and round_to_pack.item_id != item.pk:
+        raise ValidationError(f"取整包装“{round_to_pack.name}”不属于{item.name}")
+    if not source.active:
+        raise ValidationError("发出存放点已停用")
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    area: Any,
+    title: str,
+    item: Item,
+    source: Location,
+    target: str,
+    by: Any,
+    per_person: Decimal = Decimal("1"),
+    shifts_per_day: int = 3,
+    days: int = 7,
+    round_to_pack: ItemPack | None = None,
+    request: Any = None,
+) -> AllocationPlan:
+    """A draft plan with one line per checkpoint, community store or enterprise."""
+    _check_params(
+        item=item,
+        source=source,
+        per_person=per_person,
+        shifts_per_day=shifts_per_day,
+        days=days,
+        round_to_pack=round_to_pack,
+    )
+    plan = AllocationPlan.objects.create(
+        area=area,
+        title=title,
+        item=item,
+        source=source,
+        target=target,
+        per_person=per_person,
+        shifts_per_day=shifts_per_day,
+        days=days,
+        round_to_pack=round_to_pack,
+        created_by=by,
+    )
+    targets = _targets(plan)
+    if not targets:
+        raise ValidationError(f"辖区内没有可分配的{Target(target).label.removeprefix('全部')}")
+    AllocationLine.objects.bulk_create(
+        AllocationLine(
+            plan=plan,
+            location=loc,
+            recipient=rec,
+            people=people,
+            quantity=plan.quantity_for(people),
+        )
+        for loc, rec, people in targets
+    )
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=plan,
+        area=area,
+        detail=f"新建分配方案：{item.name}，{len(targets)} 个对象，共 {plan.total():,}{item.unit}",
+    )
+    return plan
+
+
+@transaction.atomic
+def update_plan(
+    *,
+    plan: AllocationPlan,
+    by: Any,
+    per_person: Decimal,
+    shifts_per_day: int,
+    days: int,
+    round_to_pack: ItemPack | None,
+    people: dict[int, int],
+    request: Any = None,
+) -> AllocationPlan:
+    """Change the parameters and the head counts (line id → people); recompute every
+    line; a reviewed plan goes back to draft."""
+    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.editable:
+        raise ValidationError("方案已发放，不能再修改")
+    _check_params(
+        item=plan.item,
+        source=plan.source,
+        per_person=per_person,
+        shifts_per_day=shifts_per_day,
+        days=days,
+        round_to_pack=round_to_pack,
+    )
+    if any(n < 0 for n in people.values()):
+        raise ValidationError("人数不能为负数")
+    plan.per_person, plan.shifts_per_day, plan.days = per_person, shifts_per_day, days
+    plan.round_to_pack = round_to_pack
+    plan.status = AllocationPlan.Status.DRAFT
+    plan.reviewed_by, plan.reviewed_at = None, None
+    plan.save()
+    lines = list(plan.lines.all())
+    for line in lines:
+        line.people = people.get(line.pk, line.people)
+        line.quantity = plan.quantity_for(line.people)
+    AllocationLine.objects.bulk_update(lines, ["people", "quantity"])
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=plan,
+        area=plan.area,
+        detail=f"修改分配方案参数，合计 {plan.total():,}{plan.item.unit}",
+    )
+    return plan
+
+
+@transaction.atomic
+def review_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> AllocationPlan:
+    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != AllocationPlan.Status.DRAFT:
+        raise ValidationError(f"方案当前状态为“{plan.get_status_display()}”，不能审核")
+    if plan.total() <= 0:
+        raise ValidationError("方案合计为0，请先填写人数和用量")
+    plan.status = AllocationPlan.Status.REVIEWED
+    plan.reviewed_by, plan.reviewed_at = by, timezone.now()
+    plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=plan,
+        area=plan.area,
+        detail="审核通过分配方案",
+    )
+    return plan
+
+
+@transaction.atomic
+def issue_plan(
+    *, plan: AllocationPlan, by: Any, at: datetime | None = None, request: Any = None
+) -> AllocationPlan:
+    """Issue every line at once: transfers to locations, issues to enterprises. All or
+    nothing: if the source cannot cover the total, nothing moves."""
+    plan = (
+        AllocationPlan.objects.select_for_update().select_related("item", "source").get(pk=plan.pk)
+    )
+    if plan.status != AllocationPlan.Status.REVIEWED:
+        if plan.status == AllocationPlan.Status.ISSUED:
+            raise ValidationError("该方案已经发放过，不会重复发放")
+        raise ValidationError("方案需先审核，才能发放")
+    lines = [ln for ln in plan.lines.select_related("location", "recipient") if ln.quantity > 0]
+    total = sum(ln.quantity for ln in lines)
+    on_hand = plan.source.balances.filter(item=plan.item).values_list("quantity", flat=True)
+    have = next(iter(on_hand), 0)
+    if total > have:
+        raise ValidationError(shortage_message(plan.item, plan.source, have, total))
+    entries: list[Entry] = []
+    note = f"分配方案：{plan.title}"
+    for line in lines:
+        if line.location is not None:
+            entries += transfer_entries(
+                item=plan.item,
+                source=plan.source,
+                destination=line.location,
+                quantity=line.quantity,
+                fields={"plan": plan, "note": note},
+            )
+        else:
+            entries.append(
+                Entry(
+                    plan.item,
+                    plan.source,
+                    MovementKind.ISSUE,
+                    -line.quantity,
+                    {
+                        "plan": plan,
+                        "recipient": line.recipient.name,
+                        "note": f"{note}（{line.people}人）",
+                    },
+                )
+            )
+    at = at or timezone.now()
+    post_movements(entries, by=by, at=at)
+    plan.status = AllocationPlan.Status.ISSUED
+    plan.issued_by, plan.issued_at = by, at
+    plan.save(update_fields=["status", "issued_by", "issued_at", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=plan,
+        area=plan.area,
+        detail=f"发放分配方案：{len(lines)} 个对象，共 {plan.item.describe(total)}",
+    )
+    return plan

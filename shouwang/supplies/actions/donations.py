@@ -1,0 +1,305 @@
+"""Donations: record (pledged or received), receive into stock, cancel; spending of
+donated cash, split over the donations it draws from so each one's balance is known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    Donation,
+    DonationLine,
+    Donor,
+    Item,
+    Location,
+    MovementKind,
+    Purpose,
+    Spending,
+    SpendingShare,
+)
+from .stock import Entry, once, post_movements
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class GoodsLine:
+    item: Item
+    quantity: int
+    estimated_value: Decimal = Decimal("0.00")
+
+
+def _donor(
+    *, kind: str, name: str, contact_name: str = "", phone: str = "", address: str = ""
+) -> Donor:
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写捐赠方名称")
+    donor, _ = Donor.objects.get_or_create(kind=kind, name=name)
+    changed = []
+    if contact_name and contact_name != donor.contact_name:
+        donor.contact_name = contact_name
+        changed.append("contact_name")
+    if address and address != donor.address:
+        donor.address = address
+        changed.append("address")
+    if phone:
+        donor.set_phone(phone)
+        changed += ["phone_enc", "phone_hash"]
+    if changed:
+        donor.save(update_fields=[*changed, "updated_at"])
+    return donor
+
+
+def record_donation(
+    *,
+    area: Any,
+    donor_kind: str,
+    donor_name: str,
+    kind: str,
+    by: Any,
+    contact_name: str = "",
+    phone: str = "",
+    address: str = "",
+    disclosure: str = Donation.Disclosure.NAMED,
+    amount: Decimal | None = None,
+    channel: str = "",
+    reference: str = "",
+    purpose: Purpose | None = None,
+    lines: Sequence[GoodsLine] = (),
+    location: Location | None = None,
+    pledged_on: date | None = None,
+    received: bool = False,
+    message: str = "",
+    notes: str = "",
+    client_id: str = "",
+    request: Any = None,
+) -> Donation:
+    """A new donation; ``received=True`` also receives it (goods enter stock)."""
+    if kind == Donation.Kind.CASH:
+        if amount is None or amount <= 0:
+            raise ValidationError("资金捐赠请填写大于0的金额")
+        amount = amount.quantize(CENT)
+        lines = ()
+    elif kind == Donation.Kind.GOODS:
+        if not lines:
+            raise ValidationError("物资捐赠请至少填写一种物资及数量")
+        if any(line.quantity <= 0 for line in lines):
+            raise ValidationError("物资数量应为正整数")
+        if any(line.estimated_value < 0 for line in lines):
+            raise ValidationError("估值不能为负数")
+        amount, purpose = None, None
+    else:
+        raise ValidationError("捐赠类型不正确")
+
+    def work() -> Donation:
+        donor = _donor(
+            kind=donor_kind,
+            name=donor_name,
+            contact_name=contact_name,
+            phone=phone,
+            address=address,
+        )
+        donation = Donation.objects.create(
+            donor=donor,
+            area=area,
+            kind=kind,
+            disclosure=disclosure,
+            amount=amount,
+            channel=channel,
+            reference=reference,
+            purpose=purpose,
+            location=location,
+            estimated_value=sum((ln.estimated_value for ln in lines), Decimal("0.00")),
+            pledged_on=pledged_on or timezone.localdate(),
+            message=message,
+            notes=notes,
+            client_id=client_id,
+            created_by=by,
+        )
+        DonationLine.objects.bulk_create(
+            DonationLine(
+                donation=donation,
+                item=ln.item,
+                quantity=ln.quantity,
+                estimated_value=ln.estimated_value.quantize(CENT),
+            )
+            for ln in lines
+        )
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=donation,
+            area=area,
+            detail=f"登记捐赠：{donor.name} {donation.summary()}",
+        )
+        if received:
+            receive_donation(donation=donation, by=by, location=location, request=request)
+        return donation
+
+    return once(
+        client_id, work, lambda c: Donation.objects.filter(client_id=c).first() if c else None
+    )
+
+
+@transaction.atomic
+def receive_donation(
+    *,
+    donation: Donation,
+    by: Any,
+    location: Location | None = None,
+    at: datetime | None = None,
+    request: Any = None,
+) -> Donation:
+    """Pledged → received: issue a receipt number; goods enter stock at ``location``."""
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status != Donation.Status.PLEDGED:
+        raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能再确认到账")
+    at = at or timezone.now()
+    if donation.kind == Donation.Kind.GOODS:
+        location = location or donation.location
+        if location is None:
+            raise ValidationError("物资捐赠请选择入库存放点")
+        lines = list(donation.lines.select_related("item"))
+        post_movements(
+            [
+                Entry(
+                    ln.item,
+                    location,
+                    MovementKind.DONATION,
+                    ln.quantity,
+                    {"donation": donation, "amount": ln.estimated_value or None},
+                )
+                for ln in lines
+            ],
+            by=by,
+            at=at,
+        )
+        donation.location = location
+    donation.status = Donation.Status.RECEIVED
+    donation.received_at = at
+    donation.receipt_no = f"JZ{timezone.localtime(at):%Y}{donation.pk:06d}"
+    donation.save(update_fields=["status", "received_at", "receipt_no", "location", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=donation,
+        area=donation.area,
+        detail=f"捐赠到账/入库，收据 {donation.receipt_no}",
+    )
+    return donation
+
+
+@transaction.atomic
+def cancel_donation(*, donation: Donation, by: Any, reason: str, request: Any = None) -> Donation:
+    """A pledge that will not arrive. Received donations are never cancelled."""
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status != Donation.Status.PLEDGED:
+        raise ValidationError("只能取消尚未到账的承诺捐赠")
+    if not reason.strip():
+        raise ValidationError("请填写取消原因")
+    donation.status = Donation.Status.CANCELLED
+    donation.notes = (donation.notes + f"\n取消：{reason.strip()}").strip()
+    donation.save(update_fields=["status", "notes", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=donation,
+        area=donation.area,
+        detail=f"取消承诺捐赠：{reason.strip()}",
+    )
+    return donation
+
+
+def fundable(area: Any, purpose: Purpose) -> list[Donation]:
+    """Received cash the area may spend on ``purpose``, in drawing order: gifts
+    restricted to this purpose first, then unrestricted ones, oldest first."""
+    qs = (
+        Donation.objects.within(area)
+        .cash()
+        .received()
+        .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
+        .with_spent()
+        .select_related("donor")
+    )
+    rows = [d for d in qs if d.amount - d.spent > 0]
+    rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
+    return rows
+
+
+def record_spending(
+    *,
+    area: Any,
+    purpose: Purpose,
+    amount: Decimal,
+    description: str,
+    by: Any,
+    spent_on: date | None = None,
+    voucher_no: str = "",
+    client_id: str = "",
+    request: Any = None,
+) -> Spending:
+    """Spend donated cash; refused when the donations available for the purpose do
+    not cover it. The donations drawn from are locked while they are split."""
+    if amount is None or amount <= 0:
+        raise ValidationError("支出金额应大于0")
+    amount = amount.quantize(CENT)
+    if not description.strip():
+        raise ValidationError("请填写支出事由")
+
+    def work() -> Spending:
+        ids = [d.pk for d in fundable(area, purpose)]
+        list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        sources = fundable(area, purpose)
+        available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
+        if amount > available:
+            raise ValidationError(
+                f"可用捐款余额不足：本次支出{amount:,.2f}元，"
+                f"可用于“{purpose.name}”的余额为{available:,.2f}元，未做任何修改"
+            )
+        spending = Spending.objects.create(
+            area=area,
+            purpose=purpose,
+            amount=amount,
+            spent_on=spent_on or timezone.localdate(),
+            description=description.strip(),
+            voucher_no=voucher_no,
+            client_id=client_id,
+            created_by=by,
+        )
+        left = amount
+        shares = []
+        for donation in sources:
+            if left <= 0:
+                break
+            take = min(left, donation.amount - donation.spent)
+            shares.append(SpendingShare(spending=spending, donation=donation, amount=take))
+            left -= take
+        SpendingShare.objects.bulk_create(shares)
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=spending,
+            area=area,
+            detail=f"捐款支出 {amount:,.2f}元（{purpose.name}）：{description.strip()}",
+        )
+        return spending
+
+    return once(
+        client_id, work, lambda c: Spending.objects.filter(client_id=c).first() if c else None
+    )

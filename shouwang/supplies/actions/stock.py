@@ -1,0 +1,319 @@
+"""Stock movements. ``post_movements`` is the one place a ``Balance`` changes: it locks
+the balance rows it touches (in a fixed order, so two transfers in opposite
+directions cannot deadlock), refuses any change that would leave a balance below
+zero, and writes the movement rows in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    MANUAL_OUT_KINDS,
+    Balance,
+    Item,
+    Location,
+    Movement,
+    MovementKind,
+    StockCount,
+    StockCountLine,
+)
+
+T = TypeVar("T")
+RECEIVE_KINDS = (MovementKind.OPENING, MovementKind.PURCHASE)
+
+
+@dataclass
+class Entry:
+    """One movement to post; ``quantity`` is signed (in > 0, out < 0)."""
+
+    item: Item
+    location: Location
+    kind: str
+    quantity: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def shortage_message(item: Item, location: Location, on_hand: int, wanted: int) -> str:
+    return (
+        f"库存不足：{location.name}的{item.name}现有{on_hand:,}{item.unit}，"
+        f"本次需出库{wanted:,}{item.unit}，未做任何修改"
+    )
+
+
+def lock_balances(pairs: Sequence[tuple[Item, Location]]) -> dict[tuple[int, int], Balance]:
+    """Create missing balance rows, then lock all of them in primary-key order."""
+    keys = sorted({(item.pk, location.pk) for item, location in pairs})
+    ids = []
+    for item_id, location_id in keys:
+        balance, _ = Balance.objects.get_or_create(item_id=item_id, location_id=location_id)
+        ids.append(balance.pk)
+    locked = Balance.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {(b.item_id, b.location_id): b for b in locked}
+
+
+def post_movements(
+    entries: Sequence[Entry], *, by: Any, at: datetime | None = None
+) -> list[Movement]:
+    """Apply ``entries`` atomically; all or nothing."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_movements must run inside transaction.atomic()")
+    for entry in entries:
+        if entry.quantity == 0:
+            raise ValidationError("数量不能为0")
+    balances = lock_balances([(e.item, e.location) for e in entries])
+    at = at or timezone.now()
+    movements = []
+    for entry in entries:
+        balance = balances[(entry.item.pk, entry.location.pk)]
+        after = balance.quantity + entry.quantity
+        if after < 0:
+            raise ValidationError(
+                shortage_message(entry.item, entry.location, balance.quantity, -entry.quantity)
+            )
+        balance.quantity = after
+        movements.append(
+            Movement(
+                item=entry.item,
+                location=entry.location,
+                kind=entry.kind,
+                quantity=entry.quantity,
+                balance_after=after,
+                occurred_at=at,
+                created_by=by if getattr(by, "pk", None) else None,
+                **entry.fields,
+            )
+        )
+    for balance in balances.values():
+        balance.save(update_fields=["quantity", "updated_at"])
+    return Movement.objects.bulk_create(movements)
+
+
+def _replay(client_id: str) -> Movement | None:
+    if not client_id:
+        return None
+    return Movement.objects.filter(client_id=client_id).first()
+
+
+def once(client_id: str, work: Callable[[], T], replay: Callable[[str], Any] = _replay) -> T:
+    """Run ``work`` in a transaction unless ``client_id`` was stored already; a phone
+    sending the same write twice (even at the same moment) stores it once."""
+    if (existing := replay(client_id)) is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return work()
+    except IntegrityError:
+        if (existing := replay(client_id)) is not None:
+            return existing
+        raise
+
+
+def _positive(quantity: int) -> int:
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationError("数量应为正整数")
+    return quantity
+
+
+def receive_stock(
+    *,
+    item: Item,
+    location: Location,
+    quantity: int,
+    by: Any,
+    kind: str = MovementKind.PURCHASE,
+    supplier: str = "",
+    amount: Decimal | None = None,
+    note: str = "",
+    client_id: str = "",
+    at: datetime | None = None,
+    request: Any = None,
+) -> Movement:
+    """Stock coming in: a purchase, or opening stock."""
+    if kind not in RECEIVE_KINDS:
+        raise ValidationError("入库类型不正确")
+    if amount is not None and amount < 0:
+        raise ValidationError("金额不能为负数")
+    fields = {"supplier": supplier, "amount": amount, "note": note, "client_id": client_id}
+    entry = Entry(item, location, kind, _positive(quantity), fields)
+
+    def work() -> Movement:
+        (movement,) = post_movements([entry], by=by, at=at)
+        if kind == MovementKind.PURCHASE:
+            money = f"，金额{amount}元" if amount is not None else ""
+            audit.record(
+                action=AuditEvent.Action.CREATE,
+                request=request,
+                user=by,
+                obj=movement,
+                area=location.area,
+                detail=f"采购入库 {location.name} {item.describe(quantity)}{money}",
+            )
+        return movement
+
+    return once(client_id, work)
+
+
+def record_out(
+    *,
+    item: Item,
+    location: Location,
+    quantity: int,
+    kind: str,
+    by: Any,
+    recipient: str = "",
+    note: str = "",
+    client_id: str = "",
+    at: datetime | None = None,
+    request: Any = None,
+) -> Movement:
+    """Issue, consumption or loss at a location; refused when stock is short."""
+    if kind not in MANUAL_OUT_KINDS:
+        raise ValidationError("出库类型不正确")
+    fields = {"recipient": recipient, "note": note, "client_id": client_id}
+    entry = Entry(item, location, kind, -_positive(quantity), fields)
+
+    def work() -> Movement:
+        (movement,) = post_movements([entry], by=by, at=at)
+        to = f" → {recipient}" if recipient else ""
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=movement,
+            area=location.area,
+            detail=f"{MovementKind(kind).label} {location.name} {item.describe(quantity)}{to}",
+        )
+        return movement
+
+    return once(client_id, work)
+
+
+def transfer_entries(
+    *, item: Item, source: Location, destination: Location, quantity: int, fields: dict
+) -> list[Entry]:
+    if source.pk == destination.pk:
+        raise ValidationError("调出和调入不能是同一个存放点")
+    client_id = fields.pop("client_id", "")
+    return [
+        Entry(
+            item,
+            source,
+            MovementKind.TRANSFER_OUT,
+            -quantity,
+            {**fields, "counterpart": destination, "client_id": client_id},
+        ),
+        Entry(
+            item,
+            destination,
+            MovementKind.TRANSFER_IN,
+            quantity,
+            {**fields, "counterpart": source, "client_id": f"{client_id}/in" if client_id else ""},
+        ),
+    ]
+
+
+def transfer(
+    *,
+    item: Item,
+    source: Location,
+    destination: Location,
+    quantity: int,
+    by: Any,
+    note: str = "",
+    client_id: str = "",
+    at: datetime | None = None,
+    request: Any = None,
+) -> Movement:
+    """Move stock between two locations: one transfer-out and one transfer-in row.
+    Returns the transfer-out row."""
+    entries = transfer_entries(
+        item=item,
+        source=source,
+        destination=destination,
+        quantity=_positive(quantity),
+        fields={"note": note, "client_id": client_id},
+    )
+
+    def work() -> Movement:
+        out, _ = post_movements(entries, by=by, at=at)
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=out,
+            area=source.area,
+            detail=f"调拨 {source.name} → {destination.name} {item.describe(quantity)}",
+        )
+        return out
+
+    return once(client_id, work)
+
+
+def count_stock(
+    *,
+    location: Location,
+    counted: dict[Item, int],
+    reason: str,
+    by: Any,
+    client_id: str = "",
+    request: Any = None,
+) -> StockCount:
+    """Record a stock count (盘点); each difference from the book becomes an adjustment
+    movement carrying the reason. The book figure is read under lock at commit time."""
+    if not counted:
+        raise ValidationError("请至少填写一种物资的实盘数量")
+    if any(not isinstance(n, int) or n < 0 for n in counted.values()):
+        raise ValidationError("实盘数量应为非负整数")
+    reason = reason.strip()
+
+    def work() -> StockCount:
+        balances = lock_balances([(item, location) for item in counted])
+        book = {item: balances[(item.pk, location.pk)].quantity for item in counted}
+        differs = [item for item, n in counted.items() if n != book[item]]
+        if differs and not reason:
+            names = "、".join(i.name for i in differs)
+            raise ValidationError(f"{names}的实盘数与账面数不一致，请填写差异原因")
+        count = StockCount.objects.create(
+            location=location, reason=reason, created_by=by, client_id=client_id
+        )
+        StockCountLine.objects.bulk_create(
+            StockCountLine(count=count, item=item, expected=book[item], counted=n)
+            for item, n in counted.items()
+        )
+        entries = [
+            Entry(
+                item,
+                location,
+                MovementKind.ADJUSTMENT,
+                counted[item] - book[item],
+                {"count": count, "note": reason[:200]},
+            )
+            for item in differs
+        ]
+        if entries:
+            post_movements(entries, by=by, at=count.counted_at)
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=count,
+            area=location.area,
+            detail=f"盘点 {len(counted)} 种，{len(differs)} 种有差异"
+            + (f"：{reason}" if reason else ""),
+        )
+        return count
+
+    return once(
+        client_id, work, lambda c: StockCount.objects.filter(client_id=c).first() if c else None
+    )

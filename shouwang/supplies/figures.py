@@ -1,0 +1,157 @@
+"""Figures other apps read (daily report, dashboard): stock on hand per item per
+community or location, days of supply, the low-stock list, donation totals.
+
+Rate of use: units that left over the last ``window`` days divided by the window.
+For one location every outflow counts (issues, consumption, losses, transfers out);
+for an area (a community, the sub-district) only what left the area's hands counts
+(issues, consumption, losses), since a transfer between two of its locations uses
+nothing. Days of supply = on hand ÷ daily use; ``None`` when nothing was used.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from shouwang.areas.models import SEGMENT, Area
+
+from .models import (
+    CONSUMPTION_WINDOW_DAYS,
+    USE_KINDS,
+    Balance,
+    Donation,
+    Item,
+    Movement,
+    Spending,
+    SpendingShare,
+    days_of_supply,
+)
+
+
+@dataclass
+class StockFigure:
+    """One item in one place (a location or an area)."""
+
+    item: Item
+    place: Any
+    quantity: int
+    used: int
+    window: int = CONSUMPTION_WINDOW_DAYS
+
+    @property
+    def daily_use(self) -> Decimal:
+        return (Decimal(self.used) / self.window).quantize(Decimal("0.1"))
+
+    @property
+    def days(self) -> Decimal | None:
+        return days_of_supply(self.quantity, self.used, self.window)
+
+    def is_low(self, threshold: int | None = None) -> bool:
+        limit = self.item.alert_days if threshold is None else threshold
+        return self.days is not None and self.days < limit
+
+
+def stock_by_location(
+    area: Area, *, item: Item | None = None, window: int = CONSUMPTION_WINDOW_DAYS
+) -> list[StockFigure]:
+    """Each item at each location in ``area``'s subtree (locations that ever held it)."""
+    qs = (
+        Balance.objects.within(area)
+        .filter(location__active=True)
+        .with_use(days=window)
+        .select_related("item", "location", "location__area")
+    )
+    if item is not None:
+        qs = qs.filter(item=item)
+    return [StockFigure(b.item, b.location, b.quantity, b.used, window) for b in qs]
+
+
+def _use_by_item_location(area: Area, window: int) -> dict[tuple[int, int], int]:
+    since = timezone.now() - timedelta(days=window)
+    rows = (
+        Movement.objects.within(area)
+        .filter(kind__in=USE_KINDS, occurred_at__gte=since)
+        .values("item", "location")
+        .annotate(total=Sum("quantity"))
+    )
+    return {(r["item"], r["location"]): -r["total"] for r in rows}
+
+
+def stock_by_item(area: Area, *, window: int = CONSUMPTION_WINDOW_DAYS) -> list[StockFigure]:
+    """Each item in ``area`` as a whole: the sum over its locations."""
+    return stock_by_community(area, window=window, group_by=area).get(area, [])
+
+
+def stock_by_community(
+    area: Area, *, window: int = CONSUMPTION_WINDOW_DAYS, group_by: Area | None = None
+) -> dict[Area, list[StockFigure]]:
+    """Per community in ``area`` (stores and checkpoints summed), each item on hand,
+    its daily use and days of supply. Stock held above community level (the
+    sub-district warehouse) is listed under the sub-district itself."""
+    if group_by is not None:
+        places = {group_by.path: group_by}
+    else:
+        places = {a.path: a for a in Area.objects.within(area).communities()}
+        for above in (*area.ancestors(), area):
+            places.setdefault(above.path, above)
+
+    def place_of(path: str) -> Area | None:
+        for end in range(len(path), 0, -SEGMENT):
+            if path[:end] in places:
+                return places[path[:end]]
+        return None
+
+    balances = (
+        Balance.objects.within(area)
+        .filter(location__active=True)
+        .values("item", "location", "location__area__path", "quantity")
+    )
+    use = _use_by_item_location(area, window)
+    quantity: dict[tuple[Area, int], int] = defaultdict(int)
+    used: dict[tuple[Area, int], int] = defaultdict(int)
+    for row in balances:
+        place = place_of(row["location__area__path"])
+        if place is None:
+            continue
+        key = (place, row["item"])
+        quantity[key] += row["quantity"]
+        used[key] += use.get((row["item"], row["location"]), 0)
+    items = Item.objects.in_bulk({item_id for _, item_id in quantity})
+    result: dict[Area, list[StockFigure]] = defaultdict(list)
+    for (place, item_id), n in sorted(
+        quantity.items(),
+        key=lambda kv: (kv[0][0].path, items[kv[0][1]].order, items[kv[0][1]].name),
+    ):
+        result[place].append(StockFigure(items[item_id], place, n, used[(place, item_id)], window))
+    return dict(result)
+
+
+def low_stock(
+    area: Area, *, threshold: int | None = None, window: int = CONSUMPTION_WINDOW_DAYS
+) -> list[StockFigure]:
+    """Locations whose stock of an item lasts fewer days than the item's alert days
+    (or ``threshold``), shortest first."""
+    rows = [f for f in stock_by_location(area, window=window) if f.is_low(threshold)]
+    return sorted(rows, key=lambda f: (f.days, f.item.order, f.place.name))
+
+
+def donation_totals(area: Area) -> dict[str, Decimal | int]:
+    """Cash and goods, pledged and received; cash spent and left. Spent is what was
+    drawn from this area's donations, so received − spent = balance always holds."""
+    totals = Donation.objects.within(area).totals()
+    spent = SpendingShare.objects.filter(donation__area__path__startswith=area.path).aggregate(
+        t=Sum("amount")
+    )["t"] or Decimal("0.00")
+    totals["cash_spent"] = spent
+    totals["cash_balance"] = totals["cash_received"] - spent
+    return totals
+
+
+def spending_by_purpose(area: Area) -> list[dict]:
+    return Spending.objects.within(area).by_purpose()

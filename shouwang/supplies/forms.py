@@ -1,0 +1,377 @@
+"""Forms. Quantities are typed in the item's base unit or in one of its packs
+(``3 箱``) and cleaned to base units; money is Decimal with two places."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from shouwang.accounts.forms import AreaChoiceField, clean_mobile
+from shouwang.areas.models import Area
+
+from .models import (
+    MANUAL_OUT_KINDS,
+    AllocationPlan,
+    Donation,
+    Donor,
+    Item,
+    ItemPack,
+    Location,
+    MovementKind,
+    Purpose,
+    Recipient,
+)
+
+BASE_UNIT = ""
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
+
+
+def parse_packs(text: str, *, unit: str = "") -> list[tuple[str, int]]:
+    """'盒=50，箱=2000' → [('盒', 50), ('箱', 2000)]; a clear error otherwise."""
+    packs: list[tuple[str, int]] = []
+    for part in re.split(r"[,，;；\n]+", text or ""):
+        if not part.strip():
+            continue
+        match = PACK_RE.match(part)
+        if not match:
+            raise ValidationError(f"“{part.strip()}”格式不对，应写成 包装=数量，如 盒=50")
+        name, size = match.group(1), int(match.group(2))
+        if size < 2:
+            raise ValidationError(f"“{name}”折合数量应至少为2")
+        if name == unit:
+            raise ValidationError(f"“{name}”与基本单位相同")
+        if name in dict(packs):
+            raise ValidationError(f"“{name}”重复")
+        packs.append((name, size))
+    return packs
+
+
+def new_client_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ClientIdMixin(forms.Form):
+    """A hidden id made when the form is shown: a double submit stores once."""
+
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_id", new_client_id())
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    names = ItemPack.objects.order_by("name").values_list("name", flat=True).distinct()
+    return [(BASE_UNIT, "基本单位"), *((n, n) for n in names)]
+
+
+class QuantityMixin(forms.Form):
+    item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
+    quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
+    unit = forms.ChoiceField(label="单位", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = unit_choices()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        item, quantity = data.get("item"), data.get("quantity")
+        if item is not None and quantity is not None:
+            try:
+                data["units"] = item.to_base_units(quantity, data.get("unit", BASE_UNIT))
+            except ValidationError as exc:
+                self.add_error("unit", exc)
+        return data
+
+
+class ItemForm(forms.ModelForm):
+    packs = forms.CharField(
+        label="包装换算",
+        required=False,
+        help_text="每种包装折合多少基本单位，如：盒=50，箱=2000",
+    )
+
+    class Meta:
+        model = Item
+        fields = ["name", "category", "unit", "spec", "alert_days", "order", "active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["packs"].initial = self.instance.packs_text()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        try:
+            data["pack_list"] = parse_packs(data.get("packs", ""), unit=data.get("unit", ""))
+        except ValidationError as exc:
+            self.add_error("packs", exc)
+        return data
+
+
+class LocationForm(forms.ModelForm):
+    area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+
+    class Meta:
+        model = Location
+        fields = ["name", "kind", "area", "checkpoint_ref", "staff_count", "keeper", "active"]
+
+    def __init__(self, *args, areas=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == Location.Kind.CHECKPOINT and not data.get("checkpoint_ref"):
+            data["checkpoint_ref"] = data.get("name", "")
+        return data
+
+
+class PurchaseForm(ClientIdMixin, QuantityMixin):
+    location = forms.ModelChoiceField(label="入库存放点", queryset=Location.objects.none())
+    supplier = forms.CharField(label="供应商", max_length=100, required=False)
+    amount = forms.DecimalField(label="金额（元）", required=False, **MONEY)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    field_order = ["location", "item", "quantity", "unit", "supplier", "amount", "note"]
+
+    def __init__(self, *args, locations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class OutForm(ClientIdMixin, QuantityMixin):
+    kind = forms.ChoiceField(
+        label="类型", choices=[(k.value, k.label) for k in MANUAL_OUT_KINDS], initial="issue"
+    )
+    recipient = forms.CharField(label="领用单位/人", max_length=100, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]
+
+
+class TransferForm(ClientIdMixin, QuantityMixin):
+    destination = forms.ModelChoiceField(label="调入存放点", queryset=Location.objects.none())
+    note = forms.CharField(label="说明", max_length=200, required=False)
+    field_order = ["destination", "item", "quantity", "unit", "note"]
+
+    def __init__(self, *args, destinations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = destinations
+
+
+class CountForm(ClientIdMixin):
+    reason = forms.CharField(
+        label="差异原因", max_length=200, required=False, help_text="实盘与账面不一致时必填"
+    )
+
+    def __init__(self, *args, items=(), book=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        book = book or {}
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"n{item.pk}"] = forms.IntegerField(
+                label=f"{item.name}（{item.unit}，账面 {book.get(item.pk, 0):,}）",
+                required=False,
+                min_value=0,
+                max_value=10**9,
+            )
+        self.order_fields([f"n{i.pk}" for i in self.items] + ["reason"])
+
+    def counted(self) -> dict[Item, int]:
+        return {
+            item: self.cleaned_data[f"n{item.pk}"]
+            for item in self.items
+            if self.cleaned_data.get(f"n{item.pk}") is not None
+        }
+
+
+class LedgerFilterForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label="存放点", queryset=Location.objects.none(), required=False, empty_label="全部存放点"
+    )
+    item = forms.ModelChoiceField(
+        label="物资", queryset=Item.objects.all(), required=False, empty_label="全部物资"
+    )
+    kind = forms.ChoiceField(
+        label="类型", choices=[("", "全部类型"), *MovementKind.choices], required=False
+    )
+    start = forms.DateField(label="起始日期", required=False, widget=DATE)
+    end = forms.DateField(label="截止日期", required=False, widget=DATE)
+
+    def __init__(self, *args, locations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class DonationForm(ClientIdMixin):
+    donor_kind = forms.ChoiceField(label="捐赠方类型", choices=Donor.Kind.choices)
+    donor_name = forms.CharField(label="捐赠方名称/姓名", max_length=100)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    disclosure = forms.ChoiceField(
+        label="公示方式",
+        choices=Donation.Disclosure.choices,
+        help_text="按捐赠方意愿：公开名称、部分隐去（如 李**）或匿名",
+    )
+    kind = forms.ChoiceField(label="捐赠类型", choices=Donation.Kind.choices)
+    amount = forms.DecimalField(label="金额（元）", required=False, **MONEY)
+    channel = forms.ChoiceField(
+        label="支付方式", choices=[("", "—"), *Donation.Channel.choices], required=False
+    )
+    reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
+    purpose = forms.ModelChoiceField(
+        label="定向用途", queryset=Purpose.objects.all(), required=False, empty_label="不限定"
+    )
+    location = forms.ModelChoiceField(
+        label="入库存放点（物资）", queryset=Location.objects.none(), required=False
+    )
+    pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
+    received = forms.BooleanField(label="已到账/已入库", required=False, initial=True)
+    message = forms.CharField(label="捐赠寄语", max_length=200, required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, locations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == Donation.Kind.CASH:
+            if not data.get("amount"):
+                self.add_error("amount", "资金捐赠请填写金额")
+            if data.get("received") and not data.get("channel"):
+                self.add_error("channel", "已到账的资金请选择支付方式")
+        if (
+            data.get("kind") == Donation.Kind.GOODS
+            and data.get("received")
+            and not data.get("location")
+        ):
+            self.add_error("location", "已入库的物资请选择入库存放点")
+        return data
+
+
+class GoodsLineForm(QuantityMixin):
+    estimated_value = forms.DecimalField(
+        label="估值（元）", required=False, max_digits=14, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].required = False
+        self.fields["quantity"].required = False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("item") and not data.get("quantity"):
+            self.add_error("quantity", "请填写数量")
+        if data.get("quantity") and not data.get("item"):
+            self.add_error("item", "请选择物资")
+        return data
+
+
+GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
+
+
+class ReceiveForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label="入库存放点", queryset=Location.objects.none(), required=False
+    )
+
+    def __init__(self, *args, locations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=200)
+
+
+class SpendingForm(ClientIdMixin):
+    purpose = forms.ModelChoiceField(label="用途", queryset=Purpose.objects.all())
+    amount = forms.DecimalField(label="金额（元）", **MONEY)
+    spent_on = forms.DateField(label="支出日期", required=False, widget=DATE)
+    description = forms.CharField(label="事由", max_length=200)
+    voucher_no = forms.CharField(label="凭证号", max_length=64, required=False)
+
+
+class PurposeForm(forms.ModelForm):
+    class Meta:
+        model = Purpose
+        fields = ["name", "order"]
+
+
+class PlanParamsForm(forms.Form):
+    per_person = forms.DecimalField(
+        label="每人每班用量", max_digits=8, decimal_places=2, min_value=Decimal("0.01")
+    )
+    shifts_per_day = forms.IntegerField(label="每天班次", min_value=1, max_value=24)
+    days = forms.IntegerField(label="保障天数", min_value=1, max_value=365)
+    round_to_pack = forms.ModelChoiceField(
+        label="按整包装取整", queryset=ItemPack.objects.none(), required=False, empty_label="不取整"
+    )
+
+    def __init__(self, *args, item: Item | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        packs = ItemPack.objects.select_related("item")
+        self.fields["round_to_pack"].queryset = (
+            packs.filter(item=item) if item is not None else packs
+        )
+
+
+class PlanForm(PlanParamsForm):
+    title = forms.CharField(label="方案名称", max_length=100)
+    item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
+    source = forms.ModelChoiceField(label="发出存放点", queryset=Location.objects.none())
+    target = forms.ChoiceField(label="分配对象", choices=AllocationPlan.Target.choices)
+    field_order = ["title", "item", "source", "target", "per_person", "shifts_per_day", "days"]
+
+    def __init__(self, *args, sources=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+
+    def clean(self) -> dict:
+        data = super().clean()
+        pack, item = data.get("round_to_pack"), data.get("item")
+        if pack is not None and item is not None and pack.item_id != item.pk:
+            self.add_error("round_to_pack", f"“{pack.name}”不是{item.name}的包装")
+        return data
+
+
+class PlanUpdateForm(PlanParamsForm):
+    def __init__(self, *args, plan: AllocationPlan, **kwargs) -> None:
+        super().__init__(*args, item=plan.item, **kwargs)
+        self.lines = list(plan.lines.select_related("location", "recipient"))
+        for line in self.lines:
+            self.fields[f"p{line.pk}"] = forms.IntegerField(
+                label=str(line.target), min_value=0, max_value=100_000, initial=line.people
+            )
+
+    def people(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data[f"p{line.pk}"] for line in self.lines}
+
+
+class RecipientForm(forms.ModelForm):
+    area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+
+    class Meta:
+        model = Recipient
+        fields = ["name", "area", "employees", "contact", "active"]
+
+    def __init__(self, *args, areas=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel文件（.xlsx）")

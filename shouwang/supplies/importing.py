@@ -1,0 +1,147 @@
+"""Import of opening stock (期初库存) from an Excel sheet.
+
+Columns: 存放点, 物资, 数量, 单位 (optional: the base unit or a pack name), 备注.
+``plan`` reads and checks the whole file and lists each problem by row and column;
+``commit`` posts every row as an ``opening`` movement in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+
+from .actions.stock import Entry, post_movements
+from .models import Item, Location, MovementKind
+
+HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
+MAX_ROWS = 20_000
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    location: Location
+    item: Item
+    quantity: int
+    note: str
+
+
+@dataclass
+class Plan:
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    def totals(self) -> list[tuple[Item, int]]:
+        sums: dict[Item, int] = {}
+        for row in self.rows:
+            sums[row.item] = sums.get(row.item, 0) + row.quantity
+        return sorted(sums.items(), key=lambda kv: (kv[0].order, kv[0].name))
+
+
+def template_bytes() -> bytes:
+    return workbook_bytes(
+        HEADERS,
+        [
+            ["明湖街道仓库", "医用口罩", 40, "箱", "期初盘点"],
+            ["西城社区库房", "84消毒液", 120, "瓶", ""],
+        ],
+        title="期初库存导入模板",
+        widths=[24, 16, 12, 10, 30],
+    )
+
+
+def plan(upload: IO[bytes], *, locations: Any) -> Plan:
+    """Read and check the file; nothing is written. ``locations``: those the user
+    may stock (a location outside them is reported, not created)."""
+    result = Plan()
+    rows = iter_rows(upload)
+    header = next(rows, None)
+    if header is None:
+        result.problems.append(Problem(1, "", "表格是空的"))
+        return result
+    if [cell_text(h) for h in header][: len(HEADERS)] != HEADERS:
+        result.problems.append(
+            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
+        )
+        return result
+    by_name = {loc.name: loc for loc in locations}
+    items = {i.name: i for i in Item.objects.prefetch_related("packs")}
+    seen: dict[tuple[int, int], int] = {}
+    for number, raw in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
+            break
+        values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
+        if not any(values):
+            continue
+        where, what, amount, unit, note = values
+        problems = []
+        if any(v.startswith("=") for v in values):
+            problems.append(Problem(number, "", "单元格是公式，请填写数值或文字"))
+        location = by_name.get(where)
+        if location is None:
+            problems.append(
+                Problem(number, "存放点", f"没有名为“{where}”的存放点（或不在您的辖区内）")
+            )
+        item = items.get(what)
+        if item is None:
+            problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
+        if not amount.isdigit() or int(amount) <= 0:
+            problems.append(Problem(number, "数量", "应为正整数"))
+        if len(note) > 200:
+            problems.append(Problem(number, "备注", "最多200字"))
+        quantity = 0
+        if item is not None and not problems:
+            try:
+                quantity = item.to_base_units(int(amount), unit)
+            except ValidationError as exc:
+                problems.append(Problem(number, "单位", exc.messages[0]))
+        if location is not None and item is not None:
+            key = (location.pk, item.pk)
+            if key in seen:
+                problems.append(Problem(number, "物资", f"与第{seen[key]}行重复"))
+            seen.setdefault(key, number)
+        if problems:
+            result.problems += problems
+        else:
+            result.rows.append(Row(number, location, item, quantity, note))
+    return result
+
+
+@transaction.atomic
+def commit(result: Plan, *, by: Any, request: Any = None) -> int:
+    """Post every row as opening stock; returns the number of rows."""
+    if not result.ok:
+        raise ValidationError("导入文件存在问题，未做任何修改")
+    post_movements(
+        [
+            Entry(row.item, row.location, MovementKind.OPENING, row.quantity, {"note": row.note})
+            for row in result.rows
+        ],
+        by=by,
+    )
+    audit.record(
+        action=AuditEvent.Action.IMPORT,
+        request=request,
+        user=by,
+        detail=f"导入期初库存 {len(result.rows)} 行",
+    )
+    return len(result.rows)

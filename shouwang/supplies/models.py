@@ -1,0 +1,893 @@
+"""Supplies (物资) and donations (捐赠).
+
+Stock: every movement is a ``Movement`` row with a signed quantity in the item's base
+unit; stock on hand at a location is the sum of its movements. ``Balance`` holds that
+sum per item × location, updated in the same transaction as each movement while the
+balance row is locked, so stock can never go below zero even when two people issue
+the last units at once (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: ``BEGIN
+IMMEDIATE`` serialises writers). A CHECK constraint backs this up in the database.
+
+Donations: a donor gives cash or goods, pledged then received; received goods enter
+the stock ledger as ``donation`` movements; cash spending is recorded against purposes
+and split over the donations it draws from (``SpendingShare``), so the balance of
+every donation is traceable to the yuan.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from shouwang.core import pii
+from shouwang.core.access import ScopedQuerySet
+from shouwang.core.models import TimeStampedModel
+
+# ---------------------------------------------------------------------------
+# Catalog
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self) -> ItemQuerySet:
+        return self.filter(active=True)
+
+
+class Item(TimeStampedModel):
+    """An item of the catalog (口罩, 防护服 …); quantities are counted in ``unit``."""
+
+    class Category(models.TextChoices):
+        PROTECTION = "protection", "防护用品"
+        DISINFECTION = "disinfection", "消杀用品"
+        INSTRUMENT = "instrument", "检测器材"
+        EQUIPMENT = "equipment", "设备设施"
+        MEDICINE = "medicine", "药品"
+        LIVING = "living", "生活物资"
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    category = models.CharField(
+        "类别", max_length=15, choices=Category.choices, default=Category.PROTECTION
+    )
+    unit = models.CharField("基本单位", max_length=10, help_text="库存按此单位计数，如 个、套、瓶")
+    spec = models.CharField("规格", max_length=100, blank=True)
+    alert_days = models.PositiveSmallIntegerField(
+        "预警天数", default=5, help_text="可用天数低于此值时列入库存预警（储备5至7天）"
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "物资品类"
+        verbose_name_plural = "物资品类"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def packs_text(self) -> str:
+        """'盒=50，箱=2000' for the edit form and lists."""
+        return "，".join(f"{p.name}={p.size}" for p in self.packs.all())
+
+    def to_base_units(self, quantity: int, unit: str = "") -> int:
+        """``quantity`` of ``unit`` (blank or the base unit, or a pack name) in base
+        units; an unknown pack is a ValidationError naming the units that exist."""
+        if unit in ("", self.unit):
+            return quantity
+        pack = next((p for p in self.packs.all() if p.name == unit), None)
+        if pack is None:
+            known = "、".join([self.unit, *(p.name for p in self.packs.all())])
+            raise ValidationError(f"{self.name}没有“{unit}”这种包装，可用单位：{known}")
+        return quantity * pack.size
+
+    def describe(self, quantity: int) -> str:
+        """'2,050个（1箱1盒）' — a base quantity with its largest packs."""
+        text = f"{quantity:,}{self.unit}"
+        packs = sorted(self.packs.all(), key=lambda p: -p.size)
+        if not packs or quantity <= 0:
+            return text
+        rest, parts = quantity, []
+        for pack in packs:
+            n, rest = divmod(rest, pack.size)
+            if n:
+                parts.append(f"{n}{pack.name}")
+        if rest:
+            parts.append(f"{rest}{self.unit}")
+        return f"{text}（{''.join(parts)}）" if parts and parts != [text] else text
+
+
+class ItemPack(models.Model):
+    """A pack conversion: 1 盒 of 口罩 = 50 个."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="packs")
+    name = models.CharField("包装单位", max_length=10)
+    size = models.PositiveIntegerField("折合基本单位数")
+
+    class Meta:
+        ordering = ["item", "size"]
+        verbose_name = "包装换算"
+        verbose_name_plural = "包装换算"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "name"], name="supplies_pack_unique_name"),
+            models.CheckConstraint(condition=Q(size__gte=2), name="supplies_pack_size_gte_2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1{self.name}={self.size}{self.item.unit}"
+
+
+# ---------------------------------------------------------------------------
+# Locations
+
+
+class LocationQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def active(self) -> LocationQuerySet:
+        return self.filter(active=True)
+
+    def of_kind(self, kind: str) -> LocationQuerySet:
+        return self.filter(kind=kind)
+
+
+class Location(TimeStampedModel):
+    """Where stock is kept: the sub-district warehouse, a community store, a checkpoint.
+
+    A checkpoint location names its checkpoint in ``checkpoint_ref`` (free text, the
+    checkpoints app's id or name) and carries the checkpoint's area; it is not a
+    foreign key so the two apps can be linked later without a migration here first.
+    """
+
+    class Kind(models.TextChoices):
+        WAREHOUSE = "warehouse", "街道仓库"
+        COMMUNITY = "community", "社区库房"
+        CHECKPOINT = "checkpoint", "卡点"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+"
+    )
+    checkpoint_ref = models.CharField(
+        "对应卡点", max_length=64, blank=True, help_text="卡点编号或名称（卡点类型填写）"
+    )
+    staff_count = models.PositiveIntegerField(
+        "值守/工作人数", default=0, help_text="分配方案按人数计算用量"
+    )
+    keeper = models.CharField("保管人", max_length=50, blank=True)
+    active = models.BooleanField("启用", default=True)
+    notes = models.TextField("备注", blank=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__path", "kind", "name"]
+        verbose_name = "存放点"
+        verbose_name_plural = "存放点"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="supplies_location_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------------------
+# Stock ledger
+
+
+class Direction(models.IntegerChoices):
+    IN = 1, "入库"
+    OUT = -1, "出库"
+
+
+class MovementKind(models.TextChoices):
+    OPENING = "opening", "期初"
+    PURCHASE = "purchase", "采购入库"
+    DONATION = "donation", "捐赠入库"
+    TRANSFER_IN = "transfer_in", "调入"
+    TRANSFER_OUT = "transfer_out", "调出"
+    ISSUE = "issue", "发放"
+    CONSUMPTION = "consumption", "消耗"
+    LOSS = "loss", "损耗"
+    ADJUSTMENT = "adjustment", "盘点调整"
+
+
+IN_KINDS = frozenset(
+    {MovementKind.OPENING, MovementKind.PURCHASE, MovementKind.DONATION, MovementKind.TRANSFER_IN}
+)
+OUT_KINDS = frozenset(
+    {MovementKind.TRANSFER_OUT, MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS}
+)
+# Stock that leaves the sub-district's hands: the rate of use of an area.
+USE_KINDS = frozenset({MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS})
+# Kinds a user may record by hand at a location (the rest come from workflows).
+MANUAL_OUT_KINDS = (MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS)
+
+CONSUMPTION_WINDOW_DAYS = 7
+
+
+class BalanceQuerySet(ScopedQuerySet):
+    scope = "location__area"
+
+    def in_stock(self) -> BalanceQuerySet:
+        return self.filter(quantity__gt=0)
+
+    def with_use(self, *, days: int = CONSUMPTION_WINDOW_DAYS) -> BalanceQuerySet:
+        """Annotate ``used`` — units that left this location in the last ``days`` days
+        (issued, consumed, lost or transferred out), as a positive number."""
+        since = timezone.now() - timedelta(days=days)
+        used = (
+            Movement.objects.filter(
+                item=models.OuterRef("item"),
+                location=models.OuterRef("location"),
+                kind__in=OUT_KINDS,
+                occurred_at__gte=since,
+            )
+            .values("item")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        return self.annotate(
+            used=models.functions.Coalesce(
+                -models.Subquery(used, output_field=models.BigIntegerField()), 0
+            )
+        )
+
+
+class Balance(models.Model):
+    """Stock on hand of one item at one location: the sum of its movements.
+
+    Only ``actions`` write it, in the transaction that adds the movement, with the row
+    locked. It is the serialisation point for concurrent issues."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="balances")
+    quantity = models.BigIntegerField("库存", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BalanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["location__area__path", "location__name", "item__order", "item__name"]
+        verbose_name = "库存余额"
+        verbose_name_plural = "库存余额"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "location"], name="supplies_balance_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="supplies_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} · {self.item}：{self.quantity}"
+
+    def daily_use(self, days: int = CONSUMPTION_WINDOW_DAYS) -> Decimal:
+        """Average units per day over the window (needs ``with_use``)."""
+        return (Decimal(self.used) / days).quantize(Decimal("0.1"))
+
+    def days_of_supply(self, days: int = CONSUMPTION_WINDOW_DAYS) -> Decimal | None:
+        """Days the stock lasts at the recent rate; None when nothing was used."""
+        return days_of_supply(self.quantity, self.used, days)
+
+    def is_low(self, days: int = CONSUMPTION_WINDOW_DAYS, threshold: int | None = None) -> bool:
+        left = self.days_of_supply(days)
+        limit = self.item.alert_days if threshold is None else threshold
+        return left is not None and left < limit
+
+
+def days_of_supply(quantity: int, used: int, window: int) -> Decimal | None:
+    if used <= 0:
+        return None
+    return (Decimal(quantity) * window / Decimal(used)).quantize(Decimal("0.1"))
+
+
+class MovementQuerySet(ScopedQuerySet):
+    scope = "location__area"
+
+    def of_kind(self, *kinds: str) -> MovementQuerySet:
+        return self.filter(kind__in=kinds)
+
+    def since(self, when) -> MovementQuerySet:
+        return self.filter(occurred_at__gte=when)
+
+    def total(self) -> int:
+        return self.aggregate(t=Sum("quantity"))["t"] or 0
+
+
+class Movement(models.Model):
+    """One row of the stock ledger; never updated or deleted by the application."""
+
+    Kind = MovementKind
+
+    item = models.ForeignKey(Item, verbose_name="物资", on_delete=models.PROTECT)
+    location = models.ForeignKey(
+        Location, verbose_name="存放点", on_delete=models.PROTECT, related_name="movements"
+    )
+    kind = models.CharField("类型", max_length=15, choices=MovementKind.choices, db_index=True)
+    quantity = models.BigIntegerField("数量", help_text="基本单位；入库为正，出库为负")
+    balance_after = models.BigIntegerField("结存")
+    occurred_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # The other side of a transfer.
+    counterpart = models.ForeignKey(
+        Location,
+        verbose_name="对方存放点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recipient = models.CharField("领用单位/人", max_length=100, blank=True)
+    supplier = models.CharField("供应商", max_length=100, blank=True)
+    amount = models.DecimalField(
+        "金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    donation = models.ForeignKey(
+        "Donation", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    plan = models.ForeignKey(
+        "AllocationPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    count = models.ForeignKey(
+        "StockCount", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = "出入库记录"
+        verbose_name_plural = "出入库记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~Q(client_id=""),
+                name="supplies_movement_unique_client_id",
+            ),
+            models.CheckConstraint(condition=~Q(quantity=0), name="supplies_movement_not_zero"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="supplies_movement_balance_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "location", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item} {self.quantity}"
+
+    @property
+    def is_in(self) -> bool:
+        return self.quantity > 0
+
+
+# ---------------------------------------------------------------------------
+# Stock counts (盘点)
+
+
+class StockCountQuerySet(ScopedQuerySet):
+    scope = "location__area"
+
+
+class StockCount(models.Model):
+    location = models.ForeignKey(
+        Location, verbose_name="存放点", on_delete=models.PROTECT, related_name="counts"
+    )
+    counted_at = models.DateTimeField("盘点时间", default=timezone.now)
+    reason = models.CharField("差异原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    client_id = models.CharField(max_length=64, blank=True, default="")
+
+    objects = StockCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-counted_at", "-id"]
+        verbose_name = "盘点"
+        verbose_name_plural = "盘点"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~Q(client_id=""),
+                name="supplies_count_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} 盘点 {timezone.localtime(self.counted_at):%Y-%m-%d %H:%M}"
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name="物资", on_delete=models.PROTECT)
+    expected = models.BigIntegerField("账面数")
+    counted = models.BigIntegerField("实盘数")
+
+    class Meta:
+        ordering = ["count", "item__order", "item__name"]
+        verbose_name = "盘点明细"
+        verbose_name_plural = "盘点明细"
+        constraints = [
+            models.UniqueConstraint(fields=["count", "item"], name="supplies_count_line_unique"),
+            models.CheckConstraint(condition=Q(counted__gte=0), name="supplies_count_not_neg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.expected}→{self.counted}"
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.expected
+
+
+# ---------------------------------------------------------------------------
+# Donations
+
+
+class Donor(TimeStampedModel):
+    class Kind(models.TextChoices):
+        PERSON = "person", "个人"
+        ORGANISATION = "organisation", "单位/企业"
+
+    kind = models.CharField("捐赠方类型", max_length=12, choices=Kind.choices)
+    name = models.CharField("捐赠方名称", max_length=100)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    phone_enc = models.TextField(blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "捐赠方"
+        verbose_name_plural = "捐赠方"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="supplies_donor_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(pii.decrypt(self.phone_enc))
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = pii.encrypt(phone)
+        self.phone_hash = pii.lookup_hash(phone)
+
+    def masked_name(self) -> str:
+        """'李**' for a person, '河南****公司' for an organisation."""
+        name = self.name
+        if self.kind == self.Kind.PERSON:
+            return name[:1] + "*" * max(len(name) - 1, 1)
+        if len(name) <= 4:
+            return name[:1] + "*" * (len(name) - 1)
+        return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+class Purpose(models.Model):
+    """What donated cash is spent on (购买防护物资, 慰问一线人员 …); editable."""
+
+    name = models.CharField("用途", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "资金用途"
+        verbose_name_plural = "资金用途"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DonationQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def received(self) -> DonationQuerySet:
+        return self.filter(status=Donation.Status.RECEIVED)
+
+    def pledged(self) -> DonationQuerySet:
+        return self.filter(status=Donation.Status.PLEDGED)
+
+    def cash(self) -> DonationQuerySet:
+        return self.filter(kind=Donation.Kind.CASH)
+
+    def goods(self) -> DonationQuerySet:
+        return self.filter(kind=Donation.Kind.GOODS)
+
+    def with_spent(self) -> DonationQuerySet:
+        spent = (
+            SpendingShare.objects.filter(donation=models.OuterRef("pk"))
+            .values("donation")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        money = models.DecimalField(max_digits=14, decimal_places=2)
+        return self.annotate(
+            spent=models.functions.Coalesce(
+                models.Subquery(spent, output_field=money),
+                models.Value(Decimal("0.00")),
+                output_field=money,
+            )
+        ).annotate(left=models.ExpressionWrapper(models.F("amount") - models.F("spent"), money))
+
+    def totals(self) -> dict[str, Decimal | int]:
+        """Cash pledged/received, goods value pledged/received, counts."""
+        agg = self.aggregate(
+            cash_received=Sum("amount", filter=Q(kind="cash", status="received")),
+            cash_pledged=Sum("amount", filter=Q(kind="cash", status="pledged")),
+            goods_received=Sum("estimated_value", filter=Q(kind="goods", status="received")),
+            goods_pledged=Sum("estimated_value", filter=Q(kind="goods", status="pledged")),
+            received=models.Count("pk", filter=Q(status="received")),
+            pledged=models.Count("pk", filter=Q(status="pledged")),
+        )
+        zero = Decimal("0.00")
+        return {
+            k: (v if v is not None else (0 if k in ("received", "pledged") else zero))
+            for k, v in agg.items()
+        }
+
+
+class Donation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CASH = "cash", "资金"
+        GOODS = "goods", "物资"
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "已承诺"
+        RECEIVED = "received", "已到账/已入库"
+        CANCELLED = "cancelled", "已取消"
+
+    class Channel(models.TextChoices):
+        CASH = "cash", "现金"
+        BANK = "bank", "银行转账"
+        WECHAT = "wechat", "微信"
+        ALIPAY = "alipay", "支付宝"
+        OTHER = "other", "其他"
+
+    class Disclosure(models.TextChoices):
+        NAMED = "named", "公开姓名/名称"
+        MASKED = "masked", "部分隐去"
+        ANONYMOUS = "anonymous", "匿名"
+
+    donor = models.ForeignKey(
+        Donor, verbose_name="捐赠方", on_delete=models.PROTECT, related_name="donations"
+    )
+    # The receiving office (sub-district or community): scopes who sees the gift.
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="接收单位", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("捐赠类型", max_length=5, choices=Kind.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PLEDGED, db_index=True
+    )
+    disclosure = models.CharField(
+        "公示方式", max_length=10, choices=Disclosure.choices, default=Disclosure.NAMED
+    )
+    amount = models.DecimalField(
+        "金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    channel = models.CharField("支付方式", max_length=10, choices=Channel.choices, blank=True)
+    reference = models.CharField("收款凭证号/流水号", max_length=64, blank=True)
+    estimated_value = models.DecimalField(
+        "物资估值（元）", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    purpose = models.ForeignKey(
+        Purpose,
+        verbose_name="定向用途",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="捐赠方指定用途时填写；留空为不限定用途",
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name="入库存放点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pledged_on = models.DateField("承诺日期", default=timezone.localdate)
+    received_at = models.DateTimeField("到账/入库时间", null=True, blank=True)
+    receipt_no = models.CharField("收据编号", max_length=20, blank=True, db_index=True)
+    message = models.CharField("捐赠寄语", max_length=200, blank=True)
+    notes = models.TextField("备注", blank=True)
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pledged_on", "-id"]
+        verbose_name = "捐赠"
+        verbose_name_plural = "捐赠"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="goods") | Q(amount__gt=0), name="supplies_cash_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__gte=0), name="supplies_goods_value_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~Q(client_id=""),
+                name="supplies_donation_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} · {self.summary()}"
+
+    def summary(self) -> str:
+        if self.kind == self.Kind.CASH:
+            return f"{self.amount:,.2f}元"
+        lines = list(self.lines.all())
+        return "、".join(f"{ln.item.name}{ln.quantity:,}{ln.item.unit}" for ln in lines) or "物资"
+
+    def public_name(self) -> str:
+        """The donor as the donor chose to be shown in public."""
+        if self.disclosure == self.Disclosure.NAMED:
+            return self.donor.name
+        if self.disclosure == self.Disclosure.MASKED:
+            return self.donor.masked_name()
+        return "爱心人士（匿名）" if self.donor.kind == Donor.Kind.PERSON else "爱心单位（匿名）"
+
+    @property
+    def value(self) -> Decimal:
+        return (
+            (self.amount or Decimal("0")) if self.kind == self.Kind.CASH else self.estimated_value
+        )
+
+    def spent_total(self) -> Decimal:
+        return self.shares.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+
+
+class DonationLine(models.Model):
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, verbose_name="物资", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField("数量（基本单位）")
+    estimated_value = models.DecimalField(
+        "估值（元）", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+
+    class Meta:
+        ordering = ["donation", "id"]
+        verbose_name = "捐赠物资明细"
+        verbose_name_plural = "捐赠物资明细"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="supplies_dline_qty_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}{self.quantity}{self.item.unit}"
+
+
+class SpendingQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def total(self) -> Decimal:
+        return self.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+
+    def by_purpose(self) -> list[dict]:
+        return list(
+            self.values("purpose__name").annotate(total=Sum("amount")).order_by("purpose__name")
+        )
+
+
+class Spending(TimeStampedModel):
+    """Donated cash spent on a purpose, split over the donations it draws from."""
+
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="支出单位", on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.ForeignKey(Purpose, verbose_name="用途", on_delete=models.PROTECT)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    spent_on = models.DateField("支出日期", default=timezone.localdate)
+    description = models.CharField("事由", max_length=200)
+    voucher_no = models.CharField("凭证号", max_length=64, blank=True)
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SpendingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        verbose_name = "捐款支出"
+        verbose_name_plural = "捐款支出"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="supplies_spending_positive"),
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~Q(client_id=""),
+                name="supplies_spending_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.amount}元"
+
+
+class SpendingShare(models.Model):
+    spending = models.ForeignKey(Spending, on_delete=models.PROTECT, related_name="shares")
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="shares")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["spending", "donation"]
+        verbose_name = "支出来源"
+        verbose_name_plural = "支出来源"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="supplies_share_positive"),
+            models.UniqueConstraint(fields=["spending", "donation"], name="supplies_share_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donation_id} → {self.spending_id}: {self.amount}"
+
+
+# ---------------------------------------------------------------------------
+# Allocation
+
+
+class RecipientQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class Recipient(TimeStampedModel):
+    """An enterprise or shop receiving supplies per employee (the enterprises app will
+    own the registry; until then a name and an employee count are enough)."""
+
+    name = models.CharField("单位名称", max_length=100)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+"
+    )
+    employees = models.PositiveIntegerField("员工人数")
+    contact = models.CharField("联系人", max_length=50, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__path", "name"]
+        verbose_name = "领用单位"
+        verbose_name_plural = "领用单位"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="supplies_recipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AllocationPlanQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class AllocationPlan(TimeStampedModel):
+    """Quantity per target = per person per shift × shifts per day × people × days,
+    rounded up to whole packs; reviewed, then issued in one action."""
+
+    class Target(models.TextChoices):
+        CHECKPOINTS = "checkpoint", "全部卡点"
+        COMMUNITIES = "community", "全部社区库房"
+        RECIPIENTS = "recipient", "企业/单位（按员工）"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEWED = "reviewed", "已审核"
+        ISSUED = "issued", "已发放"
+
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="辖区", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("方案名称", max_length=100)
+    item = models.ForeignKey(Item, verbose_name="物资", on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Location, verbose_name="发出存放点", on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.CharField("分配对象", max_length=12, choices=Target.choices)
+    per_person = models.DecimalField(
+        "每人每班用量", max_digits=8, decimal_places=2, default=Decimal("1")
+    )
+    shifts_per_day = models.PositiveSmallIntegerField("每天班次", default=3)
+    days = models.PositiveSmallIntegerField("保障天数", default=7)
+    round_to_pack = models.ForeignKey(
+        ItemPack,
+        verbose_name="按整包装取整",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default="draft")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("发放时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AllocationPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "分配方案"
+        verbose_name_plural = "分配方案"
+        constraints = [
+            models.CheckConstraint(condition=Q(per_person__gt=0), name="supplies_plan_per_pos"),
+            models.CheckConstraint(condition=Q(days__gt=0), name="supplies_plan_days_pos"),
+            models.CheckConstraint(
+                condition=Q(shifts_per_day__gt=0), name="supplies_plan_shifts_pos"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def quantity_for(self, people: int) -> int:
+        """Units for ``people`` over the plan's days, rounded up to whole packs."""
+        raw = self.per_person * self.shifts_per_day * people * self.days
+        units = int(raw.to_integral_value(rounding="ROUND_CEILING"))
+        if self.round_to_pack_id and units:
+            size = self.round_to_pack.size
+            units = -(-units // size) * size
+        return units
+
+    def total(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+    @property
+    def editable(self) -> bool:
+        return self.status != self.Status.ISSUED
+
+
+class AllocationLine(models.Model):
+    plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="lines")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Recipient, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    people = models.PositiveIntegerField("人数")
+    quantity = models.PositiveIntegerField("分配数量")
+
+    class Meta:
+        ordering = ["plan", "id"]
+        verbose_name = "分配明细"
+        verbose_name_plural = "分配明细"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(location__isnull=False, recipient__isnull=True)
+                | Q(location__isnull=True, recipient__isnull=False),
+                name="supplies_line_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.quantity}"
+
+    @property
+    def target(self) -> Location | Recipient:
+        return self.location or self.recipient

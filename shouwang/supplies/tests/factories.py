@@ -1,0 +1,47 @@
+"""Supplies test data: items, locations and stock, built through the actions."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+
+from shouwang.areas.models import Area
+
+from ..actions import receive_stock
+from ..models import Item, Location
+
+
+def catalog() -> None:
+    """The seeded catalog (migration 0002); transactional tests flush it, so re-seed."""
+    importlib.import_module("shouwang.supplies.migrations.0002_catalog").seed(apps, None)
+
+
+def item(name: str = "医用口罩") -> Item:
+    """An item of the seeded catalog."""
+    found = Item.objects.filter(name=name).first()
+    if found is None:
+        catalog()
+        found = Item.objects.get(name=name)
+    return found
+
+
+def location(area: Area, name: str | None = None, kind: str = "", staff: int = 0) -> Location:
+    kind = kind or (
+        Location.Kind.WAREHOUSE
+        if area.kind == Area.Kind.SUBDISTRICT
+        else Location.Kind.COMMUNITY
+        if area.kind == Area.Kind.COMMUNITY
+        else Location.Kind.CHECKPOINT
+    )
+    return Location.objects.create(
+        name=name or f"{area.name}{Location.Kind(kind).label}",
+        kind=kind,
+        area=area,
+        staff_count=staff,
+    )
+
+
+def stock(where: Location, quantity: int, what: Item | None = None, by: Any = None) -> None:
+    receive_stock(item=what or item(), location=where, quantity=quantity, by=by)

@@ -1,0 +1,129 @@
+"""Allocation: a plan computed from workload, reviewed, then issued to every
+checkpoint (or enterprise, per employee) in one action — all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shouwang.areas.tests.factories import child
+from shouwang.supplies.models import AllocationPlan, Balance, Location, Movement, Recipient
+
+from .factories import item, location, stock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(world):
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    compound_a2 = child(world.community_a, "西城新苑")
+    checkpoints = [
+        location(world.compound_a, "西城花园卡点", "checkpoint", staff=8),
+        location(compound_a2, "西城新苑卡点", "checkpoint", staff=5),
+        location(world.compound_b, "八一新苑卡点", "checkpoint", staff=12),
+    ]
+    location(world.community_a, "西城社区库房", "community", staff=4)
+    return warehouse, checkpoints
+
+
+def _create(client, warehouse, **overrides) -> AllocationPlan:
+    data = {
+        "title": "卡点口罩",
+        "item": item().pk,
+        "source": warehouse.pk,
+        "target": "checkpoint",
+        "per_person": "1",
+        "shifts_per_day": "3",
+        "days": "7",
+        **overrides,
+    }
+    response = client.post(reverse("supplies:plan_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return AllocationPlan.objects.latest("pk")
+
+
+def test_it_issues_to_every_checkpoint_in_one_action(world, setup) -> None:
+    warehouse, checkpoints = setup
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    lines = {ln.location: ln.quantity for ln in plan.lines.select_related("location")}
+    assert lines == {checkpoints[0]: 168, checkpoints[1]: 105, checkpoints[2]: 252}
+
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "issued"
+    for checkpoint, quantity in lines.items():
+        assert Balance.objects.get(location=checkpoint, item=item()).quantity == quantity
+    assert Balance.objects.get(location=warehouse).quantity == 10_000 - 525
+    assert Movement.objects.filter(plan=plan, kind="transfer_in").count() == 3
+    # Pressing the button again moves nothing.
+    client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert Movement.objects.filter(plan=plan).count() == 6
+
+
+def test_it_recomputes_with_edited_parameters_and_rounds_to_packs(world, setup) -> None:
+    warehouse, checkpoints = setup
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    box = item().packs.get(name="盒")
+    data = {"per_person": "1", "shifts_per_day": "2", "days": "10", "round_to_pack": box.pk}
+    for line in plan.lines.all():
+        data[f"p{line.pk}"] = 3 if line.location == checkpoints[0] else line.people
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    response = client.post(reverse("supplies:plan_update", args=[plan.pk]), data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "draft"  # edited after review: review again
+    quantities = {ln.location: ln.quantity for ln in plan.lines.select_related("location")}
+    # 3 people × 2 × 10 = 60 → 100 (2 boxes of 50); 5×20=100; 12×20=240 → 250
+    assert quantities == {checkpoints[0]: 100, checkpoints[1]: 100, checkpoints[2]: 250}
+
+
+def test_short_stock_refuses_the_whole_plan(world, setup) -> None:
+    warehouse, checkpoints = setup
+    stock(warehouse, 500)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]), follow=True)
+    assert "库存不足" in response.content.decode()
+    assert not Movement.objects.filter(plan=plan).exists()
+    assert Balance.objects.get(location=warehouse).quantity == 500
+    plan.refresh_from_db()
+    assert plan.status == "reviewed"
+
+
+def test_enterprises_get_masks_per_employee(world, setup) -> None:
+    """Seed 001: 49,500 masks to 3,300 employees — 15 each."""
+    warehouse, _ = setup
+    stock(warehouse, 60_000)
+    sizes = [1200, 1100, 1000]
+    for n, employees in enumerate(sizes):
+        Recipient.objects.create(area=world.community_a, name=f"企业{n}", employees=employees)
+    client = world.client("hq")
+    plan = _create(
+        client, warehouse, target="recipient", per_person="15", shifts_per_day="1", days="1"
+    )
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    issued = Movement.objects.filter(plan=plan, kind="issue")
+    assert issued.count() == 3
+    assert -issued.total() == 49_500
+    assert Balance.objects.get(location=warehouse).quantity == 60_000 - 49_500
+
+
+def test_unreviewed_plans_are_not_issued_and_others_cannot_touch_plans(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 10_000)
+    plan = _create(world.client("hq"), warehouse)
+    world.client("hq").post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert not Movement.objects.filter(plan=plan).exists()
+    for persona in ("leader", "staff_a"):
+        client = world.client(persona)
+        assert client.post(reverse("supplies:plan_review", args=[plan.pk])).status_code == 403
+    assert world.client("leader").get(reverse("supplies:plan", args=[plan.pk])).status_code == 200
+    assert Location.objects.count() == 5

@@ -1,0 +1,287 @@
+"""Donations: totals and balances add up, the donor's phone is encrypted, PDFs carry
+Chinese text in an embedded CJK font, and the public disclosure never shows the
+details of a donor who chose to be masked or anonymous."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.supplies import actions, figures
+from shouwang.supplies.actions.donations import GoodsLine
+from shouwang.supplies.models import Balance, Donation, Donor, Purpose
+
+from .factories import item, location
+
+pytestmark = pytest.mark.django_db
+
+
+def cash(world, amount: str, *, name: str = "李顺喜", disclosure: str = "named", **kw):
+    return actions.record_donation(
+        area=world.subdistrict,
+        donor_kind=kw.pop("donor_kind", "person"),
+        donor_name=name,
+        kind="cash",
+        amount=Decimal(amount),
+        channel="bank",
+        disclosure=disclosure,
+        received=kw.pop("received", True),
+        by=world.hq,
+        **kw,
+    )
+
+
+def purpose(name: str = "购买防疫物资") -> Purpose:
+    return Purpose.objects.get_or_create(name=name)[0]
+
+
+def test_it_records_a_cash_donation_through_the_form_with_an_encrypted_phone(world) -> None:
+    client = world.client("hq")
+    response = client.post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "organisation",
+            "donor_name": "河南大林建设工程有限公司",
+            "contact_name": "李庆林",
+            "phone": "13912345678",
+            "disclosure": "named",
+            "kind": "cash",
+            "amount": "20000",
+            "channel": "bank",
+            "received": "on",
+            "client_id": "c-1",
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gift = Donation.objects.get()
+    assert gift.status == "received"
+    assert gift.receipt_no.startswith("JZ")
+    donor = gift.donor
+    assert "13912345678" not in donor.phone_enc
+    assert donor.phone_masked == "139****5678"
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert "139****5678" in page
+    assert "13912345678" not in page
+    assert AuditEvent.objects.filter(object_type="supplies.Donation").exists()
+
+
+def test_a_double_submit_stores_one_donation(world) -> None:
+    for _ in range(2):
+        cash(world, "100", client_id="same-id")
+    assert Donation.objects.count() == 1
+
+
+def test_it_refuses_a_cash_donation_without_amount_in_chinese(world) -> None:
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "person",
+            "donor_name": "某人",
+            "disclosure": "named",
+            "kind": "cash",
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "资金捐赠请填写金额" in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_goods_donations_enter_stock_when_received(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    masks, liquid = item("医用口罩"), item("消毒液")
+    gift = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="organisation",
+        donor_name="河南宝山高科有限责任公司",
+        kind="goods",
+        lines=[
+            GoodsLine(masks, 2500, Decimal("5000")),
+            GoodsLine(liquid, 100, Decimal("25000")),
+        ],
+        location=store,
+        by=world.hq,
+    )
+    assert gift.status == "pledged"
+    assert gift.estimated_value == Decimal("30000.00")
+    assert not Balance.objects.filter(location=store).exists()
+    actions.receive_donation(donation=gift, by=world.hq)
+    assert Balance.objects.get(location=store, item=masks).quantity == 2500
+    assert Balance.objects.get(location=store, item=liquid).quantity == 100
+    with pytest.raises(ValidationError, match="不能再确认到账"):
+        actions.receive_donation(donation=gift, by=world.hq)
+    assert Balance.objects.get(location=store, item=masks).quantity == 2500
+
+
+def test_totals_pledged_received_spent_and_balance_add_up(world) -> None:
+    first = cash(world, "5000")
+    second = cash(world, "20000", name="河南大林建设工程有限公司", donor_kind="organisation")
+    cash(world, "37500.50", name="爱心人士", disclosure="anonymous")
+    cash(world, "10000", name="隆越汽车", received=False)
+    spent = actions.record_spending(
+        area=world.subdistrict,
+        purpose=purpose(),
+        amount=Decimal("6000"),
+        description="购买口罩",
+        by=world.hq,
+    )
+    totals = figures.donation_totals(world.subdistrict)
+    assert totals["cash_received"] == Decimal("62500.50")
+    assert totals["cash_pledged"] == Decimal("10000")
+    assert totals["cash_spent"] == Decimal("6000")
+    assert totals["cash_balance"] == Decimal("56500.50")
+    # Oldest gift first: 5,000 from the first donor, 1,000 from the second.
+    shares = {s.donation_id: s.amount for s in spent.shares.all()}
+    assert shares == {first.pk: Decimal("5000.00"), second.pk: Decimal("1000.00")}
+    left = {d.pk: d.left for d in Donation.objects.cash().received().with_spent()}
+    assert left[first.pk] == 0
+    assert left[second.pk] == Decimal("19000.00")
+    assert sum(left.values()) == totals["cash_balance"]
+
+
+def test_restricted_gifts_fund_only_their_purpose_and_first(world) -> None:
+    care = purpose("慰问一线人员")
+    free = cash(world, "1000")
+    restricted = cash(world, "500", name="定向捐赠人", purpose=care)
+    with pytest.raises(ValidationError, match="可用捐款余额不足"):
+        actions.record_spending(
+            area=world.subdistrict,
+            purpose=purpose(),
+            amount=Decimal("1200"),
+            description="超出",
+            by=world.hq,
+        )
+    spent = actions.record_spending(
+        area=world.subdistrict, purpose=care, amount=Decimal("800"), description="慰问", by=world.hq
+    )
+    shares = {s.donation_id: s.amount for s in spent.shares.all()}
+    assert shares == {restricted.pk: Decimal("500.00"), free.pk: Decimal("300.00")}
+
+
+def test_spending_more_than_the_balance_is_refused_through_the_form(world) -> None:
+    cash(world, "100")
+    response = world.client("hq").post(
+        reverse("supplies:spending_create"),
+        {"purpose": purpose().pk, "amount": "100.01", "description": "超支", "client_id": "x"},
+    )
+    assert response.status_code == 400
+    assert "可用捐款余额不足" in response.content.decode()
+    assert figures.donation_totals(world.subdistrict)["cash_spent"] == 0
+
+
+def _pdf_text_and_fonts(content: bytes) -> tuple[str, set[str]]:
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return text, fonts
+
+
+@pytest.mark.parametrize("route", ["supplies:donation_receipt", "supplies:donation_letter"])
+def test_pdfs_render_chinese_text_in_an_embedded_cjk_font(world, route: str) -> None:
+    gift = cash(world, "37500", name="河南大林建设工程有限公司", donor_kind="organisation")
+    response = world.client("hq").get(reverse(route, args=[gift.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text, fonts = _pdf_text_and_fonts(response.content)
+    assert "河南大林建设工程有限公司" in text
+    # A subset ("ABCDEF+Noto-Serif-CJK-SC") is a font embedded in the file.
+    assert any("+" in f and "CJK" in f and "Noto" in f for f in fonts), fonts
+    if route == "supplies:donation_receipt":
+        assert "叁万柒仟伍佰元整" in text
+        assert gift.receipt_no in text
+    else:
+        assert "感" in text
+        assert "谢" in text
+
+
+def test_no_receipt_for_a_pledge(world) -> None:
+    gift = cash(world, "100", received=False)
+    response = world.client("hq").get(reverse("supplies:donation_receipt", args=[gift.pk]))
+    assert response.status_code == 404
+
+
+def test_disclosure_never_shows_a_masked_or_anonymous_donors_details(world) -> None:
+    cash(world, "5000", name="李顺喜", disclosure="named")
+    cash(world, "100", name="骈帅军", disclosure="masked", phone="13911112222")
+    cash(
+        world,
+        "37500",
+        name="某某爱心企业有限公司",
+        donor_kind="organisation",
+        disclosure="anonymous",
+        contact_name="王联系人",
+        phone="13933334444",
+    )
+    client = world.client("anonymous")
+    page = client.get(reverse("supplies:disclosure"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    sheet = client.get(reverse("supplies:disclosure_export"))
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    cells = " ".join(str(v) for row in rows for v in row if v is not None)
+    for shown in (html, cells):
+        assert "李顺喜" in shown
+        assert "骈**" in shown
+        assert "爱心单位（匿名）" in shown
+        for secret in ("骈帅军", "帅军", "某某爱心", "王联系人", "13911112222", "1112222", "3333"):
+            assert secret not in shown
+    assert rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][4])) == Decimal("42600")
+
+
+def test_donor_masking() -> None:
+    assert Donor(kind="person", name="李顺喜").masked_name() == "李**"
+    assert Donor(kind="person", name="李").masked_name() == "李*"
+    org = Donor(kind="organisation", name="河南宝山高科有限责任公司").masked_name()
+    assert org.startswith("河南")
+    assert org.endswith("公司")
+    assert "宝山" not in org
+
+
+def test_leaders_read_donations_but_cannot_record_them(world) -> None:
+    client = world.client("leader")
+    assert client.get(reverse("supplies:donations")).status_code == 200
+    assert client.get(reverse("supplies:donation_create")).status_code == 403
+    assert world.client("staff_a").get(reverse("supplies:donations")).status_code == 403
+
+
+def test_donation_export_is_audited_and_masks_phones(world) -> None:
+    cash(world, "100", phone="13955556666")
+    response = world.client("hq").get(reverse("supplies:donations_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "139****6666" in rows[1]
+    assert "13955556666" not in str(rows)
+    assert AuditEvent.objects.filter(action="export", detail="导出捐赠台账").exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("5000", "伍仟元整"),
+        ("20000", "贰万元整"),
+        ("37500", "叁万柒仟伍佰元整"),
+        ("100010", "壹拾万零壹拾元整"),
+        ("100010000", "壹亿零壹万元整"),
+        ("1001.01", "壹仟零壹元零壹分"),
+        ("0.50", "伍角"),
+        ("0", "零元整"),
+    ],
+)
+def test_amounts_in_capitals(amount: str, words: str) -> None:
+    from shouwang.supplies.documents import rmb_upper
+
+    assert rmb_upper(Decimal(amount)) == words

@@ -1,0 +1,127 @@
+"""Opening stock from Excel: template → preview → commit, or nothing at all."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shouwang.core.xlsx import workbook_bytes
+from shouwang.supplies.importing import HEADERS
+from shouwang.supplies.models import Balance, Movement
+
+from .factories import item, location
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(content: bytes, name: str = "期初.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def sheet(rows, headers=HEADERS) -> bytes:
+    return workbook_bytes(headers, rows)
+
+
+def formula_sheet() -> bytes:
+    """A real formula cell (workbook_bytes would neutralise it)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(["明湖街道仓库", "医用口罩", "=1+1", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def places(world):
+    item()  # make sure the catalog is there
+    return location(world.subdistrict, "明湖街道仓库"), location(world.community_a, "西城社区库房")
+
+
+def test_template_preview_and_commit(world, places) -> None:
+    warehouse, store = places
+    client = world.client("hq")
+    template = client.get(reverse("supplies:import_template"))
+    assert template.status_code == 200
+    preview = client.post(reverse("supplies:import"), {"file": upload(template.content)})
+    assert preview.status_code == 200
+    assert "检查通过：共 2 行" in preview.content.decode()
+    assert not Movement.objects.exists()  # preview writes nothing
+    token = preview.context["token"]
+    response = client.post(reverse("supplies:import_commit"), {"token": token})
+    assert response.status_code == 302
+    assert Balance.objects.get(location=warehouse, item=item()).quantity == 40 * 2000
+    assert Balance.objects.get(location=store, item=item("84消毒液")).quantity == 120
+    assert set(Movement.objects.values_list("kind", flat=True)) == {"opening"}
+    # The token is spent: committing again imports nothing more.
+    client.post(reverse("supplies:import_commit"), {"token": token})
+    assert Movement.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "空文件"),
+        (b"name,qty\nmasks,3\n", "这不是Excel文件"),
+        (sheet([["仓库", "口罩", 1]], headers=["地点", "物品", "数量"]), "表头不正确"),
+        (sheet([["不存在的库房", "医用口罩", 10, "", ""]]), "没有名为“不存在的库房”的存放点"),
+        (sheet([["明湖街道仓库", "金条", 10, "", ""]]), "物资目录中没有“金条”"),
+        (sheet([["明湖街道仓库", "医用口罩", -5, "", ""]]), "应为正整数"),
+        (sheet([["明湖街道仓库", "医用口罩", "十", "", ""]]), "应为正整数"),
+        (sheet([["明湖街道仓库", "帐篷", 3, "箱", ""]]), "帐篷没有“箱”这种包装"),
+        (formula_sheet(), "公式"),
+        (
+            sheet(
+                [["明湖街道仓库", "医用口罩", 1, "", ""], ["明湖街道仓库", "医用口罩", 2, "", ""]]
+            ),
+            "与第2行重复",
+        ),
+    ],
+)
+def test_bad_files_are_explained_and_nothing_is_written(world, places, content, message) -> None:
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(content)})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Movement.objects.exists()
+    assert not Balance.objects.exists()
+
+
+def test_a_file_with_one_bad_row_imports_no_row(world, places) -> None:
+    content = sheet([["明湖街道仓库", "医用口罩", 10, "", ""], ["明湖街道仓库", "金条", 1, "", ""]])
+    client = world.client("hq")
+    preview = client.post(reverse("supplies:import"), {"file": upload(content)})
+    assert preview.status_code == 400
+    assert "确认导入" not in preview.content.decode()
+    token = preview.context["token"]
+    client.post(reverse("supplies:import_commit"), {"token": token})
+    assert not Movement.objects.exists()
+
+
+def test_locations_outside_the_users_area_are_not_found(world, places) -> None:
+    location(world.community_b, "八一社区库房")
+    content = sheet([["八一社区库房", "医用口罩", 10, "", ""]])
+    world.client("hq")  # HQ could; community staff may not import at all
+    assert (
+        world.client("staff_a")
+        .post(reverse("supplies:import"), {"file": upload(content)})
+        .status_code
+        == 403
+    )
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(world, places) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "不是表格")
+    response = world.client("hq").post(
+        reverse("supplies:import"), {"file": upload(buffer.getvalue())}
+    )
+    assert response.status_code == 400
+    assert "这不是Excel文件" in response.content.decode()

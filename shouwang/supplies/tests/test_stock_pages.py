@@ -1,0 +1,257 @@
+"""Stock through the pages: purchases in packs, issues refused when short, double
+submits stored once, counts with reasons, community scoping, the ledger and figures."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from shouwang.supplies import actions, figures
+from shouwang.supplies.forms import parse_packs
+from shouwang.supplies.models import Balance, Item, Movement
+
+from .factories import item, location, stock
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hq_buys_in_boxes_and_the_ledger_counts_base_units(world) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {
+            "location": warehouse.pk,
+            "item": item().pk,
+            "quantity": "3",
+            "unit": "箱",
+            "amount": "5400.00",
+            "client_id": "p1",
+        },
+    )
+    assert response.status_code == 302
+    movement = Movement.objects.get()
+    assert movement.quantity == 6000
+    assert movement.kind == "purchase"
+    assert str(movement.amount) == "5400.00"
+
+
+def test_an_unknown_pack_is_explained(world) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {"location": warehouse.pk, "item": item("帐篷").pk, "quantity": "3", "unit": "箱"},
+    )
+    assert response.status_code == 400
+    assert "帐篷没有“箱”这种包装" in response.content.decode()
+    assert not Movement.objects.exists()
+
+
+def test_issuing_more_than_on_hand_is_refused_with_a_clear_message(world) -> None:
+    store = location(world.community_a)
+    stock(store, 30)
+    response = world.client("staff_a").post(
+        reverse("supplies:location_out", args=[store.pk]),
+        {"kind": "issue", "item": item().pk, "quantity": "31", "recipient": "卡点"},
+    )
+    assert response.status_code == 400
+    assert "库存不足：西城社区社区库房的医用口罩现有30个，本次需出库31个" in (
+        response.content.decode()
+    )
+    assert Balance.objects.get(location=store).quantity == 30
+
+
+def test_a_double_submitted_issue_is_stored_once(world) -> None:
+    store = location(world.community_a)
+    stock(store, 30)
+    data = {
+        "kind": "consumption",
+        "item": item().pk,
+        "quantity": "1",
+        "unit": "包",
+        "client_id": "k",
+    }
+    client = world.client("staff_a")
+    for _ in range(2):
+        assert (
+            client.post(reverse("supplies:location_out", args=[store.pk]), data).status_code == 302
+        )
+    assert Balance.objects.get(location=store).quantity == 20
+    assert Movement.objects.filter(kind="consumption").count() == 1
+
+
+def test_community_staff_work_only_in_their_own_stores(world) -> None:
+    mine, theirs = location(world.community_a), location(world.community_b)
+    stock(theirs, 10)
+    client = world.client("staff_a")
+    assert client.get(reverse("supplies:location", args=[theirs.pk])).status_code == 404
+    response = client.post(
+        reverse("supplies:location_transfer", args=[mine.pk]),
+        {"destination": theirs.pk, "item": item().pk, "quantity": "1"},
+    )
+    assert response.status_code == 400  # B's store is not a choice for A's staff
+    assert client.get(reverse("supplies:purchase")).status_code == 403
+    assert (
+        world.client("leader").post(reverse("supplies:location_out", args=[mine.pk])).status_code
+        == 403
+    )
+
+
+def test_a_count_needs_a_reason_for_differences_and_adjusts_the_stock(world) -> None:
+    store = location(world.community_a)
+    masks = item()
+    stock(store, 100)
+    client = world.client("staff_a")
+    url = reverse("supplies:location_count", args=[store.pk])
+    response = client.post(url, {f"n{masks.pk}": "96"})
+    assert response.status_code == 400
+    assert "请填写差异原因" in response.content.decode()
+    assert client.post(url, {f"n{masks.pk}": "96", "reason": "破损4个"}).status_code == 302
+    adjustment = Movement.objects.get(kind="adjustment")
+    assert adjustment.quantity == -4
+    assert adjustment.note == "破损4个"
+    assert Balance.objects.get(location=store).quantity == 96
+
+
+def test_days_of_supply_and_low_stock(world) -> None:
+    checkpoint = location(world.compound_a, "西城花园卡点", "checkpoint", staff=10)
+    masks = item()
+    stock(checkpoint, 200)
+    for day in range(7):  # one a day, all inside the 7-day window
+        actions.record_out(
+            item=masks,
+            location=checkpoint,
+            quantity=20,
+            kind="consumption",
+            at=timezone.now() - timedelta(days=day, hours=1),
+            by=world.staff_a,
+        )
+    (figure,) = figures.stock_by_location(world.community_a)
+    assert figure.quantity == 60
+    assert str(figure.daily_use) == "20.0"
+    assert str(figure.days) == "3.0"
+    assert [f.place for f in figures.low_stock(world.subdistrict)] == [checkpoint]
+    assert figures.low_stock(world.subdistrict, threshold=3) == []
+    (community,) = figures.stock_by_community(world.subdistrict)[world.community_a]
+    assert community.quantity == 60
+    assert str(community.days) == "3.0"
+    page = world.client("staff_a").get(reverse("supplies:low_stock"))
+    assert "西城花园卡点" in page.content.decode()
+    assert (
+        world.client("staff_b")
+        .get(reverse("supplies:low_stock"))
+        .content.decode()
+        .count("西城花园卡点")
+        == 0
+    )
+
+
+def test_transfers_inside_an_area_do_not_count_as_use(world) -> None:
+    store = location(world.community_a)
+    checkpoint = location(world.compound_a, "西城花园卡点", "checkpoint")
+    stock(store, 100)
+    actions.transfer(item=item(), source=store, destination=checkpoint, quantity=40, by=world.hq)
+    (community,) = figures.stock_by_community(world.subdistrict)[world.community_a]
+    assert community.quantity == 100
+    assert community.used == 0
+    by_place = {f.place: f.used for f in figures.stock_by_location(world.community_a)}
+    assert by_place == {store: 40, checkpoint: 0}
+
+
+def test_ledger_page_queries_stay_flat_and_export_works(
+    world, django_assert_max_num_queries
+) -> None:
+    store = location(world.community_a)
+    for n in range(30):
+        stock(store, n + 1, item("防护服" if n % 2 else "医用口罩"))
+    client = world.client("hq")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("supplies:ledger")).status_code == 200
+    response = client.get(
+        reverse("supplies:ledger"), {"item": item("防护服").pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    sheet = client.get(reverse("supplies:ledger_export"))
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 31
+    assert rows[0][0] == "时间"
+
+
+def test_overview_pages_render_with_bounded_queries(world, django_assert_max_num_queries) -> None:
+    store = location(world.community_a)
+    for name in ("医用口罩", "防护服", "84消毒液"):
+        stock(store, 10, item(name))
+    client = world.client("hq")
+    for url in ("supplies:overview", "supplies:locations", "supplies:items", "supplies:low_stock"):
+        with django_assert_max_num_queries(15):
+            assert client.get(reverse(url)).status_code == 200
+
+
+def test_items_are_editable_with_their_packs(world) -> None:
+    client = world.client("hq")
+    response = client.post(
+        reverse("supplies:item_create"),
+        {
+            "name": "一次性鞋套",
+            "category": "protection",
+            "unit": "双",
+            "alert_days": "5",
+            "order": "0",
+            "active": "on",
+            "packs": "包=10，箱=500",
+        },
+    )
+    assert response.status_code == 302
+    shoe = Item.objects.get(name="一次性鞋套")
+    assert shoe.to_base_units(2, "箱") == 1000
+    assert shoe.packs_text() == "包=10，箱=500"
+    response = client.post(
+        reverse("supplies:item_edit", args=[shoe.pk]),
+        {
+            "name": "一次性鞋套",
+            "category": "protection",
+            "unit": "双",
+            "alert_days": "5",
+            "order": "0",
+            "packs": "箱 500",
+        },
+    )
+    assert response.status_code == 400
+    assert "格式不对" in response.content.decode()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="盒箱包桶袋瓶卷件", min_size=1, max_size=3),
+            st.integers(min_value=2, max_value=10**6),
+        ),
+        max_size=4,
+        unique_by=lambda t: t[0],
+    ),
+    st.sampled_from(["，", ",", "；", "\n"]),
+)
+def test_parse_packs_reads_back_what_it_writes(packs, separator) -> None:
+    text = separator.join(f"{name}={size}" for name, size in packs)
+    assert parse_packs(text, unit="个") == packs
+
+
+@given(st.text(max_size=30))
+def test_parse_packs_never_fails_unexpectedly(text) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        packs = parse_packs(text)
+    except ValidationError as exc:
+        message = exc.messages[0]
+    else:
+        assert all(size >= 2 and name for name, size in packs)
+        return
+    assert "格式不对" in message or "至少为2" in message or "重复" in message or "相同" in message

@@ -1,0 +1,1 @@
+"""Views of the supplies app, by area of work."""

@@ -1,0 +1,198 @@
+"""Allocation plans and the enterprises (recipients) they may serve."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+
+from .. import actions
+from ..forms import PlanForm, PlanUpdateForm, RecipientForm
+from ..models import AllocationPlan, Balance, Location, Recipient
+
+
+@require_capability("supplies.view")
+def plans(request: AuthedRequest) -> HttpResponse:
+    qs = AllocationPlan.objects.visible_to(request.user).select_related("item", "source")
+    return render(request, "supplies/plans.html", {"plans": qs})
+
+
+@require_capability("supplies.manage")
+def plan_create(request: AuthedRequest) -> HttpResponse:
+    sources = Location.objects.visible_to(request.user).active()
+    form = PlanForm(
+        request.POST or None,
+        sources=sources,
+        initial={"per_person": 1, "shifts_per_day": 3, "days": 7},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = actions.create_plan(
+                area=request.user.area,
+                title=data["title"],
+                item=data["item"],
+                source=data["source"],
+                target=data["target"],
+                per_person=data["per_person"],
+                shifts_per_day=data["shifts_per_day"],
+                days=data["days"],
+                round_to_pack=data["round_to_pack"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "方案已生成，请核对各对象的人数和数量后审核")
+            return redirect("supplies:plan", pk=plan.pk)
+    status = 400 if form.errors else 200
+    return render(request, "supplies/plan_form.html", {"form": form}, status=status)
+
+
+def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=200):
+    form = form or PlanUpdateForm(
+        plan=plan,
+        initial={
+            "per_person": plan.per_person,
+            "shifts_per_day": plan.shifts_per_day,
+            "days": plan.days,
+            "round_to_pack": plan.round_to_pack,
+        },
+    )
+    on_hand = (
+        Balance.objects.filter(item=plan.item, location=plan.source)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )
+    if not plan.editable:
+        for field in form.fields.values():
+            field.disabled = True
+    lines = [(line, form[f"p{line.pk}"]) for line in form.lines]
+    total = sum(line.quantity for line in form.lines)
+    return render(
+        request,
+        "supplies/plan.html",
+        {
+            "plan": plan,
+            "form": form,
+            "lines": lines,
+            "total": total,
+            "on_hand": on_hand,
+            "short": total > on_hand,
+        },
+        status=status,
+    )
+
+
+def _get_plan(request: AuthedRequest, pk: int) -> AllocationPlan:
+    return get_for_user(
+        AllocationPlan.objects.select_related("item", "source", "round_to_pack"),
+        request.user,
+        pk=pk,
+    )
+
+
+@require_capability("supplies.view")
+def plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, _get_plan(request, pk))
+
+
+@require_POST
+@require_capability("supplies.manage")
+def plan_update(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = _get_plan(request, pk)
+    form = PlanUpdateForm(request.POST, plan=subject)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_plan(
+                plan=subject,
+                per_person=data["per_person"],
+                shifts_per_day=data["shifts_per_day"],
+                days=data["days"],
+                round_to_pack=data["round_to_pack"],
+                people=form.people(),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已重新计算，方案回到草稿状态，请重新审核")
+            return redirect("supplies:plan", pk=subject.pk)
+    return _plan_page(request, subject, form, status=400)
+
+
+@require_POST
+@require_capability("supplies.manage")
+def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = _get_plan(request, pk)
+    try:
+        actions.review_plan(plan=subject, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "方案已审核，可以一键发放")
+    return redirect("supplies:plan", pk=subject.pk)
+
+
+@require_POST
+@require_capability("supplies.manage")
+def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = _get_plan(request, pk)
+    try:
+        issued = actions.issue_plan(plan=subject, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, f"已一次发放到 {issued.lines.filter(quantity__gt=0).count()} 个对象"
+        )
+    return redirect("supplies:plan", pk=subject.pk)
+
+
+@require_capability("supplies.view")
+def recipients(request: AuthedRequest) -> HttpResponse:
+    qs = Recipient.objects.visible_to(request.user).select_related("area")
+    return render(request, "supplies/recipients.html", {"recipients": qs})
+
+
+def _save_recipient(request: AuthedRequest, recipient: Recipient) -> HttpResponse:
+    areas = Area.objects.visible_to(request.user).exclude(kind=Area.Kind.BUILDING)
+    form = RecipientForm(request.POST or None, instance=recipient, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_recipient(
+                recipient=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "领用单位已保存")
+            return redirect("supplies:recipients")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "supplies/recipient_form.html",
+        {"form": form, "recipient": recipient},
+        status=status,
+    )
+
+
+@require_capability("supplies.manage")
+def recipient_create(request: AuthedRequest) -> HttpResponse:
+    return _save_recipient(request, Recipient())
+
+
+@require_capability("supplies.manage")
+def recipient_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_recipient(request, get_for_user(Recipient, request.user, pk=pk))

@@ -1,0 +1,396 @@
+"""Donation pages: list and totals, record, receive, cancel, receipt and letter of
+thanks (PDF), cash spending, exports, and the public disclosure page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest, PublicRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+
+from .. import actions, documents, figures
+from ..actions.donations import GoodsLine
+from ..forms import (
+    CancelForm,
+    DonationForm,
+    GoodsLineFormSet,
+    PurposeForm,
+    ReceiveForm,
+    SpendingForm,
+)
+from ..models import Donation, DonationLine, Location, Purpose, Spending, SpendingShare
+
+
+def _donations(qs):
+    return qs.select_related("donor", "area", "purpose").prefetch_related(
+        Prefetch("lines", queryset=DonationLine.objects.select_related("item"))
+    )
+
+
+@require_capability("supplies.donations")
+def donations(request: AuthedRequest) -> HttpResponse:
+    qs = Donation.objects.visible_to(request.user)
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in Donation.Status.values:
+        qs = qs.filter(status=status)
+    if kind in Donation.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(_donations(qs.with_spent()), 50).get_page(request.GET.get("page"))
+    template = "supplies/donations.html#rows" if request.htmx else "supplies/donations.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "totals": figures.donation_totals(request.user.area),
+            "statuses": Donation.Status.choices,
+            "kinds": Donation.Kind.choices,
+        },
+    )
+
+
+@require_capability("supplies.donations_manage")
+def donation_create(request: AuthedRequest) -> HttpResponse:
+    visible = Location.objects.visible_to(request.user).active()
+    form = DonationForm(request.POST or None, locations=visible)
+    lines = GoodsLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = form.cleaned_data
+        goods = [
+            GoodsLine(ln["item"], ln["units"], ln.get("estimated_value") or 0)
+            for ln in lines.cleaned_data
+            if ln.get("item")
+        ]
+        try:
+            donation = actions.record_donation(
+                area=request.user.area,
+                donor_kind=data["donor_kind"],
+                donor_name=data["donor_name"],
+                contact_name=data["contact_name"],
+                phone=data["phone"],
+                address=data["address"],
+                disclosure=data["disclosure"],
+                kind=data["kind"],
+                amount=data["amount"],
+                channel=data["channel"],
+                reference=data["reference"],
+                purpose=data["purpose"],
+                lines=goods,
+                location=data["location"],
+                pledged_on=data["pledged_on"],
+                received=data["received"],
+                message=data["message"],
+                notes=data["notes"],
+                client_id=data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记捐赠：{donation.donor.name}")
+            return redirect("supplies:donation", pk=donation.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "supplies/donation_form.html", {"form": form, "lines": lines}, status=status
+    )
+
+
+@require_capability("supplies.donations")
+def donation(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
+    shares = gift.shares.select_related("spending", "spending__purpose")
+    spent = gift.spent_total()
+    return render(
+        request,
+        "supplies/donation.html",
+        {
+            "gift": gift,
+            "shares": shares,
+            "spent": spent,
+            "left": gift.amount - spent if gift.kind == Donation.Kind.CASH else None,
+            "receive_form": ReceiveForm(
+                locations=Location.objects.visible_to(request.user).active(),
+                initial={"location": gift.location},
+            ),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@require_POST
+@require_capability("supplies.donations_manage")
+def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = get_for_user(Donation, request.user, pk=pk)
+    form = ReceiveForm(request.POST, locations=Location.objects.visible_to(request.user))
+    if not form.is_valid():
+        messages.error(request, "请选择有效的入库存放点")
+        return redirect("supplies:donation", pk=gift.pk)
+    try:
+        actions.receive_donation(
+            donation=gift, location=form.cleaned_data["location"], by=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "已确认到账/入库，可打印收据")
+    return redirect("supplies:donation", pk=gift.pk)
+
+
+@require_POST
+@require_capability("supplies.donations_manage")
+def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = get_for_user(Donation, request.user, pk=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写取消原因")
+        return redirect("supplies:donation", pk=gift.pk)
+    try:
+        actions.cancel_donation(
+            donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "已取消该承诺捐赠")
+    return redirect("supplies:donation", pk=gift.pk)
+
+
+def _received(request: AuthedRequest, pk: int) -> Donation:
+    gift = get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
+    if gift.status != Donation.Status.RECEIVED:
+        raise Http404("捐赠尚未到账，不能出具收据或感谢信")
+    return gift
+
+
+@require_capability("supplies.donations")
+def donation_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = _received(request, pk)
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, obj=gift, detail="打印捐赠收据")
+    return documents.pdf_response(f"捐赠收据-{gift.receipt_no}.pdf", documents.receipt_pdf(gift))
+
+
+@require_capability("supplies.donations")
+def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = _received(request, pk)
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, obj=gift, detail="打印感谢信")
+    return documents.pdf_response(f"感谢信-{gift.receipt_no}.pdf", documents.thanks_pdf(gift))
+
+
+@require_capability("supplies.donations")
+def donations_export(request: AuthedRequest) -> HttpResponse:
+    qs = _donations(Donation.objects.visible_to(request.user).with_spent())
+    rows = (
+        (
+            d.receipt_no,
+            d.pledged_on,
+            timezone.localtime(d.received_at).strftime("%Y-%m-%d") if d.received_at else "",
+            d.donor.name,
+            d.donor.get_kind_display(),
+            d.donor.contact_name,
+            d.donor.phone_masked,
+            d.get_disclosure_display(),
+            d.get_kind_display(),
+            d.get_status_display(),
+            d.amount,
+            d.get_channel_display() if d.channel else "",
+            d.reference,
+            d.summary() if d.kind == Donation.Kind.GOODS else "",
+            d.estimated_value if d.kind == Donation.Kind.GOODS else None,
+            d.spent if d.kind == Donation.Kind.CASH else None,
+            d.left if d.kind == Donation.Kind.CASH else None,
+            d.purpose.name if d.purpose else "",
+            d.area.name,
+        )
+        for d in qs
+    )
+    content = workbook_bytes(
+        [
+            "收据编号",
+            "登记日期",
+            "到账日期",
+            "捐赠方",
+            "类型",
+            "联系人",
+            "联系电话",
+            "公示方式",
+            "捐赠类型",
+            "状态",
+            "金额（元）",
+            "支付方式",
+            "凭证号",
+            "物资",
+            "物资估值（元）",
+            "已支出（元）",
+            "余额（元）",
+            "定向用途",
+            "接收单位",
+        ],
+        rows,
+        title="捐赠台账",
+    )
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="导出捐赠台账")
+    return xlsx_response(f"捐赠台账-{timezone.localdate():%Y%m%d}.xlsx", content)
+
+
+@require_capability("supplies.donations")
+def spending(request: AuthedRequest) -> HttpResponse:
+    area = request.user.area
+    qs = (
+        Spending.objects.visible_to(request.user)
+        .select_related("purpose", "created_by")
+        .prefetch_related(
+            Prefetch("shares", queryset=SpendingShare.objects.select_related("donation__donor"))
+        )
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supplies/spending.html",
+        {
+            "page": page,
+            "totals": figures.donation_totals(area),
+            "by_purpose": figures.spending_by_purpose(area),
+        },
+    )
+
+
+@require_capability("supplies.donations_manage")
+def spending_create(request: AuthedRequest) -> HttpResponse:
+    form = SpendingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_spending(
+                area=request.user.area,
+                purpose=data["purpose"],
+                amount=data["amount"],
+                spent_on=data["spent_on"],
+                description=data["description"],
+                voucher_no=data["voucher_no"],
+                client_id=data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记支出 {data['amount']:,.2f} 元")
+            return redirect("supplies:spending")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "supplies/spending_form.html",
+        {"form": form, "totals": figures.donation_totals(request.user.area)},
+        status=status,
+    )
+
+
+@require_capability("supplies.donations_manage")
+def purposes(request: AuthedRequest) -> HttpResponse:
+    form = PurposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        purpose = form.save()
+        audit.record(
+            action=AuditEvent.Action.CREATE, request=request, obj=purpose, detail="新增资金用途"
+        )
+        messages.success(request, f"已新增用途 {purpose.name}")
+        return redirect("supplies:purposes")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "supplies/purposes.html",
+        {"form": form, "purposes": Purpose.objects.all()},
+        status=status,
+    )
+
+
+def _public_donations():
+    return _donations(Donation.objects.received().select_related("donor").with_spent()).order_by(
+        "-received_at", "-id"
+    )
+
+
+def _public_totals() -> dict:
+    roots = Area.objects.filter(parent__isnull=True)
+    totals: dict = {}
+    for root in roots:
+        for key, value in figures.donation_totals(root).items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+def disclosure(request: PublicRequest) -> HttpResponse:
+    """Public list of received donations, donors shown as each chose."""
+    page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))
+    by_purpose: dict[str, object] = {}
+    for row in Spending.objects.by_purpose():
+        by_purpose[row["purpose__name"]] = by_purpose.get(row["purpose__name"], 0) + row["total"]
+    return render(
+        request,
+        "supplies/disclosure.html",
+        {"page": page, "totals": _public_totals(), "by_purpose": by_purpose},
+    )
+
+
+def disclosure_export(request: PublicRequest) -> HttpResponse:
+    rows = [
+        (
+            d.receipt_no,
+            timezone.localtime(d.received_at).strftime("%Y-%m-%d"),
+            d.public_name(),
+            d.get_kind_display(),
+            d.amount,
+            d.summary() if d.kind == Donation.Kind.GOODS else "",
+            d.estimated_value if d.kind == Donation.Kind.GOODS else None,
+            d.spent if d.kind == Donation.Kind.CASH else None,
+            d.left if d.kind == Donation.Kind.CASH else None,
+            d.area.name,
+        )
+        for d in _public_donations()
+    ]
+    totals = _public_totals()
+    rows.append(
+        (
+            "合计",
+            "",
+            f"{totals['received']}笔",
+            "",
+            totals["cash_received"],
+            "",
+            totals["goods_received"],
+            totals["cash_spent"],
+            totals["cash_balance"],
+            "",
+        )
+    )
+    content = workbook_bytes(
+        [
+            "收据编号",
+            "到账日期",
+            "捐赠方",
+            "类型",
+            "金额（元）",
+            "物资",
+            "物资估值（元）",
+            "已支出（元）",
+            "余额（元）",
+            "接收单位",
+        ],
+        rows,
+        title="捐赠公示",
+        widths=[14, 12, 24, 8, 14, 40, 14, 14, 14, 16],
+    )
+    return xlsx_response(f"捐赠公示-{timezone.localdate():%Y%m%d}.xlsx", content)

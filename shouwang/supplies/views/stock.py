@@ -1,0 +1,399 @@
+"""Stock pages: overview, locations, ledger, receive/issue/transfer/count, catalog,
+low stock, opening-stock import."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core import uploads
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import SpreadsheetError, workbook_bytes, xlsx_response
+
+from .. import actions, figures, importing
+from ..forms import (
+    CountForm,
+    ImportForm,
+    ItemForm,
+    LedgerFilterForm,
+    LocationForm,
+    OutForm,
+    PurchaseForm,
+    TransferForm,
+)
+from ..models import Balance, Item, Location, Movement
+
+IMPORT_PURPOSE = "supplies.opening"
+
+
+@require_capability("supplies.view")
+def overview(request: AuthedRequest) -> HttpResponse:
+    area = request.user.area
+    by_place = figures.stock_by_community(area)
+    low = figures.low_stock(area)
+    return render(
+        request,
+        "supplies/overview.html",
+        {
+            "area": area,
+            "totals": figures.stock_by_item(area),
+            "by_place": by_place,
+            "low_count": len(low),
+        },
+    )
+
+
+@require_capability("supplies.view")
+def low_stock(request: AuthedRequest) -> HttpResponse:
+    raw = request.GET.get("days", "")
+    threshold = int(raw) if raw.isdigit() and 0 < int(raw) <= 365 else None
+    rows = figures.low_stock(request.user.area, threshold=threshold)
+    return render(request, "supplies/low_stock.html", {"rows": rows, "threshold": threshold})
+
+
+def _areas_for_locations(request: AuthedRequest):
+    return Area.objects.visible_to(request.user).exclude(kind=Area.Kind.BUILDING)
+
+
+@require_capability("supplies.view")
+def locations(request: AuthedRequest) -> HttpResponse:
+    qs = Location.objects.visible_to(request.user).select_related("area")
+    return render(request, "supplies/locations.html", {"locations": qs})
+
+
+@require_capability("supplies.view")
+def location(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = get_for_user(Location.objects.select_related("area"), request.user, pk=pk)
+    stock = [
+        figures.StockFigure(b.item, place, b.quantity, b.used)
+        for b in Balance.objects.filter(location=place).with_use().select_related("item")
+    ]
+    recent = (
+        Movement.objects.filter(location=place)
+        .select_related("item", "counterpart", "created_by")
+        .order_by("-occurred_at", "-id")[:20]
+    )
+    counts = place.counts.select_related("created_by")[:5]
+    return render(
+        request,
+        "supplies/location.html",
+        {"place": place, "stock": stock, "recent": recent, "counts": counts},
+    )
+
+
+def _save_location(request: AuthedRequest, place: Location) -> HttpResponse:
+    form = LocationForm(request.POST or None, instance=place, areas=_areas_for_locations(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_location(
+                location=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存存放点 {saved.name}")
+            return redirect("supplies:location", pk=saved.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "supplies/location_form.html", {"form": form, "place": place}, status=status
+    )
+
+
+@require_capability("supplies.manage")
+def location_create(request: AuthedRequest) -> HttpResponse:
+    return _save_location(request, Location())
+
+
+@require_capability("supplies.manage")
+def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_location(request, get_for_user(Location, request.user, pk=pk))
+
+
+def _form_page(
+    request: AuthedRequest, form, *, title: str, place: Location | None = None
+) -> HttpResponse:
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "supplies/movement_form.html",
+        {"form": form, "title": title, "place": place},
+        status=status,
+    )
+
+
+@require_capability("supplies.manage")
+def purchase(request: AuthedRequest) -> HttpResponse:
+    visible = Location.objects.visible_to(request.user).active()
+    form = PurchaseForm(request.POST or None, locations=visible)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.receive_stock(
+                item=data["item"],
+                location=data["location"],
+                quantity=data["units"],
+                supplier=data["supplier"],
+                amount=data["amount"],
+                note=data["note"],
+                client_id=data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"已入库 {data['location'].name} {data['item'].describe(data['units'])}",
+            )
+            return redirect("supplies:location", pk=data["location"].pk)
+    return _form_page(request, form, title="采购入库")
+
+
+@require_capability("supplies.issue")
+def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = get_for_user(Location, request.user, pk=pk)
+    form = OutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_out(
+                item=data["item"],
+                location=place,
+                quantity=data["units"],
+                kind=data["kind"],
+                recipient=data["recipient"],
+                note=data["note"],
+                client_id=data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记出库 {data['item'].describe(data['units'])}")
+            return redirect("supplies:location", pk=place.pk)
+    return _form_page(request, form, title=f"{place.name} · 发放/消耗/损耗", place=place)
+
+
+@require_capability("supplies.issue")
+def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = get_for_user(Location, request.user, pk=pk)
+    destinations = Location.objects.visible_to(request.user).active().exclude(pk=place.pk)
+    form = TransferForm(request.POST or None, destinations=destinations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.transfer(
+                item=data["item"],
+                source=place,
+                destination=data["destination"],
+                quantity=data["units"],
+                note=data["note"],
+                client_id=data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"已调拨 {data['item'].describe(data['units'])} 到 {data['destination'].name}",
+            )
+            return redirect("supplies:location", pk=place.pk)
+    return _form_page(request, form, title=f"{place.name} · 调拨", place=place)
+
+
+@require_capability("supplies.issue")
+def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
+    place = get_for_user(Location, request.user, pk=pk)
+    book = dict(Balance.objects.filter(location=place).values_list("item_id", "quantity"))
+    items = Item.objects.filter(active=True) | Item.objects.filter(pk__in=book)
+    form = CountForm(request.POST or None, items=items.distinct(), book=book)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = actions.count_stock(
+                location=place,
+                counted=form.counted(),
+                reason=form.cleaned_data["reason"],
+                client_id=form.cleaned_data["client_id"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            adjusted = count.movements.count()
+            messages.success(request, f"盘点已保存：{count.lines.count()} 种，{adjusted} 种已调整")
+            return redirect("supplies:location", pk=place.pk)
+    return _form_page(request, form, title=f"{place.name} · 盘点", place=place)
+
+
+def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
+    qs = Movement.objects.visible_to(request.user).select_related(
+        "item", "location", "counterpart", "created_by"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["location"]:
+            qs = qs.filter(location=data["location"])
+        if data["item"]:
+            qs = qs.filter(item=data["item"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        tz = timezone.get_current_timezone()
+        if data["start"]:
+            qs = qs.filter(occurred_at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
+        if data["end"]:
+            qs = qs.filter(occurred_at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
+    return qs
+
+
+@require_capability("supplies.view")
+def ledger(request: AuthedRequest) -> HttpResponse:
+    form = LedgerFilterForm(
+        request.GET or None, locations=Location.objects.visible_to(request.user)
+    )
+    page = Paginator(_ledger_queryset(request, form), 50).get_page(request.GET.get("page"))
+    template = "supplies/ledger.html#rows" if request.htmx else "supplies/ledger.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@require_capability("supplies.view")
+def ledger_export(request: AuthedRequest) -> HttpResponse:
+    form = LedgerFilterForm(
+        request.GET or None, locations=Location.objects.visible_to(request.user)
+    )
+    qs = _ledger_queryset(request, form)[:200_000]
+    rows = (
+        (
+            timezone.localtime(m.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            m.location.name,
+            m.item.name,
+            m.get_kind_display(),
+            m.quantity,
+            m.item.unit,
+            m.balance_after,
+            m.counterpart.name if m.counterpart else "",
+            m.recipient or m.supplier,
+            m.amount,
+            m.note,
+            str(m.created_by or ""),
+        )
+        for m in qs.iterator(chunk_size=2000)
+    )
+    content = workbook_bytes(
+        [
+            "时间",
+            "存放点",
+            "物资",
+            "类型",
+            "数量",
+            "单位",
+            "结存",
+            "对方存放点",
+            "领用/供应方",
+            "金额（元）",
+            "说明",
+            "经办人",
+        ],
+        rows,
+        title="出入库台账",
+        widths=[18, 20, 14, 10, 10, 6, 10, 18, 20, 12, 30, 10],
+    )
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="导出出入库台账")
+    return xlsx_response(f"出入库台账-{timezone.localdate():%Y%m%d}.xlsx", content)
+
+
+@require_capability("supplies.view")
+def items(request: AuthedRequest) -> HttpResponse:
+    qs = Item.objects.prefetch_related("packs")
+    return render(request, "supplies/items.html", {"items": qs})
+
+
+def _save_item(request: AuthedRequest, item: Item) -> HttpResponse:
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_item(
+                item=form.save(commit=False),
+                packs=form.cleaned_data["pack_list"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "物资品类已保存")
+            return redirect("supplies:items")
+    status = 400 if form.errors else 200
+    return render(request, "supplies/item_form.html", {"form": form, "item": item}, status=status)
+
+
+@require_capability("supplies.manage")
+def item_create(request: AuthedRequest) -> HttpResponse:
+    return _save_item(request, Item())
+
+
+@require_capability("supplies.manage")
+def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_item(request, get_object_or_404(Item, pk=pk))
+
+
+@require_capability("supplies.manage")
+def import_template(request: AuthedRequest) -> HttpResponse:
+    return xlsx_response("期初库存导入模板.xlsx", importing.template_bytes())
+
+
+@require_capability("supplies.manage")
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
+            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+            with open(path, "rb") as f:
+                context["plan"] = importing.plan(
+                    f, locations=Location.objects.visible_to(request.user).active()
+                )
+            context["token"] = token
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+    plan = context.get("plan")
+    status = 400 if form.errors or (plan is not None and not plan.ok) else 200
+    return render(request, "supplies/import.html", context, status=status)
+
+
+@require_POST
+@require_capability("supplies.manage")
+def import_commit(request: AuthedRequest) -> HttpResponse:
+    token = request.POST.get("token", "")
+    path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+    if path is None:
+        messages.error(request, "上传的文件已失效，请重新上传")
+        return redirect("supplies:import")
+    try:
+        with open(path, "rb") as f:
+            result = importing.plan(f, locations=Location.objects.visible_to(request.user).active())
+        if not result.ok:
+            messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
+            return redirect("supplies:import")
+        created = importing.commit(result, by=request.user, request=request)
+    finally:
+        uploads.discard(request, token)
+    messages.success(request, f"导入完成：{created} 行期初库存已入账")
+    return redirect("supplies:overview")
