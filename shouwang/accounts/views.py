@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shouwang.areas.models import Area
@@ -38,7 +39,9 @@ def login_view(request: PublicRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             target = request.GET.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
+            if url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(target)
             return redirect("core:home")
     return render(request, "accounts/login.html", {"form": form})

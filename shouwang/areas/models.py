@@ -18,6 +18,9 @@ SEGMENT = 6  # base-36 digits per level: 2 billion ids
 
 
 def _segment(pk: int) -> str:
+    """``pk`` as ``SEGMENT`` base-36 digits; the order of ids is the order of segments."""
+    if not 0 < pk < 36**SEGMENT:
+        raise ValueError(f"area id {pk} does not fit a path segment")
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while pk:

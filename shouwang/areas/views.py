@@ -20,6 +20,8 @@ IMPORT_PURPOSE = "areas.import"
 
 @require_capability("areas.view")
 def tree(request: AuthedRequest) -> HttpResponse:
+    if request.user.area_id is None:
+        raise Http404("您的账号尚未分配辖区")
     return redirect("areas:node", pk=request.user.area_id)
 
 
@@ -74,14 +76,11 @@ def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
     form = AreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
-        if (
-            Area.objects.filter(parent=area.parent, name=form.cleaned_data["name"])
-            .exclude(pk=area.pk)
-            .exists()
-        ):
-            form.add_error("name", "同一上级下已有同名节点")
-        else:
+        try:
             actions.update_area(area=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
             messages.success(request, "已保存")
             return redirect("areas:node", pk=area.pk)
     return render(request, "areas/node_form.html", {"form": form, "area": area})
@@ -173,13 +172,23 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
-            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
-            with open(path, "rb") as f:
-                context["plan"] = importing.plan(f, root=request.user.area)
-            context["token"] = token
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
-    status = 400 if form.errors else 200
+        else:
+            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+            try:
+                with open(path, "rb") as f:
+                    plan = importing.plan(f, root=request.user.area)
+            except SpreadsheetError as exc:
+                form.add_error("file", str(exc))
+                plan = None
+            if plan is not None and plan.ok:
+                context.update(plan=plan, token=token)
+            else:
+                uploads.discard(request, token)  # only a clean file waits for its commit
+                context["plan"] = plan
+    plan = context.get("plan")
+    status = 400 if form.errors or (plan is not None and not plan.ok) else 200
     return render(request, "areas/import.html", context, status=status)
 
 

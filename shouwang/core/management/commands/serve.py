@@ -30,9 +30,7 @@ class Command(BaseCommand):
         }
         worker = None
         if not no_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "shouwang.cli", "db_worker", "--queue-name", "*"], env=env
-            )
+            worker = subprocess.Popen([sys.executable, "-m", "shouwang.cli", "worker"], env=env)
         self.stdout.write(self.style.SUCCESS(f"守望已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
         try:
             subprocess.run(
