@@ -123,6 +123,7 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, phone: str) -> User:
+    """Change name, role and area; a blank ``phone`` keeps the current number."""
     _check_can_manage(by, area)
     if phone and User.objects.with_phone(phone).exclude(pk=user.pk).exists():
         raise ValidationError("该手机号已绑定其他账号")
@@ -137,7 +138,9 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     user.role = role
     user.area = area
     user.is_staff = role == "hq_admin"
-    user.set_phone(phone)
+    if phone:
+        changes.append("手机号")
+        user.set_phone(phone)
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
     return user

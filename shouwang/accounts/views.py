@@ -105,14 +105,13 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 @require_capability("accounts.manage")
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
-    initial = {
-        "full_name": subject.full_name,
-        "phone": subject.phone,
-        "role": subject.role,
-        "area": subject.area,
-    }
+    initial = {"full_name": subject.full_name, "role": subject.role, "area": subject.area}
     form = UserForm(
-        request.POST or None, initial=initial, areas=_area_choices(request.user), editing=True
+        request.POST or None,
+        initial=initial,
+        areas=_area_choices(request.user),
+        editing=True,
+        current_phone=subject.phone_masked,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts.models import User
 from shouwang.core import uploads
-from shouwang.core.access import get_for_user
+from shouwang.core.access import get_for_user, subtree_range
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import SpreadsheetError, xlsx_response
@@ -95,7 +95,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     choices = (
         Area.objects.visible_to(request.user)
         .filter(kind=parent_kind)
-        .exclude(path__startswith=area.path)
+        .exclude(path__range=subtree_range(area.path))
     )
     form = MoveForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():

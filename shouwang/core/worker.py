@@ -82,8 +82,10 @@ class HeartbeatWorker(Worker):
             self.beat()
 
     def serve(self, *, once: bool = False) -> None:
-        """Beat, run every ready task, sleep; ``once``: a single round."""
-        self.configure_signals()
+        """Beat, run every ready task, sleep; ``once``: a single round (signals left as
+        they are, for cron and tests)."""
+        if not once:
+            self.configure_signals()
         while self.running:
             self.beat()
             self.run()
