@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -143,12 +145,16 @@ class AuditQuerySet(ScopedQuerySet):
     def search(self, *, q: str = "", action: str = "", result: str = "") -> AuditQuerySet:
         qs = self
         if q:
-            qs = qs.filter(
+            text = (
                 models.Q(username__icontains=q)
                 | models.Q(object_repr__icontains=q)
                 | models.Q(detail__icontains=q)
-                | models.Q(ip=q)
             )
+            # Compare the address column only with an address: PostgreSQL's inet
+            # refuses anything else.
+            with contextlib.suppress(ValueError):
+                text |= models.Q(ip=str(ipaddress.ip_address(q.strip())))
+            qs = qs.filter(text)
         if action:
             qs = qs.filter(action=action)
         if result:

@@ -55,6 +55,7 @@ def test_it_filters_by_text_action_result_and_date(world: World) -> None:
     assert listed(client.get(URL, {"action": "login"})) == [("staff_a", "login")]
     assert listed(client.get(URL, {"result": "failed"})) == [("staff_b", "login_failed")]
     assert listed(client.get(URL, {"end": "2020-01-01"})) == []
+    assert listed(client.get(URL, {"q": "127.0.0.1", "result": "ok"})) == [("staff_a", "login")]
 
 
 def test_it_refuses_an_invalid_filter_without_error(world: World) -> None:
