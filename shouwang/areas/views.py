@@ -167,7 +167,8 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("areas.manage")
 def import_upload(request: AuthedRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
