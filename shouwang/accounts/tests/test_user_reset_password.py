@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import password_validation
 from django.test import Client
 from django.urls import reverse
 
@@ -25,6 +26,7 @@ def test_it_sets_a_new_random_password_shown_once(world: World) -> None:
     response = world.client("hq").post(url(world.staff_a))
     assert response.status_code == 200
     password = shown_password(response)
+    password_validation.validate_password(password, world.staff_a)  # the policy holds
     assert log_in("staff_a", PASSWORD) == 200
     assert log_in("staff_a", password) == 302
     event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD)
