@@ -19,10 +19,11 @@ PRODUCTION = {
 
 
 def check_deploy(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DEBUG"} | {
-        "SHOUWANG_VAR": str(tmp_path),
-        **extra,
-    }
+    # Not inherited: the production variables under test, and what the browser fixture
+    # sets for Playwright in this process.
+    dropped = {*PRODUCTION, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env |= {"SHOUWANG_VAR": str(tmp_path), **extra}
     return subprocess.run(
         [sys.executable, "-m", "shouwang.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
