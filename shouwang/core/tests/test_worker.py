@@ -22,7 +22,9 @@ def remember(value: str) -> None:
 
 
 @pytest.fixture
-def database_queue(settings, db):
+def database_queue(settings, transactional_db):
+    """The database queue, outside a test transaction: like Django's request cycle, the
+    worker closes a connection left out of autocommit mode."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     DONE.clear()
 
