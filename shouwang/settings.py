@@ -91,9 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",  # before ours: they add messages
     "shouwang.accounts.middleware.IdleTimeoutMiddleware",
     "shouwang.accounts.middleware.PasswordAgeMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -155,7 +155,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "shouwang.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -163,7 +163,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Security defaults, on from the first run.
+# Failed logins before a lock, per account and per source IP. Behind a NAT that many
+# staff share, raise the per-IP figure (docs/deploy.md).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(
+    os.environ.get("LOGIN_MAX_FAILURES_PER_IP", str(LOGIN_MAX_FAILURES))
+)
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "0"))  # 0: never expires
@@ -181,7 +186,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if _env_bool("BEHIND_PROXY", False):
+# Behind our own reverse proxy the client's address is the last X-Forwarded-For entry
+# (the one the proxy appended), not REMOTE_ADDR (the proxy itself).
+BEHIND_PROXY = _env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
@@ -222,6 +230,11 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The task worker (``shouwang worker``) records a heartbeat this often; the HQ home page
+# reports it as not running when the last one is older than WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
 
 # The name printed on posters, bulletins and the page header.
 SITE_NAME = os.environ.get("SHOUWANG_SITE_NAME", "守望 · 基层疫情防控平台")

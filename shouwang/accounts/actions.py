@@ -9,9 +9,7 @@ from django.conf import settings
 from django.contrib.auth import login, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 
 from shouwang.areas.models import Area
 
@@ -24,8 +22,9 @@ class LoginError(Exception):
     pass
 
 
-def _throttle_keys(username: str, ip: str | None) -> list[str]:
-    keys = [f"user:{username.strip().lower()}"]
+def _throttle_keys(identifier: str, known: User | None, ip: str | None) -> list[str]:
+    """The account's key first (one per account, whether typed as name or phone)."""
+    keys = [f"user:{known.pk}" if known else f"name:{identifier.strip().lower()[:150]}"]
     if ip:
         keys.append(f"ip:{ip}")
     return keys
@@ -33,30 +32,28 @@ def _throttle_keys(username: str, ip: str | None) -> list[str]:
 
 def _register_failure(keys: list[str]) -> bool:
     """Count a failure against each key; returns True when a key became locked."""
-    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     locked = False
     for key in keys:
         throttle, _ = LoginThrottle.objects.get_or_create(key=key)
-        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
-        throttle.refresh_from_db()
-        # The per-IP limit is wider: a shared office address serves many accounts.
-        limit = settings.LOGIN_MAX_FAILURES * (4 if key.startswith("ip:") else 1)
-        if throttle.failures >= limit:
-            throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            throttle.failures = 0
-            throttle.save(update_fields=["locked_until", "failures", "updated_at"])
-            locked = True
+        limit = (
+            settings.LOGIN_MAX_FAILURES_PER_IP
+            if key.startswith("ip:")
+            else settings.LOGIN_MAX_FAILURES
+        )
+        locked = throttle.register_failure(limit=limit, window=window) or locked
     return locked
 
 
 def log_in(*, request: HttpRequest, username: str, password: str) -> User:
     """Check the lockout, authenticate, rotate the session and audit either way."""
-    ip = audit.client_ip(request)
-    keys = _throttle_keys(username, ip)
+    known = UsernameOrPhoneBackend.find_user(username)
+    keys = _throttle_keys(username, known, audit.client_ip(request))
     if LoginThrottle.objects.locked(keys).exists():
         audit.record(
             action=AuditEvent.Action.LOGIN_FAILED,
             request=request,
+            user=known,
             username=username,
             result=AuditEvent.Result.DENIED,
             detail="账号或IP已锁定",
@@ -68,13 +65,13 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
     if user is None:
         with transaction.atomic():
             locked = _register_failure(keys)
-            known = User.objects.filter(username=username.strip()).first()
             audit.record(
                 action=AuditEvent.Action.LOCKED_OUT if locked else AuditEvent.Action.LOGIN_FAILED,
                 request=request,
                 user=known,
                 username=username,
                 result=AuditEvent.Result.FAILED,
+                detail="账号已停用" if known is not None and not known.is_active else "",
             )
         raise LoginError("用户名/手机号或密码不正确")
     LoginThrottle.objects.filter(key=keys[0]).delete()
@@ -126,6 +123,7 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, phone: str) -> User:
+    """Change name, role and area; a blank ``phone`` keeps the current number."""
     _check_can_manage(by, area)
     if phone and User.objects.with_phone(phone).exclude(pk=user.pk).exists():
         raise ValidationError("该手机号已绑定其他账号")
@@ -140,7 +138,9 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     user.role = role
     user.area = area
     user.is_staff = role == "hq_admin"
-    user.set_phone(phone)
+    if phone:
+        changes.append("手机号")
+        user.set_phone(phone)
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
     return user
@@ -166,6 +166,6 @@ def reset_password(*, by: User, user: User) -> str:
     password = generate_password()
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
-    LoginThrottle.objects.filter(key=f"user:{user.username.lower()}").delete()
+    LoginThrottle.objects.filter(key=f"user:{user.pk}").delete()
     audit.record(action=AuditEvent.Action.PASSWORD, user=by, obj=user, detail="重置密码")
     return password

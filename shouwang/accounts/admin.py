@@ -11,7 +11,8 @@ class UserAdmin(ScopedAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
     fields = ["username", "full_name", "role", "area", "is_active", "last_login", "date_joined"]
-    readonly_fields = ["username", "area", "last_login", "date_joined"]
+    # Role, area and status change through the accounts pages (checks and audit there).
+    readonly_fields = ["username", "role", "area", "is_active", "last_login", "date_joined"]
 
 
 @admin.register(AuditEvent)

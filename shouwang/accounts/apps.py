@@ -13,7 +13,9 @@ class AccountsConfig(AppConfig):
         NavItem("账号", "accounts:users", "accounts.manage"),
         NavItem("审计日志", "accounts:audit", "audit.view"),
     ]
+    # Separation of duties: the administrator manages accounts, only the auditor reads
+    # the audit log (and the administrator cannot erase it: it is append-only).
     capabilities = {
-        Role.HQ_ADMIN: {"accounts.manage", "audit.view"},
+        Role.HQ_ADMIN: {"accounts.manage"},
         Role.AUDITOR: {"audit.view"},
     }

@@ -9,6 +9,17 @@ from .models import User
 class UsernameOrPhoneBackend(ModelBackend):
     """Log in with the username or the registered mobile phone number."""
 
+    @staticmethod
+    def find_user(identifier: str) -> User | None:
+        """The account a login name designates: a username, else an 11-digit mobile."""
+        identifier = identifier.strip()
+        if not identifier:
+            return None
+        user = User.objects.filter(username=identifier).first()
+        if user is None and identifier.isdigit() and len(identifier) == 11:
+            user = User.objects.with_phone(identifier).first()
+        return user
+
     def authenticate(
         self,
         request: HttpRequest | None,
@@ -18,10 +29,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        username = username.strip()
-        user = User.objects.filter(username=username).first()
-        if user is None and username.isdigit() and len(username) == 11:
-            user = User.objects.with_phone(username).first()
+        user = self.find_user(username)
         if user is None:
             User().set_password(password)  # same time cost as a real check
             return None

@@ -39,11 +39,16 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
 
-    def __init__(self, *args, areas=None, editing: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args, areas=None, editing: bool = False, current_phone: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
         if editing:
             del self.fields["username"]
+            # The full number is never shown: leave blank to keep it.
+            current = f"当前 {current_phone}，" if current_phone else ""
+            self.fields["phone"].help_text = f"{current}留空则不修改"
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data["phone"])

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +16,11 @@ TOUCH_EVERY = 60  # seconds: write the session at most once a minute
 
 
 class IdleTimeoutMiddleware:
-    """Log out a session idle for longer than ``IDLE_TIMEOUT_MINUTES``."""
+    """Log out a session idle for longer than ``IDLE_TIMEOUT_MINUTES``.
+
+    Pages are sent to the login page (htmx requests through ``HX-Redirect``); API
+    calls go on as anonymous and get the API's 401.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -25,12 +30,24 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             if now - last_seen > settings.IDLE_TIMEOUT_MINUTES * 60:
-                logout(request)
-                messages.info(request, "长时间未操作，已自动退出，请重新登录")
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return self._expire(request)
             if now - last_seen >= TOUCH_EVERY or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+    def _expire(self, request: HttpRequest) -> HttpResponse:
+        from shouwang.accounts import audit
+        from shouwang.accounts.models import AuditEvent
+
+        audit.record(action=AuditEvent.Action.LOGOUT, request=request, detail="空闲超时自动退出")
+        logout(request)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        messages.info(request, "长时间未操作，已自动退出，请重新登录")
+        response = redirect_to_login(request.get_full_path())
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response
 
 
 class PasswordAgeMiddleware:

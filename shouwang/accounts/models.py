@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -89,7 +91,8 @@ class LoginThrottleQuerySet(models.QuerySet):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per account ("user:<name>") and per source IP ("ip:<addr>")."""
+    """Failed logins per account ("user:<pk>", or "name:<typed name>" for an unknown
+    one) and per source IP ("ip:<addr>"), counted within a sliding window."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
@@ -106,27 +109,52 @@ class LoginThrottle(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def register_failure(self, *, limit: int, window: timedelta) -> bool:
+        """Count one failure (the count restarts when the last one is older than
+        ``window``); lock for ``window`` at ``limit``. Returns True when it locked."""
+        now = timezone.now()
+        LoginThrottle.objects.filter(pk=self.pk).update(
+            failures=models.Case(
+                models.When(updated_at__lt=now - window, then=models.Value(1)),
+                default=models.F("failures") + 1,
+            ),
+            updated_at=now,
+        )
+        self.refresh_from_db(fields=["failures", "updated_at"])
+        if self.failures < limit:
+            return False
+        self.locked_until = now + window
+        self.failures = 0
+        self.save(update_fields=["locked_until", "failures", "updated_at"])
+        return True
+
 
 class AuditQuerySet(ScopedQuerySet):
     scope = "area"
 
     def visible_to(self, user: object) -> AuditQuerySet:
-        """An auditor at a root area also sees events with no area (unknown usernames)."""
+        """Events within the user's subtree. Events with no area (failed logins with an
+        unknown name) are shown at district and sub-district level, the top of a
+        deployment."""
         qs = super().visible_to(user)
-        area = getattr(user, "area", None)
-        if area is not None and area.parent_id is None and user.is_active:
+        area = getattr(user, "area", None) if getattr(user, "is_authenticated", False) else None
+        if area is not None and area.depth <= 1 and user.is_active:
             qs = qs | self.filter(area__isnull=True)
         return qs
 
     def search(self, *, q: str = "", action: str = "", result: str = "") -> AuditQuerySet:
         qs = self
         if q:
-            qs = qs.filter(
+            text = (
                 models.Q(username__icontains=q)
                 | models.Q(object_repr__icontains=q)
                 | models.Q(detail__icontains=q)
-                | models.Q(ip=q)
             )
+            # Compare the address column only with an address: PostgreSQL's inet
+            # refuses anything else.
+            with contextlib.suppress(ValueError):
+                text |= models.Q(ip=str(ipaddress.ip_address(q.strip())))
+            qs = qs.filter(text)
         if action:
             qs = qs.filter(action=action)
         if result:
@@ -136,7 +164,8 @@ class AuditQuerySet(ScopedQuerySet):
 
 class AuditEvent(models.Model):
     """Append-only audit log. Rows are never updated or deleted by the application;
-    database triggers (migration 0002) refuse UPDATE and DELETE."""
+    a database trigger (migration 0003) refuses UPDATE on both engines and DELETE on
+    PostgreSQL."""
 
     class Action(models.TextChoices):
         LOGIN = "login", "登录"

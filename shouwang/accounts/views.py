@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shouwang.areas.models import Area
@@ -38,7 +39,9 @@ def login_view(request: PublicRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             target = request.GET.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
+            if url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(target)
             return redirect("core:home")
     return render(request, "accounts/login.html", {"form": form})
@@ -102,14 +105,13 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 @require_capability("accounts.manage")
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
-    initial = {
-        "full_name": subject.full_name,
-        "phone": subject.phone,
-        "role": subject.role,
-        "area": subject.area,
-    }
+    initial = {"full_name": subject.full_name, "role": subject.role, "area": subject.area}
     form = UserForm(
-        request.POST or None, initial=initial, areas=_area_choices(request.user), editing=True
+        request.POST or None,
+        initial=initial,
+        areas=_area_choices(request.user),
+        editing=True,
+        current_phone=subject.phone_masked,
     )
     if request.method == "POST" and form.is_valid():
         try:

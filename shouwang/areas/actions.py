@@ -64,6 +64,9 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
     for compound in compounds:
         if compound.kind != Area.Kind.COMPOUND or not compound.is_within(grid.community):
             raise ValidationError(f"“{compound.name}”不是本社区的小区")
+    for member in staff:
+        if member.area is None or not member.area.is_within(grid.community):
+            raise ValidationError(f"“{member}”不是本社区的工作人员")
     created = grid.pk is None
     grid.save()
     grid.compounds.set(compounds)
@@ -79,6 +82,9 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
 
 @transaction.atomic
 def update_area(*, area: Area, by: Any) -> Area:
+    """Save the edited name, code, expected households and notes of ``area``."""
+    if Area.objects.filter(parent=area.parent_id, name=area.name).exclude(pk=area.pk).exists():
+        raise ValidationError({"name": "同一上级下已有同名节点"})
     area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)
     return area

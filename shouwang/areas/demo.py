@@ -35,17 +35,8 @@ COMPOUND_WORDS = [
     "佳苑",
     "丽都",
 ]
+# Distinct from the community names, so no compound looks like another community's.
 COMPOUND_PREFIXES = [
-    "西城",
-    "八一",
-    "明湖",
-    "丰庆",
-    "文化",
-    "金桥",
-    "南阳",
-    "东风",
-    "建业",
-    "龙湖",
     "锦绣",
     "幸福",
     "阳光",
@@ -56,6 +47,16 @@ COMPOUND_PREFIXES = [
     "正弦",
     "民安",
     "永威",
+    "银河",
+    "翠竹",
+    "紫荆",
+    "桂园",
+    "梧桐",
+    "枫林",
+    "海棠",
+    "玉兰",
+    "春晖",
+    "百合",
 ]
 
 

@@ -14,6 +14,8 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
 from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
 
 from . import actions
@@ -177,4 +179,10 @@ def commit(result: Plan, *, by: Any) -> int:
         if households is not None and parent.expected_households != households:
             parent.expected_households = households
             parent.save(update_fields=["expected_households", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.IMPORT,
+        user=by,
+        obj=result.root,
+        detail=f"从Excel导入辖区：{len(result.paths)} 行，新建 {created} 个节点",
+    )
     return created

@@ -1,8 +1,8 @@
 """The jurisdiction tree and grids.
 
 Each node stores a materialized ``path``: its ancestors' ids and its own, each as a
-fixed-width base-36 segment, so a subtree is ``path LIKE 'prefix%'`` on an index on
-both SQLite and PostgreSQL, and a move rewrites the paths of one subtree.
+fixed-width base-36 segment, so a subtree is a range of paths answered from the path
+index on both SQLite and PostgreSQL, and a move rewrites the paths of one subtree.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Concat, Substr
 
-from shouwang.core.access import ScopedQuerySet
+from shouwang.core.access import ScopedQuerySet, subtree_range
 from shouwang.core.models import TimeStampedModel
 
 SEGMENT = 6  # base-36 digits per level: 2 billion ids
 
 
 def _segment(pk: int) -> str:
+    """``pk`` as ``SEGMENT`` base-36 digits; the order of ids is the order of segments."""
+    if not 0 < pk < 36**SEGMENT:
+        raise ValueError(f"area id {pk} does not fit a path segment")
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while pk:
@@ -83,10 +86,9 @@ class Area(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_in_parent"),
         ]
-        indexes = [
-            models.Index(fields=["path"], name="area_path_like", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["kind", "path"], name="area_kind_path"),
-        ]
+        # Subtrees are path ranges (``subtree_range``): the unique index on path serves
+        # them, and (kind, path) serves "the buildings of this community".
+        indexes = [models.Index(fields=["kind", "path"], name="area_kind_path")]
 
     def __str__(self) -> str:
         return self.name
@@ -128,7 +130,7 @@ class Area(TimeStampedModel):
         self.assign_path()
         new_prefix = self.path
         shift = (len(new_prefix) - len(old_prefix)) // SEGMENT
-        Area.objects.filter(path__startswith=old_prefix).update(
+        Area.objects.filter(path__range=subtree_range(old_prefix)).update(
             path=Concat(
                 models.Value(new_prefix),
                 Substr("path", len(old_prefix) + 1),

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts.models import User
 from shouwang.core import uploads
-from shouwang.core.access import get_for_user
+from shouwang.core.access import get_for_user, subtree_range
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import SpreadsheetError, xlsx_response
@@ -20,6 +20,8 @@ IMPORT_PURPOSE = "areas.import"
 
 @require_capability("areas.view")
 def tree(request: AuthedRequest) -> HttpResponse:
+    if request.user.area_id is None:
+        raise Http404("您的账号尚未分配辖区")
     return redirect("areas:node", pk=request.user.area_id)
 
 
@@ -74,14 +76,11 @@ def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
     form = AreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
-        if (
-            Area.objects.filter(parent=area.parent, name=form.cleaned_data["name"])
-            .exclude(pk=area.pk)
-            .exists()
-        ):
-            form.add_error("name", "同一上级下已有同名节点")
-        else:
+        try:
             actions.update_area(area=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
             messages.success(request, "已保存")
             return redirect("areas:node", pk=area.pk)
     return render(request, "areas/node_form.html", {"form": form, "area": area})
@@ -96,7 +95,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     choices = (
         Area.objects.visible_to(request.user)
         .filter(kind=parent_kind)
-        .exclude(path__startswith=area.path)
+        .exclude(path__range=subtree_range(area.path))
     )
     form = MoveForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -168,18 +167,29 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("areas.manage")
 def import_upload(request: AuthedRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
             token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
-            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
-            with open(path, "rb") as f:
-                context["plan"] = importing.plan(f, root=request.user.area)
-            context["token"] = token
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
-    status = 400 if form.errors else 200
+        else:
+            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+            try:
+                with open(path, "rb") as f:
+                    plan = importing.plan(f, root=request.user.area)
+            except SpreadsheetError as exc:
+                form.add_error("file", str(exc))
+                plan = None
+            if plan is not None and plan.ok:
+                context.update(plan=plan, token=token)
+            else:
+                uploads.discard(request, token)  # only a clean file waits for its commit
+                context["plan"] = plan
+    plan = context.get("plan")
+    status = 400 if form.errors or (plan is not None and not plan.ok) else 200
     return render(request, "areas/import.html", context, status=status)
 
 

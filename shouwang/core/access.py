@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 
+PATH_MAX_LENGTH = 255
+
+
+def subtree_range(path: str) -> tuple[str, str]:
+    """The subtree of the node at ``path`` as a range of paths.
+
+    Paths are lowercase base-36 digits, so every path that starts with ``path`` lies in
+    [path, path + "zzz…"] and no other does. Both engines answer a range from the path's
+    b-tree index; SQLite cannot use an index for ``LIKE 'prefix%'`` (its LIKE is
+    case-insensitive), which would scan the whole tree.
+    """
+    return (path, path + "z" * (PATH_MAX_LENGTH - len(path)))
+
 
 class ScopedQuerySet(models.QuerySet):
     #: The lookup path from this model to its ``Area`` ("" when the model is Area).
@@ -27,7 +40,7 @@ class ScopedQuerySet(models.QuerySet):
     def within(self, area: Area) -> Self:
         """Rows inside ``area``'s subtree (the area itself included)."""
         prefix = f"{self.scope}__" if self.scope else ""
-        return self.filter(**{f"{prefix}path__startswith": area.path})
+        return self.filter(**{f"{prefix}path__range": subtree_range(area.path)})
 
     def visible_to(self, user: Any) -> Self:
         """Rows the user may see: their own area's subtree, nothing for the anonymous."""

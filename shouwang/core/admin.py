@@ -29,3 +29,16 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        """Changes made in the back office are audited like any other."""
+        from shouwang.accounts import audit
+        from shouwang.accounts.models import AuditEvent
+
+        super().save_model(request, obj, form, change)
+        audit.record(
+            action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            request=request,
+            obj=obj,
+            detail="后台修改：" + "、".join(form.changed_data),
+        )

@@ -3,21 +3,15 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from shouwang.areas.models import Area
-
+from . import home as home_panels
 from .requests import AuthedRequest, PublicRequest
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """A home page per role: the user's area, its figures and the role's entry points."""
-    user = request.user
-    area = user.area
-    counts = {}
-    if area is not None:
-        for kind in (Area.Kind.COMMUNITY, Area.Kind.COMPOUND, Area.Kind.BUILDING):
-            counts[Area.Kind(kind).label] = Area.objects.within(area).of_kind(kind).count()
-    return render(request, "core/home.html", {"area": area, "counts": counts})
+    context = {"area": request.user.area, **home_panels.context_for(request.user)}
+    return render(request, "core/home.html", context)
 
 
 def healthz(request: PublicRequest) -> JsonResponse:

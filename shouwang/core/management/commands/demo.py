@@ -1,5 +1,6 @@
 import importlib
 import random
+import unicodedata
 
 from django.apps import apps
 from django.core.management import call_command
@@ -8,6 +9,12 @@ from django.db import transaction
 
 from shouwang.accounts.roles import Role
 from shouwang.core.demo import SIZES, DemoContext
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width, counting a Chinese character as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 class Command(BaseCommand):
@@ -41,8 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。登录账号（密码每次运行重新生成）："))
         for username, password in ctx.passwords.items():
             user = ctx.users[username]
-            self.stdout.write(
-                f"  {Role(user.role).label:<8} {username:<10} {password}   （{user.area.name}）"
-            )
+            role = _pad(Role(user.role).label, 14)
+            self.stdout.write(f"  {role}{username:<10} {password}   （{user.area.name}）")
         if not no_serve:
             call_command("serve", port=port)

@@ -1,10 +1,23 @@
 import os
+import signal
+import socket
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _check_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"端口 {port} 已被占用，请换一个端口（如 make demo PORT=8080）"
+            ) from exc
 
 
 class Command(BaseCommand):
@@ -22,6 +35,7 @@ class Command(BaseCommand):
         self, *args, host: str, port: int | None, workers: int, no_worker: bool, **options
     ) -> None:
         port = port or int(os.environ.get("PORT", "8000"))
+        _check_free(host, port)
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {
             **os.environ,
@@ -30,12 +44,11 @@ class Command(BaseCommand):
         }
         worker = None
         if not no_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "shouwang.cli", "db_worker", "--queue-name", "*"], env=env
-            )
+            worker = subprocess.Popen([sys.executable, "-m", "shouwang.cli", "worker"], env=env)
         self.stdout.write(self.style.SUCCESS(f"守望已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
+        status = 0
         try:
-            subprocess.run(
+            status = subprocess.run(
                 [
                     sys.executable,
                     "-m",
@@ -52,10 +65,12 @@ class Command(BaseCommand):
                 ],
                 env=env,
                 check=False,
-            )
+            ).returncode
         except KeyboardInterrupt:
             pass
         finally:
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+        if status not in (0, -signal.SIGINT, -signal.SIGTERM):
+            raise CommandError(f"gunicorn 异常退出（{status}），端口 {port} 是否已被占用？")

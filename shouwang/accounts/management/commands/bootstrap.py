@@ -1,0 +1,46 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from shouwang.accounts import actions
+from shouwang.accounts.models import User
+from shouwang.accounts.roles import Role
+from shouwang.areas import actions as area_actions
+from shouwang.areas.models import Area
+
+
+class Command(BaseCommand):
+    help = (
+        "新部署的第一步：建立区县、街道两级节点和第一个指挥部管理员账号（随机密码）/ "
+        "First step of a new deployment: the district and sub-district nodes and the first "
+        "HQ admin, with a random password printed once. Existing nodes are reused."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--district", required=True, help="区县名称，如 金水区")
+        parser.add_argument("--subdistrict", required=True, help="街道/乡镇名称，如 明湖街道")
+        parser.add_argument("--username", required=True, help="管理员用户名")
+        parser.add_argument("--name", default="", help="管理员姓名")
+
+    @transaction.atomic
+    def handle(
+        self, *args, district: str, subdistrict: str, username: str, name: str, **options
+    ) -> None:
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"用户名“{username}”已存在；如需新密码，请由管理员在账号页面重置")
+        top = Area.objects.filter(parent=None, name=district).first() or area_actions.create_area(
+            name=district, kind=Area.Kind.DISTRICT, parent=None
+        )
+        area = Area.objects.filter(
+            parent=top, name=subdistrict
+        ).first() or area_actions.create_area(
+            name=subdistrict, kind=Area.Kind.SUBDISTRICT, parent=top
+        )
+        try:
+            user, password = actions.create_user(
+                by=None, username=username, full_name=name, role=Role.HQ_ADMIN, area=area
+            )
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
+        self.stdout.write(self.style.SUCCESS(f"已建立 {top.name} › {area.name}"))
+        self.stdout.write(f"指挥部管理员 {user.username} 的初始密码（只显示这一次）：{password}")

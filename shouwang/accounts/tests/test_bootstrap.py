@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent, User
+from shouwang.accounts.roles import Role
+from shouwang.areas.models import Area
+
+
+def bootstrap(**options) -> str:
+    out = StringIO()
+    call_command(
+        "bootstrap",
+        district="金水区",
+        subdistrict="丰产路街道",
+        username="admin",
+        name="王主任",
+        stdout=out,
+        **options,
+    )
+    return out.getvalue()
+
+
+def test_it_creates_the_top_of_the_tree_and_an_admin_who_can_log_in(db) -> None:
+    output = bootstrap()
+    password = re.search(r"初始密码（只显示这一次）：(\S+)", output).group(1)
+    admin = User.objects.get(username="admin")
+    assert (admin.role, admin.area.name, admin.area.parent.name) == (
+        Role.HQ_ADMIN,
+        "丰产路街道",
+        "金水区",
+    )
+    assert admin.is_staff
+    response = Client().post(reverse("accounts:login"), {"username": "admin", "password": password})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, username="system").exists()
+
+
+def test_it_reuses_existing_nodes(db) -> None:
+    bootstrap()
+    call_command(
+        "bootstrap",
+        district="金水区",
+        subdistrict="丰产路街道",
+        username="admin2",
+        stdout=StringIO(),
+    )
+    assert Area.objects.count() == 2
+    assert User.objects.get(username="admin2").area == User.objects.get(username="admin").area
+
+
+def test_it_refuses_an_existing_username(db) -> None:
+    bootstrap()
+    with pytest.raises(CommandError, match="已存在"):
+        bootstrap()

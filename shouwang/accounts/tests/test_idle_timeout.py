@@ -1,0 +1,69 @@
+"""Idle sessions are logged out after IDLE_TIMEOUT_MINUTES (30 by default)."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.middleware import SESSION_LAST_SEEN
+from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.personas import World
+
+
+def signed_in(idle_minutes: float) -> Client:
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD})
+    client.get(reverse("core:home"))  # records the first "last seen"
+    session = client.session
+    session[SESSION_LAST_SEEN] = int(time.time() - idle_minutes * 60)
+    session.save()
+    return client
+
+
+def test_it_defaults_to_thirty_minutes(settings) -> None:
+    assert settings.IDLE_TIMEOUT_MINUTES == 30
+
+
+def test_it_keeps_a_session_idle_for_less_than_the_timeout(world: World) -> None:
+    client = signed_in(idle_minutes=29)
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_it_logs_out_a_session_idle_for_longer(world: World) -> None:
+    client = signed_in(idle_minutes=31)
+    response = client.get(reverse("areas:tree"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/areas/"
+    follow = client.get(response["Location"])
+    assert "长时间未操作，已自动退出" in follow.content.decode()
+    assert not follow.wsgi_request.user.is_authenticated
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGOUT)
+    assert event.user == world.staff_a
+    assert event.detail == "空闲超时自动退出"
+
+
+def test_it_reads_the_timeout_from_settings(world: World, settings) -> None:
+    settings.IDLE_TIMEOUT_MINUTES = 5
+    client = signed_in(idle_minutes=6)
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_it_redirects_an_htmx_request_through_a_header(world: World) -> None:
+    client = signed_in(idle_minutes=31)
+    response = client.get(reverse("accounts:users"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+def test_it_answers_an_api_call_with_401(world: World) -> None:
+    client = signed_in(idle_minutes=31)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_it_refreshes_the_last_seen_time_on_activity(world: World) -> None:
+    client = signed_in(idle_minutes=20)
+    client.get(reverse("core:home"))
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 5

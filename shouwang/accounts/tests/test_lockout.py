@@ -1,0 +1,91 @@
+"""Lockout after repeated failures, per account and per source IP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent, LoginThrottle
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.personas import World
+
+LOGIN = reverse("accounts:login")
+LOCKED = "登录失败次数过多"
+
+
+def attempt(username: str, password: str, ip: str = "10.0.0.1"):
+    return Client().post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def fail(username: str, times: int, ip: str = "10.0.0.1") -> None:
+    for _ in range(times):
+        attempt(username, "wrong-password", ip)
+
+
+def test_it_locks_an_account_after_five_failures(world: World) -> None:
+    fail("staff_a", 4, ip="10.0.0.1")
+    assert attempt("staff_a", PASSWORD, "10.0.0.2").status_code == 302
+    fail("staff_a", 5, ip="10.0.0.3")  # a fresh address: the account's own count
+    response = attempt("staff_a", PASSWORD, "10.0.0.2")
+    assert response.status_code == 200
+    assert LOCKED in response.content.decode()
+
+
+def test_it_counts_the_phone_and_the_username_as_one_account(world: World) -> None:
+    fail("staff_a", 3, ip="10.0.0.1")
+    fail("13800000002", 2, ip="10.0.0.3")
+    assert LOCKED in attempt("staff_a", PASSWORD, "10.0.0.4").content.decode()
+
+
+def test_it_audits_the_lockout(world: World) -> None:
+    fail("staff_a", 5)
+    lock = AuditEvent.objects.get(action=AuditEvent.Action.LOCKED_OUT)
+    assert lock.user == world.staff_a
+    attempt("staff_a", PASSWORD, "10.0.0.9")
+    refused = AuditEvent.objects.filter(result=AuditEvent.Result.DENIED).get()
+    assert refused.detail == "账号或IP已锁定"
+
+
+def test_it_locks_an_ip_after_five_failures(world: World) -> None:
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        fail(name, 1, ip="10.7.7.7")
+    assert LOCKED in attempt("staff_b", PASSWORD, "10.7.7.7").content.decode()
+    assert attempt("staff_b", PASSWORD, "10.7.7.8").status_code == 302
+
+
+def test_it_reads_the_limits_from_settings(world: World, settings) -> None:
+    settings.LOGIN_MAX_FAILURES = 2
+    settings.LOGIN_MAX_FAILURES_PER_IP = 50
+    fail("staff_a", 2)
+    assert LOCKED in attempt("staff_a", PASSWORD, "10.0.0.5").content.decode()
+    for n in range(3):
+        fail(f"x{n}", 1, ip="10.0.0.6")
+    assert attempt("staff_b", PASSWORD, "10.0.0.6").status_code == 302
+
+
+def test_it_unlocks_after_the_window(world: World) -> None:
+    fail("staff_a", 5)
+    assert LoginThrottle.objects.locked([f"user:{world.staff_a.pk}"]).exists()
+    LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert attempt("staff_a", PASSWORD, "10.0.0.2").status_code == 302
+
+
+def test_it_forgets_failures_older_than_the_window(world: World, settings) -> None:
+    fail("staff_a", 4)
+    LoginThrottle.objects.update(
+        updated_at=timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
+    )
+    fail("staff_a", 1)
+    assert attempt("staff_a", PASSWORD, "10.0.0.2").status_code == 302
+
+
+@pytest.mark.parametrize("username", ["staff_a", "13800000002"])
+def test_it_clears_the_account_count_on_success(world: World, username: str) -> None:
+    fail("staff_a", 4, ip="10.0.0.1")
+    assert attempt(username, PASSWORD, "10.0.0.2").status_code == 302
+    fail("staff_a", 4, ip="10.0.0.3")
+    assert attempt("staff_a", PASSWORD, "10.0.0.4").status_code == 302

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent, User
+from shouwang.accounts.roles import Role
+from shouwang.areas.tests.factories import child
+from shouwang.core.tests.personas import World
+
+
+def url(user: User) -> str:
+    return reverse("accounts:user_edit", kwargs={"pk": user.pk})
+
+
+def test_it_shows_the_account(world: World) -> None:
+    response = world.client("hq").get(url(world.staff_a))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "编辑账号 staff_a" in body
+    assert "当前 138****0002，留空则不修改" in body
+    assert "13800000002" not in body
+
+
+def test_it_changes_role_and_area(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.staff_a),
+        {"full_name": "张三", "phone": "", "role": Role.GRID_WORKER, "area": world.community_b.pk},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(pk=world.staff_a.pk)
+    assert (user.full_name, user.role, user.area, user.phone) == (
+        "张三",
+        Role.GRID_WORKER,
+        world.community_b,
+        "13800000002",
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
+    assert "角色 社区工作人员→网格员" in event.detail
+    assert "辖区 西城社区→八一社区" in event.detail
+
+
+def test_a_promoted_admin_gets_the_back_office(world: World) -> None:
+    world.client("hq").post(
+        url(world.staff_a),
+        {"full_name": "张三", "phone": "", "role": Role.HQ_ADMIN, "area": world.community_a.pk},
+    )
+    assert User.objects.get(pk=world.staff_a.pk).is_staff
+
+
+def test_it_cannot_move_an_account_outside_its_subtree(world: World) -> None:
+    other = child(world.district, "东区街道")
+    world.client("hq").post(
+        url(world.staff_a),
+        {"full_name": "张三", "phone": "", "role": Role.LEADER, "area": other.pk},
+    )
+    assert User.objects.get(pk=world.staff_a.pk).area == world.community_a
+
+
+def test_it_answers_404_for_an_account_outside_its_subtree(world: World) -> None:
+    other = child(world.district, "东区街道")
+    outsider = User.objects.create(username="outsider", role=Role.LEADER, area=other)
+    assert world.client("hq").get(url(outsider)).status_code == 404
+
+
+def test_it_replaces_the_phone(world: World) -> None:
+    world.client("hq").post(
+        url(world.staff_a),
+        {
+            "full_name": "张三",
+            "phone": "13900000009",
+            "role": Role.COMMUNITY_STAFF,
+            "area": world.community_a.pk,
+        },
+    )
+    assert User.objects.get(pk=world.staff_a.pk).phone == "13900000009"
+    assert AuditEvent.objects.get(action=AuditEvent.Action.UPDATE).detail == "手机号"

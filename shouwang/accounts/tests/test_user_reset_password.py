@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent, LoginThrottle, User
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.accounts.tests.test_user_create import shown_password
+from shouwang.core.tests.personas import World
+
+
+def url(user: User) -> str:
+    return reverse("accounts:user_reset_password", kwargs={"pk": user.pk})
+
+
+def log_in(username: str, password: str) -> int:
+    return (
+        Client()
+        .post(reverse("accounts:login"), {"username": username, "password": password})
+        .status_code
+    )
+
+
+def test_it_sets_a_new_random_password_shown_once(world: World) -> None:
+    response = world.client("hq").post(url(world.staff_a))
+    assert response.status_code == 200
+    password = shown_password(response)
+    password_validation.validate_password(password, world.staff_a)  # the policy holds
+    assert log_in("staff_a", PASSWORD) == 200
+    assert log_in("staff_a", password) == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD)
+    assert (event.user, event.object_id, event.detail) == (
+        world.hq,
+        str(world.staff_a.pk),
+        "重置密码",
+    )
+
+
+def test_it_lifts_the_accounts_lock(world: World) -> None:
+    for n in range(5):
+        Client().post(
+            reverse("accounts:login"),
+            {"username": "staff_a", "password": "wrong"},
+            REMOTE_ADDR=f"10.0.0.{n}",
+        )
+    assert LoginThrottle.objects.locked([f"user:{world.staff_a.pk}"]).exists()
+    password = shown_password(world.client("hq").post(url(world.staff_a)))
+    assert log_in("staff_a", password) == 302
+
+
+def test_it_refuses_a_get(world: World) -> None:
+    assert world.client("hq").get(url(world.staff_a)).status_code == 405

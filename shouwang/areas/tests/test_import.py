@@ -1,0 +1,217 @@
+"""Importing the tree from Excel: template, preview of problems, all-or-nothing commit."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas import actions, importing
+from shouwang.areas.importing import HEADERS
+from shouwang.areas.models import Area
+from shouwang.core.tests.personas import World
+
+UPLOAD = reverse("areas:import")
+COMMIT = reverse("areas:import_commit")
+ROWS = [
+    ["示范区", "明湖街道", "西城社区", "西城花园", "3号楼", 48],
+    ["", "明湖街道", "西城社区", "锦绣家园", "1号楼", 36],
+    ["", "", "丰庆社区", "丰庆小区", "1号楼", ""],
+    ["", "", "丰庆社区", "丰庆小区", "2号楼", 20],
+    ["", "", "文化社区", "", "", ""],
+]
+NEW_NODES = 8  # 3号楼; 锦绣家园 + 1号楼; 丰庆社区 + 丰庆小区 + 2 buildings; 文化社区
+
+
+def xlsx(rows: list[list], header: list[str] | None = HEADERS, name: str = "辖区.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    if header is not None:
+        sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def upload(client: Client, file) -> object:
+    return client.post(UPLOAD, {"file": file})
+
+
+def problems(response) -> list[tuple[int, str, str]]:
+    return [(p.row, p.column, p.message) for p in response.context["plan"].problems]
+
+
+def test_it_offers_a_template(world: World) -> None:
+    response = world.client("hq").get(reverse("areas:import_template"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert len(rows) == 2
+
+
+def test_the_preview_counts_new_nodes_and_writes_nothing(world: World) -> None:
+    before = Area.objects.count()
+    response = upload(world.client("hq"), xlsx(ROWS))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert plan.ok
+    assert (plan.new_nodes, plan.existing_nodes) == (NEW_NODES, 2)  # 西城社区, 西城花园 exist
+    assert "将新建 8 个节点" in response.content.decode()
+    assert Area.objects.count() == before
+
+
+def test_the_commit_creates_the_nodes(world: World) -> None:
+    client = world.client("hq")
+    token = upload(client, xlsx(ROWS)).context["token"]
+    response = client.post(COMMIT, {"token": token})
+    assert response["Location"] == reverse("areas:node", kwargs={"pk": world.subdistrict.pk})
+    building = Area.objects.get(name="3号楼")
+    assert (building.kind, building.parent, building.expected_households) == (
+        Area.Kind.BUILDING,
+        world.compound_a,
+        48,
+    )
+    fengqing = Area.objects.get(name="丰庆社区")
+    assert fengqing.kind == Area.Kind.COMMUNITY
+    assert set(fengqing.descendants().buildings().values_list("name", flat=True)) == {
+        "1号楼",
+        "2号楼",
+    }
+    assert Area.objects.get(name="文化社区").parent == world.subdistrict
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert event.detail == "从Excel导入辖区：5 行，新建 8 个节点"
+
+
+def test_a_second_import_of_the_same_file_creates_nothing(world: World) -> None:
+    client = world.client("hq")
+    client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
+    count = Area.objects.count()
+    response = upload(client, xlsx(ROWS))
+    assert response.context["plan"].new_nodes == 0
+    follow = client.post(COMMIT, {"token": response.context["token"]}, follow=True)
+    assert "新建 0 个节点" in follow.content.decode()
+    assert Area.objects.count() == count
+
+
+def test_a_token_is_used_once_and_by_its_session_only(world: World) -> None:
+    client = world.client("hq")
+    token = upload(client, xlsx(ROWS)).context["token"]
+    other = world.client("hq")
+    assert "已失效" in other.post(COMMIT, {"token": token}, follow=True).content.decode()
+    client.post(COMMIT, {"token": token})
+    assert "已失效" in client.post(COMMIT, {"token": token}, follow=True).content.decode()
+
+
+def test_it_reports_wrong_headers(world: World) -> None:
+    response = upload(world.client("hq"), xlsx(ROWS, header=["社区", "小区", "楼栋"]))
+    assert response.status_code == 400
+    assert problems(response)[0][:2] == (1, "")
+    assert "表头不正确" in problems(response)[0][2]
+
+
+def test_it_reports_an_empty_sheet(world: World) -> None:
+    response = upload(world.client("hq"), xlsx([], header=None))
+    assert response.status_code == 400
+    assert problems(response) == [(1, "", "表格是空的")]
+
+
+def test_a_header_without_rows_is_not_importable(world: World) -> None:
+    response = upload(world.client("hq"), xlsx([]))
+    assert response.status_code == 400
+    assert "文件中没有数据行" in response.content.decode()
+
+
+def test_it_reports_problems_by_row_and_column(world: World) -> None:
+    rows = [
+        ["", "", "西城社区", '=HYPERLINK("http://x")', "1号楼", ""],  # row 2: formula
+        ["", "东区街道", "东风社区", "", "", ""],  # row 3: outside the jurisdiction
+        ["", "", "丰庆社区", "丰庆小区", "1号楼", ""],  # row 4: fine
+        ["", "", "丰庆社区", "", "1号楼", ""],  # row 5: a level skipped
+        ["", "", "丰庆社区", "丰庆小区", "1号楼", 12],  # row 6: duplicate of row 4
+        ["", "", "", "", "", ""],  # row 7: blank, ignored
+        ["", "", "", "", "", 5],  # row 8: nothing named
+        ["", "", "丰庆社区", "丰庆小区", "2号楼", "很多"],  # row 9: not a number
+    ]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [
+        (2, "小区/村民组", "单元格是公式，请填写文字"),
+        (3, "街道/乡镇", "不在您的辖区内（应为“明湖街道”或留空）"),
+        (5, "小区/村民组", "上一级为空时不能填写下一级"),
+        (6, "楼栋", "与第4行重复"),
+        (8, "", "没有填写下级名称"),
+        (9, "应有户数", "应为非负整数"),
+    ]
+    body = response.content.decode()
+    assert "发现 6 个问题" in body
+    assert 'name="token"' not in body
+
+
+def test_a_file_with_problems_changes_nothing(world: World) -> None:
+    before = set(Area.objects.values_list("pk", "path"))
+    client = world.client("hq")
+    response = upload(client, xlsx([*ROWS, ["", "东区街道", "东风社区", "", "", ""]]))
+    assert response.status_code == 400
+    assert "token" not in response.context
+    assert set(Area.objects.values_list("pk", "path")) == before
+
+
+def test_a_failure_during_the_commit_changes_nothing(world: World, monkeypatch) -> None:
+    plan = importing.plan(xlsx(ROWS), root=world.subdistrict)
+    before = Area.objects.count()
+    real = actions.create_area
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs["name"])
+        if len(calls) == 5:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(actions, "create_area", failing)
+    with pytest.raises(RuntimeError):
+        importing.commit(plan, by=world.hq)
+    assert Area.objects.count() == before
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+
+
+def test_it_refuses_a_file_renamed_to_xlsx(world: World) -> None:
+    fake = SimpleUploadedFile("名单.xlsx", "社区,小区\n西城社区,西城花园\n".encode())
+    response = upload(world.client("hq"), fake)
+    assert response.status_code == 400
+    assert "这不是Excel文件" in response.content.decode()
+
+
+def test_it_refuses_a_zip_bomb(world: World) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    response = upload(world.client("hq"), SimpleUploadedFile("炸弹.xlsx", buffer.getvalue()))
+    assert response.status_code == 400
+    assert "疑似恶意文件" in response.content.decode()
+
+
+def test_it_refuses_an_empty_file(world: World) -> None:
+    response = upload(world.client("hq"), SimpleUploadedFile("空.xlsx", b""))
+    assert response.status_code == 400
+
+
+def test_it_refuses_a_post_without_a_file(world: World) -> None:
+    response = world.client("hq").post(UPLOAD)
+    assert response.status_code == 400
+
+
+def test_community_staff_cannot_import(world: World) -> None:
+    client = world.client("staff_a")
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, xlsx(ROWS)).status_code == 403
+    assert client.get(reverse("areas:import_template")).status_code == 403

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core.tests.personas import World
+
+
+def url(area: Area) -> str:
+    return reverse("areas:node_edit", kwargs={"pk": area.pk})
+
+
+def test_it_shows_the_form(world: World) -> None:
+    response = world.client("hq").get(url(world.building_a))
+    assert response.status_code == 200
+    assert "编辑 1号楼" in response.content.decode()
+
+
+def test_it_saves_name_code_households_and_notes(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.building_a),
+        {"name": "1号楼（东）", "code": "B1", "expected_households": "30", "notes": "临街"},
+    )
+    assert response.status_code == 302
+    area = Area.objects.get(pk=world.building_a.pk)
+    assert (area.name, area.code, area.expected_households, area.notes) == (
+        "1号楼（东）",
+        "B1",
+        30,
+        "临街",
+    )
+    assert area.path == world.building_a.path
+    assert AuditEvent.objects.get(action=AuditEvent.Action.UPDATE).object_id == str(area.pk)
+
+
+def test_it_refuses_the_name_of_a_sibling(world: World) -> None:
+    response = world.client("hq").post(url(world.building_a2), {"name": "1号楼"})
+    assert response.status_code == 200
+    assert "同一上级下已有同名节点" in response.content.decode()
+    assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
+
+
+def test_it_refuses_a_negative_household_count(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.building_a), {"name": "1号楼", "expected_households": "-3"}
+    )
+    assert response.status_code == 200
+    assert Area.objects.get(pk=world.building_a.pk).expected_households == 4
+
+
+def test_community_staff_cannot_edit(world: World) -> None:
+    response = world.client("staff_a").post(url(world.building_a), {"name": "改名"})
+    assert response.status_code == 403

@@ -1,0 +1,96 @@
+"""Moving a node re-hangs its whole subtree: every path below it is rewritten."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
+from shouwang.areas import actions
+from shouwang.areas.models import Area
+from shouwang.areas.tests.factories import child
+from shouwang.core.tests.personas import World
+
+
+def url(area: Area) -> str:
+    return reverse("areas:node_move", kwargs={"pk": area.pk})
+
+
+def test_it_offers_parents_of_the_right_kind(world: World) -> None:
+    response = world.client("hq").get(url(world.compound_a))
+    choices = list(response.context["form"].fields["new_parent"].queryset)
+    assert choices == [world.community_a, world.community_b]
+
+
+def test_it_moves_a_compound_with_its_buildings(world: World) -> None:
+    response = world.client("hq").post(url(world.compound_a), {"new_parent": world.community_b.pk})
+    assert response.status_code == 302
+    compound = Area.objects.get(pk=world.compound_a.pk)
+    assert compound.parent == world.community_b
+    assert compound.path.startswith(world.community_b.path)
+    for building in (world.building_a, world.building_a2):
+        moved = Area.objects.get(pk=building.pk)
+        assert moved.path.startswith(compound.path)
+        assert moved.depth == building.depth
+    assert set(Area.objects.within(world.community_b).buildings()) == {
+        world.building_a,
+        world.building_a2,
+        world.building_b,
+    }
+    assert not Area.objects.within(world.community_a).buildings().exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
+    assert event.detail == "移动：西城社区 → 八一社区"
+
+
+def test_it_rewrites_every_level_of_a_moved_community(world: World) -> None:
+    district_hq = UserFactory(username="district_hq", role=Role.HQ_ADMIN, area=world.district)
+    other = child(world.district, "东区街道")
+    client = Client()
+    client.force_login(district_hq)
+    client.post(url(world.community_a), {"new_parent": other.pk})
+    below = Area.objects.within(other)
+    assert set(below.values_list("name", flat=True)) == {
+        "东区街道",
+        "西城社区",
+        "西城花园",
+        "1号楼",
+        "2号楼",
+    }
+    assert all(a.depth == len(a.path) // 6 - 1 for a in below)
+    assert Area.objects.get(pk=world.building_a.pk).full_name() == "东区街道西城社区西城花园1号楼"
+
+
+def test_it_refuses_its_own_subtree(world: World) -> None:
+    for target in (world.compound_a, world.building_a):
+        with pytest.raises(ValidationError, match="不能移动到自身或其下级节点之下"):
+            actions.move_area(area=world.compound_a, new_parent=target, by=world.hq)
+    response = world.client("hq").post(url(world.compound_a), {"new_parent": world.compound_a.pk})
+    assert response.status_code == 200
+    assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
+
+
+def test_it_refuses_a_parent_of_the_wrong_kind(world: World) -> None:
+    with pytest.raises(ValidationError, match="下只能建立"):
+        actions.move_area(area=world.building_b, new_parent=world.community_a, by=world.hq)
+
+
+def test_it_refuses_a_parent_with_a_child_of_the_same_name(world: World) -> None:
+    response = world.client("hq").post(url(world.building_b), {"new_parent": world.compound_a.pk})
+    assert "已有名为“1号楼”的节点" in response.content.decode()
+    assert Area.objects.get(pk=world.building_b.pk).parent == world.compound_b
+
+
+def test_the_users_own_root_cannot_move(world: World) -> None:
+    assert world.client("hq").get(url(world.subdistrict)).status_code == 404
+
+
+def test_community_staff_cannot_move(world: World) -> None:
+    response = world.client("staff_a").post(
+        url(world.building_a), {"new_parent": world.compound_b.pk}
+    )
+    assert response.status_code == 403
+    assert Area.objects.get(pk=world.building_a.pk).parent == world.compound_a

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandParser
+
+from shouwang.core.worker import HeartbeatWorker
+
+
+class Command(BaseCommand):
+    help = (
+        "后台任务进程（带心跳）/ Run background tasks from the database queue, recording "
+        "a heartbeat shown on the HQ home page."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--queue-name", default="*", help="逗号分隔的队列名，* 为全部")
+        parser.add_argument("--interval", type=float, default=1.0, help="空闲时的轮询间隔（秒）")
+        parser.add_argument("--backend", default="default", dest="backend_name")
+        parser.add_argument("--once", action="store_true", help="执行一轮已就绪的任务后退出")
+
+    def handle(
+        self, *args, queue_name: str, interval: float, backend_name: str, once: bool, **options
+    ) -> None:
+        worker = HeartbeatWorker(
+            queue_names=queue_name.split(","), interval=interval, backend_name=backend_name
+        )
+        worker.serve(once=once)

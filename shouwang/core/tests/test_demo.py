@@ -1,0 +1,50 @@
+"""``shouwang demo`` builds the demo sub-district once and prints one login per role."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.models import User
+from shouwang.accounts.roles import Role
+from shouwang.areas.models import Area
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", "--no-serve", "--size", "tiny", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label not in ("sessions", "admin")
+    }
+
+
+def test_it_builds_the_tree_and_a_login_per_role(db) -> None:
+    output = run_demo()
+    subdistrict = Area.objects.get(name="明湖街道")
+    assert Area.objects.within(subdistrict).communities().count() == 2
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    logins = dict(re.findall(r"^\s+\S+\s+(\w+)\s+(\S+)\s+（", output, re.MULTILINE))
+    assert set(logins) == {"hq", "leader", "auditor", "staff_a", "staff_b", "grid_a", "guard"}
+    for username, password in logins.items():
+        response = Client().post(
+            reverse("accounts:login"), {"username": username, "password": password}
+        )
+        assert response.status_code == 302, username
+
+
+def test_a_second_run_adds_nothing(db) -> None:
+    run_demo()
+    before = row_counts()
+    run_demo()
+    assert row_counts() == before

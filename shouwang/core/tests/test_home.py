@@ -1,0 +1,126 @@
+"""Each role's home page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.core.models import WorkerHeartbeat
+from shouwang.core.tests.personas import PERSONAS, World
+
+HOME = reverse("core:home")
+
+
+def home(world: World, persona: str):
+    response = world.client(persona).get(HOME)
+    assert response.status_code == 200
+    return response
+
+
+def beat(seconds_ago: int) -> None:
+    moment = timezone.now() - timedelta(seconds=seconds_ago)
+    WorkerHeartbeat.objects.create(host="app1", pid=42, started_at=moment, seen_at=moment)
+
+
+def test_anonymous_users_are_sent_to_login(client, world: World) -> None:
+    response = client.get(HOME)
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_hq_sees_the_figures_of_the_subdistrict(world: World) -> None:
+    response = home(world, "hq")
+    assert response.context["figures"] == [
+        ("社区/村", 2),
+        ("小区", 2),
+        ("楼栋", 3),
+        ("应有户数", 12),
+        ("账号", 7),
+    ]
+    body = response.content.decode()
+    assert "指挥部管理员工作台" in body
+    assert 'href="/accounts/users/"' in body
+    assert 'href="/backoffice/"' in body
+
+
+def test_hq_sees_that_no_worker_ever_ran(world: World) -> None:
+    body = home(world, "hq").content.decode()
+    assert "后台任务进程：" in body
+    assert "未运行" in body
+    assert "从未运行" in body
+
+
+def test_hq_sees_a_running_worker(world: World) -> None:
+    beat(seconds_ago=20)
+    body = home(world, "hq").content.decode()
+    assert '<span class="badge green">正常</span>' in body
+    assert "最后心跳" in body
+
+
+def test_hq_sees_a_stopped_worker_with_its_last_heartbeat(world: World, settings) -> None:
+    beat(seconds_ago=settings.WORKER_STALE_SECONDS + 60)
+    response = home(world, "hq")
+    body = response.content.decode()
+    assert '<span class="badge red">未运行</span>' in body
+    last = timezone.localtime(response.context["worker"].last_seen)
+    assert f"最后心跳 {last:%Y-%m-%d %H:%M:%S}" in body
+
+
+def test_the_leader_sees_figures_but_no_administration(world: World) -> None:
+    response = home(world, "leader")
+    assert response.context["figures"][0] == ("社区/村", 2)
+    body = response.content.decode()
+    assert "后台任务进程" not in body
+    assert "/accounts/users/" not in body
+    assert "/backoffice/" not in body
+
+
+def test_community_staff_see_their_community_and_its_grids(world: World) -> None:
+    response = home(world, "staff_a")
+    assert response.context["figures"] == [("小区", 1), ("楼栋", 2), ("应有户数", 8)]
+    body = response.content.decode()
+    assert "本社区网格" in body
+    assert "西城第1网格" in body
+    assert world.grid_worker_a.full_name in body
+    assert "八一" not in body
+
+
+def test_a_grid_worker_sees_their_grids(world: World) -> None:
+    body = home(world, "grid_a").content.decode()
+    assert "我负责的网格" in body
+    assert f'href="/areas/{world.compound_a.pk}/">西城花园</a>' in body
+
+
+def test_checkpoint_staff_see_their_entry_points(world: World) -> None:
+    response = home(world, "guard_a")
+    assert "常用入口" in response.content.decode()
+    assert "figures" not in response.context
+
+
+def test_the_auditor_sees_recent_events_and_todays_counts(world: World) -> None:
+    audit.record(action=AuditEvent.Action.LOGIN_FAILED, username="ghost", area=world.community_a)
+    audit.record(action=AuditEvent.Action.EXPORT, user=world.staff_b)
+    response = home(world, "auditor")
+    assert [e.action for e in response.context["recent_events"]] == ["export", "login_failed"]
+    assert response.context["today"] == {
+        "failed_logins": 1,
+        "denied": 0,
+        "exports": 1,
+        "reveals": 0,
+    }
+    body = response.content.decode()
+    assert "最近审计事件" in body
+    assert "ghost" in body
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_each_home_uses_a_few_queries(
+    world: World, persona: str, django_assert_max_num_queries
+) -> None:
+    client = world.client(persona)
+    with django_assert_max_num_queries(10):
+        client.get(HOME)
