@@ -270,3 +270,81 @@ def completeness(
             due=len(due), done=done, abnormal=abnormal.get(record.pk, 0)
         )
     return result
+
+
+@dataclass
+class SlotState:
+    """One slot of one record on the phone page."""
+
+    DONE = "done"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+    NOT_DUE = "not_due"
+
+    slot: Slot
+    state: str
+    followup: object | None = None
+
+    @property
+    def can_record(self) -> bool:
+        return self.state in (self.OPEN, self.OVERDUE)
+
+
+def today_sheet(
+    records: Iterable[KeyPerson], *, now: datetime, policies: Policies | None = None
+) -> dict[int, list[SlotState]]:
+    """Per record, today's slots with their state and follow-up (one query)."""
+    from .models import FollowUp
+
+    records = list(records)
+    policies = policies or Policies()
+    today = local_day(now)
+    followups = {
+        (f.key_person_id, f.slot): f
+        for f in FollowUp.objects.filter(key_person__in=records, day=today)
+    }
+    sheet: dict[int, list[SlotState]] = {}
+    for record in records:
+        slots = policies.slots_for(record.area.path)
+        due = {d.slot.number for d in due_slots(record, slots, first=today, last=today)}
+        states = []
+        for slot in slots:
+            followup = followups.get((record.pk, slot.number))
+            if followup is not None:
+                state = SlotState.DONE
+            elif slot.number not in due:
+                state = SlotState.NOT_DUE
+            elif slot.opens_at(today) > now:
+                state = SlotState.UPCOMING
+            elif slot.deadline_at(today) <= now:
+                state = SlotState.OVERDUE
+            else:
+                state = SlotState.OPEN
+            states.append(SlotState(slot, state, followup))
+        sheet[record.pk] = states
+    return sheet
+
+
+@dataclass
+class Progress:
+    due: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    def add(self, other: Progress) -> None:
+        self.due += other.due
+        self.done += other.done
+        self.overdue += other.overdue
+
+
+def progress(states: Iterable[SlotState]) -> Progress:
+    """Today's due, done and overdue slots of one record."""
+    result = Progress()
+    for s in states:
+        if s.state == SlotState.NOT_DUE:
+            continue
+        result.due += 1
+        result.done += s.state == SlotState.DONE
+        result.overdue += s.state == SlotState.OVERDUE
+    return result
