@@ -26,7 +26,7 @@ def _notice(record: KeyPerson) -> dict:
     community = record.area.ancestor_of_kind(Area.Kind.COMMUNITY)
     subdistrict = community.ancestor_of_kind(Area.Kind.SUBDISTRICT) if community else None
     person = record.person
-    address = str(person.household) if person.household_id else record.area.name
+    address = record.address
     released_on = timezone.localtime(record.ended_at).date() if record.ended_at else None
     last = (
         record.events.filter(kind=KeyPersonEvent.Kind.STATUS, to_status=KeyPerson.Status.RELEASED)

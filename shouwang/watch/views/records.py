@@ -68,7 +68,7 @@ def export(request: AuthedRequest) -> HttpResponse:
             r.category.name,
             r.get_source_display(),
             r.get_measure_display(),
-            str(r.person.household) if r.person.household_id else r.area.name,
+            r.address,
             r.start_date,
             r.planned_end,
             r.day_number(today) if r.is_active else "",
@@ -146,6 +146,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     policies = schedule.Policies()
     done = schedule.completeness([record], now=now, policies=policies)[record.pk]
     overdue = schedule.overdue_slots([record], now=now, policies=policies)
+    labels = {s.number: s.label for s in policies.slots_for(record.area.path)}
+    followups = list(record.followups.select_related("recorded_by")[:60])
+    for followup in followups:
+        followup.slot_label = labels.get(followup.slot, f"时段{followup.slot}")
     return render(
         request,
         "watch/detail.html",
@@ -154,7 +158,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "person": record.person,
             "today": timezone.localdate(),
             "events": record.events.select_related("by"),
-            "followups": record.followups.select_related("recorded_by")[:60],
+            "followups": followups,
             "alerts": Alert.objects.visible_to(request.user).filter(key_person=record)[:20],
             "completeness": done,
             "overdue": overdue[:10],

@@ -86,7 +86,7 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
                     r.person.document_masked,
                     r.category.name,
                     community.name if community else "",
-                    str(r.person.household) if r.person.household_id else r.area.name,
+                    r.address,
                     timezone.localtime(moment).strftime("%H:%M") if moment else "",
                     r.get_source_display(),
                 ]
@@ -132,7 +132,7 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
                 r.person.name,
                 r.category.name,
                 community.name if community else "",
-                str(r.person.household) if r.person.household_id else r.area.name,
+                r.address,
                 d.slot.label,
                 timezone.localtime(d.deadline).strftime("%H:%M"),
                 str(r.responsible or ""),
