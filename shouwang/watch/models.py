@@ -212,7 +212,9 @@ class KeyPerson(TimeStampedModel):
     def address(self) -> str:
         """'西城花园1号楼2单元301' (compound, building, household); needs ``area__parent``
         and ``person__household__area`` loaded to stay query-free."""
-        compound = self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
+        compound = (
+            self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
+        )
         if self.person.household_id:
             return f"{compound}{self.person.household}"
         return f"{compound}{self.area.name}"

@@ -55,7 +55,7 @@ def key_person(
     start = start or timezone.localdate()
     record = actions.register_key_person(
         person=person(building, name),
-        category=category(),
+        category=fields.pop("category", None) or category(),
         source=fields.pop("source", KeyPerson.Source.POLICE),
         measure=fields.pop("measure", KeyPerson.Measure.HOME),
         start_date=start,
@@ -71,7 +71,10 @@ def key_person(
 
 def alert(area: Area, **fields) -> Alert:
     return actions.raise_alert(
-        area=area, kind=fields.pop("kind", Alert.Kind.FEVER), title="测试预警", **fields
+        area=area,
+        kind=fields.pop("kind", Alert.Kind.FEVER),
+        title=fields.pop("title", "测试预警"),
+        **fields,
     )
 
 

@@ -68,14 +68,19 @@ def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
     )
     assert response.status_code == 200
     followup = FollowUp.objects.get()
-    assert followup.abnormal and followup.fever
+    assert followup.abnormal
+    assert followup.fever
     alert = Alert.objects.get()
     assert alert.kind == Alert.Kind.FEVER
-    assert alert.key_person == record and alert.area == world.building_a
+    assert alert.key_person == record
+    assert alert.area == world.building_a
     text = alert.title + alert.detail
-    assert "张**" in text and "张三丰" not in text
-    assert record.person.document_number not in text and record.person.phone not in text
-    assert "咳嗽" in alert.detail and "38.2" in alert.title
+    assert "张**" in text
+    assert "张三丰" not in text
+    assert record.person.document_number not in text
+    assert record.person.phone not in text
+    assert "咳嗽" in alert.detail
+    assert "38.2" in alert.title
     # Community A and HQ see it; community B does not.
     seen = "体温38.2℃"
     assert world.client("hq").get(reverse("watch:alerts")).content.decode().count(seen) == 1
@@ -160,7 +165,8 @@ def test_the_worker_sees_only_their_own_unless_asking_for_all(world, clock, poli
     other_compound = child(world.community_a, "东区")
     f.key_person(child(other_compound, "9号楼"), "别人的")
     page = world.client("grid_a").get(reverse("watch:today")).content.decode()
-    assert "我的" in page and "别人的" not in page
+    assert "我的" in page
+    assert "别人的" not in page
     page = world.client("grid_a").get(reverse("watch:today") + "?all=1").content.decode()
     assert "别人的" in page
 

@@ -4,7 +4,7 @@ before commit with nothing written; the community's 待查找 list."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -68,11 +68,14 @@ def test_the_preview_classifies_every_row_and_writes_nothing(world, rows) -> Non
     plan = response.context["plan"]
     assert [r.outcome for r in plan.rows] == ["found", "locate", "tracked", "duplicate"]
     page = response.content.decode()
-    assert "已匹配 1 人" in page and "待查找 1 人" in page and "重复行 1 人" in page
+    assert "已匹配 1 人" in page
+    assert "待查找 1 人" in page
+    assert "重复行 1 人" in page
     assert rows["known"].document_number not in page  # masked in the preview
     assert rows["known"].document_masked in page
     assert KeyPerson.objects.count() == before
-    assert not LocateTask.objects.exists() and not Intake.objects.exists()
+    assert not LocateTask.objects.exists()
+    assert not Intake.objects.exists()
 
 
 def test_commit_distributes_found_rows_to_grids_and_unmatched_to_locate(world, rows) -> None:
@@ -90,12 +93,16 @@ def test_commit_distributes_found_rows_to_grids_and_unmatched_to_locate(world, r
     assert response.status_code == 302
     record = KeyPerson.objects.get(person=rows["known"])
     assert record.source == KeyPerson.Source.POLICE
-    assert record.grid == world.grid_a and record.responsible == world.grid_worker_a
-    assert record.start_date == rows["arrived"] and record.origin == "湖北武汉"
+    assert record.grid == world.grid_a
+    assert record.responsible == world.grid_worker_a
+    assert record.start_date == rows["arrived"]
+    assert record.origin == "湖北武汉"
     assert record.planned_end == rows["arrived"] + timedelta(days=14)
     task = LocateTask.objects.get()
-    assert task.community == world.community_a and task.name == "陈三"
-    assert task.document_number == rows["unknown"] and task.status == LocateTask.Status.PENDING
+    assert task.community == world.community_a
+    assert task.name == "陈三"
+    assert task.document_number == rows["unknown"]
+    assert task.status == LocateTask.Status.PENDING
     assert KeyPerson.objects.filter(person=rows["tracked"]).count() == 1
     intake = Intake.objects.get()
     assert (intake.found, intake.to_locate, intake.tracked) == (1, 1, 2)
@@ -109,16 +116,23 @@ def test_a_file_with_problems_is_refused_whole(world, rows) -> None:
     bad = [
         *rows["rows"],
         ["", "123", "12", "明天", "=HYPERLINK(1)", "x"],
-        ["赵四", f.id_number(), "", date.today() + timedelta(days=3), "", ""],
+        ["赵四", f.id_number(), "", timezone.localdate() + timedelta(days=3), "", ""],
     ]
     before = KeyPerson.objects.count()
     response = upload(world.client("staff_a"), sheet(bad))
     assert response.status_code == 400
     page = response.content.decode()
-    for message in ("请填写姓名", "身份证号码应为18位", "日期格式不对", "单元格是公式", "不能晚于今天"):
+    for message in (
+        "请填写姓名",
+        "身份证号码应为18位",
+        "日期格式不对",
+        "单元格是公式",
+        "不能晚于今天",
+    ):
         assert message in page
     assert "确认导入" not in page
-    assert KeyPerson.objects.count() == before and not Intake.objects.exists()
+    assert KeyPerson.objects.count() == before
+    assert not Intake.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -144,7 +158,8 @@ def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> Non
     assert "请填写其所在社区" in response.content.decode()
     with_column = [[*r, "八一社区"] for r in rows["rows"]]
     plan = upload(client, sheet(with_column)).context["plan"]
-    assert plan.ok and plan.rows[1].community == world.community_b
+    assert plan.ok
+    assert plan.rows[1].community == world.community_b
 
 
 def test_a_stale_or_foreign_token_commits_nothing(world, rows) -> None:
@@ -174,8 +189,10 @@ def test_staff_record_a_located_person(world) -> None:
     task.refresh_from_db()
     assert task.status == LocateTask.Status.LOCATED
     person = Person.objects.with_document(task.document_number).get()
-    assert person.area == world.building_a2 and person.household.room == "502"
-    assert task.key_person.person == person and task.key_person.grid == world.grid_a
+    assert person.area == world.building_a2
+    assert person.household.room == "502"
+    assert task.key_person.person == person
+    assert task.key_person.grid == world.grid_a
 
 
 @pytest.mark.parametrize("outcome", ["not_here", "left"])
@@ -185,7 +202,8 @@ def test_staff_record_not_here_or_left(world, outcome) -> None:
         reverse("watch:locate_record", args=[task.pk]), {"outcome": outcome, "note": "已核实"}
     )
     task.refresh_from_db()
-    assert task.status == outcome and task.key_person is None
+    assert task.status == outcome
+    assert task.key_person is None
     assert not Person.objects.with_document(task.document_number).exists()
 
 
