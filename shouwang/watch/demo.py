@@ -110,9 +110,11 @@ def build(ctx: DemoContext) -> None:
     now = timezone.now()
     today = schedule.local_day(now)
     records = []
-    for i, person in enumerate(_persons(ctx, communities, wanted)):
+    persons = _persons(ctx, communities, wanted)
+    for i, person in enumerate(persons):
         category = categories[0] if i % 3 else categories[i % len(categories)]
-        start = today - timedelta(days=i % 16)
+        # Starts spread over the last 16 days: some just arrived, some due for release.
+        start = today - timedelta(days=round(i * 16 / max(len(persons) - 1, 1)))
         record = actions.register_key_person(
             person=person,
             category=category,
@@ -130,6 +132,7 @@ def build(ctx: DemoContext) -> None:
         records.append(record)
     slots = schedule.DEFAULT
     for i, record in enumerate(records):
+        todo = []
         for due in schedule.due_slots(record, slots, first=record.start_date, last=today):
             if due.slot.opens_at(due.day) > now:
                 continue
@@ -137,7 +140,9 @@ def build(ctx: DemoContext) -> None:
                 continue  # missed: shows as overdue
             if due.deadline > now and ctx.rng.random() < 0.5:
                 continue  # the current slot: still to do on the phone page
-            _follow_up(record, due, ctx, fever=i == 5 and due.day == today)
+            todo.append(due)
+        for n, due in enumerate(todo, start=1):
+            _follow_up(record, due, ctx, fever=i == 1 and n == len(todo))  # the latest
     done = schedule.completeness(records, now=now)
     ready = [r for r in records if r.planned_end <= today and done[r.pk].clean]
     actions.release_many(key_persons=ready[:1], by=staff)
