@@ -4,6 +4,7 @@ a retried tap stored once, details for a fever, then the alert marked handled.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
@@ -77,7 +78,7 @@ def test_a_grid_worker_s_morning(phone, world, clock) -> None:
     card.get_by_role("button", name="提交").click()
     phone.locator(f"#kp-{third.pk} .w-done").wait_for()
     assert "异常 38.3℃" in phone.locator(f"#kp-{third.pk}").inner_text()
-    assert phone.locator("section.w-card.pending").count() == 0
+    expect(phone.locator("section.w-card.pending")).to_have_count(0)  # after htmx settles
     followup = FollowUp.objects.get(key_person=third)
     assert followup.fever
     assert followup.symptoms == "cough"
