@@ -173,7 +173,7 @@ def register_key_person(
     planned_end = planned_end or KeyPerson.default_end(start_date, category)
     if planned_end < start_date:
         raise ValidationError("计划解除日期不能早于开始日期")
-    grid = grid_for_area(person.area)
+    grid = grid_for_area(person.household.area if person.household_id else person.area)
     record = KeyPerson(
         person=person,
         area=person.area,

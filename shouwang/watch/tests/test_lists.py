@@ -89,3 +89,14 @@ def test_each_list_exports_to_excel(world, area_a, table) -> None:
 def test_an_unknown_table_is_404(world) -> None:
     response = world.client("staff_a").get(reverse("watch:stats_export", args=["nope"]))
     assert response.status_code == 404
+
+
+def test_paging_keeps_the_default_status_filter(world, area_a) -> None:
+    from shouwang.watch.models import KeyPerson
+
+    KeyPerson.objects.filter(pk=area_a[0].pk).update(status="left")
+    page = world.client("staff_a").get(reverse("watch:index"), {"page": "1"}).content.decode()
+    assert "甲0" not in page
+    assert "甲1" in page
+    everyone = world.client("staff_a").get(reverse("watch:index"), {"status": ""})
+    assert "甲0" in everyone.content.decode()

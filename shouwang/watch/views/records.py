@@ -40,7 +40,8 @@ def communities_for(user: User):
 
 
 def _filtered(request: AuthedRequest) -> tuple[ListFilter, object]:
-    data = request.GET if request.GET else {"status": KeyPerson.Status.ACTIVE}
+    data = request.GET.copy()
+    data.setdefault("status", KeyPerson.Status.ACTIVE)  # "" (全部状态) stays all
     form = ListFilter(data, communities=communities_for(request.user))
     return form, form.filter(records_for(request.user), request.user)
 
