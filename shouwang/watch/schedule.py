@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,8 +31,15 @@ SLOT_RE = re.compile(
 MAX_SLOTS = 6
 
 
+@cache
 def zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=8192)
+def at(day: date, moment: time) -> datetime:
+    """``day`` at local ``moment`` (aware); cached, as pages ask for the same few."""
+    return datetime.combine(day, moment, tzinfo=zone())
 
 
 def day_start(day: date) -> datetime:
@@ -56,10 +64,10 @@ class Slot:
     deadline: time
 
     def opens_at(self, day: date) -> datetime:
-        return datetime.combine(day, self.opens, tzinfo=zone())
+        return at(day, self.opens)
 
     def deadline_at(self, day: date) -> datetime:
-        return datetime.combine(day, self.deadline, tzinfo=zone())
+        return at(day, self.deadline)
 
     def __str__(self) -> str:
         return f"{self.label} {self.opens:%H:%M}-{self.deadline:%H:%M}"
@@ -108,9 +116,9 @@ class DueSlot:
         return self.slot.deadline_at(self.day)
 
 
-def period_days(record: KeyPerson, *, until: date) -> Iterator[date]:
-    """Days of the observation period up to ``until`` (inclusive)."""
-    first = max(record.start_date, local_day(record.created_at))
+def period_days(record: KeyPerson, *, until: date, since: date | None = None) -> Iterator[date]:
+    """Days of the observation period in [since, until] (both inclusive)."""
+    first = max(record.start_date, local_day(record.created_at), since or record.start_date)
     last = min(record.planned_end - timedelta(days=1), until)
     day = first
     while day <= last:
@@ -122,9 +130,7 @@ def due_slots(
     record: KeyPerson, slots: list[Slot], *, first: date, last: date
 ) -> Iterator[DueSlot]:
     """The slots of days in [first, last] in which ``record`` is due."""
-    for day in period_days(record, until=last):
-        if day < first:
-            continue
+    for day in period_days(record, until=last, since=first):
         for slot in slots:
             deadline = slot.deadline_at(day)
             if deadline <= record.created_at:
@@ -302,7 +308,9 @@ def today_sheet(
     today = local_day(now)
     followups = {
         (f.key_person_id, f.slot): f
-        for f in FollowUp.objects.filter(key_person__in=records, day=today)
+        for f in FollowUp.objects.filter(key_person__in=records, day=today).only(
+            "key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at"
+        )
     }
     sheet: dict[int, list[SlotState]] = {}
     for record in records:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,10 +27,11 @@ from ..models import FollowUp, KeyPerson
 from .records import records_for
 
 SELF_REPORT_LINK_DAYS = getattr(settings, "WATCH_SELF_REPORT_LINK_DAYS", 30)
+CARDS_PER_PAGE = 40
 
 
-def _cards(records: list[KeyPerson], *, now) -> list[dict]:
-    sheet = schedule.today_sheet(records, now=now)
+def _cards(records: list[KeyPerson], *, now, sheet: dict | None = None) -> list[dict]:
+    sheet = sheet if sheet is not None else schedule.today_sheet(records, now=now)
     today = schedule.local_day(now)
     cards = []
     for record in records:
@@ -54,16 +56,20 @@ def today(request: AuthedRequest) -> HttpResponse:
     if mine:
         qs = qs.responsible_for(user)
     now = timezone.now()
-    cards = _cards(list(qs.order_by("area__path", "pk")), now=now)
-    cards.sort(key=lambda c: not c["pending"])
+    records = list(qs.order_by("area__path", "pk"))
+    sheet = schedule.today_sheet(records, now=now)
     total = schedule.Progress()
-    for c in cards:
-        total.add(c["progress"])
+    for record in records:
+        total.add(schedule.progress(sheet[record.pk]))
+    # Who still needs a follow-up first; a page of cards at a time.
+    records.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
+    page = Paginator(records, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "watch/today.html",
         {
-            "cards": cards,
+            "cards": _cards(list(page), now=now, sheet=sheet),
+            "page": page,
             "mine": mine,
             "can_switch": user.role == Role.GRID_WORKER,
             "total": total,
