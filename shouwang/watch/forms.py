@@ -106,6 +106,8 @@ class ConfirmLeadForm(PeriodFields):
 class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
     """A lead that names nobody in the ledger: staff say who it is."""
 
+    field_order = ["document", "name", "phone", "building"]
+
 
 class EditForm(forms.Form):
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.all())
@@ -126,12 +128,16 @@ class StatusForm(forms.Form):
     def __init__(self, *args, record: KeyPerson, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (s.value, s.label) for s in KeyPerson.Status if s != record.status
+            ("", "请选择"),
+            *[(s.value, s.label) for s in KeyPerson.Status if s != record.status],
         ]
         self.fields["reason"].choices = [
-            (KeyPerson.Status(status).label, [(r.value, r.label) for r in reasons])
-            for status, reasons in KeyPerson.REASONS_FOR.items()
-            if status != record.status
+            ("", "请选择"),
+            *[
+                (KeyPerson.Status(status).label, [(r.value, r.label) for r in reasons])
+                for status, reasons in KeyPerson.REASONS_FOR.items()
+                if status != record.status
+            ],
         ]
 
     def clean(self) -> dict:
@@ -172,7 +178,8 @@ class FollowUpForm(forms.Form):
 
 class SelfReportForm(forms.Form):
     client_id = forms.UUIDField(
-        error_messages={"required": "页面已过期，请刷新后再提交", "invalid": "页面已过期"}
+        widget=forms.HiddenInput,
+        error_messages={"required": "页面已过期，请刷新后再提交", "invalid": "页面已过期"},
     )
     temperature = forms.CharField(
         label="体温（℃）",
@@ -186,6 +193,12 @@ class SelfReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label="其他情况", max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "client_id" in self.errors:  # a hidden field: say it where it is seen
+            self.add_error(None, self.errors.pop("client_id")[0])
+        return data
 
     def clean_temperature(self):
         try:

@@ -227,9 +227,6 @@ class KeyPerson(TimeStampedModel):
         """The signed token of this person's self-report link (checked for age on use)."""
         return signing.TimestampSigner(salt=SELF_REPORT_SALT).sign(self.code)
 
-    def reasons_for(self, status: str) -> list[tuple[str, str]]:
-        return [(r.value, r.label) for r in self.REASONS_FOR.get(status, [])]
-
 
 class AlertQuerySet(ScopedQuerySet):
     scope = "area"
@@ -401,12 +398,6 @@ class KeyPersonEvent(models.Model):
 class FollowUpQuerySet(ScopedQuerySet):
     scope = "key_person__area"
 
-    def on(self, day: date) -> FollowUpQuerySet:
-        return self.filter(day=day)
-
-    def abnormal(self) -> FollowUpQuerySet:
-        return self.filter(abnormal=True)
-
 
 class FollowUp(models.Model):
     """One follow-up of a key person in one slot of one day (本地日期, 时段序号).
@@ -576,9 +567,6 @@ class LocateTaskQuerySet(ScopedQuerySet):
 
     def pending(self) -> LocateTaskQuerySet:
         return self.filter(status=LocateTask.Status.PENDING)
-
-    def with_document(self, number: str) -> LocateTaskQuerySet:
-        return self.filter(doc_hash=pii.lookup_hash(number))
 
 
 class LocateTask(models.Model):

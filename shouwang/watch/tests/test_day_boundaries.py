@@ -115,3 +115,19 @@ def test_slots_due_follow_registration_and_period(world) -> None:
     assert [(d.day, d.slot.number) for d in due] == [(D1, 2), (D2, 1), (D2, 2)]
     missed = schedule.overdue_slots([record], now=local(D2, 12, 30))
     assert [(d.day, d.slot.number) for d in missed] == [(D2, 1), (D1, 2)]
+
+
+def test_the_queryset_methods_agree_with_the_figures(world) -> None:
+    from shouwang.watch.models import KeyPerson
+
+    f.key_person(world.building_a, "一", start=D1, created_at=local(D1, 8))
+    left = f.key_person(world.building_a, "二", start=D1, created_at=local(D1, 23, 30))
+    actions.change_status(key_person=left, status="released", reason="wrong_info", by=None)
+    KeyPerson.objects.filter(pk=left.pk).update(ended_at=local(D2, 9))
+    start, end = schedule.day_window(D2)
+    figure = figures.window_figures(world.community_a, start=start, end=end)
+    records = KeyPerson.objects.within(world.community_a)
+    assert records.in_observation_at(end).count() == figure.in_observation == 1
+    assert records.new_between(start, end).count() == figure.new == 0
+    assert records.released_between(start, end).count() == figure.released == 1
+    assert records.new_between(*schedule.day_window(D1)).count() == 2

@@ -124,3 +124,12 @@ def test_staff_get_the_link_only_where_allowed(world, clock, record, policy_a) -
     policy_a.save()
     response = world.client("staff_a").get(reverse("watch:self_link", args=[record.pk]))
     assert response.status_code == 302
+
+
+def test_a_page_without_its_write_id_asks_for_a_refresh(client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(url(record.self_report_token()), {"temperature": "36.5"})
+    assert response.status_code == 400
+    assert "页面已过期" in response.content.decode()
+    assert 'type="hidden" name="client_id"' in response.content.decode()
+    assert not FollowUp.objects.exists()
