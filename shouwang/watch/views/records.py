@@ -170,7 +170,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _staff_for(user: User, record: KeyPerson):
+def _staff_for(record: KeyPerson):
     community = record.area.ancestor_of_kind(Area.Kind.COMMUNITY) or record.area
     return (
         User.objects.active()
@@ -189,7 +189,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "notes": record.notes,
         "responsible": record.responsible_id,
     }
-    form = EditForm(request.POST or None, initial=initial, staff=_staff_for(request.user, record))
+    form = EditForm(request.POST or None, initial=initial, staff=_staff_for(record))
     if request.method == "POST" and form.is_valid():
         actions.update_key_person(key_person=record, by=request.user, **form.cleaned_data)
         messages.success(request, "已保存")
