@@ -46,17 +46,25 @@ def _persons(ctx: DemoContext, communities: list[Area], wanted: int) -> list[Per
     (the demo grid worker's); created in the demo buildings when the ledger is empty."""
     grid = Grid.objects.filter(community=communities[0]).order_by("pk").first()
     compounds = list(grid.compounds.all()) if grid else []
-    near = list(Person.objects.current().filter(area__parent__in=compounds).order_by("pk"))
+    # Ids only: a seed-001-sized ledger holds 160,000 persons.
+    near = list(
+        Person.objects.current()
+        .filter(area__parent__in=compounds)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     far = list(
         Person.objects.within(ctx.subdistrict)
         .current()
         .exclude(area__parent__in=compounds)
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    chosen = ctx.rng.sample(near, min(len(near), wanted // 2))
-    chosen += ctx.rng.sample(far, min(len(far), wanted - len(chosen)))
-    if len(chosen) >= wanted or (near or far):
-        return chosen
+    if near or far:
+        chosen = ctx.rng.sample(near, min(len(near), wanted // 2))
+        chosen += ctx.rng.sample(far, min(len(far), wanted - len(chosen)))
+        by_pk = Person.objects.select_related("area").in_bulk(chosen)
+        return [by_pk[pk] for pk in chosen]
     near_buildings = list(Area.objects.buildings().filter(parent__in=compounds).order_by("pk"))
     far_buildings = [
         b
