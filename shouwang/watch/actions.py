@@ -1,13 +1,39 @@
 """Workflows of the key-person module. Other apps raise alerts and leads through
-``raise_alert`` and ``create_lead``; both are idempotent per source row."""
+``raise_alert`` and ``create_lead``; both are idempotent per source row.
+
+Every change to a key-person record goes through a function here: it checks the rule,
+writes the row and its history (``KeyPersonEvent``) and the audit log in one
+transaction. Follow-ups, overdue slots and police-list location live here too.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from .models import Alert, KeyPerson, Lead
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from . import alerting, schedule
+from .models import (
+    Alert,
+    Category,
+    FollowUp,
+    KeyPerson,
+    KeyPersonEvent,
+    Lead,
+    LocateTask,
+    MissedSlot,
+    WatchPolicy,
+)
 
 
 def raise_alert(
@@ -69,3 +95,568 @@ def active_key_person(person: Any) -> KeyPerson | None:
     if person is None:
         return None
     return KeyPerson.objects.active().for_person(person.pk).select_related("category").first()
+
+
+# --- registration ---------------------------------------------------------------
+
+
+def grid_for_area(area: Any) -> Any:
+    """The grid holding the compound of ``area`` (a building or compound), if any."""
+    from shouwang.areas.models import Area, Grid
+
+    compound = area if area.kind == Area.Kind.COMPOUND else None
+    if area.kind == Area.Kind.BUILDING and area.parent_id:
+        compound = area.parent
+    if compound is None:
+        return None
+    return Grid.objects.filter(compounds=compound).order_by("pk").first()
+
+
+def default_responsible(grid: Any) -> Any:
+    if grid is None:
+        return None
+    return grid.staff.filter(is_active=True).order_by("pk").first()
+
+
+def find_or_create_person(
+    *,
+    persons: Any,
+    area: Any,
+    name: str,
+    number: str,
+    phone: str = "",
+    household: Any = None,
+) -> Any:
+    """The ledger person with this ID number among ``persons`` (the caller's visible
+    persons), or a new ledger person at ``area``. Raises ValidationError on a bad ID."""
+    from shouwang.people.documents import DocumentError, DocumentType
+    from shouwang.people.models import Person
+
+    found = persons.current().with_document(number).order_by("pk").first()
+    if found is not None:
+        return found
+    if area is None:
+        raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
+    person = Person(area=area, household=household)
+    if household is not None and household.persons.exists():
+        person.relation = Person.Relation.OTHER
+    try:
+        person.set_name(name)
+        person.set_document(DocumentType.ID_CARD, number)
+        person.set_phone(phone)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not person.name:
+        raise ValidationError("台账中没有此人，请填写姓名以便建档")
+    person.save()
+    return person
+
+
+@transaction.atomic
+def register_key_person(
+    *,
+    person: Any,
+    category: Category,
+    source: str,
+    measure: str,
+    start_date: date,
+    by: Any,
+    planned_end: date | None = None,
+    origin: str = "",
+    arrival_date: date | None = None,
+    notes: str = "",
+    responsible: Any = None,
+) -> KeyPerson:
+    """Put a ledger person under control; assigned to the grid of their building."""
+    if active_key_person(person) is not None:
+        raise ValidationError(f"{person.name} 已在管控中，不能重复登记")
+    planned_end = planned_end or KeyPerson.default_end(start_date, category)
+    if planned_end < start_date:
+        raise ValidationError("计划解除日期不能早于开始日期")
+    grid = grid_for_area(person.household.area if person.household_id else person.area)
+    record = KeyPerson(
+        person=person,
+        area=person.area,
+        category=category,
+        source=source,
+        measure=measure,
+        start_date=start_date,
+        planned_end=planned_end,
+        grid=grid,
+        responsible=responsible or default_responsible(grid),
+        origin=origin[:100],
+        arrival_date=arrival_date,
+        notes=notes,
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:  # a concurrent registration of the same person
+        raise ValidationError(f"{person.name} 已在管控中，不能重复登记") from exc
+    KeyPersonEvent.objects.create(
+        key_person=record,
+        kind=KeyPersonEvent.Kind.CREATED,
+        to_status=record.status,
+        note=f"来源：{record.get_source_display()}",
+        new_end=planned_end,
+        by=by,
+    )
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=record)
+    return record
+
+
+@transaction.atomic
+def update_key_person(
+    *,
+    key_person: KeyPerson,
+    category: Category,
+    measure: str,
+    notes: str,
+    responsible: Any,
+    by: Any,
+) -> KeyPerson:
+    """Edit category, measure, notes and the responsible worker (each recorded)."""
+    changes = []
+    if key_person.category_id != category.pk:
+        changes.append(f"类别：{key_person.category.name} → {category.name}")
+    if key_person.measure != measure:
+        changes.append(
+            f"措施：{key_person.get_measure_display()} → {KeyPerson.Measure(measure).label}"
+        )
+    if key_person.notes != notes:
+        changes.append("备注已修改")
+    old_responsible = key_person.responsible
+    key_person.category, key_person.measure, key_person.notes = category, measure, notes
+    key_person.responsible = responsible
+    key_person.save(update_fields=["category", "measure", "notes", "responsible", "updated_at"])
+    if changes:
+        KeyPersonEvent.objects.create(
+            key_person=key_person,
+            kind=KeyPersonEvent.Kind.EDITED,
+            note="；".join(changes)[:200],
+            by=by,
+        )
+    if (old_responsible.pk if old_responsible else None) != (
+        responsible.pk if responsible else None
+    ):
+        KeyPersonEvent.objects.create(
+            key_person=key_person,
+            kind=KeyPersonEvent.Kind.ASSIGNED,
+            note=f"{old_responsible or '无'} → {responsible or '无'}",
+            by=by,
+        )
+        changes.append(f"责任人：{old_responsible or '无'} → {responsible or '无'}")
+    if changes:
+        audit.record(
+            action=AuditEvent.Action.UPDATE, user=by, obj=key_person, detail="；".join(changes)
+        )
+    return key_person
+
+
+# --- status and period ------------------------------------------------------------
+
+
+@transaction.atomic
+def change_status(
+    *, key_person: KeyPerson, status: str, reason: str, by: Any, note: str = ""
+) -> KeyPerson:
+    """Move a record to ``status``; ``reason`` must be one of the fixed reasons for it."""
+    record = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    if status not in KeyPerson.Status.values:
+        raise ValidationError("状态不正确")
+    if status == record.status:
+        raise ValidationError(f"当前状态已是“{record.get_status_display()}”")
+    if reason not in KeyPerson.REASONS_FOR[status]:
+        raise ValidationError(f"请从列表中选择变更为“{KeyPerson.Status(status).label}”的原因")
+    if status == KeyPerson.Status.ACTIVE:
+        other = active_key_person(record.person)
+        if other is not None and other.pk != record.pk:
+            raise ValidationError("此人已有另一条管控中的记录")
+    old = record.status
+    record.status = status
+    record.ended_at = None if status == KeyPerson.Status.ACTIVE else timezone.now()
+    record.save(update_fields=["status", "ended_at", "updated_at"])
+    KeyPersonEvent.objects.create(
+        key_person=record,
+        kind=KeyPersonEvent.Kind.STATUS,
+        from_status=old,
+        to_status=status,
+        reason=reason,
+        note=note[:200],
+        by=by,
+    )
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=record,
+        detail=(
+            f"{KeyPerson.Status(old).label} → {KeyPerson.Status(status).label}；"
+            f"原因：{KeyPerson.Reason(reason).label}{'；' + note if note else ''}"
+        )[:1000],
+    )
+    key_person.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def extend_observation(
+    *, key_person: KeyPerson, new_end: date, reason: str, by: Any, note: str = ""
+) -> KeyPerson:
+    """Push the planned end later, with a reason from the fixed list."""
+    record = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    if not record.is_active:
+        raise ValidationError("只有管控中的人员可以延长观察期")
+    if reason not in KeyPerson.ExtensionReason.values:
+        raise ValidationError("请从列表中选择延长原因")
+    if new_end <= record.planned_end:
+        raise ValidationError(f"新的解除日期应晚于原计划 {record.planned_end:%Y-%m-%d}")
+    if new_end > record.planned_end + timedelta(days=60):
+        raise ValidationError("一次最多延长60天")
+    old_end = record.planned_end
+    record.planned_end = new_end
+    record.save(update_fields=["planned_end", "updated_at"])
+    KeyPersonEvent.objects.create(
+        key_person=record,
+        kind=KeyPersonEvent.Kind.EXTENDED,
+        reason=reason,
+        note=note[:200],
+        old_end=old_end,
+        new_end=new_end,
+        by=by,
+    )
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=record,
+        detail=(
+            f"延长观察：{old_end:%Y-%m-%d} → {new_end:%Y-%m-%d}；"
+            f"原因：{KeyPerson.ExtensionReason(reason).label}{'；' + note if note else ''}"
+        )[:1000],
+    )
+    key_person.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -> list[KeyPerson]:
+    """Release each record (观察期满，随访无异常); all or none."""
+    released = []
+    for record in key_persons:
+        released.append(
+            change_status(
+                key_person=record,
+                status=KeyPerson.Status.RELEASED,
+                reason=KeyPerson.Reason.PERIOD_COMPLETE,
+                note=note,
+                by=by,
+            )
+        )
+    return released
+
+
+# --- follow-ups ----------------------------------------------------------------------
+
+
+def parse_temperature(value: Any) -> Decimal | None:
+    """'37.5' -> Decimal('37.5'); blank -> None; ValidationError when implausible."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace("，", ".").replace("℃", "")).quantize(
+            Decimal("0.1")
+        )
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError("体温应为数字，如 36.5") from exc
+    if not Decimal("34.0") <= number <= Decimal("43.0"):
+        raise ValidationError("体温应在 34.0 到 43.0 ℃ 之间，请核对")
+    return number
+
+
+def record_followup(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    slot: int,
+    method: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[FollowUp, bool]:
+    """Record today's follow-up in ``slot``. Returns (follow-up, created). The same
+    ``client_id`` sent again returns the first row; a second follow-up of the same slot
+    returns the one already there. Fever or symptoms raise an alert."""
+    now = now or timezone.now()
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
+    existing = FollowUp.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.key_person_id != key_person.pk:
+            raise ValidationError("提交编号冲突，请刷新页面后重试")
+        return existing, False
+    if not key_person.is_active:
+        raise ValidationError("该人员已不在管控中，无需随访")
+    if method not in FollowUp.Method.values:
+        raise ValidationError("请选择随访方式")
+    symptoms = [s for s in symptoms if s]
+    unknown = set(symptoms) - set(FollowUp.Symptom.values)
+    if unknown:
+        raise ValidationError("症状选项不正确")
+    slots = schedule.Policies().slots_for(key_person.area.path)
+    chosen = next((s for s in slots if s.number == slot), None)
+    if chosen is None:
+        raise ValidationError("随访时段不正确，请刷新页面")
+    today = schedule.local_day(now)
+    if chosen.opens_at(today) > now:
+        raise ValidationError(f"{chosen.label}随访从 {chosen.opens:%H:%M} 开始，请到时再记录")
+    same_slot = FollowUp.objects.filter(key_person=key_person, day=today, slot=slot).first()
+    if same_slot is not None:
+        return same_slot, False
+    followup = FollowUp(
+        key_person=key_person,
+        day=today,
+        slot=slot,
+        method=method,
+        temperature=temperature,
+        symptoms=",".join(dict.fromkeys(symptoms)),
+        note=note[:200],
+        late=now > chosen.deadline_at(today),
+        client_id=client_id,
+        recorded_by=by if by is not None and by.pk else None,
+        recorded_at=now,
+    )
+    followup.abnormal = followup.fever or bool(followup.symptoms)
+    try:
+        with transaction.atomic():
+            followup.save()
+            if followup.abnormal:
+                raise_alert(
+                    area=key_person.area,
+                    kind=Alert.Kind.FEVER if followup.fever else Alert.Kind.SYMPTOM,
+                    title=alerting.followup_title(key_person, followup),
+                    detail=alerting.followup_detail(followup),
+                    person=key_person.person,
+                    key_person=key_person,
+                    source=followup,
+                )
+    except IntegrityError:  # the same write, or the same slot, landed meanwhile
+        again = (
+            FollowUp.objects.filter(client_id=client_id).first()
+            or FollowUp.objects.filter(key_person=key_person, day=today, slot=slot).first()
+        )
+        if again is None:
+            raise
+        return again, False
+    return followup, True
+
+
+def record_overdue(*, now: datetime, since: datetime) -> int:
+    """Record every slot that went overdue in [since, now] and raise its alert, once.
+    Idempotent: a second run finds the rows and alerts already there."""
+    records = (
+        KeyPerson.objects.filter(Q(status=KeyPerson.Status.ACTIVE) | Q(ended_at__gte=since))
+        .filter(created_at__lt=now)
+        .select_related("area__parent", "person", "category")
+    )
+    created = 0
+    for due in schedule.overdue_slots(records, now=now, since=since):
+        with transaction.atomic():
+            missed, is_new = MissedSlot.objects.get_or_create(
+                key_person_id=due.key_person_id,
+                day=due.day,
+                slot=due.slot.number,
+                defaults={"deadline": due.deadline, "detected_at": now},
+            )
+            record = missed.key_person
+            label = f"{due.day:%m月%d日}{due.slot.label}"
+            raise_alert(
+                area=record.area,
+                kind=Alert.Kind.OVERDUE,
+                title=alerting.overdue_title(record, label),
+                detail=f"截止 {timezone.localtime(due.deadline):%m-%d %H:%M} 仍无随访记录",
+                person=record.person,
+                key_person=record,
+                source=missed,
+            )
+            created += int(is_new)
+    return created
+
+
+# --- alerts and leads -------------------------------------------------------------------
+
+
+@transaction.atomic
+def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
+    if alert.handled_at is not None:
+        raise ValidationError("该预警已处置")
+    alert.mark_handled(by=by, note=note)
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=alert,
+        detail=f"预警已处置{'：' + note if note else ''}"[:1000],
+    )
+    return alert
+
+
+@transaction.atomic
+def confirm_lead(
+    *,
+    lead: Lead,
+    person: Any,
+    category: Category,
+    measure: str,
+    start_date: date,
+    by: Any,
+    planned_end: date | None = None,
+    note: str = "",
+) -> KeyPerson:
+    """Staff confirm a lead: it becomes a key-person record, in one step."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise ValidationError(f"该线索已{lead.get_status_display()}")
+    record = active_key_person(person)
+    if record is None:
+        record = register_key_person(
+            person=person,
+            category=category,
+            source=lead.source,
+            measure=measure,
+            start_date=start_date,
+            planned_end=planned_end,
+            notes=f"线索：{lead.detail}"[:500],
+            by=by,
+        )
+    lead.status = Lead.Status.CONFIRMED
+    lead.key_person = record
+    lead.person = person
+    lead.decided_at = timezone.now()
+    lead.decided_by = by
+    lead.decided_note = note[:200]
+    lead.save(
+        update_fields=["status", "key_person", "person", "decided_at", "decided_by", "decided_note"]
+    )
+    audit.record(action=AuditEvent.Action.STATUS, user=by, obj=lead, detail="线索已确认为重点人员")
+    return record
+
+
+@transaction.atomic
+def dismiss_lead(*, lead: Lead, by: Any, note: str) -> Lead:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise ValidationError(f"该线索已{lead.get_status_display()}")
+    if not note.strip():
+        raise ValidationError("请填写排除理由")
+    lead.status = Lead.Status.DISMISSED
+    lead.decided_at = timezone.now()
+    lead.decided_by = by
+    lead.decided_note = note.strip()[:200]
+    lead.save(update_fields=["status", "decided_at", "decided_by", "decided_note"])
+    audit.record(
+        action=AuditEvent.Action.STATUS, user=by, obj=lead, detail=f"线索已排除：{note}"[:1000]
+    )
+    return lead
+
+
+# --- police list: people to locate ------------------------------------------------------
+
+
+@transaction.atomic
+def record_location(
+    *,
+    task: LocateTask,
+    outcome: str,
+    by: Any,
+    persons: Any = None,
+    building: Any = None,
+    unit: str = "",
+    room: str = "",
+    note: str = "",
+) -> LocateTask:
+    """Staff record what they found: located (the person is put in the ledger if
+    missing and registered as a key person), not here, or left."""
+    task = LocateTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != LocateTask.Status.PENDING:
+        raise ValidationError(f"该人员已记录为“{task.get_status_display()}”")
+    if outcome not in LocateTask.Status.values or outcome == LocateTask.Status.PENDING:
+        raise ValidationError("请选择查找结果")
+    if outcome == LocateTask.Status.LOCATED:
+        household = None
+        if building is not None and room.strip():
+            from shouwang.people.models import Household
+
+            household, _ = Household.objects.get_or_create(
+                area=building, unit=unit.strip()[:20], room=room.strip()[:40]
+            )
+        person = find_or_create_person(
+            persons=persons,
+            area=building,
+            name=task.name,
+            number=task.document_number,
+            phone=task.phone,
+            household=household,
+        )
+        record = active_key_person(person) or register_key_person(
+            person=person,
+            category=task.category,
+            source=KeyPerson.Source.POLICE,
+            measure=task.measure,
+            start_date=task.arrival_date or timezone.localdate(),
+            origin=task.origin,
+            arrival_date=task.arrival_date,
+            notes=f"名单住址：{task.address}"[:500] if task.address else "",
+            by=by,
+        )
+        task.key_person = record
+    task.status = outcome
+    task.note = note[:200]
+    task.decided_at = timezone.now()
+    task.decided_by = by
+    task.save(update_fields=["status", "key_person", "note", "decided_at", "decided_by"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=task,
+        area=task.community,
+        detail=f"查找结果：{task.get_status_display()}{'；' + note if note else ''}"[:1000],
+    )
+    return task
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_policy(*, community: Any, self_report: bool, slots: str, by: Any) -> WatchPolicy:
+    parsed = schedule.parse_slots(slots)
+    policy, _ = WatchPolicy.objects.get_or_create(community=community)
+    policy.self_report = self_report
+    policy.slots = schedule.format_slots(parsed)
+    policy.updated_by = by
+    policy.save()
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=policy,
+        area=community,
+        detail=f"自报：{'允许' if self_report else '不允许'}；时段：{policy.slots}",
+    )
+    return policy
+
+
+@transaction.atomic
+def save_category(*, category: Category, by: Any) -> Category:
+    created = category.pk is None
+    if Category.objects.filter(name=category.name).exclude(pk=category.pk).exists():
+        raise ValidationError("已有同名类别")
+    category.save()
+    audit.record(
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        user=by,
+        obj=category,
+        detail=f"默认观察 {category.default_days} 天{'' if category.active else '（停用）'}",
+    )
+    return category

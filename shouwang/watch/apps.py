@@ -3,10 +3,24 @@ from django.apps import AppConfig
 from shouwang.accounts.roles import Role
 from shouwang.core.nav import NavItem
 
+VIEW = {"watch.view", "watch.alerts"}
+WORK = {"watch.followup", "watch.handle_alert"}
+
 
 class WatchConfig(AppConfig):
     name = "shouwang.watch"
     label = "watch"
     verbose_name = "重点人员"
-    nav: list[NavItem] = []
-    capabilities: dict[str, set[str]] = {role: set() for role in Role.values}
+    nav = [
+        NavItem("重点人员", "watch:index", "watch.view"),
+        NavItem("今日随访", "watch:today", "watch.followup"),
+        NavItem("预警", "watch:alerts", "watch.alerts"),
+    ]
+    capabilities = {
+        Role.HQ_ADMIN: VIEW
+        | WORK
+        | {"watch.manage", "watch.export", "watch.settings", "watch.categories"},
+        Role.COMMUNITY_STAFF: VIEW | WORK | {"watch.manage", "watch.export", "watch.settings"},
+        Role.GRID_WORKER: VIEW | WORK,
+        Role.LEADER: VIEW | {"watch.export"},
+    }

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.utils import timezone
 
+from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
-from shouwang.core.models import TimeStampedModel
+from shouwang.core.models import TimeStampedModel, public_code
+
+FEVER_FROM = Decimal("37.3")
+SELF_REPORT_SALT = "shouwang.watch.self_report"
 
 
 class Category(models.Model):
@@ -38,6 +44,39 @@ class KeyPersonQuerySet(ScopedQuerySet):
     def for_person(self, person_id: int) -> KeyPersonQuerySet:
         return self.filter(person_id=person_id)
 
+    def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
+        """Under control at ``moment``: registered before it and not ended by then."""
+        return self.filter(created_at__lt=moment).filter(
+            models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=moment)
+        )
+
+    def new_between(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
+        """Registered in the window [start, end)."""
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
+    def released_between(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
+        """Released in the window [start, end)."""
+        return self.filter(status=KeyPerson.Status.RELEASED, ended_at__gte=start, ended_at__lt=end)
+
+    def ending_by(self, day: date) -> KeyPersonQuerySet:
+        """Active records whose planned end is on or before ``day``."""
+        return self.active().filter(planned_end__lte=day)
+
+    def responsible_for(self, user) -> KeyPersonQuerySet:
+        """Records the user answers for: named as responsible, or on one of their grids."""
+        return self.filter(
+            models.Q(responsible=user) | models.Q(grid__in=user.grids.all())
+        ).distinct()
+
+    def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
+        """The active record a personal self-report link names. Raises
+        ``signing.SignatureExpired`` for an old link, ``signing.BadSignature`` for a
+        forged one and ``KeyPerson.DoesNotExist`` when the record is no longer active."""
+        code = signing.TimestampSigner(salt=SELF_REPORT_SALT).unsign(
+            token, max_age=timedelta(days=max_age_days)
+        )
+        return self.active().select_related("person", "category", "area").get(code=code)
+
 
 class KeyPerson(TimeStampedModel):
     class Source(models.TextChoices):
@@ -58,6 +97,45 @@ class KeyPerson(TimeStampedModel):
         HOSPITAL = "hospital", "转医院"
         LOST = "lost", "失联"
         LEFT = "left", "已离开辖区"
+
+    class Reason(models.TextChoices):
+        """The fixed list of reasons for a status change."""
+
+        PERIOD_COMPLETE = "period_complete", "观察期满，随访无异常"
+        TEST_NEGATIVE = "test_negative", "检测阴性，经评估解除"
+        ORDERED_RELEASE = "ordered_release", "上级通知解除"
+        WRONG_INFO = "wrong_info", "信息有误，非管控对象"
+        FEVER_HOSPITAL = "fever_hospital", "发热送医"
+        CASE_TRANSFER = "case_transfer", "疑似/确诊病例转运"
+        OTHER_ILLNESS = "other_illness", "其他疾病就医"
+        UNREACHABLE = "unreachable", "多次电话联系不上"
+        NOT_AT_HOME = "not_at_home", "上门无人，去向不明"
+        LEFT_AREA = "left_area", "已离开本辖区"
+        TRANSFERRED = "transferred", "移交其他辖区管理"
+        RETURNED = "returned", "出院或返回，恢复管控"
+        FOUND = "found", "已找到，恢复管控"
+        CORRECTION = "correction", "更正误操作，恢复管控"
+
+    class ExtensionReason(models.TextChoices):
+        ABNORMAL = "abnormal", "观察期内随访异常"
+        INCOMPLETE = "incomplete", "随访记录不完整"
+        HOUSEHOLD = "household", "同住人员异常或新增"
+        ORDERED = "ordered", "上级要求延长"
+        AWAITING_TEST = "awaiting_test", "等待检测结果"
+
+    #: Which reasons may lead to each status.
+    REASONS_FOR = {
+        Status.RELEASED: [
+            Reason.PERIOD_COMPLETE,
+            Reason.TEST_NEGATIVE,
+            Reason.ORDERED_RELEASE,
+            Reason.WRONG_INFO,
+        ],
+        Status.HOSPITAL: [Reason.FEVER_HOSPITAL, Reason.CASE_TRANSFER, Reason.OTHER_ILLNESS],
+        Status.LOST: [Reason.UNREACHABLE, Reason.NOT_AT_HOME],
+        Status.LEFT: [Reason.LEFT_AREA, Reason.TRANSFERRED],
+        Status.ACTIVE: [Reason.RETURNED, Reason.FOUND, Reason.CORRECTION],
+    }
 
     person = models.ForeignKey(
         "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="key_records"
@@ -86,6 +164,10 @@ class KeyPerson(TimeStampedModel):
     origin = models.CharField("来源地", max_length=100, blank=True)
     arrival_date = models.DateField("抵达日期", null=True, blank=True)
     notes = models.TextField("备注", blank=True)
+    # Random id named by the personal self-report link (never the sequential pk).
+    code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
+    # When the record left 管控中 (cleared again if control resumes).
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     objects = KeyPersonQuerySet.as_manager()
 
@@ -93,7 +175,23 @@ class KeyPerson(TimeStampedModel):
         ordering = ["-start_date", "-id"]
         verbose_name = "重点人员"
         verbose_name_plural = "重点人员"
-        indexes = [models.Index(fields=["person", "status"], name="keyperson_person_status")]
+        indexes = [
+            models.Index(fields=["person", "status"], name="keyperson_person_status"),
+            models.Index(fields=["status", "planned_end"], name="keyperson_status_end"),
+            models.Index(fields=["created_at"], name="keyperson_created"),
+            models.Index(fields=["ended_at"], name="keyperson_ended"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="active"),
+                name="keyperson_one_active_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("start_date")),
+                name="keyperson_end_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.category.name}）"
@@ -102,12 +200,47 @@ class KeyPerson(TimeStampedModel):
     def default_end(start, category: Category):
         return start + timedelta(days=category.default_days)
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def day_number(self, day: date) -> int:
+        """第几天 of the observation on ``day`` (the start date is day 1)."""
+        return (day - self.start_date).days + 1
+
+    @property
+    def address(self) -> str:
+        """'西城花园1号楼2单元301' (compound, building, household); needs ``area__parent``
+        and ``person__household__area`` loaded to stay query-free."""
+        compound = (
+            self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
+        )
+        if self.person.household_id:
+            return f"{compound}{self.person.household}"
+        return f"{compound}{self.area.name}"
+
+    @property
+    def period_days(self) -> int:
+        return (self.planned_end - self.start_date).days
+
+    def self_report_token(self) -> str:
+        """The signed token of this person's self-report link (checked for age on use)."""
+        return signing.TimestampSigner(salt=SELF_REPORT_SALT).sign(self.code)
+
 
 class AlertQuerySet(ScopedQuerySet):
     scope = "area"
 
     def open(self) -> AlertQuerySet:
         return self.filter(handled_at__isnull=True)
+
+    def between(self, start: datetime, end: datetime) -> AlertQuerySet:
+        """Raised in the window [start, end)."""
+        return self.filter(raised_at__gte=start, raised_at__lt=end)
+
+    def fevers(self) -> AlertQuerySet:
+        """Fever alerts from any source (checkpoints and follow-ups)."""
+        return self.filter(kind=Alert.Kind.FEVER)
 
 
 class Alert(models.Model):
@@ -198,6 +331,7 @@ class Lead(models.Model):
     key_person = models.ForeignKey(KeyPerson, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_note = models.CharField("处理说明", max_length=200, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -215,3 +349,292 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or '未知人员'}：{self.detail[:30]}"
+
+
+class KeyPersonEventQuerySet(ScopedQuerySet):
+    scope = "key_person__area"
+
+
+class KeyPersonEvent(models.Model):
+    """The history of a key-person record: registration, status changes (each with a
+    reason from the fixed list), extensions and changes of the responsible worker."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "登记"
+        STATUS = "status", "状态变更"
+        EXTENDED = "extended", "延长观察"
+        ASSIGNED = "assigned", "调整责任人"
+        EDITED = "edited", "修改信息"
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    from_status = models.CharField(max_length=10, choices=KeyPerson.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=KeyPerson.Status.choices, blank=True)
+    reason = models.CharField("原因", max_length=20, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    old_end = models.DateField(null=True, blank=True)
+    new_end = models.DateField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    objects = KeyPersonEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "重点人员记录"
+        verbose_name_plural = "重点人员记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reason_label}"
+
+    @property
+    def reason_label(self) -> str:
+        labels = dict(KeyPerson.Reason.choices) | dict(KeyPerson.ExtensionReason.choices)
+        return labels.get(self.reason, self.reason)
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    scope = "key_person__area"
+
+
+class FollowUp(models.Model):
+    """One follow-up of a key person in one slot of one day (本地日期, 时段序号).
+    ``client_id`` is generated by the phone: sending the same write twice stores it once."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "电话"
+        VISIT = "visit", "上门"
+        SELF = "self", "本人自报"
+
+    class Symptom(models.TextChoices):
+        COUGH = "cough", "咳嗽"
+        FATIGUE = "fatigue", "乏力"
+        SORE_THROAT = "sore_throat", "咽痛"
+        SHORT_BREATH = "short_breath", "气促/呼吸困难"
+        DIARRHOEA = "diarrhoea", "腹泻"
+        SMELL = "smell", "嗅觉味觉减退"
+        MUSCLE = "muscle", "肌肉酸痛"
+        OTHER = "other", "其他不适"
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="followups")
+    day = models.DateField("日期")
+    slot = models.PositiveSmallIntegerField("时段")
+    method = models.CharField("方式", max_length=10, choices=Method.choices)
+    temperature = models.DecimalField(
+        "体温（℃）", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    # Symptom codes joined by commas (a short fixed list, read as a whole).
+    symptoms = models.CharField("症状", max_length=120, blank=True)
+    abnormal = models.BooleanField("异常", default=False)
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    late = models.BooleanField("补记（已过时段）", default=False)
+    client_id = models.UUIDField(unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-slot"]
+        verbose_name = "随访"
+        verbose_name_plural = "随访"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_person", "day", "slot"], name="followup_once_per_slot"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(temperature__isnull=True)
+                | models.Q(temperature__gte=Decimal("34.0"), temperature__lte=Decimal("43.0")),
+                name="followup_temperature_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "key_person"], name="followup_day_person")]
+
+    def __str__(self) -> str:
+        return f"{self.day} 时段{self.slot}"
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        labels = dict(self.Symptom.choices)
+        return [labels.get(code, code) for code in self.symptoms.split(",") if code]
+
+    @property
+    def fever(self) -> bool:
+        return self.temperature is not None and self.temperature >= FEVER_FROM
+
+
+class MissedSlotQuerySet(ScopedQuerySet):
+    scope = "key_person__area"
+
+
+class MissedSlot(models.Model):
+    """A follow-up slot whose deadline passed with no follow-up, recorded by the
+    ``watch_overdue`` job (pages compute overdue on read; this row carries the alert)."""
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="missed")
+    day = models.DateField("日期")
+    slot = models.PositiveSmallIntegerField("时段")
+    deadline = models.DateTimeField("截止时间")
+    detected_at = models.DateTimeField("发现时间", default=timezone.now)
+
+    objects = MissedSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = "逾期随访"
+        verbose_name_plural = "逾期随访"
+        constraints = [
+            models.UniqueConstraint(fields=["key_person", "day", "slot"], name="missed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} 时段{self.slot}"
+
+
+DEFAULT_SLOTS = "上午 06:00-12:00；下午 14:00-20:00"
+
+
+class WatchPolicyQuerySet(ScopedQuerySet):
+    scope = "community"
+
+
+class WatchPolicy(models.Model):
+    """Per community: whether key persons may self-report through a personal link, and
+    the follow-up slots of a day (label, opening and deadline, local time)."""
+
+    community = models.OneToOneField(
+        "areas.Area", verbose_name="社区", on_delete=models.CASCADE, related_name="watch_policy"
+    )
+    self_report = models.BooleanField("允许本人通过专属链接自报", default=False)
+    slots = models.CharField(
+        "每日随访时段",
+        max_length=200,
+        default=DEFAULT_SLOTS,
+        help_text="格式：名称 开始-截止，用分号分隔，如“上午 06:00-12:00；下午 14:00-20:00”",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WatchPolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community__path"]
+        verbose_name = "随访设置"
+        verbose_name_plural = "随访设置"
+
+    def __str__(self) -> str:
+        return f"{self.community.name}随访设置"
+
+
+class IntakeQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class Intake(models.Model):
+    """One committed police list (公安推送名单)."""
+
+    area = models.ForeignKey("areas.Area", verbose_name="导入辖区", on_delete=models.PROTECT)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT)
+    measure = models.CharField("管控措施", max_length=12, choices=KeyPerson.Measure.choices)
+    found = models.PositiveIntegerField("已匹配", default=0)
+    to_locate = models.PositiveIntegerField("待查找", default=0)
+    tracked = models.PositiveIntegerField("已在管控", default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "公安推送名单"
+        verbose_name_plural = "公安推送名单"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.created_at:%Y-%m-%d}）"
+
+
+class LocateTaskQuerySet(ScopedQuerySet):
+    scope = "community"
+
+    def pending(self) -> LocateTaskQuerySet:
+        return self.filter(status=LocateTask.Status.PENDING)
+
+
+class LocateTask(models.Model):
+    """A listed person not found in the ledger: the community locates them household by
+    household and records located / not here / left."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待查找"
+        LOCATED = "located", "已找到"
+        NOT_HERE = "not_here", "查无此人"
+        LEFT = "left", "已离开"
+
+    intake = models.ForeignKey(
+        Intake, null=True, blank=True, on_delete=models.SET_NULL, related_name="locate_tasks"
+    )
+    community = models.ForeignKey("areas.Area", verbose_name="社区", on_delete=models.PROTECT)
+    name = models.CharField("姓名", max_length=50)
+    doc_enc = models.TextField(blank=True, default="")
+    doc_hash = models.CharField(max_length=64, db_index=True)
+    doc_last4 = models.CharField(max_length=4, blank=True, default="")
+    phone_enc = models.TextField(blank=True, default="")
+    arrival_date = models.DateField("抵达日期", null=True, blank=True)
+    origin = models.CharField("来源地", max_length=100, blank=True)
+    address = models.CharField("住址（名单）", max_length=200, blank=True)
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT)
+    measure = models.CharField("管控措施", max_length=12, choices=KeyPerson.Measure.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    key_person = models.ForeignKey(
+        KeyPerson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("下发时间", default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LocateTaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "待查找人员"
+        verbose_name_plural = "待查找人员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "doc_hash"],
+                condition=models.Q(status="pending"),
+                name="locate_one_pending_per_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def document_number(self) -> str:
+        return pii.decrypt(self.doc_enc)
+
+    @property
+    def document_masked(self) -> str:
+        return pii.mask_id(self.document_number)
+
+    @property
+    def phone(self) -> str:
+        return pii.decrypt(self.phone_enc)
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(self.phone)

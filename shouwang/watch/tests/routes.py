@@ -1,3 +1,64 @@
 from shouwang.core.tests.matrix import Route
+from shouwang.watch.tests import factories as f
 
-ROUTES: dict[str, Route] = {}
+
+def _b_record(w):
+    return {"pk": f.key_person(w.building_b, "赵六").pk}
+
+
+def _b_released(w):
+    record = f.key_person(w.building_b, "钱七")
+    from shouwang.watch import actions
+    from shouwang.watch.models import KeyPerson
+
+    actions.change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        by=w.staff_b,
+    )
+    return {"pk": record.pk}
+
+
+def _token(w):
+    return {"token": f.key_person(w.building_b, "孙八").self_report_token()}
+
+
+ROUTES = {
+    "watch:index": Route(),
+    "watch:export": Route(),
+    "watch:create": Route(),
+    "watch:detail": Route(kwargs=_b_record, in_b=True),
+    "watch:edit": Route(kwargs=_b_record, in_b=True),
+    "watch:status": Route(kwargs=_b_record, in_b=True),
+    "watch:extend": Route(kwargs=_b_record, in_b=True),
+    "watch:self_link": Route(kwargs=_b_record, in_b=True),
+    "watch:call": Route(kwargs=_b_record, in_b=True),
+    "watch:notice": Route(kwargs=_b_released, in_b=True),
+    "watch:release": Route(),
+    "watch:release_bulk": Route(),
+    "watch:notices": Route(),
+    "watch:today": Route(),
+    "watch:followup": Route(kwargs=_b_record, in_b=True),
+    "watch:overdue": Route(),
+    "watch:self_report": Route(kwargs=_token, public=True),
+    "watch:alerts": Route(),
+    "watch:alert_handle": Route(kwargs=lambda w: {"pk": f.alert(w.building_b).pk}, in_b=True),
+    "watch:leads": Route(),
+    "watch:lead_confirm": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
+    "watch:lead_dismiss": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
+    "watch:intake": Route(),
+    "watch:intake_template": Route(),
+    "watch:intake_commit": Route(),
+    "watch:locate": Route(),
+    "watch:locate_record": Route(
+        kwargs=lambda w: {"pk": f.locate_task(w.community_b).pk}, in_b=True
+    ),
+    "watch:stats": Route(),
+    "watch:stats_export": Route(kwargs=lambda w: {"table": "observation"}),
+    "watch:categories": Route(),
+    "watch:category_create": Route(),
+    "watch:category_edit": Route(kwargs=lambda w: {"pk": f.category().pk}),
+    "watch:policies": Route(),
+    "watch:policy_edit": Route(kwargs=lambda w: {"pk": w.community_b.pk}, in_b=True),
+}

@@ -1,0 +1,51 @@
+"""What an alert says. Alerts go to the community and HQ, so their text carries no ID
+or phone number and only the family name: the full record is one click away for those
+allowed to open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import FollowUp, KeyPerson
+
+
+def masked_name(name: str) -> str:
+    """'张三丰' -> '张**'; a one-character name stays '张*'."""
+    name = (name or "").strip()
+    if not name:
+        return "（未知）"
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def place(area: Any) -> str:
+    """'西城花园1号楼' for a building, the area's own name otherwise."""
+    from shouwang.areas.models import Area
+
+    if area.kind == Area.Kind.BUILDING and area.parent_id:
+        return f"{area.parent.name}{area.name}"
+    return area.name
+
+
+def followup_title(record: KeyPerson, followup: FollowUp) -> str:
+    what = f"体温{followup.temperature}℃" if followup.fever else "有症状"
+    who = f"{record.category.name}人员{masked_name(record.person.name)}"
+    return f"随访异常：{who}{what}（{place(record.area)}）"
+
+
+def followup_detail(followup: FollowUp) -> str:
+    parts = []
+    if followup.temperature is not None:
+        parts.append(f"体温 {followup.temperature}℃")
+    if followup.symptoms:
+        parts.append("症状：" + "、".join(followup.symptom_labels))
+    parts.append(f"方式：{followup.get_method_display()}")
+    if followup.note:
+        parts.append(f"说明：{followup.note}")
+    return "；".join(parts)
+
+
+def overdue_title(record: KeyPerson, label: str) -> str:
+    return (
+        f"随访逾期：{record.category.name}人员{masked_name(record.person.name)}"
+        f"（{place(record.area)}）{label}未随访"
+    )

@@ -1,0 +1,196 @@
+"""Demo key persons: returnees from the ledger under home observation, a few days of
+twice-daily follow-ups (one fever, a few missed slots), some due for release, one
+released today, a lead from a check-in and two persons to locate.
+
+Uses the demo ledger's persons when there are any; otherwise creates a few persons in
+the demo buildings. Idempotent: nothing is added when the sub-district already has
+key persons.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from shouwang.areas.models import Area, Grid
+from shouwang.core import pii
+from shouwang.core.demo import DemoContext
+from shouwang.people.documents import DocumentType, check_char
+from shouwang.people.models import Household, Person
+
+from . import actions, schedule
+from .models import Category, FollowUp, KeyPerson, KeyPersonEvent, LocateTask, WatchPolicy
+
+COUNTS = {"tiny": 6, "small": 12, "default": 24, "seed001": 60}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
+ORIGINS = ["湖北武汉", "湖北孝感", "湖北黄冈", "湖北襄阳", "韩国首尔", "意大利米兰"]
+NAMESPACE = uuid.UUID("6c1d5b4e-2f0a-4c71-9d1e-5f3b7a9e0c21")
+
+
+def _name(ctx: DemoContext) -> str:
+    return ctx.rng.choice(SURNAMES) + "".join(ctx.rng.choice(GIVEN) for _ in range(2))
+
+
+def _id_number(ctx: DemoContext, serial: int) -> str:
+    born = f"19{ctx.rng.randint(50, 99)}{ctx.rng.randint(1, 12):02d}{ctx.rng.randint(1, 28):02d}"
+    first17 = f"4201{ctx.rng.randint(1, 17):02d}{born}{serial % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def _persons(ctx: DemoContext, communities: list[Area], wanted: int) -> list[Person]:
+    """Ledger persons spread over the first communities, favouring grid 1 of the first
+    (the demo grid worker's); created in the demo buildings when the ledger is empty."""
+    grid = Grid.objects.filter(community=communities[0]).order_by("pk").first()
+    compounds = list(grid.compounds.all()) if grid else []
+    # Ids only: a seed-001-sized ledger holds 160,000 persons.
+    near = list(
+        Person.objects.current()
+        .filter(area__parent__in=compounds)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    far = list(
+        Person.objects.within(ctx.subdistrict)
+        .current()
+        .exclude(area__parent__in=compounds)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if near or far:
+        chosen = ctx.rng.sample(near, min(len(near), wanted // 2))
+        chosen += ctx.rng.sample(far, min(len(far), wanted - len(chosen)))
+        by_pk = Person.objects.select_related("area").in_bulk(chosen)
+        return [by_pk[pk] for pk in chosen]
+    near_buildings = list(Area.objects.buildings().filter(parent__in=compounds).order_by("pk"))
+    far_buildings = [
+        b
+        for c in communities[1:3] or communities[:1]
+        for b in Area.objects.within(c).buildings().order_by("pk")[:6]
+    ]
+    created = []
+    for i in range(wanted):
+        group = near_buildings if i % 2 == 0 or not far_buildings else far_buildings
+        group = group or far_buildings
+        building = group[(i // 2) % len(group)]
+        household, _ = Household.objects.get_or_create(
+            area=building, unit=f"{i % 3 + 1}单元", room=f"{i // 3 % 6 + 1}0{i % 2 + 1}"
+        )
+        person = Person(area=building, household=household)
+        person.set_name(_name(ctx))
+        person.set_document(DocumentType.ID_CARD, _id_number(ctx, 500 + i))
+        person.set_phone(f"139{ctx.rng.randint(10_000_000, 99_999_999)}")
+        person.save()
+        created.append(person)
+    return created
+
+
+def _follow_up(record: KeyPerson, due: schedule.DueSlot, ctx: DemoContext, fever: bool) -> None:
+    at = due.slot.opens_at(due.day) + timedelta(minutes=ctx.rng.randint(20, 150))
+    actions.record_followup(
+        key_person=record,
+        client_id=uuid.uuid5(NAMESPACE, f"{record.code}/{due.day}/{due.slot.number}"),
+        slot=due.slot.number,
+        method=ctx.rng.choice([FollowUp.Method.PHONE, FollowUp.Method.VISIT]),
+        temperature=Decimal("37.9") if fever else Decimal(f"36.{ctx.rng.randint(2, 8)}"),
+        symptoms=["cough"] if fever else [],
+        note="咳嗽两天，已通知社区医生" if fever else "",
+        by=record.responsible,
+        now=at,
+    )
+
+
+def build(ctx: DemoContext) -> None:
+    subdistrict = ctx.subdistrict
+    if KeyPerson.objects.within(subdistrict).exists():
+        ctx.log("重点人员：已存在，跳过")
+        return
+    communities = list(Area.objects.within(subdistrict).communities().order_by("pk"))
+    if not communities:
+        return
+    WatchPolicy.objects.get_or_create(community=communities[0], defaults={"self_report": True})
+    categories = list(Category.objects.filter(active=True))
+    staff = ctx.users.get("staff_a")
+    wanted = COUNTS.get(ctx.size_name, 24)
+    now = timezone.now()
+    today = schedule.local_day(now)
+    records = []
+    persons = _persons(ctx, communities, wanted)
+    for i, person in enumerate(persons):
+        category = categories[0] if i % 3 else categories[i % len(categories)]
+        # Starts spread over the last 16 days: some just arrived, some due for release.
+        start = today - timedelta(days=round(i * 16 / max(len(persons) - 1, 1)))
+        record = actions.register_key_person(
+            person=person,
+            category=category,
+            source=KeyPerson.Source.POLICE if i % 4 else KeyPerson.Source.SCREENING,
+            measure=KeyPerson.Measure.HOME if i % 5 else KeyPerson.Measure.MONITORING,
+            start_date=start,
+            origin=ctx.rng.choice(ORIGINS[:4] if category == categories[0] else ORIGINS),
+            arrival_date=start,
+            by=staff,
+        )
+        registered = min(schedule.day_start(start) + timedelta(hours=7), now)
+        KeyPerson.objects.filter(pk=record.pk).update(created_at=registered)
+        KeyPersonEvent.objects.filter(key_person=record).update(at=registered)
+        record.refresh_from_db()
+        records.append(record)
+    slots = schedule.DEFAULT
+    for i, record in enumerate(records):
+        todo = []
+        for due in schedule.due_slots(record, slots, first=record.start_date, last=today):
+            if due.slot.opens_at(due.day) > now:
+                continue
+            if due.deadline <= now and i % 7 == 3 and due.day >= today - timedelta(days=1):
+                continue  # missed: shows as overdue
+            if due.deadline > now and ctx.rng.random() < 0.5:
+                continue  # the current slot: still to do on the phone page
+            todo.append(due)
+        for n, due in enumerate(todo, start=1):
+            _follow_up(record, due, ctx, fever=i == 1 and n == len(todo))  # the latest
+    done = schedule.completeness(records, now=now)
+    ready = [r for r in records if r.planned_end <= today and done[r.pk].clean]
+    actions.release_many(key_persons=ready[:1], by=staff)
+    actions.record_overdue(now=now, since=now - timedelta(hours=24))
+    _leads_and_tasks(ctx, communities[0], categories[0])
+    ctx.log(f"重点人员：{len(records)} 人，随访 {FollowUp.objects.count()} 次")
+
+
+def _leads_and_tasks(ctx: DemoContext, community: Area, category: Category) -> None:
+    building = Area.objects.within(community).buildings().order_by("pk").first()
+    if building is not None:
+        person = (
+            Person.objects.filter(area=building)
+            .exclude(key_records__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        actions.create_lead(
+            area=building,
+            person=person,
+            source=KeyPerson.Source.CHECKIN,
+            detail="卡点扫码申报：14天内有湖北旅居史",
+        )
+    for i, (name, address) in enumerate(
+        [("刘建国", "西城花园3号楼（楼号待核）"), ("何小梅", "租住，具体门牌不详")]
+    ):
+        number = _id_number(ctx, 900 + i)
+        LocateTask.objects.get_or_create(
+            community=community,
+            doc_hash=pii.lookup_hash(number),
+            status=LocateTask.Status.PENDING,
+            defaults={
+                "name": name,
+                "doc_enc": pii.encrypt(number),
+                "doc_last4": number[-4:],
+                "phone_enc": pii.encrypt(f"137{ctx.rng.randint(10_000_000, 99_999_999)}"),
+                "arrival_date": timezone.localdate() - timedelta(days=1),
+                "origin": "湖北武汉",
+                "address": address,
+                "category": category,
+                "measure": KeyPerson.Measure.HOME,
+            },
+        )

@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from shouwang.accounts.forms import AreaChoiceField
+from shouwang.areas.models import Area
+from shouwang.people.documents import DocumentError, parse_id_card
+
+from . import schedule
+from .actions import parse_temperature
+from .models import Category, FollowUp, KeyPerson, LocateTask
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj}（{obj.get_role_display()}）"
+
+
+class PeriodFields(forms.Form):
+    """Category, measure and period, shared by registration and confirmation."""
+
+    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.filter(active=True))
+    measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
+    start_date = forms.DateField(label="开始日期", widget=DATE)
+    planned_end = forms.DateField(
+        label="计划解除日期", widget=DATE, required=False, help_text="留空则按类别默认天数计算"
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].initial = timezone.localdate()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("planned_end")
+        today = timezone.localdate()
+        if start and start > today + timedelta(days=7):
+            self.add_error("start_date", "开始日期不能晚于一周之后")
+        if start and start < today - timedelta(days=60):
+            self.add_error("start_date", "开始日期过早（60天以前），请核对")
+        if start and end and end < start:
+            self.add_error("planned_end", "计划解除日期不能早于开始日期")
+        return data
+
+
+class PersonFields(forms.Form):
+    """Who: found in the ledger by ID number, or created there at a building."""
+
+    document = forms.CharField(label="身份证号", max_length=20)
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    building = AreaChoiceField(
+        label="所在楼栋",
+        queryset=Area.objects.none(),
+        required=False,
+        help_text="台账中找不到此人时必填，将同时建档",
+    )
+
+    def __init__(self, *args, buildings=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = (
+            buildings if buildings is not None else Area.objects.none()
+        )
+
+    def clean_document(self) -> str:
+        number = self.cleaned_data["document"].strip().upper()
+        try:
+            parse_id_card(number)
+        except DocumentError as exc:
+            raise ValidationError(str(exc)) from exc
+        return number
+
+
+class RegisterForm(PersonFields, PeriodFields):
+    source = forms.ChoiceField(label="来源", choices=KeyPerson.Source.choices)
+    origin = forms.CharField(label="来源地", max_length=100, required=False)
+    arrival_date = forms.DateField(label="抵达日期", widget=DATE, required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = [
+        "document",
+        "name",
+        "phone",
+        "building",
+        "category",
+        "source",
+        "measure",
+        "start_date",
+        "planned_end",
+        "origin",
+        "arrival_date",
+        "notes",
+    ]
+
+
+class ConfirmLeadForm(PeriodFields):
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
+    """A lead that names nobody in the ledger: staff say who it is."""
+
+    field_order = ["document", "name", "phone", "building"]
+
+
+class EditForm(forms.Form):
+    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.all())
+    measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
+    responsible = UserChoiceField(label="责任网格员", queryset=None, required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, staff=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = staff
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="变更为")
+    reason = forms.ChoiceField(label="原因")
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, record: KeyPerson, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", "请选择"),
+            *[(s.value, s.label) for s in KeyPerson.Status if s != record.status],
+        ]
+        self.fields["reason"].choices = [
+            ("", "请选择"),
+            *[
+                (KeyPerson.Status(status).label, [(r.value, r.label) for r in reasons])
+                for status, reasons in KeyPerson.REASONS_FOR.items()
+                if status != record.status
+            ],
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        status, reason = data.get("status"), data.get("reason")
+        if status and reason and reason not in KeyPerson.REASONS_FOR[status]:
+            self.add_error("reason", f"该原因不适用于“{KeyPerson.Status(status).label}”")
+        return data
+
+
+class ExtendForm(forms.Form):
+    new_end = forms.DateField(label="新的计划解除日期", widget=DATE)
+    reason = forms.ChoiceField(label="延长原因", choices=KeyPerson.ExtensionReason.choices)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up from the phone page: one tap for normal (method only), details only
+    when abnormal. ``client_id`` is generated by the page."""
+
+    client_id = forms.UUIDField(
+        error_messages={"required": "缺少提交编号，请刷新页面", "invalid": "提交编号无效"}
+    )
+    slot = forms.IntegerField(min_value=1, max_value=schedule.MAX_SLOTS)
+    method = forms.ChoiceField(choices=FollowUp.Method.choices, initial=FollowUp.Method.PHONE)
+    temperature = forms.CharField(label="体温（℃）", required=False, max_length=6)
+    symptoms = forms.MultipleChoiceField(
+        label="症状", choices=FollowUp.Symptom.choices, required=False
+    )
+    note = forms.CharField(label="情况说明", max_length=200, required=False)
+
+    def clean_temperature(self):
+        try:
+            return parse_temperature(self.cleaned_data["temperature"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+
+
+class SelfReportForm(forms.Form):
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "页面已过期，请刷新后再提交", "invalid": "页面已过期"},
+    )
+    temperature = forms.CharField(
+        label="体温（℃）",
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 36.5"}),
+    )
+    symptoms = forms.MultipleChoiceField(
+        label="今天是否有以下不适（没有则不选）",
+        choices=FollowUp.Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label="其他情况", max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "client_id" in self.errors:  # a hidden field: say it where it is seen
+            self.add_error(None, self.errors.pop("client_id")[0])
+        return data
+
+    def clean_temperature(self):
+        try:
+            return parse_temperature(self.cleaned_data["temperature"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+
+
+class HandleAlertForm(forms.Form):
+    note = forms.CharField(label="处置说明", max_length=200, required=False)
+
+
+class DismissLeadForm(forms.Form):
+    note = forms.CharField(label="排除理由", max_length=200)
+
+
+class IntakeForm(forms.Form):
+    file = forms.FileField(label="Excel文件（.xlsx）")
+    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.filter(active=True))
+    measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
+    community = AreaChoiceField(
+        label="默认社区",
+        queryset=Area.objects.none(),
+        required=False,
+        help_text="台账中找不到、且“社区”列为空的人员，下发到此社区查找",
+    )
+
+    def __init__(self, *args, communities=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        only = list(communities[:2]) if communities is not None else []
+        if len(only) == 1:
+            self.fields["community"].initial = only[0].pk
+
+
+class IntakeCommitForm(forms.Form):
+    token = forms.CharField(max_length=64)
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True))
+    measure = forms.ChoiceField(choices=KeyPerson.Measure.choices)
+    community = forms.ModelChoiceField(queryset=Area.objects.none(), required=False)
+
+    def __init__(self, *args, communities=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+
+class LocateForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="查找结果",
+        choices=[(s.value, s.label) for s in LocateTask.Status if s != LocateTask.Status.PENDING],
+        widget=forms.RadioSelect,
+    )
+    building = AreaChoiceField(
+        label="所在楼栋", queryset=Area.objects.none(), required=False, help_text="已找到时必填"
+    )
+    unit = forms.CharField(label="单元", max_length=20, required=False)
+    room = forms.CharField(label="门牌/房号", max_length=40, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, buildings=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("outcome") == LocateTask.Status.LOCATED and not data.get("building"):
+            self.add_error("building", "已找到时请选择其所在楼栋")
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "default_days", "order", "active"]
+
+    def clean_default_days(self) -> int:
+        days = self.cleaned_data["default_days"]
+        if not 1 <= days <= 60:
+            raise ValidationError("默认观察天数应在1到60天之间")
+        return days
+
+
+class PolicyForm(forms.Form):
+    self_report = forms.BooleanField(label="允许本人通过专属链接自报体温", required=False)
+    slots = forms.CharField(
+        label="每日随访时段",
+        max_length=200,
+        help_text="格式：名称 开始-截止，用分号分隔，如“上午 06:00-12:00；下午 14:00-20:00”",
+    )
+
+    def clean_slots(self) -> str:
+        return schedule.format_slots(schedule.parse_slots(self.cleaned_data["slots"]))
+
+
+class ListFilter(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=50)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), *KeyPerson.Status.choices],
+        initial=KeyPerson.Status.ACTIVE,
+    )
+    category = forms.ModelChoiceField(
+        label="类别", required=False, queryset=Category.objects.all(), empty_label="全部类别"
+    )
+    community = forms.ModelChoiceField(
+        label="社区", required=False, queryset=Area.objects.none(), empty_label="全部社区"
+    )
+    mine = forms.BooleanField(label="只看我负责的", required=False)
+
+    def __init__(self, *args, communities=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+    def filter(self, qs, user):
+        if not self.is_valid():
+            return qs.active()
+        data = self.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["category"]:
+            qs = qs.filter(category=data["category"])
+        if data["community"]:
+            qs = qs.within(data["community"])
+        if data["mine"]:
+            qs = qs.responsible_for(user)
+        q = data["q"].strip()
+        if q:
+            if q.isdigit() or q[-1:].upper() == "X":
+                qs = qs.filter(person__doc_last4=q[-4:].upper())
+            else:
+                qs = qs.filter(person__name__contains=q)
+        return qs
+
+
+class AlertFilter(forms.Form):
+    state = forms.ChoiceField(
+        label="处置",
+        required=False,
+        choices=[("open", "未处置"), ("handled", "已处置"), ("all", "全部")],
+    )
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型")])
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .models import Alert
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "全部类型"), *Alert.Kind.choices]
+
+    def filter(self, qs):
+        state = self.cleaned_data.get("state") if self.is_valid() else "open"
+        kind = self.cleaned_data.get("kind") if self.is_valid() else ""
+        if state in ("", "open"):
+            qs = qs.open()
+        elif state == "handled":
+            qs = qs.filter(handled_at__isnull=False)
+        if kind:
+            qs = qs.filter(kind=kind)
+        return qs

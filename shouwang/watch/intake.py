@@ -1,0 +1,328 @@
+"""Intake of a police list (公安推送名单) from an Excel sheet.
+
+Columns: 姓名, 身份证号, 手机号, 抵达日期, 来源地, 现住址, and an optional 社区 (for
+lists covering several communities). Each row is matched to the ledger by the keyed
+hash of the ID number, among the persons the importing user may see, and becomes:
+
+- found: registered as a key person, assigned to the grid of the person's building;
+- to locate: a task for the community (staff record located / not here / left);
+- already tracked: the person is under control, or already waiting to be located;
+- duplicate: the same ID number appeared on an earlier row of the same file.
+
+``plan`` reads and checks the whole file and writes nothing; ``commit`` re-plans from
+the stored upload and writes everything in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core import pii
+from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+from shouwang.people.documents import DocumentError, parse_id_card, validate_phone
+from shouwang.people.documents import normalise as normalise_document
+from shouwang.people.models import Person
+
+from . import actions
+from .models import Category, Intake, KeyPerson, LocateTask
+
+HEADERS = ["姓名", "身份证号", "手机号", "抵达日期", "来源地", "现住址", "社区"]
+REQUIRED_HEADERS = HEADERS[:6]
+MAX_ROWS = 5_000
+
+
+class Outcome:
+    FOUND = "found"
+    LOCATE = "locate"
+    TRACKED = "tracked"
+    DUPLICATE = "duplicate"
+
+    LABELS = {FOUND: "已匹配", LOCATE: "待查找", TRACKED: "已在管控", DUPLICATE: "重复行"}
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    name: str
+    document: str
+    phone: str
+    arrival: date | None
+    origin: str
+    address: str
+    community: Area | None
+    outcome: str = ""
+    person: Person | None = None
+    detail: str = ""
+
+    @property
+    def document_masked(self) -> str:
+        return pii.mask_id(self.document)
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(self.phone)
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome.LABELS.get(self.outcome, "")
+
+
+@dataclass
+class Plan:
+    root: Area
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    def count(self, outcome: str) -> int:
+        return sum(r.outcome == outcome for r in self.rows)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {label: self.count(key) for key, label in Outcome.LABELS.items()}
+
+
+def template_bytes() -> bytes:
+    return workbook_bytes(
+        HEADERS,
+        [
+            [
+                "张三",
+                "420102199001011237",
+                "13800000000",
+                "2020-01-23",
+                "湖北武汉",
+                "西城花园1号楼2单元301",
+                "",
+            ]
+        ],
+        title="公安推送名单",
+        widths=[10, 22, 14, 12, 14, 30, 12],
+    )
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:  # an Excel serial day
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
+    text = cell_text(value).replace("/", "-").replace(".", "-")
+    for suffix in ("年", "月"):
+        text = text.replace(suffix, "-")
+    text = text.replace("日", "")
+    parts = text.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
+    """Read and check the file; nothing is written."""
+    result = Plan(root=root)
+    rows = iter_rows(upload)
+    header = next(rows, None)
+    if header is None:
+        result.problems.append(Problem(1, "", "表格是空的"))
+        return result
+    header_text = [cell_text(h) for h in header]
+    if header_text[: len(REQUIRED_HEADERS)] != REQUIRED_HEADERS:
+        result.problems.append(
+            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
+        )
+        return result
+    communities = {a.name: a for a in Area.objects.within(root).communities()}
+    today = timezone.localdate()
+    for number, raw in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}，请分批导入"))
+            break
+        cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]
+        values = [cell_text(v) for v in cells]
+        if not any(values):
+            continue
+        row = _check_row(number, cells, values, result, communities, default_community, today)
+        if row is not None:
+            result.rows.append(row)
+    _classify(result, user)
+    return result
+
+
+def _check_row(
+    number: int,
+    cells: list[Any],
+    values: list[str],
+    result: Plan,
+    communities: dict[str, Area],
+    default_community: Area | None,
+    today: date,
+) -> Row | None:
+    problems = []
+    for column, value in zip(HEADERS, values, strict=True):
+        if value.startswith("="):
+            problems.append(Problem(number, column, "单元格是公式，请填写文字"))
+    name, document, phone, _, origin, address, community_name = values
+    if not name:
+        problems.append(Problem(number, "姓名", "请填写姓名"))
+    elif len(name) > 50:
+        problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
+    document = normalise_document(document)
+    try:
+        parse_id_card(document, today=today)
+    except DocumentError as exc:
+        problems.append(Problem(number, "身份证号", str(exc)))
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except DocumentError as exc:
+            problems.append(Problem(number, "手机号", str(exc)))
+    arrival = None
+    if values[3]:
+        try:
+            arrival = _parse_date(cells[3])
+        except (ValueError, OverflowError):
+            problems.append(Problem(number, "抵达日期", "日期格式不对，应为如 2020-01-23"))
+        else:
+            if arrival > today:
+                problems.append(Problem(number, "抵达日期", "抵达日期不能晚于今天"))
+            elif arrival < today - timedelta(days=365):
+                problems.append(Problem(number, "抵达日期", "抵达日期早于一年前，请核对"))
+    if len(origin) > 100:
+        problems.append(Problem(number, "来源地", "来源地过长（最多100字）"))
+    if len(address) > 200:
+        problems.append(Problem(number, "现住址", "住址过长（最多200字）"))
+    community = default_community
+    if community_name:
+        community = communities.get(community_name)
+        if community is None:
+            problems.append(Problem(number, "社区", f"“{community_name}”不是您辖区内的社区"))
+    result.problems.extend(problems)
+    if problems:
+        return None
+    return Row(number, name, document, phone, arrival, origin, address, community)
+
+
+def _classify(result: Plan, user: Any) -> None:
+    hashes = {pii.lookup_hash(r.document): r for r in result.rows}
+    persons: dict[str, Person] = {}
+    for person in (
+        Person.objects.visible_to(user)
+        .current()
+        .filter(doc_hash__in=list(hashes))
+        .select_related("area__parent")
+        .order_by("-pk")
+    ):
+        persons[person.doc_hash] = person
+    tracked = set(
+        KeyPerson.objects.visible_to(user)
+        .active()
+        .filter(person__doc_hash__in=list(hashes))
+        .values_list("person__doc_hash", flat=True)
+    )
+    waiting = set(
+        LocateTask.objects.visible_to(user)
+        .pending()
+        .filter(doc_hash__in=list(hashes))
+        .values_list("doc_hash", flat=True)
+    )
+    seen: dict[str, int] = {}
+    for row in result.rows:
+        digest = pii.lookup_hash(row.document)
+        person = persons.get(digest)
+        if digest in seen:
+            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{seen[digest]}行身份证号相同"
+            continue
+        seen[digest] = row.number
+        if digest in tracked:
+            row.outcome, row.detail = Outcome.TRACKED, "已在管控中"
+        elif digest in waiting:
+            row.outcome, row.detail = Outcome.TRACKED, "已在待查找名单中"
+        elif person is not None:
+            row.outcome, row.person = Outcome.FOUND, person
+            row.detail = str(person.household) if person.household_id else person.area.name
+        else:
+            row.outcome = Outcome.LOCATE
+            if row.community is None:
+                result.problems.append(
+                    Problem(row.number, "社区", "台账中没有此人，请填写其所在社区以便下发查找")
+                )
+            else:
+                row.detail = f"下发{row.community.name}查找"
+
+
+@transaction.atomic
+def commit(
+    result: Plan, *, category: Category, measure: str, by: Any, filename: str = ""
+) -> Intake:
+    """Write the plan: key persons for found rows, tasks for rows to locate."""
+    if not result.ok:
+        raise ValidationError("导入文件存在问题，未做任何修改")
+    intake = Intake.objects.create(
+        area=result.root, filename=filename[:200], category=category, measure=measure, by=by
+    )
+    today = timezone.localdate()
+    for row in result.rows:
+        if row.outcome == Outcome.FOUND:
+            actions.register_key_person(
+                person=row.person,
+                category=category,
+                source=KeyPerson.Source.POLICE,
+                measure=measure,
+                start_date=row.arrival or today,
+                origin=row.origin,
+                arrival_date=row.arrival,
+                notes=f"公安推送名单：{intake}；名单住址：{row.address}"[:500],
+                by=by,
+            )
+            intake.found += 1
+        elif row.outcome == Outcome.LOCATE:
+            LocateTask.objects.create(
+                intake=intake,
+                community=row.community,
+                name=row.name,
+                doc_enc=pii.encrypt(row.document),
+                doc_hash=pii.lookup_hash(row.document),
+                doc_last4=row.document[-4:],
+                phone_enc=pii.encrypt(row.phone),
+                arrival_date=row.arrival,
+                origin=row.origin,
+                address=row.address,
+                category=category,
+                measure=measure,
+            )
+            intake.to_locate += 1
+        else:
+            intake.tracked += 1
+    intake.save(update_fields=["found", "to_locate", "tracked"])
+    audit.record(
+        action=AuditEvent.Action.IMPORT,
+        user=by,
+        obj=intake,
+        detail=(
+            f"公安推送名单：匹配 {intake.found}，待查找 {intake.to_locate}，"
+            f"已在管控或重复 {intake.tracked}"
+        ),
+    )
+    return intake

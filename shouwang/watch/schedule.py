@@ -1,0 +1,358 @@
+"""Days and follow-up slots.
+
+A day runs from midnight to midnight in the site's time zone (Asia/Shanghai); moments
+are stored in UTC. A community's policy lists the slots of a day, each with an opening
+and a deadline in local time (default 上午 06:00-12:00, 下午 14:00-20:00).
+
+A key person is *due* in a slot when the slot's day lies in the observation period
+[start date, planned end), the record was registered before the slot's deadline, and
+the record was still under control at the deadline. A due slot whose deadline has
+passed with no follow-up is *overdue*. Everything here is computed on read; the
+``watch_overdue`` job only records what it finds and raises the alerts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .models import DEFAULT_SLOTS, KeyPerson
+
+SLOT_RE = re.compile(
+    r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–~至]\s*(?P<end>\d{1,2}:\d{2})$"
+)
+MAX_SLOTS = 6
+
+
+@cache
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=8192)
+def at(day: date, moment: time) -> datetime:
+    """``day`` at local ``moment`` (aware); cached, as pages ask for the same few."""
+    return datetime.combine(day, moment, tzinfo=zone())
+
+
+def day_start(day: date) -> datetime:
+    """Local midnight starting ``day`` (an aware datetime)."""
+    return datetime.combine(day, time.min, tzinfo=zone())
+
+
+def day_window(day: date) -> tuple[datetime, datetime]:
+    """[midnight, next midnight) of ``day`` in local time."""
+    return day_start(day), day_start(day + timedelta(days=1))
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(zone()).date()
+
+
+@dataclass(frozen=True)
+class Slot:
+    number: int  # 1-based
+    label: str
+    opens: time
+    deadline: time
+
+    def opens_at(self, day: date) -> datetime:
+        return at(day, self.opens)
+
+    def deadline_at(self, day: date) -> datetime:
+        return at(day, self.deadline)
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.opens:%H:%M}-{self.deadline:%H:%M}"
+
+
+def parse_slots(text: str) -> list[Slot]:
+    """Parse "上午 06:00-12:00；下午 14:00-20:00"; raises ValidationError in Chinese."""
+    parts = [p.strip() for p in re.split(r"[;；,，\n]", text or "") if p.strip()]
+    if not parts:
+        raise ValidationError("请至少填写一个随访时段")
+    if len(parts) > MAX_SLOTS:
+        raise ValidationError(f"每天最多 {MAX_SLOTS} 个随访时段")
+    slots: list[Slot] = []
+    for number, part in enumerate(parts, start=1):
+        match = SLOT_RE.match(part)
+        if not match:
+            raise ValidationError(f"第{number}个时段“{part}”格式不对，应为“名称 06:00-12:00”")
+        try:
+            opens = time.fromisoformat(match["start"].zfill(5))
+            deadline = time.fromisoformat(match["end"].zfill(5))
+        except ValueError as exc:
+            raise ValidationError(f"第{number}个时段“{part}”的时间不存在") from exc
+        if deadline <= opens:
+            raise ValidationError(f"第{number}个时段的截止时间应晚于开始时间")
+        if slots and opens < slots[-1].deadline:
+            raise ValidationError(f"第{number}个时段与上一个时段重叠，请按时间先后填写")
+        slots.append(Slot(number, match["label"], opens, deadline))
+    return slots
+
+
+def format_slots(slots: Iterable[Slot]) -> str:
+    return "；".join(str(s) for s in slots)
+
+
+DEFAULT = parse_slots(DEFAULT_SLOTS)
+
+
+@dataclass(frozen=True)
+class DueSlot:
+    key_person_id: int
+    day: date
+    slot: Slot
+
+    @property
+    def deadline(self) -> datetime:
+        return self.slot.deadline_at(self.day)
+
+
+def period_days(record: KeyPerson, *, until: date, since: date | None = None) -> Iterator[date]:
+    """Days of the observation period in [since, until] (both inclusive)."""
+    first = max(record.start_date, local_day(record.created_at), since or record.start_date)
+    last = min(record.planned_end - timedelta(days=1), until)
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def due_slots(
+    record: KeyPerson, slots: list[Slot], *, first: date, last: date
+) -> Iterator[DueSlot]:
+    """The slots of days in [first, last] in which ``record`` is due."""
+    for day in period_days(record, until=last, since=first):
+        for slot in slots:
+            deadline = slot.deadline_at(day)
+            if deadline <= record.created_at:
+                continue
+            if record.ended_at is not None and record.ended_at < deadline:
+                continue
+            if record.status != KeyPerson.Status.ACTIVE and record.ended_at is None:
+                continue
+            yield DueSlot(record.pk, day, slot)
+
+
+def current_slot(slots: list[Slot], moment: datetime) -> Slot | None:
+    """The latest slot that has opened by ``moment`` on its local day (None before the
+    first opens)."""
+    local = moment.astimezone(zone()).time()
+    opened = [s for s in slots if s.opens <= local]
+    return opened[-1] if opened else None
+
+
+class Policies:
+    """Each community's policy, loaded once per page or job (one small table)."""
+
+    def __init__(self) -> None:
+        from shouwang.areas.models import SEGMENT
+
+        from .models import WatchPolicy
+
+        self._segment = SEGMENT
+        self._by_path = {
+            p.community.path: p for p in WatchPolicy.objects.select_related("community")
+        }
+        self._slots: dict[str, list[Slot]] = {}
+
+    def policy_for(self, area_path: str):
+        for end in range(len(area_path), 0, -self._segment):
+            policy = self._by_path.get(area_path[:end])
+            if policy is not None:
+                return policy
+        return None
+
+    def slots_for(self, area_path: str) -> list[Slot]:
+        policy = self.policy_for(area_path)
+        if policy is None:
+            return DEFAULT
+        if policy.slots not in self._slots:
+            try:
+                self._slots[policy.slots] = parse_slots(policy.slots)
+            except ValidationError:
+                self._slots[policy.slots] = DEFAULT
+        return self._slots[policy.slots]
+
+    def self_report_allowed(self, area_path: str) -> bool:
+        policy = self.policy_for(area_path)
+        return bool(policy and policy.self_report)
+
+
+def filled_slots(
+    record_ids: Iterable[int], *, first: date, last: date
+) -> set[tuple[int, date, int]]:
+    from .models import FollowUp
+
+    return set(
+        FollowUp.objects.filter(
+            key_person_id__in=list(record_ids), day__gte=first, day__lte=last
+        ).values_list("key_person_id", "day", "slot")
+    )
+
+
+def overdue_slots(
+    records: Iterable[KeyPerson],
+    *,
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    policies: Policies | None = None,
+) -> list[DueSlot]:
+    """Due slots with no follow-up whose deadline has passed (``<= now``) and lies in
+    [since, until), latest first. ``records`` need ``area`` loaded (for the slots)."""
+    records = list(records)
+    if not records:
+        return []
+    policies = policies or Policies()
+    end = min(until, now) if until is not None else now
+    last = local_day(end)
+    first = local_day(since) if since is not None else min(r.start_date for r in records)
+    filled = filled_slots([r.pk for r in records], first=first, last=last)
+    missed = []
+    for record in records:
+        for due in due_slots(record, policies.slots_for(record.area.path), first=first, last=last):
+            if due.deadline > now or (until is not None and due.deadline >= until):
+                continue
+            if since is not None and due.deadline < since:
+                continue
+            if (record.pk, due.day, due.slot.number) not in filled:
+                missed.append(due)
+    missed.sort(key=lambda d: d.deadline, reverse=True)
+    return missed
+
+
+@dataclass
+class Completeness:
+    due: int
+    done: int
+    abnormal: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.due - self.done, 0)
+
+    @property
+    def clean(self) -> bool:
+        """Every due follow-up recorded, none abnormal: proposed for release."""
+        return self.missing == 0 and self.abnormal == 0
+
+
+def completeness(
+    records: Iterable[KeyPerson], *, now: datetime, policies: Policies | None = None
+) -> dict[int, Completeness]:
+    """Per record: slots due so far, how many have a follow-up, abnormal follow-ups."""
+    from .models import FollowUp
+
+    records = list(records)
+    policies = policies or Policies()
+    filled: set[tuple[int, date, int]] = set()
+    abnormal: dict[int, int] = {}
+    rows = FollowUp.objects.filter(key_person__in=records).values_list(
+        "key_person_id", "day", "slot", "abnormal"
+    )
+    for record_id, day, slot, bad in rows:
+        filled.add((record_id, day, slot))
+        abnormal[record_id] = abnormal.get(record_id, 0) + int(bad)
+    today = local_day(now)
+    result = {}
+    for record in records:
+        slots = policies.slots_for(record.area.path)
+        due = [
+            d
+            for d in due_slots(record, slots, first=record.start_date, last=today)
+            if d.deadline <= now
+        ]
+        done = sum((record.pk, d.day, d.slot.number) in filled for d in due)
+        result[record.pk] = Completeness(
+            due=len(due), done=done, abnormal=abnormal.get(record.pk, 0)
+        )
+    return result
+
+
+@dataclass
+class SlotState:
+    """One slot of one record on the phone page."""
+
+    DONE = "done"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+    NOT_DUE = "not_due"
+
+    slot: Slot
+    state: str
+    followup: object | None = None
+
+    @property
+    def can_record(self) -> bool:
+        return self.state in (self.OPEN, self.OVERDUE)
+
+
+def today_sheet(
+    records: Iterable[KeyPerson], *, now: datetime, policies: Policies | None = None
+) -> dict[int, list[SlotState]]:
+    """Per record, today's slots with their state and follow-up (one query)."""
+    from .models import FollowUp
+
+    records = list(records)
+    policies = policies or Policies()
+    today = local_day(now)
+    followups = {
+        (f.key_person_id, f.slot): f
+        for f in FollowUp.objects.filter(key_person__in=records, day=today).only(
+            "key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at"
+        )
+    }
+    sheet: dict[int, list[SlotState]] = {}
+    for record in records:
+        slots = policies.slots_for(record.area.path)
+        due = {d.slot.number for d in due_slots(record, slots, first=today, last=today)}
+        states = []
+        for slot in slots:
+            followup = followups.get((record.pk, slot.number))
+            if followup is not None:
+                state = SlotState.DONE
+            elif slot.number not in due:
+                state = SlotState.NOT_DUE
+            elif slot.opens_at(today) > now:
+                state = SlotState.UPCOMING
+            elif slot.deadline_at(today) <= now:
+                state = SlotState.OVERDUE
+            else:
+                state = SlotState.OPEN
+            states.append(SlotState(slot, state, followup))
+        sheet[record.pk] = states
+    return sheet
+
+
+@dataclass
+class Progress:
+    due: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    def add(self, other: Progress) -> None:
+        self.due += other.due
+        self.done += other.done
+        self.overdue += other.overdue
+
+
+def progress(states: Iterable[SlotState]) -> Progress:
+    """Today's due, done and overdue slots of one record."""
+    result = Progress()
+    for s in states:
+        if s.state == SlotState.NOT_DUE:
+            continue
+        result.due += 1
+        result.done += s.state == SlotState.DONE
+        result.overdue += s.state == SlotState.OVERDUE
+    return result

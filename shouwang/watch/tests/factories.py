@@ -1,0 +1,103 @@
+"""Rows for the key-person tests: valid ID numbers, ledger persons, records."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from shouwang.areas.models import Area
+from shouwang.people.documents import check_char
+from shouwang.people.models import Household, Person
+from shouwang.watch import actions
+from shouwang.watch.models import Alert, Category, KeyPerson, Lead, LocateTask
+
+_serial = itertools.count(1)
+
+
+def id_number(serial: int | None = None, *, born: str = "19900101") -> str:
+    """A valid 居民身份证 number (check digit right), unique per call."""
+    serial = next(_serial) if serial is None else serial
+    first17 = f"420102{born}{serial % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def category(name: str = "湖北/武汉返回", days: int = 14) -> Category:
+    found, _ = Category.objects.get_or_create(name=name, defaults={"default_days": days})
+    return found
+
+
+def person(
+    building: Area, name: str = "张三", *, room: str | None = None, phone: str = "13912345678"
+) -> Person:
+    serial = next(_serial)
+    household, _ = Household.objects.get_or_create(area=building, room=room or f"{serial}01")
+    p = Person(area=building, household=household)
+    p.set_name(name)
+    p.set_document("id_card", id_number(serial))
+    p.set_phone(phone)
+    p.save()
+    return p
+
+
+def key_person(
+    building: Area,
+    name: str = "张三",
+    *,
+    by=None,
+    start: date | None = None,
+    created_at: datetime | None = None,
+    days: int = 14,
+    **fields,
+) -> KeyPerson:
+    """A record under control; ``created_at`` backdates registration (tests of periods)."""
+    from django.utils import timezone
+
+    start = start or timezone.localdate()
+    record = actions.register_key_person(
+        person=person(building, name),
+        category=fields.pop("category", None) or category(),
+        source=fields.pop("source", KeyPerson.Source.POLICE),
+        measure=fields.pop("measure", KeyPerson.Measure.HOME),
+        start_date=start,
+        planned_end=start + timedelta(days=days),
+        by=by,
+        **fields,
+    )
+    if created_at is not None:
+        KeyPerson.objects.filter(pk=record.pk).update(created_at=created_at)
+        record.refresh_from_db()
+    return record
+
+
+def alert(area: Area, **fields) -> Alert:
+    return actions.raise_alert(
+        area=area,
+        kind=fields.pop("kind", Alert.Kind.FEVER),
+        title=fields.pop("title", "测试预警"),
+        **fields,
+    )
+
+
+def lead(area: Area, with_person: bool = True) -> Lead:
+    return actions.create_lead(
+        area=area,
+        person=person(area, "李四") if with_person else None,
+        source=KeyPerson.Source.CHECKIN,
+        detail="扫码申报：14天内到过武汉",
+    )
+
+
+def locate_task(community: Area, name: str = "王五") -> LocateTask:
+    from shouwang.core import pii
+
+    number = id_number()
+    return LocateTask.objects.create(
+        community=community,
+        name=name,
+        doc_enc=pii.encrypt(number),
+        doc_hash=pii.lookup_hash(number),
+        doc_last4=number[-4:],
+        category=category(),
+        measure=KeyPerson.Measure.HOME,
+        address="八一新苑1号楼",
+    )

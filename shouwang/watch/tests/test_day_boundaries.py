@@ -1,0 +1,133 @@
+"""Days end at midnight Asia/Shanghai while moments are stored in UTC: a follow-up, a
+registration or a release at 23:50 local belongs to that day, one at 00:10 to the next
+(both fall on the same UTC date). Report figures for a [start, end) window."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from shouwang.watch import actions, figures, schedule
+from shouwang.watch.models import Alert, FollowUp, KeyPerson, WatchPolicy
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+D1 = date(2020, 2, 1)
+D2 = date(2020, 2, 2)
+
+
+def local(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=schedule.zone())
+
+
+@pytest.fixture
+def day_and_night(world) -> None:
+    WatchPolicy.objects.create(
+        community=world.community_a, slots="白天 00:00-11:00；晚上 11:00-23:59"
+    )
+
+
+def test_a_local_day_starts_at_16_00_utc_the_day_before() -> None:
+    start, end = schedule.day_window(D1)
+    assert start.astimezone(UTC) == datetime(2020, 1, 31, 16, 0, tzinfo=UTC)
+    assert end.astimezone(UTC) == datetime(2020, 2, 1, 16, 0, tzinfo=UTC)
+    assert schedule.local_day(datetime(2020, 2, 1, 15, 59, tzinfo=UTC)) == D1
+    assert schedule.local_day(datetime(2020, 2, 1, 16, 0, tzinfo=UTC)) == D2
+
+
+def test_follow_ups_either_side_of_local_midnight_fall_on_their_local_day(
+    world, day_and_night
+) -> None:
+    record = f.key_person(world.building_a, start=D1, created_at=local(D1, 0, 0) - timedelta(1))
+    late = local(D1, 23, 50)
+    early = local(D2, 0, 10)
+    assert late.astimezone(UTC).date() == early.astimezone(UTC).date() == D1  # same UTC date
+    for moment, slot in ((late, 2), (early, 1)):
+        actions.record_followup(
+            key_person=record,
+            client_id=uuid.uuid4(),
+            slot=slot,
+            method="phone",
+            by=None,
+            now=moment,
+        )
+    assert list(FollowUp.objects.order_by("recorded_at").values_list("day", "slot")) == [
+        (D1, 2),
+        (D2, 1),
+    ]
+
+
+def test_window_figures_follow_local_days(world, day_and_night) -> None:
+    before = f.key_person(world.building_a, "早登记", start=D1, created_at=local(D1, 8))
+    f.key_person(world.building_a, "晚登记", start=D1, created_at=local(D1, 23, 50))
+    f.key_person(world.building_a, "凌晨登记", start=D2, created_at=local(D2, 0, 10))
+    f.key_person(world.building_b, "B社区", start=D1, created_at=local(D1, 9))
+    # Released at 23:55 on D1 (15:55 UTC).
+    actions.change_status(
+        key_person=before, status="released", reason="ordered_release", by=world.staff_a
+    )
+    KeyPerson.objects.filter(pk=before.pk).update(ended_at=local(D1, 23, 55))
+    fever = f.alert(world.building_a2, kind=Alert.Kind.FEVER)
+    Alert.objects.filter(pk=fever.pk).update(raised_at=local(D1, 23, 58))
+    f.alert(world.building_a2, kind=Alert.Kind.SYMPTOM)  # not a fever
+
+    now = local(D2, 23, 59)
+    d1 = figures.window_figures(
+        world.community_a, start=schedule.day_start(D1), end=schedule.day_start(D2)
+    )
+    d2 = figures.figures_by_community(
+        [world.community_a, world.community_b],
+        start=schedule.day_start(D2),
+        end=schedule.day_start(D2 + timedelta(1)),
+        now=now,
+    )
+    assert (d1.new, d1.released, d1.fevers, d1.in_observation) == (2, 1, 1, 1)
+    assert (d2[world.community_a.pk].new, d2[world.community_a.pk].released) == (1, 0)
+    assert d2[world.community_a.pk].in_observation == 2
+    assert d2[world.community_b.pk].in_observation == 1
+    assert d2[world.community_b.pk].new == 0
+    # Overdue on D2: nobody followed up; 晚登记 and 凌晨登记 owe both slots whose deadline
+    # passed before ``now`` (23:59 deadline == now counts as passed).
+    assert d2[world.community_a.pk].overdue == 4
+
+
+def test_the_in_observation_figure_is_taken_at_a_cutoff(world) -> None:
+    record = f.key_person(world.building_a, start=D1, created_at=local(D1, 8))
+    actions.change_status(key_person=record, status="left", reason="left_area", by=world.staff_a)
+    KeyPerson.objects.filter(pk=record.pk).update(ended_at=local(D1, 16))
+    cutoff_15 = figures.window_figures(
+        world.community_a, start=local(D1, 15) - timedelta(days=1), end=local(D1, 15)
+    )
+    cutoff_17 = figures.window_figures(
+        world.community_a, start=local(D1, 17) - timedelta(days=1), end=local(D1, 17)
+    )
+    assert cutoff_15.in_observation == 1
+    assert cutoff_17.in_observation == 0
+
+
+def test_slots_due_follow_registration_and_period(world) -> None:
+    record = f.key_person(world.building_a, start=D1, days=2, created_at=local(D1, 13))
+    due = list(schedule.due_slots(record, schedule.DEFAULT, first=D1, last=D2 + timedelta(5)))
+    # Registered at 13:00: the morning slot of D1 is not owed; the period is D1..D2.
+    assert [(d.day, d.slot.number) for d in due] == [(D1, 2), (D2, 1), (D2, 2)]
+    missed = schedule.overdue_slots([record], now=local(D2, 12, 30))
+    assert [(d.day, d.slot.number) for d in missed] == [(D2, 1), (D1, 2)]
+
+
+def test_the_queryset_methods_agree_with_the_figures(world) -> None:
+    from shouwang.watch.models import KeyPerson
+
+    f.key_person(world.building_a, "一", start=D1, created_at=local(D1, 8))
+    left = f.key_person(world.building_a, "二", start=D1, created_at=local(D1, 23, 30))
+    actions.change_status(key_person=left, status="released", reason="wrong_info", by=None)
+    KeyPerson.objects.filter(pk=left.pk).update(ended_at=local(D2, 9))
+    start, end = schedule.day_window(D2)
+    figure = figures.window_figures(world.community_a, start=start, end=end)
+    records = KeyPerson.objects.within(world.community_a)
+    assert records.in_observation_at(end).count() == figure.in_observation == 1
+    assert records.new_between(start, end).count() == figure.new == 0
+    assert records.released_between(start, end).count() == figure.released == 1
+    assert records.new_between(*schedule.day_window(D1)).count() == 2

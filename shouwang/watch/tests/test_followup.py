@@ -1,0 +1,180 @@
+"""今日随访 through HTTP: one tap for normal, details when abnormal, idempotent writes,
+alerts with masked details."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from shouwang.watch.models import Alert, FollowUp
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(world, clock, policy_a):
+    clock.set(clock.today, 9, 0)
+    return f.key_person(world.building_a, "张三丰")
+
+
+def post(client, record, **data):
+    data.setdefault("client_id", str(uuid.uuid4()))
+    data.setdefault("slot", "1")
+    data.setdefault("method", "phone")
+    return client.post(reverse("watch:followup", args=[record.pk]), data, HTTP_HX_REQUEST="true")
+
+
+def test_it_records_a_normal_follow_up_with_one_tap(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), record)
+    assert response.status_code == 200
+    followup = FollowUp.objects.get()
+    assert (followup.day, followup.slot, followup.abnormal, followup.late) == (
+        clock.today,
+        1,
+        False,
+        False,
+    )
+    assert followup.recorded_by == world.grid_worker_a
+    assert "✓" in response.content.decode()
+    assert not Alert.objects.exists()
+
+
+def test_it_stores_a_retried_write_once(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    client_id = str(uuid.uuid4())
+    client = world.client("grid_a")
+    assert post(client, record, client_id=client_id).status_code == 200
+    assert post(client, record, client_id=client_id).status_code == 200
+    assert FollowUp.objects.count() == 1
+
+
+def test_it_keeps_the_first_follow_up_of_a_slot(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    post(world.client("grid_a"), record, method="phone")
+    response = post(world.client("staff_a"), record, method="visit")
+    assert response.status_code == 200
+    assert "已有记录" in response.content.decode()
+    assert list(FollowUp.objects.values_list("method", flat=True)) == ["phone"]
+
+
+def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(
+        world.client("grid_a"), record, temperature="38.2", symptoms=["cough", "fatigue"]
+    )
+    assert response.status_code == 200
+    followup = FollowUp.objects.get()
+    assert followup.abnormal
+    assert followup.fever
+    alert = Alert.objects.get()
+    assert alert.kind == Alert.Kind.FEVER
+    assert alert.key_person == record
+    assert alert.area == world.building_a
+    text = alert.title + alert.detail
+    assert "张**" in text
+    assert "张三丰" not in text
+    assert record.person.document_number not in text
+    assert record.person.phone not in text
+    assert "咳嗽" in alert.detail
+    assert "38.2" in alert.title
+    # Community A and HQ see it; community B does not.
+    seen = "体温38.2℃"
+    assert world.client("hq").get(reverse("watch:alerts")).content.decode().count(seen) == 1
+    assert seen in world.client("staff_a").get(reverse("watch:alerts")).content.decode()
+    assert seen not in world.client("staff_b").get(reverse("watch:alerts")).content.decode()
+
+
+def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    post(world.client("grid_a"), record, temperature="36.6", symptoms=["sore_throat"])
+    assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"temperature": "45"}, "34.0 到 43.0"),
+        ({"temperature": "abc"}, "体温应为数字"),
+        ({"client_id": ""}, "提交编号"),
+        ({"slot": "3"}, "时段不正确"),
+        ({"method": "fax"}, "选择"),
+    ],
+)
+def test_it_rejects_bad_input_and_stores_nothing(world, clock, record, data, message) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), record, **data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_it_refuses_a_slot_that_has_not_opened(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), record, slot="2")
+    assert response.status_code == 400
+    assert "14:00 开始" in response.content.decode()
+
+
+def test_a_late_follow_up_is_marked_late(world, clock, record) -> None:
+    clock.set(clock.today, 13, 0)
+    post(world.client("grid_a"), record, slot="1")
+    assert FollowUp.objects.get().late
+
+
+def test_a_worker_of_b_cannot_follow_up_in_a(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    assert post(world.client("staff_b"), record).status_code == 404
+    assert not FollowUp.objects.exists()
+
+
+def test_a_reused_client_id_for_another_person_is_refused(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    other = f.key_person(world.building_a2, "李四")
+    client_id = str(uuid.uuid4())
+    post(world.client("grid_a"), record, client_id=client_id)
+    response = post(world.client("grid_a"), other, client_id=client_id)
+    assert response.status_code == 400
+    assert FollowUp.objects.count() == 1
+
+
+def test_the_phone_page_lists_who_is_due_in_bounded_queries(
+    world, clock, record, django_assert_max_num_queries
+) -> None:
+    for i in range(5):
+        f.key_person(world.building_a2, f"王{i}")
+    f.key_person(world.building_b, "不在我辖区")
+    clock.set(clock.today, 10, 30)
+    client = world.client("grid_a")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("watch:today"))
+    page = response.content.decode()
+    assert page.count('class="w-card pending"') == 6
+    assert "不在我辖区" not in page
+    assert "电话·正常" in page
+
+
+def test_the_worker_sees_only_their_own_unless_asking_for_all(world, clock, policy_a) -> None:
+    clock.set(clock.today, 9, 0)
+    f.key_person(world.building_a, "我的")
+    from shouwang.areas.tests.factories import child
+
+    other_compound = child(world.community_a, "东区")
+    f.key_person(child(other_compound, "9号楼"), "别人的")
+    page = world.client("grid_a").get(reverse("watch:today")).content.decode()
+    assert "我的" in page
+    assert "别人的" not in page
+    page = world.client("grid_a").get(reverse("watch:today") + "?all=1").content.decode()
+    assert "别人的" in page
+
+
+def test_calling_reveals_the_number_to_the_dialler_and_audits_it(world, clock, record) -> None:
+    from shouwang.accounts.models import AuditEvent
+
+    response = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"tel:{record.person.phone}"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL, user=world.grid_worker_a)

@@ -1,0 +1,216 @@
+"""Police-list intake: matched, unmatched, already tracked and duplicate rows; preview
+before commit with nothing written; the community's 待查找 list."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
+from shouwang.watch.intake import HEADERS
+from shouwang.watch.models import Intake, KeyPerson, LocateTask
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def sheet(rows, headers=HEADERS) -> SimpleUploadedFile:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile("公安名单.xlsx", buffer.getvalue())
+
+
+@pytest.fixture
+def rows(world):
+    """A list of four: one in the ledger, one unknown, one already tracked, and the
+    ledger person's row repeated."""
+    arrived = timezone.localdate() - timedelta(days=2)
+    known = f.person(world.building_a, "陈一")
+    tracked = f.key_person(world.building_a, "陈二").person
+    unknown = f.id_number()
+    return {
+        "known": known,
+        "tracked": tracked,
+        "unknown": unknown,
+        "arrived": arrived,
+        "rows": [
+            ["陈一", known.document_number, "13700000001", arrived, "湖北武汉", "西城花园1号楼"],
+            ["陈三", unknown, "13700000003", arrived.isoformat(), "湖北孝感", "西城花园2号楼"],
+            ["陈二", tracked.document_number, "", arrived, "湖北武汉", ""],
+            ["陈一", known.document_number.lower(), "", arrived, "湖北武汉", ""],
+        ],
+    }
+
+
+def upload(client, upload_file, **data):
+    from shouwang.watch.tests.factories import category
+
+    data = {"file": upload_file, "category": category().pk, "measure": "home", **data}
+    return client.post(reverse("watch:intake"), data)
+
+
+def test_the_preview_classifies_every_row_and_writes_nothing(world, rows) -> None:
+    before = KeyPerson.objects.count()
+    response = upload(world.client("staff_a"), sheet(rows["rows"]))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["found", "locate", "tracked", "duplicate"]
+    page = response.content.decode()
+    assert "已匹配 1 人" in page
+    assert "待查找 1 人" in page
+    assert "重复行 1 人" in page
+    assert rows["known"].document_number not in page  # masked in the preview
+    assert rows["known"].document_masked in page
+    assert KeyPerson.objects.count() == before
+    assert not LocateTask.objects.exists()
+    assert not Intake.objects.exists()
+
+
+def test_commit_distributes_found_rows_to_grids_and_unmatched_to_locate(world, rows) -> None:
+    client = world.client("staff_a")
+    plan = upload(client, sheet(rows["rows"])).context
+    response = client.post(
+        reverse("watch:intake_commit"),
+        {
+            "token": plan["commit"]["token"],
+            "category": plan["commit"]["category"].pk,
+            "measure": "home",
+            "community": world.community_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    record = KeyPerson.objects.get(person=rows["known"])
+    assert record.source == KeyPerson.Source.POLICE
+    assert record.grid == world.grid_a
+    assert record.responsible == world.grid_worker_a
+    assert record.start_date == rows["arrived"]
+    assert record.origin == "湖北武汉"
+    assert record.planned_end == rows["arrived"] + timedelta(days=14)
+    task = LocateTask.objects.get()
+    assert task.community == world.community_a
+    assert task.name == "陈三"
+    assert task.document_number == rows["unknown"]
+    assert task.status == LocateTask.Status.PENDING
+    assert KeyPerson.objects.filter(person=rows["tracked"]).count() == 1
+    intake = Intake.objects.get()
+    assert (intake.found, intake.to_locate, intake.tracked) == (1, 1, 2)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+    # The same list again: everyone is now tracked or waiting to be located.
+    plan = upload(client, sheet(rows["rows"])).context["plan"]
+    assert [r.outcome for r in plan.rows] == ["tracked", "tracked", "tracked", "duplicate"]
+
+
+def test_a_file_with_problems_is_refused_whole(world, rows) -> None:
+    bad = [
+        *rows["rows"],
+        ["", "123", "12", "明天", "=HYPERLINK(1)", "x"],
+        ["赵四", f.id_number(), "", timezone.localdate() + timedelta(days=3), "", ""],
+    ]
+    before = KeyPerson.objects.count()
+    response = upload(world.client("staff_a"), sheet(bad))
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in (
+        "请填写姓名",
+        "身份证号码应为18位",
+        "日期格式不对",
+        "单元格是公式",
+        "不能晚于今天",
+    ):
+        assert message in page
+    assert "确认导入" not in page
+    assert KeyPerson.objects.count() == before
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a spreadsheet", "这不是Excel文件"), (b"", "为空")],
+)
+def test_a_non_spreadsheet_gets_a_clear_message(world, content, message) -> None:
+    response = upload(world.client("staff_a"), SimpleUploadedFile("x.xlsx", content))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_wrong_headers_are_refused(world) -> None:
+    response = upload(world.client("staff_a"), sheet([["a"]], headers=["名字", "号码"]))
+    assert response.status_code == 400
+    assert "表头不正确" in response.content.decode()
+
+
+def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> None:
+    client = world.client("hq")
+    response = upload(client, sheet(rows["rows"]))
+    assert response.status_code == 400
+    assert "请填写其所在社区" in response.content.decode()
+    with_column = [[*r, "八一社区"] for r in rows["rows"]]
+    plan = upload(client, sheet(with_column)).context["plan"]
+    assert plan.ok
+    assert plan.rows[1].community == world.community_b
+
+
+def test_a_stale_or_foreign_token_commits_nothing(world, rows) -> None:
+    plan = upload(world.client("staff_a"), sheet(rows["rows"])).context
+    data = {"token": plan["commit"]["token"], "category": plan["commit"]["category"].pk}
+    response = world.client("staff_b").post(
+        reverse("watch:intake_commit"), {**data, "measure": "home"}
+    )
+    assert response.status_code == 302
+    assert not Intake.objects.exists()
+
+
+def test_the_template_downloads_with_the_expected_columns(world) -> None:
+    response = world.client("staff_a").get(reverse("watch:intake_template"))
+    assert response.status_code == 200
+    header = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert list(header) == HEADERS
+
+
+def test_staff_record_a_located_person(world) -> None:
+    task = f.locate_task(world.community_a, "陈三")
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a2.pk, "unit": "1", "room": "502"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == LocateTask.Status.LOCATED
+    person = Person.objects.with_document(task.document_number).get()
+    assert person.area == world.building_a2
+    assert person.household.room == "502"
+    assert task.key_person.person == person
+    assert task.key_person.grid == world.grid_a
+
+
+@pytest.mark.parametrize("outcome", ["not_here", "left"])
+def test_staff_record_not_here_or_left(world, outcome) -> None:
+    task = f.locate_task(world.community_a)
+    world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]), {"outcome": outcome, "note": "已核实"}
+    )
+    task.refresh_from_db()
+    assert task.status == outcome
+    assert task.key_person is None
+    assert not Person.objects.with_document(task.document_number).exists()
+
+
+def test_located_needs_a_building(world) -> None:
+    task = f.locate_task(world.community_a)
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]), {"outcome": "located"}
+    )
+    assert response.status_code == 400
+    assert "请选择其所在楼栋" in response.content.decode()

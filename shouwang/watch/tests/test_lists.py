@@ -1,0 +1,102 @@
+"""Lists and counts: the register, the counts page and their Excel exports (masked)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.watch import actions
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def area_a(world, clock, policy_a):
+    clock.set(clock.today, 9, 0)
+    records = [f.key_person(world.building_a, f"甲{i}") for i in range(3)]
+    records.append(f.key_person(world.building_a2, "乙", category=f.category("密切接触者")))
+    f.key_person(world.building_b, "丙")
+    clock.set(clock.today, 10, 0)
+    actions.record_followup(
+        key_person=records[0], client_id=uuid.uuid4(), slot=1, method="phone", by=None
+    )
+    clock.set(clock.today, 12, 30)
+    return records
+
+
+def rows_of(response) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_register_is_scoped_and_masked(world, area_a, django_assert_max_num_queries) -> None:
+    client = world.client("staff_a")
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("watch:index")).content.decode()
+    assert "甲0" in page
+    assert "乙" in page
+    assert "丙" not in page
+    assert area_a[0].person.document_number not in page
+    response = client.get(reverse("watch:export"))
+    rows = rows_of(response)
+    assert len(rows) == 5
+    assert all(area_a[0].person.document_number not in str(r) for r in rows)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+    filtered = client.get(reverse("watch:index"), {"q": "乙"}, HTTP_HX_REQUEST="true")
+    assert "乙" in filtered.content.decode()
+    assert "甲0" not in filtered.content.decode()
+    by_tail = client.get(reverse("watch:index"), {"q": area_a[0].person.doc_last4})
+    assert "甲0" in by_tail.content.decode()
+
+
+def test_the_counts_page_reads_the_same_figures_hq_gets(world, area_a) -> None:
+    response = world.client("hq").get(reverse("watch:stats"))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.in_observation, figures.new, figures.overdue) == (5, 5, 4)
+    tables = response.context["tables"]
+    observation = {row[0]: row for row in tables["observation"].rows}
+    headers = tables["observation"].headers
+    assert observation["西城社区"][headers.index("密切接触者")] == 1
+    assert observation["西城社区"][-1] == 4
+    assert observation["八一社区"][-1] == 1
+    assert observation["合计"][-1] == 5
+    workers = {row[0]: row for row in tables["workers"].rows}
+    assert workers[str(world.grid_worker_a)][1:] == [4, 8, 1, 3]  # due counts both slots
+
+
+@pytest.mark.parametrize(
+    "table", ["observation", "new_today", "released_today", "due", "overdue", "workers"]
+)
+def test_each_list_exports_to_excel(world, area_a, table) -> None:
+    response = world.client("staff_a").get(reverse("watch:stats_export", args=[table]))
+    assert response.status_code == 200
+    rows = rows_of(response)
+    assert rows[0]
+    assert all(isinstance(h, str) for h in rows[0])
+    if table == "new_today":
+        assert len(rows) == 5
+        assert all("丙" not in str(r) for r in rows)
+    if table == "overdue":
+        assert len(rows) == 4  # 甲1, 甲2, 乙 missed the morning; header
+
+
+def test_an_unknown_table_is_404(world) -> None:
+    response = world.client("staff_a").get(reverse("watch:stats_export", args=["nope"]))
+    assert response.status_code == 404
+
+
+def test_paging_keeps_the_default_status_filter(world, area_a) -> None:
+    from shouwang.watch.models import KeyPerson
+
+    KeyPerson.objects.filter(pk=area_a[0].pk).update(status="left")
+    page = world.client("staff_a").get(reverse("watch:index"), {"page": "1"}).content.decode()
+    assert "甲0" not in page
+    assert "甲1" in page
+    everyone = world.client("staff_a").get(reverse("watch:index"), {"status": ""})
+    assert "甲0" in everyone.content.decode()

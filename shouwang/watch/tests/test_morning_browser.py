@@ -1,0 +1,99 @@
+"""A grid worker's morning on a 360-px phone: open 今日随访, one tap for "normal",
+a retried tap stored once, details for a fever, then the alert marked handled."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.browser import log_in
+from shouwang.watch.models import Alert, FollowUp, WatchPolicy
+from shouwang.watch.tests import factories as f
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_grid_worker_s_morning(phone, world, clock) -> None:
+    WatchPolicy.objects.create(
+        community=world.community_a, slots="上午 06:00-12:00；下午 14:00-20:00"
+    )
+    clock.set(clock.today, 7, 0)
+    first = f.key_person(world.building_a, "赵一")
+    second = f.key_person(world.building_a, "钱二")
+    third = f.key_person(world.building_a2, "孙三")
+    f.key_person(world.building_b, "八一的人")
+    clock.set(clock.today, 7, 40)
+
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    assert phone.locator("h1").inner_text() == "今日随访"
+    assert phone.locator("section.w-card.pending").count() == 3
+    assert "八一的人" not in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    weight = phone.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".reduce((n, e) => n + e.decodedBodySize, 0)"
+    )
+    assert weight < 100_000, f"the phone page weighs {weight} bytes"
+
+    # One tap: 赵一 answered the phone, all normal.
+    card = phone.locator(f"#kp-{first.pk}")
+    card.get_by_role("button", name="电话·正常").click()
+    phone.locator(f"#kp-{first.pk} .w-done").wait_for()
+    assert "电话 正常" in phone.locator(f"#kp-{first.pk}").inner_text()
+
+    # 钱二 at the door: the first tap reaches the server but its answer is lost.
+    lost = []
+
+    def drop_answer(route) -> None:
+        if not lost:
+            lost.append(route.fetch().status)
+            route.abort()
+        else:
+            route.continue_()
+
+    sent = []
+    phone.on(
+        "request",
+        lambda r: sent.append(r.post_data) if r.url.endswith(f"/{second.pk}/followup/") else None,
+    )
+    phone.route(f"**/watch/{second.pk}/followup/", drop_answer)
+    phone.locator(f"#kp-{second.pk}").get_by_role("button", name="上门·正常").click()
+    phone.wait_for_function("() => !document.querySelector('[disabled]')")
+    assert lost == [200]
+    assert phone.locator(f"#kp-{second.pk} .w-done").count() == 0  # still shows the buttons
+    phone.locator(f"#kp-{second.pk}").get_by_role("button", name="上门·正常").click()
+    phone.locator(f"#kp-{second.pk} .w-done").wait_for()
+    assert FollowUp.objects.filter(key_person=second).count() == 1
+    ids = [dict(pair.split("=", 1) for pair in body.split("&"))["client_id"] for body in sent]
+    assert len(ids) == 2
+    assert ids[0] == ids[1] == str(FollowUp.objects.get(key_person=second).client_id)
+
+    # 孙三 has a fever: details only now.
+    card = phone.locator(f"#kp-{third.pk}")
+    card.locator("summary").click()
+    card.locator("input[name=temperature]").fill("38.3")
+    card.get_by_label("咳嗽").check()
+    card.get_by_role("button", name="提交").click()
+    phone.locator(f"#kp-{third.pk} .w-done").wait_for()
+    assert "异常 38.3℃" in phone.locator(f"#kp-{third.pk}").inner_text()
+    expect(phone.locator("section.w-card.pending")).to_have_count(0)  # after htmx settles
+    followup = FollowUp.objects.get(key_person=third)
+    assert followup.fever
+    assert followup.symptoms == "cough"
+    assert followup.recorded_by == world.grid_worker_a
+
+    # The fever reached the alerts; the worker marks it handled from the phone.
+    phone.goto("/watch/alerts/")
+    alert = Alert.objects.get(kind=Alert.Kind.FEVER)
+    item = phone.locator(f"#alert-{alert.pk}")
+    assert "孙*" in item.inner_text()
+    assert "孙三" not in item.inner_text()
+    item.locator("input[name=note]").fill("已联系社区医生上门")
+    item.get_by_role("button", name="标记已处置").click()
+    phone.locator(f"#alert-{alert.pk}:not(.open)").wait_for()
+    alert.refresh_from_db()
+    assert alert.handled_by == world.grid_worker_a
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert FollowUp.objects.count() == 3

@@ -1,0 +1,127 @@
+"""Release: proposals at the planned end, bulk release, printable notices (PDF)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.watch import actions, schedule
+from shouwang.watch.models import KeyPerson
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def observed(world, clock, name: str, *, skip: int | None = None, fever: int | None = None):
+    """A record whose 2-day period ended today, followed up in every slot (except
+    ``skip``; the ``fever``-th with 38℃)."""
+    start = clock.today - timedelta(days=2)
+    record = f.key_person(
+        world.building_a, name, start=start, days=2, created_at=schedule.day_start(start)
+    )
+    n = 0
+    for due in schedule.due_slots(record, schedule.DEFAULT, first=start, last=clock.today):
+        n += 1
+        if n == skip:
+            continue
+        actions.record_followup(
+            key_person=record,
+            client_id=uuid.uuid4(),
+            slot=due.slot.number,
+            method="phone",
+            temperature=38 if n == fever else None,
+            by=world.grid_worker_a,
+            now=due.slot.opens_at(due.day) + timedelta(minutes=5),
+        )
+    return record
+
+
+@pytest.fixture
+def cohort(world, clock):
+    clock.set(clock.today, 9, 0)
+    return {
+        "clean": [observed(world, clock, "甲"), observed(world, clock, "乙")],
+        "missed": observed(world, clock, "丙", skip=2),
+        "fever": observed(world, clock, "丁", fever=3),
+        "young": f.key_person(world.building_a, "戊"),
+    }
+
+
+def test_clean_records_are_proposed_and_others_held(world, cohort) -> None:
+    response = world.client("staff_a").get(reverse("watch:release"))
+    proposed = [r for r, _ in response.context["proposed"]]
+    held = {r.person.name: c for r, c in response.context["held"]}
+    assert sorted(r.person.name for r in proposed) == ["乙", "甲"]
+    assert held["丙"].missing == 1
+    assert held["丁"].abnormal == 1
+    assert "戊" not in held
+
+
+def test_bulk_release_releases_all_chosen_and_prints_their_notices(world, cohort) -> None:
+    client = world.client("staff_a")
+    ids = [r.pk for r in cohort["clean"]]
+    response = client.post(reverse("watch:release_bulk"), {"ids": ids})
+    assert response.status_code == 302
+    for record in KeyPerson.objects.filter(pk__in=ids):
+        assert record.status == KeyPerson.Status.RELEASED
+        assert record.events.get(kind="status").reason == KeyPerson.Reason.PERIOD_COMPLETE
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).count() == 2
+    page = client.get(reverse("watch:release")).content.decode()
+    assert "今日已解除（2 人）" in page
+    pdf = client.get(reverse("watch:notices"))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert _pages(pdf.content) == 2
+    assert b"NotoSerifCJK" in _inflated(pdf.content)  # the CJK font is embedded
+    one = client.get(reverse("watch:notice", args=[ids[0]]))
+    assert one.status_code == 200
+    assert _pages(one.content) == 1
+
+
+def _inflated(content: bytes) -> bytes:
+    """The PDF with its compressed streams inflated (objects may sit in streams)."""
+    import re
+    import zlib
+
+    parts = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def _pages(content: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", _inflated(content)))
+
+
+def test_bulk_release_is_all_or_nothing(world, cohort) -> None:
+    other = f.key_person(world.building_b, "外社区")
+    ids = [cohort["clean"][0].pk, other.pk]
+    response = world.client("staff_a").post(reverse("watch:release_bulk"), {"ids": ids})
+    assert response.status_code == 302
+    assert not KeyPerson.objects.filter(status=KeyPerson.Status.RELEASED).exists()
+
+
+def test_an_active_record_has_no_notice(world, cohort) -> None:
+    response = world.client("staff_a").get(reverse("watch:notice", args=[cohort["young"].pk]))
+    assert response.status_code == 404
+
+
+def test_release_one_by_one_from_the_detail_page(world, cohort) -> None:
+    record = cohort["missed"]
+    response = world.client("staff_a").post(
+        reverse("watch:status", args=[record.pk]),
+        {"status": "released", "reason": "test_negative"},
+    )
+    assert response.status_code == 302
+    pdf = world.client("staff_a").get(reverse("watch:notice", args=[record.pk]))
+    assert pdf.status_code == 200

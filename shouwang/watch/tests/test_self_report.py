@@ -1,0 +1,135 @@
+"""The key person's personal self-report link: no login, signed, expiring."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from shouwang.watch import actions
+from shouwang.watch.models import SELF_REPORT_SALT, Alert, FollowUp, KeyPerson
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(world, clock, policy_a):
+    clock.set(clock.today, 9, 0)
+    return f.key_person(world.building_a, "王小明")
+
+
+def url(token: str) -> str:
+    return reverse("watch:self_report", args=[token])
+
+
+def test_the_person_reports_without_logging_in(client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    page = client.get(url(record.self_report_token()))
+    assert page.status_code == 200
+    assert "王**" in page.content.decode()
+    assert "王小明" not in page.content.decode()
+    response = client.post(
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": "36.5"},
+    )
+    assert response.status_code == 302
+    followup = FollowUp.objects.get()
+    assert (followup.method, followup.slot, followup.recorded_by) == (
+        FollowUp.Method.SELF,
+        1,
+        None,
+    )
+    assert "上午已记录" in client.get(url(record.self_report_token())).content.decode()
+
+
+def test_a_self_reported_fever_raises_an_alert(client, clock, record) -> None:
+    clock.set(clock.today, 15, 0)
+    client.post(
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": "38.5", "symptoms": ["cough"]},
+    )
+    assert FollowUp.objects.get().slot == 2
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
+
+
+def test_a_forged_link_is_refused(client, clock, record) -> None:
+    token = record.self_report_token()
+    code, stamp, signature = token.split(":")
+    forged = [
+        f"{code}:{stamp}:{'A' * len(signature)}",
+        f"{f.key_person(record.area, '别人').code}:{stamp}:{signature}",
+        signing.TimestampSigner(key="not-our-secret", salt=SELF_REPORT_SALT).sign(code),
+        "nonsense",
+    ]
+    for token in forged:
+        response = client.get(url(token))
+        assert response.status_code == 404, token
+        assert "链接无效" in response.content.decode()
+        assert client.post(url(token), {"temperature": "36.5"}).status_code == 404
+    assert not FollowUp.objects.exists()
+
+
+def test_an_expired_link_is_refused(client, clock, record) -> None:
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
+        old = record.self_report_token()
+    response = client.get(url(old))
+    assert response.status_code == 410
+    assert "已过期" in response.content.decode()
+    response = client.post(url(old), {"client_id": str(uuid.uuid4()), "temperature": "36.5"})
+    assert response.status_code == 410
+    assert not FollowUp.objects.exists()
+
+
+def test_the_link_stops_working_after_release(world, client, clock, record) -> None:
+    token = record.self_report_token()
+    actions.change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        by=world.staff_a,
+    )
+    assert client.get(url(token)).status_code == 404
+
+
+def test_it_is_refused_where_the_community_does_not_allow_it(client, clock, record, policy_a):
+    policy_a.self_report = False
+    policy_a.save()
+    assert client.get(url(record.self_report_token())).status_code == 403
+
+
+def test_bad_input_gets_a_message_and_stores_nothing(client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": "3"}
+    )
+    assert response.status_code == 400
+    assert "34.0 到 43.0" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_staff_get_the_link_only_where_allowed(world, clock, record, policy_a) -> None:
+    from shouwang.accounts.models import AuditEvent
+
+    response = world.client("staff_a").get(reverse("watch:self_link", args=[record.pk]))
+    assert response.status_code == 200
+    assert "/watch/s/" in response.content.decode()
+    assert "<svg" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+    policy_a.self_report = False
+    policy_a.save()
+    response = world.client("staff_a").get(reverse("watch:self_link", args=[record.pk]))
+    assert response.status_code == 302
+
+
+def test_a_page_without_its_write_id_asks_for_a_refresh(client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(url(record.self_report_token()), {"temperature": "36.5"})
+    assert response.status_code == 400
+    assert "页面已过期" in response.content.decode()
+    assert 'type="hidden" name="client_id"' in response.content.decode()
+    assert not FollowUp.objects.exists()

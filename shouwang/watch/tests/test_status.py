@@ -1,0 +1,165 @@
+"""Status changes need a reason from the fixed list, are audited and shown as history;
+extensions carry a reason; edits and reassignments are recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.watch.models import KeyPerson, KeyPersonEvent
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(world):
+    return f.key_person(world.building_a, "周一", by=world.staff_a)
+
+
+def change(client, record, **data):
+    return client.post(reverse("watch:status", args=[record.pk]), data)
+
+
+def test_a_status_change_with_a_listed_reason_is_recorded_and_audited(world, record) -> None:
+    response = change(
+        world.client("staff_a"), record, status="hospital", reason="fever_hospital", note="120送医"
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.HOSPITAL
+    assert record.ended_at is not None
+    event = record.events.get(kind=KeyPersonEvent.Kind.STATUS)
+    assert (event.from_status, event.to_status, event.reason, event.note, event.by) == (
+        "active",
+        "hospital",
+        "fever_hospital",
+        "120送医",
+        world.staff_a,
+    )
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(record.pk))
+    assert "管控中 → 转医院" in audit.detail
+    assert "发热送医" in audit.detail
+    assert audit.user == world.staff_a
+    page = world.client("staff_a").get(reverse("watch:detail", args=[record.pk]))
+    text = page.content.decode()
+    assert "管控中 → 转医院" in text
+    assert "发热送医" in text
+    assert "120送医" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("released", "fever_hospital"),  # a reason of another status
+        ("released", "because"),  # not on the list
+        ("released", ""),  # missing
+        ("active", "found"),  # already active
+        ("sleeping", "found"),  # no such status
+    ],
+)
+def test_a_change_without_a_valid_reason_is_refused(world, record, status, reason) -> None:
+    response = change(world.client("staff_a"), record, status=status, reason=reason)
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    assert not record.events.filter(kind=KeyPersonEvent.Kind.STATUS).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).exists()
+
+
+def test_control_resumes_with_a_reason(world, record) -> None:
+    client = world.client("staff_a")
+    change(client, record, status="lost", reason="unreachable")
+    change(client, record, status="active", reason="found")
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    assert record.ended_at is None
+    assert list(record.events.filter(kind="status").values_list("to_status", flat=True)) == [
+        "active",
+        "lost",
+    ]
+
+
+def test_grid_workers_and_leaders_cannot_change_status(world, record) -> None:
+    for persona in ("grid_a", "leader", "auditor"):
+        response = change(world.client(persona), record, status="lost", reason="unreachable")
+        assert response.status_code == 403
+    assert KeyPerson.objects.get(pk=record.pk).status == KeyPerson.Status.ACTIVE
+
+
+def test_an_extension_needs_a_later_date_and_a_listed_reason(world, record) -> None:
+    client = world.client("staff_a")
+    url = reverse("watch:extend", args=[record.pk])
+    new_end = record.planned_end + timedelta(days=7)
+    assert client.post(url, {"new_end": new_end, "reason": "nope"}).status_code == 400
+    assert client.post(url, {"new_end": record.planned_end, "reason": "ordered"}).status_code == 400
+    response = client.post(url, {"new_end": new_end, "reason": "abnormal", "note": "37.6℃"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.planned_end == new_end
+    event = record.events.get(kind=KeyPersonEvent.Kind.EXTENDED)
+    assert event.reason == "abnormal"
+    assert event.new_end == new_end
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, detail__contains="观察期内随访异常"
+    ).exists()
+
+
+def test_reassigning_the_worker_is_recorded(world, record) -> None:
+    response = world.client("staff_a").post(
+        reverse("watch:edit", args=[record.pk]),
+        {"category": record.category_id, "measure": "central", "responsible": world.staff_a.pk},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.responsible == world.staff_a
+    assert record.measure == "central"
+    kinds = set(record.events.values_list("kind", flat=True))
+    assert {"assigned", "edited", "created"} <= kinds
+
+
+def test_the_responsible_worker_must_be_of_the_record_s_community(world, record) -> None:
+    response = world.client("hq").post(
+        reverse("watch:edit", args=[record.pk]),
+        {"category": record.category_id, "measure": "home", "responsible": world.staff_b.pk},
+    )
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert record.responsible == world.grid_worker_a
+
+
+def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
+    client = world.client("staff_a")
+    known = f.person(world.building_a, "吴一")
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    data["start_date"] = "2020-01-01"
+    early = client.post(reverse("watch:create"), {**data, "document": known.document_number})
+    assert early.status_code == 400
+    assert "开始日期过早" in early.content.decode()
+    data["start_date"] = known.created_at.date().isoformat()
+    response = client.post(reverse("watch:create"), {**data, "document": known.document_number})
+    assert response.status_code == 302
+    record = KeyPerson.objects.get(person=known)
+    assert record.grid == world.grid_a
+    assert record.source == "screening"
+    again = client.post(reverse("watch:create"), {**data, "document": known.document_number})
+    assert again.status_code == 400
+    assert "已在管控中" in again.content.decode()
+    number = f.id_number()
+    missing = client.post(reverse("watch:create"), {**data, "document": number})
+    assert missing.status_code == 400
+    assert "请选择其所在楼栋" in missing.content.decode()
+    created = client.post(
+        reverse("watch:create"),
+        {**data, "document": number, "name": "吴二", "building": world.building_a2.pk},
+    )
+    assert created.status_code == 302
+    assert KeyPerson.objects.get(person__name="吴二").person.area == world.building_a2
+    foreign = client.post(
+        reverse("watch:create"),
+        {**data, "document": f.id_number(), "name": "吴三", "building": world.building_b.pk},
+    )
+    assert foreign.status_code == 400

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from .views import alerts, followups, intake, records, settings, stats
+
+app_name = "watch"
+urlpatterns = [
+    path("", records.index, name="index"),
+    path("export/", records.export, name="export"),
+    path("new/", records.create, name="create"),
+    path("<int:pk>/", records.detail, name="detail"),
+    path("<int:pk>/edit/", records.edit, name="edit"),
+    path("<int:pk>/status/", records.change_status, name="status"),
+    path("<int:pk>/extend/", records.extend, name="extend"),
+    path("<int:pk>/self-link/", records.self_link, name="self_link"),
+    path("<int:pk>/call/", records.call, name="call"),
+    path("<int:pk>/notice.pdf", records.notice, name="notice"),
+    path("release/", records.release, name="release"),
+    path("release/bulk/", records.release_bulk, name="release_bulk"),
+    path("release/notices.pdf", records.notices_bulk, name="notices"),
+    path("today/", followups.today, name="today"),
+    path("<int:pk>/followup/", followups.followup, name="followup"),
+    path("overdue/", followups.overdue, name="overdue"),
+    path("s/<str:token>/", followups.self_report, name="self_report"),
+    path("alerts/", alerts.alerts, name="alerts"),
+    path("alerts/<int:pk>/handle/", alerts.alert_handle, name="alert_handle"),
+    path("leads/", alerts.leads, name="leads"),
+    path("leads/<int:pk>/confirm/", alerts.lead_confirm, name="lead_confirm"),
+    path("leads/<int:pk>/dismiss/", alerts.lead_dismiss, name="lead_dismiss"),
+    path("intake/", intake.intake_upload, name="intake"),
+    path("intake/template/", intake.intake_template, name="intake_template"),
+    path("intake/commit/", intake.intake_commit, name="intake_commit"),
+    path("locate/", intake.locate, name="locate"),
+    path("locate/<int:pk>/", intake.locate_record, name="locate_record"),
+    path("stats/", stats.stats, name="stats"),
+    path("stats/<slug:table>.xlsx", stats.stats_export, name="stats_export"),
+    path("categories/", settings.categories, name="categories"),
+    path("categories/new/", settings.category_create, name="category_create"),
+    path("categories/<int:pk>/", settings.category_edit, name="category_edit"),
+    path("policies/", settings.policies, name="policies"),
+    path("policies/<int:pk>/", settings.policy_edit, name="policy_edit"),
+]

@@ -1,0 +1,1 @@
+"""Views of the key-person module, one module per page group."""

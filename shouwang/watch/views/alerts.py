@@ -1,0 +1,167 @@
+"""Alerts of every kind and from every app, for the community and HQ; leads from
+check-ins and other sources for staff to confirm (→ a key person) or dismiss."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.people.models import Person
+
+from .. import actions
+from ..forms import (
+    AlertFilter,
+    ConfirmLeadForm,
+    ConfirmUnknownLeadForm,
+    DismissLeadForm,
+    HandleAlertForm,
+)
+from ..models import Alert, Lead
+from .records import buildings_for
+
+
+def alerts_for(request: AuthedRequest):
+    return Alert.objects.visible_to(request.user).select_related(
+        "area__parent", "handled_by", "key_person"
+    )
+
+
+@require_capability("watch.alerts")
+def alerts(request: AuthedRequest) -> HttpResponse:
+    form = AlertFilter(request.GET or None)
+    qs = form.filter(alerts_for(request))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    template = "watch/alerts.html#rows" if request.htmx else "watch/alerts.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "open_count": alerts_for(request).open().count(),
+            "handle_form": HandleAlertForm(),
+        },
+    )
+
+
+@require_POST
+@require_capability("watch.handle_alert")
+def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
+    alert = get_for_user(alerts_for(request), request.user, pk=pk)
+    form = HandleAlertForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "处置说明最多200字"
+    else:
+        try:
+            actions.handle_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    status = 400 if error else 200
+    if request.htmx:
+        return render(
+            request,
+            "watch/alerts.html#alert",
+            {"a": alert, "handle_form": HandleAlertForm(), "error": error},
+            status=status,
+        )
+    if error:
+        messages.error(request, error)
+        response = alerts(request)
+        response.status_code = status
+        return response
+    messages.success(request, "已标记为已处置")
+    return redirect("watch:alerts")
+
+
+def leads_for(request: AuthedRequest):
+    return Lead.objects.visible_to(request.user).select_related(
+        "person__household__area", "area", "key_person", "decided_by"
+    )
+
+
+@require_capability("watch.manage")
+def leads(request: AuthedRequest) -> HttpResponse:
+    state = request.GET.get("state", "new")
+    qs = leads_for(request)
+    if state in Lead.Status.values:
+        qs = qs.filter(status=state)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "watch/leads.html",
+        {"page": page, "state": state, "states": Lead.Status.choices},
+    )
+
+
+@require_capability("watch.manage")
+def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    lead = get_for_user(leads_for(request), request.user, pk=pk)
+    if lead.status != Lead.Status.NEW:
+        messages.error(request, f"该线索已{lead.get_status_display()}")
+        return redirect("watch:leads")
+    if lead.person is None:
+        form = ConfirmUnknownLeadForm(request.POST or None, buildings=buildings_for(request.user))
+    else:
+        form = ConfirmLeadForm(request.POST or None)
+    existing = lead.person and actions.active_key_person(lead.person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = lead.person or actions.find_or_create_person(
+                persons=Person.objects.visible_to(request.user),
+                area=data["building"],
+                name=data["name"],
+                number=data["document"],
+                phone=data["phone"],
+            )
+            record = actions.confirm_lead(
+                lead=lead,
+                person=person,
+                category=data["category"],
+                measure=data["measure"],
+                start_date=data["start_date"],
+                planned_end=data["planned_end"],
+                note=data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"线索已确认，{record.person.name} 已列为重点人员")
+            return redirect("watch:detail", pk=record.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "watch/lead_confirm.html",
+        {"lead": lead, "form": form, "existing": existing, "today": timezone.localdate()},
+        status=status,
+    )
+
+
+@require_POST
+@require_capability("watch.manage")
+def lead_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    lead = get_for_user(leads_for(request), request.user, pk=pk)
+    form = DismissLeadForm(request.POST)
+    error = "" if form.is_valid() else "请填写排除理由（最多200字）"
+    if not error:
+        try:
+            actions.dismiss_lead(lead=lead, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    if error:
+        messages.error(request, error)
+        response = leads(request)
+        response.status_code = 400
+        return response
+    messages.success(request, "线索已排除")
+    return redirect("watch:leads")

@@ -1,0 +1,214 @@
+"""Follow-ups: the grid worker's phone page 今日随访, one-tap recording, the overdue
+list, and the key person's own self-report page (signed link, no login)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts.roles import Role
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest, PublicRequest
+
+from .. import actions, schedule
+from ..alerting import masked_name
+from ..forms import FollowUpForm, SelfReportForm
+from ..models import FollowUp, KeyPerson
+from .records import records_for
+
+SELF_REPORT_LINK_DAYS = getattr(settings, "WATCH_SELF_REPORT_LINK_DAYS", 30)
+CARDS_PER_PAGE = 40
+
+
+def _cards(records: list[KeyPerson], *, now, sheet: dict | None = None) -> list[dict]:
+    sheet = sheet if sheet is not None else schedule.today_sheet(records, now=now)
+    today = schedule.local_day(now)
+    cards = []
+    for record in records:
+        states = sheet[record.pk]
+        cards.append(
+            {
+                "record": record,
+                "states": states,
+                "day": record.day_number(today),
+                "pending": any(s.can_record for s in states),
+                "progress": schedule.progress(states),
+            }
+        )
+    return cards
+
+
+@require_capability("watch.followup")
+def today(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
+    qs = records_for(user).active()
+    if mine:
+        qs = qs.responsible_for(user)
+    now = timezone.now()
+    records = list(qs.order_by("area__path", "pk"))
+    sheet = schedule.today_sheet(records, now=now)
+    total = schedule.Progress()
+    for record in records:
+        total.add(schedule.progress(sheet[record.pk]))
+    # Who still needs a follow-up first; a page of cards at a time.
+    records.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
+    page = Paginator(records, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "watch/today.html",
+        {
+            "cards": _cards(list(page), now=now, sheet=sheet),
+            "page": page,
+            "mine": mine,
+            "can_switch": user.role == Role.GRID_WORKER,
+            "total": total,
+            "now": now,
+            "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+            "symptoms": FollowUp.Symptom.choices,
+        },
+    )
+
+
+@require_POST
+@require_capability("watch.followup")
+def followup(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    form = FollowUpForm(request.POST)
+    error = ""
+    created = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, created = actions.record_followup(
+                key_person=record,
+                client_id=data["client_id"],
+                slot=data["slot"],
+                method=data["method"],
+                temperature=data["temperature"],
+                symptoms=data["symptoms"],
+                note=data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = "；".join(e for errors in form.errors.values() for e in errors)
+    status = 400 if error else 200
+    if not request.htmx:
+        if error:
+            messages.error(request, f"{record.person.name}：{error}")
+            response = today(request)
+            response.status_code = status
+            return response
+        messages.success(request, f"{record.person.name}：已记录")
+        return redirect("watch:today")
+    card = _cards([record], now=timezone.now())[0]
+    card["error"] = error
+    card["repeat"] = not error and not created
+    return render(
+        request,
+        "watch/today.html#card",
+        {
+            "card": card,
+            "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+            "symptoms": FollowUp.Symptom.choices,
+        },
+        status=status,
+    )
+
+
+@require_capability("watch.view")
+def overdue(request: AuthedRequest) -> HttpResponse:
+    """Missed follow-up slots of records under control, computed on read."""
+    try:
+        days = min(max(int(request.GET.get("days", "3")), 1), 30)
+    except ValueError:
+        days = 3
+    now = timezone.now()
+    records = list(records_for(request.user).active())
+    since = schedule.day_start(schedule.local_day(now) - timedelta(days=days - 1))
+    missed = schedule.overdue_slots(records, now=now, since=since)
+    by_id = {r.pk: r for r in records}
+    grouped: dict[int, list] = {}
+    for due in missed:
+        grouped.setdefault(due.key_person_id, []).append(due)
+    rows = sorted(
+        ((by_id[pk], slots) for pk, slots in grouped.items()),
+        key=lambda item: (-len(item[1]), item[0].area.path),
+    )
+    return render(
+        request,
+        "watch/overdue.html",
+        {"rows": rows, "days": days, "total": len(missed), "now": now},
+    )
+
+
+def self_report(request: PublicRequest, token: str) -> HttpResponse:
+    """The key person's own page: temperature and symptoms, no login."""
+    try:
+        record = KeyPerson.objects.from_self_report_token(token, max_age_days=SELF_REPORT_LINK_DAYS)
+    except signing.SignatureExpired:
+        return _self_report_refused(request, "链接已过期，请联系社区重新获取", status=410)
+    except (signing.BadSignature, KeyPerson.DoesNotExist):
+        return _self_report_refused(request, "链接无效或您已解除管控", status=404)
+    policies = schedule.Policies()
+    if not policies.self_report_allowed(record.area.path):
+        return _self_report_refused(request, "本社区暂未开通自报，请等待网格员联系", status=403)
+    now = timezone.now()
+    slot = schedule.current_slot(policies.slots_for(record.area.path), now)
+    today = schedule.local_day(now)
+    existing = (
+        FollowUp.objects.filter(key_person=record, day=today, slot=slot.number).first()
+        if slot
+        else None
+    )
+    form = SelfReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and slot is not None and existing is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.record_followup(
+                    key_person=record,
+                    client_id=data["client_id"],
+                    slot=slot.number,
+                    method=FollowUp.Method.SELF,
+                    temperature=data["temperature"],
+                    symptoms=data["symptoms"],
+                    note=data["note"],
+                    by=None,
+                    now=now,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(request.path)
+        status = 400
+    return render(
+        request,
+        "watch/self_report.html",
+        {
+            "record": record,
+            "name": masked_name(record.person.name),
+            "day": record.day_number(today),
+            "slot": slot,
+            "existing": existing,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _self_report_refused(request: PublicRequest, message: str, *, status: int) -> HttpResponse:
+    return render(request, "watch/self_report.html", {"refused": message}, status=status)

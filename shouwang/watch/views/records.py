@@ -1,0 +1,363 @@
+"""Key-person records: list, registration, detail with history, status changes,
+extensions, release (one by one and in bulk) and release notices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent, User
+from shouwang.accounts.roles import Role
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+from shouwang.people.models import Person
+
+from .. import actions, notices, schedule
+from ..forms import EditForm, ExtendForm, ListFilter, RegisterForm, StatusForm
+from ..models import Alert, KeyPerson
+
+EXPORT_LIMIT = 50_000
+
+
+def records_for(user: User):
+    return KeyPerson.objects.visible_to(user).select_related(
+        "person__household__area", "category", "area__parent", "responsible"
+    )
+
+
+def communities_for(user: User):
+    return Area.objects.visible_to(user).communities()
+
+
+def _filtered(request: AuthedRequest) -> tuple[ListFilter, object]:
+    data = request.GET.copy()
+    data.setdefault("status", KeyPerson.Status.ACTIVE)  # "" (全部状态) stays all
+    form = ListFilter(data, communities=communities_for(request.user))
+    return form, form.filter(records_for(request.user), request.user)
+
+
+@require_capability("watch.view")
+def index(request: AuthedRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    page = Paginator(qs.order_by("planned_end", "pk"), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for record in page:
+        record.day = record.day_number(today)
+    template = "watch/index.html#rows" if request.htmx else "watch/index.html"
+    return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
+
+
+@require_capability("watch.export")
+def export(request: AuthedRequest) -> HttpResponse:
+    _, qs = _filtered(request)
+    today = timezone.localdate()
+    rows = (
+        [
+            r.person.name,
+            r.person.document_masked,
+            r.person.phone_masked,
+            r.category.name,
+            r.get_source_display(),
+            r.get_measure_display(),
+            r.address,
+            r.start_date,
+            r.planned_end,
+            r.day_number(today) if r.is_active else "",
+            r.get_status_display(),
+            str(r.responsible or ""),
+            r.origin,
+        ]
+        for r in qs.order_by("area__path", "pk")[:EXPORT_LIMIT]
+    )
+    content = workbook_bytes(
+        [
+            "姓名",
+            "身份证号（脱敏）",
+            "手机号（脱敏）",
+            "类别",
+            "来源",
+            "管控措施",
+            "住址",
+            "开始日期",
+            "计划解除",
+            "第几天",
+            "状态",
+            "责任网格员",
+            "来源地",
+        ],
+        rows,
+        title="重点人员",
+    )
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="导出重点人员名单")
+    return xlsx_response(f"重点人员-{today:%Y%m%d}.xlsx", content)
+
+
+def buildings_for(user: User):
+    return Area.objects.visible_to(user).buildings().select_related("parent")
+
+
+@require_capability("watch.manage")
+def create(request: AuthedRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None, buildings=buildings_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = actions.find_or_create_person(
+                persons=Person.objects.visible_to(request.user),
+                area=data["building"],
+                name=data["name"],
+                number=data["document"],
+                phone=data["phone"],
+            )
+            record = actions.register_key_person(
+                person=person,
+                category=data["category"],
+                source=data["source"],
+                measure=data["measure"],
+                start_date=data["start_date"],
+                planned_end=data["planned_end"],
+                origin=data["origin"],
+                arrival_date=data["arrival_date"],
+                notes=data["notes"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记 {record.person.name}")
+            return redirect("watch:detail", pk=record.pk)
+    status = 400 if form.errors else 200
+    return render(request, "watch/create.html", {"form": form}, status=status)
+
+
+@require_capability("watch.view")
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    now = timezone.now()
+    policies = schedule.Policies()
+    done = schedule.completeness([record], now=now, policies=policies)[record.pk]
+    overdue = schedule.overdue_slots([record], now=now, policies=policies)
+    labels = {s.number: s.label for s in policies.slots_for(record.area.path)}
+    followups = list(record.followups.select_related("recorded_by")[:60])
+    for followup in followups:
+        followup.slot_label = labels.get(followup.slot, f"时段{followup.slot}")
+    return render(
+        request,
+        "watch/detail.html",
+        {
+            "record": record,
+            "person": record.person,
+            "today": timezone.localdate(),
+            "events": record.events.select_related("by"),
+            "followups": followups,
+            "alerts": Alert.objects.visible_to(request.user).filter(key_person=record)[:20],
+            "completeness": done,
+            "overdue": overdue[:10],
+            "self_report": policies.self_report_allowed(record.area.path),
+            "status_form": StatusForm(record=record),
+            "extend_form": ExtendForm(),
+        },
+    )
+
+
+def _staff_for(record: KeyPerson):
+    community = record.area.ancestor_of_kind(Area.Kind.COMMUNITY) or record.area
+    return (
+        User.objects.active()
+        .within(community)
+        .filter(role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF])
+        .order_by("role", "username")
+    )
+
+
+@require_capability("watch.manage")
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    initial = {
+        "category": record.category_id,
+        "measure": record.measure,
+        "notes": record.notes,
+        "responsible": record.responsible_id,
+    }
+    form = EditForm(request.POST or None, initial=initial, staff=_staff_for(record))
+    if request.method == "POST" and form.is_valid():
+        actions.update_key_person(key_person=record, by=request.user, **form.cleaned_data)
+        messages.success(request, "已保存")
+        return redirect("watch:detail", pk=record.pk)
+    status = 400 if form.errors else 200
+    return render(request, "watch/edit.html", {"form": form, "record": record}, status=status)
+
+
+@require_capability("watch.manage")
+def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    form = StatusForm(request.POST or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_status(key_person=record, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"状态已变更为“{record.get_status_display()}”")
+            return redirect("watch:detail", pk=record.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "watch/form_page.html", _form_page(record, form, "变更状态"), status=status
+    )
+
+
+@require_capability("watch.manage")
+def extend(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    form = ExtendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.extend_observation(key_person=record, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"观察期已延长至 {record.planned_end:%Y-%m-%d}")
+            return redirect("watch:detail", pk=record.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "watch/form_page.html", _form_page(record, form, "延长观察期"), status=status
+    )
+
+
+def _form_page(record: KeyPerson, form, title: str) -> dict:
+    return {"record": record, "form": form, "title": title}
+
+
+@require_capability("watch.manage")
+def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    if not record.is_active:
+        raise Http404("该人员已不在管控中")
+    if not schedule.Policies().self_report_allowed(record.area.path):
+        messages.error(request, "本社区未开启本人自报，请在“随访设置”中开启")
+        return redirect("watch:detail", pk=record.pk)
+    import segno
+
+    url = request.build_absolute_uri(
+        reverse("watch:self_report", kwargs={"token": record.self_report_token()})
+    )
+    audit.record(
+        action=AuditEvent.Action.REVEAL, request=request, obj=record, detail="生成本人自报链接"
+    )
+    return render(
+        request,
+        "watch/self_link.html",
+        {"record": record, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)},
+    )
+
+
+class TelRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+@require_capability("watch.followup")
+def call(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Dial the key person: the full number is revealed to the phone's dialler only,
+    and the reveal is audited."""
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    number = record.person.phone
+    if not number:
+        messages.error(request, "台账中没有此人的手机号")
+        return redirect("watch:today")
+    audit.record(
+        action=AuditEvent.Action.REVEAL,
+        request=request,
+        obj=record.person,
+        detail="随访拨打电话（查看完整手机号）",
+    )
+    return TelRedirect(f"tel:{number}")
+
+
+@require_capability("watch.manage")
+def release(request: AuthedRequest) -> HttpResponse:
+    """Records at or past their planned end: clean ones proposed for release, the
+    others listed with what is missing."""
+    now = timezone.now()
+    today = schedule.local_day(now)
+    records = list(records_for(request.user).ending_by(today).order_by("planned_end", "pk"))
+    done = schedule.completeness(records, now=now)
+    proposed = [(r, done[r.pk]) for r in records if done[r.pk].clean]
+    held = [(r, done[r.pk]) for r in records if not done[r.pk].clean]
+    released_today = records_for(request.user).released_between(*schedule.day_window(today))
+    return render(
+        request,
+        "watch/release.html",
+        {
+            "proposed": proposed,
+            "held": held,
+            "released_today": released_today.order_by("-ended_at"),
+        },
+    )
+
+
+@require_POST
+@require_capability("watch.manage")
+def release_bulk(request: AuthedRequest) -> HttpResponse:
+    ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    if not ids:
+        messages.error(request, "请至少勾选一人")
+        return redirect("watch:release")
+    records = list(records_for(request.user).active().filter(pk__in=ids))
+    if len(records) != len(set(ids)):
+        messages.error(request, "所选人员中有人已不在管控中或不在您的辖区，请刷新后重试")
+        return redirect("watch:release")
+    try:
+        released = actions.release_many(key_persons=records, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("watch:release")
+    messages.success(request, f"已解除 {len(released)} 人，可在下方打印解除告知书")
+    return redirect("watch:release")
+
+
+@require_capability("watch.manage")
+def notice(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    if record.status != KeyPerson.Status.RELEASED:
+        raise Http404("尚未解除，不能打印解除告知书")
+    return _pdf(request, [record], f"解除告知书-{record.person.name}.pdf")
+
+
+@require_capability("watch.manage")
+def notices_bulk(request: AuthedRequest) -> HttpResponse:
+    """Notices for the ``ids`` given, or for everyone released today."""
+    qs = records_for(request.user).filter(status=KeyPerson.Status.RELEASED)
+    ids = [i for i in request.GET.getlist("ids") if i.isdigit()]
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    else:
+        qs = qs.released_between(*schedule.day_window(timezone.localdate()))
+    records = list(qs.order_by("area__path", "pk")[:500])
+    if not records:
+        messages.error(request, "没有可打印的解除告知书")
+        return redirect("watch:release")
+    return _pdf(request, records, f"解除告知书-{timezone.localdate():%Y%m%d}.pdf")
+
+
+def _pdf(request: AuthedRequest, records: list[KeyPerson], filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    content = notices.release_pdf(records)
+    audit.record(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        detail=f"打印解除告知书 {len(records)} 份",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,172 @@
+"""Lists and counts for the community and HQ, each exportable to Excel."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+
+from .. import figures, schedule
+from ..models import Category
+from .records import communities_for, records_for
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _community_of(path: str, communities: dict[str, object]):
+    from shouwang.areas.models import SEGMENT
+
+    for end in range(len(path), 0, -SEGMENT):
+        found = communities.get(path[:end])
+        if found is not None:
+            return found
+    return None
+
+
+def build_tables(request: AuthedRequest) -> dict[str, Table]:
+    """The counts page's tables, computed once for the page and for its exports."""
+    user = request.user
+    now = timezone.now()
+    today = schedule.local_day(now)
+    start, end = schedule.day_window(today)
+    communities = {c.path: c for c in communities_for(user)}
+    categories = list(Category.objects.all())
+    active = list(records_for(user).active())
+    sheet = schedule.today_sheet(active, now=now)
+
+    by_category: dict[object, Counter] = defaultdict(Counter)
+    by_community_progress: dict[object, schedule.Progress] = defaultdict(schedule.Progress)
+    by_worker: dict[object, list] = defaultdict(lambda: [0, schedule.Progress()])
+    for record in active:
+        community = _community_of(record.area.path, communities)
+        by_category[community][record.category_id] += 1
+        progress = schedule.progress(sheet[record.pk])
+        by_community_progress[community].add(progress)
+        worker = by_worker[record.responsible]
+        worker[0] += 1
+        worker[1].add(progress)
+
+    ordered = sorted(communities.values(), key=lambda c: c.path)
+    observation = Table(
+        "在管人数（按社区、类别）",
+        ["社区", *[c.name for c in categories], "合计"],
+    )
+    for community in ordered:
+        counts = by_category.get(community, Counter())
+        observation.rows.append(
+            [community.name, *[counts[c.pk] for c in categories], sum(counts.values())]
+        )
+    totals = Counter()
+    for counts in by_category.values():
+        totals.update(counts)
+    observation.rows.append(["合计", *[totals[c.pk] for c in categories], sum(totals.values())])
+
+    def listing(title: str, qs, when: str) -> Table:
+        table = Table(title, ["姓名", "身份证号（脱敏）", "类别", "社区", "住址", when, "来源"])
+        for r in qs:
+            community = _community_of(r.area.path, communities)
+            moment = r.created_at if when == "登记时间" else r.ended_at
+            table.rows.append(
+                [
+                    r.person.name,
+                    r.person.document_masked,
+                    r.category.name,
+                    community.name if community else "",
+                    r.address,
+                    timezone.localtime(moment).strftime("%H:%M") if moment else "",
+                    r.get_source_display(),
+                ]
+            )
+        return table
+
+    new_today = listing(
+        "今日新增", records_for(user).new_between(start, end).order_by("created_at"), "登记时间"
+    )
+    released_today = listing(
+        "今日解除", records_for(user).released_between(start, end).order_by("ended_at"), "解除时间"
+    )
+
+    due = Table("今日随访（按社区）", ["社区", "在管人数", "应随访次数", "已随访", "逾期"])
+    for community in ordered:
+        p = by_community_progress.get(community, schedule.Progress())
+        due.rows.append(
+            [
+                community.name,
+                sum(by_category.get(community, Counter()).values()),
+                p.due,
+                p.done,
+                p.overdue,
+            ]
+        )
+
+    workers = Table("按网格员", ["网格员", "在管人数", "今日应随访", "已随访", "逾期"])
+    for worker, (count, p) in sorted(
+        by_worker.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
+    ):
+        workers.rows.append(
+            [str(worker) if worker else "（未分配）", count, p.due, p.done, p.overdue]
+        )
+
+    missed = schedule.overdue_slots(active, now=now, since=start)
+    by_id = {r.pk: r for r in active}
+    overdue = Table("今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员"])
+    for d in missed:
+        r = by_id[d.key_person_id]
+        community = _community_of(r.area.path, communities)
+        overdue.rows.append(
+            [
+                r.person.name,
+                r.category.name,
+                community.name if community else "",
+                r.address,
+                d.slot.label,
+                timezone.localtime(d.deadline).strftime("%H:%M"),
+                str(r.responsible or ""),
+            ]
+        )
+    return {
+        "observation": observation,
+        "new_today": new_today,
+        "released_today": released_today,
+        "due": due,
+        "overdue": overdue,
+        "workers": workers,
+    }
+
+
+@require_capability("watch.view")
+def stats(request: AuthedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    start, end = schedule.day_window(today)
+    area = request.user.area
+    figure = figures.window_figures(area, start=start, end=end) if area else None
+    return render(
+        request,
+        "watch/stats.html",
+        {"tables": build_tables(request), "figures": figure, "today": today},
+    )
+
+
+@require_capability("watch.export")
+def stats_export(request: AuthedRequest, table: str) -> HttpResponse:
+    tables = build_tables(request)
+    if table not in tables:
+        raise Http404("没有这张表")
+    chosen = tables[table]
+    content = workbook_bytes(chosen.headers, chosen.rows, title=chosen.title[:31])
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail=f"导出{chosen.title}")
+    return xlsx_response(f"{chosen.title}-{timezone.localdate():%Y%m%d}.xlsx", content)
