@@ -54,7 +54,7 @@ def lines(report: DailyReport) -> list[Line]:
     """The report's figures: saved values, else the system's count (manual ones:
     carried over from the previous day for point-in-time figures)."""
     definitions = editable()
-    saved = {v.code: v for v in report.values.all()}
+    saved = {v.code: v for v in report.values.all()} if report.pk else {}
     if report.is_submitted:
         auto = {code: v.auto_value for code, v in saved.items()}
     else:

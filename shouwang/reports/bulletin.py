@@ -30,7 +30,7 @@ DEFAULT_TEMPLATE = (
     "[累计排查车辆{vehicles_checked.total}台、人员{persons_checked.total}人"
     "（当日车辆{vehicles_checked}台、人员{persons_checked}人），]"
     "[累计劝返车辆{vehicles_turned_back.total}台、人员{persons_turned_back.total}人，]"
-    "[累计发现发热人员{fevers.total}名（当日{fevers}名，均已依规处置），]"
+    "[累计发现发热人员{fevers.total}名（当日{fevers}名），]"
     "[在管重点人员{key_in_observation}人（当日新增{key_new}人、解除{key_released}人），]"
     "[当日新增疑似病例{suspected_new}例、确诊病例{confirmed_new}例，]"
     "[已登记{households_registered}户{persons_registered}人、入户登记率{household_coverage}%，]"

@@ -20,7 +20,7 @@
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v + (unit || "")) },
       xAxis: { type: "category", data: days, axisLabel: { fontSize: 10 } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } },
-      series: [{ type: "line", data: values, smooth: true, symbolSize: 4, areaStyle: { opacity: 0.12 }, connectNulls: false }].concat(extra || []),
+      series: [{ type: "line", data: values, symbolSize: 4, areaStyle: { opacity: 0.12 }, connectNulls: false }].concat(extra || []),
     }, true);
   }
 
