@@ -243,8 +243,7 @@ def apply_report(report: DailyReport) -> None:
             continue
         for code in codes:
             delta = (new.values.get(code) or 0) - (old.values.get(code) or 0)
-            if delta:
-                figure.values[code] = (figure.values.get(code) or 0) + delta
+            figure.values[code] = (figure.values.get(code) or 0) + delta
         figure.communities += new.communities - old.communities
         figure.submitted += new.submitted - old.submitted
         figure.zero += new.zero - old.zero

@@ -152,6 +152,9 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     existing = _existing_report(area, day)
+    if not days.is_closed(day):
+        messages.error(request, f"{days.cutoff_label(day)}统计截止后才能上报该日日报")
+        return _report_page(request, existing, status=400)
     form = ReportForm(request.POST, lines=actions.lines(existing))
     if not form.is_valid():
         return _report_page(request, existing, form, status=400)
