@@ -92,7 +92,9 @@ def test_a_correction_needs_a_reason(counted, day):
     )
     assert response.status_code == 302
     report = DailyReport.objects.get(community=counted.community_a, day=day)
-    assert report.is_submitted and not report.late and not report.is_zero
+    assert report.is_submitted
+    assert not report.late
+    assert not report.is_zero
     fevers = report.values.get(code="fevers")
     assert (fevers.auto_value, fevers.value, fevers.reason) == (1, 2, "卡点漏登记一名发热人员")
     assert AuditEvent.objects.filter(action="status", object_id=str(report.pk)).exists()
@@ -114,7 +116,8 @@ def test_a_draft_is_kept_until_submitted(counted, day):
     response = client.post(url("report", counted.community_a, day), form(values, note="草稿"))
     assert response.status_code == 302
     report = DailyReport.objects.get(community=counted.community_a, day=day)
-    assert report.status == "draft" and report.values.get(code="suspected_new").value == 1
+    assert report.status == "draft"
+    assert report.values.get(code="suspected_new").value == 1
 
 
 @ON_TIME
@@ -154,7 +157,8 @@ def test_zero_report_in_one_click(world, day):
     response = world.client("staff_b").post(url("zero", world.community_b, day))
     assert response.status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
-    assert report.is_submitted and report.is_zero
+    assert report.is_submitted
+    assert report.is_zero
     assert report.values.get(code="households_expected").value == 4
     assert report.values.get(code="suspected_new").value == 0
     assert report.revisions.get().kind == ReportRevision.Kind.ZERO
@@ -200,15 +204,18 @@ def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
     report = DailyReport.objects.get(community=counted.community_a, day=day)
     assert report.amendments == 1
     first, second = report.revisions.all()
-    assert first.values["suspected_new"] == 0 and second.values["suspected_new"] == 1
+    assert first.values["suspected_new"] == 0
+    assert second.values["suspected_new"] == 1
     assert second.changes == [
         {"code": "suspected_new", "label": "新增疑似病例", "from": 0, "to": 1, "reason": ""}
     ]
     assert second.reason == "补报一例疑似病例"
     event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
-    assert "新增疑似病例 0→1" in event.detail and "补报一例疑似病例" in event.detail
+    assert "新增疑似病例 0→1" in event.detail
+    assert "补报一例疑似病例" in event.detail
     page = client.get(url("report", counted.community_a, day)).content.decode()
-    assert "修改记录" in page and "补报一例疑似病例" in page
+    assert "修改记录" in page
+    assert "补报一例疑似病例" in page
 
 
 @ON_TIME

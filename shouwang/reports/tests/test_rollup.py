@@ -84,7 +84,8 @@ def test_the_totals_equal_the_sum_of_the_detail(city, day):
     sums_hold(rows, city.other, [city.community_c])
     sums_hold(rows, city.district, [city.subdistrict, city.other])
     a = rows[city.community_a.pk]
-    assert a.values["fevers"] == 2 and a.auto["fevers"] == 1  # the community's word counts
+    assert a.values["fevers"] == 2
+    assert a.auto["fevers"] == 1
     assert rows[city.community_b.pk].submitted == 0
     top = rows[city.district.pk]
     assert (top.communities, top.submitted, top.zero) == (3, 2, 1)
@@ -133,5 +134,7 @@ def test_hourly_counts_are_summed_up_the_tree(city, day):
     top = figures(day)[city.district.pk]
     assert top.values["alerts_by_hour"] == 2
     series = top.hourly["alerts_by_hour"]
-    assert len(series) == 24 and sum(series) == 2
-    assert series[0] == 1 and series[23] == 1  # at the start, and 5 minutes before the cutoff
+    assert len(series) == 24
+    assert sum(series) == 2
+    assert series[0] == 1
+    assert series[23] == 1
