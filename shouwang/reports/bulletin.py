@@ -70,9 +70,11 @@ def template_for(area: Area) -> str:
 
 def check_template(text: str) -> None:
     """Refuse unknown placeholders and unbalanced brackets (message for HQ)."""
-    known = (
-        BUILTINS | set(registry()) | set(IndicatorDefinition.objects.values_list("code", flat=True))
-    )
+    # Codes of the default template are known before their module is installed
+    # (checkpoints, supplies): their optional parts are dropped until then.
+    expected = {m.group(1) for m in PLACEHOLDER.finditer(DEFAULT_TEMPLATE)}
+    defined = set(IndicatorDefinition.objects.values_list("code", flat=True))
+    known = BUILTINS | expected | set(registry()) | defined
     unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text)} - known)
     if unknown:
         raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
