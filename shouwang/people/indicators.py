@@ -30,7 +30,7 @@ def persons_registered(window: Window, communities: Sequence[Area]) -> dict[int,
 
 def households_expected(window: Window, communities: Sequence[Area]) -> dict[int, int]:
     buildings = Area.objects.buildings().filter(expected_households__isnull=False)
-    return by_community(buildings, communities, path="path", value=Sum("expected_households"))
+    return by_community(buildings, communities, area="", value=Sum("expected_households"))
 
 
 INDICATORS = [

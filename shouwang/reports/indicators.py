@@ -15,14 +15,15 @@ Adding one is a few lines in the owning app::
 
     def persons_checked(window, communities):
         rows = CheckIn.objects.filter(at__gte=window.start, at__lt=window.end)
-        return by_community(rows, communities, path="checkpoint__area__path")
+        return by_community(rows, communities, area="checkpoint__area")
 
     INDICATORS = [Indicator("persons_checked", "排查人员", "人", FLOW, persons_checked)]
 
 A compute function takes the report day's window (aware ``start``/``end``, the end
 being the cutoff) and the communities, and returns a value per community id. It runs a
-fixed number of set-based queries (``by_community`` groups by the community's path
-prefix: one query), never one per community.
+fixed number of set-based queries (``by_community`` groups by the rows' area and
+credits each area to its community: one query), never one per community. Several
+indicators over the same rows share one scan through ``by_community_many``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -39,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models.functions import Substr
 
 from shouwang.areas.models import SEGMENT
 
@@ -127,12 +128,28 @@ def extra_indicators(*indicators: Indicator) -> Iterator[None]:
         _extra.update(saved)
 
 
-def _groups(communities: Sequence[Area]) -> dict[int, dict[str, int]]:
-    """Communities by path length (one group when the tree is regular): path → id."""
-    groups: dict[int, dict[str, int]] = {}
-    for community in communities:
-        groups.setdefault(len(community.path), {})[community.path] = community.pk
-    return groups
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("indicator_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block identical grouped reads run once: several indicators over
+    the same rows (persons checked, vehicles checked, turned back …) share one scan.
+    The roll-up opens one around all compute functions."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remember(key: Any, read: Callable[[], Any]) -> Any:
+    memo = _memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 def _common_root(paths: Sequence[str]) -> str:
@@ -140,28 +157,95 @@ def _common_root(paths: Sequence[str]) -> str:
     return prefix[: len(prefix) // SEGMENT * SEGMENT]
 
 
+def _community_of(communities: Sequence[Area]) -> tuple[str, dict[int, int]]:
+    """The communities' common root path and, for every area under it, the id of
+    the community it lies in (areas above the communities are left out)."""
+    from shouwang.areas.models import Area
+
+    by_path = {c.path: c.pk for c in communities}
+    root = _common_root(list(by_path))
+    lengths = sorted({len(path) for path in by_path})
+
+    def read() -> dict[int, int]:
+        areas = Area.objects.all()
+        if root:
+            areas = areas.filter(path__startswith=root)
+        out: dict[int, int] = {}
+        for pk, path in areas.values_list("pk", "path").iterator(chunk_size=10_000):
+            for length in lengths:
+                community = by_path.get(path[:length])
+                if community is not None:
+                    out[pk] = community
+                    break
+        return out
+
+    return root, _remember(("areas", root, tuple(sorted(by_path.values()))), read)
+
+
+def by_community_many(
+    queryset: models.QuerySet,
+    communities: Sequence[Area],
+    *,
+    values: Mapping[str, models.Aggregate],
+    area: str = "area",
+) -> dict[str, dict[int, int]]:
+    """Several aggregates of ``queryset`` per community in one query: GROUP BY the
+    rows' area (``area`` is the lookup to it, e.g. "checkpoint__area"; "" when the
+    rows are areas), then each area is credited to its community in Python. Inside
+    ``shared_reads`` the same call runs once."""
+    root, community_of = _community_of(communities)
+    key = area or "pk"
+    rows = queryset
+    if root:
+        rows = rows.filter(**{f"{area}__path__startswith" if area else "path__startswith": root})
+    rows = rows.order_by().values(key).annotate(**values)
+
+    def read() -> dict[str, dict[int, int]]:
+        out: dict[str, dict[int, int]] = {name: {} for name in values}
+        for row in rows:
+            community = community_of.get(row[key])
+            if community is None:
+                continue
+            for name in values:
+                totals = out[name]
+                totals[community] = totals.get(community, 0) + int(row[name] or 0)
+        return out
+
+    # community_of is remembered per set of communities: its identity names the set
+    return _remember(("rows", str(rows.query), id(community_of)), read)
+
+
 def by_community(
     queryset: models.QuerySet,
     communities: Sequence[Area],
     *,
-    path: str = "area__path",
+    area: str = "area",
     value: models.Aggregate | None = None,
 ) -> dict[int, int]:
-    """``value`` (default: the row count) of ``queryset`` per community, where ``path``
-    is the lookup to the row's area path. One GROUP BY query per community depth."""
-    out: dict[int, int] = {}
-    for length, ids in _groups(communities).items():
-        rows = (
-            queryset.filter(**{f"{path}__startswith": _common_root(list(ids))})
-            .annotate(_community=Substr(path, 1, length))
-            .order_by()
-            .values("_community")
-            .annotate(_value=value if value is not None else models.Count("pk"))
+    """``value`` (default: the row count) of ``queryset`` per community; one query."""
+    aggregate = value if value is not None else models.Count("pk")
+    return by_community_many(queryset, communities, values={"value": aggregate}, area=area)["value"]
+
+
+def hour_buckets(window: Window, at: str) -> dict[str, models.Aggregate]:
+    """24 conditional counts, one per hour of ``window`` from its start, on the raw
+    timestamp column ``at`` (no per-row date function: SQLite would run one in Python
+    for every row). Merge them into ``by_community_many``'s values to share a scan."""
+    starts = [*window.hour_starts(), window.end]
+    return {
+        f"hour_{h}": models.Count(
+            "pk", filter=models.Q(**{f"{at}__gte": starts[h], f"{at}__lt": starts[h + 1]})
         )
-        for row in rows:
-            community_id = ids.get(row["_community"])
-            if community_id is not None:
-                out[community_id] = int(row["_value"] or 0)
+        for h in range(24)
+    }
+
+
+def hours(counted: Mapping[str, Mapping[int, int]]) -> dict[int, list[int]]:
+    """The 24 hourly counts per community out of ``by_community_many``'s result."""
+    out: dict[int, list[int]] = {}
+    for h in range(24):
+        for community, n in counted.get(f"hour_{h}", {}).items():
+            out.setdefault(community, [0] * 24)[h] = n
     return out
 
 
@@ -171,35 +255,16 @@ def by_community_and_hour(
     window: Window,
     *,
     at: str,
-    path: str = "area__path",
+    area: str = "area",
 ) -> dict[int, list[int]]:
-    """Row counts per community and hour of ``window`` (24 buckets from its start;
-    ``at`` is the timestamp field). One query: 24 conditional counts on the raw column,
-    no per-row date function (SQLite would run one in Python for every row)."""
-    starts = [*window.hour_starts(), window.end]
-    buckets = {
-        f"_h{h}": models.Count(
-            "pk", filter=models.Q(**{f"{at}__gte": starts[h], f"{at}__lt": starts[h + 1]})
-        )
-        for h in range(24)
-    }
-    out: dict[int, list[int]] = {}
-    for length, ids in _groups(communities).items():
-        rows = (
-            queryset.filter(
-                **{f"{path}__startswith": _common_root(list(ids))},
-                **{f"{at}__gte": window.start, f"{at}__lt": window.end},
-            )
-            .annotate(_community=Substr(path, 1, length))
-            .order_by()
-            .values("_community")
-            .annotate(**buckets)
-        )
-        for row in rows:
-            community_id = ids.get(row["_community"])
-            if community_id is not None:
-                out[community_id] = [row[f"_h{h}"] for h in range(24)]
-    return out
+    """Row counts per community and hour of ``window``; one query."""
+    counted = by_community_many(
+        queryset.filter(**{f"{at}__gte": window.start, f"{at}__lt": window.end}),
+        communities,
+        values=hour_buckets(window, at),
+        area=area,
+    )
+    return hours(counted)
 
 
 def describe(indicator: Indicator) -> dict[str, Any]:

@@ -9,19 +9,21 @@ community submits or amends, touching only its row and its ancestors'.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from time import perf_counter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
 
 from . import catalog
 from .days import Window, window
+from .indicators import shared_reads
 from .models import DailyFigure, DailyReport, IndicatorDefinition, ReportValue
 
 Number = int | float | None
@@ -77,6 +79,18 @@ def compute(
     """What the system counts for each community: values and hourly series."""
     values: dict[int, dict[str, Number]] = {c.pk: {} for c in communities}
     hourly: dict[int, dict[str, list[int]]] = {}
+    with shared_reads():
+        _compute_into(span, communities, definitions, values, hourly)
+    return values, hourly
+
+
+def _compute_into(
+    span: Window,
+    communities: Sequence[Area],
+    definitions: Iterable[IndicatorDefinition],
+    values: dict[int, dict[str, Number]],
+    hourly: dict[int, dict[str, list[int]]],
+) -> None:
     for definition in definitions:
         indicator = definition.indicator
         if indicator is None or indicator.compute is None:
@@ -87,7 +101,6 @@ def compute(
         if indicator.hourly is not None:
             for community_id, series in indicator.hourly(span, communities).items():
                 hourly.setdefault(community_id, {})[definition.code] = list(series)
-    return values, hourly
 
 
 def auto_values(community: Area, day: date) -> dict[str, Number]:
@@ -163,24 +176,75 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     )
 
 
+_UPSERT = {
+    # One JSON parameter per batch, expanded by the database: binding thousands of
+    # parameters costs far more than the insert itself.
+    "postgresql": """
+        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
+                             zero, late, computed_at)
+        SELECT (r->>'a')::bigint, %s, r->'v', r->'u', r->'h', (r->>'c')::int, (r->>'s')::int,
+               (r->>'z')::int, (r->>'l')::int, %s
+        FROM jsonb_array_elements(%s::jsonb) AS r
+        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+    """,
+    "sqlite": """
+        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
+                             zero, late, computed_at)
+        SELECT json_extract(r.value, '$.a'), %s, json_extract(r.value, '$.v'),
+               json_extract(r.value, '$.u'), json_extract(r.value, '$.h'),
+               json_extract(r.value, '$.c'), json_extract(r.value, '$.s'),
+               json_extract(r.value, '$.z'), json_extract(r.value, '$.l'), %s
+        FROM json_each(%s) AS r WHERE true
+        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+    """,
+}
+
+
 def _store(day: date, rows: Sequence[Row]) -> None:
-    now = timezone.now()
     fields = ["values", "auto", "hourly", "communities", "submitted", "zero", "late"]
-    DailyFigure.objects.bulk_create(
-        [
-            DailyFigure(
-                area_id=row.area_id,
-                day=day,
-                computed_at=now,
-                **{name: getattr(row, name) for name in fields},
+    now = timezone.now()
+    if connection.vendor not in _UPSERT:
+        DailyFigure.objects.bulk_create(
+            [
+                DailyFigure(
+                    area_id=row.area_id,
+                    day=day,
+                    computed_at=now,
+                    **{name: getattr(row, name) for name in fields},
+                )
+                for row in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["area", "day"],
+            update_fields=[*fields, "computed_at"],
+        )
+        return
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in [*fields, "computed_at"])
+    sql = _UPSERT[connection.vendor].format(table=DailyFigure._meta.db_table, updates=updates)
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            payload = [
+                {
+                    "a": row.area_id,
+                    "v": row.values,
+                    "u": row.auto,
+                    "h": row.hourly,
+                    "c": row.communities,
+                    "s": row.submitted,
+                    "z": row.zero,
+                    "l": row.late,
+                }
+                for row in rows[start : start + 2000]
+            ]
+            cursor.execute(
+                sql,
+                [
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_datetimefield_value(now),
+                    json.dumps(payload, separators=(",", ":")),
+                ],
             )
-            for row in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["area", "day"],
-        update_fields=[*fields, "computed_at"],
-        batch_size=1000,
-    )
 
 
 @transaction.atomic

@@ -5,7 +5,14 @@ import pytest
 from shouwang.areas.tests.factories import child
 from shouwang.reports import catalog
 from shouwang.reports.days import window
-from shouwang.reports.indicators import FLOW, Indicator, by_community, extra_indicators, registry
+from shouwang.reports.indicators import (
+    FLOW,
+    Indicator,
+    by_community,
+    extra_indicators,
+    registry,
+    shared_reads,
+)
 from shouwang.reports.models import IndicatorDefinition
 from shouwang.reports.rollup import auto_values
 from shouwang.watch.models import Alert, KeyPerson
@@ -62,15 +69,21 @@ def test_it_counts_the_ledger_and_its_coverage(world):
 
 
 @pytest.mark.django_db
-def test_it_counts_every_community_in_one_query(world, django_assert_num_queries):
+def test_it_counts_every_community_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     more = [child(world.subdistrict, f"新社区{n}") for n in range(5)]
     for community in [world.community_a, world.community_b, *more]:
         data.fever(community, at=CUTOFF - SECOND)
+    data.fever(world.building_a2, at=CUTOFF - SECOND)
     communities = [world.community_a, world.community_b, *more]
     rows = Alert.objects.filter(raised_at__lt=CUTOFF)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the areas under the communities, the counts
         counted = by_community(rows, communities)
-    assert counted == {c.pk: 1 for c in communities}
+    assert counted == {c.pk: 2 if c == world.community_a else 1 for c in communities}
+    with shared_reads(), django_assert_num_queries(3):
+        by_community(rows, communities)
+        by_community(rows, communities)  # the same read: shared
+        by_community(rows.filter(kind="fever"), communities)  # another read: one query
+    assert by_community(rows, [world.community_b]) == {world.community_b.pk: 1}
 
 
 @pytest.mark.django_db
