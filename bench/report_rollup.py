@@ -579,6 +579,8 @@ def run(args) -> dict:
         "dashboard_subdistrict_ms": dashboard_sub_ms,
         "dashboard_queries": dashboard_queries,
         **raw_limits(span),
+        # other processes on the machine (1-minute load average at the end of the run)
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 

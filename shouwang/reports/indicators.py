@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connections, models
 
 from shouwang.areas.models import SEGMENT
 
@@ -194,21 +194,35 @@ def by_community_many(
     rows are areas), then each area is credited to its community in Python. Inside
     ``shared_reads`` the same call runs once."""
     root, community_of = _community_of(communities)
-    key = area or "pk"
+    # Group by the first hop only ("checkpoint" of "checkpoint__area"): no join on the
+    # big table; the hop's rows are mapped to their area in a second, small read.
+    head, _, tail = area.partition("__")
+    key = head or "pk"
     rows = queryset
     if root:
         rows = rows.filter(**{f"{area}__path__startswith" if area else "path__startswith": root})
-    rows = rows.order_by().values(key).annotate(**values)
+    names = list(values)
+    rows = rows.order_by().values(key).annotate(**values).values_list(key, *names)
+    area_of: dict[Any, Any] | None = None
+    if tail:
+        hop = queryset.model._meta.get_field(head).related_model
+        area_of = _remember(
+            ("hop", hop._meta.label, tail), lambda: dict(hop.objects.values_list("pk", tail))
+        )
 
     def read() -> dict[str, dict[int, int]]:
-        out: dict[str, dict[int, int]] = {name: {} for name in values}
-        for row in rows:
-            community = community_of.get(row[key])
-            if community is None:
-                continue
-            for name in values:
-                totals = out[name]
-                totals[community] = totals.get(community, 0) + int(row[name] or 0)
+        out: dict[str, dict[int, int]] = {name: {} for name in names}
+        totals = [out[name] for name in names]
+        # Plain rows from the cursor: ids and numbers need no model-field conversion.
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(*rows.query.sql_with_params())
+            for row in cursor.fetchall():
+                where = row[0] if area_of is None else area_of.get(row[0])
+                community = community_of.get(where)
+                if community is None:
+                    continue
+                for total, value in zip(totals, row[1:], strict=True):
+                    total[community] = total.get(community, 0) + int(value or 0)
         return out
 
     # community_of is remembered per set of communities: its identity names the set

@@ -210,7 +210,8 @@ class DailyFigureQuerySet(ScopedQuerySet):
 class DailyFigure(models.Model):
     """Pre-aggregated figures of one area and day, filled by the roll-up and kept
     current by submissions. ``values`` are the official figures (the community's
-    submitted report, else what the system counted), ``auto`` what the system counted;
+    submitted report, else what the system counted), ``auto`` what the system counted
+    (community rows only);
     ``hourly`` holds 24 hourly counts for indicators that offer them."""
 
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")

@@ -41,10 +41,12 @@ class Row:
     late: int = 0
 
     def add(self, other: Row, ratio_codes: set[str]) -> None:
-        for mine, theirs in ((self.values, other.values), (self.auto, other.auto)):
-            for code, value in theirs.items():
-                if code not in ratio_codes and value is not None:
-                    mine[code] = (mine.get(code) or 0) + value
+        """Sum a community into this ancestor (official figures, hourly, counts; what
+        the system counted is kept per community only)."""
+        mine = self.values
+        for code, value in other.values.items():
+            if value is not None and code not in ratio_codes:
+                mine[code] = mine.get(code, 0) + value
         for code, series in other.hourly.items():
             total = self.hourly.setdefault(code, [0] * 24)
             for i, n in enumerate(series):
@@ -63,14 +65,19 @@ class Result:
     seconds: float
 
 
+def ratios(definitions: Iterable[IndicatorDefinition]) -> list[tuple[str, str, str]]:
+    """(code, numerator code, denominator code) of the percentage indicators."""
+    return [(d.code, *d.ratio) for d in definitions if d.ratio is not None]
+
+
 def apply_ratios(values: dict[str, Number], definitions: Iterable[IndicatorDefinition]) -> None:
-    for definition in definitions:
-        if definition.ratio is None:
-            continue
-        numerator, denominator = (values.get(code) for code in definition.ratio)
-        values[definition.code] = (
-            round((numerator or 0) * 100 / denominator, 1) if denominator else None
-        )
+    apply_ratio_codes(values, ratios(definitions))
+
+
+def apply_ratio_codes(values: dict[str, Number], codes: Iterable[tuple[str, str, str]]) -> None:
+    for code, numerator_code, denominator_code in codes:
+        numerator, denominator = values.get(numerator_code), values.get(denominator_code)
+        values[code] = round((numerator or 0) * 100 / denominator, 1) if denominator else None
 
 
 def compute(
@@ -164,9 +171,10 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
             if upper is not None:
                 upper.add(row, ratio_codes)
     out.extend(uppers.values())
+    percentages = ratios(definitions)
     for row in out:
-        apply_ratios(row.values, definitions)
-        apply_ratios(row.auto, definitions)
+        apply_ratio_codes(row.values, percentages)
+        apply_ratio_codes(row.auto, percentages)
     _store(day, out)
     return Result(
         day=day,
