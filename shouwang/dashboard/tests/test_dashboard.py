@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
 from shouwang.reports import actions, days
+from shouwang.reports.indicators import extra_indicators
 from shouwang.reports.rollup import rollup
 from shouwang.reports.tests import data
 
@@ -82,3 +83,27 @@ def test_a_community_sees_its_own_figures_only(world):
         == 404
     )
     assert world.client("grid_a").get(reverse("dashboard:index")).status_code == 403
+
+
+def test_it_charts_counts_by_hour_once_a_module_offers_them(world):
+    from shouwang.reports.indicators import FLOW, Indicator, by_community_and_hour
+    from shouwang.watch.models import Alert
+
+    fill(world)
+    span = days.window(days.open_day())
+    data.fever(world.building_a, at=span.start + timedelta(hours=3, minutes=5))
+    by_hour = Indicator(
+        "alerts_by_hour",
+        "预警",
+        "条",
+        FLOW,
+        lambda w, cs: {},
+        hourly=lambda w, cs: by_community_and_hour(Alert.objects.all(), cs, w, at="raised_at"),
+    )
+    client = world.client("hq")
+    assert not client.get(reverse("dashboard:index")).context["snap"].chart["hourly"]
+    with extra_indicators(by_hour):
+        rollup(days.open_day())
+        chart = client.get(reverse("dashboard:index")).context["snap"].chart
+    assert chart["hours"][0] == "15时"
+    assert chart["hourly"] == [{"label": "预警", "values": [0, 0, 0, 1] + [0] * 20}]
