@@ -378,7 +378,7 @@ def build_checkins(loader: Loader, tree: dict, checkins: int, span, rng: random.
     return checkin_model
 
 
-def checkin_indicators(model):
+def checkin_indicators(model, *, hourly: bool = True):
     """The check-in indicators the checkpoints app is expected to offer: one shared
     scan of the day's check-ins gives the three counts and the 24 hourly counts."""
     from django.db.models import Count, Q
@@ -397,7 +397,7 @@ def checkin_indicators(model):
             "persons": Count("pk", filter=Q(is_vehicle=False)),
             "vehicles": Count("pk", filter=Q(is_vehicle=True)),
             "turned_back": Count("pk", filter=Q(turned_back=True)),
-            **hour_buckets(span, "at"),
+            **(hour_buckets(span, "at") if hourly else {}),
         }
         return by_community_many(rows, communities, values=values, area="checkpoint__area")
 
@@ -408,7 +408,7 @@ def checkin_indicators(model):
             "人",
             FLOW,
             lambda span, cs: counted(span, cs)["persons"],
-            hourly=lambda span, cs: hours(counted(span, cs)),
+            hourly=(lambda span, cs: hours(counted(span, cs))) if hourly else None,
             order=40,
         ),
         Indicator(
@@ -503,7 +503,7 @@ def run(args) -> dict:
     from shouwang.accounts.roles import Role
     from shouwang.areas.models import Area
     from shouwang.reports import catalog, days
-    from shouwang.reports.indicators import extra_indicators
+    from shouwang.reports.indicators import extra_indicators, shared_reads
     from shouwang.reports.rollup import rollup
 
     rng = random.Random(2020)
@@ -538,21 +538,22 @@ def run(args) -> dict:
         )
         warm = rollup(day)
         log(f"roll-up (warm): {warm.seconds}s")
+        log(f"  of which compute {warm.compute_seconds}s, store {warm.store_seconds}s")
+        # Each compute function in turn inside one shared_reads block, as in the
+        # roll-up: the first indicator over a table pays for its scan (and the first of
+        # all for the area map), the others over the same rows reuse it.
         per_indicator = {}
         communities = list(Area.objects.communities().only("id", "path"))
-        for definition in catalog.to_compute(catalog.all_definitions()):
-            indicator = definition.indicator
-            if indicator is None or indicator.compute is None:
-                continue
-            t0 = time.perf_counter()
-            indicator.compute(span, communities)
-            per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
-            if indicator.hourly is not None:
+        with shared_reads():
+            for definition in catalog.to_compute(catalog.all_definitions()):
+                indicator = definition.indicator
+                if indicator is None or indicator.compute is None:
+                    continue
                 t0 = time.perf_counter()
-                indicator.hourly(span, communities)
-                per_indicator[f"{definition.code}:hourly"] = round(
-                    (time.perf_counter() - t0) * 1000, 1
-                )
+                indicator.compute(span, communities)
+                if indicator.hourly is not None:
+                    indicator.hourly(span, communities)
+                per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
         log(f"per indicator (ms): {per_indicator}")
         district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("path").first()
         subdistrict = Area.objects.filter(kind=Area.Kind.SUBDISTRICT).order_by("path").first()
@@ -561,6 +562,11 @@ def run(args) -> dict:
         dashboard_ms, dashboard_queries = time_dashboard(hq_district)
         dashboard_sub_ms, _ = time_dashboard(hq_sub)
         log(f"dashboard: {dashboard_ms} ms (district), {dashboard_sub_ms} ms (sub-district)")
+    # The same roll-up without the 24 hourly check-in counts (the dashboard's
+    # "by hour" chart): what they cost, for choosing where hourly counts come from.
+    with extra_indicators(*checkin_indicators(checkin_model, hourly=False)):
+        plain = rollup(day)
+    log(f"roll-up without hourly counts: {plain.seconds}s")
     from django.db.models import Count
 
     from shouwang.people.models import Person
@@ -573,6 +579,9 @@ def run(args) -> dict:
         "load_seconds": load_seconds,
         "rollup_seconds": cold.seconds,
         "rollup_seconds_warm": warm.seconds,
+        "rollup_compute_seconds": warm.compute_seconds,
+        "rollup_store_seconds": warm.store_seconds,
+        "rollup_seconds_without_hourly": plain.seconds,
         "rollup_rows": cold.areas,
         "indicator_ms": per_indicator,
         "dashboard_ms": dashboard_ms,

@@ -63,6 +63,9 @@ class Result:
     communities: int
     areas: int
     seconds: float
+    #: of which running the indicators' queries, and writing the rows
+    compute_seconds: float = 0.0
+    store_seconds: float = 0.0
 
 
 def ratios(definitions: Iterable[IndicatorDefinition]) -> list[tuple[str, str, str]]:
@@ -137,7 +140,9 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
         reports_qs = reports_qs.within(root)
         values_qs = values_qs.filter(report__community__path__startswith=root.path)
     communities = list(communities_qs)
+    computing = perf_counter()
     auto, hourly = compute(window(day), communities, definitions)
+    compute_seconds = perf_counter() - computing
     status = {
         community_id: (state == DailyReport.Status.SUBMITTED, is_zero, late)
         for community_id, state, is_zero, late in reports_qs.values_list(
@@ -175,12 +180,15 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     for row in out:
         apply_ratio_codes(row.values, percentages)
         apply_ratio_codes(row.auto, percentages)
+    storing = perf_counter()
     _store(day, out)
     return Result(
         day=day,
         communities=len(communities),
         areas=len(out),
         seconds=round(perf_counter() - started, 3),
+        compute_seconds=round(compute_seconds, 3),
+        store_seconds=round(perf_counter() - storing, 3),
     )
 
 

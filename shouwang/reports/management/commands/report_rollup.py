@@ -30,5 +30,5 @@ class Command(BaseCommand):
             result = rollup(one)
             self.stdout.write(
                 f"{one.isoformat()}: {result.communities} 个社区，{result.areas} 行，"
-                f"{result.seconds} 秒"
+                f"{result.seconds} 秒（统计 {result.compute_seconds}，写入 {result.store_seconds}）"
             )
