@@ -5,8 +5,9 @@
 
 Builds a scratch database (dropped at the end): 10 districts × 10 sub-districts × 50
 communities (5,000), 4 buildings each, 1.5 M persons in 500 k households, key persons,
-fever alerts, and 1 M check-ins in the day. Loads with COPY (PostgreSQL) or
-executemany in large transactions (SQLite).
+fever alerts, and 1 M check-ins in the measured day (the day just closed) plus 1 M in
+the day in progress. Loads with COPY (PostgreSQL) or executemany in large transactions
+(SQLite).
 
 Check-ins: the checkpoints app is not on this branch, so the benchmark creates two
 tables shaped like a checkpoint and a check-in table (``bench_checkpoint(area)``,
@@ -16,8 +17,10 @@ and registers check-in indicators over them with the same ``by_community`` /
 the real model, set ``CHECKIN_MODEL`` below to ``checkpoints.CheckIn`` and the lookups
 in ``checkin_indicators``.
 
-Measures: one roll-up of the day (every indicator, every community, every level),
-cold and warm; the dashboard page's server time (Django test client, HQ of a district
+Measures: the roll-up of the day just closed (its final figures: every indicator,
+every community, every level), cold and warm, with its compute/store split; the
+roll-up of the day in progress (run every few minutes, with the hourly counts of the
+dashboard's chart); the dashboard page's server time (Django test client, HQ of a district
 and of a sub-district, median of 20); and, for comparison, the raw database limit:
 the bare COUNT over the day's check-ins and the bare GROUP BY over persons. Last line:
 one JSON object.
@@ -345,7 +348,8 @@ def checkin_models():
     return BenchCheckpoint, BenchCheckIn
 
 
-def build_checkins(loader: Loader, tree: dict, checkins: int, span, rng: random.Random):
+def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random.Random):
+    """``checkins`` rows in each of ``spans`` (the measured day and the day in progress)."""
     from django.db import connection
 
     checkpoint_model, checkin_model = checkin_models()
@@ -360,25 +364,28 @@ def build_checkins(loader: Loader, tree: dict, checkins: int, span, rng: random.
         )
     ]
     loader.load("bench_checkpoint", ["id", "area_id"], points)
-    seconds = int((span.end - span.start).total_seconds())
 
     def rows():
-        for n in range(1, checkins + 1):
-            yield (
-                n,
-                rng.randint(1, len(points)),
-                loader.stamp(span.start + timedelta(seconds=rng.randrange(seconds))),
-                n % 4 == 0,
-                n % 50 == 0,
-            )
+        n = 0
+        for span in spans:
+            seconds = int((span.end - span.start).total_seconds())
+            for _ in range(checkins):
+                n += 1
+                yield (
+                    n,
+                    rng.randint(1, len(points)),
+                    loader.stamp(span.start + timedelta(seconds=rng.randrange(seconds))),
+                    n % 4 == 0,
+                    n % 50 == 0,
+                )
 
     started = time.perf_counter()
     loader.load("bench_checkin", ["id", "checkpoint_id", "at", "is_vehicle", "turned_back"], rows())
-    log(f"  check-ins: {checkins} in {time.perf_counter() - started:.1f}s")
+    log(f"  check-ins: {checkins} × {len(spans)} days in {time.perf_counter() - started:.1f}s")
     return checkin_model
 
 
-def checkin_indicators(model, *, hourly: bool = True):
+def checkin_indicators(model):
     """The check-in indicators the checkpoints app is expected to offer: one shared
     scan of the day's check-ins gives the three counts and the 24 hourly counts."""
     from django.db.models import Count, Q
@@ -397,7 +404,7 @@ def checkin_indicators(model, *, hourly: bool = True):
             "persons": Count("pk", filter=Q(is_vehicle=False)),
             "vehicles": Count("pk", filter=Q(is_vehicle=True)),
             "turned_back": Count("pk", filter=Q(turned_back=True)),
-            **(hour_buckets(span, "at") if hourly else {}),
+            **(hour_buckets(span, "at") if span.is_open else {}),
         }
         return by_community_many(rows, communities, values=values, area="checkpoint__area")
 
@@ -408,7 +415,7 @@ def checkin_indicators(model, *, hourly: bool = True):
             "人",
             FLOW,
             lambda span, cs: counted(span, cs)["persons"],
-            hourly=(lambda span, cs: hours(counted(span, cs))) if hourly else None,
+            hourly=lambda span, cs: hours(counted(span, cs)),
             order=40,
         ),
         Indicator(
@@ -510,8 +517,11 @@ def run(args) -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     log(f"migrated in {time.perf_counter() - started:.1f}s")
-    day = days.open_day()
-    span = days.window(day)
+    # The measured roll-up is the day just closed: its final figures, computed once
+    # after its cutoff. The day in progress (rolled every few minutes for the
+    # dashboard, with its hourly counts) is measured too, with as many check-ins.
+    day, today = days.last_closed_day(), days.open_day()
+    span, open_span = days.window(day), days.window(today)
     loader = Loader()
     when = span.start - timedelta(days=20)
 
@@ -525,7 +535,7 @@ def run(args) -> dict:
 
         checkin_model = apps.get_model(CHECKIN_MODEL)
     else:
-        checkin_model = build_checkins(loader, tree, args.checkins, span, rng)
+        checkin_model = build_checkins(loader, tree, args.checkins, [span, open_span], rng)
     loader.analyze()
     load_seconds = round(time.perf_counter() - started, 1)
     log(f"loaded in {load_seconds}s")
@@ -533,12 +543,14 @@ def run(args) -> dict:
     with extra_indicators(*checkin_indicators(checkin_model)):
         catalog.all_definitions()
         cold = rollup(day)
-        log(
-            f"roll-up (cold): {cold.seconds}s for {cold.communities} communities, {cold.areas} rows"
-        )
+        log(f"roll-up of {day} (cold): {cold.seconds}s, {cold.communities} communities")
         warm = rollup(day)
-        log(f"roll-up (warm): {warm.seconds}s")
-        log(f"  of which compute {warm.compute_seconds}s, store {warm.store_seconds}s")
+        log(
+            f"roll-up (warm): {warm.seconds}s: compute {warm.compute_seconds}s, "
+            f"store {warm.store_seconds}s"
+        )
+        live = rollup(today)
+        log(f"roll-up of the day in progress {today} with hourly counts: {live.seconds}s")
         # Each compute function in turn inside one shared_reads block, as in the
         # roll-up: the first indicator over a table pays for its scan (and the first of
         # all for the area map), the others over the same rows reuse it.
@@ -551,8 +563,6 @@ def run(args) -> dict:
                     continue
                 t0 = time.perf_counter()
                 indicator.compute(span, communities)
-                if indicator.hourly is not None:
-                    indicator.hourly(span, communities)
                 per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
         log(f"per indicator (ms): {per_indicator}")
         district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("path").first()
@@ -562,11 +572,6 @@ def run(args) -> dict:
         dashboard_ms, dashboard_queries = time_dashboard(hq_district)
         dashboard_sub_ms, _ = time_dashboard(hq_sub)
         log(f"dashboard: {dashboard_ms} ms (district), {dashboard_sub_ms} ms (sub-district)")
-    # The same roll-up without the 24 hourly check-in counts (the dashboard's
-    # "by hour" chart): what they cost, for choosing where hourly counts come from.
-    with extra_indicators(*checkin_indicators(checkin_model, hourly=False)):
-        plain = rollup(day)
-    log(f"roll-up without hourly counts: {plain.seconds}s")
     from django.db.models import Count
 
     from shouwang.people.models import Person
@@ -581,7 +586,7 @@ def run(args) -> dict:
         "rollup_seconds_warm": warm.seconds,
         "rollup_compute_seconds": warm.compute_seconds,
         "rollup_store_seconds": warm.store_seconds,
-        "rollup_seconds_without_hourly": plain.seconds,
+        "rollup_open_day_seconds": live.seconds,
         "rollup_rows": cold.areas,
         "indicator_ms": per_indicator,
         "dashboard_ms": dashboard_ms,

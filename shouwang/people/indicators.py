@@ -1,7 +1,8 @@
 """The ledger's daily-report indicators: households and persons registered, coverage.
 
 Point-in-time figures at the day's cutoff: rows created before the cutoff; a person
-who moved out before the cutoff no longer counts.
+who moved out before the cutoff no longer counts. For the day in progress that is the
+current state, read without the time conditions (cheaper: index-only scans).
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from .models import Household, Person
 
 
 def households_registered(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    return by_community(Household.objects.filter(created_at__lt=window.end), communities)
+    rows = Household.objects.all()
+    if not window.is_open:  # the day in progress counts every row (an index-only scan)
+        rows = rows.filter(created_at__lt=window.end)
+    return by_community(rows, communities)
 
 
 def persons_registered(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    rows = Person.objects.filter(created_at__lt=window.end).filter(
-        Q(moved_out=False) | Q(moved_out_at__gte=window.end)
-    )
+    if window.is_open:
+        rows = Person.objects.current()
+    else:
+        rows = Person.objects.filter(created_at__lt=window.end).filter(
+            Q(moved_out=False) | Q(moved_out_at__gte=window.end)
+        )
     return by_community(rows, communities)
 
 

@@ -25,6 +25,12 @@ class Window:
     start: datetime
     end: datetime
 
+    @property
+    def is_open(self) -> bool:
+        """The cutoff is still ahead: the state "at the cutoff" is the current state
+        (nothing can have been created or closed after it yet)."""
+        return self.end > timezone.now()
+
     def hour_starts(self) -> list[datetime]:
         """The 24 hourly buckets of the window (the first starts at ``start``)."""
         return [self.start + timedelta(hours=h) for h in range(24)]

@@ -86,7 +86,9 @@ def apply_ratio_codes(values: dict[str, Number], codes: Iterable[tuple[str, str,
 def compute(
     span: Window, communities: Sequence[Area], definitions: Iterable[IndicatorDefinition]
 ) -> tuple[dict[int, dict[str, Number]], dict[int, dict[str, list[int]]]]:
-    """What the system counts for each community: values and hourly series."""
+    """What the system counts for each community: values, and the hourly series of
+    the day in progress (the dashboard's chart; a closed day keeps those of its last
+    roll-up before the cutoff)."""
     values: dict[int, dict[str, Number]] = {c.pk: {} for c in communities}
     hourly: dict[int, dict[str, list[int]]] = {}
     with shared_reads():
@@ -108,7 +110,7 @@ def _compute_into(
         counted = indicator.compute(span, communities)
         for community in communities:
             values[community.pk][definition.code] = int(counted.get(community.pk, 0))
-        if indicator.hourly is not None:
+        if indicator.hourly is not None and span.is_open:
             for community_id, series in indicator.hourly(span, communities).items():
                 hourly.setdefault(community_id, {})[definition.code] = list(series)
 
@@ -181,7 +183,7 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
         apply_ratio_codes(row.values, percentages)
         apply_ratio_codes(row.auto, percentages)
     storing = perf_counter()
-    _store(day, out)
+    _store(day, out, hourly=window(day).is_open)
     return Result(
         day=day,
         communities=len(communities),
@@ -216,8 +218,9 @@ _UPSERT = {
 }
 
 
-def _store(day: date, rows: Sequence[Row]) -> None:
+def _store(day: date, rows: Sequence[Row], *, hourly: bool) -> None:
     fields = ["values", "auto", "hourly", "communities", "submitted", "zero", "late"]
+    kept = fields if hourly else [name for name in fields if name != "hourly"]
     now = timezone.now()
     if connection.vendor not in _UPSERT:
         DailyFigure.objects.bulk_create(
@@ -232,10 +235,10 @@ def _store(day: date, rows: Sequence[Row]) -> None:
             ],
             update_conflicts=True,
             unique_fields=["area", "day"],
-            update_fields=[*fields, "computed_at"],
+            update_fields=[*kept, "computed_at"],
         )
         return
-    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in [*fields, "computed_at"])
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in [*kept, "computed_at"])
     sql = _UPSERT[connection.vendor].format(table=DailyFigure._meta.db_table, updates=updates)
     ops = connection.ops
     with connection.cursor() as cursor:

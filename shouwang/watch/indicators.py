@@ -21,6 +21,8 @@ Status = KeyPerson.Status
 
 
 def in_observation(window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    if window.is_open:  # the day in progress: the current state
+        return by_community(KeyPerson.objects.active(), communities)
     rows = KeyPerson.objects.filter(created_at__lt=window.end).filter(
         Q(status=Status.ACTIVE) | Q(updated_at__gte=window.end)
     )

@@ -149,7 +149,10 @@ def test_reminders_are_due_before_the_deadline_and_overdue_after(rolled, day):
     assert kinds == ["due", "overdue"]
 
 
-def test_the_rollup_command_fills_the_closed_and_the_open_day(rolled, day):
+def test_the_rollup_command_finalises_the_closed_day_once(rolled, day):
     DailyFigure.objects.all().delete()
     call_command("report_rollup")
     assert set(DailyFigure.objects.values_list("day", flat=True)) == {day, days.open_day()}
+    before = DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at
+    call_command("report_rollup")
+    assert DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at == before

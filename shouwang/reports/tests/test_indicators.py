@@ -106,3 +106,18 @@ def test_a_module_indicator_takes_over_a_manual_one_of_the_same_code(world):
     with extra_indicators(computed):
         row = next(r for r in catalog.all_definitions() if r.code == "masks_on_hand")
     assert row.source == IndicatorDefinition.Source.AUTO
+
+
+@pytest.mark.django_db
+def test_the_day_in_progress_counts_the_current_state(world):
+    from shouwang.reports.days import open_day
+
+    data.household(world.building_a, persons=2)
+    moved = data.household(world.building_a, persons=1).persons.get()
+    moved.moved_out = True
+    moved.save()
+    data.key_person(world.building_a, at=CUTOFF)
+    values = auto_values(world.community_a, open_day())
+    assert values["households_registered"] == 2
+    assert values["persons_registered"] == 2 + 1  # the key person is a registered person
+    assert values["key_in_observation"] == 1

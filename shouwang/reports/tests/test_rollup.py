@@ -116,6 +116,11 @@ def test_the_rollup_runs_a_fixed_number_of_queries(city, day):
 
 
 def test_hourly_counts_are_summed_up_the_tree(city, day):
+    today = days.open_day()
+    span = days.window(today)
+    data.fever(city.building_a, at=span.start)
+    data.fever(city.building_b, at=span.end - timedelta(minutes=5))
+
     def rows(span):
         return Alert.objects.filter(raised_at__gte=span.start, raised_at__lt=span.end)
 
@@ -130,11 +135,21 @@ def test_hourly_counts_are_summed_up_the_tree(city, day):
         ),
     )
     with extra_indicators(hourly):
+        rollup(today)
         rollup(day)
-    top = figures(day)[city.district.pk]
+    top = figures(today)[city.district.pk]
     assert top.values["alerts_by_hour"] == 2
     series = top.hourly["alerts_by_hour"]
     assert len(series) == 24
     assert sum(series) == 2
-    assert series[0] == 1
-    assert series[23] == 1
+    assert series[0] == 1  # at the start
+    assert series[23] == 1  # 5 minutes before the cutoff
+    # hourly counts are kept for the day in progress only
+    assert figures(day)[city.district.pk].hourly == {}
+
+
+def test_a_closed_day_keeps_the_hourly_counts_of_its_last_open_rollup(city, day):
+    rollup(day)
+    DailyFigure.objects.filter(day=day).update(hourly={"persons_checked": [1] * 24})
+    rollup(day)
+    assert all(f.hourly == {"persons_checked": [1] * 24} for f in figures(day).values())
