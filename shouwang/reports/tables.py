@@ -147,3 +147,48 @@ def trend_series(
         points.append(Point(day=day, value=value, total=total))
         day += timedelta(days=1)
     return points
+
+
+def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[int]]:
+    """The day's spreadsheet in a fixed layout: one row per community under ``area``
+    (in tree order), then the total row; headers and column widths."""
+    definitions = catalog.offered()
+    figures = (
+        DailyFigure.objects.filter(
+            day=day, area__kind=Area.Kind.COMMUNITY, area__path__startswith=area.path
+        )
+        .select_related("area", "area__parent")
+        .order_by("area__path")
+    )
+    reports = {
+        r.community_id: r
+        for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
+    }
+    total = DailyFigure.objects.filter(day=day, area=area).first()
+    headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
+    headers += [d.heading for d in definitions]
+    rows: list[list[Any]] = []
+    for n, figure in enumerate(figures, start=1):
+        found = reports.get(figure.area_id)
+        rows.append(
+            [
+                n,
+                figure.area.parent.name if figure.area.parent else "",
+                figure.area.name,
+                found.status_label if found else "未报",
+                found.submitted_at if found and found.submitted_at else "",
+                *figure_cells(figure, definitions),
+            ]
+        )
+    if total is not None:
+        rows.append(
+            [
+                "合计",
+                area.name,
+                f"{total.communities}个社区",
+                f"已报{total.submitted}、未报{total.missing}",
+                "",
+                *figure_cells(total, definitions),
+            ]
+        )
+    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)

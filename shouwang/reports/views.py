@@ -24,13 +24,12 @@ from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm,
 from .models import (
     Bulletin,
     BulletinTemplate,
-    DailyFigure,
     DailyReport,
     IndicatorDefinition,
     Reminder,
 )
 from .rollup import rollup
-from .tables import day_table, figure_cells, trend_series
+from .tables import day_sheet, day_table, trend_series
 
 
 def _community(request: AuthedRequest, pk: int) -> Area:
@@ -266,49 +265,8 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
 def export(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
-    definitions = catalog.offered()
-    figures = (
-        DailyFigure.objects.filter(
-            day=day, area__kind=Area.Kind.COMMUNITY, area__path__startswith=area.path
-        )
-        .select_related("area", "area__parent")
-        .order_by("area__path")
-    )
-    reports = {
-        r.community_id: r
-        for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
-    }
-    total = DailyFigure.objects.filter(day=day, area=area).first()
-    headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"] + [
-        d.heading for d in definitions
-    ]
-    rows = []
-    for n, figure in enumerate(figures, start=1):
-        found = reports.get(figure.area_id)
-        rows.append(
-            [
-                n,
-                figure.area.parent.name if figure.area.parent else "",
-                figure.area.name,
-                found.status_label if found else "未报",
-                found.submitted_at if found and found.submitted_at else "",
-                *figure_cells(figure, definitions),
-            ]
-        )
-    if total is not None:
-        rows.append(
-            [
-                "合计",
-                area.name,
-                f"{total.communities}个社区",
-                f"已报{total.submitted}、未报{total.missing}",
-                "",
-                *figure_cells(total, definitions),
-            ]
-        )
-    content = workbook_bytes(
-        headers, rows, title=f"{day:%m%d}日报", widths=[6, 14, 14, 12, 18] + [12] * len(definitions)
-    )
+    headers, rows, widths = day_sheet(area, day)
+    content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
     audit.record(
         action=AuditEvent.Action.EXPORT,
         request=request,
