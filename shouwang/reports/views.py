@@ -146,11 +146,19 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     return redirect("reports:report", pk=pk, day=day)
 
 
+def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpResponse:
+    """Submitting twice stores once: the report stays as first submitted."""
+    messages.warning(request, "该日报已上报，未重复上报；如需修改请使用“更正”")
+    return redirect("reports:report", pk=report.community_id, day=report.day)
+
+
 @require_POST
 @require_capability("reports.submit")
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     existing = _existing_report(area, day)
+    if existing.is_submitted:  # a second tap, or another colleague was quicker
+        return _already_submitted(request, existing)
     if not days.is_closed(day):
         messages.error(request, f"{days.cutoff_label(day)}统计截止后才能上报该日日报")
         return _report_page(request, existing, status=400)
@@ -178,6 +186,8 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     existing = _existing_report(area, day)
+    if existing.is_submitted:
+        return _already_submitted(request, existing)
     try:
         with transaction.atomic():
             done = actions.zero_report(

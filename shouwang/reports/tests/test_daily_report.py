@@ -134,12 +134,14 @@ def test_a_submitted_report_is_locked(counted, day):
     )
     assert client.post(url("submit", counted.community_a, day), form(values)).status_code == 302
     changed = {**values, "suspected_new": 3}
-    response = client.post(url("submit", counted.community_a, day), form(changed))
-    assert response.status_code == 400
-    assert "不能重复上报" in response.content.decode()
+    response = client.post(url("submit", counted.community_a, day), form(changed), follow=True)
+    assert "未重复上报" in response.content.decode()  # a second tap stores nothing
+    assert client.post(url("zero", counted.community_a, day)).status_code == 302
     client.post(url("report", counted.community_a, day), form(changed))
     report = DailyReport.objects.get(community=counted.community_a, day=day)
     assert report.values.get(code="suspected_new").value == 0
+    assert not report.is_zero
+    assert report.revisions.count() == 1
 
 
 def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
