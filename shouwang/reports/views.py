@@ -36,11 +36,12 @@ def _community(request: AuthedRequest, pk: int) -> Area:
     return get_for_user(Area.objects.communities(), request.user, pk=pk)
 
 
-def _existing_report(community: Area, day: date) -> DailyReport:
+def _existing_report(request: AuthedRequest, community: Area, day: date) -> DailyReport:
     """The saved report, or an unsaved blank one (reading never writes)."""
     if day > days.open_day():
         raise Http404("该日尚未开始")
-    found = DailyReport.objects.filter(community=community, day=day).first()
+    found = DailyReport.objects.visible_to(request.user).filter(community=community, day=day)
+    found = found.first()
     return found or DailyReport(community=community, day=day)
 
 
@@ -73,9 +74,10 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _community(request, pk)
     current = days.last_closed_day()
     recent = [current - timedelta(days=i) for i in range(14)]
-    reports = {r.day: r for r in DailyReport.objects.filter(community=area, day__gte=recent[-1])}
+    visible = DailyReport.objects.visible_to(request.user)
+    reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
-    reminders = Reminder.objects.filter(community=area).order_by("-created_at")[:5]
+    reminders = Reminder.objects.visible_to(request.user).filter(community=area)[:5]
     return render(
         request,
         "reports/community.html",
@@ -119,7 +121,7 @@ def _report_page(
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     """The report page; POST saves a draft (community staff)."""
     area = _community(request, pk)
-    existing = _existing_report(area, day)
+    existing = _existing_report(request, area, day)
     if request.method != "POST":
         return _report_page(request, existing)
     if not request.user.can("reports.submit"):
@@ -156,7 +158,7 @@ def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpRespo
 @require_capability("reports.submit")
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    existing = _existing_report(area, day)
+    existing = _existing_report(request, area, day)
     if existing.is_submitted:  # a second tap, or another colleague was quicker
         return _already_submitted(request, existing)
     if not days.is_closed(day):
@@ -185,7 +187,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    existing = _existing_report(area, day)
+    existing = _existing_report(request, area, day)
     if existing.is_submitted:
         return _already_submitted(request, existing)
     try:
@@ -205,7 +207,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    existing = _existing_report(area, day)
+    existing = _existing_report(request, area, day)
     if not existing.is_submitted:
         messages.info(request, "该日报尚未上报，可直接修改后上报")
         return redirect("reports:report", pk=pk, day=day)
@@ -323,7 +325,7 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
 def bulletin(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
-    saved = Bulletin.objects.filter(area=area, day=day).first()
+    saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):
             raise PermissionDenied("您的角色只能查看和复制通报")
