@@ -235,6 +235,10 @@ TASKS = {
 # reports it as not running when the last one is older than WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
+# The report day ends at this local time (Asia/Shanghai); a day's report is due
+# REPORT_GRACE_MINUTES after it (later submissions are marked late).
+REPORT_CUTOFF = os.environ.get("SHOUWANG_REPORT_CUTOFF", "15:00")
+REPORT_GRACE_MINUTES = int(os.environ.get("SHOUWANG_REPORT_GRACE_MINUTES", "60"))
 
 # The name printed on posters, bulletins and the page header.
 SITE_NAME = os.environ.get("SHOUWANG_SITE_NAME", "守望 · 基层疫情防控平台")

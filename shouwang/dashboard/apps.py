@@ -8,5 +8,9 @@ class DashboardConfig(AppConfig):
     name = "shouwang.dashboard"
     label = "dashboard"
     verbose_name = "指挥部总览"
-    nav: list[NavItem] = []
-    capabilities: dict[str, set[str]] = {role: set() for role in Role.values}
+    nav = [NavItem("总览", "dashboard:index", "dashboard.view")]
+    capabilities = {
+        Role.HQ_ADMIN: {"dashboard.view"},
+        Role.LEADER: {"dashboard.view"},
+        Role.COMMUNITY_STAFF: {"dashboard.view"},
+    }

@@ -8,5 +8,21 @@ class ReportsConfig(AppConfig):
     name = "shouwang.reports"
     label = "reports"
     verbose_name = "日报与通报"
-    nav: list[NavItem] = []
-    capabilities: dict[str, set[str]] = {role: set() for role in Role.values}
+    nav = [
+        NavItem("日报", "reports:index", "reports.submit"),
+        NavItem("日报汇总", "reports:overview", "reports.overview"),
+        NavItem("通报", "reports:bulletin", "reports.bulletin"),
+    ]
+    # Community staff submit their community's report; HQ reads every report under it,
+    # edits indicators and the bulletin template; leaders read.
+    capabilities = {
+        Role.HQ_ADMIN: {
+            "reports.view",
+            "reports.overview",
+            "reports.export",
+            "reports.bulletin",
+            "reports.manage",
+        },
+        Role.COMMUNITY_STAFF: {"reports.view", "reports.submit"},
+        Role.LEADER: {"reports.view", "reports.overview", "reports.export", "reports.bulletin"},
+    }

@@ -1,3 +1,6 @@
 from shouwang.core.tests.matrix import Route
 
-ROUTES: dict[str, Route] = {}
+ROUTES = {
+    "dashboard:index": Route(),
+    "dashboard:wall": Route(),
+}

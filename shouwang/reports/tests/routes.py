@@ -1,3 +1,37 @@
 from shouwang.core.tests.matrix import Route
 
-ROUTES: dict[str, Route] = {}
+
+def _b_day(w):
+    from shouwang.reports.days import last_closed_day
+
+    return {"pk": w.community_b.pk, "day": last_closed_day()}
+
+
+def _definition(w):
+    from shouwang.reports.models import IndicatorDefinition
+
+    row, _ = IndicatorDefinition.objects.get_or_create(
+        code="masks_handed_out", defaults={"label": "发放口罩", "unit": "个", "source": "manual"}
+    )
+    return {"pk": row.pk}
+
+
+ROUTES = {
+    "reports:index": Route(),
+    "reports:community": Route(kwargs=lambda w: {"pk": w.community_b.pk}, in_b=True),
+    "reports:report": Route(kwargs=_b_day, in_b=True),
+    "reports:submit": Route(kwargs=_b_day, in_b=True),
+    "reports:zero": Route(kwargs=_b_day, in_b=True),
+    "reports:amend": Route(kwargs=_b_day, in_b=True),
+    "reports:overview": Route(),
+    "reports:rollup": Route(),
+    "reports:export": Route(),
+    "reports:trend": Route(kwargs=lambda w: {"code": "fevers"}),
+    "reports:bulletin": Route(),
+    "reports:bulletin_template": Route(),
+    "reports:indicators": Route(),
+    "reports:indicator_new": Route(),
+    "reports:indicator_edit": Route(kwargs=_definition),
+    "reports:indicator_move": Route(kwargs=_definition),
+    "reports:indicator_toggle": Route(kwargs=_definition),
+}

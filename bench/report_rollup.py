@@ -1,0 +1,602 @@
+"""Benchmark: the daily roll-up and the dashboard on a city-sized data set.
+
+    .venv/bin/python bench/report_rollup.py --db postgresql
+    .venv/bin/python bench/report_rollup.py --db sqlite --communities 1000 --persons 300000
+
+Builds a scratch database (dropped at the end): 10 districts × 10 sub-districts × 50
+communities (5,000), 4 buildings each, 1.5 M persons in 500 k households, key persons,
+fever alerts, and 1 M check-ins in the measured day (the day just closed) plus 1 M in
+the day in progress. Loads with COPY (PostgreSQL) or executemany in large transactions
+(SQLite).
+
+Check-ins: the checkpoints app is not on this branch, so the benchmark creates two
+tables shaped like a checkpoint and a check-in table (``bench_checkpoint(area)``,
+``bench_checkin(checkpoint, at, is_vehicle, turned_back)``) through unmanaged models,
+and registers check-in indicators over them with the same ``by_community`` /
+``by_community_and_hour`` helpers a real ``checkpoints/indicators.py`` uses. To measure
+the real model, set ``CHECKIN_MODEL`` below to ``checkpoints.CheckIn`` and the lookups
+in ``checkin_indicators``.
+
+Measures: the roll-up of the day just closed (its final figures: every indicator,
+every community, every level), cold and warm, with its compute/store split; the
+roll-up of the day in progress (run every few minutes, with the hourly counts of the
+dashboard's chart); the dashboard page's server time (Django test client, HQ of a district
+and of a sub-district, median of 20); and, for comparison, the raw database limit:
+the bare COUNT over the day's check-ins and the bare GROUP BY over persons. Last line:
+one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG_BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+CHECKIN_MODEL = None  # e.g. "checkpoints.CheckIn" once that app is merged
+DISTRICTS, SUBDISTRICTS = 10, 10
+BUILDINGS = 4
+CHECKPOINTS_PER_COMMUNITY = 2
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def setup_database(db: str) -> tuple[str, callable]:
+    """Point Django at a scratch database; return its label and a cleanup function."""
+    if db == "sqlite":
+        var = tempfile.mkdtemp(prefix="shouwang_bench_")
+        os.environ["SHOUWANG_VAR"] = var
+        os.environ.pop("DATABASE_URL", None)
+
+        def drop() -> None:
+            import shutil
+
+            shutil.rmtree(var, ignore_errors=True)
+
+        return var, drop
+    import psycopg
+
+    name = f"shouwang_bench_{os.getpid()}"
+    base = PG_BASE.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+    os.environ["SHOUWANG_VAR"] = tempfile.mkdtemp(prefix="shouwang_bench_var_")
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return name, drop
+
+
+class Loader:
+    """Bulk inserts: COPY on PostgreSQL, executemany in one transaction on SQLite."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.vendor = connection.vendor
+
+    def load(self, table: str, columns: list[str], rows) -> int:
+        count = 0
+        connection = self.connection
+        connection.ensure_connection()
+        raw = connection.connection
+        if self.vendor == "postgresql":
+            with raw.cursor() as cursor:
+                cols = ", ".join(f'"{c}"' for c in columns)
+                with cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+            raw.commit()
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cols = ", ".join(f'"{c}"' for c in columns)
+            sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+            cursor = raw.cursor()
+            cursor.execute("BEGIN")
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 50_000:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+            cursor.execute("COMMIT")
+        return count
+
+    def stamp(self, moment: datetime):
+        """A timestamp as the backend stores it (SQLite: naive UTC text, like Django)."""
+        if self.vendor == "postgresql":
+            return moment
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+    def reset_sequence(self, table: str) -> None:
+        if self.vendor != "postgresql":
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+            )
+
+    def analyze(self) -> None:
+        """VACUUM ANALYZE (PostgreSQL), as autovacuum leaves a loaded table: planner
+        statistics and the visibility map for index-only scans."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if self.vendor == "postgresql" else "ANALYZE")
+
+
+def model_row(model, **values):
+    """The columns of ``model`` and a row template with defaults (None for nullable)."""
+    from django.db.models import NOT_PROVIDED
+
+    columns, row = [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        if field.column in values:
+            row.append(values[field.column])
+        elif field.null:
+            row.append(None)
+        elif field.default is not NOT_PROVIDED and not callable(field.default):
+            row.append(field.default)
+        elif field.get_internal_type() in ("CharField", "TextField"):
+            row.append("")
+        else:
+            row.append(None)
+    return columns, row
+
+
+def build_tree(loader: Loader, communities: int, when: datetime) -> dict:
+    from shouwang.areas.models import Area, _segment
+
+    stamp = loader.stamp(when)
+    columns, template = model_row(Area, created_at=stamp, updated_at=stamp)
+    idx = {c: i for i, c in enumerate(columns)}
+    rows, next_id = [], 1
+    per_sub = max(1, communities // (DISTRICTS * SUBDISTRICTS))
+    community_ids, building_ids = [], []
+
+    def add(name: str, kind: str, parent: tuple[int, str] | None, depth: int, expected=None):
+        nonlocal next_id
+        pk = next_id
+        next_id += 1
+        row = list(template)
+        path = (parent[1] if parent else "") + _segment(pk)
+        for col, value in (
+            ("id", pk),
+            ("name", name),
+            ("kind", kind),
+            ("parent_id", parent[0] if parent else None),
+            ("path", path),
+            ("depth", depth),
+            ("expected_households", expected),
+        ):
+            row[idx[col]] = value
+        rows.append(tuple(row))
+        return pk, path
+
+    made = 0
+    for d in range(DISTRICTS):
+        district = add(f"区{d}", Area.Kind.DISTRICT, None, 0)
+        for s in range(SUBDISTRICTS):
+            sub = add(f"街道{d}-{s}", Area.Kind.SUBDISTRICT, district, 1)
+            for c in range(per_sub):
+                if made >= communities:
+                    break
+                made += 1
+                community = add(f"社区{d}-{s}-{c}", Area.Kind.COMMUNITY, sub, 2)
+                community_ids.append(community[0])
+                compound = add("小区", Area.Kind.COMPOUND, community, 3)
+                for b in range(BUILDINGS):
+                    building_ids.append(
+                        add(f"{b + 1}号楼", Area.Kind.BUILDING, compound, 4, expected=30)[0]
+                    )
+    loader.load("areas_area", columns, rows)
+    loader.reset_sequence("areas_area")
+    return {"communities": community_ids, "buildings": building_ids, "areas": len(rows)}
+
+
+def build_people(loader: Loader, tree: dict, persons: int, when: datetime) -> int:
+    from shouwang.people.models import Household, Person
+
+    buildings = tree["buildings"]
+    households = persons // 3
+    stamp = loader.stamp(when)
+    h_cols, h_tpl = model_row(Household, created_at=stamp, updated_at=stamp)
+    hi = {c: i for i, c in enumerate(h_cols)}
+
+    def household_rows():
+        for pk in range(1, households + 1):
+            row = list(h_tpl)
+            row[hi["id"]] = pk
+            row[hi["area_id"]] = buildings[pk % len(buildings)]
+            row[hi["room"]] = str(pk)
+            yield tuple(row)
+
+    started = time.perf_counter()
+    loader.load("people_household", h_cols, household_rows())
+    loader.reset_sequence("people_household")
+    log(f"  households: {households} in {time.perf_counter() - started:.1f}s")
+
+    p_cols, p_tpl = model_row(Person, created_at=stamp, updated_at=stamp, name="居民")
+    pi = {c: i for i, c in enumerate(p_cols)}
+
+    def person_rows():
+        for pk in range(1, persons + 1):
+            household = (pk - 1) // 3 + 1
+            if household > households:
+                household = households
+            row = list(p_tpl)
+            row[pi["id"]] = pk
+            row[pi["household_id"]] = household
+            row[pi["area_id"]] = buildings[household % len(buildings)]
+            row[pi["moved_out"]] = pk % 97 == 0
+            yield tuple(row)
+
+    started = time.perf_counter()
+    loader.load("people_person", p_cols, person_rows())
+    loader.reset_sequence("people_person")
+    log(f"  persons: {persons} in {time.perf_counter() - started:.1f}s")
+    return households
+
+
+def build_watch(loader: Loader, tree: dict, persons: int, span, rng: random.Random) -> None:
+    from shouwang.watch.models import Alert, Category, KeyPerson
+
+    category = Category.objects.create(name="外地返回")
+    buildings = tree["buildings"]
+    k_cols, k_tpl = model_row(
+        KeyPerson,
+        category_id=category.pk,
+        source="screening",
+        measure="home",
+        start_date=span.day,
+        planned_end=span.day + timedelta(days=14),
+        status="active",
+    )
+    ki = {c: i for i, c in enumerate(k_cols)}
+    hours = int((span.end - span.start).total_seconds() // 3600)
+
+    def key_rows():
+        for n, person in enumerate(range(150, persons, 300), start=1):
+            row = list(k_tpl)
+            at = (
+                span.start
+                - timedelta(days=rng.randint(0, 13))
+                + timedelta(hours=rng.randint(0, hours - 1))
+            )
+            row[ki["id"]] = n
+            row[ki["person_id"]] = person
+            row[ki["area_id"]] = buildings[((person - 1) // 3 + 1) % len(buildings)]
+            row[ki["created_at"]] = row[ki["updated_at"]] = loader.stamp(at)
+            if n % 10 == 0:
+                row[ki["status"]] = "released"
+            yield tuple(row)
+
+    loader.load("watch_keyperson", k_cols, key_rows())
+    loader.reset_sequence("watch_keyperson")
+    a_cols, a_tpl = model_row(Alert, kind="fever", title="体温37.6℃")
+    ai = {c: i for i, c in enumerate(a_cols)}
+
+    def alert_rows():
+        for n in range(1, 20_001):
+            row = list(a_tpl)
+            row[ai["id"]] = n
+            row[ai["area_id"]] = rng.choice(buildings)
+            row[ai["raised_at"]] = loader.stamp(
+                span.start + timedelta(seconds=rng.randint(0, 86_399))
+            )
+            yield tuple(row)
+
+    loader.load("watch_alert", a_cols, alert_rows())
+    loader.reset_sequence("watch_alert")
+
+
+def checkin_models():
+    """Unmanaged stand-ins shaped like a checkpoint and a check-in table."""
+    from django.db import models
+
+    class BenchCheckpoint(models.Model):
+        area = models.ForeignKey("areas.Area", on_delete=models.DO_NOTHING)
+
+        class Meta:
+            app_label = "bench"
+            db_table = "bench_checkpoint"
+            managed = False
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    class BenchCheckIn(models.Model):
+        checkpoint = models.ForeignKey(BenchCheckpoint, on_delete=models.DO_NOTHING)
+        at = models.DateTimeField()
+        is_vehicle = models.BooleanField(default=False)
+        turned_back = models.BooleanField(default=False)
+
+        class Meta:
+            app_label = "bench"
+            db_table = "bench_checkin"
+            managed = False
+            indexes = [models.Index(fields=["at", "checkpoint"], name="bench_checkin_at")]
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    return BenchCheckpoint, BenchCheckIn
+
+
+def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random.Random):
+    """``checkins`` rows in each of ``spans`` (the measured day and the day in progress)."""
+    from django.db import connection
+
+    checkpoint_model, checkin_model = checkin_models()
+    with connection.schema_editor() as editor:
+        editor.create_model(checkpoint_model)
+        editor.create_model(checkin_model)
+    communities = tree["communities"]
+    points = [
+        (n, community)
+        for n, community in enumerate(
+            (c for c in communities for _ in range(CHECKPOINTS_PER_COMMUNITY)), start=1
+        )
+    ]
+    loader.load("bench_checkpoint", ["id", "area_id"], points)
+
+    def rows():
+        n = 0
+        for span in spans:
+            seconds = int((span.end - span.start).total_seconds())
+            for _ in range(checkins):
+                n += 1
+                yield (
+                    n,
+                    rng.randint(1, len(points)),
+                    loader.stamp(span.start + timedelta(seconds=rng.randrange(seconds))),
+                    n % 4 == 0,
+                    n % 50 == 0,
+                )
+
+    started = time.perf_counter()
+    loader.load("bench_checkin", ["id", "checkpoint_id", "at", "is_vehicle", "turned_back"], rows())
+    log(f"  check-ins: {checkins} × {len(spans)} days in {time.perf_counter() - started:.1f}s")
+    return checkin_model
+
+
+def checkin_indicators(model):
+    """The check-in indicators the checkpoints app is expected to offer: one shared
+    scan of the day's check-ins gives the three counts and the 24 hourly counts."""
+    from django.db.models import Count, Q
+
+    from shouwang.reports.indicators import (
+        FLOW,
+        Indicator,
+        by_community_many,
+        hour_buckets,
+        hours,
+    )
+
+    def counted(span, communities):
+        rows = model.objects.filter(at__gte=span.start, at__lt=span.end)
+        values = {
+            "persons": Count("pk", filter=Q(is_vehicle=False)),
+            "vehicles": Count("pk", filter=Q(is_vehicle=True)),
+            "turned_back": Count("pk", filter=Q(turned_back=True)),
+            **(hour_buckets(span, "at") if span.is_open else {}),
+        }
+        return by_community_many(rows, communities, values=values, area="checkpoint__area")
+
+    return [
+        Indicator(
+            "persons_checked",
+            "排查人员",
+            "人",
+            FLOW,
+            lambda span, cs: counted(span, cs)["persons"],
+            hourly=lambda span, cs: hours(counted(span, cs)),
+            order=40,
+        ),
+        Indicator(
+            "vehicles_checked",
+            "排查车辆",
+            "台",
+            FLOW,
+            lambda span, cs: counted(span, cs)["vehicles"],
+            order=41,
+        ),
+        Indicator(
+            "persons_turned_back",
+            "劝返人员",
+            "人",
+            FLOW,
+            lambda span, cs: counted(span, cs)["turned_back"],
+            order=42,
+        ),
+    ]
+
+
+def raw_limits(span) -> dict:
+    from django.db import connection
+
+    out = {}
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "SELECT count(*) FROM bench_checkin WHERE at >= %s AND at < %s", [span.start, span.end]
+        )
+        cursor.fetchall()
+        out["raw_checkin_count_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        started = time.perf_counter()
+        cursor.execute("SELECT area_id, count(*) FROM people_person GROUP BY area_id")
+        cursor.fetchall()
+        out["raw_person_group_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return out
+
+
+def time_dashboard(user, rounds: int = 20) -> tuple[float, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    client.get("/dashboard/")
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get("/dashboard/")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/dashboard/")
+    return round(statistics.median(times), 1), len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--communities", type=int, default=5000)
+    parser.add_argument("--persons", type=int, default=1_500_000)
+    parser.add_argument("--checkins", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+
+    name, drop = setup_database(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouwang.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    try:
+        result = run(args)
+    finally:
+        if not args.keep:
+            drop()
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def run(args) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from shouwang.accounts.models import User
+    from shouwang.accounts.roles import Role
+    from shouwang.areas.models import Area
+    from shouwang.reports import catalog, days
+    from shouwang.reports.indicators import extra_indicators, shared_reads
+    from shouwang.reports.rollup import rollup
+
+    rng = random.Random(2020)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"migrated in {time.perf_counter() - started:.1f}s")
+    # The measured roll-up is the day just closed: its final figures, computed once
+    # after its cutoff. The day in progress (rolled every few minutes for the
+    # dashboard, with its hourly counts) is measured too, with as many check-ins.
+    day, today = days.last_closed_day(), days.open_day()
+    span, open_span = days.window(day), days.window(today)
+    loader = Loader()
+    when = span.start - timedelta(days=20)
+
+    started = time.perf_counter()
+    tree = build_tree(loader, args.communities, when)
+    log(f"tree: {tree['areas']} areas, {len(tree['communities'])} communities")
+    build_people(loader, tree, args.persons, when)
+    build_watch(loader, tree, args.persons, span, rng)
+    if CHECKIN_MODEL:
+        from django.apps import apps
+
+        checkin_model = apps.get_model(CHECKIN_MODEL)
+    else:
+        checkin_model = build_checkins(loader, tree, args.checkins, [span, open_span], rng)
+    loader.analyze()
+    load_seconds = round(time.perf_counter() - started, 1)
+    log(f"loaded in {load_seconds}s")
+
+    with extra_indicators(*checkin_indicators(checkin_model)):
+        catalog.all_definitions()
+        cold = rollup(day)
+        log(f"roll-up of {day} (cold): {cold.seconds}s, {cold.communities} communities")
+        warm = rollup(day)
+        log(
+            f"roll-up (warm): {warm.seconds}s: compute {warm.compute_seconds}s, "
+            f"store {warm.store_seconds}s"
+        )
+        live = rollup(today)
+        log(f"roll-up of the day in progress {today} with hourly counts: {live.seconds}s")
+        # Each compute function in turn inside one shared_reads block, as in the
+        # roll-up: the first indicator over a table pays for its scan (and the first of
+        # all for the area map), the others over the same rows reuse it.
+        per_indicator = {}
+        communities = list(Area.objects.communities().only("id", "path"))
+        with shared_reads():
+            for definition in catalog.to_compute(catalog.all_definitions()):
+                indicator = definition.indicator
+                if indicator is None or indicator.compute is None:
+                    continue
+                t0 = time.perf_counter()
+                indicator.compute(span, communities)
+                per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
+        log(f"per indicator (ms): {per_indicator}")
+        district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("path").first()
+        subdistrict = Area.objects.filter(kind=Area.Kind.SUBDISTRICT).order_by("path").first()
+        hq_district = User.objects.create(username="bench_d", role=Role.HQ_ADMIN, area=district)
+        hq_sub = User.objects.create(username="bench_s", role=Role.HQ_ADMIN, area=subdistrict)
+        dashboard_ms, dashboard_queries = time_dashboard(hq_district)
+        dashboard_sub_ms, _ = time_dashboard(hq_sub)
+        log(f"dashboard: {dashboard_ms} ms (district), {dashboard_sub_ms} ms (sub-district)")
+    from django.db.models import Count
+
+    from shouwang.people.models import Person
+
+    return {
+        "db": connection.vendor,
+        "communities": len(tree["communities"]),
+        "persons": Person.objects.aggregate(n=Count("id"))["n"],
+        "checkins": checkin_model.objects.filter(at__gte=span.start, at__lt=span.end).count(),
+        "load_seconds": load_seconds,
+        "rollup_seconds": cold.seconds,
+        "rollup_seconds_warm": warm.seconds,
+        "rollup_compute_seconds": warm.compute_seconds,
+        "rollup_store_seconds": warm.store_seconds,
+        "rollup_open_day_seconds": live.seconds,
+        "rollup_rows": cold.areas,
+        "indicator_ms": per_indicator,
+        "dashboard_ms": dashboard_ms,
+        "dashboard_subdistrict_ms": dashboard_sub_ms,
+        "dashboard_queries": dashboard_queries,
+        **raw_limits(span),
+        # other processes on the machine (1-minute load average at the end of the run)
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+if __name__ == "__main__":
+    main()

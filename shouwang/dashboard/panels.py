@@ -1,0 +1,141 @@
+"""What the HQ dashboard shows, read from the pre-aggregated figures.
+
+A fixed number of queries whatever the size of the jurisdiction: the indicator
+catalogue, the area's figures of the last 14 days, its children's figures of today and
+of the last closed report day, and the latest alerts with the open-alert count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from shouwang.areas.models import Area
+from shouwang.reports import catalog, days
+from shouwang.reports.models import DailyFigure, IndicatorDefinition
+from shouwang.reports.tables import show
+from shouwang.watch.models import Alert
+
+TREND_DAYS = 14
+ALERTS = 10
+
+
+@dataclass
+class Card:
+    definition: IndicatorDefinition
+    value: Any
+    previous: Any
+
+    @property
+    def shown(self) -> str:
+        return show(self.value)
+
+    @property
+    def change(self) -> str:
+        if not isinstance(self.value, int) or not isinstance(self.previous, int):
+            return ""
+        delta = self.value - self.previous
+        return f"+{delta}" if delta > 0 else str(delta) if delta else "持平"
+
+
+@dataclass
+class ChildRow:
+    area: Area
+    cells: list[str]
+    submitted: int
+    communities: int
+
+    @property
+    def missing(self) -> int:
+        return self.communities - self.submitted
+
+
+@dataclass
+class Snapshot:
+    area: Area
+    today: date
+    closed: date
+    definitions: list[IndicatorDefinition]
+    figure: DailyFigure | None
+    closed_figure: DailyFigure | None
+    cards: list[Card]
+    children: list[ChildRow]
+    alerts: list[Alert]
+    open_alerts: int
+    chart: dict[str, Any] = field(default_factory=dict)
+
+
+def snapshot(user: Any, area: Area) -> Snapshot:
+    today = days.open_day()
+    closed = today - timedelta(days=1)
+    span = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+    definitions = catalog.offered()
+    mine = {
+        f.day: f for f in DailyFigure.objects.filter(area=area, day__gte=span[0], day__lte=today)
+    }
+    below = list(
+        DailyFigure.objects.filter(Q(day=today) | Q(day=closed), area__parent=area)
+        .select_related("area")
+        .order_by("area__path")
+    )
+    alerts_qs = Alert.objects.visible_to(user).within(area)
+    alerts = list(alerts_qs.select_related("area").order_by("-raised_at", "-id")[:ALERTS])
+    open_alerts = alerts_qs.open().count()
+
+    figure, closed_figure = mine.get(today), mine.get(closed)
+    cards = [
+        Card(
+            definition=d,
+            value=figure.values.get(d.code) if figure else None,
+            previous=closed_figure.values.get(d.code) if closed_figure else None,
+        )
+        for d in definitions
+    ]
+    closed_rows = {f.area_id: f for f in below if f.day == closed}
+    children = [
+        ChildRow(
+            area=f.area,
+            cells=[show(f.values.get(d.code)) for d in definitions],
+            submitted=closed_rows[f.area_id].submitted if f.area_id in closed_rows else 0,
+            communities=f.communities,
+        )
+        for f in below
+        if f.day == today
+    ]
+    hourly = figure.hourly if figure else {}
+    labels = {d.code: d.label for d in definitions}
+    start_hour = days.window(today).start.hour
+    chart = {
+        "days": [f"{d.month}/{d.day}" for d in span],
+        "series": [
+            {
+                "code": d.code,
+                "label": d.label,
+                "unit": d.unit,
+                "values": [mine[day].values.get(d.code) if day in mine else None for day in span],
+            }
+            for d in definitions
+        ],
+        "hours": [f"{(start_hour + h) % 24}时" for h in range(24)],
+        "hourly": [
+            {"label": labels[code], "values": values}
+            for code, values in hourly.items()
+            if code in labels
+        ],
+    }
+    return Snapshot(
+        area=area,
+        today=today,
+        closed=closed,
+        definitions=definitions,
+        figure=figure,
+        closed_figure=closed_figure,
+        cards=cards,
+        children=children,
+        alerts=alerts,
+        open_alerts=open_alerts,
+        chart=chart,
+    )

@@ -1,0 +1,109 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from shouwang.areas.tests.factories import child
+from shouwang.reports import actions, days
+from shouwang.reports.indicators import extra_indicators
+from shouwang.reports.rollup import rollup
+from shouwang.reports.tests import data
+
+pytestmark = pytest.mark.django_db
+QUERIES = 8  # session, user, its area, catalogue, 14 days, children, alerts, open count
+
+
+def fill(world, communities=()):
+    today, closed = days.open_day(), days.last_closed_day()
+    for back in range(3):
+        span = days.window(closed - timedelta(days=back))
+        data.fever(world.building_a, at=span.start + timedelta(hours=2))
+    for community in communities:
+        data.fever(community, at=days.window(today).start + timedelta(minutes=1))
+    data.household(world.building_b, persons=2, at=days.window(closed).start)
+    report = actions.report_for(community=world.community_b, day=closed)
+    if not report.is_submitted:
+        actions.zero_report(report=report, by=world.staff_b, now=days.window(closed).end)
+    for back in range(3):
+        rollup(closed - timedelta(days=back))
+    rollup(today)
+
+
+def test_it_reads_pre_aggregated_figures_in_a_fixed_number_of_queries(
+    world, django_assert_num_queries
+):
+    fill(world)
+    client = world.client("hq")
+    client.get(reverse("dashboard:index"))  # the catalogue is seeded on first use
+    with django_assert_num_queries(QUERIES):
+        small = client.get(reverse("dashboard:index"))
+    more = [child(world.subdistrict, f"加测社区{n}") for n in range(8)]
+    fill(world, more)
+    with django_assert_num_queries(QUERIES):
+        large = client.get(reverse("dashboard:index"))
+    assert len(small.context["snap"].children) == 2
+    assert len(large.context["snap"].children) == 10
+    with django_assert_num_queries(QUERIES):
+        client.get(reverse("dashboard:wall"))
+
+
+def test_it_shows_the_key_figures_trend_and_alerts(world):
+    fill(world)
+    response = world.client("leader").get(reverse("dashboard:index"))
+    assert response.status_code == 200
+    snap = response.context["snap"]
+    fevers = next(s for s in snap.chart["series"] if s["code"] == "fevers")
+    assert len(fevers["values"]) == 14
+    assert fevers["values"][-4:-1] == [1, 1, 1]
+    assert snap.closed_figure.submitted == 1
+    assert snap.open_alerts == 3
+    page = response.content.decode()
+    assert "实时预警" in page
+    assert "已报 1/2" in page
+
+
+def test_the_refresh_returns_the_panel_only(world):
+    fill(world)
+    response = world.client("hq").get(reverse("dashboard:index"), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="panel"')
+    assert "<html" not in body
+    assert 'hx-trigger="every 60s"' in body
+
+
+def test_a_community_sees_its_own_figures_only(world):
+    fill(world)
+    response = world.client("staff_a").get(reverse("dashboard:index"))
+    assert response.status_code == 200
+    assert response.context["area"] == world.community_a
+    assert (
+        world.client("staff_a")
+        .get(reverse("dashboard:index"), {"area": world.community_b.pk})
+        .status_code
+        == 404
+    )
+    assert world.client("grid_a").get(reverse("dashboard:index")).status_code == 403
+
+
+def test_it_charts_counts_by_hour_once_a_module_offers_them(world):
+    from shouwang.reports.indicators import FLOW, Indicator, by_community_and_hour
+    from shouwang.watch.models import Alert
+
+    fill(world)
+    span = days.window(days.open_day())
+    data.fever(world.building_a, at=span.start + timedelta(hours=3, minutes=5))
+    by_hour = Indicator(
+        "alerts_by_hour",
+        "预警",
+        "条",
+        FLOW,
+        lambda w, cs: {},
+        hourly=lambda w, cs: by_community_and_hour(Alert.objects.all(), cs, w, at="raised_at"),
+    )
+    client = world.client("hq")
+    assert not client.get(reverse("dashboard:index")).context["snap"].chart["hourly"]
+    with extra_indicators(by_hour):
+        rollup(days.open_day())
+        chart = client.get(reverse("dashboard:index")).context["snap"].chart
+    assert chart["hours"][0] == "15时"
+    assert chart["hourly"] == [{"label": "预警", "values": [0, 0, 0, 1] + [0] * 20}]

@@ -1,0 +1,353 @@
+"""Workflows of the daily report: review, submit, zero-report, amend, remind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+
+from . import catalog, days
+from .models import DailyReport, IndicatorDefinition, Reminder, ReportRevision, ReportValue
+from .rollup import apply_report, auto_values
+
+
+class ReportError(ValueError):
+    """A report that cannot be saved as asked; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One editable figure of a report as the form shows it."""
+
+    definition: IndicatorDefinition
+    auto: int | None
+    value: int | None
+    reason: str
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def corrected(self) -> bool:
+        return self.auto is not None and self.value is not None and self.value != self.auto
+
+
+def editable(rows: list[IndicatorDefinition] | None = None) -> list[IndicatorDefinition]:
+    """The figures a community reports: offered indicators that are not ratios."""
+    return [d for d in catalog.offered(rows) if d.ratio is None]
+
+
+def report_for(*, community: Area, day: date) -> DailyReport:
+    report, _ = DailyReport.objects.get_or_create(community=community, day=day)
+    return report
+
+
+def lines(report: DailyReport) -> list[Line]:
+    """The report's figures: saved values, else the system's count (manual ones:
+    carried over from the previous day for point-in-time figures)."""
+    definitions = editable()
+    saved = {v.code: v for v in report.values.all()} if report.pk else {}
+    if report.is_submitted:
+        auto = {code: v.auto_value for code, v in saved.items()}
+    else:
+        auto = auto_values(report.community, report.day)
+    carried = _carried(report, definitions) if not report.is_submitted else {}
+    out = []
+    for definition in definitions:
+        value = saved.get(definition.code)
+        suggested = auto.get(definition.code) if not definition.manual else None
+        out.append(
+            Line(
+                definition=definition,
+                auto=suggested,
+                value=value.value
+                if value
+                else (suggested if suggested is not None else carried.get(definition.code)),
+                reason=value.reason if value else "",
+            )
+        )
+    return out
+
+
+def _carried(report: DailyReport, definitions: list[IndicatorDefinition]) -> dict[str, int]:
+    stock = [d.code for d in definitions if d.manual and not d.is_flow]
+    if not stock:
+        return {}
+    rows = ReportValue.objects.filter(
+        report__community_id=report.community_id,
+        report__day=report.day - timedelta(days=1),
+        report__status=DailyReport.Status.SUBMITTED,
+        code__in=stock,
+    ).values_list("code", "value")
+    return dict(rows)
+
+
+def check_values(
+    definitions: list[IndicatorDefinition],
+    auto: dict[str, Any],
+    values: dict[str, int],
+    reasons: dict[str, str],
+) -> dict[str, str]:
+    """Errors by code: a missing figure, or a correction without a reason."""
+    errors = {}
+    for definition in definitions:
+        value = values.get(definition.code)
+        if value is None or value < 0:
+            errors[definition.code] = "请填写（没有请填0）"
+            continue
+        counted = auto.get(definition.code)
+        corrected = not definition.manual and counted is not None and value != counted
+        if corrected and not reasons.get(definition.code, "").strip():
+            errors[definition.code] = f"与系统统计（{counted}）不一致，请填写更正原因"
+    return errors
+
+
+def _store_values(
+    report: DailyReport,
+    definitions: list[IndicatorDefinition],
+    auto: dict[str, Any],
+    values: dict[str, int],
+    reasons: dict[str, str],
+) -> None:
+    for definition in definitions:
+        counted = None if definition.manual else auto.get(definition.code)
+        value = values[definition.code]
+        ReportValue.objects.update_or_create(
+            report=report,
+            code=definition.code,
+            defaults={
+                "auto_value": counted,
+                "value": value,
+                "reason": reasons.get(definition.code, "").strip()[:200]
+                if counted is None or value != counted
+                else "",
+            },
+        )
+
+
+def _locked(report: DailyReport) -> DailyReport:
+    return DailyReport.objects.select_for_update().select_related("community").get(pk=report.pk)
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    report: DailyReport,
+    values: dict[str, int],
+    reasons: dict[str, str],
+    note: str,
+    by: Any,
+) -> DailyReport:
+    report = _locked(report)
+    if report.is_submitted:
+        raise ReportError("该日报已上报并锁定；如需修改请使用“更正”")
+    definitions = editable()
+    auto = auto_values(report.community, report.day)
+    errors = check_values(definitions, auto, values, reasons)
+    if errors:
+        raise ReportError("；".join(errors.values()))
+    _store_values(report, definitions, auto, values, reasons)
+    report.note = note.strip()
+    report.save(update_fields=["note", "updated_at"])
+    return report
+
+
+def _submit(
+    report: DailyReport,
+    *,
+    values: dict[str, int],
+    reasons: dict[str, str],
+    note: str,
+    by: Any,
+    zero: bool,
+    now: datetime | None,
+) -> DailyReport:
+    now = now or timezone.now()
+    report = _locked(report)
+    if report.is_submitted:
+        raise ReportError("该日报已上报，不能重复上报；如需修改请使用“更正”")
+    if not days.is_closed(report.day, now):
+        raise ReportError(f"{days.cutoff_label(report.day)}统计截止后才能上报该日日报")
+    definitions = editable()
+    auto = auto_values(report.community, report.day)
+    errors = check_values(definitions, auto, values, reasons)
+    if errors:
+        raise ReportError("；".join(errors.values()))
+    _store_values(report, definitions, auto, values, reasons)
+    report.status = DailyReport.Status.SUBMITTED
+    report.is_zero = zero
+    report.late = now > days.deadline(report.day)
+    report.submitted_at = now
+    report.submitted_by = by
+    report.note = note.strip()
+    report.save()
+    ReportRevision.objects.create(
+        report=report,
+        number=1,
+        kind=ReportRevision.Kind.ZERO if zero else ReportRevision.Kind.SUBMIT,
+        values={code: values[code] for code in (d.code for d in definitions)},
+        changes=[
+            {
+                "code": d.code,
+                "label": d.label,
+                "from": auto[d.code],
+                "to": values[d.code],
+                "reason": reasons.get(d.code, ""),
+            }
+            for d in definitions
+            if not d.manual and auto.get(d.code) is not None and values[d.code] != auto[d.code]
+        ],
+        reason=report.note,
+        by=by,
+        at=now,
+    )
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=report,
+        area=report.community,
+        detail=("零报告" if zero else "上报日报") + ("（迟报）" if report.late else ""),
+    )
+    apply_report(report)
+    return report
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    report: DailyReport,
+    values: dict[str, int],
+    reasons: dict[str, str],
+    note: str = "",
+    by: Any,
+    now: datetime | None = None,
+) -> DailyReport:
+    return _submit(report, values=values, reasons=reasons, note=note, by=by, zero=False, now=now)
+
+
+@transaction.atomic
+def zero_report(*, report: DailyReport, by: Any, now: datetime | None = None) -> DailyReport:
+    """One click: nothing new happened. The system's counts are taken as they are;
+    manual figures are 0 (point-in-time ones carried over from the previous day).
+    Refused when any incident figure (new key persons, fevers, cases …) is not 0."""
+    definitions = editable()
+    auto = auto_values(report.community, report.day)
+    happened = [
+        f"{d.label}{auto[d.code]}{d.unit}"
+        for d in definitions
+        if d.incident and not d.manual and auto.get(d.code)
+    ]
+    if happened:
+        raise ReportError(
+            f"系统统计当日有新情况（{'、'.join(happened)}），不能零报告，请核对后填报日报"
+        )
+    carried = _carried(report, definitions)
+    values = {
+        d.code: (carried.get(d.code, 0) if d.manual else int(auto.get(d.code) or 0))
+        for d in definitions
+    }
+    for d in definitions:
+        if d.manual and (d.incident or d.is_flow):
+            values[d.code] = 0
+    return _submit(
+        report, values=values, reasons={}, note="无新增情况（零报告）", by=by, zero=True, now=now
+    )
+
+
+@transaction.atomic
+def amend_report(
+    *,
+    report: DailyReport,
+    values: dict[str, int],
+    reasons: dict[str, str],
+    reason: str,
+    by: Any,
+) -> DailyReport:
+    """Correct a submitted report: a new revision with the reason; audited."""
+    report = _locked(report)
+    if not report.is_submitted:
+        raise ReportError("该日报尚未上报，直接修改后上报即可")
+    if not reason.strip():
+        raise ReportError("请填写更正原因")
+    definitions = editable()
+    saved = {v.code: v for v in report.values.all()}
+    auto = {code: v.auto_value for code, v in saved.items()}
+    errors = check_values(definitions, auto, values, reasons)
+    if errors:
+        raise ReportError("；".join(errors.values()))
+    changes = [
+        {
+            "code": d.code,
+            "label": d.label,
+            "from": saved[d.code].value if d.code in saved else None,
+            "to": values[d.code],
+            "reason": reasons.get(d.code, "").strip(),
+        }
+        for d in definitions
+        if d.code not in saved or saved[d.code].value != values[d.code]
+    ]
+    if not changes:
+        raise ReportError("没有改动任何数字")
+    _store_values(report, definitions, auto, values, reasons)
+    report.amendments += 1
+    report.save(update_fields=["amendments", "updated_at"])
+    number = report.revisions.count() + 1
+    ReportRevision.objects.create(
+        report=report,
+        number=number,
+        kind=ReportRevision.Kind.AMEND,
+        values={d.code: values[d.code] for d in definitions},
+        changes=changes,
+        reason=reason.strip(),
+        by=by,
+    )
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=report,
+        area=report.community,
+        detail="更正日报："
+        + "；".join(f"{c['label']} {c['from']}→{c['to']}" for c in changes)
+        + f"。原因：{reason.strip()}",
+    )
+    apply_report(report)
+    return report
+
+
+@transaction.atomic
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Leave a reminder for every community that has not reported the last closed
+    day: "due" before the deadline, "overdue" after it. Running it again adds
+    nothing (one reminder per community, day and kind)."""
+    now = now or timezone.now()
+    day = days.last_closed_day(now)
+    due = days.deadline(day)
+    kind = Reminder.Kind.DUE if now < due else Reminder.Kind.OVERDUE
+    label = f"{day.month}月{day.day}日"
+    local_due = timezone.localtime(due, days.local_zone())
+    message = (
+        f"{label}日报尚未上报，请于{local_due:%H:%M}前提交（没有新情况可一键零报告）"
+        if kind == Reminder.Kind.DUE
+        else f"{label}日报已逾期未报，请尽快补报"
+    )
+    submitted = set(
+        DailyReport.objects.for_day(day).submitted().values_list("community_id", flat=True)
+    )
+    reminded = set(
+        Reminder.objects.filter(day=day, kind=kind).values_list("community_id", flat=True)
+    )
+    new = [
+        Reminder(community_id=pk, day=day, kind=kind, message=message, created_at=now)
+        for pk in Area.objects.communities().values_list("pk", flat=True)
+        if pk not in submitted and pk not in reminded
+    ]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)

@@ -1,0 +1,166 @@
+"""The daily bulletin (通报): text generated from the day's figures by HQ's template.
+
+Template language (kept tiny on purpose: HQ edits it, so no Django templates):
+
+* ``{code}`` — the day's figure of an indicator; ``{code.total}`` — its running total
+  up to the day (累计: flows summed over the days; a point-in-time figure as it is);
+* ``{date}`` 2月13日15时, ``{area}`` the area's name, ``{communities}``, ``{submitted}``,
+  ``{zero}``, ``{late}``, ``{missing}`` (report counts), ``{missing_names}``;
+* ``[ … ]`` — an optional part, dropped when it names an indicator that is not offered
+  (module not installed, or retired by HQ) or has no figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from shouwang.areas.models import Area
+
+from . import catalog, days
+from .indicators import registry
+from .models import BulletinTemplate, DailyFigure, IndicatorDefinition
+
+DEFAULT_TEMPLATE = (
+    "截至{date}，{area}辖区"
+    "[共设置卡点{checkpoints_open}个、值守人员{staff_on_duty}名，]"
+    "[累计排查车辆{vehicles_checked.total}台、人员{persons_checked.total}人"
+    "（当日车辆{vehicles_checked}台、人员{persons_checked}人），]"
+    "[累计劝返车辆{vehicles_turned_back.total}台、人员{persons_turned_back.total}人，]"
+    "[累计发现发热人员{fevers.total}名（当日{fevers}名），]"
+    "[在管重点人员{key_in_observation}人（当日新增{key_new}人、解除{key_released}人），]"
+    "[当日新增疑似病例{suspected_new}例、确诊病例{confirmed_new}例，]"
+    "[已登记{households_registered}户{persons_registered}人、入户登记率{household_coverage}%，]"
+    "应报社区{communities}个，已报{submitted}个（其中零报告{zero}个、迟报{late}个），"
+    "未报{missing}个{missing_names}。"
+)
+BUILTINS = {"date", "area", "communities", "submitted", "zero", "late", "missing", "missing_names"}
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
+OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+class TemplateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Context:
+    day: date
+    area: Area
+    figure: DailyFigure | None
+    totals: Mapping[str, Any]
+    offered: Mapping[str, IndicatorDefinition]
+    missing_names: list[str]
+
+
+def template_for(area: Area) -> str:
+    """HQ's template of the nearest area (the area itself, then upwards)."""
+    prefixes = [area.path[:end] for end in range(6, len(area.path) + 1, 6)]
+    found = (
+        BulletinTemplate.objects.filter(area__path__in=prefixes)
+        .order_by("-area__depth")
+        .values_list("text", flat=True)
+        .first()
+    )
+    return found or DEFAULT_TEMPLATE
+
+
+def check_template(text: str) -> None:
+    """Refuse unknown placeholders and unbalanced brackets (message for HQ)."""
+    # Codes of the default template are known before their module is installed
+    # (checkpoints, supplies): their optional parts are dropped until then.
+    expected = {m.group(1) for m in PLACEHOLDER.finditer(DEFAULT_TEMPLATE)}
+    defined = set(IndicatorDefinition.objects.values_list("code", flat=True))
+    known = BUILTINS | expected | set(registry()) | defined
+    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text)} - known)
+    if unknown:
+        raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
+    if OPTIONAL.sub("", text).count("[") or OPTIONAL.sub("", text).count("]"):
+        raise TemplateError("方括号 [ ] 要成对使用，且不能嵌套")
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+    return str(value)
+
+
+def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = None) -> Context:
+    """The figures a bulletin speaks of: the area's row of ``day`` and its running
+    totals (one query for the area's rows up to the day, one for the names missing)."""
+    rows = (
+        list(figures)
+        if figures is not None
+        else list(DailyFigure.objects.filter(area=area, day__lte=day).order_by("day"))
+    )
+    offered = {d.code: d for d in catalog.offered()}
+    figure = next((f for f in rows if f.day == day), None)
+    totals: dict[str, Any] = {}
+    for code, definition in offered.items():
+        if definition.is_flow and definition.ratio is None:
+            totals[code] = sum((f.values.get(code) or 0) for f in rows if f.day <= day)
+        elif figure is not None:
+            totals[code] = figure.values.get(code)
+    missing_names: list[str] = []
+    if figure is not None and figure.missing and area.kind != Area.Kind.COMMUNITY:
+        missing_names = list(
+            DailyFigure.objects.filter(
+                day=day,
+                area__kind=Area.Kind.COMMUNITY,
+                area__path__startswith=area.path,
+                submitted=0,
+            )
+            .order_by("area__path")
+            .values_list("area__name", flat=True)[:30]
+        )
+    return Context(
+        day=day,
+        area=area,
+        figure=figure,
+        totals=totals,
+        offered=offered,
+        missing_names=missing_names,
+    )
+
+
+def render(text: str, ctx: Context) -> str:
+    figure = ctx.figure
+
+    def value(name: str, total: bool) -> Any:
+        if name in BUILTINS:
+            return {
+                "date": days.cutoff_label(ctx.day),
+                "area": ctx.area.name,
+                "communities": figure.communities if figure else None,
+                "submitted": figure.submitted if figure else None,
+                "zero": figure.zero if figure else None,
+                "late": figure.late if figure else None,
+                "missing": figure.missing if figure else None,
+                "missing_names": f"（{'、'.join(ctx.missing_names)}）" if ctx.missing_names else "",
+            }[name]
+        if name not in ctx.offered:
+            return None
+        if total:
+            return ctx.totals.get(name)
+        return figure.values.get(name) if figure else None
+
+    def fill(part: str) -> str:
+        return PLACEHOLDER.sub(lambda m: _format(value(m.group(1), bool(m.group(2)))), part)
+
+    def optional(match: re.Match) -> str:
+        part = match.group(1)
+        for m in PLACEHOLDER.finditer(part):
+            if value(m.group(1), bool(m.group(2))) is None:
+                return ""
+        return fill(part)
+
+    return fill(OPTIONAL.sub(optional, text))
+
+
+def generate(area: Area, day: date) -> str:
+    return render(template_for(area), context(area, day))

@@ -1,0 +1,56 @@
+"""The indicators on offer: HQ's definition rows, seeded from the registry.
+
+A registry code without a row gets one (in the registry's order); a row whose module
+is gone is kept but not offered; a manual row whose code a module now computes turns
+automatic. Reading the catalogue costs one query when nothing needs seeding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .indicators import describe, registry
+from .models import IndicatorDefinition
+
+Source = IndicatorDefinition.Source
+
+
+def _source_of(code: str) -> str:
+    indicator = registry().get(code)
+    return Source.MANUAL if indicator is None or indicator.manual else Source.AUTO
+
+
+def all_definitions() -> list[IndicatorDefinition]:
+    """Every definition row (retired and unavailable ones too), seeding missing ones."""
+    rows = list(IndicatorDefinition.objects.all())
+    known = {row.code: row for row in rows}
+    missing = [
+        IndicatorDefinition(code=code, source=_source_of(code), **describe(indicator))
+        for code, indicator in registry().items()
+        if code not in known
+    ]
+    stale = [
+        row.code
+        for row in rows
+        if row.source == Source.MANUAL and _source_of(row.code) == Source.AUTO
+    ]
+    if missing:
+        IndicatorDefinition.objects.bulk_create(missing, ignore_conflicts=True)
+    if stale:
+        IndicatorDefinition.objects.filter(code__in=stale).update(source=Source.AUTO)
+    if missing or stale:
+        rows = list(IndicatorDefinition.objects.all())
+    return rows
+
+
+def offered(rows: Sequence[IndicatorDefinition] | None = None) -> list[IndicatorDefinition]:
+    """Active, available definitions in HQ's order: the columns of every report."""
+    rows = all_definitions() if rows is None else rows
+    return [row for row in rows if row.active and row.available]
+
+
+def to_compute(rows: Sequence[IndicatorDefinition]) -> list[IndicatorDefinition]:
+    """Offered definitions plus the parts of offered ratios (even when retired)."""
+    on = offered(rows)
+    parts = {code for row in on if row.ratio for code in row.ratio}
+    return [row for row in rows if row.available and (row in on or row.code in parts)]

@@ -1,0 +1,85 @@
+"""The report day.
+
+Day D's report covers the window [cutoff of D-1, cutoff of D) in local time, with the
+cutoff configurable (``REPORT_CUTOFF``, e.g. "15:00" Asia/Shanghai): a check-in at
+14:59:59 on 13 Feb counts for 13 Feb, one at 15:00:00 counts for 14 Feb. The report
+of D can be submitted once D's cutoff has passed and is due ``REPORT_GRACE_MINUTES``
+later; a submission after that is marked late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Window:
+    """One report day: ``start`` inclusive, ``end`` (the day's cutoff) exclusive."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+    @property
+    def is_open(self) -> bool:
+        """The cutoff is still ahead: the state "at the cutoff" is the current state
+        (nothing can have been created or closed after it yet)."""
+        return self.end > timezone.now()
+
+    def hour_starts(self) -> list[datetime]:
+        """The 24 hourly buckets of the window (the first starts at ``start``)."""
+        return [self.start + timedelta(hours=h) for h in range(24)]
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def cutoff_time() -> time:
+    hours, _, minutes = settings.REPORT_CUTOFF.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def window(day: date) -> Window:
+    zone, cut = local_zone(), cutoff_time()
+    end = datetime.combine(day, cut, tzinfo=zone)
+    start = datetime.combine(day - timedelta(days=1), cut, tzinfo=zone)
+    return Window(day=day, start=start, end=end)
+
+
+def day_of(moment: datetime) -> date:
+    """The report day a moment belongs to."""
+    local = moment.astimezone(local_zone())
+    if local.time() < cutoff_time():
+        return local.date()
+    return local.date() + timedelta(days=1)
+
+
+def open_day(now: datetime | None = None) -> date:
+    """The day in progress (its cutoff is still ahead)."""
+    return day_of(now or timezone.now())
+
+
+def last_closed_day(now: datetime | None = None) -> date:
+    """The latest day whose cutoff has passed: the one communities report now."""
+    return open_day(now) - timedelta(days=1)
+
+
+def deadline(day: date) -> datetime:
+    return window(day).end + timedelta(minutes=settings.REPORT_GRACE_MINUTES)
+
+
+def is_closed(day: date, now: datetime | None = None) -> bool:
+    return day <= last_closed_day(now)
+
+
+def cutoff_label(day: date) -> str:
+    """ "2月13日15时" (or "15时30分" when the cutoff is not on the hour)."""
+    cut = cutoff_time()
+    clock = f"{cut.hour}时" + (f"{cut.minute}分" if cut.minute else "")
+    return f"{day.month}月{day.day}日{clock}"

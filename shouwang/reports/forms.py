@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .actions import Line, check_values
+from .bulletin import TemplateError, check_template
+from .models import IndicatorDefinition
+
+
+class ReportForm(forms.Form):
+    """One number and an optional correction reason per figure, and a note."""
+
+    note = forms.CharField(
+        label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, lines: list[Line], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"v_{line.code}"] = forms.IntegerField(
+                label=line.definition.heading,
+                min_value=0,
+                max_value=2_000_000_000,
+                required=False,
+                initial=line.value,
+                error_messages={"min_value": "不能小于0", "invalid": "请填整数"},
+            )
+            self.fields[f"r_{line.code}"] = forms.CharField(
+                label="更正原因", required=False, max_length=200, initial=line.reason
+            )
+
+    def rows(self) -> list[tuple[Line, forms.BoundField, forms.BoundField]]:
+        return [(line, self[f"v_{line.code}"], self[f"r_{line.code}"]) for line in self.lines]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        errors = check_values(
+            [line.definition for line in self.lines],
+            {line.code: line.auto for line in self.lines},
+            self.values(),
+            self.reasons(),
+        )
+        for code, message in errors.items():
+            field = f"v_{code}" if "请填写（" in message else f"r_{code}"
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def values(self) -> dict[str, int]:
+        data = getattr(self, "cleaned_data", {})
+        return {
+            line.code: data[f"v_{line.code}"]
+            for line in self.lines
+            if data.get(f"v_{line.code}") is not None
+        }
+
+    def reasons(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {line.code: data.get(f"r_{line.code}", "") for line in self.lines}
+
+
+class AmendForm(ReportForm):
+    reason = forms.CharField(
+        label="更正原因（必填）", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorDefinition
+        fields = ["code", "label", "unit", "kind", "incident", "order", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            if self.instance.source == IndicatorDefinition.Source.AUTO:
+                for name in ("kind", "incident"):
+                    self.fields[name].disabled = True
+
+
+class BulletinTemplateForm(forms.Form):
+    text = forms.CharField(
+        label="通报模板", max_length=4000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        try:
+            check_template(text)
+        except TemplateError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+
+class BulletinForm(forms.Form):
+    text = forms.CharField(label="通报", max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))

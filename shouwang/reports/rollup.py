@@ -1,0 +1,338 @@
+"""The roll-up: one day's figures per community, summed up the tree into DailyFigure.
+
+``rollup(day)`` runs each indicator's compute function once for all communities (a
+fixed number of set-based queries), overlays the submitted reports, sums every
+community into each ancestor (sub-district, district), recomputes the ratios at every
+level and upserts one row per area. ``apply_report`` keeps the rows current when one
+community submits or amends, touching only its row and its ancestors'.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from time import perf_counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shouwang.areas.models import SEGMENT, Area
+
+from . import catalog
+from .days import Window, window
+from .indicators import shared_reads
+from .models import DailyFigure, DailyReport, IndicatorDefinition, ReportValue
+
+Number = int | float | None
+
+
+@dataclass
+class Row:
+    area_id: int
+    values: dict[str, Number] = field(default_factory=dict)
+    auto: dict[str, Number] = field(default_factory=dict)
+    hourly: dict[str, list[int]] = field(default_factory=dict)
+    communities: int = 0
+    submitted: int = 0
+    zero: int = 0
+    late: int = 0
+
+    def add(self, other: Row, ratio_codes: set[str]) -> None:
+        """Sum a community into this ancestor (official figures, hourly, counts; what
+        the system counted is kept per community only)."""
+        mine = self.values
+        for code, value in other.values.items():
+            if value is not None and code not in ratio_codes:
+                mine[code] = mine.get(code, 0) + value
+        for code, series in other.hourly.items():
+            total = self.hourly.setdefault(code, [0] * 24)
+            for i, n in enumerate(series):
+                total[i] += n
+        self.communities += other.communities
+        self.submitted += other.submitted
+        self.zero += other.zero
+        self.late += other.late
+
+
+@dataclass(frozen=True)
+class Result:
+    day: date
+    communities: int
+    areas: int
+    seconds: float
+    #: of which running the indicators' queries, and writing the rows
+    compute_seconds: float = 0.0
+    store_seconds: float = 0.0
+
+
+def ratios(definitions: Iterable[IndicatorDefinition]) -> list[tuple[str, str, str]]:
+    """(code, numerator code, denominator code) of the percentage indicators."""
+    return [(d.code, *d.ratio) for d in definitions if d.ratio is not None]
+
+
+def apply_ratios(values: dict[str, Number], definitions: Iterable[IndicatorDefinition]) -> None:
+    apply_ratio_codes(values, ratios(definitions))
+
+
+def apply_ratio_codes(values: dict[str, Number], codes: Iterable[tuple[str, str, str]]) -> None:
+    for code, numerator_code, denominator_code in codes:
+        numerator, denominator = values.get(numerator_code), values.get(denominator_code)
+        values[code] = round((numerator or 0) * 100 / denominator, 1) if denominator else None
+
+
+def compute(
+    span: Window, communities: Sequence[Area], definitions: Iterable[IndicatorDefinition]
+) -> tuple[dict[int, dict[str, Number]], dict[int, dict[str, list[int]]]]:
+    """What the system counts for each community: values, and the hourly series of
+    the day in progress (the dashboard's chart; a closed day keeps those of its last
+    roll-up before the cutoff)."""
+    values: dict[int, dict[str, Number]] = {c.pk: {} for c in communities}
+    hourly: dict[int, dict[str, list[int]]] = {}
+    with shared_reads():
+        _compute_into(span, communities, definitions, values, hourly)
+    return values, hourly
+
+
+def _compute_into(
+    span: Window,
+    communities: Sequence[Area],
+    definitions: Iterable[IndicatorDefinition],
+    values: dict[int, dict[str, Number]],
+    hourly: dict[int, dict[str, list[int]]],
+) -> None:
+    for definition in definitions:
+        indicator = definition.indicator
+        if indicator is None or indicator.compute is None:
+            continue
+        counted = indicator.compute(span, communities)
+        for community in communities:
+            values[community.pk][definition.code] = int(counted.get(community.pk, 0))
+        if indicator.hourly is not None and span.is_open:
+            for community_id, series in indicator.hourly(span, communities).items():
+                hourly.setdefault(community_id, {})[definition.code] = list(series)
+
+
+def auto_values(community: Area, day: date) -> dict[str, Number]:
+    """What the system counts for one community (the report form's suggestions)."""
+    rows = catalog.all_definitions()
+    values, _ = compute(window(day), [community], catalog.to_compute(rows))
+    return values[community.pk]
+
+
+def rollup(day: date, *, root: Area | None = None) -> Result:
+    """Recompute and store the figures of ``day`` for every community under ``root``
+    (every community when None) and for the sub-districts and districts above them
+    inside ``root``'s subtree."""
+    started = perf_counter()
+    rows = catalog.all_definitions()
+    definitions = catalog.to_compute(rows)
+    ratio_codes = {d.code for d in definitions if d.ratio}
+    communities_qs = Area.objects.communities().only("id", "path")
+    uppers_qs = Area.objects.filter(kind__in=[Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT])
+    reports_qs = DailyReport.objects.filter(day=day)
+    values_qs = ReportValue.objects.filter(
+        report__day=day, report__status=DailyReport.Status.SUBMITTED
+    )
+    if root is not None:
+        communities_qs = communities_qs.within(root)
+        uppers_qs = uppers_qs.within(root)
+        reports_qs = reports_qs.within(root)
+        values_qs = values_qs.filter(report__community__path__startswith=root.path)
+    communities = list(communities_qs)
+    computing = perf_counter()
+    auto, hourly = compute(window(day), communities, definitions)
+    compute_seconds = perf_counter() - computing
+    status = {
+        community_id: (state == DailyReport.Status.SUBMITTED, is_zero, late)
+        for community_id, state, is_zero, late in reports_qs.values_list(
+            "community_id", "status", "is_zero", "late"
+        )
+    }
+    reported: dict[int, dict[str, int]] = {}
+    for community_id, code, value in values_qs.values_list("report__community_id", "code", "value"):
+        reported.setdefault(community_id, {})[code] = value
+    uppers = {path: Row(area_id=pk) for pk, path in uppers_qs.values_list("pk", "path")}
+
+    out: list[Row] = []
+    for community in communities:
+        submitted, is_zero, late = status.get(community.pk, (False, False, False))
+        values = dict(auto[community.pk])
+        if submitted:
+            values.update(reported.get(community.pk, {}))
+        row = Row(
+            area_id=community.pk,
+            values=values,
+            auto=dict(auto[community.pk]),
+            hourly=hourly.get(community.pk, {}),
+            communities=1,
+            submitted=int(submitted),
+            zero=int(submitted and is_zero),
+            late=int(submitted and late),
+        )
+        out.append(row)
+        for end in range(SEGMENT, len(community.path), SEGMENT):
+            upper = uppers.get(community.path[:end])
+            if upper is not None:
+                upper.add(row, ratio_codes)
+    out.extend(uppers.values())
+    percentages = ratios(definitions)
+    for row in out:
+        apply_ratio_codes(row.values, percentages)
+        apply_ratio_codes(row.auto, percentages)
+    storing = perf_counter()
+    _store(day, out, hourly=window(day).is_open)
+    return Result(
+        day=day,
+        communities=len(communities),
+        areas=len(out),
+        seconds=round(perf_counter() - started, 3),
+        compute_seconds=round(compute_seconds, 3),
+        store_seconds=round(perf_counter() - storing, 3),
+    )
+
+
+_UPSERT = {
+    # One JSON parameter per batch, expanded by the database: binding thousands of
+    # parameters costs far more than the insert itself.
+    "postgresql": """
+        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
+                             zero, late, computed_at)
+        SELECT (r->>'a')::bigint, %s, r->'v', r->'u', r->'h', (r->>'c')::int, (r->>'s')::int,
+               (r->>'z')::int, (r->>'l')::int, %s
+        FROM jsonb_array_elements(%s::jsonb) AS r
+        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+    """,
+    "sqlite": """
+        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
+                             zero, late, computed_at)
+        SELECT json_extract(r.value, '$.a'), %s, json_extract(r.value, '$.v'),
+               json_extract(r.value, '$.u'), json_extract(r.value, '$.h'),
+               json_extract(r.value, '$.c'), json_extract(r.value, '$.s'),
+               json_extract(r.value, '$.z'), json_extract(r.value, '$.l'), %s
+        FROM json_each(%s) AS r WHERE true
+        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+    """,
+}
+
+
+def _store(day: date, rows: Sequence[Row], *, hourly: bool) -> None:
+    fields = ["values", "auto", "hourly", "communities", "submitted", "zero", "late"]
+    kept = fields if hourly else [name for name in fields if name != "hourly"]
+    now = timezone.now()
+    if connection.vendor not in _UPSERT:
+        DailyFigure.objects.bulk_create(
+            [
+                DailyFigure(
+                    area_id=row.area_id,
+                    day=day,
+                    computed_at=now,
+                    **{name: getattr(row, name) for name in fields},
+                )
+                for row in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["area", "day"],
+            update_fields=[*kept, "computed_at"],
+        )
+        return
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in [*kept, "computed_at"])
+    sql = _UPSERT[connection.vendor].format(table=DailyFigure._meta.db_table, updates=updates)
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            payload = [
+                {
+                    "a": row.area_id,
+                    "v": row.values,
+                    "u": row.auto,
+                    "h": row.hourly,
+                    "c": row.communities,
+                    "s": row.submitted,
+                    "z": row.zero,
+                    "l": row.late,
+                }
+                for row in rows[start : start + 2000]
+            ]
+            cursor.execute(
+                sql,
+                [
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_datetimefield_value(now),
+                    json.dumps(payload, separators=(",", ":")),
+                ],
+            )
+
+
+@transaction.atomic
+def apply_report(report: DailyReport) -> None:
+    """Bring the community's row and its ancestors' rows in line with ``report``
+    (just submitted or amended). Missing ancestor rows are left to the next roll-up."""
+    definitions = catalog.to_compute(catalog.all_definitions())
+    ratio_codes = {d.code for d in definitions if d.ratio}
+    community = report.community
+    prefixes = [community.path[:end] for end in range(SEGMENT, len(community.path), SEGMENT)]
+    rows = {
+        figure.area_id: figure
+        for figure in DailyFigure.objects.select_for_update(of=("self",)).filter(
+            day=report.day, area__path__in=[*prefixes, community.path]
+        )
+    }
+    values = list(report.values.all())
+    mine = rows.get(community.pk)
+    auto: dict[str, Any] = (
+        dict(mine.auto)
+        if mine is not None
+        else {v.code: v.auto_value for v in values if v.auto_value is not None}
+    )
+    new = Row(
+        area_id=community.pk,
+        values={**{k: v for k, v in auto.items() if k not in ratio_codes}},
+        auto=auto,
+        communities=1,
+        submitted=int(report.is_submitted),
+        zero=int(report.is_submitted and report.is_zero),
+        late=int(report.is_submitted and report.late),
+    )
+    new.values.update({v.code: v.value for v in values})
+    old = Row(area_id=community.pk)
+    if mine is not None:
+        old = Row(
+            area_id=community.pk,
+            values=dict(mine.values),
+            communities=mine.communities,
+            submitted=mine.submitted,
+            zero=mine.zero,
+            late=mine.late,
+        )
+    apply_ratios(new.values, definitions)
+    now = timezone.now()
+    if mine is None:
+        apply_ratios(auto, definitions)
+        mine = DailyFigure(area=community, day=report.day, auto=auto, hourly={})
+    mine.values, mine.communities = new.values, 1
+    mine.submitted, mine.zero, mine.late, mine.computed_at = (
+        new.submitted,
+        new.zero,
+        new.late,
+        now,
+    )
+    mine.save()
+    codes = (set(new.values) | set(old.values)) - ratio_codes
+    for figure in rows.values():
+        if figure.area_id == community.pk:
+            continue
+        for code in codes:
+            delta = (new.values.get(code) or 0) - (old.values.get(code) or 0)
+            figure.values[code] = (figure.values.get(code) or 0) + delta
+        figure.communities += new.communities - old.communities
+        figure.submitted += new.submitted - old.submitted
+        figure.zero += new.zero - old.zero
+        figure.late += new.late - old.late
+        apply_ratios(figure.values, definitions)
+        figure.computed_at = now
+        figure.save(
+            update_fields=["values", "communities", "submitted", "zero", "late", "computed_at"]
+        )

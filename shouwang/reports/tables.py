@@ -1,0 +1,194 @@
+"""Reads of the pre-aggregated figures for HQ pages (a fixed number of queries each)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from shouwang.areas.models import Area
+
+from . import catalog
+from .models import DailyFigure, DailyReport, IndicatorDefinition
+
+ROLLED_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY]
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def figure_cells(
+    figure: DailyFigure | None, definitions: Sequence[IndicatorDefinition]
+) -> list[Any]:
+    if figure is None:
+        return [None for _ in definitions]
+    return [figure.values.get(d.code) for d in definitions]
+
+
+@dataclass
+class TableRow:
+    area: Area
+    figure: DailyFigure | None
+    report: DailyReport | None
+    cells: list[str]
+
+    @property
+    def status(self) -> str:
+        if self.area.kind != Area.Kind.COMMUNITY:
+            if self.figure is None:
+                return "未汇总"
+            return f"{self.figure.submitted}/{self.figure.communities}"
+        return self.report.status_label if self.report is not None else "未报"
+
+    @property
+    def status_class(self) -> str:
+        if self.area.kind != Area.Kind.COMMUNITY:
+            return "green" if self.figure and not self.figure.missing else "yellow"
+        if self.report is None or not self.report.is_submitted:
+            return "red"
+        return "yellow" if self.report.late else "green"
+
+
+@dataclass
+class DayTable:
+    definitions: list[IndicatorDefinition]
+    total: DailyFigure | None
+    total_cells: list[str]
+    rows: list[TableRow]
+    missing: list[str]
+
+
+def day_table(area: Area, day: date) -> DayTable:
+    """The area's figures of ``day`` with one row per child (or the community alone)."""
+    definitions = catalog.offered()
+    children = list(Area.objects.filter(parent=area, kind__in=ROLLED_KINDS))
+    figures = {
+        f.area_id: f
+        for f in DailyFigure.objects.filter(
+            day=day, area_id__in=[area.pk] + [c.pk for c in children]
+        )
+    }
+    communities = [c.pk for c in children if c.kind == Area.Kind.COMMUNITY]
+    if area.kind == Area.Kind.COMMUNITY:
+        communities.append(area.pk)
+    reports = {
+        r.community_id: r for r in DailyReport.objects.filter(day=day, community_id__in=communities)
+    }
+    total = figures.get(area.pk)
+    rows = [
+        TableRow(
+            area=child,
+            figure=figures.get(child.pk),
+            report=reports.get(child.pk),
+            cells=[show(v) for v in figure_cells(figures.get(child.pk), definitions)],
+        )
+        for child in children
+    ]
+    if area.kind == Area.Kind.COMMUNITY:
+        rows = [TableRow(area=area, figure=total, report=reports.get(area.pk), cells=[])]
+        rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
+    missing: list[str] = []
+    if total is not None and total.missing:
+        missing = list(
+            DailyFigure.objects.filter(
+                day=day,
+                area__kind=Area.Kind.COMMUNITY,
+                area__path__startswith=area.path,
+                submitted=0,
+            )
+            .order_by("area__path")
+            .values_list("area__name", flat=True)[:200]
+        )
+    return DayTable(
+        definitions=definitions,
+        total=total,
+        total_cells=[show(v) for v in figure_cells(total, definitions)],
+        rows=rows,
+        missing=missing,
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    value: Any
+    total: Any
+
+
+def trend_series(
+    area: Area, definition: IndicatorDefinition, start: date, end: date
+) -> list[Point]:
+    """One point per day from ``start`` to ``end``; ``total`` is the running total of a
+    flow since the first figure (None for point-in-time figures)."""
+    found = dict(
+        DailyFigure.objects.filter(area=area, day__lte=end)
+        .order_by("day")
+        .values_list("day", "values")
+    )
+    running = sum(
+        (values.get(definition.code) or 0) for day, values in found.items() if day < start
+    )
+    points = []
+    day = start
+    while day <= end:
+        values = found.get(day)
+        value = values.get(definition.code) if values is not None else None
+        if definition.is_flow and definition.ratio is None:
+            running += value or 0
+            total = running if values is not None else None
+        else:
+            total = None
+        points.append(Point(day=day, value=value, total=total))
+        day += timedelta(days=1)
+    return points
+
+
+def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[int]]:
+    """The day's spreadsheet in a fixed layout: one row per community under ``area``
+    (in tree order), then the total row; headers and column widths."""
+    definitions = catalog.offered()
+    figures = (
+        DailyFigure.objects.filter(
+            day=day, area__kind=Area.Kind.COMMUNITY, area__path__startswith=area.path
+        )
+        .select_related("area", "area__parent")
+        .order_by("area__path")
+    )
+    reports = {
+        r.community_id: r
+        for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
+    }
+    total = DailyFigure.objects.filter(day=day, area=area).first()
+    headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
+    headers += [d.heading for d in definitions]
+    rows: list[list[Any]] = []
+    for n, figure in enumerate(figures, start=1):
+        found = reports.get(figure.area_id)
+        rows.append(
+            [
+                n,
+                figure.area.parent.name if figure.area.parent else "",
+                figure.area.name,
+                found.status_label if found else "未报",
+                found.submitted_at if found and found.submitted_at else "",
+                *figure_cells(figure, definitions),
+            ]
+        )
+    if total is not None:
+        rows.append(
+            [
+                "合计",
+                area.name,
+                f"{total.communities}个社区",
+                f"已报{total.submitted}、未报{total.missing}",
+                "",
+                *figure_cells(total, definitions),
+            ]
+        )
+    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)

@@ -1,0 +1,45 @@
+"""Rows for the reports tests: ledger rows, key persons and alerts at given moments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from shouwang.areas.models import Area
+from shouwang.people.models import Household, Person
+from shouwang.watch.models import Alert, Category, KeyPerson
+
+
+def household(area: Area, *, persons: int = 1, at: datetime | None = None) -> Household:
+    n = Household.objects.count() + 1
+    row = Household.objects.create(area=area, room=f"{n:03d}")
+    for _ in range(persons):
+        person = Person(area=area, household=row)
+        person.set_name("王五")
+        person.save()
+    if at is not None:
+        Household.objects.filter(pk=row.pk).update(created_at=at)
+        Person.objects.filter(household=row).update(created_at=at)
+    return row
+
+
+def key_person(area: Area, *, at: datetime, status: str = KeyPerson.Status.ACTIVE) -> KeyPerson:
+    category, _ = Category.objects.get_or_create(name="湖北返回")
+    person = Person(area=area)
+    person.set_name("李四")
+    person.save()
+    row = KeyPerson.objects.create(
+        person=person,
+        area=area,
+        category=category,
+        source=KeyPerson.Source.SCREENING,
+        measure=KeyPerson.Measure.HOME,
+        start_date=date(2020, 2, 1),
+        planned_end=date(2020, 2, 1) + timedelta(days=14),
+        status=status,
+    )
+    KeyPerson.objects.filter(pk=row.pk).update(created_at=at, updated_at=at)
+    return row
+
+
+def fever(area: Area, *, at: datetime) -> Alert:
+    return Alert.objects.create(area=area, kind=Alert.Kind.FEVER, title="体温37.8℃", raised_at=at)

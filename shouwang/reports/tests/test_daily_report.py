@@ -1,0 +1,248 @@
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.reports import days
+from shouwang.reports.models import DailyFigure, DailyReport, ReportRevision
+from shouwang.reports.rollup import rollup
+
+from . import data
+
+pytestmark = pytest.mark.django_db
+ON_TIME = override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
+
+
+def url(name, community, day):
+    return reverse(f"reports:{name}", kwargs={"pk": community.pk, "day": day})
+
+
+def form(values, reasons=None, note=""):
+    body = {f"v_{code}": value for code, value in values.items()}
+    body.update({f"r_{code}": text for code, text in (reasons or {}).items()})
+    body["note"] = note
+    return body
+
+
+@pytest.fixture
+def day():
+    return days.last_closed_day()
+
+
+@pytest.fixture
+def counted(world, day):
+    """Community A's day: 2 households (5 persons), 1 key person today, 1 fever."""
+    span = days.window(day)
+    data.household(world.building_a, persons=3, at=span.start - timedelta(days=2))
+    data.household(world.building_a2, persons=2, at=span.start + timedelta(hours=1))
+    data.key_person(world.building_a, at=span.start + timedelta(hours=2))
+    data.fever(world.building_a, at=span.end - timedelta(seconds=1))
+    return world
+
+
+def full(values):
+    base = {
+        "key_in_observation": 0,
+        "key_new": 0,
+        "key_released": 0,
+        "fevers": 0,
+        "suspected_new": 0,
+        "confirmed_new": 0,
+        "households_registered": 0,
+        "persons_registered": 0,
+        "households_expected": 8,
+    }
+    return {**base, **values}
+
+
+def test_the_report_is_filled_from_the_data_at_the_cutoff(counted, day):
+    response = counted.client("staff_a").get(url("report", counted.community_a, day))
+    assert response.status_code == 200
+    lines = {line.code: line for line in response.context["lines"]}
+    assert lines["households_registered"].auto == 2
+    assert lines["persons_registered"].auto == 5
+    assert lines["key_new"].auto == 1
+    assert lines["fevers"].auto == 1
+    assert lines["suspected_new"].auto is None  # typed in by the community
+    assert not DailyReport.objects.exists()  # reading never writes
+
+
+@ON_TIME
+def test_a_correction_needs_a_reason(counted, day):
+    client = counted.client("staff_a")
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 2,
+            "households_registered": 2,
+            "persons_registered": 5,
+        }
+    )
+    response = client.post(url("submit", counted.community_a, day), form(values))
+    assert response.status_code == 400
+    assert "请填写更正原因" in response.content.decode()
+    assert not DailyReport.objects.filter(status="submitted").exists()
+
+    response = client.post(
+        url("submit", counted.community_a, day),
+        form(values, {"fevers": "卡点漏登记一名发热人员"}),
+    )
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.is_submitted
+    assert not report.late
+    assert not report.is_zero
+    fevers = report.values.get(code="fevers")
+    assert (fevers.auto_value, fevers.value, fevers.reason) == (1, 2, "卡点漏登记一名发热人员")
+    assert AuditEvent.objects.filter(action="status", object_id=str(report.pk)).exists()
+
+
+@ON_TIME
+def test_a_draft_is_kept_until_submitted(counted, day):
+    client = counted.client("staff_a")
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 1,
+            "households_registered": 2,
+            "persons_registered": 5,
+            "suspected_new": 1,
+        }
+    )
+    response = client.post(url("report", counted.community_a, day), form(values, note="草稿"))
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.status == "draft"
+    assert report.values.get(code="suspected_new").value == 1
+
+
+@ON_TIME
+def test_a_submitted_report_is_locked(counted, day):
+    client = counted.client("staff_a")
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 1,
+            "households_registered": 2,
+            "persons_registered": 5,
+        }
+    )
+    assert client.post(url("submit", counted.community_a, day), form(values)).status_code == 302
+    changed = {**values, "suspected_new": 3}
+    response = client.post(url("submit", counted.community_a, day), form(changed), follow=True)
+    assert "未重复上报" in response.content.decode()  # a second tap stores nothing
+    assert client.post(url("zero", counted.community_a, day)).status_code == 302
+    client.post(url("report", counted.community_a, day), form(changed))
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.values.get(code="suspected_new").value == 0
+    assert not report.is_zero
+    assert report.revisions.count() == 1
+
+
+def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
+    today = days.open_day()
+    response = counted.client("staff_a").post(
+        url("submit", counted.community_a, today), form(full({}))
+    )
+    assert response.status_code == 400
+    assert "统计截止后才能上报" in response.content.decode()
+    assert not DailyReport.objects.filter(status="submitted").exists()
+
+
+@ON_TIME
+def test_zero_report_in_one_click(world, day):
+    response = world.client("staff_b").post(url("zero", world.community_b, day))
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    assert report.is_submitted
+    assert report.is_zero
+    assert report.values.get(code="households_expected").value == 4
+    assert report.values.get(code="suspected_new").value == 0
+    assert report.revisions.get().kind == ReportRevision.Kind.ZERO
+
+
+def test_zero_report_is_refused_when_something_happened(counted, day):
+    response = counted.client("staff_a").post(url("zero", counted.community_a, day))
+    assert response.status_code == 400
+    assert "不能零报告" in response.content.decode()
+    assert "发现发热人员1人" in response.content.decode()
+    assert not DailyReport.objects.filter(status="submitted").exists()
+
+
+@override_settings(REPORT_GRACE_MINUTES=30)
+def test_a_late_submission_is_marked(world, day):
+    older = day - timedelta(days=2)
+    world.client("staff_b").post(url("zero", world.community_b, older))
+    report = DailyReport.objects.get(community=world.community_b, day=older)
+    assert report.late
+    assert report.status_label == "零报告（迟报）"
+
+
+@ON_TIME
+def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
+    client = counted.client("staff_a")
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 1,
+            "households_registered": 2,
+            "persons_registered": 5,
+        }
+    )
+    client.post(url("submit", counted.community_a, day), form(values))
+    amended = {**values, "suspected_new": 1}
+    body = form(amended)
+    response = client.post(url("amend", counted.community_a, day), body)
+    assert response.status_code == 400  # the reason is required
+    body["reason"] = "补报一例疑似病例"
+    response = client.post(url("amend", counted.community_a, day), body)
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.amendments == 1
+    first, second = report.revisions.all()
+    assert first.values["suspected_new"] == 0
+    assert second.values["suspected_new"] == 1
+    assert second.changes == [
+        {"code": "suspected_new", "label": "新增疑似病例", "from": 0, "to": 1, "reason": ""}
+    ]
+    assert second.reason == "补报一例疑似病例"
+    event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
+    assert "新增疑似病例 0→1" in event.detail
+    assert "补报一例疑似病例" in event.detail
+    page = client.get(url("report", counted.community_a, day)).content.decode()
+    assert "修改记录" in page
+    assert "补报一例疑似病例" in page
+
+
+@ON_TIME
+def test_an_amendment_moves_the_totals(counted, day):
+    rollup(day)
+    client = counted.client("staff_a")
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 1,
+            "households_registered": 2,
+            "persons_registered": 5,
+        }
+    )
+    client.post(url("submit", counted.community_a, day), form(values))
+    body = form({**values, "confirmed_new": 2})
+    body["reason"] = "补报"
+    client.post(url("amend", counted.community_a, day), body)
+    top = DailyFigure.objects.get(area=counted.subdistrict, day=day)
+    assert top.values["confirmed_new"] == 2
+    assert top.submitted == 1
+
+
+def test_only_the_communitys_staff_submit(counted, day):
+    assert counted.client("hq").post(url("zero", counted.community_a, day)).status_code == 403
+    assert counted.client("staff_b").get(url("report", counted.community_a, day)).status_code == 404
+    assert counted.client("hq").get(url("report", counted.community_a, day)).status_code == 200

@@ -1,0 +1,158 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import child
+from shouwang.reports import actions, days
+from shouwang.reports.models import DailyFigure, IndicatorDefinition, Reminder
+from shouwang.reports.rollup import rollup
+
+from . import data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day():
+    return days.last_closed_day()
+
+
+@pytest.fixture
+def rolled(world, day):
+    data.household(world.building_a, persons=2, at=days.window(day).start)
+    data.fever(world.building_b, at=days.window(day).start + timedelta(hours=1))
+    actions.zero_report(
+        report=actions.report_for(community=world.community_a, day=day),
+        by=world.staff_a,
+        now=days.window(day).end + timedelta(minutes=5),
+    )
+    rollup(day)
+    return world
+
+
+def test_hq_sees_who_has_reported(rolled, day):
+    response = rolled.client("hq").get(reverse("reports:overview"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert (table.total.communities, table.total.submitted, table.total.missing) == (2, 1, 1)
+    assert table.missing == ["八一社区"]
+    status = {row.area.name: row.status for row in table.rows}
+    assert status == {"西城社区": "零报告", "八一社区": "未报"}
+    page = response.content.decode()
+    assert "未报：八一社区" in page
+
+
+def test_the_overview_reads_a_fixed_number_of_queries(rolled, day):
+    client = rolled.client("hq")
+    url = f"{reverse('reports:overview')}?day={day.isoformat()}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        child(rolled.subdistrict, f"加测社区{n}")
+    rollup(day)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
+
+
+def test_hq_drills_down_and_a_community_cannot_look_up(rolled, day):
+    client = rolled.client("hq")
+    response = client.get(reverse("reports:overview"), {"area": rolled.district.pk})
+    assert response.status_code == 404  # above the HQ's own area
+    response = client.get(reverse("reports:overview"), {"area": rolled.community_b.pk})
+    assert response.status_code == 200
+    assert rolled.client("staff_a").get(reverse("reports:overview")).status_code == 403
+
+
+def test_the_days_xlsx_has_one_row_per_community_and_a_total(rolled, day):
+    response = rolled.client("hq").get(reverse("reports:export"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:5] == ("序号", "街道/乡镇", "社区/村", "上报状态", "上报时间")
+    assert "发现发热人员（人）" in header
+    assert [r[2] for r in rows[1:-1]] == ["西城社区", "八一社区"]
+    assert rows[-1][0] == "合计"
+    fevers = header.index("发现发热人员（人）")
+    assert rows[-1][fevers] == rows[1][fevers] + rows[2][fevers] == 1
+    assert AuditEvent.objects.filter(action="export").exists()
+
+
+def test_each_indicators_trend(rolled, day):
+    rollup(day - timedelta(days=1))
+    response = rolled.client("leader").get(reverse("reports:trend", args=["fevers"]))
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    assert len(chart["days"]) == 14
+    assert chart["values"][-2] == 1  # the last closed day; the last point is today
+    assert rolled.client("leader").get(reverse("reports:trend", args=["nope"])).status_code == 404
+
+
+def test_hq_adds_retires_and_reorders_indicators(rolled, day):
+    client = rolled.client("hq")
+    client.get(reverse("reports:indicators"))
+    response = client.post(
+        reverse("reports:indicator_new"),
+        {"code": "masks_handed_out", "label": "发放口罩", "unit": "个", "kind": "flow", "order": 5},
+    )
+    assert response.status_code == 302
+    added = IndicatorDefinition.objects.get(code="masks_handed_out")
+    assert added.source == "manual"
+    form = rolled.client("staff_a").get(
+        reverse("reports:report", kwargs={"pk": rolled.community_b.pk, "day": day})
+    )
+    assert form.status_code == 404
+    page = rolled.client("staff_b").get(
+        reverse("reports:report", kwargs={"pk": rolled.community_b.pk, "day": day})
+    )
+    codes = [line.code for line in page.context["lines"]]
+    assert codes[0] == "masks_handed_out"  # order 5 comes first
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    client.post(reverse("reports:indicator_toggle", args=[fevers.pk]))
+    client.post(reverse("reports:indicator_move", args=[added.pk]), {"direction": "down"})
+    page = rolled.client("staff_b").get(
+        reverse("reports:report", kwargs={"pk": rolled.community_b.pk, "day": day})
+    )
+    codes = [line.code for line in page.context["lines"]]
+    assert "fevers" not in codes
+    assert codes[:2] == ["key_in_observation", "masks_handed_out"]
+    bad = client.post(
+        reverse("reports:indicator_new"), {"code": "Bad Code", "label": "x", "kind": "flow"}
+    )
+    assert bad.status_code == 400
+
+
+def test_the_reminder_job_is_idempotent_and_visible(rolled, day):
+    call_command("report_reminders")
+    call_command("report_reminders")
+    reminders = Reminder.objects.filter(day=day)
+    assert [r.community_id for r in reminders] == [rolled.community_b.pk]
+    page = rolled.client("staff_b").get(reverse("reports:community", args=[rolled.community_b.pk]))
+    assert reminders[0].message in page.content.decode()
+
+
+def test_reminders_are_due_before_the_deadline_and_overdue_after(rolled, day):
+    due = days.deadline(day)
+    assert actions.send_reminders(now=due - timedelta(minutes=1)) == 1
+    assert actions.send_reminders(now=due - timedelta(seconds=10)) == 0
+    assert actions.send_reminders(now=due + timedelta(minutes=1)) == 1
+    kinds = sorted(Reminder.objects.values_list("kind", flat=True))
+    assert kinds == ["due", "overdue"]
+
+
+def test_the_rollup_command_finalises_the_closed_day_once(rolled, day):
+    DailyFigure.objects.all().delete()
+    call_command("report_rollup")
+    assert set(DailyFigure.objects.values_list("day", flat=True)) == {day, days.open_day()}
+    before = DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at
+    call_command("report_rollup")
+    assert DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at == before

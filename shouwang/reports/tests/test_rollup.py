@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shouwang.areas.tests.factories import child
+from shouwang.reports import actions, catalog, days
+from shouwang.reports.indicators import (
+    FLOW,
+    Indicator,
+    by_community,
+    by_community_and_hour,
+    extra_indicators,
+)
+from shouwang.reports.models import DailyFigure
+from shouwang.reports.rollup import auto_values, rollup
+from shouwang.watch.models import Alert
+
+from . import data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day():
+    return days.last_closed_day()
+
+
+@pytest.fixture
+def city(world, day):
+    """Two sub-districts: 明湖 (A, B) and 南湖 (C), with data in each community."""
+    span = days.window(day)
+    other = child(world.district, "南湖街道")
+    world.community_c = child(other, "南湖社区")
+    building_c = child(child(world.community_c, "南湖小区"), "1号楼", expected_households=10)
+    world.other = other
+    for area, n in ((world.building_a, 3), (world.building_b, 2), (building_c, 4)):
+        for _ in range(n):
+            data.household(area, persons=2, at=span.start - timedelta(days=1))
+    data.key_person(world.building_a, at=span.start + timedelta(hours=1))
+    data.key_person(world.building_b, at=span.start - timedelta(days=2))
+    data.fever(world.building_a, at=span.end - timedelta(minutes=5))
+    data.fever(world.building_b, at=span.start)
+    return world
+
+
+def submit(world, community, day, **changes):
+    auto = auto_values(community, day)
+    values = {d.code: int(auto.get(d.code) or 0) for d in actions.editable()}
+    values.update(changes)
+    report = actions.report_for(community=community, day=day)
+    return actions.submit_report(
+        report=report,
+        values=values,
+        reasons=dict.fromkeys(changes, "核实更正"),
+        by=world.staff_a,
+        now=days.window(day).end + timedelta(minutes=10),
+    )
+
+
+def figures(day):
+    return {f.area_id: f for f in DailyFigure.objects.filter(day=day)}
+
+
+def sums_hold(rows, parent, children):
+    ratio = {d.code for d in catalog.offered() if d.ratio}
+    parent_row = rows[parent.pk]
+    kids = [rows[c.pk] for c in children]
+    for code in set(parent_row.values) - ratio:
+        assert parent_row.values[code] == sum(k.values.get(code) or 0 for k in kids), code
+    for field in ("communities", "submitted", "zero", "late"):
+        assert getattr(parent_row, field) == sum(getattr(k, field) for k in kids), field
+
+
+def test_the_totals_equal_the_sum_of_the_detail(city, day):
+    submit(city, city.community_a, day, suspected_new=1, fevers=2)
+    actions.zero_report(
+        report=actions.report_for(community=city.community_c, day=day), by=city.staff_b
+    )
+    rollup(day)
+    rows = figures(day)
+    sums_hold(rows, city.subdistrict, [city.community_a, city.community_b])
+    sums_hold(rows, city.other, [city.community_c])
+    sums_hold(rows, city.district, [city.subdistrict, city.other])
+    a = rows[city.community_a.pk]
+    assert a.values["fevers"] == 2
+    assert a.auto["fevers"] == 1
+    assert rows[city.community_b.pk].submitted == 0
+    top = rows[city.district.pk]
+    assert (top.communities, top.submitted, top.zero) == (3, 2, 1)
+    assert top.values["households_registered"] == 9
+    assert top.values["persons_registered"] == 18  # persons registered after the cutoff wait
+    assert top.values["household_coverage"] == round(9 * 100 / (8 + 4 + 10), 1)
+
+
+def test_a_submission_after_the_rollup_keeps_the_tree_consistent(city, day):
+    rollup(day)
+    submit(city, city.community_b, day, confirmed_new=1)
+    after_submit = {pk: (f.values, f.submitted) for pk, f in figures(day).items()}
+    rollup(day)
+    fresh = {pk: (f.values, f.submitted) for pk, f in figures(day).items()}
+    assert after_submit == fresh
+    assert fresh[city.district.pk][0]["confirmed_new"] == 1
+
+
+def test_the_rollup_runs_a_fixed_number_of_queries(city, day):
+    catalog.all_definitions()  # seeds the definitions once
+    with CaptureQueriesContext(connection) as few:
+        rollup(day)
+    for n in range(6):
+        child(city.subdistrict, f"加测社区{n}")
+    with CaptureQueriesContext(connection) as more:
+        rollup(day)
+    assert len(more) == len(few)
+
+
+def test_hourly_counts_are_summed_up_the_tree(city, day):
+    today = days.open_day()
+    span = days.window(today)
+    data.fever(city.building_a, at=span.start)
+    data.fever(city.building_b, at=span.end - timedelta(minutes=5))
+
+    def rows(span):
+        return Alert.objects.filter(raised_at__gte=span.start, raised_at__lt=span.end)
+
+    hourly = Indicator(
+        "alerts_by_hour",
+        "预警",
+        "条",
+        FLOW,
+        lambda span, communities: by_community(rows(span), communities),
+        hourly=lambda span, communities: by_community_and_hour(
+            rows(span), communities, span, at="raised_at"
+        ),
+    )
+    with extra_indicators(hourly):
+        rollup(today)
+        rollup(day)
+    top = figures(today)[city.district.pk]
+    assert top.values["alerts_by_hour"] == 2
+    series = top.hourly["alerts_by_hour"]
+    assert len(series) == 24
+    assert sum(series) == 2
+    assert series[0] == 1  # at the start
+    assert series[23] == 1  # 5 minutes before the cutoff
+    # hourly counts are kept for the day in progress only
+    assert figures(day)[city.district.pk].hourly == {}
+
+
+def test_a_closed_day_keeps_the_hourly_counts_of_its_last_open_rollup(city, day):
+    rollup(day)
+    DailyFigure.objects.filter(day=day).update(hourly={"persons_checked": [1] * 24})
+    rollup(day)
+    assert all(f.hourly == {"persons_checked": [1] * 24} for f in figures(day).values())

@@ -1,0 +1,470 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import SEGMENT, Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+
+from . import actions, catalog, days
+from . import bulletin as bulletins
+from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm, ReportForm
+from .models import (
+    Bulletin,
+    BulletinTemplate,
+    DailyReport,
+    IndicatorDefinition,
+    Reminder,
+)
+from .rollup import rollup
+from .tables import day_sheet, day_table, trend_series
+
+
+def _community(request: AuthedRequest, pk: int) -> Area:
+    return get_for_user(Area.objects.communities(), request.user, pk=pk)
+
+
+def _existing_report(request: AuthedRequest, community: Area, day: date) -> DailyReport:
+    """The saved report, or an unsaved blank one (reading never writes)."""
+    if day > days.open_day():
+        raise Http404("该日尚未开始")
+    found = DailyReport.objects.visible_to(request.user).filter(community=community, day=day)
+    found = found.first()
+    return found or DailyReport(community=community, day=day)
+
+
+def _day_param(request: AuthedRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return days.last_closed_day()
+
+
+def _area_param(request: AuthedRequest) -> Area:
+    pk = request.GET.get("area")
+    if not pk:
+        if request.user.area is None:
+            raise Http404("您尚未分配辖区")
+        return request.user.area
+    return get_for_user(Area, request.user, pk=pk)
+
+
+@require_capability("reports.submit")
+def index(request: AuthedRequest) -> HttpResponse:
+    communities = list(Area.objects.visible_to(request.user).communities()[:500])
+    if len(communities) == 1:
+        return redirect("reports:community", pk=communities[0].pk)
+    return render(request, "reports/index.html", {"communities": communities})
+
+
+@require_capability("reports.view")
+def community(request: AuthedRequest, pk: int) -> HttpResponse:
+    area = _community(request, pk)
+    current = days.last_closed_day()
+    recent = [current - timedelta(days=i) for i in range(14)]
+    visible = DailyReport.objects.visible_to(request.user)
+    reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
+    rows = [(day, reports.get(day)) for day in recent]
+    reminders = Reminder.objects.visible_to(request.user).filter(community=area)[:5]
+    return render(
+        request,
+        "reports/community.html",
+        {
+            "area": area,
+            "rows": rows,
+            "current": current,
+            "current_report": reports.get(current),
+            "deadline": days.deadline(current),
+            "reminders": reminders,
+        },
+    )
+
+
+def _report_page(
+    request: AuthedRequest, report: DailyReport, form: ReportForm | None = None, status: int = 200
+) -> HttpResponse:
+    lines = actions.lines(report)
+    if form is None and not report.is_submitted:
+        form = ReportForm(lines=lines, initial={"note": report.note})
+    revisions = report.revisions.select_related("by") if report.pk else []
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "area": report.community,
+            "lines": lines,
+            "form": form,
+            "closed": days.is_closed(report.day),
+            "window": days.window(report.day),
+            "deadline": days.deadline(report.day),
+            "revisions": revisions,
+            "can_submit": request.user.can("reports.submit"),
+        },
+        status=status,
+    )
+
+
+@require_capability("reports.view")
+def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
+    """The report page; POST saves a draft (community staff)."""
+    area = _community(request, pk)
+    existing = _existing_report(request, area, day)
+    if request.method != "POST":
+        return _report_page(request, existing)
+    if not request.user.can("reports.submit"):
+        raise PermissionDenied("您的角色不能填报日报")
+    if existing.is_submitted:
+        messages.error(request, "该日报已上报并锁定；如需修改请使用“更正”")
+        return redirect("reports:report", pk=pk, day=day)
+    form = ReportForm(request.POST, lines=actions.lines(existing))
+    if not form.is_valid():
+        return _report_page(request, existing, form, status=400)
+    draft = actions.report_for(community=area, day=day)
+    try:
+        actions.save_draft(
+            report=draft,
+            values=form.values(),
+            reasons=form.reasons(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except actions.ReportError as exc:
+        form.add_error(None, str(exc))
+        return _report_page(request, existing, form, status=400)
+    messages.success(request, "已暂存，尚未上报")
+    return redirect("reports:report", pk=pk, day=day)
+
+
+def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpResponse:
+    """Submitting twice stores once: the report stays as first submitted."""
+    messages.warning(request, "该日报已上报，未重复上报；如需修改请使用“更正”")
+    return redirect("reports:report", pk=report.community_id, day=report.day)
+
+
+@require_POST
+@require_capability("reports.submit")
+def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
+    area = _community(request, pk)
+    existing = _existing_report(request, area, day)
+    if existing.is_submitted:  # a second tap, or another colleague was quicker
+        return _already_submitted(request, existing)
+    if not days.is_closed(day):
+        messages.error(request, f"{days.cutoff_label(day)}统计截止后才能上报该日日报")
+        return _report_page(request, existing, status=400)
+    form = ReportForm(request.POST, lines=actions.lines(existing))
+    if not form.is_valid():
+        return _report_page(request, existing, form, status=400)
+    try:
+        with transaction.atomic():
+            done = actions.submit_report(
+                report=actions.report_for(community=area, day=day),
+                values=form.values(),
+                reasons=form.reasons(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+    except actions.ReportError as exc:
+        form.add_error(None, str(exc))
+        return _report_page(request, existing, form, status=400)
+    messages.success(request, f"{done.day:%m月%d日}日报已上报" + ("（迟报）" if done.late else ""))
+    return redirect("reports:report", pk=pk, day=day)
+
+
+@require_POST
+@require_capability("reports.submit")
+def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
+    area = _community(request, pk)
+    existing = _existing_report(request, area, day)
+    if existing.is_submitted:
+        return _already_submitted(request, existing)
+    try:
+        with transaction.atomic():
+            done = actions.zero_report(
+                report=actions.report_for(community=area, day=day), by=request.user
+            )
+    except actions.ReportError as exc:
+        messages.error(request, str(exc))
+        return _report_page(request, existing, status=400)
+    messages.success(
+        request, f"{done.day:%m月%d日}零报告已上报" + ("（迟报）" if done.late else "")
+    )
+    return redirect("reports:report", pk=pk, day=day)
+
+
+@require_capability("reports.submit")
+def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
+    area = _community(request, pk)
+    existing = _existing_report(request, area, day)
+    if not existing.is_submitted:
+        messages.info(request, "该日报尚未上报，可直接修改后上报")
+        return redirect("reports:report", pk=pk, day=day)
+    lines = actions.lines(existing)
+    form = AmendForm(request.POST or None, lines=lines)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.amend_report(
+                    report=existing,
+                    values=form.values(),
+                    reasons=form.reasons(),
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except actions.ReportError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "已更正，原数字保留在修改记录中")
+                return redirect("reports:report", pk=pk, day=day)
+        status = 400
+    return render(
+        request,
+        "reports/amend.html",
+        {"report": existing, "area": area, "form": form},
+        status=status,
+    )
+
+
+@require_capability("reports.overview")
+def overview(request: AuthedRequest) -> HttpResponse:
+    area = _area_param(request)
+    day = _day_param(request)
+    table = day_table(area, day)
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "area": area,
+            "day": day,
+            "prev": day - timedelta(days=1),
+            "next": day + timedelta(days=1) if day < days.open_day() else None,
+            "table": table,
+            "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
+            "cutoff": days.cutoff_label(day),
+            "deadline": days.deadline(day),
+        },
+    )
+
+
+@require_POST
+@require_capability("reports.manage")
+def rollup_now(request: AuthedRequest) -> HttpResponse:
+    day = _day_param(request) if request.GET.get("day") else days.last_closed_day()
+    if day > days.open_day():
+        raise Http404("该日尚未开始")
+    top = Area.objects.get(path=_area_param(request).path[:SEGMENT])
+    result = rollup(day, root=top)
+    messages.success(
+        request, f"已重新汇总 {day:%m月%d日}：{result.communities} 个社区，用时 {result.seconds} 秒"
+    )
+    return redirect(f"{reverse('reports:overview')}?day={day.isoformat()}")
+
+
+@require_capability("reports.export")
+def export(request: AuthedRequest) -> HttpResponse:
+    area = _area_param(request)
+    day = _day_param(request)
+    headers, rows, widths = day_sheet(area, day)
+    content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
+    audit.record(
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        obj=area,
+        detail=f"导出{day.isoformat()}日报汇总（{len(rows)}行）",
+    )
+    return xlsx_response(f"{area.name}{day.isoformat()}日报汇总.xlsx", content)
+
+
+@require_capability("reports.overview")
+def trend(request: AuthedRequest, code: str) -> HttpResponse:
+    definitions = {d.code: d for d in catalog.offered()}
+    definition = definitions.get(code)
+    if definition is None:
+        raise Http404("没有这个指标")
+    area = _area_param(request)
+    try:
+        span = min(max(int(request.GET.get("days", "14")), 7), 180)
+    except ValueError:
+        span = 14
+    end = days.open_day()
+    series = trend_series(area, definition, end - timedelta(days=span - 1), end)
+    return render(
+        request,
+        "reports/trend.html",
+        {
+            "area": area,
+            "definition": definition,
+            "definitions": definitions.values(),
+            "series": series,
+            "span": span,
+            "chart": {
+                "days": [f"{p.day.month}/{p.day.day}" for p in series],
+                "values": [p.value for p in series],
+                "totals": [p.total for p in series] if definition.is_flow else [],
+                "label": definition.label,
+                "unit": definition.unit,
+            },
+        },
+    )
+
+
+@require_capability("reports.bulletin")
+def bulletin(request: AuthedRequest) -> HttpResponse:
+    area = _area_param(request)
+    day = _day_param(request)
+    saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
+    if request.method == "POST":
+        if not request.user.can("reports.manage"):
+            raise PermissionDenied("您的角色只能查看和复制通报")
+        form = BulletinForm(request.POST)
+        if form.is_valid():
+            Bulletin.objects.update_or_create(
+                area=area,
+                day=day,
+                defaults={"text": form.cleaned_data["text"], "updated_by": request.user},
+            )
+            audit.record(
+                action=AuditEvent.Action.UPDATE,
+                request=request,
+                obj=area,
+                detail=f"保存{day.isoformat()}通报",
+            )
+            messages.success(request, "通报已保存")
+            return redirect(f"{reverse('reports:bulletin')}?day={day.isoformat()}&area={area.pk}")
+        status = 400
+    else:
+        fresh = request.GET.get("fresh") == "1" or saved is None
+        text = bulletins.generate(area, day) if fresh else saved.text
+        form = BulletinForm(initial={"text": text})
+        status = 200
+    return render(
+        request,
+        "reports/bulletin.html",
+        {
+            "area": area,
+            "day": day,
+            "form": form,
+            "saved": saved,
+            "prev": day - timedelta(days=1),
+            "next": day + timedelta(days=1) if day < days.open_day() else None,
+        },
+        status=status,
+    )
+
+
+@require_capability("reports.manage")
+def bulletin_template(request: AuthedRequest) -> HttpResponse:
+    area = _area_param(request)
+    form = BulletinTemplateForm(
+        request.POST or None, initial={"text": bulletins.template_for(area)}
+    )
+    if request.method == "POST" and form.is_valid():
+        BulletinTemplate.objects.update_or_create(
+            area=area, defaults={"text": form.cleaned_data["text"], "updated_by": request.user}
+        )
+        audit.record(
+            action=AuditEvent.Action.UPDATE, request=request, obj=area, detail="修改通报模板"
+        )
+        messages.success(request, "通报模板已保存")
+        return redirect("reports:bulletin")
+    return render(
+        request,
+        "reports/bulletin_template.html",
+        {
+            "form": form,
+            "default": bulletins.DEFAULT_TEMPLATE,
+            "definitions": catalog.offered(),
+            "builtins": sorted(bulletins.BUILTINS),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_capability("reports.manage")
+def indicators(request: AuthedRequest) -> HttpResponse:
+    return render(request, "reports/indicators.html", {"rows": catalog.all_definitions()})
+
+
+def _indicator_form(request: AuthedRequest, instance: IndicatorDefinition | None) -> HttpResponse:
+    form = IndicatorForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        definition = form.save(commit=False)
+        if instance is None:
+            definition.source = IndicatorDefinition.Source.MANUAL
+        definition.save()
+        audit.record(
+            action=AuditEvent.Action.UPDATE if instance else AuditEvent.Action.CREATE,
+            request=request,
+            obj=definition,
+            detail=f"日报指标 {definition.code}",
+        )
+        messages.success(request, f"已保存指标“{definition.label}”")
+        return redirect("reports:indicators")
+    return render(
+        request,
+        "reports/indicator_form.html",
+        {"form": form, "definition": instance},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_capability("reports.manage")
+def indicator_new(request: AuthedRequest) -> HttpResponse:
+    return _indicator_form(request, None)
+
+
+@require_capability("reports.manage")
+def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        instance = IndicatorDefinition.objects.get(pk=pk)
+    except IndicatorDefinition.DoesNotExist as exc:
+        raise Http404("没有这个指标") from exc
+    return _indicator_form(request, instance)
+
+
+@require_POST
+@require_capability("reports.manage")
+def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    rows = catalog.all_definitions()
+    index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
+    if index is None:
+        raise Http404("没有这个指标")
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        for order, row in enumerate(rows, start=1):
+            row.order = order * 10
+        IndicatorDefinition.objects.bulk_update(rows, ["order"])
+    return redirect("reports:indicators")
+
+
+@require_POST
+@require_capability("reports.manage")
+def indicator_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        definition = IndicatorDefinition.objects.get(pk=pk)
+    except IndicatorDefinition.DoesNotExist as exc:
+        raise Http404("没有这个指标") from exc
+    definition.active = not definition.active
+    definition.save(update_fields=["active", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        obj=definition,
+        detail=("启用" if definition.active else "停用") + f"日报指标 {definition.code}",
+    )
+    messages.success(request, f"已{'启用' if definition.active else '停用'}“{definition.label}”")
+    return redirect("reports:indicators")
