@@ -1,15 +1,10 @@
 """Key persons' daily-report indicators: in observation at the cutoff, new, released,
-and fevers (alerts of kind fever).
-
-KeyPerson has no closing timestamp: a record closed (released, to hospital …) is
-taken to have closed when it was last updated (``updated_at``).
-"""
+and fevers (alerts of kind fever). Windows use the records' ``created_at`` and
+``ended_at`` through KeyPersonQuerySet."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from django.db.models import Q
 
 from shouwang.areas.models import Area
 from shouwang.reports.days import Window
@@ -17,27 +12,19 @@ from shouwang.reports.indicators import FLOW, STOCK, Indicator, by_community
 
 from .models import Alert, KeyPerson
 
-Status = KeyPerson.Status
-
 
 def in_observation(window: Window, communities: Sequence[Area]) -> dict[int, int]:
     if window.is_open:  # the day in progress: the current state
         return by_community(KeyPerson.objects.active(), communities)
-    rows = KeyPerson.objects.filter(created_at__lt=window.end).filter(
-        Q(status=Status.ACTIVE) | Q(updated_at__gte=window.end)
-    )
-    return by_community(rows, communities)
+    return by_community(KeyPerson.objects.in_observation_at(window.end), communities)
 
 
 def new(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    rows = KeyPerson.objects.filter(created_at__gte=window.start, created_at__lt=window.end)
-    return by_community(rows, communities)
+    return by_community(KeyPerson.objects.new_between(window.start, window.end), communities)
 
 
 def released(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    rows = KeyPerson.objects.filter(
-        status=Status.RELEASED, updated_at__gte=window.start, updated_at__lt=window.end
-    )
+    rows = KeyPerson.objects.released_between(window.start, window.end)
     return by_community(rows, communities)
 
 

@@ -49,7 +49,7 @@ def test_it_counts_key_persons_at_the_cutoff(world):
     released = data.key_person(
         world.building_a2, at=CUTOFF - timedelta(days=5), status=KeyPerson.Status.RELEASED
     )
-    KeyPerson.objects.filter(pk=released.pk).update(updated_at=CUTOFF - timedelta(hours=2))
+    KeyPerson.objects.filter(pk=released.pk).update(ended_at=CUTOFF - timedelta(hours=2))
     values = auto_values(world.community_a, DAY)
     assert values["key_in_observation"] == 2
     assert values["key_new"] == 1
