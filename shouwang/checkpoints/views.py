@@ -75,6 +75,7 @@ def checkpoint_list(request: AuthedRequest) -> HttpResponse:
         Checkpoint.objects.visible_to(request.user)
         .select_related("area")
         .annotate(staff_count=Count("staff"))
+        .order_by("area__path", "name")
     )
     q = request.GET.get("q", "").strip()
     if q:
