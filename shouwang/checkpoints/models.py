@@ -41,12 +41,13 @@ class CheckpointQuerySet(ScopedQuerySet):
             return qs
         s, e = timezone.localtime(start).time(), timezone.localtime(end).time()
         always = Q(opens_at__isnull=True) | Q(closes_at__isnull=True)
+        overnight = Q(closes_at__lt=F("opens_at"))  # open [opens, 24:00) and [0:00, closes)
         if s <= e:
-            # Same-day window: it meets [opens, closes) when opens < e and closes > s,
-            # or any overnight schedule (closes < opens).
-            meets = Q(opens_at__lt=e, closes_at__gt=s) | Q(closes_at__lt=F("opens_at"))
-        else:  # the window crosses midnight
-            meets = Q(opens_at__lt=e) | Q(closes_at__gt=s) | Q(closes_at__lt=F("opens_at"))
+            meets = (~overnight & Q(opens_at__lt=e, closes_at__gt=s)) | (
+                overnight & (Q(opens_at__lt=e) | Q(closes_at__gt=s))
+            )
+        else:  # the window crosses midnight: [s, 24:00) and [0:00, e)
+            meets = overnight | Q(opens_at__lt=e) | Q(closes_at__gt=s)
         return qs.filter(always | meets)
 
 

@@ -57,10 +57,12 @@ def test_it_registers_and_shows_green(world, gate) -> None:
     response = client.post(reverse("checkin:register", args=[gate.code]), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'data-result="g"' in body and "西城花园东门" in body
+    assert 'data-result="g"' in body
+    assert "西城花园东门" in body
     assert COOKIE_NAME in response.cookies
     person = Person.objects.with_document(data["doc_number"]).get()
-    assert person.household.area == world.building_a and person.household.room == "302"
+    assert person.household.area == world.building_a
+    assert person.household.room == "302"
     row = CheckIn.objects.get()
     assert (row.person, row.status, row.source) == (person, "declared", "self")
     assert len(body) < 100_000
@@ -95,7 +97,8 @@ def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
     assert response.status_code == 400
     assert "校验位" in response.content.decode()
-    assert not CheckIn.objects.exists() and not Person.objects.exists()
+    assert not CheckIn.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_it_refuses_a_building_of_another_community(world, gate) -> None:
@@ -119,7 +122,8 @@ def test_risky_travel_is_yellow_and_a_lead(world, gate) -> None:
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
     assert 'data-result="y"' in response.content.decode()
     lead = Lead.objects.get()
-    assert lead.source == "checkin" and lead.area == world.community_a
+    assert lead.source == "checkin"
+    assert lead.area == world.community_a
     assert Pass.objects.get().risk_travel
 
 
@@ -130,7 +134,8 @@ def test_a_person_under_observation_is_red_with_an_alert(world, gate) -> None:
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
     assert 'data-result="r"' in response.content.decode()
     alert = Alert.objects.get(kind=Alert.Kind.OBSERVED_AT_CHECKPOINT)
-    assert alert.key_person == key and alert.area == world.community_a
+    assert alert.key_person == key
+    assert alert.area == world.community_a
     assert Person.objects.count() == 1, "the ledger's person is reused, not duplicated"
 
 
@@ -141,7 +146,8 @@ def test_visitors_follow_the_area_rule(world, gate) -> None:
     assert 'data-result="r"' in response.content.decode()
     assert "谢绝访客" in response.content.decode()
     person = Person.objects.get()
-    assert person.area == world.community_a and person.household is None
+    assert person.area == world.community_a
+    assert person.household is None
 
 
 def test_the_household_quota_turns_the_second_outing_red(world, gate) -> None:
@@ -161,7 +167,8 @@ def test_the_pass_qr_is_signed_and_refreshable(world, gate) -> None:
     client = Client()
     client.post(reverse("checkin:register", args=[gate.code]), registration(world))
     page = client.get(reverse("checkin:pass"))
-    assert page.status_code == 200 and len(page.content) < 100_000
+    assert page.status_code == 200
+    assert len(page.content) < 100_000
     svg = client.get(reverse("checkin:pass_qr"))
     assert svg["Content-Type"] == "image/svg+xml"
     assert Client().get(reverse("checkin:pass_qr")).status_code == 404
