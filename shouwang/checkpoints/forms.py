@@ -58,6 +58,7 @@ class DirectionField(forms.ChoiceField):
         choices = CheckIn.Direction.choices
         if checkpoint is not None:
             choices = [c for c in choices if c[0] in checkpoint.allowed_directions()]
+        kwargs.setdefault("initial", choices[0][0])
         super().__init__(label="方向", choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
