@@ -21,7 +21,7 @@ from .models import CheckIn, Checkpoint, Pass
 
 
 def _checkpoint(code: str) -> Checkpoint:
-    found = Checkpoint.objects.select_related("area").filter(code=code, active=True).first()
+    found = actions.checkpoint_by_code(code)
     if found is None:
         raise Http404("没有这个卡点，或卡点已停用。请扫描卡点张贴的最新二维码。")
     return found
