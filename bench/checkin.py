@@ -354,6 +354,87 @@ def count_rows(db: str, env: dict) -> int:
         conn.close()
 
 
+ROLLUP = r"""
+import json, sys, time, uuid
+from datetime import timedelta
+import django
+django.setup()
+from django.db import connection
+from django.utils import timezone
+from shouwang.areas.models import Area
+from shouwang.checkpoints.models import Checkpoint, CheckIn, local_day_bounds
+
+n = int(sys.argv[1])
+compound = Area.objects.get(name="西城花园")
+for i in range(99):
+    Checkpoint.objects.get_or_create(area=compound, name=f"卡点{i}")
+ids = list(Checkpoint.objects.values_list("pk", flat=True))
+days = 10
+now = timezone.now()
+started = time.perf_counter()
+if connection.vendor == "postgresql":
+    with connection.cursor() as c:
+        c.execute(
+            "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, at, direction, subject,"
+            " source, status, result, temperature, plate, visitor, note)"
+            " SELECT gen_random_uuid(), (%s::bigint[])[1 + (g %% %s)],"
+            " %s - (g %% (86400 * %s)) * interval '1 second',"
+            " CASE WHEN g %% 2 = 0 THEN 'in' ELSE 'out' END, CASE WHEN g %% 7 = 0 THEN 'v' ELSE 'p' END,"
+            " 'staff', CASE WHEN g %% 13 = 0 THEN 'turned_back' ELSE 'confirmed' END, 'g',"
+            " CASE WHEN g %% 997 = 0 THEN 38.0 ELSE 36.5 END, '', false, ''"
+            " FROM generate_series(1, %s) g",
+            [ids, len(ids), now, days, n],
+        )
+        c.execute("ANALYZE checkpoints_checkin")
+else:
+    rows = []
+    with connection.cursor() as c:
+        for g in range(1, n + 1):
+            rows.append((uuid.uuid4().hex, ids[g % len(ids)],
+                         (now - timedelta(seconds=g % (86400 * days))).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                         "in" if g % 2 == 0 else "out", "v" if g % 7 == 0 else "p", "staff",
+                         "turned_back" if g % 13 == 0 else "confirmed", "g",
+                         "38.0" if g % 997 == 0 else "36.5", "", 0, ""))
+            if len(rows) == 20000:
+                c.executemany(
+                    "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, at, direction,"
+                    " subject, source, status, result, temperature, plate, visitor, note)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)".replace("?", "%s"), rows)
+                rows = []
+        c.execute("ANALYZE")
+load_s = time.perf_counter() - started
+day = timezone.localdate() - timedelta(days=1)
+start, end = local_day_bounds(day)
+def timed(fn):
+    fn()
+    t = time.perf_counter()
+    out = fn()
+    return (time.perf_counter() - t) * 1000, out
+rollup_ms, hours = timed(lambda: CheckIn.objects.in_community(compound.parent).between(start, end).by_hour())
+figures_ms, figures = timed(lambda: CheckIn.objects.community_figures(compound.parent, start, end))
+trace_ms, trace = timed(lambda: list(CheckIn.objects.filter(checkpoint_id=ids[5]).between(
+    start + timedelta(hours=9), start + timedelta(hours=11)).values_list("person_id", "at")))
+print(json.dumps({"rollup_rows": CheckIn.objects.count(), "rollup_load_s": round(load_s, 1),
+    "rollup_day_rows": figures["checkins"], "rollup_by_hour_ms": round(rollup_ms, 1),
+    "rollup_hour_groups": len(hours), "community_figures_ms": round(figures_ms, 1),
+    "trace_2h_ms": round(trace_ms, 1), "trace_rows": len(trace)}))
+"""
+
+
+def rollup(env: dict, rows: int) -> dict:
+    """Load ``rows`` passages over ten days at 100 checkpoints, then time the day's
+    roll-up per checkpoint and hour, a community's figures and a 2-hour presence trace."""
+    out = subprocess.run(
+        [sys.executable, "-c", ROLLUP, str(rows)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -370,6 +451,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=200)
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--raw-seconds", type=float, default=5)
+    parser.add_argument(
+        "--rollup-rows", type=int, default=1_000_000, help="0 skips the roll-up timing"
+    )
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="shouwang-bench-")
@@ -390,6 +474,10 @@ def main() -> None:
         log("raw single-row inserts …")
         raw = raw_inserts(args.db, env, seeded["checkpoint_id"], args.workers, args.raw_seconds)
         raw_1 = raw_inserts(args.db, env, seeded["checkpoint_id"], 1, args.raw_seconds)
+        extra = {}
+        if args.rollup_rows:
+            log(f"roll-up over {args.rollup_rows} passages …")
+            extra = rollup(env, args.rollup_rows)
         latencies = stats["latencies"]
         ok = len(latencies)
         rate = ok / stats["elapsed"]
@@ -412,6 +500,8 @@ def main() -> None:
             "ratio": round(rate / raw, 3) if raw else None,
             "first_error": stats.get("first_error"),
             "cpus": os.cpu_count(),
+            "load_average": round(os.getloadavg()[0], 1),
+            **extra,
         }
     finally:
         if proc is not None:
