@@ -51,3 +51,24 @@ def test_twenty_concurrent_retries_store_one_row(world, live_server) -> None:
     assert statuses == [200] * N
     assert CheckIn.objects.filter(client_id=data["client_id"]).count() == 1
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_ordinary_passages_commit_asynchronously(world) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from ..actions import self_checkin
+    from .factories import observe
+
+    gate = make_checkpoint(world.compound_a, "异步提交门")
+    ordinary = make_pass(make_person(world.building_a, "普通"))
+    watched_person = make_person(world.building_a, "观察", room="102")
+    observe(watched_person)
+    watched = make_pass(watched_person)
+    relaxed = []
+    for pass_ in (ordinary, watched):
+        with CaptureQueriesContext(connection) as queries:
+            self_checkin(checkpoint=gate, pass_=pass_, direction="in", client_id=uuid.uuid4())
+        relaxed.append(any("synchronous_commit" in q["sql"] for q in queries.captured_queries))
+    expected = connection.vendor == "postgresql"
+    assert relaxed == [expected, False], "a passage with an alert always commits synchronously"
