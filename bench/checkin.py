@@ -169,6 +169,21 @@ def start_server(env: dict, port: int, workers: int, logfile: Path) -> subproces
     raise SystemExit("server did not start:\n" + logfile.read_text()[-3000:])
 
 
+def server_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds used so far by the server's process tree (gunicorn and its workers)."""
+    import psutil
+
+    root = psutil.Process(proc.pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     import signal
 
@@ -468,7 +483,9 @@ def main() -> None:
         proc = start_server(env, args.port, args.workers, Path(var) / "server.log")
         path = f"/c/{seeded['code']}/"
         log(f"{args.clients} clients for {args.seconds:.0f} s against {path} …")
+        cpu_before = server_cpu(proc)
         stats = asyncio.run(load(args.port, path, seeded["cookies"], args.clients, args.seconds))
+        server_cpu_s = server_cpu(proc) - cpu_before
         stop_server(proc)
         proc = None
         server_log = (Path(var) / "server.log").read_text(errors="replace")
@@ -494,6 +511,9 @@ def main() -> None:
             "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+            "server_cpu_ms_per_checkin": round(server_cpu_s * 1000 / (ok + stats["warmup_ok"]), 2)
+            if ok
+            else None,
             "errors": stats["errors"],
             "database_locked": locked,
             "rows_match": rows == ok + stats["warmup_ok"],
