@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from shouwang.core.access import get_for_user
+from shouwang.people.documents import DocumentError, validate_phone
 
 from . import actions, tokens
 from .forms import clean_plate
@@ -38,14 +39,18 @@ class CheckInIn(Schema):
     checkpoint: int = Field(description="卡点编号（id）")
     at: datetime | None = Field(None, description="登记时间（ISO 8601，带时区）；缺省为收到时间")
     direction: Literal["in", "out"]
-    kind: Literal["pass", "person", "vehicle", "turn_back"] = Field(
-        description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；turn_back：劝返"
+    kind: Literal["pass", "person", "vehicle", "visitor", "turn_back"] = Field(
+        description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
+        "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）"
     )
     token: str = ""
     temperature: Decimal | None = None
     plate: str = ""
     occupants: int | None = Field(None, ge=1, le=60)
     reason: str = Field("", max_length=100)
+    name: str = Field("", max_length=50)
+    phone: str = Field("", max_length=20)
+    visiting: str = Field("", max_length=100)
 
 
 class BatchIn(Schema):
@@ -112,6 +117,26 @@ def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> act
             subject=CheckIn.Subject.VEHICLE,
             plate=clean_plate(item.plate),
             occupants=item.occupants or 1,
+        )
+    if item.kind == "visitor":
+        if not (item.name.strip() and item.visiting.strip() and item.reason.strip()):
+            raise actions.CheckInRefused("访客须填写姓名、拜访对象和来访事由")
+        try:
+            phone = validate_phone(item.phone)
+        except DocumentError as exc:
+            raise actions.CheckInRefused(str(exc)) from exc
+        return actions.record_checkin(
+            **common,
+            status=CheckIn.Status.CONFIRMED,
+            visitor=True,
+            visitor_registered=True,
+            note=f"访客：拜访{item.visiting.strip()}",
+            visit={
+                "name": item.name.strip(),
+                "phone": phone,
+                "visiting": item.visiting.strip(),
+                "reason": item.reason.strip(),
+            },
         )
     if item.kind == "turn_back":
         if not item.reason.strip():

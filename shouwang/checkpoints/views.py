@@ -397,21 +397,27 @@ def _console(
     template = "checkpoints/console.html"
     if request.htmx:
         template += "#rows"
-    fresh = ClientIdForm.fresh()
     context = {
         "checkpoint": checkpoint,
         "recent": recent,
         "last": last,
-        "scan_form": forms.get("scan_form") or ScanForm(initial=fresh, checkpoint=checkpoint),
-        "vehicle_form": forms.get("vehicle_form")
-        or VehicleForm(initial=fresh, checkpoint=checkpoint),
-        "visitor_form": forms.get("visitor_form")
-        or VisitorForm(initial=fresh, checkpoint=checkpoint),
-        "turn_back_form": forms.get("turn_back_form")
-        or TurnBackForm(initial=fresh, checkpoint=checkpoint),
-        "error": forms.get("error", ""),
-        "open_panel": forms.get("open_panel", ""),
     }
+    # Each form is drawn with its own client id: a resubmit repeats it, another form never.
+    for name, form_class in (
+        ("scan_form", ScanForm),
+        ("vehicle_form", VehicleForm),
+        ("visitor_form", VisitorForm),
+        ("turn_back_form", TurnBackForm),
+    ):
+        context[name] = forms.get(name) or form_class(
+            initial=ClientIdForm.fresh(), checkpoint=checkpoint
+        )
+    context.update(
+        {
+            "error": forms.get("error", ""),
+            "open_panel": forms.get("open_panel", ""),
+        }
+    )
     return render(request, template, context, status=status)
 
 

@@ -237,3 +237,12 @@ def test_an_in_only_post_refuses_out(world) -> None:
     response = scan(world.client("guard_a"), gate, tokens.phone_token(pass_.code), direction="out")
     assert response.status_code == 400
     assert not CheckIn.objects.exists()
+
+
+def test_each_form_on_the_console_has_its_own_client_id(world, gate) -> None:
+    import re
+
+    page = world.client("guard_a").get(reverse("checkpoints:console_post", args=[gate.pk]))
+    ids = re.findall(r'name="client_id" value="([^"]+)"', page.content.decode())
+    assert len(ids) == 4
+    assert len(set(ids)) == 4

@@ -147,3 +147,29 @@ def test_staff_confirm_a_self_scan_with_a_fever(phone, world) -> None:
     phone.wait_for_selector("#verdict")
     assert phone.locator("#verdict").get_attribute("data-result") == "r"
     assert Alert.objects.filter(kind=Alert.Kind.FEVER, area=world.community_a).count() == 1
+
+
+def test_an_offline_post_queues_writes_and_uploads_them_once(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    phone.context.set_offline(True)
+    phone.click("summary:has-text('车辆登记')")
+    phone.fill("#id_plate", "豫A12345")
+    phone.fill("#id_occupants", "3")
+    phone.click("form[data-kind=vehicle] button")
+    phone.click("summary:has-text('劝返')")
+    phone.fill("form[data-kind=turn_back] #id_reason", "非必要出行")
+    phone.click("form[data-kind=turn_back] button")
+    phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
+    assert not CheckIn.objects.exists()
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#offline:has-text('已上传 2 条')")
+    rows = CheckIn.objects.order_by("pk")
+    assert [(r.subject, r.status, r.source) for r in rows] == [
+        ("v", "confirmed", "api"),
+        ("p", "turned_back", "api"),
+    ]
+    phone.reload()
+    phone.wait_for_timeout(500)
+    assert CheckIn.objects.count() == 2, "nothing is uploaded twice"
