@@ -249,6 +249,22 @@ async def client(port: int, path: str, cookie: str, stop_at: float, stats: dict)
             stats["first_error"] = stats.get("first_error") or f"POST {status}: {body[:200]!r}"
 
 
+async def floor(port: int, clients: int, seconds: float) -> int:
+    """GET /healthz (Django, middleware, one SELECT 1): the framework's floor here."""
+    done = 0
+    stop_at = time.perf_counter() + seconds
+    raw = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+
+    async def one() -> None:
+        nonlocal done
+        while time.perf_counter() < stop_at:
+            status, _, _ = await http(port, raw.encode())
+            done += status == 200
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return done
+
+
 async def load(port: int, path: str, cookies: list[str], clients: int, seconds: float) -> dict:
     stats: dict = {"latencies": [], "errors": 0, "locked": 0}
     warm: dict = {"latencies": [], "errors": 0, "locked": 0}
@@ -486,6 +502,10 @@ def main() -> None:
         cpu_before = server_cpu(proc)
         stats = asyncio.run(load(args.port, path, seeded["cookies"], args.clients, args.seconds))
         server_cpu_s = server_cpu(proc) - cpu_before
+        log("framework floor: GET /healthz …")
+        cpu_before = server_cpu(proc)
+        floor_n = asyncio.run(floor(args.port, args.clients, 5))
+        floor_cpu_ms = (server_cpu(proc) - cpu_before) * 1000 / max(floor_n, 1)
         stop_server(proc)
         proc = None
         server_log = (Path(var) / "server.log").read_text(errors="replace")
@@ -514,6 +534,8 @@ def main() -> None:
             "server_cpu_ms_per_checkin": round(server_cpu_s * 1000 / (ok + stats["warmup_ok"]), 2)
             if ok
             else None,
+            "healthz_per_s": round(floor_n / 5, 1),
+            "healthz_cpu_ms": round(floor_cpu_ms, 2),
             "errors": stats["errors"],
             "database_locked": locked,
             "rows_match": rows == ok + stats["warmup_ok"],
