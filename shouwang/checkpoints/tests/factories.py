@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -69,5 +70,5 @@ def observe(person: Person, measure: str = KeyPerson.Measure.HOME) -> KeyPerson:
         source=KeyPerson.Source.SCREENING,
         measure=measure,
         start_date=today,
-        planned_end=today + timezone.timedelta(days=14),
+        planned_end=today + timedelta(days=14),
     )

@@ -150,3 +150,17 @@ def test_a_leader_reads_counts_but_b_rows_stay_hidden(world) -> None:
     assert (
         "八一新苑大门" in world.client("leader").get(reverse("checkpoints:counts")).content.decode()
     )
+
+
+def test_hours_are_local_hours(world) -> None:
+    from collections import Counter
+
+    day = timezone.localdate() - timedelta(days=2)
+    gate = make_checkpoint(world.compound_a)
+    rows = _scatter([gate], day, 60, seed=11)
+    expected = Counter(
+        timezone.localtime(r.at).replace(minute=0, second=0, microsecond=0) for r in rows
+    )
+    start, end = local_day_bounds(day)
+    got = {h["hour"]: h["checkins"] for h in CheckIn.objects.between(start, end).by_hour()}
+    assert got == dict(expected)
