@@ -481,7 +481,12 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="as docs/deploy.md: 2 × cores",
+    )
     parser.add_argument("--persons", type=int, default=200)
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--raw-seconds", type=float, default=5)
