@@ -8,5 +8,30 @@ class CheckpointsConfig(AppConfig):
     name = "shouwang.checkpoints"
     label = "checkpoints"
     verbose_name = "卡点与通行"
-    nav: list[NavItem] = []
-    capabilities: dict[str, set[str]] = {role: set() for role in Role.values}
+    nav = [
+        NavItem("卡点", "checkpoints:list", "checkpoints.view"),
+        NavItem("值守台", "checkpoints:console", "checkpoints.console"),
+        NavItem("通行统计", "checkpoints:counts", "checkpoints.counts"),
+        NavItem("出入证", "checkpoints:passes", "checkpoints.passes"),
+    ]
+    capabilities = {
+        Role.HQ_ADMIN: {
+            "checkpoints.view",
+            "checkpoints.manage",
+            "checkpoints.console",
+            "checkpoints.counts",
+            "checkpoints.export",
+            "checkpoints.passes",
+        },
+        Role.COMMUNITY_STAFF: {
+            "checkpoints.view",
+            "checkpoints.manage",
+            "checkpoints.console",
+            "checkpoints.counts",
+            "checkpoints.export",
+            "checkpoints.passes",
+        },
+        Role.GRID_WORKER: {"checkpoints.view", "checkpoints.counts"},
+        Role.CHECKPOINT_STAFF: {"checkpoints.console"},
+        Role.LEADER: {"checkpoints.view", "checkpoints.counts", "checkpoints.export"},
+    }

@@ -1,0 +1,193 @@
+"""JSON API of the checkpoints app (mounted at /api/v1/checkpoints/).
+
+``POST checkins`` takes a batch of passages a staff phone recorded while offline. Each
+item carries its client id and is stored in its own transaction: a result per item,
+one bad item never blocks the others, and a re-sent item is reported as a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from django import forms
+from django.db import DatabaseError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from shouwang.core.access import get_for_user
+from shouwang.people.documents import DocumentError, validate_phone
+
+from . import actions, tokens
+from .forms import clean_plate
+from .models import CheckIn, Checkpoint
+
+logger = logging.getLogger(__name__)
+router = Router(tags=["checkpoints"])
+MAX_BATCH = 500
+MAX_AGE = timedelta(days=7)
+
+
+class CheckInIn(Schema):
+    client_id: uuid.UUID
+    checkpoint: int = Field(description="卡点编号（id）")
+    at: datetime | None = Field(None, description="登记时间（ISO 8601，带时区）；缺省为收到时间")
+    direction: Literal["in", "out"]
+    kind: Literal["pass", "person", "vehicle", "visitor", "turn_back"] = Field(
+        description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
+        "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）"
+    )
+    token: str = ""
+    temperature: Decimal | None = None
+    plate: str = ""
+    occupants: int | None = Field(None, ge=1, le=60)
+    reason: str = Field("", max_length=100)
+    name: str = Field("", max_length=50)
+    phone: str = Field("", max_length=20)
+    visiting: str = Field("", max_length=100)
+
+
+class BatchIn(Schema):
+    items: list[CheckInIn]
+
+
+class ItemOut(Schema):
+    client_id: str
+    ok: bool
+    duplicate: bool = False
+    id: int | None = None
+    result: str | None = None
+    status: str | None = None
+    error: str = ""
+
+
+class BatchOut(Schema):
+    stored: int
+    duplicates: int
+    failed: int
+    results: list[ItemOut]
+
+
+def _at(item: CheckInIn) -> datetime:
+    now = timezone.now()
+    if item.at is None:
+        return now
+    at = item.at if timezone.is_aware(item.at) else timezone.make_aware(item.at)
+    if at > now + timedelta(minutes=5) or at < now - MAX_AGE:
+        raise actions.CheckInRefused("登记时间不合理（不能晚于现在，也不能早于7天前）")
+    return at
+
+
+def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> actions.Recorded:
+    checkpoint = checkpoints.get(item.checkpoint)
+    if checkpoint is None:
+        checkpoint = get_for_user(
+            Checkpoint.objects.select_related("area"), request.user, pk=item.checkpoint
+        )
+        checkpoints[item.checkpoint] = checkpoint
+    common = {
+        "checkpoint": checkpoint,
+        "client_id": item.client_id,
+        "direction": item.direction,
+        "temperature": item.temperature,
+        "by": request.user,
+        "at": _at(item),
+        "source": CheckIn.Source.API,
+    }
+    if item.kind == "pass":
+        pass_ = actions.pass_for_token(item.token)
+        return actions.record_checkin(
+            **common,
+            status=CheckIn.Status.CONFIRMED,
+            person=pass_.person,
+            pass_=pass_,
+            visitor=pass_.visitor,
+            visitor_registered=True,
+        )
+    if item.kind == "vehicle":
+        return actions.record_checkin(
+            **common,
+            status=CheckIn.Status.CONFIRMED,
+            subject=CheckIn.Subject.VEHICLE,
+            plate=clean_plate(item.plate),
+            occupants=item.occupants or 1,
+        )
+    if item.kind == "visitor":
+        if not (item.name.strip() and item.visiting.strip() and item.reason.strip()):
+            raise actions.CheckInRefused("访客须填写姓名、拜访对象和来访事由")
+        try:
+            phone = validate_phone(item.phone)
+        except DocumentError as exc:
+            raise actions.CheckInRefused(str(exc)) from exc
+        return actions.record_checkin(
+            **common,
+            status=CheckIn.Status.CONFIRMED,
+            visitor=True,
+            visitor_registered=True,
+            note=f"访客：拜访{item.visiting.strip()}",
+            visit={
+                "name": item.name.strip(),
+                "phone": phone,
+                "visiting": item.visiting.strip(),
+                "reason": item.reason.strip(),
+            },
+        )
+    if item.kind == "turn_back":
+        if not item.reason.strip():
+            raise actions.CheckInRefused("劝返须填写原因")
+        vehicle = bool(item.plate)
+        return actions.record_checkin(
+            **common,
+            status=CheckIn.Status.TURNED_BACK,
+            subject=CheckIn.Subject.VEHICLE if vehicle else CheckIn.Subject.PERSON,
+            plate=clean_plate(item.plate) if vehicle else "",
+            occupants=(item.occupants or 1) if vehicle else None,
+            note=f"劝返：{item.reason.strip()}",
+        )
+    return actions.record_checkin(**common, status=CheckIn.Status.CONFIRMED)
+
+
+@router.post("/checkins", response=BatchOut, url_name="checkins_batch")
+def upload_checkins(request, batch: BatchIn) -> dict:
+    """Batch upload of staff check-ins recorded offline; one result per item."""
+    if not request.user.can("checkpoints.console"):
+        raise HttpError(403, "您的角色没有卡点值守权限")
+    if len(batch.items) > MAX_BATCH:
+        raise HttpError(400, f"一次最多上传 {MAX_BATCH} 条")
+    checkpoints: dict[int, Checkpoint] = {}
+    results = []
+    for item in batch.items:
+        out = {"client_id": str(item.client_id), "ok": False}
+        try:
+            recorded = _record(request, item, checkpoints)
+        except (actions.CheckInRefused, tokens.TokenRejected) as exc:
+            out["error"] = str(exc)
+        except forms.ValidationError as exc:
+            out["error"] = "；".join(exc.messages)
+        except Http404:
+            out["error"] = "没有这个卡点，或无权在此卡点登记"
+        except (DatabaseError, ValueError):
+            logger.exception("check-in item %s not stored", item.client_id)
+            out["error"] = "此条无法保存，请核对后重试"
+        else:
+            row = recorded.checkin
+            out.update(
+                ok=True,
+                duplicate=not recorded.created,
+                id=row.pk,
+                result=row.result,
+                status=row.status,
+            )
+        results.append(out)
+    return {
+        "stored": sum(1 for r in results if r["ok"] and not r.get("duplicate")),
+        "duplicates": sum(1 for r in results if r.get("duplicate")),
+        "failed": sum(1 for r in results if not r["ok"]),
+        "results": results,
+    }

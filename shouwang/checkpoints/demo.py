@@ -1,0 +1,109 @@
+"""Demo checkpoints: a gate per compound and a road checkpoint per community (seed 001
+ran 85 checkpoints), the demo guard on community 0's posts, rules, and a week of
+passages. Idempotent: existing checkpoints and their passages are left alone."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from shouwang.areas.models import Area
+from shouwang.core.demo import DemoContext
+from shouwang.people.models import Person
+
+from .models import CheckIn, Checkpoint, PassRule
+
+DAYS = 7
+PER_DAY = {"tiny": 8, "small": 15}
+NAMESPACE = uuid.UUID("7f1d3c7e-5a3b-4f00-9d55-2020a0000001")
+ROADS = ["中州大道", "农业路", "金水路", "东风路", "商都路", "郑汴路", "黄河路", "七里河路"]
+
+
+def _checkpoint(area: Area, name: str, **fields) -> tuple[Checkpoint, bool]:
+    return Checkpoint.objects.get_or_create(area=area, name=name, defaults=fields)
+
+
+def build(ctx: DemoContext) -> None:
+    communities = list(Area.objects.within(ctx.subdistrict).communities().order_by("pk"))
+    guard = ctx.users.get("guard")
+    created: list[Checkpoint] = []
+    for c, community in enumerate(communities):
+        road, new = _checkpoint(
+            community,
+            f"{ROADS[c % len(ROADS)]}卡口",
+            kind=Checkpoint.Kind.ROAD,
+            directions=Checkpoint.Directions.BOTH,
+        )
+        if new:
+            created.append(road)
+        for k, compound in enumerate(community.children.order_by("pk")):
+            hours = {} if k % 3 else {"opens_at": time(6), "closes_at": time(23)}
+            gate, new = _checkpoint(compound, f"{compound.name}东门", **hours)
+            if new:
+                created.append(gate)
+            if c == 0 and guard is not None:
+                gate.staff.add(guard)
+        if c == 0 and guard is not None:
+            road.staff.add(guard)
+    if communities:
+        PassRule.objects.get_or_create(
+            area=communities[0], defaults={"visitors": PassRule.Visitors.REGISTERED}
+        )
+        first_compound = communities[0].children.order_by("pk").first()
+        if first_compound is not None:
+            PassRule.objects.get_or_create(area=first_compound, defaults={"outing_quota": 1})
+    _passages(ctx, created, guard)
+    ctx.log(f"卡点：{Checkpoint.objects.within(ctx.subdistrict).count()} 个")
+
+
+def _passages(ctx: DemoContext, checkpoints: list[Checkpoint], guard) -> None:
+    rng = ctx.rng
+    per_day = PER_DAY.get(ctx.size_name, 30)
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = []
+    for cp in checkpoints:
+        people = list(Person.objects.within(cp.area).values_list("pk", flat=True)[:50])
+        for d in range(DAYS):
+            day = today - timedelta(days=d)
+            for i in range(per_day):
+                at = datetime.combine(day, time(6), tzinfo=tz) + timedelta(
+                    minutes=rng.randrange(16 * 60)
+                )
+                if at > now:
+                    continue
+                vehicle = cp.kind == Checkpoint.Kind.ROAD and rng.random() < 0.6
+                back = rng.random() < 0.08
+                fever = rng.random() < 0.004
+                declared = not vehicle and not back and d == 0 and rng.random() < 0.3
+                temperature = (
+                    Decimal("37.8")
+                    if fever
+                    else Decimal(f"36.{rng.randint(1, 8)}")
+                    if rng.random() < 0.6
+                    else None
+                )
+                rows.append(
+                    CheckIn(
+                        client_id=uuid.uuid5(NAMESPACE, f"{cp.code}:{day}:{i}"),
+                        checkpoint=cp,
+                        at=at,
+                        direction=rng.choice(["in", "out"]),
+                        subject="v" if vehicle else "p",
+                        source="self" if declared else "staff",
+                        status="turned_back" if back else "declared" if declared else "confirmed",
+                        result="r" if back or fever else "g",
+                        person_id=rng.choice(people) if people and not vehicle else None,
+                        temperature=temperature,
+                        plate=f"豫A{rng.randint(10000, 99999)}" if vehicle else "",
+                        occupants=rng.randint(1, 4) if vehicle else None,
+                        note="劝返：非必要出行" if back else "",
+                        recorded_by=guard if not declared else None,
+                        confirmed_at=None if declared or back else at,
+                    )
+                )
+    CheckIn.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from shouwang.areas.models import Area
+from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
+
+from .actions import Registration
+from .models import CheckIn, Checkpoint, PassRule
+
+PLATE_RE = re.compile(
+    r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
+    r"[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]$"
+)
+TEMPERATURE = {
+    "min_value": Decimal("30.0"),
+    "max_value": Decimal("45.0"),
+    "max_digits": 3,
+    "decimal_places": 1,
+    "error_messages": {
+        "min_value": "体温应在30到45℃之间，请核对",
+        "max_value": "体温应在30到45℃之间，请核对",
+        "invalid": "体温请填数字，如 36.5",
+        "max_digits": "体温请填一位小数，如 36.5",
+        "max_decimal_places": "体温请填一位小数，如 36.5",
+    },
+}
+
+
+def _temperature(label: str = "体温（℃）", required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        **TEMPERATURE,
+    )
+
+
+class ClientIdForm(forms.Form):
+    """Every phone write carries the id its page was drawn with."""
+
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": "页面缺少登记编号，请刷新"}
+    )
+
+    @staticmethod
+    def fresh() -> dict[str, Any]:
+        return {"client_id": uuid.uuid4()}
+
+
+class DirectionField(forms.ChoiceField):
+    def __init__(self, checkpoint: Checkpoint | None = None, **kwargs: Any) -> None:
+        choices = CheckIn.Direction.choices
+        if checkpoint is not None:
+            choices = [c for c in choices if c[0] in checkpoint.allowed_directions()]
+        kwargs.setdefault("initial", choices[0][0])
+        super().__init__(label="方向", choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+class TapForm(ClientIdForm):
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+
+class RegistrationForm(ClientIdForm):
+    KIND_CHOICES = [("resident", "本辖区居民"), ("visitor", "访客/外来人员")]
+
+    name = forms.CharField(label="姓名", max_length=50)
+    doc_type = forms.ChoiceField(
+        label="证件类型", choices=DocumentType.choices, initial=DocumentType.ID_CARD
+    )
+    doc_number = forms.CharField(label="证件号码", max_length=30)
+    phone = forms.CharField(
+        label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    kind = forms.ChoiceField(
+        label="身份", choices=KIND_CHOICES, widget=forms.RadioSelect, initial="resident"
+    )
+    building = forms.ModelChoiceField(
+        label="楼栋", queryset=Area.objects.none(), required=False, empty_label="请选择"
+    )
+    unit = forms.CharField(label="单元", max_length=20, required=False)
+    room = forms.CharField(label="门牌/房号", max_length=40, required=False)
+    visiting = forms.CharField(label="拜访对象", max_length=100, required=False)
+    visit_reason = forms.CharField(label="来访事由", max_length=100, required=False)
+    fever = forms.BooleanField(label="发热", required=False)
+    cough = forms.BooleanField(label="咳嗽、乏力", required=False)
+    other_symptoms = forms.CharField(label="其他症状", max_length=100, required=False)
+    risk_travel = forms.BooleanField(label="14天内到过疫情风险地区", required=False)
+    risk_contact = forms.BooleanField(label="14天内接触过确诊或疑似病例", required=False)
+    temperature = _temperature("今日体温（℃，选填）")
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, buildings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+        self.fields["direction"] = DirectionField(checkpoint)
+
+    def clean_doc_number(self) -> str:
+        try:
+            return validate_document(
+                self.data.get("doc_type", DocumentType.ID_CARD), self.cleaned_data["doc_number"]
+            )
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self) -> str:
+        try:
+            return validate_phone(self.cleaned_data["phone"])
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == "resident":
+            if not data.get("building"):
+                self.add_error("building", "请选择您住的楼栋；不是本辖区居民请选“访客”")
+            if not (data.get("room") or "").strip():
+                self.add_error("room", "请填写门牌/房号")
+        elif data.get("kind") == "visitor":
+            if not (data.get("visiting") or "").strip():
+                self.add_error("visiting", "请填写拜访对象（如 3号楼 张先生）")
+            if not (data.get("visit_reason") or "").strip():
+                self.add_error("visit_reason", "请填写来访事由")
+        return data
+
+    def registration(self) -> Registration:
+        d = self.cleaned_data
+        visitor = d["kind"] == "visitor"
+        return Registration(
+            name=d["name"],
+            doc_type=d["doc_type"],
+            doc_number=d["doc_number"],
+            phone=d["phone"],
+            visitor=visitor,
+            building=None if visitor else d["building"],
+            unit="" if visitor else d["unit"].strip(),
+            room="" if visitor else d["room"].strip(),
+            visiting=d["visiting"].strip() if visitor else "",
+            visit_reason=d["visit_reason"].strip() if visitor else "",
+            fever=d["fever"],
+            cough=d["cough"],
+            other_symptoms=d["other_symptoms"].strip(),
+            risk_travel=d["risk_travel"],
+            risk_contact=d["risk_contact"],
+            temperature=d["temperature"],
+            direction=d["direction"],
+        )
+
+
+def clean_plate(value: str) -> str:
+    plate = (value or "").strip().upper().replace(" ", "").replace("·", "")
+    if not PLATE_RE.match(plate):
+        raise forms.ValidationError("车牌号格式不正确，如 豫A12345 或 豫AD12345")
+    return plate
+
+
+class ScanForm(ClientIdForm):
+    token = forms.CharField(
+        label="出入证二维码内容", max_length=300, error_messages={"required": "请扫描出入证"}
+    )
+    temperature = _temperature()
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+
+class MeasureForm(forms.Form):
+    temperature = _temperature(required=True)
+
+
+class ConfirmForm(forms.Form):
+    temperature = _temperature()
+
+
+class VehicleForm(ClientIdForm):
+    plate = forms.CharField(label="车牌号", max_length=12)
+    occupants = forms.IntegerField(label="车上人数（含司机）", min_value=1, max_value=60, initial=1)
+    temperature = _temperature("最高体温（℃）")
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+    def clean_plate(self) -> str:
+        return clean_plate(self.cleaned_data["plate"])
+
+
+class VisitorForm(ClientIdForm):
+    name = forms.CharField(label="访客姓名", max_length=50)
+    phone = forms.CharField(
+        label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    visiting = forms.CharField(label="拜访对象", max_length=100)
+    reason = forms.CharField(label="来访事由", max_length=100)
+    temperature = _temperature()
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+    def clean_phone(self) -> str:
+        try:
+            return validate_phone(self.cleaned_data["phone"])
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class TurnBackForm(ClientIdForm):
+    subject = forms.ChoiceField(
+        label="劝返对象", choices=CheckIn.Subject.choices, widget=forms.RadioSelect, initial="p"
+    )
+    plate = forms.CharField(label="车牌号（车辆）", max_length=12, required=False)
+    occupants = forms.IntegerField(label="人数", min_value=1, max_value=60, initial=1)
+    reason = forms.CharField(label="劝返原因", max_length=100)
+    temperature = _temperature()
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("subject") == CheckIn.Subject.VEHICLE:
+            try:
+                data["plate"] = clean_plate(data.get("plate", ""))
+            except forms.ValidationError as exc:
+                self.add_error("plate", exc)
+        else:
+            data["plate"] = ""
+        return data
+
+
+class CheckpointForm(forms.ModelForm):
+    staff = forms.ModelMultipleChoiceField(
+        label="值守人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Checkpoint
+        fields = ["area", "name", "kind", "directions", "opens_at", "closes_at", "active", "notes"]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, areas: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["area"].label_from_instance = lambda a: f"{a.name}（{a.get_kind_display()}）"
+        self.fields["staff"].queryset = staff
+        if self.instance.pk:
+            self.fields["staff"].initial = list(self.instance.staff.all())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("opens_at") is None) != (data.get("closes_at") is None):
+            raise forms.ValidationError("开放时间和关闭时间要么都填，要么都不填（24小时）")
+        return data
+
+
+class PassRuleForm(forms.ModelForm):
+    class Meta:
+        model = PassRule
+        fields = ["visitors", "outing_quota"]
+        widgets = {"visitors": forms.RadioSelect}
+
+
+class CardForm(forms.Form):
+    doc_number = forms.CharField(label="证件号码", max_length=30)
+    valid_until = forms.DateField(
+        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,58 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shouwang.areas.models import Area
+from shouwang.checkpoints import printing
+from shouwang.checkpoints.models import Checkpoint, Pass
+
+
+class Command(BaseCommand):
+    help = (
+        "打印卡点二维码海报（每个卡点一张A4）或纸质出入证 / Print an A4 poster per active "
+        "checkpoint (or the pass cards) into one PDF."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--area", type=int, help="只打印此辖区节点（id）之下的卡点")
+        parser.add_argument("--output", "-o", default="posters.pdf", help="输出PDF文件")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="居民手机访问本系统的地址（默认 SHOUWANG_PUBLIC_URL）",
+        )
+        parser.add_argument("--cards", action="store_true", help="打印有效的纸质出入证")
+
+    def handle(
+        self, *args, area: int | None, output: str, base_url: str | None, cards: bool, **options
+    ) -> None:
+        started = time.perf_counter()
+        if cards:
+            qs = Pass.objects.usable().filter(kind=Pass.Kind.CARD)
+            qs = qs.select_related("person__area", "person__household")
+            if area is not None:
+                qs = qs.within(self._area(area))
+            items = list(qs)
+            pdf = printing.cards_pdf(items) if items else b""
+        else:
+            qs = Checkpoint.objects.active().select_related("area")
+            if area is not None:
+                qs = qs.within(self._area(area))
+            items = list(qs)
+            base = (base_url or printing.public_base_url()).rstrip("/")
+            pdf = printing.posters_pdf(items, base_url=base) if items else b""
+        if not items:
+            raise CommandError("没有可打印的内容（没有启用的卡点或有效的纸质出入证）")
+        Path(output).write_bytes(pdf)
+        what = "张出入证" if cards else "张海报"
+        self.stdout.write(
+            f"{output}: {len(items)} {what}, {len(pdf) // 1024} KB, "
+            f"{time.perf_counter() - started:.1f} 秒"
+        )
+
+    def _area(self, pk: int) -> Area:
+        found = Area.objects.filter(pk=pk).first()
+        if found is None:
+            raise CommandError(f"没有id为{pk}的辖区节点")
+        return found

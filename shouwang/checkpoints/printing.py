@@ -1,0 +1,104 @@
+"""Printable PDFs: one A4 poster per checkpoint and sheets of pass cards.
+
+WeasyPrint lays out HTML with Debian's ``fonts-noto-cjk`` (embedded as subsets, so the
+PDF prints anywhere). QR payloads are ASCII URLs; segno draws them as SVG.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from urllib.parse import quote
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from shouwang.areas.models import Area
+
+from . import tokens
+from .models import Checkpoint, Pass
+
+INSTRUCTIONS = [
+    "一、用手机微信或相机扫描二维码，首次扫码请如实填写信息和健康申报",
+    "二、再次通过时扫码后只需点一下“进”或“出”，向值守人员出示结果页面",
+    "三、体温≥37.3℃、有发热咳嗽或14天内去过风险地区，请主动告知值守人员",
+]
+
+
+def public_base_url(request=None) -> str:
+    """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host."""
+    configured = getattr(settings, "SHOUWANG_PUBLIC_URL", "") or os.environ.get(
+        "SHOUWANG_PUBLIC_URL", ""
+    )
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return "http://127.0.0.1:8000"
+
+
+def checkpoint_url(checkpoint: Checkpoint, base_url: str) -> str:
+    return base_url + quote(reverse("checkin:scan", kwargs={"code": checkpoint.code}))
+
+
+def qr_data_uri(payload: str, *, scale: int = 10) -> str:
+    return segno.make(payload, error="m").svg_data_uri(scale=scale, border=2)
+
+
+def qr_svg(payload: str, *, scale: int = 6) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    segno.make(payload, error="m").save(out, kind="svg", scale=scale, border=2, xmldecl=False)
+    return out.getvalue()
+
+
+def _subdistrict_names(checkpoints: list[Checkpoint]) -> dict[int, str]:
+    subdistricts = {
+        a.path: a.name for a in Area.objects.filter(kind=Area.Kind.SUBDISTRICT).only("path", "name")
+    }
+    names = {}
+    for cp in checkpoints:
+        names[cp.pk] = next(
+            (name for path, name in subdistricts.items() if cp.area.path.startswith(path)), ""
+        )
+    return names
+
+
+def posters_pdf(checkpoints: Iterable[Checkpoint], *, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    items = list(checkpoints)
+    subdistricts = _subdistrict_names(items)
+    posters = [
+        {
+            "checkpoint": cp,
+            "subdistrict": subdistricts.get(cp.pk, ""),
+            "qr": qr_data_uri(checkpoint_url(cp, base_url)),
+        }
+        for cp in items
+    ]
+    html = render_to_string(
+        "checkpoints/print/posters.html", {"posters": posters, "instructions": INSTRUCTIONS}
+    )
+    return HTML(string=html).write_pdf()
+
+
+def cards_pdf(passes: Iterable[Pass]) -> bytes:
+    from weasyprint import HTML
+
+    items = list(passes)
+    cards = [
+        {
+            "pass": p,
+            "qr": qr_data_uri(tokens.card_token(p.code), scale=6),
+            "area": p.person.area.full_name(),
+        }
+        for p in items
+    ]
+    html = render_to_string(
+        "checkpoints/print/cards.html", {"cards": cards, "SITE_NAME": settings.SITE_NAME}
+    )
+    return HTML(string=html).write_pdf()

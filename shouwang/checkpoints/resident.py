@@ -1,0 +1,163 @@
+"""Resident pages: no login, a phone browser, small pages (no framework JS).
+
+Scanning a checkpoint's poster opens ``/c/<code>/``. The first time, the phone gets the
+registration form; afterwards its signed cookie names its pass and a scan is one tap.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shouwang.areas.models import Area
+from shouwang.core.requests import PublicRequest
+
+from . import actions, printing, tokens
+from .forms import ClientIdForm, RegistrationForm, TapForm
+from .models import CheckIn, Checkpoint, Pass
+
+
+def _checkpoint(code: str) -> Checkpoint:
+    found = actions.checkpoint_by_code(code)
+    if found is None:
+        raise Http404("没有这个卡点，或卡点已停用。请扫描卡点张贴的最新二维码。")
+    return found
+
+
+def _result(
+    request: PublicRequest, checkin: CheckIn, checkpoint: Checkpoint, person
+) -> HttpResponse:
+    now = timezone.localtime()
+    return render(
+        request,
+        "checkin/result.html",
+        {
+            "checkin": checkin,
+            "checkpoint": checkpoint,
+            "person_name": _masked_name(person.name if person else ""),
+            "reasons": [r for r in checkin.note.split("；") if r],
+            # Formatted here: three date filters cost more than the rest of the page.
+            "clock": f"{now:%H:%M:%S}",
+            "today": f"{now.year}年{now.month}月{now.day}日",
+            "recorded": f"{timezone.localtime(checkin.at):%H:%M:%S}",
+        },
+    )
+
+
+def _masked_name(name: str) -> str:
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+@never_cache
+def scan(request: PublicRequest, code: str) -> HttpResponse:
+    """The poster's link: one tap for a remembered phone, else the registration form."""
+    checkpoint = _checkpoint(code)
+    pass_ = actions.remembered_pass(tokens.remembered_code(request))
+    if pass_ is None:
+        return redirect("checkin:register", code=code)
+    form = TapForm(request.POST or None, initial=ClientIdForm.fresh(), checkpoint=checkpoint)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = actions.self_checkin(
+                checkpoint=checkpoint,
+                pass_=pass_,
+                direction=form.cleaned_data["direction"],
+                client_id=form.cleaned_data["client_id"],
+            )
+        except actions.CheckInRefused as exc:
+            error = str(exc)
+        else:
+            return _result(request, recorded.checkin, checkpoint, pass_.person)
+    elif request.method == "POST":
+        error = "；".join(e for errors in form.errors.values() for e in errors)
+    return render(
+        request,
+        "checkin/tap.html",
+        {
+            "checkpoint": checkpoint,
+            "form": form,
+            "error": error,
+            "person_name": _masked_name(pass_.person.name),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _buildings(checkpoint: Checkpoint):
+    community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY) or checkpoint.area
+    return Area.objects.within(community).buildings().select_related("parent")
+
+
+@never_cache
+def register(request: PublicRequest, code: str) -> HttpResponse:
+    """First scan on this phone: who you are, where you live, a health declaration."""
+    checkpoint = _checkpoint(code)
+    buildings = _buildings(checkpoint)
+    form = RegistrationForm(
+        request.POST or None,
+        initial=ClientIdForm.fresh(),
+        checkpoint=checkpoint,
+        buildings=buildings,
+    )
+    form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            pass_, recorded = actions.register(
+                checkpoint=checkpoint,
+                reg=form.registration(),
+                client_id=form.cleaned_data["client_id"],
+            )
+        except actions.CheckInRefused as exc:
+            error = str(exc)
+        else:
+            response = _result(request, recorded.checkin, checkpoint, pass_.person)
+            tokens.remember(response, pass_.code, secure=request.is_secure())
+            return response
+    return render(
+        request,
+        "checkin/register.html",
+        {"checkpoint": checkpoint, "form": form, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _my_pass(request: PublicRequest) -> Pass | None:
+    return actions.remembered_pass(tokens.remembered_code(request))
+
+
+@never_cache
+def my_pass(request: PublicRequest) -> HttpResponse:
+    """出入证 on the phone: a QR redrawn every minute, for staff to scan."""
+    pass_ = _my_pass(request)
+    return render(
+        request,
+        "checkin/pass.html",
+        {
+            "pass": pass_,
+            "person_name": _masked_name(pass_.person.name) if pass_ else "",
+            "seconds": tokens.PHONE_TOKEN_SECONDS,
+        },
+        status=200 if pass_ else 404,
+    )
+
+
+@never_cache
+def pass_qr(request: PublicRequest) -> HttpResponse:
+    pass_ = _my_pass(request)
+    if pass_ is None:
+        raise Http404("本机没有出入证")
+    svg = printing.qr_svg(tokens.phone_token(pass_.code), scale=6)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_POST
+def forget(request: PublicRequest) -> HttpResponse:
+    """Forget this phone (e.g. a borrowed phone): the next scan asks to register."""
+    response = render(request, "checkin/forgotten.html")
+    tokens.forget(response)
+    return response

@@ -1,0 +1,82 @@
+"""The pass rules, in one function: facts about a passage in, a verdict out.
+
+``judge`` has no database access; ``actions`` gathers the facts (the person's
+key-person status, the area's rule, today's outings of the household) and applies the
+verdict's side effects (alerts, a lead). Tests walk a table of cases through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shouwang.watch.models import Alert
+
+from .models import FEVER_THRESHOLD, CheckIn, PassRule
+
+GREEN, YELLOW, RED = CheckIn.Result.GREEN, CheckIn.Result.YELLOW, CheckIn.Result.RED
+_SEVERITY = {GREEN: 0, YELLOW: 1, RED: 2}
+# Key-person measures that forbid passing (居家观察, 集中隔离); others only warn.
+CONFINED_MEASURES = {"home", "central"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    direction: str = CheckIn.Direction.IN
+    key_person_measure: str | None = None
+    temperature: Decimal | None = None
+    symptoms: bool = False
+    risk: bool = False
+    risk_is_new: bool = False
+    visitor: bool = False
+    visitor_registered: bool = False
+    visitor_policy: str = PassRule.Visitors.REGISTERED
+    has_household: bool = False
+    outings_today: int = 0
+    outing_quota: int | None = None
+
+
+@dataclass
+class Verdict:
+    result: str = GREEN
+    reasons: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    lead: bool = False
+
+    def add(self, result: str, reason: str) -> None:
+        if _SEVERITY[result] > _SEVERITY[self.result]:
+            self.result = result
+        self.reasons.append(reason)
+
+
+def judge(facts: Facts) -> Verdict:
+    """绿 pass, 黄 pass with attention, 红 stop; with the alerts and lead to raise."""
+    verdict = Verdict()
+    measure = facts.key_person_measure
+    if measure in CONFINED_MEASURES:
+        verdict.add(RED, "正在居家观察或集中隔离，不得出入")
+        verdict.alerts.append(Alert.Kind.OBSERVED_AT_CHECKPOINT)
+    elif measure is not None:
+        verdict.add(YELLOW, "健康监测期内，请配合测温")
+    if facts.temperature is not None and facts.temperature >= FEVER_THRESHOLD:
+        verdict.add(RED, f"体温 {facts.temperature:.1f}℃，达到发热标准")
+        verdict.alerts.append(Alert.Kind.FEVER)
+    if facts.symptoms:
+        verdict.add(YELLOW, "申报有发热、咳嗽等症状，请值守人员复测体温")
+    if facts.risk:
+        verdict.add(YELLOW, "申报14天内到过风险地区或接触过病例")
+        verdict.lead = facts.risk_is_new
+    if facts.visitor:
+        if facts.visitor_policy == PassRule.Visitors.REFUSED:
+            verdict.add(RED, "本辖区谢绝访客")
+        elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
+            verdict.add(YELLOW, "访客请向值守人员登记")
+    if (
+        facts.direction == CheckIn.Direction.OUT
+        and facts.has_household
+        and facts.outing_quota is not None
+        and facts.outings_today >= facts.outing_quota
+    ):
+        verdict.add(RED, f"本户今日外出已达 {facts.outing_quota} 次上限")
+        verdict.alerts.append(Alert.Kind.QUOTA)
+    return verdict

@@ -1,0 +1,141 @@
+"""Batch upload of offline check-ins: a result per item, retries stored once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from .. import tokens
+from ..models import CheckIn
+from .factories import make_checkpoint, make_pass, make_person
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/checkpoints/checkins"
+
+
+def post(client, items):
+    return client.post(URL, json.dumps({"items": items}), content_type="application/json")
+
+
+def test_it_stores_each_good_item_and_explains_each_bad_one(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    gate_b = make_checkpoint(world.compound_b)
+    pass_ = make_pass(make_person(world.building_a))
+    at = (timezone.now() - timedelta(hours=2)).isoformat()
+    items = [
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "in",
+            "kind": "pass",
+            "token": tokens.phone_token(pass_.code),
+            "at": at,
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "in",
+            "kind": "vehicle",
+            "plate": "豫A54321",
+            "occupants": 2,
+            "temperature": "36.8",
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "in",
+            "kind": "vehicle",
+            "plate": "bad",
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "in",
+            "kind": "pass",
+            "token": "Pforged:abc:def",
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate_b.pk,
+            "direction": "in",
+            "kind": "person",
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "out",
+            "kind": "turn_back",
+            "reason": "无通行证",
+        },
+        {
+            "client_id": str(uuid.uuid4()),
+            "checkpoint": gate.pk,
+            "direction": "in",
+            "kind": "person",
+            "temperature": "39.0",
+        },
+    ]
+    response = post(world.client("guard_a"), items)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [r["ok"] for r in body["results"]] == [True, True, False, False, False, True, True]
+    assert (body["stored"], body["failed"], body["duplicates"]) == (4, 3, 0)
+    assert "车牌" in body["results"][2]["error"]
+    assert "签名" in body["results"][3]["error"]
+    assert body["results"][6]["result"] == "r"
+    assert CheckIn.objects.count() == 4
+    first = CheckIn.objects.get(client_id=items[0]["client_id"])
+    assert abs(first.at - datetime.fromisoformat(at)) < timedelta(seconds=1)
+
+
+def test_resending_a_batch_stores_nothing_new(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    items = [
+        {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in", "kind": "person"}
+        for _ in range(3)
+    ]
+    client = world.client("guard_a")
+    post(client, items)
+    body = post(client, items).json()
+    assert (body["stored"], body["duplicates"]) == (0, 3)
+    assert CheckIn.objects.count() == 3
+
+
+def test_an_implausible_time_is_refused(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    item = {
+        "client_id": str(uuid.uuid4()),
+        "checkpoint": gate.pk,
+        "direction": "in",
+        "kind": "person",
+        "at": (timezone.now() + timedelta(days=1)).isoformat(),
+    }
+    body = post(world.client("guard_a"), [item]).json()
+    assert not body["results"][0]["ok"]
+    assert "时间" in body["results"][0]["error"]
+
+
+def test_a_leader_cannot_upload(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    item = {
+        "client_id": str(uuid.uuid4()),
+        "checkpoint": gate.pk,
+        "direction": "in",
+        "kind": "person",
+    }
+    assert post(world.client("leader"), [item]).status_code == 403
+    assert not CheckIn.objects.exists()
+
+
+def test_malformed_json_is_a_422_not_a_500(world) -> None:
+    response = world.client("guard_a").post(URL, "{not json", content_type="application/json")
+    assert 400 <= response.status_code < 500
+
+
+def test_the_api_is_in_the_openapi_document(world) -> None:
+    schema = world.client("anonymous").get("/api/v1/openapi.json").json()
+    assert "/api/v1/checkpoints/checkins" in schema["paths"]

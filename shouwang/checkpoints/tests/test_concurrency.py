@@ -1,0 +1,74 @@
+"""The same client id sent 20 times at once is stored once (over HTTP, against the
+live server: 20 threads, 20 database connections, one unique constraint)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import httpx
+import pytest
+from django.core import signing
+from django.db import connection
+
+from ..models import CheckIn
+from ..tokens import COOKIE_NAME, COOKIE_SALT
+from .factories import make_checkpoint, make_pass, make_person
+
+N = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_retries_store_one_row(world, live_server) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "the in-memory SQLite test database is shared by one connection; "
+            "SQLite concurrency is measured by bench/checkin.py against a file database"
+        )
+    gate = make_checkpoint(world.compound_a, "并发门")
+    pass_ = make_pass(make_person(world.building_a))
+    cookie = signing.get_cookie_signer(salt=COOKIE_NAME + COOKIE_SALT).sign(pass_.code)
+    url = f"{live_server.url}/c/{gate.code}/"
+    with httpx.Client(cookies={COOKIE_NAME: cookie}) as client:
+        page = client.get(url)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        cookies = dict(client.cookies)
+    data = {"csrfmiddlewaretoken": csrf, "client_id": str(uuid.uuid4()), "direction": "in"}
+    barrier = threading.Barrier(N)
+    statuses: list[int] = []
+
+    def send() -> None:
+        with httpx.Client(cookies=cookies, timeout=30) as c:
+            barrier.wait()
+            statuses.append(c.post(url, data=data, headers={"Referer": url}).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(N)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * N
+    assert CheckIn.objects.filter(client_id=data["client_id"]).count() == 1
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_ordinary_passages_commit_asynchronously(world) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from ..actions import self_checkin
+    from .factories import observe
+
+    gate = make_checkpoint(world.compound_a, "异步提交门")
+    ordinary = make_pass(make_person(world.building_a, "普通"))
+    watched_person = make_person(world.building_a, "观察", room="102")
+    observe(watched_person)
+    watched = make_pass(watched_person)
+    relaxed = []
+    for pass_ in (ordinary, watched):
+        with CaptureQueriesContext(connection) as queries:
+            self_checkin(checkpoint=gate, pass_=pass_, direction="in", client_id=uuid.uuid4())
+        relaxed.append(any("synchronous_commit" in q["sql"] for q in queries.captured_queries))
+    expected = connection.vendor == "postgresql"
+    assert relaxed == [expected, False], "a passage with an alert always commits synchronously"

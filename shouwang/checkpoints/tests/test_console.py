@@ -1,0 +1,248 @@
+"""Staff at the post: scan passes, confirm self-scans, measure, vehicles, visitors,
+turning back — every write idempotent by its client id."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from shouwang.watch.models import Alert
+
+from .. import tokens
+from ..models import CheckIn, Visit
+from .factories import make_checkin, make_checkpoint, make_pass, make_person, observe
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gate(world):
+    return make_checkpoint(world.compound_a, "西城花园北门")
+
+
+def scan(client, gate, token: str, **extra):
+    data = {"client_id": str(uuid.uuid4()), "token": token, "direction": "in", **extra}
+    return client.post(reverse("checkpoints:console_scan", args=[gate.pk]), data)
+
+
+def test_the_console_lists_the_post(world, gate, django_assert_max_num_queries) -> None:
+    for _ in range(5):
+        make_checkin(gate, person=make_person(world.building_a))
+    client = world.client("guard_a")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("checkpoints:console_post", args=[gate.pk]))
+    assert response.status_code == 200
+    assert "扫出入证" in response.content.decode()
+    rows = client.get(reverse("checkpoints:console_post", args=[gate.pk]), HTTP_HX_REQUEST="true")
+    assert rows.content.decode().count('class="row') == 5
+
+
+def test_a_guard_of_a_cannot_open_a_post_of_b(world) -> None:
+    post_b = make_checkpoint(world.compound_b)
+    response = world.client("guard_a").get(reverse("checkpoints:console_post", args=[post_b.pk]))
+    assert response.status_code == 404
+
+
+def test_it_accepts_a_fresh_phone_pass(world, gate) -> None:
+    person = make_person(world.building_a)
+    pass_ = make_pass(person)
+    response = scan(world.client("guard_a"), gate, tokens.phone_token(pass_.code))
+    assert response.status_code == 302
+    row = CheckIn.objects.get()
+    assert (row.person, row.status, row.source, row.result) == (person, "confirmed", "pass", "g")
+    assert row.recorded_by == world.guard_a
+
+
+def test_it_accepts_a_printed_card(world, gate) -> None:
+    card = make_pass(make_person(world.building_a), kind="card")
+    assert scan(world.client("guard_a"), gate, tokens.card_token(card.code)).status_code == 302
+    assert CheckIn.objects.get().pass_used == card
+
+
+@pytest.mark.parametrize(
+    ("make_token", "message"),
+    [
+        (lambda p: "P" + p.code + ":1abcde:forgedsignature", "签名不符"),
+        (lambda p: tokens.phone_token(p.code)[:-3] + "AAA", "签名不符"),
+        (lambda p: "P" + "x" * 16 + tokens.phone_token(p.code)[17:], "签名不符"),
+        (lambda p: tokens.card_token(p.code).replace("C", "P", 1), "签名不符"),
+        (lambda p: "https://example.com/some-other-qr", "不是本系统"),
+        (
+            lambda p: signing.TimestampSigner(salt="another-salt").sign("P" + p.code),
+            "签名不符",
+        ),
+    ],
+)
+def test_it_rejects_forged_and_altered_passes(world, gate, make_token, message) -> None:
+    pass_ = make_pass(make_person(world.building_a))
+    response = scan(world.client("guard_a"), gate, make_token(pass_))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_it_rejects_an_expired_phone_pass(world, gate, monkeypatch) -> None:
+    pass_ = make_pass(make_person(world.building_a))
+    old = tokens.phone_token(pass_.code)
+    monkeypatch.setattr(tokens, "PHONE_TOKEN_SECONDS", -1)
+    response = scan(world.client("guard_a"), gate, old)
+    assert response.status_code == 400
+    assert "已过期" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_it_rejects_a_revoked_card(world, gate) -> None:
+    card = make_pass(make_person(world.building_a), kind="card")
+    world.client("staff_a").post(reverse("checkpoints:pass_revoke", args=[card.pk]))
+    response = scan(world.client("guard_a"), gate, tokens.card_token(card.code))
+    assert response.status_code == 400
+    assert "吊销" in response.content.decode()
+
+
+def test_a_valid_pass_of_a_person_under_observation_is_red(world, gate) -> None:
+    person = make_person(world.building_a)
+    observe(person)
+    pass_ = make_pass(person)
+    scan(world.client("guard_a"), gate, tokens.phone_token(pass_.code))
+    assert CheckIn.objects.get().result == "r"
+    assert Alert.objects.filter(kind="observed_checkin", person=person).count() == 1
+
+
+def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, gate) -> None:
+    row = make_checkin(gate, person=make_person(world.building_a), status="declared", source="self")
+    client = world.client("guard_a")
+    response = client.post(
+        reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "38.1"}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.result, str(row.temperature)) == ("confirmed", "r", "38.1")
+    alert = Alert.objects.get(kind="fever")
+    assert alert.area == world.community_a
+    client.post(reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "38.1"})
+    assert Alert.objects.filter(kind="fever").count() == 1, "once per check-in"
+
+
+def test_measuring_a_normal_temperature_keeps_green(world, gate) -> None:
+    row = make_checkin(gate, person=make_person(world.building_a))
+    world.client("guard_a").post(
+        reverse("checkpoints:checkin_measure", args=[row.pk]), {"temperature": "36.6"}
+    )
+    row.refresh_from_db()
+    assert (row.result, str(row.temperature)) == ("g", "36.6")
+    assert not Alert.objects.exists()
+
+
+def test_it_registers_a_vehicle_once_per_client_id(world, gate) -> None:
+    client = world.client("guard_a")
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "plate": "豫a 12345",
+        "occupants": "3",
+        "direction": "in",
+    }
+    for _ in range(2):
+        assert (
+            client.post(reverse("checkpoints:console_vehicle", args=[gate.pk]), data).status_code
+            == 302
+        )
+    row = CheckIn.objects.get()
+    assert (row.subject, row.plate, row.occupants) == ("v", "豫A12345", 3)
+
+
+def test_a_bad_plate_is_explained(world, gate) -> None:
+    client = world.client("guard_a")
+    data = {"client_id": str(uuid.uuid4()), "plate": "12345", "occupants": "1", "direction": "in"}
+    response = client.post(reverse("checkpoints:console_vehicle", args=[gate.pk]), data)
+    assert response.status_code == 400
+    assert "车牌号格式不正确" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_it_registers_a_visitor(world, gate) -> None:
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "name": "孙访客",
+        "phone": "13700001111",
+        "visiting": "2号楼刘女士",
+        "reason": "送生活物资",
+        "direction": "in",
+    }
+    client = world.client("guard_a")
+    assert (
+        client.post(reverse("checkpoints:console_visitor", args=[gate.pk]), data).status_code == 302
+    )
+    visit = Visit.objects.get()
+    assert visit.phone_masked == "137****1111"
+    assert visit.checkin.visitor
+    assert visit.checkin.result == "g", "registered by staff under the default rule"
+
+
+def test_it_records_turned_back_people_and_vehicles(world, gate) -> None:
+    client = world.client("guard_a")
+    url = reverse("checkpoints:console_turn_back", args=[gate.pk])
+    client.post(
+        url,
+        {
+            "client_id": str(uuid.uuid4()),
+            "subject": "p",
+            "occupants": "1",
+            "reason": "无事外出",
+            "direction": "out",
+        },
+    )
+    client.post(
+        url,
+        {
+            "client_id": str(uuid.uuid4()),
+            "subject": "v",
+            "plate": "豫B88888",
+            "occupants": "4",
+            "reason": "外地车辆",
+            "direction": "in",
+        },
+    )
+    rows = CheckIn.objects.order_by("pk")
+    assert [(r.subject, r.status, r.occupants) for r in rows] == [
+        ("p", "turned_back", None),
+        ("v", "turned_back", 4),
+    ]
+    assert "外地车辆" in rows[1].note
+
+
+def test_a_turn_back_needs_a_reason(world, gate) -> None:
+    url = reverse("checkpoints:console_turn_back", args=[gate.pk])
+    response = world.client("guard_a").post(
+        url, {"client_id": str(uuid.uuid4()), "subject": "p", "occupants": "1", "direction": "out"}
+    )
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+def test_a_leader_cannot_write_at_a_post(world, gate) -> None:
+    response = world.client("leader").post(
+        reverse("checkpoints:console_vehicle", args=[gate.pk]),
+        {"client_id": str(uuid.uuid4()), "plate": "豫A12345", "occupants": "1", "direction": "in"},
+    )
+    assert response.status_code == 403
+    assert not CheckIn.objects.exists()
+
+
+def test_an_in_only_post_refuses_out(world) -> None:
+    gate = make_checkpoint(world.compound_a, "只进门", directions="in")
+    pass_ = make_pass(make_person(world.building_a))
+    response = scan(world.client("guard_a"), gate, tokens.phone_token(pass_.code), direction="out")
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+def test_each_form_on_the_console_has_its_own_client_id(world, gate) -> None:
+    import re
+
+    page = world.client("guard_a").get(reverse("checkpoints:console_post", args=[gate.pk]))
+    ids = re.findall(r'name="client_id" value="([^"]+)"', page.content.decode())
+    assert len(ids) == 4
+    assert len(set(ids)) == 4

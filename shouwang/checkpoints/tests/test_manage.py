@@ -1,0 +1,176 @@
+"""HQ and community pages: checkpoints, posters, rules, pass cards."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from shouwang.accounts.models import AuditEvent
+
+from .. import tokens
+from ..actions import pass_for_token, rule_for
+from ..models import Checkpoint, Pass, PassRule
+from .factories import make_checkpoint, make_pass, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_community_staff_create_a_checkpoint_with_staff(world) -> None:
+    client = world.client("staff_a")
+    assert client.get(reverse("checkpoints:create")).status_code == 200
+    response = client.post(
+        reverse("checkpoints:create"),
+        {
+            "area": world.compound_a.pk,
+            "name": "西城花园西门",
+            "kind": "gate",
+            "directions": "both",
+            "opens_at": "06:00",
+            "closes_at": "22:00",
+            "active": "on",
+            "staff": [world.guard_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get()
+    assert list(checkpoint.staff.all()) == [world.guard_a]
+    assert len(checkpoint.code) >= 16
+    assert not checkpoint.code.isdigit()
+    assert AuditEvent.objects.filter(action="create", object_type="checkpoints.Checkpoint").exists()
+
+
+def test_a_checkpoint_cannot_be_put_in_another_community(world) -> None:
+    response = world.client("staff_a").post(
+        reverse("checkpoints:create"),
+        {"area": world.compound_b.pk, "name": "越界门", "kind": "gate", "directions": "both"},
+    )
+    assert response.status_code == 400
+    assert not Checkpoint.objects.exists()
+
+
+def test_hours_are_both_or_none(world) -> None:
+    response = world.client("staff_a").post(
+        reverse("checkpoints:create"),
+        {
+            "area": world.compound_a.pk,
+            "name": "半天门",
+            "kind": "gate",
+            "directions": "both",
+            "opens_at": "06:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "要么都填" in response.content.decode()
+
+
+def test_codes_are_random_and_rotatable(world) -> None:
+    a, b = make_checkpoint(world.compound_a), make_checkpoint(world.compound_a)
+    assert a.code != b.code
+    old = a.code
+    world.client("staff_a").post(reverse("checkpoints:rotate", args=[a.pk]))
+    a.refresh_from_db()
+    assert a.code != old
+
+
+def test_the_list_and_detail_pages(world, django_assert_max_num_queries) -> None:
+    for i in range(6):
+        make_checkpoint(world.compound_a, f"门{i}")
+    client = world.client("staff_a")
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("checkpoints:list"))
+    assert page.content.decode().count("门") >= 6
+    detail = client.get(reverse("checkpoints:detail", args=[Checkpoint.objects.first().pk]))
+    assert detail.status_code == 200
+
+
+def test_the_poster_button_gives_an_a4_pdf_per_checkpoint(world) -> None:
+    for i in range(3):
+        make_checkpoint(world.compound_a, f"门{i}")
+    make_checkpoint(world.compound_b, "八一门")
+    response = world.client("staff_a").get(reverse("checkpoints:posters"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 3
+    text = reader.pages[0].extract_text()
+    assert "明湖街道" in text
+    assert "门0" in text
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_the_posters_command_prints_every_checkpoint_quickly(world, tmp_path) -> None:
+    for i in range(5):
+        make_checkpoint(world.compound_a, f"门{i}")
+    out = tmp_path / "posters.pdf"
+    started = time.perf_counter()
+    call_command("posters", output=str(out), base_url="https://sw.example.cn")
+    assert time.perf_counter() - started < 10
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_rules_are_inherited_and_editable(world) -> None:
+    assert rule_for(world.building_a).visitors == PassRule.Visitors.REGISTERED
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("checkpoints:rule_edit", args=[world.community_a.pk]),
+        {"visitors": "refused", "outing_quota": "1"},
+    )
+    assert response.status_code == 302
+    rule = rule_for(world.compound_a)
+    assert (rule.visitors, rule.outing_quota) == ("refused", 1)
+    client.post(
+        reverse("checkpoints:rule_edit", args=[world.compound_a.pk]),
+        {"visitors": "allowed", "outing_quota": ""},
+    )
+    assert rule_for(world.compound_a).visitors == "allowed"
+    assert rule_for(world.community_a).visitors == "refused"
+    assert (
+        client.get(reverse("checkpoints:rule_edit", args=[world.building_a.pk])).status_code == 404
+    )
+
+
+def test_cards_are_issued_printed_and_revoked(world) -> None:
+    person = make_person(world.building_a, "钱老人")
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("checkpoints:card_issue"), {"doc_number": person.document_number}
+    )
+    assert response.status_code == 302
+    card = Pass.objects.get(kind="card")
+    assert pass_for_token(tokens.card_token(card.code)) == card
+    pdf = client.get(reverse("checkpoints:card_pdf", args=[card.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("checkpoints:cards_pdf")).content.startswith(b"%PDF")
+    page = client.get(reverse("checkpoints:passes")).content.decode()
+    assert "钱老人" in page
+    assert person.document_number not in page
+    client.post(reverse("checkpoints:pass_revoke", args=[card.pk]))
+    card.refresh_from_db()
+    assert card.revoked_at is not None
+    with pytest.raises(tokens.TokenRejected):
+        pass_for_token(tokens.card_token(card.code))
+
+
+def test_a_card_for_someone_outside_the_area_is_refused(world) -> None:
+    person_b = make_person(world.building_b, "孙八一")
+    world.client("staff_a").post(
+        reverse("checkpoints:card_issue"), {"doc_number": person_b.document_number}
+    )
+    assert not Pass.objects.exists()
+
+
+def test_the_guard_console_index_goes_to_the_only_post(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    gate.staff.add(world.guard_a)
+    response = world.client("guard_a").get(reverse("checkpoints:console"))
+    assert response["Location"] == reverse("checkpoints:console_post", args=[gate.pk])
+
+
+def test_make_pass_is_usable(world) -> None:
+    assert make_pass(make_person(world.building_a)).is_usable()

@@ -1,0 +1,175 @@
+"""Phone flows in Debian's Chromium at 360×740: a resident scanning a poster, and
+staff scanning passes at the post."""
+
+from __future__ import annotations
+
+import pytest
+import segno
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.browser import log_in
+from shouwang.watch.models import Alert
+
+from .. import tokens
+from ..models import CheckIn
+from .factories import id_number, make_checkpoint, make_pass, make_person, observe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def register(page, code: str, *, doc: str | None = None, temperature: str = "") -> None:
+    page.goto(f"/c/{code}/")
+    page.wait_for_url(f"**/c/{code}/register/")
+    page.fill("#id_name", "王小明")
+    page.fill("#id_doc_number", doc or id_number())
+    page.fill("#id_phone", "13912345678")
+    page.select_option("#id_building", label="西城花园 1号楼")
+    page.fill("#id_room", "302")
+    if temperature:
+        page.fill("#id_temperature", temperature)
+    page.check("input[name=direction][value=in]")
+    page.click("#submit")
+    page.wait_for_selector("#result")
+
+
+def fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_first_scan_registers_and_shows_a_live_green(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code)
+    result = phone.locator("#result")
+    assert result.get_attribute("data-result") == "g"
+    assert "绿" in result.inner_text()
+    assert "西城花园东门" in result.inner_text()
+    assert "进" in result.inner_text()
+    fits(phone)
+    before = phone.inner_text("#clock")
+    phone.wait_for_timeout(1200)
+    assert phone.inner_text("#clock") != before, "the clock is live"
+    box1 = phone.locator(".mark").bounding_box()
+    phone.wait_for_timeout(400)
+    assert phone.locator(".mark").bounding_box()["x"] != box1["x"], "the mark moves"
+    row = CheckIn.objects.get()
+    assert (row.status, row.result) == ("declared", "g")
+
+
+def test_the_second_scan_is_one_tap(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code)
+    phone.goto(f"/c/{gate.code}/")
+    fits(phone)
+    phone.click("button[name=direction][value=out]")
+    phone.wait_for_selector("#result")
+    assert phone.locator("#result").get_attribute("data-result") == "g"
+    assert "出" in phone.inner_text("#result")
+    assert CheckIn.objects.filter(direction="out").count() == 1
+    assert CheckIn.objects.count() == 2
+
+
+def test_a_fever_is_red_with_an_alert_for_the_community(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code, temperature="38.2")
+    assert phone.locator("#result").get_attribute("data-result") == "r"
+    assert "红" in phone.inner_text("#result")
+    alert = Alert.objects.get(kind=Alert.Kind.FEVER)
+    assert alert.area == world.community_a
+    assert "西城花园东门" in alert.title
+
+
+def test_a_person_under_observation_is_red(phone, world) -> None:
+    person = make_person(world.building_a, "赵观察")
+    observe(person)
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code, doc=person.document_number)
+    assert phone.locator("#result").get_attribute("data-result") == "r"
+    assert Alert.objects.filter(kind=Alert.Kind.OBSERVED_AT_CHECKPOINT, person=person).exists()
+
+
+def _decode_in_page(page, payload: str) -> str:
+    """Draw a QR into a canvas and read it with the vendored decoder on the page."""
+    image = segno.make(payload, error="m").png_data_uri(scale=6, border=4)
+    return page.evaluate(
+        """(src) => new Promise((resolve) => window.shouwangLoadDecoder(() => {
+              const img = new Image();
+              img.onload = () => {
+                const c = document.createElement("canvas");
+                c.width = img.width; c.height = img.height;
+                const ctx = c.getContext("2d");
+                ctx.drawImage(img, 0, 0);
+                const found = window.shouwangDecode(ctx.getImageData(0, 0, c.width, c.height));
+                resolve(found ? found.data : "");
+              };
+              img.src = src;
+            }))""",
+        image,
+    )
+
+
+def test_staff_scan_a_pass_and_reject_a_forged_one(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    gate.staff.add(world.guard_a)
+    pass_ = make_pass(make_person(world.building_a, "钱居民"))
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    fits(phone)
+
+    decoded = _decode_in_page(phone, tokens.phone_token(pass_.code))
+    assert decoded.startswith("P" + pass_.code)
+    phone.fill("#id_token", decoded)
+    phone.check("#scan-form input[name=direction][value=in]")
+    phone.click("#scan-form button.primary")
+    phone.wait_for_selector("#verdict")
+    assert phone.locator("#verdict").get_attribute("data-result") == "g"
+    assert "钱居民" in phone.inner_text("#verdict")
+
+    forged = "P" + pass_.code + ":1x2y3z:" + "A" * 43
+    phone.fill("#id_token", forged)
+    phone.check("#scan-form input[name=direction][value=in]")
+    phone.click("#scan-form button.primary")
+    phone.wait_for_selector("#verdict")
+    assert phone.locator("#verdict").get_attribute("data-result") == "r"
+    assert "伪造" in phone.inner_text("#verdict")
+    assert CheckIn.objects.count() == 1
+
+
+def test_staff_confirm_a_self_scan_with_a_fever(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    person = make_person(world.building_a, "周居民")
+    from .factories import make_checkin
+
+    make_checkin(gate, person=person, status="declared", source="self")
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    phone.fill(".row[data-status=declared] input[name=temperature]", "38.0")
+    phone.click(".row[data-status=declared] button")
+    phone.wait_for_selector("#verdict")
+    assert phone.locator("#verdict").get_attribute("data-result") == "r"
+    assert Alert.objects.filter(kind=Alert.Kind.FEVER, area=world.community_a).count() == 1
+
+
+def test_an_offline_post_queues_writes_and_uploads_them_once(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    phone.context.set_offline(True)
+    phone.click("summary:has-text('车辆登记')")
+    phone.fill("#id_plate", "豫A12345")
+    phone.fill("#id_occupants", "3")
+    phone.click("form[data-kind=vehicle] button")
+    phone.click("summary:has-text('劝返')")
+    phone.fill("form[data-kind=turn_back] #id_reason", "非必要出行")
+    phone.click("form[data-kind=turn_back] button")
+    phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
+    assert not CheckIn.objects.exists()
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#offline:has-text('已上传 2 条')")
+    rows = CheckIn.objects.order_by("pk")
+    assert [(r.subject, r.status, r.source) for r in rows] == [
+        ("v", "confirmed", "api"),
+        ("p", "turned_back", "api"),
+    ]
+    phone.reload()
+    phone.wait_for_timeout(500)
+    assert CheckIn.objects.count() == 2, "nothing is uploaded twice"

@@ -1,0 +1,216 @@
+"""The resident's phone: first scan registers, later scans are one tap."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.people.models import Person
+from shouwang.watch.models import Alert, Lead
+
+from ..models import CheckIn, Pass, PassRule
+from ..tokens import COOKIE_NAME
+from .factories import id_number, make_checkpoint, make_person, observe
+
+pytestmark = pytest.mark.django_db
+
+
+def registration(world, **overrides) -> dict:
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "name": "王小明",
+        "doc_type": "id_card",
+        "doc_number": id_number(),
+        "phone": "13912345678",
+        "kind": "resident",
+        "building": world.building_a.pk,
+        "unit": "1",
+        "room": "302",
+        "direction": "in",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def gate(world):
+    return make_checkpoint(world.compound_a, "西城花园东门")
+
+
+def test_it_sends_a_new_phone_to_the_registration_form(gate) -> None:
+    response = Client().get(reverse("checkin:scan", args=[gate.code]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("checkin:register", args=[gate.code])
+    page = Client().get(response["Location"])
+    assert page.status_code == 200
+    assert "西城花园东门" in page.content.decode()
+    assert len(page.content) < 100_000
+
+
+def test_it_registers_and_shows_green(world, gate) -> None:
+    client = Client()
+    data = registration(world)
+    response = client.post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-result="g"' in body
+    assert "西城花园东门" in body
+    assert COOKIE_NAME in response.cookies
+    person = Person.objects.with_document(data["doc_number"]).get()
+    assert person.household.area == world.building_a
+    assert person.household.room == "302"
+    row = CheckIn.objects.get()
+    assert (row.person, row.status, row.source) == (person, "declared", "self")
+    assert len(body) < 100_000
+
+
+def test_it_remembers_the_phone_so_the_next_scan_is_one_tap(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    page = client.get(reverse("checkin:scan", args=[gate.code]))
+    assert page.status_code == 200
+    assert "点一下" in page.content.decode()
+    response = client.post(
+        reverse("checkin:scan", args=[gate.code]),
+        {"client_id": str(uuid.uuid4()), "direction": "out"},
+    )
+    assert response.status_code == 200
+    assert CheckIn.objects.count() == 2
+    assert CheckIn.objects.filter(direction="out", status="declared").count() == 1
+
+
+def test_it_stores_a_retried_tap_once(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    tap = {"client_id": str(uuid.uuid4()), "direction": "in"}
+    for _ in range(3):
+        assert client.post(reverse("checkin:scan", args=[gate.code]), tap).status_code == 200
+    assert CheckIn.objects.filter(client_id=tap["client_id"]).count() == 1
+
+
+def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
+    data = registration(world, doc_number="410105199001011230")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 400
+    assert "校验位" in response.content.decode()
+    assert not CheckIn.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_it_refuses_a_building_of_another_community(world, gate) -> None:
+    data = registration(world, building=world.building_b.pk)
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+def test_a_self_declared_fever_is_red_with_an_alert_to_the_community(world, gate) -> None:
+    data = registration(world, temperature="38.2")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert 'data-result="r"' in response.content.decode()
+    alert = Alert.objects.get(kind=Alert.Kind.FEVER)
+    assert alert.area == world.community_a
+    assert alert.source_id == str(CheckIn.objects.get().pk)
+
+
+def test_risky_travel_is_yellow_and_a_lead(world, gate) -> None:
+    data = registration(world, risk_travel="on")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert 'data-result="y"' in response.content.decode()
+    lead = Lead.objects.get()
+    assert lead.source == "checkin"
+    assert lead.area == world.community_a
+    assert Pass.objects.get().risk_travel
+
+
+def test_a_person_under_observation_is_red_with_an_alert(world, gate) -> None:
+    person = make_person(world.building_a, "赵观察")
+    key = observe(person)
+    data = registration(world, doc_number=person.document_number, name="赵观察")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert 'data-result="r"' in response.content.decode()
+    alert = Alert.objects.get(kind=Alert.Kind.OBSERVED_AT_CHECKPOINT)
+    assert alert.key_person == key
+    assert alert.area == world.community_a
+    assert Person.objects.count() == 1, "the ledger's person is reused, not duplicated"
+
+
+def test_visitors_follow_the_area_rule(world, gate) -> None:
+    PassRule.objects.create(area=world.community_a, visitors=PassRule.Visitors.REFUSED)
+    data = registration(world, kind="visitor", visiting="3号楼张先生", visit_reason="送药")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert 'data-result="r"' in response.content.decode()
+    assert "谢绝访客" in response.content.decode()
+    person = Person.objects.get()
+    assert person.area == world.community_a
+    assert person.household is None
+
+
+def test_the_household_quota_turns_the_second_outing_red(world, gate) -> None:
+    PassRule.objects.create(area=world.compound_a, outing_quota=1)
+    first, second = Client(), Client()
+    first.post(reverse("checkin:register", args=[gate.code]), registration(world, direction="out"))
+    response = second.post(
+        reverse("checkin:register", args=[gate.code]),
+        registration(world, name="王小红", phone="13912345679", direction="out"),
+    )
+    assert 'data-result="r"' in response.content.decode()
+    assert Alert.objects.filter(kind=Alert.Kind.QUOTA).count() == 1
+    assert list(CheckIn.objects.order_by("pk").values_list("result", flat=True)) == ["g", "r"]
+
+
+def test_the_pass_qr_is_signed_and_refreshable(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    page = client.get(reverse("checkin:pass"))
+    assert page.status_code == 200
+    assert len(page.content) < 100_000
+    svg = client.get(reverse("checkin:pass_qr"))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert Client().get(reverse("checkin:pass_qr")).status_code == 404
+
+
+def test_a_tampered_cookie_is_not_a_registration(world, gate) -> None:
+    client = Client()
+    client.cookies[COOKIE_NAME] = "forged-value"
+    response = client.get(reverse("checkin:scan", args=[gate.code]))
+    assert response.status_code == 302
+
+
+def test_forgetting_the_phone_clears_it(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    client.post(reverse("checkin:forget"))
+    assert client.get(reverse("checkin:scan", args=[gate.code])).status_code == 302
+
+
+def test_a_closed_checkpoint_refuses_self_scans(world) -> None:
+    from datetime import time
+
+    from django.utils import timezone
+
+    now = timezone.localtime().time()
+    opens = time((now.hour + 2) % 24, 0)
+    closes = time((now.hour + 3) % 24, 0)
+    gate = make_checkpoint(world.compound_a, "夜间关闭门", opens_at=opens, closes_at=closes)
+    response = Client().post(reverse("checkin:register", args=[gate.code]), registration(world))
+    assert response.status_code == 400
+    assert "未开放" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_an_unknown_checkpoint_is_404() -> None:
+    assert Client().get(reverse("checkin:scan", args=["nope"])).status_code == 404
+
+
+def test_temperature_is_bounded(world, gate) -> None:
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, temperature="55")
+    )
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    assert Decimal("37.3")

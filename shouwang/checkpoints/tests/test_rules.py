@@ -1,0 +1,117 @@
+"""The pass rules, case by case (one function, one table)."""
+
+from decimal import Decimal
+
+import pytest
+
+from shouwang.watch.models import Alert
+
+from ..models import CheckIn, PassRule
+from ..rules import Facts, judge
+
+IN, OUT = CheckIn.Direction.IN, CheckIn.Direction.OUT
+V = PassRule.Visitors
+
+CASES = [
+    # (case, facts, result, alerts, lead)
+    ("an ordinary resident passes", Facts(), "g", [], False),
+    ("home observation stops", Facts(key_person_measure="home"), "r", ["observed_checkin"], False),
+    (
+        "central isolation stops",
+        Facts(key_person_measure="central"),
+        "r",
+        ["observed_checkin"],
+        False,
+    ),
+    ("health monitoring warns", Facts(key_person_measure="monitoring"), "y", [], False),
+    ("36.9 passes", Facts(temperature=Decimal("36.9")), "g", [], False),
+    ("37.2 passes", Facts(temperature=Decimal("37.2")), "g", [], False),
+    ("37.3 is a fever", Facts(temperature=Decimal("37.3")), "r", ["fever"], False),
+    ("38.5 is a fever", Facts(temperature=Decimal("38.5")), "r", ["fever"], False),
+    ("declared symptoms warn", Facts(symptoms=True), "y", [], False),
+    ("new risky travel: yellow and a lead", Facts(risk=True, risk_is_new=True), "y", [], True),
+    ("known risky travel: yellow, no new lead", Facts(risk=True), "y", [], False),
+    ("visitor allowed", Facts(visitor=True, visitor_policy=V.ALLOWED), "g", [], False),
+    ("visitor must register", Facts(visitor=True, visitor_policy=V.REGISTERED), "y", [], False),
+    (
+        "registered visitor passes",
+        Facts(visitor=True, visitor_policy=V.REGISTERED, visitor_registered=True),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "visitors refused",
+        Facts(visitor=True, visitor_policy=V.REFUSED, visitor_registered=True),
+        "r",
+        [],
+        False,
+    ),
+    (
+        "first outing within quota",
+        Facts(direction=OUT, has_household=True, outing_quota=1, outings_today=0),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "second outing over 一户一人一天一次",
+        Facts(direction=OUT, has_household=True, outing_quota=1, outings_today=1),
+        "r",
+        ["quota"],
+        False,
+    ),
+    (
+        "coming home is never over quota",
+        Facts(direction=IN, has_household=True, outing_quota=1, outings_today=3),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "no quota configured",
+        Facts(direction=OUT, has_household=True, outing_quota=None, outings_today=9),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "quota of two",
+        Facts(direction=OUT, has_household=True, outing_quota=2, outings_today=1),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "a visitor has no household quota",
+        Facts(direction=OUT, has_household=False, outing_quota=1, outings_today=5),
+        "g",
+        [],
+        False,
+    ),
+    (
+        "fever and observation: red with both alerts",
+        Facts(key_person_measure="home", temperature=Decimal("38.0")),
+        "r",
+        ["observed_checkin", "fever"],
+        False,
+    ),
+    (
+        "red beats yellow",
+        Facts(risk=True, risk_is_new=True, temperature=Decimal("37.5")),
+        "r",
+        ["fever"],
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "facts", "result", "alerts", "lead"), CASES, ids=[c[0] for c in CASES]
+)
+def test_it_judges(case: str, facts: Facts, result: str, alerts: list, lead: bool) -> None:
+    verdict = judge(facts)
+    assert verdict.result == result, case
+    assert verdict.alerts == [Alert.Kind(a) for a in alerts], case
+    assert verdict.lead is lead, case
+    assert bool(verdict.reasons) is (result != "g"), case

@@ -1,0 +1,74 @@
+"""Signed pass tokens (the QR content of 出入证) and the resident's remembered phone.
+
+A phone pass QR holds ``P<code>:<timestamp>:<signature>`` and expires two minutes after
+it was drawn (the page redraws it every minute); a printed card holds
+``C<code>:<signature>`` and lives as long as the card is not revoked. Both are HMACs
+under SECRET_KEY with their own salts, so a token cannot be altered or made up.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+PHONE_SALT = "shouwang.checkpoints.phone-pass"
+CARD_SALT = "shouwang.checkpoints.card-pass"
+COOKIE_SALT = "shouwang.checkpoints.device"
+COOKIE_NAME = "sw_pass"
+COOKIE_AGE = 180 * 24 * 3600
+PHONE_TOKEN_SECONDS = 120
+
+
+class TokenRejected(ValueError):
+    """The message says, in Chinese, why the pass was not accepted."""
+
+
+def phone_token(code: str) -> str:
+    return signing.TimestampSigner(salt=PHONE_SALT).sign("P" + code)
+
+
+def card_token(code: str) -> str:
+    return signing.Signer(salt=CARD_SALT).sign("C" + code)
+
+
+def read_token(text: str) -> tuple[str, str]:
+    """``(kind, code)`` of a scanned token, kind "phone" or "card"; or TokenRejected."""
+    text = (text or "").strip()
+    if "/" in text:  # a scanner app may hand over a URL ending in the token
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    if len(text) > 200 or not text:
+        raise TokenRejected("不是本系统的出入证二维码")
+    try:
+        if text.startswith("P"):
+            value = signing.TimestampSigner(salt=PHONE_SALT).unsign(
+                text, max_age=PHONE_TOKEN_SECONDS
+            )
+            return "phone", value[1:]
+        if text.startswith("C"):
+            return "card", signing.Signer(salt=CARD_SALT).unsign(text)[1:]
+    except signing.SignatureExpired as exc:
+        raise TokenRejected("出入证二维码已过期，请让对方刷新后再扫") from exc
+    except signing.BadSignature as exc:
+        raise TokenRejected("出入证二维码无效（签名不符，疑似伪造或被篡改）") from exc
+    raise TokenRejected("不是本系统的出入证二维码")
+
+
+def remembered_code(request: HttpRequest) -> str | None:
+    """The pass code this phone registered with, if its signed cookie is intact."""
+    return request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT)
+
+
+def remember(response: HttpResponse, code: str, *, secure: bool) -> None:
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        code,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+    )
+
+
+def forget(response: HttpResponse) -> None:
+    response.delete_cookie(COOKIE_NAME, samesite="Lax")

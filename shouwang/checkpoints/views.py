@@ -1,0 +1,596 @@
+"""Staff pages: checkpoints and posters (HQ, community), the post's console (phone),
+counts and their export, pass cards and rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent, User
+from shouwang.accounts.roles import Role
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.xlsx import workbook_bytes, xlsx_response
+from shouwang.people.models import Person
+
+from . import actions, printing, tokens
+from .forms import (
+    CardForm,
+    CheckpointForm,
+    ClientIdForm,
+    ConfirmForm,
+    DayForm,
+    MeasureForm,
+    PassRuleForm,
+    ScanForm,
+    TurnBackForm,
+    VehicleForm,
+    VisitorForm,
+)
+from .models import CheckIn, Checkpoint, Pass, PassRule, local_day_bounds
+
+FIGURE_LABELS = [
+    ("people_in", "进入人数"),
+    ("people_out", "外出人数"),
+    ("vehicles_checked", "车辆"),
+    ("people_turned_back", "劝返人数"),
+    ("vehicles_turned_back", "劝返车辆"),
+    ("fevers", "发热"),
+    ("declared", "自助申报待确认"),
+    ("confirmed", "值守已确认"),
+]
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _day(request: AuthedRequest) -> date:
+    form = DayForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["day"]:
+        return form.cleaned_data["day"]
+    return timezone.localdate()
+
+
+# --- checkpoints --------------------------------------------------------------------
+
+
+@require_capability("checkpoints.view")
+def checkpoint_list(request: AuthedRequest) -> HttpResponse:
+    qs = (
+        Checkpoint.objects.visible_to(request.user)
+        .select_related("area")
+        .annotate(staff_count=Count("staff"))
+        .order_by("area__path", "name")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    start, end = local_day_bounds(timezone.localdate())
+    today = (
+        CheckIn.objects.at_checkpoints(Checkpoint.objects.filter(pk__in=[c.pk for c in page]))
+        .between(start, end)
+        .per_checkpoint()
+    )
+    rows = [(c, today.get(c.pk, {})) for c in page]
+    return render(request, "checkpoints/list.html", {"page": page, "rows": rows, "q": q})
+
+
+def _checkpoint_form(request: AuthedRequest, checkpoint: Checkpoint) -> CheckpointForm:
+    visible = Area.objects.visible_to(request.user)
+    return CheckpointForm(
+        request.POST or None,
+        instance=checkpoint,
+        areas=visible.exclude(kind__in=[Area.Kind.BUILDING, Area.Kind.DISTRICT]),
+        staff=User.objects.visible_to(request.user)
+        .active()
+        .filter(role__in=[Role.CHECKPOINT_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER]),
+    )
+
+
+def _save_checkpoint(request: AuthedRequest, checkpoint: Checkpoint) -> HttpResponse:
+    form = _checkpoint_form(request, checkpoint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_checkpoint(
+                checkpoint=form.save(commit=False),
+                staff=list(form.cleaned_data["staff"]),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, f"卡点“{saved.name}”已保存")
+            return redirect("checkpoints:detail", pk=saved.pk)
+    return render(
+        request,
+        "checkpoints/form.html",
+        {"form": form, "checkpoint": checkpoint},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_capability("checkpoints.manage")
+def checkpoint_create(request: AuthedRequest) -> HttpResponse:
+    return _save_checkpoint(request, Checkpoint())
+
+
+@require_capability("checkpoints.manage")
+def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_checkpoint(request, get_for_user(Checkpoint, request.user, pk=pk))
+
+
+@require_capability("checkpoints.view")
+def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
+    day = _day(request)
+    start, end = local_day_bounds(day)
+    rows = CheckIn.objects.filter(checkpoint=checkpoint).between(start, end)
+    return render(
+        request,
+        "checkpoints/detail.html",
+        {
+            "checkpoint": checkpoint,
+            "staff": checkpoint.staff.all(),
+            "day": day,
+            "hours": rows.by_hour(),
+            "total": rows.figures(),
+            "labels": FIGURE_LABELS,
+            "url": printing.checkpoint_url(checkpoint, printing.public_base_url(request)),
+        },
+    )
+
+
+@require_capability("checkpoints.view")
+def checkpoint_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
+    url = printing.checkpoint_url(checkpoint, printing.public_base_url(request))
+    return HttpResponse(printing.qr_svg(url), content_type="image/svg+xml")
+
+
+@require_capability("checkpoints.view")
+def checkpoint_poster(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
+    pdf = printing.posters_pdf([checkpoint], base_url=printing.public_base_url(request))
+    return _pdf(pdf, f"poster-{checkpoint.pk}.pdf")
+
+
+@require_capability("checkpoints.view")
+def posters(request: AuthedRequest) -> HttpResponse:
+    """All active checkpoints of the user's area, one A4 poster each."""
+    qs = Checkpoint.objects.visible_to(request.user).active().select_related("area")
+    if not qs.exists():
+        messages.warning(request, "辖区内还没有启用的卡点")
+        return redirect("checkpoints:list")
+    return _pdf(printing.posters_pdf(qs, base_url=printing.public_base_url(request)), "posters.pdf")
+
+
+@require_POST
+@require_capability("checkpoints.manage")
+def checkpoint_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
+    checkpoint.rotate_code()
+    audit.record(
+        action=AuditEvent.Action.UPDATE, request=request, obj=checkpoint, detail="更换二维码"
+    )
+    messages.success(request, "已更换二维码，请重新打印张贴，旧二维码已失效")
+    return redirect("checkpoints:detail", pk=pk)
+
+
+# --- rules -------------------------------------------------------------------------------
+
+
+@require_capability("checkpoints.manage")
+def rules(request: AuthedRequest) -> HttpResponse:
+    areas = (
+        Area.objects.visible_to(request.user)
+        .filter(kind__in=[Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY, Area.Kind.COMPOUND])
+        .select_related("pass_rule")
+    )
+    page = Paginator(areas, 100).get_page(request.GET.get("page"))
+    return render(request, "checkpoints/rules.html", {"page": page})
+
+
+@require_capability("checkpoints.manage")
+def rule_edit(request: AuthedRequest, area_pk: int) -> HttpResponse:
+    area = get_for_user(Area, request.user, pk=area_pk)
+    if area.kind in (Area.Kind.BUILDING, Area.Kind.DISTRICT):
+        raise Http404("规则只能设在街道、社区或小区")
+    instance = PassRule.objects.filter(area=area).first() or PassRule(area=area)
+    form = PassRuleForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        actions.save_rule(
+            area=area,
+            visitors=form.cleaned_data["visitors"],
+            outing_quota=form.cleaned_data["outing_quota"],
+            by=request.user,
+        )
+        messages.success(request, f"{area.name}的通行规则已保存")
+        return redirect("checkpoints:rules")
+    return render(
+        request,
+        "checkpoints/rule_form.html",
+        {"form": form, "area": area, "effective": actions.rule_for(area)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- counts ------------------------------------------------------------------------------
+
+
+def _counts(request: AuthedRequest, day: date) -> tuple[list, dict]:
+    checkpoints = list(Checkpoint.objects.visible_to(request.user).select_related("area"))
+    start, end = local_day_bounds(day)
+    per = (
+        CheckIn.objects.filter(checkpoint_id__in=[c.pk for c in checkpoints])
+        .between(start, end)
+        .per_checkpoint()
+    )
+    rows = [(c, per.get(c.pk, {})) for c in checkpoints]
+    totals = {key: sum(f.get(key, 0) for _, f in rows) for key, _ in FIGURE_LABELS}
+    return rows, totals
+
+
+@require_capability("checkpoints.counts")
+def counts(request: AuthedRequest) -> HttpResponse:
+    day = _day(request)
+    rows, totals = _counts(request, day)
+    return render(
+        request,
+        "checkpoints/counts.html",
+        {"day": day, "rows": rows, "totals": totals, "labels": FIGURE_LABELS},
+    )
+
+
+@require_capability("checkpoints.export")
+def counts_export(request: AuthedRequest) -> HttpResponse:
+    """Per checkpoint per hour of one day, then each checkpoint's day total."""
+    day = _day(request)
+    checkpoints = {
+        c.pk: c for c in Checkpoint.objects.visible_to(request.user).select_related("area")
+    }
+    start, end = local_day_bounds(day)
+    hourly = (
+        CheckIn.objects.filter(checkpoint_id__in=list(checkpoints)).between(start, end).by_hour()
+    )
+    keys = [k for k, _ in FIGURE_LABELS]
+    out = []
+    for row in hourly:
+        cp = checkpoints[row["checkpoint_id"]]
+        hour = timezone.localtime(row["hour"])
+        out.append([cp.area.name, cp.name, f"{hour:%H}:00–{hour:%H}:59", *(row[k] for k in keys)])
+    rows, _ = _counts(request, day)
+    for cp, figures in rows:
+        out.append([cp.area.name, cp.name, "全天", *(figures.get(k, 0) for k in keys)])
+    content = workbook_bytes(
+        ["辖区", "卡点", "时段", *(label for _, label in FIGURE_LABELS)],
+        out,
+        title=f"{day:%Y-%m-%d}通行统计",
+    )
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail=f"卡点通行统计 {day}")
+    return xlsx_response(f"卡点通行统计-{day:%Y%m%d}.xlsx", content)
+
+
+# --- passes ------------------------------------------------------------------------------
+
+
+@require_capability("checkpoints.passes")
+def passes(request: AuthedRequest) -> HttpResponse:
+    qs = Pass.objects.visible_to(request.user).select_related("person", "person__area")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(person__in=Person.objects.visible_to(request.user).with_document(q))
+    kind = request.GET.get("kind", "")
+    if kind in Pass.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "checkpoints/passes.html",
+        {"page": page, "q": q, "kind": kind, "form": CardForm()},
+    )
+
+
+@require_POST
+@require_capability("checkpoints.passes")
+def card_issue(request: AuthedRequest) -> HttpResponse:
+    form = CardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写证件号码")
+        return redirect("checkpoints:passes")
+    person = (
+        Person.objects.visible_to(request.user)
+        .with_document(form.cleaned_data["doc_number"])
+        .first()
+    )
+    if person is None:
+        messages.error(request, "辖区台账中没有这个证件号码的人员，请先在人员台账中登记")
+        return redirect("checkpoints:passes")
+    card = actions.issue_card(
+        person=person, by=request.user, valid_until=form.cleaned_data["valid_until"]
+    )
+    messages.success(request, f"已为{person.name}发放纸质出入证，请打印")
+    return redirect(reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}")
+
+
+@require_POST
+@require_capability("checkpoints.passes")
+def pass_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    pass_ = get_for_user(Pass.objects.select_related("person"), request.user, pk=pk)
+    actions.revoke_pass(pass_=pass_, by=request.user)
+    messages.success(request, f"已吊销{pass_.person.name}的{pass_.get_kind_display()}")
+    return redirect("checkpoints:passes")
+
+
+@require_capability("checkpoints.passes")
+def card_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    card = get_for_user(
+        Pass.objects.select_related("person__area", "person__household"), request.user, pk=pk
+    )
+    if card.kind != Pass.Kind.CARD or not card.is_usable():
+        raise Http404("只能打印有效的纸质出入证")
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, obj=card, detail="打印出入证")
+    return _pdf(printing.cards_pdf([card]), f"card-{card.pk}.pdf")
+
+
+@require_capability("checkpoints.passes")
+def cards_pdf(request: AuthedRequest) -> HttpResponse:
+    cards = (
+        Pass.objects.visible_to(request.user)
+        .usable()
+        .filter(kind=Pass.Kind.CARD)
+        .select_related("person__area", "person__household")[:400]
+    )
+    if not cards:
+        messages.warning(request, "没有可打印的纸质出入证")
+        return redirect("checkpoints:passes")
+    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="批量打印出入证")
+    return _pdf(printing.cards_pdf(cards), "cards.pdf")
+
+
+# --- the post's console (phone) ----------------------------------------------------------
+
+
+@require_capability("checkpoints.console")
+def console_index(request: AuthedRequest) -> HttpResponse:
+    qs = Checkpoint.objects.visible_to(request.user).active().select_related("area")
+    mine = list(qs.filter(staff=request.user))
+    if len(mine) == 1:
+        return redirect("checkpoints:console_post", pk=mine[0].pk)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "checkpoints/console_index.html", {"mine": mine, "page": page})
+
+
+def _console(
+    request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms
+) -> HttpResponse:
+    since = timezone.now() - timedelta(hours=3)
+    recent = (
+        CheckIn.objects.filter(checkpoint=checkpoint, at__gte=since)
+        .select_related("person")
+        .order_by("-at")[:30]
+    )
+    last = None
+    if request.GET.get("last"):
+        last = (
+            CheckIn.objects.filter(checkpoint=checkpoint, pk=request.GET["last"])
+            .select_related("person")
+            .first()
+            if request.GET["last"].isdigit()
+            else None
+        )
+    template = "checkpoints/console.html"
+    if request.htmx:
+        template += "#rows"
+    context = {
+        "checkpoint": checkpoint,
+        "recent": recent,
+        "last": last,
+    }
+    # Each form is drawn with its own client id: a resubmit repeats it, another form never.
+    for name, form_class in (
+        ("scan_form", ScanForm),
+        ("vehicle_form", VehicleForm),
+        ("visitor_form", VisitorForm),
+        ("turn_back_form", TurnBackForm),
+    ):
+        context[name] = forms.get(name) or form_class(
+            initial=ClientIdForm.fresh(), checkpoint=checkpoint
+        )
+    context.update(
+        {
+            "error": forms.get("error", ""),
+            "open_panel": forms.get("open_panel", ""),
+        }
+    )
+    return render(request, template, context, status=status)
+
+
+def _post(request: AuthedRequest, pk: int) -> Checkpoint:
+    return get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
+
+
+def _after(checkpoint: Checkpoint, recorded: actions.Recorded) -> HttpResponse:
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkpoint.pk})
+        + f"?last={recorded.checkin.pk}"
+    )
+
+
+@require_capability("checkpoints.console")
+def console_post(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _console(request, _post(request, pk))
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def console_scan(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkpoint = _post(request, pk)
+    form = ScanForm(request.POST, checkpoint=checkpoint)
+    if form.is_valid():
+        try:
+            recorded = actions.scan_pass(
+                checkpoint=checkpoint,
+                token=form.cleaned_data["token"],
+                direction=form.cleaned_data["direction"],
+                client_id=form.cleaned_data["client_id"],
+                temperature=form.cleaned_data["temperature"],
+                by=request.user,
+            )
+        except (tokens.TokenRejected, actions.CheckInRefused) as exc:
+            form = ScanForm(initial=ClientIdForm.fresh(), checkpoint=checkpoint)
+            return _console(
+                request,
+                checkpoint,
+                400,
+                scan_form=form,
+                error=f"拒绝通行：{exc}",
+                open_panel="scan",
+            )
+        return _after(checkpoint, recorded)
+    return _console(request, checkpoint, 400, scan_form=form, open_panel="scan")
+
+
+def _staff_write(request: AuthedRequest, pk: int, form_class, name: str, **record) -> HttpResponse:
+    checkpoint = _post(request, pk)
+    form = form_class(request.POST, checkpoint=checkpoint)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = record["make"](checkpoint, data)
+        except actions.CheckInRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _after(checkpoint, recorded)
+    return _console(request, checkpoint, 400, **{name: form, "open_panel": name})
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def console_vehicle(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _staff_write(
+        request,
+        pk,
+        VehicleForm,
+        "vehicle_form",
+        make=lambda cp, d: actions.record_checkin(
+            checkpoint=cp,
+            client_id=d["client_id"],
+            direction=d["direction"],
+            source=CheckIn.Source.STAFF,
+            status=CheckIn.Status.CONFIRMED,
+            subject=CheckIn.Subject.VEHICLE,
+            plate=d["plate"],
+            occupants=d["occupants"],
+            temperature=d["temperature"],
+            by=request.user,
+        ),
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def console_visitor(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _staff_write(
+        request,
+        pk,
+        VisitorForm,
+        "visitor_form",
+        make=lambda cp, d: actions.record_checkin(
+            checkpoint=cp,
+            client_id=d["client_id"],
+            direction=d["direction"],
+            source=CheckIn.Source.STAFF,
+            status=CheckIn.Status.CONFIRMED,
+            temperature=d["temperature"],
+            visitor=True,
+            visitor_registered=True,
+            note=f"访客：拜访{d['visiting']}",
+            by=request.user,
+            visit={
+                "name": d["name"],
+                "phone": d["phone"],
+                "visiting": d["visiting"],
+                "reason": d["reason"],
+            },
+        ),
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def console_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _staff_write(
+        request,
+        pk,
+        TurnBackForm,
+        "turn_back_form",
+        make=lambda cp, d: actions.record_checkin(
+            checkpoint=cp,
+            client_id=d["client_id"],
+            direction=d["direction"],
+            source=CheckIn.Source.STAFF,
+            status=CheckIn.Status.TURNED_BACK,
+            subject=d["subject"],
+            plate=d["plate"],
+            occupants=d["occupants"] if d["subject"] == CheckIn.Subject.VEHICLE else None,
+            temperature=d["temperature"],
+            note=f"劝返：{d['reason']}",
+            by=request.user,
+        ),
+    )
+
+
+def _checkin(request: AuthedRequest, pk: int) -> CheckIn:
+    return get_for_user(
+        CheckIn.objects.select_related("checkpoint__area", "person"), request.user, pk=pk
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkin = _checkin(request, pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    else:
+        actions.confirm(
+            checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"]
+        )
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
+        + f"?last={checkin.pk}"
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkin = _checkin(request, pk)
+    form = MeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    else:
+        actions.measure(
+            checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
+        )
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
+        + f"?last={checkin.pk}"
+    )
