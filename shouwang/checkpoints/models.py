@@ -233,7 +233,7 @@ class Pass(TimeStampedModel):
         self.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
 
 
-def _figures() -> dict[str, Any]:
+def checkin_figures() -> dict[str, Any]:
     """Aggregates shared by every count: a vehicle row counts its occupants as people."""
     head = Case(
         When(subject="v", then=Coalesce("occupants", Value(1))),
@@ -278,7 +278,7 @@ class CheckInQuerySet(ScopedQuerySet):
 
     def figures(self) -> dict[str, int]:
         """The seed reports' figures for these rows (people count vehicle occupants)."""
-        row = self.aggregate(**_figures(), staff_on_duty=Count("recorded_by", distinct=True))
+        row = self.aggregate(**checkin_figures(), staff_on_duty=Count("recorded_by", distinct=True))
         row["people_checked"] = row["people_in"] + row["people_out"] + row["people_turned_back"]
         return {k: int(v or 0) for k, v in row.items()}
 
@@ -286,7 +286,7 @@ class CheckInQuerySet(ScopedQuerySet):
         """Figures per checkpoint: {checkpoint_id: {...}}."""
         return {
             row.pop("checkpoint_id"): row
-            for row in self.order_by().values("checkpoint_id").annotate(**_figures())
+            for row in self.order_by().values("checkpoint_id").annotate(**checkin_figures())
         }
 
     def by_hour(self) -> list[dict[str, Any]]:
@@ -310,7 +310,7 @@ class CheckInQuerySet(ScopedQuerySet):
             self.annotate(hour=hour)
             .order_by()
             .values("checkpoint_id", "hour")
-            .annotate(**_figures())
+            .annotate(**checkin_figures())
             .order_by("checkpoint_id", "hour")
         )
         for row in rows:

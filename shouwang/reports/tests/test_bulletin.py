@@ -65,7 +65,9 @@ def test_the_bulletins_numbers_are_the_reports_numbers(reported, day):
     assert number(text, r"已报(\d+)个") == figure.submitted == 1
     assert number(text, r"未报(\d+)个") == 1
     assert "（西城社区）" in text
-    assert "卡点" not in text  # the checkpoints module is not installed here
+    assert number(text, r"共设置卡点(\d+)个") == figure.values["checkpoints_open"]
+    assert number(text, r"值守人员(\d+)名") == figure.values["staff_on_duty"]
+    assert number(text, r"当日车辆(\d+)台") == figure.values["vehicles_checked"]
 
 
 def test_a_retired_indicator_drops_its_sentence(reported, day):
@@ -83,7 +85,6 @@ def test_hq_edits_the_template(reported, day):
     assert "fever_count" in response.content.decode()
     response = client.post(url, {"text": "截至{date}，{area}发热{fevers}人[，卡点"})
     assert response.status_code == 400  # unbalanced bracket
-    # checkpoints are not installed here: their optional part is accepted, then dropped
     template = (
         "截至{date}，{area}发热{fevers}人，累计{fevers.total}人[，卡点{checkpoints_open}个]。"
     )
@@ -92,7 +93,8 @@ def test_hq_edits_the_template(reported, day):
     figure = DailyFigure.objects.get(area=reported.subdistrict, day=day)
     text = bulletin.generate(reported.subdistrict, day)
     assert text == (
-        f"截至{day.month}月{day.day}日15时，明湖街道发热{figure.values['fevers']}人，累计2人。"
+        f"截至{day.month}月{day.day}日15时，明湖街道发热{figure.values['fevers']}人，累计2人，"
+        f"卡点{figure.values['checkpoints_open']}个。"
     )
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.reports import days
+from shouwang.reports.indicators import registry
 from shouwang.reports.models import DailyFigure, DailyReport, ReportRevision
 from shouwang.reports.rollup import rollup
 
@@ -43,17 +44,9 @@ def counted(world, day):
 
 
 def full(values):
-    base = {
-        "key_in_observation": 0,
-        "key_new": 0,
-        "key_released": 0,
-        "fevers": 0,
-        "suspected_new": 0,
-        "confirmed_new": 0,
-        "households_registered": 0,
-        "persons_registered": 0,
-        "households_expected": 8,
-    }
+    """Every figure of the form (all installed modules' indicators), 0 unless given."""
+    base = {code: 0 for code, indicator in registry().items() if indicator.ratio is None}
+    base["households_expected"] = 8
     return {**base, **values}
 
 

@@ -28,8 +28,7 @@ def test_it_discovers_the_installed_apps_indicators():
     codes = set(registry())
     assert {"households_registered", "household_coverage", "key_in_observation"} <= codes
     assert {"fevers", "suspected_new"} <= codes
-    # checkpoints and supplies are not on this branch: their figures are not offered
-    assert "persons_checked" not in codes
+    assert {"persons_checked", "masks_on_hand"} <= codes
 
 
 @pytest.mark.django_db
