@@ -9,13 +9,10 @@ fever alerts, and 1 M check-ins in the measured day (the day just closed) plus 1
 the day in progress. Loads with COPY (PostgreSQL) or executemany in large transactions
 (SQLite).
 
-Check-ins: the checkpoints app is not on this branch, so the benchmark creates two
-tables shaped like a checkpoint and a check-in table (``bench_checkpoint(area)``,
-``bench_checkin(checkpoint, at, is_vehicle, turned_back)``) through unmanaged models,
-and registers check-in indicators over them with the same ``by_community`` /
-``by_community_and_hour`` helpers a real ``checkpoints/indicators.py`` uses. To measure
-the real model, set ``CHECKIN_MODEL`` below to ``checkpoints.CheckIn`` and the lookups
-in ``checkin_indicators``.
+Check-ins go into the real ``checkpoints_checkpoint`` and ``checkpoints_checkin``
+tables (two checkpoints per community; every fourth row a vehicle with occupants, one
+in fifty turned back, one in a thousand with a fever), and the roll-up computes the
+checkpoints app's own indicators (``shouwang/checkpoints/indicators.py``).
 
 Measures: the roll-up of the day just closed (its final figures: every indicator,
 every community, every level), cold and warm, with its compute/store split; the
@@ -43,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PG_BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-CHECKIN_MODEL = None  # e.g. "checkpoints.CheckIn" once that app is merged
 DISTRICTS, SUBDISTRICTS = 10, 10
 BUILDINGS = 4
 CHECKPOINTS_PER_COMMUNITY = 2
@@ -292,8 +288,10 @@ def build_watch(loader: Loader, tree: dict, persons: int, span, rng: random.Rand
             row[ki["person_id"]] = person
             row[ki["area_id"]] = buildings[((person - 1) // 3 + 1) % len(buildings)]
             row[ki["created_at"]] = row[ki["updated_at"]] = loader.stamp(at)
+            row[ki["code"]] = f"bench{n:09d}"
             if n % 10 == 0:
                 row[ki["status"]] = "released"
+                row[ki["ended_at"]] = loader.stamp(at + timedelta(hours=1))
             yield tuple(row)
 
     loader.load("watch_keyperson", k_cols, key_rows())
@@ -315,55 +313,35 @@ def build_watch(loader: Loader, tree: dict, persons: int, span, rng: random.Rand
     loader.reset_sequence("watch_alert")
 
 
-def checkin_models():
-    """Unmanaged stand-ins shaped like a checkpoint and a check-in table."""
-    from django.db import models
-
-    class BenchCheckpoint(models.Model):
-        area = models.ForeignKey("areas.Area", on_delete=models.DO_NOTHING)
-
-        class Meta:
-            app_label = "bench"
-            db_table = "bench_checkpoint"
-            managed = False
-
-        def __str__(self) -> str:
-            return str(self.pk)
-
-    class BenchCheckIn(models.Model):
-        checkpoint = models.ForeignKey(BenchCheckpoint, on_delete=models.DO_NOTHING)
-        at = models.DateTimeField()
-        is_vehicle = models.BooleanField(default=False)
-        turned_back = models.BooleanField(default=False)
-
-        class Meta:
-            app_label = "bench"
-            db_table = "bench_checkin"
-            managed = False
-            indexes = [models.Index(fields=["at", "checkpoint"], name="bench_checkin_at")]
-
-        def __str__(self) -> str:
-            return str(self.pk)
-
-    return BenchCheckpoint, BenchCheckIn
-
-
 def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random.Random):
     """``checkins`` rows in each of ``spans`` (the measured day and the day in progress)."""
-    from django.db import connection
+    import uuid
+    from decimal import Decimal
 
-    checkpoint_model, checkin_model = checkin_models()
-    with connection.schema_editor() as editor:
-        editor.create_model(checkpoint_model)
-        editor.create_model(checkin_model)
+    from shouwang.checkpoints.models import CheckIn, Checkpoint
+
     communities = tree["communities"]
-    points = [
-        (n, community)
-        for n, community in enumerate(
-            (c for c in communities for _ in range(CHECKPOINTS_PER_COMMUNITY)), start=1
+    columns, template = model_row(Checkpoint, active=True, kind="gate", directions="both")
+    points = []
+    for n, community in enumerate(
+        (c for c in communities for _ in range(CHECKPOINTS_PER_COMMUNITY)), start=1
+    ):
+        row = dict(zip(columns, template, strict=True))
+        row.update(
+            id=n,
+            area_id=community,
+            name=f"卡点{n}",
+            code=f"bench{n:08d}",
+            created_at=loader.stamp(spans[0].start),
+            updated_at=loader.stamp(spans[0].start),
         )
-    ]
-    loader.load("bench_checkpoint", ["id", "area_id"], points)
+        points.append(tuple(row[c] for c in columns))
+    loader.load("checkpoints_checkpoint", columns, points)
+    loader.reset_sequence("checkpoints_checkpoint")
+
+    columns, template = model_row(CheckIn)
+    index = {c: i for i, c in enumerate(columns)}
+    fever = Decimal("37.8")
 
     def rows():
         n = 0
@@ -371,70 +349,32 @@ def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random
             seconds = int((span.end - span.start).total_seconds())
             for _ in range(checkins):
                 n += 1
-                yield (
-                    n,
-                    rng.randint(1, len(points)),
-                    loader.stamp(span.start + timedelta(seconds=rng.randrange(seconds))),
-                    n % 4 == 0,
-                    n % 50 == 0,
+                row = list(template)
+                vehicle = n % 4 == 0
+                row[index["id"]] = n
+                row[index["client_id"]] = (
+                    uuid.UUID(int=n) if loader.vendor == "postgresql" else (uuid.UUID(int=n).hex)
                 )
+                row[index["checkpoint_id"]] = rng.randint(1, len(points))
+                row[index["at"]] = loader.stamp(
+                    span.start + timedelta(seconds=rng.randrange(seconds))
+                )
+                row[index["direction"]] = "in" if n % 2 else "out"
+                row[index["subject"]] = "v" if vehicle else "p"
+                row[index["source"]] = "self"
+                row[index["status"]] = "turned_back" if n % 50 == 0 else "confirmed"
+                row[index["result"]] = "g"
+                row[index["occupants"]] = 2 if vehicle else None
+                row[index["plate"]] = f"豫A{n % 100000:05d}" if vehicle else ""
+                row[index["visitor"]] = False
+                row[index["temperature"]] = fever if n % 1000 == 0 else None
+                yield row
 
     started = time.perf_counter()
-    loader.load("bench_checkin", ["id", "checkpoint_id", "at", "is_vehicle", "turned_back"], rows())
+    loader.load("checkpoints_checkin", columns, rows())
+    loader.reset_sequence("checkpoints_checkin")
     log(f"  check-ins: {checkins} × {len(spans)} days in {time.perf_counter() - started:.1f}s")
-    return checkin_model
-
-
-def checkin_indicators(model):
-    """The check-in indicators the checkpoints app is expected to offer: one shared
-    scan of the day's check-ins gives the three counts and the 24 hourly counts."""
-    from django.db.models import Count, Q
-
-    from shouwang.reports.indicators import (
-        FLOW,
-        Indicator,
-        by_community_many,
-        hour_buckets,
-        hours,
-    )
-
-    def counted(span, communities):
-        rows = model.objects.filter(at__gte=span.start, at__lt=span.end)
-        values = {
-            "persons": Count("pk", filter=Q(is_vehicle=False)),
-            "vehicles": Count("pk", filter=Q(is_vehicle=True)),
-            "turned_back": Count("pk", filter=Q(turned_back=True)),
-            **(hour_buckets(span, "at") if span.is_open else {}),
-        }
-        return by_community_many(rows, communities, values=values, area="checkpoint__area")
-
-    return [
-        Indicator(
-            "persons_checked",
-            "排查人员",
-            "人",
-            FLOW,
-            lambda span, cs: counted(span, cs)["persons"],
-            hourly=lambda span, cs: hours(counted(span, cs)),
-            order=40,
-        ),
-        Indicator(
-            "vehicles_checked",
-            "排查车辆",
-            "台",
-            FLOW,
-            lambda span, cs: counted(span, cs)["vehicles"],
-            order=41,
-        ),
-        Indicator(
-            "persons_turned_back",
-            "劝返人员",
-            "人",
-            FLOW,
-            lambda span, cs: counted(span, cs)["turned_back"],
-            order=42,
-        ),
-    ]
+    return CheckIn
 
 
 def raw_limits(span) -> dict:
@@ -444,7 +384,8 @@ def raw_limits(span) -> dict:
     with connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(
-            "SELECT count(*) FROM bench_checkin WHERE at >= %s AND at < %s", [span.start, span.end]
+            "SELECT count(*) FROM checkpoints_checkin WHERE at >= %s AND at < %s",
+            [span.start, span.end],
         )
         cursor.fetchall()
         out["raw_checkin_count_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -510,7 +451,7 @@ def run(args) -> dict:
     from shouwang.accounts.roles import Role
     from shouwang.areas.models import Area
     from shouwang.reports import catalog, days
-    from shouwang.reports.indicators import extra_indicators, shared_reads
+    from shouwang.reports.indicators import shared_reads
     from shouwang.reports.rollup import rollup
 
     rng = random.Random(2020)
@@ -530,48 +471,42 @@ def run(args) -> dict:
     log(f"tree: {tree['areas']} areas, {len(tree['communities'])} communities")
     build_people(loader, tree, args.persons, when)
     build_watch(loader, tree, args.persons, span, rng)
-    if CHECKIN_MODEL:
-        from django.apps import apps
-
-        checkin_model = apps.get_model(CHECKIN_MODEL)
-    else:
-        checkin_model = build_checkins(loader, tree, args.checkins, [span, open_span], rng)
+    checkin_model = build_checkins(loader, tree, args.checkins, [span, open_span], rng)
     loader.analyze()
     load_seconds = round(time.perf_counter() - started, 1)
     log(f"loaded in {load_seconds}s")
 
-    with extra_indicators(*checkin_indicators(checkin_model)):
-        catalog.all_definitions()
-        cold = rollup(day)
-        log(f"roll-up of {day} (cold): {cold.seconds}s, {cold.communities} communities")
-        warm = rollup(day)
-        log(
-            f"roll-up (warm): {warm.seconds}s: compute {warm.compute_seconds}s, "
-            f"store {warm.store_seconds}s"
-        )
-        live = rollup(today)
-        log(f"roll-up of the day in progress {today} with hourly counts: {live.seconds}s")
-        # Each compute function in turn inside one shared_reads block, as in the
-        # roll-up: the first indicator over a table pays for its scan (and the first of
-        # all for the area map), the others over the same rows reuse it.
-        per_indicator = {}
-        communities = list(Area.objects.communities().only("id", "path"))
-        with shared_reads():
-            for definition in catalog.to_compute(catalog.all_definitions()):
-                indicator = definition.indicator
-                if indicator is None or indicator.compute is None:
-                    continue
-                t0 = time.perf_counter()
-                indicator.compute(span, communities)
-                per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
-        log(f"per indicator (ms): {per_indicator}")
-        district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("path").first()
-        subdistrict = Area.objects.filter(kind=Area.Kind.SUBDISTRICT).order_by("path").first()
-        hq_district = User.objects.create(username="bench_d", role=Role.HQ_ADMIN, area=district)
-        hq_sub = User.objects.create(username="bench_s", role=Role.HQ_ADMIN, area=subdistrict)
-        dashboard_ms, dashboard_queries = time_dashboard(hq_district)
-        dashboard_sub_ms, _ = time_dashboard(hq_sub)
-        log(f"dashboard: {dashboard_ms} ms (district), {dashboard_sub_ms} ms (sub-district)")
+    catalog.all_definitions()
+    cold = rollup(day)
+    log(f"roll-up of {day} (cold): {cold.seconds}s, {cold.communities} communities")
+    warm = rollup(day)
+    log(
+        f"roll-up (warm): {warm.seconds}s: compute {warm.compute_seconds}s, "
+        f"store {warm.store_seconds}s"
+    )
+    live = rollup(today)
+    log(f"roll-up of the day in progress {today} with hourly counts: {live.seconds}s")
+    # Each compute function in turn inside one shared_reads block, as in the
+    # roll-up: the first indicator over a table pays for its scan (and the first of
+    # all for the area map), the others over the same rows reuse it.
+    per_indicator = {}
+    communities = list(Area.objects.communities().only("id", "path"))
+    with shared_reads():
+        for definition in catalog.to_compute(catalog.all_definitions()):
+            indicator = definition.indicator
+            if indicator is None or indicator.compute is None:
+                continue
+            t0 = time.perf_counter()
+            indicator.compute(span, communities)
+            per_indicator[definition.code] = round((time.perf_counter() - t0) * 1000, 1)
+    log(f"per indicator (ms): {per_indicator}")
+    district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("path").first()
+    subdistrict = Area.objects.filter(kind=Area.Kind.SUBDISTRICT).order_by("path").first()
+    hq_district = User.objects.create(username="bench_d", role=Role.HQ_ADMIN, area=district)
+    hq_sub = User.objects.create(username="bench_s", role=Role.HQ_ADMIN, area=subdistrict)
+    dashboard_ms, dashboard_queries = time_dashboard(hq_district)
+    dashboard_sub_ms, _ = time_dashboard(hq_sub)
+    log(f"dashboard: {dashboard_ms} ms (district), {dashboard_sub_ms} ms (sub-district)")
     from django.db.models import Count
 
     from shouwang.people.models import Person
