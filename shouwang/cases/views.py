@@ -45,6 +45,11 @@ def _person_areas(request: AuthedRequest):
     )
 
 
+def _posted(request: AuthedRequest):
+    """The POST data for a form, even empty (an empty POST is a bound, invalid form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
@@ -72,8 +77,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("cases.edit")
 def case_new(request: AuthedRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    persons = find_persons(Person.objects.visible_to(request.user), request.GET.get("q", ""))
+    # Searched by POST: a full ID or phone number never lands in a URL or access log.
+    form = SearchForm(_posted(request))
+    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
     taken = set(Case.objects.filter(person__in=persons).values_list("person_id", flat=True))
     return render(
         request,
@@ -85,7 +91,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.edit")
 def case_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_for_user(Person, request.user, pk=person_pk)
-    form = CaseForm(request.POST or None)
+    form = CaseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             case = actions.create_case(
@@ -103,8 +109,8 @@ def case_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
 
 @require_capability("cases.edit")
 def case_create_new(request: AuthedRequest) -> HttpResponse:
-    person_form = NewPersonForm(request.POST or None, areas=_person_areas(request))
-    form = CaseForm(request.POST or None)
+    person_form = NewPersonForm(_posted(request), areas=_person_areas(request))
+    form = CaseForm(_posted(request))
     if request.method == "POST" and person_form.is_valid() and form.is_valid():
         try:
             case = actions.create_case(
@@ -150,7 +156,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("cases.edit")
 def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
-    form = CaseChangeForm(request.POST or None, case=case)
+    form = CaseChangeForm(_posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -202,8 +208,8 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
     via = _via(request, case)
-    form = SearchForm(request.GET or None)
-    persons = find_persons(Person.objects.visible_to(request.user), request.GET.get("q", ""))
+    form = SearchForm(_posted(request))
+    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
     return render(
         request,
         "cases/contact_add.html",
@@ -219,10 +225,10 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _save_contact(request: AuthedRequest, case: Case, person=None) -> HttpResponse:
     via = _via(request, case)
-    form = ContactForm(request.POST or None)
+    form = ContactForm(_posted(request))
     person_form = None
     if person is None:
-        person_form = NewPersonForm(request.POST or None, areas=_person_areas(request))
+        person_form = NewPersonForm(_posted(request), areas=_person_areas(request))
     if (
         request.method == "POST"
         and form.is_valid()
@@ -279,7 +285,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
         if contact.degree == Contact.Degree.CLOSE
         else KeyPerson.Measure.HOME
     }
-    form = ObserveForm(request.POST or None, initial=initial)
+    form = ObserveForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
@@ -345,7 +351,7 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
             "area": compound or case.area,
             "reason": f"{case.get_classification_display()}病例 {case.person.name} 所在区域",
         }
-    form = KeyAreaForm(request.POST or None, areas=areas, initial=initial)
+    form = KeyAreaForm(_posted(request), areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             key_area = actions.mark_key_area(
@@ -427,7 +433,7 @@ def key_area_lift(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("cases.trace")
 def trace_new(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
-    form = TraceForm(request.POST or None, case=case)
+    form = TraceForm(_posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
             trace = actions.run_trace(
