@@ -27,6 +27,8 @@ SECONDARY_CONTACT_CATEGORY = "次密切接触者"
 OBSERVATION_DAYS = 14
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
+# Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
+MAX_SECOND_HOP_SOURCES = 1000
 
 # Field labels for the history of a case (classification is recorded on its own).
 CASE_FIELDS = {
@@ -552,6 +554,14 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     trace = Trace.objects.select_for_update().get(pk=trace.pk)
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING, Trace.Status.DONE):
         raise ValidationError("第二跳追踪已在进行或已完成")
+    sources = trace.hits.filter(hop=1).count()
+    if sources == 0:
+        raise ValidationError("第一跳没有找到人员，无需追踪第二跳")
+    if sources > MAX_SECOND_HOP_SOURCES:
+        raise ValidationError(
+            f"第一跳人员过多（{sources} 人），第二跳将覆盖大部分居民；"
+            f"请缩小时段或时间窗重新追踪（第一跳不超过 {MAX_SECOND_HOP_SOURCES} 人）"
+        )
     trace.second_hop = Trace.Status.QUEUED
     trace.second_hop_error = ""
     trace.save(update_fields=["second_hop", "second_hop_error"])

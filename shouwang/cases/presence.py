@@ -15,12 +15,11 @@ a table partitioned by day, touches only the partitions of its window.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -69,14 +68,12 @@ def require_source(source: PresenceSource | None = None) -> PresenceSource:
     return source
 
 
-@dataclass(frozen=True, order=True)
-class Pass:
+class Pass(NamedTuple):
     at: datetime
     checkpoint_id: int
 
 
-@dataclass(frozen=True)
-class Encounter:
+class Encounter(NamedTuple):
     checkpoint_id: int
     at: datetime  # the found person's pass
     met_at: datetime  # the pass of the person they met (the case, or a hop-1 person)
@@ -183,7 +180,7 @@ def passes_of(
     for chunk in _chunks(list(person_ids), PERSONS_PER_QUERY):
         marks = ", ".join(["%s"] * len(chunk))
         where = f"{{person}} IN ({marks}) AND {{ts}} >= %s AND {{ts}} < %s"
-        sql = _select(source, where)
+        sql = _select(source, "{person}, {checkpoint}, CAST({ts} AS TEXT)", where)
         params = [*chunk, _db_time(start, source), _db_time(end, source)]
         for pid, checkpoint_id, ts in _rows(sql, params, source):
             out[pid].append(Pass(at=_py_time(ts), checkpoint_id=checkpoint_id))
@@ -199,40 +196,50 @@ def crossings(
 ) -> dict[int, dict[int, list[Encounter]]]:
     """Persons who passed a checkpoint within ±window of an owner's pass there:
     ``{person_id: {owner_id: [Encounter, ...]}}``, each of their passes matched to the
-    owner's closest pass. Overlapping windows are merged so each row is read once."""
-    at_checkpoint: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    owner's closest pass. Overlapping windows are merged so each row is read once; each
+    statement branch is tagged with its window so rows need no searching."""
+    marks: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for owner, passes in owner_passes.items():
         for p in passes:
-            at_checkpoint[p.checkpoint_id].append((p.at, owner))
-    windows: list[tuple[int, datetime, datetime]] = []
-    for checkpoint_id, marks in at_checkpoint.items():
-        marks.sort()
-        windows.extend((checkpoint_id, lo, hi) for lo, hi in _merged(marks, window))
-    found: dict[int, dict[int, set[Encounter]]] = defaultdict(lambda: defaultdict(set))
-    branch = _select(source, "{checkpoint} = %s AND {ts} >= %s AND {ts} <= %s")
+            marks[p.checkpoint_id].append((p.at, owner))
+    windows = [w for cp, at_owner in marks.items() for w in _merged(cp, sorted(at_owner), window)]
+    found: dict[tuple[int, int], list[Encounter]] = {}  # (person, owner) -> encounters
+    branch = _select(
+        source,
+        "CAST(%s AS INTEGER), {person}, CAST({ts} AS TEXT)",
+        "{checkpoint} = %s AND {ts} >= %s AND {ts} <= %s",
+    )
     for chunk in _chunks(windows, WINDOWS_PER_QUERY):
         sql = " UNION ALL ".join([branch] * len(chunk))
         params: list[Any] = []
-        for checkpoint_id, lo, hi in chunk:
-            params += [checkpoint_id, _db_time(lo, source), _db_time(hi, source)]
-        for pid, checkpoint_id, ts in _rows(sql, params, source):
+        for k, w in enumerate(chunk):
+            params += [k, w.checkpoint_id, _db_time(w.lo, source), _db_time(w.hi, source)]
+        for k, pid, ts in _rows(sql, params, source):
             if pid is None or pid in exclude:
                 continue
+            w = chunk[k]
             at = _py_time(ts)
-            marks = at_checkpoint[checkpoint_id]
-            closest: dict[int, datetime] = {}
-            i = bisect.bisect_left(marks, (at - window, -1))
-            while i < len(marks) and marks[i][0] <= at + window:
-                met_at, owner = marks[i]
-                if owner not in closest or abs(met_at - at) < abs(closest[owner] - at):
-                    closest[owner] = met_at
-                i += 1
-            for owner, met_at in closest.items():
-                found[pid][owner].add(Encounter(checkpoint_id, at, met_at))
-    return {
-        pid: {owner: sorted(es, key=lambda e: e.at) for owner, es in by_owner.items()}
-        for pid, by_owner in found.items()
-    }
+            if len(w.marks) == 1:  # the usual case: the row is within this one pass's window
+                pairs = w.marks
+            else:
+                closest: dict[int, datetime] = {}
+                for met_at, owner in w.marks:
+                    gap = abs(met_at - at)
+                    if gap <= window and (owner not in closest or gap < abs(closest[owner] - at)):
+                        closest[owner] = met_at
+                pairs = [(met_at, owner) for owner, met_at in closest.items()]
+            for met_at, owner in pairs:
+                encounter = Encounter(w.checkpoint_id, at, met_at)
+                encounters = found.get((pid, owner))
+                if encounters is None:
+                    found[pid, owner] = [encounter]
+                else:
+                    encounters.append(encounter)
+    out: dict[int, dict[int, list[Encounter]]] = defaultdict(dict)
+    for (pid, owner), es in found.items():
+        # Identical rows (a double scan) count once; encounters in time order.
+        out[pid][owner] = sorted(set(es), key=_by_time) if len(es) > 1 else es
+    return dict(out)
 
 
 def checkpoint_names(ids: Iterable[int], source: PresenceSource | None = None) -> dict[int, str]:
@@ -247,29 +254,41 @@ def checkpoint_names(ids: Iterable[int], source: PresenceSource | None = None) -
     return names
 
 
+@dataclass
+class _Window:
+    checkpoint_id: int
+    lo: datetime
+    hi: datetime
+    marks: list[tuple[datetime, int]]  # the (pass time, owner) pairs it covers
+
+
 def _merged(
-    marks: list[tuple[datetime, int]], window: timedelta
-) -> Iterable[tuple[datetime, datetime]]:
-    lo = hi = None
-    for at, _owner in marks:
-        if hi is not None and at - window <= hi:
-            hi = at + window
-            continue
-        if lo is not None:
-            yield lo, hi
-        lo, hi = at - window, at + window
-    if lo is not None:
-        yield lo, hi
+    checkpoint_id: int, marks: list[tuple[datetime, int]], window: timedelta
+) -> list[_Window]:
+    """Windows of ±window around sorted passes at one checkpoint, overlapping ones merged."""
+    out: list[_Window] = []
+    for at, owner in marks:
+        if out and at - window <= out[-1].hi:
+            out[-1].hi = at + window
+            out[-1].marks.append((at, owner))
+        else:
+            out.append(_Window(checkpoint_id, at - window, at + window, [(at, owner)]))
+    return out
 
 
-def _select(source: PresenceSource, where: str) -> str:
-    """``SELECT person, checkpoint, ts FROM table WHERE where``; ``where`` names columns
-    as {person}, {checkpoint}, {ts}. Identifiers come from configuration and are quoted;
-    values are always bound parameters."""
+def _by_time(encounter: Encounter) -> datetime:
+    return encounter.at
+
+
+def _select(source: PresenceSource, columns: str, where: str) -> str:
+    """``SELECT columns FROM table WHERE where``, naming columns as {person},
+    {checkpoint} and {ts}. Identifiers come from configuration and are quoted; values
+    are always bound parameters. Times come back as text (ISO on both engines) and are
+    parsed in Python: the drivers' timestamp loaders cost more than the query itself
+    at thousands of rows."""
     q = connections[source.database].ops.quote_name
     cols = {"person": q(source.person), "checkpoint": q(source.checkpoint), "ts": q(source.ts)}
-    condition = where.format(**cols)
-    return f"SELECT {cols['person']}, {cols['checkpoint']}, {cols['ts']} FROM {q(source.table)} WHERE {condition}"  # noqa: E501, S608
+    return f"SELECT {columns.format(**cols)} FROM {q(source.table)} WHERE {where.format(**cols)}"  # noqa: E501, S608
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -287,10 +306,8 @@ def _db_time(value: datetime, source: PresenceSource) -> Any:
     return connections[source.database].ops.adapt_datetimefield_value(value)
 
 
-def _py_time(value: Any) -> datetime:
-    """SQLite returns text, PostgreSQL an aware datetime; both stored in UTC."""
+def _py_time(value: str | datetime) -> datetime:
+    """ISO text (naive on SQLite, where it is stored in UTC) or a datetime."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

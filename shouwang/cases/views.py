@@ -37,6 +37,7 @@ from .lookup import find_persons
 from .models import Case, Contact, KeyArea, Trace
 
 PAGE_SIZE = 50
+TRACE_ROWS_SHOWN = 500  # per hop, closest first
 
 
 def _person_areas(request: AuthedRequest):
@@ -471,14 +472,18 @@ def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         obj=trace.case,
         detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
     )
-    hits = list(trace.hits.select_related("person__area", "contact", "via__person"))
+    hits = trace.hits.select_related("person__area", "contact", "via__person")
+    counts = dict(trace.hits.values_list("hop").annotate(n=Count("id")).order_by())
     return render(
         request,
         "cases/trace_detail.html",
         {
             "trace": trace,
-            "hop1": [h for h in hits if h.hop == 1],
-            "hop2": [h for h in hits if h.hop == 2],
+            "hop1": hits.filter(hop=1)[:TRACE_ROWS_SHOWN],
+            "hop2": hits.filter(hop=2)[:TRACE_ROWS_SHOWN],
+            "hop1_count": counts.get(1, 0),
+            "hop2_count": counts.get(2, 0),
+            "rows_shown": TRACE_ROWS_SHOWN,
             "form": TraceContactsForm(trace=trace),
         },
     )

@@ -307,3 +307,25 @@ def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followe
     assert observed.status == KeyPerson.Status.ACTIVE
     assert KeyArea.objects.get().area == world.compound_a
     assert set(persons_in_key_areas()) == {patient, neighbour}
+
+
+def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeypatch):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    monkeypatch.setattr("shouwang.cases.actions.MAX_SECOND_HOP_SOURCES", 2)
+    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]), follow=True)
+    assert "第一跳人员过多（3 人）" in response.content.decode()
+    trace.refresh_from_db()
+    assert trace.second_hop == ""
+
+
+def test_the_results_page_keeps_its_query_count(world, timeline, django_assert_max_num_queries):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("cases:trace", args=[trace.pk]))
+    assert response.status_code == 200
