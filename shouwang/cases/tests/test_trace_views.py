@@ -329,3 +329,24 @@ def test_the_results_page_keeps_its_query_count(world, timeline, django_assert_m
     with django_assert_max_num_queries(15):
         response = client.get(reverse("cases:trace", args=[trace.pk]))
     assert response.status_code == 200
+
+
+def test_a_failed_second_hop_says_so(
+    world, timeline, monkeypatch, django_capture_on_commit_callbacks
+):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr("shouwang.cases.presence.next_hop", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.FAILED
+    assert "数据库连接中断" in trace.second_hop_error
+    page = client.get(reverse("cases:trace", args=[trace.pk]))
+    assert "第二跳追踪失败" in page.content.decode()
