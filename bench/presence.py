@@ -269,7 +269,7 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
     source = PresenceSource(table="presence")
     rng = random.Random(seed)
     cursor = db.raw_cursor()
-    timings, raw, passes, hits = [], [], [], []
+    timings, cpu, raw, passes, hits = [], [], [], [], []
     statements: list[tuple[str, list]] = []
 
     def capture(execute, sql, params, many, context):
@@ -281,12 +281,13 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
         end = DAY0 + timedelta(days=db.args.days - rng.randrange(0, 7), hours=rng.randrange(24))
         start = end - timedelta(days=trace_days)
         statements.clear()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(capture):
             result = trace(
                 person=person, start=start, end=end, window_minutes=window, source=source
             )
         elapsed = (time.perf_counter() - t) * 1000
+        cpu_elapsed = (time.process_time() - c) * 1000
         t = time.perf_counter()
         for sql, params in statements:
             cursor.execute(db.raw_sql(sql), params)
@@ -295,6 +296,7 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
         if i < 5:
             continue  # warm-up: connections, plans, caches
         timings.append(elapsed)
+        cpu.append(cpu_elapsed)
         raw.append(raw_elapsed)
         passes.append(len(result.passes))
         hits.append(len(result.hits))
@@ -302,6 +304,8 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
         "p50_ms": round(percentile(timings, 50), 2),
         "p99_ms": round(percentile(timings, 99), 2),
         "max_ms": round(max(timings), 2),
+        "app_cpu_p50_ms": round(percentile(cpu, 50), 2),
+        "app_cpu_p99_ms": round(percentile(cpu, 99), 2),
         "raw_p50_ms": round(percentile(raw, 50), 2),
         "raw_p99_ms": round(percentile(raw, 99), 2),
         "avg_passes": round(statistics.mean(passes), 1),
@@ -410,6 +414,15 @@ def main() -> None:
             seed=args.seed + 1,
         )
         log(f"one hop, 14-day window: {wide}")
+        narrow = time_traces(
+            db,
+            population,
+            cases=max(20, args.cases // 4),
+            trace_days=args.trace_days,
+            window=5,
+            seed=args.seed + 3,
+        )
+        log(f"one hop, {args.trace_days}-day window, ±5 min: {narrow}")
         hop2 = time_hop2(
             db,
             population,
@@ -443,6 +456,10 @@ def main() -> None:
             "p99_ms_14d": wide["p99_ms"],
             "raw_p99_ms_14d": wide["raw_p99_ms"],
             "avg_hits_14d": wide["avg_hits"],
+            "p50_ms_5min": narrow["p50_ms"],
+            "p99_ms_5min": narrow["p99_ms"],
+            "raw_p99_ms_5min": narrow["raw_p99_ms"],
+            "avg_hits_5min": narrow["avg_hits"],
             "hop2_days": args.hop2_days,
             "hop2_window_minutes": args.hop2_window,
             **hop2,
