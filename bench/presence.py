@@ -150,6 +150,16 @@ class Postgres:
     def raw_sql(self, sql: str) -> str:
         return sql
 
+    def server_ms(self, cursor, statements: list[tuple[str, list]]) -> float:
+        """Planning + execution time the server reports for the statements
+        (EXPLAIN ANALYZE): the database's own share, whatever the client's load."""
+        total = 0.0
+        for sql, params in statements:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0][0]
+            total += plan["Planning Time"] + plan["Execution Time"]
+        return total
+
     def retention(self) -> float:
         """Drop the oldest day: a partition drop, or a DELETE on a plain table."""
         t = time.perf_counter()
@@ -227,6 +237,9 @@ class Sqlite:
     def raw_sql(self, sql: str) -> str:
         return sql.replace("%s", "?")
 
+    def server_ms(self, cursor, statements: list[tuple[str, list]]) -> None:
+        return None
+
     def retention(self) -> float:
         t = time.perf_counter()
         self.conn.execute(
@@ -269,7 +282,7 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
     source = PresenceSource(table="presence")
     rng = random.Random(seed)
     cursor = db.raw_cursor()
-    timings, cpu, raw, passes, hits = [], [], [], [], []
+    timings, cpu, raw, server, passes, hits = [], [], [], [], [], []
     statements: list[tuple[str, list]] = []
 
     def capture(execute, sql, params, many, context):
@@ -293,11 +306,14 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
             cursor.execute(db.raw_sql(sql), params)
             cursor.fetchall()
         raw_elapsed = (time.perf_counter() - t) * 1000
+        server_ms = db.server_ms(cursor, statements)
         if i < 5:
             continue  # warm-up: connections, plans, caches
         timings.append(elapsed)
         cpu.append(cpu_elapsed)
         raw.append(raw_elapsed)
+        if server_ms is not None:
+            server.append(server_ms)
         passes.append(len(result.passes))
         hits.append(len(result.hits))
     return {
@@ -308,6 +324,14 @@ def time_traces(db, population, *, cases: int, trace_days: int, window: int, see
         "app_cpu_p99_ms": round(percentile(cpu, 99), 2),
         "raw_p50_ms": round(percentile(raw, 50), 2),
         "raw_p99_ms": round(percentile(raw, 99), 2),
+        **(
+            {
+                "db_server_p50_ms": round(percentile(server, 50), 2),
+                "db_server_p99_ms": round(percentile(server, 99), 2),
+            }
+            if server
+            else {}
+        ),
         "avg_passes": round(statistics.mean(passes), 1),
         "avg_hits": round(statistics.mean(hits), 1),
     }

@@ -87,16 +87,16 @@ class Encounter(NamedTuple):
 class Hit:
     person_id: int
     hop: int
-    encounters: list[Encounter]
+    encounters: list[Encounter]  # in time order
     via: int | None = None  # hop 2: the hop-1 person met
 
     @property
     def first_at(self) -> datetime:
-        return min(e.at for e in self.encounters)
+        return self.encounters[0].at
 
     @property
     def last_at(self) -> datetime:
-        return max(e.at for e in self.encounters)
+        return self.encounters[-1].at
 
     @property
     def closest_seconds(self) -> int:
@@ -204,6 +204,7 @@ def crossings(
             marks[p.checkpoint_id].append((p.at, owner))
     windows = [w for cp, at_owner in marks.items() for w in _merged(cp, sorted(at_owner), window)]
     found: dict[tuple[int, int], list[Encounter]] = {}  # (person, owner) -> encounters
+    fromisoformat, new_tuple = datetime.fromisoformat, tuple.__new__
     branch = _select(
         source,
         "CAST(%s AS INTEGER), {person}, CAST({ts} AS TEXT)",
@@ -214,11 +215,14 @@ def crossings(
         params: list[Any] = []
         for k, w in enumerate(chunk):
             params += [k, w.checkpoint_id, _db_time(w.lo, source), _db_time(w.hi, source)]
+        # The hot loop (thousands of rows per trace): no helper calls per row.
         for k, pid, ts in _rows(sql, params, source):
             if pid is None or pid in exclude:
                 continue
             w = chunk[k]
-            at = _py_time(ts)
+            at = fromisoformat(ts)
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
             if len(w.marks) == 1:  # the usual case: the row is within this one pass's window
                 pairs = w.marks
             else:
@@ -229,7 +233,7 @@ def crossings(
                         closest[owner] = met_at
                 pairs = [(met_at, owner) for owner, met_at in closest.items()]
             for met_at, owner in pairs:
-                encounter = Encounter(w.checkpoint_id, at, met_at)
+                encounter = new_tuple(Encounter, (w.checkpoint_id, at, met_at))
                 encounters = found.get((pid, owner))
                 if encounters is None:
                     found[pid, owner] = [encounter]
