@@ -275,19 +275,23 @@ def add_contact(
                 f"末次接触 {existing.last_contact_date}",
             )
         return existing, False
-    contact = Contact.objects.create(
-        case=case,
-        via=via,
-        person=person,
-        area=person.area,
-        kind=kind,
-        degree=degree,
-        source=source,
-        last_contact_date=last_contact_date,
-        notes=notes.strip()[:200],
-        trace=trace,
-        added_by=by,
-    )
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                case=case,
+                via=via,
+                person=person,
+                area=person.area,
+                kind=kind,
+                degree=degree,
+                source=source,
+                last_contact_date=last_contact_date,
+                notes=notes.strip()[:200],
+                trace=trace,
+                added_by=by,
+            )
+    except IntegrityError:  # the same person added at the same moment by someone else
+        return Contact.objects.get(case=case, person=person), False
     audit.record(
         action=AuditEvent.Action.CREATE,
         request=request,
