@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shouwang.people",
     "shouwang.checkpoints",
     "shouwang.watch",
+    "shouwang.cases",
     "shouwang.supplies",
     "shouwang.reports",
     "shouwang.dashboard",

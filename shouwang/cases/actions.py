@@ -1,0 +1,707 @@
+"""Workflows of cases, contacts, key areas and presence tracing. Every change is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area, Grid
+from shouwang.people.documents import DocumentError
+from shouwang.people.models import Person
+from shouwang.watch.actions import active_key_person
+from shouwang.watch.models import Category, KeyPerson
+
+from . import presence
+from .models import Case, CaseEvent, Contact, KeyArea, Trace, TraceHit
+
+CLOSE_CONTACT_CATEGORY = "密切接触者"
+SECONDARY_CONTACT_CATEGORY = "次密切接触者"
+OBSERVATION_DAYS = 14
+MAX_TRACE_DAYS = 28  # the check-in retention window
+MAX_WINDOW_MINUTES = 120
+# Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
+MAX_SECOND_HOP_SOURCES = 1000
+
+# Field labels for the history of a case (classification is recorded on its own).
+CASE_FIELDS = {
+    "onset_date": "发病日期",
+    "report_date": "报告日期",
+    "confirmed_date": "确诊日期",
+    "treated_at": "收治机构",
+    "notes": "备注",
+}
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _check_case_dates(
+    *, classification: str, onset_date: date | None, report_date: date, confirmed_date: date | None
+) -> None:
+    today = timezone.localdate()
+    for label, value in (
+        ("发病日期", onset_date),
+        ("报告日期", report_date),
+        ("确诊日期", confirmed_date),
+    ):
+        if value is not None and value > today:
+            raise ValidationError(f"{label}不能晚于今天")
+    if onset_date and onset_date > report_date:
+        raise ValidationError("发病日期不能晚于报告日期")
+    if onset_date and confirmed_date and confirmed_date < onset_date:
+        raise ValidationError("确诊日期不能早于发病日期")
+    if classification == Case.Classification.CONFIRMED and confirmed_date is None:
+        raise ValidationError("确诊病例请填写确诊日期")
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person not yet in the ledger, found by investigation, to be created with the
+    case or contact (in the same transaction)."""
+
+    area: Area
+    name: str
+    doc_type: str
+    doc_number: str
+    phone: str = ""
+
+
+def _resolve_person(person: Person | NewPerson, *, by: Any, request: HttpRequest | None) -> Person:
+    if isinstance(person, Person):
+        return person
+    return new_person(draft=person, by=by, request=request)
+
+
+def new_person(*, draft: NewPerson, by: Any, request: HttpRequest | None = None) -> Person:
+    """Create a ledger person from a draft. Refuses a document already in the ledger:
+    the existing person is to be chosen instead."""
+    area = draft.area
+    if area.kind not in (Area.Kind.COMMUNITY, Area.Kind.COMPOUND, Area.Kind.BUILDING):
+        raise ValidationError("请选择人员所在的社区、小区或楼栋")
+    person = Person(area=area, household=None)
+    person.set_name(draft.name)
+    if not person.name:
+        raise ValidationError("请填写姓名")
+    try:
+        person.set_document(draft.doc_type, draft.doc_number)
+        person.set_phone(draft.phone)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    if Person.objects.filter(doc_hash=person.doc_hash).exists():
+        raise ValidationError(
+            "该证件号码已在人员台账中，请通过搜索选择该人员（不在本辖区的请联系指挥部）"
+        )
+    person.save()
+    audit.record(
+        action=AuditEvent.Action.CREATE, request=request, user=by, obj=person, detail="流调新增人员"
+    )
+    return person
+
+
+@transaction.atomic
+def create_case(
+    *,
+    person: Person | NewPerson,
+    classification: str,
+    report_date: date,
+    onset_date: date | None = None,
+    confirmed_date: date | None = None,
+    treated_at: str = "",
+    notes: str = "",
+    by: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    if classification not in Case.Classification.values:
+        raise ValidationError("请选择病例分类")
+    _check_case_dates(
+        classification=classification,
+        onset_date=onset_date,
+        report_date=report_date,
+        confirmed_date=confirmed_date,
+    )
+    person = _resolve_person(person, by=by, request=request)
+    if Case.objects.filter(person=person).exists():
+        raise ValidationError("该人员已有病例记录，请在原记录上修改分类")
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person,
+                area=person.area,
+                classification=classification,
+                onset_date=onset_date,
+                report_date=report_date,
+                confirmed_date=confirmed_date,
+                treated_at=treated_at.strip(),
+                notes=notes.strip(),
+                reported_by=by,
+            )
+    except IntegrityError as exc:
+        raise ValidationError("该人员已有病例记录，请在原记录上修改分类") from exc
+    CaseEvent.objects.create(case=case, by=by, to_classification=classification, reason="登记")
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=case,
+        detail=f"登记病例：{case.get_classification_display()}",
+    )
+    return case
+
+
+@transaction.atomic
+def change_case(
+    *,
+    case: Case,
+    reason: str,
+    by: Any,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> CaseEvent:
+    """Change a case's classification and/or details; one history row with the reason."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写变更原因")
+    new_class = fields.pop("classification", case.classification)
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown case fields: {sorted(unknown)}")
+    if not case.can_become(new_class):
+        raise ValidationError(
+            f"病例不能从“{case.get_classification_display()}”改为"
+            f"“{Case.Classification(new_class).label}”"
+        )
+    changes = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(case, name) != value:
+            changes[CASE_FIELDS[name]] = [_fmt(getattr(case, name)), _fmt(value)]
+            setattr(case, name, value)
+    if new_class == case.classification and not changes:
+        raise ValidationError("没有修改任何内容")
+    if new_class == Case.Classification.CONFIRMED and case.confirmed_date is None:
+        case.confirmed_date = timezone.localdate()
+        changes[CASE_FIELDS["confirmed_date"]] = ["—", _fmt(case.confirmed_date)]
+    _check_case_dates(
+        classification=new_class,
+        onset_date=case.onset_date,
+        report_date=case.report_date,
+        confirmed_date=case.confirmed_date,
+    )
+    old_class = case.classification
+    case.classification = new_class
+    case.save(update_fields=["classification", *CASE_FIELDS, "updated_at"])
+    event = CaseEvent.objects.create(
+        case=case,
+        by=by,
+        from_classification=old_class,
+        to_classification=new_class,
+        changes=changes,
+        reason=reason,
+    )
+    summary = [f"{k}：{a} → {b}" for k, (a, b) in changes.items()]
+    if old_class != new_class:
+        labels = Case.Classification(old_class).label, Case.Classification(new_class).label
+        summary.insert(0, "分类：{} → {}".format(*labels))
+    audit.record(
+        action=AuditEvent.Action.STATUS if old_class != new_class else AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=case,
+        detail="；".join(summary) + f"；原因：{reason}",
+    )
+    return event
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    case: Case,
+    person: Person | NewPerson,
+    kind: str,
+    last_contact_date: date,
+    via: Contact | None = None,
+    notes: str = "",
+    source: str = Contact.Source.MANUAL,
+    trace: Trace | None = None,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> tuple[Contact, bool]:
+    """Record a close contact of ``case`` (or, with ``via``, a secondary contact met by
+    that close contact). Adding a person twice keeps one row: the closer degree and the
+    later last contact date win. Returns (contact, created)."""
+    if kind not in Contact.Kind.values:
+        raise ValidationError("请选择接触方式")
+    person = _resolve_person(person, by=by, request=request)
+    if person.pk == case.person_id:
+        raise ValidationError("不能把病例本人登记为其密接")
+    if last_contact_date > timezone.localdate():
+        raise ValidationError("末次接触日期不能晚于今天")
+    if via is not None:
+        if via.case_id != case.pk or via.degree != Contact.Degree.CLOSE:
+            raise ValidationError("次密接只能经由本病例的密切接触者登记")
+        if via.person_id == person.pk:
+            raise ValidationError("不能把密接本人登记为其次密接")
+    degree = Contact.Degree.SECONDARY if via is not None else Contact.Degree.CLOSE
+    existing = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    if existing is not None:
+        fields = []
+        if last_contact_date > existing.last_contact_date:
+            existing.last_contact_date = last_contact_date
+            fields.append("last_contact_date")
+        if degree < existing.degree:
+            existing.degree, existing.via, existing.kind = degree, None, kind
+            fields += ["degree", "via", "kind"]
+        if fields:
+            existing.save(update_fields=[*fields, "updated_at"])
+            audit.record(
+                action=AuditEvent.Action.UPDATE,
+                request=request,
+                user=by,
+                obj=existing,
+                detail=f"再次登记：{existing.get_degree_display()}，"
+                f"末次接触 {existing.last_contact_date}",
+            )
+        return existing, False
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                case=case,
+                via=via,
+                person=person,
+                area=person.area,
+                kind=kind,
+                degree=degree,
+                source=source,
+                last_contact_date=last_contact_date,
+                notes=notes.strip()[:200],
+                trace=trace,
+                added_by=by,
+            )
+    except IntegrityError:  # the same person added at the same moment by someone else
+        return Contact.objects.get(case=case, person=person), False
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=contact,
+        detail=f"病例{case.pk}的{contact.get_degree_display()}（{contact.get_kind_display()}），"
+        f"末次接触 {last_contact_date}",
+    )
+    return contact, True
+
+
+def _category(name: str) -> Category:
+    category, _ = Category.objects.get_or_create(
+        name=name, defaults={"default_days": OBSERVATION_DAYS}
+    )
+    return category
+
+
+@transaction.atomic
+def observe_contact(
+    *,
+    contact: Contact,
+    measure: str,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> KeyPerson:
+    """Put a contact under observation: a key person (密切接触者 / 次密切接触者) whose
+    period runs from the last contact date. A person already under observation keeps
+    their record; the contact is linked to it."""
+    if measure not in KeyPerson.Measure.values:
+        raise ValidationError("请选择管控措施")
+    contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
+    if contact.key_person_id is not None:
+        return contact.key_person
+    person = contact.person
+    existing = active_key_person(person)
+    if existing is not None:
+        contact.key_person = existing
+        contact.save(update_fields=["key_person", "updated_at"])
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=contact,
+            detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
+        )
+        return existing
+    category = _category(
+        CLOSE_CONTACT_CATEGORY
+        if contact.degree == Contact.Degree.CLOSE
+        else SECONDARY_CONTACT_CATEGORY
+    )
+    compound = person.area.ancestor_of_kind(Area.Kind.COMPOUND)
+    grid = Grid.objects.filter(compounds=compound).first() if compound else None
+    key_person = KeyPerson.objects.create(
+        person=person,
+        area=person.area,
+        category=category,
+        source=KeyPerson.Source.SCREENING
+        if contact.source == Contact.Source.TRACING
+        else KeyPerson.Source.ASSIGNED,
+        measure=measure,
+        start_date=contact.last_contact_date,
+        planned_end=KeyPerson.default_end(contact.last_contact_date, category),
+        grid=grid,
+        notes=f"病例 {contact.case.person.name} 的{contact.get_degree_display()}"
+        f"（{contact.get_kind_display()}），末次接触 {contact.last_contact_date}",
+    )
+    contact.key_person = key_person
+    contact.save(update_fields=["key_person", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=key_person,
+        detail=f"由密接转为重点人员：{category.name}，{key_person.get_measure_display()}，"
+        f"{key_person.start_date} 至 {key_person.planned_end}",
+    )
+    return key_person
+
+
+@transaction.atomic
+def mark_key_area(
+    *,
+    area: Area,
+    level: str,
+    reason: str,
+    start_date: date,
+    end_date: date | None = None,
+    case: Case | None = None,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> KeyArea:
+    if area.kind not in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
+        raise ValidationError("重点区域只能是小区或楼栋")
+    if level not in KeyArea.Level.values:
+        raise ValidationError("请选择管控级别")
+    if not reason.strip():
+        raise ValidationError("请填写标记原因")
+    if end_date is not None and end_date <= start_date:
+        raise ValidationError("解除日期应晚于开始日期")
+    overlapping = KeyArea.objects.containing(area).exclude(end_date__lte=start_date)
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lt=end_date)
+    clash = overlapping.select_related("area").first()
+    if clash is not None:
+        raise ValidationError(
+            f"该区域在此期间已是重点区域（{clash.area.name}，自 {clash.start_date}）"
+        )
+    key_area = KeyArea.objects.create(
+        area=area,
+        case=case,
+        level=level,
+        reason=reason.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        marked_by=by,
+    )
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=key_area,
+        detail=f"标记重点区域：{key_area.get_level_display()}，自 {start_date}"
+        + (f" 至 {end_date}" if end_date else "")
+        + f"；{key_area.reason}",
+    )
+    return key_area
+
+
+@transaction.atomic
+def lift_key_area(
+    *, key_area: KeyArea, by: Any, reason: str, request: HttpRequest | None = None
+) -> KeyArea:
+    today = timezone.localdate()
+    if not key_area.is_active(today):
+        raise ValidationError("该重点区域当前不在管控期内")
+    if not reason.strip():
+        raise ValidationError("请填写解除原因")
+    key_area.end_date = max(today, key_area.start_date + timedelta(days=1))
+    key_area.lifted_by = by
+    key_area.lifted_at = timezone.now()
+    key_area.save(update_fields=["end_date", "lifted_by", "lifted_at", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=key_area,
+        detail=f"解除重点区域，解除日期 {key_area.end_date}；{reason.strip()}",
+    )
+    return key_area
+
+
+def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window: int) -> None:
+    if len(purpose.strip()) < 4:
+        raise ValidationError("请填写查询目的（至少4个字），该查询将记入审计日志")
+    if end <= start:
+        raise ValidationError("结束时间应晚于开始时间")
+    if end - start > timedelta(days=MAX_TRACE_DAYS):
+        raise ValidationError(f"查询时段不能超过{MAX_TRACE_DAYS}天（卡点记录保存期限）")
+    if not 1 <= window <= MAX_WINDOW_MINUTES:
+        raise ValidationError(f"前后时间窗应为1到{MAX_WINDOW_MINUTES}分钟")
+
+
+def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:
+    """Save the hits the requester may see; return how many persons were left out
+    (outside their jurisdiction, check-ins not matched to the ledger, or met through
+    a person left out)."""
+    ids = {h.person_id for h in hits}
+    visible = set(
+        Person.objects.visible_to(trace.requested_by)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    stored = {h.person_id: h for h in TraceHit.objects.filter(trace=trace).only("pk", "person_id")}
+    rows = []
+    for hit in hits:
+        via = stored.get(hit.via) if hit.via else None
+        if hit.person_id not in visible or hit.person_id in stored or (hit.via and via is None):
+            continue
+        rows.append(
+            TraceHit(
+                trace=trace,
+                person_id=hit.person_id,
+                hop=hit.hop,
+                via=via,
+                encounters=[
+                    {
+                        "checkpoint_id": e.checkpoint_id,
+                        "checkpoint": names.get(e.checkpoint_id, ""),
+                        "at": e.at.isoformat(),
+                        "met_at": e.met_at.isoformat(),
+                    }
+                    for e in hit.encounters
+                ],
+                first_at=hit.first_at,
+                last_at=hit.last_at,
+                closest_seconds=hit.closest_seconds,
+            )
+        )
+    TraceHit.objects.bulk_create(rows)
+    return len(ids) - len(rows)
+
+
+@transaction.atomic
+def run_trace(
+    *,
+    case: Case,
+    start: datetime,
+    end: datetime,
+    window_minutes: int,
+    purpose: str,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> Trace:
+    """One hop of presence tracing for a case, stored and audited with its purpose."""
+    _check_trace_request(purpose=purpose, start=start, end=end, window=window_minutes)
+    try:
+        source = presence.require_source()
+    except presence.PresenceUnavailable as exc:
+        raise ValidationError(str(exc)) from exc
+    result = presence.trace(
+        person=case.person, start=start, end=end, window_minutes=window_minutes, source=source
+    )
+    checkpoint_ids = {p.checkpoint_id for p in result.passes}
+    names = presence.checkpoint_names(checkpoint_ids, source)
+    trace = Trace.objects.create(
+        case=case,
+        requested_by=by,
+        purpose=purpose.strip(),
+        start=start,
+        end=end,
+        window_minutes=window_minutes,
+        passes=[
+            {
+                "checkpoint_id": p.checkpoint_id,
+                "checkpoint": names[p.checkpoint_id],
+                "at": p.at.isoformat(),
+            }
+            for p in result.passes
+        ],
+    )
+    trace.outside_count = _store_hits(trace, result.hits, names=names)
+    trace.save(update_fields=["outside_count"])
+    local = timezone.localtime
+    audit.record(
+        action=AuditEvent.Action.TRACE,
+        request=request,
+        user=by,
+        obj=case,
+        detail=f"目的：{trace.purpose}；时段 {local(start):%Y-%m-%d %H:%M} 至 "
+        f"{local(end):%Y-%m-%d %H:%M}，前后 {window_minutes} 分钟；"
+        f"经过卡点 {len(result.passes)} 次，"
+        f"同时段人员 {len(result.hits)} 人（辖区外或未登记 {trace.outside_count} 人）",
+    )
+    return trace
+
+
+@transaction.atomic
+def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = None) -> Trace:
+    """Queue hop 2 (who crossed the paths of the hop-1 persons) as a background task."""
+    from .tasks import trace_second_hop
+
+    trace = Trace.objects.select_for_update().get(pk=trace.pk)
+    if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING, Trace.Status.DONE):
+        raise ValidationError("第二跳追踪已在进行或已完成")
+    sources = trace.hits.filter(hop=1).count()
+    if sources == 0:
+        raise ValidationError("第一跳没有找到人员，无需追踪第二跳")
+    if sources > MAX_SECOND_HOP_SOURCES:
+        raise ValidationError(
+            f"第一跳人员过多（{sources} 人），第二跳将覆盖大部分居民；"
+            f"请缩小时段或时间窗重新追踪（第一跳不超过 {MAX_SECOND_HOP_SOURCES} 人）"
+        )
+    trace.second_hop = Trace.Status.QUEUED
+    trace.second_hop_error = ""
+    trace.save(update_fields=["second_hop", "second_hop_error"])
+    audit.record(
+        action=AuditEvent.Action.TRACE,
+        request=request,
+        user=by,
+        obj=trace.case,
+        detail=f"请求第二跳追踪（追踪 {trace.pk}）；目的：{trace.purpose}",
+    )
+    transaction.on_commit(lambda: trace_second_hop.enqueue(trace.pk))
+    return trace
+
+
+def run_second_hop(*, trace: Trace) -> Trace:
+    """The background task's body: hop 2 from the stored hop-1 hits."""
+    claimed = Trace.objects.filter(pk=trace.pk, second_hop=Trace.Status.QUEUED).update(
+        second_hop=Trace.Status.RUNNING
+    )
+    if not claimed:
+        return trace
+    try:
+        source = presence.require_source()
+        first = [
+            presence.Hit(
+                person_id=h.person_id,
+                hop=1,
+                encounters=[
+                    presence.Encounter(
+                        e["checkpoint_id"],
+                        datetime.fromisoformat(e["at"]),
+                        datetime.fromisoformat(e["met_at"]),
+                    )
+                    for e in h.encounters
+                ],
+            )
+            for h in TraceHit.objects.filter(trace=trace, hop=1)
+        ]
+        hits = presence.next_hop(
+            first,
+            end=trace.end,
+            window_minutes=trace.window_minutes,
+            exclude={trace.case.person_id},
+            source=source,
+        )
+        names = presence.checkpoint_names(
+            {e.checkpoint_id for h in hits for e in h.encounters}, source
+        )
+        with transaction.atomic():
+            outside = _store_hits(trace, hits, names=names)
+            Trace.objects.filter(pk=trace.pk).update(
+                second_hop=Trace.Status.DONE,
+                second_hop_finished_at=timezone.now(),
+                outside_count=trace.outside_count + outside,
+            )
+    except Exception as exc:
+        Trace.objects.filter(pk=trace.pk).update(
+            second_hop=Trace.Status.FAILED,
+            second_hop_error=str(exc)[:200],
+            second_hop_finished_at=timezone.now(),
+        )
+        raise
+    trace.refresh_from_db()
+    return trace
+
+
+@transaction.atomic
+def contacts_from_trace(
+    *,
+    trace: Trace,
+    hits: list[TraceHit],
+    observe: bool,
+    measure: str = KeyPerson.Measure.CENTRAL,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> list[Contact]:
+    """Turn chosen trace hits into contacts of the case (hop 1: 密接, hop 2: 次密接 via
+    the hop-1 person's contact), each with kind 同一卡点时段 and the local date of the
+    last encounter; with ``observe`` also put them under observation."""
+    if not hits:
+        raise ValidationError("请至少选择一人")
+    if any(h.trace_id != trace.pk for h in hits):
+        raise ValidationError("所选人员不属于本次追踪")
+    case = trace.case
+    contacts: dict[int, Contact] = {}
+    hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
+    for hit in sorted(hits, key=lambda h: h.hop):
+        via = None
+        if hit.hop == 2:
+            parent = hop1[hit.via_id]
+            if parent.contact_id is None:
+                parent_contact, _ = _contact_for_hit(
+                    parent, case=case, trace=trace, by=by, request=request
+                )
+                parent.contact = parent_contact
+            via = parent.contact
+            if via.degree != Contact.Degree.CLOSE:
+                continue  # the hop-1 person is a secondary contact already: stop there
+        contact, _ = _contact_for_hit(hit, case=case, trace=trace, via=via, by=by, request=request)
+        contacts[contact.pk] = contact
+        if hit.hop == 1:
+            hop1[hit.pk].contact = contact
+    if observe:
+        for contact in contacts.values():
+            observe_contact(contact=contact, measure=measure, by=by, request=request)
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=case,
+        detail=f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
+        + ("并纳入管控" if observe else ""),
+    )
+    return list(contacts.values())
+
+
+def _contact_for_hit(
+    hit: TraceHit,
+    *,
+    case: Case,
+    trace: Trace,
+    by: Any,
+    via: Contact | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Contact, bool]:
+    contact, created = add_contact(
+        case=case,
+        person=hit.person,
+        kind=Contact.Kind.CHECKPOINT,
+        last_contact_date=timezone.localdate(hit.last_at),
+        via=via,
+        notes=f"轨迹追踪：{len(hit.encounters)} 次同时段经过卡点",
+        source=Contact.Source.TRACING,
+        trace=trace,
+        by=by,
+        request=request,
+    )
+    TraceHit.objects.filter(pk=hit.pk).update(contact=contact)
+    return contact, created

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+from shouwang.accounts.roles import Role
+from shouwang.core.nav import NavItem
+
+
+class CasesConfig(AppConfig):
+    name = "shouwang.cases"
+    label = "cases"
+    verbose_name = "病例与密接"
+    nav = [
+        NavItem("病例", "cases:list", "cases.view"),
+        NavItem("密接", "cases:contacts", "cases.view"),
+        NavItem("重点区域", "cases:key_areas", "cases.view"),
+    ]
+    # Case and tracing data are sensitive: grid workers, checkpoint staff and auditors
+    # see none of it; presence tracing (cases.trace) is for HQ only.
+    capabilities = {
+        Role.HQ_ADMIN: {"cases.view", "cases.edit", "cases.key_areas", "cases.trace"},
+        Role.COMMUNITY_STAFF: {"cases.view", "cases.edit"},
+        Role.LEADER: {"cases.view"},
+    }

@@ -1,0 +1,114 @@
+"""Demo cases (seed 000: "共发现疑似2例，确诊收治1例"): one confirmed case with its
+household and colleagues as close contacts, one secondary contact, one suspected case
+in another compound, and the confirmed case's compound marked as a key area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from shouwang.areas.models import Area
+from shouwang.core.demo import DemoContext
+from shouwang.people.documents import DocumentType, check_char
+from shouwang.people.models import Household, Person
+from shouwang.watch.models import KeyPerson
+
+from . import actions
+from .models import Case, Contact, KeyArea
+
+# name, room, sex digit (odd: male) — used only when the ledger has nobody there yet.
+RESIDENTS = [
+    ("张建国", "1-101", 1),
+    ("李秀英", "1-101", 2),
+    ("张小明", "1-101", 3),
+    ("王志强", "1-202", 5),
+    ("刘芳", "1-301", 4),
+    ("陈伟", "2-102", 7),
+]
+
+
+def _id_number(i: int) -> str:
+    first17 = f"4101051980{(i % 9) + 1:02d}15{i % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def _residents(building: Area) -> list[Person]:
+    """The first residents of ``building`` in the ledger, adding demo ones if too few."""
+    persons = list(Person.objects.filter(area=building).current().order_by("pk")[: len(RESIDENTS)])
+    for i, (name, room, _sex) in enumerate(RESIDENTS[len(persons) :], start=len(persons)):
+        unit, number = room.split("-")
+        household, _ = Household.objects.get_or_create(area=building, unit=unit, room=number)
+        person = Person(area=building, household=household)
+        person.set_name(name)
+        person.set_document(DocumentType.ID_CARD, _id_number(i + building.pk * 10))
+        person.set_phone(f"1370371{building.pk % 100:02d}{i:02d}")
+        person.save()
+        persons.append(person)
+    return persons
+
+
+def build(ctx: DemoContext) -> None:
+    hq = ctx.users.get("hq")
+    compounds = list(Area.objects.within(ctx.subdistrict).compounds().order_by("path")[:2])
+    if len(compounds) < 2:
+        return
+    buildings = [c.children.order_by("path").first() for c in compounds]
+    if None in buildings:
+        return
+    first = _residents(buildings[0])
+    index = first[0]
+    if Case.objects.filter(person=index).exists():
+        ctx.log("病例：已存在，跳过")
+        return
+    today = timezone.localdate()
+    confirmed = actions.create_case(
+        person=index,
+        classification=Case.Classification.CONFIRMED,
+        onset_date=today - timedelta(days=5),
+        report_date=today - timedelta(days=2),
+        confirmed_date=today - timedelta(days=1),
+        treated_at="市第六人民医院",
+        notes="自武汉返回后第9天发热",
+        by=hq,
+    )
+    kinds = [Contact.Kind.HOUSEHOLD, Contact.Kind.HOUSEHOLD, Contact.Kind.COWORKER]
+    contacts = []
+    for person, kind in zip(first[1:4], kinds, strict=True):
+        contact, _ = actions.add_contact(
+            case=confirmed,
+            person=person,
+            kind=kind,
+            last_contact_date=today - timedelta(days=2),
+            by=hq,
+        )
+        contacts.append(contact)
+    actions.add_contact(
+        case=confirmed,
+        person=first[4],
+        kind=Contact.Kind.VISIT,
+        last_contact_date=today - timedelta(days=1),
+        via=contacts[0],
+        by=hq,
+    )
+    actions.observe_contact(contact=contacts[0], measure=KeyPerson.Measure.CENTRAL, by=hq)
+    actions.mark_key_area(
+        area=compounds[0],
+        level=KeyArea.Level.STRICT,
+        reason="出现确诊病例及密切接触者",
+        start_date=today - timedelta(days=1),
+        case=confirmed,
+        by=hq,
+    )
+    suspect = _residents(buildings[1])[0]
+    actions.create_case(
+        person=suspect,
+        classification=Case.Classification.SUSPECTED,
+        onset_date=today - timedelta(days=1),
+        report_date=today,
+        treated_at="区人民医院发热门诊",
+        by=hq,
+    )
+    ctx.log(
+        f"病例：确诊 1 例、疑似 1 例，密接 {len(contacts) + 1} 人，重点区域 {compounds[0].name}"
+    )

@@ -1,0 +1,180 @@
+from datetime import datetime, timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from shouwang.accounts.forms import AreaChoiceField
+from shouwang.areas.models import Area
+from shouwang.people.documents import DocumentType
+from shouwang.watch.models import KeyPerson
+
+from .actions import MAX_WINDOW_MINUTES, NewPerson
+from .models import Case, Contact, KeyArea, TraceHit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="姓名、拼音首字母、证件号或手机号（或后四位）", required=False, max_length=30
+    )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=30)
+    classification = forms.ChoiceField(
+        label="分类", choices=[("", "全部分类"), *Case.Classification.choices], required=False
+    )
+
+
+class CaseForm(forms.Form):
+    classification = forms.ChoiceField(label="分类", choices=Case.Classification.choices)
+    onset_date = forms.DateField(label="发病日期", required=False, widget=DateInput())
+    report_date = forms.DateField(label="报告日期", initial=timezone.localdate, widget=DateInput())
+    confirmed_date = forms.DateField(
+        label="确诊日期", required=False, widget=DateInput(), help_text="确诊病例必填"
+    )
+    treated_at = forms.CharField(label="收治机构", required=False, max_length=100)
+    notes = forms.CharField(
+        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CaseChangeForm(CaseForm):
+    reason = forms.CharField(
+        label="变更原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        initial = {
+            "classification": case.classification,
+            "onset_date": case.onset_date,
+            "report_date": case.report_date,
+            "confirmed_date": case.confirmed_date,
+            "treated_at": case.treated_at,
+            "notes": case.notes,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["classification"].choices = [
+            (value, label) for value, label in Case.Classification.choices if case.can_become(value)
+        ]
+
+
+class NewPersonForm(forms.Form):
+    """A person not in the ledger; the case or contact form is shown beside it."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    doc_type = forms.ChoiceField(label="证件类型", choices=DocumentType.choices)
+    doc_number = forms.CharField(label="证件号码", max_length=30)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    area = AreaChoiceField(
+        label="所在楼栋/小区/社区", queryset=Area.objects.none(), help_text="没有具体楼栋时可选社区"
+    )
+
+    def __init__(self, *args, areas=None, **kwargs) -> None:
+        super().__init__(*args, prefix="person", **kwargs)
+        self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
+
+    def draft(self) -> NewPerson:
+        data = self.cleaned_data
+        return NewPerson(
+            area=data["area"],
+            name=data["name"],
+            doc_type=data["doc_type"],
+            doc_number=data["doc_number"],
+            phone=data["phone"],
+        )
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label="接触方式", choices=Contact.Kind.choices)
+    last_contact_date = forms.DateField(
+        label="末次接触日期", initial=timezone.localdate, widget=DateInput()
+    )
+    notes = forms.CharField(label="情况说明", required=False, max_length=200)
+
+
+class ObserveForm(forms.Form):
+    measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
+
+
+class KeyAreaForm(forms.Form):
+    area = AreaChoiceField(label="小区/楼栋", queryset=Area.objects.none())
+    level = forms.ChoiceField(
+        label="管控级别",
+        choices=KeyArea.Level.choices,
+        initial=KeyArea.Level.STRICT,
+        help_text="每日随访：住户每天随访；通行从严：卡点只放行本区域住户；封闭管理：非必要不出入",
+    )
+    reason = forms.CharField(label="原因", max_length=200)
+    start_date = forms.DateField(label="开始日期", initial=timezone.localdate, widget=DateInput())
+    end_date = forms.DateField(
+        label="计划解除日期", required=False, widget=DateInput(), help_text="可不填，解除时再操作"
+    )
+
+    def __init__(self, *args, areas=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label="解除原因", max_length=200)
+
+
+def default_window_minutes() -> int:
+    return int(getattr(settings, "CASES_TRACE_WINDOW_MINUTES", 15))
+
+
+class TraceForm(forms.Form):
+    start = forms.DateTimeField(label="开始时间", widget=DateTimeInput())
+    end = forms.DateTimeField(label="结束时间", widget=DateTimeInput())
+    window_minutes = forms.IntegerField(
+        label="前后时间窗（分钟）",
+        min_value=1,
+        max_value=MAX_WINDOW_MINUTES,
+        initial=default_window_minutes,
+        help_text="与病例在同一卡点前后多少分钟内通行的人员",
+    )
+    purpose = forms.CharField(
+        label="查询目的",
+        max_length=200,
+        help_text="必填，将与查询一起记入审计日志，例如：确诊病例流调，排查卡点同时段人员",
+    )
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        start = datetime.combine(case.infectious_from(), datetime.min.time())
+        start = timezone.make_aware(start)
+        end = min(
+            timezone.now(),
+            timezone.make_aware(datetime.combine(case.report_date, datetime.max.time())),
+        )
+        end = max(end, start + timedelta(hours=1)).replace(second=0, microsecond=0)
+        kwargs.setdefault("initial", {"start": start, "end": end})
+        super().__init__(*args, **kwargs)
+
+
+class TraceContactsForm(forms.Form):
+    hits = forms.ModelMultipleChoiceField(
+        label="人员", queryset=TraceHit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    observe = forms.BooleanField(label="同时纳入重点人员管控", required=False, initial=True)
+    measure = forms.ChoiceField(
+        label="管控措施", choices=KeyPerson.Measure.choices, initial=KeyPerson.Measure.CENTRAL
+    )
+
+    def __init__(self, *args, trace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hits"].queryset = trace.hits.filter(contact__isnull=True)

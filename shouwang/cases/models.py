@@ -1,0 +1,432 @@
+"""Cases, their close contacts, key areas, and presence traces.
+
+A ``Case`` is one person's record (疑似 → 确诊 → 治愈 …) with its history in
+``CaseEvent``. A ``Contact`` is a person who met a case (密接) or met one of its close
+contacts (次密接, ``via``). A ``KeyArea`` marks a compound or building with cases or
+contacts for a period. A ``Trace`` is one audited presence query over check-ins and its
+``TraceHit`` rows are the persons it found.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from shouwang.areas.models import SEGMENT, Area
+from shouwang.core.access import ScopedQuerySet
+from shouwang.core.models import TimeStampedModel
+
+# Contacts are traced from two days before onset (or before the report, for a case
+# without symptoms): the usual definition of the infectious period for close contacts.
+INFECTIOUS_LEAD_DAYS = 2
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def of_classification(self, classification: str) -> CaseQuerySet:
+        return self.filter(classification=classification)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(classification__in=Case.OPEN)
+
+    def search(self, q: str) -> CaseQuerySet:
+        q = q.strip()
+        if not q:
+            return self
+        return self.filter(
+            models.Q(person__name__icontains=q)
+            | models.Q(person__name_initials__startswith=q.lower())
+            | models.Q(person__doc_last4=q.upper())
+            | models.Q(person__phone_last4=q)
+            | models.Q(treated_at__icontains=q)
+        )
+
+
+class Case(TimeStampedModel):
+    class Classification(models.TextChoices):
+        SUSPECTED = "suspected", "疑似"
+        CONFIRMED = "confirmed", "确诊"
+        ASYMPTOMATIC = "asymptomatic", "无症状感染者"
+        EXCLUDED = "excluded", "排除"
+        RECOVERED = "recovered", "治愈"
+        DIED = "died", "死亡"
+
+    # Which classification may follow which (复阳: a recovered case confirmed again).
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded"}),
+        Classification.ASYMPTOMATIC: frozenset({"confirmed", "recovered", "excluded"}),
+        Classification.CONFIRMED: frozenset({"recovered", "died"}),
+        Classification.EXCLUDED: frozenset({"suspected"}),
+        Classification.RECOVERED: frozenset({"confirmed", "asymptomatic"}),
+        Classification.DIED: frozenset(),
+    }
+    OPEN = ("suspected", "confirmed", "asymptomatic")
+    INFECTED = ("confirmed", "asymptomatic")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="cases"
+    )
+    # The person's area when the case was entered (building, or community).
+    area = models.ForeignKey(Area, verbose_name="所属辖区", on_delete=models.PROTECT)
+    classification = models.CharField(
+        "分类", max_length=14, choices=Classification.choices, db_index=True
+    )
+    onset_date = models.DateField("发病日期", null=True, blank=True)
+    report_date = models.DateField("报告日期", default=timezone.localdate)
+    confirmed_date = models.DateField("确诊日期", null=True, blank=True)
+    treated_at = models.CharField("收治机构", max_length=100, blank=True)
+    notes = models.TextField("备注", blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-report_date", "-id"]
+        verbose_name = "病例"
+        verbose_name_plural = "病例"
+        constraints = [
+            # One record per person: later turns (治愈, 复阳) are changes of that record.
+            models.UniqueConstraint(fields=["person"], name="case_one_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(onset_date__isnull=True)
+                | models.Q(onset_date__lte=models.F("report_date")),
+                name="case_onset_before_report",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_date__isnull=True)
+                | models.Q(onset_date__isnull=True)
+                | models.Q(confirmed_date__gte=models.F("onset_date")),
+                name="case_confirmed_after_onset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.get_classification_display()}）"
+
+    def can_become(self, classification: str) -> bool:
+        return classification == self.classification or classification in self.TRANSITIONS.get(
+            self.classification, frozenset()
+        )
+
+    @property
+    def is_infected(self) -> bool:
+        return self.classification in self.INFECTED
+
+    def infectious_from(self) -> date:
+        """First day contacts are traced from."""
+        return (self.onset_date or self.report_date) - timedelta(days=INFECTIOUS_LEAD_DAYS)
+
+
+class CaseEventQuerySet(ScopedQuerySet):
+    scope = "case__area"
+
+
+class CaseEvent(models.Model):
+    """One change of a case, with its reason (the history shown on the case page)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("时间", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_classification = models.CharField(
+        "原分类", max_length=14, choices=Case.Classification.choices, blank=True
+    )
+    to_classification = models.CharField(
+        "新分类", max_length=14, choices=Case.Classification.choices
+    )
+    # {"field label": ["old", "new"], ...} for the other fields changed.
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    reason = models.TextField("原因")
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "病例变更记录"
+        verbose_name_plural = "病例变更记录"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ContactQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def close(self) -> ContactQuerySet:
+        return self.filter(degree=Contact.Degree.CLOSE)
+
+    def not_observed(self) -> ContactQuerySet:
+        return self.filter(key_person__isnull=True)
+
+
+class Contact(TimeStampedModel):
+    """A person who met a case (密接), or met one of its close contacts (次密接)."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", "同住"
+        COWORKER = "coworker", "同事"
+        TRANSPORT = "transport", "同乘"
+        CHECKPOINT = "checkpoint", "同一卡点时段"
+        MEAL = "meal", "共同就餐"
+        VISIT = "visit", "走亲访友"
+        MEDICAL = "medical", "诊疗护理"
+        OTHER = "other", "其他"
+
+    class Degree(models.IntegerChoices):
+        CLOSE = 1, "密切接触者"
+        SECONDARY = 2, "次密切接触者"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "流调登记"
+        TRACING = "tracing", "卡点轨迹"
+
+    case = models.ForeignKey(
+        Case, verbose_name="病例", on_delete=models.PROTECT, related_name="contacts"
+    )
+    # For a secondary contact: the close contact they met.
+    via = models.ForeignKey(
+        "self",
+        verbose_name="经由密接",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="secondary",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="人员",
+        on_delete=models.PROTECT,
+        related_name="contact_records",
+    )
+    # The contact's own area (their building or community): their community follows
+    # them up, whichever community the case is in.
+    area = models.ForeignKey(Area, verbose_name="所属辖区", on_delete=models.PROTECT)
+    kind = models.CharField("接触方式", max_length=12, choices=Kind.choices)
+    degree = models.PositiveSmallIntegerField("类别", choices=Degree.choices, default=Degree.CLOSE)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    last_contact_date = models.DateField("末次接触日期")
+    notes = models.CharField("情况说明", max_length=200, blank=True)
+    trace = models.ForeignKey(
+        "Trace", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    key_person = models.ForeignKey(
+        "watch.KeyPerson",
+        verbose_name="重点人员记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_contacts",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_id", "degree", "-last_contact_date", "id"]
+        verbose_name = "密切接触者"
+        verbose_name_plural = "密切接触者"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="contact_once_per_case"),
+            models.CheckConstraint(
+                condition=models.Q(degree=1, via__isnull=True)
+                | models.Q(degree=2, via__isnull=False),
+                name="contact_secondary_has_via",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.get_degree_display()}）"
+
+
+class KeyAreaQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def active(self, on: date | None = None) -> KeyAreaQuerySet:
+        """Marks in force on ``on`` (today): started, and not lifted yet."""
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+
+    def containing(self, area: Area) -> KeyAreaQuerySet:
+        """Marks on ``area`` or on one of its ancestors (a building in a marked compound)."""
+        prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
+        return self.filter(area__path__in=prefixes)
+
+
+class KeyArea(TimeStampedModel):
+    """A compound or building with cases or contacts (重点区域), from start to lift."""
+
+    class Level(models.TextChoices):
+        FOLLOW_UP = "follow_up", "每日随访"
+        STRICT = "strict", "通行从严"
+        SEALED = "sealed", "封闭管理"
+
+    # What each level asks of check-in rules (read by the checkpoints app).
+    LEVEL_RANK = {Level.FOLLOW_UP: 1, Level.STRICT: 2, Level.SEALED: 3}
+
+    area = models.ForeignKey(
+        Area, verbose_name="小区/楼栋", on_delete=models.PROTECT, related_name="key_area_marks"
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name="关联病例",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_areas",
+    )
+    level = models.CharField("管控级别", max_length=10, choices=Level.choices, default=Level.STRICT)
+    reason = models.CharField("原因", max_length=200)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("解除日期", null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField("解除操作时间", null=True, blank=True)
+
+    objects = KeyAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = "重点区域"
+        verbose_name_plural = "重点区域"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="key_area_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}（{self.get_level_display()}）"
+
+    def is_active(self, on: date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+    @property
+    def rank(self) -> int:
+        return self.LEVEL_RANK[self.level]
+
+
+class TraceQuerySet(ScopedQuerySet):
+    scope = "case__area"
+
+
+class Trace(models.Model):
+    """One presence query for a case: who passed the checkpoints it passed, within
+    ±``window_minutes``. Hop 1 runs at once; hop 2 runs as a background task."""
+
+    class Status(models.TextChoices):
+        NONE = "", "未请求"
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="traces")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purpose = models.CharField("查询目的", max_length=200)
+    start = models.DateTimeField("开始时间")
+    end = models.DateTimeField("结束时间")
+    window_minutes = models.PositiveSmallIntegerField("前后时间窗（分钟）")
+    # The case's own passes: [{"checkpoint_id", "checkpoint", "at"}, ...]
+    passes = models.JSONField(default=list, blank=True)
+    # Persons found in check-ins but outside the requester's jurisdiction (or not in the
+    # ledger): counted, never named.
+    outside_count = models.PositiveIntegerField(default=0)
+    second_hop = models.CharField(max_length=10, choices=Status.choices, blank=True, default="")
+    second_hop_error = models.CharField(max_length=200, blank=True)
+    second_hop_finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("查询时间", default=timezone.now)
+
+    objects = TraceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "轨迹追踪"
+        verbose_name_plural = "轨迹追踪"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="trace_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.person.name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def pass_rows(self) -> list[dict]:
+        """The case's passes with aware datetimes (shown in local time)."""
+        return [{**p, "at": datetime.fromisoformat(p["at"])} for p in self.passes]
+
+
+class TraceHitQuerySet(ScopedQuerySet):
+    scope = "trace__case__area"
+
+
+class TraceHit(models.Model):
+    """A person a trace found, with each encounter at a checkpoint."""
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="hits")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    hop = models.PositiveSmallIntegerField(default=1)
+    # For hop 2: the hop-1 person whose path this one crossed.
+    via = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="onward"
+    )
+    # [{"checkpoint_id", "checkpoint", "at", "met_at"}, ...]: their pass and the pass of
+    # the person they met (the case, or for hop 2 the hop-1 person).
+    encounters = models.JSONField(default=list)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    closest_seconds = models.PositiveIntegerField("最小时间差（秒）")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TraceHitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hop", "closest_seconds", "id"]
+        verbose_name = "追踪结果"
+        verbose_name_plural = "追踪结果"
+        constraints = [
+            models.UniqueConstraint(fields=["trace", "person"], name="trace_hit_once"),
+            models.CheckConstraint(
+                condition=models.Q(hop=1, via__isnull=True) | models.Q(hop=2, via__isnull=False),
+                name="trace_hit_hop_via",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} hop {self.hop}"
+
+    def encounter_rows(self) -> list[dict]:
+        return [
+            {
+                **e,
+                "at": datetime.fromisoformat(e["at"]),
+                "met_at": datetime.fromisoformat(e["met_at"]),
+            }
+            for e in self.encounters
+        ]

@@ -1,0 +1,84 @@
+"""Rows for the cases tests: persons in the ledger, cases, contacts, key areas, traces."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from shouwang.areas.models import Area
+from shouwang.people.documents import DocumentType, check_char
+from shouwang.people.models import Household, Person
+
+from ..models import Case, Contact, KeyArea, Trace
+
+_serial = itertools.count(1)
+
+
+def id_number(n: int | None = None) -> str:
+    n = next(_serial) if n is None else n
+    first17 = f"41010519900101{n % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
+    n = next(_serial)
+    household = None
+    if area.kind == Area.Kind.BUILDING:
+        household, _ = Household.objects.get_or_create(area=area, unit="", room=room or f"{n}")
+    person = Person(area=area, household=household)
+    person.set_name(name or f"居民{n}")
+    person.set_document(DocumentType.ID_CARD, id_number(n))
+    person.set_phone(f"139{n:08d}")
+    person.save()
+    return person
+
+
+def make_case(area: Area, classification: str = Case.Classification.CONFIRMED, **fields) -> Case:
+    person = fields.pop("person", None) or make_person(area)
+    today = timezone.localdate()
+    return Case.objects.create(
+        person=person,
+        area=person.area,
+        classification=classification,
+        report_date=fields.pop("report_date", today),
+        confirmed_date=fields.pop(
+            "confirmed_date", today if classification == Case.Classification.CONFIRMED else None
+        ),
+        **fields,
+    )
+
+
+def make_contact(case: Case, area: Area, **fields) -> Contact:
+    person = fields.pop("person", None) or make_person(area)
+    return Contact.objects.create(
+        case=case,
+        person=person,
+        area=person.area,
+        kind=fields.pop("kind", Contact.Kind.HOUSEHOLD),
+        last_contact_date=fields.pop("last_contact_date", timezone.localdate()),
+        **fields,
+    )
+
+
+def make_key_area(area: Area, **fields) -> KeyArea:
+    return KeyArea.objects.create(
+        area=area,
+        level=fields.pop("level", KeyArea.Level.STRICT),
+        reason=fields.pop("reason", "出现确诊病例"),
+        start_date=fields.pop("start_date", timezone.localdate()),
+        **fields,
+    )
+
+
+def make_trace(case: Case, **fields) -> Trace:
+    now = timezone.now()
+    return Trace.objects.create(
+        case=case,
+        purpose=fields.pop("purpose", "流调排查"),
+        start=fields.pop("start", now - timedelta(days=3)),
+        end=fields.pop("end", now),
+        window_minutes=fields.pop("window_minutes", 15),
+        **fields,
+    )

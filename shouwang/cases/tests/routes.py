@@ -1,0 +1,44 @@
+from shouwang.core.tests.matrix import Route
+
+from .factories import make_case, make_contact, make_key_area, make_person, make_trace
+
+ROUTES = {
+    "cases:list": Route(),
+    "cases:new": Route(),
+    "cases:create": Route(kwargs=lambda w: {"person_pk": make_person(w.building_b).pk}, in_b=True),
+    "cases:create_new": Route(),
+    "cases:detail": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
+    "cases:edit": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
+    "cases:contact_add": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
+    "cases:contact_create": Route(
+        kwargs=lambda w: {
+            "pk": make_case(w.building_b).pk,
+            "person_pk": make_person(w.building_b).pk,
+        },
+        in_b=True,
+    ),
+    "cases:contact_create_new": Route(
+        kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True
+    ),
+    "cases:trace_new": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
+    "cases:contacts": Route(),
+    "cases:contact_observe": Route(
+        kwargs=lambda w: {"pk": make_contact(make_case(w.building_b), w.building_b).pk},
+        in_b=True,
+    ),
+    "cases:key_areas": Route(),
+    "cases:key_area_new": Route(),
+    "cases:key_area": Route(kwargs=lambda w: {"pk": make_key_area(w.compound_b).pk}, in_b=True),
+    "cases:key_area_lift": Route(
+        kwargs=lambda w: {"pk": make_key_area(w.building_b).pk}, in_b=True
+    ),
+    "cases:trace": Route(
+        kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
+    ),
+    "cases:trace_second_hop": Route(
+        kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
+    ),
+    "cases:trace_contacts": Route(
+        kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
+    ),
+}

@@ -1,0 +1,233 @@
+"""Entering cases and changing them, through the pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.cases.models import Case, CaseEvent
+from shouwang.people.models import Person
+
+from .factories import id_number, make_case, make_person
+
+TODAY = timezone.localdate()
+
+
+def case_data(**overrides):
+    data = {
+        "classification": "suspected",
+        "onset_date": (TODAY - timedelta(days=3)).isoformat(),
+        "report_date": TODAY.isoformat(),
+        "confirmed_date": "",
+        "treated_at": "市第六人民医院",
+        "notes": "",
+    }
+    return {**data, **overrides}
+
+
+def test_it_enters_a_case_for_a_ledger_person(world):
+    person = make_person(world.building_a, "张建国")
+    client = world.client("staff_a")
+    found = client.post(reverse("cases:new"), {"q": "张建国"})
+    assert reverse("cases:create", args=[person.pk]) in found.content.decode()
+    response = client.post(reverse("cases:create", args=[person.pk]), case_data())
+    case = Case.objects.get(person=person)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert case.classification == "suspected"
+    assert case.area == world.building_a
+    assert case.reported_by == world.staff_a
+    assert case.events.get().reason == "登记"
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_type="cases.Case", object_id=str(case.pk)
+    ).exists()
+
+
+def test_it_finds_a_person_by_full_id_number_and_shows_it_masked(world):
+    person = make_person(world.building_a, "李秀英")
+    response = world.client("staff_a").post(reverse("cases:new"), {"q": person.document_number})
+    body = response.content.decode()
+    assert "李秀英" in body
+    assert body.count(person.document_number) == 1  # only in the search box the user typed in
+    assert person.document_masked in body
+
+
+def test_it_enters_a_case_for_a_new_person(world):
+    number = id_number(777)
+    data = case_data(classification="confirmed", confirmed_date=TODAY.isoformat())
+    data.update(
+        {
+            "person-name": "王志强",
+            "person-doc_type": "id_card",
+            "person-doc_number": number,
+            "person-phone": "13912345678",
+            "person-area": world.building_a.pk,
+        }
+    )
+    response = world.client("staff_a").post(reverse("cases:create_new"), data)
+    assert response.status_code == 302
+    person = Person.objects.with_document(number).get()
+    assert person.name == "王志强"
+    assert person.area == world.building_a
+    assert Case.objects.get(person=person).classification == "confirmed"
+
+
+def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(world):
+    existing = make_person(world.building_a)
+    data = case_data()
+    data.update(
+        {
+            "person-name": "重复",
+            "person-doc_type": "id_card",
+            "person-doc_number": existing.document_number,
+            "person-area": world.building_a.pk,
+        }
+    )
+    response = world.client("staff_a").post(reverse("cases:create_new"), data)
+    assert response.status_code == 400
+    assert "已在人员台账中" in response.content.decode()
+    assert Person.objects.count() == 1
+    assert not Case.objects.exists()
+
+
+def test_a_new_person_cannot_be_placed_outside_the_users_area(world):
+    data = case_data()
+    data.update(
+        {
+            "person-name": "外人",
+            "person-doc_type": "id_card",
+            "person-doc_number": id_number(778),
+            "person-area": world.building_b.pk,
+        }
+    )
+    response = world.client("staff_a").post(reverse("cases:create_new"), data)
+    assert response.status_code == 400
+    assert not Person.objects.exists()
+
+
+def test_a_person_has_one_case_record(world):
+    case = make_case(world.building_a)
+    response = world.client("staff_a").post(
+        reverse("cases:create", args=[case.person.pk]), case_data()
+    )
+    assert response.status_code == 400
+    assert "已有病例记录" in response.content.decode()
+    assert Case.objects.count() == 1
+
+
+def test_a_confirmed_case_needs_its_confirmation_date(world):
+    person = make_person(world.building_a)
+    response = world.client("staff_a").post(
+        reverse("cases:create", args=[person.pk]), case_data(classification="confirmed")
+    )
+    assert response.status_code == 400
+    assert "确诊日期" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_dates_in_the_future_or_out_of_order_are_refused(world):
+    person = make_person(world.building_a)
+    url = reverse("cases:create", args=[person.pk])
+    client = world.client("staff_a")
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    assert client.post(url, case_data(report_date=tomorrow)).status_code == 400
+    late_onset = case_data(onset_date=TODAY.isoformat(), report_date=(TODAY - timedelta(days=1)))
+    assert client.post(url, late_onset).status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_a_classification_change_is_kept_in_the_history_with_its_reason(world):
+    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+    data = case_data(
+        classification="confirmed",
+        onset_date=case.onset_date.isoformat(),
+        confirmed_date=TODAY.isoformat(),
+        treated_at="市传染病医院",
+        reason="核酸检测阳性",
+    )
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.classification == "confirmed"
+    assert case.treated_at == "市传染病医院"
+    event = case.events.first()
+    assert (event.from_classification, event.to_classification) == ("suspected", "confirmed")
+    assert event.reason == "核酸检测阳性"
+    assert event.changes["收治机构"] == ["—", "市传染病医院"]
+    assert event.by == world.staff_a
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(case.pk))
+    assert "疑似 → 确诊" in audit.detail
+    assert "核酸检测阳性" in audit.detail
+    page = world.client("staff_a").get(reverse("cases:detail", args=[case.pk]))
+    assert "核酸检测阳性" in page.content.decode()
+
+
+def test_a_change_without_a_reason_is_refused(world):
+    case = make_case(world.building_a, "suspected")
+    data = case_data(classification="excluded", reason="")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.classification == "suspected"
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_an_impossible_change_is_refused(world):
+    case = make_case(world.building_a, "died")
+    data = case_data(
+        classification="recovered", confirmed_date=TODAY.isoformat(), reason="录入错误"
+    )
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.classification == "died"
+
+
+def test_nothing_changed_is_not_a_change(world):
+    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+    data = case_data(onset_date=case.onset_date.isoformat(), treated_at="", reason="无变化")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "没有修改" in response.content.decode()
+
+
+def test_the_leader_reads_cases_but_cannot_enter_or_change_them(world):
+    case = make_case(world.building_a)
+    client = world.client("leader")
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("cases:new")).status_code == 403
+    assert client.post(reverse("cases:edit", args=[case.pk]), case_data()).status_code == 403
+
+
+def test_grid_workers_and_checkpoint_staff_do_not_see_cases(world):
+    make_case(world.building_a)
+    for persona in ("grid_a", "guard_a", "auditor"):
+        assert world.client(persona).get(reverse("cases:list")).status_code == 403
+
+
+def test_community_staff_see_only_their_communitys_cases(world):
+    mine = make_case(world.building_a)
+    theirs = make_case(world.building_b)
+    body = world.client("staff_a").get(reverse("cases:list")).content.decode()
+    assert mine.person.name in body
+    assert theirs.person.name not in body
+    assert world.client("staff_a").get(reverse("cases:detail", args=[theirs.pk])).status_code == 404
+
+
+def test_the_case_list_filters_and_keeps_its_query_count(world, django_assert_max_num_queries):
+    for i in range(12):
+        make_case(world.building_a if i % 2 else world.building_b, "suspected")
+    make_case(world.building_a, "confirmed")
+    client = world.client("hq")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    filtered = client.get(
+        reverse("cases:list"), {"classification": "confirmed"}, HTTP_HX_REQUEST="true"
+    )
+    body = filtered.content.decode()
+    assert "<html" not in body  # the rows fragment only
+    assert body.count('class="cls cls-') == 1

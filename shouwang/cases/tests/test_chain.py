@@ -1,0 +1,54 @@
+"""The transmission chain on the case page: case → contacts → their cases → …"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shouwang.cases.chain import chain_for
+
+from .factories import make_case, make_contact
+
+
+def test_the_chain_follows_contacts_who_became_cases(world):
+    root = make_case(world.building_a)
+    close = make_contact(root, world.building_a)
+    secondary = make_contact(root, world.building_a2, via=close, degree=2)
+    second_case = make_case(world.building_a, person=close.person)
+    onward = make_contact(second_case, world.building_b)
+    chain = chain_for(root, world.hq)
+    assert [n.contact for n in chain.contacts] == [close]
+    node = chain.contacts[0]
+    assert [n.contact for n in node.secondary] == [secondary]
+    assert node.case == second_case
+    assert [n.contact for n in node.contacts] == [onward]
+    assert chain.hidden == 0
+
+
+def test_the_chain_hides_what_the_viewer_may_not_see_but_counts_it(world):
+    root = make_case(world.building_a)
+    make_contact(root, world.building_a)
+    make_contact(root, world.building_b)
+    chain = chain_for(root, world.staff_a)
+    assert len(chain.contacts) == 1
+    assert chain.hidden == 1
+
+
+def test_a_cycle_in_the_chain_ends(world):
+    a = make_case(world.building_a)
+    contact_b = make_contact(a, world.building_a)
+    b = make_case(world.building_a, person=contact_b.person)
+    make_contact(b, world.building_a, person=a.person)  # b also named a as a contact
+    chain = chain_for(a, world.hq)
+    node = chain.contacts[0]
+    assert node.case == b
+    assert node.contacts[0].case is None  # a is the root: not expanded again
+
+
+def test_the_case_page_names_where_the_case_came_from(world):
+    root = make_case(world.building_a)
+    close = make_contact(root, world.building_a)
+    second_case = make_case(world.building_a, person=close.person)
+    body = world.client("staff_a").get(reverse("cases:detail", args=[second_case.pk])).content
+    page = body.decode()
+    assert "感染来源" in page
+    assert reverse("cases:detail", args=[root.pk]) in page

@@ -1,0 +1,217 @@
+"""Close contacts by hand, secondary contacts, and contact → key person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.cases import actions
+from shouwang.cases.models import Contact
+from shouwang.watch.models import Category, KeyPerson
+
+from .factories import id_number, make_case, make_contact, make_person
+
+TODAY = timezone.localdate()
+
+
+def contact_data(**overrides):
+    data = {"kind": "household", "last_contact_date": (TODAY - timedelta(days=2)).isoformat()}
+    return {**data, **overrides}
+
+
+def test_it_records_a_close_contact_from_the_ledger(world):
+    case = make_case(world.building_a)
+    person = make_person(world.building_a2, "李秀英")
+    client = world.client("staff_a")
+    found = client.post(reverse("cases:contact_add", args=[case.pk]), {"q": "李秀英"})
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    assert url in found.content.decode()
+    response = client.post(url, contact_data(kind="coworker"))
+    assert response.status_code == 302
+    contact = Contact.objects.get(case=case)
+    assert (contact.person, contact.kind, contact.degree) == (person, "coworker", 1)
+    assert contact.last_contact_date == TODAY - timedelta(days=2)
+    assert contact.area == world.building_a2
+    assert contact.source == Contact.Source.MANUAL
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_type="cases.Contact", object_id=str(contact.pk)
+    ).exists()
+
+
+def test_it_records_a_contact_not_yet_in_the_ledger(world):
+    case = make_case(world.building_a)
+    data = contact_data(kind="transport")
+    data.update(
+        {
+            "person-name": "同车乘客",
+            "person-doc_type": "id_card",
+            "person-doc_number": id_number(901),
+            "person-area": world.community_a.pk,
+        }
+    )
+    response = world.client("staff_a").post(
+        reverse("cases:contact_create_new", args=[case.pk]), data
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(case=case)
+    assert contact.person.name == "同车乘客"
+    assert contact.area == world.community_a
+
+
+def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    other = make_person(world.building_a2)
+    url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
+    response = world.client("staff_a").post(url, contact_data(kind="visit"))
+    assert response.status_code == 302
+    secondary = Contact.objects.get(person=other)
+    assert (secondary.degree, secondary.via) == (2, close)
+
+
+def test_a_secondary_contact_cannot_hang_from_another_cases_contact(world):
+    case = make_case(world.building_a)
+    foreign = make_contact(make_case(world.building_a2), world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, make_person(world.building_a).pk])
+    response = world.client("staff_a").post(url + f"?via={foreign.pk}", contact_data())
+    assert response.status_code == 404
+    assert not Contact.objects.filter(case=case).exists()
+
+
+def test_the_case_cannot_be_its_own_contact(world):
+    case = make_case(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, case.person.pk])
+    response = world.client("staff_a").post(url, contact_data())
+    assert response.status_code == 400
+    assert not Contact.objects.exists()
+
+
+def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    person = make_person(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    client.post(url + f"?via={close.pk}", contact_data(last_contact_date=TODAY - timedelta(days=5)))
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=3)))
+    contact = Contact.objects.get(case=case, person=person)
+    assert contact.degree == 1  # met the case itself: closer than via a contact
+    assert contact.via is None
+    assert contact.last_contact_date == TODAY - timedelta(days=1)
+
+
+def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    response = world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "central"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    kp = contact.key_person
+    assert kp.person == contact.person
+    assert kp.category.name == "密切接触者"
+    assert kp.category.default_days == 14
+    assert kp.start_date == TODAY - timedelta(days=3)
+    assert kp.planned_end == TODAY + timedelta(days=11)
+    assert kp.source == KeyPerson.Source.ASSIGNED
+    assert kp.measure == KeyPerson.Measure.CENTRAL
+    assert kp.status == KeyPerson.Status.ACTIVE
+    assert kp.area == world.building_a
+    assert kp.grid == world.grid_a
+    audit = AuditEvent.objects.get(object_type="watch.KeyPerson", object_id=str(kp.pk))
+    assert audit.action == AuditEvent.Action.CREATE
+    assert audit.username == "staff_a"
+
+
+def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    secondary = make_contact(case, world.building_a2, via=close, degree=2)
+    kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
+    assert kp.category.name == "次密切接触者"
+    assert kp.measure == "home"
+
+
+def test_observing_twice_creates_one_key_person(world):
+    contact = make_contact(make_case(world.building_a), world.building_a)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    client.post(url, {"measure": "central"})
+    client.post(url, {"measure": "home"})
+    assert KeyPerson.objects.count() == 1
+
+
+def test_a_person_already_under_observation_is_linked_not_duplicated(world):
+    contact = make_contact(make_case(world.building_a), world.building_a)
+    returnee = Category.objects.create(name="湖北返回", default_days=14)
+    existing = KeyPerson.objects.create(
+        person=contact.person,
+        area=contact.area,
+        category=returnee,
+        source=KeyPerson.Source.POLICE,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=4),
+        planned_end=TODAY + timedelta(days=10),
+    )
+    kp = actions.observe_contact(contact=contact, measure="central", by=world.staff_a)
+    assert kp == existing
+    assert KeyPerson.objects.count() == 1
+    contact.refresh_from_db()
+    assert contact.key_person == existing
+
+
+def test_observation_needs_a_measure(world):
+    contact = make_contact(make_case(world.building_a), world.building_a)
+    response = world.client("staff_a").post(reverse("cases:contact_observe", args=[contact.pk]))
+    assert response.status_code == 400
+    assert not KeyPerson.objects.exists()
+
+
+def test_community_b_follows_up_its_residents_who_met_a_case_of_a(world):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_b)
+    client = world.client("staff_b")
+    page = client.get(reverse("cases:contacts"))
+    body = page.content.decode()
+    assert contact.person.name in body
+    assert reverse("cases:detail", args=[case.pk]) not in body  # the case is A's
+    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    assert response.status_code == 302
+    assert (
+        world.client("staff_a")
+        .get(reverse("cases:contacts"))
+        .content.decode()
+        .count(contact.person.name)
+        == 0
+    )
+
+
+def test_the_contact_list_keeps_its_query_count(world, django_assert_max_num_queries):
+    case = make_case(world.building_a)
+    for _ in range(15):
+        make_contact(case, world.building_a)
+    client = world.client("hq")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:contacts"))
+    assert response.status_code == 200
+
+
+def test_the_case_page_shows_contacts_and_the_chain(world, django_assert_max_num_queries):
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    make_contact(case, world.building_a2, via=close, degree=2)
+    own_case = make_case(world.building_a2, person=close.person)
+    onward = make_contact(own_case, world.building_a)
+    for _ in range(5):
+        make_contact(case, world.building_a)
+    client = world.client("hq")
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("cases:detail", args=[case.pk]))
+    body = response.content.decode()
+    assert onward.person.name in body
+    assert reverse("cases:detail", args=[own_case.pk]) in body

@@ -1,0 +1,30 @@
+"""`shouwang demo` builds one confirmed and one suspected case, contacts and a key
+area, and a second run adds nothing."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+
+from shouwang.cases.models import Case, CaseEvent, Contact, KeyArea
+from shouwang.watch.models import KeyPerson
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Case, CaseEvent, Contact, KeyArea, KeyPerson))
+
+
+def test_the_demo_builds_cases_once(db):
+    call_command("demo", "--size", "tiny", "--no-serve", stdout=io.StringIO())
+    assert set(Case.objects.values_list("classification", flat=True)) == {
+        "confirmed",
+        "suspected",
+    }
+    assert Contact.objects.filter(degree=1).count() == 3
+    assert Contact.objects.filter(degree=2).count() == 1
+    assert KeyArea.objects.active().count() == 1
+    assert KeyPerson.objects.filter(category__name="密切接触者").count() == 1
+    first = counts()
+    call_command("demo", "--size", "tiny", "--no-serve", stdout=io.StringIO())
+    assert counts() == first

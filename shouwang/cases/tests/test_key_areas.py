@@ -1,0 +1,169 @@
+"""Key areas: marking and lifting, the reads for check-in rules and daily follow-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.cases.key_areas import (
+    active_key_areas,
+    households_in_key_areas,
+    is_in_key_area,
+    key_area_for,
+    persons_in_key_areas,
+)
+from shouwang.cases.models import KeyArea
+
+from .factories import make_case, make_key_area, make_person
+
+TODAY = timezone.localdate()
+
+
+def mark_data(area, **overrides):
+    data = {
+        "area": area.pk,
+        "level": "strict",
+        "reason": "出现确诊病例",
+        "start_date": TODAY.isoformat(),
+        "end_date": "",
+    }
+    return {**data, **overrides}
+
+
+def test_hq_marks_the_compound_of_a_case(world):
+    case = make_case(world.building_a)
+    client = world.client("hq")
+    form = client.get(reverse("cases:key_area_new"), {"case": case.pk})
+    assert f'<option value="{world.compound_a.pk}" selected>' in form.content.decode()
+    response = client.post(
+        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a)
+    )
+    key_area = KeyArea.objects.get()
+    assert response.status_code == 302
+    assert (key_area.area, key_area.case, key_area.marked_by) == (world.compound_a, case, world.hq)
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_type="cases.KeyArea"
+    ).exists()
+
+
+def test_community_staff_cannot_mark_key_areas(world):
+    response = world.client("staff_a").post(
+        reverse("cases:key_area_new"), mark_data(world.compound_a)
+    )
+    assert response.status_code == 403
+    assert not KeyArea.objects.exists()
+
+
+def test_only_compounds_and_buildings_can_be_key_areas(world):
+    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.community_a))
+    assert response.status_code == 400
+    assert not KeyArea.objects.exists()
+
+
+def test_an_area_already_covered_is_not_marked_twice(world):
+    make_key_area(world.compound_a, start_date=TODAY - timedelta(days=2))
+    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.building_a))
+    assert response.status_code == 400
+    assert "已是重点区域" in response.content.decode()
+    assert KeyArea.objects.count() == 1
+
+
+def test_an_area_can_be_marked_again_after_it_was_lifted(world):
+    make_key_area(
+        world.building_a, start_date=TODAY - timedelta(days=20), end_date=TODAY - timedelta(days=5)
+    )
+    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.building_a))
+    assert response.status_code == 302
+    assert KeyArea.objects.count() == 2
+
+
+def test_the_end_must_follow_the_start(world):
+    data = mark_data(world.compound_a, end_date=TODAY.isoformat())
+    assert world.client("hq").post(reverse("cases:key_area_new"), data).status_code == 400
+
+
+def test_a_building_in_a_marked_compound_is_in_a_key_area(world):
+    make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    assert is_in_key_area(world.building_a)
+    assert is_in_key_area(world.compound_a)
+    assert not is_in_key_area(world.community_a)
+    assert not is_in_key_area(world.building_b)
+
+
+def test_the_strictest_mark_applies(world):
+    make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    sealed = make_key_area(world.building_a, level=KeyArea.Level.SEALED)
+    assert key_area_for(world.building_a) == sealed
+    assert key_area_for(world.building_a2).level == KeyArea.Level.FOLLOW_UP
+    assert key_area_for(world.building_b) is None
+
+
+def test_marks_count_only_between_start_and_lift(world):
+    make_key_area(world.building_a, start_date=TODAY + timedelta(days=1))
+    make_key_area(
+        world.building_b, start_date=TODAY - timedelta(days=3), end_date=TODAY
+    )  # lifted today
+    assert not is_in_key_area(world.building_a)
+    assert not is_in_key_area(world.building_b)
+    assert is_in_key_area(world.building_a, on=TODAY + timedelta(days=1))
+    assert is_in_key_area(world.building_b, on=TODAY - timedelta(days=1))
+    assert list(active_key_areas()) == []
+
+
+def test_residents_of_key_areas_are_listed_for_daily_follow_up(world):
+    inside = [make_person(world.building_a), make_person(world.building_a2)]
+    moved = make_person(world.building_a)
+    moved.moved_out = True
+    moved.save()
+    outside = make_person(world.building_b)
+    make_key_area(world.compound_a)
+    persons = set(persons_in_key_areas())
+    assert persons == set(inside)
+    assert outside not in persons
+    assert set(households_in_key_areas()) == {p.household for p in [*inside, moved]}
+    assert set(persons_in_key_areas().visible_to(world.staff_b)) == set()
+
+
+def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world):
+    person = make_person(world.building_a)
+    key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=14))
+    assert list(persons_in_key_areas()) == [person]
+    response = world.client("hq").post(
+        reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": "连续14天无新增"}
+    )
+    assert response.status_code == 302
+    key_area.refresh_from_db()
+    assert key_area.end_date == TODAY
+    assert key_area.lifted_by == world.hq
+    assert list(persons_in_key_areas()) == []
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.STATUS, object_id=str(key_area.pk), object_type="cases.KeyArea"
+    ).exists()
+
+
+def test_lifting_needs_a_reason(world):
+    key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=1))
+    world.client("hq").post(reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": ""})
+    key_area.refresh_from_db()
+    assert key_area.end_date is None
+
+
+def test_hq_sees_the_list_and_each_areas_follow_up_roster(world, django_assert_max_num_queries):
+    make_key_area(world.compound_a, case=make_case(world.building_a))
+    key_b = make_key_area(world.compound_b)
+    residents = [make_person(world.building_b) for _ in range(5)]
+    client = world.client("hq")
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("cases:key_areas"))
+    body = listing.content.decode()
+    assert world.compound_a.name in body
+    assert world.compound_b.name in body
+    with django_assert_max_num_queries(12):
+        detail = client.get(reverse("cases:key_area", args=[key_b.pk]))
+    assert all(p.name in detail.content.decode() for p in residents)
+    assert residents[0].phone not in detail.content.decode()
+    staff_a_list = world.client("staff_a").get(reverse("cases:key_areas")).content.decode()
+    assert world.compound_b.name not in staff_a_list

@@ -1,0 +1,352 @@
+"""Presence tracing through the pages: HQ only, audited with its purpose; hop 2 in the
+background; hits turned into contacts and key persons in one action."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import AreaFactory, child
+from shouwang.cases.key_areas import persons_in_key_areas
+from shouwang.cases.models import Case, Contact, KeyArea, Trace, TraceHit
+from shouwang.people.models import Person
+from shouwang.watch.models import KeyPerson
+
+from .factories import id_number, make_case, make_person
+
+EAST, WEST = 21, 22
+M = timedelta(minutes=1)
+
+
+@pytest.fixture
+def timeline(world, presence_table):
+    """A confirmed case of A who passed the east gate at 08:00 two days ago; Ann and Bob
+    of A passed within 15 minutes, Carl 20 minutes later; Bob later met Dora at the west
+    gate; Bea of B passed the east gate at 08:05 too."""
+    case = make_case(world.building_a, "confirmed")
+    t = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=2), datetime.min.time())
+    ) + timedelta(hours=8)
+    people = {
+        name: make_person(area, name)
+        for name, area in [
+            ("安安", world.building_a),
+            ("博博", world.building_a2),
+            ("卡卡", world.building_a),
+            ("朵朵", world.building_a),
+            ("蓓蓓", world.building_b),
+        ]
+    }
+    presence_table.add(case.person, EAST, t)
+    presence_table.add(people["安安"], EAST, t - 3 * M)
+    presence_table.add(people["博博"], EAST, t + 15 * M)
+    presence_table.add(people["卡卡"], EAST, t + 20 * M)
+    presence_table.add(people["蓓蓓"], EAST, t + 5 * M)
+    presence_table.add(people["博博"], WEST, t + timedelta(hours=2))
+    presence_table.add(people["朵朵"], WEST, t + timedelta(hours=2) + 4 * M)
+    return case, t, people
+
+
+def trace_data(t, **overrides):
+    fmt = "%Y-%m-%dT%H:%M"
+    data = {
+        "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
+        "end": timezone.localtime(t + timedelta(days=1)).strftime(fmt),
+        "window_minutes": 15,
+        "purpose": "确诊病例流调，排查卡点同时段人员",
+    }
+    return {**data, **overrides}
+
+
+def test_only_hq_may_trace_and_refusals_are_audited(world, timeline):
+    case, t, _ = timeline
+    for persona in ("staff_a", "leader", "auditor", "grid_a"):
+        response = world.client(persona).post(
+            reverse("cases:trace_new", args=[case.pk]), trace_data(t)
+        )
+        assert response.status_code == 403
+    assert not Trace.objects.exists()
+    denied = AuditEvent.objects.filter(
+        action=AuditEvent.Action.DENIED, detail__contains="cases.trace"
+    )
+    assert denied.count() == 4
+
+
+def test_hq_finds_who_crossed_the_cases_path(world, timeline):
+    case, t, people = timeline
+    client = world.client("hq")
+    response = client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:trace", args=[trace.pk])
+    assert [p["checkpoint_id"] for p in trace.passes] == [EAST]
+    hits = {h.person.name: h for h in trace.hits.select_related("person")}
+    assert set(hits) == {"安安", "博博", "蓓蓓"}  # 卡卡 passed 20 minutes later
+    assert hits["安安"].closest_seconds == 180
+    assert all(h.hop == 1 for h in hits.values())
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.TRACE, object_id=str(case.pk))
+    assert audit.username == "hq"
+    assert "确诊病例流调" in audit.detail
+    assert "前后 15 分钟" in audit.detail
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "安安" in body
+    assert people["安安"].phone not in body
+    assert people["安安"].phone_masked in body
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.TRACE, detail__startswith="查看")
+    assert views.count() == 1
+    assert "确诊病例流调" in views.get().detail
+
+
+def test_a_trace_without_a_purpose_is_refused_and_leaves_no_trace(world, timeline):
+    case, t, _ = timeline
+    response = world.client("hq").post(
+        reverse("cases:trace_new", args=[case.pk]), trace_data(t, purpose="查")
+    )
+    assert response.status_code == 400
+    assert "查询目的" in response.content.decode()
+    assert not Trace.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TRACE).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("window_minutes", 0, "1"),
+        ("window_minutes", 500, "120"),
+        ("end", "2020-01-01T00:00", "结束时间应晚于开始时间"),
+    ],
+)
+def test_bad_trace_requests_are_refused(world, timeline, field, value, message):
+    case, t, _ = timeline
+    response = world.client("hq").post(
+        reverse("cases:trace_new", args=[case.pk]), trace_data(t, **{field: value})
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Trace.objects.exists()
+
+
+def test_a_span_longer_than_the_retention_is_refused(world, timeline):
+    case, t, _ = timeline
+    data = trace_data(
+        t, start=timezone.localtime(t - timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
+    )
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "28天" in response.content.decode()
+
+
+def test_without_check_in_data_the_page_says_so(world, settings):
+    settings.CASES_PRESENCE_SOURCE = None
+    case = make_case(world.building_a)
+    page = world.client("hq").get(reverse("cases:trace_new", args=[case.pk]))
+    assert "尚未接入" in page.content.decode()
+    t = timezone.now() - timedelta(days=1)
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    assert response.status_code == 400
+    assert not Trace.objects.exists()
+
+
+def test_persons_outside_the_jurisdiction_are_counted_not_named(world, timeline):
+    case, t, _ = timeline
+    elsewhere = child(AreaFactory(name="别的区", kind="district"), "别的街道")
+    community = child(elsewhere, "别的社区")
+    stranger = Person(area=community, name="外地人")
+    stranger.set_document("id_card", id_number(999))
+    stranger.save()
+    from .conftest import PresenceTable
+
+    PresenceTable().add(stranger, EAST, t + M)
+    PresenceTable().add(987654, EAST, t + M)  # a check-in not matched to the ledger
+    world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    assert trace.outside_count == 2
+    assert not trace.hits.filter(person=stranger).exists()
+
+
+def test_second_hop_runs_in_the_background(world, timeline, django_capture_on_commit_callbacks):
+    case, t, people = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    second = {h.person.name: h for h in trace.hits.filter(hop=2).select_related("via__person")}
+    # 朵朵 met 博博 at the west gate; 卡卡 passed the east gate 5 minutes after 博博.
+    assert set(second) == {"朵朵", "卡卡"}
+    assert second["朵朵"].via.person == people["博博"]
+    assert second["卡卡"].via.person == people["博博"]
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRACE, detail__startswith="请求第二跳"
+    ).exists()
+    again = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert again.status_code == 302
+    assert trace.hits.filter(hop=2).count() == 2
+
+
+def test_the_status_fragment_polls_until_the_second_hop_is_done(world, timeline):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    Trace.objects.filter(pk=trace.pk).update(second_hop=Trace.Status.QUEUED)
+    fragment = client.get(reverse("cases:trace", args=[trace.pk]), HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 3s"' in fragment.content.decode()
+    assert "HX-Refresh" not in fragment
+    Trace.objects.filter(pk=trace.pk).update(second_hop=Trace.Status.DONE)
+    done = client.get(reverse("cases:trace", args=[trace.pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    polls = AuditEvent.objects.filter(action=AuditEvent.Action.TRACE, detail__startswith="查看")
+    assert polls.count() == 0  # polling the status is not a look at the results
+
+
+def test_hits_become_contacts_and_key_persons_in_one_action(
+    world, timeline, django_capture_on_commit_callbacks
+):
+    case, t, people = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    chosen = trace.hits.filter(person__in=[people["博博"], people["朵朵"], people["安安"]])
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in chosen], "observe": "on", "measure": "central"},
+    )
+    assert response.status_code == 302
+    contacts = {c.person.name: c for c in Contact.objects.filter(case=case)}
+    assert set(contacts) == {"安安", "博博", "朵朵"}
+    assert contacts["博博"].degree == 1
+    assert contacts["博博"].kind == Contact.Kind.CHECKPOINT
+    assert contacts["博博"].source == Contact.Source.TRACING
+    assert contacts["博博"].last_contact_date == timezone.localdate(t)
+    assert contacts["朵朵"].degree == 2
+    assert contacts["朵朵"].via == contacts["博博"]
+    for contact in contacts.values():
+        assert contact.key_person.source == KeyPerson.Source.SCREENING
+        assert contact.key_person.start_date == timezone.localdate(t)
+    assert contacts["朵朵"].key_person.category.name == "次密切接触者"
+    assert not TraceHit.objects.filter(pk__in=[h.pk for h in chosen], contact=None).exists()
+    again = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in chosen], "measure": "central"},
+    )
+    assert again.status_code == 302
+    assert Contact.objects.filter(case=case).count() == 3
+
+
+def test_hits_of_another_trace_cannot_be_converted(world, timeline):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    first, second = Trace.objects.order_by("pk")
+    response = client.post(
+        reverse("cases:trace_contacts", args=[second.pk]),
+        {"hits": [h.pk for h in first.hits.all()], "measure": "central"},
+    )
+    assert response.status_code == 302
+    assert not Contact.objects.exists()
+
+
+def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followed_up(
+    world, presence_table
+):
+    """Issue 8: a confirmed case is entered, the people who crossed its path at
+    checkpoints are found, turned into contacts and put under observation, and its
+    compound is a key area with daily follow-up."""
+    patient = make_person(world.building_a, "张建国")
+    neighbour = make_person(world.building_a2, "李秀英")
+    passer = make_person(world.building_b, "王志强")
+    today = timezone.localdate()
+    t = timezone.now() - timedelta(days=1)
+    presence_table.add(patient, EAST, t)
+    presence_table.add(passer, EAST, t + 7 * M)
+    hq = world.client("hq")
+    staff = world.client("staff_a")
+
+    staff.post(
+        reverse("cases:create", args=[patient.pk]),
+        {
+            "classification": "confirmed",
+            "onset_date": (today - timedelta(days=2)).isoformat(),
+            "report_date": today.isoformat(),
+            "confirmed_date": today.isoformat(),
+            "treated_at": "市第六人民医院",
+        },
+    )
+    case = Case.objects.get(person=patient)
+    hq.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get(case=case)
+    hq.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": list(trace.hits.values_list("pk", flat=True)), "observe": "on", "measure": "home"},
+    )
+    hq.post(
+        reverse("cases:key_area_new") + f"?case={case.pk}",
+        {
+            "area": world.compound_a.pk,
+            "level": "strict",
+            "reason": "确诊病例所在小区",
+            "start_date": today.isoformat(),
+        },
+    )
+
+    observed = KeyPerson.objects.get(person=passer)
+    assert observed.category.name == "密切接触者"
+    assert observed.status == KeyPerson.Status.ACTIVE
+    assert KeyArea.objects.get().area == world.compound_a
+    assert set(persons_in_key_areas()) == {patient, neighbour}
+
+
+def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeypatch):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    monkeypatch.setattr("shouwang.cases.actions.MAX_SECOND_HOP_SOURCES", 2)
+    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]), follow=True)
+    assert "第一跳人员过多（3 人）" in response.content.decode()
+    trace.refresh_from_db()
+    assert trace.second_hop == ""
+
+
+def test_the_results_page_keeps_its_query_count(world, timeline, django_assert_max_num_queries):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("cases:trace", args=[trace.pk]))
+    assert response.status_code == 200
+
+
+def test_a_failed_second_hop_says_so(
+    world, timeline, monkeypatch, django_capture_on_commit_callbacks
+):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr("shouwang.cases.presence.next_hop", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.FAILED
+    assert "数据库连接中断" in trace.second_hop_error
+    page = client.get(reverse("cases:trace", args=[trace.pk]))
+    assert "第二跳追踪失败" in page.content.decode()

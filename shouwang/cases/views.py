@@ -1,0 +1,527 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.people.models import Person
+from shouwang.watch.models import KeyPerson
+
+from . import actions, presence
+from .chain import chain_for
+from .forms import (
+    CaseChangeForm,
+    CaseFilterForm,
+    CaseForm,
+    ContactForm,
+    KeyAreaForm,
+    LiftForm,
+    NewPersonForm,
+    ObserveForm,
+    SearchForm,
+    TraceContactsForm,
+    TraceForm,
+)
+from .key_areas import persons_in_key_areas
+from .lookup import find_persons
+from .models import Case, Contact, KeyArea, Trace
+
+PAGE_SIZE = 50
+TRACE_ROWS_SHOWN = 500  # per hop, closest first
+
+
+def _person_areas(request: AuthedRequest):
+    return Area.objects.visible_to(request.user).filter(
+        kind__in=[Area.Kind.COMMUNITY, Area.Kind.COMPOUND, Area.Kind.BUILDING]
+    )
+
+
+def _posted(request: AuthedRequest):
+    """The POST data for a form, even empty (an empty POST is a bound, invalid form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+# Cases ------------------------------------------------------------------------------
+
+
+@require_capability("cases.view")
+def case_list(request: AuthedRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    visible = Case.objects.visible_to(request.user)
+    qs = visible.select_related("person", "area")
+    if form.is_valid():
+        qs = qs.search(form.cleaned_data["q"])
+        if form.cleaned_data["classification"]:
+            qs = qs.of_classification(form.cleaned_data["classification"])
+    counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())
+    cards = [(label, counts.get(value, 0)) for value, label in Case.Classification.choices]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "cases/case_list.html"
+    if request.htmx:
+        template += "#rows"
+    return render(request, template, {"form": form, "page": page, "cards": cards})
+
+
+@require_capability("cases.edit")
+def case_new(request: AuthedRequest) -> HttpResponse:
+    # Searched by POST: a full ID or phone number never lands in a URL or access log.
+    form = SearchForm(_posted(request))
+    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
+    taken = set(Case.objects.filter(person__in=persons).values_list("person_id", flat=True))
+    return render(
+        request,
+        "cases/case_new.html",
+        {"form": form, "persons": persons, "taken": taken, "searched": bool(form.data.get("q"))},
+    )
+
+
+@require_capability("cases.edit")
+def case_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = get_for_user(Person, request.user, pk=person_pk)
+    form = CaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.create_case(
+                person=person, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记病例：{case}")
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/case_form.html", {"form": form, "person": person}, status=_status(form)
+    )
+
+
+@require_capability("cases.edit")
+def case_create_new(request: AuthedRequest) -> HttpResponse:
+    person_form = NewPersonForm(_posted(request), areas=_person_areas(request))
+    form = CaseForm(_posted(request))
+    if request.method == "POST" and person_form.is_valid() and form.is_valid():
+        try:
+            case = actions.create_case(
+                person=person_form.draft(), by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记病例：{case}")
+            return redirect("cases:detail", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "cases/case_form.html", {"form": form, "person_form": person_form}, status=status
+    )
+
+
+@require_capability("cases.view")
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = get_for_user(
+        Case.objects.select_related("person__area", "area", "reported_by"), request.user, pk=pk
+    )
+    contacts = list(
+        case.contacts.visible_to(request.user).select_related(
+            "person__area", "key_person", "via__person"
+        )
+    )
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "contacts": contacts,
+            "events": case.events.select_related("by"),
+            "chain": chain_for(case, request.user),
+            "key_areas": case.key_areas.visible_to(request.user).select_related("area"),
+            "traces": case.traces.select_related("requested_by")
+            if request.user.can("cases.trace")
+            else None,
+        },
+    )
+
+
+@require_capability("cases.edit")
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    form = CaseChangeForm(_posted(request), case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.change_case(case=case, by=request.user, request=request, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存变更")
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/case_edit.html", {"form": form, "case": case}, status=_status(form)
+    )
+
+
+# Contacts ---------------------------------------------------------------------------
+
+
+def _via(request: AuthedRequest, case: Case) -> Contact | None:
+    via_pk = request.GET.get("via") or request.POST.get("via")
+    if not via_pk:
+        return None
+    return get_for_user(case.contacts.close().select_related("person"), request.user, pk=via_pk)
+
+
+@require_capability("cases.view")
+def contact_list(request: AuthedRequest) -> HttpResponse:
+    qs = Contact.objects.visible_to(request.user).select_related(
+        "person__area", "case__person", "key_person"
+    )
+    pending = request.GET.get("pending") == "1"
+    if pending:
+        qs = qs.not_observed()
+    page = Paginator(qs.order_by("-last_contact_date", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    visible_cases = set(
+        Case.objects.visible_to(request.user)
+        .filter(pk__in={c.case_id for c in page})
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "cases/contact_list.html",
+        {"page": page, "pending": pending, "visible_cases": visible_cases},
+    )
+
+
+@require_capability("cases.edit")
+def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    via = _via(request, case)
+    form = SearchForm(_posted(request))
+    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
+    return render(
+        request,
+        "cases/contact_add.html",
+        {
+            "case": case,
+            "via": via,
+            "form": form,
+            "persons": persons,
+            "searched": bool(form.data.get("q")),
+        },
+    )
+
+
+def _save_contact(request: AuthedRequest, case: Case, person=None) -> HttpResponse:
+    via = _via(request, case)
+    form = ContactForm(_posted(request))
+    person_form = None
+    if person is None:
+        person_form = NewPersonForm(_posted(request), areas=_person_areas(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (person_form is None or person_form.is_valid())
+    ):
+        try:
+            contact, created = actions.add_contact(
+                case=case,
+                person=person if person is not None else person_form.draft(),
+                via=via,
+                by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            verb = "已登记" if created else "已更新"
+            messages.success(
+                request, f"{verb}{contact.get_degree_display()}：{contact.person.name}"
+            )
+            return redirect("cases:detail", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/contact_form.html",
+        {"case": case, "via": via, "person": person, "form": form, "person_form": person_form},
+        status=status,
+    )
+
+
+@require_capability("cases.edit")
+def contact_create(request: AuthedRequest, pk: int, person_pk: int) -> HttpResponse:
+    case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    person = get_for_user(Person.objects.select_related("area"), request.user, pk=person_pk)
+    return _save_contact(request, case, person)
+
+
+@require_capability("cases.edit")
+def contact_create_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    return _save_contact(request, case)
+
+
+@require_capability("cases.edit")
+def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
+    contact = get_for_user(
+        Contact.objects.select_related("person__area", "case__person", "key_person"),
+        request.user,
+        pk=pk,
+    )
+    initial = {
+        "measure": KeyPerson.Measure.CENTRAL
+        if contact.degree == Contact.Degree.CLOSE
+        else KeyPerson.Measure.HOME
+    }
+    form = ObserveForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_person = actions.observe_contact(
+                contact=contact,
+                measure=form.cleaned_data["measure"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{contact.person.name} 已纳入重点人员（{key_person.category.name}），"
+                f"观察至 {key_person.planned_end:%Y-%m-%d}",
+            )
+            return redirect("cases:detail", pk=contact.case_id)
+    return render(
+        request,
+        "cases/contact_observe.html",
+        {
+            "contact": contact,
+            "form": form,
+            "planned_end": contact.last_contact_date + timedelta(days=actions.OBSERVATION_DAYS),
+        },
+        status=_status(form),
+    )
+
+
+# Key areas --------------------------------------------------------------------------
+
+
+@require_capability("cases.view")
+def key_area_list(request: AuthedRequest) -> HttpResponse:
+    visible = KeyArea.objects.visible_to(request.user).select_related(
+        "area__parent", "case__person"
+    )
+    active = list(visible.active())
+    ended = visible.exclude(pk__in=[k.pk for k in active])[:PAGE_SIZE]
+    residents = persons_in_key_areas().visible_to(request.user).count()
+    return render(
+        request,
+        "cases/key_area_list.html",
+        {"active": active, "ended": ended, "residents": residents},
+    )
+
+
+@require_capability("cases.key_areas")
+def key_area_new(request: AuthedRequest) -> HttpResponse:
+    areas = (
+        Area.objects.visible_to(request.user)
+        .filter(kind__in=[Area.Kind.COMPOUND, Area.Kind.BUILDING])
+        .select_related("parent")
+    )
+    case = None
+    initial = {}
+    if request.GET.get("case"):
+        case = get_for_user(
+            Case.objects.select_related("person", "area"), request.user, pk=request.GET["case"]
+        )
+        compound = case.area.ancestor_of_kind(Area.Kind.COMPOUND)
+        initial = {
+            "area": compound or case.area,
+            "reason": f"{case.get_classification_display()}病例 {case.person.name} 所在区域",
+        }
+    form = KeyAreaForm(_posted(request), areas=areas, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_area = actions.mark_key_area(
+                case=case, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已标记重点区域：{key_area.area.name}")
+            return redirect("cases:key_area", pk=key_area.pk)
+    return render(
+        request, "cases/key_area_form.html", {"form": form, "case": case}, status=_status(form)
+    )
+
+
+@require_capability("cases.view")
+def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    key_area = get_for_user(
+        KeyArea.objects.select_related("area", "case__person", "marked_by", "lifted_by"),
+        request.user,
+        pk=pk,
+    )
+    persons = (
+        Person.objects.visible_to(request.user)
+        .current()
+        .within(key_area.area)
+        .select_related("area", "household")
+        .order_by("area__path", "household_id", "id")
+    )
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    households = (
+        Person.objects.visible_to(request.user)
+        .current()
+        .within(key_area.area)
+        .exclude(household=None)
+        .values("household")
+        .distinct()
+        .count()
+    )
+    return render(
+        request,
+        "cases/key_area_detail.html",
+        {
+            "key_area": key_area,
+            "page": page,
+            "households": households,
+            "active": key_area.is_active(),
+            "lift_form": LiftForm(),
+        },
+    )
+
+
+@require_POST
+@require_capability("cases.key_areas")
+def key_area_lift(request: AuthedRequest, pk: int) -> HttpResponse:
+    key_area = get_for_user(KeyArea.objects.select_related("area"), request.user, pk=pk)
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.lift_key_area(
+                key_area=key_area,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已解除重点区域：{key_area.area.name}")
+            return redirect("cases:key_area", pk=key_area.pk)
+    else:
+        messages.error(request, "请填写解除原因")
+    return redirect("cases:key_area", pk=key_area.pk)
+
+
+# Presence tracing (HQ only; every query and every look at results is audited) -------
+
+
+@require_capability("cases.trace")
+def trace_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    form = TraceForm(_posted(request), case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trace = actions.run_trace(
+                case=case, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("cases:trace", pk=trace.pk)
+    return render(
+        request,
+        "cases/trace_form.html",
+        {"case": case, "form": form, "available": presence.current_source() is not None},
+        status=_status(form),
+    )
+
+
+def _trace_for(request: AuthedRequest, pk: int) -> Trace:
+    return get_for_user(
+        Trace.objects.select_related("case__person", "requested_by"), request.user, pk=pk
+    )
+
+
+@require_capability("cases.trace")
+def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    trace = _trace_for(request, pk)
+    if request.htmx:
+        response = render(request, "cases/trace_detail.html#status", {"trace": trace})
+        if trace.second_hop in (Trace.Status.DONE, Trace.Status.FAILED):
+            response["HX-Refresh"] = "true"
+        return response
+    audit.record(
+        action=AuditEvent.Action.TRACE,
+        request=request,
+        obj=trace.case,
+        detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
+    )
+    hits = trace.hits.select_related("person__area", "contact", "via__person")
+    counts = dict(trace.hits.values_list("hop").annotate(n=Count("id")).order_by())
+    return render(
+        request,
+        "cases/trace_detail.html",
+        {
+            "trace": trace,
+            "hop1": hits.filter(hop=1)[:TRACE_ROWS_SHOWN],
+            "hop2": hits.filter(hop=2)[:TRACE_ROWS_SHOWN],
+            "hop1_count": counts.get(1, 0),
+            "hop2_count": counts.get(2, 0),
+            "rows_shown": TRACE_ROWS_SHOWN,
+            "form": TraceContactsForm(trace=trace),
+        },
+    )
+
+
+@require_POST
+@require_capability("cases.trace")
+def trace_second_hop(request: AuthedRequest, pk: int) -> HttpResponse:
+    trace = _trace_for(request, pk)
+    try:
+        actions.request_second_hop(trace=trace, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已提交第二跳追踪，后台完成后本页自动刷新")
+    return redirect("cases:trace", pk=trace.pk)
+
+
+@require_POST
+@require_capability("cases.trace")
+def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
+    trace = _trace_for(request, pk)
+    form = TraceContactsForm(request.POST, trace=trace)
+    if not form.is_valid():
+        messages.error(request, "请至少选择一人，并选择管控措施")
+        return redirect("cases:trace", pk=trace.pk)
+    try:
+        contacts = actions.contacts_from_trace(
+            trace=trace,
+            hits=list(form.cleaned_data["hits"].select_related("person")),
+            observe=form.cleaned_data["observe"],
+            measure=form.cleaned_data["measure"],
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("cases:trace", pk=trace.pk)
+    suffix = "，并已纳入重点人员管控" if form.cleaned_data["observe"] else ""
+    messages.success(request, f"已登记密接 {len(contacts)} 人{suffix}")
+    return redirect("cases:detail", pk=trace.case_id)
