@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
+from shouwang.cases.presence import PresenceSource
 from shouwang.core.nav import NavItem
 
 
@@ -35,3 +36,7 @@ class CheckpointsConfig(AppConfig):
         Role.CHECKPOINT_STAFF: {"checkpoints.console"},
         Role.LEADER: {"checkpoints.view", "checkpoints.counts", "checkpoints.export"},
     }
+    # Presence tracing (cases) reads who passed which checkpoint when from the check-ins.
+    presence_source = PresenceSource(
+        table="checkpoints_checkin", ts="at", checkpoint_model="checkpoints.Checkpoint"
+    )
