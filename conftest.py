@@ -14,3 +14,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 pytest_plugins = ["shouwang.core.tests.personas", "shouwang.core.tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Per-process caches (pass rules, key areas, checkpoints by code) start empty."""
+    from shouwang.checkpoints.actions import clear_rule_cache
+
+    clear_rule_cache()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
+from shouwang.cases.key_areas import active_key_areas
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import active_key_person, create_lead, raise_alert
@@ -62,10 +63,30 @@ def rule_for(area: Area) -> PassRule:
     return rule
 
 
+_key_area_cache: list[tuple[float, dict[int, tuple[int, str]]]] = []
+
+
+def key_area_level(*area_ids: int | None) -> str | None:
+    """The level of the strictest key area in force covering any of the areas. The
+    areas under marks in force are read once per process every 30 s, like the rules."""
+    now = time.monotonic()
+    if not _key_area_cache or _key_area_cache[0][0] <= now:
+        covered: dict[int, tuple[int, str]] = {}
+        for mark in active_key_areas():
+            for area_id in Area.objects.within(mark.area).values_list("pk", flat=True):
+                covered[area_id] = max(covered.get(area_id, (0, "")), (mark.rank, mark.level))
+        _key_area_cache[:] = [(now + RULE_CACHE_SECONDS, covered)]
+    covered = _key_area_cache[0][1]
+    found = [covered[a] for a in area_ids if a in covered]
+    return max(found)[1] if found else None
+
+
 def clear_rule_cache() -> None:
-    """Forget cached rules and checkpoints (after an edit in this process; tests)."""
+    """Forget cached rules, key areas and checkpoints (after an edit in this process;
+    tests)."""
     _rule_cache.clear()
     _checkpoint_cache.clear()
+    _key_area_cache.clear()
 
 
 def _community(area: Area) -> Area:
@@ -111,6 +132,7 @@ def _facts(
         has_household=has_household,
         outings_today=outings,
         outing_quota=quota,
+        key_area_level=key_area_level(checkpoint.area_id, person.area_id if person else None),
     )
 
 

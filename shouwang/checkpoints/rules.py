@@ -18,6 +18,8 @@ GREEN, YELLOW, RED = CheckIn.Result.GREEN, CheckIn.Result.YELLOW, CheckIn.Result
 _SEVERITY = {GREEN: 0, YELLOW: 1, RED: 2}
 # Key-person measures that forbid passing (居家观察, 集中隔离); others only warn.
 CONFINED_MEASURES = {"home", "central"}
+# Key-area levels (cases.KeyArea.Level) that tighten the rules at the area's gates.
+KEY_AREA_STRICT, KEY_AREA_SEALED = "strict", "sealed"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Facts:
     has_household: bool = False
     outings_today: int = 0
     outing_quota: int | None = None
+    # The strictest key area (重点区域) covering the checkpoint or the person's home.
+    key_area_level: str | None = None
 
 
 @dataclass
@@ -66,8 +70,16 @@ def judge(facts: Facts) -> Verdict:
     if facts.risk:
         verdict.add(YELLOW, "申报14天内到过风险地区或接触过病例")
         verdict.lead = facts.risk_is_new
+    if facts.key_area_level == KEY_AREA_SEALED:
+        if facts.direction == CheckIn.Direction.OUT and not facts.visitor:
+            verdict.add(RED, "所在区域封闭管理，不得外出")
+        elif facts.visitor:
+            verdict.add(RED, "封闭管理区域，谢绝访客")
+    elif facts.key_area_level == KEY_AREA_STRICT:
+        verdict.add(YELLOW, "重点区域通行从严，请值守人员测温登记")
     if facts.visitor:
-        if facts.visitor_policy == PassRule.Visitors.REFUSED:
+        strict = facts.key_area_level == KEY_AREA_STRICT
+        if facts.visitor_policy == PassRule.Visitors.REFUSED or strict:
             verdict.add(RED, "本辖区谢绝访客")
         elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
             verdict.add(YELLOW, "访客请向值守人员登记")

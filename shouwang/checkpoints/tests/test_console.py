@@ -246,3 +246,26 @@ def test_each_form_on_the_console_has_its_own_client_id(world, gate) -> None:
     ids = re.findall(r'name="client_id" value="([^"]+)"', page.content.decode())
     assert len(ids) == 4
     assert len(set(ids)) == 4
+
+
+def test_a_sealed_key_area_stops_its_residents_going_out(world, gate) -> None:
+    from django.utils import timezone
+
+    from shouwang.cases.actions import mark_key_area
+
+    mark_key_area(
+        area=world.compound_a,
+        level="sealed",
+        reason="出现确诊病例",
+        start_date=timezone.localdate(),
+        by=world.hq,
+    )
+    resident = make_pass(make_person(world.building_a))
+    outsider = make_pass(make_person(world.building_b, room="301"))
+    client = world.client("guard_a")
+    scan(client, gate, tokens.phone_token(resident.code), direction="out")
+    scan(client, gate, tokens.phone_token(outsider.code), direction="in")
+    results = dict(CheckIn.objects.values_list("person_id", "result"))
+    assert results[resident.person_id] == "r"
+    assert results[outsider.person_id] == "g"
+    assert "封闭管理" in CheckIn.objects.get(person=resident.person).note

@@ -15,6 +15,36 @@ V = PassRule.Visitors
 CASES = [
     # (case, facts, result, alerts, lead)
     ("an ordinary resident passes", Facts(), "g", [], False),
+    (
+        "a key area under daily follow-up changes nothing",
+        Facts(key_area_level="follow_up"),
+        "g",
+        [],
+        False,
+    ),
+    ("a strict key area warns", Facts(key_area_level="strict"), "y", [], False),
+    (
+        "a strict key area refuses visitors even where allowed",
+        Facts(key_area_level="strict", visitor=True, visitor_policy=V.ALLOWED),
+        "r",
+        [],
+        False,
+    ),
+    ("a sealed key area lets residents in", Facts(key_area_level="sealed"), "g", [], False),
+    (
+        "a sealed key area stops residents going out",
+        Facts(key_area_level="sealed", direction=OUT),
+        "r",
+        [],
+        False,
+    ),
+    (
+        "a sealed key area refuses visitors",
+        Facts(key_area_level="sealed", visitor=True, visitor_policy=V.ALLOWED),
+        "r",
+        [],
+        False,
+    ),
     ("home observation stops", Facts(key_person_measure="home"), "r", ["observed_checkin"], False),
     (
         "central isolation stops",
