@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,8 +144,10 @@ def test_it_gives_the_same_answer_in_small_statements(presence_table, monkeypatc
     assert set(whole) == set(chunked) == {100 + i for i in range(6)}
 
 
-def test_it_refuses_without_a_presence_table(db, settings):
+def test_it_refuses_without_a_presence_table(db, settings, monkeypatch):
     settings.CASES_PRESENCE_SOURCE = None
+    # as if no installed app declared a check-in table
+    monkeypatch.setattr(apps.get_app_config("checkpoints"), "presence_source", None)
     with pytest.raises(PresenceUnavailable):
         run()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,8 +142,10 @@ def test_a_span_longer_than_the_retention_is_refused(world, timeline):
     assert "28天" in response.content.decode()
 
 
-def test_without_check_in_data_the_page_says_so(world, settings):
+def test_without_check_in_data_the_page_says_so(world, settings, monkeypatch):
     settings.CASES_PRESENCE_SOURCE = None
+    # as if no installed app declared a check-in table
+    monkeypatch.setattr(apps.get_app_config("checkpoints"), "presence_source", None)
     case = make_case(world.building_a)
     page = world.client("hq").get(reverse("cases:trace_new", args=[case.pk]))
     assert "尚未接入" in page.content.decode()
