@@ -8,15 +8,38 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from django.db import models
+from django.conf import settings
+from django.db import connections, models
 from django.utils import timezone
 
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
-from shouwang.core.models import TimeStampedModel
+from shouwang.core.models import TimeStampedModel, public_code
 
+from .addresses import Address, building_names, parse_address
 from .documents import DocumentType, age_on, parse_id_card, validate_document, validate_phone
+
+# Above every character a name or room can hold: ``[q, q + TOP)`` is "starts with q".
+TOP = "\U0010ffff"
+
+
+@lru_cache(maxsize=65536)
+def name_initials(name: str) -> str:
+    """'张三丰' -> 'zsf' (pypinyin first letters; other characters kept, lower-cased)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:50]
+
+
+def prefix_filter(queryset: models.QuerySet, field: str, value: str) -> models.QuerySet:
+    """``field`` starts with ``value``, answered from the column's index on both databases:
+    PostgreSQL's ``LIKE 'x%'`` uses the varchar_pattern_ops index Django makes for
+    ``db_index`` char fields; SQLite's LIKE ignores binary indexes, a range does not."""
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(**{f"{field}__startswith": value})
+    return queryset.filter(**{f"{field}__gte": value, f"{field}__lt": value + TOP})
 
 
 class Tag(models.Model):
@@ -37,6 +60,28 @@ class Tag(models.Model):
 class HouseholdQuerySet(ScopedQuerySet):
     scope = "area"
 
+    def with_address(self) -> HouseholdQuerySet:
+        return self.select_related("area__parent")
+
+    def at_address(self, address: Address) -> HouseholdQuerySet:
+        qs = self.filter(room=address.room, area__name__in=building_names(address.building))
+        if address.unit:
+            qs = qs.filter(unit=address.unit)
+        if address.compound:
+            qs = qs.filter(area__parent__name__contains=address.compound)
+        return qs
+
+    def without_persons(self) -> HouseholdQuerySet:
+        """Occupied households (not 空置) where no current resident is registered."""
+        residents = Person.objects.filter(household=models.OuterRef("pk"), moved_out=False)
+        return self.exclude(housing_type=Household.HousingType.VACANT).exclude(
+            models.Exists(residents)
+        )
+
+    def count_by_area(self) -> dict[int, int]:
+        """Households per area id (building, or compound for households without one)."""
+        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
+
 
 class Household(TimeStampedModel):
     class HousingType(models.TextChoices):
@@ -49,7 +94,7 @@ class Household(TimeStampedModel):
         "areas.Area", verbose_name="楼栋/小区", on_delete=models.PROTECT, related_name="households"
     )
     unit = models.CharField("单元", max_length=20, blank=True)
-    room = models.CharField("门牌/房号", max_length=40)
+    room = models.CharField("门牌/房号", max_length=40, db_index=True)
     housing_type = models.CharField(
         "房屋类型", max_length=10, choices=HousingType.choices, default=HousingType.OWNED
     )
@@ -72,8 +117,20 @@ class Household(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        return f"{self.area.name}{self.door}"
+
+    @property
+    def door(self) -> str:
+        """'2单元301' (unit and room within the building)."""
         unit = f"{self.unit}单元" if self.unit and not self.unit.endswith("单元") else self.unit
-        return f"{self.area.name}{unit}{self.room}"
+        return f"{unit}{self.room}"
+
+    @property
+    def address(self) -> str:
+        """'西城花园1号楼2单元301': compound, building, unit and room."""
+        area = self.area
+        compound = area.parent.name if area.kind == "building" and area.parent_id else ""
+        return f"{compound}{area.name}{self.door}"
 
     @property
     def landlord_phone_masked(self) -> str:
@@ -96,6 +153,50 @@ class PersonQuerySet(ScopedQuerySet):
 
     def with_phone(self, phone: str) -> PersonQuerySet:
         return self.filter(phone_hash=pii.lookup_hash(phone))
+
+    def without_document(self) -> PersonQuerySet:
+        return self.filter(doc_hash="")
+
+    def with_tag(self, tag: Tag | int) -> PersonQuerySet:
+        return self.filter(tags=tag)
+
+    def count_by_area(self) -> dict[int, int]:
+        """Persons per area id (their building, or community when not yet located)."""
+        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
+
+    def search(self, text: str) -> PersonQuerySet:
+        """One box for everything a worker knows about a resident: a name or its start,
+        pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
+        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301")."""
+        q = "".join(text.split())
+        if not q:
+            return self
+        if q.isdigit():
+            conditions = models.Q(pk__in=[])
+            if len(q) == 11:
+                conditions |= models.Q(phone_hash=pii.lookup_hash(q))
+            if len(q) in (8, 10, 15, 18):
+                conditions |= models.Q(doc_hash=pii.lookup_hash(q))
+            if len(q) == 4:
+                conditions |= models.Q(doc_last4=q) | models.Q(phone_last4=q)
+            if len(q) <= 5:
+                # Ids only: the persons' own scope filters still apply to the result.
+                rooms = list(Household.objects.filter(room=q).values_list("pk", flat=True))
+                conditions |= models.Q(household_id__in=rooms)
+            return self.filter(conditions)
+        if q.isascii() and q.isalpha():
+            return prefix_filter(self, "name_initials", q.lower())
+        if q.isascii() and q.isalnum():
+            upper = q.upper()
+            if len(upper) == 4:
+                return self.filter(
+                    models.Q(doc_last4=upper) | models.Q(doc_hash=pii.lookup_hash(upper))
+                )
+            return self.filter(doc_hash=pii.lookup_hash(upper))
+        address = parse_address(q)
+        if address is not None:
+            return self.filter(household__in=Household.objects.at_address(address))
+        return prefix_filter(self, "name", q)
 
 
 class Person(TimeStampedModel):
@@ -131,7 +232,7 @@ class Person(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="persons",
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, db_index=True)
     name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, db_index=True)
     doc_type = models.CharField(
         "证件类型", max_length=10, choices=DocumentType.choices, default=DocumentType.ID_CARD
@@ -203,10 +304,8 @@ class Person(TimeStampedModel):
         self.phone_last4 = phone[-4:]
 
     def set_name(self, name: str) -> None:
-        from pypinyin import Style, lazy_pinyin
-
         self.name = name.strip()
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        self.name_initials = name_initials(self.name)
 
     @property
     def age(self) -> int | None:
@@ -214,3 +313,146 @@ class Person(TimeStampedModel):
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day)
+
+
+class ChangeQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class Change(models.Model):
+    """One entry of a household's or person's history. Personal data appears masked."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        MOVE_OUT = "move_out", "迁出"
+        RESTORE = "restore", "恢复在册"
+        IMPORT_CREATE = "import_create", "导入新建"
+        IMPORT_UPDATE = "import_update", "导入更新"
+
+    at = models.DateTimeField("时间", default=timezone.now)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    # [[field label, old value, new value], ...] as shown to users (masked).
+    changes = models.JSONField("变更内容", default=list, blank=True)
+    job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "台账变更记录"
+        verbose_name_plural = "台账变更记录"
+        indexes = [models.Index(fields=["at"], name="change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def finished_before(self, when: object) -> ImportJobQuerySet:
+        return self.filter(created_at__lt=when)
+
+
+class ImportJob(TimeStampedModel):
+    """An Excel import: checked in the background, then committed on request. The page
+    polls this row for progress, so the user may leave and come back."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        CHECKING = "checking", "检查中"
+        CHECKED = "checked", "待确认"
+        COMMITTING = "committing", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.COMMITTING)
+
+    code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
+    # The importing user's area: rows may only land inside it.
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    strict = models.BooleanField("严格模式", default=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
+    upload_path = models.CharField(max_length=500, blank=True)
+    stage_path = models.CharField(max_length=500, blank=True)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    checked_rows = models.PositiveIntegerField("已检查", default=0)
+    valid_rows = models.PositiveIntegerField("有效行", default=0)
+    committed_rows = models.PositiveIntegerField("已写入", default=0)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    new_persons = models.PositiveIntegerField("新增人员", default=0)
+    updated_persons = models.PositiveIntegerField("更新人员", default=0)
+    new_households = models.PositiveIntegerField("新增户", default=0)
+    message = models.TextField("说明", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def can_commit(self) -> bool:
+        if self.status != self.Status.CHECKED or not self.valid_rows:
+            return False
+        return not (self.strict and self.problem_count)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.COMMITTING:
+            done, total = self.committed_rows, self.valid_rows
+        elif self.status == self.Status.CHECKING:
+            done, total = self.checked_rows, self.total_rows
+        else:
+            return 100 if self.status in (self.Status.CHECKED, self.Status.DONE) else 0
+        return min(99, done * 100 // total) if total else 0
+
+
+class ImportProblem(models.Model):
+    """A problem found in one cell (or row) of an import; never holds an ID or phone."""
+
+    class Kind(models.TextChoices):
+        CELL = "cell", "内容"
+        ADDRESS = "address", "地址未匹配"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField("行")
+    column = models.CharField("列", max_length=30, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CELL)
+    message = models.CharField("问题", max_length=300)
+
+    class Meta:
+        ordering = ["job", "row", "id"]
+        verbose_name = "导入问题"
+        verbose_name_plural = "导入问题"
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column} {self.message}"
