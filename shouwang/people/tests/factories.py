@@ -22,9 +22,7 @@ def next_phone() -> str:
 
 def make_household(area: Area, room: str | None = None, unit: str = "1", **fields) -> Household:
     room = room or str(100 + next(_sequence))
-    household, _ = Household.objects.get_or_create(
-        area=area, unit=unit, room=room, defaults=fields
-    )
+    household, _ = Household.objects.get_or_create(area=area, unit=unit, room=room, defaults=fields)
     return household
 
 
