@@ -4,13 +4,18 @@ deleting), and the audited reveal of one personal-data value."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,7 +24,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii, uploads
 
-from . import importing, tasks
+from . import tasks
 from .documents import DocumentError
 from .models import Change, Household, ImportJob, Person, Tag
 
@@ -398,16 +403,11 @@ def save_tag(*, tag: Tag, by: Any) -> Tag:
 
 
 def start_import(*, request: HttpRequest, upload: UploadedFile, strict: bool, by: Any) -> ImportJob:
-    """Store the upload, refuse it at once if its header is wrong (SpreadsheetError),
-    then check it in the background."""
+    """Store the upload (refused at once if oversized, empty or not an xlsx:
+    SpreadsheetError), then check it in the background; the header too, because on a
+    file without a <dimension> openpyxl reads the whole sheet before its first row."""
     token = uploads.stash(request, upload, purpose=IMPORT_PURPOSE)
     path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
-    try:
-        with open(path, "rb") as f:
-            importing.read_layout(f)
-    except Exception:
-        uploads.discard(request, token)
-        raise
     with transaction.atomic():
         job = ImportJob.objects.create(
             area=by.area,
@@ -451,3 +451,70 @@ def cancel_import(*, job: ImportJob, by: Any) -> ImportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at", "updated_at"])
     return job
+
+
+# Retention ----------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    """How long moved-out residents and finished imports are kept (default one year):
+    ``PEOPLE_RETENTION_DAYS`` in settings, else the environment variable
+    ``SHOUWANG_PEOPLE_RETENTION_DAYS``."""
+    default = os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365")
+    return int(getattr(settings, "PEOPLE_RETENTION_DAYS", default))
+
+
+@dataclass
+class PurgeResult:
+    persons: int = 0
+    kept_referenced: int = 0
+    imports: int = 0
+    files: int = 0
+
+
+def purge_personal_data(*, before: datetime, dry_run: bool = False) -> PurgeResult:
+    """Delete residents moved out before ``before`` (with their history and tags) and
+    imports older than it (with their problem lists and any leftover files). Residents
+    still referenced elsewhere (e.g. a key-person record, which is PROTECTed) are kept
+    and counted, never half-deleted."""
+    result = PurgeResult()
+    stale = Person.objects.filter(moved_out=True, moved_out_at__lt=before).order_by("pk")
+    ids = list(stale.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        if dry_run:
+            result.persons += len(batch)
+            continue
+        result.persons += _delete_persons(batch, result)
+    jobs = ImportJob.objects.filter(created_at__lt=before).exclude(status__in=ImportJob.RUNNING)
+    for job in jobs:
+        for path in (job.upload_path, job.stage_path):
+            if path and Path(path).exists():
+                result.files += 1
+                if not dry_run:
+                    Path(path).unlink(missing_ok=True)
+    result.imports = jobs.count()
+    if not dry_run:
+        jobs.delete()
+    return result
+
+
+def _delete_persons(ids: list[int], result: PurgeResult) -> int:
+    """Delete persons ``ids``; those another table protects are skipped."""
+    try:
+        with transaction.atomic():
+            Person.objects.filter(pk__in=ids).delete()
+    except (ProtectedError, RestrictedError) as exc:
+        blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        keep = set()
+        for blocker in blockers:
+            for f in type(blocker)._meta.concrete_fields:
+                if f.is_relation and f.related_model is Person:
+                    keep.add(getattr(blocker, f.attname))
+        if not keep & set(ids):  # cannot tell which: keep the whole batch
+            result.kept_referenced += len(ids)
+            return 0
+        free = [pk for pk in ids if pk not in keep]
+        result.kept_referenced += len(ids) - len(free)
+        return _delete_persons(free, result) if free else 0
+    return len(ids)

@@ -220,13 +220,17 @@ def _sizes(rng: random.Random, households: int, persons: int) -> list[int]:
             sizes[i] = UNVISITED
         else:
             occupied.append(i)
-    if not occupied:
+    while len(occupied) > persons:  # tiny sizes: fewer people than flats
+        sizes[occupied.pop()] = VACANT
+    if not occupied and persons:
         occupied = [0]
-        sizes[0] = 1
+    for i in occupied:
+        sizes[i] = max(1, sizes[i])
+    cap = max(8, -(-persons // max(1, len(occupied))))
     diff = persons - sum(sizes[i] for i in occupied)
     while diff:
         i = rng.choice(occupied)
-        if diff > 0 and sizes[i] < 8:
+        if diff > 0 and sizes[i] < cap:
             sizes[i] += 1
             diff -= 1
         elif diff < 0 and sizes[i] > 1:

@@ -65,7 +65,7 @@ TEMPLATE_HEADERS = [
 EXAMPLE_ROW = [
     "张三",
     "居民身份证",
-    "410105199001011237",
+    "410105199001011233",
     "13812345678",
     "西城花园",
     "3号楼",
@@ -198,27 +198,6 @@ def read_rows(upload: IO[bytes]) -> Iterator[tuple[Any, ...]]:
         raise
     except Exception as exc:  # corrupt XML, forbidden entities (defusedxml), bad zip member
         raise SpreadsheetError("Excel文件已损坏或格式不受支持，无法读取") from exc
-
-
-def read_layout(upload: IO[bytes]) -> Layout:
-    """Check a file's header at upload time, so a wrong file is refused at once."""
-    rows = read_rows(upload)
-    try:
-        first = next(rows, None)
-        if first is None:
-            raise HeaderError("表格是空的：第一个工作表中没有任何内容")
-        layout = find_layout(_chain([first], rows))
-        for raw in rows:
-            if any(v not in (None, "") for v in raw):
-                return layout
-        raise HeaderError("表格只有表头，没有数据行")
-    finally:
-        rows.close()
-
-
-def _chain(first: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]]) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def estimate_rows(path: Path) -> int:

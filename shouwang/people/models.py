@@ -7,8 +7,9 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.db import connections, models
@@ -25,12 +26,29 @@ from .documents import DocumentType, age_on, parse_id_card, validate_document, v
 TOP = "\U0010ffff"
 
 
-@lru_cache(maxsize=65536)
-def name_initials(name: str) -> str:
-    """'张三丰' -> 'zsf' (pypinyin first letters; other characters kept, lower-cased)."""
-    from pypinyin import Style, lazy_pinyin
+# Surnames read differently from the character's first reading (曾 zēng, not céng).
+SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "乐": "y", "朴": "p", "查": "z", "仇": "q"}
+SURNAME_INITIALS |= {"区": "o", "尉": "y", "覃": "q", "翟": "z", "缪": "m", "盖": "g", "员": "y"}
+SURNAME_INITIALS |= {"召": "s", "种": "c", "繁": "p", "宿": "s", "折": "s", "长": "c"}
 
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()[:50]
+
+@cache
+def _initial(char: str) -> str:
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    reading = pinyin_dict.get(ord(char))
+    return unicodedata.normalize("NFD", reading[0])[0] if reading else ""
+
+
+def name_initials(name: str) -> str:
+    """'张三丰' -> 'zsf', '曾国藩' -> 'zgf': the first letter of each character's
+    pinyin (a surname's own reading first); letters and digits kept, lower-cased."""
+    if not name:
+        return ""
+    first = SURNAME_INITIALS.get(name[0]) or _initial(name[0])
+    return (first + "".join(_initial(c) for c in name[1:]))[:50]
 
 
 def prefix_filter(queryset: models.QuerySet, field: str, value: str) -> models.QuerySet:
