@@ -22,7 +22,7 @@ BUILDING = rf"(?P<building>[0-9]+|[A-Za-z][0-9]*|{CN_NUMBER})"
 ADDRESS_PATTERNS = [
     re.compile(
         rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}"
-        rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)-?)?"
+        rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元-?|门-?|-))?"
         r"-?(?P<room>[0-9]+[A-Za-z]?|[A-Za-z][0-9]+)(?:室|号|户)?$"
     ),
     re.compile(

@@ -22,7 +22,7 @@ def ledger(world: World) -> Ledger:
     home_a = make_household(world.building_a, room="301", unit="2")
     home_a2 = make_household(world.building_a2, room="101", unit="1")
     home_b = make_household(world.building_b, room="501", unit="1")
-    zhang = make_person(home_a, "张三丰", doc="410105194001011230", phone="13812345678")
+    zhang = make_person(home_a, "张三丰", doc="410105194001011230", phone="13512345678")
     zhang.tags.add(Tag.objects.get(name="独居老人"))
     li = make_person(
         home_a2,

@@ -58,3 +58,35 @@ def sample_job(world) -> ImportJob:
     return job or ImportJob.objects.create(
         area=world.community_b, created_by=world.staff_b, filename="八一.xlsx"
     )
+
+
+def xlsx_upload(rows: list[list], *, headers: list[str] | None = None, name: str = "台账.xlsx"):
+    """An uploaded xlsx file (template headers unless given)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+    from shouwang.people.importing import TEMPLATE_HEADERS
+
+    content = workbook_bytes(headers or TEMPLATE_HEADERS, rows)
+    return SimpleUploadedFile(name, content, content_type=XLSX_CONTENT_TYPE)
+
+
+def template_row(name: str, doc: str, phone: str = "", **cells) -> list:
+    """A row in the template layout; ``cells`` by header key (compound, building …)."""
+    row = {
+        "name": name,
+        "doc_type": "居民身份证" if doc else "",
+        "doc": doc,
+        "phone": phone,
+        "compound": "西城花园",
+        "building": "1号楼",
+        "unit": "2",
+        "room": "301",
+        "relation": "户主",
+        "residence_type": "常住",
+        "housing_type": "自住",
+        "tags": "",
+        "party_member": "否",
+        "notes": "",
+    } | cells
+    return list(row.values())
