@@ -164,9 +164,11 @@ def template_bytes() -> bytes:
 
 def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
     """Read up to the header row (a title row or two above it is allowed)."""
+    seen_anything = False
     for number, raw in enumerate(rows, start=1):
         if number > 5:
             break
+        seen_anything = seen_anything or any(v not in (None, "") for v in raw)
         texts = [HEADER_CLEAN.sub("", str(v)) if v is not None else "" for v in raw]
         columns: dict[str, int] = {}
         ignored: list[str] = []
@@ -184,6 +186,8 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
                     "或一列“住址”（如 3号楼2单元301）。请下载模板对照填写"
                 )
             return Layout(columns=columns, header_row=number, ignored=ignored)
+    if not seen_anything:
+        raise HeaderError("表格是空的：第一个工作表中没有任何内容")
     raise HeaderError(
         "没有找到表头：前几行中应有一行列名，至少包含“姓名”和地址列"
         f"（模板列名：{'、'.join(TEMPLATE_HEADERS)}）。请下载模板对照填写"
