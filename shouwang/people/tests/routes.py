@@ -41,5 +41,7 @@ ROUTES = {
     "people:coverage": Route(),
     "people:grid_gaps": Route(kwargs=lambda w: {"pk": w.grid_b.pk}, in_b=True),
     "people:tags": Route(),
-    "people:tag_edit": Route(kwargs=lambda w: {"pk": Tag.objects.order_by("pk").first().pk}),
+    "people:tag_edit": Route(
+        kwargs=lambda w: {"pk": Tag.objects.get_or_create(name="独居老人")[0].pk}
+    ),
 }

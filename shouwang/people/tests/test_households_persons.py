@@ -46,7 +46,7 @@ def test_it_registers_a_household_and_a_person(world):
             "phone": "138 0013 8000",
             "relation": "tenant",
             "residence_type": "temporary",
-            "tags": [Tag.objects.get(name="慢性病").pk],
+            "tags": [Tag.objects.get_or_create(name="慢性病")[0].pk],
         },
     )
     assert response.status_code == 302

@@ -24,7 +24,7 @@ ID3 = "410105200105063527"
 
 
 @pytest.fixture
-def importer(world, django_capture_on_commit_callbacks, settings, tmp_path):
+def importer(world, django_capture_on_commit_callbacks, settings, tmp_path, default_tags):
     """Upload as staff_a (tasks run at once) and return the job; uploads go to a
     directory of the test's own."""
     settings.VAR_DIR = tmp_path

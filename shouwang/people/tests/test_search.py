@@ -44,7 +44,7 @@ def test_hq_searches_the_whole_subdistrict(world, ledger):
 
 def test_it_filters_by_tag_residence_type_and_area(world, ledger):
     client = world.client("staff_a")
-    tag = Tag.objects.get(name="独居老人")
+    tag = Tag.objects.get_or_create(name="独居老人")[0]
     assert names(client, tag=tag.pk) == {"张三丰"}
     assert names(client, residence_type=Person.ResidenceType.TEMPORARY) == {"李小红"}
     assert names(client, area=world.building_a2.pk) == {"李小红"}
