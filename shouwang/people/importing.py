@@ -36,6 +36,7 @@ from shouwang.core import pii
 from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
 
 from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
+from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
     PHONE_RE,
@@ -681,7 +682,8 @@ PERSON_UPDATE_FIELDS = [
 
 
 class Writer:
-    """Writes staged records batch by batch with a fixed number of queries per batch."""
+    """Writes staged records batch by batch with a fixed number of statements per batch
+    (multi-row INSERTs through ``bulk.BulkInsert``)."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
@@ -689,6 +691,10 @@ class Writer:
         self.by_name = str(self.by) if self.by is not None else ""
         self.done = self.created = self.updated = self.new_households = 0
         self.tag_names = dict(Tag.objects.values_list("pk", "name"))
+        now = timezone.now()
+        self.households = BulkInsert(Household, now=now)
+        self.persons = BulkInsert(Person, now=now)
+        self.changes = BulkInsert(Change, now=now)
 
     def write(self, records: list[dict[str, Any]]) -> None:
         with transaction.atomic():
@@ -712,33 +718,37 @@ class Writer:
             }
 
         homes = load()
-        created = {key for key in wanted if key not in homes}
-        missing = [
-            Household(area_id=a, unit=u, room=rm, housing_type=ht or Household.HousingType.OWNED)
-            for (a, u, rm), ht in wanted.items()
-            if (a, u, rm) not in homes
-        ]
-        if missing:
-            Household.objects.bulk_create(missing, ignore_conflicts=True)
-            homes = load()
-            self.new_households += len(missing)
-            Change.objects.bulk_create(
+        created = [key for key in wanted if key not in homes]
+        if created:
+            new_ids = self.households.insert(
                 [
-                    Change(
-                        action=Change.Action.IMPORT_CREATE,
-                        area_id=homes[(h.area_id, h.unit, h.room)].area_id,
-                        household=homes[(h.area_id, h.unit, h.room)],
-                        by=self.by,
-                        by_name=self.by_name,
-                        job=self.job,
+                    {
+                        "area_id": a,
+                        "unit": u,
+                        "room": rm,
+                        "housing_type": wanted[(a, u, rm)] or Household.HousingType.OWNED,
+                    }
+                    for a, u, rm in created
+                ],
+                ignore_conflicts=True,  # another import may have just added the same flat
+            )
+            homes = load()
+            self.new_households += len(new_ids)
+            mine = set(new_ids)
+            self.changes.insert(
+                [
+                    self._change_row(
+                        Change.Action.IMPORT_CREATE, area_id=key[0], household_id=homes[key].pk
                     )
-                    for h in missing
+                    for key in created
+                    if homes[key].pk in mine
                 ]
             )
         retyped = []
+        fresh = set(created)
         for key, housing in wanted.items():
             home = homes[key]
-            if housing and home.housing_type != housing and key not in created:
+            if housing and home.housing_type != housing and key not in fresh:
                 home.housing_type = housing
                 home.version = F("version") + 1
                 retyped.append(home)
@@ -750,8 +760,8 @@ class Writer:
         self, records: list[dict[str, Any]], homes: dict[tuple[int, str, str], Household]
     ) -> None:
         scope = Person.objects.within(self.job.area)
-        hashes = [r["dh"] for r in records if "dh" in r]
         scope = scope.select_related("household__area__parent", "area").prefetch_related("tags")
+        hashes = [r["dh"] for r in records if "dh" in r]
         by_hash = {p.doc_hash: p for p in scope.filter(doc_hash__in=hashes)} if hashes else {}
         undocumented = [r for r in records if "dh" not in r]
         by_home_name: dict[tuple[int, str], Person] = {}
@@ -760,10 +770,10 @@ class Writer:
             for p in scope.filter(household_id__in=home_ids, doc_hash=""):
                 by_home_name.setdefault((p.household_id, p.name), p)
         now = timezone.now()
-        new: list[Person] = []
+        new: list[dict[str, Any]] = []
         new_tags: list[list[int]] = []
         changed: list[Person] = []
-        changes: list[Change] = []
+        changes: list[dict[str, Any]] = []
         retag: dict[int, list[int]] = {}
         for r in records:
             home = homes[(r["a"], r["u"], r["rm"])]
@@ -772,7 +782,7 @@ class Writer:
                 new.append(self._new_person(r, home))
                 new_tags.append(r.get("tg", []))
                 continue
-            diff = self._update_person(existing, r, home, now)
+            diff = self._update_person(existing, r, home)
             if "tg" in r:
                 old = sorted(t.pk for t in existing.tags.all())
                 if old != r["tg"]:
@@ -782,43 +792,52 @@ class Writer:
                 existing.version = F("version") + 1
                 existing.updated_at = now
                 changed.append(existing)
-                changes.append(self._change(Change.Action.IMPORT_UPDATE, existing, diff))
+                changes.append(
+                    self._change_row(
+                        Change.Action.IMPORT_UPDATE,
+                        area_id=existing.area_id,
+                        person_id=existing.pk,
+                        changes=diff,
+                    )
+                )
         if new:
-            Person.objects.bulk_create(new)
-            for person, tag_ids in zip(new, new_tags, strict=True):
-                changes.append(self._change(Change.Action.IMPORT_CREATE, person, []))
-                retag[person.pk] = tag_ids
+            ids = self.persons.insert(new)
+            for pk, row, tag_ids in zip(ids, new, new_tags, strict=True):
+                changes.append(
+                    self._change_row(
+                        Change.Action.IMPORT_CREATE, area_id=row["area_id"], person_id=pk
+                    )
+                )
+                retag[pk] = tag_ids
             self.created += len(new)
         if changed:
             Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS)
             self.updated += len(changed)
-        Change.objects.bulk_create(changes)
+        self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
 
-    def _new_person(self, r: dict[str, Any], home: Household) -> Person:
-        return Person(
-            area_id=home.area_id,
-            household=home,
-            name=r["n"],
-            name_initials=r["i"],
-            doc_type=r["dt"],
-            doc_enc=r.get("de", ""),
-            doc_hash=r.get("dh", ""),
-            doc_last4=r.get("d4", ""),
-            birth_date=date.fromisoformat(r["bd"]) if "bd" in r else None,
-            sex=r.get("sx", ""),
-            phone_enc=r.get("pe", ""),
-            phone_hash=r.get("ph", ""),
-            phone_last4=r.get("p4", ""),
-            relation=r.get("rel", Person.Relation.HEAD),
-            residence_type=r.get("res", Person.ResidenceType.PERMANENT),
-            party_member=r.get("pm_", False),
-            notes=r.get("no", ""),
-        )
+    def _new_person(self, r: dict[str, Any], home: Household) -> dict[str, Any]:
+        return {
+            "area_id": home.area_id,
+            "household_id": home.pk,
+            "name": r["n"],
+            "name_initials": r["i"],
+            "doc_type": r["dt"],
+            "doc_enc": r.get("de", ""),
+            "doc_hash": r.get("dh", ""),
+            "doc_last4": r.get("d4", ""),
+            "birth_date": date.fromisoformat(r["bd"]) if "bd" in r else None,
+            "sex": r.get("sx", ""),
+            "phone_enc": r.get("pe", ""),
+            "phone_hash": r.get("ph", ""),
+            "phone_last4": r.get("p4", ""),
+            "relation": r.get("rel", Person.Relation.HEAD),
+            "residence_type": r.get("res", Person.ResidenceType.PERMANENT),
+            "party_member": r.get("pm_", False),
+            "notes": r.get("no", ""),
+        }
 
-    def _update_person(
-        self, p: Person, r: dict[str, Any], home: Household, now: Any
-    ) -> list[list[str]]:
+    def _update_person(self, p: Person, r: dict[str, Any], home: Household) -> list[list[str]]:
         diff: list[list[str]] = []
         if p.name != r["n"]:
             diff.append(["姓名", p.name, r["n"]])
@@ -852,16 +871,15 @@ class Writer:
             p.moved_out, p.moved_out_at = False, None
         return diff
 
-    def _change(self, action: str, person: Person, diff: list[list[str]]) -> Change:
-        return Change(
-            action=action,
-            area_id=person.area_id,
-            person=person,
-            by=self.by,
-            by_name=self.by_name,
-            changes=diff,
-            job=self.job,
-        )
+    def _change_row(self, action: str, *, area_id: int, **fields: Any) -> dict[str, Any]:
+        return {
+            "action": action,
+            "area_id": area_id,
+            "by_id": self.by.pk if self.by is not None else None,
+            "by_name": self.by_name,
+            "job_id": self.job.pk,
+            "changes": [],
+        } | fields
 
     def _tag_text(self, ids: Iterable[int]) -> str:
         return "、".join(self.tag_names.get(i, "") for i in ids)
@@ -871,6 +889,8 @@ class Writer:
         stale = [pk for pk in tags if pk in replace]
         if stale:
             through.objects.filter(person_id__in=stale).delete()
-        through.objects.bulk_create(
-            [through(person_id=pk, tag_id=t) for pk, ids in tags.items() for t in ids]
+        insert_pairs(
+            through,
+            ((pk, t) for pk, ids in tags.items() for t in ids),
+            ("person_id", "tag_id"),
         )
