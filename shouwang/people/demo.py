@@ -16,10 +16,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.demo import DemoContext
 
+from .bulk import BulkInsert, insert_pairs
 from .documents import DocumentType, compose_id_card
 from .models import Household, Person, Tag, name_initials
 
@@ -346,48 +349,49 @@ def building_targets(size: dict[str, int], buildings: int) -> list[tuple[int, in
 
 
 class Writer:
-    """Collects persons of many households, then writes them with a few bulk inserts."""
+    """Collects persons of many households, then writes them with multi-row INSERTs."""
 
     def __init__(self) -> None:
         self.tags = {t.name: t.pk for t in Tag.objects.all()}
-        self.persons: list[Person] = []
+        self.insert = BulkInsert(Person, now=timezone.now())
+        self.persons: list[dict] = []
         self.person_tags: list[list[str]] = []
 
     def add(self, household: Household, resident: Resident) -> None:
-        person = Person(
-            area_id=household.area_id,
-            household=household,
-            name=resident.name,
-            name_initials=name_initials(resident.name),
-            birth_date=resident.born,
-            sex=resident.sex,
-            relation=resident.relation,
-            residence_type=resident.residence_type,
-            party_member=resident.party_member,
-            doc_type=DocumentType.ID_CARD,
-        )
+        person = {
+            "area_id": household.area_id,
+            "household_id": household.pk,
+            "name": resident.name,
+            "name_initials": name_initials(resident.name),
+            "birth_date": resident.born,
+            "sex": resident.sex,
+            "relation": resident.relation,
+            "residence_type": resident.residence_type,
+            "party_member": resident.party_member,
+            "doc_type": DocumentType.ID_CARD,
+        }
         if resident.id_number:
-            person.doc_enc = pii.encrypt(resident.id_number)
-            person.doc_hash = pii.lookup_hash(resident.id_number)
-            person.doc_last4 = resident.id_number[-4:]
+            person["doc_enc"] = pii.encrypt(resident.id_number)
+            person["doc_hash"] = pii.lookup_hash(resident.id_number)
+            person["doc_last4"] = resident.id_number[-4:]
         if resident.phone:
-            person.phone_enc = pii.encrypt(resident.phone)
-            person.phone_hash = pii.lookup_hash(resident.phone)
-            person.phone_last4 = resident.phone[-4:]
+            person["phone_enc"] = pii.encrypt(resident.phone)
+            person["phone_hash"] = pii.lookup_hash(resident.phone)
+            person["phone_last4"] = resident.phone[-4:]
         self.persons.append(person)
         self.person_tags.append(resident.tags)
 
     def flush(self) -> int:
-        Person.objects.bulk_create(self.persons, batch_size=2000)
-        through = Person.tags.through
-        through.objects.bulk_create(
-            [
-                through(person_id=p.pk, tag_id=self.tags[name])
-                for p, names in zip(self.persons, self.person_tags, strict=True)
+        ids = self.insert.insert(self.persons)
+        insert_pairs(
+            Person.tags.through,
+            (
+                (pk, self.tags[name])
+                for pk, names in zip(ids, self.person_tags, strict=True)
                 for name in names
                 if name in self.tags
-            ],
-            batch_size=5000,
+            ),
+            ("person_id", "tag_id"),
         )
         written = len(self.persons)
         self.persons, self.person_tags = [], []
