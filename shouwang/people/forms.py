@@ -148,7 +148,7 @@ class SearchForm(forms.Form):
     def apply(self, qs: Any) -> Any:
         """Filter a (scoped) person queryset by this form's valid fields."""
         if not self.is_valid():
-            return qs.current()
+            return qs.current().in_address_order()
         data = self.cleaned_data
         status = data.get("status")
         if status == "moved_out":
@@ -161,9 +161,7 @@ class SearchForm(forms.Form):
             qs = qs.with_tag(data["tag"])
         if data.get("residence_type"):
             qs = qs.filter(residence_type=data["residence_type"])
-        if data.get("q"):
-            qs = qs.search(data["q"])
-        return qs
+        return qs.search(data.get("q") or "")
 
     def describe(self) -> str:
         """The filters in words, for an export's audit row and file."""

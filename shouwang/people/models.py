@@ -182,13 +182,19 @@ class PersonQuerySet(ScopedQuerySet):
         """Persons per area id (their building, or community when not yet located)."""
         return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
 
+    def in_address_order(self) -> PersonQuerySet:
+        """Households as registered (an import registers them building by building),
+        then persons; both indexed, so a page of a large ledger needs no sort."""
+        return self.order_by("household_id", "id")
+
     def search(self, text: str) -> PersonQuerySet:
         """One box for everything a worker knows about a resident: a name or its start,
         pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
-        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301")."""
+        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301").
+        Each kind is answered from its own index and ordered by it."""
         q = "".join(text.split())
         if not q:
-            return self
+            return self.in_address_order()
         if q.isdigit():
             conditions = models.Q(pk__in=[])
             if len(q) == 11:
@@ -201,20 +207,21 @@ class PersonQuerySet(ScopedQuerySet):
                 # Ids only: the persons' own scope filters still apply to the result.
                 rooms = list(Household.objects.filter(room=q).values_list("pk", flat=True))
                 conditions |= models.Q(household_id__in=rooms)
-            return self.filter(conditions)
+            return self.filter(conditions).in_address_order()
         if q.isascii() and q.isalpha():
-            return prefix_filter(self, "name_initials", q.lower())
+            return prefix_filter(self, "name_initials", q.lower()).order_by("name_initials", "id")
         if q.isascii() and q.isalnum():
             upper = q.upper()
             if len(upper) == 4:
                 return self.filter(
                     models.Q(doc_last4=upper) | models.Q(doc_hash=pii.lookup_hash(upper))
-                )
-            return self.filter(doc_hash=pii.lookup_hash(upper))
+                ).in_address_order()
+            return self.filter(doc_hash=pii.lookup_hash(upper)).in_address_order()
         address = parse_address(q)
         if address is not None:
-            return self.filter(household__in=Household.objects.at_address(address))
-        return prefix_filter(self, "name", q)
+            households = Household.objects.at_address(address)
+            return self.filter(household__in=households).in_address_order()
+        return prefix_filter(self, "name", q).order_by("name", "id")
 
 
 class Person(TimeStampedModel):
