@@ -149,10 +149,6 @@ class Layout:
     header_row: int
     ignored: list[str] = field(default_factory=list)
 
-    @property
-    def by_address(self) -> bool:
-        return "address" in self.columns and "room" not in self.columns
-
 
 def template_bytes() -> bytes:
     return workbook_bytes(

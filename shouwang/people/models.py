@@ -389,9 +389,6 @@ class Change(models.Model):
 class ImportJobQuerySet(ScopedQuerySet):
     scope = "area"
 
-    def finished_before(self, when: object) -> ImportJobQuerySet:
-        return self.filter(created_at__lt=when)
-
 
 class ImportJob(TimeStampedModel):
     """An Excel import: checked in the background, then committed on request. The page

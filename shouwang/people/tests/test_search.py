@@ -74,3 +74,11 @@ def test_the_list_page_costs_a_fixed_number_of_queries(
 def test_a_full_number_typed_in_the_box_is_not_put_in_the_url(world, ledger):
     page = world.client("staff_a").get(reverse("people:index")).content.decode()
     assert 'method="post" action="/people/"' in page
+
+
+def test_filtering_by_a_compound_links_to_its_households(world, ledger):
+    client = world.client("staff_a")
+    response = client.get(reverse("people:index"), {"area": world.compound_a.pk})
+    assert reverse("people:area", args=[world.compound_a.pk]) in response.content.decode()
+    page = client.get(reverse("people:area", args=[world.compound_a.pk])).content.decode()
+    assert reverse("people:area", args=[world.building_a.pk]) in page
