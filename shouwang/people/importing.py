@@ -202,18 +202,26 @@ def read_rows(upload: IO[bytes]) -> Iterator[tuple[Any, ...]]:
 
 
 def estimate_rows(path: Path) -> int:
-    """Rows declared by the first sheet's <dimension> (openpyxl and Excel write it)."""
+    """Rows of the first sheet, for the progress bar: its <dimension> when the file has
+    one (Excel and WPS write it), else extrapolated from the rows in its first 64 KB."""
+    sample_size = 65_536
     try:
         with zipfile.ZipFile(path) as archive:
             names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
             if not names:
                 return 0
+            size = archive.getinfo(names[0]).file_size
             with archive.open(names[0]) as sheet:
-                head = sheet.read(4096).decode("utf-8", "replace")
+                head = sheet.read(sample_size).decode("utf-8", "replace")
     except (OSError, zipfile.BadZipFile):
         return 0
     match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-    return int(match.group(1)) if match else 0
+    if match:
+        return int(match.group(1))
+    rows = head.count("<row")
+    if size <= sample_size:
+        return rows
+    return rows * size // sample_size
 
 
 # Checking -----------------------------------------------------------------------------

@@ -363,3 +363,20 @@ def test_another_communitys_import_is_not_found(world, importer):
     client = world.client("staff_b")
     assert client.get(reverse("people:import_job", args=[job.code])).status_code == 404
     assert client.post(reverse("people:import_commit", args=[job.code])).status_code == 404
+
+
+def test_the_progress_bar_knows_how_many_rows_to_expect(tmp_path):
+    from openpyxl import Workbook
+
+    from shouwang.people.importing import estimate_rows
+
+    rows = [template_row(f"居民{i}", "", room=str(i)) for i in range(3000)]
+    streamed = tmp_path / "streamed.xlsx"  # openpyxl's write-only mode: no <dimension>
+    streamed.write_bytes(workbook_bytes(TEMPLATE_HEADERS, rows))
+    assert 0.8 * 3001 < estimate_rows(streamed) < 1.2 * 3001
+    workbook = Workbook()  # a normal save, like Excel's, declares the sheet's size
+    for row in [TEMPLATE_HEADERS, *rows]:
+        workbook.active.append(row)
+    declared = tmp_path / "declared.xlsx"
+    workbook.save(declared)
+    assert estimate_rows(declared) == 3001
