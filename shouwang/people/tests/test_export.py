@@ -73,3 +73,10 @@ def test_the_purpose_form_shows_the_scope(world, ledger):
     assert response.status_code == 200
     assert "共 <strong>3</strong> 人" in text
     assert '<input type="hidden" name="status" value="all">' in text
+
+
+def test_a_too_large_export_asks_to_filter(world, ledger, monkeypatch):
+    monkeypatch.setattr("shouwang.people.exporting.MAX_ROWS", 1)
+    response = world.client("hq").post(reverse("people:export"), follow=True)
+    assert "超过单次导出上限" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
