@@ -23,19 +23,25 @@ class BulkInsert:
         ops = self.connection.ops
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         self.attnames = [f.attname for f in fields]
-        self.defaults: dict[str, Any] = {}
-        self.adapters: list[tuple[int, Callable[[Any], Any]]] = []
-        for i, f in enumerate(fields):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults[f.attname] = now
-            else:  # the field's default, else "" for text, else None
-                self.defaults[f.attname] = f.get_default()
+        self.adapters: list[tuple[str, Callable[[Any], Any]]] = []
+        for f in fields:
             if isinstance(f, models.DateTimeField):
-                self.adapters.append((i, ops.adapt_datetimefield_value))
+                self.adapters.append((f.attname, ops.adapt_datetimefield_value))
             elif isinstance(f, models.DateField):
-                self.adapters.append((i, ops.adapt_datefield_value))
+                self.adapters.append((f.attname, ops.adapt_datefield_value))
             elif isinstance(f, models.JSONField):
-                self.adapters.append((i, lambda v, f=f: f.get_db_prep_save(v, self.connection)))
+                self.adapters.append(
+                    (f.attname, lambda v, f=f: f.get_db_prep_save(v, self.connection))
+                )
+        # Defaults in database form once: the field's default, "" for text, else None;
+        # timestamps (auto_now, auto_now_add) are ``now``.
+        defaults = {
+            f.attname: now
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            else f.get_default()
+            for f in fields
+        }
+        self.defaults = self._adapted(defaults)
         quote = ops.quote_name
         self.table = quote(model._meta.db_table)
         self.columns = ", ".join(quote(f.column) for f in fields)
@@ -43,13 +49,15 @@ class BulkInsert:
         limit = 60_000 if self.connection.vendor == "postgresql" else 30_000
         self.per_statement = max(1, min(1000, limit // len(fields)))
 
+    def _adapted(self, row: dict[str, Any]) -> dict[str, Any]:
+        for name, adapt in self.adapters:
+            if row.get(name) is not None:
+                row[name] = adapt(row[name])
+        return row
+
     def values(self, row: dict[str, Any]) -> list[Any]:
-        merged = self.defaults | row
-        values = [merged[name] for name in self.attnames]
-        for i, adapt in self.adapters:
-            if values[i] is not None:
-                values[i] = adapt(values[i])
-        return values
+        merged = self.defaults | self._adapted(dict(row))
+        return [merged[name] for name in self.attnames]
 
     def insert(
         self, rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
