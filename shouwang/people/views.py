@@ -4,6 +4,9 @@ unmasked export (purpose recorded, audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -28,12 +31,12 @@ from .forms import (
     StatusForm,
     TagForm,
 )
-from .models import Change, Household, ImportJob, ImportProblem, Person, Tag
+from .models import Change, Household, ImportJob, ImportProblem, Person, PersonQuerySet, Tag
 
 PAGE_SIZE = 25  # search-as-you-type on a phone: one screen or two
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def _form_errors(form: forms.Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -51,11 +54,11 @@ def _search_form(request: AuthedRequest) -> SearchForm:
     return SearchForm(data or None, areas=areas)
 
 
-def _ledger(request: AuthedRequest, form: SearchForm):
+def _ledger(request: AuthedRequest, form: SearchForm) -> PersonQuerySet:
     return form.apply(Person.objects.visible_to(request.user))
 
 
-def _with_display(qs):
+def _with_display(qs: PersonQuerySet) -> PersonQuerySet:
     return qs.select_related("household__area__parent", "area").prefetch_related("tags")
 
 
@@ -311,7 +314,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _change_status(request: AuthedRequest, pk: int, action) -> HttpResponse:
+def _change_status(request: AuthedRequest, pk: int, action: Callable[..., Person]) -> HttpResponse:
     obj = get_for_user(Person, request.user, pk=pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
