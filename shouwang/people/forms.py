@@ -136,10 +136,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update(
-            placeholder="姓名 / 拼音首字母 / 证件或手机后四位 / 地址",
-            autocomplete="off",
-            type="search",
+            placeholder="姓名 / 拼音首字母 / 证件或手机后四位 / 地址", autocomplete="off"
         )
         self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
         self.fields["area"].empty_label = "全部辖区"
