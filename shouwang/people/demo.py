@@ -53,6 +53,10 @@ def _weighted_surname(rng: random.Random) -> str:
     return SURNAMES[i] if rng.random() < 0.7 else rng.choice(SURNAMES)
 
 
+def _surname_of(name: str) -> str:
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+
+
 def _given_name(rng: random.Random, sex: str) -> str:
     chars = MALE_CHARS if sex == "M" else FEMALE_CHARS
     if rng.random() < 0.25:
@@ -126,7 +130,9 @@ def _family(rng: random.Random, size: int, today: date) -> Family:
             )
         )
         remaining -= 1
-    child_surname = surname if head_sex == "M" else _weighted_surname(rng)
+    # Children usually carry the father's surname.
+    father = next((m for m in family.members if m.sex == "M"), None)
+    child_surname = _surname_of(father.name) if father else surname
     if remaining and head_age > 62 and rng.random() < 0.5:
         # Grown child living with old parents, maybe with a grandchild.
         age = head_age - rng.randint(24, 34)
