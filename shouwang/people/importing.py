@@ -344,7 +344,6 @@ class Checker:
         record["de"] = pii.encrypt(doc)
         record["dh"] = pii.lookup_hash(doc)
         record["d4"] = doc[-4:]
-        record["dm"] = pii.mask_id(doc)
         return True
 
     def _phone(self, number: int, value: Any, record: dict[str, Any]) -> bool:
