@@ -439,8 +439,8 @@ def confirm_import(*, job: ImportJob, by: Any) -> ImportJob:
 
 @transaction.atomic
 def cancel_import(*, job: ImportJob, by: Any) -> ImportJob:
-    """Drop a checked (or failed) import and its files; a running one cannot be."""
-    if job.running:
+    """Drop a checked, failed or stalled import and its files; a running one cannot be."""
+    if job.running and not job.stalled:
         raise ValidationError("正在处理中，请等待检查完成后再取消")
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.CANCELLED):
         return job

@@ -8,7 +8,7 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -440,6 +440,12 @@ class ImportJob(TimeStampedModel):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        """Running but silent for ten minutes (progress is saved every few seconds): the
+        worker died; the import may be cancelled."""
+        return self.running and timezone.now() - self.updated_at > timedelta(minutes=10)
 
     @property
     def can_commit(self) -> bool:

@@ -380,3 +380,22 @@ def test_the_progress_bar_knows_how_many_rows_to_expect(tmp_path):
     declared = tmp_path / "declared.xlsx"
     workbook.save(declared)
     assert estimate_rows(declared) == 3001
+
+
+def test_a_stalled_import_can_be_cancelled(world, importer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(
+        area=world.community_a, filename="卡住.xlsx", status=ImportJob.Status.CHECKING
+    )
+    url = reverse("people:import_cancel", args=[job.code])
+    importer.client.post(url)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKING  # still working: not cancelled
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert "可能已中断" in importer.page(job)
+    importer.client.post(url)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED
