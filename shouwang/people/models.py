@@ -13,6 +13,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from shouwang.core import pii
@@ -51,13 +52,20 @@ def name_initials(name: str) -> str:
     return (first + "".join(_initial(c) for c in name[1:]))[:50]
 
 
-def prefix_filter(queryset: models.QuerySet, field: str, value: str) -> models.QuerySet:
-    """``field`` starts with ``value``, answered from the column's index on both databases:
-    PostgreSQL's ``LIKE 'x%'`` uses the varchar_pattern_ops index Django makes for
-    ``db_index`` char fields; SQLite's LIKE ignores binary indexes, a range does not."""
+def prefix_search(queryset: models.QuerySet, field: str, value: str) -> models.QuerySet:
+    """Rows whose ``field`` starts with ``value``, in ``field`` order: a range scan of an
+    index on both databases. The range is exact because it compares byte-wise: SQLite's
+    indexes do; on PostgreSQL the comparison is made ``COLLATE "C"``, which migration
+    0004 indexes (under a language collation the range would not be exact, and a
+    ``LIKE`` would leave the planner walking the whole ordered index)."""
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(**{f"{field}__startswith": value})
-    return queryset.filter(**{f"{field}__gte": value, f"{field}__lt": value + TOP})
+        key = Collate(field, "C")
+        matches = queryset.alias(prefix_key=key).filter(
+            prefix_key__gte=value, prefix_key__lt=value + TOP
+        )
+        return matches.order_by(key, "id")
+    matches = queryset.filter(**{f"{field}__gte": value, f"{field}__lt": value + TOP})
+    return matches.order_by(field, "id")
 
 
 class Tag(models.Model):
@@ -209,7 +217,7 @@ class PersonQuerySet(ScopedQuerySet):
                 conditions |= models.Q(household_id__in=rooms)
             return self.filter(conditions).in_address_order()
         if q.isascii() and q.isalpha():
-            return prefix_filter(self, "name_initials", q.lower()).order_by("name_initials", "id")
+            return prefix_search(self, "name_initials", q.lower())
         if q.isascii() and q.isalnum():
             upper = q.upper()
             if len(upper) == 4:
@@ -221,7 +229,7 @@ class PersonQuerySet(ScopedQuerySet):
         if address is not None:
             households = Household.objects.at_address(address)
             return self.filter(household__in=households).in_address_order()
-        return prefix_filter(self, "name", q).order_by("name", "id")
+        return prefix_search(self, "name", q)
 
 
 class Person(TimeStampedModel):
