@@ -135,6 +135,7 @@ HEADER_CLEAN = re.compile(r"[\s*＊]|[（(]必填[)）]")
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
 BATCH = 5000
+ANALYZE_AFTER = 5000
 
 
 class HeaderError(SpreadsheetError):
@@ -677,6 +678,11 @@ def commit(job: ImportJob) -> None:
         )
         raise
     stage.unlink(missing_ok=True)
+    if writer.created + writer.updated >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Planner statistics are stale right after a bulk load (autovacuum catches up
+        # within minutes); until then searches can pick a whole-table plan.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE people_person, people_household, people_person_tags")
     _save_progress(
         job,
         status=ImportJob.Status.DONE,
