@@ -16,8 +16,16 @@ SIZES: dict[str, dict[str, int]] = {
     "tiny": {"communities": 2, "compounds": 2, "buildings": 2, "households": 2},
     "small": {"communities": 4, "compounds": 4, "buildings": 4, "households": 6},
     "default": {"communities": 10, "compounds": 8, "buildings": 6, "households": 8},
-    # Seed 001: 56,149 households and 161,771 residents.
-    "seed001": {"communities": 10, "compounds": 8, "buildings": 6, "households": 117},
+    # Seed 001: 56,149 households and 161,771 residents. 480 buildings of ~117 households;
+    # the ledger spreads the exact totals over them.
+    "seed001": {
+        "communities": 10,
+        "compounds": 8,
+        "buildings": 6,
+        "households": 117,
+        "ledger_households": 56_149,
+        "ledger_persons": 161_771,
+    },
 }
 
 

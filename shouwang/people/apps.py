@@ -8,10 +8,22 @@ class PeopleConfig(AppConfig):
     name = "shouwang.people"
     label = "people"
     verbose_name = "人员台账"
-    nav: list[NavItem] = []
+    nav = [
+        NavItem("人员台账", "people:index", "people.view"),
+        NavItem("户不漏人", "people:coverage", "people.view"),
+        NavItem("台账导入", "people:import", "people.import"),
+        NavItem("人员标签", "people:tags", "people.manage_tags"),
+    ]
     capabilities = {
-        Role.HQ_ADMIN: {"people.view", "people.edit", "people.reveal", "people.export_unmasked"},
-        Role.COMMUNITY_STAFF: {"people.view", "people.edit", "people.reveal"},
+        Role.HQ_ADMIN: {
+            "people.view",
+            "people.edit",
+            "people.reveal",
+            "people.export_unmasked",
+            "people.import",
+            "people.manage_tags",
+        },
+        Role.COMMUNITY_STAFF: {"people.view", "people.edit", "people.reveal", "people.import"},
         Role.GRID_WORKER: {"people.view", "people.edit"},
         Role.LEADER: {"people.view"},
     }

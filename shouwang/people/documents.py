@@ -100,3 +100,10 @@ def age_on(birth_date: date | None, day: date) -> int | None:
     if birth_date is None:
         return None
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def compose_id_card(region: str, born: date, sequence: int) -> str:
+    """A well-formed 居民身份证 number: 6-digit region, birth date, 3-digit sequence
+    (odd for men) and its check character. For demo data, tests and benchmarks."""
+    first17 = f"{region}{born:%Y%m%d}{sequence % 1000:03d}"
+    return first17 + check_char(first17)

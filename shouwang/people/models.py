@@ -7,16 +7,65 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 
 from __future__ import annotations
 
-from datetime import date
+import unicodedata
+from datetime import date, timedelta
+from functools import cache
 
-from django.db import models
+from django.conf import settings
+from django.db import connections, models
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
-from shouwang.core.models import TimeStampedModel
+from shouwang.core.models import TimeStampedModel, public_code
 
+from .addresses import Address, building_names, parse_address
 from .documents import DocumentType, age_on, parse_id_card, validate_document, validate_phone
+
+# Above every character a name or room can hold: ``[q, q + TOP)`` is "starts with q".
+TOP = "\U0010ffff"
+
+
+# Surnames read differently from the character's first reading (曾 zēng, not céng).
+SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "乐": "y", "朴": "p", "查": "z", "仇": "q"}
+SURNAME_INITIALS |= {"区": "o", "尉": "y", "覃": "q", "翟": "z", "缪": "m", "盖": "g", "员": "y"}
+SURNAME_INITIALS |= {"召": "s", "种": "c", "繁": "p", "宿": "s", "折": "s", "长": "c"}
+
+
+@cache
+def _initial(char: str) -> str:
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    reading = pinyin_dict.get(ord(char))
+    return unicodedata.normalize("NFD", reading[0])[0] if reading else ""
+
+
+def name_initials(name: str) -> str:
+    """'张三丰' -> 'zsf', '曾国藩' -> 'zgf': the first letter of each character's
+    pinyin (a surname's own reading first); letters and digits kept, lower-cased."""
+    if not name:
+        return ""
+    first = SURNAME_INITIALS.get(name[0]) or _initial(name[0])
+    return (first + "".join(_initial(c) for c in name[1:]))[:50]
+
+
+def prefix_search(queryset: models.QuerySet, field: str, value: str) -> models.QuerySet:
+    """Rows whose ``field`` starts with ``value``, in ``field`` order: a range scan of an
+    index on both databases. The range is exact because it compares byte-wise: SQLite's
+    indexes do; on PostgreSQL the comparison is made ``COLLATE "C"``, which migration
+    0004 indexes (under a language collation the range would not be exact, and a
+    ``LIKE`` would leave the planner walking the whole ordered index)."""
+    if connections[queryset.db].vendor == "postgresql":
+        key = Collate(field, "C")
+        matches = queryset.alias(prefix_key=key).filter(
+            prefix_key__gte=value, prefix_key__lt=value + TOP
+        )
+        return matches.order_by(key, "id")
+    matches = queryset.filter(**{f"{field}__gte": value, f"{field}__lt": value + TOP})
+    return matches.order_by(field, "id")
 
 
 class Tag(models.Model):
@@ -37,6 +86,28 @@ class Tag(models.Model):
 class HouseholdQuerySet(ScopedQuerySet):
     scope = "area"
 
+    def with_address(self) -> HouseholdQuerySet:
+        return self.select_related("area__parent")
+
+    def at_address(self, address: Address) -> HouseholdQuerySet:
+        qs = self.filter(room=address.room, area__name__in=building_names(address.building))
+        if address.unit:
+            qs = qs.filter(unit=address.unit)
+        if address.compound:
+            qs = qs.filter(area__parent__name__contains=address.compound)
+        return qs
+
+    def without_persons(self) -> HouseholdQuerySet:
+        """Occupied households (not 空置) where no current resident is registered."""
+        residents = Person.objects.filter(household=models.OuterRef("pk"), moved_out=False)
+        return self.exclude(housing_type=Household.HousingType.VACANT).exclude(
+            models.Exists(residents)
+        )
+
+    def count_by_area(self) -> dict[int, int]:
+        """Households per area id (building, or compound for households without one)."""
+        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
+
 
 class Household(TimeStampedModel):
     class HousingType(models.TextChoices):
@@ -49,7 +120,7 @@ class Household(TimeStampedModel):
         "areas.Area", verbose_name="楼栋/小区", on_delete=models.PROTECT, related_name="households"
     )
     unit = models.CharField("单元", max_length=20, blank=True)
-    room = models.CharField("门牌/房号", max_length=40)
+    room = models.CharField("门牌/房号", max_length=40, db_index=True)
     housing_type = models.CharField(
         "房屋类型", max_length=10, choices=HousingType.choices, default=HousingType.OWNED
     )
@@ -72,8 +143,20 @@ class Household(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        return f"{self.area.name}{self.door}"
+
+    @property
+    def door(self) -> str:
+        """'2单元301' (unit and room within the building)."""
         unit = f"{self.unit}单元" if self.unit and not self.unit.endswith("单元") else self.unit
-        return f"{self.area.name}{unit}{self.room}"
+        return f"{unit}{self.room}"
+
+    @property
+    def address(self) -> str:
+        """'西城花园1号楼2单元301': compound, building, unit and room."""
+        area = self.area
+        compound = area.parent.name if area.kind == "building" and area.parent_id else ""
+        return f"{compound}{area.name}{self.door}"
 
     @property
     def landlord_phone_masked(self) -> str:
@@ -96,6 +179,57 @@ class PersonQuerySet(ScopedQuerySet):
 
     def with_phone(self, phone: str) -> PersonQuerySet:
         return self.filter(phone_hash=pii.lookup_hash(phone))
+
+    def without_document(self) -> PersonQuerySet:
+        return self.filter(doc_hash="")
+
+    def with_tag(self, tag: Tag | int) -> PersonQuerySet:
+        return self.filter(tags=tag)
+
+    def count_by_area(self) -> dict[int, int]:
+        """Persons per area id (their building, or community when not yet located)."""
+        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
+
+    def in_address_order(self) -> PersonQuerySet:
+        """Households as registered (an import registers them building by building),
+        then persons; both indexed, so a page of a large ledger needs no sort."""
+        return self.order_by("household_id", "id")
+
+    def search(self, text: str) -> PersonQuerySet:
+        """One box for everything a worker knows about a resident: a name or its start,
+        pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
+        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301").
+        Each kind is answered from its own index and ordered by it."""
+        q = "".join(text.split())
+        if not q:
+            return self.in_address_order()
+        if q.isdigit():
+            conditions = models.Q(pk__in=[])
+            if len(q) == 11:
+                conditions |= models.Q(phone_hash=pii.lookup_hash(q))
+            if len(q) in (8, 10, 15, 18):
+                conditions |= models.Q(doc_hash=pii.lookup_hash(q))
+            if len(q) == 4:
+                conditions |= models.Q(doc_last4=q) | models.Q(phone_last4=q)
+            if len(q) <= 5:
+                # Ids only: the persons' own scope filters still apply to the result.
+                rooms = list(Household.objects.filter(room=q).values_list("pk", flat=True))
+                conditions |= models.Q(household_id__in=rooms)
+            return self.filter(conditions).in_address_order()
+        if q.isascii() and q.isalpha():
+            return prefix_search(self, "name_initials", q.lower())
+        if q.isascii() and q.isalnum():
+            upper = q.upper()
+            if len(upper) == 4:
+                return self.filter(
+                    models.Q(doc_last4=upper) | models.Q(doc_hash=pii.lookup_hash(upper))
+                ).in_address_order()
+            return self.filter(doc_hash=pii.lookup_hash(upper)).in_address_order()
+        address = parse_address(q)
+        if address is not None:
+            households = Household.objects.at_address(address)
+            return self.filter(household__in=households).in_address_order()
+        return prefix_search(self, "name", q)
 
 
 class Person(TimeStampedModel):
@@ -131,7 +265,7 @@ class Person(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="persons",
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, db_index=True)
     name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, db_index=True)
     doc_type = models.CharField(
         "证件类型", max_length=10, choices=DocumentType.choices, default=DocumentType.ID_CARD
@@ -203,10 +337,8 @@ class Person(TimeStampedModel):
         self.phone_last4 = phone[-4:]
 
     def set_name(self, name: str) -> None:
-        from pypinyin import Style, lazy_pinyin
-
         self.name = name.strip()
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        self.name_initials = name_initials(self.name)
 
     @property
     def age(self) -> int | None:
@@ -214,3 +346,149 @@ class Person(TimeStampedModel):
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day)
+
+
+class ChangeQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class Change(models.Model):
+    """One entry of a household's or person's history. Personal data appears masked."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        MOVE_OUT = "move_out", "迁出"
+        RESTORE = "restore", "恢复在册"
+        IMPORT_CREATE = "import_create", "导入新建"
+        IMPORT_UPDATE = "import_update", "导入更新"
+
+    at = models.DateTimeField("时间", default=timezone.now)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    # [[field label, old value, new value], ...] as shown to users (masked).
+    changes = models.JSONField("变更内容", default=list, blank=True)
+    job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "台账变更记录"
+        verbose_name_plural = "台账变更记录"
+        indexes = [models.Index(fields=["at"], name="change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
+class ImportJob(TimeStampedModel):
+    """An Excel import: checked in the background, then committed on request. The page
+    polls this row for progress, so the user may leave and come back."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        CHECKING = "checking", "检查中"
+        CHECKED = "checked", "待确认"
+        COMMITTING = "committing", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.COMMITTING)
+
+    code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
+    # The importing user's area: rows may only land inside it.
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    strict = models.BooleanField("严格模式", default=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
+    upload_path = models.CharField(max_length=500, blank=True)
+    stage_path = models.CharField(max_length=500, blank=True)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    checked_rows = models.PositiveIntegerField("已检查", default=0)
+    valid_rows = models.PositiveIntegerField("有效行", default=0)
+    committed_rows = models.PositiveIntegerField("已写入", default=0)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    new_persons = models.PositiveIntegerField("新增人员", default=0)
+    updated_persons = models.PositiveIntegerField("更新人员", default=0)
+    new_households = models.PositiveIntegerField("新增户", default=0)
+    message = models.TextField("说明", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        """Running but silent for ten minutes (progress is saved every few seconds): the
+        worker died; the import may be cancelled."""
+        return self.running and timezone.now() - self.updated_at > timedelta(minutes=10)
+
+    @property
+    def can_commit(self) -> bool:
+        if self.status != self.Status.CHECKED or not self.valid_rows:
+            return False
+        return not (self.strict and self.problem_count)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.COMMITTING:
+            done, total = self.committed_rows, self.valid_rows
+        elif self.status == self.Status.CHECKING:
+            done, total = self.checked_rows, self.total_rows
+        else:
+            return 100 if self.status in (self.Status.CHECKED, self.Status.DONE) else 0
+        return min(99, done * 100 // total) if total else 0
+
+
+class ImportProblem(models.Model):
+    """A problem found in one cell (or row) of an import; never holds an ID or phone."""
+
+    class Kind(models.TextChoices):
+        CELL = "cell", "内容"
+        ADDRESS = "address", "地址未匹配"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField("行")
+    column = models.CharField("列", max_length=30, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CELL)
+    message = models.CharField("问题", max_length=300)
+
+    class Meta:
+        ordering = ["job", "row", "id"]
+        verbose_name = "导入问题"
+        verbose_name_plural = "导入问题"
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column} {self.message}"

@@ -1,3 +1,47 @@
 from shouwang.core.tests.matrix import Route
+from shouwang.people.models import Tag
+from shouwang.people.tests.factories import sample_household, sample_job, sample_person
 
-ROUTES: dict[str, Route] = {}
+
+def _household(w) -> dict:
+    return {"pk": sample_household(w).pk}
+
+
+def _person(w) -> dict:
+    return {"pk": sample_person(w).pk}
+
+
+def _job(w) -> dict:
+    return {"code": sample_job(w).code}
+
+
+ROUTES = {
+    "people:index": Route(),
+    "people:export": Route(),
+    "people:export_unmasked": Route(),
+    "people:area": Route(kwargs=lambda w: {"pk": w.building_b.pk}, in_b=True),
+    "people:household_create": Route(kwargs=lambda w: {"pk": w.building_b.pk}, in_b=True),
+    "people:household": Route(kwargs=_household, in_b=True),
+    "people:household_edit": Route(kwargs=_household, in_b=True),
+    "people:household_reveal": Route(kwargs=_household, in_b=True),
+    "people:person_create": Route(kwargs=_household, in_b=True),
+    "people:person": Route(kwargs=_person, in_b=True),
+    "people:person_edit": Route(kwargs=_person, in_b=True),
+    "people:person_move_out": Route(kwargs=_person, in_b=True),
+    "people:person_restore": Route(kwargs=_person, in_b=True),
+    "people:person_reveal": Route(
+        kwargs=lambda w: {"pk": sample_person(w).pk, "field": "document"}, in_b=True
+    ),
+    "people:import": Route(),
+    "people:import_template": Route(),
+    "people:import_job": Route(kwargs=_job, in_b=True),
+    "people:import_commit": Route(kwargs=_job, in_b=True),
+    "people:import_cancel": Route(kwargs=_job, in_b=True),
+    "people:import_problems": Route(kwargs=_job, in_b=True),
+    "people:coverage": Route(),
+    "people:grid_gaps": Route(kwargs=lambda w: {"pk": w.grid_b.pk}, in_b=True),
+    "people:tags": Route(),
+    "people:tag_edit": Route(
+        kwargs=lambda w: {"pk": Tag.objects.get_or_create(name="独居老人")[0].pk}
+    ),
+}

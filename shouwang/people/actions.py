@@ -1,0 +1,520 @@
+"""Workflows on the resident ledger: create and edit households and persons with a
+history entry each time, optimistic locking on ``version``, moving out (never
+deleting), and the audited reveal of one personal-data value."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+from shouwang.core import pii, uploads
+
+from . import tasks
+from .documents import DocumentError
+from .models import Change, Household, ImportJob, Person, Tag
+
+IMPORT_PURPOSE = "people.import"
+
+HOUSEHOLD_FIELDS = ["unit", "room", "housing_type", "landlord_name", "notes"]
+PERSON_FIELDS = ["relation", "residence_type", "party_member", "notes"]
+
+
+class ConflictError(Exception):
+    """Someone saved the same row since it was loaded; the message says so in Chinese."""
+
+
+def _display(obj: models.Model, name: str) -> str:
+    value = getattr(obj, name)
+    field = obj._meta.get_field(name)
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _household_snapshot(household: Household) -> dict[str, str]:
+    shown = {_label(Household, n): _display(household, n) for n in HOUSEHOLD_FIELDS}
+    shown["房东电话"] = household.landlord_phone_masked
+    return shown
+
+
+def _person_snapshot(person: Person, tags: Iterable[Tag] | None = None) -> dict[str, str]:
+    shown = {
+        "姓名": person.name,
+        "证件类型": person.get_doc_type_display(),
+        "证件号码": person.document_masked,
+        "手机号": person.phone_masked,
+        "户": person.household.address if person.household_id else "",
+    }
+    shown |= {_label(Person, n): _display(person, n) for n in PERSON_FIELDS}
+    if tags is not None:
+        shown["标签"] = "、".join(t.name for t in tags)
+    return shown
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[list[str]]:
+    return [
+        [label, before.get(label, ""), value]
+        for label, value in after.items()
+        if before.get(label, "") != value
+    ]
+
+
+def _record(
+    *,
+    action: str,
+    by: Any,
+    area_id: int,
+    household: Household | None = None,
+    person: Person | None = None,
+    changes: list[list[str]] | None = None,
+) -> Change:
+    return Change.objects.create(
+        action=action,
+        area_id=area_id,
+        household=household,
+        person=person,
+        by=by,
+        by_name=str(by) if by is not None else "",
+        changes=changes or [],
+    )
+
+
+def conflict_message(obj: Household | Person) -> str:
+    last = Change.objects.filter(**{obj._meta.model_name: obj}).order_by("-at", "-id").first()
+    who = f"{last.by_name or '他人'}于{timezone.localtime(last.at):%m-%d %H:%M}" if last else "他人"
+    return (
+        f"保存失败：这条记录刚被{who}修改过。为避免覆盖对方的修改，本次未保存；"
+        "请刷新页面查看最新内容后重新修改。"
+    )
+
+
+def _locked_update(obj: Household | Person, version: int, names: list[str]) -> None:
+    """Write ``names`` only if the row still has ``version``; else ConflictError."""
+    model = type(obj)
+    now = timezone.now()
+    values = {n: getattr(obj, n) for n in names}
+    updated = model.objects.filter(pk=obj.pk, version=version).update(
+        **values, version=version + 1, updated_at=now
+    )
+    if not updated:
+        raise ConflictError(conflict_message(obj))
+    obj.version, obj.updated_at = version + 1, now
+
+
+# Households ---------------------------------------------------------------------------
+
+
+def _check_household_area(area: Area) -> None:
+    if area.kind not in (Area.Kind.BUILDING, Area.Kind.COMPOUND):
+        raise ValidationError("户只能登记在楼栋或小区（平房、村民组）下")
+
+
+@transaction.atomic
+def create_household(
+    *, area: Area, fields: dict[str, Any], landlord_phone: str = "", by: Any
+) -> Household:
+    _check_household_area(area)
+    household = Household(area=area, **{n: fields.get(n, "") for n in HOUSEHOLD_FIELDS})
+    household.housing_type = fields.get("housing_type") or Household.HousingType.OWNED
+    try:
+        household.set_landlord_phone(landlord_phone)
+    except DocumentError as exc:
+        raise ValidationError({"landlord_phone": str(exc)}) from exc
+    if Household.objects.filter(area=area, unit=household.unit, room=household.room).exists():
+        raise ValidationError("该楼栋已登记相同单元和房号的户")
+    household.save()
+    _record(
+        action=Change.Action.CREATE,
+        by=by,
+        area_id=area.pk,
+        household=household,
+        changes=diff({}, _household_snapshot(household)),
+    )
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=household, area=area)
+    return household
+
+
+@transaction.atomic
+def update_household(
+    *,
+    household: Household,
+    fields: dict[str, Any],
+    landlord_phone: str | None,
+    version: int,
+    by: Any,
+) -> Household:
+    """Save an edit made on ``version``; refused with ConflictError if the row moved on."""
+    if household.version != version:
+        raise ConflictError(conflict_message(household))
+    before = _household_snapshot(household)
+    for name in HOUSEHOLD_FIELDS:
+        if name in fields:
+            setattr(household, name, fields[name])
+    names = list(HOUSEHOLD_FIELDS)
+    if landlord_phone is not None:
+        try:
+            household.set_landlord_phone(landlord_phone)
+        except DocumentError as exc:
+            raise ValidationError({"landlord_phone": str(exc)}) from exc
+        names += ["landlord_phone_enc", "landlord_phone_hash"]
+    if (
+        Household.objects.filter(area=household.area, unit=household.unit, room=household.room)
+        .exclude(pk=household.pk)
+        .exists()
+    ):
+        raise ValidationError("该楼栋已登记相同单元和房号的户")
+    changes = diff(before, _household_snapshot(household))
+    if not changes:
+        return household
+    try:
+        with transaction.atomic():
+            _locked_update(household, version, names)
+    except IntegrityError as exc:
+        raise ValidationError("该楼栋已登记相同单元和房号的户") from exc
+    _record(
+        action=Change.Action.UPDATE,
+        by=by,
+        area_id=household.area_id,
+        household=household,
+        changes=changes,
+    )
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household)
+    return household
+
+
+# Persons ------------------------------------------------------------------------------
+
+
+def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) -> None:
+    if not doc_hash:
+        return
+    others = Person.objects.filter(doc_hash=doc_hash).exclude(pk=exclude)
+    other = others.select_related("household__area__parent").first()
+    if other is None:
+        return
+    if Person.objects.visible_to(by).filter(pk=other.pk).exists():
+        where = other.household.address if other.household_id else other.area.name
+        state = "（已迁出，可在其页面恢复在册）" if other.moved_out else ""
+        raise ValidationError({"doc_number": f"该证件号码已登记：{other.name}，{where}{state}"})
+    raise ValidationError({"doc_number": "该证件号码已在您辖区以外登记，请联系上级核实"})
+
+
+def _apply_identity(
+    person: Person, *, name: str, doc_type: str, doc_number: str | None, phone: str | None
+) -> None:
+    """Set name, document and phone; ``doc_number``/``phone`` None keep the stored value."""
+    person.set_name(name)
+    try:
+        if doc_number:
+            person.set_document(doc_type, doc_number)
+        elif not person.doc_enc:
+            person.doc_type = doc_type
+    except DocumentError as exc:
+        raise ValidationError({"doc_number": str(exc)}) from exc
+    if phone is not None:
+        try:
+            person.set_phone(phone)
+        except DocumentError as exc:
+            raise ValidationError({"phone": str(exc)}) from exc
+
+
+@transaction.atomic
+def create_person(
+    *,
+    household: Household,
+    name: str,
+    doc_type: str,
+    doc_number: str,
+    phone: str,
+    fields: dict[str, Any],
+    tags: Iterable[Tag],
+    by: Any,
+) -> Person:
+    person = Person(household=household, area=household.area)
+    for n in PERSON_FIELDS:
+        if n in fields:
+            setattr(person, n, fields[n])
+    _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
+    _check_document_free(person.doc_hash, by=by)
+    person.save()
+    tags = list(tags)
+    person.tags.set(tags)
+    _record(
+        action=Change.Action.CREATE,
+        by=by,
+        area_id=person.area_id,
+        person=person,
+        changes=diff({}, _person_snapshot(person, tags)),
+    )
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=person, area=person.area)
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    person: Person,
+    name: str,
+    doc_type: str,
+    doc_number: str | None,
+    phone: str | None,
+    fields: dict[str, Any],
+    tags: Iterable[Tag],
+    version: int,
+    by: Any,
+) -> Person:
+    """``doc_number``/``phone`` None (or blank) keep the stored value."""
+    if person.version != version:
+        raise ConflictError(conflict_message(person))
+    old_tags = list(person.tags.all())
+    before = _person_snapshot(person, old_tags)
+    for n in PERSON_FIELDS:
+        if n in fields:
+            setattr(person, n, fields[n])
+    if doc_type != person.doc_type and not doc_number and person.doc_enc:
+        raise ValidationError({"doc_number": "更换证件类型时请重新填写证件号码"})
+    _apply_identity(
+        person,
+        name=name,
+        doc_type=doc_type,
+        doc_number=doc_number or None,
+        phone=phone or None,
+    )
+    _check_document_free(person.doc_hash, by=by, exclude=person.pk)
+    tags = list(tags)
+    changes = diff(before, _person_snapshot(person, tags))
+    if not changes:
+        return person
+    names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_last4"]
+    names += ["birth_date", "sex", "phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
+    _locked_update(person, version, names)
+    if {t.pk for t in tags} != {t.pk for t in old_tags}:
+        person.tags.set(tags)
+    _record(
+        action=Change.Action.UPDATE, by=by, area_id=person.area_id, person=person, changes=changes
+    )
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=person)
+    return person
+
+
+@transaction.atomic
+def move_out(*, person: Person, version: int, by: Any) -> Person:
+    """Mark a resident as moved out. The row is kept (history, key-person records)."""
+    if person.version != version:
+        raise ConflictError(conflict_message(person))
+    if person.moved_out:
+        return person
+    person.moved_out, person.moved_out_at = True, timezone.now()
+    _locked_update(person, version, ["moved_out", "moved_out_at"])
+    _record(
+        action=Change.Action.MOVE_OUT,
+        by=by,
+        area_id=person.area_id,
+        person=person,
+        changes=[["状态", "在册", "已迁出"]],
+    )
+    audit.record(action=AuditEvent.Action.STATUS, user=by, obj=person, detail="迁出")
+    return person
+
+
+@transaction.atomic
+def restore(*, person: Person, version: int, by: Any) -> Person:
+    if person.version != version:
+        raise ConflictError(conflict_message(person))
+    if not person.moved_out:
+        return person
+    _check_document_free(person.doc_hash, by=by, exclude=person.pk)
+    person.moved_out, person.moved_out_at = False, None
+    _locked_update(person, version, ["moved_out", "moved_out_at"])
+    _record(
+        action=Change.Action.RESTORE,
+        by=by,
+        area_id=person.area_id,
+        person=person,
+        changes=[["状态", "已迁出", "在册"]],
+    )
+    audit.record(action=AuditEvent.Action.STATUS, user=by, obj=person, detail="恢复在册")
+    return person
+
+
+# Reveal -------------------------------------------------------------------------------
+
+REVEALABLE = {
+    "document": ("证件号码", lambda p: p.document_number),
+    "phone": ("手机号", lambda p: p.phone),
+}
+
+
+def reveal(*, obj: Person | Household, field: str, request: HttpRequest) -> str:
+    """The full value of one personal-data field, with an audit row naming the field
+    (never the value). ``field``: "document" or "phone" of a person, "landlord_phone"
+    of a household."""
+    if isinstance(obj, Household):
+        if field != "landlord_phone":
+            raise ValueError(field)
+        label, value = "房东电话", pii.decrypt(obj.landlord_phone_enc)
+    else:
+        label, read = REVEALABLE[field]
+        value = read(obj)
+    audit.record(
+        action=AuditEvent.Action.REVEAL, request=request, obj=obj, detail=f"查看完整{label}"
+    )
+    return value
+
+
+# Tags ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_tag(*, tag: Tag, by: Any) -> Tag:
+    created = tag.pk is None
+    tag.save()
+    audit.record(
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        user=by,
+        obj=tag,
+        detail=f"人员标签：{tag.name}",
+    )
+    return tag
+
+
+# Import -------------------------------------------------------------------------------
+
+
+def start_import(*, request: HttpRequest, upload: UploadedFile, strict: bool, by: Any) -> ImportJob:
+    """Store the upload (refused at once if oversized, empty or not an xlsx:
+    SpreadsheetError), then check it in the background; the header too, because on a
+    file without a <dimension> openpyxl reads the whole sheet before its first row."""
+    token = uploads.stash(request, upload, purpose=IMPORT_PURPOSE)
+    path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            area=by.area,
+            created_by=by,
+            filename=(upload.name or "")[:200],
+            strict=strict,
+            upload_path=str(path),
+        )
+        transaction.on_commit(lambda: tasks.check_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def confirm_import(*, job: ImportJob, by: Any) -> ImportJob:
+    """Commit a checked import (in the background); once only."""
+    if not job.can_commit:
+        if job.strict and job.problem_count:
+            raise ValidationError("严格模式下文件存在问题，不能导入。请修改后重新上传")
+        raise ValidationError("这份导入现在不能提交（可能已提交、已取消或没有有效行）")
+    moved = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.COMMITTING, updated_at=timezone.now()
+    )
+    if not moved:
+        raise ValidationError("这份导入已经提交过了")
+    job.status = ImportJob.Status.COMMITTING
+    transaction.on_commit(lambda: tasks.commit_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def cancel_import(*, job: ImportJob, by: Any) -> ImportJob:
+    """Drop a checked, failed or stalled import and its files; a running one cannot be."""
+    if job.running and not job.stalled:
+        raise ValidationError("正在处理中，请等待检查完成后再取消")
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.CANCELLED):
+        return job
+    for path in (job.upload_path, job.stage_path):
+        if path:
+            Path(path).unlink(missing_ok=True)
+    job.status = ImportJob.Status.CANCELLED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at", "updated_at"])
+    return job
+
+
+# Retention ----------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    """How long moved-out residents and finished imports are kept (default one year):
+    ``PEOPLE_RETENTION_DAYS`` in settings, else the environment variable
+    ``SHOUWANG_PEOPLE_RETENTION_DAYS``."""
+    default = os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365")
+    return int(getattr(settings, "PEOPLE_RETENTION_DAYS", default))
+
+
+@dataclass
+class PurgeResult:
+    persons: int = 0
+    kept_referenced: int = 0
+    imports: int = 0
+    files: int = 0
+
+
+def purge_personal_data(*, before: datetime, dry_run: bool = False) -> PurgeResult:
+    """Delete residents moved out before ``before`` (with their history and tags) and
+    imports older than it (with their problem lists and any leftover files). Residents
+    still referenced elsewhere (e.g. a key-person record, which is PROTECTed) are kept
+    and counted, never half-deleted."""
+    result = PurgeResult()
+    stale = Person.objects.filter(moved_out=True, moved_out_at__lt=before).order_by("pk")
+    ids = list(stale.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        if dry_run:
+            result.persons += len(batch)
+            continue
+        result.persons += _delete_persons(batch, result)
+    jobs = ImportJob.objects.filter(created_at__lt=before).exclude(status__in=ImportJob.RUNNING)
+    for job in jobs:
+        for path in (job.upload_path, job.stage_path):
+            if path and Path(path).exists():
+                result.files += 1
+                if not dry_run:
+                    Path(path).unlink(missing_ok=True)
+    result.imports = jobs.count()
+    if not dry_run:
+        jobs.delete()
+    return result
+
+
+def _delete_persons(ids: list[int], result: PurgeResult) -> int:
+    """Delete persons ``ids``; those another table protects are skipped."""
+    try:
+        with transaction.atomic():
+            Person.objects.filter(pk__in=ids).delete()
+    except (ProtectedError, RestrictedError) as exc:
+        blockers = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        keep = set()
+        for blocker in blockers:
+            for f in type(blocker)._meta.concrete_fields:
+                if f.is_relation and f.related_model is Person:
+                    keep.add(getattr(blocker, f.attname))
+        if not keep & set(ids):  # cannot tell which: keep the whole batch
+            result.kept_referenced += len(ids)
+            return 0
+        free = [pk for pk in ids if pk not in keep]
+        result.kept_referenced += len(ids) - len(free)
+        return _delete_persons(free, result) if free else 0
+    return len(ids)

@@ -1,0 +1,165 @@
+"""Addresses as communities write them: "3号楼2单元301", "西城花园3栋2单元301室",
+"3-2-301". Used by the import (free-text address column) and by search.
+
+A building is known by its key: the number or letter of its name ("3号楼", "3栋",
+"三号楼" and "3#" are all building "3"); other names ("综合楼") are their own key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from shouwang.areas.models import Area
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMBER = "[零〇一二两三四五六七八九十百]+"
+BUILDING_SUFFIX = "(?:号楼|号院|号|栋|幢|座|#楼|#|楼)"
+BUILDING = rf"(?P<building>[0-9]+|[A-Za-z][0-9]*|{CN_NUMBER})"
+
+ADDRESS_PATTERNS = [
+    re.compile(
+        rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}"
+        rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元-?|门-?|-))?"
+        r"-?(?P<room>[0-9]+[A-Za-z]?|[A-Za-z][0-9]+)(?:室|号|户)?$"
+    ),
+    re.compile(
+        r"^(?P<compound>(?:.*[^0-9A-Za-z-])?)(?P<building>[0-9]+)-(?P<unit>[0-9]+)-"
+        r"(?P<room>[0-9]+[A-Za-z]?)(?:室|号|户)?$"
+    ),
+]
+BUILDING_NAME = re.compile(rf"^{BUILDING}{BUILDING_SUFFIX}?$")
+UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
+
+
+@dataclass(frozen=True)
+class Address:
+    compound: str
+    building: str  # a building key
+    unit: str  # "2" for 2单元, "" when not given
+    room: str
+
+
+def cn_to_int(text: str) -> int | None:
+    """'三' -> 3, '十二' -> 12, '二十' -> 20, '一百零五' -> 105; None if not a number."""
+    if not text or any(c not in CN_DIGITS and c not in "十百" for c in text):
+        return None
+    total, current = 0, 0
+    for char in text:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + CN_DIGITS[char]
+    return total + current
+
+
+def _number_key(text: str) -> str:
+    if text.isdigit():
+        return str(int(text))
+    if text.isascii():
+        return text.upper()
+    number = cn_to_int(text)
+    return str(number) if number is not None else text
+
+
+@lru_cache(maxsize=4096)
+def building_key(name: str) -> str:
+    """'3号楼' -> '3', '三栋' -> '3', 'A座' -> 'A', '综合楼' -> '综合楼'."""
+    name = "".join(name.split())
+    match = BUILDING_NAME.match(name)
+    return _number_key(match["building"]) if match else name
+
+
+def building_names(key: str) -> list[str]:
+    """Names a building with this key is likely to carry (for a database lookup)."""
+    if not key.isdigit():
+        return [key, f"{key}座", f"{key}栋", f"{key}号楼"]
+    return [f"{key}{suffix}" for suffix in ("号楼", "栋", "幢", "号", "座", "#", "#楼", "")]
+
+
+def normalise_unit(text: str) -> str | None:
+    """'2单元' / '二单元' / '2' -> '2'; '' -> ''; None when it is not a unit."""
+    text = "".join(text.split())
+    if not text:
+        return ""
+    match = UNIT_TEXT.match(text)
+    return _number_key(match["unit"]) if match else None
+
+
+def normalise_room(text: str) -> str:
+    text = "".join(text.split()).upper()
+    return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text
+
+
+@lru_cache(maxsize=65536)
+def parse_address(text: str) -> Address | None:
+    """Split a free-text address into compound, building, unit and room, or None."""
+    text = "".join(text.split()).replace("－", "-").replace("—", "-").replace("＃", "#")
+    for pattern in ADDRESS_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            unit = match["unit"] or ""
+            return Address(
+                compound=match["compound"].rstrip("-"),
+                building=_number_key(match["building"]),
+                unit=_number_key(unit) if unit else "",
+                room=match["room"].upper(),
+            )
+    return None
+
+
+class BuildingIndex:
+    """The buildings (and compounds) of one subtree, found by compound and building."""
+
+    def __init__(self, root: Area) -> None:
+        areas = Area.objects.within(root).filter(kind__in=[Area.Kind.COMPOUND, Area.Kind.BUILDING])
+        compounds = {a.pk: a.name for a in areas if a.kind == Area.Kind.COMPOUND}
+        self.by_pair: dict[tuple[str, str], int] = {}
+        self.by_key: dict[str, list[tuple[str, int]]] = {}
+        self.compounds: dict[str, int] = {name: pk for pk, name in compounds.items()}
+        self.names: dict[int, str] = {}
+        for area in areas:
+            if area.kind != Area.Kind.BUILDING:
+                continue
+            compound = compounds.get(area.parent_id, "")
+            key = building_key(area.name)
+            self.by_pair[(compound, key)] = area.pk
+            self.by_key.setdefault(key, []).append((compound, area.pk))
+            self.names[area.pk] = f"{compound}{area.name}"
+
+    def compound_name(self, text: str) -> str | None:
+        """The compound ``text`` names: exactly, or as its ending ("西城社区西城花园")."""
+        if text in self.compounds:
+            return text
+        endings = [name for name in self.compounds if text.endswith(name)]
+        return max(endings, key=len) if endings else None
+
+    def resolve(self, compound: str, building: str) -> tuple[int | None, str]:
+        """(area id, "") or (None, a Chinese reason)."""
+        key = building_key(building) if building else ""
+        if compound:
+            compound = self.compound_name(compound) or compound
+        if not key:
+            if compound in self.compounds:
+                return self.compounds[compound], ""
+            return None, f"找不到小区“{compound}”" if compound else "没有填写楼栋"
+        if compound:
+            found = self.by_pair.get((compound, key))
+            if found is not None:
+                return found, ""
+            if compound not in self.compounds:
+                return None, f"找不到小区“{compound}”"
+            return None, f"小区“{compound}”中没有楼栋“{building}”"
+        candidates = self.by_key.get(key, [])
+        if len(candidates) == 1:
+            return candidates[0][1], ""
+        if not candidates:
+            return None, f"找不到楼栋“{building}”"
+        names = "、".join(sorted(c for c, _ in candidates)[:5])
+        return None, f"楼栋“{building}”在多个小区都有（{names}），请写明小区"

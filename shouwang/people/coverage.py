@@ -1,0 +1,173 @@
+"""Coverage of the ledger (户不漏人): households expected per building against those
+registered, occupied households with nobody registered, residents without a document.
+
+Other modules read the figures through ``per_community``, ``total`` and ``for_grid``;
+each costs a handful of grouped queries whatever the size of the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from shouwang.areas.models import Area, Grid
+
+from .models import Household, Person
+
+
+@dataclass
+class AreaFigures:
+    expected: int = 0  # households expected (buildings with a figure entered)
+    registered: int = 0  # households registered
+    covered: int = 0  # registered, counted up to each building's expected figure
+    persons: int = 0  # current residents
+    empty_households: int = 0  # occupied (not 空置) with no current resident
+    no_document: int = 0  # current residents without an ID or other document
+    buildings_short: int = 0  # buildings with fewer households than expected
+
+    def add(self, other: AreaFigures) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def coverage_pct(self) -> float | None:
+        """Share of expected households registered, 0–100; None when nothing expected.
+        A building with more households than expected cannot hide another's gap."""
+        if not self.expected:
+            return None
+        return round(self.covered * 100 / self.expected, 1)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.covered
+
+
+@dataclass
+class Figures:
+    """Figures per area of one subtree, summed on demand for any node or grid in it."""
+
+    by_area: dict[int, AreaFigures] = field(default_factory=dict)
+    paths: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_areas(cls, root: Area) -> Figures:
+        areas = list(
+            Area.objects.within(root).values_list(
+                "pk", "parent_id", "path", "kind", "expected_households"
+            )
+        )
+        parents = {parent for _, parent, _, _, _ in areas}
+        households = Household.objects.within(root)
+        persons = Person.objects.within(root).current()
+        registered = households.count_by_area()
+        empty = households.without_persons().count_by_area()
+        residents = persons.count_by_area()
+        no_document = persons.without_document().count_by_area()
+        result = cls()
+        for pk, _, path, kind, expected in areas:
+            figures = AreaFigures(
+                registered=registered.get(pk, 0),
+                persons=residents.get(pk, 0),
+                empty_households=empty.get(pk, 0),
+                no_document=no_document.get(pk, 0),
+            )
+            leaf = pk not in parents and kind in (Area.Kind.BUILDING, Area.Kind.COMPOUND)
+            if leaf and expected is not None:
+                figures.expected = expected
+                figures.covered = min(expected, figures.registered)
+                figures.buildings_short = int(figures.registered < expected)
+            result.by_area[pk] = figures
+            result.paths[pk] = path
+        return result
+
+    def within(self, area: Area) -> AreaFigures:
+        total = AreaFigures()
+        for pk, path in self.paths.items():
+            if path.startswith(area.path):
+                total.add(self.by_area[pk])
+        return total
+
+
+@dataclass
+class CommunityFigures:
+    area: Area
+    figures: AreaFigures
+
+
+def per_community(root: Area, *, figures: Figures | None = None) -> list[CommunityFigures]:
+    """Figures for each community in ``root``'s subtree (or for ``root`` itself when it
+    lies below the community level)."""
+    figures = figures or Figures.for_areas(root)
+    if root.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
+        return [CommunityFigures(root, figures.within(root))]
+    communities = Area.objects.within(root).communities().order_by("path")
+    return [CommunityFigures(c, figures.within(c)) for c in communities]
+
+
+def total(root: Area, *, figures: Figures | None = None) -> AreaFigures:
+    """Figures for the whole subtree (a sub-district, a community …)."""
+    return (figures or Figures.for_areas(root)).within(root)
+
+
+def for_grid(grid: Grid, *, figures: Figures | None = None) -> AreaFigures:
+    figures = figures or Figures.for_areas(grid.community)
+    result = AreaFigures()
+    for compound in grid.compounds.all():
+        result.add(figures.within(compound))
+    return result
+
+
+@dataclass
+class BuildingGap:
+    building: Area
+    expected: int
+    registered: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.registered
+
+
+@dataclass
+class GridGaps:
+    figures: AreaFigures
+    buildings: list[BuildingGap]
+    empty_households: list[Household]
+    empty_count: int
+    no_document: list[Person]
+    no_document_count: int
+
+
+GAP_LIST_LIMIT = 300
+
+
+def grid_gaps(grid: Grid) -> GridGaps:
+    """The work list of one grid: short buildings, empty households, no documents."""
+    compounds = list(grid.compounds.all())
+    figures = Figures.for_areas(grid.community)
+    total_figures = for_grid(grid, figures=figures)
+    buildings: list[BuildingGap] = []
+    households = Household.objects.none()
+    persons = Person.objects.none()
+    for compound in compounds:
+        for area in Area.objects.within(compound).filter(expected_households__isnull=False):
+            f = figures.by_area.get(area.pk)
+            if f and f.buildings_short:
+                buildings.append(BuildingGap(area, f.expected, f.registered))
+        households |= Household.objects.within(compound)
+        persons |= Person.objects.within(compound)
+    buildings.sort(key=lambda g: (-g.missing, g.building.path))
+    empty = households.without_persons().with_address().order_by("area__path", "unit", "room")
+    no_doc = (
+        persons.current()
+        .without_document()
+        .select_related("household__area__parent", "area")
+        .order_by("area__path", "household_id", "id")
+    )
+    return GridGaps(
+        figures=total_figures,
+        buildings=buildings,
+        empty_households=list(empty[:GAP_LIST_LIMIT]),
+        empty_count=total_figures.empty_households,
+        no_document=list(no_doc[:GAP_LIST_LIMIT]),
+        no_document_count=total_figures.no_document,
+    )

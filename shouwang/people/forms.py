@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from shouwang.accounts.forms import AreaChoiceField
+from shouwang.areas.models import Area
+
+from .addresses import normalise_room, normalise_unit
+from .documents import DocumentError, DocumentType, validate_phone
+from .models import Household, Person, Tag
+
+
+class VersionedForm(forms.Form):
+    """Carries the ``version`` the user loaded, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class HouseholdForm(VersionedForm):
+    unit = forms.CharField(label="单元", max_length=20, required=False, help_text="如 2 或 2单元")
+    room = forms.CharField(label="门牌/房号", max_length=40)
+    housing_type = forms.ChoiceField(label="房屋类型", choices=Household.HousingType.choices)
+    landlord_name = forms.CharField(label="房东姓名", max_length=50, required=False)
+    landlord_phone = forms.CharField(label="房东电话", max_length=20, required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, household: Household | None = None, **kwargs: Any) -> None:
+        if household is not None and household.pk and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "version": household.version,
+                "unit": household.unit,
+                "room": household.room,
+                "housing_type": household.housing_type,
+                "landlord_name": household.landlord_name,
+                "notes": household.notes,
+            }
+        super().__init__(*args, **kwargs)
+        if household is not None and household.landlord_phone_enc:
+            self.fields[
+                "landlord_phone"
+            ].help_text = f"已登记 {household.landlord_phone_masked}，留空则不修改"
+        if household is None or not household.pk:
+            self.fields["version"].required = False
+
+    def clean_unit(self) -> str:
+        unit = normalise_unit(self.cleaned_data["unit"])
+        if unit is None:
+            raise forms.ValidationError("单元请填写数字，如 2 或 2单元")
+        return unit
+
+    def clean_room(self) -> str:
+        return normalise_room(self.cleaned_data["room"])
+
+    def clean_landlord_phone(self) -> str:
+        phone = self.cleaned_data["landlord_phone"]
+        try:
+            return validate_phone(phone) if phone else ""
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def household_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {n: data[n] for n in ("unit", "room", "housing_type", "landlord_name", "notes")}
+
+
+class PersonForm(VersionedForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    doc_type = forms.ChoiceField(label="证件类型", choices=DocumentType.choices)
+    doc_number = forms.CharField(label="证件号码", max_length=40, required=False)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    relation = forms.ChoiceField(label="与户主关系", choices=Person.Relation.choices)
+    residence_type = forms.ChoiceField(label="居住类型", choices=Person.ResidenceType.choices)
+    tags = forms.ModelMultipleChoiceField(
+        label="标签",
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    party_member = forms.BooleanField(label="党员", required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        if person is not None and person.pk and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "version": person.version,
+                "name": person.name,
+                "doc_type": person.doc_type,
+                "relation": person.relation,
+                "residence_type": person.residence_type,
+                "tags": list(person.tags.all()),
+                "party_member": person.party_member,
+                "notes": person.notes,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["doc_number"].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel")
+        editing = person is not None and person.pk
+        if not editing:
+            self.fields["version"].required = False
+            self.fields["doc_number"].help_text = "居民身份证自动核对校验位并带出出生日期和性别"
+            return
+        if person.doc_enc:
+            self.fields["doc_number"].help_text = f"已登记 {person.document_masked}，留空则不修改"
+        if person.phone_enc:
+            self.fields["phone"].help_text = f"已登记 {person.phone_masked}，留空则不修改"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("请填写姓名")
+        return name
+
+    def person_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {n: data[n] for n in ("relation", "residence_type", "party_member", "notes")}
+
+
+class StatusForm(VersionedForm):
+    """Move out / restore: only the version."""
+
+
+class SearchForm(forms.Form):
+    STATUS_CHOICES = [("", "在册"), ("moved_out", "已迁出"), ("all", "全部")]
+
+    q = forms.CharField(label="搜索", required=False, max_length=60)
+    area = AreaChoiceField(label="辖区", queryset=Area.objects.none(), required=False)
+    tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all(), required=False)
+    residence_type = forms.ChoiceField(
+        label="居住类型",
+        choices=[("", "全部居住类型"), *Person.ResidenceType.choices],
+        required=False,
+    )
+    status = forms.ChoiceField(label="状态", choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update(
+            placeholder="姓名 / 拼音首字母 / 证件或手机后四位 / 地址", autocomplete="off"
+        )
+        self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
+        self.fields["area"].empty_label = "全部辖区"
+        self.fields["tag"].empty_label = "全部标签"
+
+    def apply(self, qs: Any) -> Any:
+        """Filter a (scoped) person queryset by this form's valid fields."""
+        if not self.is_valid():
+            return qs.current().in_address_order()
+        data = self.cleaned_data
+        status = data.get("status")
+        if status == "moved_out":
+            qs = qs.filter(moved_out=True)
+        elif status != "all":
+            qs = qs.current()
+        if data.get("area"):
+            qs = qs.within(data["area"])
+        if data.get("tag"):
+            qs = qs.with_tag(data["tag"])
+        if data.get("residence_type"):
+            qs = qs.filter(residence_type=data["residence_type"])
+        return qs.search(data.get("q") or "")
+
+    def describe(self) -> str:
+        """The filters in words, for an export's audit row and file."""
+        if not self.is_valid():
+            return "在册人员"
+        data = self.cleaned_data
+        parts = [dict(self.STATUS_CHOICES).get(data.get("status") or "", "在册")]
+        if data.get("area"):
+            parts.append(f"辖区={data['area'].name}")
+        if data.get("tag"):
+            parts.append(f"标签={data['tag'].name}")
+        if data.get("residence_type"):
+            parts.append(f"居住类型={Person.ResidenceType(data['residence_type']).label}")
+        if data.get("q"):
+            parts.append("含搜索条件")
+        return "，".join(parts)
+
+
+class ExportPurposeForm(forms.Form):
+    purpose = forms.CharField(
+        label="导出用途",
+        min_length=4,
+        max_length=200,
+        help_text="如：报送区疫情防控指挥部核酸检测名单。用途将记入审计日志。",
+        error_messages={"min_length": "请具体写明用途（至少4个字）"},
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel文件（.xlsx）")
+    strict = forms.BooleanField(
+        label="严格模式：有任何问题则整份文件都不导入",
+        required=False,
+    )
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "order"]

@@ -1,0 +1,939 @@
+"""Excel import of the resident ledger, in two passes that the page follows by polling
+the ``ImportJob`` row.
+
+``check`` streams the sheet (``core.xlsx.iter_rows``: size, zip-bomb and type checks,
+openpyxl read-only over defusedxml), validates every row and records each problem by
+row and column in Chinese. Valid rows are prepared once — IDs and phones encrypted and
+hashed — and staged as JSON lines next to the upload; the upload itself (the only copy
+with plaintext numbers) is deleted as soon as the check ends. ``commit`` reads the
+staged rows and writes them in batches: households get-or-created on (building, unit,
+room), persons matched on the ID's keyed hash (re-importing a file updates, never
+duplicates), one history entry per created or changed person.
+
+Two layouts are accepted, told apart by their headers: the template (小区, 楼栋, 单元,
+房号 columns) and the one communities keep (one 住址 column: "3号楼2单元301").
+Unknown extra columns are ignored. Empty cells never erase stored values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.core import pii
+from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
+
+from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
+from .bulk import BulkInsert, insert_pairs
+from .documents import (
+    CHECK_CHARS,
+    PHONE_RE,
+    WEIGHTS,
+    DocumentError,
+    DocumentType,
+    validate_document,
+)
+from .models import Change, Household, ImportJob, ImportProblem, Person, Tag, name_initials
+
+TEMPLATE_HEADERS = [
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "手机号",
+    "小区",
+    "楼栋",
+    "单元",
+    "房号",
+    "与户主关系",
+    "居住类型",
+    "房屋类型",
+    "标签",
+    "党员",
+    "备注",
+]
+EXAMPLE_ROW = [
+    "张三",
+    "居民身份证",
+    "410105199001011233",
+    "13812345678",
+    "西城花园",
+    "3号楼",
+    "2",
+    "301",
+    "户主",
+    "常住",
+    "自住",
+    "慢性病",
+    "否",
+    "",
+]
+# Header text (normalised) -> column key. The first of each list is the template's.
+SYNONYMS: dict[str, list[str]] = {
+    "name": ["姓名", "居民姓名", "人员姓名"],
+    "doc_type": ["证件类型"],
+    "doc": ["证件号码", "身份证号", "身份证号码", "公民身份号码", "身份证", "证件号"],
+    "phone": ["手机号", "手机号码", "联系电话", "电话", "联系方式", "手机"],
+    "compound": ["小区", "小区名称", "小区/村民组", "村民组", "自然村"],
+    "building": ["楼栋", "楼号", "楼栋号"],
+    "unit": ["单元", "单元号"],
+    "room": ["房号", "门牌号", "房间号", "户号", "门牌/房号"],
+    "address": ["住址", "地址", "家庭住址", "现住址", "详细地址", "居住地址"],
+    "relation": ["与户主关系", "关系"],
+    "residence_type": ["居住类型", "人员类型", "居住性质"],
+    "housing_type": ["房屋类型", "房屋性质"],
+    "tags": ["标签", "人员标签", "特殊人群"],
+    "party_member": ["党员", "是否党员"],
+    "notes": ["备注"],
+}
+HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
+LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
+LABELS["address"] = "住址"
+
+DOC_TYPES = {
+    "居民身份证": DocumentType.ID_CARD,
+    "身份证": DocumentType.ID_CARD,
+    "二代身份证": DocumentType.ID_CARD,
+    "护照": DocumentType.PASSPORT,
+    "港澳通行证": DocumentType.HK_MACAO,
+    "港澳居民来往内地通行证": DocumentType.HK_MACAO,
+    "回乡证": DocumentType.HK_MACAO,
+    "台胞证": DocumentType.TAIWAN,
+    "台湾居民来往大陆通行证": DocumentType.TAIWAN,
+    "其他": DocumentType.OTHER,
+    "其他证件": DocumentType.OTHER,
+}
+RELATIONS = {label: value for value, label in Person.Relation.choices}
+RELATIONS |= {"本人": "head", "妻": "spouse", "妻子": "spouse", "丈夫": "spouse", "夫": "spouse"}
+RELATIONS |= dict.fromkeys(("子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女"), "child")
+RELATIONS |= dict.fromkeys(("父亲", "母亲", "父", "母"), "parent")
+RELATIONS |= dict.fromkeys(("孙子", "孙女", "外孙", "外孙女"), "grandchild")
+RELATIONS |= dict.fromkeys(("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"), "sibling")
+RELATIONS |= {"租客": "tenant", "房客": "tenant"}
+RESIDENCE_TYPES = {label: value for value, label in Person.ResidenceType.choices}
+RESIDENCE_TYPES |= {"户籍": "permanent", "本地": "permanent", "寄住": "temporary"}
+RESIDENCE_TYPES |= {"外来": "floating", "流动人口": "floating"}
+HOUSING_TYPES = {label: value for value, label in Household.HousingType.choices}
+HOUSING_TYPES |= {"出租": "rented", "租赁": "rented", "自有": "owned", "门面": "shop"}
+YES = {"是", "党员", "中共党员", "y", "yes", "1", "√", "true"}
+NO = {"", "否", "群众", "n", "no", "0", "×", "false"}
+TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
+HEADER_CLEAN = re.compile(r"[\s*＊]|[（(]必填[)）]")
+
+MAX_ROWS = 300_000
+MAX_PROBLEMS = 50_000
+BATCH = 5000
+ANALYZE_AFTER = 5000
+
+
+class HeaderError(SpreadsheetError):
+    """The sheet has no usable header row."""
+
+
+@dataclass
+class Layout:
+    """Where each known column is: key -> 0-based index; the header's row number."""
+
+    columns: dict[str, int]
+    header_row: int
+    ignored: list[str] = field(default_factory=list)
+
+
+def template_bytes() -> bytes:
+    return workbook_bytes(
+        TEMPLATE_HEADERS,
+        [EXAMPLE_ROW],
+        title="人员台账导入模板",
+        widths=[10, 12, 22, 14, 14, 8, 6, 8, 10, 8, 8, 16, 6, 20],
+    )
+
+
+def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
+    """Read up to the header row (a title row or two above it is allowed)."""
+    seen_anything = False
+    for number, raw in enumerate(rows, start=1):
+        if number > 5:
+            break
+        seen_anything = seen_anything or any(v not in (None, "") for v in raw)
+        texts = [HEADER_CLEAN.sub("", str(v)) if v is not None else "" for v in raw]
+        columns: dict[str, int] = {}
+        ignored: list[str] = []
+        for i, text in enumerate(texts):
+            key = HEADER_KEYS.get(text)
+            if key is not None and key not in columns:
+                columns[key] = i
+            elif text:
+                ignored.append(text)
+        if "name" in columns:
+            has_rooms = "building" in columns and "room" in columns
+            if not has_rooms and "address" not in columns and "room" not in columns:
+                raise HeaderError(
+                    "表头缺少地址列：请提供“楼栋”和“房号”两列（可加“小区”“单元”），"
+                    "或一列“住址”（如 3号楼2单元301）。请下载模板对照填写"
+                )
+            return Layout(columns=columns, header_row=number, ignored=ignored)
+    if not seen_anything:
+        raise HeaderError("表格是空的：第一个工作表中没有任何内容")
+    raise HeaderError(
+        "没有找到表头：前几行中应有一行列名，至少包含“姓名”和地址列"
+        f"（模板列名：{'、'.join(TEMPLATE_HEADERS)}）。请下载模板对照填写"
+    )
+
+
+def read_rows(upload: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """``iter_rows`` with any parser failure inside the sheet turned into a message."""
+    try:
+        yield from iter_rows(upload)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # corrupt XML, forbidden entities (defusedxml), bad zip member
+        raise SpreadsheetError("Excel文件已损坏或格式不受支持，无法读取") from exc
+
+
+def estimate_rows(path: Path) -> int:
+    """Rows of the first sheet, for the progress bar: its <dimension> when the file has
+    one (Excel and WPS write it), else extrapolated from the rows in its first 64 KB."""
+    sample_size = 65_536
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            if not names:
+                return 0
+            size = archive.getinfo(names[0]).file_size
+            with archive.open(names[0]) as sheet:
+                head = sheet.read(sample_size).decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile):
+        return 0
+    match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    if match:
+        return int(match.group(1))
+    rows = head.count("<row")
+    if size <= sample_size:
+        return rows
+    return rows * size // sample_size
+
+
+# Checking -----------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+@dataclass
+class Checker:
+    """Validates rows one at a time; keeps what it needs to find duplicates."""
+
+    job: ImportJob
+    layout: Layout
+    buildings: BuildingIndex
+    tags: dict[str, int]
+    problems: list[ImportProblem] = field(default_factory=list)
+    problem_count: int = 0
+    today: date = field(default_factory=timezone.localdate)
+    seen_docs: dict[str, int] = field(default_factory=dict)
+    seen_undocumented: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
+    address_cache: dict[tuple[str, str, str, str], tuple[tuple[int, str, str] | None, str, str]] = (
+        field(default_factory=dict)
+    )
+
+    def problem(self, row: int, key: str, message: str, kind: str = "cell") -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(
+                ImportProblem(
+                    job=self.job, row=row, column=LABELS.get(key, key), kind=kind, message=message
+                )
+            )
+
+    def check(self, number: int, raw: tuple[Any, ...]) -> dict[str, Any] | None:
+        """One data row -> a staged record, or None (its problems recorded)."""
+        columns = self.layout.columns
+        cells: dict[str, Any] = {}
+        ok = True
+        width = len(raw)
+        for key, i in columns.items():
+            value = raw[i] if i < width else None
+            if isinstance(value, str) and value.startswith("="):
+                self.problem(number, key, "单元格是公式，请直接填写内容（不导入公式）")
+                ok = False
+            cells[key] = value
+        if not ok:
+            return None
+        record: dict[str, Any] = {"r": number}
+        name = _text(cells.get("name"))
+        if not name:
+            self.problem(number, "name", "缺少必填项：姓名")
+            ok = False
+        elif len(name) > 50:
+            self.problem(number, "name", "姓名过长（最多50字）")
+            ok = False
+        record["n"] = name
+        ok = self._document(number, cells, record) and ok
+        ok = self._phone(number, cells.get("phone"), record) and ok
+        ok = self._address(number, cells, record) and ok
+        ok = self._choices(number, cells, record) and ok
+        if not ok:
+            return None
+        if record.get("dh"):
+            first = self.seen_docs.get(record["dh"])
+            if first is not None:
+                self.problem(number, "doc", f"与第{first}行的证件号码重复")
+                return None
+            self.seen_docs[record["dh"]] = number
+        else:
+            key = (record["a"], record["u"], record["rm"], name)
+            first = self.seen_undocumented.get(key)
+            if first is not None:
+                self.problem(number, "name", f"与第{first}行重复（同一户、同名且都没有证件号码）")
+                return None
+            self.seen_undocumented[key] = number
+        record["i"] = name_initials(name)
+        return record
+
+    def _document(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        value = cells.get("doc")
+        if isinstance(value, (int, float)) and len(_text(value)) >= 16:
+            self.problem(
+                number,
+                "doc",
+                "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
+            )
+            return False
+        doc = _text(value).replace(" ", "").upper()
+        type_text = _text(cells.get("doc_type"))
+        if type_text:
+            doc_type = DOC_TYPES.get(type_text)
+            if doc_type is None:
+                self.problem(
+                    number, "doc_type", "证件类型应为 居民身份证、护照、港澳通行证、台胞证 或 其他"
+                )
+                return False
+        else:
+            doc_type = DocumentType.ID_CARD
+        record["dt"] = doc_type
+        if not doc:
+            return True
+        try:
+            if doc_type == DocumentType.ID_CARD:
+                born, sex = _parse_id(doc, self.today)
+                record["bd"], record["sx"] = born, sex
+            else:
+                doc = validate_document(doc_type, doc)
+        except DocumentError as exc:
+            self.problem(number, "doc", str(exc))
+            return False
+        record["de"] = pii.encrypt(doc)
+        record["dh"] = pii.lookup_hash(doc)
+        record["d4"] = doc[-4:]
+        return True
+
+    def _phone(self, number: int, value: Any, record: dict[str, Any]) -> bool:
+        phone = _text(value)
+        if not phone:
+            return True
+        phone = phone.replace(" ", "").replace("-", "")
+        if phone.startswith("+86"):
+            phone = phone[3:]
+        if not PHONE_RE.match(phone):
+            self.problem(number, "phone", "手机号应为11位大陆手机号码，如 13812345678")
+            return False
+        record["pe"] = pii.encrypt(phone)
+        record["ph"] = pii.lookup_hash(phone)
+        record["p4"] = phone[-4:]
+        record["pm"] = pii.mask_phone(phone)
+        return True
+
+    def _address(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        compound = _text(cells.get("compound"))
+        building = _text(cells.get("building"))
+        unit = _text(cells.get("unit"))
+        room = _text(cells.get("room"))
+        text = _text(cells.get("address"))
+        cache_key = (compound, building, unit, room if room else text)
+        cached = self.address_cache.get(cache_key)
+        if cached is None:
+            cached = self._resolve(compound, building, unit, room, text)
+            self.address_cache[cache_key] = cached
+        found, column, message = cached
+        if found is None:
+            kind = "address" if column in ("address", "building", "compound") else "cell"
+            self.problem(number, column, message, kind)
+            return False
+        record["a"], record["u"], record["rm"] = found
+        return True
+
+    def _resolve(
+        self, compound: str, building: str, unit: str, room: str, text: str
+    ) -> tuple[tuple[int, str, str] | None, str, str]:
+        if room or building:
+            if not room:
+                return None, "room", "缺少必填项：房号"
+            if not building and not compound:
+                return None, "building", "缺少必填项：楼栋"
+            area, reason = self.buildings.resolve(compound, building)
+            if area is None:
+                return None, "building", reason
+            unit_key = normalise_unit(unit)
+            if unit_key is None:
+                return None, "unit", "单元请填写数字，如 2 或 2单元"
+            return (area, unit_key, normalise_room(room)[:40]), "", ""
+        if not text:
+            column = "address" if "address" in self.layout.columns else "room"
+            return None, column, "缺少必填项：地址（楼栋和房号，或住址）"
+        address = parse_address(text)
+        if address is None:
+            return None, "address", f"地址“{text[:60]}”无法识别，请写成“3号楼2单元301”的形式"
+        area, reason = self.buildings.resolve(address.compound or compound, address.building)
+        if area is None:
+            return None, "address", f"地址“{text[:60]}”：{reason}"
+        return (area, address.unit, address.room[:40]), "", ""
+
+    def _choices(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        ok = True
+        relation = _text(cells.get("relation"))
+        if relation:
+            record["rel"] = RELATIONS.get(relation, Person.Relation.OTHER)
+        residence = _text(cells.get("residence_type"))
+        if residence:
+            value = RESIDENCE_TYPES.get(residence)
+            if value is None:
+                self.problem(number, "residence_type", "居住类型应为 常住、暂住 或 流动")
+                ok = False
+            record["res"] = value
+        housing = _text(cells.get("housing_type"))
+        if housing:
+            value = HOUSING_TYPES.get(housing)
+            if value is None:
+                self.problem(number, "housing_type", "房屋类型应为 自住、租住、空置 或 商铺")
+                ok = False
+            record["ht"] = value
+        tag_text = _text(cells.get("tags"))
+        if tag_text:
+            ids = []
+            for name in TAG_SPLIT.split(tag_text):
+                if not name:
+                    continue
+                if name not in self.tags:
+                    self.problem(
+                        number, "tags", f"标签“{name[:20]}”不在标签列表中，请先由指挥部添加"
+                    )
+                    ok = False
+                else:
+                    ids.append(self.tags[name])
+            record["tg"] = sorted(set(ids))
+        party = _text(cells.get("party_member")).lower()
+        if "party_member" in self.layout.columns and party:
+            if party in YES:
+                record["pm_"] = True
+            elif party in NO:
+                record["pm_"] = False
+            else:
+                self.problem(number, "party_member", "党员一栏请填“是”或“否”")
+                ok = False
+        notes = _text(cells.get("notes"))
+        if notes:
+            record["no"] = notes[:1000]
+        return ok
+
+
+def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
+    """Fast path of ``documents.parse_id_card`` (same rules, same messages)."""
+    if len(number) != 18:
+        raise DocumentError("身份证号码应为18位")
+    head, last = number[:17], number[17]
+    if not head.isdigit() or not (last.isdigit() or last == "X"):
+        raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise DocumentError("身份证号码中的出生日期不存在") from exc
+    if born > (today or timezone.localdate()) or born.year < 1890:
+        raise DocumentError("身份证号码中的出生日期不合理")
+    if CHECK_CHARS[sum(int(d) * w for d, w in zip(head, WEIGHTS, strict=True)) % 11] != last:
+        raise DocumentError("身份证号码校验位不正确，请核对")
+    return born.isoformat(), "M" if int(number[16]) % 2 else "F"
+
+
+def _save_progress(job: ImportJob, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if relaxed:
+            # A progress figure is not worth a disk flush (which stalls for up to half a
+            # second on some disks); a crash loses at most the last second's figure.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        ImportJob.objects.filter(pk=job.pk).update(**fields, updated_at=timezone.now())
+
+
+class Ticker:
+    """True at most once per ``seconds``: progress saves that cost nothing per row."""
+
+    def __init__(self, seconds: float = 1.0) -> None:
+        self.seconds = seconds
+        self.last = time.monotonic()
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    _remove_files(job)
+    _save_progress(job, status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now())
+
+
+def _remove_files(job: ImportJob) -> None:
+    for path in (job.upload_path, job.stage_path):
+        if path:
+            Path(path).unlink(missing_ok=True)
+
+
+def check(job: ImportJob) -> None:
+    """First pass: validate everything, stage valid rows, delete the upload."""
+    if job.status != ImportJob.Status.QUEUED:
+        return
+    upload = Path(job.upload_path)
+    stage = upload.with_suffix(".jsonl")
+    _save_progress(
+        job,
+        status=ImportJob.Status.CHECKING,
+        total_rows=max(0, estimate_rows(upload) - 1),
+        stage_path=str(stage),
+    )
+    try:
+        with open(upload, "rb") as f, open(stage, "w", encoding="utf-8") as out:
+            _check_rows(job, f, out)
+    except SpreadsheetError as exc:
+        _fail(job, str(exc))
+        return
+    except Exception:
+        _fail(job, "检查文件时出错，未导入任何数据。请确认文件内容后重试")
+        raise
+    finally:
+        upload.unlink(missing_ok=True)
+
+
+def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
+    rows = read_rows(f)
+    try:
+        layout = find_layout(rows)
+        checker = Checker(
+            job=job,
+            layout=layout,
+            buildings=BuildingIndex(job.area),
+            tags=dict(Tag.objects.values_list("name", "pk")),
+        )
+        predicted = Prediction(job)
+        ticker = Ticker()
+        valid = checked = 0
+        pending: list[dict[str, Any]] = []
+        for number, raw in enumerate(rows, start=layout.header_row + 1):
+            if not any(v is not None and v != "" for v in raw):
+                continue
+            checked += 1
+            if checked > MAX_ROWS:
+                raise SpreadsheetError(f"行数超过上限 {MAX_ROWS} 行，请分成几个文件导入")
+            record = checker.check(number, raw)
+            if record is not None:
+                pending.append(record)
+            if len(pending) >= BATCH:
+                valid += predicted.stage(pending, out, checker)
+                pending = []
+            if checked % 500 == 0 and ticker.due():
+                _save_progress(job, checked_rows=checked)
+        valid += predicted.stage(pending, out, checker)
+    finally:
+        rows.close()
+    if not checked:
+        raise SpreadsheetError("表格只有表头，没有数据行")
+    ImportProblem.objects.bulk_create(checker.problems, batch_size=2000)
+    ignored = "、".join(layout.ignored[:10])
+    _save_progress(
+        job,
+        status=ImportJob.Status.CHECKED,
+        total_rows=checked,
+        checked_rows=checked,
+        valid_rows=valid,
+        problem_count=checker.problem_count,
+        new_persons=predicted.new,
+        updated_persons=predicted.matched,
+        new_households=predicted.households(),
+        message=f"未识别的列已忽略：{ignored}" if ignored else "",
+    )
+
+
+class Prediction:
+    """Counts what a commit would create or update, and refuses rows whose ID is
+    registered outside the importer's area (they cannot be updated from here)."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.new = 0
+        self.matched = 0
+        self.keys: set[tuple[int, str, str]] = set()
+
+    def stage(self, records: list[dict[str, Any]], out: IO[str], checker: Checker) -> int:
+        hashes = [r["dh"] for r in records if "dh" in r]
+        prefix = self.job.area.path
+        where: dict[str, bool] = {}
+        if hashes:
+            for doc_hash, path in Person.objects.filter(doc_hash__in=hashes).values_list(
+                "doc_hash", "area__path"
+            ):
+                where[doc_hash] = where.get(doc_hash, False) or path.startswith(prefix)
+        staged = 0
+        for record in records:
+            inside = where.get(record.get("dh", ""))
+            if inside is False:
+                checker.problem(
+                    record["r"],
+                    "doc",
+                    "该证件号码已在您辖区以外登记，无法从这里更新，请联系上级核实",
+                )
+                continue
+            if inside:
+                self.matched += 1
+            else:
+                self.new += 1
+            self.keys.add((record["a"], record["u"], record["rm"]))
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            staged += 1
+        return staged
+
+    def households(self) -> int:
+        areas = {a for a, _, _ in self.keys}
+        existing = set(
+            Household.objects.filter(area_id__in=areas).values_list("area_id", "unit", "room")
+        )
+        return len(self.keys - existing)
+
+
+# Committing ---------------------------------------------------------------------------
+
+
+def _staged(path: Path) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            batch.append(json.loads(line))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def commit(job: ImportJob) -> None:
+    """Second pass: write the staged rows in batches (each batch one transaction, so
+    other users' writes go on meanwhile). Idempotent: re-running after an interruption,
+    or re-importing the file, updates the same rows."""
+    if job.status != ImportJob.Status.COMMITTING:
+        return
+    stage = Path(job.stage_path)
+    writer = Writer(job)
+    ticker = Ticker()
+    try:
+        for batch in _staged(stage):
+            writer.write(batch)
+            if ticker.due():
+                _save_progress(
+                    job,
+                    committed_rows=writer.done,
+                    new_persons=writer.created,
+                    updated_persons=writer.updated,
+                    new_households=writer.new_households,
+                )
+    except Exception:
+        _fail(
+            job,
+            f"写入第{writer.done + 1}行附近时出错，已写入 {writer.done} 行。"
+            "重新导入同一文件会按证件号码更新，不会产生重复",
+        )
+        raise
+    stage.unlink(missing_ok=True)
+    if writer.created + writer.updated >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Planner statistics are stale right after a bulk load (autovacuum catches up
+        # within minutes); until then searches can pick a whole-table plan.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE people_person, people_household, people_person_tags")
+    _save_progress(
+        job,
+        status=ImportJob.Status.DONE,
+        finished_at=timezone.now(),
+        committed_rows=writer.done,
+        new_persons=writer.created,
+        updated_persons=writer.updated,
+        new_households=writer.new_households,
+    )
+    audit.record(
+        action=AuditEvent.Action.IMPORT,
+        user=job.created_by,
+        area=job.area,
+        obj=job,
+        detail=(
+            f"导入人员台账：新增 {writer.created} 人、更新 {writer.updated} 人、"
+            f"新增 {writer.new_households} 户（问题行 {job.problem_count}）"
+        ),
+    )
+
+
+PERSON_UPDATE_FIELDS = [
+    "name",
+    "name_initials",
+    "doc_type",
+    "phone_enc",
+    "phone_hash",
+    "phone_last4",
+    "household",
+    "area",
+    "relation",
+    "residence_type",
+    "party_member",
+    "notes",
+    "moved_out",
+    "moved_out_at",
+    "version",
+    "updated_at",
+]
+
+
+class Writer:
+    """Writes staged records batch by batch with a fixed number of statements per batch
+    (multi-row INSERTs through ``bulk.BulkInsert``)."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.by = job.created_by
+        self.by_name = str(self.by) if self.by is not None else ""
+        self.done = self.created = self.updated = self.new_households = 0
+        self.tag_names = dict(Tag.objects.values_list("pk", "name"))
+        now = timezone.now()
+        self.households = BulkInsert(Household, now=now)
+        self.persons = BulkInsert(Person, now=now)
+        self.changes = BulkInsert(Change, now=now)
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        with transaction.atomic():
+            homes = self._households(records)
+            self._persons(records, homes)
+        self.done += len(records)
+
+    def _households(self, records: list[dict[str, Any]]) -> dict[tuple[int, str, str], Household]:
+        wanted = {(r["a"], r["u"], r["rm"]): r.get("ht") for r in records}
+        areas = {k[0] for k in wanted}
+        rooms = {k[2] for k in wanted}
+
+        def load() -> dict[tuple[int, str, str], Household]:
+            found = Household.objects.filter(area_id__in=areas, room__in=rooms).select_related(
+                "area__parent"
+            )
+            return {
+                (h.area_id, h.unit, h.room): h
+                for h in found
+                if (h.area_id, h.unit, h.room) in wanted
+            }
+
+        homes = load()
+        created = [key for key in wanted if key not in homes]
+        if created:
+            new_ids = self.households.insert(
+                [
+                    {
+                        "area_id": a,
+                        "unit": u,
+                        "room": rm,
+                        "housing_type": wanted[(a, u, rm)] or Household.HousingType.OWNED,
+                    }
+                    for a, u, rm in created
+                ],
+                ignore_conflicts=True,  # another import may have just added the same flat
+            )
+            homes = load()
+            self.new_households += len(new_ids)
+            mine = set(new_ids)
+            self.changes.insert(
+                [
+                    self._change_row(
+                        Change.Action.IMPORT_CREATE, area_id=key[0], household_id=homes[key].pk
+                    )
+                    for key in created
+                    if homes[key].pk in mine
+                ]
+            )
+        retyped = []
+        fresh = set(created)
+        for key, housing in wanted.items():
+            home = homes[key]
+            if housing and home.housing_type != housing and key not in fresh:
+                home.housing_type = housing
+                home.version = F("version") + 1
+                retyped.append(home)
+        if retyped:
+            Household.objects.bulk_update(retyped, ["housing_type", "version"])
+        return homes
+
+    def _persons(
+        self, records: list[dict[str, Any]], homes: dict[tuple[int, str, str], Household]
+    ) -> None:
+        scope = Person.objects.within(self.job.area)
+        scope = scope.select_related("household__area__parent", "area").prefetch_related("tags")
+        hashes = [r["dh"] for r in records if "dh" in r]
+        by_hash = {p.doc_hash: p for p in scope.filter(doc_hash__in=hashes)} if hashes else {}
+        undocumented = [r for r in records if "dh" not in r]
+        by_home_name: dict[tuple[int, str], Person] = {}
+        if undocumented:
+            home_ids = {homes[(r["a"], r["u"], r["rm"])].pk for r in undocumented}
+            for p in scope.filter(household_id__in=home_ids, doc_hash=""):
+                by_home_name.setdefault((p.household_id, p.name), p)
+        now = timezone.now()
+        new: list[dict[str, Any]] = []
+        new_tags: list[list[int]] = []
+        changed: list[Person] = []
+        changes: list[dict[str, Any]] = []
+        retag: dict[int, list[int]] = {}
+        for r in records:
+            home = homes[(r["a"], r["u"], r["rm"])]
+            existing = by_hash.get(r["dh"]) if "dh" in r else by_home_name.get((home.pk, r["n"]))
+            if existing is None:
+                new.append(self._new_person(r, home))
+                new_tags.append(r.get("tg", []))
+                continue
+            diff = self._update_person(existing, r, home)
+            if "tg" in r:
+                old = sorted(t.pk for t in existing.tags.all())
+                if old != r["tg"]:
+                    diff.append(["标签", self._tag_text(old), self._tag_text(r["tg"])])
+                    retag[existing.pk] = r["tg"]
+            if diff:
+                existing.version = F("version") + 1
+                existing.updated_at = now
+                changed.append(existing)
+                changes.append(
+                    self._change_row(
+                        Change.Action.IMPORT_UPDATE,
+                        area_id=existing.area_id,
+                        person_id=existing.pk,
+                        changes=diff,
+                    )
+                )
+        if new:
+            ids = self.persons.insert(new)
+            for pk, row, tag_ids in zip(ids, new, new_tags, strict=True):
+                changes.append(
+                    self._change_row(
+                        Change.Action.IMPORT_CREATE, area_id=row["area_id"], person_id=pk
+                    )
+                )
+                retag[pk] = tag_ids
+            self.created += len(new)
+        if changed:
+            Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS)
+            self.updated += len(changed)
+        self.changes.insert(changes)
+        self._set_tags(retag, replace={p.pk for p in changed})
+
+    def _new_person(self, r: dict[str, Any], home: Household) -> dict[str, Any]:
+        return {
+            "area_id": home.area_id,
+            "household_id": home.pk,
+            "name": r["n"],
+            "name_initials": r["i"],
+            "doc_type": r["dt"],
+            "doc_enc": r.get("de", ""),
+            "doc_hash": r.get("dh", ""),
+            "doc_last4": r.get("d4", ""),
+            "birth_date": date.fromisoformat(r["bd"]) if "bd" in r else None,
+            "sex": r.get("sx", ""),
+            "phone_enc": r.get("pe", ""),
+            "phone_hash": r.get("ph", ""),
+            "phone_last4": r.get("p4", ""),
+            "relation": r.get("rel", Person.Relation.HEAD),
+            "residence_type": r.get("res", Person.ResidenceType.PERMANENT),
+            "party_member": r.get("pm_", False),
+            "notes": r.get("no", ""),
+        }
+
+    def _update_person(self, p: Person, r: dict[str, Any], home: Household) -> list[list[str]]:
+        diff: list[list[str]] = []
+        if p.name != r["n"]:
+            diff.append(["姓名", p.name, r["n"]])
+            p.name, p.name_initials = r["n"], r["i"]
+        if p.doc_type != r["dt"] and "de" in r:
+            diff.append(["证件类型", p.get_doc_type_display(), DocumentType(r["dt"]).label])
+            p.doc_type = r["dt"]
+        if "ph" in r and p.phone_hash != r["ph"]:
+            diff.append(["手机号", p.phone_masked, r["pm"]])
+            p.phone_enc, p.phone_hash, p.phone_last4 = r["pe"], r["ph"], r["p4"]
+        if p.household_id != home.pk:
+            before = p.household.address if p.household_id else p.area.name
+            diff.append(["户", before, home.address])
+            p.household, p.area_id = home, home.area_id
+        for key, name, label in (
+            ("rel", "relation", "与户主关系"),
+            ("res", "residence_type", "居住类型"),
+        ):
+            if key in r and getattr(p, name) != r[key]:
+                old = getattr(p, f"get_{name}_display")()
+                setattr(p, name, r[key])
+                diff.append([label, old, getattr(p, f"get_{name}_display")()])
+        if "pm_" in r and p.party_member != r["pm_"]:
+            diff.append(["党员", "是" if p.party_member else "否", "是" if r["pm_"] else "否"])
+            p.party_member = r["pm_"]
+        if "no" in r and p.notes != r["no"]:
+            diff.append(["备注", p.notes, r["no"]])
+            p.notes = r["no"]
+        if p.moved_out:
+            diff.append(["状态", "已迁出", "在册"])
+            p.moved_out, p.moved_out_at = False, None
+        return diff
+
+    def _change_row(self, action: str, *, area_id: int, **fields: Any) -> dict[str, Any]:
+        return {
+            "action": action,
+            "area_id": area_id,
+            "by_id": self.by.pk if self.by is not None else None,
+            "by_name": self.by_name,
+            "job_id": self.job.pk,
+            "changes": [],
+        } | fields
+
+    def _tag_text(self, ids: Iterable[int]) -> str:
+        return "、".join(self.tag_names.get(i, "") for i in ids)
+
+    def _set_tags(self, tags: dict[int, list[int]], *, replace: set[int]) -> None:
+        through = Person.tags.through
+        stale = [pk for pk in tags if pk in replace]
+        if stale:
+            through.objects.filter(person_id__in=stale).delete()
+        insert_pairs(
+            through,
+            ((pk, t) for pk, ids in tags.items() for t in ids),
+            ("person_id", "tag_id"),
+        )

@@ -1,0 +1,42 @@
+from dataclasses import dataclass
+
+import pytest
+
+from shouwang.core.tests.personas import World
+from shouwang.people.models import Household, Person, Tag
+from shouwang.people.tests.factories import make_household, make_person
+
+
+@dataclass
+class Ledger:
+    home_a: Household
+    home_a2: Household
+    home_b: Household
+    zhang: Person  # 张三丰, building A, 独居老人
+    li: Person  # 李小红, building A
+    wang_b: Person  # 王大锤, community B
+
+
+@pytest.fixture
+def default_tags(db) -> dict[str, Tag]:
+    """The tags migration 0003 creates (a transactional test's flush removes them)."""
+    names = ["独居老人", "残疾人", "孕产妇", "婴幼儿", "低保", "慢性病"]
+    return {name: Tag.objects.get_or_create(name=name)[0] for name in names}
+
+
+@pytest.fixture
+def ledger(world: World, default_tags: dict[str, Tag]) -> Ledger:
+    home_a = make_household(world.building_a, room="301", unit="2")
+    home_a2 = make_household(world.building_a2, room="101", unit="1")
+    home_b = make_household(world.building_b, room="501", unit="1")
+    zhang = make_person(home_a, "张三丰", doc="410105194001011230", phone="13512345678")
+    zhang.tags.add(default_tags["独居老人"])
+    li = make_person(
+        home_a2,
+        "李小红",
+        doc="41010519920304122X",
+        phone="13987654321",
+        residence_type=Person.ResidenceType.TEMPORARY,
+    )
+    wang_b = make_person(home_b, "王大锤", doc="410105198506071253", phone="13700001111")
+    return Ledger(home_a, home_a2, home_b, zhang, li, wang_b)

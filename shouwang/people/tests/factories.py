@@ -1,0 +1,92 @@
+"""Ledger rows for tests: households and persons with valid, distinct IDs and phones."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from shouwang.areas.models import Area
+from shouwang.people.documents import DocumentType, compose_id_card
+from shouwang.people.models import Household, ImportJob, Person
+
+_sequence = itertools.count(1)
+
+
+def next_id_card(region: str = "410105", born: date = date(1980, 5, 17)) -> str:
+    return compose_id_card(region, born, next(_sequence))
+
+
+def next_phone() -> str:
+    return f"139{next(_sequence):08d}"
+
+
+def make_household(area: Area, room: str | None = None, unit: str = "1", **fields) -> Household:
+    room = room or str(100 + next(_sequence))
+    household, _ = Household.objects.get_or_create(area=area, unit=unit, room=room, defaults=fields)
+    return household
+
+
+def make_person(
+    household: Household,
+    name: str = "张三丰",
+    doc: str | None = None,
+    phone: str | None = None,
+    **fields,
+) -> Person:
+    person = Person(household=household, area=household.area, **fields)
+    person.set_name(name)
+    doc = next_id_card() if doc is None else doc
+    if doc:
+        person.set_document(DocumentType.ID_CARD, doc)
+    person.set_phone(next_phone() if phone is None else phone)
+    person.save()
+    return person
+
+
+def sample_household(world) -> Household:
+    """The one household of community B the route matrix uses."""
+    return make_household(world.building_b, room="901")
+
+
+def sample_person(world) -> Person:
+    household = sample_household(world)
+    return household.persons.first() or make_person(household, name="八一居民")
+
+
+def sample_job(world) -> ImportJob:
+    job = ImportJob.objects.filter(area=world.community_b).first()
+    return job or ImportJob.objects.create(
+        area=world.community_b, created_by=world.staff_b, filename="八一.xlsx"
+    )
+
+
+def xlsx_upload(rows: list[list], *, headers: list[str] | None = None, name: str = "台账.xlsx"):
+    """An uploaded xlsx file (template headers unless given)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+    from shouwang.people.importing import TEMPLATE_HEADERS
+
+    content = workbook_bytes(headers or TEMPLATE_HEADERS, rows)
+    return SimpleUploadedFile(name, content, content_type=XLSX_CONTENT_TYPE)
+
+
+def template_row(name: str, doc: str, phone: str = "", **cells) -> list:
+    """A row in the template layout; ``cells`` by header key (compound, building …)."""
+    row = {
+        "name": name,
+        "doc_type": "居民身份证" if doc else "",
+        "doc": doc,
+        "phone": phone,
+        "compound": "西城花园",
+        "building": "1号楼",
+        "unit": "2",
+        "room": "301",
+        "relation": "户主",
+        "residence_type": "常住",
+        "housing_type": "自住",
+        "tags": "",
+        "party_member": "否",
+        "notes": "",
+    } | cells
+    return list(row.values())

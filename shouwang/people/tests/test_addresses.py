@@ -1,0 +1,70 @@
+"""Free-text addresses as communities write them."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shouwang.people.addresses import Address, building_key, cn_to_int, parse_address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("3号楼2单元301", Address("", "3", "2", "301")),
+        ("3号楼2单元301室", Address("", "3", "2", "301")),
+        ("西城花园3栋2单元301", Address("西城花园", "3", "2", "301")),
+        ("西城花园 3 号楼 2 单元 301", Address("西城花园", "3", "2", "301")),
+        ("三号楼二单元301", Address("", "3", "2", "301")),
+        ("3号楼301", Address("", "3", "", "301")),
+        ("3号楼2-301", Address("", "3", "2", "301")),
+        ("3#2单元301", Address("", "3", "2", "301")),
+        ("3-2-301", Address("", "3", "2", "301")),
+        ("八一新苑12-1-1502", Address("八一新苑", "12", "1", "1502")),
+        ("八一新苑十二号楼1单元1502", Address("八一新苑", "12", "1", "1502")),
+        ("A座1单元101", Address("", "A", "1", "101")),
+    ],
+)
+def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
+    assert parse_address(text) == address
+
+
+@pytest.mark.parametrize("text", ["西城花园", "张三", "3号楼", "", "301"])
+def test_it_says_when_it_cannot_read_an_address(text):
+    assert parse_address(text) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("3号楼", "3"),
+        ("3栋", "3"),
+        ("03幢", "3"),
+        ("三号楼", "3"),
+        ("3#", "3"),
+        ("A座", "A"),
+        ("综合楼", "综合楼"),
+    ],
+)
+def test_buildings_are_known_by_their_number(name, key):
+    assert building_key(name) == key
+
+
+@given(st.integers(1, 999))
+def test_chinese_numerals_read_back(n):
+    digits = "零一二三四五六七八九"
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    text = digits[hundreds] + "百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    text += digits[ones] if ones else ""
+    assert cn_to_int(text) == n
+
+
+@given(st.integers(1, 60), st.integers(1, 9), st.integers(101, 3404))
+def test_generated_addresses_round_trip(building, unit, room):
+    assert parse_address(f"{building}号楼{unit}单元{room}") == Address(
+        "", str(building), str(unit), str(room)
+    )

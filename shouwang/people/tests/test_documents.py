@@ -1,0 +1,101 @@
+"""The ID validator: every well-formed ID is accepted with its birth date and sex; any
+single-character change to it is rejected (GB 11643 check digit, ISO 7064 MOD 11-2)."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shouwang.people.documents import (
+    DocumentError,
+    DocumentType,
+    compose_id_card,
+    parse_id_card,
+    validate_document,
+    validate_phone,
+)
+from shouwang.people.importing import _parse_id
+
+TODAY = date(2026, 1, 1)
+regions = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)
+births = st.dates(min_value=date(1890, 1, 1), max_value=TODAY)
+sequences = st.integers(min_value=0, max_value=999)
+
+
+@given(regions, births, sequences)
+def test_it_accepts_every_well_formed_id(region, born, sequence):
+    number = compose_id_card(region, born, sequence)
+    facts = parse_id_card(number, today=TODAY)
+    assert facts.birth_date == born
+    assert facts.sex == ("M" if sequence % 2 else "F")
+    assert validate_document(DocumentType.ID_CARD, number.lower()) == number
+
+
+@given(regions, births, sequences, st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_it_rejects_any_single_character_change(region, born, sequence, position, char):
+    number = compose_id_card(region, born, sequence)
+    if number[position] == char:
+        return
+    changed = number[:position] + char + number[position + 1 :]
+    with pytest.raises(DocumentError):
+        parse_id_card(changed, today=TODAY)
+
+
+@given(st.text(alphabet="0123456789X", min_size=17, max_size=19))
+def test_the_import_fast_path_agrees_with_the_validator(text):
+    try:
+        expected = parse_id_card(text)
+    except DocumentError as exc:
+        with pytest.raises(DocumentError, match=str(exc)):
+            _parse_id(text)
+    else:
+        assert _parse_id(text) == (expected.birth_date.isoformat(), expected.sex)
+
+
+def test_it_explains_what_is_wrong_in_chinese():
+    valid = compose_id_card("410105", date(1990, 1, 1), 123)
+    for bad, message in [
+        (valid[:17], "18位"),
+        (valid[:17] + ("0" if valid[17] != "0" else "1"), "校验位"),
+        ("410105" + "19900230" + "1234", "出生日期不存在"),
+        (compose_id_card("410105", date(1880, 1, 1), 1), "不合理"),
+    ]:
+        with pytest.raises(DocumentError, match=message):
+            parse_id_card(bad)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "number"),
+    [
+        (DocumentType.PASSPORT, "E12345678"),
+        (DocumentType.HK_MACAO, "H12345678"),
+        (DocumentType.TAIWAN, "12345678"),
+    ],
+)
+def test_it_accepts_other_documents_in_their_format(doc_type, number):
+    assert validate_document(doc_type, number) == number
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "number"),
+    [
+        (DocumentType.HK_MACAO, "X12345678"),
+        (DocumentType.TAIWAN, "1234"),
+        (DocumentType.PASSPORT, "E1"),
+    ],
+)
+def test_it_rejects_other_documents_out_of_format(doc_type, number):
+    with pytest.raises(DocumentError):
+        validate_document(doc_type, number)
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_it_accepts_mainland_mobiles(phone):
+    assert validate_phone(f"+86 {phone[:3]}-{phone[3:]}") == phone
+
+
+@pytest.mark.parametrize("phone", ["12812345678", "1381234567", "138123456789", "abc"])
+def test_it_rejects_other_phone_numbers(phone):
+    with pytest.raises(DocumentError, match="11位"):
+        validate_phone(phone)

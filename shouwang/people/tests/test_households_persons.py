@@ -1,0 +1,216 @@
+"""Households and persons through the pages: create, edit, history, move out,
+optimistic locking, jurisdiction."""
+
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Change, Household, Person, Tag
+
+
+def test_it_lists_a_buildings_households_with_their_persons(
+    world, ledger, django_assert_max_num_queries
+):
+    client = world.client("staff_a")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("people:area", args=[world.building_a.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "2单元301" in text
+    assert "张三丰" in text
+    assert "410105********1230" in text
+    assert "王大锤" not in text
+
+
+def test_it_registers_a_household_and_a_person(world):
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("people:household_create", args=[world.building_a.pk]),
+        {
+            "unit": "3单元",
+            "room": "502室",
+            "housing_type": "rented",
+            "landlord_name": "赵房东",
+            "landlord_phone": "13611112222",
+        },
+    )
+    household = Household.objects.get(area=world.building_a, room="502")
+    assert response.status_code == 302
+    assert household.unit == "3"
+    assert household.landlord_phone_masked == "136****2222"
+    response = client.post(
+        reverse("people:person_create", args=[household.pk]),
+        {
+            "name": " 刘 备 ".replace(" ", ""),
+            "doc_type": "id_card",
+            "doc_number": "410105199001011233",
+            "phone": "138 0013 8000",
+            "relation": "tenant",
+            "residence_type": "temporary",
+            "tags": [Tag.objects.get_or_create(name="慢性病")[0].pk],
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name="刘备")
+    assert person.birth_date.isoformat() == "1990-01-01"
+    assert person.sex == "M"
+    assert person.name_initials == "lb"
+    assert person.phone_last4 == "8000"
+    assert person.area == world.building_a
+    assert Change.objects.filter(person=person, action=Change.Action.CREATE).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_type="people.Person"
+    ).exists()
+
+
+def test_it_refuses_a_bad_id_with_a_chinese_message(world, ledger):
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("people:person_create", args=[ledger.home_a.pk]),
+        {
+            "name": "赵云",
+            "doc_type": "id_card",
+            "doc_number": "410105199001011234",
+            "relation": "head",
+            "residence_type": "permanent",
+        },
+    )
+    assert response.status_code == 400
+    assert "校验位不正确" in response.content.decode()
+    assert not Person.objects.filter(name="赵云").exists()
+
+
+def test_it_refuses_a_document_already_registered(world, ledger):
+    client = world.client("staff_a")
+    data = {
+        "name": "张三丰",
+        "doc_type": "id_card",
+        "relation": "head",
+        "residence_type": "permanent",
+    }
+    response = client.post(
+        reverse("people:person_create", args=[ledger.home_a2.pk]),
+        data | {"doc_number": "410105194001011230"},
+    )
+    assert response.status_code == 400
+    assert "已登记：张三丰" in response.content.decode()
+    response = client.post(
+        reverse("people:person_create", args=[ledger.home_a2.pk]),
+        data | {"doc_number": "410105198506071253"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "辖区以外登记" in text
+    assert "王大锤" not in text
+
+
+def _edit_data(person: Person, **changes) -> dict:
+    data = {
+        "version": person.version,
+        "name": person.name,
+        "doc_type": person.doc_type,
+        "doc_number": "",
+        "phone": "",
+        "relation": person.relation,
+        "residence_type": person.residence_type,
+        "notes": person.notes,
+    }
+    return data | changes
+
+
+def test_it_keeps_a_history_of_changes_with_masked_values(world, ledger):
+    client = world.client("staff_a")
+    url = reverse("people:person_edit", args=[ledger.zhang.pk])
+    response = client.post(url, _edit_data(ledger.zhang, phone="13900009999", notes="行动不便"))
+    assert response.status_code == 302
+    change = Change.objects.filter(person=ledger.zhang, action=Change.Action.UPDATE).get()
+    assert ["手机号", "135****5678", "139****9999"] in change.changes
+    assert ["备注", "", "行动不便"] in change.changes
+    page = client.get(reverse("people:person", args=[ledger.zhang.pk])).content.decode()
+    assert "139****9999" in page
+    assert "行动不便" in page
+    assert "13900009999" not in page
+
+
+def test_the_second_of_two_concurrent_saves_is_refused(world, ledger):
+    first, second = world.client("staff_a"), world.client("grid_a")
+    url = reverse("people:person_edit", args=[ledger.zhang.pk])
+    loaded = _edit_data(ledger.zhang)  # both opened the form at the same version
+    assert first.post(url, loaded | {"notes": "第一次"}).status_code == 302
+    response = second.post(url, loaded | {"notes": "第二次"})
+    assert response.status_code == 409
+    assert "刚被" in response.content.decode()
+    assert "未保存" in response.content.decode()
+    ledger.zhang.refresh_from_db()
+    assert ledger.zhang.notes == "第一次"
+    assert ledger.zhang.version == 2
+
+
+def test_two_people_editing_the_same_household_do_not_lose_an_update(world, ledger):
+    url = reverse("people:household_edit", args=[ledger.home_a.pk])
+    loaded = {
+        "version": 1,
+        "unit": "2",
+        "room": "301",
+        "housing_type": "owned",
+        "landlord_name": "",
+        "notes": "",
+    }
+    assert world.client("staff_a").post(url, loaded | {"notes": "一楼有狗"}).status_code == 302
+    response = world.client("hq").post(url, loaded | {"housing_type": "rented"})
+    assert response.status_code == 409
+    assert "刚被" in response.content.decode()
+    ledger.home_a.refresh_from_db()
+    assert ledger.home_a.notes == "一楼有狗"
+    assert ledger.home_a.housing_type == "owned"
+
+
+def test_moving_out_keeps_the_person(world, ledger):
+    client = world.client("staff_a")
+    response = client.post(reverse("people:person_move_out", args=[ledger.li.pk]), {"version": 1})
+    assert response.status_code == 302
+    ledger.li.refresh_from_db()
+    assert ledger.li.moved_out
+    assert ledger.li.moved_out_at is not None
+    listing = client.get(reverse("people:index")).content.decode()
+    assert "李小红" not in listing
+    moved = client.get(reverse("people:index"), {"status": "moved_out"}).content.decode()
+    assert "李小红" in moved
+    response = client.post(reverse("people:person_restore", args=[ledger.li.pk]), {"version": 2})
+    ledger.li.refresh_from_db()
+    assert not ledger.li.moved_out
+    actions = list(Change.objects.filter(person=ledger.li).values_list("action", flat=True))
+    assert actions == [Change.Action.RESTORE, Change.Action.MOVE_OUT]
+
+
+def test_a_stale_move_out_is_refused(world, ledger):
+    client = world.client("staff_a")
+    client.post(
+        reverse("people:person_edit", args=[ledger.li.pk]), _edit_data(ledger.li, notes="x")
+    )
+    response = client.post(
+        reverse("people:person_move_out", args=[ledger.li.pk]), {"version": 1}, follow=True
+    )
+    assert "刚被" in response.content.decode()
+    ledger.li.refresh_from_db()
+    assert not ledger.li.moved_out
+
+
+def test_rows_of_another_community_are_not_found(world, ledger):
+    client = world.client("staff_a")
+    for name in ("people:person", "people:person_edit"):
+        assert client.get(reverse(name, args=[ledger.wang_b.pk])).status_code == 404
+    assert client.get(reverse("people:household", args=[ledger.home_b.pk])).status_code == 404
+
+
+def test_read_only_roles_cannot_edit(world, ledger):
+    for persona in ("leader", "auditor", "guard_a"):
+        client = world.client(persona)
+        response = client.post(
+            reverse("people:person_edit", args=[ledger.zhang.pk]),
+            _edit_data(ledger.zhang, notes="x"),
+        )
+        assert response.status_code == 403
+    assert (
+        world.client("leader").get(reverse("people:person", args=[ledger.zhang.pk])).status_code
+        == 200
+    )

@@ -1,0 +1,401 @@
+"""Excel import through the pages: upload → background check → preview of every
+problem by row and column → commit. Malformed files get a clear Chinese message, never
+a 500, and write nothing."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+from shouwang.people.importing import TEMPLATE_HEADERS
+from shouwang.people.models import Change, Household, ImportJob, Person
+from shouwang.people.tests.factories import compose_id_card, template_row, xlsx_upload
+
+ID1 = "410105199001011233"
+ID2 = "41010519920304122X"
+ID3 = "410105200105063527"
+
+
+@pytest.fixture
+def importer(world, django_capture_on_commit_callbacks, settings, tmp_path, default_tags):
+    """Upload as staff_a (tasks run at once) and return the job; uploads go to a
+    directory of the test's own."""
+    settings.VAR_DIR = tmp_path
+
+    class Importer:
+        client = world.client("staff_a")
+
+        def upload(self, upload, strict=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = self.client.post(
+                    reverse("people:import"), {"file": upload, "strict": "on" if strict else ""}
+                )
+            self.response = response
+            if response.status_code != 302:
+                return None
+            return ImportJob.objects.get(code=response["Location"].rstrip("/").split("/")[-1])
+
+        def commit(self, job):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = self.client.post(reverse("people:import_commit", args=[job.code]))
+            job.refresh_from_db()
+            return response
+
+        def page(self, job) -> str:
+            return self.client.get(reverse("people:import_job", args=[job.code])).content.decode()
+
+    return Importer()
+
+
+def uploads_left() -> list[Path]:
+    return list((Path(settings.VAR_DIR) / "uploads").glob("*"))
+
+
+def test_the_template_has_chinese_headers_and_an_example(world):
+    response = world.client("staff_a").get(reverse("people:import_template"))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == TEMPLATE_HEADERS
+    assert rows[1][0] == "张三"
+
+
+def test_it_imports_a_checked_file_and_reimporting_updates_without_duplicates(world, importer):
+    rows = [
+        template_row("刘备", ID1, "13800138000", tags="慢性病、低保", party_member="是"),
+        template_row("关羽", ID2, "", relation="兄弟姐妹", unit="2单元", room="301室"),
+        template_row("张飞", ID3, "13700137000", building="2号楼", unit="1", room="101"),
+    ]
+    job = importer.upload(xlsx_upload(rows))
+    assert job.status == ImportJob.Status.CHECKED
+    assert (job.valid_rows, job.problem_count, job.new_persons, job.new_households) == (3, 0, 3, 2)
+    assert "确认导入 3 行" in importer.page(job)
+    assert not Person.objects.exists()  # nothing written before the commit
+    importer.commit(job)
+    assert job.status == ImportJob.Status.DONE
+    liu = Person.objects.get(name="刘备")
+    assert liu.household.address == "西城花园1号楼2单元301"
+    assert liu.birth_date.isoformat() == "1990-01-01"
+    assert {t.name for t in liu.tags.all()} == {"慢性病", "低保"}
+    assert liu.party_member
+    assert Person.objects.get(name="关羽").household == liu.household
+    assert Household.objects.count() == 2
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).count() == 1
+    assert uploads_left() == []
+
+    again = importer.upload(xlsx_upload(rows))
+    importer.commit(again)
+    assert (again.new_persons, again.updated_persons, again.new_households) == (0, 0, 0)
+    assert Person.objects.count() == 3
+
+    rows[0] = template_row("刘备", ID1, "13900139000", tags="慢性病、低保", party_member="是")
+    changed = importer.upload(xlsx_upload(rows))
+    importer.commit(changed)
+    assert (changed.new_persons, changed.updated_persons) == (0, 1)
+    assert Person.objects.count() == 3
+    change = Change.objects.get(person=liu, action=Change.Action.IMPORT_UPDATE)
+    assert change.changes == [["手机号", "138****8000", "139****9000"]]
+    liu.refresh_from_db()
+    assert liu.version == 2
+
+
+def test_it_maps_free_text_addresses_onto_buildings_and_lists_the_rest(world, importer):
+    upload = xlsx_upload(
+        [
+            ["刘备", ID1, "13800138000", "1号楼2单元301"],
+            ["关羽", ID2, "", "西城花园2号楼1单元101室"],
+            ["张飞", ID3, "", "9号楼1单元101"],
+            ["赵云", "", "", "幸福路88号院子里"],
+        ],
+        headers=["姓名", "身份证号", "联系电话", "住址"],
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 2
+    problems = list(job.problems.values_list("row", "column", "kind", "message"))
+    assert problems[0][:3] == (4, "住址", "address")
+    assert "找不到楼栋“9”" in problems[0][3]
+    assert problems[1][:3] == (5, "住址", "address")
+    assert "无法识别" in problems[1][3]
+    page = importer.page(job)
+    assert "地址未匹配" in page
+    assert "2 行地址对应不上楼栋" in page
+    importer.commit(job)
+    assert Person.objects.get(name="关羽").household.area == world.building_a2
+
+
+def test_an_ambiguous_building_asks_for_the_compound(world, django_capture_on_commit_callbacks):
+    client = world.client("hq")  # the sub-district has a 1号楼 in two compounds
+    upload = xlsx_upload([["刘备", ID1, "1号楼2单元301"]], headers=["姓名", "身份证号", "住址"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:import"), {"file": upload})
+    message = ImportJob.objects.get().problems.get().message
+    assert "多个小区" in message
+    assert "八一新苑" in message
+    assert "西城花园" in message
+
+
+ROWS_10K = 10_000
+
+
+@pytest.fixture(scope="module")
+def ten_thousand_rows() -> bytes:
+    """10,000 rows of which three are bad: a check digit, a phone, a building."""
+    from datetime import date, timedelta
+
+    rows = []
+    for i in range(ROWS_10K):
+        born = date(1950, 1, 1) + timedelta(days=i * 2)
+        doc = compose_id_card("410105", born, i % 1000)
+        rows.append(template_row(f"居民{i}", doc, f"139{i:08d}", room=str(1000 + i)))
+    rows[3][2] = rows[3][2][:17] + ("0" if rows[3][2][17] != "0" else "1")
+    rows[4999][3] = "1390000"
+    rows[8999][5] = "99号楼"
+    return workbook_bytes(TEMPLATE_HEADERS, rows)
+
+
+def _file(content: bytes, name: str = "台账.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=XLSX_CONTENT_TYPE)
+
+
+def test_ten_thousand_rows_with_three_bad_ones_in_strict_mode_write_nothing(
+    world, importer, ten_thousand_rows
+):
+    job = importer.upload(_file(ten_thousand_rows), strict=True)
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.total_rows == ROWS_10K
+    problems = list(job.problems.values_list("row", "column", "message"))
+    assert [(r, c) for r, c, _ in problems] == [(5, "证件号码"), (5001, "手机号"), (9001, "楼栋")]
+    assert "校验位不正确" in problems[0][2]
+    assert "11位" in problems[1][2]
+    assert "没有楼栋“99号楼”" in problems[2][2]
+    assert "严格模式" in importer.page(job)
+    importer.commit(job)
+    assert job.status == ImportJob.Status.CHECKED
+    assert not Person.objects.exists()
+    assert not Household.objects.exists()
+
+
+def test_ten_thousand_rows_with_three_bad_ones_commit_the_rest(world, importer, ten_thousand_rows):
+    job = importer.upload(_file(ten_thousand_rows))
+    assert job.problem_count == 3
+    importer.commit(job)
+    assert job.status == ImportJob.Status.DONE
+    assert Person.objects.count() == ROWS_10K - 3
+    assert not Person.objects.filter(name__in=["居民3", "居民4999", "居民8999"]).exists()
+    assert uploads_left() == []
+
+
+def _failed(job) -> str:
+    assert job.status == ImportJob.Status.FAILED
+    assert not Person.objects.exists()
+    assert uploads_left() == []
+    return job.message
+
+
+def test_wrong_headers_are_refused_with_the_expected_ones(world, importer):
+    job = importer.upload(xlsx_upload([["a", "b"]], headers=["名字", "号码", "地方"]))
+    message = _failed(job)
+    assert "没有找到表头" in message
+    assert "姓名" in message
+    assert "没有找到表头" in importer.page(job)
+
+
+def test_headers_without_an_address_are_refused(world, importer):
+    job = importer.upload(xlsx_upload([["刘备", ID1]], headers=["姓名", "身份证号"]))
+    assert "缺少地址列" in _failed(job)
+
+
+def test_an_empty_sheet_is_refused(world, importer):
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    assert "表格是空的" in _failed(job)
+
+
+def test_a_sheet_with_only_headers_is_refused(world, importer):
+    job = importer.upload(xlsx_upload([]))
+    assert "没有数据行" in _failed(job)
+
+
+def test_formula_cells_are_reported_not_evaluated(world, importer):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(template_row('=HYPERLINK("http://x","点我")', ID1))
+    sheet.append(template_row("关羽", ID2, room="=1+301"))
+    sheet.append(template_row("张飞", ID3, room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problems = list(job.problems.values_list("row", "column", "message"))
+    assert [(r, c) for r, c, _ in problems] == [(2, "姓名"), (3, "房号")]
+    assert all("公式" in m for _, _, m in problems)
+    importer.commit(job)
+    assert list(Person.objects.values_list("name", flat=True)) == ["张飞"]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _refused(importer, upload) -> str:
+    assert importer.upload(upload) is None
+    assert importer.response.status_code == 400
+    assert not ImportJob.objects.exists()
+    assert uploads_left() == []
+    return importer.response.content.decode()
+
+
+def test_a_zip_bomb_is_refused(world, importer):
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"0" * 50_000_000})
+    assert len(bomb) < 100_000
+    assert "疑似恶意文件" in _refused(importer, _file(bomb))
+
+
+def test_a_file_renamed_to_xlsx_is_refused(world, importer):
+    text = "姓名,身份证号\n刘备,410105199001011233\n".encode()
+    assert "这不是Excel文件" in _refused(importer, _file(text, "台账.xlsx"))
+
+
+def test_an_oversized_file_is_refused(world, importer, settings):
+    settings.UPLOAD_MAX_BYTES = 2000
+    assert "文件过大" in _refused(importer, xlsx_upload([template_row("刘备", ID1)] * 50))
+
+
+def test_a_corrupt_sheet_is_reported_not_a_500(world, importer):
+    valid = xlsx_upload([template_row("刘备", ID1)]).read()
+    with zipfile.ZipFile(io.BytesIO(valid)) as source:
+        members = {n: source.read(n) for n in source.namelist()}
+    members["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c>broken"
+    job = importer.upload(_file(_zip(members)))
+    assert "损坏" in _failed(job)
+
+
+def test_problems_are_found_row_by_row(world, importer, ledger):
+    rows = [
+        template_row("", ID1),
+        template_row("刘备", "410105199002301234"),
+        template_row("关羽", ID2, building="", compound=""),
+        template_row("张飞", ID3),
+        template_row("张飞二", ID3),
+        template_row("王大锤", "410105198506071253"),  # registered in community B
+        template_row("赵云", "", tags="火星人"),
+        template_row("马超", "", room=""),
+        template_row("黄忠", "", residence_type="旅居"),
+    ]
+    rows.append(template_row("数字号", ""))
+    job = importer.upload(xlsx_upload(rows))
+    found = {(r, c): m for r, c, m in job.problems.values_list("row", "column", "message")}
+    assert "缺少必填项：姓名" in found[(2, "姓名")]
+    assert "出生日期不存在" in found[(3, "证件号码")]
+    assert "楼栋" in found[(4, "楼栋")]
+    assert "与第5行的证件号码重复" in found[(6, "证件号码")]
+    assert "辖区以外登记" in found[(7, "证件号码")]
+    assert "标签“火星人”" in found[(8, "标签")]
+    assert "房号" in found[(9, "房号")]
+    assert "居住类型" in found[(10, "居住类型")]
+    assert job.valid_rows == 2  # 张飞 and 数字号
+    response = importer.client.get(reverse("people:import_problems", args=[job.code]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert len(list(sheet.iter_rows())) == 1 + len(found)
+
+
+def test_an_id_saved_as_a_number_is_reported(world, importer):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_HEADERS)
+    workbook.active.append(template_row("刘备", 410105199001011233))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    assert "存成了数字" in job.problems.get().message
+
+
+def test_a_cancelled_import_leaves_no_files(world, importer):
+    job = importer.upload(xlsx_upload([template_row("刘备", ID1)]))
+    assert uploads_left()  # the staged rows wait for the commit
+    importer.client.post(reverse("people:import_cancel", args=[job.code]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED
+    assert uploads_left() == []
+    importer.commit(job)
+    assert not Person.objects.exists()
+
+
+def test_the_progress_page_polls_while_running_and_reloads_when_done(world, importer):
+    job = ImportJob.objects.create(
+        area=world.community_a,
+        created_by=world.staff_a,
+        filename="大.xlsx",
+        status=ImportJob.Status.CHECKING,
+        total_rows=1000,
+        checked_rows=250,
+    )
+    url = reverse("people:import_job", args=[job.code])
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "job-progress"}
+    response = importer.client.get(url, **poll)
+    text = response.content.decode()
+    assert 'hx-trigger="every 1s"' in text
+    assert 'aria-valuenow="25"' in text
+    assert "<html" not in text
+    job.status = ImportJob.Status.CHECKED
+    job.save()
+    assert importer.client.get(url, **poll)["HX-Refresh"] == "true"
+
+
+def test_another_communitys_import_is_not_found(world, importer):
+    job = importer.upload(xlsx_upload([template_row("刘备", ID1)]))
+    client = world.client("staff_b")
+    assert client.get(reverse("people:import_job", args=[job.code])).status_code == 404
+    assert client.post(reverse("people:import_commit", args=[job.code])).status_code == 404
+
+
+def test_the_progress_bar_knows_how_many_rows_to_expect(tmp_path):
+    from openpyxl import Workbook
+
+    from shouwang.people.importing import estimate_rows
+
+    rows = [template_row(f"居民{i}", "", room=str(i)) for i in range(3000)]
+    streamed = tmp_path / "streamed.xlsx"  # openpyxl's write-only mode: no <dimension>
+    streamed.write_bytes(workbook_bytes(TEMPLATE_HEADERS, rows))
+    assert 0.8 * 3001 < estimate_rows(streamed) < 1.2 * 3001
+    workbook = Workbook()  # a normal save, like Excel's, declares the sheet's size
+    for row in [TEMPLATE_HEADERS, *rows]:
+        workbook.active.append(row)
+    declared = tmp_path / "declared.xlsx"
+    workbook.save(declared)
+    assert estimate_rows(declared) == 3001
+
+
+def test_a_stalled_import_can_be_cancelled(world, importer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(
+        area=world.community_a, filename="卡住.xlsx", status=ImportJob.Status.CHECKING
+    )
+    url = reverse("people:import_cancel", args=[job.code])
+    importer.client.post(url)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKING  # still working: not cancelled
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert "可能已中断" in importer.page(job)
+    importer.client.post(url)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED
