@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -94,7 +94,18 @@ def active_key_person(person: Any) -> KeyPerson | None:
     """The person's current key-person record, if any (used by check-in rules)."""
     if person is None:
         return None
-    return KeyPerson.objects.active().for_person(person.pk).select_related("category").first()
+    # On the check-in hot path nearly every answer is "none": ask with one plain
+    # indexed query (a person has at most one active record, a database constraint)
+    # and build the ORM query only when there is a record to load.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {KeyPerson._meta.db_table} WHERE person_id = %s AND status = %s",  # noqa: S608
+            [person.pk, KeyPerson.Status.ACTIVE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return KeyPerson.objects.select_related("category").get(pk=row[0])
 
 
 # --- registration ---------------------------------------------------------------
