@@ -25,7 +25,7 @@ def test_it_deletes_residents_moved_out_before_the_retention_period(world, ledge
     KeyPerson.objects.create(
         person=ledger.wang_b,
         area=world.building_b,
-        category=Category.objects.create(name="境外返回"),
+        category=Category.objects.get_or_create(name="境外返回")[0],
         source=KeyPerson.Source.SCREENING,
         measure=KeyPerson.Measure.HOME,
         start_date=timezone.localdate(),

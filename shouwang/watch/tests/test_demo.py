@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from shouwang.areas.models import Area
+from shouwang.cases.models import Contact
 from shouwang.core.demo import DemoContext
 from shouwang.people.models import Person
 from shouwang.watch import demo
@@ -26,7 +27,9 @@ def counts() -> tuple[int, ...]:
 def test_the_demo_is_alive_and_a_second_run_adds_nothing(client) -> None:
     call_command("demo", size="tiny", no_serve=True, stdout=io.StringIO())
     first = counts()
-    assert first[0] == demo.COUNTS["tiny"]
+    # the cases demo, which runs after this one, may put its contacts under observation
+    observed_contacts = Contact.objects.filter(key_person__isnull=False).count()
+    assert demo.COUNTS["tiny"] <= first[0] <= demo.COUNTS["tiny"] + observed_contacts
     assert first[1] > first[0]  # a few days of follow-ups
     assert KeyPerson.objects.filter(status="released").exists()
     assert Alert.objects.filter(kind=Alert.Kind.FEVER).exists()
