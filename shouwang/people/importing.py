@@ -17,11 +17,13 @@ Unknown extra columns are ignored. Empty cells never erase stored values.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -514,6 +516,19 @@ def _remove_files(job: ImportJob) -> None:
             Path(path).unlink(missing_ok=True)
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """An import allocates millions of short-lived, acyclic objects while its lookup
+    tables grow; with the default thresholds the collector keeps re-scanning those
+    tables (measured: ~10% of a 161,771-row check)."""
+    old = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def check(job: ImportJob) -> None:
     """First pass: validate everything, stage valid rows, delete the upload."""
     if job.status != ImportJob.Status.QUEUED:
@@ -527,7 +542,11 @@ def check(job: ImportJob) -> None:
         stage_path=str(stage),
     )
     try:
-        with open(upload, "rb") as f, open(stage, "w", encoding="utf-8") as out:
+        with (
+            open(upload, "rb") as f,
+            open(stage, "w", encoding="utf-8") as out,
+            fewer_collections(),
+        ):
             _check_rows(job, f, out)
     except SpreadsheetError as exc:
         _fail(job, str(exc))
@@ -660,16 +679,17 @@ def commit(job: ImportJob) -> None:
     writer = Writer(job)
     ticker = Ticker()
     try:
-        for batch in _staged(stage):
-            writer.write(batch)
-            if ticker.due():
-                _save_progress(
-                    job,
-                    committed_rows=writer.done,
-                    new_persons=writer.created,
-                    updated_persons=writer.updated,
-                    new_households=writer.new_households,
-                )
+        with fewer_collections():
+            for batch in _staged(stage):
+                writer.write(batch)
+                if ticker.due():
+                    _save_progress(
+                        job,
+                        committed_rows=writer.done,
+                        new_persons=writer.created,
+                        updated_persons=writer.updated,
+                        new_households=writer.new_households,
+                    )
     except Exception:
         _fail(
             job,
