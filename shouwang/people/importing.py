@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
 
@@ -700,9 +701,14 @@ def commit(job: ImportJob) -> None:
     stage.unlink(missing_ok=True)
     if writer.created + writer.updated >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # Planner statistics are stale right after a bulk load (autovacuum catches up
-        # within minutes); until then searches can pick a whole-table plan.
+        # within minutes); until then a search can pick a whole-table plan. The area
+        # tree is analysed too: searches join it for the jurisdiction, and a tree
+        # created just before its first import has no statistics yet.
+        tables = [Person, Household, Person.tags.through, Area]
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE people_person, people_household, people_person_tags")
+            cursor.execute(
+                "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+            )
     _save_progress(
         job,
         status=ImportJob.Status.DONE,
