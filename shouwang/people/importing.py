@@ -17,11 +17,13 @@ Unknown extra columns are ignored. Empty cells never erase stored values.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
 
@@ -514,6 +517,19 @@ def _remove_files(job: ImportJob) -> None:
             Path(path).unlink(missing_ok=True)
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """An import allocates millions of short-lived, acyclic objects while its lookup
+    tables grow; with the default thresholds the collector keeps re-scanning those
+    tables (measured: ~10% of a 161,771-row check)."""
+    old = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def check(job: ImportJob) -> None:
     """First pass: validate everything, stage valid rows, delete the upload."""
     if job.status != ImportJob.Status.QUEUED:
@@ -527,7 +543,11 @@ def check(job: ImportJob) -> None:
         stage_path=str(stage),
     )
     try:
-        with open(upload, "rb") as f, open(stage, "w", encoding="utf-8") as out:
+        with (
+            open(upload, "rb") as f,
+            open(stage, "w", encoding="utf-8") as out,
+            fewer_collections(),
+        ):
             _check_rows(job, f, out)
     except SpreadsheetError as exc:
         _fail(job, str(exc))
@@ -660,16 +680,17 @@ def commit(job: ImportJob) -> None:
     writer = Writer(job)
     ticker = Ticker()
     try:
-        for batch in _staged(stage):
-            writer.write(batch)
-            if ticker.due():
-                _save_progress(
-                    job,
-                    committed_rows=writer.done,
-                    new_persons=writer.created,
-                    updated_persons=writer.updated,
-                    new_households=writer.new_households,
-                )
+        with fewer_collections():
+            for batch in _staged(stage):
+                writer.write(batch)
+                if ticker.due():
+                    _save_progress(
+                        job,
+                        committed_rows=writer.done,
+                        new_persons=writer.created,
+                        updated_persons=writer.updated,
+                        new_households=writer.new_households,
+                    )
     except Exception:
         _fail(
             job,
@@ -680,9 +701,14 @@ def commit(job: ImportJob) -> None:
     stage.unlink(missing_ok=True)
     if writer.created + writer.updated >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # Planner statistics are stale right after a bulk load (autovacuum catches up
-        # within minutes); until then searches can pick a whole-table plan.
+        # within minutes); until then a search can pick a whole-table plan. The area
+        # tree is analysed too: searches join it for the jurisdiction, and a tree
+        # created just before its first import has no statistics yet.
+        tables = [Person, Household, Person.tags.through, Area]
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE people_person, people_household, people_person_tags")
+            cursor.execute(
+                "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+            )
     _save_progress(
         job,
         status=ImportJob.Status.DONE,
