@@ -29,7 +29,7 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
     pass
 
 
-class User(AbstractUser):
+class User(pii.EncryptedPhone, AbstractUser):
     """A staff account bound to one area node; it sees only that subtree."""
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
@@ -54,14 +54,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
     def set_phone(self, phone: str) -> None:
         self.phone_enc = pii.encrypt(phone)

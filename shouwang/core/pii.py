@@ -71,3 +71,31 @@ def mask_phone(value: str) -> str:
     if len(value) >= 7:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return "*" * len(value)
+
+
+class EncryptedPhone:
+    """Read side of a model's ``phone_enc`` field: the value and its masked form."""
+
+    phone_enc: str
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_enc)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class EncryptedDocument:
+    """Read side of a model's ``doc_enc`` field: the number and its masked form."""
+
+    doc_enc: str
+
+    @property
+    def document_number(self) -> str:
+        return decrypt(self.doc_enc)
+
+    @property
+    def document_masked(self) -> str:
+        return mask_id(self.document_number)

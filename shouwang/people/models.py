@@ -232,7 +232,7 @@ class PersonQuerySet(ScopedQuerySet):
         return prefix_search(self, "name", q)
 
 
-class Person(TimeStampedModel):
+class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
     class Sex(models.TextChoices):
         MALE = "M", "男"
         FEMALE = "F", "女"
@@ -301,23 +301,6 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    # Personal data: only masked values leave the model unless revealed on purpose.
-    @property
-    def document_number(self) -> str:
-        return pii.decrypt(self.doc_enc)
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def document_masked(self) -> str:
-        return pii.mask_id(self.document_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
     def set_document(self, doc_type: str, number: str) -> None:
         """Validate and store a document; an ID card also sets birth date and sex."""

@@ -569,7 +569,7 @@ class LocateTaskQuerySet(ScopedQuerySet):
         return self.filter(status=LocateTask.Status.PENDING)
 
 
-class LocateTask(models.Model):
+class LocateTask(pii.EncryptedDocument, pii.EncryptedPhone, models.Model):
     """A listed person not found in the ledger: the community locates them household by
     household and records located / not here / left."""
 
@@ -622,19 +622,3 @@ class LocateTask(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def document_number(self) -> str:
-        return pii.decrypt(self.doc_enc)
-
-    @property
-    def document_masked(self) -> str:
-        return pii.mask_id(self.document_number)
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
