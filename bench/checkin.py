@@ -249,11 +249,11 @@ async def client(port: int, path: str, cookie: str, stop_at: float, stats: dict)
             stats["first_error"] = stats.get("first_error") or f"POST {status}: {body[:200]!r}"
 
 
-async def floor(port: int, clients: int, seconds: float) -> int:
+async def floor(port: int, clients: int, seconds: float, path: str = "/healthz") -> int:
     """GET /healthz (Django, middleware, one SELECT 1): the framework's floor here."""
     done = 0
     stop_at = time.perf_counter() + seconds
-    raw = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    raw = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
 
     async def one() -> None:
         nonlocal done
@@ -280,6 +280,46 @@ async def load(port: int, path: str, cookies: list[str], clients: int, seconds: 
     )
     stats["elapsed"] = time.perf_counter() - started
     return stats
+
+
+HELLO_WSGI = """
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+    return [b"ok"]
+"""
+
+
+def http_floor(var: str, port: int, workers: int, clients: int, seconds: float) -> float:
+    """The same gunicorn and the same load generator in front of a WSGI app that does
+    nothing: the requests per second this machine allows before any Django code runs."""
+    Path(var, "hello_wsgi.py").write_text(HELLO_WSGI)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hello_wsgi:app",
+            "--chdir",
+            var,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        return asyncio.run(floor(port, clients, seconds, path="/")) / seconds
+    finally:
+        stop_server(proc)
 
 
 # --- raw single-row inserts -------------------------------------------------------------------
@@ -513,6 +553,8 @@ def main() -> None:
         floor_cpu_ms = (server_cpu(proc) - cpu_before) * 1000 / max(floor_n, 1)
         stop_server(proc)
         proc = None
+        log("HTTP floor: gunicorn with an empty WSGI app …")
+        http_floor_rate = http_floor(var, args.port, args.workers, args.clients, 5)
         server_log = (Path(var) / "server.log").read_text(errors="replace")
         locked = stats["locked"] + server_log.count("database is locked")
         rows = count_rows(args.db, env)
@@ -541,6 +583,8 @@ def main() -> None:
             else None,
             "healthz_per_s": round(floor_n / 5, 1),
             "healthz_cpu_ms": round(floor_cpu_ms, 2),
+            "http_floor_per_s": round(http_floor_rate, 1),
+            "ratio_to_http_floor": round(rate / http_floor_rate, 3) if http_floor_rate else None,
             "errors": stats["errors"],
             "database_locked": locked,
             "rows_match": rows == ok + stats["warmup_ok"],

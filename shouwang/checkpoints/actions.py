@@ -23,6 +23,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.cases.key_areas import active_key_areas
+from shouwang.core import rows
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import active_key_person, create_lead, raise_alert
@@ -140,7 +141,7 @@ def _side_effects(
     row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, pass_: Pass | None
 ) -> None:
     checkpoint, person = row.checkpoint, row.person
-    where = f"{checkpoint.name}（{row.get_direction_display()}）"
+    where = f"{checkpoint.name}（{row.direction_label}）"
     who = person.name if person is not None else (row.plate or "未登记人员")
     for kind in verdict.alerts:
         if kind == Alert.Kind.OBSERVED_AT_CHECKPOINT and key_person is not None:
@@ -259,7 +260,7 @@ def record_checkin(
         with transaction.atomic():
             if relax:
                 _relax_commit()
-            row.save(force_insert=True)
+            rows.insert(row)
             if visit is not None:
                 visit_row = Visit(
                     checkin=row,

@@ -418,6 +418,16 @@ class CheckIn(models.Model):
     def color(self) -> str:
         return {"g": "green", "y": "yellow", "r": "red"}[self.result]
 
+    # The result page reads these on every scan: an enum lookup, not get_FOO_display(),
+    # which re-flattens the field's choices on each call.
+    @property
+    def result_label(self) -> str:
+        return CheckIn.Result(self.result).label
+
+    @property
+    def direction_label(self) -> str:
+        return CheckIn.Direction(self.direction).label
+
     @property
     def is_fever(self) -> bool:
         return self.temperature is not None and self.temperature >= FEVER_THRESHOLD

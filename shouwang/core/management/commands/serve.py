@@ -30,9 +30,22 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument(
+            "--access-log",
+            action="store_true",
+            default=os.environ.get("SHOUWANG_ACCESS_LOG", "") not in ("", "0"),
+            help="每个请求写一行访问日志（默认关闭：由前置 nginx 记录）",
+        )
 
     def handle(
-        self, *args, host: str, port: int | None, workers: int, no_worker: bool, **options
+        self,
+        *args,
+        host: str,
+        port: int | None,
+        workers: int,
+        no_worker: bool,
+        access_log: bool,
+        **options,
     ) -> None:
         port = port or int(os.environ.get("PORT", "8000"))
         _check_free(host, port)
@@ -58,10 +71,9 @@ class Command(BaseCommand):
                     f"{host}:{port}",
                     "--workers",
                     str(workers),
-                    "--access-logfile",
-                    "-",
                     "--graceful-timeout",
                     "5",
+                    *(["--access-logfile", "-"] if access_log else []),
                 ],
                 env=env,
                 check=False,

@@ -1,0 +1,72 @@
+"""The hot path's one-row INSERT stores exactly what the ORM's save() stores."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from shouwang.core import rows
+
+from ..models import CheckIn
+from .factories import make_checkpoint, make_pass, make_person
+
+
+def _pair(world, **fields) -> tuple[CheckIn, CheckIn]:
+    gate = make_checkpoint(world.compound_a)
+    person = make_person(world.building_a)
+    values = {
+        "checkpoint": gate,
+        "at": timezone.now() - timedelta(minutes=3),
+        "direction": CheckIn.Direction.OUT,
+        "source": CheckIn.Source.SELF,
+        "status": CheckIn.Status.DECLARED,
+        "result": CheckIn.Result.YELLOW,
+        "person": person,
+        "pass_used": make_pass(person),
+        "temperature": Decimal("37.4"),
+        "note": "申报：咳嗽",
+        **fields,
+    }
+    by_orm = CheckIn.objects.create(client_id=uuid.uuid4(), **values)
+    by_insert = CheckIn(client_id=uuid.uuid4(), **values)
+    rows.insert(by_insert)
+    return by_orm, by_insert
+
+
+def test_insert_sets_the_key_and_stores_the_same_values(world) -> None:
+    by_orm, by_insert = _pair(world)
+    assert by_insert.pk is not None and by_insert.pk != by_orm.pk
+    assert not by_insert._state.adding
+    stored = CheckIn.objects.get(pk=by_insert.pk)
+    expected = model_to_dict(CheckIn.objects.get(pk=by_orm.pk), exclude=["id", "client_id"])
+    assert model_to_dict(stored, exclude=["id", "client_id"]) == expected
+    assert stored.client_id == by_insert.client_id
+    assert stored.at == by_insert.at
+
+
+def test_insert_stores_nulls_and_defaults(world) -> None:
+    _, by_insert = _pair(world, temperature=None, person=None, pass_used=None, note="")
+    stored = CheckIn.objects.get(pk=by_insert.pk)
+    assert (stored.temperature, stored.person_id, stored.pass_used_id) == (None, None, None)
+    assert stored.visitor is False and stored.plate == ""
+
+
+def test_a_duplicate_client_id_raises_integrity_error(world) -> None:
+    by_orm, _ = _pair(world)
+    again = CheckIn(
+        client_id=by_orm.client_id,
+        checkpoint=by_orm.checkpoint,
+        direction=CheckIn.Direction.IN,
+        source=CheckIn.Source.SELF,
+        status=CheckIn.Status.DECLARED,
+        result=CheckIn.Result.GREEN,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(again)
+    assert CheckIn.objects.filter(client_id=by_orm.client_id).count() == 1
