@@ -241,6 +241,15 @@ WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
 REPORT_CUTOFF = os.environ.get("SHOUWANG_REPORT_CUTOFF", "15:00")
 REPORT_GRACE_MINUTES = int(os.environ.get("SHOUWANG_REPORT_GRACE_MINUTES", "60"))
 
+# Moved-out residents and finished imports are purged after this many days.
+PEOPLE_RETENTION_DAYS = int(os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365"))
+# A key person's self-report link stays valid this many days.
+WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS", "30"))
+# Presence tracing: who passed the same checkpoint within ± this many minutes.
+CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
+# Where residents reach this server (printed in poster QR codes); empty: the request's host.
+SHOUWANG_PUBLIC_URL = os.environ.get("SHOUWANG_PUBLIC_URL", "")
+
 # The name printed on posters, bulletins and the page header.
 SITE_NAME = os.environ.get("SHOUWANG_SITE_NAME", "守望 · 基层疫情防控平台")
 

@@ -135,7 +135,7 @@ class LiftForm(forms.Form):
 
 
 def default_window_minutes() -> int:
-    return int(getattr(settings, "CASES_TRACE_WINDOW_MINUTES", 15))
+    return settings.CASES_TRACE_WINDOW_MINUTES
 
 
 class TraceForm(forms.Form):

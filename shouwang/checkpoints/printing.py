@@ -6,7 +6,6 @@ PDF prints anywhere). QR payloads are ASCII URLs; segno draws them as SVG.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -29,9 +28,7 @@ INSTRUCTIONS = [
 
 def public_base_url(request=None) -> str:
     """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host."""
-    configured = getattr(settings, "SHOUWANG_PUBLIC_URL", "") or os.environ.get(
-        "SHOUWANG_PUBLIC_URL", ""
-    )
+    configured = settings.SHOUWANG_PUBLIC_URL
     if configured:
         return configured.rstrip("/")
     if request is not None:

@@ -4,7 +4,6 @@ deleting), and the audited reveal of one personal-data value."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -457,11 +456,9 @@ def cancel_import(*, job: ImportJob, by: Any) -> ImportJob:
 
 
 def retention_days() -> int:
-    """How long moved-out residents and finished imports are kept (default one year):
-    ``PEOPLE_RETENTION_DAYS`` in settings, else the environment variable
-    ``SHOUWANG_PEOPLE_RETENTION_DAYS``."""
-    default = os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365")
-    return int(getattr(settings, "PEOPLE_RETENTION_DAYS", default))
+    """How long moved-out residents and finished imports are kept (default one year,
+    ``SHOUWANG_PEOPLE_RETENTION_DAYS``)."""
+    return settings.PEOPLE_RETENTION_DAYS
 
 
 @dataclass

@@ -41,7 +41,8 @@ def _pair(world, **fields) -> tuple[CheckIn, CheckIn]:
 
 def test_insert_sets_the_key_and_stores_the_same_values(world) -> None:
     by_orm, by_insert = _pair(world)
-    assert by_insert.pk is not None and by_insert.pk != by_orm.pk
+    assert by_insert.pk is not None
+    assert by_insert.pk != by_orm.pk
     assert not by_insert._state.adding
     stored = CheckIn.objects.get(pk=by_insert.pk)
     expected = model_to_dict(CheckIn.objects.get(pk=by_orm.pk), exclude=["id", "client_id"])
@@ -54,7 +55,8 @@ def test_insert_stores_nulls_and_defaults(world) -> None:
     _, by_insert = _pair(world, temperature=None, person=None, pass_used=None, note="")
     stored = CheckIn.objects.get(pk=by_insert.pk)
     assert (stored.temperature, stored.person_id, stored.pass_used_id) == (None, None, None)
-    assert stored.visitor is False and stored.plate == ""
+    assert stored.visitor is False
+    assert stored.plate == ""
 
 
 def test_a_duplicate_client_id_raises_integrity_error(world) -> None:

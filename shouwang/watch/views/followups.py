@@ -26,7 +26,6 @@ from ..forms import FollowUpForm, SelfReportForm
 from ..models import FollowUp, KeyPerson
 from .records import records_for
 
-SELF_REPORT_LINK_DAYS = getattr(settings, "WATCH_SELF_REPORT_LINK_DAYS", 30)
 CARDS_PER_PAGE = 40
 
 
@@ -157,7 +156,9 @@ def overdue(request: AuthedRequest) -> HttpResponse:
 def self_report(request: PublicRequest, token: str) -> HttpResponse:
     """The key person's own page: temperature and symptoms, no login."""
     try:
-        record = KeyPerson.objects.from_self_report_token(token, max_age_days=SELF_REPORT_LINK_DAYS)
+        record = KeyPerson.objects.from_self_report_token(
+            token, max_age_days=settings.WATCH_SELF_REPORT_LINK_DAYS
+        )
     except signing.SignatureExpired:
         return _self_report_refused(request, "链接已过期，请联系社区重新获取", status=410)
     except (signing.BadSignature, KeyPerson.DoesNotExist):
