@@ -77,10 +77,16 @@ class SyncResult:
     def __str__(self) -> str:
         if not self.changed:
             return "卡点存放点已是最新，无需调整"
-        return (
-            f"新建 {self.created} 个卡点存放点，关联已有存放点 {self.linked} 个，"
-            f"按卡点调整辖区 {self.moved} 个"
-        )
+        parts = [
+            f"{label} {n} 个"
+            for label, n in (
+                ("新建卡点存放点", self.created),
+                ("关联已有存放点", self.linked),
+                ("按卡点调整辖区", self.moved),
+            )
+            if n
+        ]
+        return "，".join(parts)
 
 
 def _free_name(area: Any, wanted: str, *, exclude: int | None = None) -> str:

@@ -132,13 +132,16 @@ def test_hq_syncs_from_the_locations_page(world) -> None:
     make_checkpoint(world.compound_a, "西城花园东门")
     page = world.client("hq").get(reverse("supplies:locations"))
     assert "1 个卡点还没有存放点" in page.content.decode()
-    response = world.client("hq").post(reverse("supplies:locations_sync"))
-    assert response.status_code == 302
-    page = world.client("hq").get(reverse("supplies:locations"))
-    body = page.content.decode()
+    client = world.client("hq")
+    response = client.post(reverse("supplies:locations_sync"), follow=True)
+    assert response.redirect_chain == [(reverse("supplies:locations"), 302)]
+    body = response.content.decode()
+    assert "新建卡点存放点 1 个" in body
     assert "还没有存放点" not in body
     assert "西城花园东门" in body
     assert "值守名单" in body
+    again = client.post(reverse("supplies:locations_sync"), follow=True).content.decode()
+    assert "卡点存放点已是最新" in again
     assert world.client("staff_a").post(reverse("supplies:locations_sync")).status_code == 403
     assert Location.objects.count() == 1
 
