@@ -14,7 +14,8 @@ from django.utils import timezone
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area, Grid
-from shouwang.people.documents import DocumentError
+from shouwang.people import actions as people_actions
+from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Person
 from shouwang.watch.actions import active_key_person
 from shouwang.watch.models import Category, KeyPerson
@@ -84,29 +85,29 @@ def _resolve_person(person: Person | NewPerson, *, by: Any, request: HttpRequest
 
 
 def new_person(*, draft: NewPerson, by: Any, request: HttpRequest | None = None) -> Person:
-    """Create a ledger person from a draft. Refuses a document already in the ledger:
-    the existing person is to be chosen instead."""
-    area = draft.area
-    if area.kind not in (Area.Kind.COMMUNITY, Area.Kind.COMPOUND, Area.Kind.BUILDING):
-        raise ValidationError("请选择人员所在的社区、小区或楼栋")
-    person = Person(area=area, household=None)
-    person.set_name(draft.name)
-    if not person.name:
-        raise ValidationError("请填写姓名")
+    """Add a ledger person from a draft, through the people app. Refuses a document
+    already in the ledger: the existing person is to be chosen instead."""
     try:
-        person.set_document(draft.doc_type, draft.doc_number)
-        person.set_phone(draft.phone)
+        number = validate_document(draft.doc_type, draft.doc_number)
     except DocumentError as exc:
         raise ValidationError(str(exc)) from exc
-    if Person.objects.filter(doc_hash=person.doc_hash).exists():
+    if Person.objects.with_document(number).exists():
         raise ValidationError(
             "该证件号码已在人员台账中，请通过搜索选择该人员（不在本辖区的请联系指挥部）"
         )
-    person.save()
-    audit.record(
-        action=AuditEvent.Action.CREATE, request=request, user=by, obj=person, detail="流调新增人员"
-    )
-    return person
+    try:
+        return people_actions.create_person(
+            area=draft.area,
+            name=draft.name,
+            doc_type=draft.doc_type,
+            doc_number=number,
+            phone=draft.phone,
+            note="流调新增人员",
+            by=by,
+            request=request,
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
 
 
 @transaction.atomic

@@ -5,11 +5,13 @@ in another compound, and the confirmed case's compound marked as a key area."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.demo import DemoContext
+from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 from shouwang.watch.models import KeyPerson
@@ -33,18 +35,28 @@ def _id_number(i: int) -> str:
     return first17 + check_char(first17)
 
 
-def _residents(building: Area) -> list[Person]:
-    """The first residents of ``building`` in the ledger, adding demo ones if too few."""
+def _residents(building: Area, by: Any) -> list[Person]:
+    """The first residents of ``building`` in the ledger, adding demo ones (through the
+    people app) if too few."""
     persons = list(Person.objects.filter(area=building).current().order_by("pk")[: len(RESIDENTS)])
     for i, (name, room, _sex) in enumerate(RESIDENTS[len(persons) :], start=len(persons)):
         unit, number = room.split("-")
-        household, _ = Household.objects.get_or_create(area=building, unit=unit, room=number)
-        person = Person(area=building, household=household)
-        person.set_name(name)
-        person.set_document(DocumentType.ID_CARD, _id_number(i + building.pk * 10))
-        person.set_phone(f"1370371{building.pk % 100:02d}{i:02d}")
-        person.save()
-        persons.append(person)
+        household = Household.objects.filter(
+            area=building, unit=unit, room=number
+        ).first() or people_actions.create_household(
+            area=building, fields={"unit": unit, "room": number}, by=by
+        )
+        persons.append(
+            people_actions.create_person(
+                household=household,
+                name=name,
+                doc_type=DocumentType.ID_CARD,
+                doc_number=_id_number(i + building.pk * 10),
+                phone=f"1370371{building.pk % 100:02d}{i:02d}",
+                note="演示数据",
+                by=by,
+            )
+        )
     return persons
 
 
@@ -56,7 +68,7 @@ def build(ctx: DemoContext) -> None:
     buildings = [c.children.order_by("path").first() for c in compounds]
     if None in buildings:
         return
-    first = _residents(buildings[0])
+    first = _residents(buildings[0], hq)
     index = first[0]
     if Case.objects.filter(person=index).exists():
         ctx.log("病例：已存在，跳过")
@@ -100,7 +112,7 @@ def build(ctx: DemoContext) -> None:
         case=confirmed,
         by=hq,
     )
-    suspect = _residents(buildings[1])[0]
+    suspect = _residents(buildings[1], hq)[0]
     actions.create_case(
         person=suspect,
         classification=Case.Classification.SUSPECTED,

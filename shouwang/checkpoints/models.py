@@ -33,6 +33,10 @@ class CheckpointQuerySet(ScopedQuerySet):
     def active(self) -> CheckpointQuerySet:
         return self.filter(active=True)
 
+    def with_staff_count(self) -> CheckpointQuerySet:
+        """Annotate ``staff_count``: the active accounts assigned to each checkpoint."""
+        return self.annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
+
     def open_during(self, start: datetime, end: datetime) -> CheckpointQuerySet:
         """Active checkpoints whose daily opening hours meet [start, end) (local time).
         Windows of a day or more meet every active checkpoint."""

@@ -238,23 +238,46 @@ def _apply_identity(
             raise ValidationError({"phone": str(exc)}) from exc
 
 
+# Where a person without a household may be put: their building, or a compound or
+# community while the household is still unknown.
+PERSON_AREA_KINDS = (Area.Kind.BUILDING, Area.Kind.COMPOUND, Area.Kind.COMMUNITY)
+
+
 @transaction.atomic
 def create_person(
     *,
-    household: Household,
     name: str,
     doc_type: str,
     doc_number: str,
-    phone: str,
-    fields: dict[str, Any],
-    tags: Iterable[Tag],
     by: Any,
+    household: Household | None = None,
+    area: Area | None = None,
+    phone: str = "",
+    fields: dict[str, Any] | None = None,
+    tags: Iterable[Tag] = (),
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Person:
-    person = Person(household=household, area=household.area)
+    """A new ledger person, with a history entry and an audit row (``note``: why, e.g.
+    "流调新增人员"). Document and phone are stored encrypted with their lookup hashes.
+
+    The person lives in ``household`` (at its building), or, when another workflow
+    finds someone whose household is not known yet (a case investigation, a key-person
+    registration), at ``area`` alone: a building, compound or community. A document
+    already in the ledger is refused. This is the one way other apps add a person.
+    Errors are ``ValidationError`` keyed by field (``name``, ``doc_number``, ``phone``)
+    or plain; a caller whose form has other fields shows ``exc.messages``."""
+    if household is not None:
+        area = household.area
+    elif area is None or area.kind not in PERSON_AREA_KINDS:
+        raise ValidationError("人员只能登记在楼栋、小区或社区下")
+    person = Person(household=household, area=area)
     for n in PERSON_FIELDS:
-        if n in fields:
+        if fields and n in fields:
             setattr(person, n, fields[n])
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
+    if not person.name:
+        raise ValidationError({"name": "请填写姓名"})
     _check_document_free(person.doc_hash, by=by)
     person.save()
     tags = list(tags)
@@ -266,7 +289,14 @@ def create_person(
         person=person,
         changes=diff({}, _person_snapshot(person, tags)),
     )
-    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=person, area=person.area)
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=person,
+        area=person.area,
+        detail=note,
+    )
     return person
 
 

@@ -1,5 +1,6 @@
-"""Demo supplies: a sub-district warehouse, a store per community and a checkpoint per
-compound; purchases; the donations of seed 002 (cash of 5,000 and 20,000 yuan, goods
+"""Demo supplies: a sub-district warehouse, a store per community and a stock location
+for every checkpoint the checkpoints demo built (synced in one action: this app runs
+after it); purchases; the donations of seed 002 (cash of 5,000 and 20,000 yuan, goods
 from named companies); spending; masks allocated to every checkpoint in one action
 and to enterprises per employee (seed 001); a week of use at the checkpoints.
 
@@ -68,15 +69,28 @@ DONATIONS = [
 
 def _location(area: Area, name: str, kind: str, staff: int) -> Location:
     location, _ = Location.objects.get_or_create(
-        area=area,
-        name=name,
-        defaults={
-            "kind": kind,
-            "staff_count": staff,
-            "checkpoint_ref": name if kind == Location.Kind.CHECKPOINT else "",
-        },
+        area=area, name=name, defaults={"kind": kind, "staff_count": staff}
     )
     return location
+
+
+def _checkpoint_locations(ctx: DemoContext) -> list[Location]:
+    """A location per demo checkpoint. Posts whose guards have accounts count them;
+    elsewhere most volunteers have none, so HQ types in the real head count once."""
+    hq = ctx.users["hq"]
+    actions.sync_checkpoint_locations(area=ctx.subdistrict, by=hq)
+    places = list(
+        Location.objects.within(ctx.subdistrict)
+        .of_kind(Location.Kind.CHECKPOINT)
+        .exclude(checkpoint=None)
+        .with_headcount()
+        .order_by("pk")
+    )
+    for place in places:
+        if place.staff_count is None and not place.roster:
+            place.staff_count = place.headcount = ctx.rng.randint(6, 12)
+            actions.save_location(location=place, by=hq)
+    return places
 
 
 def build(ctx: DemoContext) -> None:
@@ -89,10 +103,7 @@ def build(ctx: DemoContext) -> None:
     warehouse = _location(sub, f"{sub.name}仓库", Location.Kind.WAREHOUSE, 6)
     communities = list(Area.objects.within(sub).communities().order_by("path"))
     stores = [_location(c, f"{c.name}库房", Location.Kind.COMMUNITY, 8) for c in communities]
-    checkpoints = [
-        _location(compound, f"{compound.name}卡点", Location.Kind.CHECKPOINT, rng.randint(6, 12))
-        for compound in Area.objects.within(sub).compounds().order_by("path")
-    ]
+    checkpoints = _checkpoint_locations(ctx)
 
     for n, (name, packs, pack, price) in enumerate(PURCHASES):
         item = items[name]
@@ -207,7 +218,7 @@ def build(ctx: DemoContext) -> None:
     for checkpoint in checkpoints:
         share = rng.uniform(0.6, 1.0)
         for day in range(7, 0, -1):
-            used = int(checkpoint.staff_count * 3 * share)
+            used = int(checkpoint.headcount * 3 * share)
             if used:
                 try:
                     actions.record_out(

@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
+from shouwang.checkpoints.models import Checkpoint, CheckpointQuerySet
 
 from .models import (
     CONSUMPTION_WINDOW_DAYS,
@@ -27,11 +28,18 @@ from .models import (
     Balance,
     Donation,
     Item,
+    Location,
     Movement,
     Spending,
     SpendingShare,
     days_of_supply,
 )
+
+
+def checkpoints_without_location(area: Area) -> CheckpointQuerySet:
+    """Active checkpoints of ``area`` that have no stock location yet."""
+    linked = Location.objects.exclude(checkpoint=None).values("checkpoint_id")
+    return Checkpoint.objects.within(area).active().exclude(pk__in=linked)
 
 
 @dataclass

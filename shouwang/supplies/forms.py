@@ -118,20 +118,41 @@ class ItemForm(forms.ModelForm):
 
 
 class LocationForm(forms.ModelForm):
-    area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+    """A checkpoint-kind location names a checkpoint of the user's area, takes its area,
+    and by default its name; other kinds name their area."""
+
+    area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none(), required=False)
 
     class Meta:
         model = Location
-        fields = ["name", "kind", "area", "checkpoint_ref", "staff_count", "keeper", "active"]
+        fields = ["kind", "checkpoint", "name", "area", "staff_count", "keeper", "active"]
+        help_texts = {"name": "卡点类型留空则用卡点名称"}
 
-    def __init__(self, *args, areas=None, **kwargs) -> None:
+    def __init__(self, *args, areas=None, checkpoints=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+        self.fields["area"].help_text = "卡点类型自动取卡点所在辖区"
+        self.fields["checkpoint"].queryset = checkpoints
+        self.fields["checkpoint"].label_from_instance = lambda c: f"{c.area.name} · {c.name}"
+        self.fields["checkpoint"].help_text = "卡点类型必选；已有存放点的卡点不在列表中"
+        self.fields["name"].required = False
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("kind") == Location.Kind.CHECKPOINT and not data.get("checkpoint_ref"):
-            data["checkpoint_ref"] = data.get("name", "")
+        checkpoint = data.get("checkpoint")
+        if data.get("kind") == Location.Kind.CHECKPOINT:
+            if checkpoint is None:
+                if "checkpoint" not in self.errors:
+                    self.add_error("checkpoint", "卡点类型的存放点请选择对应卡点")
+                return data
+            data["area"] = checkpoint.area
+            data["name"] = data.get("name") or checkpoint.name
+        elif checkpoint is not None:
+            self.add_error("checkpoint", "只有卡点类型的存放点才能对应卡点")
+        if not data.get("area") and "area" not in self.errors:
+            self.add_error("area", "请选择所属辖区")
+        if not data.get("name"):
+            self.add_error("name", "请填写名称")
         return data
 
 

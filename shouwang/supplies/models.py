@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from shouwang.checkpoints.models import Checkpoint
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
@@ -134,13 +135,36 @@ class LocationQuerySet(ScopedQuerySet):
     def of_kind(self, kind: str) -> LocationQuerySet:
         return self.filter(kind=kind)
 
+    def serving_open_checkpoints(self) -> LocationQuerySet:
+        """Locations not linked to a checkpoint, or linked to an active one."""
+        return self.filter(
+            Q(checkpoint__isnull=True) | Q(checkpoint__in=Checkpoint.objects.active())
+        )
+
+    def with_headcount(self) -> LocationQuerySet:
+        """Annotate ``roster`` — the active staff assigned to the linked checkpoint (None
+        when not linked) — and ``headcount``, the people an allocation plan counts here:
+        ``staff_count`` when typed in, else the roster, else 0."""
+        roster = models.Subquery(
+            Checkpoint.objects.filter(pk=models.OuterRef("checkpoint_id"))
+            .with_staff_count()
+            .values("staff_count")[:1],
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(roster=roster).annotate(
+            headcount=models.functions.Coalesce(
+                "staff_count", "roster", models.Value(0), output_field=models.IntegerField()
+            )
+        )
+
 
 class Location(TimeStampedModel):
     """Where stock is kept: the sub-district warehouse, a community store, a checkpoint.
 
-    A checkpoint location names its checkpoint in ``checkpoint_ref`` (free text, the
-    checkpoints app's id or name) and carries the checkpoint's area; it is not a
-    foreign key so the two apps can be linked later without a migration here first.
+    A checkpoint location is linked to its checkpoint (one location per checkpoint) and
+    lies in the checkpoint's area; ``actions.sync_checkpoint_locations`` creates the
+    missing ones and moves those whose checkpoint moved. The link is null for a
+    checkpoint that was deleted (the location keeps its ledger).
     """
 
     class Kind(models.TextChoices):
@@ -154,11 +178,19 @@ class Location(TimeStampedModel):
     area = models.ForeignKey(
         "areas.Area", verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+"
     )
-    checkpoint_ref = models.CharField(
-        "对应卡点", max_length=64, blank=True, help_text="卡点编号或名称（卡点类型填写）"
+    checkpoint = models.OneToOneField(
+        "checkpoints.Checkpoint",
+        verbose_name="对应卡点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     staff_count = models.PositiveIntegerField(
-        "值守/工作人数", default=0, help_text="分配方案按人数计算用量"
+        "值守/工作人数",
+        null=True,
+        blank=True,
+        help_text="分配方案按人数计算用量；卡点留空则按卡点登记的值守人员数计算",
     )
     keeper = models.CharField("保管人", max_length=50, blank=True)
     active = models.BooleanField("启用", default=True)
@@ -172,6 +204,11 @@ class Location(TimeStampedModel):
         verbose_name_plural = "存放点"
         constraints = [
             models.UniqueConstraint(fields=["area", "name"], name="supplies_location_unique_name"),
+            models.CheckConstraint(
+                condition=Q(checkpoint__isnull=True) | Q(kind="checkpoint"),
+                name="supplies_location_checkpoint_kind",
+                violation_error_message="只有卡点类型的存放点才能对应卡点",
+            ),
         ]
 
     def __str__(self) -> str:

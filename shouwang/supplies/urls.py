@@ -8,6 +8,7 @@ urlpatterns = [
     path("low/", stock.low_stock, name="low_stock"),
     path("locations/", stock.locations, name="locations"),
     path("locations/new/", stock.location_create, name="location_create"),
+    path("locations/sync/", stock.locations_sync, name="locations_sync"),
     path("locations/<int:pk>/", stock.location, name="location"),
     path("locations/<int:pk>/edit/", stock.location_edit, name="location_edit"),
     path("locations/<int:pk>/out/", stock.location_out, name="location_out"),

@@ -135,12 +135,16 @@ def find_or_create_person(
     area: Any,
     name: str,
     number: str,
+    by: Any,
     phone: str = "",
     household: Any = None,
 ) -> Any:
     """The ledger person with this ID number among ``persons`` (the caller's visible
-    persons), or a new ledger person at ``area``. Raises ValidationError on a bad ID."""
-    from shouwang.people.documents import DocumentError, DocumentType
+    persons), or a new ledger person at ``area`` added through the people app (which
+    refuses a number already in the ledger elsewhere). Raises ValidationError on a bad
+    ID."""
+    from shouwang.people import actions as people_actions
+    from shouwang.people.documents import DocumentError, DocumentType, validate_document
     from shouwang.people.models import Person
 
     found = persons.current().with_document(number).order_by("pk").first()
@@ -148,19 +152,29 @@ def find_or_create_person(
         return found
     if area is None:
         raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
-    person = Person(area=area, household=household)
-    if household is not None and household.persons.exists():
-        person.relation = Person.Relation.OTHER
     try:
-        person.set_name(name)
-        person.set_document(DocumentType.ID_CARD, number)
-        person.set_phone(phone)
+        number = validate_document(DocumentType.ID_CARD, number)
     except DocumentError as exc:
         raise ValidationError(str(exc)) from exc
-    if not person.name:
+    if not name.strip():
         raise ValidationError("台账中没有此人，请填写姓名以便建档")
-    person.save()
-    return person
+    relation = Person.Relation.HEAD
+    if household is not None and household.persons.exists():
+        relation = Person.Relation.OTHER
+    try:
+        return people_actions.create_person(
+            household=household,
+            area=area,
+            name=name,
+            doc_type=DocumentType.ID_CARD,
+            doc_number=number,
+            phone=phone,
+            fields={"relation": relation},
+            note="登记重点人员时建档",
+            by=by,
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
 
 
 @transaction.atomic
@@ -597,11 +611,12 @@ def record_location(
     if outcome == LocateTask.Status.LOCATED:
         household = None
         if building is not None and room.strip():
+            from shouwang.people.actions import create_household
             from shouwang.people.models import Household
 
-            household, _ = Household.objects.get_or_create(
-                area=building, unit=unit.strip()[:20], room=room.strip()[:40]
-            )
+            where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
+            household = Household.objects.filter(area=building, **where).first()
+            household = household or create_household(area=building, fields=where, by=by)
         person = find_or_create_person(
             persons=persons,
             area=building,
@@ -609,6 +624,7 @@ def record_location(
             number=task.document_number,
             phone=task.phone,
             household=household,
+            by=by,
         )
         record = active_key_person(person) or register_key_person(
             person=person,

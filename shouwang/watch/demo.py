@@ -18,6 +18,7 @@ from django.utils import timezone
 from shouwang.areas.models import Area, Grid
 from shouwang.core import pii
 from shouwang.core.demo import DemoContext
+from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 
@@ -76,14 +77,20 @@ def _persons(ctx: DemoContext, communities: list[Area], wanted: int) -> list[Per
         group = near_buildings if i % 2 == 0 or not far_buildings else far_buildings
         group = group or far_buildings
         building = group[(i // 2) % len(group)]
-        household, _ = Household.objects.get_or_create(
-            area=building, unit=f"{i % 3 + 1}单元", room=f"{i // 3 % 6 + 1}0{i % 2 + 1}"
+        where = {"unit": f"{i % 3 + 1}单元", "room": f"{i // 3 % 6 + 1}0{i % 2 + 1}"}
+        household = Household.objects.filter(area=building, **where).first()
+        household = household or people_actions.create_household(
+            area=building, fields=where, by=ctx.users.get("hq")
         )
-        person = Person(area=building, household=household)
-        person.set_name(_name(ctx))
-        person.set_document(DocumentType.ID_CARD, _id_number(ctx, 500 + i))
-        person.set_phone(f"139{ctx.rng.randint(10_000_000, 99_999_999)}")
-        person.save()
+        person = people_actions.create_person(
+            household=household,
+            name=_name(ctx),
+            doc_type=DocumentType.ID_CARD,
+            doc_number=_id_number(ctx, 500 + i),
+            phone=f"139{ctx.rng.randint(10_000_000, 99_999_999)}",
+            note="演示数据",
+            by=ctx.users.get("hq"),
+        )
         created.append(person)
     return created
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.models import Case, CaseEvent
-from shouwang.people.models import Person
+from shouwang.people.models import Change, Person
 
 from .factories import id_number, make_case, make_person
 
@@ -73,6 +73,11 @@ def test_it_enters_a_case_for_a_new_person(world):
     assert person.name == "王志强"
     assert person.area == world.building_a
     assert Case.objects.get(person=person).classification == "confirmed"
+    # Added through the people app: a ledger history entry and an audit row.
+    assert Change.objects.filter(person=person, action=Change.Action.CREATE).count() == 1
+    assert AuditEvent.objects.filter(
+        object_type="people.Person", object_id=str(person.pk), detail="流调新增人员"
+    ).exists()
 
 
 def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(world):
@@ -90,6 +95,24 @@ def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(wo
     assert response.status_code == 400
     assert "已在人员台账中" in response.content.decode()
     assert Person.objects.count() == 1
+    assert not Case.objects.exists()
+
+
+def test_a_new_persons_bad_phone_is_a_clear_message_and_nothing_is_written(world):
+    data = case_data()
+    data.update(
+        {
+            "person-name": "王志强",
+            "person-doc_type": "id_card",
+            "person-doc_number": id_number(779),
+            "person-phone": "12345",
+            "person-area": world.building_a.pk,
+        }
+    )
+    response = world.client("staff_a").post(reverse("cases:create_new"), data)
+    assert response.status_code == 400
+    assert "手机号" in response.content.decode()
+    assert not Person.objects.exists()
     assert not Case.objects.exists()
 
 

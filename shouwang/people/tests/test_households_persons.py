@@ -1,10 +1,14 @@
 """Households and persons through the pages: create, edit, history, move out,
 optimistic locking, jurisdiction."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.actions import create_person
 from shouwang.people.models import Change, Household, Person, Tag
+from shouwang.people.tests.factories import next_id_card
 
 
 def test_it_lists_a_buildings_households_with_their_persons(
@@ -214,3 +218,34 @@ def test_read_only_roles_cannot_edit(world, ledger):
         world.client("leader").get(reverse("people:person", args=[ledger.zhang.pk])).status_code
         == 200
     )
+
+
+def test_other_apps_add_a_person_without_a_household_with_history_and_audit(world, ledger):
+    person = create_person(
+        area=world.community_a,
+        name=" 赵六 ",
+        doc_type="id_card",
+        doc_number=next_id_card(),
+        phone="13600000000",
+        note="流调新增人员",
+        by=world.hq,
+    )
+    person.refresh_from_db()
+    assert (person.name, person.area, person.household) == ("赵六", world.community_a, None)
+    assert person.phone == "13600000000"
+    assert person.doc_enc
+    assert person.document_number not in person.doc_enc  # stored encrypted
+    assert Change.objects.get(person=person).action == Change.Action.CREATE
+    event = AuditEvent.objects.get(object_type="people.Person", object_id=str(person.pk))
+    assert (event.action, event.detail) == ("create", "流调新增人员")
+
+
+def test_a_person_without_a_household_needs_a_place_and_a_free_document(world, ledger):
+    fields = {"name": "赵六", "doc_type": "id_card", "by": world.hq}
+    with pytest.raises(ValidationError, match="楼栋、小区或社区"):
+        create_person(area=world.subdistrict, doc_number=next_id_card(), **fields)
+    with pytest.raises(ValidationError, match="该证件号码已登记：张三丰"):
+        create_person(area=world.community_a, doc_number=ledger.zhang.document_number, **fields)
+    with pytest.raises(ValidationError, match="请填写姓名"):
+        create_person(area=world.community_a, doc_number=next_id_card(), **{**fields, "name": " "})
+    assert Person.objects.count() == 3

@@ -6,7 +6,7 @@ request cannot be carried out (nothing is written then).
 """
 
 from .allocation import create_plan, issue_plan, review_plan, update_plan
-from .catalog import save_item, save_location, save_recipient
+from .catalog import save_item, save_location, save_recipient, sync_checkpoint_locations
 from .donations import cancel_donation, receive_donation, record_donation, record_spending
 from .stock import count_stock, receive_stock, record_out, transfer
 
@@ -24,6 +24,7 @@ __all__ = [
     "save_item",
     "save_location",
     "save_recipient",
+    "sync_checkpoint_locations",
     "transfer",
     "update_plan",
 ]

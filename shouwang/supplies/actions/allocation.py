@@ -32,11 +32,12 @@ def _targets(plan: AllocationPlan) -> list[tuple[Location | None, Recipient | No
         return [
             (None, r, r.employees) for r in Recipient.objects.within(plan.area).filter(active=True)
         ]
-    kind = (
-        Location.Kind.CHECKPOINT if plan.target == Target.CHECKPOINTS else Location.Kind.COMMUNITY
-    )
-    locations = Location.objects.within(plan.area).active().of_kind(kind).exclude(pk=plan.source_id)
-    return [(loc, None, loc.staff_count) for loc in locations]
+    locations = Location.objects.within(plan.area).active().exclude(pk=plan.source_id)
+    if plan.target == Target.CHECKPOINTS:
+        locations = locations.of_kind(Location.Kind.CHECKPOINT).serving_open_checkpoints()
+    else:
+        locations = locations.of_kind(Location.Kind.COMMUNITY)
+    return [(loc, None, loc.headcount) for loc in locations.with_headcount()]
 
 
 def _check_params(
@@ -73,7 +74,9 @@ def create_plan(
     round_to_pack: ItemPack | None = None,
     request: Any = None,
 ) -> AllocationPlan:
-    """A draft plan with one line per checkpoint, community store or enterprise."""
+    """A draft plan with one line per checkpoint, community store or enterprise. A
+    checkpoint counts its assigned staff unless its location has a typed head count
+    (``Location.staff_count``); each line's people can still be edited before review."""
     _check_params(
         item=item,
         source=source,

@@ -1,15 +1,19 @@
-"""Catalog, locations and recipients: saved with an audit row."""
+"""Catalog, locations and recipients: saved with an audit row; the stock locations of
+an area's checkpoints created and kept in their checkpoints' areas in one action."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.checkpoints.models import Checkpoint
 
+from ..figures import checkpoints_without_location
 from ..models import Item, ItemPack, Location, Recipient
 
 
@@ -51,8 +55,102 @@ def _save_scoped(obj: models.Model, *, label: str, by: Any, request: Any) -> Non
 
 @transaction.atomic
 def save_location(*, location: Location, by: Any, request: Any = None) -> Location:
+    """A location linked to a checkpoint lies in the checkpoint's area."""
+    if location.checkpoint_id is not None:
+        if location.kind != Location.Kind.CHECKPOINT:
+            raise ValidationError("只有卡点类型的存放点才能对应卡点")
+        location.area = location.checkpoint.area
     _save_scoped(location, label="存放点", by=by, request=request)
     return location
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    linked: int = 0
+    moved: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.linked + self.moved
+
+    def __str__(self) -> str:
+        if not self.changed:
+            return "卡点存放点已是最新，无需调整"
+        parts = [
+            f"{label} {n} 个"
+            for label, n in (
+                ("新建卡点存放点", self.created),
+                ("关联已有存放点", self.linked),
+                ("按卡点调整辖区", self.moved),
+            )
+            if n
+        ]
+        return "，".join(parts)
+
+
+def _free_name(area: Any, wanted: str, *, exclude: int | None = None) -> str:
+    """``wanted``, or ``wanted（2）``… when another location of ``area`` has the name."""
+    taken = set(
+        Location.objects.filter(area=area, name__startswith=wanted)
+        .exclude(pk=exclude)
+        .values_list("name", flat=True)
+    )
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}（{n}）"
+    return name
+
+
+@transaction.atomic
+def sync_checkpoint_locations(*, area: Any, by: Any, request: Any = None) -> SyncResult:
+    """Give every active checkpoint of ``area`` a stock location and keep each linked
+    location in its checkpoint's area. A checkpoint without one adopts an unlinked
+    checkpoint location of the same name in its area, else gets a new one named after
+    it (its people then come from the checkpoint's staff). Nothing is written to the
+    checkpoints app; a second run changes nothing."""
+    result = SyncResult()
+    checkpoints = Checkpoint.objects.within(area).select_related("area").in_bulk()
+    for location in Location.objects.select_for_update().filter(checkpoint__in=list(checkpoints)):
+        checkpoint = checkpoints[location.checkpoint_id]
+        if location.area_id != checkpoint.area_id:
+            location.area = checkpoint.area
+            location.name = _free_name(checkpoint.area, location.name, exclude=location.pk)
+            location.save(update_fields=["area", "name", "updated_at"])
+            result.moved += 1
+    for checkpoint in checkpoints_without_location(area).select_related("area").order_by("pk"):
+        orphan = (
+            Location.objects.select_for_update()
+            .of_kind(Location.Kind.CHECKPOINT)
+            .filter(area=checkpoint.area, name=checkpoint.name, checkpoint__isnull=True)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                if orphan is not None:
+                    orphan.checkpoint = checkpoint
+                    orphan.save(update_fields=["checkpoint", "updated_at"])
+                    result.linked += 1
+                else:
+                    Location.objects.create(
+                        kind=Location.Kind.CHECKPOINT,
+                        checkpoint=checkpoint,
+                        area=checkpoint.area,
+                        name=_free_name(checkpoint.area, checkpoint.name),
+                    )
+                    result.created += 1
+        except IntegrityError:
+            continue  # someone synced the same checkpoint at this moment: theirs stands
+    if result.changed:
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            area=area,
+            detail=f"同步卡点存放点：{result}",
+        )
+    return result
 
 
 @transaction.atomic

@@ -27,7 +27,9 @@ def item(name: str = "医用口罩") -> Item:
     return found
 
 
-def location(area: Area, name: str | None = None, kind: str = "", staff: int = 0) -> Location:
+def location(
+    area: Area, name: str | None = None, kind: str = "", staff: int | None = None
+) -> Location:
     kind = kind or (
         Location.Kind.WAREHOUSE
         if area.kind == Area.Kind.SUBDISTRICT

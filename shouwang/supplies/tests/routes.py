@@ -68,6 +68,7 @@ ROUTES = {
     "supplies:low_stock": Route(),
     "supplies:locations": Route(),
     "supplies:location_create": Route(),
+    "supplies:locations_sync": Route(),
     "supplies:location": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:location_edit": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:location_out": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.checkpoints.models import Checkpoint
 from shouwang.core import uploads
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
@@ -67,15 +68,44 @@ def _areas_for_locations(request: AuthedRequest):
     return Area.objects.visible_to(request.user).exclude(kind=Area.Kind.BUILDING)
 
 
+def _checkpoints_for_location(request: AuthedRequest, place: Location):
+    """Checkpoints the user may link: visible ones without a location, and its own."""
+    taken = Location.objects.exclude(checkpoint=None).exclude(pk=place.pk)
+    return (
+        Checkpoint.objects.visible_to(request.user)
+        .exclude(pk__in=taken.values("checkpoint_id"))
+        .select_related("area")
+    )
+
+
 @require_capability("supplies.view")
 def locations(request: AuthedRequest) -> HttpResponse:
-    qs = Location.objects.visible_to(request.user).select_related("area")
-    return render(request, "supplies/locations.html", {"locations": qs})
+    qs = (
+        Location.objects.visible_to(request.user)
+        .select_related("area", "checkpoint")
+        .with_headcount()
+    )
+    unstocked = figures.checkpoints_without_location(request.user.area).count()
+    return render(request, "supplies/locations.html", {"locations": qs, "unstocked": unstocked})
+
+
+@require_POST
+@require_capability("supplies.manage")
+def locations_sync(request: AuthedRequest) -> HttpResponse:
+    result = actions.sync_checkpoint_locations(
+        area=request.user.area, by=request.user, request=request
+    )
+    messages.success(request, str(result))
+    return redirect("supplies:locations")
 
 
 @require_capability("supplies.view")
 def location(request: AuthedRequest, pk: int) -> HttpResponse:
-    place = get_for_user(Location.objects.select_related("area"), request.user, pk=pk)
+    place = get_for_user(
+        Location.objects.select_related("area", "checkpoint").with_headcount(),
+        request.user,
+        pk=pk,
+    )
     stock = [
         figures.StockFigure(b.item, place, b.quantity, b.used)
         for b in Balance.objects.filter(location=place).with_use().select_related("item")
@@ -94,7 +124,12 @@ def location(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _save_location(request: AuthedRequest, place: Location) -> HttpResponse:
-    form = LocationForm(request.POST or None, instance=place, areas=_areas_for_locations(request))
+    form = LocationForm(
+        request.POST or None,
+        instance=place,
+        areas=_areas_for_locations(request),
+        checkpoints=_checkpoints_for_location(request, place),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.save_location(

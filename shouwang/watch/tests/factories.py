@@ -87,10 +87,10 @@ def lead(area: Area, with_person: bool = True) -> Lead:
     )
 
 
-def locate_task(community: Area, name: str = "王五") -> LocateTask:
+def locate_task(community: Area, name: str = "王五", number: str = "") -> LocateTask:
     from shouwang.core import pii
 
-    number = id_number()
+    number = number or id_number()
     return LocateTask.objects.create(
         community=community,
         name=name,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.people.models import Person
+from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
 from shouwang.watch.tests import factories as f
@@ -193,6 +193,23 @@ def test_staff_record_a_located_person(world) -> None:
     assert person.household.room == "502"
     assert task.key_person.person == person
     assert task.key_person.grid == world.grid_a
+    # Household and person were added through the people app, with their history.
+    assert Change.objects.filter(person=person, action=Change.Action.CREATE).count() == 1
+    assert Change.objects.filter(household=person.household).count() == 1
+
+
+def test_a_located_person_already_in_the_ledger_elsewhere_is_not_duplicated(world) -> None:
+    elsewhere = f.person(world.building_b, "陈三")
+    task = f.locate_task(world.community_a, "陈三", number=elsewhere.document_number)
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a2.pk, "unit": "1", "room": "502"},
+    )
+    assert response.status_code == 400
+    assert "辖区以外登记" in response.content.decode()
+    assert Person.objects.with_document(elsewhere.document_number).count() == 1
+    task.refresh_from_db()
+    assert task.status == LocateTask.Status.PENDING
 
 
 @pytest.mark.parametrize("outcome", ["not_here", "left"])

@@ -122,6 +122,7 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 number=data["document"],
                 phone=data["phone"],
+                by=request.user,
             )
             record = actions.confirm_lead(
                 lead=lead,

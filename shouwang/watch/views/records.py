@@ -118,6 +118,7 @@ def create(request: AuthedRequest) -> HttpResponse:
                 name=data["name"],
                 number=data["document"],
                 phone=data["phone"],
+                by=request.user,
             )
             record = actions.register_key_person(
                 person=person,
