@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.test.signals import setting_changed
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -10,6 +11,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Django may have been set up, and a task module imported, before this hook: drop
+    # any task backend already built from the production setting.
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -24,8 +24,9 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.cases.key_areas import active_key_areas
 from shouwang.core import rows
+from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
-from shouwang.people.models import Household, Person
+from shouwang.people.models import Person
 from shouwang.watch.actions import active_key_person, create_lead, raise_alert
 from shouwang.watch.models import Alert, KeyPerson
 
@@ -400,21 +401,30 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     found = Person.objects.with_document(reg.doc_number).select_related("area").first()
     if found is not None:
         return found
-    person = Person(notes="卡点扫码自助登记，待核实")
-    person.set_name(reg.name)
-    person.set_document(reg.doc_type, reg.doc_number)
-    person.set_phone(reg.phone)
+    identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
-        person.area = _community(checkpoint.area)
-        person.residence_type = Person.ResidenceType.FLOATING
-        person.notes = "访客，卡点扫码自助登记"
-    else:
-        household, _ = Household.objects.get_or_create(
-            area=reg.building, unit=reg.unit, room=reg.room
+        return people_actions.create_person(
+            **identity,
+            phone=reg.phone,
+            area=_community(checkpoint.area),
+            fields={
+                "residence_type": Person.ResidenceType.FLOATING,
+                "notes": "访客，卡点扫码自助登记",
+            },
+            by=None,
+            note="卡点扫码自助登记（访客）",
         )
-        person.area, person.household = reg.building, household
-    person.save()
-    return person
+    household = people_actions.household_at(
+        area=reg.building, unit=reg.unit, room=reg.room, by=None
+    )
+    return people_actions.create_person(
+        **identity,
+        phone=reg.phone,
+        household=household,
+        fields={"notes": "卡点扫码自助登记，待核实"},
+        by=None,
+        note="卡点扫码自助登记",
+    )
 
 
 def register(
@@ -434,6 +444,8 @@ def register(
             person = _find_or_add_person(checkpoint, reg)
         except DocumentError as exc:
             raise CheckInRefused(str(exc)) from exc
+        except ValidationError as exc:
+            raise CheckInRefused("；".join(exc.messages)) from exc
         pass_ = Pass.objects.create(
             person=person,
             kind=Pass.Kind.PHONE,

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,7 +73,7 @@ def checkpoint_list(request: AuthedRequest) -> HttpResponse:
     qs = (
         Checkpoint.objects.visible_to(request.user)
         .select_related("area")
-        .annotate(staff_count=Count("staff"))
+        .with_staff_count()
         .order_by("area__path", "name")
     )
     q = request.GET.get("q", "").strip()

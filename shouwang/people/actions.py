@@ -154,6 +154,14 @@ def create_household(
     return household
 
 
+def household_at(*, area: Area, unit: str, room: str, by: Any) -> Household:
+    """The household at this unit and room of a building, created if not registered yet
+    (a resident registering at a checkpoint, a located person from a police list)."""
+    where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
+    found = Household.objects.filter(area=area, **where).first()
+    return found or create_household(area=area, fields=where, by=by)
+
+
 @transaction.atomic
 def update_household(
     *,

@@ -611,12 +611,9 @@ def record_location(
     if outcome == LocateTask.Status.LOCATED:
         household = None
         if building is not None and room.strip():
-            from shouwang.people.actions import create_household
-            from shouwang.people.models import Household
+            from shouwang.people import actions as people_actions
 
-            where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
-            household = Household.objects.filter(area=building, **where).first()
-            household = household or create_household(area=building, fields=where, by=by)
+            household = people_actions.household_at(area=building, unit=unit, room=room, by=by)
         person = find_or_create_person(
             persons=persons,
             area=building,

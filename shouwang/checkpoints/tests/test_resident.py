@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shouwang.people.models import Person
+from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Change, Person
 from shouwang.watch.models import Alert, Lead
 
 from ..models import CheckIn, Pass, PassRule
@@ -66,6 +67,11 @@ def test_it_registers_and_shows_green(world, gate) -> None:
     row = CheckIn.objects.get()
     assert (row.person, row.status, row.source) == (person, "declared", "self")
     assert len(body) < 100_000
+    # Added through the ledger's own action: history and audit, no user behind them.
+    created = Change.objects.get(person=person, action=Change.Action.CREATE)
+    assert created.by is None
+    assert person.notes == "卡点扫码自助登记，待核实"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, user=None).exists()
 
 
 def test_it_remembers_the_phone_so_the_next_scan_is_one_tap(world, gate) -> None:
