@@ -258,7 +258,10 @@ async def floor(port: int, clients: int, seconds: float, path: str = "/healthz")
     async def one() -> None:
         nonlocal done
         while time.perf_counter() < stop_at:
-            status, _, _ = await http(port, raw.encode())
+            try:
+                status, _, _ = await http(port, raw.encode())
+            except OSError:
+                continue
             done += status == 200
 
     await asyncio.gather(*(one() for _ in range(clients)))
@@ -554,7 +557,7 @@ def main() -> None:
         stop_server(proc)
         proc = None
         log("HTTP floor: gunicorn with an empty WSGI app …")
-        http_floor_rate = http_floor(var, args.port, args.workers, args.clients, 5)
+        http_floor_rate = http_floor(var, args.port + 1, args.workers, args.clients, 5)
         server_log = (Path(var) / "server.log").read_text(errors="replace")
         locked = stats["locked"] + server_log.count("database is locked")
         rows = count_rows(args.db, env)

@@ -254,13 +254,16 @@ def record_checkin(
         recorded_by=by,
         confirmed_at=timezone.now() if status == CheckIn.Status.CONFIRMED else None,
     )
-    # Only a passage that is its own transaction and raises nothing commits asynchronously
-    # (a registration's new person and pass commit with it, so they stay synchronous).
-    relax = not connection.in_atomic_block and not verdict.alerts and not verdict.lead
+    # An ordinary passage (its own transaction, one row, nothing raised) commits
+    # asynchronously on PostgreSQL, in one round trip: a crash can lose the last fraction
+    # of a second of green/yellow passages, never an alert, a lead or a registration's
+    # new person and pass (those commit with their transaction), never corrupt anything.
+    lone_row = not connection.in_atomic_block and visit is None
     try:
+        if lone_row and not verdict.alerts and not verdict.lead:
+            rows.insert(row, synchronous_commit=False)
+            return Recorded(row, created=True)
         with transaction.atomic():
-            if relax:
-                _relax_commit()
             rows.insert(row)
             if visit is not None:
                 visit_row = Visit(
@@ -280,15 +283,6 @@ def record_checkin(
             raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试") from None
         return Recorded(existing, created=False)
     return Recorded(row, created=True)
-
-
-def _relax_commit() -> None:
-    """Asynchronous commit for an ordinary passage on PostgreSQL (see docs/checkpoints.md:
-    a crash can lose the last fraction of a second of green/yellow passages, never a
-    passage that raised an alert or a lead, and never corrupts anything)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 # --- the resident's phone -------------------------------------------------------------

@@ -72,3 +72,23 @@ def test_only_ordinary_passages_commit_asynchronously(world) -> None:
         relaxed.append(any("synchronous_commit" in q["sql"] for q in queries.captured_queries))
     expected = connection.vendor == "postgresql"
     assert relaxed == [expected, False], "a passage with an alert always commits synchronously"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_ordinary_passage_is_one_statement_without_begin_or_commit(world) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from ..actions import self_checkin
+
+    gate = make_checkpoint(world.compound_a, "单语句门")
+    pass_ = make_pass(make_person(world.building_a, "普通"))
+    with CaptureQueriesContext(connection) as queries:
+        recorded = self_checkin(
+            checkpoint=gate, pass_=pass_, direction="in", client_id=uuid.uuid4()
+        )
+    writes = [q["sql"] for q in queries.captured_queries if "checkpoints_checkin" in q["sql"]]
+    assert len(writes) == 1
+    assert not any(q["sql"].startswith(("BEGIN", "COMMIT")) for q in queries.captured_queries)
+    stored = CheckIn.objects.get(pk=recorded.checkin.pk)
+    assert stored.client_id == recorded.checkin.client_id
+    assert stored.person_id == pass_.person_id
