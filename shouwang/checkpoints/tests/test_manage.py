@@ -174,3 +174,14 @@ def test_the_guard_console_index_goes_to_the_only_post(world) -> None:
 
 def test_make_pass_is_usable(world) -> None:
     assert make_pass(make_person(world.building_a)).is_usable()
+
+
+def test_the_console_button_shows_only_to_those_who_may_open_it(world) -> None:
+    gate = make_checkpoint(world.compound_a, "北门")
+    console = reverse("checkpoints:console_post", args=[gate.pk])
+    for persona, shown in (("staff_a", True), ("grid_a", False)):
+        client = world.client(persona)
+        page = client.get(reverse("checkpoints:detail", args=[gate.pk]))
+        assert page.status_code == 200
+        assert (console in page.content.decode()) is shown
+        assert client.get(console).status_code == (200 if shown else 403)
