@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -496,6 +496,45 @@ def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]
     return len(ids) - len(rows)
 
 
+def _store_first_hop(
+    trace: Trace, query: tuple[str, list[Any]], *, by: Any, database: str
+) -> tuple[int, int]:
+    """Store the hop-1 hits of ``presence.first_hop_query`` that the requester may see,
+    straight from the statement (``INSERT … SELECT``: thousands of hits never become
+    Python objects); return (persons found, persons stored). The presence table must
+    live in the database of the cases tables."""
+    sql, params = query
+    visible = Person.objects.visible_to(by).order_by().values("pk")
+    if visible.query.is_empty():
+        visible_sql, visible_params = "SELECT NULL WHERE 1 = 0", ()
+    else:
+        visible_sql, visible_params = visible.query.sql_with_params()
+
+    def insert(hits: str) -> str:
+        return (
+            f"INSERT INTO {TraceHit._meta.db_table}"  # noqa: S608 - values are bound
+            " (trace_id, person_id, hop, encounters, first_at, last_at, closest_seconds)"
+            " SELECT %s, person_id, 1, encounters, first_at, last_at, closest_seconds"
+            f" FROM {hits} WHERE person_id IN ({visible_sql}) ORDER BY person_id"
+        )
+
+    with connections[database].cursor() as cursor:
+        if cursor.db.vendor == "postgresql":
+            # One statement: the search runs once for both counts.
+            cursor.execute(
+                f"WITH hits AS ({sql}), stored AS ({insert('hits')} RETURNING 1)"  # noqa: S608
+                " SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM stored)",
+                [*params, trace.pk, *visible_params],
+            )
+            found, stored = cursor.fetchone()
+        else:
+            cursor.execute(insert(f"({sql}) hits"), [trace.pk, *params, *visible_params])
+            stored = cursor.rowcount
+            cursor.execute(f"SELECT count(*) FROM ({sql}) hits", params)  # noqa: S608
+            (found,) = cursor.fetchone()
+    return found, stored
+
+
 @transaction.atomic
 def run_trace(
     *,
@@ -513,11 +552,9 @@ def run_trace(
         source = presence.require_source()
     except presence.PresenceUnavailable as exc:
         raise ValidationError(str(exc)) from exc
-    result = presence.trace(
-        person=case.person, start=start, end=end, window_minutes=window_minutes, source=source
-    )
-    checkpoint_ids = {p.checkpoint_id for p in result.passes}
-    names = presence.checkpoint_names(checkpoint_ids, source)
+    passes = presence.passes_of([case.person_id], start=start, end=end, source=source)
+    own = passes.get(case.person_id, [])
+    names = presence.checkpoint_names({p.checkpoint_id for p in own}, source)
     trace = Trace.objects.create(
         case=case,
         requested_by=by,
@@ -531,11 +568,24 @@ def run_trace(
                 "checkpoint": names[p.checkpoint_id],
                 "at": p.at.isoformat(),
             }
-            for p in result.passes
+            for p in own
         ],
     )
-    trace.outside_count = _store_hits(trace, result.hits, names=names)
-    trace.save(update_fields=["outside_count"])
+    found = 0
+    if own:
+        try:
+            query = presence.first_hop_query(
+                case.person_id,
+                own,
+                window=timedelta(minutes=window_minutes),
+                source=source,
+                labels=names,
+            )
+        except presence.TooManyPasses as exc:
+            raise ValidationError(str(exc)) from exc
+        found, stored = _store_first_hop(trace, query, by=by, database=source.database)
+        trace.outside_count = found - stored
+        trace.save(update_fields=["outside_count"])
     local = timezone.localtime
     audit.record(
         action=AuditEvent.Action.TRACE,
@@ -544,8 +594,8 @@ def run_trace(
         obj=case,
         detail=f"目的：{trace.purpose}；时段 {local(start):%Y-%m-%d %H:%M} 至 "
         f"{local(end):%Y-%m-%d %H:%M}，前后 {window_minutes} 分钟；"
-        f"经过卡点 {len(result.passes)} 次，"
-        f"同时段人员 {len(result.hits)} 人（辖区外或未登记 {trace.outside_count} 人）",
+        f"经过卡点 {len(own)} 次，"
+        f"同时段人员 {found} 人（辖区外或未登记 {trace.outside_count} 人）",
     )
     return trace
 

@@ -2,19 +2,28 @@
 
 The tracing reads one table with three columns — checkpoint, person, time — and needs
 two indexes on it: ``(person, ts)`` to find where the traced person passed, and
-``(checkpoint, ts)`` to find who else passed the same checkpoint within ±N minutes.
-The table is declared by a ``PresenceSource``: the check-in app names its table in
-its AppConfig (``presence_source = PresenceSource(table="checkpoints_checkin", ...)``);
-``settings.CASES_PRESENCE_SOURCE`` overrides it (tests, benchmarks).
+``(checkpoint, ts)`` covering ``person`` to find who else passed the same checkpoint
+within ±N minutes. The table is declared by a ``PresenceSource``: the check-in app
+names its table in its AppConfig (``presence_source = PresenceSource(table=
+"checkpoints_checkin", ...)``); ``settings.CASES_PRESENCE_SOURCE`` overrides it (tests,
+benchmarks).
 
-The SQL is the same text on SQLite and PostgreSQL: plain comparisons on the time
-column with bound parameters (no interval arithmetic), one ``UNION ALL`` branch per
-window so that each branch is a range scan of the ``(checkpoint, ts)`` index — and, on
-a table partitioned by day, touches only the partitions of its window.
+Hop 1 is one statement (``first_hop_query``): the case's passes go in as a list of
+±N-minute windows, each joined to a range of the ``(checkpoint, ts)`` index; the
+database matches every row to the closest pass, drops duplicates and the case itself,
+and returns one row per person found with their encounters as a JSON array — the
+shape ``cases.TraceHit`` stores, so the interactive request stores the hits with one
+``INSERT … SELECT`` and no row ever becomes a Python object. ``trace()`` runs the same
+statement and parses its rows. Hop 2 (a background job over up to a thousand persons'
+passes) merges overlapping windows and matches in Python (``crossings``).
+
+Times are compared with bound parameters (no interval arithmetic); the few
+engine-specific pieces (time differences, JSON) are in ``_DIALECTS``.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,14 +34,20 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-# Statements stay small: 200 windows (600 parameters) or 500 persons per query.
+# Statements stay small: 200 windows (600 parameters) or 500 persons per query; hop 1
+# is one statement with 6 parameters per pass of the case (28 days hold ~200).
 WINDOWS_PER_QUERY = 200
 PERSONS_PER_QUERY = 500
+MAX_PASSES = 4000
 MAX_HOPS = 2
 
 
 class PresenceUnavailable(RuntimeError):
     """No check-in table is declared: tracing cannot run."""
+
+
+class TooManyPasses(ValueError):
+    """More passes of the traced person than one statement takes."""
 
 
 @dataclass(frozen=True)
@@ -131,17 +146,90 @@ def trace(
     person_id = int(getattr(person, "pk", person))
     window = timedelta(minutes=window_minutes)
     own = passes_of([person_id], start=start, end=end, source=src).get(person_id, [])
-    found = crossings({person_id: own}, window=window, exclude={person_id}, source=src)
-    first = [
-        Hit(person_id=pid, hop=1, encounters=by_owner[person_id])
-        for pid, by_owner in sorted(found.items())
-    ]
+    first = first_hop(person_id, own, window=window, source=src)
     result = TraceResult(person_id, start, end, window_minutes, own, first)
     if hops == 2:
         result.hits.extend(
             next_hop(first, end=end, window_minutes=window_minutes, exclude={person_id}, source=src)
         )
     return result
+
+
+def first_hop(
+    person_id: int, passes: Sequence[Pass], *, window: timedelta, source: PresenceSource
+) -> list[Hit]:
+    """The persons ``first_hop_query`` finds, as ``Hit`` objects in person order."""
+    if not passes:
+        return []
+    sql, params = first_hop_query(person_id, passes, window=window, source=source)
+    fromisoformat = datetime.fromisoformat
+    hits = []
+    for pid, encounters in _rows(
+        f"SELECT person_id, encounters FROM ({sql}) h ORDER BY person_id",  # noqa: S608
+        params,
+        source,
+    ):
+        parsed = json.loads(encounters) if isinstance(encounters, str) else encounters
+        hits.append(
+            Hit(
+                person_id=pid,
+                hop=1,
+                encounters=[
+                    Encounter(
+                        e["checkpoint_id"], fromisoformat(e["at"]), fromisoformat(e["met_at"])
+                    )
+                    for e in parsed
+                ],
+            )
+        )
+    return hits
+
+
+def first_hop_query(
+    person_id: int,
+    passes: Sequence[Pass],
+    *,
+    window: timedelta,
+    source: PresenceSource,
+    labels: dict[int, str] | None = None,
+) -> tuple[str, list[Any]]:
+    """One statement: everyone but ``person_id`` who passed a checkpoint within
+    ±``window`` (inclusive) of one of ``passes``. Columns: ``person_id``, ``first_at``,
+    ``last_at``, ``closest_seconds`` and ``encounters``, a JSON array in time order of
+    ``{"checkpoint_id", "checkpoint" (from ``labels``), "at", "met_at"}`` (ISO 8601);
+    each of the person's rows appears once, matched to the case's closest pass (the
+    earlier one on a tie). At most ``MAX_PASSES`` passes."""
+    if not passes:
+        raise ValueError("no passes to trace from")
+    if len(passes) > MAX_PASSES:
+        raise TooManyPasses(f"所选时段内通行记录过多（{len(passes)} 次），请缩短时段")
+    connection = connections[source.database]
+    dialect = _DIALECTS[connection.vendor]
+    q = connection.ops.quote_name
+    labels = labels or {}
+    params: list[Any] = []
+    for p in passes:
+        params += [
+            p.checkpoint_id,
+            _db_time(p.at - window, source),
+            _db_time(p.at + window, source),
+            _micros(p.at),
+            p.at.isoformat(),
+            labels.get(p.checkpoint_id, ""),
+        ]
+    params.append(person_id)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(passes))
+    sql = _FIRST_HOP.format(
+        values=values,
+        table=q(source.table),
+        checkpoint=q(source.checkpoint),
+        person=q(source.person),
+        ts=q(source.ts),
+        micros=dialect["micros"].format(ts=f"r.{q(source.ts)}"),
+        seconds=dialect["seconds"],
+        **{k: v for k, v in dialect.items() if k not in ("micros", "seconds")},
+    )
+    return sql, params
 
 
 def next_hop(
@@ -258,6 +346,49 @@ def checkpoint_names(ids: Iterable[int], source: PresenceSource | None = None) -
     return names
 
 
+# Hop 1 in one statement. ``w``: one row per pass of the case (checkpoint, window
+# bounds, the pass as microseconds since the epoch and as ISO text, checkpoint label);
+# each window is a range of the (checkpoint, ts) index. ``m``: the rows found, with the
+# distance to that pass; ``e``: each row once, at its closest pass. Persons absent from
+# the row (vehicles, visitors) never compare unequal to the case: ``<>`` drops NULLs.
+_FIRST_HOP = """\
+WITH w (cp, lo, hi, met_us, met_iso, label) AS (VALUES {values}),
+m AS (
+  SELECT r.{person} AS person_id, r.{checkpoint} AS checkpoint_id, r.{ts} AS at,
+         w.met_us, w.met_iso, w.label, abs({micros} - w.met_us) AS gap_us
+  FROM w JOIN {table} r ON r.{checkpoint} = w.cp AND r.{ts} >= w.lo AND r.{ts} <= w.hi
+  WHERE r.{person} <> %s
+),
+e AS (
+  SELECT m.*, row_number() OVER (
+    PARTITION BY person_id, checkpoint_id, at ORDER BY gap_us, met_us) AS k
+  FROM m
+)
+SELECT person_id, min(at) AS first_at, max(at) AS last_at,
+       {seconds} AS closest_seconds, {encounters} AS encounters
+FROM {ordered} GROUP BY person_id"""
+
+_DIALECTS: dict[str, dict[str, str]] = {
+    "postgresql": {
+        "micros": "extract(epoch FROM {ts}) * 1000000",
+        "seconds": "div(min(gap_us), 1000000)::integer",
+        "encounters": "jsonb_agg(jsonb_build_object('checkpoint_id', checkpoint_id,"
+        " 'checkpoint', label, 'at', at, 'met_at', met_iso) ORDER BY at, checkpoint_id)",
+        "ordered": "e WHERE k = 1",
+    },
+    # SQLite keeps times as naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]"; its
+    # json_group_array takes rows in the order of the subquery.
+    "sqlite": {
+        "micros": "(CAST(strftime('%%s', {ts}) AS INTEGER) * 1000000"
+        " + CAST(substr({ts} || '.000000', 21, 6) AS INTEGER))",
+        "seconds": "min(gap_us) / 1000000",
+        "encounters": "json_group_array(json_object('checkpoint_id', checkpoint_id,"
+        " 'checkpoint', label, 'at', replace(at, ' ', 'T') || '+00:00', 'met_at', met_iso))",
+        "ordered": "(SELECT * FROM e WHERE k = 1 ORDER BY person_id, at, checkpoint_id)",
+    },
+}
+
+
 @dataclass
 class _Window:
     checkpoint_id: int
@@ -308,6 +439,15 @@ def _rows(sql: str, params: list[Any], source: PresenceSource) -> list[tuple]:
 
 def _db_time(value: datetime, source: PresenceSource) -> Any:
     return connections[source.database].ops.adapt_datetimefield_value(value)
+
+
+def _micros(value: datetime) -> int:
+    """Microseconds since the epoch, exactly (no float)."""
+    delta = value - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _py_time(value: str | datetime) -> datetime:
