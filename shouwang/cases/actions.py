@@ -27,8 +27,12 @@ SECONDARY_CONTACT_CATEGORY = "次密切接触者"
 OBSERVATION_DAYS = 14
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
+# A trace stores the closest hop-1 persons, up to this many (the page lists them, hop 2
+# starts from them) and counts the others: storing each of the thousands found at busy
+# gates would cost several times the search itself.
+MAX_STORED_HITS = 500
 # Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
-MAX_SECOND_HOP_SOURCES = 1000
+MAX_SECOND_HOP_SOURCES = MAX_STORED_HITS
 
 # Field labels for the history of a case (classification is recorded on its own).
 CASE_FIELDS = {
@@ -497,42 +501,41 @@ def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]
 
 
 def _store_first_hop(
-    trace: Trace, query: tuple[str, list[Any]], *, by: Any, database: str
+    trace: Trace, query: presence.FirstHopQuery, *, by: Any, database: str
 ) -> tuple[int, int]:
-    """Store the hop-1 hits of ``presence.first_hop_query`` that the requester may see,
-    straight from the statement (``INSERT … SELECT``: thousands of hits never become
-    Python objects); return (persons found, persons stored). The presence table must
-    live in the database of the cases tables."""
-    sql, params = query
+    """Store the closest ``MAX_STORED_HITS`` hop-1 persons the requester may see,
+    straight from the search (``INSERT … SELECT``: no hit becomes a Python object);
+    return (persons found, persons in the jurisdiction). The presence table must live
+    in the database of the cases tables."""
     visible = Person.objects.visible_to(by).order_by().values("pk")
     if visible.query.is_empty():
         visible_sql, visible_params = "SELECT NULL WHERE 1 = 0", ()
     else:
         visible_sql, visible_params = visible.query.sql_with_params()
-
-    def insert(hits: str) -> str:
-        return (
-            f"INSERT INTO {TraceHit._meta.db_table}"  # noqa: S608 - values are bound
-            " (trace_id, person_id, hop, encounters, first_at, last_at, closest_seconds)"
-            " SELECT %s, person_id, 1, encounters, first_at, last_at, closest_seconds"
-            f" FROM {hits} WHERE person_id IN ({visible_sql}) ORDER BY person_id"
-        )
-
+    ranked = (
+        f"visible AS (SELECT * FROM hits WHERE person_id IN ({visible_sql})),"  # noqa: S608
+        " top AS (SELECT * FROM visible ORDER BY closest_seconds, person_id LIMIT %s)"
+    )
+    insert = (
+        f"INSERT INTO {TraceHit._meta.db_table}"  # noqa: S608 - values are bound
+        " (trace_id, person_id, hop, encounters, first_at, last_at, closest_seconds)"
+        " SELECT %s, person_id, 1, encounters, first_at, last_at, closest_seconds"
+        f" FROM ({query.hit_rows('SELECT person_id FROM top')}) x"
+        " ORDER BY closest_seconds, person_id"
+    )
+    counts = " SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM visible)"
+    params = [*query.params, *visible_params, MAX_STORED_HITS]
     with connections[database].cursor() as cursor:
         if cursor.db.vendor == "postgresql":
-            # One statement: the search runs once for both counts.
+            # One statement: the search runs once for the hits and both counts.
             cursor.execute(
-                f"WITH hits AS ({sql}), stored AS ({insert('hits')} RETURNING 1)"  # noqa: S608
-                " SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM stored)",
-                [*params, trace.pk, *visible_params],
+                f"{query.sql}, {ranked}, stored AS ({insert}){counts}", [*params, trace.pk]
             )
-            found, stored = cursor.fetchone()
         else:
-            cursor.execute(insert(f"({sql}) hits"), [trace.pk, *params, *visible_params])
-            stored = cursor.rowcount
-            cursor.execute(f"SELECT count(*) FROM ({sql}) hits", params)  # noqa: S608
-            (found,) = cursor.fetchone()
-    return found, stored
+            cursor.execute(f"{query.sql}, {ranked} {insert}", [*params, trace.pk])
+            cursor.execute(f"{query.sql}, {ranked}{counts}", params)
+        found, visible_count = cursor.fetchone()
+    return found, visible_count
 
 
 @transaction.atomic
@@ -583,9 +586,9 @@ def run_trace(
             )
         except presence.TooManyPasses as exc:
             raise ValidationError(str(exc)) from exc
-        found, stored = _store_first_hop(trace, query, by=by, database=source.database)
-        trace.outside_count = found - stored
-        trace.save(update_fields=["outside_count"])
+        found, trace.hop1_count = _store_first_hop(trace, query, by=by, database=source.database)
+        trace.outside_count = found - trace.hop1_count
+        trace.save(update_fields=["hop1_count", "outside_count"])
     local = timezone.localtime
     audit.record(
         action=AuditEvent.Action.TRACE,
@@ -608,7 +611,7 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     trace = Trace.objects.select_for_update().get(pk=trace.pk)
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING, Trace.Status.DONE):
         raise ValidationError("第二跳追踪已在进行或已完成")
-    sources = trace.hits.filter(hop=1).count()
+    sources = trace.hop1_count
     if sources == 0:
         raise ValidationError("第一跳没有找到人员，无需追踪第二跳")
     if sources > MAX_SECOND_HOP_SOURCES:

@@ -8,14 +8,15 @@ names its table in its AppConfig (``presence_source = PresenceSource(table=
 "checkpoints_checkin", ...)``); ``settings.CASES_PRESENCE_SOURCE`` overrides it (tests,
 benchmarks).
 
-Hop 1 is one statement (``first_hop_query``): the case's passes go in as a list of
-±N-minute windows, each joined to a range of the ``(checkpoint, ts)`` index; the
-database matches every row to the closest pass, drops duplicates and the case itself,
-and returns one row per person found with their encounters as a JSON array — the
-shape ``cases.TraceHit`` stores, so the interactive request stores the hits with one
-``INSERT … SELECT`` and no row ever becomes a Python object. ``trace()`` runs the same
-statement and parses its rows. Hop 2 (a background job over up to a thousand persons'
-passes) merges overlapping windows and matches in Python (``crossings``).
+Hop 1 is one SQL query (``first_hop_query``): a ``UNION ALL`` branch per pass of the
+case, each a range of the ``(checkpoint, ts)`` index read from the index alone; the
+database matches every row to the closest pass, drops duplicates, the case and rows
+without a person, and aggregates one row per person with their encounters as JSON —
+the shape ``cases.TraceHit`` stores, so the interactive request ranks, filters and
+stores hits with one ``INSERT … SELECT`` and no row becomes a Python object.
+``trace()`` runs the same query and parses its rows. Hop 2 (a background job over up
+to hundreds of persons' passes) merges overlapping windows and matches in Python
+(``crossings``).
 
 Times are compared with bound parameters (no interval arithmetic); the few
 engine-specific pieces (time differences, JSON) are in ``_DIALECTS``.
@@ -34,11 +35,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-# Statements stay small: 200 windows (600 parameters) or 500 persons per query; hop 1
-# is one statement with 6 parameters per pass of the case (28 days hold ~200).
+# Statements stay small: 200 windows (600 parameters) or 500 persons per query. Hop 1
+# is one statement with a branch per pass of the case (28 days hold ~200): SQLite
+# takes at most 500 branches in one compound SELECT.
 WINDOWS_PER_QUERY = 200
 PERSONS_PER_QUERY = 500
-MAX_PASSES = 4000
+MAX_PASSES = 500
 MAX_HOPS = 2
 
 
@@ -161,12 +163,13 @@ def first_hop(
     """The persons ``first_hop_query`` finds, as ``Hit`` objects in person order."""
     if not passes:
         return []
-    sql, params = first_hop_query(person_id, passes, window=window, source=source)
+    query = first_hop_query(person_id, passes, window=window, source=source)
     fromisoformat = datetime.fromisoformat
     hits = []
     for pid, encounters in _rows(
-        f"SELECT person_id, encounters FROM ({sql}) h ORDER BY person_id",  # noqa: S608
-        params,
+        f"{query.sql} SELECT person_id, encounters FROM ({query.hit_rows()}) x"  # noqa: S608
+        " ORDER BY person_id",
+        query.params,
         source,
     ):
         parsed = json.loads(encounters) if isinstance(encounters, str) else encounters
@@ -185,6 +188,38 @@ def first_hop(
     return hits
 
 
+@dataclass(frozen=True)
+class FirstHopQuery:
+    """Hop 1 as a ``WITH`` clause, to be followed by more common table expressions or
+    a ``SELECT``. It defines
+
+    - ``found(person_id, checkpoint_id, at, met, met_iso, label, gap)``: each row of
+      another person within the window of a pass of the case, once, matched to the
+      case's closest pass (the earlier one on a tie);
+    - ``hits(person_id, first_at, last_at, closest_seconds)``: one row per person.
+
+    ``hit_rows()`` selects from ``found`` the columns of ``cases.TraceHit``:
+    ``person_id``, ``first_at``, ``last_at``, ``closest_seconds`` and ``encounters``,
+    a JSON array in time order of ``{"checkpoint_id", "checkpoint", "at", "met_at"}``
+    (ISO 8601)."""
+
+    sql: str
+    params: list[Any]
+    vendor: str
+
+    def hit_rows(self, persons: str | None = None) -> str:
+        """The rows of every person found, or of the ids ``persons`` (a subquery over
+        the CTEs) selects."""
+        where = f" WHERE person_id IN ({persons})" if persons else ""
+        dialect = _DIALECTS[self.vendor]
+        return (
+            "SELECT person_id, min(at) AS first_at, max(at) AS last_at,"  # noqa: S608
+            f" {dialect['seconds']} AS closest_seconds, {dialect['encounters']} AS encounters"
+            f" FROM (SELECT * FROM found{where} ORDER BY person_id, at, checkpoint_id) f"
+            " GROUP BY person_id"
+        )
+
+
 def first_hop_query(
     person_id: int,
     passes: Sequence[Pass],
@@ -192,13 +227,10 @@ def first_hop_query(
     window: timedelta,
     source: PresenceSource,
     labels: dict[int, str] | None = None,
-) -> tuple[str, list[Any]]:
-    """One statement: everyone but ``person_id`` who passed a checkpoint within
-    ±``window`` (inclusive) of one of ``passes``. Columns: ``person_id``, ``first_at``,
-    ``last_at``, ``closest_seconds`` and ``encounters``, a JSON array in time order of
-    ``{"checkpoint_id", "checkpoint" (from ``labels``), "at", "met_at"}`` (ISO 8601);
-    each of the person's rows appears once, matched to the case's closest pass (the
-    earlier one on a tie). At most ``MAX_PASSES`` passes."""
+) -> FirstHopQuery:
+    """Everyone but ``person_id`` who passed a checkpoint within ±``window``
+    (inclusive) of one of ``passes`` (at most ``MAX_PASSES``); ``labels`` name the
+    checkpoints in the encounters."""
     if not passes:
         raise ValueError("no passes to trace from")
     if len(passes) > MAX_PASSES:
@@ -210,26 +242,28 @@ def first_hop_query(
     params: list[Any] = []
     for p in passes:
         params += [
+            _db_time(p.at, source),
+            p.at.isoformat(),
+            labels.get(p.checkpoint_id, ""),
             p.checkpoint_id,
             _db_time(p.at - window, source),
             _db_time(p.at + window, source),
-            _micros(p.at),
-            p.at.isoformat(),
-            labels.get(p.checkpoint_id, ""),
+            person_id,
         ]
-    params.append(person_id)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(passes))
-    sql = _FIRST_HOP.format(
-        values=values,
+    branch = _BRANCH.format(
         table=q(source.table),
         checkpoint=q(source.checkpoint),
         person=q(source.person),
         ts=q(source.ts),
-        micros=dialect["micros"].format(ts=f"r.{q(source.ts)}"),
-        seconds=dialect["seconds"],
-        **{k: v for k, v in dialect.items() if k not in ("micros", "seconds")},
     )
-    return sql, params
+    sql = _FIRST_HOP.format(
+        branches=" UNION ALL ".join([branch] * len(passes)),
+        gap=dialect["gap"].format(
+            micros=_SQLITE_MICROS.format(ts="at"), micros_met=_SQLITE_MICROS.format(ts="met")
+        ),
+        seconds=dialect["seconds"],
+    )
+    return FirstHopQuery(sql, params, connection.vendor)
 
 
 def next_hop(
@@ -346,47 +380,57 @@ def checkpoint_names(ids: Iterable[int], source: PresenceSource | None = None) -
     return names
 
 
-# Hop 1 in one statement. ``w``: one row per pass of the case (checkpoint, window
-# bounds, the pass as microseconds since the epoch and as ISO text, checkpoint label);
-# each window is a range of the (checkpoint, ts) index. ``m``: the rows found, with the
-# distance to that pass; ``e``: each row once, at its closest pass. Persons absent from
-# the row (vehicles, visitors) never compare unequal to the case: ``<>`` drops NULLs.
+# Hop 1 in one statement. One branch per pass of the case: the rows of a range of the
+# (checkpoint, ts) index, tagged with the pass (as a database value and as
+# ISO text) and the checkpoint's label. Separate branches with constant bounds (rather
+# than a join on a list of windows) give the planner exact row estimates, hence index
+# scans and no JIT. ``m``: the distance of each row to its pass; ``e``: each row once,
+# at its closest pass. Rows without a person (vehicles, visitors) never compare unequal
+# to the case: ``<>`` drops NULLs.
+_BRANCH = (
+    "SELECT {person} AS person_id, {checkpoint} AS checkpoint_id, {ts} AS at,"
+    " %s AS met, %s AS met_iso, %s AS label FROM {table}"
+    " WHERE {checkpoint} = %s AND {ts} >= %s AND {ts} <= %s AND {person} <> %s"
+)
 _FIRST_HOP = """\
-WITH w (cp, lo, hi, met_us, met_iso, label) AS (VALUES {values}),
-m AS (
-  SELECT r.{person} AS person_id, r.{checkpoint} AS checkpoint_id, r.{ts} AS at,
-         w.met_us, w.met_iso, w.label, abs({micros} - w.met_us) AS gap_us
-  FROM w JOIN {table} r ON r.{checkpoint} = w.cp AND r.{ts} >= w.lo AND r.{ts} <= w.hi
-  WHERE r.{person} <> %s
+WITH m AS (
+  SELECT r.*, {gap} AS gap FROM ({branches}) r
 ),
 e AS (
   SELECT m.*, row_number() OVER (
-    PARTITION BY person_id, checkpoint_id, at ORDER BY gap_us, met_us) AS k
+    PARTITION BY person_id, at, checkpoint_id ORDER BY gap, met) AS k
   FROM m
-)
-SELECT person_id, min(at) AS first_at, max(at) AS last_at,
-       {seconds} AS closest_seconds, {encounters} AS encounters
-FROM {ordered} GROUP BY person_id"""
+),
+found AS (
+  SELECT person_id, checkpoint_id, at, met, met_iso, label, gap FROM e WHERE k = 1
+),
+hits AS (
+  SELECT person_id, min(at) AS first_at, max(at) AS last_at, {seconds} AS closest_seconds
+  FROM found GROUP BY person_id
+)"""
 
+# The engines' own time arithmetic and JSON. The JSON aggregates take the rows in the
+# order of their subquery (time order).
 _DIALECTS: dict[str, dict[str, str]] = {
     "postgresql": {
-        "micros": "extract(epoch FROM {ts}) * 1000000",
-        "seconds": "div(min(gap_us), 1000000)::integer",
+        "gap": "greatest(at - met, met - at)",
+        "seconds": "floor(extract(epoch FROM min(gap)))::integer",
         "encounters": "jsonb_agg(jsonb_build_object('checkpoint_id', checkpoint_id,"
-        " 'checkpoint', label, 'at', at, 'met_at', met_iso) ORDER BY at, checkpoint_id)",
-        "ordered": "e WHERE k = 1",
+        " 'checkpoint', label, 'at', at, 'met_at', met_iso))",
     },
-    # SQLite keeps times as naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]"; its
-    # json_group_array takes rows in the order of the subquery.
+    # SQLite keeps times as naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": the gap is
+    # computed in whole microseconds.
     "sqlite": {
-        "micros": "(CAST(strftime('%%s', {ts}) AS INTEGER) * 1000000"
-        " + CAST(substr({ts} || '.000000', 21, 6) AS INTEGER))",
-        "seconds": "min(gap_us) / 1000000",
+        "gap": "abs({micros} - {micros_met})",
+        "seconds": "min(gap) / 1000000",
         "encounters": "json_group_array(json_object('checkpoint_id', checkpoint_id,"
         " 'checkpoint', label, 'at', replace(at, ' ', 'T') || '+00:00', 'met_at', met_iso))",
-        "ordered": "(SELECT * FROM e WHERE k = 1 ORDER BY person_id, at, checkpoint_id)",
     },
 }
+_SQLITE_MICROS = (
+    "(CAST(strftime('%%s', {ts}) AS INTEGER) * 1000000"
+    " + CAST(substr({ts} || '.000000', 21, 6) AS INTEGER))"
+)
 
 
 @dataclass
@@ -439,15 +483,6 @@ def _rows(sql: str, params: list[Any], source: PresenceSource) -> list[tuple]:
 
 def _db_time(value: datetime, source: PresenceSource) -> Any:
     return connections[source.database].ops.adapt_datetimefield_value(value)
-
-
-def _micros(value: datetime) -> int:
-    """Microseconds since the epoch, exactly (no float)."""
-    delta = value - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _py_time(value: str | datetime) -> datetime:
