@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -507,13 +508,15 @@ def _store_first_hop(
     straight from the search (``INSERT … SELECT``: no hit becomes a Python object);
     return (persons found, persons in the jurisdiction). The presence table must live
     in the database of the cases tables."""
-    visible = Person.objects.visible_to(by).order_by().values("pk")
+    # Correlated, so that each hit is one index lookup (SQLite would otherwise build
+    # the whole jurisdiction's list of persons first).
+    visible = Person.objects.visible_to(by).filter(pk=RawSQL("hits.person_id", ()))
     if visible.query.is_empty():
-        visible_sql, visible_params = "SELECT NULL WHERE 1 = 0", ()
+        visible_sql, visible_params = "SELECT 1 WHERE 1 = 0", ()
     else:
-        visible_sql, visible_params = visible.query.sql_with_params()
+        visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
     ranked = (
-        f"visible AS (SELECT * FROM hits WHERE person_id IN ({visible_sql})),"  # noqa: S608
+        f"visible AS (SELECT * FROM hits WHERE EXISTS ({visible_sql})),"  # noqa: S608
         " top AS (SELECT * FROM visible ORDER BY closest_seconds, person_id LIMIT %s)"
     )
     insert = (
