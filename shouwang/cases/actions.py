@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,8 +29,12 @@ SECONDARY_CONTACT_CATEGORY = "次密切接触者"
 OBSERVATION_DAYS = 14
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
+# A trace stores the closest hop-1 persons, up to this many (the page lists them, hop 2
+# starts from them) and counts the others: storing each of the thousands found at busy
+# gates would cost several times the search itself.
+MAX_STORED_HITS = 500
 # Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
-MAX_SECOND_HOP_SOURCES = 1000
+MAX_SECOND_HOP_SOURCES = MAX_STORED_HITS
 
 # Field labels for the history of a case (classification is recorded on its own).
 CASE_FIELDS = {
@@ -497,6 +502,46 @@ def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]
     return len(ids) - len(rows)
 
 
+def _store_first_hop(
+    trace: Trace, query: presence.FirstHopQuery, *, by: Any, database: str
+) -> tuple[int, int]:
+    """Store the closest ``MAX_STORED_HITS`` hop-1 persons the requester may see,
+    straight from the search (``INSERT … SELECT``: no hit becomes a Python object);
+    return (persons found, persons in the jurisdiction). The presence table must live
+    in the database of the cases tables."""
+    # Correlated, so that each hit is one index lookup (SQLite would otherwise build
+    # the whole jurisdiction's list of persons first).
+    visible = Person.objects.visible_to(by).filter(pk=RawSQL("hits.person_id", ()))
+    if visible.query.is_empty():
+        visible_sql, visible_params = "SELECT 1 WHERE 1 = 0", ()
+    else:
+        visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    ranked = (
+        f"visible AS (SELECT * FROM hits WHERE EXISTS ({visible_sql})),"  # noqa: S608
+        " top AS (SELECT * FROM visible ORDER BY closest_seconds, person_id LIMIT %s)"
+    )
+    insert = (
+        f"INSERT INTO {TraceHit._meta.db_table}"  # noqa: S608 - values are bound
+        " (trace_id, person_id, hop, encounters, first_at, last_at, closest_seconds)"
+        " SELECT %s, person_id, 1, encounters, first_at, last_at, closest_seconds"
+        f" FROM ({query.hit_rows('SELECT person_id FROM top')}) x"
+        " ORDER BY closest_seconds, person_id"
+    )
+    counts = " SELECT (SELECT count(*) FROM hits), (SELECT count(*) FROM visible)"
+    params = [*query.params, *visible_params, MAX_STORED_HITS]
+    with connections[database].cursor() as cursor:
+        if cursor.db.vendor == "postgresql":
+            # One statement: the search runs once for the hits and both counts.
+            cursor.execute(
+                f"{query.sql}, {ranked}, stored AS ({insert}){counts}", [*params, trace.pk]
+            )
+        else:
+            cursor.execute(f"{query.sql}, {ranked} {insert}", [*params, trace.pk])
+            cursor.execute(f"{query.sql}, {ranked}{counts}", params)
+        found, visible_count = cursor.fetchone()
+    return found, visible_count
+
+
 @transaction.atomic
 def run_trace(
     *,
@@ -514,11 +559,9 @@ def run_trace(
         source = presence.require_source()
     except presence.PresenceUnavailable as exc:
         raise ValidationError(str(exc)) from exc
-    result = presence.trace(
-        person=case.person, start=start, end=end, window_minutes=window_minutes, source=source
-    )
-    checkpoint_ids = {p.checkpoint_id for p in result.passes}
-    names = presence.checkpoint_names(checkpoint_ids, source)
+    passes = presence.passes_of([case.person_id], start=start, end=end, source=source)
+    own = passes.get(case.person_id, [])
+    names = presence.checkpoint_names({p.checkpoint_id for p in own}, source)
     trace = Trace.objects.create(
         case=case,
         requested_by=by,
@@ -532,11 +575,24 @@ def run_trace(
                 "checkpoint": names[p.checkpoint_id],
                 "at": p.at.isoformat(),
             }
-            for p in result.passes
+            for p in own
         ],
     )
-    trace.outside_count = _store_hits(trace, result.hits, names=names)
-    trace.save(update_fields=["outside_count"])
+    found = 0
+    if own:
+        try:
+            query = presence.first_hop_query(
+                case.person_id,
+                own,
+                window=timedelta(minutes=window_minutes),
+                source=source,
+                labels=names,
+            )
+        except presence.TooManyPasses as exc:
+            raise ValidationError(str(exc)) from exc
+        found, trace.hop1_count = _store_first_hop(trace, query, by=by, database=source.database)
+        trace.outside_count = found - trace.hop1_count
+        trace.save(update_fields=["hop1_count", "outside_count"])
     local = timezone.localtime
     audit.record(
         action=AuditEvent.Action.TRACE,
@@ -545,8 +601,8 @@ def run_trace(
         obj=case,
         detail=f"目的：{trace.purpose}；时段 {local(start):%Y-%m-%d %H:%M} 至 "
         f"{local(end):%Y-%m-%d %H:%M}，前后 {window_minutes} 分钟；"
-        f"经过卡点 {len(result.passes)} 次，"
-        f"同时段人员 {len(result.hits)} 人（辖区外或未登记 {trace.outside_count} 人）",
+        f"经过卡点 {len(own)} 次，"
+        f"同时段人员 {found} 人（辖区外或未登记 {trace.outside_count} 人）",
     )
     return trace
 
@@ -559,7 +615,7 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     trace = Trace.objects.select_for_update().get(pk=trace.pk)
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING, Trace.Status.DONE):
         raise ValidationError("第二跳追踪已在进行或已完成")
-    sources = trace.hits.filter(hop=1).count()
+    sources = trace.hop1_count
     if sources == 0:
         raise ValidationError("第一跳没有找到人员，无需追踪第二跳")
     if sources > MAX_SECOND_HOP_SOURCES:

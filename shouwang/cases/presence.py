@@ -2,19 +2,29 @@
 
 The tracing reads one table with three columns — checkpoint, person, time — and needs
 two indexes on it: ``(person, ts)`` to find where the traced person passed, and
-``(checkpoint, ts)`` to find who else passed the same checkpoint within ±N minutes.
-The table is declared by a ``PresenceSource``: the check-in app names its table in
-its AppConfig (``presence_source = PresenceSource(table="checkpoints_checkin", ...)``);
-``settings.CASES_PRESENCE_SOURCE`` overrides it (tests, benchmarks).
+``(checkpoint, ts)`` covering ``person`` to find who else passed the same checkpoint
+within ±N minutes. The table is declared by a ``PresenceSource``: the check-in app
+names its table in its AppConfig (``presence_source = PresenceSource(table=
+"checkpoints_checkin", ...)``); ``settings.CASES_PRESENCE_SOURCE`` overrides it (tests,
+benchmarks).
 
-The SQL is the same text on SQLite and PostgreSQL: plain comparisons on the time
-column with bound parameters (no interval arithmetic), one ``UNION ALL`` branch per
-window so that each branch is a range scan of the ``(checkpoint, ts)`` index — and, on
-a table partitioned by day, touches only the partitions of its window.
+Hop 1 is one SQL query (``first_hop_query``): a ``UNION ALL`` branch per pass of the
+case, each a range of the ``(checkpoint, ts)`` index read from the index alone; the
+database matches every row to the closest pass, drops duplicates, the case and rows
+without a person, and aggregates one row per person with their encounters as JSON —
+the shape ``cases.TraceHit`` stores, so the interactive request ranks, filters and
+stores hits with one ``INSERT … SELECT`` and no row becomes a Python object.
+``trace()`` runs the same query and parses its rows. Hop 2 (a background job over up
+to hundreds of persons' passes) merges overlapping windows and matches in Python
+(``crossings``).
+
+Times are compared with bound parameters (no interval arithmetic); the few
+engine-specific pieces (time differences, JSON) are in ``_DIALECTS``.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,14 +35,21 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-# Statements stay small: 200 windows (600 parameters) or 500 persons per query.
+# Statements stay small: 200 windows (600 parameters) or 500 persons per query. Hop 1
+# is one statement with a branch per pass of the case (28 days hold ~200): SQLite
+# takes at most 500 branches in one compound SELECT.
 WINDOWS_PER_QUERY = 200
 PERSONS_PER_QUERY = 500
+MAX_PASSES = 500
 MAX_HOPS = 2
 
 
 class PresenceUnavailable(RuntimeError):
     """No check-in table is declared: tracing cannot run."""
+
+
+class TooManyPasses(ValueError):
+    """More passes of the traced person than one statement takes."""
 
 
 @dataclass(frozen=True)
@@ -131,17 +148,122 @@ def trace(
     person_id = int(getattr(person, "pk", person))
     window = timedelta(minutes=window_minutes)
     own = passes_of([person_id], start=start, end=end, source=src).get(person_id, [])
-    found = crossings({person_id: own}, window=window, exclude={person_id}, source=src)
-    first = [
-        Hit(person_id=pid, hop=1, encounters=by_owner[person_id])
-        for pid, by_owner in sorted(found.items())
-    ]
+    first = first_hop(person_id, own, window=window, source=src)
     result = TraceResult(person_id, start, end, window_minutes, own, first)
     if hops == 2:
         result.hits.extend(
             next_hop(first, end=end, window_minutes=window_minutes, exclude={person_id}, source=src)
         )
     return result
+
+
+def first_hop(
+    person_id: int, passes: Sequence[Pass], *, window: timedelta, source: PresenceSource
+) -> list[Hit]:
+    """The persons ``first_hop_query`` finds, as ``Hit`` objects in person order."""
+    if not passes:
+        return []
+    query = first_hop_query(person_id, passes, window=window, source=source)
+    fromisoformat = datetime.fromisoformat
+    hits = []
+    for pid, encounters in _rows(
+        f"{query.sql} SELECT person_id, encounters FROM ({query.hit_rows()}) x"  # noqa: S608
+        " ORDER BY person_id",
+        query.params,
+        source,
+    ):
+        parsed = json.loads(encounters) if isinstance(encounters, str) else encounters
+        hits.append(
+            Hit(
+                person_id=pid,
+                hop=1,
+                encounters=[
+                    Encounter(
+                        e["checkpoint_id"], fromisoformat(e["at"]), fromisoformat(e["met_at"])
+                    )
+                    for e in parsed
+                ],
+            )
+        )
+    return hits
+
+
+@dataclass(frozen=True)
+class FirstHopQuery:
+    """Hop 1 as a ``WITH`` clause, to be followed by more common table expressions or
+    a ``SELECT``. It defines
+
+    - ``found(person_id, checkpoint_id, at, met, met_iso, label, gap)``: each row of
+      another person within the window of a pass of the case, once, matched to the
+      case's closest pass (the earlier one on a tie);
+    - ``hits(person_id, first_at, last_at, closest_seconds)``: one row per person.
+
+    ``hit_rows()`` selects from ``found`` the columns of ``cases.TraceHit``:
+    ``person_id``, ``first_at``, ``last_at``, ``closest_seconds`` and ``encounters``,
+    a JSON array in time order of ``{"checkpoint_id", "checkpoint", "at", "met_at"}``
+    (ISO 8601)."""
+
+    sql: str
+    params: list[Any]
+    vendor: str
+
+    def hit_rows(self, persons: str | None = None) -> str:
+        """The rows of every person found, or of the ids ``persons`` (a subquery over
+        the CTEs) selects."""
+        where = f" WHERE person_id IN ({persons})" if persons else ""
+        dialect = _DIALECTS[self.vendor]
+        return (
+            "SELECT person_id, min(at) AS first_at, max(at) AS last_at,"  # noqa: S608
+            f" {dialect['seconds']} AS closest_seconds, {dialect['encounters']} AS encounters"
+            f" FROM (SELECT * FROM found{where} ORDER BY person_id, at, checkpoint_id) f"
+            " GROUP BY person_id"
+        )
+
+
+def first_hop_query(
+    person_id: int,
+    passes: Sequence[Pass],
+    *,
+    window: timedelta,
+    source: PresenceSource,
+    labels: dict[int, str] | None = None,
+) -> FirstHopQuery:
+    """Everyone but ``person_id`` who passed a checkpoint within ±``window``
+    (inclusive) of one of ``passes`` (at most ``MAX_PASSES``); ``labels`` name the
+    checkpoints in the encounters."""
+    if not passes:
+        raise ValueError("no passes to trace from")
+    if len(passes) > MAX_PASSES:
+        raise TooManyPasses(f"所选时段内通行记录过多（{len(passes)} 次），请缩短时段")
+    connection = connections[source.database]
+    dialect = _DIALECTS[connection.vendor]
+    q = connection.ops.quote_name
+    labels = labels or {}
+    params: list[Any] = []
+    for p in passes:
+        params += [
+            _db_time(p.at, source),
+            p.at.isoformat(),
+            labels.get(p.checkpoint_id, ""),
+            p.checkpoint_id,
+            _db_time(p.at - window, source),
+            _db_time(p.at + window, source),
+            person_id,
+        ]
+    branch = _BRANCH.format(
+        table=q(source.table),
+        checkpoint=q(source.checkpoint),
+        person=q(source.person),
+        ts=q(source.ts),
+    )
+    sql = _FIRST_HOP.format(
+        branches=" UNION ALL ".join([branch] * len(passes)),
+        gap=dialect["gap"].format(
+            micros=_SQLITE_MICROS.format(ts="at"), micros_met=_SQLITE_MICROS.format(ts="met")
+        ),
+        seconds=dialect["seconds"],
+    )
+    return FirstHopQuery(sql, params, connection.vendor)
 
 
 def next_hop(
@@ -256,6 +378,59 @@ def checkpoint_names(ids: Iterable[int], source: PresenceSource | None = None) -
             model._default_manager.filter(pk__in=ids).values_list("pk", src.checkpoint_label)
         )
     return names
+
+
+# Hop 1 in one statement. One branch per pass of the case: the rows of a range of the
+# (checkpoint, ts) index, tagged with the pass (as a database value and as
+# ISO text) and the checkpoint's label. Separate branches with constant bounds (rather
+# than a join on a list of windows) give the planner exact row estimates, hence index
+# scans and no JIT. ``m``: the distance of each row to its pass; ``e``: each row once,
+# at its closest pass. Rows without a person (vehicles, visitors) never compare unequal
+# to the case: ``<>`` drops NULLs.
+_BRANCH = (
+    "SELECT {person} AS person_id, {checkpoint} AS checkpoint_id, {ts} AS at,"
+    " %s AS met, %s AS met_iso, %s AS label FROM {table}"
+    " WHERE {checkpoint} = %s AND {ts} >= %s AND {ts} <= %s AND {person} <> %s"
+)
+_FIRST_HOP = """\
+WITH m AS (
+  SELECT r.*, {gap} AS gap FROM ({branches}) r
+),
+e AS (
+  SELECT m.*, row_number() OVER (
+    PARTITION BY person_id, at, checkpoint_id ORDER BY gap, met) AS k
+  FROM m
+),
+found AS (
+  SELECT person_id, checkpoint_id, at, met, met_iso, label, gap FROM e WHERE k = 1
+),
+hits AS (
+  SELECT person_id, min(at) AS first_at, max(at) AS last_at, {seconds} AS closest_seconds
+  FROM found GROUP BY person_id
+)"""
+
+# The engines' own time arithmetic and JSON. The JSON aggregates take the rows in the
+# order of their subquery (time order).
+_DIALECTS: dict[str, dict[str, str]] = {
+    "postgresql": {
+        "gap": "greatest(at - met, met - at)",
+        "seconds": "floor(extract(epoch FROM min(gap)))::integer",
+        "encounters": "jsonb_agg(jsonb_build_object('checkpoint_id', checkpoint_id,"
+        " 'checkpoint', label, 'at', at, 'met_at', met_iso))",
+    },
+    # SQLite keeps times as naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": the gap is
+    # computed in whole microseconds.
+    "sqlite": {
+        "gap": "abs({micros} - {micros_met})",
+        "seconds": "min(gap) / 1000000",
+        "encounters": "json_group_array(json_object('checkpoint_id', checkpoint_id,"
+        " 'checkpoint', label, 'at', replace(at, ' ', 'T') || '+00:00', 'met_at', met_iso))",
+    },
+}
+_SQLITE_MICROS = (
+    "(CAST(strftime('%%s', {ts}) AS INTEGER) * 1000000"
+    " + CAST(substr({ts} || '.000000', 21, 6) AS INTEGER))"
+)
 
 
 @dataclass

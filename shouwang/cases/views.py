@@ -473,7 +473,7 @@ def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
     )
     hits = trace.hits.select_related("person__area", "contact", "via__person")
-    counts = dict(trace.hits.values_list("hop").annotate(n=Count("id")).order_by())
+    hop2_count = trace.hits.filter(hop=2).count()
     return render(
         request,
         "cases/trace_detail.html",
@@ -481,8 +481,8 @@ def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "trace": trace,
             "hop1": hits.filter(hop=1)[:TRACE_ROWS_SHOWN],
             "hop2": hits.filter(hop=2)[:TRACE_ROWS_SHOWN],
-            "hop1_count": counts.get(1, 0),
-            "hop2_count": counts.get(2, 0),
+            "hop1_count": trace.hop1_count,
+            "hop2_count": hop2_count,
             "rows_shown": TRACE_ROWS_SHOWN,
             "form": TraceContactsForm(trace=trace),
         },

@@ -3,10 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from shouwang.cases import actions, presence
+from shouwang.cases.models import Trace
 from shouwang.cases.presence import current_source, trace
 from shouwang.checkpoints.tests.factories import make_checkin, make_checkpoint, make_person
+
+from .factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +40,89 @@ def test_it_finds_who_passed_the_same_checkpoint_within_the_window(world):
 
     assert [p.checkpoint_id for p in result.passes] == [gate.pk]
     assert [hit.person_id for hit in result.hits] == [near.pk]
+
+
+def test_a_trace_stores_each_hit_with_its_encounters_from_the_checkin_table(world):
+    gate = make_checkpoint(world.compound_a)
+    other_gate = make_checkpoint(world.compound_b)
+    case_person = make_person(world.building_a, "王病例", room="101")
+    twice = make_person(world.building_a, "李两次", room="102")
+    edge = make_person(world.building_a, "赵边缘", room="103")
+    late = make_person(world.building_a, "孙晚一点", room="104")
+    away = make_person(world.building_b, "钱别处", room="201")
+    case = make_case(world.building_a, person=case_person)
+    at = timezone.now().replace(microsecond=250_000) - timedelta(hours=3)
+    window = timedelta(minutes=15)
+    make_checkin(gate, person=case_person, at=at)
+    make_checkin(gate, person=case_person, at=at + timedelta(minutes=20))
+    make_checkin(other_gate, person=case_person, at=at + timedelta(hours=1))
+    make_checkin(gate, person=twice, at=at + timedelta(minutes=11))  # closer to the 2nd pass
+    make_checkin(other_gate, person=twice, at=at + timedelta(hours=1) - window)
+    make_checkin(gate, person=edge, at=at - window)  # exactly on the edge: included
+    make_checkin(gate, person=late, at=at + timedelta(minutes=35, microseconds=1))
+    make_checkin(other_gate, person=away, at=at - timedelta(hours=2))
+    make_checkin(gate, at=at)  # a vehicle, no person
+
+    trace = actions.run_trace(
+        case=case,
+        start=at - timedelta(hours=1),
+        end=at + timedelta(hours=2),
+        window_minutes=15,
+        purpose="确诊病例流调",
+        by=world.hq,
+    )
+
+    assert [p["checkpoint"] for p in trace.passes] == [gate.name, gate.name, other_gate.name]
+    hits = {h.person_id: h for h in trace.hits.all()}
+    assert set(hits) == {twice.pk, edge.pk}
+    assert [(e["checkpoint"], e["at"], e["met_at"]) for e in hits[twice.pk].encounter_rows()] == [
+        (gate.name, at + timedelta(minutes=11), at + timedelta(minutes=20)),
+        (other_gate.name, at + timedelta(hours=1) - window, at + timedelta(hours=1)),
+    ]
+    assert hits[twice.pk].first_at == at + timedelta(minutes=11)
+    assert hits[twice.pk].last_at == at + timedelta(hours=1) - window
+    assert hits[twice.pk].closest_seconds == 9 * 60
+    assert hits[edge.pk].closest_seconds == 15 * 60
+    assert trace.outside_count == 0
+
+
+def test_a_trace_counts_persons_outside_the_jurisdiction_without_storing_them(world):
+    gate = make_checkpoint(world.compound_a)
+    case = make_case(world.building_a)
+    inside = make_person(world.building_a, "李辖区内", room="102")
+    outside = make_person(world.building_b, "钱辖区外", room="201")
+    at = timezone.now() - timedelta(hours=3)
+    make_checkin(gate, person=case.person, at=at)
+    make_checkin(gate, person=inside, at=at + timedelta(minutes=1))
+    make_checkin(gate, person=outside, at=at + timedelta(minutes=2))
+
+    trace = actions.run_trace(
+        case=case,
+        start=at - timedelta(hours=1),
+        end=at + timedelta(hours=1),
+        window_minutes=15,
+        purpose="确诊病例流调",
+        by=world.staff_a,  # sees community A only
+    )
+
+    assert list(trace.hits.values_list("person_id", flat=True)) == [inside.pk]
+    assert trace.outside_count == 1
+
+
+def test_a_case_with_too_many_passes_is_refused_with_a_message(world, monkeypatch):
+    gate = make_checkpoint(world.compound_a)
+    case = make_case(world.building_a)
+    at = timezone.now() - timedelta(hours=3)
+    for minutes in (0, 30, 60):
+        make_checkin(gate, person=case.person, at=at + timedelta(minutes=minutes))
+    monkeypatch.setattr(presence, "MAX_PASSES", 2)
+    with pytest.raises(ValidationError, match="通行记录过多"):
+        actions.run_trace(
+            case=case,
+            start=at - timedelta(hours=1),
+            end=at + timedelta(hours=2),
+            window_minutes=15,
+            purpose="确诊病例流调",
+            by=world.hq,
+        )
+    assert not Trace.objects.exists()

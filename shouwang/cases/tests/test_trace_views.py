@@ -324,6 +324,21 @@ def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeyp
     assert trace.second_hop == ""
 
 
+def test_a_wide_trace_stores_the_closest_persons_and_counts_the_rest(world, timeline, monkeypatch):
+    case, t, _ = timeline
+    monkeypatch.setattr("shouwang.cases.actions.MAX_STORED_HITS", 2)
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    # 安安 3 minutes before, 蓓蓓 5 minutes after, 博博 15 minutes after the case
+    assert [h.person.name for h in trace.hits.select_related("person")] == ["安安", "蓓蓓"]
+    assert (trace.hop1_count, trace.outside_count) == (3, 0)
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.TRACE, object_id=str(case.pk))
+    assert "同时段人员 3 人" in audit.detail
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "第一跳：同时段同卡点人员（3 人）" in body
+
+
 def test_the_results_page_keeps_its_query_count(world, timeline, django_assert_max_num_queries):
     case, t, _ = timeline
     client = world.client("hq")
