@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -488,17 +488,27 @@ def start_export(
     return job
 
 
-def record_download(*, job: ExportJob, request: HttpRequest) -> None:
-    """Audit one download of an export's file (each one: the file may be passed on)."""
+def open_export(*, job: ExportJob, request: HttpRequest) -> BinaryIO:
+    """The file of a finished export, opened for its owner's download, which is audited
+    (each one: the file may be passed on). ValidationError when there is none: not yet
+    written, deleted, or past its retention period (then deleted now)."""
+    if job.status != ExportJob.Status.DONE:
+        raise ValidationError("文件还没有生成或已删除")
+    if job.expires_at is None or job.expires_at <= timezone.now():
+        delete_export(job=job, by=None)
+        raise ValidationError("文件已超过保留期限并已删除，请回到人员台账重新导出")
+    try:
+        content = open(job.file_path, "rb")  # noqa: SIM115 - the response closes it
+    except FileNotFoundError as exc:
+        delete_export(job=job, by=None)
+        raise ValidationError("文件已被删除，请回到人员台账重新导出") from exc
     detail = exporting.audit_detail(
         unmasked=job.unmasked, count=job.written_rows, filters=job.scope, purpose=job.purpose
     )
     audit.record(
-        action=AuditEvent.Action.EXPORT,
-        request=request,
-        obj=job,
-        detail=f"下载导出文件：{detail}",
+        action=AuditEvent.Action.EXPORT, request=request, obj=job, detail=f"下载导出文件：{detail}"
     )
+    return content
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouwang.areas.models import Area, Grid
@@ -191,20 +190,11 @@ def export_download(request: AuthedRequest, code: str) -> HttpResponse:
     job = _export_job(request, code)
     if job.unmasked and not request.user.can("people.export_unmasked"):
         raise Http404("没有找到该记录")
-    if job.status != ExportJob.Status.DONE:
-        messages.error(request, "文件还没有生成或已删除")
-        return redirect("people:export_job", code=job.code)
-    if job.expires_at is None or job.expires_at < timezone.now():
-        actions.delete_export(job=job, by=None)
-        messages.error(request, "文件已超过保留期限并已删除，请回到人员台账重新导出")
-        return redirect("people:export_job", code=job.code)
     try:
-        content = open(job.file_path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        actions.delete_export(job=job, by=None)
-        messages.error(request, "文件已被删除，请回到人员台账重新导出")
+        content = actions.open_export(job=job, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
         return redirect("people:export_job", code=job.code)
-    actions.record_download(job=job, request=request)
     return FileResponse(
         content, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
     )
