@@ -15,8 +15,8 @@ tags) and an HQ user, then in separate processes:
   purpose, and one community in the request (the synchronous path).
 
 Prints one JSON object on the last line: persons, rows_per_s (the whole masked export
-through the UI), seconds, the parts' figures, and the load average before and after
-(the machine is shared: figures are noisy).
+through the UI), seconds, the parts' figures, the pages' peak memory, and the load
+average before and after (the machine is shared: figures are noisy).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,7 @@ def phase_ui() -> dict:
     result["community_seconds"] = round(time.perf_counter() - start, 2)
     result["community_persons"] = in_community
     result["community_in_request"] = response.status_code == 200
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
 
