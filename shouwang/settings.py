@@ -243,6 +243,10 @@ REPORT_GRACE_MINUTES = int(os.environ.get("SHOUWANG_REPORT_GRACE_MINUTES", "60")
 
 # Moved-out residents and finished imports are purged after this many days.
 PEOPLE_RETENTION_DAYS = int(os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365"))
+# A large ledger export's file is downloadable this many hours, then deleted.
+PEOPLE_EXPORT_RETENTION_HOURS = float(
+    os.environ.get("SHOUWANG_PEOPLE_EXPORT_RETENTION_HOURS", "24")
+)
 # A key person's self-report link stays valid this many days.
 WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS", "30"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.

@@ -12,9 +12,12 @@ leading apostrophe so a spreadsheet program never runs it as a formula.
 from __future__ import annotations
 
 import io
+import math
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -95,12 +98,178 @@ def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+# Writing ------------------------------------------------------------------------------
+#
+# A sheet is written as SpreadsheetML text straight into the zip, the same parts and
+# cell markup openpyxl's write-only mode produces (inline strings, dates as serials with
+# a date format), without its per-cell objects: openpyxl spent ~25 µs a cell, which made
+# it the larger half of a ledger export.
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+OFFICE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+CONTENT_TYPES = (
+    XML_DECLARATION + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{OFFICE_TYPE}.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    f'ContentType="{OFFICE_TYPE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{OFFICE_TYPE}.styles+xml"/>'
+    "</Types>"
+)
+PACKAGE_RELS = (
+    XML_DECLARATION + f'<Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+WORKBOOK_RELS = (
+    XML_DECLARATION + f'<Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+# Cell styles: 0 plain, 1 bold (the header), 2 date, 3 date and time.
+BOLD, DATE, DATETIME = 1, 2, 3
+STYLES = (
+    XML_DECLARATION + f'<styleSheet xmlns="{MAIN_NS}">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd h:mm:ss"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+# Characters XML 1.0 cannot carry (dropped) and those that need escaping.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - a calendar origin
+_INVALID_TITLE = re.compile(r"[\\/*?:\[\]]")
+FLUSH_ROWS = 1000
+
+
+def _xml_text(value: str) -> str:
+    if _SPECIAL.search(value):
+        value = _NOT_XML.sub("", value)
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        value = value.replace("\r", "&#13;")
     return value
+
+
+def _serial(value: date) -> int | float:
+    """Excel's day number (1900 system, as openpyxl writes it); datetimes local."""
+    if not isinstance(value, datetime):
+        days = (value - EXCEL_EPOCH.date()).days
+        return days - 1 if 0 < days <= 60 else days  # Excel's 29 February 1900
+    if timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)
+    delta = value - EXCEL_EPOCH
+    days = delta.days - 1 if 0 < delta.days <= 60 else delta.days
+    return days + (delta.seconds + delta.microseconds / 1_000_000) / 86_400
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _cells(values: Sequence[Any], number: int, columns: list[str], style: int = 0) -> str:
+    """One ``<row>``: inline strings (neutralised), numbers, booleans, dates; None and
+    "" left empty."""
+    parts = [f'<row r="{number}">']
+    append = parts.append
+    styled = f' s="{style}"' if style else ""
+    while len(columns) < len(values):
+        columns.append(_column_letter(len(columns)))
+    for column, value in zip(columns, values, strict=False):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            if value.startswith(FORMULA_PREFIXES):
+                value = "'" + value
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            append(
+                f'<c r="{column}{number}"{styled} t="inlineStr">'
+                f"<is><t{space}>{_xml_text(value)}</t></is></c>"
+            )
+        elif isinstance(value, bool):
+            append(f'<c r="{column}{number}"{styled} t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int | float | Decimal) and math.isfinite(value):
+            append(f'<c r="{column}{number}"{styled}><v>{value}</v></c>')
+        elif isinstance(value, date):
+            style_id = DATETIME if isinstance(value, datetime) else DATE
+            append(f'<c r="{column}{number}" s="{style_id}"><v>{_serial(value)}</v></c>')
+        else:
+            append(
+                f'<c r="{column}{number}"{styled} t="inlineStr">'
+                f"<is><t>{_xml_text(str(value))}</t></is></c>"
+            )
+    append("</row>")
+    return "".join(parts)
+
+
+def write_workbook(
+    out: IO[bytes],
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str = "Sheet1",
+    widths: Sequence[int] | None = None,
+) -> int:
+    """Stream a one-sheet xlsx into ``out`` (a file or buffer): a bold header row, then
+    ``rows``; a text cell that begins with = + - @ (or a tab/CR) gets a leading
+    apostrophe, characters XML cannot hold are dropped. Memory stays flat whatever the
+    number of rows. Returns that number."""
+    name = _xml_text(_INVALID_TITLE.sub("_", title)[:31] or "Sheet1").replace('"', "&quot;")
+    columns = [_column_letter(i) for i in range(len(headers))]
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
+        archive.writestr(
+            "xl/workbook.xml",
+            XML_DECLARATION + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            f'<bookViews><workbookView/></bookViews><sheets><sheet name="{name}" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", STYLES)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            cols = [
+                f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                for i, w in enumerate(widths or [16] * len(headers), start=1)
+            ]
+            head = [XML_DECLARATION, f'<worksheet xmlns="{MAIN_NS}">']
+            if cols:
+                head += ["<cols>", *cols, "</cols>"]
+            head.append("<sheetData>")
+            head.append(_cells(headers, 1, columns, style=BOLD))
+            sheet.write("".join(head).encode())
+            chunk: list[str] = []
+            for count, row in enumerate(rows, start=1):
+                chunk.append(_cells(row, count + 1, columns))
+                if len(chunk) >= FLUSH_ROWS:
+                    sheet.write("".join(chunk).encode())
+                    chunk = []
+            chunk.append("</sheetData></worksheet>")
+            sheet.write("".join(chunk).encode())
+    return count
 
 
 def workbook_bytes(
@@ -110,27 +279,9 @@ def workbook_bytes(
     title: str = "Sheet1",
     widths: Sequence[int] | None = None,
 ) -> bytes:
-    """Build an xlsx (write-only, streaming) with neutralised cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for i, width in enumerate(widths or [16] * len(headers)):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = width
-    bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=h)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
+    """An xlsx in memory (see ``write_workbook``)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, headers, rows, title=title, widths=widths)
     return buffer.getvalue()
 
 

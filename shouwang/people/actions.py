@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,9 +23,9 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii, uploads
 
-from . import tasks
+from . import exporting, tasks
 from .documents import DocumentError
-from .models import Change, Household, ImportJob, Person, Tag
+from .models import Change, ExportJob, Household, ImportJob, Person, Tag
 
 IMPORT_PURPOSE = "people.import"
 
@@ -490,6 +490,102 @@ def cancel_import(*, job: ImportJob, by: Any) -> ImportJob:
     return job
 
 
+# Export -------------------------------------------------------------------------------
+
+
+def start_export(
+    *,
+    request: HttpRequest,
+    filters: dict[str, str],
+    scope: str,
+    count: int,
+    unmasked: bool,
+    purpose: str = "",
+    by: Any,
+) -> ExportJob:
+    """Record a large export (audited now, with its purpose) and write it in the
+    background; ``filters`` are the search form's data, kept encrypted."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            area=by.area,
+            created_by=by,
+            unmasked=unmasked,
+            purpose=purpose,
+            scope=scope[:300],
+            filters_enc=exporting.encrypt_filters(filters),
+            total_rows=count,
+        )
+        detail = exporting.audit_detail(
+            unmasked=unmasked, count=count, filters=scope, purpose=purpose
+        )
+        audit.record(
+            action=AuditEvent.Action.EXPORT, request=request, obj=job, detail=detail + "；后台生成"
+        )
+        transaction.on_commit(lambda: tasks.run_export.enqueue(job.pk))
+    return job
+
+
+def open_export(*, job: ExportJob, request: HttpRequest) -> BinaryIO:
+    """The file of a finished export, opened for its owner's download, which is audited
+    (each one: the file may be passed on). ValidationError when there is none: not yet
+    written, deleted, or past its retention period (then deleted now)."""
+    if job.status != ExportJob.Status.DONE:
+        raise ValidationError("文件还没有生成或已删除")
+    if job.expires_at is None or job.expires_at <= timezone.now():
+        delete_export(job=job, by=None)
+        raise ValidationError("文件已超过保留期限并已删除，请回到人员台账重新导出")
+    try:
+        content = open(job.file_path, "rb")  # noqa: SIM115 - the response closes it
+    except FileNotFoundError as exc:
+        delete_export(job=job, by=None)
+        raise ValidationError("文件已被删除，请回到人员台账重新导出") from exc
+    detail = exporting.audit_detail(
+        unmasked=job.unmasked, count=job.written_rows, filters=job.scope, purpose=job.purpose
+    )
+    audit.record(
+        action=AuditEvent.Action.EXPORT, request=request, obj=job, detail=f"下载导出文件：{detail}"
+    )
+    return content
+
+
+@transaction.atomic
+def delete_export(*, job: ExportJob, by: Any) -> ExportJob:
+    """Delete an export's file now (by its owner once downloaded, audited; or on
+    expiry, ``by=None``); the row stays as a record. A running export cannot be,
+    unless its worker has died."""
+    if job.running and not job.stalled:
+        raise ValidationError("正在生成中，请等待完成后再删除")
+    if job.file_path:
+        Path(job.file_path).unlink(missing_ok=True)
+    job.status = ExportJob.Status.DELETED
+    job.file_path = ""
+    job.finished_at = job.finished_at or timezone.now()
+    job.save(update_fields=["status", "file_path", "finished_at", "updated_at"])
+    if by is not None:
+        audit.record(action=AuditEvent.Action.DELETE, user=by, obj=job, detail="删除导出文件")
+    return job
+
+
+def expire_exports(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the files of exports past their retention period, and any file under the
+    exports folder that no export refers to (left by a crash) once it is that old.
+    Returns how many files were (or would be) deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    for job in ExportJob.objects.expired(now=now):
+        deleted += int(Path(job.file_path).exists())
+        if not dry_run:
+            delete_export(job=job, by=None)
+    referenced = set(ExportJob.objects.exclude(file_path="").values_list("file_path", flat=True))
+    cutoff = (now - exporting.export_retention()).timestamp()
+    for path in exporting.exports_dir().iterdir():
+        if str(path) not in referenced and path.stat().st_mtime < cutoff:
+            deleted += 1
+            if not dry_run:
+                path.unlink(missing_ok=True)
+    return deleted
+
+
 # Retention ----------------------------------------------------------------------------
 
 
@@ -505,14 +601,27 @@ class PurgeResult:
     kept_referenced: int = 0
     imports: int = 0
     files: int = 0
+    exports: int = 0
+    export_files: int = 0
 
 
 def purge_personal_data(*, before: datetime, dry_run: bool = False) -> PurgeResult:
-    """Delete residents moved out before ``before`` (with their history and tags) and
-    imports older than it (with their problem lists and any leftover files). Residents
+    """Delete residents moved out before ``before`` (with their history and tags),
+    imports and exports older than it (with their problem lists and any leftover
+    files), and the files of exports past their own, shorter retention. Residents
     still referenced elsewhere (e.g. a key-person record, which is PROTECTed) are kept
     and counted, never half-deleted."""
     result = PurgeResult()
+    result.export_files = expire_exports(dry_run=dry_run)
+    exports = ExportJob.objects.filter(created_at__lt=before).exclude(status__in=ExportJob.RUNNING)
+    for path in exports.exclude(file_path="").values_list("file_path", flat=True):
+        if Path(path).exists():
+            result.export_files += 1
+            if not dry_run:
+                Path(path).unlink(missing_ok=True)
+    result.exports = exports.count()
+    if not dry_run:
+        exports.delete()
     stale = Person.objects.filter(moved_out=True, moved_out_at__lt=before).order_by("pk")
     ids = list(stale.values_list("pk", flat=True))
     for start in range(0, len(ids), 500):

@@ -162,6 +162,10 @@ class SearchForm(forms.Form):
             qs = qs.filter(residence_type=data["residence_type"])
         return qs.search(data.get("q") or "")
 
+    def params(self) -> dict[str, str]:
+        """The filters as submitted (non-empty fields only), to apply again later."""
+        return {k: str(self.data[k]) for k in self.base_fields if self.data.get(k)}
+
     def describe(self) -> str:
         """The filters in words, for an export's audit row and file."""
         if not self.is_valid():

@@ -17,13 +17,10 @@ Unknown extra columns are ignored. Empty cells never erase stored values.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,6 +34,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.jobs import Ticker, fewer_collections, save_progress
 from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
 
 from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
@@ -478,37 +476,9 @@ def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     return born.isoformat(), "M" if int(number[16]) % 2 else "F"
 
 
-def _save_progress(job: ImportJob, **fields: Any) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic():
-        if relaxed:
-            # A progress figure is not worth a disk flush (which stalls for up to half a
-            # second on some disks); a crash loses at most the last second's figure.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ImportJob.objects.filter(pk=job.pk).update(**fields, updated_at=timezone.now())
-
-
-class Ticker:
-    """True at most once per ``seconds``: progress saves that cost nothing per row."""
-
-    def __init__(self, seconds: float = 1.0) -> None:
-        self.seconds = seconds
-        self.last = time.monotonic()
-
-    def due(self) -> bool:
-        now = time.monotonic()
-        if now - self.last < self.seconds:
-            return False
-        self.last = now
-        return True
-
-
 def _fail(job: ImportJob, message: str) -> None:
     _remove_files(job)
-    _save_progress(job, status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now())
+    save_progress(job, status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now())
 
 
 def _remove_files(job: ImportJob) -> None:
@@ -517,26 +487,13 @@ def _remove_files(job: ImportJob) -> None:
             Path(path).unlink(missing_ok=True)
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """An import allocates millions of short-lived, acyclic objects while its lookup
-    tables grow; with the default thresholds the collector keeps re-scanning those
-    tables (measured: ~10% of a 161,771-row check)."""
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def check(job: ImportJob) -> None:
     """First pass: validate everything, stage valid rows, delete the upload."""
     if job.status != ImportJob.Status.QUEUED:
         return
     upload = Path(job.upload_path)
     stage = upload.with_suffix(".jsonl")
-    _save_progress(
+    save_progress(
         job,
         status=ImportJob.Status.CHECKING,
         total_rows=max(0, estimate_rows(upload) - 1),
@@ -586,7 +543,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
                 valid += predicted.stage(pending, out, checker)
                 pending = []
             if checked % 500 == 0 and ticker.due():
-                _save_progress(job, checked_rows=checked)
+                save_progress(job, checked_rows=checked)
         valid += predicted.stage(pending, out, checker)
     finally:
         rows.close()
@@ -594,7 +551,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         raise SpreadsheetError("表格只有表头，没有数据行")
     ImportProblem.objects.bulk_create(checker.problems, batch_size=2000)
     ignored = "、".join(layout.ignored[:10])
-    _save_progress(
+    save_progress(
         job,
         status=ImportJob.Status.CHECKED,
         total_rows=checked,
@@ -684,7 +641,7 @@ def commit(job: ImportJob) -> None:
             for batch in _staged(stage):
                 writer.write(batch)
                 if ticker.due():
-                    _save_progress(
+                    save_progress(
                         job,
                         committed_rows=writer.done,
                         new_persons=writer.created,
@@ -709,7 +666,7 @@ def commit(job: ImportJob) -> None:
             cursor.execute(
                 "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
             )
-    _save_progress(
+    save_progress(
         job,
         status=ImportJob.Status.DONE,
         finished_at=timezone.now(),

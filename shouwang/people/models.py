@@ -8,7 +8,7 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -377,13 +377,42 @@ class Change(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class BackgroundJob(TimeStampedModel):
+    """A long piece of work done by the task worker (an import, a large export). Its
+    page polls this row for progress, so the user may leave and come back."""
+
+    RUNNING: tuple[str, ...] = ()
+
+    code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
+    # The requesting user's area: the job's rows lie inside it.
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status: models.CharField
+    message = models.TextField("说明", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        """Running but silent for ten minutes (progress is saved every few seconds): the
+        worker died; the job may be cancelled."""
+        return self.running and timezone.now() - self.updated_at > timedelta(minutes=10)
+
+
 class ImportJobQuerySet(ScopedQuerySet):
     scope = "area"
 
 
-class ImportJob(TimeStampedModel):
-    """An Excel import: checked in the background, then committed on request. The page
-    polls this row for progress, so the user may leave and come back."""
+class ImportJob(BackgroundJob):
+    """An Excel import: checked in the background, then committed on request."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -396,12 +425,6 @@ class ImportJob(TimeStampedModel):
 
     RUNNING = (Status.QUEUED, Status.CHECKING, Status.COMMITTING)
 
-    code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
-    # The importing user's area: rows may only land inside it.
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     filename = models.CharField("文件名", max_length=200)
     strict = models.BooleanField("严格模式", default=False)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -415,8 +438,6 @@ class ImportJob(TimeStampedModel):
     new_persons = models.PositiveIntegerField("新增人员", default=0)
     updated_persons = models.PositiveIntegerField("更新人员", default=0)
     new_households = models.PositiveIntegerField("新增户", default=0)
-    message = models.TextField("说明", blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -427,16 +448,6 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def running(self) -> bool:
-        return self.status in self.RUNNING
-
-    @property
-    def stalled(self) -> bool:
-        """Running but silent for ten minutes (progress is saved every few seconds): the
-        worker died; the import may be cancelled."""
-        return self.running and timezone.now() - self.updated_at > timedelta(minutes=10)
 
     @property
     def can_commit(self) -> bool:
@@ -475,3 +486,69 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.row}行 {self.column} {self.message}"
+
+
+class ExportJobQuerySet(ScopedQuerySet):
+    scope = "area"
+
+    def of(self, user: object) -> ExportJobQuerySet:
+        """The user's own exports: an export's file is for the one who asked for it,
+        not even for a superior whose jurisdiction contains it."""
+        return self.visible_to(user).filter(created_by=user)
+
+    def expired(self, *, now: datetime | None = None) -> ExportJobQuerySet:
+        """Exports whose file is past its retention period and not yet deleted."""
+        return self.filter(status=ExportJob.Status.DONE, expires_at__lt=now or timezone.now())
+
+
+class ExportJob(BackgroundJob):
+    """A ledger export too large for one request: the task worker writes it to a file
+    under ``VAR_DIR/exports``, which only the requesting user may download until it
+    expires. The filters are kept encrypted: a search may be a full ID or phone."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        WRITING = "writing", "生成中"
+        DONE = "done", "可下载"
+        FAILED = "failed", "失败"
+        DELETED = "deleted", "文件已删除"
+
+    RUNNING = (Status.QUEUED, Status.WRITING)
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    unmasked = models.BooleanField("未脱敏", default=False)
+    purpose = models.CharField("导出用途", max_length=200, blank=True)
+    scope = models.CharField("范围", max_length=300, blank=True)
+    filters_enc = models.TextField(blank=True, default="")
+    total_rows = models.PositiveIntegerField("人数", default=0)
+    written_rows = models.PositiveIntegerField("已写入", default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    expires_at = models.DateTimeField("文件保留至", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "台账导出"
+        verbose_name_plural = "台账导出"
+        indexes = [models.Index(fields=["status", "expires_at"], name="exportjob_expiry")]
+
+    def __str__(self) -> str:
+        return f"人员台账导出（{self.kind}，{self.get_status_display()}）"
+
+    @property
+    def kind(self) -> str:
+        return "未脱敏" if self.unmasked else "脱敏"
+
+    @property
+    def filename(self) -> str:
+        return f"人员台账-{self.kind}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.xlsx"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if self.status != self.Status.WRITING or not self.total_rows:
+            return 0
+        return min(99, self.written_rows * 100 // self.total_rows)

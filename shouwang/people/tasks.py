@@ -1,11 +1,12 @@
-"""Background tasks of the ledger import (django-tasks; ``db_worker`` runs them)."""
+"""Background tasks of the ledger's import and large exports (django-tasks;
+``db_worker`` runs them)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from . import importing
-from .models import ImportJob
+from . import exporting, importing
+from .models import ExportJob, ImportJob
 
 
 def _job(job_id: int) -> ImportJob:
@@ -20,3 +21,8 @@ def check_import(job_id: int) -> None:
 @task()
 def commit_import(job_id: int) -> None:
     importing.commit(_job(job_id))
+
+
+@task()
+def run_export(job_id: int) -> None:
+    exporting.run(ExportJob.objects.select_related("created_by__area").get(pk=job_id))

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +19,12 @@ from shouwang.areas.models import Area, Grid
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
-from shouwang.core.xlsx import SpreadsheetError, workbook_bytes, xlsx_response
+from shouwang.core.xlsx import (
+    XLSX_CONTENT_TYPE,
+    SpreadsheetError,
+    workbook_bytes,
+    xlsx_response,
+)
 
 from . import actions, coverage, exporting, importing
 from .forms import (
@@ -31,7 +36,16 @@ from .forms import (
     StatusForm,
     TagForm,
 )
-from .models import Change, Household, ImportJob, ImportProblem, Person, PersonQuerySet, Tag
+from .models import (
+    Change,
+    ExportJob,
+    Household,
+    ImportJob,
+    ImportProblem,
+    Person,
+    PersonQuerySet,
+    Tag,
+)
 
 PAGE_SIZE = 25  # search-as-you-type on a phone: one screen or two
 
@@ -88,14 +102,41 @@ def index(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _export(
+    request: AuthedRequest, form: SearchForm, *, unmasked: bool, purpose: str = ""
+) -> HttpResponse:
+    """Small exports in the request (one click); large ones in the background."""
+    qs = _ledger(request, form)
+    count = qs.count()
+    if count > exporting.MAX_ROWS:
+        messages.error(request, exporting.too_many(count))
+        return redirect("people:index")
+    if count <= exporting.SYNC_ROWS:
+        return exporting.export_response(
+            qs,
+            request=request,
+            count=count,
+            filters=form.describe(),
+            unmasked=unmasked,
+            purpose=purpose,
+        )
+    job = actions.start_export(
+        request=request,
+        filters=form.params(),
+        scope=form.describe(),
+        count=count,
+        unmasked=unmasked,
+        purpose=purpose,
+        by=request.user,
+    )
+    return redirect("people:export_job", code=job.code)
+
+
 @require_POST
 @require_capability("people.view")
 def export(request: AuthedRequest) -> HttpResponse:
     """The filtered ledger as xlsx, masked."""
-    form = _search_form(request)
-    return exporting.export_response(
-        _ledger(request, form), request=request, filters=form.describe(), unmasked=False
-    )
+    return _export(request, _search_form(request), unmasked=False)
 
 
 @require_capability("people.export_unmasked")
@@ -104,13 +145,7 @@ def export_unmasked(request: AuthedRequest) -> HttpResponse:
     form = _search_form(request)
     purpose = ExportPurposeForm(request.POST if "purpose" in request.POST else None)
     if purpose.is_bound and purpose.is_valid():
-        return exporting.export_response(
-            _ledger(request, form),
-            request=request,
-            filters=form.describe(),
-            unmasked=True,
-            purpose=purpose.cleaned_data["purpose"],
-        )
+        return _export(request, form, unmasked=True, purpose=purpose.cleaned_data["purpose"])
     status = 400 if purpose.is_bound else 200
     return render(
         request,
@@ -120,9 +155,62 @@ def export_unmasked(request: AuthedRequest) -> HttpResponse:
             "filters": [(k, form.data[k]) for k in SearchForm.base_fields if form.data.get(k)],
             "described": form.describe(),
             "count": _ledger(request, form).count(),
+            "sync_rows": exporting.SYNC_ROWS,
         },
         status=status,
     )
+
+
+def _export_job(request: AuthedRequest, code: str) -> ExportJob:
+    """One of the user's own exports (anyone else's: 404)."""
+    return get_for_user(ExportJob.objects.of(request.user), request.user, code=code)
+
+
+@require_capability("people.view")
+def exports(request: AuthedRequest) -> HttpResponse:
+    """The user's recent background exports."""
+    jobs = ExportJob.objects.of(request.user)[:20]
+    return render(request, "people/exports.html", {"jobs": jobs})
+
+
+@require_capability("people.view")
+def export_job(request: AuthedRequest, code: str) -> HttpResponse:
+    """Progress (polled by htmx while running), then the download."""
+    job = _export_job(request, code)
+    template = "people/export_job.html"
+    if request.htmx and request.htmx.target == "job-progress":
+        if not job.running:  # finished: reload the whole page to show the result
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        template += "#progress"
+    return render(request, template, {"job": job})
+
+
+@require_capability("people.view")
+def export_download(request: AuthedRequest, code: str) -> HttpResponse:
+    job = _export_job(request, code)
+    if job.unmasked and not request.user.can("people.export_unmasked"):
+        raise Http404("没有找到该记录")
+    try:
+        content = actions.open_export(job=job, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("people:export_job", code=job.code)
+    return FileResponse(
+        content, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@require_POST
+@require_capability("people.view")
+def export_delete(request: AuthedRequest, code: str) -> HttpResponse:
+    job = _export_job(request, code)
+    try:
+        actions.delete_export(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("people:export_job", code=job.code)
+    messages.success(request, "导出文件已删除")
+    return redirect("people:exports")
 
 
 @require_capability("people.view")

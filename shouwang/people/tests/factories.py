@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, compose_id_card
-from shouwang.people.models import Household, ImportJob, Person
+from shouwang.people.models import ExportJob, Household, ImportJob, Person
 
 _sequence = itertools.count(1)
 
@@ -58,6 +58,26 @@ def sample_job(world) -> ImportJob:
     return job or ImportJob.objects.create(
         area=world.community_b, created_by=world.staff_b, filename="八一.xlsx"
     )
+
+
+def sample_export(world) -> ExportJob:
+    """A finished export of community B (its file: a placeholder under VAR_DIR)."""
+    job = ExportJob.objects.filter(area=world.community_b).first()
+    if job is None:
+        from django.utils import timezone
+
+        from shouwang.people.exporting import exports_dir
+
+        path = exports_dir() / "sample.xlsx"
+        path.write_bytes(b"PK")
+        job = ExportJob.objects.create(
+            area=world.community_b,
+            created_by=world.staff_b,
+            status=ExportJob.Status.DONE,
+            file_path=str(path),
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+    return job
 
 
 def xlsx_upload(rows: list[list], *, headers: list[str] | None = None, name: str = "台账.xlsx"):

@@ -1,6 +1,11 @@
 from shouwang.core.tests.matrix import Route
 from shouwang.people.models import Tag
-from shouwang.people.tests.factories import sample_household, sample_job, sample_person
+from shouwang.people.tests.factories import (
+    sample_export,
+    sample_household,
+    sample_job,
+    sample_person,
+)
 
 
 def _household(w) -> dict:
@@ -15,10 +20,18 @@ def _job(w) -> dict:
     return {"code": sample_job(w).code}
 
 
+def _export(w) -> dict:
+    return {"code": sample_export(w).code}
+
+
 ROUTES = {
     "people:index": Route(),
     "people:export": Route(),
     "people:export_unmasked": Route(),
+    "people:exports": Route(),
+    "people:export_job": Route(kwargs=_export, in_b=True),
+    "people:export_download": Route(kwargs=_export, in_b=True),
+    "people:export_delete": Route(kwargs=_export, in_b=True),
     "people:area": Route(kwargs=lambda w: {"pk": w.building_b.pk}, in_b=True),
     "people:household_create": Route(kwargs=lambda w: {"pk": w.building_b.pk}, in_b=True),
     "people:household": Route(kwargs=_household, in_b=True),
