@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 
 @pytest.mark.django_db
@@ -12,3 +13,11 @@ def test_a_foreign_host_header_gets_the_chinese_400_page_not_a_500() -> None:
     response = Client(raise_request_exception=False).get("/", headers={"host": "evil.example"})
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_gets_the_chinese_403_page_not_a_500() -> None:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期，请刷新后重试" in response.content.decode()

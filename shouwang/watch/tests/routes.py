@@ -25,6 +25,8 @@ def _token(w):
 
 
 ROUTES = {
+    "api:watch_today": Route(),
+    "api:watch_followups_batch": Route(),
     "watch:index": Route(),
     "watch:export": Route(),
     "watch:create": Route(),

@@ -1,0 +1,301 @@
+"""JSON API of the watch app (mounted at /api/v1/watch/), for the grid worker's phone.
+
+``GET today`` is the follow-up sheet of the phone page 今日随访: the same records (a grid
+worker's own by default, ``all=true`` for the whole visible area), the same slot states
+from ``schedule.today_sheet``, masked details only.
+
+``POST followups`` takes a batch of follow-ups the phone recorded while the network was
+down (village lanes, stairwells). Each item goes through the phone page's form and
+``actions.record_followup`` in its own transaction: a result per item, one bad item
+never blocks the others, a re-sent item is reported as a duplicate. Only today's slots
+can be recorded, as on the page; an item for a day already past is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.core.access import get_for_user
+
+from . import actions, schedule
+from .forms import FollowUpForm
+from .models import FollowUp, KeyPerson
+from .views.records import records_for
+
+logger = logging.getLogger(__name__)
+router = Router(tags=["watch"])
+MAX_BATCH = 200
+PAGE_SIZE = 200
+# What a worker records from the phone; 本人自报 comes only through the self-report link.
+METHODS = (FollowUp.Method.PHONE, FollowUp.Method.VISIT)
+
+
+class Choice(Schema):
+    value: str
+    label: str
+
+
+class FollowUpDone(Schema):
+    method: str
+    method_label: str
+    abnormal: bool
+    temperature: Decimal | None
+    recorded_at: datetime
+
+
+class SlotOut(Schema):
+    number: int
+    label: str
+    opens: str = Field(description="开始时间（本地，HH:MM）")
+    deadline: str = Field(description="截止时间（本地，HH:MM）")
+    state: str = Field(
+        description="done：已记录；open：可记录；overdue：已过截止时间，可补记；"
+        "upcoming：未到开始时间；not_due：无需随访"
+    )
+    followup: FollowUpDone | None = None
+
+
+class ProgressOut(Schema):
+    due: int
+    done: int
+    overdue: int
+
+
+class CardOut(Schema):
+    key_person: int = Field(description="重点人员记录编号（id），上传随访时使用")
+    name: str
+    day_number: int = Field(description="观察第几天")
+    category: str
+    measure: str
+    address: str
+    phone_masked: str = Field(description="脱敏手机号；拨打请打开 call_url（记录查看日志）")
+    call_url: str | None
+    pending: bool = Field(description="今天还有可记录的时段")
+    progress: ProgressOut
+    slots: list[SlotOut]
+
+
+class TodayOut(Schema):
+    now: datetime
+    day: date
+    mine: bool = Field(description="只列出本人负责的人员（网格员默认）")
+    total: ProgressOut
+    methods: list[Choice]
+    symptoms: list[Choice]
+    count: int
+    page: int
+    pages: int
+    cards: list[CardOut]
+
+
+class FollowUpIn(Schema):
+    client_id: uuid.UUID = Field(description="手机生成的提交编号；重发同一条只保存一次")
+    key_person: int = Field(description="重点人员记录编号（id）")
+    day: date = Field(description="随访日期（本地日期）；只能记录今天的随访")
+    slot: int = Field(description="时段序号（从 1 开始）")
+    method: str = Field(description="phone：电话；visit：上门")
+    temperature: Decimal | str | None = Field(None, description="体温（℃），如 36.5；可不填")
+    symptoms: list[str] = Field(default_factory=list, description="症状代码，无症状为空")
+    note: str = ""
+
+
+class BatchIn(Schema):
+    items: list[FollowUpIn]
+
+
+class ItemOut(Schema):
+    client_id: str
+    result: Literal["created", "duplicate", "refused"]
+    ok: bool
+    id: int | None = None
+    abnormal: bool | None = None
+    late: bool | None = None
+    message: str = Field("", description="未保存的原因；或本时段已有他人的记录")
+
+
+class BatchOut(Schema):
+    stored: int
+    duplicates: int
+    refused: int
+    results: list[ItemOut]
+
+
+def _require_followup(request) -> None:
+    """As ``require_capability("watch.followup")`` on the phone page: 403 and an audit row."""
+    if not request.user.can("watch.followup"):
+        audit.record(
+            action=AuditEvent.Action.DENIED,
+            request=request,
+            result=AuditEvent.Result.DENIED,
+            detail=f"{request.method} {request.path}（缺少权限 watch.followup）",
+        )
+        raise HttpError(403, "您的角色没有随访权限")
+
+
+def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -> dict:
+    person = record.person
+    return {
+        "key_person": record.pk,
+        "name": person.name,
+        "day_number": record.day_number(today),
+        "category": record.category.name,
+        "measure": record.get_measure_display(),
+        "address": record.address,
+        "phone_masked": person.phone_masked,
+        "call_url": reverse("watch:call", args=[record.pk]) if person.phone_last4 else None,
+        "pending": any(s.can_record for s in states),
+        "progress": schedule.progress(states),
+        "slots": [
+            {
+                "number": s.slot.number,
+                "label": s.slot.label,
+                "opens": f"{s.slot.opens:%H:%M}",
+                "deadline": f"{s.slot.deadline:%H:%M}",
+                "state": s.state,
+                "followup": None
+                if s.followup is None
+                else {
+                    "method": s.followup.method,
+                    "method_label": s.followup.get_method_display(),
+                    "abnormal": s.followup.abnormal,
+                    "temperature": s.followup.temperature,
+                    "recorded_at": s.followup.recorded_at,
+                },
+            }
+            for s in states
+        ],
+    }
+
+
+@router.get("/today", response=TodayOut, url_name="watch_today")
+def today(
+    request,
+    everyone: bool = Query(False, alias="all", description="网格员查看全部可见人员"),
+    page: int = Query(1, ge=1),
+) -> dict:
+    """Today's follow-up sheet, as on the phone page 今日随访; who still needs a
+    follow-up first, ``PAGE_SIZE`` cards a page."""
+    _require_followup(request)
+    user = request.user
+    mine = user.role == Role.GRID_WORKER and not everyone
+    qs = records_for(user).active()
+    if mine:
+        qs = qs.responsible_for(user)
+    now = timezone.now()
+    day = schedule.local_day(now)
+    records = list(qs.order_by("area__path", "pk"))
+    sheet = schedule.today_sheet(records, now=now)
+    total = schedule.Progress()
+    for record in records:
+        total.add(schedule.progress(sheet[record.pk]))
+    records.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
+    paginator = Paginator(records, PAGE_SIZE)
+    current = paginator.get_page(page)
+    return {
+        "now": now,
+        "day": day,
+        "mine": mine,
+        "total": total,
+        "methods": [{"value": m.value, "label": m.label} for m in METHODS],
+        "symptoms": [{"value": v, "label": label} for v, label in FollowUp.Symptom.choices],
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "cards": [_card(r, sheet[r.pk], today=day) for r in current],
+    }
+
+
+def _record(
+    request, item: FollowUpIn, *, now: datetime, records: dict[int, KeyPerson]
+) -> tuple[FollowUp, bool]:
+    form = FollowUpForm(
+        {
+            "client_id": str(item.client_id),
+            "slot": item.slot,
+            "method": item.method,
+            "temperature": "" if item.temperature is None else str(item.temperature),
+            "symptoms": item.symptoms,
+            "note": item.note,
+        }
+    )
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    data = form.cleaned_data
+    if data["method"] not in METHODS:
+        raise ValidationError("请选择随访方式（电话或上门）")
+    record = records.get(item.key_person)
+    if record is None:
+        record = get_for_user(records_for(request.user), request.user, pk=item.key_person)
+        records[item.key_person] = record
+    today = schedule.local_day(now)
+    if item.day != today and not FollowUp.objects.filter(client_id=data["client_id"]).exists():
+        if item.day > today:
+            raise ValidationError("随访日期晚于今天，请核对手机的日期和时间")
+        raise ValidationError(f"{item.day:%m月%d日}的随访已过当天，不能再补记")
+    return actions.record_followup(
+        key_person=record,
+        client_id=data["client_id"],
+        slot=data["slot"],
+        method=data["method"],
+        temperature=data["temperature"],
+        symptoms=data["symptoms"],
+        note=data["note"],
+        by=request.user,
+        now=now,
+    )
+
+
+@router.post("/followups", response=BatchOut, url_name="watch_followups_batch")
+def upload_followups(request, batch: BatchIn) -> dict:
+    """Batch upload of follow-ups recorded offline; one result per item."""
+    _require_followup(request)
+    if len(batch.items) > MAX_BATCH:
+        raise HttpError(400, f"一次最多上传 {MAX_BATCH} 条")
+    records: dict[int, KeyPerson] = {}
+    results = []
+    for item in batch.items:
+        out: dict = {"client_id": str(item.client_id), "result": "refused", "ok": False}
+        try:
+            with transaction.atomic():
+                followup, created = _record(request, item, now=timezone.now(), records=records)
+        except ValidationError as exc:
+            out["message"] = "；".join(exc.messages)
+        except Http404:
+            out["message"] = "没有这个重点人员，或不在您的辖区"
+        except DatabaseError:
+            logger.exception("follow-up item %s not stored", item.client_id)
+            out["message"] = "此条暂时无法保存，请稍后重新上传"
+        else:
+            out.update(
+                result="created" if created else "duplicate",
+                ok=True,
+                id=followup.pk,
+                abnormal=followup.abnormal,
+                late=followup.late,
+            )
+            if followup.client_id != item.client_id:
+                out["message"] = "本时段已有记录，未重复保存"
+        results.append(out)
+    return {
+        "stored": sum(r["result"] == "created" for r in results),
+        "duplicates": sum(r["result"] == "duplicate" for r in results),
+        "refused": sum(r["result"] == "refused" for r in results),
+        "results": results,
+    }

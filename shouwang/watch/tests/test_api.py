@@ -1,0 +1,307 @@
+"""The phone's JSON API: today's sheet and offline follow-ups sent in a batch."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+from django.urls import reverse
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import child
+from shouwang.watch import actions, api
+from shouwang.watch.models import Alert, FollowUp, KeyPerson
+from shouwang.watch.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+TODAY = "/api/v1/watch/today"
+UPLOAD = "/api/v1/watch/followups"
+
+
+@pytest.fixture
+def record(world, clock, policy_a):
+    clock.set(clock.today, 9, 0)
+    return f.key_person(world.building_a, "张三丰")
+
+
+def item(record, clock, **fields) -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "key_person": record.pk,
+        "day": clock.today.isoformat(),
+        "slot": 1,
+        "method": "phone",
+        **fields,
+    }
+
+
+def post(client, items):
+    return client.post(UPLOAD, json.dumps({"items": items}), content_type="application/json")
+
+
+def test_both_routes_need_a_signed_in_user(world, clock, record) -> None:
+    anonymous = world.client("anonymous")
+    assert anonymous.get(TODAY).status_code == 401
+    assert post(anonymous, [item(record, clock)]).status_code == 401
+    assert not FollowUp.objects.exists()
+
+
+def test_a_write_without_the_csrf_token_is_refused(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.grid_worker_a)
+    assert post(client, [item(record, clock)]).status_code == 403
+    assert not FollowUp.objects.exists()
+    client.get(reverse("watch:today"))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        UPLOAD,
+        json.dumps({"items": [item(record, clock)]}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.json()["stored"] == 1
+
+
+@pytest.mark.parametrize("persona", ["guard_a", "leader", "auditor"])
+def test_roles_without_follow_up_work_are_refused_and_audited(
+    world, clock, record, persona
+) -> None:
+    client = world.client(persona)
+    assert client.get(TODAY).status_code == 403
+    response = post(client, [item(record, clock)])
+    assert response.status_code == 403
+    assert "随访权限" in response.json()["detail"]
+    assert not FollowUp.objects.exists()
+    denied = AuditEvent.objects.filter(user=world.user(persona), action=AuditEvent.Action.DENIED)
+    assert denied.count() == 2
+
+
+def test_today_is_the_workers_own_sheet_with_masked_details(world, clock, record) -> None:
+    other = f.key_person(child(child(world.community_a, "东区"), "9号楼"), "别人的")
+    f.key_person(world.building_b, "不在我辖区")
+    clock.set(clock.today, 10, 30)
+    response = world.client("grid_a").get(TODAY)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mine"] is True
+    assert body["day"] == clock.today.isoformat()
+    assert [c["key_person"] for c in body["cards"]] == [record.pk]
+    card = body["cards"][0]
+    assert card["name"] == "张三丰"
+    assert card["day_number"] == 1
+    assert card["phone_masked"] == "139****5678"
+    assert card["call_url"] == reverse("watch:call", args=[record.pk])
+    assert card["pending"] is True
+    assert [(s["label"], s["state"]) for s in card["slots"]] == [
+        ("上午", "open"),
+        ("下午", "upcoming"),
+    ]
+    assert body["total"] == {"due": 2, "done": 0, "overdue": 0}
+    assert [m["value"] for m in body["methods"]] == ["phone", "visit"]
+    text = response.content.decode()
+    assert record.person.phone not in text
+    assert record.person.document_number not in text
+
+    everyone = world.client("grid_a").get(TODAY, {"all": "true"}).json()
+    assert {c["key_person"] for c in everyone["cards"]} == {record.pk, other.pk}
+    assert everyone["mine"] is False
+    staff_b = world.client("staff_b").get(TODAY).json()
+    assert "张三丰" not in json.dumps(staff_b, ensure_ascii=False)
+
+
+def test_today_shows_what_is_already_recorded_and_what_is_overdue(world, clock, record) -> None:
+    clock.set(clock.today, 10, 0)
+    post(world.client("grid_a"), [item(record, clock, temperature="37.9")])
+    clock.set(clock.today, 20, 30)
+    card = world.client("grid_a").get(TODAY).json()["cards"][0]
+    morning, afternoon = card["slots"]
+    assert morning["state"] == "done"
+    assert morning["followup"]["method"] == "phone"
+    assert morning["followup"]["abnormal"] is True
+    assert morning["followup"]["temperature"] == "37.9"
+    assert afternoon["state"] == "overdue"
+    assert afternoon["followup"] is None
+    assert card["progress"] == {"due": 2, "done": 1, "overdue": 1}
+
+
+def test_today_reads_in_bounded_queries(
+    world, clock, record, django_assert_max_num_queries
+) -> None:
+    for i in range(8):
+        f.key_person(world.building_a2, f"王{i}")
+    clock.set(clock.today, 10, 30)
+    client = world.client("grid_a")
+    post(client, [item(record, clock)])
+    with django_assert_max_num_queries(8):
+        body = client.get(TODAY).json()
+    assert body["count"] == 9
+    # Who still needs a follow-up comes first, as on the phone page.
+    assert body["cards"][-1]["key_person"] == record.pk
+
+
+def test_it_stores_each_good_item_and_explains_each_bad_one(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    second = f.key_person(world.building_a2, "李四")
+    in_b = f.key_person(world.building_b, "赵六")
+    items = [
+        item(record, clock),
+        item(second, clock, method="visit", temperature="36.6", note="已上门"),
+        item(in_b, clock),
+        {**item(record, clock), "key_person": 999_999},
+        item(record, clock, slot=2),
+        item(second, clock, slot=2, temperature="abc"),
+        item(second, clock, slot=1, method="self"),
+        item(second, clock, day=(clock.today - timedelta(days=1)).isoformat()),
+        item(second, clock, symptoms=["headache"]),
+        item(second, clock, note="长" * 201),
+    ]
+    response = post(world.client("grid_a"), items)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [r["result"] for r in body["results"]] == ["created", "created"] + ["refused"] * 8
+    assert (body["stored"], body["duplicates"], body["refused"]) == (2, 0, 8)
+    messages = [r["message"] for r in body["results"]]
+    assert messages[2] == messages[3] == "没有这个重点人员，或不在您的辖区"
+    assert "14:00 开始" in messages[4]
+    assert "体温应为数字" in messages[5]
+    assert "电话或上门" in messages[6]
+    assert "已过当天" in messages[7]
+    assert "headache" in messages[8]
+    assert "200" in messages[9]
+    assert [r["client_id"] for r in body["results"]] == [i["client_id"] for i in items]
+    stored = FollowUp.objects.get(client_id=items[1]["client_id"])
+    assert (stored.key_person, stored.method, str(stored.temperature), stored.note) == (
+        second,
+        "visit",
+        "36.6",
+        "已上门",
+    )
+    assert stored.recorded_by == world.grid_worker_a
+    assert FollowUp.objects.count() == 2
+    assert not FollowUp.objects.filter(key_person=in_b).exists()
+
+
+def test_a_batch_is_refused_whole_only_when_it_is_malformed(world, clock, record) -> None:
+    client = world.client("grid_a")
+    response = client.post(UPLOAD, "{not json", content_type="application/json")
+    assert 400 <= response.status_code < 500
+    response = post(client, [{**item(record, clock), "client_id": "not-a-uuid"}])
+    assert response.status_code == 422
+    assert not FollowUp.objects.exists()
+
+
+def test_resending_a_batch_stores_nothing_new_even_after_midnight(world, clock, record) -> None:
+    clock.set(clock.today, 19, 50)
+    items = [item(record, clock, slot=1), item(record, clock, slot=2)]
+    client = world.client("grid_a")
+    first = post(client, items).json()
+    assert [r["result"] for r in first["results"]] == ["created", "created"]
+    again = post(client, items).json()
+    assert (again["stored"], again["duplicates"]) == (0, 2)
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    clock.set(clock.today + timedelta(days=1), 0, 10)
+    late = post(client, items).json()
+    assert [r["result"] for r in late["results"]] == ["duplicate", "duplicate"]
+    assert FollowUp.objects.count() == 2
+
+
+def test_a_slot_someone_else_recorded_is_kept_and_reported(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    world.client("staff_a").post(
+        reverse("watch:followup", args=[record.pk]),
+        {"client_id": str(uuid.uuid4()), "slot": "1", "method": "visit"},
+    )
+    body = post(world.client("grid_a"), [item(record, clock)]).json()
+    result = body["results"][0]
+    assert (result["result"], result["message"]) == ("duplicate", "本时段已有记录，未重复保存")
+    assert list(FollowUp.objects.values_list("method", flat=True)) == ["visit"]
+
+
+def test_a_fever_raises_the_same_masked_alert_as_the_phone_page(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    body = post(
+        world.client("grid_a"),
+        [item(record, clock, temperature=38.2, symptoms=["cough"]), item(record, clock, slot=2)],
+    ).json()
+    assert body["results"][0]["abnormal"] is True
+    followup = FollowUp.objects.get()
+    assert followup.fever
+    assert followup.symptoms == "cough"
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.key_person, alert.area) == (
+        Alert.Kind.FEVER,
+        record,
+        world.building_a,
+    )
+    assert "张**" in alert.title
+    assert "38.2" in alert.title
+    assert "张三丰" not in alert.title + alert.detail
+    assert "咳嗽" in alert.detail
+
+
+def test_an_item_sent_after_the_deadline_is_marked_late(world, clock, record) -> None:
+    clock.set(clock.today, 13, 0)
+    result = post(world.client("grid_a"), [item(record, clock)]).json()["results"][0]
+    assert (result["result"], result["late"]) == ("created", True)
+    assert FollowUp.objects.get().late
+
+
+def test_a_released_record_is_refused(world, clock, record) -> None:
+    actions.change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        by=world.staff_a,
+    )
+    clock.set(clock.today, 10, 30)
+    result = post(world.client("grid_a"), [item(record, clock)]).json()["results"][0]
+    assert result["result"] == "refused"
+    assert "不在管控中" in result["message"]
+
+
+def test_one_failing_item_does_not_undo_the_others(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    second = f.key_person(world.building_a2, "李四")
+    items = [item(record, clock), item(second, clock, temperature="38.5")]
+    real = actions.record_followup
+
+    def fail_for_second(**kwargs):
+        if kwargs["key_person"].pk == second.pk:
+            real(**kwargs)  # its row and its alert are written, then the item fails
+            raise DatabaseError("disk full")
+        return real(**kwargs)
+
+    with mock.patch.object(actions, "record_followup", side_effect=fail_for_second):
+        body = post(world.client("grid_a"), items).json()
+    assert [r["result"] for r in body["results"]] == ["created", "refused"]
+    assert "稍后重新上传" in body["results"][1]["message"]
+    assert list(FollowUp.objects.values_list("key_person", flat=True)) == [record.pk]
+    assert not Alert.objects.exists()
+
+
+def test_a_batch_over_the_cap_is_refused_whole(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), [item(record, clock)] * (api.MAX_BATCH + 1))
+    assert response.status_code == 400
+    assert f"最多上传 {api.MAX_BATCH} 条" in response.json()["detail"]
+    assert not FollowUp.objects.exists()
+
+
+def test_the_openapi_document_lists_both_routes(world) -> None:
+    schema = world.client("anonymous").get("/api/v1/openapi.json").json()
+    assert "get" in schema["paths"][TODAY]
+    assert "post" in schema["paths"][UPLOAD]
+
+
+def test_an_out_of_range_id_is_refused_like_a_missing_one(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    items = [{**item(record, clock), "key_person": 2**70}, item(record, clock)]
+    body = post(world.client("grid_a"), items).json()
+    assert [r["result"] for r in body["results"]] == ["refused", "created"]
+    assert body["results"][0]["message"] == "没有这个重点人员，或不在您的辖区"
