@@ -527,8 +527,8 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY", "2")),
-        help="as `shouwang serve` (the README's command): WEB_CONCURRENCY, else 2",
+        default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
+        help="as `shouwang serve` (the README's command): WEB_CONCURRENCY, else 2 × cores",
     )
     parser.add_argument("--persons", type=int, default=200)
     parser.add_argument("--port", type=int, default=8101)

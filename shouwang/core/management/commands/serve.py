@@ -27,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None)
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
+            help="gunicorn 进程数（默认 2 × CPU 核数）",
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument(
