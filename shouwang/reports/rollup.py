@@ -49,9 +49,12 @@ class Row:
             if value is not None and code not in ratio_codes:
                 mine[code] = mine.get(code, 0) + value
         for code, series in other.hourly.items():
-            total = self.hourly.setdefault(code, [0] * 24)
-            for i, n in enumerate(series):
-                total[i] += n
+            total = self.hourly.get(code)
+            self.hourly[code] = (
+                list(series)
+                if total is None
+                else [a + b for a, b in zip(total, series, strict=True)]
+            )
         self.communities += other.communities
         self.submitted += other.submitted
         self.zero += other.zero
@@ -235,55 +238,40 @@ def scanning() -> Iterator[None]:
         yield
 
 
-_UPSERT = {
-    # One JSON parameter per batch, expanded by the database: binding thousands of
-    # parameters costs far more than the insert itself. What the system counted
-    # ("u") is sent only where it differs from the official figures ("v"): parsing
-    # the JSON is most of the database's work.
-    "postgresql": """
-        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
-                             zero, late, computed_at)
-        SELECT (r->>'a')::bigint, %s, r->'v', COALESCE(r->'u', r->'v'), r->'h',
-               (r->>'c')::int, (r->>'s')::int, (r->>'z')::int, (r->>'l')::int, %s
-        FROM jsonb_array_elements(%s::jsonb) AS r
-        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
-    """,
-    "sqlite": """
-        INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted,
-                             zero, late, computed_at)
-        SELECT json_extract(r.value, '$.a'), %s, json_extract(r.value, '$.v'),
-               COALESCE(json_extract(r.value, '$.u'), json_extract(r.value, '$.v')),
-               json_extract(r.value, '$.h'),
-               json_extract(r.value, '$.c'), json_extract(r.value, '$.s'),
-               json_extract(r.value, '$.z'), json_extract(r.value, '$.l'), %s
-        FROM json_each(%s) AS r WHERE true
-        ON CONFLICT (area_id, day) DO UPDATE SET {updates}
-    """,
-}
+# SQLite: one JSON parameter per batch, expanded by the database (binding thousands
+# of parameters costs far more than the insert itself). What the system counted
+# ("u") is sent only where it differs from the official figures ("v").
+_UPSERT_SQLITE = """
+    INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted, zero,
+                         late, computed_at)
+    SELECT json_extract(r.value, '$.a'), %s, json_extract(r.value, '$.v'),
+           COALESCE(json_extract(r.value, '$.u'), json_extract(r.value, '$.v')),
+           json_extract(r.value, '$.h'),
+           json_extract(r.value, '$.c'), json_extract(r.value, '$.s'),
+           json_extract(r.value, '$.z'), json_extract(r.value, '$.l'), %s
+    FROM json_each(%s) AS r WHERE true
+    ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+"""
+
+# PostgreSQL: the rows are COPied into a temporary table, then upserted from it in
+# one statement (half the time of expanding one big JSON parameter: the database
+# parses each figure once, and no statement text of megabytes).
+_STAGE = "reports_rollup_rows"
+_UPSERT_POSTGRESQL = """
+    INSERT INTO {table} (area_id, day, "values", auto, hourly, communities, submitted, zero,
+                         late, computed_at)
+    SELECT area_id, %s, v, COALESCE(u, v), h, c, s, z, l, %s FROM {stage}
+    ON CONFLICT (area_id, day) DO UPDATE SET {updates}
+"""
 
 
 def _store(day: date, rows: Sequence[Row], *, hourly: bool) -> None:
     fields = ["values", "auto", "hourly", "communities", "submitted", "zero", "late"]
     kept = fields if hourly else [name for name in fields if name != "hourly"]
     now = timezone.now()
-    if connection.vendor not in _UPSERT:
-        DailyFigure.objects.bulk_create(
-            [
-                DailyFigure(
-                    area_id=row.area_id,
-                    day=day,
-                    computed_at=now,
-                    **{name: getattr(row, name) for name in fields},
-                )
-                for row in rows
-            ],
-            update_conflicts=True,
-            unique_fields=["area", "day"],
-            update_fields=[*kept, "computed_at"],
-        )
-        return
     updates = ", ".join(f'"{name}" = excluded."{name}"' for name in [*kept, "computed_at"])
-    sql = _UPSERT[connection.vendor].format(table=DailyFigure._meta.db_table, updates=updates)
+    table = DailyFigure._meta.db_table
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
     ops = connection.ops
     # One transaction: readers see the whole tree of one roll-up or of the one before.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -293,27 +281,66 @@ def _store(day: date, rows: Sequence[Row], *, hourly: bool) -> None:
             # only, and the next run (every 5 minutes) or `report_rollup --day` writes
             # them again from the source tables.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        for start in range(0, len(rows), 2000):
-            payload = [
-                {
-                    "a": row.area_id,
-                    "v": row.values,
-                    **({"u": row.auto} if row.auto != row.values else {}),
-                    "h": row.hourly,
-                    "c": row.communities,
-                    "s": row.submitted,
-                    "z": row.zero,
-                    "l": row.late,
-                }
-                for row in rows[start : start + 2000]
-            ]
             cursor.execute(
-                sql,
+                f"CREATE TEMPORARY TABLE {_STAGE} (area_id bigint, v jsonb, u jsonb, h jsonb,"
+                " c integer, s integer, z integer, l integer)"
+            )
+            with cursor.cursor.copy(f"COPY {_STAGE} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(
+                        (
+                            row.area_id,
+                            dumps(row.values),
+                            None if row.auto == row.values else dumps(row.auto),
+                            dumps(row.hourly),
+                            row.communities,
+                            row.submitted,
+                            row.zero,
+                            row.late,
+                        )
+                    )
+            cursor.execute(
+                _UPSERT_POSTGRESQL.format(table=table, stage=_STAGE, updates=updates), [day, now]
+            )
+            cursor.execute(f"DROP TABLE {_STAGE}")
+        elif connection.vendor == "sqlite":
+            sql = _UPSERT_SQLITE.format(table=table, updates=updates)
+            for start in range(0, len(rows), 2000):
+                payload = [
+                    {
+                        "a": row.area_id,
+                        "v": row.values,
+                        **({"u": row.auto} if row.auto != row.values else {}),
+                        "h": row.hourly,
+                        "c": row.communities,
+                        "s": row.submitted,
+                        "z": row.zero,
+                        "l": row.late,
+                    }
+                    for row in rows[start : start + 2000]
+                ]
+                cursor.execute(
+                    sql,
+                    [
+                        ops.adapt_datefield_value(day),
+                        ops.adapt_datetimefield_value(now),
+                        dumps(payload),
+                    ],
+                )
+        else:
+            DailyFigure.objects.bulk_create(
                 [
-                    ops.adapt_datefield_value(day),
-                    ops.adapt_datetimefield_value(now),
-                    json.dumps(payload, separators=(",", ":")),
+                    DailyFigure(
+                        area_id=row.area_id,
+                        day=day,
+                        computed_at=now,
+                        **{name: getattr(row, name) for name in fields},
+                    )
+                    for row in rows
                 ],
+                update_conflicts=True,
+                unique_fields=["area", "day"],
+                update_fields=[*kept, "computed_at"],
             )
 
 
