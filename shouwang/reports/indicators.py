@@ -225,9 +225,17 @@ def _grouped(
     sql, params = rows.query.sql_with_params()
 
     def read() -> dict[Any, tuple[Any, ...]]:
-        out: dict[Any, tuple[Any, ...]] = {}
         get = community_of.get
-        for row in _fetch(rows, (sql, params)):
+        fetched = _fetch(rows, (sql, params))
+        if not keys and len(values) == 1:  # the common case, in its own tight loop
+            sums: dict[int, Any] = {}
+            for area_id, n in fetched:
+                community = get(area_id)
+                if community is not None:
+                    sums[community] = sums.get(community, 0) + (n or 0)
+            return {community: (n,) for community, n in sums.items()}
+        out: dict[Any, tuple[Any, ...]] = {}
+        for row in fetched:
             community = get(row[0])
             if community is None:
                 continue
