@@ -24,6 +24,7 @@ from shouwang.reports.indicators import (
     Indicator,
     by_community,
     by_community_grouped,
+    common_root,
     hour_buckets,
     hours,
     remember,
@@ -57,12 +58,18 @@ def _aggregates(window: Window) -> dict[str, Count | Sum]:
 
 def _scan(
     window: Window, communities: Sequence[Area]
-) -> tuple[dict[tuple[int, int | None], tuple[int, ...]], list[str]]:
-    """``{(community id, recorder id): numbers}`` and the aggregates' names."""
+) -> tuple[dict[tuple[int | None, int | None], tuple[int, ...]], list[str]]:
+    """``{(community id, recorder id): numbers}`` (community None: a checkpoint in no
+    community, such as a sub-district's own) and the aggregates' names."""
     values = _aggregates(window)
     rows = CheckIn.objects.between(window.start, window.end)
     grouped = by_community_grouped(
-        rows, communities, values=values, area="checkpoint__area", keys=["recorded_by"]
+        rows,
+        communities,
+        values=values,
+        area="checkpoint__area",
+        keys=["recorded_by"],
+        unplaced=True,
     )
     return grouped, list(values)
 
@@ -74,6 +81,8 @@ def _counted(window: Window, communities: Sequence[Area]) -> dict[str, dict[int,
     def read() -> dict[str, dict[int, int]]:
         sums: dict[int, tuple[int, ...]] = {}
         for (community, _), numbers in grouped.items():
+            if community is None:
+                continue
             total = sums.get(community)
             sums[community] = (
                 numbers if total is None else tuple(map(sum, zip(total, numbers, strict=True)))
@@ -102,8 +111,8 @@ def _recorders(window: Window, communities: Sequence[Area]) -> set[int]:
     check-in scan when it saw every checkpoint (the roll-up of all communities),
     else by a read of their own (a community's report form, a subtree's roll-up)."""
     grouped, _ = _scan(window, communities)
-    seen = sum(by_community(Checkpoint.objects.all(), communities).values())
-    if seen == Checkpoint.objects.count():
+    root = common_root(communities)
+    if not root or not Checkpoint.objects.exclude(area__path__startswith=root).exists():
         return {recorder for _, recorder in grouped if recorder is not None}
     rows = CheckIn.objects.between(window.start, window.end).exclude(recorded_by=None)
     return set(rows.order_by().values_list("recorded_by", flat=True).distinct())

@@ -199,6 +199,7 @@ def _grouped(
     values: Mapping[str, models.Aggregate],
     area: str,
     keys: Sequence[str],
+    unplaced: bool = False,
 ) -> dict[Any, tuple[Any, ...]]:
     """``{community id, or (community id, *key values) with keys: numbers}``, None
     read as 0; see ``by_community_grouped``."""
@@ -237,7 +238,7 @@ def _grouped(
         out: dict[Any, tuple[Any, ...]] = {}
         for row in fetched:
             community = get(row[0])
-            if community is None:
+            if community is None and not unplaced:
                 continue
             key = (community, *row[1:width]) if keys else community
             numbers = row[width:]
@@ -250,7 +251,7 @@ def _grouped(
         return out
 
     # community_of is remembered per set of communities: its identity names the set
-    return remember(("rows", sql, tuple(params), id(community_of)), read)
+    return remember(("rows", sql, tuple(params), id(community_of), unplaced), read)
 
 
 def by_community_grouped(
@@ -260,18 +261,27 @@ def by_community_grouped(
     values: Mapping[str, models.Aggregate],
     keys: Sequence[str],
     area: str = "area",
+    unplaced: bool = False,
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     """Aggregates of ``queryset`` per community and per value of ``keys`` (further
     columns of the rows, e.g. "recorded_by") in one query:
     ``{(community id, *key values): (one number per aggregate, in values' order)}``;
-    with no ``values``, the key values found in each community.
+    with no ``values``, the key values found in each community. With ``unplaced``,
+    the rows under ``common_root`` that lie in none of the communities (e.g. at a
+    sub-district's own checkpoint) come too, under community None.
 
     The query groups by the rows' first hop to their area ("checkpoint" of
     "checkpoint__area": no join on the big table; "" when the rows are areas) and
     ``keys``; each group is then credited to its community in Python (the hop's
     rows and the area tree are small reads, shared). Inside ``shared_reads`` the
     same call runs once."""
-    return _grouped(queryset, communities, values, area, keys)
+    return _grouped(queryset, communities, values, area, keys, unplaced)
+
+
+def common_root(communities: Sequence[Area]) -> str:
+    """The path under which the reads for these communities look ("" for the whole
+    tree): the rows of areas outside it are never read."""
+    return _community_of(communities)[0]
 
 
 def by_community_many(

@@ -101,23 +101,27 @@ def test_the_report_figures_agree_with_the_checkpoint_figures(world):
 def test_staff_on_duty_count_once_in_their_own_community(world):
     gate_a = make_checkpoint(world.compound_a)
     gate_b = make_checkpoint(world.compound_b)
+    road = make_checkpoint(world.subdistrict, name="街道路口")  # in no community
     before = CUTOFF - SECOND
     for _ in range(3):
         make_checkin(gate_a, at=before, recorded_by=world.guard_a)
     make_checkin(gate_b, at=before, recorded_by=world.guard_a)  # helping out in B
     make_checkin(gate_a, at=before, recorded_by=world.staff_b)  # B's staff, at A's gate
+    make_checkin(road, at=before, recorded_by=world.staff_a)  # A's staff, on the road
     make_checkin(gate_a, at=before, source=CheckIn.Source.SELF)  # nobody recorded it
     make_checkin(gate_b, at=CUTOFF, recorded_by=world.staff_a)  # the next day
     # one community (its report form): the staff read on their own
-    assert auto_values(world.community_a, DAY)["staff_on_duty"] == 1
+    a = auto_values(world.community_a, DAY)
+    assert (a["staff_on_duty"], a["persons_checked"]) == (2, 5)
     assert auto_values(world.community_b, DAY)["staff_on_duty"] == 1
     assert auto_values(world.community_a, DAY + timedelta(days=1))["staff_on_duty"] == 1
     # every community (the roll-up): the staff read off the check-in scan
     rollup(DAY)
     rows = {f.area_id: f.values for f in DailyFigure.objects.filter(day=DAY)}
-    assert rows[world.community_a.pk]["staff_on_duty"] == 1
+    assert rows[world.community_a.pk]["staff_on_duty"] == 2
+    assert rows[world.community_a.pk]["persons_checked"] == 5  # not the road's passage
     assert rows[world.community_b.pk]["staff_on_duty"] == 1
-    assert rows[world.subdistrict.pk]["staff_on_duty"] == 2
+    assert rows[world.subdistrict.pk]["staff_on_duty"] == 3
 
 
 @pytest.mark.django_db
