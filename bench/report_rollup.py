@@ -74,14 +74,18 @@ def setup_database(db: str) -> tuple[str, callable]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = f"{base}/{name}"
-    os.environ["SHOUWANG_VAR"] = tempfile.mkdtemp(prefix="shouwang_bench_var_")
+    var = tempfile.mkdtemp(prefix="shouwang_bench_var_")
+    os.environ["SHOUWANG_VAR"] = var
 
     def drop() -> None:
+        import shutil
+
         from django.db import connections
 
         connections.close_all()
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(var, ignore_errors=True)
 
     return name, drop
 
