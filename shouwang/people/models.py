@@ -116,8 +116,14 @@ class Household(TimeStampedModel):
         VACANT = "vacant", "空置"
         SHOP = "shop", "商铺"
 
+    # Indexed by household_area_created (and the address constraint), both leading
+    # with the area.
     area = models.ForeignKey(
-        "areas.Area", verbose_name="楼栋/小区", on_delete=models.PROTECT, related_name="households"
+        "areas.Area",
+        verbose_name="楼栋/小区",
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
     )
     unit = models.CharField("单元", max_length=20, blank=True)
     room = models.CharField("门牌/房号", max_length=40, db_index=True)
@@ -141,6 +147,8 @@ class Household(TimeStampedModel):
                 fields=["area", "unit", "room"], name="household_unique_address"
             ),
         ]
+        # Households per area at a cutoff (the daily report) from the index alone.
+        indexes = [models.Index(fields=["area", "created_at"], name="household_area_created")]
 
     def __str__(self) -> str:
         return f"{self.area.name}{self.door}"
@@ -297,7 +305,13 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         ordering = ["area__path", "household_id", "id"]
         verbose_name = "人员"
         verbose_name_plural = "人员"
-        indexes = [models.Index(fields=["area", "moved_out"], name="person_area_current")]
+        # Persons per area now, or at a cutoff (the daily report), from the index alone.
+        indexes = [
+            models.Index(
+                fields=["area", "moved_out", "created_at", "moved_out_at"],
+                name="person_area_stock",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -143,7 +143,9 @@ def shared_reads() -> Iterator[None]:
         _memo.reset(token)
 
 
-def _remember(key: Any, read: Callable[[], Any]) -> Any:
+def remember(key: Any, read: Callable[[], Any]) -> Any:
+    """``read()``, run once per ``key`` inside ``shared_reads`` (every time outside):
+    for an app's figures derived from a shared read."""
     memo = _memo.get()
     if memo is None:
         return read()
@@ -157,29 +159,129 @@ def _common_root(paths: Sequence[str]) -> str:
     return prefix[: len(prefix) // SEGMENT * SEGMENT]
 
 
+def _fetch(queryset: models.QuerySet, sql: tuple[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query (compiled as ``sql`` when given) as plain
+    tuples straight from the cursor: ids and numbers need no model-field conversion."""
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*(sql or queryset.query.sql_with_params()))
+        return cursor.fetchall()
+
+
 def _community_of(communities: Sequence[Area]) -> tuple[str, dict[int, int]]:
     """The communities' common root path and, for every area under it, the id of
     the community it lies in (areas above the communities are left out)."""
     from shouwang.areas.models import Area
 
-    by_path = {c.path: c.pk for c in communities}
-    root = _common_root(list(by_path))
-    lengths = sorted({len(path) for path in by_path})
-
-    def read() -> dict[int, int]:
-        areas = Area.objects.all()
+    def read() -> tuple[Sequence[Area], str, dict[int, int]]:
+        by_path = {c.path: c.pk for c in communities}
+        root = _common_root(list(by_path))
+        lengths = sorted({len(path) for path in by_path})
+        areas = Area.objects.order_by()
         if root:
             areas = areas.filter(path__startswith=root)
         out: dict[int, int] = {}
-        for pk, path in areas.values_list("pk", "path").iterator(chunk_size=10_000):
+        for pk, path in _fetch(areas.values_list("pk", "path")):
             for length in lengths:
                 community = by_path.get(path[:length])
                 if community is not None:
                     out[pk] = community
                     break
+        # the list is kept with the map: its identity cannot name another list
+        return communities, root, out
+
+    _, root, out = remember(("areas", id(communities)), read)
+    return root, out
+
+
+def _grouped(
+    queryset: models.QuerySet,
+    communities: Sequence[Area],
+    values: Mapping[str, models.Aggregate],
+    area: str,
+    keys: Sequence[str],
+    unplaced: bool = False,
+) -> dict[Any, tuple[Any, ...]]:
+    """``{community id, or (community id, *key values) with keys: numbers}``, None
+    read as 0; see ``by_community_grouped``."""
+    root, community_of = _community_of(communities)
+    head, _, tail = area.partition("__")
+    rows = queryset
+    if root:
+        rows = rows.filter(**{f"{area}__path__startswith" if area else "path__startswith": root})
+    group = [head or "pk", *keys]
+    rows = rows.order_by().values(*group).annotate(**values).values_list(*group, *values)
+    if tail:
+        hop = queryset.model._meta.get_field(head).related_model
+
+        def hop_read() -> dict[Any, int]:
+            return {
+                pk: community_of[area_id]
+                for pk, area_id in _fetch(hop.objects.order_by().values_list("pk", tail))
+                if area_id in community_of
+            }
+
+        # the hop's rows credited straight to their community, per set of communities
+        community_of = remember(("hop", hop._meta.label, tail, id(community_of)), hop_read)
+    width = 1 + len(keys)
+    sql, params = rows.query.sql_with_params()
+
+    def read() -> dict[Any, tuple[Any, ...]]:
+        get = community_of.get
+        fetched = _fetch(rows, (sql, params))
+        if not keys and len(values) == 1:  # the common case, in its own tight loop
+            sums: dict[int, Any] = {}
+            for area_id, n in fetched:
+                community = get(area_id)
+                if community is not None:
+                    sums[community] = sums.get(community, 0) + (n or 0)
+            return {community: (n,) for community, n in sums.items()}
+        out: dict[Any, tuple[Any, ...]] = {}
+        for row in fetched:
+            community = get(row[0])
+            if community is None and not unplaced:
+                continue
+            key = (community, *row[1:width]) if keys else community
+            numbers = row[width:]
+            if None in numbers:
+                numbers = tuple(n or 0 for n in numbers)
+            total = out.get(key)
+            out[key] = (
+                numbers if total is None else tuple(map(sum, zip(total, numbers, strict=True)))
+            )
         return out
 
-    return root, _remember(("areas", root, tuple(sorted(by_path.values()))), read)
+    # community_of is remembered per set of communities: its identity names the set
+    return remember(("rows", sql, tuple(params), id(community_of), unplaced), read)
+
+
+def by_community_grouped(
+    queryset: models.QuerySet,
+    communities: Sequence[Area],
+    *,
+    values: Mapping[str, models.Aggregate],
+    keys: Sequence[str],
+    area: str = "area",
+    unplaced: bool = False,
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Aggregates of ``queryset`` per community and per value of ``keys`` (further
+    columns of the rows, e.g. "recorded_by") in one query:
+    ``{(community id, *key values): (one number per aggregate, in values' order)}``;
+    with no ``values``, the key values found in each community. With ``unplaced``,
+    the rows under ``common_root`` that lie in none of the communities (e.g. at a
+    sub-district's own checkpoint) come too, under community None.
+
+    The query groups by the rows' first hop to their area ("checkpoint" of
+    "checkpoint__area": no join on the big table; "" when the rows are areas) and
+    ``keys``; each group is then credited to its community in Python (the hop's
+    rows and the area tree are small reads, shared). Inside ``shared_reads`` the
+    same call runs once."""
+    return _grouped(queryset, communities, values, area, keys, unplaced)
+
+
+def common_root(communities: Sequence[Area]) -> str:
+    """The path under which the reads for these communities look ("" for the whole
+    tree): the rows of areas outside it are never read."""
+    return _community_of(communities)[0]
 
 
 def by_community_many(
@@ -189,44 +291,15 @@ def by_community_many(
     values: Mapping[str, models.Aggregate],
     area: str = "area",
 ) -> dict[str, dict[int, int]]:
-    """Several aggregates of ``queryset`` per community in one query: GROUP BY the
-    rows' area (``area`` is the lookup to it, e.g. "checkpoint__area"; "" when the
-    rows are areas), then each area is credited to its community in Python. Inside
-    ``shared_reads`` the same call runs once."""
-    root, community_of = _community_of(communities)
-    # Group by the first hop only ("checkpoint" of "checkpoint__area"): no join on the
-    # big table; the hop's rows are mapped to their area in a second, small read.
-    head, _, tail = area.partition("__")
-    key = head or "pk"
-    rows = queryset
-    if root:
-        rows = rows.filter(**{f"{area}__path__startswith" if area else "path__startswith": root})
-    names = list(values)
-    rows = rows.order_by().values(key).annotate(**values).values_list(key, *names)
-    area_of: dict[Any, Any] | None = None
-    if tail:
-        hop = queryset.model._meta.get_field(head).related_model
-        area_of = _remember(
-            ("hop", hop._meta.label, tail), lambda: dict(hop.objects.values_list("pk", tail))
-        )
-
-    def read() -> dict[str, dict[int, int]]:
-        out: dict[str, dict[int, int]] = {name: {} for name in names}
-        totals = [out[name] for name in names]
-        # Plain rows from the cursor: ids and numbers need no model-field conversion.
-        with connections[rows.db].cursor() as cursor:
-            cursor.execute(*rows.query.sql_with_params())
-            for row in cursor.fetchall():
-                where = row[0] if area_of is None else area_of.get(row[0])
-                community = community_of.get(where)
-                if community is None:
-                    continue
-                for total, value in zip(totals, row[1:], strict=True):
-                    total[community] = total.get(community, 0) + int(value or 0)
-        return out
-
-    # community_of is remembered per set of communities: its identity names the set
-    return _remember(("rows", str(rows.query), id(community_of)), read)
+    """Several aggregates of ``queryset`` per community in one query (as
+    ``by_community_grouped`` with no keys): ``{name: {community id: number}}``."""
+    grouped = _grouped(queryset, communities, values, area, ())
+    out: dict[str, dict[int, int]] = {name: {} for name in values}
+    totals = list(out.values())
+    for community, numbers in grouped.items():
+        for total, n in zip(totals, numbers, strict=True):
+            total[community] = int(n)
+    return out
 
 
 def by_community(
@@ -236,30 +309,37 @@ def by_community(
     area: str = "area",
     value: models.Aggregate | None = None,
 ) -> dict[int, int]:
-    """``value`` (default: the row count) of ``queryset`` per community; one query."""
-    aggregate = value if value is not None else models.Count("pk")
+    """``value`` (default: the row count) of ``queryset`` per community; one query.
+    The count is COUNT(*): it needs no column, so an index on the grouping and
+    filtering columns answers it alone (an index-only scan)."""
+    aggregate = value if value is not None else models.Count("*")
     return by_community_many(queryset, communities, values={"value": aggregate}, area=area)["value"]
 
 
 def hour_buckets(window: Window, at: str) -> dict[str, models.Aggregate]:
-    """24 conditional counts, one per hour of ``window`` from its start, on the raw
-    timestamp column ``at`` (no per-row date function: SQLite would run one in Python
-    for every row). Merge them into ``by_community_many``'s values to share a scan."""
-    starts = [*window.hour_starts(), window.end]
+    """Counts by hour of ``window`` from its start, on the raw timestamp column ``at``
+    of rows already limited to the window; merge them into ``by_community_many``'s
+    values to share a scan, and read them back with ``hours``. They are running
+    counts (rows before the start of each hour: one comparison per row and hour)
+    and the total; no per-row date function (SQLite would run one in Python for
+    every row)."""
+    starts = window.hour_starts()
     return {
-        f"hour_{h}": models.Count(
-            "pk", filter=models.Q(**{f"{at}__gte": starts[h], f"{at}__lt": starts[h + 1]})
-        )
-        for h in range(24)
+        **{
+            f"hours_before_{h}": models.Count("pk", filter=models.Q(**{f"{at}__lt": starts[h]}))
+            for h in range(1, 24)
+        },
+        "hours_total": models.Count("*"),
     }
 
 
 def hours(counted: Mapping[str, Mapping[int, int]]) -> dict[int, list[int]]:
     """The 24 hourly counts per community out of ``by_community_many``'s result."""
     out: dict[int, list[int]] = {}
-    for h in range(24):
-        for community, n in counted.get(f"hour_{h}", {}).items():
-            out.setdefault(community, [0] * 24)[h] = n
+    before = [counted[f"hours_before_{h}"] for h in range(1, 24)]
+    for community, total in counted["hours_total"].items():
+        marks = [0, *(running.get(community, 0) for running in before), total]
+        out[community] = [marks[h + 1] - marks[h] for h in range(24)]
     return out
 
 

@@ -214,7 +214,11 @@ class DailyFigure(models.Model):
     (community rows only);
     ``hourly`` holds 24 hourly counts for indicators that offer them."""
 
-    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the (area, day) constraint; a row is written for every area each
+    # roll-up, so no further index.
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     values = models.JSONField(default=dict)
     auto = models.JSONField(default=dict)

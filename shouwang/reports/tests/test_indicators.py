@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Count
 
 from shouwang.areas.tests.factories import child
 from shouwang.reports import catalog
@@ -9,6 +10,8 @@ from shouwang.reports.indicators import (
     FLOW,
     Indicator,
     by_community,
+    by_community_and_hour,
+    by_community_grouped,
     extra_indicators,
     registry,
     shared_reads,
@@ -120,3 +123,46 @@ def test_the_day_in_progress_counts_the_current_state(world):
     assert values["households_registered"] == 2
     assert values["persons_registered"] == 2 + 1  # the key person is a registered person
     assert values["key_in_observation"] == 1
+
+
+@pytest.mark.django_db
+def test_it_groups_by_community_and_further_columns_in_one_query(world, django_assert_num_queries):
+    data.fever(world.building_a, at=CUTOFF - SECOND)
+    data.fever(world.building_a2, at=CUTOFF - SECOND)
+    data.fever(world.community_b, at=CUTOFF - SECOND)
+    Alert.objects.create(
+        area=world.building_b, kind=Alert.Kind.OTHER, title="其他", raised_at=CUTOFF - SECOND
+    )
+    communities = [world.community_a, world.community_b]
+    with django_assert_num_queries(2):  # the areas under the communities, the counts
+        grouped = by_community_grouped(
+            Alert.objects.all(), communities, values={"n": Count("pk")}, keys=["kind"]
+        )
+    assert grouped == {
+        (world.community_a.pk, "fever"): (2,),
+        (world.community_b.pk, "fever"): (1,),
+        (world.community_b.pk, "other"): (1,),
+    }
+    kinds = by_community_grouped(Alert.objects.all(), communities, values={}, keys=["kind"])
+    assert set(kinds) == set(grouped)
+
+
+@pytest.mark.django_db
+def test_hourly_counts_put_each_row_in_its_hour(world):
+    span = window(DAY)
+    hour = timedelta(hours=1)
+    for at in (
+        span.start - SECOND,  # the day before
+        span.start,
+        span.start + hour - SECOND,
+        span.start + hour,
+        span.start + 12 * hour,
+        span.end - SECOND,
+        span.end,  # the next day
+    ):
+        data.fever(world.building_a, at=at)
+    rows = Alert.objects.all()
+    series = by_community_and_hour(rows, [world.community_a], span, at="raised_at")
+    expected = [0] * 24
+    expected[0], expected[1], expected[12], expected[23] = 2, 1, 1, 1
+    assert series == {world.community_a.pk: expected}

@@ -87,6 +87,7 @@ def test_the_totals_equal_the_sum_of_the_detail(city, day):
     assert a.values["fevers"] == 2
     assert a.auto["fevers"] == 1
     assert rows[city.community_b.pk].submitted == 0
+    assert rows[city.community_b.pk].auto == rows[city.community_b.pk].values
     top = rows[city.district.pk]
     assert (top.communities, top.submitted, top.zero) == (3, 2, 1)
     assert top.values["households_registered"] == 9
