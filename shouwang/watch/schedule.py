@@ -37,6 +37,7 @@ SLOT_RE = re.compile(
     r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–~至]\s*(?P<end>\d{1,2}:\d{2})$"
 )
 MAX_SLOTS = 6
+ONE_DAY = timedelta(days=1)
 
 
 @cache
@@ -143,16 +144,6 @@ class DueSlot:
         return self.slot.deadline_at(self.day)
 
 
-def period_days(record: Scheduled, *, until: date, since: date | None = None) -> Iterator[date]:
-    """Days of the observation period in [since, until] (both inclusive)."""
-    first = max(record.start_date, local_day(record.created_at), since or record.start_date)
-    last = min(record.planned_end - timedelta(days=1), until)
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
 @lru_cache(maxsize=8192)
 def _timestamp(day: date, moment: time) -> float:
     return at(day, moment).timestamp()
@@ -171,12 +162,16 @@ def _due(
     created = record.created_at.timestamp()
     ended_ts = ended.timestamp() if ended is not None else None
     found = []
-    for day in period_days(record, until=last, since=first):
+    # The days of the observation period (registration day on) within [first, last].
+    day = max(record.start_date, local_day(record.created_at), first)
+    until = min(record.planned_end - ONE_DAY, last)
+    while day <= until:
         for slot in slots:
             deadline = _timestamp(day, slot.deadline)
             if deadline <= created or (ended_ts is not None and ended_ts < deadline):
                 continue
             found.append((day, slot, deadline))
+        day += ONE_DAY
     return found
 
 

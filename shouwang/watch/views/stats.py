@@ -147,7 +147,9 @@ def build_tables(
         missed = missed[:limit]
     by_id = records_for(user).in_bulk({d.key_person_id for d in missed})
     for d in missed:
-        r = by_id[d.key_person_id]
+        r = by_id.get(d.key_person_id)
+        if r is None:  # moved out of reach since the day was read
+            continue
         community = _community_of(r.area.path, communities)
         overdue.rows.append(
             [
