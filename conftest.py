@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 from django.test.signals import setting_changed
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -16,6 +18,12 @@ def pytest_configure(config: pytest.Config) -> None:
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
+# The suite runs on shared 2-core machines: a slow example is the machine, not the code.
+hypothesis_settings.register_profile(
+    "shouwang", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("shouwang")
 
 pytest_plugins = ["shouwang.core.tests.personas", "shouwang.core.tests.browser"]
 

@@ -4,6 +4,9 @@ Overdue slots, the 今日随访 sheet and the report figures are computed in Pyt
 the records and their follow-ups (no job needs to have run). This measures that cost
 for a sub-district with many key persons (default 2,000 under control, 14-day periods,
 ~90 % of slots followed up) and compares it with the raw database read it rests on.
+The schedule lines read the records as the pages do (``schedule_rows`` and the
+follow-ups of the sub-district); the pages are HQ's, with their query counts. The
+states of the day's slots depend on the local time, which is reported.
 
     .venv/bin/python bench/watch_figures.py --db sqlite|postgresql [--persons 2000]
 
@@ -43,6 +46,16 @@ def timed(fn, repeat: int) -> float:
         fn()
         runs.append((time.perf_counter() - t) * 1000)
     return round(statistics.median(runs), 1)
+
+
+def queries_of(fn) -> int:
+    """Database queries one call of ``fn`` makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
 
 
 def main() -> None:
@@ -166,9 +179,19 @@ def run(args: argparse.Namespace) -> dict:
     setup_s = round(time.perf_counter() - t0, 1)
 
     start, end = schedule.day_window(today)
-    active = KeyPerson.objects.active().select_related("area")
+    active = KeyPerson.objects.within(subdistrict).active()
+    scope = FollowUp.objects.within(subdistrict)
     client = Client()
     client.force_login(hq)
+
+    def overdue_3_days() -> None:
+        since = schedule.day_start(today - timedelta(days=2))
+        filled = schedule.filled_slots(scope, first=schedule.local_day(since), last=today)
+        schedule.overdue_slots(active.schedule_rows(), now=now, since=since, filled=filled)
+
+    def today_sheet() -> None:
+        filled = schedule.filled_slots(scope, first=today, last=today)
+        schedule.today_sheet(active.schedule_rows(), now=now, filled=filled)
 
     def raw_read() -> None:
         with connection.cursor() as cursor:
@@ -178,19 +201,24 @@ def run(args: argparse.Namespace) -> dict:
             )
             cursor.fetchall()
 
+    def stats_page() -> None:
+        assert client.get("/watch/stats/").status_code == 200
+
+    def today_page() -> None:
+        assert client.get("/watch/today/").status_code == 200
+
+    def overdue_page() -> None:
+        assert client.get("/watch/overdue/?days=3").status_code == 200
+
     measured = {
         "figures_by_community_ms": timed(
             lambda: figures.figures_by_community(communities, start=start, end=end), args.repeat
         ),
-        "overdue_3_days_ms": timed(
-            lambda: schedule.overdue_slots(
-                list(active), now=now, since=schedule.day_start(today - timedelta(days=2))
-            ),
-            args.repeat,
-        ),
-        "today_sheet_ms": timed(lambda: schedule.today_sheet(list(active), now=now), args.repeat),
-        "stats_page_ms": timed(lambda: client.get("/watch/stats/"), args.repeat),
-        "today_page_hq_ms": timed(lambda: client.get("/watch/today/"), args.repeat),
+        "overdue_3_days_ms": timed(overdue_3_days, args.repeat),
+        "today_sheet_ms": timed(today_sheet, args.repeat),
+        "stats_page_ms": timed(stats_page, args.repeat),
+        "today_page_hq_ms": timed(today_page, args.repeat),
+        "overdue_page_ms": timed(overdue_page, args.repeat),
         "raw_followup_read_14_days_ms": timed(raw_read, args.repeat),
     }
     return {
@@ -200,6 +228,12 @@ def run(args: argparse.Namespace) -> dict:
         "follow_ups": len(followups),
         "setup_s": setup_s,
         **measured,
+        "stats_page_queries": queries_of(stats_page),
+        "today_page_hq_queries": queries_of(today_page),
+        "overdue_page_queries": queries_of(overdue_page),
+        "local_time": timezone.localtime(now).strftime("%H:%M"),
+        "repeat": args.repeat,
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 

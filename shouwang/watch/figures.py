@@ -8,8 +8,11 @@ datetimes (its day may end at a cutoff such as 15:00):
 
 or ``figures_by_community(communities, start=..., end=...)`` for many at once. The
 pieces are reusable QuerySet methods (``KeyPerson.objects.within(c).in_observation_at``,
-``new_between``, ``released_between``; ``Alert.objects.within(c).fevers().between``)
-and ``schedule.overdue_slots``.
+``new_between``, ``released_between``, grouped per area by ``counts_by_area``;
+``Alert.objects.within(c).fevers().between``) and ``schedule.overdue_slots``. A fixed
+number of queries whatever the number of areas and records; the counts are grouped in
+the database, and only overdue slots are worked out in Python, from ``ScheduleRow``
+tuples rather than model instances.
 """
 
 from __future__ import annotations
@@ -23,12 +26,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
+from shouwang.core.access import subtree_range
 
 from . import schedule
-from .models import Alert, KeyPerson
-
-# What slot arithmetic reads from a record (loading less makes big windows cheaper).
-SCHEDULE_FIELDS = ("start_date", "planned_end", "created_at", "ended_at", "status", "area__path")
+from .models import Alert, FollowUp, KeyPerson, KeyPersonQuerySet, ScheduleRow
 
 
 @dataclass(frozen=True)
@@ -53,34 +54,53 @@ def _prefix_of(path: str, prefixes: dict[str, int]) -> int | None:
     return None
 
 
+def _within_any(areas: Iterable[Area], scope: str) -> Q:
+    """Rows in any of the areas' subtrees (path ranges, as ``ScopedQuerySet.within``)."""
+    condition = Q()
+    for a in areas:
+        condition |= Q(**{f"{scope}__path__range": subtree_range(a.path)})
+    return condition
+
+
 def figures_by_community(
     areas: Iterable[Area], *, start: datetime, end: datetime, now: datetime | None = None
 ) -> dict[int, WindowFigures]:
     """``window_figures`` for several areas with a fixed number of queries."""
     areas = list(areas)
-    now = now or timezone.now()
-    by_path = {a.path: a.pk for a in areas}
-    counts: dict[int, Counter] = defaultdict(Counter)
-    area_filter = Q()
-    for a in areas:
-        area_filter |= Q(area__path__startswith=a.path)
     if not areas:
         return {}
-    records = KeyPerson.objects.filter(area_filter)
-    for path, created_at, ended_at, status in records.filter(
-        Q(created_at__lt=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=start))
-    ).values_list("area__path", "created_at", "ended_at", "status"):
-        pk = _prefix_of(path, by_path)
-        if pk is None:
-            continue
-        if ended_at is None or ended_at > end:
-            counts[pk]["in_observation"] += 1
-        if start <= created_at < end:
-            counts[pk]["new"] += 1
-        if status == KeyPerson.Status.RELEASED and ended_at and start <= ended_at < end:
-            counts[pk]["released"] += 1
+    now = now or timezone.now()
+    records = KeyPerson.objects.filter(_within_any(areas, "area"))
+    candidates = records.may_owe_slots(start, end).schedule_rows()
+    filled = schedule.filled_slots(
+        FollowUp.objects.filter(_within_any(areas, "key_person__area")),
+        first=schedule.local_day(start),
+        last=schedule.local_day(min(end, now)),
+    )
+    missed = schedule.overdue_slots(candidates, now=now, since=start, until=end, filled=filled)
+    return _figures(areas, records, start=start, end=end, candidates=candidates, missed=missed)
+
+
+def _figures(
+    areas: list[Area],
+    records: KeyPersonQuerySet,
+    *,
+    start: datetime,
+    end: datetime,
+    candidates: Iterable[ScheduleRow],
+    missed: Iterable[schedule.DueSlot],
+) -> dict[int, WindowFigures]:
+    """The figures of ``areas`` from ``records`` (theirs), given the window's overdue
+    slots ``missed`` of the ``candidates``: records that may owe slots in it."""
+    by_path = {a.path: a.pk for a in areas}
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in records.counts_by_area(start, end):
+        pk = _prefix_of(row["area__path"], by_path)
+        if pk is not None:
+            for name in ("in_observation", "new", "released"):
+                counts[pk][name] += row[name]
     for path, n in (
-        Alert.objects.filter(area_filter)
+        Alert.objects.filter(_within_any(areas, "area"))
         .fevers()
         .between(start, end)
         .values_list("area__path")
@@ -89,14 +109,8 @@ def figures_by_community(
         pk = _prefix_of(path, by_path)
         if pk is not None:
             counts[pk]["fevers"] += n
-    candidates = list(
-        records.filter(created_at__lt=end)
-        .filter(Q(status=KeyPerson.Status.ACTIVE) | Q(ended_at__gte=start))
-        .select_related("area")
-        .only(*SCHEDULE_FIELDS)
-    )
-    paths = {r.pk: r.area.path for r in candidates}
-    for due in schedule.overdue_slots(candidates, now=now, since=start, until=end):
+    paths = {r.pk: r.area_path for r in candidates}
+    for due in missed:
         pk = _prefix_of(paths[due.key_person_id], by_path)
         if pk is not None:
             counts[pk]["overdue"] += 1
@@ -110,3 +124,46 @@ def figures_by_community(
         )
         for a in areas
     }
+
+
+@dataclass
+class Today:
+    """Today in one area's subtree as the counts page shows it, from one read of the
+    records and of today's follow-ups: the window figures of the day, and the records
+    under control with their slots' states and missed slots."""
+
+    now: datetime
+    figures: WindowFigures
+    active: list[ScheduleRow]  # records under control (default order)
+    sheet: dict[int, list[schedule.SlotState]]  # today's slot states (no follow-ups)
+    missed: list[schedule.DueSlot]  # slots of ``active`` missed today, latest first
+
+
+def today(area: Area, *, now: datetime | None = None) -> Today:
+    """``window_figures`` of today for ``area`` and today's sheet of its records under
+    control, sharing their reads (a fixed number of queries)."""
+    now = now or timezone.now()
+    day = schedule.local_day(now)
+    start, end = schedule.day_window(day)
+    records = KeyPerson.objects.within(area)
+    active = records.active().schedule_rows()
+    # With those under control, these are all the records that may owe a slot today
+    # (one registered after ``end`` cannot owe a slot due before it).
+    ended = records.may_owe_slots(start, end).exclude(status=KeyPerson.Status.ACTIVE)
+    candidates = active + ended.schedule_rows()
+    policies = schedule.Policies()
+    filled = schedule.filled_slots(FollowUp.objects.within(area), first=day, last=day)
+    missed = schedule.overdue_slots(
+        candidates, now=now, since=start, until=end, policies=policies, filled=filled
+    )
+    under_control = {r.pk for r in active}
+    return Today(
+        now=now,
+        figures=_figures(
+            [area], records, start=start, end=end, candidates=candidates, missed=missed
+        )[area.pk],
+        active=active,
+        sheet=schedule.today_sheet(active, now=now, policies=policies, filled=filled),
+        # Their deadlines lie in [start, now] (``now`` is before ``end``).
+        missed=[d for d in missed if d.key_person_id in under_control],
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -35,6 +36,40 @@ class Category(models.Model):
         return self.name
 
 
+class ScheduleRow(NamedTuple):
+    """What slot arithmetic and the counts read from a record
+    (``KeyPersonQuerySet.schedule_rows``): reading these few columns instead of model
+    instances makes whole-jurisdiction pages cheap. A ``KeyPerson`` with its area
+    loaded offers the same attributes."""
+
+    pk: int
+    area_path: str
+    start_date: date
+    planned_end: date
+    created_at: datetime
+    ended_at: datetime | None
+    status: str
+    responsible_id: int | None
+    category_id: int
+
+
+def in_observation_at(moment: datetime) -> models.Q:
+    """Under control at ``moment``: registered before it and not ended by then."""
+    return models.Q(created_at__lt=moment) & (
+        models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=moment)
+    )
+
+
+def new_between(start: datetime, end: datetime) -> models.Q:
+    """Registered in the window [start, end)."""
+    return models.Q(created_at__gte=start, created_at__lt=end)
+
+
+def released_between(start: datetime, end: datetime) -> models.Q:
+    """Released in the window [start, end)."""
+    return models.Q(status=KeyPerson.Status.RELEASED, ended_at__gte=start, ended_at__lt=end)
+
+
 class KeyPersonQuerySet(ScopedQuerySet):
     scope = "area"
 
@@ -45,18 +80,58 @@ class KeyPersonQuerySet(ScopedQuerySet):
         return self.filter(person_id=person_id)
 
     def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
-        """Under control at ``moment``: registered before it and not ended by then."""
-        return self.filter(created_at__lt=moment).filter(
-            models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=moment)
-        )
+        return self.filter(in_observation_at(moment))
 
     def new_between(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
-        """Registered in the window [start, end)."""
-        return self.filter(created_at__gte=start, created_at__lt=end)
+        return self.filter(new_between(start, end))
 
     def released_between(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
-        """Released in the window [start, end)."""
-        return self.filter(status=KeyPerson.Status.RELEASED, ended_at__gte=start, ended_at__lt=end)
+        return self.filter(released_between(start, end))
+
+    def overlapping(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
+        """Registered before ``end`` and not ended before ``start``: every record that
+        may count in a figure of the window [start, end)."""
+        return self.filter(created_at__lt=end).filter(
+            models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=start)
+        )
+
+    def may_owe_slots(self, start: datetime, end: datetime) -> KeyPersonQuerySet:
+        """Records that may owe a follow-up slot whose deadline lies in [start, end)."""
+        return self.filter(created_at__lt=end).filter(
+            models.Q(status=KeyPerson.Status.ACTIVE) | models.Q(ended_at__gte=start)
+        )
+
+    def counts_by_area(self, start: datetime, end: datetime) -> models.QuerySet:
+        """Per area path: ``in_observation`` at ``end``, ``new`` and ``released`` in
+        [start, end) (one grouped query)."""
+        return (
+            self.overlapping(start, end)
+            .order_by()
+            .values("area__path")
+            .annotate(
+                in_observation=models.Count("pk", filter=in_observation_at(end)),
+                new=models.Count("pk", filter=new_between(start, end)),
+                released=models.Count("pk", filter=released_between(start, end)),
+            )
+        )
+
+    def schedule_rows(self) -> list[ScheduleRow]:
+        """The records as ``ScheduleRow`` tuples (no model instances), in the queryset's
+        order."""
+        return [
+            ScheduleRow._make(row)
+            for row in self.values_list(
+                "pk",
+                "area__path",
+                "start_date",
+                "planned_end",
+                "created_at",
+                "ended_at",
+                "status",
+                "responsible_id",
+                "category_id",
+            )
+        ]
 
     def ending_by(self, day: date) -> KeyPersonQuerySet:
         """Active records whose planned end is on or before ``day``."""
@@ -203,6 +278,11 @@ class KeyPerson(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def area_path(self) -> str:
+        """The path of the record's area (load ``area`` to keep it query-free)."""
+        return self.area.path
 
     def day_number(self, day: date) -> int:
         """第几天 of the observation on ``day`` (the start date is day 1)."""
@@ -397,6 +477,10 @@ class KeyPersonEvent(models.Model):
 
 class FollowUpQuerySet(ScopedQuerySet):
     scope = "key_person__area"
+
+    def on_days(self, first: date, last: date) -> FollowUpQuerySet:
+        """Follow-ups of the local days [first, last] (both inclusive)."""
+        return self.filter(day__gte=first, day__lte=last)
 
 
 class FollowUp(models.Model):

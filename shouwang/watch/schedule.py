@@ -9,15 +9,20 @@ A key person is *due* in a slot when the slot's day lies in the observation peri
 the record was still under control at the deadline. A due slot whose deadline has
 passed with no follow-up is *overdue*. Everything here is computed on read; the
 ``watch_overdue`` job only records what it finds and raises the alerts.
+
+The functions take records as ``KeyPerson`` instances (area loaded) or as the lighter
+``ScheduleRow`` tuples of ``KeyPerson.objects.schedule_rows()``, which whole-jurisdiction
+pages use: the arithmetic reads the same few attributes (``Scheduled``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,10 +30,14 @@ from django.core.exceptions import ValidationError
 
 from .models import DEFAULT_SLOTS, KeyPerson
 
+if TYPE_CHECKING:
+    from .models import FollowUpQuerySet, WatchPolicy
+
 SLOT_RE = re.compile(
     r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–~至]\s*(?P<end>\d{1,2}:\d{2})$"
 )
 MAX_SLOTS = 6
+ONE_DAY = timedelta(days=1)
 
 
 @cache
@@ -105,6 +114,25 @@ def format_slots(slots: Iterable[Slot]) -> str:
 DEFAULT = parse_slots(DEFAULT_SLOTS)
 
 
+class Scheduled(Protocol):
+    """What slot arithmetic reads from a record: a ``KeyPerson`` or a ``ScheduleRow``."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def area_path(self) -> str: ...
+    @property
+    def start_date(self) -> date: ...
+    @property
+    def planned_end(self) -> date: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+    @property
+    def status(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class DueSlot:
     key_person_id: int
@@ -116,30 +144,43 @@ class DueSlot:
         return self.slot.deadline_at(self.day)
 
 
-def period_days(record: KeyPerson, *, until: date, since: date | None = None) -> Iterator[date]:
-    """Days of the observation period in [since, until] (both inclusive)."""
-    first = max(record.start_date, local_day(record.created_at), since or record.start_date)
-    last = min(record.planned_end - timedelta(days=1), until)
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
+@lru_cache(maxsize=8192)
+def _timestamp(day: date, moment: time) -> float:
+    return at(day, moment).timestamp()
+
+
+def _due(
+    record: Scheduled, slots: list[Slot], first: date, last: date
+) -> list[tuple[date, Slot, float]]:
+    """(day, slot, deadline) of the slots of days in [first, last] in which ``record``
+    is due. Moments are compared as POSIX timestamps: the same order as the aware
+    datetimes, without converting between time zones at each comparison (pages run
+    this for every record of a jurisdiction)."""
+    ended = record.ended_at
+    if ended is None and record.status != KeyPerson.Status.ACTIVE:
+        return []
+    created = record.created_at.timestamp()
+    ended_ts = ended.timestamp() if ended is not None else None
+    found = []
+    # The days of the observation period (registration day on) within [first, last].
+    day = max(record.start_date, local_day(record.created_at), first)
+    until = min(record.planned_end - ONE_DAY, last)
+    while day <= until:
+        for slot in slots:
+            deadline = _timestamp(day, slot.deadline)
+            if deadline <= created or (ended_ts is not None and ended_ts < deadline):
+                continue
+            found.append((day, slot, deadline))
+        day += ONE_DAY
+    return found
 
 
 def due_slots(
-    record: KeyPerson, slots: list[Slot], *, first: date, last: date
+    record: Scheduled, slots: list[Slot], *, first: date, last: date
 ) -> Iterator[DueSlot]:
     """The slots of days in [first, last] in which ``record`` is due."""
-    for day in period_days(record, until=last, since=first):
-        for slot in slots:
-            deadline = slot.deadline_at(day)
-            if deadline <= record.created_at:
-                continue
-            if record.ended_at is not None and record.ended_at < deadline:
-                continue
-            if record.status != KeyPerson.Status.ACTIVE and record.ended_at is None:
-                continue
-            yield DueSlot(record.pk, day, slot)
+    for day, slot, _ in _due(record, slots, first, last):
+        yield DueSlot(record.pk, day, slot)
 
 
 def current_slot(slots: list[Slot], moment: datetime) -> Slot | None:
@@ -163,8 +204,9 @@ class Policies:
             p.community.path: p for p in WatchPolicy.objects.select_related("community")
         }
         self._slots: dict[str, list[Slot]] = {}
+        self._slots_of_area: dict[str, list[Slot]] = {}
 
-    def policy_for(self, area_path: str):
+    def policy_for(self, area_path: str) -> WatchPolicy | None:
         for end in range(len(area_path), 0, -self._segment):
             policy = self._by_path.get(area_path[:end])
             if policy is not None:
@@ -172,7 +214,12 @@ class Policies:
         return None
 
     def slots_for(self, area_path: str) -> list[Slot]:
-        policy = self.policy_for(area_path)
+        found = self._slots_of_area.get(area_path)
+        if found is None:
+            found = self._slots_of_area[area_path] = self._parse(self.policy_for(area_path))
+        return found
+
+    def _parse(self, policy: WatchPolicy | None) -> list[Slot]:
         if policy is None:
             return DEFAULT
         if policy.slots not in self._slots:
@@ -187,28 +234,35 @@ class Policies:
         return bool(policy and policy.self_report)
 
 
-def filled_slots(
-    record_ids: Iterable[int], *, first: date, last: date
-) -> set[tuple[int, date, int]]:
+def followups_of(records: Iterable[Scheduled]) -> FollowUpQuerySet:
+    """The follow-ups of ``records``, by id: for a few records. Pages over a whole
+    jurisdiction read ``FollowUp.objects.within(area)`` instead (one join, however many
+    records) and pass what they read as ``filled``."""
     from .models import FollowUp
 
-    return set(
-        FollowUp.objects.filter(
-            key_person_id__in=list(record_ids), day__gte=first, day__lte=last
-        ).values_list("key_person_id", "day", "slot")
-    )
+    return FollowUp.objects.filter(key_person_id__in=[r.pk for r in records])
+
+
+def filled_slots(
+    followups: FollowUpQuerySet, *, first: date, last: date
+) -> set[tuple[int, date, int]]:
+    """(record id, day, slot) of each follow-up in ``followups`` on days [first, last]."""
+    return set(followups.on_days(first, last).values_list("key_person_id", "day", "slot"))
 
 
 def overdue_slots(
-    records: Iterable[KeyPerson],
+    records: Iterable[Scheduled],
     *,
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
     policies: Policies | None = None,
+    filled: Collection[tuple[int, date, int]] | None = None,
 ) -> list[DueSlot]:
     """Due slots with no follow-up whose deadline has passed (``<= now``) and lies in
-    [since, until), latest first. ``records`` need ``area`` loaded (for the slots)."""
+    [since, until), latest first. ``filled``: the follow-ups already read
+    (``filled_slots`` of any superset of the records' follow-ups, covering the local
+    days from ``since`` to ``min(until, now)``); read for the records when not given."""
     records = list(records)
     if not records:
         return []
@@ -216,18 +270,22 @@ def overdue_slots(
     end = min(until, now) if until is not None else now
     last = local_day(end)
     first = local_day(since) if since is not None else min(r.start_date for r in records)
-    filled = filled_slots([r.pk for r in records], first=first, last=last)
-    missed = []
+    if filled is None:
+        filled = filled_slots(followups_of(records), first=first, last=last)
+    passed = now.timestamp()
+    before = until.timestamp() if until is not None else None
+    after = since.timestamp() if since is not None else None
+    missed: list[tuple[float, DueSlot]] = []
     for record in records:
-        for due in due_slots(record, policies.slots_for(record.area.path), first=first, last=last):
-            if due.deadline > now or (until is not None and due.deadline >= until):
+        for day, slot, deadline in _due(record, policies.slots_for(record.area_path), first, last):
+            if deadline > passed or (before is not None and deadline >= before):
                 continue
-            if since is not None and due.deadline < since:
+            if after is not None and deadline < after:
                 continue
-            if (record.pk, due.day, due.slot.number) not in filled:
-                missed.append(due)
-    missed.sort(key=lambda d: d.deadline, reverse=True)
-    return missed
+            if (record.pk, day, slot.number) not in filled:
+                missed.append((deadline, DueSlot(record.pk, day, slot)))
+    missed.sort(key=lambda item: item[0], reverse=True)
+    return [due for _, due in missed]
 
 
 @dataclass
@@ -247,7 +305,7 @@ class Completeness:
 
 
 def completeness(
-    records: Iterable[KeyPerson], *, now: datetime, policies: Policies | None = None
+    records: Iterable[Scheduled], *, now: datetime, policies: Policies | None = None
 ) -> dict[int, Completeness]:
     """Per record: slots due so far, how many have a follow-up, abnormal follow-ups."""
     from .models import FollowUp
@@ -256,22 +314,23 @@ def completeness(
     policies = policies or Policies()
     filled: set[tuple[int, date, int]] = set()
     abnormal: dict[int, int] = {}
-    rows = FollowUp.objects.filter(key_person__in=records).values_list(
+    rows = FollowUp.objects.filter(key_person_id__in=[r.pk for r in records]).values_list(
         "key_person_id", "day", "slot", "abnormal"
     )
     for record_id, day, slot, bad in rows:
         filled.add((record_id, day, slot))
         abnormal[record_id] = abnormal.get(record_id, 0) + int(bad)
     today = local_day(now)
+    passed = now.timestamp()
     result = {}
     for record in records:
-        slots = policies.slots_for(record.area.path)
+        slots = policies.slots_for(record.area_path)
         due = [
-            d
-            for d in due_slots(record, slots, first=record.start_date, last=today)
-            if d.deadline <= now
+            (day, slot)
+            for day, slot, deadline in _due(record, slots, record.start_date, today)
+            if deadline <= passed
         ]
-        done = sum((record.pk, d.day, d.slot.number) in filled for d in due)
+        done = sum((record.pk, day, slot.number) in filled for day, slot in due)
         result[record.pk] = Completeness(
             due=len(due), done=done, abnormal=abnormal.get(record.pk, 0)
         )
@@ -297,39 +356,57 @@ class SlotState:
         return self.state in (self.OPEN, self.OVERDUE)
 
 
+def _state_by_time(slot: Slot, day: date, now: datetime) -> str:
+    if slot.opens_at(day) > now:
+        return SlotState.UPCOMING
+    if slot.deadline_at(day) <= now:
+        return SlotState.OVERDUE
+    return SlotState.OPEN
+
+
 def today_sheet(
-    records: Iterable[KeyPerson], *, now: datetime, policies: Policies | None = None
+    records: Iterable[Scheduled],
+    *,
+    now: datetime,
+    policies: Policies | None = None,
+    filled: Collection[tuple[int, date, int]] | None = None,
 ) -> dict[int, list[SlotState]]:
-    """Per record, today's slots with their state and follow-up (one query)."""
+    """Per record, today's slots with their state and follow-up (one query). Given
+    ``filled`` (``filled_slots`` covering today), the states only, for counts: nothing
+    is read and ``followup`` stays None."""
     from .models import FollowUp
 
     records = list(records)
     policies = policies or Policies()
     today = local_day(now)
-    followups = {
-        (f.key_person_id, f.slot): f
-        for f in FollowUp.objects.filter(key_person__in=records, day=today).only(
-            "key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at"
-        )
-    }
+    followups: dict[tuple[int, int], FollowUp | None]
+    if filled is None:
+        followups = {
+            (f.key_person_id, f.slot): f
+            for f in followups_of(records)
+            .on_days(today, today)
+            .only("key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at")
+        }
+    else:
+        followups = {(pk, slot): None for pk, day, slot in filled if day == today}
+    # A slot due and not recorded is upcoming, open or overdue by the clock alone.
+    by_time: dict[Slot, str] = {}
     sheet: dict[int, list[SlotState]] = {}
     for record in records:
-        slots = policies.slots_for(record.area.path)
-        due = {d.slot.number for d in due_slots(record, slots, first=today, last=today)}
+        slots = policies.slots_for(record.area_path)
+        due = {slot.number for _, slot, _ in _due(record, slots, today, today)}
         states = []
         for slot in slots:
-            followup = followups.get((record.pk, slot.number))
-            if followup is not None:
+            key = (record.pk, slot.number)
+            if key in followups:
                 state = SlotState.DONE
             elif slot.number not in due:
                 state = SlotState.NOT_DUE
-            elif slot.opens_at(today) > now:
-                state = SlotState.UPCOMING
-            elif slot.deadline_at(today) <= now:
-                state = SlotState.OVERDUE
             else:
-                state = SlotState.OPEN
-            states.append(SlotState(slot, state, followup))
+                if slot not in by_time:
+                    by_time[slot] = _state_by_time(slot, today, now)
+                state = by_time[slot]
+            states.append(SlotState(slot, state, followups.get(key)))
         sheet[record.pk] = states
     return sheet
 

@@ -131,3 +131,38 @@ def test_the_queryset_methods_agree_with_the_figures(world) -> None:
     assert records.new_between(start, end).count() == figure.new == 0
     assert records.released_between(start, end).count() == figure.released == 1
     assert records.new_between(*schedule.day_window(D1)).count() == 2
+
+
+def test_the_counts_page_s_shared_read_gives_the_window_figures(world, clock, policy_a) -> None:
+    day = clock.today
+    clock.set(day, 9, 0)
+    done = f.key_person(world.building_a, "随访了")
+    missed = f.key_person(world.building_a2, "漏了")
+    released = f.key_person(world.building_a, "漏了后解除")
+    f.key_person(world.building_b, "B社区")
+    clock.set(day, 10, 0)
+    actions.record_followup(
+        key_person=done, client_id=uuid.uuid4(), slot=1, method="phone", by=None
+    )
+    clock.set(day, 12, 10)  # after the morning deadline
+    actions.change_status(
+        key_person=released, status="released", reason="ordered_release", by=world.staff_a
+    )
+    now = clock.set(day, 12, 30)
+    shared = figures.today(world.community_a, now=now)
+    assert shared.figures == figures.window_figures(
+        world.community_a, start=schedule.day_start(day), end=schedule.day_start(day + timedelta(1))
+    )
+    # The released record's missed slot counts in the day's figure, not in the list of
+    # those under control.
+    assert shared.figures.overdue == 2
+    assert [(d.key_person_id, d.slot.number) for d in shared.missed] == [(missed.pk, 1)]
+    assert [r.pk for r in shared.active] == [missed.pk, done.pk]
+    records = list(KeyPerson.objects.active().within(world.community_a).select_related("area"))
+    by_instances = schedule.today_sheet(records, now=now)
+
+    def states(sheet: dict) -> dict:
+        return {pk: [(s.slot.number, s.state) for s in slots] for pk, slots in sheet.items()}
+
+    assert states(shared.sheet) == states(by_instances)
+    assert states(shared.sheet)[done.pk] == [(1, "done"), (2, "upcoming")]

@@ -27,10 +27,13 @@ from ..models import FollowUp, KeyPerson
 from .records import records_for
 
 CARDS_PER_PAGE = 40
+OVERDUE_PER_PAGE = 50
 
 
-def _cards(records: list[KeyPerson], *, now, sheet: dict | None = None) -> list[dict]:
-    sheet = sheet if sheet is not None else schedule.today_sheet(records, now=now)
+def _cards(
+    records: list[KeyPerson], *, now, policies: schedule.Policies | None = None
+) -> list[dict]:
+    sheet = schedule.today_sheet(records, now=now, policies=policies)
     today = schedule.local_day(now)
     cards = []
     for record in records:
@@ -51,23 +54,32 @@ def _cards(records: list[KeyPerson], *, now, sheet: dict | None = None) -> list[
 def today(request: AuthedRequest) -> HttpResponse:
     user = request.user
     mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
-    qs = records_for(user).active()
+    qs = KeyPerson.objects.visible_to(user).active()
     if mine:
         qs = qs.responsible_for(user)
     now = timezone.now()
-    records = list(qs.order_by("area__path", "pk"))
-    sheet = schedule.today_sheet(records, now=now)
+    # The states of everyone (for the totals and the order) from light rows; model
+    # instances and follow-ups only for the page of cards shown.
+    rows = qs.order_by("area__path", "pk").schedule_rows()
+    policies = schedule.Policies()
+    today = schedule.local_day(now)
+    filled = schedule.filled_slots(FollowUp.objects.visible_to(user), first=today, last=today)
+    sheet = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
     total = schedule.Progress()
-    for record in records:
-        total.add(schedule.progress(sheet[record.pk]))
+    for row in rows:
+        total.add(schedule.progress(sheet[row.pk]))
     # Who still needs a follow-up first; a page of cards at a time.
-    records.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
-    page = Paginator(records, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    rows.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
+    page = Paginator(rows, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    # (A record moved out of reach since the first read is left out, not a 500.)
+    shown = records_for(user).in_bulk([row.pk for row in page])
     return render(
         request,
         "watch/today.html",
         {
-            "cards": _cards(list(page), now=now, sheet=sheet),
+            "cards": _cards(
+                [shown[row.pk] for row in page if row.pk in shown], now=now, policies=policies
+            ),
             "page": page,
             "mine": mine,
             "can_switch": user.role == Role.GRID_WORKER,
@@ -135,21 +147,32 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         days = 3
     now = timezone.now()
-    records = list(records_for(request.user).active())
+    user = request.user
+    records = KeyPerson.objects.visible_to(user).active().schedule_rows()
     since = schedule.day_start(schedule.local_day(now) - timedelta(days=days - 1))
-    missed = schedule.overdue_slots(records, now=now, since=since)
+    filled = schedule.filled_slots(
+        FollowUp.objects.visible_to(user),
+        first=schedule.local_day(since),
+        last=schedule.local_day(now),
+    )
+    missed = schedule.overdue_slots(records, now=now, since=since, filled=filled)
     by_id = {r.pk: r for r in records}
     grouped: dict[int, list] = {}
     for due in missed:
         grouped.setdefault(due.key_person_id, []).append(due)
-    rows = sorted(
-        ((by_id[pk], slots) for pk, slots in grouped.items()),
-        key=lambda item: (-len(item[1]), item[0].area.path),
-    )
+    ordered = sorted(grouped.items(), key=lambda item: (-len(item[1]), by_id[item[0]].area_path))
+    page = Paginator(ordered, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
+    shown = records_for(user).in_bulk([pk for pk, _ in page])
     return render(
         request,
         "watch/overdue.html",
-        {"rows": rows, "days": days, "total": len(missed), "now": now},
+        {
+            "rows": [(shown[pk], slots) for pk, slots in page if pk in shown],
+            "page": page,
+            "days": days,
+            "total": len(missed),
+            "now": now,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from shouwang.accounts import audit
-from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.models import AuditEvent, User
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
@@ -19,12 +19,16 @@ from .. import figures, schedule
 from ..models import Category
 from .records import communities_for, records_for
 
+# Rows of each list (new, released, overdue today) shown on the page; the export has all.
+LIST_ROWS = 50
+
 
 @dataclass
 class Table:
     title: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
+    more: int = 0  # rows left out of the page (in the export)
 
 
 def _community_of(path: str, communities: dict[str, object]):
@@ -37,28 +41,34 @@ def _community_of(path: str, communities: dict[str, object]):
     return None
 
 
-def build_tables(request: AuthedRequest) -> dict[str, Table]:
-    """The counts page's tables, computed once for the page and for its exports."""
+def build_tables(
+    request: AuthedRequest, day: figures.Today | None, *, limit: int | None = None
+) -> dict[str, Table]:
+    """The counts page's tables from ``day`` (``figures.today`` of the user's area),
+    computed once for the page and for its exports; the lists keep their first
+    ``limit`` rows (all when None). A fixed number of queries: model instances only
+    for the rows listed."""
     user = request.user
-    now = timezone.now()
-    today = schedule.local_day(now)
-    start, end = schedule.day_window(today)
+    now = day.now if day is not None else timezone.now()
+    start, end = schedule.day_window(schedule.local_day(now))
     communities = {c.path: c for c in communities_for(user)}
     categories = list(Category.objects.all())
-    active = list(records_for(user).active())
-    sheet = schedule.today_sheet(active, now=now)
+    active = day.active if day is not None else []
+    sheet = day.sheet if day is not None else {}
 
     by_category: dict[object, Counter] = defaultdict(Counter)
     by_community_progress: dict[object, schedule.Progress] = defaultdict(schedule.Progress)
-    by_worker: dict[object, list] = defaultdict(lambda: [0, schedule.Progress()])
+    by_worker_id: dict[int | None, list] = defaultdict(lambda: [0, schedule.Progress()])
     for record in active:
-        community = _community_of(record.area.path, communities)
+        community = _community_of(record.area_path, communities)
         by_category[community][record.category_id] += 1
         progress = schedule.progress(sheet[record.pk])
         by_community_progress[community].add(progress)
-        worker = by_worker[record.responsible]
+        worker = by_worker_id[record.responsible_id]
         worker[0] += 1
         worker[1].add(progress)
+    users = User.objects.in_bulk([pk for pk in by_worker_id if pk is not None])
+    by_worker = {users[pk] if pk is not None else None: v for pk, v in by_worker_id.items()}
 
     ordered = sorted(communities.values(), key=lambda c: c.path)
     observation = Table(
@@ -75,9 +85,11 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
         totals.update(counts)
     observation.rows.append(["合计", *[totals[c.pk] for c in categories], sum(totals.values())])
 
-    def listing(title: str, qs, when: str) -> Table:
+    def listing(title: str, qs, when: str, total: int) -> Table:
         table = Table(title, ["姓名", "身份证号（脱敏）", "类别", "社区", "住址", when, "来源"])
-        for r in qs:
+        records = list(qs if limit is None else qs[:limit])
+        table.more = total - len(records)
+        for r in records:
             community = _community_of(r.area.path, communities)
             moment = r.created_at if when == "登记时间" else r.ended_at
             table.rows.append(
@@ -93,11 +105,18 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
             )
         return table
 
+    # The day's figures count the same records (``new_between``, ``released_between``).
     new_today = listing(
-        "今日新增", records_for(user).new_between(start, end).order_by("created_at"), "登记时间"
+        "今日新增",
+        records_for(user).new_between(start, end).order_by("created_at"),
+        "登记时间",
+        day.figures.new if day is not None else 0,
     )
     released_today = listing(
-        "今日解除", records_for(user).released_between(start, end).order_by("ended_at"), "解除时间"
+        "今日解除",
+        records_for(user).released_between(start, end).order_by("ended_at"),
+        "解除时间",
+        day.figures.released if day is not None else 0,
     )
 
     due = Table("今日随访（按社区）", ["社区", "在管人数", "应随访次数", "已随访", "逾期"])
@@ -121,11 +140,16 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
             [str(worker) if worker else "（未分配）", count, p.due, p.done, p.overdue]
         )
 
-    missed = schedule.overdue_slots(active, now=now, since=start)
-    by_id = {r.pk: r for r in active}
+    missed = day.missed if day is not None else []
     overdue = Table("今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员"])
+    if limit is not None:
+        overdue.more = max(len(missed) - limit, 0)
+        missed = missed[:limit]
+    by_id = records_for(user).in_bulk({d.key_person_id for d in missed})
     for d in missed:
-        r = by_id[d.key_person_id]
+        r = by_id.get(d.key_person_id)
+        if r is None:  # moved out of reach since the day was read
+            continue
         community = _community_of(r.area.path, communities)
         overdue.rows.append(
             [
@@ -150,20 +174,23 @@ def build_tables(request: AuthedRequest) -> dict[str, Table]:
 
 @require_capability("watch.view")
 def stats(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    start, end = schedule.day_window(today)
     area = request.user.area
-    figure = figures.window_figures(area, start=start, end=end) if area else None
+    day = figures.today(area) if area else None
     return render(
         request,
         "watch/stats.html",
-        {"tables": build_tables(request), "figures": figure, "today": today},
+        {
+            "tables": build_tables(request, day, limit=LIST_ROWS),
+            "figures": day.figures if day else None,
+            "today": timezone.localdate(),
+        },
     )
 
 
 @require_capability("watch.export")
 def stats_export(request: AuthedRequest, table: str) -> HttpResponse:
-    tables = build_tables(request)
+    area = request.user.area
+    tables = build_tables(request, figures.today(area) if area else None)
     if table not in tables:
         raise Http404("没有这张表")
     chosen = tables[table]
