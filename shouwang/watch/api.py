@@ -34,7 +34,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
 
-from . import actions, schedule
+from . import actions, figures, schedule
 from .forms import FollowUpForm
 from .models import FollowUp, KeyPerson
 from .views.records import records_for
@@ -195,30 +195,28 @@ def today(
     _require_followup(request)
     user = request.user
     mine = user.role == Role.GRID_WORKER and not everyone
-    qs = records_for(user).active()
+    qs = KeyPerson.objects.visible_to(user).active()
     if mine:
         qs = qs.responsible_for(user)
-    now = timezone.now()
-    day = schedule.local_day(now)
-    records = list(qs.order_by("area__path", "pk"))
-    sheet = schedule.today_sheet(records, now=now)
-    total = schedule.Progress()
-    for record in records:
-        total.add(schedule.progress(sheet[record.pk]))
-    records.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
-    paginator = Paginator(records, PAGE_SIZE)
+    sheet = figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+    paginator = Paginator(sheet.rows, PAGE_SIZE)
     current = paginator.get_page(page)
+    # Full records and their follow-ups for this page's cards only; a record moved out
+    # of reach since the first read is left out, not a 500.
+    by_pk = records_for(user).in_bulk([row.pk for row in current])
+    shown = [by_pk[row.pk] for row in current if row.pk in by_pk]
+    states = schedule.today_sheet(shown, now=sheet.now, policies=sheet.policies)
     return {
-        "now": now,
-        "day": day,
+        "now": sheet.now,
+        "day": sheet.day,
         "mine": mine,
-        "total": total,
+        "total": sheet.total,
         "methods": [{"value": m.value, "label": m.label} for m in METHODS],
         "symptoms": [{"value": v, "label": label} for v, label in FollowUp.Symptom.choices],
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,
-        "cards": [_card(r, sheet[r.pk], today=day) for r in current],
+        "cards": [_card(r, states[r.pk], today=sheet.day) for r in shown],
     }
 
 

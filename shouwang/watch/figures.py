@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,7 +29,14 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core.access import subtree_range
 
 from . import schedule
-from .models import Alert, FollowUp, KeyPerson, KeyPersonQuerySet, ScheduleRow
+from .models import (
+    Alert,
+    FollowUp,
+    FollowUpQuerySet,
+    KeyPerson,
+    KeyPersonQuerySet,
+    ScheduleRow,
+)
 
 
 @dataclass(frozen=True)
@@ -167,3 +174,35 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
         # Their deadlines lie in [start, now] (``now`` is before ``end``).
         missed=[d for d in missed if d.key_person_id in under_control],
     )
+
+
+@dataclass
+class FollowUpSheet:
+    """Today's follow-up sheet (今日随访) of a set of records, from light rows: each
+    record's slot states, the totals, and the rows ordered with who still needs a
+    follow-up first. Pages load full records only for the cards they show."""
+
+    now: datetime
+    day: date
+    policies: schedule.Policies
+    rows: list[ScheduleRow]
+    states: dict[int, list[schedule.SlotState]]
+    total: schedule.Progress
+
+
+def followup_sheet(
+    records: KeyPersonQuerySet, followups: FollowUpQuerySet, *, now: datetime | None = None
+) -> FollowUpSheet:
+    """The sheet of ``records`` (active, already scoped) given the ``followups`` the
+    reader may see."""
+    now = now or timezone.now()
+    rows = records.order_by("area__path", "pk").schedule_rows()
+    policies = schedule.Policies()
+    day = schedule.local_day(now)
+    filled = schedule.filled_slots(followups, first=day, last=day)
+    states = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
+    total = schedule.Progress()
+    for row in rows:
+        total.add(schedule.progress(states[row.pk]))
+    rows.sort(key=lambda r: not any(s.can_record for s in states[r.pk]))
+    return FollowUpSheet(now, day, policies, rows, states, total)

@@ -20,7 +20,7 @@ from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
 
-from .. import actions, schedule
+from .. import actions, figures, schedule
 from ..alerting import masked_name
 from ..forms import FollowUpForm, SelfReportForm
 from ..models import FollowUp, KeyPerson
@@ -57,20 +57,9 @@ def today(request: AuthedRequest) -> HttpResponse:
     qs = KeyPerson.objects.visible_to(user).active()
     if mine:
         qs = qs.responsible_for(user)
-    now = timezone.now()
-    # The states of everyone (for the totals and the order) from light rows; model
-    # instances and follow-ups only for the page of cards shown.
-    rows = qs.order_by("area__path", "pk").schedule_rows()
-    policies = schedule.Policies()
-    today = schedule.local_day(now)
-    filled = schedule.filled_slots(FollowUp.objects.visible_to(user), first=today, last=today)
-    sheet = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
-    total = schedule.Progress()
-    for row in rows:
-        total.add(schedule.progress(sheet[row.pk]))
-    # Who still needs a follow-up first; a page of cards at a time.
-    rows.sort(key=lambda r: not any(s.can_record for s in sheet[r.pk]))
-    page = Paginator(rows, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    sheet = figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+    now, policies = sheet.now, sheet.policies
+    page = Paginator(sheet.rows, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     # (A record moved out of reach since the first read is left out, not a 500.)
     shown = records_for(user).in_bulk([row.pk for row in page])
     return render(
@@ -83,7 +72,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "mine": mine,
             "can_switch": user.role == Role.GRID_WORKER,
-            "total": total,
+            "total": sheet.total,
             "now": now,
             "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
             "symptoms": FollowUp.Symptom.choices,
