@@ -29,13 +29,13 @@ import random
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _phases import postgres_urls, run_phase
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ROWS = 161_771
@@ -137,11 +137,13 @@ def phase_writer() -> dict:
 
 
 def _download(client, response) -> bytes:
-    """Follow a background export to its file."""
+    """The export's file: in the response for a small ledger, else through its job."""
     from django.urls import reverse
 
     from shouwang.people.models import ExportJob
 
+    if response.status_code == 200:
+        return response.content
     assert response.status_code == 302, response.content[:2000]
     code = response["Location"].rstrip("/").split("/")[-1]
     job = ExportJob.objects.get(code=code)
@@ -201,30 +203,6 @@ def phase_ui() -> dict:
 # Driver ------------------------------------------------------------------------------
 
 
-def run_phase(name: str, env: dict, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        sys.stderr.write(out.stdout[-3000:] + out.stderr[-6000:])
-        raise SystemExit(f"phase {name} failed")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"{name}: {json.dumps(result, ensure_ascii=False)}", file=sys.stderr)
-    return result
-
-
-def postgres_urls() -> tuple[str, str, str]:
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    name = f"shouwang_bench_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return admin, urlunsplit(parts._replace(path=f"/{name}")), name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -260,12 +238,12 @@ def main() -> None:
     try:
         result: dict = {"db": args.db}
         started = time.perf_counter()
-        run_phase("setup", env, "--persons", str(args.persons))
+        run_phase(__file__, "setup", env, "--persons", str(args.persons))
         print(f"setup done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         result["load_before"] = load()
-        result |= run_phase("rows", env)
-        result |= run_phase("writer", env)
-        result |= run_phase("ui", env)
+        result |= run_phase(__file__, "rows", env)
+        result |= run_phase(__file__, "writer", env)
+        result |= run_phase(__file__, "ui", env)
         result["load_after"] = load()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -25,12 +25,12 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _phases import postgres_urls, run_phase
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ROWS = 161_771
@@ -244,30 +244,6 @@ def phase_raw(rows: int) -> dict:
 # Driver ------------------------------------------------------------------------------
 
 
-def run_phase(name: str, env: dict, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        sys.stderr.write(out.stdout[-3000:] + out.stderr[-6000:])
-        raise SystemExit(f"phase {name} failed")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"{name}: {json.dumps(result, ensure_ascii=False)}", file=sys.stderr)
-    return result
-
-
-def postgres_urls() -> tuple[str, str, str]:
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    name = f"shouwang_bench_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return admin, urlunsplit(parts._replace(path=f"/{name}")), name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -305,11 +281,11 @@ def main() -> None:
     try:
         result: dict = {"db": args.db}
         started = time.perf_counter()
-        result |= run_phase("setup", env, "--rows", str(args.rows), "--file", file)
+        result |= run_phase(__file__, "setup", env, "--rows", str(args.rows), "--file", file)
         print(f"setup done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        result |= run_phase("openpyxl", env, "--file", file)
-        result |= run_phase("import", env, "--rows", str(args.rows), "--file", file)
-        result |= run_phase("raw", env, "--rows", str(args.rows))
+        result |= run_phase(__file__, "openpyxl", env, "--file", file)
+        result |= run_phase(__file__, "import", env, "--rows", str(args.rows), "--file", file)
+        result |= run_phase(__file__, "raw", env, "--rows", str(args.rows))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if db_name:
