@@ -1,6 +1,8 @@
 """The xlsx writer: what openpyxl (as Excel and WPS would) reads back from it."""
 
 import io
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -91,3 +93,32 @@ def test_it_streams_into_a_file_and_counts_the_rows(tmp_path):
     back = values(path.read_bytes())
     assert len(back) == 2501
     assert back[-1] == (2499,)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_a_spreadsheet_program_opens_the_file(tmp_path):
+    """LibreOffice Calc (as WPS or Excel would) opens the file and reads every cell."""
+    row = ["张三", "=1+1", 42, 3.5, Decimal("12.30"), True, date(2020, 2, 1), "a&b<c>"]
+    row.append(datetime(2020, 2, 1, 7, 30, tzinfo=UTC))
+    source = tmp_path / "台账.xlsx"
+    source.write_bytes(workbook_bytes([f"列{i}" for i in range(len(row))], [row], title="台账"))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    lines = (tmp_path / "台账.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        ",".join(f"列{i}" for i in range(len(row))),
+        "张三,'=1+1,42,3.5,12.3,TRUE,2020-02-01,a&b<c>,2020-02-01 15:30:00",
+    ]
