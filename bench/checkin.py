@@ -184,6 +184,32 @@ def server_cpu(proc: subprocess.Popen) -> float:
     return total
 
 
+def database_cpu(database: str | None) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving ``database`` and by
+    the WAL writer (None: SQLite, which runs inside the server's workers). Other
+    databases' backends on the same server are not counted."""
+    import psutil
+
+    if database is None:
+        return 0.0
+    total = 0.0
+    for p in psutil.process_iter(["cmdline"]):
+        title = " ".join(p.info["cmdline"] or [])
+        if title.startswith("postgres: ") and (f" {database} " in title or "walwriter" in title):
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system
+    return total
+
+
+def own_cpu() -> float:
+    """CPU seconds used so far by this process: the load generator."""
+    t = os.times()
+    return t.user + t.system
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     import signal
 
@@ -547,9 +573,11 @@ def main() -> None:
         proc = start_server(env, args.port, args.workers, Path(var) / "server.log")
         path = f"/c/{seeded['code']}/"
         log(f"{args.clients} clients for {args.seconds:.0f} s against {path} …")
-        cpu_before = server_cpu(proc)
+        cpu_before, db_before, own_before = server_cpu(proc), database_cpu(scratch), own_cpu()
         stats = asyncio.run(load(args.port, path, seeded["cookies"], args.clients, args.seconds))
         server_cpu_s = server_cpu(proc) - cpu_before
+        db_cpu_s = database_cpu(scratch) - db_before
+        loadgen_cpu_s = own_cpu() - own_before
         log("framework floor: GET /healthz …")
         cpu_before = server_cpu(proc)
         floor_n = asyncio.run(floor(args.port, args.clients, 5))
@@ -571,6 +599,14 @@ def main() -> None:
         latencies = stats["latencies"]
         ok = len(latencies)
         rate = ok / stats["elapsed"]
+        # Per request (warm-up included: the CPU counters ran through it too).
+        requests = ok + stats["warmup_ok"]
+        cpu_ms = {
+            "server": server_cpu_s * 1000 / max(requests, 1),
+            "database": db_cpu_s * 1000 / max(requests, 1),
+            "loadgen": loadgen_cpu_s * 1000 / max(requests, 1),
+        }
+        cpu_total_ms = sum(cpu_ms.values())
         result = {
             "db": args.db,
             "seconds": round(stats["elapsed"], 1),
@@ -581,8 +617,13 @@ def main() -> None:
             "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
-            "server_cpu_ms_per_checkin": round(server_cpu_s * 1000 / (ok + stats["warmup_ok"]), 2)
-            if ok
+            "server_cpu_ms_per_checkin": round(cpu_ms["server"], 2) if ok else None,
+            "database_cpu_ms_per_checkin": round(cpu_ms["database"], 2) if ok else None,
+            "loadgen_cpu_ms_per_checkin": round(cpu_ms["loadgen"], 2) if ok else None,
+            # What the machine's cores allow at this much CPU per check-in, all three
+            # sharing them: the bound the measured rate runs into once the cores are busy.
+            "cpu_bound_per_s": round((os.cpu_count() or 1) * 1000 / cpu_total_ms, 1)
+            if ok and cpu_total_ms
             else None,
             "healthz_per_s": round(floor_n / 5, 1),
             "healthz_cpu_ms": round(floor_cpu_ms, 2),
