@@ -17,6 +17,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # any task backend already built from the production setting.
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test of the worker runs the scheduled jobs only when it asks for them.
+    settings.SCHEDULED_JOBS = False
 
 
 # The suite runs on shared 2-core machines: a slow example is the machine, not the code.

@@ -236,6 +236,9 @@ TASKS = {
 # reports it as not running when the last one is older than WORKER_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
+# The worker also runs the apps' scheduled jobs (report roll-up, reminders, overdue
+# follow-ups, retention); off when they run from cron instead (docs/deploy.md).
+SCHEDULED_JOBS = _env_bool("SHOUWANG_SCHEDULED_JOBS", True)
 # The report day ends at this local time (Asia/Shanghai); a day's report is due
 # REPORT_GRACE_MINUTES after it (later submissions are marked late).
 REPORT_CUTOFF = os.environ.get("SHOUWANG_REPORT_CUTOFF", "15:00")

@@ -39,7 +39,13 @@ def _command(user: User) -> dict[str, Any]:
 
 
 def _hq(user: User) -> dict[str, Any]:
-    return {**_command(user), "worker": worker.status()}
+    jobs = worker.job_status()
+    return {
+        **_command(user),
+        "worker": worker.status(),
+        "jobs": jobs,
+        "jobs_trouble": any(s.failed or s.late for s in jobs),
+    }
 
 
 def _community(user: User) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Base model and shared field types."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 
@@ -42,3 +42,34 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} ({self.pid})"
+
+
+class ScheduledRunQuerySet(models.QuerySet):
+    def claim(self, name: str, *, now: datetime, every: timedelta) -> bool:
+        """Take the job ``name`` if it is due, moving its next run ``every`` ahead: one
+        conditional UPDATE, so of several workers exactly one runs it."""
+        return bool(
+            self.filter(name=name, due_at__lte=now).update(due_at=now + every, started_at=now)
+        )
+
+
+class ScheduledRun(models.Model):
+    """When a scheduled job (``core.schedule``) last ran, how it ended and when it is
+    next due: one row per job, shared by every worker."""
+
+    name = models.CharField("任务", max_length=100, unique=True)
+    due_at = models.DateTimeField("下次运行")
+    started_at = models.DateTimeField("上次开始", null=True, blank=True)
+    finished_at = models.DateTimeField("上次结束", null=True, blank=True)
+    succeeded = models.BooleanField("上次成功", null=True)
+    message = models.CharField("上次结果", max_length=500, blank=True)
+
+    objects = ScheduledRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "定时任务"
+        verbose_name_plural = "定时任务"
+
+    def __str__(self) -> str:
+        return self.name

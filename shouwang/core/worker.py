@@ -1,29 +1,36 @@
 """The background task worker with a heartbeat the HQ home page shows.
 
 ``shouwang worker`` runs django-tasks-db's ``Worker`` in batch mode in a loop: record a
-heartbeat, run every ready task, sleep, again. The heartbeat is also recorded after each
+heartbeat, run every ready task, run the scheduled jobs that are due (``core.schedule``),
+sleep, again. The heartbeat is also recorded after each
 task, so a long queue keeps it fresh; a single task running longer than
 ``WORKER_STALE_SECONDS`` shows the worker as not running until it finishes.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from .models import WorkerHeartbeat
+from . import schedule
+from .models import ScheduledRun, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
+
+MESSAGE_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,61 @@ def status() -> WorkerStatus:
     )
 
 
+def run_due_jobs() -> Iterator[str]:
+    """Run each scheduled job that is due (``core.schedule``), one after the other,
+    recording how it ended; yields each job's command once it has finished."""
+    for job in schedule.jobs():
+        now = timezone.now()
+        ScheduledRun.objects.get_or_create(name=job.command, defaults={"due_at": now})
+        if not ScheduledRun.objects.claim(job.command, now=now, every=job.every):
+            continue
+        output = io.StringIO()
+        try:
+            call_command(job.command, stdout=output, stderr=output)
+        except Exception as exc:  # noqa: BLE001 - one failing job must not stop the others
+            logger.exception("scheduled job %s failed", job.command)
+            succeeded, message = False, f"{type(exc).__name__}: {exc}"
+        else:
+            lines = output.getvalue().strip().splitlines()
+            succeeded, message = True, lines[-1] if lines else ""
+        ScheduledRun.objects.filter(name=job.command).update(
+            finished_at=timezone.now(), succeeded=succeeded, message=message[:MESSAGE_LENGTH]
+        )
+        yield job.command
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job: schedule.ScheduledJob
+    run: ScheduledRun | None
+
+    @property
+    def failed(self) -> bool:
+        return self.run is not None and self.run.succeeded is False
+
+    @property
+    def late(self) -> bool:
+        """Due for longer than one interval, or never run: no worker is running it."""
+        if self.run is None:
+            return True
+        return self.run.due_at < timezone.now() - self.job.every
+
+
+def job_status() -> list[JobStatus]:
+    """Each scheduled job with its last run, for the HQ home page."""
+    runs = {run.name: run for run in ScheduledRun.objects.all()}
+    return [JobStatus(job, runs.get(job.command)) for job in schedule.jobs()]
+
+
 class HeartbeatWorker(Worker):
-    def __init__(self, *, queue_names: list[str], interval: float, backend_name: str) -> None:
+    def __init__(
+        self,
+        *,
+        queue_names: list[str],
+        interval: float,
+        backend_name: str,
+        scheduled: bool = True,
+    ) -> None:
         super().__init__(
             queue_names=queue_names,
             interval=interval,
@@ -56,6 +116,7 @@ class HeartbeatWorker(Worker):
         self.host = socket.gethostname()[:255]
         self.started_at = timezone.now()
         self.last_beat = float("-inf")
+        self.scheduled = scheduled
 
     def beat(self) -> None:
         """Record a heartbeat, at most once per ``WORKER_HEARTBEAT_SECONDS``."""
@@ -82,13 +143,16 @@ class HeartbeatWorker(Worker):
             self.beat()
 
     def serve(self, *, once: bool = False) -> None:
-        """Beat, run every ready task, sleep; ``once``: a single round (signals left as
-        they are, for cron and tests)."""
+        """Beat, run every ready task and the scheduled jobs that are due, sleep;
+        ``once``: a single round (signals left as they are, for cron and tests)."""
         if not once:
             self.configure_signals()
         while self.running:
             self.beat()
             self.run()
+            if self.scheduled and schedule.enabled():
+                for _ in run_due_jobs():
+                    self.beat()
             if once:
                 return
             time.sleep(self.interval)

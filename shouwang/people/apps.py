@@ -1,13 +1,17 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
 from shouwang.core.nav import NavItem
+from shouwang.core.schedule import ScheduledJob
 
 
 class PeopleConfig(AppConfig):
     name = "shouwang.people"
     label = "people"
     verbose_name = "人员台账"
+    scheduled_jobs = [ScheduledJob("purge_personal_data", timedelta(hours=1), "过期个人信息清理")]
     nav = [
         NavItem("人员台账", "people:index", "people.view"),
         NavItem("户不漏人", "people:coverage", "people.view"),

@@ -1,13 +1,20 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
 from shouwang.core.nav import NavItem
+from shouwang.core.schedule import ScheduledJob
 
 
 class ReportsConfig(AppConfig):
     name = "shouwang.reports"
     label = "reports"
     verbose_name = "日报与通报"
+    scheduled_jobs = [
+        ScheduledJob("report_rollup", timedelta(minutes=5), "日报数字汇总"),
+        ScheduledJob("report_reminders", timedelta(minutes=15), "日报催报提醒"),
+    ]
     nav = [
         NavItem("日报", "reports:index", "reports.submit"),
         NavItem("日报汇总", "reports:overview", "reports.overview"),

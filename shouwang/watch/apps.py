@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
 from shouwang.core.nav import NavItem
+from shouwang.core.schedule import ScheduledJob
 
 VIEW = {"watch.view", "watch.alerts"}
 WORK = {"watch.followup", "watch.handle_alert"}
@@ -11,6 +14,7 @@ class WatchConfig(AppConfig):
     name = "shouwang.watch"
     label = "watch"
     verbose_name = "重点人员"
+    scheduled_jobs = [ScheduledJob("watch_overdue", timedelta(minutes=15), "逾期随访预警")]
     nav = [
         NavItem("重点人员", "watch:index", "watch.view"),
         NavItem("今日随访", "watch:today", "watch.followup"),

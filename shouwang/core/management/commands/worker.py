@@ -5,8 +5,8 @@ from shouwang.core.worker import HeartbeatWorker
 
 class Command(BaseCommand):
     help = (
-        "后台任务进程（带心跳）/ Run background tasks from the database queue, recording "
-        "a heartbeat shown on the HQ home page."
+        "后台任务进程（带心跳与定时任务）/ Run background tasks from the database queue and "
+        "the scheduled jobs that are due, recording a heartbeat shown on the HQ home page."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -14,11 +14,26 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="空闲时的轮询间隔（秒）")
         parser.add_argument("--backend", default="default", dest="backend_name")
         parser.add_argument("--once", action="store_true", help="执行一轮已就绪的任务后退出")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="不运行定时任务（日报汇总、催报、逾期随访、过期信息清理）",
+        )
 
     def handle(
-        self, *args, queue_name: str, interval: float, backend_name: str, once: bool, **options
+        self,
+        *args,
+        queue_name: str,
+        interval: float,
+        backend_name: str,
+        once: bool,
+        no_schedule: bool,
+        **options,
     ) -> None:
         worker = HeartbeatWorker(
-            queue_names=queue_name.split(","), interval=interval, backend_name=backend_name
+            queue_names=queue_name.split(","),
+            interval=interval,
+            backend_name=backend_name,
+            scheduled=not no_schedule,
         )
         worker.serve(once=once)
