@@ -252,6 +252,9 @@ PEOPLE_EXPORT_RETENTION_HOURS = float(
 )
 # A key person's self-report link stays valid this many days.
 WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS", "30"))
+# Check-ins (who passed where, when; visitors' details) are deleted after this many
+# days by the scheduled job purge_checkins; tracing reaches back as far (at least 14).
+CHECKIN_RETENTION_DAYS = int(os.environ.get("SHOUWANG_CHECKIN_RETENTION_DAYS", "28"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.
 CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
 # Where residents reach this server (printed in poster QR codes); empty: the request's host.

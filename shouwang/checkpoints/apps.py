@@ -1,14 +1,18 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
 from shouwang.cases.presence import PresenceSource
 from shouwang.core.nav import NavItem
+from shouwang.core.schedule import ScheduledJob
 
 
 class CheckpointsConfig(AppConfig):
     name = "shouwang.checkpoints"
     label = "checkpoints"
     verbose_name = "卡点与通行"
+    scheduled_jobs = [ScheduledJob("purge_checkins", timedelta(hours=1), "过期通行记录清理")]
     nav = [
         NavItem("卡点", "checkpoints:list", "checkpoints.view"),
         NavItem("值守台", "checkpoints:console", "checkpoints.console"),

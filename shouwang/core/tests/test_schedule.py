@@ -15,7 +15,13 @@ from shouwang.core.schedule import ScheduledJob
 from shouwang.core.tests.personas import World
 from shouwang.reports.models import DailyFigure
 
-EXPECTED = {"purge_personal_data", "report_rollup", "report_reminders", "watch_overdue"}
+EXPECTED = {
+    "purge_checkins",
+    "purge_personal_data",
+    "report_rollup",
+    "report_reminders",
+    "watch_overdue",
+}
 
 
 @pytest.fixture
@@ -116,6 +122,7 @@ def test_hq_sees_each_job_with_its_last_run(world: World, scheduled) -> None:
     assert "定时任务" in body
     for label in ("日报数字汇总", "日报催报提醒", "逾期随访预警", "过期个人信息清理"):
         assert label in body
+    assert "过期通行记录清理" in body
     assert "OperationalError: 数据库忙" in body
     assert body.count('<span class="badge red">失败</span>') == 1
     assert body.count('<span class="badge red">逾期</span>') == 1
