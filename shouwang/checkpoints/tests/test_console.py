@@ -259,6 +259,19 @@ def test_each_field_on_the_console_has_its_own_html_id(world, gate) -> None:
         assert target in ids
 
 
+@pytest.mark.parametrize("view", ["checkin_confirm", "checkin_measure"])
+def test_a_bad_temperature_is_explained_and_changes_nothing(world, gate, view) -> None:
+    status = "declared" if view == "checkin_confirm" else "confirmed"
+    row = make_checkin(gate, person=make_person(world.building_a), status=status, source="self")
+    response = world.client("guard_a").post(
+        reverse(f"checkpoints:{view}", args=[row.pk]), {"temperature": "abc"}
+    )
+    assert response.status_code == 400
+    assert "体温请填数字" in response.content.decode()
+    row.refresh_from_db()
+    assert (row.status, row.temperature) == (status, None)
+
+
 def test_a_sealed_key_area_stops_its_residents_going_out(world, gate) -> None:
     from django.utils import timezone
 
