@@ -160,15 +160,25 @@ def clean_plate(value: str) -> str:
     return plate
 
 
-class ScanForm(ClientIdForm):
+class ConsoleForm(ClientIdForm):
+    """A form of the post's console. The console shows several on one page, so each
+    draws its HTML ids with its own prefix (a label must not point at another form's
+    field)."""
+
+    id_prefix = "console"
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["direction"] = DirectionField(checkpoint)
+
+
+class ScanForm(ConsoleForm):
+    id_prefix = "scan"
     token = forms.CharField(
         label="出入证二维码内容", max_length=300, error_messages={"required": "请扫描出入证"}
     )
     temperature = _temperature()
-
-    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["direction"] = DirectionField(checkpoint)
 
 
 class MeasureForm(forms.Form):
@@ -179,20 +189,18 @@ class ConfirmForm(forms.Form):
     temperature = _temperature()
 
 
-class VehicleForm(ClientIdForm):
+class VehicleForm(ConsoleForm):
+    id_prefix = "vehicle"
     plate = forms.CharField(label="车牌号", max_length=12)
     occupants = forms.IntegerField(label="车上人数（含司机）", min_value=1, max_value=60, initial=1)
     temperature = _temperature("最高体温（℃）")
-
-    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["direction"] = DirectionField(checkpoint)
 
     def clean_plate(self) -> str:
         return clean_plate(self.cleaned_data["plate"])
 
 
-class VisitorForm(ClientIdForm):
+class VisitorForm(ConsoleForm):
+    id_prefix = "visitor"
     name = forms.CharField(label="访客姓名", max_length=50)
     phone = forms.CharField(
         label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
@@ -201,10 +209,6 @@ class VisitorForm(ClientIdForm):
     reason = forms.CharField(label="来访事由", max_length=100)
     temperature = _temperature()
 
-    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["direction"] = DirectionField(checkpoint)
-
     def clean_phone(self) -> str:
         try:
             return validate_phone(self.cleaned_data["phone"])
@@ -212,7 +216,8 @@ class VisitorForm(ClientIdForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
-class TurnBackForm(ClientIdForm):
+class TurnBackForm(ConsoleForm):
+    id_prefix = "turn_back"
     subject = forms.ChoiceField(
         label="劝返对象", choices=CheckIn.Subject.choices, widget=forms.RadioSelect, initial="p"
     )
@@ -220,10 +225,6 @@ class TurnBackForm(ClientIdForm):
     occupants = forms.IntegerField(label="人数", min_value=1, max_value=60, initial=1)
     reason = forms.CharField(label="劝返原因", max_length=100)
     temperature = _temperature()
-
-    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["direction"] = DirectionField(checkpoint)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

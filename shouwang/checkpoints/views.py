@@ -561,17 +561,22 @@ def _checkin(request: AuthedRequest, pk: int) -> CheckIn:
     )
 
 
+def _refused_row(
+    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm
+) -> HttpResponse:
+    """The post's console again, with why a row's quick form was refused (400)."""
+    error = "；".join(e for errs in form.errors.values() for e in errs)
+    return _console(request, checkin.checkpoint, 400, error=error)
+
+
 @require_POST
 @require_capability("checkpoints.console")
 def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _checkin(request, pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        actions.confirm(
-            checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"]
-        )
+        return _refused_row(request, checkin, form)
+    actions.confirm(checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"])
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"
@@ -584,11 +589,8 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     checkin = _checkin(request, pk)
     form = MeasureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        actions.measure(
-            checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
-        )
+        return _refused_row(request, checkin, form)
+    actions.measure(checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user)
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"

@@ -248,6 +248,30 @@ def test_each_form_on_the_console_has_its_own_client_id(world, gate) -> None:
     assert len(set(ids)) == 4
 
 
+def test_each_field_on_the_console_has_its_own_html_id(world, gate) -> None:
+    import re
+
+    page = world.client("guard_a").get(reverse("checkpoints:console_post", args=[gate.pk]))
+    html = page.content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "a label of one form would point at another form's field"
+    for target in re.findall(r'<label for="([^"]+)"', html):
+        assert target in ids
+
+
+@pytest.mark.parametrize("view", ["checkin_confirm", "checkin_measure"])
+def test_a_bad_temperature_is_explained_and_changes_nothing(world, gate, view) -> None:
+    status = "declared" if view == "checkin_confirm" else "confirmed"
+    row = make_checkin(gate, person=make_person(world.building_a), status=status, source="self")
+    response = world.client("guard_a").post(
+        reverse(f"checkpoints:{view}", args=[row.pk]), {"temperature": "abc"}
+    )
+    assert response.status_code == 400
+    assert "体温请填数字" in response.content.decode()
+    row.refresh_from_db()
+    assert (row.status, row.temperature) == (status, None)
+
+
 def test_a_sealed_key_area_stops_its_residents_going_out(world, gate) -> None:
     from django.utils import timezone
 

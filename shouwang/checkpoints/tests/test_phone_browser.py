@@ -117,7 +117,7 @@ def test_staff_scan_a_pass_and_reject_a_forged_one(phone, world) -> None:
 
     decoded = _decode_in_page(phone, tokens.phone_token(pass_.code))
     assert decoded.startswith("P" + pass_.code)
-    phone.fill("#id_token", decoded)
+    phone.fill("#scan_token", decoded)
     phone.check("#scan-form input[name=direction][value=in]")
     phone.click("#scan-form button.primary")
     phone.wait_for_selector("#verdict")
@@ -125,7 +125,7 @@ def test_staff_scan_a_pass_and_reject_a_forged_one(phone, world) -> None:
     assert "钱居民" in phone.inner_text("#verdict")
 
     forged = "P" + pass_.code + ":1x2y3z:" + "A" * 43
-    phone.fill("#id_token", forged)
+    phone.fill("#scan_token", forged)
     phone.check("#scan-form input[name=direction][value=in]")
     phone.click("#scan-form button.primary")
     phone.wait_for_selector("#verdict")
@@ -155,11 +155,11 @@ def test_an_offline_post_queues_writes_and_uploads_them_once(phone, world) -> No
     phone.goto(f"/checkpoints/console/{gate.pk}/")
     phone.context.set_offline(True)
     phone.click("summary:has-text('车辆登记')")
-    phone.fill("#id_plate", "豫A12345")
-    phone.fill("#id_occupants", "3")
+    phone.fill("#vehicle_plate", "豫A12345")
+    phone.fill("#vehicle_occupants", "3")
     phone.click("form[data-kind=vehicle] button")
     phone.click("summary:has-text('劝返')")
-    phone.fill("form[data-kind=turn_back] #id_reason", "非必要出行")
+    phone.fill("#turn_back_reason", "非必要出行")
     phone.click("form[data-kind=turn_back] button")
     phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
     assert not CheckIn.objects.exists()

@@ -107,3 +107,17 @@ def test_it_charts_counts_by_hour_once_a_module_offers_them(world):
         chart = client.get(reverse("dashboard:index")).context["snap"].chart
     assert chart["hours"][0] == "15时"
     assert chart["hourly"] == [{"label": "预警", "values": [0, 0, 0, 1] + [0] * 20}]
+
+
+@pytest.mark.parametrize("persona", ["hq", "leader", "staff_a"])
+def test_every_link_on_the_dashboard_opens_for_its_reader(world, persona):
+    import re
+
+    fill(world)
+    client = world.client(persona)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    links = set(re.findall(r'href="(/(?:reports|dashboard)/[^"]*)"', page))
+    assert any("/reports/" in link for link in links)
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"), follow=True)
+        assert response.status_code == 200, f"{persona}: {link}"
