@@ -178,7 +178,7 @@ def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
                 "、".join(tag_names[t] for t in sorted(tagged, key=tag_rank.__getitem__))
                 if tagged
                 else "",
-                "是" if party_member else "",
+                "是" if party_member else "否",
                 notes,
                 sexes.get(sex, sex),
                 birth_date,

@@ -45,6 +45,7 @@ def test_the_export_is_masked_and_follows_the_filters(world, ledger):
     assert row["备注"].startswith("'=")  # neutralised: never runs as a formula
     assert (row["小区"], row["楼栋"], row["单元"], row["房号"]) == ("西城花园", "1号楼", "2", "301")
     assert row["标签"] == "独居老人"
+    assert row["党员"] == "否"  # said, not left blank
     assert (row["性别"], row["出生日期"].date().isoformat()) == ("男", "1940-01-01")
     assert row["状态"] == "在册"
     [event] = exports()
