@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from . import home as home_panels
 from .requests import AuthedRequest, PublicRequest
+
+ICON = "shouwang/favicon.svg"
 
 
 @login_required
@@ -18,6 +21,11 @@ def healthz(request: PublicRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: PublicRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico where a page names no icon (error pages, files)."""
+    return HttpResponsePermanentRedirect(static(ICON))
 
 
 def csrf_failure(request: PublicRequest, reason: str = "") -> HttpResponse:

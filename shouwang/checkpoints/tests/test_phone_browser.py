@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import segno
+from django.utils import timezone
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
@@ -48,6 +49,11 @@ def test_first_scan_registers_and_shows_a_live_green(phone, world) -> None:
     before = phone.inner_text("#clock")
     phone.wait_for_timeout(1200)
     assert phone.inner_text("#clock") != before, "the clock is live"
+    # In the server's time zone (Asia/Shanghai) even on a phone set to UTC, as here.
+    hours = {f"{timezone.localtime():%H}"}
+    shown = phone.inner_text("#clock")
+    hours.add(f"{timezone.localtime():%H}")
+    assert shown[:2] in hours
     box1 = phone.locator(".mark").bounding_box()
     phone.wait_for_timeout(400)
     assert phone.locator(".mark").bounding_box()["x"] != box1["x"], "the mark moves"
