@@ -480,22 +480,36 @@ def record_followup(
 
 def record_overdue(*, now: datetime, since: datetime) -> int:
     """Record every slot that went overdue in [since, now] and raise its alert, once.
-    Idempotent: a second run finds the rows and alerts already there."""
-    records = (
-        KeyPerson.objects.filter(Q(status=KeyPerson.Status.ACTIVE) | Q(ended_at__gte=since))
+    Idempotent: the slots recorded by an earlier run (every 15 minutes, looking back a
+    day) are read in one query and skipped."""
+    records = {
+        r.pk: r
+        for r in KeyPerson.objects.filter(
+            Q(status=KeyPerson.Status.ACTIVE) | Q(ended_at__gte=since)
+        )
         .filter(created_at__lt=now)
         .select_related("area__parent", "person", "category")
+    }
+    due_slots = schedule.overdue_slots(records.values(), now=now, since=since)
+    if not due_slots:
+        return 0
+    recorded = set(
+        MissedSlot.objects.filter(
+            key_person_id__in=records, day__gte=min(due.day for due in due_slots)
+        ).values_list("key_person_id", "day", "slot")
     )
     created = 0
-    for due in schedule.overdue_slots(records, now=now, since=since):
+    for due in due_slots:
+        if (due.key_person_id, due.day, due.slot.number) in recorded:
+            continue
+        record = records[due.key_person_id]
         with transaction.atomic():
             missed, is_new = MissedSlot.objects.get_or_create(
-                key_person_id=due.key_person_id,
+                key_person=record,
                 day=due.day,
                 slot=due.slot.number,
                 defaults={"deadline": due.deadline, "detected_at": now},
             )
-            record = missed.key_person
             label = f"{due.day:%m月%d日}{due.slot.label}"
             raise_alert(
                 area=record.area,

@@ -4,6 +4,7 @@ the idempotent ``shouwang watch_overdue`` job."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -70,3 +71,16 @@ def test_a_late_follow_up_clears_the_list_but_keeps_the_record(world, clock, mor
     page = world.client("staff_a").get(reverse("watch:overdue")).content.decode()
     assert "漏了" not in page
     assert MissedSlot.objects.filter(key_person=morning["missed"]).exists()
+
+
+def test_a_rerun_reads_what_is_recorded_instead_of_asking_slot_by_slot(
+    world, clock, morning, django_assert_max_num_queries
+) -> None:
+    for n in range(5):
+        f.key_person(world.building_a, f"又漏{n}")
+    clock.set(clock.today, 12, 1)
+    assert actions.record_overdue(now=clock.now, since=clock.now - timedelta(hours=24)) == 7
+    with django_assert_max_num_queries(6):
+        assert actions.record_overdue(now=clock.now, since=clock.now - timedelta(hours=24)) == 0
+    assert MissedSlot.objects.count() == 7
+    assert Alert.objects.filter(kind=Alert.Kind.OVERDUE).count() == 7
