@@ -1,7 +1,8 @@
 /* 今日随访 without network (village lanes, stairwells). A tap whose request cannot
    reach the server is kept in localStorage with its client id and the phone's time, the
    slot shows it as recorded and waiting, and the queue is uploaded in one POST to the
-   batch API when the network is back (online event, page load, every 30 s). Stored and
+   batch API when the network is back (online event, page load, every 30 s, and 2 s
+   after a failed tap while the phone believes it is online). Stored and
    duplicate items leave the queue; refused ones are listed with the server's reason
    until the worker dismisses them; items the server could not save for now stay queued.
    No names are kept on the phone: they are read from the page when shown. */
@@ -35,6 +36,11 @@
   function mark(it, state, text) {
     var slot = slotOf(it);
     if (!slot) return;
+    markSlot(slot, it, state, text);
+    card(it).classList.toggle("pending", !!card(it).querySelector(".w-slot form"));
+  }
+
+  function markSlot(slot, it, state, text) {
     if (!slot.offlineOriginal) {
       slot.offlineOriginal = Array.prototype.slice.call(slot.childNodes);
       slot.offlineClass = slot.className;
@@ -81,6 +87,7 @@
     keep(KEY, load(KEY).concat([it]));
     mark(it, "queued", "待上传");
     show();
+    if (navigator.onLine) setTimeout(flush, 2000);  /* the network may only have blinked */
   }
 
   function showRefused() {
