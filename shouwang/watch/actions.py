@@ -397,6 +397,42 @@ def parse_temperature(value: Any) -> Decimal | None:
     return number
 
 
+# How far ahead of the server a phone's clock may run; a recording time later than
+# that is a wrong clock, not a follow-up.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_recording_time(
+    *, slot: schedule.Slot, day: date, recorded_at: datetime, now: datetime
+) -> None:
+    """The late-upload rule: a follow-up of ``slot`` on ``day`` recorded at
+    ``recorded_at`` (the phone's clock) may be stored at ``now`` when ``day`` is today,
+    or the previous local day (recorded offline, uploaded before the end of today);
+    the recording time lies in ``day``, after the slot opened, and not in the future
+    (beyond ``CLOCK_SKEW``). ValidationError in Chinese otherwise."""
+    today = schedule.local_day(now)
+    try:
+        local = recorded_at.astimezone(schedule.zone())
+    except OverflowError as exc:  # year 1 or 9999 in some other zone
+        raise ValidationError("记录时间不正确，请核对手机的日期和时间") from exc
+    if recorded_at > now + CLOCK_SKEW:
+        raise ValidationError(
+            f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，请核对手机的日期和时间后重新记录"
+        )
+    if day > today:
+        raise ValidationError(f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间")
+    if day < today - timedelta(days=1):
+        raise ValidationError(
+            f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），不能再补记"
+        )
+    if local.date() != day:
+        raise ValidationError(
+            f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，请核对手机的日期和时间"
+        )
+    if slot.opens_at(day) > recorded_at:
+        raise ValidationError(f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录")
+
+
 def record_followup(
     *,
     key_person: KeyPerson,
@@ -407,11 +443,29 @@ def record_followup(
     temperature: Decimal | None = None,
     symptoms: Iterable[str] = (),
     note: str = "",
+    day: date | None = None,
+    recorded_at: datetime | None = None,
     now: datetime | None = None,
 ) -> tuple[FollowUp, bool]:
-    """Record today's follow-up in ``slot``. Returns (follow-up, created). The same
-    ``client_id`` sent again returns the first row; a second follow-up of the same slot
-    returns the one already there. Fever or symptoms raise an alert."""
+    """Record the follow-up of ``slot`` on ``day`` (default today). Returns (follow-up,
+    created). The same ``client_id`` sent again returns the first row, whatever the
+    day; a second follow-up of the same slot returns the one already there. Fever or
+    symptoms raise an alert.
+
+    ``recorded_at`` is the phone's clock when the worker tapped, for a follow-up kept on
+    a phone without network and uploaded later (``now`` is the upload); without it the
+    follow-up is recorded now. It must satisfy ``check_recording_time``: today, or the
+    previous day until the end of today. The row keeps the phone's time as
+    ``recorded_at``, because that is when the follow-up was done: the pages show it,
+    ``late`` (after the slot's deadline) is judged from it, and a follow-up done at
+    21:30 and uploaded at 07:00 is a late follow-up of its own day, not a late upload
+    of the next one. The trust put in the phone's clock is bounded by the rule (within
+    the slot's day, not in the future). ``FollowUp`` has no column for the upload time.
+    A record ended (released…) after the recording time still takes the follow-up.
+
+    A slot the ``watch_overdue`` job already recorded as missed keeps its
+    ``MissedSlot`` row and alert (what was known at its deadline); pages and figures
+    compute overdue on read, so they count the slot as done from now on."""
     now = now or timezone.now()
     try:
         client_id = uuid.UUID(str(client_id))
@@ -422,7 +476,13 @@ def record_followup(
         if existing.key_person_id != key_person.pk:
             raise ValidationError("提交编号冲突，请刷新页面后重试")
         return existing, False
-    if not key_person.is_active:
+    today = schedule.local_day(now)
+    day = day or today
+    if recorded_at is None:
+        if day != today:
+            raise ValidationError(f"补记{day:%m月%d日}的随访须附上手机上的记录时间")
+        recorded_at = now
+    if key_person.ended_by(recorded_at):
         raise ValidationError("该人员已不在管控中，无需随访")
     if method not in FollowUp.Method.values:
         raise ValidationError("请选择随访方式")
@@ -434,24 +494,22 @@ def record_followup(
     chosen = next((s for s in slots if s.number == slot), None)
     if chosen is None:
         raise ValidationError("随访时段不正确，请刷新页面")
-    today = schedule.local_day(now)
-    if chosen.opens_at(today) > now:
-        raise ValidationError(f"{chosen.label}随访从 {chosen.opens:%H:%M} 开始，请到时再记录")
-    same_slot = FollowUp.objects.filter(key_person=key_person, day=today, slot=slot).first()
+    check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
+    same_slot = FollowUp.objects.filter(key_person=key_person, day=day, slot=slot).first()
     if same_slot is not None:
         return same_slot, False
     followup = FollowUp(
         key_person=key_person,
-        day=today,
+        day=day,
         slot=slot,
         method=method,
         temperature=temperature,
         symptoms=",".join(dict.fromkeys(symptoms)),
         note=note[:200],
-        late=now > chosen.deadline_at(today),
+        late=recorded_at > chosen.deadline_at(day),
         client_id=client_id,
         recorded_by=by if by is not None and by.pk else None,
-        recorded_at=now,
+        recorded_at=recorded_at,
     )
     followup.abnormal = followup.fever or bool(followup.symptoms)
     try:
@@ -470,7 +528,7 @@ def record_followup(
     except IntegrityError:  # the same write, or the same slot, landed meanwhile
         again = (
             FollowUp.objects.filter(client_id=client_id).first()
-            or FollowUp.objects.filter(key_person=key_person, day=today, slot=slot).first()
+            or FollowUp.objects.filter(key_person=key_person, day=day, slot=slot).first()
         )
         if again is None:
             raise

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from .models import FollowUp, KeyPerson
 
 
@@ -39,6 +41,7 @@ def followup_detail(followup: FollowUp) -> str:
     if followup.symptoms:
         parts.append("症状：" + "、".join(followup.symptom_labels))
     parts.append(f"方式：{followup.get_method_display()}")
+    parts.append(f"记录时间：{timezone.localtime(followup.recorded_at):%m-%d %H:%M}")
     if followup.note:
         parts.append(f"说明：{followup.note}")
     return "；".join(parts)

@@ -7,8 +7,12 @@ from ``schedule.today_sheet``, masked details only.
 ``POST followups`` takes a batch of follow-ups the phone recorded while the network was
 down (village lanes, stairwells). Each item goes through the phone page's form and
 ``actions.record_followup`` in its own transaction: a result per item, one bad item
-never blocks the others, a re-sent item is reported as a duplicate. Only today's slots
-can be recorded, as on the page; an item for a day already past is refused.
+never blocks the others, a re-sent item is reported as a duplicate. An item carries the
+phone's recording time (``recorded_at``) and is stored on its own day and slot: today's,
+or the previous day's when it arrives before the end of today (done at 21:30 offline,
+uploaded after midnight), ``late`` when recorded after the slot's deadline. Older days,
+future days and recording times outside the day or ahead of the server's clock are
+refused with the reason (``actions.check_recording_time``).
 """
 
 from __future__ import annotations
@@ -108,12 +112,22 @@ class TodayOut(Schema):
 class FollowUpIn(Schema):
     client_id: uuid.UUID = Field(description="手机生成的提交编号；重发同一条只保存一次")
     key_person: int = Field(description="重点人员记录编号（id）")
-    day: date = Field(description="随访日期（本地日期）；只能记录今天的随访")
+    day: date = Field(
+        description="随访日期（北京时间的日期）：今天；或前一天（离线记录的，须在今天24时前上传，"
+        "并附 recorded_at）；更早或晚于今天的日期不予保存"
+    )
     slot: int = Field(description="时段序号（从 1 开始）")
     method: str = Field(description="phone：电话；visit：上门")
     temperature: Decimal | str | None = Field(None, description="体温（℃），如 36.5；可不填")
     symptoms: list[str] = Field(default_factory=list, description="症状代码，无症状为空")
     note: str = ""
+    recorded_at: datetime | None = Field(
+        None,
+        description="手机上记录随访的时间（ISO 8601，如 2020-02-03T21:30:00+08:00；"
+        "不带时区按北京时间）。离线记录、过后上传时必填：须在 day 当天、"
+        "该时段开始之后，且不晚于服务器时间5分钟以上；晚于时段截止时间记为补记（late）。"
+        "不填则以上传时间为记录时间",
+    )
 
 
 class BatchIn(Schema):
@@ -127,6 +141,7 @@ class ItemOut(Schema):
     id: int | None = None
     abnormal: bool | None = None
     late: bool | None = None
+    retry: bool = Field(False, description="暂时无法保存（服务器原因），请保留此条稍后重新上传")
     message: str = Field("", description="未保存的原因；或本时段已有他人的记录")
 
 
@@ -242,11 +257,9 @@ def _record(
     if record is None:
         record = get_for_user(records_for(request.user), request.user, pk=item.key_person)
         records[item.key_person] = record
-    today = schedule.local_day(now)
-    if item.day != today and not FollowUp.objects.filter(client_id=data["client_id"]).exists():
-        if item.day > today:
-            raise ValidationError("随访日期晚于今天，请核对手机的日期和时间")
-        raise ValidationError(f"{item.day:%m月%d日}的随访已过当天，不能再补记")
+    recorded_at = item.recorded_at
+    if recorded_at is not None and timezone.is_naive(recorded_at):
+        recorded_at = timezone.make_aware(recorded_at, schedule.zone())
     return actions.record_followup(
         key_person=record,
         client_id=data["client_id"],
@@ -255,6 +268,8 @@ def _record(
         temperature=data["temperature"],
         symptoms=data["symptoms"],
         note=data["note"],
+        day=item.day,
+        recorded_at=recorded_at,
         by=request.user,
         now=now,
     )
@@ -279,7 +294,7 @@ def upload_followups(request, batch: BatchIn) -> dict:
             out["message"] = "没有这个重点人员，或不在您的辖区"
         except DatabaseError:
             logger.exception("follow-up item %s not stored", item.client_id)
-            out["message"] = "此条暂时无法保存，请稍后重新上传"
+            out.update(message="此条暂时无法保存，请稍后重新上传", retry=True)
         else:
             out.update(
                 result="created" if created else "duplicate",

@@ -279,6 +279,12 @@ class KeyPerson(TimeStampedModel):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def ended_by(self, moment: datetime) -> bool:
+        """No longer under control at ``moment`` (released, moved, lost… by then)."""
+        if self.ended_at is None:
+            return not self.is_active
+        return self.ended_at <= moment
+
     @property
     def area_path(self) -> str:
         """The path of the record's area (load ``area`` to keep it query-free)."""

@@ -171,7 +171,7 @@ def test_it_stores_each_good_item_and_explains_each_bad_one(world, clock, record
     assert "14:00 开始" in messages[4]
     assert "体温应为数字" in messages[5]
     assert "电话或上门" in messages[6]
-    assert "已过当天" in messages[7]
+    assert "须附上手机上的记录时间" in messages[7]
     assert "headache" in messages[8]
     assert "200" in messages[9]
     assert [r["client_id"] for r in body["results"]] == [i["client_id"] for i in items]
@@ -281,6 +281,7 @@ def test_one_failing_item_does_not_undo_the_others(world, clock, record) -> None
         body = post(world.client("grid_a"), items).json()
     assert [r["result"] for r in body["results"]] == ["created", "refused"]
     assert "稍后重新上传" in body["results"][1]["message"]
+    assert [r["retry"] for r in body["results"]] == [False, True]
     assert list(FollowUp.objects.values_list("key_person", flat=True)) == [record.pk]
     assert not Alert.objects.exists()
 

@@ -1,0 +1,169 @@
+/* 今日随访 without network (village lanes, stairwells). A tap whose request cannot
+   reach the server is kept in localStorage with its client id and the phone's time, the
+   slot shows it as recorded and waiting, and the queue is uploaded in one POST to the
+   batch API when the network is back (online event, page load, every 30 s, and 2 s
+   after a failed tap while the phone believes it is online). Stored and
+   duplicate items leave the queue; refused ones are listed with the server's reason
+   until the worker dismisses them; items the server could not save for now stay queued.
+   No names are kept on the phone: they are read from the page when shown. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var api = me.getAttribute("data-api");
+  var csrf = me.getAttribute("data-csrf");
+  var pageDay = me.getAttribute("data-day");
+  var KEY = "shouwang.offline.followups." + me.getAttribute("data-user");
+  var REFUSED = KEY + ".refused";
+  var FIELDS = ["client_id", "key_person", "day", "slot", "method", "temperature", "symptoms", "note", "recorded_at"];
+  var box = document.getElementById("offline");
+  var list = document.getElementById("offline-refused");
+
+  function load(key) { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } }
+  function keep(key, items) { localStorage.setItem(key, JSON.stringify(items)); }
+  /* Beijing time has no daylight saving: UTC+8 whatever the phone's zone. */
+  function beijing(ms) { return new Date(ms + 8 * 3600e3).toISOString(); }
+
+  function show(extra) {
+    var n = load(KEY).length;
+    box.hidden = !n && !extra;
+    box.textContent = [extra, n ? "离线待上传 " + n + " 条，联网后自动上传" : ""].filter(Boolean).join("；");
+  }
+
+  function card(it) { return it.day === pageDay ? document.getElementById("kp-" + it.key_person) : null; }
+  function slotOf(it) { var c = card(it); return c && c.querySelector('.w-slot[data-slot="' + it.slot + '"]'); }
+
+  /* Show an item on its slot: state is "queued", "done" or "refused". */
+  function mark(it, state, text) {
+    var slot = slotOf(it);
+    if (!slot) return;
+    markSlot(slot, it, state, text);
+    card(it).classList.toggle("pending", !!card(it).querySelector(".w-slot form"));
+  }
+
+  function markSlot(slot, it, state, text) {
+    if (!slot.offlineOriginal) {
+      slot.offlineOriginal = Array.prototype.slice.call(slot.childNodes);
+      slot.offlineClass = slot.className;
+    }
+    var name = slot.querySelector(".w-slot-name");
+    var span = document.createElement("span");
+    if (state === "refused") {
+      span.className = "error";
+      span.textContent = "未保存：" + text;
+      slot.replaceChildren.apply(slot, slot.offlineOriginal.concat([span]));
+      slot.className = slot.offlineClass;
+      slot.offlineOriginal = null;
+      return;
+    }
+    span.className = "w-done";
+    span.textContent = "✓ " + it.label + " " + beijing(Date.parse(it.recorded_at)).slice(11, 16) + " · " + text;
+    slot.className = "w-slot " + state;
+    slot.replaceChildren(name, span);
+  }
+
+  function item(form) {
+    var els = form.elements;
+    var symptoms = Array.prototype.map.call(form.querySelectorAll("input[name=symptoms]:checked"), function (el) { return el.value; });
+    var temperature = els.temperature ? els.temperature.value.trim() : "";
+    var method = form.querySelector("input[name=method]:checked") || els.method;
+    var label = method.type === "radio" ? method.parentNode.textContent.trim() : form.querySelector("button").textContent.split("·")[0];
+    if (temperature) label += " 体温" + temperature + "℃";
+    if (symptoms.length) label += " 有症状";
+    if (!temperature && !symptoms.length) label += " 正常";
+    return {
+      client_id: els.client_id.value, key_person: parseInt(form.closest("section.w-card").id.slice(3), 10),
+      day: pageDay, slot: parseInt(els.slot.value, 10), method: method.value,
+      temperature: temperature || null, symptoms: symptoms, note: els.note ? els.note.value.trim() : "",
+      recorded_at: new Date().toISOString(), label: label
+    };
+  }
+
+  function queue(form) {
+    if (beijing(Date.now()).slice(0, 10) !== pageDay) {
+      show("此页面是 " + pageDay + " 的，手机日期已变，请联网后刷新页面再记录");
+      return;
+    }
+    var it = item(form);
+    keep(KEY, load(KEY).concat([it]));
+    mark(it, "queued", "待上传");
+    show();
+    if (navigator.onLine) setTimeout(flush, 2000);  /* the network may only have blinked */
+  }
+
+  function showRefused() {
+    var items = load(REFUSED);
+    list.hidden = !items.length;
+    list.replaceChildren();
+    if (!items.length) return;
+    var head = document.createElement("p");
+    head.textContent = "以下 " + items.length + " 条随访未保存，请核对后重新记录：";
+    var ul = document.createElement("ul");
+    items.forEach(function (it) {
+      var c = card(it), slot = slotOf(it), li = document.createElement("li");
+      var who = c ? c.querySelector(".w-who strong").textContent : "记录 " + it.key_person;
+      var when = it.day.slice(5) + (slot ? slot.querySelector(".w-slot-name").textContent : "第" + it.slot + "时段");
+      li.textContent = who + " " + when + "（" + it.label + "）：" + it.message;
+      ul.appendChild(li);
+    });
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.textContent = "知道了";
+    ok.addEventListener("click", function () { localStorage.removeItem(REFUSED); showRefused(); });
+    list.append(head, ul, ok);
+  }
+
+  function settle(body) {
+    var results = {};
+    body.results.forEach(function (r) { results[r.client_id] = r; });
+    var refused = load(REFUSED), left = [];
+    load(KEY).forEach(function (it) {
+      var r = results[it.client_id];
+      if (!r || r.retry) { left.push(it); return; }
+      if (r.ok) { mark(it, "done", r.message || "已上传"); return; }
+      it.message = r.message;
+      refused.push(it);
+      mark(it, "refused", r.message);
+    });
+    keep(REFUSED, refused);
+    keep(KEY, left);
+    var failed = body.results.filter(function (r) { return !r.ok && !r.retry; }).length;
+    show("已上传 " + (body.stored + body.duplicates) + " 条" + (failed ? "，" + failed + " 条未保存" : ""));
+    showRefused();
+  }
+
+  var busy = false;
+  function flush() {
+    var items = load(KEY);
+    if (!items.length || busy || !navigator.onLine) return;
+    busy = true;
+    var payload = items.map(function (it) {
+      var out = {};
+      FIELDS.forEach(function (f) { out[f] = it[f]; });
+      return out;
+    });
+    fetch(api, { method: "POST", credentials: "same-origin",
+                 headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+                 body: JSON.stringify({ items: payload }) })
+      .then(function (r) {
+        if (r.ok) return r.json().then(settle);
+        show(r.status === 401 || r.status === 403 ? "登录已失效，请重新登录，之后自动上传" : "上传未成功（" + r.status + "），稍后自动重试");
+      })
+      .catch(function () { show(); })
+      .then(function () { busy = false; });
+  }
+
+  /* A network error, not a 4xx: keep the tap for later. */
+  document.body.addEventListener("htmx:sendError", function (ev) {
+    var form = ev.detail.elt;
+    if (form && form.matches("section.w-card form")) queue(form);
+  });
+  /* A card the server sends back knows nothing of the queue: mark its slots again. */
+  function markQueued() { load(KEY).forEach(function (it) { mark(it, "queued", "待上传"); }); }
+  if (window.htmx) htmx.onLoad(markQueued);
+  window.addEventListener("online", flush);
+  setInterval(flush, 30000);
+  markQueued();
+  show();
+  showRefused();
+  flush();
+})();

@@ -1,0 +1,95 @@
+"""今日随访 on a 360-px phone without network: a tap is kept on the phone, shown as
+waiting, and uploaded once when the network is back; a refused one stays listed with
+the server's reason. Real time (the phone's clock is the browser's): one all-day slot."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.browser import log_in
+from shouwang.watch import actions
+from shouwang.watch.models import FollowUp, KeyPerson, WatchPolicy
+from shouwang.watch.tests import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+QUEUE = "JSON.parse(localStorage.getItem('shouwang.offline.followups.' + {pk}) || '[]')"
+
+
+@pytest.fixture
+def record(world):
+    WatchPolicy.objects.create(community=world.community_a, slots="全天 00:00-23:59")
+    return f.key_person(world.building_a, "赵一")
+
+
+def test_a_tap_without_network_is_uploaded_once_when_it_returns(phone, world, record) -> None:
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    card = phone.locator(f"#kp-{record.pk}")
+    phone.context.set_offline(True)
+    card.get_by_role("button", name="电话·正常").click()
+
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert "电话 正常" in card.inner_text()
+    assert "待上传" in card.inner_text()
+    assert card.get_by_role("button").count() == 0
+    assert not FollowUp.objects.exists()
+    (queued,) = phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk))
+    assert (queued["key_person"], queued["day"], queued["slot"], queued["method"]) == (
+        record.pk,
+        f"{timezone.localdate():%Y-%m-%d}",
+        1,
+        "phone",
+    )
+    assert queued["client_id"]
+    assert queued["recorded_at"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#offline:has-text('已上传 1 条')")
+    assert "已上传" in card.inner_text()
+    followup = FollowUp.objects.get(key_person=record)
+    assert str(followup.client_id) == queued["client_id"]
+    assert (followup.day, followup.slot, followup.method) == (timezone.localdate(), 1, "phone")
+    assert followup.recorded_by == world.grid_worker_a
+    assert phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk)) == []
+
+    phone.reload()
+    phone.locator(f"#kp-{record.pk} .w-slot.done").wait_for()
+    phone.wait_for_timeout(300)
+    assert FollowUp.objects.count() == 1, "nothing is uploaded twice"
+
+
+def test_a_refused_item_stays_listed_with_the_server_s_reason(phone, world, record) -> None:
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    phone.context.set_offline(True)
+    actions.change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        by=world.staff_a,
+    )
+    card = phone.locator(f"#kp-{record.pk}")
+    card.locator("summary").click()
+    card.locator("input[name=temperature]").fill("36.8")
+    card.get_by_role("button", name="提交").click()
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert "体温36.8℃" in card.inner_text()
+
+    phone.context.set_offline(False)
+    refused = phone.locator("#offline-refused")
+    refused.wait_for()
+    assert "赵一" in refused.inner_text()
+    assert "不在管控中" in refused.inner_text()
+    assert "1 条未保存" in phone.inner_text("#offline")
+    assert "未保存：" in card.inner_text()
+    assert card.get_by_role("button", name="电话·正常").count() == 1  # can be recorded again
+    assert not FollowUp.objects.exists()
+    assert phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk)) == []
+
+    phone.reload()
+    assert "不在管控中" in phone.inner_text("#offline-refused")
+    phone.get_by_role("button", name="知道了").click()
+    assert phone.locator("#offline-refused").is_hidden()
