@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.accounts.models import User
 from shouwang.accounts.roles import Role
@@ -55,10 +56,10 @@ def test_a_second_run_adds_nothing(db) -> None:
     assert row_counts() == before
 
 
-def test_the_closed_days_count_the_ledger(db) -> None:
+def test_the_closed_days_count_the_ledger_and_the_cases(db) -> None:
     run_demo()
     subdistrict = Area.objects.get(name="明湖街道")
-    closed = days.last_closed_day()
+    today, closed = days.open_day(), days.last_closed_day()
     first = closed - timedelta(days=reports_demo.DAYS - 1)
     figures = {f.day: f.values for f in DailyFigure.objects.filter(area=subdistrict)}
     ledger = Household.objects.within(subdistrict).filter(created_at__lt=days.window(first).start)
@@ -69,3 +70,11 @@ def test_the_closed_days_count_the_ledger(db) -> None:
         assert figures[day]["household_coverage"] > 0
     text = bulletin.generate(subdistrict, closed)
     assert f"已登记{ledger.count()}户" in text
+    # The confirmed case was suspected two days ago (10:00) and confirmed yesterday;
+    # the other suspect was entered just now, in the day in progress.
+    local = timezone.localdate()
+    assert figures[local - timedelta(days=2)]["suspected_new"] == 1
+    assert figures[local - timedelta(days=1)]["confirmed_new"] == 1
+    assert (figures[today]["suspected_new"], figures[today]["confirmed_new"]) == (1, 0)
+    assert sum(values["suspected_new"] for values in figures.values()) == 2
+    assert sum(values["confirmed_new"] for values in figures.values()) == 1
