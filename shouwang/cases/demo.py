@@ -1,10 +1,11 @@
-"""Demo cases (seed 000: "共发现疑似2例，确诊收治1例"): one confirmed case with its
-household and colleagues as close contacts, one secondary contact, one suspected case
-in another compound, and the confirmed case's compound marked as a key area."""
+"""Demo cases (seed 000: "共发现疑似2例，确诊收治1例"): one confirmed case (suspected
+two days ago, confirmed yesterday) with its household and colleagues as close
+contacts, one secondary contact, one suspected case in another compound (today), and
+the confirmed case's compound marked as a key area."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ from shouwang.people.models import Household, Person
 from shouwang.watch.models import KeyPerson
 
 from . import actions
-from .models import Case, Contact, KeyArea
+from .models import Case, CaseEvent, Contact, KeyArea
 
 # name, room, sex digit (odd: male) — used only when the ledger has nobody there yet.
 RESIDENTS = [
@@ -60,6 +61,19 @@ def _residents(building: Area, by: Any) -> list[Person]:
     return persons
 
 
+def _backdate(case: Case, *, reported: date, confirmed_on: date) -> None:
+    """The history as it happened: entered as suspected on its report day, confirmed
+    the next day (at 10:00 local), so the daily reports of those days count it."""
+    zone = timezone.get_current_timezone()
+    entered = datetime.combine(reported, time(10), tzinfo=zone)
+    Case.objects.filter(pk=case.pk).update(created_at=entered)
+    events = CaseEvent.objects.filter(case=case)
+    events.filter(to_classification=Case.Classification.SUSPECTED).update(at=entered)
+    events.filter(to_classification=Case.Classification.CONFIRMED).update(
+        at=datetime.combine(confirmed_on, time(10), tzinfo=zone)
+    )
+
+
 def build(ctx: DemoContext) -> None:
     hq = ctx.users.get("hq")
     compounds = list(Area.objects.within(ctx.subdistrict).compounds().order_by("path")[:2])
@@ -74,16 +88,25 @@ def build(ctx: DemoContext) -> None:
         ctx.log("病例：已存在，跳过")
         return
     today = timezone.localdate()
+    reported, confirmed_on = today - timedelta(days=2), today - timedelta(days=1)
     confirmed = actions.create_case(
         person=index,
-        classification=Case.Classification.CONFIRMED,
+        classification=Case.Classification.SUSPECTED,
         onset_date=today - timedelta(days=5),
-        report_date=today - timedelta(days=2),
-        confirmed_date=today - timedelta(days=1),
+        report_date=reported,
         treated_at="市第六人民医院",
         notes="自武汉返回后第9天发热",
         by=hq,
     )
+    actions.change_case(
+        case=confirmed,
+        classification=Case.Classification.CONFIRMED,
+        confirmed_date=confirmed_on,
+        reason="核酸检测阳性",
+        by=hq,
+    )
+    _backdate(confirmed, reported=reported, confirmed_on=confirmed_on)
+    confirmed.refresh_from_db()
     kinds = [Contact.Kind.HOUSEHOLD, Contact.Kind.HOUSEHOLD, Contact.Kind.COWORKER]
     contacts = []
     for person, kind in zip(first[1:4], kinds, strict=True):

@@ -130,6 +130,12 @@ class Case(TimeStampedModel):
 class CaseEventQuerySet(ScopedQuerySet):
     scope = "case__area"
 
+    def became(self, classification: str, *, start: datetime, end: datetime) -> CaseEventQuerySet:
+        """Cases entered as, or changed to, ``classification`` in [start, end)."""
+        return self.filter(to_classification=classification, at__gte=start, at__lt=end).exclude(
+            from_classification=classification
+        )
+
 
 class CaseEvent(models.Model):
     """One change of a case, with its reason (the history shown on the case page)."""

@@ -8,13 +8,17 @@ buildings); other sizes put ``households`` households in each building. Each
 building's rows come from a random generator seeded by the building, so a second run
 finds every household present and adds nothing. ``plan_building`` is also what the
 import benchmark writes into its spreadsheet.
+
+The rows are registered ``REGISTERED_DAYS_AGO`` days back (their ``created_at``): the
+daily report counts the ledger as it stood at each day's cutoff, so a ledger made
+just now would leave every closed day of the demo at 0 households.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -43,6 +47,9 @@ PHONE_PREFIXES = ["138", "139", "136", "135", "137", "150", "151", "152", "158",
 PHONE_PREFIXES += ["183", "187", "188", "130", "131", "132", "155", "156", "185", "186", "133"]
 PHONE_PREFIXES += ["153", "177", "180", "181", "189", "199", "166", "176", "173", "191"]
 BATCH = 5000
+# The ledger was drawn up at the start of the campaign (村不漏户), before the other
+# demos' days: key persons from 16 days back, a week of daily reports.
+REGISTERED_DAYS_AGO = 20
 
 
 def _weighted_surname(rng: random.Random) -> str:
@@ -354,12 +361,20 @@ def building_targets(size: dict[str, int], buildings: int) -> list[tuple[int, in
     return [(per_building, round(per_building * 2.88))] * buildings
 
 
-class Writer:
-    """Collects persons of many households, then writes them with multi-row INSERTs."""
+def registration_time(now: datetime) -> datetime:
+    """When the demo ledger counts as registered: 09:00 local, ``REGISTERED_DAYS_AGO``
+    days before ``now``."""
+    day = timezone.localdate(now) - timedelta(days=REGISTERED_DAYS_AGO)
+    return datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone())
 
-    def __init__(self) -> None:
+
+class Writer:
+    """Collects persons of many households, then writes them with multi-row INSERTs
+    (``registered`` as their creation time)."""
+
+    def __init__(self, registered: datetime) -> None:
         self.tags = {t.name: t.pk for t in Tag.objects.all()}
-        self.insert = BulkInsert(Person, now=timezone.now())
+        self.insert = BulkInsert(Person, now=registered)
         self.persons: list[dict] = []
         self.person_tags: list[list[str]] = []
 
@@ -413,7 +428,8 @@ def build(ctx: DemoContext) -> None:
     today = date.today()  # noqa: DTZ011 - a calendar date for ages
     used = set(Person.objects.exclude(doc_hash="").values_list("doc_hash", flat=True))
     existing = set(Household.objects.within(ctx.subdistrict).values_list("area_id", "unit", "room"))
-    writer = Writer()
+    registered = registration_time(timezone.now())
+    writer = Writer(registered)
     new_households = new_persons = 0
     targets = building_targets(ctx.size, len(buildings))
     for building, (household_count, person_count) in zip(buildings, targets, strict=True):
@@ -428,6 +444,9 @@ def build(ctx: DemoContext) -> None:
             for h in wanted
         ]
         Household.objects.bulk_create(homes)
+        Household.objects.filter(pk__in=[home.pk for home in homes]).update(
+            created_at=registered, updated_at=registered
+        )
         new_households += len(homes)
         for home, plan in zip(homes, wanted, strict=True):
             for resident in plan.residents:

@@ -66,22 +66,25 @@ def build(ctx: DemoContext) -> None:
 
 
 def _amend_one(communities: list[Area], latest, by) -> None:
-    """One amendment on the day before, to show the history (once)."""
+    """One amendment on the day before, to show the history (once): a person with
+    fever found on a home visit, whom no checkpoint had recorded."""
     if not communities or by is None:
         return
     report = actions.report_for(community=communities[0], day=latest - timedelta(days=1))
     if not report.is_submitted or report.revisions.filter(kind=ReportRevision.Kind.AMEND).exists():
         return
-    lines = actions.lines(report)
-    manual = next((line for line in lines if line.definition.manual), None)
-    if manual is None:
+    lines = {line.code: line for line in actions.lines(report)}
+    fevers = lines.get("fevers")
+    if fevers is None:
         return
-    values = {line.code: line.value for line in lines}
-    values[manual.code] = (manual.value or 0) + 1
+    values = {code: line.value for code, line in lines.items()}
+    values["fevers"] = (fevers.value or 0) + 1
+    reasons = {code: line.reason for code, line in lines.items()}
+    reasons["fevers"] = "入户排查发现，卡点未登记"
     actions.amend_report(
         report=report,
         values=values,
-        reasons={},
-        reason="漏报：补报一例居家观察期间转为疑似的人员",
+        reasons=reasons,
+        reason="漏报：补报一名入户排查发现的发热人员",
         by=by,
     )

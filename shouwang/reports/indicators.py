@@ -371,16 +371,3 @@ def describe(indicator: Indicator) -> dict[str, Any]:
         "order": indicator.order,
         "description": indicator.help,
     }
-
-
-# The reports app's own indicators: figures no module records yet, typed in by the
-# community. A module that later records them offers an indicator with the same code,
-# which then takes over (its definition row switches to automatic).
-INDICATORS = [
-    Indicator(
-        "suspected_new", "新增疑似病例", "例", FLOW, incident=True, order=30, help="社区填报"
-    ),
-    Indicator(
-        "confirmed_new", "新增确诊病例", "例", FLOW, incident=True, order=31, help="社区填报"
-    ),
-]

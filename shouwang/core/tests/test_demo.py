@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.accounts.models import User
 from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area
+from shouwang.people.models import Household
+from shouwang.reports import bulletin, days
+from shouwang.reports import demo as reports_demo
+from shouwang.reports.models import DailyFigure
 
 
 def run_demo() -> str:
@@ -48,3 +54,27 @@ def test_a_second_run_adds_nothing(db) -> None:
     before = row_counts()
     run_demo()
     assert row_counts() == before
+
+
+def test_the_closed_days_count_the_ledger_and_the_cases(db) -> None:
+    run_demo()
+    subdistrict = Area.objects.get(name="明湖街道")
+    today, closed = days.open_day(), days.last_closed_day()
+    first = closed - timedelta(days=reports_demo.DAYS - 1)
+    figures = {f.day: f.values for f in DailyFigure.objects.filter(area=subdistrict)}
+    ledger = Household.objects.within(subdistrict).filter(created_at__lt=days.window(first).start)
+    assert ledger.count() > 0
+    for day in (first, closed):
+        assert figures[day]["households_registered"] == ledger.count()
+        assert figures[day]["persons_registered"] > 0
+        assert figures[day]["household_coverage"] > 0
+    text = bulletin.generate(subdistrict, closed)
+    assert f"已登记{ledger.count()}户" in text
+    # The confirmed case was suspected two days ago (10:00) and confirmed yesterday;
+    # the other suspect was entered just now, in the day in progress.
+    local = timezone.localdate()
+    assert figures[local - timedelta(days=2)]["suspected_new"] == 1
+    assert figures[local - timedelta(days=1)]["confirmed_new"] == 1
+    assert (figures[today]["suspected_new"], figures[today]["confirmed_new"]) == (1, 0)
+    assert sum(values["suspected_new"] for values in figures.values()) == 2
+    assert sum(values["confirmed_new"] for values in figures.values()) == 1

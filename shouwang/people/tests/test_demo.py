@@ -4,6 +4,7 @@ import random
 from datetime import date
 from io import StringIO
 
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,4 +49,7 @@ def test_the_demo_ledger_is_valid_and_a_second_run_adds_nothing(db):
     )
     demo.build(ctx)
     assert (Household.objects.count(), Person.objects.count()) == (households, persons)
+    registered = demo.registration_time(timezone.now())
+    assert set(Household.objects.values_list("created_at", flat=True)) == {registered}
+    assert set(Person.objects.values_list("created_at", flat=True)) == {registered}
     assert "人员台账" in ctx.out.getvalue()

@@ -1,11 +1,16 @@
-"""Rows for the reports tests: ledger rows, key persons and alerts at given moments."""
+"""Rows for the reports tests: ledger rows, key persons, alerts, cases and manual
+indicators at given moments."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
 from shouwang.areas.models import Area
+from shouwang.cases.models import Case, CaseEvent
 from shouwang.people.models import Household, Person
+from shouwang.reports.models import IndicatorDefinition
 from shouwang.watch.models import Alert, Category, KeyPerson
 
 
@@ -43,3 +48,22 @@ def key_person(area: Area, *, at: datetime, status: str = KeyPerson.Status.ACTIV
 
 def fever(area: Area, *, at: datetime) -> Alert:
     return Alert.objects.create(area=area, kind=Alert.Kind.FEVER, title="体温37.8℃", raised_at=at)
+
+
+def case(area: Area, classification: str, *, at: datetime) -> Case:
+    """A case entered as ``classification`` at ``at`` (its first history row)."""
+    person = Person(area=area)
+    person.set_name("赵六")
+    person.save()
+    row = Case.objects.create(
+        person=person, area=area, classification=classification, report_date=timezone.localdate(at)
+    )
+    CaseEvent.objects.create(case=row, at=at, to_classification=classification, reason="登记")
+    return row
+
+
+def manual_indicator(code: str = "leaflets") -> IndicatorDefinition:
+    """An indicator HQ added for the communities to type in (no module computes it)."""
+    return IndicatorDefinition.objects.create(
+        code=code, label="发放宣传资料", unit="份", source=IndicatorDefinition.Source.MANUAL
+    )

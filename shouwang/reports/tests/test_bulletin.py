@@ -20,18 +20,20 @@ def day():
 
 @pytest.fixture
 def reported(world, day):
-    """Two days of figures for the sub-district; A zero-reported yesterday, B reported."""
+    """Two days of figures for the sub-district; B reported the day, with a new
+    suspected case the cases app counted."""
     for back in (1, 0):
         span = days.window(day - timedelta(days=back))
         data.fever(world.building_a, at=span.start + timedelta(hours=3))
         data.key_person(world.building_b, at=span.start + timedelta(hours=4))
     data.household(world.building_a, persons=3, at=days.window(day).start)
+    data.case(world.building_b, "suspected", at=days.window(day).start + timedelta(hours=5))
     rollup(day - timedelta(days=1))
     report = actions.report_for(community=world.community_b, day=day)
     auto = actions.lines(report)
     actions.submit_report(
         report=report,
-        values={line.code: line.value or 0 for line in auto} | {"suspected_new": 1},
+        values={line.code: line.value or 0 for line in auto},
         reasons={},
         by=world.staff_b,
         now=days.window(day).end,

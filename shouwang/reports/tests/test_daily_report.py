@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -5,8 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.reports import days
-from shouwang.reports.indicators import registry
+from shouwang.reports import actions, days
 from shouwang.reports.models import DailyFigure, DailyReport, ReportRevision
 from shouwang.reports.rollup import rollup
 
@@ -34,8 +34,10 @@ def day():
 
 @pytest.fixture
 def counted(world, day):
-    """Community A's day: 2 households (5 persons), 1 key person today, 1 fever."""
+    """Community A's day: 2 households (5 persons), 1 key person today, 1 fever; and
+    a figure HQ added for the communities to type in (发放宣传资料)."""
     span = days.window(day)
+    data.manual_indicator("leaflets")
     data.household(world.building_a, persons=3, at=span.start - timedelta(days=2))
     data.household(world.building_a2, persons=2, at=span.start + timedelta(hours=1))
     data.key_person(world.building_a, at=span.start + timedelta(hours=2))
@@ -44,8 +46,8 @@ def counted(world, day):
 
 
 def full(values):
-    """Every figure of the form (all installed modules' indicators), 0 unless given."""
-    base = {code: 0 for code, indicator in registry().items() if indicator.ratio is None}
+    """Every figure of the form (the modules' and HQ's manual ones), 0 unless given."""
+    base = {definition.code: 0 for definition in actions.editable()}
     base["households_expected"] = 8
     return {**base, **values}
 
@@ -58,7 +60,8 @@ def test_the_report_is_filled_from_the_data_at_the_cutoff(counted, day):
     assert lines["persons_registered"].auto == 5
     assert lines["key_new"].auto == 1
     assert lines["fevers"].auto == 1
-    assert lines["suspected_new"].auto is None  # typed in by the community
+    assert lines["suspected_new"].auto == 0  # counted by the cases app
+    assert lines["leaflets"].auto is None  # typed in by the community
     assert not DailyReport.objects.exists()  # reading never writes
 
 
@@ -93,6 +96,59 @@ def test_a_correction_needs_a_reason(counted, day):
     assert AuditEvent.objects.filter(action="status", object_id=str(report.pk)).exists()
 
 
+def system_count(page, label):
+    """The 系统统计 cell of the form's row ``label``."""
+    found = re.search(label + r'.*?data-label="系统统计">([^<]*)</td>', page, re.DOTALL)
+    assert found, label
+    return found.group(1)
+
+
+@ON_TIME
+def test_new_cases_are_counted_and_a_correction_needs_a_reason(counted, day):
+    span = days.window(day)
+    data.case(counted.building_a, "suspected", at=span.start + timedelta(hours=3))
+    data.case(counted.building_a2, "confirmed", at=span.end - timedelta(seconds=1))
+    client = counted.client("staff_a")
+    response = client.get(url("report", counted.community_a, day))
+    lines = {line.code: line for line in response.context["lines"]}
+    assert (lines["suspected_new"].auto, lines["suspected_new"].value) == (1, 1)
+    assert (lines["confirmed_new"].auto, lines["confirmed_new"].value) == (1, 1)
+    page = response.content.decode()
+    assert system_count(page, "新增疑似病例（例）") == "1"
+    assert system_count(page, "新增确诊病例（例）") == "1"
+    assert system_count(page, "发放宣传资料（份）") == "人工填报"
+
+    response = client.post(url("zero", counted.community_a, day))
+    assert response.status_code == 400
+    assert "新增疑似病例1例" in response.content.decode()
+
+    values = full(
+        {
+            "key_in_observation": 1,
+            "key_new": 1,
+            "fevers": 1,
+            "households_registered": 2,
+            "persons_registered": 5,
+            "suspected_new": 1,
+            "confirmed_new": 0,
+        }
+    )
+    response = client.post(url("submit", counted.community_a, day), form(values))
+    assert response.status_code == 400
+    assert "与系统统计（1）不一致，请填写更正原因" in response.content.decode()
+    reason = "该病例实际居住外区，已移交属地"
+    response = client.post(
+        url("submit", counted.community_a, day), form(values, {"confirmed_new": reason})
+    )
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    confirmed = report.values.get(code="confirmed_new")
+    assert (confirmed.auto_value, confirmed.value, confirmed.reason) == (1, 0, reason)
+    figure = DailyFigure.objects.get(area=counted.community_a, day=day)
+    assert (figure.values["suspected_new"], figure.values["confirmed_new"]) == (1, 0)
+    assert figure.auto["confirmed_new"] == 1
+
+
 @ON_TIME
 def test_a_draft_is_kept_until_submitted(counted, day):
     client = counted.client("staff_a")
@@ -103,14 +159,14 @@ def test_a_draft_is_kept_until_submitted(counted, day):
             "fevers": 1,
             "households_registered": 2,
             "persons_registered": 5,
-            "suspected_new": 1,
+            "leaflets": 120,
         }
     )
     response = client.post(url("report", counted.community_a, day), form(values, note="草稿"))
     assert response.status_code == 302
     report = DailyReport.objects.get(community=counted.community_a, day=day)
     assert report.status == "draft"
-    assert report.values.get(code="suspected_new").value == 1
+    assert report.values.get(code="leaflets").value == 120
 
 
 @ON_TIME
@@ -126,13 +182,13 @@ def test_a_submitted_report_is_locked(counted, day):
         }
     )
     assert client.post(url("submit", counted.community_a, day), form(values)).status_code == 302
-    changed = {**values, "suspected_new": 3}
+    changed = {**values, "leaflets": 3}
     response = client.post(url("submit", counted.community_a, day), form(changed), follow=True)
     assert "未重复上报" in response.content.decode()  # a second tap stores nothing
     assert client.post(url("zero", counted.community_a, day)).status_code == 302
     client.post(url("report", counted.community_a, day), form(changed))
     report = DailyReport.objects.get(community=counted.community_a, day=day)
-    assert report.values.get(code="suspected_new").value == 0
+    assert report.values.get(code="leaflets").value == 0
     assert not report.is_zero
     assert report.revisions.count() == 1
 
@@ -149,6 +205,7 @@ def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
 
 @ON_TIME
 def test_zero_report_in_one_click(world, day):
+    data.manual_indicator("leaflets")
     response = world.client("staff_b").post(url("zero", world.community_b, day))
     assert response.status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
@@ -156,6 +213,7 @@ def test_zero_report_in_one_click(world, day):
     assert report.is_zero
     assert report.values.get(code="households_expected").value == 4
     assert report.values.get(code="suspected_new").value == 0
+    assert report.values.get(code="leaflets").value == 0  # a manual flow: 0
     assert report.revisions.get().kind == ReportRevision.Kind.ZERO
 
 
@@ -189,28 +247,28 @@ def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
         }
     )
     client.post(url("submit", counted.community_a, day), form(values))
-    amended = {**values, "suspected_new": 1}
+    amended = {**values, "leaflets": 200}
     body = form(amended)
     response = client.post(url("amend", counted.community_a, day), body)
     assert response.status_code == 400  # the reason is required
-    body["reason"] = "补报一例疑似病例"
+    body["reason"] = "补报东区宣传资料"
     response = client.post(url("amend", counted.community_a, day), body)
     assert response.status_code == 302
     report = DailyReport.objects.get(community=counted.community_a, day=day)
     assert report.amendments == 1
     first, second = report.revisions.all()
-    assert first.values["suspected_new"] == 0
-    assert second.values["suspected_new"] == 1
+    assert first.values["leaflets"] == 0
+    assert second.values["leaflets"] == 200
     assert second.changes == [
-        {"code": "suspected_new", "label": "新增疑似病例", "from": 0, "to": 1, "reason": ""}
+        {"code": "leaflets", "label": "发放宣传资料", "from": 0, "to": 200, "reason": ""}
     ]
-    assert second.reason == "补报一例疑似病例"
+    assert second.reason == "补报东区宣传资料"
     event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
-    assert "新增疑似病例 0→1" in event.detail
-    assert "补报一例疑似病例" in event.detail
+    assert "发放宣传资料 0→200" in event.detail
+    assert "补报东区宣传资料" in event.detail
     page = client.get(url("report", counted.community_a, day)).content.decode()
     assert "修改记录" in page
-    assert "补报一例疑似病例" in page
+    assert "补报东区宣传资料" in page
 
 
 @ON_TIME
@@ -227,11 +285,11 @@ def test_an_amendment_moves_the_totals(counted, day):
         }
     )
     client.post(url("submit", counted.community_a, day), form(values))
-    body = form({**values, "confirmed_new": 2})
+    body = form({**values, "leaflets": 300})
     body["reason"] = "补报"
     client.post(url("amend", counted.community_a, day), body)
     top = DailyFigure.objects.get(area=counted.subdistrict, day=day)
-    assert top.values["confirmed_new"] == 2
+    assert top.values["leaflets"] == 300
     assert top.submitted == 1
 
 

@@ -1,0 +1,54 @@
+"""Cases' daily-report indicators: new suspected and new confirmed cases.
+
+A case counts on the report day it was entered as, or changed to, the classification
+(the time of its history row), in the community of the case's area. So a suspected
+case confirmed later counts once in each figure, on its own day; a case that turns
+back to a classification it had before (排除 → 疑似, 治愈 → 确诊 复阳) counts again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shouwang.areas.models import Area
+from shouwang.reports.days import Window
+from shouwang.reports.indicators import FLOW, Indicator, by_community
+
+from .models import Case, CaseEvent
+
+
+def _became(classification: str, window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    rows = CaseEvent.objects.became(classification, start=window.start, end=window.end)
+    return by_community(rows, communities, area="case__area")
+
+
+def suspected_new(window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    return _became(Case.Classification.SUSPECTED, window, communities)
+
+
+def confirmed_new(window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    return _became(Case.Classification.CONFIRMED, window, communities)
+
+
+INDICATORS = [
+    Indicator(
+        "suspected_new",
+        "新增疑似病例",
+        "例",
+        FLOW,
+        suspected_new,
+        incident=True,
+        order=30,
+        help="当日登记为疑似或改为疑似的病例",
+    ),
+    Indicator(
+        "confirmed_new",
+        "新增确诊病例",
+        "例",
+        FLOW,
+        confirmed_new,
+        incident=True,
+        order=31,
+        help="当日登记为确诊或改为确诊的病例",
+    ),
+]
