@@ -271,7 +271,9 @@ def amend_report(
     reason: str,
     by: Any,
 ) -> DailyReport:
-    """Correct a submitted report: a new revision with the reason; audited."""
+    """Correct a submitted report: a new revision with the reason; audited. A zero
+    report corrected to a non-zero incident figure (a fever, a new case …) is no longer
+    a zero report."""
     report = _locked(report)
     if not report.is_submitted:
         raise ReportError("该日报尚未上报，直接修改后上报即可")
@@ -298,7 +300,9 @@ def amend_report(
         raise ReportError("没有改动任何数字")
     _store_values(report, definitions, auto, values, reasons)
     report.amendments += 1
-    report.save(update_fields=["amendments", "updated_at"])
+    was_zero = report.is_zero
+    report.is_zero = was_zero and not any(values[d.code] for d in definitions if d.incident)
+    report.save(update_fields=["amendments", "is_zero", "updated_at"])
     number = report.revisions.count() + 1
     ReportRevision.objects.create(
         report=report,
@@ -316,7 +320,8 @@ def amend_report(
         area=report.community,
         detail="更正日报："
         + "；".join(f"{c['label']} {c['from']}→{c['to']}" for c in changes)
-        + f"。原因：{reason.strip()}",
+        + f"。原因：{reason.strip()}"
+        + ("。不再是零报告" if was_zero and not report.is_zero else ""),
     )
     apply_report(report)
     return report

@@ -297,3 +297,22 @@ def test_only_the_communitys_staff_submit(counted, day):
     assert counted.client("hq").post(url("zero", counted.community_a, day)).status_code == 403
     assert counted.client("staff_b").get(url("report", counted.community_a, day)).status_code == 404
     assert counted.client("hq").get(url("report", counted.community_a, day)).status_code == 200
+
+
+@ON_TIME
+def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day):
+    rollup(day)
+    client = world.client("staff_b")
+    client.post(url("zero", world.community_b, day))
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    assert report.is_zero
+    values = {v.code: v.value for v in report.values.all()}
+    body = form({**values, "fevers": 1}, reasons={"fevers": "夜间卡点发现发热1人，系统漏记"})
+    body["reason"] = "补报发热人员"
+    assert client.post(url("amend", world.community_b, day), body).status_code == 302
+    report.refresh_from_db()
+    assert not report.is_zero
+    assert report.status_label == "已报"
+    assert DailyFigure.objects.get(area=world.subdistrict, day=day).zero == 0
+    event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
+    assert "不再是零报告" in event.detail
