@@ -15,6 +15,9 @@
   }
   if (window.htmx) {
     /* Show the card the server sends back with a 400 (it carries the message). */
+    /* A weak signal can hold a request for minutes: give up after 15 s (offline.js then
+       keeps the tap and re-sends it with the same id). */
+    htmx.config.timeout = 15000;
     htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },

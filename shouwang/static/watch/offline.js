@@ -152,11 +152,14 @@
       .then(function () { busy = false; });
   }
 
-  /* A network error, not a 4xx: keep the tap for later. */
-  document.body.addEventListener("htmx:sendError", function (ev) {
+  /* A network error or no answer in time (a weak signal), not a 4xx: keep the tap for
+     later. Had the server stored it after all, the re-sent id is a duplicate. */
+  function keepTap(ev) {
     var form = ev.detail.elt;
     if (form && form.matches("section.w-card form")) queue(form);
-  });
+  }
+  document.body.addEventListener("htmx:sendError", keepTap);
+  document.body.addEventListener("htmx:timeout", keepTap);
   /* A card the server sends back knows nothing of the queue: mark its slots again. */
   function markQueued() { load(KEY).forEach(function (it) { mark(it, "queued", "待上传"); }); }
   if (window.htmx) htmx.onLoad(markQueued);

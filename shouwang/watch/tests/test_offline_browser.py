@@ -93,3 +93,18 @@ def test_a_refused_item_stays_listed_with_the_server_s_reason(phone, world, reco
     assert "不在管控中" in phone.inner_text("#offline-refused")
     phone.get_by_role("button", name="知道了").click()
     assert phone.locator("#offline-refused").is_hidden()
+
+
+def test_a_tap_that_gets_no_answer_in_time_is_kept_too(phone, world, record) -> None:
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    phone.evaluate("htmx.config.timeout = 500")  # 15 s on the page
+    # A signal too weak to answer: the request is never answered (htmx gives up on it).
+    phone.route("**/watch/**", lambda route: None)
+    phone.locator(f"#kp-{record.pk}").get_by_role("button", name="电话·正常").click()
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert not FollowUp.objects.exists()
+    phone.unroute("**/watch/**")
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_selector("#offline:has-text('已上传 1 条')")
+    assert FollowUp.objects.filter(key_person=record).count() == 1
