@@ -20,6 +20,16 @@ def url(name, community, day):
     return reverse(f"reports:{name}", kwargs={"pk": community.pk, "day": day})
 
 
+# What the system counted for community A's day in ``counted``.
+COUNTED = {
+    "key_in_observation": 1,
+    "key_new": 1,
+    "fevers": 1,
+    "households_registered": 2,
+    "persons_registered": 5,
+}
+
+
 def form(values, reasons=None, note=""):
     body = {f"v_{code}": value for code, value in values.items()}
     body.update({f"r_{code}": text for code, text in (reasons or {}).items()})
@@ -152,16 +162,7 @@ def test_new_cases_are_counted_and_a_correction_needs_a_reason(counted, day):
 @ON_TIME
 def test_a_draft_is_kept_until_submitted(counted, day):
     client = counted.client("staff_a")
-    values = full(
-        {
-            "key_in_observation": 1,
-            "key_new": 1,
-            "fevers": 1,
-            "households_registered": 2,
-            "persons_registered": 5,
-            "leaflets": 120,
-        }
-    )
+    values = full({**COUNTED, "leaflets": 120})
     response = client.post(url("report", counted.community_a, day), form(values, note="草稿"))
     assert response.status_code == 302
     report = DailyReport.objects.get(community=counted.community_a, day=day)
@@ -172,15 +173,7 @@ def test_a_draft_is_kept_until_submitted(counted, day):
 @ON_TIME
 def test_a_submitted_report_is_locked(counted, day):
     client = counted.client("staff_a")
-    values = full(
-        {
-            "key_in_observation": 1,
-            "key_new": 1,
-            "fevers": 1,
-            "households_registered": 2,
-            "persons_registered": 5,
-        }
-    )
+    values = full(COUNTED)
     assert client.post(url("submit", counted.community_a, day), form(values)).status_code == 302
     changed = {**values, "leaflets": 3}
     response = client.post(url("submit", counted.community_a, day), form(changed), follow=True)
@@ -237,15 +230,7 @@ def test_a_late_submission_is_marked(world, day):
 @ON_TIME
 def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
     client = counted.client("staff_a")
-    values = full(
-        {
-            "key_in_observation": 1,
-            "key_new": 1,
-            "fevers": 1,
-            "households_registered": 2,
-            "persons_registered": 5,
-        }
-    )
+    values = full(COUNTED)
     client.post(url("submit", counted.community_a, day), form(values))
     amended = {**values, "leaflets": 200}
     body = form(amended)
@@ -275,15 +260,7 @@ def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
 def test_an_amendment_moves_the_totals(counted, day):
     rollup(day)
     client = counted.client("staff_a")
-    values = full(
-        {
-            "key_in_observation": 1,
-            "key_new": 1,
-            "fevers": 1,
-            "households_registered": 2,
-            "persons_registered": 5,
-        }
-    )
+    values = full(COUNTED)
     client.post(url("submit", counted.community_a, day), form(values))
     body = form({**values, "leaflets": 300})
     body["reason"] = "补报"
