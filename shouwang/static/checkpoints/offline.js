@@ -1,6 +1,10 @@
-/* Offline queue for the post's console: when the phone has no network, a submitted
-   form is kept in localStorage with its client id and uploaded in one batch to
-   /api/v1/checkpoints/checkins when the network is back (a retry never doubles a row). */
+/* The post's console on a weak signal. Its forms (data-kind) are sent with fetch and the
+   same form data; the server's answer is shown as a normal submit would show it (the
+   page a redirect leads to, or a 4xx page with its message). With no network, or when
+   the request fails or gets no answer within data-timeout ms (15 s), the form is kept in
+   localStorage with its client id and uploaded in one batch to
+   /api/v1/checkpoints/checkins: on the online event, on page load, every 30 s, and 2 s
+   after a failed send. Had the server stored it after all, the re-sent id is stored once. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -9,6 +13,17 @@
   var csrf = me.getAttribute("data-csrf");
   var box = document.getElementById("offline");
   var KEY = "shouwang.offline.checkins";
+
+  /* fetch that gives up after data-timeout ms (read at each send, so a test can shorten it). */
+  function send(url, init) {
+    var ctl = new AbortController();
+    var timer = setTimeout(function () { ctl.abort(); }, parseInt(me.getAttribute("data-timeout"), 10) || 15000);
+    init.signal = ctl.signal;
+    init.credentials = "same-origin";
+    return fetch(url, init).then(function (r) {
+      return r.text().then(function (text) { clearTimeout(timer); return { r: r, text: text }; });
+    }, function (e) { clearTimeout(timer); throw e; });
+  }
 
   function queue() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(); }
@@ -42,25 +57,51 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  /* Show the server's page as a normal submit would; a redirect's page under its URL. */
+  function render(r, text) {
+    if (r.redirected) history.replaceState(null, "", r.url);
+    document.open();
+    document.write(text);
+    document.close();
+  }
+
+  function keep(form, it) {
+    save(queue().concat([it]));
+    form.reset();
+    form.elements.client_id.value = newId();
+  }
+
   document.querySelectorAll("form[data-kind]").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
-      if (navigator.onLine) return;
       ev.preventDefault();
-      save(queue().concat([item(form)]));
-      form.reset();
-      form.elements.client_id.value = newId();
+      var button = form.querySelector("button:not([type=button])");
+      if (button.disabled) return;
+      var it = item(form);
+      if (!navigator.onLine) return keep(form, it);
+      var label = button.textContent, verdict = document.getElementById("verdict");
+      if (verdict) verdict.remove();  /* the last person's colour must not pass for this one's */
+      button.disabled = true;
+      button.textContent = "正在提交…";
+      send(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) })
+        .then(function (res) { render(res.r, res.text); }, function () {
+          button.disabled = false;
+          button.textContent = label;
+          keep(form, it);
+          setTimeout(flush, 2000);  /* the network may only have blinked */
+        });
     });
   });
 
-  var flushing = false;
+  var flushing = false, retry = setInterval(flush, 30000);
   function flush() {
+    /* After a server page replaced this one, its own script does the uploading. */
+    if (!box.isConnected) return clearInterval(retry);
     var items = queue();
     if (!items.length || !navigator.onLine || flushing) return;
     flushing = true;
-    fetch(api, { method: "POST", credentials: "same-origin",
-                 headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-                 body: JSON.stringify({ items: items }) })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    send(api, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+                body: JSON.stringify({ items: items }) })
+      .then(function (res) { if (!res.r.ok) throw new Error(res.r.status); return JSON.parse(res.text); })
       .then(function (body) {
         var done = {};
         body.results.forEach(function (r) { done[r.client_id] = r; });

@@ -41,7 +41,7 @@
         token.value = code.data;
         stop();
         msg.textContent = "已识别，正在查验…";
-        form.submit();
+        form.requestSubmit();
         return;
       }
     }

@@ -1,0 +1,141 @@
+"""The post's console on a 360-px phone with a weak signal: the phone believes it is
+online, but a write fails or gets no answer. The write is kept on the phone with its
+client id and uploaded once; a write the server answers looks as it always did."""
+
+from __future__ import annotations
+
+import pytest
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.browser import log_in
+
+from ..models import CheckIn
+from .factories import make_checkin, make_checkpoint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+QUEUE = "JSON.parse(localStorage.getItem('shouwang.offline.checkins') || '[]')"
+VEHICLE = "**/checkpoints/console/*/vehicle/"
+BATCH = "**/api/v1/checkpoints/checkins"
+
+
+@pytest.fixture
+def gate(world, phone):
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    return gate
+
+
+def register_vehicle(page, plate: str, temperature: str = "") -> None:
+    page.click("summary:has-text('车辆登记')")
+    page.fill("#vehicle_plate", plate)
+    page.fill("#vehicle_occupants", "2")
+    if temperature:
+        page.fill("#vehicle_temperature", temperature)
+    page.click("form[data-kind=vehicle] button")
+
+
+def release_and_go_online(page) -> None:
+    page.unroute(VEHICLE)
+    page.unroute(BATCH)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline:has-text('已上传 1 条')")
+
+
+def test_a_write_with_no_answer_in_time_is_kept_and_uploaded_once(phone, world, gate) -> None:
+    phone.evaluate("document.querySelector('script[data-timeout]').dataset.timeout = '2000'")
+    client_id = phone.input_value("form[data-kind=vehicle] input[name=client_id]")
+    phone.route(VEHICLE, lambda route: None)  # never answered
+    phone.route(BATCH, lambda route: route.abort())  # no upload until the signal is back
+    register_vehicle(phone, "豫A12345")
+
+    button = phone.locator("form[data-kind=vehicle] button")
+    assert button.is_disabled()
+    assert button.inner_text() == "正在提交…"
+    phone.evaluate("document.querySelector('form[data-kind=vehicle]').requestSubmit()")
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert button.is_enabled()
+    assert button.inner_text() == "登记车辆"
+    (queued,) = phone.evaluate(QUEUE)
+    assert (queued["client_id"], queued["kind"], queued["plate"]) == (
+        client_id,
+        "vehicle",
+        "豫A12345",
+    )
+    assert phone.input_value("#vehicle_plate") == "", "the form is ready for the next car"
+    assert phone.input_value("form[data-kind=vehicle] input[name=client_id]") != client_id
+    assert not CheckIn.objects.exists()
+
+    release_and_go_online(phone)
+    row = CheckIn.objects.get()
+    assert (str(row.client_id), row.plate, row.occupants, row.source) == (
+        client_id,
+        "豫A12345",
+        2,
+        "api",
+    )
+    assert phone.evaluate(QUEUE) == []
+    phone.reload()
+    phone.wait_for_timeout(500)
+    assert CheckIn.objects.count() == 1, "nothing is uploaded twice"
+
+
+def test_a_write_that_fails_while_the_phone_believes_it_is_online_is_kept(
+    phone, world, gate
+) -> None:
+    phone.route(VEHICLE, lambda route: route.abort())
+    phone.route(BATCH, lambda route: route.abort())
+    assert phone.evaluate("navigator.onLine")
+    register_vehicle(phone, "豫A54321")
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert phone.url.endswith(f"/checkpoints/console/{gate.pk}/"), "no browser error page"
+    assert not CheckIn.objects.exists()
+
+    release_and_go_online(phone)
+    assert CheckIn.objects.get().plate == "豫A54321"
+
+
+def test_a_write_stored_whose_answer_is_lost_is_stored_once(phone, world, gate) -> None:
+    def lose_the_answer(route) -> None:
+        route.fetch()  # the server stores it; the phone never hears back
+        route.abort()
+
+    phone.route(VEHICLE, lose_the_answer)
+    phone.route(BATCH, lambda route: route.abort())
+    register_vehicle(phone, "豫A11111")
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert CheckIn.objects.get().source == "staff"
+
+    release_and_go_online(phone)
+    row = CheckIn.objects.get()
+    assert (row.plate, row.source) == ("豫A11111", "staff")
+
+
+def test_an_answered_write_lands_on_the_same_page_as_before(phone, world, gate) -> None:
+    register_vehicle(phone, "豫A22222")
+    phone.wait_for_selector("#verdict")
+    row = CheckIn.objects.get()
+    assert phone.url.endswith(f"/checkpoints/console/{gate.pk}/?last={row.pk}")
+    assert "豫A22222" in phone.inner_text("#verdict")
+    assert phone.locator("#rows .row").count() == 1
+    assert phone.locator("#offline").is_hidden()
+    assert phone.evaluate(QUEUE) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    register_vehicle(phone, "豫A33333")  # the page the server sent works like the first
+    phone.wait_for_selector("#verdict:has-text('豫A33333')")
+    assert CheckIn.objects.count() == 2
+    make_checkin(gate, subject="v", plate="豫A55555")
+    phone.wait_for_selector("#rows .row:has-text('豫A55555')")  # and keeps its list live
+
+
+def test_a_refused_write_shows_the_server_s_message(phone, world, gate) -> None:
+    # Past the browser's own check (min/max on the field), the server has the last word.
+    phone.evaluate("document.querySelector('form[data-kind=vehicle]').noValidate = true")
+    register_vehicle(phone, "豫A44444", temperature="50")
+    phone.wait_for_selector("form[data-kind=vehicle] .error")
+    assert "体温应在30到45℃之间，请核对" in phone.inner_text("form[data-kind=vehicle]")
+    assert phone.locator("form[data-kind=vehicle]").is_visible(), "its panel is open"
+    assert phone.input_value("#vehicle_plate") == "豫A44444"
+    assert phone.evaluate(QUEUE) == []
+    assert not CheckIn.objects.exists()
