@@ -510,9 +510,12 @@ def _store_first_hop(
     return (persons found, persons in the jurisdiction). The presence table must live
     in the database of the cases tables."""
     # Correlated, so that each hit is one index lookup (SQLite would otherwise build
-    # the whole jurisdiction's list of persons first).
+    # the whole jurisdiction's list of persons first); skipped when every person in the
+    # ledger is the requester's (an HQ admin: thousands of lookups saved).
     visible = Person.objects.visible_to(by).filter(pk=RawSQL("hits.person_id", ()))
-    if visible.query.is_empty():
+    if Person.objects.all_visible_to(by):
+        visible_sql, visible_params = "SELECT 1", ()
+    elif visible.query.is_empty():
         visible_sql, visible_params = "SELECT 1 WHERE 1 = 0", ()
     else:
         visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()

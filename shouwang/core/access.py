@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 PATH_MAX_LENGTH = 255
+# all_visible_to: how many places outside a user's subtree are probed for rows.
+OUTSIDE_PROBES = 50
 
 
 def subtree_range(path: str) -> tuple[str, str]:
@@ -48,6 +50,25 @@ class ScopedQuerySet(models.QuerySet):
         if area is None or not user.is_active:
             return self.none()
         return self.within(area)
+
+    def all_visible_to(self, user: Any) -> bool:
+        """Whether the user may see every row of this queryset — true for an HQ admin
+        whose subtree holds all the places with rows — so that a per-row scope check of
+        a large set can be skipped. Asked from the few places outside the subtree (its
+        ancestors, where it matters), each probed by index for one row; with more than
+        ``OUTSIDE_PROBES`` such places the answer is no (checking row by row is then
+        right anyway)."""
+        from shouwang.areas.models import Area
+
+        area = getattr(user, "area", None) if getattr(user, "is_authenticated", False) else None
+        if area is None or not user.is_active:
+            return not self.exists()
+        outside = Area.objects.exclude(path__range=subtree_range(area.path)).order_by()
+        ids = list(outside.values_list("pk", flat=True)[: OUTSIDE_PROBES + 1])
+        if len(ids) > OUTSIDE_PROBES:
+            return False
+        lookup = f"{self.scope}__in" if self.scope else "pk__in"
+        return not ids or not self.filter(**{lookup: ids}).exists()
 
 
 def get_for_user(queryset: models.QuerySet[M] | type[M], user: User, **lookup: Any) -> M:

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from shouwang.areas.actions import create_area
+from shouwang.areas.models import Area
 from shouwang.cases import actions, presence
 from shouwang.cases.models import Trace
 from shouwang.cases.presence import current_source, trace
@@ -126,3 +128,38 @@ def test_a_case_with_too_many_passes_is_refused_with_a_message(world, monkeypatc
             by=world.hq,
         )
     assert not Trace.objects.exists()
+
+
+def test_hq_sees_everyone_in_its_sub_district_but_no_one_beyond(world):
+    gate = make_checkpoint(world.compound_a)
+    case = make_case(world.building_a)
+    neighbour = make_person(world.building_b, "孙本街道", room="202")
+    at = timezone.now() - timedelta(hours=3)
+    make_checkin(gate, person=case.person, at=at)
+    make_checkin(gate, person=neighbour, at=at + timedelta(minutes=1))
+    trace_args = {
+        "case": case,
+        "start": at - timedelta(hours=1),
+        "end": at + timedelta(hours=1),
+        "window_minutes": 15,
+        "purpose": "确诊病例流调",
+        "by": world.hq,
+    }
+    first = actions.run_trace(**trace_args)
+    assert list(first.hits.values_list("person_id", flat=True)) == [neighbour.pk]
+
+    # A visitor from another sub-district passes too: HQ's jurisdiction ends at its own.
+    other = create_area(name="东风街道", kind=Area.Kind.SUBDISTRICT, parent=world.district)
+    community = create_area(name="东风社区", kind=Area.Kind.COMMUNITY, parent=other)
+    visitor = make_person(
+        create_area(
+            name="1号楼",
+            kind=Area.Kind.BUILDING,
+            parent=create_area(name="东风小区", kind=Area.Kind.COMPOUND, parent=community),
+        ),
+        "周外街道",
+    )
+    make_checkin(gate, person=visitor, at=at + timedelta(minutes=2))
+    second = actions.run_trace(**trace_args)
+    assert list(second.hits.values_list("person_id", flat=True)) == [neighbour.pk]
+    assert (second.hop1_count, second.outside_count) == (1, 1)
