@@ -61,31 +61,43 @@ class Command(BaseCommand):
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "shouwang.cli", "worker"], env=env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shouwang.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--graceful-timeout",
+                "5",
+                *(["--access-logfile", "-"] if access_log else []),
+            ],
+            env=env,
+        )
         self.stdout.write(self.style.SUCCESS(f"守望已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
-        status = 0
+        # Stopped by Ctrl+C or by a SIGTERM to this process alone (kill, a supervisor):
+        # either way gunicorn and the worker stop with it, and the port is free again.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            status = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "shouwang.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(workers),
-                    "--graceful-timeout",
-                    "5",
-                    *(["--access-logfile", "-"] if access_log else []),
-                ],
-                env=env,
-                check=False,
-            ).returncode
+            status = server.wait()
         except KeyboardInterrupt:
-            pass
+            status = _stop(server, timeout=15)
         finally:
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                _stop(worker, timeout=10)
         if status not in (0, -signal.SIGINT, -signal.SIGTERM):
             raise CommandError(f"gunicorn 异常退出（{status}），端口 {port} 是否已被占用？")
+
+
+def _stop(process: subprocess.Popen, *, timeout: float) -> int:
+    """SIGTERM (a graceful stop), then SIGKILL after ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
