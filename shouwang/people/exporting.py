@@ -113,7 +113,9 @@ class Places:
 
 def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
     """The sheet's rows for ``qs`` in its order. ID numbers and phones are decrypted
-    for the export's own use: masked (``410105********1234``) unless ``unmasked``."""
+    for the export's own use: masked (``410105********1234``) unless ``unmasked``. A
+    masked sheet leaves 出生日期 empty (年龄 stays): the eight digits a masked ID hides
+    are the birth date, so the two together would give the whole number."""
     today = timezone.localdate()
     doc_types = dict(DocumentType.choices)
     relations = dict(Person.Relation.choices)
@@ -181,7 +183,7 @@ def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
                 "是" if party_member else "否",
                 notes,
                 sexes.get(sex, sex),
-                birth_date,
+                birth_date if unmasked else None,
                 age_on(birth_date, today),
                 "已迁出" if moved_out else "在册",
             ]

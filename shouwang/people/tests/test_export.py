@@ -4,7 +4,7 @@ request; large ones run in the background and are downloaded by their owner alon
 
 import io
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people import exporting
+from shouwang.people.documents import age_on
 from shouwang.people.exporting import HEADERS
 from shouwang.people.models import ExportJob
 
@@ -46,7 +47,9 @@ def test_the_export_is_masked_and_follows_the_filters(world, ledger):
     assert (row["小区"], row["楼栋"], row["单元"], row["房号"]) == ("西城花园", "1号楼", "2", "301")
     assert row["标签"] == "独居老人"
     assert row["党员"] == "否"  # said, not left blank
-    assert (row["性别"], row["出生日期"].date().isoformat()) == ("男", "1940-01-01")
+    # No birth date beside a masked ID: it is the eight hidden digits.
+    age = age_on(date(1940, 1, 1), timezone.localdate())
+    assert (row["性别"], row["出生日期"], row["年龄"]) == ("男", None, age)
     assert row["状态"] == "在册"
     [event] = exports()
     assert "脱敏" in event.detail
@@ -81,6 +84,7 @@ def test_unmasked_export_needs_a_purpose_and_records_it(world, ledger):
     assert set(rows) == {"张三丰", "李小红"}
     assert rows["张三丰"][2] == "410105194001011230"
     assert rows["李小红"][3] == "13987654321"
+    assert rows["张三丰"][HEADERS.index("出生日期")].date() == date(1940, 1, 1)
     [event] = exports()
     assert "未脱敏" in event.detail
     assert "报送区指挥部核酸检测名单" in event.detail

@@ -74,6 +74,16 @@ def page_urls(world, ledger) -> list[tuple[str, str, dict]]:
     return urls
 
 
+def birth_dates(secrets: set[str]) -> list[str]:
+    """The birth dates inside the 18-digit IDs, as pages and sheets would write them."""
+    out = []
+    for value in secrets:
+        if len(value) == 18:
+            y, m, d = value[6:10], value[10:12], value[12:14]
+            out += [f"{y}-{m}-{d}", f"{y}{m}{d}", f"{y}年{int(m)}月{int(d)}日", f"{y}/{m}/{d}"]
+    return out
+
+
 def body_text(response) -> str:
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         workbook = load_workbook(io.BytesIO(response.content), read_only=True)
@@ -98,6 +108,8 @@ def test_no_page_shows_a_full_id_or_phone(world, ledger, secrets, persona):
             continue
         text = body_text(response)
         leaked = [s for s in secrets if s in text or s.lower() in text]
+        # Nor the birth date of an ID: the eight digits a masked ID hides.
+        leaked += [born for born in birth_dates(secrets) if born in text]
         assert not leaked, f"{persona} sees {leaked} on {method.upper()} {url}"
         checked += 1
     if persona in ("hq", "staff_a", "grid_a", "leader"):
