@@ -74,6 +74,12 @@ def _leave_grids_of_other_communities(area: Area) -> None:
     ).delete()
 
 
+def leave_grids_outside_own_area(*, user: Any) -> None:
+    """Take ``user`` off the grids of communities their area is no longer in."""
+    own = [*user.area.ancestors(), user.area] if user.area_id else []
+    Grid.staff.through.objects.filter(user=user).exclude(grid__community__in=own).delete()
+
+
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
     for compound in compounds:
