@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import child
 from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
@@ -257,3 +258,12 @@ def test_a_refused_list_is_not_kept_on_disk(world, rows) -> None:
     assert response.status_code == 400
     assert "已损坏" in response.content.decode()
     assert _stored_uploads() == before
+
+
+def test_the_buildings_to_choose_from_name_their_compound(world) -> None:
+    other = child(world.community_a, "幸福新苑")
+    child(other, "1号楼")
+    task = f.locate_task(world.community_a)
+    response = world.client("staff_a").get(reverse("watch:locate_record", args=[task.pk]))
+    labels = [label for _, label in response.context["form"].fields["building"].choices][1:]
+    assert labels == ["西城花园 1号楼", "西城花园 2号楼", "幸福新苑 1号楼"]
