@@ -20,6 +20,10 @@ def _check_free(host: str, port: int) -> None:
             ) from exc
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "用 gunicorn 启动服务，并启动后台任务进程 / Serve with gunicorn plus a task worker."
 
@@ -62,28 +66,36 @@ class Command(BaseCommand):
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "shouwang.cli", "worker"], env=env)
         self.stdout.write(self.style.SUCCESS(f"守望已启动：http://{host}:{port}/  （Ctrl+C 停止）"))
-        status = 0
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shouwang.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--graceful-timeout",
+                "5",
+                *(["--access-logfile", "-"] if access_log else []),
+            ],
+            env=env,
+        )
+        # A SIGTERM (kill, systemctl stop) stops like Ctrl+C: gunicorn and the worker
+        # are stopped too, not left running on the port.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
-            status = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "shouwang.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(workers),
-                    "--graceful-timeout",
-                    "5",
-                    *(["--access-logfile", "-"] if access_log else []),
-                ],
-                env=env,
-                check=False,
-            ).returncode
+            status = gunicorn.wait()
         except KeyboardInterrupt:
-            pass
+            gunicorn.terminate()
+            try:
+                status = gunicorn.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+                status = gunicorn.wait()
         finally:
+            signal.signal(signal.SIGTERM, previous)
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
