@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
 
 from . import audit
@@ -142,6 +143,7 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
         changes.append("手机号")
         user.set_phone(phone)
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
+    area_actions.leave_grids_outside_own_area(user=user)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
     return user
 

@@ -51,11 +51,19 @@ def record(
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=_label(obj)[:200] if obj is not None else "",
         result=result,
         ip=client_ip(request),
         detail=detail,
     )
+
+
+def _label(obj: models.Model) -> str:
+    """The object as the log shows it; an account with its username, which the
+    auditor searches by (full names are shared)."""
+    text = str(obj)
+    username = getattr(obj, "username", "")
+    return f"{text}（{username}）" if username and username != text else text
 
 
 def _area_of(obj: models.Model | None) -> Any:

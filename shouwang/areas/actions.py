@@ -50,6 +50,8 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
         raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
     old = area.parent.name if area.parent_id else "—"
     area.move_to(new_parent)
+    if area.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
+        _leave_grids_of_other_communities(area)
     audit.record(
         action=AuditEvent.Action.UPDATE,
         user=by,
@@ -57,6 +59,25 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
         detail=f"移动：{old} → {new_parent.name}",
     )
     return area
+
+
+def _leave_grids_of_other_communities(area: Area) -> None:
+    """After a move below community level: the moved compounds, and the staff working
+    in the moved subtree, leave the grids of the community they came from."""
+    community = area.ancestor_of_kind(Area.Kind.COMMUNITY)
+    subtree = Area.objects.within(area)
+    Grid.compounds.through.objects.filter(area__in=subtree).exclude(
+        grid__community=community
+    ).delete()
+    Grid.staff.through.objects.filter(user__area__in=subtree).exclude(
+        grid__community=community
+    ).delete()
+
+
+def leave_grids_outside_own_area(*, user: Any) -> None:
+    """Take ``user`` off the grids of communities their area is no longer in."""
+    own = [*user.area.ancestors(), user.area] if user.area_id else []
+    Grid.staff.through.objects.filter(user=user).exclude(grid__community__in=own).delete()
 
 
 @transaction.atomic

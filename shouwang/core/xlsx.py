@@ -29,6 +29,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UNCOMPRESSED_RATIO = 100
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CORRUPT_MESSAGE = "Excel文件已损坏或格式不受支持，无法读取"
 
 
 class SpreadsheetError(ValueError):
@@ -71,12 +72,21 @@ def iter_rows(upload: IO[bytes], *, max_bytes: int | None = None) -> Iterator[tu
     try:
         workbook = load_workbook(upload, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise SpreadsheetError("Excel文件已损坏或格式不受支持，无法读取") from exc
+        raise SpreadsheetError(CORRUPT_MESSAGE) from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise SpreadsheetError("Excel文件中没有工作表")
-        yield from sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            # The sheet's XML is parsed as it streams: a broken one fails here, mid-file.
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise SpreadsheetError(CORRUPT_MESSAGE) from exc
+            yield row
     finally:
         workbook.close()
 

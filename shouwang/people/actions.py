@@ -640,6 +640,9 @@ def purge_personal_data(*, before: datetime, dry_run: bool = False) -> PurgeResu
     result.imports = jobs.count()
     if not dry_run:
         jobs.delete()
+    # Uploads of the imports still kept belong to them; any other is an abandoned preview.
+    owned = set(ImportJob.objects.exclude(upload_path="").values_list("upload_path", flat=True))
+    result.files += uploads.purge_stale(keep=owned, dry_run=dry_run)
     return result
 
 

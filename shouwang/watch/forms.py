@@ -22,6 +22,14 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj}（{obj.get_role_display()}）"
 
 
+class BuildingChoiceField(forms.ModelChoiceField):
+    """Buildings named with their compound: every compound has its own 1号楼.
+    The queryset should select_related("parent")."""
+
+    def label_from_instance(self, obj: Area) -> str:
+        return f"{obj.parent.name} {obj.name}"
+
+
 class PeriodFields(forms.Form):
     """Category, measure and period, shared by registration and confirmation."""
 
@@ -55,7 +63,7 @@ class PersonFields(forms.Form):
     document = forms.CharField(label="身份证号", max_length=20)
     name = forms.CharField(label="姓名", max_length=50, required=False)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
-    building = AreaChoiceField(
+    building = BuildingChoiceField(
         label="所在楼栋",
         queryset=Area.objects.none(),
         required=False,
@@ -251,7 +259,7 @@ class LocateForm(forms.Form):
         choices=[(s.value, s.label) for s in LocateTask.Status if s != LocateTask.Status.PENDING],
         widget=forms.RadioSelect,
     )
-    building = AreaChoiceField(
+    building = BuildingChoiceField(
         label="所在楼栋", queryset=Area.objects.none(), required=False, help_text="已找到时必填"
     )
     unit = forms.CharField(label="单元", max_length=20, required=False)

@@ -84,3 +84,10 @@ def test_everyone_but_the_auditor_gets_403(world: World) -> None:
     for persona in ("hq", "leader", "staff_a", "grid_a", "guard_a"):
         assert world.client(persona).get(URL).status_code == 403, persona
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).count() == 5
+
+
+def test_it_finds_the_changes_made_to_an_account_by_its_username(world: World) -> None:
+    world.client("hq").post(reverse("accounts:user_reset_password", args=[world.staff_b.pk]))
+    found = world.client("auditor").get(URL, {"q": "staff_b"})
+    assert listed(found) == [("hq", "password")]
+    assert found.context["page"][0].object_repr == f"{world.staff_b.full_name}（staff_b）"

@@ -74,3 +74,32 @@ def test_it_replaces_the_phone(world: World) -> None:
     )
     assert User.objects.get(pk=world.staff_a.pk).phone == "13900000009"
     assert AuditEvent.objects.get(action=AuditEvent.Action.UPDATE).detail == "手机号"
+
+
+def test_a_worker_moved_to_another_community_leaves_the_grids_of_the_old_one(
+    world: World,
+) -> None:
+    world.client("hq").post(
+        url(world.grid_worker_a),
+        {
+            "full_name": "陈网格",
+            "phone": "",
+            "role": Role.GRID_WORKER,
+            "area": world.community_b.pk,
+        },
+    )
+    assert list(world.grid_a.staff.all()) == []
+    # The grid saves again as it is (it no longer names a worker of another community).
+    response = world.client("hq").post(
+        reverse("areas:grid_edit", kwargs={"pk": world.grid_a.pk}),
+        {"name": world.grid_a.name, "community": world.community_a.pk},
+    )
+    assert response.status_code == 302
+
+
+def test_a_worker_moved_within_the_community_keeps_the_grid(world: World) -> None:
+    world.client("hq").post(
+        url(world.grid_worker_a),
+        {"full_name": "陈网格", "phone": "", "role": Role.GRID_WORKER, "area": world.compound_a.pk},
+    )
+    assert list(world.grid_a.staff.all()) == [world.grid_worker_a]

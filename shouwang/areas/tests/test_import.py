@@ -215,3 +215,19 @@ def test_community_staff_cannot_import(world: World) -> None:
     assert client.get(UPLOAD).status_code == 403
     assert upload(client, xlsx(ROWS)).status_code == 403
     assert client.get(reverse("areas:import_template")).status_code == 403
+
+
+def test_a_corrupt_sheet_gets_a_message_not_a_500(world: World) -> None:
+    good = xlsx(ROWS).read()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    before = Area.objects.count()
+    response = upload(world.client("hq"), SimpleUploadedFile("辖区.xlsx", out.getvalue()))
+    assert response.status_code == 400
+    assert "Excel文件已损坏或格式不受支持" in response.content.decode()
+    assert Area.objects.count() == before

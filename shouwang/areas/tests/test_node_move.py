@@ -11,7 +11,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
 from shouwang.areas import actions
-from shouwang.areas.models import Area
+from shouwang.areas.models import Area, Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
@@ -94,3 +94,32 @@ def test_community_staff_cannot_move(world: World) -> None:
     )
     assert response.status_code == 403
     assert Area.objects.get(pk=world.building_a.pk).parent == world.compound_a
+
+
+def test_a_moved_compound_leaves_the_grids_of_its_old_community(world: World) -> None:
+    keeper = UserFactory(username="keeper", role=Role.GRID_WORKER, area=world.compound_a)
+    world.grid_a.staff.add(keeper)
+    grid_b = Grid.objects.create(name="八一第1网格", community=world.community_b)
+    grid_b.compounds.add(world.compound_b)
+    world.client("hq").post(url(world.compound_a), {"new_parent": world.community_b.pk})
+    assert list(world.grid_a.compounds.all()) == []
+    assert list(world.grid_a.staff.all()) == [world.grid_worker_a]
+    assert list(grid_b.compounds.all()) == [world.compound_b]
+    # The old grid saves again as it is (it no longer names a compound of another community).
+    response = world.client("hq").post(
+        reverse("areas:grid_edit", kwargs={"pk": world.grid_a.pk}),
+        {
+            "name": "西城第1网格",
+            "community": world.community_a.pk,
+            "staff": [world.grid_worker_a.pk],
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_community_moves_with_its_grids(world: World) -> None:
+    district_hq = UserFactory(username="district_hq", role=Role.HQ_ADMIN, area=world.district)
+    other = child(world.district, "东区街道")
+    actions.move_area(area=world.community_a, new_parent=other, by=district_hq)
+    assert list(world.grid_a.compounds.all()) == [world.compound_a]
+    assert list(world.grid_a.staff.all()) == [world.grid_worker_a]

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from shouwang.core.xlsx import workbook_bytes, write_workbook
+from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes, write_workbook
 
 
 def read(content: bytes, *, read_only: bool = True):
@@ -122,3 +122,26 @@ def test_a_spreadsheet_program_opens_the_file(tmp_path):
         ",".join(f"列{i}" for i in range(len(row))),
         "张三,'=1+1,42,3.5,12.3,TRUE,2020-02-01,a&b<c>,2020-02-01 15:30:00",
     ]
+
+
+def _with_broken_sheet(content: bytes) -> bytes:
+    """The same workbook with its sheet's XML cut in half (opens, fails while reading)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_sheet_that_breaks_while_read_is_a_spreadsheet_error():
+    workbook = Workbook()  # openpyxl's own files are read lazily, sheet XML last
+    for i in range(50):
+        workbook.active.append([f"张{i}", f"{i}号楼"])
+    content = io.BytesIO()
+    workbook.save(content)
+    broken = _with_broken_sheet(content.getvalue())
+    with pytest.raises(SpreadsheetError, match="损坏"):
+        list(iter_rows(io.BytesIO(broken)))

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.areas.tests.factories import child
 from shouwang.core.tests.browser import log_in
+from shouwang.reports import days
+from shouwang.reports.models import DailyFigure
 
 from .test_dashboard import fill
 
@@ -44,3 +47,35 @@ def test_the_wall_screen_fills_1920_by_1080(desktop, world):
     assert overflow == [1920, 1080]
     SHOTS.mkdir(parents=True, exist_ok=True)
     desktop.screenshot(path=str(SHOTS / "wall.png"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_wall_screen_shows_every_community_and_card_whole(desktop, world):
+    more = [child(world.subdistrict, f"加测社区{n}") for n in range(8)]
+    fill(world, more)
+    # A busy day: check-ins by the hour, drawn beside the table.
+    figure = DailyFigure.objects.get(area=world.subdistrict, day=days.open_day())
+    figure.hourly = {"persons_checked": [100 + h for h in range(24)]}
+    figure.save(update_fields=["hourly"])
+    log_in(desktop, "hq", PASSWORD)
+    desktop.goto("/dashboard/wall/")
+    desktop.wait_for_selector(".mini canvas")
+    clipped = desktop.evaluate(
+        """() => {
+        const out = [];
+        const inside = (el, box) => {
+          const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+          return r.bottom <= b.bottom + 1 && r.right <= b.right + 1;
+        };
+        document.querySelectorAll('.wall-table tr').forEach((tr) => {
+          if (!inside(tr, tr.closest('.wall-table'))) out.push(tr.cells[0].innerText);
+        });
+        document.querySelectorAll('.wcard').forEach((card) => {
+          if (!inside(card, card.closest('.wall-cards'))) out.push(card.innerText.split('\\n')[1]);
+        });
+        return out;
+      }"""
+    )
+    assert desktop.locator(".wall-table tbody tr").count() == 10
+    assert clipped == []

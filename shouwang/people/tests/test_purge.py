@@ -1,6 +1,7 @@
 """``shouwang purge_personal_data``: residents moved out longer ago than the retention
 period go, with their history; those still referenced stay; old imports go."""
 
+import os
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -60,3 +61,25 @@ def test_a_shorter_retention_from_settings(world, ledger, settings):
     _move_out(ledger.li, 30)
     call_command("purge_personal_data", stdout=StringIO())
     assert not Person.objects.filter(pk=ledger.li.pk).exists()
+
+
+def test_it_deletes_uploads_whose_preview_was_never_committed(world, ledger):
+    from shouwang.core import uploads
+
+    folder = uploads.upload_dir()
+    abandoned, waiting = folder / "abandoned.xlsx", folder / "waiting.xlsx"
+    checked = folder / "checked.xlsx"  # a ledger import's, checked and not yet confirmed
+    old = (timezone.now() - timedelta(days=2)).timestamp()
+    for path in (abandoned, waiting, checked):
+        path.write_bytes(b"police list")
+    for path in (abandoned, checked):
+        os.utime(path, (old, old))
+    ImportJob.objects.create(
+        area=world.community_a, filename="台账.xlsx", upload_path=str(checked), status="checked"
+    )
+    out = StringIO()
+    call_command("purge_personal_data", stdout=out)
+    assert "临时文件 1 个" in out.getvalue()
+    assert not abandoned.exists()
+    assert waiting.exists()
+    assert checked.exists()

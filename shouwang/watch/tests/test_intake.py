@@ -4,15 +4,19 @@ before commit with nothing written; the community's 待查找 list."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import child
 from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
@@ -231,3 +235,35 @@ def test_located_needs_a_building(world) -> None:
     )
     assert response.status_code == 400
     assert "请选择其所在楼栋" in response.content.decode()
+
+
+def _stored_uploads() -> set[str]:
+    folder = Path(settings.VAR_DIR) / "uploads"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def test_a_refused_list_is_not_kept_on_disk(world, rows) -> None:
+    before = _stored_uploads()
+    with_problems = [*rows["rows"], ["", "123", "", "", "", ""]]
+    assert upload(world.client("staff_a"), sheet(with_problems)).status_code == 400
+    good = sheet(rows["rows"]).read()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    response = upload(world.client("staff_a"), SimpleUploadedFile("x.xlsx", broken.getvalue()))
+    assert response.status_code == 400
+    assert "已损坏" in response.content.decode()
+    assert _stored_uploads() == before
+
+
+def test_the_buildings_to_choose_from_name_their_compound(world) -> None:
+    other = child(world.community_a, "幸福新苑")
+    child(other, "1号楼")
+    task = f.locate_task(world.community_a)
+    response = world.client("staff_a").get(reverse("watch:locate_record", args=[task.pk]))
+    labels = [label for _, label in response.context["form"].fields["building"].choices][1:]
+    assert labels == ["西城花园 1号楼", "西城花园 2号楼", "幸福新苑 1号楼"]

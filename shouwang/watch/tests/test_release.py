@@ -125,3 +125,13 @@ def test_release_one_by_one_from_the_detail_page(world, cohort) -> None:
     assert response.status_code == 302
     pdf = world.client("staff_a").get(reverse("watch:notice", args=[record.pk]))
     assert pdf.status_code == 200
+
+
+@pytest.mark.parametrize("junk", ["²", "٣", "9" * 30])
+def test_ids_that_are_not_row_numbers_are_ignored(world, cohort, junk) -> None:
+    client = world.client("staff_a")
+    response = client.post(reverse("watch:release_bulk"), {"ids": [junk]})
+    assert response.status_code == 302
+    response = client.get(reverse("watch:notices"), {"ids": [junk]})
+    assert response.status_code == 302
+    assert not KeyPerson.objects.filter(status=KeyPerson.Status.RELEASED).exists()

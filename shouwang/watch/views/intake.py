@@ -47,13 +47,16 @@ def intake_upload(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         only = list(communities[:2])
         community = data["community"] or (only[0] if len(only) == 1 else None)
+        token, plan = "", None
         try:
             token = uploads.stash(request, data["file"], purpose=PURPOSE)
-            context["plan"] = _plan(
-                request, uploads.path_for(request, token, purpose=PURPOSE), community
-            )
+            plan = _plan(request, uploads.path_for(request, token, purpose=PURPOSE), community)
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
+        context["plan"] = plan
+        if plan is None or not plan.ok:
+            if token:
+                uploads.discard(request, token)  # only a clean list waits for its commit
         else:
             context["commit"] = {
                 "token": token,

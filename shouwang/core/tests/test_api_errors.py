@@ -1,0 +1,51 @@
+"""The JSON API answers bad input and missing login in Chinese, with 4xx."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+
+from shouwang.core.tests.personas import World
+
+CHECKINS = "/api/v1/checkpoints/checkins"
+TODAY = "/api/v1/watch/today"
+
+
+def test_an_anonymous_caller_is_told_to_log_in(world: World) -> None:
+    response = world.client("anonymous").get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "请先登录"}
+
+
+def test_a_post_without_the_csrf_token_is_explained(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.guard_a)
+    response = client.post(CHECKINS, "{}", content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert "刷新" in response.json()["detail"]
+
+
+def test_invalid_fields_are_named_with_a_chinese_message(world: World) -> None:
+    body = {"items": [{"client_id": "x", "checkpoint": "abc", "direction": "up"}]}
+    response = world.client("guard_a").post(
+        CHECKINS, json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    messages = {tuple(e["loc"][-1:]): e["msg"] for e in detail}
+    assert messages[("client_id",)] == "batch.items.0.client_id：应为 UUID 格式的编号"
+    assert messages[("checkpoint",)] == "batch.items.0.checkpoint：应为整数"
+    assert "应为以下之一" in messages[("direction",)]
+    assert messages[("kind",)] == "batch.items.0.kind：缺少此项"
+    assert all(e["type"] for e in detail)  # the machine-readable type stays
+
+
+def test_query_parameters_out_of_range_are_explained(world: World) -> None:
+    response = world.client("grid_a").get(TODAY, {"page": "0", "all": "maybe"})
+    assert response.status_code == 422
+    assert [e["msg"] for e in response.json()["detail"]] == [
+        "all：应为 true 或 false",
+        "page：不能小于 1",
+    ]

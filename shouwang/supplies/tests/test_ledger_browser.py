@@ -1,0 +1,32 @@
+"""The stock ledger in a browser: filtering by htmx, then exporting."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.core.tests.browser import log_in
+
+from .factories import item, location, stock
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> None:
+    store = location(world.community_a)
+    stock(store, 10, item("医用口罩"))
+    stock(store, 5, item("防护服"))
+    log_in(desktop, "hq", PASSWORD)
+    desktop.goto("/supplies/ledger/")
+    with desktop.expect_response(lambda r: "item=" in r.url and "item=&" not in r.url):
+        desktop.select_option("select[name=item]", label="防护服")
+    assert desktop.locator("#rows tbody tr").count() == 1
+    with desktop.expect_download() as download:
+        desktop.click("text=导出Excel")
+    with open(download.value.path(), "rb") as fh:
+        rows = list(load_workbook(io.BytesIO(fh.read())).active.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert "防护服" in rows[1]
