@@ -193,16 +193,6 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
     )
 
 
-def read_rows(upload: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """``iter_rows`` with any parser failure inside the sheet turned into a message."""
-    try:
-        yield from iter_rows(upload)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # corrupt XML, forbidden entities (defusedxml), bad zip member
-        raise SpreadsheetError("Excel文件已损坏或格式不受支持，无法读取") from exc
-
-
 def estimate_rows(path: Path) -> int:
     """Rows of the first sheet, for the progress bar: its <dimension> when the file has
     one (Excel and WPS write it), else extrapolated from the rows in its first 64 KB."""
@@ -517,7 +507,7 @@ def check(job: ImportJob) -> None:
 
 
 def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
-    rows = read_rows(f)
+    rows = iter_rows(f)
     try:
         layout = find_layout(rows)
         checker = Checker(
