@@ -294,6 +294,11 @@ class KeyPerson(TimeStampedModel):
         """第几天 of the observation on ``day`` (the start date is day 1)."""
         return (day - self.start_date).days + 1
 
+    def observed_days(self, until: date) -> int:
+        """共几天 under observation when it ends on ``until``: a 14-day period ends on
+        the 14th day after the start; released on its first day, one day."""
+        return max((until - self.start_date).days, 1)
+
     @property
     def address(self) -> str:
         """'西城花园1号楼2单元301' (compound, building, household); needs ``area__parent``

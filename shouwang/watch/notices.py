@@ -42,7 +42,7 @@ def _notice(record: KeyPerson) -> dict:
         "community": community,
         "issuer": "".join(a.name for a in (subdistrict, community) if a is not None),
         "released_on": released_on,
-        "days": ((released_on or record.planned_end) - record.start_date).days,
+        "days": record.observed_days(released_on or record.planned_end),
     }
 
 

@@ -166,3 +166,12 @@ def test_the_counts_page_s_shared_read_gives_the_window_figures(world, clock, po
 
     assert states(shared.sheet) == states(by_instances)
     assert states(shared.sheet)[done.pk] == [(1, "done"), (2, "upcoming")]
+
+
+def test_a_period_counts_its_days_and_a_same_day_release_is_one(world) -> None:
+    record = f.key_person(world.building_a, start=D1)
+    assert record.observed_days(record.planned_end) == 14  # the notice's 共14天
+    assert record.day_number(D1) == 1
+    assert record.observed_days(D1) == 1  # released on its first day: 共1天, not 共0天
+    assert record.observed_days(D2) == 1
+    assert record.observed_days(D1 + timedelta(days=3)) == 3
