@@ -74,6 +74,11 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
                 result=AuditEvent.Result.FAILED,
                 detail="账号已停用" if known is not None and not known.is_active else "",
             )
+        if locked:
+            raise LoginError(
+                "用户名/手机号或密码不正确；失败次数过多，"
+                f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试"
+            )
         raise LoginError("用户名/手机号或密码不正确")
     LoginThrottle.objects.filter(key=keys[0]).delete()
     user.backend = "shouwang.accounts.backends.UsernameOrPhoneBackend"

@@ -89,3 +89,12 @@ def test_it_clears_the_account_count_on_success(world: World, username: str) -> 
     assert attempt(username, PASSWORD, "10.0.0.2").status_code == 302
     fail("staff_a", 4, ip="10.0.0.3")
     assert attempt("staff_a", PASSWORD, "10.0.0.4").status_code == 302
+
+
+def test_the_failure_that_locks_says_so(world: World, settings) -> None:
+    fail("staff_a", 3)
+    fourth = attempt("staff_a", "wrong-password").content.decode()
+    assert "已锁定" not in fourth
+    fifth = attempt("staff_a", "wrong-password").content.decode()
+    assert "用户名/手机号或密码不正确" in fifth
+    assert f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟" in fifth
