@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",  # before ours: they add messages
+    "shouwang.accounts.middleware.HtmxLoginRedirectMiddleware",
     "shouwang.accounts.middleware.IdleTimeoutMiddleware",
     "shouwang.accounts.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

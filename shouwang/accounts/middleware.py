@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
 SESSION_LAST_SEEN = "shouwang_last_seen"
@@ -46,6 +46,25 @@ class IdleTimeoutMiddleware:
         messages.info(request, "长时间未操作，已自动退出，请重新登录")
         response = redirect_to_login(request.get_full_path())
         if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request whose session has ended (logged out elsewhere, expired, account
+    disabled) is sent to the login page as a whole page (``HX-Redirect``), instead of
+    htmx swapping the login form into the part it refreshes (a wall screen's panel)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request")
+            and response.status_code == 302
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
             return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
         return response
 

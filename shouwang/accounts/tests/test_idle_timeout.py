@@ -67,3 +67,18 @@ def test_it_refreshes_the_last_seen_time_on_activity(world: World) -> None:
     client = signed_in(idle_minutes=20)
     client.get(reverse("core:home"))
     assert time.time() - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_a_refresh_after_the_session_ended_reloads_the_whole_page_at_login(world: World) -> None:
+    """The wall screen refreshes its panel every minute; once the session is gone (logged
+    out elsewhere, expired, disabled) the login page must not land inside the panel."""
+    client = world.client("hq")
+    wall = reverse("dashboard:wall")
+    assert client.get(wall, headers={"HX-Request": "true"}).status_code == 200
+    world.hq.is_active = False
+    world.hq.save(update_fields=["is_active"])
+    response = client.get(wall, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login") + "?next=")
+    # An ordinary page load keeps the ordinary redirect.
+    assert client.get(wall).status_code == 302
