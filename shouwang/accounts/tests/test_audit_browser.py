@@ -1,12 +1,9 @@
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from shouwang.accounts.tests.factories import PASSWORD
-from shouwang.core.tests.browser import log_in
+from shouwang.core.tests.browser import downloaded_rows, log_in
 
 
 @pytest.mark.browser
@@ -20,6 +17,5 @@ def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> 
     assert desktop.locator("#rows tbody tr").count() == 1
     with desktop.expect_download() as download:
         desktop.click("text=导出Excel")
-    with open(download.value.path(), "rb") as f:
-        rows = list(load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True))
+    rows = downloaded_rows(download.value)
     assert [row[3] for row in rows[1:]] == ["登录失败"]

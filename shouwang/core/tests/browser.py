@@ -65,3 +65,12 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button.primary")
     page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def downloaded_rows(download) -> list[tuple]:
+    """The rows of the first sheet of an xlsx the page downloaded (Playwright's
+    ``expect_download().value``)."""
+    from openpyxl import load_workbook
+
+    with open(download.path(), "rb") as fh:
+        return list(load_workbook(fh, read_only=True).worksheets[0].iter_rows(values_only=True))

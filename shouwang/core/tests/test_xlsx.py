@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from shouwang.core.tests.sheets import broken_sheet
 from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes, write_workbook
 
 
@@ -124,24 +125,12 @@ def test_a_spreadsheet_program_opens_the_file(tmp_path):
     ]
 
 
-def _with_broken_sheet(content: bytes) -> bytes:
-    """The same workbook with its sheet's XML cut in half (opens, fails while reading)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]
-            dst.writestr(info, data)
-    return out.getvalue()
-
-
 def test_a_sheet_that_breaks_while_read_is_a_spreadsheet_error():
     workbook = Workbook()  # openpyxl's own files are read lazily, sheet XML last
     for i in range(50):
         workbook.active.append([f"张{i}", f"{i}号楼"])
     content = io.BytesIO()
     workbook.save(content)
-    broken = _with_broken_sheet(content.getvalue())
+    broken = broken_sheet(content.getvalue())
     with pytest.raises(SpreadsheetError, match="损坏"):
         list(iter_rows(io.BytesIO(broken)))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from shouwang.accounts.tests.factories import PASSWORD
-from shouwang.core.tests.browser import log_in
+from shouwang.core.tests.browser import downloaded_rows, log_in
 
 from .factories import item, location, stock
 
@@ -26,7 +23,6 @@ def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> 
     assert desktop.locator("#rows tbody tr").count() == 1
     with desktop.expect_download() as download:
         desktop.click("text=导出Excel")
-    with open(download.value.path(), "rb") as fh:
-        rows = list(load_workbook(io.BytesIO(fh.read())).active.iter_rows(values_only=True))
+    rows = downloaded_rows(download.value)
     assert len(rows) == 2
     assert "防护服" in rows[1]
