@@ -51,9 +51,17 @@ def status() -> WorkerStatus:
 def run_due_jobs() -> Iterator[str]:
     """Run each scheduled job that is due (``core.schedule``), one after the other,
     recording how it ended; yields each job's command once it has finished."""
-    for job in schedule.jobs():
+    jobs = schedule.jobs()
+    # One read per round (every second when idle): only a job that is due, or new, is
+    # claimed, so an idle worker writes nothing (a write would queue behind check-ins
+    # on SQLite).
+    due_at = dict(ScheduledRun.objects.values_list("name", "due_at"))
+    for job in jobs:
         now = timezone.now()
-        ScheduledRun.objects.get_or_create(name=job.command, defaults={"due_at": now})
+        if job.command not in due_at:
+            ScheduledRun.objects.get_or_create(name=job.command, defaults={"due_at": now})
+        elif due_at[job.command] > now:
+            continue
         if not ScheduledRun.objects.claim(job.command, now=now, every=job.every):
             continue
         output = io.StringIO()

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,3 +134,11 @@ def test_hq_sees_each_job_with_its_last_run(world: World, scheduled) -> None:
 def test_community_staff_do_not_see_the_jobs(world: World) -> None:
     response = world.client("staff_a").get(reverse("core:home"))
     assert "定时任务" not in response.content.decode()
+
+
+def test_an_idle_round_reads_once_and_writes_nothing(world: World, scheduled) -> None:
+    list(worker.run_due_jobs())
+    with CaptureQueriesContext(connection) as queries:
+        assert list(worker.run_due_jobs()) == []
+    assert len(queries) == 1
+    assert queries[0]["sql"].lstrip().upper().startswith("SELECT")
