@@ -18,8 +18,8 @@ TOUCH_EVERY = 60  # seconds: write the session at most once a minute
 class IdleTimeoutMiddleware:
     """Log out a session idle for longer than ``IDLE_TIMEOUT_MINUTES``.
 
-    Pages are sent to the login page (htmx requests through ``HX-Redirect``); API
-    calls go on as anonymous and get the API's 401.
+    Pages are sent to the login page (htmx requests as a whole page, by
+    ``HtmxLoginRedirectMiddleware``); API calls go on as anonymous and get the API's 401.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -44,10 +44,7 @@ class IdleTimeoutMiddleware:
         if request.path.startswith("/api/"):
             return self.get_response(request)
         messages.info(request, "长时间未操作，已自动退出，请重新登录")
-        response = redirect_to_login(request.get_full_path())
-        if request.headers.get("HX-Request"):
-            return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
-        return response
+        return redirect_to_login(request.get_full_path())
 
 
 class HtmxLoginRedirectMiddleware:
