@@ -167,9 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins before a lock, per account and per source IP. Behind a NAT that many
 # staff share, raise the per-IP figure (docs/deploy.md).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_MAX_FAILURES_PER_IP = int(
-    os.environ.get("LOGIN_MAX_FAILURES_PER_IP", str(LOGIN_MAX_FAILURES))
-)
+LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "0"))  # 0: never expires

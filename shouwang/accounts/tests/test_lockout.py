@@ -50,21 +50,25 @@ def test_it_audits_the_lockout(world: World) -> None:
     assert refused.detail == "账号或IP已锁定"
 
 
-def test_it_locks_an_ip_after_five_failures(world: World) -> None:
-    for name in ("a1", "a2", "a3", "a4", "a5"):
-        fail(name, 1, ip="10.7.7.7")
+def test_it_locks_an_ip_after_thirty_failures_across_accounts(world: World) -> None:
+    for n in range(29):
+        fail(f"a{n}", 1, ip="10.7.7.7")
+    assert attempt("staff_b", PASSWORD, "10.7.7.7").status_code == 302
+    fail("a29", 1, ip="10.7.7.7")
     assert LOCKED in attempt("staff_b", PASSWORD, "10.7.7.7").content.decode()
     assert attempt("staff_b", PASSWORD, "10.7.7.8").status_code == 302
 
 
 def test_it_reads_the_limits_from_settings(world: World, settings) -> None:
     settings.LOGIN_MAX_FAILURES = 2
-    settings.LOGIN_MAX_FAILURES_PER_IP = 50
+    settings.LOGIN_MAX_FAILURES_PER_IP = 3
     fail("staff_a", 2)
     assert LOCKED in attempt("staff_a", PASSWORD, "10.0.0.5").content.decode()
-    for n in range(3):
+    for n in range(2):
         fail(f"x{n}", 1, ip="10.0.0.6")
     assert attempt("staff_b", PASSWORD, "10.0.0.6").status_code == 302
+    fail("x2", 1, ip="10.0.0.6")
+    assert LOCKED in attempt("staff_b", PASSWORD, "10.0.0.6").content.decode()
 
 
 def test_it_unlocks_after_the_window(world: World) -> None:
