@@ -29,6 +29,7 @@ LEVELS = [
     ("楼栋", Area.Kind.BUILDING),
 ]
 HEADERS = [name for name, _ in LEVELS] + ["应有户数"]
+SAMPLE_NAMES = ["金水区", "明湖街道", "西城社区", "西城花园", "3号楼"]
 MAX_ROWS = 100_000
 
 
@@ -52,12 +53,13 @@ class Plan:
         return not self.problems and bool(self.paths)
 
 
-def template_bytes() -> bytes:
-    return workbook_bytes(
-        HEADERS,
-        [["金水区", "明湖街道", "西城社区", "西城花园", "3号楼", 48]],
-        title="辖区导入模板",
-    )
+def template_bytes(root: Area) -> bytes:
+    """The template, its example row naming ``root`` and the levels above it as they are."""
+    kinds = [k for _, k in LEVELS]
+    sample: list[str | int] = list(SAMPLE_NAMES)
+    for area in [*root.ancestors(), root]:
+        sample[kinds.index(area.kind)] = area.name
+    return workbook_bytes(HEADERS, [[*sample, 48]], title="辖区导入模板")
 
 
 def plan(upload: IO[bytes], *, root: Area) -> Plan:
@@ -98,7 +100,11 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             i = kinds.index(ancestor.kind)
             if names[i] and names[i] != ancestor.name:
                 result.problems.append(
-                    Problem(number, LEVELS[i][0], f"不在您的辖区内（应为“{ancestor.name}”或留空）")
+                    Problem(
+                        number,
+                        LEVELS[i][0],
+                        f"不在“{root.name}”范围内（应为“{ancestor.name}”或留空）",
+                    )
                 )
                 row_ok = False
         below = names[root_level + 1 :]

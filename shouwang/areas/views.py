@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shouwang.accounts.models import User
@@ -160,16 +161,31 @@ def grid_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_grid(request, get_for_user(Grid, request.user, pk=pk))
 
 
+def _import_root(request: AuthedRequest) -> Area:
+    """The node the sheet is imported under: ``?area=`` (or the posted ``area``) or the
+    user's own area."""
+    raw = request.POST.get("area") or request.GET.get("area")
+    if not raw:
+        return request.user.area
+    if not raw.isdigit():
+        raise Http404("辖区不存在")
+    root = get_for_user(Area, request.user, pk=int(raw))
+    if root.child_kind is None:
+        raise Http404("楼栋下不能再建下级")
+    return root
+
+
 @require_capability("areas.manage")
 def import_template(request: AuthedRequest) -> HttpResponse:
-    return xlsx_response("辖区导入模板.xlsx", importing.template_bytes())
+    return xlsx_response("辖区导入模板.xlsx", importing.template_bytes(_import_root(request)))
 
 
 @require_capability("areas.manage")
 def import_upload(request: AuthedRequest) -> HttpResponse:
+    root = _import_root(request)
     bound = request.method == "POST"
     form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
-    context: dict = {"form": form}
+    context: dict = {"form": form, "root": root}
     if request.method == "POST" and form.is_valid():
         try:
             token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
@@ -179,7 +195,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
             try:
                 with open(path, "rb") as f:
-                    plan = importing.plan(f, root=request.user.area)
+                    plan = importing.plan(f, root=root)
             except SpreadsheetError as exc:
                 form.add_error("file", str(exc))
                 plan = None
@@ -196,19 +212,21 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @require_capability("areas.manage")
 def import_commit(request: AuthedRequest) -> HttpResponse:
+    root = _import_root(request)
+    back = f"{reverse('areas:import')}?area={root.pk}"
     token = request.POST.get("token", "")
     path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
     if path is None:
         messages.error(request, "上传的文件已失效，请重新上传")
-        return redirect("areas:import")
+        return redirect(back)
     try:
         with open(path, "rb") as f:
-            result = importing.plan(f, root=request.user.area)
+            result = importing.plan(f, root=root)
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
-            return redirect("areas:import")
+            return redirect(back)
         created = importing.commit(result, by=request.user)
     finally:
         uploads.discard(request, token)
     messages.success(request, f"导入完成：新建 {created} 个节点")
-    return redirect("areas:node", pk=request.user.area_id)
+    return redirect("areas:node", pk=root.pk)

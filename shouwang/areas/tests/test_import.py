@@ -56,6 +56,66 @@ def test_it_offers_a_template(world: World) -> None:
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert len(rows) == 2
+    assert list(rows[1][:2]) == ["示范区", "明湖街道"]  # the user's own chain, importable as is
+
+
+def test_the_template_of_a_community_names_it(world: World) -> None:
+    url = f"{reverse('areas:import_template')}?area={world.community_a.pk}"
+    response = world.client("hq").get(url)
+    sample = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1]
+    assert list(sample[:3]) == ["示范区", "明湖街道", world.community_a.name]
+
+
+def test_the_downloaded_template_imports_cleanly(world: World) -> None:
+    client = world.client("hq")
+    content = client.get(reverse("areas:import_template")).content
+    response = upload(client, SimpleUploadedFile("模板.xlsx", content))
+    assert response.context["plan"].ok
+
+
+def test_it_imports_under_the_node_it_was_opened_from(world: World) -> None:
+    client = world.client("hq")
+    node_page = client.get(reverse("areas:node", kwargs={"pk": world.compound_a.pk}))
+    link = f"{UPLOAD}?area={world.compound_a.pk}"
+    assert link in node_page.content.decode()
+    response = client.post(link, {"file": xlsx([["", "", "", "", "9号楼", 12]])})
+    assert response.context["plan"].ok, problems(response)
+    token = response.context["token"]
+    done = client.post(COMMIT, {"token": token, "area": world.compound_a.pk})
+    assert done["Location"] == reverse("areas:node", kwargs={"pk": world.compound_a.pk})
+    assert Area.objects.get(name="9号楼").parent == world.compound_a
+
+
+def test_a_row_naming_another_compound_is_refused_under_a_compound(world: World) -> None:
+    client = world.client("hq")
+    link = f"{UPLOAD}?area={world.compound_a.pk}"
+    response = client.post(link, {"file": xlsx([["", "", "", "别的小区", "1号楼", ""]])})
+    assert problems(response) == [
+        (
+            2,
+            "小区/村民组",
+            f"不在“{world.compound_a.name}”范围内（应为“{world.compound_a.name}”或留空）",
+        )
+    ]
+
+
+def test_a_building_offers_no_import(world: World) -> None:
+    client = world.client("hq")
+    page = client.get(reverse("areas:node", kwargs={"pk": world.building_a.pk})).content.decode()
+    assert "从Excel导入" not in page
+    assert client.get(f"{UPLOAD}?area={world.building_a.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "999999"])
+def test_an_unknown_area_is_a_404(world: World, value: str) -> None:
+    assert world.client("hq").get(f"{UPLOAD}?area={value}").status_code == 404
+
+
+def test_an_area_outside_the_users_subtree_is_a_404(world: World) -> None:
+    client = world.client("hq")
+    assert client.get(f"{UPLOAD}?area={world.district.pk}").status_code == 404
+    template = f"{reverse('areas:import_template')}?area={world.district.pk}"
+    assert client.get(template).status_code == 404
 
 
 def test_the_preview_counts_new_nodes_and_writes_nothing(world: World) -> None:
@@ -145,7 +205,7 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     assert response.status_code == 400
     assert problems(response) == [
         (2, "小区/村民组", "单元格是公式，请填写文字"),
-        (3, "街道/乡镇", "不在您的辖区内（应为“明湖街道”或留空）"),
+        (3, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）"),
         (5, "小区/村民组", "上一级为空时不能填写下一级"),
         (6, "楼栋", "与第4行重复"),
         (8, "", "没有填写下级名称"),
