@@ -54,6 +54,17 @@ def test_an_alert_is_marked_handled_once_and_audited(world) -> None:
     assert "已送发热门诊" in client.get(reverse("watch:alerts") + "?state=handled").content.decode()
 
 
+def test_handling_an_alert_updates_the_open_count_in_the_heading(world) -> None:
+    f.alert(world.building_a)
+    alert = f.alert(world.building_a)
+    client = world.client("staff_a")
+    assert "未处置 2" in client.get(reverse("watch:alerts")).content.decode()
+    url = reverse("watch:alert_handle", args=[alert.pk])
+    html = client.post(url, {"note": ""}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="alerts-open" class="badge red" hx-swap-oob="true">未处置 1<' in html
+    assert f'id="alert-{alert.pk}"' in html
+
+
 def test_leaders_and_community_b_cannot_handle_a_s_alerts(world) -> None:
     alert = f.alert(world.building_a)
     url = reverse("watch:alert_handle", args=[alert.pk])

@@ -97,11 +97,13 @@ def test_a_grid_worker_s_morning(phone, world, clock) -> None:
     phone.goto("/watch/alerts/")
     alert = Alert.objects.get(kind=Alert.Kind.FEVER)
     item = phone.locator(f"#alert-{alert.pk}")
+    expect(phone.locator("#alerts-open")).to_have_text("未处置 1")
     assert "孙*" in item.inner_text()
     assert "孙三" not in item.inner_text()
     item.locator("input[name=note]").fill("已联系社区医生上门")
     item.get_by_role("button", name="标记已处置").click()
     phone.locator(f"#alert-{alert.pk}:not(.open)").wait_for()
+    expect(phone.locator("#alerts-open")).to_have_text("未处置 0")
     alert.refresh_from_db()
     assert alert.handled_by == world.grid_worker_a
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

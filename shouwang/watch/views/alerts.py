@@ -69,8 +69,13 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(
             request,
-            "watch/alerts.html#alert",
-            {"a": alert, "handle_form": HandleAlertForm(), "error": error},
+            "watch/alerts.html#handled",
+            {
+                "a": alert,
+                "handle_form": HandleAlertForm(),
+                "error": error,
+                "open_count": alerts_for(request).open().count(),
+            },
             status=status,
         )
     if error:
