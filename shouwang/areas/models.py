@@ -145,6 +145,12 @@ class Area(TimeStampedModel):
 class GridQuerySet(ScopedQuerySet):
     scope = "community"
 
+    def with_active_staff(self) -> GridQuerySet:
+        """Prefetch each grid's responsible staff, leaving out disabled accounts: a disabled
+        account answers for nothing."""
+        users = self.model._meta.get_field("staff").related_model.objects.filter(is_active=True)
+        return self.prefetch_related(models.Prefetch("staff", queryset=users.order_by("pk")))
+
 
 class Grid(TimeStampedModel):
     """A grid (网格): compounds of one community with the staff who answer for them."""

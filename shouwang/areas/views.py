@@ -117,7 +117,8 @@ def grids(request: AuthedRequest) -> HttpResponse:
     qs = (
         Grid.objects.visible_to(request.user)
         .select_related("community")
-        .prefetch_related("compounds", "staff")
+        .prefetch_related("compounds")
+        .with_active_staff()
     )
     return render(request, "areas/grids.html", {"grids": qs})
 

@@ -52,7 +52,7 @@ def _community(user: User) -> dict[str, Any]:
     grids = (
         Grid.objects.visible_to(user)
         .select_related("community")
-        .prefetch_related("staff")
+        .with_active_staff()
         .annotate(compound_count=Count("compounds"))
     )
     return {"figures": _tree_figures(user.area), "grids": grids}

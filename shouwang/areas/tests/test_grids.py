@@ -32,6 +32,17 @@ def test_the_list_shows_the_users_community_only(world: World) -> None:
     assert sorted(grid_names(world, "hq")) == ["八一第1网格", "西城第1网格"]
 
 
+def test_a_disabled_account_is_no_longer_listed_as_responsible(world: World) -> None:
+    hq = world.client("hq")
+    assert str(world.grid_worker_a) in hq.get(reverse("areas:grids")).content.decode()
+    hq.post(reverse("accounts:user_toggle_active", kwargs={"pk": world.grid_worker_a.pk}))
+    page = hq.get(reverse("areas:grids")).content.decode()
+    assert str(world.grid_worker_a) not in page
+    assert '<span class="bad">未指定</span>' in page
+    home = world.client("staff_a").get(reverse("core:home")).content.decode()
+    assert str(world.grid_worker_a) not in home
+
+
 def test_the_list_uses_a_fixed_number_of_queries(
     world: World, django_assert_max_num_queries
 ) -> None:
