@@ -70,8 +70,20 @@ class AuditFilterForm(forms.Form):
         label="结果", choices=[("", "全部结果"), *AuditEvent.Result.choices], required=False
     )
     start = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 年-月-日，如 2020-02-01"},
     )
     end = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 年-月-日，如 2020-02-01"},
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data

@@ -148,15 +148,20 @@ def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
+    """The events the filter asks for; nothing at all when a filter is invalid, so a
+    mistyped date never widens the answer to the whole log."""
     qs = AuditEvent.objects.visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
-        tz = timezone.get_current_timezone()
-        if data["start"]:
-            qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
-        if data["end"]:
-            qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
+    if not form.is_bound:
+        return qs
+    if not form.is_valid():
+        return qs.none()
+    data = form.cleaned_data
+    qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
+    tz = timezone.get_current_timezone()
+    if data["start"]:
+        qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
+    if data["end"]:
+        qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
     return qs
 
 
@@ -165,12 +170,15 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     page = Paginator(_audit_queryset(request, form), 50).get_page(request.GET.get("page"))
     template = "accounts/audit.html#rows" if request.htmx else "accounts/audit.html"
-    return render(request, template, {"form": form, "page": page})
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, "page": page}, status=status)
 
 
 @require_capability("audit.view")
 def audit_export(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
+    if form.errors:
+        return audit_log(request)
     qs = _audit_queryset(request, form)[:100_000]
     rows = (
         (

@@ -58,9 +58,29 @@ def test_it_filters_by_text_action_result_and_date(world: World) -> None:
     assert listed(client.get(URL, {"q": "127.0.0.1", "result": "ok"})) == [("staff_a", "login")]
 
 
-def test_it_refuses_an_invalid_filter_without_error(world: World) -> None:
-    response = world.client("auditor").get(URL, {"start": "not-a-date", "action": "zzz"})
-    assert response.status_code == 200
+def test_an_invalid_filter_says_so_and_lists_nothing(world: World) -> None:
+    log_in("staff_a")
+    client = world.client("auditor")
+    response = client.get(URL, {"q": "staff_a", "start": "2020-13-45"})
+    assert response.status_code == 400
+    assert listed(response) == []
+    assert "起始日期：日期格式应为 年-月-日" in response.content.decode()
+    assert client.get(URL, {"q": "staff_a", "start": "2020-01-01"}).status_code == 200
+
+
+def test_an_end_before_the_start_is_refused(world: World) -> None:
+    response = world.client("auditor").get(URL, {"start": "2020-02-02", "end": "2020-02-01"})
+    assert response.status_code == 400
+    assert "截止日期不能早于起始日期" in response.content.decode()
+
+
+def test_an_invalid_filter_exports_nothing(world: World) -> None:
+    log_in("staff_a")
+    client = world.client("auditor")
+    response = client.get(reverse("accounts:audit_export"), {"action": "zzz"})
+    assert response.status_code == 400
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
 def test_it_serves_the_rows_fragment_to_htmx(world: World) -> None:
