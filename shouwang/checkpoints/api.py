@@ -8,6 +8,7 @@ one bad item never blocks the others, and a re-sent item is reported as a duplic
 from __future__ import annotations
 
 import logging
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -84,6 +85,23 @@ def _at(item: CheckInIn) -> datetime:
     return at
 
 
+TEXT_FIELDS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "visiting": "拜访对象",
+    "reason": "原因",
+    "plate": "车牌",
+}
+
+
+def _check_text(item: CheckInIn) -> None:
+    """Refuse control characters (NUL, line breaks …) in the free-text fields with a
+    message naming the field; PostgreSQL would refuse a NUL with a vague error."""
+    for field, label in TEXT_FIELDS.items():
+        if any(unicodedata.category(c) == "Cc" for c in getattr(item, field)):
+            raise actions.CheckInRefused(f"{label}含有控制字符（如换行、空字符），请核对后重新填写")
+
+
 def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> actions.Recorded:
     checkpoint = checkpoints.get(item.checkpoint)
     if checkpoint is None:
@@ -91,6 +109,7 @@ def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> act
             Checkpoint.objects.select_related("area"), request.user, pk=item.checkpoint
         )
         checkpoints[item.checkpoint] = checkpoint
+    _check_text(item)
     common = {
         "checkpoint": checkpoint,
         "client_id": item.client_id,

@@ -119,6 +119,21 @@ def test_an_implausible_time_is_refused(world) -> None:
     assert "时间" in body["results"][0]["error"]
 
 
+@pytest.mark.parametrize(
+    ("field", "label"), [("name", "姓名"), ("visiting", "拜访对象"), ("reason", "原因")]
+)
+def test_a_control_character_in_a_visitor_field_is_named(world, field: str, label: str) -> None:
+    gate = make_checkpoint(world.compound_a)
+    visitor = {"name": "王五", "phone": "13900001111", "visiting": "3号楼李四", "reason": "送药"}
+    visitor[field] = visitor[field][:1] + "\x00" + visitor[field][1:]
+    good = {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in"}
+    bad = {**good, "client_id": str(uuid.uuid4()), "kind": "visitor", **visitor}
+    body = post(world.client("guard_a"), [bad, {**good, "kind": "person"}]).json()
+    assert body["results"][0]["error"] == f"{label}含有控制字符（如换行、空字符），请核对后重新填写"
+    assert body["results"][1]["ok"]
+    assert CheckIn.objects.count() == 1
+
+
 def test_a_leader_cannot_upload(world) -> None:
     gate = make_checkpoint(world.compound_a)
     item = {
