@@ -49,33 +49,57 @@ def test_the_wall_screen_fills_1920_by_1080(desktop, world):
     desktop.screenshot(path=str(SHOTS / "wall.png"))
 
 
+CLIPPED = """() => {
+  const out = [];
+  const inside = (el, box) => {
+    const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+    return r.bottom <= b.bottom + 1 && r.right <= b.right + 1;
+  };
+  document.querySelectorAll('.wall-table tr:not([hidden])').forEach((tr) => {
+    if (!inside(tr, tr.closest('.wall-table'))) out.push(tr.cells[0].innerText);
+  });
+  document.querySelectorAll('.wcard:not([hidden])').forEach((card) => {
+    if (!inside(card, card.closest('.wall-cards'))) out.push(card.innerText.split('\\n')[1]);
+  });
+  return out;
+}"""
+
+
+def shown_rows(desktop) -> list[str]:
+    return desktop.locator(".wall-table tbody tr:not([hidden]) td:first-child").all_inner_texts()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_wall_screen_shows_every_community_and_card_whole(desktop, world):
-    more = [child(world.subdistrict, f"加测社区{n}") for n in range(8)]
+    more = [child(world.subdistrict, f"加测社区{n:02}") for n in range(22)]
     fill(world, more)
     # A busy day: check-ins by the hour, drawn beside the table.
     figure = DailyFigure.objects.get(area=world.subdistrict, day=days.open_day())
     figure.hourly = {"persons_checked": [100 + h for h in range(24)]}
     figure.save(update_fields=["hourly"])
     log_in(desktop, "hq", PASSWORD)
+    desktop.clock.install()
     desktop.goto("/dashboard/wall/")
     desktop.wait_for_selector(".mini canvas")
-    clipped = desktop.evaluate(
-        """() => {
-        const out = [];
-        const inside = (el, box) => {
-          const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
-          return r.bottom <= b.bottom + 1 && r.right <= b.right + 1;
-        };
-        document.querySelectorAll('.wall-table tr').forEach((tr) => {
-          if (!inside(tr, tr.closest('.wall-table'))) out.push(tr.cells[0].innerText);
-        });
-        document.querySelectorAll('.wcard').forEach((card) => {
-          if (!inside(card, card.closest('.wall-cards'))) out.push(card.innerText.split('\\n')[1]);
-        });
-        return out;
-      }"""
-    )
-    assert desktop.locator(".wall-table tbody tr").count() == 10
-    assert clipped == []
+    assert desktop.evaluate(CLIPPED) == []
+    first = shown_rows(desktop)
+    assert 8 <= len(first) < 24
+    pages = -(-24 // len(first))
+    assert desktop.locator("[data-rotate-label=children]").inner_text() == f"第1/{pages}页"
+    assert desktop.locator(".wcard:not([hidden])").count() == 10
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desktop.screenshot(path=str(SHOTS / "wall-many-communities.png"))
+    cards = desktop.locator(".wcard").count()
+    seen, seen_cards = list(first), set(desktop.locator(".wcard:not([hidden])").all_inner_texts())
+    for page in range(2, pages + 1):
+        desktop.clock.run_for(10_000)
+        label = desktop.locator("[data-rotate-label=children]")
+        assert label.inner_text() == f"第{page}/{pages}页"
+        assert desktop.evaluate(CLIPPED) == []
+        seen += shown_rows(desktop)
+        seen_cards |= set(desktop.locator(".wcard:not([hidden])").all_inner_texts())
+    assert sorted(seen) == sorted(["西城社区", "八一社区", *(a.name for a in more)])
+    assert len(seen_cards) == cards
+    desktop.clock.run_for(10_000)
+    assert shown_rows(desktop) == first  # round again
