@@ -32,7 +32,11 @@ pytest_plugins = ["shouwang.core.tests.personas", "shouwang.core.tests.browser"]
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
-    """Per-process caches (pass rules, key areas, checkpoints by code) start empty."""
+    """Per-process caches (pass rules, key areas, checkpoints by code) and the cache that
+    holds rate-limit counts start empty."""
+    from django.core.cache import cache
+
     from shouwang.checkpoints.actions import clear_rule_cache
 
     clear_rule_cache()
+    cache.clear()

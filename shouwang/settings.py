@@ -254,6 +254,9 @@ WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS
 # Check-ins (who passed where, when; visitors' details) are deleted after this many
 # days by the scheduled job purge_checkins; tracing reaches back as far (at least 14).
 CHECKIN_RETENTION_DAYS = int(os.environ.get("SHOUWANG_CHECKIN_RETENTION_DAYS", "28"))
+# First-time self-registrations (new person and pass) accepted from one address per 10
+# minutes; generous, as many phones may share one carrier address at a morning rush.
+SELF_REGISTRATIONS_PER_IP = int(os.environ.get("SHOUWANG_SELF_REGISTRATIONS_PER_IP", "60"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.
 CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
 # Where residents reach this server (printed in poster QR codes); empty: the request's host.

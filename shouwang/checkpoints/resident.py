@@ -6,13 +6,16 @@ registration form; afterwards its signed cookie names its pass and a scan is one
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from shouwang.accounts.audit import client_ip
 from shouwang.areas.models import Area
+from shouwang.core import ratelimit
 from shouwang.core.requests import PublicRequest
 
 from . import actions, printing, tokens
@@ -94,6 +97,17 @@ def _buildings(checkpoint: Checkpoint):
     return Area.objects.within(community).buildings().select_related("parent")
 
 
+def _may_register(request: PublicRequest) -> bool:
+    """A registration adds a person to the ledger: at most SELF_REGISTRATIONS_PER_IP
+    from one address in 10 minutes, so a script cannot fill the ledger."""
+    return ratelimit.allow(
+        "checkin.register",
+        client_ip(request) or "",
+        limit=settings.SELF_REGISTRATIONS_PER_IP,
+        window_seconds=600,
+    )
+
+
 @never_cache
 def register(request: PublicRequest, code: str) -> HttpResponse:
     """First scan on this phone: who you are, where you live, a health declaration."""
@@ -107,24 +121,29 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
     )
     form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
     error = ""
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            pass_, recorded = actions.register(
-                checkpoint=checkpoint,
-                reg=form.registration(),
-                client_id=form.cleaned_data["client_id"],
-            )
-        except actions.CheckInRefused as exc:
-            error = str(exc)
+        if not _may_register(request):
+            error = "此网络的登记过于频繁，请10分钟后再试，或请卡点工作人员代为登记"
+            status = 429
         else:
-            response = _result(request, recorded.checkin, checkpoint, pass_.person)
-            tokens.remember(response, pass_.code, secure=request.is_secure())
-            return response
+            try:
+                pass_, recorded = actions.register(
+                    checkpoint=checkpoint,
+                    reg=form.registration(),
+                    client_id=form.cleaned_data["client_id"],
+                )
+            except actions.CheckInRefused as exc:
+                error = str(exc)
+            else:
+                response = _result(request, recorded.checkin, checkpoint, pass_.person)
+                tokens.remember(response, pass_.code, secure=request.is_secure())
+                return response
     return render(
         request,
         "checkin/register.html",
         {"checkpoint": checkpoint, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

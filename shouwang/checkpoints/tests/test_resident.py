@@ -220,3 +220,24 @@ def test_temperature_is_bounded(world, gate) -> None:
     assert response.status_code == 400
     assert not CheckIn.objects.exists()
     assert Decimal("37.3")
+
+
+def test_registrations_from_one_address_are_limited(world, gate, settings) -> None:
+    settings.SELF_REGISTRATIONS_PER_IP = 3
+    url = reverse("checkin:register", args=[gate.code])
+    phones = [Client(REMOTE_ADDR="10.1.1.1") for _ in range(3)]
+    for phone in phones:
+        assert phone.post(url, registration(world)).status_code == 200
+    refused = Client(REMOTE_ADDR="10.1.1.1").post(url, registration(world))
+    assert refused.status_code == 429
+    assert "登记过于频繁" in refused.content.decode()
+    assert Person.objects.count() == 3
+    other = Client(REMOTE_ADDR="10.1.1.2").post(url, registration(world))
+    assert other.status_code == 200
+    # An invalid form is not counted, and a remembered phone's one tap is never limited.
+    bad = Client(REMOTE_ADDR="10.1.1.2").post(url, registration(world, doc_number="1"))
+    assert bad.status_code == 400
+    assert "登记过于频繁" not in bad.content.decode()
+    scan = reverse("checkin:scan", args=[gate.code])
+    tap = phones[0].post(scan, {"client_id": str(uuid.uuid4()), "direction": "out"})
+    assert 'data-result="g"' in tap.content.decode()
