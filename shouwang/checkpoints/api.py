@@ -3,6 +3,8 @@
 ``POST checkins`` takes a batch of passages a staff phone recorded while offline. Each
 item carries its client id and is stored in its own transaction: a result per item,
 one bad item never blocks the others, and a re-sent item is reported as a duplicate.
+Items of kind ``confirm`` and ``measure`` act on an existing passage (a row's 确认在场 and
+记录体温 made offline): the same value whenever, and however often, it arrives.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django import forms
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
@@ -40,10 +42,15 @@ class CheckInIn(Schema):
     checkpoint: int = Field(description="卡点编号（id）")
     at: datetime | None = Field(None, description="登记时间（ISO 8601，带时区）；缺省为收到时间")
     direction: Literal["in", "out"]
-    kind: Literal["pass", "person", "vehicle", "visitor", "turn_back"] = Field(
-        description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
-        "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）"
+    kind: Literal["pass", "person", "vehicle", "visitor", "turn_back", "confirm", "measure"] = (
+        Field(
+            description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
+            "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）；"
+            "confirm：确认一条自助扫码在场（需 checkin，可附 temperature）；"
+            "measure：为一条通行记录补记体温（需 checkin、temperature）"
+        )
     )
+    checkin: int | None = Field(None, description="confirm、measure 所指的通行记录编号（id）")
     token: str = ""
     temperature: Decimal | None = None
     plate: str = ""
@@ -62,6 +69,7 @@ class ItemOut(Schema):
     client_id: str
     ok: bool
     duplicate: bool = False
+    updated: bool = Field(False, description="confirm、measure：已更新所指的通行记录")
     id: int | None = None
     result: str | None = None
     status: str | None = None
@@ -71,6 +79,7 @@ class ItemOut(Schema):
 class BatchOut(Schema):
     stored: int
     duplicates: int
+    updated: int
     failed: int
     results: list[ItemOut]
 
@@ -102,6 +111,30 @@ def _check_text(item: CheckInIn) -> None:
             raise actions.CheckInRefused(f"{label}含有控制字符（如换行、空字符），请核对后重新填写")
 
 
+def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
+    """A row's 确认在场 or 记录体温 made offline: the same value whenever it arrives."""
+    if item.checkin is None:
+        raise actions.CheckInRefused("请指明通行记录（checkin）")
+    try:
+        row = get_for_user(
+            CheckIn.objects.select_related("checkpoint__area", "person"),
+            request.user,
+            pk=item.checkin,
+        )
+    except Http404:
+        raise actions.CheckInRefused("没有这条通行记录，或无权处理") from None
+    if row.checkpoint_id != checkpoint.pk:
+        raise actions.CheckInRefused("这条通行记录不属于此卡点")
+    if item.kind == "measure" and item.temperature is None:
+        raise actions.CheckInRefused("请填写体温")
+    with transaction.atomic():  # a confirmation with a refused temperature is not kept
+        if item.kind == "confirm":
+            actions.confirm(checkin=row, by=request.user, temperature=item.temperature)
+        else:
+            actions.measure(checkin=row, temperature=item.temperature, by=request.user)
+    return actions.Recorded(row, created=False)
+
+
 def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> actions.Recorded:
     checkpoint = checkpoints.get(item.checkpoint)
     if checkpoint is None:
@@ -110,6 +143,8 @@ def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> act
         )
         checkpoints[item.checkpoint] = checkpoint
     _check_text(item)
+    if item.kind in ("confirm", "measure"):
+        return _update(request, item, checkpoint)
     common = {
         "checkpoint": checkpoint,
         "client_id": item.client_id,
@@ -182,7 +217,7 @@ def upload_checkins(request, batch: BatchIn) -> dict:
     checkpoints: dict[int, Checkpoint] = {}
     results = []
     for item in batch.items:
-        out = {"client_id": str(item.client_id), "ok": False}
+        out = {"client_id": str(item.client_id), "ok": False, "duplicate": False, "updated": False}
         try:
             recorded = _record(request, item, checkpoints)
         except (actions.CheckInRefused, tokens.TokenRejected) as exc:
@@ -196,17 +231,20 @@ def upload_checkins(request, batch: BatchIn) -> dict:
             out["error"] = "此条无法保存，请核对后重试"
         else:
             row = recorded.checkin
+            updated = item.kind in ("confirm", "measure")
             out.update(
                 ok=True,
-                duplicate=not recorded.created,
+                duplicate=not recorded.created and not updated,
+                updated=updated,
                 id=row.pk,
                 result=row.result,
                 status=row.status,
             )
         results.append(out)
     return {
-        "stored": sum(1 for r in results if r["ok"] and not r.get("duplicate")),
-        "duplicates": sum(1 for r in results if r.get("duplicate")),
+        "stored": sum(1 for r in results if r["ok"] and not r["duplicate"] and not r["updated"]),
+        "duplicates": sum(1 for r in results if r["duplicate"]),
+        "updated": sum(1 for r in results if r["updated"]),
         "failed": sum(1 for r in results if not r["ok"]),
         "results": results,
     }

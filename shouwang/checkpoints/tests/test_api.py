@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from shouwang.watch.models import Alert
+
 from .. import tokens
 from ..models import CheckIn
-from .factories import make_checkpoint, make_pass, make_person
+from .factories import make_checkin, make_checkpoint, make_pass, make_person
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/checkpoints/checkins"
@@ -154,3 +156,50 @@ def test_malformed_json_is_a_422_not_a_500(world) -> None:
 def test_the_api_is_in_the_openapi_document(world) -> None:
     schema = world.client("anonymous").get("/api/v1/openapi.json").json()
     assert "/api/v1/checkpoints/checkins" in schema["paths"]
+
+
+def test_a_rows_confirmation_and_temperature_made_offline_are_applied(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    declared = make_checkin(gate, status="declared")
+    confirmed = make_checkin(gate, status="confirmed")
+    items = [
+        {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in",
+         "kind": "confirm", "checkin": declared.pk, "temperature": "36.6"},
+        {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in",
+         "kind": "measure", "checkin": confirmed.pk, "temperature": "38.2"},
+    ]  # fmt: skip
+    client = world.client("guard_a")
+    body = post(client, items).json()
+    assert (body["stored"], body["updated"], body["failed"]) == (0, 2, 0)
+    assert [r["id"] for r in body["results"]] == [declared.pk, confirmed.pk]
+    declared.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert (declared.status, str(declared.temperature)) == ("confirmed", "36.6")
+    assert (str(confirmed.temperature), confirmed.result) == ("38.2", "r")
+    assert Alert.objects.filter(kind=Alert.Kind.FEVER).count() == 1
+    again = post(client, items).json()  # re-sent: the same values, no second alert
+    assert (again["updated"], again["failed"]) == (2, 0)
+    assert Alert.objects.filter(kind=Alert.Kind.FEVER).count() == 1
+
+
+def test_a_row_update_is_refused_with_a_reason_and_changes_nothing(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    other_gate = make_checkpoint(world.compound_a, "西门")
+    declared = make_checkin(gate, status="declared")
+    gate_b = make_checkpoint(world.compound_b)
+    row_b = make_checkin(gate_b, status="declared")
+    base = {"checkpoint": gate.pk, "direction": "in"}
+    cases = [
+        ({"kind": "confirm", "checkin": declared.pk, "temperature": "50"}, "体温应在30到45℃之间"),
+        ({"kind": "measure", "checkin": declared.pk}, "请填写体温"),
+        ({"kind": "confirm"}, "请指明通行记录"),
+        ({"kind": "confirm", "checkin": row_b.pk}, "没有这条通行记录，或无权处理"),
+        ({"kind": "confirm", "checkin": declared.pk, "checkpoint": other_gate.pk}, "不属于此卡点"),
+    ]
+    items = [{**base, "client_id": str(uuid.uuid4()), **fields} for fields, _ in cases]
+    body = post(world.client("guard_a"), items).json()
+    assert body["failed"] == len(cases)
+    for result, (_, message) in zip(body["results"], cases, strict=True):
+        assert message in result["error"]
+    declared.refresh_from_db()
+    assert (declared.status, declared.temperature) == ("declared", None)

@@ -139,3 +139,53 @@ def test_a_refused_write_shows_the_server_s_message(phone, world, gate) -> None:
     assert phone.input_value("#vehicle_plate") == "豫A44444"
     assert phone.evaluate(QUEUE) == []
     assert not CheckIn.objects.exists()
+
+
+def test_a_write_answered_with_a_server_error_is_kept(phone, world, gate) -> None:
+    phone.route(VEHICLE, lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    phone.route(BATCH, lambda route: route.abort())
+    register_vehicle(phone, "豫A66666")
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    assert "Bad Gateway" not in phone.content()
+    assert not CheckIn.objects.exists()
+
+    release_and_go_online(phone)
+    assert CheckIn.objects.get().plate == "豫A66666"
+
+
+def test_a_rows_confirmation_made_without_signal_is_applied_later(phone, world, gate) -> None:
+    declared = make_checkin(gate, status="declared")
+    row = phone.locator("#rows .row[data-status=declared]")
+    row.wait_for()
+    phone.route("**/checkpoints/checkins/*/confirm/", lambda route: route.abort())
+    phone.route(BATCH, lambda route: route.abort())
+    row.locator("input[name=temperature]").fill("36.8")
+    row.get_by_role("button", name="确认在场").click()
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    (queued,) = phone.evaluate(QUEUE)
+    assert (queued["kind"], queued["checkin"], queued["temperature"]) == (
+        "confirm",
+        declared.pk,
+        "36.8",
+    )
+    declared.refresh_from_db()
+    assert declared.status == "declared"
+
+    phone.unroute(BATCH)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_selector("#offline:has-text('已上传 1 条')")
+    declared.refresh_from_db()
+    assert (declared.status, str(declared.temperature)) == ("confirmed", "36.8")
+
+
+def test_the_list_does_not_refresh_under_a_temperature_being_typed(phone, world, gate) -> None:
+    make_checkin(gate, status="declared")
+    row = phone.locator("#rows .row[data-status=declared]")
+    row.wait_for()
+    row.locator("input[name=temperature]").fill("36.5")
+    make_checkin(gate, subject="v", plate="豫A77777")
+    phone.wait_for_timeout(6500)  # past a 5-s refresh
+    assert row.locator("input[name=temperature]").input_value() == "36.5"
+    assert "豫A77777" not in phone.inner_text("#rows")
+    phone.locator("h2").first.click()  # typing done: the list is live again
+    phone.wait_for_selector("#rows .row:has-text('豫A77777')")

@@ -1,10 +1,12 @@
-/* The post's console on a weak signal. Its forms (data-kind) are sent with fetch and the
-   same form data; the server's answer is shown as a normal submit would show it (the
-   page a redirect leads to, or a 4xx page with its message). With no network, or when
-   the request fails or gets no answer within data-timeout ms (15 s), the form is kept in
-   localStorage with its client id and uploaded in one batch to
+/* The post's console on a weak signal. Its forms (data-kind, the rows' 确认在场 and
+   记录体温 included) are sent with fetch and the same form data; the server's answer is
+   shown as a normal submit would show it (the page a redirect leads to, or a 4xx page
+   with its message). With no network, when the request fails, gets no answer within
+   data-timeout ms (15 s) or gets a 5xx (a server restarting, a proxy's 502), the form is
+   kept in localStorage with its client id and uploaded in one batch to
    /api/v1/checkpoints/checkins: on the online event, on page load, every 30 s, and 2 s
-   after a failed send. Had the server stored it after all, the re-sent id is stored once. */
+   after a failed send. Had the server stored it after all, the re-sent id is stored once
+   (a row's confirmation or temperature is the same whenever it arrives). */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -37,9 +39,10 @@
 
   function item(form) {
     var kind = form.getAttribute("data-kind");
-    var it = { client_id: value(form, "client_id"), checkpoint: checkpoint, at: new Date().toISOString(),
+    var it = { client_id: value(form, "client_id") || newId(), checkpoint: checkpoint, at: new Date().toISOString(),
                direction: radio(form, "direction") || "in", kind: kind };
     var t = value(form, "temperature"); if (t) it.temperature = t;
+    if (kind === "confirm" || kind === "measure") it.checkin = parseInt(form.getAttribute("data-checkin"), 10);
     if (kind === "pass") it.token = value(form, "token");
     if (kind === "vehicle") { it.plate = value(form, "plate"); it.occupants = parseInt(value(form, "occupants") || "1", 10); }
     if (kind === "visitor") { it.name = value(form, "name"); it.phone = value(form, "phone"); it.visiting = value(form, "visiting"); it.reason = value(form, "reason"); }
@@ -68,28 +71,32 @@
   function keep(form, it) {
     save(queue().concat([it]));
     form.reset();
-    form.elements.client_id.value = newId();
+    if (form.elements.client_id) form.elements.client_id.value = newId();
+    var row = form.closest(".row");
+    if (row) row.classList.add("kept");  /* its action waits on the phone */
   }
 
-  document.querySelectorAll("form[data-kind]").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      var button = form.querySelector("button:not([type=button])");
-      if (button.disabled) return;
-      var it = item(form);
-      if (!navigator.onLine) return keep(form, it);
-      var label = button.textContent, verdict = document.getElementById("verdict");
-      if (verdict) verdict.remove();  /* the last person's colour must not pass for this one's */
-      button.disabled = true;
-      button.textContent = "正在提交…";
-      send(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) })
-        .then(function (res) { render(res.r, res.text); }, function () {
-          button.disabled = false;
-          button.textContent = label;
-          keep(form, it);
-          setTimeout(flush, 2000);  /* the network may only have blinked */
-        });
-    });
+  /* Delegated: the rows' forms come and go with each refresh of the list. */
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target.closest("form[data-kind]");
+    if (!form) return;
+    ev.preventDefault();
+    var button = form.querySelector("button:not([type=button])");
+    if (button.disabled) return;
+    var it = item(form);
+    if (!navigator.onLine) return keep(form, it);
+    var label = button.textContent, verdict = document.getElementById("verdict");
+    if (verdict) verdict.remove();  /* the last person's colour must not pass for this one's */
+    button.disabled = true;
+    button.textContent = "正在提交…";
+    function failed() {
+      button.disabled = false;
+      button.textContent = label;
+      keep(form, it);
+      setTimeout(flush, 2000);  /* the network may only have blinked */
+    }
+    send(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) })
+      .then(function (res) { if (res.r.status >= 500) failed(); else render(res.r, res.text); }, failed);
   });
 
   var flushing = false, retry = setInterval(flush, 30000);
@@ -107,7 +114,7 @@
         body.results.forEach(function (r) { done[r.client_id] = r; });
         save(queue().filter(function (it) { return !done[it.client_id]; }));
         var failed = body.results.filter(function (r) { return !r.ok; });
-        show("已上传 " + (body.stored + body.duplicates) + " 条" +
+        show("已上传 " + (body.stored + body.duplicates + body.updated) + " 条" +
              (failed.length ? "；" + failed.length + " 条未保存：" + failed.map(function (r) { return r.error; }).join("；") : ""));
       })
       .catch(function () { show(); })
