@@ -18,7 +18,7 @@ def find_persons(queryset: PersonQuerySet, q: str) -> list[Person]:
         return []
     condition = Q(name__icontains=q) | Q(name_initials__startswith=q.lower())
     if len(q) == 4:
-        condition |= Q(doc_last4=q.upper()) | Q(phone_last4=q)
+        condition |= Q(doc_tail=pii.tail_hash(q)) | Q(phone_last4=q)
     if len(q) >= 8:
         condition |= Q(doc_hash=pii.lookup_hash(q)) | Q(phone_hash=pii.lookup_hash(q))
     return list(

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
+from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
 
@@ -37,13 +38,16 @@ class CaseQuerySet(ScopedQuerySet):
         q = q.strip()
         if not q:
             return self
-        return self.filter(
+        condition = (
             models.Q(person__name__icontains=q)
             | models.Q(person__name_initials__startswith=q.lower())
-            | models.Q(person__doc_last4=q.upper())
-            | models.Q(person__phone_last4=q)
             | models.Q(treated_at__icontains=q)
         )
+        if len(q) == 4:
+            condition |= models.Q(person__doc_tail=pii.tail_hash(q)) | models.Q(
+                person__phone_last4=q
+            )
+        return self.filter(condition)
 
 
 class Case(TimeStampedModel):

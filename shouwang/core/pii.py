@@ -53,6 +53,17 @@ def lookup_hash(value: str) -> str:
     return hmac.new(settings.PII_HASH_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
+def tail_hash(value: str) -> str:
+    """Keyed hash of a document's last four characters, for search by tail. Not the tail
+    itself: with the birth date (kept in the clear for ages) and the district's region
+    code, the last four digits would rebuild a local resident's whole ID card number."""
+    if not value:
+        return ""
+    tail = value.strip().upper()[-4:]
+    digest = hmac.new(settings.PII_HASH_KEY.encode(), f"tail:{tail}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
 def mask_id(value: str) -> str:
     """'410105199001011234' -> '410105********1234'; short documents keep 2+2."""
     if not value:

@@ -343,7 +343,7 @@ def update_person(
     changes = diff(before, _person_snapshot(person, tags))
     if not changes:
         return person
-    names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_last4"]
+    names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_tail"]
     names += ["birth_date", "sex", "phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
     _locked_update(person, version, names)
     if {t.pk for t in tags} != {t.pk for t in old_tags}:

@@ -394,7 +394,7 @@ class Writer:
         if resident.id_number:
             person["doc_enc"] = pii.encrypt(resident.id_number)
             person["doc_hash"] = pii.lookup_hash(resident.id_number)
-            person["doc_last4"] = resident.id_number[-4:]
+            person["doc_tail"] = pii.tail_hash(resident.id_number)
         if resident.phone:
             person["phone_enc"] = pii.encrypt(resident.phone)
             person["phone_hash"] = pii.lookup_hash(resident.phone)

@@ -336,7 +336,7 @@ class Checker:
             return False
         record["de"] = pii.encrypt(doc)
         record["dh"] = pii.lookup_hash(doc)
-        record["d4"] = doc[-4:]
+        record["dt4"] = pii.tail_hash(doc)
         return True
 
     def _phone(self, number: int, value: Any, record: dict[str, Any]) -> bool:
@@ -841,7 +841,7 @@ class Writer:
             "doc_type": r["dt"],
             "doc_enc": r.get("de", ""),
             "doc_hash": r.get("dh", ""),
-            "doc_last4": r.get("d4", ""),
+            "doc_tail": r.get("dt4", ""),
             "birth_date": date.fromisoformat(r["bd"]) if "bd" in r else None,
             "sex": r.get("sx", ""),
             "phone_enc": r.get("pe", ""),

@@ -218,7 +218,7 @@ class PersonQuerySet(ScopedQuerySet):
             if len(q) in (8, 10, 15, 18):
                 conditions |= models.Q(doc_hash=pii.lookup_hash(q))
             if len(q) == 4:
-                conditions |= models.Q(doc_last4=q) | models.Q(phone_last4=q)
+                conditions |= models.Q(doc_tail=pii.tail_hash(q)) | models.Q(phone_last4=q)
             if len(q) <= 5:
                 # Ids only: the persons' own scope filters still apply to the result.
                 rooms = list(Household.objects.filter(room=q).values_list("pk", flat=True))
@@ -229,9 +229,9 @@ class PersonQuerySet(ScopedQuerySet):
         if q.isascii() and q.isalnum():
             upper = q.upper()
             if len(upper) == 4:
-                return self.filter(
-                    models.Q(doc_last4=upper) | models.Q(doc_hash=pii.lookup_hash(upper))
-                ).in_address_order()
+                by_tail = models.Q(doc_tail=pii.tail_hash(upper))
+                by_whole = models.Q(doc_hash=pii.lookup_hash(upper))
+                return self.filter(by_tail | by_whole).in_address_order()
             return self.filter(doc_hash=pii.lookup_hash(upper)).in_address_order()
         address = parse_address(q)
         if address is not None:
@@ -280,7 +280,7 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
     )
     doc_enc = models.TextField(blank=True, default="")
     doc_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    doc_last4 = models.CharField(max_length=4, blank=True, default="", db_index=True)
+    doc_tail = models.CharField(max_length=16, blank=True, default="")  # pii.tail_hash
     birth_date = models.DateField("出生日期", null=True, blank=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
     phone_enc = models.TextField(blank=True, default="")
@@ -310,7 +310,8 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
             models.Index(
                 fields=["area", "moved_out", "created_at", "moved_out_at"],
                 name="person_area_stock",
-            )
+            ),
+            models.Index(fields=["doc_tail"], name="person_doc_tail"),
         ]
 
     def __str__(self) -> str:
@@ -322,7 +323,7 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         self.doc_type = doc_type
         self.doc_enc = pii.encrypt(number)
         self.doc_hash = pii.lookup_hash(number)
-        self.doc_last4 = number[-4:]
+        self.doc_tail = pii.tail_hash(number)
         if doc_type == DocumentType.ID_CARD:
             facts = parse_id_card(number)
             self.birth_date, self.sex = facts.birth_date, facts.sex

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
+from shouwang.core import pii
 from shouwang.people.documents import DocumentError, parse_id_card
 
 from . import schedule
@@ -336,7 +337,7 @@ class ListFilter(forms.Form):
         q = data["q"].strip()
         if q:
             if q.isdigit() or q[-1:].upper() == "X":
-                qs = qs.filter(person__doc_last4=q[-4:].upper())
+                qs = qs.filter(person__doc_tail=pii.tail_hash(q))
             else:
                 qs = qs.filter(person__name__contains=q)
         return qs

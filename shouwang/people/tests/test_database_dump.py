@@ -66,3 +66,30 @@ def test_a_database_dump_contains_no_plaintext_id_or_phone(
     for secret in (ID_TYPED, PHONE_TYPED, ID_IMPORTED, PHONE_IMPORTED, LANDLORD):
         assert secret not in text, f"{secret} found in the database dump"
         assert secret.lower() not in text
+
+
+def test_the_ledger_does_not_keep_what_rebuilds_an_id_number(world):
+    """Region code (the district's), birth date (kept for ages) and the last four would
+    be the whole number: the last four are kept only as a keyed hash, and the search by
+    the last four still finds the resident."""
+    client = world.client("staff_a")
+    client.post(
+        reverse("people:household_create", args=[world.building_a.pk]),
+        {"unit": "1", "room": "101", "housing_type": "owned"},
+    )
+    household = world.building_a.households.get()
+    client.post(
+        reverse("people:person_create", args=[household.pk]),
+        {
+            "name": "刘备",
+            "doc_type": "id_card",
+            "doc_number": ID_TYPED,
+            "relation": "head",
+            "residence_type": "permanent",
+        },
+    )
+    row = Person.objects.filter(name="刘备").values().get()
+    assert str(row["birth_date"]) == "1990-01-01"
+    assert ID_TYPED[-4:] not in [str(value) for value in row.values()]
+    found = client.get(reverse("people:index"), {"q": ID_TYPED[-4:]})
+    assert "刘备" in found.content.decode()
