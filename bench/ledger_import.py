@@ -183,7 +183,7 @@ def search(client) -> dict:
     for p in sample[:15]:
         queries += [p.name[:1], p.name, p.name_initials[:2]]
     for p in sample[15:40]:
-        queries += [p.doc_last4 or p.name, p.phone_last4 or p.name]
+        queries += [p.document_number[-4:] or p.name, p.phone_last4 or p.name]
     for h in homes:
         queries.append(f"{h.area.name}{h.unit}单元{h.room}")
     queries.append(sample[0].phone)
