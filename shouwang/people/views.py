@@ -76,12 +76,15 @@ def _with_display(qs: PersonQuerySet) -> PersonQuerySet:
     return qs.select_related("household__area__parent", "area").prefetch_related("tags")
 
 
+MAX_PAGE = 1_000_000  # an offset the databases take (a typed 10^20 would overflow)
+
+
 @require_capability("people.view")
 def index(request: AuthedRequest) -> HttpResponse:
     """Search and browse the ledger; htmx asks for the rows only."""
     form = _search_form(request)
     try:
-        number = max(1, int((request.POST or request.GET).get("page", 1)))
+        number = min(max(1, int((request.POST or request.GET).get("page", 1))), MAX_PAGE)
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE

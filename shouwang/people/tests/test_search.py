@@ -82,3 +82,9 @@ def test_filtering_by_a_compound_links_to_its_households(world, ledger):
     assert reverse("people:area", args=[world.compound_a.pk]) in response.content.decode()
     page = client.get(reverse("people:area", args=[world.compound_a.pk])).content.decode()
     assert reverse("people:area", args=[world.building_a.pk]) in page
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "abc"])
+def test_an_absurd_page_number_is_an_empty_or_first_page(world, ledger, page):
+    response = world.client("staff_a").get(reverse("people:index"), {"page": page})
+    assert response.status_code == 200
