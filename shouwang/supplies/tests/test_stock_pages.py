@@ -53,6 +53,17 @@ def test_an_unknown_pack_is_explained(world) -> None:
     assert not Movement.objects.exists()
 
 
+def test_a_quantity_too_large_in_base_units_is_explained(world) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {"location": warehouse.pk, "item": item().pk, "quantity": "1000000000", "unit": "箱"},
+    )
+    assert response.status_code == 400
+    assert "数量过大：折合2,000,000,000,000个" in response.content.decode()
+    assert not Movement.objects.exists()
+
+
 def test_issuing_more_than_on_hand_is_refused_with_a_clear_message(world) -> None:
     store = location(world.community_a)
     stock(store, 30)
