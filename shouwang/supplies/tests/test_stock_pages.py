@@ -195,6 +195,23 @@ def test_ledger_page_queries_stay_flat_and_export_works(
     assert rows[0][0] == "时间"
 
 
+@pytest.mark.parametrize("bad", ["warehouse", "start"])
+def test_an_invalid_ledger_filter_lists_and_exports_nothing(world, bad) -> None:
+    warehouse, store = location(world.subdistrict), location(world.community_a)
+    stock(store, 10)
+    stock(warehouse, 20)
+    # A link from HQ naming its warehouse, or a mistyped date: never the whole ledger.
+    query = {"location": warehouse.pk} if bad == "warehouse" else {"start": "2020-02-30"}
+    client = world.client("staff_a")
+    response = client.get(reverse("supplies:ledger"), query)
+    assert response.status_code == 400
+    assert list(response.context["page"].object_list) == []
+    assert "筛选条件有误" in response.content.decode()
+    sheet = client.get(reverse("supplies:ledger_export"), query)
+    assert sheet.status_code == 400
+    assert "筛选条件有误" in sheet.content.decode()
+
+
 def test_overview_pages_render_with_bounded_queries(world, django_assert_max_num_queries) -> None:
     store = location(world.community_a)
     for name in ("医用口罩", "防护服", "84消毒液"):
