@@ -212,6 +212,28 @@ def test_an_invalid_ledger_filter_lists_and_exports_nothing(world, bad) -> None:
     assert "筛选条件有误" in sheet.content.decode()
 
 
+def test_a_location_holding_stock_cannot_be_deactivated(world) -> None:
+    """Figures count active locations only: stock hidden in a retired one would leave
+    the overview short of the ledger (and of the daily report, which counts it)."""
+    store = location(world.community_a)
+    stock(store, 100)
+    client = world.client("hq")
+    data = {"kind": "community", "name": store.name, "area": world.community_a.pk}
+    response = client.post(reverse("supplies:location_edit", args=[store.pk]), data)
+    assert response.status_code == 400
+    assert "仍有库存：医用口罩100个（2盒），请先调出或盘点后再停用" in response.content.decode()
+    store.refresh_from_db()
+    assert store.active
+    (masks,) = figures.stock_by_item(world.subdistrict)
+    assert masks.quantity == 100
+
+    actions.record_out(item=item(), location=store, quantity=100, kind="loss", by=world.hq)
+    response = client.post(reverse("supplies:location_edit", args=[store.pk]), data)
+    assert response.status_code == 302
+    store.refresh_from_db()
+    assert not store.active
+
+
 def test_overview_pages_render_with_bounded_queries(world, django_assert_max_num_queries) -> None:
     store = location(world.community_a)
     for name in ("医用口罩", "防护服", "84消毒液"):
