@@ -45,6 +45,15 @@ def cutoff_time() -> time:
     return time(int(hours), int(minutes or 0))
 
 
+def parse(text: str) -> date:
+    """A report day from its ISO text; ValueError when it is not a date, or is the
+    first day of the calendar (its window would start the day before)."""
+    day = date.fromisoformat(text)
+    if day == date.min:
+        raise ValueError("a report day needs a day before it")
+    return day
+
+
 def window(day: date) -> Window:
     zone, cut = local_zone(), cutoff_time()
     end = datetime.combine(day, cut, tzinfo=zone)

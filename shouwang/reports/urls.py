@@ -2,14 +2,14 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from . import views
+from . import days, views
 
 
 class DayConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+        return days.parse(value)
 
     def to_url(self, value: date | str) -> str:
         return value if isinstance(value, str) else value.isoformat()

@@ -47,7 +47,7 @@ def _existing_report(request: AuthedRequest, community: Area, day: date) -> Dail
 
 def _day_param(request: AuthedRequest) -> date:
     try:
-        return date.fromisoformat(request.GET.get("day", ""))
+        return days.parse(request.GET.get("day", ""))
     except ValueError:
         return days.last_closed_day()
 

@@ -88,7 +88,7 @@ class QuantityMixin(forms.Form):
             try:
                 data["units"] = item.to_base_units(quantity, data.get("unit", BASE_UNIT))
             except ValidationError as exc:
-                self.add_error("unit", exc)
+                self.add_error("quantity" if exc.code == "too_large" else "unit", exc)
         return data
 
 

@@ -104,7 +104,7 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
         item = items.get(what)
         if item is None:
             problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
-        if not amount.isdigit() or int(amount) <= 0:
+        if not amount.isdecimal() or int(amount) <= 0:
             problems.append(Problem(number, "数量", "应为正整数"))
         if len(note) > 200:
             problems.append(Problem(number, "备注", "最多200字"))
@@ -113,7 +113,8 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             try:
                 quantity = item.to_base_units(int(amount), unit)
             except ValidationError as exc:
-                problems.append(Problem(number, "单位", exc.messages[0]))
+                column = "数量" if exc.code == "too_large" else "单位"
+                problems.append(Problem(number, column, exc.messages[0]))
         if location is not None and item is not None:
             key = (location.pk, item.pk)
             if key in seen:

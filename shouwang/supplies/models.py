@@ -29,6 +29,11 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
 
+# The most base units one entry (a purchase, an issue, a donated item, an imported
+# row) may carry: far above any real delivery, and within the 32-bit columns of
+# donation and allocation lines.
+MAX_UNITS = 10**9
+
 # ---------------------------------------------------------------------------
 # Catalog
 
@@ -77,14 +82,22 @@ class Item(TimeStampedModel):
 
     def to_base_units(self, quantity: int, unit: str = "") -> int:
         """``quantity`` of ``unit`` (blank or the base unit, or a pack name) in base
-        units; an unknown pack is a ValidationError naming the units that exist."""
+        units; an unknown pack is a ValidationError naming the units that exist, and
+        more than ``MAX_UNITS`` one with code ``too_large``."""
         if unit in ("", self.unit):
-            return quantity
-        pack = next((p for p in self.packs.all() if p.name == unit), None)
-        if pack is None:
-            known = "、".join([self.unit, *(p.name for p in self.packs.all())])
-            raise ValidationError(f"{self.name}没有“{unit}”这种包装，可用单位：{known}")
-        return quantity * pack.size
+            units = quantity
+        else:
+            pack = next((p for p in self.packs.all() if p.name == unit), None)
+            if pack is None:
+                known = "、".join([self.unit, *(p.name for p in self.packs.all())])
+                raise ValidationError(f"{self.name}没有“{unit}”这种包装，可用单位：{known}")
+            units = quantity * pack.size
+        if units > MAX_UNITS:
+            raise ValidationError(
+                f"数量过大：折合{units:,}{self.unit}，一次最多{MAX_UNITS:,}{self.unit}",
+                code="too_large",
+            )
+        return units
 
     def describe(self, quantity: int) -> str:
         """'2,050个（1箱1盒）' — a base quantity with its largest packs."""

@@ -156,3 +156,17 @@ def test_the_rollup_command_finalises_the_closed_day_once(rolled, day):
     before = DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at
     call_command("report_rollup")
     assert DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at == before
+
+
+def test_a_day_with_no_day_before_it_is_not_a_500(rolled, day):
+    client = rolled.client("hq")
+    for name in ("reports:overview", "reports:bulletin"):
+        response = client.get(reverse(name), {"day": "0001-01-01"})
+        assert response.status_code == 200
+        assert response.context["day"] == day
+    response = client.post(f"{reverse('reports:rollup')}?day=0001-01-01")
+    assert response.status_code == 302
+    page = f"/reports/c/{rolled.community_a.pk}/0001-01-01/"
+    staff = rolled.client("staff_a")
+    assert staff.get(page).status_code == 404
+    assert staff.post(f"{page}zero/").status_code == 404

@@ -14,6 +14,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 
 from ..models import (
+    MAX_UNITS,
     AllocationLine,
     AllocationPlan,
     Item,
@@ -59,6 +60,16 @@ def _check_params(
         raise ValidationError("发出存放点已停用")
 
 
+def _check_quantities(plan: AllocationPlan, lines: list[AllocationLine]) -> None:
+    largest = max((line.quantity for line in lines), default=0)
+    if largest > MAX_UNITS:
+        unit = plan.item.unit
+        raise ValidationError(
+            f"分配数量过大：单个对象{largest:,}{unit}，超过上限{MAX_UNITS:,}{unit}，"
+            "请检查每人每班用量、班次、天数和人数"
+        )
+
+
 @transaction.atomic
 def create_plan(
     *,
@@ -100,7 +111,7 @@ def create_plan(
     targets = _targets(plan)
     if not targets:
         raise ValidationError(f"辖区内没有可分配的{Target(target).label.removeprefix('全部')}")
-    AllocationLine.objects.bulk_create(
+    lines = [
         AllocationLine(
             plan=plan,
             location=loc,
@@ -109,7 +120,9 @@ def create_plan(
             quantity=plan.quantity_for(people),
         )
         for loc, rec, people in targets
-    )
+    ]
+    _check_quantities(plan, lines)
+    AllocationLine.objects.bulk_create(lines)
     audit.record(
         action=AuditEvent.Action.CREATE,
         request=request,
@@ -157,6 +170,7 @@ def update_plan(
     for line in lines:
         line.people = people.get(line.pk, line.people)
         line.quantity = plan.quantity_for(line.people)
+    _check_quantities(plan, lines)
     AllocationLine.objects.bulk_update(lines, ["people", "quantity"])
     audit.record(
         action=AuditEvent.Action.UPDATE,

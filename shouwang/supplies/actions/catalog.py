@@ -55,7 +55,13 @@ def _save_scoped(obj: models.Model, *, label: str, by: Any, request: Any) -> Non
 
 @transaction.atomic
 def save_location(*, location: Location, by: Any, request: Any = None) -> Location:
-    """A location linked to a checkpoint lies in the checkpoint's area."""
+    """A location linked to a checkpoint lies in the checkpoint's area. A location
+    holding stock stays active: the figures count active locations only."""
+    if location.pk is not None and not location.active:
+        held = location.balances.in_stock().select_related("item").prefetch_related("item__packs")
+        if held:
+            stock = "、".join(f"{b.item.name}{b.item.describe(b.quantity)}" for b in held)
+            raise ValidationError(f"{location.name}仍有库存：{stock}，请先调出或盘点后再停用")
     if location.checkpoint_id is not None:
         if location.kind != Location.Kind.CHECKPOINT:
             raise ValidationError("只有卡点类型的存放点才能对应卡点")

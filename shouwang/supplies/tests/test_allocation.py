@@ -127,3 +127,33 @@ def test_unreviewed_plans_are_not_issued_and_others_cannot_touch_plans(world, se
         assert client.post(reverse("supplies:plan_review", args=[plan.pk])).status_code == 403
     assert world.client("leader").get(reverse("supplies:plan", args=[plan.pk])).status_code == 200
     assert Location.objects.count() == 5
+
+
+def test_a_plan_whose_quantities_exceed_the_ledger_is_refused_with_its_input(world, setup) -> None:
+    warehouse, checkpoints = setup
+    client = world.client("hq")
+    data = {
+        "title": "卡点口罩",
+        "item": item().pk,
+        "source": warehouse.pk,
+        "target": "checkpoint",
+        "per_person": "999999.99",
+        "shifts_per_day": "24",
+        "days": "365",
+    }
+    response = client.post(reverse("supplies:plan_create"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "分配数量过大" in page
+    assert 'value="999999.99"' in page
+    assert not AllocationPlan.objects.exists()
+
+    plan = _create(client, warehouse)
+    edit = {"per_person": "10", "shifts_per_day": "24", "days": "365"}
+    for line in plan.lines.all():
+        edit[f"p{line.pk}"] = 100_000 if line.location == checkpoints[0] else line.people
+    response = client.post(reverse("supplies:plan_update", args=[plan.pk]), edit)
+    assert response.status_code == 400
+    assert "分配数量过大" in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.shifts_per_day, plan.days) == (3, 7)

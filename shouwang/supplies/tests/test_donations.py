@@ -123,6 +123,59 @@ def test_goods_donations_enter_stock_when_received(world) -> None:
     assert Balance.objects.get(location=store, item=masks).quantity == 2500
 
 
+@pytest.mark.parametrize("estimate", ["", "0"])
+def test_it_records_goods_through_the_form_without_an_estimated_value(world, estimate) -> None:
+    store = location(world.subdistrict, "仓库")
+    masks = item("医用口罩")
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "organisation",
+            "donor_name": "河南宝山高科有限责任公司",
+            "disclosure": "named",
+            "kind": "goods",
+            "location": store.pk,
+            "received": "on",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-item": masks.pk,
+            "lines-0-quantity": "3",
+            "lines-0-unit": "盒",
+            "lines-0-estimated_value": estimate,
+        },
+    )
+    assert response.status_code == 302
+    gift = Donation.objects.get()
+    assert gift.estimated_value == 0
+    assert gift.lines.get().quantity == 150
+    assert Balance.objects.get(location=store, item=masks).quantity == 150
+
+
+def test_a_goods_line_too_large_for_the_ledger_is_refused_and_kept_on_the_form(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "organisation",
+            "donor_name": "河南宝山高科有限责任公司",
+            "disclosure": "named",
+            "kind": "goods",
+            "location": store.pk,
+            "received": "on",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-item": item("医用口罩").pk,
+            "lines-0-quantity": "1000000000",
+            "lines-0-unit": "箱",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "数量过大" in page
+    assert 'value="河南宝山高科有限责任公司"' in page
+    assert not Donation.objects.exists()
+
+
 def test_totals_pledged_received_spent_and_balance_add_up(world) -> None:
     first = cash(world, "5000")
     second = cash(world, "20000", name="河南大林建设工程有限公司", donor_kind="organisation")

@@ -125,3 +125,22 @@ def test_a_zip_that_is_not_a_workbook_is_refused(world, places) -> None:
     )
     assert response.status_code == 400
     assert "这不是Excel文件" in response.content.decode()
+
+
+@pytest.mark.parametrize("amount", [10**20, "100000000000000000000", "²"])
+def test_a_quantity_out_of_range_is_a_problem_of_its_row(world, places, amount) -> None:
+    rows = [["明湖街道仓库", "医用口罩", amount, "", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    problems = response.context["plan"].problems
+    assert [(p.row, p.column) for p in problems] == [(2, "数量")]
+    assert not Movement.objects.exists()
+
+
+def test_a_quantity_too_large_in_base_units_is_refused(world, places) -> None:
+    rows = [["明湖街道仓库", "医用口罩", 1_000_000, "箱", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    (problem,) = response.context["plan"].problems
+    assert (problem.row, problem.column) == (2, "数量")
+    assert "过大" in problem.message

@@ -53,6 +53,17 @@ def test_an_unknown_pack_is_explained(world) -> None:
     assert not Movement.objects.exists()
 
 
+def test_a_quantity_too_large_in_base_units_is_explained(world) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {"location": warehouse.pk, "item": item().pk, "quantity": "1000000000", "unit": "箱"},
+    )
+    assert response.status_code == 400
+    assert "数量过大：折合2,000,000,000,000个" in response.content.decode()
+    assert not Movement.objects.exists()
+
+
 def test_issuing_more_than_on_hand_is_refused_with_a_clear_message(world) -> None:
     store = location(world.community_a)
     stock(store, 30)
@@ -182,6 +193,45 @@ def test_ledger_page_queries_stay_flat_and_export_works(
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert len(rows) == 31
     assert rows[0][0] == "时间"
+
+
+@pytest.mark.parametrize("bad", ["warehouse", "start"])
+def test_an_invalid_ledger_filter_lists_and_exports_nothing(world, bad) -> None:
+    warehouse, store = location(world.subdistrict), location(world.community_a)
+    stock(store, 10)
+    stock(warehouse, 20)
+    # A link from HQ naming its warehouse, or a mistyped date: never the whole ledger.
+    query = {"location": warehouse.pk} if bad == "warehouse" else {"start": "2020-02-30"}
+    client = world.client("staff_a")
+    response = client.get(reverse("supplies:ledger"), query)
+    assert response.status_code == 400
+    assert list(response.context["page"].object_list) == []
+    assert "筛选条件有误" in response.content.decode()
+    sheet = client.get(reverse("supplies:ledger_export"), query)
+    assert sheet.status_code == 400
+    assert "筛选条件有误" in sheet.content.decode()
+
+
+def test_a_location_holding_stock_cannot_be_deactivated(world) -> None:
+    """Figures count active locations only: stock hidden in a retired one would leave
+    the overview short of the ledger (and of the daily report, which counts it)."""
+    store = location(world.community_a)
+    stock(store, 100)
+    client = world.client("hq")
+    data = {"kind": "community", "name": store.name, "area": world.community_a.pk}
+    response = client.post(reverse("supplies:location_edit", args=[store.pk]), data)
+    assert response.status_code == 400
+    assert "仍有库存：医用口罩100个（2盒），请先调出或盘点后再停用" in response.content.decode()
+    store.refresh_from_db()
+    assert store.active
+    (masks,) = figures.stock_by_item(world.subdistrict)
+    assert masks.quantity == 100
+
+    actions.record_out(item=item(), location=store, quantity=100, kind="loss", by=world.hq)
+    response = client.post(reverse("supplies:location_edit", args=[store.pk]), data)
+    assert response.status_code == 302
+    store.refresh_from_db()
+    assert not store.active
 
 
 def test_overview_pages_render_with_bounded_queries(world, django_assert_max_num_queries) -> None:

@@ -3,6 +3,8 @@ thanks (PDF), cash spending, exports, and the public disclosure page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,7 +71,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = form.cleaned_data
         goods = [
-            GoodsLine(ln["item"], ln["units"], ln.get("estimated_value") or 0)
+            GoodsLine(ln["item"], ln["units"], ln.get("estimated_value") or Decimal("0.00"))
             for ln in lines.cleaned_data
             if ln.get("item")
         ]

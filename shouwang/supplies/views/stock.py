@@ -278,22 +278,27 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
+    """The movements the filter asks for; nothing at all when a filter is invalid, so
+    a location outside the user's area or a mistyped date never widens the answer."""
     qs = Movement.objects.visible_to(request.user).select_related(
         "item", "location", "counterpart", "created_by"
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["location"]:
-            qs = qs.filter(location=data["location"])
-        if data["item"]:
-            qs = qs.filter(item=data["item"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        tz = timezone.get_current_timezone()
-        if data["start"]:
-            qs = qs.filter(occurred_at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
-        if data["end"]:
-            qs = qs.filter(occurred_at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
+    if not form.is_bound:
+        return qs
+    if not form.is_valid():
+        return qs.none()
+    data = form.cleaned_data
+    if data["location"]:
+        qs = qs.filter(location=data["location"])
+    if data["item"]:
+        qs = qs.filter(item=data["item"])
+    if data["kind"]:
+        qs = qs.filter(kind=data["kind"])
+    tz = timezone.get_current_timezone()
+    if data["start"]:
+        qs = qs.filter(occurred_at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
+    if data["end"]:
+        qs = qs.filter(occurred_at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
     return qs
 
 
@@ -304,7 +309,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     )
     page = Paginator(_ledger_queryset(request, form), 50).get_page(request.GET.get("page"))
     template = "supplies/ledger.html#rows" if request.htmx else "supplies/ledger.html"
-    return render(request, template, {"form": form, "page": page})
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, "page": page}, status=status)
 
 
 @require_capability("supplies.view")
@@ -312,6 +318,8 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
     form = LedgerFilterForm(
         request.GET or None, locations=Location.objects.visible_to(request.user)
     )
+    if form.errors:
+        return ledger(request)
     qs = _ledger_queryset(request, form)[:200_000]
     rows = (
         (
