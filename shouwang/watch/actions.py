@@ -392,6 +392,8 @@ def parse_temperature(value: Any) -> Decimal | None:
         )
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError("体温应为数字，如 36.5") from exc
+    if number.is_nan():  # "nan" parses, and then cannot be compared
+        raise ValidationError("体温应为数字，如 36.5")
     if not Decimal("34.0") <= number <= Decimal("43.0"):
         raise ValidationError("体温应在 34.0 到 43.0 ℃ 之间，请核对")
     return number

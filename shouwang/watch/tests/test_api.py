@@ -187,6 +187,16 @@ def test_it_stores_each_good_item_and_explains_each_bad_one(world, clock, record
     assert not FollowUp.objects.filter(key_person=in_b).exists()
 
 
+def test_a_temperature_that_is_not_a_number_is_refused_with_its_message(
+    world, clock, record
+) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), [item(record, clock, temperature="NaN")])
+    assert response.status_code == 200, response.content
+    assert "体温应为数字" in response.json()["results"][0]["message"]
+    assert not FollowUp.objects.exists()
+
+
 def test_a_batch_is_refused_whole_only_when_it_is_malformed(world, clock, record) -> None:
     client = world.client("grid_a")
     response = client.post(UPLOAD, "{not json", content_type="application/json")

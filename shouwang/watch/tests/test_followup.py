@@ -99,6 +99,8 @@ def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> N
     [
         ({"temperature": "45"}, "34.0 到 43.0"),
         ({"temperature": "abc"}, "体温应为数字"),
+        ({"temperature": "nan"}, "体温应为数字"),
+        ({"temperature": "-NaN"}, "体温应为数字"),
         ({"client_id": ""}, "提交编号"),
         ({"slot": "3"}, "时段不正确"),
         ({"method": "fax"}, "选择"),

@@ -102,13 +102,19 @@ def test_it_is_refused_where_the_community_does_not_allow_it(client, clock, reco
     assert client.get(url(record.self_report_token())).status_code == 403
 
 
-def test_bad_input_gets_a_message_and_stores_nothing(client, clock, record) -> None:
+@pytest.mark.parametrize(
+    ("temperature", "message"), [("3", "34.0 到 43.0"), ("nan", "体温应为数字")]
+)
+def test_bad_input_gets_a_message_and_stores_nothing(
+    client, clock, record, temperature, message
+) -> None:
     clock.set(clock.today, 9, 30)
     response = client.post(
-        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": "3"}
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": temperature},
     )
     assert response.status_code == 400
-    assert "34.0 到 43.0" in response.content.decode()
+    assert message in response.content.decode()
     assert not FollowUp.objects.exists()
 
 
