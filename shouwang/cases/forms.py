@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
+from shouwang.core.forms import RowsChoiceField
 from shouwang.people.documents import DocumentType
 from shouwang.watch.models import KeyPerson
 
@@ -167,7 +168,7 @@ class TraceForm(forms.Form):
 
 
 class TraceContactsForm(forms.Form):
-    hits = forms.ModelMultipleChoiceField(
+    hits = RowsChoiceField(
         label="人员", queryset=TraceHit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     observe = forms.BooleanField(label="同时纳入重点人员管控", required=False, initial=True)

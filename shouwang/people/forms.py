@@ -6,6 +6,7 @@ from django import forms
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
+from shouwang.core.forms import RowsChoiceField
 
 from .addresses import normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
@@ -72,7 +73,7 @@ class PersonForm(VersionedForm):
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     relation = forms.ChoiceField(label="与户主关系", choices=Person.Relation.choices)
     residence_type = forms.ChoiceField(label="居住类型", choices=Person.ResidenceType.choices)
-    tags = forms.ModelMultipleChoiceField(
+    tags = RowsChoiceField(
         label="标签",
         queryset=Tag.objects.all(),
         required=False,

@@ -262,6 +262,21 @@ def test_hits_of_another_trace_cannot_be_converted(world, timeline):
     assert not Contact.objects.exists()
 
 
+def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": ["9" * 25], "measure": "central"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "请至少选择一人" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
 def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followed_up(
     world, presence_table
 ):

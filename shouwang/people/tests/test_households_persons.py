@@ -83,6 +83,24 @@ def test_it_refuses_a_bad_id_with_a_chinese_message(world, ledger):
     assert not Person.objects.filter(name="赵云").exists()
 
 
+@pytest.mark.parametrize("tag", ["9" * 25, str(2**63)])
+def test_a_tampered_tag_is_refused_and_nothing_is_saved(world, ledger, tag):
+    response = world.client("staff_a").post(
+        reverse("people:person_create", args=[ledger.home_a.pk]),
+        {
+            "name": "赵云",
+            "doc_type": "id_card",
+            "doc_number": "",
+            "relation": "head",
+            "residence_type": "permanent",
+            "tags": [tag],
+        },
+    )
+    assert response.status_code == 400
+    assert "不是一个有效的值" in response.content.decode()
+    assert not Person.objects.filter(name="赵云").exists()
+
+
 def test_it_refuses_a_document_already_registered(world, ledger):
     client = world.client("staff_a")
     data = {
