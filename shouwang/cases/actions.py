@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area, Grid
+from shouwang.areas.models import Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Person
-from shouwang.watch.actions import active_key_person
+from shouwang.watch.actions import active_key_person, register_key_person
 from shouwang.watch.models import Category, KeyPerson
 
 from . import presence
@@ -350,29 +350,26 @@ def observe_contact(
         if contact.degree == Contact.Degree.CLOSE
         else SECONDARY_CONTACT_CATEGORY
     )
-    compound = person.area.ancestor_of_kind(Area.Kind.COMPOUND)
-    grid = Grid.objects.filter(compounds=compound).first() if compound else None
-    key_person = KeyPerson.objects.create(
+    # Through the watch app: its grid worker is named and its history starts here.
+    key_person = register_key_person(
         person=person,
-        area=person.area,
         category=category,
         source=KeyPerson.Source.SCREENING
         if contact.source == Contact.Source.TRACING
         else KeyPerson.Source.ASSIGNED,
         measure=measure,
         start_date=contact.last_contact_date,
-        planned_end=KeyPerson.default_end(contact.last_contact_date, category),
-        grid=grid,
         notes=f"病例 {contact.case.person.name} 的{contact.get_degree_display()}"
         f"（{contact.get_kind_display()}），末次接触 {contact.last_contact_date}",
+        by=by,
     )
     contact.key_person = key_person
     contact.save(update_fields=["key_person", "updated_at"])
     audit.record(
-        action=AuditEvent.Action.CREATE,
+        action=AuditEvent.Action.UPDATE,
         request=request,
         user=by,
-        obj=key_person,
+        obj=contact,
         detail=f"由密接转为重点人员：{category.name}，{key_person.get_measure_display()}，"
         f"{key_person.start_date} 至 {key_person.planned_end}",
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
 from shouwang.cases.models import Contact
-from shouwang.watch.models import Category, KeyPerson
+from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, make_case, make_contact, make_person
 
@@ -126,6 +126,23 @@ def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
     audit = AuditEvent.objects.get(object_type="watch.KeyPerson", object_id=str(kp.pk))
     assert audit.action == AuditEvent.Action.CREATE
     assert audit.username == "staff_a"
+
+
+def test_a_contact_under_observation_has_a_grid_worker_and_a_history(world):
+    contact = make_contact(make_case(world.building_a), world.building_a)
+    world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
+    )
+    kp = KeyPerson.objects.get(person=contact.person)
+    assert kp.responsible == world.grid_worker_a
+    event = kp.events.get()
+    assert (event.kind, event.to_status, event.by) == (
+        KeyPersonEvent.Kind.CREATED,
+        KeyPerson.Status.ACTIVE,
+        world.staff_a,
+    )
+    page = world.client("staff_a").get(reverse("watch:detail", args=[kp.pk])).content.decode()
+    assert f"管控中，计划 {kp.planned_end:%m-%d} 解除" in page
 
 
 def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
