@@ -7,6 +7,7 @@ ISO 7064 MOD 11-2; digits 7-14 are the birth date; digit 17 is odd for men.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from django.db import models
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class DocumentType(models.TextChoices):
@@ -28,10 +29,10 @@ class DocumentType(models.TextChoices):
 DOCUMENT_PATTERNS = {
     DocumentType.PASSPORT: (re.compile(r"^[A-Z0-9]{5,17}$"), "护照号码应为5到17位字母或数字"),
     DocumentType.HK_MACAO: (
-        re.compile(r"^[HM]\d{8}(\d{2})?$"),
+        re.compile(r"^[HM][0-9]{8}([0-9]{2})?$"),
         "港澳通行证号码应为H或M开头加8位（或10位）数字",
     ),
-    DocumentType.TAIWAN: (re.compile(r"^\d{8}(\d{2})?$"), "台胞证号码应为8位或10位数字"),
+    DocumentType.TAIWAN: (re.compile(r"^[0-9]{8}([0-9]{2})?$"), "台胞证号码应为8位或10位数字"),
     DocumentType.OTHER: (re.compile(r"^[A-Z0-9-]{4,30}$"), "证件号码应为4到30位字母、数字或短横线"),
 }
 
@@ -55,7 +56,11 @@ def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
     number = normalise(number)
     if len(number) != 18:
         raise DocumentError("身份证号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if (
+        not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -69,8 +74,14 @@ def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
     return IdFacts(birth_date=born, sex="M" if int(number[16]) % 2 else "F")
 
 
+def half_width(text: str) -> str:
+    """Digits and letters typed by an input method in full-width mode (１３８, Ｘ) as
+    the ASCII ones; other text unchanged."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def normalise(number: str) -> str:
-    return (number or "").strip().replace(" ", "").upper()
+    return half_width(number or "").strip().replace(" ", "").upper()
 
 
 def validate_document(doc_type: str, number: str) -> str:
@@ -88,7 +99,7 @@ def validate_document(doc_type: str, number: str) -> str:
 
 
 def validate_phone(phone: str) -> str:
-    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    phone = half_width(phone or "").strip().replace(" ", "").replace("-", "")
     if phone.startswith("+86"):
         phone = phone[3:]
     if not PHONE_RE.match(phone):

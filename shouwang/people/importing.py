@@ -45,6 +45,8 @@ from .documents import (
     WEIGHTS,
     DocumentError,
     DocumentType,
+    half_width,
+    normalise,
     validate_document,
 )
 from .models import Change, Household, ImportJob, ImportProblem, Person, Tag, name_initials
@@ -311,7 +313,7 @@ class Checker:
                 "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
             )
             return False
-        doc = _text(value).replace(" ", "").upper()
+        doc = normalise(_text(value))
         type_text = _text(cells.get("doc_type"))
         if type_text:
             doc_type = DOC_TYPES.get(type_text)
@@ -343,7 +345,7 @@ class Checker:
         phone = _text(value)
         if not phone:
             return True
-        phone = phone.replace(" ", "").replace("-", "")
+        phone = half_width(phone).replace(" ", "").replace("-", "")
         if phone.startswith("+86"):
             phone = phone[3:]
         if not PHONE_RE.match(phone):
@@ -453,7 +455,7 @@ def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     if len(number) != 18:
         raise DocumentError("身份证号码应为18位")
     head, last = number[:17], number[17]
-    if not head.isdigit() or not (last.isdigit() or last == "X"):
+    if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -21,7 +21,14 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 
 from .addresses import Address, building_names, parse_address
-from .documents import DocumentType, age_on, parse_id_card, validate_document, validate_phone
+from .documents import (
+    DocumentType,
+    age_on,
+    half_width,
+    parse_id_card,
+    validate_document,
+    validate_phone,
+)
 
 # Above every character a name or room can hold: ``[q, q + TOP)`` is "starts with q".
 TOP = "\U0010ffff"
@@ -208,7 +215,7 @@ class PersonQuerySet(ScopedQuerySet):
         pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
         phone (exact, through the keyed hash), a room or an address ("3号楼2单元301").
         Each kind is answered from its own index and ordered by it."""
-        q = "".join(text.split())
+        q = "".join(half_width(text).split())
         if not q:
             return self.in_address_order()
         if q.isdigit():

@@ -9,7 +9,7 @@ from django.utils import timezone
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
-from shouwang.people.documents import DocumentError, parse_id_card
+from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
 from .actions import parse_temperature
@@ -78,7 +78,7 @@ class PersonFields(forms.Form):
         )
 
     def clean_document(self) -> str:
-        number = self.cleaned_data["document"].strip().upper()
+        number = normalise(self.cleaned_data["document"])
         try:
             parse_id_card(number)
         except DocumentError as exc:

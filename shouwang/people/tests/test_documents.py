@@ -65,6 +65,31 @@ def test_it_explains_what_is_wrong_in_chinese():
             parse_id_card(bad)
 
 
+def wide(text: str) -> str:
+    """``text`` as an input method in full-width mode types it (０-９, Ｘ)."""
+    return "".join(chr(ord(c) + 0xFEE0) for c in text)
+
+
+def test_it_reads_an_id_and_a_phone_typed_in_full_width():
+    number = compose_id_card("410105", date(1990, 1, 1), 123)
+    assert validate_document(DocumentType.ID_CARD, wide(number)) == number
+    assert parse_id_card(wide(number)).birth_date == date(1990, 1, 1)
+    assert validate_document(DocumentType.ID_CARD, wide(number.lower())) == number
+    assert validate_phone(wide("13812345678")) == "13812345678"
+    assert validate_document(DocumentType.PASSPORT, wide("E12345678")) == "E12345678"
+
+
+@pytest.mark.parametrize("digit", ["\u0664", "\u096a"])  # Arabic-Indic and Devanagari four
+def test_digits_of_other_scripts_are_refused_with_a_message(digit):
+    number = compose_id_card("410105", date(1990, 1, 1), 123)
+    with pytest.raises(DocumentError, match="应为数字"):
+        parse_id_card(digit + number[1:])
+    with pytest.raises(DocumentError, match="应为数字"):
+        _parse_id(digit + number[1:])
+    with pytest.raises(DocumentError, match="11位"):
+        validate_phone("1381234567" + digit)
+
+
 @pytest.mark.parametrize(
     ("doc_type", "number"),
     [

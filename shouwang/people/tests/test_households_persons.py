@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.core import pii
 from shouwang.people.actions import create_person
 from shouwang.people.models import Change, Household, Person, Tag
 from shouwang.people.tests.factories import next_id_card
@@ -64,6 +65,30 @@ def test_it_registers_a_household_and_a_person(world):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE, object_type="people.Person"
     ).exists()
+
+
+def test_an_id_and_a_phone_typed_in_full_width_are_stored_as_digits(world, ledger):
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("people:person_create", args=[ledger.home_a.pk]),
+        {
+            "name": "赵云",
+            "doc_type": "id_card",
+            "doc_number": "４１０１０５１９９００１０１１２３３",
+            "phone": "１３８００１３８０００",
+            "relation": "head",
+            "residence_type": "permanent",
+        },
+    )
+    assert response.status_code == 302
+    zhao = Person.objects.get(name="赵云")
+    assert (zhao.document_number, zhao.phone, zhao.doc_tail, zhao.phone_last4) == (
+        "410105199001011233",
+        "13800138000",
+        pii.tail_hash("1233"),
+        "8000",
+    )
+    assert set(Person.objects.with_document("410105199001011233")) == {zhao}
 
 
 def test_it_refuses_a_bad_id_with_a_chinese_message(world, ledger):

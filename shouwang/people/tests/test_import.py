@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.core import pii
 from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
@@ -312,6 +313,25 @@ def test_problems_are_found_row_by_row(world, importer, ledger):
     response = importer.client.get(reverse("people:import_problems", args=[job.code]))
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     assert len(list(sheet.iter_rows())) == 1 + len(found)
+
+
+def test_an_id_and_a_phone_typed_in_full_width_are_imported_as_digits(world, importer):
+    wide = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    job = importer.upload(
+        xlsx_upload([template_row("刘备", ID2.translate(wide), "13800138000".translate(wide))])
+    )
+    assert (job.valid_rows, job.problem_count) == (1, 0)
+    importer.commit(job)
+    liu = Person.objects.get()
+    assert (liu.document_number, liu.phone, liu.doc_tail, liu.phone_last4) == (
+        ID2,
+        "13800138000",
+        pii.tail_hash("122X"),
+        "8000",
+    )
+    again = importer.upload(xlsx_upload([template_row("刘备", ID2, "13800138000")]))
+    importer.commit(again)
+    assert (again.new_persons, Person.objects.count()) == (0, 1)
 
 
 def test_an_id_saved_as_a_number_is_reported(world, importer):

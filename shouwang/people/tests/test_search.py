@@ -21,6 +21,8 @@ def names(client, **data) -> set[str]:
         ("zsf", {"张三丰"}),
         ("ZS", {"张三丰"}),
         ("1230", {"张三丰"}),  # last four of the ID
+        ("１２３０", {"张三丰"}),  # typed in full width
+        ("１３５１２３４５６７８", {"张三丰"}),
         ("4321", {"李小红"}),  # last four of the phone
         ("122x", {"李小红"}),  # an ID ending in X
         ("13512345678", {"张三丰"}),

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
 from shouwang.watch.models import KeyPerson, KeyPersonEvent
 from shouwang.watch.tests import factories as f
 
@@ -163,3 +164,22 @@ def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
         {**data, "document": f.id_number(), "name": "吴三", "building": world.building_b.pk},
     )
     assert foreign.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda n: f"{n[:6]} {n[6:14]} {n[14:]}",  # grouped as printed on the card
+        lambda n: n.translate(str.maketrans("0123456789", "０１２３４５６７８９")),  # full width
+    ],
+)
+def test_registration_finds_the_ledger_person_however_the_id_is_typed(world, typed) -> None:
+    known = f.person(world.building_a, "吴一")
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    data["start_date"] = known.created_at.date().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"), {**data, "document": typed(known.document_number)}
+    )
+    assert response.status_code == 302
+    assert KeyPerson.objects.get().person == known
+    assert Person.objects.count() == 1
