@@ -111,6 +111,19 @@ def test_bulk_release_is_all_or_nothing(world, cohort) -> None:
     assert not KeyPerson.objects.filter(status=KeyPerson.Status.RELEASED).exists()
 
 
+@pytest.mark.parametrize("held", ["fever", "missed", "young"])
+def test_bulk_release_refuses_a_record_no_longer_proposed(world, cohort, held) -> None:
+    """A page opened before a fever was recorded (or before an extension) still shows
+    the person as proposed: the release rechecks and releases no one."""
+    ids = [cohort["clean"][0].pk, cohort[held].pk]
+    response = world.client("staff_a").post(
+        reverse("watch:release_bulk"), {"ids": ids}, follow=True
+    )
+    assert "不符合期满解除条件" in response.content.decode()
+    assert cohort[held].person.name in response.content.decode()
+    assert not KeyPerson.objects.filter(status=KeyPerson.Status.RELEASED).exists()
+
+
 def test_an_active_record_has_no_notice(world, cohort) -> None:
     response = world.client("staff_a").get(reverse("watch:notice", args=[cohort["young"].pk]))
     assert response.status_code == 404
