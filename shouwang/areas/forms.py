@@ -1,6 +1,7 @@
 from django import forms
 
 from shouwang.accounts.forms import AreaChoiceField
+from shouwang.core.forms import RowsChoiceField
 
 from .models import Area, Grid
 
@@ -21,13 +22,13 @@ class MoveForm(forms.Form):
 
 
 class GridForm(forms.ModelForm):
-    compounds = forms.ModelMultipleChoiceField(
+    compounds = RowsChoiceField(
         label="包含小区",
         queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    staff = forms.ModelMultipleChoiceField(
+    staff = RowsChoiceField(
         label="责任人", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     community = AreaChoiceField(label="所属社区", queryset=Area.objects.none())

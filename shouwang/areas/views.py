@@ -69,6 +69,7 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "areas/node_form.html",
         {"form": form, "parent": parent, "kind": Area.Kind(parent.child_kind).label},
+        status=400 if form.errors else 200,
     )
 
 
@@ -84,7 +85,12 @@ def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return redirect("areas:node", pk=area.pk)
-    return render(request, "areas/node_form.html", {"form": form, "area": area})
+    return render(
+        request,
+        "areas/node_form.html",
+        {"form": form, "area": area},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_capability("areas.manage")
@@ -109,7 +115,12 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已将 {area.name} 移动到 {area.parent.name}")
             return redirect("areas:node", pk=area.pk)
-    return render(request, "areas/node_move.html", {"form": form, "area": area})
+    return render(
+        request,
+        "areas/node_move.html",
+        {"form": form, "area": area},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_capability("areas.view")
@@ -149,7 +160,12 @@ def _save_grid(request: AuthedRequest, grid: Grid) -> HttpResponse:
         else:
             messages.success(request, "网格已保存")
             return redirect("areas:grids")
-    return render(request, "areas/grid_form.html", {"form": form, "grid": grid})
+    return render(
+        request,
+        "areas/grid_form.html",
+        {"form": form, "grid": grid},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_capability("areas.manage_grids")

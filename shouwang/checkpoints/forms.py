@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from shouwang.areas.models import Area
+from shouwang.core.forms import RowsChoiceField
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
@@ -239,7 +240,7 @@ class TurnBackForm(ConsoleForm):
 
 
 class CheckpointForm(forms.ModelForm):
-    staff = forms.ModelMultipleChoiceField(
+    staff = RowsChoiceField(
         label="值守人员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

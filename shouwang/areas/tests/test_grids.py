@@ -78,7 +78,7 @@ def test_staff_cannot_create_a_grid_in_another_community(world: World) -> None:
     response = world.client("staff_a").post(
         CREATE, {"name": "越界网格", "community": world.community_b.pk}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Grid.objects.filter(name="越界网格").exists()
 
 
@@ -87,7 +87,7 @@ def test_staff_cannot_add_a_compound_of_another_community(world: World) -> None:
         CREATE,
         {"name": "越界网格", "community": world.community_a.pk, "compounds": [world.compound_b.pk]},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Grid.objects.filter(name="越界网格").exists()
 
 
@@ -110,7 +110,7 @@ def test_it_refuses_a_duplicate_name_in_the_community(world: World) -> None:
     response = world.client("staff_a").post(
         CREATE, {"name": "西城第1网格", "community": world.community_a.pk}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Grid.objects.filter(name="西城第1网格").count() == 1
 
 

@@ -48,14 +48,14 @@ def test_a_building_has_no_children(world: World) -> None:
 
 def test_it_refuses_a_duplicate_name_under_the_same_parent(world: World) -> None:
     response = world.client("hq").post(url(world.compound_a), {"name": "1号楼"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "已有名为“1号楼”的节点" in response.content.decode()
     assert world.compound_a.children.filter(name="1号楼").count() == 1
 
 
 def test_it_refuses_an_empty_name(world: World) -> None:
     response = world.client("hq").post(url(world.compound_a), {"name": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert world.compound_a.children.count() == 2
 
 

@@ -36,7 +36,7 @@ def test_it_saves_name_code_households_and_notes(world: World) -> None:
 
 def test_it_refuses_the_name_of_a_sibling(world: World) -> None:
     response = world.client("hq").post(url(world.building_a2), {"name": "1号楼"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "同一上级下已有同名节点" in response.content.decode()
     assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
 
@@ -45,7 +45,7 @@ def test_it_refuses_a_negative_household_count(world: World) -> None:
     response = world.client("hq").post(
         url(world.building_a), {"name": "1号楼", "expected_households": "-3"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Area.objects.get(pk=world.building_a.pk).expected_households == 4
 
 

@@ -69,7 +69,7 @@ def test_it_refuses_its_own_subtree(world: World) -> None:
         with pytest.raises(ValidationError, match="不能移动到自身或其下级节点之下"):
             actions.move_area(area=world.compound_a, new_parent=target, by=world.hq)
     response = world.client("hq").post(url(world.compound_a), {"new_parent": world.compound_a.pk})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
 
 

@@ -117,4 +117,11 @@ def world(db) -> World:
     return build_world()
 
 
-__all__ = ["PASSWORD", "PERSONAS", "World", "build_world", "world"]
+@pytest.fixture
+def grid_b(world: World) -> World:
+    """The world with a grid in community B too (``world.grid_b``), for the route walks."""
+    world.grid_b = Grid.objects.create(name="八一第1网格", community=world.community_b)
+    return world
+
+
+__all__ = ["PASSWORD", "PERSONAS", "World", "build_world", "grid_b", "world"]

@@ -59,14 +59,6 @@ def test_no_classification_is_stale() -> None:
     assert not stale, f"these classified routes no longer exist: {stale}"
 
 
-@pytest.fixture
-def grid_b(world: World):
-    from shouwang.areas.models import Grid
-
-    world.grid_b = Grid.objects.create(name="八一第1网格", community=world.community_b)
-    return world
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_route_matrix(persona: str, grid_b: World) -> None:
     world = grid_b

@@ -1,0 +1,37 @@
+"""Form fields every app shares."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from shouwang.core.tests.personas import World
+
+HUGE = "9" * 25  # no database integer holds it
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [
+        ("areas:grid_create", "compounds"),
+        ("areas:grid_create", "staff"),
+        ("checkpoints:create", "staff"),
+    ],
+)
+def test_an_id_beyond_any_integer_is_an_invalid_choice(world: World, route: str, field: str):
+    response = world.client("hq").post(reverse(route), {"name": "东门", field: HUGE})
+    assert response.status_code == 400
+    assert "”不是一个有效的值" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [HUGE, f"-{HUGE}"])
+def test_the_field_refuses_it_before_the_database(world: World, value: str) -> None:
+    from shouwang.areas.models import Area
+    from shouwang.core.forms import RowsChoiceField
+
+    field = RowsChoiceField(queryset=Area.objects.all())
+    with pytest.raises(ValidationError) as refused:
+        field.clean([str(world.building_a.pk), value])
+    assert refused.value.code == "invalid_pk_value"
+    assert list(field.clean([str(world.building_a.pk)])) == [world.building_a]
