@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,11 +9,12 @@ from shouwang.areas.models import Area
 from .models import AuditEvent
 from .roles import Role
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d takes ٤ and ४ too
 
 
 def clean_mobile(value: str) -> str:
-    value = (value or "").strip().replace(" ", "").replace("-", "")
+    """An 11-digit mainland mobile; full-width digits typed by a Chinese IME are read."""
+    value = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "")
     if value and not PHONE_RE.match(value):
         raise ValidationError("手机号应为11位大陆手机号码，如 13812345678")
     return value
