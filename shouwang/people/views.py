@@ -108,7 +108,13 @@ def index(request: AuthedRequest) -> HttpResponse:
 def _export(
     request: AuthedRequest, form: SearchForm, *, unmasked: bool, purpose: str = ""
 ) -> HttpResponse:
-    """Small exports in the request (one click); large ones in the background."""
+    """Small exports in the request (one click); large ones in the background. An
+    invalid filter exports nothing (the list shows everything in scope beside its error;
+    a file must not)."""
+    if form.is_bound and not form.is_valid():
+        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"筛选条件有误，未导出：{errors}")
+        return redirect("people:index")
     qs = _ledger(request, form)
     count = qs.count()
     if count > exporting.MAX_ROWS:

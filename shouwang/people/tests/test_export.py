@@ -61,6 +61,21 @@ def test_the_export_stays_inside_the_jurisdiction(world, ledger):
     assert names == {"张三丰", "李小红"}
 
 
+def test_an_invalid_filter_exports_nothing(world, ledger):
+    client = world.client("staff_a")
+    outside = {"area": world.building_b.pk}  # a building of community B
+    response = client.post(reverse("people:export"), outside, follow=True)
+    assert "筛选条件有误，未导出" in response.content.decode()
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert not exports()
+    hq = world.client("hq")
+    response = hq.post(
+        reverse("people:export_unmasked"), {"tag": "999999", "purpose": "报送核酸检测名单"}
+    )
+    assert response.status_code == 302
+    assert not exports()
+
+
 def test_unmasked_export_needs_the_right_role(world, ledger):
     for persona in ("staff_a", "grid_a", "leader", "auditor"):
         response = world.client(persona).post(
