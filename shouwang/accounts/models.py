@@ -53,7 +53,10 @@ class User(pii.EncryptedPhone, AbstractUser):
         verbose_name_plural = "用户"
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        """The name shown wherever the user answers for something (a key person's
+        responsible worker, a grid, a stats row): a disabled account says so."""
+        name = self.full_name or self.username
+        return name if self.is_active else f"{name}（已停用）"
 
     def set_phone(self, phone: str) -> None:
         self.phone_enc = pii.encrypt(phone)

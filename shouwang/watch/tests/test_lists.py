@@ -100,3 +100,13 @@ def test_paging_keeps_the_default_status_filter(world, area_a) -> None:
     assert "甲1" in page
     everyone = world.client("staff_a").get(reverse("watch:index"), {"status": ""})
     assert "甲0" in everyone.content.decode()
+
+
+def test_a_disabled_responsible_worker_is_shown_as_such(world, area_a) -> None:
+    hq = world.client("hq")
+    hq.post(reverse("accounts:user_toggle_active", kwargs={"pk": world.grid_worker_a.pk}))
+    name = world.grid_worker_a.full_name or world.grid_worker_a.username
+    listed = hq.get(reverse("watch:index")).content.decode()
+    assert f"{name}（已停用）" in listed
+    stats = hq.get(reverse("watch:stats")).content.decode()
+    assert f"{name}（已停用）" in stats
