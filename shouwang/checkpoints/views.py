@@ -384,15 +384,13 @@ def _console(
         .select_related("person")
         .order_by("-at")[:30]
     )
-    last = None
-    if request.GET.get("last"):
-        last = (
-            CheckIn.objects.filter(checkpoint=checkpoint, pk=request.GET["last"])
-            .select_related("person")
-            .first()
-            if request.GET["last"].isdigit()
-            else None
-        )
+    last_pk = request.GET.get("last", "")
+    last = (
+        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk).select_related("person").first()
+        # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
+        if last_pk.isascii() and last_pk.isdigit()
+        else None
+    )
     template = "checkpoints/console.html"
     if request.htmx:
         template += "#rows"
