@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from shouwang.core.forms import RowsChoiceField
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
-from .models import CheckIn, Checkpoint, PassRule
+from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
 
 PLATE_RE = re.compile(
     r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
@@ -286,3 +287,14 @@ class DayForm(forms.Form):
     day = forms.DateField(
         label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_day(self) -> date | None:
+        day = self.cleaned_data["day"]
+        if day is None:
+            return None
+        try:  # the day's bounds in UTC, as the database compares them
+            start, end = local_day_bounds(day)
+            start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("日期超出范围") from exc
+        return day
