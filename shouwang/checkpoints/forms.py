@@ -264,8 +264,12 @@ class CheckpointForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (data.get("opens_at") is None) != (data.get("closes_at") is None):
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if (opens is None) != (closes is None):
             raise forms.ValidationError("开放时间和关闭时间要么都填，要么都不填（24小时）")
+        if opens is not None and opens == closes:
+            # Read as [opens, closes): the checkpoint would never be open.
+            raise forms.ValidationError("开放时间和关闭时间不能相同；24小时开放请都留空")
         return data
 
 

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from shouwang.accounts.models import AuditEvent
@@ -185,3 +186,38 @@ def test_the_console_button_shows_only_to_those_who_may_open_it(world) -> None:
         assert page.status_code == 200
         assert (console in page.content.decode()) is shown
         assert client.get(console).status_code == (200 if shown else 403)
+
+
+def _checkpoint_data(area, **extra) -> dict:
+    return {
+        "area": area.pk,
+        "name": "西城花园西门",
+        "kind": "gate",
+        "directions": "both",
+        "active": "on",
+        **extra,
+    }
+
+
+def test_equal_opening_and_closing_times_are_refused(world) -> None:
+    response = world.client("hq").post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, opens_at="00:00", closes_at="00:00"),
+    )
+    assert response.status_code == 400
+    assert "24小时开放请都留空" in response.content.decode()
+    assert not Checkpoint.objects.exists()
+
+
+def test_hours_across_midnight_are_kept(world) -> None:
+    response = world.client("hq").post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, opens_at="20:00", closes_at="06:00"),
+    )
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get()
+    assert checkpoint.hours_label == "20:00–06:00"
+    at = timezone.localtime().replace(hour=23, minute=30)
+    assert checkpoint.is_open_at(at)
+    assert not checkpoint.is_open_at(at.replace(hour=12))
+
