@@ -573,7 +573,12 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
         .exclude(pk=checkpoint.pk)
         .exists()
     ):
-        raise ValidationError("该辖区已有同名卡点")
+        raise ValidationError({"name": "该辖区已有同名卡点"})
+    if far := checkpoint.out_of_reach(staff):
+        names = "、".join(str(u) for u in far)
+        raise ValidationError(
+            {"staff": f"{names}不在本卡点所在辖区，打不开本卡点的值守台；请另选人员"}
+        )
     checkpoint.save()
     checkpoint.staff.set(staff)
     audit.record(

@@ -112,7 +112,7 @@ def _save_checkpoint(request: AuthedRequest, checkpoint: Checkpoint) -> HttpResp
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error("name", exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, f"卡点“{saved.name}”已保存")
             return redirect("checkpoints:detail", pk=saved.pk)

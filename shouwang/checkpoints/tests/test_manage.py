@@ -12,6 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
 
 from .. import tokens
 from ..actions import pass_for_token, rule_for
@@ -221,3 +223,29 @@ def test_hours_across_midnight_are_kept(world) -> None:
     assert checkpoint.is_open_at(at)
     assert not checkpoint.is_open_at(at.replace(hour=12))
 
+
+def test_staff_who_could_not_open_the_post_are_not_assigned(world) -> None:
+    guard_b = UserFactory(username="guard_b", role=Role.CHECKPOINT_STAFF, area=world.community_b)
+    client = world.client("hq")
+    response = client.post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, staff=[guard_b.pk, world.guard_a.pk]),
+    )
+    assert response.status_code == 400
+    assert "不在本卡点所在辖区" in response.content.decode()
+    assert not Checkpoint.objects.exists()
+    # A sub-district's own road checkpoint: a community's guard cannot open it either.
+    response = client.post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.subdistrict, name="明湖路口", kind="road", staff=[world.guard_a.pk]),
+    )
+    assert response.status_code == 400
+    assert not Checkpoint.objects.exists()
+    response = client.post(
+        reverse("checkpoints:create"), _checkpoint_data(world.compound_a, staff=[world.guard_a.pk])
+    )
+    assert response.status_code == 302
+    post = Checkpoint.objects.get()
+    assert world.client("guard_a").get(reverse("checkpoints:console")).url == reverse(
+        "checkpoints:console_post", args=[post.pk]
+    )
