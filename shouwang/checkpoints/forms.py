@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField
@@ -281,10 +282,18 @@ class PassRuleForm(forms.ModelForm):
 
 
 class CardForm(forms.Form):
-    doc_number = forms.CharField(label="证件号码", max_length=30)
+    doc_number = forms.CharField(
+        label="证件号码", max_length=30, error_messages={"required": "请填写证件号码"}
+    )
     valid_until = forms.DateField(
         label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_valid_until(self) -> date | None:
+        day = self.cleaned_data["valid_until"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("有效期不能早于今天")
+        return day
 
 
 class DayForm(forms.Form):

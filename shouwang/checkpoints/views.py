@@ -310,7 +310,7 @@ def passes(request: AuthedRequest) -> HttpResponse:
 def card_issue(request: AuthedRequest) -> HttpResponse:
     form = CardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写证件号码")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("checkpoints:passes")
     person = (
         Person.objects.visible_to(request.user)

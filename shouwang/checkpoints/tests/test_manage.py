@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -166,6 +167,19 @@ def test_a_card_for_someone_outside_the_area_is_refused(world) -> None:
         reverse("checkpoints:card_issue"), {"doc_number": person_b.document_number}
     )
     assert not Pass.objects.exists()
+
+
+def test_a_card_valid_until_a_past_day_is_not_issued(world) -> None:
+    person = make_person(world.building_a, "钱老人")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = world.client("staff_a").post(
+        reverse("checkpoints:card_issue"),
+        {"doc_number": person.document_number, "valid_until": yesterday.isoformat()},
+        follow=True,
+    )
+    assert not Pass.objects.exists()
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["有效期不能早于今天"]
 
 
 def test_the_guard_console_index_goes_to_the_only_post(world) -> None:
