@@ -16,7 +16,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
 
-from .. import tokens
+from .. import printing, tokens
 from ..actions import pass_for_token, rule_for
 from ..models import Checkpoint, Pass, PassRule
 from .factories import make_checkpoint, make_pass, make_person
@@ -106,6 +106,44 @@ def test_the_poster_button_gives_an_a4_pdf_per_checkpoint(world) -> None:
     assert "门0" in text
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "东门",
+        "郑新快速路与商都路口东卡点",  # 13 characters: the title took a second line
+        "郑州市金水区明湖街道西城社区西城花园小区东门临时疫情防控检查卡点",
+        "🚧西城花园东门🏠",
+        "𠮷𡈼村口" + "长" * 96,  # the longest name a checkpoint may have
+    ],
+)
+def test_a_long_name_leaves_the_qr_code_and_instructions_on_the_poster(world, name) -> None:
+    from weasyprint import HTML
+
+    checkpoint = make_checkpoint(world.compound_a, name)
+    document = HTML(string=printing.posters_html([checkpoint], base_url="https://x.cn")).render()
+    assert len(document.pages) == 1
+    boxes = list(_boxes(document.pages[0]._page_box))
+
+    laid_out = {b.element.get("class"): b for b in boxes if b.element is not None}
+    assert "qr" in laid_out, "the QR code is pushed off the poster"
+    foot_top, qr = laid_out["foot"].position_y, laid_out["qr"]
+    assert qr.position_y + qr.height <= foot_top
+    lines = [
+        b
+        for b in boxes
+        if type(b).__name__ == "LineBox" and b.element is not None and b.element.tag == "li"
+    ]
+    assert max(b.position_y + b.height for b in lines) <= foot_top
+    shown = "".join(t.text for line in lines for t in _boxes(line) if hasattr(t, "text"))
+    assert shown == "".join(printing.INSTRUCTIONS)
 
 
 def test_the_posters_command_prints_every_checkpoint_quickly(world, tmp_path) -> None:
