@@ -351,12 +351,17 @@ def checkpoint_by_code(code: str) -> Checkpoint | None:
     return found
 
 
+def check_open(checkpoint: Checkpoint) -> None:
+    """Self-scans and registrations only while the checkpoint is open."""
+    if not checkpoint.is_open_at(timezone.now()):
+        raise CheckInRefused(f"本卡点开放时间为 {checkpoint.hours_label}，现在未开放")
+
+
 def self_checkin(
     *, checkpoint: Checkpoint, pass_: Pass, direction: str, client_id: uuid.UUID
 ) -> Recorded:
     """The one-tap self-scan: recorded as declared until staff at the post confirm it."""
-    if not checkpoint.is_open_at(timezone.now()):
-        raise CheckInRefused(f"本卡点开放时间为 {checkpoint.hours_label}，现在未开放")
+    check_open(checkpoint)
     return record_checkin(
         checkpoint=checkpoint,
         client_id=client_id,
@@ -426,8 +431,7 @@ def register(
 ) -> tuple[Pass, Recorded]:
     """First scan on a phone: find or add the person, keep the declaration on a phone
     pass, and record this first passage."""
-    if not checkpoint.is_open_at(timezone.now()):
-        raise CheckInRefused(f"本卡点开放时间为 {checkpoint.hours_label}，现在未开放")
+    check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
     existing = CheckIn.objects.filter(client_id=client_id).select_related("pass_used").first()
@@ -573,7 +577,12 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
         .exclude(pk=checkpoint.pk)
         .exists()
     ):
-        raise ValidationError("该辖区已有同名卡点")
+        raise ValidationError({"name": "该辖区已有同名卡点"})
+    if far := checkpoint.out_of_reach(staff):
+        names = "、".join(str(u) for u in far)
+        raise ValidationError(
+            {"staff": f"{names}不在本卡点所在辖区，打不开本卡点的值守台；请另选人员"}
+        )
     checkpoint.save()
     checkpoint.staff.set(staff)
     audit.record(

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
-from .models import CheckIn, Checkpoint, PassRule
+from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
 
 PLATE_RE = re.compile(
     r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
@@ -263,8 +265,12 @@ class CheckpointForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (data.get("opens_at") is None) != (data.get("closes_at") is None):
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if (opens is None) != (closes is None):
             raise forms.ValidationError("开放时间和关闭时间要么都填，要么都不填（24小时）")
+        if opens is not None and opens == closes:
+            # Read as [opens, closes): the checkpoint would never be open.
+            raise forms.ValidationError("开放时间和关闭时间不能相同；24小时开放请都留空")
         return data
 
 
@@ -276,13 +282,32 @@ class PassRuleForm(forms.ModelForm):
 
 
 class CardForm(forms.Form):
-    doc_number = forms.CharField(label="证件号码", max_length=30)
+    doc_number = forms.CharField(
+        label="证件号码", max_length=30, error_messages={"required": "请填写证件号码"}
+    )
     valid_until = forms.DateField(
         label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_valid_until(self) -> date | None:
+        day = self.cleaned_data["valid_until"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("有效期不能早于今天")
+        return day
 
 
 class DayForm(forms.Form):
     day = forms.DateField(
         label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_day(self) -> date | None:
+        day = self.cleaned_data["day"]
+        if day is None:
+            return None
+        try:  # the day's bounds in UTC, as the database compares them
+            start, end = local_day_bounds(day)
+            start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("日期超出范围") from exc
+        return day

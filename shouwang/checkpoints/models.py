@@ -124,6 +124,11 @@ class Checkpoint(TimeStampedModel):
             return [CheckIn.Direction.IN, CheckIn.Direction.OUT]
         return [self.directions]
 
+    def out_of_reach(self, users: Any) -> list[Any]:
+        """The users who could not open this post's console: their area does not hold
+        the checkpoint's (staff see only their own area's subtree)."""
+        return [u for u in users if u.area is None or not self.area.is_within(u.area)]
+
     def rotate_code(self) -> None:
         """A new public code (old posters stop working)."""
         self.code = public_code()

@@ -6,6 +6,7 @@ PDF prints anywhere). QR payloads are ASCII URLs; segno draws them as SVG.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -24,6 +25,21 @@ INSTRUCTIONS = [
     "二、再次通过时扫码后只需点一下“进”或“出”，向值守人员出示结果页面",
     "三、体温≥37.3℃、有发热咳嗽或14天内去过风险地区，请主动告知值守人员",
 ]
+
+
+# The poster's title has the height of one 40-pt line; the QR code and the instructions
+# below it use the rest of the page (a second 40-pt line pushed the last instruction off).
+TITLE_PT = 40
+TITLE_WIDTH_PT = 500  # the text width (182 mm, 516 pt) less a margin
+
+
+def title_pt(name: str) -> float:
+    """The title's font size: the largest at which the name fits in the height of one
+    40-pt line, as k lines of 40/k pt, counting each character as one em (CJK glyphs
+    are; Latin letters and digits are narrower)."""
+    n = max(len(name), 1)
+    best = max(min(TITLE_PT / k, TITLE_WIDTH_PT / math.ceil(n / k)) for k in range(1, n + 1))
+    return math.floor(best * 10) / 10
 
 
 def public_base_url(request=None) -> str:
@@ -64,23 +80,27 @@ def _subdistrict_names(checkpoints: list[Checkpoint]) -> dict[int, str]:
     return names
 
 
-def posters_pdf(checkpoints: Iterable[Checkpoint], *, base_url: str) -> bytes:
-    from weasyprint import HTML
-
+def posters_html(checkpoints: Iterable[Checkpoint], *, base_url: str) -> str:
     items = list(checkpoints)
     subdistricts = _subdistrict_names(items)
     posters = [
         {
             "checkpoint": cp,
             "subdistrict": subdistricts.get(cp.pk, ""),
+            "title_pt": title_pt(cp.name),
             "qr": qr_data_uri(checkpoint_url(cp, base_url)),
         }
         for cp in items
     ]
-    html = render_to_string(
+    return render_to_string(
         "checkpoints/print/posters.html", {"posters": posters, "instructions": INSTRUCTIONS}
     )
-    return HTML(string=html).write_pdf()
+
+
+def posters_pdf(checkpoints: Iterable[Checkpoint], *, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=posters_html(checkpoints, base_url=base_url)).write_pdf()
 
 
 def cards_pdf(passes: Iterable[Pass]) -> bytes:

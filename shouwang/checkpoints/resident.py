@@ -112,6 +112,15 @@ def _may_register(request: PublicRequest) -> bool:
 def register(request: PublicRequest, code: str) -> HttpResponse:
     """First scan on this phone: who you are, where you live, a health declaration."""
     checkpoint = _checkpoint(code)
+    try:  # said before the form is filled in, not after
+        actions.check_open(checkpoint)
+    except actions.CheckInRefused as exc:
+        return render(
+            request,
+            "checkin/register.html",
+            {"checkpoint": checkpoint, "error": str(exc), "closed": True},
+            status=400 if request.method == "POST" else 200,
+        )
     buildings = _buildings(checkpoint)
     form = RegistrationForm(
         request.POST or None,

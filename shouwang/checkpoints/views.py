@@ -112,7 +112,7 @@ def _save_checkpoint(request: AuthedRequest, checkpoint: Checkpoint) -> HttpResp
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error("name", exc)
+            form.add_error(None, exc)
         else:
             messages.success(request, f"卡点“{saved.name}”已保存")
             return redirect("checkpoints:detail", pk=saved.pk)
@@ -310,7 +310,7 @@ def passes(request: AuthedRequest) -> HttpResponse:
 def card_issue(request: AuthedRequest) -> HttpResponse:
     form = CardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写证件号码")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("checkpoints:passes")
     person = (
         Person.objects.visible_to(request.user)
@@ -384,15 +384,13 @@ def _console(
         .select_related("person")
         .order_by("-at")[:30]
     )
-    last = None
-    if request.GET.get("last"):
-        last = (
-            CheckIn.objects.filter(checkpoint=checkpoint, pk=request.GET["last"])
-            .select_related("person")
-            .first()
-            if request.GET["last"].isdigit()
-            else None
-        )
+    last_pk = request.GET.get("last", "")
+    last = (
+        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk).select_related("person").first()
+        # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
+        if last_pk.isascii() and last_pk.isdigit()
+        else None
+    )
     template = "checkpoints/console.html"
     if request.htmx:
         template += "#rows"

@@ -293,3 +293,12 @@ def test_a_sealed_key_area_stops_its_residents_going_out(world, gate) -> None:
     assert results[resident.person_id] == "r"
     assert results[outsider.person_id] == "g"
     assert "封闭管理" in CheckIn.objects.get(person=resident.person).note
+
+
+@pytest.mark.parametrize("last", ["²", "①", "x", "99999999999999999999"])
+def test_a_tampered_last_row_shows_the_console_without_a_verdict(world, gate, last) -> None:
+    response = world.client("guard_a").get(
+        reverse("checkpoints:console_post", args=[gate.pk]), {"last": last}
+    )
+    assert response.status_code == 200
+    assert response.context["last"] is None

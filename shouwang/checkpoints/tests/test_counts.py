@@ -164,3 +164,19 @@ def test_hours_are_local_hours(world) -> None:
     start, end = local_day_bounds(day)
     got = {h["hour"]: h["checkins"] for h in CheckIn.objects.between(start, end).by_hour()}
     assert got == dict(expected)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_at_the_ends_of_the_calendar_shows_today(world, day) -> None:
+    gate = make_checkpoint(world.compound_a)
+    client = world.client("hq")
+    for url in (
+        reverse("checkpoints:counts"),
+        reverse("checkpoints:counts_export"),
+        reverse("checkpoints:detail", args=[gate.pk]),
+    ):
+        response = client.get(url, {"day": day})
+        assert response.status_code == 200, url
+    assert client.get(reverse("checkpoints:counts"), {"day": day}).context["day"] == (
+        timezone.localdate()
+    )

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
 
-from .. import tokens
+from .. import printing, tokens
 from ..actions import pass_for_token, rule_for
 from ..models import Checkpoint, Pass, PassRule
 from .factories import make_checkpoint, make_pass, make_person
@@ -104,6 +108,44 @@ def test_the_poster_button_gives_an_a4_pdf_per_checkpoint(world) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "东门",
+        "郑新快速路与商都路口东卡点",  # 13 characters: the title took a second line
+        "郑州市金水区明湖街道西城社区西城花园小区东门临时疫情防控检查卡点",
+        "🚧西城花园东门🏠",
+        "𠮷𡈼村口" + "长" * 96,  # the longest name a checkpoint may have
+    ],
+)
+def test_a_long_name_leaves_the_qr_code_and_instructions_on_the_poster(world, name) -> None:
+    from weasyprint import HTML
+
+    checkpoint = make_checkpoint(world.compound_a, name)
+    document = HTML(string=printing.posters_html([checkpoint], base_url="https://x.cn")).render()
+    assert len(document.pages) == 1
+    boxes = list(_boxes(document.pages[0]._page_box))
+
+    laid_out = {b.element.get("class"): b for b in boxes if b.element is not None}
+    assert "qr" in laid_out, "the QR code is pushed off the poster"
+    foot_top, qr = laid_out["foot"].position_y, laid_out["qr"]
+    assert qr.position_y + qr.height <= foot_top
+    lines = [
+        b
+        for b in boxes
+        if type(b).__name__ == "LineBox" and b.element is not None and b.element.tag == "li"
+    ]
+    assert max(b.position_y + b.height for b in lines) <= foot_top
+    shown = "".join(t.text for line in lines for t in _boxes(line) if hasattr(t, "text"))
+    assert shown == "".join(printing.INSTRUCTIONS)
+
+
 def test_the_posters_command_prints_every_checkpoint_quickly(world, tmp_path) -> None:
     for i in range(5):
         make_checkpoint(world.compound_a, f"门{i}")
@@ -165,6 +207,19 @@ def test_a_card_for_someone_outside_the_area_is_refused(world) -> None:
     assert not Pass.objects.exists()
 
 
+def test_a_card_valid_until_a_past_day_is_not_issued(world) -> None:
+    person = make_person(world.building_a, "钱老人")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = world.client("staff_a").post(
+        reverse("checkpoints:card_issue"),
+        {"doc_number": person.document_number, "valid_until": yesterday.isoformat()},
+        follow=True,
+    )
+    assert not Pass.objects.exists()
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["有效期不能早于今天"]
+
+
 def test_the_guard_console_index_goes_to_the_only_post(world) -> None:
     gate = make_checkpoint(world.compound_a)
     gate.staff.add(world.guard_a)
@@ -185,3 +240,64 @@ def test_the_console_button_shows_only_to_those_who_may_open_it(world) -> None:
         assert page.status_code == 200
         assert (console in page.content.decode()) is shown
         assert client.get(console).status_code == (200 if shown else 403)
+
+
+def _checkpoint_data(area, **extra) -> dict:
+    return {
+        "area": area.pk,
+        "name": "西城花园西门",
+        "kind": "gate",
+        "directions": "both",
+        "active": "on",
+        **extra,
+    }
+
+
+def test_equal_opening_and_closing_times_are_refused(world) -> None:
+    response = world.client("hq").post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, opens_at="00:00", closes_at="00:00"),
+    )
+    assert response.status_code == 400
+    assert "24小时开放请都留空" in response.content.decode()
+    assert not Checkpoint.objects.exists()
+
+
+def test_hours_across_midnight_are_kept(world) -> None:
+    response = world.client("hq").post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, opens_at="20:00", closes_at="06:00"),
+    )
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get()
+    assert checkpoint.hours_label == "20:00–06:00"
+    at = timezone.localtime().replace(hour=23, minute=30)
+    assert checkpoint.is_open_at(at)
+    assert not checkpoint.is_open_at(at.replace(hour=12))
+
+
+def test_staff_who_could_not_open_the_post_are_not_assigned(world) -> None:
+    guard_b = UserFactory(username="guard_b", role=Role.CHECKPOINT_STAFF, area=world.community_b)
+    client = world.client("hq")
+    response = client.post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, staff=[guard_b.pk, world.guard_a.pk]),
+    )
+    assert response.status_code == 400
+    assert "不在本卡点所在辖区" in response.content.decode()
+    assert not Checkpoint.objects.exists()
+    # A sub-district's own road checkpoint: a community's guard cannot open it either.
+    response = client.post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.subdistrict, name="明湖路口", kind="road", staff=[world.guard_a.pk]),
+    )
+    assert response.status_code == 400
+    assert not Checkpoint.objects.exists()
+    response = client.post(
+        reverse("checkpoints:create"), _checkpoint_data(world.compound_a, staff=[world.guard_a.pk])
+    )
+    assert response.status_code == 302
+    post = Checkpoint.objects.get()
+    assert world.client("guard_a").get(reverse("checkpoints:console")).url == reverse(
+        "checkpoints:console_post", args=[post.pk]
+    )

@@ -179,3 +179,21 @@ def test_an_offline_post_queues_writes_and_uploads_them_once(phone, world) -> No
     phone.reload()
     phone.wait_for_timeout(500)
     assert CheckIn.objects.count() == 2, "nothing is uploaded twice"
+
+
+def test_the_pass_qr_is_redrawn_when_the_phone_wakes_up(phone, world) -> None:
+    """A locked phone runs no timers: on waking, a QR drawn minutes ago (expired after
+    two) must be redrawn at once, not after the countdown's remaining ticks."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    phone.clock.install()
+    register(phone, gate.code)
+    phone.goto("/pass/")
+    drawn = phone.get_attribute("#qr", "src")
+    phone.clock.run_for(5_000)
+    assert phone.get_attribute("#qr", "src") == drawn
+    phone.clock.fast_forward("03:00")  # the screen was off for three minutes
+    phone.clock.run_for(1_000)
+    redrawn = phone.get_attribute("#qr", "src")
+    assert redrawn != drawn
+    phone.clock.run_for(61_000)  # and every minute while the screen is on
+    assert phone.get_attribute("#qr", "src") != redrawn

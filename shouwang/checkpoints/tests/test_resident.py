@@ -209,6 +209,21 @@ def test_a_closed_checkpoint_refuses_self_scans(world) -> None:
     assert not CheckIn.objects.exists()
 
 
+def test_a_closed_checkpoint_says_so_before_the_form_is_filled(world) -> None:
+    from datetime import time
+
+    from django.utils import timezone
+
+    now = timezone.localtime().time()
+    opens = time((now.hour + 2) % 24, 0)
+    closes = time((now.hour + 3) % 24, 0)
+    gate = make_checkpoint(world.compound_a, "夜间关闭门", opens_at=opens, closes_at=closes)
+    response = Client().get(reverse("checkin:scan", args=[gate.code]), follow=True)
+    page = response.content.decode()
+    assert f"本卡点开放时间为 {gate.hours_label}，现在未开放" in page
+    assert 'name="doc_number"' not in page
+
+
 def test_an_unknown_checkpoint_is_404() -> None:
     assert Client().get(reverse("checkin:scan", args=["nope"])).status_code == 404
 
