@@ -399,6 +399,12 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     """The ledger's person with this document, or a new one marked self-registered."""
     found = Person.objects.with_document(reg.doc_number).select_related("area").first()
     if found is not None:
+        # A number alone is not who you are: someone who knows another's ID number must
+        # not get that person's pass (nor learn their status from the result page).
+        if "".join(found.name.split()) != "".join(reg.name.split()):
+            raise CheckInRefused(
+                "姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助"
+            )
         return found
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:

@@ -18,10 +18,12 @@ from .factories import id_number, make_checkpoint, make_pass, make_person, obser
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def register(page, code: str, *, doc: str | None = None, temperature: str = "") -> None:
+def register(
+    page, code: str, *, name: str = "王小明", doc: str | None = None, temperature: str = ""
+) -> None:
     page.goto(f"/c/{code}/")
     page.wait_for_url(f"**/c/{code}/register/")
-    page.fill("#id_name", "王小明")
+    page.fill("#id_name", name)
     page.fill("#id_doc_number", doc or id_number())
     page.fill("#id_phone", "13912345678")
     page.select_option("#id_building", label="西城花园 1号楼")
@@ -88,7 +90,7 @@ def test_a_person_under_observation_is_red(phone, world) -> None:
     person = make_person(world.building_a, "赵观察")
     observe(person)
     gate = make_checkpoint(world.compound_a, "西城花园东门")
-    register(phone, gate.code, doc=person.document_number)
+    register(phone, gate.code, name="赵观察", doc=person.document_number)
     assert phone.locator("#result").get_attribute("data-result") == "r"
     assert Alert.objects.filter(kind=Alert.Kind.OBSERVED_AT_CHECKPOINT, person=person).exists()
 

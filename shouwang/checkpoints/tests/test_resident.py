@@ -256,3 +256,18 @@ def test_registrations_from_one_address_are_limited(world, gate, settings) -> No
     scan = reverse("checkin:scan", args=[gate.code])
     tap = phones[0].post(scan, {"client_id": str(uuid.uuid4()), "direction": "out"})
     assert 'data-result="g"' in tap.content.decode()
+
+
+def test_a_known_number_with_another_name_gets_no_pass(world, gate) -> None:
+    person = make_person(world.building_a, "张三丰")
+    url = reverse("checkin:register", args=[gate.code])
+    data = registration(world, name="李四", doc_number=person.document_number)
+    refused = Client().post(url, data)
+    assert refused.status_code == 400
+    assert "姓名与台账中该证件号码登记的姓名不一致" in refused.content.decode()
+    assert COOKIE_NAME not in refused.cookies
+    assert not Pass.objects.exists()
+    assert not CheckIn.objects.exists()
+    same = registration(world, name=" 张三 丰", doc_number=person.document_number)
+    assert Client().post(url, same).status_code == 200
+    assert Pass.objects.get().person == person
