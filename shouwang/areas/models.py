@@ -7,7 +7,11 @@ index on both SQLite and PostgreSQL, and a move rewrites the paths of one subtre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Concat, Substr
 
@@ -179,3 +183,13 @@ class Grid(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
+        """Raise ValidationError unless every compound and staff member is of this
+        grid's community."""
+        for compound in compounds:
+            if compound.kind != Area.Kind.COMPOUND or not compound.is_within(self.community):
+                raise ValidationError(f"“{compound.name}”不是本社区的小区")
+        for member in staff:
+            if member.area is None or not member.area.is_within(self.community):
+                raise ValidationError(f"“{member}”不是本社区的工作人员")
