@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from shouwang.areas.models import Area
@@ -29,6 +30,18 @@ def clean_mobile(value: str) -> str:
 class LoginForm(forms.Form):
     username = forms.CharField(label="用户名或手机号", max_length=150)
     password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, refusing the current password as the new one: it would restart
+    the password's age and defeat a deployment's rotation (PASSWORD_MAX_AGE_DAYS)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new = data.get("new_password2")
+        if new and "new_password2" not in self.errors and self.user.check_password(new):
+            self.add_error("new_password2", "新密码不能与当前密码相同")
+        return data
 
 
 class AreaChoiceField(forms.ModelChoiceField):
