@@ -33,6 +33,16 @@ def _segment(pk: int) -> str:
     return out.rjust(SEGMENT, "0")
 
 
+def household_unit() -> models.Q:
+    """The nodes whose 应有户数 count: buildings, and compounds or village groups
+    without buildings (a village's groups have none). A compound with buildings counts
+    through them. A condition, to filter or to aggregate with."""
+    has_children = Area.objects.filter(parent=models.OuterRef("pk"))
+    return models.Q(kind=Area.Kind.BUILDING) | models.Q(
+        models.Q(kind=Area.Kind.COMPOUND), ~models.Exists(has_children)
+    )
+
+
 class AreaQuerySet(ScopedQuerySet):
     scope = ""
 
@@ -47,6 +57,9 @@ class AreaQuerySet(ScopedQuerySet):
 
     def buildings(self) -> AreaQuerySet:
         return self.of_kind(Area.Kind.BUILDING)
+
+    def household_units(self) -> AreaQuerySet:
+        return self.filter(household_unit())
 
 
 class Area(TimeStampedModel):
