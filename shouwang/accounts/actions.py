@@ -129,8 +129,12 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, phone: str) -> User:
-    """Change name, role and area; a blank ``phone`` keeps the current number."""
+    """Change name, role and area; a blank ``phone`` keeps the current number. An admin
+    changes neither their own role nor their own area (as they cannot disable their own
+    account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
+    if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
+        raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
     if phone and User.objects.with_phone(phone).exclude(pk=user.pk).exists():
         raise ValidationError("该手机号已绑定其他账号")
     changes = []

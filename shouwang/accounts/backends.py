@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from .forms import PHONE_RE, normalize_mobile
 from .models import User
 
 
@@ -11,13 +12,15 @@ class UsernameOrPhoneBackend(ModelBackend):
 
     @staticmethod
     def find_user(identifier: str) -> User | None:
-        """The account a login name designates: a username, else an 11-digit mobile."""
+        """The account a login name designates: a username, else an 11-digit mobile
+        typed as the account form takes it (full-width digits, spaces, dashes)."""
         identifier = identifier.strip()
         if not identifier:
             return None
         user = User.objects.filter(username=identifier).first()
-        if user is None and identifier.isdigit() and len(identifier) == 11:
-            user = User.objects.with_phone(identifier).first()
+        phone = normalize_mobile(identifier)
+        if user is None and PHONE_RE.match(phone):
+            user = User.objects.with_phone(phone).first()
         return user
 
     def authenticate(

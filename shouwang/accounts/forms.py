@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from shouwang.areas.models import Area
@@ -12,9 +13,15 @@ from .roles import Role
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d takes ٤ and ४ too
 
 
+def normalize_mobile(value: str) -> str:
+    """A mobile number as typed, full-width digits (a Chinese IME) read as digits,
+    spaces and dashes dropped."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "")
+
+
 def clean_mobile(value: str) -> str:
     """An 11-digit mainland mobile; full-width digits typed by a Chinese IME are read."""
-    value = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "")
+    value = normalize_mobile(value)
     if value and not PHONE_RE.match(value):
         raise ValidationError("手机号应为11位大陆手机号码，如 13812345678")
     return value
@@ -23,6 +30,18 @@ def clean_mobile(value: str) -> str:
 class LoginForm(forms.Form):
     username = forms.CharField(label="用户名或手机号", max_length=150)
     password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, refusing the current password as the new one: it would restart
+    the password's age and defeat a deployment's rotation (PASSWORD_MAX_AGE_DAYS)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new = data.get("new_password2")
+        if new and "new_password2" not in self.errors and self.user.check_password(new):
+            self.add_error("new_password2", "新密码不能与当前密码相同")
+        return data
 
 
 class AreaChoiceField(forms.ModelChoiceField):

@@ -3,7 +3,6 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,7 +19,7 @@ from shouwang.core.requests import AuthedRequest, PublicRequest
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, audit
-from .forms import AuditFilterForm, LoginForm, UserFilterForm, UserForm
+from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, UserFilterForm, UserForm
 from .models import AuditEvent, User
 
 

@@ -82,12 +82,7 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
 
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
-    for compound in compounds:
-        if compound.kind != Area.Kind.COMPOUND or not compound.is_within(grid.community):
-            raise ValidationError(f"“{compound.name}”不是本社区的小区")
-    for member in staff:
-        if member.area is None or not member.area.is_within(grid.community):
-            raise ValidationError(f"“{member}”不是本社区的工作人员")
+    grid.check_members(compounds=compounds, staff=staff)
     created = grid.pk is None
     grid.save()
     grid.compounds.set(compounds)

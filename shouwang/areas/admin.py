@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from shouwang.core.admin import ScopedAdmin
@@ -14,8 +15,22 @@ class AreaAdmin(ScopedAdmin):
     readonly_fields = ["kind", "parent"]
 
 
+class GridAdminForm(forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ["name", "compounds", "staff", "notes"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.instance.check_members(
+            compounds=data.get("compounds", []), staff=data.get("staff", [])
+        )
+        return data
+
+
 @admin.register(Grid)
 class GridAdmin(ScopedAdmin):
+    form = GridAdminForm
     list_display = ["name", "community"]
     search_fields = ["name"]
     readonly_fields = ["community"]

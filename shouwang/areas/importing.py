@@ -31,6 +31,7 @@ LEVELS = [
 HEADERS = [name for name, _ in LEVELS] + ["应有户数"]
 SAMPLE_NAMES = ["金水区", "明湖街道", "西城社区", "西城花园", "3号楼"]
 MAX_ROWS = 100_000
+MAX_HOUSEHOLDS = 2_147_483_647  # what the column holds on PostgreSQL (the node form's limit)
 
 
 @dataclass
@@ -123,8 +124,14 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             row_ok = False
         households: int | None = None
         if expected:
-            if not expected.isdigit():
+            # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
+            if not expected.isdecimal():
                 result.problems.append(Problem(number, "应有户数", "应为非负整数"))
+                row_ok = False
+            elif int(expected) > MAX_HOUSEHOLDS:
+                result.problems.append(
+                    Problem(number, "应有户数", f"户数过大（最多 {MAX_HOUSEHOLDS}）")
+                )
                 row_ok = False
             else:
                 households = int(expected)

@@ -7,7 +7,11 @@ index on both SQLite and PostgreSQL, and a move rewrites the paths of one subtre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Concat, Substr
 
@@ -29,6 +33,16 @@ def _segment(pk: int) -> str:
     return out.rjust(SEGMENT, "0")
 
 
+def household_unit() -> models.Q:
+    """The nodes whose 应有户数 count: buildings, and compounds or village groups
+    without buildings (a village's groups have none). A compound with buildings counts
+    through them. A condition, to filter or to aggregate with."""
+    has_children = Area.objects.filter(parent=models.OuterRef("pk"))
+    return models.Q(kind=Area.Kind.BUILDING) | models.Q(
+        models.Q(kind=Area.Kind.COMPOUND), ~models.Exists(has_children)
+    )
+
+
 class AreaQuerySet(ScopedQuerySet):
     scope = ""
 
@@ -43,6 +57,9 @@ class AreaQuerySet(ScopedQuerySet):
 
     def buildings(self) -> AreaQuerySet:
         return self.of_kind(Area.Kind.BUILDING)
+
+    def household_units(self) -> AreaQuerySet:
+        return self.filter(household_unit())
 
 
 class Area(TimeStampedModel):
@@ -179,3 +196,13 @@ class Grid(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
+        """Raise ValidationError unless every compound and staff member is of this
+        grid's community."""
+        for compound in compounds:
+            if compound.kind != Area.Kind.COMPOUND or not compound.is_within(self.community):
+                raise ValidationError(f"“{compound.name}”不是本社区的小区")
+        for member in staff:
+            if member.area is None or not member.area.is_within(self.community):
+                raise ValidationError(f"“{member}”不是本社区的工作人员")

@@ -24,6 +24,21 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return self._allowed(request)
 
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _scope_choices(db_field, request: HttpRequest, kwargs: dict) -> None:
+        """Rows to choose from (a grid's compounds and staff) within the subtree too."""
+        related = db_field.related_model._default_manager.all()
+        if "queryset" not in kwargs and hasattr(related, "visible_to"):
+            kwargs["queryset"] = related.visible_to(request.user)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

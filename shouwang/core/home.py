@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
-from shouwang.areas.models import Area, Grid
+from shouwang.areas.models import Area, Grid, household_unit
 
 from . import worker
 
@@ -26,7 +26,7 @@ def _tree_figures(area: Area) -> list[tuple[str, int]]:
     below = [f for f in FIGURES if levels.index(f[2]) > levels.index(area.kind)]
     counts = Area.objects.within(area).aggregate(
         **{key: Count("pk", filter=Q(kind=kind)) for key, _, kind in below},
-        households=Sum("expected_households", filter=Q(kind=Area.Kind.BUILDING)),
+        households=Sum("expected_households", filter=household_unit()),
     )
     return [(label, counts[key]) for key, label, _ in below] + [
         ("应有户数", counts["households"] or 0)

@@ -36,8 +36,8 @@ def persons_registered(window: Window, communities: Sequence[Area]) -> dict[int,
 
 
 def households_expected(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    buildings = Area.objects.buildings().filter(expected_households__isnull=False)
-    return by_community(buildings, communities, area="", value=Sum("expected_households"))
+    units = Area.objects.household_units().filter(expected_households__isnull=False)
+    return by_community(units, communities, area="", value=Sum("expected_households"))
 
 
 INDICATORS = [
@@ -50,7 +50,7 @@ INDICATORS = [
         STOCK,
         households_expected,
         order=62,
-        help="各楼栋“应有户数”之和",
+        help="各楼栋（没有楼栋的小区/村民组）“应有户数”之和",
     ),
     Indicator(
         "household_coverage",

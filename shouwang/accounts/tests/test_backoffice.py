@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
+from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
 
@@ -36,3 +39,40 @@ def test_a_change_is_audited(world: World) -> None:
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
     assert event.object_id == str(world.building_a.pk)
     assert "code" in event.detail
+
+
+def _outside(world: World):
+    """A sub-district beside 明湖街道, with a compound and a staff member of its own."""
+    other = child(world.district, "东湖街道")
+    community = child(other, "东湖社区")
+    compound = child(community, "东湖小区")
+    outsider = UserFactory(
+        username="outsider", full_name="东湖张三", role=Role.COMMUNITY_STAFF, area=community
+    )
+    return compound, outsider
+
+
+def test_a_grids_choices_hold_only_the_subtree(world: World) -> None:
+    _outside(world)
+    url = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    form = world.client("hq").get(url).context["adminform"].form
+    assert "东湖小区" not in {a.name for a in form.fields["compounds"].queryset}
+    assert "outsider" not in {u.username for u in form.fields["staff"].queryset}
+
+
+def test_a_grid_takes_no_compound_or_staff_from_outside_its_community(world: World) -> None:
+    compound, outsider = _outside(world)
+    url = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    client = world.client("hq")
+    for compounds, staff in (
+        ([compound.pk], []),
+        ([world.compound_b.pk], []),
+        ([world.compound_a.pk], [outsider.pk]),
+        ([world.compound_a.pk], [world.staff_b.pk]),
+    ):
+        body = {"name": "西城第1网格", "notes": "", "compounds": compounds, "staff": staff}
+        response = client.post(url, body)
+        assert response.status_code == 200, (compounds, staff)  # the form again, with errors
+        assert response.context["adminform"].form.errors
+    assert list(world.grid_a.compounds.all()) == [world.compound_a]
+    assert list(world.grid_a.staff.all()) == [world.grid_worker_a]

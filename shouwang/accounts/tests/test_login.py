@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -34,6 +35,23 @@ def test_it_logs_in_by_phone(client: Client, world: World) -> None:
     response = post_login(client, "13800000002")
     assert response.status_code == 302
     assert client.get(reverse("core:home")).context["user"] == world.staff_a
+
+
+@pytest.mark.parametrize("typed", ["１３８０００００００２", "138 0000 0002", "138-0000-0002"])
+def test_it_logs_in_by_phone_typed_as_the_account_form_takes_it(
+    client: Client, world: World, typed: str
+) -> None:
+    """Full-width digits (a Chinese IME), spaces and dashes: the user form stores the
+    number from them, so the login finds it from them too."""
+    response = post_login(client, typed)
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).context["user"] == world.staff_a
+
+
+def test_a_phone_typed_oddly_counts_against_its_account(client: Client, world: World) -> None:
+    post_login(client, "138 0000 0002", "not-the-password")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert event.user == world.staff_a
 
 
 def test_it_refuses_a_wrong_password(client: Client, world: World) -> None:

@@ -55,3 +55,20 @@ def test_it_leaves_a_recent_password_alone(world: World, settings) -> None:
     settings.PASSWORD_MAX_AGE_DAYS = 90
     age_password(world.staff_a, 89)
     assert world.client("staff_a").get(reverse("core:home")).status_code == 200
+
+
+def test_an_expired_password_cannot_be_renewed_as_it_is(world: World, settings) -> None:
+    """Typing the old password as the new one would restart its age and defeat the
+    rotation the deployment asked for."""
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    age_password(world.staff_a, 91)
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "新密码不能与当前密码相同" in response.content.decode()
+    world.staff_a.refresh_from_db()
+    assert world.staff_a.password_expired()
+    assert client.get(reverse("core:home")).status_code == 302

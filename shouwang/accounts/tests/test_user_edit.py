@@ -103,3 +103,28 @@ def test_a_worker_moved_within_the_community_keeps_the_grid(world: World) -> Non
         {"full_name": "陈网格", "phone": "", "role": Role.GRID_WORKER, "area": world.compound_a.pk},
     )
     assert list(world.grid_a.staff.all()) == [world.grid_worker_a]
+
+
+def test_an_admin_cannot_change_their_own_role_or_area(world: World) -> None:
+    """As an admin cannot disable their own account: demoting themselves or narrowing
+    their own area would lock them out of the accounts they manage, with no way back."""
+    client = world.client("hq")
+    for role, area in ((Role.LEADER, world.subdistrict), (Role.HQ_ADMIN, world.community_a)):
+        response = client.post(
+            url(world.hq), {"full_name": "指挥部", "phone": "", "role": role, "area": area.pk}
+        )
+        assert response.status_code == 200  # the form again, as for other refusals
+        assert "不能修改自己的角色或辖区" in response.content.decode()
+        assert response.context["form"]["full_name"].value() == "指挥部"  # input kept
+    user = User.objects.get(pk=world.hq.pk)
+    assert (user.role, user.area) == (Role.HQ_ADMIN, world.subdistrict)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+def test_an_admin_changes_their_own_name(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.hq),
+        {"full_name": "王主任", "phone": "", "role": Role.HQ_ADMIN, "area": world.subdistrict.pk},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.hq.pk).full_name == "王主任"

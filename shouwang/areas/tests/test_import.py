@@ -216,6 +216,26 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     assert 'name="token"' not in body
 
 
+@pytest.mark.parametrize(
+    ("households", "message"),
+    [("²", "应为非负整数"), ("①", "应为非负整数"), (3_000_000_000, "户数过大（最多 2147483647）")],
+)
+def test_an_odd_household_figure_is_a_row_problem(world: World, households, message) -> None:
+    rows = [["", "", "西城社区", "新华小区", "9号楼", households]]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [(2, "应有户数", message)]
+    assert not Area.objects.filter(name="新华小区").exists()
+
+
+def test_full_width_digits_are_a_household_figure(world: World) -> None:
+    client = world.client("hq")
+    response = upload(client, xlsx([["", "", "西城社区", "新华小区", "9号楼", "４８"]]))
+    assert response.context["plan"].ok
+    client.post(COMMIT, {"token": response.context["token"]})
+    assert Area.objects.get(name="9号楼").expected_households == 48
+
+
 def test_a_file_with_problems_changes_nothing(world: World) -> None:
     before = set(Area.objects.values_list("pk", "path"))
     client = world.client("hq")

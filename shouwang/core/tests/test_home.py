@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.tests.factories import child
 from shouwang.core.models import WorkerHeartbeat
 from shouwang.core.tests.personas import PERSONAS, World
+from shouwang.reports import days
+from shouwang.reports.rollup import auto_values
 
 HOME = reverse("core:home")
 
@@ -45,6 +48,24 @@ def test_hq_sees_the_figures_of_the_subdistrict(world: World) -> None:
     assert "指挥部管理员工作台" in body
     assert 'href="/accounts/users/"' in body
     assert 'href="/backoffice/"' in body
+
+
+def test_the_expected_households_agree_with_coverage_and_the_daily_report(world: World) -> None:
+    """A village's groups (村民组) have no buildings: their 应有户数 is on the group, and
+    counts as a building's does on every page that shows the figure; a compound with
+    buildings counts its buildings' figures only."""
+    village = child(world.subdistrict, "东村")
+    child(village, "一组", expected_households=30)
+    world.compound_a.expected_households = 100  # its buildings carry the figures
+    world.compound_a.save(update_fields=["expected_households"])
+    figures = dict(home(world, "hq").context["figures"])
+    coverage = world.client("hq").get(reverse("people:coverage")).context["total"]
+    day = days.last_closed_day()
+    reported = sum(
+        auto_values(c, day)["households_expected"]
+        for c in (world.community_a, world.community_b, village)
+    )
+    assert figures["应有户数"] == coverage.expected == reported == 42
 
 
 def test_hq_sees_that_no_worker_ever_ran(world: World) -> None:
