@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -49,9 +50,16 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
     if Area.objects.filter(parent=new_parent, name=area.name).exclude(pk=area.pk).exists():
         raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
     old = area.parent.name if area.parent_id else "—"
+    left = list(area.ancestors())
     area.move_to(new_parent)
     if area.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
         _leave_grids_of_other_communities(area)
+    # Apps that keep figures by the tree (e.g. the daily report's totals) follow it.
+    joined = list(area.ancestors())
+    for config in apps.get_app_configs():
+        hook = getattr(config, "area_moved", None)
+        if hook is not None:
+            hook(area=area, left=left, joined=joined)
     audit.record(
         action=AuditEvent.Action.UPDATE,
         user=by,

@@ -214,6 +214,39 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     )
 
 
+def resum_uppers(uppers: Iterable[Area]) -> int:
+    """Make each of ``uppers`` (sub-districts, districts) again the sum of the stored
+    rows of the communities now under it, on every day it or they have rows: after a
+    community or a sub-district moves, the totals left behind and joined follow the
+    tree, and a later amendment's change lands on totals that hold the community.
+    Returns how many rows were rewritten."""
+    definitions = catalog.to_compute(catalog.all_definitions())
+    ratio_codes = {d.code for d in definitions if d.ratio}
+    percentages = ratios(definitions)
+    rewritten = 0
+    for upper in uppers:
+        below = DailyFigure.objects.filter(area__path__startswith=upper.path)
+        for day in sorted(set(below.values_list("day", flat=True))):
+            row = Row(area_id=upper.pk)
+            for figure in below.filter(day=day, area__kind=Area.Kind.COMMUNITY):
+                row.add(
+                    Row(
+                        area_id=figure.area_id,
+                        values=figure.values,
+                        hourly=figure.hourly or {},
+                        communities=figure.communities,
+                        submitted=figure.submitted,
+                        zero=figure.zero,
+                        late=figure.late,
+                    ),
+                    ratio_codes,
+                )
+            apply_ratio_codes(row.values, percentages)
+            _store(day, [row], hourly=True)
+            rewritten += 1
+    return rewritten
+
+
 @contextmanager
 def scanning() -> Iterator[None]:
     """A transaction for the roll-up's reads, with PostgreSQL settings for queries

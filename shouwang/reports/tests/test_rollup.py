@@ -154,3 +154,36 @@ def test_a_closed_day_keeps_the_hourly_counts_of_its_last_open_rollup(city, day)
     DailyFigure.objects.filter(day=day).update(hourly={"persons_checked": [1] * 24})
     rollup(day)
     assert all(f.hourly == {"persons_checked": [1] * 24} for f in figures(day).values())
+
+
+def test_a_moved_community_takes_its_figures_to_its_new_sub_district(city, day):
+    from shouwang.areas.actions import move_area
+
+    earlier = day - timedelta(days=1)
+    submit(city, city.community_a, day, suspected_new=1)
+    rollup(earlier)
+    rollup(day)
+    move_area(area=city.community_a, new_parent=city.other, by=city.hq)
+    for when in (day, earlier):
+        rows = figures(when)
+        sums_hold(rows, city.subdistrict, [city.community_b])
+        sums_hold(rows, city.other, [city.community_c, city.community_a])
+        sums_hold(rows, city.district, [city.subdistrict, city.other])
+    rows = figures(day)
+    assert (rows[city.subdistrict.pk].communities, rows[city.subdistrict.pk].submitted) == (1, 0)
+    assert (rows[city.other.pk].communities, rows[city.other.pk].submitted) == (2, 1)
+    assert rows[city.other.pk].values["suspected_new"] == 1
+    # An amendment after the move changes totals that hold the community.
+    report = actions.report_for(community=city.community_a, day=day)
+    values = {v.code: v.value for v in report.values.all()}
+    actions.amend_report(
+        report=report,
+        values={**values, "suspected_new": 3},
+        reasons={"suspected_new": "核实更正"},
+        reason="核实更正",
+        by=city.staff_a,
+    )
+    rows = figures(day)
+    sums_hold(rows, city.other, [city.community_c, city.community_a])
+    sums_hold(rows, city.district, [city.subdistrict, city.other])
+    assert rows[city.district.pk].values["suspected_new"] == 3
