@@ -65,7 +65,9 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, "密码已修改")
         return redirect("core:home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(
+        request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_capability("accounts.manage")
@@ -98,7 +100,12 @@ def user_create(request: AuthedRequest) -> HttpResponse:
             return render(
                 request, "accounts/password_shown.html", {"subject": user, "password": password}
             )
-    return render(request, "accounts/user_form.html", {"form": form, "subject": None})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "subject": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_capability("accounts.manage")
@@ -120,7 +127,12 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存账号 {subject.username}")
             return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "subject": subject})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "subject": subject},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

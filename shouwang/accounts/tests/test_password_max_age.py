@@ -67,7 +67,7 @@ def test_an_expired_password_cannot_be_renewed_as_it_is(world: World, settings) 
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "新密码不能与当前密码相同" in response.content.decode()
     world.staff_a.refresh_from_db()
     assert world.staff_a.password_expired()

@@ -113,7 +113,7 @@ def test_an_admin_cannot_change_their_own_role_or_area(world: World) -> None:
         response = client.post(
             url(world.hq), {"full_name": "指挥部", "phone": "", "role": role, "area": area.pk}
         )
-        assert response.status_code == 200  # the form again, as for other refusals
+        assert response.status_code == 400  # the form again, as for other refusals
         assert "不能修改自己的角色或辖区" in response.content.decode()
         assert response.context["form"]["full_name"].value() == "指挥部"  # input kept
     user = User.objects.get(pk=world.hq.pk)
