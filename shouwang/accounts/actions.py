@@ -13,9 +13,11 @@ from django.http import HttpRequest
 
 from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
+from shouwang.core import pii
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
+from .forms import PHONE_RE, normalize_mobile
 from .models import AuditEvent, LoginThrottle, User
 
 
@@ -23,9 +25,28 @@ class LoginError(Exception):
     pass
 
 
+def _typed_phone(identifier: str) -> str:
+    """The mobile number a login name is, typed as the account form takes it; or ""."""
+    phone = normalize_mobile(identifier)
+    return phone if PHONE_RE.match(phone) else ""
+
+
+def _logged_name(identifier: str) -> str:
+    """A login name nobody holds, as the audit log keeps it: a phone masked, as every
+    phone is kept (the log is append-only and read by auditors)."""
+    phone = _typed_phone(identifier)
+    return pii.mask_phone(phone) if phone else identifier
+
+
 def _throttle_keys(identifier: str, known: User | None, ip: str | None) -> list[str]:
-    """The account's key first (one per account, whether typed as name or phone)."""
-    keys = [f"user:{known.pk}" if known else f"name:{identifier.strip().lower()[:150]}"]
+    """The account's key first (one per account, whether typed as name or phone); a
+    phone nobody holds by its keyed hash, never in clear."""
+    if known is not None:
+        keys = [f"user:{known.pk}"]
+    elif phone := _typed_phone(identifier):
+        keys = [f"phone:{pii.lookup_hash(phone)}"]
+    else:
+        keys = [f"name:{identifier.strip().lower()[:150]}"]
     if ip:
         keys.append(f"ip:{ip}")
     return keys
@@ -55,7 +76,7 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
             action=AuditEvent.Action.LOGIN_FAILED,
             request=request,
             user=known,
-            username=username,
+            username=_logged_name(username),
             result=AuditEvent.Result.DENIED,
             detail="账号或IP已锁定",
         )
@@ -70,7 +91,7 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
                 action=AuditEvent.Action.LOCKED_OUT if locked else AuditEvent.Action.LOGIN_FAILED,
                 request=request,
                 user=known,
-                username=username,
+                username=_logged_name(username),
                 result=AuditEvent.Result.FAILED,
                 detail="账号已停用" if known is not None and not known.is_active else "",
             )

@@ -28,6 +28,7 @@ from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Person
 from shouwang.watch.actions import active_key_person, create_lead, raise_alert
+from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
 from . import tokens
@@ -143,7 +144,8 @@ def _side_effects(
 ) -> None:
     checkpoint, person = row.checkpoint, row.person
     where = f"{checkpoint.name}（{row.direction_label}）"
-    who = person.name if person is not None else (row.plate or "未登记人员")
+    # Alerts reach the whole community, HQ and the wall screen: the family name only.
+    who = masked_name(person.name) if person is not None else (row.plate or "未登记人员")
     for kind in verdict.alerts:
         if kind == Alert.Kind.OBSERVED_AT_CHECKPOINT and key_person is not None:
             raise_alert(

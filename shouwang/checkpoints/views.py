@@ -290,11 +290,17 @@ def counts_export(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("checkpoints.passes")
 def passes(request: AuthedRequest) -> HttpResponse:
+    """The passes in scope. The search box sends its ID number by POST, so it never
+    lands in a URL or an access log; the type filter alone stays a link."""
     qs = Pass.objects.visible_to(request.user).select_related("person", "person__area")
-    q = request.GET.get("q", "").strip()
+    data = request.POST if request.method == "POST" else request.GET
+    kind = data.get("kind", "")
+    q = request.POST.get("q", "").strip()
+    if request.method == "POST" and not q:
+        query = f"?kind={kind}" if kind in Pass.Kind.values else ""
+        return redirect(reverse("checkpoints:passes") + query)
     if q:
         qs = qs.filter(person__in=Person.objects.visible_to(request.user).with_document(q))
-    kind = request.GET.get("kind", "")
     if kind in Pass.Kind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

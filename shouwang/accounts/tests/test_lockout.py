@@ -102,3 +102,19 @@ def test_the_failure_that_locks_says_so(world: World, settings) -> None:
     fifth = attempt("staff_a", "wrong-password").content.decode()
     assert "用户名/手机号或密码不正确" in fifth
     assert f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟" in fifth
+
+
+def test_an_unregistered_phone_typed_to_log_in_is_kept_masked(world: World) -> None:
+    # A staff member trying the phone no account holds: the audit log is append-only
+    # and read by auditors, the throttle table is a plain table; neither keeps the
+    # number in clear, as no account's phone is kept in clear.
+    fail("139 1234 5678", 5)
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).get()
+    assert event.username == "139****5678"
+    keys = " ".join(LoginThrottle.objects.values_list("key", flat=True))
+    assert "13912345678" not in keys
+    assert "1234" not in keys
+    assert LOCKED in attempt("13912345678", "wrong-password", "10.0.0.9").content.decode()
+    auditor = Client()
+    auditor.force_login(world.auditor)
+    assert "13912345678" not in auditor.get(reverse("accounts:audit")).content.decode()

@@ -302,3 +302,25 @@ def test_a_tampered_last_row_shows_the_console_without_a_verdict(world, gate, la
     )
     assert response.status_code == 200
     assert response.context["last"] is None
+
+
+def test_an_alert_names_the_person_by_family_name_only(world, gate) -> None:
+    # Alerts go to the whole community, HQ and the wall screen: like the follow-up
+    # alerts, they carry the family name only (the record is one click away).
+    guard = world.client("guard_a")
+    observed = make_person(world.building_a, "欧阳明辉", room="201")
+    observe(observed)
+    scan(guard, gate, tokens.phone_token(make_pass(observed).code))
+    feverish = make_checkin(
+        gate, person=make_person(world.building_a, "司马云飞"), status="declared", source="self"
+    )
+    guard.post(reverse("checkpoints:checkin_confirm", args=[feverish.pk]), {"temperature": "38.4"})
+    assert set(Alert.objects.values_list("kind", flat=True)) == {"observed_checkin", "fever"}
+    texts = [f"{a.title} {a.detail}" for a in Alert.objects.all()]
+    texts.append(world.client("hq").get(reverse("dashboard:wall")).content.decode())
+    for text in texts:
+        assert "欧阳明辉" not in text
+        assert "司马云飞" not in text
+    titles = " ".join(Alert.objects.values_list("title", flat=True))
+    assert "欧***" in titles
+    assert "司***" in titles

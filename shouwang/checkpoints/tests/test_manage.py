@@ -199,6 +199,31 @@ def test_cards_are_issued_printed_and_revoked(world) -> None:
         pass_for_token(tokens.card_token(card.code))
 
 
+def test_passes_are_searched_by_id_number_without_putting_it_in_a_url(world) -> None:
+    # A typed ID number goes by POST, as in the ledger's search: a GET form put it in
+    # the URL, the browser history and the web server's access log.
+    wanted = make_person(world.building_a, "钱老人")
+    make_pass(wanted, kind="card")
+    make_pass(make_person(world.building_a, "孙老人", room="102"), kind="card")
+    client = world.client("staff_a")
+    page = client.get(reverse("checkpoints:passes")).content.decode()
+    assert 'method="get"' not in page
+    found = client.post(reverse("checkpoints:passes"), {"q": wanted.document_number})
+    assert found.status_code == 200
+    assert "钱老人" in found.content.decode()
+    assert "孙老人" not in found.content.decode()
+    by_url = client.get(reverse("checkpoints:passes"), {"q": wanted.document_number})
+    assert "孙老人" in by_url.content.decode(), "a number in a URL is not a search"
+
+
+def test_a_pass_kind_filter_without_a_number_stays_a_link(world) -> None:
+    make_pass(make_person(world.building_a, "钱老人"), kind="card")
+    make_pass(make_person(world.building_a, "孙老人", room="102"))
+    response = world.client("staff_a").post(reverse("checkpoints:passes"), {"kind": "card"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("checkpoints:passes") + "?kind=card"
+
+
 def test_a_card_for_someone_outside_the_area_is_refused(world) -> None:
     person_b = make_person(world.building_b, "孙八一")
     world.client("staff_a").post(
