@@ -23,7 +23,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.cases.key_areas import active_key_areas
-from shouwang.core import rows
+from shouwang.core import pii, rows
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Person
@@ -442,8 +442,14 @@ def register(
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
-    existing = CheckIn.objects.filter(client_id=client_id).select_related("pass_used").first()
+    existing = (
+        CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
+    )
     if existing is not None and existing.pass_used is not None:
+        # A resent form gets its pass again; the same id with another person's
+        # document (a replayed form) gets nothing.
+        if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
+            raise CheckInRefused("此登记已提交过，请重新扫码填写")
         return existing.pass_used, Recorded(existing, created=False)
     with transaction.atomic():
         try:

@@ -271,3 +271,19 @@ def test_a_known_number_with_another_name_gets_no_pass(world, gate) -> None:
     same = registration(world, name=" 张三 丰", doc_number=person.document_number)
     assert Client().post(url, same).status_code == 200
     assert Pass.objects.get().person == person
+
+
+def test_a_resent_registration_gets_its_pass_and_a_replayed_id_gets_nothing(world, gate) -> None:
+    url = reverse("checkin:register", args=[gate.code])
+    data = registration(world)
+    assert Client().post(url, data).status_code == 200
+    again = Client().post(url, data)  # the same form sent twice (a retry)
+    assert again.status_code == 200
+    assert COOKIE_NAME in again.cookies
+    assert Pass.objects.count() == 1
+    other = registration(world, name="李四", client_id=data["client_id"])
+    replayed = Client().post(url, other)
+    assert replayed.status_code == 400
+    assert "此登记已提交过" in replayed.content.decode()
+    assert COOKIE_NAME not in replayed.cookies
+    assert Pass.objects.count() == 1
