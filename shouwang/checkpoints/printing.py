@@ -42,14 +42,12 @@ def title_pt(name: str) -> float:
     return math.floor(best * 10) / 10
 
 
-def public_base_url(request=None) -> str:
+def public_base_url(request) -> str:
     """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host."""
     configured = settings.SHOUWANG_PUBLIC_URL
     if configured:
         return configured.rstrip("/")
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return "http://127.0.0.1:8000"
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def checkpoint_url(checkpoint: Checkpoint, base_url: str) -> str:

@@ -31,3 +31,10 @@ class PeopleConfig(AppConfig):
         Role.GRID_WORKER: {"people.view", "people.edit"},
         Role.LEADER: {"people.view"},
     }
+
+    def rotate_pii_files(self, *, dry_run: bool) -> str:
+        """Personal data kept outside the ``*_enc`` fields, for ``shouwang rotate_pii_key``:
+        the staged rows of imports awaiting confirmation."""
+        from .importing import rotate_staged
+
+        return f"待确认导入的暂存行: {rotate_staged(dry_run=dry_run)} 行"

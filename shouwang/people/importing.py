@@ -18,7 +18,9 @@ Unknown extra columns are ignored. Empty cells never erase stored values.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -617,6 +619,41 @@ def _staged(path: Path) -> Iterator[list[dict[str, Any]]]:
                 batch = []
     if batch:
         yield batch
+
+
+# The staged rows' ciphertexts (document, phone), for ``shouwang rotate_pii_key``.
+STAGED_TOKENS = ("de", "pe")
+
+
+def rotate_staged(*, dry_run: bool = False) -> int:
+    """Re-encrypt under the newest key the staged rows of the imports awaiting
+    confirmation, and return how many rows: committed after the old key is dropped,
+    they would otherwise write documents and phones that nothing can decrypt. Each file
+    is replaced whole, and only while its job still waits (a commit that started reads
+    the file it opened, under a key still configured)."""
+    rows = 0
+    waiting = ImportJob.objects.filter(status=ImportJob.Status.CHECKED).exclude(stage_path="")
+    for job in waiting.only("pk", "stage_path"):
+        stage = Path(job.stage_path)
+        if not stage.exists():
+            continue
+        rotated = stage.with_suffix(".rotating")
+        with open(stage, encoding="utf-8") as src, open(rotated, "w", encoding="utf-8") as out:
+            for line in src:
+                record = json.loads(line)
+                for key in STAGED_TOKENS:
+                    if record.get(key):
+                        record[key] = pii.rotate(record[key])
+                out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                out.write("\n")
+                rows += 1
+        still_waiting = waiting.filter(pk=job.pk).exists()
+        if dry_run or not still_waiting:
+            rotated.unlink()
+        else:
+            shutil.copymode(stage, rotated)
+            os.replace(rotated, stage)
+    return rows
 
 
 def commit(job: ImportJob) -> None:

@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -153,6 +153,20 @@ def test_the_posters_command_prints_every_checkpoint_quickly(world, tmp_path) ->
     started = time.perf_counter()
     call_command("posters", output=str(out), base_url="https://sw.example.cn")
     assert time.perf_counter() - started < 10
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_posters_command_asks_where_residents_reach_the_server(
+    world, tmp_path, settings
+) -> None:
+    settings.SHOUWANG_PUBLIC_URL = ""
+    make_checkpoint(world.compound_a, "东门")
+    out = tmp_path / "posters.pdf"
+    with pytest.raises(CommandError, match="SHOUWANG_PUBLIC_URL"):
+        call_command("posters", output=str(out))
+    assert not out.exists()
+    settings.SHOUWANG_PUBLIC_URL = "https://fk.example.gov.cn"
+    call_command("posters", output=str(out))
     assert out.read_bytes().startswith(b"%PDF")
 
 

@@ -131,6 +131,14 @@ def test_hq_sees_each_job_with_its_last_run(world: World, scheduled) -> None:
     assert '<details class="jobs" open>' in body
 
 
+def test_hq_sees_no_overdue_jobs_when_cron_runs_them(world: World, settings) -> None:
+    settings.SCHEDULED_JOBS = False
+    body = world.client("hq").get(reverse("core:home")).content.decode()
+    assert '<span class="badge red">逾期</span>' not in body
+    assert '<details class="jobs"' not in body
+    assert "由 cron 等系统计划任务运行" in body
+
+
 def test_community_staff_do_not_see_the_jobs(world: World) -> None:
     response = world.client("staff_a").get(reverse("core:home"))
     assert "定时任务" not in response.content.decode()

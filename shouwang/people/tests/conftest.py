@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 
 import pytest
+from django.urls import reverse
 
 from shouwang.core.tests.personas import World
-from shouwang.people.models import Household, Person, Tag
+from shouwang.people.models import Household, ImportJob, Person, Tag
 from shouwang.people.tests.factories import make_household, make_person
 
 
@@ -40,3 +41,34 @@ def ledger(world: World, default_tags: dict[str, Tag]) -> Ledger:
     )
     wang_b = make_person(home_b, "王大锤", doc="410105198506071253", phone="13700001111")
     return Ledger(home_a, home_a2, home_b, zhang, li, wang_b)
+
+
+@pytest.fixture
+def importer(world, django_capture_on_commit_callbacks, settings, tmp_path, default_tags):
+    """Upload as staff_a (tasks run at once) and return the job; uploads go to a
+    directory of the test's own."""
+    settings.VAR_DIR = tmp_path
+
+    class Importer:
+        client = world.client("staff_a")
+
+        def upload(self, upload, strict=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = self.client.post(
+                    reverse("people:import"), {"file": upload, "strict": "on" if strict else ""}
+                )
+            self.response = response
+            if response.status_code != 302:
+                return None
+            return ImportJob.objects.get(code=response["Location"].rstrip("/").split("/")[-1])
+
+        def commit(self, job):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = self.client.post(reverse("people:import_commit", args=[job.code]))
+            job.refresh_from_db()
+            return response
+
+        def page(self, job) -> str:
+            return self.client.get(reverse("people:import_job", args=[job.code])).content.decode()
+
+    return Importer()

@@ -24,37 +24,6 @@ ID2 = "41010519920304122X"
 ID3 = "410105200105063527"
 
 
-@pytest.fixture
-def importer(world, django_capture_on_commit_callbacks, settings, tmp_path, default_tags):
-    """Upload as staff_a (tasks run at once) and return the job; uploads go to a
-    directory of the test's own."""
-    settings.VAR_DIR = tmp_path
-
-    class Importer:
-        client = world.client("staff_a")
-
-        def upload(self, upload, strict=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = self.client.post(
-                    reverse("people:import"), {"file": upload, "strict": "on" if strict else ""}
-                )
-            self.response = response
-            if response.status_code != 302:
-                return None
-            return ImportJob.objects.get(code=response["Location"].rstrip("/").split("/")[-1])
-
-        def commit(self, job):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = self.client.post(reverse("people:import_commit", args=[job.code]))
-            job.refresh_from_db()
-            return response
-
-        def page(self, job) -> str:
-            return self.client.get(reverse("people:import_job", args=[job.code])).content.decode()
-
-    return Importer()
-
-
 def uploads_left() -> list[Path]:
     return list((Path(settings.VAR_DIR) / "uploads").glob("*"))
 

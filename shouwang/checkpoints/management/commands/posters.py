@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouwang.areas.models import Area
@@ -40,7 +41,14 @@ class Command(BaseCommand):
             if area is not None:
                 qs = qs.within(self._area(area))
             items = list(qs)
-            base = (base_url or printing.public_base_url()).rstrip("/")
+            # No request to take the host from: without an address the QR codes would
+            # point at this machine's own 127.0.0.1, which no resident's phone reaches.
+            base = (base_url or settings.SHOUWANG_PUBLIC_URL).rstrip("/")
+            if items and not base:
+                raise CommandError(
+                    "请用 --base-url 或环境变量 SHOUWANG_PUBLIC_URL 给出居民手机访问本系统的"
+                    "地址（如 https://fk.example.gov.cn），二维码里印的就是它"
+                )
             pdf = printing.posters_pdf(items, base_url=base) if items else b""
         if not items:
             raise CommandError("没有可打印的内容（没有启用的卡点或有效的纸质出入证）")

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = (
         "用最新密钥重新加密全部个人信息 / Re-encrypt every personal-data field under the "
         "newest key. Put the new key first in SHOUWANG_PII_KEYS (old keys after it), run "
-        "this, then drop the old keys. Lookup hashes are unaffected."
+        "this, then drop the old keys. Lookup hashes are unaffected. Apps re-encrypt what "
+        "they keep outside the *_enc fields too (rows staged by imports awaiting "
+        "confirmation)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,3 +42,8 @@ class Command(BaseCommand):
                 total += len(rows)
                 last_pk = rows[-1].pk
             self.stdout.write(f"{model._meta.label}: {total} 行 ({', '.join(fields)})")
+        # What the apps keep encrypted outside the fields (e.g. staged import rows).
+        for config in apps.get_app_configs():
+            rotate_files = getattr(config, "rotate_pii_files", None)
+            if rotate_files is not None:
+                self.stdout.write(rotate_files(dry_run=dry_run))
