@@ -160,6 +160,7 @@ def test_the_posters_command_asks_where_residents_reach_the_server(
     world, tmp_path, settings
 ) -> None:
     settings.SHOUWANG_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["fk.example.gov.cn"]
     make_checkpoint(world.compound_a, "东门")
     out = tmp_path / "posters.pdf"
     with pytest.raises(CommandError, match="SHOUWANG_PUBLIC_URL"):
@@ -168,6 +169,18 @@ def test_the_posters_command_asks_where_residents_reach_the_server(
     settings.SHOUWANG_PUBLIC_URL = "https://fk.example.gov.cn"
     call_command("posters", output=str(out))
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_posters_command_prints_the_local_demo_with_a_warning(
+    world, tmp_path, settings
+) -> None:
+    settings.SHOUWANG_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    make_checkpoint(world.compound_a, "东门")
+    out, err = tmp_path / "posters.pdf", io.StringIO()
+    call_command("posters", output=str(out), stdout=io.StringIO(), stderr=err)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "未设置 SHOUWANG_PUBLIC_URL，二维码指向本机 http://127.0.0.1:8000" in err.getvalue()
 
 
 def test_rules_are_inherited_and_editable(world) -> None:

@@ -8,6 +8,9 @@ from shouwang.areas.models import Area
 from shouwang.checkpoints import printing
 from shouwang.checkpoints.models import Checkpoint, Pass
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1"}
+LOCAL_BASE = "http://127.0.0.1:8000"
+
 
 class Command(BaseCommand):
     help = (
@@ -41,14 +44,9 @@ class Command(BaseCommand):
             if area is not None:
                 qs = qs.within(self._area(area))
             items = list(qs)
-            # No request to take the host from: without an address the QR codes would
-            # point at this machine's own 127.0.0.1, which no resident's phone reaches.
             base = (base_url or settings.SHOUWANG_PUBLIC_URL).rstrip("/")
             if items and not base:
-                raise CommandError(
-                    "请用 --base-url 或环境变量 SHOUWANG_PUBLIC_URL 给出居民手机访问本系统的"
-                    "地址（如 https://fk.example.gov.cn），二维码里印的就是它"
-                )
+                base = self._local_base()
             pdf = printing.posters_pdf(items, base_url=base) if items else b""
         if not items:
             raise CommandError("没有可打印的内容（没有启用的卡点或有效的纸质出入证）")
@@ -58,6 +56,22 @@ class Command(BaseCommand):
             f"{output}: {len(items)} {what}, {len(pdf) // 1024} KB, "
             f"{time.perf_counter() - started:.1f} 秒"
         )
+
+    def _local_base(self) -> str:
+        """No address given and no request to take the host from. A server that answers
+        only on this machine (the demo: ALLOWED_HOSTS all local) gets posters for
+        http://127.0.0.1:8000 and a warning; a server with a public host name must be
+        told the address residents' phones reach, or every QR code would be dead."""
+        if not set(settings.ALLOWED_HOSTS) <= LOCAL_HOSTS:
+            raise CommandError(
+                "请用 --base-url 或环境变量 SHOUWANG_PUBLIC_URL 给出居民手机访问本系统的"
+                "地址（如 https://fk.example.gov.cn），二维码里印的就是它"
+            )
+        self.stderr.write(
+            f"注意：未设置 SHOUWANG_PUBLIC_URL，二维码指向本机 {LOCAL_BASE}，"
+            "只能在本机演示；正式张贴请用 --base-url 给出居民手机能访问的地址"
+        )
+        return LOCAL_BASE
 
     def _area(self, pk: int) -> Area:
         found = Area.objects.filter(pk=pk).first()
