@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
-            help="gunicorn 进程数（默认 2 × CPU 核数）",
+            help="gunicorn 进程数（默认环境变量 WEB_CONCURRENCY，否则 2 × CPU 核数）",
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument(
