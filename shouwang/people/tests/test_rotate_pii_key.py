@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from shouwang.core import pii
@@ -65,3 +65,9 @@ def test_a_dry_run_changes_no_staged_row(world, importer, settings):
     call_command("rotate_pii_key", dry_run=True, stdout=out)
     assert "待确认导入的暂存行: 1 行" in out.getvalue()
     assert Path(job.stage_path).read_text(encoding="utf-8") == before
+
+
+def test_a_value_no_key_decrypts_stops_the_command_with_a_message(world, ledger, settings):
+    settings.PII_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key is lost
+    with pytest.raises(CommandError, match="无法用现有任何密钥解密"):
+        call_command("rotate_pii_key", stdout=io.StringIO())

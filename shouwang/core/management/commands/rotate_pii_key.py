@@ -1,5 +1,6 @@
+from cryptography.fernet import InvalidToken
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from shouwang.core import pii
@@ -35,7 +36,14 @@ class Command(BaseCommand):
                     break
                 for row in rows:
                     for name in fields:
-                        setattr(row, name, pii.rotate(getattr(row, name)))
+                        try:
+                            setattr(row, name, pii.rotate(getattr(row, name)))
+                        except InvalidToken:
+                            raise CommandError(
+                                f"{model._meta.label} id={row.pk} 的 {name} 无法用现有任何密钥"
+                                "解密：SHOUWANG_PII_KEYS 缺少加密它的那把旧密钥？已轮换的批次"
+                                "保持新密钥，补回旧密钥后可重新运行本命令"
+                            ) from None
                 if not dry_run:
                     with transaction.atomic():
                         model._default_manager.bulk_update(rows, fields, batch_size=500)
