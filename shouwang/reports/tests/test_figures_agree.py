@@ -159,3 +159,18 @@ def test_a_fever_measured_after_the_cutoff_counts_on_the_passage_day(world, day)
     assert response.status_code in (200, 302), response.content
     counted = auto_values(world.community_a, day)
     assert (counted["checkpoint_fevers"], counted["fevers"]) == (1, 1)
+
+
+def test_the_checkpoint_counts_page_says_its_day_is_the_calendar_day(city, day):
+    """The counts page counts 0:00–24:00, the report the day ending at the cutoff:
+    the page must say so, or HQ sees two numbers for one day."""
+    response = city.client("hq").get(reverse("checkpoints:counts"), {"day": day.isoformat()})
+    page = response.content.decode()
+    assert "0:00 至 24:00" in page
+    assert "日报按" in page
+
+
+def test_the_key_person_stats_say_their_day_is_the_calendar_day(city):
+    page = city.client("hq").get(reverse("watch:stats")).content.decode()
+    assert "0:00 至 24:00" in page
+    assert "日报按" in page
