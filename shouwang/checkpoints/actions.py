@@ -157,6 +157,7 @@ def _side_effects(
                 person=person,
                 key_person=key_person,
                 source=row,
+                at=row.at,
             )
         elif kind == Alert.Kind.FEVER:
             raise_alert(
@@ -167,6 +168,7 @@ def _side_effects(
                 person=person,
                 key_person=key_person,
                 source=row,
+                at=row.at,
             )
         elif kind == Alert.Kind.QUOTA and person is not None:
             raise_alert(
@@ -176,6 +178,7 @@ def _side_effects(
                 detail=f"{timezone.localtime(row.at):%m-%d %H:%M} 在{where}",
                 person=person,
                 source=row,
+                at=row.at,
             )
     if verdict.lead and person is not None and pass_ is not None:
         said = [

@@ -23,6 +23,7 @@ from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
+from shouwang.reports import days as report_days
 
 from . import actions, printing, tokens
 from .forms import (
@@ -150,6 +151,7 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "hours": rows.by_hour(),
             "total": rows.figures(),
             "labels": FIGURE_LABELS,
+            "cutoff": report_days.cutoff_time(),
             "url": printing.checkpoint_url(checkpoint, printing.public_base_url(request)),
         },
     )
@@ -252,7 +254,13 @@ def counts(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "checkpoints/counts.html",
-        {"day": day, "rows": rows, "totals": totals, "labels": FIGURE_LABELS},
+        {
+            "day": day,
+            "rows": rows,
+            "totals": totals,
+            "labels": FIGURE_LABELS,
+            "cutoff": report_days.cutoff_time(),
+        },
     )
 
 

@@ -45,9 +45,12 @@ def raise_alert(
     person: Any = None,
     key_person: KeyPerson | None = None,
     source: Any = None,
+    at: datetime | None = None,
 ) -> Alert:
     """Record an alert for ``area`` (shown to its community and HQ). ``source`` is the
-    row that caused it; raising twice for the same source and kind returns the first."""
+    row that caused it; raising twice for the same source and kind returns the first.
+    ``at`` is when it happened (a passage recorded offline), default now: the daily
+    report counts fever alerts on the report day of that moment."""
     source_type = source._meta.label if source is not None else ""
     source_id = str(source.pk) if source is not None else ""
     if source is not None:
@@ -67,6 +70,7 @@ def raise_alert(
                 key_person=key_person,
                 source_type=source_type,
                 source_id=source_id,
+                raised_at=at or timezone.now(),
             )
     except IntegrityError:
         return Alert.objects.get(kind=kind, source_type=source_type, source_id=source_id)

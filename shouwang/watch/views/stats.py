@@ -14,6 +14,7 @@ from shouwang.accounts.models import AuditEvent, User
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
+from shouwang.reports import days as report_days
 
 from .. import figures, schedule
 from ..models import Category
@@ -183,6 +184,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
             "tables": build_tables(request, day, limit=LIST_ROWS),
             "figures": day.figures if day else None,
             "today": timezone.localdate(),
+            "cutoff": report_days.cutoff_time(),
         },
     )
 
