@@ -169,13 +169,15 @@ def _fetch(queryset: models.QuerySet, sql: tuple[str, Any] | None = None) -> lis
 
 def _community_of(communities: Sequence[Area]) -> tuple[str, dict[int, int]]:
     """The communities' common root path and, for every area under it, the id of
-    the community it lies in (areas above the communities are left out)."""
+    the deepest of ``communities`` it lies in (areas above them all are left out).
+    The roll-up lists sub-districts and districts too: a row at a sub-district's own
+    checkpoint or warehouse, in no community, is then credited to the sub-district."""
     from shouwang.areas.models import Area
 
     def read() -> tuple[Sequence[Area], str, dict[int, int]]:
         by_path = {c.path: c.pk for c in communities}
         root = _common_root(list(by_path))
-        lengths = sorted({len(path) for path in by_path})
+        lengths = sorted({len(path) for path in by_path}, reverse=True)
         areas = Area.objects.order_by()
         if root:
             areas = areas.filter(path__startswith=root)

@@ -156,9 +156,12 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
         reports_qs = reports_qs.within(root)
         values_qs = values_qs.filter(report__community__path__startswith=root.path)
     communities = list(communities_qs)
+    upper_areas = list(uppers_qs.only("id", "path"))
     computing = perf_counter()
     with scanning():
-        auto, hourly = compute(window(day), communities, definitions)
+        # The upper areas are counted too, for what lies in none of their communities
+        # (a sub-district's own road checkpoint, its warehouse): their own figures.
+        auto, hourly = compute(window(day), [*communities, *upper_areas], definitions)
     compute_seconds = perf_counter() - computing
     status = {
         community_id: (state == DailyReport.Status.SUBMITTED, is_zero, late)
@@ -169,7 +172,15 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     reported: dict[int, dict[str, int]] = {}
     for community_id, code, value in values_qs.values_list("report__community_id", "code", "value"):
         reported.setdefault(community_id, {})[code] = value
-    uppers = {path: Row(area_id=pk) for pk, path in uppers_qs.values_list("pk", "path")}
+    uppers = {
+        area.path: Row(
+            area_id=area.pk,
+            values=dict(auto[area.pk]),
+            auto=dict(auto[area.pk]),
+            hourly=hourly.get(area.pk, {}),
+        )
+        for area in upper_areas
+    }
 
     out: list[Row] = []
     for community in communities:
@@ -227,7 +238,12 @@ def resum_uppers(uppers: Iterable[Area]) -> int:
     for upper in uppers:
         below = DailyFigure.objects.filter(area__path__startswith=upper.path)
         for day in sorted(set(below.values_list("day", flat=True))):
-            row = Row(area_id=upper.pk)
+            own = below.filter(day=day, area=upper).values_list("auto", flat=True).first()
+            row = Row(
+                area_id=upper.pk,
+                values={k: v for k, v in (own or {}).items() if k not in ratio_codes},
+                auto=own or {},
+            )
             for figure in below.filter(day=day, area__kind=Area.Kind.COMMUNITY):
                 row.add(
                     Row(

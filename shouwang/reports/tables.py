@@ -13,6 +13,7 @@ from . import catalog
 from .models import DailyFigure, DailyReport, IndicatorDefinition
 
 ROLLED_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY]
+UPPER_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT]
 
 
 def show(value: Any) -> str:
@@ -31,15 +32,25 @@ def figure_cells(
     return [figure.values.get(d.code) for d in definitions]
 
 
+def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -> list[Any]:
+    """A sub-district's or district's own figures: what it counted in none of its
+    communities (the roll-up keeps them in its ``auto``); ratios left blank."""
+    return [None if d.ratio else (figure.auto or {}).get(d.code) or None for d in definitions]
+
+
 @dataclass
 class TableRow:
     area: Area
     figure: DailyFigure | None
     report: DailyReport | None
     cells: list[str]
+    #: the row of the area's own figures (in none of its children)
+    own: bool = False
 
     @property
     def status(self) -> str:
+        if self.own:
+            return "直属"
         if self.area.kind != Area.Kind.COMMUNITY:
             if self.figure is None:
                 return "未汇总"
@@ -93,6 +104,11 @@ def day_table(area: Area, day: date) -> DayTable:
     if area.kind == Area.Kind.COMMUNITY:
         rows = [TableRow(area=area, figure=total, report=reports.get(area.pk), cells=[])]
         rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
+    elif total is not None and any(own := own_cells(total, definitions)):
+        # What lies in none of the children (its own road checkpoints, its warehouse):
+        # a row of its own, so the rows add up to the total.
+        cells = [show(v) for v in own]
+        rows.append(TableRow(area=area, figure=None, report=None, cells=cells, own=True))
     missing: list[str] = []
     if total is not None and total.missing:
         missing = list(
@@ -180,6 +196,16 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 *figure_cells(figure, definitions),
             ]
         )
+    # Figures in no community (a sub-district's own road checkpoints, its warehouse):
+    # a row for each area that has some, so the rows add up to the total.
+    uppers = DailyFigure.objects.filter(
+        day=day, area__kind__in=UPPER_KINDS, area__path__startswith=area.path
+    ).select_related("area", "area__parent")
+    for figure in uppers.order_by("area__path"):
+        own = own_cells(figure, definitions)
+        if any(own):
+            parent = figure.area.parent.name if figure.area.parent else ""
+            rows.append(["", parent, f"{figure.area.name}直属", "—", "", *own])
     if total is not None:
         rows.append(
             [

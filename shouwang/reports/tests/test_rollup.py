@@ -1,8 +1,11 @@
+import io
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from shouwang.areas.tests.factories import child
 from shouwang.reports import actions, catalog, days
@@ -187,3 +190,49 @@ def test_a_moved_community_takes_its_figures_to_its_new_sub_district(city, day):
     sums_hold(rows, city.other, [city.community_c, city.community_a])
     sums_hold(rows, city.district, [city.subdistrict, city.other])
     assert rows[city.district.pk].values["suspected_new"] == 3
+
+
+def test_a_sub_districts_own_checkpoint_counts_in_its_totals(city, day):
+    """Seed 003's road checkpoints belong to the sub-district, not to a community."""
+    from shouwang.checkpoints.tests.factories import make_checkin, make_checkpoint
+
+    road = make_checkpoint(city.subdistrict, "中州大道卡口")
+    for _ in range(3):
+        make_checkin(road, at=days.window(day).end - timedelta(hours=1))
+    rollup(day)
+    rows = figures(day)
+    own = rows[city.subdistrict.pk]
+    children = [rows[city.community_a.pk], rows[city.community_b.pk]]
+    checked = sum(c.values["persons_checked"] for c in children)
+    assert own.values["persons_checked"] == checked + 3
+    assert own.auto["persons_checked"] == 3  # its own figures, beside its communities'
+    assert rows[city.district.pk].values["persons_checked"] == (
+        own.values["persons_checked"] + rows[city.other.pk].values["persons_checked"]
+    )
+    # Summed again after a move, the sub-district keeps its own figures.
+    from shouwang.areas.actions import move_area
+
+    move_area(area=city.community_a, new_parent=city.other, by=city.hq)
+    rows = figures(day)
+    assert rows[city.subdistrict.pk].values["persons_checked"] == (
+        rows[city.community_b.pk].values["persons_checked"] + 3
+    )
+
+
+def test_the_overview_shows_the_sub_districts_own_figures_as_a_row(city, day):
+    from shouwang.checkpoints.tests.factories import make_checkin, make_checkpoint
+
+    road = make_checkpoint(city.subdistrict, "中州大道卡口")
+    make_checkin(road, at=days.window(day).end - timedelta(hours=1))
+    rollup(day)
+    page = city.client("hq").get(reverse("reports:overview"), {"day": day.isoformat()})
+    rows = page.context["table"].rows
+    assert [r.own for r in rows] == [False, False, True]
+    assert "明湖街道直属（本级卡点、库房等）" in page.content.decode()
+    sheet = city.client("hq").get(reverse("reports:export"), {"day": day.isoformat()})
+    table = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    column = list(table[0]).index(next(h for h in table[0] if h and "排查人员" in h))
+    body = [r for r in table[1:] if r[0] != "合计"]
+    assert [r[2] for r in body if r[2].endswith("直属")] == ["明湖街道直属"]
+    total = next(r for r in table[1:] if r[0] == "合计")
+    assert sum(int(r[column] or 0) for r in body) == int(total[column])
