@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -457,6 +457,11 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
         raise ValidationError(f"查询时段不能超过{MAX_TRACE_DAYS}天（卡点记录保存期限）")
     if not 1 <= window <= MAX_WINDOW_MINUTES:
         raise ValidationError(f"前后时间窗应为1到{MAX_WINDOW_MINUTES}分钟")
+    try:  # the search reaches a window beyond each end, in UTC
+        (start - timedelta(minutes=window)).astimezone(UTC)
+        (end + timedelta(minutes=window)).astimezone(UTC)
+    except OverflowError as exc:  # year 1 or 9999
+        raise ValidationError("查询时段超出可查询的日期范围，请核对日期") from exc
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:
