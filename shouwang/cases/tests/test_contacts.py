@@ -197,8 +197,11 @@ def test_community_b_follows_up_its_residents_who_met_a_case_of_a(world):
     body = page.content.decode()
     assert contact.person.name in body
     assert reverse("cases:detail", args=[case.pk]) not in body  # the case is A's
-    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    assert reverse("cases:detail", args=[case.pk]) not in client.get(url).content.decode()
+    response = client.post(url, {"measure": "home"})
     assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # not A's case page: 404
     assert (
         world.client("staff_a")
         .get(reverse("cases:contacts"))
