@@ -316,6 +316,20 @@ def _category(name: str) -> Category:
     return category
 
 
+def _observation_category_name(contact: Contact) -> str:
+    if contact.degree == Contact.Degree.CLOSE:
+        return CLOSE_CONTACT_CATEGORY
+    return SECONDARY_CONTACT_CATEGORY
+
+
+def observation_end(contact: Contact) -> date:
+    """The planned end ``observe_contact`` gives a contact: the last contact date plus
+    the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
+    category = Category.objects.filter(name=_observation_category_name(contact)).first()
+    days = category.default_days if category is not None else OBSERVATION_DAYS
+    return contact.last_contact_date + timedelta(days=days)
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -345,11 +359,7 @@ def observe_contact(
             detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
         )
         return existing
-    category = _category(
-        CLOSE_CONTACT_CATEGORY
-        if contact.degree == Contact.Degree.CLOSE
-        else SECONDARY_CONTACT_CATEGORY
-    )
+    category = _category(_observation_category_name(contact))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(
         person=person,

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -315,7 +313,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "case_visible": case_visible,
             "form": form,
-            "planned_end": contact.last_contact_date + timedelta(days=actions.OBSERVATION_DAYS),
+            "planned_end": actions.observation_end(contact),
         },
         status=_status(form),
     )

@@ -146,9 +146,7 @@ def test_a_span_longer_than_the_retention_is_refused(world, timeline):
     ("start", "end"),
     [("0001-01-01T00:00", "0001-01-02T00:00"), ("9999-12-30T23:59", "9999-12-31T23:59")],
 )
-def test_a_span_at_the_ends_of_the_calendar_is_refused_with_a_message(
-    world, timeline, start, end
-):
+def test_a_span_at_the_ends_of_the_calendar_is_refused_with_a_message(world, timeline, start, end):
     case, t, _ = timeline
     response = world.client("hq").post(
         reverse("cases:trace_new", args=[case.pk]), trace_data(t, start=start, end=end)
