@@ -52,17 +52,32 @@ def _fmt(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+# A date typed now more than this far back is a typing error (the year 0202, 0001):
+# it would also put the start of tracing (two days earlier) before the calendar.
+EARLIEST_NEW_DATE = timedelta(days=365)
+
+
 def _check_case_dates(
-    *, classification: str, onset_date: date | None, report_date: date, confirmed_date: date | None
+    *,
+    classification: str,
+    onset_date: date | None,
+    report_date: date,
+    confirmed_date: date | None,
+    new: frozenset[str] = frozenset(CASE_FIELDS),
 ) -> None:
+    """The dates' order and range; only the fields named in ``new`` (the values typed
+    now) must lie within the last year."""
     today = timezone.localdate()
-    for label, value in (
-        ("发病日期", onset_date),
-        ("报告日期", report_date),
-        ("确诊日期", confirmed_date),
+    for name, value in (
+        ("onset_date", onset_date),
+        ("report_date", report_date),
+        ("confirmed_date", confirmed_date),
     ):
+        label = CASE_FIELDS[name]
         if value is not None and value > today:
             raise ValidationError(f"{label}不能晚于今天")
+        if value is not None and name in new and value < today - EARLIEST_NEW_DATE:
+            raise ValidationError(f"{label}早于一年前，请核对")
     if onset_date and onset_date > report_date:
         raise ValidationError("发病日期不能晚于报告日期")
     if onset_date and confirmed_date and confirmed_date < onset_date:
@@ -189,11 +204,13 @@ def change_case(
             f"“{Case.Classification(new_class).label}”"
         )
     changes = {}
+    changed = set()
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip()
         if getattr(case, name) != value:
             changes[CASE_FIELDS[name]] = [_fmt(getattr(case, name)), _fmt(value)]
+            changed.add(name)
             setattr(case, name, value)
     if new_class == case.classification and not changes:
         raise ValidationError("没有修改任何内容")
@@ -205,6 +222,7 @@ def change_case(
         onset_date=case.onset_date,
         report_date=case.report_date,
         confirmed_date=case.confirmed_date,
+        new=frozenset(changed),
     )
     old_class = case.classification
     case.classification = new_class
