@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -52,17 +52,32 @@ def _fmt(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+# A date typed now more than this far back is a typing error (the year 0202, 0001):
+# it would also put the start of tracing (two days earlier) before the calendar.
+EARLIEST_NEW_DATE = timedelta(days=365)
+
+
 def _check_case_dates(
-    *, classification: str, onset_date: date | None, report_date: date, confirmed_date: date | None
+    *,
+    classification: str,
+    onset_date: date | None,
+    report_date: date,
+    confirmed_date: date | None,
+    new: frozenset[str] = frozenset(CASE_FIELDS),
 ) -> None:
+    """The dates' order and range; only the fields named in ``new`` (the values typed
+    now) must lie within the last year."""
     today = timezone.localdate()
-    for label, value in (
-        ("发病日期", onset_date),
-        ("报告日期", report_date),
-        ("确诊日期", confirmed_date),
+    for name, value in (
+        ("onset_date", onset_date),
+        ("report_date", report_date),
+        ("confirmed_date", confirmed_date),
     ):
+        label = CASE_FIELDS[name]
         if value is not None and value > today:
             raise ValidationError(f"{label}不能晚于今天")
+        if value is not None and name in new and value < today - EARLIEST_NEW_DATE:
+            raise ValidationError(f"{label}早于一年前，请核对")
     if onset_date and onset_date > report_date:
         raise ValidationError("发病日期不能晚于报告日期")
     if onset_date and confirmed_date and confirmed_date < onset_date:
@@ -189,11 +204,13 @@ def change_case(
             f"“{Case.Classification(new_class).label}”"
         )
     changes = {}
+    changed = set()
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip()
         if getattr(case, name) != value:
             changes[CASE_FIELDS[name]] = [_fmt(getattr(case, name)), _fmt(value)]
+            changed.add(name)
             setattr(case, name, value)
     if new_class == case.classification and not changes:
         raise ValidationError("没有修改任何内容")
@@ -205,6 +222,7 @@ def change_case(
         onset_date=case.onset_date,
         report_date=case.report_date,
         confirmed_date=case.confirmed_date,
+        new=frozenset(changed),
     )
     old_class = case.classification
     case.classification = new_class
@@ -316,6 +334,20 @@ def _category(name: str) -> Category:
     return category
 
 
+def _observation_category_name(contact: Contact) -> str:
+    if contact.degree == Contact.Degree.CLOSE:
+        return CLOSE_CONTACT_CATEGORY
+    return SECONDARY_CONTACT_CATEGORY
+
+
+def observation_end(contact: Contact) -> date:
+    """The planned end ``observe_contact`` gives a contact: the last contact date plus
+    the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
+    category = Category.objects.filter(name=_observation_category_name(contact)).first()
+    days = category.default_days if category is not None else OBSERVATION_DAYS
+    return contact.last_contact_date + timedelta(days=days)
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -345,11 +377,7 @@ def observe_contact(
             detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
         )
         return existing
-    category = _category(
-        CLOSE_CONTACT_CATEGORY
-        if contact.degree == Contact.Degree.CLOSE
-        else SECONDARY_CONTACT_CATEGORY
-    )
+    category = _category(_observation_category_name(contact))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(
         person=person,
@@ -457,6 +485,11 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
         raise ValidationError(f"查询时段不能超过{MAX_TRACE_DAYS}天（卡点记录保存期限）")
     if not 1 <= window <= MAX_WINDOW_MINUTES:
         raise ValidationError(f"前后时间窗应为1到{MAX_WINDOW_MINUTES}分钟")
+    try:  # the search reaches a window beyond each end, in UTC
+        (start - timedelta(minutes=window)).astimezone(UTC)
+        (end + timedelta(minutes=window)).astimezone(UTC)
+    except OverflowError as exc:  # year 1 or 9999
+        raise ValidationError("查询时段超出可查询的日期范围，请核对日期") from exc
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:

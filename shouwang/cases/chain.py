@@ -22,6 +22,7 @@ class ContactNode:
 class Chain:
     root: Case
     sources: list[Contact]  # where the root case was a contact of another case
+    open_sources: set[int]  # the ids of those cases the viewer may open
     contacts: list[ContactNode]
     hidden: int  # contacts outside the viewer's jurisdiction (counted, not shown)
 
@@ -34,6 +35,11 @@ def chain_for(case: Case, user: Any) -> Chain:
         Contact.objects.visible_to(user)
         .filter(person_id=case.person_id)
         .select_related("case__person")
+    )
+    open_sources = set(
+        Case.objects.visible_to(user)
+        .filter(pk__in={s.case_id for s in sources})
+        .values_list("pk", flat=True)
     )
     hidden = 0
     level = {case.pk: []}  # case id -> list to fill with its contact nodes
@@ -62,4 +68,10 @@ def chain_for(case: Case, user: Any) -> Chain:
                 node.case = own
                 next_level[own.pk] = node.contacts
         level = next_level
-    return Chain(root=case, sources=sources, contacts=root_nodes, hidden=hidden)
+    return Chain(
+        root=case,
+        sources=sources,
+        open_sources=open_sources,
+        contacts=root_nodes,
+        hidden=hidden,
+    )

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -287,6 +285,8 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
         else KeyPerson.Measure.HOME
     }
     form = ObserveForm(_posted(request), initial=initial)
+    # A contact living in the user's community may belong to another community's case.
+    case_visible = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
@@ -303,14 +303,17 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
                 f"{contact.person.name} 已纳入重点人员（{key_person.category.name}），"
                 f"观察至 {key_person.planned_end:%Y-%m-%d}",
             )
-            return redirect("cases:detail", pk=contact.case_id)
+            if case_visible:
+                return redirect("cases:detail", pk=contact.case_id)
+            return redirect("cases:contacts")
     return render(
         request,
         "cases/contact_observe.html",
         {
             "contact": contact,
+            "case_visible": case_visible,
             "form": form,
-            "planned_end": contact.last_contact_date + timedelta(days=actions.OBSERVATION_DAYS),
+            "planned_end": actions.observation_end(contact),
         },
         status=_status(form),
     )

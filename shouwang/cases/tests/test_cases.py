@@ -162,6 +162,36 @@ def test_dates_in_the_future_or_out_of_order_are_refused(world):
     assert not Case.objects.exists()
 
 
+def test_dates_more_than_a_year_back_are_refused_so_the_case_stays_traceable(world):
+    person = make_person(world.building_a)
+    client = world.client("hq")
+    ancient = case_data(
+        classification="suspected", onset_date="0001-01-01", report_date="0001-01-02"
+    )
+    response = client.post(reverse("cases:create", args=[person.pk]), ancient)
+    assert response.status_code == 400
+    assert "发病日期早于一年前，请核对" in response.content.decode()
+    assert not Case.objects.exists()
+    # A case entered more than a year ago may still change: only new dates are checked.
+    case = make_case(world.building_a, "suspected", report_date=TODAY - timedelta(days=400))
+    edit = reverse("cases:edit", args=[case.pk])
+    old = case_data(
+        classification="excluded",
+        onset_date="",
+        report_date=case.report_date.isoformat(),
+        reason="核酸阴性",
+    )
+    assert client.post(edit, old).status_code == 302
+    wrong = case_data(
+        classification="excluded", onset_date="", report_date="0001-01-01", reason="改错日期"
+    )
+    response = client.post(edit, wrong)
+    assert response.status_code == 400
+    assert "报告日期早于一年前，请核对" in response.content.decode()
+    case.refresh_from_db()
+    assert client.get(reverse("cases:trace_new", args=[case.pk])).status_code == 200
+
+
 def test_a_classification_change_is_kept_in_the_history_with_its_reason(world):
     case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
     data = case_data(

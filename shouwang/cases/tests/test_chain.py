@@ -52,3 +52,14 @@ def test_the_case_page_names_where_the_case_came_from(world):
     page = body.decode()
     assert "感染来源" in page
     assert reverse("cases:detail", args=[root.pk]) in page
+
+
+def test_a_source_case_outside_the_viewers_area_is_named_without_a_link(world):
+    root = make_case(world.building_a)
+    close = make_contact(root, world.building_b)
+    second_case = make_case(world.building_b, person=close.person)
+    client = world.client("staff_b")
+    page = client.get(reverse("cases:detail", args=[second_case.pk])).content.decode()
+    assert "感染来源" in page
+    assert root.person.name in page
+    assert reverse("cases:detail", args=[root.pk]) not in page  # A's case: a 404 for B

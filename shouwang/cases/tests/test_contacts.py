@@ -128,6 +128,18 @@ def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
     assert audit.username == "staff_a"
 
 
+def test_the_observation_page_announces_the_end_the_record_gets(world):
+    Category.objects.update_or_create(name="密切接触者", defaults={"default_days": 21})
+    contact = make_contact(make_case(world.building_a), world.building_a)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    page = client.get(url).content.decode()
+    client.post(url, {"measure": "home"})
+    kp = KeyPerson.objects.get(person=contact.person)
+    assert kp.planned_end == contact.last_contact_date + timedelta(days=21)
+    assert f"预计至 {kp.planned_end:%Y年%-m月%-d日}" in page
+
+
 def test_a_contact_under_observation_has_a_grid_worker_and_a_history(world):
     contact = make_contact(make_case(world.building_a), world.building_a)
     world.client("staff_a").post(
@@ -197,8 +209,11 @@ def test_community_b_follows_up_its_residents_who_met_a_case_of_a(world):
     body = page.content.decode()
     assert contact.person.name in body
     assert reverse("cases:detail", args=[case.pk]) not in body  # the case is A's
-    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    assert reverse("cases:detail", args=[case.pk]) not in client.get(url).content.decode()
+    response = client.post(url, {"measure": "home"})
     assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # not A's case page: 404
     assert (
         world.client("staff_a")
         .get(reverse("cases:contacts"))

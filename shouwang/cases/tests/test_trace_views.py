@@ -142,6 +142,20 @@ def test_a_span_longer_than_the_retention_is_refused(world, timeline):
     assert "28天" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01T00:00", "0001-01-02T00:00"), ("9999-12-30T23:59", "9999-12-31T23:59")],
+)
+def test_a_span_at_the_ends_of_the_calendar_is_refused_with_a_message(world, timeline, start, end):
+    case, t, _ = timeline
+    response = world.client("hq").post(
+        reverse("cases:trace_new", args=[case.pk]), trace_data(t, start=start, end=end)
+    )
+    assert response.status_code == 400
+    assert "请核对日期" in response.content.decode()
+    assert not Trace.objects.exists()
+
+
 def test_without_check_in_data_the_page_says_so(world, settings, monkeypatch):
     settings.CASES_PRESENCE_SOURCE = None
     # as if no installed app declared a check-in table
