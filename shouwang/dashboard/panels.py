@@ -16,7 +16,7 @@ from django.db.models import Q
 from shouwang.areas.models import Area
 from shouwang.reports import catalog, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
-from shouwang.reports.tables import show
+from shouwang.reports.tables import own_cells, show
 from shouwang.watch.models import Alert
 
 TREND_DAYS = 14
@@ -47,6 +47,8 @@ class ChildRow:
     cells: list[str]
     submitted: int
     communities: int
+    #: the area's own figures (its road checkpoints, its warehouse: in no community)
+    own: bool = False
 
     @property
     def missing(self) -> int:
@@ -105,6 +107,10 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         for f in below
         if f.day == today
     ]
+    if figure is not None and any(own := own_cells(figure, definitions)):
+        children.append(
+            ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
+        )
     hourly = figure.hourly if figure else {}
     labels = {d.code: d.label for d in definitions}
     start_hour = days.window(today).start.hour

@@ -121,3 +121,16 @@ def test_every_link_on_the_dashboard_opens_for_its_reader(world, persona):
     for link in links:
         response = client.get(link.replace("&amp;", "&"), follow=True)
         assert response.status_code == 200, f"{persona}: {link}"
+
+
+def test_a_sub_districts_own_figures_have_a_row_in_the_table(world):
+    from shouwang.checkpoints.tests.factories import make_checkin, make_checkpoint
+
+    road = make_checkpoint(world.subdistrict, "中州大道卡口")
+    make_checkin(road, at=days.window(days.open_day()).start + timedelta(minutes=5))
+    rollup(days.open_day())
+    for url in (reverse("dashboard:index"), reverse("dashboard:wall")):
+        response = world.client("hq").get(url)
+        own = [row for row in response.context["snap"].children if row.own]
+        assert [row.area for row in own] == [world.subdistrict]
+        assert "明湖街道直属" in response.content.decode()
