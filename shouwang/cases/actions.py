@@ -273,6 +273,10 @@ def add_contact(
         raise ValidationError("不能把病例本人登记为其密接")
     if last_contact_date > timezone.localdate():
         raise ValidationError("末次接触日期不能晚于今天")
+    if last_contact_date < timezone.localdate() - EARLIEST_NEW_DATE:
+        # An observation counted from it would end before it began (a 解除告知书
+        # counting some 739,000 days for a typed year 1).
+        raise ValidationError("末次接触日期早于一年前，请核对")
     if via is not None:
         if via.case_id != case.pk or via.degree != Contact.Degree.CLOSE:
             raise ValidationError("次密接只能经由本病例的密切接触者登记")

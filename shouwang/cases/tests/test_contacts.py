@@ -89,6 +89,16 @@ def test_the_case_cannot_be_its_own_contact(world):
     assert not Contact.objects.exists()
 
 
+def test_a_last_contact_more_than_a_year_back_is_refused(world):
+    case = make_case(world.building_a)
+    person = make_person(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    response = world.client("staff_a").post(url, contact_data(last_contact_date="0001-01-01"))
+    assert response.status_code == 400
+    assert "末次接触日期早于一年前，请核对" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
     case = make_case(world.building_a)
     close = make_contact(case, world.building_a)
