@@ -18,6 +18,7 @@ from time import perf_counter
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
@@ -236,30 +237,34 @@ def resum_uppers(uppers: Iterable[Area]) -> int:
     percentages = ratios(definitions)
     rewritten = 0
     for upper in uppers:
-        below = DailyFigure.objects.filter(area__path__startswith=upper.path)
-        for day in sorted(set(below.values_list("day", flat=True))):
-            own = below.filter(day=day, area=upper).values_list("auto", flat=True).first()
-            row = Row(
-                area_id=upper.pk,
-                values={k: v for k, v in (own or {}).items() if k not in ratio_codes},
-                auto=own or {},
+        # The upper area's own rows and its communities' rows, every day, in one read.
+        figures = DailyFigure.objects.filter(area__path__startswith=upper.path).filter(
+            Q(area=upper) | Q(area__kind=Area.Kind.COMMUNITY)
+        )
+        by_day: dict[date, Row] = {}
+        for figure in figures.order_by("day"):
+            row = by_day.setdefault(figure.day, Row(area_id=upper.pk))
+            if figure.area_id == upper.pk:
+                own = figure.auto or {}
+                row.auto = own
+                for code, value in own.items():
+                    if value is not None and code not in ratio_codes:
+                        row.values[code] = row.values.get(code, 0) + value
+                continue
+            community = Row(
+                area_id=figure.area_id,
+                values=figure.values,
+                hourly=figure.hourly or {},
+                communities=figure.communities,
+                submitted=figure.submitted,
+                zero=figure.zero,
+                late=figure.late,
             )
-            for figure in below.filter(day=day, area__kind=Area.Kind.COMMUNITY):
-                row.add(
-                    Row(
-                        area_id=figure.area_id,
-                        values=figure.values,
-                        hourly=figure.hourly or {},
-                        communities=figure.communities,
-                        submitted=figure.submitted,
-                        zero=figure.zero,
-                        late=figure.late,
-                    ),
-                    ratio_codes,
-                )
+            row.add(community, ratio_codes)
+        for day, row in by_day.items():
             apply_ratio_codes(row.values, percentages)
             _store(day, [row], hourly=True)
-            rewritten += 1
+        rewritten += len(by_day)
     return rewritten
 
 
