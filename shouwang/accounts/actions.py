@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.text import mobile_in
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
-from .forms import PHONE_RE, normalize_mobile
 from .models import AuditEvent, LoginThrottle, User
 
 
@@ -25,16 +25,10 @@ class LoginError(Exception):
     pass
 
 
-def _typed_phone(identifier: str) -> str:
-    """The mobile number a login name is, typed as the account form takes it; or ""."""
-    phone = normalize_mobile(identifier)
-    return phone if PHONE_RE.match(phone) else ""
-
-
 def _logged_name(identifier: str) -> str:
     """A login name nobody holds, as the audit log keeps it: a phone masked, as every
     phone is kept (the log is append-only and read by auditors)."""
-    phone = _typed_phone(identifier)
+    phone = mobile_in(identifier)
     return pii.mask_phone(phone) if phone else identifier
 
 
@@ -43,7 +37,7 @@ def _throttle_keys(identifier: str, known: User | None, ip: str | None) -> list[
     phone nobody holds by its keyed hash, never in clear."""
     if known is not None:
         keys = [f"user:{known.pk}"]
-    elif phone := _typed_phone(identifier):
+    elif phone := mobile_in(identifier):
         keys = [f"phone:{pii.lookup_hash(phone)}"]
     else:
         keys = [f"name:{identifier.strip().lower()[:150]}"]

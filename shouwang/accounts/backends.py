@@ -3,7 +3,8 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from .forms import PHONE_RE, normalize_mobile
+from shouwang.core.text import mobile_in
+
 from .models import User
 
 
@@ -18,8 +19,8 @@ class UsernameOrPhoneBackend(ModelBackend):
         if not identifier:
             return None
         user = User.objects.filter(username=identifier).first()
-        phone = normalize_mobile(identifier)
-        if user is None and PHONE_RE.match(phone):
+        phone = mobile_in(identifier)
+        if user is None and phone:
             user = User.objects.with_phone(phone).first()
         return user
 

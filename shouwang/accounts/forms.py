@@ -1,28 +1,18 @@
-import re
-import unicodedata
-
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from shouwang.areas.models import Area
+from shouwang.core.text import MOBILE_RE, normalize_mobile
 
 from .models import AuditEvent
 from .roles import Role
-
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d takes ٤ and ४ too
-
-
-def normalize_mobile(value: str) -> str:
-    """A mobile number as typed, full-width digits (a Chinese IME) read as digits,
-    spaces and dashes dropped."""
-    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "")
 
 
 def clean_mobile(value: str) -> str:
     """An 11-digit mainland mobile; full-width digits typed by a Chinese IME are read."""
     value = normalize_mobile(value)
-    if value and not PHONE_RE.match(value):
+    if value and not MOBILE_RE.match(value):
         raise ValidationError("手机号应为11位大陆手机号码，如 13812345678")
     return value
 

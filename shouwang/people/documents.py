@@ -7,15 +7,15 @@ ISO 7064 MOD 11-2; digits 7-14 are the birth date; digit 17 is odd for men.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
 
+from shouwang.core.text import MOBILE_RE, half_width, normalize_mobile
+
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class DocumentType(models.TextChoices):
@@ -74,12 +74,6 @@ def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
     return IdFacts(birth_date=born, sex="M" if int(number[16]) % 2 else "F")
 
 
-def half_width(text: str) -> str:
-    """Digits and letters typed by an input method in full-width mode (１３８, Ｘ) as
-    the ASCII ones; other text unchanged."""
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
-
-
 def normalise(number: str) -> str:
     return half_width(number or "").strip().replace(" ", "").upper()
 
@@ -99,10 +93,8 @@ def validate_document(doc_type: str, number: str) -> str:
 
 
 def validate_phone(phone: str) -> str:
-    phone = half_width(phone or "").strip().replace(" ", "").replace("-", "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not PHONE_RE.match(phone):
+    phone = normalize_mobile(phone)
+    if not MOBILE_RE.match(phone):
         raise DocumentError("手机号应为11位大陆手机号码，如 13812345678")
     return phone
 

@@ -43,13 +43,12 @@ from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_addr
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
-    PHONE_RE,
     WEIGHTS,
     DocumentError,
     DocumentType,
-    half_width,
     normalise,
     validate_document,
+    validate_phone,
 )
 from .models import Change, Household, ImportJob, ImportProblem, Person, Tag, name_initials
 
@@ -347,11 +346,10 @@ class Checker:
         phone = _text(value)
         if not phone:
             return True
-        phone = half_width(phone).replace(" ", "").replace("-", "")
-        if phone.startswith("+86"):
-            phone = phone[3:]
-        if not PHONE_RE.match(phone):
-            self.problem(number, "phone", "手机号应为11位大陆手机号码，如 13812345678")
+        try:
+            phone = validate_phone(phone)
+        except DocumentError as exc:
+            self.problem(number, "phone", str(exc))
             return False
         record["pe"] = pii.encrypt(phone)
         record["ph"] = pii.lookup_hash(phone)

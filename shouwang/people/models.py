@@ -19,12 +19,12 @@ from django.utils import timezone
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
+from shouwang.core.text import half_width
 
 from .addresses import Address, building_names, parse_address
 from .documents import (
     DocumentType,
     age_on,
-    half_width,
     parse_id_card,
     validate_document,
     validate_phone,

@@ -1,0 +1,29 @@
+"""Text as staff and residents type it: full-width digits from a Chinese input method,
+mainland mobile numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ASCII digits only: \d also takes ٤ and ४.
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def half_width(text: str) -> str:
+    """Digits and letters typed by an input method in full-width mode (１３８, Ｘ) as
+    the ASCII ones; other text unchanged."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def normalize_mobile(value: str) -> str:
+    """A mobile number as typed: full-width digits read as digits, spaces, dashes and
+    a leading +86 dropped. Not checked."""
+    phone = half_width(value or "").strip().replace(" ", "").replace("-", "")
+    return phone[3:] if phone.startswith("+86") else phone
+
+
+def mobile_in(value: str) -> str:
+    """The mainland mobile number ``value`` is, as typed; "" when it is not one."""
+    phone = normalize_mobile(value)
+    return phone if MOBILE_RE.match(phone) else ""
