@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,12 +20,14 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
-from shouwang.people.models import Person
-from shouwang.watch.actions import active_key_person, register_key_person
-from shouwang.watch.models import Category, KeyPerson
+from shouwang.people.models import Household, Person
+from shouwang.watch.actions import active_key_person, raise_alert, register_key_person
+from shouwang.watch.alerting import masked_name, place
+from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPerson
 
 from . import presence
-from .models import Case, CaseEvent, Contact, KeyArea, Trace, TraceHit
+from .key_areas import key_area_for
+from .models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea, Trace, TraceHit
 
 CLOSE_CONTACT_CATEGORY = "密切接触者"
 SECONDARY_CONTACT_CATEGORY = "次密切接触者"
@@ -478,6 +483,92 @@ def lift_key_area(
         detail=f"解除重点区域，解除日期 {key_area.end_date}；{reason.strip()}",
     )
     return key_area
+
+
+@transaction.atomic
+def record_household_visit(
+    *,
+    household: Household,
+    client_id: str | uuid.UUID,
+    method: str,
+    by: Any,
+    person: Person | None = None,
+    temperature: Decimal | None = None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[HouseholdVisit, bool]:
+    """Record today's follow-up of a household in a key area in force. Returns (visit,
+    created): the same ``client_id`` sent again, or a second visit of the household the
+    same day, returns the visit already there. A member with fever or symptoms is named
+    (``person``, a current resident of the household) and raises an alert to the
+    community and HQ."""
+    now = now or timezone.now()
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
+    existing = HouseholdVisit.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.household_id != household.pk:
+            raise ValidationError("提交编号冲突，请刷新页面后重试")
+        return existing, False
+    day = timezone.localdate(now)
+    key_area = key_area_for(household.area, day)
+    if key_area is None:
+        raise ValidationError("该户不在管控中的重点区域，无需住户随访")
+    if method not in HouseholdVisit.Method.values:
+        raise ValidationError("请选择随访方式")
+    symptoms = list(dict.fromkeys(s for s in symptoms if s))
+    if set(symptoms) - set(FollowUp.Symptom.values):
+        raise ValidationError("症状选项不正确")
+    fever = temperature is not None and temperature >= FEVER_FROM
+    if person is None and (temperature is not None or symptoms):
+        raise ValidationError("请选择体温或症状异常的家庭成员")
+    if person is not None:
+        if person.household_id != household.pk or person.moved_out:
+            raise ValidationError("所选人员不是该户的现住人员，请刷新页面")
+        if not fever and not symptoms:
+            raise ValidationError("所选人员体温正常且无症状：全户正常请直接点“全户正常”")
+    same_day = HouseholdVisit.objects.filter(household=household, day=day).first()
+    if same_day is not None:
+        return same_day, False
+    try:
+        with transaction.atomic():
+            visit = HouseholdVisit.objects.create(
+                key_area=key_area,
+                household=household,
+                day=day,
+                method=method,
+                abnormal=person is not None,
+                person=person,
+                temperature=temperature,
+                symptoms=",".join(symptoms),
+                note=note.strip()[:200],
+                client_id=client_id,
+                recorded_by=by if by is not None and by.pk else None,
+                recorded_at=now,
+            )
+    except IntegrityError:  # the same household recorded at the same moment elsewhere
+        return HouseholdVisit.objects.get(household=household, day=day), False
+    if visit.abnormal:
+        what = f"体温{temperature}℃" if fever else "有症状"
+        details = [f"体温 {temperature}℃"] if temperature is not None else []
+        if symptoms:
+            details.append("症状：" + "、".join(visit.symptom_labels))
+        details.append(f"方式：{visit.get_method_display()}")
+        if visit.note:
+            details.append(f"说明：{visit.note}")
+        raise_alert(
+            area=household.area,
+            kind=Alert.Kind.FEVER if fever else Alert.Kind.SYMPTOM,
+            title=f"重点区域住户异常：{masked_name(person.name)}{what}（{place(household.area)}）",
+            detail="；".join(details),
+            person=person,
+            source=visit,
+            at=now,
+        )
+    return visit, True
 
 
 def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window: int) -> None:

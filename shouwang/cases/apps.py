@@ -12,11 +12,20 @@ class CasesConfig(AppConfig):
         NavItem("病例", "cases:list", "cases.view"),
         NavItem("密接", "cases:contacts", "cases.view"),
         NavItem("重点区域", "cases:key_areas", "cases.view"),
+        NavItem("住户随访", "cases:visits", "cases.visit"),
     ]
     # Case and tracing data are sensitive: grid workers, checkpoint staff and auditors
-    # see none of it; presence tracing (cases.trace) is for HQ only.
+    # see none of it; presence tracing (cases.trace) is for HQ only. Grid workers do
+    # visit the households of key areas (cases.visit), which shows no case data.
     capabilities = {
-        Role.HQ_ADMIN: {"cases.view", "cases.edit", "cases.key_areas", "cases.trace"},
-        Role.COMMUNITY_STAFF: {"cases.view", "cases.edit"},
+        Role.HQ_ADMIN: {
+            "cases.view",
+            "cases.edit",
+            "cases.key_areas",
+            "cases.trace",
+            "cases.visit",
+        },
+        Role.COMMUNITY_STAFF: {"cases.view", "cases.edit", "cases.visit"},
+        Role.GRID_WORKER: {"cases.visit"},
         Role.LEADER: {"cases.view"},
     }

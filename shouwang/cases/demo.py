@@ -5,7 +5,9 @@ the confirmed case's compound marked as a key area."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -18,7 +20,8 @@ from shouwang.people.models import Household, Person
 from shouwang.watch.models import KeyPerson
 
 from . import actions
-from .models import Case, CaseEvent, Contact, KeyArea
+from .key_areas import households_to_visit
+from .models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea
 
 # name, room, sex digit (odd: male) — used only when the ledger has nobody there yet.
 RESIDENTS = [
@@ -127,7 +130,7 @@ def build(ctx: DemoContext) -> None:
         by=hq,
     )
     actions.observe_contact(contact=contacts[0], measure=KeyPerson.Measure.CENTRAL, by=hq)
-    actions.mark_key_area(
+    key_area = actions.mark_key_area(
         area=compounds[0],
         level=KeyArea.Level.STRICT,
         reason="出现确诊病例及密切接触者",
@@ -144,6 +147,36 @@ def build(ctx: DemoContext) -> None:
         treated_at="区人民医院发热门诊",
         by=hq,
     )
+    visits = _visits(key_area, ctx.users.get("grid_a") or hq)
     ctx.log(
         f"病例：确诊 1 例、疑似 1 例，密接 {len(contacts) + 1} 人，重点区域 {compounds[0].name}"
+        f"（住户随访 {visits} 户次）"
     )
+
+
+def _visits(key_area: KeyArea, by: Any) -> int:
+    """Yesterday's household visits of the key area, two households missed, and the
+    first third of today's, one of them with a member running a fever."""
+    households = list(households_to_visit().within(key_area.area).order_by("pk"))
+    today = timezone.localdate()
+    yesterday = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(10)))
+    done = 0
+    for n, household in enumerate(households[2:]):
+        method = HouseholdVisit.Method.VISIT if n % 3 else HouseholdVisit.Method.PHONE
+        actions.record_household_visit(
+            household=household, client_id=uuid.uuid4(), method=method, by=by, now=yesterday
+        )
+        done += 1
+    for n, household in enumerate(households[: max(len(households) // 3, 1)]):
+        unwell = household.persons.filter(moved_out=False).first() if n == 0 else None
+        actions.record_household_visit(
+            household=household,
+            client_id=uuid.uuid4(),
+            method=HouseholdVisit.Method.VISIT,
+            person=unwell,
+            temperature=Decimal("37.6") if unwell else None,
+            symptoms=["cough"] if unwell else [],
+            by=by,
+        )
+        done += 1
+    return done

@@ -1,17 +1,21 @@
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField
 from shouwang.people.documents import DocumentType
-from shouwang.watch.models import KeyPerson
+from shouwang.people.models import Household, Person
+from shouwang.watch.actions import parse_temperature
+from shouwang.watch.models import FollowUp, KeyPerson
 
 from .actions import MAX_WINDOW_MINUTES, NewPerson
-from .models import Case, Contact, KeyArea, TraceHit
+from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit
 
 
 class DateInput(forms.DateInput):
@@ -179,3 +183,38 @@ class TraceContactsForm(forms.Form):
     def __init__(self, *args, trace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hits"].queryset = trace.hits.filter(contact__isnull=True)
+
+
+class HouseholdVisitForm(forms.Form):
+    """A household's follow-up from the phone page: one tap for "全户正常" (method
+    only); the unwell member with temperature and symptoms otherwise."""
+
+    client_id = forms.UUIDField(
+        error_messages={"required": "缺少提交编号，请刷新页面", "invalid": "提交编号无效"}
+    )
+    method = forms.ChoiceField(
+        choices=HouseholdVisit.Method.choices,
+        error_messages={"required": "请选择随访方式", "invalid_choice": "请选择随访方式"},
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "所选人员不是该户的现住人员，请刷新页面"},
+    )
+    temperature = forms.CharField(required=False, max_length=6)
+    symptoms = forms.MultipleChoiceField(
+        choices=FollowUp.Symptom.choices,
+        required=False,
+        error_messages={"invalid_choice": "症状选项不正确"},
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, household: Household, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.current().filter(household=household)
+
+    def clean_temperature(self) -> Decimal | None:
+        try:
+            return parse_temperature(self.cleaned_data["temperature"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc

@@ -3,22 +3,30 @@
 - Check-in rules: ``is_in_key_area(area)`` / ``key_area_for(area)`` say whether a
   checkpoint's or a person's area lies in a key area in force, and at which level
   (``KeyArea.Level``: 每日随访 < 通行从严 < 封闭管理), so rules can be stricter there.
-- Follow-up: ``persons_in_key_areas()`` lists the current residents of households in
-  key areas in force, for the daily follow-up (每天进行住户随访).
+- Follow-up: ``persons_in_key_areas()`` lists the current residents of key areas in
+  force; ``households_to_visit()`` the households to visit each day (每天进行住户随访),
+  recorded as ``HouseholdVisit`` rows; ``visit_progress()`` counts the visits per day.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from shouwang.areas.models import Area
+from shouwang.core.access import subtree_range
 from shouwang.people.models import Household, HouseholdQuerySet, Person, PersonQuerySet
 
-from .models import KeyArea, KeyAreaQuerySet
+from .models import HouseholdVisit, KeyArea, KeyAreaQuerySet
+
+# How many past days the key area pages count visits for.
+PROGRESS_DAYS = 7
 
 
 def active_key_areas(on: date | None = None, *, within: Area | None = None) -> KeyAreaQuerySet:
@@ -37,24 +45,109 @@ def is_in_key_area(area: Area, on: date | None = None) -> bool:
     return KeyArea.objects.active(on).containing(area).exists()
 
 
-def _covered(key_areas: list[KeyArea], lookup: str) -> Q | None:
-    if not key_areas:
-        return None
-    return reduce(or_, (Q(**{lookup: k.area.path}) for k in key_areas))
+def covering(areas: Iterable[Area], lookup: str = "area__path") -> Q | None:
+    """Rows inside any of ``areas``' subtrees (``lookup`` leads to the row's area path),
+    or None for no areas."""
+    ranges = [Q(**{f"{lookup}__range": subtree_range(area.path)}) for area in areas]
+    return reduce(or_, ranges) if ranges else None
 
 
 def households_in_key_areas(on: date | None = None) -> HouseholdQuerySet:
     """Households in key areas in force; chain ``.visible_to(user)`` for a page."""
-    condition = _covered(list(active_key_areas(on)), "area__path__startswith")
+    condition = covering(k.area for k in active_key_areas(on))
     if condition is None:
         return Household.objects.none()
     return Household.objects.filter(condition)
 
 
 def persons_in_key_areas(on: date | None = None) -> PersonQuerySet:
-    """Current residents of key areas in force, for the daily follow-up; chain
-    ``.visible_to(user)`` or ``.within(area)`` to narrow it."""
-    condition = _covered(list(active_key_areas(on)), "area__path__startswith")
+    """Current residents of key areas in force; chain ``.visible_to(user)`` or
+    ``.within(area)`` to narrow it."""
+    condition = covering(k.area for k in active_key_areas(on))
     if condition is None:
         return Person.objects.none()
     return Person.objects.current().filter(condition)
+
+
+def inhabited(households: HouseholdQuerySet) -> HouseholdQuerySet:
+    """Households with someone living there now: an empty flat needs no follow-up."""
+    residents = Person.objects.current().filter(household=OuterRef("pk"))
+    return households.filter(Exists(residents))
+
+
+def households_to_visit(on: date | None = None) -> HouseholdQuerySet:
+    """Inhabited households in key areas in force on ``on`` (today): the day's visit
+    list. Chain ``.visible_to(user)`` or ``.within(area)`` to narrow it."""
+    return inhabited(households_in_key_areas(on))
+
+
+@dataclass(frozen=True)
+class DayProgress:
+    """One key area's follow-up on one day. ``due`` counts the households inhabited
+    now (the ledger keeps no history of who lived where on a past day)."""
+
+    day: date
+    due: int
+    visited: int
+    abnormal: int
+
+    @property
+    def missed(self) -> int:
+        return max(self.due - self.visited, 0)
+
+
+def key_area_days(key_area: KeyArea, *, today: date, days: int = PROGRESS_DAYS) -> list[date]:
+    """The key area's days in force among the last ``days`` up to ``today``, newest first."""
+    first = max(key_area.start_date, today - timedelta(days=days - 1))
+    last = today if key_area.end_date is None else min(today, key_area.end_date - timedelta(1))
+    return [last - timedelta(n) for n in range((last - first).days + 1)]
+
+
+def visit_progress(
+    key_areas: Sequence[KeyArea], *, today: date | None = None, days: int = PROGRESS_DAYS
+) -> dict[int, list[DayProgress]]:
+    """For each key area, its follow-up on each of its days in force among the last
+    ``days``, newest first: two queries whatever the number of areas. A visit counts
+    for every key area covering the household (a marked building in a marked compound)."""
+    today = today or timezone.localdate()
+    spans = {k.pk: key_area_days(k, today=today, days=days) for k in key_areas}
+    wanted = [k for k in key_areas if spans[k.pk]]
+    if not wanted:
+        return {k.pk: [] for k in key_areas}
+    due = inhabited(Household.objects.all()).aggregate(
+        **{
+            f"k{k.pk}": Count("pk", filter=Q(area__path__range=subtree_range(k.area.path)))
+            for k in wanted
+        }
+    )
+    first = min(day for k in wanted for day in spans[k.pk])
+    visits = (
+        HouseholdVisit.objects.filter(day__gte=first, day__lte=today)
+        .filter(covering((k.area for k in wanted), "household__area__path"))
+        .values_list("day", "household__area__path", "abnormal")
+    )
+    counted: dict[tuple[int, date], list[int]] = {}
+    for day, path, abnormal in visits:
+        for k in wanted:
+            if path.startswith(k.area.path):
+                tally = counted.setdefault((k.pk, day), [0, 0])
+                tally[0] += 1
+                tally[1] += abnormal
+    return {
+        k.pk: [
+            DayProgress(day, due.get(f"k{k.pk}", 0), *counted.get((k.pk, day), [0, 0]))
+            for day in spans[k.pk]
+        ]
+        for k in key_areas
+    }
+
+
+def unvisited(key_area: KeyArea, day: date) -> HouseholdQuerySet:
+    """The key area's inhabited households with no visit on ``day`` (漏访)."""
+    visits = HouseholdVisit.objects.on(day).filter(household=OuterRef("pk"))
+    return (
+        inhabited(Household.objects.within(key_area.area))
+        .exclude(Exists(visits))
+        .with_address()
+        .order_by("area__path", "unit", "room")
+    )

@@ -3,13 +3,15 @@
 A ``Case`` is one person's record (疑似 → 确诊 → 治愈 …) with its history in
 ``CaseEvent``. A ``Contact`` is a person who met a case (密接) or met one of its close
 contacts (次密接, ``via``). A ``KeyArea`` marks a compound or building with cases or
-contacts for a period. A ``Trace`` is one audited presence query over check-ins and its
+contacts for a period; its households are followed up daily (``HouseholdVisit``). A
+``Trace`` is one audited presence query over check-ins and its
 ``TraceHit`` rows are the persons it found.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +21,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
+from shouwang.watch.models import FollowUp
 
 # Contacts are traced from two days before onset (or before the report, for a case
 # without symptoms): the usual definition of the infectious period for close contacts.
@@ -335,6 +338,78 @@ class KeyArea(TimeStampedModel):
     @property
     def rank(self) -> int:
         return self.LEVEL_RANK[self.level]
+
+
+class HouseholdVisitQuerySet(ScopedQuerySet):
+    scope = "household__area"
+
+    def on(self, day: date) -> HouseholdVisitQuerySet:
+        return self.filter(day=day)
+
+
+class HouseholdVisit(models.Model):
+    """The day's follow-up of one household in a key area (住户随访): one per household
+    and day, "全户正常" in one tap, or the member found unwell with temperature and
+    symptoms. ``client_id`` is made by the phone: the same tap sent twice is stored once."""
+
+    class Method(models.TextChoices):
+        VISIT = "visit", "上门"
+        PHONE = "phone", "电话"
+
+    key_area = models.ForeignKey(KeyArea, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.PROTECT, related_name="key_area_visits"
+    )
+    day = models.DateField("日期")
+    method = models.CharField("方式", max_length=10, choices=Method.choices)
+    abnormal = models.BooleanField("异常", default=False)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="异常人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    temperature = models.DecimalField(
+        "体温（℃）", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    # Symptom codes of ``watch.FollowUp.Symptom`` joined by commas.
+    symptoms = models.CharField("症状", max_length=120, blank=True)
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    client_id = models.UUIDField(unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = HouseholdVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-recorded_at"]
+        verbose_name = "住户随访"
+        verbose_name_plural = "住户随访"
+        constraints = [
+            models.UniqueConstraint(fields=["household", "day"], name="household_visit_once"),
+            models.CheckConstraint(
+                condition=models.Q(abnormal=False) | models.Q(person__isnull=False),
+                name="household_visit_abnormal_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(temperature__isnull=True)
+                | models.Q(temperature__gte=Decimal("34.0"), temperature__lte=Decimal("43.0")),
+                name="household_visit_temperature_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["key_area", "day"], name="household_visit_area_day")]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.day}"
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        labels = dict(FollowUp.Symptom.choices)
+        return [labels.get(code, code) for code in self.symptoms.split(",") if code]
 
 
 class TraceQuerySet(ScopedQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, visits
 
 app_name = "cases"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("key-areas/new/", views.key_area_new, name="key_area_new"),
     path("key-areas/<int:pk>/", views.key_area_detail, name="key_area"),
     path("key-areas/<int:pk>/lift/", views.key_area_lift, name="key_area_lift"),
+    path("visits/", visits.household_visits, name="visits"),
+    path("visits/<int:pk>/", visits.household_visit, name="visit"),
+    path("visits/call/<int:pk>/", visits.resident_call, name="resident_call"),
     path("traces/<int:pk>/", views.trace_detail, name="trace"),
     path("traces/<int:pk>/second-hop/", views.trace_second_hop, name="trace_second_hop"),
     path("traces/<int:pk>/contacts/", views.trace_contacts, name="trace_contacts"),

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
@@ -30,12 +33,13 @@ from .forms import (
     TraceContactsForm,
     TraceForm,
 )
-from .key_areas import persons_in_key_areas
+from .key_areas import persons_in_key_areas, unvisited, visit_progress
 from .lookup import find_persons
 from .models import Case, Contact, KeyArea, Trace
 
 PAGE_SIZE = 50
 TRACE_ROWS_SHOWN = 500  # per hop, closest first
+MISSED_SHOWN = 100  # households a key area missed yesterday, listed on its page
 
 
 def _person_areas(request: AuthedRequest):
@@ -330,10 +334,13 @@ def key_area_list(request: AuthedRequest) -> HttpResponse:
     active = list(visible.active())
     ended = visible.exclude(pk__in=[k.pk for k in active])[:PAGE_SIZE]
     residents = persons_in_key_areas().visible_to(request.user).count()
+    # Today's visits and yesterday's misses of each key area in force.
+    progress = visit_progress(active, days=2)
+    rows = [(k, *(progress[k.pk] + [None, None])[:2]) for k in active]
     return render(
         request,
         "cases/key_area_list.html",
-        {"active": active, "ended": ended, "residents": residents},
+        {"rows": rows, "ended": ended, "residents": residents},
     )
 
 
@@ -395,6 +402,8 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .distinct()
         .count()
     )
+    days = visit_progress([key_area])[key_area.pk]
+    yesterday = timezone.localdate() - timedelta(days=1)
     return render(
         request,
         "cases/key_area_detail.html",
@@ -404,6 +413,12 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "households": households,
             "active": key_area.is_active(),
             "lift_form": LiftForm(),
+            "days": days,
+            "today": days[0] if days and key_area.is_active() else None,
+            "missed": unvisited(key_area, yesterday)[:MISSED_SHOWN]
+            if key_area.is_active(yesterday)
+            else [],
+            "yesterday": yesterday,
         },
     )
 

@@ -2,6 +2,12 @@ from shouwang.core.tests.matrix import Route
 
 from .factories import make_case, make_contact, make_key_area, make_person, make_trace
 
+
+def _resident_of_key_area_b(w):
+    make_key_area(w.compound_b)
+    return make_person(w.building_b)
+
+
 ROUTES = {
     "cases:list": Route(),
     "cases:new": Route(),
@@ -41,4 +47,9 @@ ROUTES = {
     "cases:trace_contacts": Route(
         kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
     ),
+    "cases:visits": Route(),
+    "cases:visit": Route(
+        kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
+    ),
+    "cases:resident_call": Route(kwargs=lambda w: {"pk": _resident_of_key_area_b(w).pk}, in_b=True),
 }

@@ -4,15 +4,18 @@ area, and a second run adds nothing."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.core.management import call_command
+from django.utils import timezone
 
-from shouwang.cases.models import Case, CaseEvent, Contact, KeyArea
+from shouwang.cases.models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea
 from shouwang.watch.models import KeyPerson
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (Case, CaseEvent, Contact, KeyArea, KeyPerson))
+    models = (Case, CaseEvent, Contact, KeyArea, KeyPerson, HouseholdVisit)
+    return tuple(m.objects.count() for m in models)
 
 
 def test_the_demo_builds_cases_once(db):
@@ -26,6 +29,10 @@ def test_the_demo_builds_cases_once(db):
     assert KeyArea.objects.active().count() == 1
     # one contact is put under observation (or linked to the record the watch demo made)
     assert Contact.objects.filter(key_person__isnull=False).count() == 1
+    # the key area's households were visited yesterday and some today, one unwell
+    today = timezone.localdate()
+    assert HouseholdVisit.objects.filter(day=today - timedelta(days=1)).exists()
+    assert HouseholdVisit.objects.filter(day=today, abnormal=True).count() == 1
     first = counts()
     call_command("demo", "--size", "tiny", "--no-serve", stdout=io.StringIO())
     assert counts() == first

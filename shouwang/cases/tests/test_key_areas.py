@@ -156,12 +156,12 @@ def test_hq_sees_the_list_and_each_areas_follow_up_roster(world, django_assert_m
     key_b = make_key_area(world.compound_b)
     residents = [make_person(world.building_b) for _ in range(5)]
     client = world.client("hq")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         listing = client.get(reverse("cases:key_areas"))
     body = listing.content.decode()
     assert world.compound_a.name in body
     assert world.compound_b.name in body
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         detail = client.get(reverse("cases:key_area", args=[key_b.pk]))
     assert all(p.name in detail.content.decode() for p in residents)
     assert residents[0].phone not in detail.content.decode()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
+from shouwang.core.responses import TelRedirect
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
 
@@ -260,10 +261,6 @@ def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
         "watch/self_link.html",
         {"record": record, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)},
     )
-
-
-class TelRedirect(HttpResponseRedirect):
-    allowed_schemes = ["tel"]
 
 
 @require_capability("watch.followup")

@@ -1,0 +1,256 @@
+"""The daily follow-up of households in key areas (住户随访): who is due, one-tap
+recording, abnormal members raising alerts, counts per day, scope and permissions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.cases.key_areas import households_to_visit, visit_progress
+from shouwang.cases.models import HouseholdVisit, KeyArea
+from shouwang.people.models import Household
+from shouwang.watch.models import Alert
+
+from .factories import make_key_area, make_person
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def marked(world):
+    """Compound A is a key area; building 1 has two households (one of two persons),
+    building 2 one household, and an empty flat; community B has a household too."""
+    world.key_area = make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    world.zhang = make_person(world.building_a, "张伟", room="101")
+    world.zhang_wife = make_person(world.building_a, "李娜", room="101")
+    world.wang = make_person(world.building_a, "王芳", room="102")
+    world.zhao = make_person(world.building_a2, "赵磊", room="201")
+    Household.objects.create(area=world.building_a2, room="202")  # nobody lives there
+    world.outside = make_person(world.building_b, "孙丽", room="301")
+    return world
+
+
+def visit_data(**overrides):
+    return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
+
+
+def test_the_households_of_a_key_area_are_due_every_day(marked):
+    due = households_to_visit()
+    assert {h.pk for h in due} == {
+        marked.zhang.household_id,
+        marked.wang.household_id,
+        marked.zhao.household_id,
+    }
+    assert not households_to_visit(TODAY - timedelta(days=1)).exists()
+
+
+def test_the_grid_worker_sees_the_households_of_their_grid_with_residents(marked):
+    page = marked.client("grid_a").get(reverse("cases:visits"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "今日应随访 3 户，已随访 0 户" in html
+    assert "西城花园1号楼101" in html
+    assert "张伟" in html
+    assert "李娜" in html
+    assert "202" not in html  # the empty flat
+    assert "孙丽" not in html  # another community
+    assert "139" + "0" * 5 not in html  # phones masked
+
+
+def test_one_tap_records_the_whole_household_normal(marked):
+    client = marked.client("grid_a")
+    household = marked.zhang.household
+    data = visit_data()
+    response = client.post(
+        reverse("cases:visit", args=[household.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "✓ 上门" in response.content.decode()
+    assert "全户正常" in response.content.decode()
+    visit = HouseholdVisit.objects.get()
+    assert (visit.household, visit.key_area, visit.day) == (household, marked.key_area, TODAY)
+    assert (visit.abnormal, visit.recorded_by) == (False, marked.grid_worker_a)
+    assert not Alert.objects.exists()
+    # The same tap sent again, and a second visit the same day, store nothing new.
+    again = client.post(reverse("cases:visit", args=[household.pk]), data, HTTP_HX_REQUEST="true")
+    other = client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(method="phone"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert again.status_code == other.status_code == 200
+    assert "该户今天已有随访记录，未重复保存" in other.content.decode()
+    assert HouseholdVisit.objects.count() == 1
+    page = client.get(reverse("cases:visits")).content.decode()
+    assert "今日应随访 3 户，已随访 1 户" in page
+
+
+def test_a_member_with_fever_raises_an_alert_with_the_name_masked(marked):
+    household = marked.zhang.household
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.2", symptoms=["cough"]),
+    )
+    assert response.status_code == 302
+    visit = HouseholdVisit.objects.get()
+    assert (visit.abnormal, visit.person, str(visit.temperature)) == (
+        True,
+        marked.zhang_wife,
+        "38.2",
+    )
+    alert = Alert.objects.get()
+    assert alert.kind == Alert.Kind.FEVER
+    assert alert.area == marked.building_a
+    assert alert.person == marked.zhang_wife
+    assert "李*" in alert.title
+    assert "李娜" not in alert.title
+    assert "38.2" in alert.title
+    assert "咳嗽" in alert.detail
+    staff_page = marked.client("staff_a").get(reverse("watch:alerts")).content.decode()
+    assert "重点区域住户异常" in staff_page
+
+
+def test_symptoms_without_fever_raise_a_symptom_alert(marked):
+    marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.wang.household_id]),
+        visit_data(method="phone", person=marked.wang.pk, symptoms=["smell"]),
+    )
+    assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"temperature": "38.5"}, "请选择体温或症状异常的家庭成员"),
+        ({"person": "WANG", "temperature": "38.5"}, "所选人员不是该户的现住人员"),
+        ({"person": "ZHANG", "temperature": "36.5"}, "体温正常且无症状"),
+        ({"person": "ZHANG", "temperature": "50"}, "体温应在 34.0 到 43.0"),
+        ({"person": "ZHANG", "temperature": "abc"}, "体温应为数字"),
+        ({"person": "ZHANG", "symptoms": ["bogus"]}, "症状选项不正确"),
+        ({"person": "99999999999999999999", "symptoms": ["cough"]}, "所选人员不是该户的现住人员"),
+        ({"method": "fax"}, "请选择随访方式"),
+        ({"client_id": "x"}, "提交编号无效"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_stored(marked, fields, message):
+    names = {"ZHANG": marked.zhang.pk, "WANG": marked.wang.pk}
+    if fields.get("person") in names:
+        fields = {**fields, "person": names[fields["person"]]}
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhang.household_id]),
+        visit_data(**fields),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not HouseholdVisit.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_a_moved_out_member_cannot_be_named(marked):
+    marked.zhang_wife.moved_out = True
+    marked.zhang_wife.save()
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhang.household_id]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.0"),
+    )
+    assert response.status_code == 400
+    assert not HouseholdVisit.objects.exists()
+
+
+def test_households_outside_key_areas_or_scope_are_refused(marked):
+    client = marked.client("grid_a")
+    outside_scope = client.post(
+        reverse("cases:visit", args=[marked.outside.household_id]), visit_data()
+    )
+    assert outside_scope.status_code == 404
+    make_person(marked.building_a, room="999")
+    marked.key_area.end_date = TODAY
+    marked.key_area.start_date = TODAY - timedelta(days=3)
+    marked.key_area.save()
+    lifted = client.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
+    assert lifted.status_code == 400
+    assert "该户不在管控中的重点区域" in lifted.content.decode()
+    assert not HouseholdVisit.objects.exists()
+
+
+def test_roles_without_the_duty_cannot_visit(marked):
+    for persona in ("guard_a", "auditor", "leader"):
+        client = marked.client(persona)
+        assert client.get(reverse("cases:visits")).status_code == 403
+        response = client.post(
+            reverse("cases:visit", args=[marked.zhang.household_id]), visit_data()
+        )
+        assert response.status_code == 403
+    assert not HouseholdVisit.objects.exists()
+
+
+def test_the_grid_worker_switches_between_their_grid_and_the_community(marked):
+    marked.grid_a.compounds.clear()
+    client = marked.client("grid_a")
+    mine = client.get(reverse("cases:visits")).content.decode()
+    assert "今日应随访 0 户" in mine
+    assert "您负责的网格内没有需要随访的住户" in mine
+    everyone = client.get(reverse("cases:visits"), {"all": "1"}).content.decode()
+    assert "今日应随访 3 户" in everyone
+
+
+def test_hq_sees_every_key_area_and_can_pick_one(marked):
+    second = make_key_area(marked.compound_b)
+    client = marked.client("hq")
+    page = client.get(reverse("cases:visits")).content.decode()
+    assert "今日应随访 4 户" in page
+    assert "孙丽" in page
+    only_b = client.get(reverse("cases:visits"), {"key_area": second.pk}).content.decode()
+    assert "今日应随访 1 户" in only_b
+    assert "张伟" not in only_b
+
+
+def test_pending_households_come_first(marked):
+    client = marked.client("staff_a")
+    client.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
+    html = client.get(reverse("cases:visits")).content.decode()
+    assert html.index("王芳") < html.index("赵磊") < html.index("张伟")
+
+
+def test_calling_a_resident_reveals_the_number_to_the_dialler_and_is_audited(marked):
+    response = marked.client("grid_a").get(reverse("cases:resident_call", args=[marked.zhang.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"tel:{marked.zhang.phone}"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).count() == 1
+    outside = marked.client("grid_a").get(reverse("cases:resident_call", args=[marked.outside.pk]))
+    assert outside.status_code == 404
+
+
+def test_progress_counts_visits_per_day_and_the_missed(marked):
+    marked.key_area.start_date = TODAY - timedelta(days=2)
+    marked.key_area.save()
+    staff = marked.client("staff_a")
+    staff.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
+    staff.post(
+        reverse("cases:visit", args=[marked.wang.household_id]),
+        visit_data(person=marked.wang.pk, temperature="37.5"),
+    )
+    HouseholdVisit.objects.create(
+        key_area=marked.key_area,
+        household=marked.zhao.household,
+        day=TODAY - timedelta(days=1),
+        method="phone",
+        client_id=uuid.uuid4(),
+    )
+    days = visit_progress([marked.key_area])[marked.key_area.pk]
+    assert [(d.day, d.due, d.visited, d.abnormal, d.missed) for d in days] == [
+        (TODAY, 3, 2, 1, 1),
+        (TODAY - timedelta(days=1), 3, 1, 0, 2),
+        (TODAY - timedelta(days=2), 3, 0, 0, 3),
+    ]
+    detail = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
+    html = detail.content.decode()
+    assert "今日已随访 2/3 户" in html
+    listing = marked.client("hq").get(reverse("cases:key_areas")).content.decode()
+    assert "2/3" in listing

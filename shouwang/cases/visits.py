@@ -1,0 +1,158 @@
+"""The daily follow-up of households in key areas (住户随访): the phone page listing the
+day's households, one-tap recording, and the audited dial of a resident."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.areas.models import Area
+from shouwang.core.access import get_for_user
+from shouwang.core.permissions import require_capability
+from shouwang.core.requests import AuthedRequest
+from shouwang.core.responses import TelRedirect
+from shouwang.people.models import Household, HouseholdQuerySet, Person
+from shouwang.watch.models import FollowUp
+
+from . import actions
+from .forms import HouseholdVisitForm
+from .key_areas import active_key_areas, covering, inhabited, persons_in_key_areas
+from .models import HouseholdVisit, KeyArea
+
+CARDS_PER_PAGE = 40
+
+
+def _chosen_key_area(request: AuthedRequest, key_areas: list[KeyArea]) -> KeyArea | None:
+    wanted = request.GET.get("key_area", "")
+    return next((k for k in key_areas if str(k.pk) == wanted), None)
+
+
+def _grid_compounds(user) -> list[Area]:
+    return list(Area.objects.filter(grid_set__staff=user).distinct())
+
+
+def _cards(households: list[Household], *, today) -> list[dict]:
+    visits = {
+        v.household_id: v
+        for v in HouseholdVisit.objects.on(today)
+        .filter(household__in=households)
+        .select_related("person", "recorded_by")
+    }
+    return [{"household": h, "visit": visits.get(h.pk)} for h in households]
+
+
+def _page_households(qs: HouseholdQuerySet, pks: list[int]) -> list[Household]:
+    residents = Person.objects.current().order_by("pk")
+    shown = qs.model.objects.with_address().prefetch_related(
+        Prefetch("persons", queryset=residents, to_attr="residents")
+    )
+    by_pk = shown.in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def _context(card_households: list[Household], *, today) -> dict:
+    return {
+        "cards": _cards(card_households, today=today),
+        "methods": HouseholdVisit.Method.choices,
+        "symptoms": FollowUp.Symptom.choices,
+    }
+
+
+@require_capability("cases.visit")
+def household_visits(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    key_areas = list(active_key_areas(today).visible_to(user).select_related("area__parent"))
+    chosen = _chosen_key_area(request, key_areas)
+    mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
+    households = Household.objects.none()
+    marked = covering(k.area for k in ([chosen] if chosen else key_areas))
+    if marked is not None:
+        households = inhabited(Household.objects.visible_to(user).filter(marked))
+    if mine:
+        own = covering(_grid_compounds(user))
+        households = households.filter(own) if own is not None else households.none()
+    visited_today = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
+    ordered = households.annotate(visited=Exists(visited_today)).order_by(
+        "visited", "area__path", "unit", "room"
+    )
+    due = households.count()
+    done = HouseholdVisit.objects.on(today).filter(household__in=households)
+    page = Paginator(ordered.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/visits.html",
+        {
+            **_context(_page_households(households, list(page)), today=today),
+            "page": page,
+            "key_areas": key_areas,
+            "chosen": chosen,
+            "mine": mine,
+            "can_switch": user.role == Role.GRID_WORKER,
+            "due": due,
+            "visited": done.count(),
+            "abnormal": done.filter(abnormal=True).count(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@require_capability("cases.visit")
+def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
+    household = get_for_user(Household.objects.with_address(), request.user, pk=pk)
+    form = HouseholdVisitForm(request.POST, household=household)
+    error = ""
+    created = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, created = actions.record_household_visit(
+                household=household, by=request.user, **data
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = "；".join(e for errors in form.errors.values() for e in errors)
+    status = 400 if error else 200
+    if not request.htmx:
+        if error:
+            messages.error(request, f"{household.address}：{error}")
+            response = household_visits(request)
+            response.status_code = status
+            return response
+        messages.success(request, f"{household.address}：已记录")
+        return redirect("cases:visits")
+    today = timezone.localdate()
+    context = _context(_page_households(Household.objects, [household.pk]), today=today)
+    card = context["cards"][0] if context["cards"] else {"household": household, "visit": None}
+    card.update(error=error, repeat=not error and not created)
+    return render(request, "cases/visits.html#card", {**context, "card": card}, status=status)
+
+
+@require_capability("cases.visit")
+def resident_call(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Dial a resident of a key area: the full number goes to the phone's dialler only,
+    and the reveal is audited."""
+    person = get_for_user(persons_in_key_areas(), request.user, pk=pk)
+    if not person.phone:
+        messages.error(request, "台账中没有此人的手机号")
+        return redirect("cases:visits")
+    audit.record(
+        action=AuditEvent.Action.REVEAL,
+        request=request,
+        obj=person,
+        detail="重点区域住户随访拨打电话（查看完整手机号）",
+    )
+    return TelRedirect(f"tel:{person.phone}")
