@@ -1,0 +1,75 @@
+"""A grid worker visits the households of a key area on a 360-px phone: one tap for
+"全户正常", a tap whose answer is lost tapped again and stored once, a member with a
+fever named with details."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.cases.models import HouseholdVisit, KeyArea
+from shouwang.core.tests.browser import log_in
+from shouwang.watch.models import Alert
+
+from .factories import make_key_area, make_person
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
+    make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    first = make_person(world.building_a, "赵一", room="101")
+    second = make_person(world.building_a, "钱二", room="102")
+    third = make_person(world.building_a2, "孙三", room="201")
+    make_person(world.building_a2, "孙三的女儿", room="201")
+    make_person(world.building_b, "八一的人", room="301")
+
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/cases/visits/")
+    assert phone.locator("h1").inner_text() == "重点区域住户随访"
+    expect(phone.locator("section.w-card.pending")).to_have_count(3)
+    assert "八一的人" not in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    weight = phone.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".reduce((n, e) => n + e.decodedBodySize, 0)"
+    )
+    assert weight < 100_000, f"the phone page weighs {weight} bytes"
+
+    # One tap: 赵一's household, all well at the door.
+    card = phone.locator(f"#hh-{first.household_id}")
+    card.get_by_role("button", name="上门·全户正常").click()
+    phone.locator(f"#hh-{first.household_id} .w-done").wait_for()
+    assert "上门 全户正常" in phone.locator(f"#hh-{first.household_id}").inner_text()
+
+    # 钱二's household by phone: the network drops the first tap. The page says so and
+    # the same tap again (same id) is stored once.
+    phone.route(f"**/cases/visits/{second.household_id}/", lambda route: route.abort())
+    card = phone.locator(f"#hh-{second.household_id}")
+    card.get_by_role("button", name="电话·全户正常").click()
+    expect(phone.locator("#visit-offline")).to_contain_text("网络不通")
+    phone.unroute(f"**/cases/visits/{second.household_id}/")
+    card.get_by_role("button", name="电话·全户正常").click()
+    phone.locator(f"#hh-{second.household_id} .w-done").wait_for()
+    expect(phone.locator("#visit-offline")).to_be_hidden()
+    assert HouseholdVisit.objects.filter(household=second.household).count() == 1
+
+    # 孙三 has a fever: the member named, temperature and a symptom.
+    card = phone.locator(f"#hh-{third.household_id}")
+    card.locator("summary").click()
+    card.locator("select[name=person]").select_option(label="孙三")
+    card.locator("input[name=temperature]").fill("38.3")
+    card.get_by_label("咳嗽").check()
+    card.get_by_role("button", name="提交").click()
+    phone.locator(f"#hh-{third.household_id} .w-done").wait_for()
+    assert "异常：孙三 38.3℃" in phone.locator(f"#hh-{third.household_id}").inner_text()
+    expect(phone.locator("section.w-card.pending")).to_have_count(0)
+    visit = HouseholdVisit.objects.get(household=third.household)
+    assert (visit.person, visit.symptoms) == (third, "cough")
+    assert visit.recorded_by == world.grid_worker_a
+    alert = Alert.objects.get()
+    assert alert.kind == Alert.Kind.FEVER
+    assert "孙*" in alert.title
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert HouseholdVisit.objects.count() == 3
