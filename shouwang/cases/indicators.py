@@ -1,4 +1,5 @@
-"""Cases' daily-report indicators: new suspected and new confirmed cases.
+"""Cases' daily-report indicators: new suspected and new confirmed cases, key areas in
+force, and the household visits made in them.
 
 A case counts on the report day it was entered as, or changed to, the classification
 (the time of its history row), in the community of the case's area. So a suspected
@@ -12,9 +13,9 @@ from collections.abc import Sequence
 
 from shouwang.areas.models import Area
 from shouwang.reports.days import Window
-from shouwang.reports.indicators import FLOW, Indicator, by_community
+from shouwang.reports.indicators import FLOW, STOCK, Indicator, by_community
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, HouseholdVisit, KeyArea
 
 
 def _became(classification: str, window: Window, communities: Sequence[Area]) -> dict[int, int]:
@@ -28,6 +29,16 @@ def suspected_new(window: Window, communities: Sequence[Area]) -> dict[int, int]
 
 def confirmed_new(window: Window, communities: Sequence[Area]) -> dict[int, int]:
     return _became(Case.Classification.CONFIRMED, window, communities)
+
+
+def key_areas(window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    """Key areas in force on the report day."""
+    return by_community(KeyArea.objects.active(window.day), communities)
+
+
+def household_visits(window: Window, communities: Sequence[Area]) -> dict[int, int]:
+    rows = HouseholdVisit.objects.filter(recorded_at__gte=window.start, recorded_at__lt=window.end)
+    return by_community(rows, communities, area="household__area")
 
 
 INDICATORS = [
@@ -50,5 +61,23 @@ INDICATORS = [
         incident=True,
         order=31,
         help="当日登记为确诊或改为确诊的病例",
+    ),
+    Indicator(
+        "key_areas",
+        "重点区域",
+        "个",
+        STOCK,
+        key_areas,
+        order=32,
+        help="管控期内的重点区域（小区或楼栋）",
+    ),
+    Indicator(
+        "household_visits",
+        "重点区域住户随访",
+        "户次",
+        FLOW,
+        household_visits,
+        order=33,
+        help="当日在重点区域完成的住户随访",
     ),
 ]

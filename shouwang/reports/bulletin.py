@@ -33,6 +33,7 @@ DEFAULT_TEMPLATE = (
     "[累计发现发热人员{fevers.total}名（当日{fevers}名），]"
     "[在管重点人员{key_in_observation}人（当日新增{key_new}人、解除{key_released}人），]"
     "[当日新增疑似病例{suspected_new}例、确诊病例{confirmed_new}例，]"
+    "[重点区域{key_areas}个（当日住户随访{household_visits}户次），]"
     "[已登记{households_registered}户{persons_registered}人、入户登记率{household_coverage}%，]"
     "应报社区{communities}个，已报{submitted}个（其中零报告{zero}个、迟报{late}个），"
     "未报{missing}个{missing_names}。"

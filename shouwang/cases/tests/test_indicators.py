@@ -3,6 +3,7 @@ in by hand while no module recorded cases): a case counts on the day it was ente
 as, or changed to, that classification, up to the cutoff; HQ's pages show them."""
 
 import io
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -10,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from shouwang.cases.models import CaseEvent
+from shouwang.cases.models import CaseEvent, HouseholdVisit
 from shouwang.reports import days
 from shouwang.reports.days import window
 from shouwang.reports.indicators import registry
 from shouwang.reports.rollup import auto_values, rollup
 
-from .factories import make_case
+from .factories import make_case, make_key_area, make_person
 
 DAY = date(2020, 2, 13)
 CUTOFF = window(DAY).end
@@ -76,3 +77,21 @@ def test_hq_reads_the_new_cases_in_the_overview_the_xlsx_and_on_the_dashboard(wo
 
     cards = {c.definition.code: c for c in hq.get(reverse("dashboard:index")).context["snap"].cards}
     assert (cards["suspected_new"].shown, cards["confirmed_new"].previous) == ("1", 1)
+
+
+def test_key_areas_and_household_visits_fill_the_report(world):
+    key_area = make_key_area(world.compound_a, start_date=DAY - timedelta(days=3))
+    make_key_area(world.building_b, start_date=DAY + timedelta(days=1))  # not yet
+    moments = (window(DAY).start - SECOND, window(DAY).start, CUTOFF - SECOND, CUTOFF)
+    for n, at in enumerate(moments):
+        HouseholdVisit.objects.create(
+            key_area=key_area,
+            household=make_person(world.building_a, room=f"10{n}").household,
+            day=timezone.localtime(at).date(),
+            method="visit",
+            client_id=uuid.uuid4(),
+            recorded_at=at,
+        )
+    community_a = auto_values(world.community_a, DAY)
+    assert (community_a["key_areas"], community_a["household_visits"]) == (1, 2)
+    assert auto_values(world.community_b, DAY)["key_areas"] == 0
