@@ -9,6 +9,7 @@ from django.utils import timezone
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.text import half_width
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
@@ -334,13 +335,16 @@ class ListFilter(forms.Form):
             qs = qs.within(data["community"])
         if data["mine"]:
             qs = qs.responsible_for(user)
-        q = data["q"].strip()
-        if q:
-            if q.isdigit() or q[-1:].upper() == "X":
-                qs = qs.filter(person__doc_tail=pii.tail_hash(q))
-            else:
-                qs = qs.filter(person__name__contains=q)
-        return qs
+        q = "".join(half_width(data["q"]).split())
+        if not q:
+            return qs
+        if not (q.isdigit() or (q[:-1].isdigit() and q[-1] in "xX")):
+            return qs.filter(person__name__contains=q)
+        if len(q) in (15, 18):  # a whole ID number: that person only
+            return qs.filter(person__doc_hash=pii.lookup_hash(q))
+        if len(q) == 11 and q.isdigit():  # a mobile number
+            return qs.filter(person__phone_hash=pii.lookup_hash(q))
+        return qs.filter(person__doc_tail=pii.tail_hash(q))
 
 
 class AlertFilter(forms.Form):
