@@ -32,6 +32,11 @@ class BuildingChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} {obj.name}"
 
 
+# The longest period typed at once: a category's default and one extension are at most
+# 60 days too (a year typed wrong, 2062 for 2026, was never proposed for release).
+MAX_PERIOD_DAYS = 60
+
+
 class PeriodFields(forms.Form):
     """Category, measure and period, shared by registration and confirmation."""
 
@@ -56,6 +61,11 @@ class PeriodFields(forms.Form):
             self.add_error("start_date", "开始日期过早（60天以前），请核对")
         if start and end and end < start:
             self.add_error("planned_end", "计划解除日期不能早于开始日期")
+        if start and end and end > start + timedelta(days=MAX_PERIOD_DAYS):
+            self.add_error(
+                "planned_end",
+                f"计划解除日期不能晚于开始日期后{MAX_PERIOD_DAYS}天；需要更久请到期前延长",
+            )
         return data
 
 
