@@ -13,17 +13,17 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
 
-from . import catalog
+from . import catalog, days
 from .days import Window, window
 from .indicators import shared_reads
 from .models import DailyFigure, DailyReport, IndicatorDefinition, ReportValue
@@ -137,11 +137,45 @@ def _nearest(uppers: dict[str, Row], path: str) -> Row | None:
     return None
 
 
+# A closed day still takes data uploaded late by phones that were offline: check-ins
+# up to 7 days old (checkpoints.api.MAX_AGE), a temperature or 劝返 settled on a
+# passage afterwards. The scheduled roll-up re-counts such recent days now and then.
+LATE_DAYS = 7
+
+
+def due_days(now: datetime | None = None) -> list[date]:
+    """The days the scheduled roll-up computes: the day in progress every time; each
+    recent closed day not yet rolled up after its cutoff (its final figures); and at
+    most one more closed day of the last ``LATE_DAYS`` whose last roll-up is older
+    than its age in days, in hours (the day just closed hourly, the day before every
+    two hours, ...), so that late uploads reach the totals without a manual
+    ``report_rollup --day``. A submitted report keeps its figures: a roll-up overlays
+    them on what the system counts."""
+    now = now or timezone.now()
+    wanted = [days.open_day(now)]
+    closed = days.last_closed_day(now)
+    last = dict(
+        DailyFigure.objects.filter(day__gt=closed - timedelta(days=LATE_DAYS), day__lte=closed)
+        .values_list("day")
+        .annotate(Max("computed_at"))
+    )
+    if last.get(closed) is None or last[closed] < days.window(closed).end:
+        wanted.append(closed)
+    stale = [
+        (at, day)
+        for day, at in last.items()
+        if day not in wanted and at < now - timedelta(hours=(closed - day).days + 1)
+    ]
+    if stale:
+        wanted.append(min(stale)[1])
+    return wanted
+
+
 def rollup(day: date, *, root: Area | None = None) -> Result:
     """Recompute and store the figures of ``day`` for every community under ``root``
     (every community when None) and for the sub-districts and districts above them
     inside ``root``'s subtree."""
-    started = perf_counter()
+    started, read_at = perf_counter(), timezone.now()
     rows = catalog.all_definitions()
     definitions = catalog.to_compute(rows)
     ratio_codes = {d.code for d in definitions if d.ratio}
@@ -216,6 +250,11 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
         apply_ratio_codes(row.auto, percentages)
     storing = perf_counter()
     _store(day, out, hourly=window(day).is_open)
+    # A report submitted or amended while this roll-up ran was read before that and
+    # has just been overwritten: apply it again (a no-op for a report already counted).
+    changed = reports_qs.filter(status=DailyReport.Status.SUBMITTED, updated_at__gte=read_at)
+    for report in changed.select_related("community"):
+        apply_report(report)
     return Result(
         day=day,
         communities=len(communities),
@@ -440,17 +479,13 @@ def apply_report(report: DailyReport) -> None:
             late=mine.late,
         )
     apply_ratios(new.values, definitions)
-    now = timezone.now()
+    # ``computed_at`` stays the time of the last roll-up (what the system counted, and
+    # what tells the scheduled roll-up whether a closed day has had its final one).
     if mine is None:
         apply_ratios(auto, definitions)
         mine = DailyFigure(area=community, day=report.day, auto=auto, hourly={})
     mine.values, mine.communities = new.values, 1
-    mine.submitted, mine.zero, mine.late, mine.computed_at = (
-        new.submitted,
-        new.zero,
-        new.late,
-        now,
-    )
+    mine.submitted, mine.zero, mine.late = new.submitted, new.zero, new.late
     mine.save()
     codes = (set(new.values) | set(old.values)) - ratio_codes
     for figure in rows.values():
@@ -464,7 +499,4 @@ def apply_report(report: DailyReport) -> None:
         figure.zero += new.zero - old.zero
         figure.late += new.late - old.late
         apply_ratios(figure.values, definitions)
-        figure.computed_at = now
-        figure.save(
-            update_fields=["values", "communities", "submitted", "zero", "late", "computed_at"]
-        )
+        figure.save(update_fields=["values", "communities", "submitted", "zero", "late"])

@@ -325,6 +325,13 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
 def bulletin(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
+    if day > days.open_day():
+        return render(
+            request,
+            "reports/day_not_started.html",
+            {"area": area, "day": day, "open_day": days.open_day()},
+            status=404,
+        )
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):

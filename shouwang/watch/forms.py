@@ -9,6 +9,7 @@ from django.utils import timezone
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.text import half_width
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
@@ -29,6 +30,11 @@ class BuildingChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Area) -> str:
         return f"{obj.parent.name} {obj.name}"
+
+
+# The longest period typed at once: a category's default and one extension are at most
+# 60 days too (a year typed wrong, 2062 for 2026, was never proposed for release).
+MAX_PERIOD_DAYS = 60
 
 
 class PeriodFields(forms.Form):
@@ -55,6 +61,11 @@ class PeriodFields(forms.Form):
             self.add_error("start_date", "开始日期过早（60天以前），请核对")
         if start and end and end < start:
             self.add_error("planned_end", "计划解除日期不能早于开始日期")
+        if start and end and end > start + timedelta(days=MAX_PERIOD_DAYS):
+            self.add_error(
+                "planned_end",
+                f"计划解除日期不能晚于开始日期后{MAX_PERIOD_DAYS}天；需要更久请到期前延长",
+            )
         return data
 
 
@@ -334,13 +345,16 @@ class ListFilter(forms.Form):
             qs = qs.within(data["community"])
         if data["mine"]:
             qs = qs.responsible_for(user)
-        q = data["q"].strip()
-        if q:
-            if q.isdigit() or q[-1:].upper() == "X":
-                qs = qs.filter(person__doc_tail=pii.tail_hash(q))
-            else:
-                qs = qs.filter(person__name__contains=q)
-        return qs
+        q = "".join(half_width(data["q"]).split())
+        if not q:
+            return qs
+        if not (q.isdigit() or (q[:-1].isdigit() and q[-1] in "xX")):
+            return qs.filter(person__name__contains=q)
+        if len(q) in (15, 18):  # a whole ID number: that person only
+            return qs.filter(person__doc_hash=pii.lookup_hash(q))
+        if len(q) == 11 and q.isdigit():  # a mobile number
+            return qs.filter(person__phone_hash=pii.lookup_hash(q))
+        return qs.filter(person__doc_tail=pii.tail_hash(q))
 
 
 class AlertFilter(forms.Form):

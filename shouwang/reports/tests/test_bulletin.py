@@ -113,3 +113,32 @@ def test_hq_keeps_an_edited_bulletin_and_the_leader_only_copies(reported, day):
 
 def test_the_default_template_can_be_saved_as_it_is(world):
     bulletin.check_template(bulletin.DEFAULT_TEMPLATE)
+
+
+def test_a_day_not_yet_started_has_no_bulletin(world):
+    """A typed or bookmarked future day: a clear 404, not a text "截至…" with figures
+    of days to come, and nothing saved for it."""
+    later = days.open_day() + timedelta(days=1)
+    hq = world.client("hq")
+    response = hq.get(reverse("reports:bulletin"), {"day": later.isoformat()})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"{later.month}月{later.day}日尚未开始" in page
+    assert f"day={days.open_day().isoformat()}" in page
+    far = hq.get(reverse("reports:bulletin"), {"day": "9999-12-31"})
+    assert far.status_code == 404
+    saved = hq.post(
+        f"{reverse('reports:bulletin')}?day={later.isoformat()}&area={world.subdistrict.pk}",
+        {"text": "截至明天"},
+    )
+    assert saved.status_code == 404
+    assert not Bulletin.objects.exists()
+
+
+def test_the_day_in_progress_and_days_long_past_have_a_bulletin(world):
+    hq = world.client("hq")
+    today = hq.get(reverse("reports:bulletin"), {"day": days.open_day().isoformat()})
+    assert today.status_code == 200
+    first = hq.get(reverse("reports:bulletin"), {"day": "0001-01-02"})
+    assert first.status_code == 200
+    assert "截至1月2日15时" in first.context["form"].initial["text"]

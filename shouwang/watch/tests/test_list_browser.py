@@ -20,10 +20,11 @@ def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> 
     )
     log_in(desktop, "staff_a", PASSWORD)
     desktop.goto("/watch/")
-    with desktop.expect_response(lambda r: "status=released" in r.url):
+    with desktop.expect_response(lambda r: r.request.method == "POST" and "/watch/" in r.url):
         desktop.select_option("select[name=status]", "released")
     assert desktop.locator("#rows tbody tr").count() == 1
     with desktop.expect_download() as download:
         desktop.click("text=导出Excel")
     rows = downloaded_rows(download.value)
     assert [row[0] for row in rows[1:]] == ["已解"]
+    assert desktop.url.endswith("/watch/")  # the filters went by POST, not into the URL

@@ -183,3 +183,19 @@ def test_registration_finds_the_ledger_person_however_the_id_is_typed(world, typ
     assert response.status_code == 302
     assert KeyPerson.objects.get().person == known
     assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize("end", ["9999-12-31", "2062-03-01"])
+def test_a_planned_end_years_ahead_is_refused(world, end) -> None:
+    """A year mistyped (2062 for 2026) made a record that was never proposed for
+    release; the longest period is the categories' and an extension's 60 days."""
+    known = f.person(world.building_a, "吴一")
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    data["start_date"] = known.created_at.date().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"),
+        {**data, "document": known.document_number, "planned_end": end},
+    )
+    assert response.status_code == 400
+    assert "计划解除日期不能晚于开始日期后60天" in response.content.decode()
+    assert not KeyPerson.objects.exists()

@@ -41,7 +41,9 @@ def communities_for(user: User):
 
 
 def _filtered(request: AuthedRequest) -> tuple[ListFilter, object]:
-    data = request.GET.copy()
+    """Filters come by POST from the search box and the pager (so a typed ID or phone
+    number never lands in a URL or an access log) or by GET from links."""
+    data = (request.POST if request.method == "POST" else request.GET).copy()
     data.setdefault("status", KeyPerson.Status.ACTIVE)  # "" (全部状态) stays all
     form = ListFilter(data, communities=communities_for(request.user))
     return form, form.filter(records_for(request.user), request.user)
@@ -50,12 +52,13 @@ def _filtered(request: AuthedRequest) -> tuple[ListFilter, object]:
 @require_capability("watch.view")
 def index(request: AuthedRequest) -> HttpResponse:
     form, qs = _filtered(request)
-    page = Paginator(qs.order_by("planned_end", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("planned_end", "pk"), 50).get_page(form.data.get("page"))
     today = timezone.localdate()
     for record in page:
         record.day = record.day_number(today)
+    filters = [(name, form.data[name]) for name in ListFilter.base_fields if name in form.data]
     template = "watch/index.html#rows" if request.htmx else "watch/index.html"
-    return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
+    return render(request, template, {"form": form, "page": page, "filters": filters})
 
 
 @require_capability("watch.export")
