@@ -155,8 +155,8 @@ def build(ctx: DemoContext) -> None:
 
 
 def _visits(key_area: KeyArea, by: Any) -> int:
-    """Yesterday's household visits of the key area, two households missed, and the
-    first third of today's, one of them with a member running a fever."""
+    """Yesterday's household visits of the key area, two households missed, and a
+    third of today's, one of them with a member running a fever."""
     households = list(households_to_visit().within(key_area.area).order_by("pk"))
     today = timezone.localdate()
     yesterday = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(10)))
@@ -167,7 +167,8 @@ def _visits(key_area: KeyArea, by: Any) -> int:
             household=household, client_id=uuid.uuid4(), method=method, by=by, now=yesterday
         )
         done += 1
-    for n, household in enumerate(households[: max(len(households) // 3, 1)]):
+    # (from the last: the first households hold the case and its close contacts)
+    for n, household in enumerate(reversed(households[-max(len(households) // 3, 1) :])):
         unwell = household.persons.filter(moved_out=False).first() if n == 0 else None
         actions.record_household_visit(
             household=household,
