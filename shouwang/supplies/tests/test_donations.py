@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from shouwang.accounts.models import AuditEvent
 from shouwang.supplies import actions, figures
 from shouwang.supplies.actions.donations import GoodsLine
-from shouwang.supplies.models import Balance, Donation, Donor, Purpose
+from shouwang.supplies.models import MAX_UNITS, Balance, Donation, Donor, Purpose
 
 from .factories import item, location
 
@@ -338,3 +338,24 @@ def test_amounts_in_capitals(amount: str, words: str) -> None:
     from shouwang.supplies.documents import rmb_upper
 
     assert rmb_upper(Decimal(amount)) == words
+
+
+@pytest.mark.parametrize("received", [True, False])
+def test_the_action_refuses_a_goods_line_above_the_limit_and_writes_nothing(
+    world, received: bool
+) -> None:
+    store = location(world.subdistrict, "仓库")
+    with pytest.raises(ValidationError, match="数量过大"):
+        actions.record_donation(
+            area=world.subdistrict,
+            donor_kind="organisation",
+            donor_name="河南宝山高科有限责任公司",
+            kind="goods",
+            lines=[GoodsLine(item("医用口罩"), 10, Decimal("1")), GoodsLine(item(), MAX_UNITS + 1)],
+            location=store,
+            received=received,
+            by=world.hq,
+        )
+    assert not Donation.objects.exists()
+    assert not Donor.objects.exists()
+    assert not Balance.objects.exists()

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 
 from shouwang.supplies import actions, figures
 from shouwang.supplies.forms import parse_packs
-from shouwang.supplies.models import Balance, Item, Movement
+from shouwang.supplies.models import MAX_UNITS, Balance, Item, Movement
 
 from .factories import item, location, stock
 
@@ -305,3 +306,28 @@ def test_parse_packs_never_fails_unexpectedly(text) -> None:
         assert all(size >= 2 and name for name, size in packs)
         return
     assert "格式不对" in message or "至少为2" in message or "重复" in message or "相同" in message
+
+
+def test_every_stock_action_holds_the_quantity_limit(world) -> None:
+    warehouse, store = location(world.subdistrict, "仓库"), location(world.community_a)
+    masks = item()
+    stock(warehouse, MAX_UNITS)
+    stock(warehouse, MAX_UNITS)
+    too_many = MAX_UNITS + 1
+    attempts = [
+        lambda: actions.receive_stock(item=masks, location=warehouse, quantity=too_many, by=None),
+        lambda: actions.record_out(
+            item=masks, location=warehouse, quantity=too_many, kind="issue", by=None
+        ),
+        lambda: actions.transfer(
+            item=masks, source=warehouse, destination=store, quantity=too_many, by=None
+        ),
+        lambda: actions.count_stock(
+            location=store, counted={masks: too_many}, reason="多", by=world.hq
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="数量过大"):
+            attempt()
+    assert Movement.objects.count() == 2
+    assert Balance.objects.get(location=warehouse).quantity == 2 * MAX_UNITS
