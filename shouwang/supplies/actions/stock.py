@@ -51,9 +51,21 @@ def shortage_message(item: Item, location: Location, on_hand: int, wanted: int) 
     )
 
 
+def lock_locations(ids: Sequence[int]) -> None:
+    """Lock the locations in primary-key order and refuse any that is deactivated: a
+    deactivated location holds no stock (``save_location`` locks the row too, so
+    stock cannot arrive while it is being deactivated)."""
+    locations = Location.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    closed = [loc.name for loc in locations if not loc.active]
+    if closed:
+        raise ValidationError(f"{'、'.join(closed)}已停用，不能出入库，未做任何修改")
+
+
 def lock_balances(pairs: Sequence[tuple[Item, Location]]) -> dict[tuple[int, int], Balance]:
-    """Create missing balance rows, then lock all of them in primary-key order."""
+    """Lock the locations (refusing deactivated ones), create missing balance rows,
+    then lock all of them in primary-key order."""
     keys = sorted({(item.pk, location.pk) for item, location in pairs})
+    lock_locations(sorted({location_id for _, location_id in keys}))
     ids = []
     for item_id, location_id in keys:
         balance, _ = Balance.objects.get_or_create(item_id=item_id, location_id=location_id)

@@ -331,3 +331,24 @@ def test_every_stock_action_holds_the_quantity_limit(world) -> None:
             attempt()
     assert Movement.objects.count() == 2
     assert Balance.objects.get(location=warehouse).quantity == 2 * MAX_UNITS
+
+
+def test_no_stock_moves_into_or_out_of_a_deactivated_location(world) -> None:
+    warehouse, store = location(world.subdistrict, "仓库"), location(world.community_a, "旧库房")
+    masks = item()
+    stock(warehouse, 100)
+    store.active = False
+    actions.save_location(location=store, by=world.hq)
+    attempts = [
+        lambda: actions.receive_stock(item=masks, location=store, quantity=1, by=None),
+        lambda: actions.transfer(
+            item=masks, source=warehouse, destination=store, quantity=1, by=None
+        ),
+        lambda: actions.count_stock(location=store, counted={masks: 5}, reason="找到", by=world.hq),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="旧库房已停用"):
+            attempt()
+    assert Movement.objects.count() == 1
+    assert Balance.objects.get(location=warehouse).quantity == 100
+    assert not Balance.objects.filter(location=store, quantity__gt=0).exists()
