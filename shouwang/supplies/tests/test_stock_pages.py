@@ -196,13 +196,22 @@ def test_ledger_page_queries_stay_flat_and_export_works(
     assert rows[0][0] == "时间"
 
 
-@pytest.mark.parametrize("bad", ["warehouse", "start"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "warehouse",
+        {"start": "2020-02-30"},
+        # The first day of the calendar has no start in UTC (it was a 500).
+        {"start": "0001-01-01"},
+        {"start": "2020-02-02", "end": "2020-02-01"},
+    ],
+)
 def test_an_invalid_ledger_filter_lists_and_exports_nothing(world, bad) -> None:
     warehouse, store = location(world.subdistrict), location(world.community_a)
     stock(store, 10)
     stock(warehouse, 20)
     # A link from HQ naming its warehouse, or a mistyped date: never the whole ledger.
-    query = {"location": warehouse.pk} if bad == "warehouse" else {"start": "2020-02-30"}
+    query = {"location": warehouse.pk} if bad == "warehouse" else bad
     client = world.client("staff_a")
     response = client.get(reverse("supplies:ledger"), query)
     assert response.status_code == 400
@@ -352,3 +361,16 @@ def test_no_stock_moves_into_or_out_of_a_deactivated_location(world) -> None:
     assert Movement.objects.count() == 1
     assert Balance.objects.get(location=warehouse).quantity == 100
     assert not Balance.objects.filter(location=store, quantity__gt=0).exists()
+
+
+@pytest.mark.parametrize("days", ["²", "abc", "0", "366", "-1", "99999999999999999999"])
+def test_an_impossible_low_stock_threshold_is_explained(world, days) -> None:
+    response = world.client("hq").get(reverse("supplies:low_stock"), {"days": days})
+    assert response.status_code == 400
+    assert "可用天数：" in response.content.decode()
+
+
+def test_a_low_stock_threshold_in_full_width_digits_is_read(world) -> None:
+    response = world.client("hq").get(reverse("supplies:low_stock"), {"days": "１２"})
+    assert response.status_code == 200
+    assert "可用天数：" not in response.content.decode()
