@@ -415,7 +415,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
             with open(path, "rb") as f:
                 context["plan"] = importing.plan(
-                    f, locations=Location.objects.visible_to(request.user).active()
+                    f, locations=Location.objects.visible_to(request.user)
                 )
             context["token"] = token
         except SpreadsheetError as exc:
@@ -435,7 +435,7 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         return redirect("supplies:import")
     try:
         with open(path, "rb") as f:
-            result = importing.plan(f, locations=Location.objects.visible_to(request.user).active())
+            result = importing.plan(f, locations=Location.objects.visible_to(request.user))
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect("supplies:import")
