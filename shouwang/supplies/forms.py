@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
@@ -229,6 +231,25 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args, locations=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
+
+    def clean(self) -> dict:
+        """Adds ``since`` and ``until``: the first and last moment of the days, in UTC
+        as the database compares them (a day at the ends of the calendar has none)."""
+        data = super().clean()
+        tz = timezone.get_current_timezone()
+        for name, key, moment in (("start", "since", time.min), ("end", "until", time.max)):
+            day = data.get(name)
+            try:
+                data[key] = day and datetime.combine(day, moment, tzinfo=tz).astimezone(UTC)
+            except OverflowError:
+                self.add_error(name, "日期超出范围，请填写实际日期")
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data
+
+
+class LowStockForm(forms.Form):
+    days = forms.IntegerField(label="可用天数低于", required=False, min_value=1, max_value=365)
 
 
 class DonationForm(ClientIdMixin):

@@ -70,7 +70,8 @@ def template_bytes() -> bytes:
 
 def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     """Read and check the file; nothing is written. ``locations``: those the user
-    may stock (a location outside them is reported, not created)."""
+    may see (a location outside them is reported, not created; a deactivated one or
+    a deactivated item is reported as such)."""
     result = Plan()
     rows = iter_rows(upload)
     header = next(rows, None)
@@ -101,9 +102,13 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             problems.append(
                 Problem(number, "存放点", f"没有名为“{where}”的存放点（或不在您的辖区内）")
             )
+        elif not location.active:
+            problems.append(Problem(number, "存放点", f"存放点“{where}”已停用"))
         item = items.get(what)
         if item is None:
             problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
+        elif not item.active:
+            problems.append(Problem(number, "物资", f"物资“{what}”已停用"))
         if not amount.isdecimal() or int(amount) <= 0:
             problems.append(Problem(number, "数量", "应为正整数"))
         if len(note) > 200:

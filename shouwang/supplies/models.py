@@ -92,6 +92,11 @@ class Item(TimeStampedModel):
                 known = "、".join([self.unit, *(p.name for p in self.packs.all())])
                 raise ValidationError(f"{self.name}没有“{unit}”这种包装，可用单位：{known}")
             units = quantity * pack.size
+        return self.check_units(units)
+
+    def check_units(self, units: int) -> int:
+        """``units`` when one entry may carry them; more than ``MAX_UNITS`` is a
+        ValidationError with code ``too_large``."""
         if units > MAX_UNITS:
             raise ValidationError(
                 f"数量过大：折合{units:,}{self.unit}，一次最多{MAX_UNITS:,}{self.unit}",

@@ -218,6 +218,11 @@ def issue_plan(
             raise ValidationError("该方案已经发放过，不会重复发放")
         raise ValidationError("方案需先审核，才能发放")
     lines = [ln for ln in plan.lines.select_related("location", "recipient") if ln.quantity > 0]
+    closed = [str(ln.target) for ln in lines if not ln.target.active]
+    if closed:
+        raise ValidationError(
+            f"{'、'.join(closed)}已停用，不能发放：请将其人数改为0，重新计算并审核后再发放"
+        )
     total = sum(ln.quantity for ln in lines)
     on_hand = plan.source.balances.filter(item=plan.item).values_list("quantity", flat=True)
     have = next(iter(on_hand), 0)

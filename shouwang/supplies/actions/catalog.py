@@ -58,6 +58,7 @@ def save_location(*, location: Location, by: Any, request: Any = None) -> Locati
     """A location linked to a checkpoint lies in the checkpoint's area. A location
     holding stock stays active: the figures count active locations only."""
     if location.pk is not None and not location.active:
+        list(Location.objects.select_for_update(no_key=True).filter(pk=location.pk))
         held = location.balances.in_stock().select_related("item").prefetch_related("item__packs")
         if held:
             stock = "、".join(f"{b.item.name}{b.item.describe(b.quantity)}" for b in held)

@@ -28,7 +28,7 @@ from ..models import (
     Spending,
     SpendingShare,
 )
-from .stock import Entry, once, post_movements
+from .stock import Entry, checked_quantity, once, post_movements
 
 CENT = Decimal("0.01")
 
@@ -95,8 +95,8 @@ def record_donation(
     elif kind == Donation.Kind.GOODS:
         if not lines:
             raise ValidationError("物资捐赠请至少填写一种物资及数量")
-        if any(line.quantity <= 0 for line in lines):
-            raise ValidationError("物资数量应为正整数")
+        for line in lines:
+            checked_quantity(line.item, line.quantity)
         if any(line.estimated_value < 0 for line in lines):
             raise ValidationError("估值不能为负数")
         amount, purpose = None, None

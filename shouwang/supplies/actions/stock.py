@@ -51,9 +51,21 @@ def shortage_message(item: Item, location: Location, on_hand: int, wanted: int) 
     )
 
 
+def lock_locations(ids: Sequence[int]) -> None:
+    """Lock the locations in primary-key order and refuse any that is deactivated: a
+    deactivated location holds no stock (``save_location`` locks the row too, so
+    stock cannot arrive while it is being deactivated)."""
+    locations = Location.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    closed = [loc.name for loc in locations if not loc.active]
+    if closed:
+        raise ValidationError(f"{'、'.join(closed)}已停用，不能出入库，未做任何修改")
+
+
 def lock_balances(pairs: Sequence[tuple[Item, Location]]) -> dict[tuple[int, int], Balance]:
-    """Create missing balance rows, then lock all of them in primary-key order."""
+    """Lock the locations (refusing deactivated ones), create missing balance rows,
+    then lock all of them in primary-key order."""
     keys = sorted({(item.pk, location.pk) for item, location in pairs})
+    lock_locations(sorted({location_id for _, location_id in keys}))
     ids = []
     for item_id, location_id in keys:
         balance, _ = Balance.objects.get_or_create(item_id=item_id, location_id=location_id)
@@ -119,10 +131,11 @@ def once(client_id: str, work: Callable[[], T], replay: Callable[[str], Any] = _
         raise
 
 
-def _positive(quantity: int) -> int:
+def checked_quantity(item: Item, quantity: int) -> int:
+    """``quantity`` of ``item`` for one entry: a positive integer within ``MAX_UNITS``."""
     if not isinstance(quantity, int) or quantity <= 0:
-        raise ValidationError("数量应为正整数")
-    return quantity
+        raise ValidationError(f"{item.name}的数量应为正整数")
+    return item.check_units(quantity)
 
 
 def receive_stock(
@@ -145,7 +158,7 @@ def receive_stock(
     if amount is not None and amount < 0:
         raise ValidationError("金额不能为负数")
     fields = {"supplier": supplier, "amount": amount, "note": note, "client_id": client_id}
-    entry = Entry(item, location, kind, _positive(quantity), fields)
+    entry = Entry(item, location, kind, checked_quantity(item, quantity), fields)
 
     def work() -> Movement:
         (movement,) = post_movements([entry], by=by, at=at)
@@ -181,7 +194,7 @@ def record_out(
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
     fields = {"recipient": recipient, "note": note, "client_id": client_id}
-    entry = Entry(item, location, kind, -_positive(quantity), fields)
+    entry = Entry(item, location, kind, -checked_quantity(item, quantity), fields)
 
     def work() -> Movement:
         (movement,) = post_movements([entry], by=by, at=at)
@@ -241,7 +254,7 @@ def transfer(
         item=item,
         source=source,
         destination=destination,
-        quantity=_positive(quantity),
+        quantity=checked_quantity(item, quantity),
         fields={"note": note, "client_id": client_id},
     )
 
@@ -275,6 +288,8 @@ def count_stock(
         raise ValidationError("请至少填写一种物资的实盘数量")
     if any(not isinstance(n, int) or n < 0 for n in counted.values()):
         raise ValidationError("实盘数量应为非负整数")
+    for item, n in counted.items():
+        item.check_units(n)
     reason = reason.strip()
 
     def work() -> StockCount:

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
+from shouwang.supplies import actions
 from shouwang.supplies.models import AllocationPlan, Balance, Location, Movement, Recipient
 
 from .factories import item, location, stock
@@ -157,3 +158,58 @@ def test_a_plan_whose_quantities_exceed_the_ledger_is_refused_with_its_input(wor
     assert "分配数量过大" in response.content.decode()
     plan.refresh_from_db()
     assert (plan.shifts_per_day, plan.days) == (3, 7)
+
+
+def test_a_plan_leaves_out_deactivated_locations_and_enterprises(world, setup) -> None:
+    warehouse, checkpoints = setup
+    Location.objects.filter(pk=checkpoints[1].pk).update(active=False)
+    plan = _create(world.client("hq"), warehouse)
+    assert {ln.location for ln in plan.lines.all()} == {checkpoints[0], checkpoints[2]}
+    Recipient.objects.create(area=world.community_a, name="停业企业", employees=9, active=False)
+    Recipient.objects.create(area=world.community_a, name="在营企业", employees=3)
+    plan = _create(world.client("hq"), warehouse, target="recipient")
+    assert [ln.recipient.name for ln in plan.lines.all()] == ["在营企业"]
+
+
+def test_a_reviewed_plan_is_not_issued_to_a_location_deactivated_since(world, setup) -> None:
+    warehouse, checkpoints = setup
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    checkpoints[1].active = False
+    actions.save_location(location=checkpoints[1], by=world.hq)
+
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "西城新苑卡点已停用" in page
+    assert "人数改为0" in page
+    assert not Movement.objects.filter(plan=plan).exists()
+    assert Balance.objects.get(location=warehouse).quantity == 10_000
+    plan.refresh_from_db()
+    assert plan.status == "reviewed"
+
+    # Setting its people to 0 and reviewing again issues to the others.
+    edit = {"per_person": "1", "shifts_per_day": "3", "days": "7"}
+    for line in plan.lines.all():
+        edit[f"p{line.pk}"] = 0 if line.location_id == checkpoints[1].pk else line.people
+    assert client.post(reverse("supplies:plan_update", args=[plan.pk]), edit).status_code == 302
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    assert client.post(reverse("supplies:plan_issue", args=[plan.pk])).status_code == 302
+    assert not Balance.objects.filter(location=checkpoints[1]).exists()
+    assert Balance.objects.get(location=warehouse).quantity == 10_000 - 168 - 252
+
+
+def test_a_plan_is_not_issued_to_an_enterprise_deactivated_since(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 10_000)
+    firm = Recipient.objects.create(area=world.community_a, name="某企业", employees=10)
+    client = world.client("hq")
+    plan = _create(client, warehouse, target="recipient")
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    Recipient.objects.filter(pk=firm.pk).update(active=False)
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert response.status_code == 400
+    assert "某企业已停用" in response.content.decode()
+    assert not Movement.objects.filter(plan=plan).exists()

@@ -16,7 +16,15 @@ from pypdf import PdfReader
 from shouwang.accounts.models import AuditEvent
 from shouwang.supplies import actions, figures
 from shouwang.supplies.actions.donations import GoodsLine
-from shouwang.supplies.models import Balance, Donation, Donor, Purpose
+from shouwang.supplies.models import (
+    MAX_UNITS,
+    Balance,
+    Donation,
+    Donor,
+    Location,
+    Movement,
+    Purpose,
+)
 
 from .factories import item, location
 
@@ -338,3 +346,67 @@ def test_amounts_in_capitals(amount: str, words: str) -> None:
     from shouwang.supplies.documents import rmb_upper
 
     assert rmb_upper(Decimal(amount)) == words
+
+
+@pytest.mark.parametrize("received", [True, False])
+def test_the_action_refuses_a_goods_line_above_the_limit_and_writes_nothing(
+    world, received: bool
+) -> None:
+    store = location(world.subdistrict, "仓库")
+    with pytest.raises(ValidationError, match="数量过大"):
+        actions.record_donation(
+            area=world.subdistrict,
+            donor_kind="organisation",
+            donor_name="河南宝山高科有限责任公司",
+            kind="goods",
+            lines=[GoodsLine(item("医用口罩"), 10, Decimal("1")), GoodsLine(item(), MAX_UNITS + 1)],
+            location=store,
+            received=received,
+            by=world.hq,
+        )
+    assert not Donation.objects.exists()
+    assert not Donor.objects.exists()
+    assert not Balance.objects.exists()
+
+
+def _goods_pledge(world, store):
+    return actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="organisation",
+        donor_name="河南宝山高科有限责任公司",
+        kind="goods",
+        lines=[GoodsLine(item(), 500)],
+        location=store,
+        by=world.hq,
+    )
+
+
+def test_the_receive_form_offers_only_active_locations(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    closed = location(world.community_a, "已撤销库房")
+    gift = _goods_pledge(world, store)
+    Location.objects.filter(pk=closed.pk).update(active=False)
+    page = world.client("hq").get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert f'value="{store.pk}"' in page
+    assert f'value="{closed.pk}"' not in page
+
+
+def test_receiving_into_a_deactivated_location_is_refused(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    closed = location(world.community_a, "已撤销库房")
+    gift = _goods_pledge(world, store)
+    Location.objects.filter(pk=closed.pk).update(active=False)
+    client = world.client("hq")
+    url = reverse("supplies:donation_receive", args=[gift.pk])
+    response = client.post(url, {"location": closed.pk})
+    assert response.status_code == 400
+    assert "请选择有效的入库存放点" in response.content.decode()
+    # The pledge's own location was closed since: receiving without a choice says so.
+    Location.objects.filter(pk=store.pk).update(active=False)
+    response = client.post(url, {"location": ""})
+    assert response.status_code == 400
+    assert "仓库已停用" in response.content.decode()
+    gift.refresh_from_db()
+    assert gift.status == "pledged"
+    assert not Movement.objects.exists()
+    assert not Balance.objects.filter(quantity__gt=0).exists()

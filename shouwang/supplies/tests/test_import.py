@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from shouwang.core.xlsx import workbook_bytes
 from shouwang.supplies.importing import HEADERS
-from shouwang.supplies.models import Balance, Movement
+from shouwang.supplies.models import Balance, Item, Location, Movement
 
 from .factories import item, location
 
@@ -144,3 +144,15 @@ def test_a_quantity_too_large_in_base_units_is_refused(world, places) -> None:
     (problem,) = response.context["plan"].problems
     assert (problem.row, problem.column) == (2, "数量")
     assert "过大" in problem.message
+
+
+def test_a_deactivated_item_or_location_is_named_as_such(world, places) -> None:
+    Item.objects.filter(name="帐篷").update(active=False)
+    Location.objects.filter(name="西城社区库房").update(active=False)
+    rows = [["明湖街道仓库", "帐篷", 2, "", ""], ["西城社区库房", "医用口罩", 5, "", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "物资“帐篷”已停用" in page
+    assert "存放点“西城社区库房”已停用" in page
+    assert not Movement.objects.exists()

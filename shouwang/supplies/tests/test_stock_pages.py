@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 
 from shouwang.supplies import actions, figures
 from shouwang.supplies.forms import parse_packs
-from shouwang.supplies.models import Balance, Item, Movement
+from shouwang.supplies.models import MAX_UNITS, Balance, Item, Movement
 
 from .factories import item, location, stock
 
@@ -195,13 +196,22 @@ def test_ledger_page_queries_stay_flat_and_export_works(
     assert rows[0][0] == "时间"
 
 
-@pytest.mark.parametrize("bad", ["warehouse", "start"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "warehouse",
+        {"start": "2020-02-30"},
+        # The first day of the calendar has no start in UTC (it was a 500).
+        {"start": "0001-01-01"},
+        {"start": "2020-02-02", "end": "2020-02-01"},
+    ],
+)
 def test_an_invalid_ledger_filter_lists_and_exports_nothing(world, bad) -> None:
     warehouse, store = location(world.subdistrict), location(world.community_a)
     stock(store, 10)
     stock(warehouse, 20)
     # A link from HQ naming its warehouse, or a mistyped date: never the whole ledger.
-    query = {"location": warehouse.pk} if bad == "warehouse" else {"start": "2020-02-30"}
+    query = {"location": warehouse.pk} if bad == "warehouse" else bad
     client = world.client("staff_a")
     response = client.get(reverse("supplies:ledger"), query)
     assert response.status_code == 400
@@ -305,3 +315,62 @@ def test_parse_packs_never_fails_unexpectedly(text) -> None:
         assert all(size >= 2 and name for name, size in packs)
         return
     assert "格式不对" in message or "至少为2" in message or "重复" in message or "相同" in message
+
+
+def test_every_stock_action_holds_the_quantity_limit(world) -> None:
+    warehouse, store = location(world.subdistrict, "仓库"), location(world.community_a)
+    masks = item()
+    stock(warehouse, MAX_UNITS)
+    stock(warehouse, MAX_UNITS)
+    too_many = MAX_UNITS + 1
+    attempts = [
+        lambda: actions.receive_stock(item=masks, location=warehouse, quantity=too_many, by=None),
+        lambda: actions.record_out(
+            item=masks, location=warehouse, quantity=too_many, kind="issue", by=None
+        ),
+        lambda: actions.transfer(
+            item=masks, source=warehouse, destination=store, quantity=too_many, by=None
+        ),
+        lambda: actions.count_stock(
+            location=store, counted={masks: too_many}, reason="多", by=world.hq
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="数量过大"):
+            attempt()
+    assert Movement.objects.count() == 2
+    assert Balance.objects.get(location=warehouse).quantity == 2 * MAX_UNITS
+
+
+def test_no_stock_moves_into_or_out_of_a_deactivated_location(world) -> None:
+    warehouse, store = location(world.subdistrict, "仓库"), location(world.community_a, "旧库房")
+    masks = item()
+    stock(warehouse, 100)
+    store.active = False
+    actions.save_location(location=store, by=world.hq)
+    attempts = [
+        lambda: actions.receive_stock(item=masks, location=store, quantity=1, by=None),
+        lambda: actions.transfer(
+            item=masks, source=warehouse, destination=store, quantity=1, by=None
+        ),
+        lambda: actions.count_stock(location=store, counted={masks: 5}, reason="找到", by=world.hq),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="旧库房已停用"):
+            attempt()
+    assert Movement.objects.count() == 1
+    assert Balance.objects.get(location=warehouse).quantity == 100
+    assert not Balance.objects.filter(location=store, quantity__gt=0).exists()
+
+
+@pytest.mark.parametrize("days", ["²", "abc", "0", "366", "-1", "99999999999999999999"])
+def test_an_impossible_low_stock_threshold_is_explained(world, days) -> None:
+    response = world.client("hq").get(reverse("supplies:low_stock"), {"days": days})
+    assert response.status_code == 400
+    assert "可用天数：" in response.content.decode()
+
+
+def test_a_low_stock_threshold_in_full_width_digits_is_read(world) -> None:
+    response = world.client("hq").get(reverse("supplies:low_stock"), {"days": "１２"})
+    assert response.status_code == 200
+    assert "可用天数：" not in response.content.decode()

@@ -140,8 +140,8 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
         actions.review_plan(plan=subject, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "方案已审核，可以一键发放")
+        return _plan_page(request, subject, status=400)
+    messages.success(request, "方案已审核，可以一键发放")
     return redirect("supplies:plan", pk=subject.pk)
 
 
@@ -153,10 +153,8 @@ def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         issued = actions.issue_plan(plan=subject, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request, f"已一次发放到 {issued.lines.filter(quantity__gt=0).count()} 个对象"
-        )
+        return _plan_page(request, subject, status=400)
+    messages.success(request, f"已一次发放到 {issued.lines.filter(quantity__gt=0).count()} 个对象")
     return redirect("supplies:plan", pk=subject.pk)
 
 

@@ -110,9 +110,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_capability("supplies.donations")
-def donation(request: AuthedRequest, pk: int) -> HttpResponse:
-    gift = get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
+def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200) -> HttpResponse:
     shares = gift.shares.select_related("spending", "spending__purpose")
     spent = gift.spent_total()
     return render(
@@ -124,54 +122,69 @@ def donation(request: AuthedRequest, pk: int) -> HttpResponse:
             "spent": spent,
             "left": gift.amount - spent if gift.kind == Donation.Kind.CASH else None,
             "receive_form": ReceiveForm(
-                locations=Location.objects.visible_to(request.user).active(),
-                initial={"location": gift.location},
+                locations=_receiving_locations(request), initial={"location": gift.location}
             ),
             "cancel_form": CancelForm(),
         },
+        status=status,
     )
+
+
+def _receiving_locations(request: AuthedRequest):
+    return Location.objects.visible_to(request.user).active()
+
+
+def _get_donation(request: AuthedRequest, pk: int) -> Donation:
+    return get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
+
+
+def _refused(request: AuthedRequest, gift: Donation, message: str) -> HttpResponse:
+    """The donation page again, at 400, saying why nothing was done."""
+    messages.error(request, message)
+    return _donation_page(request, gift, status=400)
+
+
+@require_capability("supplies.donations")
+def donation(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _donation_page(request, _get_donation(request, pk))
 
 
 @require_POST
 @require_capability("supplies.donations_manage")
 def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
-    gift = get_for_user(Donation, request.user, pk=pk)
-    form = ReceiveForm(request.POST, locations=Location.objects.visible_to(request.user))
+    gift = _get_donation(request, pk)
+    form = ReceiveForm(request.POST, locations=_receiving_locations(request))
     if not form.is_valid():
-        messages.error(request, "请选择有效的入库存放点")
-        return redirect("supplies:donation", pk=gift.pk)
+        return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
     try:
         actions.receive_donation(
             donation=gift, location=form.cleaned_data["location"], by=request.user, request=request
         )
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "已确认到账/入库，可打印收据")
+        return _refused(request, gift, exc.messages[0])
+    messages.success(request, "已确认到账/入库，可打印收据")
     return redirect("supplies:donation", pk=gift.pk)
 
 
 @require_POST
 @require_capability("supplies.donations_manage")
 def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    gift = get_for_user(Donation, request.user, pk=pk)
+    gift = _get_donation(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写取消原因")
-        return redirect("supplies:donation", pk=gift.pk)
+        return _refused(request, gift, "请填写取消原因")
     try:
         actions.cancel_donation(
             donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
         )
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "已取消该承诺捐赠")
+        return _refused(request, gift, exc.messages[0])
+    messages.success(request, "已取消该承诺捐赠")
     return redirect("supplies:donation", pk=gift.pk)
 
 
 def _received(request: AuthedRequest, pk: int) -> Donation:
-    gift = get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
+    gift = _get_donation(request, pk)
     if gift.status != Donation.Status.RECEIVED:
         raise Http404("捐赠尚未到账，不能出具收据或感谢信")
     return gift

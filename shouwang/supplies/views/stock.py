@@ -3,8 +3,6 @@ low stock, opening-stock import."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,6 +28,7 @@ from ..forms import (
     ItemForm,
     LedgerFilterForm,
     LocationForm,
+    LowStockForm,
     OutForm,
     PurchaseForm,
     TransferForm,
@@ -58,10 +57,16 @@ def overview(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("supplies.view")
 def low_stock(request: AuthedRequest) -> HttpResponse:
-    raw = request.GET.get("days", "")
-    threshold = int(raw) if raw.isdigit() and 0 < int(raw) <= 365 else None
+    form = LowStockForm(request.GET)
+    if not form.is_valid():
+        return render(request, "supplies/low_stock.html", {"form": form, "rows": []}, status=400)
+    threshold = form.cleaned_data["days"]
     rows = figures.low_stock(request.user.area, threshold=threshold)
-    return render(request, "supplies/low_stock.html", {"rows": rows, "threshold": threshold})
+    return render(
+        request,
+        "supplies/low_stock.html",
+        {"form": form, "rows": rows, "threshold": threshold},
+    )
 
 
 def _areas_for_locations(request: AuthedRequest):
@@ -294,11 +299,10 @@ def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
         qs = qs.filter(item=data["item"])
     if data["kind"]:
         qs = qs.filter(kind=data["kind"])
-    tz = timezone.get_current_timezone()
-    if data["start"]:
-        qs = qs.filter(occurred_at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
-    if data["end"]:
-        qs = qs.filter(occurred_at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
+    if data["since"]:
+        qs = qs.filter(occurred_at__gte=data["since"])
+    if data["until"]:
+        qs = qs.filter(occurred_at__lte=data["until"])
     return qs
 
 
@@ -411,7 +415,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
             with open(path, "rb") as f:
                 context["plan"] = importing.plan(
-                    f, locations=Location.objects.visible_to(request.user).active()
+                    f, locations=Location.objects.visible_to(request.user)
                 )
             context["token"] = token
         except SpreadsheetError as exc:
@@ -431,7 +435,7 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         return redirect("supplies:import")
     try:
         with open(path, "rb") as f:
-            result = importing.plan(f, locations=Location.objects.visible_to(request.user).active())
+            result = importing.plan(f, locations=Location.objects.visible_to(request.user))
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect("supplies:import")
