@@ -142,3 +142,16 @@ def test_a_report_submitted_while_the_rollup_runs_is_not_lost(world, day):
 def test_a_day_before_the_calendar_is_refused_by_the_command(world):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("report_rollup", day="0001-01-01")
+
+
+def test_back_counts_from_the_day_given_or_from_the_day_in_progress(world, day):
+    rolled: list[date] = []
+    with mock.patch(
+        "shouwang.reports.management.commands.report_rollup.rollup",
+        side_effect=lambda one: rolled.append(one) or rollup(one),
+    ):
+        call_command("report_rollup", day=(day - timedelta(days=5)).isoformat(), back=1)
+        assert rolled == [day - timedelta(days=6), day - timedelta(days=5)]
+        rolled.clear()
+        call_command("report_rollup", back=2)
+    assert rolled == [days.open_day() - timedelta(days=n) for n in (2, 1, 0)]

@@ -18,7 +18,9 @@ class Command(BaseCommand):
             help="YYYY-MM-DD；默认：今天、截止后尚未最终汇总的前一天，"
             "以及近7天中最久未重新汇总的一天（补上离线迟传的数据）",
         )
-        parser.add_argument("--back", type=int, default=0, help="再往前补汇总的天数")
+        parser.add_argument(
+            "--back", type=int, default=0, help="再往前补汇总的天数（自 --day 或今天起）"
+        )
 
     def handle(self, *args, day: str | None, back: int, **options) -> None:
         if day:
@@ -28,7 +30,8 @@ class Command(BaseCommand):
                 raise CommandError("日期格式应为 YYYY-MM-DD") from exc
         else:
             wanted = due_days()
-        first = min(wanted)
+        # --back counts from --day, or from the day in progress.
+        first = wanted[0] if day else days.open_day()
         wanted += [first - timedelta(days=n) for n in range(1, back + 1)]
         for one in sorted(set(wanted)):
             result = rollup(one)
