@@ -114,7 +114,8 @@ def visit_progress(
     wanted = [k for k in key_areas if spans[k.pk]]
     if not wanted:
         return {k.pk: [] for k in key_areas}
-    due = inhabited(Household.objects.all()).aggregate(
+    marked = covering(k.area for k in wanted)
+    due = inhabited(Household.objects.filter(marked)).aggregate(
         **{
             f"k{k.pk}": Count("pk", filter=Q(area__path__range=subtree_range(k.area.path)))
             for k in wanted
