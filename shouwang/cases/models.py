@@ -11,7 +11,6 @@ contacts for a period; its households are followed up daily (``HouseholdVisit``)
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +20,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
-from shouwang.watch.models import FollowUp
+from shouwang.watch.models import PLAUSIBLE_TEMPERATURE, FollowUp
 
 # Contacts are traced from two days before onset (or before the report, for a case
 # without symptoms): the usual definition of the infectious period for close contacts.
@@ -396,9 +395,7 @@ class HouseholdVisit(models.Model):
                 name="household_visit_abnormal_person",
             ),
             models.CheckConstraint(
-                condition=models.Q(temperature__isnull=True)
-                | models.Q(temperature__gte=Decimal("34.0"), temperature__lte=Decimal("43.0")),
-                name="household_visit_temperature_range",
+                condition=PLAUSIBLE_TEMPERATURE, name="household_visit_temperature_range"
             ),
         ]
         indexes = [models.Index(fields=["key_area", "day"], name="household_visit_area_day")]
@@ -408,8 +405,7 @@ class HouseholdVisit(models.Model):
 
     @property
     def symptom_labels(self) -> list[str]:
-        labels = dict(FollowUp.Symptom.choices)
-        return [labels.get(code, code) for code in self.symptoms.split(",") if code]
+        return FollowUp.labels_of(self.symptoms)
 
 
 class TraceQuerySet(ScopedQuerySet):

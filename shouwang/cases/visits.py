@@ -17,6 +17,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
+from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import TelRedirect
@@ -124,7 +125,7 @@ def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = "；".join(exc.messages)
     else:
-        error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = error_text(form)
     status = 400 if error else 200
     if not request.htmx:
         if error:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from shouwang.accounts.audit import client_ip
 from shouwang.areas.models import Area
 from shouwang.core import ratelimit
+from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
 
 from . import actions, printing, tokens
@@ -78,7 +79,7 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
         else:
             return _result(request, recorded.checkin, checkpoint, pass_.person)
     elif request.method == "POST":
-        error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = error_text(form)
     return render(
         request,
         "checkin/tap.html",

@@ -19,6 +19,7 @@ from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
+from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
@@ -324,7 +325,7 @@ def passes(request: AuthedRequest) -> HttpResponse:
 def card_issue(request: AuthedRequest) -> HttpResponse:
     form = CardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, error_text(form))
         return redirect("checkpoints:passes")
     person = (
         Person.objects.visible_to(request.user)

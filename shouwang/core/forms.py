@@ -27,3 +27,8 @@ class RowsChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": text[:20]},
                     )
         return super().clean(value)
+
+
+def error_text(form: forms.Form) -> str:
+    """Every message of an invalid form in one line, for a card or a flash message."""
+    return "；".join(e for errors in form.errors.values() for e in errors)

@@ -16,6 +16,10 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 
 FEVER_FROM = Decimal("37.3")
+# A temperature a thermometer on a living person reads (a column's check constraint).
+PLAUSIBLE_TEMPERATURE = models.Q(temperature__isnull=True) | models.Q(
+    temperature__gte=Decimal("34.0"), temperature__lte=Decimal("43.0")
+)
 SELF_REPORT_SALT = "shouwang.watch.self_report"
 
 
@@ -542,9 +546,7 @@ class FollowUp(models.Model):
                 fields=["key_person", "day", "slot"], name="followup_once_per_slot"
             ),
             models.CheckConstraint(
-                condition=models.Q(temperature__isnull=True)
-                | models.Q(temperature__gte=Decimal("34.0"), temperature__lte=Decimal("43.0")),
-                name="followup_temperature_range",
+                condition=PLAUSIBLE_TEMPERATURE, name="followup_temperature_range"
             ),
         ]
         indexes = [models.Index(fields=["day", "key_person"], name="followup_day_person")]
@@ -554,8 +556,13 @@ class FollowUp(models.Model):
 
     @property
     def symptom_labels(self) -> list[str]:
-        labels = dict(self.Symptom.choices)
-        return [labels.get(code, code) for code in self.symptoms.split(",") if code]
+        return self.labels_of(self.symptoms)
+
+    @classmethod
+    def labels_of(cls, symptoms: str) -> list[str]:
+        """'cough,smell' -> ['咳嗽', '嗅觉味觉减退']."""
+        labels = dict(cls.Symptom.choices)
+        return [labels.get(code, code) for code in symptoms.split(",") if code]
 
     @property
     def fever(self) -> bool:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
+from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
 
@@ -103,7 +104,7 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = "；".join(exc.messages)
     else:
-        error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = error_text(form)
     status = 400 if error else 200
     if not request.htmx:
         if error:
