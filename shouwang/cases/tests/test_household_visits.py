@@ -123,6 +123,18 @@ def test_symptoms_without_fever_raise_a_symptom_alert(marked):
     assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
 
 
+@pytest.mark.parametrize("typed", ["３８．２", "38。2", "３８，２", "38.2℃"])
+def test_a_temperature_typed_in_full_width_is_read(marked, typed):
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhang.household_id]),
+        visit_data(person=marked.zhang.pk, temperature=typed),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert str(HouseholdVisit.objects.get().temperature) == "38.2"
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
