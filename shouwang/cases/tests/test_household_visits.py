@@ -115,6 +115,58 @@ def test_a_member_with_fever_raises_an_alert_with_the_name_masked(marked):
     assert "重点区域住户异常" in staff_page
 
 
+def test_a_member_found_unwell_after_the_household_was_recorded_well_is_kept(marked):
+    household = marked.zhang.household
+    marked.client("grid_a").post(
+        reverse("cases:visit", args=[household.pk]), visit_data(method="phone")
+    )
+    # staff_a, with the page loaded before the grid worker's tap, finds a fever at the door.
+    response = marked.client("staff_a").post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "异常：李娜 38.4℃" in response.content.decode()
+    assert "未重复保存" not in response.content.decode()
+    visit = HouseholdVisit.objects.get()
+    assert (visit.abnormal, visit.person, str(visit.temperature)) == (
+        True,
+        marked.zhang_wife,
+        "38.4",
+    )
+    assert (visit.method, visit.recorded_by) == ("visit", marked.staff_a)
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.person) == (Alert.Kind.FEVER, marked.zhang_wife)
+    days = visit_progress([marked.key_area])[marked.key_area.pk]
+    assert (days[0].visited, days[0].abnormal) == (1, 1)
+
+
+def test_a_second_unwell_member_the_same_day_is_refused_with_a_message(marked):
+    household = marked.zhang.household
+    client = marked.client("grid_a")
+    client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+    )
+    again = client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert again.status_code == 200
+    assert "该户今天已有随访记录，未重复保存" in again.content.decode()
+    other = client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang.pk, symptoms=["cough"]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert other.status_code == 400
+    assert "该户今天已记录 李娜 异常并已告警，本次未保存" in other.content.decode()
+    assert HouseholdVisit.objects.get().person == marked.zhang_wife
+    assert Alert.objects.count() == 1
+
+
 def test_symptoms_without_fever_raise_a_symptom_alert(marked):
     marked.client("grid_a").post(
         reverse("cases:visit", args=[marked.wang.household_id]),
