@@ -498,7 +498,7 @@ def record_household_visit(
     note: str = "",
     now: datetime | None = None,
 ) -> tuple[HouseholdVisit, bool]:
-    """Record today's follow-up of a household in a key area in force.
+    """Record today's follow-up of an inhabited household in a key area in force.
     Returns (visit, stored): the same ``client_id`` sent again, or a second visit of
     the household the same day, returns the visit already there. A member with fever or
     symptoms is named (``person``, a current resident of the household) and raises an
@@ -518,6 +518,8 @@ def record_household_visit(
     key_area = key_area_for(household.area, day)
     if key_area is None:
         raise ValidationError("该户不在管控中的重点区域，无需住户随访")
+    if not Person.objects.current().filter(household=household).exists():
+        raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
     if method not in HouseholdVisit.Method.values:
         raise ValidationError("请选择随访方式")
     symptoms = list(dict.fromkeys(s for s in symptoms if s))

@@ -227,6 +227,41 @@ def test_a_moved_out_member_cannot_be_named(marked):
     assert not HouseholdVisit.objects.exists()
 
 
+def test_a_household_whose_residents_all_moved_out_is_not_visited(marked):
+    marked.zhao.moved_out = True
+    marked.zhao.save()
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhao.household_id]),
+        visit_data(),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "台账中该户已没有现住人员，无需随访" in response.content.decode()
+    assert not HouseholdVisit.objects.exists()
+
+
+def test_a_flat_emptied_after_its_visit_does_not_hide_a_miss(marked):
+    marked.key_area.start_date = TODAY - timedelta(days=1)
+    marked.key_area.save()
+    for person in (marked.zhang, marked.zhao):
+        HouseholdVisit.objects.create(
+            key_area=marked.key_area,
+            household=person.household,
+            day=TODAY - timedelta(days=1),
+            method="visit",
+            client_id=uuid.uuid4(),
+        )
+    marked.zhao.moved_out = True
+    marked.zhao.save()
+    yesterday = visit_progress([marked.key_area])[marked.key_area.pk][1]
+    assert (yesterday.due, yesterday.visited, yesterday.missed) == (2, 1, 1)
+    hq = marked.client("hq")
+    listing = hq.get(reverse("cases:key_areas")).content.decode()
+    assert '<span class="bad">1 户</span>' in listing
+    detail = hq.get(reverse("cases:key_area", args=[marked.key_area.pk])).content.decode()
+    assert "西城花园1号楼102" in detail.split("漏访住户")[1]
+
+
 def test_households_outside_key_areas_or_scope_are_refused(marked):
     client = marked.client("grid_a")
     outside_scope = client.post(
