@@ -3,6 +3,7 @@ recording, abnormal members raising alerts, counts per day, scope and permission
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import households_to_visit, visit_progress
 from shouwang.cases.models import HouseholdVisit, KeyArea
+from shouwang.cases.visits import CARDS_PER_PAGE
 from shouwang.people.models import Household
 from shouwang.watch.models import Alert
 
@@ -315,6 +317,24 @@ def test_pending_households_come_first(marked):
     client.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
     html = client.get(reverse("cases:visits")).content.decode()
     assert html.index("王芳") < html.index("赵磊") < html.index("张伟")
+
+
+def test_visiting_page_one_of_a_large_key_area_moves_no_household_across_pages(marked):
+    for n in range(CARDS_PER_PAGE):
+        make_person(marked.building_a2, f"住户{n}", room=f"3{n:02d}")
+    client = marked.client("grid_a")
+
+    def cards(page):
+        html = client.get(reverse("cases:visits"), {"page": page}).content.decode()
+        return re.findall(r'id="hh-(\d+)"', html)
+
+    first, second = cards(1), cards(2)
+    assert len(first) == CARDS_PER_PAGE
+    assert len(second) == 3
+    for pk in first:
+        client.post(reverse("cases:visit", args=[pk]), visit_data(), HTTP_HX_REQUEST="true")
+    assert cards(2) == second
+    assert HouseholdVisit.objects.count() == CARDS_PER_PAGE
 
 
 def test_calling_a_resident_reveals_the_number_to_the_dialler_and_is_audited(marked):
