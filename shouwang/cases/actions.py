@@ -498,11 +498,12 @@ def record_household_visit(
     note: str = "",
     now: datetime | None = None,
 ) -> tuple[HouseholdVisit, bool]:
-    """Record today's follow-up of a household in a key area in force. Returns (visit,
-    created): the same ``client_id`` sent again, or a second visit of the household the
-    same day, returns the visit already there. A member with fever or symptoms is named
-    (``person``, a current resident of the household) and raises an alert to the
-    community and HQ."""
+    """Record today's follow-up of an inhabited household in a key area in force.
+    Returns (visit, stored): the same ``client_id`` sent again, or a second visit of
+    the household the same day, returns the visit already there. A member with fever or
+    symptoms is named (``person``, a current resident of the household) and raises an
+    alert to the community and HQ; named after the household was recorded 全户正常 the
+    same day (a second worker, a later call), the visit becomes that finding."""
     now = now or timezone.now()
     try:
         client_id = uuid.UUID(str(client_id))
@@ -517,6 +518,8 @@ def record_household_visit(
     key_area = key_area_for(household.area, day)
     if key_area is None:
         raise ValidationError("该户不在管控中的重点区域，无需住户随访")
+    if not Person.objects.current().filter(household=household).exists():
+        raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
     if method not in HouseholdVisit.Method.values:
         raise ValidationError("请选择随访方式")
     symptoms = list(dict.fromkeys(s for s in symptoms if s))
@@ -530,45 +533,65 @@ def record_household_visit(
             raise ValidationError("所选人员不是该户的现住人员，请刷新页面")
         if not fever and not symptoms:
             raise ValidationError("所选人员体温正常且无症状：全户正常请直接点“全户正常”")
-    same_day = HouseholdVisit.objects.filter(household=household, day=day).first()
-    if same_day is not None:
-        return same_day, False
-    try:
-        with transaction.atomic():
-            visit = HouseholdVisit.objects.create(
-                key_area=key_area,
-                household=household,
-                day=day,
-                method=method,
-                abnormal=person is not None,
-                person=person,
-                temperature=temperature,
-                symptoms=",".join(symptoms),
-                note=note.strip()[:200],
-                client_id=client_id,
-                recorded_by=by if by is not None and by.pk else None,
-                recorded_at=now,
-            )
-    except IntegrityError:  # the same household recorded at the same moment elsewhere
-        return HouseholdVisit.objects.get(household=household, day=day), False
+    finding = {
+        "method": method,
+        "abnormal": person is not None,
+        "person": person,
+        "temperature": temperature,
+        "symptoms": ",".join(symptoms),
+        "note": note.strip()[:200],
+        "recorded_by": by if by is not None and by.pk else None,
+        "recorded_at": now,
+    }
+    same_day = HouseholdVisit.objects.select_for_update().filter(household=household, day=day)
+    visit = same_day.first()
+    if visit is None:
+        try:
+            with transaction.atomic():
+                visit = HouseholdVisit.objects.create(
+                    key_area=key_area, household=household, day=day, client_id=client_id, **finding
+                )
+        except IntegrityError:  # the same household recorded at the same moment elsewhere
+            visit = same_day.get()
+        else:
+            _alert_household_finding(visit)
+            return visit, True
+    if person is None or visit.person_id == person.pk:
+        return visit, False
     if visit.abnormal:
-        what = f"体温{temperature}℃" if fever else "有症状"
-        details = [f"体温 {temperature}℃"] if temperature is not None else []
-        if symptoms:
-            details.append("症状：" + "、".join(visit.symptom_labels))
-        details.append(f"方式：{visit.get_method_display()}")
-        if visit.note:
-            details.append(f"说明：{visit.note}")
-        raise_alert(
-            area=household.area,
-            kind=Alert.Kind.FEVER if fever else Alert.Kind.SYMPTOM,
-            title=f"重点区域住户异常：{masked_name(person.name)}{what}（{place(household.area)}）",
-            detail="；".join(details),
-            person=person,
-            source=visit,
-            at=now,
+        raise ValidationError(
+            f"该户今天已记录 {visit.person.name} 异常并已告警，本次未保存；"
+            "如另有家庭成员异常，请直接报告社区"
         )
+    for field, value in finding.items():
+        setattr(visit, field, value)
+    visit.save(update_fields=list(finding))
+    _alert_household_finding(visit)
     return visit, True
+
+
+def _alert_household_finding(visit: HouseholdVisit) -> None:
+    """Raise the alert of a visit that found a member unwell (name masked)."""
+    if not visit.abnormal:
+        return
+    household, person, temperature = visit.household, visit.person, visit.temperature
+    fever = temperature is not None and temperature >= FEVER_FROM
+    what = f"体温{temperature}℃" if fever else "有症状"
+    details = [f"体温 {temperature}℃"] if temperature is not None else []
+    if visit.symptoms:
+        details.append("症状：" + "、".join(visit.symptom_labels))
+    details.append(f"方式：{visit.get_method_display()}")
+    if visit.note:
+        details.append(f"说明：{visit.note}")
+    raise_alert(
+        area=household.area,
+        kind=Alert.Kind.FEVER if fever else Alert.Kind.SYMPTOM,
+        title=f"重点区域住户异常：{masked_name(person.name)}{what}（{place(household.area)}）",
+        detail="；".join(details),
+        person=person,
+        source=visit,
+        at=visit.recorded_at,
+    )
 
 
 def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window: int) -> None:

@@ -108,7 +108,9 @@ def visit_progress(
 ) -> dict[int, list[DayProgress]]:
     """For each key area, its follow-up on each of its days in force among the last
     ``days``, newest first: two queries whatever the number of areas. A visit counts
-    for every key area covering the household (a marked building in a marked compound)."""
+    for every key area covering the household (a marked building in a marked compound),
+    and only while the household is inhabited, like ``due``: a flat emptied since it was
+    visited neither hides a miss nor counts as one."""
     today = today or timezone.localdate()
     spans = {k.pk: key_area_days(k, today=today, days=days) for k in key_areas}
     wanted = [k for k in key_areas if spans[k.pk]]
@@ -122,9 +124,11 @@ def visit_progress(
         }
     )
     first = min(day for k in wanted for day in spans[k.pk])
+    residents = Person.objects.current().filter(household=OuterRef("household"))
     visits = (
         HouseholdVisit.objects.filter(day__gte=first, day__lte=today)
         .filter(covering((k.area for k in wanted), "household__area__path"))
+        .filter(Exists(residents))
         .values_list("day", "household__area__path", "abnormal")
     )
     counted: dict[tuple[int, date], list[int]] = {}

@@ -389,7 +389,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         Person.objects.visible_to(request.user)
         .current()
         .within(key_area.area)
-        .select_related("area", "household")
+        .select_related("area", "household__area")
         .order_by("area__path", "household_id", "id")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))

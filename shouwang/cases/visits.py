@@ -82,11 +82,17 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
     if mine:
         own = covering(_grid_compounds(user))
         households = households.filter(own) if own is not None else households.none()
-    visited_today = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
-    ordered = households.annotate(visited=Exists(visited_today)).order_by(
-        "visited", "area__path", "unit", "room"
-    )
     due = households.count()
+    by_address = ("area__path", "unit", "room", "pk")
+    if due > CARDS_PER_PAGE:
+        # Over several pages, by address only: a household visited on page 1 must not
+        # pull the next page's households onto it, where the worker has been already.
+        ordered = households.order_by(*by_address)
+    else:
+        visited_today = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
+        ordered = households.annotate(visited=Exists(visited_today)).order_by(
+            "visited", *by_address
+        )
     done = HouseholdVisit.objects.on(today).filter(household__in=households)
     page = Paginator(ordered.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(
         request.GET.get("page")

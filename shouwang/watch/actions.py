@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.text import half_width
 
 from . import alerting, schedule
 from .models import (
@@ -400,13 +401,13 @@ def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -
 
 
 def parse_temperature(value: Any) -> Decimal | None:
-    """'37.5' -> Decimal('37.5'); blank -> None; ValidationError when implausible."""
+    """'37.5' -> Decimal('37.5'); blank -> None; ValidationError when implausible.
+    Typed in a Chinese input method's full-width mode (３７．５, 37。5) reads the same."""
     if value in (None, ""):
         return None
+    typed = str(value).replace("，", ".").replace("。", ".").replace("℃", "")
     try:
-        number = Decimal(str(value).strip().replace("，", ".").replace("℃", "")).quantize(
-            Decimal("0.1")
-        )
+        number = Decimal(half_width(typed).strip()).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError("体温应为数字，如 36.5") from exc
     if number.is_nan():  # "nan" parses, and then cannot be compared

@@ -3,6 +3,7 @@ recording, abnormal members raising alerts, counts per day, scope and permission
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import households_to_visit, visit_progress
 from shouwang.cases.models import HouseholdVisit, KeyArea
+from shouwang.cases.visits import CARDS_PER_PAGE
 from shouwang.people.models import Household
 from shouwang.watch.models import Alert
 
@@ -115,12 +117,76 @@ def test_a_member_with_fever_raises_an_alert_with_the_name_masked(marked):
     assert "重点区域住户异常" in staff_page
 
 
+def test_a_member_found_unwell_after_the_household_was_recorded_well_is_kept(marked):
+    household = marked.zhang.household
+    marked.client("grid_a").post(
+        reverse("cases:visit", args=[household.pk]), visit_data(method="phone")
+    )
+    # staff_a, with the page loaded before the grid worker's tap, finds a fever at the door.
+    response = marked.client("staff_a").post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "异常：李娜 38.4℃" in response.content.decode()
+    assert "未重复保存" not in response.content.decode()
+    visit = HouseholdVisit.objects.get()
+    assert (visit.abnormal, visit.person, str(visit.temperature)) == (
+        True,
+        marked.zhang_wife,
+        "38.4",
+    )
+    assert (visit.method, visit.recorded_by) == ("visit", marked.staff_a)
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.person) == (Alert.Kind.FEVER, marked.zhang_wife)
+    days = visit_progress([marked.key_area])[marked.key_area.pk]
+    assert (days[0].visited, days[0].abnormal) == (1, 1)
+
+
+def test_a_second_unwell_member_the_same_day_is_refused_with_a_message(marked):
+    household = marked.zhang.household
+    client = marked.client("grid_a")
+    client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+    )
+    again = client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang_wife.pk, temperature="38.4"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert again.status_code == 200
+    assert "该户今天已有随访记录，未重复保存" in again.content.decode()
+    other = client.post(
+        reverse("cases:visit", args=[household.pk]),
+        visit_data(person=marked.zhang.pk, symptoms=["cough"]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert other.status_code == 400
+    assert "该户今天已记录 李娜 异常并已告警，本次未保存" in other.content.decode()
+    assert HouseholdVisit.objects.get().person == marked.zhang_wife
+    assert Alert.objects.count() == 1
+
+
 def test_symptoms_without_fever_raise_a_symptom_alert(marked):
     marked.client("grid_a").post(
         reverse("cases:visit", args=[marked.wang.household_id]),
         visit_data(method="phone", person=marked.wang.pk, symptoms=["smell"]),
     )
     assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
+
+
+@pytest.mark.parametrize("typed", ["３８．２", "38。2", "３８，２", "38.2℃"])
+def test_a_temperature_typed_in_full_width_is_read(marked, typed):
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhang.household_id]),
+        visit_data(person=marked.zhang.pk, temperature=typed),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert str(HouseholdVisit.objects.get().temperature) == "38.2"
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
 
 
 @pytest.mark.parametrize(
@@ -161,6 +227,41 @@ def test_a_moved_out_member_cannot_be_named(marked):
     )
     assert response.status_code == 400
     assert not HouseholdVisit.objects.exists()
+
+
+def test_a_household_whose_residents_all_moved_out_is_not_visited(marked):
+    marked.zhao.moved_out = True
+    marked.zhao.save()
+    response = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.zhao.household_id]),
+        visit_data(),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "台账中该户已没有现住人员，无需随访" in response.content.decode()
+    assert not HouseholdVisit.objects.exists()
+
+
+def test_a_flat_emptied_after_its_visit_does_not_hide_a_miss(marked):
+    marked.key_area.start_date = TODAY - timedelta(days=1)
+    marked.key_area.save()
+    for person in (marked.zhang, marked.zhao):
+        HouseholdVisit.objects.create(
+            key_area=marked.key_area,
+            household=person.household,
+            day=TODAY - timedelta(days=1),
+            method="visit",
+            client_id=uuid.uuid4(),
+        )
+    marked.zhao.moved_out = True
+    marked.zhao.save()
+    yesterday = visit_progress([marked.key_area])[marked.key_area.pk][1]
+    assert (yesterday.due, yesterday.visited, yesterday.missed) == (2, 1, 1)
+    hq = marked.client("hq")
+    listing = hq.get(reverse("cases:key_areas")).content.decode()
+    assert '<span class="bad">1 户</span>' in listing
+    detail = hq.get(reverse("cases:key_area", args=[marked.key_area.pk])).content.decode()
+    assert "西城花园1号楼102" in detail.split("漏访住户")[1]
 
 
 def test_households_outside_key_areas_or_scope_are_refused(marked):
@@ -216,6 +317,24 @@ def test_pending_households_come_first(marked):
     client.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
     html = client.get(reverse("cases:visits")).content.decode()
     assert html.index("王芳") < html.index("赵磊") < html.index("张伟")
+
+
+def test_visiting_page_one_of_a_large_key_area_moves_no_household_across_pages(marked):
+    for n in range(CARDS_PER_PAGE):
+        make_person(marked.building_a2, f"住户{n}", room=f"3{n:02d}")
+    client = marked.client("grid_a")
+
+    def cards(page):
+        html = client.get(reverse("cases:visits"), {"page": page}).content.decode()
+        return re.findall(r'id="hh-(\d+)"', html)
+
+    first, second = cards(1), cards(2)
+    assert len(first) == CARDS_PER_PAGE
+    assert len(second) == 3
+    for pk in first:
+        client.post(reverse("cases:visit", args=[pk]), visit_data(), HTTP_HX_REQUEST="true")
+    assert cards(2) == second
+    assert HouseholdVisit.objects.count() == CARDS_PER_PAGE
 
 
 def test_calling_a_resident_reveals_the_number_to_the_dialler_and_is_audited(marked):

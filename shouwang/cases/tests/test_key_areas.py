@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +169,18 @@ def test_hq_sees_the_list_and_each_areas_follow_up_roster(world, django_assert_m
     assert residents[0].phone not in detail.content.decode()
     staff_a_list = world.client("staff_a").get(reverse("cases:key_areas")).content.decode()
     assert world.compound_b.name not in staff_a_list
+
+
+def test_the_key_area_page_keeps_its_query_count_with_more_residents(world):
+    key_area = make_key_area(world.compound_a)
+    make_person(world.building_a)
+    client = world.client("hq")
+    url = reverse("cases:key_area", args=[key_area.pk])
+    client.get(url)  # the first request of a session reads more
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    many = [make_person(world.building_a2) for _ in range(30)]
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url)
+    assert all(p.household.door in page.content.decode() for p in many)
+    assert len(more) == len(few)

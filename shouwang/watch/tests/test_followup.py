@@ -88,6 +88,14 @@ def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
     assert seen not in world.client("staff_b").get(reverse("watch:alerts")).content.decode()
 
 
+def test_a_temperature_typed_in_full_width_is_read(world, clock, record) -> None:
+    clock.set(clock.today, 10, 30)
+    response = post(world.client("grid_a"), record, temperature="３８．２")
+    assert response.status_code == 200
+    assert str(FollowUp.objects.get().temperature) == "38.2"
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
+
+
 def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
     post(world.client("grid_a"), record, temperature="36.6", symptoms=["sore_throat"])
