@@ -27,7 +27,16 @@ from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPers
 
 from . import presence
 from .key_areas import key_area_for
-from .models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea, Trace, TraceHit
+from .models import (
+    Case,
+    CaseEvent,
+    Contact,
+    HouseholdFinding,
+    HouseholdVisit,
+    KeyArea,
+    Trace,
+    TraceHit,
+)
 
 CLOSE_CONTACT_CATEGORY = "密切接触者"
 SECONDARY_CONTACT_CATEGORY = "次密切接触者"
@@ -499,21 +508,24 @@ def record_household_visit(
     now: datetime | None = None,
 ) -> tuple[HouseholdVisit, bool]:
     """Record today's follow-up of an inhabited household in a key area in force.
-    Returns (visit, stored): the same ``client_id`` sent again, or a second visit of
-    the household the same day, returns the visit already there. A member with fever or
-    symptoms is named (``person``, a current resident of the household) and raises an
-    alert to the community and HQ; named after the household was recorded 全户正常 the
-    same day (a second worker, a later call), the visit becomes that finding."""
+    Returns (visit, stored). One visit per household and day: a second "全户正常", or
+    the same ``client_id`` sent again, stores nothing and returns the visit there. A
+    member with fever or symptoms is named (``person``, a current resident of the
+    household) as a ``HouseholdFinding`` of the day's visit — made now if there is none
+    — and raises an alert to the community and HQ; each unwell member once a day."""
     now = now or timezone.now()
     try:
         client_id = uuid.UUID(str(client_id))
     except ValueError as exc:
         raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
-    existing = HouseholdVisit.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        if existing.household_id != household.pk:
+    replayed = (
+        HouseholdVisit.objects.filter(client_id=client_id).first()
+        or HouseholdVisit.objects.filter(findings__client_id=client_id).first()
+    )
+    if replayed is not None:
+        if replayed.household_id != household.pk:
             raise ValidationError("提交编号冲突，请刷新页面后重试")
-        return existing, False
+        return replayed, False
     day = timezone.localdate(now)
     key_area = key_area_for(household.area, day)
     if key_area is None:
@@ -525,72 +537,81 @@ def record_household_visit(
     symptoms = list(dict.fromkeys(s for s in symptoms if s))
     if set(symptoms) - set(FollowUp.Symptom.values):
         raise ValidationError("症状选项不正确")
-    fever = temperature is not None and temperature >= FEVER_FROM
     if person is None and (temperature is not None or symptoms):
         raise ValidationError("请选择体温或症状异常的家庭成员")
     if person is not None:
         if person.household_id != household.pk or person.moved_out:
             raise ValidationError("所选人员不是该户的现住人员，请刷新页面")
-        if not fever and not symptoms:
+        if not symptoms and (temperature is None or temperature < FEVER_FROM):
             raise ValidationError("所选人员体温正常且无症状：全户正常请直接点“全户正常”")
-    finding = {
-        "method": method,
-        "abnormal": person is not None,
-        "person": person,
-        "temperature": temperature,
-        "symptoms": ",".join(symptoms),
-        "note": note.strip()[:200],
-        "recorded_by": by if by is not None and by.pk else None,
-        "recorded_at": now,
-    }
-    same_day = HouseholdVisit.objects.select_for_update().filter(household=household, day=day)
-    visit = same_day.first()
-    if visit is None:
-        try:
-            with transaction.atomic():
-                visit = HouseholdVisit.objects.create(
-                    key_area=key_area, household=household, day=day, client_id=client_id, **finding
-                )
-        except IntegrityError:  # the same household recorded at the same moment elsewhere
-            visit = same_day.get()
-        else:
-            _alert_household_finding(visit)
-            return visit, True
-    if person is None or visit.person_id == person.pk:
-        return visit, False
-    if visit.abnormal:
-        raise ValidationError(
-            f"该户今天已记录 {visit.person.name} 异常并已告警，本次未保存；"
-            "如另有家庭成员异常，请直接报告社区"
-        )
-    for field, value in finding.items():
-        setattr(visit, field, value)
-    visit.save(update_fields=list(finding))
-    _alert_household_finding(visit)
+    recorded_by = by if by is not None and by.pk else None
+    note = note.strip()[:200]
+    visit, stored = _visit_of_the_day(
+        household=household,
+        day=day,
+        defaults={
+            "key_area": key_area,
+            "method": method,
+            "abnormal": person is not None,
+            "note": "" if person is not None else note,
+            "client_id": client_id,
+            "recorded_by": recorded_by,
+            "recorded_at": now,
+        },
+    )
+    if person is None or visit.findings.filter(person=person).exists():
+        return visit, stored
+    finding = HouseholdFinding.objects.create(
+        visit=visit,
+        person=person,
+        temperature=temperature,
+        symptoms=",".join(symptoms),
+        note=note,
+        client_id=client_id,
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    if not visit.abnormal:
+        visit.abnormal = True
+        visit.save(update_fields=["abnormal"])
+    _alert_household_finding(finding)
     return visit, True
 
 
-def _alert_household_finding(visit: HouseholdVisit) -> None:
-    """Raise the alert of a visit that found a member unwell (name masked)."""
-    if not visit.abnormal:
-        return
-    household, person, temperature = visit.household, visit.person, visit.temperature
-    fever = temperature is not None and temperature >= FEVER_FROM
-    what = f"体温{temperature}℃" if fever else "有症状"
+def _visit_of_the_day(
+    *, household: Household, day: date, defaults: dict[str, Any]
+) -> tuple[HouseholdVisit, bool]:
+    """The household's visit of ``day``, locked, made from ``defaults`` if none."""
+    same_day = HouseholdVisit.objects.select_for_update().filter(household=household, day=day)
+    visit = same_day.first()
+    if visit is not None:
+        return visit, False
+    try:
+        with transaction.atomic():
+            return HouseholdVisit.objects.create(household=household, day=day, **defaults), True
+    except IntegrityError:  # the same household recorded at the same moment elsewhere
+        return same_day.get(), False
+
+
+def _alert_household_finding(finding: HouseholdFinding) -> None:
+    """Raise the alert of a member found unwell (name masked)."""
+    visit, person, temperature = finding.visit, finding.person, finding.temperature
+    area = visit.household.area
+    what = f"体温{temperature}℃" if finding.fever else "有症状"
     details = [f"体温 {temperature}℃"] if temperature is not None else []
-    if visit.symptoms:
-        details.append("症状：" + "、".join(visit.symptom_labels))
+    if finding.symptoms:
+        details.append("症状：" + "、".join(finding.symptom_labels))
     details.append(f"方式：{visit.get_method_display()}")
-    if visit.note:
-        details.append(f"说明：{visit.note}")
+    if finding.note:
+        details.append(f"说明：{finding.note}")
     raise_alert(
-        area=household.area,
-        kind=Alert.Kind.FEVER if fever else Alert.Kind.SYMPTOM,
-        title=f"重点区域住户异常：{masked_name(person.name)}{what}（{place(household.area)}）",
+        area=area,
+        kind=Alert.Kind.FEVER if finding.fever else Alert.Kind.SYMPTOM,
+        title=f"重点区域住户异常：{masked_name(person.name)}{what}（{place(area)}）",
         detail="；".join(details),
         person=person,
-        source=visit,
-        at=visit.recorded_at,
+        source=finding,
+        at=finding.recorded_at,
     )
 
 

@@ -3,7 +3,8 @@
 A ``Case`` is one person's record (疑似 → 确诊 → 治愈 …) with its history in
 ``CaseEvent``. A ``Contact`` is a person who met a case (密接) or met one of its close
 contacts (次密接, ``via``). A ``KeyArea`` marks a compound or building with cases or
-contacts for a period; its households are followed up daily (``HouseholdVisit``). A
+contacts for a period; its households are followed up daily (``HouseholdVisit``, with a
+``HouseholdFinding`` per member found unwell). A
 ``Trace`` is one audited presence query over check-ins and its
 ``TraceHit`` rows are the persons it found.
 """
@@ -20,7 +21,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
-from shouwang.watch.models import PLAUSIBLE_TEMPERATURE, FollowUp
+from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, FollowUp
 
 # Contacts are traced from two days before onset (or before the report, for a case
 # without symptoms): the usual definition of the infectious period for close contacts.
@@ -348,8 +349,9 @@ class HouseholdVisitQuerySet(ScopedQuerySet):
 
 class HouseholdVisit(models.Model):
     """The day's follow-up of one household in a key area (住户随访): one per household
-    and day, "全户正常" in one tap, or the member found unwell with temperature and
-    symptoms. ``client_id`` is made by the phone: the same tap sent twice is stored once."""
+    and day, "全户正常" in one tap, or with each member found unwell as a
+    ``HouseholdFinding`` (``abnormal`` says there is one). ``client_id`` is made by the
+    phone: the same tap sent twice is stored once."""
 
     class Method(models.TextChoices):
         VISIT = "visit", "上门"
@@ -362,19 +364,6 @@ class HouseholdVisit(models.Model):
     day = models.DateField("日期")
     method = models.CharField("方式", max_length=10, choices=Method.choices)
     abnormal = models.BooleanField("异常", default=False)
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name="异常人员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    temperature = models.DecimalField(
-        "体温（℃）", max_digits=3, decimal_places=1, null=True, blank=True
-    )
-    # Symptom codes of ``watch.FollowUp.Symptom`` joined by commas.
-    symptoms = models.CharField("症状", max_length=120, blank=True)
     note = models.CharField("情况说明", max_length=200, blank=True)
     client_id = models.UUIDField(unique=True)
     recorded_by = models.ForeignKey(
@@ -390,22 +379,54 @@ class HouseholdVisit(models.Model):
         verbose_name_plural = "住户随访"
         constraints = [
             models.UniqueConstraint(fields=["household", "day"], name="household_visit_once"),
-            models.CheckConstraint(
-                condition=models.Q(abnormal=False) | models.Q(person__isnull=False),
-                name="household_visit_abnormal_person",
-            ),
-            models.CheckConstraint(
-                condition=PLAUSIBLE_TEMPERATURE, name="household_visit_temperature_range"
-            ),
         ]
         indexes = [models.Index(fields=["key_area", "day"], name="household_visit_area_day")]
 
     def __str__(self) -> str:
         return f"{self.household} {self.day}"
 
+
+class HouseholdFinding(models.Model):
+    """A member of a visited household found unwell that day: temperature, symptoms.
+    Each raises its own alert; a second unwell member is a second finding."""
+
+    visit = models.ForeignKey(HouseholdVisit, on_delete=models.CASCADE, related_name="findings")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="异常人员", on_delete=models.PROTECT, related_name="+"
+    )
+    temperature = models.DecimalField(
+        "体温（℃）", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    # Symptom codes of ``watch.FollowUp.Symptom`` joined by commas.
+    symptoms = models.CharField("症状", max_length=120, blank=True)
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    client_id = models.UUIDField(unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = "住户随访异常"
+        verbose_name_plural = "住户随访异常"
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "person"], name="household_finding_once"),
+            models.CheckConstraint(
+                condition=PLAUSIBLE_TEMPERATURE, name="household_finding_temperature_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.person_id}"
+
     @property
     def symptom_labels(self) -> list[str]:
         return FollowUp.labels_of(self.symptoms)
+
+    @property
+    def fever(self) -> bool:
+        return self.temperature is not None and self.temperature >= FEVER_FROM
 
 
 class TraceQuerySet(ScopedQuerySet):

@@ -27,7 +27,7 @@ from shouwang.watch.models import FollowUp
 from . import actions
 from .forms import HouseholdVisitForm
 from .key_areas import active_key_areas, covering, inhabited, persons_in_key_areas
-from .models import HouseholdVisit, KeyArea
+from .models import HouseholdFinding, HouseholdVisit, KeyArea
 
 CARDS_PER_PAGE = 40
 
@@ -46,7 +46,10 @@ def _cards(households: list[Household], *, today) -> list[dict]:
         v.household_id: v
         for v in HouseholdVisit.objects.on(today)
         .filter(household__in=households)
-        .select_related("person", "recorded_by")
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("findings", queryset=HouseholdFinding.objects.select_related("person"))
+        )
     }
     return [{"household": h, "visit": visits.get(h.pk)} for h in households]
 

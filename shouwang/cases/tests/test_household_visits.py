@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import households_to_visit, visit_progress
-from shouwang.cases.models import HouseholdVisit, KeyArea
+from shouwang.cases.models import HouseholdFinding, HouseholdVisit, KeyArea
 from shouwang.cases.visits import CARDS_PER_PAGE
 from shouwang.people.models import Household
 from shouwang.watch.models import Alert
@@ -100,11 +100,10 @@ def test_a_member_with_fever_raises_an_alert_with_the_name_masked(marked):
     )
     assert response.status_code == 302
     visit = HouseholdVisit.objects.get()
-    assert (visit.abnormal, visit.person, str(visit.temperature)) == (
-        True,
-        marked.zhang_wife,
-        "38.2",
-    )
+    finding = visit.findings.get()
+    assert visit.abnormal
+    assert (finding.person, str(finding.temperature)) == (marked.zhang_wife, "38.2")
+    assert finding.recorded_by == marked.grid_worker_a
     alert = Alert.objects.get()
     assert alert.kind == Alert.Kind.FEVER
     assert alert.area == marked.building_a
@@ -132,19 +131,18 @@ def test_a_member_found_unwell_after_the_household_was_recorded_well_is_kept(mar
     assert "异常：李娜 38.4℃" in response.content.decode()
     assert "未重复保存" not in response.content.decode()
     visit = HouseholdVisit.objects.get()
-    assert (visit.abnormal, visit.person, str(visit.temperature)) == (
-        True,
-        marked.zhang_wife,
-        "38.4",
-    )
-    assert (visit.method, visit.recorded_by) == ("visit", marked.staff_a)
+    finding = visit.findings.get()
+    assert visit.abnormal
+    assert (visit.method, visit.recorded_by) == ("phone", marked.grid_worker_a)
+    assert (finding.person, str(finding.temperature)) == (marked.zhang_wife, "38.4")
+    assert finding.recorded_by == marked.staff_a
     alert = Alert.objects.get()
     assert (alert.kind, alert.person) == (Alert.Kind.FEVER, marked.zhang_wife)
     days = visit_progress([marked.key_area])[marked.key_area.pk]
     assert (days[0].visited, days[0].abnormal) == (1, 1)
 
 
-def test_a_second_unwell_member_the_same_day_is_refused_with_a_message(marked):
+def test_each_unwell_member_is_recorded_once_with_an_alert_of_their_own(marked):
     household = marked.zhang.household
     client = marked.client("grid_a")
     client.post(
@@ -163,9 +161,29 @@ def test_a_second_unwell_member_the_same_day_is_refused_with_a_message(marked):
         visit_data(person=marked.zhang.pk, symptoms=["cough"]),
         HTTP_HX_REQUEST="true",
     )
-    assert other.status_code == 400
-    assert "该户今天已记录 李娜 异常并已告警，本次未保存" in other.content.decode()
-    assert HouseholdVisit.objects.get().person == marked.zhang_wife
+    assert other.status_code == 200
+    html = other.content.decode()
+    assert "异常：李娜 38.4℃" in html
+    assert "异常：张伟 咳嗽" in html
+    visit = HouseholdVisit.objects.get()
+    assert [f.person for f in visit.findings.all()] == [marked.zhang_wife, marked.zhang]
+    assert sorted(Alert.objects.values_list("kind", flat=True)) == ["fever", "symptom"]
+    # a 全户正常 tap after that changes nothing
+    client.post(reverse("cases:visit", args=[household.pk]), visit_data(method="phone"))
+    assert HouseholdVisit.objects.get().abnormal
+    days = visit_progress([marked.key_area])[marked.key_area.pk]
+    assert (days[0].visited, days[0].abnormal) == (1, 1)
+
+
+def test_a_retried_finding_is_stored_once(marked):
+    household = marked.zhang.household
+    client = marked.client("grid_a")
+    client.post(reverse("cases:visit", args=[household.pk]), visit_data())
+    data = visit_data(person=marked.zhang.pk, temperature="39.0")
+    for _ in range(2):
+        response = client.post(reverse("cases:visit", args=[household.pk]), data)
+        assert response.status_code == 302
+    assert HouseholdVisit.objects.get().findings.count() == 1
     assert Alert.objects.count() == 1
 
 
@@ -185,7 +203,7 @@ def test_a_temperature_typed_in_full_width_is_read(marked, typed):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert str(HouseholdVisit.objects.get().temperature) == "38.2"
+    assert str(HouseholdFinding.objects.get().temperature) == "38.2"
     assert Alert.objects.get().kind == Alert.Kind.FEVER
 
 

@@ -66,8 +66,9 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     assert "异常：孙三 38.3℃" in phone.locator(f"#hh-{third.household_id}").inner_text()
     expect(phone.locator("section.w-card.pending")).to_have_count(0)
     visit = HouseholdVisit.objects.get(household=third.household)
-    assert (visit.person, visit.symptoms) == (third, "cough")
-    assert visit.recorded_by == world.grid_worker_a
+    finding = visit.findings.get()
+    assert (finding.person, finding.symptoms) == (third, "cough")
+    assert finding.recorded_by == world.grid_worker_a
     alert = Alert.objects.get()
     assert alert.kind == Alert.Kind.FEVER
     assert "孙*" in alert.title
