@@ -402,6 +402,9 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .distinct()
         .count()
     )
+    # Residents with no household (e.g. added during an investigation) are on no visit
+    # list: say so, so that staff enter their door in the ledger.
+    unhoused = persons.filter(household=None).count()
     days = visit_progress([key_area])[key_area.pk]
     yesterday = timezone.localdate() - timedelta(days=1)
     return render(
@@ -419,6 +422,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if key_area.is_active(yesterday)
             else [],
             "yesterday": yesterday,
+            "unhoused": unhoused,
         },
     )
 

@@ -391,3 +391,11 @@ def test_progress_counts_visits_per_day_and_the_missed(marked):
     assert "今日已随访 2/3 户" in html
     listing = marked.client("hq").get(reverse("cases:key_areas")).content.decode()
     assert "2/3" in listing
+
+
+def test_the_key_area_page_names_residents_no_visit_list_can_reach(marked):
+    make_person(marked.compound_a, "流调新增")  # an area but no household
+    page = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
+    assert "另有 1 人在台账中没有门牌（未归户）" in page.content.decode()
+    visits = marked.client("hq").get(reverse("cases:visits")).content.decode()
+    assert "流调新增" not in visits
