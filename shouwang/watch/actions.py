@@ -453,6 +453,7 @@ def check_recording_time(
         raise ValidationError(f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录")
 
 
+@transaction.atomic
 def record_followup(
     *,
     key_person: KeyPerson,
@@ -469,8 +470,9 @@ def record_followup(
 ) -> tuple[FollowUp, bool]:
     """Record the follow-up of ``slot`` on ``day`` (default today). Returns (follow-up,
     created). The same ``client_id`` sent again returns the first row, whatever the
-    day; a second follow-up of the same slot returns the one already there. Fever or
-    symptoms raise an alert.
+    day; a second follow-up of the same slot returns the one already there, unless it
+    finds fever or symptoms where the first found none: then the slot's follow-up
+    becomes that finding. Fever or symptoms raise an alert.
 
     ``recorded_at`` is the phone's clock when the worker tapped, for a follow-up kept on
     a phone without network and uploaded later (``now`` is the upload); without it the
@@ -515,9 +517,6 @@ def record_followup(
     if chosen is None:
         raise ValidationError("随访时段不正确，请刷新页面")
     check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
-    same_slot = FollowUp.objects.filter(key_person=key_person, day=day, slot=slot).first()
-    if same_slot is not None:
-        return same_slot, False
     followup = FollowUp(
         key_person=key_person,
         day=day,
@@ -532,19 +531,20 @@ def record_followup(
         recorded_at=recorded_at,
     )
     followup.abnormal = followup.fever or bool(followup.symptoms)
+    same_slot = (
+        FollowUp.objects.select_for_update()
+        .filter(key_person=key_person, day=day, slot=slot)
+        .first()
+    )
+    if same_slot is not None:
+        if same_slot.abnormal or not followup.abnormal:
+            return same_slot, False
+        return _found_unwell_later(same_slot, followup), True
     try:
         with transaction.atomic():
             followup.save()
             if followup.abnormal:
-                raise_alert(
-                    area=key_person.area,
-                    kind=Alert.Kind.FEVER if followup.fever else Alert.Kind.SYMPTOM,
-                    title=alerting.followup_title(key_person, followup),
-                    detail=alerting.followup_detail(followup),
-                    person=key_person.person,
-                    key_person=key_person,
-                    source=followup,
-                )
+                _alert_followup(followup)
     except IntegrityError:  # the same write, or the same slot, landed meanwhile
         again = (
             FollowUp.objects.filter(client_id=client_id).first()
@@ -554,6 +554,32 @@ def record_followup(
             raise
         return again, False
     return followup, True
+
+
+def _alert_followup(followup: FollowUp) -> None:
+    key_person = followup.key_person
+    raise_alert(
+        area=key_person.area,
+        kind=Alert.Kind.FEVER if followup.fever else Alert.Kind.SYMPTOM,
+        title=alerting.followup_title(key_person, followup),
+        detail=alerting.followup_detail(followup),
+        person=key_person.person,
+        key_person=key_person,
+        source=followup,
+    )
+
+
+def _found_unwell_later(recorded: FollowUp, finding: FollowUp) -> FollowUp:
+    """A slot recorded normal, then fever or symptoms in the same slot (a call back,
+    the person's own report): the slot's follow-up becomes the finding, and alerts.
+    It stays on time if the first follow-up was."""
+    for field in ("method", "temperature", "symptoms", "note", "abnormal"):
+        setattr(recorded, field, getattr(finding, field))
+    recorded.recorded_by, recorded.recorded_at = finding.recorded_by, finding.recorded_at
+    recorded.late = recorded.late and finding.late
+    recorded.save()
+    _alert_followup(recorded)
+    return recorded
 
 
 def record_overdue(*, now: datetime, since: datetime) -> int:

@@ -61,6 +61,23 @@ def test_it_keeps_the_first_follow_up_of_a_slot(world, clock, record) -> None:
     assert list(FollowUp.objects.values_list("method", flat=True)) == ["phone"]
 
 
+def test_a_fever_found_after_a_normal_follow_up_of_the_slot_is_kept(world, clock, record):
+    clock.set(clock.today, 10, 30)
+    post(world.client("grid_a"), record, method="phone")
+    clock.set(clock.today, 11, 10)
+    response = post(world.client("staff_a"), record, method="visit", temperature="38.6")
+    assert response.status_code == 200
+    assert "异常 38.6℃" in response.content.decode()
+    followup = FollowUp.objects.get()
+    assert (followup.abnormal, str(followup.temperature)) == (True, "38.6")
+    assert (followup.method, followup.recorded_by) == ("visit", world.staff_a)
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
+    # once abnormal, a later normal follow-up of the slot changes nothing
+    post(world.client("grid_a"), record, method="phone")
+    assert FollowUp.objects.get().abnormal
+    assert Alert.objects.count() == 1
+
+
 def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
     response = post(

@@ -57,6 +57,30 @@ def test_a_self_reported_fever_raises_an_alert(client, clock, record) -> None:
     assert Alert.objects.get().kind == Alert.Kind.FEVER
 
 
+def test_a_fever_after_the_slot_was_recorded_normal_can_still_be_reported(
+    client, clock, record, world
+) -> None:
+    clock.set(clock.today, 9, 30)
+    actions.record_followup(
+        key_person=record, client_id=uuid.uuid4(), slot=1, method="phone", by=world.grid_worker_a
+    )
+    page = client.get(url(record.self_report_token())).content.decode()
+    assert "上午已记录" in page
+    assert "之后如有发热或不适，请在此补报" in page
+    clock.set(clock.today, 10, 45)
+    response = client.post(
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": "38.1"},
+    )
+    assert response.status_code == 302
+    followup = FollowUp.objects.get()
+    assert (followup.abnormal, followup.method) == (True, FollowUp.Method.SELF)
+    assert Alert.objects.get().kind == Alert.Kind.FEVER
+    page = client.get(url(record.self_report_token())).content.decode()
+    assert "社区工作人员会尽快与您联系" in page
+    assert "请在此补报" not in page
+
+
 def test_a_forged_link_is_refused(client, clock, record) -> None:
     token = record.self_report_token()
     code, stamp, signature = token.split(":")

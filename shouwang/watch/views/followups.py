@@ -189,7 +189,8 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
     )
     form = SelfReportForm(request.POST or None)
     status = 200
-    if request.method == "POST" and slot is not None and existing is None:
+    # After a normal follow-up of the slot the person may still report fever or symptoms.
+    if request.method == "POST" and slot is not None and not (existing and existing.abnormal):
         if form.is_valid():
             data = form.cleaned_data
             try:
