@@ -119,9 +119,14 @@ class ItemForm(forms.ModelForm):
         return data
 
 
+ORPHAN_HELP = "原对应卡点已不存在：可重新选择对应卡点，或留空按所属辖区保存（停用也可留空）"
+
+
 class LocationForm(forms.ModelForm):
     """A checkpoint-kind location names a checkpoint of the user's area, takes its area,
-    and by default its name; other kinds name their area."""
+    and by default its name; other kinds name their area. A checkpoint location whose
+    checkpoint is gone (deleted, or never matched) may be linked again, or saved
+    unlinked in its area: it keeps its ledger and can still be edited or deactivated."""
 
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none(), required=False)
 
@@ -138,17 +143,27 @@ class LocationForm(forms.ModelForm):
         self.fields["checkpoint"].label_from_instance = lambda c: f"{c.area.name} · {c.name}"
         self.fields["checkpoint"].help_text = "卡点类型必选；已有存放点的卡点不在列表中"
         self.fields["name"].required = False
+        self.orphan = (
+            self.instance.pk is not None
+            and self.instance.kind == Location.Kind.CHECKPOINT
+            and self.instance.checkpoint_id is None
+        )
+        if self.orphan:
+            self.fields["checkpoint"].help_text = ORPHAN_HELP
+            self.fields["area"].help_text = "卡点类型选择对应卡点时自动取卡点所在辖区"
 
     def clean(self) -> dict:
         data = super().clean()
         checkpoint = data.get("checkpoint")
         if data.get("kind") == Location.Kind.CHECKPOINT:
-            if checkpoint is None:
-                if "checkpoint" not in self.errors:
-                    self.add_error("checkpoint", "卡点类型的存放点请选择对应卡点")
+            if checkpoint is not None:
+                data["area"] = checkpoint.area
+                data["name"] = data.get("name") or checkpoint.name
+            elif "checkpoint" in self.errors:
                 return data
-            data["area"] = checkpoint.area
-            data["name"] = data.get("name") or checkpoint.name
+            elif not self.orphan:
+                self.add_error("checkpoint", "卡点类型的存放点请选择对应卡点")
+                return data
         elif checkpoint is not None:
             self.add_error("checkpoint", "只有卡点类型的存放点才能对应卡点")
         if not data.get("area") and "area" not in self.errors:
