@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
+from shouwang.core.forms import ORDER_MAX, integer_column
 
 from .models import (
     MANUAL_OUT_KINDS,
@@ -29,6 +30,8 @@ from .models import (
 )
 
 BASE_UNIT = ""
+# The most people a location or recipient counts, and a plan line with them.
+MAX_PEOPLE = 100_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
@@ -100,6 +103,8 @@ class ItemForm(forms.ModelForm):
         required=False,
         help_text="每种包装折合多少基本单位，如：盒=50，箱=2000",
     )
+    alert_days = integer_column(Item, "alert_days", max_value=365)
+    order = integer_column(Item, "order", max_value=ORDER_MAX)
 
     class Meta:
         model = Item
@@ -129,6 +134,7 @@ class LocationForm(forms.ModelForm):
     unlinked in its area: it keeps its ledger and can still be edited or deactivated."""
 
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none(), required=False)
+    staff_count = integer_column(Location, "staff_count", max_value=MAX_PEOPLE)
 
     class Meta:
         model = Location
@@ -363,6 +369,8 @@ class SpendingForm(ClientIdMixin):
 
 
 class PurposeForm(forms.ModelForm):
+    order = integer_column(Purpose, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = Purpose
         fields = ["name", "order"]
@@ -411,7 +419,7 @@ class PlanUpdateForm(PlanParamsForm):
         self.lines = list(plan.lines.select_related("location", "recipient"))
         for line in self.lines:
             self.fields[f"p{line.pk}"] = forms.IntegerField(
-                label=str(line.target), min_value=0, max_value=100_000, initial=line.people
+                label=str(line.target), min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )
 
     def people(self) -> dict[int, int]:
@@ -420,6 +428,7 @@ class PlanUpdateForm(PlanParamsForm):
 
 class RecipientForm(forms.ModelForm):
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+    employees = integer_column(Recipient, "employees", max_value=MAX_PEOPLE)
 
     class Meta:
         model = Recipient

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.forms import ORDER_MAX, integer_column
 from shouwang.core.text import half_width
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
@@ -290,15 +291,20 @@ class LocateForm(forms.Form):
 
 
 class CategoryForm(forms.ModelForm):
+    default_days = integer_column(
+        Category,
+        "default_days",
+        min_value=1,
+        max_value=MAX_PERIOD_DAYS,
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value"), f"默认观察天数应在1到{MAX_PERIOD_DAYS}天之间"
+        ),
+    )
+    order = integer_column(Category, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = Category
         fields = ["name", "default_days", "order", "active"]
-
-    def clean_default_days(self) -> int:
-        days = self.cleaned_data["default_days"]
-        if not 1 <= days <= 60:
-            raise ValidationError("默认观察天数应在1到60天之间")
-        return days
 
 
 class PolicyForm(forms.Form):
