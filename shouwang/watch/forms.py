@@ -340,8 +340,11 @@ class ListFilter(forms.Form):
         self.fields["community"].queryset = communities
 
     def filter(self, qs, user):
+        """The records the filters ask for; none when a filter is invalid (another
+        community, a category or status that does not exist), so it never widens
+        the answer to the whole list in the user's scope."""
         if not self.is_valid():
-            return qs.active()
+            return qs.none()
         data = self.cleaned_data
         if data["status"]:
             qs = qs.filter(status=data["status"])
