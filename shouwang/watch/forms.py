@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from shouwang.core.text import half_width
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
-from .actions import parse_temperature
+from .actions import check_arrival_date, parse_temperature
 from .models import Category, FollowUp, KeyPerson, LocateTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -118,6 +118,12 @@ class RegisterForm(PersonFields, PeriodFields):
         "arrival_date",
         "notes",
     ]
+
+    def clean_arrival_date(self) -> date | None:
+        day = self.cleaned_data["arrival_date"]
+        if day is not None:
+            check_arrival_date(day, today=timezone.localdate())
+        return day
 
 
 class ConfirmLeadForm(PeriodFields):
