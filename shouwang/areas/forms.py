@@ -1,12 +1,14 @@
 from django import forms
 
 from shouwang.accounts.forms import AreaChoiceField
-from shouwang.core.forms import RowsChoiceField
+from shouwang.core.forms import RowsChoiceField, integer_column
 
-from .models import Area, Grid
+from .models import MAX_HOUSEHOLDS, Area, Grid
 
 
 class AreaForm(forms.ModelForm):
+    expected_households = integer_column(Area, "expected_households", max_value=MAX_HOUSEHOLDS)
+
     class Meta:
         model = Area
         fields = ["name", "code", "expected_households", "notes"]

@@ -19,7 +19,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
 
 from . import actions
-from .models import Area
+from .models import MAX_HOUSEHOLDS, Area
 
 LEVELS = [
     ("区县", Area.Kind.DISTRICT),
@@ -31,7 +31,6 @@ LEVELS = [
 HEADERS = [name for name, _ in LEVELS] + ["应有户数"]
 SAMPLE_NAMES = ["金水区", "明湖街道", "西城社区", "西城花园", "3号楼"]
 MAX_ROWS = 100_000
-MAX_HOUSEHOLDS = 2_147_483_647  # what the column holds on PostgreSQL (the node form's limit)
 
 
 @dataclass

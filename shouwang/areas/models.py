@@ -43,6 +43,11 @@ def household_unit() -> models.Q:
     )
 
 
+# The most households a node is expected to hold, in its form and in the import (a
+# district's; the column would hold 2,147,483,647 on PostgreSQL and more on SQLite).
+MAX_HOUSEHOLDS = 10_000_000
+
+
 class AreaQuerySet(ScopedQuerySet):
     scope = ""
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from shouwang.areas.models import Area
-from shouwang.core.forms import RowsChoiceField
+from shouwang.core.forms import RowsChoiceField, integer_column
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
@@ -275,6 +275,8 @@ class CheckpointForm(forms.ModelForm):
 
 
 class PassRuleForm(forms.ModelForm):
+    outing_quota = integer_column(PassRule, "outing_quota", max_value=99)
+
     class Meta:
         model = PassRule
         fields = ["visitors", "outing_quota"]

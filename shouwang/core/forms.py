@@ -6,9 +6,29 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 # The most digits of a row id a 64-bit database integer always holds.
 ROW_ID_DIGITS = 18
+
+# The largest value of PostgreSQL's ``integer`` column (SQLite's holds 64 bits).
+INTEGER_MAX = 2_147_483_647
+
+# The largest 排序 (sort order) typed in a form; the column is a small integer.
+ORDER_MAX = 9999
+
+
+def integer_column(
+    model: type[models.Model], name: str, *, max_value: int, **kwargs: Any
+) -> forms.IntegerField:
+    """The form field of a model's integer column, with the largest value that makes
+    sense. Django checks a column's range only on PostgreSQL, so without it SQLite
+    stores 99,999,999,999 employees that PostgreSQL refuses: the form states the
+    maximum itself and both databases refuse the same input (确保该值小于或等于…)."""
+    field = model._meta.get_field(name).formfield(max_value=max_value, **kwargs)
+    if not isinstance(field, forms.IntegerField):
+        raise TypeError(f"{model.__name__}.{name} is not an integer column")
+    return field
 
 
 class RowsChoiceField(forms.ModelMultipleChoiceField):

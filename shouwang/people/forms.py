@@ -6,7 +6,7 @@ from django import forms
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
-from shouwang.core.forms import RowsChoiceField
+from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer_column
 
 from .addresses import normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
@@ -16,7 +16,7 @@ from .models import Household, Person, Tag
 class VersionedForm(forms.Form):
     """Carries the ``version`` the user loaded, for optimistic locking."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=INTEGER_MAX)
 
 
 class HouseholdForm(VersionedForm):
@@ -203,6 +203,8 @@ class ImportForm(forms.Form):
 
 
 class TagForm(forms.ModelForm):
+    order = integer_column(Tag, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = Tag
         fields = ["name", "order"]

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from shouwang.core.forms import ORDER_MAX, integer_column
+
 from .actions import Line, check_values
 from .bulletin import TemplateError, check_template
 from .models import IndicatorDefinition
@@ -73,6 +75,8 @@ class AmendForm(ReportForm):
 
 
 class IndicatorForm(forms.ModelForm):
+    order = integer_column(IndicatorDefinition, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = IndicatorDefinition
         fields = ["code", "label", "unit", "kind", "incident", "order", "description"]

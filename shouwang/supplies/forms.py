@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
+from shouwang.core.forms import ORDER_MAX, integer_column
 
 from .models import (
     MANUAL_OUT_KINDS,
@@ -29,6 +30,8 @@ from .models import (
 )
 
 BASE_UNIT = ""
+# The most people a location or recipient counts, and a plan line with them.
+MAX_PEOPLE = 100_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
@@ -100,6 +103,8 @@ class ItemForm(forms.ModelForm):
         required=False,
         help_text="每种包装折合多少基本单位，如：盒=50，箱=2000",
     )
+    alert_days = integer_column(Item, "alert_days", max_value=365)
+    order = integer_column(Item, "order", max_value=ORDER_MAX)
 
     class Meta:
         model = Item
@@ -119,11 +124,17 @@ class ItemForm(forms.ModelForm):
         return data
 
 
+ORPHAN_HELP = "原对应卡点已不存在：可重新选择对应卡点，或留空按所属辖区保存（停用也可留空）"
+
+
 class LocationForm(forms.ModelForm):
     """A checkpoint-kind location names a checkpoint of the user's area, takes its area,
-    and by default its name; other kinds name their area."""
+    and by default its name; other kinds name their area. A checkpoint location whose
+    checkpoint is gone (deleted, or never matched) may be linked again, or saved
+    unlinked in its area: it keeps its ledger and can still be edited or deactivated."""
 
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none(), required=False)
+    staff_count = integer_column(Location, "staff_count", max_value=MAX_PEOPLE)
 
     class Meta:
         model = Location
@@ -138,17 +149,27 @@ class LocationForm(forms.ModelForm):
         self.fields["checkpoint"].label_from_instance = lambda c: f"{c.area.name} · {c.name}"
         self.fields["checkpoint"].help_text = "卡点类型必选；已有存放点的卡点不在列表中"
         self.fields["name"].required = False
+        self.orphan = (
+            self.instance.pk is not None
+            and self.instance.kind == Location.Kind.CHECKPOINT
+            and self.instance.checkpoint_id is None
+        )
+        if self.orphan:
+            self.fields["checkpoint"].help_text = ORPHAN_HELP
+            self.fields["area"].help_text = "卡点类型选择对应卡点时自动取卡点所在辖区"
 
     def clean(self) -> dict:
         data = super().clean()
         checkpoint = data.get("checkpoint")
         if data.get("kind") == Location.Kind.CHECKPOINT:
-            if checkpoint is None:
-                if "checkpoint" not in self.errors:
-                    self.add_error("checkpoint", "卡点类型的存放点请选择对应卡点")
+            if checkpoint is not None:
+                data["area"] = checkpoint.area
+                data["name"] = data.get("name") or checkpoint.name
+            elif "checkpoint" in self.errors:
                 return data
-            data["area"] = checkpoint.area
-            data["name"] = data.get("name") or checkpoint.name
+            elif not self.orphan:
+                self.add_error("checkpoint", "卡点类型的存放点请选择对应卡点")
+                return data
         elif checkpoint is not None:
             self.add_error("checkpoint", "只有卡点类型的存放点才能对应卡点")
         if not data.get("area") and "area" not in self.errors:
@@ -348,6 +369,8 @@ class SpendingForm(ClientIdMixin):
 
 
 class PurposeForm(forms.ModelForm):
+    order = integer_column(Purpose, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = Purpose
         fields = ["name", "order"]
@@ -396,7 +419,7 @@ class PlanUpdateForm(PlanParamsForm):
         self.lines = list(plan.lines.select_related("location", "recipient"))
         for line in self.lines:
             self.fields[f"p{line.pk}"] = forms.IntegerField(
-                label=str(line.target), min_value=0, max_value=100_000, initial=line.people
+                label=str(line.target), min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )
 
     def people(self) -> dict[int, int]:
@@ -405,6 +428,7 @@ class PlanUpdateForm(PlanParamsForm):
 
 class RecipientForm(forms.ModelForm):
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
+    employees = integer_column(Recipient, "employees", max_value=MAX_PEOPLE)
 
     class Meta:
         model = Recipient

@@ -1,12 +1,16 @@
 """Import of opening stock (期初库存) from an Excel sheet.
 
 Columns: 存放点, 物资, 数量, 单位 (optional: the base unit or a pack name), 备注.
+A location is named by its name, or ``辖区/名称`` when visible locations share the name
+(a name that matches several is a problem of its row, never a guess).
 ``plan`` reads and checks the whole file and lists each problem by row and column;
 ``commit`` posts every row as an ``opening`` movement in one transaction, or nothing.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -22,6 +26,7 @@ from .models import Item, Location, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
+AREA_SEPARATOR = re.compile(r"\s*[/／]\s*")
 
 
 @dataclass
@@ -68,6 +73,31 @@ def template_bytes() -> bytes:
     )
 
 
+def find_location(text: str, by_name: dict[str, list[Location]]) -> Location | str:
+    """The one location ``text`` names — ``名称`` or ``辖区/名称`` — or what is wrong."""
+    found = by_name.get(text, [])
+    area_name, name = "", text
+    parts = AREA_SEPARATOR.split(text, maxsplit=1)
+    if not found and len(parts) == 2:
+        area_name, name = parts
+        found = [loc for loc in by_name.get(name, []) if loc.area.name == area_name]
+    if not found:
+        where = f"“{area_name}”" if area_name else ""
+        return f"{where}没有名为“{name}”的存放点（或不在您的辖区内）"
+    if len(found) > 1:
+        areas = "、".join(loc.area.name for loc in found)
+        if area_name:
+            return (
+                f"有{len(found)}个辖区名为“{area_name}”，都有名为“{name}”的存放点，"
+                "请先把存放点改为不同的名称"
+            )
+        return (
+            f"有{len(found)}个存放点名为“{name}”（{areas}），请写明所属辖区，"
+            f"如“{found[0].area.name}/{name}”，或先把存放点改为不同的名称"
+        )
+    return found[0]
+
+
 def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     """Read and check the file; nothing is written. ``locations``: those the user
     may see (a location outside them is reported, not created; a deactivated one or
@@ -83,7 +113,9 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
         )
         return result
-    by_name = {loc.name: loc for loc in locations}
+    by_name: dict[str, list[Location]] = defaultdict(list)
+    for loc in locations.select_related("area"):
+        by_name[loc.name].append(loc)
     items = {i.name: i for i in Item.objects.prefetch_related("packs")}
     seen: dict[tuple[int, int], int] = {}
     for number, raw in enumerate(rows, start=2):
@@ -97,11 +129,10 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
         problems = []
         if any(v.startswith("=") for v in values):
             problems.append(Problem(number, "", "单元格是公式，请填写数值或文字"))
-        location = by_name.get(where)
-        if location is None:
-            problems.append(
-                Problem(number, "存放点", f"没有名为“{where}”的存放点（或不在您的辖区内）")
-            )
+        location = find_location(where, by_name)
+        if isinstance(location, str):
+            problems.append(Problem(number, "存放点", location))
+            location = None
         elif not location.active:
             problems.append(Problem(number, "存放点", f"存放点“{where}”已停用"))
         item = items.get(what)

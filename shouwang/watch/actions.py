@@ -182,6 +182,18 @@ def find_or_create_person(
         raise ValidationError(exc.messages) from exc
 
 
+# An arrival date (抵达日期), typed on the form or read from a police list, is no later
+# than today and no more than a year back: a year typed wrong (0001, 2062) is refused.
+ARRIVAL_DAYS_BACK = 365
+
+
+def check_arrival_date(day: date, *, today: date) -> None:
+    if day > today:
+        raise ValidationError("抵达日期不能晚于今天")
+    if day < today - timedelta(days=ARRIVAL_DAYS_BACK):
+        raise ValidationError("抵达日期早于一年前，请核对")
+
+
 @transaction.atomic
 def register_key_person(
     *,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,11 +9,12 @@ from django.utils import timezone
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
+from shouwang.core.forms import ORDER_MAX, integer_column
 from shouwang.core.text import half_width
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
-from .actions import parse_temperature
+from .actions import check_arrival_date, parse_temperature
 from .models import Category, FollowUp, KeyPerson, LocateTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -117,6 +118,12 @@ class RegisterForm(PersonFields, PeriodFields):
         "arrival_date",
         "notes",
     ]
+
+    def clean_arrival_date(self) -> date | None:
+        day = self.cleaned_data["arrival_date"]
+        if day is not None:
+            check_arrival_date(day, today=timezone.localdate())
+        return day
 
 
 class ConfirmLeadForm(PeriodFields):
@@ -290,15 +297,20 @@ class LocateForm(forms.Form):
 
 
 class CategoryForm(forms.ModelForm):
+    default_days = integer_column(
+        Category,
+        "default_days",
+        min_value=1,
+        max_value=MAX_PERIOD_DAYS,
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value"), f"默认观察天数应在1到{MAX_PERIOD_DAYS}天之间"
+        ),
+    )
+    order = integer_column(Category, "order", max_value=ORDER_MAX)
+
     class Meta:
         model = Category
         fields = ["name", "default_days", "order", "active"]
-
-    def clean_default_days(self) -> int:
-        days = self.cleaned_data["default_days"]
-        if not 1 <= days <= 60:
-            raise ValidationError("默认观察天数应在1到60天之间")
-        return days
 
 
 class PolicyForm(forms.Form):
@@ -334,8 +346,11 @@ class ListFilter(forms.Form):
         self.fields["community"].queryset = communities
 
     def filter(self, qs, user):
+        """The records the filters ask for; none when a filter is invalid (another
+        community, a category or status that does not exist), so it never widens
+        the answer to the whole list in the user's scope."""
         if not self.is_valid():
-            return qs.active()
+            return qs.none()
         data = self.cleaned_data
         if data["status"]:
             qs = qs.filter(status=data["status"])

@@ -16,7 +16,7 @@ the stored upload and writes everything in one transaction, or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -205,10 +205,10 @@ def _check_row(
         except (ValueError, OverflowError):
             problems.append(Problem(number, "抵达日期", "日期格式不对，应为如 2020-01-23"))
         else:
-            if arrival > today:
-                problems.append(Problem(number, "抵达日期", "抵达日期不能晚于今天"))
-            elif arrival < today - timedelta(days=365):
-                problems.append(Problem(number, "抵达日期", "抵达日期早于一年前，请核对"))
+            try:
+                actions.check_arrival_date(arrival, today=today)
+            except ValidationError as exc:
+                problems.append(Problem(number, "抵达日期", exc.messages[0]))
     if len(origin) > 100:
         problems.append(Problem(number, "来源地", "来源地过长（最多100字）"))
     if len(address) > 200:

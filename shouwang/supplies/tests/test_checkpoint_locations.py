@@ -247,3 +247,52 @@ def test_the_migration_maps_references_and_reverses(world) -> None:
     assert old.objects.get(pk=rows["unknown"]).checkpoint_ref == ""
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _orphans(world) -> list[Location]:
+    """A location whose checkpoint was deleted, and one the migration never matched."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    actions.sync_checkpoint_locations(area=world.subdistrict, by=world.hq)
+    gate.delete()
+    legacy = location(world.compound_b, "八一新苑西门", kind="checkpoint", staff=5)
+    return [Location.objects.get(name="西城花园东门"), legacy]
+
+
+def test_hq_edits_and_deactivates_a_location_whose_checkpoint_is_gone(world) -> None:
+    client = world.client("hq")
+    for place in _orphans(world):
+        url = reverse("supplies:location_edit", args=[place.pk])
+        page = client.get(url).content.decode()
+        assert "原对应卡点已不存在" in page
+        name, area = f"{place.name}（已撤）", place.area
+        response = client.post(url, _form(name=name, area=area.pk, staff_count="2", active=""))
+        assert response.status_code == 302, response.content.decode()[:3000]
+        place.refresh_from_db()
+        assert (place.name, place.area, place.staff_count, place.active) == (name, area, 2, False)
+        assert (place.kind, place.checkpoint) == ("checkpoint", None)
+
+
+def test_hq_relinks_a_location_whose_checkpoint_is_gone(world) -> None:
+    _, legacy = _orphans(world)
+    gate = make_checkpoint(world.compound_a, "西城花园新东门")
+    response = world.client("hq").post(
+        reverse("supplies:location_edit", args=[legacy.pk]),
+        _form(checkpoint=gate.pk, name=legacy.name, area=legacy.area.pk, active="on"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    legacy.refresh_from_db()
+    assert (legacy.checkpoint, legacy.area) == (gate, world.compound_a)
+
+
+def test_a_linked_location_cannot_drop_its_checkpoint(world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    actions.sync_checkpoint_locations(area=world.subdistrict, by=world.hq)
+    place = Location.objects.get(checkpoint=gate)
+    response = world.client("hq").post(
+        reverse("supplies:location_edit", args=[place.pk]),
+        _form(name="改名", area=world.compound_b.pk, active="on"),
+    )
+    assert response.status_code == 400
+    assert "请选择对应卡点" in response.content.decode()
+    place.refresh_from_db()
+    assert (place.checkpoint, place.name, place.area) == (gate, "西城花园东门", world.compound_a)

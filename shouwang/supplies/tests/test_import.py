@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from shouwang.areas.tests.factories import child
 from shouwang.core.xlsx import workbook_bytes
 from shouwang.supplies.importing import HEADERS
 from shouwang.supplies.models import Balance, Item, Location, Movement
@@ -155,4 +156,51 @@ def test_a_deactivated_item_or_location_is_named_as_such(world, places) -> None:
     page = response.content.decode()
     assert "物资“帐篷”已停用" in page
     assert "存放点“西城社区库房”已停用" in page
+    assert not Movement.objects.exists()
+
+
+def test_a_name_two_visible_locations_share_is_a_problem_not_a_guess(world, places) -> None:
+    location(world.compound_a, "东门", kind="checkpoint")
+    location(world.compound_b, "东门", kind="checkpoint")
+    rows = [["东门", "医用口罩", 10, "", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    (problem,) = response.context["plan"].problems
+    assert (problem.row, problem.column) == (2, "存放点")
+    assert "有2个存放点名为“东门”（西城花园、八一新苑）" in problem.message
+    assert "“西城花园/东门”" in problem.message
+    assert "确认导入" not in response.content.decode()
+    assert not Movement.objects.exists()
+
+
+def test_the_area_before_a_slash_tells_same_named_locations_apart(world, places) -> None:
+    west = location(world.compound_a, "东门", kind="checkpoint")
+    location(world.compound_b, "东门", kind="checkpoint")
+    rows = [["西城花园/东门", "医用口罩", 10, "", ""], ["西城花园／东门", "84消毒液", 3, "", ""]]
+    client = world.client("hq")
+    preview = client.post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert preview.status_code == 200, preview.context["plan"].problems
+    assert "西城花园 · 东门" in preview.content.decode()
+    client.post(reverse("supplies:import_commit"), {"token": preview.context["token"]})
+    assert set(Balance.objects.values_list("location", "quantity")) == {(west.pk, 10), (west.pk, 3)}
+
+
+def test_same_named_areas_with_same_named_locations_ask_for_a_rename(world, places) -> None:
+    location(world.compound_a, "东门", kind="checkpoint")
+    location(child(world.community_b, "西城花园"), "东门", kind="checkpoint")
+    rows = [["西城花园/东门", "医用口罩", 10, "", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    (problem,) = response.context["plan"].problems
+    assert "有2个辖区名为“西城花园”" in problem.message
+    assert "请先把存放点改为不同的名称" in problem.message
+
+
+def test_an_area_that_holds_no_such_location_is_named(world, places) -> None:
+    location(world.compound_a, "东门", kind="checkpoint")
+    rows = [["八一新苑/东门", "医用口罩", 10, "", ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    (problem,) = response.context["plan"].problems
+    assert "“八一新苑”没有名为“东门”的存放点" in problem.message
     assert not Movement.objects.exists()

@@ -21,6 +21,7 @@ from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
 from shouwang.watch.tests import factories as f
+from shouwang.watch.tests.test_status import IMPLAUSIBLE_ARRIVALS, _days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +261,14 @@ def test_the_buildings_to_choose_from_name_their_compound(world) -> None:
     response = world.client("staff_a").get(reverse("watch:locate_record", args=[task.pk]))
     labels = [label for _, label in response.context["form"].fields["building"].choices][1:]
     assert labels == ["西城花园 1号楼", "西城花园 2号楼", "幸福新苑 1号楼"]
+
+
+@pytest.mark.parametrize(("arrival", "message"), IMPLAUSIBLE_ARRIVALS)
+def test_an_implausible_arrival_date_is_a_problem_of_its_row(world, arrival, message) -> None:
+    """The same rule and words as the registration form."""
+    row = ["赵四", f.id_number(), "", _days_ago(arrival), "", ""]
+    response = upload(world.client("staff_a"), sheet([row]))
+    assert response.status_code == 400
+    problems = response.context["plan"].problems
+    assert [(p.row, p.column, p.message) for p in problems] == [(2, "抵达日期", message)]
+    assert not Intake.objects.exists()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Person
@@ -199,3 +200,62 @@ def test_a_planned_end_years_ahead_is_refused(world, end) -> None:
     assert response.status_code == 400
     assert "计划解除日期不能晚于开始日期后60天" in response.content.decode()
     assert not KeyPerson.objects.exists()
+
+
+def _days_ago(days: int | str) -> str:
+    if isinstance(days, str):
+        return days
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
+
+
+# The police-list intake's rule, for every arrival date typed or imported.
+IMPLAUSIBLE_ARRIVALS = [
+    pytest.param("0001-01-01", "抵达日期早于一年前，请核对", id="year-1"),
+    pytest.param(366, "抵达日期早于一年前，请核对", id="366-days-ago"),
+    pytest.param(-1, "抵达日期不能晚于今天", id="tomorrow"),
+    pytest.param("9999-12-31", "抵达日期不能晚于今天", id="year-9999"),
+]
+
+
+@pytest.mark.parametrize(("arrival", "message"), IMPLAUSIBLE_ARRIVALS)
+def test_an_implausible_arrival_date_is_refused(world, arrival, message) -> None:
+    known = f.person(world.building_a, "吴一")
+    data = {"category": f.category().pk, "source": "police", "measure": "home"}
+    data["start_date"] = known.created_at.date().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"),
+        {**data, "document": known.document_number, "arrival_date": _days_ago(arrival)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not KeyPerson.objects.exists()
+
+
+@pytest.mark.parametrize("days", [365, 0])
+def test_an_arrival_within_the_last_year_is_kept(world, days) -> None:
+    known = f.person(world.building_a, "吴一")
+    data = {"category": f.category().pk, "source": "police", "measure": "home"}
+    data["start_date"] = known.created_at.date().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"),
+        {**data, "document": known.document_number, "arrival_date": _days_ago(days)},
+    )
+    assert response.status_code == 302
+    assert KeyPerson.objects.get().arrival_date.isoformat() == _days_ago(days)
+
+
+@pytest.mark.parametrize(
+    ("new_end", "message"),
+    [("0001-01-01", "新的解除日期应晚于原计划"), ("9999-12-31", "一次最多延长60天")],
+)
+def test_an_implausible_extension_is_refused(world, record, new_end, message) -> None:
+    planned_end = record.planned_end
+    response = world.client("staff_a").post(
+        reverse("watch:extend", args=[record.pk]),
+        {"new_end": new_end, "reason": KeyPerson.ExtensionReason.values[0]},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    record.refresh_from_db()
+    assert record.planned_end == planned_end
+    assert not KeyPersonEvent.objects.filter(kind=KeyPersonEvent.Kind.EXTENDED).exists()

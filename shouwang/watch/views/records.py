@@ -58,12 +58,17 @@ def index(request: AuthedRequest) -> HttpResponse:
         record.day = record.day_number(today)
     filters = [(name, form.data[name]) for name in ListFilter.base_fields if name in form.data]
     template = "watch/index.html#rows" if request.htmx else "watch/index.html"
-    return render(request, template, {"form": form, "page": page, "filters": filters})
+    status = 400 if form.errors else 200
+    return render(
+        request, template, {"form": form, "page": page, "filters": filters}, status=status
+    )
 
 
 @require_capability("watch.export")
 def export(request: AuthedRequest) -> HttpResponse:
-    _, qs = _filtered(request)
+    form, qs = _filtered(request)
+    if form.errors:
+        return index(request)
     today = timezone.localdate()
     rows = (
         [
