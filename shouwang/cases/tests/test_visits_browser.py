@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.cases.models import HouseholdVisit, KeyArea
-from shouwang.core.tests.browser import log_in
+from shouwang.core.tests.browser import log_in, page_weight
 from shouwang.watch.models import Alert
 
 from .factories import make_key_area, make_person
@@ -31,10 +31,7 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     expect(phone.locator("section.w-card.pending")).to_have_count(3)
     assert "八一的人" not in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    weight = phone.evaluate(
-        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-        ".reduce((n, e) => n + e.decodedBodySize, 0)"
-    )
+    weight = page_weight(phone)
     assert weight < 100_000, f"the phone page weighs {weight} bytes"
 
     # One tap: 赵一's household, all well at the door.

@@ -67,6 +67,15 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login" not in url)
 
 
+def page_weight(page) -> int:
+    """Bytes the page and everything it loaded weigh, decoded (the < 100 KB budget of
+    the phone pages)."""
+    return page.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".reduce((n, e) => n + e.decodedBodySize, 0)"
+    )
+
+
 def downloaded_rows(download) -> list[tuple]:
     """The rows of the first sheet of an xlsx the page downloaded (Playwright's
     ``expect_download().value``)."""

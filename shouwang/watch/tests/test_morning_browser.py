@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
-from shouwang.core.tests.browser import log_in
+from shouwang.core.tests.browser import log_in, page_weight
 from shouwang.watch.models import Alert, FollowUp, WatchPolicy
 from shouwang.watch.tests import factories as f
 
@@ -34,10 +34,7 @@ def test_a_grid_worker_s_morning(phone, world, clock) -> None:
     assert phone.locator("section.w-card.pending").count() == 3
     assert "八一的人" not in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    weight = phone.evaluate(
-        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-        ".reduce((n, e) => n + e.decodedBodySize, 0)"
-    )
+    weight = page_weight(phone)
     assert weight < 100_000, f"the phone page weighs {weight} bytes"
 
     # One tap: 赵一 answered the phone, all normal.
