@@ -258,6 +258,9 @@ CHECKIN_RETENTION_DAYS = int(os.environ.get("SHOUWANG_CHECKIN_RETENTION_DAYS", "
 # First-time self-registrations (new person and pass) accepted from one address per 10
 # minutes; generous, as many phones may share one carrier address at a morning rush.
 SELF_REGISTRATIONS_PER_IP = int(os.environ.get("SHOUWANG_SELF_REGISTRATIONS_PER_IP", "60"))
+# One-tap self-scans accepted from one phone pass per hour: a script holding one pass
+# cookie would otherwise add passages (and 进入人数) without end.
+SELF_CHECKINS_PER_PASS = int(os.environ.get("SHOUWANG_SELF_CHECKINS_PER_PASS", "30"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.
 CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
 # Where residents reach this server (printed in poster QR codes); empty: the request's host.

@@ -7,10 +7,14 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
+from shouwang.accounts.views import backoffice_login, backoffice_password_change
 from shouwang.api import api
 
 admin.site.site_header = "守望 · 后台管理"
 admin.site.site_title = "守望后台"
+# Signing in and changing a password go through the accounts pages (lockout, audit).
+admin.site.login = backoffice_login
+admin.site.password_change = backoffice_password_change
 
 urlpatterns = [
     path("", include("shouwang.core.urls")),

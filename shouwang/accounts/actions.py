@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from shouwang.core.text import mobile_in
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
-from .models import AuditEvent, LoginThrottle, User
+from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent, LoginThrottle, User
 
 
 class LoginError(Exception):
@@ -127,6 +128,8 @@ def create_user(
     """Create a staff account; returns it with its initial password."""
     if by is not None:
         _check_can_manage(by, area)
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise ValidationError(USERNAME_MESSAGE)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"用户名“{username}”已被使用")
     if phone and User.objects.with_phone(phone).exists():

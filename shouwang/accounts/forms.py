@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from shouwang.areas.models import Area
 from shouwang.core.text import MOBILE_RE, normalize_mobile
 
-from .models import AuditEvent
+from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent
 from .roles import Role
 
 
@@ -42,8 +42,8 @@ class AreaChoiceField(forms.ModelChoiceField):
 class UserForm(forms.Form):
     username = forms.RegexField(
         label="用户名",
-        regex=r"^[A-Za-z0-9_.-]{3,40}$",
-        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3到40位"},
+        regex=rf"^{USERNAME_PATTERN}$",
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=20, required=False)

@@ -14,6 +14,10 @@ from shouwang.core.access import ScopedQuerySet
 
 from .roles import Role, role_can
 
+# What a username may hold, for the account form and the actions (bootstrap included).
+USERNAME_PATTERN = r"[A-Za-z0-9_.-]{3,40}"
+USERNAME_MESSAGE = "用户名只能包含字母、数字、下划线、点和短横线，3到40位"
+
 
 class UserQuerySet(ScopedQuerySet):
     scope = "area"

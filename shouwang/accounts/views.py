@@ -3,11 +3,13 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -52,6 +54,21 @@ def logout_view(request: PublicRequest) -> HttpResponse:
         audit.record(action=AuditEvent.Action.LOGOUT, request=request)
     logout(request)
     return redirect("accounts:login")
+
+
+def backoffice_login(request: PublicRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The back office signs in through the app's own login page: the Django admin's
+    login form authenticates without the lockout, the per-IP limit and the audit rows,
+    and its session is a session of the whole app."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(target, login_url=reverse("accounts:login"))
+
+
+def backoffice_password_change(
+    request: AuthedRequest, extra_context: dict | None = None
+) -> HttpResponse:
+    """The back office changes a password on the app's own page (audited)."""
+    return redirect("accounts:password_change")
 
 
 @login_required

@@ -66,18 +66,23 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
         return redirect("checkin:register", code=code)
     form = TapForm(request.POST or None, initial=ClientIdForm.fresh(), checkpoint=checkpoint)
     error = ""
+    limited = False
     if request.method == "POST" and form.is_valid():
-        try:
-            recorded = actions.self_checkin(
-                checkpoint=checkpoint,
-                pass_=pass_,
-                direction=form.cleaned_data["direction"],
-                client_id=form.cleaned_data["client_id"],
-            )
-        except actions.CheckInRefused as exc:
-            error = str(exc)
+        if not _may_tap(pass_):
+            error = "扫码过于频繁，请1小时后再试，或请卡点工作人员登记"
+            limited = True
         else:
-            return _result(request, recorded.checkin, checkpoint, pass_.person)
+            try:
+                recorded = actions.self_checkin(
+                    checkpoint=checkpoint,
+                    pass_=pass_,
+                    direction=form.cleaned_data["direction"],
+                    client_id=form.cleaned_data["client_id"],
+                )
+            except actions.CheckInRefused as exc:
+                error = str(exc)
+            else:
+                return _result(request, recorded.checkin, checkpoint, pass_.person)
     elif request.method == "POST":
         error = error_text(form)
     return render(
@@ -89,7 +94,15 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
             "error": error,
             "person_name": _masked_name(pass_.person.name),
         },
-        status=400 if error else 200,
+        status=429 if limited else 400 if error else 200,
+    )
+
+
+def _may_tap(pass_: Pass) -> bool:
+    """At most SELF_CHECKINS_PER_PASS one-tap scans a pass in an hour (per pass, not per
+    address: many phones share a carrier address)."""
+    return ratelimit.allow(
+        "checkin.tap", pass_.code, limit=settings.SELF_CHECKINS_PER_PASS, window_seconds=3600
     )
 
 

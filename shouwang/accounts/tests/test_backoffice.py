@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
-from shouwang.accounts.tests.factories import UserFactory
+from shouwang.accounts.tests.factories import PASSWORD, UserFactory
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
@@ -76,3 +76,41 @@ def test_a_grid_takes_no_compound_or_staff_from_outside_its_community(world: Wor
         assert response.context["adminform"].form.errors
     assert list(world.grid_a.compounds.all()) == [world.compound_a]
     assert list(world.grid_a.staff.all()) == [world.grid_worker_a]
+
+
+def test_its_login_is_the_apps_login(client, world: World) -> None:
+    """The admin's own login form authenticated past the lockout and the audit log."""
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/backoffice/"
+
+
+def test_its_login_form_takes_no_password(client, world: World) -> None:
+    """Fifty wrong passwords there and the right one went through, unaudited, while the
+    account was locked; now the post is sent to the app's login and signs nobody in."""
+    for password in ("wrong-password", PASSWORD):
+        response = client.post(
+            reverse("admin:login"), {"username": "hq", "password": password, "next": "/"}
+        )
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("core:home")).status_code == 302  # still signed out
+
+
+def test_a_locked_account_stays_locked_for_the_back_office(client, world: World) -> None:
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "hq", "password": "wrong-password"})
+    response = client.post(
+        f"{reverse('accounts:login')}?next=/backoffice/", {"username": "hq", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "已锁定" in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_its_password_change_is_the_apps(world: World) -> None:
+    response = world.client("hq").get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")

@@ -59,3 +59,17 @@ def test_it_refuses_an_existing_username(db) -> None:
     bootstrap()
     with pytest.raises(CommandError, match="已存在"):
         bootstrap()
+
+
+def test_it_refuses_a_username_the_account_form_refuses(db) -> None:
+    """A quote in a username reached a confirm() in the users page's JavaScript."""
+    with pytest.raises(CommandError, match="用户名只能包含"):
+        call_command(
+            "bootstrap",
+            district="金水区",
+            subdistrict="丰产路街道",
+            username="x');alert(1);('",
+            name="王主任",
+            stdout=StringIO(),
+        )
+    assert not User.objects.exists()

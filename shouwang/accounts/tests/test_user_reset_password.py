@@ -51,3 +51,10 @@ def test_it_lifts_the_accounts_lock(world: World) -> None:
 
 def test_it_refuses_a_get(world: World) -> None:
     assert world.client("hq").get(url(world.staff_a)).status_code == 405
+
+
+def test_its_confirmation_keeps_the_username_out_of_the_script(world: World) -> None:
+    body = world.client("hq").get(reverse("accounts:users")).content.decode()
+    assert 'data-confirm="确定重置 staff_a 的密码？"' in body
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in body
+    assert "confirm('确定重置" not in body

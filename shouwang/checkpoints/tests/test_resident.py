@@ -228,6 +228,31 @@ def test_an_unknown_checkpoint_is_404() -> None:
     assert Client().get(reverse("checkin:scan", args=["nope"])).status_code == 404
 
 
+def test_one_taps_of_one_pass_are_limited(world, gate, settings) -> None:
+    """A script holding one pass cookie added 200 passages (and 进入人数) in seconds."""
+    settings.SELF_CHECKINS_PER_PASS = 3
+    phone = Client(REMOTE_ADDR="10.1.1.1")
+    assert (
+        phone.post(reverse("checkin:register", args=[gate.code]), registration(world)).status_code
+        == 200
+    )
+    scan = reverse("checkin:scan", args=[gate.code])
+
+    def tap(client: Client):
+        return client.post(scan, {"client_id": str(uuid.uuid4()), "direction": "in"})
+
+    for _ in range(3):
+        assert tap(phone).status_code == 200
+    refused = tap(phone)
+    assert refused.status_code == 429
+    assert "扫码过于频繁" in refused.content.decode()
+    assert CheckIn.objects.count() == 4  # the registration's passage and three taps
+    # Another phone behind the same address is counted on its own pass.
+    neighbour = Client(REMOTE_ADDR="10.1.1.1")
+    neighbour.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    assert tap(neighbour).status_code == 200
+
+
 def test_temperature_is_bounded(world, gate) -> None:
     response = Client().post(
         reverse("checkin:register", args=[gate.code]), registration(world, temperature="55")
