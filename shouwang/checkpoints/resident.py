@@ -45,8 +45,10 @@ def _result(
             "reasons": [r for r in checkin.note.split("；") if r],
             # Formatted here: three date filters cost more than the rest of the page.
             "clock": f"{now:%H:%M:%S}",
-            # The live clock ticks in the server's time zone, whatever the phone's.
+            # The live clock ticks from the server's time in its time zone, whatever the
+            # phone's clock and time zone say (a phone set hours wrong shows the real time).
             "utc_offset_minutes": int(now.utcoffset().total_seconds() // 60),
+            "now_ms": int(now.timestamp() * 1000),
             "today": f"{now.year}年{now.month}月{now.day}日",
             "recorded": f"{timezone.localtime(checkin.at):%H:%M:%S}",
         },

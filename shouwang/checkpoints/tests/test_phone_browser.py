@@ -3,6 +3,8 @@ staff scanning passes at the post."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import segno
 from django.utils import timezone
@@ -61,6 +63,20 @@ def test_first_scan_registers_and_shows_a_live_green(phone, world) -> None:
     assert phone.locator(".mark").bounding_box()["x"] != box1["x"], "the mark moves"
     row = CheckIn.objects.get()
     assert (row.status, row.result) == ("declared", "g")
+
+
+def test_the_live_clock_tells_the_server_s_time_on_a_phone_set_wrong(phone, world) -> None:
+    """Staff compare the clock with their own watch: a phone whose clock is hours off
+    (never synced, set by hand) must not show a time that looks like a screenshot's."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    phone.clock.install(time="2020-01-01T08:00:00+08:00")
+    phone.clock.resume()
+    register(phone, gate.code)
+    phone.wait_for_timeout(1100)
+    shown = phone.inner_text("#clock")
+    now = timezone.localtime()
+    expected = {f"{now - timedelta(seconds=s):%H:%M}" for s in range(0, 6)}
+    assert shown[:5] in expected, (shown, expected)
 
 
 def test_the_second_scan_is_one_tap(phone, world) -> None:
