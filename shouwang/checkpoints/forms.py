@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, date
 from decimal import Decimal
@@ -16,10 +17,16 @@ from shouwang.people.documents import DocumentError, DocumentType, validate_docu
 from .actions import Registration
 from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
 
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_RE = re.compile(
-    r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领]"
-    r"[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]$"
+    # Civil plates, 新能源 (8 characters), 挂/学/警/港/澳/领 and 应急 endings.
+    rf"^[{PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{{4,5}}(?:[A-HJ-NP-Z0-9挂学警港澳领]|应急)$"
+    r"|^使\d{6}$"  # embassies: 使 and six digits
+    rf"|^WJ[{PROVINCES}]?\d{{4}}[0-9A-Z]$"  # armed police
+    r"|^[A-Z]{2}\d{5}$"  # military
 )
+# Typed at a gate: full-width letters and digits from a Chinese keyboard, spaces, dots.
+PLATE_NOISE = str.maketrans("", "", " ·•・.-")
 TEMPERATURE = {
     "min_value": Decimal("30.0"),
     "max_value": Decimal("45.0"),
@@ -157,9 +164,13 @@ class RegistrationForm(ClientIdForm):
 
 
 def clean_plate(value: str) -> str:
-    plate = (value or "").strip().upper().replace(" ", "").replace("·", "")
+    plate = unicodedata.normalize("NFKC", value or "").translate(PLATE_NOISE).upper()
+    if plate[:1] in PROVINCES:  # no I or O after the region letter: typed for 1 and 0
+        plate = plate[:2] + plate[2:].replace("I", "1").replace("O", "0")
     if not PLATE_RE.match(plate):
-        raise forms.ValidationError("车牌号格式不正确，如 豫A12345 或 豫AD12345")
+        raise forms.ValidationError(
+            "车牌号格式不正确，如 豫A12345、豫AD12345（新能源）、沪A1234领、使123456"
+        )
     return plate
 
 
@@ -194,7 +205,7 @@ class ConfirmForm(forms.Form):
 
 class VehicleForm(ConsoleForm):
     id_prefix = "vehicle"
-    plate = forms.CharField(label="车牌号", max_length=12)
+    plate = forms.CharField(label="车牌号", max_length=20)
     occupants = forms.IntegerField(label="车上人数（含司机）", min_value=1, max_value=60, initial=1)
     temperature = _temperature("最高体温（℃）")
 
@@ -224,7 +235,7 @@ class TurnBackForm(ConsoleForm):
     subject = forms.ChoiceField(
         label="劝返对象", choices=CheckIn.Subject.choices, widget=forms.RadioSelect, initial="p"
     )
-    plate = forms.CharField(label="车牌号（车辆）", max_length=12, required=False)
+    plate = forms.CharField(label="车牌号（车辆）", max_length=20, required=False)
     occupants = forms.IntegerField(label="人数", min_value=1, max_value=60, initial=1)
     reason = forms.CharField(label="劝返原因", max_length=100)
     temperature = _temperature()

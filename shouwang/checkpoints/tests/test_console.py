@@ -153,6 +153,48 @@ def test_it_registers_a_vehicle_once_per_client_id(world, gate) -> None:
     assert (row.subject, row.plate, row.occupants) == ("v", "豫A12345", 3)
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("豫a 123 45", "豫A12345"),
+        ("豫Ａ１２３４５", "豫A12345"),  # a Chinese keyboard in full-width mode
+        ("豫A·D12345", "豫AD12345"),  # 新能源, eight characters
+        ("豫A12345F", "豫A12345F"),
+        ("使 014 578", "使014578"),
+        ("沪A0123领", "沪A0123领"),
+        ("京A0123警", "京A0123警"),
+        ("豫A1234学", "豫A1234学"),
+        ("京A1234应急", "京A1234应急"),
+        ("WJ京12345", "WJ京12345"),
+        ("豫A1234O", "豫A12340"),  # no letter O on a plate: the digit 0
+    ],
+)
+def test_it_takes_a_plate_as_typed_at_the_gate(world, gate, typed: str, stored: str) -> None:
+    data = {"client_id": str(uuid.uuid4()), "plate": typed, "occupants": "1", "direction": "in"}
+    response = world.client("guard_a").post(
+        reverse("checkpoints:console_vehicle", args=[gate.pk]), data
+    )
+    assert response.status_code == 302
+    assert CheckIn.objects.get().plate == stored
+
+
+def test_it_turns_back_an_embassy_car(world, gate) -> None:
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "subject": "v",
+        "plate": "使０１４５７８",
+        "occupants": "2",
+        "reason": "非必要出行",
+        "direction": "in",
+    }
+    response = world.client("guard_a").post(
+        reverse("checkpoints:console_turn_back", args=[gate.pk]), data
+    )
+    assert response.status_code == 302
+    row = CheckIn.objects.get()
+    assert (row.status, row.plate, row.occupants) == ("turned_back", "使014578", 2)
+
+
 def test_a_bad_plate_is_explained(world, gate) -> None:
     client = world.client("guard_a")
     data = {"client_id": str(uuid.uuid4()), "plate": "12345", "occupants": "1", "direction": "in"}
