@@ -492,9 +492,10 @@ def register(
 # --- staff at the post -----------------------------------------------------------------
 
 
-def pass_for_token(text: str) -> Pass:
-    """Check a scanned pass: signature, expiry, revocation. Raises TokenRejected."""
-    kind, code = tokens.read_token(text)
+def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
+    """Check a scanned pass: signature, expiry (at ``scanned_at``, default now),
+    revocation. Raises TokenRejected."""
+    kind, code = tokens.read_token(text, scanned_at=scanned_at)
     pass_ = Pass.objects.select_related("person").filter(code=code).first()
     if pass_ is None or pass_.kind != kind:
         raise tokens.TokenRejected("出入证不存在")

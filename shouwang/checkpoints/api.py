@@ -63,6 +63,11 @@ class CheckInIn(Schema):
 
 class BatchIn(Schema):
     items: list[CheckInIn]
+    sent_at: datetime | None = Field(
+        None,
+        description="发送时手机的时钟（ISO 8601，带时区）；各条 at 按其与服务器时间之差校正"
+        "（手机时钟不准时，登记时间仍正确）",
+    )
 
 
 class ItemOut(Schema):
@@ -84,11 +89,20 @@ class BatchOut(Schema):
     results: list[ItemOut]
 
 
-def _at(item: CheckInIn) -> datetime:
+def _aware(moment: datetime) -> datetime:
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _clock_error(batch: BatchIn) -> timedelta:
+    """How far the phone's clock is off: its time at sending against the server's."""
+    return timedelta(0) if batch.sent_at is None else _aware(batch.sent_at) - timezone.now()
+
+
+def _at(item: CheckInIn, clock_error: timedelta) -> datetime:
     now = timezone.now()
     if item.at is None:
         return now
-    at = item.at if timezone.is_aware(item.at) else timezone.make_aware(item.at)
+    at = _aware(item.at) - clock_error
     if at > now + timedelta(minutes=5) or at < now - MAX_AGE:
         raise actions.CheckInRefused("登记时间不合理（不能晚于现在，也不能早于7天前）")
     return at
@@ -135,7 +149,9 @@ def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorde
     return actions.Recorded(row, created=False)
 
 
-def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> actions.Recorded:
+def _record(
+    request, item: CheckInIn, checkpoints: dict[int, Checkpoint], clock_error: timedelta
+) -> actions.Recorded:
     checkpoint = checkpoints.get(item.checkpoint)
     if checkpoint is None:
         checkpoint = get_for_user(
@@ -151,11 +167,11 @@ def _record(request, item: CheckInIn, checkpoints: dict[int, Checkpoint]) -> act
         "direction": item.direction,
         "temperature": item.temperature,
         "by": request.user,
-        "at": _at(item),
+        "at": _at(item, clock_error),
         "source": CheckIn.Source.API,
     }
     if item.kind == "pass":
-        pass_ = actions.pass_for_token(item.token)
+        pass_ = actions.pass_for_token(item.token, scanned_at=common["at"])
         return actions.record_checkin(
             **common,
             status=CheckIn.Status.CONFIRMED,
@@ -215,11 +231,12 @@ def upload_checkins(request, batch: BatchIn) -> dict:
     if len(batch.items) > MAX_BATCH:
         raise HttpError(400, f"一次最多上传 {MAX_BATCH} 条")
     checkpoints: dict[int, Checkpoint] = {}
+    clock_error = _clock_error(batch)
     results = []
     for item in batch.items:
         out = {"client_id": str(item.client_id), "ok": False, "duplicate": False, "updated": False}
         try:
-            recorded = _record(request, item, checkpoints)
+            recorded = _record(request, item, checkpoints, clock_error)
         except (actions.CheckInRefused, tokens.TokenRejected) as exc:
             out["error"] = str(exc)
         except forms.ValidationError as exc:

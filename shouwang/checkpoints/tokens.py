@@ -8,8 +8,11 @@ under SECRET_KEY with their own salts, so a token cannot be altered or made up.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 PHONE_SALT = "shouwang.checkpoints.phone-pass"
 CARD_SALT = "shouwang.checkpoints.card-pass"
@@ -31,8 +34,11 @@ def card_token(code: str) -> str:
     return signing.Signer(salt=CARD_SALT).sign("C" + code)
 
 
-def read_token(text: str) -> tuple[str, str]:
-    """``(kind, code)`` of a scanned token, kind "phone" or "card"; or TokenRejected."""
+def read_token(text: str, *, scanned_at: datetime | None = None) -> tuple[str, str]:
+    """``(kind, code)`` of a scanned token, kind "phone" or "card"; or TokenRejected.
+
+    A phone token must have been drawn at most PHONE_TOKEN_SECONDS before it was
+    scanned: ``scanned_at`` for a scan uploaded later (a post without signal), else now."""
     text = (text or "").strip()
     if "/" in text:  # a scanner app may hand over a URL ending in the token
         text = text.rstrip("/").rsplit("/", 1)[-1]
@@ -40,8 +46,9 @@ def read_token(text: str) -> tuple[str, str]:
         raise TokenRejected("不是本系统的出入证二维码")
     try:
         if text.startswith("P"):
+            waited = (timezone.now() - scanned_at).total_seconds() if scanned_at else 0
             value = signing.TimestampSigner(salt=PHONE_SALT).unsign(
-                text, max_age=PHONE_TOKEN_SECONDS
+                text, max_age=PHONE_TOKEN_SECONDS + max(waited, 0)
             )
             return "phone", value[1:]
         if text.startswith("C"):

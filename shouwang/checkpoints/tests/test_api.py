@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from shouwang.watch.models import Alert
@@ -203,3 +205,69 @@ def test_a_row_update_is_refused_with_a_reason_and_changes_nothing(world) -> Non
         assert message in result["error"]
     declared.refresh_from_db()
     assert (declared.status, declared.temperature) == ("declared", None)
+
+
+def _drawn_ago(monkeypatch, code: str, seconds: int) -> str:
+    drawn = time.time() - seconds
+    with monkeypatch.context() as m:
+        m.setattr(signing.time, "time", lambda: drawn)
+        return tokens.phone_token(code)
+
+
+def _scan_item(gate, token: str, at: datetime) -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "checkpoint": gate.pk,
+        "direction": "in",
+        "kind": "pass",
+        "token": token,
+        "at": at.isoformat(),
+    }
+
+
+def test_a_pass_scanned_without_signal_is_checked_as_of_the_scan(world, monkeypatch) -> None:
+    """The post had no signal for ten minutes: the QR was fresh when it was scanned."""
+    gate = make_checkpoint(world.compound_a)
+    pass_ = make_pass(make_person(world.building_a, "钱居民"))
+    token = _drawn_ago(monkeypatch, pass_.code, 600)
+    scanned = timezone.now() - timedelta(seconds=590)
+    body = post(world.client("guard_a"), [_scan_item(gate, token, scanned)]).json()
+    assert body["results"][0]["ok"], body
+    row = CheckIn.objects.get()
+    assert (row.person, row.at) == (pass_.person, scanned)
+
+
+def test_a_stale_pass_scanned_without_signal_is_still_refused(world, monkeypatch) -> None:
+    gate = make_checkpoint(world.compound_a)
+    pass_ = make_pass(make_person(world.building_a))
+    token = _drawn_ago(monkeypatch, pass_.code, 600)  # a screenshot, scanned 5 minutes later
+    scanned = timezone.now() - timedelta(seconds=300)
+    body = post(world.client("guard_a"), [_scan_item(gate, token, scanned)]).json()
+    assert "已过期" in body["results"][0]["error"]
+    assert not CheckIn.objects.exists()
+
+
+def test_a_phone_clock_set_wrong_is_corrected(world) -> None:
+    """A phone three hours fast (or a week slow) recorded passages offline: each is
+    stored at the true time, from the phone's clock at sending."""
+    gate = make_checkpoint(world.compound_a)
+    now = timezone.now()
+    items = []
+    for off in (timedelta(hours=3), -timedelta(days=8)):
+        items.append(
+            {
+                "client_id": str(uuid.uuid4()),
+                "checkpoint": gate.pk,
+                "direction": "in",
+                "kind": "person",
+                "at": (now + off - timedelta(minutes=10)).isoformat(),
+            }
+        )
+        body = world.client("guard_a").post(
+            URL,
+            json.dumps({"items": items[-1:], "sent_at": (now + off).isoformat()}),
+            content_type="application/json",
+        )
+        assert body.json()["results"][0]["ok"], body.json()
+    for row in CheckIn.objects.all():
+        assert abs(row.at - (now - timedelta(minutes=10))) < timedelta(seconds=5)

@@ -4,13 +4,17 @@ client id and uploaded once; a write the server answers looks as it always did."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
 
+from .. import tokens
 from ..models import CheckIn
-from .factories import make_checkin, make_checkpoint
+from .factories import make_checkin, make_checkpoint, make_pass, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUEUE = "JSON.parse(localStorage.getItem('shouwang.offline.checkins') || '[]')"
@@ -189,3 +193,31 @@ def test_the_list_does_not_refresh_under_a_temperature_being_typed(phone, world,
     assert "豫A77777" not in phone.inner_text("#rows")
     phone.locator("h2").first.click()  # typing done: the list is live again
     phone.wait_for_selector("#rows .row:has-text('豫A77777')")
+
+
+def test_writes_kept_on_a_phone_with_its_clock_wrong_are_stored_at_the_true_time(
+    phone, world, gate
+) -> None:
+    """A phone three hours fast, no signal: a pass scan and a vehicle wait on the phone.
+    Back online, the scan is stored (its QR was fresh when scanned) at the true time, and
+    the vehicle whose plate the server refuses is named, so staff can write it again."""
+    pass_ = make_pass(make_person(world.building_a, "钱居民"))
+    phone.clock.install(time=timezone.now() + timedelta(hours=3))
+    phone.clock.resume()
+    phone.reload()
+    phone.context.set_offline(True)
+    phone.fill("#scan_token", tokens.phone_token(pass_.code))
+    phone.click("#scan-form button.primary")
+    phone.evaluate("document.querySelector('form[data-kind=vehicle]').noValidate = true")
+    register_vehicle(phone, "A12")
+    phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_selector("#offline:has-text('已上传 1 条')")
+    message = phone.inner_text("#offline")
+    assert "1 条未保存" in message
+    assert "车辆 A12：车牌号格式不正确" in message
+    row = CheckIn.objects.get()
+    assert row.person == pass_.person
+    assert abs(row.at - timezone.now()) < timedelta(minutes=1)
+    assert phone.evaluate(QUEUE) == []

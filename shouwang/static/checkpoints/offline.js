@@ -6,7 +6,9 @@
    kept in localStorage with its client id and uploaded in one batch to
    /api/v1/checkpoints/checkins: on the online event, on page load, every 30 s, and 2 s
    after a failed send. Had the server stored it after all, the re-sent id is stored once
-   (a row's confirmation or temperature is the same whenever it arrives). */
+   (a row's confirmation or temperature is the same whenever it arrives). The batch
+   carries the phone's time of sending, so the server corrects each item's time for a
+   phone clock set wrong; an item the server refuses is named in the message. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -99,6 +101,15 @@
       .then(function (res) { if (res.r.status >= 500) failed(); else render(res.r, res.text); }, failed);
   });
 
+  /* Which record the server refused, as staff wrote it down (the form is long gone). */
+  function what(it) {
+    if (!it) return "";
+    var at = new Date(it.at), hm = ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
+    var label = { pass: "扫码", vehicle: "车辆", visitor: "访客", turn_back: "劝返", confirm: "确认在场", measure: "补记体温", person: "人员" }[it.kind] || "";
+    return hm + " " + label + (it.plate || it.name ? " " + (it.plate || it.name) : "") +
+      (it.temperature ? " " + it.temperature + "℃" : "") + "：";
+  }
+
   var flushing = false, retry = setInterval(flush, 30000);
   function flush() {
     /* After a server page replaced this one, its own script does the uploading. */
@@ -107,15 +118,16 @@
     if (!items.length || !navigator.onLine || flushing) return;
     flushing = true;
     send(api, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-                body: JSON.stringify({ items: items }) })
+                body: JSON.stringify({ items: items, sent_at: new Date().toISOString() }) })
       .then(function (res) { if (!res.r.ok) throw new Error(res.r.status); return JSON.parse(res.text); })
       .then(function (body) {
-        var done = {};
+        var done = {}, sent = {};
         body.results.forEach(function (r) { done[r.client_id] = r; });
+        items.forEach(function (it) { sent[it.client_id] = it; });
         save(queue().filter(function (it) { return !done[it.client_id]; }));
         var failed = body.results.filter(function (r) { return !r.ok; });
         show("已上传 " + (body.stored + body.duplicates + body.updated) + " 条" +
-             (failed.length ? "；" + failed.length + " 条未保存：" + failed.map(function (r) { return r.error; }).join("；") : ""));
+             (failed.length ? "；" + failed.length + " 条未保存：" + failed.map(function (r) { return what(sent[r.client_id]) + r.error; }).join("；") : ""));
       })
       .catch(function () { show(); })
       .then(function () { flushing = false; });
