@@ -24,6 +24,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.cases.key_areas import active_key_areas
 from shouwang.core import pii, rows
+from shouwang.core.text import name_key
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Person
@@ -406,7 +407,7 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     if found is not None:
         # A number alone is not who you are: someone who knows another's ID number must
         # not get that person's pass (nor learn their status from the result page).
-        if "".join(found.name.split()) != "".join(reg.name.split()):
+        if name_key(found.name) != name_key(reg.name):
             raise CheckInRefused(
                 "姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助"
             )

@@ -1,5 +1,5 @@
 """Text as staff and residents type it: full-width digits from a Chinese input method,
-mainland mobile numbers."""
+mainland mobile numbers, names."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ def half_width(text: str) -> str:
     """Digits and letters typed by an input method in full-width mode (１３８, Ｘ) as
     the ASCII ones; other text unchanged."""
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+# The separator of a transliterated name (买买提·艾力) as phones type it: · • ・ ‧ ∙ . -
+NAME_SEPARATORS = str.maketrans("", "", "\u00b7\u2022\u30fb\u2027\u2219.-")
+
+
+def name_key(name: str) -> str:
+    """A person's name as compared with the ledger's: spaces, the separator of a
+    transliterated name and letter case aside, full-width letters as ASCII."""
+    return "".join(half_width(name or "").translate(NAME_SEPARATORS).casefold().split())
 
 
 def normalize_mobile(value: str) -> str:

@@ -298,6 +298,18 @@ def test_a_known_number_with_another_name_gets_no_pass(world, gate) -> None:
     assert Pass.objects.get().person == person
 
 
+@pytest.mark.parametrize("typed", ["买买提艾力", "买买提 • 艾力", "买买提.艾力", "买买提・艾力"])
+def test_a_transliterated_name_is_found_however_its_dot_is_typed(world, gate, typed) -> None:
+    """The ledger writes 买买提·艾力; a phone keyboard has no ·, so residents type •, ・,
+    a full stop or nothing at all."""
+    person = make_person(world.building_a, "买买提·艾力")
+    data = registration(world, name=typed, doc_number=person.document_number)
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 200, response.content.decode()
+    assert Pass.objects.get().person == person
+    assert Person.objects.count() == 1
+
+
 def test_a_resent_registration_gets_its_pass_and_a_replayed_id_gets_nothing(world, gate) -> None:
     url = reverse("checkin:register", args=[gate.code])
     data = registration(world)
