@@ -215,3 +215,24 @@ def test_the_pass_qr_is_redrawn_when_the_phone_wakes_up(phone, world) -> None:
     assert redrawn != drawn
     phone.clock.run_for(61_000)  # and every minute while the screen is on
     assert phone.get_attribute("#qr", "src") != redrawn
+
+
+def test_a_record_made_after_the_session_ended_is_kept_and_uploaded_after_sign_in(
+    phone, world
+) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    phone.context.clear_cookies(name="sessionid")  # signed out: idle too long at a quiet post
+    phone.click("summary:has-text('车辆登记')")
+    phone.fill("#vehicle_plate", "豫A12345")
+    phone.click("form[data-kind=vehicle] button")
+    phone.wait_for_url("**/accounts/login/**")
+    assert not CheckIn.objects.exists()
+    phone.fill("#id_username", "guard_a")
+    phone.fill("#id_password", PASSWORD)
+    phone.click("button.primary")
+    phone.wait_for_url(f"**/checkpoints/console/{gate.pk}/")
+    phone.wait_for_selector("#offline:has-text('已上传 1 条')")
+    (row,) = CheckIn.objects.all()
+    assert (row.subject, row.plate, row.recorded_by) == ("v", "豫A12345", world.guard_a)

@@ -8,7 +8,9 @@
    after a failed send. Had the server stored it after all, the re-sent id is stored once
    (a row's confirmation or temperature is the same whenever it arrives). The batch
    carries the phone's time of sending, so the server corrects each item's time for a
-   phone clock set wrong; an item the server refuses is named in the message. */
+   phone clock set wrong; an item the server refuses is named in the message. A submit
+   answered by the login page (the session ended at a quiet post) is kept the same way
+   and uploaded once staff have signed in again. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -16,6 +18,7 @@
   var checkpoint = parseInt(me.getAttribute("data-checkpoint"), 10);
   var csrf = me.getAttribute("data-csrf");
   var box = document.getElementById("offline");
+  var login = me.getAttribute("data-login");
   var KEY = "shouwang.offline.checkins";
 
   /* fetch that gives up after data-timeout ms (read at each send, so a test can shorten it). */
@@ -98,7 +101,15 @@
       setTimeout(flush, 2000);  /* the network may only have blinked */
     }
     send(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) })
-      .then(function (res) { if (res.r.status >= 500) failed(); else render(res.r, res.text); }, failed);
+      .then(function (res) {
+        if (res.r.status >= 500) return failed();
+        /* Signed out (idle at a quiet post): keep the record, sign in, come back here. */
+        if (res.r.redirected && new URL(res.r.url).pathname === login) {
+          keep(form, it);
+          return location.assign(login + "?next=" + encodeURIComponent(location.pathname));
+        }
+        render(res.r, res.text);
+      }, failed);
   });
 
   /* Which record the server refused, as staff wrote it down (the form is long gone). */
