@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_LAST_SEEN = "shouwang_last_seen"
 TOUCH_EVERY = 60  # seconds: write the session at most once a minute
@@ -48,22 +50,38 @@ class IdleTimeoutMiddleware:
 
 
 class HtmxLoginRedirectMiddleware:
-    """An htmx request whose session has ended (logged out elsewhere, expired, account
-    disabled) is sent to the login page as a whole page (``HX-Redirect``), instead of
-    htmx swapping the login form into the part it refreshes (a wall screen's panel)."""
+    """A request whose session has ended (logged out elsewhere, expired, account
+    disabled) is sent to the login page; back from it, to the page the user was on.
+
+    An htmx request goes as a whole page (``HX-Redirect``), instead of htmx swapping the
+    login form into the part it refreshes (a wall screen's panel). A form sent by POST
+    comes back to the page that held it (``HX-Current-URL`` or ``Referer``, same site
+    only), not to the URL it was posted to, which answers a GET with 405."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            request.headers.get("HX-Request")
-            and response.status_code == 302
-            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-        ):
+        login = resolve_url(settings.LOGIN_URL)
+        if response.status_code != 302 or not response["Location"].startswith(login):
+            return response
+        if request.method != "GET" and "next=" in response["Location"]:
+            response = redirect_to_login(_came_from(request) or resolve_url("core:home"))
+        if request.headers.get("HX-Request"):
             return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
         return response
+
+
+def _came_from(request: HttpRequest) -> str:
+    """The path of the page a request was sent from, if on this site."""
+    page = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    if not url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(page)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 class PasswordAgeMiddleware:

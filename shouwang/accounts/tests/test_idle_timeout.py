@@ -82,3 +82,30 @@ def test_a_refresh_after_the_session_ended_reloads_the_whole_page_at_login(world
     assert response["HX-Redirect"].startswith(reverse("accounts:login") + "?next=")
     # An ordinary page load keeps the ordinary redirect.
     assert client.get(wall).status_code == 302
+
+
+def test_a_form_posted_after_the_timeout_comes_back_to_its_page_after_login(world: World) -> None:
+    """A tap on 今日随访 half an hour after the last one: after signing in again the
+    worker is back on 今日随访, not on the URL the form posted to (GET there is a 405)."""
+    today = reverse("watch:today")
+    client = signed_in(idle_minutes=31)
+    response = client.post(
+        reverse("watch:followup", args=[1]),
+        {"method": "phone"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{today}?page=2"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next={today}%3Fpage%3D2"
+    client = signed_in(idle_minutes=31)
+    plain = client.post(
+        reverse("watch:followup", args=[1]), {}, headers={"Referer": f"http://testserver{today}"}
+    )
+    assert plain["Location"] == f"{reverse('accounts:login')}?next={today}"
+
+
+def test_a_post_from_another_site_is_not_sent_back_there(world: World) -> None:
+    client = signed_in(idle_minutes=31)
+    response = client.post(
+        reverse("watch:followup", args=[1]), {}, headers={"Referer": "https://evil.example/x"}
+    )
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/"
