@@ -37,7 +37,13 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
-from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HEADER_SEARCH_ROWS,
+    SpreadsheetError,
+    header_text,
+    iter_rows,
+    workbook_bytes,
+)
 
 from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
 from .bulk import BulkInsert, insert_pairs
@@ -134,7 +140,6 @@ HOUSING_TYPES |= {"出租": "rented", "租赁": "rented", "自有": "owned", "�
 YES = {"是", "党员", "中共党员", "y", "yes", "1", "√", "true"}
 NO = {"", "否", "群众", "n", "no", "0", "×", "false"}
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
-HEADER_CLEAN = re.compile(r"[\s*＊]|[（(]必填[)）]")
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
@@ -164,22 +169,32 @@ def template_bytes() -> bytes:
     )
 
 
+def _columns(raw: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
+    """A row read as a header: known column key -> index, and the unknown names."""
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, value in enumerate(raw):
+        text = header_text(value)
+        key = HEADER_KEYS.get(text)
+        if key is not None and key not in columns:
+            columns[key] = i
+        elif text:
+            ignored.append(text)
+    return columns, ignored
+
+
+def is_header(raw: tuple[Any, ...]) -> bool:
+    return "name" in _columns(raw)[0]
+
+
 def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
     """Read up to the header row (a title row or two above it is allowed)."""
     seen_anything = False
     for number, raw in enumerate(rows, start=1):
-        if number > 5:
+        if number > HEADER_SEARCH_ROWS:
             break
         seen_anything = seen_anything or any(v not in (None, "") for v in raw)
-        texts = [HEADER_CLEAN.sub("", str(v)) if v is not None else "" for v in raw]
-        columns: dict[str, int] = {}
-        ignored: list[str] = []
-        for i, text in enumerate(texts):
-            key = HEADER_KEYS.get(text)
-            if key is not None and key not in columns:
-                columns[key] = i
-            elif text:
-                ignored.append(text)
+        columns, ignored = _columns(raw)
         if "name" in columns:
             has_rooms = "building" in columns and "room" in columns
             if not has_rooms and "address" not in columns and "room" not in columns:
@@ -189,7 +204,7 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
                 )
             return Layout(columns=columns, header_row=number, ignored=ignored)
     if not seen_anything:
-        raise HeaderError("表格是空的：第一个工作表中没有任何内容")
+        raise HeaderError("表格是空的：工作表中没有任何内容")
     raise HeaderError(
         "没有找到表头：前几行中应有一行列名，至少包含“姓名”和地址列"
         f"（模板列名：{'、'.join(TEMPLATE_HEADERS)}）。请下载模板对照填写"
@@ -509,7 +524,7 @@ def check(job: ImportJob) -> None:
 
 
 def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
-    rows = iter_rows(f)
+    rows = iter_rows(f, header=is_header)
     try:
         layout = find_layout(rows)
         checker = Checker(

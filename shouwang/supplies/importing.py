@@ -19,7 +19,14 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HeaderNotFound,
+    cell_text,
+    find_header,
+    iter_rows,
+    matches_header,
+    workbook_bytes,
+)
 
 from .actions.stock import Entry, post_movements
 from .models import Item, Location, MovementKind
@@ -103,23 +110,19 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     may see (a location outside them is reported, not created; a deactivated one or
     a deactivated item is reported as such)."""
     result = Plan()
-    rows = iter_rows(upload)
-    header = next(rows, None)
-    if header is None:
-        result.problems.append(Problem(1, "", "表格是空的"))
-        return result
-    if [cell_text(h) for h in header][: len(HEADERS)] != HEADERS:
-        result.problems.append(
-            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
-        )
+    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS))
+    try:
+        header_row = find_header(rows, HEADERS)
+    except HeaderNotFound as exc:
+        result.problems.append(Problem(1, "", str(exc)))
         return result
     by_name: dict[str, list[Location]] = defaultdict(list)
     for loc in locations.select_related("area"):
         by_name[loc.name].append(loc)
     items = {i.name: i for i in Item.objects.prefetch_related("packs")}
     seen: dict[tuple[int, int], int] = {}
-    for number, raw in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
+    for number, raw in enumerate(rows, start=header_row + 1):
+        if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
             break
         values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]

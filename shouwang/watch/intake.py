@@ -27,7 +27,14 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii
-from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HeaderNotFound,
+    cell_text,
+    find_header,
+    iter_rows,
+    matches_header,
+    workbook_bytes,
+)
 from shouwang.people.documents import DocumentError, parse_id_card, validate_phone
 from shouwang.people.documents import normalise as normalise_document
 from shouwang.people.models import Person
@@ -142,21 +149,16 @@ def _parse_date(value: Any) -> date:
 def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
     """Read and check the file; nothing is written."""
     result = Plan(root=root)
-    rows = iter_rows(upload)
-    header = next(rows, None)
-    if header is None:
-        result.problems.append(Problem(1, "", "表格是空的"))
-        return result
-    header_text = [cell_text(h) for h in header]
-    if header_text[: len(REQUIRED_HEADERS)] != REQUIRED_HEADERS:
-        result.problems.append(
-            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
-        )
+    rows = iter_rows(upload, header=lambda row: matches_header(row, REQUIRED_HEADERS))
+    try:
+        header_row = find_header(rows, REQUIRED_HEADERS, named=HEADERS)
+    except HeaderNotFound as exc:
+        result.problems.append(Problem(1, "", str(exc)))
         return result
     communities = {a.name: a for a in Area.objects.within(root).communities()}
     today = timezone.localdate()
-    for number, raw in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
+    for number, raw in enumerate(rows, start=header_row + 1):
+        if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}，请分批导入"))
             break
         cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]

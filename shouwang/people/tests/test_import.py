@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
+from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
@@ -313,6 +314,14 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     workbook.save(buffer)
     job = importer.upload(_file(buffer.getvalue()))
     assert "存成了数字" in job.problems.get().message
+
+
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(world, importer):
+    rows = [template_row("刘备", ID1), [None] * 14, template_row("关羽", "123")]
+    job = importer.upload(_file(messy_workbook(TEMPLATE_HEADERS, rows)))
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.valid_rows == 1
+    assert list(job.problems.values_list("row", "column")) == [(5, "证件号码")]
 
 
 def test_a_cancelled_import_leaves_no_files(world, importer):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
+from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import workbook_bytes
 from shouwang.supplies.importing import HEADERS
 from shouwang.supplies.models import Balance, Item, Location, Movement
@@ -145,6 +146,17 @@ def test_a_quantity_too_large_in_base_units_is_refused(world, places) -> None:
     (problem,) = response.context["plan"].problems
     assert (problem.row, problem.column) == (2, "数量")
     assert "过大" in problem.message
+
+
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(
+    world, places
+) -> None:
+    rows = [["明湖街道仓库", "医用口罩", 40, "箱", ""], [], ["西城社区库房", "金条", 1, "", ""]]
+    content = messy_workbook(HEADERS, rows, title="期初库存")
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(content)})
+    plan = response.context["plan"]
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "物资")]
+    assert [r.number for r in plan.rows] == [3]
 
 
 def test_a_deactivated_item_or_location_is_named_as_such(world, places) -> None:

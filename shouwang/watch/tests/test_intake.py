@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.tests.factories import child
-from shouwang.core.tests.sheets import broken_sheet
+from shouwang.core.tests.sheets import broken_sheet, messy_workbook
 from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
@@ -154,6 +154,16 @@ def test_wrong_headers_are_refused(world) -> None:
     response = upload(world.client("staff_a"), sheet([["a"]], headers=["名字", "号码"]))
     assert response.status_code == 400
     assert "表头不正确" in response.content.decode()
+
+
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(
+    world, rows
+) -> None:
+    content = messy_workbook(HEADERS, [rows["rows"][0], [], ["陈四", "123"]], title="推送名单")
+    response = upload(world.client("staff_a"), SimpleUploadedFile("名单.xlsx", content))
+    plan = response.context["plan"]
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "身份证号")]
+    assert [(r.number, r.outcome) for r in plan.rows] == [(3, "found")]
 
 
 def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> None:
