@@ -45,7 +45,13 @@ from shouwang.core.xlsx import (
     workbook_bytes,
 )
 
-from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
+from .addresses import (
+    MAX_ADDRESS,
+    BuildingIndex,
+    normalise_room,
+    normalise_unit,
+    parse_address,
+)
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
@@ -143,6 +149,8 @@ TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
+MAX_ROOM = 40  # Household.room
+MAX_NOTES = 1000
 BATCH = 5000
 ANALYZE_AFTER = 5000
 
@@ -405,10 +413,15 @@ class Checker:
             unit_key = normalise_unit(unit)
             if unit_key is None:
                 return None, "unit", "单元请填写数字，如 2 或 2单元"
-            return (area, unit_key, normalise_room(room)[:40]), "", ""
+            room = normalise_room(room)
+            if len(room) > MAX_ROOM:
+                return None, "room", f"房号过长（最多{MAX_ROOM}字）"
+            return (area, unit_key, room), "", ""
         if not text:
             column = "address" if "address" in self.layout.columns else "room"
             return None, column, "缺少必填项：地址（楼栋和房号，或住址）"
+        if len(text) > MAX_ADDRESS:
+            return None, "address", f"地址过长（最多{MAX_ADDRESS}字），请只写楼栋、单元和房号"
         address = parse_address(text)
         if address is None:
             return None, "address", f"地址“{text[:60]}”无法识别，请写成“3号楼2单元301”的形式"
@@ -460,8 +473,11 @@ class Checker:
                 self.problem(number, "party_member", "党员一栏请填“是”或“否”")
                 ok = False
         notes = _text(cells.get("notes"))
-        if notes:
-            record["no"] = notes[:1000]
+        if len(notes) > MAX_NOTES:
+            self.problem(number, "notes", f"备注过长（最多{MAX_NOTES}字）")
+            ok = False
+        elif notes:
+            record["no"] = notes
         return ok
 
 
