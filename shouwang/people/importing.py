@@ -55,10 +55,12 @@ from .addresses import (
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
+    NUMBER_CELL_MESSAGE,
     WEIGHTS,
     DocumentError,
     DocumentType,
     normalise,
+    stored_as_number,
     validate_document,
     validate_phone,
 )
@@ -330,12 +332,8 @@ class Checker:
 
     def _document(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         value = cells.get("doc")
-        if isinstance(value, (int, float)) and len(_text(value)) >= 16:
-            self.problem(
-                number,
-                "doc",
-                "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
-            )
+        if stored_as_number(value):
+            self.problem(number, "doc", NUMBER_CELL_MESSAGE)
             return False
         doc = normalise(_text(value))
         type_text = _text(cells.get("doc_type"))

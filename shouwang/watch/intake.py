@@ -15,6 +15,7 @@ the stored upload and writes everything in one transaction, or nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -35,7 +36,13 @@ from shouwang.core.xlsx import (
     matches_header,
     workbook_bytes,
 )
-from shouwang.people.documents import DocumentError, parse_id_card, validate_phone
+from shouwang.people.documents import (
+    NUMBER_CELL_MESSAGE,
+    DocumentError,
+    parse_id_card,
+    stored_as_number,
+    validate_phone,
+)
 from shouwang.people.documents import normalise as normalise_document
 from shouwang.people.models import Person
 
@@ -136,13 +143,19 @@ def _parse_date(value: Any) -> date:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
-    text = cell_text(value).replace("/", "-").replace(".", "-")
+    text = cell_text(value)
+    if re.fullmatch(r"[0-9]{8}", text):  # 20200123
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    text = re.sub(r"\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$", "", text)  # copied with its time
+    text = text.replace("/", "-").replace(".", "-")
     for suffix in ("年", "月"):
         text = text.replace(suffix, "-")
     text = text.replace("日", "")
     parts = text.split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise ValueError(text)
+    if len(parts[2]) == 4:  # 1/23/2020: month, day, year, as Excel shows a date in English
+        parts = [parts[2], parts[0], parts[1]]
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
@@ -191,10 +204,13 @@ def _check_row(
     elif len(name) > 50:
         problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
     document = normalise_document(document)
-    try:
-        parse_id_card(document, today=today)
-    except DocumentError as exc:
-        problems.append(Problem(number, "身份证号", str(exc)))
+    if stored_as_number(cells[1]):
+        problems.append(Problem(number, "身份证号", NUMBER_CELL_MESSAGE))
+    else:
+        try:
+            parse_id_card(document, today=today)
+        except DocumentError as exc:
+            problems.append(Problem(number, "身份证号", str(exc)))
     if phone:
         try:
             phone = validate_phone(phone)
