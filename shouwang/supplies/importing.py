@@ -2,7 +2,9 @@
 
 Columns: 存放点, 物资, 数量, 单位 (optional: the base unit or a pack name), 备注.
 A location is named by its name, or ``辖区/名称`` when visible locations share the name
-(a name that matches several is a problem of its row, never a guess).
+(a name that matches several is a problem of its row, never a guess). Opening stock is
+imported once per location and item: a row for a pair that has it already (the same
+file uploaded again) is a problem of its row, so a second import never doubles stock.
 ``plan`` reads and checks the whole file and lists each problem by row and column;
 ``commit`` posts every row as an ``opening`` movement in one transaction, or nothing.
 """
@@ -29,7 +31,7 @@ from shouwang.core.xlsx import (
 )
 
 from .actions.stock import Entry, post_movements
-from .models import Item, Location, MovementKind
+from .models import Item, Location, Movement, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
@@ -120,6 +122,11 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     for loc in locations.select_related("area"):
         by_name[loc.name].append(loc)
     items = {i.name: i for i in Item.objects.prefetch_related("packs")}
+    opened = set(
+        Movement.objects.filter(kind=MovementKind.OPENING, location__in=locations).values_list(
+            "location_id", "item_id"
+        )
+    )
     seen: dict[tuple[int, int], int] = {}
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
@@ -158,6 +165,15 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             key = (location.pk, item.pk)
             if key in seen:
                 problems.append(Problem(number, "物资", f"与第{seen[key]}行重复"))
+            elif key in opened:
+                problems.append(
+                    Problem(
+                        number,
+                        "物资",
+                        f"“{where}”的“{what}”已导入过期初库存，不能再次导入（重复导入会使库存"
+                        "翻倍）；之后的数量变化请用入库或盘点调整",
+                    )
+                )
             seen.setdefault(key, number)
         if problems:
             result.problems += problems

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
+from shouwang.core import uploads
 from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import workbook_bytes
 from shouwang.supplies.importing import HEADERS
@@ -93,15 +94,30 @@ def test_bad_files_are_explained_and_nothing_is_written(world, places, content, 
     assert not Balance.objects.exists()
 
 
-def test_a_file_with_one_bad_row_imports_no_row(world, places) -> None:
+def test_a_file_with_one_bad_row_imports_no_row(world, places, settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
     content = sheet([["明湖街道仓库", "医用口罩", 10, "", ""], ["明湖街道仓库", "金条", 1, "", ""]])
     client = world.client("hq")
     preview = client.post(reverse("supplies:import"), {"file": upload(content)})
     assert preview.status_code == 400
     assert "确认导入" not in preview.content.decode()
-    token = preview.context["token"]
-    client.post(reverse("supplies:import_commit"), {"token": token})
+    assert "token" not in preview.context
+    assert not list(uploads.upload_dir().iterdir())  # a refused file is not kept
     assert not Movement.objects.exists()
+
+
+def test_the_same_file_imported_again_does_not_double_the_stock(world, places) -> None:
+    warehouse, _ = places
+    content = sheet([["明湖街道仓库", "医用口罩", 40, "", ""]])
+    client = world.client("hq")
+    token = client.post(reverse("supplies:import"), {"file": upload(content)}).context["token"]
+    client.post(reverse("supplies:import_commit"), {"token": token})
+    again = client.post(reverse("supplies:import"), {"file": upload(content)})
+    assert again.status_code == 400
+    [problem] = again.context["plan"].problems
+    assert (problem.row, problem.column) == (2, "物资")
+    assert "已导入过期初库存" in problem.message
+    assert Balance.objects.get(location=warehouse, item=item()).quantity == 40
 
 
 def test_locations_outside_the_users_area_are_not_found(world, places) -> None:
