@@ -16,7 +16,14 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HeaderNotFound,
+    cell_text,
+    find_header,
+    iter_rows,
+    matches_header,
+    workbook_bytes,
+)
 
 from . import actions
 from .models import MAX_HOUSEHOLDS, Area
@@ -65,23 +72,18 @@ def template_bytes(root: Area) -> bytes:
 def plan(upload: IO[bytes], *, root: Area) -> Plan:
     """Read and check the file; nothing is written."""
     result = Plan(root=root)
-    rows = iter_rows(upload)
-    header = next(rows, None)
-    if header is None:
-        result.problems.append(Problem(1, "", "表格是空的"))
-        return result
-    header_text = [cell_text(h) for h in header][: len(HEADERS)]
-    if header_text != HEADERS:
-        result.problems.append(
-            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
-        )
+    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS))
+    try:
+        header_row = find_header(rows, HEADERS)
+    except HeaderNotFound as exc:
+        result.problems.append(Problem(1, "", str(exc)))
         return result
     chain = [*root.ancestors(), root]
     kinds = [k for _, k in LEVELS]
     root_level = kinds.index(root.kind)
     seen: dict[tuple[str, ...], int] = {}
-    for number, raw in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
+    for number, raw in enumerate(rows, start=header_row + 1):
+        if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
             break
         values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -25,15 +25,24 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
+from .text import half_width
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED_RATIO = 100
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CORRUPT_MESSAGE = "Excel文件已损坏或格式不受支持，无法读取"
+# Title rows a header may sit below ("XX社区人员台账（2020年1月）"), plus the header.
+HEADER_SEARCH_ROWS = 5
+_HEADER_NOISE = re.compile(r"[\s*]|\(必填\)")
 
 
 class SpreadsheetError(ValueError):
     """A file that cannot be read as a spreadsheet; the message is for the user."""
+
+
+class HeaderNotFound(SpreadsheetError):
+    """The sheet is empty or has no header row where one is looked for."""
 
 
 def check_upload(upload: IO[bytes], *, max_bytes: int | None = None) -> None:
@@ -64,8 +73,18 @@ def check_upload(upload: IO[bytes], *, max_bytes: int | None = None) -> None:
         raise SpreadsheetError("文件解压后异常庞大，疑似恶意文件，已拒绝")
 
 
-def iter_rows(upload: IO[bytes], *, max_bytes: int | None = None) -> Iterator[tuple[Any, ...]]:
-    """Yield the first sheet's rows as tuples of cell values (streaming)."""
+def iter_rows(
+    upload: IO[bytes],
+    *,
+    max_bytes: int | None = None,
+    header: Callable[[tuple[Any, ...]], bool] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Yield one sheet's rows as tuples of cell values (streaming), from its first row.
+
+    The sheet is the first visible one (a hidden sheet holds a template's drop-down
+    lists, not data) or, given ``header``, the first visible one with a row ``header``
+    accepts among its first ``HEADER_SEARCH_ROWS`` rows: the data may follow a sheet of
+    instructions."""
     from openpyxl import load_workbook
 
     check_upload(upload, max_bytes=max_bytes)
@@ -74,21 +93,63 @@ def iter_rows(upload: IO[bytes], *, max_bytes: int | None = None) -> Iterator[tu
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
         raise SpreadsheetError(CORRUPT_MESSAGE) from exc
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        visible = [s for s in workbook.worksheets if s.sheet_state == "visible"]
+        sheets = visible or workbook.worksheets
+        if not sheets:
             raise SpreadsheetError("Excel文件中没有工作表")
-        rows = sheet.iter_rows(values_only=True)
-        while True:
-            # The sheet's XML is parsed as it streams: a broken one fails here, mid-file.
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                raise SpreadsheetError(CORRUPT_MESSAGE) from exc
-            yield row
+        sheet = sheets[0]
+        if header is not None and len(sheets) > 1:
+            sheet = next((s for s in sheets if _has_header(s, header)), sheet)
+        yield from _stream(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
+
+
+def _stream(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    while True:
+        # The sheet's XML is parsed as it streams: a broken one fails here, mid-file.
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise SpreadsheetError(CORRUPT_MESSAGE) from exc
+        yield row
+
+
+def _has_header(sheet: Any, header: Callable[[tuple[Any, ...]], bool]) -> bool:
+    rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+    return any(header(row) for row in _stream(rows))
+
+
+def header_text(value: Any) -> str:
+    """A header cell as people write it, reduced to the column name: spaces, full-width
+    forms, asterisks and （必填） do not count ("证件号码（必填）" is "证件号码")."""
+    return _HEADER_NOISE.sub("", half_width(cell_text(value)))
+
+
+def matches_header(row: Sequence[Any], expected: Sequence[str]) -> bool:
+    """Whether the row's leading cells name the ``expected`` columns."""
+    return [header_text(v) for v in row[: len(expected)]] == list(expected)
+
+
+def find_header(
+    rows: Iterator[tuple[Any, ...]], expected: Sequence[str], *, named: Sequence[str] = ()
+) -> int:
+    """Read ``rows`` up to the header row — ``expected`` as its leading cells, below at
+    most a few title rows — and return its number. HeaderNotFound (a message for the
+    user) when the sheet is empty or has no such row; ``named``: the columns the message
+    lists, if more than ``expected``."""
+    seen = False
+    for number, row in enumerate(rows, start=1):
+        if matches_header(row, expected):
+            return number
+        seen = seen or any(cell_text(v) for v in row)
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise HeaderNotFound("表格是空的")
+    raise HeaderNotFound(f"表头不正确，应为：{'、'.join(named or expected)}（请下载模板填写）")
 
 
 def cell_text(value: Any) -> str:

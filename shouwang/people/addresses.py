@@ -1,5 +1,6 @@
 """Addresses as communities write them: "3号楼2单元301", "西城花园3栋2单元301室",
-"3-2-301". Used by the import (free-text address column) and by search.
+"3-2-301". Used by the import (free-text address column) and by search. Digits typed
+in full width (３号楼) are digits.
 
 A building is known by its key: the number or letter of its name ("3号楼", "3栋",
 "三号楼" and "3#" are all building "3"); other names ("综合楼") are their own key.
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shouwang.areas.models import Area
+from shouwang.core.text import half_width
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
@@ -32,6 +34,9 @@ ADDRESS_PATTERNS = [
 ]
 BUILDING_NAME = re.compile(rf"^{BUILDING}{BUILDING_SUFFIX}?$")
 UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
+# Longer text is no address: the patterns' backtracking grows with the square of the
+# length (a 32,000-digit cell took 15 s).
+MAX_ADDRESS = 200
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def _number_key(text: str) -> str:
 @lru_cache(maxsize=4096)
 def building_key(name: str) -> str:
     """'3号楼' -> '3', '三栋' -> '3', 'A座' -> 'A', '综合楼' -> '综合楼'."""
-    name = "".join(name.split())
+    name = half_width("".join(name.split()))
     match = BUILDING_NAME.match(name)
     return _number_key(match["building"]) if match else name
 
@@ -85,7 +90,7 @@ def building_names(key: str) -> list[str]:
 
 def normalise_unit(text: str) -> str | None:
     """'2单元' / '二单元' / '2' -> '2'; '' -> ''; None when it is not a unit."""
-    text = "".join(text.split())
+    text = half_width("".join(text.split()))
     if not text:
         return ""
     match = UNIT_TEXT.match(text)
@@ -93,14 +98,16 @@ def normalise_unit(text: str) -> str | None:
 
 
 def normalise_room(text: str) -> str:
-    text = "".join(text.split()).upper()
+    text = half_width("".join(text.split())).upper()
     return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text
 
 
 @lru_cache(maxsize=65536)
 def parse_address(text: str) -> Address | None:
     """Split a free-text address into compound, building, unit and room, or None."""
-    text = "".join(text.split()).replace("－", "-").replace("—", "-").replace("＃", "#")
+    if len(text) > MAX_ADDRESS:
+        return None
+    text = half_width("".join(text.split())).replace("—", "-")
     for pattern in ADDRESS_PATTERNS:
         match = pattern.match(text)
         if match:

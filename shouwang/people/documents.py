@@ -74,6 +74,17 @@ def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
     return IdFacts(birth_date=born, sex="M" if int(number[16]) % 2 else "F")
 
 
+# Excel keeps 15 significant digits of a number: an ID number in a cell stored as one
+# has lost its last digits, and one in eleven of the mangled numbers still passes the
+# check digit (another person's number, or nobody's).
+NUMBER_CELL_MESSAGE = "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写"
+
+
+def stored_as_number(value: object) -> bool:
+    """Whether a spreadsheet cell holding an ID number was stored as a number."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 10**15
+
+
 def normalise(number: str) -> str:
     return half_width(number or "").strip().replace(" ", "").upper()
 

@@ -37,16 +37,30 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
-from shouwang.core.xlsx import SpreadsheetError, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HEADER_SEARCH_ROWS,
+    SpreadsheetError,
+    header_text,
+    iter_rows,
+    workbook_bytes,
+)
 
-from .addresses import BuildingIndex, normalise_room, normalise_unit, parse_address
+from .addresses import (
+    MAX_ADDRESS,
+    BuildingIndex,
+    normalise_room,
+    normalise_unit,
+    parse_address,
+)
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
+    NUMBER_CELL_MESSAGE,
     WEIGHTS,
     DocumentError,
     DocumentType,
     normalise,
+    stored_as_number,
     validate_document,
     validate_phone,
 )
@@ -134,10 +148,11 @@ HOUSING_TYPES |= {"出租": "rented", "租赁": "rented", "自有": "owned", "�
 YES = {"是", "党员", "中共党员", "y", "yes", "1", "√", "true"}
 NO = {"", "否", "群众", "n", "no", "0", "×", "false"}
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
-HEADER_CLEAN = re.compile(r"[\s*＊]|[（(]必填[)）]")
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
+MAX_ROOM = 40  # Household.room
+MAX_NOTES = 1000
 BATCH = 5000
 ANALYZE_AFTER = 5000
 
@@ -164,22 +179,32 @@ def template_bytes() -> bytes:
     )
 
 
+def _columns(raw: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
+    """A row read as a header: known column key -> index, and the unknown names."""
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, value in enumerate(raw):
+        text = header_text(value)
+        key = HEADER_KEYS.get(text)
+        if key is not None and key not in columns:
+            columns[key] = i
+        elif text:
+            ignored.append(text)
+    return columns, ignored
+
+
+def is_header(raw: tuple[Any, ...]) -> bool:
+    return "name" in _columns(raw)[0]
+
+
 def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
     """Read up to the header row (a title row or two above it is allowed)."""
     seen_anything = False
     for number, raw in enumerate(rows, start=1):
-        if number > 5:
+        if number > HEADER_SEARCH_ROWS:
             break
         seen_anything = seen_anything or any(v not in (None, "") for v in raw)
-        texts = [HEADER_CLEAN.sub("", str(v)) if v is not None else "" for v in raw]
-        columns: dict[str, int] = {}
-        ignored: list[str] = []
-        for i, text in enumerate(texts):
-            key = HEADER_KEYS.get(text)
-            if key is not None and key not in columns:
-                columns[key] = i
-            elif text:
-                ignored.append(text)
+        columns, ignored = _columns(raw)
         if "name" in columns:
             has_rooms = "building" in columns and "room" in columns
             if not has_rooms and "address" not in columns and "room" not in columns:
@@ -189,7 +214,7 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
                 )
             return Layout(columns=columns, header_row=number, ignored=ignored)
     if not seen_anything:
-        raise HeaderError("表格是空的：第一个工作表中没有任何内容")
+        raise HeaderError("表格是空的：工作表中没有任何内容")
     raise HeaderError(
         "没有找到表头：前几行中应有一行列名，至少包含“姓名”和地址列"
         f"（模板列名：{'、'.join(TEMPLATE_HEADERS)}）。请下载模板对照填写"
@@ -307,12 +332,8 @@ class Checker:
 
     def _document(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         value = cells.get("doc")
-        if isinstance(value, (int, float)) and len(_text(value)) >= 16:
-            self.problem(
-                number,
-                "doc",
-                "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
-            )
+        if stored_as_number(value):
+            self.problem(number, "doc", NUMBER_CELL_MESSAGE)
             return False
         doc = normalise(_text(value))
         type_text = _text(cells.get("doc_type"))
@@ -390,10 +411,15 @@ class Checker:
             unit_key = normalise_unit(unit)
             if unit_key is None:
                 return None, "unit", "单元请填写数字，如 2 或 2单元"
-            return (area, unit_key, normalise_room(room)[:40]), "", ""
+            room = normalise_room(room)
+            if len(room) > MAX_ROOM:
+                return None, "room", f"房号过长（最多{MAX_ROOM}字）"
+            return (area, unit_key, room), "", ""
         if not text:
             column = "address" if "address" in self.layout.columns else "room"
             return None, column, "缺少必填项：地址（楼栋和房号，或住址）"
+        if len(text) > MAX_ADDRESS:
+            return None, "address", f"地址过长（最多{MAX_ADDRESS}字），请只写楼栋、单元和房号"
         address = parse_address(text)
         if address is None:
             return None, "address", f"地址“{text[:60]}”无法识别，请写成“3号楼2单元301”的形式"
@@ -445,8 +471,11 @@ class Checker:
                 self.problem(number, "party_member", "党员一栏请填“是”或“否”")
                 ok = False
         notes = _text(cells.get("notes"))
-        if notes:
-            record["no"] = notes[:1000]
+        if len(notes) > MAX_NOTES:
+            self.problem(number, "notes", f"备注过长（最多{MAX_NOTES}字）")
+            ok = False
+        elif notes:
+            record["no"] = notes
         return ok
 
 
@@ -509,7 +538,7 @@ def check(job: ImportJob) -> None:
 
 
 def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
-    rows = iter_rows(f)
+    rows = iter_rows(f, header=is_header)
     try:
         layout = find_layout(rows)
         checker = Checker(

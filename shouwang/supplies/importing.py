@@ -2,7 +2,9 @@
 
 Columns: 存放点, 物资, 数量, 单位 (optional: the base unit or a pack name), 备注.
 A location is named by its name, or ``辖区/名称`` when visible locations share the name
-(a name that matches several is a problem of its row, never a guess).
+(a name that matches several is a problem of its row, never a guess). Opening stock is
+imported once per location and item: a row for a pair that has it already (the same
+file uploaded again) is a problem of its row, so a second import never doubles stock.
 ``plan`` reads and checks the whole file and lists each problem by row and column;
 ``commit`` posts every row as an ``opening`` movement in one transaction, or nothing.
 """
@@ -19,10 +21,17 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
+from shouwang.core.xlsx import (
+    HeaderNotFound,
+    cell_text,
+    find_header,
+    iter_rows,
+    matches_header,
+    workbook_bytes,
+)
 
 from .actions.stock import Entry, post_movements
-from .models import Item, Location, MovementKind
+from .models import Item, Location, Movement, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
@@ -103,23 +112,24 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     may see (a location outside them is reported, not created; a deactivated one or
     a deactivated item is reported as such)."""
     result = Plan()
-    rows = iter_rows(upload)
-    header = next(rows, None)
-    if header is None:
-        result.problems.append(Problem(1, "", "表格是空的"))
-        return result
-    if [cell_text(h) for h in header][: len(HEADERS)] != HEADERS:
-        result.problems.append(
-            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
-        )
+    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS))
+    try:
+        header_row = find_header(rows, HEADERS)
+    except HeaderNotFound as exc:
+        result.problems.append(Problem(1, "", str(exc)))
         return result
     by_name: dict[str, list[Location]] = defaultdict(list)
     for loc in locations.select_related("area"):
         by_name[loc.name].append(loc)
     items = {i.name: i for i in Item.objects.prefetch_related("packs")}
+    opened = set(
+        Movement.objects.filter(kind=MovementKind.OPENING, location__in=locations).values_list(
+            "location_id", "item_id"
+        )
+    )
     seen: dict[tuple[int, int], int] = {}
-    for number, raw in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
+    for number, raw in enumerate(rows, start=header_row + 1):
+        if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
             break
         values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
@@ -155,6 +165,15 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             key = (location.pk, item.pk)
             if key in seen:
                 problems.append(Problem(number, "物资", f"与第{seen[key]}行重复"))
+            elif key in opened:
+                problems.append(
+                    Problem(
+                        number,
+                        "物资",
+                        f"“{where}”的“{what}”已导入过期初库存，不能再次导入（重复导入会使库存"
+                        "翻倍）；之后的数量变化请用入库或盘点调整",
+                    )
+                )
             seen.setdefault(key, number)
         if problems:
             result.problems += problems

@@ -15,6 +15,7 @@ the stored upload and writes everything in one transaction, or nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -27,8 +28,21 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core import pii
-from shouwang.core.xlsx import cell_text, iter_rows, workbook_bytes
-from shouwang.people.documents import DocumentError, parse_id_card, validate_phone
+from shouwang.core.xlsx import (
+    HeaderNotFound,
+    cell_text,
+    find_header,
+    iter_rows,
+    matches_header,
+    workbook_bytes,
+)
+from shouwang.people.documents import (
+    NUMBER_CELL_MESSAGE,
+    DocumentError,
+    parse_id_card,
+    stored_as_number,
+    validate_phone,
+)
 from shouwang.people.documents import normalise as normalise_document
 from shouwang.people.models import Person
 
@@ -129,34 +143,35 @@ def _parse_date(value: Any) -> date:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
-    text = cell_text(value).replace("/", "-").replace(".", "-")
+    text = cell_text(value)
+    if re.fullmatch(r"[0-9]{8}", text):  # 20200123
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    text = re.sub(r"\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$", "", text)  # copied with its time
+    text = text.replace("/", "-").replace(".", "-")
     for suffix in ("年", "月"):
         text = text.replace(suffix, "-")
     text = text.replace("日", "")
     parts = text.split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise ValueError(text)
+    if len(parts[2]) == 4:  # 1/23/2020: month, day, year, as Excel shows a date in English
+        parts = [parts[2], parts[0], parts[1]]
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
 def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
     """Read and check the file; nothing is written."""
     result = Plan(root=root)
-    rows = iter_rows(upload)
-    header = next(rows, None)
-    if header is None:
-        result.problems.append(Problem(1, "", "表格是空的"))
-        return result
-    header_text = [cell_text(h) for h in header]
-    if header_text[: len(REQUIRED_HEADERS)] != REQUIRED_HEADERS:
-        result.problems.append(
-            Problem(1, "", f"表头不正确，应为：{'、'.join(HEADERS)}（请下载模板填写）")
-        )
+    rows = iter_rows(upload, header=lambda row: matches_header(row, REQUIRED_HEADERS))
+    try:
+        header_row = find_header(rows, REQUIRED_HEADERS, named=HEADERS)
+    except HeaderNotFound as exc:
+        result.problems.append(Problem(1, "", str(exc)))
         return result
     communities = {a.name: a for a in Area.objects.within(root).communities()}
     today = timezone.localdate()
-    for number, raw in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
+    for number, raw in enumerate(rows, start=header_row + 1):
+        if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}，请分批导入"))
             break
         cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]
@@ -189,10 +204,13 @@ def _check_row(
     elif len(name) > 50:
         problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
     document = normalise_document(document)
-    try:
-        parse_id_card(document, today=today)
-    except DocumentError as exc:
-        problems.append(Problem(number, "身份证号", str(exc)))
+    if stored_as_number(cells[1]):
+        problems.append(Problem(number, "身份证号", NUMBER_CELL_MESSAGE))
+    else:
+        try:
+            parse_id_card(document, today=today)
+        except DocumentError as exc:
+            problems.append(Problem(number, "身份证号", str(exc)))
     if phone:
         try:
             phone = validate_phone(phone)

@@ -16,7 +16,7 @@ from shouwang.areas import actions, importing
 from shouwang.areas.importing import HEADERS
 from shouwang.areas.models import Area
 from shouwang.core.tests.personas import World
-from shouwang.core.tests.sheets import broken_sheet
+from shouwang.core.tests.sheets import broken_sheet, messy_workbook
 
 UPLOAD = reverse("areas:import")
 COMMIT = reverse("areas:import_commit")
@@ -169,6 +169,18 @@ def test_a_token_is_used_once_and_by_its_session_only(world: World) -> None:
     assert "已失效" in other.post(COMMIT, {"token": token}, follow=True).content.decode()
     client.post(COMMIT, {"token": token})
     assert "已失效" in client.post(COMMIT, {"token": token}, follow=True).content.decode()
+
+
+def test_a_titled_data_sheet_after_instructions_and_a_hidden_sheet_imports(world: World) -> None:
+    rows = [ROWS[0], ["", "", "", "", "", ""], ["", "东区街道", "东风社区", "", "", ""]]
+    content = messy_workbook(HEADERS, rows, title="明湖街道辖区表")
+    response = upload(world.client("hq"), SimpleUploadedFile("辖区.xlsx", content))
+    assert problems(response) == [(5, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）")]
+    response = upload(
+        world.client("hq"), SimpleUploadedFile("辖区.xlsx", messy_workbook(HEADERS, rows[:1]))
+    )
+    assert response.status_code == 200
+    assert response.context["plan"].paths == [(3, ["西城社区", "西城花园", "3号楼"], 48)]
 
 
 def test_it_reports_wrong_headers(world: World) -> None:

@@ -22,6 +22,8 @@ from shouwang.people.addresses import Address, building_key, cn_to_int, parse_ad
         ("八一新苑12-1-1502", Address("八一新苑", "12", "1", "1502")),
         ("八一新苑十二号楼1单元1502", Address("八一新苑", "12", "1", "1502")),
         ("A座1单元101", Address("", "A", "1", "101")),
+        ("西城花园３号楼２单元３０１", Address("西城花园", "3", "2", "301")),
+        ("３－２－３０１", Address("", "3", "2", "301")),
     ],
 )
 def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
@@ -33,10 +35,16 @@ def test_it_says_when_it_cannot_read_an_address(text):
     assert parse_address(text) is None
 
 
+def test_a_very_long_cell_is_no_address_and_is_not_parsed():
+    # The patterns backtrack in the square of the length: 32,000 digits took 15 s.
+    assert parse_address("1" * 32_000) is None
+
+
 @pytest.mark.parametrize(
     ("name", "key"),
     [
         ("3号楼", "3"),
+        ("３号楼", "3"),
         ("3栋", "3"),
         ("03幢", "3"),
         ("三号楼", "3"),

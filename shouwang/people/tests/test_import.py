@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
+from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
@@ -313,6 +314,39 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     workbook.save(buffer)
     job = importer.upload(_file(buffer.getvalue()))
     assert "存成了数字" in job.problems.get().message
+
+
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(world, importer):
+    rows = [template_row("刘备", ID1), [None] * 14, template_row("关羽", "123")]
+    job = importer.upload(_file(messy_workbook(TEMPLATE_HEADERS, rows)))
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.valid_rows == 1
+    assert list(job.problems.values_list("row", "column")) == [(5, "证件号码")]
+
+
+def test_a_flat_typed_in_full_width_is_the_same_household(world, importer):
+    rows = [
+        template_row("刘备", ID1, building="1号楼", unit="2", room="301"),
+        template_row("关羽", ID2, building="１号楼", unit="２", room="３０１室"),
+    ]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    assert Household.objects.get().persons.count() == 2
+
+
+def test_overlong_cells_are_problems_not_truncated_or_slow(world, importer):
+    rows = [
+        ["刘备", ID1, "1" * 32_000, ""],
+        ["关羽", ID2, "1号楼2单元301", "备" * 1001],
+        ["张飞", ID3, "1号楼2单元301", "备" * 1000],
+    ]
+    job = importer.upload(xlsx_upload(rows, headers=["姓名", "身份证号", "住址", "备注"]))
+    problems = list(job.problems.values_list("row", "column", "message"))
+    assert problems == [
+        (2, "住址", "地址过长（最多200字），请只写楼栋、单元和房号"),
+        (3, "备注", "备注过长（最多1000字）"),
+    ]
+    job = importer.upload(xlsx_upload([template_row("刘备", ID1, room="3" * 41)]))
+    assert job.problems.get().message == "房号过长（最多40字）"
 
 
 def test_a_cancelled_import_leaves_no_files(world, importer):

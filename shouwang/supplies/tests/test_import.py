@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
+from shouwang.core import uploads
+from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import workbook_bytes
 from shouwang.supplies.importing import HEADERS
 from shouwang.supplies.models import Balance, Item, Location, Movement
@@ -92,15 +94,30 @@ def test_bad_files_are_explained_and_nothing_is_written(world, places, content, 
     assert not Balance.objects.exists()
 
 
-def test_a_file_with_one_bad_row_imports_no_row(world, places) -> None:
+def test_a_file_with_one_bad_row_imports_no_row(world, places, settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
     content = sheet([["明湖街道仓库", "医用口罩", 10, "", ""], ["明湖街道仓库", "金条", 1, "", ""]])
     client = world.client("hq")
     preview = client.post(reverse("supplies:import"), {"file": upload(content)})
     assert preview.status_code == 400
     assert "确认导入" not in preview.content.decode()
-    token = preview.context["token"]
-    client.post(reverse("supplies:import_commit"), {"token": token})
+    assert "token" not in preview.context
+    assert not list(uploads.upload_dir().iterdir())  # a refused file is not kept
     assert not Movement.objects.exists()
+
+
+def test_the_same_file_imported_again_does_not_double_the_stock(world, places) -> None:
+    warehouse, _ = places
+    content = sheet([["明湖街道仓库", "医用口罩", 40, "", ""]])
+    client = world.client("hq")
+    token = client.post(reverse("supplies:import"), {"file": upload(content)}).context["token"]
+    client.post(reverse("supplies:import_commit"), {"token": token})
+    again = client.post(reverse("supplies:import"), {"file": upload(content)})
+    assert again.status_code == 400
+    [problem] = again.context["plan"].problems
+    assert (problem.row, problem.column) == (2, "物资")
+    assert "已导入过期初库存" in problem.message
+    assert Balance.objects.get(location=warehouse, item=item()).quantity == 40
 
 
 def test_locations_outside_the_users_area_are_not_found(world, places) -> None:
@@ -145,6 +162,17 @@ def test_a_quantity_too_large_in_base_units_is_refused(world, places) -> None:
     (problem,) = response.context["plan"].problems
     assert (problem.row, problem.column) == (2, "数量")
     assert "过大" in problem.message
+
+
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(
+    world, places
+) -> None:
+    rows = [["明湖街道仓库", "医用口罩", 40, "箱", ""], [], ["西城社区库房", "金条", 1, "", ""]]
+    content = messy_workbook(HEADERS, rows, title="期初库存")
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(content)})
+    plan = response.context["plan"]
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "物资")]
+    assert [r.number for r in plan.rows] == [3]
 
 
 def test_a_deactivated_item_or_location_is_named_as_such(world, places) -> None:

@@ -412,14 +412,21 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token = uploads.stash(request, form.cleaned_data["file"], purpose=IMPORT_PURPOSE)
-            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
-            with open(path, "rb") as f:
-                context["plan"] = importing.plan(
-                    f, locations=Location.objects.visible_to(request.user)
-                )
-            context["token"] = token
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
+        else:
+            path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
+            try:
+                with open(path, "rb") as f:
+                    plan = importing.plan(f, locations=Location.objects.visible_to(request.user))
+            except SpreadsheetError as exc:
+                form.add_error("file", str(exc))
+                plan = None
+            context["plan"] = plan
+            if plan is not None and plan.ok:
+                context["token"] = token
+            else:
+                uploads.discard(request, token)  # only a clean file waits for its commit
     plan = context.get("plan")
     status = 400 if form.errors or (plan is not None and not plan.ok) else 200
     return render(request, "supplies/import.html", context, status=status)

@@ -4,7 +4,7 @@ before commit with nothing written; the community's 待查找 list."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.tests.factories import child
-from shouwang.core.tests.sheets import broken_sheet
+from shouwang.core.tests.sheets import broken_sheet, messy_workbook
 from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
@@ -156,6 +156,16 @@ def test_wrong_headers_are_refused(world) -> None:
     assert "表头不正确" in response.content.decode()
 
 
+def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(
+    world, rows
+) -> None:
+    content = messy_workbook(HEADERS, [rows["rows"][0], [], ["陈四", "123"]], title="推送名单")
+    response = upload(world.client("staff_a"), SimpleUploadedFile("名单.xlsx", content))
+    plan = response.context["plan"]
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "身份证号")]
+    assert [(r.number, r.outcome) for r in plan.rows] == [(3, "found")]
+
+
 def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> None:
     client = world.client("hq")
     response = upload(client, sheet(rows["rows"]))
@@ -272,3 +282,36 @@ def test_an_implausible_arrival_date_is_a_problem_of_its_row(world, arrival, mes
     problems = response.context["plan"].problems
     assert [(p.row, p.column, p.message) for p in problems] == [(2, "抵达日期", message)]
     assert not Intake.objects.exists()
+
+
+def test_an_id_number_stored_as_a_number_is_refused_not_mangled(world) -> None:
+    """Excel keeps 15 digits: 420102199001010057 reads back as 420102199001010000, and one
+    such number in eleven passes the check digit."""
+    arrived = timezone.localdate() - timedelta(days=2)
+    mangled = "420102199001010000"  # a valid number: what the mangling may produce
+    rows = [["赵四", float(mangled), "", arrived, "", "", "西城社区"]]
+    response = upload(world.client("staff_a"), sheet(rows))
+    assert response.status_code == 400
+    problems = response.context["plan"].problems
+    assert [(p.row, p.column) for p in problems] == [(2, "身份证号")]
+    assert "存成了数字" in problems[0].message
+
+
+def test_arrival_dates_are_read_as_lists_write_them(world) -> None:
+    arrived = timezone.localdate() - timedelta(days=2)
+    serial = (arrived - date(1899, 12, 30)).days
+    written = [
+        arrived,
+        serial,
+        int(arrived.strftime("%Y%m%d")),
+        arrived.strftime("%Y%m%d"),
+        f"{arrived.year}.{arrived.month}.{arrived.day}",
+        f"{arrived.year}年{arrived.month}月{arrived.day}日",
+        f"{arrived.month}/{arrived.day}/{arrived.year}",
+        f"{arrived.isoformat()} 08:30:00",
+    ]
+    rows = [["赵四", f.id_number(), "", value, "", "", "西城社区"] for value in written]
+    response = upload(world.client("staff_a"), sheet(rows))
+    plan = response.context["plan"]
+    assert plan.problems == []
+    assert [r.arrival for r in plan.rows] == [arrived] * len(written)
