@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -150,6 +150,40 @@ def find_header(
     if not seen:
         raise HeaderNotFound("表格是空的")
     raise HeaderNotFound(f"表头不正确，应为：{'、'.join(named or expected)}（请下载模板填写）")
+
+
+def header_columns(row: Sequence[Any], names: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Where each column is in a header row, in any order: ``names`` maps a column to
+    the header texts that mean it (the template's first, then what people also write,
+    e.g. "身份证号码" for "身份证号")."""
+    found: dict[str, int] = {}
+    for index, value in enumerate(row):
+        text = header_text(value)
+        for column, texts in names.items():
+            if column not in found and text in texts:
+                found[column] = index
+    return found
+
+
+def find_columns(
+    rows: Iterator[tuple[Any, ...]],
+    names: Mapping[str, Sequence[str]],
+    *,
+    required: Sequence[str],
+) -> tuple[int, dict[str, int]]:
+    """As ``find_header``, for a header naming the ``required`` columns in any order
+    and with any of their ``names``: its row number and where each column is."""
+    seen = False
+    for number, row in enumerate(rows, start=1):
+        columns = header_columns(row, names)
+        if all(column in columns for column in required):
+            return number, columns
+        seen = seen or any(cell_text(v) for v in row)
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise HeaderNotFound("表格是空的")
+    raise HeaderNotFound(f"表头不正确，应包含：{'、'.join(required)}（请下载模板填写）")
 
 
 def cell_text(value: Any) -> str:

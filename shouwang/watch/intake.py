@@ -31,9 +31,9 @@ from shouwang.core import pii
 from shouwang.core.xlsx import (
     HeaderNotFound,
     cell_text,
-    find_header,
+    find_columns,
+    header_columns,
     iter_rows,
-    matches_header,
     workbook_bytes,
 )
 from shouwang.people.documents import (
@@ -51,6 +51,17 @@ from .models import Category, Intake, KeyPerson, LocateTask
 
 HEADERS = ["姓名", "身份证号", "手机号", "抵达日期", "来源地", "现住址", "社区"]
 REQUIRED_HEADERS = HEADERS[:6]
+# Header texts that mean each column (the template's first): lists come from the police
+# in their own layout, in any column order.
+HEADER_NAMES = {
+    "姓名": ["姓名", "人员姓名"],
+    "身份证号": ["身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证"],
+    "手机号": ["手机号", "手机号码", "联系电话", "电话", "联系方式", "手机"],
+    "抵达日期": ["抵达日期", "到达日期", "抵达时间", "到达时间", "返回日期", "返乡日期"],
+    "来源地": ["来源地", "出发地", "来自", "来源"],
+    "现住址": ["现住址", "住址", "居住地址", "家庭住址", "详细地址", "地址"],
+    "社区": ["社区", "所属社区", "社区（村）", "村（社区）"],
+}
 MAX_ROWS = 5_000
 
 
@@ -162,9 +173,13 @@ def _parse_date(value: Any) -> date:
 def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
     """Read and check the file; nothing is written."""
     result = Plan(root=root)
-    rows = iter_rows(upload, header=lambda row: matches_header(row, REQUIRED_HEADERS))
+
+    def is_header(row: tuple) -> bool:
+        return set(REQUIRED_HEADERS) <= set(header_columns(row, HEADER_NAMES))
+
+    rows = iter_rows(upload, header=is_header)
     try:
-        header_row = find_header(rows, REQUIRED_HEADERS, named=HEADERS)
+        header_row, columns = find_columns(rows, HEADER_NAMES, required=REQUIRED_HEADERS)
     except HeaderNotFound as exc:
         result.problems.append(Problem(1, "", str(exc)))
         return result
@@ -174,7 +189,7 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
         if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}，请分批导入"))
             break
-        cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]
+        cells = [raw[columns[h]] if columns.get(h, len(raw)) < len(raw) else None for h in HEADERS]
         values = [cell_text(v) for v in cells]
         if not any(values):
             continue

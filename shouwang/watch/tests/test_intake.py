@@ -315,3 +315,30 @@ def test_arrival_dates_are_read_as_lists_write_them(world) -> None:
     plan = response.context["plan"]
     assert plan.problems == []
     assert [r.arrival for r in plan.rows] == [arrived] * len(written)
+
+
+def test_a_police_list_in_its_own_layout_is_read_by_its_headers(world, rows) -> None:
+    """The police send their own columns: another order, 身份证号码 / 联系电话 / 到达日期,
+    a title row above the header and an extra column."""
+    order = [1, 0, 3, 2, 5, 4]
+    headers = ["身份证号码", "姓名", "到达日期", "联系电话", "居住地址", "出发地"]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["武汉返回人员名单（公安推送）"])
+    ws.append([*headers, "备注"])
+    for row in rows["rows"]:
+        ws.append([row[i] for i in order] + ["核查中"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = upload(world.client("staff_a"), SimpleUploadedFile("名单.xlsx", buffer.getvalue()))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["found", "locate", "tracked", "duplicate"]
+    assert plan.rows[0].origin == "湖北武汉"
+
+
+def test_a_list_missing_a_column_names_the_columns_it_needs(world, rows) -> None:
+    response = upload(world.client("staff_a"), sheet(rows["rows"], headers=HEADERS[:5]))
+    assert "表头不正确，应包含：姓名、身份证号、手机号、抵达日期、来源地、现住址" in (
+        response.content.decode()
+    )
