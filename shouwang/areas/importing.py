@@ -2,7 +2,8 @@
 
 One row per leaf: the columns name the levels from the top down (区县, 街道/乡镇,
 社区/村, 小区/村民组, 楼栋) plus 应有户数. Levels above the importing user's area may
-be left blank or must match; missing nodes below it are created. ``plan`` checks the
+be left blank or must match; missing nodes below it are created. Names are matched
+and created in one spelling (``core.text.place_name``: "３ 号楼" is "3号楼"). ``plan`` checks the
 whole file and lists problems by row and column; ``commit`` creates everything in one
 transaction, or nothing.
 """
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.text import place_name
 from shouwang.core.xlsx import (
     HeaderNotFound,
     cell_text,
@@ -89,7 +91,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
         values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
         if not any(values):
             continue
-        names, expected = values[: len(LEVELS)], values[-1]
+        names, expected = [place_name(v) for v in values[: len(LEVELS)]], values[-1]
         row_ok = True
         for (column, _), value in zip(LEVELS, names, strict=True):
             if value.startswith("="):
@@ -100,7 +102,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
                 row_ok = False
         for ancestor in chain:
             i = kinds.index(ancestor.kind)
-            if names[i] and names[i] != ancestor.name:
+            if names[i] and names[i] != place_name(ancestor.name):
                 result.problems.append(
                     Problem(
                         number,
@@ -150,7 +152,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
 
 def _count_nodes(result: Plan) -> None:
     by_parent_name = {
-        (a.parent_id, a.name): a.pk
+        (a.parent_id, place_name(a.name)): a.pk
         for a in Area.objects.within(result.root).only("pk", "parent_id", "name")
     }
     prefixes: set[tuple[str, ...]] = set()
@@ -178,7 +180,7 @@ def commit(result: Plan, *, by: Any) -> int:
     kinds = [k for _, k in LEVELS]
     start = kinds.index(result.root.kind) + 1
     cache: dict[tuple[int, str], Area] = {
-        (a.parent_id, a.name): a for a in Area.objects.within(result.root)
+        (a.parent_id, place_name(a.name)): a for a in Area.objects.within(result.root)
     }
     created = 0
     for _, names, households in result.paths:

@@ -16,6 +16,21 @@ def half_width(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
+# Full-width digits and Latin letters (０-９, Ａ-Ｚ, ａ-ｚ) as ASCII; other full-width
+# forms (（）, ：) are left as they are, as place names are written with them.
+_FULL_WIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+}
+
+
+def place_name(name: str) -> str:
+    """A place's name as one spelling: "３ 号楼" and "3号楼" are "3号楼" (full-width
+    digits and letters as ASCII, no spaces)."""
+    return "".join(name.translate(_FULL_WIDTH_ALNUM).split())
+
+
 # The separator of a transliterated name (买买提·艾力) as phones type it: · • ・ ‧ ∙ . -
 NAME_SEPARATORS = str.maketrans("", "", "\u00b7\u2022\u30fb\u2027\u2219.-")
 

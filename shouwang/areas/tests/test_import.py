@@ -317,3 +317,21 @@ def test_a_corrupt_sheet_gets_a_message_not_a_500(world: World) -> None:
     assert response.status_code == 400
     assert "Excel文件已损坏或格式不受支持" in response.content.decode()
     assert Area.objects.count() == before
+
+
+def test_names_typed_full_width_or_spaced_are_the_same_place(world: World) -> None:
+    """An input method left in full-width mode types "３号楼"; someone else "3 号楼"."""
+    client = world.client("hq")
+    client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
+    count = Area.objects.count()
+    again = [
+        ["", "明湖街道", "西城社区", "西城花园", "３ 号楼", 48],
+        ["", "明 湖街道", "西城社区", "锦绣家园", "１号楼", 36],
+    ]
+    response = upload(client, xlsx(again))
+    assert response.context["plan"].ok
+    assert response.context["plan"].new_nodes == 0
+    client.post(COMMIT, {"token": response.context["token"]})
+    assert Area.objects.count() == count
+    twice = upload(client, xlsx([*again, ["", "", "西城社区", "西城花园", "3号楼", 48]]))
+    assert problems(twice) == [(4, "楼栋", "与第2行重复")]
