@@ -30,7 +30,7 @@ from shouwang.core.xlsx import (
     workbook_bytes,
 )
 
-from .actions.stock import Entry, post_movements
+from .actions.stock import Entry, lock_balances, post_movements
 from .models import Item, Location, Movement, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
@@ -187,6 +187,15 @@ def commit(result: Plan, *, by: Any, request: Any = None) -> int:
     """Post every row as opening stock; returns the number of rows."""
     if not result.ok:
         raise ValidationError("导入文件存在问题，未做任何修改")
+    # Checked again under the locations' locks: the same file committed twice at once,
+    # or another file since this preview, must not open a balance twice.
+    lock_balances([(row.item, row.location) for row in result.rows])
+    pairs = {(row.item.pk, row.location.pk) for row in result.rows}
+    opened = Movement.objects.filter(
+        kind=MovementKind.OPENING, location_id__in={location for _, location in pairs}
+    ).values_list("item_id", "location_id")
+    if pairs & set(opened):
+        raise ValidationError("预览之后已有期初库存导入了其中的物资，未做任何修改；请重新上传核对")
     post_movements(
         [
             Entry(row.item, row.location, MovementKind.OPENING, row.quantity, {"note": row.note})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from shouwang.areas.tests.factories import child
 from shouwang.core import uploads
 from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import workbook_bytes
+from shouwang.supplies import importing
 from shouwang.supplies.importing import HEADERS
 from shouwang.supplies.models import Balance, Item, Location, Movement
 
@@ -232,3 +234,18 @@ def test_an_area_that_holds_no_such_location_is_named(world, places) -> None:
     (problem,) = response.context["plan"].problems
     assert "“八一新苑”没有名为“东门”的存放点" in problem.message
     assert not Movement.objects.exists()
+
+
+def test_two_commits_of_one_preview_at_once_open_the_balance_once(world, places) -> None:
+    """Both planned before either committed (two tabs, two staff): the second finds the
+    opening under the locations' lock and writes nothing."""
+    warehouse, _ = places
+    content = sheet([["明湖街道仓库", "医用口罩", 40, "", ""]])
+    visible = Location.objects.visible_to(world.hq)
+    first = importing.plan(upload(content), locations=visible)
+    second = importing.plan(upload(content), locations=visible)
+    importing.commit(first, by=world.hq)
+    with pytest.raises(ValidationError, match="预览之后已有期初库存导入了其中的物资"):
+        importing.commit(second, by=world.hq)
+    assert Balance.objects.get(location=warehouse, item=item()).quantity == 40
+    assert Movement.objects.count() == 1

@@ -446,7 +446,11 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect("supplies:import")
-        created = importing.commit(result, by=request.user, request=request)
+        try:
+            created = importing.commit(result, by=request.user, request=request)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("supplies:import")
     finally:
         uploads.discard(request, token)
     messages.success(request, f"导入完成：{created} 行期初库存已入账")
