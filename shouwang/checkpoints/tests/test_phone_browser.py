@@ -112,22 +112,22 @@ def test_a_person_under_observation_is_red(phone, world) -> None:
 
 
 def _decode_in_page(page, payload: str) -> str:
-    """Draw a QR into a canvas and read it with the vendored decoder on the page."""
-    image = segno.make(payload, error="m").png_data_uri(scale=6, border=4)
+    """Draw a QR into a canvas and read it with the vendored decoder on the page. The
+    PNG is decoded from its bytes: the page's Content-Security-Policy loads no data: image."""
+    png = segno.make(payload, error="m").png_data_uri(scale=6, border=4).split(",", 1)[1]
     return page.evaluate(
-        """(src) => new Promise((resolve) => window.shouwangLoadDecoder(() => {
-              const img = new Image();
-              img.onload = () => {
+        """(png) => new Promise((resolve) => window.shouwangLoadDecoder(() => {
+              const bytes = Uint8Array.from(atob(png), (ch) => ch.charCodeAt(0));
+              createImageBitmap(new Blob([bytes], { type: "image/png" })).then((img) => {
                 const c = document.createElement("canvas");
                 c.width = img.width; c.height = img.height;
                 const ctx = c.getContext("2d");
                 ctx.drawImage(img, 0, 0);
                 const found = window.shouwangDecode(ctx.getImageData(0, 0, c.width, c.height));
                 resolve(found ? found.data : "");
-              };
-              img.src = src;
+              });
             }))""",
-        image,
+        png,
     )
 
 

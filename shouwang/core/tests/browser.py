@@ -1,6 +1,8 @@
 """Playwright driving Debian's Chromium (``apt-get install chromium``; never a
 downloaded browser). ``phone`` is a 360×740 page, ``desktop`` a 1920×1080 one; both
-fail the test if any request leaves the live server's origin."""
+fail the test if any request leaves the live server's origin, and if the page breaks
+the Content-Security-Policy (an inline script or handler, an eval, a file from
+elsewhere): every flow a browser test walks proves the policy holds for it."""
 
 from __future__ import annotations
 
@@ -33,6 +35,28 @@ def browser() -> Iterator:
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """The Content-Security-Policy refusals of ``page`` and its later navigations:
+    Chromium logs each one ("Refused to execute inline script ...") and fires a
+    securitypolicyviolation event."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(m.text)
+            if m.text.startswith("Refused to") or "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    page.expose_binding("cspViolation", lambda _source, text: violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => window.cspViolation("
+        "`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}"
+        " at ${e.sourceFile}:${e.lineNumber}`))"
+    )
+    return violations
+
+
 def _page(browser, live_server, viewport: dict) -> Iterator:
     context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
@@ -43,10 +67,14 @@ def _page(browser, live_server, viewport: dict) -> Iterator:
             None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
         ),
     )
+    violations = csp_violations(page)
     page.set_default_timeout(10_000)
     yield page
+    if not page.is_closed():
+        page.evaluate("0")  # a round trip: the last page's reports have arrived
     context.close()
     assert not outside, f"requests left the origin: {outside}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def test_a_grid_worker_finds_a_resident_on_a_phone(phone, world, ledger) -> None
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.fill("#id_q", "zsf")  # pinyin initials, no Enter: htmx searches as one types
     phone.locator("#rows td.name", has_text="张三丰").wait_for()
-    phone.wait_for_function("document.querySelectorAll('#rows tbody tr').length === 1")
+    phone.wait_for_function("() => document.querySelectorAll('#rows tbody tr').length === 1")
     assert "410105********1230" in phone.locator("#rows").inner_text()
     assert phone.url.endswith("/people/")  # the typed text never goes into the URL
     phone.fill("#id_q", "4321")  # the last four digits of a phone

@@ -62,7 +62,8 @@ def test_an_invalid_filter_exports_nothing(world, bad, field) -> None:
 
 def test_the_page_wraps_the_rows_to_take_a_400(world) -> None:
     page = world.client("staff_a").get(reverse("watch:index")).content.decode()
-    assert "event.detail.xhr.status === 400" in page
+    assert "<section data-swap-400>" in page  # swapped in by shouwang/app.js
+    assert "shouwang/app.js" in page
 
 
 def test_a_valid_filter_still_lists(world) -> None:

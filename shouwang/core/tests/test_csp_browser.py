@@ -1,0 +1,38 @@
+"""A stored-XSS slip — markup a name or a note smuggled into a real page — runs no
+script in the browser: the page's own Content-Security-Policy refuses it."""
+
+import pytest
+
+from shouwang.core.tests.browser import csp_violations
+
+SLIP = (
+    "<script>window.pwned = 'script'</script>"
+    "<img src='/static/shouwang/favicon.svg' onload=\"window.pwned = 'handler'\">"
+    "<a id='slip-url' href=\"javascript:window.pwned = 'url'\">链接</a>"
+    "<button id='slip-htmx' hx-on:click=\"window.pwned = 'htmx'\">按钮</button>"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_markup_slipped_into_a_page_runs_no_script(browser, live_server) -> None:
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    violations = csp_violations(page)
+
+    def slip_in(route) -> None:
+        response = route.fetch()
+        body = response.text().replace("</main>", SLIP + "</main>")
+        route.fulfill(response=response, body=body)
+
+    page.route("**/accounts/login/", slip_in)
+    page.goto("/accounts/login/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.click("#slip-url")
+    page.click("#slip-htmx")
+    assert page.evaluate("window.pwned") is None
+    context.close()
+    refused = " ".join(violations)
+    assert "script-src-elem blocked inline" in refused  # the <script> and the javascript: URL
+    assert "script-src-attr blocked inline" in refused  # the onload handler
+    assert "script-src blocked eval" in refused  # htmx compiling hx-on

@@ -1,0 +1,54 @@
+/* The resident's phone pages: the pass's QR refresh, the result's live clock and the
+   registration form's resident/visitor switch. Each part runs where its element is. */
+(function () {
+  "use strict";
+
+  // 我的出入证. Counted from the clock, not in ticks: a locked phone runs no timers, and on
+  // waking its QR is redrawn at once.
+  var qr = document.getElementById("qr");
+  var left = document.getElementById("left");
+  if (qr && left) {
+    var src = qr.src;
+    var drawn = Date.now();
+    var refresh = function () {
+      var n = 60 - Math.floor((Date.now() - drawn) / 1000);
+      if (n <= 0) {
+        drawn = Date.now();
+        qr.src = src + "?t=" + drawn;
+        n = 60;
+      }
+      left.textContent = n + " 秒后刷新";
+    };
+    setInterval(refresh, 1000);
+    document.addEventListener("visibilitychange", refresh);
+  }
+
+  // The result's clock: the server's time in its time zone, ticking on the phone (a
+  // screenshot shows a stale time; a phone set to another time shows the server's).
+  var clock = document.getElementById("clock");
+  if (clock) {
+    var offset = +clock.getAttribute("data-offset") * 6e4 + (+clock.getAttribute("data-now") - Date.now());
+    var pad = function (n) { return n < 10 ? "0" + n : n; };
+    var tick = function () {
+      var d = new Date(Date.now() + offset);
+      clock.textContent = pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  // First registration: a visitor fills in whom they visit, a resident their address.
+  var resident = document.getElementById("resident");
+  var visitor = document.getElementById("visitor");
+  if (resident && visitor) {
+    var kinds = document.querySelectorAll("input[name=kind]");
+    var show = function () {
+      var k = document.querySelector("input[name=kind]:checked");
+      var isVisitor = k && k.value === "visitor";
+      resident.style.display = isVisitor ? "none" : "";
+      visitor.style.display = isVisitor ? "" : "none";
+    };
+    kinds.forEach(function (e) { e.addEventListener("change", show); });
+    show();
+  }
+})();

@@ -1,0 +1,48 @@
+/* Behaviour the staff pages ask for with data attributes, so that no page needs an
+   inline script or an on* handler (the Content-Security-Policy runs neither). */
+(function () {
+  "use strict";
+
+  // <form data-confirm="…"> (a plain form; htmx ones have hx-confirm): submitted only
+  // once the user confirms the text.
+  document.addEventListener("submit", function (e) {
+    var text = e.target.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) e.preventDefault();
+  }, true);
+
+  // <select data-autosubmit>: choosing an option submits its form.
+  document.addEventListener("change", function (e) {
+    if (e.target.hasAttribute("data-autosubmit")) e.target.form.submit();
+  });
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    // <input readonly data-select-on-click>: one click selects the whole value to copy.
+    if (t.hasAttribute("data-select-on-click")) t.select();
+    // <input type=checkbox data-check-all="ids">: checks or clears every box named ids.
+    var name = t.getAttribute("data-check-all");
+    if (name) {
+      document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (c) {
+        c.checked = t.checked;
+      });
+    }
+  });
+
+  // Inside [data-swap-400] a 400 answer carries the filter's error message: show it
+  // instead of keeping stale rows.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status === 400 && e.target.closest("[data-swap-400]")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
+  // A poll from [data-hold-while-focused] is skipped while focus is inside it, so a
+  // refresh does not wipe what is being typed there.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt.hasAttribute("data-hold-while-focused") && elt.contains(document.activeElement)) {
+      e.preventDefault();
+    }
+  });
+})();
