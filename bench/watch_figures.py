@@ -210,6 +210,9 @@ def run(args: argparse.Namespace) -> dict:
     def overdue_page() -> None:
         assert client.get("/watch/overdue/?days=3").status_code == 200
 
+    def home_page() -> None:  # its 今日待办 counts the sub-district's follow-ups
+        assert client.get("/").status_code == 200
+
     measured = {
         "figures_by_community_ms": timed(
             lambda: figures.figures_by_community(communities, start=start, end=end), args.repeat
@@ -219,6 +222,7 @@ def run(args: argparse.Namespace) -> dict:
         "stats_page_ms": timed(stats_page, args.repeat),
         "today_page_hq_ms": timed(today_page, args.repeat),
         "overdue_page_ms": timed(overdue_page, args.repeat),
+        "home_page_hq_ms": timed(home_page, args.repeat),
         "raw_followup_read_14_days_ms": timed(raw_read, args.repeat),
     }
     return {
@@ -231,6 +235,7 @@ def run(args: argparse.Namespace) -> dict:
         "stats_page_queries": queries_of(stats_page),
         "today_page_hq_queries": queries_of(today_page),
         "overdue_page_queries": queries_of(overdue_page),
+        "home_page_hq_queries": queries_of(home_page),
         "local_time": timezone.localtime(now).strftime("%H:%M"),
         "repeat": args.repeat,
         "load_average": round(os.getloadavg()[0], 2),

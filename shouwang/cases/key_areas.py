@@ -75,6 +75,20 @@ def inhabited(households: HouseholdQuerySet) -> HouseholdQuerySet:
     return households.filter(Exists(residents))
 
 
+def visit_list(user, key_areas: Iterable[KeyArea], *, own_grids: bool = False) -> HouseholdQuerySet:
+    """The inhabited households of ``key_areas`` that ``user`` may visit; with
+    ``own_grids``, only those in the compounds of the user's grids (a grid worker's
+    own list)."""
+    marked = covering(k.area for k in key_areas)
+    if marked is None:
+        return Household.objects.none()
+    households = inhabited(Household.objects.visible_to(user).filter(marked))
+    if own_grids:
+        own = covering(Area.objects.filter(grid_set__staff=user).distinct())
+        households = households.filter(own) if own is not None else households.none()
+    return households
+
+
 def households_to_visit(on: date | None = None) -> HouseholdQuerySet:
     """Inhabited households in key areas in force on ``on`` (today): the day's visit
     list. Chain ``.visible_to(user)`` or ``.within(area)`` to narrow it."""

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
-from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
 from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
@@ -26,7 +25,7 @@ from shouwang.watch.models import FollowUp
 
 from . import actions
 from .forms import HouseholdVisitForm
-from .key_areas import active_key_areas, covering, inhabited, persons_in_key_areas
+from .key_areas import active_key_areas, persons_in_key_areas, visit_list
 from .models import HouseholdFinding, HouseholdVisit, KeyArea
 
 CARDS_PER_PAGE = 40
@@ -35,10 +34,6 @@ CARDS_PER_PAGE = 40
 def _chosen_key_area(request: AuthedRequest, key_areas: list[KeyArea]) -> KeyArea | None:
     wanted = request.GET.get("key_area", "")
     return next((k for k in key_areas if str(k.pk) == wanted), None)
-
-
-def _grid_compounds(user) -> list[Area]:
-    return list(Area.objects.filter(grid_set__staff=user).distinct())
 
 
 def _cards(households: list[Household], *, today) -> list[dict]:
@@ -78,13 +73,7 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
     key_areas = list(active_key_areas(today).visible_to(user).select_related("area__parent"))
     chosen = _chosen_key_area(request, key_areas)
     mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
-    households = Household.objects.none()
-    marked = covering(k.area for k in ([chosen] if chosen else key_areas))
-    if marked is not None:
-        households = inhabited(Household.objects.visible_to(user).filter(marked))
-    if mine:
-        own = covering(_grid_compounds(user))
-        households = households.filter(own) if own is not None else households.none()
+    households = visit_list(user, [chosen] if chosen else key_areas, own_grids=mine)
     due = households.count()
     by_address = ("area__path", "unit", "room", "pk")
     if due > CARDS_PER_PAGE:

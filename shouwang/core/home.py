@@ -12,6 +12,7 @@ from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area, Grid, household_unit
 
 from . import schedule, worker
+from .todo import todo_for
 
 FIGURES = [
     ("communities", "社区/村", Area.Kind.COMMUNITY),
@@ -90,8 +91,8 @@ PANELS = {
 
 
 def context_for(user: User) -> dict[str, Any]:
-    """The role's panel; nothing but the links for a user with no area."""
-    panel = PANELS.get(user.role)
-    if user.area is None or panel is None:
+    """Today's work and the role's panel; nothing but the links for a user with no area."""
+    if user.area is None:
         return {}
-    return panel(user)
+    panel = PANELS.get(user.role)
+    return {"todo": todo_for(user), **(panel(user) if panel else {})}

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -28,3 +29,9 @@ class WatchConfig(AppConfig):
         Role.GRID_WORKER: VIEW | WORK,
         Role.LEADER: VIEW | {"watch.export"},
     }
+
+    def todo(self, user: Any) -> list[Any]:
+        """Today's work of ``user`` in this app, for the home page (core.todo)."""
+        from .todo import items
+
+        return items(user)

@@ -142,6 +142,8 @@ def test_the_auditor_sees_recent_events_and_todays_counts(world: World) -> None:
 def test_each_home_uses_a_few_queries(
     world: World, persona: str, django_assert_max_num_queries
 ) -> None:
+    """A fixed few whatever the data: the panel's and each app's line of today's work
+    (follow-ups, alerts, key areas, stock, reports) cost one to three queries each."""
     client = world.client(persona)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(20):
         client.get(HOME)

@@ -1,0 +1,40 @@
+"""The reports app's line of today's work on the home page (今日待办): the communities
+whose report of the day now due is not in yet."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.areas.models import Area
+from shouwang.core.todo import TodoItem
+
+from . import days
+from .models import DailyReport
+
+
+def items(user) -> list[TodoItem]:
+    if user.can("reports.submit"):
+        url = reverse("reports:index")
+    elif user.can("reports.overview"):
+        url = reverse("reports:overview")
+    else:
+        return []
+    day = days.last_closed_day()
+    communities = Area.objects.visible_to(user).communities().count()
+    if not communities:
+        return []
+    submitted = DailyReport.objects.visible_to(user).for_day(day).submitted().count()
+    missing = communities - submitted
+    deadline = days.deadline(day)
+    late = timezone.now() > deadline
+    note = "已过截止时间" if late else f"截止 {timezone.localtime(deadline):%m-%d %H:%M}"
+    return [
+        TodoItem(
+            f"{day.month}月{day.day}日日报未上报（社区）",
+            missing,
+            url,
+            f"已上报 {submitted}/{communities}" + (f"，{note}" if missing else ""),
+            urgent=missing > 0 and late,
+        )
+    ]

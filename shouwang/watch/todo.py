@@ -1,0 +1,38 @@
+"""The watch app's lines of today's work on the home page (今日待办)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shouwang.accounts.roles import Role
+from shouwang.core.todo import TodoItem
+
+from . import figures
+from .models import Alert, FollowUp, KeyPerson
+
+
+def items(user) -> list[TodoItem]:
+    result = []
+    if user.can("watch.followup"):
+        records = KeyPerson.objects.visible_to(user).active()
+        if user.role == Role.GRID_WORKER:
+            records = records.responsible_for(user)
+        total = figures.followup_sheet(records, FollowUp.objects.visible_to(user)).total
+        if total.due:
+            url = reverse("watch:today")
+            result.append(
+                TodoItem(
+                    "今日待随访（次）",
+                    total.due - total.done,
+                    url,
+                    f"已完成 {total.done}/{total.due}",
+                )
+            )
+            if total.overdue:
+                result.append(TodoItem("随访已逾期（次）", total.overdue, url, urgent=True))
+    if user.can("watch.handle_alert"):
+        open_alerts = Alert.objects.visible_to(user).open().count()
+        result.append(
+            TodoItem("待处置预警", open_alerts, reverse("watch:alerts"), urgent=open_alerts > 0)
+        )
+    return result
