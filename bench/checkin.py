@@ -9,7 +9,8 @@
 2. Starts the server as the README documents it: ``shouwang serve --no-worker --port``.
 3. Runs ``--clients`` concurrent clients (asyncio, one connection per request: gunicorn's
    sync workers close after each response) for ``--seconds``: each client loads the
-   checkpoint page once (CSRF token), then POSTs one-tap check-ins with fresh client ids.
+   checkpoint page once (CSRF token), then POSTs one-tap check-ins with fresh client ids,
+   each with the next resident's pass (the app refuses a 31st tap of one pass in an hour).
    A request counts only if it answers 200 with a result page; anything else is an error,
    and the server log is searched for "database is locked".
 4. Measures in the same run the raw single-row insert rate of the same database into the
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -93,6 +95,7 @@ def seed(env: dict, persons: int) -> dict:
     )
     code = r"""
 import json, sys
+from datetime import date, timedelta
 import django
 django.setup()
 from django.core import signing
@@ -116,7 +119,8 @@ for i in range(n):
     household = Household.objects.create(area=building, room=str(100 + i))
     person = Person(area=building, household=household)
     person.set_name(f"居民{i}")
-    first17 = f"41010519900101{i % 1000:03d}"
+    born = date(1990, 1, 1) + timedelta(days=i // 1000)
+    first17 = f"410105{born:%Y%m%d}{i % 1000:03d}"
     person.set_document("id_card", first17 + check_char(first17))
     person.save()
     cookies.append(signer.sign(Pass.objects.create(person=person).code))
@@ -233,11 +237,13 @@ async def http(port: int, raw: bytes) -> tuple[int, bytes, bytes]:
     return status, head, body
 
 
-async def client(port: int, path: str, cookie: str, stop_at: float, stats: dict) -> None:
+async def client(port: int, path: str, passes: list[str], stop_at: float, stats: dict) -> None:
+    """One phone after another: each POST carries the next of ``passes`` (a pass may tap
+    SELF_CHECKINS_PER_PASS times an hour, so one pass per client would soon be refused)."""
     host = f"127.0.0.1:{port}"
     status, head, body = await http(
         port,
-        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: sw_pass={cookie}\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: sw_pass={passes[0]}\r\n"
         "Connection: close\r\n\r\n".encode(),
     )
     csrf_cookie = re.search(rb"csrftoken=([^;]+);", head)
@@ -246,11 +252,13 @@ async def client(port: int, path: str, cookie: str, stop_at: float, stats: dict)
         stats["errors"] += 1
         stats["first_error"] = stats.get("first_error") or f"GET {status}"
         return
-    cookies = f"sw_pass={cookie}; csrftoken={csrf_cookie.group(1).decode()}"
+    csrf = f"csrftoken={csrf_cookie.group(1).decode()}"
+    turn = itertools.cycle(passes)
     form_token = token.group(1).decode()
     direction = 0
     while time.perf_counter() < stop_at:
         direction ^= 1
+        cookies = f"sw_pass={next(turn)}; {csrf}"
         form = f"csrfmiddlewaretoken={form_token}&client_id={uuid.uuid4()}&direction=" + (
             "in" if direction else "out"
         )
@@ -299,13 +307,13 @@ async def load(port: int, path: str, cookies: list[str], clients: int, seconds: 
     warm: dict = {"latencies": [], "errors": 0, "locked": 0}
     warm_until = time.perf_counter() + 2
     await asyncio.gather(
-        *(client(port, path, cookies[i % len(cookies)], warm_until, warm) for i in range(clients))
+        *(client(port, path, cookies[i::clients], warm_until, warm) for i in range(clients))
     )
     stats["warmup_ok"] = len(warm["latencies"])
     started = time.perf_counter()
     stop_at = started + seconds
     await asyncio.gather(
-        *(client(port, path, cookies[i % len(cookies)], stop_at, stats) for i in range(clients))
+        *(client(port, path, cookies[i::clients], stop_at, stats) for i in range(clients))
     )
     stats["elapsed"] = time.perf_counter() - started
     return stats
@@ -556,7 +564,12 @@ def main() -> None:
         default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))),
         help="as `shouwang serve` (the README's command): WEB_CONCURRENCY, else 2 × cores",
     )
-    parser.add_argument("--persons", type=int, default=200)
+    parser.add_argument(
+        "--persons",
+        type=int,
+        default=2000,
+        help="residents with passes, taken in turn by the clients (≥ the clients)",
+    )
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--raw-seconds", type=float, default=5)
     parser.add_argument(
