@@ -573,6 +573,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--raw-seconds", type=float, default=5)
     parser.add_argument(
+        "--floor-seconds", type=float, default=5, help="each of the two HTTP floor runs"
+    )
+    parser.add_argument(
         "--rollup-rows", type=int, default=1_000_000, help="0 skips the roll-up timing"
     )
     args = parser.parse_args()
@@ -593,12 +596,14 @@ def main() -> None:
         loadgen_cpu_s = own_cpu() - own_before
         log("framework floor: GET /healthz …")
         cpu_before = server_cpu(proc)
-        floor_n = asyncio.run(floor(args.port, args.clients, 5))
+        floor_n = asyncio.run(floor(args.port, args.clients, args.floor_seconds))
         floor_cpu_ms = (server_cpu(proc) - cpu_before) * 1000 / max(floor_n, 1)
         stop_server(proc)
         proc = None
         log("HTTP floor: gunicorn with an empty WSGI app …")
-        http_floor_rate = http_floor(var, args.port + 1, args.workers, args.clients, 5)
+        http_floor_rate = http_floor(
+            var, args.port + 1, args.workers, args.clients, args.floor_seconds
+        )
         server_log = (Path(var) / "server.log").read_text(errors="replace")
         locked = stats["locked"] + server_log.count("database is locked")
         rows = count_rows(args.db, env)
