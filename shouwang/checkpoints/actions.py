@@ -446,16 +446,21 @@ def register(
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
-    existing = (
-        CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
-    )
-    if existing is not None and existing.pass_used is not None:
-        # A resent form gets its pass again; the same id with another person's
-        # document (a replayed form) gets nothing.
-        if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
-            raise CheckInRefused("此登记已提交过，请重新扫码填写")
-        return existing.pass_used, Recorded(existing, created=False)
     with transaction.atomic():
+        # A double tap on a slow network sends the form twice at once. The second waits
+        # here for the first and then finds its passage: unserialized, both added the
+        # same new person to the ledger (PostgreSQL) or collided on a new household.
+        home = reg.building if reg.building is not None else _community(checkpoint.area)
+        list(Area.objects.select_for_update(no_key=True).filter(pk=home.pk).values("pk"))
+        existing = (
+            CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
+        )
+        if existing is not None and existing.pass_used is not None:
+            # A resent form gets its pass again; the same id with another person's
+            # document (a replayed form) gets nothing.
+            if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
+                raise CheckInRefused("此登记已提交过，请重新扫码填写")
+            return existing.pass_used, Recorded(existing, created=False)
         try:
             person = _find_or_add_person(checkpoint, reg)
         except DocumentError as exc:
