@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Change, Person
@@ -104,6 +105,30 @@ def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     assert response.status_code == 400
     assert "校验位" in response.content.decode()
     assert not CheckIn.objects.exists()
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # A Chinese input method on a phone can run past a field's maxlength.
+        {"unit": "东区" * 11},
+        {"other_symptoms": "嗓子疼" * 34},
+        {"kind": "resident_or_visitor"},
+        {"client_id": ""},
+    ],
+    ids=["unit", "other_symptoms", "kind", "client_id"],
+)
+def test_every_refused_field_says_why(world, gate, bad) -> None:
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, **bad)
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    messages = [e for errors in response.context["form"].errors.values() for e in errors]
+    assert messages
+    for message in messages:
+        assert escape(message) in body
     assert not Person.objects.exists()
 
 
