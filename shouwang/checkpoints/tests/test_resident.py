@@ -249,8 +249,16 @@ def test_a_closed_checkpoint_says_so_before_the_form_is_filled(world) -> None:
     assert 'name="doc_number"' not in page
 
 
-def test_an_unknown_checkpoint_is_404() -> None:
-    assert Client().get(reverse("checkin:scan", args=["nope"])).status_code == 404
+def test_an_old_poster_says_to_scan_the_new_one(world, gate) -> None:
+    old = gate.code
+    gate.rotate_code()
+    for url in (reverse("checkin:scan", args=[old]), reverse("checkin:register", args=[old])):
+        for response in (Client().get(url), Client().post(url, registration(world))):
+            assert response.status_code == 404
+            body = response.content.decode()
+            assert "请扫描卡点现场张贴的最新二维码" in body
+            assert "辖区范围" not in body, "the back office's 404 speaks to staff"
+    assert not Person.objects.exists()
 
 
 def test_one_taps_of_one_pass_are_limited(world, gate, settings) -> None:
