@@ -414,10 +414,15 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
         return found
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
+        community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
+        if community is None:  # a road or highway post of the sub-district itself
+            raise CheckInRefused(
+                "本卡点不属于任何社区，外来人员不能扫码自助登记，请向值守人员出示证件登记"
+            )
         return people_actions.create_person(
             **identity,
             phone=reg.phone,
-            area=_community(checkpoint.area),
+            area=community,
             fields={
                 "residence_type": Person.ResidenceType.FLOATING,
                 "notes": "访客，卡点扫码自助登记",

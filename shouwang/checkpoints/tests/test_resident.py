@@ -132,6 +132,16 @@ def test_every_refused_field_says_why(world, gate, bad) -> None:
     assert not Person.objects.exists()
 
 
+def test_a_visitor_at_a_post_of_no_community_is_sent_to_staff(world) -> None:
+    highway = make_checkpoint(world.subdistrict, "高速卡口", kind="highway")
+    data = registration(world, kind="visitor", visiting="出差", visit_reason="路过")
+    response = Client().post(reverse("checkin:register", args=[highway.code]), data)
+    assert response.status_code == 400
+    assert "请向值守人员出示证件登记" in response.content.decode()
+    assert not Person.objects.exists()
+    assert not CheckIn.objects.exists()
+
+
 def test_it_refuses_a_building_of_another_community(world, gate) -> None:
     data = registration(world, building=world.building_b.pk)
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
