@@ -414,10 +414,15 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
         return found
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
+        community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
+        if community is None:  # a road or highway post of the sub-district itself
+            raise CheckInRefused(
+                "本卡点不属于任何社区，外来人员不能扫码自助登记，请向值守人员出示证件登记"
+            )
         return people_actions.create_person(
             **identity,
             phone=reg.phone,
-            area=_community(checkpoint.area),
+            area=community,
             fields={
                 "residence_type": Person.ResidenceType.FLOATING,
                 "notes": "访客，卡点扫码自助登记",
@@ -446,16 +451,21 @@ def register(
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
-    existing = (
-        CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
-    )
-    if existing is not None and existing.pass_used is not None:
-        # A resent form gets its pass again; the same id with another person's
-        # document (a replayed form) gets nothing.
-        if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
-            raise CheckInRefused("此登记已提交过，请重新扫码填写")
-        return existing.pass_used, Recorded(existing, created=False)
     with transaction.atomic():
+        # A double tap on a slow network sends the form twice at once. The second waits
+        # here for the first and then finds its passage: unserialized, both added the
+        # same new person to the ledger (PostgreSQL) or collided on a new household.
+        home = reg.building if reg.building is not None else _community(checkpoint.area)
+        list(Area.objects.select_for_update(no_key=True).filter(pk=home.pk).values("pk"))
+        existing = (
+            CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
+        )
+        if existing is not None and existing.pass_used is not None:
+            # A resent form gets its pass again; the same id with another person's
+            # document (a replayed form) gets nothing.
+            if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
+                raise CheckInRefused("此登记已提交过，请重新扫码填写")
+            return existing.pass_used, Recorded(existing, created=False)
         try:
             person = _find_or_add_person(checkpoint, reg)
         except DocumentError as exc:

@@ -217,7 +217,7 @@ def _record(
             status=CheckIn.Status.TURNED_BACK,
             subject=CheckIn.Subject.VEHICLE if vehicle else CheckIn.Subject.PERSON,
             plate=clean_plate(item.plate) if vehicle else "",
-            occupants=(item.occupants or 1) if vehicle else None,
+            occupants=item.occupants or 1,
             note=f"劝返：{item.reason.strip()}",
         )
     return actions.record_checkin(**common, status=CheckIn.Status.CONFIRMED)

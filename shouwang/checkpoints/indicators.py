@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from shouwang.accounts.models import User
@@ -34,14 +34,11 @@ from .models import FEVER_THRESHOLD, CheckIn, Checkpoint
 
 
 def _aggregates(window: Window) -> dict[str, Count | Sum]:
-    """What the indicators read of the check-ins, as in ``checkin_figures``: a
-    vehicle row counts its occupants as people; a passage is in or out, so the
-    people checked are every row's people, turned back or not."""
-    people = Case(
-        When(subject=CheckIn.Subject.VEHICLE, then=Coalesce("occupants", Value(1))),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+    """What the indicators read of the check-ins, as in ``checkin_figures``: a row
+    counts its occupants as people (a vehicle's, or a group turned back on foot);
+    a passage is in or out, so the people checked are every row's people, turned
+    back or not."""
+    people = Coalesce("occupants", Value(1), output_field=IntegerField())
     back = Q(status=CheckIn.Status.TURNED_BACK)
     vehicle = Q(subject=CheckIn.Subject.VEHICLE)
     values = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import CharField, Count, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 
@@ -244,12 +244,9 @@ class Pass(TimeStampedModel):
 
 
 def checkin_figures() -> dict[str, Any]:
-    """Aggregates shared by every count: a vehicle row counts its occupants as people."""
-    head = Case(
-        When(subject="v", then=Coalesce("occupants", Value(1))),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+    """Aggregates shared by every count: a row counts its occupants as people (a
+    vehicle's, or a group turned back on foot), else one person."""
+    head = Coalesce("occupants", Value(1), output_field=IntegerField())
     back = Q(status="turned_back")
     return {
         "people_in": Coalesce(Sum(head, filter=~back & Q(direction="in")), 0),
@@ -287,7 +284,7 @@ class CheckInQuerySet(ScopedQuerySet):
         )
 
     def figures(self) -> dict[str, int]:
-        """The seed reports' figures for these rows (people count vehicle occupants)."""
+        """The seed reports' figures for these rows (people count a row's occupants)."""
         row = self.aggregate(**checkin_figures(), staff_on_duty=Count("recorded_by", distinct=True))
         row["people_checked"] = row["people_in"] + row["people_out"] + row["people_turned_back"]
         return {k: int(v or 0) for k, v in row.items()}

@@ -24,11 +24,10 @@ from .forms import ClientIdForm, RegistrationForm, TapForm
 from .models import CheckIn, Checkpoint, Pass
 
 
-def _checkpoint(code: str) -> Checkpoint:
-    found = actions.checkpoint_by_code(code)
-    if found is None:
-        raise Http404("没有这个卡点，或卡点已停用。请扫描卡点张贴的最新二维码。")
-    return found
+def _unknown_code(request: PublicRequest) -> HttpResponse:
+    """An old poster (its code replaced), a stopped checkpoint or a mistyped link: a
+    phone page saying to scan the poster at the post, not the back office's 404."""
+    return render(request, "checkin/unknown.html", status=404)
 
 
 def _result(
@@ -62,7 +61,9 @@ def _masked_name(name: str) -> str:
 @never_cache
 def scan(request: PublicRequest, code: str) -> HttpResponse:
     """The poster's link: one tap for a remembered phone, else the registration form."""
-    checkpoint = _checkpoint(code)
+    checkpoint = actions.checkpoint_by_code(code)
+    if checkpoint is None:
+        return _unknown_code(request)
     pass_ = actions.remembered_pass(tokens.remembered_code(request))
     if pass_ is None:
         return redirect("checkin:register", code=code)
@@ -127,7 +128,9 @@ def _may_register(request: PublicRequest) -> bool:
 @never_cache
 def register(request: PublicRequest, code: str) -> HttpResponse:
     """First scan on this phone: who you are, where you live, a health declaration."""
-    checkpoint = _checkpoint(code)
+    checkpoint = actions.checkpoint_by_code(code)
+    if checkpoint is None:
+        return _unknown_code(request)
     try:  # said before the form is filled in, not after
         actions.check_open(checkpoint)
     except actions.CheckInRefused as exc:

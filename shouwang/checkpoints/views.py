@@ -560,7 +560,7 @@ def console_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
             status=CheckIn.Status.TURNED_BACK,
             subject=d["subject"],
             plate=d["plate"],
-            occupants=d["occupants"] if d["subject"] == CheckIn.Subject.VEHICLE else None,
+            occupants=d["occupants"],
             temperature=d["temperature"],
             note=f"劝返：{d['reason']}",
             by=request.user,

@@ -109,6 +109,18 @@ def test_resending_a_batch_stores_nothing_new(world) -> None:
     assert CheckIn.objects.count() == 3
 
 
+def test_a_group_turned_back_on_foot_counts_each_person(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    item = {"checkpoint": gate.pk, "direction": "in", "kind": "turn_back", "reason": "无事外出"}
+    items = [
+        {**item, "client_id": str(uuid.uuid4()), "occupants": 3},
+        {**item, "client_id": str(uuid.uuid4())},
+    ]
+    response = post(world.client("guard_a"), items)
+    assert response.json()["stored"] == 2
+    assert CheckIn.objects.figures()["people_turned_back"] == 4
+
+
 def test_an_implausible_time_is_refused(world) -> None:
     gate = make_checkpoint(world.compound_a)
     item = {

@@ -12,9 +12,11 @@ import pytest
 from django.core import signing
 from django.db import connection
 
-from ..models import CheckIn
+from shouwang.people.models import Household, Person
+
+from ..models import CheckIn, Pass
 from ..tokens import COOKIE_NAME, COOKIE_SALT
-from .factories import make_checkpoint, make_pass, make_person
+from .factories import id_number, make_checkpoint, make_pass, make_person
 
 N = 20
 
@@ -50,6 +52,54 @@ def test_twenty_concurrent_retries_store_one_row(world, live_server) -> None:
         t.join()
     assert statuses == [200] * N
     assert CheckIn.objects.filter(client_id=data["client_id"]).count() == 1
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("room", ["101", "909"], ids=["known-room", "new-room"])
+def test_a_registration_tapped_twice_at_once_adds_one_person(world, live_server, room) -> None:
+    """A slow network, the submit button tapped again: the form arrives several times at
+    once. One person, one pass, one passage, and every answer the result page."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is shared by one connection")
+    make_person(world.building_a, "户主", room="101")
+    gate = make_checkpoint(world.compound_a, "并发登记门")
+    url = f"{live_server.url}/c/{gate.code}/register/"
+    with httpx.Client() as client:
+        page = client.get(url)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        cookies = dict(client.cookies)
+    number = id_number()
+    data = {
+        "csrfmiddlewaretoken": csrf,
+        "client_id": str(uuid.uuid4()),
+        "name": "王小明",
+        "doc_type": "id_card",
+        "doc_number": number,
+        "phone": "13912345678",
+        "kind": "resident",
+        "building": world.building_a.pk,
+        "room": room,
+        "direction": "in",
+    }
+    taps = 5
+    barrier = threading.Barrier(taps)
+    statuses: list[int] = []
+
+    def send() -> None:
+        with httpx.Client(cookies=cookies, timeout=30) as c:
+            barrier.wait()
+            statuses.append(c.post(url, data=data, headers={"Referer": url}).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(taps)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * taps
+    assert Person.objects.with_document(number).count() == 1
+    assert Household.objects.filter(area=world.building_a, room=room).count() == 1
+    assert Pass.objects.count() == 1
     assert CheckIn.objects.count() == 1
 
 

@@ -231,7 +231,7 @@ def test_it_records_turned_back_people_and_vehicles(world, gate) -> None:
         {
             "client_id": str(uuid.uuid4()),
             "subject": "p",
-            "occupants": "1",
+            "occupants": "3",
             "reason": "无事外出",
             "direction": "out",
         },
@@ -249,10 +249,13 @@ def test_it_records_turned_back_people_and_vehicles(world, gate) -> None:
     )
     rows = CheckIn.objects.order_by("pk")
     assert [(r.subject, r.status, r.occupants) for r in rows] == [
-        ("p", "turned_back", None),
+        ("p", "turned_back", 3),
         ("v", "turned_back", 4),
     ]
     assert "外地车辆" in rows[1].note
+    # Three people on foot typed as 人数 3 are three people turned back (they were one).
+    figures = CheckIn.objects.figures()
+    assert (figures["people_turned_back"], figures["vehicles_turned_back"]) == (7, 1)
 
 
 def test_a_turn_back_needs_a_reason(world, gate) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Change, Person
@@ -105,6 +106,40 @@ def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     assert "校验位" in response.content.decode()
     assert not CheckIn.objects.exists()
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # A Chinese input method on a phone can run past a field's maxlength.
+        {"unit": "东区" * 11},
+        {"other_symptoms": "嗓子疼" * 34},
+        {"kind": "resident_or_visitor"},
+        {"client_id": ""},
+    ],
+    ids=["unit", "other_symptoms", "kind", "client_id"],
+)
+def test_every_refused_field_says_why(world, gate, bad) -> None:
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, **bad)
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    messages = [e for errors in response.context["form"].errors.values() for e in errors]
+    assert messages
+    for message in messages:
+        assert escape(message) in body
+    assert not Person.objects.exists()
+
+
+def test_a_visitor_at_a_post_of_no_community_is_sent_to_staff(world) -> None:
+    highway = make_checkpoint(world.subdistrict, "高速卡口", kind="highway")
+    data = registration(world, kind="visitor", visiting="出差", visit_reason="路过")
+    response = Client().post(reverse("checkin:register", args=[highway.code]), data)
+    assert response.status_code == 400
+    assert "请向值守人员出示证件登记" in response.content.decode()
+    assert not Person.objects.exists()
+    assert not CheckIn.objects.exists()
 
 
 def test_it_refuses_a_building_of_another_community(world, gate) -> None:
@@ -224,8 +259,16 @@ def test_a_closed_checkpoint_says_so_before_the_form_is_filled(world) -> None:
     assert 'name="doc_number"' not in page
 
 
-def test_an_unknown_checkpoint_is_404() -> None:
-    assert Client().get(reverse("checkin:scan", args=["nope"])).status_code == 404
+def test_an_old_poster_says_to_scan_the_new_one(world, gate) -> None:
+    old = gate.code
+    gate.rotate_code()
+    for url in (reverse("checkin:scan", args=[old]), reverse("checkin:register", args=[old])):
+        for response in (Client().get(url), Client().post(url, registration(world))):
+            assert response.status_code == 404
+            body = response.content.decode()
+            assert "请扫描卡点现场张贴的最新二维码" in body
+            assert "辖区范围" not in body, "the back office's 404 speaks to staff"
+    assert not Person.objects.exists()
 
 
 def test_one_taps_of_one_pass_are_limited(world, gate, settings) -> None:

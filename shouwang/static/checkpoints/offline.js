@@ -53,7 +53,8 @@
     if (kind === "visitor") { it.name = value(form, "name"); it.phone = value(form, "phone"); it.visiting = value(form, "visiting"); it.reason = value(form, "reason"); }
     if (kind === "turn_back") {
       it.reason = value(form, "reason");
-      if (radio(form, "subject") === "v") { it.plate = value(form, "plate"); it.occupants = parseInt(value(form, "occupants") || "1", 10); }
+      it.occupants = parseInt(value(form, "occupants") || "1", 10);
+      if (radio(form, "subject") === "v") it.plate = value(form, "plate");
     }
     return it;
   }
