@@ -15,7 +15,11 @@ class ReportForm(forms.Form):
     """One number and an optional correction reason per figure, and a note."""
 
     note = forms.CharField(
-        label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="情况说明",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "情况说明不能超过2000字"},
     )
 
     def __init__(self, *args: Any, lines: list[Line], **kwargs: Any) -> None:
@@ -105,4 +109,9 @@ class BulletinTemplateForm(forms.Form):
 
 
 class BulletinForm(forms.Form):
-    text = forms.CharField(label="通报", max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label="通报",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "请填写通报内容", "max_length": "通报不能超过8000字"},
+    )

@@ -111,6 +111,18 @@ def test_hq_keeps_an_edited_bulletin_and_the_leader_only_copies(reported, day):
     assert reported.client("staff_a").get(url).status_code == 403
 
 
+def test_an_empty_or_overlong_bulletin_says_why_it_is_not_kept(reported, day):
+    url = f"{reverse('reports:bulletin')}?day={day.isoformat()}"
+    hq = reported.client("hq")
+    empty = hq.post(url, {"text": "  "})
+    assert empty.status_code == 400
+    assert "请填写通报内容" in empty.content.decode()
+    long = hq.post(url, {"text": "截至2月13日15时\r\n" * 800})
+    assert long.status_code == 400
+    assert "通报不能超过8000字" in long.content.decode()
+    assert not Bulletin.objects.exists()
+
+
 def test_the_default_template_can_be_saved_as_it_is(world):
     bulletin.check_template(bulletin.DEFAULT_TEMPLATE)
 

@@ -186,6 +186,19 @@ def test_a_submitted_report_is_locked(counted, day):
     assert report.revisions.count() == 1
 
 
+@ON_TIME
+def test_a_note_too_long_says_so_and_stores_nothing(counted, day):
+    """The browser counts a line break of the note as one character, the server as
+    two: a note of many lines passes the page's maxlength and is refused here."""
+    client = counted.client("staff_a")
+    note = "入户排查情况\r\n" * 300
+    for name in ("report", "submit"):
+        response = client.post(url(name, counted.community_a, day), form(full(COUNTED), note=note))
+        assert response.status_code == 400
+        assert "情况说明不能超过2000字" in response.content.decode()
+    assert not DailyReport.objects.exists()
+
+
 def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
     today = days.open_day()
     response = counted.client("staff_a").post(
