@@ -171,6 +171,31 @@ def test_a_draft_is_kept_until_submitted(counted, day):
 
 
 @ON_TIME
+def test_a_draft_follows_the_systems_count_where_it_was_not_corrected(counted, day):
+    """A draft saved in the morning (the manual figures typed in) keeps only what was
+    typed: a count the system moved since is not a "correction" asking for a reason
+    at submission, while a figure corrected in the draft stays corrected."""
+    client = counted.client("staff_a")
+    values = full({**COUNTED, "fevers": 2, "leaflets": 120})
+    reasons = {"fevers": "入户排查发现一名"}
+    response = client.post(url("report", counted.community_a, day), form(values, reasons))
+    assert response.status_code == 302
+    data.household(counted.building_a, persons=4, at=days.window(day).end - timedelta(hours=1))
+    page = client.get(url("report", counted.community_a, day))
+    lines = {line.code: line for line in page.context["lines"]}
+    assert (lines["households_registered"].auto, lines["households_registered"].value) == (3, 3)
+    assert (lines["persons_registered"].auto, lines["persons_registered"].value) == (9, 9)
+    assert (lines["fevers"].auto, lines["fevers"].value) == (1, 2)
+    assert lines["leaflets"].value == 120
+    shown = {**values, "households_registered": 3, "persons_registered": 9}
+    response = client.post(url("submit", counted.community_a, day), form(shown, reasons))
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.values.get(code="households_registered").value == 3
+    assert report.values.get(code="fevers").reason == "入户排查发现一名"
+
+
+@ON_TIME
 def test_a_submitted_report_is_locked(counted, day):
     client = counted.client("staff_a")
     values = full(COUNTED)
