@@ -91,7 +91,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 def community(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _community(request, pk)
     current = days.last_closed_day()
-    recent = [current - timedelta(days=i) for i in range(14)]
+    # The day in progress first (a draft before its cutoff), then 14 closed days.
+    recent = [current - timedelta(days=i) for i in range(-1, 14)]
     visible = DailyReport.objects.visible_to(request.user)
     reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
@@ -104,7 +105,9 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "current": current,
             "current_report": reports.get(current),
+            "today": recent[0],
             "deadline": days.deadline(current),
+            "cutoff": days.cutoff_time(),
             "reminders": reminders,
         },
     )

@@ -224,6 +224,17 @@ def test_a_note_too_long_says_so_and_stores_nothing(counted, day):
     assert not DailyReport.objects.exists()
 
 
+def test_the_day_in_progress_is_on_the_communitys_page(counted, day):
+    """Before the cutoff, staff find today's report (a draft of the figures they
+    type in) from their page, not only the closed days."""
+    today = days.open_day()
+    client = counted.client("staff_a")
+    body = client.get(reverse("reports:community", args=[counted.community_a.pk])).content.decode()
+    assert url("report", counted.community_a, today) in body
+    assert "统计中" in body
+    assert url("report", counted.community_a, day) in body
+
+
 def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
     today = days.open_day()
     response = counted.client("staff_a").post(
