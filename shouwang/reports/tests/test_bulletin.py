@@ -147,6 +147,22 @@ def test_a_day_not_yet_started_has_no_bulletin(world):
     assert not Bulletin.objects.exists()
 
 
+def test_the_day_in_progress_is_dated_at_its_figures_time_not_its_cutoff(world):
+    """Copied at 10:00, today's bulletin must not say 截至…15时 of figures counted at
+    10:00: it names the time of its figures (the last roll-up)."""
+    from django.utils import timezone
+
+    today = days.open_day()
+    rollup(today)
+    at = timezone.localtime(
+        days.window(today).start + timedelta(hours=19, minutes=5), days.local_zone()
+    )
+    DailyFigure.objects.filter(day=today).update(computed_at=at)
+    response = world.client("hq").get(reverse("reports:bulletin"), {"day": today.isoformat()})
+    text = response.context["form"].initial["text"]
+    assert text.startswith(f"截至{at.month}月{at.day}日{at.hour}时05分，明湖街道辖区"), text
+
+
 def test_the_day_in_progress_and_days_long_past_have_a_bulletin(world):
     hq = world.client("hq")
     today = hq.get(reverse("reports:bulletin"), {"day": days.open_day().isoformat()})
