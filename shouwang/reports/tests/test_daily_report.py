@@ -235,6 +235,18 @@ def test_the_day_in_progress_is_on_the_communitys_page(counted, day):
     assert url("report", counted.community_a, day) in body
 
 
+@ON_TIME
+def test_a_note_the_page_took_is_kept_whatever_its_line_breaks(counted, day):
+    """2000 characters as the browser counts them (a line break is one) is 2000 here."""
+    note = "入户排查情况良好。\r\n" * 200
+    response = counted.client("staff_a").post(
+        url("report", counted.community_a, day), form(full(COUNTED), note=note)
+    )
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.note == ("入户排查情况良好。\n" * 200).strip()
+
+
 def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
     today = days.open_day()
     response = counted.client("staff_a").post(
