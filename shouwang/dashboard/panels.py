@@ -107,7 +107,10 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         for f in below
         if f.day == today
     ]
-    if figure is not None and any(own := own_cells(figure, definitions)):
+    # A sub-district's or district's own figures (in none of its communities); a
+    # community's ``auto`` is all of its figures, not a part beside its children.
+    upper = area.kind != Area.Kind.COMMUNITY
+    if upper and figure is not None and any(own := own_cells(figure, definitions)):
         children.append(
             ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
         )

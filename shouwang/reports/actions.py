@@ -64,6 +64,8 @@ def lines(report: DailyReport) -> list[Line]:
     for definition in definitions:
         value = saved.get(definition.code)
         suggested = auto.get(definition.code) if not definition.manual else None
+        if value is not None and _follows_count(report, value, suggested):
+            value = None  # a draft took the count of its time: take today's
         out.append(
             Line(
                 definition=definition,
@@ -75,6 +77,18 @@ def lines(report: DailyReport) -> list[Line]:
             )
         )
     return out
+
+
+def _follows_count(report: DailyReport, saved: ReportValue, suggested: Any) -> bool:
+    """A draft's figure that was the system's count when saved (not corrected): it
+    follows the count, which may have moved since (the draft was saved before the
+    cutoff, or data arrived late)."""
+    return (
+        not report.is_submitted
+        and suggested is not None
+        and saved.auto_value is not None
+        and saved.value == saved.auto_value
+    )
 
 
 def _carried(report: DailyReport, definitions: list[IndicatorDefinition]) -> dict[str, int]:

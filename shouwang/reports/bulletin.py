@@ -4,7 +4,8 @@ Template language (kept tiny on purpose: HQ edits it, so no Django templates):
 
 * ``{code}`` — the day's figure of an indicator; ``{code.total}`` — its running total
   up to the day (累计: flows summed over the days; a point-in-time figure as it is);
-* ``{date}`` 2月13日15时, ``{area}`` the area's name, ``{communities}``, ``{submitted}``,
+* ``{date}`` 2月13日15时 (a day in progress: the time of its figures, 2月13日10时05分),
+  ``{area}`` the area's name, ``{communities}``, ``{submitted}``,
   ``{zero}``, ``{late}``, ``{missing}`` (report counts), ``{missing_names}``;
 * ``[ … ]`` — an optional part, dropped when it names an indicator that is not offered
   (module not installed, or retired by HQ) or has no figure.
@@ -131,11 +132,17 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
 
 def render(text: str, ctx: Context) -> str:
     figure = ctx.figure
+    # A day in progress is dated at its figures' time: its cutoff is still ahead.
+    as_of = (
+        days.moment_label(figure.computed_at)
+        if figure is not None and not days.is_closed(ctx.day)
+        else days.cutoff_label(ctx.day)
+    )
 
     def value(name: str, total: bool) -> Any:
         if name in BUILTINS:
             return {
-                "date": days.cutoff_label(ctx.day),
+                "date": as_of,
                 "area": ctx.area.name,
                 "communities": figure.communities if figure else None,
                 "submitted": figure.submitted if figure else None,

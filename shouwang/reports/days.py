@@ -90,5 +90,15 @@ def is_closed(day: date, now: datetime | None = None) -> bool:
 def cutoff_label(day: date) -> str:
     """ "2月13日15时" (or "15时30分" when the cutoff is not on the hour)."""
     cut = cutoff_time()
-    clock = f"{cut.hour}时" + (f"{cut.minute}分" if cut.minute else "")
+    return _label(day, cut.hour, cut.minute)
+
+
+def moment_label(moment: datetime) -> str:
+    """ "2月13日10时05分" in local time: what figures of a day in progress are as of."""
+    local = moment.astimezone(local_zone())
+    return _label(local.date(), local.hour, local.minute)
+
+
+def _label(day: date, hour: int, minute: int) -> str:
+    clock = f"{hour}时" + (f"{minute:02d}分" if minute else "")
     return f"{day.month}月{day.day}日{clock}"

@@ -11,11 +11,23 @@ from .bulletin import TemplateError, check_template
 from .models import IndicatorDefinition
 
 
+class TextField(forms.CharField):
+    """Text from a textarea, its line breaks counted as one character each, as the
+    browser counts them against ``maxlength`` (the form sends them as two)."""
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class ReportForm(forms.Form):
     """One number and an optional correction reason per figure, and a note."""
 
-    note = forms.CharField(
-        label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    note = TextField(
+        label="情况说明",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "情况说明不能超过2000字"},
     )
 
     def __init__(self, *args: Any, lines: list[Line], **kwargs: Any) -> None:
@@ -65,8 +77,11 @@ class ReportForm(forms.Form):
 
 
 class AmendForm(ReportForm):
-    reason = forms.CharField(
-        label="更正原因（必填）", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TextField(
+        label="更正原因（必填）",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写更正原因", "max_length": "更正原因不能超过500字"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -91,9 +106,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 class BulletinTemplateForm(forms.Form):
-    text = forms.CharField(
-        label="通报模板", max_length=4000, widget=forms.Textarea(attrs={"rows": 10})
-    )
+    text = TextField(label="通报模板", max_length=4000, widget=forms.Textarea(attrs={"rows": 10}))
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
@@ -105,4 +118,9 @@ class BulletinTemplateForm(forms.Form):
 
 
 class BulletinForm(forms.Form):
-    text = forms.CharField(label="通报", max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))
+    text = TextField(
+        label="通报",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "请填写通报内容", "max_length": "通报不能超过8000字"},
+    )

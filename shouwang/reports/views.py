@@ -61,6 +61,24 @@ def _area_param(request: AuthedRequest) -> Area:
     return get_for_user(Area, request.user, pk=pk)
 
 
+def _not_started(request: AuthedRequest, area: Area, day: date, page: str) -> HttpResponse:
+    """A day after the day in progress (typed or bookmarked): 404 saying so, with a
+    link to the same page for the day in progress."""
+    today = days.open_day()
+    return render(
+        request,
+        "reports/day_not_started.html",
+        {
+            "area": area,
+            "day": day,
+            "open_day": today,
+            "link": f"{reverse(page)}?area={area.pk}&day={today.isoformat()}",
+            "link_label": "通报" if page == "reports:bulletin" else "日报汇总",
+        },
+        status=404,
+    )
+
+
 @require_capability("reports.submit")
 def index(request: AuthedRequest) -> HttpResponse:
     communities = list(Area.objects.visible_to(request.user).communities()[:500])
@@ -73,7 +91,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 def community(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _community(request, pk)
     current = days.last_closed_day()
-    recent = [current - timedelta(days=i) for i in range(14)]
+    # The day in progress first (a draft before its cutoff), then 14 closed days.
+    recent = [current - timedelta(days=i) for i in range(-1, 14)]
     visible = DailyReport.objects.visible_to(request.user)
     reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
@@ -86,7 +105,9 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "current": current,
             "current_report": reports.get(current),
+            "today": recent[0],
             "deadline": days.deadline(current),
+            "cutoff": days.cutoff_time(),
             "reminders": reminders,
         },
     )
@@ -242,6 +263,8 @@ def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 def overview(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
+    if day > days.open_day():
+        return _not_started(request, area, day, "reports:overview")
     table = day_table(area, day)
     return render(
         request,
@@ -277,6 +300,8 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
 def export(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
+    if day > days.open_day():
+        return _not_started(request, area, day, "reports:overview")
     headers, rows, widths = day_sheet(area, day)
     content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
     audit.record(
@@ -326,12 +351,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
     day = _day_param(request)
     if day > days.open_day():
-        return render(
-            request,
-            "reports/day_not_started.html",
-            {"area": area, "day": day, "open_day": days.open_day()},
-            status=404,
-        )
+        return _not_started(request, area, day, "reports:bulletin")
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):

@@ -85,6 +85,16 @@ def test_a_community_sees_its_own_figures_only(world):
     assert world.client("grid_a").get(reverse("dashboard:index")).status_code == 403
 
 
+def test_a_community_has_no_own_row_beside_itself(world):
+    """A community's figures are all its own: the "…直属" row (what a sub-district
+    counts in none of its communities) is not a second copy of them."""
+    fill(world)
+    for url in (reverse("dashboard:index"), reverse("dashboard:wall")):
+        response = world.client("staff_a").get(url)
+        assert response.context["snap"].children == []
+        assert "直属" not in response.content.decode()
+
+
 def test_it_charts_counts_by_hour_once_a_module_offers_them(world):
     from shouwang.reports.indicators import FLOW, Indicator, by_community_and_hour
     from shouwang.watch.models import Alert

@@ -111,6 +111,18 @@ def test_hq_keeps_an_edited_bulletin_and_the_leader_only_copies(reported, day):
     assert reported.client("staff_a").get(url).status_code == 403
 
 
+def test_an_empty_or_overlong_bulletin_says_why_it_is_not_kept(reported, day):
+    url = f"{reverse('reports:bulletin')}?day={day.isoformat()}"
+    hq = reported.client("hq")
+    empty = hq.post(url, {"text": "  "})
+    assert empty.status_code == 400
+    assert "请填写通报内容" in empty.content.decode()
+    long = hq.post(url, {"text": "截至2月13日15时\r\n" * 800})
+    assert long.status_code == 400
+    assert "通报不能超过8000字" in long.content.decode()
+    assert not Bulletin.objects.exists()
+
+
 def test_the_default_template_can_be_saved_as_it_is(world):
     bulletin.check_template(bulletin.DEFAULT_TEMPLATE)
 
@@ -133,6 +145,22 @@ def test_a_day_not_yet_started_has_no_bulletin(world):
     )
     assert saved.status_code == 404
     assert not Bulletin.objects.exists()
+
+
+def test_the_day_in_progress_is_dated_at_its_figures_time_not_its_cutoff(world):
+    """Copied at 10:00, today's bulletin must not say 截至…15时 of figures counted at
+    10:00: it names the time of its figures (the last roll-up)."""
+    from django.utils import timezone
+
+    today = days.open_day()
+    rollup(today)
+    at = timezone.localtime(
+        days.window(today).start + timedelta(hours=19, minutes=5), days.local_zone()
+    )
+    DailyFigure.objects.filter(day=today).update(computed_at=at)
+    response = world.client("hq").get(reverse("reports:bulletin"), {"day": today.isoformat()})
+    text = response.context["form"].initial["text"]
+    assert text.startswith(f"截至{at.month}月{at.day}日{at.hour}时05分，明湖街道辖区"), text
 
 
 def test_the_day_in_progress_and_days_long_past_have_a_bulletin(world):

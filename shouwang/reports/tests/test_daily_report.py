@@ -171,6 +171,31 @@ def test_a_draft_is_kept_until_submitted(counted, day):
 
 
 @ON_TIME
+def test_a_draft_follows_the_systems_count_where_it_was_not_corrected(counted, day):
+    """A draft saved in the morning (the manual figures typed in) keeps only what was
+    typed: a count the system moved since is not a "correction" asking for a reason
+    at submission, while a figure corrected in the draft stays corrected."""
+    client = counted.client("staff_a")
+    values = full({**COUNTED, "fevers": 2, "leaflets": 120})
+    reasons = {"fevers": "入户排查发现一名"}
+    response = client.post(url("report", counted.community_a, day), form(values, reasons))
+    assert response.status_code == 302
+    data.household(counted.building_a, persons=4, at=days.window(day).end - timedelta(hours=1))
+    page = client.get(url("report", counted.community_a, day))
+    lines = {line.code: line for line in page.context["lines"]}
+    assert (lines["households_registered"].auto, lines["households_registered"].value) == (3, 3)
+    assert (lines["persons_registered"].auto, lines["persons_registered"].value) == (9, 9)
+    assert (lines["fevers"].auto, lines["fevers"].value) == (1, 2)
+    assert lines["leaflets"].value == 120
+    shown = {**values, "households_registered": 3, "persons_registered": 9}
+    response = client.post(url("submit", counted.community_a, day), form(shown, reasons))
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.values.get(code="households_registered").value == 3
+    assert report.values.get(code="fevers").reason == "入户排查发现一名"
+
+
+@ON_TIME
 def test_a_submitted_report_is_locked(counted, day):
     client = counted.client("staff_a")
     values = full(COUNTED)
@@ -184,6 +209,42 @@ def test_a_submitted_report_is_locked(counted, day):
     assert report.values.get(code="leaflets").value == 0
     assert not report.is_zero
     assert report.revisions.count() == 1
+
+
+@ON_TIME
+def test_a_note_too_long_says_so_and_stores_nothing(counted, day):
+    """The browser counts a line break of the note as one character, the server as
+    two: a note of many lines passes the page's maxlength and is refused here."""
+    client = counted.client("staff_a")
+    note = "入户排查情况\r\n" * 300
+    for name in ("report", "submit"):
+        response = client.post(url(name, counted.community_a, day), form(full(COUNTED), note=note))
+        assert response.status_code == 400
+        assert "情况说明不能超过2000字" in response.content.decode()
+    assert not DailyReport.objects.exists()
+
+
+def test_the_day_in_progress_is_on_the_communitys_page(counted, day):
+    """Before the cutoff, staff find today's report (a draft of the figures they
+    type in) from their page, not only the closed days."""
+    today = days.open_day()
+    client = counted.client("staff_a")
+    body = client.get(reverse("reports:community", args=[counted.community_a.pk])).content.decode()
+    assert url("report", counted.community_a, today) in body
+    assert "统计中" in body
+    assert url("report", counted.community_a, day) in body
+
+
+@ON_TIME
+def test_a_note_the_page_took_is_kept_whatever_its_line_breaks(counted, day):
+    """2000 characters as the browser counts them (a line break is one) is 2000 here."""
+    note = "入户排查情况良好。\r\n" * 200
+    response = counted.client("staff_a").post(
+        url("report", counted.community_a, day), form(full(COUNTED), note=note)
+    )
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=counted.community_a, day=day)
+    assert report.note == ("入户排查情况良好。\n" * 200).strip()
 
 
 def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):

@@ -170,3 +170,18 @@ def test_a_day_with_no_day_before_it_is_not_a_500(rolled, day):
     staff = rolled.client("staff_a")
     assert staff.get(page).status_code == 404
     assert staff.post(f"{page}zero/").status_code == 404
+
+
+def test_a_day_not_yet_started_has_no_overview_nor_xlsx(rolled):
+    """A typed or bookmarked future day: a 404 that says so (as the bulletin's), not an
+    empty table offering a roll-up that is refused, nor an empty sheet."""
+    later = days.open_day() + timedelta(days=1)
+    hq = rolled.client("hq")
+    for name in ("reports:overview", "reports:export"):
+        for when in (later.isoformat(), "9999-12-31"):
+            response = hq.get(reverse(name), {"day": when})
+            assert response.status_code == 404, (name, when)
+            assert "尚未开始" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+    today = hq.get(reverse("reports:overview"), {"day": days.open_day().isoformat()})
+    assert today.status_code == 200
