@@ -5,11 +5,13 @@ PostgreSQL. Secrets come from the environment, or are generated once into ``var/
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SHOUWANG_VAR", Path.cwd() / "var")).resolve()
@@ -21,6 +23,16 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_clock(name: str, default: str) -> str:
+    """A local time of day as "HH:MM"; a malformed value stops the start with its name
+    (read on every report page, it would otherwise make each of them fail)."""
+    value = os.environ.get(name, default).strip()
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value)
+    if match is None:
+        raise ImproperlyConfigured(f"{name} must be a time of day HH:MM, e.g. 15:00; got {value!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def _secret_file(name: str, make: "callable") -> str:
@@ -265,7 +277,7 @@ WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
 SCHEDULED_JOBS = _env_bool("SHOUWANG_SCHEDULED_JOBS", True)
 # The report day ends at this local time (Asia/Shanghai); a day's report is due
 # REPORT_GRACE_MINUTES after it (later submissions are marked late).
-REPORT_CUTOFF = os.environ.get("SHOUWANG_REPORT_CUTOFF", "15:00")
+REPORT_CUTOFF = _env_clock("SHOUWANG_REPORT_CUTOFF", "15:00")
 REPORT_GRACE_MINUTES = int(os.environ.get("SHOUWANG_REPORT_GRACE_MINUTES", "60"))
 
 # Moved-out residents and finished imports are purged after this many days.
