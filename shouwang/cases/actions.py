@@ -228,9 +228,14 @@ def change_case(
             setattr(case, name, value)
     if new_class == case.classification and not changes:
         raise ValidationError("没有修改任何内容")
-    if new_class == Case.Classification.CONFIRMED and case.confirmed_date is None:
+    # Confirmed now with no date typed: confirmed today. A case confirmed already keeps
+    # the date rule (its date cleared is refused, not silently replaced by today).
+    becomes_confirmed = case.classification != Case.Classification.CONFIRMED
+    if new_class == Case.Classification.CONFIRMED and becomes_confirmed and not case.confirmed_date:
+        label = CASE_FIELDS["confirmed_date"]
         case.confirmed_date = timezone.localdate()
-        changes[CASE_FIELDS["confirmed_date"]] = ["—", _fmt(case.confirmed_date)]
+        changes[label] = [changes.get(label, ["—"])[0], _fmt(case.confirmed_date)]
+        changed.add("confirmed_date")
     _check_case_dates(
         classification=new_class,
         onset_date=case.onset_date,
