@@ -28,6 +28,7 @@ from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPers
 from . import presence
 from .key_areas import key_area_for
 from .models import (
+    INFECTIOUS_LEAD_DAYS,
     Case,
     CaseEvent,
     Contact,
@@ -296,6 +297,14 @@ def add_contact(
         # An observation counted from it would end before it began (a 解除告知书
         # counting some 739,000 days for a typed year 1).
         raise ValidationError("末次接触日期早于一年前，请核对")
+    if last_contact_date < case.infectious_from():
+        # Not a contact of this case: an observation counted from that date would have
+        # ended, or be about to, with no exposure in it.
+        raise ValidationError(
+            f"{person.name}的末次接触日期 {last_contact_date} 早于病例可传染期起点 "
+            f"{case.infectious_from()}（发病或报告前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
+            "如病例发病日期有误，请先修改病例"
+        )
     if via is not None:
         if via.case_id != case.pk or via.degree != Contact.Degree.CLOSE:
             raise ValidationError("次密接只能经由本病例的密切接触者登记")

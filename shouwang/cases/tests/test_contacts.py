@@ -99,8 +99,21 @@ def test_a_last_contact_more_than_a_year_back_is_refused(world):
     assert not Contact.objects.exists()
 
 
+def test_a_last_contact_before_the_cases_infectious_period_is_refused(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=4))
+    person = make_person(world.building_a, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=7)))
+    assert response.status_code == 400
+    first_day = TODAY - timedelta(days=6)
+    assert f"早于病例可传染期起点 {first_day}" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert client.post(url, contact_data(last_contact_date=first_day)).status_code == 302
+
+
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
-    case = make_case(world.building_a)
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
     close = make_contact(case, world.building_a)
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
