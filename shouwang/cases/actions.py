@@ -21,7 +21,12 @@ from shouwang.areas.models import Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Household, Person
-from shouwang.watch.actions import active_key_person, raise_alert, register_key_person
+from shouwang.watch.actions import (
+    active_key_person,
+    extend_observation,
+    raise_alert,
+    register_key_person,
+)
 from shouwang.watch.alerting import masked_name, place
 from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPerson
 
@@ -399,6 +404,17 @@ def observe_contact(
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:
+        # The exposure may need a longer observation than the one running: extend it.
+        end = observation_end(contact)
+        if existing.planned_end < end:
+            existing = extend_observation(
+                key_person=existing,
+                new_end=end,
+                reason=KeyPerson.ExtensionReason.ORDERED,
+                note=f"新的暴露：病例 {contact.case.person.name} 的"
+                f"{contact.get_degree_display()}，末次接触 {contact.last_contact_date}",
+                by=by,
+            )
         contact.key_person = existing
         contact.save(update_fields=["key_person", "updated_at"])
         audit.record(

@@ -217,6 +217,33 @@ def test_a_person_already_under_observation_is_linked_not_duplicated(world):
     assert contact.key_person == existing
 
 
+def test_an_observation_ending_before_the_contacts_is_extended(world):
+    contact = make_contact(
+        make_case(world.building_a), world.building_a, last_contact_date=TODAY - timedelta(days=1)
+    )
+    returnee = Category.objects.create(name="湖北返回", default_days=14)
+    existing = KeyPerson.objects.create(
+        person=contact.person,
+        area=contact.area,
+        category=returnee,
+        source=KeyPerson.Source.POLICE,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=12),
+        planned_end=TODAY + timedelta(days=2),
+    )
+    response = world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
+    )
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.planned_end == TODAY + timedelta(days=13)  # 14 days after the contact
+    event = existing.events.get(kind=KeyPersonEvent.Kind.EXTENDED)
+    assert (event.old_end, event.new_end) == (TODAY + timedelta(days=2), existing.planned_end)
+    contact.refresh_from_db()
+    assert contact.key_person == existing
+    assert KeyPerson.objects.count() == 1
+
+
 def test_observation_needs_a_measure(world):
     contact = make_contact(make_case(world.building_a), world.building_a)
     response = world.client("staff_a").post(reverse("cases:contact_observe", args=[contact.pk]))
