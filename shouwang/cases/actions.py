@@ -75,6 +75,8 @@ def _fmt(value: Any) -> str:
 # A date typed now more than this far back is a typing error (the year 0202, 0001):
 # it would also put the start of tracing (two days earlier) before the calendar.
 EARLIEST_NEW_DATE = timedelta(days=365)
+# A key area may be marked to start this many days ahead at most.
+LATEST_KEY_AREA_START_DAYS = 30
 
 
 def _check_case_dates(
@@ -470,6 +472,13 @@ def mark_key_area(
         raise ValidationError("请选择管控级别")
     if not reason.strip():
         raise ValidationError("请填写标记原因")
+    today = timezone.localdate()
+    # A mistyped year would count a miss for every day since (year 1), or hold the
+    # area until a far day when it could first be lifted (a mark not started cannot be).
+    if start_date < today - EARLIEST_NEW_DATE:
+        raise ValidationError("开始日期早于一年前，请核对")
+    if start_date > today + timedelta(days=LATEST_KEY_AREA_START_DAYS):
+        raise ValidationError(f"开始日期不能晚于{LATEST_KEY_AREA_START_DAYS}天后，请核对")
     if end_date is not None and end_date <= start_date:
         raise ValidationError("解除日期应晚于开始日期")
     overlapping = KeyArea.objects.containing(area).exclude(end_date__lte=start_date)

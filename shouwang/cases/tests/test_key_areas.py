@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,6 +50,19 @@ def test_hq_marks_the_compound_of_a_case(world):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE, object_type="cases.KeyArea"
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [("0001-01-01", "开始日期早于一年前"), ("2062-01-01", "开始日期不能晚于30天后")],
+)
+def test_a_mistyped_start_year_is_refused(world, start, message):
+    response = world.client("hq").post(
+        reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=start)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not KeyArea.objects.exists()
 
 
 def test_community_staff_cannot_mark_key_areas(world):
