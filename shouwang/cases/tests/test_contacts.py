@@ -244,6 +244,17 @@ def test_an_observation_ending_before_the_contacts_is_extended(world):
     assert KeyPerson.objects.count() == 1
 
 
+def test_the_chain_says_when_a_contacts_observation_has_ended(world):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a)
+    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    KeyPerson.objects.filter(pk=kp.pk).update(status=KeyPerson.Status.RELEASED)
+    page = world.client("staff_a").get(reverse("cases:detail", args=[case.pk]))
+    chain = page.content.decode().split('<ul class="chain">')[1].split("</ul>\n")[0]
+    assert "已解除" in chain
+    assert "管控中" not in chain
+
+
 def test_observation_needs_a_measure(world):
     contact = make_contact(make_case(world.building_a), world.building_a)
     response = world.client("staff_a").post(reverse("cases:contact_observe", args=[contact.pk]))
