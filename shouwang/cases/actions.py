@@ -337,6 +337,8 @@ def add_contact(
                 detail=f"再次登记：{existing.get_degree_display()}，"
                 f"末次接触 {existing.last_contact_date}",
             )
+            if existing.key_person_id is not None and existing.key_person.is_active:
+                _cover_exposure(existing.key_person, contact=existing, by=by)
         return existing, False
     try:
         with transaction.atomic():
@@ -387,6 +389,22 @@ def observation_end(contact: Contact) -> date:
     return contact.last_contact_date + timedelta(days=days)
 
 
+def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
+    """Extend a running observation that would end before the contact's own period (a
+    person observed for another reason, or a later contact found with the same case)."""
+    end = observation_end(contact)
+    if key_person.planned_end >= end:
+        return key_person
+    return extend_observation(
+        key_person=key_person,
+        new_end=end,
+        reason=KeyPerson.ExtensionReason.ORDERED,
+        note=f"新的暴露：病例 {contact.case.person.name} 的"
+        f"{contact.get_degree_display()}，末次接触 {contact.last_contact_date}",
+        by=by,
+    )
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -406,17 +424,7 @@ def observe_contact(
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:
-        # The exposure may need a longer observation than the one running: extend it.
-        end = observation_end(contact)
-        if existing.planned_end < end:
-            existing = extend_observation(
-                key_person=existing,
-                new_end=end,
-                reason=KeyPerson.ExtensionReason.ORDERED,
-                note=f"新的暴露：病例 {contact.case.person.name} 的"
-                f"{contact.get_degree_display()}，末次接触 {contact.last_contact_date}",
-                by=by,
-            )
+        existing = _cover_exposure(existing, contact=contact, by=by)
         contact.key_person = existing
         contact.save(update_fields=["key_person", "updated_at"])
         audit.record(

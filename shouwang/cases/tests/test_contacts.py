@@ -244,6 +244,22 @@ def test_an_observation_ending_before_the_contacts_is_extended(world):
     assert KeyPerson.objects.count() == 1
 
 
+def test_a_later_contact_found_again_extends_the_observation(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
+    person = make_person(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=6)))
+    contact = Contact.objects.get()
+    client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    kp = KeyPerson.objects.get()
+    assert kp.planned_end == TODAY + timedelta(days=8)
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    kp.refresh_from_db()
+    assert kp.planned_end == TODAY + timedelta(days=13)
+    assert kp.events.filter(kind=KeyPersonEvent.Kind.EXTENDED).count() == 1
+
+
 def test_the_chain_says_when_a_contacts_observation_has_ended(world):
     case = make_case(world.building_a)
     contact = make_contact(case, world.building_a)
