@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Household, Person
@@ -489,6 +489,10 @@ def mark_key_area(
         raise ValidationError(f"开始日期不能晚于{LATEST_KEY_AREA_START_DAYS}天后，请核对")
     if end_date is not None and end_date <= start_date:
         raise ValidationError("解除日期应晚于开始日期")
+    # Two marks of one place at once (a double click) would both find no clash: the
+    # place and its ancestors are locked first, in one order.
+    prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
+    list(Area.objects.select_for_update().filter(path__in=prefixes).order_by("path"))
     overlapping = KeyArea.objects.containing(area).exclude(end_date__lte=start_date)
     if end_date is not None:
         overlapping = overlapping.filter(start_date__lt=end_date)
