@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
@@ -493,7 +494,11 @@ def mark_key_area(
     # place and its ancestors are locked first, in one order.
     prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
     list(Area.objects.select_for_update().filter(path__in=prefixes).order_by("path"))
-    overlapping = KeyArea.objects.containing(area).exclude(end_date__lte=start_date)
+    overlapping = (
+        KeyArea.objects.containing(area)
+        .exclude(end_date__lte=start_date)
+        .exclude(end_date__lte=F("start_date"))  # lifted before it started
+    )
     if end_date is not None:
         overlapping = overlapping.filter(start_date__lt=end_date)
     clash = overlapping.select_related("area").first()
@@ -527,11 +532,12 @@ def lift_key_area(
     *, key_area: KeyArea, by: Any, reason: str, request: HttpRequest | None = None
 ) -> KeyArea:
     today = timezone.localdate()
-    if not key_area.is_active(today):
-        raise ValidationError("该重点区域当前不在管控期内")
+    if not key_area.can_lift(today):
+        raise ValidationError("该重点区域已解除")
     if not reason.strip():
         raise ValidationError("请填写解除原因")
-    key_area.end_date = max(today, key_area.start_date + timedelta(days=1))
+    # Out of force from today; one not started yet is never in force.
+    key_area.end_date = max(today, key_area.start_date)
     key_area.lifted_by = by
     key_area.lifted_at = timezone.now()
     key_area.save(update_fields=["end_date", "lifted_by", "lifted_at", "updated_at"])

@@ -160,6 +160,41 @@ def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world):
     ).exists()
 
 
+def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world):
+    make_person(world.building_a)
+    client = world.client("hq")
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, level="strict"))
+    key_area = KeyArea.objects.get()
+    assert is_in_key_area(world.building_a)
+    lift = reverse("cases:key_area_lift", args=[key_area.pk])
+    assert client.post(lift, {"reason": "标错小区"}).status_code == 302
+    assert not is_in_key_area(world.building_a)  # the gate's strict rule ends now
+    assert list(persons_in_key_areas()) == []
+    page = client.get(reverse("cases:key_area", args=[key_area.pk])).content.decode()
+    assert "不在管控期" in page
+    assert lift not in page
+    response = client.post(lift, {"reason": "再点一次"}, follow=True)
+    assert "该重点区域已解除" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).count() == 1
+
+
+def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(world):
+    client = world.client("hq")
+    later = (TODAY + timedelta(days=10)).isoformat()
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=later))
+    planned = KeyArea.objects.get()
+    assert reverse("cases:key_area_lift", args=[planned.pk]) in (
+        client.get(reverse("cases:key_area", args=[planned.pk])).content.decode()
+    )
+    client.post(reverse("cases:key_area_lift", args=[planned.pk]), {"reason": "开始日期填错"})
+    planned.refresh_from_db()
+    assert planned.end_date == planned.start_date
+    assert not is_in_key_area(world.building_a, on=TODAY + timedelta(days=10))
+    response = client.post(reverse("cases:key_area_new"), mark_data(world.compound_a))
+    assert response.status_code == 302
+    assert is_in_key_area(world.building_a)
+
+
 def test_lifting_needs_a_reason(world):
     key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=1))
     world.client("hq").post(reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": ""})
