@@ -11,23 +11,30 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Household, Person
-from shouwang.watch.actions import active_key_person, raise_alert, register_key_person
+from shouwang.watch.actions import (
+    active_key_person,
+    extend_observation,
+    raise_alert,
+    register_key_person,
+)
 from shouwang.watch.alerting import masked_name, place
 from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPerson
 
 from . import presence
 from .key_areas import key_area_for
 from .models import (
+    INFECTIOUS_LEAD_DAYS,
     Case,
     CaseEvent,
     Contact,
@@ -69,6 +76,8 @@ def _fmt(value: Any) -> str:
 # A date typed now more than this far back is a typing error (the year 0202, 0001):
 # it would also put the start of tracing (two days earlier) before the calendar.
 EARLIEST_NEW_DATE = timedelta(days=365)
+# A key area may be marked to start this many days ahead at most.
+LATEST_KEY_AREA_START_DAYS = 30
 
 
 def _check_case_dates(
@@ -228,9 +237,14 @@ def change_case(
             setattr(case, name, value)
     if new_class == case.classification and not changes:
         raise ValidationError("没有修改任何内容")
-    if new_class == Case.Classification.CONFIRMED and case.confirmed_date is None:
+    # Confirmed now with no date typed: confirmed today. A case confirmed already keeps
+    # the date rule (its date cleared is refused, not silently replaced by today).
+    becomes_confirmed = case.classification != Case.Classification.CONFIRMED
+    if new_class == Case.Classification.CONFIRMED and becomes_confirmed and not case.confirmed_date:
+        label = CASE_FIELDS["confirmed_date"]
         case.confirmed_date = timezone.localdate()
-        changes[CASE_FIELDS["confirmed_date"]] = ["—", _fmt(case.confirmed_date)]
+        changes[label] = [changes.get(label, ["—"])[0], _fmt(case.confirmed_date)]
+        changed.add("confirmed_date")
     _check_case_dates(
         classification=new_class,
         onset_date=case.onset_date,
@@ -291,6 +305,14 @@ def add_contact(
         # An observation counted from it would end before it began (a 解除告知书
         # counting some 739,000 days for a typed year 1).
         raise ValidationError("末次接触日期早于一年前，请核对")
+    if last_contact_date < case.infectious_from():
+        # Not a contact of this case: an observation counted from that date would have
+        # ended, or be about to, with no exposure in it.
+        raise ValidationError(
+            f"{person.name}的末次接触日期 {last_contact_date} 早于病例可传染期起点 "
+            f"{case.infectious_from()}（发病或报告前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
+            "如病例发病日期有误，请先修改病例"
+        )
     if via is not None:
         if via.case_id != case.pk or via.degree != Contact.Degree.CLOSE:
             raise ValidationError("次密接只能经由本病例的密切接触者登记")
@@ -316,6 +338,8 @@ def add_contact(
                 detail=f"再次登记：{existing.get_degree_display()}，"
                 f"末次接触 {existing.last_contact_date}",
             )
+            if existing.key_person_id is not None and existing.key_person.is_active:
+                _cover_exposure(existing.key_person, contact=existing, by=by)
         return existing, False
     try:
         with transaction.atomic():
@@ -366,6 +390,22 @@ def observation_end(contact: Contact) -> date:
     return contact.last_contact_date + timedelta(days=days)
 
 
+def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
+    """Extend a running observation that would end before the contact's own period (a
+    person observed for another reason, or a later contact found with the same case)."""
+    end = observation_end(contact)
+    if key_person.planned_end >= end:
+        return key_person
+    return extend_observation(
+        key_person=key_person,
+        new_end=end,
+        reason=KeyPerson.ExtensionReason.ORDERED,
+        note=f"新的暴露：病例 {contact.case.person.name} 的"
+        f"{contact.get_degree_display()}，末次接触 {contact.last_contact_date}",
+        by=by,
+    )
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -385,6 +425,7 @@ def observe_contact(
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:
+        existing = _cover_exposure(existing, contact=contact, by=by)
         contact.key_person = existing
         contact.save(update_fields=["key_person", "updated_at"])
         audit.record(
@@ -440,9 +481,24 @@ def mark_key_area(
         raise ValidationError("请选择管控级别")
     if not reason.strip():
         raise ValidationError("请填写标记原因")
+    today = timezone.localdate()
+    # A mistyped year would count a miss for every day since (year 1), or hold the
+    # area until a far day when it could first be lifted (a mark not started cannot be).
+    if start_date < today - EARLIEST_NEW_DATE:
+        raise ValidationError("开始日期早于一年前，请核对")
+    if start_date > today + timedelta(days=LATEST_KEY_AREA_START_DAYS):
+        raise ValidationError(f"开始日期不能晚于{LATEST_KEY_AREA_START_DAYS}天后，请核对")
     if end_date is not None and end_date <= start_date:
         raise ValidationError("解除日期应晚于开始日期")
-    overlapping = KeyArea.objects.containing(area).exclude(end_date__lte=start_date)
+    # Two marks of one place at once (a double click) would both find no clash: the
+    # place and its ancestors are locked first, in one order.
+    prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
+    list(Area.objects.select_for_update().filter(path__in=prefixes).order_by("path"))
+    overlapping = (
+        KeyArea.objects.containing(area)
+        .exclude(end_date__lte=start_date)
+        .exclude(end_date__lte=F("start_date"))  # lifted before it started
+    )
     if end_date is not None:
         overlapping = overlapping.filter(start_date__lt=end_date)
     clash = overlapping.select_related("area").first()
@@ -476,11 +532,12 @@ def lift_key_area(
     *, key_area: KeyArea, by: Any, reason: str, request: HttpRequest | None = None
 ) -> KeyArea:
     today = timezone.localdate()
-    if not key_area.is_active(today):
-        raise ValidationError("该重点区域当前不在管控期内")
+    if not key_area.can_lift(today):
+        raise ValidationError("该重点区域已解除")
     if not reason.strip():
         raise ValidationError("请填写解除原因")
-    key_area.end_date = max(today, key_area.start_date + timedelta(days=1))
+    # Out of force from today; one not started yet is never in force.
+    key_area.end_date = max(today, key_area.start_date)
     key_area.lifted_by = by
     key_area.lifted_at = timezone.now()
     key_area.save(update_fields=["end_date", "lifted_by", "lifted_at", "updated_at"])

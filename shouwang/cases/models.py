@@ -321,9 +321,11 @@ class KeyArea(TimeStampedModel):
         verbose_name = "重点区域"
         verbose_name_plural = "重点区域"
         constraints = [
+            # Ending on its start day: lifted the day it started, or before it started
+            # (a mark made by mistake): never in force.
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
-                | models.Q(end_date__gt=models.F("start_date")),
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="key_area_ends_after_start",
             ),
         ]
@@ -334,6 +336,11 @@ class KeyArea(TimeStampedModel):
     def is_active(self, on: date | None = None) -> bool:
         day = on or timezone.localdate()
         return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+    def can_lift(self, on: date | None = None) -> bool:
+        """In force or not started yet: not lifted, nor past its planned end."""
+        day = on or timezone.localdate()
+        return self.end_date is None or day < self.end_date
 
     @property
     def rank(self) -> int:

@@ -415,6 +415,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "page": page,
             "households": households,
             "active": key_area.is_active(),
+            "can_lift": key_area.can_lift(),
             "lift_form": LiftForm(),
             "days": days,
             "today": days[0] if days and key_area.is_active() else None,

@@ -137,6 +137,13 @@ def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
     context = _context(_page_households(Household.objects, [household.pk]), today=today)
     card = context["cards"][0] if context["cards"] else {"household": household, "visit": None}
     card.update(error=error, repeat=not error and not created)
+    if error and "person" in request.POST:
+        # The details form refused: shown again open, as the worker filled it in.
+        card["posted"] = {
+            **{name: request.POST.get(name, "") for name in ("method", "person", "note")},
+            "temperature": request.POST.get("temperature", "")[:6],
+            "symptoms": request.POST.getlist("symptoms"),
+        }
     return render(request, "cases/visits.html#card", {**context, "card": card}, status=status)
 
 

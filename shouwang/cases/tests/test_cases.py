@@ -284,3 +284,25 @@ def test_the_case_list_filters_and_keeps_its_query_count(world, django_assert_ma
     body = filtered.content.decode()
     assert "<html" not in body  # the rows fragment only
     assert body.count('class="cls cls-') == 1
+
+
+def test_clearing_a_confirmed_cases_date_is_refused_not_replaced_by_today(world):
+    confirmed_on = TODAY - timedelta(days=3)
+    case = make_case(world.building_a, "confirmed", confirmed_date=confirmed_on)
+    data = case_data(classification="confirmed", onset_date="", confirmed_date="", reason="改日期")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "确诊病例请填写确诊日期" in response.content.decode()
+    case.refresh_from_db()
+    assert case.confirmed_date == confirmed_on
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world):
+    case = make_case(world.building_a, "suspected")
+    data = case_data(classification="confirmed", onset_date="", reason="核酸阳性")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.confirmed_date == TODAY
+    assert case.events.get().changes["确诊日期"] == ["—", TODAY.isoformat()]

@@ -99,8 +99,21 @@ def test_a_last_contact_more_than_a_year_back_is_refused(world):
     assert not Contact.objects.exists()
 
 
+def test_a_last_contact_before_the_cases_infectious_period_is_refused(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=4))
+    person = make_person(world.building_a, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=7)))
+    assert response.status_code == 400
+    first_day = TODAY - timedelta(days=6)
+    assert f"早于病例可传染期起点 {first_day}" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert client.post(url, contact_data(last_contact_date=first_day)).status_code == 302
+
+
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
-    case = make_case(world.building_a)
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
     close = make_contact(case, world.building_a)
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
@@ -202,6 +215,60 @@ def test_a_person_already_under_observation_is_linked_not_duplicated(world):
     assert KeyPerson.objects.count() == 1
     contact.refresh_from_db()
     assert contact.key_person == existing
+
+
+def test_an_observation_ending_before_the_contacts_is_extended(world):
+    contact = make_contact(
+        make_case(world.building_a), world.building_a, last_contact_date=TODAY - timedelta(days=1)
+    )
+    returnee = Category.objects.create(name="湖北返回", default_days=14)
+    existing = KeyPerson.objects.create(
+        person=contact.person,
+        area=contact.area,
+        category=returnee,
+        source=KeyPerson.Source.POLICE,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=12),
+        planned_end=TODAY + timedelta(days=2),
+    )
+    response = world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
+    )
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.planned_end == TODAY + timedelta(days=13)  # 14 days after the contact
+    event = existing.events.get(kind=KeyPersonEvent.Kind.EXTENDED)
+    assert (event.old_end, event.new_end) == (TODAY + timedelta(days=2), existing.planned_end)
+    contact.refresh_from_db()
+    assert contact.key_person == existing
+    assert KeyPerson.objects.count() == 1
+
+
+def test_a_later_contact_found_again_extends_the_observation(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
+    person = make_person(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=6)))
+    contact = Contact.objects.get()
+    client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    kp = KeyPerson.objects.get()
+    assert kp.planned_end == TODAY + timedelta(days=8)
+    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    kp.refresh_from_db()
+    assert kp.planned_end == TODAY + timedelta(days=13)
+    assert kp.events.filter(kind=KeyPersonEvent.Kind.EXTENDED).count() == 1
+
+
+def test_the_chain_says_when_a_contacts_observation_has_ended(world):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a)
+    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    KeyPerson.objects.filter(pk=kp.pk).update(status=KeyPerson.Status.RELEASED)
+    page = world.client("staff_a").get(reverse("cases:detail", args=[case.pk]))
+    chain = page.content.decode().split('<ul class="chain">')[1].split("</ul>\n")[0]
+    assert "已解除" in chain
+    assert "管控中" not in chain
 
 
 def test_observation_needs_a_measure(world):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -49,6 +50,19 @@ def test_hq_marks_the_compound_of_a_case(world):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE, object_type="cases.KeyArea"
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [("0001-01-01", "开始日期早于一年前"), ("2062-01-01", "开始日期不能晚于30天后")],
+)
+def test_a_mistyped_start_year_is_refused(world, start, message):
+    response = world.client("hq").post(
+        reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=start)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not KeyArea.objects.exists()
 
 
 def test_community_staff_cannot_mark_key_areas(world):
@@ -144,6 +158,41 @@ def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.STATUS, object_id=str(key_area.pk), object_type="cases.KeyArea"
     ).exists()
+
+
+def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world):
+    make_person(world.building_a)
+    client = world.client("hq")
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, level="strict"))
+    key_area = KeyArea.objects.get()
+    assert is_in_key_area(world.building_a)
+    lift = reverse("cases:key_area_lift", args=[key_area.pk])
+    assert client.post(lift, {"reason": "标错小区"}).status_code == 302
+    assert not is_in_key_area(world.building_a)  # the gate's strict rule ends now
+    assert list(persons_in_key_areas()) == []
+    page = client.get(reverse("cases:key_area", args=[key_area.pk])).content.decode()
+    assert "不在管控期" in page
+    assert lift not in page
+    response = client.post(lift, {"reason": "再点一次"}, follow=True)
+    assert "该重点区域已解除" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).count() == 1
+
+
+def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(world):
+    client = world.client("hq")
+    later = (TODAY + timedelta(days=10)).isoformat()
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=later))
+    planned = KeyArea.objects.get()
+    assert reverse("cases:key_area_lift", args=[planned.pk]) in (
+        client.get(reverse("cases:key_area", args=[planned.pk])).content.decode()
+    )
+    client.post(reverse("cases:key_area_lift", args=[planned.pk]), {"reason": "开始日期填错"})
+    planned.refresh_from_db()
+    assert planned.end_date == planned.start_date
+    assert not is_in_key_area(world.building_a, on=TODAY + timedelta(days=10))
+    response = client.post(reverse("cases:key_area_new"), mark_data(world.compound_a))
+    assert response.status_code == 302
+    assert is_in_key_area(world.building_a)
 
 
 def test_lifting_needs_a_reason(world):

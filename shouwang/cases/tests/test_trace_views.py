@@ -262,6 +262,26 @@ def test_hits_become_contacts_and_key_persons_in_one_action(
     assert Contact.objects.filter(case=case).count() == 3
 
 
+def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, presence_table):
+    today = timezone.localdate()
+    case = make_case(world.building_a, onset_date=today - timedelta(days=1))
+    t = timezone.make_aware(datetime.combine(today - timedelta(days=5), datetime.min.time()))
+    presence_table.add(case.person, EAST, t + timedelta(hours=8))
+    presence_table.add(make_person(world.building_a, "博博"), EAST, t + timedelta(hours=8))
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        follow=True,
+    )
+    assert "博博的末次接触日期" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not KeyPerson.objects.exists()
+    assert not trace.hits.exclude(contact=None).exists()
+
+
 def test_hits_of_another_trace_cannot_be_converted(world, timeline):
     case, t, _ = timeline
     client = world.client("hq")

@@ -71,3 +71,37 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     assert "孙*" in alert.title
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert HouseholdVisit.objects.count() == 3
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_finding_comes_back_as_the_worker_filled_it_in(phone, world) -> None:
+    make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    person = make_person(world.building_a, "李四", room="101")
+    make_person(world.building_a, "李四的妻子", room="101")
+
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/cases/visits/")
+    card = phone.locator(f"#hh-{person.household_id}")
+    card.locator("summary").click()
+    card.get_by_label("电话").check()
+    card.locator("select[name=person]").select_option(label="李四")
+    card.locator("input[name=temperature]").fill("三十八")
+    card.get_by_label("咳嗽").check()
+    card.locator("input[name=note]").fill("电话中说咳嗽两天")
+    card.get_by_role("button", name="提交").click()
+    expect(card.locator(".error")).to_contain_text("体温应为数字")
+    expect(card.locator("details")).to_have_attribute("open", "")
+    expect(card.get_by_label("电话")).to_be_checked()
+    expect(card.locator("select[name=person]")).to_have_value(str(person.pk))
+    expect(card.get_by_label("咳嗽")).to_be_checked()
+    expect(card.locator("input[name=note]")).to_have_value("电话中说咳嗽两天")
+    assert not HouseholdVisit.objects.exists()
+
+    card.locator("input[name=temperature]").fill("38.2")
+    card.get_by_role("button", name="提交").click()
+    card.locator(".w-done").wait_for()
+    visit = HouseholdVisit.objects.get()
+    assert visit.method == HouseholdVisit.Method.PHONE  # not reset to 上门 by the refusal
+    finding = visit.findings.get()
+    assert (finding.person, finding.symptoms, finding.note) == (person, "cough", "电话中说咳嗽两天")
