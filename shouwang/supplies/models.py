@@ -76,6 +76,15 @@ class Item(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def in_use(self) -> bool:
+        """Whether stored quantities count in this item's base unit: movements, donated
+        goods, allocation plans."""
+        return (
+            Movement.objects.filter(item=self).exists()
+            or DonationLine.objects.filter(item=self).exists()
+            or AllocationPlan.objects.filter(item=self).exists()
+        )
+
     def packs_text(self) -> str:
         """'盒=50，箱=2000' for the edit form and lists."""
         return "，".join(f"{p.name}={p.size}" for p in self.packs.all())

@@ -374,3 +374,25 @@ def test_a_low_stock_threshold_in_full_width_digits_is_read(world) -> None:
     response = world.client("hq").get(reverse("supplies:low_stock"), {"days": "１２"})
     assert response.status_code == 200
     assert "可用天数：" not in response.content.decode()
+
+
+def test_the_base_unit_of_an_item_with_stock_cannot_change(world) -> None:
+    masks = item("医用口罩")
+    stock(location(world.subdistrict, "仓库"), 2000, masks)
+    response = world.client("hq").post(
+        reverse("supplies:item_edit", args=[masks.pk]),
+        {
+            "name": masks.name,
+            "category": masks.category,
+            "unit": "盒",
+            "alert_days": "5",
+            "order": "0",
+            "active": "on",
+            "packs": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "不能修改基本单位" in response.content.decode()
+    masks.refresh_from_db()
+    assert masks.unit == "个"
+    assert masks.packs.exists()
