@@ -33,6 +33,8 @@ from shouwang.core.models import TimeStampedModel
 # row) may carry: far above any real delivery, and within the 32-bit columns of
 # donation and allocation lines.
 MAX_UNITS = 10**9
+# The most yuan one money column (14 digits, 2 places) holds.
+MAX_MONEY = Decimal("999999999999.99")
 
 # ---------------------------------------------------------------------------
 # Catalog

@@ -18,6 +18,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 
 from ..models import (
+    MAX_MONEY,
     Donation,
     DonationLine,
     Donor,
@@ -91,6 +92,8 @@ def record_donation(
         if amount is None or amount <= 0:
             raise ValidationError("资金捐赠请填写大于0的金额")
         amount = amount.quantize(CENT)
+        if amount > MAX_MONEY:
+            raise ValidationError(f"金额过大：一笔最多{MAX_MONEY:,}元")
         lines = ()
     elif kind == Donation.Kind.GOODS:
         if not lines:
@@ -99,6 +102,11 @@ def record_donation(
             checked_quantity(line.item, line.quantity)
         if any(line.estimated_value < 0 for line in lines):
             raise ValidationError("估值不能为负数")
+        worth = sum((ln.estimated_value for ln in lines), Decimal("0.00"))
+        if worth > MAX_MONEY:
+            raise ValidationError(
+                f"物资估值合计过大：{worth:,}元，一笔捐赠最多{MAX_MONEY:,}元，请核对各项估值"
+            )
         amount, purpose = None, None
     else:
         raise ValidationError("捐赠类型不正确")
