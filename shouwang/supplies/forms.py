@@ -347,13 +347,23 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 
 
 class ReceiveForm(forms.Form):
+    """Goods name the location they enter; cash how it came (blank keeps what the
+    pledge recorded)."""
+
     location = forms.ModelChoiceField(
         label="入库存放点", queryset=Location.objects.none(), required=False
     )
+    channel = forms.ChoiceField(
+        label="支付方式", choices=[("", "—"), *Donation.Channel.choices], required=False
+    )
+    reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
 
-    def __init__(self, *args, locations=None, **kwargs) -> None:
+    def __init__(self, *args, locations=None, kind: str = Donation.Kind.GOODS, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
+        drop = ("channel", "reference") if kind == Donation.Kind.GOODS else ("location",)
+        for name in drop:
+            del self.fields[name]
 
 
 class CancelForm(forms.Form):

@@ -63,6 +63,27 @@ def _donor(
     return donor
 
 
+def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -> None:
+    """A payment reference (bank serial, counter receipt) names one payment: the same
+    one on another live cash gift of the receiving office is a double entry."""
+    if not reference:
+        return
+    other = (
+        Donation.objects.cash()
+        .filter(area=area, reference=reference)
+        .exclude(status=Donation.Status.CANCELLED)
+        .exclude(pk=exclude)
+        .select_related("donor")
+        .first()
+    )
+    if other is not None:
+        which = f"收据 {other.receipt_no}" if other.receipt_no else "承诺捐赠（尚未到账）"
+        raise ValidationError(
+            f"收款凭证号“{reference}”已用于{other.donor.name}的{which}（{other.summary()}），"
+            "请核对是否重复登记；未做任何修改"
+        )
+
+
 def record_donation(
     *,
     area: Any,
@@ -88,6 +109,7 @@ def record_donation(
     request: Any = None,
 ) -> Donation:
     """A new donation; ``received=True`` also receives it (goods enter stock)."""
+    reference = reference.strip()
     if kind == Donation.Kind.CASH:
         if amount is None or amount <= 0:
             raise ValidationError("资金捐赠请填写大于0的金额")
@@ -112,6 +134,8 @@ def record_donation(
         raise ValidationError("捐赠类型不正确")
 
     def work() -> Donation:
+        if kind == Donation.Kind.CASH:
+            _check_reference(area=area, reference=reference)
         donor = _donor(
             kind=donor_kind,
             name=donor_name,
@@ -168,14 +192,23 @@ def receive_donation(
     donation: Donation,
     by: Any,
     location: Location | None = None,
+    channel: str = "",
+    reference: str = "",
     at: datetime | None = None,
     request: Any = None,
 ) -> Donation:
-    """Pledged → received: issue a receipt number; goods enter stock at ``location``."""
+    """Pledged → received: issue a receipt number; goods enter stock at ``location``;
+    cash says how it came (``channel``, ``reference``, unless recorded with the pledge)."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     if donation.status != Donation.Status.PLEDGED:
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能再确认到账")
     at = at or timezone.now()
+    if donation.kind == Donation.Kind.CASH:
+        donation.channel = channel or donation.channel
+        donation.reference = reference.strip() or donation.reference
+        if not donation.channel:
+            raise ValidationError("资金到账请选择支付方式")
+        _check_reference(area=donation.area, reference=donation.reference, exclude=donation.pk)
     if donation.kind == Donation.Kind.GOODS:
         location = location or donation.location
         if location is None:
@@ -199,7 +232,17 @@ def receive_donation(
     donation.status = Donation.Status.RECEIVED
     donation.received_at = at
     donation.receipt_no = f"JZ{timezone.localtime(at):%Y}{donation.pk:06d}"
-    donation.save(update_fields=["status", "received_at", "receipt_no", "location", "updated_at"])
+    donation.save(
+        update_fields=[
+            "status",
+            "received_at",
+            "receipt_no",
+            "location",
+            "channel",
+            "reference",
+            "updated_at",
+        ]
+    )
     audit.record(
         action=AuditEvent.Action.STATUS,
         request=request,

@@ -31,6 +31,69 @@ def cash_form(**overrides) -> dict:
     }
 
 
+def test_it_refuses_a_payment_reference_already_used_by_another_gift(world) -> None:
+    client = world.client("hq")
+    first = client.post(reverse("supplies:donation_create"), cash_form(client_id="a"))
+    assert first.status_code == 302
+    again = client.post(
+        reverse("supplies:donation_create"),
+        cash_form(donor_name="张三", amount="5000", client_id="b"),
+    )
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "收款凭证号“6222-0001”已用于" in page
+    assert Donation.objects.get().receipt_no in page
+    assert Donation.objects.count() == 1
+
+
+def test_a_reference_of_a_cancelled_pledge_may_be_used_again(world) -> None:
+    client = world.client("hq")
+    client.post(reverse("supplies:donation_create"), cash_form(received="", client_id="a"))
+    pledge = Donation.objects.get()
+    client.post(reverse("supplies:donation_cancel", args=[pledge.pk]), {"reason": "未到账"})
+    response = client.post(reverse("supplies:donation_create"), cash_form(client_id="b"))
+    assert response.status_code == 302
+    assert Donation.objects.received().count() == 1
+
+
+def test_a_cash_pledge_is_received_with_its_channel_and_reference(world) -> None:
+    client = world.client("hq")
+    client.post(
+        reverse("supplies:donation_create"),
+        cash_form(received="", channel="", reference="", client_id="a"),
+    )
+    pledge = Donation.objects.get()
+    page = client.get(reverse("supplies:donation", args=[pledge.pk])).content.decode()
+    assert 'name="channel"' in page
+    url = reverse("supplies:donation_receive", args=[pledge.pk])
+    refused = client.post(url, {"channel": ""})
+    assert refused.status_code == 400
+    assert "请选择支付方式" in refused.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Donation.Status.PLEDGED
+    assert client.post(url, {"channel": "wechat", "reference": "WX-42"}).status_code == 302
+    pledge.refresh_from_db()
+    assert (pledge.status, pledge.channel, pledge.reference) == ("received", "wechat", "WX-42")
+
+
+def test_receiving_a_pledge_refuses_a_reference_used_by_another_gift(world) -> None:
+    client = world.client("hq")
+    client.post(reverse("supplies:donation_create"), cash_form(client_id="a"))
+    client.post(
+        reverse("supplies:donation_create"),
+        cash_form(donor_name="张三", received="", channel="", reference="", client_id="b"),
+    )
+    pledge = Donation.objects.pledged().get()
+    response = client.post(
+        reverse("supplies:donation_receive", args=[pledge.pk]),
+        {"channel": "bank", "reference": "6222-0001"},
+    )
+    assert response.status_code == 400
+    assert "已用于" in response.content.decode()
+    pledge.refresh_from_db()
+    assert (pledge.status, pledge.reference) == ("pledged", "")
+
+
 def test_goods_worth_more_than_the_books_hold_are_refused_with_a_message(world) -> None:
     store = location(world.subdistrict, "仓库")
     masks, suits = item("医用口罩"), item("防护服")

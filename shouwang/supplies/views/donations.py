@@ -122,7 +122,13 @@ def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200)
             "spent": spent,
             "left": gift.amount - spent if gift.kind == Donation.Kind.CASH else None,
             "receive_form": ReceiveForm(
-                locations=_receiving_locations(request), initial={"location": gift.location}
+                locations=_receiving_locations(request),
+                kind=gift.kind,
+                initial={
+                    "location": gift.location,
+                    "channel": gift.channel,
+                    "reference": gift.reference,
+                },
             ),
             "cancel_form": CancelForm(),
         },
@@ -153,12 +159,20 @@ def donation(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("supplies.donations_manage")
 def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
-    form = ReceiveForm(request.POST, locations=_receiving_locations(request))
+    form = ReceiveForm(request.POST, locations=_receiving_locations(request), kind=gift.kind)
     if not form.is_valid():
-        return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
+        if "location" in form.errors:
+            return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
+        return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
+    data = form.cleaned_data
     try:
         actions.receive_donation(
-            donation=gift, location=form.cleaned_data["location"], by=request.user, request=request
+            donation=gift,
+            location=data.get("location"),
+            channel=data.get("channel", ""),
+            reference=data.get("reference", ""),
+            by=request.user,
+            request=request,
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
