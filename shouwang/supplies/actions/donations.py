@@ -84,6 +84,11 @@ def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -
         )
 
 
+def _check_not_future(day: date | None, label: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+
+
 def record_donation(
     *,
     area: Any,
@@ -109,6 +114,7 @@ def record_donation(
     request: Any = None,
 ) -> Donation:
     """A new donation; ``received=True`` also receives it (goods enter stock)."""
+    _check_not_future(pledged_on, "承诺/登记日期")
     reference = reference.strip()
     if kind == Donation.Kind.CASH:
         if amount is None or amount <= 0:
@@ -311,6 +317,7 @@ def record_spending(
     amount = amount.quantize(CENT)
     if not description.strip():
         raise ValidationError("请填写支出事由")
+    _check_not_future(spent_on, "支出日期")
 
     def work() -> Spending:
         ids = [d.pk for d in fundable(area, purpose)]

@@ -4,10 +4,13 @@ books can hold, dates in the future."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from shouwang.supplies.models import Donation, Movement
+from shouwang.supplies.models import Donation, Movement, Purpose, Spending
 
 from .factories import item, location
 
@@ -121,3 +124,33 @@ def test_goods_worth_more_than_the_books_hold_are_refused_with_a_message(world) 
     assert "估值合计过大" in response.content.decode()
     assert not Donation.objects.exists()
     assert not Movement.objects.exists()
+
+
+def test_a_pledge_date_in_the_future_is_refused(world) -> None:
+    later = timezone.localdate() + timedelta(days=1)
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        cash_form(pledged_on=later.isoformat(), client_id="a"),
+    )
+    assert response.status_code == 400
+    assert "登记日期不能晚于今天" in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_a_spending_date_in_the_future_is_refused(world) -> None:
+    client = world.client("hq")
+    client.post(reverse("supplies:donation_create"), cash_form(client_id="a"))
+    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    response = client.post(
+        reverse("supplies:spending_create"),
+        {
+            "purpose": purpose.pk,
+            "amount": "100",
+            "description": "口罩",
+            "spent_on": "9999-12-31",
+            "client_id": "s",
+        },
+    )
+    assert response.status_code == 400
+    assert "支出日期不能晚于今天" in response.content.decode()
+    assert not Spending.objects.exists()
