@@ -311,7 +311,7 @@ class DonationForm(ClientIdMixin):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("kind") == Donation.Kind.CASH:
-            if not data.get("amount"):
+            if not data.get("amount") and "amount" not in self.errors:
                 self.add_error("amount", "资金捐赠请填写金额")
             if data.get("received") and not data.get("channel"):
                 self.add_error("channel", "已到账的资金请选择支付方式")
@@ -336,7 +336,7 @@ class GoodsLineForm(QuantityMixin):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("item") and not data.get("quantity"):
+        if data.get("item") and not data.get("quantity") and "quantity" not in self.errors:
             self.add_error("quantity", "请填写数量")
         if data.get("quantity") and not data.get("item"):
             self.add_error("item", "请选择物资")

@@ -154,3 +154,27 @@ def test_a_spending_date_in_the_future_is_refused(world) -> None:
     assert response.status_code == 400
     assert "支出日期不能晚于今天" in response.content.decode()
     assert not Spending.objects.exists()
+
+
+def test_a_mistyped_quantity_or_amount_gets_one_message_not_a_second_saying_it_is_missing(
+    world,
+) -> None:
+    client = world.client("hq")
+    goods = client.post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "organisation",
+            "donor_name": "某公司",
+            "disclosure": "named",
+            "kind": "goods",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-item": item().pk,
+            "lines-0-quantity": "1.5",
+        },
+    ).content.decode()
+    assert "请填写数量" not in goods
+    money = client.post(
+        reverse("supplies:donation_create"), cash_form(amount="12.345")
+    ).content.decode()
+    assert "资金捐赠请填写金额" not in money
