@@ -82,9 +82,11 @@ class QuantityMixin(forms.Form):
     quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
     unit = forms.ChoiceField(label="单位", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices()
+        if items is not None:
+            self.fields["item"].queryset = items
 
     def clean(self) -> dict:
         data = super().clean()

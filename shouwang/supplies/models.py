@@ -44,6 +44,12 @@ class ItemQuerySet(models.QuerySet):
     def active(self) -> ItemQuerySet:
         return self.filter(active=True)
 
+    def active_or_held_at(self, location: Location) -> ItemQuerySet:
+        """Active items, and any item with stock at ``location``: what is left of a
+        deactivated item can still be issued or transferred."""
+        held = Balance.objects.filter(item=models.OuterRef("pk"), location=location, quantity__gt=0)
+        return self.filter(Q(active=True) | models.Exists(held))
+
 
 class Item(TimeStampedModel):
     """An item of the catalog (口罩, 防护服 …); quantities are counted in ``unit``."""

@@ -396,3 +396,25 @@ def test_the_base_unit_of_an_item_with_stock_cannot_change(world) -> None:
     masks.refresh_from_db()
     assert masks.unit == "个"
     assert masks.packs.exists()
+
+
+def test_the_stock_left_of_a_deactivated_item_can_still_be_issued_and_transferred(world) -> None:
+    store, other = location(world.community_a, "西城库房"), location(world.community_a, "卡口")
+    thermometers = item("水银体温计")
+    stock(store, 30, thermometers)
+    Item.objects.filter(pk=thermometers.pk).update(active=False)
+    client = world.client("staff_a")
+    empty = client.get(reverse("supplies:location_out", args=[other.pk])).content.decode()
+    assert "水银体温计" not in empty
+    issued = client.post(
+        reverse("supplies:location_out", args=[store.pk]),
+        {"kind": "issue", "item": thermometers.pk, "quantity": "10", "client_id": "o"},
+    )
+    assert issued.status_code == 302
+    moved = client.post(
+        reverse("supplies:location_transfer", args=[store.pk]),
+        {"destination": other.pk, "item": thermometers.pk, "quantity": "20", "client_id": "t"},
+    )
+    assert moved.status_code == 302
+    assert Balance.objects.get(location=store, item=thermometers).quantity == 0
+    assert Balance.objects.get(location=other, item=thermometers).quantity == 20

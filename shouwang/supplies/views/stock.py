@@ -205,7 +205,7 @@ def purchase(request: AuthedRequest) -> HttpResponse:
 @require_capability("supplies.issue")
 def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
-    form = OutForm(request.POST or None)
+    form = OutForm(request.POST or None, items=Item.objects.active_or_held_at(place))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -232,7 +232,11 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
 def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
     destinations = Location.objects.visible_to(request.user).active().exclude(pk=place.pk)
-    form = TransferForm(request.POST or None, destinations=destinations)
+    form = TransferForm(
+        request.POST or None,
+        destinations=destinations,
+        items=Item.objects.active_or_held_at(place),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
