@@ -418,3 +418,13 @@ def test_the_stock_left_of_a_deactivated_item_can_still_be_issued_and_transferre
     assert moved.status_code == 302
     assert Balance.objects.get(location=store, item=thermometers).quantity == 0
     assert Balance.objects.get(location=other, item=thermometers).quantity == 20
+
+
+def test_the_count_page_asks_for_base_units_not_packs(world) -> None:
+    store = location(world.community_a, "西城库房")
+    stock(store, 6000)
+    page = world.client("staff_a").get(reverse("supplies:location_count", args=[store.pk]))
+    text = page.content.decode()
+    assert "按基本单位填写" in text
+    assert "可按基本单位或包装" not in text
+    assert "医用口罩（个，账面 6,000）" in text
