@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
@@ -352,15 +351,6 @@ def _public_donations():
     )
 
 
-def _public_totals() -> dict:
-    roots = Area.objects.filter(parent__isnull=True)
-    totals: dict = {}
-    for root in roots:
-        for key, value in figures.donation_totals(root).items():
-            totals[key] = totals.get(key, 0) + value
-    return totals
-
-
 def disclosure(request: PublicRequest) -> HttpResponse:
     """Public list of received donations, donors shown as each chose."""
     page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))
@@ -370,7 +360,7 @@ def disclosure(request: PublicRequest) -> HttpResponse:
     return render(
         request,
         "supplies/disclosure.html",
-        {"page": page, "totals": _public_totals(), "by_purpose": by_purpose},
+        {"page": page, "totals": figures.donation_totals(None), "by_purpose": by_purpose},
     )
 
 
@@ -390,7 +380,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
         )
         for d in _public_donations()
     ]
-    totals = _public_totals()
+    totals = figures.donation_totals(None)
     rows.append(
         (
             "合计",
