@@ -149,13 +149,16 @@ def low_stock(
     return sorted(rows, key=lambda f: (f.days, f.item.order, f.place.name))
 
 
-def donation_totals(area: Area) -> dict[str, Decimal | int]:
-    """Cash and goods, pledged and received; cash spent and left. Spent is what was
-    drawn from this area's donations, so received − spent = balance always holds."""
-    totals = Donation.objects.within(area).totals()
-    spent = SpendingShare.objects.filter(donation__area__path__startswith=area.path).aggregate(
-        t=Sum("amount")
-    )["t"] or Decimal("0.00")
+def donation_totals(area: Area | None) -> dict[str, Decimal | int]:
+    """Cash and goods, pledged and received; cash spent and left, in ``area`` (every
+    area when None: the public page). Spent is what was drawn from these donations,
+    so received − spent = balance always holds."""
+    donations, shares = Donation.objects.all(), SpendingShare.objects.all()
+    if area is not None:
+        donations = donations.within(area)
+        shares = shares.filter(donation__area__path__startswith=area.path)
+    totals = donations.totals()
+    spent = shares.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
     totals["cash_spent"] = spent
     totals["cash_balance"] = totals["cash_received"] - spent
     return totals

@@ -82,9 +82,11 @@ class QuantityMixin(forms.Form):
     quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
     unit = forms.ChoiceField(label="单位", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices()
+        if items is not None:
+            self.fields["item"].queryset = items
 
     def clean(self) -> dict:
         data = super().clean()
@@ -311,7 +313,7 @@ class DonationForm(ClientIdMixin):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("kind") == Donation.Kind.CASH:
-            if not data.get("amount"):
+            if not data.get("amount") and "amount" not in self.errors:
                 self.add_error("amount", "资金捐赠请填写金额")
             if data.get("received") and not data.get("channel"):
                 self.add_error("channel", "已到账的资金请选择支付方式")
@@ -336,7 +338,7 @@ class GoodsLineForm(QuantityMixin):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("item") and not data.get("quantity"):
+        if data.get("item") and not data.get("quantity") and "quantity" not in self.errors:
             self.add_error("quantity", "请填写数量")
         if data.get("quantity") and not data.get("item"):
             self.add_error("item", "请选择物资")
@@ -347,13 +349,23 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 
 
 class ReceiveForm(forms.Form):
+    """Goods name the location they enter; cash how it came (blank keeps what the
+    pledge recorded)."""
+
     location = forms.ModelChoiceField(
         label="入库存放点", queryset=Location.objects.none(), required=False
     )
+    channel = forms.ChoiceField(
+        label="支付方式", choices=[("", "—"), *Donation.Channel.choices], required=False
+    )
+    reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
 
-    def __init__(self, *args, locations=None, **kwargs) -> None:
+    def __init__(self, *args, locations=None, kind: str = Donation.Kind.GOODS, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
+        drop = ("channel", "reference") if kind == Donation.Kind.GOODS else ("location",)
+        for name in drop:
+            del self.fields[name]
 
 
 class CancelForm(forms.Form):

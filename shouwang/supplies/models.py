@@ -33,6 +33,8 @@ from shouwang.core.models import TimeStampedModel
 # row) may carry: far above any real delivery, and within the 32-bit columns of
 # donation and allocation lines.
 MAX_UNITS = 10**9
+# The most yuan one money column (14 digits, 2 places) holds.
+MAX_MONEY = Decimal("999999999999.99")
 
 # ---------------------------------------------------------------------------
 # Catalog
@@ -41,6 +43,12 @@ MAX_UNITS = 10**9
 class ItemQuerySet(models.QuerySet):
     def active(self) -> ItemQuerySet:
         return self.filter(active=True)
+
+    def active_or_held_at(self, location: Location) -> ItemQuerySet:
+        """Active items, and any item with stock at ``location``: what is left of a
+        deactivated item can still be issued or transferred."""
+        held = Balance.objects.filter(item=models.OuterRef("pk"), location=location, quantity__gt=0)
+        return self.filter(Q(active=True) | models.Exists(held))
 
 
 class Item(TimeStampedModel):
@@ -75,6 +83,15 @@ class Item(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def in_use(self) -> bool:
+        """Whether stored quantities count in this item's base unit: movements, donated
+        goods, allocation plans."""
+        return (
+            Movement.objects.filter(item=self).exists()
+            or DonationLine.objects.filter(item=self).exists()
+            or AllocationPlan.objects.filter(item=self).exists()
+        )
 
     def packs_text(self) -> str:
         """'盒=50，箱=2000' for the edit form and lists."""

@@ -24,6 +24,13 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
     created = item.pk is None
     if Item.objects.filter(name=item.name).exclude(pk=item.pk).exists():
         raise ValidationError(f"已有名为“{item.name}”的物资")
+    if not created:
+        unit = Item.objects.select_for_update().values_list("unit", flat=True).get(pk=item.pk)
+        if item.unit != unit and item.in_use():
+            raise ValidationError(
+                f"{item.name}已有出入库、捐赠或分配记录，数量都按“{unit}”计，不能修改基本单位；"
+                "如需改用其他单位，请新建物资品类"
+            )
     item.save()
     item.packs.exclude(name__in=[name for name, _ in packs]).delete()
     for name, size in packs:

@@ -18,6 +18,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 
 from ..models import (
+    MAX_MONEY,
     Donation,
     DonationLine,
     Donor,
@@ -62,6 +63,32 @@ def _donor(
     return donor
 
 
+def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -> None:
+    """A payment reference (bank serial, counter receipt) names one payment: the same
+    one on another live cash gift of the receiving office is a double entry."""
+    if not reference:
+        return
+    other = (
+        Donation.objects.cash()
+        .filter(area=area, reference=reference)
+        .exclude(status=Donation.Status.CANCELLED)
+        .exclude(pk=exclude)
+        .select_related("donor")
+        .first()
+    )
+    if other is not None:
+        which = f"收据 {other.receipt_no}" if other.receipt_no else "承诺捐赠（尚未到账）"
+        raise ValidationError(
+            f"收款凭证号“{reference}”已用于{other.donor.name}的{which}（{other.summary()}），"
+            "请核对是否重复登记；未做任何修改"
+        )
+
+
+def _check_not_future(day: date | None, label: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+
+
 def record_donation(
     *,
     area: Any,
@@ -87,10 +114,14 @@ def record_donation(
     request: Any = None,
 ) -> Donation:
     """A new donation; ``received=True`` also receives it (goods enter stock)."""
+    _check_not_future(pledged_on, "承诺/登记日期")
+    reference = reference.strip()
     if kind == Donation.Kind.CASH:
         if amount is None or amount <= 0:
             raise ValidationError("资金捐赠请填写大于0的金额")
         amount = amount.quantize(CENT)
+        if amount > MAX_MONEY:
+            raise ValidationError(f"金额过大：一笔最多{MAX_MONEY:,}元")
         lines = ()
     elif kind == Donation.Kind.GOODS:
         if not lines:
@@ -99,11 +130,18 @@ def record_donation(
             checked_quantity(line.item, line.quantity)
         if any(line.estimated_value < 0 for line in lines):
             raise ValidationError("估值不能为负数")
+        worth = sum((ln.estimated_value for ln in lines), Decimal("0.00"))
+        if worth > MAX_MONEY:
+            raise ValidationError(
+                f"物资估值合计过大：{worth:,}元，一笔捐赠最多{MAX_MONEY:,}元，请核对各项估值"
+            )
         amount, purpose = None, None
     else:
         raise ValidationError("捐赠类型不正确")
 
     def work() -> Donation:
+        if kind == Donation.Kind.CASH:
+            _check_reference(area=area, reference=reference)
         donor = _donor(
             kind=donor_kind,
             name=donor_name,
@@ -160,14 +198,23 @@ def receive_donation(
     donation: Donation,
     by: Any,
     location: Location | None = None,
+    channel: str = "",
+    reference: str = "",
     at: datetime | None = None,
     request: Any = None,
 ) -> Donation:
-    """Pledged → received: issue a receipt number; goods enter stock at ``location``."""
+    """Pledged → received: issue a receipt number; goods enter stock at ``location``;
+    cash says how it came (``channel``, ``reference``, unless recorded with the pledge)."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     if donation.status != Donation.Status.PLEDGED:
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能再确认到账")
     at = at or timezone.now()
+    if donation.kind == Donation.Kind.CASH:
+        donation.channel = channel or donation.channel
+        donation.reference = reference.strip() or donation.reference
+        if not donation.channel:
+            raise ValidationError("资金到账请选择支付方式")
+        _check_reference(area=donation.area, reference=donation.reference, exclude=donation.pk)
     if donation.kind == Donation.Kind.GOODS:
         location = location or donation.location
         if location is None:
@@ -191,7 +238,17 @@ def receive_donation(
     donation.status = Donation.Status.RECEIVED
     donation.received_at = at
     donation.receipt_no = f"JZ{timezone.localtime(at):%Y}{donation.pk:06d}"
-    donation.save(update_fields=["status", "received_at", "receipt_no", "location", "updated_at"])
+    donation.save(
+        update_fields=[
+            "status",
+            "received_at",
+            "receipt_no",
+            "location",
+            "channel",
+            "reference",
+            "updated_at",
+        ]
+    )
     audit.record(
         action=AuditEvent.Action.STATUS,
         request=request,
@@ -260,6 +317,7 @@ def record_spending(
     amount = amount.quantize(CENT)
     if not description.strip():
         raise ValidationError("请填写支出事由")
+    _check_not_future(spent_on, "支出日期")
 
     def work() -> Spending:
         ids = [d.pk for d in fundable(area, purpose)]

@@ -410,3 +410,11 @@ def test_receiving_into_a_deactivated_location_is_refused(world) -> None:
     assert gift.status == "pledged"
     assert not Movement.objects.exists()
     assert not Balance.objects.filter(quantity__gt=0).exists()
+
+
+def test_the_disclosure_and_its_export_open_before_any_area_exists(client) -> None:
+    assert client.get(reverse("supplies:disclosure")).status_code == 200
+    response = client.get(reverse("supplies:disclosure_export"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[-1][:3] == ("合计", None, "0笔")

@@ -374,3 +374,57 @@ def test_a_low_stock_threshold_in_full_width_digits_is_read(world) -> None:
     response = world.client("hq").get(reverse("supplies:low_stock"), {"days": "１２"})
     assert response.status_code == 200
     assert "可用天数：" not in response.content.decode()
+
+
+def test_the_base_unit_of_an_item_with_stock_cannot_change(world) -> None:
+    masks = item("医用口罩")
+    stock(location(world.subdistrict, "仓库"), 2000, masks)
+    response = world.client("hq").post(
+        reverse("supplies:item_edit", args=[masks.pk]),
+        {
+            "name": masks.name,
+            "category": masks.category,
+            "unit": "盒",
+            "alert_days": "5",
+            "order": "0",
+            "active": "on",
+            "packs": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "不能修改基本单位" in response.content.decode()
+    masks.refresh_from_db()
+    assert masks.unit == "个"
+    assert masks.packs.exists()
+
+
+def test_the_stock_left_of_a_deactivated_item_can_still_be_issued_and_transferred(world) -> None:
+    store, other = location(world.community_a, "西城库房"), location(world.community_a, "卡口")
+    thermometers = item("水银体温计")
+    stock(store, 30, thermometers)
+    Item.objects.filter(pk=thermometers.pk).update(active=False)
+    client = world.client("staff_a")
+    empty = client.get(reverse("supplies:location_out", args=[other.pk])).content.decode()
+    assert "水银体温计" not in empty
+    issued = client.post(
+        reverse("supplies:location_out", args=[store.pk]),
+        {"kind": "issue", "item": thermometers.pk, "quantity": "10", "client_id": "o"},
+    )
+    assert issued.status_code == 302
+    moved = client.post(
+        reverse("supplies:location_transfer", args=[store.pk]),
+        {"destination": other.pk, "item": thermometers.pk, "quantity": "20", "client_id": "t"},
+    )
+    assert moved.status_code == 302
+    assert Balance.objects.get(location=store, item=thermometers).quantity == 0
+    assert Balance.objects.get(location=other, item=thermometers).quantity == 20
+
+
+def test_the_count_page_asks_for_base_units_not_packs(world) -> None:
+    store = location(world.community_a, "西城库房")
+    stock(store, 6000)
+    page = world.client("staff_a").get(reverse("supplies:location_count", args=[store.pk]))
+    text = page.content.decode()
+    assert "按基本单位填写" in text
+    assert "可按基本单位或包装" not in text
+    assert "医用口罩（个，账面 6,000）" in text

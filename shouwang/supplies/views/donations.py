@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
@@ -122,7 +121,13 @@ def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200)
             "spent": spent,
             "left": gift.amount - spent if gift.kind == Donation.Kind.CASH else None,
             "receive_form": ReceiveForm(
-                locations=_receiving_locations(request), initial={"location": gift.location}
+                locations=_receiving_locations(request),
+                kind=gift.kind,
+                initial={
+                    "location": gift.location,
+                    "channel": gift.channel,
+                    "reference": gift.reference,
+                },
             ),
             "cancel_form": CancelForm(),
         },
@@ -153,12 +158,20 @@ def donation(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("supplies.donations_manage")
 def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
-    form = ReceiveForm(request.POST, locations=_receiving_locations(request))
+    form = ReceiveForm(request.POST, locations=_receiving_locations(request), kind=gift.kind)
     if not form.is_valid():
-        return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
+        if "location" in form.errors:
+            return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
+        return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
+    data = form.cleaned_data
     try:
         actions.receive_donation(
-            donation=gift, location=form.cleaned_data["location"], by=request.user, request=request
+            donation=gift,
+            location=data.get("location"),
+            channel=data.get("channel", ""),
+            reference=data.get("reference", ""),
+            by=request.user,
+            request=request,
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
@@ -338,15 +351,6 @@ def _public_donations():
     )
 
 
-def _public_totals() -> dict:
-    roots = Area.objects.filter(parent__isnull=True)
-    totals: dict = {}
-    for root in roots:
-        for key, value in figures.donation_totals(root).items():
-            totals[key] = totals.get(key, 0) + value
-    return totals
-
-
 def disclosure(request: PublicRequest) -> HttpResponse:
     """Public list of received donations, donors shown as each chose."""
     page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))
@@ -356,7 +360,7 @@ def disclosure(request: PublicRequest) -> HttpResponse:
     return render(
         request,
         "supplies/disclosure.html",
-        {"page": page, "totals": _public_totals(), "by_purpose": by_purpose},
+        {"page": page, "totals": figures.donation_totals(None), "by_purpose": by_purpose},
     )
 
 
@@ -376,7 +380,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
         )
         for d in _public_donations()
     ]
-    totals = _public_totals()
+    totals = figures.donation_totals(None)
     rows.append(
         (
             "合计",

@@ -162,15 +162,21 @@ def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(
-    request: AuthedRequest, form, *, title: str, place: Location | None = None
+    request: AuthedRequest, form, *, title: str, place: Location | None = None, hint: str = ""
 ) -> HttpResponse:
     status = 400 if form.errors else 200
     return render(
         request,
         "supplies/movement_form.html",
-        {"form": form, "title": title, "place": place},
+        {"form": form, "title": title, "place": place, "hint": hint},
         status=status,
     )
+
+
+COUNT_HINT = (
+    "实盘数量按基本单位填写（单位见各物资后的括号，如 3箱、每箱2000个 填 6000），"
+    "只填写清点过的物资；与账面不一致时须填写差异原因。"
+)
 
 
 @require_capability("supplies.manage")
@@ -205,7 +211,7 @@ def purchase(request: AuthedRequest) -> HttpResponse:
 @require_capability("supplies.issue")
 def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
-    form = OutForm(request.POST or None)
+    form = OutForm(request.POST or None, items=Item.objects.active_or_held_at(place))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -232,7 +238,11 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
 def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
     destinations = Location.objects.visible_to(request.user).active().exclude(pk=place.pk)
-    form = TransferForm(request.POST or None, destinations=destinations)
+    form = TransferForm(
+        request.POST or None,
+        destinations=destinations,
+        items=Item.objects.active_or_held_at(place),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -279,7 +289,7 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
             adjusted = count.movements.count()
             messages.success(request, f"盘点已保存：{count.lines.count()} 种，{adjusted} 种已调整")
             return redirect("supplies:location", pk=place.pk)
-    return _form_page(request, form, title=f"{place.name} · 盘点", place=place)
+    return _form_page(request, form, title=f"{place.name} · 盘点", place=place, hint=COUNT_HINT)
 
 
 def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
