@@ -17,10 +17,12 @@ from shouwang.areas.models import Area
 from shouwang.reports import catalog, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
 from shouwang.reports.tables import own_cells, show
+from shouwang.supplies import figures as supply_figures
 from shouwang.watch.models import Alert
 
 TREND_DAYS = 14
 ALERTS = 10
+LOW_STOCK_SHOWN = 5
 
 
 @dataclass
@@ -148,3 +150,22 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         open_alerts=open_alerts,
         chart=chart,
     )
+
+
+@dataclass
+class Supplies:
+    """Days of supply (物资保障) in the area: each item over all its locations, and the
+    locations whose stock of an item lasts fewer days than the item's alert days."""
+
+    items: list[supply_figures.StockFigure]
+    low: list[supply_figures.StockFigure]  # the shortest LOW_STOCK_SHOWN
+    low_count: int
+
+
+def supplies(user: Any, area: Area) -> Supplies | None:
+    """For readers of supplies; four queries whatever the number of locations."""
+    if not user.can("supplies.view"):
+        return None
+    items = supply_figures.stock_by_item(area)
+    low = supply_figures.low_stock(area)
+    return Supplies(items=items, low=low[:LOW_STOCK_SHOWN], low_count=len(low))

@@ -7,7 +7,7 @@ from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.reports import days
 
-from .panels import snapshot
+from .panels import snapshot, supplies
 
 REFRESH_SECONDS = 60
 
@@ -21,13 +21,14 @@ def _area(request: AuthedRequest) -> Area:
     return request.user.area
 
 
-def _page(request: AuthedRequest, template: str) -> HttpResponse:
+def _page(request: AuthedRequest, template: str, **extra) -> HttpResponse:
     area = _area(request)
     context = {
         "snap": snapshot(request.user, area),
         "area": area,
         "refresh": REFRESH_SECONDS,
         "cutoff": days.cutoff_time(),
+        **{name: panel(request.user, area) for name, panel in extra.items()},
     }
     if request.htmx:
         template += "#panel"
@@ -37,7 +38,7 @@ def _page(request: AuthedRequest, template: str) -> HttpResponse:
 @require_capability("dashboard.view")
 def index(request: AuthedRequest) -> HttpResponse:
     """The HQ overview; refreshes its panel every minute through htmx."""
-    return _page(request, "dashboard/index.html")
+    return _page(request, "dashboard/index.html", supplies=supplies)
 
 
 @require_capability("dashboard.view")

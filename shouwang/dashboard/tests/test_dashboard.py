@@ -2,15 +2,19 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.areas.tests.factories import child
 from shouwang.reports import actions, days
 from shouwang.reports.indicators import extra_indicators
 from shouwang.reports.rollup import rollup
 from shouwang.reports.tests import data
+from shouwang.supplies import actions as supply_actions
+from shouwang.supplies.tests import factories as supplies
 
 pytestmark = pytest.mark.django_db
 QUERIES = 8  # session, user, its area, catalogue, 14 days, children, alerts, open count
+SUPPLY_QUERIES = 4  # stock per item (balances, use, items), low stock per location
 
 
 def fill(world, communities=()):
@@ -34,12 +38,15 @@ def test_it_reads_pre_aggregated_figures_in_a_fixed_number_of_queries(
 ):
     fill(world)
     client = world.client("hq")
+    supplies.stock(supplies.location(world.community_a), 100)
     client.get(reverse("dashboard:index"))  # the catalogue is seeded on first use
-    with django_assert_num_queries(QUERIES):
+    with django_assert_num_queries(QUERIES + SUPPLY_QUERIES):
         small = client.get(reverse("dashboard:index"))
     more = [child(world.subdistrict, f"加测社区{n}") for n in range(8)]
     fill(world, more)
-    with django_assert_num_queries(QUERIES):
+    for community in more:
+        supplies.stock(supplies.location(community), 100)
+    with django_assert_num_queries(QUERIES + SUPPLY_QUERIES):
         large = client.get(reverse("dashboard:index"))
     assert len(small.context["snap"].children) == 2
     assert len(large.context["snap"].children) == 10
@@ -144,3 +151,42 @@ def test_a_sub_districts_own_figures_have_a_row_in_the_table(world):
         own = [row for row in response.context["snap"].children if row.own]
         assert [row.area for row in own] == [world.subdistrict]
         assert "明湖街道直属" in response.content.decode()
+
+
+def test_it_shows_days_of_supply_and_the_locations_running_low(world):
+    """Issue 7: days of supply per item, and low stock per location, on the dashboard,
+    as the supplies pages compute them."""
+    masks = supplies.item()
+    gate = supplies.location(world.compound_a, "西城花园卡点", "checkpoint")
+    store = supplies.location(world.community_b)
+    supplies.stock(gate, 200, masks)
+    supplies.stock(store, 1000, masks)
+    for day in range(7):
+        supply_actions.record_out(
+            item=masks,
+            location=gate,
+            quantity=20,
+            kind="consumption",
+            at=timezone.now() - timedelta(days=day, hours=1),
+            by=world.staff_a,
+        )
+    response = world.client("hq").get(reverse("dashboard:index"))
+    panel = response.context["supplies"]
+    (item,) = panel.items
+    assert (item.item, item.quantity, str(item.daily_use), str(item.days)) == (
+        masks,
+        1060,
+        "20.0",
+        "53.0",
+    )
+    assert [(f.place, str(f.days)) for f in panel.low] == [(gate, "3.0")]
+    assert panel.low_count == 1
+    body = response.content.decode()
+    assert "物资保障" in body
+    assert "西城花园卡点" in body
+    # Community B's staff see their own store only: plenty, nothing low.
+    response_b = world.client("staff_b").get(reverse("dashboard:index"))
+    panel_b = response_b.context["supplies"]
+    assert [(f.quantity, f.days) for f in panel_b.items] == [(1000, None)]
+    assert panel_b.low_count == 0
+    assert "西城花园卡点" not in response_b.content.decode()
