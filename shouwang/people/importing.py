@@ -65,7 +65,16 @@ from .documents import (
     validate_document,
     validate_phone,
 )
-from .models import Change, Household, ImportJob, ImportProblem, Person, Tag, name_initials
+from .models import (
+    Change,
+    Household,
+    ImportJob,
+    ImportProblem,
+    Person,
+    Tag,
+    clean_name,
+    name_initials,
+)
 
 TEMPLATE_HEADERS = [
     "姓名",
@@ -329,7 +338,7 @@ class Checker:
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}
-        name = _text(cells.get("name"))
+        name = clean_name(_text(cells.get("name")))
         if not name:
             self.problem(number, "name", "缺少必填项：姓名")
             ok = False

@@ -292,3 +292,38 @@ def test_a_person_without_a_household_needs_a_place_and_a_free_document(world, l
     with pytest.raises(ValidationError, match="请填写姓名"):
         create_person(area=world.community_a, doc_number=next_id_card(), **{**fields, "name": " "})
     assert Person.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("张 三", "张三"),  # a two-character name padded to line up with three
+        ("王\u3000五", "王五"),  # the full-width space of a Chinese input method
+        (" 欧阳  修 ", "欧阳修"),
+        ("买买提 · 艾力", "买买提·艾力"),
+        ("John  Smith", "John Smith"),
+    ],
+)
+def test_a_name_padded_with_spaces_is_stored_as_the_name_and_found(world, ledger, typed, stored):
+    client = world.client("staff_a")
+    household = Household.objects.filter(area=world.building_a).first()
+    response = client.post(
+        reverse("people:person_create", args=[household.pk]),
+        {"name": typed, "doc_type": "id_card", "relation": "other", "residence_type": "permanent"},
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name=stored)
+    response = client.post(reverse("people:index"), {"q": stored}, HTTP_HX_REQUEST="true")
+    assert person in response.context["persons"]
+
+
+def test_names_stored_with_spaces_are_cleaned_by_the_migration(world, ledger):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    person = Person.objects.first()
+    Person.objects.filter(pk=person.pk).update(name="张\u3000三 丰")
+    import_module("shouwang.people.migrations.0008_names_without_spaces").clean_names(apps, None)
+    person.refresh_from_db()
+    assert (person.name, person.name_initials) == ("张三丰", "zsf")

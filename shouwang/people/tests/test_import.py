@@ -448,3 +448,12 @@ def test_a_two_row_header_with_the_address_merged_over_its_parts_is_read(world, 
     assert list(job.problems.values_list("row", "column")) == [(5, "证件号码")]
     importer.commit(job)
     assert Person.objects.get().household.address == "西城花园1号楼2单元301"
+
+
+def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
+    rows = [template_row("刘 备", ID1), template_row("关\u3000羽", ID2)]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    assert set(Person.objects.values_list("name", "name_initials")) == {
+        ("刘备", "lb"),
+        ("关羽", "gy"),
+    }
