@@ -114,7 +114,7 @@ def test_the_link_stops_working_after_release(world, client, clock, record) -> N
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=world.staff_a,
     )
     assert client.get(url(token)).status_code == 404
