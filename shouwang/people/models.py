@@ -20,7 +20,7 @@ from django.utils import timezone
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
-from shouwang.core.text import half_width
+from shouwang.core.text import half_width, mobile_in
 
 from .addresses import Address, building_names, parse_address
 from .documents import (
@@ -231,6 +231,7 @@ class PersonQuerySet(ScopedQuerySet):
         q = "".join(half_width(text).split())
         if not q:
             return self.in_address_order()
+        q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
         if q.isdigit():
             conditions = models.Q(pk__in=[])
             if len(q) == 11:
