@@ -64,6 +64,7 @@ from .documents import (
     stored_as_number,
     validate_document,
     validate_phone,
+    wrong_length,
 )
 from .models import (
     Change,
@@ -520,7 +521,7 @@ class Checker:
 def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     """Fast path of ``documents.parse_id_card`` (same rules, same messages)."""
     if len(number) != 18:
-        raise DocumentError("身份证号码应为18位")
+        raise DocumentError(wrong_length(number))
     head, last = number[:17], number[17]
     if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
