@@ -22,7 +22,7 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 from shouwang.core.text import half_width, mobile_in
 
-from .addresses import Address, building_names, parse_address
+from .addresses import Address, building_names, compound_key, parse_address
 from .documents import (
     DocumentType,
     age_on,
@@ -114,7 +114,7 @@ class HouseholdQuerySet(ScopedQuerySet):
         if address.unit:
             qs = qs.filter(unit=address.unit)
         if address.compound:
-            qs = qs.filter(area__parent__name__contains=address.compound)
+            qs = qs.filter(area__parent__name__contains=compound_key(address.compound))
         return qs
 
     def without_persons(self) -> HouseholdQuerySet:

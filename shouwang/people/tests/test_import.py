@@ -457,3 +457,20 @@ def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
         ("刘备", "lb"),
         ("关羽", "gy"),
     }
+
+
+def test_a_compound_is_known_with_spaces_or_the_word_xiaoqu(world, importer):
+    rows = [
+        template_row("刘备", ID1, compound="西城 花园"),
+        template_row("关羽", ID2, compound="西城花园小区"),
+        template_row("张飞", ID3, compound="西城社区西城花园小区"),
+    ]
+    job = importer.upload(xlsx_upload(rows))
+    assert list(job.problems.values_list("row", "message")) == []
+    upload = xlsx_upload(
+        [["赵云", "", "西城花园小区2号楼1单元101"]], headers=["姓名", "身份证号", "住址"]
+    )
+    job = importer.upload(upload)
+    assert list(job.problems.values_list("row", "message")) == []
+    importer.commit(job)
+    assert Person.objects.get(name="赵云").household.area == world.building_a2
