@@ -357,11 +357,21 @@ def update_person(
 
 @transaction.atomic
 def move_out(*, person: Person, version: int, by: Any) -> Person:
-    """Mark a resident as moved out. The row is kept (history, key-person records)."""
+    """Mark a resident as moved out. The row is kept (history, key-person records).
+    Not while a key-person record keeps the resident under control at their address:
+    that record is ended first (已离开辖区…), or the follow-ups would go on."""
+    from shouwang.watch.actions import active_key_person
+
     if person.version != version:
         raise ConflictError(conflict_message(person))
     if person.moved_out:
         return person
+    record = active_key_person(person)
+    if record is not None:
+        raise ValidationError(
+            f"此人正在重点人员管控中（{record.get_measure_display()}），不能迁出；"
+            "请先在重点人员详情中变更状态（如“已离开辖区”）"
+        )
     person.moved_out, person.moved_out_at = True, timezone.now()
     _locked_update(person, version, ["moved_out", "moved_out_at"])
     _record(

@@ -327,3 +327,27 @@ def test_names_stored_with_spaces_are_cleaned_by_the_migration(world, ledger):
     import_module("shouwang.people.migrations.0008_names_without_spaces").clean_names(apps, None)
     person.refresh_from_db()
     assert (person.name, person.name_initials) == ("张三丰", "zsf")
+
+
+def test_a_person_under_observation_is_not_moved_out_behind_the_record(world, ledger):
+    """The grid worker would go on following up a resident the ledger says has left:
+    the key-person record is ended first (已离开辖区), then the person moved out."""
+    from shouwang.watch import actions as watch_actions
+    from shouwang.watch.tests import factories as watch_factories
+
+    today = ledger.li.created_at.date()
+    watch_actions.register_key_person(
+        person=ledger.li,
+        category=watch_factories.category(),
+        source="police",
+        measure="home",
+        start_date=today,
+        by=world.staff_a,
+    )
+    client = world.client("staff_a")
+    url = reverse("people:person_move_out", args=[ledger.li.pk])
+    page = client.post(url, {"version": 1}, follow=True).content.decode()
+    assert "重点人员管控中" in page
+    ledger.li.refresh_from_db()
+    assert not ledger.li.moved_out
+    assert not Change.objects.filter(person=ledger.li, action=Change.Action.MOVE_OUT).exists()
