@@ -286,6 +286,8 @@ PEOPLE_RETENTION_DAYS = int(os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "36
 PEOPLE_EXPORT_RETENTION_HOURS = float(
     os.environ.get("SHOUWANG_PEOPLE_EXPORT_RETENTION_HOURS", "24")
 )
+# A user may reveal (查看完整) this many IDs and phones an hour; past it, 429.
+PEOPLE_REVEALS_PER_HOUR = int(os.environ.get("SHOUWANG_PEOPLE_REVEALS_PER_HOUR", "60"))
 # A key person's self-report link stays valid this many days.
 WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS", "30"))
 # Check-ins (who passed where, when; visitors' details) are deleted after this many

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -357,11 +357,21 @@ def update_person(
 
 @transaction.atomic
 def move_out(*, person: Person, version: int, by: Any) -> Person:
-    """Mark a resident as moved out. The row is kept (history, key-person records)."""
+    """Mark a resident as moved out. The row is kept (history, key-person records).
+    Not while a key-person record keeps the resident under control at their address:
+    that record is ended first (已离开辖区…), or the follow-ups would go on."""
+    from shouwang.watch.actions import active_key_person
+
     if person.version != version:
         raise ConflictError(conflict_message(person))
     if person.moved_out:
         return person
+    record = active_key_person(person)
+    if record is not None:
+        raise ValidationError(
+            f"此人正在重点人员管控中（{record.get_measure_display()}），不能迁出；"
+            "请先在重点人员详情中变更状态（如“已离开辖区”）"
+        )
     person.moved_out, person.moved_out_at = True, timezone.now()
     _locked_update(person, version, ["moved_out", "moved_out_at"])
     _record(
@@ -403,17 +413,46 @@ REVEALABLE = {
 }
 
 
+class TooManyReveals(Exception):
+    """The user has revealed ``PEOPLE_REVEALS_PER_HOUR`` values within the last hour."""
+
+    message = (
+        "查看完整信息过于频繁（每小时最多 {limit} 次），请稍后再试；需要成批的完整信息请申请导出"
+    )
+
+
 def reveal(*, obj: Person | Household, field: str, request: HttpRequest) -> str:
     """The full value of one personal-data field, with an audit row naming the field
     (never the value). ``field``: "document" or "phone" of a person, "landlord_phone"
-    of a household."""
+    of a household. At most ``PEOPLE_REVEALS_PER_HOUR`` a user and hour, counted from
+    the audit log (every process sees the same count): one value after another must
+    not become the unmasked export the role is not given (TooManyReveals, audited)."""
     if isinstance(obj, Household):
         if field != "landlord_phone":
             raise ValueError(field)
-        label, value = "房东电话", pii.decrypt(obj.landlord_phone_enc)
+        label = "房东电话"
     else:
-        label, read = REVEALABLE[field]
-        value = read(obj)
+        label = REVEALABLE[field][0]
+    limit = settings.PEOPLE_REVEALS_PER_HOUR
+    recent = AuditEvent.objects.filter(
+        action=AuditEvent.Action.REVEAL,
+        at__gte=timezone.now() - timedelta(hours=1),
+        user=request.user,
+        result=AuditEvent.Result.OK,
+    )
+    if recent.count() >= limit:
+        audit.record(
+            action=AuditEvent.Action.REVEAL,
+            request=request,
+            obj=obj,
+            result=AuditEvent.Result.DENIED,
+            detail=f"查看完整{label}：超过每小时 {limit} 次",
+        )
+        raise TooManyReveals(TooManyReveals.message.format(limit=limit))
+    if isinstance(obj, Household):
+        value = pii.decrypt(obj.landlord_phone_enc)
+    else:
+        value = REVEALABLE[field][1](obj)
     audit.record(
         action=AuditEvent.Action.REVEAL, request=request, obj=obj, detail=f"查看完整{label}"
     )

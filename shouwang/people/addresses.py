@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shouwang.areas.models import Area
-from shouwang.core.text import half_width
+from shouwang.core.text import half_width, place_name
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
@@ -37,6 +37,7 @@ UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
 # Longer text is no address: the patterns' backtracking grows with the square of the
 # length (a 32,000-digit cell took 15 s).
 MAX_ADDRESS = 200
+COMPOUND_WORD = "小区"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,14 @@ def normalise_room(text: str) -> str:
     return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text
 
 
+def compound_key(name: str) -> str:
+    """A compound's name as compared: "西城 花园小区" and "西城花园" are one."""
+    key = place_name(name)
+    return (
+        key[: -len(COMPOUND_WORD)] if key.endswith(COMPOUND_WORD) and key != COMPOUND_WORD else key
+    )
+
+
 @lru_cache(maxsize=65536)
 def parse_address(text: str) -> Address | None:
     """Split a free-text address into compound, building, unit and room, or None."""
@@ -130,6 +139,7 @@ class BuildingIndex:
         self.by_pair: dict[tuple[str, str], int] = {}
         self.by_key: dict[str, list[tuple[str, int]]] = {}
         self.compounds: dict[str, int] = {name: pk for pk, name in compounds.items()}
+        self.compound_keys = {compound_key(name): name for name in self.compounds}
         self.names: dict[int, str] = {}
         for area in areas:
             if area.kind != Area.Kind.BUILDING:
@@ -141,11 +151,15 @@ class BuildingIndex:
             self.names[area.pk] = f"{compound}{area.name}"
 
     def compound_name(self, text: str) -> str | None:
-        """The compound ``text`` names: exactly, or as its ending ("西城社区西城花园")."""
+        """The compound ``text`` names: exactly, or as its ending ("西城社区西城花园"),
+        spaces, full-width digits and a trailing 小区 aside ("西城 花园小区")."""
         if text in self.compounds:
             return text
-        endings = [name for name in self.compounds if text.endswith(name)]
-        return max(endings, key=len) if endings else None
+        key = compound_key(text)
+        if key in self.compound_keys:
+            return self.compound_keys[key]
+        endings = [k for k in self.compound_keys if key.endswith(k)]
+        return self.compound_keys[max(endings, key=len)] if endings else None
 
     def resolve(self, compound: str, building: str) -> tuple[int | None, str]:
         """(area id, "") or (None, a Chinese reason)."""

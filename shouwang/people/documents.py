@@ -51,11 +51,18 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def wrong_length(number: str) -> str:
+    """What to say of an ID card number that is not 18 characters long."""
+    if len(number) == 15 and number.isdigit():
+        return "这是15位旧身份证号码，已停用；请填写现行的18位号码"
+    return "身份证号码应为18位"
+
+
 def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
     """Validate a 居民身份证 number; returns birth date and sex or raises DocumentError."""
     number = normalise(number)
     if len(number) != 18:
-        raise DocumentError("身份证号码应为18位")
+        raise DocumentError(wrong_length(number))
     if (
         not number.isascii()
         or not number[:17].isdigit()

@@ -10,6 +10,7 @@ from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer
 
 from .addresses import normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
+from .importing import TAG_SPLIT
 from .models import Household, Person, Tag
 
 
@@ -208,3 +209,11 @@ class TagForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "order"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if TAG_SPLIT.search(name):
+            raise forms.ValidationError(
+                "标签名称中不能含有 、，,；; / 或空格：导入台账时用它们分隔多个标签"
+            )
+        return name

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,8 +64,18 @@ from .documents import (
     stored_as_number,
     validate_document,
     validate_phone,
+    wrong_length,
 )
-from .models import Change, Household, ImportJob, ImportProblem, Person, Tag, name_initials
+from .models import (
+    Change,
+    Household,
+    ImportJob,
+    ImportProblem,
+    Person,
+    Tag,
+    clean_name,
+    name_initials,
+)
 
 TEMPLATE_HEADERS = [
     "姓名",
@@ -163,11 +174,13 @@ class HeaderError(SpreadsheetError):
 
 @dataclass
 class Layout:
-    """Where each known column is: key -> 0-based index; the header's row number."""
+    """Where each known column is: key -> 0-based index; the header's row number (the
+    lower one of a two-row header); rows read past the header that are data."""
 
     columns: dict[str, int]
     header_row: int
     ignored: list[str] = field(default_factory=list)
+    data: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def template_bytes() -> bytes:
@@ -197,8 +210,29 @@ def is_header(raw: tuple[Any, ...]) -> bool:
     return "name" in _columns(raw)[0]
 
 
+def _add_subheader(layout: Layout, raw: tuple[Any, ...]) -> bool:
+    """Take ``raw`` as the lower row of a two-row header when it names columns the
+    header row does not, and has nothing under 姓名 (merged down over both rows): "住址"
+    merged over "楼栋 单元 房号". The parts replace the merged column they sit under."""
+    name = layout.columns["name"]
+    if name < len(raw) and raw[name] not in (None, ""):
+        return False
+    below, ignored = _columns(raw)
+    added = {key: i for key, i in below.items() if key not in layout.columns}
+    if not added:
+        return False
+    for key, i in list(layout.columns.items()):
+        if i in added.values():
+            del layout.columns[key]
+    layout.columns |= added
+    layout.ignored += ignored
+    layout.header_row += 1
+    return True
+
+
 def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
-    """Read up to the header row (a title row or two above it is allowed)."""
+    """Read up to the header row (a title row or two above it is allowed; a second
+    header row below it, too)."""
     seen_anything = False
     for number, raw in enumerate(rows, start=1):
         if number > HEADER_SEARCH_ROWS:
@@ -206,13 +240,18 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
         seen_anything = seen_anything or any(v not in (None, "") for v in raw)
         columns, ignored = _columns(raw)
         if "name" in columns:
+            layout = Layout(columns=columns, header_row=number, ignored=ignored)
+            below = next(rows, None)
+            if below is not None and not _add_subheader(layout, below):
+                layout.data.append(below)
+            columns = layout.columns
             has_rooms = "building" in columns and "room" in columns
             if not has_rooms and "address" not in columns and "room" not in columns:
                 raise HeaderError(
                     "表头缺少地址列：请提供“楼栋”和“房号”两列（可加“小区”“单元”），"
                     "或一列“住址”（如 3号楼2单元301）。请下载模板对照填写"
                 )
-            return Layout(columns=columns, header_row=number, ignored=ignored)
+            return layout
     if not seen_anything:
         raise HeaderError("表格是空的：工作表中没有任何内容")
     raise HeaderError(
@@ -300,7 +339,7 @@ class Checker:
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}
-        name = _text(cells.get("name"))
+        name = clean_name(_text(cells.get("name")))
         if not name:
             self.problem(number, "name", "缺少必填项：姓名")
             ok = False
@@ -482,7 +521,7 @@ class Checker:
 def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     """Fast path of ``documents.parse_id_card`` (same rules, same messages)."""
     if len(number) != 18:
-        raise DocumentError("身份证号码应为18位")
+        raise DocumentError(wrong_length(number))
     head, last = number[:17], number[17]
     if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
@@ -551,7 +590,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         ticker = Ticker()
         valid = checked = 0
         pending: list[dict[str, Any]] = []
-        for number, raw in enumerate(rows, start=layout.header_row + 1):
+        for number, raw in enumerate(chain(layout.data, rows), start=layout.header_row + 1):
             if not any(v is not None and v != "" for v in raw):
                 continue
             checked += 1

@@ -7,6 +7,7 @@ clear for search by tail. Pages show the ``*_masked`` properties only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -19,9 +20,9 @@ from django.utils import timezone
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
-from shouwang.core.text import half_width
+from shouwang.core.text import half_width, mobile_in
 
-from .addresses import Address, building_names, parse_address
+from .addresses import Address, building_names, compound_key, parse_address
 from .documents import (
     DocumentType,
     age_on,
@@ -38,6 +39,18 @@ TOP = "\U0010ffff"
 SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "乐": "y", "朴": "p", "查": "z", "仇": "q"}
 SURNAME_INITIALS |= {"区": "o", "尉": "y", "覃": "q", "翟": "z", "缪": "m", "盖": "g", "员": "y"}
 SURNAME_INITIALS |= {"召": "s", "种": "c", "繁": "p", "宿": "s", "折": "s", "长": "c"}
+
+
+# Spaces next to a character that is not ASCII: "张 三" (a two-character name padded
+# to line up with three), "王\u3000五", "买买提 · 艾力".
+_SPACE_IN_NAME = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+
+
+def clean_name(name: str) -> str:
+    """A name as typed, as the ledger keeps it: no spaces inside a Chinese name (the
+    search box ignores them, so "张 三" could never be found), one space between the
+    words of a Latin one."""
+    return _SPACE_IN_NAME.sub("", " ".join(name.split()))
 
 
 @cache
@@ -101,7 +114,7 @@ class HouseholdQuerySet(ScopedQuerySet):
         if address.unit:
             qs = qs.filter(unit=address.unit)
         if address.compound:
-            qs = qs.filter(area__parent__name__contains=address.compound)
+            qs = qs.filter(area__parent__name__contains=compound_key(address.compound))
         return qs
 
     def without_persons(self) -> HouseholdQuerySet:
@@ -218,6 +231,7 @@ class PersonQuerySet(ScopedQuerySet):
         q = "".join(half_width(text).split())
         if not q:
             return self.in_address_order()
+        q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
         if q.isdigit():
             conditions = models.Q(pk__in=[])
             if len(q) == 11:
@@ -342,7 +356,7 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         self.phone_last4 = phone[-4:]
 
     def set_name(self, name: str) -> None:
-        self.name = name.strip()
+        self.name = clean_name(name)
         self.name_initials = name_initials(self.name)
 
     @property

@@ -327,8 +327,15 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("people.reveal")
 def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household, request.user, pk=pk)
-    value = actions.reveal(obj=obj, field="landlord_phone", request=request)
-    return render(request, "people/revealed.html", {"value": value, "label": "房东电话"})
+    return _reveal(request, obj, "landlord_phone")
+
+
+def _reveal(request: AuthedRequest, obj: Household | Person, field: str) -> HttpResponse:
+    try:
+        value = actions.reveal(obj=obj, field=field, request=request)
+    except actions.TooManyReveals as exc:
+        return render(request, "people/revealed.html", {"refused": str(exc)}, status=429)
+    return render(request, "people/revealed.html", {"value": value})
 
 
 @require_capability("people.edit")
@@ -446,9 +453,7 @@ def person_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
     if field not in actions.REVEALABLE:
         raise Http404("没有这一项")
     obj = get_for_user(Person, request.user, pk=pk)
-    value = actions.reveal(obj=obj, field=field, request=request)
-    label = actions.REVEALABLE[field][0]
-    return render(request, "people/revealed.html", {"value": value, "label": label})
+    return _reveal(request, obj, field)
 
 
 # Coverage -----------------------------------------------------------------------------

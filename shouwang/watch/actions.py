@@ -302,7 +302,9 @@ def update_key_person(
 def change_status(
     *, key_person: KeyPerson, status: str, reason: str, by: Any, note: str = ""
 ) -> KeyPerson:
-    """Move a record to ``status``; ``reason`` must be one of the fixed reasons for it."""
+    """Move a record to ``status``; ``reason`` must be one of the fixed reasons for it.
+    观察期满 only from the planned end on: the notice it prints says the whole period
+    passed without anything abnormal."""
     record = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if status not in KeyPerson.Status.values:
         raise ValidationError("状态不正确")
@@ -310,6 +312,13 @@ def change_status(
         raise ValidationError(f"当前状态已是“{record.get_status_display()}”")
     if reason not in KeyPerson.REASONS_FOR[status]:
         raise ValidationError(f"请从列表中选择变更为“{KeyPerson.Status(status).label}”的原因")
+    if reason == KeyPerson.Reason.PERIOD_COMPLETE and record.planned_end > schedule.local_day(
+        timezone.now()
+    ):
+        raise ValidationError(
+            f"观察期尚未期满（计划 {record.planned_end:%Y-%m-%d} 解除）；提前解除请选择"
+            f"“{KeyPerson.Reason.TEST_NEGATIVE.label}”或“{KeyPerson.Reason.ORDERED_RELEASE.label}”"
+        )
     if status == KeyPerson.Status.ACTIVE:
         other = active_key_person(record.person)
         if other is not None and other.pk != record.pk:

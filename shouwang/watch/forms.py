@@ -10,7 +10,7 @@ from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.forms import ORDER_MAX, integer_column
-from shouwang.core.text import half_width
+from shouwang.core.text import half_width, mobile_in
 from shouwang.people.documents import DocumentError, normalise, parse_id_card
 
 from . import schedule
@@ -363,6 +363,7 @@ class ListFilter(forms.Form):
         q = "".join(half_width(data["q"]).split())
         if not q:
             return qs
+        q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
         if not (q.isdigit() or (q[:-1].isdigit() and q[-1] in "xX")):
             return qs.filter(person__name__contains=q)
         if len(q) in (15, 18):  # a whole ID number: that person only

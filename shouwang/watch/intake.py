@@ -145,7 +145,11 @@ def template_bytes() -> bytes:
     )
 
 
-def _parse_date(value: Any) -> date:
+# "1月23日": a list made in the weeks it covers often leaves the year out.
+MONTH_DAY = re.compile(r"([0-9]{1,2})月([0-9]{1,2})日?")
+
+
+def _parse_date(value: Any, *, today: date) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -158,6 +162,11 @@ def _parse_date(value: Any) -> date:
     if re.fullmatch(r"[0-9]{8}", text):  # 20200123
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     text = re.sub(r"\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$", "", text)  # copied with its time
+    month_day = MONTH_DAY.fullmatch(text)
+    if month_day:  # the latest such day not after today
+        month, day = int(month_day[1]), int(month_day[2])
+        found = date(today.year, month, day)
+        return found if found <= today else date(today.year - 1, month, day)
     text = text.replace("/", "-").replace(".", "-")
     for suffix in ("年", "月"):
         text = text.replace(suffix, "-")
@@ -234,7 +243,7 @@ def _check_row(
     arrival = None
     if values[3]:
         try:
-            arrival = _parse_date(cells[3])
+            arrival = _parse_date(cells[3], today=today)
         except (ValueError, OverflowError):
             problems.append(Problem(number, "抵达日期", "日期格式不对，应为如 2020-01-23"))
         else:

@@ -298,6 +298,12 @@ class KeyPerson(TimeStampedModel):
         """第几天 of the observation on ``day`` (the start date is day 1)."""
         return (day - self.start_date).days + 1
 
+    @property
+    def start_label(self) -> str:
+        """What the pages say instead of 第几天 before the start date (a start may be
+        set up to a week ahead): "11月25日开始"."""
+        return f"{self.start_date.month}月{self.start_date.day}日开始"
+
     def observed_days(self, until: date) -> int:
         """共几天 under observation when it ends on ``until``: a 14-day period ends on
         the 14th day after the start; released on its first day, one day."""

@@ -28,13 +28,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from shouwang.core.text import half_width
+
 from .models import DEFAULT_SLOTS, KeyPerson
 
 if TYPE_CHECKING:
     from .models import FollowUpQuerySet, WatchPolicy
 
 SLOT_RE = re.compile(
-    r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–~至]\s*(?P<end>\d{1,2}:\d{2})$"
+    r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–—~至]\s*(?P<end>\d{1,2}:\d{2})$"
 )
 MAX_SLOTS = 6
 ONE_DAY = timedelta(days=1)
@@ -91,7 +93,7 @@ def parse_slots(text: str) -> list[Slot]:
         raise ValidationError(f"每天最多 {MAX_SLOTS} 个随访时段")
     slots: list[Slot] = []
     for number, part in enumerate(parts, start=1):
-        match = SLOT_RE.match(part)
+        match = SLOT_RE.match(half_width(part))  # ０６：００～１２：００ as typed
         if not match:
             raise ValidationError(f"第{number}个时段“{part}”格式不对，应为“名称 06:00-12:00”")
         try:

@@ -292,3 +292,62 @@ def test_a_person_without_a_household_needs_a_place_and_a_free_document(world, l
     with pytest.raises(ValidationError, match="请填写姓名"):
         create_person(area=world.community_a, doc_number=next_id_card(), **{**fields, "name": " "})
     assert Person.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("张 三", "张三"),  # a two-character name padded to line up with three
+        ("王\u3000五", "王五"),  # the full-width space of a Chinese input method
+        (" 欧阳  修 ", "欧阳修"),
+        ("买买提 · 艾力", "买买提·艾力"),
+        ("John  Smith", "John Smith"),
+    ],
+)
+def test_a_name_padded_with_spaces_is_stored_as_the_name_and_found(world, ledger, typed, stored):
+    client = world.client("staff_a")
+    household = Household.objects.filter(area=world.building_a).first()
+    response = client.post(
+        reverse("people:person_create", args=[household.pk]),
+        {"name": typed, "doc_type": "id_card", "relation": "other", "residence_type": "permanent"},
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name=stored)
+    response = client.post(reverse("people:index"), {"q": stored}, HTTP_HX_REQUEST="true")
+    assert person in response.context["persons"]
+
+
+def test_names_stored_with_spaces_are_cleaned_by_the_migration(world, ledger):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    person = Person.objects.first()
+    Person.objects.filter(pk=person.pk).update(name="张\u3000三 丰")
+    import_module("shouwang.people.migrations.0008_names_without_spaces").clean_names(apps, None)
+    person.refresh_from_db()
+    assert (person.name, person.name_initials) == ("张三丰", "zsf")
+
+
+def test_a_person_under_observation_is_not_moved_out_behind_the_record(world, ledger):
+    """The grid worker would go on following up a resident the ledger says has left:
+    the key-person record is ended first (已离开辖区), then the person moved out."""
+    from shouwang.watch import actions as watch_actions
+    from shouwang.watch.tests import factories as watch_factories
+
+    today = ledger.li.created_at.date()
+    watch_actions.register_key_person(
+        person=ledger.li,
+        category=watch_factories.category(),
+        source="police",
+        measure="home",
+        start_date=today,
+        by=world.staff_a,
+    )
+    client = world.client("staff_a")
+    url = reverse("people:person_move_out", args=[ledger.li.pk])
+    page = client.post(url, {"version": 1}, follow=True).content.decode()
+    assert "重点人员管控中" in page
+    ledger.li.refresh_from_db()
+    assert not ledger.li.moved_out
+    assert not Change.objects.filter(person=ledger.li, action=Change.Action.MOVE_OUT).exists()

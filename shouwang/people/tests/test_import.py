@@ -422,3 +422,55 @@ def test_a_stalled_import_can_be_cancelled(world, importer):
     importer.client.post(url)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CANCELLED
+
+
+def test_a_two_row_header_with_the_address_merged_over_its_parts_is_read(world, importer):
+    """Ledgers kept by communities often group 楼栋/单元/房号 under one merged 住址 cell,
+    the other column names merged down over both header rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["西城社区居民台账"])
+    sheet.merge_cells("A1:G1")
+    sheet.append(["序号", "姓名", "身份证号", "联系电话", "住址", None, None])
+    sheet.append([None, None, None, None, "楼栋", "单元", "房号"])
+    sheet.merge_cells("E2:G2")
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.append([1, "刘备", ID1, "13800138000", "1号楼", 2, 301])
+    sheet.append([2, "关羽", "123", "", "2号楼", 1, 101])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.valid_rows == 1
+    assert list(job.problems.values_list("row", "column")) == [(5, "证件号码")]
+    importer.commit(job)
+    assert Person.objects.get().household.address == "西城花园1号楼2单元301"
+
+
+def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
+    rows = [template_row("刘 备", ID1), template_row("关\u3000羽", ID2)]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    assert set(Person.objects.values_list("name", "name_initials")) == {
+        ("刘备", "lb"),
+        ("关羽", "gy"),
+    }
+
+
+def test_a_compound_is_known_with_spaces_or_the_word_xiaoqu(world, importer):
+    rows = [
+        template_row("刘备", ID1, compound="西城 花园"),
+        template_row("关羽", ID2, compound="西城花园小区"),
+        template_row("张飞", ID3, compound="西城社区西城花园小区"),
+    ]
+    job = importer.upload(xlsx_upload(rows))
+    assert list(job.problems.values_list("row", "message")) == []
+    upload = xlsx_upload(
+        [["赵云", "", "西城花园小区2号楼1单元101"]], headers=["姓名", "身份证号", "住址"]
+    )
+    job = importer.upload(upload)
+    assert list(job.problems.values_list("row", "message")) == []
+    importer.commit(job)
+    assert Person.objects.get(name="赵云").household.area == world.building_a2

@@ -160,3 +160,27 @@ def test_a_person_of_another_community_cannot_be_revealed(world, ledger):
         reverse("people:person_reveal", args=[ledger.wang_b.pk, "phone"])
     )
     assert response.status_code == 404
+
+
+def test_reveals_are_limited_per_user_and_hour(world, ledger, secrets, settings):
+    """Community staff may not export unmasked; revealing one person after another
+    must not become that export."""
+    settings.PEOPLE_REVEALS_PER_HOUR = 3
+    client = world.client("staff_a")
+    for field in ("document", "phone", "document"):
+        url = reverse("people:person_reveal", args=[ledger.zhang.pk, field])
+        assert client.post(url).status_code == 200
+    response = client.post(reverse("people:person_reveal", args=[ledger.li.pk, "document"]))
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "查看完整信息过于频繁" in text
+    assert "41010519920304122X" not in text
+    refused = AuditEvent.objects.get(result=AuditEvent.Result.DENIED)
+    assert (refused.action, refused.username) == (AuditEvent.Action.REVEAL, "staff_a")
+    response = client.post(reverse("people:household_reveal", args=[ledger.home_a.pk]))
+    assert response.status_code == 429
+    assert "13611112222" not in response.content.decode()
+    # the hour is each user's own
+    url = reverse("people:person_reveal", args=[ledger.li.pk, "phone"])
+    response = world.client("hq").post(url)
+    assert response.status_code == 200

@@ -29,9 +29,11 @@
   });
 
   // Inside [data-swap-400] a 400 answer carries the filter's error message: show it
-  // instead of keeping stale rows.
+  // instead of keeping stale rows. A 429 (e.g. too many reveals) always carries its
+  // message in place of what was asked for.
   document.addEventListener("htmx:beforeSwap", function (e) {
-    if (e.detail.xhr.status === 400 && e.target.closest("[data-swap-400]")) {
+    var status = e.detail.xhr.status;
+    if ((status === 400 && e.target.closest("[data-swap-400]")) || status === 429) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }

@@ -14,7 +14,7 @@ def _b_released(w):
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=w.staff_b,
     )
     return {"pk": record.pk}

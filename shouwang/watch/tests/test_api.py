@@ -266,7 +266,7 @@ def test_a_released_record_is_refused(world, clock, record) -> None:
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=world.staff_a,
     )
     clock.set(clock.today, 10, 30)

@@ -309,12 +309,22 @@ def test_arrival_dates_are_read_as_lists_write_them(world) -> None:
         f"{arrived.year}年{arrived.month}月{arrived.day}日",
         f"{arrived.month}/{arrived.day}/{arrived.year}",
         f"{arrived.isoformat()} 08:30:00",
+        f"{arrived.month}月{arrived.day}日",  # the year left out, as lists often do
     ]
     rows = [["赵四", f.id_number(), "", value, "", "", "西城社区"] for value in written]
     response = upload(world.client("staff_a"), sheet(rows))
     plan = response.context["plan"]
     assert plan.problems == []
     assert [r.arrival for r in plan.rows] == [arrived] * len(written)
+
+
+def test_a_date_without_its_year_is_the_latest_such_day_not_after_today() -> None:
+    from shouwang.watch.intake import _parse_date
+
+    assert _parse_date("12月30日", today=date(2027, 1, 2)) == date(2026, 12, 30)
+    assert _parse_date("1月2日", today=date(2027, 1, 2)) == date(2027, 1, 2)
+    with pytest.raises(ValueError, match="day is out of range"):
+        _parse_date("2月30日", today=date(2027, 1, 2))
 
 
 def test_a_police_list_in_its_own_layout_is_read_by_its_headers(world, rows) -> None:

@@ -235,7 +235,7 @@ def test_a_record_released_this_morning_takes_last_night_s_follow_up(world, cloc
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=world.staff_a,
     )
     clock.set(yesterday + timedelta(days=1), 9, 0)

@@ -82,6 +82,17 @@ def test_full_width_digits_and_spaces_are_read_as_typed(world) -> None:
     assert "丙" not in found
 
 
+@pytest.mark.parametrize("typed", ["+86 135 1234 5678", "135-1234-5678", "+86-13512345678"])
+def test_a_mobile_number_is_found_as_it_is_written(world, typed) -> None:
+    record = f.key_person(world.building_a, "甲")
+    record.person.set_phone("13512345678")
+    record.person.save()
+    f.key_person(world.building_a, "丙")
+    found = world.client("staff_a").post(reverse("watch:index"), {"q": typed}).content.decode()
+    assert "甲" in found
+    assert "丙" not in found
+
+
 def test_paging_by_post_keeps_the_search_and_the_filters(world) -> None:
     for i in range(52):
         f.key_person(world.building_a, f"王{i:02d}")

@@ -110,3 +110,22 @@ def test_a_disabled_responsible_worker_is_shown_as_such(world, area_a) -> None:
     assert f"{name}（已停用）" in listed
     stats = hq.get(reverse("watch:stats")).content.decode()
     assert f"{name}（已停用）" in stats
+
+
+def test_a_record_starting_later_says_when_not_a_negative_day(world, clock, policy_a) -> None:
+    from datetime import timedelta
+
+    clock.set(clock.today, 9, 0)
+    start = clock.today + timedelta(days=2)
+    f.key_person(world.building_a, "未到", start=start)
+    label = f"{start.month}月{start.day}日开始"
+    client = world.client("staff_a")
+    for url in (reverse("watch:index"), reverse("watch:today") + "?all=1"):
+        page = client.get(url).content.decode()
+        assert label in page, url
+        assert "第-1" not in page, url
+        assert "第0" not in page, url
+    rows = rows_of(client.get(reverse("watch:export")))
+    header, row = rows[0], rows[1]
+    assert row[header.index("开始日期")].date() == start
+    assert row[header.index("第几天")] is None

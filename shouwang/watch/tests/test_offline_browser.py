@@ -68,7 +68,7 @@ def test_a_refused_item_stays_listed_with_the_server_s_reason(phone, world, reco
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=world.staff_a,
     )
     card = phone.locator(f"#kp-{record.pk}")

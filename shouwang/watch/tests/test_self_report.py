@@ -114,7 +114,7 @@ def test_the_link_stops_working_after_release(world, client, clock, record) -> N
     actions.change_status(
         key_person=record,
         status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.PERIOD_COMPLETE,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
         by=world.staff_a,
     )
     assert client.get(url(token)).status_code == 404
@@ -163,3 +163,16 @@ def test_a_page_without_its_write_id_asks_for_a_refresh(client, clock, record) -
     assert "页面已过期" in response.content.decode()
     assert 'type="hidden" name="client_id"' in response.content.decode()
     assert not FollowUp.objects.exists()
+
+
+def test_before_the_start_the_page_says_when_the_observation_starts(
+    world, client, clock, policy_a
+) -> None:
+    from datetime import timedelta
+
+    clock.set(clock.today, 9, 0)
+    start = clock.today + timedelta(days=2)
+    later = f.key_person(world.building_a, "王小明", start=start)
+    page = client.get(url(later.self_report_token())).content.decode()
+    assert f"居家观察{start.month}月{start.day}日开始" in page
+    assert "第 -1 天" not in page

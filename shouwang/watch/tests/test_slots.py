@@ -51,6 +51,19 @@ def test_any_text_gives_slots_or_a_chinese_message(text) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "上午 ０６：００－１２：００；下午 １４：００－２０：００",  # an input method's full width
+        "上午 06:00～12:00；下午 14:00～20:00",
+        "上午 06:00—12:00；下午 14:00—20:00",
+        "上午 6:00至12:00；下午 14:00至20:00",
+    ],
+)
+def test_slots_are_read_as_typed_in_chinese(text) -> None:
+    assert schedule.parse_slots(text) == schedule.parse_slots("上午 06:00-12:00；下午 14:00-20:00")
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "至少"),

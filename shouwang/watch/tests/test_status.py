@@ -259,3 +259,19 @@ def test_an_implausible_extension_is_refused(world, record, new_end, message) ->
     record.refresh_from_db()
     assert record.planned_end == planned_end
     assert not KeyPersonEvent.objects.filter(kind=KeyPersonEvent.Kind.EXTENDED).exists()
+
+
+def test_a_release_before_the_planned_end_cannot_claim_the_period_complete(world, record) -> None:
+    """The notice printed for 观察期满 tells the person the observation found nothing
+    over its whole period: on day 1 staff choose 检测阴性 or 上级通知 instead."""
+    client = world.client("staff_a")
+    response = change(client, record, status="released", reason="period_complete")
+    assert response.status_code == 400
+    assert "观察期尚未期满" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    assert not record.events.filter(kind=KeyPersonEvent.Kind.STATUS).exists()
+    response = change(client, record, status="released", reason="ordered_release")
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.RELEASED

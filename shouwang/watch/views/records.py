@@ -81,7 +81,7 @@ def export(request: AuthedRequest) -> HttpResponse:
             r.address,
             r.start_date,
             r.planned_end,
-            r.day_number(today) if r.is_active else "",
+            r.day_number(today) if r.is_active and r.start_date <= today else "",
             r.get_status_display(),
             str(r.responsible or ""),
             r.origin,
