@@ -11,7 +11,7 @@ the day they were first declared and lapse ``RISK_DAYS`` later.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -76,7 +76,12 @@ class Declaration:
 
 
 def of_registration(pass_: Pass) -> Declaration:
-    made_on = timezone.localdate(pass_.declared_at)
+    declared_at = pass_.declared_at
+    if timezone.is_naive(declared_at):
+        # The phone's pass comes from a hand-written join (actions.remembered_pass): on
+        # SQLite its times arrive as stored, naive UTC.
+        declared_at = declared_at.replace(tzinfo=UTC)
+    made_on = timezone.localdate(declared_at)
     return Declaration(
         fever=pass_.fever,
         cough=pass_.cough,

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -63,6 +64,19 @@ def age_declarations(n: int) -> None:
     CheckIn.objects.filter(travel_since__isnull=False).update(travel_since=days_ago(n))
     CheckIn.objects.filter(contact_since__isnull=False).update(contact_since=days_ago(n))
     Pass.objects.update(declared_at=timezone.now() - timedelta(days=n))
+
+
+def test_a_pass_with_no_scans_yet_shows_its_registration_s_answers(world, gate) -> None:
+    """A pass issued before declarations travelled with each scan (or whose scans are
+    past retention) shows the declaration it was registered with."""
+    pass_ = make_pass(make_person(world.building_a, "老住户"), cough=True)
+    phone = Client()
+    phone.cookies[tokens.COOKIE_NAME] = signing.get_cookie_signer(
+        salt=tokens.COOKIE_NAME + tokens.COOKIE_SALT
+    ).sign(pass_.code)
+    body = page(phone, gate)
+    assert ticked(body, "cough")
+    assert not ticked(body, "fever")
 
 
 def test_the_tap_page_shows_the_last_answers(world, gate) -> None:
