@@ -259,8 +259,10 @@ async def client(port: int, path: str, passes: list[str], stop_at: float, stats:
     while time.perf_counter() < stop_at:
         direction ^= 1
         cookies = f"sw_pass={next(turn)}; {csrf}"
-        form = f"csrfmiddlewaretoken={form_token}&client_id={uuid.uuid4()}&direction=" + (
-            "in" if direction else "out"
+        # As the page sends it: the health declaration as shown (nothing ticked).
+        form = (
+            f"csrfmiddlewaretoken={form_token}&client_id={uuid.uuid4()}&declared=1&direction="
+            + ("in" if direction else "out")
         )
         raw = (
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookies}\r\n"

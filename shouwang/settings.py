@@ -299,6 +299,10 @@ SELF_REGISTRATIONS_PER_IP = int(os.environ.get("SHOUWANG_SELF_REGISTRATIONS_PER_
 # One-tap self-scans accepted from one phone pass per hour: a script holding one pass
 # cookie would otherwise add passages (and 进入人数) without end.
 SELF_CHECKINS_PER_PASS = int(os.environ.get("SHOUWANG_SELF_CHECKINS_PER_PASS", "30"))
+# Staff scanning the pass of a person whose own self-scan at the post (same direction)
+# is still declared and at most this many minutes old confirm that passage instead of
+# recording a second one.
+SELF_SCAN_CONFIRM_MINUTES = int(os.environ.get("SHOUWANG_SELF_SCAN_CONFIRM_MINUTES", "30"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.
 CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
 # Where residents reach this server (printed in poster QR codes); empty: the request's host.

@@ -11,12 +11,14 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -33,6 +35,7 @@ from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
 from . import tokens
+from .declarations import Declaration, last_declaration
 from .models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass, PassRule, Visit
 from .rules import RED, Facts, Verdict, judge
 
@@ -49,6 +52,8 @@ class CheckInRefused(ValueError):
 class Recorded:
     checkin: CheckIn
     created: bool
+    # A staff scan that confirmed the person's pending self-scan instead of adding a row.
+    confirmed: bool = False
 
 
 def rule_for(area: Area) -> PassRule:
@@ -109,7 +114,7 @@ def _facts(
     direction: str,
     person: Person | None,
     key_person: KeyPerson | None,
-    pass_: Pass | None,
+    declaration: Declaration | None,
     temperature: Decimal | None,
     visitor: bool,
     visitor_registered: bool,
@@ -127,8 +132,9 @@ def _facts(
         direction=direction,
         key_person_measure=key_person.measure if key_person is not None else None,
         temperature=temperature,
-        symptoms=pass_.has_symptoms if pass_ is not None else False,
-        risk=pass_.has_risk if pass_ is not None else False,
+        declared_fever=declaration is not None and declaration.fever,
+        symptoms=declaration is not None and declaration.has_symptoms,
+        risk=declaration is not None and declaration.has_risk,
         risk_is_new=risk_is_new,
         visitor=visitor,
         visitor_registered=visitor_registered,
@@ -140,8 +146,17 @@ def _facts(
     )
 
 
+def _fever_declared_today(person: Person | None) -> bool:
+    """A declared fever alerts the community once a day per person, not at every tap
+    (the daily report counts fever alerts as 发现发热人员)."""
+    if person is None:
+        return False
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Alert.objects.filter(kind=Alert.Kind.FEVER, person=person, raised_at__gte=start).exists()
+
+
 def _side_effects(
-    row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, pass_: Pass | None
+    row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, declaration: Declaration | None
 ) -> None:
     checkpoint, person = row.checkpoint, row.person
     where = f"{checkpoint.name}（{row.direction_label}）"
@@ -155,6 +170,19 @@ def _side_effects(
                 title=f"管控人员{who}在{where}扫码",
                 detail=f"{key_person.get_measure_display()}（{key_person.category.name}），"
                 f"{timezone.localtime(row.at):%m-%d %H:%M} 在{where}",
+                person=person,
+                key_person=key_person,
+                source=row,
+                at=row.at,
+            )
+        elif kind == Alert.Kind.FEVER and not row.is_fever:  # declared, not measured
+            if _fever_declared_today(person):
+                continue
+            raise_alert(
+                area=_community(checkpoint.area),
+                kind=kind,
+                title=f"{where}有人员{who}扫码申报发热",
+                detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，请立即联系核实并按规定处置",
                 person=person,
                 key_person=key_person,
                 source=row,
@@ -181,15 +209,8 @@ def _side_effects(
                 source=row,
                 at=row.at,
             )
-    if verdict.lead and person is not None and pass_ is not None:
-        said = [
-            text
-            for flag, text in (
-                (pass_.risk_travel, "14天内到过风险地区"),
-                (pass_.risk_contact, "接触过病例或疑似病例"),
-            )
-            if flag
-        ]
+    if verdict.lead and person is not None and declaration is not None:
+        said = declaration.risks_said()
         create_lead(
             area=_community(person.area),
             person=person,
@@ -219,8 +240,11 @@ def record_checkin(
     by: Any = None,
     at: datetime | None = None,
     visit: dict[str, str] | None = None,
+    declaration: Declaration | None = None,
 ) -> Recorded:
-    """Judge and store one passage; a repeated ``client_id`` returns the first row."""
+    """Judge and store one passage; a repeated ``client_id`` returns the first row.
+    ``declaration`` is the health declaration the passage is judged on; a self-scan's
+    (made with it) is stored on its row."""
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
@@ -232,7 +256,7 @@ def record_checkin(
             direction=direction,
             person=person,
             key_person=key_person,
-            pass_=pass_,
+            declaration=declaration,
             temperature=temperature,
             visitor=visitor,
             visitor_registered=visitor_registered,
@@ -260,6 +284,8 @@ def record_checkin(
         recorded_by=by,
         confirmed_at=timezone.now() if status == CheckIn.Status.CONFIRMED else None,
     )
+    if declaration is not None and source == CheckIn.Source.SELF:
+        declaration.store_on(row)
     # An ordinary passage (its own transaction, one row, nothing raised) commits
     # asynchronously on PostgreSQL, in one round trip: a crash can lose the last fraction
     # of a second of green/yellow passages, never an alert, a lead or a registration's
@@ -280,7 +306,7 @@ def record_checkin(
                 )
                 visit_row.set_phone(visit.get("phone", ""))
                 visit_row.save()
-            _side_effects(row, verdict, key_person, pass_)
+            _side_effects(row, verdict, key_person, declaration)
     except IntegrityError:
         existing = CheckIn.objects.filter(client_id=client_id).first()
         if existing is None:
@@ -364,9 +390,17 @@ def check_open(checkpoint: Checkpoint) -> None:
 
 
 def self_checkin(
-    *, checkpoint: Checkpoint, pass_: Pass, direction: str, client_id: uuid.UUID
+    *,
+    checkpoint: Checkpoint,
+    pass_: Pass,
+    direction: str,
+    client_id: uuid.UUID,
+    declaration: Declaration,
+    risk_is_new: bool = False,
 ) -> Recorded:
-    """The one-tap self-scan: recorded as declared until staff at the post confirm it."""
+    """The one-tap self-scan with the health declaration made on its page, recorded
+    as declared until staff at the post confirm it. ``risk_is_new``: risky travel or
+    contact declared afresh (not carried from the last declaration) makes a lead."""
     check_open(checkpoint)
     return record_checkin(
         checkpoint=checkpoint,
@@ -377,6 +411,8 @@ def self_checkin(
         person=pass_.person,
         pass_=pass_,
         visitor=pass_.visitor,
+        declaration=declaration,
+        risk_is_new=risk_is_new,
     )
 
 
@@ -399,6 +435,16 @@ class Registration:
     risk_contact: bool
     temperature: Decimal | None
     direction: str
+
+    def declaration(self, today: Any) -> Declaration:
+        return Declaration(
+            fever=self.fever,
+            cough=self.cough,
+            other_symptoms=self.other_symptoms,
+            travel_since=today if self.risk_travel else None,
+            contact_since=today if self.risk_contact else None,
+            made_on=today,
+        )
 
 
 def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
@@ -496,6 +542,7 @@ def register(
             temperature=reg.temperature,
             visitor=reg.visitor,
             risk_is_new=True,
+            declaration=reg.declaration(timezone.localdate()),
         )
     return pass_, recorded
 
@@ -517,6 +564,59 @@ def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
     return pass_
 
 
+def _done_with_client_id(checkpoint: Checkpoint, client_id: uuid.UUID) -> CheckIn | None:
+    """The row a staff write with this client id stored or confirmed, if any."""
+    row = (
+        CheckIn.objects.filter(Q(client_id=client_id) | Q(confirm_client_id=client_id))
+        .order_by()
+        .first()
+    )
+    if row is not None and row.checkpoint_id != checkpoint.pk:
+        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
+    return row
+
+
+def _pending_self_scan(
+    *, checkpoint: Checkpoint, person: Person, direction: str, at: datetime
+) -> CheckIn | None:
+    """The person's own self-scan here in this direction, still declared and at most
+    SELF_SCAN_CONFIRM_MINUTES before ``at``: the passage staff are now seeing."""
+    window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
+    return (
+        CheckIn.objects.filter(
+            person=person,
+            checkpoint=checkpoint,
+            direction=direction,
+            source=CheckIn.Source.SELF,
+            status=CheckIn.Status.DECLARED,
+            at__gte=at - window,
+            at__lte=at,
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
+    """Mark ``row`` confirmed by the staff scan ``client_id``; False if another scan got
+    there first. A row confirmed meanwhile with 确认在场 is still this same passage."""
+    now = timezone.now()
+    if CheckIn.objects.filter(
+        pk=row.pk, status=CheckIn.Status.DECLARED, confirm_client_id__isnull=True
+    ).update(
+        status=CheckIn.Status.CONFIRMED,
+        confirmed_at=now,
+        recorded_by=by,
+        confirm_client_id=client_id,
+    ):
+        return True
+    return bool(
+        CheckIn.objects.filter(
+            pk=row.pk, status=CheckIn.Status.CONFIRMED, confirm_client_id__isnull=True
+        ).update(confirm_client_id=client_id)
+    )
+
+
 def scan_pass(
     *,
     checkpoint: Checkpoint,
@@ -525,15 +625,45 @@ def scan_pass(
     client_id: uuid.UUID,
     by: Any,
     temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.PASS,
 ) -> Recorded:
-    """Staff scanned a resident's pass: a confirmed passage judged on the person's
-    current status."""
-    pass_ = pass_for_token(token)
+    """Staff scanned a resident's pass (at ``at``, default now: a scan made offline is
+    checked as of then).
+
+    If the person's own self-scan here, in this direction, is still declared and recent
+    (SELF_SCAN_CONFIRM_MINUTES), staff are seeing that passage: the scan confirms it
+    (with the measured temperature) instead of adding a second one. Otherwise it is a
+    confirmed passage judged on the person's current status and declaration. A retried
+    scan (same client id) finds what the first stored or confirmed."""
+    if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
+        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    scanned_at = at or timezone.now()
+    pass_ = pass_for_token(token, scanned_at=at)
+    if direction not in checkpoint.allowed_directions():
+        raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
+    done = _done_with_client_id(checkpoint, client_id)
+    if done is not None:
+        return Recorded(done, created=False)
+    pending = _pending_self_scan(
+        checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
+    )
+    if pending is not None:
+        with transaction.atomic():
+            if _claim(pending, client_id=client_id, by=by):
+                pending.refresh_from_db()
+                if temperature is not None:
+                    measure(checkin=pending, temperature=temperature, by=by)
+                return Recorded(pending, created=False, confirmed=True)
+        done = _done_with_client_id(checkpoint, client_id)  # the same scan, sent twice at once
+        if done is not None:
+            return Recorded(done, created=False)
+    declaration = last_declaration(pass_).in_force(timezone.localdate(scanned_at))
     return record_checkin(
         checkpoint=checkpoint,
         client_id=client_id,
         direction=direction,
-        source=CheckIn.Source.PASS,
+        source=source,
         status=CheckIn.Status.CONFIRMED,
         person=pass_.person,
         pass_=pass_,
@@ -541,6 +671,8 @@ def scan_pass(
         visitor=pass_.visitor,
         visitor_registered=True,
         by=by,
+        at=at,
+        declaration=declaration,
     )
 
 

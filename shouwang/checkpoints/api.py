@@ -74,7 +74,11 @@ class ItemOut(Schema):
     client_id: str
     ok: bool
     duplicate: bool = False
-    updated: bool = Field(False, description="confirm、measure：已更新所指的通行记录")
+    updated: bool = Field(
+        False,
+        description="confirm、measure：已更新所指的通行记录；pass：确认了此人刚才的自助扫码记录"
+        "（未新增通行）",
+    )
     id: int | None = None
     result: str | None = None
     status: str | None = None
@@ -171,15 +175,7 @@ def _record(
         "source": CheckIn.Source.API,
     }
     if item.kind == "pass":
-        pass_ = actions.pass_for_token(item.token, scanned_at=common["at"])
-        return actions.record_checkin(
-            **common,
-            status=CheckIn.Status.CONFIRMED,
-            person=pass_.person,
-            pass_=pass_,
-            visitor=pass_.visitor,
-            visitor_registered=True,
-        )
+        return actions.scan_pass(**common, token=item.token)
     if item.kind == "vehicle":
         return actions.record_checkin(
             **common,
@@ -248,7 +244,8 @@ def upload_checkins(request, batch: BatchIn) -> dict:
             out["error"] = "此条无法保存，请核对后重试"
         else:
             row = recorded.checkin
-            updated = item.kind in ("confirm", "measure")
+            # A pass scan that confirmed the person's self-scan updated that row.
+            updated = item.kind in ("confirm", "measure") or recorded.confirmed
             out.update(
                 ok=True,
                 duplicate=not recorded.created and not updated,

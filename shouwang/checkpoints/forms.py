@@ -15,6 +15,7 @@ from shouwang.core.forms import RowsChoiceField, integer_column
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
+from .declarations import OTHER_UNSAID, Declaration, risk_holds
 from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -72,10 +73,96 @@ class DirectionField(forms.ChoiceField):
         super().__init__(label="方向", choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
+STALE_PAGE = "页面已过期，请刷新后重新申报"
+
+
 class TapForm(ClientIdForm):
-    def __init__(self, *args: Any, checkpoint: Checkpoint, **kwargs: Any) -> None:
+    """The one tap, carrying the health declaration shown above the buttons (drawn
+    with the resident's last answers). ``declared`` marks a page that has it: a post
+    without it (an old page) is refused rather than read as "no symptoms"."""
+
+    declared = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": STALE_PAGE}, initial="1"
+    )
+    fever = forms.BooleanField(label="发热", required=False)
+    cough = forms.BooleanField(label="咳嗽、乏力", required=False)
+    other = forms.BooleanField(label="其他症状", required=False)
+    other_symptoms = forms.CharField(
+        label="其他症状",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "其他症状请简要填写，不超过100字"},
+        widget=forms.TextInput(
+            attrs={"placeholder": "其他症状（选填，如咽痛、腹泻）", "aria-label": "其他症状"}
+        ),
+    )
+    risk_travel = forms.BooleanField(label="14天内到过疫情风险地区", required=False)
+    risk_contact = forms.BooleanField(label="14天内接触过确诊或疑似病例", required=False)
+    # The day a carried risk answer was first declared (its 14 days run from then).
+    travel_since = forms.DateField(
+        widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE_PAGE}
+    )
+    contact_since = forms.DateField(
+        widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE_PAGE}
+    )
+
+    def __init__(
+        self, *args: Any, checkpoint: Checkpoint, shown: Declaration | None = None, **kwargs: Any
+    ) -> None:
+        if shown is not None:
+            kwargs["initial"] = {
+                **kwargs.get("initial", {}),
+                "fever": shown.fever,
+                "cough": shown.cough,
+                "other": bool(shown.other_symptoms),
+                "other_symptoms": ""
+                if shown.other_symptoms == OTHER_UNSAID
+                else shown.other_symptoms,
+                "risk_travel": shown.travel_since is not None,
+                "risk_contact": shown.contact_since is not None,
+                "travel_since": shown.travel_since,
+                "contact_since": shown.contact_since,
+            }
         super().__init__(*args, **kwargs)
         self.fields["direction"] = DirectionField(checkpoint)
+
+    def _since(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(STALE_PAGE)
+        return day
+
+    def clean_travel_since(self) -> date | None:
+        return self._since("travel_since")
+
+    def clean_contact_since(self) -> date | None:
+        return self._since("contact_since")
+
+    def declaration(self) -> tuple[Declaration, bool]:
+        """The declaration as sent, and whether it declares a risk afresh (ticked now,
+        not carried within its 14 days from an earlier answer)."""
+        d, today = self.cleaned_data, timezone.localdate()
+        fresh = False
+
+        def since(ticked: bool, carried: date | None) -> date | None:
+            nonlocal fresh
+            if not ticked:
+                return None
+            if risk_holds(carried, today):
+                return carried
+            fresh = True
+            return today
+
+        other = (d["other_symptoms"].strip() or OTHER_UNSAID) if d["other"] else ""
+        declaration = Declaration(
+            fever=d["fever"],
+            cough=d["cough"],
+            other_symptoms=other,
+            travel_since=since(d["risk_travel"], d["travel_since"]),
+            contact_since=since(d["risk_contact"], d["contact_since"]),
+            made_on=today,
+        )
+        return declaration, fresh
 
 
 class RegistrationForm(ClientIdForm):

@@ -400,6 +400,20 @@ class CheckIn(models.Model):
         db_index=False,
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    # Staff who scanned the pass of a person whose self-scan here was still declared
+    # confirmed that row instead of adding a passage: their scan's client id, so that a
+    # retried scan finds the row it confirmed (see actions.scan_pass).
+    confirm_client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # The resident's health declaration made with this passage (self-scans: every tap
+    # carries it). ``fever`` is null on rows that carry none (staff rows). Risky travel
+    # and contact carry the local day they were first declared: they lapse 14 days later.
+    fever = models.BooleanField("申报发热", null=True, blank=True)
+    cough = models.BooleanField("申报咳嗽、乏力", null=True, blank=True)
+    other_symptoms = models.CharField(
+        "申报其他症状", max_length=100, blank=True, default="", db_default=""
+    )
+    travel_since = models.DateField("申报到过风险地区（首次申报日）", null=True, blank=True)
+    contact_since = models.DateField("申报接触病例（首次申报日）", null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
 
@@ -419,6 +433,12 @@ class CheckIn(models.Model):
             models.CheckConstraint(
                 condition=Q(temperature__isnull=True) | Q(temperature__gte=30, temperature__lte=45),
                 name="checkin_temperature_range",
+            ),
+            # Partial: the rows no staff scan confirmed (nearly all) cost no index entry.
+            models.UniqueConstraint(
+                fields=["confirm_client_id"],
+                condition=Q(confirm_client_id__isnull=False),
+                name="checkin_unique_confirm_client_id",
             ),
         ]
 

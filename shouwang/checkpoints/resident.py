@@ -19,7 +19,7 @@ from shouwang.core import ratelimit
 from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
 
-from . import actions, printing, tokens
+from . import actions, declarations, printing, tokens
 from .forms import ClientIdForm, RegistrationForm, TapForm
 from .models import CheckIn, Checkpoint, Pass
 
@@ -67,27 +67,48 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
     pass_ = actions.remembered_pass(tokens.remembered_code(request))
     if pass_ is None:
         return redirect("checkin:register", code=code)
-    form = TapForm(request.POST or None, initial=ClientIdForm.fresh(), checkpoint=checkpoint)
-    error = ""
-    limited = False
-    if request.method == "POST" and form.is_valid():
-        if not _may_tap(pass_):
-            error = "扫码过于频繁，请1小时后再试，或请卡点工作人员登记"
-            limited = True
-        else:
-            try:
-                recorded = actions.self_checkin(
-                    checkpoint=checkpoint,
-                    pass_=pass_,
-                    direction=form.cleaned_data["direction"],
-                    client_id=form.cleaned_data["client_id"],
-                )
-            except actions.CheckInRefused as exc:
-                error = str(exc)
-            else:
-                return _result(request, recorded.checkin, checkpoint, pass_.person)
-    elif request.method == "POST":
-        error = error_text(form)
+    if request.method != "POST":
+        return _tap_page(request, checkpoint, pass_)
+    # The hot path: the declaration travels in this POST and is stored on the passage's
+    # own row; nothing here reads the last one.
+    form = TapForm(request.POST, checkpoint=checkpoint)
+    if not form.is_valid():
+        return _tap_page(request, checkpoint, pass_, form=form, error=error_text(form))
+    if not _may_tap(pass_):
+        error = "扫码过于频繁，请1小时后再试，或请卡点工作人员登记"
+        return _tap_page(request, checkpoint, pass_, form=form, error=error, status=429)
+    declaration, risk_is_new = form.declaration()
+    try:
+        recorded = actions.self_checkin(
+            checkpoint=checkpoint,
+            pass_=pass_,
+            direction=form.cleaned_data["direction"],
+            client_id=form.cleaned_data["client_id"],
+            declaration=declaration,
+            risk_is_new=risk_is_new,
+        )
+    except actions.CheckInRefused as exc:
+        return _tap_page(request, checkpoint, pass_, form=form, error=str(exc))
+    return _result(request, recorded.checkin, checkpoint, pass_.person)
+
+
+def _tap_page(
+    request: PublicRequest,
+    checkpoint: Checkpoint,
+    pass_: Pass,
+    *,
+    form: TapForm | None = None,
+    error: str = "",
+    status: int | None = None,
+) -> HttpResponse:
+    """The one-tap page: the resident's last declaration, for them to keep or change.
+    Symptoms declared on an earlier day are shown ticked with that day named (the
+    resident must see them to carry them); a risk past its 14 days is shown lapsed."""
+    today = timezone.localdate()
+    last = declarations.last_declaration(pass_)
+    shown = last.without_lapsed_risks(today)
+    if form is None:
+        form = TapForm(initial=ClientIdForm.fresh(), checkpoint=checkpoint, shown=shown)
     return render(
         request,
         "checkin/tap.html",
@@ -96,9 +117,26 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
             "form": form,
             "error": error,
             "person_name": _masked_name(pass_.person.name),
+            "symptoms_from": _day_label(last.made_on)
+            if last.has_symptoms and last.made_on != today
+            else "",
+            "lapsed": [
+                f"{_day_label(since)}申报的“{label}”已满14天，已取消勾选；如又有，请重新勾选"
+                for since, held, label in (
+                    (last.travel_since, shown.travel_since, "到过风险地区"),
+                    (last.contact_since, shown.contact_since, "接触过病例"),
+                )
+                if since is not None and held is None
+            ],
+            "travel_since": _day_label(shown.travel_since),
+            "contact_since": _day_label(shown.contact_since),
         },
-        status=429 if limited else 400 if error else 200,
+        status=status or (400 if error else 200),
     )
+
+
+def _day_label(day) -> str:
+    return f"{day.month}月{day.day}日" if day else ""
 
 
 def _may_tap(pass_: Pass) -> bool:

@@ -27,6 +27,7 @@ class Facts:
     direction: str = CheckIn.Direction.IN
     key_person_measure: str | None = None
     temperature: Decimal | None = None
+    declared_fever: bool = False
     symptoms: bool = False
     risk: bool = False
     risk_is_new: bool = False
@@ -65,8 +66,12 @@ def judge(facts: Facts) -> Verdict:
     if facts.temperature is not None and facts.temperature >= FEVER_THRESHOLD:
         verdict.add(RED, f"体温 {facts.temperature:.1f}℃，达到发热标准")
         verdict.alerts.append(Alert.Kind.FEVER)
-    if facts.symptoms:
-        verdict.add(YELLOW, "申报有发热、咳嗽等症状，请值守人员复测体温")
+    if facts.declared_fever:
+        verdict.add(RED, "申报发热，请勿通行，请佩戴口罩到发热门诊就诊")
+        if Alert.Kind.FEVER not in verdict.alerts:
+            verdict.alerts.append(Alert.Kind.FEVER)
+    elif facts.symptoms:
+        verdict.add(YELLOW, "申报有咳嗽、乏力等症状，请值守人员复测体温")
     if facts.risk:
         verdict.add(YELLOW, "申报14天内到过风险地区或接触过病例")
         verdict.lead = facts.risk_is_new

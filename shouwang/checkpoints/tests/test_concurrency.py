@@ -11,9 +11,11 @@ import httpx
 import pytest
 from django.core import signing
 from django.db import connection
+from django.utils import timezone
 
 from shouwang.people.models import Household, Person
 
+from ..declarations import Declaration
 from ..models import CheckIn, Pass
 from ..tokens import COOKIE_NAME, COOKIE_SALT
 from .factories import id_number, make_checkpoint, make_pass, make_person
@@ -36,7 +38,12 @@ def test_twenty_concurrent_retries_store_one_row(world, live_server) -> None:
         page = client.get(url)
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         cookies = dict(client.cookies)
-    data = {"csrfmiddlewaretoken": csrf, "client_id": str(uuid.uuid4()), "direction": "in"}
+    data = {
+        "csrfmiddlewaretoken": csrf,
+        "client_id": str(uuid.uuid4()),
+        "declared": "1",
+        "direction": "in",
+    }
     barrier = threading.Barrier(N)
     statuses: list[int] = []
 
@@ -118,7 +125,13 @@ def test_only_ordinary_passages_commit_asynchronously(world) -> None:
     relaxed = []
     for pass_ in (ordinary, watched):
         with CaptureQueriesContext(connection) as queries:
-            self_checkin(checkpoint=gate, pass_=pass_, direction="in", client_id=uuid.uuid4())
+            self_checkin(
+                checkpoint=gate,
+                pass_=pass_,
+                direction="in",
+                client_id=uuid.uuid4(),
+                declaration=Declaration(),
+            )
         relaxed.append(any("synchronous_commit" in q["sql"] for q in queries.captured_queries))
     expected = connection.vendor == "postgresql"
     assert relaxed == [expected, False], "a passage with an alert always commits synchronously"
@@ -132,9 +145,17 @@ def test_an_ordinary_passage_is_one_statement_without_begin_or_commit(world) -> 
 
     gate = make_checkpoint(world.compound_a, "单语句门")
     pass_ = make_pass(make_person(world.building_a, "普通"))
+    # A cough (yellow, no alert, no lead) and a carried risk travel with it on its row.
+    declaration = Declaration(
+        cough=True, travel_since=timezone.localdate(), made_on=timezone.localdate()
+    )
     with CaptureQueriesContext(connection) as queries:
         recorded = self_checkin(
-            checkpoint=gate, pass_=pass_, direction="in", client_id=uuid.uuid4()
+            checkpoint=gate,
+            pass_=pass_,
+            direction="in",
+            client_id=uuid.uuid4(),
+            declaration=declaration,
         )
     writes = [q["sql"] for q in queries.captured_queries if "checkpoints_checkin" in q["sql"]]
     assert len(writes) == 1
@@ -142,3 +163,5 @@ def test_an_ordinary_passage_is_one_statement_without_begin_or_commit(world) -> 
     stored = CheckIn.objects.get(pk=recorded.checkin.pk)
     assert stored.client_id == recorded.checkin.client_id
     assert stored.person_id == pass_.person_id
+    assert (stored.result, stored.fever, stored.cough) == ("y", False, True)
+    assert stored.travel_since == timezone.localdate()

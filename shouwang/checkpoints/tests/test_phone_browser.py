@@ -3,6 +3,7 @@ staff scanning passes at the post."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,10 +11,11 @@ import segno
 from django.utils import timezone
 
 from shouwang.accounts.tests.factories import PASSWORD
-from shouwang.core.tests.browser import log_in
+from shouwang.core.tests.browser import log_in, page_weight
 from shouwang.watch.models import Alert
 
-from .. import tokens
+from .. import actions, tokens
+from ..declarations import Declaration
 from ..models import CheckIn
 from .factories import id_number, make_checkpoint, make_pass, make_person, observe
 
@@ -21,7 +23,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def register(
-    page, code: str, *, name: str = "王小明", doc: str | None = None, temperature: str = ""
+    page,
+    code: str,
+    *,
+    name: str = "王小明",
+    doc: str | None = None,
+    temperature: str = "",
+    cough: bool = False,
 ) -> None:
     page.goto(f"/c/{code}/")
     page.wait_for_url(f"**/c/{code}/register/")
@@ -32,6 +40,8 @@ def register(
     page.fill("#id_room", "302")
     if temperature:
         page.fill("#id_temperature", temperature)
+    if cough:
+        page.check("#id_cough")
     page.check("input[name=direction][value=in]")
     page.click("#submit")
     page.wait_for_selector("#result")
@@ -90,6 +100,75 @@ def test_the_second_scan_is_one_tap(phone, world) -> None:
     assert "出" in phone.inner_text("#result")
     assert CheckIn.objects.filter(direction="out").count() == 1
     assert CheckIn.objects.count() == 2
+
+
+def test_each_scan_carries_the_declaration_shown_on_the_one_tap_page(phone, world) -> None:
+    """A cough ticked at registration is shown at the next scan; unticking it is one
+    more tap, and a fever declared later is red with an alert to the community."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code, cough=True)
+    assert phone.locator("#result").get_attribute("data-result") == "y"
+    phone.goto(f"/c/{gate.code}/")
+    fits(phone)
+    assert page_weight(phone) < 100_000
+    assert phone.is_checked("#id_cough")
+    assert not phone.is_checked("#id_fever")
+    assert phone.locator("button[name=direction][value=out]").is_visible()
+    phone.uncheck("#id_cough")
+    phone.click("button[name=direction][value=out]")
+    phone.wait_for_selector("#result")
+    assert phone.locator("#result").get_attribute("data-result") == "g"
+    phone.goto(f"/c/{gate.code}/")
+    assert not phone.is_checked("#id_cough")
+    phone.check("#id_fever")
+    phone.click("button[name=direction][value=in]")
+    phone.wait_for_selector("#result")
+    assert phone.locator("#result").get_attribute("data-result") == "r"
+    assert "申报发热" in phone.inner_text("body")
+    alert = Alert.objects.get(kind=Alert.Kind.FEVER)
+    assert alert.area == world.community_a
+    assert [r.result for r in CheckIn.objects.order_by("at")] == ["y", "g", "r"]
+
+
+def test_typing_another_symptom_ticks_it(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code)
+    phone.goto(f"/c/{gate.code}/")
+    phone.fill("#id_other_symptoms", "咽痛")
+    assert phone.is_checked("#id_other")
+    phone.click("button[name=direction][value=in]")
+    phone.wait_for_selector("#result")
+    assert phone.locator("#result").get_attribute("data-result") == "y"
+    assert CheckIn.objects.latest("at").other_symptoms == "咽痛"
+
+
+def test_a_staff_scan_confirms_the_pass_holder_s_self_scan(phone, world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园北门")
+    gate.staff.add(world.guard_a)
+    pass_ = make_pass(make_person(world.building_a, "孙居民"))
+    tapped = actions.self_checkin(
+        checkpoint=gate,
+        pass_=pass_,
+        direction="out",
+        client_id=uuid.uuid4(),
+        declaration=Declaration(),
+    ).checkin
+    log_in(phone, "guard_a", PASSWORD)
+    phone.goto(f"/checkpoints/console/{gate.pk}/")
+    phone.fill("#scan_token", tokens.phone_token(pass_.code))
+    phone.check("#scan-form input[name=direction][value=out]")
+    phone.fill("#scan_temperature", "36.4")
+    phone.click("#scan-form button.primary")
+    phone.wait_for_selector("#verdict")
+    fits(phone)
+    verdict = phone.inner_text("#verdict")
+    assert "值守已确认" in verdict
+    assert "已确认为同一次通行" in verdict
+    (row,) = CheckIn.objects.all()
+    assert (row.pk, row.status, row.recorded_by) == (tapped.pk, "confirmed", world.guard_a)
+    assert str(row.temperature) == "36.4"
+    phone.wait_for_selector(".row[data-status=confirmed]")
+    assert phone.locator(".row").count() == 1
 
 
 def test_a_fever_is_red_with_an_alert_for_the_community(phone, world) -> None:

@@ -1,5 +1,6 @@
-/* The resident's phone pages: the pass's QR refresh, the result's live clock and the
-   registration form's resident/visitor switch. Each part runs where its element is. */
+/* The resident's phone pages: the pass's QR refresh, the result's live clock, the
+   one-tap page's declaration and the registration form's resident/visitor switch.
+   Each part runs where its element is. */
 (function () {
   "use strict";
 
@@ -35,6 +36,15 @@
     };
     tick();
     setInterval(tick, 1000);
+  }
+
+  // The one-tap page: saying which other symptom ticks 其他症状.
+  var other = document.getElementById("id_other");
+  var otherText = document.getElementById("id_other_symptoms");
+  if (other && otherText) {
+    otherText.addEventListener("input", function () {
+      if (otherText.value.trim()) { other.checked = true; }
+    });
   }
 
   // First registration: a visitor fills in whom they visit, a resident their address.

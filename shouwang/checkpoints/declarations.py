@@ -1,0 +1,119 @@
+"""The resident's health declaration (健康申报): fever, cough, other symptoms now;
+travel to a risk area or contact with a case in the last 14 days.
+
+Every self-scan carries one, made on the page the resident taps and stored on that
+scan's own check-in row (the tap stays one INSERT). The one-tap page shows the last
+one for the resident to keep or change; staff scans are judged on what still holds.
+Symptoms hold for the local day they were declared on; risky travel and contact carry
+the day they were first declared and lapse ``RISK_DAYS`` later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from .models import CheckIn, Pass
+
+RISK_DAYS = 14
+OTHER_UNSAID = "其他不适"  # 其他症状 ticked without saying which
+
+
+def risk_holds(since: date | None, today: date) -> bool:
+    """A risk first declared on ``since`` holds that day and the 13 after it."""
+    return since is not None and since <= today < since + timedelta(days=RISK_DAYS)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    fever: bool = False
+    cough: bool = False
+    other_symptoms: str = ""
+    travel_since: date | None = None
+    contact_since: date | None = None
+    made_on: date | None = None  # the local day it was made
+
+    @property
+    def has_symptoms(self) -> bool:
+        return self.fever or self.cough or bool(self.other_symptoms)
+
+    @property
+    def has_risk(self) -> bool:
+        return self.travel_since is not None or self.contact_since is not None
+
+    def risks_said(self) -> list[str]:
+        return [
+            text
+            for since, text in (
+                (self.travel_since, "14天内到过风险地区"),
+                (self.contact_since, "接触过病例或疑似病例"),
+            )
+            if since is not None
+        ]
+
+    def without_lapsed_risks(self, today: date) -> Declaration:
+        return replace(
+            self,
+            travel_since=self.travel_since if risk_holds(self.travel_since, today) else None,
+            contact_since=self.contact_since if risk_holds(self.contact_since, today) else None,
+        )
+
+    def in_force(self, today: date) -> Declaration:
+        """What still holds today when the resident is not asked (a staff scan): the
+        risks within their 14 days, symptoms only if declared today."""
+        held = self.without_lapsed_risks(today)
+        if self.made_on == today:
+            return held
+        return replace(held, fever=False, cough=False, other_symptoms="")
+
+    def store_on(self, row: CheckIn) -> None:
+        row.fever, row.cough = self.fever, self.cough
+        row.other_symptoms = self.other_symptoms
+        row.travel_since, row.contact_since = self.travel_since, self.contact_since
+
+
+def of_registration(pass_: Pass) -> Declaration:
+    declared_at = pass_.declared_at
+    if timezone.is_naive(declared_at):
+        # The phone's pass comes from a hand-written join (actions.remembered_pass): on
+        # SQLite its times arrive as stored, naive UTC.
+        declared_at = declared_at.replace(tzinfo=UTC)
+    made_on = timezone.localdate(declared_at)
+    return Declaration(
+        fever=pass_.fever,
+        cough=pass_.cough,
+        other_symptoms=pass_.other_symptoms,
+        travel_since=made_on if pass_.risk_travel else None,
+        contact_since=made_on if pass_.risk_contact else None,
+        made_on=made_on,
+    )
+
+
+_ROW_FIELDS = ("fever", "cough", "other_symptoms", "travel_since", "contact_since", "at")
+
+
+def _of_row(row: dict[str, Any]) -> Declaration:
+    return Declaration(
+        fever=bool(row["fever"]),
+        cough=bool(row["cough"]),
+        other_symptoms=row["other_symptoms"],
+        travel_since=row["travel_since"],
+        contact_since=row["contact_since"],
+        made_on=timezone.localdate(row["at"]),
+    )
+
+
+def last_declaration(pass_: Pass) -> Declaration:
+    """The last declaration made with this pass: its latest self-scan carrying one, else
+    the registration's (a pass registered before declarations travelled with each scan,
+    or whose scans are past retention)."""
+    row = (
+        CheckIn.objects.filter(pass_used=pass_, source=CheckIn.Source.SELF, fever__isnull=False)
+        .order_by("-at", "-id")
+        .values(*_ROW_FIELDS)
+        .first()
+    )
+    return _of_row(row) if row is not None else of_registration(pass_)
