@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shouwang.core.demo import DemoContext
 
 from . import actions
@@ -60,9 +62,20 @@ COMPOUND_PREFIXES = [
 ]
 
 
+# The demo's areas look created this long ago: before the ledger's registration (20
+# days back) and the week of daily reports the demo submits, which a community makes
+# from the day it was created on.
+CREATED_AGO = timedelta(days=30)
+
+
 def _get_or_create(name: str, kind: str, parent: Area | None, **fields) -> Area:
     existing = Area.objects.filter(parent=parent, name=name).first()
-    return existing or actions.create_area(name=name, kind=kind, parent=parent, **fields)
+    if existing is not None:
+        return existing
+    area = actions.create_area(name=name, kind=kind, parent=parent, **fields)
+    area.created_at -= CREATED_AGO
+    Area.objects.filter(pk=area.pk).update(created_at=area.created_at)
+    return area
 
 
 def build(ctx: DemoContext) -> None:

@@ -104,7 +104,8 @@ def snapshot(user: Any, area: Area) -> Snapshot:
             area=f.area,
             cells=[show(f.values.get(d.code)) for d in definitions],
             submitted=closed_rows[f.area_id].submitted if f.area_id in closed_rows else 0,
-            communities=f.communities,
+            # Of the closed day too: a community created today does not report it.
+            communities=(closed_rows.get(f.area_id) or f).communities,
         )
         for f in below
         if f.day == today

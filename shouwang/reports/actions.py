@@ -45,7 +45,18 @@ def editable(rows: list[IndicatorDefinition] | None = None) -> list[IndicatorDef
     return [d for d in catalog.offered(rows) if d.ratio is None]
 
 
+def check_expected(*, community: Area, day: date) -> None:
+    """Refuse a report of a day before the community's first day: it did not exist
+    then, and such a report would be counted nowhere."""
+    if not days.is_expected(community, day):
+        first = days.first_day(community)
+        raise ReportError(
+            f"{community.name}从{first.year}年{first.month}月{first.day}日起上报日报，该日无需上报"
+        )
+
+
 def report_for(*, community: Area, day: date) -> DailyReport:
+    check_expected(community=community, day=day)
     report, _ = DailyReport.objects.get_or_create(community=community, day=day)
     return report
 
@@ -161,6 +172,7 @@ def save_draft(
     by: Any,
 ) -> DailyReport:
     report = _locked(report)
+    check_expected(community=report.community, day=report.day)
     if report.is_submitted:
         raise ReportError("该日报已上报并锁定；如需修改请使用“更正”")
     definitions = editable()
@@ -186,6 +198,7 @@ def _submit(
 ) -> DailyReport:
     now = now or timezone.now()
     report = _locked(report)
+    check_expected(community=report.community, day=report.day)
     if report.is_submitted:
         raise ReportError("该日报已上报，不能重复上报；如需修改请使用“更正”")
     if not days.is_closed(report.day, now):
@@ -289,6 +302,7 @@ def amend_report(
     report corrected to a non-zero incident figure (a fever, a new case …) is no longer
     a zero report."""
     report = _locked(report)
+    check_expected(community=report.community, day=report.day)
     if not report.is_submitted:
         raise ReportError("该日报尚未上报，直接修改后上报即可")
     if not reason.strip():
@@ -344,8 +358,8 @@ def amend_report(
 @transaction.atomic
 def send_reminders(*, now: datetime | None = None) -> int:
     """Leave a reminder for every community that has not reported the last closed
-    day: "due" before the deadline, "overdue" after it. Running it again adds
-    nothing (one reminder per community, day and kind)."""
+    day (from its first day on): "due" before the deadline, "overdue" after it.
+    Running it again adds nothing (one reminder per community, day and kind)."""
     now = now or timezone.now()
     day = days.last_closed_day(now)
     due = days.deadline(day)
@@ -365,7 +379,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
     )
     new = [
         Reminder(community_id=pk, day=day, kind=kind, message=message, created_at=now)
-        for pk in Area.objects.communities().values_list("pk", flat=True)
+        for pk in Area.objects.communities()
+        .filter(days.expected_on(day))
+        .values_list("pk", flat=True)
         if pk not in submitted and pk not in reminded
     ]
     Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)

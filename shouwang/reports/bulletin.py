@@ -111,12 +111,8 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
     missing_names: list[str] = []
     if figure is not None and figure.missing and area.kind != Area.Kind.COMMUNITY:
         missing_names = list(
-            DailyFigure.objects.filter(
-                day=day,
-                area__kind=Area.Kind.COMMUNITY,
-                area__path__startswith=area.path,
-                submitted=0,
-            )
+            DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
+            .missing()
             .order_by("area__path")
             .values_list("area__name", flat=True)[:30]
         )

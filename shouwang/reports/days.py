@@ -5,16 +5,25 @@ cutoff configurable (``REPORT_CUTOFF``, e.g. "15:00" Asia/Shanghai): a check-in 
 14:59:59 on 13 Feb counts for 13 Feb, one at 15:00:00 counts for 14 Feb. The report
 of D can be submitted once D's cutoff has passed and is due ``REPORT_GRACE_MINUTES``
 later; a submission after that is marked late.
+
+A community reports from its first day on: the day in progress when it was created
+(``first_day``). For the days before, it is not expected: not missing, not reminded,
+and no report can be written for them (``expected_on``, ``is_expected``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from shouwang.areas.models import Area
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,25 @@ def day_of(moment: datetime) -> date:
     if local.time() < cutoff_time():
         return local.date()
     return local.date() + timedelta(days=1)
+
+
+def first_day(community: Area) -> date:
+    """The first day a community reports: the day in progress when it was created
+    (created before the cutoff: that day; after it: the next)."""
+    return day_of(community.created_at)
+
+
+def is_expected(community: Area, day: date) -> bool:
+    """Whether the community reports ``day`` (``day`` is not before its first day)."""
+    return first_day(community) <= day
+
+
+def expected_on(day: date, *, prefix: str = "") -> Q:
+    """The condition of ``is_expected`` in SQL: the community was created before
+    ``day``'s cutoff, which is ``first_day(community) <= day`` (the day of a moment is
+    the one whose window holds it, and the windows follow each other). ``prefix``
+    reaches the community from another row (``"community__"`` for a report)."""
+    return Q(**{f"{prefix}created_at__lt": window(day).end})
 
 
 def open_day(now: datetime | None = None) -> date:

@@ -14,11 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
+from shouwang.areas.models import Area
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
 
+from . import days
 from .indicators import CODE_RE, FLOW, STOCK, Indicator, registry
 
 
@@ -96,6 +99,11 @@ class DailyReportQuerySet(ScopedQuerySet):
 
     def for_day(self, day: Any) -> DailyReportQuerySet:
         return self.filter(day=day)
+
+    def expected_on(self, day: Any) -> DailyReportQuerySet:
+        """The reports of ``day`` of the communities that report it (from their first
+        day on; see ``days.expected_on``)."""
+        return self.filter(days.expected_on(day, prefix="community__"), day=day)
 
     def submitted(self) -> DailyReportQuerySet:
         return self.filter(status=DailyReport.Status.SUBMITTED)
@@ -206,13 +214,20 @@ class ReportRevision(models.Model):
 class DailyFigureQuerySet(ScopedQuerySet):
     scope = "area"
 
+    def missing(self) -> DailyFigureQuerySet:
+        """The rows of the communities that have not reported their day (a community
+        not reporting yet, before its first day, counts 0 communities: not missing)."""
+        return self.filter(area__kind=Area.Kind.COMMUNITY, communities__gt=F("submitted"))
+
 
 class DailyFigure(models.Model):
     """Pre-aggregated figures of one area and day, filled by the roll-up and kept
     current by submissions. ``values`` are the official figures (the community's
     submitted report, else what the system counted), ``auto`` what the system counted
     (community rows only);
-    ``hourly`` holds 24 hourly counts for indicators that offer them."""
+    ``hourly`` holds 24 hourly counts for indicators that offer them. ``communities``
+    counts the communities that report the day: a community's row has 0 for a day
+    before its first day (not expected, so not missing)."""
 
     # Indexed by the (area, day) constraint; a row is written for every area each
     # roll-up, so no further index.

@@ -18,7 +18,7 @@ from time import perf_counter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
@@ -179,7 +179,12 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     rows = catalog.all_definitions()
     definitions = catalog.to_compute(rows)
     ratio_codes = {d.code for d in definitions if d.ratio}
-    communities_qs = Area.objects.communities().only("id", "path")
+    # Whether each community reports the day (from its first day on), in the query.
+    communities_qs = (
+        Area.objects.communities()
+        .only("id", "path")
+        .annotate(expected=ExpressionWrapper(days.expected_on(day), output_field=BooleanField()))
+    )
     uppers_qs = Area.objects.filter(kind__in=[Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT])
     reports_qs = DailyReport.objects.filter(day=day)
     values_qs = ReportValue.objects.filter(
@@ -219,7 +224,12 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
 
     out: list[Row] = []
     for community in communities:
-        submitted, is_zero, late = status.get(community.pk, (False, False, False))
+        # Before its first day a community does not report: it counts as none of the
+        # communities that report the day (so not as missing), with what the system
+        # counted as its figures.
+        expected = bool(community.expected)
+        none = (False, False, False)
+        submitted, is_zero, late = status.get(community.pk, none) if expected else none
         values = dict(auto[community.pk])
         if submitted:
             values.update(reported.get(community.pk, {}))
@@ -228,7 +238,7 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
             values=values,
             auto=dict(auto[community.pk]),
             hourly=hourly.get(community.pk, {}),
-            communities=1,
+            communities=int(expected),
             submitted=int(submitted),
             zero=int(submitted and is_zero),
             late=int(submitted and late),

@@ -9,7 +9,7 @@ from typing import Any
 
 from shouwang.areas.models import Area
 
-from . import catalog
+from . import catalog, days
 from .models import DailyFigure, DailyReport, IndicatorDefinition
 
 ROLLED_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY]
@@ -38,6 +38,16 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
     return [None if d.ratio else (figure.auto or {}).get(d.code) or None for d in definitions]
 
 
+NOT_STARTED = "未开始上报"
+
+
+def report_status(report: DailyReport | None, *, expected: bool) -> str:
+    """A community's report status of a day: 未开始上报 before its first day."""
+    if not expected:
+        return NOT_STARTED
+    return report.status_label if report is not None else "未报"
+
+
 @dataclass
 class TableRow:
     area: Area
@@ -46,6 +56,8 @@ class TableRow:
     cells: list[str]
     #: the row of the area's own figures (in none of its children)
     own: bool = False
+    #: a community's row: whether it reports the day (not before its first day)
+    expected: bool = True
 
     @property
     def status(self) -> str:
@@ -55,12 +67,14 @@ class TableRow:
             if self.figure is None:
                 return "未汇总"
             return f"{self.figure.submitted}/{self.figure.communities}"
-        return self.report.status_label if self.report is not None else "未报"
+        return report_status(self.report, expected=self.expected)
 
     @property
     def status_class(self) -> str:
         if self.area.kind != Area.Kind.COMMUNITY:
             return "green" if self.figure and not self.figure.missing else "yellow"
+        if not self.expected:
+            return ""
         if self.report is None or not self.report.is_submitted:
             return "red"
         return "yellow" if self.report.late else "green"
@@ -98,11 +112,20 @@ def day_table(area: Area, day: date) -> DayTable:
             figure=figures.get(child.pk),
             report=reports.get(child.pk),
             cells=[show(v) for v in figure_cells(figures.get(child.pk), definitions)],
+            expected=child.kind != Area.Kind.COMMUNITY or days.is_expected(child, day),
         )
         for child in children
     ]
     if area.kind == Area.Kind.COMMUNITY:
-        rows = [TableRow(area=area, figure=total, report=reports.get(area.pk), cells=[])]
+        rows = [
+            TableRow(
+                area=area,
+                figure=total,
+                report=reports.get(area.pk),
+                cells=[],
+                expected=days.is_expected(area, day),
+            )
+        ]
         rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
     elif total is not None and any(own := own_cells(total, definitions)):
         # What lies in none of the children (its own road checkpoints, its warehouse):
@@ -112,12 +135,8 @@ def day_table(area: Area, day: date) -> DayTable:
     missing: list[str] = []
     if total is not None and total.missing:
         missing = list(
-            DailyFigure.objects.filter(
-                day=day,
-                area__kind=Area.Kind.COMMUNITY,
-                area__path__startswith=area.path,
-                submitted=0,
-            )
+            DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
+            .missing()
             .order_by("area__path")
             .values_list("area__name", flat=True)[:200]
         )
@@ -191,7 +210,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 n,
                 figure.area.parent.name if figure.area.parent else "",
                 figure.area.name,
-                found.status_label if found else "未报",
+                report_status(found, expected=days.is_expected(figure.area, day)),
                 found.submitted_at if found and found.submitted_at else "",
                 *figure_cells(figure, definitions),
             ]

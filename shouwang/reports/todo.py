@@ -1,5 +1,6 @@
 """The reports app's line of today's work on the home page (今日待办): the communities
-whose report of the day now due is not in yet."""
+whose report of the day now due is not in yet (those that report that day: not one
+created since)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ def items(user) -> list[TodoItem]:
     else:
         return []
     day = days.last_closed_day()
-    communities = Area.objects.visible_to(user).communities().count()
+    # The communities that report the day (a community created since reports from
+    # its first day on).
+    communities = Area.objects.visible_to(user).communities().filter(days.expected_on(day)).count()
     if not communities:
         return []
-    submitted = DailyReport.objects.visible_to(user).for_day(day).submitted().count()
+    submitted = DailyReport.objects.visible_to(user).expected_on(day).submitted().count()
     missing = communities - submitted
     deadline = days.deadline(day)
     late = timezone.now() > deadline

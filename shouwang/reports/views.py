@@ -45,6 +45,19 @@ def _existing_report(request: AuthedRequest, community: Area, day: date) -> Dail
     return found or DailyReport(community=community, day=day)
 
 
+def _before_first_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
+    """A day before the community's first day (a typed or old link): 404 saying from
+    which day it reports, before anything is read or written; None for other days."""
+    if days.is_expected(community, day):
+        return None
+    return render(
+        request,
+        "reports/day_before_first.html",
+        {"area": community, "day": day, "first_day": days.first_day(community)},
+        status=404,
+    )
+
+
 def _day_param(request: AuthedRequest) -> date:
     try:
         return days.parse(request.GET.get("day", ""))
@@ -90,9 +103,11 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_capability("reports.view")
 def community(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _community(request, pk)
-    current = days.last_closed_day()
-    # The day in progress first (a draft before its cutoff), then 14 closed days.
+    current, first_day = days.last_closed_day(), days.first_day(area)
+    # The day in progress first (a draft before its cutoff), then 14 closed days
+    # (those from the community's first day on).
     recent = [current - timedelta(days=i) for i in range(-1, 14)]
+    recent = [day for day in recent if day >= first_day] or recent[:1]
     visible = DailyReport.objects.visible_to(request.user)
     reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
@@ -105,6 +120,7 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "current": current,
             "current_report": reports.get(current),
+            "first_day": first_day,
             "today": recent[0],
             "deadline": days.deadline(current),
             "cutoff": days.cutoff_time(),
@@ -142,6 +158,8 @@ def _report_page(
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     """The report page; POST saves a draft (community staff)."""
     area = _community(request, pk)
+    if (refused := _before_first_day(request, area, day)) is not None:
+        return refused
     existing = _existing_report(request, area, day)
     if request.method != "POST":
         return _report_page(request, existing)
@@ -179,6 +197,8 @@ def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpRespo
 @require_capability("reports.submit")
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
+    if (refused := _before_first_day(request, area, day)) is not None:
+        return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:  # a second tap, or another colleague was quicker
         return _already_submitted(request, existing)
@@ -208,6 +228,8 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
+    if (refused := _before_first_day(request, area, day)) is not None:
+        return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:
         return _already_submitted(request, existing)
@@ -228,6 +250,8 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
+    if (refused := _before_first_day(request, area, day)) is not None:
+        return refused
     existing = _existing_report(request, area, day)
     if not existing.is_submitted:
         messages.info(request, "该日报尚未上报，可直接修改后上报")

@@ -1,7 +1,21 @@
+from datetime import datetime, timedelta
+
 import factory
 
 from shouwang.areas import actions
 from shouwang.areas.models import Area, Grid
+
+#: How long ago the factories' areas were created: a community reports its daily
+#: report from the day it was created on, and most tests report days just past.
+#: A test about creation time sets it with ``created(area, at)``.
+AGE = timedelta(days=60)
+
+
+def created(area: Area, at: datetime) -> Area:
+    """Make ``area`` look created at ``at``."""
+    Area.objects.filter(pk=area.pk).update(created_at=at)
+    area.created_at = at
+    return area
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -16,11 +30,13 @@ class AreaFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return actions.create_area(**kwargs)
+        area = actions.create_area(**kwargs)
+        return created(area, area.created_at - AGE)
 
 
 def child(parent: Area, name: str, **fields) -> Area:
-    return actions.create_area(name=name, kind=parent.child_kind, parent=parent, **fields)
+    area = actions.create_area(name=name, kind=parent.child_kind, parent=parent, **fields)
+    return created(area, area.created_at - AGE)
 
 
 class GridFactory(factory.django.DjangoModelFactory):

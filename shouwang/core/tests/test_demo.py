@@ -78,3 +78,15 @@ def test_the_closed_days_count_the_ledger_and_the_cases(db) -> None:
     assert (figures[today]["suspected_new"], figures[today]["confirmed_new"]) == (1, 0)
     assert sum(values["suspected_new"] for values in figures.values()) == 2
     assert sum(values["confirmed_new"] for values in figures.values()) == 1
+
+
+def test_the_demo_keeps_its_week_of_reports(db) -> None:
+    """The demo's communities look created before its week of reports: every day of
+    it has each community reporting (a community reports from its creation day on)."""
+    run_demo()
+    subdistrict = Area.objects.get(name="明湖街道")
+    closed = days.last_closed_day()
+    week = [closed - timedelta(days=n) for n in range(reports_demo.DAYS)]
+    figures = DailyFigure.objects.filter(area=subdistrict, day__in=week)
+    counts = {f.day: (f.communities, f.submitted) for f in figures}
+    assert counts == dict.fromkeys(week, (2, 2))

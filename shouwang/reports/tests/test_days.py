@@ -47,3 +47,32 @@ def test_every_moment_falls_in_its_days_window(naive):
     span = days.window(days.day_of(moment))
     assert span.start <= moment < span.end
     assert span.end - span.start == timedelta(hours=24)
+
+
+class Created:
+    def __init__(self, at):
+        self.created_at = at
+
+
+def test_a_community_reports_from_the_day_in_progress_when_it_was_created():
+    assert days.first_day(Created(at(2026, 11, 23, 10))) == date(2026, 11, 23)
+    assert days.first_day(Created(at(2026, 11, 23, 14, 59, 59))) == date(2026, 11, 23)
+    assert days.first_day(Created(at(2026, 11, 23, 15))) == date(2026, 11, 24)
+    assert days.first_day(Created(at(2026, 11, 23, 16))) == date(2026, 11, 24)
+    assert not days.is_expected(Created(at(2026, 11, 23, 10)), date(2026, 11, 22))
+    assert days.is_expected(Created(at(2026, 11, 23, 10)), date(2026, 11, 23))
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+    st.integers(min_value=-3 * 86400, max_value=3 * 86400),
+)
+def test_the_sql_condition_is_the_first_day_rule(day, seconds):
+    """``expected_on`` compares created_at with the cutoff of the day: the same as
+    the day of created_at not being after it (moments around the day's cutoff)."""
+    moment = days.window(day).end + timedelta(seconds=seconds)
+    (condition,) = days.expected_on(day).children
+    field, end = condition
+    assert field == "created_at__lt"
+    assert (moment < end) == days.is_expected(Created(moment), day)
+    assert (moment < end) == (seconds < 0)
