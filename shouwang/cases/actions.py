@@ -551,6 +551,36 @@ def lift_key_area(
     return key_area
 
 
+def _visit_client_id(client_id: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
+
+
+def _replayed_visit(client_id: uuid.UUID, household: Household) -> HouseholdVisit | None:
+    """The visit a tap with ``client_id`` already stored (its own row, its finding's)."""
+    replayed = (
+        HouseholdVisit.objects.filter(client_id=client_id).first()
+        or HouseholdVisit.objects.filter(findings__client_id=client_id).first()
+    )
+    if replayed is not None and replayed.household_id != household.pk:
+        raise ValidationError("提交编号冲突，请刷新页面后重试")
+    return replayed
+
+
+def _visit_key_area(*, household: Household, day: date, method: str) -> KeyArea:
+    """The key area that puts ``household`` on ``day``'s visit list; refused otherwise."""
+    key_area = key_area_for(household.area, day)
+    if key_area is None:
+        raise ValidationError("该户不在管控中的重点区域，无需住户随访")
+    if not Person.objects.current().filter(household=household).exists():
+        raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
+    if method not in HouseholdVisit.Method.values:
+        raise ValidationError("请选择随访方式")
+    return key_area
+
+
 @transaction.atomic
 def record_household_visit(
     *,
@@ -566,31 +596,19 @@ def record_household_visit(
 ) -> tuple[HouseholdVisit, bool]:
     """Record today's follow-up of an inhabited household in a key area in force.
     Returns (visit, stored). One visit per household and day: a second "全户正常", or
-    the same ``client_id`` sent again, stores nothing and returns the visit there. A
-    member with fever or symptoms is named (``person``, a current resident of the
-    household) as a ``HouseholdFinding`` of the day's visit — made now if there is none
-    — and raises an alert to the community and HQ; each unwell member once a day."""
+    the same ``client_id`` sent again, stores nothing and returns the visit there. An
+    attempt that found nobody earlier that day (联系不上) becomes this visit, keeping
+    its time. A member with fever or symptoms is named (``person``, a current resident
+    of the household) as a ``HouseholdFinding`` of the day's visit — made now if there
+    is none — and raises an alert to the community and HQ; each unwell member once a
+    day."""
     now = now or timezone.now()
-    try:
-        client_id = uuid.UUID(str(client_id))
-    except ValueError as exc:
-        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
-    replayed = (
-        HouseholdVisit.objects.filter(client_id=client_id).first()
-        or HouseholdVisit.objects.filter(findings__client_id=client_id).first()
-    )
+    client_id = _visit_client_id(client_id)
+    replayed = _replayed_visit(client_id, household)
     if replayed is not None:
-        if replayed.household_id != household.pk:
-            raise ValidationError("提交编号冲突，请刷新页面后重试")
         return replayed, False
     day = timezone.localdate(now)
-    key_area = key_area_for(household.area, day)
-    if key_area is None:
-        raise ValidationError("该户不在管控中的重点区域，无需住户随访")
-    if not Person.objects.current().filter(household=household).exists():
-        raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
-    if method not in HouseholdVisit.Method.values:
-        raise ValidationError("请选择随访方式")
+    key_area = _visit_key_area(household=household, day=day, method=method)
     symptoms = list(dict.fromkeys(s for s in symptoms if s))
     if set(symptoms) - set(FollowUp.Symptom.values):
         raise ValidationError("症状选项不正确")
@@ -616,6 +634,17 @@ def record_household_visit(
             "recorded_at": now,
         },
     )
+    if not visit.reached:
+        visit.reached = True
+        visit.method = method
+        visit.note = "" if person is not None else note
+        visit.client_id = client_id
+        visit.recorded_by = recorded_by
+        visit.recorded_at = now
+        visit.save(
+            update_fields=["reached", "method", "note", "client_id", "recorded_by", "recorded_at"]
+        )
+        stored = True
     if person is None or visit.findings.filter(person=person).exists():
         return visit, stored
     finding = HouseholdFinding.objects.create(
@@ -633,6 +662,52 @@ def record_household_visit(
         visit.save(update_fields=["abnormal"])
     _alert_household_finding(finding)
     return visit, True
+
+
+@transaction.atomic
+def record_household_unreached(
+    *,
+    household: Household,
+    client_id: str | uuid.UUID,
+    method: str,
+    by: Any,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[HouseholdVisit, bool]:
+    """Record today's attempt to follow up a household that found nobody: a knock no
+    one answered, a call never picked up (联系不上). Returns (visit, stored). The
+    household counts as 未联系上 — neither visited nor missed — and stays on the day's
+    list for a visit later (``record_household_visit`` then turns the attempt into
+    the visit). Nothing is stored over a visit or an attempt of the same day, nor for
+    the same ``client_id`` again. A household not reached the day before either
+    raises an alert to its community and HQ, once per household and day."""
+    now = now or timezone.now()
+    client_id = _visit_client_id(client_id)
+    replayed = _replayed_visit(client_id, household)
+    if replayed is not None:
+        return replayed, False
+    day = timezone.localdate(now)
+    key_area = _visit_key_area(household=household, day=day, method=method)
+    visit, stored = _visit_of_the_day(
+        household=household,
+        day=day,
+        defaults={
+            "key_area": key_area,
+            "method": method,
+            "reached": False,
+            "unreached_at": now,
+            "note": note.strip()[:200],
+            "client_id": client_id,
+            "recorded_by": by if by is not None and by.pk else None,
+            "recorded_at": now,
+        },
+    )
+    if stored:
+        before = HouseholdVisit.objects.filter(household=household, day=day - timedelta(days=1))
+        previous = before.unreached().first()
+        if previous is not None:
+            _alert_household_unreached(visit, previous)
+    return visit, stored
 
 
 def _visit_of_the_day(
@@ -669,6 +744,31 @@ def _alert_household_finding(finding: HouseholdFinding) -> None:
         person=person,
         source=finding,
         at=finding.recorded_at,
+    )
+
+
+def _alert_household_unreached(visit: HouseholdVisit, previous: HouseholdVisit) -> None:
+    """Raise the alert of a household not reached two days running (names masked)."""
+    household = visit.household
+    residents = Person.objects.current().filter(household=household).order_by("pk")
+    names = "、".join(masked_name(p.name) for p in residents[:5])
+    details = [
+        f"{previous.day:%m月%d日} {timezone.localtime(previous.unreached_at):%H:%M}"
+        f"{previous.get_method_display()}未联系上",
+        f"{visit.day:%m月%d日} {timezone.localtime(visit.unreached_at):%H:%M}"
+        f"{visit.get_method_display()}未联系上",
+    ]
+    if names:
+        details.append(f"现住人员：{names}")
+    if visit.note:
+        details.append(f"说明：{visit.note}")
+    raise_alert(
+        area=household.area,
+        kind=Alert.Kind.OVERDUE,
+        title=f"重点区域住户连续两天未联系上：{place(household.area)}{household.door}",
+        detail="；".join(details),
+        source=visit,
+        at=visit.unreached_at,
     )
 
 

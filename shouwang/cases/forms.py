@@ -185,9 +185,8 @@ class TraceContactsForm(forms.Form):
         self.fields["hits"].queryset = trace.hits.filter(contact__isnull=True)
 
 
-class HouseholdVisitForm(forms.Form):
-    """A household's follow-up from the phone page: one tap for "全户正常" (method
-    only); the unwell member with temperature and symptoms otherwise."""
+class HouseholdUnreachedForm(forms.Form):
+    """An attempt that found nobody (联系不上): how it was made, and a note."""
 
     client_id = forms.UUIDField(
         error_messages={"required": "缺少提交编号，请刷新页面", "invalid": "提交编号无效"}
@@ -196,6 +195,17 @@ class HouseholdVisitForm(forms.Form):
         choices=HouseholdVisit.Method.choices,
         error_messages={"required": "请选择随访方式", "invalid_choice": "请选择随访方式"},
     )
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "情况说明不超过 200 字"},
+    )
+
+
+class HouseholdVisitForm(HouseholdUnreachedForm):
+    """A household's follow-up from the phone page: one tap for "全户正常" (method
+    only); the unwell member with temperature and symptoms otherwise."""
+
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
@@ -207,7 +217,6 @@ class HouseholdVisitForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "症状选项不正确"},
     )
-    note = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, household: Household, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -37,7 +37,10 @@ def key_areas(window: Window, communities: Sequence[Area]) -> dict[int, int]:
 
 
 def household_visits(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    rows = HouseholdVisit.objects.filter(recorded_at__gte=window.start, recorded_at__lt=window.end)
+    """Visits that reached the household: an attempt that found nobody is no visit."""
+    rows = HouseholdVisit.objects.reached().filter(
+        recorded_at__gte=window.start, recorded_at__lt=window.end
+    )
     return by_community(rows, communities, area="household__area")
 
 
@@ -78,6 +81,6 @@ INDICATORS = [
         FLOW,
         household_visits,
         order=33,
-        help="当日在重点区域完成的住户随访",
+        help="当日在重点区域完成的住户随访（联系不上的不计）",
     ),
 ]

@@ -5,7 +5,9 @@
   (``KeyArea.Level``: 每日随访 < 通行从严 < 封闭管理), so rules can be stricter there.
 - Follow-up: ``persons_in_key_areas()`` lists the current residents of key areas in
   force; ``households_to_visit()`` the households to visit each day (每天进行住户随访),
-  recorded as ``HouseholdVisit`` rows; ``visit_progress()`` counts the visits per day.
+  recorded as ``HouseholdVisit`` rows; ``visit_progress()`` counts per day the
+  households visited, not reached (未联系上: an attempt found nobody) and missed (漏访:
+  no record at all).
 """
 
 from __future__ import annotations
@@ -98,16 +100,18 @@ def households_to_visit(on: date | None = None) -> HouseholdQuerySet:
 @dataclass(frozen=True)
 class DayProgress:
     """One key area's follow-up on one day. ``due`` counts the households inhabited
-    now (the ledger keeps no history of who lived where on a past day)."""
+    now (the ledger keeps no history of who lived where on a past day); ``visited``
+    those reached, ``unreached`` those only tried (联系不上), ``missed`` the rest."""
 
     day: date
     due: int
     visited: int
     abnormal: int
+    unreached: int = 0
 
     @property
     def missed(self) -> int:
-        return max(self.due - self.visited, 0)
+        return max(self.due - self.visited - self.unreached, 0)
 
 
 def key_area_days(key_area: KeyArea, *, today: date, days: int = PROGRESS_DAYS) -> list[date]:
@@ -143,18 +147,18 @@ def visit_progress(
         HouseholdVisit.objects.filter(day__gte=first, day__lte=today)
         .filter(covering((k.area for k in wanted), "household__area__path"))
         .filter(Exists(residents))
-        .values_list("day", "household__area__path", "abnormal")
+        .values_list("day", "household__area__path", "reached", "abnormal")
     )
     counted: dict[tuple[int, date], list[int]] = {}
-    for day, path, abnormal in visits:
+    for day, path, reached, abnormal in visits:
         for k in wanted:
             if path.startswith(k.area.path):
-                tally = counted.setdefault((k.pk, day), [0, 0])
-                tally[0] += 1
+                tally = counted.setdefault((k.pk, day), [0, 0, 0])
+                tally[0 if reached else 2] += 1
                 tally[1] += abnormal
     return {
         k.pk: [
-            DayProgress(day, due.get(f"k{k.pk}", 0), *counted.get((k.pk, day), [0, 0]))
+            DayProgress(day, due.get(f"k{k.pk}", 0), *counted.get((k.pk, day), [0, 0, 0]))
             for day in spans[k.pk]
         ]
         for k in key_areas
@@ -162,7 +166,7 @@ def visit_progress(
 
 
 def unvisited(key_area: KeyArea, day: date) -> HouseholdQuerySet:
-    """The key area's inhabited households with no visit on ``day`` (漏访)."""
+    """The key area's inhabited households with no visit nor attempt on ``day`` (漏访)."""
     visits = HouseholdVisit.objects.on(day).filter(household=OuterRef("pk"))
     return (
         inhabited(Household.objects.within(key_area.area))

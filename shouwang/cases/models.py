@@ -353,12 +353,24 @@ class HouseholdVisitQuerySet(ScopedQuerySet):
     def on(self, day: date) -> HouseholdVisitQuerySet:
         return self.filter(day=day)
 
+    def reached(self) -> HouseholdVisitQuerySet:
+        """Visits that found the household (随访): not a 联系不上 attempt."""
+        return self.filter(reached=True)
+
+    def unreached(self) -> HouseholdVisitQuerySet:
+        """The day's attempts that found nobody (未联系上) and no visit since."""
+        return self.filter(reached=False)
+
 
 class HouseholdVisit(models.Model):
     """The day's follow-up of one household in a key area (住户随访): one per household
     and day, "全户正常" in one tap, or with each member found unwell as a
     ``HouseholdFinding`` (``abnormal`` says there is one). ``client_id`` is made by the
-    phone: the same tap sent twice is stored once."""
+    phone: the same tap sent twice is stored once.
+
+    A knock nobody answered, a call never picked up (联系不上) is a row with ``reached``
+    false: not a visit, yet not a miss either. A visit later that day turns the same
+    row into the visit; ``unreached_at`` keeps when the attempt was."""
 
     class Method(models.TextChoices):
         VISIT = "visit", "上门"
@@ -370,6 +382,8 @@ class HouseholdVisit(models.Model):
     )
     day = models.DateField("日期")
     method = models.CharField("方式", max_length=10, choices=Method.choices)
+    reached = models.BooleanField("已联系上", default=True)
+    unreached_at = models.DateTimeField("未联系上时间", null=True, blank=True)
     abnormal = models.BooleanField("异常", default=False)
     note = models.CharField("情况说明", max_length=200, blank=True)
     client_id = models.UUIDField(unique=True)
@@ -386,6 +400,12 @@ class HouseholdVisit(models.Model):
         verbose_name_plural = "住户随访"
         constraints = [
             models.UniqueConstraint(fields=["household", "day"], name="household_visit_once"),
+            # An attempt that found nobody has its time and no finding.
+            models.CheckConstraint(
+                condition=models.Q(reached=True)
+                | models.Q(abnormal=False, unreached_at__isnull=False),
+                name="household_visit_unreached_attempt",
+            ),
         ]
         indexes = [models.Index(fields=["key_area", "day"], name="household_visit_area_day")]
 

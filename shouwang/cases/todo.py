@@ -19,15 +19,20 @@ def items(user) -> list[TodoItem]:
     today = timezone.localdate()
     key_areas = active_key_areas(today).visible_to(user)
     households = visit_list(user, key_areas, own_grids=user.role == Role.GRID_WORKER)
-    visited = Exists(HouseholdVisit.objects.on(today).filter(household=OuterRef("pk")))
-    counts = households.aggregate(due=Count("pk"), visited=Count("pk", filter=Q(visited)))
+    today_visits = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
+    counts = households.aggregate(
+        due=Count("pk"),
+        visited=Count("pk", filter=Q(Exists(today_visits.reached()))),
+        unreached=Count("pk", filter=Q(Exists(today_visits.unreached()))),
+    )
     if not counts["due"]:
         return []
+    note = f"已随访 {counts['visited']}/{counts['due']}"
+    if counts["unreached"]:
+        note += f"，未联系上 {counts['unreached']}"
+    # A household not reached yet is still to visit today.
     return [
         TodoItem(
-            "重点区域待随访（户）",
-            counts["due"] - counts["visited"],
-            reverse("cases:visits"),
-            f"已随访 {counts['visited']}/{counts['due']}",
+            "重点区域待随访（户）", counts["due"] - counts["visited"], reverse("cases:visits"), note
         )
     ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("key-areas/<int:pk>/lift/", views.key_area_lift, name="key_area_lift"),
     path("visits/", visits.household_visits, name="visits"),
     path("visits/<int:pk>/", visits.household_visit, name="visit"),
+    path("visits/<int:pk>/unreached/", visits.household_unreached, name="visit_unreached"),
     path("visits/call/<int:pk>/", visits.resident_call, name="resident_call"),
     path("traces/<int:pk>/", views.trace_detail, name="trace"),
     path("traces/<int:pk>/second-hop/", views.trace_second_hop, name="trace_second_hop"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from shouwang.people.models import Household, HouseholdQuerySet, Person
 from shouwang.watch.models import FollowUp
 
 from . import actions
-from .forms import HouseholdVisitForm
+from .forms import HouseholdUnreachedForm, HouseholdVisitForm
 from .key_areas import active_key_areas, persons_in_key_areas, visit_list
 from .models import HouseholdFinding, HouseholdVisit, KeyArea
 
@@ -81,11 +81,20 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
         # pull the next page's households onto it, where the worker has been already.
         ordered = households.order_by(*by_address)
     else:
-        visited_today = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
-        ordered = households.annotate(visited=Exists(visited_today)).order_by(
-            "visited", *by_address
+        # Not yet visited first, then those not reached earlier (联系不上), then done.
+        today_visits = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
+        ordered = households.annotate(
+            visited=Exists(today_visits.reached()), tried=Exists(today_visits.unreached())
+        ).order_by("visited", "tried", *by_address)
+    counts = (
+        HouseholdVisit.objects.on(today)
+        .filter(household__in=households)
+        .aggregate(
+            visited=Count("pk", filter=Q(reached=True)),
+            unreached=Count("pk", filter=Q(reached=False)),
+            abnormal=Count("pk", filter=Q(abnormal=True)),
         )
-    done = HouseholdVisit.objects.on(today).filter(household__in=households)
+    )
     page = Paginator(ordered.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -100,8 +109,7 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
             "mine": mine,
             "can_switch": user.role == Role.GRID_WORKER,
             "due": due,
-            "visited": done.count(),
-            "abnormal": done.filter(abnormal=True).count(),
+            **counts,
             "now": timezone.now(),
         },
     )
@@ -115,15 +123,55 @@ def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
     error = ""
     created = False
     if form.is_valid():
-        data = form.cleaned_data
         try:
             _, created = actions.record_household_visit(
-                household=household, by=request.user, **data
+                household=household, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             error = "；".join(exc.messages)
     else:
         error = error_text(form)
+    posted = None
+    if error and "person" in request.POST:
+        # The details form refused: shown again open, as the worker filled it in.
+        posted = {
+            **{name: request.POST.get(name, "") for name in ("method", "person", "note")},
+            "temperature": request.POST.get("temperature", "")[:6],
+            "symptoms": request.POST.getlist("symptoms"),
+        }
+    return _answer(request, household, error=error, created=created, posted=posted)
+
+
+@require_POST
+@require_capability("cases.visit")
+def household_unreached(request: AuthedRequest, pk: int) -> HttpResponse:
+    """联系不上: today's attempt found nobody; the household stays on the list."""
+    household = get_for_user(Household.objects.with_address(), request.user, pk=pk)
+    form = HouseholdUnreachedForm(request.POST)
+    error = ""
+    created = False
+    if form.is_valid():
+        try:
+            _, created = actions.record_household_unreached(
+                household=household, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = error_text(form)
+    return _answer(request, household, error=error, created=created, done="已记录未联系上")
+
+
+def _answer(
+    request: AuthedRequest,
+    household: Household,
+    *,
+    error: str,
+    created: bool,
+    posted: dict | None = None,
+    done: str = "已记录",
+) -> HttpResponse:
+    """The household's card again (htmx), or the page with a message."""
     status = 400 if error else 200
     if not request.htmx:
         if error:
@@ -131,19 +179,14 @@ def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
             response = household_visits(request)
             response.status_code = status
             return response
-        messages.success(request, f"{household.address}：已记录")
+        messages.success(
+            request, f"{household.address}：{done if created else '今天已有记录，未重复保存'}"
+        )
         return redirect("cases:visits")
     today = timezone.localdate()
     context = _context(_page_households(Household.objects, [household.pk]), today=today)
     card = context["cards"][0] if context["cards"] else {"household": household, "visit": None}
-    card.update(error=error, repeat=not error and not created)
-    if error and "person" in request.POST:
-        # The details form refused: shown again open, as the worker filled it in.
-        card["posted"] = {
-            **{name: request.POST.get(name, "") for name in ("method", "person", "note")},
-            "temperature": request.POST.get("temperature", "")[:6],
-            "symptoms": request.POST.getlist("symptoms"),
-        }
+    card.update(error=error, repeat=not error and not created, posted=posted)
     return render(request, "cases/visits.html#card", {**context, "card": card}, status=status)
 
 

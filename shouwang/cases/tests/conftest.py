@@ -1,6 +1,12 @@
-"""A presence table for tracing tests: the (checkpoint_id, person_id, ts) shape the
-check-in table will have, created inside each test's transaction (so it vanishes with
-it) on SQLite and PostgreSQL alike. Production code never has such a table of its own."""
+"""Fixtures of the cases tests.
+
+``presence_table``: a presence table for tracing tests, the (checkpoint_id, person_id,
+ts) shape the check-in table will have, created inside each test's transaction (so it
+vanishes with it) on SQLite and PostgreSQL alike. Production code never has such a
+table of its own.
+
+``marked``: the personas' world with compound A a key area and households to visit.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,11 @@ from datetime import datetime
 import pytest
 from django.db import connection, models
 
+from shouwang.cases.models import KeyArea
 from shouwang.cases.presence import PresenceSource
+from shouwang.people.models import Household
+
+from .factories import make_key_area, make_person
 
 TABLE = "cases_test_presence"
 
@@ -43,3 +53,17 @@ def presence_table(db, settings) -> PresenceTable:
         cursor.execute(f"CREATE INDEX {TABLE}_person_ts ON {TABLE} (person_id, ts)")
     settings.CASES_PRESENCE_SOURCE = PresenceTable.source
     return PresenceTable()
+
+
+@pytest.fixture
+def marked(world):
+    """Compound A is a key area; building 1 has two households (one of two persons),
+    building 2 one household, and an empty flat; community B has a household too."""
+    world.key_area = make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
+    world.zhang = make_person(world.building_a, "张伟", room="101")
+    world.zhang_wife = make_person(world.building_a, "李娜", room="101")
+    world.wang = make_person(world.building_a, "王芳", room="102")
+    world.zhao = make_person(world.building_a2, "赵磊", room="201")
+    Household.objects.create(area=world.building_a2, room="202")  # nobody lives there
+    world.outside = make_person(world.building_b, "孙丽", room="301")
+    return world

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -33,6 +34,11 @@ def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
     person.set_phone(f"139{n:08d}")
     person.save()
     return person
+
+
+def visit_data(**overrides) -> dict:
+    """The POST of a household visit tap: a fresh client id, 上门."""
+    return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
 
 
 def make_case(area: Area, classification: str = Case.Classification.CONFIRMED, **fields) -> Case:

@@ -51,5 +51,8 @@ ROUTES = {
     "cases:visit": Route(
         kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
     ),
+    "cases:visit_unreached": Route(
+        kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
+    ),
     "cases:resident_call": Route(kwargs=lambda w: {"pk": _resident_of_key_area_b(w).pk}, in_b=True),
 }

@@ -13,32 +13,13 @@ from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import households_to_visit, visit_progress
-from shouwang.cases.models import HouseholdFinding, HouseholdVisit, KeyArea
+from shouwang.cases.models import HouseholdFinding, HouseholdVisit
 from shouwang.cases.visits import CARDS_PER_PAGE
-from shouwang.people.models import Household
 from shouwang.watch.models import Alert
 
-from .factories import make_key_area, make_person
+from .factories import make_key_area, make_person, visit_data
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def marked(world):
-    """Compound A is a key area; building 1 has two households (one of two persons),
-    building 2 one household, and an empty flat; community B has a household too."""
-    world.key_area = make_key_area(world.compound_a, level=KeyArea.Level.FOLLOW_UP)
-    world.zhang = make_person(world.building_a, "张伟", room="101")
-    world.zhang_wife = make_person(world.building_a, "李娜", room="101")
-    world.wang = make_person(world.building_a, "王芳", room="102")
-    world.zhao = make_person(world.building_a2, "赵磊", room="201")
-    Household.objects.create(area=world.building_a2, room="202")  # nobody lives there
-    world.outside = make_person(world.building_b, "孙丽", room="301")
-    return world
-
-
-def visit_data(**overrides):
-    return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
 
 
 def test_the_households_of_a_key_area_are_due_every_day(marked):

@@ -1,6 +1,6 @@
 """A grid worker visits the households of a key area on a 360-px phone: one tap for
 "全户正常", a tap whose answer is lost tapped again and stored once, a member with a
-fever named with details."""
+fever named with details, a door nobody opens (联系不上) recorded and visited later."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     second = make_person(world.building_a, "钱二", room="102")
     third = make_person(world.building_a2, "孙三", room="201")
     make_person(world.building_a2, "孙三的女儿", room="201")
+    fourth = make_person(world.building_a2, "李四", room="202")
     make_person(world.building_b, "八一的人", room="301")
 
     log_in(phone, "grid_a", PASSWORD)
     phone.goto("/cases/visits/")
     assert phone.locator("h1").inner_text() == "重点区域住户随访"
-    expect(phone.locator("section.w-card.pending")).to_have_count(3)
+    expect(phone.locator("section.w-card.pending")).to_have_count(4)
     assert "八一的人" not in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     weight = page_weight(phone)
@@ -54,14 +55,14 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
 
     # 孙三 has a fever: the member named, temperature and a symptom.
     card = phone.locator(f"#hh-{third.household_id}")
-    card.locator("summary").click()
+    card.locator(".w-abnormal summary").click()
     card.locator("select[name=person]").select_option(label="孙三")
     card.locator("input[name=temperature]").fill("38.3")
     card.get_by_label("咳嗽").check()
     card.get_by_role("button", name="提交").click()
     phone.locator(f"#hh-{third.household_id} .w-done").wait_for()
     assert "异常：孙三 38.3℃" in phone.locator(f"#hh-{third.household_id}").inner_text()
-    expect(phone.locator("section.w-card.pending")).to_have_count(0)
+    expect(phone.locator("section.w-card.pending")).to_have_count(1)
     visit = HouseholdVisit.objects.get(household=third.household)
     finding = visit.findings.get()
     assert (finding.person, finding.symptoms) == (third, "cough")
@@ -70,7 +71,28 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     assert alert.kind == Alert.Kind.FEVER
     assert "孙*" in alert.title
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    assert HouseholdVisit.objects.count() == 3
+
+    # 李四's door: nobody answers. Recorded as 联系不上, the card stays to visit later.
+    card = phone.locator(f"#hh-{fourth.household_id}")
+    card.locator(".w-unreached summary").click()
+    card.locator(".w-unreached input[name=note]").fill("敲门无人应答")
+    card.get_by_role("button", name="上门·联系不上").click()
+    card.locator(".w-unreached-at").wait_for()
+    expect(card.locator(".w-unreached-at")).to_contain_text("今日未联系上")
+    expect(card.locator(".w-unreached-at")).to_contain_text("上门")
+    expect(card).to_contain_text("说明：敲门无人应答")
+    expect(phone.locator("section.w-card.pending")).to_have_count(0)
+    expect(phone.locator("section.w-card.unreached")).to_have_count(1)
+    tried = HouseholdVisit.objects.get(household=fourth.household)
+    assert (tried.reached, tried.method, tried.note) == (False, "visit", "敲门无人应答")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # In the evening 李四 answers the phone: the visit replaces the attempt.
+    card.get_by_role("button", name="电话·全户正常").click()
+    card.locator(".w-done").wait_for()
+    assert "电话 全户正常" in card.inner_text()
+    assert "曾未联系上" in card.inner_text()
+    assert HouseholdVisit.objects.get(household=fourth.household).reached
+    assert HouseholdVisit.objects.count() == 4
 
 
 @pytest.mark.browser
@@ -83,19 +105,19 @@ def test_a_refused_finding_comes_back_as_the_worker_filled_it_in(phone, world) -
     log_in(phone, "grid_a", PASSWORD)
     phone.goto("/cases/visits/")
     card = phone.locator(f"#hh-{person.household_id}")
-    card.locator("summary").click()
+    card.locator(".w-abnormal summary").click()
     card.get_by_label("电话").check()
     card.locator("select[name=person]").select_option(label="李四")
     card.locator("input[name=temperature]").fill("三十八")
     card.get_by_label("咳嗽").check()
-    card.locator("input[name=note]").fill("电话中说咳嗽两天")
+    card.locator(".w-abnormal input[name=note]").fill("电话中说咳嗽两天")
     card.get_by_role("button", name="提交").click()
     expect(card.locator(".error")).to_contain_text("体温应为数字")
-    expect(card.locator("details")).to_have_attribute("open", "")
+    expect(card.locator("details.w-abnormal")).to_have_attribute("open", "")
     expect(card.get_by_label("电话")).to_be_checked()
     expect(card.locator("select[name=person]")).to_have_value(str(person.pk))
     expect(card.get_by_label("咳嗽")).to_be_checked()
-    expect(card.locator("input[name=note]")).to_have_value("电话中说咳嗽两天")
+    expect(card.locator(".w-abnormal input[name=note]")).to_have_value("电话中说咳嗽两天")
     assert not HouseholdVisit.objects.exists()
 
     card.locator("input[name=temperature]").fill("38.2")

@@ -122,6 +122,17 @@ def test_households_of_key_areas_left_to_visit(world: World) -> None:
     assert (item.count, item.note) == (0, "已随访 1/1")
     assert VISITS not in todo(world, "staff_b")
 
+    # Nobody answered next door (联系不上): still to visit today, and said so.
+    neighbour = person(world.building_a, "赵六")
+    case_actions.record_household_unreached(
+        household=neighbour.household,
+        client_id=uuid.uuid4(),
+        method=HouseholdVisit.Method.PHONE,
+        by=world.grid_worker_a,
+    )
+    item = todo(world, "grid_a")[VISITS]
+    assert (item.count, item.note) == (1, "已随访 1/2，未联系上 1")
+
 
 @pytest.mark.parametrize("persona", ["auditor", "guard_a"])
 def test_roles_without_such_work_have_no_list(world: World, persona: str) -> None:
