@@ -46,6 +46,8 @@ def build(ctx: DemoContext) -> None:
         for i, community in enumerate(communities):
             if back == 0 and i % 4 == 3:
                 continue  # still missing today: HQ sees who to chase
+            if not days.is_expected(community, day):
+                continue  # a demo built before areas were backdated, or a new community
             report = actions.report_for(community=community, day=day)
             if report.is_submitted:
                 continue
@@ -68,9 +70,10 @@ def build(ctx: DemoContext) -> None:
 def _amend_one(communities: list[Area], latest, by) -> None:
     """One amendment on the day before, to show the history (once): a person with
     fever found on a home visit, whom no checkpoint had recorded."""
-    if not communities or by is None:
+    day = latest - timedelta(days=1)
+    if not communities or by is None or not days.is_expected(communities[0], day):
         return
-    report = actions.report_for(community=communities[0], day=latest - timedelta(days=1))
+    report = actions.report_for(community=communities[0], day=day)
     if not report.is_submitted or report.revisions.filter(kind=ReportRevision.Kind.AMEND).exists():
         return
     lines = {line.code: line for line in actions.lines(report)}
