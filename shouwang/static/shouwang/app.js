@@ -10,6 +10,29 @@
     if (text && !window.confirm(text)) e.preventDefault();
   }, true);
 
+  // A plain POST form is sent once: a second tap while the first is on its way (a slow
+  // network, an impatient double click) would store the same thing twice. Listened to on
+  // window, after every page script: forms sent by script (htmx, the console's offline
+  // queue: default prevented) and forms opening elsewhere (target) are left alone; the
+  // form may be sent again after a while (a file download leaves the page as it was) or
+  // when the browser shows the page again from its history.
+  var RESEND_AFTER_MS = 8000;
+  window.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || form.method !== "post" || form.target) return;
+    if (form.hasAttribute("data-sending")) {
+      e.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sending", "");
+    window.setTimeout(function () { form.removeAttribute("data-sending"); }, RESEND_AFTER_MS);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(function (f) {
+      f.removeAttribute("data-sending");
+    });
+  });
+
   // <select data-autosubmit>: choosing an option submits its form.
   document.addEventListener("change", function (e) {
     if (e.target.hasAttribute("data-autosubmit")) e.target.form.submit();
