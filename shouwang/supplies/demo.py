@@ -66,6 +66,9 @@ DONATIONS = [
     ("organisation", "辖区爱心人士（合计）", "", "anonymous", "cash", "37500", "wechat", None),
 ]
 
+# Bottles of 84 disinfectant each community store receives, then issues over six days.
+STORE_DISINFECTANT = 48
+
 
 def _location(area: Area, name: str, kind: str, staff: int) -> Location:
     location, _ = Location.objects.get_or_create(
@@ -238,16 +241,21 @@ def build(ctx: DemoContext) -> None:
             item=items["84消毒液"],
             source=warehouse,
             destination=store,
-            quantity=48,
+            quantity=STORE_DISINFECTANT,
             client_id=f"demo:store:{n}",
             at=now - timedelta(days=8),
             by=hq,
         )
+        left = STORE_DISINFECTANT
         for day in range(6, 0, -1):
+            issued = min(rng.randint(4, 9), left)  # never more than the store holds
+            left -= issued
+            if not issued:
+                break
             actions.record_out(
                 item=items["84消毒液"],
                 location=store,
-                quantity=rng.randint(4, 9),
+                quantity=issued,
                 kind="issue",
                 recipient="小区消杀志愿队",
                 client_id=f"demo:store:{n}:{day}",

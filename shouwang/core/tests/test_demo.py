@@ -98,3 +98,12 @@ def test_a_demo_built_before_its_areas_were_backdated_runs_again(db) -> None:
     run_demo()
     Area.objects.update(created_at=timezone.now())
     assert "演示数据已就绪" in run_demo()
+
+
+def test_the_default_size_builds(db) -> None:
+    """`make demo` builds the default size: a week of supplies and reports drawn at
+    random must not run any stock below zero (a store once issued more than it held)."""
+    out = StringIO()
+    call_command("demo", "--no-serve", "--size", "default", stdout=out)
+    assert "演示数据已就绪" in out.getvalue()
+    assert Area.objects.communities().count() == 10
