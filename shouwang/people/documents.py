@@ -41,6 +41,26 @@ class DocumentError(ValueError):
     """The message says, in Chinese, what to fix."""
 
 
+# What a spreadsheet's 证件类型 column says, for each type (the label first).
+TYPE_NAMES: dict[str, list[str]] = {
+    DocumentType.ID_CARD: ["居民身份证", "身份证", "二代身份证"],
+    DocumentType.PASSPORT: ["护照"],
+    DocumentType.HK_MACAO: ["港澳居民来往内地通行证", "港澳通行证", "回乡证"],
+    DocumentType.TAIWAN: ["台湾居民来往大陆通行证", "台胞证"],
+    DocumentType.OTHER: ["其他证件", "其他"],
+}
+TYPES_BY_NAME = {name: doc_type for doc_type, names in TYPE_NAMES.items() for name in names}
+TYPE_NAME_MESSAGE = "证件类型应为 居民身份证、护照、港澳通行证、台胞证 或 其他"
+
+
+def document_type_named(text: str) -> str:
+    """The document type a spreadsheet cell names ("台胞证"), or DocumentError."""
+    doc_type = TYPES_BY_NAME.get("".join(half_width(text or "").split()))
+    if doc_type is None:
+        raise DocumentError(TYPE_NAME_MESSAGE)
+    return doc_type
+
+
 @dataclass(frozen=True)
 class IdFacts:
     birth_date: date

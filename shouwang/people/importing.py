@@ -60,6 +60,7 @@ from .documents import (
     WEIGHTS,
     DocumentError,
     DocumentType,
+    document_type_named,
     normalise,
     stored_as_number,
     validate_document,
@@ -131,19 +132,6 @@ HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
 LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
 LABELS["address"] = "住址"
 
-DOC_TYPES = {
-    "居民身份证": DocumentType.ID_CARD,
-    "身份证": DocumentType.ID_CARD,
-    "二代身份证": DocumentType.ID_CARD,
-    "护照": DocumentType.PASSPORT,
-    "港澳通行证": DocumentType.HK_MACAO,
-    "港澳居民来往内地通行证": DocumentType.HK_MACAO,
-    "回乡证": DocumentType.HK_MACAO,
-    "台胞证": DocumentType.TAIWAN,
-    "台湾居民来往大陆通行证": DocumentType.TAIWAN,
-    "其他": DocumentType.OTHER,
-    "其他证件": DocumentType.OTHER,
-}
 RELATIONS = {label: value for value, label in Person.Relation.choices}
 RELATIONS |= {"本人": "head", "妻": "spouse", "妻子": "spouse", "丈夫": "spouse", "夫": "spouse"}
 RELATIONS |= dict.fromkeys(("子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女"), "child")
@@ -377,11 +365,10 @@ class Checker:
         doc = normalise(_text(value))
         type_text = _text(cells.get("doc_type"))
         if type_text:
-            doc_type = DOC_TYPES.get(type_text)
-            if doc_type is None:
-                self.problem(
-                    number, "doc_type", "证件类型应为 居民身份证、护照、港澳通行证、台胞证 或 其他"
-                )
+            try:
+                doc_type = document_type_named(type_text)
+            except DocumentError as exc:
+                self.problem(number, "doc_type", str(exc))
                 return False
         else:
             doc_type = DocumentType.ID_CARD

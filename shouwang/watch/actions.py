@@ -141,26 +141,27 @@ def find_or_create_person(
     name: str,
     number: str,
     by: Any,
+    doc_type: str = "id_card",
     phone: str = "",
     household: Any = None,
 ) -> Any:
-    """The ledger person with this ID number among ``persons`` (the caller's visible
-    persons), or a new ledger person at ``area`` added through the people app (which
-    refuses a number already in the ledger elsewhere). Raises ValidationError on a bad
-    ID."""
+    """The ledger person with this document number among ``persons`` (the caller's
+    visible persons), matched by its keyed hash whatever the document, or a new ledger
+    person at ``area`` added through the people app (which refuses a number already in
+    the ledger elsewhere). Raises ValidationError on a bad number for ``doc_type``."""
     from shouwang.people import actions as people_actions
-    from shouwang.people.documents import DocumentError, DocumentType, validate_document
+    from shouwang.people.documents import DocumentError, validate_document
     from shouwang.people.models import Person
 
+    try:
+        number = validate_document(doc_type, number)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
     found = persons.current().with_document(number).order_by("pk").first()
     if found is not None:
         return found
     if area is None:
         raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
-    try:
-        number = validate_document(DocumentType.ID_CARD, number)
-    except DocumentError as exc:
-        raise ValidationError(str(exc)) from exc
     if not name.strip():
         raise ValidationError("台账中没有此人，请填写姓名以便建档")
     relation = Person.Relation.HEAD
@@ -171,7 +172,7 @@ def find_or_create_person(
             household=household,
             area=area,
             name=name,
-            doc_type=DocumentType.ID_CARD,
+            doc_type=doc_type,
             doc_number=number,
             phone=phone,
             fields={"relation": relation},
@@ -758,6 +759,7 @@ def record_location(
             area=building,
             name=task.name,
             number=task.document_number,
+            doc_type=task.doc_type,
             phone=task.phone,
             household=household,
             by=by,

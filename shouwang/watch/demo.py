@@ -1,6 +1,7 @@
 """Demo key persons: returnees from the ledger under home observation, a few days of
 twice-daily follow-ups (one fever, a few missed slots), some due for release, one
-released today, a lead from a check-in and two persons to locate.
+released today, a lead from a check-in and two persons to locate (one of them a
+returnee from abroad with a passport).
 
 Uses the demo ledger's persons when there are any; otherwise creates a few persons in
 the demo buildings. Idempotent: nothing is added when the sub-district already has
@@ -181,23 +182,38 @@ def _leads_and_tasks(ctx: DemoContext, community: Area, category: Category) -> N
             source=KeyPerson.Source.CHECKIN,
             detail="卡点扫码申报：14天内有湖北旅居史",
         )
-    for i, (name, address) in enumerate(
-        [("刘建国", "西城花园3号楼（楼号待核）"), ("何小梅", "租住，具体门牌不详")]
-    ):
-        number = _id_number(ctx, 900 + i)
+    abroad = Category.objects.filter(name="境外返回").first() or category
+    listed = [
+        (
+            "刘建国",
+            DocumentType.ID_CARD,
+            _id_number(ctx, 900),
+            "湖北武汉",
+            "西城花园3号楼（楼号待核）",
+        ),
+        (
+            "何小梅",
+            DocumentType.PASSPORT,
+            f"E{ctx.rng.randint(10_000_000, 99_999_999)}",
+            "意大利米兰",
+            "租住，具体门牌不详",
+        ),
+    ]
+    for name, doc_type, number, origin, address in listed:
         LocateTask.objects.get_or_create(
             community=community,
             doc_hash=pii.lookup_hash(number),
             status=LocateTask.Status.PENDING,
             defaults={
                 "name": name,
+                "doc_type": doc_type,
                 "doc_enc": pii.encrypt(number),
                 "doc_last4": number[-4:],
                 "phone_enc": pii.encrypt(f"137{ctx.rng.randint(10_000_000, 99_999_999)}"),
                 "arrival_date": timezone.localdate() - timedelta(days=1),
-                "origin": "湖北武汉",
+                "origin": origin,
                 "address": address,
-                "category": category,
+                "category": category if doc_type == DocumentType.ID_CARD else abroad,
                 "measure": KeyPerson.Measure.HOME,
             },
         )

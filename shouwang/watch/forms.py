@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
@@ -11,7 +12,7 @@ from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.forms import ORDER_MAX, integer_column
 from shouwang.core.text import half_width, mobile_in
-from shouwang.people.documents import DocumentError, normalise, parse_id_card
+from shouwang.people.documents import DocumentError, DocumentType, validate_document
 
 from . import schedule
 from .actions import check_arrival_date, parse_temperature
@@ -71,9 +72,15 @@ class PeriodFields(forms.Form):
 
 
 class PersonFields(forms.Form):
-    """Who: found in the ledger by ID number, or created there at a building."""
+    """Who: found in the ledger by document number, or created there at a building."""
 
-    document = forms.CharField(label="身份证号", max_length=20)
+    doc_type = forms.ChoiceField(
+        label="证件类型",
+        choices=DocumentType.choices,
+        initial=DocumentType.ID_CARD,
+        required=False,  # absent (an older page or client): 居民身份证
+    )
+    document = forms.CharField(label="证件号码", max_length=40)
     name = forms.CharField(label="姓名", max_length=50, required=False)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     building = BuildingChoiceField(
@@ -88,14 +95,19 @@ class PersonFields(forms.Form):
         self.fields["building"].queryset = (
             buildings if buildings is not None else Area.objects.none()
         )
+        self.fields["document"].widget.attrs["autocomplete"] = "off"
 
-    def clean_document(self) -> str:
-        number = normalise(self.cleaned_data["document"])
-        try:
-            parse_id_card(number)
-        except DocumentError as exc:
-            raise ValidationError(str(exc)) from exc
-        return number
+    def clean_doc_type(self) -> str:
+        return self.cleaned_data["doc_type"] or DocumentType.ID_CARD
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "doc_type" in data and "document" in data:
+            try:
+                data["document"] = validate_document(data["doc_type"], data["document"])
+            except DocumentError as exc:
+                self.add_error("document", str(exc))
+        return data
 
 
 class RegisterForm(PersonFields, PeriodFields):
@@ -105,6 +117,7 @@ class RegisterForm(PersonFields, PeriodFields):
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = [
+        "doc_type",
         "document",
         "name",
         "phone",
@@ -133,7 +146,7 @@ class ConfirmLeadForm(PeriodFields):
 class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
     """A lead that names nobody in the ledger: staff say who it is."""
 
-    field_order = ["document", "name", "phone", "building"]
+    field_order = ["doc_type", "document", "name", "phone", "building"]
 
 
 class EditForm(forms.Form):
@@ -364,13 +377,20 @@ class ListFilter(forms.Form):
         if not q:
             return qs
         q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
-        if not (q.isdigit() or (q[:-1].isdigit() and q[-1] in "xX")):
+        if not (q.isascii() and q.isalnum()) or q.isalpha():
             return qs.filter(person__name__contains=q)
+        q = q.upper()
+        whole = Q(person__doc_hash=pii.lookup_hash(q))
+        tail = Q(person__doc_tail=pii.tail_hash(q))
         if len(q) in (15, 18):  # a whole ID number: that person only
-            return qs.filter(person__doc_hash=pii.lookup_hash(q))
+            return qs.filter(whole)
         if len(q) == 11 and q.isdigit():  # a mobile number
             return qs.filter(person__phone_hash=pii.lookup_hash(q))
-        return qs.filter(person__doc_tail=pii.tail_hash(q))
+        if q[:-1].isdigit() and (q[-1].isdigit() or q[-1] == "X"):
+            # The last digits of a document; 8 or 10 digits may be a whole 台胞证 number.
+            return qs.filter(whole | tail if len(q) in (8, 10) else tail)
+        # A passport or permit number ("E12345678", "H12345678"): that document only.
+        return qs.filter(whole | tail if len(q) == 4 else whole)
 
 
 class AlertFilter(forms.Form):

@@ -1,13 +1,16 @@
 """Intake of a police list (公安推送名单) from an Excel sheet.
 
-Columns: 姓名, 身份证号, 手机号, 抵达日期, 来源地, 现住址, and an optional 社区 (for
-lists covering several communities). Each row is matched to the ledger by the keyed
-hash of the ID number, among the persons the importing user may see, and becomes:
+Columns: 姓名, 证件号码, 手机号, 抵达日期, 来源地, 现住址, an optional 社区 (for lists
+covering several communities) and an optional 证件类型 (the ledger's document types:
+居民身份证 when absent or empty, or 护照 when the number's column is headed 护照号码).
+Each number is checked as its type requires. Each row is matched to the ledger by the
+keyed hash of the document number, among the persons the importing user may see, and
+becomes:
 
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
 - already tracked: the person is under control, or already waiting to be located;
-- duplicate: the same ID number appeared on an earlier row of the same file.
+- duplicate: the same document number appeared on an earlier row of the same file.
 
 ``plan`` reads and checks the whole file and writes nothing; ``commit`` re-plans from
 the stored upload and writes everything in one transaction, or nothing.
@@ -33,14 +36,18 @@ from shouwang.core.xlsx import (
     cell_text,
     find_columns,
     header_columns,
+    header_text,
     iter_rows,
     workbook_bytes,
 )
 from shouwang.people.documents import (
     NUMBER_CELL_MESSAGE,
     DocumentError,
+    DocumentType,
+    document_type_named,
     parse_id_card,
     stored_as_number,
+    validate_document,
     validate_phone,
 )
 from shouwang.people.documents import normalise as normalise_document
@@ -49,18 +56,29 @@ from shouwang.people.models import Person
 from . import actions
 from .models import Category, Intake, KeyPerson, LocateTask
 
-HEADERS = ["姓名", "身份证号", "手机号", "抵达日期", "来源地", "现住址", "社区"]
+HEADERS = ["姓名", "证件号码", "手机号", "抵达日期", "来源地", "现住址", "社区", "证件类型"]
 REQUIRED_HEADERS = HEADERS[:6]
+# A number column headed so holds passports unless the row's 证件类型 says otherwise.
+PASSPORT_HEADERS = ["护照号码", "护照号"]
 # Header texts that mean each column (the template's first): lists come from the police
 # in their own layout, in any column order.
 HEADER_NAMES = {
     "姓名": ["姓名", "人员姓名"],
-    "身份证号": ["身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证"],
+    "证件号码": [
+        "证件号码",
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号",
+        "身份证",
+        *PASSPORT_HEADERS,
+    ],
     "手机号": ["手机号", "手机号码", "联系电话", "电话", "联系方式", "手机"],
     "抵达日期": ["抵达日期", "到达日期", "抵达时间", "到达时间", "返回日期", "返乡日期"],
     "来源地": ["来源地", "出发地", "来自", "来源"],
     "现住址": ["现住址", "住址", "居住地址", "家庭住址", "详细地址", "地址"],
     "社区": ["社区", "所属社区", "社区（村）", "村（社区）"],
+    "证件类型": ["证件类型", "证件种类", "证件名称"],
 }
 MAX_ROWS = 5_000
 
@@ -91,6 +109,7 @@ class Row:
     origin: str
     address: str
     community: Area | None
+    doc_type: str = DocumentType.ID_CARD
     outcome: str = ""
     person: Person | None = None
     detail: str = ""
@@ -98,6 +117,10 @@ class Row:
     @property
     def document_masked(self) -> str:
         return pii.mask_id(self.document)
+
+    @property
+    def doc_type_label(self) -> str:
+        return DocumentType(self.doc_type).label
 
     @property
     def phone_masked(self) -> str:
@@ -132,16 +155,27 @@ def template_bytes() -> bytes:
         [
             [
                 "张三",
-                "420102199001011237",
+                "420102199001011236",
                 "13800000000",
                 "2020-01-23",
                 "湖北武汉",
                 "西城花园1号楼2单元301",
                 "",
-            ]
+                "居民身份证",
+            ],
+            [
+                "李四",
+                "E12345678",
+                "",
+                "2020-03-15",
+                "意大利米兰",
+                "西城花园2号楼1单元502",
+                "",
+                "护照",
+            ],
         ],
         title="公安推送名单",
-        widths=[10, 22, 14, 12, 14, 30, 12],
+        widths=[10, 22, 14, 12, 14, 30, 12, 14],
     )
 
 
@@ -187,11 +221,22 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
         return set(REQUIRED_HEADERS) <= set(header_columns(row, HEADER_NAMES))
 
     rows = iter_rows(upload, header=is_header)
+    last: list[tuple] = [()]
+
+    def remembered() -> Any:
+        for row in rows:
+            last[0] = row
+            yield row
+
     try:
-        header_row, columns = find_columns(rows, HEADER_NAMES, required=REQUIRED_HEADERS)
+        header_row, columns = find_columns(remembered(), HEADER_NAMES, required=REQUIRED_HEADERS)
     except HeaderNotFound as exc:
         result.problems.append(Problem(1, "", str(exc)))
         return result
+    number_header = header_text(last[0][columns["证件号码"]])
+    default_type = (
+        DocumentType.PASSPORT if number_header in PASSPORT_HEADERS else DocumentType.ID_CARD
+    )
     communities = {a.name: a for a in Area.objects.within(root).communities()}
     today = timezone.localdate()
     for number, raw in enumerate(rows, start=header_row + 1):
@@ -202,7 +247,9 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
         values = [cell_text(v) for v in cells]
         if not any(values):
             continue
-        row = _check_row(number, cells, values, result, communities, default_community, today)
+        row = _check_row(
+            number, cells, values, result, communities, default_community, today, default_type
+        )
         if row is not None:
             result.rows.append(row)
     _classify(result, user)
@@ -217,24 +264,31 @@ def _check_row(
     communities: dict[str, Area],
     default_community: Area | None,
     today: date,
+    default_type: str,
 ) -> Row | None:
     problems = []
     for column, value in zip(HEADERS, values, strict=True):
         if value.startswith("="):
             problems.append(Problem(number, column, "单元格是公式，请填写文字"))
-    name, document, phone, _, origin, address, community_name = values
+    name, document, phone, _, origin, address, community_name, type_name = values
     if not name:
         problems.append(Problem(number, "姓名", "请填写姓名"))
     elif len(name) > 50:
         problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
+    doc_type = default_type
     document = normalise_document(document)
-    if stored_as_number(cells[1]):
-        problems.append(Problem(number, "身份证号", NUMBER_CELL_MESSAGE))
+    try:
+        doc_type = document_type_named(type_name) if type_name else default_type
+    except DocumentError as exc:
+        problems.append(Problem(number, "证件类型", str(exc)))
     else:
-        try:
-            parse_id_card(document, today=today)
-        except DocumentError as exc:
-            problems.append(Problem(number, "身份证号", str(exc)))
+        if stored_as_number(cells[1]):
+            problems.append(Problem(number, "证件号码", NUMBER_CELL_MESSAGE))
+        else:
+            try:
+                _check_document(doc_type, document, today=today)
+            except DocumentError as exc:
+                problems.append(Problem(number, "证件号码", str(exc)))
     if phone:
         try:
             phone = validate_phone(phone)
@@ -263,7 +317,15 @@ def _check_row(
     result.problems.extend(problems)
     if problems:
         return None
-    return Row(number, name, document, phone, arrival, origin, address, community)
+    return Row(number, name, document, phone, arrival, origin, address, community, doc_type)
+
+
+def _check_document(doc_type: str, number: str, *, today: date) -> None:
+    """As the ledger checks it; an ID card's birth date against the local today."""
+    if doc_type == DocumentType.ID_CARD:
+        parse_id_card(number, today=today)
+    else:
+        validate_document(doc_type, number)
 
 
 def _classify(result: Plan, user: Any) -> None:
@@ -294,7 +356,7 @@ def _classify(result: Plan, user: Any) -> None:
         digest = pii.lookup_hash(row.document)
         person = persons.get(digest)
         if digest in seen:
-            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{seen[digest]}行身份证号相同"
+            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{seen[digest]}行证件号码相同"
             continue
         seen[digest] = row.number
         if digest in tracked:
@@ -344,6 +406,7 @@ def commit(
                 intake=intake,
                 community=row.community,
                 name=row.name,
+                doc_type=row.doc_type,
                 doc_enc=pii.encrypt(row.document),
                 doc_hash=pii.lookup_hash(row.document),
                 doc_last4=row.document[-4:],

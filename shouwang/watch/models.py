@@ -14,6 +14,7 @@ from django.utils import timezone
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
+from shouwang.people.documents import DocumentType
 
 FEVER_FROM = Decimal("37.3")
 # A temperature a thermometer on a living person reads (a column's check constraint).
@@ -692,6 +693,9 @@ class LocateTask(pii.EncryptedDocument, pii.EncryptedPhone, models.Model):
     )
     community = models.ForeignKey("areas.Area", verbose_name="社区", on_delete=models.PROTECT)
     name = models.CharField("姓名", max_length=50)
+    doc_type = models.CharField(
+        "证件类型", max_length=10, choices=DocumentType.choices, default=DocumentType.ID_CARD
+    )
     doc_enc = models.TextField(blank=True, default="")
     doc_hash = models.CharField(max_length=64, db_index=True)
     doc_last4 = models.CharField(max_length=4, blank=True, default="")

@@ -162,7 +162,7 @@ def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_ro
     content = messy_workbook(HEADERS, [rows["rows"][0], [], ["陈四", "123"]], title="推送名单")
     response = upload(world.client("staff_a"), SimpleUploadedFile("名单.xlsx", content))
     plan = response.context["plan"]
-    assert [(p.row, p.column) for p in plan.problems] == [(5, "身份证号")]
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "证件号码")]
     assert [(r.number, r.outcome) for r in plan.rows] == [(3, "found")]
 
 
@@ -293,7 +293,7 @@ def test_an_id_number_stored_as_a_number_is_refused_not_mangled(world) -> None:
     response = upload(world.client("staff_a"), sheet(rows))
     assert response.status_code == 400
     problems = response.context["plan"].problems
-    assert [(p.row, p.column) for p in problems] == [(2, "身份证号")]
+    assert [(p.row, p.column) for p in problems] == [(2, "证件号码")]
     assert "存成了数字" in problems[0].message
 
 
@@ -349,6 +349,6 @@ def test_a_police_list_in_its_own_layout_is_read_by_its_headers(world, rows) -> 
 
 def test_a_list_missing_a_column_names_the_columns_it_needs(world, rows) -> None:
     response = upload(world.client("staff_a"), sheet(rows["rows"], headers=HEADERS[:5]))
-    assert "表头不正确，应包含：姓名、身份证号、手机号、抵达日期、来源地、现住址" in (
+    assert "表头不正确，应包含：姓名、证件号码、手机号、抵达日期、来源地、现住址" in (
         response.content.decode()
     )

@@ -126,6 +126,7 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                 area=data["building"],
                 name=data["name"],
                 number=data["document"],
+                doc_type=data["doc_type"],
                 phone=data["phone"],
                 by=request.user,
             )

@@ -73,6 +73,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     rows = (
         [
             r.person.name,
+            r.person.get_doc_type_display(),
             r.person.document_masked,
             r.person.phone_masked,
             r.category.name,
@@ -91,7 +92,8 @@ def export(request: AuthedRequest) -> HttpResponse:
     content = workbook_bytes(
         [
             "姓名",
-            "身份证号（脱敏）",
+            "证件类型",
+            "证件号码（脱敏）",
             "手机号（脱敏）",
             "类别",
             "来源",
@@ -126,6 +128,7 @@ def create(request: AuthedRequest) -> HttpResponse:
                 area=data["building"],
                 name=data["name"],
                 number=data["document"],
+                doc_type=data["doc_type"],
                 phone=data["phone"],
                 by=request.user,
             )

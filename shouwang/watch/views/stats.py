@@ -87,7 +87,7 @@ def build_tables(
     observation.rows.append(["合计", *[totals[c.pk] for c in categories], sum(totals.values())])
 
     def listing(title: str, qs, when: str, total: int) -> Table:
-        table = Table(title, ["姓名", "身份证号（脱敏）", "类别", "社区", "住址", when, "来源"])
+        table = Table(title, ["姓名", "证件号码（脱敏）", "类别", "社区", "住址", when, "来源"])
         records = list(qs if limit is None else qs[:limit])
         table.more = total - len(records)
         for r in records:
