@@ -45,15 +45,20 @@ class Card:
 
 @dataclass
 class ChildRow:
+    """A child's figures of today beside its reports of the last closed day
+    (``submitted`` of ``communities``; None: that day not rolled up for it yet)."""
+
     area: Area
     cells: list[str]
-    submitted: int
-    communities: int
+    submitted: int | None
+    communities: int | None
     #: the area's own figures (its road checkpoints, its warehouse: in no community)
     own: bool = False
 
     @property
     def missing(self) -> int:
+        if self.submitted is None or self.communities is None:
+            return 0
         return self.communities - self.submitted
 
 
@@ -99,13 +104,14 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         for d in definitions
     ]
     closed_rows = {f.area_id: f for f in below if f.day == closed}
+    # The reports are the closed day's (today's are due after its cutoff), counted
+    # against the communities that report that day: not one created today.
     children = [
         ChildRow(
             area=f.area,
             cells=[show(f.values.get(d.code)) for d in definitions],
-            submitted=closed_rows[f.area_id].submitted if f.area_id in closed_rows else 0,
-            # Of the closed day too: a community created today does not report it.
-            communities=(closed_rows.get(f.area_id) or f).communities,
+            submitted=reports.submitted if (reports := closed_rows.get(f.area_id)) else None,
+            communities=reports.communities if reports else None,
         )
         for f in below
         if f.day == today

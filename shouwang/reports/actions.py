@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -16,6 +17,9 @@ from shouwang.areas.models import Area
 from . import catalog, days
 from .models import DailyReport, IndicatorDefinition, Reminder, ReportRevision, ReportValue
 from .rollup import apply_report, auto_values
+
+#: The note of a zero report; an amendment that ends it being one replaces it.
+ZERO_NOTE = "无新增情况（零报告）"
 
 
 class ReportError(ValueError):
@@ -195,6 +199,7 @@ def _submit(
     by: Any,
     zero: bool,
     now: datetime | None,
+    request: HttpRequest | None,
 ) -> DailyReport:
     now = now or timezone.now()
     report = _locked(report)
@@ -238,6 +243,7 @@ def _submit(
     )
     audit.record(
         action=AuditEvent.Action.STATUS,
+        request=request,
         user=by,
         obj=report,
         area=report.community,
@@ -256,12 +262,30 @@ def submit_report(
     note: str = "",
     by: Any,
     now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> DailyReport:
-    return _submit(report, values=values, reasons=reasons, note=note, by=by, zero=False, now=now)
+    """Submit the day's report. ``request`` (a web submission) puts its source IP in
+    the audit row; the demo and scheduled jobs call without one."""
+    return _submit(
+        report,
+        values=values,
+        reasons=reasons,
+        note=note,
+        by=by,
+        zero=False,
+        now=now,
+        request=request,
+    )
 
 
 @transaction.atomic
-def zero_report(*, report: DailyReport, by: Any, now: datetime | None = None) -> DailyReport:
+def zero_report(
+    *,
+    report: DailyReport,
+    by: Any,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> DailyReport:
     """One click: nothing new happened. The system's counts are taken as they are;
     manual figures are 0 (point-in-time ones carried over from the previous day).
     Refused when any incident figure (new key persons, fevers, cases …) is not 0."""
@@ -285,7 +309,14 @@ def zero_report(*, report: DailyReport, by: Any, now: datetime | None = None) ->
         if d.manual and (d.incident or d.is_flow):
             values[d.code] = 0
     return _submit(
-        report, values=values, reasons={}, note="无新增情况（零报告）", by=by, zero=True, now=now
+        report,
+        values=values,
+        reasons={},
+        note=ZERO_NOTE,
+        by=by,
+        zero=True,
+        now=now,
+        request=request,
     )
 
 
@@ -297,10 +328,12 @@ def amend_report(
     reasons: dict[str, str],
     reason: str,
     by: Any,
+    request: HttpRequest | None = None,
 ) -> DailyReport:
     """Correct a submitted report: a new revision with the reason; audited. A zero
     report corrected to a non-zero incident figure (a fever, a new case …) is no longer
-    a zero report."""
+    a zero report: its note 无新增情况 gives way to the amendment's reason (its first
+    revision still says it was submitted as one)."""
     report = _locked(report)
     check_expected(community=report.community, day=report.day)
     if not report.is_submitted:
@@ -330,7 +363,9 @@ def amend_report(
     report.amendments += 1
     was_zero = report.is_zero
     report.is_zero = was_zero and not any(values[d.code] for d in definitions if d.incident)
-    report.save(update_fields=["amendments", "is_zero", "updated_at"])
+    if was_zero and not report.is_zero and report.note == ZERO_NOTE:
+        report.note = reason.strip()
+    report.save(update_fields=["amendments", "is_zero", "note", "updated_at"])
     number = report.revisions.count() + 1
     ReportRevision.objects.create(
         report=report,
@@ -343,6 +378,7 @@ def amend_report(
     )
     audit.record(
         action=AuditEvent.Action.UPDATE,
+        request=request,
         user=by,
         obj=report,
         area=report.community,

@@ -6,7 +6,11 @@ Template language (kept tiny on purpose: HQ edits it, so no Django templates):
   up to the day (累计: flows summed over the days; a point-in-time figure as it is);
 * ``{date}`` 2月13日15时 (a day in progress: the time of its figures, 2月13日10时05分),
   ``{area}`` the area's name, ``{communities}``, ``{submitted}``,
-  ``{zero}``, ``{late}``, ``{missing}`` (report counts), ``{missing_names}``;
+  ``{zero}``, ``{late}``, ``{missing}`` (report counts), ``{missing_names}``, and
+  ``{reports}``, the sentence of those counts (应报社区N个，已报N个……未报N个（…）。);
+  for the day in progress, which nobody can have reported yet (it is reported after
+  its cutoff), ``{reports}`` says 各社区日报统计中 and the counts but ``{communities}``
+  have no value (an optional part naming them is dropped; elsewhere they show —);
 * ``[ … ]`` — an optional part, dropped when it names an indicator that is not offered
   (module not installed, or retired by HQ) or has no figure.
 """
@@ -36,10 +40,14 @@ DEFAULT_TEMPLATE = (
     "[当日新增疑似病例{suspected_new}例、确诊病例{confirmed_new}例，]"
     "[重点区域{key_areas}个（当日住户随访{household_visits}户次），]"
     "[已登记{households_registered}户{persons_registered}人、入户登记率{household_coverage}%，]"
+    "{reports}"
+)
+REPORTS = (
     "应报社区{communities}个，已报{submitted}个（其中零报告{zero}个、迟报{late}个），"
     "未报{missing}个{missing_names}。"
 )
-BUILTINS = {"date", "area", "communities", "submitted", "zero", "late", "missing", "missing_names"}
+REPORT_COUNTS = {"submitted", "zero", "late", "missing", "missing_names"}
+BUILTINS = {"date", "area", "communities", "reports", *REPORT_COUNTS}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 
@@ -109,7 +117,8 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
         elif figure is not None:
             totals[code] = figure.values.get(code)
     missing_names: list[str] = []
-    if figure is not None and figure.missing and area.kind != Area.Kind.COMMUNITY:
+    closed = days.is_closed(day)
+    if closed and figure is not None and figure.missing and area.kind != Area.Kind.COMMUNITY:
         missing_names = list(
             DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
             .missing()
@@ -128,14 +137,21 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
 
 def render(text: str, ctx: Context) -> str:
     figure = ctx.figure
+    in_progress = not days.is_closed(ctx.day)
     # A day in progress is dated at its figures' time: its cutoff is still ahead.
     as_of = (
         days.moment_label(figure.computed_at)
-        if figure is not None and not days.is_closed(ctx.day)
+        if figure is not None and in_progress
         else days.cutoff_label(ctx.day)
     )
 
     def value(name: str, total: bool) -> Any:
+        if name == "reports":
+            if in_progress:
+                return f"各社区日报统计中（{days.cutoff_label(ctx.day)}截止后上报）。"
+            return fill(REPORTS)
+        if in_progress and name in REPORT_COUNTS:
+            return None  # nobody can have reported the day yet: not 0 reported, N missing
         if name in BUILTINS:
             return {
                 "date": as_of,

@@ -39,12 +39,16 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
 
 
 NOT_STARTED = "未开始上报"
+IN_PROGRESS = "统计中"
 
 
-def report_status(report: DailyReport | None, *, expected: bool) -> str:
-    """A community's report status of a day: 未开始上报 before its first day."""
+def report_status(report: DailyReport | None, *, expected: bool, in_progress: bool = False) -> str:
+    """A community's report status of a day: 未开始上报 before its first day, 统计中
+    while the day runs (it can be reported only after its cutoff)."""
     if not expected:
         return NOT_STARTED
+    if in_progress:
+        return IN_PROGRESS
     return report.status_label if report is not None else "未报"
 
 
@@ -58,19 +62,25 @@ class TableRow:
     own: bool = False
     #: a community's row: whether it reports the day (not before its first day)
     expected: bool = True
+    #: the day in progress: nobody can have reported it yet
+    in_progress: bool = False
 
     @property
     def status(self) -> str:
         if self.own:
             return "直属"
         if self.area.kind != Area.Kind.COMMUNITY:
+            if self.in_progress:
+                return IN_PROGRESS
             if self.figure is None:
                 return "未汇总"
             return f"{self.figure.submitted}/{self.figure.communities}"
-        return report_status(self.report, expected=self.expected)
+        return report_status(self.report, expected=self.expected, in_progress=self.in_progress)
 
     @property
     def status_class(self) -> str:
+        if self.in_progress:
+            return ""
         if self.area.kind != Area.Kind.COMMUNITY:
             return "green" if self.figure and not self.figure.missing else "yellow"
         if not self.expected:
@@ -87,11 +97,15 @@ class DayTable:
     total_cells: list[str]
     rows: list[TableRow]
     missing: list[str]
+    #: the day in progress: figures as counted so far, no report due yet
+    in_progress: bool = False
 
 
 def day_table(area: Area, day: date) -> DayTable:
-    """The area's figures of ``day`` with one row per child (or the community alone)."""
+    """The area's figures of ``day`` with one row per child (or the community alone).
+    For the day in progress no community is missing: it reports after the cutoff."""
     definitions = catalog.offered()
+    in_progress = not days.is_closed(day)
     children = list(Area.objects.filter(parent=area, kind__in=ROLLED_KINDS))
     figures = {
         f.area_id: f
@@ -113,6 +127,7 @@ def day_table(area: Area, day: date) -> DayTable:
             report=reports.get(child.pk),
             cells=[show(v) for v in figure_cells(figures.get(child.pk), definitions)],
             expected=child.kind != Area.Kind.COMMUNITY or days.is_expected(child, day),
+            in_progress=in_progress,
         )
         for child in children
     ]
@@ -124,6 +139,7 @@ def day_table(area: Area, day: date) -> DayTable:
                 report=reports.get(area.pk),
                 cells=[],
                 expected=days.is_expected(area, day),
+                in_progress=in_progress,
             )
         ]
         rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
@@ -133,7 +149,7 @@ def day_table(area: Area, day: date) -> DayTable:
         cells = [show(v) for v in own]
         rows.append(TableRow(area=area, figure=None, report=None, cells=cells, own=True))
     missing: list[str] = []
-    if total is not None and total.missing:
+    if total is not None and total.missing and not in_progress:
         missing = list(
             DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
             .missing()
@@ -146,6 +162,7 @@ def day_table(area: Area, day: date) -> DayTable:
         total_cells=[show(v) for v in figure_cells(total, definitions)],
         rows=rows,
         missing=missing,
+        in_progress=in_progress,
     )
 
 
@@ -186,7 +203,8 @@ def trend_series(
 
 def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[int]]:
     """The day's spreadsheet in a fixed layout: one row per community under ``area``
-    (in tree order), then the total row; headers and column widths."""
+    (in tree order), then the total row; headers and column widths. The day in
+    progress has no report status yet: 统计中."""
     definitions = catalog.offered()
     figures = (
         DailyFigure.objects.filter(
@@ -200,6 +218,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
         for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
     }
     total = DailyFigure.objects.filter(day=day, area=area).first()
+    in_progress = not days.is_closed(day)
     headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
     headers += [d.heading for d in definitions]
     rows: list[list[Any]] = []
@@ -210,7 +229,9 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 n,
                 figure.area.parent.name if figure.area.parent else "",
                 figure.area.name,
-                report_status(found, expected=days.is_expected(figure.area, day)),
+                report_status(
+                    found, expected=days.is_expected(figure.area, day), in_progress=in_progress
+                ),
                 found.submitted_at if found and found.submitted_at else "",
                 *figure_cells(figure, definitions),
             ]
@@ -231,7 +252,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 "合计",
                 area.name,
                 f"{total.communities}个社区",
-                f"已报{total.submitted}、未报{total.missing}",
+                IN_PROGRESS if in_progress else f"已报{total.submitted}、未报{total.missing}",
                 "",
                 *figure_cells(total, definitions),
             ]

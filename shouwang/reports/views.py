@@ -216,6 +216,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                 reasons=form.reasons(),
                 note=form.cleaned_data["note"],
                 by=request.user,
+                request=request,
             )
     except actions.ReportError as exc:
         form.add_error(None, str(exc))
@@ -236,7 +237,9 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     try:
         with transaction.atomic():
             done = actions.zero_report(
-                report=actions.report_for(community=area, day=day), by=request.user
+                report=actions.report_for(community=area, day=day),
+                by=request.user,
+                request=request,
             )
     except actions.ReportError as exc:
         messages.error(request, str(exc))
@@ -268,6 +271,7 @@ def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                     reasons=form.reasons(),
                     reason=form.cleaned_data["reason"],
                     by=request.user,
+                    request=request,
                 )
             except actions.ReportError as exc:
                 form.add_error(None, str(exc))

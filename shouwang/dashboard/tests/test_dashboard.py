@@ -190,3 +190,17 @@ def test_it_shows_days_of_supply_and_the_locations_running_low(world):
     assert [(f.quantity, f.days) for f in panel_b.items] == [(1000, None)]
     assert panel_b.low_count == 0
     assert "西城花园卡点" not in response_b.content.decode()
+
+
+def test_a_child_whose_closed_day_is_not_rolled_up_is_not_shown_missing(world):
+    """The table's 已报 x/y is the last closed day's: before that day's first roll-up
+    a child has no figures of it — shown —, not 0 of today's communities, all 未报."""
+    rollup(days.open_day())
+    response = world.client("hq").get(reverse("dashboard:index"))
+    rows = response.context["snap"].children
+    assert [(row.submitted, row.communities, row.missing) for row in rows] == [
+        (None, None, 0),
+        (None, None, 0),
+    ]
+    page = response.content.decode()
+    assert "0/1" not in page

@@ -170,3 +170,30 @@ def test_the_day_in_progress_and_days_long_past_have_a_bulletin(world):
     first = hq.get(reverse("reports:bulletin"), {"day": "0001-01-02"})
     assert first.status_code == 200
     assert "截至1月2日15时" in first.context["form"].initial["text"]
+
+
+def test_the_day_in_progress_names_no_community_as_missing(world):
+    """Nobody can report a day before its cutoff: its bulletin says the reports are
+    to come, not 未报2个（西城社区、八一社区）."""
+    today = days.open_day()
+    rollup(today)
+    response = world.client("hq").get(reverse("reports:bulletin"), {"day": today.isoformat()})
+    text = response.context["form"].initial["text"]
+    assert "未报" not in text
+    assert "西城社区" not in text
+    assert f"各社区日报统计中（{days.cutoff_label(today)}截止后上报）。" in text
+
+
+def test_a_template_with_the_report_counts_drops_them_while_the_day_runs(world):
+    """A template that names the counts one by one: in [ ] they are dropped for the
+    day in progress; outside, they show — rather than a false 未报."""
+    today, closed = days.open_day(), days.last_closed_day()
+    rollup(today)
+    rollup(closed)
+    text = "截至{date}，[未报{missing}个{missing_names}，]应报{communities}个、已报{submitted}个。"
+    assert bulletin.render(text, bulletin.context(world.subdistrict, today)).endswith(
+        "应报2个、已报—个。"
+    )
+    assert "未报2个（西城社区、八一社区）" in bulletin.render(
+        text, bulletin.context(world.subdistrict, closed)
+    )

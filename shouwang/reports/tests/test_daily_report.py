@@ -354,3 +354,72 @@ def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day):
     assert DailyFigure.objects.get(area=world.subdistrict, day=day).zero == 0
     event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
     assert "不再是零报告" in event.detail
+
+
+@ON_TIME
+def test_a_zero_report_amended_to_an_incident_no_longer_says_zero_anywhere(world, day):
+    rollup(day)
+    client = world.client("staff_b")
+    client.post(url("zero", world.community_b, day))
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    values = {v.code: v.value for v in report.values.all()}
+    body = form({**values, "fevers": 1}, reasons={"fevers": "夜间卡点发现发热1人，系统漏记"})
+    body["reason"] = "补报夜间发现的发热人员"
+    client.post(url("amend", world.community_b, day), body)
+    report.refresh_from_db()
+    assert report.note == "补报夜间发现的发热人员"
+    page = client.get(url("report", world.community_b, day)).content.decode()
+    assert "情况说明：补报夜间发现的发热人员" in page
+    assert "情况说明：无新增情况" not in page
+    first, second = report.revisions.all()  # the history keeps how it was submitted
+    assert first.kind == ReportRevision.Kind.ZERO
+    assert first.reason == actions.ZERO_NOTE
+    assert second.kind == ReportRevision.Kind.AMEND
+    hq = world.client("hq")
+    overview = hq.get(reverse("reports:overview"), {"day": day.isoformat()})
+    status = {row.area.name: row.status for row in overview.context["table"].rows}
+    assert status["八一社区"] == "已报"
+    assert overview.context["table"].total.zero == 0
+    text = hq.get(reverse("reports:bulletin"), {"day": day.isoformat()}).context["form"]
+    assert "其中零报告0个" in text.initial["text"]
+
+
+@ON_TIME
+def test_an_amendment_that_keeps_every_incident_at_zero_keeps_a_zero_report(world, day):
+    data.manual_indicator("leaflets")
+    client = world.client("staff_b")
+    client.post(url("zero", world.community_b, day))
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    values = {v.code: v.value for v in report.values.all()}
+    body = form({**values, "leaflets": 50})
+    body["reason"] = "补报宣传资料"
+    assert client.post(url("amend", world.community_b, day), body).status_code == 302
+    report.refresh_from_db()
+    assert report.is_zero
+    assert report.status_label == "零报告"
+    assert report.note == actions.ZERO_NOTE
+
+
+@ON_TIME
+def test_submissions_zero_reports_and_amendments_are_audited_with_the_source_ip(counted, day):
+    staff_a, staff_b = counted.client("staff_a"), counted.client("staff_b")
+    values = full(COUNTED)
+    staff_a.post(url("submit", counted.community_a, day), form(values), REMOTE_ADDR="10.1.2.3")
+    staff_b.post(url("zero", counted.community_b, day), REMOTE_ADDR="10.1.2.4")
+    body = form({**values, "leaflets": 20})
+    body["reason"] = "补报"
+    staff_a.post(url("amend", counted.community_a, day), body, REMOTE_ADDR="10.1.2.5")
+    events = AuditEvent.objects.filter(object_type="reports.DailyReport").order_by("id")
+    assert [(e.detail[:4], e.ip) for e in events] == [
+        ("上报日报", "10.1.2.3"),
+        ("零报告", "10.1.2.4"),
+        ("更正日报", "10.1.2.5"),
+    ]
+    assert {e.username for e in events} == {"staff_a", "staff_b"}
+
+
+def test_a_report_submitted_without_a_request_is_audited_without_an_ip(world, day):
+    report = actions.report_for(community=world.community_b, day=day)
+    actions.zero_report(report=report, by=world.staff_b, now=days.window(day).end)
+    event = AuditEvent.objects.get(object_type="reports.DailyReport")
+    assert (event.username, event.ip) == ("staff_b", None)

@@ -185,3 +185,37 @@ def test_a_day_not_yet_started_has_no_overview_nor_xlsx(rolled):
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
     today = hq.get(reverse("reports:overview"), {"day": days.open_day().isoformat()})
     assert today.status_code == 200
+
+
+def test_the_day_in_progress_lists_no_community_as_missing(rolled):
+    """Day D can be reported only after its cutoff: while it runs, no community is
+    未报 — the overview and the xlsx say 统计中."""
+    today = days.open_day()
+    rollup(today)
+    client = rolled.client("hq")
+    response = client.get(reverse("reports:overview"), {"day": today.isoformat()})
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.in_progress
+    assert table.missing == []
+    assert {row.status for row in table.rows} == {"统计中"}
+    page = response.content.decode()
+    assert "未报" not in page
+    assert "统计中" in page
+    drill = client.get(
+        reverse("reports:overview"), {"day": today.isoformat(), "area": rolled.district.pk}
+    )
+    assert drill.status_code == 404  # above the HQ's own area (unchanged)
+    sheet = client.get(reverse("reports:export"), {"day": today.isoformat()})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert [r[3] for r in rows[1:-1]] == ["统计中", "统计中"]
+    assert rows[-1][3] == "统计中"
+
+
+def test_a_sub_districts_row_of_the_day_in_progress_is_not_missing(rolled):
+    today = days.open_day()
+    rollup(today)
+    response = rolled.client("hq").get(
+        reverse("reports:overview"), {"day": today.isoformat(), "area": rolled.subdistrict.pk}
+    )
+    assert "未报" not in response.content.decode()
