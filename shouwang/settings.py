@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shouwang.accounts.audit.AuditSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",  # before ours: they add messages
     "shouwang.accounts.middleware.HtmxLoginRedirectMiddleware",
     "shouwang.accounts.middleware.IdleTimeoutMiddleware",

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from .models import AuditEvent
+
+# The request being answered, for rows recorded by actions that are not handed it
+# (most take only the acting user, so that jobs and commands can call them too).
+_current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
+
+
+class AuditSourceMiddleware:
+    """Makes the request's source address known to every audit row written while
+    answering it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -38,7 +59,9 @@ def record(
     username: str = "",
     area: Any = None,
 ) -> AuditEvent:
-    """Append one audit row. ``user`` defaults to the request's authenticated user."""
+    """Append one audit row. ``user`` defaults to the request's authenticated user;
+    the source address is the request's, else that of the request being answered (none
+    for a background job or a command)."""
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if area is None:
@@ -53,7 +76,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=_label(obj)[:200] if obj is not None else "",
         result=result,
-        ip=client_ip(request),
+        ip=client_ip(request if request is not None else _current_request.get()),
         detail=detail,
     )
 
