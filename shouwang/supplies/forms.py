@@ -110,7 +110,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = ["name", "category", "unit", "spec", "alert_days", "order", "active"]
+        fields = ["name", "category", "unit", "spec", "report_as", "alert_days", "order", "active"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """Supplies' daily-report indicators: protective stock on hand in each community's
 stores and checkpoints at the cutoff, and what was issued or used during the day.
-Stock at a cutoff is the sum of the movements before it (the ledger is the truth)."""
+Stock at a cutoff is the sum of the movements before it (the ledger is the truth).
+Items are counted by their reporting role (``Item.report_as``), never by name, so
+renaming an item in the catalog changes no figure."""
 
 from __future__ import annotations
 
@@ -12,21 +14,21 @@ from shouwang.areas.models import Area
 from shouwang.reports.days import Window
 from shouwang.reports.indicators import FLOW, STOCK, Indicator, by_community
 
-from .models import USE_KINDS, Movement
+from .models import USE_KINDS, Item, Movement
 
 
-def _on_hand(item_names: tuple[str, ...]):
+def _on_hand(role: str):
     def compute(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-        rows = Movement.objects.filter(item__name__in=item_names, occurred_at__lt=window.end)
+        rows = Movement.objects.filter(item__report_as=role, occurred_at__lt=window.end)
         return by_community(rows, communities, area="location__area", value=Sum("quantity"))
 
     return compute
 
 
-def _used(item_names: tuple[str, ...]):
+def _used(role: str):
     def compute(window: Window, communities: Sequence[Area]) -> dict[int, int]:
         rows = Movement.objects.filter(
-            item__name__in=item_names,
+            item__report_as=role,
             kind__in=USE_KINDS,
             occurred_at__gte=window.start,
             occurred_at__lt=window.end,
@@ -37,11 +39,11 @@ def _used(item_names: tuple[str, ...]):
     return compute
 
 
-MASKS = ("医用口罩", "KN95口罩")
-SUITS = ("防护服",)
+MASKS, SUITS = Item.ReportAs.MASKS, Item.ReportAs.SUITS
+PIECES, SETS = Item.REPORT_UNITS[MASKS], Item.REPORT_UNITS[SUITS]
 
 INDICATORS = [
-    Indicator("masks_on_hand", "口罩库存", "个", STOCK, _on_hand(MASKS), order=60),
-    Indicator("masks_used", "发放/消耗口罩", "个", FLOW, _used(MASKS), order=61),
-    Indicator("suits_on_hand", "防护服库存", "套", STOCK, _on_hand(SUITS), order=62),
+    Indicator("masks_on_hand", "口罩库存", PIECES, STOCK, _on_hand(MASKS), order=60),
+    Indicator("masks_used", "发放/消耗口罩", PIECES, FLOW, _used(MASKS), order=61),
+    Indicator("suits_on_hand", "防护服库存", SETS, STOCK, _on_hand(SUITS), order=62),
 ]

@@ -62,12 +62,28 @@ class Item(TimeStampedModel):
         MEDICINE = "medicine", "药品"
         LIVING = "living", "生活物资"
 
+    class ReportAs(models.TextChoices):
+        """What the daily report counts an item as, whatever its name; the unit is the
+        one the report's indicator counts in."""
+
+        MASKS = "masks", "口罩"
+        SUITS = "suits", "防护服"
+
+    REPORT_UNITS = {ReportAs.MASKS: "个", ReportAs.SUITS: "套"}
+
     name = models.CharField("名称", max_length=50, unique=True)
     category = models.CharField(
         "类别", max_length=15, choices=Category.choices, default=Category.PROTECTION
     )
     unit = models.CharField("基本单位", max_length=10, help_text="库存按此单位计数，如 个、套、瓶")
     spec = models.CharField("规格", max_length=100, blank=True)
+    report_as = models.CharField(
+        "计入日报",
+        max_length=10,
+        choices=ReportAs.choices,
+        blank=True,
+        help_text="日报的“口罩库存”“发放/消耗口罩”“防护服库存”按此统计，与名称无关；不计入则留空",
+    )
     alert_days = models.PositiveSmallIntegerField(
         "预警天数", default=5, help_text="可用天数低于此值时列入库存预警（储备5至7天）"
     )

@@ -20,10 +20,16 @@ from ..models import Item, ItemPack, Location, Recipient
 @transaction.atomic
 def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any = None) -> Item:
     """Save an item and replace its pack conversions. Conversions only affect how
-    quantities are typed in; stored quantities are base units and never change."""
+    quantities are typed in; stored quantities are base units and never change. An
+    item counted in the daily report (``report_as``) counts in the indicator's unit."""
     created = item.pk is None
     if Item.objects.filter(name=item.name).exclude(pk=item.pk).exists():
         raise ValidationError(f"已有名为“{item.name}”的物资")
+    if item.report_as and item.unit != (unit := Item.REPORT_UNITS[item.report_as]):
+        raise ValidationError(
+            f"日报中的{item.get_report_as_display()}按“{unit}”计数，"
+            f"基本单位为“{item.unit}”的物资不能计入；请改用“{unit}”或不计入日报"
+        )
     if not created:
         unit = Item.objects.select_for_update().values_list("unit", flat=True).get(pk=item.pk)
         if item.unit != unit and item.in_use():
@@ -40,7 +46,10 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
         request=request,
         user=by,
         obj=item,
-        detail=f"物资品类 {item.name}（{item.unit}）包装：{item.packs_text() or '无'}",
+        detail=(
+            f"物资品类 {item.name}（{item.unit}）包装：{item.packs_text() or '无'}，"
+            f"计入日报：{item.get_report_as_display() or '不计入'}"
+        ),
     )
     return item
 

@@ -47,6 +47,9 @@ def _donor(
     name = name.strip()
     if not name:
         raise ValidationError("请填写捐赠方名称")
+    # Two registrations of a new donor at once: the second's insert waits on the unique
+    # constraint, fails when the first commits, and get_or_create (which inserts in a
+    # savepoint) reads the first's row instead; read committed lets it see that row.
     donor, _ = Donor.objects.get_or_create(kind=kind, name=name)
     changed = []
     if contact_name and contact_name != donor.contact_name:

@@ -14,8 +14,10 @@ from ..models import Item, Location
 
 
 def catalog() -> None:
-    """The seeded catalog (migration 0002); transactional tests flush it, so re-seed."""
-    importlib.import_module("shouwang.supplies.migrations.0002_catalog").seed(apps, None)
+    """The seeded catalog (migration 0002) with its daily-report roles (0007);
+    transactional tests flush it, so re-seed."""
+    for migration in ("0002_catalog", "0007_seed_report_as"):
+        importlib.import_module(f"shouwang.supplies.migrations.{migration}").seed(apps, None)
 
 
 def item(name: str = "医用口罩") -> Item:
