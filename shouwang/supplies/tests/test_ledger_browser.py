@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import downloaded_rows, log_in
@@ -20,7 +21,8 @@ def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> 
     desktop.goto("/supplies/ledger/")
     with desktop.expect_response(lambda r: "item=" in r.url and "item=&" not in r.url):
         desktop.select_option("select[name=item]", label="防护服")
-    assert desktop.locator("#rows tbody tr").count() == 1
+    # The answer is in; its rows are swapped in just after (waited for, not counted at once).
+    expect(desktop.locator("#rows tbody tr")).to_have_count(1)
     with desktop.expect_download() as download:
         desktop.click("text=导出Excel")
     rows = downloaded_rows(download.value)
