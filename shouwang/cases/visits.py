@@ -3,6 +3,8 @@ day's households, one-tap recording, and the audited dial of a resident."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -66,26 +68,25 @@ def _context(card_households: list[Household], *, today) -> dict:
     }
 
 
-@require_capability("cases.visit")
-def household_visits(request: AuthedRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class _Listing:
+    """What the page lists for the request's filter (a grid worker's own grids unless
+    ``all=1``, the chosen key area) and its header counts: the page and each tap's
+    answer read them here alike."""
+
+    key_areas: list[KeyArea]
+    chosen: KeyArea | None
+    mine: bool
+    households: HouseholdQuerySet
+    counts: dict[str, int]
+
+
+def _listing(request: AuthedRequest, *, today) -> _Listing:
     user = request.user
-    today = timezone.localdate()
     key_areas = list(active_key_areas(today).visible_to(user).select_related("area__parent"))
     chosen = _chosen_key_area(request, key_areas)
     mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
     households = visit_list(user, [chosen] if chosen else key_areas, own_grids=mine)
-    due = households.count()
-    by_address = ("area__path", "unit", "room", "pk")
-    if due > CARDS_PER_PAGE:
-        # Over several pages, by address only: a household visited on page 1 must not
-        # pull the next page's households onto it, where the worker has been already.
-        ordered = households.order_by(*by_address)
-    else:
-        # Not yet visited first, then those not reached earlier (联系不上), then done.
-        today_visits = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
-        ordered = households.annotate(
-            visited=Exists(today_visits.reached()), tried=Exists(today_visits.unreached())
-        ).order_by("visited", "tried", *by_address)
     counts = (
         HouseholdVisit.objects.on(today)
         .filter(household__in=households)
@@ -95,6 +96,26 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
             abnormal=Count("pk", filter=Q(abnormal=True)),
         )
     )
+    return _Listing(key_areas, chosen, mine, households, {"due": households.count(), **counts})
+
+
+@require_capability("cases.visit")
+def household_visits(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    listing = _listing(request, today=today)
+    households = listing.households
+    by_address = ("area__path", "unit", "room", "pk")
+    if listing.counts["due"] > CARDS_PER_PAGE:
+        # Over several pages, by address only: a household visited on page 1 must not
+        # pull the next page's households onto it, where the worker has been already.
+        ordered = households.order_by(*by_address)
+    else:
+        # Not yet visited first, then those not reached earlier (联系不上), then done.
+        today_visits = HouseholdVisit.objects.on(today).filter(household=OuterRef("pk"))
+        ordered = households.annotate(
+            visited=Exists(today_visits.reached()), tried=Exists(today_visits.unreached())
+        ).order_by("visited", "tried", *by_address)
     page = Paginator(ordered.values_list("pk", flat=True), CARDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -104,12 +125,11 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
         {
             **_context(_page_households(households, list(page)), today=today),
             "page": page,
-            "key_areas": key_areas,
-            "chosen": chosen,
-            "mine": mine,
+            "key_areas": listing.key_areas,
+            "chosen": listing.chosen,
+            "mine": listing.mine,
             "can_switch": user.role == Role.GRID_WORKER,
-            "due": due,
-            **counts,
+            **listing.counts,
             "now": timezone.now(),
         },
     )
@@ -187,7 +207,13 @@ def _answer(
     context = _context(_page_households(Household.objects, [household.pk]), today=today)
     card = context["cards"][0] if context["cards"] else {"household": household, "visit": None}
     card.update(error=error, repeat=not error and not created, posted=posted)
-    return render(request, "cases/visits.html#card", {**context, "card": card}, status=status)
+    context["card"] = card
+    if error:
+        # A refused tap leaves the header counts as they were.
+        return render(request, "cases/visits.html#card", context, status=status)
+    # The tap's URL carries the page's filter: the header counts what the page lists.
+    context.update(_listing(request, today=today).counts, now=timezone.now())
+    return render(request, "cases/visits.html#tapped", context)
 
 
 @require_capability("cases.visit")

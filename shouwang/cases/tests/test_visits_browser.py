@@ -1,8 +1,11 @@
 """A grid worker visits the households of a key area on a 360-px phone: one tap for
 "全户正常", a tap whose answer is lost tapped again and stored once, a member with a
-fever named with details, a door nobody opens (联系不上) recorded and visited later."""
+fever named with details, a door nobody opens (联系不上) recorded and visited later;
+the header's counts follow each tap without a reload."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -35,11 +38,15 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     weight = page_weight(phone)
     assert weight < 100_000, f"the phone page weighs {weight} bytes"
 
-    # One tap: 赵一's household, all well at the door.
+    # One tap: 赵一's household, all well at the door. The header counts it at once.
+    counts = phone.locator("#visit-counts")
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 0 户")
+    phone.evaluate("window.notReloaded = true")
     card = phone.locator(f"#hh-{first.household_id}")
     card.get_by_role("button", name="上门·全户正常").click()
     phone.locator(f"#hh-{first.household_id} .w-done").wait_for()
     assert "上门 全户正常" in phone.locator(f"#hh-{first.household_id}").inner_text()
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 1 户")
 
     # 钱二's household by phone: the network drops the first tap. The page says so and
     # the same tap again (same id) is stored once.
@@ -47,10 +54,12 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     card = phone.locator(f"#hh-{second.household_id}")
     card.get_by_role("button", name="电话·全户正常").click()
     expect(phone.locator("#visit-offline")).to_contain_text("网络不通")
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 1 户")
     phone.unroute(f"**/cases/visits/{second.household_id}/")
     card.get_by_role("button", name="电话·全户正常").click()
     phone.locator(f"#hh-{second.household_id} .w-done").wait_for()
     expect(phone.locator("#visit-offline")).to_be_hidden()
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 2 户")
     assert HouseholdVisit.objects.filter(household=second.household).count() == 1
 
     # 孙三 has a fever: the member named, temperature and a symptom.
@@ -63,6 +72,7 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     phone.locator(f"#hh-{third.household_id} .w-done").wait_for()
     assert "异常：孙三 38.3℃" in phone.locator(f"#hh-{third.household_id}").inner_text()
     expect(phone.locator("section.w-card.pending")).to_have_count(1)
+    expect(counts).to_have_text(re.compile(r"今日应随访 4 户，已随访 3 户，异常 1 户$"))
     visit = HouseholdVisit.objects.get(household=third.household)
     finding = visit.findings.get()
     assert (finding.person, finding.symptoms) == (third, "cough")
@@ -83,6 +93,7 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     expect(card).to_contain_text("说明：敲门无人应答")
     expect(phone.locator("section.w-card.pending")).to_have_count(0)
     expect(phone.locator("section.w-card.unreached")).to_have_count(1)
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 3 户，未联系上 1 户，异常 1 户")
     tried = HouseholdVisit.objects.get(household=fourth.household)
     assert (tried.reached, tried.method, tried.note) == (False, "visit", "敲门无人应答")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -93,6 +104,8 @@ def test_a_grid_worker_visits_a_key_area(phone, world) -> None:
     assert "曾未联系上" in card.inner_text()
     assert HouseholdVisit.objects.get(household=fourth.household).reached
     assert HouseholdVisit.objects.count() == 4
+    expect(counts).to_contain_text("今日应随访 4 户，已随访 4 户，异常 1 户")
+    assert phone.evaluate("window.notReloaded") is True
 
 
 @pytest.mark.browser

@@ -1,6 +1,6 @@
 """A grid worker's morning on a 360-px phone: open 今日随访, one tap for "normal",
-a tap whose answer is lost re-sent and stored once, details for a fever, then the
-alert marked handled."""
+a tap whose answer is lost re-sent and stored once, details for a fever (the header's
+counts following the taps without a reload), then the alert marked handled."""
 
 from __future__ import annotations
 
@@ -37,11 +37,15 @@ def test_a_grid_worker_s_morning(phone, world, clock) -> None:
     weight = page_weight(phone)
     assert weight < 100_000, f"the phone page weighs {weight} bytes"
 
-    # One tap: 赵一 answered the phone, all normal.
+    # One tap: 赵一 answered the phone, all normal. The header counts it at once.
+    counts = phone.locator("#followup-counts")
+    expect(counts).to_contain_text("应随访 6 次，已完成 0 次")
+    phone.evaluate("window.notReloaded = true")
     card = phone.locator(f"#kp-{first.pk}")
     card.get_by_role("button", name="电话·正常").click()
     phone.locator(f"#kp-{first.pk} .w-done").wait_for()
     assert "电话 正常" in phone.locator(f"#kp-{first.pk}").inner_text()
+    expect(counts).to_contain_text("应随访 6 次，已完成 1 次")
 
     # 钱二 at the door: the tap reaches the server but its answer is lost. The phone
     # cannot tell that from no network: it keeps the tap and sends it again with the
@@ -85,6 +89,9 @@ def test_a_grid_worker_s_morning(phone, world, clock) -> None:
     phone.locator(f"#kp-{third.pk} .w-done").wait_for()
     assert "异常 38.3℃" in phone.locator(f"#kp-{third.pk}").inner_text()
     expect(phone.locator("section.w-card.pending")).to_have_count(0)  # after htmx settles
+    # The answer counts 钱二's follow-up too, stored meanwhile through the batch API.
+    expect(counts).to_contain_text("应随访 6 次，已完成 3 次")
+    assert phone.evaluate("window.notReloaded") is True
     followup = FollowUp.objects.get(key_person=third)
     assert followup.fever
     assert followup.symptoms == "cough"

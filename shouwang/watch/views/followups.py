@@ -51,14 +51,21 @@ def _cards(
     return cards
 
 
-@require_capability("watch.followup")
-def today(request: AuthedRequest) -> HttpResponse:
+def _listed(request: AuthedRequest) -> tuple[bool, figures.FollowUpSheet]:
+    """Whether the page lists the grid worker's own records (unless ``all=1``), and the
+    sheet of what it lists: the page and each tap's header counts read it here alike."""
     user = request.user
     mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
     qs = KeyPerson.objects.visible_to(user).active()
     if mine:
         qs = qs.responsible_for(user)
-    sheet = figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+    return mine, figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+
+
+@require_capability("watch.followup")
+def today(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    mine, sheet = _listed(request)
     now, policies = sheet.now, sheet.policies
     page = Paginator(sheet.rows, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     # (A record moved out of reach since the first read is left out, not a 500.)
@@ -117,16 +124,18 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
     card = _cards([record], now=timezone.now())[0]
     card["error"] = error
     card["repeat"] = not error and not created
-    return render(
-        request,
-        "watch/today.html#card",
-        {
-            "card": card,
-            "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
-            "symptoms": FollowUp.Symptom.choices,
-        },
-        status=status,
-    )
+    context = {
+        "card": card,
+        "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+        "symptoms": FollowUp.Symptom.choices,
+    }
+    if error:
+        # A refused tap leaves the header counts as they were.
+        return render(request, "watch/today.html#card", context, status=status)
+    # The tap's URL carries the page's filter: the header counts what the page lists.
+    _, sheet = _listed(request)
+    context.update(total=sheet.total, now=sheet.now)
+    return render(request, "watch/today.html#tapped", context)
 
 
 @require_capability("watch.view")
