@@ -29,7 +29,7 @@ from shouwang.core import pii, rows
 from shouwang.core.text import name_key
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
-from shouwang.people.models import Person
+from shouwang.people.models import Household, Person
 from shouwang.watch.actions import active_key_person, create_lead, raise_alert
 from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
@@ -331,14 +331,22 @@ _PERSON_COLUMNS = [
 ]
 
 
-def _pass_sql() -> str:
+def _pass_sql(codes: int = 1) -> str:
     """Only model metadata is interpolated; values are bound parameters."""
     qn = connection.ops.quote_name
     columns = ", ".join(
         [*(f"p.{qn(c)}" for c in _PASS_COLUMNS), *(f"r.{qn(c)}" for c in _PERSON_COLUMNS)]
     )
     tables = f"{qn(Pass._meta.db_table)} p JOIN {qn(Person._meta.db_table)} r"
-    return f"SELECT {columns} FROM {tables} ON r.id = p.person_id WHERE p.code = %s AND p.kind = %s"  # noqa: S608, E501
+    code = "p.code = %s" if codes == 1 else f"p.code IN ({', '.join(['%s'] * codes)})"
+    return f"SELECT {columns} FROM {tables} ON r.id = p.person_id WHERE {code} AND p.kind = %s"  # noqa: S608, E501
+
+
+def _pass_of_row(row: tuple) -> Pass:
+    n = len(_PASS_COLUMNS)
+    found = Pass.from_db(connection.alias, _PASS_COLUMNS, row[:n])
+    found.person = Person.from_db(connection.alias, _PERSON_COLUMNS, row[n:])
+    return found
 
 
 def remembered_pass(code: str | None) -> Pass | None:
@@ -355,10 +363,31 @@ def remembered_pass(code: str | None) -> Pass | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    n = len(_PASS_COLUMNS)
-    found = Pass.from_db(connection.alias, _PASS_COLUMNS, row[:n])
-    found.person = Person.from_db(connection.alias, _PERSON_COLUMNS, row[n:])
+    found = _pass_of_row(row)
     return found if found.is_usable() else None
+
+
+def remembered_passes(codes: list[str]) -> list[Pass]:
+    """The phone's usable passes with their persons, in the order the phone keeps them
+    (first registered first), in one query whatever their number."""
+    if not codes:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_pass_sql(len(codes)), [*codes, Pass.Kind.PHONE])
+        found = {p.code: p for p in map(_pass_of_row, cursor.fetchall())}
+    return [found[c] for c in codes if c in found and found[c].is_usable()]
+
+
+def family_home(pass_: Pass, *, checkpoint: Checkpoint) -> Household | None:
+    """The household of the phone's first person, to fill in when a family member is
+    registered: only a resident's home in this checkpoint's community (a visitor's or
+    another community's address would be a wrong guess)."""
+    if pass_.visitor or pass_.person.household_id is None:
+        return None
+    home = Household.objects.select_related("area").filter(pk=pass_.person.household_id).first()
+    if home is None or not home.area.is_within(_community(checkpoint.area)):
+        return None
+    return home
 
 
 CHECKPOINT_CACHE_SECONDS = 30

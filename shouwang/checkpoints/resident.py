@@ -2,6 +2,9 @@
 
 Scanning a checkpoint's poster opens ``/c/<code>/``. The first time, the phone gets the
 registration form; afterwards its signed cookie names its pass and a scan is one tap.
+A phone may remember family members too (添加家人, up to ``tokens.PHONE_PASSES``): then
+a scan first asks whom it is for, and the tap records that person's passage with that
+person's own declaration.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ def _unknown_code(request: PublicRequest) -> HttpResponse:
 
 
 def _result(
-    request: PublicRequest, checkin: CheckIn, checkpoint: Checkpoint, person
+    request: PublicRequest, checkin: CheckIn, checkpoint: Checkpoint, person, *, family: bool
 ) -> HttpResponse:
     now = timezone.localtime()
     return render(
@@ -40,7 +43,8 @@ def _result(
         {
             "checkin": checkin,
             "checkpoint": checkpoint,
-            "person_name": _masked_name(person.name if person else ""),
+            "family": family,
+            "person_name": _masked_name(person.name if person else "", family=family),
             "reasons": [r for r in checkin.note.split("；") if r],
             # Formatted here: three date filters cost more than the rest of the page.
             "clock": f"{now:%H:%M:%S}",
@@ -54,29 +58,66 @@ def _result(
     )
 
 
-def _masked_name(name: str) -> str:
-    return name[:1] + "*" * (len(name) - 1) if name else ""
+def _masked_name(name: str, *, family: bool = False) -> str:
+    """王** — or, on a phone for a family, who mostly share the family name, 王*明 and
+    *芳 (the last character tells them apart)."""
+    if not name:
+        return ""
+    if family and len(name) == 2:
+        return "*" + name[1]
+    if family and len(name) > 2:
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def _family_names(passes: list[Pass]) -> list[str]:
+    """The family's masked names, numbered where two would read alike."""
+    names = [_masked_name(p.person.name, family=True) for p in passes]
+    return [
+        f"{n}（{names[: i + 1].count(n)}）" if names.count(n) > 1 else n
+        for i, n in enumerate(names)
+    ]
 
 
 @never_cache
 def scan(request: PublicRequest, code: str) -> HttpResponse:
-    """The poster's link: one tap for a remembered phone, else the registration form."""
+    """The poster's link: one tap for a remembered phone, else the registration form.
+    A phone remembering several persons names whom the scan is for: the page's ``p``,
+    the tap's ``who`` (one of the phone's own passes, never another's)."""
     checkpoint = actions.checkpoint_by_code(code)
     if checkpoint is None:
         return _unknown_code(request)
-    pass_ = actions.remembered_pass(tokens.remembered_code(request))
-    if pass_ is None:
+    codes = tokens.remembered_codes(request)
+    if not codes:
         return redirect("checkin:register", code=code)
-    if request.method != "POST":
-        return _tap_page(request, checkpoint, pass_)
+    posted = request.method == "POST"
+    wanted = request.POST.get("who") if posted else request.GET.get("p")
+    chosen = tokens.chosen_code(codes, wanted)
+    if chosen is None:
+        # Nothing is recorded for nobody in particular: the phone says whose scan it is.
+        error = "所选人员已不在本机登记中，请重新选择" if wanted else "请先选择本次为谁扫码"
+        return _family_page(request, checkpoint, codes, error=error if posted else "")
+    pass_ = actions.remembered_pass(chosen)
+    if pass_ is None:
+        if len(codes) == 1:
+            return redirect("checkin:register", code=code)
+        error = "此人的出入证已失效（被吊销或过期），请选择其他人或重新登记"
+        return _family_page(request, checkpoint, codes, error=error)
+    family = len(codes) > 1
+    if not posted:
+        return _tap_page(request, checkpoint, pass_, family=family)
     # The hot path: the declaration travels in this POST and is stored on the passage's
     # own row; nothing here reads the last one.
     form = TapForm(request.POST, checkpoint=checkpoint)
     if not form.is_valid():
-        return _tap_page(request, checkpoint, pass_, form=form, error=error_text(form))
+        return _tap_page(
+            request, checkpoint, pass_, family=family, form=form, error=error_text(form)
+        )
     if not _may_tap(pass_):
         error = "扫码过于频繁，请1小时后再试，或请卡点工作人员登记"
-        return _tap_page(request, checkpoint, pass_, form=form, error=error, status=429)
+        return _tap_page(
+            request, checkpoint, pass_, family=family, form=form, error=error, status=429
+        )
     declaration, risk_is_new = form.declaration()
     try:
         recorded = actions.self_checkin(
@@ -88,8 +129,32 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
             risk_is_new=risk_is_new,
         )
     except actions.CheckInRefused as exc:
-        return _tap_page(request, checkpoint, pass_, form=form, error=str(exc))
-    return _result(request, recorded.checkin, checkpoint, pass_.person)
+        return _tap_page(request, checkpoint, pass_, family=family, form=form, error=str(exc))
+    return _result(request, recorded.checkin, checkpoint, pass_.person, family=family)
+
+
+def _family_page(
+    request: PublicRequest, checkpoint: Checkpoint, codes: list[str], *, error: str = ""
+) -> HttpResponse:
+    """Whom is this scan for: the persons this phone remembers, each a link to their
+    own one-tap page (with their own last declaration)."""
+    passes = actions.remembered_passes(codes)
+    if not passes:
+        return redirect("checkin:register", code=checkpoint.code)
+    return render(
+        request,
+        "checkin/family.html",
+        {
+            "checkpoint": checkpoint,
+            "error": error,
+            "persons": [
+                (p.code, name, p.visitor)
+                for p, name in zip(passes, _family_names(passes), strict=True)
+            ],
+            "full": len(passes) >= tokens.PHONE_PASSES,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _tap_page(
@@ -97,6 +162,7 @@ def _tap_page(
     checkpoint: Checkpoint,
     pass_: Pass,
     *,
+    family: bool,
     form: TapForm | None = None,
     error: str = "",
     status: int | None = None,
@@ -116,7 +182,9 @@ def _tap_page(
             "checkpoint": checkpoint,
             "form": form,
             "error": error,
-            "person_name": _masked_name(pass_.person.name),
+            "who": pass_.code,
+            "family": family,
+            "person_name": _masked_name(pass_.person.name, family=family),
             "symptoms_from": _day_label(last.made_on)
             if last.has_symptoms and last.made_on != today
             else "",
@@ -165,29 +233,49 @@ def _may_register(request: PublicRequest) -> bool:
 
 @never_cache
 def register(request: PublicRequest, code: str) -> HttpResponse:
-    """First scan on this phone: who you are, where you live, a health declaration."""
+    """First scan on this phone: who you are, where you live, a health declaration. On a
+    phone that already remembers someone, the same form adds a family member (prefilled
+    with the first person's home) beside them."""
     checkpoint = actions.checkpoint_by_code(code)
     if checkpoint is None:
         return _unknown_code(request)
+    status = 400 if request.method == "POST" else 200
+    family = actions.remembered_passes(tokens.remembered_codes(request))
+    context: dict = {"checkpoint": checkpoint, "adding": bool(family)}
+    if len(family) >= tokens.PHONE_PASSES:  # said before anything is written
+        error = (
+            f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
+            "请先在“我的出入证”中从本机清除一人，再添加家人"
+        )
+        return render(
+            request,
+            "checkin/register.html",
+            {**context, "error": error, "closed": True, "full": True},
+            status=status,
+        )
     try:  # said before the form is filled in, not after
         actions.check_open(checkpoint)
     except actions.CheckInRefused as exc:
         return render(
             request,
             "checkin/register.html",
-            {"checkpoint": checkpoint, "error": str(exc), "closed": True},
-            status=400 if request.method == "POST" else 200,
+            {**context, "error": str(exc), "closed": True},
+            status=status,
         )
     buildings = _buildings(checkpoint)
+    initial = ClientIdForm.fresh()
+    if family and request.method != "POST":
+        home = actions.family_home(family[0], checkpoint=checkpoint)
+        if home is not None:
+            initial |= {"building": home.area_id, "unit": home.unit, "room": home.room}
     form = RegistrationForm(
         request.POST or None,
-        initial=ClientIdForm.fresh(),
+        initial=initial,
         checkpoint=checkpoint,
         buildings=buildings,
     )
     form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
     error = ""
-    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         if not _may_register(request):
             error = "此网络的登记过于频繁，请10分钟后再试，或请卡点工作人员代为登记"
@@ -202,31 +290,45 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
             except actions.CheckInRefused as exc:
                 error = str(exc)
             else:
-                response = _result(request, recorded.checkin, checkpoint, pass_.person)
-                tokens.remember(response, pass_.code, secure=request.is_secure())
+                # Added to the phone's list; the same person registered again replaces
+                # their older pass there.
+                kept = [p.code for p in family if p.person_id != pass_.person_id]
+                response = _result(
+                    request, recorded.checkin, checkpoint, pass_.person, family=bool(kept)
+                )
+                tokens.remember(response, [*kept, pass_.code], secure=request.is_secure())
                 return response
     return render(
         request,
         "checkin/register.html",
-        {"checkpoint": checkpoint, "form": form, "error": error},
+        {**context, "form": form, "error": error},
         status=status,
     )
 
 
-def _my_pass(request: PublicRequest) -> Pass | None:
-    return actions.remembered_pass(tokens.remembered_code(request))
+def _shown_pass(request: PublicRequest) -> tuple[list[Pass], Pass | None]:
+    """The phone's passes, and the one a page shows: ``p`` if the phone holds it, else
+    the first."""
+    passes = actions.remembered_passes(tokens.remembered_codes(request))
+    wanted = request.GET.get("p")
+    shown = next((p for p in passes if p.code == wanted), None) if wanted else None
+    return passes, shown or (passes[0] if passes else None)
 
 
 @never_cache
 def my_pass(request: PublicRequest) -> HttpResponse:
-    """出入证 on the phone: a QR redrawn every minute, for staff to scan."""
-    pass_ = _my_pass(request)
+    """出入证 on the phone: a QR redrawn every minute, for staff to scan; with several
+    persons on the phone, one at a time, chosen by name."""
+    passes, pass_ = _shown_pass(request)
     return render(
         request,
         "checkin/pass.html",
         {
             "pass": pass_,
-            "person_name": _masked_name(pass_.person.name) if pass_ else "",
+            "person_name": _masked_name(pass_.person.name, family=len(passes) > 1) if pass_ else "",
+            "persons": list(zip([p.code for p in passes], _family_names(passes), strict=True))
+            if len(passes) > 1
+            else [],
             "seconds": tokens.PHONE_TOKEN_SECONDS,
         },
         status=200 if pass_ else 404,
@@ -235,7 +337,9 @@ def my_pass(request: PublicRequest) -> HttpResponse:
 
 @never_cache
 def pass_qr(request: PublicRequest) -> HttpResponse:
-    pass_ = _my_pass(request)
+    codes = tokens.remembered_codes(request)
+    chosen = request.GET.get("p") or (codes[0] if codes else None)
+    pass_ = actions.remembered_pass(chosen if chosen in codes else None)
     if pass_ is None:
         raise Http404("本机没有出入证")
     svg = printing.qr_svg(tokens.phone_token(pass_.code), scale=6)
@@ -244,7 +348,23 @@ def pass_qr(request: PublicRequest) -> HttpResponse:
 
 @require_POST
 def forget(request: PublicRequest) -> HttpResponse:
-    """Forget this phone (e.g. a borrowed phone): the next scan asks to register."""
+    """Forget this phone (e.g. a borrowed phone): the next scan asks to register. With
+    ``who``, forget only that person; the others stay on the phone."""
+    codes = tokens.remembered_codes(request)
+    who = request.POST.get("who")
+    if who:
+        if who not in codes:
+            return render(
+                request,
+                "checkin/pass.html",
+                {"pass": None, "error": "该人员不在本机登记中，无需清除"},
+                status=400,
+            )
+        codes.remove(who)
+    if who and codes:
+        response = redirect("checkin:pass")
+        tokens.remember(response, codes, secure=request.is_secure())
+        return response
     response = render(request, "checkin/forgotten.html")
     tokens.forget(response)
     return response

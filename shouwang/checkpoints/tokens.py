@@ -4,6 +4,12 @@ A phone pass QR holds ``P<code>:<timestamp>:<signature>`` and expires two minute
 it was drawn (the page redraws it every minute); a printed card holds
 ``C<code>:<signature>`` and lives as long as the card is not revoked. Both are HMACs
 under SECRET_KEY with their own salts, so a token cannot be altered or made up.
+
+A phone remembers the passes registered on it (a parent's, a child's beside the
+owner's: one adult often scans for family members without phones) in one cookie: up to
+``PHONE_PASSES`` pass codes, each signed on its own as Django's signed cookie signs one
+value, joined by ``|``. A cookie from before (one signed code) is a list of one; an
+altered or forged entry is dropped and the rest kept.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ COOKIE_SALT = "shouwang.checkpoints.device"
 COOKIE_NAME = "sw_pass"
 COOKIE_AGE = 180 * 24 * 3600
 PHONE_TOKEN_SECONDS = 120
+PHONE_PASSES = 6  # persons one phone remembers (six entries are ~330 bytes of cookie)
+_SEPARATOR = "|"  # in neither a pass code (URL-safe base64) nor a signature
 
 
 class TokenRejected(ValueError):
@@ -60,16 +68,41 @@ def read_token(text: str, *, scanned_at: datetime | None = None) -> tuple[str, s
     raise TokenRejected("不是本系统的出入证二维码")
 
 
-def remembered_code(request: HttpRequest) -> str | None:
-    """The pass code this phone registered with, if its signed cookie is intact."""
-    return request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT)
+def _cookie_signer() -> signing.Signer:
+    # The signer of HttpResponse.set_signed_cookie: an entry is what that wrote.
+    return signing.get_cookie_signer(salt=COOKIE_NAME + COOKIE_SALT)
 
 
-def remember(response: HttpResponse, code: str, *, secure: bool) -> None:
-    response.set_signed_cookie(
+def remembered_codes(request: HttpRequest) -> list[str]:
+    """The pass codes this phone registered, first registered first: the entries of
+    its cookie whose signature holds (at most PHONE_PASSES, no repeats)."""
+    raw = request.COOKIES.get(COOKIE_NAME)
+    if not raw:
+        return []
+    signer, codes = _cookie_signer(), []
+    for entry in raw.split(_SEPARATOR)[: PHONE_PASSES * 2]:
+        try:
+            code = signer.unsign(entry)
+        except signing.BadSignature:
+            continue
+        if code and code not in codes:
+            codes.append(code)
+    return codes[:PHONE_PASSES]
+
+
+def chosen_code(codes: list[str], wanted: str | None) -> str | None:
+    """The pass a page or tap names (``wanted``) if this phone holds it; with no name,
+    the phone's only pass. None: the phone does not hold it, or must say whose."""
+    if wanted:
+        return wanted if wanted in codes else None
+    return codes[0] if len(codes) == 1 else None
+
+
+def remember(response: HttpResponse, codes: list[str], *, secure: bool) -> None:
+    signer = _cookie_signer()
+    response.set_cookie(
         COOKIE_NAME,
-        code,
-        salt=COOKIE_SALT,
+        _SEPARATOR.join(signer.sign(code) for code in codes[:PHONE_PASSES]),
         max_age=COOKIE_AGE,
         httponly=True,
         samesite="Lax",

@@ -15,7 +15,7 @@
       var n = 60 - Math.floor((Date.now() - drawn) / 1000);
       if (n <= 0) {
         drawn = Date.now();
-        qr.src = src + "?t=" + drawn;
+        qr.src = src + (src.indexOf("?") < 0 ? "?" : "&") + "t=" + drawn;
         n = 60;
       }
       left.textContent = n + " 秒后刷新";
