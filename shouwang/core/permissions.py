@@ -29,6 +29,7 @@ def require_capability(capability: str) -> Callable:
                 raise PermissionDenied("您的角色没有此项权限")
             return view(request, *args, **kwargs)
 
+        wrapped.capability = capability  # type: ignore[attr-defined]  # read by tests
         return wrapped
 
     return decorator

@@ -107,6 +107,7 @@ def test_hq_keeps_an_edited_bulletin_and_the_leader_only_copies(reported, day):
     page = reported.client("leader").get(url)
     assert "改过的通报" in page.content.decode()
     assert "一键复制" in page.content.decode()
+    assert "<form" not in page.content.decode().split("<main", 1)[1]  # nothing to send
     assert reported.client("leader").post(url, {"text": "x"}).status_code == 403
     assert reported.client("staff_a").get(url).status_code == 403
 

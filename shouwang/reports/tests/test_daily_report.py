@@ -337,6 +337,14 @@ def test_only_the_communitys_staff_submit(counted, day):
     assert counted.client("hq").get(url("report", counted.community_a, day)).status_code == 200
 
 
+@pytest.mark.parametrize("persona", ["hq", "leader"])
+def test_readers_see_an_unsubmitted_report_without_a_form(counted, day, persona):
+    page = counted.client(persona).get(url("report", counted.community_a, day)).content.decode()
+    assert "填报数（未上报）" in page
+    assert "<form" not in page.split("<main", 1)[1]
+    assert counted.client("staff_a").get(url("report", counted.community_a, day)).context["form"]
+
+
 @ON_TIME
 def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day):
     rollup(day)

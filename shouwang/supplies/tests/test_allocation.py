@@ -126,7 +126,12 @@ def test_unreviewed_plans_are_not_issued_and_others_cannot_touch_plans(world, se
     for persona in ("leader", "staff_a"):
         client = world.client(persona)
         assert client.post(reverse("supplies:plan_review", args=[plan.pk])).status_code == 403
-    assert world.client("leader").get(reverse("supplies:plan", args=[plan.pk])).status_code == 200
+    page = world.client("leader").get(reverse("supplies:plan", args=[plan.pk]))
+    assert page.status_code == 200
+    assert reverse("supplies:plan_update", args=[plan.pk]) not in page.content.decode()
+    assert reverse("supplies:plan_update", args=[plan.pk]) in (
+        world.client("hq").get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    )
     assert Location.objects.count() == 5
 
 

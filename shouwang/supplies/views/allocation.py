@@ -73,7 +73,9 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
         .first()
         or 0
     )
-    if not plan.editable:
+    # Leaders and auditors read the plan; only a manager may change it.
+    editable = plan.editable and request.user.can("supplies.manage")
+    if not editable:
         for field in form.fields.values():
             field.disabled = True
     lines = [(line, form[f"p{line.pk}"]) for line in form.lines]
@@ -83,6 +85,7 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
         "supplies/plan.html",
         {
             "plan": plan,
+            "editable": editable,
             "form": form,
             "lines": lines,
             "total": total,
