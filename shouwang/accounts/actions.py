@@ -109,6 +109,17 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
+def _check_phone_free(phone: str, *, user: User | None = None) -> None:
+    """A phone logs in its account: it may be neither another account's phone nor
+    another account's username (an account named by a number, from before they were
+    refused), which the login would take first."""
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    if others.with_phone(phone).exists():
+        raise ValidationError("该手机号已绑定其他账号")
+    if others.filter(username=phone).exists():
+        raise ValidationError("该手机号已是其他账号的用户名，不能再绑定")
+
+
 def _check_can_manage(by: User, area: Area) -> None:
     if not area.is_within(by.area):
         raise ValidationError("只能管理本辖区内的账号")
@@ -130,10 +141,14 @@ def create_user(
         _check_can_manage(by, area)
     if not re.fullmatch(USERNAME_PATTERN, username):
         raise ValidationError(USERNAME_MESSAGE)
-    if User.objects.filter(username=username).exists():
+    if mobile_in(username):
+        # The login takes a username before a phone: this one would take over the phone
+        # login of the account whose number it is.
+        raise ValidationError("用户名不能是手机号；手机号请填在“手机号”一栏，同样可用于登录")
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"用户名“{username}”已被使用")
-    if phone and User.objects.with_phone(phone).exists():
-        raise ValidationError("该手机号已绑定其他账号")
+    if phone:
+        _check_phone_free(phone)
     password = password or generate_password()
     user = User(username=username, full_name=full_name, role=role, area=area)
     password_validation.validate_password(password, user)
@@ -153,8 +168,8 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     _check_can_manage(by, area)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
-    if phone and User.objects.with_phone(phone).exclude(pk=user.pk).exists():
-        raise ValidationError("该手机号已绑定其他账号")
+    if phone:
+        _check_phone_free(phone, user=user)
     changes = []
     if user.role != role:
         changes.append(

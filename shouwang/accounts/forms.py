@@ -18,8 +18,20 @@ def clean_mobile(value: str) -> str:
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="用户名或手机号", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128)
+    # A phone's keyboard capitalizes the first letter unless told not to: "Staff_a" is
+    # not the username staff_a.
+    username = forms.CharField(
+        label="用户名或手机号",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label="密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

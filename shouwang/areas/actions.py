@@ -11,6 +11,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.text import place_name
 
 from .models import Area, Grid
 
@@ -30,7 +31,8 @@ def create_area(
     *, name: str, kind: str, parent: Area | None, by: Any = None, **fields: Any
 ) -> Area:
     _check_child(parent, kind)
-    if Area.objects.filter(parent=parent, name=name).exists():
+    name = place_name(name)
+    if Area(name=name).name_taken(parent):
         raise ValidationError(f"同一上级下已有名为“{name}”的节点")
     area = Area.objects.create(
         name=name, kind=kind, parent=parent, path="~" + secrets.token_hex(8), **fields
@@ -47,7 +49,7 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
     _check_child(new_parent, area.kind)
-    if Area.objects.filter(parent=new_parent, name=area.name).exclude(pk=area.pk).exists():
+    if area.name_taken(new_parent):
         raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
     old = area.parent.name if area.parent_id else "—"
     left = list(area.ancestors())
@@ -107,7 +109,8 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
 @transaction.atomic
 def update_area(*, area: Area, by: Any) -> Area:
     """Save the edited name, code, expected households and notes of ``area``."""
-    if Area.objects.filter(parent=area.parent_id, name=area.name).exclude(pk=area.pk).exists():
+    area.name = place_name(area.name)
+    if area.name_taken(area.parent):
         raise ValidationError({"name": "同一上级下已有同名节点"})
     area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)

@@ -1,13 +1,25 @@
-from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from shouwang.core.admin import ScopedAdmin
+from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
+from shouwang.core.text import place_name
 
 from .models import Area, Grid
 
 
+class AreaAdminForm(ScopedAdminForm):
+    """A name in the import's one spelling, and none a sibling bears (as ``update_area``)."""
+
+    def clean_name(self) -> str:
+        name = place_name(self.cleaned_data["name"])
+        if Area(pk=self.instance.pk, name=name).name_taken(self.instance.parent):
+            raise ValidationError("同一上级下已有同名节点")
+        return name
+
+
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
+    form = AreaAdminForm
     list_display = ["name", "kind", "parent", "code", "expected_households"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -15,7 +27,7 @@ class AreaAdmin(ScopedAdmin):
     readonly_fields = ["kind", "parent"]
 
 
-class GridAdminForm(forms.ModelForm):
+class GridAdminForm(ScopedAdminForm):
     class Meta:
         model = Grid
         fields = ["name", "compounds", "staff", "notes"]

@@ -17,6 +17,7 @@ from django.db.models.functions import Concat, Substr
 
 from shouwang.core.access import ScopedQuerySet, subtree_range
 from shouwang.core.models import TimeStampedModel
+from shouwang.core.text import place_name
 
 SEGMENT = 6  # base-36 digits per level: 2 billion ids
 
@@ -138,6 +139,13 @@ class Area(TimeStampedModel):
         if self.kind == kind:
             return self
         return self.ancestors().filter(kind=kind).first()
+
+    def name_taken(self, parent: Area | None) -> bool:
+        """Whether another child of ``parent`` bears this node's name in the one
+        spelling the import matches by (``place_name``: "１ 号楼" is "1号楼")."""
+        key = place_name(self.name)
+        siblings = Area.objects.filter(parent=parent).exclude(pk=self.pk)
+        return any(place_name(n) == key for n in siblings.values_list("name", flat=True))
 
     def assign_path(self) -> None:
         """Set ``path`` and ``depth`` from the parent; the row must have a pk."""

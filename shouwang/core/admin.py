@@ -1,13 +1,31 @@
 """The Django admin as a back office for HQ admins, scoped like everything else."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+
+class ScopedAdminForm(forms.ModelForm):
+    """Checks the model's constraints over read-only fields too (a node's parent, a
+    grid's community): a ModelForm leaves out the fields it does not edit, and a clash
+    would end in an IntegrityError instead of a message on the form."""
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        if self._errors:
+            return
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 class ScopedAdmin(admin.ModelAdmin):
     """HQ admins (``accounts.manage``) see and change rows within their subtree only."""
 
     capability = "accounts.manage"
+    form = ScopedAdminForm
 
     def _allowed(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.can(self.capability)

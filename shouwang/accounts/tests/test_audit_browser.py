@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import downloaded_rows, log_in
@@ -14,7 +15,8 @@ def test_the_export_takes_the_filter_just_chosen_on_the_page(desktop, world) -> 
     desktop.goto("/accounts/audit/")
     with desktop.expect_response(lambda r: "action=login_failed" in r.url):
         desktop.select_option("select[name=action]", "login_failed")
-    assert desktop.locator("#rows tbody tr").count() == 1
+    # The answer is in; its rows are swapped in just after (waited for, not counted at once).
+    expect(desktop.locator("#rows tbody tr")).to_have_count(1)
     with desktop.expect_download() as download:
         desktop.click("text=导出Excel")
     rows = downloaded_rows(download.value)

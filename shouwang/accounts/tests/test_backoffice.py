@@ -7,6 +7,7 @@ from django.urls import reverse
 from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import PASSWORD, UserFactory
+from shouwang.areas.models import Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
@@ -114,3 +115,34 @@ def test_its_password_change_is_the_apps(world: World) -> None:
     response = world.client("hq").get(reverse("admin:password_change"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_change")
+
+
+def test_renaming_a_node_to_a_siblings_name_is_refused(world: World) -> None:
+    url = reverse("admin:areas_area_change", args=[world.building_a2.pk])
+    for name in ("1号楼", "１ 号楼"):
+        response = world.client("hq").post(
+            url, {"name": name, "code": "", "expected_households": "4", "notes": ""}
+        )
+        assert response.status_code == 200, name  # the form again, with the error
+        assert "同一上级下已有同名节点" in response.content.decode()
+    assert world.building_a2.__class__.objects.get(pk=world.building_a2.pk).name == "2号楼"
+
+
+def test_a_node_renamed_in_the_back_office_takes_the_imports_spelling(world: World) -> None:
+    url = reverse("admin:areas_area_change", args=[world.building_a2.pk])
+    response = world.client("hq").post(
+        url, {"name": "２ 号楼Ａ", "code": "", "expected_households": "4", "notes": ""}
+    )
+    assert response.status_code == 302
+    world.building_a2.refresh_from_db()
+    assert world.building_a2.name == "2号楼A"
+
+
+def test_renaming_a_grid_to_the_name_of_another_grid_is_refused(world: World) -> None:
+    other = Grid.objects.create(name="第二网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[other.pk])
+    response = world.client("hq").post(url, {"name": world.grid_a.name, "notes": ""})
+    assert response.status_code == 200
+    assert "已经存在" in response.content.decode()
+    other.refresh_from_db()
+    assert other.name == "第二网格"

@@ -15,15 +15,8 @@ from shouwang.areas.models import Area
 
 def bootstrap(**options) -> str:
     out = StringIO()
-    call_command(
-        "bootstrap",
-        district="金水区",
-        subdistrict="丰产路街道",
-        username="admin",
-        name="王主任",
-        stdout=out,
-        **options,
-    )
+    defaults = {"district": "金水区", "subdistrict": "丰产路街道", "username": "admin"}
+    call_command("bootstrap", name="王主任", stdout=out, **{**defaults, **options})
     return out.getvalue()
 
 
@@ -72,4 +65,16 @@ def test_it_refuses_a_username_the_account_form_refuses(db) -> None:
             name="王主任",
             stdout=StringIO(),
         )
+    assert not User.objects.exists()
+
+
+def test_a_second_admin_for_the_same_sub_district_typed_with_a_space(db) -> None:
+    bootstrap()
+    bootstrap(username="admin2", subdistrict="丰产路 街道")
+    assert User.objects.get(username="admin2").area == User.objects.get(username="admin").area
+
+
+def test_it_refuses_a_mobile_number_as_username(db) -> None:
+    with pytest.raises(CommandError, match="用户名不能是手机号"):
+        bootstrap(username="13812345678")
     assert not User.objects.exists()

@@ -133,3 +133,9 @@ def test_it_ignores_a_forged_address(client: Client, world: World, settings) -> 
     settings.BEHIND_PROXY = True
     post_login(client, "staff_a", "wrong", HTTP_X_FORWARDED_FOR="not-an-address")
     assert AuditEvent.objects.get().ip is None
+
+
+def test_a_phone_keyboard_does_not_capitalize_the_username(client: Client, world: World) -> None:
+    page = client.get(LOGIN).content.decode()
+    assert 'autocapitalize="none"' in page
+    assert 'autocomplete="username"' in page

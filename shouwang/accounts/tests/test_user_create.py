@@ -13,6 +13,7 @@ from django.urls import reverse
 from shouwang.accounts import actions
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
@@ -121,3 +122,23 @@ def test_community_staff_cannot_create_accounts(world: World) -> None:
     denial = AuditEvent.objects.get(action=AuditEvent.Action.DENIED)
     assert denial.user == world.staff_a
     assert "accounts.manage" in denial.detail
+
+
+def test_it_refuses_a_mobile_number_as_username(world: World) -> None:
+    # As a username, 13800000002 would take over the phone login of staff_a, whose number it is.
+    for username in ("13800000002", "13912345678"):
+        response = world.client("hq").post(URL, form(world, username=username, phone=""))
+        assert response.status_code == 400
+        assert "用户名不能是手机号" in response.content.decode()
+        assert not User.objects.filter(username=username).exists()
+    response = Client().post(
+        reverse("accounts:login"), {"username": "13800000002", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_it_refuses_a_username_taken_in_other_letter_case(world: World) -> None:
+    response = world.client("hq").post(URL, form(world, username="Staff_B"))
+    assert response.status_code == 400
+    assert "已被使用" in response.content.decode()
+    assert not User.objects.filter(username="Staff_B").exists()

@@ -128,3 +128,20 @@ def test_an_admin_changes_their_own_name(world: World) -> None:
     )
     assert response.status_code == 302
     assert User.objects.get(pk=world.hq.pk).full_name == "王主任"
+
+
+def test_it_refuses_a_phone_that_is_another_accounts_username(world: World) -> None:
+    # An account named by a number, from before such names were refused.
+    User.objects.filter(pk=world.staff_b.pk).update(username="13900000009")
+    response = world.client("hq").post(
+        url(world.staff_a),
+        {
+            "full_name": "张三",
+            "phone": "13900000009",
+            "role": Role.COMMUNITY_STAFF,
+            "area": world.community_a.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "该手机号已是其他账号的用户名" in response.content.decode()
+    assert User.objects.get(pk=world.staff_a.pk).phone != "13900000009"

@@ -63,3 +63,17 @@ def test_community_staff_cannot_change_the_tree(world: World) -> None:
     response = world.client("staff_a").post(url(world.compound_a), {"name": "9号楼"})
     assert response.status_code == 403
     assert not Area.objects.filter(name="9号楼").exists()
+
+
+def test_it_stores_the_name_in_the_imports_spelling(world: World) -> None:
+    response = world.client("hq").post(url(world.compound_a), {"name": "３ 号楼"})
+    assert response.status_code == 302
+    assert world.compound_a.children.filter(name="3号楼").exists()
+
+
+def test_it_refuses_a_sibling_spelled_with_full_width_digits_or_spaces(world: World) -> None:
+    for name in ("１号楼", "1 号楼", "1　号楼"):
+        response = world.client("hq").post(url(world.compound_a), {"name": name})
+        assert response.status_code == 400, name
+        assert "已有名为“1号楼”的节点" in response.content.decode()
+    assert world.compound_a.children.count() == 2

@@ -52,3 +52,10 @@ def test_it_refuses_a_negative_household_count(world: World) -> None:
 def test_community_staff_cannot_edit(world: World) -> None:
     response = world.client("staff_a").post(url(world.building_a), {"name": "改名"})
     assert response.status_code == 403
+
+
+def test_it_refuses_the_name_of_a_sibling_spelled_otherwise(world: World) -> None:
+    response = world.client("hq").post(url(world.building_a2), {"name": "１ 号楼"})
+    assert response.status_code == 400
+    assert "同一上级下已有同名节点" in response.content.decode()
+    assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"

@@ -123,3 +123,13 @@ def test_a_community_moves_with_its_grids(world: World) -> None:
     actions.move_area(area=world.community_a, new_parent=other, by=district_hq)
     assert list(world.grid_a.compounds.all()) == [world.compound_a]
     assert list(world.grid_a.staff.all()) == [world.grid_worker_a]
+
+
+def test_it_refuses_a_parent_with_a_child_of_the_same_name_spelled_otherwise(
+    world: World,
+) -> None:
+    # A name typed before names were kept in one spelling.
+    Area.objects.filter(pk=world.building_b.pk).update(name="１ 号楼")
+    response = world.client("hq").post(url(world.building_b), {"new_parent": world.compound_a.pk})
+    assert response.status_code == 400
+    assert Area.objects.get(pk=world.building_b.pk).parent == world.compound_b

@@ -7,6 +7,7 @@ from shouwang.accounts.models import User
 from shouwang.accounts.roles import Role
 from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
+from shouwang.core.text import place_name
 
 
 class Command(BaseCommand):
@@ -28,11 +29,11 @@ class Command(BaseCommand):
     ) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"用户名“{username}”已存在；如需新密码，请由管理员在账号页面重置")
-        top = Area.objects.filter(parent=None, name=district).first() or area_actions.create_area(
-            name=district, kind=Area.Kind.DISTRICT, parent=None
-        )
+        top = Area.objects.filter(
+            parent=None, name=place_name(district)
+        ).first() or area_actions.create_area(name=district, kind=Area.Kind.DISTRICT, parent=None)
         area = Area.objects.filter(
-            parent=top, name=subdistrict
+            parent=top, name=place_name(subdistrict)
         ).first() or area_actions.create_area(
             name=subdistrict, kind=Area.Kind.SUBDISTRICT, parent=top
         )
