@@ -175,25 +175,18 @@ def _side_effects(
                 source=row,
                 at=row.at,
             )
-        elif kind == Alert.Kind.FEVER and not row.is_fever:  # declared, not measured
-            if _fever_declared_today(person):
+        elif kind == Alert.Kind.FEVER:
+            measured = row.is_fever  # else declared on the phone, not measured
+            if not measured and _fever_declared_today(person):
                 continue
             raise_alert(
                 area=_community(checkpoint.area),
                 kind=kind,
-                title=f"{where}有人员{who}扫码申报发热",
-                detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，请立即联系核实并按规定处置",
-                person=person,
-                key_person=key_person,
-                source=row,
-                at=row.at,
-            )
-        elif kind == Alert.Kind.FEVER:
-            raise_alert(
-                area=_community(checkpoint.area),
-                kind=kind,
-                title=f"{where}发现发热人员{who}，体温{row.temperature}℃",
-                detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，请立即按规定处置",
+                title=f"{where}发现发热人员{who}，体温{row.temperature}℃"
+                if measured
+                else f"{where}有人员{who}扫码申报发热",
+                detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，"
+                + ("请立即按规定处置" if measured else "请立即联系核实并按规定处置"),
                 person=person,
                 key_person=key_person,
                 source=row,
@@ -466,14 +459,7 @@ class Registration:
     direction: str
 
     def declaration(self, today: Any) -> Declaration:
-        return Declaration(
-            fever=self.fever,
-            cough=self.cough,
-            other_symptoms=self.other_symptoms,
-            travel_since=today if self.risk_travel else None,
-            contact_since=today if self.risk_contact else None,
-            made_on=today,
-        )
+        return Declaration.answered(self, today)
 
 
 def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:

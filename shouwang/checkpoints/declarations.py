@@ -36,6 +36,19 @@ class Declaration:
     contact_since: date | None = None
     made_on: date | None = None  # the local day it was made
 
+    @classmethod
+    def answered(cls, answers: Any, on: date) -> Declaration:
+        """The declaration of a form's or a pass's answers (``fever``, ``cough``,
+        ``other_symptoms``, ``risk_travel``, ``risk_contact``) made on ``on``."""
+        return cls(
+            fever=answers.fever,
+            cough=answers.cough,
+            other_symptoms=answers.other_symptoms,
+            travel_since=on if answers.risk_travel else None,
+            contact_since=on if answers.risk_contact else None,
+            made_on=on,
+        )
+
     @property
     def has_symptoms(self) -> bool:
         return self.fever or self.cough or bool(self.other_symptoms)
@@ -81,15 +94,7 @@ def of_registration(pass_: Pass) -> Declaration:
         # The phone's pass comes from a hand-written join (actions.remembered_pass): on
         # SQLite its times arrive as stored, naive UTC.
         declared_at = declared_at.replace(tzinfo=UTC)
-    made_on = timezone.localdate(declared_at)
-    return Declaration(
-        fever=pass_.fever,
-        cough=pass_.cough,
-        other_symptoms=pass_.other_symptoms,
-        travel_since=made_on if pass_.risk_travel else None,
-        contact_since=made_on if pass_.risk_contact else None,
-        made_on=made_on,
-    )
+    return Declaration.answered(pass_, timezone.localdate(declared_at))
 
 
 _ROW_FIELDS = ("fever", "cough", "other_symptoms", "travel_since", "contact_since", "at")
