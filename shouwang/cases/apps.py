@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
@@ -31,9 +29,3 @@ class CasesConfig(AppConfig):
         Role.GRID_WORKER: {"cases.visit"},
         Role.LEADER: {"cases.view"},
     }
-
-    def todo(self, user: Any) -> list[Any]:
-        """Today's work of ``user`` in this app, for the home page (core.todo)."""
-        from .todo import items
-
-        return items(user)

@@ -1,13 +1,16 @@
 """Today's work on the home page (今日待办): what is left to do now, counted.
 
-Each app's AppConfig may define ``todo(self, user) -> list[TodoItem]``; the items
-appear in INSTALLED_APPS order. An app returns items only for the capabilities the user
-holds, and counts only what the user may see.
+Each app may have a module ``todo.py`` with ``items(user) -> list[TodoItem]``; the
+items appear in INSTALLED_APPS order. An app returns items only for the capabilities
+the user holds, and counts only what the user may see.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
 
@@ -23,10 +26,22 @@ class TodoItem:
     urgent: bool = False
 
 
-def todo_for(user: object) -> list[TodoItem]:
-    items: list[TodoItem] = []
+@cache
+def _providers() -> tuple[Callable[[object], list[TodoItem]], ...]:
+    found = []
     for config in apps.get_app_configs():
-        provider = getattr(config, "todo", None)
-        if provider is not None:
-            items.extend(provider(user))
-    return items
+        if not config.name.startswith("shouwang."):
+            continue
+        name = f"{config.name}.todo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found.append(module.items)
+    return tuple(found)
+
+
+def todo_for(user: object) -> list[TodoItem]:
+    return [item for items in _providers() for item in items(user)]

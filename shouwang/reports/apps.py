@@ -46,9 +46,3 @@ class ReportsConfig(AppConfig):
         uppers = [a for a in (*left, *joined) if a.kind in UPPER_KINDS]
         if area.kind in ("community", *UPPER_KINDS) and uppers:
             resum_uppers({a.pk: a for a in uppers}.values())
-
-    def todo(self, user: Any) -> list[Any]:
-        """Today's work of ``user`` in this app, for the home page (core.todo)."""
-        from .todo import items
-
-        return items(user)

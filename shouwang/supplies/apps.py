@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
@@ -33,9 +31,3 @@ class SuppliesConfig(AppConfig):
         Role.LEADER: VIEW | DONATIONS_VIEW,
         Role.AUDITOR: VIEW | DONATIONS_VIEW,
     }
-
-    def todo(self, user: Any) -> list[Any]:
-        """Today's work of ``user`` in this app, for the home page (core.todo)."""
-        from .todo import items
-
-        return items(user)

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from typing import Any
 
 from django.apps import AppConfig
 
@@ -29,9 +28,3 @@ class WatchConfig(AppConfig):
         Role.GRID_WORKER: VIEW | WORK,
         Role.LEADER: VIEW | {"watch.export"},
     }
-
-    def todo(self, user: Any) -> list[Any]:
-        """Today's work of ``user`` in this app, for the home page (core.todo)."""
-        from .todo import items
-
-        return items(user)
