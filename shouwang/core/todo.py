@@ -39,7 +39,9 @@ def _providers() -> tuple[Callable[[object], list[TodoItem]], ...]:
             if exc.name != name:
                 raise
             continue
-        found.append(module.items)
+        items = getattr(module, "items", None)  # core.todo holds the mechanism only
+        if items is not None:
+            found.append(items)
     return tuple(found)
 
 
