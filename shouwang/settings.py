@@ -151,6 +151,9 @@ if os.environ.get("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that needs no round trip.
+        DATABASES["default"]["ENGINE"] = "shouwang.core.backends.postgresql"
 else:
     DATABASES = {
         "default": {
