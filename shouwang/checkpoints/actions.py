@@ -30,7 +30,13 @@ from shouwang.core.text import name_key
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError
 from shouwang.people.models import Household, Person
-from shouwang.watch.actions import active_key_person, create_lead, raise_alert
+from shouwang.watch.actions import (
+    active_key_person,
+    active_key_person_sql,
+    create_lead,
+    key_person_by_id,
+    raise_alert,
+)
 from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
@@ -242,7 +248,7 @@ def record_checkin(
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
         raise CheckInRefused("体温应在30到45℃之间，请核对")
-    key_person = active_key_person(person) if person is not None else None
+    key_person = _key_person(person)
     verdict = judge(
         _facts(
             checkpoint=checkpoint,
@@ -324,22 +330,41 @@ _PERSON_COLUMNS = [
 ]
 
 
-def _pass_sql(codes: int = 1) -> str:
-    """Only model metadata is interpolated; values are bound parameters."""
+def _pass_query(codes: list[str]) -> tuple[str, list[Any]]:
+    """The phone's passes with their persons and, in the same round trip, whether each
+    person is an active key person (the check-in's rules ask next). Only model
+    metadata is interpolated; values are bound parameters."""
     qn = connection.ops.quote_name
+    key_person, key_params = active_key_person_sql("r.id")
     columns = ", ".join(
-        [*(f"p.{qn(c)}" for c in _PASS_COLUMNS), *(f"r.{qn(c)}" for c in _PERSON_COLUMNS)]
+        [
+            *(f"p.{qn(c)}" for c in _PASS_COLUMNS),
+            *(f"r.{qn(c)}" for c in _PERSON_COLUMNS),
+            key_person,
+        ]
     )
     tables = f"{qn(Pass._meta.db_table)} p JOIN {qn(Person._meta.db_table)} r"
-    code = "p.code = %s" if codes == 1 else f"p.code IN ({', '.join(['%s'] * codes)})"
-    return f"SELECT {columns} FROM {tables} ON r.id = p.person_id WHERE {code} AND p.kind = %s"  # noqa: S608, E501
+    code = f"p.code IN ({', '.join(['%s'] * len(codes))})" if len(codes) > 1 else "p.code = %s"
+    sql = f"SELECT {columns} FROM {tables} ON r.id = p.person_id WHERE {code} AND p.kind = %s"  # noqa: S608
+    return sql, [*key_params, *codes, Pass.Kind.PHONE]
 
 
 def _pass_of_row(row: tuple) -> Pass:
-    n = len(_PASS_COLUMNS)
+    n, m = len(_PASS_COLUMNS), len(_PERSON_COLUMNS)
     found = Pass.from_db(connection.alias, _PASS_COLUMNS, row[:n])
-    found.person = Person.from_db(connection.alias, _PERSON_COLUMNS, row[n:])
+    found.person = Person.from_db(connection.alias, _PERSON_COLUMNS, row[n : n + m])
+    found.person.active_key_person_id = row[n + m]
     return found
+
+
+def _key_person(person: Person | None) -> KeyPerson | None:
+    """The person's active key-person record. A pass's person loaded by
+    ``remembered_pass`` carries the answer, asked in the pass's own query."""
+    if person is None:
+        return None
+    if hasattr(person, "active_key_person_id"):
+        return key_person_by_id(person.active_key_person_id)
+    return active_key_person(person)
 
 
 def remembered_pass(code: str | None) -> Pass | None:
@@ -350,9 +375,8 @@ def remembered_pass(code: str | None) -> Pass | None:
     loading only the person's columns a check-in needs."""
     if not code:
         return None
-    sql = _pass_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [code, Pass.Kind.PHONE])
+        cursor.execute(*_pass_query([code]))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -366,7 +390,7 @@ def remembered_passes(codes: list[str]) -> list[Pass]:
     if not codes:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_pass_sql(len(codes)), [*codes, Pass.Kind.PHONE])
+        cursor.execute(*_pass_query(codes))
         found = {p.code: p for p in map(_pass_of_row, cursor.fetchall())}
     return [found[c] for c in codes if c in found and found[c].is_usable()]
 
