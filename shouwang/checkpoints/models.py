@@ -181,7 +181,8 @@ class PassQuerySet(ScopedQuerySet):
 class Pass(TimeStampedModel):
     """出入证. A phone pass is what a resident's phone remembers after registering
     (its QR refreshes every minute); a card is printed for people without a phone
-    (long-lived). Both carry the person's health declaration and can be revoked."""
+    (long-lived). Both can be revoked. A phone pass keeps the declaration made when it
+    was registered; its holder declares again at every scan (``declarations``)."""
 
     class Kind(models.TextChoices):
         PHONE = "phone", "手机出入证"
@@ -223,14 +224,6 @@ class Pass(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person.name}的{self.get_kind_display()}"
-
-    @property
-    def has_symptoms(self) -> bool:
-        return self.fever or self.cough or bool(self.other_symptoms)
-
-    @property
-    def has_risk(self) -> bool:
-        return self.risk_travel or self.risk_contact
 
     def is_usable(self, on: Any = None) -> bool:
         if self.revoked_at is not None:
