@@ -35,9 +35,9 @@ from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
 from . import tokens
-from .declarations import Declaration, last_declaration
+from .declarations import Declaration, last_declaration, of_checkin
 from .models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass, PassRule, Visit
-from .rules import RED, Facts, Verdict, judge
+from .rules import GREEN, RED, Facts, Verdict, is_milder, judge
 
 RULE_CACHE_SECONDS = 30
 _rule_cache: dict[str, tuple[float, PassRule]] = {}
@@ -667,6 +667,8 @@ def scan_pass(
         with transaction.atomic():
             if _claim(pending, client_id=client_id, by=by):
                 pending.refresh_from_db()
+                pending.checkpoint = checkpoint
+                _registered_at_post(pending)
                 if temperature is not None:
                     measure(checkin=pending, temperature=temperature, by=by)
                 return Recorded(pending, created=False, confirmed=True)
@@ -691,14 +693,46 @@ def scan_pass(
     )
 
 
+def _registered_at_post(row: CheckIn) -> None:
+    """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
+    the registration 访客须经值守登记 asks for. The passage is judged again as a
+    registered visitor's — as a staff scan of the visitor's pass is — and takes that
+    verdict and its reasons unless it is worse: 绿 when nothing else warrants 黄, as a
+    resident's would be. A confirmation never makes a passage worse: what stops someone
+    already let through is a measured fever (``measure``) or a new scan, each with its
+    alert."""
+    if not row.visitor or row.source != CheckIn.Source.SELF or row.result == GREEN:
+        return
+    person = row.person
+    verdict = judge(
+        _facts(
+            checkpoint=row.checkpoint,
+            direction=row.direction,
+            person=person,
+            key_person=active_key_person(person) if person is not None else None,
+            declaration=of_checkin(row),
+            temperature=row.temperature,
+            visitor=True,
+            visitor_registered=True,
+            risk_is_new=False,
+        )
+    )
+    if not is_milder(row.result, than=verdict.result):
+        row.result = verdict.result
+        row.note = "；".join(verdict.reasons)[:200]
+        row.save(update_fields=["result", "note"])
+
+
 @transaction.atomic
 def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
-    """Staff at the post saw the person: a declared self-scan becomes presence."""
+    """Staff at the post saw the person: a declared self-scan becomes presence (and a
+    visitor's, registered at the post)."""
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
         checkin.confirmed_at = timezone.now()
         checkin.recorded_by = by
         checkin.save(update_fields=["status", "confirmed_at", "recorded_by"])
+        _registered_at_post(checkin)
     if temperature is not None:
         measure(checkin=checkin, temperature=temperature, by=by)
     return checkin

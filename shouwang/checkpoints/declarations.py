@@ -114,6 +114,11 @@ def _of_row(row: dict[str, Any]) -> Declaration:
     )
 
 
+def of_checkin(row: CheckIn) -> Declaration:
+    """The declaration stored on a passage's row (none on a staff row: all False)."""
+    return _of_row({name: getattr(row, name) for name in _ROW_FIELDS})
+
+
 def last_declarations(passes: Iterable[Pass]) -> dict[int, Declaration]:
     """``last_declaration`` of each of these passes, by pass id, in one query whatever
     their number (a page of the pass list): the latest self-scan of each pass."""
