@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -46,6 +47,19 @@ DEFAULT_RULE = PassRule(visitors=PassRule.Visitors.REGISTERED, outing_quota=None
 
 class CheckInRefused(ValueError):
     """The message says, in Chinese, why nothing was recorded."""
+
+
+PHONE_FULL = (
+    f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
+    "请先在“我的出入证”中从本机清除一人，再添加家人"
+)
+
+
+class PhoneFull(CheckInRefused):
+    """The phone holds PHONE_PASSES persons and the registration is for none of them."""
+
+    def __init__(self) -> None:
+        super().__init__(PHONE_FULL)
 
 
 @dataclass
@@ -462,17 +476,18 @@ class Registration:
         return Declaration.answered(self, today)
 
 
-def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
-    """The ledger's person with this document, or a new one marked self-registered."""
+def _ledger_person(reg: Registration) -> Person | None:
+    """The ledger's person with this document, if any."""
     found = Person.objects.with_document(reg.doc_number).select_related("area").first()
-    if found is not None:
-        # A number alone is not who you are: someone who knows another's ID number must
-        # not get that person's pass (nor learn their status from the result page).
-        if name_key(found.name) != name_key(reg.name):
-            raise CheckInRefused(
-                "姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助"
-            )
-        return found
+    # A number alone is not who you are: someone who knows another's ID number must not
+    # get that person's pass (nor learn their status from the result page).
+    if found is not None and name_key(found.name) != name_key(reg.name):
+        raise CheckInRefused("姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助")
+    return found
+
+
+def _add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
+    """A person not in the ledger, added marked self-registered."""
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
         community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
@@ -504,11 +519,25 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     )
 
 
+def _check_room(held: Sequence[Pass], person: Person | None) -> None:
+    """A full phone takes a registration only for someone it already holds."""
+    if len(held) >= tokens.PHONE_PASSES and (
+        person is None or all(p.person_id != person.pk for p in held)
+    ):
+        raise PhoneFull
+
+
 def register(
-    *, checkpoint: Checkpoint, reg: Registration, client_id: uuid.UUID
+    *,
+    checkpoint: Checkpoint,
+    reg: Registration,
+    client_id: uuid.UUID,
+    held: Sequence[Pass] = (),
 ) -> tuple[Pass, Recorded]:
-    """First scan on a phone: find or add the person, keep the declaration on a phone
-    pass, and record this first passage."""
+    """A registration on a phone holding the passes ``held``: find or add the person,
+    keep the declaration on a phone pass, and record this first passage. Someone the
+    phone already holds is registered again on their pass; someone else, only while the
+    phone holds fewer than PHONE_PASSES (PhoneFull, before anything is written)."""
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
@@ -526,26 +555,28 @@ def register(
             # document (a replayed form) gets nothing.
             if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
                 raise CheckInRefused("此登记已提交过，请重新扫码填写")
+            _check_room(held, existing.pass_used.person)
             return existing.pass_used, Recorded(existing, created=False)
         try:
-            person = _find_or_add_person(checkpoint, reg)
+            person = _ledger_person(reg)
+            _check_room(held, person)
+            if person is None:
+                person = _add_person(checkpoint, reg)
         except DocumentError as exc:
             raise CheckInRefused(str(exc)) from exc
         except ValidationError as exc:
             raise CheckInRefused("；".join(exc.messages)) from exc
-        pass_ = Pass.objects.create(
-            person=person,
-            kind=Pass.Kind.PHONE,
-            registered_at=checkpoint,
-            visitor=reg.visitor,
-            visiting=reg.visiting,
-            visit_reason=reg.visit_reason,
-            fever=reg.fever,
-            cough=reg.cough,
-            other_symptoms=reg.other_symptoms,
-            risk_travel=reg.risk_travel,
-            risk_contact=reg.risk_contact,
-        )
+        pass_ = next((p for p in held if p.person_id == person.pk), None)
+        if pass_ is not None:
+            pass_.person = person
+            pass_.register_again(reg)
+        else:
+            pass_ = Pass.objects.create(
+                person=person,
+                kind=Pass.Kind.PHONE,
+                registered_at=checkpoint,
+                **{name: getattr(reg, name) for name in Pass.REGISTRATION_FIELDS},
+            )
         recorded = record_checkin(
             checkpoint=checkpoint,
             client_id=client_id,

@@ -217,6 +217,18 @@ class Pass(TimeStampedModel):
 
     objects = PassQuerySet.as_manager()
 
+    # What a self-registration answers (actions.Registration has the same names).
+    REGISTRATION_FIELDS = (
+        "visitor",
+        "visiting",
+        "visit_reason",
+        "fever",
+        "cough",
+        "other_symptoms",
+        "risk_travel",
+        "risk_contact",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "出入证"
@@ -224,6 +236,14 @@ class Pass(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person.name}的{self.get_kind_display()}"
+
+    def register_again(self, answers: Any) -> None:
+        """Its holder registered again on a phone that holds it: the pass keeps the new
+        answers (visitor or resident, whom and why, the declaration) from now on."""
+        for name in self.REGISTRATION_FIELDS:
+            setattr(self, name, getattr(answers, name))
+        self.declared_at = timezone.now()
+        self.save(update_fields=[*self.REGISTRATION_FIELDS, "declared_at", "updated_at"])
 
     def is_usable(self, on: Any = None) -> bool:
         if self.revoked_at is not None:
