@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -41,9 +42,9 @@ from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
 from . import tokens
-from .declarations import Declaration, last_declaration
+from .declarations import Declaration, last_declaration, of_checkin
 from .models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass, PassRule, Visit
-from .rules import RED, Facts, Verdict, judge
+from .rules import GREEN, RED, Facts, Verdict, is_milder, judge
 
 RULE_CACHE_SECONDS = 30
 _rule_cache: dict[str, tuple[float, PassRule]] = {}
@@ -52,6 +53,19 @@ DEFAULT_RULE = PassRule(visitors=PassRule.Visitors.REGISTERED, outing_quota=None
 
 class CheckInRefused(ValueError):
     """The message says, in Chinese, why nothing was recorded."""
+
+
+PHONE_FULL = (
+    f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
+    "请先在“我的出入证”中从本机清除一人，再添加家人"
+)
+
+
+class PhoneFull(CheckInRefused):
+    """The phone holds PHONE_PASSES persons and the registration is for none of them."""
+
+    def __init__(self) -> None:
+        super().__init__(PHONE_FULL)
 
 
 @dataclass
@@ -486,17 +500,18 @@ class Registration:
         return Declaration.answered(self, today)
 
 
-def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
-    """The ledger's person with this document, or a new one marked self-registered."""
+def _ledger_person(reg: Registration) -> Person | None:
+    """The ledger's person with this document, if any."""
     found = Person.objects.with_document(reg.doc_number).select_related("area").first()
-    if found is not None:
-        # A number alone is not who you are: someone who knows another's ID number must
-        # not get that person's pass (nor learn their status from the result page).
-        if name_key(found.name) != name_key(reg.name):
-            raise CheckInRefused(
-                "姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助"
-            )
-        return found
+    # A number alone is not who you are: someone who knows another's ID number must not
+    # get that person's pass (nor learn their status from the result page).
+    if found is not None and name_key(found.name) != name_key(reg.name):
+        raise CheckInRefused("姓名与台账中该证件号码登记的姓名不一致，请核对，或请卡点工作人员协助")
+    return found
+
+
+def _add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
+    """A person not in the ledger, added marked self-registered."""
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
         community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
@@ -528,11 +543,25 @@ def _find_or_add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     )
 
 
+def _check_room(held: Sequence[Pass], person: Person | None) -> None:
+    """A full phone takes a registration only for someone it already holds."""
+    if len(held) >= tokens.PHONE_PASSES and (
+        person is None or all(p.person_id != person.pk for p in held)
+    ):
+        raise PhoneFull
+
+
 def register(
-    *, checkpoint: Checkpoint, reg: Registration, client_id: uuid.UUID
+    *,
+    checkpoint: Checkpoint,
+    reg: Registration,
+    client_id: uuid.UUID,
+    held: Sequence[Pass] = (),
 ) -> tuple[Pass, Recorded]:
-    """First scan on a phone: find or add the person, keep the declaration on a phone
-    pass, and record this first passage."""
+    """A registration on a phone holding the passes ``held``: find or add the person,
+    keep the declaration on a phone pass, and record this first passage. Someone the
+    phone already holds is registered again on their pass; someone else, only while the
+    phone holds fewer than PHONE_PASSES (PhoneFull, before anything is written)."""
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
@@ -550,26 +579,28 @@ def register(
             # document (a replayed form) gets nothing.
             if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
                 raise CheckInRefused("此登记已提交过，请重新扫码填写")
+            _check_room(held, existing.pass_used.person)
             return existing.pass_used, Recorded(existing, created=False)
         try:
-            person = _find_or_add_person(checkpoint, reg)
+            person = _ledger_person(reg)
+            _check_room(held, person)
+            if person is None:
+                person = _add_person(checkpoint, reg)
         except DocumentError as exc:
             raise CheckInRefused(str(exc)) from exc
         except ValidationError as exc:
             raise CheckInRefused("；".join(exc.messages)) from exc
-        pass_ = Pass.objects.create(
-            person=person,
-            kind=Pass.Kind.PHONE,
-            registered_at=checkpoint,
-            visitor=reg.visitor,
-            visiting=reg.visiting,
-            visit_reason=reg.visit_reason,
-            fever=reg.fever,
-            cough=reg.cough,
-            other_symptoms=reg.other_symptoms,
-            risk_travel=reg.risk_travel,
-            risk_contact=reg.risk_contact,
-        )
+        pass_ = next((p for p in held if p.person_id == person.pk), None)
+        if pass_ is not None:
+            pass_.person = person
+            pass_.register_again(reg)
+        else:
+            pass_ = Pass.objects.create(
+                person=person,
+                kind=Pass.Kind.PHONE,
+                registered_at=checkpoint,
+                **{name: getattr(reg, name) for name in Pass.REGISTRATION_FIELDS},
+            )
         recorded = record_checkin(
             checkpoint=checkpoint,
             client_id=client_id,
@@ -691,6 +722,8 @@ def scan_pass(
         with transaction.atomic():
             if _claim(pending, client_id=client_id, by=by):
                 pending.refresh_from_db()
+                pending.checkpoint = checkpoint
+                _registered_at_post(pending)
                 if temperature is not None:
                     measure(checkin=pending, temperature=temperature, by=by)
                 return Recorded(pending, created=False, confirmed=True)
@@ -715,14 +748,46 @@ def scan_pass(
     )
 
 
+def _registered_at_post(row: CheckIn) -> None:
+    """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
+    the registration 访客须经值守登记 asks for. The passage is judged again as a
+    registered visitor's — as a staff scan of the visitor's pass is — and takes that
+    verdict and its reasons unless it is worse: 绿 when nothing else warrants 黄, as a
+    resident's would be. A confirmation never makes a passage worse: what stops someone
+    already let through is a measured fever (``measure``) or a new scan, each with its
+    alert."""
+    if not row.visitor or row.source != CheckIn.Source.SELF or row.result == GREEN:
+        return
+    person = row.person
+    verdict = judge(
+        _facts(
+            checkpoint=row.checkpoint,
+            direction=row.direction,
+            person=person,
+            key_person=active_key_person(person) if person is not None else None,
+            declaration=of_checkin(row),
+            temperature=row.temperature,
+            visitor=True,
+            visitor_registered=True,
+            risk_is_new=False,
+        )
+    )
+    if not is_milder(row.result, than=verdict.result):
+        row.result = verdict.result
+        row.note = "；".join(verdict.reasons)[:200]
+        row.save(update_fields=["result", "note"])
+
+
 @transaction.atomic
 def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
-    """Staff at the post saw the person: a declared self-scan becomes presence."""
+    """Staff at the post saw the person: a declared self-scan becomes presence (and a
+    visitor's, registered at the post)."""
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
         checkin.confirmed_at = timezone.now()
         checkin.recorded_by = by
         checkin.save(update_fields=["status", "confirmed_at", "recorded_by"])
+        _registered_at_post(checkin)
     if temperature is not None:
         measure(checkin=checkin, temperature=temperature, by=by)
     return checkin

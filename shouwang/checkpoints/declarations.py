@@ -10,10 +10,13 @@ the day they were first declared and lapse ``RISK_DAYS`` later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta
 from typing import Any
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .models import CheckIn, Pass
@@ -109,6 +112,33 @@ def _of_row(row: dict[str, Any]) -> Declaration:
         contact_since=row["contact_since"],
         made_on=timezone.localdate(row["at"]),
     )
+
+
+def of_checkin(row: CheckIn) -> Declaration:
+    """The declaration stored on a passage's row (none on a staff row: all False)."""
+    return _of_row({name: getattr(row, name) for name in _ROW_FIELDS})
+
+
+def last_declarations(passes: Iterable[Pass]) -> dict[int, Declaration]:
+    """``last_declaration`` of each of these passes, by pass id, in one query whatever
+    their number (a page of the pass list): the latest self-scan of each pass."""
+    passes = list(passes)
+    latest = Window(
+        RowNumber(), partition_by=F("pass_used_id"), order_by=[F("at").desc(), F("id").desc()]
+    )
+    rows = (
+        CheckIn.objects.filter(
+            pass_used_id__in=[p.pk for p in passes],
+            source=CheckIn.Source.SELF,
+            fever__isnull=False,
+        )
+        .annotate(latest=latest)
+        .filter(latest=1)
+        .order_by()
+        .values("pass_used_id", *_ROW_FIELDS)
+    )
+    found = {row["pass_used_id"]: _of_row(row) for row in rows}
+    return {p.pk: found[p.pk] if p.pk in found else of_registration(p) for p in passes}
 
 
 def last_declaration(pass_: Pass) -> Declaration:

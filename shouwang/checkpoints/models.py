@@ -181,7 +181,8 @@ class PassQuerySet(ScopedQuerySet):
 class Pass(TimeStampedModel):
     """出入证. A phone pass is what a resident's phone remembers after registering
     (its QR refreshes every minute); a card is printed for people without a phone
-    (long-lived). Both carry the person's health declaration and can be revoked."""
+    (long-lived). Both can be revoked. A phone pass keeps the declaration made when it
+    was registered; its holder declares again at every scan (``declarations``)."""
 
     class Kind(models.TextChoices):
         PHONE = "phone", "手机出入证"
@@ -216,6 +217,18 @@ class Pass(TimeStampedModel):
 
     objects = PassQuerySet.as_manager()
 
+    # What a self-registration answers (actions.Registration has the same names).
+    REGISTRATION_FIELDS = (
+        "visitor",
+        "visiting",
+        "visit_reason",
+        "fever",
+        "cough",
+        "other_symptoms",
+        "risk_travel",
+        "risk_contact",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "出入证"
@@ -224,13 +237,13 @@ class Pass(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person.name}的{self.get_kind_display()}"
 
-    @property
-    def has_symptoms(self) -> bool:
-        return self.fever or self.cough or bool(self.other_symptoms)
-
-    @property
-    def has_risk(self) -> bool:
-        return self.risk_travel or self.risk_contact
+    def register_again(self, answers: Any) -> None:
+        """Its holder registered again on a phone that holds it: the pass keeps the new
+        answers (visitor or resident, whom and why, the declaration) from now on."""
+        for name in self.REGISTRATION_FIELDS:
+            setattr(self, name, getattr(answers, name))
+        self.declared_at = timezone.now()
+        self.save(update_fields=[*self.REGISTRATION_FIELDS, "declared_at", "updated_at"])
 
     def is_usable(self, on: Any = None) -> bool:
         if self.revoked_at is not None:

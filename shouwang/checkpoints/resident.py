@@ -242,17 +242,20 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     family = actions.remembered_passes(tokens.remembered_codes(request))
     context: dict = {"checkpoint": checkpoint, "adding": bool(family)}
-    if len(family) >= tokens.PHONE_PASSES:  # said before anything is written
-        error = (
-            f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
-            "请先在“我的出入证”中从本机清除一人，再添加家人"
-        )
+    full = len(family) >= tokens.PHONE_PASSES
+
+    def full_page() -> HttpResponse:
         return render(
             request,
             "checkin/register.html",
-            {**context, "error": error, "closed": True, "full": True},
+            {**context, "error": actions.PHONE_FULL, "closed": True, "full": True},
             status=status,
         )
+
+    # A full phone shows no form; a form sent to it (sent again, or filled in before it
+    # was full) is taken for someone it holds, refused for anyone else.
+    if full and request.method != "POST":
+        return full_page()
     try:  # said before the form is filled in, not after
         actions.check_open(checkpoint)
     except actions.CheckInRefused as exc:
@@ -276,6 +279,8 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
     )
     form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
     error = ""
+    if request.method == "POST" and not form.is_valid() and full:
+        return full_page()
     if request.method == "POST" and form.is_valid():
         if not _may_register(request):
             error = "此网络的登记过于频繁，请10分钟后再试，或请卡点工作人员代为登记"
@@ -286,17 +291,25 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
                     checkpoint=checkpoint,
                     reg=form.registration(),
                     client_id=form.cleaned_data["client_id"],
+                    held=family,
                 )
+            except actions.PhoneFull:
+                return full_page()
             except actions.CheckInRefused as exc:
                 error = str(exc)
             else:
-                # Added to the phone's list; the same person registered again replaces
-                # their older pass there.
-                kept = [p.code for p in family if p.person_id != pass_.person_id]
-                response = _result(
-                    request, recorded.checkin, checkpoint, pass_.person, family=bool(kept)
+                # Added to the phone's list; someone it holds keeps their place there.
+                codes = list(
+                    dict.fromkeys(
+                        pass_.code if p.person_id == pass_.person_id else p.code for p in family
+                    )
                 )
-                tokens.remember(response, [*kept, pass_.code], secure=request.is_secure())
+                if pass_.code not in codes:
+                    codes.append(pass_.code)
+                response = _result(
+                    request, recorded.checkin, checkpoint, pass_.person, family=len(codes) > 1
+                )
+                tokens.remember(response, codes, secure=request.is_secure())
                 return response
     return render(
         request,

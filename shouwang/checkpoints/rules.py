@@ -41,6 +41,10 @@ class Facts:
     key_area_level: str | None = None
 
 
+def is_milder(result: str, *, than: str) -> bool:
+    return _SEVERITY[result] < _SEVERITY[than]
+
+
 @dataclass
 class Verdict:
     result: str = GREEN

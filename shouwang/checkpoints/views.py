@@ -26,7 +26,7 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
 from shouwang.reports import days as report_days
 
-from . import actions, printing, tokens
+from . import actions, declarations, printing, tokens
 from .forms import (
     CardForm,
     CheckpointForm,
@@ -313,10 +313,15 @@ def passes(request: AuthedRequest) -> HttpResponse:
     if kind in Pass.Kind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Each pass's latest declaration (its holder declares at every scan), risks past
+    # their 14 days left off, as the holder's own one-tap page shows it.
+    today = timezone.localdate()
+    latest = declarations.last_declarations(page)
+    rows = [(p, latest[p.pk].without_lapsed_risks(today)) for p in page]
     return render(
         request,
         "checkpoints/passes.html",
-        {"page": page, "q": q, "kind": kind, "form": CardForm()},
+        {"page": page, "rows": rows, "q": q, "kind": kind, "form": CardForm()},
     )
 
 

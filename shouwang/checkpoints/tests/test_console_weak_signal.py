@@ -221,3 +221,32 @@ def test_writes_kept_on_a_phone_with_its_clock_wrong_are_stored_at_the_true_time
     assert row.person == pass_.person
     assert abs(row.at - timezone.now()) < timedelta(minutes=1)
     assert phone.evaluate(QUEUE) == []
+
+
+def test_the_list_shows_what_a_batch_stored_as_soon_as_it_lands(phone, world, gate) -> None:
+    """An answered write shows its page with the list as stored; a write kept on the
+    phone shows there as soon as its batch lands — a vehicle added, a row's 确认在场
+    done — not only at the next 5-s refresh, nor as a row still to confirm."""
+    declared = make_checkin(gate, status="declared", person=make_person(world.building_a, "钱居民"))
+    start = timezone.now()
+    phone.clock.install(time=start)
+    phone.clock.pause_at(start + timedelta(seconds=1))  # no timer fires unless told: no poll
+    phone.reload()
+    phone.route(VEHICLE, lambda route: route.abort())
+    phone.route("**/checkpoints/checkins/*/confirm/", lambda route: route.abort())
+    phone.route(BATCH, lambda route: route.abort())
+    register_vehicle(phone, "豫A88888")
+    row = phone.locator(f"#rows .row:has(form[data-checkin='{declared.pk}'])")
+    row.get_by_role("button", name="确认在场").click()
+    phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
+    assert phone.locator("#rows .row.kept").count() == 1
+
+    phone.unroute(VEHICLE)
+    phone.unroute(BATCH)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_selector("#offline:has-text('已上传 2 条')")
+    phone.clock.run_for(500)  # well inside the 5 s of the next refresh
+    phone.wait_for_selector("#rows .row:has-text('豫A88888')")
+    assert phone.locator("#rows .row[data-status=declared]").count() == 0
+    assert phone.locator("#rows .row.kept").count() == 0
+    assert "值守已确认" in phone.inner_text("#rows")

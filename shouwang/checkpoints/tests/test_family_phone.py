@@ -158,16 +158,77 @@ def test_a_phone_remembers_at_most_six(world, gate) -> None:
     assert len(phone_codes(client)) == tokens.PHONE_PASSES
 
 
-def test_registering_someone_again_replaces_their_entry(world, gate) -> None:
+def test_a_full_phone_takes_a_resent_registration_of_someone_it_holds(world, gate) -> None:
+    """The sixth registration's answer was shown (the cookie holds six) and the form is
+    sent again — the browser's 重新提交 on reload, a double tap: the same passage and
+    pass come back, nothing is added, the phone still holds six."""
+    client = family(world, gate, n=5)
+    sixth = registration(world, name=NAMES[5])
+    url = reverse("checkin:register", args=[gate.code])
+    assert client.post(url, sixth).status_code == 200
+    codes, people, rows = phone_codes(client), Person.objects.count(), CheckIn.objects.count()
+    assert len(codes) == tokens.PHONE_PASSES
+    again = client.post(url, sixth)
+    assert again.status_code == 200
+    assert 'data-result="g"' in again.content.decode()
+    assert phone_codes(client) == codes
+    assert (Person.objects.count(), CheckIn.objects.count()) == (people, rows)
+
+
+def test_a_full_phone_registers_someone_it_holds_again_on_their_pass(world, gate) -> None:
+    client = Client()
+    url = reverse("checkin:register", args=[gate.code])
+    parent = registration(world, name=NAMES[1])
+    for name in NAMES[:6]:
+        data = parent if name == NAMES[1] else registration(world, name=name)
+        assert client.post(url, data).status_code == 200
+    codes = phone_codes(client)
+    passes, people = Pass.objects.count(), Person.objects.count()
+    again = {**parent, "client_id": str(uuid.uuid4()), "cough": "on", "direction": "out"}
+    response = client.post(url, again)
+    assert response.status_code == 200
+    assert 'data-result="y"' in response.content.decode()
+    assert phone_codes(client) == codes, "the same pass, in its place"
+    assert (Pass.objects.count(), Person.objects.count()) == (passes, people)
+    held = Pass.objects.get(code=codes[1])
+    assert (held.person.name, held.cough) == (NAMES[1], True)
+    assert CheckIn.objects.latest("at").pass_used == held
+    # Someone new is still refused, before anything is written.
+    refused = client.post(url, registration(world, name=NAMES[6]))
+    assert refused.status_code == 400
+    assert "本机最多保存6人的登记信息，已满" in refused.content.decode()
+    assert (Pass.objects.count(), Person.objects.count()) == (passes, people)
+    assert phone_codes(client) == codes
+
+
+def test_a_full_phone_refuses_a_resent_form_of_someone_it_no_longer_holds(world, gate) -> None:
+    client = family(world, gate, n=5)
+    url = reverse("checkin:register", args=[gate.code])
+    sixth = registration(world, name=NAMES[5])
+    client.post(url, sixth)
+    client.post(reverse("checkin:forget"), {"who": phone_codes(client)[5]})
+    client.post(url, registration(world, name=NAMES[6]))
+    codes = phone_codes(client)
+    assert len(codes) == tokens.PHONE_PASSES
+    refused = client.post(url, sixth)
+    assert refused.status_code == 400
+    assert "已满" in refused.content.decode()
+    assert phone_codes(client) == codes
+
+
+def test_registering_someone_again_keeps_their_pass_and_place(world, gate) -> None:
     client = Client()
     data = registration(world, name="王小明")
     client.post(reverse("checkin:register", args=[gate.code]), data)
     register(client, world, gate, "王大爷")
-    again = registration(world, name="王小明", doc_number=data["doc_number"])
-    assert client.post(reverse("checkin:register", args=[gate.code]), again).status_code == 200
     codes = phone_codes(client)
-    assert len(codes) == 2
-    assert Pass.objects.get(code=codes[1]).person.name == "王小明"
+    again = registration(world, name="王小明", doc_number=data["doc_number"], fever="on")
+    response = client.post(reverse("checkin:register", args=[gate.code]), again)
+    assert response.status_code == 200
+    assert 'data-result="r"' in response.content.decode()
+    assert phone_codes(client) == codes
+    assert Pass.objects.count() == 2, "no second pass for the same person"
+    assert Pass.objects.get(code=codes[0]).fever
 
 
 def test_removing_one_person_keeps_the_others(world, gate) -> None:

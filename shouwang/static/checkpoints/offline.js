@@ -8,7 +8,8 @@
    after a failed send. Had the server stored it after all, the re-sent id is stored once
    (a row's confirmation or temperature is the same whenever it arrives). The batch
    carries the phone's time of sending, so the server corrects each item's time for a
-   phone clock set wrong; an item the server refuses is named in the message. A submit
+   phone clock set wrong; an item the server refuses is named in the message, and once a
+   batch has stored anything the list of rows is refreshed at once. A submit
    answered by the login page (the session ended at a quiet post) is kept the same way
    and uploaded once staff have signed in again. */
 (function () {
@@ -138,8 +139,11 @@
         items.forEach(function (it) { sent[it.client_id] = it; });
         save(queue().filter(function (it) { return !done[it.client_id]; }));
         var failed = body.results.filter(function (r) { return !r.ok; });
-        show("已上传 " + (body.stored + body.duplicates + body.updated) + " 条" +
+        var landed = body.stored + body.duplicates + body.updated;
+        show("已上传 " + landed + " 条" +
              (failed.length ? "；" + failed.length + " 条未保存：" + failed.map(function (r) { return what(sent[r.client_id]) + r.error; }).join("；") : ""));
+        /* The list shows what was stored now, as after a write answered at once. */
+        if (landed) document.body.dispatchEvent(new CustomEvent("checkins-uploaded"));
       })
       .catch(function () { show(); })
       .then(function () { flushing = false; });
