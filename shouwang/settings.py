@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shouwang.accounts.audit.AuditSourceMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",  # before ours: they add messages
+    "shouwang.core.middleware.LazyMessageMiddleware",  # before ours: they add messages
     "shouwang.accounts.middleware.HtmxLoginRedirectMiddleware",
     "shouwang.accounts.middleware.IdleTimeoutMiddleware",
     "shouwang.accounts.middleware.PasswordAgeMiddleware",

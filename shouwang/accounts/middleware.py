@@ -17,6 +17,12 @@ SESSION_LAST_SEEN = "shouwang_last_seen"
 TOUCH_EVERY = 60  # seconds: write the session at most once a minute
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether a user is signed in, without loading a session or a user for a request
+    that carries no session cookie (a resident's scan, the API)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
 class IdleTimeoutMiddleware:
     """Log out a session idle for longer than ``IDLE_TIMEOUT_MINUTES``.
 
@@ -28,7 +34,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if signed_in(request):
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             if now - last_seen > settings.IDLE_TIMEOUT_MINUTES * 60:
@@ -94,7 +100,7 @@ class PasswordAgeMiddleware:
         user = request.user
         if (
             settings.PASSWORD_MAX_AGE_DAYS
-            and user.is_authenticated
+            and signed_in(request)
             and user.password_expired()
             and not request.path.startswith(
                 (reverse("accounts:password_change"), reverse("accounts:logout"), "/static/")
