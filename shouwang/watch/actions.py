@@ -392,7 +392,8 @@ def extend_observation(
 @transaction.atomic
 def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -> list[KeyPerson]:
     """Release each record (观察期满，随访无异常); all or none. Each must still be
-    proposed — at or past its planned end, every due follow-up recorded, none abnormal:
+    proposed — at or past its planned end, followed up, every due follow-up recorded,
+    none abnormal:
     the page the choice was made on may predate a fever or an extension."""
     key_persons = list(key_persons)
     now = timezone.now()
@@ -403,7 +404,7 @@ def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -
         names = "、".join(r.person.name for r in refused[:10])
         raise ValidationError(
             f"{names}{' 等' if len(refused) > 10 else ''} 不符合期满解除条件（观察期未满、"
-            "随访未完成或有异常），未解除任何人；请刷新页面后重试，或在个人页面变更状态"
+            "无随访记录、随访未完成或有异常），未解除任何人；请刷新页面后重试，或在个人页面变更状态"
         )
     released = []
     for record in key_persons:

@@ -302,8 +302,10 @@ class Completeness:
 
     @property
     def clean(self) -> bool:
-        """Every due follow-up recorded, none abnormal: proposed for release."""
-        return self.missing == 0 and self.abnormal == 0
+        """Followed up at least once, every due follow-up recorded, none abnormal:
+        proposed for release. A record registered at (or after) its last due slot has
+        none due and none recorded — nothing says it passed without anything abnormal."""
+        return self.due > 0 and self.missing == 0 and self.abnormal == 0
 
 
 def completeness(
