@@ -159,6 +159,7 @@ def find_or_create_person(
         raise ValidationError(str(exc)) from exc
     found = persons.current().with_document(number).order_by("pk").first()
     if found is not None:
+        update_phone(person=found, phone=phone, by=by)
         return found
     if area is None:
         raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
@@ -181,6 +182,40 @@ def find_or_create_person(
         )
     except ValidationError as exc:
         raise ValidationError(exc.messages) from exc
+
+
+@transaction.atomic
+def update_phone(*, person: Any, phone: str, by: Any) -> bool:
+    """The mobile number a police list or a registration gives for someone already in
+    the ledger becomes the ledger's — the number the grid worker's 拨打 dials — through
+    the people app (its history keeps the change, the audit log who made it). A blank
+    or the same number changes nothing; True when the ledger's number changed."""
+    from shouwang.core import pii
+    from shouwang.people import actions as people_actions
+    from shouwang.people.documents import DocumentError, validate_phone
+    from shouwang.people.models import Person
+
+    if not phone:
+        return False
+    try:
+        phone = validate_phone(phone)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    if person.phone_hash == pii.lookup_hash(phone):
+        return False
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    people_actions.update_person(
+        person=locked,
+        name=locked.name,
+        doc_type=locked.doc_type,
+        doc_number=None,
+        phone=phone,
+        fields={},
+        tags=list(locked.tags.all()),
+        version=locked.version,
+        by=by,
+    )
+    return True
 
 
 # An arrival date (抵达日期), typed on the form or read from a police list, is no later
