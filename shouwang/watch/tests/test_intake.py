@@ -77,6 +77,8 @@ def test_the_preview_classifies_every_row_and_writes_nothing(world, rows) -> Non
     assert "待查找 1 人" in page
     assert "重复行 1 人" in page
     assert rows["known"].document_number not in page  # masked in the preview
+    # the ledger's address names the compound: "1号楼…" alone fits every compound
+    assert plan.rows[0].detail.startswith(f"西城花园1号楼{rows['known'].household.door}")
     assert rows["known"].document_masked in page
     assert KeyPerson.objects.count() == before
     assert not LocateTask.objects.exists()
