@@ -339,8 +339,9 @@ def change_status(
     *, key_person: KeyPerson, status: str, reason: str, by: Any, note: str = ""
 ) -> KeyPerson:
     """Move a record to ``status``; ``reason`` must be one of the fixed reasons for it.
-    观察期满 only from the planned end on: the notice it prints says the whole period
-    passed without anything abnormal."""
+    观察期满 only from the planned end on, and for a record the release page proposes
+    (followed up, nothing missing, nothing abnormal): the notice it prints says the
+    whole period passed without anything abnormal."""
     record = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if status not in KeyPerson.Status.values:
         raise ValidationError("状态不正确")
@@ -354,6 +355,15 @@ def change_status(
         raise ValidationError(
             f"观察期尚未期满（计划 {record.planned_end:%Y-%m-%d} 解除）；提前解除请选择"
             f"“{KeyPerson.Reason.TEST_NEGATIVE.label}”或“{KeyPerson.Reason.ORDERED_RELEASE.label}”"
+        )
+    if (
+        reason == KeyPerson.Reason.PERIOD_COMPLETE
+        and not schedule.completeness([record], now=timezone.now())[record.pk].clean
+    ):
+        raise ValidationError(
+            f"随访不全或有异常，不能以“{KeyPerson.Reason.PERIOD_COMPLETE.label}”解除；请核实后"
+            f"选择“{KeyPerson.Reason.TEST_NEGATIVE.label}”或“{KeyPerson.Reason.ORDERED_RELEASE.label}”"
+            "，或延长观察期"
         )
     if status == KeyPerson.Status.ACTIVE:
         other = active_key_person(record.person)

@@ -156,6 +156,28 @@ def test_release_one_by_one_from_the_detail_page(world, cohort) -> None:
     assert pdf.status_code == 200
 
 
+@pytest.mark.parametrize("held", ["fever", "missed"])
+def test_period_complete_is_refused_one_by_one_as_in_bulk(world, cohort, held) -> None:
+    """The detail page released a record with a fever (or a missed slot) as
+    "观察期满，随访无异常", and its notice said no follow-up had found anything."""
+    record = cohort[held]
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("watch:status", args=[record.pk]),
+        {"status": "released", "reason": "period_complete"},
+    )
+    assert response.status_code == 400
+    assert "随访不全或有异常" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    clean = cohort["clean"][0]
+    response = client.post(
+        reverse("watch:status", args=[clean.pk]),
+        {"status": "released", "reason": "period_complete"},
+    )
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize("junk", ["²", "٣", "9" * 30])
 def test_ids_that_are_not_row_numbers_are_ignored(world, cohort, junk) -> None:
     client = world.client("staff_a")
