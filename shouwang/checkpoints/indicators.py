@@ -57,18 +57,25 @@ def _scan(
     window: Window, communities: Sequence[Area]
 ) -> tuple[dict[tuple[int | None, int | None], tuple[int, ...]], list[str]]:
     """``{(community id, recorder id): numbers}`` (community None: a checkpoint in no
-    community, such as a sub-district's own) and the aggregates' names."""
-    values = _aggregates(window)
-    rows = CheckIn.objects.between(window.start, window.end)
-    grouped = by_community_grouped(
-        rows,
-        communities,
-        values=values,
-        area="checkpoint__area",
-        keys=["recorded_by"],
-        unplaced=True,
-    )
-    return grouped, list(values)
+    community, such as a sub-district's own) and the aggregates' names. Built once per
+    roll-up (or report form) for all the indicators that read it: its query, with the
+    24 hourly counts of a day in progress, costs more to compile than to run on a
+    community's day."""
+
+    def read() -> tuple[dict[tuple[int | None, int | None], tuple[int, ...]], list[str]]:
+        values = _aggregates(window)
+        rows = CheckIn.objects.between(window.start, window.end)
+        grouped = by_community_grouped(
+            rows,
+            communities,
+            values=values,
+            area="checkpoint__area",
+            keys=["recorded_by"],
+            unplaced=True,
+        )
+        return grouped, list(values)
+
+    return remember(("checkpoints.scan", window, window.is_open, id(communities)), read)
 
 
 def _counted(window: Window, communities: Sequence[Area]) -> dict[str, dict[int, int]]:

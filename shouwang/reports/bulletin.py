@@ -182,5 +182,10 @@ def render(text: str, ctx: Context) -> str:
     return fill(OPTIONAL.sub(optional, text))
 
 
-def generate(area: Area, day: date) -> str:
-    return render(template_for(area), context(area, day))
+def generate(area: Area, day: date) -> str | None:
+    """The day's text, or None while the day has no roll-up for ``area``: with no
+    figures every sentence would be dropped but 应报社区—个…未报—个."""
+    ctx = context(area, day)
+    if ctx.figure is None:
+        return None
+    return render(template_for(area), ctx)

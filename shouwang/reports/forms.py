@@ -7,7 +7,7 @@ from django import forms
 from shouwang.core.forms import ORDER_MAX, integer_column
 
 from .actions import Line, check_values
-from .bulletin import TemplateError, check_template
+from .bulletin import BUILTINS, TemplateError, check_template
 from .models import IndicatorDefinition
 
 
@@ -103,6 +103,14 @@ class IndicatorForm(forms.ModelForm):
             if self.instance.source == IndicatorDefinition.Source.AUTO:
                 for name in ("kind", "incident"):
                     self.fields[name].disabled = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code in BUILTINS and not self.instance.pk:
+            raise forms.ValidationError(
+                f"“{code}”是通报模板的通用占位符（{{{code}}}），请换一个代码"
+            )
+        return code
 
 
 class BulletinTemplateForm(forms.Form):

@@ -240,12 +240,13 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     # a row for each area that has some, so the rows add up to the total.
     uppers = DailyFigure.objects.filter(
         day=day, area__kind__in=UPPER_KINDS, area__path__startswith=area.path
-    ).select_related("area", "area__parent")
+    ).select_related("area")
     for figure in uppers.order_by("area__path"):
         own = own_cells(figure, definitions)
         if any(own):
-            parent = figure.area.parent.name if figure.area.parent else ""
-            rows.append(["", parent, f"{figure.area.name}直属", "—", "", *own])
+            # 街道/乡镇: a sub-district's own row is its own (a district's has none)
+            street = figure.area.name if figure.area.kind == Area.Kind.SUBDISTRICT else ""
+            rows.append(["", street, f"{figure.area.name}直属", "—", "", *own])
     if total is not None:
         rows.append(
             [

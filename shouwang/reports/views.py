@@ -405,6 +405,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
         text = bulletins.generate(area, day) if fresh else saved.text
         form = BulletinForm(initial={"text": text})
         status = 200
+        if text is None:  # not rolled up yet: nothing to copy
+            form = None
     return render(
         request,
         "reports/bulletin.html",

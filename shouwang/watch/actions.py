@@ -171,6 +171,7 @@ def find_or_create_person(
         raise ValidationError(str(exc)) from exc
     found = persons.current().with_document(number).order_by("pk").first()
     if found is not None:
+        update_phone(person=found, phone=phone, by=by)
         return found
     if area is None:
         raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
@@ -193,6 +194,40 @@ def find_or_create_person(
         )
     except ValidationError as exc:
         raise ValidationError(exc.messages) from exc
+
+
+@transaction.atomic
+def update_phone(*, person: Any, phone: str, by: Any) -> bool:
+    """The mobile number a police list or a registration gives for someone already in
+    the ledger becomes the ledger's — the number the grid worker's 拨打 dials — through
+    the people app (its history keeps the change, the audit log who made it). A blank
+    or the same number changes nothing; True when the ledger's number changed."""
+    from shouwang.core import pii
+    from shouwang.people import actions as people_actions
+    from shouwang.people.documents import DocumentError, validate_phone
+    from shouwang.people.models import Person
+
+    if not phone:
+        return False
+    try:
+        phone = validate_phone(phone)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    if person.phone_hash == pii.lookup_hash(phone):
+        return False
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    people_actions.update_person(
+        person=locked,
+        name=locked.name,
+        doc_type=locked.doc_type,
+        doc_number=None,
+        phone=phone,
+        fields={},
+        tags=list(locked.tags.all()),
+        version=locked.version,
+        by=by,
+    )
+    return True
 
 
 # An arrival date (抵达日期), typed on the form or read from a police list, is no later
@@ -316,8 +351,9 @@ def change_status(
     *, key_person: KeyPerson, status: str, reason: str, by: Any, note: str = ""
 ) -> KeyPerson:
     """Move a record to ``status``; ``reason`` must be one of the fixed reasons for it.
-    观察期满 only from the planned end on: the notice it prints says the whole period
-    passed without anything abnormal."""
+    观察期满 only from the planned end on, and for a record the release page proposes
+    (followed up, nothing missing, nothing abnormal): the notice it prints says the
+    whole period passed without anything abnormal."""
     record = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if status not in KeyPerson.Status.values:
         raise ValidationError("状态不正确")
@@ -331,6 +367,15 @@ def change_status(
         raise ValidationError(
             f"观察期尚未期满（计划 {record.planned_end:%Y-%m-%d} 解除）；提前解除请选择"
             f"“{KeyPerson.Reason.TEST_NEGATIVE.label}”或“{KeyPerson.Reason.ORDERED_RELEASE.label}”"
+        )
+    if (
+        reason == KeyPerson.Reason.PERIOD_COMPLETE
+        and not schedule.completeness([record], now=timezone.now())[record.pk].clean
+    ):
+        raise ValidationError(
+            f"随访不全或有异常，不能以“{KeyPerson.Reason.PERIOD_COMPLETE.label}”解除；请核实后"
+            f"选择“{KeyPerson.Reason.TEST_NEGATIVE.label}”或“{KeyPerson.Reason.ORDERED_RELEASE.label}”"
+            "，或延长观察期"
         )
     if status == KeyPerson.Status.ACTIVE:
         other = active_key_person(record.person)
@@ -404,7 +449,8 @@ def extend_observation(
 @transaction.atomic
 def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -> list[KeyPerson]:
     """Release each record (观察期满，随访无异常); all or none. Each must still be
-    proposed — at or past its planned end, every due follow-up recorded, none abnormal:
+    proposed — at or past its planned end, followed up, every due follow-up recorded,
+    none abnormal:
     the page the choice was made on may predate a fever or an extension."""
     key_persons = list(key_persons)
     now = timezone.now()
@@ -415,7 +461,7 @@ def release_many(*, key_persons: Iterable[KeyPerson], by: Any, note: str = "") -
         names = "、".join(r.person.name for r in refused[:10])
         raise ValidationError(
             f"{names}{' 等' if len(refused) > 10 else ''} 不符合期满解除条件（观察期未满、"
-            "随访未完成或有异常），未解除任何人；请刷新页面后重试，或在个人页面变更状态"
+            "无随访记录、随访未完成或有异常），未解除任何人；请刷新页面后重试，或在个人页面变更状态"
         )
     released = []
     for record in key_persons:

@@ -335,7 +335,7 @@ def _classify(result: Plan, user: Any) -> None:
         Person.objects.visible_to(user)
         .current()
         .filter(doc_hash__in=list(hashes))
-        .select_related("area__parent")
+        .select_related("area__parent", "household__area__parent")
         .order_by("-pk")
     ):
         persons[person.doc_hash] = person
@@ -365,7 +365,9 @@ def _classify(result: Plan, user: Any) -> None:
             row.outcome, row.detail = Outcome.TRACKED, "已在待查找名单中"
         elif person is not None:
             row.outcome, row.person = Outcome.FOUND, person
-            row.detail = str(person.household) if person.household_id else person.area.name
+            row.detail = person.household.address if person.household_id else person.area.name
+            if row.phone and person.phone_hash != pii.lookup_hash(row.phone):
+                row.detail += "；手机号与台账不同，导入后更新为名单号码"
         else:
             row.outcome = Outcome.LOCATE
             if row.community is None:
@@ -389,6 +391,8 @@ def commit(
     today = timezone.localdate()
     for row in result.rows:
         if row.outcome == Outcome.FOUND:
+            # the number the police give is the one the person carries: 拨打 dials it
+            actions.update_phone(person=row.person, phone=row.phone, by=by)
             actions.register_key_person(
                 person=row.person,
                 category=category,

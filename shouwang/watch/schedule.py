@@ -302,14 +302,17 @@ class Completeness:
 
     @property
     def clean(self) -> bool:
-        """Every due follow-up recorded, none abnormal: proposed for release."""
-        return self.missing == 0 and self.abnormal == 0
+        """Followed up at least once, every due follow-up recorded, none abnormal:
+        proposed for release. A record registered at (or after) its last due slot has
+        none due and none recorded — nothing says it passed without anything abnormal."""
+        return self.due > 0 and self.missing == 0 and self.abnormal == 0
 
 
 def completeness(
     records: Iterable[Scheduled], *, now: datetime, policies: Policies | None = None
 ) -> dict[int, Completeness]:
-    """Per record: slots due so far, how many have a follow-up, abnormal follow-ups."""
+    """Per record: slots due so far — past their deadline, or open and already
+    followed up — how many have a follow-up, abnormal follow-ups."""
     from .models import FollowUp
 
     records = list(records)
@@ -330,7 +333,7 @@ def completeness(
         due = [
             (day, slot)
             for day, slot, deadline in _due(record, slots, record.start_date, today)
-            if deadline <= passed
+            if deadline <= passed or (record.pk, day, slot.number) in filled
         ]
         done = sum((record.pk, day, slot.number) in filled for day, slot in due)
         result[record.pk] = Completeness(

@@ -166,11 +166,28 @@ def test_the_day_in_progress_is_dated_at_its_figures_time_not_its_cutoff(world):
 
 def test_the_day_in_progress_and_days_long_past_have_a_bulletin(world):
     hq = world.client("hq")
+    rollup(days.open_day())
     today = hq.get(reverse("reports:bulletin"), {"day": days.open_day().isoformat()})
     assert today.status_code == 200
+    assert "截至" in today.context["form"].initial["text"]
     first = hq.get(reverse("reports:bulletin"), {"day": "0001-01-02"})
     assert first.status_code == 200
-    assert "截至1月2日15时" in first.context["form"].initial["text"]
+
+
+@pytest.mark.parametrize("persona", ["hq", "leader"])
+def test_a_day_not_rolled_up_says_so_instead_of_a_bulletin(world, day, persona):
+    """Before the roll-up of a closed day (minutes after its cutoff, or the worker
+    down) the text read "截至…，明湖街道辖区累计劝返车辆0台、人员0人，应报社区—个，
+    已报—个…未报—个。": every other sentence dropped, ready to be copied upwards."""
+    response = world.client(persona).get(reverse("reports:bulletin"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "该日尚未汇总" in page
+    assert "应报社区—个" not in page
+    assert 'id="copy-bulletin"' not in page
+    rollup(day)
+    response = world.client(persona).get(reverse("reports:bulletin"), {"day": day.isoformat()})
+    assert "应报社区2个" in response.context["form"].initial["text"]
 
 
 def test_the_day_in_progress_names_no_community_as_missing(world):

@@ -131,6 +131,19 @@ def test_hq_adds_retires_and_reorders_indicators(rolled, day):
     assert bad.status_code == 400
 
 
+@pytest.mark.parametrize("code", ["date", "communities", "reports"])
+def test_an_indicator_may_not_take_the_name_of_a_bulletin_placeholder(world, code):
+    """{date}, {communities}, {reports} … are the bulletin's own: an indicator coded so
+    was saved, and its figure could never appear in a bulletin."""
+    response = world.client("hq").post(
+        reverse("reports:indicator_new"),
+        {"code": code, "label": "社区数", "unit": "个", "kind": "stock", "order": 5},
+    )
+    assert response.status_code == 400
+    assert "通报模板的通用占位符" in response.content.decode()
+    assert not IndicatorDefinition.objects.filter(code=code).exists()
+
+
 def test_the_reminder_job_is_idempotent_and_visible(rolled, day):
     call_command("report_reminders")
     call_command("report_reminders")

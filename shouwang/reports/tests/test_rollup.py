@@ -234,5 +234,7 @@ def test_the_overview_shows_the_sub_districts_own_figures_as_a_row(city, day):
     column = list(table[0]).index(next(h for h in table[0] if h and "排查人员" in h))
     body = [r for r in table[1:] if r[0] != "合计"]
     assert [r[2] for r in body if r[2].endswith("直属")] == ["明湖街道直属"]
+    # its 街道/乡镇 is itself, as for its communities' rows (it named the district 示范区)
+    assert {r[1] for r in body} == {"明湖街道"}
     total = next(r for r in table[1:] if r[0] == "合计")
     assert sum(int(r[column] or 0) for r in body) == int(total[column])

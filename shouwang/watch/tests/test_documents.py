@@ -348,7 +348,7 @@ def test_the_release_notice_names_the_document_masked(world, abroad) -> None:
     client = world.client("staff_a")
     client.post(
         reverse("watch:status", args=[abroad.pk]),
-        {"status": "released", "reason": "period_complete"},
+        {"status": "released", "reason": "test_negative"},  # never followed up
     )
     abroad.refresh_from_db()
     assert abroad.status == KeyPerson.Status.RELEASED

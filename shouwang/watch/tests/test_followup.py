@@ -3,6 +3,7 @@ alerts with masked details."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -136,6 +137,30 @@ def test_it_rejects_bad_input_and_stores_nothing(world, clock, record, data, mes
     response = post(world.client("grid_a"), record, **data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_a_refused_abnormal_follow_up_keeps_what_was_typed(world, clock, record) -> None:
+    """On the phone, 385 for 38.5: the card came back with its message but the details
+    folded and empty — temperature, symptoms, method and note to be typed again."""
+    clock.set(clock.today, 10, 30)
+    response = post(
+        world.client("grid_a"),
+        record,
+        method="visit",
+        temperature="385",
+        symptoms=["cough", "fatigue"],
+        note="咳嗽两天",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "34.0 到 43.0" in page
+    assert '<details class="w-abnormal" open>' in page
+    assert 'name="temperature" value="385"' in page
+    assert 'value="咳嗽两天"' in page
+    ticked = r'<input type="(?:checkbox|radio)" name="(\w+)" value="(\w+)" checked>'
+    checked = re.findall(ticked, page)
+    assert sorted(checked) == [("method", "visit"), ("symptoms", "cough"), ("symptoms", "fatigue")]
     assert not FollowUp.objects.exists()
 
 

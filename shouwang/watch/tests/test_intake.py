@@ -77,10 +77,58 @@ def test_the_preview_classifies_every_row_and_writes_nothing(world, rows) -> Non
     assert "待查找 1 人" in page
     assert "重复行 1 人" in page
     assert rows["known"].document_number not in page  # masked in the preview
+    # the ledger's address names the compound: "1号楼…" alone fits every compound
+    assert plan.rows[0].detail.startswith(f"西城花园1号楼{rows['known'].household.door}")
     assert rows["known"].document_masked in page
     assert KeyPerson.objects.count() == before
     assert not LocateTask.objects.exists()
     assert not Intake.objects.exists()
+
+
+def test_the_lists_phone_is_the_number_the_grid_worker_calls(world, rows) -> None:
+    """The police give the number the returnee carries; the ledger had another (or
+    none): the worker's 拨打 dialled the ledger's. The list's number becomes the
+    ledger's, its history and the audit log say who changed it."""
+    known = rows["known"]
+    assert known.phone == "13912345678"
+    client = world.client("staff_a")
+    plan = upload(client, sheet(rows["rows"]))
+    assert "手机号与台账不同，导入后更新为名单号码" in plan.content.decode()
+    commit = plan.context["commit"]
+    response = client.post(
+        reverse("watch:intake_commit"),
+        {
+            "token": commit["token"],
+            "category": commit["category"].pk,
+            "measure": "home",
+            "community": world.community_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    record = KeyPerson.objects.get(person=known)
+    card = world.client("grid_a").get(reverse("watch:today"))
+    assert "137****0001" in card.content.decode()
+    dial = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    assert dial["Location"] == "tel:13700000001"
+    change = Change.objects.filter(person=known).latest("at")
+    assert ["手机号", "139****5678", "137****0001"] in change.changes
+    assert change.by == world.staff_a
+
+
+def test_a_row_with_the_ledgers_phone_or_none_changes_nothing_in_the_ledger(world) -> None:
+    known = f.person(world.building_a, "陈一")
+    arrived = timezone.localdate() - timedelta(days=1)
+    client = world.client("staff_a")
+    plan = upload(
+        client, sheet([["陈一", known.document_number, "", arrived, "湖北武汉", "西城花园"]])
+    ).context["commit"]
+    client.post(
+        reverse("watch:intake_commit"),
+        {"token": plan["token"], "category": plan["category"].pk, "measure": "home"},
+    )
+    assert KeyPerson.objects.filter(person=known).exists()
+    assert Person.objects.get(pk=known.pk).phone == "13912345678"
+    assert not Change.objects.filter(person=known).exists()
 
 
 def test_commit_distributes_found_rows_to_grids_and_unmatched_to_locate(world, rows) -> None:

@@ -61,6 +61,22 @@ def test_clean_records_are_proposed_and_others_held(world, cohort) -> None:
     assert "戊" not in held
 
 
+def test_a_record_never_followed_up_is_held_not_proposed(world, clock) -> None:
+    """Registered this morning with a start date 14 days back: no slot was ever due,
+    no follow-up recorded — "0/0 次，均正常" is no reason to release."""
+    clock.set(clock.today, 9, 0)
+    record = f.key_person(world.building_a, "己", start=clock.today - timedelta(days=14))
+    client = world.client("staff_a")
+    response = client.get(reverse("watch:release"))
+    assert record not in [r for r, _ in response.context["proposed"]]
+    assert record in [r for r, _ in response.context["held"]]
+    assert "无随访记录" in response.content.decode()
+    response = client.post(reverse("watch:release_bulk"), {"ids": [record.pk]}, follow=True)
+    assert "不符合期满解除条件" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+
+
 def test_bulk_release_releases_all_chosen_and_prints_their_notices(world, cohort) -> None:
     client = world.client("staff_a")
     ids = [r.pk for r in cohort["clean"]]
@@ -138,6 +154,28 @@ def test_release_one_by_one_from_the_detail_page(world, cohort) -> None:
     assert response.status_code == 302
     pdf = world.client("staff_a").get(reverse("watch:notice", args=[record.pk]))
     assert pdf.status_code == 200
+
+
+@pytest.mark.parametrize("held", ["fever", "missed"])
+def test_period_complete_is_refused_one_by_one_as_in_bulk(world, cohort, held) -> None:
+    """The detail page released a record with a fever (or a missed slot) as
+    "观察期满，随访无异常", and its notice said no follow-up had found anything."""
+    record = cohort[held]
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("watch:status", args=[record.pk]),
+        {"status": "released", "reason": "period_complete"},
+    )
+    assert response.status_code == 400
+    assert "随访不全或有异常" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    clean = cohort["clean"][0]
+    response = client.post(
+        reverse("watch:status", args=[clean.pk]),
+        {"status": "released", "reason": "period_complete"},
+    )
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("junk", ["²", "٣", "9" * 30])

@@ -167,6 +167,34 @@ def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
     assert foreign.status_code == 400
 
 
+def test_registration_keeps_the_phone_typed_for_a_ledger_person(world) -> None:
+    """The form's 手机号 was dropped when the person was found in the ledger."""
+    known = f.person(world.building_a, "吴一", phone="")
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    data["start_date"] = known.created_at.date().isoformat()
+    client = world.client("staff_a")
+    bad = client.post(
+        reverse("watch:create"), {**data, "document": known.document_number, "phone": "1381234"}
+    )
+    assert bad.status_code == 400
+    assert "手机号应为11位" in bad.content.decode()
+    assert not KeyPerson.objects.exists()
+    response = client.post(
+        reverse("watch:create"),
+        {**data, "document": known.document_number, "phone": "138 1234 5678"},
+    )
+    assert response.status_code == 302
+    record = KeyPerson.objects.get(person=known)
+    dial = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    assert dial["Location"] == "tel:13812345678"
+    # a refused registration changes nothing in the ledger either
+    again = client.post(
+        reverse("watch:create"), {**data, "document": known.document_number, "phone": "13900000000"}
+    )
+    assert again.status_code == 400
+    assert Person.objects.get(pk=known.pk).phone == "13812345678"
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -124,6 +124,8 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
     card = _cards([record], now=timezone.now())[0]
     card["error"] = error
     card["repeat"] = not error and not created
+    if error and _detailed(request.POST):
+        card["typed"] = _typed(request.POST)
     context = {
         "card": card,
         "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
@@ -136,6 +138,23 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
     _, sheet = _listed(request)
     context.update(total=sheet.total, now=sheet.now)
     return render(request, "watch/today.html#tapped", context)
+
+
+def _detailed(data) -> bool:
+    """Sent from the 异常 / 填写详情 form (not a one-tap 正常)."""
+    return any(data.get(name) for name in ("temperature", "symptoms", "note"))
+
+
+def _typed(data) -> dict:
+    """What a refused 异常 form held, to show it again as it was typed."""
+    slot = data.get("slot", "")
+    return {
+        "slot": int(slot) if slot.isascii() and slot.isdigit() and len(slot) < 4 else None,
+        "method": data.get("method", ""),
+        "temperature": data.get("temperature", "")[:5],
+        "symptoms": data.getlist("symptoms"),
+        "note": data.get("note", "")[:200],
+    }
 
 
 @require_capability("watch.view")
