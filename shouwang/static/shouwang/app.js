@@ -13,13 +13,15 @@
   // A plain POST form is sent once: a second tap while the first is on its way (a slow
   // network, an impatient double click) would store the same thing twice. Listened to on
   // window, after every page script: forms sent by script (htmx, the console's offline
-  // queue: default prevented) and forms opening elsewhere (target) are left alone; the
-  // form may be sent again after a while (a file download leaves the page as it was) or
-  // when the browser shows the page again from its history.
+  // queue: default prevented), forms opening elsewhere (target) and forms whose every
+  // tap counts (data-repeatable: 拨打 hands a number to the dialler and leaves the page
+  // as it was) are left alone; the form may be sent again after a while (a file download
+  // leaves the page as it was) or when the browser shows the page again from its history.
   var RESEND_AFTER_MS = 8000;
   window.addEventListener("submit", function (e) {
     var form = e.target;
     if (e.defaultPrevented || form.method !== "post" || form.target) return;
+    if (form.hasAttribute("data-repeatable")) return;
     if (form.hasAttribute("data-sending")) {
       e.preventDefault();
       return;
