@@ -35,6 +35,23 @@
     });
   });
 
+  // <input name=client_id data-keep-id>: the id the server made when it showed the form
+  // (a form sent twice is stored once). Going back to a form already sent, the browser
+  // fetches the page again — with a new id — but puts back what was typed, and 保存
+  // would store it a second time. So each page keeps its ids in its own history entry
+  // (history.state), and a page shown again from the history (back, forward, reload)
+  // takes them back: the server then answers with what the first sending stored.
+  var keep = document.querySelectorAll("input[name=client_id][data-keep-id]");
+  if (keep.length && window.history.replaceState) {
+    var state = window.history.state || {};
+    var kept = state.clientIds || [];
+    keep.forEach(function (input, n) {
+      if (kept[n]) input.value = kept[n];
+    });
+    state.clientIds = Array.prototype.map.call(keep, function (input) { return input.value; });
+    window.history.replaceState(state, "");
+  }
+
   // <select data-autosubmit>: choosing an option submits its form.
   document.addEventListener("change", function (e) {
     if (e.target.hasAttribute("data-autosubmit")) e.target.form.submit();
