@@ -718,12 +718,12 @@ def record_household_unreached(
 
 
 def record_second_days_unreached(*, today: date | None = None, days: int = 2) -> int:
-    """The ``cases_unreached`` job: for each of the ``days`` days before ``today`` (days
-    that are over), every household still due a visit that had no visit nor attempt
-    that day, after an attempt the day before that found nobody, is not reached two days
-    running — record it (``SecondDayUnreached``) and raise the alert a second attempt
-    would have raised, once. Returns how many were recorded. Idempotent: the households
-    recorded by an earlier run (every 15 minutes) are skipped in the same query."""
+    """The ``cases_unreached`` job. A household an attempt found nobody at (联系不上) one
+    day, and that nobody visited nor tried the next day, is not reached two days running,
+    as one tried twice in vain: once that next day is over, record it
+    (``SecondDayUnreached``) and raise the same alert. Looks at the ``days`` finished
+    days before ``today``, and only at households still due a visit on them. Returns how
+    many were recorded; a second run finds them recorded and adds nothing."""
     today = today or timezone.localdate()
     now = timezone.now()
     created = 0
