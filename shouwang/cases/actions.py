@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,7 +32,7 @@ from shouwang.watch.alerting import masked_name, place
 from shouwang.watch.models import FEVER_FROM, Alert, Category, FollowUp, KeyPerson
 
 from . import presence
-from .key_areas import key_area_for
+from .key_areas import households_to_visit, key_area_for
 from .models import (
     INFECTIOUS_LEAD_DAYS,
     Case,
@@ -41,6 +41,7 @@ from .models import (
     HouseholdFinding,
     HouseholdVisit,
     KeyArea,
+    SecondDayUnreached,
     Trace,
     TraceHit,
 )
@@ -706,8 +707,53 @@ def record_household_unreached(
         before = HouseholdVisit.objects.filter(household=household, day=day - timedelta(days=1))
         previous = before.unreached().first()
         if previous is not None:
-            _alert_household_unreached(visit, previous)
+            _alert_household_unreached(
+                previous=previous,
+                second_day=_attempt_line(visit),
+                note=visit.note,
+                source=visit,
+                at=visit.unreached_at,
+            )
     return visit, stored
+
+
+def record_second_days_unreached(*, today: date | None = None, days: int = 2) -> int:
+    """The ``cases_unreached`` job. A household an attempt found nobody at (联系不上) one
+    day, and that nobody visited nor tried the next day, is not reached two days running,
+    as one tried twice in vain: once that next day is over, record it
+    (``SecondDayUnreached``) and raise the same alert. Looks at the ``days`` finished
+    days before ``today``, and only at households still due a visit on them. Returns how
+    many were recorded; a second run finds them recorded and adds nothing."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    created = 0
+    for day in (today - timedelta(days=n) for n in range(days, 0, -1)):
+        same_day = Q(household=OuterRef("household"), day=day)
+        attempts = (
+            HouseholdVisit.objects.unreached()
+            .on(day - timedelta(days=1))
+            .filter(household__in=households_to_visit(day))
+            .exclude(Exists(HouseholdVisit.objects.filter(same_day)))
+            .exclude(Exists(SecondDayUnreached.objects.filter(same_day)))
+            .select_related("household__area__parent")
+            .order_by("pk")
+        )
+        end_of_day = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+        for attempt in attempts:
+            with transaction.atomic():
+                lapse, is_new = SecondDayUnreached.objects.get_or_create(
+                    household=attempt.household,
+                    day=day,
+                    defaults={"attempt": attempt, "detected_at": now},
+                )
+                _alert_household_unreached(
+                    previous=attempt,
+                    second_day=f"{day:%m月%d日} 全天无随访记录",
+                    source=lapse,
+                    at=end_of_day,
+                )
+            created += is_new
+    return created
 
 
 def _visit_of_the_day(
@@ -747,28 +793,38 @@ def _alert_household_finding(finding: HouseholdFinding) -> None:
     )
 
 
-def _alert_household_unreached(visit: HouseholdVisit, previous: HouseholdVisit) -> None:
-    """Raise the alert of a household not reached two days running (names masked)."""
-    household = visit.household
+def _attempt_line(visit: HouseholdVisit) -> str:
+    return (
+        f"{visit.day:%m月%d日} {timezone.localtime(visit.unreached_at):%H:%M}"
+        f"{visit.get_method_display()}未联系上"
+    )
+
+
+def _alert_household_unreached(
+    *,
+    previous: HouseholdVisit,
+    second_day: str,
+    source: HouseholdVisit | SecondDayUnreached,
+    at: datetime,
+    note: str = "",
+) -> None:
+    """Raise the alert of a household not reached two days running (names masked):
+    ``previous`` is the first day's attempt, ``second_day`` says what the next day was."""
+    household = previous.household
     residents = Person.objects.current().filter(household=household).order_by("pk")
     names = "、".join(masked_name(p.name) for p in residents[:5])
-    details = [
-        f"{previous.day:%m月%d日} {timezone.localtime(previous.unreached_at):%H:%M}"
-        f"{previous.get_method_display()}未联系上",
-        f"{visit.day:%m月%d日} {timezone.localtime(visit.unreached_at):%H:%M}"
-        f"{visit.get_method_display()}未联系上",
-    ]
+    details = [_attempt_line(previous), second_day]
     if names:
         details.append(f"现住人员：{names}")
-    if visit.note:
-        details.append(f"说明：{visit.note}")
+    if note:
+        details.append(f"说明：{note}")
     raise_alert(
         area=household.area,
         kind=Alert.Kind.OVERDUE,
         title=f"重点区域住户连续两天未联系上：{place(household.area)}{household.door}",
         detail="；".join(details),
-        source=visit,
-        at=visit.unreached_at,
+        source=source,
+        at=at,
     )
 
 

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 from shouwang.accounts.roles import Role
 from shouwang.core.nav import NavItem
+from shouwang.core.schedule import ScheduledJob
 
 
 class CasesConfig(AppConfig):
@@ -13,6 +16,9 @@ class CasesConfig(AppConfig):
         NavItem("密接", "cases:contacts", "cases.view"),
         NavItem("重点区域", "cases:key_areas", "cases.view"),
         NavItem("住户随访", "cases:visits", "cases.visit"),
+    ]
+    scheduled_jobs = [
+        ScheduledJob("cases_unreached", timedelta(minutes=15), "住户连续两天未联系上预警")
     ]
     # Case and tracing data are sensitive: grid workers, checkpoint staff and auditors
     # see none of it; presence tracing (cases.trace) is for HQ only. Grid workers do

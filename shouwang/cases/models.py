@@ -456,6 +456,38 @@ class HouseholdFinding(models.Model):
         return self.temperature is not None and self.temperature >= FEVER_FROM
 
 
+class SecondDayUnreachedQuerySet(ScopedQuerySet):
+    scope = "household__area"
+
+
+class SecondDayUnreached(models.Model):
+    """A household's second day running not reached, with nobody trying: the day before,
+    an attempt found nobody (``attempt``, 联系不上); on ``day`` there was no visit nor
+    attempt at all. Recorded by the ``cases_unreached`` job once ``day`` is over (pages
+    compute 漏访 on read; this row carries the alert). A second attempt that found nobody
+    raises the same alert when it is recorded, from its own ``HouseholdVisit``."""
+
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField("日期")
+    attempt = models.ForeignKey(
+        HouseholdVisit, on_delete=models.CASCADE, related_name="+", verbose_name="前一天的未联系上"
+    )
+    detected_at = models.DateTimeField("发现时间", default=timezone.now)
+
+    objects = SecondDayUnreachedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = "住户连续两天未联系上"
+        verbose_name_plural = "住户连续两天未联系上"
+        constraints = [
+            models.UniqueConstraint(fields=["household", "day"], name="second_day_unreached_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.day}"
+
+
 class TraceQuerySet(ScopedQuerySet):
     scope = "case__area"
 

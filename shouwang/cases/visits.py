@@ -216,10 +216,12 @@ def _answer(
     return render(request, "cases/visits.html#tapped", context)
 
 
+@require_POST
 @require_capability("cases.visit")
 def resident_call(request: AuthedRequest, pk: int) -> HttpResponse:
     """Dial a resident of a key area: the full number goes to the phone's dialler only,
-    and the reveal is audited."""
+    and the reveal is audited. A POST (the card's 拨打 button): a prefetch, a crawler
+    or the back button repeating a GET would reveal it again."""
     person = get_for_user(persons_in_key_areas(), request.user, pk=pk)
     if not person.phone:
         messages.error(request, "台账中没有此人的手机号")

@@ -130,7 +130,7 @@ def build(ctx: DemoContext) -> None:
                 GoodsLine(items[name], items[name].to_base_units(q, unit), share)
                 for name, q, unit in what
             ]
-        gift = actions.record_donation(
+        gift, _ = actions.record_donation(
             area=sub,
             donor_kind=dkind,
             donor_name=dname,
@@ -180,7 +180,7 @@ def build(ctx: DemoContext) -> None:
     masks = items["医用口罩"]
     plan = AllocationPlan.objects.filter(area=sub, title="卡点口罩十日保障").first()
     if plan is None and checkpoints:
-        plan = actions.create_plan(
+        plan, _ = actions.create_plan(
             area=sub,
             title="卡点口罩十日保障",
             item=masks,
@@ -203,7 +203,7 @@ def build(ctx: DemoContext) -> None:
                 defaults={"employees": rng.randint(8, 40)},
             )
     if not AllocationPlan.objects.filter(area=sub, title="复工企业口罩").exists():
-        plan = actions.create_plan(
+        plan, _ = actions.create_plan(
             area=sub,
             title="复工企业口罩",
             item=masks,

@@ -62,9 +62,13 @@ def new_client_id() -> str:
 
 
 class ClientIdMixin(forms.Form):
-    """A hidden id made when the form is shown: a double submit stores once."""
+    """A hidden id made when the form is shown: a double submit stores once. The page
+    keeps it in its history entry (``data-keep-id``, shouwang/app.js), so the form sent
+    again after the back button carries it too."""
 
-    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_id = forms.CharField(
+        widget=forms.HiddenInput(attrs={"data-keep-id": ""}), required=False, max_length=64
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -406,7 +410,7 @@ class PlanParamsForm(forms.Form):
         )
 
 
-class PlanForm(PlanParamsForm):
+class PlanForm(ClientIdMixin, PlanParamsForm):
     title = forms.CharField(label="方案名称", max_length=100)
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
     source = forms.ModelChoiceField(label="发出存放点", queryset=Location.objects.none())

@@ -912,6 +912,7 @@ class AllocationPlan(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField("发放时间", null=True, blank=True)
+    client_id = models.CharField(max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -927,6 +928,11 @@ class AllocationPlan(TimeStampedModel):
             models.CheckConstraint(condition=Q(days__gt=0), name="supplies_plan_days_pos"),
             models.CheckConstraint(
                 condition=Q(shifts_per_day__gt=0), name="supplies_plan_shifts_pos"
+            ),
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~Q(client_id=""),
+                name="supplies_plan_unique_client_id",
             ),
         ]
 

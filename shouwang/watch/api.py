@@ -89,7 +89,9 @@ class CardOut(Schema):
     category: str
     measure: str
     address: str
-    phone_masked: str = Field(description="脱敏手机号；拨打请打开 call_url（记录查看日志）")
+    phone_masked: str = Field(
+        description="脱敏手机号；拨打请以 POST 请求 call_url（记录查看日志），应答转到 tel: 号码"
+    )
     call_url: str | None
     pending: bool = Field(description="今天还有可记录的时段")
     progress: ProgressOut

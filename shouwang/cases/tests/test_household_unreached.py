@@ -1,12 +1,15 @@
 """联系不上: a knock nobody answered, a call never picked up. The attempt is recorded,
 counts as 未联系上 (neither visited nor missed), leaves the household on the day's
-list, gives way to a visit later that day, and two days running raise an alert."""
+list, gives way to a visit later that day, and two days running raise an alert — also
+when the second day goes by without anyone trying (the cases_unreached job)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +17,7 @@ from django.utils import timezone
 
 from shouwang.cases import actions
 from shouwang.cases.key_areas import unvisited, visit_progress
-from shouwang.cases.models import HouseholdVisit
+from shouwang.cases.models import HouseholdVisit, SecondDayUnreached
 from shouwang.reports.days import window
 from shouwang.reports.rollup import auto_values
 from shouwang.watch.models import Alert
@@ -325,3 +328,83 @@ def test_the_page_keeps_its_query_count(marked):
                 HTTP_HX_REQUEST="true",
             )
     assert queries() == few
+
+
+def run_job() -> str:
+    out = StringIO()
+    call_command("cases_unreached", stdout=out)
+    return out.getvalue()
+
+
+def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job(marked):
+    household = marked.zhang.household
+    day_before = attempt_on(marked, household, TODAY - timedelta(days=2))
+    assert "新增连续两天未联系上 1 户" in run_job()  # yesterday went by without a try
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.area, alert.person) == (Alert.Kind.OVERDUE, marked.building_a, None)
+    assert alert.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
+    yesterday = TODAY - timedelta(days=1)
+    assert alert.detail.startswith(
+        f"{day_before.day:%m月%d日} {timezone.localtime(day_before.unreached_at):%H:%M}"
+        f"上门未联系上；{yesterday:%m月%d日} 全天无随访记录；现住人员：张*、李*"
+    )
+    assert "张伟" not in alert.detail + alert.title
+    assert alert.raised_at == timezone.make_aware(datetime.combine(TODAY, time()))
+    lapse = SecondDayUnreached.objects.get()
+    assert (lapse.household, lapse.day, lapse.attempt) == (household, yesterday, day_before)
+    assert (alert.source_type, alert.source_id) == ("cases.SecondDayUnreached", str(lapse.pk))
+    # Idempotent: a second run, every 15 minutes, adds nothing.
+    assert "新增连续两天未联系上 0 户" in run_job()
+    assert (Alert.objects.count(), SecondDayUnreached.objects.count()) == (1, 1)
+    for persona, shown in (("staff_a", True), ("staff_b", False)):
+        page = marked.client(persona).get(reverse("watch:alerts")).content.decode()
+        assert ("连续两天未联系上" in page) is shown
+
+
+def test_the_job_waits_for_the_day_to_end(marked):
+    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=1))
+    run_job()  # not tried today yet: today is not over
+    assert not Alert.objects.exists()
+
+
+def test_the_job_leaves_a_household_tried_visited_or_no_longer_due_the_next_day(marked):
+    two_days_ago, yesterday = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
+    for person in (marked.zhang, marked.wang, marked.zhao):
+        attempt_on(marked, person.household, two_days_ago)
+    attempt_on(marked, marked.zhang.household, yesterday)  # tried again: alert at once
+    HouseholdVisit.objects.create(
+        key_area=marked.key_area,
+        household=marked.wang.household,
+        day=yesterday,
+        method="visit",
+        client_id=uuid.uuid4(),
+    )
+    marked.zhao.moved_out = True  # the flat emptied: no visit due
+    marked.zhao.save()
+    assert "新增连续两天未联系上 0 户" in run_job()
+    assert Alert.objects.count() == 1  # the second attempt's own alert
+    assert not SecondDayUnreached.objects.exists()
+
+
+def test_the_job_leaves_a_key_area_lifted_after_the_attempt(marked):
+    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=2))
+    marked.key_area.end_date = TODAY - timedelta(days=1)
+    marked.key_area.save()
+    run_job()
+    assert not Alert.objects.exists()
+
+
+def test_an_attempt_today_after_a_day_without_one_raises_nothing_more(marked):
+    """The day without a try already raised its alert (the job); today's attempt follows
+    no attempt, so it raises none of its own."""
+    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=2))
+    run_job()
+    unreached(marked.client("grid_a"), marked.zhang.household_id)
+    assert Alert.objects.count() == 1
+
+
+def test_the_worker_runs_the_job_every_15_minutes():
+    from shouwang.core import schedule
+
+    job = next(j for j in schedule.jobs() if j.command == "cases_unreached")
+    assert (job.every, job.label) == (timedelta(minutes=15), "住户连续两天未联系上预警")

@@ -337,12 +337,29 @@ def test_visiting_page_one_of_a_large_key_area_moves_no_household_across_pages(m
 
 
 def test_calling_a_resident_reveals_the_number_to_the_dialler_and_is_audited(marked):
-    response = marked.client("grid_a").get(reverse("cases:resident_call", args=[marked.zhang.pk]))
+    client = marked.client("grid_a")
+    response = client.post(reverse("cases:resident_call", args=[marked.zhang.pk]))
     assert response.status_code == 302
     assert response["Location"] == f"tel:{marked.zhang.phone}"
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).count() == 1
-    outside = marked.client("grid_a").get(reverse("cases:resident_call", args=[marked.outside.pk]))
+    outside = client.post(reverse("cases:resident_call", args=[marked.outside.pk]))
     assert outside.status_code == 404
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).count() == 1
+
+
+def test_a_get_of_a_call_address_reveals_nothing_and_writes_nothing(marked):
+    """A prefetcher, a crawler or the back button must not reveal the number again."""
+    response = marked.client("grid_a").get(reverse("cases:resident_call", args=[marked.zhang.pk]))
+    assert response.status_code == 405
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+
+
+def test_the_card_dials_with_a_post_form(marked):
+    page = marked.client("grid_a").get(reverse("cases:visits")).content.decode()
+    call = reverse("cases:resident_call", args=[marked.zhang.pk])
+    assert f'<form method="post" action="{call}" class="w-call"' in page
+    assert f'href="{call}"' not in page
+    assert f"拨打 {marked.zhang.phone_masked}" in page
 
 
 def test_progress_counts_visits_per_day_and_the_missed(marked):

@@ -61,12 +61,9 @@ def _page(browser, live_server, viewport: dict) -> Iterator:
     context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     outside: list[str] = []
-    page.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith((live_server.url, "data:", "blob:")) else outside.append(r.url)
-        ),
-    )
+    # tel: is the phone's dialler (拨打), not the network.
+    here = (live_server.url, "data:", "blob:", "tel:")
+    page.on("request", lambda r: None if r.url.startswith(here) else outside.append(r.url))
     violations = csp_violations(page)
     page.set_default_timeout(10_000)
     yield page

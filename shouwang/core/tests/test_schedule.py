@@ -18,6 +18,7 @@ from shouwang.core.tests.personas import World
 from shouwang.reports.models import DailyFigure
 
 EXPECTED = {
+    "cases_unreached",
     "purge_checkins",
     "purge_personal_data",
     "report_rollup",

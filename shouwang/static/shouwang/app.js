@@ -13,13 +13,15 @@
   // A plain POST form is sent once: a second tap while the first is on its way (a slow
   // network, an impatient double click) would store the same thing twice. Listened to on
   // window, after every page script: forms sent by script (htmx, the console's offline
-  // queue: default prevented) and forms opening elsewhere (target) are left alone; the
-  // form may be sent again after a while (a file download leaves the page as it was) or
-  // when the browser shows the page again from its history.
+  // queue: default prevented), forms opening elsewhere (target) and forms whose every
+  // tap counts (data-repeatable: 拨打 hands a number to the dialler and leaves the page
+  // as it was) are left alone; the form may be sent again after a while (a file download
+  // leaves the page as it was) or when the browser shows the page again from its history.
   var RESEND_AFTER_MS = 8000;
   window.addEventListener("submit", function (e) {
     var form = e.target;
     if (e.defaultPrevented || form.method !== "post" || form.target) return;
+    if (form.hasAttribute("data-repeatable")) return;
     if (form.hasAttribute("data-sending")) {
       e.preventDefault();
       return;
@@ -32,6 +34,23 @@
       f.removeAttribute("data-sending");
     });
   });
+
+  // <input name=client_id data-keep-id>: the id the server made when it showed the form
+  // (a form sent twice is stored once). Going back to a form already sent, the browser
+  // fetches the page again — with a new id — but puts back what was typed, and 保存
+  // would store it a second time. So each page keeps its ids in its own history entry
+  // (history.state), and a page shown again from the history (back, forward, reload)
+  // takes them back: the server then answers with what the first sending stored.
+  var keep = document.querySelectorAll("input[name=client_id][data-keep-id]");
+  if (keep.length && window.history.replaceState) {
+    var state = window.history.state || {};
+    var kept = state.clientIds || [];
+    keep.forEach(function (input, n) {
+      if (kept[n]) input.value = kept[n];
+    });
+    state.clientIds = Array.prototype.map.call(keep, function (input) { return input.value; });
+    window.history.replaceState(state, "");
+  }
 
   // <select data-autosubmit>: choosing an option submits its form.
   document.addEventListener("change", function (e) {

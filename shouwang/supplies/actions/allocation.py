@@ -23,7 +23,7 @@ from ..models import (
     MovementKind,
     Recipient,
 )
-from .stock import Entry, post_movements, shortage_message, transfer_entries
+from .stock import Entry, once, post_movements, shortage_message, transfer_entries
 
 Target = AllocationPlan.Target
 
@@ -70,7 +70,6 @@ def _check_quantities(plan: AllocationPlan, lines: list[AllocationLine]) -> None
         )
 
 
-@transaction.atomic
 def create_plan(
     *,
     area: Any,
@@ -83,11 +82,13 @@ def create_plan(
     shifts_per_day: int = 3,
     days: int = 7,
     round_to_pack: ItemPack | None = None,
+    client_id: str = "",
     request: Any = None,
-) -> AllocationPlan:
+) -> tuple[AllocationPlan, bool]:
     """A draft plan with one line per checkpoint, community store or enterprise. A
     checkpoint counts its assigned staff unless its location has a typed head count
-    (``Location.staff_count``); each line's people can still be edited before review."""
+    (``Location.staff_count``); each line's people can still be edited before review.
+    Returns (plan, created): the same ``client_id`` again returns the first plan."""
     _check_params(
         item=item,
         source=source,
@@ -96,42 +97,53 @@ def create_plan(
         days=days,
         round_to_pack=round_to_pack,
     )
-    plan = AllocationPlan.objects.create(
-        area=area,
-        title=title,
-        item=item,
-        source=source,
-        target=target,
-        per_person=per_person,
-        shifts_per_day=shifts_per_day,
-        days=days,
-        round_to_pack=round_to_pack,
-        created_by=by,
-    )
-    targets = _targets(plan)
-    if not targets:
-        raise ValidationError(f"辖区内没有可分配的{Target(target).label.removeprefix('全部')}")
-    lines = [
-        AllocationLine(
-            plan=plan,
-            location=loc,
-            recipient=rec,
-            people=people,
-            quantity=plan.quantity_for(people),
+
+    def work() -> AllocationPlan:
+        plan = AllocationPlan.objects.create(
+            area=area,
+            title=title,
+            item=item,
+            source=source,
+            target=target,
+            per_person=per_person,
+            shifts_per_day=shifts_per_day,
+            days=days,
+            round_to_pack=round_to_pack,
+            client_id=client_id,
+            created_by=by,
         )
-        for loc, rec, people in targets
-    ]
-    _check_quantities(plan, lines)
-    AllocationLine.objects.bulk_create(lines)
-    audit.record(
-        action=AuditEvent.Action.CREATE,
-        request=request,
-        user=by,
-        obj=plan,
-        area=area,
-        detail=f"新建分配方案：{item.name}，{len(targets)} 个对象，共 {plan.total():,}{item.unit}",
+        targets = _targets(plan)
+        if not targets:
+            raise ValidationError(f"辖区内没有可分配的{Target(target).label.removeprefix('全部')}")
+        lines = [
+            AllocationLine(
+                plan=plan,
+                location=loc,
+                recipient=rec,
+                people=people,
+                quantity=plan.quantity_for(people),
+            )
+            for loc, rec, people in targets
+        ]
+        _check_quantities(plan, lines)
+        AllocationLine.objects.bulk_create(lines)
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            user=by,
+            obj=plan,
+            area=area,
+            detail=(
+                f"新建分配方案：{item.name}，{len(targets)} 个对象，共 {plan.total():,}{item.unit}"
+            ),
+        )
+        return plan
+
+    return once(
+        client_id,
+        work,
+        lambda c: AllocationPlan.objects.filter(client_id=c).first() if c else None,
     )
-    return plan
 
 
 @transaction.atomic

@@ -115,8 +115,9 @@ def record_donation(
     notes: str = "",
     client_id: str = "",
     request: Any = None,
-) -> Donation:
-    """A new donation; ``received=True`` also receives it (goods enter stock)."""
+) -> tuple[Donation, bool]:
+    """A new donation; ``received=True`` also receives it (goods enter stock). Returns
+    (donation, created): the same ``client_id`` again returns the first, unchanged."""
     _check_not_future(pledged_on, "承诺/登记日期")
     reference = reference.strip()
     if kind == Donation.Kind.CASH:
@@ -312,9 +313,10 @@ def record_spending(
     voucher_no: str = "",
     client_id: str = "",
     request: Any = None,
-) -> Spending:
+) -> tuple[Spending, bool]:
     """Spend donated cash; refused when the donations available for the purpose do
-    not cover it. The donations drawn from are locked while they are split."""
+    not cover it. The donations drawn from are locked while they are split. Returns
+    (spending, created)."""
     if amount is None or amount <= 0:
         raise ValidationError("支出金额应大于0")
     amount = amount.quantize(CENT)

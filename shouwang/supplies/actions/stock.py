@@ -117,17 +117,21 @@ def _replay(client_id: str) -> Movement | None:
     return Movement.objects.filter(client_id=client_id).first()
 
 
-def once(client_id: str, work: Callable[[], T], replay: Callable[[str], Any] = _replay) -> T:
+def once(
+    client_id: str, work: Callable[[], T], replay: Callable[[str], Any] = _replay
+) -> tuple[T, bool]:
     """Run ``work`` in a transaction unless ``client_id`` was stored already; a phone
-    sending the same write twice (even at the same moment) stores it once."""
+    sending the same write twice (even at the same moment), or a form sent again from
+    the browser's history, stores it once. Returns (row, created): created is false for
+    the row ``client_id`` had stored."""
     if (existing := replay(client_id)) is not None:
-        return existing
+        return existing, False
     try:
         with transaction.atomic():
-            return work()
+            return work(), True
     except IntegrityError:
         if (existing := replay(client_id)) is not None:
-            return existing
+            return existing, False
         raise
 
 
@@ -151,8 +155,8 @@ def receive_stock(
     client_id: str = "",
     at: datetime | None = None,
     request: Any = None,
-) -> Movement:
-    """Stock coming in: a purchase, or opening stock."""
+) -> tuple[Movement, bool]:
+    """Stock coming in: a purchase, or opening stock. Returns (movement, created)."""
     if kind not in RECEIVE_KINDS:
         raise ValidationError("入库类型不正确")
     if amount is not None and amount < 0:
@@ -189,8 +193,9 @@ def record_out(
     client_id: str = "",
     at: datetime | None = None,
     request: Any = None,
-) -> Movement:
-    """Issue, consumption or loss at a location; refused when stock is short."""
+) -> tuple[Movement, bool]:
+    """Issue, consumption or loss at a location; refused when stock is short. Returns
+    (movement, created)."""
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
     fields = {"recipient": recipient, "note": note, "client_id": client_id}
@@ -247,9 +252,9 @@ def transfer(
     client_id: str = "",
     at: datetime | None = None,
     request: Any = None,
-) -> Movement:
+) -> tuple[Movement, bool]:
     """Move stock between two locations: one transfer-out and one transfer-in row.
-    Returns the transfer-out row."""
+    Returns (the transfer-out row, created)."""
     entries = transfer_entries(
         item=item,
         source=source,
@@ -281,9 +286,10 @@ def count_stock(
     by: Any,
     client_id: str = "",
     request: Any = None,
-) -> StockCount:
+) -> tuple[StockCount, bool]:
     """Record a stock count (盘点); each difference from the book becomes an adjustment
-    movement carrying the reason. The book figure is read under lock at commit time."""
+    movement carrying the reason. The book figure is read under lock at commit time.
+    Returns (count, created)."""
     if not counted:
         raise ValidationError("请至少填写一种物资的实盘数量")
     if any(not isinstance(n, int) or n < 0 for n in counted.values()):

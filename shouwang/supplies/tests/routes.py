@@ -15,7 +15,7 @@ def _location_b(w):
 def _donation_b(w, *, received: bool = False):
     from shouwang.supplies.actions import record_donation
 
-    return record_donation(
+    gift, _ = record_donation(
         area=w.community_b,
         donor_kind="person",
         donor_name="李顺喜",
@@ -26,6 +26,7 @@ def _donation_b(w, *, received: bool = False):
         received=received,
         by=w.hq,
     )
+    return gift
 
 
 def _plan_b(w):
@@ -38,7 +39,7 @@ def _plan_b(w):
     Location.objects.get_or_create(
         area=w.compound_b, name="八一新苑卡点", defaults={"kind": "checkpoint", "staff_count": 9}
     )
-    return create_plan(
+    plan, _ = create_plan(
         area=w.community_b,
         title="八一口罩",
         item=Item.objects.get(name="医用口罩"),
@@ -46,6 +47,7 @@ def _plan_b(w):
         target="checkpoint",
         by=w.hq,
     )
+    return plan
 
 
 def _recipient_b(w):

@@ -112,7 +112,7 @@ def test_the_plan_counts_assigned_staff_unless_a_head_count_is_typed(world) -> N
     actions.save_location(location=typed_place, by=world.hq)
     legacy = location(world.compound_a, "西城花园西门", kind="checkpoint", staff=5)
 
-    plan = actions.create_plan(
+    plan, _ = actions.create_plan(
         area=world.subdistrict,
         title="卡点口罩",
         item=item(),

@@ -19,7 +19,7 @@ from .test_concurrent_issue import _race, on_postgresql
 
 
 def _gift(world, name: str, i: int) -> Donation:
-    return record_donation(
+    gift, _ = record_donation(
         area=world.subdistrict,
         donor_kind=Donor.Kind.ORGANISATION,
         donor_name=name,
@@ -31,6 +31,7 @@ def _gift(world, name: str, i: int) -> Donation:
         client_id=f"{name}-{i}",
         by=world.hq,
     )
+    return gift
 
 
 def _waiting_on_a_lock() -> bool:

@@ -76,7 +76,7 @@ def test_it_lets_only_one_of_two_take_the_last_units(world) -> None:
         2,
         lambda i: record_out(
             item=masks, location=store, quantity=10, kind="issue", by=world.staff_a
-        ),
+        )[0],
     )
     refused = [r for r in results if isinstance(r, ValidationError)]
     issued = [r for r in results if isinstance(r, Movement)]
@@ -97,7 +97,7 @@ def test_it_never_goes_negative_under_many_small_issues(world) -> None:
         6,
         lambda i: record_out(
             item=masks, location=store, quantity=2, kind="consumption", by=world.staff_a
-        ),
+        )[0],
     )
     issued = [r for r in results if isinstance(r, Movement)]
     assert len(issued) == 3, results
@@ -121,7 +121,7 @@ def test_crossing_transfers_neither_deadlock_nor_overdraw(world) -> None:
             destination=b if i % 2 else a,
             quantity=5,
             by=world.hq,
-        ),
+        )[0],
     )
     assert not [r for r in results if not isinstance(r, Movement | ValidationError)], results
     for where in (a, b):

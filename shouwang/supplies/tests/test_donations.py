@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def cash(world, amount: str, *, name: str = "李顺喜", disclosure: str = "named", **kw):
-    return actions.record_donation(
+    gift, _ = actions.record_donation(
         area=world.subdistrict,
         donor_kind=kw.pop("donor_kind", "person"),
         donor_name=name,
@@ -44,6 +44,7 @@ def cash(world, amount: str, *, name: str = "李顺喜", disclosure: str = "name
         by=world.hq,
         **kw,
     )
+    return gift
 
 
 def purpose(name: str = "购买防疫物资") -> Purpose:
@@ -108,7 +109,7 @@ def test_it_refuses_a_cash_donation_without_amount_in_chinese(world) -> None:
 def test_goods_donations_enter_stock_when_received(world) -> None:
     store = location(world.subdistrict, "仓库")
     masks, liquid = item("医用口罩"), item("消毒液")
-    gift = actions.record_donation(
+    gift, _ = actions.record_donation(
         area=world.subdistrict,
         donor_kind="organisation",
         donor_name="河南宝山高科有限责任公司",
@@ -189,7 +190,7 @@ def test_totals_pledged_received_spent_and_balance_add_up(world) -> None:
     second = cash(world, "20000", name="河南大林建设工程有限公司", donor_kind="organisation")
     cash(world, "37500.50", name="爱心人士", disclosure="anonymous")
     cash(world, "10000", name="隆越汽车", received=False)
-    spent = actions.record_spending(
+    spent, _ = actions.record_spending(
         area=world.subdistrict,
         purpose=purpose(),
         amount=Decimal("6000"),
@@ -222,7 +223,7 @@ def test_restricted_gifts_fund_only_their_purpose_and_first(world) -> None:
             description="超出",
             by=world.hq,
         )
-    spent = actions.record_spending(
+    spent, _ = actions.record_spending(
         area=world.subdistrict, purpose=care, amount=Decimal("800"), description="慰问", by=world.hq
     )
     shares = {s.donation_id: s.amount for s in spent.shares.all()}
@@ -370,7 +371,7 @@ def test_the_action_refuses_a_goods_line_above_the_limit_and_writes_nothing(
 
 
 def _goods_pledge(world, store):
-    return actions.record_donation(
+    gift, _ = actions.record_donation(
         area=world.subdistrict,
         donor_kind="organisation",
         donor_name="河南宝山高科有限责任公司",
@@ -379,6 +380,7 @@ def _goods_pledge(world, store):
         location=store,
         by=world.hq,
     )
+    return gift
 
 
 def test_the_receive_form_offers_only_active_locations(world) -> None:

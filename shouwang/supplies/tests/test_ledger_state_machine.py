@@ -99,7 +99,7 @@ def make_machine(world):
 
         @rule(i=ITEMS, p=PLACES, counted=st.integers(min_value=0, max_value=80))
         def count(self, i: int, p: int, counted: int) -> None:
-            c = actions.count_stock(
+            c, _ = actions.count_stock(
                 location=self.places[p],
                 counted={self.items[i]: counted},
                 reason="盘点差异",

@@ -16,6 +16,7 @@ from shouwang.core.requests import AuthedRequest
 from .. import actions
 from ..forms import PlanForm, PlanUpdateForm, RecipientForm
 from ..models import AllocationPlan, Balance, Location, Recipient
+from . import recorded
 
 
 @require_capability("supplies.view")
@@ -35,7 +36,7 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = actions.create_plan(
+            plan, created = actions.create_plan(
                 area=request.user.area,
                 title=data["title"],
                 item=data["item"],
@@ -45,13 +46,19 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
                 shifts_per_day=data["shifts_per_day"],
                 days=data["days"],
                 round_to_pack=data["round_to_pack"],
+                client_id=data["client_id"],
                 by=request.user,
                 request=request,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "方案已生成，请核对各对象的人数和数量后审核")
+            recorded(
+                request,
+                created,
+                "方案已生成，请核对各对象的人数和数量后审核",
+                f"这个方案已生成过（{data['title']}）",
+            )
             return redirect("supplies:plan", pk=plan.pk)
     status = 400 if form.errors else 200
     return render(request, "supplies/plan_form.html", {"form": form}, status=status)

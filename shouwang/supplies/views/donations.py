@@ -32,6 +32,7 @@ from ..forms import (
     SpendingForm,
 )
 from ..models import Donation, DonationLine, Location, Purpose, Spending, SpendingShare
+from . import recorded
 
 
 def _donations(qs):
@@ -75,7 +76,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
             if ln.get("item")
         ]
         try:
-            donation = actions.record_donation(
+            donation, created = actions.record_donation(
                 area=request.user.area,
                 donor_kind=data["donor_kind"],
                 donor_name=data["donor_name"],
@@ -101,7 +102,12 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已登记捐赠：{donation.donor.name}")
+            recorded(
+                request,
+                created,
+                f"已登记捐赠：{donation.donor.name}",
+                f"这份捐赠已登记过（{data['donor_name']}）",
+            )
             return redirect("supplies:donation", pk=donation.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -301,7 +307,7 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.record_spending(
+            _, created = actions.record_spending(
                 area=request.user.area,
                 purpose=data["purpose"],
                 amount=data["amount"],
@@ -315,7 +321,12 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已登记支出 {data['amount']:,.2f} 元")
+            recorded(
+                request,
+                created,
+                f"已登记支出 {data['amount']:,.2f} 元",
+                f"这笔支出已登记过（{data['amount']:,.2f}元）",
+            )
             return redirect("supplies:spending")
     status = 400 if form.errors else 200
     return render(

@@ -34,6 +34,7 @@ from ..forms import (
     TransferForm,
 )
 from ..models import Balance, Item, Location, Movement
+from . import recorded
 
 IMPORT_PURPOSE = "supplies.opening"
 
@@ -186,7 +187,7 @@ def purchase(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.receive_stock(
+            _, created = actions.receive_stock(
                 item=data["item"],
                 location=data["location"],
                 quantity=data["units"],
@@ -200,10 +201,8 @@ def purchase(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                f"已入库 {data['location'].name} {data['item'].describe(data['units'])}",
-            )
+            what = f"{data['location'].name} {data['item'].describe(data['units'])}"
+            recorded(request, created, f"已入库 {what}", f"这次入库已登记过（{what}）")
             return redirect("supplies:location", pk=data["location"].pk)
     return _form_page(request, form, title="采购入库")
 
@@ -215,7 +214,7 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.record_out(
+            _, created = actions.record_out(
                 item=data["item"],
                 location=place,
                 quantity=data["units"],
@@ -229,7 +228,8 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已登记出库 {data['item'].describe(data['units'])}")
+            what = data["item"].describe(data["units"])
+            recorded(request, created, f"已登记出库 {what}", f"这次出库已登记过（{what}）")
             return redirect("supplies:location", pk=place.pk)
     return _form_page(request, form, title=f"{place.name} · 发放/消耗/损耗", place=place)
 
@@ -246,7 +246,7 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.transfer(
+            _, created = actions.transfer(
                 item=data["item"],
                 source=place,
                 destination=data["destination"],
@@ -259,10 +259,8 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                f"已调拨 {data['item'].describe(data['units'])} 到 {data['destination'].name}",
-            )
+            what = f"{data['item'].describe(data['units'])} 到 {data['destination'].name}"
+            recorded(request, created, f"已调拨 {what}", f"这次调拨已登记过（{what}）")
             return redirect("supplies:location", pk=place.pk)
     return _form_page(request, form, title=f"{place.name} · 调拨", place=place)
 
@@ -275,7 +273,7 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CountForm(request.POST or None, items=items.distinct(), book=book)
     if request.method == "POST" and form.is_valid():
         try:
-            count = actions.count_stock(
+            count, created = actions.count_stock(
                 location=place,
                 counted=form.counted(),
                 reason=form.cleaned_data["reason"],
@@ -287,7 +285,12 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             adjusted = count.movements.count()
-            messages.success(request, f"盘点已保存：{count.lines.count()} 种，{adjusted} 种已调整")
+            recorded(
+                request,
+                created,
+                f"盘点已保存：{count.lines.count()} 种，{adjusted} 种已调整",
+                "这次盘点已登记过",
+            )
             return redirect("supplies:location", pk=place.pk)
     return _form_page(request, form, title=f"{place.name} · 盘点", place=place, hint=COUNT_HINT)
 

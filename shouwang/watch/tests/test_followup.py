@@ -226,7 +226,28 @@ def test_the_worker_sees_only_their_own_unless_asking_for_all(world, clock, poli
 def test_calling_reveals_the_number_to_the_dialler_and_audits_it(world, clock, record) -> None:
     from shouwang.accounts.models import AuditEvent
 
-    response = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    response = world.client("grid_a").post(reverse("watch:call", args=[record.pk]))
     assert response.status_code == 302
     assert response["Location"] == f"tel:{record.person.phone}"
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL, user=world.grid_worker_a)
+    reveal = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
+    assert (reveal.user, reveal.detail) == (world.grid_worker_a, "随访拨打电话（查看完整手机号）")
+
+
+def test_a_get_of_the_call_address_reveals_nothing_and_writes_nothing(world, clock, record) -> None:
+    """A prefetcher, a crawler or the back button must not reveal the number again."""
+    from shouwang.accounts.models import AuditEvent
+
+    response = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    assert response.status_code == 405
+    assert record.person.phone not in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+
+
+def test_the_card_dials_with_a_post_form(world, clock, record) -> None:
+    clock.set(clock.today, 9, 0)
+    page = world.client("grid_a").get(reverse("watch:today")).content.decode()
+    call = reverse("watch:call", args=[record.pk])
+    assert f'<form method="post" action="{call}" class="w-call"' in page
+    assert f'href="{call}"' not in page
+    assert f"拨打 {record.person.phone_masked}" in page
+    assert record.person.phone not in page

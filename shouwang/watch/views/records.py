@@ -277,10 +277,12 @@ def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
 @require_capability("watch.followup")
 def call(request: AuthedRequest, pk: int) -> HttpResponse:
     """Dial the key person: the full number is revealed to the phone's dialler only,
-    and the reveal is audited."""
+    and the reveal is audited. A POST (the card's 拨打 button): a prefetch, a crawler
+    or the back button repeating a GET would reveal it again."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
     number = record.person.phone
     if not number:
