@@ -171,7 +171,8 @@ def update_household(
     version: int,
     by: Any,
 ) -> Household:
-    """Save an edit made on ``version``; refused with ConflictError if the row moved on."""
+    """Save an edit made on ``version``; refused with ConflictError if the row moved on.
+    ``landlord_phone`` None keeps the stored phone, "" clears it."""
     if household.version != version:
         raise ConflictError(conflict_message(household))
     before = _household_snapshot(household)
@@ -230,13 +231,17 @@ def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) 
 def _apply_identity(
     person: Person, *, name: str, doc_type: str, doc_number: str | None, phone: str | None
 ) -> None:
-    """Set name, document and phone; ``doc_number``/``phone`` None keep the stored value."""
+    """Set name, document and phone; ``doc_number``/``phone`` None keep the stored
+    value, "" clears it."""
     person.set_name(name)
     try:
         if doc_number:
             person.set_document(doc_type, doc_number)
-        elif not person.doc_enc:
-            person.doc_type = doc_type
+        else:
+            if doc_number is not None:
+                person.clear_document()
+            if not person.doc_enc:
+                person.doc_type = doc_type
     except DocumentError as exc:
         raise ValidationError({"doc_number": str(exc)}) from exc
     if phone is not None:
@@ -321,7 +326,8 @@ def update_person(
     version: int,
     by: Any,
 ) -> Person:
-    """``doc_number``/``phone`` None (or blank) keep the stored value."""
+    """``doc_number``/``phone`` None keep the stored value, "" clears it (with the
+    keyed hash and tail; a document also takes the birth date and sex read from it)."""
     if person.version != version:
         raise ConflictError(conflict_message(person))
     old_tags = list(person.tags.all())
@@ -329,15 +335,9 @@ def update_person(
     for n in PERSON_FIELDS:
         if n in fields:
             setattr(person, n, fields[n])
-    if doc_type != person.doc_type and not doc_number and person.doc_enc:
+    if doc_type != person.doc_type and doc_number is None and person.doc_enc:
         raise ValidationError({"doc_number": "更换证件类型时请重新填写证件号码"})
-    _apply_identity(
-        person,
-        name=name,
-        doc_type=doc_type,
-        doc_number=doc_number or None,
-        phone=phone or None,
-    )
+    _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
     _check_document_free(person.doc_hash, by=by, exclude=person.pk)
     tags = list(tags)
     changes = diff(before, _person_snapshot(person, tags))

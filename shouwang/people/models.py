@@ -349,6 +349,12 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
             facts = parse_id_card(number)
             self.birth_date, self.sex = facts.birth_date, facts.sex
 
+    def clear_document(self) -> None:
+        """No document on record (none yet, as for a newborn, or the one recorded was
+        someone else's); the birth date and sex read from it go with it."""
+        self.doc_enc = self.doc_hash = self.doc_tail = ""
+        self.birth_date, self.sex = None, ""
+
     def set_phone(self, phone: str) -> None:
         phone = validate_phone(phone) if phone else ""
         self.phone_enc = pii.encrypt(phone)
