@@ -104,7 +104,7 @@ class PersonForm(VersionedForm):
         label="清除已登记的证件号码",
         required=False,
         help_text="号码登记错了（如填成了家人的号码）或暂时没有时勾选；"
-        "由身份证带出的出生日期和性别一并清除",
+        "由证件带出的出生日期和性别一并清除",
     )
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     clear_phone = forms.BooleanField(

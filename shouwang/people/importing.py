@@ -57,9 +57,12 @@ from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
     NUMBER_CELL_MESSAGE,
+    RESIDENCE_CARD_FIRST_DIGIT,
+    RESIDENCE_CARD_MESSAGE,
     WEIGHTS,
     DocumentError,
     DocumentType,
+    birth_facts,
     document_type_named,
     normalise,
     stored_as_number,
@@ -381,6 +384,9 @@ class Checker:
                 record["bd"], record["sx"] = born, sex
             else:
                 doc = validate_document(doc_type, doc)
+                birth_date, _ = birth_facts(doc_type, doc)
+                if birth_date is not None:
+                    record["bd"] = birth_date.isoformat()
         except DocumentError as exc:
             self.problem(number, "doc", str(exc))
             return False
@@ -512,6 +518,8 @@ def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     head, last = number[:17], number[17]
     if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
+    if number[0] == RESIDENCE_CARD_FIRST_DIGIT:
+        raise DocumentError(RESIDENCE_CARD_MESSAGE)
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:

@@ -26,7 +26,7 @@ from .addresses import Address, building_names, compound_key, parse_address
 from .documents import (
     DocumentType,
     age_on,
-    parse_id_card,
+    birth_facts,
     validate_document,
     validate_phone,
 )
@@ -339,15 +339,14 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         return self.name
 
     def set_document(self, doc_type: str, number: str) -> None:
-        """Validate and store a document; an ID card also sets birth date and sex."""
+        """Validate and store a document, with the birth date and sex it carries (an ID
+        card both, a 2023 permanent residence card its birth date; others none)."""
         number = validate_document(doc_type, number)
         self.doc_type = doc_type
         self.doc_enc = pii.encrypt(number)
         self.doc_hash = pii.lookup_hash(number)
         self.doc_tail = pii.tail_hash(number)
-        if doc_type == DocumentType.ID_CARD:
-            facts = parse_id_card(number)
-            self.birth_date, self.sex = facts.birth_date, facts.sex
+        self.birth_date, self.sex = birth_facts(doc_type, number)
 
     def clear_document(self) -> None:
         """No document on record (none yet, as for a newborn, or the one recorded was

@@ -27,6 +27,7 @@ from shouwang.core.xlsx import (
 )
 
 from . import actions, coverage, exporting, importing
+from .documents import TYPE_NAMES_SHOWN
 from .forms import (
     ExportPurposeForm,
     HouseholdForm,
@@ -550,7 +551,12 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "people/import.html",
-        {"form": form, "jobs": jobs, "headers": importing.TEMPLATE_HEADERS},
+        {
+            "form": form,
+            "jobs": jobs,
+            "headers": importing.TEMPLATE_HEADERS,
+            "doc_types": TYPE_NAMES_SHOWN,
+        },
         status=status,
     )
 
