@@ -4,7 +4,8 @@ deleting), and the audited reveal of one personal-data value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -215,6 +216,8 @@ def update_household(
 
 
 def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) -> None:
+    """ValidationError naming where the document is registered already (the person
+    and household, or only that it is outside the user's jurisdiction)."""
     if not doc_hash:
         return
     others = Person.objects.filter(doc_hash=doc_hash).exclude(pk=exclude)
@@ -226,6 +229,20 @@ def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) 
         state = "（已迁出，可在其页面恢复在册）" if other.moved_out else ""
         raise ValidationError({"doc_number": f"该证件号码已登记：{other.name}，{where}{state}"})
     raise ValidationError({"doc_number": "该证件号码已在您辖区以外登记，请联系上级核实"})
+
+
+@contextmanager
+def _document_race(person: Person, *, by: Any) -> Iterator[None]:
+    """Write ``person`` in a savepoint. Its document was free when checked, but another
+    registration of the same number may have committed since (two workers saving at
+    once): the unique constraint refuses the second row, which then gets the message
+    the check would have given. Any other IntegrityError goes on up."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        _check_document_free(person.doc_hash, by=by, exclude=person.pk)
+        raise
 
 
 def _apply_identity(
@@ -292,7 +309,8 @@ def create_person(
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
     _check_document_free(person.doc_hash, by=by)
-    person.save()
+    with _document_race(person, by=by):
+        person.save()
     tags = list(tags)
     person.tags.set(tags)
     _record(
@@ -345,7 +363,8 @@ def update_person(
         return person
     names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_tail"]
     names += ["birth_date", "sex", "phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
-    _locked_update(person, version, names)
+    with _document_race(person, by=by):
+        _locked_update(person, version, names)
     if {t.pk for t in tags} != {t.pk for t in old_tags}:
         person.tags.set(tags)
     _record(
@@ -391,7 +410,6 @@ def restore(*, person: Person, version: int, by: Any) -> Person:
         raise ConflictError(conflict_message(person))
     if not person.moved_out:
         return person
-    _check_document_free(person.doc_hash, by=by, exclude=person.pk)
     person.moved_out, person.moved_out_at = False, None
     _locked_update(person, version, ["moved_out", "moved_out_at"])
     _record(

@@ -326,6 +326,15 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         ordering = ["area__path", "household_id", "id"]
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # One person per document, moved-out persons included: the ledger keeps them,
+        # restores them, and an import of their number updates their row.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_hash"],
+                condition=~models.Q(doc_hash=""),
+                name="person_unique_document",
+            ),
+        ]
         # Persons per area now, or at a cutoff (the daily report), from the index alone.
         indexes = [
             models.Index(
