@@ -4,7 +4,8 @@ deleting), and the audited reveal of one personal-data value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -171,7 +172,8 @@ def update_household(
     version: int,
     by: Any,
 ) -> Household:
-    """Save an edit made on ``version``; refused with ConflictError if the row moved on."""
+    """Save an edit made on ``version``; refused with ConflictError if the row moved on.
+    ``landlord_phone`` None keeps the stored phone, "" clears it."""
     if household.version != version:
         raise ConflictError(conflict_message(household))
     before = _household_snapshot(household)
@@ -214,6 +216,8 @@ def update_household(
 
 
 def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) -> None:
+    """ValidationError naming where the document is registered already (the person
+    and household, or only that it is outside the user's jurisdiction)."""
     if not doc_hash:
         return
     others = Person.objects.filter(doc_hash=doc_hash).exclude(pk=exclude)
@@ -227,16 +231,34 @@ def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) 
     raise ValidationError({"doc_number": "该证件号码已在您辖区以外登记，请联系上级核实"})
 
 
+@contextmanager
+def _document_race(person: Person, *, by: Any) -> Iterator[None]:
+    """Write ``person`` in a savepoint. Its document was free when checked, but another
+    registration of the same number may have committed since (two workers saving at
+    once): the unique constraint refuses the second row, which then gets the message
+    the check would have given. Any other IntegrityError goes on up."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        _check_document_free(person.doc_hash, by=by, exclude=person.pk)
+        raise
+
+
 def _apply_identity(
     person: Person, *, name: str, doc_type: str, doc_number: str | None, phone: str | None
 ) -> None:
-    """Set name, document and phone; ``doc_number``/``phone`` None keep the stored value."""
+    """Set name, document and phone; ``doc_number``/``phone`` None keep the stored
+    value, "" clears it."""
     person.set_name(name)
     try:
         if doc_number:
             person.set_document(doc_type, doc_number)
-        elif not person.doc_enc:
-            person.doc_type = doc_type
+        else:
+            if doc_number is not None:
+                person.clear_document()
+            if not person.doc_enc:
+                person.doc_type = doc_type
     except DocumentError as exc:
         raise ValidationError({"doc_number": str(exc)}) from exc
     if phone is not None:
@@ -287,7 +309,8 @@ def create_person(
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
     _check_document_free(person.doc_hash, by=by)
-    person.save()
+    with _document_race(person, by=by):
+        person.save()
     tags = list(tags)
     person.tags.set(tags)
     _record(
@@ -321,7 +344,8 @@ def update_person(
     version: int,
     by: Any,
 ) -> Person:
-    """``doc_number``/``phone`` None (or blank) keep the stored value."""
+    """``doc_number``/``phone`` None keep the stored value, "" clears it (with the
+    keyed hash and tail; a document also takes the birth date and sex read from it)."""
     if person.version != version:
         raise ConflictError(conflict_message(person))
     old_tags = list(person.tags.all())
@@ -329,15 +353,9 @@ def update_person(
     for n in PERSON_FIELDS:
         if n in fields:
             setattr(person, n, fields[n])
-    if doc_type != person.doc_type and not doc_number and person.doc_enc:
+    if doc_type != person.doc_type and doc_number is None and person.doc_enc:
         raise ValidationError({"doc_number": "更换证件类型时请重新填写证件号码"})
-    _apply_identity(
-        person,
-        name=name,
-        doc_type=doc_type,
-        doc_number=doc_number or None,
-        phone=phone or None,
-    )
+    _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
     _check_document_free(person.doc_hash, by=by, exclude=person.pk)
     tags = list(tags)
     changes = diff(before, _person_snapshot(person, tags))
@@ -345,7 +363,8 @@ def update_person(
         return person
     names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_tail"]
     names += ["birth_date", "sex", "phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
-    _locked_update(person, version, names)
+    with _document_race(person, by=by):
+        _locked_update(person, version, names)
     if {t.pk for t in tags} != {t.pk for t in old_tags}:
         person.tags.set(tags)
     _record(
@@ -391,7 +410,6 @@ def restore(*, person: Person, version: int, by: Any) -> Person:
         raise ConflictError(conflict_message(person))
     if not person.moved_out:
         return person
-    _check_document_free(person.doc_hash, by=by, exclude=person.pk)
     person.moved_out, person.moved_out_at = False, None
     _locked_update(person, version, ["moved_out", "moved_out_at"])
     _record(

@@ -97,7 +97,9 @@ class BulkInsert:
             )
             ids = [r[0] for r in cursor.fetchall()]
             copy_sql = f"COPY {self.table} ({self.pk}, {self.columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            # The driver's own cursor: its errors are translated here (a row the unique
+            # constraint refuses is Django's IntegrityError, as from an INSERT).
+            with self.connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
                 for pk, row in zip(ids, rows, strict=True):
                     copy.write_row([pk, *self.values(row)])
         return ids

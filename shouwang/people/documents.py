@@ -1,7 +1,13 @@
 """Identity documents and phone numbers: validation and derived facts.
 
 居民身份证 (GB 11643-1999): 17 digits + a check character (0-9 or X) computed with
-ISO 7064 MOD 11-2; digits 7-14 are the birth date; digit 17 is odd for men.
+ISO 7064 MOD 11-2; digits 7-14 are the birth date; digit 17 is odd for men. The first
+digit is a province's (1-8).
+
+外国人永久居留身份证: since December 2023 a number built the same way (the birth date in
+digits 7-14, the same check character) whose first digit is 9, which no citizen's
+number has; cards issued before keep their 15 characters, a 3-letter nationality code
+and 12 digits.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ class DocumentType(models.TextChoices):
     PASSPORT = "passport", "护照"
     HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
     TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+    FOREIGN_PR = "foreign_pr", "外国人永久居留身份证"
     OTHER = "other", "其他证件"
 
 
@@ -47,10 +54,13 @@ TYPE_NAMES: dict[str, list[str]] = {
     DocumentType.PASSPORT: ["护照"],
     DocumentType.HK_MACAO: ["港澳居民来往内地通行证", "港澳通行证", "回乡证"],
     DocumentType.TAIWAN: ["台湾居民来往大陆通行证", "台胞证"],
+    DocumentType.FOREIGN_PR: ["外国人永久居留身份证", "外国人永久居留证", "永居证"],
     DocumentType.OTHER: ["其他证件", "其他"],
 }
 TYPES_BY_NAME = {name: doc_type for doc_type, names in TYPE_NAMES.items() for name in names}
-TYPE_NAME_MESSAGE = "证件类型应为 居民身份证、护照、港澳通行证、台胞证 或 其他"
+# The names a sheet usually gives, as the import page and the messages list them.
+TYPE_NAMES_SHOWN = "居民身份证、护照、港澳通行证、台胞证、永居证 或 其他"
+TYPE_NAME_MESSAGE = f"证件类型应为 {TYPE_NAMES_SHOWN}"
 
 
 def document_type_named(text: str) -> str:
@@ -78,27 +88,67 @@ def wrong_length(number: str) -> str:
     return "身份证号码应为18位"
 
 
-def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
-    """Validate a 居民身份证 number; returns birth date and sex or raises DocumentError."""
-    number = normalise(number)
-    if len(number) != 18:
-        raise DocumentError(wrong_length(number))
+RESIDENCE_CARD_FIRST_DIGIT = "9"
+RESIDENCE_CARD_MESSAGE = (
+    "以9开头的18位号码是外国人永久居留身份证号码，请将证件类型选为“外国人永久居留身份证”"
+)
+
+
+def _gb11643_birth_date(number: str, *, foreign: bool, noun: str, today: date | None) -> date:
+    """The birth date of an 18-character GB 11643-style ``number`` (17 digits and a
+    check character), checked with that character: a citizen's (``foreign`` False) or
+    a foreigner's, told apart by the first digit. Messages name the ``noun``."""
     if (
         not number.isascii()
         or not number[:17].isdigit()
         or not (number[17].isdigit() or number[17] == "X")
     ):
-        raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
+        raise DocumentError(f"{noun}前17位应为数字，最后一位为数字或X")
+    if (number[0] == RESIDENCE_CARD_FIRST_DIGIT) != foreign:
+        raise DocumentError(
+            f"{noun}以9开头；以1到8开头的是居民身份证号码" if foreign else RESIDENCE_CARD_MESSAGE
+        )
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise DocumentError("身份证号码中的出生日期不存在") from exc
+        raise DocumentError(f"{noun}中的出生日期不存在") from exc
     today = today or date.today()  # noqa: DTZ011 - a calendar date, not a time
     if born > today or born.year < 1890:
-        raise DocumentError("身份证号码中的出生日期不合理")
+        raise DocumentError(f"{noun}中的出生日期不合理")
     if check_char(number[:17]) != number[17]:
-        raise DocumentError("身份证号码校验位不正确，请核对")
+        raise DocumentError(f"{noun}校验位不正确，请核对")
+    return born
+
+
+def parse_id_card(number: str, *, today: date | None = None) -> IdFacts:
+    """Validate a 居民身份证 number; returns birth date and sex or raises DocumentError."""
+    number = normalise(number)
+    if len(number) != 18:
+        raise DocumentError(wrong_length(number))
+    born = _gb11643_birth_date(number, foreign=False, noun="身份证号码", today=today)
     return IdFacts(birth_date=born, sex="M" if int(number[16]) % 2 else "F")
+
+
+OLD_RESIDENCE_CARD = re.compile(r"^[A-Z]{3}[0-9]{12}$")
+
+
+def parse_permanent_residence(number: str, *, today: date | None = None) -> date | None:
+    """Validate a 外国人永久居留身份证 number: the 2023 card's 18 characters, or the older
+    card's 3 letters and 12 digits. Returns the birth date the 2023 card carries (None
+    for an older card) or raises DocumentError."""
+    number = normalise(number)
+    if len(number) == 15:
+        if not OLD_RESIDENCE_CARD.match(number):
+            raise DocumentError(
+                "15位的外国人永久居留身份证号码应为3位大写字母（国籍代码）加12位数字"
+            )
+        return None
+    if len(number) != 18:
+        raise DocumentError(
+            "外国人永久居留身份证号码应为18位（2023年12月起的新版）或15位（旧版：3位字母加12位数字）"
+        )
+    noun = "18位外国人永久居留身份证号码"
+    return _gb11643_birth_date(number, foreign=True, noun=noun, today=today)
 
 
 # Excel keeps 15 significant digits of a number: an ID number in a cell stored as one
@@ -124,10 +174,25 @@ def validate_document(doc_type: str, number: str) -> str:
     if doc_type == DocumentType.ID_CARD:
         parse_id_card(number)
         return number
+    if doc_type == DocumentType.FOREIGN_PR:
+        parse_permanent_residence(number)
+        return number
     pattern, message = DOCUMENT_PATTERNS.get(doc_type, DOCUMENT_PATTERNS[DocumentType.OTHER])
     if not pattern.match(number):
         raise DocumentError(message)
     return number
+
+
+def birth_facts(doc_type: str, number: str) -> tuple[date | None, str]:
+    """The birth date and sex a valid, normalised document number carries: both on a
+    居民身份证, the birth date on a 2023 外国人永久居留身份证 (its sex digit is not
+    published), nothing on the others."""
+    if doc_type == DocumentType.ID_CARD:
+        facts = parse_id_card(number)
+        return facts.birth_date, facts.sex
+    if doc_type == DocumentType.FOREIGN_PR and len(number) == 18:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14])), ""
+    return None, ""
 
 
 def validate_phone(phone: str) -> str:

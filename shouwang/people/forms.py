@@ -13,6 +13,21 @@ from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
 from .models import Household, Person, Tag
 
+CLEAR_HELP = "勾选后保存即删除已登记的号码（记入变更记录）"
+
+
+def refuse_new_and_clear(form: forms.Form, number: str, clear: str) -> None:
+    if form.cleaned_data.get(clear) and form.cleaned_data.get(number):
+        form.add_error(clear, "填写了新号码又勾选了清除，请二选一")
+
+
+def typed_or_cleared(form: forms.Form, number: str, clear: str) -> str | None:
+    """What an edit does to a stored number: a typed one replaces it, the clear box
+    empties it (""), a blank box keeps it (None): forms never pre-fill a number."""
+    if form.cleaned_data.get(clear):
+        return ""
+    return form.cleaned_data[number] or None
+
 
 class VersionedForm(forms.Form):
     """Carries the ``version`` the user loaded, for optimistic locking."""
@@ -26,6 +41,9 @@ class HouseholdForm(VersionedForm):
     housing_type = forms.ChoiceField(label="房屋类型", choices=Household.HousingType.choices)
     landlord_name = forms.CharField(label="房东姓名", max_length=50, required=False)
     landlord_phone = forms.CharField(label="房东电话", max_length=20, required=False)
+    clear_landlord_phone = forms.BooleanField(
+        label="清除已登记的房东电话", required=False, help_text=CLEAR_HELP
+    )
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, household: Household | None = None, **kwargs: Any) -> None:
@@ -43,6 +61,8 @@ class HouseholdForm(VersionedForm):
             self.fields[
                 "landlord_phone"
             ].help_text = f"已登记 {household.landlord_phone_masked}，留空则不修改"
+        else:
+            del self.fields["clear_landlord_phone"]
         if household is None or not household.pk:
             self.fields["version"].required = False
 
@@ -62,6 +82,15 @@ class HouseholdForm(VersionedForm):
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        refuse_new_and_clear(self, "landlord_phone", "clear_landlord_phone")
+        return data
+
+    def landlord_phone_change(self) -> str | None:
+        """None keeps the stored phone, "" clears it, else the new phone."""
+        return typed_or_cleared(self, "landlord_phone", "clear_landlord_phone")
+
     def household_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {n: data[n] for n in ("unit", "room", "housing_type", "landlord_name", "notes")}
@@ -71,7 +100,16 @@ class PersonForm(VersionedForm):
     name = forms.CharField(label="姓名", max_length=50)
     doc_type = forms.ChoiceField(label="证件类型", choices=DocumentType.choices)
     doc_number = forms.CharField(label="证件号码", max_length=40, required=False)
+    clear_doc = forms.BooleanField(
+        label="清除已登记的证件号码",
+        required=False,
+        help_text="号码登记错了（如填成了家人的号码）或暂时没有时勾选；"
+        "由证件带出的出生日期和性别一并清除",
+    )
     phone = forms.CharField(label="手机号", max_length=20, required=False)
+    clear_phone = forms.BooleanField(
+        label="清除已登记的手机号", required=False, help_text=CLEAR_HELP
+    )
     relation = forms.ChoiceField(label="与户主关系", choices=Person.Relation.choices)
     residence_type = forms.ChoiceField(label="居住类型", choices=Person.ResidenceType.choices)
     tags = RowsChoiceField(
@@ -102,17 +140,34 @@ class PersonForm(VersionedForm):
         if not editing:
             self.fields["version"].required = False
             self.fields["doc_number"].help_text = "居民身份证自动核对校验位并带出出生日期和性别"
-            return
-        if person.doc_enc:
+        if editing and person.doc_enc:
             self.fields["doc_number"].help_text = f"已登记 {person.document_masked}，留空则不修改"
-        if person.phone_enc:
+        else:
+            del self.fields["clear_doc"]
+        if editing and person.phone_enc:
             self.fields["phone"].help_text = f"已登记 {person.phone_masked}，留空则不修改"
+        else:
+            del self.fields["clear_phone"]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("请填写姓名")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        refuse_new_and_clear(self, "doc_number", "clear_doc")
+        refuse_new_and_clear(self, "phone", "clear_phone")
+        return data
+
+    def document_change(self) -> str | None:
+        """None keeps the stored number, "" clears it, else the new number."""
+        return typed_or_cleared(self, "doc_number", "clear_doc")
+
+    def phone_change(self) -> str | None:
+        """None keeps the stored phone, "" clears it, else the new phone."""
+        return typed_or_cleared(self, "phone", "clear_phone")
 
     def person_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -29,7 +29,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -57,9 +57,12 @@ from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
     NUMBER_CELL_MESSAGE,
+    RESIDENCE_CARD_FIRST_DIGIT,
+    RESIDENCE_CARD_MESSAGE,
     WEIGHTS,
     DocumentError,
     DocumentType,
+    birth_facts,
     document_type_named,
     normalise,
     stored_as_number,
@@ -381,6 +384,9 @@ class Checker:
                 record["bd"], record["sx"] = born, sex
             else:
                 doc = validate_document(doc_type, doc)
+                birth_date, _ = birth_facts(doc_type, doc)
+                if birth_date is not None:
+                    record["bd"] = birth_date.isoformat()
         except DocumentError as exc:
             self.problem(number, "doc", str(exc))
             return False
@@ -512,6 +518,8 @@ def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     head, last = number[:17], number[17]
     if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
+    if number[0] == RESIDENCE_CARD_FIRST_DIGIT:
+        raise DocumentError(RESIDENCE_CARD_MESSAGE)
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
@@ -756,6 +764,7 @@ def commit(job: ImportJob) -> None:
         new_persons=writer.created,
         updated_persons=writer.updated,
         new_households=writer.new_households,
+        problem_count=job.problem_count + writer.refused,
     )
     audit.record(
         action=AuditEvent.Action.IMPORT,
@@ -797,7 +806,7 @@ class Writer:
         self.job = job
         self.by = job.created_by
         self.by_name = str(self.by) if self.by is not None else ""
-        self.done = self.created = self.updated = self.new_households = 0
+        self.done = self.created = self.updated = self.new_households = self.refused = 0
         self.tag_names = dict(Tag.objects.values_list("pk", "name"))
         now = timezone.now()
         self.households = BulkInsert(Household, now=now)
@@ -805,10 +814,21 @@ class Writer:
         self.changes = BulkInsert(Change, now=now)
 
     def write(self, records: list[dict[str, Any]]) -> None:
+        counts = (self.created, self.updated, self.new_households, self.refused)
+        try:
+            self._write(records)
+        except IntegrityError:
+            # A number of this batch was registered (a form, another import) between
+            # the batch's lookup and its insert: the unique constraint refused the
+            # second row. The batch was rolled back; read again and write it once more.
+            self.created, self.updated, self.new_households, self.refused = counts
+            self._write(records)
+        self.done += len(records)
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
         with transaction.atomic():
             homes = self._households(records)
             self._persons(records, homes)
-        self.done += len(records)
 
     def _households(self, records: list[dict[str, Any]]) -> dict[tuple[int, str, str], Household]:
         wanted = {(r["a"], r["u"], r["rm"]): r.get("ht") for r in records}
@@ -871,6 +891,9 @@ class Writer:
         scope = scope.select_related("household__area__parent", "area").prefetch_related("tags")
         hashes = [r["dh"] for r in records if "dh" in r]
         by_hash = {p.doc_hash: p for p in scope.filter(doc_hash__in=hashes)} if hashes else {}
+        taken = self._registered_elsewhere(records, by_hash)
+        if taken:
+            records = [r for r in records if r.get("dh") not in taken]
         undocumented = [r for r in records if "dh" not in r]
         by_home_name: dict[tuple[int, str], Person] = {}
         if undocumented:
@@ -923,6 +946,30 @@ class Writer:
             self.updated += len(changed)
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
+
+    def _registered_elsewhere(
+        self, records: list[dict[str, Any]], found: dict[str, Person]
+    ) -> set[str]:
+        """The new rows' numbers registered outside the job's area since the check
+        (which refused those registered before): each such row is a problem of its
+        own, not imported — the person cannot be updated from here."""
+        new = [r["dh"] for r in records if "dh" in r and r["dh"] not in found]
+        if not new:
+            return set()
+        taken = set(Person.objects.filter(doc_hash__in=new).values_list("doc_hash", flat=True))
+        if taken:
+            ImportProblem.objects.bulk_create(
+                ImportProblem(
+                    job=self.job,
+                    row=r["r"],
+                    column=LABELS["doc"],
+                    message="该证件号码在检查之后已在您辖区以外登记，此行未导入，请联系上级核实",
+                )
+                for r in records
+                if r.get("dh") in taken
+            )
+            self.refused += len(taken)
+        return taken
 
     def _new_person(self, r: dict[str, Any], home: Household) -> dict[str, Any]:
         return {

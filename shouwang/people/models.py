@@ -26,7 +26,7 @@ from .addresses import Address, building_names, compound_key, parse_address
 from .documents import (
     DocumentType,
     age_on,
-    parse_id_card,
+    birth_facts,
     validate_document,
     validate_phone,
 )
@@ -326,6 +326,15 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         ordering = ["area__path", "household_id", "id"]
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # One person per document, moved-out persons included: the ledger keeps them,
+        # restores them, and an import of their number updates their row.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_hash"],
+                condition=~models.Q(doc_hash=""),
+                name="person_unique_document",
+            ),
+        ]
         # Persons per area now, or at a cutoff (the daily report), from the index alone.
         indexes = [
             models.Index(
@@ -339,15 +348,20 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         return self.name
 
     def set_document(self, doc_type: str, number: str) -> None:
-        """Validate and store a document; an ID card also sets birth date and sex."""
+        """Validate and store a document, with the birth date and sex it carries (an ID
+        card both, a 2023 permanent residence card its birth date; others none)."""
         number = validate_document(doc_type, number)
         self.doc_type = doc_type
         self.doc_enc = pii.encrypt(number)
         self.doc_hash = pii.lookup_hash(number)
         self.doc_tail = pii.tail_hash(number)
-        if doc_type == DocumentType.ID_CARD:
-            facts = parse_id_card(number)
-            self.birth_date, self.sex = facts.birth_date, facts.sex
+        self.birth_date, self.sex = birth_facts(doc_type, number)
+
+    def clear_document(self) -> None:
+        """No document on record (none yet, as for a newborn, or the one recorded was
+        someone else's); the birth date and sex read from it go with it."""
+        self.doc_enc = self.doc_hash = self.doc_tail = ""
+        self.birth_date, self.sex = None, ""
 
     def set_phone(self, phone: str) -> None:
         phone = validate_phone(phone) if phone else ""

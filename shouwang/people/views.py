@@ -27,6 +27,7 @@ from shouwang.core.xlsx import (
 )
 
 from . import actions, coverage, exporting, importing
+from .documents import TYPE_NAMES_SHOWN
 from .forms import (
     ExportPurposeForm,
     HouseholdForm,
@@ -301,7 +302,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actions.update_household(
                 household=obj,
                 fields=form.household_fields(),
-                landlord_phone=form.cleaned_data["landlord_phone"] or None,
+                landlord_phone=form.landlord_phone_change(),
                 version=form.cleaned_data["version"],
                 by=request.user,
             )
@@ -393,8 +394,8 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 person=obj,
                 name=data["name"],
                 doc_type=data["doc_type"],
-                doc_number=data["doc_number"] or None,
-                phone=data["phone"] or None,
+                doc_number=form.document_change(),
+                phone=form.phone_change(),
                 fields=form.person_fields(),
                 tags=data["tags"],
                 version=data["version"],
@@ -550,7 +551,12 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "people/import.html",
-        {"form": form, "jobs": jobs, "headers": importing.TEMPLATE_HEADERS},
+        {
+            "form": form,
+            "jobs": jobs,
+            "headers": importing.TEMPLATE_HEADERS,
+            "doc_types": TYPE_NAMES_SHOWN,
+        },
         status=status,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.documents import compose_id_card
 from shouwang.people.models import Change, Person
 from shouwang.watch.models import Alert, Lead
 
@@ -112,6 +114,22 @@ def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     assert "校验位" in response.content.decode()
     assert not CheckIn.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_a_foreign_permanent_resident_registers_with_the_card(world, gate) -> None:
+    client = Client()
+    page = client.get(reverse("checkin:register", args=[gate.code])).content.decode()
+    assert '<option value="foreign_pr">外国人永久居留身份证</option>' in page
+    card = compose_id_card("911840", date(1985, 6, 7), 123)
+    data = registration(world, name="安娜", doc_type="foreign_pr", doc_number=card)
+    response = client.post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 200
+    person = Person.objects.with_document(card).get()
+    assert (person.doc_type, person.birth_date) == ("foreign_pr", date(1985, 6, 7))
+    data = registration(world, name="约翰", doc_type="foreign_pr", doc_number="USA1108")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 400
+    assert "外国人永久居留身份证号码应为18位" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ registration by hand, the police-list intake, locating, search, pages and export
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +21,7 @@ from shouwang.people.documents import (
     TYPES_BY_NAME,
     DocumentError,
     DocumentType,
+    compose_id_card,
     document_type_named,
 )
 from shouwang.people.models import Person
@@ -32,6 +33,7 @@ from shouwang.watch.tests import factories as f
 PASSPORT = "E12345678"
 HK_PERMIT = "H87654321"
 TAIWAN = "01234567"
+FOREIGN_PR = compose_id_card("911840", date(1985, 6, 7), 123)
 
 
 def passport_holder(building, name="安娜", number=PASSPORT) -> Person:
@@ -148,6 +150,21 @@ def test_each_document_is_checked_by_the_ledgers_rules(world, doc_type, number, 
 
 
 @pytest.mark.django_db
+def test_it_registers_a_foreign_permanent_resident_by_the_card(world) -> None:
+    client = world.client("staff_a")
+    assert "外国人永久居留身份证" in client.get(reverse("watch:create")).content.decode()
+    response = client.post(
+        reverse("watch:create"),
+        register_data(
+            doc_type="foreign_pr", document=FOREIGN_PR, name="安娜", building=world.building_a2.pk
+        ),
+    )
+    assert response.status_code == 302
+    person = KeyPerson.objects.get().person
+    assert (person.doc_type, person.document_number) == ("foreign_pr", FOREIGN_PR)
+
+
+@pytest.mark.django_db
 def test_an_unknown_document_type_is_refused(world) -> None:
     response = world.client("staff_a").post(
         reverse("watch:create"),
@@ -187,13 +204,20 @@ def test_the_intake_reads_a_document_type_column(world) -> None:
         ["陈港", HK_PERMIT, "", arrived, "香港", "", "", " 回乡证 "],
         ["林台", TAIWAN, "", arrived, "台北", "", "", "台胞证"],
         ["张三", f.id_number(), "", arrived, "湖北武汉", "", "", ""],
+        ["约翰", FOREIGN_PR, "", arrived, "美国纽约", "", "", "永居证"],
     ]
     client = world.client("staff_a")
     response = upload(client, sheet(rows), community=world.community_a.pk)
     assert response.status_code == 200
     plan = response.context["plan"]
-    assert [r.outcome for r in plan.rows] == ["found", "locate", "locate", "locate"]
-    assert [r.doc_type for r in plan.rows] == ["passport", "hk_macao", "taiwan", "id_card"]
+    assert [r.outcome for r in plan.rows] == ["found", "locate", "locate", "locate", "locate"]
+    assert [r.doc_type for r in plan.rows] == [
+        "passport",
+        "hk_macao",
+        "taiwan",
+        "id_card",
+        "foreign_pr",
+    ]
     page = response.content.decode()
     assert PASSPORT not in page
     assert HK_PERMIT not in page
@@ -205,6 +229,7 @@ def test_the_intake_reads_a_document_type_column(world) -> None:
     assert tasks["陈港"].document_number == HK_PERMIT
     assert tasks["林台"].doc_type == "taiwan"
     assert tasks["张三"].doc_type == "id_card"
+    assert tasks["约翰"].doc_type == "foreign_pr"
     listing = client.get(reverse("watch:locate")).content.decode()
     assert HK_PERMIT not in listing
     assert "H8*****21" in listing
@@ -215,7 +240,7 @@ def test_the_intake_reads_a_document_type_column(world) -> None:
 def test_each_bad_row_is_reported_by_row_and_column(world) -> None:
     arrived = timezone.localdate() - timedelta(days=1)
     rows = [
-        ["安娜", PASSPORT, "", arrived, "意大利米兰", "", "", "外国人永久居留身份证"],
+        ["安娜", PASSPORT, "", arrived, "意大利米兰", "", "", "军官证"],
         ["陈港", "H123", "", arrived, "香港", "", "", "港澳通行证"],
         ["张三", PASSPORT, "", arrived, "湖北武汉", "", "", ""],
         ["李四", PASSPORT, "", arrived, "韩国首尔", "", "", "护照"],
@@ -224,7 +249,7 @@ def test_each_bad_row_is_reported_by_row_and_column(world) -> None:
     assert response.status_code == 400
     problems = [(p.row, p.column, p.message) for p in response.context["plan"].problems]
     assert problems == [
-        (2, "证件类型", "证件类型应为 居民身份证、护照、港澳通行证、台胞证 或 其他"),
+        (2, "证件类型", "证件类型应为 居民身份证、护照、港澳通行证、台胞证、永居证 或 其他"),
         (3, "证件号码", "港澳通行证号码应为H或M开头加8位（或10位）数字"),
         (4, "证件号码", "身份证号码应为18位"),
     ]
