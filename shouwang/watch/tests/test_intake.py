@@ -108,7 +108,7 @@ def test_the_lists_phone_is_the_number_the_grid_worker_calls(world, rows) -> Non
     record = KeyPerson.objects.get(person=known)
     card = world.client("grid_a").get(reverse("watch:today"))
     assert "137****0001" in card.content.decode()
-    dial = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    dial = world.client("grid_a").post(reverse("watch:call", args=[record.pk]))
     assert dial["Location"] == "tel:13700000001"
     change = Change.objects.filter(person=known).latest("at")
     assert ["手机号", "139****5678", "137****0001"] in change.changes

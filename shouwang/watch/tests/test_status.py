@@ -185,7 +185,7 @@ def test_registration_keeps_the_phone_typed_for_a_ledger_person(world) -> None:
     )
     assert response.status_code == 302
     record = KeyPerson.objects.get(person=known)
-    dial = world.client("grid_a").get(reverse("watch:call", args=[record.pk]))
+    dial = world.client("grid_a").post(reverse("watch:call", args=[record.pk]))
     assert dial["Location"] == "tel:13812345678"
     # a refused registration changes nothing in the ledger either
     again = client.post(
