@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -243,6 +243,26 @@ def check_arrival_date(day: date, *, today: date) -> None:
 
 
 @transaction.atomic
+class Identity(TypedDict):
+    """Who a form names, for ``find_or_create_person``: the building, name, document
+    and phone typed."""
+
+    area: Any
+    name: str
+    number: str
+    doc_type: str
+    phone: str
+
+
+@transaction.atomic
+def register_with_person(*, persons: Any, identity: Identity, by: Any, **record: Any) -> KeyPerson:
+    """登记 from the form: the ledger person (found among ``persons``, else added; a
+    phone typed becomes theirs) and their record — all or nothing: a refused
+    registration adds no ledger person and changes no phone."""
+    person = find_or_create_person(persons=persons, by=by, **identity)
+    return register_key_person(person=person, by=by, **record)
+
+
 def register_key_person(
     *,
     person: Any,
@@ -726,6 +746,21 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
 
 
 @transaction.atomic
+@transaction.atomic
+def confirm_lead_with_person(
+    *, lead: Lead, persons: Any, identity: Identity | None, by: Any, **record: Any
+) -> KeyPerson:
+    """线索确认 from the form: the lead's person, or (a lead naming no ledger person)
+    the one the form names, found or added as ``register_with_person`` — put under
+    control, all or nothing."""
+    person = lead.person
+    if person is None:
+        if identity is None:
+            raise ValidationError("请填写此人的姓名、证件和住址")
+        person = find_or_create_person(persons=persons, by=by, **identity)
+    return confirm_lead(lead=lead, person=person, by=by, **record)
+
+
 def confirm_lead(
     *,
     lead: Lead,

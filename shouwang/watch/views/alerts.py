@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from shouwang.core.requests import AuthedRequest
 from shouwang.people.models import Person
 
 from .. import actions
+from ..actions import Identity
 from ..forms import (
     AlertFilter,
     ConfirmLeadForm,
@@ -122,27 +122,25 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # all or nothing: a refused confirmation adds no ledger person, sets no phone
-            with transaction.atomic():
-                person = lead.person or actions.find_or_create_person(
-                    persons=Person.objects.visible_to(request.user),
+            record = actions.confirm_lead_with_person(
+                lead=lead,
+                persons=Person.objects.visible_to(request.user),
+                identity=None
+                if lead.person
+                else Identity(
                     area=data["building"],
                     name=data["name"],
                     number=data["document"],
                     doc_type=data["doc_type"],
                     phone=data["phone"],
-                    by=request.user,
-                )
-                record = actions.confirm_lead(
-                    lead=lead,
-                    person=person,
-                    category=data["category"],
-                    measure=data["measure"],
-                    start_date=data["start_date"],
-                    planned_end=data["planned_end"],
-                    note=data["note"],
-                    by=request.user,
-                )
+                ),
+                category=data["category"],
+                measure=data["measure"],
+                start_date=data["start_date"],
+                planned_end=data["planned_end"],
+                note=data["note"],
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

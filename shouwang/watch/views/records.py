@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
 
 from .. import actions, notices, schedule
+from ..actions import Identity
 from ..forms import EditForm, ExtendForm, ListFilter, RegisterForm, StatusForm
 from ..models import Alert, KeyPerson
 
@@ -124,29 +124,25 @@ def create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # all or nothing: a refused registration adds no ledger person, sets no phone
-            with transaction.atomic():
-                person = actions.find_or_create_person(
-                    persons=Person.objects.visible_to(request.user),
+            record = actions.register_with_person(
+                persons=Person.objects.visible_to(request.user),
+                identity=Identity(
                     area=data["building"],
                     name=data["name"],
                     number=data["document"],
                     doc_type=data["doc_type"],
                     phone=data["phone"],
-                    by=request.user,
-                )
-                record = actions.register_key_person(
-                    person=person,
-                    category=data["category"],
-                    source=data["source"],
-                    measure=data["measure"],
-                    start_date=data["start_date"],
-                    planned_end=data["planned_end"],
-                    origin=data["origin"],
-                    arrival_date=data["arrival_date"],
-                    notes=data["notes"],
-                    by=request.user,
-                )
+                ),
+                category=data["category"],
+                source=data["source"],
+                measure=data["measure"],
+                start_date=data["start_date"],
+                planned_end=data["planned_end"],
+                origin=data["origin"],
+                arrival_date=data["arrival_date"],
+                notes=data["notes"],
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
