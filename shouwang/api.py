@@ -3,14 +3,14 @@
 Each app with an ``api.py`` exposing ``router`` is mounted at ``/api/v1/<app label>/``.
 """
 
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
+
+from shouwang.core.modules import app_modules
 
 api = NinjaAPI(
     title="守望 API",
@@ -109,13 +109,5 @@ def me(request) -> dict:
     }
 
 
-for _config in apps.get_app_configs():
-    if not _config.name.startswith("shouwang."):
-        continue
-    try:
-        _module = importlib.import_module(f"{_config.name}.api")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{_config.name}.api":
-            raise
-        continue
+for _config, _module in app_modules("api"):
     api.add_router(f"/{_config.label}/", _module.router)

@@ -1,14 +1,13 @@
 """URLs. Each app with a ``urls.py`` is mounted at ``/<app label>/``; an app's
 ``root_urls.py`` (short resident-facing links such as QR codes) is mounted at ``/``."""
 
-import importlib
-
 from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
 from shouwang.accounts.views import backoffice_login, backoffice_password_change
 from shouwang.api import api
+from shouwang.core.modules import optional_module
 
 admin.site.site_header = "守望 · 后台管理"
 admin.site.site_title = "守望后台"
@@ -22,21 +21,10 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
 ]
 
-
-def _has(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return False
-    return True
-
-
 for _config in apps.get_app_configs():
     if not _config.name.startswith("shouwang.") or _config.label == "core":
         continue
-    if _has(f"{_config.name}.urls"):
+    if optional_module(f"{_config.name}.urls") is not None:
         urlpatterns.append(path(f"{_config.label}/", include(f"{_config.name}.urls")))
-    if _has(f"{_config.name}.root_urls"):
+    if optional_module(f"{_config.name}.root_urls") is not None:
         urlpatterns.append(path("", include(f"{_config.name}.root_urls")))

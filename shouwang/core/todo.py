@@ -7,12 +7,11 @@ the user holds, and counts only what the user may see.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
+from shouwang.core.modules import app_modules
 
 
 @dataclass(frozen=True)
@@ -28,21 +27,10 @@ class TodoItem:
 
 @cache
 def _providers() -> tuple[Callable[[object], list[TodoItem]], ...]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("shouwang."):
-            continue
-        name = f"{config.name}.todo"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        items = getattr(module, "items", None)  # core.todo holds the mechanism only
-        if items is not None:
-            found.append(items)
-    return tuple(found)
+    # core.todo holds the mechanism only: it has no ``items``.
+    return tuple(
+        module.items for _config, module in app_modules("todo") if hasattr(module, "items")
+    )
 
 
 def todo_for(user: object) -> list[TodoItem]:

@@ -28,7 +28,6 @@ indicators over the same rows share one scan through ``by_community_many``.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -38,11 +37,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
 
 from shouwang.areas.models import SEGMENT
+from shouwang.core.modules import app_modules
 
 if TYPE_CHECKING:
     from shouwang.areas.models import Area
@@ -89,16 +88,7 @@ class Indicator:
 @cache
 def _discovered() -> dict[str, Indicator]:
     found: dict[str, Indicator] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("shouwang."):
-            continue
-        name = f"{config.name}.indicators"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for _config, module in app_modules("indicators"):
         for indicator in getattr(module, "INDICATORS", ()):
             existing = found.get(indicator.code)
             if existing is not None and existing.manual == indicator.manual:

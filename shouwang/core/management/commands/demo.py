@@ -1,14 +1,13 @@
-import importlib
 import random
 import unicodedata
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from shouwang.accounts.roles import Role
 from shouwang.core.demo import SIZES, DemoContext
+from shouwang.core.modules import app_modules
 
 
 def _pad(text: str, width: int) -> str:
@@ -31,15 +30,7 @@ class Command(BaseCommand):
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         ctx = DemoContext(size_name=size, rng=random.Random(seed), out=self.stdout)
-        for config in apps.get_app_configs():
-            if not config.name.startswith("shouwang."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for _config, module in app_modules("demo"):
             build = getattr(module, "build", None)  # core.demo holds the context only
             if build is not None:
                 with transaction.atomic():
