@@ -14,7 +14,8 @@ from shouwang.people.models import Household, Person
 from shouwang.watch.actions import parse_temperature
 from shouwang.watch.models import FollowUp, KeyPerson
 
-from .actions import MAX_WINDOW_MINUTES, NewPerson
+from .actions import NewPerson
+from .actions.tracing import MAX_WINDOW_MINUTES
 from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit
 
 

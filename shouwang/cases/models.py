@@ -517,7 +517,7 @@ class Trace(models.Model):
     # ledger): counted, never named.
     outside_count = models.PositiveIntegerField(default=0)
     # Persons hop 1 found within the requester's jurisdiction; the closest of them (up
-    # to ``actions.MAX_STORED_HITS``) are stored as hits.
+    # to ``actions.tracing.MAX_STORED_HITS``) are stored as hits.
     hop1_count = models.PositiveIntegerField("第一跳人数", default=0)
     second_hop = models.CharField(max_length=10, choices=Status.choices, blank=True, default="")
     second_hop_error = models.CharField(max_length=200, blank=True)

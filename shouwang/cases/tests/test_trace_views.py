@@ -366,7 +366,7 @@ def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeyp
     client = world.client("hq")
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()
-    monkeypatch.setattr("shouwang.cases.actions.MAX_SECOND_HOP_SOURCES", 2)
+    monkeypatch.setattr("shouwang.cases.actions.tracing.MAX_SECOND_HOP_SOURCES", 2)
     response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]), follow=True)
     assert "第一跳人员过多（3 人）" in response.content.decode()
     trace.refresh_from_db()
@@ -375,7 +375,7 @@ def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeyp
 
 def test_a_wide_trace_stores_the_closest_persons_and_counts_the_rest(world, timeline, monkeypatch):
     case, t, _ = timeline
-    monkeypatch.setattr("shouwang.cases.actions.MAX_STORED_HITS", 2)
+    monkeypatch.setattr("shouwang.cases.actions.tracing.MAX_STORED_HITS", 2)
     client = world.client("hq")
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()

@@ -1,0 +1,30 @@
+"""Workflows of cases, contacts, key areas, household visits and presence tracing, one
+module each; callers use them as ``actions.<name>``. Every change is audited."""
+
+from .cases import NewPerson, change_case, create_case
+from .contacts import add_contact, observation_end, observe_contact
+from .key_areas import lift_key_area, mark_key_area
+from .tracing import contacts_from_trace, request_second_hop, run_second_hop, run_trace
+from .visits import (
+    record_household_unreached,
+    record_household_visit,
+    record_second_days_unreached,
+)
+
+__all__ = [
+    "NewPerson",
+    "add_contact",
+    "change_case",
+    "contacts_from_trace",
+    "create_case",
+    "lift_key_area",
+    "mark_key_area",
+    "observation_end",
+    "observe_contact",
+    "record_household_unreached",
+    "record_household_visit",
+    "record_second_days_unreached",
+    "request_second_hop",
+    "run_second_hop",
+    "run_trace",
+]

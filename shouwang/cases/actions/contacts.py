@@ -1,0 +1,220 @@
+"""Close contacts (密接): listing them on a case and putting them under observation as
+key persons. Every change is audited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
+from shouwang.watch.actions import (
+    active_key_person,
+    extend_observation,
+    register_key_person,
+)
+from shouwang.watch.models import Category, KeyPerson
+
+from ..models import (
+    INFECTIOUS_LEAD_DAYS,
+    Case,
+    Contact,
+    Trace,
+)
+from .cases import EARLIEST_NEW_DATE, NewPerson, resolve_person
+
+CLOSE_CONTACT_CATEGORY = "密切接触者"
+SECONDARY_CONTACT_CATEGORY = "次密切接触者"
+OBSERVATION_DAYS = 14
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    case: Case,
+    person: Person | NewPerson,
+    kind: str,
+    last_contact_date: date,
+    via: Contact | None = None,
+    notes: str = "",
+    source: str = Contact.Source.MANUAL,
+    trace: Trace | None = None,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> tuple[Contact, bool]:
+    """Record a close contact of ``case`` (or, with ``via``, a secondary contact met by
+    that close contact). Adding a person twice keeps one row: the closer degree and the
+    later last contact date win. Returns (contact, created)."""
+    if kind not in Contact.Kind.values:
+        raise ValidationError("请选择接触方式")
+    person = resolve_person(person, by=by, request=request)
+    if person.pk == case.person_id:
+        raise ValidationError("不能把病例本人登记为其密接")
+    if last_contact_date > timezone.localdate():
+        raise ValidationError("末次接触日期不能晚于今天")
+    if last_contact_date < timezone.localdate() - EARLIEST_NEW_DATE:
+        # An observation counted from it would end before it began (a 解除告知书
+        # counting some 739,000 days for a typed year 1).
+        raise ValidationError("末次接触日期早于一年前，请核对")
+    if last_contact_date < case.infectious_from():
+        # Not a contact of this case: an observation counted from that date would have
+        # ended, or be about to, with no exposure in it.
+        raise ValidationError(
+            f"{person.name}的末次接触日期 {last_contact_date} 早于病例可传染期起点 "
+            f"{case.infectious_from()}（发病或报告前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
+            "如病例发病日期有误，请先修改病例"
+        )
+    if via is not None:
+        if via.case_id != case.pk or via.degree != Contact.Degree.CLOSE:
+            raise ValidationError("次密接只能经由本病例的密切接触者登记")
+        if via.person_id == person.pk:
+            raise ValidationError("不能把密接本人登记为其次密接")
+    degree = Contact.Degree.SECONDARY if via is not None else Contact.Degree.CLOSE
+    existing = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    if existing is not None:
+        fields = []
+        if last_contact_date > existing.last_contact_date:
+            existing.last_contact_date = last_contact_date
+            fields.append("last_contact_date")
+        if degree < existing.degree:
+            existing.degree, existing.via, existing.kind = degree, None, kind
+            fields += ["degree", "via", "kind"]
+        if fields:
+            existing.save(update_fields=[*fields, "updated_at"])
+            audit.record(
+                action=AuditEvent.Action.UPDATE,
+                request=request,
+                user=by,
+                obj=existing,
+                detail=f"再次登记：{existing.get_degree_display()}，"
+                f"末次接触 {existing.last_contact_date}",
+            )
+            if existing.key_person_id is not None and existing.key_person.is_active:
+                _cover_exposure(existing.key_person, contact=existing, by=by)
+        return existing, False
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                case=case,
+                via=via,
+                person=person,
+                area=person.area,
+                kind=kind,
+                degree=degree,
+                source=source,
+                last_contact_date=last_contact_date,
+                notes=notes.strip()[:200],
+                trace=trace,
+                added_by=by,
+            )
+    except IntegrityError:  # the same person added at the same moment by someone else
+        return Contact.objects.get(case=case, person=person), False
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=contact,
+        detail=f"病例{case.pk}的{contact.get_degree_display()}（{contact.get_kind_display()}），"
+        f"末次接触 {last_contact_date}",
+    )
+    return contact, True
+
+
+def _category(name: str) -> Category:
+    category, _ = Category.objects.get_or_create(
+        name=name, defaults={"default_days": OBSERVATION_DAYS}
+    )
+    return category
+
+
+def _observation_category_name(contact: Contact) -> str:
+    if contact.degree == Contact.Degree.CLOSE:
+        return CLOSE_CONTACT_CATEGORY
+    return SECONDARY_CONTACT_CATEGORY
+
+
+def observation_end(contact: Contact) -> date:
+    """The planned end ``observe_contact`` gives a contact: the last contact date plus
+    the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
+    category = Category.objects.filter(name=_observation_category_name(contact)).first()
+    days = category.default_days if category is not None else OBSERVATION_DAYS
+    return contact.last_contact_date + timedelta(days=days)
+
+
+def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
+    """Extend a running observation that would end before the contact's own period (a
+    person observed for another reason, or a later contact found with the same case)."""
+    end = observation_end(contact)
+    if key_person.planned_end >= end:
+        return key_person
+    return extend_observation(
+        key_person=key_person,
+        new_end=end,
+        reason=KeyPerson.ExtensionReason.ORDERED,
+        note=f"新的暴露：病例 {contact.case.person.name} 的"
+        f"{contact.get_degree_display()}，末次接触 {contact.last_contact_date}",
+        by=by,
+    )
+
+
+@transaction.atomic
+def observe_contact(
+    *,
+    contact: Contact,
+    measure: str,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> KeyPerson:
+    """Put a contact under observation: a key person (密切接触者 / 次密切接触者) whose
+    period runs from the last contact date. A person already under observation keeps
+    their record; the contact is linked to it."""
+    if measure not in KeyPerson.Measure.values:
+        raise ValidationError("请选择管控措施")
+    contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
+    if contact.key_person_id is not None:
+        return contact.key_person
+    person = contact.person
+    existing = active_key_person(person)
+    if existing is not None:
+        existing = _cover_exposure(existing, contact=contact, by=by)
+        contact.key_person = existing
+        contact.save(update_fields=["key_person", "updated_at"])
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=contact,
+            detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
+        )
+        return existing
+    category = _category(_observation_category_name(contact))
+    # Through the watch app: its grid worker is named and its history starts here.
+    key_person = register_key_person(
+        person=person,
+        category=category,
+        source=KeyPerson.Source.SCREENING
+        if contact.source == Contact.Source.TRACING
+        else KeyPerson.Source.ASSIGNED,
+        measure=measure,
+        start_date=contact.last_contact_date,
+        notes=f"病例 {contact.case.person.name} 的{contact.get_degree_display()}"
+        f"（{contact.get_kind_display()}），末次接触 {contact.last_contact_date}",
+        by=by,
+    )
+    contact.key_person = key_person
+    contact.save(update_fields=["key_person", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=contact,
+        detail=f"由密接转为重点人员：{category.name}，{key_person.get_measure_display()}，"
+        f"{key_person.start_date} 至 {key_person.planned_end}",
+    )
+    return key_person
