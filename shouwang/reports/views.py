@@ -92,8 +92,11 @@ def _not_started(request: AuthedRequest, area: Area, day: date, page: str) -> Ht
     )
 
 
-@require_capability("reports.submit")
+@require_capability("reports.view")
 def index(request: AuthedRequest) -> HttpResponse:
+    # HQ and leaders read the reports rolled up; they submit none.
+    if not request.user.can("reports.submit"):
+        return redirect("reports:overview")
     communities = list(Area.objects.visible_to(request.user).communities()[:500])
     if len(communities) == 1:
         return redirect("reports:community", pk=communities[0].pk)

@@ -232,3 +232,13 @@ def test_a_sub_districts_row_of_the_day_in_progress_is_not_missing(rolled):
         reverse("reports:overview"), {"day": today.isoformat(), "area": rolled.subdistrict.pk}
     )
     assert "未报" not in response.content.decode()
+
+
+def test_the_daily_report_link_takes_each_role_to_its_own_page(world):
+    # HQ and leaders submit nothing: 日报 at /reports/ takes them to the roll-up, not a 403.
+    for persona in ("hq", "leader"):
+        response = world.client(persona).get(reverse("reports:index"))
+        assert response["Location"] == reverse("reports:overview"), persona
+    response = world.client("staff_a").get(reverse("reports:index"))
+    assert response["Location"] == reverse("reports:community", args=[world.community_a.pk])
+    assert world.client("grid_a").get(reverse("reports:index")).status_code == 403
