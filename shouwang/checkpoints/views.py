@@ -414,10 +414,14 @@ def _console(
     template = "checkpoints/console.html"
     if request.htmx:
         template += "#rows"
+    # Today's figures of the post, counted from its rows (never added up on the phone):
+    # a batch uploaded twice stores its rows once, so it is counted once.
+    start, end = local_day_bounds(timezone.localdate())
     context = {
         "checkpoint": checkpoint,
         "recent": recent,
         "last": last,
+        "today": CheckIn.objects.filter(checkpoint=checkpoint).between(start, end).figures(),
     }
     # Each form is drawn with its own client id: a resubmit repeats it, another form never.
     for name, form_class in (
