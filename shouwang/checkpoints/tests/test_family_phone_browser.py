@@ -85,8 +85,11 @@ def test_each_person_s_pass_and_removing_one(phone, world) -> None:
     phone.click("#family a:has-text('王*爷')")
     drawn = phone.get_attribute("#qr", "src")
     assert "?p=" in drawn
+    asked: list[str] = []
+    phone.once("dialog", lambda dialog: asked.append(dialog.message) or dialog.accept())
     phone.click("#forget-one")
     phone.wait_for_url("**/pass/")
+    assert asked == ["从本机清除王*爷？其出入证仍然有效，以后可以再添加。"]
     assert phone.locator("#family").count() == 0, "one person left: no list"
     phone.goto(f"/c/{gate.code}/")
     assert phone.locator("button[name=direction][value=in]").is_visible()

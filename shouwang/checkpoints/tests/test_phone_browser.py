@@ -315,3 +315,30 @@ def test_a_record_made_after_the_session_ended_is_kept_and_uploaded_after_sign_i
     phone.wait_for_selector("#offline:has-text('已上传 1 条')")
     (row,) = CheckIn.objects.all()
     assert (row.subject, row.plate, row.recorded_by) == ("v", "豫A12345", world.guard_a)
+
+
+def test_clearing_the_phone_asks_first(phone, world) -> None:
+    """清除本机登记信息 sits under the 进/出 buttons: a slip of the finger must not
+    throw away the registration (the next scan would ask for the whole form again)."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code)
+    phone.goto(f"/c/{gate.code}/")
+    asked: list[str] = []
+
+    def say_no(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone.once("dialog", say_no)
+    phone.click("#forget button")
+    phone.wait_for_timeout(300)
+    (question,) = asked
+    assert question == "清除后本机不再保存王**的登记信息，下次扫码需重新填写。确定清除？"
+    phone.goto(f"/c/{gate.code}/")
+    assert phone.locator("button[name=direction][value=in]").is_visible(), "still registered"
+
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.click("#forget button")
+    phone.wait_for_selector("h1:has-text('已清除')")
+    phone.goto(f"/c/{gate.code}/")
+    phone.wait_for_url(f"**/c/{gate.code}/register/")
