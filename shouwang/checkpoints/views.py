@@ -399,14 +399,17 @@ def _console(
     request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms
 ) -> HttpResponse:
     since = timezone.now() - timedelta(hours=3)
+    # A visitor registered by staff has no ledger person: the row names the visit's.
     recent = (
         CheckIn.objects.filter(checkpoint=checkpoint, at__gte=since)
-        .select_related("person")
+        .select_related("person", "visit")
         .order_by("-at")[:30]
     )
     last_pk = request.GET.get("last", "")
     last = (
-        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk).select_related("person").first()
+        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk)
+        .select_related("person", "visit")
+        .first()
         # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
         if last_pk.isascii() and last_pk.isdigit()
         else None
