@@ -256,7 +256,8 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
         return _unknown_code(request)
     posted = request.method == "POST"
     status = 400 if posted else 200
-    family = actions.remembered_passes(tokens.remembered_codes(request))
+    remembered = tokens.remembered_codes(request)
+    family = actions.remembered_passes(remembered)
     names = dict(zip([p.code for p in family], _family_names(family), strict=True))
     full = len(family) >= tokens.PHONE_PASSES
     wanted = (request.POST if posted else request.GET).get("replace", "")
@@ -266,6 +267,8 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
         "adding": bool(family),
         "replacing": replacing,
         "replacing_name": names[replacing.code] if replacing is not None else "",
+        # The phone's only pass was revoked or has expired: the scan sent it here.
+        "lapsed": bool(remembered) and not family,
     }
 
     def full_page(error: str = actions.PHONE_FULL, status: int = status) -> HttpResponse:

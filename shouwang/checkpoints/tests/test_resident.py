@@ -173,6 +173,20 @@ def test_a_refused_registration_says_at_the_top_what_to_fix(world, gate) -> None
     assert 'id="fix"' not in page
 
 
+def test_a_phone_whose_pass_was_revoked_is_told_why_it_registers_again(world, gate) -> None:
+    """Without a word the next scan opened the first-time form, as if the phone had
+    never registered."""
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    scan = reverse("checkin:scan", args=[gate.code])
+    assert "已失效" not in client.get(scan, follow=True).content.decode()
+    Pass.objects.get().revoke(by=None)
+    page = client.get(scan, follow=True)
+    assert page.redirect_chain == [(reverse("checkin:register", args=[gate.code]), 302)]
+    assert "本机保存的出入证已失效（被吊销或已过期），请重新填写登记" in page.content.decode()
+    assert "已失效" not in Client().get(scan, follow=True).content.decode(), "a new phone"
+
+
 def test_a_visitor_at_a_post_of_no_community_is_sent_to_staff(world) -> None:
     highway = make_checkpoint(world.subdistrict, "高速卡口", kind="highway")
     data = registration(world, kind="visitor", visiting="出差", visit_reason="路过")
