@@ -57,7 +57,7 @@ class CheckInRefused(ValueError):
 
 PHONE_FULL = (
     f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
-    "请先在“我的出入证”中从本机清除一人，再添加家人"
+    "要为另一人登记，请选择由新登记的人替换本机保存的哪一位"
 )
 
 
@@ -543,9 +543,11 @@ def _add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     )
 
 
-def _check_room(held: Sequence[Pass], person: Person | None) -> None:
-    """A full phone takes a registration only for someone it already holds."""
-    if len(held) >= tokens.PHONE_PASSES and (
+def _check_room(held: Sequence[Pass], person: Person | None, replacing: Pass | None) -> None:
+    """A full phone takes a registration only for someone it already holds, or in the
+    place of the pass it gives up (``replacing``)."""
+    kept = [p for p in held if replacing is None or p.code != replacing.code]
+    if len(kept) >= tokens.PHONE_PASSES and (
         person is None or all(p.person_id != person.pk for p in held)
     ):
         raise PhoneFull
@@ -557,11 +559,14 @@ def register(
     reg: Registration,
     client_id: uuid.UUID,
     held: Sequence[Pass] = (),
+    replacing: Pass | None = None,
 ) -> tuple[Pass, Recorded]:
     """A registration on a phone holding the passes ``held``: find or add the person,
     keep the declaration on a phone pass, and record this first passage. Someone the
     phone already holds is registered again on their pass; someone else, only while the
-    phone holds fewer than PHONE_PASSES (PhoneFull, before anything is written)."""
+    phone holds fewer than PHONE_PASSES, or in the place of ``replacing`` (one of
+    ``held``, which the phone gives up; the pass itself stays valid). PhoneFull is
+    raised before anything is written."""
     check_open(checkpoint)
     if reg.building is not None and not reg.building.is_within(_community(checkpoint.area)):
         raise CheckInRefused("所选楼栋不属于本卡点所在社区")
@@ -579,11 +584,11 @@ def register(
             # document (a replayed form) gets nothing.
             if existing.pass_used.person.doc_hash != pii.lookup_hash(reg.doc_number):
                 raise CheckInRefused("此登记已提交过，请重新扫码填写")
-            _check_room(held, existing.pass_used.person)
+            _check_room(held, existing.pass_used.person, replacing)
             return existing.pass_used, Recorded(existing, created=False)
         try:
             person = _ledger_person(reg)
-            _check_room(held, person)
+            _check_room(held, person, replacing)
             if person is None:
                 person = _add_person(checkpoint, reg)
         except DocumentError as exc:

@@ -102,13 +102,19 @@ def _clock_error(batch: BatchIn) -> timedelta:
     return timedelta(0) if batch.sent_at is None else _aware(batch.sent_at) - timezone.now()
 
 
+IMPLAUSIBLE_TIME = "登记时间不合理（不能晚于现在，也不能早于7天前）"
+
+
 def _at(item: CheckInIn, clock_error: timedelta) -> datetime:
     now = timezone.now()
     if item.at is None:
         return now
-    at = _aware(item.at) - clock_error
+    try:
+        at = _aware(item.at) - clock_error
+    except OverflowError:  # the time, corrected by the phone's clock, is before year 1 or past 9999
+        raise actions.CheckInRefused(IMPLAUSIBLE_TIME) from None
     if at > now + timedelta(minutes=5) or at < now - MAX_AGE:
-        raise actions.CheckInRefused("登记时间不合理（不能晚于现在，也不能早于7天前）")
+        raise actions.CheckInRefused(IMPLAUSIBLE_TIME)
     return at
 
 

@@ -168,13 +168,18 @@ class TapForm(ClientIdForm):
 class RegistrationForm(ClientIdForm):
     KIND_CHOICES = [("resident", "本辖区居民"), ("visitor", "访客/外来人员")]
 
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名"})
     doc_type = forms.ChoiceField(
         label="证件类型", choices=DocumentType.choices, initial=DocumentType.ID_CARD
     )
-    doc_number = forms.CharField(label="证件号码", max_length=30)
+    doc_number = forms.CharField(
+        label="证件号码", max_length=30, error_messages={"required": "请填写证件号码"}
+    )
     phone = forms.CharField(
-        label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+        label="手机号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        error_messages={"required": "请填写手机号"},
     )
     kind = forms.ChoiceField(
         label="身份", choices=KIND_CHOICES, widget=forms.RadioSelect, initial="resident"
@@ -197,6 +202,11 @@ class RegistrationForm(ClientIdForm):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
         self.fields["direction"] = DirectionField(checkpoint)
+
+    def labels_to_fix(self) -> list[str]:
+        """The fields a refused form asks to change, in the page's order (the page opens
+        at its top; the first red line may be a screen further down)."""
+        return [self[n].label for n in self.fields if n in self.errors and n != "client_id"]
 
     def clean_doc_number(self) -> str:
         try:

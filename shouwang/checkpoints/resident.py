@@ -231,30 +231,66 @@ def _may_register(request: PublicRequest) -> bool:
     )
 
 
+def _after_registering(family: list[Pass], pass_: Pass, replacing: Pass | None) -> list[str]:
+    """The phone's list once ``pass_`` is registered on it: someone it holds keeps their
+    place; someone new takes the place of the pass given up (``replacing``), else comes
+    last."""
+    codes = [pass_.code if p.person_id == pass_.person_id else p.code for p in family]
+    if pass_.code in codes:
+        return list(dict.fromkeys(codes))
+    if replacing is not None and replacing.code in codes:
+        codes[codes.index(replacing.code)] = pass_.code
+    else:
+        codes.append(pass_.code)
+    return codes
+
+
 @never_cache
 def register(request: PublicRequest, code: str) -> HttpResponse:
     """First scan on this phone: who you are, where you live, a health declaration. On a
     phone that already remembers someone, the same form adds a family member (prefilled
-    with the first person's home) beside them."""
+    with the first person's home) beside them. On a full phone the resident chooses
+    whom the new registration replaces (``replace``, a pass code the phone holds)."""
     checkpoint = actions.checkpoint_by_code(code)
     if checkpoint is None:
         return _unknown_code(request)
-    status = 400 if request.method == "POST" else 200
-    family = actions.remembered_passes(tokens.remembered_codes(request))
-    context: dict = {"checkpoint": checkpoint, "adding": bool(family)}
+    posted = request.method == "POST"
+    status = 400 if posted else 200
+    remembered = tokens.remembered_codes(request)
+    family = actions.remembered_passes(remembered)
+    names = dict(zip([p.code for p in family], _family_names(family), strict=True))
     full = len(family) >= tokens.PHONE_PASSES
+    wanted = (request.POST if posted else request.GET).get("replace", "")
+    replacing = next((p for p in family if p.code == wanted), None) if full else None
+    context: dict = {
+        "checkpoint": checkpoint,
+        "adding": bool(family),
+        "replacing": replacing,
+        "replacing_name": names[replacing.code] if replacing is not None else "",
+        # The phone's only pass was revoked or has expired: the scan sent it here.
+        "lapsed": bool(remembered) and not family,
+    }
 
-    def full_page() -> HttpResponse:
+    def full_page(error: str = actions.PHONE_FULL, status: int = status) -> HttpResponse:
         return render(
             request,
             "checkin/register.html",
-            {**context, "error": actions.PHONE_FULL, "closed": True, "full": True},
+            {
+                **context,
+                "error": error,
+                "closed": True,
+                "full": True,
+                "persons": [(p.code, names[p.code], p.visitor) for p in family],
+            },
             status=status,
         )
 
-    # A full phone shows no form; a form sent to it (sent again, or filled in before it
-    # was full) is taken for someone it holds, refused for anyone else.
-    if full and request.method != "POST":
+    # A full phone shows whom a new registration may replace, not the form; a form sent
+    # to it without a replacement (sent again, or filled in before it was full) is taken
+    # for someone it holds, refused for anyone else.
+    if full and replacing is None and not posted:
+        if wanted:  # removed from the phone meanwhile (another tab), or made up
+            return full_page("所选人员已不在本机登记中，请重新选择要替换的人", status=400)
         return full_page()
     try:  # said before the form is filled in, not after
         actions.check_open(checkpoint)
@@ -267,7 +303,7 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
         )
     buildings = _buildings(checkpoint)
     initial = ClientIdForm.fresh()
-    if family and request.method != "POST":
+    if family and not posted:
         home = actions.family_home(family[0], checkpoint=checkpoint)
         if home is not None:
             initial |= {"building": home.area_id, "unit": home.unit, "room": home.room}
@@ -279,9 +315,9 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
     )
     form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
     error = ""
-    if request.method == "POST" and not form.is_valid() and full:
+    if posted and not form.is_valid() and full and replacing is None:
         return full_page()
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         if not _may_register(request):
             error = "此网络的登记过于频繁，请10分钟后再试，或请卡点工作人员代为登记"
             status = 429
@@ -292,20 +328,14 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
                     reg=form.registration(),
                     client_id=form.cleaned_data["client_id"],
                     held=family,
+                    replacing=replacing,
                 )
             except actions.PhoneFull:
                 return full_page()
             except actions.CheckInRefused as exc:
                 error = str(exc)
             else:
-                # Added to the phone's list; someone it holds keeps their place there.
-                codes = list(
-                    dict.fromkeys(
-                        pass_.code if p.person_id == pass_.person_id else p.code for p in family
-                    )
-                )
-                if pass_.code not in codes:
-                    codes.append(pass_.code)
+                codes = _after_registering(family, pass_, replacing)
                 response = _result(
                     request, recorded.checkin, checkpoint, pass_.person, family=len(codes) > 1
                 )

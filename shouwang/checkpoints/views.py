@@ -399,14 +399,17 @@ def _console(
     request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms
 ) -> HttpResponse:
     since = timezone.now() - timedelta(hours=3)
+    # A visitor registered by staff has no ledger person: the row names the visit's.
     recent = (
         CheckIn.objects.filter(checkpoint=checkpoint, at__gte=since)
-        .select_related("person")
+        .select_related("person", "visit")
         .order_by("-at")[:30]
     )
     last_pk = request.GET.get("last", "")
     last = (
-        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk).select_related("person").first()
+        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk)
+        .select_related("person", "visit")
+        .first()
         # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
         if last_pk.isascii() and last_pk.isdigit()
         else None
@@ -414,10 +417,14 @@ def _console(
     template = "checkpoints/console.html"
     if request.htmx:
         template += "#rows"
+    # Today's figures of the post, counted from its rows (never added up on the phone):
+    # a batch uploaded twice stores its rows once, so it is counted once.
+    start, end = local_day_bounds(timezone.localdate())
     context = {
         "checkpoint": checkpoint,
         "recent": recent,
         "last": last,
+        "today": CheckIn.objects.filter(checkpoint=checkpoint).between(start, end).figures(),
     }
     # Each form is drawn with its own client id: a resubmit repeats it, another form never.
     for name, form_class in (

@@ -136,6 +136,34 @@ def test_an_implausible_time_is_refused(world) -> None:
 
 
 @pytest.mark.parametrize(
+    ("at", "sent_at"),
+    [
+        ("now", "9999-12-31T23:59:59+00:00"),  # corrected to before year 1
+        ("9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"),  # … past 9999
+    ],
+)
+def test_a_time_the_phone_s_clock_cannot_correct_is_refused(world, at, sent_at) -> None:
+    """A phone clock so wrong that correcting an item's time leaves the calendar: the
+    item is refused with the message of an implausible time, the others are stored
+    (it was a 500 for the whole batch)."""
+    gate = make_checkpoint(world.compound_a)
+    item = {"checkpoint": gate.pk, "direction": "in", "kind": "person"}
+    at = timezone.now().isoformat() if at == "now" else at
+    items = [
+        {**item, "client_id": str(uuid.uuid4()), "at": at},
+        {**item, "client_id": str(uuid.uuid4())},
+    ]
+    response = world.client("guard_a").post(
+        URL, json.dumps({"items": items, "sent_at": sent_at}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    bad, good = response.json()["results"]
+    assert (bad["ok"], bad["error"]) == (False, "登记时间不合理（不能晚于现在，也不能早于7天前）")
+    assert good["ok"]
+    assert CheckIn.objects.get().client_id == uuid.UUID(good["client_id"])
+
+
+@pytest.mark.parametrize(
     ("field", "label"), [("name", "姓名"), ("visiting", "拜访对象"), ("reason", "原因")]
 )
 def test_a_control_character_in_a_visitor_field_is_named(world, field: str, label: str) -> None:

@@ -223,6 +223,25 @@ def test_it_registers_a_visitor(world, gate) -> None:
     assert visit.checkin.result == "g", "registered by staff under the default rule"
 
 
+def test_the_console_names_the_visitor_it_registered(world, gate) -> None:
+    """The verdict and the list name the visitor staff just typed in (they said 人员)."""
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "name": "孙访客",
+        "phone": "13700001111",
+        "visiting": "2号楼刘女士",
+        "reason": "送生活物资",
+        "direction": "in",
+    }
+    client = world.client("guard_a")
+    response = client.post(reverse("checkpoints:console_visitor", args=[gate.pk]), data)
+    page = client.get(response["Location"]).content.decode()
+    assert "访客孙访客 · 进 · 值守已确认" in page, "the verdict names the visitor"
+    rows = client.get(reverse("checkpoints:console_post", args=[gate.pk]), HTTP_HX_REQUEST="true")
+    assert "访客孙访客" in rows.content.decode()
+    assert "人员 ·" not in rows.content.decode()
+
+
 def test_it_records_turned_back_people_and_vehicles(world, gate) -> None:
     client = world.client("guard_a")
     url = reverse("checkpoints:console_turn_back", args=[gate.pk])

@@ -250,3 +250,53 @@ def test_the_list_shows_what_a_batch_stored_as_soon_as_it_lands(phone, world, ga
     assert phone.locator("#rows .row[data-status=declared]").count() == 0
     assert phone.locator("#rows .row.kept").count() == 0
     assert "值守已确认" in phone.inner_text("#rows")
+
+
+def figure(page, name: str) -> str:
+    return page.inner_text(f"#counts [data-figure={name}] b")
+
+
+def test_today_s_figures_follow_a_batch_and_a_batch_sent_again_counts_once(
+    phone, world, gate
+) -> None:
+    """A car of two kept on the phone; its batch is stored but the answer is lost, so
+    the phone sends it again. As soon as that lands the figures above the list show
+    the car once — 车辆 1, 进 2 — and stay so."""
+    start = timezone.now()
+    phone.clock.install(time=start)
+    phone.clock.pause_at(start + timedelta(seconds=1))  # no timer fires unless told: no poll
+    phone.reload()
+    assert (figure(phone, "vehicles_checked"), figure(phone, "people_in")) == ("0", "0")
+
+    def lose_the_answer(route) -> None:
+        route.fetch()  # the server stores the batch; the phone never hears back
+        route.abort()
+
+    phone.route(VEHICLE, lambda route: route.abort())
+    phone.route(BATCH, lose_the_answer)
+    register_vehicle(phone, "豫A99999")
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(50):
+        if CheckIn.objects.exists():
+            break
+        phone.wait_for_timeout(100)
+    assert CheckIn.objects.get().plate == "豫A99999"
+    assert "离线待上传 1 条" in phone.inner_text("#offline"), "still kept on the phone"
+
+    phone.unroute(BATCH)
+    uploaded = phone.locator("#offline:has-text('已上传 1 条')")
+    for _ in range(50):  # sent again once the lost send has given up
+        phone.evaluate("window.dispatchEvent(new Event('online'))")
+        if uploaded.count():
+            break
+        phone.wait_for_timeout(100)
+    uploaded.wait_for()
+    phone.clock.run_for(500)  # well inside the 5 s of the next refresh
+    phone.wait_for_selector("#counts [data-figure=vehicles_checked] b:text-is('1')")
+    assert figure(phone, "people_in") == "2"
+    phone.clock.run_for(5500)  # a poll later: the same figures
+    phone.wait_for_timeout(300)
+    assert (figure(phone, "vehicles_checked"), figure(phone, "people_in")) == ("1", "2")
+    assert CheckIn.objects.count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360

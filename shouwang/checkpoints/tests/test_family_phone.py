@@ -148,7 +148,7 @@ def test_a_phone_remembers_at_most_six(world, gate) -> None:
     assert 'name="doc_number"' not in page.content.decode()
     refused = register(client, world, gate, NAMES[6])
     assert refused.status_code == 400
-    assert "请先在“我的出入证”中从本机清除一人" in refused.content.decode()
+    assert "请选择由新登记的人替换本机保存的哪一位" in refused.content.decode()
     assert COOKIE_NAME not in refused.cookies
     assert Person.objects.count() == people
     assert len(phone_codes(client)) == tokens.PHONE_PASSES
@@ -338,3 +338,119 @@ def test_a_bad_family_registration_changes_nothing(world, gate) -> None:
     assert COOKIE_NAME not in bad.cookies
     assert Person.objects.count() == people
     assert phone_codes(client) == codes
+
+
+def test_a_full_phone_offers_to_replace_one_of_its_persons(world, gate) -> None:
+    client = family(world, gate, n=6)
+    codes = phone_codes(client)
+    page = client.get(reverse("checkin:register", args=[gate.code]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="doc_number"' not in body, "no form until someone is chosen"
+    assert body.count("替换此人") == 6
+    for code in codes:
+        assert f'name="replace" value="{code}"' in body
+    assert 'data-confirm="用新登记的人替换本机保存的王*明？' in body
+    assert "王小明" not in body, "names are masked"
+    assert len(page.content) < 100_000
+    # The choice page of a scan leads there.
+    choose = client.get(reverse("checkin:scan", args=[gate.code])).content.decode()
+    assert "为其他人登记" in choose
+
+
+def test_a_new_person_takes_the_place_of_the_one_replaced(world, gate) -> None:
+    client = family(world, gate, n=6)
+    codes = phone_codes(client)
+    url = reverse("checkin:register", args=[gate.code])
+    page = client.get(url, {"replace": codes[2]})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="doc_number"' in body
+    assert "本次登记将替换本机保存的<b>李*奶</b>" in body
+    assert f'<input type="hidden" name="replace" value="{codes[2]}">' in body
+    people = Person.objects.count()
+    response = client.post(url, {**registration(world, name=NAMES[6]), "replace": codes[2]})
+    assert response.status_code == 200
+    assert 'data-result="g"' in response.content.decode()
+    new = Pass.objects.get(person=persons_named(NAMES[6])[0])
+    assert phone_codes(client) == [*codes[:2], new.code, *codes[3:]]
+    assert Person.objects.count() == people + 1
+    replaced = Pass.objects.get(code=codes[2])
+    assert replaced.is_usable(), "the replaced person's pass stays valid"
+    choose = client.get(reverse("checkin:scan", args=[gate.code])).content.decode()
+    assert "王*六" in choose
+    assert "李*奶" not in choose
+
+
+def test_a_refused_replacement_changes_nothing(world, gate) -> None:
+    client = family(world, gate, n=6)
+    codes = phone_codes(client)
+    people, passes = Person.objects.count(), Pass.objects.count()
+    url = reverse("checkin:register", args=[gate.code])
+    bad = registration(world, name=NAMES[6], doc_number="410105199001011230")
+    response = client.post(url, {**bad, "replace": codes[2]})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "校验位" in body
+    assert f'<input type="hidden" name="replace" value="{codes[2]}">' in body, "still replacing"
+    assert COOKIE_NAME not in response.cookies
+    assert (Person.objects.count(), Pass.objects.count()) == (people, passes)
+    assert phone_codes(client) == codes
+
+
+def test_replacing_someone_the_phone_does_not_hold_is_refused(world, gate) -> None:
+    client = family(world, gate, n=6)
+    codes = phone_codes(client)
+    stranger = make_pass(make_person(world.building_b, "李陌生"))
+    url = reverse("checkin:register", args=[gate.code])
+    page = client.get(url, {"replace": stranger.code})
+    assert page.status_code == 400
+    assert "所选人员已不在本机登记中，请重新选择要替换的人" in page.content.decode()
+    assert 'name="doc_number"' not in page.content.decode()
+    people = Person.objects.count()
+    refused = client.post(url, {**registration(world, name=NAMES[6]), "replace": stranger.code})
+    assert refused.status_code == 400
+    assert "已满" in refused.content.decode()
+    assert Person.objects.count() == people
+    assert phone_codes(client) == codes
+
+
+def test_a_replacement_sent_again_gets_its_pass_back(world, gate) -> None:
+    """The answer was shown (the phone now holds the new person) and the form is sent
+    again — a reload's 重新提交: the same pass comes back, nobody else is dropped."""
+    client = family(world, gate, n=6)
+    codes = phone_codes(client)
+    url = reverse("checkin:register", args=[gate.code])
+    data = {**registration(world, name=NAMES[6]), "replace": codes[2]}
+    assert client.post(url, data).status_code == 200
+    after, people, rows = phone_codes(client), Person.objects.count(), CheckIn.objects.count()
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert 'data-result="g"' in again.content.decode()
+    assert phone_codes(client) == after
+    assert (Person.objects.count(), CheckIn.objects.count()) == (people, rows)
+
+
+def test_registering_someone_held_while_replacing_drops_nobody(world, gate) -> None:
+    client = Client()
+    url = reverse("checkin:register", args=[gate.code])
+    parent = registration(world, name=NAMES[1])
+    for name in NAMES[:6]:
+        data = parent if name == NAMES[1] else registration(world, name=name)
+        assert client.post(url, data).status_code == 200
+    codes = phone_codes(client)
+    again = {**parent, "client_id": str(uuid.uuid4()), "replace": codes[4]}
+    assert client.post(url, again).status_code == 200
+    assert phone_codes(client) == codes, "the parent was on the phone: no one replaced"
+
+
+def test_a_phone_with_room_adds_instead_of_replacing(world, gate) -> None:
+    client = family(world, gate, n=2)
+    codes = phone_codes(client)
+    url = reverse("checkin:register", args=[gate.code])
+    page = client.get(url, {"replace": codes[0]})
+    assert page.status_code == 200
+    assert "本次登记将替换" not in page.content.decode()
+    client.post(url, {**registration(world, name=NAMES[2]), "replace": codes[0]})
+    assert phone_codes(client)[:2] == codes
+    assert len(phone_codes(client)) == 3

@@ -315,3 +315,50 @@ def test_a_record_made_after_the_session_ended_is_kept_and_uploaded_after_sign_i
     phone.wait_for_selector("#offline:has-text('已上传 1 条')")
     (row,) = CheckIn.objects.all()
     assert (row.subject, row.plate, row.recorded_by) == ("v", "豫A12345", world.guard_a)
+
+
+def test_clearing_the_phone_asks_first(phone, world) -> None:
+    """清除本机登记信息 sits under the 进/出 buttons: a slip of the finger must not
+    throw away the registration (the next scan would ask for the whole form again)."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    register(phone, gate.code)
+    phone.goto(f"/c/{gate.code}/")
+    asked: list[str] = []
+
+    def say_no(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone.once("dialog", say_no)
+    phone.click("#forget button")
+    phone.wait_for_timeout(300)
+    (question,) = asked
+    assert question == "清除后本机不再保存王**的登记信息，下次扫码需重新填写。确定清除？"
+    phone.goto(f"/c/{gate.code}/")
+    assert phone.locator("button[name=direction][value=in]").is_visible(), "still registered"
+
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.click("#forget button")
+    phone.wait_for_selector("h1:has-text('已清除')")
+    phone.goto(f"/c/{gate.code}/")
+    phone.wait_for_url(f"**/c/{gate.code}/register/")
+
+
+def test_a_refused_registration_shows_what_to_fix_on_the_first_screen(phone, world) -> None:
+    """A resident who skips 楼栋 and 门牌 (not required by the browser: visitors have
+    none) taps 提交并通行 at the bottom; the page comes back at its top, and says there
+    what to change."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    phone.goto(f"/c/{gate.code}/register/")
+    phone.fill("#id_name", "王小明")
+    phone.fill("#id_doc_number", id_number())
+    phone.fill("#id_phone", "13912345678")
+    phone.click("#submit")
+    phone.wait_for_selector("#fix")
+    assert phone.inner_text("#fix") == "请按红字提示修改：楼栋、门牌/房号，再点“提交并通行”"
+    box = phone.locator("#fix").bounding_box()
+    assert box["y"] + box["height"] <= 740, "seen without scrolling"
+    fits(phone)
+    assert page_weight(phone) < 100_000
+    assert phone.input_value("#id_name") == "王小明", "what was typed is kept"
+    assert not CheckIn.objects.exists()

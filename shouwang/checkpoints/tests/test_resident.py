@@ -156,6 +156,37 @@ def test_every_refused_field_says_why(world, gate, bad) -> None:
     assert not Person.objects.exists()
 
 
+def test_a_refused_registration_says_at_the_top_what_to_fix(world, gate) -> None:
+    """The page comes back at its top; the red line under 楼栋 or 门牌 is a screen down.
+    The top names every field to change, and an empty one says what to fill in."""
+    data = registration(world, name="", phone="", building="", room="")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请按红字提示修改：姓名、手机号、楼栋、门牌/房号，再点“提交并通行”" in body
+    assert body.index('id="fix"') < body.index('id="id_name"')
+    for message in ("请填写姓名", "请填写手机号", "请选择您住的楼栋", "请填写门牌/房号"):
+        assert message in body
+    assert "这个字段是必填项" not in body
+    assert not Person.objects.exists()
+    page = Client().get(reverse("checkin:register", args=[gate.code])).content.decode()
+    assert 'id="fix"' not in page
+
+
+def test_a_phone_whose_pass_was_revoked_is_told_why_it_registers_again(world, gate) -> None:
+    """Without a word the next scan opened the first-time form, as if the phone had
+    never registered."""
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    scan = reverse("checkin:scan", args=[gate.code])
+    assert "已失效" not in client.get(scan, follow=True).content.decode()
+    Pass.objects.get().revoke(by=None)
+    page = client.get(scan, follow=True)
+    assert page.redirect_chain == [(reverse("checkin:register", args=[gate.code]), 302)]
+    assert "本机保存的出入证已失效（被吊销或已过期），请重新填写登记" in page.content.decode()
+    assert "已失效" not in Client().get(scan, follow=True).content.decode(), "a new phone"
+
+
 def test_a_visitor_at_a_post_of_no_community_is_sent_to_staff(world) -> None:
     highway = make_checkpoint(world.subdistrict, "高速卡口", kind="highway")
     data = registration(world, kind="visitor", visiting="出差", visit_reason="路过")

@@ -1,5 +1,6 @@
 /* The resident's phone pages: the pass's QR refresh, the result's live clock, the
-   one-tap page's declaration and the registration form's resident/visitor switch.
+   one-tap page's declaration, confirming a replacement or a clearing, and the
+   registration form's resident/visitor switch.
    Each part runs where its element is. */
 (function () {
   "use strict";
@@ -46,6 +47,13 @@
       if (otherText.value.trim()) { other.checked = true; }
     });
   }
+
+  // <form data-confirm="…">: replacing or clearing a person this phone holds is sent
+  // only once the resident confirms it (the clear button sits under 进/出).
+  document.addEventListener("submit", function (e) {
+    var text = e.target.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) e.preventDefault();
+  });
 
   // First registration: a visitor fills in whom they visit, a resident their address.
   var resident = document.getElementById("resident");

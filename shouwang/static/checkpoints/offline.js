@@ -9,7 +9,8 @@
    (a row's confirmation or temperature is the same whenever it arrives). The batch
    carries the phone's time of sending, so the server corrects each item's time for a
    phone clock set wrong; an item the server refuses is named in the message, and once a
-   batch has stored anything the list of rows is refreshed at once. A submit
+   batch has stored anything the list of rows (and today's figures with it, counted on the
+   server: a batch sent twice is counted once) is refreshed at once. A submit
    answered by the login page (the session ended at a quiet post) is kept the same way
    and uploaded once staff have signed in again. */
 (function () {
