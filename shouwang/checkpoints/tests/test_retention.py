@@ -77,7 +77,7 @@ def test_a_window_shorter_than_an_incubation_period_is_refused(timeline, setting
 
 
 def test_large_purges_go_in_batches(world, monkeypatch) -> None:
-    monkeypatch.setattr(actions, "PURGE_BATCH", 3)
+    monkeypatch.setattr(actions.retention, "PURGE_BATCH", 3)
     gate = make_checkpoint(world.compound_a)
     old = timezone.now() - timedelta(days=60)
     for i in range(8):

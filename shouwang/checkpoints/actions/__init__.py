@@ -1,0 +1,59 @@
+"""Check-in workflows, one module each: recording a check-in and its side effects
+(``checkins``), the resident's phone (``phone``), staff at the post (``console``), pass
+cards (``cards``), checkpoints and rules (``posts``) and retention (``retention``);
+callers use them as ``actions.<name>``.
+
+Every write carries a client id, so a retry never doubles a record.
+"""
+
+from .cards import issue_card, revoke_pass
+from .checkins import (
+    CheckInRefused,
+    Recorded,
+    check_open,
+    checkpoint_by_code,
+    clear_rule_cache,
+    record_checkin,
+    rule_for,
+)
+from .console import confirm, measure, pass_for_token, scan_pass
+from .phone import (
+    PHONE_FULL,
+    PhoneFull,
+    Registration,
+    family_home,
+    register,
+    remembered_pass,
+    remembered_passes,
+    self_checkin,
+)
+from .posts import save_checkpoint, save_rule
+from .retention import MIN_RETENTION_DAYS, purge_checkins
+
+__all__ = [
+    "MIN_RETENTION_DAYS",
+    "PHONE_FULL",
+    "CheckInRefused",
+    "PhoneFull",
+    "Recorded",
+    "Registration",
+    "check_open",
+    "checkpoint_by_code",
+    "clear_rule_cache",
+    "confirm",
+    "family_home",
+    "issue_card",
+    "measure",
+    "pass_for_token",
+    "purge_checkins",
+    "record_checkin",
+    "register",
+    "remembered_pass",
+    "remembered_passes",
+    "revoke_pass",
+    "rule_for",
+    "save_checkpoint",
+    "save_rule",
+    "scan_pass",
+    "self_checkin",
+]

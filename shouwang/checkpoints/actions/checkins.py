@@ -1,0 +1,344 @@
+"""Recording a check-in and its side effects (alerts and leads through
+``shouwang.watch.actions``), with the pass rules of an area.
+
+Every write carries a client id (a UUID from the phone's page or the batch upload).
+The row is inserted optimistically; a repeated id hits the unique constraint and the
+first row is returned, so a retry never doubles a record.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from shouwang.areas.models import SEGMENT, Area
+from shouwang.cases.key_areas import active_key_areas
+from shouwang.core import rows
+from shouwang.people.models import Person
+from shouwang.watch.actions import (
+    active_key_person,
+    create_lead,
+    key_person_by_id,
+    raise_alert,
+)
+from shouwang.watch.alerting import masked_name
+from shouwang.watch.models import Alert, KeyPerson
+
+from ..declarations import Declaration
+from ..models import CheckIn, Checkpoint, Pass, PassRule, Visit
+from ..rules import RED, Facts, Verdict, judge
+
+RULE_CACHE_SECONDS = 30
+_rule_cache: dict[str, tuple[float, PassRule]] = {}
+DEFAULT_RULE = PassRule(visitors=PassRule.Visitors.REGISTERED, outing_quota=None)
+
+
+class CheckInRefused(ValueError):
+    """The message says, in Chinese, why nothing was recorded."""
+
+
+@dataclass
+class Recorded:
+    checkin: CheckIn
+    created: bool
+    # A staff scan that confirmed the person's pending self-scan instead of adding a row.
+    confirmed: bool = False
+
+
+def rule_for(area: Area) -> PassRule:
+    """The nearest rule on ``area`` or its ancestors (cached per process for 30 s, so
+    a rule change reaches every server process within half a minute)."""
+    hit = _rule_cache.get(area.path)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    prefixes = [area.path[: i * SEGMENT] for i in range(1, len(area.path) // SEGMENT + 1)]
+    rule = (
+        PassRule.objects.filter(area__path__in=prefixes).order_by("-area__depth").first()
+        or DEFAULT_RULE
+    )
+    _rule_cache[area.path] = (now + RULE_CACHE_SECONDS, rule)
+    return rule
+
+
+_key_area_cache: list[tuple[float, dict[int, tuple[int, str]]]] = []
+
+
+def key_area_level(*area_ids: int | None) -> str | None:
+    """The level of the strictest key area in force covering any of the areas. The
+    areas under marks in force are read once per process every 30 s, like the rules."""
+    now = time.monotonic()
+    if not _key_area_cache or _key_area_cache[0][0] <= now:
+        covered: dict[int, tuple[int, str]] = {}
+        for mark in active_key_areas():
+            for area_id in Area.objects.within(mark.area).values_list("pk", flat=True):
+                covered[area_id] = max(covered.get(area_id, (0, "")), (mark.rank, mark.level))
+        _key_area_cache[:] = [(now + RULE_CACHE_SECONDS, covered)]
+    covered = _key_area_cache[0][1]
+    found = [covered[a] for a in area_ids if a in covered]
+    return max(found)[1] if found else None
+
+
+def clear_rule_cache() -> None:
+    """Forget cached rules, key areas and checkpoints (after an edit in this process;
+    tests)."""
+    _rule_cache.clear()
+    _checkpoint_cache.clear()
+    _key_area_cache.clear()
+
+
+def community_of(area: Area) -> Area:
+    return area.ancestor_of_kind(Area.Kind.COMMUNITY) or area
+
+
+def _outings_today(person: Person) -> int:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    members = Person.objects.filter(household_id=person.household_id).values("pk")
+    return CheckIn.objects.filter(person_id__in=members, at__gte=start).outings().count()
+
+
+def judge_facts(
+    *,
+    checkpoint: Checkpoint,
+    direction: str,
+    person: Person | None,
+    key_person: KeyPerson | None,
+    declaration: Declaration | None,
+    temperature: Decimal | None,
+    visitor: bool,
+    visitor_registered: bool,
+    risk_is_new: bool,
+) -> Facts:
+    rule = rule_for(checkpoint.area)
+    has_household = person is not None and person.household_id is not None and not visitor
+    quota = rule.outing_quota
+    outings = (
+        _outings_today(person)
+        if has_household and quota is not None and direction == CheckIn.Direction.OUT
+        else 0
+    )
+    return Facts(
+        direction=direction,
+        key_person_measure=key_person.measure if key_person is not None else None,
+        temperature=temperature,
+        declared_fever=declaration is not None and declaration.fever,
+        symptoms=declaration is not None and declaration.has_symptoms,
+        risk=declaration is not None and declaration.has_risk,
+        risk_is_new=risk_is_new,
+        visitor=visitor,
+        visitor_registered=visitor_registered,
+        visitor_policy=rule.visitors,
+        has_household=has_household,
+        outings_today=outings,
+        outing_quota=quota,
+        key_area_level=key_area_level(checkpoint.area_id, person.area_id if person else None),
+    )
+
+
+def _fever_declared_today(person: Person | None) -> bool:
+    """A declared fever alerts the community once a day per person, not at every tap
+    (the daily report counts fever alerts as 发现发热人员)."""
+    if person is None:
+        return False
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Alert.objects.filter(kind=Alert.Kind.FEVER, person=person, raised_at__gte=start).exists()
+
+
+def record_side_effects(
+    row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, declaration: Declaration | None
+) -> None:
+    checkpoint, person = row.checkpoint, row.person
+    where = f"{checkpoint.name}（{row.direction_label}）"
+    # Alerts reach the whole community, HQ and the wall screen: the family name only.
+    who = masked_name(person.name) if person is not None else (row.plate or "未登记人员")
+    for kind in verdict.alerts:
+        if kind == Alert.Kind.OBSERVED_AT_CHECKPOINT and key_person is not None:
+            raise_alert(
+                area=community_of(key_person.area),
+                kind=kind,
+                title=f"管控人员{who}在{where}扫码",
+                detail=f"{key_person.get_measure_display()}（{key_person.category.name}），"
+                f"{timezone.localtime(row.at):%m-%d %H:%M} 在{where}",
+                person=person,
+                key_person=key_person,
+                source=row,
+                at=row.at,
+            )
+        elif kind == Alert.Kind.FEVER:
+            measured = row.is_fever  # else declared on the phone, not measured
+            if not measured and _fever_declared_today(person):
+                continue
+            raise_alert(
+                area=community_of(checkpoint.area),
+                kind=kind,
+                title=f"{where}发现发热人员{who}，体温{row.temperature}℃"
+                if measured
+                else f"{where}有人员{who}扫码申报发热",
+                detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，"
+                + ("请立即按规定处置" if measured else "请立即联系核实并按规定处置"),
+                person=person,
+                key_person=key_person,
+                source=row,
+                at=row.at,
+            )
+        elif kind == Alert.Kind.QUOTA and person is not None:
+            raise_alert(
+                area=community_of(person.area),
+                kind=kind,
+                title=f"{who}所在户今日外出超出次数",
+                detail=f"{timezone.localtime(row.at):%m-%d %H:%M} 在{where}",
+                person=person,
+                source=row,
+                at=row.at,
+            )
+    if verdict.lead and person is not None and declaration is not None:
+        said = declaration.risks_said()
+        create_lead(
+            area=community_of(person.area),
+            person=person,
+            source=KeyPerson.Source.CHECKIN,
+            detail=f"在{where}扫码申报：{'、'.join(said)}",
+            origin=row,
+        )
+
+
+def record_checkin(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    source: str,
+    status: str,
+    person: Person | None = None,
+    pass_: Pass | None = None,
+    subject: str = CheckIn.Subject.PERSON,
+    temperature: Decimal | None = None,
+    plate: str = "",
+    occupants: int | None = None,
+    visitor: bool = False,
+    visitor_registered: bool = False,
+    risk_is_new: bool = False,
+    note: str = "",
+    by: Any = None,
+    at: datetime | None = None,
+    visit: dict[str, str] | None = None,
+    declaration: Declaration | None = None,
+) -> Recorded:
+    """Judge and store one passage; a repeated ``client_id`` returns the first row.
+    ``declaration`` is the health declaration the passage is judged on; a self-scan's
+    (made with it) is stored on its row."""
+    if direction not in checkpoint.allowed_directions():
+        raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
+    if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
+        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    key_person = _key_person(person)
+    verdict = judge(
+        judge_facts(
+            checkpoint=checkpoint,
+            direction=direction,
+            person=person,
+            key_person=key_person,
+            declaration=declaration,
+            temperature=temperature,
+            visitor=visitor,
+            visitor_registered=visitor_registered,
+            risk_is_new=risk_is_new,
+        )
+    )
+    turned_back = status == CheckIn.Status.TURNED_BACK
+    reasons = "；".join(verdict.reasons)
+    row = CheckIn(
+        client_id=client_id,
+        checkpoint=checkpoint,
+        at=at or timezone.now(),
+        direction=direction,
+        subject=subject,
+        source=source,
+        status=status,
+        result=RED if turned_back else verdict.result,
+        person=person,
+        pass_used=pass_,
+        temperature=temperature,
+        plate=plate,
+        occupants=occupants,
+        visitor=visitor,
+        note=(f"{note}；{reasons}" if note and reasons else note or reasons)[:200],
+        recorded_by=by,
+        confirmed_at=timezone.now() if status == CheckIn.Status.CONFIRMED else None,
+    )
+    if declaration is not None and source == CheckIn.Source.SELF:
+        declaration.store_on(row)
+    # An ordinary passage (its own transaction, one row, nothing raised) commits
+    # asynchronously on PostgreSQL, in one round trip: a crash can lose the last fraction
+    # of a second of green/yellow passages, never an alert, a lead or a registration's
+    # new person and pass (those commit with their transaction), never corrupt anything.
+    lone_row = not connection.in_atomic_block and visit is None
+    try:
+        if lone_row and not verdict.alerts and not verdict.lead:
+            rows.insert(row, synchronous_commit=False)
+            return Recorded(row, created=True)
+        with transaction.atomic():
+            rows.insert(row)
+            if visit is not None:
+                visit_row = Visit(
+                    checkin=row,
+                    name=visit["name"],
+                    visiting=visit.get("visiting", ""),
+                    reason=visit.get("reason", ""),
+                )
+                visit_row.set_phone(visit.get("phone", ""))
+                visit_row.save()
+            record_side_effects(row, verdict, key_person, declaration)
+    except IntegrityError:
+        existing = CheckIn.objects.filter(client_id=client_id).first()
+        if existing is None:
+            raise
+        if existing.checkpoint_id != checkpoint.pk:
+            raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试") from None
+        return Recorded(existing, created=False)
+    return Recorded(row, created=True)
+
+
+def _key_person(person: Person | None) -> KeyPerson | None:
+    """The person's active key-person record. A pass's person loaded by
+    ``remembered_pass`` carries the answer, asked in the pass's own query."""
+    if person is None:
+        return None
+    if hasattr(person, "active_key_person_id"):
+        return key_person_by_id(person.active_key_person_id)
+    return active_key_person(person)
+
+
+CHECKPOINT_CACHE_SECONDS = 30
+_checkpoint_cache: dict[str, tuple[float, Checkpoint]] = {}
+
+
+def checkpoint_by_code(code: str) -> Checkpoint | None:
+    """An active checkpoint by its public code, cached per process for 30 s (a scan is
+    the hottest request; a deactivated or re-coded checkpoint stops within 30 s)."""
+    now = time.monotonic()
+    hit = _checkpoint_cache.get(code)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rows = list(
+        Checkpoint.objects.select_related("area").filter(code=code, active=True).order_by()[:1]
+    )
+    found = rows[0] if rows else None
+    if found is not None:
+        if len(_checkpoint_cache) > 10_000:
+            _checkpoint_cache.clear()
+        _checkpoint_cache[code] = (now + CHECKPOINT_CACHE_SECONDS, found)
+    return found
+
+
+def check_open(checkpoint: Checkpoint) -> None:
+    """Self-scans and registrations only while the checkpoint is open."""
+    if not checkpoint.is_open_at(timezone.now()):
+        raise CheckInRefused(f"本卡点开放时间为 {checkpoint.hours_label}，现在未开放")

@@ -1,0 +1,219 @@
+"""Staff at the post: scanning a pass, confirming a self-scan, measuring."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shouwang.people.models import Person
+from shouwang.watch.actions import (
+    active_key_person,
+)
+from shouwang.watch.models import Alert
+
+from .. import tokens
+from ..declarations import last_declaration, of_checkin
+from ..models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass
+from ..rules import GREEN, RED, Verdict, is_milder, judge
+from .checkins import CheckInRefused, Recorded, judge_facts, record_checkin, record_side_effects
+
+
+def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
+    """Check a scanned pass: signature, expiry (at ``scanned_at``, default now),
+    revocation. Raises TokenRejected."""
+    kind, code = tokens.read_token(text, scanned_at=scanned_at)
+    pass_ = Pass.objects.select_related("person").filter(code=code).first()
+    if pass_ is None or pass_.kind != kind:
+        raise tokens.TokenRejected("出入证不存在")
+    if pass_.revoked_at is not None:
+        raise tokens.TokenRejected("出入证已被吊销，不能通行")
+    if not pass_.is_usable():
+        raise tokens.TokenRejected("出入证已过有效期")
+    return pass_
+
+
+def _done_with_client_id(checkpoint: Checkpoint, client_id: uuid.UUID) -> CheckIn | None:
+    """The row a staff write with this client id stored or confirmed, if any."""
+    row = (
+        CheckIn.objects.filter(Q(client_id=client_id) | Q(confirm_client_id=client_id))
+        .order_by()
+        .first()
+    )
+    if row is not None and row.checkpoint_id != checkpoint.pk:
+        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
+    return row
+
+
+def _pending_self_scan(
+    *, checkpoint: Checkpoint, person: Person, direction: str, at: datetime
+) -> CheckIn | None:
+    """The person's own self-scan here in this direction, still declared and at most
+    SELF_SCAN_CONFIRM_MINUTES before ``at``: the passage staff are now seeing."""
+    window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
+    return (
+        CheckIn.objects.filter(
+            person=person,
+            checkpoint=checkpoint,
+            direction=direction,
+            source=CheckIn.Source.SELF,
+            status=CheckIn.Status.DECLARED,
+            at__gte=at - window,
+            at__lte=at,
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
+    """Mark ``row`` confirmed by the staff scan ``client_id``; False if another scan got
+    there first. A row confirmed meanwhile with 确认在场 is still this same passage."""
+    now = timezone.now()
+    if CheckIn.objects.filter(
+        pk=row.pk, status=CheckIn.Status.DECLARED, confirm_client_id__isnull=True
+    ).update(
+        status=CheckIn.Status.CONFIRMED,
+        confirmed_at=now,
+        recorded_by=by,
+        confirm_client_id=client_id,
+    ):
+        return True
+    return bool(
+        CheckIn.objects.filter(
+            pk=row.pk, status=CheckIn.Status.CONFIRMED, confirm_client_id__isnull=True
+        ).update(confirm_client_id=client_id)
+    )
+
+
+def scan_pass(
+    *,
+    checkpoint: Checkpoint,
+    token: str,
+    direction: str,
+    client_id: uuid.UUID,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.PASS,
+) -> Recorded:
+    """Staff scanned a resident's pass (at ``at``, default now: a scan made offline is
+    checked as of then).
+
+    If the person's own self-scan here, in this direction, is still declared and recent
+    (SELF_SCAN_CONFIRM_MINUTES), staff are seeing that passage: the scan confirms it
+    (with the measured temperature) instead of adding a second one. Otherwise it is a
+    confirmed passage judged on the person's current status and declaration. A retried
+    scan (same client id) finds what the first stored or confirmed."""
+    if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
+        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    scanned_at = at or timezone.now()
+    pass_ = pass_for_token(token, scanned_at=at)
+    if direction not in checkpoint.allowed_directions():
+        raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
+    done = _done_with_client_id(checkpoint, client_id)
+    if done is not None:
+        return Recorded(done, created=False)
+    pending = _pending_self_scan(
+        checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
+    )
+    if pending is not None:
+        with transaction.atomic():
+            if _claim(pending, client_id=client_id, by=by):
+                pending.refresh_from_db()
+                pending.checkpoint = checkpoint
+                _registered_at_post(pending)
+                if temperature is not None:
+                    measure(checkin=pending, temperature=temperature, by=by)
+                return Recorded(pending, created=False, confirmed=True)
+        done = _done_with_client_id(checkpoint, client_id)  # the same scan, sent twice at once
+        if done is not None:
+            return Recorded(done, created=False)
+    declaration = last_declaration(pass_).in_force(timezone.localdate(scanned_at))
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.CONFIRMED,
+        person=pass_.person,
+        pass_=pass_,
+        temperature=temperature,
+        visitor=pass_.visitor,
+        visitor_registered=True,
+        by=by,
+        at=at,
+        declaration=declaration,
+    )
+
+
+def _registered_at_post(row: CheckIn) -> None:
+    """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
+    the registration 访客须经值守登记 asks for. The passage is judged again as a
+    registered visitor's — as a staff scan of the visitor's pass is — and takes that
+    verdict and its reasons unless it is worse: 绿 when nothing else warrants 黄, as a
+    resident's would be. A confirmation never makes a passage worse: what stops someone
+    already let through is a measured fever (``measure``) or a new scan, each with its
+    alert."""
+    if not row.visitor or row.source != CheckIn.Source.SELF or row.result == GREEN:
+        return
+    person = row.person
+    verdict = judge(
+        judge_facts(
+            checkpoint=row.checkpoint,
+            direction=row.direction,
+            person=person,
+            key_person=active_key_person(person) if person is not None else None,
+            declaration=of_checkin(row),
+            temperature=row.temperature,
+            visitor=True,
+            visitor_registered=True,
+            risk_is_new=False,
+        )
+    )
+    if not is_milder(row.result, than=verdict.result):
+        row.result = verdict.result
+        row.note = "；".join(verdict.reasons)[:200]
+        row.save(update_fields=["result", "note"])
+
+
+@transaction.atomic
+def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
+    """Staff at the post saw the person: a declared self-scan becomes presence (and a
+    visitor's, registered at the post)."""
+    if checkin.status == CheckIn.Status.DECLARED:
+        checkin.status = CheckIn.Status.CONFIRMED
+        checkin.confirmed_at = timezone.now()
+        checkin.recorded_by = by
+        checkin.save(update_fields=["status", "confirmed_at", "recorded_by"])
+        _registered_at_post(checkin)
+    if temperature is not None:
+        measure(checkin=checkin, temperature=temperature, by=by)
+    return checkin
+
+
+@transaction.atomic
+def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
+    """A measured temperature; a fever turns the passage red and alerts the community."""
+    if not (Decimal(30) <= temperature <= Decimal(45)):
+        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    checkin.temperature = temperature
+    fields = ["temperature"]
+    if checkin.recorded_by_id is None:
+        checkin.recorded_by, fields = by, [*fields, "recorded_by"]
+    if temperature >= FEVER_THRESHOLD and checkin.result != RED:
+        checkin.result = RED
+        checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
+        fields += ["result", "note"]
+    checkin.save(update_fields=fields)
+    if checkin.is_fever:
+        verdict = Verdict(result=RED, alerts=[Alert.Kind.FEVER])
+        key_person = active_key_person(checkin.person) if checkin.person else None
+        record_side_effects(checkin, verdict, key_person, None)
+    return checkin

@@ -1,0 +1,54 @@
+"""Checkpoints and their pass rules, set up by staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+
+from ..models import Checkpoint, PassRule
+from .checkins import clear_rule_cache
+
+
+@transaction.atomic
+def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Checkpoint:
+    creating = checkpoint.pk is None
+    if (
+        Checkpoint.objects.filter(area=checkpoint.area, name=checkpoint.name)
+        .exclude(pk=checkpoint.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": "该辖区已有同名卡点"})
+    if far := checkpoint.out_of_reach(staff):
+        names = "、".join(str(u) for u in far)
+        raise ValidationError(
+            {"staff": f"{names}不在本卡点所在辖区，打不开本卡点的值守台；请另选人员"}
+        )
+    checkpoint.save()
+    checkpoint.staff.set(staff)
+    audit.record(
+        action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+        user=by,
+        obj=checkpoint,
+    )
+    return checkpoint
+
+
+@transaction.atomic
+def save_rule(*, area: Area, visitors: str, outing_quota: int | None, by: Any) -> PassRule:
+    rule, _ = PassRule.objects.update_or_create(
+        area=area, defaults={"visitors": visitors, "outing_quota": outing_quota}
+    )
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=rule,
+        detail=f"访客：{rule.get_visitors_display()}；每户每天外出上限：{outing_quota or '不限'}",
+    )
+    clear_rule_cache()
+    return rule
