@@ -13,6 +13,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from shouwang.core.logs import SUSPICIOUS_OPERATIONS
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SHOUWANG_VAR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -325,7 +327,14 @@ LOGGING = {
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A 403 is one warning line; a 500 keeps its traceback.
-    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
+    # A 403, or a 400 for a bad Host header or another suspicious request, is one
+    # warning line; a 500 keeps its traceback.
+    "loggers": {
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        **{
+            f"django.security.{name}": {"filters": ["client_errors_without_traceback"]}
+            for name in SUSPICIOUS_OPERATIONS
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -3,19 +3,28 @@
 A fixed number of queries whatever the size of the jurisdiction: the indicator
 catalogue, the area's figures of the last 14 days, its children's figures of today and
 of the last closed report day, and the latest alerts with the open-alert count.
+
+The roll-up stores figures for communities and the levels above them. A user bound to
+a compound or a building (or anyone looking at one) sees their subtree's figures
+computed when asked (``rollup.subtree_figures``: the indicators' own queries, over
+the subtree only): today's and its buildings' at each refresh, the closed days' of
+the trend kept in the cache for a while (they change only with late uploads).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from shouwang.areas.models import Area
 from shouwang.reports import catalog, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
+from shouwang.reports.rollup import STORED_KINDS, subtree_figures
 from shouwang.reports.tables import own_cells, show
 from shouwang.supplies import figures as supply_figures
 from shouwang.watch.models import Alert
@@ -75,6 +84,43 @@ class Snapshot:
     alerts: list[Alert]
     open_alerts: int
     chart: dict[str, Any] = field(default_factory=dict)
+    #: figures computed now for a compound's or a building's subtree (no daily report
+    #: applies below a community), not read from the roll-up's rows
+    live: bool = False
+
+
+# How long a closed day's figures of a compound or building are kept: the day just
+# closed still takes late uploads and its final count; older days hardly change.
+LIVE_CLOSED_SECONDS = 5 * 60
+LIVE_OLDER_SECONDS = 60 * 60
+
+
+def _live_day(area: Area, day: date, *, closed: date, catalogue: str) -> DailyFigure:
+    """A closed day's figures of an area below the stored levels, through the cache
+    (``catalogue`` names the indicators offered: another set is another entry)."""
+    key = f"dashboard:live:{area.pk}:{day.isoformat()}:{catalogue}"
+    kept = cache.get(key)
+    if kept is None:
+        figure = subtree_figures(area, day)[area.pk]
+        kept = (figure.values, figure.auto, figure.computed_at)
+        cache.set(key, kept, LIVE_CLOSED_SECONDS if day >= closed else LIVE_OLDER_SECONDS)
+    values, auto, computed_at = kept
+    return DailyFigure(area=area, day=day, values=values, auto=auto, computed_at=computed_at)
+
+
+def _live_figures(
+    area: Area, span: list[date], *, closed: date, definitions: list[IndicatorDefinition]
+) -> tuple[dict[date, DailyFigure], list[DailyFigure]]:
+    """The figures of a compound or a building over ``span``, and of its children on
+    the last day of it (today)."""
+    today = span[-1]
+    codes = ",".join(sorted(d.code for d in definitions))
+    catalogue = hashlib.sha256(codes.encode()).hexdigest()[:16]
+    children = list(area.children.order_by("path"))
+    now = subtree_figures(area, today, children=children)
+    mine = {day: _live_day(area, day, closed=closed, catalogue=catalogue) for day in span[:-1]}
+    mine[today] = now[area.pk]
+    return mine, [now[child.pk] for child in children]
 
 
 def snapshot(user: Any, area: Area) -> Snapshot:
@@ -82,14 +128,19 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     closed = today - timedelta(days=1)
     span = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
     definitions = catalog.offered()
-    mine = {
-        f.day: f for f in DailyFigure.objects.filter(area=area, day__gte=span[0], day__lte=today)
-    }
-    below = list(
-        DailyFigure.objects.filter(Q(day=today) | Q(day=closed), area__parent=area)
-        .select_related("area")
-        .order_by("area__path")
-    )
+    live = area.kind not in STORED_KINDS
+    if live:
+        mine, below = _live_figures(area, span, closed=closed, definitions=definitions)
+    else:
+        mine = {
+            f.day: f
+            for f in DailyFigure.objects.filter(area=area, day__gte=span[0], day__lte=today)
+        }
+        below = list(
+            DailyFigure.objects.filter(Q(day=today) | Q(day=closed), area__parent=area)
+            .select_related("area")
+            .order_by("area__path")
+        )
     alerts_qs = Alert.objects.visible_to(user).within(area)
     alerts = list(alerts_qs.select_related("area").order_by("-raised_at", "-id")[:ALERTS])
     open_alerts = alerts_qs.open().count()
@@ -116,9 +167,10 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         for f in below
         if f.day == today
     ]
-    # A sub-district's or district's own figures (in none of its communities); a
-    # community's ``auto`` is all of its figures, not a part beside its children.
-    upper = area.kind != Area.Kind.COMMUNITY
+    # A sub-district's or district's own figures (in none of its communities), a
+    # compound's (in none of its buildings); a community's ``auto`` is all of its
+    # figures, not a part beside its children, and so is a building's.
+    upper = bool(below) if live else area.kind != Area.Kind.COMMUNITY
     if upper and figure is not None and any(own := own_cells(figure, definitions)):
         children.append(
             ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
@@ -156,6 +208,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         alerts=alerts,
         open_alerts=open_alerts,
         chart=chart,
+        live=live,
     )
 
 

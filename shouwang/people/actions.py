@@ -25,8 +25,13 @@ from shouwang.areas.models import Area
 from shouwang.core import pii, uploads
 
 from . import exporting, tasks
-from .documents import DocumentError
-from .models import Change, ExportJob, Household, ImportJob, Person, Tag
+from .documents import (
+    MOVED_OUT_ELSEWHERE,
+    NAME_DIFFERS_MESSAGE,
+    DocumentError,
+    active_elsewhere,
+)
+from .models import Change, ExportJob, Household, ImportJob, Person, Tag, clean_name
 
 IMPORT_PURPOSE = "people.import"
 
@@ -215,20 +220,38 @@ def update_household(
 # Persons ------------------------------------------------------------------------------
 
 
+class MoveInOffered(ValidationError):
+    """The document is that of a person who moved out (of another community, or of a
+    household in the user's own jurisdiction): not a second registration, but their
+    row may be moved into a household (``move_in``)."""
+
+
+def community_name(area: Area) -> str:
+    """The name of the community an area lies in ("其他社区" above the communities)."""
+    community = area.ancestor_of_kind(Area.Kind.COMMUNITY)
+    return community.name if community is not None else "其他社区"
+
+
 def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) -> None:
-    """ValidationError naming where the document is registered already (the person
-    and household, or only that it is outside the user's jurisdiction)."""
+    """ValidationError naming where the document is registered already: inside the
+    user's jurisdiction the person and household; outside it only that the person
+    moved out (MoveInOffered), or, while still registered there, which community to
+    ask for the move-out."""
     if not doc_hash:
         return
     others = Person.objects.filter(doc_hash=doc_hash).exclude(pk=exclude)
-    other = others.select_related("household__area__parent").first()
+    other = others.select_related("household__area__parent", "area").first()
     if other is None:
         return
     if Person.objects.visible_to(by).filter(pk=other.pk).exists():
         where = other.household.address if other.household_id else other.area.name
-        state = "（已迁出，可在其页面恢复在册）" if other.moved_out else ""
-        raise ValidationError({"doc_number": f"该证件号码已登记：{other.name}，{where}{state}"})
-    raise ValidationError({"doc_number": "该证件号码已在您辖区以外登记，请联系上级核实"})
+        message = f"该证件号码已登记：{other.name}，{where}"
+        if other.moved_out:
+            raise MoveInOffered({"doc_number": f"{message}（已迁出，可在其页面恢复在册）"})
+        raise ValidationError({"doc_number": message})
+    if other.moved_out:
+        raise MoveInOffered({"doc_number": MOVED_OUT_ELSEWHERE})
+    raise ValidationError({"doc_number": active_elsewhere(community_name(other.area))})
 
 
 @contextmanager
@@ -308,7 +331,17 @@ def create_person(
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
-    _check_document_free(person.doc_hash, by=by)
+    try:
+        _check_document_free(person.doc_hash, by=by)
+    except MoveInOffered as exc:
+        if household is not None:  # the ledger's form offers the move-in
+            raise
+        raise ValidationError(
+            {
+                "doc_number": f"{'；'.join(exc.messages)}。如此人已住在这里，"
+                "请先在人员台账中把其登记到所住的户（确认迁入）"
+            }
+        ) from exc
     with _document_race(person, by=by):
         person.save()
     tags = list(tags)
@@ -371,6 +404,84 @@ def update_person(
         action=Change.Action.UPDATE, by=by, area_id=person.area_id, person=person, changes=changes
     )
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=person)
+    return person
+
+
+@transaction.atomic
+def move_in(
+    *,
+    household: Household,
+    name: str,
+    doc_type: str,
+    doc_number: str,
+    by: Any,
+    phone: str = "",
+    fields: dict[str, Any] | None = None,
+    tags: Iterable[Tag] = (),
+    request: HttpRequest | None = None,
+) -> Person:
+    """迁入: the person with this document moved out of their household (in another
+    community, or in the user's own jurisdiction) and now lives in ``household``. Their
+    row moves here — one row per person: the history stays with it — and is
+    registered anew: the name must be the one on record (a mistyped number must not
+    move someone else), the household's fields (relation, residence type, tags, party
+    member, notes) are the ones given here, a phone left blank keeps the one on record.
+    Nothing of the former household is shown to a user it lies outside the
+    jurisdiction of: the history entry says "其他社区".
+
+    Refused (ValidationError) when no moved-out person has this document, or the
+    person is still registered somewhere (then the message says where to ask for the
+    move-out, as ``create_person``'s does); MoveInOffered, the move-in still open,
+    when the name differs."""
+    probe = Person(doc_type=doc_type)
+    _apply_identity(probe, name=name, doc_type=doc_type, doc_number=doc_number, phone=None)
+    if not probe.doc_hash:
+        raise ValidationError({"doc_number": "迁入需要填写证件号码"})
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("household__area__parent", "area")
+        .filter(doc_hash=probe.doc_hash)
+        .first()
+    )
+    if person is None:
+        raise ValidationError({"doc_number": "台账中没有这个证件号码，请直接登记"})
+    if not person.moved_out:
+        _check_document_free(person.doc_hash, by=by)
+    if clean_name(person.name) != probe.name:
+        raise MoveInOffered({"name": NAME_DIFFERS_MESSAGE})
+    seen_before = Person.objects.visible_to(by).filter(pk=person.pk).exists()
+    old_tags = list(person.tags.all())
+    before = _person_snapshot(person, old_tags) if seen_before else {"户": "其他社区（已迁出）"}
+    version = person.version
+    person.household, person.area = household, household.area
+    person.moved_out, person.moved_out_at = False, None
+    for n in PERSON_FIELDS:
+        default = Person._meta.get_field(n).get_default()
+        setattr(person, n, (fields or {}).get(n, default))
+    _apply_identity(
+        person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone or None
+    )
+    tags = list(tags)
+    changes = [["状态", "已迁出", "在册"], *diff(before, _person_snapshot(person, tags))]
+    names = ["household", "area", "moved_out", "moved_out_at", "name", "name_initials"]
+    names += ["doc_type", "doc_enc", "doc_tail", "birth_date", "sex"]
+    names += ["phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
+    _locked_update(person, version, names)
+    person.tags.set(tags)
+    _record(
+        action=Change.Action.MOVE_IN,
+        by=by,
+        area_id=household.area_id,
+        person=person,
+        changes=changes,
+    )
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=person,
+        detail="迁入" + ("" if seen_before else f"（{MOVED_OUT_ELSEWHERE}）"),
+    )
     return person
 
 

@@ -157,6 +157,24 @@ def parse_permanent_residence(number: str, *, today: date | None = None) -> date
 NUMBER_CELL_MESSAGE = "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写"
 
 
+# A document already in the ledger, outside the user's jurisdiction: what is said
+# of the person — that they moved out, or which community to ask for the move-out —
+# and nothing of their household.
+MOVED_OUT_ELSEWHERE = "此人曾在其他社区登记，已迁出"
+NAME_DIFFERS_MESSAGE = (
+    "所填姓名与该证件号码登记的姓名不一致，请核对证件；如确已改名，请联系上级核实"
+)
+
+
+def active_elsewhere(community: str, *, then: str = "再在这里登记迁入") -> str:
+    """Refusal of a document whose person is still registered outside the user's
+    jurisdiction, saying which community records the move-out first."""
+    return (
+        f"该证件号码已在您辖区以外登记：此人仍在{community}在册。如此人已搬到您这里，"
+        f"请联系{community}先办理迁出，{then}"
+    )
+
+
 def stored_as_number(value: object) -> bool:
     """Whether a spreadsheet cell holding an ID number was stored as a number."""
     return isinstance(value, int | float) and not isinstance(value, bool) and value >= 10**15

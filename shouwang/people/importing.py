@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
 from shouwang.core.xlsx import (
@@ -56,12 +56,15 @@ from .addresses import (
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
+    MOVED_OUT_ELSEWHERE,
+    NAME_DIFFERS_MESSAGE,
     NUMBER_CELL_MESSAGE,
     RESIDENCE_CARD_FIRST_DIGIT,
     RESIDENCE_CARD_MESSAGE,
     WEIGHTS,
     DocumentError,
     DocumentType,
+    active_elsewhere,
     birth_facts,
     document_type_named,
     normalise,
@@ -74,6 +77,7 @@ from .models import (
     Change,
     Household,
     ImportJob,
+    ImportMoveIn,
     ImportProblem,
     Person,
     Tag,
@@ -605,6 +609,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
     if not checked:
         raise SpreadsheetError("表格只有表头，没有数据行")
     ImportProblem.objects.bulk_create(checker.problems, batch_size=2000)
+    ImportMoveIn.objects.bulk_create(predicted.moving, batch_size=2000)
     ignored = "、".join(layout.ignored[:10])
     save_progress(
         job,
@@ -615,41 +620,76 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         problem_count=checker.problem_count,
         new_persons=predicted.new,
         updated_persons=predicted.matched,
+        moved_in_persons=predicted.moved_in,
         new_households=predicted.households(),
         message=f"未识别的列已忽略：{ignored}" if ignored else "",
     )
 
 
+def communities_of(paths: Iterable[str]) -> dict[str, str]:
+    """The name of the community each area path lies in ("其他社区" for one above the
+    communities); one query."""
+
+    def prefixes(path: str) -> list[str]:
+        return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+    paths = set(paths)
+    every = {prefix for path in paths for prefix in prefixes(path)}
+    found = Area.objects.filter(path__in=every, kind=Area.Kind.COMMUNITY)
+    names = dict(found.values_list("path", "name"))
+    return {
+        path: next((names[p] for p in prefixes(path) if p in names), "其他社区") for path in paths
+    }
+
+
 class Prediction:
-    """Counts what a commit would create or update, and refuses rows whose ID is
-    registered outside the importer's area (they cannot be updated from here)."""
+    """Counts what a commit would create, update or move in; lists the rows whose
+    person moved out of another community (moved in by the commit), and refuses those
+    whose ID is registered outside the importer's area to a person still there (they
+    cannot be updated from here: the message names the community to ask for the
+    move-out, nothing more)."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.new = 0
         self.matched = 0
+        self.moved_in = 0
+        self.moving: list[ImportMoveIn] = []
         self.keys: set[tuple[int, str, str]] = set()
 
     def stage(self, records: list[dict[str, Any]], out: IO[str], checker: Checker) -> int:
         hashes = [r["dh"] for r in records if "dh" in r]
         prefix = self.job.area.path
-        where: dict[str, bool] = {}
+        # doc hash -> (inside the job's area, moved out, name, area path)
+        found: dict[str, tuple[bool, bool, str, str]] = {}
         if hashes:
-            for doc_hash, path in Person.objects.filter(doc_hash__in=hashes).values_list(
-                "doc_hash", "area__path"
-            ):
-                where[doc_hash] = where.get(doc_hash, False) or path.startswith(prefix)
+            for doc_hash, path, moved_out, name in Person.objects.filter(
+                doc_hash__in=hashes
+            ).values_list("doc_hash", "area__path", "moved_out", "name"):
+                found[doc_hash] = (path.startswith(prefix), moved_out, name, path)
+        outside = [f[3] for f in found.values() if not f[0] and not f[1]]
+        communities = communities_of(outside) if outside else {}
         staged = 0
         for record in records:
-            inside = where.get(record.get("dh", ""))
-            if inside is False:
+            inside, moved_out, name, path = found.get(record.get("dh", ""), (None,) * 4)
+            if inside is False and not moved_out:
+                community = communities.get(path, "其他社区")
+                message = active_elsewhere(community, then="再重新导入这一行（导入时自动迁入）")
+                checker.problem(record["r"], "doc", message)
+                continue
+            if inside is False and clean_name(name) != record["n"]:
                 checker.problem(
-                    record["r"],
-                    "doc",
-                    "该证件号码已在您辖区以外登记，无法从这里更新，请联系上级核实",
+                    record["r"], "name", f"{MOVED_OUT_ELSEWHERE}；{NAME_DIFFERS_MESSAGE}"
                 )
                 continue
-            if inside:
+            if inside is False:
+                record["mi"] = 1
+                self.moved_in += 1
+                if len(self.moving) < MAX_PROBLEMS:
+                    self.moving.append(
+                        ImportMoveIn(job=self.job, row=record["r"], name=record["n"])
+                    )
+            elif inside:
                 self.matched += 1
             else:
                 self.new += 1
@@ -736,6 +776,7 @@ def commit(job: ImportJob) -> None:
                         committed_rows=writer.done,
                         new_persons=writer.created,
                         updated_persons=writer.updated,
+                        moved_in_persons=writer.moved_in,
                         new_households=writer.new_households,
                     )
     except Exception:
@@ -763,6 +804,7 @@ def commit(job: ImportJob) -> None:
         committed_rows=writer.done,
         new_persons=writer.created,
         updated_persons=writer.updated,
+        moved_in_persons=writer.moved_in,
         new_households=writer.new_households,
         problem_count=job.problem_count + writer.refused,
     )
@@ -773,7 +815,8 @@ def commit(job: ImportJob) -> None:
         obj=job,
         detail=(
             f"导入人员台账：新增 {writer.created} 人、更新 {writer.updated} 人、"
-            f"新增 {writer.new_households} 户（问题行 {job.problem_count}）"
+            f"迁入 {writer.moved_in} 人、新增 {writer.new_households} 户"
+            f"（问题行 {job.problem_count}）"
         ),
     )
 
@@ -807,6 +850,7 @@ class Writer:
         self.by = job.created_by
         self.by_name = str(self.by) if self.by is not None else ""
         self.done = self.created = self.updated = self.new_households = self.refused = 0
+        self.moved_in = 0
         self.tag_names = dict(Tag.objects.values_list("pk", "name"))
         now = timezone.now()
         self.households = BulkInsert(Household, now=now)
@@ -814,14 +858,14 @@ class Writer:
         self.changes = BulkInsert(Change, now=now)
 
     def write(self, records: list[dict[str, Any]]) -> None:
-        counts = (self.created, self.updated, self.new_households, self.refused)
+        counts = (self.created, self.updated, self.new_households, self.refused, self.moved_in)
         try:
             self._write(records)
         except IntegrityError:
             # A number of this batch was registered (a form, another import) between
             # the batch's lookup and its insert: the unique constraint refused the
             # second row. The batch was rolled back; read again and write it once more.
-            self.created, self.updated, self.new_households, self.refused = counts
+            self.created, self.updated, self.new_households, self.refused, self.moved_in = counts
             self._write(records)
         self.done += len(records)
 
@@ -891,7 +935,7 @@ class Writer:
         scope = scope.select_related("household__area__parent", "area").prefetch_related("tags")
         hashes = [r["dh"] for r in records if "dh" in r]
         by_hash = {p.doc_hash: p for p in scope.filter(doc_hash__in=hashes)} if hashes else {}
-        taken = self._registered_elsewhere(records, by_hash)
+        taken, moving = self._elsewhere(records, by_hash)
         if taken:
             records = [r for r in records if r.get("dh") not in taken]
         undocumented = [r for r in records if "dh" not in r]
@@ -901,6 +945,7 @@ class Writer:
             for p in scope.filter(household_id__in=home_ids, doc_hash=""):
                 by_home_name.setdefault((p.household_id, p.name), p)
         now = timezone.now()
+        moved_before = self.moved_in
         new: list[dict[str, Any]] = []
         new_tags: list[list[int]] = []
         changed: list[Person] = []
@@ -909,6 +954,22 @@ class Writer:
         for r in records:
             home = homes[(r["a"], r["u"], r["rm"])]
             existing = by_hash.get(r["dh"]) if "dh" in r else by_home_name.get((home.pk, r["n"]))
+            arriving = moving.get(r["dh"]) if "dh" in r and existing is None else None
+            if arriving is not None:
+                arriving.version = F("version") + 1
+                arriving.updated_at = now
+                changed.append(arriving)
+                changes.append(
+                    self._change_row(
+                        Change.Action.MOVE_IN,
+                        area_id=home.area_id,
+                        person_id=arriving.pk,
+                        changes=self._move_in(arriving, r, home),
+                    )
+                )
+                retag[arriving.pk] = r.get("tg", [])
+                self.moved_in += 1
+                continue
             if existing is None:
                 new.append(self._new_person(r, home))
                 new_tags.append(r.get("tg", []))
@@ -943,33 +1004,44 @@ class Writer:
             self.created += len(new)
         if changed:
             Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS)
-            self.updated += len(changed)
+            self.updated += len(changed) - (self.moved_in - moved_before)
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
 
-    def _registered_elsewhere(
+    def _elsewhere(
         self, records: list[dict[str, Any]], found: dict[str, Person]
-    ) -> set[str]:
-        """The new rows' numbers registered outside the job's area since the check
-        (which refused those registered before): each such row is a problem of its
-        own, not imported — the person cannot be updated from here."""
+    ) -> tuple[set[str], dict[str, Person]]:
+        """The rows' numbers registered outside the job's area: the persons the check
+        found moved out of another community (rows marked "mi") are moved in while
+        they still are; any other row — registered elsewhere since the check, or
+        restored there meanwhile — is a problem of its own, not imported: the person
+        cannot be updated from here. Returns the refused numbers and the persons to
+        move in by number."""
         new = [r["dh"] for r in records if "dh" in r and r["dh"] not in found]
         if not new:
-            return set()
-        taken = set(Person.objects.filter(doc_hash__in=new).values_list("doc_hash", flat=True))
-        if taken:
-            ImportProblem.objects.bulk_create(
-                ImportProblem(
-                    job=self.job,
-                    row=r["r"],
-                    column=LABELS["doc"],
-                    message="该证件号码在检查之后已在您辖区以外登记，此行未导入，请联系上级核实",
-                )
-                for r in records
-                if r.get("dh") in taken
+            return set(), {}
+        outside = Person.objects.filter(doc_hash__in=new).select_related("area")
+        persons = {p.doc_hash: p for p in outside}
+        moving: dict[str, Person] = {}
+        refused: list[ImportProblem] = []
+        for r in records:
+            person = persons.get(r.get("dh", ""))
+            if person is None:
+                continue
+            if r.get("mi") and person.moved_out and clean_name(person.name) == r["n"]:
+                moving[person.doc_hash] = person
+                continue
+            message = (
+                "此人在检查之后已在其他社区恢复在册或重新登记，此行未导入，请联系上级核实"
+                if r.get("mi")
+                else "该证件号码在检查之后已在您辖区以外登记，此行未导入，请联系上级核实"
             )
-            self.refused += len(taken)
-        return taken
+            refused.append(
+                ImportProblem(job=self.job, row=r["r"], column=LABELS["doc"], message=message)
+            )
+        ImportProblem.objects.bulk_create(refused)
+        self.refused += len(refused)
+        return set(persons) - set(moving), moving
 
     def _new_person(self, r: dict[str, Any], home: Household) -> dict[str, Any]:
         return {
@@ -991,6 +1063,23 @@ class Writer:
             "party_member": r.get("pm_", False),
             "notes": r.get("no", ""),
         }
+
+    def _move_in(self, p: Person, r: dict[str, Any], home: Household) -> list[list[str]]:
+        """A person who moved out of another community, registered here anew on their
+        row (as ``actions.move_in``): this row's household and fields, the phone on
+        record when the row has none. The history entry shows nothing of the former
+        household."""
+        p.household, p.area_id = home, home.area_id
+        p.moved_out, p.moved_out_at = False, None
+        p.name, p.name_initials = r["n"], r["i"]
+        p.doc_type = r["dt"]
+        if "ph" in r:
+            p.phone_enc, p.phone_hash, p.phone_last4 = r["pe"], r["ph"], r["p4"]
+        p.relation = r.get("rel", Person.Relation.HEAD)
+        p.residence_type = r.get("res", Person.ResidenceType.PERMANENT)
+        p.party_member = r.get("pm_", False)
+        p.notes = r.get("no", "")
+        return [["状态", "已迁出", "在册"], ["户", "其他社区（已迁出）", home.address]]
 
     def _update_person(self, p: Person, r: dict[str, Any], home: Household) -> list[list[str]]:
         diff: list[list[str]] = []

@@ -392,6 +392,7 @@ class Change(models.Model):
         CREATE = "create", "新建"
         UPDATE = "update", "修改"
         MOVE_OUT = "move_out", "迁出"
+        MOVE_IN = "move_in", "迁入"
         RESTORE = "restore", "恢复在册"
         IMPORT_CREATE = "import_create", "导入新建"
         IMPORT_UPDATE = "import_update", "导入更新"
@@ -488,6 +489,7 @@ class ImportJob(BackgroundJob):
     new_persons = models.PositiveIntegerField("新增人员", default=0)
     updated_persons = models.PositiveIntegerField("更新人员", default=0)
     new_households = models.PositiveIntegerField("新增户", default=0)
+    moved_in_persons = models.PositiveIntegerField("迁入人员", default=0)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -536,6 +538,23 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.row}行 {self.column} {self.message}"
+
+
+class ImportMoveIn(models.Model):
+    """A row of an import whose person moved out of another community and is moved
+    in by the import (its preview lists them); the name only, as the row gives it."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="move_ins")
+    row = models.PositiveIntegerField("行")
+    name = models.CharField("姓名", max_length=50)
+
+    class Meta:
+        ordering = ["job", "row"]
+        verbose_name = "导入迁入人员"
+        verbose_name_plural = "导入迁入人员"
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.name}"
 
 
 class ExportJobQuerySet(ScopedQuerySet):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("household/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("household/<int:pk>/reveal/", views.household_reveal, name="household_reveal"),
     path("household/<int:pk>/new-person/", views.person_create, name="person_create"),
+    path("household/<int:pk>/move-in/", views.person_move_in, name="person_move_in"),
     path("person/<int:pk>/", views.person, name="person"),
     path("person/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("person/<int:pk>/move-out/", views.person_move_out, name="person_move_out"),

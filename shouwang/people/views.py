@@ -343,6 +343,7 @@ def _reveal(request: AuthedRequest, obj: Household | Person, field: str) -> Http
 def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
     home = get_for_user(Household.objects.with_address(), request.user, pk=pk)
     form = PersonForm(request.POST or None)
+    move_in = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -356,6 +357,9 @@ def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 tags=data["tags"],
                 by=request.user,
             )
+        except actions.MoveInOffered as exc:
+            _form_errors(form, exc)
+            move_in = True
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -363,7 +367,50 @@ def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("people:household", pk=home.pk)
     status = 400 if form.errors else 200
     return render(
-        request, "people/person_form.html", {"form": form, "household": home}, status=status
+        request,
+        "people/person_form.html",
+        {"form": form, "household": home, "move_in": move_in},
+        status=status,
+    )
+
+
+@require_POST
+@require_capability("people.edit")
+def person_move_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    """迁入: the registration form's data, confirmed as the arrival of a person who
+    moved out elsewhere (offered by ``person_create``)."""
+    home = get_for_user(Household.objects.with_address(), request.user, pk=pk)
+    form = PersonForm(request.POST)
+    move_in = True
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = actions.move_in(
+                household=home,
+                name=data["name"],
+                doc_type=data["doc_type"],
+                doc_number=data["doc_number"],
+                phone=data["phone"],
+                fields=form.person_fields(),
+                tags=data["tags"],
+                by=request.user,
+                request=request,
+            )
+        except actions.ConflictError as exc:
+            form.add_error(None, str(exc))
+        except actions.MoveInOffered as exc:
+            _form_errors(form, exc)
+        except ValidationError as exc:  # not (or no longer) a moved-out person
+            _form_errors(form, exc)
+            move_in = False
+        else:
+            messages.success(request, f"已迁入 {person.name}（原有记录保留）")
+            return redirect("people:household", pk=home.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "household": home, "move_in": move_in},
+        status=400,
     )
 
 
@@ -372,7 +419,10 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(
         Person.objects.select_related("household__area__parent", "area"), request.user, pk=pk
     )
-    changes = Change.objects.filter(person=obj).select_related("job")[:100]
+    # Their history in the user's jurisdiction: entries written in another community
+    # before a move-in stay with the row, for those whose jurisdiction holds them.
+    changes = Change.objects.visible_to(request.user).filter(person=obj).select_related("job")
+    changes = changes[:100]
     return render(
         request,
         "people/person.html",
@@ -576,6 +626,7 @@ def import_job(request: AuthedRequest, code: str) -> HttpResponse:
     context = {
         "job": job,
         "problems": problems[:PROBLEMS_SHOWN] if not job.running else [],
+        "move_ins": job.move_ins.all()[:PROBLEMS_SHOWN] if not job.running else [],
         "shown": PROBLEMS_SHOWN,
         "unmatched": problems.filter(kind=ImportProblem.Kind.ADDRESS).count()
         if not job.running

@@ -275,6 +275,58 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     )
 
 
+# The levels the roll-up stores a row for: every community and every area above. A
+# compound's or a building's figures are computed when asked (``subtree_figures``).
+STORED_KINDS = (Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY)
+
+
+def subtree_figures(
+    area: Area, day: date, *, children: Sequence[Area] = ()
+) -> dict[int, DailyFigure]:
+    """The figures of ``day`` of an area below the stored levels (a compound, a
+    building) and of each of its ``children``, by area id: computed now with the
+    indicators' own queries (a fixed number, each reading the area's subtree only)
+    and summed as the roll-up sums a sub-district — ``values`` the subtree's totals,
+    ``auto`` what lies in none of the children (a compound's own checkpoint, its
+    households without a building), ratios recomputed at each level. Unsaved rows,
+    read as stored ones are. No daily report applies below a community: they are what
+    the system counts (a community's typed-in indicators have none)."""
+    definitions = catalog.to_compute(catalog.all_definitions())
+    ratio_codes = {d.code for d in definitions if d.ratio}
+    with scanning():
+        counted, hourly = compute(window(day), [area, *children], definitions)
+    mine = counted[area.pk]
+    total = Row(area_id=area.pk, values=dict(mine), auto=dict(mine), hourly=hourly.get(area.pk, {}))
+    rows = {}
+    for child in children:
+        theirs = counted[child.pk]
+        row = Row(
+            area_id=child.pk,
+            values=dict(theirs),
+            auto=dict(theirs),
+            hourly=hourly.get(child.pk, {}),
+        )
+        total.add(row, ratio_codes)
+        rows[child.pk] = row
+    rows[area.pk] = total
+    percentages = ratios(definitions)
+    areas = {a.pk: a for a in [area, *children]}
+    now = timezone.now()
+    figures = {}
+    for pk, row in rows.items():
+        apply_ratio_codes(row.values, percentages)
+        apply_ratio_codes(row.auto, percentages)
+        figures[pk] = DailyFigure(
+            area=areas[pk],
+            day=day,
+            values=row.values,
+            auto=row.auto,
+            hourly=row.hourly,
+            computed_at=now,
+        )
+    return figures
+
+
 def resum_uppers(uppers: Iterable[Area]) -> int:
     """Make each of ``uppers`` (sub-districts, districts) again the sum of the stored
     rows of the communities now under it, on every day it or they have rows: after a

@@ -58,11 +58,40 @@ def _before_first_day(request: AuthedRequest, community: Area, day: date) -> Htt
     )
 
 
-def _day_param(request: AuthedRequest) -> date:
-    try:
-        return days.parse(request.GET.get("day", ""))
-    except ValueError:
+def _bad_parameter(
+    request: AuthedRequest, *, message: str, link: str, link_label: str
+) -> HttpResponse:
+    """A query parameter the page cannot use: 400 saying what to fix, with a link
+    to the page as it opens by default — never a silent default in its place."""
+    return render(
+        request,
+        "reports/bad_parameter.html",
+        {"message": message, "link": link, "link_label": link_label},
+        status=400,
+    )
+
+
+def _requested_day(request: AuthedRequest, area: Area, page: str) -> date | HttpResponse:
+    """The report day the query asks for (none: the last closed day, the one reported
+    now), or the answer when it cannot be shown: 400 for text that is not a report day,
+    404 for a day not started yet; each links to ``page`` (the overview or the
+    bulletin) as it opens by default."""
+    text = request.GET.get("day", "").strip()
+    if not text:
         return days.last_closed_day()
+    try:
+        day = days.parse(text)
+    except ValueError:
+        example = days.last_closed_day().isoformat()
+        return _bad_parameter(
+            request,
+            message=f"日期“{text[:30]}”无效：请按“年-月-日”填写，如 {example}",
+            link=f"{reverse(page)}?area={area.pk}",
+            link_label="查看最近一天的" + ("通报" if page == "reports:bulletin" else "日报汇总"),
+        )
+    if day > days.open_day():
+        return _not_started(request, area, day, page)
+    return day
 
 
 def _area_param(request: AuthedRequest) -> Area:
@@ -293,9 +322,9 @@ def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.overview")
 def overview(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
-    day = _day_param(request)
-    if day > days.open_day():
-        return _not_started(request, area, day, "reports:overview")
+    day = _requested_day(request, area, "reports:overview")
+    if isinstance(day, HttpResponse):
+        return day
     table = day_table(area, day)
     return render(
         request,
@@ -316,10 +345,11 @@ def overview(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @require_capability("reports.manage")
 def rollup_now(request: AuthedRequest) -> HttpResponse:
-    day = _day_param(request) if request.GET.get("day") else days.last_closed_day()
-    if day > days.open_day():
-        raise Http404("该日尚未开始")
-    top = Area.objects.get(path=_area_param(request).path[:SEGMENT])
+    area = _area_param(request)
+    day = _requested_day(request, area, "reports:overview")
+    if isinstance(day, HttpResponse):
+        return day
+    top = Area.objects.get(path=area.path[:SEGMENT])
     result = rollup(day, root=top)
     messages.success(
         request, f"已重新汇总 {day:%m月%d日}：{result.communities} 个社区，用时 {result.seconds} 秒"
@@ -330,9 +360,9 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
 @require_capability("reports.export")
 def export(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
-    day = _day_param(request)
-    if day > days.open_day():
-        return _not_started(request, area, day, "reports:overview")
+    day = _requested_day(request, area, "reports:overview")
+    if isinstance(day, HttpResponse):
+        return day
     headers, rows, widths = day_sheet(area, day)
     content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
     audit.record(
@@ -344,6 +374,9 @@ def export(request: AuthedRequest) -> HttpResponse:
     return xlsx_response(f"{area.name}{day.isoformat()}日报汇总.xlsx", content)
 
 
+TREND_DAYS, TREND_MIN, TREND_MAX = 14, 7, 180
+
+
 @require_capability("reports.overview")
 def trend(request: AuthedRequest, code: str) -> HttpResponse:
     definitions = {d.code: d for d in catalog.offered()}
@@ -351,10 +384,18 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
     if definition is None:
         raise Http404("没有这个指标")
     area = _area_param(request)
-    try:
-        span = min(max(int(request.GET.get("days", "14")), 7), 180)
-    except ValueError:
-        span = 14
+    text = request.GET.get("days", "").strip() or str(TREND_DAYS)
+    span = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
+    if not TREND_MIN <= span <= TREND_MAX:
+        return _bad_parameter(
+            request,
+            message=(
+                f"天数“{text[:30]}”无效：请填 {TREND_MIN} 到 {TREND_MAX} 之间的整数，"
+                "如 14、30 或 90"
+            ),
+            link=f"{reverse('reports:trend', args=[code])}?area={area.pk}",
+            link_label=f"查看近{TREND_DAYS}天的{definition.label}",
+        )
     end = days.open_day()
     series = trend_series(area, definition, end - timedelta(days=span - 1), end)
     return render(
@@ -380,9 +421,9 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
 @require_capability("reports.bulletin")
 def bulletin(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
-    day = _day_param(request)
-    if day > days.open_day():
-        return _not_started(request, area, day, "reports:bulletin")
+    day = _requested_day(request, area, "reports:bulletin")
+    if isinstance(day, HttpResponse):
+        return day
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):

@@ -38,6 +38,7 @@ ROUTES = {
     "people:household_edit": Route(kwargs=_household, in_b=True),
     "people:household_reveal": Route(kwargs=_household, in_b=True),
     "people:person_create": Route(kwargs=_household, in_b=True),
+    "people:person_move_in": Route(kwargs=_household, in_b=True),
     "people:person": Route(kwargs=_person, in_b=True),
     "people:person_edit": Route(kwargs=_person, in_b=True),
     "people:person_move_out": Route(kwargs=_person, in_b=True),

@@ -171,14 +171,15 @@ def test_the_rollup_command_finalises_the_closed_day_once(rolled, day):
     assert DailyFigure.objects.get(area=rolled.subdistrict, day=day).computed_at == before
 
 
-def test_a_day_with_no_day_before_it_is_not_a_500(rolled, day):
+def test_a_day_with_no_day_before_it_is_a_400_not_a_500(rolled, day):
     client = rolled.client("hq")
-    for name in ("reports:overview", "reports:bulletin"):
+    for name in ("reports:overview", "reports:bulletin", "reports:export"):
         response = client.get(reverse(name), {"day": "0001-01-01"})
-        assert response.status_code == 200
-        assert response.context["day"] == day
+        assert response.status_code == 400
+        assert "日期“0001-01-01”无效" in response.content.decode()
     response = client.post(f"{reverse('reports:rollup')}?day=0001-01-01")
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert not DailyFigure.objects.filter(day=days.open_day()).exists()
     page = f"/reports/c/{rolled.community_a.pk}/0001-01-01/"
     staff = rolled.client("staff_a")
     assert staff.get(page).status_code == 404
