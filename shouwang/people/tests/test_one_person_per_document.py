@@ -31,7 +31,7 @@ def _registered_meanwhile(monkeypatch, household, number: str) -> None:
     check found the number free (what two simultaneous saves do on PostgreSQL): the
     check is made to see the ledger as it was a moment before."""
     make_person(household, "王同时", doc=number)
-    check = actions._check_document_free
+    check = actions.persons._check_document_free
     calls = []
 
     def a_moment_before(doc_hash, **kwargs):
@@ -39,7 +39,7 @@ def _registered_meanwhile(monkeypatch, household, number: str) -> None:
         if len(calls) > 1:
             check(doc_hash, **kwargs)
 
-    monkeypatch.setattr(actions, "_check_document_free", a_moment_before)
+    monkeypatch.setattr(actions.persons, "_check_document_free", a_moment_before)
 
 
 def test_a_registration_that_loses_a_race_gets_a_message_not_a_500(world, ledger, monkeypatch):

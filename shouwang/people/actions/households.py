@@ -1,0 +1,113 @@
+"""Households (户): created and edited with a history entry each time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
+
+from ..documents import (
+    DocumentError,
+)
+from ..models import Change, Household
+from .history import (
+    HOUSEHOLD_FIELDS,
+    ConflictError,
+    conflict_message,
+    diff,
+    household_snapshot,
+    locked_update,
+    record_change,
+)
+
+
+def _check_household_area(area: Area) -> None:
+    if area.kind not in (Area.Kind.BUILDING, Area.Kind.COMPOUND):
+        raise ValidationError("户只能登记在楼栋或小区（平房、村民组）下")
+
+
+@transaction.atomic
+def create_household(
+    *, area: Area, fields: dict[str, Any], landlord_phone: str = "", by: Any
+) -> Household:
+    _check_household_area(area)
+    household = Household(area=area, **{n: fields.get(n, "") for n in HOUSEHOLD_FIELDS})
+    household.housing_type = fields.get("housing_type") or Household.HousingType.OWNED
+    try:
+        household.set_landlord_phone(landlord_phone)
+    except DocumentError as exc:
+        raise ValidationError({"landlord_phone": str(exc)}) from exc
+    if Household.objects.filter(area=area, unit=household.unit, room=household.room).exists():
+        raise ValidationError("该楼栋已登记相同单元和房号的户")
+    household.save()
+    record_change(
+        action=Change.Action.CREATE,
+        by=by,
+        area_id=area.pk,
+        household=household,
+        changes=diff({}, household_snapshot(household)),
+    )
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=household, area=area)
+    return household
+
+
+def household_at(*, area: Area, unit: str, room: str, by: Any) -> Household:
+    """The household at this unit and room of a building, created if not registered yet
+    (a resident registering at a checkpoint, a located person from a police list)."""
+    where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
+    found = Household.objects.filter(area=area, **where).first()
+    return found or create_household(area=area, fields=where, by=by)
+
+
+@transaction.atomic
+def update_household(
+    *,
+    household: Household,
+    fields: dict[str, Any],
+    landlord_phone: str | None,
+    version: int,
+    by: Any,
+) -> Household:
+    """Save an edit made on ``version``; refused with ConflictError if the row moved on.
+    ``landlord_phone`` None keeps the stored phone, "" clears it."""
+    if household.version != version:
+        raise ConflictError(conflict_message(household))
+    before = household_snapshot(household)
+    for name in HOUSEHOLD_FIELDS:
+        if name in fields:
+            setattr(household, name, fields[name])
+    names = list(HOUSEHOLD_FIELDS)
+    if landlord_phone is not None:
+        try:
+            household.set_landlord_phone(landlord_phone)
+        except DocumentError as exc:
+            raise ValidationError({"landlord_phone": str(exc)}) from exc
+        names += ["landlord_phone_enc", "landlord_phone_hash"]
+    if (
+        Household.objects.filter(area=household.area, unit=household.unit, room=household.room)
+        .exclude(pk=household.pk)
+        .exists()
+    ):
+        raise ValidationError("该楼栋已登记相同单元和房号的户")
+    changes = diff(before, household_snapshot(household))
+    if not changes:
+        return household
+    try:
+        with transaction.atomic():
+            locked_update(household, version, names)
+    except IntegrityError as exc:
+        raise ValidationError("该楼栋已登记相同单元和房号的户") from exc
+    record_change(
+        action=Change.Action.UPDATE,
+        by=by,
+        area_id=household.area_id,
+        household=household,
+        changes=changes,
+    )
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household)
+    return household
