@@ -22,6 +22,7 @@ from shouwang.core.access import get_for_user
 from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
+from shouwang.core.responses import bad_parameter
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
 from shouwang.reports import days as report_days
@@ -60,11 +61,20 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _day(request: AuthedRequest) -> date:
-    form = DayForm(request.GET or None)
-    if form.is_valid() and form.cleaned_data["day"]:
-        return form.cleaned_data["day"]
-    return timezone.localdate()
+def _day(request: AuthedRequest) -> date | HttpResponse:
+    """The day the query asks for (none: today), or a 400 saying what to fix — a
+    mistyped day is not silently today's figures."""
+    if not request.GET.get("day", "").strip():
+        return timezone.localdate()
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return bad_parameter(
+            request,
+            message=f"日期“{request.GET.get('day', '')[:30]}”无效：{error_text(form)}",
+            link=request.path,
+            link_label="查看今天",
+        )
+    return form.cleaned_data["day"]
 
 
 # --- checkpoints --------------------------------------------------------------------
@@ -140,6 +150,8 @@ def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
     day = _day(request)
+    if isinstance(day, HttpResponse):
+        return day
     start, end = local_day_bounds(day)
     rows = CheckIn.objects.filter(checkpoint=checkpoint).between(start, end)
     return render(
@@ -251,6 +263,8 @@ def _counts(request: AuthedRequest, day: date) -> tuple[list, dict]:
 @require_capability("checkpoints.counts")
 def counts(request: AuthedRequest) -> HttpResponse:
     day = _day(request)
+    if isinstance(day, HttpResponse):
+        return day
     rows, totals = _counts(request, day)
     return render(
         request,
@@ -269,6 +283,8 @@ def counts(request: AuthedRequest) -> HttpResponse:
 def counts_export(request: AuthedRequest) -> HttpResponse:
     """Per checkpoint per hour of one day, then each checkpoint's day total."""
     day = _day(request)
+    if isinstance(day, HttpResponse):
+        return day
     checkpoints = {
         c.pk: c for c in Checkpoint.objects.visible_to(request.user).select_related("area")
     }

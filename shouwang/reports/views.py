@@ -16,6 +16,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
+from shouwang.core.responses import bad_parameter
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, catalog, days
@@ -58,19 +59,6 @@ def _before_first_day(request: AuthedRequest, community: Area, day: date) -> Htt
     )
 
 
-def _bad_parameter(
-    request: AuthedRequest, *, message: str, link: str, link_label: str
-) -> HttpResponse:
-    """A query parameter the page cannot use: 400 saying what to fix, with a link
-    to the page as it opens by default — never a silent default in its place."""
-    return render(
-        request,
-        "reports/bad_parameter.html",
-        {"message": message, "link": link, "link_label": link_label},
-        status=400,
-    )
-
-
 def _requested_day(request: AuthedRequest, area: Area, page: str) -> date | HttpResponse:
     """The report day the query asks for (none: the last closed day, the one reported
     now), or the answer when it cannot be shown: 400 for text that is not a report day,
@@ -83,7 +71,7 @@ def _requested_day(request: AuthedRequest, area: Area, page: str) -> date | Http
         day = days.parse(text)
     except ValueError:
         example = days.last_closed_day().isoformat()
-        return _bad_parameter(
+        return bad_parameter(
             request,
             message=f"日期“{text[:30]}”无效：请按“年-月-日”填写，如 {example}",
             link=f"{reverse(page)}?area={area.pk}",
@@ -387,7 +375,7 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
     text = request.GET.get("days", "").strip() or str(TREND_DAYS)
     span = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
     if not TREND_MIN <= span <= TREND_MAX:
-        return _bad_parameter(
+        return bad_parameter(
             request,
             message=(
                 f"天数“{text[:30]}”无效：请填 {TREND_MIN} 到 {TREND_MAX} 之间的整数，"

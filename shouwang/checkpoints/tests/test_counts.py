@@ -166,8 +166,8 @@ def test_hours_are_local_hours(world) -> None:
     assert got == dict(expected)
 
 
-@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
-def test_a_day_at_the_ends_of_the_calendar_shows_today(world, day) -> None:
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-13-45", "昨天"])
+def test_a_day_that_cannot_be_shown_is_a_400_not_todays_figures(world, day) -> None:
     gate = make_checkpoint(world.compound_a)
     client = world.client("hq")
     for url in (
@@ -176,7 +176,12 @@ def test_a_day_at_the_ends_of_the_calendar_shows_today(world, day) -> None:
         reverse("checkpoints:detail", args=[gate.pk]),
     ):
         response = client.get(url, {"day": day})
-        assert response.status_code == 200, url
-    assert client.get(reverse("checkpoints:counts"), {"day": day}).context["day"] == (
-        timezone.localdate()
-    )
+        assert response.status_code == 400, url
+        page = response.content.decode()
+        assert f"日期“{day}”无效" in page
+        assert f'href="{url}"' in page, "a link to the page as it opens by default"
+
+
+def test_no_day_is_today(world) -> None:
+    response = world.client("hq").get(reverse("checkpoints:counts"), {"day": ""})
+    assert (response.status_code, response.context["day"]) == (200, timezone.localdate())
