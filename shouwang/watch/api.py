@@ -68,7 +68,7 @@ class SlotOut(Schema):
     number: int
     label: str
     opens: str = Field(description="开始时间（本地，HH:MM）")
-    deadline: str = Field(description="截止时间（本地，HH:MM）")
+    deadline: str = Field(description="截止时间（本地，HH:MM；24:00 为当天结束）")
     state: str = Field(
         description="done：已记录；open：可记录；overdue：已过截止时间，可补记；"
         "upcoming：未到开始时间；not_due：无需随访"
@@ -184,7 +184,7 @@ def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -
                 "number": s.slot.number,
                 "label": s.slot.label,
                 "opens": f"{s.slot.opens:%H:%M}",
-                "deadline": f"{s.slot.deadline:%H:%M}",
+                "deadline": s.slot.deadline_text,
                 "state": s.state,
                 "followup": None
                 if s.followup is None

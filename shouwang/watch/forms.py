@@ -331,7 +331,8 @@ class PolicyForm(forms.Form):
     slots = forms.CharField(
         label="每日随访时段",
         max_length=200,
-        help_text="格式：名称 开始-截止，用分号分隔，如“上午 06:00-12:00；下午 14:00-20:00”",
+        help_text="格式：名称 开始-截止，用分号分隔，如“上午 06:00-12:00；下午 14:00-20:00”；"
+        "按时间先后填写，名称各不相同，到当天结束请写 24:00",
     )
 
     def clean_slots(self) -> str:

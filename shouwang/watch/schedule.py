@@ -67,25 +67,69 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 
 
+# A slot's deadline typed 24:00: the midnight that ends its day. A deadline is later
+# than its opening, so it is never the midnight that starts the day, and ``Slot``
+# keeps this one as ``time(0, 0)``.
+MIDNIGHT = time(0, 0)
+END_OF_DAY = "24:00"
+
+
 @dataclass(frozen=True)
 class Slot:
     number: int  # 1-based
     label: str
     opens: time
-    deadline: time
+    deadline: time  # MIDNIGHT: 24:00, the end of the slot's day
+
+    @property
+    def ends_at_midnight(self) -> bool:
+        return self.deadline == MIDNIGHT
 
     def opens_at(self, day: date) -> datetime:
         return at(day, self.opens)
 
     def deadline_at(self, day: date) -> datetime:
+        if self.ends_at_midnight:
+            return at(day + ONE_DAY, MIDNIGHT)
         return at(day, self.deadline)
 
+    @property
+    def deadline_text(self) -> str:
+        """'12:00'; '24:00' for a slot that ends with its day."""
+        return END_OF_DAY if self.ends_at_midnight else f"{self.deadline:%H:%M}"
+
     def __str__(self) -> str:
-        return f"{self.label} {self.opens:%H:%M}-{self.deadline:%H:%M}"
+        return f"{self.label} {self.opens:%H:%M}-{self.deadline_text}"
 
 
-def parse_slots(text: str) -> list[Slot]:
-    """Parse "上午 06:00-12:00；下午 14:00-20:00"; raises ValidationError in Chinese."""
+def _minute_of_day(moment: time, *, deadline: bool = False) -> int:
+    """Minutes since the day's start; a deadline at MIDNIGHT is the day's end (1440)."""
+    if deadline and moment == MIDNIGHT:
+        return 24 * 60
+    return moment.hour * 60 + moment.minute
+
+
+def _clock(text: str, *, number: int, part: str, deadline: bool) -> time:
+    """'6:00' -> 06:00; '24:00' -> MIDNIGHT as a deadline (the end of the day), refused
+    as an opening; ValidationError for a time that does not exist."""
+    if text.zfill(5) == END_OF_DAY:
+        if deadline:
+            return MIDNIGHT
+        raise ValidationError(
+            f"第{number}个时段“{part}”的开始时间不能是 24:00，24:00 只能作截止时间"
+        )
+    try:
+        return time.fromisoformat(text.zfill(5))
+    except ValueError as exc:
+        raise ValidationError(f"第{number}个时段“{part}”的时间不存在") from exc
+
+
+def parse_slots(text: str, *, unique_labels: bool = True) -> list[Slot]:
+    """Parse "上午 06:00-12:00；下午 14:00-20:00" (a deadline may be 24:00, the end of
+    the day); raises ValidationError in Chinese. Slots come in order of time, do not
+    overlap (one may open when the previous closes) and have different names — two
+    slots named alike read the same on the phone page, in alerts and in reports.
+    ``unique_labels=False`` reads a policy saved before names had to differ."""
     parts = [p.strip() for p in re.split(r"[;；,，\n]", text or "") if p.strip()]
     if not parts:
         raise ValidationError("请至少填写一个随访时段")
@@ -96,16 +140,29 @@ def parse_slots(text: str) -> list[Slot]:
         match = SLOT_RE.match(half_width(part))  # ０６：００～１２：００ as typed
         if not match:
             raise ValidationError(f"第{number}个时段“{part}”格式不对，应为“名称 06:00-12:00”")
-        try:
-            opens = time.fromisoformat(match["start"].zfill(5))
-            deadline = time.fromisoformat(match["end"].zfill(5))
-        except ValueError as exc:
-            raise ValidationError(f"第{number}个时段“{part}”的时间不存在") from exc
-        if deadline <= opens:
-            raise ValidationError(f"第{number}个时段的截止时间应晚于开始时间")
-        if slots and opens < slots[-1].deadline:
-            raise ValidationError(f"第{number}个时段与上一个时段重叠，请按时间先后填写")
-        slots.append(Slot(number, match["label"], opens, deadline))
+        opens = _clock(match["start"], number=number, part=part, deadline=False)
+        typed_end = match["end"].zfill(5)
+        deadline = _clock(match["end"], number=number, part=part, deadline=True)
+        start_minute = _minute_of_day(opens)
+        if typed_end == "00:00" or _minute_of_day(deadline, deadline=True) <= start_minute:
+            raise ValidationError(
+                f"第{number}个时段的截止时间应晚于开始时间（到当天结束请写 {END_OF_DAY}）"
+            )
+        label = match["label"]
+        if unique_labels and any(s.label == label for s in slots):
+            raise ValidationError(f"时段名称“{label}”重复，请为每个时段取不同的名称")
+        if slots:
+            previous = slots[-1]
+            if start_minute < _minute_of_day(previous.opens):
+                raise ValidationError(
+                    f"第{number}个时段“{part}”早于上一个时段“{previous}”，请按时间先后填写"
+                )
+            if start_minute < _minute_of_day(previous.deadline, deadline=True):
+                raise ValidationError(
+                    f"第{number}个时段“{part}”与上一个时段“{previous}”重叠，"
+                    f"请在 {previous.deadline_text} 之后开始"
+                )
+        slots.append(Slot(number, label, opens, deadline))
     return slots
 
 
@@ -147,8 +204,8 @@ class DueSlot:
 
 
 @lru_cache(maxsize=8192)
-def _timestamp(day: date, moment: time) -> float:
-    return at(day, moment).timestamp()
+def _deadline_timestamp(day: date, slot: Slot) -> float:
+    return slot.deadline_at(day).timestamp()
 
 
 def _due(
@@ -169,7 +226,7 @@ def _due(
     until = min(record.planned_end - ONE_DAY, last)
     while day <= until:
         for slot in slots:
-            deadline = _timestamp(day, slot.deadline)
+            deadline = _deadline_timestamp(day, slot)
             if deadline <= created or (ended_ts is not None and ended_ts < deadline):
                 continue
             found.append((day, slot, deadline))
@@ -226,7 +283,7 @@ class Policies:
             return DEFAULT
         if policy.slots not in self._slots:
             try:
-                self._slots[policy.slots] = parse_slots(policy.slots)
+                self._slots[policy.slots] = parse_slots(policy.slots, unique_labels=False)
             except ValidationError:
                 self._slots[policy.slots] = DEFAULT
         return self._slots[policy.slots]
