@@ -517,6 +517,18 @@ def parse_temperature(value: Any) -> Decimal | None:
     return number
 
 
+# What a refused follow-up field says, on the phone page and in the API alike.
+METHOD_CHOICE_MESSAGE = "随访方式“%(value)s”不正确，请选择电话或上门（phone 或 visit）"
+SYMPTOM_CHOICE_MESSAGE = "症状“%(value)s”不正确，可选：" + "、".join(
+    f"{label}（{code}）" for code, label in FollowUp.Symptom.choices
+)
+
+
+def unknown_slot_message(slot: Any, slots: list[schedule.Slot]) -> str:
+    listed = "、".join(f"{s.number} {s}" for s in slots)
+    return f"随访时段不正确：没有第 {slot} 个时段，本社区每天的时段为 {listed}，请刷新页面"
+
+
 # How far ahead of the server a phone's clock may run; a recording time later than
 # that is a wrong clock, not a follow-up.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -529,28 +541,38 @@ def check_recording_time(
     ``recorded_at`` (the phone's clock) may be stored at ``now`` when ``day`` is today,
     or the previous local day (recorded offline, uploaded before the end of today);
     the recording time lies in ``day``, after the slot opened, and not in the future
-    (beyond ``CLOCK_SKEW``). ValidationError in Chinese otherwise."""
+    (beyond ``CLOCK_SKEW``). ValidationError in Chinese otherwise, keyed by the field
+    to correct (``day``, ``recorded_at``; ``slot`` when it has not opened yet)."""
     today = schedule.local_day(now)
     try:
         local = recorded_at.astimezone(schedule.zone())
     except OverflowError as exc:  # year 1 or 9999 in some other zone
-        raise ValidationError("记录时间不正确，请核对手机的日期和时间") from exc
+        raise ValidationError({"recorded_at": "记录时间不正确，请核对手机的日期和时间"}) from exc
     if recorded_at > now + CLOCK_SKEW:
         raise ValidationError(
-            f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，请核对手机的日期和时间后重新记录"
+            {
+                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，"
+                "请核对手机的日期和时间后重新记录"
+            }
         )
     if day > today:
-        raise ValidationError(f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间")
+        raise ValidationError({"day": f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间"})
     if day < today - timedelta(days=1):
         raise ValidationError(
-            f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），不能再补记"
+            {
+                "day": f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），"
+                "不能再补记"
+            }
         )
     if local.date() != day:
         raise ValidationError(
-            f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，请核对手机的日期和时间"
+            {
+                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，"
+                "请核对手机的日期和时间"
+            }
         )
     if slot.opens_at(day) > recorded_at:
-        raise ValidationError(f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录")
+        raise ValidationError({"slot": f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录"})
 
 
 @transaction.atomic
@@ -587,35 +609,41 @@ def record_followup(
 
     A slot the ``watch_overdue`` job already recorded as missed keeps its
     ``MissedSlot`` row and alert (what was known at its deadline); pages and figures
-    compute overdue on read, so they count the slot as done from now on."""
+    compute overdue on read, so they count the slot as done from now on.
+
+    A refusal is a ValidationError keyed by the field to correct (``slot``,
+    ``method``, ``symptoms``, ``day``, ``recorded_at``, ``key_person``, ``client_id``):
+    the API says which, the pages show the messages."""
     now = now or timezone.now()
     try:
         client_id = uuid.UUID(str(client_id))
     except ValueError as exc:
-        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
+        raise ValidationError({"client_id": "缺少或无效的提交编号，请刷新页面后重试"}) from exc
     existing = FollowUp.objects.filter(client_id=client_id).first()
     if existing is not None:
         if existing.key_person_id != key_person.pk:
-            raise ValidationError("提交编号冲突，请刷新页面后重试")
+            raise ValidationError({"client_id": "提交编号冲突，请刷新页面后重试"})
         return existing, False
     today = schedule.local_day(now)
     day = day or today
     if recorded_at is None:
         if day != today:
-            raise ValidationError(f"补记{day:%m月%d日}的随访须附上手机上的记录时间")
+            raise ValidationError(
+                {"recorded_at": f"补记{day:%m月%d日}的随访须附上手机上的记录时间"}
+            )
         recorded_at = now
     if key_person.ended_by(recorded_at):
-        raise ValidationError("该人员已不在管控中，无需随访")
+        raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
     if method not in FollowUp.Method.values:
-        raise ValidationError("请选择随访方式")
+        raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
     symptoms = [s for s in symptoms if s]
-    unknown = set(symptoms) - set(FollowUp.Symptom.values)
+    unknown = [s for s in symptoms if s not in FollowUp.Symptom.values]
     if unknown:
-        raise ValidationError("症状选项不正确")
+        raise ValidationError({"symptoms": SYMPTOM_CHOICE_MESSAGE % {"value": unknown[0]}})
     slots = schedule.Policies().slots_for(key_person.area.path)
     chosen = next((s for s in slots if s.number == slot), None)
     if chosen is None:
-        raise ValidationError("随访时段不正确，请刷新页面")
+        raise ValidationError({"slot": unknown_slot_message(slot, slots)})
     check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
     followup = FollowUp(
         key_person=key_person,

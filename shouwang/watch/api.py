@@ -47,8 +47,7 @@ logger = logging.getLogger(__name__)
 router = Router(tags=["watch"])
 MAX_BATCH = 200
 PAGE_SIZE = 200
-# What a worker records from the phone; 本人自报 comes only through the self-report link.
-METHODS = (FollowUp.Method.PHONE, FollowUp.Method.VISIT)
+METHODS = FollowUp.WORKER_METHODS
 
 
 class Choice(Schema):
@@ -145,6 +144,11 @@ class ItemOut(Schema):
     late: bool | None = None
     retry: bool = Field(False, description="暂时无法保存（服务器原因），请保留此条稍后重新上传")
     message: str = Field("", description="未保存的原因；或本时段已有他人的记录")
+    errors: dict[str, str] = Field(
+        default_factory=dict,
+        description="未保存时，按字段说明要改正什么：键为本条的字段名（slot、method、temperature、"
+        "symptoms、note、day、recorded_at、key_person、client_id），值为中文说明",
+    )
 
 
 class BatchOut(Schema):
@@ -251,10 +255,8 @@ def _record(
         }
     )
     if not form.is_valid():
-        raise ValidationError([e for errors in form.errors.values() for e in errors])
+        raise ValidationError(form.errors.as_data())
     data = form.cleaned_data
-    if data["method"] not in METHODS:
-        raise ValidationError("请选择随访方式（电话或上门）")
     record = records.get(item.key_person)
     if record is None:
         record = get_for_user(records_for(request.user), request.user, pk=item.key_person)
@@ -292,8 +294,11 @@ def upload_followups(request, batch: BatchIn) -> dict:
                 followup, created = _record(request, item, now=timezone.now(), records=records)
         except ValidationError as exc:
             out["message"] = "；".join(exc.messages)
+            if hasattr(exc, "error_dict"):
+                out["errors"] = {name: "；".join(m) for name, m in exc.message_dict.items()}
         except Http404:
             out["message"] = "没有这个重点人员，或不在您的辖区"
+            out["errors"] = {"key_person": out["message"]}
         except DatabaseError:
             logger.exception("follow-up item %s not stored", item.client_id)
             out.update(message="此条暂时无法保存，请稍后重新上传", retry=True)

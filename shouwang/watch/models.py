@@ -514,6 +514,9 @@ class FollowUp(models.Model):
         VISIT = "visit", "上门"
         SELF = "self", "本人自报"
 
+    #: What a worker records (本人自报 comes only through the self-report link).
+    WORKER_METHODS = (Method.PHONE, Method.VISIT)
+
     class Symptom(models.TextChoices):
         COUGH = "cough", "咳嗽"
         FATIGUE = "fatigue", "乏力"

@@ -82,7 +82,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "can_switch": user.role == Role.GRID_WORKER,
             "total": sheet.total,
             "now": now,
-            "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+            "methods": FollowUp.WORKER_METHODS,
             "symptoms": FollowUp.Symptom.choices,
         },
     )
@@ -128,7 +128,7 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
         card["typed"] = _typed(request.POST)
     context = {
         "card": card,
-        "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+        "methods": FollowUp.WORKER_METHODS,
         "symptoms": FollowUp.Symptom.choices,
     }
     if error:
@@ -233,8 +233,8 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
                     by=None,
                     now=now,
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except ValidationError as exc:  # keyed by API fields this form lacks
+                form.add_error(None, exc.messages)
             else:
                 return redirect(request.path)
         status = 400
