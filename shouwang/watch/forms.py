@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
@@ -166,30 +167,55 @@ class EditForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """A status change. The reasons offered are those of the chosen status (the status
+    select asks the server for them again when it changes, ``hx-get``); before a
+    status is chosen, every status's reasons under its name. A reason of another
+    status is refused here saying which reasons fit."""
+
     status = forms.ChoiceField(label="变更为")
-    reason = forms.ChoiceField(label="原因")
+    reason = forms.ChoiceField(
+        label="原因",
+        choices=[("", "请选择"), *KeyPerson.Reason.choices],
+        error_messages={"invalid_choice": "请从列表中选择原因"},
+    )
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, record: KeyPerson, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "status-%s")  # beside the extension form's 原因
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            ("", "请选择"),
-            *[(s.value, s.label) for s in KeyPerson.Status if s != record.status],
-        ]
-        self.fields["reason"].choices = [
-            ("", "请选择"),
-            *[
-                (KeyPerson.Status(status).label, [(r.value, r.label) for r in reasons])
-                for status, reasons in KeyPerson.REASONS_FOR.items()
-                if status != record.status
-            ],
-        ]
+        offered = [s for s in KeyPerson.Status if s != record.status]
+        status = self.fields["status"]
+        status.choices = [("", "请选择"), *[(s.value, s.label) for s in offered]]
+        status.error_messages["invalid_choice"] = (
+            f"请选择要变更为的状态（当前已是“{record.get_status_display()}”）"
+        )
+        status.widget.attrs.update(
+            {
+                "hx-get": reverse("watch:status", args=[record.pk]),
+                "hx-trigger": "change",
+                "hx-target": "#status-reason",
+                "hx-swap": "outerHTML",
+            }
+        )
+        chosen = self["status"].value()
+        if chosen in offered:
+            reasons = [(r.value, r.label) for r in KeyPerson.REASONS_FOR[chosen]]
+        else:
+            reasons = [
+                (s.label, [(r.value, r.label) for r in KeyPerson.REASONS_FOR[s]]) for s in offered
+            ]
+        self.fields["reason"].widget.choices = [("", "请选择"), *reasons]
 
     def clean(self) -> dict:
         data = super().clean()
         status, reason = data.get("status"), data.get("reason")
         if status and reason and reason not in KeyPerson.REASONS_FOR[status]:
-            self.add_error("reason", f"该原因不适用于“{KeyPerson.Status(status).label}”")
+            fitting = "、".join(r.label for r in KeyPerson.REASONS_FOR[status])
+            self.add_error(
+                "reason",
+                f"“{KeyPerson.Reason(reason).label}”不是变更为“{KeyPerson.Status(status).label}”"
+                f"的原因，请选择：{fitting}",
+            )
         return data
 
 

@@ -212,8 +212,14 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_capability("watch.manage")
 def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The status form; its status select fetches the reason select for the status
+    chosen (``?status=…``, htmx), and a link may open it with a status chosen (疑似失联
+    → 失联)."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
-    form = StatusForm(request.POST or None, record=record)
+    initial = {"status": request.GET.get("status", "")}
+    form = StatusForm(request.POST or None, record=record, initial=initial)
+    if request.method == "GET" and request.htmx:
+        return render(request, "watch/status.html#reason", {"form": form})
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_status(key_person=record, by=request.user, **form.cleaned_data)
@@ -223,9 +229,7 @@ def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"状态已变更为“{record.get_status_display()}”")
             return redirect("watch:detail", pk=record.pk)
     status = 400 if form.errors else 200
-    return render(
-        request, "watch/form_page.html", _form_page(record, form, "变更状态"), status=status
-    )
+    return render(request, "watch/status.html", _form_page(record, form, "变更状态"), status=status)
 
 
 @require_capability("watch.manage")
