@@ -242,7 +242,6 @@ def check_arrival_date(day: date, *, today: date) -> None:
         raise ValidationError("抵达日期早于一年前，请核对")
 
 
-@transaction.atomic
 class Identity(TypedDict):
     """Who a form names, for ``find_or_create_person``: the building, name, document
     and phone typed."""
@@ -773,7 +772,6 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
     return alert
 
 
-@transaction.atomic
 @transaction.atomic
 def confirm_lead_with_person(
     *, lead: Lead, persons: Any, identity: Identity | None, by: Any, **record: Any
