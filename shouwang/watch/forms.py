@@ -149,6 +149,12 @@ class ConfirmLeadForm(PeriodFields):
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
+class AttachLeadForm(forms.Form):
+    """A lead about someone already under control: attached to their record."""
+
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
 class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
     """A lead that names nobody in the ledger: staff say who it is."""
 

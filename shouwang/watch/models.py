@@ -467,6 +467,7 @@ class KeyPersonEvent(models.Model):
         EXTENDED = "extended", "延长观察"
         ASSIGNED = "assigned", "调整责任人"
         EDITED = "edited", "修改信息"
+        LEAD = "lead", "关联线索"
 
     key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
