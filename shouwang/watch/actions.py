@@ -25,8 +25,11 @@ from shouwang.core.text import half_width
 
 from . import alerting, schedule
 from .models import (
+    DEFAULT_LOST_AFTER,
+    MAX_LOST_AFTER,
     Alert,
     Category,
+    ContactAttempt,
     FollowUp,
     KeyPerson,
     KeyPersonEvent,
@@ -614,36 +617,25 @@ def record_followup(
     ``method``, ``symptoms``, ``day``, ``recorded_at``, ``key_person``, ``client_id``):
     the API says which, the pages show the messages."""
     now = now or timezone.now()
-    try:
-        client_id = uuid.UUID(str(client_id))
-    except ValueError as exc:
-        raise ValidationError({"client_id": "缺少或无效的提交编号，请刷新页面后重试"}) from exc
+    client_id = _client_uuid(client_id)
     existing = FollowUp.objects.filter(client_id=client_id).first()
     if existing is not None:
         if existing.key_person_id != key_person.pk:
             raise ValidationError({"client_id": "提交编号冲突，请刷新页面后重试"})
         return existing, False
-    today = schedule.local_day(now)
-    day = day or today
-    if recorded_at is None:
-        if day != today:
-            raise ValidationError(
-                {"recorded_at": f"补记{day:%m月%d日}的随访须附上手机上的记录时间"}
-            )
-        recorded_at = now
-    if key_person.ended_by(recorded_at):
-        raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
-    if method not in FollowUp.Method.values:
-        raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
     symptoms = [s for s in symptoms if s]
     unknown = [s for s in symptoms if s not in FollowUp.Symptom.values]
     if unknown:
         raise ValidationError({"symptoms": SYMPTOM_CHOICE_MESSAGE % {"value": unknown[0]}})
-    slots = schedule.Policies().slots_for(key_person.area.path)
-    chosen = next((s for s in slots if s.number == slot), None)
-    if chosen is None:
-        raise ValidationError({"slot": unknown_slot_message(slot, slots)})
-    check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
+    day, chosen, recorded_at = _slot_to_record(
+        key_person=key_person,
+        slot=slot,
+        method=method,
+        methods=FollowUp.Method.values,
+        day=day,
+        recorded_at=recorded_at,
+        now=now,
+    )
     followup = FollowUp(
         key_person=key_person,
         day=day,
@@ -681,6 +673,106 @@ def record_followup(
             raise
         return again, False
     return followup, True
+
+
+def _client_uuid(client_id: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ValidationError({"client_id": "缺少或无效的提交编号，请刷新页面后重试"}) from exc
+
+
+def _slot_to_record(
+    *,
+    key_person: KeyPerson,
+    slot: int,
+    method: str,
+    methods: Iterable[str],
+    day: date | None,
+    recorded_at: datetime | None,
+    now: datetime,
+) -> tuple[date, schedule.Slot, datetime]:
+    """What a follow-up and an attempt that reached nobody both check: the record
+    still under control at the recording time, the method among ``methods``, a slot
+    of the community's, and the late-upload rule (``check_recording_time``; an item
+    of another day than today carries the phone's time). Returns (day, slot,
+    recording time)."""
+    today = schedule.local_day(now)
+    day = day or today
+    if recorded_at is None:
+        if day != today:
+            raise ValidationError(
+                {"recorded_at": f"补记{day:%m月%d日}的随访须附上手机上的记录时间"}
+            )
+        recorded_at = now
+    if key_person.ended_by(recorded_at):
+        raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
+    if method not in methods:
+        raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
+    slots = schedule.Policies().slots_for(key_person.area.path)
+    chosen = next((s for s in slots if s.number == slot), None)
+    if chosen is None:
+        raise ValidationError({"slot": unknown_slot_message(slot, slots)})
+    check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
+    return day, chosen, recorded_at
+
+
+@transaction.atomic
+def record_attempt(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    slot: int,
+    method: str,
+    by: Any,
+    note: str = "",
+    day: date | None = None,
+    recorded_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ContactAttempt, bool]:
+    """Record a follow-up of ``slot`` that reached nobody (未联系上: a call not
+    answered, nobody home), by phone or visit. Returns (attempt, created); the same
+    ``client_id`` again returns the first. Checked as a follow-up is — the record
+    under control at the recording time, a slot of the community's, the late-upload
+    rule — and kept as a follow-up is, with who and when; but it is not one: the slot
+    stays open, then overdue, until a follow-up reaches the person, and completeness
+    and release never count it. Any number per slot, even one already followed up (a
+    call back that nobody answered is a fact too)."""
+    now = now or timezone.now()
+    client_id = _client_uuid(client_id)
+    existing = ContactAttempt.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.key_person_id != key_person.pk:
+            raise ValidationError({"client_id": "提交编号冲突，请刷新页面后重试"})
+        return existing, False
+    day, chosen, recorded_at = _slot_to_record(
+        key_person=key_person,
+        slot=slot,
+        method=method,
+        methods=FollowUp.WORKER_METHODS,
+        day=day,
+        recorded_at=recorded_at,
+        now=now,
+    )
+    attempt = ContactAttempt(
+        key_person=key_person,
+        day=day,
+        slot=chosen.number,
+        method=method,
+        note=note.strip()[:200],
+        client_id=client_id,
+        recorded_by=by if by is not None and by.pk else None,
+        recorded_at=recorded_at,
+    )
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:  # the same write landed meanwhile
+        again = ContactAttempt.objects.filter(client_id=client_id).first()
+        if again is None or again.key_person_id != key_person.pk:
+            raise
+        return again, False
+    return attempt, True
 
 
 def _alert_followup(followup: FollowUp) -> None:
@@ -938,11 +1030,21 @@ def record_location(
 
 
 @transaction.atomic
-def save_policy(*, community: Any, self_report: bool, slots: str, by: Any) -> WatchPolicy:
+def save_policy(
+    *,
+    community: Any,
+    self_report: bool,
+    slots: str,
+    by: Any,
+    lost_after: int = DEFAULT_LOST_AFTER,
+) -> WatchPolicy:
     parsed = schedule.parse_slots(slots)
+    if not 1 <= lost_after <= MAX_LOST_AFTER:
+        raise ValidationError(f"疑似失联的时段数应为 1 到 {MAX_LOST_AFTER} 之间的整数")
     policy, _ = WatchPolicy.objects.get_or_create(community=community)
     policy.self_report = self_report
     policy.slots = schedule.format_slots(parsed)
+    policy.lost_after = lost_after
     policy.updated_by = by
     policy.save()
     audit.record(
@@ -950,7 +1052,8 @@ def save_policy(*, community: Any, self_report: bool, slots: str, by: Any) -> Wa
         user=by,
         obj=policy,
         area=community,
-        detail=f"自报：{'允许' if self_report else '不允许'}；时段：{policy.slots}",
+        detail=f"自报：{'允许' if self_report else '不允许'}；时段：{policy.slots}；"
+        f"疑似失联：{lost_after} 个时段未联系上",
     )
     return policy
 

@@ -39,8 +39,8 @@ from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
 
 from . import actions, figures, schedule
-from .forms import FollowUpForm
-from .models import FollowUp, KeyPerson
+from .forms import AttemptForm, FollowUpForm
+from .models import ContactAttempt, FollowUp, KeyPerson
 from .views.records import records_for
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,12 @@ class FollowUpDone(Schema):
     recorded_at: datetime
 
 
+class AttemptOut(Schema):
+    method: str
+    method_label: str
+    recorded_at: datetime
+
+
 class SlotOut(Schema):
     number: int
     label: str
@@ -73,6 +79,9 @@ class SlotOut(Schema):
         "upcoming：未到开始时间；not_due：无需随访"
     )
     followup: FollowUpDone | None = None
+    attempts: list[AttemptOut] = Field(
+        default_factory=list, description="本时段未联系上的记录（不算随访，时段仍待随访）"
+    )
 
 
 class ProgressOut(Schema):
@@ -119,6 +128,11 @@ class FollowUpIn(Schema):
     )
     slot: int = Field(description="时段序号（从 1 开始）")
     method: str = Field(description="phone：电话；visit：上门")
+    reached: bool = Field(
+        True,
+        description="false：未联系上（电话无人接听、上门无人）——记录在案，但不算随访，时段仍待随访；"
+        "此时不填体温和症状",
+    )
     temperature: Decimal | str | None = Field(None, description="体温（℃），如 36.5；可不填")
     symptoms: list[str] = Field(default_factory=list, description="症状代码，无症状为空")
     note: str = ""
@@ -199,6 +213,14 @@ def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -
                     "temperature": s.followup.temperature,
                     "recorded_at": s.followup.recorded_at,
                 },
+                "attempts": [
+                    {
+                        "method": a.method,
+                        "method_label": a.get_method_display(),
+                        "recorded_at": a.recorded_at,
+                    }
+                    for a in s.attempts
+                ],
             }
             for s in states
         ],
@@ -243,20 +265,27 @@ def today(
 
 def _record(
     request, item: FollowUpIn, *, now: datetime, records: dict[int, KeyPerson]
-) -> tuple[FollowUp, bool]:
-    form = FollowUpForm(
-        {
-            "client_id": str(item.client_id),
-            "slot": item.slot,
-            "method": item.method,
-            "temperature": "" if item.temperature is None else str(item.temperature),
-            "symptoms": item.symptoms,
-            "note": item.note,
-        }
-    )
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    data = form.cleaned_data
+) -> tuple[FollowUp | ContactAttempt, bool]:
+    """Store one item: a follow-up, or (``reached`` false) an attempt that reached
+    nobody."""
+    fields = {
+        "client_id": str(item.client_id),
+        "slot": item.slot,
+        "method": item.method,
+        "note": item.note,
+    }
+    if item.reached:
+        temperature = "" if item.temperature is None else str(item.temperature)
+        form = FollowUpForm({**fields, "temperature": temperature, "symptoms": item.symptoms})
+    else:
+        form = AttemptForm(fields)
+    errors = {} if form.is_valid() else form.errors.as_data()
+    if not item.reached:
+        for name, given in (("temperature", item.temperature), ("symptoms", item.symptoms)):
+            if given not in (None, "", []):
+                errors[name] = [ValidationError("未联系上时不能填写体温或症状")]
+    if errors:
+        raise ValidationError(errors)
     record = records.get(item.key_person)
     if record is None:
         record = get_for_user(records_for(request.user), request.user, pk=item.key_person)
@@ -264,18 +293,14 @@ def _record(
     recorded_at = item.recorded_at
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = timezone.make_aware(recorded_at, schedule.zone())
-    return actions.record_followup(
+    record_item = actions.record_followup if item.reached else actions.record_attempt
+    return record_item(
         key_person=record,
-        client_id=data["client_id"],
-        slot=data["slot"],
-        method=data["method"],
-        temperature=data["temperature"],
-        symptoms=data["symptoms"],
-        note=data["note"],
         day=item.day,
         recorded_at=recorded_at,
         by=request.user,
         now=now,
+        **form.cleaned_data,
     )
 
 
@@ -303,13 +328,9 @@ def upload_followups(request, batch: BatchIn) -> dict:
             logger.exception("follow-up item %s not stored", item.client_id)
             out.update(message="此条暂时无法保存，请稍后重新上传", retry=True)
         else:
-            out.update(
-                result="created" if created else "duplicate",
-                ok=True,
-                id=followup.pk,
-                abnormal=followup.abnormal,
-                late=followup.late,
-            )
+            out.update(result="created" if created else "duplicate", ok=True, id=followup.pk)
+            if item.reached:
+                out.update(abnormal=followup.abnormal, late=followup.late)
             if followup.client_id != item.client_id:
                 out["message"] = "本时段已有记录，未重复保存"
         results.append(out)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -30,10 +30,10 @@ from django.core.exceptions import ValidationError
 
 from shouwang.core.text import half_width
 
-from .models import DEFAULT_SLOTS, KeyPerson
+from .models import DEFAULT_LOST_AFTER, DEFAULT_SLOTS, KeyPerson
 
 if TYPE_CHECKING:
-    from .models import FollowUpQuerySet, WatchPolicy
+    from .models import ContactAttempt, ContactAttemptQuerySet, FollowUpQuerySet, WatchPolicy
 
 SLOT_RE = re.compile(
     r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–—~至]\s*(?P<end>\d{1,2}:\d{2})$"
@@ -292,6 +292,12 @@ class Policies:
         policy = self.policy_for(area_path)
         return bool(policy and policy.self_report)
 
+    def lost_after(self, area_path: str) -> int:
+        """How many slots with failed attempts and no follow-up since make a record
+        疑似失联 (``suspected_lost``)."""
+        policy = self.policy_for(area_path)
+        return policy.lost_after if policy is not None else DEFAULT_LOST_AFTER
+
 
 def followups_of(records: Iterable[Scheduled]) -> FollowUpQuerySet:
     """The follow-ups of ``records``, by id: for a few records. Pages over a whole
@@ -412,6 +418,9 @@ class SlotState:
     slot: Slot
     state: str
     followup: object | None = None
+    # The slot's attempts that reached nobody (未联系上), earliest first: they leave the
+    # state as it is (open or overdue until a follow-up).
+    attempts: list[ContactAttempt] = field(default_factory=list)
 
     @property
     def can_record(self) -> bool:
@@ -433,15 +442,16 @@ def today_sheet(
     policies: Policies | None = None,
     filled: Collection[tuple[int, date, int]] | None = None,
 ) -> dict[int, list[SlotState]]:
-    """Per record, today's slots with their state and follow-up (one query). Given
-    ``filled`` (``filled_slots`` covering today), the states only, for counts: nothing
-    is read and ``followup`` stays None."""
-    from .models import FollowUp
+    """Per record, today's slots with their state, follow-up and attempts that reached
+    nobody (two queries). Given ``filled`` (``filled_slots`` covering today), the states
+    only, for counts: nothing is read, ``followup`` stays None and ``attempts`` empty."""
+    from .models import ContactAttempt, FollowUp
 
     records = list(records)
     policies = policies or Policies()
     today = local_day(now)
     followups: dict[tuple[int, int], FollowUp | None]
+    attempts: dict[tuple[int, int], list[ContactAttempt]] = {}
     if filled is None:
         followups = {
             (f.key_person_id, f.slot): f
@@ -449,6 +459,12 @@ def today_sheet(
             .on_days(today, today)
             .only("key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at")
         }
+        for attempt in (
+            ContactAttempt.objects.filter(key_person_id__in=[r.pk for r in records], day=today)
+            .only("key_person_id", "slot", "method", "recorded_at")
+            .order_by("recorded_at", "pk")
+        ):
+            attempts.setdefault((attempt.key_person_id, attempt.slot), []).append(attempt)
     else:
         followups = {(pk, slot): None for pk, day, slot in filled if day == today}
     # A slot due and not recorded is upcoming, open or overdue by the clock alone.
@@ -468,7 +484,7 @@ def today_sheet(
                 if slot not in by_time:
                     by_time[slot] = _state_by_time(slot, today, now)
                 state = by_time[slot]
-            states.append(SlotState(slot, state, followups.get(key)))
+            states.append(SlotState(slot, state, followups.get(key), attempts.get(key, [])))
         sheet[record.pk] = states
     return sheet
 
@@ -495,3 +511,60 @@ def progress(states: Iterable[SlotState]) -> Progress:
         result.done += s.state == SlotState.DONE
         result.overdue += s.state == SlotState.OVERDUE
     return result
+
+
+@dataclass
+class LostContact:
+    """A record 疑似失联: attempts that reached nobody in ``slots`` slots (``attempts``
+    in all) and no follow-up since the first of them (``since``)."""
+
+    key_person_id: int
+    slots: int
+    attempts: int
+    since: datetime
+    last: ContactAttempt
+
+
+def suspected_lost(
+    records: Iterable[Scheduled],
+    *,
+    attempts: ContactAttemptQuerySet,
+    followups: FollowUpQuerySet,
+    policies: Policies | None = None,
+) -> list[LostContact]:
+    """The ``records`` with failed attempts (未联系上) in at least their community's
+    number of slots (``Policies.lost_after``, default 2) since their last follow-up,
+    most slots first. Any follow-up, by anyone, normal or not, resets the count —
+    someone reached them then (its recording time, whatever slot it was recorded in:
+    a late one of the morning done at 15:00 is a contact at 15:00); a slot that passed
+    with neither attempt nor follow-up counts for nothing and resets nothing.
+    ``attempts`` and ``followups``: those the reader may see (rows of other records are
+    skipped). Two queries: the attempts, and the follow-ups since the day of the
+    earliest of them (a recording time lies in its day) of the records that have any."""
+    by_pk = {r.pk: r for r in records}
+    policies = policies or Policies()
+    tried: dict[int, list[ContactAttempt]] = {}
+    for attempt in attempts.filter(key_person__status=KeyPerson.Status.ACTIVE).order_by(
+        "recorded_at", "pk"
+    ):
+        if attempt.key_person_id in by_pk:
+            tried.setdefault(attempt.key_person_id, []).append(attempt)
+    if not tried:
+        return []
+    reached: dict[int, datetime] = {}
+    first_day = min(a.day for found in tried.values() for a in found)
+    for pk, at in followups.filter(key_person_id__in=tried, day__gte=first_day).values_list(
+        "key_person_id", "recorded_at"
+    ):
+        reached[pk] = max(reached.get(pk, at), at)
+    found: list[LostContact] = []
+    for pk, tries in tried.items():
+        after = reached.get(pk)
+        unreached = [a for a in tries if after is None or a.recorded_at > after]
+        slots = {(a.day, a.slot) for a in unreached}
+        if unreached and len(slots) >= policies.lost_after(by_pk[pk].area_path):
+            found.append(
+                LostContact(pk, len(slots), len(unreached), unreached[0].recorded_at, unreached[-1])
+            )
+    found.sort(key=lambda lost: (-lost.slots, lost.since))
+    return found

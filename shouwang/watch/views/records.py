@@ -29,6 +29,7 @@ from ..forms import EditForm, ExtendForm, ListFilter, RegisterForm, StatusForm
 from ..models import Alert, KeyPerson
 
 EXPORT_LIMIT = 50_000
+HISTORY_ROWS = 60  # follow-ups on a record's page
 
 
 def records_for(user: User):
@@ -160,9 +161,23 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     done = schedule.completeness([record], now=now, policies=policies)[record.pk]
     overdue = schedule.overdue_slots([record], now=now, policies=policies)
     labels = {s.number: s.label for s in policies.slots_for(record.area.path)}
-    followups = list(record.followups.select_related("recorded_by")[:60])
+    # Follow-ups and attempts that reached nobody (未联系上), latest first.
+    followups = sorted(
+        [
+            *record.followups.select_related("recorded_by")[:HISTORY_ROWS],
+            *record.attempts.select_related("recorded_by")[:HISTORY_ROWS],
+        ],
+        key=lambda row: (row.day, row.slot, row.recorded_at),
+        reverse=True,
+    )[:HISTORY_ROWS]
     for followup in followups:
         followup.slot_label = labels.get(followup.slot, f"时段{followup.slot}")
+    lost = schedule.suspected_lost(
+        [record],
+        attempts=record.attempts.all(),
+        followups=record.followups.all(),
+        policies=policies,
+    )
     return render(
         request,
         "watch/detail.html",
@@ -174,6 +189,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "followups": followups,
             "alerts": Alert.objects.visible_to(request.user).filter(key_person=record)[:20],
             "completeness": done,
+            "lost": lost[0] if lost else None,
             "overdue": overdue[:10],
             "self_report": policies.self_report_allowed(record.area.path),
             "status_form": StatusForm(record=record),
