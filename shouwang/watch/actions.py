@@ -25,8 +25,11 @@ from shouwang.core.text import half_width
 
 from . import alerting, schedule
 from .models import (
+    DEFAULT_LOST_AFTER,
+    MAX_LOST_AFTER,
     Alert,
     Category,
+    ContactAttempt,
     FollowUp,
     KeyPerson,
     KeyPersonEvent,
@@ -242,7 +245,6 @@ def check_arrival_date(day: date, *, today: date) -> None:
         raise ValidationError("抵达日期早于一年前，请核对")
 
 
-@transaction.atomic
 class Identity(TypedDict):
     """Who a form names, for ``find_or_create_person``: the building, name, document
     and phone typed."""
@@ -517,6 +519,18 @@ def parse_temperature(value: Any) -> Decimal | None:
     return number
 
 
+# What a refused follow-up field says, on the phone page and in the API alike.
+METHOD_CHOICE_MESSAGE = "随访方式“%(value)s”不正确，请选择电话或上门（phone 或 visit）"
+SYMPTOM_CHOICE_MESSAGE = "症状“%(value)s”不正确，可选：" + "、".join(
+    f"{label}（{code}）" for code, label in FollowUp.Symptom.choices
+)
+
+
+def unknown_slot_message(slot: Any, slots: list[schedule.Slot]) -> str:
+    listed = "、".join(f"{s.number} {s}" for s in slots)
+    return f"随访时段不正确：没有第 {slot} 个时段，本社区每天的时段为 {listed}，请刷新页面"
+
+
 # How far ahead of the server a phone's clock may run; a recording time later than
 # that is a wrong clock, not a follow-up.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -529,28 +543,38 @@ def check_recording_time(
     ``recorded_at`` (the phone's clock) may be stored at ``now`` when ``day`` is today,
     or the previous local day (recorded offline, uploaded before the end of today);
     the recording time lies in ``day``, after the slot opened, and not in the future
-    (beyond ``CLOCK_SKEW``). ValidationError in Chinese otherwise."""
+    (beyond ``CLOCK_SKEW``). ValidationError in Chinese otherwise, keyed by the field
+    to correct (``day``, ``recorded_at``; ``slot`` when it has not opened yet)."""
     today = schedule.local_day(now)
     try:
         local = recorded_at.astimezone(schedule.zone())
     except OverflowError as exc:  # year 1 or 9999 in some other zone
-        raise ValidationError("记录时间不正确，请核对手机的日期和时间") from exc
+        raise ValidationError({"recorded_at": "记录时间不正确，请核对手机的日期和时间"}) from exc
     if recorded_at > now + CLOCK_SKEW:
         raise ValidationError(
-            f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，请核对手机的日期和时间后重新记录"
+            {
+                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，"
+                "请核对手机的日期和时间后重新记录"
+            }
         )
     if day > today:
-        raise ValidationError(f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间")
+        raise ValidationError({"day": f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间"})
     if day < today - timedelta(days=1):
         raise ValidationError(
-            f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），不能再补记"
+            {
+                "day": f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），"
+                "不能再补记"
+            }
         )
     if local.date() != day:
         raise ValidationError(
-            f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，请核对手机的日期和时间"
+            {
+                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，"
+                "请核对手机的日期和时间"
+            }
         )
     if slot.opens_at(day) > recorded_at:
-        raise ValidationError(f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录")
+        raise ValidationError({"slot": f"{slot.label}随访从 {slot.opens:%H:%M} 开始，请到时再记录"})
 
 
 @transaction.atomic
@@ -587,36 +611,31 @@ def record_followup(
 
     A slot the ``watch_overdue`` job already recorded as missed keeps its
     ``MissedSlot`` row and alert (what was known at its deadline); pages and figures
-    compute overdue on read, so they count the slot as done from now on."""
+    compute overdue on read, so they count the slot as done from now on.
+
+    A refusal is a ValidationError keyed by the field to correct (``slot``,
+    ``method``, ``symptoms``, ``day``, ``recorded_at``, ``key_person``, ``client_id``):
+    the API says which, the pages show the messages."""
     now = now or timezone.now()
-    try:
-        client_id = uuid.UUID(str(client_id))
-    except ValueError as exc:
-        raise ValidationError("缺少或无效的提交编号，请刷新页面后重试") from exc
+    client_id = _client_uuid(client_id)
     existing = FollowUp.objects.filter(client_id=client_id).first()
     if existing is not None:
         if existing.key_person_id != key_person.pk:
-            raise ValidationError("提交编号冲突，请刷新页面后重试")
+            raise ValidationError({"client_id": "提交编号冲突，请刷新页面后重试"})
         return existing, False
-    today = schedule.local_day(now)
-    day = day or today
-    if recorded_at is None:
-        if day != today:
-            raise ValidationError(f"补记{day:%m月%d日}的随访须附上手机上的记录时间")
-        recorded_at = now
-    if key_person.ended_by(recorded_at):
-        raise ValidationError("该人员已不在管控中，无需随访")
-    if method not in FollowUp.Method.values:
-        raise ValidationError("请选择随访方式")
     symptoms = [s for s in symptoms if s]
-    unknown = set(symptoms) - set(FollowUp.Symptom.values)
+    unknown = [s for s in symptoms if s not in FollowUp.Symptom.values]
     if unknown:
-        raise ValidationError("症状选项不正确")
-    slots = schedule.Policies().slots_for(key_person.area.path)
-    chosen = next((s for s in slots if s.number == slot), None)
-    if chosen is None:
-        raise ValidationError("随访时段不正确，请刷新页面")
-    check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
+        raise ValidationError({"symptoms": SYMPTOM_CHOICE_MESSAGE % {"value": unknown[0]}})
+    day, chosen, recorded_at = _slot_to_record(
+        key_person=key_person,
+        slot=slot,
+        method=method,
+        methods=FollowUp.Method.values,
+        day=day,
+        recorded_at=recorded_at,
+        now=now,
+    )
     followup = FollowUp(
         key_person=key_person,
         day=day,
@@ -654,6 +673,106 @@ def record_followup(
             raise
         return again, False
     return followup, True
+
+
+def _client_uuid(client_id: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ValidationError({"client_id": "缺少或无效的提交编号，请刷新页面后重试"}) from exc
+
+
+def _slot_to_record(
+    *,
+    key_person: KeyPerson,
+    slot: int,
+    method: str,
+    methods: Iterable[str],
+    day: date | None,
+    recorded_at: datetime | None,
+    now: datetime,
+) -> tuple[date, schedule.Slot, datetime]:
+    """What a follow-up and an attempt that reached nobody both check: the record
+    still under control at the recording time, the method among ``methods``, a slot
+    of the community's, and the late-upload rule (``check_recording_time``; an item
+    of another day than today carries the phone's time). Returns (day, slot,
+    recording time)."""
+    today = schedule.local_day(now)
+    day = day or today
+    if recorded_at is None:
+        if day != today:
+            raise ValidationError(
+                {"recorded_at": f"补记{day:%m月%d日}的随访须附上手机上的记录时间"}
+            )
+        recorded_at = now
+    if key_person.ended_by(recorded_at):
+        raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
+    if method not in methods:
+        raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
+    slots = schedule.Policies().slots_for(key_person.area.path)
+    chosen = next((s for s in slots if s.number == slot), None)
+    if chosen is None:
+        raise ValidationError({"slot": unknown_slot_message(slot, slots)})
+    check_recording_time(slot=chosen, day=day, recorded_at=recorded_at, now=now)
+    return day, chosen, recorded_at
+
+
+@transaction.atomic
+def record_attempt(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    slot: int,
+    method: str,
+    by: Any,
+    note: str = "",
+    day: date | None = None,
+    recorded_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ContactAttempt, bool]:
+    """Record a follow-up of ``slot`` that reached nobody (未联系上: a call not
+    answered, nobody home), by phone or visit. Returns (attempt, created); the same
+    ``client_id`` again returns the first. Checked as a follow-up is — the record
+    under control at the recording time, a slot of the community's, the late-upload
+    rule — and kept as a follow-up is, with who and when; but it is not one: the slot
+    stays open, then overdue, until a follow-up reaches the person, and completeness
+    and release never count it. Any number per slot, even one already followed up (a
+    call back that nobody answered is a fact too)."""
+    now = now or timezone.now()
+    client_id = _client_uuid(client_id)
+    existing = ContactAttempt.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.key_person_id != key_person.pk:
+            raise ValidationError({"client_id": "提交编号冲突，请刷新页面后重试"})
+        return existing, False
+    day, chosen, recorded_at = _slot_to_record(
+        key_person=key_person,
+        slot=slot,
+        method=method,
+        methods=FollowUp.WORKER_METHODS,
+        day=day,
+        recorded_at=recorded_at,
+        now=now,
+    )
+    attempt = ContactAttempt(
+        key_person=key_person,
+        day=day,
+        slot=chosen.number,
+        method=method,
+        note=note.strip()[:200],
+        client_id=client_id,
+        recorded_by=by if by is not None and by.pk else None,
+        recorded_at=recorded_at,
+    )
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:  # the same write landed meanwhile
+        again = ContactAttempt.objects.filter(client_id=client_id).first()
+        if again is None or again.key_person_id != key_person.pk:
+            raise
+        return again, False
+    return attempt, True
 
 
 def _alert_followup(followup: FollowUp) -> None:
@@ -746,13 +865,13 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
 
 
 @transaction.atomic
-@transaction.atomic
 def confirm_lead_with_person(
     *, lead: Lead, persons: Any, identity: Identity | None, by: Any, **record: Any
-) -> KeyPerson:
+) -> tuple[KeyPerson, bool]:
     """线索确认 from the form: the lead's person, or (a lead naming no ledger person)
     the one the form names, found or added as ``register_with_person`` — put under
-    control, all or nothing."""
+    control or attached to their record under control (``confirm_lead``), all or
+    nothing."""
     person = lead.person
     if person is None:
         if identity is None:
@@ -761,23 +880,34 @@ def confirm_lead_with_person(
     return confirm_lead(lead=lead, person=person, by=by, **record)
 
 
+@transaction.atomic
 def confirm_lead(
     *,
     lead: Lead,
     person: Any,
-    category: Category,
-    measure: str,
-    start_date: date,
     by: Any,
+    category: Category | None = None,
+    measure: str = "",
+    start_date: date | None = None,
     planned_end: date | None = None,
     note: str = "",
-) -> KeyPerson:
-    """Staff confirm a lead: it becomes a key-person record, in one step."""
+) -> tuple[KeyPerson, bool]:
+    """Staff confirm a lead, in one step. Someone already under control keeps their
+    record: the lead is attached to it (its history says so) and no second record is
+    made, so category, measure and period are not asked. Anyone else becomes a
+    key-person record with the category, measure and period given. Returns (record,
+    created)."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status != Lead.Status.NEW:
         raise ValidationError(f"该线索已{lead.get_status_display()}")
     record = active_key_person(person)
+    created = record is None
     if record is None:
+        if category is None or not measure or start_date is None:
+            raise ValidationError(
+                f"{person.name} 目前不在管控中（可能刚被解除），"
+                "请填写类别、管控措施和开始日期后确认"
+            )
         record = register_key_person(
             person=person,
             category=category,
@@ -786,6 +916,13 @@ def confirm_lead(
             start_date=start_date,
             planned_end=planned_end,
             notes=f"线索：{lead.detail}"[:500],
+            by=by,
+        )
+    else:
+        KeyPersonEvent.objects.create(
+            key_person=record,
+            kind=KeyPersonEvent.Kind.LEAD,
+            note=f"{lead.get_source_display()}：{lead.detail}"[:200],
             by=by,
         )
     lead.status = Lead.Status.CONFIRMED
@@ -797,8 +934,13 @@ def confirm_lead(
     lead.save(
         update_fields=["status", "key_person", "person", "decided_at", "decided_by", "decided_note"]
     )
-    audit.record(action=AuditEvent.Action.STATUS, user=by, obj=lead, detail="线索已确认为重点人员")
-    return record
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=lead,
+        detail="线索已确认为重点人员" if created else f"线索已确认，关联到管控中的记录 {record.pk}",
+    )
+    return record, created
 
 
 @transaction.atomic
@@ -888,11 +1030,21 @@ def record_location(
 
 
 @transaction.atomic
-def save_policy(*, community: Any, self_report: bool, slots: str, by: Any) -> WatchPolicy:
+def save_policy(
+    *,
+    community: Any,
+    self_report: bool,
+    slots: str,
+    by: Any,
+    lost_after: int = DEFAULT_LOST_AFTER,
+) -> WatchPolicy:
     parsed = schedule.parse_slots(slots)
+    if not 1 <= lost_after <= MAX_LOST_AFTER:
+        raise ValidationError(f"疑似失联的时段数应为 1 到 {MAX_LOST_AFTER} 之间的整数")
     policy, _ = WatchPolicy.objects.get_or_create(community=community)
     policy.self_report = self_report
     policy.slots = schedule.format_slots(parsed)
+    policy.lost_after = lost_after
     policy.updated_by = by
     policy.save()
     audit.record(
@@ -900,7 +1052,8 @@ def save_policy(*, community: Any, self_report: bool, slots: str, by: Any) -> Wa
         user=by,
         obj=policy,
         area=community,
-        detail=f"自报：{'允许' if self_report else '不允许'}；时段：{policy.slots}",
+        detail=f"自报：{'允许' if self_report else '不允许'}；时段：{policy.slots}；"
+        f"疑似失联：{lost_after} 个时段未联系上",
     )
     return policy
 

@@ -39,16 +39,15 @@ from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
 
 from . import actions, figures, schedule
-from .forms import FollowUpForm
-from .models import FollowUp, KeyPerson
+from .forms import AttemptForm, FollowUpForm
+from .models import ContactAttempt, FollowUp, KeyPerson
 from .views.records import records_for
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["watch"])
 MAX_BATCH = 200
 PAGE_SIZE = 200
-# What a worker records from the phone; 本人自报 comes only through the self-report link.
-METHODS = (FollowUp.Method.PHONE, FollowUp.Method.VISIT)
+METHODS = FollowUp.WORKER_METHODS
 
 
 class Choice(Schema):
@@ -64,16 +63,25 @@ class FollowUpDone(Schema):
     recorded_at: datetime
 
 
+class AttemptOut(Schema):
+    method: str
+    method_label: str
+    recorded_at: datetime
+
+
 class SlotOut(Schema):
     number: int
     label: str
     opens: str = Field(description="开始时间（本地，HH:MM）")
-    deadline: str = Field(description="截止时间（本地，HH:MM）")
+    deadline: str = Field(description="截止时间（本地，HH:MM；24:00 为当天结束）")
     state: str = Field(
         description="done：已记录；open：可记录；overdue：已过截止时间，可补记；"
         "upcoming：未到开始时间；not_due：无需随访"
     )
     followup: FollowUpDone | None = None
+    attempts: list[AttemptOut] = Field(
+        default_factory=list, description="本时段未联系上的记录（不算随访，时段仍待随访）"
+    )
 
 
 class ProgressOut(Schema):
@@ -120,6 +128,11 @@ class FollowUpIn(Schema):
     )
     slot: int = Field(description="时段序号（从 1 开始）")
     method: str = Field(description="phone：电话；visit：上门")
+    reached: bool = Field(
+        True,
+        description="false：未联系上（电话无人接听、上门无人）——记录在案，但不算随访，时段仍待随访；"
+        "此时不填体温和症状",
+    )
     temperature: Decimal | str | None = Field(None, description="体温（℃），如 36.5；可不填")
     symptoms: list[str] = Field(default_factory=list, description="症状代码，无症状为空")
     note: str = ""
@@ -145,6 +158,11 @@ class ItemOut(Schema):
     late: bool | None = None
     retry: bool = Field(False, description="暂时无法保存（服务器原因），请保留此条稍后重新上传")
     message: str = Field("", description="未保存的原因；或本时段已有他人的记录")
+    errors: dict[str, str] = Field(
+        default_factory=dict,
+        description="未保存时，按字段说明要改正什么：键为本条的字段名（slot、method、temperature、"
+        "symptoms、note、day、recorded_at、key_person、client_id），值为中文说明",
+    )
 
 
 class BatchOut(Schema):
@@ -184,7 +202,7 @@ def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -
                 "number": s.slot.number,
                 "label": s.slot.label,
                 "opens": f"{s.slot.opens:%H:%M}",
-                "deadline": f"{s.slot.deadline:%H:%M}",
+                "deadline": s.slot.deadline_text,
                 "state": s.state,
                 "followup": None
                 if s.followup is None
@@ -195,6 +213,14 @@ def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -
                     "temperature": s.followup.temperature,
                     "recorded_at": s.followup.recorded_at,
                 },
+                "attempts": [
+                    {
+                        "method": a.method,
+                        "method_label": a.get_method_display(),
+                        "recorded_at": a.recorded_at,
+                    }
+                    for a in s.attempts
+                ],
             }
             for s in states
         ],
@@ -239,22 +265,27 @@ def today(
 
 def _record(
     request, item: FollowUpIn, *, now: datetime, records: dict[int, KeyPerson]
-) -> tuple[FollowUp, bool]:
-    form = FollowUpForm(
-        {
-            "client_id": str(item.client_id),
-            "slot": item.slot,
-            "method": item.method,
-            "temperature": "" if item.temperature is None else str(item.temperature),
-            "symptoms": item.symptoms,
-            "note": item.note,
-        }
-    )
-    if not form.is_valid():
-        raise ValidationError([e for errors in form.errors.values() for e in errors])
-    data = form.cleaned_data
-    if data["method"] not in METHODS:
-        raise ValidationError("请选择随访方式（电话或上门）")
+) -> tuple[FollowUp | ContactAttempt, bool]:
+    """Store one item: a follow-up, or (``reached`` false) an attempt that reached
+    nobody."""
+    fields = {
+        "client_id": str(item.client_id),
+        "slot": item.slot,
+        "method": item.method,
+        "note": item.note,
+    }
+    if item.reached:
+        temperature = "" if item.temperature is None else str(item.temperature)
+        form = FollowUpForm({**fields, "temperature": temperature, "symptoms": item.symptoms})
+    else:
+        form = AttemptForm(fields)
+    errors = {} if form.is_valid() else form.errors.as_data()
+    if not item.reached:
+        for name, given in (("temperature", item.temperature), ("symptoms", item.symptoms)):
+            if given not in (None, "", []):
+                errors[name] = [ValidationError("未联系上时不能填写体温或症状")]
+    if errors:
+        raise ValidationError(errors)
     record = records.get(item.key_person)
     if record is None:
         record = get_for_user(records_for(request.user), request.user, pk=item.key_person)
@@ -262,18 +293,14 @@ def _record(
     recorded_at = item.recorded_at
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = timezone.make_aware(recorded_at, schedule.zone())
-    return actions.record_followup(
+    record_item = actions.record_followup if item.reached else actions.record_attempt
+    return record_item(
         key_person=record,
-        client_id=data["client_id"],
-        slot=data["slot"],
-        method=data["method"],
-        temperature=data["temperature"],
-        symptoms=data["symptoms"],
-        note=data["note"],
         day=item.day,
         recorded_at=recorded_at,
         by=request.user,
         now=now,
+        **form.cleaned_data,
     )
 
 
@@ -292,19 +319,18 @@ def upload_followups(request, batch: BatchIn) -> dict:
                 followup, created = _record(request, item, now=timezone.now(), records=records)
         except ValidationError as exc:
             out["message"] = "；".join(exc.messages)
+            if hasattr(exc, "error_dict"):
+                out["errors"] = {name: "；".join(m) for name, m in exc.message_dict.items()}
         except Http404:
             out["message"] = "没有这个重点人员，或不在您的辖区"
+            out["errors"] = {"key_person": out["message"]}
         except DatabaseError:
             logger.exception("follow-up item %s not stored", item.client_id)
             out.update(message="此条暂时无法保存，请稍后重新上传", retry=True)
         else:
-            out.update(
-                result="created" if created else "duplicate",
-                ok=True,
-                id=followup.pk,
-                abnormal=followup.abnormal,
-                late=followup.late,
-            )
+            out.update(result="created" if created else "duplicate", ok=True, id=followup.pk)
+            if item.reached:
+                out.update(abnormal=followup.abnormal, late=followup.late)
             if followup.client_id != item.client_id:
                 out["message"] = "本时段已有记录，未重复保存"
         results.append(out)

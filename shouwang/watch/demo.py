@@ -111,6 +111,19 @@ def _follow_up(record: KeyPerson, due: schedule.DueSlot, ctx: DemoContext, fever
     )
 
 
+def _not_reached(record: KeyPerson, due: schedule.DueSlot, ctx: DemoContext) -> None:
+    at = due.slot.opens_at(due.day) + timedelta(minutes=ctx.rng.randint(20, 150))
+    actions.record_attempt(
+        key_person=record,
+        client_id=uuid.uuid5(NAMESPACE, f"{record.code}/{due.day}/{due.slot.number}/attempt"),
+        slot=due.slot.number,
+        method=FollowUp.Method.PHONE,
+        note="电话无人接听",
+        by=record.responsible,
+        now=at,
+    )
+
+
 def build(ctx: DemoContext) -> None:
     subdistrict = ctx.subdistrict
     if KeyPerson.objects.within(subdistrict).exists():
@@ -153,7 +166,8 @@ def build(ctx: DemoContext) -> None:
             if due.slot.opens_at(due.day) > now:
                 continue
             if due.deadline <= now and i % 7 == 3 and due.day >= today - timedelta(days=1):
-                continue  # missed: shows as overdue
+                _not_reached(record, due, ctx)  # missed, tried in vain: overdue, 疑似失联
+                continue
             if due.deadline > now and ctx.rng.random() < 0.5:
                 continue  # the current slot: still to do on the phone page
             todo.append(due)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -149,7 +149,16 @@ class Plan:
         return {label: self.count(key) for key, label in Outcome.LABELS.items()}
 
 
-def template_bytes() -> bytes:
+# How many days before the download the template's example rows arrived: recent
+# enough for the arrival-date rule (``actions.check_arrival_date``), so a list typed
+# over the examples, or uploaded as it is to try the page, reads as a plausible one.
+EXAMPLE_ARRIVALS = (3, 1)
+
+
+def template_bytes(*, today: date) -> bytes:
+    """The police-list template: the columns and two example rows, arrived a few days
+    before ``today``."""
+    first, second = (today - timedelta(days=n) for n in EXAMPLE_ARRIVALS)
     return workbook_bytes(
         HEADERS,
         [
@@ -157,7 +166,7 @@ def template_bytes() -> bytes:
                 "张三",
                 "420102199001011236",
                 "13800000000",
-                "2020-01-23",
+                first.isoformat(),
                 "湖北武汉",
                 "西城花园1号楼2单元301",
                 "",
@@ -167,7 +176,7 @@ def template_bytes() -> bytes:
                 "李四",
                 "E12345678",
                 "",
-                "2020-03-15",
+                second.isoformat(),
                 "意大利米兰",
                 "西城花园2号楼1单元502",
                 "",
@@ -299,7 +308,7 @@ def _check_row(
         try:
             arrival = _parse_date(cells[3], today=today)
         except (ValueError, OverflowError):
-            problems.append(Problem(number, "抵达日期", "日期格式不对，应为如 2020-01-23"))
+            problems.append(Problem(number, "抵达日期", f"日期格式不对，应为如 {today:%Y-%m-%d}"))
         else:
             try:
                 actions.check_arrival_date(arrival, today=today)

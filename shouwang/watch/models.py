@@ -467,6 +467,7 @@ class KeyPersonEvent(models.Model):
         EXTENDED = "extended", "延长观察"
         ASSIGNED = "assigned", "调整责任人"
         EDITED = "edited", "修改信息"
+        LEAD = "lead", "关联线索"
 
     key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)
@@ -513,6 +514,9 @@ class FollowUp(models.Model):
         PHONE = "phone", "电话"
         VISIT = "visit", "上门"
         SELF = "self", "本人自报"
+
+    #: What a worker records (本人自报 comes only through the self-report link).
+    WORKER_METHODS = (Method.PHONE, Method.VISIT)
 
     class Symptom(models.TextChoices):
         COUGH = "cough", "咳嗽"
@@ -576,6 +580,57 @@ class FollowUp(models.Model):
         return self.temperature is not None and self.temperature >= FEVER_FROM
 
 
+class ContactAttemptQuerySet(ScopedQuerySet):
+    scope = "key_person__area"
+
+    def on_days(self, first: date, last: date) -> ContactAttemptQuerySet:
+        """Attempts of the local days [first, last] (both inclusive)."""
+        return self.filter(day__gte=first, day__lte=last)
+
+
+class ContactAttempt(models.Model):
+    """A follow-up that reached nobody (未联系上): a call nobody answered, a door nobody
+    opened, in one slot of one day. Kept with who tried and when, like a follow-up,
+    but it is not one: the slot stays due (overdue past its deadline), and
+    completeness and release never count it. Several in a slot are several tries.
+    Attempts in the policy's number of slots with no follow-up since say the person
+    may be lost (疑似失联, ``schedule.suspected_lost``). ``client_id`` is made by the
+    phone: sending the same tap twice stores it once."""
+
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="attempts")
+    day = models.DateField("日期")
+    slot = models.PositiveSmallIntegerField("时段")
+    method = models.CharField(
+        "方式", max_length=10, choices=[(m.value, m.label) for m in FollowUp.WORKER_METHODS]
+    )
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    client_id = models.UUIDField(unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = ContactAttemptQuerySet.as_manager()
+
+    #: Shown among the follow-ups of the record's page, as 未联系上.
+    is_attempt = True
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = "未联系上"
+        verbose_name_plural = "未联系上"
+        indexes = [models.Index(fields=["key_person", "day"], name="attempt_person_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method__in=FollowUp.WORKER_METHODS),
+                name="attempt_worker_method",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} 时段{self.slot} 未联系上"
+
+
 class MissedSlotQuerySet(ScopedQuerySet):
     scope = "key_person__area"
 
@@ -605,6 +660,9 @@ class MissedSlot(models.Model):
 
 
 DEFAULT_SLOTS = "上午 06:00-12:00；下午 14:00-20:00"
+# 疑似失联 after failed attempts in this many slots with no follow-up since.
+DEFAULT_LOST_AFTER = 2
+MAX_LOST_AFTER = 12
 
 
 class WatchPolicyQuerySet(ScopedQuerySet):
@@ -625,6 +683,11 @@ class WatchPolicy(models.Model):
         default=DEFAULT_SLOTS,
         help_text="格式：名称 开始-截止，用分号分隔，如“上午 06:00-12:00；下午 14:00-20:00”",
     )
+    lost_after = models.PositiveSmallIntegerField(
+        "疑似失联：未联系上的时段数",
+        default=DEFAULT_LOST_AFTER,
+        help_text="自上次随访以来，有这么多个时段都未联系上的人员列为疑似失联",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -636,6 +699,12 @@ class WatchPolicy(models.Model):
         ordering = ["community__path"]
         verbose_name = "随访设置"
         verbose_name_plural = "随访设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lost_after__gte=1, lost_after__lte=MAX_LOST_AFTER),
+                name="watchpolicy_lost_after_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.community.name}随访设置"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -30,10 +30,10 @@ from django.core.exceptions import ValidationError
 
 from shouwang.core.text import half_width
 
-from .models import DEFAULT_SLOTS, KeyPerson
+from .models import DEFAULT_LOST_AFTER, DEFAULT_SLOTS, KeyPerson
 
 if TYPE_CHECKING:
-    from .models import FollowUpQuerySet, WatchPolicy
+    from .models import ContactAttempt, ContactAttemptQuerySet, FollowUpQuerySet, WatchPolicy
 
 SLOT_RE = re.compile(
     r"^(?P<label>[^\s\d]{1,8})\s*(?P<start>\d{1,2}:\d{2})\s*[-–—~至]\s*(?P<end>\d{1,2}:\d{2})$"
@@ -67,25 +67,69 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 
 
+# A slot's deadline typed 24:00: the midnight that ends its day. A deadline is later
+# than its opening, so it is never the midnight that starts the day, and ``Slot``
+# keeps this one as ``time(0, 0)``.
+MIDNIGHT = time(0, 0)
+END_OF_DAY = "24:00"
+
+
 @dataclass(frozen=True)
 class Slot:
     number: int  # 1-based
     label: str
     opens: time
-    deadline: time
+    deadline: time  # MIDNIGHT: 24:00, the end of the slot's day
+
+    @property
+    def ends_at_midnight(self) -> bool:
+        return self.deadline == MIDNIGHT
 
     def opens_at(self, day: date) -> datetime:
         return at(day, self.opens)
 
     def deadline_at(self, day: date) -> datetime:
+        if self.ends_at_midnight:
+            return at(day + ONE_DAY, MIDNIGHT)
         return at(day, self.deadline)
 
+    @property
+    def deadline_text(self) -> str:
+        """'12:00'; '24:00' for a slot that ends with its day."""
+        return END_OF_DAY if self.ends_at_midnight else f"{self.deadline:%H:%M}"
+
     def __str__(self) -> str:
-        return f"{self.label} {self.opens:%H:%M}-{self.deadline:%H:%M}"
+        return f"{self.label} {self.opens:%H:%M}-{self.deadline_text}"
 
 
-def parse_slots(text: str) -> list[Slot]:
-    """Parse "上午 06:00-12:00；下午 14:00-20:00"; raises ValidationError in Chinese."""
+def _minute_of_day(moment: time, *, deadline: bool = False) -> int:
+    """Minutes since the day's start; a deadline at MIDNIGHT is the day's end (1440)."""
+    if deadline and moment == MIDNIGHT:
+        return 24 * 60
+    return moment.hour * 60 + moment.minute
+
+
+def _clock(text: str, *, number: int, part: str, deadline: bool) -> time:
+    """'6:00' -> 06:00; '24:00' -> MIDNIGHT as a deadline (the end of the day), refused
+    as an opening; ValidationError for a time that does not exist."""
+    if text.zfill(5) == END_OF_DAY:
+        if deadline:
+            return MIDNIGHT
+        raise ValidationError(
+            f"第{number}个时段“{part}”的开始时间不能是 24:00，24:00 只能作截止时间"
+        )
+    try:
+        return time.fromisoformat(text.zfill(5))
+    except ValueError as exc:
+        raise ValidationError(f"第{number}个时段“{part}”的时间不存在") from exc
+
+
+def parse_slots(text: str, *, unique_labels: bool = True) -> list[Slot]:
+    """Parse "上午 06:00-12:00；下午 14:00-20:00" (a deadline may be 24:00, the end of
+    the day); raises ValidationError in Chinese. Slots come in order of time, do not
+    overlap (one may open when the previous closes) and have different names — two
+    slots named alike read the same on the phone page, in alerts and in reports.
+    ``unique_labels=False`` reads a policy saved before names had to differ."""
     parts = [p.strip() for p in re.split(r"[;；,，\n]", text or "") if p.strip()]
     if not parts:
         raise ValidationError("请至少填写一个随访时段")
@@ -96,16 +140,29 @@ def parse_slots(text: str) -> list[Slot]:
         match = SLOT_RE.match(half_width(part))  # ０６：００～１２：００ as typed
         if not match:
             raise ValidationError(f"第{number}个时段“{part}”格式不对，应为“名称 06:00-12:00”")
-        try:
-            opens = time.fromisoformat(match["start"].zfill(5))
-            deadline = time.fromisoformat(match["end"].zfill(5))
-        except ValueError as exc:
-            raise ValidationError(f"第{number}个时段“{part}”的时间不存在") from exc
-        if deadline <= opens:
-            raise ValidationError(f"第{number}个时段的截止时间应晚于开始时间")
-        if slots and opens < slots[-1].deadline:
-            raise ValidationError(f"第{number}个时段与上一个时段重叠，请按时间先后填写")
-        slots.append(Slot(number, match["label"], opens, deadline))
+        opens = _clock(match["start"], number=number, part=part, deadline=False)
+        typed_end = match["end"].zfill(5)
+        deadline = _clock(match["end"], number=number, part=part, deadline=True)
+        start_minute = _minute_of_day(opens)
+        if typed_end == "00:00" or _minute_of_day(deadline, deadline=True) <= start_minute:
+            raise ValidationError(
+                f"第{number}个时段的截止时间应晚于开始时间（到当天结束请写 {END_OF_DAY}）"
+            )
+        label = match["label"]
+        if unique_labels and any(s.label == label for s in slots):
+            raise ValidationError(f"时段名称“{label}”重复，请为每个时段取不同的名称")
+        if slots:
+            previous = slots[-1]
+            if start_minute < _minute_of_day(previous.opens):
+                raise ValidationError(
+                    f"第{number}个时段“{part}”早于上一个时段“{previous}”，请按时间先后填写"
+                )
+            if start_minute < _minute_of_day(previous.deadline, deadline=True):
+                raise ValidationError(
+                    f"第{number}个时段“{part}”与上一个时段“{previous}”重叠，"
+                    f"请在 {previous.deadline_text} 之后开始"
+                )
+        slots.append(Slot(number, label, opens, deadline))
     return slots
 
 
@@ -147,8 +204,8 @@ class DueSlot:
 
 
 @lru_cache(maxsize=8192)
-def _timestamp(day: date, moment: time) -> float:
-    return at(day, moment).timestamp()
+def _deadline_timestamp(day: date, slot: Slot) -> float:
+    return slot.deadline_at(day).timestamp()
 
 
 def _due(
@@ -169,7 +226,7 @@ def _due(
     until = min(record.planned_end - ONE_DAY, last)
     while day <= until:
         for slot in slots:
-            deadline = _timestamp(day, slot.deadline)
+            deadline = _deadline_timestamp(day, slot)
             if deadline <= created or (ended_ts is not None and ended_ts < deadline):
                 continue
             found.append((day, slot, deadline))
@@ -226,7 +283,7 @@ class Policies:
             return DEFAULT
         if policy.slots not in self._slots:
             try:
-                self._slots[policy.slots] = parse_slots(policy.slots)
+                self._slots[policy.slots] = parse_slots(policy.slots, unique_labels=False)
             except ValidationError:
                 self._slots[policy.slots] = DEFAULT
         return self._slots[policy.slots]
@@ -234,6 +291,12 @@ class Policies:
     def self_report_allowed(self, area_path: str) -> bool:
         policy = self.policy_for(area_path)
         return bool(policy and policy.self_report)
+
+    def lost_after(self, area_path: str) -> int:
+        """How many slots with failed attempts and no follow-up since make a record
+        疑似失联 (``suspected_lost``)."""
+        policy = self.policy_for(area_path)
+        return policy.lost_after if policy is not None else DEFAULT_LOST_AFTER
 
 
 def followups_of(records: Iterable[Scheduled]) -> FollowUpQuerySet:
@@ -355,6 +418,9 @@ class SlotState:
     slot: Slot
     state: str
     followup: object | None = None
+    # The slot's attempts that reached nobody (未联系上), earliest first: they leave the
+    # state as it is (open or overdue until a follow-up).
+    attempts: list[ContactAttempt] = field(default_factory=list)
 
     @property
     def can_record(self) -> bool:
@@ -376,15 +442,16 @@ def today_sheet(
     policies: Policies | None = None,
     filled: Collection[tuple[int, date, int]] | None = None,
 ) -> dict[int, list[SlotState]]:
-    """Per record, today's slots with their state and follow-up (one query). Given
-    ``filled`` (``filled_slots`` covering today), the states only, for counts: nothing
-    is read and ``followup`` stays None."""
-    from .models import FollowUp
+    """Per record, today's slots with their state, follow-up and attempts that reached
+    nobody (two queries). Given ``filled`` (``filled_slots`` covering today), the states
+    only, for counts: nothing is read, ``followup`` stays None and ``attempts`` empty."""
+    from .models import ContactAttempt, FollowUp
 
     records = list(records)
     policies = policies or Policies()
     today = local_day(now)
     followups: dict[tuple[int, int], FollowUp | None]
+    attempts: dict[tuple[int, int], list[ContactAttempt]] = {}
     if filled is None:
         followups = {
             (f.key_person_id, f.slot): f
@@ -392,6 +459,12 @@ def today_sheet(
             .on_days(today, today)
             .only("key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at")
         }
+        for attempt in (
+            ContactAttempt.objects.filter(key_person_id__in=[r.pk for r in records], day=today)
+            .only("key_person_id", "slot", "method", "recorded_at")
+            .order_by("recorded_at", "pk")
+        ):
+            attempts.setdefault((attempt.key_person_id, attempt.slot), []).append(attempt)
     else:
         followups = {(pk, slot): None for pk, day, slot in filled if day == today}
     # A slot due and not recorded is upcoming, open or overdue by the clock alone.
@@ -411,7 +484,7 @@ def today_sheet(
                 if slot not in by_time:
                     by_time[slot] = _state_by_time(slot, today, now)
                 state = by_time[slot]
-            states.append(SlotState(slot, state, followups.get(key)))
+            states.append(SlotState(slot, state, followups.get(key), attempts.get(key, [])))
         sheet[record.pk] = states
     return sheet
 
@@ -438,3 +511,60 @@ def progress(states: Iterable[SlotState]) -> Progress:
         result.done += s.state == SlotState.DONE
         result.overdue += s.state == SlotState.OVERDUE
     return result
+
+
+@dataclass
+class LostContact:
+    """A record 疑似失联: attempts that reached nobody in ``slots`` slots (``attempts``
+    in all) and no follow-up since the first of them (``since``)."""
+
+    key_person_id: int
+    slots: int
+    attempts: int
+    since: datetime
+    last: ContactAttempt
+
+
+def suspected_lost(
+    records: Iterable[Scheduled],
+    *,
+    attempts: ContactAttemptQuerySet,
+    followups: FollowUpQuerySet,
+    policies: Policies | None = None,
+) -> list[LostContact]:
+    """The ``records`` with failed attempts (未联系上) in at least their community's
+    number of slots (``Policies.lost_after``, default 2) since their last follow-up,
+    most slots first. Any follow-up, by anyone, normal or not, resets the count —
+    someone reached them then (its recording time, whatever slot it was recorded in:
+    a late one of the morning done at 15:00 is a contact at 15:00); a slot that passed
+    with neither attempt nor follow-up counts for nothing and resets nothing.
+    ``attempts`` and ``followups``: those the reader may see (rows of other records are
+    skipped). Two queries: the attempts, and the follow-ups since the day of the
+    earliest of them (a recording time lies in its day) of the records that have any."""
+    by_pk = {r.pk: r for r in records}
+    policies = policies or Policies()
+    tried: dict[int, list[ContactAttempt]] = {}
+    for attempt in attempts.filter(key_person__status=KeyPerson.Status.ACTIVE).order_by(
+        "recorded_at", "pk"
+    ):
+        if attempt.key_person_id in by_pk:
+            tried.setdefault(attempt.key_person_id, []).append(attempt)
+    if not tried:
+        return []
+    reached: dict[int, datetime] = {}
+    first_day = min(a.day for found in tried.values() for a in found)
+    for pk, at in followups.filter(key_person_id__in=tried, day__gte=first_day).values_list(
+        "key_person_id", "recorded_at"
+    ):
+        reached[pk] = max(reached.get(pk, at), at)
+    found: list[LostContact] = []
+    for pk, tries in tried.items():
+        after = reached.get(pk)
+        unreached = [a for a in tries if after is None or a.recorded_at > after]
+        slots = {(a.day, a.slot) for a in unreached}
+        if unreached and len(slots) >= policies.lost_after(by_pk[pk].area_path):
+            found.append(
+                LostContact(pk, len(slots), len(unreached), unreached[0].recorded_at, unreached[-1])
+            )
+    found.sort(key=lambda lost: (-lost.slots, lost.since))
+    return found

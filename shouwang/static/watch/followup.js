@@ -8,6 +8,8 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
+  /* offline.js gives a 未联系上 kept on the phone's form a new id: a second try is a second attempt. */
+  window.shouwangClientId = uuid4;
   function fill(root) {
     root.querySelectorAll("input[name=client_id]").forEach(function (input) {
       if (!input.value) input.value = uuid4();

@@ -5,6 +5,8 @@
    after a failed tap while the phone believes it is online). Stored and
    duplicate items leave the queue; refused ones are listed with the server's reason
    until the worker dismisses them; items the server could not save for now stay queued.
+   A 未联系上 (an attempt that reached nobody) is queued the same way, but its slot keeps
+   its buttons (the worker may try again, with a new id) and lists it as waiting.
    No names are kept on the phone: they are read from the page when shown. */
 (function () {
   "use strict";
@@ -14,7 +16,7 @@
   var pageDay = me.getAttribute("data-day");
   var KEY = "shouwang.offline.followups." + me.getAttribute("data-user");
   var REFUSED = KEY + ".refused";
-  var FIELDS = ["client_id", "key_person", "day", "slot", "method", "temperature", "symptoms", "note", "recorded_at"];
+  var FIELDS = ["client_id", "key_person", "day", "slot", "method", "reached", "temperature", "symptoms", "note", "recorded_at"];
   var box = document.getElementById("offline");
   var list = document.getElementById("offline-refused");
 
@@ -36,6 +38,7 @@
   function mark(it, state, text) {
     var slot = slotOf(it);
     if (!slot) return;
+    if (it.reached === false) { markAttempt(slot, it, state, text); return; }
     markSlot(slot, it, state, text);
     card(it).classList.toggle("pending", !!card(it).querySelector(".w-slot form"));
   }
@@ -61,18 +64,32 @@
     slot.replaceChildren(name, span);
   }
 
+  /* An attempt leaves the slot as it was: one line per attempt, above its buttons. */
+  function markAttempt(slot, it, state, text) {
+    var line = slot.querySelector('[data-attempt="' + it.client_id + '"]');
+    if (!line) {
+      line = document.createElement("span");
+      line.setAttribute("data-attempt", it.client_id);
+      slot.insertBefore(line, slot.querySelector(".w-actions"));
+    }
+    line.className = state === "refused" ? "error w-attempts" : "w-attempts";
+    line.textContent = state === "refused" ? "未保存：" + it.label + "，" + text
+      : it.label + " " + beijing(Date.parse(it.recorded_at)).slice(11, 16) + " · " + text;
+  }
+
   function item(form) {
     var els = form.elements;
     var symptoms = Array.prototype.map.call(form.querySelectorAll("input[name=symptoms]:checked"), function (el) { return el.value; });
     var temperature = els.temperature ? els.temperature.value.trim() : "";
     var method = form.querySelector("input[name=method]:checked") || els.method;
+    var reached = !(els.reached && els.reached.value === "false");
     var label = method.type === "radio" ? method.parentNode.textContent.trim() : form.querySelector("button").textContent.split("·")[0];
     if (temperature) label += " 体温" + temperature + "℃";
     if (symptoms.length) label += " 有症状";
-    if (!temperature && !symptoms.length) label += " 正常";
+    if (!temperature && !symptoms.length) label += reached ? " 正常" : " 未联系上";
     return {
       client_id: els.client_id.value, key_person: parseInt(form.closest("section.w-card").id.slice(3), 10),
-      day: pageDay, slot: parseInt(els.slot.value, 10), method: method.value,
+      day: pageDay, slot: parseInt(els.slot.value, 10), method: method.value, reached: reached,
       temperature: temperature || null, symptoms: symptoms, note: els.note ? els.note.value.trim() : "",
       recorded_at: new Date().toISOString(), label: label
     };
@@ -85,6 +102,7 @@
     }
     var it = item(form);
     keep(KEY, load(KEY).concat([it]));
+    if (!it.reached && window.shouwangClientId) form.elements.client_id.value = window.shouwangClientId();
     mark(it, "queued", "待上传");
     show();
     if (navigator.onLine) setTimeout(flush, 2000);  /* the network may only have blinked */

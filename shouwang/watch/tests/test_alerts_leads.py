@@ -4,11 +4,12 @@ staff confirm (one step → a key person) or dismiss."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.watch import actions
-from shouwang.watch.models import Alert, KeyPerson, Lead
+from shouwang.watch.models import Alert, KeyPerson, KeyPersonEvent, Lead
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,78 @@ def test_confirming_a_lead_makes_a_key_person_in_one_step(world) -> None:
     assert response["Location"] == reverse("watch:detail", args=[record.pk])
     again = world.client("staff_a").get(reverse("watch:lead_confirm", args=[lead.pk]))
     assert again.status_code == 302
+
+
+def test_a_lead_for_someone_under_control_asks_nothing_and_attaches_to_the_record(
+    world,
+) -> None:
+    """The page asked category, measure and period of someone already under control;
+    it says so, links the record, and confirms the lead onto it."""
+    record = f.key_person(world.building_a, "已管控")
+    lead = actions.create_lead(
+        area=world.building_a, person=record.person, source="checkin", detail="再次申报：到过武汉"
+    )
+    client = world.client("staff_a")
+    url = reverse("watch:lead_confirm", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert "该人员已在管控中" in page
+    assert f'href="{reverse("watch:detail", args=[record.pk])}"' in page
+    assert 'name="category"' not in page
+    assert 'name="start_date"' not in page
+    assert "确认线索，关联到现有记录" in page
+    response = client.post(url, {"note": "同一人，已在居家观察"}, follow=True)
+    assert response.redirect_chain == [(reverse("watch:detail", args=[record.pk]), 302)]
+    text = response.content.decode()
+    assert "已管控 已在管控中，线索已关联到现有记录，未重复登记" in text
+    assert "关联线索" in text  # the record's history
+    lead.refresh_from_db()
+    assert (lead.status, lead.key_person, lead.decided_note) == (
+        Lead.Status.CONFIRMED,
+        record,
+        "同一人，已在居家观察",
+    )
+    assert KeyPerson.objects.filter(person=record.person).count() == 1
+    event = record.events.get(kind=KeyPersonEvent.Kind.LEAD)
+    assert (event.note, event.by) == ("扫码申报：再次申报：到过武汉", world.staff_a)
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(lead.pk))
+    assert audit.detail == f"线索已确认，关联到管控中的记录 {record.pk}"
+
+
+def test_a_lead_about_someone_released_meanwhile_asks_for_the_period(world) -> None:
+    """The page offered to attach; the record was released before 确认: nothing is
+    written, and the period is asked."""
+    record = f.key_person(world.building_a, "刚解除")
+    lead = actions.create_lead(
+        area=world.building_a, person=record.person, source="checkin", detail="申报"
+    )
+    actions.change_status(
+        key_person=record, status="released", reason="ordered_release", by=world.staff_a
+    )
+    response = world.client("staff_a").post(
+        reverse("watch:lead_confirm", args=[lead.pk]), {"note": "同一人"}
+    )
+    assert response.status_code == 400
+    assert 'name="category"' in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.NEW
+    with pytest.raises(ValidationError, match="目前不在管控中"):
+        actions.confirm_lead(lead=lead, person=record.person, by=world.staff_a)
+    assert not record.events.filter(kind=KeyPersonEvent.Kind.LEAD).exists()
+
+
+def test_a_lead_naming_nobody_who_turns_out_under_control_is_attached(world) -> None:
+    record = f.key_person(world.building_a, "已管控")
+    lead = f.lead(world.building_a, with_person=False)
+    data = {"category": f.category().pk, "measure": "home", "start_date": lead.created_at.date()}
+    response = world.client("staff_a").post(
+        reverse("watch:lead_confirm", args=[lead.pk]),
+        {**data, "document": record.person.document_number},
+        follow=True,
+    )
+    assert "已在管控中，线索已关联到现有记录" in response.content.decode()
+    lead.refresh_from_db()
+    assert (lead.key_person, lead.person) == (record, record.person)
+    assert KeyPerson.objects.filter(person=record.person).count() == 1
 
 
 def test_a_lead_for_someone_already_tracked_links_to_the_record(world) -> None:

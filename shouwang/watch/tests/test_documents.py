@@ -298,13 +298,15 @@ def test_the_template_has_the_document_type_column_with_an_example(world) -> Non
     assert "证件类型" in sheet_rows[0]
     column = sheet_rows[0].index("证件类型")
     assert {row[column] for row in sheet_rows[1:]} >= {"居民身份证", "护照"}
-    # Both example documents read as they should (their 2020 arrival dates are examples).
+    # Both example rows read as they should, documents and arrival dates alike.
     response = upload(
         world.client("staff_a"),
         SimpleUploadedFile("模板.xlsx", response.content),
         community=world.community_a.pk,
     )
-    assert {p.column for p in response.context["plan"].problems} == {"抵达日期"}
+    plan = response.context["plan"]
+    assert plan.problems == []
+    assert [row.doc_type for row in plan.rows] == ["id_card", "passport"]
 
 
 @pytest.mark.django_db

@@ -130,6 +130,15 @@ def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> N
         ({"client_id": ""}, "提交编号"),
         ({"slot": "3"}, "时段不正确"),
         ({"method": "fax"}, "选择"),
+        ({"method": "fax"}, "随访方式“fax”不正确，请选择电话或上门"),
+        ({"method": "self"}, "随访方式“self”不正确"),
+        (
+            {"slot": "3"},
+            "没有第 3 个时段，本社区每天的时段为 1 上午 06:00-12:00、2 下午 14:00-20:00",
+        ),
+        ({"slot": "x"}, "随访时段应为时段序号"),
+        ({"symptoms": ["headache"]}, "症状“headache”不正确，可选：咳嗽（cough）"),
+        ({"note": "长" * 201}, "情况说明最多 200 字（现有 201 字）"),
     ],
 )
 def test_it_rejects_bad_input_and_stores_nothing(world, clock, record, data, message) -> None:

@@ -242,6 +242,27 @@ def test_the_template_downloads_with_the_expected_columns(world) -> None:
     assert list(header) == HEADERS
 
 
+def test_the_template_s_examples_arrived_days_ago_and_upload_as_a_plausible_list(
+    world, clock
+) -> None:
+    """The examples said 2020-01-23: a list typed over them, or the template uploaded
+    as it is to try the page, was refused row by row (抵达日期早于一年前)."""
+    clock.set(date(2026, 3, 10), 9, 0)
+    client = world.client("staff_a")
+    response = client.get(reverse("watch:intake_template"))
+    examples = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    arrivals = [date.fromisoformat(row[HEADERS.index("抵达日期")]) for row in examples[1:]]
+    assert len(arrivals) == 2
+    assert all(date(2026, 3, 3) <= day < date(2026, 3, 10) for day in arrivals)
+    template = SimpleUploadedFile("公安推送名单模板.xlsx", response.content)
+    preview = upload(client, template, community=world.community_a.pk)
+    assert preview.status_code == 200
+    plan = preview.context["plan"]
+    assert plan.problems == []
+    assert [row.arrival for row in plan.rows] == arrivals
+    assert not Intake.objects.exists()
+
+
 def test_staff_record_a_located_person(world) -> None:
     task = f.locate_task(world.community_a, "陈三")
     response = world.client("staff_a").post(

@@ -108,3 +108,37 @@ def test_a_tap_that_gets_no_answer_in_time_is_kept_too(phone, world, record) -> 
     phone.evaluate("window.dispatchEvent(new Event('online'))")
     phone.wait_for_selector("#offline:has-text('已上传 1 条')")
     assert FollowUp.objects.filter(key_person=record).count() == 1
+
+
+def test_a_call_nobody_answered_is_kept_offline_and_the_slot_stays_to_do(
+    phone, world, record
+) -> None:
+    from shouwang.watch.models import ContactAttempt
+
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    card = phone.locator(f"#kp-{record.pk}")
+    card.get_by_role("button", name="电话·未联系上").click()  # online: stored at once
+    card.locator(".w-attempts:has-text('未联系上 1 次')").wait_for()
+    phone.context.set_offline(True)
+    card.get_by_role("button", name="上门·未联系上").click()
+    phone.wait_for_selector("#offline:has-text('离线待上传 1 条')")
+    card.get_by_role("button", name="上门·未联系上").click()  # tried again: a second attempt
+    phone.wait_for_selector("#offline:has-text('离线待上传 2 条')")
+    assert card.get_by_role("button", name="电话·正常").count() == 1  # still to do
+    assert card.inner_text().count("上门 未联系上") == 2
+    queued = phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk))
+    assert [q["reached"] for q in queued] == [False, False]
+    assert len({q["client_id"] for q in queued}) == 2
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#offline:has-text('已上传 2 条')")
+    assert sorted(ContactAttempt.objects.values_list("method", flat=True)) == [
+        "phone",
+        "visit",
+        "visit",
+    ]
+    assert not FollowUp.objects.exists()
+    card.get_by_role("button", name="电话·正常").click()
+    card.locator(".w-slot.done").wait_for()
+    assert "此前未联系上 3 次" in card.inner_text()

@@ -3,14 +3,18 @@ extensions carry a reason; edits and reassignments are recorded."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Person
+from shouwang.watch.forms import StatusForm
 from shouwang.watch.models import KeyPerson, KeyPersonEvent
 from shouwang.watch.tests import factories as f
 
@@ -303,3 +307,66 @@ def test_a_release_before_the_planned_end_cannot_claim_the_period_complete(world
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == KeyPerson.Status.RELEASED
+
+
+REASONS_OF_LOST = ["多次电话联系不上", "上门无人，去向不明"]
+
+
+def options(html: str) -> list[str]:
+    """The labels of the reason select's options (the 请选择 placeholder left out)."""
+    select = re.search(r'<select name="reason".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_reason_select_offers_the_reasons_of_the_status_chosen(world, record) -> None:
+    client = world.client("staff_a")
+    url = reverse("watch:status", args=[record.pk])
+    page = client.get(reverse("watch:detail", args=[record.pk])).content.decode()
+    # Before a status is chosen: every status's reasons, under its name.
+    assert f'hx-get="{url}"' in page
+    assert '<optgroup label="失联">' in page
+    assert '<optgroup label="管控中">' not in page  # the current status is not offered
+    # Choosing one fetches its reasons only (the select, swapped in by htmx).
+    fragment = client.get(url, {"status": "lost"}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert html.strip().startswith('<select name="reason"')
+    assert 'id="status-reason"' in html
+    assert options(html) == REASONS_OF_LOST
+    # A link may open the page with the status chosen (疑似失联 → 失联).
+    full = client.get(url, {"status": "lost"}).content.decode()
+    assert '<option value="lost" selected>' in full
+    assert options(full) == REASONS_OF_LOST
+    # An unknown or current status offers every other status's reasons again.
+    odd = client.get(url, {"status": "active"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "发热送医" in odd
+    assert "已找到，恢复管控" not in odd
+
+
+def test_a_reason_of_another_status_is_refused_saying_which_fit(world, record) -> None:
+    response = change(world.client("staff_a"), record, status="released", reason="fever_hospital")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "“发热送医”不是变更为“已解除”的原因，请选择：观察期满，随访无异常、检测阴性，经评估解除、"
+        "上级通知解除、信息有误，非管控对象"
+    ) in page
+    assert options(page) == [r.label for r in KeyPerson.REASONS_FOR[KeyPerson.Status.RELEASED]]
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
+    assert not record.events.filter(kind=KeyPersonEvent.Kind.STATUS).exists()
+
+
+@given(
+    status=st.sampled_from([*KeyPerson.Status.values, "", "sleeping"]),
+    reason=st.sampled_from([*KeyPerson.Reason.values, "", "because"]),
+)
+def test_the_form_accepts_exactly_a_reason_of_another_status(status, reason) -> None:
+    current = KeyPerson(status=KeyPerson.Status.ACTIVE, pk=1)
+    form = StatusForm({"status": status, "reason": reason}, record=current)
+    fits = status in KeyPerson.REASONS_FOR and reason in KeyPerson.REASONS_FOR[status]
+    assert form.is_valid() == (fits and status != current.status)
+    if not form.is_valid():
+        messages = [m for errors in form.errors.values() for m in errors]
+        assert messages
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)

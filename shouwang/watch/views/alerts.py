@@ -20,13 +20,14 @@ from .. import actions
 from ..actions import Identity
 from ..forms import (
     AlertFilter,
+    AttachLeadForm,
     ConfirmLeadForm,
     ConfirmUnknownLeadForm,
     DismissLeadForm,
     HandleAlertForm,
 )
 from ..models import Alert, Lead
-from .records import buildings_for
+from .records import buildings_for, records_for
 
 
 def alerts_for(request: AuthedRequest):
@@ -110,47 +111,63 @@ def leads(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("watch.manage")
 def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Confirm a lead: the person's category, measure and period (and who it is, for a
+    lead naming nobody in the ledger) — or, for someone already under control, only a
+    note: the lead is attached to that record."""
     lead = get_for_user(leads_for(request), request.user, pk=pk)
     if lead.status != Lead.Status.NEW:
         messages.error(request, f"该线索已{lead.get_status_display()}")
         return redirect("watch:leads")
+    existing = actions.active_key_person(lead.person)
     if lead.person is None:
         form = ConfirmUnknownLeadForm(request.POST or None, buildings=buildings_for(request.user))
+    elif existing is not None:
+        form = AttachLeadForm(request.POST or None)
     else:
         form = ConfirmLeadForm(request.POST or None)
-    existing = lead.person and actions.active_key_person(lead.person)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        identity = None
+        if lead.person is None:
+            identity = Identity(
+                area=data.pop("building"),
+                name=data.pop("name"),
+                number=data.pop("document"),
+                doc_type=data.pop("doc_type"),
+                phone=data.pop("phone"),
+            )
         try:
-            record = actions.confirm_lead_with_person(
+            record, created = actions.confirm_lead_with_person(
                 lead=lead,
                 persons=Person.objects.visible_to(request.user),
-                identity=None
-                if lead.person
-                else Identity(
-                    area=data["building"],
-                    name=data["name"],
-                    number=data["document"],
-                    doc_type=data["doc_type"],
-                    phone=data["phone"],
-                ),
-                category=data["category"],
-                measure=data["measure"],
-                start_date=data["start_date"],
-                planned_end=data["planned_end"],
-                note=data["note"],
+                identity=identity,
                 by=request.user,
+                **data,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"线索已确认，{record.person.name} 已列为重点人员")
+            name = record.person.name
+            messages.success(
+                request,
+                f"线索已确认，{name} 已列为重点人员"
+                if created
+                else f"{name} 已在管控中，线索已关联到现有记录，未重复登记",
+            )
             return redirect("watch:detail", pk=record.pk)
     status = 400 if form.errors else 200
     return render(
         request,
         "watch/lead_confirm.html",
-        {"lead": lead, "form": form, "existing": existing, "today": timezone.localdate()},
+        {
+            "lead": lead,
+            "form": form,
+            "existing": existing,
+            # The record's page is linked only for a record in the user's area.
+            "existing_shown": existing is not None
+            and records_for(request.user).filter(pk=existing.pk).exists(),
+            "today": timezone.localdate(),
+        },
         status=status,
     )
 

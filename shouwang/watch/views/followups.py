@@ -23,8 +23,8 @@ from shouwang.core.requests import AuthedRequest, PublicRequest
 
 from .. import actions, figures, schedule
 from ..alerting import masked_name
-from ..forms import FollowUpForm, SelfReportForm
-from ..models import FollowUp, KeyPerson
+from ..forms import AttemptForm, FollowUpForm, SelfReportForm
+from ..models import ContactAttempt, FollowUp, KeyPerson
 from .records import records_for
 
 CARDS_PER_PAGE = 40
@@ -82,7 +82,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "can_switch": user.role == Role.GRID_WORKER,
             "total": sheet.total,
             "now": now,
-            "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+            "methods": FollowUp.WORKER_METHODS,
             "symptoms": FollowUp.Symptom.choices,
         },
     )
@@ -112,6 +112,55 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
             error = "；".join(exc.messages)
     else:
         error = error_text(form)
+    return _tapped(
+        request,
+        record,
+        error=error,
+        created=created,
+        done="已记录",
+        repeat="本时段已有记录，未重复保存",
+    )
+
+
+@require_POST
+@require_capability("watch.followup")
+def attempt(request: AuthedRequest, pk: int) -> HttpResponse:
+    """未联系上: a call nobody answered, nobody home. Kept, but the slot stays to do."""
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    form = AttemptForm(request.POST)
+    error = ""
+    created = False
+    if form.is_valid():
+        try:
+            _, created = actions.record_attempt(
+                key_person=record, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = error_text(form)
+    return _tapped(
+        request,
+        record,
+        error=error,
+        created=created,
+        done="已记录未联系上",
+        repeat="已记录，未重复保存",
+    )
+
+
+def _tapped(
+    request: AuthedRequest,
+    record: KeyPerson,
+    *,
+    error: str,
+    created: bool,
+    done: str,
+    repeat: str,
+) -> HttpResponse:
+    """The answer to a tap on a card: the card again (htmx, with the header counts when
+    it was stored), or back to the page with a message (``done``; ``repeat`` when
+    nothing new was stored)."""
     status = 400 if error else 200
     if not request.htmx:
         if error:
@@ -119,16 +168,16 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
             response = today(request)
             response.status_code = status
             return response
-        messages.success(request, f"{record.person.name}：已记录")
+        messages.success(request, f"{record.person.name}：{done}")
         return redirect("watch:today")
     card = _cards([record], now=timezone.now())[0]
     card["error"] = error
-    card["repeat"] = not error and not created
+    card["repeat"] = repeat if not error and not created else ""
     if error and _detailed(request.POST):
         card["typed"] = _typed(request.POST)
     context = {
         "card": card,
-        "methods": [FollowUp.Method.PHONE, FollowUp.Method.VISIT],
+        "methods": FollowUp.WORKER_METHODS,
         "symptoms": FollowUp.Symptom.choices,
     }
     if error:
@@ -194,6 +243,30 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_capability("watch.view")
+def lost(request: AuthedRequest) -> HttpResponse:
+    """疑似失联: records under control whose follow-ups reached nobody in the
+    community's number of slots (随访设置) with no follow-up since — for staff to find
+    them, or set 失联 through the status change (its reasons offered)."""
+    user = request.user
+    found = schedule.suspected_lost(
+        KeyPerson.objects.visible_to(user).active().schedule_rows(),
+        attempts=ContactAttempt.objects.visible_to(user),
+        followups=FollowUp.objects.visible_to(user),
+    )
+    page = Paginator(found, OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
+    shown = records_for(user).in_bulk([lost.key_person_id for lost in page])
+    return render(
+        request,
+        "watch/lost.html",
+        {
+            "rows": [(shown[x.key_person_id], x) for x in page if x.key_person_id in shown],
+            "page": page,
+            "now": timezone.now(),
+        },
+    )
+
+
 def self_report(request: PublicRequest, token: str) -> HttpResponse:
     """The key person's own page: temperature and symptoms, no login."""
     try:
@@ -233,8 +306,8 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
                     by=None,
                     now=now,
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except ValidationError as exc:  # keyed by API fields this form lacks
+                form.add_error(None, exc.messages)
             else:
                 return redirect(request.path)
         status = 400

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from shouwang.core import uploads
 from shouwang.core.access import get_for_user
@@ -25,7 +26,7 @@ PURPOSE = "watch.intake"
 
 @require_capability("watch.manage")
 def intake_template(request: AuthedRequest) -> HttpResponse:
-    return xlsx_response("公安推送名单模板.xlsx", intake.template_bytes())
+    return xlsx_response("公安推送名单模板.xlsx", intake.template_bytes(today=timezone.localdate()))
 
 
 def _plan(request: AuthedRequest, path, community) -> intake.Plan:

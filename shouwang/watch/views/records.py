@@ -29,6 +29,7 @@ from ..forms import EditForm, ExtendForm, ListFilter, RegisterForm, StatusForm
 from ..models import Alert, KeyPerson
 
 EXPORT_LIMIT = 50_000
+HISTORY_ROWS = 60  # follow-ups on a record's page
 
 
 def records_for(user: User):
@@ -160,9 +161,23 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     done = schedule.completeness([record], now=now, policies=policies)[record.pk]
     overdue = schedule.overdue_slots([record], now=now, policies=policies)
     labels = {s.number: s.label for s in policies.slots_for(record.area.path)}
-    followups = list(record.followups.select_related("recorded_by")[:60])
+    # Follow-ups and attempts that reached nobody (未联系上), latest first.
+    followups = sorted(
+        [
+            *record.followups.select_related("recorded_by")[:HISTORY_ROWS],
+            *record.attempts.select_related("recorded_by")[:HISTORY_ROWS],
+        ],
+        key=lambda row: (row.day, row.slot, row.recorded_at),
+        reverse=True,
+    )[:HISTORY_ROWS]
     for followup in followups:
         followup.slot_label = labels.get(followup.slot, f"时段{followup.slot}")
+    lost = schedule.suspected_lost(
+        [record],
+        attempts=record.attempts.all(),
+        followups=record.followups.all(),
+        policies=policies,
+    )
     return render(
         request,
         "watch/detail.html",
@@ -174,6 +189,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "followups": followups,
             "alerts": Alert.objects.visible_to(request.user).filter(key_person=record)[:20],
             "completeness": done,
+            "lost": lost[0] if lost else None,
             "overdue": overdue[:10],
             "self_report": policies.self_report_allowed(record.area.path),
             "status_form": StatusForm(record=record),
@@ -212,8 +228,14 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_capability("watch.manage")
 def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The status form; its status select fetches the reason select for the status
+    chosen (``?status=…``, htmx), and a link may open it with a status chosen (疑似失联
+    → 失联)."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
-    form = StatusForm(request.POST or None, record=record)
+    initial = {"status": request.GET.get("status", "")}
+    form = StatusForm(request.POST or None, record=record, initial=initial)
+    if request.method == "GET" and request.htmx:
+        return render(request, "watch/status.html#reason", {"form": form})
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_status(key_person=record, by=request.user, **form.cleaned_data)
@@ -223,9 +245,7 @@ def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"状态已变更为“{record.get_status_display()}”")
             return redirect("watch:detail", pk=record.pk)
     status = 400 if form.errors else 200
-    return render(
-        request, "watch/form_page.html", _form_page(record, form, "变更状态"), status=status
-    )
+    return render(request, "watch/status.html", _form_page(record, form, "变更状态"), status=status)
 
 
 @require_capability("watch.manage")

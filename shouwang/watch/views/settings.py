@@ -14,7 +14,7 @@ from shouwang.core.requests import AuthedRequest
 
 from .. import actions, schedule
 from ..forms import CategoryForm, PolicyForm
-from ..models import Category, WatchPolicy
+from ..models import DEFAULT_LOST_AFTER, Category, WatchPolicy
 
 
 @require_capability("watch.categories")
@@ -56,7 +56,11 @@ def policies(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "watch/policies.html",
-        {"rows": rows, "default": schedule.format_slots(schedule.DEFAULT)},
+        {
+            "rows": rows,
+            "default": schedule.format_slots(schedule.DEFAULT),
+            "lost_after": DEFAULT_LOST_AFTER,
+        },
     )
 
 
@@ -67,6 +71,7 @@ def policy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial = {
         "self_report": policy.self_report if policy else False,
         "slots": policy.slots if policy else schedule.format_slots(schedule.DEFAULT),
+        "lost_after": policy.lost_after if policy else DEFAULT_LOST_AFTER,
     }
     form = PolicyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -159,7 +159,7 @@ def build_tables(
                 community.name if community else "",
                 r.address,
                 d.slot.label,
-                timezone.localtime(d.deadline).strftime("%H:%M"),
+                d.slot.deadline_text,
                 str(r.responsible or ""),
             ]
         )
