@@ -1,0 +1,64 @@
+"""Workflows of the key-person module, one module each: alerts and leads raised by
+other apps (``raise_alert``, ``create_lead``; both idempotent per source row), who is a
+key person now (``lookups``), registration, status and period, follow-ups, leads, the
+police list's people to locate, and the follow-up policy; callers use them as
+``actions.<name>``.
+
+Every change to a key-person record writes the row, its history (``KeyPersonEvent``) and
+the audit log in one transaction.
+"""
+
+from .alerts import create_lead, handle_alert, raise_alert
+from .followups import (
+    METHOD_CHOICE_MESSAGE,
+    SYMPTOM_CHOICE_MESSAGE,
+    check_recording_time,
+    parse_temperature,
+    record_attempt,
+    record_followup,
+    record_overdue,
+)
+from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
+from .locating import record_location
+from .lookups import active_key_person, active_key_person_sql, key_person_by_id
+from .policy import save_category, save_policy
+from .registration import (
+    Identity,
+    check_arrival_date,
+    register_key_person,
+    register_with_person,
+    update_key_person,
+    update_phone,
+)
+from .status import change_status, extend_observation, release_many
+
+__all__ = [
+    "Identity",
+    "METHOD_CHOICE_MESSAGE",
+    "SYMPTOM_CHOICE_MESSAGE",
+    "active_key_person",
+    "active_key_person_sql",
+    "change_status",
+    "check_arrival_date",
+    "check_recording_time",
+    "confirm_lead",
+    "confirm_lead_with_person",
+    "create_lead",
+    "dismiss_lead",
+    "extend_observation",
+    "handle_alert",
+    "key_person_by_id",
+    "parse_temperature",
+    "raise_alert",
+    "record_attempt",
+    "record_followup",
+    "record_location",
+    "record_overdue",
+    "register_key_person",
+    "register_with_person",
+    "release_many",
+    "save_category",
+    "save_policy",
+    "update_key_person",
+    "update_phone",
+]

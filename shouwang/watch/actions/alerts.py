@@ -1,0 +1,92 @@
+"""Alerts and leads, as other apps raise them (``raise_alert``, ``create_lead``; both
+idempotent per source row), and an alert handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    Alert,
+    KeyPerson,
+    Lead,
+)
+
+
+def raise_alert(
+    *,
+    area: Any,
+    kind: str,
+    title: str,
+    detail: str = "",
+    person: Any = None,
+    key_person: KeyPerson | None = None,
+    source: Any = None,
+    at: datetime | None = None,
+) -> Alert:
+    """Record an alert for ``area`` (shown to its community and HQ). ``source`` is the
+    row that caused it; raising twice for the same source and kind returns the first.
+    ``at`` is when it happened (a passage recorded offline), default now: the daily
+    report counts fever alerts on the report day of that moment."""
+    source_type = source._meta.label if source is not None else ""
+    source_id = str(source.pk) if source is not None else ""
+    if source is not None:
+        existing = Alert.objects.filter(
+            kind=kind, source_type=source_type, source_id=source_id
+        ).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                area=area,
+                kind=kind,
+                title=title[:200],
+                detail=detail,
+                person=person,
+                key_person=key_person,
+                source_type=source_type,
+                source_id=source_id,
+                raised_at=at or timezone.now(),
+            )
+    except IntegrityError:
+        return Alert.objects.get(kind=kind, source_type=source_type, source_id=source_id)
+
+
+def create_lead(*, area: Any, person: Any, source: str, detail: str, origin: Any = None) -> Lead:
+    """A possible key person for staff to confirm or dismiss; once per origin row."""
+    source_type = origin._meta.label if origin is not None else ""
+    source_id = str(origin.pk) if origin is not None else ""
+    if origin is not None:
+        existing = Lead.objects.filter(source_type=source_type, source_id=source_id).first()
+        if existing is not None:
+            return existing
+    return Lead.objects.create(
+        area=area,
+        person=person,
+        source=source,
+        detail=detail,
+        source_type=source_type,
+        source_id=source_id,
+    )
+
+
+@transaction.atomic
+def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
+    if alert.handled_at is not None:
+        raise ValidationError("该预警已处置")
+    alert.mark_handled(by=by, note=note)
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=alert,
+        detail=f"预警已处置{'：' + note if note else ''}"[:1000],
+    )
+    return alert

@@ -1,0 +1,119 @@
+"""Leads (线索): confirmed into a key-person record, or dismissed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    Category,
+    KeyPerson,
+    KeyPersonEvent,
+    Lead,
+)
+from .lookups import active_key_person
+from .registration import Identity, find_or_create_person, register_key_person
+
+
+@transaction.atomic
+def confirm_lead_with_person(
+    *, lead: Lead, persons: Any, identity: Identity | None, by: Any, **record: Any
+) -> tuple[KeyPerson, bool]:
+    """线索确认 from the form: the lead's person, or (a lead naming no ledger person)
+    the one the form names, found or added as ``register_with_person`` — put under
+    control or attached to their record under control (``confirm_lead``), all or
+    nothing."""
+    person = lead.person
+    if person is None:
+        if identity is None:
+            raise ValidationError("请填写此人的姓名、证件和住址")
+        person = find_or_create_person(persons=persons, by=by, **identity)
+    return confirm_lead(lead=lead, person=person, by=by, **record)
+
+
+@transaction.atomic
+def confirm_lead(
+    *,
+    lead: Lead,
+    person: Any,
+    by: Any,
+    category: Category | None = None,
+    measure: str = "",
+    start_date: date | None = None,
+    planned_end: date | None = None,
+    note: str = "",
+) -> tuple[KeyPerson, bool]:
+    """Staff confirm a lead, in one step. Someone already under control keeps their
+    record: the lead is attached to it (its history says so) and no second record is
+    made, so category, measure and period are not asked. Anyone else becomes a
+    key-person record with the category, measure and period given. Returns (record,
+    created)."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise ValidationError(f"该线索已{lead.get_status_display()}")
+    record = active_key_person(person)
+    created = record is None
+    if record is None:
+        if category is None or not measure or start_date is None:
+            raise ValidationError(
+                f"{person.name} 目前不在管控中（可能刚被解除），"
+                "请填写类别、管控措施和开始日期后确认"
+            )
+        record = register_key_person(
+            person=person,
+            category=category,
+            source=lead.source,
+            measure=measure,
+            start_date=start_date,
+            planned_end=planned_end,
+            notes=f"线索：{lead.detail}"[:500],
+            by=by,
+        )
+    else:
+        KeyPersonEvent.objects.create(
+            key_person=record,
+            kind=KeyPersonEvent.Kind.LEAD,
+            note=f"{lead.get_source_display()}：{lead.detail}"[:200],
+            by=by,
+        )
+    lead.status = Lead.Status.CONFIRMED
+    lead.key_person = record
+    lead.person = person
+    lead.decided_at = timezone.now()
+    lead.decided_by = by
+    lead.decided_note = note[:200]
+    lead.save(
+        update_fields=["status", "key_person", "person", "decided_at", "decided_by", "decided_note"]
+    )
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=lead,
+        detail="线索已确认为重点人员" if created else f"线索已确认，关联到管控中的记录 {record.pk}",
+    )
+    return record, created
+
+
+@transaction.atomic
+def dismiss_lead(*, lead: Lead, by: Any, note: str) -> Lead:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise ValidationError(f"该线索已{lead.get_status_display()}")
+    if not note.strip():
+        raise ValidationError("请填写排除理由")
+    lead.status = Lead.Status.DISMISSED
+    lead.decided_at = timezone.now()
+    lead.decided_by = by
+    lead.decided_note = note.strip()[:200]
+    lead.save(update_fields=["status", "decided_at", "decided_by", "decided_note"])
+    audit.record(
+        action=AuditEvent.Action.STATUS, user=by, obj=lead, detail=f"线索已排除：{note}"[:1000]
+    )
+    return lead

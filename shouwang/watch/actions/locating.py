@@ -1,0 +1,81 @@
+"""The police list's people to locate: located, not here, left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    KeyPerson,
+    LocateTask,
+)
+from .lookups import active_key_person
+from .registration import find_or_create_person, register_key_person
+
+
+@transaction.atomic
+def record_location(
+    *,
+    task: LocateTask,
+    outcome: str,
+    by: Any,
+    persons: Any = None,
+    building: Any = None,
+    unit: str = "",
+    room: str = "",
+    note: str = "",
+) -> LocateTask:
+    """Staff record what they found: located (the person is put in the ledger if
+    missing and registered as a key person), not here, or left."""
+    task = LocateTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != LocateTask.Status.PENDING:
+        raise ValidationError(f"该人员已记录为“{task.get_status_display()}”")
+    if outcome not in LocateTask.Status.values or outcome == LocateTask.Status.PENDING:
+        raise ValidationError("请选择查找结果")
+    if outcome == LocateTask.Status.LOCATED:
+        household = None
+        if building is not None and room.strip():
+            from shouwang.people import actions as people_actions
+
+            household = people_actions.household_at(area=building, unit=unit, room=room, by=by)
+        person = find_or_create_person(
+            persons=persons,
+            area=building,
+            name=task.name,
+            number=task.document_number,
+            doc_type=task.doc_type,
+            phone=task.phone,
+            household=household,
+            by=by,
+        )
+        record = active_key_person(person) or register_key_person(
+            person=person,
+            category=task.category,
+            source=KeyPerson.Source.POLICE,
+            measure=task.measure,
+            start_date=task.arrival_date or timezone.localdate(),
+            origin=task.origin,
+            arrival_date=task.arrival_date,
+            notes=f"名单住址：{task.address}"[:500] if task.address else "",
+            by=by,
+        )
+        task.key_person = record
+    task.status = outcome
+    task.note = note[:200]
+    task.decided_at = timezone.now()
+    task.decided_by = by
+    task.save(update_fields=["status", "key_person", "note", "decided_at", "decided_by"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=task,
+        area=task.community,
+        detail=f"查找结果：{task.get_status_display()}{'；' + note if note else ''}"[:1000],
+    )
+    return task

@@ -1,0 +1,255 @@
+"""Registering a key person, with the ledger person found or added, and editing the
+record. Each change writes its history (``KeyPersonEvent``) and the audit log in one
+transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
+
+from ..models import (
+    Category,
+    KeyPerson,
+    KeyPersonEvent,
+)
+from .lookups import active_key_person
+
+
+def grid_for_area(area: Any) -> Any:
+    """The grid holding the compound of ``area`` (a building or compound), if any."""
+    from shouwang.areas.models import Area, Grid
+
+    compound = area if area.kind == Area.Kind.COMPOUND else None
+    if area.kind == Area.Kind.BUILDING and area.parent_id:
+        compound = area.parent
+    if compound is None:
+        return None
+    return Grid.objects.filter(compounds=compound).order_by("pk").first()
+
+
+def default_responsible(grid: Any) -> Any:
+    if grid is None:
+        return None
+    return grid.staff.filter(is_active=True).order_by("pk").first()
+
+
+def find_or_create_person(
+    *,
+    persons: Any,
+    area: Any,
+    name: str,
+    number: str,
+    by: Any,
+    doc_type: str = "id_card",
+    phone: str = "",
+    household: Any = None,
+) -> Any:
+    """The ledger person with this document number among ``persons`` (the caller's
+    visible persons), matched by its keyed hash whatever the document, or a new ledger
+    person at ``area`` added through the people app (which refuses a number already in
+    the ledger elsewhere). Raises ValidationError on a bad number for ``doc_type``."""
+    from shouwang.people import actions as people_actions
+    from shouwang.people.documents import DocumentError, validate_document
+    from shouwang.people.models import Person
+
+    try:
+        number = validate_document(doc_type, number)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    found = persons.current().with_document(number).order_by("pk").first()
+    if found is not None:
+        update_phone(person=found, phone=phone, by=by)
+        return found
+    if area is None:
+        raise ValidationError("台账中没有此人，请选择其所在楼栋以便建档")
+    if not name.strip():
+        raise ValidationError("台账中没有此人，请填写姓名以便建档")
+    relation = Person.Relation.HEAD
+    if household is not None and household.persons.exists():
+        relation = Person.Relation.OTHER
+    try:
+        return people_actions.create_person(
+            household=household,
+            area=area,
+            name=name,
+            doc_type=doc_type,
+            doc_number=number,
+            phone=phone,
+            fields={"relation": relation},
+            note="登记重点人员时建档",
+            by=by,
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
+
+
+@transaction.atomic
+def update_phone(*, person: Any, phone: str, by: Any) -> bool:
+    """The mobile number a police list or a registration gives for someone already in
+    the ledger becomes the ledger's — the number the grid worker's 拨打 dials — through
+    the people app (its history keeps the change, the audit log who made it). A blank
+    or the same number changes nothing; True when the ledger's number changed."""
+    from shouwang.core import pii
+    from shouwang.people import actions as people_actions
+    from shouwang.people.documents import DocumentError, validate_phone
+    from shouwang.people.models import Person
+
+    if not phone:
+        return False
+    try:
+        phone = validate_phone(phone)
+    except DocumentError as exc:
+        raise ValidationError(str(exc)) from exc
+    if person.phone_hash == pii.lookup_hash(phone):
+        return False
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    people_actions.update_person(
+        person=locked,
+        name=locked.name,
+        doc_type=locked.doc_type,
+        doc_number=None,
+        phone=phone,
+        fields={},
+        tags=list(locked.tags.all()),
+        version=locked.version,
+        by=by,
+    )
+    return True
+
+
+# An arrival date (抵达日期), typed on the form or read from a police list, is no later
+# than today and no more than a year back: a year typed wrong (0001, 2062) is refused.
+ARRIVAL_DAYS_BACK = 365
+
+
+def check_arrival_date(day: date, *, today: date) -> None:
+    if day > today:
+        raise ValidationError("抵达日期不能晚于今天")
+    if day < today - timedelta(days=ARRIVAL_DAYS_BACK):
+        raise ValidationError("抵达日期早于一年前，请核对")
+
+
+class Identity(TypedDict):
+    """Who a form names, for ``find_or_create_person``: the building, name, document
+    and phone typed."""
+
+    area: Any
+    name: str
+    number: str
+    doc_type: str
+    phone: str
+
+
+@transaction.atomic
+def register_with_person(*, persons: Any, identity: Identity, by: Any, **record: Any) -> KeyPerson:
+    """登记 from the form: the ledger person (found among ``persons``, else added; a
+    phone typed becomes theirs) and their record — all or nothing: a refused
+    registration adds no ledger person and changes no phone."""
+    person = find_or_create_person(persons=persons, by=by, **identity)
+    return register_key_person(person=person, by=by, **record)
+
+
+def register_key_person(
+    *,
+    person: Any,
+    category: Category,
+    source: str,
+    measure: str,
+    start_date: date,
+    by: Any,
+    planned_end: date | None = None,
+    origin: str = "",
+    arrival_date: date | None = None,
+    notes: str = "",
+    responsible: Any = None,
+) -> KeyPerson:
+    """Put a ledger person under control; assigned to the grid of their building."""
+    if active_key_person(person) is not None:
+        raise ValidationError(f"{person.name} 已在管控中，不能重复登记")
+    planned_end = planned_end or KeyPerson.default_end(start_date, category)
+    if planned_end < start_date:
+        raise ValidationError("计划解除日期不能早于开始日期")
+    grid = grid_for_area(person.household.area if person.household_id else person.area)
+    record = KeyPerson(
+        person=person,
+        area=person.area,
+        category=category,
+        source=source,
+        measure=measure,
+        start_date=start_date,
+        planned_end=planned_end,
+        grid=grid,
+        responsible=responsible or default_responsible(grid),
+        origin=origin[:100],
+        arrival_date=arrival_date,
+        notes=notes,
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:  # a concurrent registration of the same person
+        raise ValidationError(f"{person.name} 已在管控中，不能重复登记") from exc
+    KeyPersonEvent.objects.create(
+        key_person=record,
+        kind=KeyPersonEvent.Kind.CREATED,
+        to_status=record.status,
+        note=f"来源：{record.get_source_display()}",
+        new_end=planned_end,
+        by=by,
+    )
+    audit.record(action=AuditEvent.Action.CREATE, user=by, obj=record)
+    return record
+
+
+@transaction.atomic
+def update_key_person(
+    *,
+    key_person: KeyPerson,
+    category: Category,
+    measure: str,
+    notes: str,
+    responsible: Any,
+    by: Any,
+) -> KeyPerson:
+    """Edit category, measure, notes and the responsible worker (each recorded)."""
+    changes = []
+    if key_person.category_id != category.pk:
+        changes.append(f"类别：{key_person.category.name} → {category.name}")
+    if key_person.measure != measure:
+        changes.append(
+            f"措施：{key_person.get_measure_display()} → {KeyPerson.Measure(measure).label}"
+        )
+    if key_person.notes != notes:
+        changes.append("备注已修改")
+    old_responsible = key_person.responsible
+    key_person.category, key_person.measure, key_person.notes = category, measure, notes
+    key_person.responsible = responsible
+    key_person.save(update_fields=["category", "measure", "notes", "responsible", "updated_at"])
+    if changes:
+        KeyPersonEvent.objects.create(
+            key_person=key_person,
+            kind=KeyPersonEvent.Kind.EDITED,
+            note="；".join(changes)[:200],
+            by=by,
+        )
+    if (old_responsible.pk if old_responsible else None) != (
+        responsible.pk if responsible else None
+    ):
+        KeyPersonEvent.objects.create(
+            key_person=key_person,
+            kind=KeyPersonEvent.Kind.ASSIGNED,
+            note=f"{old_responsible or '无'} → {responsible or '无'}",
+            by=by,
+        )
+        changes.append(f"责任人：{old_responsible or '无'} → {responsible or '无'}")
+    if changes:
+        audit.record(
+            action=AuditEvent.Action.UPDATE, user=by, obj=key_person, detail="；".join(changes)
+        )
+    return key_person
