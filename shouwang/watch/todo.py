@@ -7,8 +7,8 @@ from django.urls import reverse
 from shouwang.accounts.roles import Role
 from shouwang.core.todo import TodoItem
 
-from . import figures
-from .models import Alert, FollowUp, KeyPerson
+from . import figures, schedule
+from .models import Alert, ContactAttempt, FollowUp, KeyPerson
 
 
 def items(user) -> list[TodoItem]:
@@ -30,6 +30,15 @@ def items(user) -> list[TodoItem]:
             )
             if total.overdue:
                 result.append(TodoItem("随访已逾期（次）", total.overdue, url, urgent=True))
+    if user.can("watch.manage"):
+        # 疑似失联: staff find them or set 失联; listed only when there are some.
+        lost = schedule.suspected_lost(
+            KeyPerson.objects.visible_to(user).active().schedule_rows(),
+            attempts=ContactAttempt.objects.visible_to(user),
+            followups=FollowUp.objects.visible_to(user),
+        )
+        if lost:
+            result.append(TodoItem("疑似失联（人）", len(lost), reverse("watch:lost"), urgent=True))
     if user.can("watch.handle_alert"):
         open_alerts = Alert.objects.visible_to(user).open().count()
         result.append(

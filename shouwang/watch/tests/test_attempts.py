@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from shouwang.core.todo import todo_for
 from shouwang.watch import actions, schedule
 from shouwang.watch.models import ContactAttempt, FollowUp, KeyPerson, MissedSlot, WatchPolicy
 from shouwang.watch.tests import factories as f
@@ -214,6 +215,17 @@ class TestSuspectedLost:
         assert "变更为失联" not in self.listed(world, "grid_a")  # no status change for them
         detail = world.client("staff_a").get(reverse("watch:detail", args=[record.pk]))
         assert "疑似失联：自" in detail.content.decode()
+
+    def test_the_home_page_counts_them_for_staff(self, world, clock, record) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        assert "疑似失联" not in world.client("staff_a").get("/").content.decode()
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15)
+        items = {i.label: i for i in todo_for(world.staff_a)}
+        lost = items["疑似失联（人）"]
+        assert (lost.count, lost.url, lost.urgent) == (1, reverse("watch:lost"), True)
+        assert "疑似失联（人）" in world.client("staff_a").get("/").content.decode()
+        assert "疑似失联（人）" not in {i.label for i in todo_for(world.staff_b)}
+        assert "疑似失联（人）" not in {i.label for i in todo_for(world.grid_worker_a)}
 
     def test_a_follow_up_since_takes_them_off(self, world, clock, record) -> None:
         not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)

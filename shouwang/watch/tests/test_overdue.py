@@ -84,3 +84,18 @@ def test_a_rerun_reads_what_is_recorded_instead_of_asking_slot_by_slot(
         assert actions.record_overdue(now=clock.now, since=clock.now - timedelta(hours=24)) == 0
     assert MissedSlot.objects.count() == 7
     assert Alert.objects.filter(kind=Alert.Kind.OVERDUE).count() == 7
+
+
+@pytest.mark.parametrize("days", ["0", "31", "三", "-1", "1e3"])
+def test_a_span_the_page_cannot_show_is_a_400_not_three_days(world, days) -> None:
+    response = world.client("staff_a").get(reverse("watch:overdue"), {"days": days})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"天数“{days}”无效：请填写 1 到 30 之间的整数" in page
+    assert f'href="{reverse("watch:overdue")}"' in page
+
+
+def test_the_spans_offered_are_shown(world) -> None:
+    client = world.client("staff_a")
+    for days in ("1", "7", "30", ""):
+        assert client.get(reverse("watch:overdue"), {"days": days}).status_code == 200

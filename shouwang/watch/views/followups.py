@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from shouwang.core.access import get_for_user
 from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
+from shouwang.core.responses import bad_parameter
 
 from .. import actions, figures, schedule
 from ..alerting import masked_name
@@ -209,10 +211,15 @@ def _typed(data) -> dict:
 @require_capability("watch.view")
 def overdue(request: AuthedRequest) -> HttpResponse:
     """Missed follow-up slots of records under control, computed on read."""
-    try:
-        days = min(max(int(request.GET.get("days", "3")), 1), 30)
-    except ValueError:
-        days = 3
+    text = request.GET.get("days", "").strip() or "3"
+    days = int(text) if text.isascii() and text.isdigit() else 0
+    if not 1 <= days <= 30:
+        return bad_parameter(
+            request,
+            message=f"天数“{text[:30]}”无效：请填写 1 到 30 之间的整数",
+            link=reverse("watch:overdue"),
+            link_label="查看近 3 天的逾期随访",
+        )
     now = timezone.now()
     user = request.user
     records = KeyPerson.objects.visible_to(user).active().schedule_rows()
