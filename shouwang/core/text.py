@@ -35,10 +35,19 @@ def place_name(name: str) -> str:
 NAME_SEPARATORS = str.maketrans("", "", "\u00b7\u2022\u30fb\u2027\u2219.-")
 
 
+def visible(text: str) -> str:
+    """``text`` without control and format characters other than white space (a bell,
+    a zero-width space or a byte-order mark pasted from a chat): unseen, they would
+    make one name two."""
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
+
+
 def name_key(name: str) -> str:
     """A person's name as compared with the ledger's: spaces, the separator of a
     transliterated name and letter case aside, full-width letters as ASCII."""
-    return "".join(half_width(name or "").translate(NAME_SEPARATORS).casefold().split())
+    return "".join(visible(half_width(name or "")).translate(NAME_SEPARATORS).casefold().split())
 
 
 def normalize_mobile(value: str) -> str:

@@ -11,7 +11,7 @@ from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer
 from .addresses import normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
-from .models import Household, Person, Tag
+from .models import Household, Person, Tag, clean_name
 
 CLEAR_HELP = "勾选后保存即删除已登记的号码（记入变更记录）"
 
@@ -150,7 +150,7 @@ class PersonForm(VersionedForm):
             del self.fields["clear_phone"]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = clean_name(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("请填写姓名")
         return name

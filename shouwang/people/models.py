@@ -20,7 +20,7 @@ from django.utils import timezone
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
-from shouwang.core.text import half_width, mobile_in
+from shouwang.core.text import half_width, mobile_in, visible
 
 from .addresses import Address, building_names, compound_key, parse_address
 from .documents import (
@@ -49,8 +49,8 @@ _SPACE_IN_NAME = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 def clean_name(name: str) -> str:
     """A name as typed, as the ledger keeps it: no spaces inside a Chinese name (the
     search box ignores them, so "张 三" could never be found), one space between the
-    words of a Latin one."""
-    return _SPACE_IN_NAME.sub("", " ".join(name.split()))
+    words of a Latin one; no invisible characters (``core.text.visible``)."""
+    return _SPACE_IN_NAME.sub("", " ".join(visible(name).split()))
 
 
 @cache

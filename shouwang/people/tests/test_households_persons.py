@@ -1,14 +1,18 @@
 """Households and persons through the pages: create, edit, history, move out,
 optimistic locking, jurisdiction."""
 
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
 from shouwang.people.actions import create_person
-from shouwang.people.models import Change, Household, Person, Tag
+from shouwang.people.models import Change, Household, Person, Tag, clean_name
 from shouwang.people.tests.factories import next_id_card
 
 
@@ -302,6 +306,8 @@ def test_a_person_without_a_household_needs_a_place_and_a_free_document(world, l
         (" 欧阳  修 ", "欧阳修"),
         ("买买提 · 艾力", "买买提·艾力"),
         ("John  Smith", "John Smith"),
+        ("赵\u200b小丰", "赵小丰"),  # a zero-width space pasted from a chat
+        ("\ufeff李四\x07", "李四"),  # a byte-order mark, a bell
     ],
 )
 def test_a_name_padded_with_spaces_is_stored_as_the_name_and_found(world, ledger, typed, stored):
@@ -315,6 +321,31 @@ def test_a_name_padded_with_spaces_is_stored_as_the_name_and_found(world, ledger
     person = Person.objects.get(name=stored)
     response = client.post(reverse("people:index"), {"q": stored}, HTTP_HX_REQUEST="true")
     assert person in response.context["persons"]
+
+
+def test_a_name_of_invisible_characters_only_is_no_name(world, ledger):
+    household = Household.objects.filter(area=world.building_a).first()
+    before = Person.objects.count()
+    response = world.client("staff_a").post(
+        reverse("people:person_create", args=[household.pk]),
+        {
+            "name": "\u200b\x07\u200d",
+            "doc_type": "id_card",
+            "relation": "other",
+            "residence_type": "permanent",
+        },
+    )
+    assert response.status_code == 400
+    assert "请填写姓名" in response.content.decode()
+    assert Person.objects.count() == before
+
+
+@given(st.text(max_size=40))
+def test_a_cleaned_name_has_no_invisible_characters_and_stays_as_it_is(text):
+    name = clean_name(text)
+    assert clean_name(name) == name
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    assert name == name.strip()
 
 
 def test_names_stored_with_spaces_are_cleaned_by_the_migration(world, ledger):
