@@ -50,5 +50,16 @@ class RowsChoiceField(forms.ModelMultipleChoiceField):
 
 
 def error_text(form: forms.Form) -> str:
-    """Every message of an invalid form in one line, for a card or a flash message."""
-    return "；".join(e for errors in form.errors.values() for e in errors)
+    """Every message of an invalid form in one line, for a card or a flash message.
+    Django's own messages (这个字段是必填项, 输入一个有效的日期) name no field and nothing
+    on a card points at it: they are prefixed with the field's label (体温：…); our own
+    messages say what to fix in their own words."""
+    parts = []
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        for error in errors:
+            for message in error.messages:
+                generic = error.code is not None and label and label not in message
+                parts.append(f"{label}：{message}" if generic else message)
+    return "；".join(parts)

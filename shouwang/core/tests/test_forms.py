@@ -35,3 +35,29 @@ def test_the_field_refuses_it_before_the_database(world: World, value: str) -> N
         field.clean([str(world.building_a.pk), value])
     assert refused.value.code == "invalid_pk_value"
     assert list(field.clean([str(world.building_a.pk)])) == [world.building_a]
+
+
+def test_a_card_names_the_field_of_djangos_own_messages_only():
+    from datetime import date
+
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from shouwang.core.forms import error_text
+
+    class PostForm(forms.Form):
+        temperature = forms.DecimalField(label="体温")
+        day = forms.DateField(label="到访日")
+        valid_until = forms.DateField(label="有效期至", required=False)
+
+        def clean_valid_until(self) -> date | None:
+            day = self.cleaned_data["valid_until"]
+            if day is not None and day < date(2026, 1, 1):
+                raise ValidationError("有效期不能早于今天")
+            return day
+
+    form = PostForm({"day": "2026-13-45", "valid_until": "2025-01-01"})
+    assert not form.is_valid()
+    assert error_text(form) == (
+        "体温：这个字段是必填项。；到访日：输入一个有效的日期。；有效期不能早于今天"
+    )
