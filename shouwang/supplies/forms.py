@@ -405,9 +405,14 @@ class PlanParamsForm(forms.Form):
     def __init__(self, *args, item: Item | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         packs = ItemPack.objects.select_related("item")
-        self.fields["round_to_pack"].queryset = (
-            packs.filter(item=item) if item is not None else packs
-        )
+        field = self.fields["round_to_pack"]
+        if item is not None:
+            field.queryset = packs.filter(item=item)
+        else:
+            # Before an item is chosen every item's packs are offered: name the item,
+            # or "1箱=400个" could be the masks' box or the gloves'.
+            field.queryset = packs.order_by("item__order", "item__name", "size")
+            field.label_from_instance = lambda pack: f"{pack.item.name}：{pack}"
 
 
 class PlanForm(ClientIdMixin, PlanParamsForm):

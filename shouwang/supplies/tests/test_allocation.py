@@ -218,3 +218,22 @@ def test_a_plan_is_not_issued_to_an_enterprise_deactivated_since(world, setup) -
     assert response.status_code == 400
     assert "某企业已停用" in response.content.decode()
     assert not Movement.objects.filter(plan=plan).exists()
+
+
+def test_it_names_the_item_of_each_pack_on_the_new_plan_form(world, setup) -> None:
+    mask = item()
+    assert mask.packs.exists()
+    page = world.client("hq").get(reverse("supplies:plan_create")).content.decode()
+    for pack in mask.packs.all():
+        assert f"{mask.name}：1{pack.name}={pack.size}{mask.unit}" in page
+
+
+def test_the_plan_page_keeps_packs_of_its_own_item_unlabelled(world, setup) -> None:
+    warehouse, _ = setup
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    mask = item()
+    page = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    pack = mask.packs.first()
+    assert f">1{pack.name}={pack.size}{mask.unit}<" in page
+    assert "帐篷：" not in page
