@@ -420,3 +420,27 @@ def test_the_disclosure_and_its_export_open_before_any_area_exists(client) -> No
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[-1][:3] == ("合计", None, "0笔")
+
+
+def test_a_pledge_shows_no_spendable_balance_until_it_is_received(world) -> None:
+    gift = cash(world, "10000", received=False)
+    client = world.client("hq")
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert "尚未到账，确认到账后才计入可支出的余额" in page
+    assert " 元 / " not in page.split("已支出 / 余额")[1].split("</tr>")[0]
+
+    response = client.post(
+        reverse("supplies:donation_receive", args=[gift.pk]), {"channel": "bank"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    row = page.split("已支出 / 余额")[1].split("</tr>")[0]
+    assert row.replace(",", "").endswith("<td>0.00 元 / 10000.00 元</td>")
+
+
+def test_a_cancelled_pledge_shows_no_balance(world) -> None:
+    gift = cash(world, "10000", received=False)
+    client = world.client("hq")
+    client.post(reverse("supplies:donation_cancel", args=[gift.pk]), {"reason": "对方撤回"})
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert "已取消，不计入余额" in page
