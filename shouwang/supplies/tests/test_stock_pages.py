@@ -428,3 +428,20 @@ def test_the_count_page_asks_for_base_units_not_packs(world) -> None:
     assert "按基本单位填写" in text
     assert "可按基本单位或包装" not in text
     assert "医用口罩（个，账面 6,000）" in text
+
+
+def test_the_overview_lists_the_warehouse_so_the_sections_add_up(world) -> None:
+    stock(location(world.subdistrict, "明湖街道仓库"), 40)
+    stock(location(world.community_a, "西城社区库房"), 60)
+    page = world.client("hq").get(reverse("supplies:overview")).content.decode()
+    assert "明湖街道直管存放点" in page
+    own = page.split("明湖街道直管存放点")[1]
+    assert "40 个" in own
+    assert "100 个" in page.split("全辖区合计")[1]
+
+
+def test_a_community_overview_does_not_repeat_its_total(world) -> None:
+    stock(location(world.community_a, "西城社区库房"), 60)
+    page = world.client("staff_a").get(reverse("supplies:overview")).content.decode()
+    assert "直管存放点" not in page
+    assert page.count("60 个") == 1
