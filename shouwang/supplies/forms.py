@@ -305,7 +305,9 @@ class DonationForm(ClientIdMixin):
     pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
     received = forms.BooleanField(label="已到账/已入库", required=False, initial=True)
     message = forms.CharField(label="捐赠寄语", max_length=200, required=False)
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, locations=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

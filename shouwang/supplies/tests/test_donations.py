@@ -444,3 +444,24 @@ def test_a_cancelled_pledge_shows_no_balance(world) -> None:
     client.post(reverse("supplies:donation_cancel", args=[gift.pk]), {"reason": "对方撤回"})
     page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
     assert "已取消，不计入余额" in page
+
+
+def test_over_long_notes_are_refused_with_a_chinese_message(world) -> None:
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "person",
+            "donor_name": "某人",
+            "disclosure": "named",
+            "kind": "cash",
+            "amount": "100",
+            "channel": "cash",
+            "received": "on",
+            "notes": "备" * 5000,
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "不超过 1000 字符" in response.content.decode()
+    assert not Donation.objects.exists()
