@@ -33,7 +33,19 @@ BASE_UNIT = ""
 # The most people a location or recipient counts, and a plan line with them.
 MAX_PEOPLE = 100_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+# Django's own messages here read "确认总共不超过 14 个数字." — say it in money terms.
+MONEY_ERRORS = {
+    "max_digits": "金额过大：一笔最多999,999,999,999.99元，请核对",
+    "max_whole_digits": "金额过大：一笔最多999,999,999,999.99元，请核对",
+    "max_decimal_places": "金额最多精确到分（两位小数）",
+    "invalid": "请填写数字金额，如 1200 或 1200.50",
+}
+MONEY = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "min_value": Decimal("0.01"),
+    "error_messages": {**MONEY_ERRORS, "min_value": "金额应大于0"},
+}
 PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
 
 
@@ -334,7 +346,12 @@ class DonationForm(ClientIdMixin):
 
 class GoodsLineForm(QuantityMixin):
     estimated_value = forms.DecimalField(
-        label="估值（元）", required=False, max_digits=14, decimal_places=2, min_value=0
+        label="估值（元）",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        error_messages={**MONEY_ERRORS, "min_value": "估值不能为负数"},
     )
 
     def __init__(self, *args, **kwargs) -> None:

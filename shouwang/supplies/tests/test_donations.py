@@ -24,6 +24,7 @@ from shouwang.supplies.models import (
     Location,
     Movement,
     Purpose,
+    Spending,
 )
 
 from .factories import item, location
@@ -465,3 +466,14 @@ def test_over_long_notes_are_refused_with_a_chinese_message(world) -> None:
     assert response.status_code == 400
     assert "不超过 1000 字符" in response.content.decode()
     assert not Donation.objects.exists()
+
+
+def test_a_spending_amount_below_a_cent_is_explained(world) -> None:
+    cash(world, "1000")
+    response = world.client("hq").post(
+        reverse("supplies:spending_create"),
+        {"purpose": purpose().pk, "amount": "10.005", "description": "买口罩"},
+    )
+    assert response.status_code == 400
+    assert "金额最多精确到分（两位小数）" in response.content.decode()
+    assert not Spending.objects.exists()

@@ -445,3 +445,23 @@ def test_a_community_overview_does_not_repeat_its_total(world) -> None:
     page = world.client("staff_a").get(reverse("supplies:overview")).content.decode()
     assert "直管存放点" not in page
     assert page.count("60 个") == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("1e20", "金额过大：一笔最多999,999,999,999.99元"),
+        ("1.005", "金额最多精确到分（两位小数）"),
+        ("-5", "金额应大于0"),
+        ("一千", "请填写数字金额"),
+    ],
+)
+def test_a_bad_purchase_amount_is_explained_in_money_terms(world, amount, message) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {"location": warehouse.pk, "item": item().pk, "quantity": "3", "amount": amount},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Movement.objects.exists()
