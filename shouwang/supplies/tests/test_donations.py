@@ -477,3 +477,12 @@ def test_a_spending_amount_below_a_cent_is_explained(world) -> None:
     assert response.status_code == 400
     assert "金额最多精确到分（两位小数）" in response.content.decode()
     assert not Spending.objects.exists()
+
+
+def test_the_disclosure_says_what_it_lists(world) -> None:
+    cash(world, "5000")
+    page = world.client("anonymous").get(reverse("supplies:disclosure")).content.decode()
+    # It lists each gift's spent and balance and the spending per purpose, not
+    # "every single expense" (those stay on the internal spending page).
+    assert "每笔捐款的已支出和余额" in page
+    assert "每一笔支出" not in page
