@@ -465,3 +465,15 @@ def test_a_bad_purchase_amount_is_explained_in_money_terms(world, amount, messag
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Movement.objects.exists()
+
+
+def test_the_low_stock_page_says_transfers_out_count_as_use(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    store = location(world.community_a, "西城社区库房")
+    stock(warehouse, 100)
+    actions.transfer(item=item(), source=warehouse, destination=store, quantity=90, by=world.hq)
+    (row,) = figures.low_stock(world.subdistrict)
+    assert row.place == warehouse  # 90 sent out in 7 days: under 1 day left
+    page = world.client("hq").get(reverse("supplies:low_stock")).content.decode()
+    assert "明湖街道仓库" in page
+    assert "调出到其他存放点也会用掉本点库存" in page
