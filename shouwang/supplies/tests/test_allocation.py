@@ -237,3 +237,25 @@ def test_the_plan_page_keeps_packs_of_its_own_item_unlabelled(world, setup) -> N
     pack = mask.packs.first()
     assert f">1{pack.name}={pack.size}{mask.unit}<" in page
     assert "帐篷：" not in page
+
+
+def test_reviewing_a_plan_the_source_cannot_cover_says_so(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 100)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    response = client.post(reverse("supplies:plan_review", args=[plan.pk]), follow=True)
+    page = response.content.decode()
+    assert "方案已审核，但明湖街道仓库现有100个，方案需要525个" in page
+    assert "可以一键发放" not in page
+    plan.refresh_from_db()
+    assert plan.status == "reviewed"
+
+
+def test_reviewing_a_covered_plan_says_it_can_be_issued(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    response = client.post(reverse("supplies:plan_review", args=[plan.pk]), follow=True)
+    assert "方案已审核，可以一键发放" in response.content.decode()
