@@ -259,3 +259,17 @@ def test_reviewing_a_covered_plan_says_it_can_be_issued(world, setup) -> None:
     plan = _create(client, warehouse)
     response = client.post(reverse("supplies:plan_review", args=[plan.pk]), follow=True)
     assert "方案已审核，可以一键发放" in response.content.decode()
+
+
+def test_the_issue_button_counts_only_lines_that_get_something(world, setup) -> None:
+    warehouse, _ = setup
+    location(world.compound_b, "八一空岗卡点", "checkpoint", staff=0)
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    assert plan.lines.count() == 4
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    page = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    assert "一键发放到 3 个对象（数量为0的不发）" in page
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]), follow=True)
+    assert "已一次发放到 3 个对象" in response.content.decode()

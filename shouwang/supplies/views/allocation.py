@@ -91,6 +91,8 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
             "form": form,
             "lines": lines,
             "total": total,
+            # Lines at 0 (nobody on duty) are not issued: count what the button does.
+            "issuable": sum(1 for line in form.lines if line.quantity > 0),
             "on_hand": on_hand,
             "short": total > on_hand,
         },
