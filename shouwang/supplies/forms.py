@@ -33,7 +33,19 @@ BASE_UNIT = ""
 # The most people a location or recipient counts, and a plan line with them.
 MAX_PEOPLE = 100_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+# Django's own messages here read "确认总共不超过 14 个数字." — say it in money terms.
+MONEY_ERRORS = {
+    "max_digits": "金额过大：一笔最多999,999,999,999.99元，请核对",
+    "max_whole_digits": "金额过大：一笔最多999,999,999,999.99元，请核对",
+    "max_decimal_places": "金额最多精确到分（两位小数）",
+    "invalid": "请填写数字金额，如 1200 或 1200.50",
+}
+MONEY = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "min_value": Decimal("0.01"),
+    "error_messages": {**MONEY_ERRORS, "min_value": "金额应大于0"},
+}
 PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
 
 
@@ -305,7 +317,9 @@ class DonationForm(ClientIdMixin):
     pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
     received = forms.BooleanField(label="已到账/已入库", required=False, initial=True)
     message = forms.CharField(label="捐赠寄语", max_length=200, required=False)
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, locations=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -332,7 +346,12 @@ class DonationForm(ClientIdMixin):
 
 class GoodsLineForm(QuantityMixin):
     estimated_value = forms.DecimalField(
-        label="估值（元）", required=False, max_digits=14, decimal_places=2, min_value=0
+        label="估值（元）",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        error_messages={**MONEY_ERRORS, "min_value": "估值不能为负数"},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -405,9 +424,14 @@ class PlanParamsForm(forms.Form):
     def __init__(self, *args, item: Item | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         packs = ItemPack.objects.select_related("item")
-        self.fields["round_to_pack"].queryset = (
-            packs.filter(item=item) if item is not None else packs
-        )
+        field = self.fields["round_to_pack"]
+        if item is not None:
+            field.queryset = packs.filter(item=item)
+        else:
+            # Before an item is chosen every item's packs are offered: name the item,
+            # or "1箱=400个" could be the masks' box or the gloves'.
+            field.queryset = packs.order_by("item__order", "item__name", "size")
+            field.label_from_instance = lambda pack: f"{pack.item.name}：{pack}"
 
 
 class PlanForm(ClientIdMixin, PlanParamsForm):

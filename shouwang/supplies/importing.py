@@ -139,14 +139,16 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
         problems = []
         if any(v.startswith("=") for v in values):
             problems.append(Problem(number, "", "单元格是公式，请填写数值或文字"))
-        location = find_location(where, by_name)
+        location = find_location(where, by_name) if where else "请填写存放点名称"
         if isinstance(location, str):
             problems.append(Problem(number, "存放点", location))
             location = None
         elif not location.active:
             problems.append(Problem(number, "存放点", f"存放点“{where}”已停用"))
         item = items.get(what)
-        if item is None:
+        if not what:
+            problems.append(Problem(number, "物资", "请填写物资名称"))
+        elif item is None:
             problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
         elif not item.active:
             problems.append(Problem(number, "物资", f"物资“{what}”已停用"))

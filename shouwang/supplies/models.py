@@ -951,6 +951,15 @@ class AllocationPlan(TimeStampedModel):
     def total(self) -> int:
         return sum(line.quantity for line in self.lines.all())
 
+    def on_hand(self) -> int:
+        """What the source location holds of the item now."""
+        return (
+            Balance.objects.filter(item=self.item, location=self.source)
+            .values_list("quantity", flat=True)
+            .first()
+            or 0
+        )
+
     @property
     def editable(self) -> bool:
         return self.status != self.Status.ISSUED

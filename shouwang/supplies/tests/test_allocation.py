@@ -218,3 +218,58 @@ def test_a_plan_is_not_issued_to_an_enterprise_deactivated_since(world, setup) -
     assert response.status_code == 400
     assert "某企业已停用" in response.content.decode()
     assert not Movement.objects.filter(plan=plan).exists()
+
+
+def test_it_names_the_item_of_each_pack_on_the_new_plan_form(world, setup) -> None:
+    mask = item()
+    assert mask.packs.exists()
+    page = world.client("hq").get(reverse("supplies:plan_create")).content.decode()
+    for pack in mask.packs.all():
+        assert f"{mask.name}：1{pack.name}={pack.size}{mask.unit}" in page
+
+
+def test_the_plan_page_keeps_packs_of_its_own_item_unlabelled(world, setup) -> None:
+    warehouse, _ = setup
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    mask = item()
+    page = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    pack = mask.packs.first()
+    assert f">1{pack.name}={pack.size}{mask.unit}<" in page
+    assert "帐篷：" not in page
+
+
+def test_reviewing_a_plan_the_source_cannot_cover_says_so(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 100)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    response = client.post(reverse("supplies:plan_review", args=[plan.pk]), follow=True)
+    page = response.content.decode()
+    assert "方案已审核，但明湖街道仓库现有100个，方案需要525个" in page
+    assert "可以一键发放" not in page
+    plan.refresh_from_db()
+    assert plan.status == "reviewed"
+
+
+def test_reviewing_a_covered_plan_says_it_can_be_issued(world, setup) -> None:
+    warehouse, _ = setup
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    response = client.post(reverse("supplies:plan_review", args=[plan.pk]), follow=True)
+    assert "方案已审核，可以一键发放" in response.content.decode()
+
+
+def test_the_issue_button_counts_only_lines_that_get_something(world, setup) -> None:
+    warehouse, _ = setup
+    location(world.compound_b, "八一空岗卡点", "checkpoint", staff=0)
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    assert plan.lines.count() == 4
+    client.post(reverse("supplies:plan_review", args=[plan.pk]))
+    page = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    assert "一键发放到 3 个对象（数量为0的不发）" in page
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]), follow=True)
+    assert "已一次发放到 3 个对象" in response.content.decode()

@@ -24,6 +24,7 @@ from shouwang.supplies.models import (
     Location,
     Movement,
     Purpose,
+    Spending,
 )
 
 from .factories import item, location
@@ -420,3 +421,68 @@ def test_the_disclosure_and_its_export_open_before_any_area_exists(client) -> No
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[-1][:3] == ("合计", None, "0笔")
+
+
+def test_a_pledge_shows_no_spendable_balance_until_it_is_received(world) -> None:
+    gift = cash(world, "10000", received=False)
+    client = world.client("hq")
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert "尚未到账，确认到账后才计入可支出的余额" in page
+    assert " 元 / " not in page.split("已支出 / 余额")[1].split("</tr>")[0]
+
+    response = client.post(
+        reverse("supplies:donation_receive", args=[gift.pk]), {"channel": "bank"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    row = page.split("已支出 / 余额")[1].split("</tr>")[0]
+    assert row.replace(",", "").endswith("<td>0.00 元 / 10000.00 元</td>")
+
+
+def test_a_cancelled_pledge_shows_no_balance(world) -> None:
+    gift = cash(world, "10000", received=False)
+    client = world.client("hq")
+    client.post(reverse("supplies:donation_cancel", args=[gift.pk]), {"reason": "对方撤回"})
+    page = client.get(reverse("supplies:donation", args=[gift.pk])).content.decode()
+    assert "已取消，不计入余额" in page
+
+
+def test_over_long_notes_are_refused_with_a_chinese_message(world) -> None:
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "person",
+            "donor_name": "某人",
+            "disclosure": "named",
+            "kind": "cash",
+            "amount": "100",
+            "channel": "cash",
+            "received": "on",
+            "notes": "备" * 5000,
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "不超过 1000 字符" in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_a_spending_amount_below_a_cent_is_explained(world) -> None:
+    cash(world, "1000")
+    response = world.client("hq").post(
+        reverse("supplies:spending_create"),
+        {"purpose": purpose().pk, "amount": "10.005", "description": "买口罩"},
+    )
+    assert response.status_code == 400
+    assert "金额最多精确到分（两位小数）" in response.content.decode()
+    assert not Spending.objects.exists()
+
+
+def test_the_disclosure_says_what_it_lists(world) -> None:
+    cash(world, "5000")
+    page = world.client("anonymous").get(reverse("supplies:disclosure")).content.decode()
+    # It lists each gift's spent and balance and the spending per purpose, not
+    # "every single expense" (those stay on the internal spending page).
+    assert "每笔捐款的已支出和余额" in page
+    assert "每一笔支出" not in page

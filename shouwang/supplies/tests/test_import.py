@@ -249,3 +249,15 @@ def test_two_commits_of_one_preview_at_once_open_the_balance_once(world, places)
         importing.commit(second, by=world.hq)
     assert Balance.objects.get(location=warehouse, item=item()).quantity == 40
     assert Movement.objects.count() == 1
+
+
+def test_it_asks_for_an_empty_location_or_item_cell(world, places) -> None:
+    content = sheet([["", "医用口罩", 5, "", ""], ["西城社区库房", "", 5, "", ""]])
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(content)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请填写存放点名称" in page
+    assert "请填写物资名称" in page
+    assert "没有名为“”" not in page
+    assert "没有“”" not in page
+    assert not Movement.objects.exists()

@@ -428,3 +428,52 @@ def test_the_count_page_asks_for_base_units_not_packs(world) -> None:
     assert "按基本单位填写" in text
     assert "可按基本单位或包装" not in text
     assert "医用口罩（个，账面 6,000）" in text
+
+
+def test_the_overview_lists_the_warehouse_so_the_sections_add_up(world) -> None:
+    stock(location(world.subdistrict, "明湖街道仓库"), 40)
+    stock(location(world.community_a, "西城社区库房"), 60)
+    page = world.client("hq").get(reverse("supplies:overview")).content.decode()
+    assert "明湖街道直管存放点" in page
+    own = page.split("明湖街道直管存放点")[1]
+    assert "40 个" in own
+    assert "100 个" in page.split("全辖区合计")[1]
+
+
+def test_a_community_overview_does_not_repeat_its_total(world) -> None:
+    stock(location(world.community_a, "西城社区库房"), 60)
+    page = world.client("staff_a").get(reverse("supplies:overview")).content.decode()
+    assert "直管存放点" not in page
+    assert page.count("60 个") == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("1e20", "金额过大：一笔最多999,999,999,999.99元"),
+        ("1.005", "金额最多精确到分（两位小数）"),
+        ("-5", "金额应大于0"),
+        ("一千", "请填写数字金额"),
+    ],
+)
+def test_a_bad_purchase_amount_is_explained_in_money_terms(world, amount, message) -> None:
+    warehouse = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:purchase"),
+        {"location": warehouse.pk, "item": item().pk, "quantity": "3", "amount": amount},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Movement.objects.exists()
+
+
+def test_the_low_stock_page_says_transfers_out_count_as_use(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    store = location(world.community_a, "西城社区库房")
+    stock(warehouse, 100)
+    actions.transfer(item=item(), source=warehouse, destination=store, quantity=90, by=world.hq)
+    (row,) = figures.low_stock(world.subdistrict)
+    assert row.place == warehouse  # 90 sent out in 7 days: under 1 day left
+    page = world.client("hq").get(reverse("supplies:low_stock")).content.decode()
+    assert "明湖街道仓库" in page
+    assert "调出到其他存放点也会用掉本点库存" in page

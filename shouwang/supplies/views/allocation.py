@@ -15,7 +15,7 @@ from shouwang.core.requests import AuthedRequest
 
 from .. import actions
 from ..forms import PlanForm, PlanUpdateForm, RecipientForm
-from ..models import AllocationPlan, Balance, Location, Recipient
+from ..models import AllocationPlan, Location, Recipient
 from . import recorded
 
 
@@ -74,12 +74,7 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
             "round_to_pack": plan.round_to_pack,
         },
     )
-    on_hand = (
-        Balance.objects.filter(item=plan.item, location=plan.source)
-        .values_list("quantity", flat=True)
-        .first()
-        or 0
-    )
+    on_hand = plan.on_hand()
     # Leaders and auditors read the plan; only a manager may change it.
     editable = plan.editable and request.user.can("supplies.manage")
     if not editable:
@@ -96,6 +91,8 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
             "form": form,
             "lines": lines,
             "total": total,
+            # Lines at 0 (nobody on duty) are not issued: count what the button does.
+            "issuable": sum(1 for line in form.lines if line.quantity > 0),
             "on_hand": on_hand,
             "short": total > on_hand,
         },
@@ -151,7 +148,18 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return _plan_page(request, subject, status=400)
-    messages.success(request, "方案已审核，可以一键发放")
+    total, on_hand = subject.total(), subject.on_hand()
+    if total > on_hand:
+        # Reviewed all the same (stock may arrive tonight), but "可以一键发放" would
+        # be untrue: the issue is refused until the source holds enough.
+        unit = subject.item.unit
+        messages.warning(
+            request,
+            f"方案已审核，但{subject.source.name}现有{on_hand:,}{unit}，方案需要{total:,}{unit}，"
+            "补足库存（入库或调拨）后才能发放",
+        )
+    else:
+        messages.success(request, "方案已审核，可以一键发放")
     return redirect("supplies:plan", pk=subject.pk)
 
 

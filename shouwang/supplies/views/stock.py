@@ -51,6 +51,9 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "area": area,
             "totals": figures.stock_by_item(area),
             "by_place": by_place,
+            # Stock held at the user's own level, shown apart when there are
+            # communities below (otherwise it is the total itself).
+            "own": by_place.get(area) if len(by_place) > 1 else None,
             "low_count": len(low),
         },
     )
