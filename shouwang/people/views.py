@@ -5,6 +5,7 @@ unmasked export (purpose recorded, audited)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -339,24 +340,27 @@ def _reveal(request: AuthedRequest, obj: Household | Person, field: str) -> Http
     return render(request, "people/revealed.html", {"value": value})
 
 
+def _registration(form: PersonForm) -> dict[str, Any]:
+    """A valid registration form's person, as ``create_person`` and ``move_in`` take it."""
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "doc_type": data["doc_type"],
+        "doc_number": data["doc_number"],
+        "phone": data["phone"],
+        "fields": form.person_fields(),
+        "tags": data["tags"],
+    }
+
+
 @require_capability("people.edit")
 def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
     home = get_for_user(Household.objects.with_address(), request.user, pk=pk)
     form = PersonForm(request.POST or None)
     move_in = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            person = actions.create_person(
-                household=home,
-                name=data["name"],
-                doc_type=data["doc_type"],
-                doc_number=data["doc_number"],
-                phone=data["phone"],
-                fields=form.person_fields(),
-                tags=data["tags"],
-                by=request.user,
-            )
+            person = actions.create_person(household=home, by=request.user, **_registration(form))
         except actions.MoveInOffered as exc:
             _form_errors(form, exc)
             move_in = True
@@ -383,18 +387,9 @@ def person_move_in(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST)
     move_in = True
     if form.is_valid():
-        data = form.cleaned_data
         try:
             person = actions.move_in(
-                household=home,
-                name=data["name"],
-                doc_type=data["doc_type"],
-                doc_number=data["doc_number"],
-                phone=data["phone"],
-                fields=form.person_fields(),
-                tags=data["tags"],
-                by=request.user,
-                request=request,
+                household=home, by=request.user, request=request, **_registration(form)
             )
         except actions.ConflictError as exc:
             form.add_error(None, str(exc))
