@@ -15,6 +15,7 @@ from shouwang.core.forms import RowsChoiceField, integer_column
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
+from .actions.checkins import TEMPERATURE_PLACES, TEMPERATURE_RANGE
 from .declarations import OTHER_UNSAID, Declaration, risk_holds
 from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
 
@@ -34,11 +35,11 @@ TEMPERATURE = {
     "max_digits": 3,
     "decimal_places": 1,
     "error_messages": {
-        "min_value": "体温应在30到45℃之间，请核对",
-        "max_value": "体温应在30到45℃之间，请核对",
+        "min_value": TEMPERATURE_RANGE,
+        "max_value": TEMPERATURE_RANGE,
         "invalid": "体温请填数字，如 36.5",
-        "max_digits": "体温请填一位小数，如 36.5",
-        "max_decimal_places": "体温请填一位小数，如 36.5",
+        "max_digits": TEMPERATURE_PLACES,
+        "max_decimal_places": TEMPERATURE_PLACES,
     },
 }
 

@@ -44,6 +44,20 @@ class CheckInRefused(ValueError):
     """The message says, in Chinese, why nothing was recorded."""
 
 
+TEMPERATURE_RANGE = "体温应在30到45℃之间，请核对"
+TEMPERATURE_PLACES = "体温请填一位小数，如 36.5"
+
+
+def check_temperature(temperature: Decimal) -> None:
+    """A measured temperature as the thermometer shows it: 30–45 ℃ with one decimal.
+    Two decimals are refused, not rounded: 37.26 judged below the fever line but
+    stored as 37.3 would be a green passage with a fever on record."""
+    if not (Decimal(30) <= temperature <= Decimal(45)):
+        raise CheckInRefused(TEMPERATURE_RANGE)
+    if temperature != temperature.quantize(Decimal("0.1")):
+        raise CheckInRefused(TEMPERATURE_PLACES)
+
+
 @dataclass
 class Recorded:
     checkin: CheckIn
@@ -236,8 +250,8 @@ def record_checkin(
     (made with it) is stored on its row."""
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
-    if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
-        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    if temperature is not None:
+        check_temperature(temperature)
     key_person = _key_person(person)
     verdict = judge(
         judge_facts(

@@ -22,7 +22,14 @@ from .. import tokens
 from ..declarations import last_declaration, of_checkin
 from ..models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass
 from ..rules import GREEN, RED, Verdict, is_milder, judge
-from .checkins import CheckInRefused, Recorded, judge_facts, record_checkin, record_side_effects
+from .checkins import (
+    CheckInRefused,
+    Recorded,
+    check_temperature,
+    judge_facts,
+    record_checkin,
+    record_side_effects,
+)
 
 
 def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
@@ -201,8 +208,7 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     """A measured temperature; a fever turns the passage red and alerts the community."""
-    if not (Decimal(30) <= temperature <= Decimal(45)):
-        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    check_temperature(temperature)
     checkin.temperature = temperature
     fields = ["temperature"]
     if checkin.recorded_by_id is None:

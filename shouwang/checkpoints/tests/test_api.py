@@ -6,6 +6,7 @@ import json
 import time
 import uuid
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import signing
@@ -311,3 +312,19 @@ def test_a_phone_clock_set_wrong_is_corrected(world) -> None:
         assert body.json()["results"][0]["ok"], body.json()
     for row in CheckIn.objects.all():
         assert abs(row.at - (now - timedelta(minutes=10))) < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("kind", ["person", "measure"])
+def test_a_temperature_with_two_decimals_is_refused_not_rounded(world, kind: str) -> None:
+    # 37.26 would be judged below the fever line and stored as 37.3: green with a fever.
+    gate = make_checkpoint(world.compound_a)
+    row = make_checkin(gate, status="confirmed")
+    item = {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in",
+            "kind": kind, "checkin": row.pk, "temperature": "37.26"}  # fmt: skip
+    body = post(world.client("guard_a"), [item, {**item, "client_id": str(uuid.uuid4()),
+                                                 "temperature": "37.30"}]).json()  # fmt: skip
+    assert [r["error"] for r in body["results"]] == ["体温请填一位小数，如 36.5", ""]
+    assert [r["result"] for r in body["results"]] == [None, "r"]
+    assert list(CheckIn.objects.values_list("temperature", flat=True).order_by("pk")) == (
+        [Decimal("37.3")] if kind == "measure" else [None, Decimal("37.3")]
+    )
