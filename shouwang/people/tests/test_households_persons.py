@@ -1,6 +1,7 @@
 """Households and persons through the pages: create, edit, history, move out,
 optimistic locking, jurisdiction."""
 
+import re
 import unicodedata
 
 import pytest
@@ -28,6 +29,19 @@ def test_it_lists_a_buildings_households_with_their_persons(
     assert "张三丰" in text
     assert "410105********1230" in text
     assert "王大锤" not in text
+
+
+def test_the_crumbs_of_a_building_and_a_compound_lead_to_pages_that_exist(world):
+    # A compound's parent is a community: its crumb is the ledger filtered by it (the
+    # households page is for compounds and buildings only; it linked to a 404).
+    client = world.client("staff_a")
+    for area in (world.building_a, world.compound_a):
+        page = client.get(reverse("people:area", args=[area.pk])).content.decode()
+        crumbs = page.split('<nav class="crumbs">')[1].split("</nav>")[0]
+        links = re.findall(r'href="([^"]+)"', crumbs)
+        assert len(links) == 2
+        for link in links:
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link
 
 
 def test_it_registers_a_household_and_a_person(world):
