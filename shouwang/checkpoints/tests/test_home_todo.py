@@ -1,0 +1,43 @@
+"""A guard's home page leads straight to each post they staff, with what waits there."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from .factories import make_checkin, make_checkpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def _todo(world, persona: str) -> list:
+    response = world.client(persona).get(reverse("core:home"))
+    assert response.status_code == 200
+    return [item for item in response.context["todo"] if "待确认扫码" in item.label]
+
+
+def test_each_post_a_guard_staffs_is_on_their_home_page_with_its_pending_self_scans(world):
+    guard = world.user("guard_a")
+    east = make_checkpoint(world.compound_a, "东门")
+    west = make_checkpoint(world.compound_a, "西门")
+    make_checkpoint(world.compound_a, "南门")  # not theirs
+    east.staff.add(guard)
+    west.staff.add(guard)
+    make_checkin(east, status="declared")
+    make_checkin(east, status="declared", direction="out")
+    make_checkin(east, status="confirmed")
+    make_checkin(west, status="confirmed", occupants=3, subject="v")
+    items = _todo(world, "guard_a")
+    assert [(i.label, i.count, i.note) for i in items] == [
+        ("东门：待确认扫码", 2, "今日进 2 人 · 出 1 人"),
+        ("西门：待确认扫码", 0, "今日进 3 人 · 出 0 人"),
+    ]
+    assert items[0].url == reverse("checkpoints:console_post", args=[east.pk])
+    page = world.client("guard_a").get(items[0].url)
+    assert page.status_code == 200
+
+
+def test_a_user_staffing_no_post_or_without_the_console_gets_no_post_line(world):
+    make_checkpoint(world.compound_a, "东门").staff.add(world.user("leader"))
+    assert _todo(world, "guard_a") == []
+    assert _todo(world, "leader") == []
