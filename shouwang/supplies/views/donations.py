@@ -230,7 +230,7 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
         (
             d.receipt_no,
             d.pledged_on,
-            timezone.localtime(d.received_at).strftime("%Y-%m-%d") if d.received_at else "",
+            timezone.localtime(d.received_at).date() if d.received_at else None,
             d.donor.name,
             d.donor.get_kind_display(),
             d.donor.contact_name,
@@ -379,7 +379,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
     rows = [
         (
             d.receipt_no,
-            timezone.localtime(d.received_at).strftime("%Y-%m-%d"),
+            timezone.localtime(d.received_at).date(),
             d.public_name(),
             d.get_kind_display(),
             d.amount,
