@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from shouwang.accounts.models import AuditEvent
 from shouwang.supplies import actions
 from shouwang.supplies.models import (
     AllocationPlan,
@@ -167,9 +169,40 @@ def test_a_plan_sent_again_is_made_once(world) -> None:
     assert notice(again) == ["这个方案已生成过（卡点口罩），本次重复提交，未重复保存"]
 
 
-def test_receiving_or_issuing_again_changes_nothing_and_says_why(world) -> None:
-    """Not created rows but a row's next step: its state refuses a second one."""
+def test_confirming_a_received_gift_again_leads_to_it_and_writes_nothing(world) -> None:
+    """确认到账 clicked twice (a double click, a retry): the second answer leads to the
+    donation, says it was confirmed already, and writes nothing."""
     client = world.client("hq")
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="organisation",
+        donor_name="河南宝山高科有限责任公司",
+        kind="goods",
+        lines=[actions.donations.GoodsLine(item(), 2500, Decimal("5000"))],
+        by=world.hq,
+    )
+    url = reverse("supplies:donation_receive", args=[gift.pk])
+    first = client.post(url, {"location": warehouse.pk}, follow=True)
+    assert notice(first) == ["已确认到账/入库，可打印收据"]
+    gift.refresh_from_db()
+    audits = AuditEvent.objects.count()
+
+    again = client.post(url, {"location": warehouse.pk}, follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain == [(reverse("supplies:donation", args=[gift.pk]), 302)]
+    at = timezone.localtime(gift.received_at)
+    assert notice(again) == [
+        f"这笔捐赠已于{at:%Y-%m-%d %H:%M}确认到账（收据 {gift.receipt_no}），"
+        "本次重复提交，未重复确认"
+    ]
+    assert Movement.objects.filter(location=warehouse).total() == 2500
+    assert Movement.objects.count() == 1
+    assert AuditEvent.objects.count() == audits
+    assert Donation.objects.get().received_at == gift.received_at
+
+
+def test_a_cancelled_pledge_is_still_refused_on_receipt(world) -> None:
     gift, _ = actions.record_donation(
         area=world.subdistrict,
         donor_kind="person",
@@ -178,13 +211,17 @@ def test_receiving_or_issuing_again_changes_nothing_and_says_why(world) -> None:
         amount=Decimal("500"),
         by=world.hq,
     )
-    url = reverse("supplies:donation_receive", args=[gift.pk])
-    assert client.post(url, {"channel": "cash"}).status_code == 302
-    again = client.post(url, {"channel": "cash"})
-    assert again.status_code == 400
-    assert "该捐赠当前状态为“已到账/已入库”，不能再确认到账" in again.content.decode()
-    assert Donation.objects.get().status == Donation.Status.RECEIVED
+    actions.cancel_donation(donation=gift, reason="捐赠方撤回", by=world.hq)
+    response = world.client("hq").post(
+        reverse("supplies:donation_receive", args=[gift.pk]), {"channel": "cash"}
+    )
+    assert response.status_code == 400
+    assert "该捐赠当前状态为“已取消”，不能确认到账" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.CANCELLED
 
+
+def test_issuing_a_plan_again_changes_nothing_and_says_why(world) -> None:
+    client = world.client("hq")
     warehouse = location(world.subdistrict, "明湖街道仓库")
     location(world.compound_a, "西城花园卡点", "checkpoint", staff=8)
     stock(warehouse, 1000)

@@ -171,7 +171,7 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
     data = form.cleaned_data
     try:
-        actions.receive_donation(
+        gift, received = actions.receive_donation(
             donation=gift,
             location=data.get("location"),
             channel=data.get("channel", ""),
@@ -181,7 +181,15 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    messages.success(request, "已确认到账/入库，可打印收据")
+    if received:
+        messages.success(request, "已确认到账/入库，可打印收据")
+    else:
+        at = timezone.localtime(gift.received_at)
+        messages.warning(
+            request,
+            f"这笔捐赠已于{at:%Y-%m-%d %H:%M}确认到账（收据 {gift.receipt_no}），"
+            "本次重复提交，未重复确认",
+        )
     return redirect("supplies:donation", pk=gift.pk)
 
 
