@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
@@ -88,21 +89,56 @@ class ClientIdMixin(forms.Form):
             self.initial.setdefault("client_id", new_client_id())
 
 
-def unit_choices() -> list[tuple[str, str]]:
-    names = ItemPack.objects.order_by("name").values_list("name", flat=True).distinct()
-    return [(BASE_UNIT, "基本单位"), *((n, n) for n in names)]
+def unit_choices(item: Item | None, items=None) -> list:
+    """The units a quantity of ``item`` may be typed in: its base unit, then its packs
+    (``箱（2000个）``). Before an item is chosen, each item's packs under its name (the
+    item select asks the server for the chosen item's units when it changes)."""
+    if item is not None:
+        return [
+            (BASE_UNIT, f"{item.unit}（基本单位）"),
+            *((p.name, f"{p.name}（{p.size:,}{item.unit}）") for p in item.packs.all()),
+        ]
+    packs = ItemPack.objects.select_related("item").order_by("item__order", "item__name", "size")
+    if items is not None:
+        packs = packs.filter(item__in=items)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for pack in packs:
+        groups.setdefault(pack.item.name, []).append(
+            (pack.name, f"{pack.name}（{pack.size:,}{pack.item.unit}）")
+        )
+    return [(BASE_UNIT, "基本单位"), *groups.items()]
 
 
 class QuantityMixin(forms.Form):
+    """An item, a quantity and its unit. The unit select offers the chosen item's
+    units only; a unit the item does not have is refused naming those it has."""
+
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
     quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
-    unit = forms.ChoiceField(label="单位", required=False)
+    unit = forms.CharField(label="单位", required=False, max_length=10, widget=forms.Select)
 
     def __init__(self, *args, items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices()
         if items is not None:
             self.fields["item"].queryset = items
+        self.fields["item"].widget.attrs.update(
+            {
+                "hx-get": reverse("supplies:item_units"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['unit'].auto_id}",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.fields["unit"].widget.choices = unit_choices(
+            self.chosen_item(), self.fields["item"].queryset
+        )
+
+    def chosen_item(self) -> Item | None:
+        """The item picked on the form (sent, or given as initial), if it is offered."""
+        try:
+            return self.fields["item"].clean(self["item"].value())
+        except ValidationError:
+            return None
 
     def clean(self) -> dict:
         data = super().clean()
