@@ -459,18 +459,26 @@ class PlanParamsForm(forms.Form):
 
     def __init__(self, *args, item: Item | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.offer_packs(item)
+
+    def offer_packs(self, item: Item | None) -> None:
+        """Offer ``item``'s packs to round to. Before an item is chosen every item's
+        packs are offered under the item's name, or "1箱=400个" could be the masks' box
+        or the gloves'."""
         packs = ItemPack.objects.select_related("item")
         field = self.fields["round_to_pack"]
         if item is not None:
             field.queryset = packs.filter(item=item)
+            field.label_from_instance = str
         else:
-            # Before an item is chosen every item's packs are offered: name the item,
-            # or "1箱=400个" could be the masks' box or the gloves'.
             field.queryset = packs.order_by("item__order", "item__name", "size")
             field.label_from_instance = lambda pack: f"{pack.item.name}：{pack}"
 
 
 class PlanForm(ClientIdMixin, PlanParamsForm):
+    """A new plan. The packs to round to are the chosen item's (the item select asks
+    the plan page for them, htmx); a pack of another item is refused by name."""
+
     title = forms.CharField(label="方案名称", max_length=100)
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
     source = forms.ModelChoiceField(label="发出存放点", queryset=Location.objects.none())
@@ -480,6 +488,27 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
+        item = self.fields["item"]
+        item.widget.attrs.update(
+            {
+                "hx-get": reverse("supplies:plan_create"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['round_to_pack'].auto_id}",
+                "hx-swap": "outerHTML",
+            }
+        )
+        try:
+            chosen = item.clean(self["item"].value())
+        except ValidationError:
+            chosen = None
+        if chosen is not None:
+            # Offer the chosen item's packs; accept any, so that another item's pack
+            # is refused by ``clean`` saying whose it is.
+            self.offer_packs(chosen)
+            field = self.fields["round_to_pack"]
+            offered = list(field.choices)
+            field.queryset = ItemPack.objects.all()
+            field.widget.choices = offered
 
     def clean(self) -> dict:
         data = super().clean()

@@ -112,3 +112,42 @@ def test_a_donation_line_in_a_unit_its_item_does_not_have_is_refused(world) -> N
     )
     assert response.status_code == 400
     assert "84消毒液没有“盒”这种包装，可用单位：瓶、箱" in response.content.decode()
+
+
+def test_the_plan_form_offers_the_chosen_items_packs_to_round_to(world) -> None:
+    gloves = item("防护手套")
+    client = world.client("hq")
+    page = client.get(reverse("supplies:plan_create")).content.decode()
+    select = re.search(r'<select name="item"[^>]*>', page).group(0)
+    assert f'hx-get="{reverse("supplies:plan_create")}"' in select
+    assert 'hx-target="#id_round_to_pack"' in select
+
+    response = client.get(
+        reverse("supplies:plan_create"), {"item": gloves.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<select name="round_to_pack"')
+    assert options(html, "round_to_pack") == ["不取整", "1盒=50双", "1箱=1000双"]
+
+
+def test_a_plan_rounded_to_another_items_pack_is_refused(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    masks, gloves = item("医用口罩"), item("防护手套")
+    response = world.client("hq").post(
+        reverse("supplies:plan_create"),
+        {
+            "title": "卡点口罩",
+            "item": masks.pk,
+            "source": warehouse.pk,
+            "target": "checkpoint",
+            "per_person": "1",
+            "shifts_per_day": "3",
+            "days": "7",
+            "round_to_pack": gloves.packs.get(name="箱").pk,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“箱”不是医用口罩的包装" in html
+    assert options(html, "round_to_pack") == ["不取整", "1包=10个", "1盒=50个", "1箱=2000个"]

@@ -31,8 +31,10 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
     form = PlanForm(
         request.POST or None,
         sources=sources,
-        initial={"per_person": 1, "shifts_per_day": 3, "days": 7},
+        initial={"per_person": 1, "shifts_per_day": 3, "days": 7, "item": request.GET.get("item")},
     )
+    if request.method == "GET" and request.htmx:
+        return HttpResponse(str(form["round_to_pack"]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
