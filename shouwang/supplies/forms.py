@@ -121,6 +121,7 @@ class QuantityMixin(forms.Form):
         super().__init__(*args, **kwargs)
         if items is not None:
             self.fields["item"].queryset = items
+        self.fields["unit"].widget.attrs.pop("maxlength", None)  # a select, not a text box
         self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("supplies:item_units"),

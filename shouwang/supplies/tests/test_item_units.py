@@ -37,6 +37,7 @@ def test_it_answers_the_chosen_items_units_only(world) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_unit"' in html
+    assert "maxlength" not in html
     assert options(html, "unit") == ["个（基本单位）", "包（10个）", "盒（50个）", "箱（2,000个）"]
 
 

@@ -220,7 +220,9 @@ def test_a_cancelled_pledge_is_still_refused_on_receipt(world) -> None:
     assert Donation.objects.get().status == Donation.Status.CANCELLED
 
 
-def test_issuing_a_plan_again_changes_nothing_and_says_why(world) -> None:
+def test_issuing_a_plan_again_leads_to_it_and_moves_nothing(world) -> None:
+    """一次发放 clicked twice: the second answer leads to the plan, says when it was
+    issued, and moves nothing."""
     client = world.client("hq")
     warehouse = location(world.subdistrict, "明湖街道仓库")
     location(world.compound_a, "西城花园卡点", "checkpoint", staff=8)
@@ -235,8 +237,13 @@ def test_issuing_a_plan_again_changes_nothing_and_says_why(world) -> None:
     )
     client.post(reverse("supplies:plan_review", args=[plan.pk]))
     url = reverse("supplies:plan_issue", args=[plan.pk])
-    assert client.post(url).status_code == 302
-    again = client.post(url)
-    assert again.status_code == 400
-    assert "该方案已经发放过，不会重复发放" in again.content.decode()
+    first = client.post(url, follow=True)
+    assert notice(first)[-1] == "已一次发放到 1 个对象"
+    audits = AuditEvent.objects.count()
+    again = client.post(url, follow=True)
+    assert again.redirect_chain == [(reverse("supplies:plan", args=[plan.pk]), 302)]
+    at = timezone.localtime(AllocationPlan.objects.get().issued_at)
+    assert notice(again) == [f"该方案已于{at:%Y-%m-%d %H:%M}发放，本次重复提交，未重复发放"]
     assert Movement.objects.filter(location=warehouse).total() == 1000 - 168
+    assert Movement.objects.filter(plan=plan).count() == 2
+    assert AuditEvent.objects.count() == audits
