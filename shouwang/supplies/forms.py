@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,6 +164,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["name", "category", "unit", "spec", "report_as", "alert_days", "order", "active"]
+        error_messages = {"name": {"unique": "已有同名的物资，请换一个名称"}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -195,6 +196,9 @@ class LocationForm(forms.ModelForm):
         model = Location
         fields = ["kind", "checkpoint", "name", "area", "staff_count", "keeper", "active"]
         help_texts = {"name": "卡点类型留空则用卡点名称"}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "所属辖区已有同名的存放点，请换一个名称"}
+        }
 
     def __init__(self, *args, areas=None, checkpoints=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -446,6 +450,7 @@ class PurposeForm(forms.ModelForm):
     class Meta:
         model = Purpose
         fields = ["name", "order"]
+        error_messages = {"name": {"unique": "已有同名的资金用途，请换一个名称"}}
 
 
 class PlanParamsForm(forms.Form):
@@ -539,6 +544,9 @@ class RecipientForm(forms.ModelForm):
     class Meta:
         model = Recipient
         fields = ["name", "area", "employees", "contact", "active"]
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "所属辖区已有同名的领用单位，请换一个名称"}
+        }
 
     def __init__(self, *args, areas=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
