@@ -109,6 +109,14 @@ def unit_choices(item: Item | None, items=None) -> list:
     return [(BASE_UNIT, "基本单位"), *groups.items()]
 
 
+def chosen_item(form: forms.Form) -> Item | None:
+    """The item picked on ``form`` (sent, or given as initial), if it is offered."""
+    try:
+        return form.fields["item"].clean(form["item"].value())
+    except ValidationError:
+        return None
+
+
 class QuantityMixin(forms.Form):
     """An item, a quantity and its unit. The unit select offers the chosen item's
     units only; a unit the item does not have is refused naming those it has."""
@@ -131,15 +139,8 @@ class QuantityMixin(forms.Form):
             }
         )
         self.fields["unit"].widget.choices = unit_choices(
-            self.chosen_item(), self.fields["item"].queryset
+            chosen_item(self), self.fields["item"].queryset
         )
-
-    def chosen_item(self) -> Item | None:
-        """The item picked on the form (sent, or given as initial), if it is offered."""
-        try:
-            return self.fields["item"].clean(self["item"].value())
-        except ValidationError:
-            return None
 
     def clean(self) -> dict:
         data = super().clean()
@@ -494,8 +495,7 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
-        item = self.fields["item"]
-        item.widget.attrs.update(
+        self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("supplies:plan_create"),
                 "hx-trigger": "change",
@@ -503,10 +503,7 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
                 "hx-swap": "outerHTML",
             }
         )
-        try:
-            chosen = item.clean(self["item"].value())
-        except ValidationError:
-            chosen = None
+        chosen = chosen_item(self)
         if chosen is not None:
             # Offer the chosen item's packs; accept any, so that another item's pack
             # is refused by ``clean`` saying whose it is.
