@@ -269,11 +269,17 @@ def receive_donation(
 
 
 @transaction.atomic
-def cancel_donation(*, donation: Donation, by: Any, reason: str, request: Any = None) -> Donation:
-    """A pledge that will not arrive. Received donations are never cancelled."""
+def cancel_donation(
+    *, donation: Donation, by: Any, reason: str, request: Any = None
+) -> tuple[Donation, bool]:
+    """A pledge that will not arrive. Received donations are never cancelled. Returns
+    (donation, cancelled): a pledge cancelled already (a double click, a retry) is
+    returned as it is, with ``False``, and nothing is written."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.CANCELLED:
+        return donation, False
     if donation.status != Donation.Status.PLEDGED:
-        raise ValidationError("只能取消尚未到账的承诺捐赠")
+        raise ValidationError("该捐赠已到账/入库，不能取消")
     if not reason.strip():
         raise ValidationError("请填写取消原因")
     donation.status = Donation.Status.CANCELLED
@@ -287,7 +293,7 @@ def cancel_donation(*, donation: Donation, by: Any, reason: str, request: Any = 
         area=donation.area,
         detail=f"取消承诺捐赠：{reason.strip()}",
     )
-    return donation
+    return donation, True
 
 
 def fundable(area: Any, purpose: Purpose) -> list[Donation]:

@@ -220,6 +220,46 @@ def test_a_cancelled_pledge_is_still_refused_on_receipt(world) -> None:
     assert Donation.objects.get().status == Donation.Status.CANCELLED
 
 
+def test_cancelling_a_pledge_again_leads_to_it_and_writes_nothing(world) -> None:
+    client = world.client("hq")
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name="李顺喜",
+        kind="cash",
+        amount=Decimal("500"),
+        by=world.hq,
+    )
+    url = reverse("supplies:donation_cancel", args=[gift.pk])
+    first = client.post(url, {"reason": "捐赠方撤回"}, follow=True)
+    assert notice(first) == ["已取消该承诺捐赠"]
+    audits = AuditEvent.objects.count()
+    again = client.post(url, {"reason": "捐赠方撤回"}, follow=True)
+    assert again.redirect_chain == [(reverse("supplies:donation", args=[gift.pk]), 302)]
+    assert notice(again) == ["这笔承诺捐赠已取消过，本次重复提交，未重复取消"]
+    assert Donation.objects.get().notes == "取消：捐赠方撤回"
+    assert AuditEvent.objects.count() == audits
+
+
+def test_a_received_gift_is_not_cancelled(world) -> None:
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name="李顺喜",
+        kind="cash",
+        amount=Decimal("500"),
+        channel="cash",
+        received=True,
+        by=world.hq,
+    )
+    response = world.client("hq").post(
+        reverse("supplies:donation_cancel", args=[gift.pk]), {"reason": "误登记"}
+    )
+    assert response.status_code == 400
+    assert "该捐赠已到账/入库，不能取消" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.RECEIVED
+
+
 def test_issuing_a_plan_again_leads_to_it_and_moves_nothing(world) -> None:
     """一次发放 clicked twice: the second answer leads to the plan, says when it was
     issued, and moves nothing."""

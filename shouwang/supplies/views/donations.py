@@ -201,12 +201,15 @@ def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, gift, "请填写取消原因")
     try:
-        actions.cancel_donation(
+        _, cancelled = actions.cancel_donation(
             donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    messages.success(request, "已取消该承诺捐赠")
+    if cancelled:
+        messages.success(request, "已取消该承诺捐赠")
+    else:
+        messages.warning(request, "这笔承诺捐赠已取消过，本次重复提交，未重复取消")
     return redirect("supplies:donation", pk=gift.pk)
 
 
