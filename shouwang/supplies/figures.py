@@ -1,30 +1,26 @@
 """Figures other apps read (daily report, dashboard): stock on hand per item per
 community or location, days of supply, the low-stock list, donation totals.
 
-Rate of use: units that left over the last ``window`` days divided by the window.
-For one location every outflow counts (issues, consumption, losses, transfers out);
-for an area (a community, the sub-district) only what left the area's hands counts
-(issues, consumption, losses), since a transfer between two of its locations uses
-nothing. Days of supply = on hand ÷ daily use; ``None`` when nothing was used.
+Rate of use: units used up over the last ``window`` days divided by the window,
+for a location and an area alike: issues, consumption and losses
+(``MovementQuerySet.use``), never transfers, which move stock without using it.
+Days of supply = on hand ÷ daily use; ``None`` when nothing was used.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.checkpoints.models import Checkpoint, CheckpointQuerySet
 
 from .models import (
     CONSUMPTION_WINDOW_DAYS,
-    USE_KINDS,
     Balance,
     Donation,
     Item,
@@ -81,10 +77,10 @@ def stock_by_location(
 
 
 def _use_by_item_location(area: Area, window: int) -> dict[tuple[int, int], int]:
-    since = timezone.now() - timedelta(days=window)
     rows = (
         Movement.objects.within(area)
-        .filter(kind__in=USE_KINDS, occurred_at__gte=since)
+        .use()
+        .in_last(window)
         .values("item", "location")
         .annotate(total=Sum("quantity"))
     )

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
@@ -88,21 +89,58 @@ class ClientIdMixin(forms.Form):
             self.initial.setdefault("client_id", new_client_id())
 
 
-def unit_choices() -> list[tuple[str, str]]:
-    names = ItemPack.objects.order_by("name").values_list("name", flat=True).distinct()
-    return [(BASE_UNIT, "基本单位"), *((n, n) for n in names)]
+def unit_choices(item: Item | None, items=None) -> list:
+    """The units a quantity of ``item`` may be typed in: its base unit, then its packs
+    (``箱（2000个）``). Before an item is chosen, each item's packs under its name (the
+    item select asks the server for the chosen item's units when it changes)."""
+    if item is not None:
+        return [
+            (BASE_UNIT, f"{item.unit}（基本单位）"),
+            *((p.name, f"{p.name}（{p.size:,}{item.unit}）") for p in item.packs.all()),
+        ]
+    packs = ItemPack.objects.select_related("item").order_by("item__order", "item__name", "size")
+    if items is not None:
+        packs = packs.filter(item__in=items)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for pack in packs:
+        groups.setdefault(pack.item.name, []).append(
+            (pack.name, f"{pack.name}（{pack.size:,}{pack.item.unit}）")
+        )
+    return [(BASE_UNIT, "基本单位"), *groups.items()]
+
+
+def chosen_item(form: forms.Form) -> Item | None:
+    """The item picked on ``form`` (sent, or given as initial), if it is offered."""
+    try:
+        return form.fields["item"].clean(form["item"].value())
+    except ValidationError:
+        return None
 
 
 class QuantityMixin(forms.Form):
+    """An item, a quantity and its unit. The unit select offers the chosen item's
+    units only; a unit the item does not have is refused naming those it has."""
+
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
     quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
-    unit = forms.ChoiceField(label="单位", required=False)
+    unit = forms.CharField(label="单位", required=False, max_length=10, widget=forms.Select)
 
     def __init__(self, *args, items=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices()
         if items is not None:
             self.fields["item"].queryset = items
+        self.fields["unit"].widget.attrs.pop("maxlength", None)  # a select, not a text box
+        self.fields["item"].widget.attrs.update(
+            {
+                "hx-get": reverse("supplies:item_units"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['unit'].auto_id}",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.fields["unit"].widget.choices = unit_choices(
+            chosen_item(self), self.fields["item"].queryset
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -127,6 +165,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["name", "category", "unit", "spec", "report_as", "alert_days", "order", "active"]
+        error_messages = {"name": {"unique": "已有同名的物资，请换一个名称"}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -158,6 +197,9 @@ class LocationForm(forms.ModelForm):
         model = Location
         fields = ["kind", "checkpoint", "name", "area", "staff_count", "keeper", "active"]
         help_texts = {"name": "卡点类型留空则用卡点名称"}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "所属辖区已有同名的存放点，请换一个名称"}
+        }
 
     def __init__(self, *args, areas=None, checkpoints=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -409,6 +451,7 @@ class PurposeForm(forms.ModelForm):
     class Meta:
         model = Purpose
         fields = ["name", "order"]
+        error_messages = {"name": {"unique": "已有同名的资金用途，请换一个名称"}}
 
 
 class PlanParamsForm(forms.Form):
@@ -423,18 +466,26 @@ class PlanParamsForm(forms.Form):
 
     def __init__(self, *args, item: Item | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.offer_packs(item)
+
+    def offer_packs(self, item: Item | None) -> None:
+        """Offer ``item``'s packs to round to. Before an item is chosen every item's
+        packs are offered under the item's name, or "1箱=400个" could be the masks' box
+        or the gloves'."""
         packs = ItemPack.objects.select_related("item")
         field = self.fields["round_to_pack"]
         if item is not None:
             field.queryset = packs.filter(item=item)
+            field.label_from_instance = str
         else:
-            # Before an item is chosen every item's packs are offered: name the item,
-            # or "1箱=400个" could be the masks' box or the gloves'.
             field.queryset = packs.order_by("item__order", "item__name", "size")
             field.label_from_instance = lambda pack: f"{pack.item.name}：{pack}"
 
 
 class PlanForm(ClientIdMixin, PlanParamsForm):
+    """A new plan. The packs to round to are the chosen item's (the item select asks
+    the plan page for them, htmx); a pack of another item is refused by name."""
+
     title = forms.CharField(label="方案名称", max_length=100)
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
     source = forms.ModelChoiceField(label="发出存放点", queryset=Location.objects.none())
@@ -444,6 +495,23 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
+        self.fields["item"].widget.attrs.update(
+            {
+                "hx-get": reverse("supplies:plan_create"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['round_to_pack'].auto_id}",
+                "hx-swap": "outerHTML",
+            }
+        )
+        chosen = chosen_item(self)
+        if chosen is not None:
+            # Offer the chosen item's packs; accept any, so that another item's pack
+            # is refused by ``clean`` saying whose it is.
+            self.offer_packs(chosen)
+            field = self.fields["round_to_pack"]
+            offered = list(field.choices)
+            field.queryset = ItemPack.objects.all()
+            field.widget.choices = offered
 
     def clean(self) -> dict:
         data = super().clean()
@@ -473,6 +541,9 @@ class RecipientForm(forms.ModelForm):
     class Meta:
         model = Recipient
         fields = ["name", "area", "employees", "contact", "active"]
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "所属辖区已有同名的领用单位，请换一个名称"}
+        }
 
     def __init__(self, *args, areas=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from shouwang.areas.models import Area
 from shouwang.reports.days import Window
 from shouwang.reports.indicators import FLOW, STOCK, Indicator, by_community
 
-from .models import USE_KINDS, Item, Movement
+from .models import Item, Movement
 
 
 def _on_hand(role: str):
@@ -27,11 +27,8 @@ def _on_hand(role: str):
 
 def _used(role: str):
     def compute(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-        rows = Movement.objects.filter(
-            item__report_as=role,
-            kind__in=USE_KINDS,
-            occurred_at__gte=window.start,
-            occurred_at__lt=window.end,
+        rows = Movement.objects.use().filter(
+            item__report_as=role, occurred_at__gte=window.start, occurred_at__lt=window.end
         )
         used = by_community(rows, communities, area="location__area", value=Sum("quantity"))
         return {community: -value for community, value in used.items()}

@@ -287,13 +287,8 @@ class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "盘点调整"
 
 
-IN_KINDS = frozenset(
-    {MovementKind.OPENING, MovementKind.PURCHASE, MovementKind.DONATION, MovementKind.TRANSFER_IN}
-)
-OUT_KINDS = frozenset(
-    {MovementKind.TRANSFER_OUT, MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS}
-)
-# Stock that leaves the sub-district's hands: the rate of use of an area.
+# Stock used up (issued, consumed, lost): the one definition of use, at a location
+# and in an area alike (``MovementQuerySet.use``). A transfer uses nothing.
 USE_KINDS = frozenset({MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS})
 # Kinds a user may record by hand at a location (the rest come from workflows).
 MANUAL_OUT_KINDS = (MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS)
@@ -308,16 +303,13 @@ class BalanceQuerySet(ScopedQuerySet):
         return self.filter(quantity__gt=0)
 
     def with_use(self, *, days: int = CONSUMPTION_WINDOW_DAYS) -> BalanceQuerySet:
-        """Annotate ``used`` — units that left this location in the last ``days`` days
-        (issued, consumed, lost or transferred out), as a positive number."""
-        since = timezone.now() - timedelta(days=days)
+        """Annotate ``used`` — units used up at this location in the last ``days`` days
+        (``MovementQuerySet.use``: issued, consumed or lost; not transferred out), as a
+        positive number."""
         used = (
-            Movement.objects.filter(
-                item=models.OuterRef("item"),
-                location=models.OuterRef("location"),
-                kind__in=OUT_KINDS,
-                occurred_at__gte=since,
-            )
+            Movement.objects.use()
+            .in_last(days)
+            .filter(item=models.OuterRef("item"), location=models.OuterRef("location"))
             .values("item")
             .annotate(total=Sum("quantity"))
             .values("total")
@@ -384,6 +376,17 @@ class MovementQuerySet(ScopedQuerySet):
 
     def since(self, when) -> MovementQuerySet:
         return self.filter(occurred_at__gte=when)
+
+    def in_last(self, days: int = CONSUMPTION_WINDOW_DAYS) -> MovementQuerySet:
+        return self.since(timezone.now() - timedelta(days=days))
+
+    def use(self) -> MovementQuerySet:
+        """What uses stock up: issues, consumption and losses (``USE_KINDS``). A
+        transfer only moves stock, so it is use at neither end — the warehouse that
+        supplies the checkpoints uses only what it issues, consumes or loses itself.
+        The rate of use, days of supply, low stock, the dashboard and the daily report
+        all count use through this method."""
+        return self.filter(kind__in=USE_KINDS)
 
     def total(self) -> int:
         return self.aggregate(t=Sum("quantity"))["t"] or 0

@@ -20,6 +20,7 @@ urlpatterns = [
     path("items/", stock.items, name="items"),
     path("items/new/", stock.item_create, name="item_create"),
     path("items/<int:pk>/", stock.item_edit, name="item_edit"),
+    path("items/units/", stock.item_units, name="item_units"),
     path("import/", stock.import_upload, name="import"),
     path("import/template/", stock.import_template, name="import_template"),
     path("import/commit/", stock.import_commit, name="import_commit"),

@@ -219,15 +219,17 @@ def review_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> Alloca
 @transaction.atomic
 def issue_plan(
     *, plan: AllocationPlan, by: Any, at: datetime | None = None, request: Any = None
-) -> AllocationPlan:
+) -> tuple[AllocationPlan, bool]:
     """Issue every line at once: transfers to locations, issues to enterprises. All or
-    nothing: if the source cannot cover the total, nothing moves."""
+    nothing: if the source cannot cover the total, nothing moves. Returns (plan,
+    issued): a plan issued already (a double click, a retry) is returned as it is,
+    with ``False``, and nothing moves."""
     plan = (
         AllocationPlan.objects.select_for_update().select_related("item", "source").get(pk=plan.pk)
     )
+    if plan.status == AllocationPlan.Status.ISSUED:
+        return plan, False
     if plan.status != AllocationPlan.Status.REVIEWED:
-        if plan.status == AllocationPlan.Status.ISSUED:
-            raise ValidationError("该方案已经发放过，不会重复发放")
         raise ValidationError("方案需先审核，才能发放")
     lines = [ln for ln in plan.lines.select_related("location", "recipient") if ln.quantity > 0]
     closed = [str(ln.target) for ln in lines if not ln.target.active]
@@ -278,4 +280,4 @@ def issue_plan(
         area=plan.area,
         detail=f"发放分配方案：{len(lines)} 个对象，共 {plan.item.describe(total)}",
     )
-    return plan
+    return plan, True

@@ -206,12 +206,16 @@ def receive_donation(
     reference: str = "",
     at: datetime | None = None,
     request: Any = None,
-) -> Donation:
+) -> tuple[Donation, bool]:
     """Pledged → received: issue a receipt number; goods enter stock at ``location``;
-    cash says how it came (``channel``, ``reference``, unless recorded with the pledge)."""
+    cash says how it came (``channel``, ``reference``, unless recorded with the pledge).
+    Returns (donation, received): a donation received already (a double click, a
+    retry) is returned as it is, with ``False``, and nothing is written."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.RECEIVED:
+        return donation, False
     if donation.status != Donation.Status.PLEDGED:
-        raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能再确认到账")
+        raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能确认到账")
     at = at or timezone.now()
     if donation.kind == Donation.Kind.CASH:
         donation.channel = channel or donation.channel
@@ -261,15 +265,21 @@ def receive_donation(
         area=donation.area,
         detail=f"捐赠到账/入库，收据 {donation.receipt_no}",
     )
-    return donation
+    return donation, True
 
 
 @transaction.atomic
-def cancel_donation(*, donation: Donation, by: Any, reason: str, request: Any = None) -> Donation:
-    """A pledge that will not arrive. Received donations are never cancelled."""
+def cancel_donation(
+    *, donation: Donation, by: Any, reason: str, request: Any = None
+) -> tuple[Donation, bool]:
+    """A pledge that will not arrive. Received donations are never cancelled. Returns
+    (donation, cancelled): a pledge cancelled already (a double click, a retry) is
+    returned as it is, with ``False``, and nothing is written."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.CANCELLED:
+        return donation, False
     if donation.status != Donation.Status.PLEDGED:
-        raise ValidationError("只能取消尚未到账的承诺捐赠")
+        raise ValidationError("该捐赠已到账/入库，不能取消")
     if not reason.strip():
         raise ValidationError("请填写取消原因")
     donation.status = Donation.Status.CANCELLED
@@ -283,7 +293,7 @@ def cancel_donation(*, donation: Donation, by: Any, reason: str, request: Any = 
         area=donation.area,
         detail=f"取消承诺捐赠：{reason.strip()}",
     )
-    return donation
+    return donation, True
 
 
 def fundable(area: Any, purpose: Purpose) -> list[Donation]:

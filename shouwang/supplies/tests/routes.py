@@ -82,6 +82,7 @@ ROUTES = {
     "supplies:items": Route(),
     "supplies:item_create": Route(),
     "supplies:item_edit": Route(kwargs=lambda w: {"pk": _item(w).pk}),
+    "supplies:item_units": Route(),
     "supplies:import": Route(),
     "supplies:import_template": Route(),
     "supplies:import_commit": Route(),

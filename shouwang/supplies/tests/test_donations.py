@@ -125,12 +125,14 @@ def test_goods_donations_enter_stock_when_received(world) -> None:
     assert gift.status == "pledged"
     assert gift.estimated_value == Decimal("30000.00")
     assert not Balance.objects.filter(location=store).exists()
-    actions.receive_donation(donation=gift, by=world.hq)
+    assert actions.receive_donation(donation=gift, by=world.hq)[1] is True
     assert Balance.objects.get(location=store, item=masks).quantity == 2500
     assert Balance.objects.get(location=store, item=liquid).quantity == 100
-    with pytest.raises(ValidationError, match="不能再确认到账"):
-        actions.receive_donation(donation=gift, by=world.hq)
+    again, received = actions.receive_donation(donation=gift, by=world.hq)
+    assert received is False
+    assert again.receipt_no == Donation.objects.get(pk=gift.pk).receipt_no
     assert Balance.objects.get(location=store, item=masks).quantity == 2500
+    assert Movement.objects.filter(donation=gift).count() == 2
 
 
 @pytest.mark.parametrize("estimate", ["", "0"])

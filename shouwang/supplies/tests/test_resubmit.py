@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from shouwang.accounts.models import AuditEvent
 from shouwang.supplies import actions
 from shouwang.supplies.models import (
     AllocationPlan,
@@ -167,8 +169,58 @@ def test_a_plan_sent_again_is_made_once(world) -> None:
     assert notice(again) == ["这个方案已生成过（卡点口罩），本次重复提交，未重复保存"]
 
 
-def test_receiving_or_issuing_again_changes_nothing_and_says_why(world) -> None:
-    """Not created rows but a row's next step: its state refuses a second one."""
+def test_confirming_a_received_gift_again_leads_to_it_and_writes_nothing(world) -> None:
+    """确认到账 clicked twice (a double click, a retry): the second answer leads to the
+    donation, says it was confirmed already, and writes nothing."""
+    client = world.client("hq")
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="organisation",
+        donor_name="河南宝山高科有限责任公司",
+        kind="goods",
+        lines=[actions.donations.GoodsLine(item(), 2500, Decimal("5000"))],
+        by=world.hq,
+    )
+    url = reverse("supplies:donation_receive", args=[gift.pk])
+    first = client.post(url, {"location": warehouse.pk}, follow=True)
+    assert notice(first) == ["已确认到账/入库，可打印收据"]
+    gift.refresh_from_db()
+    audits = AuditEvent.objects.count()
+
+    again = client.post(url, {"location": warehouse.pk}, follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain == [(reverse("supplies:donation", args=[gift.pk]), 302)]
+    at = timezone.localtime(gift.received_at)
+    assert notice(again) == [
+        f"这笔捐赠已于{at:%Y-%m-%d %H:%M}确认到账（收据 {gift.receipt_no}），"
+        "本次重复提交，未重复确认"
+    ]
+    assert Movement.objects.filter(location=warehouse).total() == 2500
+    assert Movement.objects.count() == 1
+    assert AuditEvent.objects.count() == audits
+    assert Donation.objects.get().received_at == gift.received_at
+
+
+def test_a_cancelled_pledge_is_still_refused_on_receipt(world) -> None:
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name="李顺喜",
+        kind="cash",
+        amount=Decimal("500"),
+        by=world.hq,
+    )
+    actions.cancel_donation(donation=gift, reason="捐赠方撤回", by=world.hq)
+    response = world.client("hq").post(
+        reverse("supplies:donation_receive", args=[gift.pk]), {"channel": "cash"}
+    )
+    assert response.status_code == 400
+    assert "该捐赠当前状态为“已取消”，不能确认到账" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.CANCELLED
+
+
+def test_cancelling_a_pledge_again_leads_to_it_and_writes_nothing(world) -> None:
     client = world.client("hq")
     gift, _ = actions.record_donation(
         area=world.subdistrict,
@@ -178,13 +230,40 @@ def test_receiving_or_issuing_again_changes_nothing_and_says_why(world) -> None:
         amount=Decimal("500"),
         by=world.hq,
     )
-    url = reverse("supplies:donation_receive", args=[gift.pk])
-    assert client.post(url, {"channel": "cash"}).status_code == 302
-    again = client.post(url, {"channel": "cash"})
-    assert again.status_code == 400
-    assert "该捐赠当前状态为“已到账/已入库”，不能再确认到账" in again.content.decode()
+    url = reverse("supplies:donation_cancel", args=[gift.pk])
+    first = client.post(url, {"reason": "捐赠方撤回"}, follow=True)
+    assert notice(first) == ["已取消该承诺捐赠"]
+    audits = AuditEvent.objects.count()
+    again = client.post(url, {"reason": "捐赠方撤回"}, follow=True)
+    assert again.redirect_chain == [(reverse("supplies:donation", args=[gift.pk]), 302)]
+    assert notice(again) == ["这笔承诺捐赠已取消过，本次重复提交，未重复取消"]
+    assert Donation.objects.get().notes == "取消：捐赠方撤回"
+    assert AuditEvent.objects.count() == audits
+
+
+def test_a_received_gift_is_not_cancelled(world) -> None:
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name="李顺喜",
+        kind="cash",
+        amount=Decimal("500"),
+        channel="cash",
+        received=True,
+        by=world.hq,
+    )
+    response = world.client("hq").post(
+        reverse("supplies:donation_cancel", args=[gift.pk]), {"reason": "误登记"}
+    )
+    assert response.status_code == 400
+    assert "该捐赠已到账/入库，不能取消" in response.content.decode()
     assert Donation.objects.get().status == Donation.Status.RECEIVED
 
+
+def test_issuing_a_plan_again_leads_to_it_and_moves_nothing(world) -> None:
+    """一次发放 clicked twice: the second answer leads to the plan, says when it was
+    issued, and moves nothing."""
+    client = world.client("hq")
     warehouse = location(world.subdistrict, "明湖街道仓库")
     location(world.compound_a, "西城花园卡点", "checkpoint", staff=8)
     stock(warehouse, 1000)
@@ -198,8 +277,13 @@ def test_receiving_or_issuing_again_changes_nothing_and_says_why(world) -> None:
     )
     client.post(reverse("supplies:plan_review", args=[plan.pk]))
     url = reverse("supplies:plan_issue", args=[plan.pk])
-    assert client.post(url).status_code == 302
-    again = client.post(url)
-    assert again.status_code == 400
-    assert "该方案已经发放过，不会重复发放" in again.content.decode()
+    first = client.post(url, follow=True)
+    assert notice(first)[-1] == "已一次发放到 1 个对象"
+    audits = AuditEvent.objects.count()
+    again = client.post(url, follow=True)
+    assert again.redirect_chain == [(reverse("supplies:plan", args=[plan.pk]), 302)]
+    at = timezone.localtime(AllocationPlan.objects.get().issued_at)
+    assert notice(again) == [f"该方案已于{at:%Y-%m-%d %H:%M}发放，本次重复提交，未重复发放"]
     assert Movement.objects.filter(location=warehouse).total() == 1000 - 168
+    assert Movement.objects.filter(plan=plan).count() == 2
+    assert AuditEvent.objects.count() == audits

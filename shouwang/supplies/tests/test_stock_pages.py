@@ -164,18 +164,6 @@ def test_days_of_supply_and_low_stock(world) -> None:
     )
 
 
-def test_transfers_inside_an_area_do_not_count_as_use(world) -> None:
-    store = location(world.community_a)
-    checkpoint = location(world.compound_a, "西城花园卡点", "checkpoint")
-    stock(store, 100)
-    actions.transfer(item=item(), source=store, destination=checkpoint, quantity=40, by=world.hq)
-    (community,) = figures.stock_by_community(world.subdistrict)[world.community_a]
-    assert community.quantity == 100
-    assert community.used == 0
-    by_place = {f.place: f.used for f in figures.stock_by_location(world.community_a)}
-    assert by_place == {store: 40, checkpoint: 0}
-
-
 def test_ledger_page_queries_stay_flat_and_export_works(
     world, django_assert_max_num_queries
 ) -> None:
@@ -467,13 +455,12 @@ def test_a_bad_purchase_amount_is_explained_in_money_terms(world, amount, messag
     assert not Movement.objects.exists()
 
 
-def test_the_low_stock_page_says_transfers_out_count_as_use(world) -> None:
+def test_the_low_stock_page_says_transfers_are_not_use(world) -> None:
     warehouse = location(world.subdistrict, "明湖街道仓库")
     store = location(world.community_a, "西城社区库房")
     stock(warehouse, 100)
     actions.transfer(item=item(), source=warehouse, destination=store, quantity=90, by=world.hq)
-    (row,) = figures.low_stock(world.subdistrict)
-    assert row.place == warehouse  # 90 sent out in 7 days: under 1 day left
+    assert figures.low_stock(world.subdistrict) == []
     page = world.client("hq").get(reverse("supplies:low_stock")).content.decode()
-    assert "明湖街道仓库" in page
-    assert "调出到其他存放点也会用掉本点库存" in page
+    assert "明湖街道仓库" not in page
+    assert "调拨只是转移库存，调出、调入都不计为用量" in page

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shouwang.areas.models import Area
@@ -31,8 +32,10 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
     form = PlanForm(
         request.POST or None,
         sources=sources,
-        initial={"per_person": 1, "shifts_per_day": 3, "days": 7},
+        initial={"per_person": 1, "shifts_per_day": 3, "days": 7, "item": request.GET.get("item")},
     )
+    if request.method == "GET" and request.htmx:
+        return HttpResponse(str(form["round_to_pack"]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -168,11 +171,17 @@ def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = _get_plan(request, pk)
     try:
-        issued = actions.issue_plan(plan=subject, by=request.user, request=request)
+        issued, done = actions.issue_plan(plan=subject, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return _plan_page(request, subject, status=400)
-    messages.success(request, f"已一次发放到 {issued.lines.filter(quantity__gt=0).count()} 个对象")
+    if done:
+        messages.success(
+            request, f"已一次发放到 {issued.lines.filter(quantity__gt=0).count()} 个对象"
+        )
+    else:
+        at = timezone.localtime(issued.issued_at)
+        messages.warning(request, f"该方案已于{at:%Y-%m-%d %H:%M}发放，本次重复提交，未重复发放")
     return redirect("supplies:plan", pk=subject.pk)
 
 

@@ -171,7 +171,7 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
     data = form.cleaned_data
     try:
-        actions.receive_donation(
+        gift, received = actions.receive_donation(
             donation=gift,
             location=data.get("location"),
             channel=data.get("channel", ""),
@@ -181,7 +181,15 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    messages.success(request, "已确认到账/入库，可打印收据")
+    if received:
+        messages.success(request, "已确认到账/入库，可打印收据")
+    else:
+        at = timezone.localtime(gift.received_at)
+        messages.warning(
+            request,
+            f"这笔捐赠已于{at:%Y-%m-%d %H:%M}确认到账（收据 {gift.receipt_no}），"
+            "本次重复提交，未重复确认",
+        )
     return redirect("supplies:donation", pk=gift.pk)
 
 
@@ -193,12 +201,15 @@ def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, gift, "请填写取消原因")
     try:
-        actions.cancel_donation(
+        _, cancelled = actions.cancel_donation(
             donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    messages.success(request, "已取消该承诺捐赠")
+    if cancelled:
+        messages.success(request, "已取消该承诺捐赠")
+    else:
+        messages.warning(request, "这笔承诺捐赠已取消过，本次重复提交，未重复取消")
     return redirect("supplies:donation", pk=gift.pk)
 
 
@@ -230,7 +241,7 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
         (
             d.receipt_no,
             d.pledged_on,
-            timezone.localtime(d.received_at).strftime("%Y-%m-%d") if d.received_at else "",
+            timezone.localtime(d.received_at).date() if d.received_at else None,
             d.donor.name,
             d.donor.get_kind_display(),
             d.donor.contact_name,
@@ -379,7 +390,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
     rows = [
         (
             d.receipt_no,
-            timezone.localtime(d.received_at).strftime("%Y-%m-%d"),
+            timezone.localtime(d.received_at).date(),
             d.public_name(),
             d.get_kind_display(),
             d.amount,

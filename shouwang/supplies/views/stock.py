@@ -3,6 +3,8 @@ low stock, opening-stock import."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -31,12 +33,14 @@ from ..forms import (
     LowStockForm,
     OutForm,
     PurchaseForm,
+    QuantityMixin,
     TransferForm,
 )
 from ..models import Balance, Item, Location, Movement
 from . import recorded
 
 IMPORT_PURPOSE = "supplies.opening"
+LINE_ITEM = re.compile(r"[a-z]+-\d{1,3}-item")
 
 
 @require_capability("supplies.view")
@@ -320,6 +324,21 @@ def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
     if data["until"]:
         qs = qs.filter(occurred_at__lte=data["until"])
     return qs
+
+
+@require_capability("supplies.view")
+def item_units(request: AuthedRequest) -> HttpResponse:
+    """The unit select of a quantity form for the item chosen in it (htmx, from the
+    item select: ``?item=3`` or, in the donation form's lines, ``?lines-0-item=3``)."""
+    form = QuantityMixin(request.GET, prefix=_line_prefix(request), items=Item.objects.all())
+    return HttpResponse(str(form["unit"]))
+
+
+def _line_prefix(request: AuthedRequest) -> str | None:
+    sent = [key for key in request.GET if key == "item" or LINE_ITEM.fullmatch(key)]
+    if len(sent) != 1 or sent[0] == "item":
+        return None
+    return sent[0].removesuffix("-item")
 
 
 @require_capability("supplies.view")
