@@ -347,13 +347,15 @@ class AlertQuerySet(ScopedQuerySet):
 
 class Alert(models.Model):
     """Something that needs a person to act now: a fever at a checkpoint, a key person
-    seen at a checkpoint, an abnormal or overdue follow-up. Details are written masked."""
+    seen at a checkpoint, an abnormal or overdue follow-up, a key person not reached
+    (疑似失联). Details are written masked."""
 
     class Kind(models.TextChoices):
         FEVER = "fever", "发热"
         OBSERVED_AT_CHECKPOINT = "observed_checkin", "管控人员出行"
         SYMPTOM = "symptom", "随访异常"
         OVERDUE = "overdue", "随访逾期"
+        LOST = "lost", "疑似失联"
         QUOTA = "quota", "超出出行次数"
         OTHER = "other", "其他"
 

@@ -516,13 +516,15 @@ def progress(states: Iterable[SlotState]) -> Progress:
 @dataclass
 class LostContact:
     """A record 疑似失联: attempts that reached nobody in ``slots`` slots (``attempts``
-    in all) and no follow-up since the first of them (``since``)."""
+    in all) and no follow-up since the first of them (``since``). ``unreached``: those
+    attempts, earliest first — one episode of 疑似失联, which a follow-up ends."""
 
     key_person_id: int
     slots: int
     attempts: int
     since: datetime
     last: ContactAttempt
+    unreached: list[ContactAttempt] = field(default_factory=list, repr=False)
 
 
 def suspected_lost(
@@ -564,7 +566,31 @@ def suspected_lost(
         slots = {(a.day, a.slot) for a in unreached}
         if unreached and len(slots) >= policies.lost_after(by_pk[pk].area_path):
             found.append(
-                LostContact(pk, len(slots), len(unreached), unreached[0].recorded_at, unreached[-1])
+                LostContact(
+                    pk,
+                    len(slots),
+                    len(unreached),
+                    unreached[0].recorded_at,
+                    unreached[-1],
+                    unreached,
+                )
             )
     found.sort(key=lambda lost: (-lost.slots, lost.since))
     return found
+
+
+def suspected_lost_of(
+    records: Iterable[Scheduled], *, policies: Policies | None = None
+) -> dict[int, LostContact]:
+    """``suspected_lost`` of a few records (a page of cards), by record id."""
+    from .models import ContactAttempt, FollowUp
+
+    records = list(records)
+    ids = [r.pk for r in records]
+    found = suspected_lost(
+        records,
+        attempts=ContactAttempt.objects.filter(key_person_id__in=ids),
+        followups=FollowUp.objects.filter(key_person_id__in=ids),
+        policies=policies,
+    )
+    return {lost.key_person_id: lost for lost in found}
