@@ -411,6 +411,8 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name", "default_days", "order", "active"]
+        # Django's own says 具有 类别 的 重点人员类别 已存在。
+        error_messages = {"name": {"unique": "已有同名类别，请换一个名称或修改原有类别"}}
 
 
 class PolicyForm(forms.Form):
