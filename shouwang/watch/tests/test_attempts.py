@@ -370,6 +370,34 @@ class TestSuspectedLost:
         assert "疑似失联" not in card
         assert client.get(TODAY).json()["cards"][0]["lost"] is None
 
+    def test_found_and_back_under_control_is_no_longer_suspected(
+        self, world, clock, record
+    ) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15)
+        url = reverse("watch:status", args=[record.pk])
+        client = world.client("staff_a")
+        client.post(url, {"status": "lost", "reason": "unreachable"})
+        clock.set(clock.today, 17, 0)
+        response = client.post(url, {"status": "active", "reason": "found"})
+        assert response.status_code == 302
+        assert "张三丰" not in self.listed(world)
+        assert (
+            "疑似失联：自"
+            not in client.get(reverse("watch:detail", args=[record.pk])).content.decode()
+        )
+        assert (
+            "疑似失联 · " not in world.client("grid_a").get(reverse("watch:today")).content.decode()
+        )
+        assert "疑似失联（人）" not in {i.label for i in todo_for(world.staff_a)}
+        # not reached again in two slots after that: a new episode, a new alert
+        tomorrow = clock.today + timedelta(days=1)
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9, day=tomorrow)
+        assert "张三丰" not in self.listed(world)
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15, day=tomorrow)
+        assert "2 个时段，共 2 次" in self.listed(world)
+        assert Alert.objects.filter(kind=Alert.Kind.LOST, key_person=record).count() == 2
+
     def test_the_list_reads_in_bounded_queries(
         self, world, clock, record, django_assert_max_num_queries
     ) -> None:
