@@ -348,7 +348,8 @@ class TestSuspectedLost:
         )
         out = StringIO()
         call_command("watch_overdue", stdout=out)
-        assert "新增疑似失联预警 1 个" in out.getvalue()
+        # one line, the HQ home page's 上次运行 result of the job
+        assert out.getvalue().strip() == "新增逾期随访 0 个，疑似失联预警 1 个"
         assert "1个时段未联系上" in Alert.objects.get(kind=Alert.Kind.LOST).title
         call_command("watch_overdue", stdout=StringIO())
         assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1

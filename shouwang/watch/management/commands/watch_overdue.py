@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, hours: int, **options) -> None:
         now = timezone.now()
         created = actions.record_overdue(now=now, since=now - timedelta(hours=hours))
-        self.stdout.write(f"新增逾期随访 {created} 个")
         # Those a changed setting (随访设置, fewer slots) makes 疑似失联 without a new try.
         lost = actions.alert_suspected_lost(records=KeyPerson.objects.all())
-        self.stdout.write(f"新增疑似失联预警 {lost} 个")
+        # One line: the HQ home page shows a scheduled job's last line.
+        self.stdout.write(f"新增逾期随访 {created} 个，疑似失联预警 {lost} 个")
