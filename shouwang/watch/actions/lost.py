@@ -1,6 +1,6 @@
 """疑似失联: a key person whose follow-ups reached nobody in the community's number of
 slots (``schedule.suspected_lost``) raises an alert to the community and HQ, once per
-episode — until a follow-up reaches the person again."""
+episode — until a follow-up reaches the person again, or control resumes."""
 
 from __future__ import annotations
 
