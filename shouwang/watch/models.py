@@ -454,6 +454,11 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return f"{self.person or '未知人员'}：{self.detail[:30]}"
 
+    @property
+    def decided_message(self) -> str:
+        """What confirming or dismissing a decided lead says: 该线索已确认，无需再处理."""
+        return f"该线索{self.get_status_display()}，无需再处理"
+
 
 class KeyPersonEventQuerySet(ScopedQuerySet):
     scope = "key_person__area"
