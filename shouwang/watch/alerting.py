@@ -4,11 +4,14 @@ allowed to open it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from .models import FollowUp, KeyPerson
+
+if TYPE_CHECKING:
+    from .schedule import LostContact
 
 
 def masked_name(name: str) -> str:
@@ -51,4 +54,22 @@ def overdue_title(record: KeyPerson, label: str) -> str:
     return (
         f"随访逾期：{record.category.name}人员{masked_name(record.person.name)}"
         f"（{place(record.area)}）{label}未随访"
+    )
+
+
+def lost_title(record: KeyPerson, lost: LostContact) -> str:
+    return (
+        f"疑似失联：{record.category.name}人员{masked_name(record.person.name)}"
+        f"（{place(record.area)}）{lost.slots}个时段未联系上"
+    )
+
+
+def lost_detail(lost: LostContact) -> str:
+    """When and how the tries reached nobody; their notes stay on the record's page
+    (typed freely, they may hold a name or a number)."""
+    last = lost.last
+    return (
+        f"自 {timezone.localtime(lost.since):%m-%d %H:%M} 起 {lost.slots} 个时段"
+        f"共 {lost.attempts} 次未联系上，其间无随访；最近一次："
+        f"{last.get_method_display()} {timezone.localtime(last.recorded_at):%m-%d %H:%M}"
     )

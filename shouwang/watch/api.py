@@ -90,6 +90,12 @@ class ProgressOut(Schema):
     overdue: int
 
 
+class LostOut(Schema):
+    slots: int = Field(description="自上次随访以来未联系上的时段数")
+    attempts: int = Field(description="其间未联系上的次数")
+    since: datetime = Field(description="其间第一次未联系上的时间")
+
+
 class CardOut(Schema):
     key_person: int = Field(description="重点人员记录编号（id），上传随访时使用")
     name: str
@@ -103,6 +109,9 @@ class CardOut(Schema):
     call_url: str | None
     pending: bool = Field(description="今天还有可记录的时段")
     progress: ProgressOut
+    lost: LostOut | None = Field(
+        None, description="疑似失联（多个时段未联系上，其间无随访）；否则为空"
+    )
     slots: list[SlotOut]
 
 
@@ -184,7 +193,13 @@ def _require_followup(request) -> None:
         raise HttpError(403, "您的角色没有随访权限")
 
 
-def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -> dict:
+def _card(
+    record: KeyPerson,
+    states: list[schedule.SlotState],
+    *,
+    today: date,
+    lost: schedule.LostContact | None,
+) -> dict:
     person = record.person
     return {
         "key_person": record.pk,
@@ -197,6 +212,9 @@ def _card(record: KeyPerson, states: list[schedule.SlotState], *, today: date) -
         "call_url": reverse("watch:call", args=[record.pk]) if person.phone_last4 else None,
         "pending": any(s.can_record for s in states),
         "progress": schedule.progress(states),
+        "lost": None
+        if lost is None
+        else {"slots": lost.slots, "attempts": lost.attempts, "since": lost.since},
         "slots": [
             {
                 "number": s.slot.number,
@@ -249,6 +267,7 @@ def today(
     by_pk = records_for(user).in_bulk([row.pk for row in current])
     shown = [by_pk[row.pk] for row in current if row.pk in by_pk]
     states = schedule.today_sheet(shown, now=sheet.now, policies=sheet.policies)
+    lost = schedule.suspected_lost_of(shown, policies=sheet.policies)
     return {
         "now": sheet.now,
         "day": sheet.day,
@@ -259,7 +278,7 @@ def today(
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,
-        "cards": [_card(r, states[r.pk], today=sheet.day) for r in shown],
+        "cards": [_card(r, states[r.pk], today=sheet.day, lost=lost.get(r.pk)) for r in shown],
     }
 
 

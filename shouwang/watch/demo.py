@@ -11,7 +11,7 @@ key persons.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -96,8 +96,11 @@ def _persons(ctx: DemoContext, communities: list[Area], wanted: int) -> list[Per
     return created
 
 
-def _follow_up(record: KeyPerson, due: schedule.DueSlot, ctx: DemoContext, fever: bool) -> None:
-    at = due.slot.opens_at(due.day) + timedelta(minutes=ctx.rng.randint(20, 150))
+def _follow_up(
+    record: KeyPerson, due: schedule.DueSlot, ctx: DemoContext, fever: bool, now: datetime
+) -> None:
+    # In the slot that is open now, not later than now.
+    at = min(due.slot.opens_at(due.day) + timedelta(minutes=ctx.rng.randint(20, 150)), now)
     actions.record_followup(
         key_person=record,
         client_id=uuid.uuid5(NAMESPACE, f"{record.code}/{due.day}/{due.slot.number}"),
@@ -165,14 +168,15 @@ def build(ctx: DemoContext) -> None:
         for due in schedule.due_slots(record, slots, first=record.start_date, last=today):
             if due.slot.opens_at(due.day) > now:
                 continue
-            if due.deadline <= now and i % 7 == 3 and due.day >= today - timedelta(days=1):
-                _not_reached(record, due, ctx)  # missed, tried in vain: overdue, 疑似失联
-                continue
+            if i % 7 == 3 and due.day >= today - timedelta(days=1):
+                if due.deadline <= now:
+                    _not_reached(record, due, ctx)  # missed, tried in vain: overdue
+                continue  # 疑似失联: nobody reached since, the current slot still to do
             if due.deadline > now and ctx.rng.random() < 0.5:
                 continue  # the current slot: still to do on the phone page
             todo.append(due)
         for n, due in enumerate(todo, start=1):
-            _follow_up(record, due, ctx, fever=i == 1 and n == len(todo))  # the latest
+            _follow_up(record, due, ctx, fever=i == 1 and n == len(todo), now=now)  # the latest
     done = schedule.completeness(records, now=now)
     ready = [r for r in records if r.planned_end <= today and done[r.pk].clean]
     actions.release_many(key_persons=ready[:1], by=staff)

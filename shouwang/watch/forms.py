@@ -308,18 +308,29 @@ class SelfReportForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "页面已过期，请刷新后再提交", "invalid": "页面已过期"},
     )
+    # Residents read these: what to do, not Django's 这个字段是必填项 / 确保该变量包含….
     temperature = forms.CharField(
         label="体温（℃）",
         max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 36.5"}),
+        error_messages={
+            "required": "请填写体温，如 36.5",
+            "max_length": "体温应为数字，如 36.5",
+        },
     )
     symptoms = forms.MultipleChoiceField(
         label="今天是否有以下不适（没有则不选）",
         choices=FollowUp.Symptom.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "请从列出的不适中选择，没有则不选"},
     )
-    note = forms.CharField(label="其他情况", max_length=200, required=False)
+    note = forms.CharField(
+        label="其他情况",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "其他情况最多 %(limit_value)d 字（现有 %(show_value)d 字）"},
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -411,6 +422,8 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name", "default_days", "order", "active"]
+        # Django's own says 具有 类别 的 重点人员类别 已存在。
+        error_messages = {"name": {"unique": "已有同名类别，请换一个名称或修改原有类别"}}
 
 
 class PolicyForm(forms.Form):

@@ -347,13 +347,15 @@ class AlertQuerySet(ScopedQuerySet):
 
 class Alert(models.Model):
     """Something that needs a person to act now: a fever at a checkpoint, a key person
-    seen at a checkpoint, an abnormal or overdue follow-up. Details are written masked."""
+    seen at a checkpoint, an abnormal or overdue follow-up, a key person not reached
+    (疑似失联). Details are written masked."""
 
     class Kind(models.TextChoices):
         FEVER = "fever", "发热"
         OBSERVED_AT_CHECKPOINT = "observed_checkin", "管控人员出行"
         SYMPTOM = "symptom", "随访异常"
         OVERDUE = "overdue", "随访逾期"
+        LOST = "lost", "疑似失联"
         QUOTA = "quota", "超出出行次数"
         OTHER = "other", "其他"
 
@@ -451,6 +453,11 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or '未知人员'}：{self.detail[:30]}"
+
+    @property
+    def decided_message(self) -> str:
+        """What confirming or dismissing a decided lead says: 该线索已确认，无需再处理."""
+        return f"该线索{self.get_status_display()}，无需再处理"
 
 
 class KeyPersonEventQuerySet(ScopedQuerySet):

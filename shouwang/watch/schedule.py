@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 
 from shouwang.core.text import half_width
 
-from .models import DEFAULT_LOST_AFTER, DEFAULT_SLOTS, KeyPerson
+from .models import DEFAULT_LOST_AFTER, DEFAULT_SLOTS, KeyPerson, KeyPersonEvent
 
 if TYPE_CHECKING:
     from .models import ContactAttempt, ContactAttemptQuerySet, FollowUpQuerySet, WatchPolicy
@@ -516,13 +516,15 @@ def progress(states: Iterable[SlotState]) -> Progress:
 @dataclass
 class LostContact:
     """A record 疑似失联: attempts that reached nobody in ``slots`` slots (``attempts``
-    in all) and no follow-up since the first of them (``since``)."""
+    in all) and no follow-up since the first of them (``since``). ``unreached``: those
+    attempts, earliest first — one episode of 疑似失联, which a follow-up ends."""
 
     key_person_id: int
     slots: int
     attempts: int
     since: datetime
     last: ContactAttempt
+    unreached: list[ContactAttempt] = field(default_factory=list, repr=False)
 
 
 def suspected_lost(
@@ -536,11 +538,13 @@ def suspected_lost(
     number of slots (``Policies.lost_after``, default 2) since their last follow-up,
     most slots first. Any follow-up, by anyone, normal or not, resets the count —
     someone reached them then (its recording time, whatever slot it was recorded in:
-    a late one of the morning done at 15:00 is a contact at 15:00); a slot that passed
-    with neither attempt nor follow-up counts for nothing and resets nothing.
+    a late one of the morning done at 15:00 is a contact at 15:00); so does control
+    resumed (a status change back to 管控中: found, back from hospital); a slot that
+    passed with neither attempt nor follow-up counts for nothing and resets nothing.
     ``attempts`` and ``followups``: those the reader may see (rows of other records are
-    skipped). Two queries: the attempts, and the follow-ups since the day of the
-    earliest of them (a recording time lies in its day) of the records that have any."""
+    skipped). Two queries: the attempts, and — for the records that have any — the
+    follow-ups since the day of the earliest of them (a recording time lies in its
+    day) with the resumptions of control."""
     by_pk = {r.pk: r for r in records}
     policies = policies or Policies()
     tried: dict[int, list[ContactAttempt]] = {}
@@ -553,9 +557,22 @@ def suspected_lost(
         return []
     reached: dict[int, datetime] = {}
     first_day = min(a.day for found in tried.values() for a in found)
-    for pk, at in followups.filter(key_person_id__in=tried, day__gte=first_day).values_list(
-        "key_person_id", "recorded_at"
-    ):
+    contacts = (
+        followups.filter(key_person_id__in=tried, day__gte=first_day)
+        .order_by()
+        .values_list("key_person_id", "recorded_at")
+    )
+    # Control resumed (已找到、出院或返回…) ends the tries before it, like a follow-up.
+    resumed = (
+        KeyPersonEvent.objects.filter(
+            key_person_id__in=tried,
+            kind=KeyPersonEvent.Kind.STATUS,
+            to_status=KeyPerson.Status.ACTIVE,
+        )
+        .order_by()
+        .values_list("key_person_id", "at")
+    )
+    for pk, at in contacts.union(resumed, all=True):
         reached[pk] = max(reached.get(pk, at), at)
     found: list[LostContact] = []
     for pk, tries in tried.items():
@@ -564,7 +581,31 @@ def suspected_lost(
         slots = {(a.day, a.slot) for a in unreached}
         if unreached and len(slots) >= policies.lost_after(by_pk[pk].area_path):
             found.append(
-                LostContact(pk, len(slots), len(unreached), unreached[0].recorded_at, unreached[-1])
+                LostContact(
+                    pk,
+                    len(slots),
+                    len(unreached),
+                    unreached[0].recorded_at,
+                    unreached[-1],
+                    unreached,
+                )
             )
     found.sort(key=lambda lost: (-lost.slots, lost.since))
     return found
+
+
+def suspected_lost_of(
+    records: Iterable[Scheduled], *, policies: Policies | None = None
+) -> dict[int, LostContact]:
+    """``suspected_lost`` of a few records (a page of cards), by record id."""
+    from .models import ContactAttempt, FollowUp
+
+    records = list(records)
+    ids = [r.pk for r in records]
+    found = suspected_lost(
+        records,
+        attempts=ContactAttempt.objects.filter(key_person_id__in=ids),
+        followups=FollowUp.objects.filter(key_person_id__in=ids),
+        policies=policies,
+    )
+    return {lost.key_person_id: lost for lost in found}

@@ -1,7 +1,8 @@
 """Workflows of the key-person module, one module each: alerts and leads raised by
 other apps (``raise_alert``, ``create_lead``; both idempotent per source row), who is a
 key person now (``lookups``), registration, status and period, follow-ups, leads, the
-police list's people to locate, and the follow-up policy; callers use them as
+police list's people to locate, the alert of a person not reached
+(``alert_suspected_lost``), and the follow-up policy; callers use them as
 ``actions.<name>``.
 
 Every change to a key-person record writes the row, its history (``KeyPersonEvent``) and
@@ -21,6 +22,7 @@ from .followups import (
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
 from .locating import record_location
 from .lookups import active_key_person, active_key_person_sql, key_person_by_id
+from .lost import alert_suspected_lost
 from .policy import save_category, save_policy
 from .registration import (
     Identity,
@@ -37,6 +39,7 @@ __all__ = [
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
     "active_key_person",
+    "alert_suspected_lost",
     "active_key_person_sql",
     "change_status",
     "check_arrival_date",

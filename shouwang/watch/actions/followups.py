@@ -25,6 +25,7 @@ from ..models import (
     MissedSlot,
 )
 from .alerts import raise_alert
+from .lost import alert_suspected_lost
 
 
 def parse_temperature(value: Any) -> Decimal | None:
@@ -262,7 +263,8 @@ def record_attempt(
     rule — and kept as a follow-up is, with who and when; but it is not one: the slot
     stays open, then overdue, until a follow-up reaches the person, and completeness
     and release never count it. Any number per slot, even one already followed up (a
-    call back that nobody answered is a fact too)."""
+    call back that nobody answered is a fact too). The attempt that makes the person
+    疑似失联 raises its alert (``alert_suspected_lost``)."""
     now = now or timezone.now()
     client_id = _client_uuid(client_id)
     existing = ContactAttempt.objects.filter(client_id=client_id).first()
@@ -297,6 +299,7 @@ def record_attempt(
         if again is None or again.key_person_id != key_person.pk:
             raise
         return again, False
+    alert_suspected_lost(records=KeyPerson.objects.filter(pk=key_person.pk), now=now)
     return attempt, True
 
 

@@ -57,7 +57,7 @@ def confirm_lead(
     created)."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status != Lead.Status.NEW:
-        raise ValidationError(f"该线索已{lead.get_status_display()}")
+        raise ValidationError(lead.decided_message)
     record = active_key_person(person)
     created = record is None
     if record is None:
@@ -105,7 +105,7 @@ def confirm_lead(
 def dismiss_lead(*, lead: Lead, by: Any, note: str) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status != Lead.Status.NEW:
-        raise ValidationError(f"该线索已{lead.get_status_display()}")
+        raise ValidationError(lead.decided_message)
     if not note.strip():
         raise ValidationError("请填写排除理由")
     lead.status = Lead.Status.DISMISSED

@@ -57,9 +57,11 @@ def change_status(
         if other is not None and other.pk != record.pk:
             raise ValidationError("此人已有另一条管控中的记录")
     old = record.status
+    now = timezone.now()
     record.status = status
-    record.ended_at = None if status == KeyPerson.Status.ACTIVE else timezone.now()
+    record.ended_at = None if status == KeyPerson.Status.ACTIVE else now
     record.save(update_fields=["status", "ended_at", "updated_at"])
+    # The same moment as ended_at (control resumed: the end of 疑似失联's tries).
     KeyPersonEvent.objects.create(
         key_person=record,
         kind=KeyPersonEvent.Kind.STATUS,
@@ -68,6 +70,7 @@ def change_status(
         reason=reason,
         note=note[:200],
         by=by,
+        at=now,
     )
     audit.record(
         action=AuditEvent.Action.STATUS,

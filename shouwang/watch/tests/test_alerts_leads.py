@@ -217,3 +217,23 @@ def test_dismissing_a_lead_needs_a_reason(world) -> None:
     assert not KeyPerson.objects.filter(person=lead.person).exists()
     page = world.client("staff_a").get(reverse("watch:leads") + "?state=dismissed")
     assert "申报有误" in page.content.decode()
+
+
+def test_a_lead_decided_already_says_so_in_plain_words(world) -> None:
+    """Confirming or dismissing it again said 该线索已已确认."""
+    lead = f.lead(world.building_a)
+    client = world.client("staff_a")
+    dismiss = reverse("watch:lead_dismiss", args=[lead.pk])
+    assert client.post(dismiss, {"note": "申报有误"}).status_code == 302
+    again = client.post(dismiss, {"note": "申报有误"}, follow=True).content.decode()
+    assert "该线索已排除，无需再处理" in again
+    confirm = reverse("watch:lead_confirm", args=[lead.pk])
+    page = client.post(confirm, {"category": "1"}, follow=True).content.decode()
+    assert "该线索已排除，无需再处理" in page
+    confirmed = f.lead(world.building_a)
+    confirmed.status = Lead.Status.CONFIRMED
+    confirmed.save(update_fields=["status"])
+    url = reverse("watch:lead_confirm", args=[confirmed.pk])
+    page = client.get(url, follow=True).content.decode()
+    assert "该线索已确认，无需再处理" in page
+    assert "已已" not in page

@@ -1,20 +1,30 @@
 """未联系上: a follow-up that reached nobody is one tap on 今日随访 (and an API item),
 kept with who and when, shown in the person's history — but the slot stays to do, and
 release never counts it. Attempts in several slots with no follow-up since list the
-person as 疑似失联 for staff, who may set 失联 with a reason."""
+person as 疑似失联 for staff, who may set 失联 with a reason; it raises one alert per
+episode and shows on the person's phone card."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from shouwang.core.todo import todo_for
 from shouwang.watch import actions, schedule
-from shouwang.watch.models import ContactAttempt, FollowUp, KeyPerson, MissedSlot, WatchPolicy
+from shouwang.watch.models import (
+    Alert,
+    ContactAttempt,
+    FollowUp,
+    KeyPerson,
+    MissedSlot,
+    WatchPolicy,
+)
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +284,120 @@ class TestSuspectedLost:
         record.refresh_from_db()
         assert record.status == KeyPerson.Status.LOST
         assert "张三丰" not in self.listed(world)
+
+    def test_it_raises_one_alert_for_the_community_and_hq(self, world, clock, record) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        assert not Alert.objects.exists()  # one slot: not yet
+        # the tap that makes it two slots raises the alert, details masked
+        clock.set(clock.today, 15, 10)
+        tap(world.client("grid_a"), record, slot="2", note="电话13912345678无人接")
+        alert = Alert.objects.get()
+        assert (alert.kind, alert.area, alert.key_person) == (
+            Alert.Kind.LOST,
+            world.building_a,
+            record,
+        )
+        for persona in ("staff_a", "hq"):
+            page = world.client(persona).get(reverse("watch:alerts")).content.decode()
+            assert "疑似失联：湖北/武汉返回人员张**" in page
+            assert "2个时段未联系上" in page
+            assert "共 2 次未联系上，其间无随访；最近一次：电话" in page
+            assert "张三丰" not in page
+            assert "13912345678" not in page
+        other = world.client("staff_b").get(reverse("watch:alerts")).content.decode()
+        assert "人员张**" not in other
+        # more tries, another page view, the scheduled job: still one alert
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=17)
+        call_command("watch_overdue", stdout=StringIO())  # raises 随访逾期 of the morning
+        assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1
+        # handled by staff like any alert
+        response = world.client("staff_a").post(
+            reverse("watch:alert_handle", args=[alert.pk]), {"note": "已上门找到本人"}
+        )
+        assert response.status_code == 302
+        alert.refresh_from_db()
+        assert (alert.handled_by, alert.handled_note) == (world.staff_a, "已上门找到本人")
+        # handled, the same episode raises nothing again
+        tomorrow = clock.today + timedelta(days=1)
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9, day=tomorrow)
+        assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1
+
+    def test_a_follow_up_ends_the_episode_and_the_next_one_alerts_again(
+        self, world, clock, record
+    ) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15)
+        clock.set(clock.today, 16, 0)
+        tap(world.client("grid_a"), record, view="watch:followup", slot="2")
+        tomorrow = clock.today + timedelta(days=1)
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9, day=tomorrow)
+        assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15, day=tomorrow)
+        first, second = Alert.objects.filter(kind=Alert.Kind.LOST).order_by("raised_at")
+        assert second.raised_at.date() == tomorrow
+
+    def test_a_setting_lowered_alerts_through_the_scheduled_job(self, world, clock, record) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        assert not Alert.objects.exists()
+        actions.save_policy(
+            community=world.community_a,
+            self_report=True,
+            slots=WatchPolicy.objects.get().slots,
+            lost_after=1,
+            by=world.staff_a,
+        )
+        out = StringIO()
+        call_command("watch_overdue", stdout=out)
+        # one line, the HQ home page's 上次运行 result of the job
+        assert out.getvalue().strip() == "新增逾期随访 0 个，疑似失联预警 1 个"
+        assert "1个时段未联系上" in Alert.objects.get(kind=Alert.Kind.LOST).title
+        call_command("watch_overdue", stdout=StringIO())
+        assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1
+
+    def test_the_phone_card_shows_it(self, world, clock, record) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=10)
+        client = world.client("grid_a")
+        assert "疑似失联" not in client.get(reverse("watch:today")).content.decode()
+        clock.set(clock.today, 15, 0)
+        card = tap(client, record, slot="2").content.decode()  # the tap's card says it
+        assert "疑似失联 · 未联系上 3 次" in card
+        assert "2 个时段未联系上" in card
+        assert "疑似失联 · 未联系上 3 次" in client.get(reverse("watch:today")).content.decode()
+        api_card = client.get(TODAY).json()["cards"][0]
+        assert (api_card["lost"]["slots"], api_card["lost"]["attempts"]) == (2, 3)
+        clock.set(clock.today, 16, 0)
+        card = tap(client, record, view="watch:followup", slot="2").content.decode()
+        assert "疑似失联" not in card
+        assert client.get(TODAY).json()["cards"][0]["lost"] is None
+
+    def test_found_and_back_under_control_is_no_longer_suspected(
+        self, world, clock, record
+    ) -> None:
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9)
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15)
+        url = reverse("watch:status", args=[record.pk])
+        client = world.client("staff_a")
+        client.post(url, {"status": "lost", "reason": "unreachable"})
+        clock.set(clock.today, 17, 0)
+        response = client.post(url, {"status": "active", "reason": "found"})
+        assert response.status_code == 302
+        assert "张三丰" not in self.listed(world)
+        assert (
+            "疑似失联：自"
+            not in client.get(reverse("watch:detail", args=[record.pk])).content.decode()
+        )
+        assert (
+            "疑似失联 · " not in world.client("grid_a").get(reverse("watch:today")).content.decode()
+        )
+        assert "疑似失联（人）" not in {i.label for i in todo_for(world.staff_a)}
+        # not reached again in two slots after that: a new episode, a new alert
+        tomorrow = clock.today + timedelta(days=1)
+        not_reached(record, clock, world.grid_worker_a, slot=1, hour=9, day=tomorrow)
+        assert "张三丰" not in self.listed(world)
+        not_reached(record, clock, world.grid_worker_a, slot=2, hour=15, day=tomorrow)
+        assert "2 个时段，共 2 次" in self.listed(world)
+        assert Alert.objects.filter(kind=Alert.Kind.LOST, key_person=record).count() == 2
 
     def test_the_list_reads_in_bounded_queries(
         self, world, clock, record, django_assert_max_num_queries

@@ -1,6 +1,7 @@
 """One key person's card on a 360-px phone after the server has answered once: the
-card it sends back must still work (its forms get fresh client ids), a refused
-entry must show the server's message on the card, and the header's counts follow the
+card it sends back must still work (its forms get fresh client ids) and says 疑似失联
+when nobody answered in two slots, a refused entry must show the server's message on
+the card, and the header's counts follow the
 taps of the list they were made on."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.browser import log_in
-from shouwang.watch.models import FollowUp, WatchPolicy
+from shouwang.watch.models import Alert, ContactAttempt, FollowUp, WatchPolicy
 from shouwang.watch.tests import factories as f
 
 
@@ -28,9 +29,21 @@ def test_it_records_both_slots_from_one_card(phone, world, clock) -> None:
     log_in(phone, "grid_a", PASSWORD)
     phone.goto("/watch/today/")
     card = phone.locator(f"#kp-{person.pk}")
+    # Nobody answers in either slot: the card the server sends back says 疑似失联.
+    for slot in ("1", "2"):
+        with phone.expect_response(f"**/watch/{person.pk}/attempt/") as answer:
+            card.locator(f'[data-slot="{slot}"]').get_by_role(
+                "button", name="电话·未联系上"
+            ).click()
+        assert answer.value.status == 200
+    expect(card.locator(".w-lost")).to_contain_text("疑似失联 · 未联系上 2 次")
+    assert ContactAttempt.objects.filter(key_person=person).count() == 2
+    assert Alert.objects.filter(kind=Alert.Kind.LOST, key_person=person).count() == 1
+
     card.get_by_role("button", name="电话·正常").first.click()
     card.locator(".w-done").wait_for()
     assert FollowUp.objects.filter(key_person=person).count() == 1
+    expect(card.locator(".w-lost")).to_have_count(0)  # reached since
 
     # The card the server sent back: the afternoon's tap must be stored too.
     with phone.expect_response(f"**/watch/{person.pk}/followup/") as answer:

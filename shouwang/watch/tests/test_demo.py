@@ -8,6 +8,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.cases.models import Contact
@@ -35,6 +36,10 @@ def test_the_demo_is_alive_and_a_second_run_adds_nothing(client) -> None:
     assert Alert.objects.filter(kind=Alert.Kind.FEVER).exists()
     assert Lead.objects.pending().exists()
     assert LocateTask.objects.pending().count() == 2
+    # nothing recorded later than now (the slot open now, followed up at most now)
+    assert not FollowUp.objects.filter(recorded_at__gt=timezone.now()).exists()
+    # someone tried in vain since yesterday: 疑似失联, listed and alerted
+    assert Alert.objects.filter(kind=Alert.Kind.LOST).count() == 1
     call_command("demo", size="tiny", no_serve=True, stdout=io.StringIO())
     assert counts() == first
     from shouwang.accounts.models import User
@@ -42,6 +47,8 @@ def test_the_demo_is_alive_and_a_second_run_adds_nothing(client) -> None:
     client.force_login(User.objects.get(username="grid_a"))
     page = client.get(reverse("watch:today")).content.decode()
     assert page.count("w-card") >= 1
+    client.force_login(User.objects.get(username="hq"))  # in whichever community
+    assert "个时段，共" in client.get(reverse("watch:lost")).content.decode()
 
 
 def test_the_demo_uses_the_ledger_s_persons_when_there_are_some(world) -> None:

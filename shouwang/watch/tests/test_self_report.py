@@ -47,6 +47,28 @@ def test_the_person_reports_without_logging_in(client, clock, record) -> None:
     assert "上午已记录" in client.get(url(record.self_report_token())).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"temperature": ""}, "请填写体温，如 36.5"),
+        ({"temperature": "36.5度左右吧"}, "体温应为数字，如 36.5"),
+        ({"temperature": "36.5", "symptoms": ["headache"]}, "请从列出的不适中选择，没有则不选"),
+        ({"temperature": "36.5", "note": "好" * 201}, "其他情况最多 200 字（现有 201 字）"),
+    ],
+)
+def test_a_resident_is_told_what_to_fix(client, clock, record, data, message) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), **data}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "这个字段" not in page
+    assert "变量" not in page
+    assert not FollowUp.objects.exists()
+
+
 def test_a_self_reported_fever_raises_an_alert(client, clock, record) -> None:
     clock.set(clock.today, 15, 0)
     client.post(

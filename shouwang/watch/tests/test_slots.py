@@ -206,6 +206,26 @@ def test_only_hq_edits_the_category_list(world) -> None:
 
 
 @pytest.mark.django_db
+def test_a_category_name_taken_is_refused_in_plain_words(world) -> None:
+    from shouwang.watch.models import Category
+
+    taken, _ = Category.objects.get_or_create(name="境外返回")
+    other, _ = Category.objects.get_or_create(name="入境人员")
+    data = {"name": "境外返回", "default_days": 14, "order": 1, "active": "on"}
+    for url in (
+        reverse("watch:category_create"),
+        reverse("watch:category_edit", args=[other.pk]),
+    ):
+        response = world.client("hq").post(url, data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "已有同名类别，请换一个名称或修改原有类别" in page
+        assert "已存在" not in page
+    assert Category.objects.filter(name="境外返回").get() == taken
+    assert Category.objects.get(pk=other.pk).name == "入境人员"
+
+
+@pytest.mark.django_db
 def test_a_slot_to_24_00_is_saved_and_followed_up_until_midnight(world, clock) -> None:
     """A slot 晚上 20:00-24:00 was refused (时间不存在): 24:00 is the end of the day."""
     from shouwang.watch.models import FollowUp

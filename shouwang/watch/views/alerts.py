@@ -116,7 +116,7 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     note: the lead is attached to that record."""
     lead = get_for_user(leads_for(request), request.user, pk=pk)
     if lead.status != Lead.Status.NEW:
-        messages.error(request, f"该线索已{lead.get_status_display()}")
+        messages.error(request, lead.decided_message)
         return redirect("watch:leads")
     existing = actions.active_key_person(lead.person)
     if lead.person is None:

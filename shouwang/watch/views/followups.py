@@ -37,6 +37,7 @@ def _cards(
     records: list[KeyPerson], *, now, policies: schedule.Policies | None = None
 ) -> list[dict]:
     sheet = schedule.today_sheet(records, now=now, policies=policies)
+    lost = schedule.suspected_lost_of(records, policies=policies)
     today = schedule.local_day(now)
     cards = []
     for record in records:
@@ -48,6 +49,7 @@ def _cards(
                 "day": record.day_number(today),
                 "pending": any(s.can_record for s in states),
                 "progress": schedule.progress(states),
+                "lost": lost.get(record.pk),
             }
         )
     return cards
