@@ -26,6 +26,7 @@ HTTP_MESSAGES = {
     "CSRF check Failed": "CSRF 校验失败，请刷新页面后重试",
     "Forbidden": "没有权限",
     "Too many requests.": "请求过于频繁，请稍后再试",
+    "Cannot parse request body": "请求内容不是有效的 JSON",
 }
 
 # Pydantic's error types, in Chinese; {…} are filled from the error's context.

@@ -191,9 +191,10 @@ def test_a_leader_cannot_upload(world) -> None:
     assert not CheckIn.objects.exists()
 
 
-def test_malformed_json_is_a_422_not_a_500(world) -> None:
+def test_malformed_json_is_a_4xx_in_chinese_not_a_500(world) -> None:
     response = world.client("guard_a").post(URL, "{not json", content_type="application/json")
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求内容不是有效的 JSON"}
 
 
 def test_the_api_is_in_the_openapi_document(world) -> None:
