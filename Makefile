@@ -7,7 +7,7 @@ SIZE ?= default
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig
 
-.PHONY: install system-deps demo test lint test-sqlite test-postgresql
+.PHONY: install system-deps demo test lint messages test-sqlite test-postgresql
 
 $(BIN)/shouwang: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ install: $(BIN)/shouwang system-deps
 
 demo: install
 	$(BIN)/shouwang demo --size $(SIZE) --port $(PORT)
+
+# Django's form messages reworded (shouwang/locale): compile after editing the .po.
+messages:
+	cd shouwang/locale/zh_Hans/LC_MESSAGES && msgfmt --check -o django.mo django.po
 
 lint: install
 	$(BIN)/ruff check .

@@ -24,7 +24,7 @@ def integer_column(
     """The form field of a model's integer column, with the largest value that makes
     sense. Django checks a column's range only on PostgreSQL, so without it SQLite
     stores 99,999,999,999 employees that PostgreSQL refuses: the form states the
-    maximum itself and both databases refuse the same input (确保该值小于或等于…)."""
+    maximum itself and both databases refuse the same input (不能大于 …)."""
     field = model._meta.get_field(name).formfield(max_value=max_value, **kwargs)
     if not isinstance(field, forms.IntegerField):
         raise TypeError(f"{model.__name__}.{name} is not an integer column")

@@ -143,6 +143,6 @@ def test_renaming_a_grid_to_the_name_of_another_grid_is_refused(world: World) ->
     url = reverse("admin:areas_grid_change", args=[other.pk])
     response = world.client("hq").post(url, {"name": world.grid_a.name, "notes": ""})
     assert response.status_code == 200
-    assert "已经存在" in response.content.decode()
+    assert "相同的网格" in response.content.decode()
     other.refresh_from_db()
     assert other.name == "第二网格"

@@ -167,7 +167,7 @@ def test_a_refused_registration_says_at_the_top_what_to_fix(world, gate) -> None
     assert body.index('id="fix"') < body.index('id="id_name"')
     for message in ("请填写姓名", "请填写手机号", "请选择您住的楼栋", "请填写门牌/房号"):
         assert message in body
-    assert "这个字段是必填项" not in body
+    assert "此项必填" not in body
     assert not Person.objects.exists()
     page = Client().get(reverse("checkin:register", args=[gate.code])).content.decode()
     assert 'id="fix"' not in page

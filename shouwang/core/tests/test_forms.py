@@ -59,5 +59,5 @@ def test_a_card_names_the_field_of_djangos_own_messages_only():
     form = PostForm({"day": "2026-13-45", "valid_until": "2025-01-01"})
     assert not form.is_valid()
     assert error_text(form) == (
-        "体温：这个字段是必填项。；到访日：输入一个有效的日期。；有效期不能早于今天"
+        "体温：此项必填。；到访日：请填写正确的日期，如 2020-02-01。；有效期不能早于今天"
     )

@@ -153,7 +153,7 @@ def test_it_refuses_a_number_beyond_the_maximum_on_any_database(
 ) -> None:
     response = _post(world, case, case.maximum + 1 if beyond == "next" else int(beyond))
     assert response.status_code == 400
-    message = case.message or f"确保该值小于或等于{case.maximum}"
+    message = case.message or f"不能大于 {case.maximum}"
     assert message in response.content.decode()
     assert case.stored(world) is None
 

@@ -321,7 +321,7 @@ def test_an_out_of_range_id_is_refused_like_a_missing_one(world, clock, record) 
     assert body["results"][0]["message"] == "没有这个重点人员，或不在您的辖区"
 
 
-GENERIC = ("选择一个有效的选项", "确保该值", "输入一个", "不在可用的选项中")
+GENERIC = ("所选的项不在可选范围内", "不在可选范围内", "此项必填", "格式不正确，请核对")
 
 
 def test_each_refused_item_says_which_field_to_correct_and_how(world, clock, record) -> None:

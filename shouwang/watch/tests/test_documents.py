@@ -133,7 +133,7 @@ def test_a_passport_holder_already_in_the_ledger_is_linked_not_duplicated(world)
         ("taiwan", "1234567", "台胞证号码应为8位或10位数字"),
         ("passport", "E1234567890123456789", "护照号码应为5到17位字母或数字"),
         ("id_card", "E12345678", "身份证号码应为18位"),
-        ("passport", "", "这个字段是必填项"),
+        ("passport", "", "此项必填"),
     ],
 )
 def test_each_document_is_checked_by_the_ledgers_rules(world, doc_type, number, message) -> None:
