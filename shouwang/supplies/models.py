@@ -461,6 +461,20 @@ class Movement(models.Model):
     def is_in(self) -> bool:
         return self.quantity > 0
 
+    @property
+    def outside_party(self) -> str:
+        """Who outside the locations it came from or went to: the unit or person issued
+        to, the supplier of a purchase, the donor of donated goods (staff record the
+        donor's name; how the public sees it is the disclosure's business)."""
+        if self.recipient or self.supplier:
+            return self.recipient or self.supplier
+        return f"捐赠：{self.donation.donor.name}" if self.donation_id else ""
+
+    @property
+    def party(self) -> str:
+        """The other side: the other location of a transfer, else ``outside_party``."""
+        return self.counterpart.name if self.counterpart_id else self.outside_party
+
 
 # ---------------------------------------------------------------------------
 # Stock counts (盘点)

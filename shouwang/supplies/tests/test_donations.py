@@ -135,6 +135,28 @@ def test_goods_donations_enter_stock_when_received(world) -> None:
     assert Movement.objects.filter(donation=gift).count() == 2
 
 
+def test_the_stock_ledger_names_the_donor_of_donated_goods(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    gift, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="organisation",
+        donor_name="河南宝山高科有限责任公司",
+        kind="goods",
+        lines=[GoodsLine(item("医用口罩"), 2500, Decimal("5000"))],
+        location=store,
+        by=world.hq,
+    )
+    actions.receive_donation(donation=gift, by=world.hq)
+    client = world.client("hq")
+    for url in (reverse("supplies:ledger"), reverse("supplies:location", args=[store.pk])):
+        assert "捐赠：河南宝山高科有限责任公司" in client.get(url).content.decode(), url
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("supplies:ledger_export")).content), read_only=True
+    ).active
+    header, row = list(sheet.iter_rows(values_only=True))[:2]
+    assert row[header.index("领用/供应/捐赠方")] == "捐赠：河南宝山高科有限责任公司"
+
+
 @pytest.mark.parametrize("estimate", ["", "0"])
 def test_it_records_goods_through_the_form_without_an_estimated_value(world, estimate) -> None:
     store = location(world.subdistrict, "仓库")

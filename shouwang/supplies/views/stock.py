@@ -125,7 +125,7 @@ def location(request: AuthedRequest, pk: int) -> HttpResponse:
     ]
     recent = (
         Movement.objects.filter(location=place)
-        .select_related("item", "counterpart", "created_by")
+        .select_related("item", "counterpart", "created_by", "donation__donor")
         .order_by("-occurred_at", "-id")[:20]
     )
     counts = place.counts.select_related("created_by")[:5]
@@ -306,7 +306,7 @@ def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
     """The movements the filter asks for; nothing at all when a filter is invalid, so
     a location outside the user's area or a mistyped date never widens the answer."""
     qs = Movement.objects.visible_to(request.user).select_related(
-        "item", "location", "counterpart", "created_by"
+        "item", "location", "counterpart", "created_by", "donation__donor"
     )
     if not form.is_bound:
         return qs
@@ -370,7 +370,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
             m.item.unit,
             m.balance_after,
             m.counterpart.name if m.counterpart else "",
-            m.recipient or m.supplier,
+            m.outside_party,
             m.amount,
             m.note,
             str(m.created_by or ""),
@@ -387,7 +387,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
             "单位",
             "结存",
             "对方存放点",
-            "领用/供应方",
+            "领用/供应/捐赠方",
             "金额（元）",
             "说明",
             "经办人",
