@@ -488,7 +488,7 @@ def test_over_long_notes_are_refused_with_a_chinese_message(world) -> None:
         },
     )
     assert response.status_code == 400
-    assert "不超过 1000 字符" in response.content.decode()
+    assert "最多 1000 个字（现有 5000 个）" in response.content.decode()
     assert not Donation.objects.exists()
 
 
