@@ -19,7 +19,7 @@ from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import bad_parameter
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
-from . import actions, catalog, days
+from . import actions, catalog, days, live
 from . import bulletin as bulletins
 from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm, ReportForm
 from .models import (
@@ -91,6 +91,20 @@ def _area_param(request: AuthedRequest) -> Area:
     return get_for_user(Area, request.user, pk=pk)
 
 
+def _below_community(
+    request: AuthedRequest, area: Area, what: str, day: date | None = None
+) -> HttpResponse:
+    """A page made by communities and the levels above (the day's xlsx, the bulletin)
+    asked for a compound or a building: 404 saying which community reports for it,
+    with a link to the area's own figures on the overview."""
+    return render(
+        request,
+        "reports/below_community.html",
+        {"area": area, "what": what, "day": day, "community": live.reporting_community(area)},
+        status=404,
+    )
+
+
 def _not_started(request: AuthedRequest, area: Area, day: date, page: str) -> HttpResponse:
     """A day after the day in progress (typed or bookmarked): 404 saying so, with a
     link to the same page for the day in progress."""
@@ -117,7 +131,18 @@ def index(request: AuthedRequest) -> HttpResponse:
     communities = list(Area.objects.visible_to(request.user).communities()[:500])
     if len(communities) == 1:
         return redirect("reports:community", pk=communities[0].pk)
-    return render(request, "reports/index.html", {"communities": communities})
+    # Bound to a compound or a building: its community reports, not this level.
+    mine = request.user.area
+    below = mine is not None and live.is_live(mine)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "communities": communities,
+            "below": below,
+            "community": live.reporting_community(mine) if below else None,
+        },
+    )
 
 
 @require_capability("reports.view")
@@ -351,6 +376,8 @@ def export(request: AuthedRequest) -> HttpResponse:
     day = _requested_day(request, area, "reports:overview")
     if isinstance(day, HttpResponse):
         return day
+    if live.is_live(area):
+        return _below_community(request, area, "日报汇总表", day)
     headers, rows, widths = day_sheet(area, day)
     content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
     audit.record(
@@ -391,6 +418,8 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
         "reports/trend.html",
         {
             "area": area,
+            "live": live.is_live(area),
+            "community": live.reporting_community(area),
             "definition": definition,
             "definitions": definitions.values(),
             "series": series,
@@ -412,6 +441,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     day = _requested_day(request, area, "reports:bulletin")
     if isinstance(day, HttpResponse):
         return day
+    if live.is_live(area):
+        return _below_community(request, area, "通报", day)
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):
