@@ -40,6 +40,7 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
 
 
 NOT_STARTED = "未开始上报"
+NOT_ROLLED_UP = "该日尚未汇总"
 IN_PROGRESS = "统计中"
 
 
@@ -270,13 +271,20 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     (in tree order), then the total row; headers and column widths. The day in
     progress has no report status yet: 统计中."""
     definitions = catalog.offered()
-    figures = (
-        DailyFigure.objects.filter(
+    # Every community, rolled up or not (a day not rolled up yet still lists who has
+    # not reported; its figures are blank).
+    communities = list(
+        Area.objects.communities()
+        .filter(path__startswith=area.path)
+        .select_related("parent")
+        .order_by("path")
+    )
+    figures = {
+        f.area_id: f
+        for f in DailyFigure.objects.filter(
             day=day, area__kind=Area.Kind.COMMUNITY, area__path__startswith=area.path
         )
-        .select_related("area", "area__parent")
-        .order_by("area__path")
-    )
+    }
     reports = {
         r.community_id: r
         for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
@@ -286,18 +294,18 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
     headers += [d.heading for d in definitions]
     rows: list[list[Any]] = []
-    for n, figure in enumerate(figures, start=1):
-        found = reports.get(figure.area_id)
+    for n, community in enumerate(communities, start=1):
+        found = reports.get(community.pk)
         rows.append(
             [
                 n,
-                figure.area.parent.name if figure.area.parent else "",
-                figure.area.name,
+                community.parent.name if community.parent else "",
+                community.name,
                 report_status(
-                    found, expected=days.is_expected(figure.area, day), in_progress=in_progress
+                    found, expected=days.is_expected(community, day), in_progress=in_progress
                 ),
                 found.submitted_at if found and found.submitted_at else "",
-                *figure_cells(figure, definitions),
+                *figure_cells(figures.get(community.pk), definitions),
             ]
         )
     # Figures in no community (a sub-district's own road checkpoints, its warehouse):
@@ -322,4 +330,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 *figure_cells(total, definitions),
             ]
         )
+    else:  # the day not rolled up yet for the area: no total to give
+        expected = sum(days.is_expected(c, day) for c in communities)
+        rows.append(["合计", area.name, f"{expected}个社区", NOT_ROLLED_UP, ""])
     return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)

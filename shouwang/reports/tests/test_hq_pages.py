@@ -243,3 +243,23 @@ def test_the_daily_report_link_takes_each_role_to_its_own_page(world):
     response = world.client("staff_a").get(reverse("reports:index"))
     assert response["Location"] == reverse("reports:community", args=[world.community_a.pk])
     assert world.client("grid_a").get(reverse("reports:index")).status_code == 403
+
+
+def test_the_xlsx_of_a_day_not_rolled_up_still_lists_every_community(world, day):
+    """With the roll-up behind (the worker down), the sheet keeps its layout: every
+    community with its status, blank figures where none are stored, and a total row
+    saying the day is not rolled up — not a sheet without the community that has not
+    reported."""
+    actions.zero_report(
+        report=actions.report_for(community=world.community_a, day=day),
+        by=world.staff_a,
+        now=days.window(day).end + timedelta(minutes=5),
+    )
+    assert not DailyFigure.objects.filter(area=world.subdistrict, day=day).exists()
+    response = world.client("hq").get(reverse("reports:export"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    fevers = rows[0].index("发现发热人员（人）")
+    body = {r[2]: (r[3], r[fevers]) for r in rows[1:-1]}
+    assert body == {"西城社区": ("零报告", 0), "八一社区": ("未报", None)}
+    assert rows[-1][:4] == ("合计", "明湖街道", "2个社区", "该日尚未汇总")
