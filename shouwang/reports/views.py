@@ -367,7 +367,7 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
     messages.success(
         request, f"已重新汇总 {day:%m月%d日}：{result.communities} 个社区，用时 {result.seconds} 秒"
     )
-    return redirect(f"{reverse('reports:overview')}?day={day.isoformat()}")
+    return redirect(f"{reverse('reports:overview')}?area={area.pk}&day={day.isoformat()}")
 
 
 @require_capability("reports.export")

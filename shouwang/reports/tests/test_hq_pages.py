@@ -263,3 +263,12 @@ def test_the_xlsx_of_a_day_not_rolled_up_still_lists_every_community(world, day)
     body = {r[2]: (r[3], r[fevers]) for r in rows[1:-1]}
     assert body == {"西城社区": ("零报告", 0), "八一社区": ("未报", None)}
     assert rows[-1][:4] == ("合计", "明湖街道", "2个社区", "该日尚未汇总")
+
+
+def test_rolling_up_again_returns_to_the_area_it_was_asked_from(rolled, day):
+    url = f"{reverse('reports:rollup')}?area={rolled.community_b.pk}&day={day.isoformat()}"
+    response = rolled.client("hq").post(url)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('reports:overview')}?area={rolled.community_b.pk}&day={day.isoformat()}"
+    )
