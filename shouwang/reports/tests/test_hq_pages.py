@@ -272,3 +272,24 @@ def test_rolling_up_again_returns_to_the_area_it_was_asked_from(rolled, day):
     assert response["Location"] == (
         f"{reverse('reports:overview')}?area={rolled.community_b.pk}&day={day.isoformat()}"
     )
+
+
+def test_an_indicator_may_not_take_the_code_or_the_name_of_another(rolled):
+    client = rolled.client("hq")
+    client.get(reverse("reports:indicators"))  # seeds the rows
+    new = {"label": "发放宣传资料", "unit": "份", "kind": "flow", "order": 100}
+    taken_code = client.post(reverse("reports:indicator_new"), {**new, "code": "fevers"})
+    assert taken_code.status_code == 400
+    assert "代码“fevers”已被指标“发现发热人员”使用，请换一个代码" in taken_code.content.decode()
+    taken_name = client.post(
+        reverse("reports:indicator_new"), {**new, "code": "leaflets", "label": "发现发热人员"}
+    )
+    assert taken_name.status_code == 400
+    assert "名称“发现发热人员”已被指标 fevers 使用" in taken_name.content.decode()
+    assert not IndicatorDefinition.objects.filter(code="leaflets").exists()
+    # Renaming one to another's name is refused too; keeping its own name is not.
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    edit = reverse("reports:indicator_edit", args=[fevers.pk])
+    fields = {"label": "新增重点人员", "unit": "人", "order": fevers.order}
+    assert client.post(edit, fields).status_code == 400
+    assert client.post(edit, {**fields, "label": "发现发热人员"}).status_code == 302
