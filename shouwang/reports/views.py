@@ -48,7 +48,23 @@ def _existing_report(request: AuthedRequest, community: Area, day: date) -> Dail
 
 def _before_first_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
     """A day before the community's first day (a typed or old link): 404 saying from
-    which day it reports, before anything is read or written; None for other days."""
+    which day it reports, before anything is read or written; a day after the day in
+    progress: 404 saying it has not started, with a link to the day in progress; None
+    for other days."""
+    if day > days.open_day():
+        today = days.open_day()
+        return render(
+            request,
+            "reports/day_not_started.html",
+            {
+                "area": community,
+                "day": day,
+                "open_day": today,
+                "link": reverse("reports:report", args=[community.pk, today]),
+                "link_label": "日报",
+            },
+            status=404,
+        )
     if days.is_expected(community, day):
         return None
     return render(
