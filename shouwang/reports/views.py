@@ -38,15 +38,14 @@ def _community(request: AuthedRequest, pk: int) -> Area:
 
 
 def _existing_report(request: AuthedRequest, community: Area, day: date) -> DailyReport:
-    """The saved report, or an unsaved blank one (reading never writes)."""
-    if day > days.open_day():
-        raise Http404("该日尚未开始")
+    """The saved report, or an unsaved blank one (reading never writes); the day is
+    one the community reports (``_unreportable_day`` answered the others)."""
     found = DailyReport.objects.visible_to(request.user).filter(community=community, day=day)
     found = found.first()
     return found or DailyReport(community=community, day=day)
 
 
-def _before_first_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
+def _unreportable_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
     """A day before the community's first day (a typed or old link): 404 saying from
     which day it reports, before anything is read or written; a day after the day in
     progress: 404 saying it has not started, with a link to the day in progress; None
@@ -219,7 +218,7 @@ def _report_page(
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     """The report page; POST saves a draft (community staff)."""
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if request.method != "POST":
@@ -258,7 +257,7 @@ def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpRespo
 @require_capability("reports.submit")
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:  # a second tap, or another colleague was quicker
@@ -290,7 +289,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:
@@ -314,7 +313,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if not existing.is_submitted:
