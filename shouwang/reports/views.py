@@ -363,6 +363,10 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "prev": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "table": table,
+            # A community's compounds: their own figures, computed when opened.
+            "below": list(area.children.order_by("path"))
+            if area.kind == Area.Kind.COMMUNITY
+            else [],
             "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
             "cutoff": days.cutoff_label(day),
             "deadline": days.deadline(day),

@@ -111,6 +111,9 @@ def test_the_compounds_own_gate_is_a_row_of_its_own_today(rolled):
 
 def test_hq_opening_a_compound_or_a_building_sees_the_same(rolled, closed):
     hq = rolled.client("hq")
+    community = hq.get(reverse("reports:overview"), {"area": rolled.community_a.pk})
+    link = f"?area={rolled.compound_a.pk}&day={closed.isoformat()}"
+    assert link in community.content.decode()  # the community's page links its compounds
     compound = hq.get(reverse("reports:overview"), {"area": rolled.compound_a.pk})
     assert compound.status_code == 200
     assert compound.context["table"].total.values["fevers"] == 1
