@@ -581,7 +581,15 @@ def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
     index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
     if index is None:
         raise Http404("没有这个指标")
-    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        return bad_parameter(
+            request,
+            message=f"移动方向“{direction[:30]}”无效：只能上移（up）或下移（down）",
+            link=reverse("reports:indicators"),
+            link_label="返回指标设置",
+        )
+    target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(rows):
         rows[index], rows[target] = rows[target], rows[index]
         for order, row in enumerate(rows, start=1):

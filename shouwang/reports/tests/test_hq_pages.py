@@ -293,3 +293,18 @@ def test_an_indicator_may_not_take_the_code_or_the_name_of_another(rolled):
     fields = {"label": "新增重点人员", "unit": "人", "order": fevers.order}
     assert client.post(edit, fields).status_code == 400
     assert client.post(edit, {**fields, "label": "发现发热人员"}).status_code == 302
+
+
+@pytest.mark.parametrize("direction", ["", "sideways", "UP"])
+def test_moving_an_indicator_in_no_direction_is_a_400_and_moves_nothing(world, direction):
+    client = world.client("hq")
+    client.get(reverse("reports:indicators"))  # seeds the rows
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    before = list(IndicatorDefinition.objects.order_by("order").values_list("code", "order"))
+    response = client.post(
+        reverse("reports:indicator_move", args=[fevers.pk]), {"direction": direction}
+    )
+    assert response.status_code == 400
+    assert "只能上移（up）或下移（down）" in response.content.decode()
+    after = list(IndicatorDefinition.objects.order_by("order").values_list("code", "order"))
+    assert after == before
