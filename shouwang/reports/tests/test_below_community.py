@@ -88,6 +88,7 @@ def test_a_leader_bound_to_a_compound_sees_its_figures_and_why_there_is_no_repor
     assert {row.status for row in rows.values()} == {"—"}
     page = response.content.decode()
     assert "日报按社区填报：西城花园属于西城社区，由西城社区填报日报，本级不单独上报" in page
+    assert f"西城花园 · {closed.month}月{closed.day}日系统统计</h1>" in page
     assert "该日尚未汇总" not in page
     assert "没有下级" not in page
     assert "未报" not in page
