@@ -8,23 +8,21 @@ The roll-up stores figures for communities and the levels above them. A user bou
 a compound or a building (or anyone looking at one) sees their subtree's figures
 computed when asked (``rollup.subtree_figures``: the indicators' own queries, over
 the subtree only): today's and its buildings' at each refresh, the closed days' of
-the trend kept in the cache for a while (they change only with late uploads).
+the trend kept in the cache for a while (``reports.live``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 
 from shouwang.areas.models import Area
-from shouwang.reports import catalog, days
+from shouwang.reports import catalog, days, live
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
-from shouwang.reports.rollup import STORED_KINDS, subtree_figures
+from shouwang.reports.rollup import subtree_figures
 from shouwang.reports.tables import own_cells, show
 from shouwang.supplies import figures as supply_figures
 from shouwang.watch.models import Alert
@@ -89,36 +87,15 @@ class Snapshot:
     live: bool = False
 
 
-# How long a closed day's figures of a compound or building are kept: the day just
-# closed still takes late uploads and its final count; older days hardly change.
-LIVE_CLOSED_SECONDS = 5 * 60
-LIVE_OLDER_SECONDS = 60 * 60
-
-
-def _live_day(area: Area, day: date, *, closed: date, catalogue: str) -> DailyFigure:
-    """A closed day's figures of an area below the stored levels, through the cache
-    (``catalogue`` names the indicators offered: another set is another entry)."""
-    key = f"dashboard:live:{area.pk}:{day.isoformat()}:{catalogue}"
-    kept = cache.get(key)
-    if kept is None:
-        figure = subtree_figures(area, day)[area.pk]
-        kept = (figure.values, figure.auto, figure.computed_at)
-        cache.set(key, kept, LIVE_CLOSED_SECONDS if day >= closed else LIVE_OLDER_SECONDS)
-    values, auto, computed_at = kept
-    return DailyFigure(area=area, day=day, values=values, auto=auto, computed_at=computed_at)
-
-
 def _live_figures(
-    area: Area, span: list[date], *, closed: date, definitions: list[IndicatorDefinition]
+    area: Area, span: list[date], *, definitions: list[IndicatorDefinition]
 ) -> tuple[dict[date, DailyFigure], list[DailyFigure]]:
     """The figures of a compound or a building over ``span``, and of its children on
     the last day of it (today)."""
     today = span[-1]
-    codes = ",".join(sorted(d.code for d in definitions))
-    catalogue = hashlib.sha256(codes.encode()).hexdigest()[:16]
     children = list(area.children.order_by("path"))
     now = subtree_figures(area, today, children=children)
-    mine = {day: _live_day(area, day, closed=closed, catalogue=catalogue) for day in span[:-1]}
+    mine = {day: live.day_figure(area, day, definitions=definitions) for day in span[:-1]}
     mine[today] = now[area.pk]
     return mine, [now[child.pk] for child in children]
 
@@ -128,9 +105,9 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     closed = today - timedelta(days=1)
     span = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
     definitions = catalog.offered()
-    live = area.kind not in STORED_KINDS
-    if live:
-        mine, below = _live_figures(area, span, closed=closed, definitions=definitions)
+    is_live = live.is_live(area)
+    if is_live:
+        mine, below = _live_figures(area, span, definitions=definitions)
     else:
         mine = {
             f.day: f
@@ -170,7 +147,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     # A sub-district's or district's own figures (in none of its communities), a
     # compound's (in none of its buildings); a community's ``auto`` is all of its
     # figures, not a part beside its children, and so is a building's.
-    upper = bool(below) if live else area.kind != Area.Kind.COMMUNITY
+    upper = bool(below) if is_live else area.kind != Area.Kind.COMMUNITY
     if upper and figure is not None and any(own := own_cells(figure, definitions)):
         children.append(
             ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
@@ -208,7 +185,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         alerts=alerts,
         open_alerts=open_alerts,
         chart=chart,
-        live=live,
+        live=is_live,
     )
 
 

@@ -50,6 +50,7 @@ REPORT_COUNTS = {"submitted", "zero", "late", "missing", "missing_names"}
 BUILTINS = {"date", "area", "communities", "reports", *REPORT_COUNTS}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+BRACED = re.compile(r"\{[^{}]*\}?|\}")
 
 
 class TemplateError(ValueError):
@@ -90,6 +91,14 @@ def check_template(text: str) -> None:
         raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
     if OPTIONAL.sub("", text).count("[") or OPTIONAL.sub("", text).count("]"):
         raise TemplateError("方括号 [ ] 要成对使用，且不能嵌套")
+    # Braces are for placeholders only: "{fevers.nope}", "{0}" or a lone "{" would
+    # otherwise reach the bulletin as they are.
+    stray = BRACED.search(PLACEHOLDER.sub("", text))
+    if stray:
+        raise TemplateError(
+            f"“{stray.group(0)[:30]}”不是占位符：占位符写作 {{指标代码}} 或 {{指标代码.total}}"
+            "（如 {fevers}、{fevers.total}），大括号 { } 只用于占位符"
+        )
 
 
 def _format(value: Any) -> str:

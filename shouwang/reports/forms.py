@@ -110,7 +110,27 @@ class IndicatorForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"“{code}”是通报模板的通用占位符（{{{code}}}），请换一个代码"
             )
+        taken = IndicatorDefinition.objects.filter(code=code).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise forms.ValidationError(
+                f"代码“{code}”已被指标“{taken.label}”使用"
+                + ("（已停用）" if not taken.active else "")
+                + "，请换一个代码"
+            )
         return code
+
+    def clean_label(self) -> str:
+        """Two indicators of one name could not be told apart on the report, the
+        overview, the xlsx or the trend."""
+        label = self.cleaned_data["label"].strip()
+        taken = IndicatorDefinition.objects.filter(label=label).exclude(pk=self.instance.pk)
+        if (other := taken.first()) is not None:
+            raise forms.ValidationError(
+                f"名称“{label}”已被指标 {other.code} 使用"
+                + ("（已停用）" if not other.active else "")
+                + "，请换一个名称：日报和汇总表按名称区分指标"
+            )
+        return label
 
 
 class BulletinTemplateForm(forms.Form):

@@ -9,8 +9,9 @@ from typing import Any
 
 from shouwang.areas.models import Area
 
-from . import catalog, days
+from . import catalog, days, live
 from .models import DailyFigure, DailyReport, IndicatorDefinition
+from .rollup import subtree_figures
 
 ROLLED_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY]
 UPPER_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT]
@@ -39,6 +40,7 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
 
 
 NOT_STARTED = "未开始上报"
+NOT_ROLLED_UP = "该日尚未汇总"
 IN_PROGRESS = "统计中"
 
 
@@ -64,11 +66,15 @@ class TableRow:
     expected: bool = True
     #: the day in progress: nobody can have reported it yet
     in_progress: bool = False
+    #: a compound's or a building's row: no report of its own (its community reports)
+    live: bool = False
 
     @property
     def status(self) -> str:
         if self.own:
             return "直属"
+        if self.live:
+            return "—"
         if self.area.kind != Area.Kind.COMMUNITY:
             if self.in_progress:
                 return IN_PROGRESS
@@ -79,7 +85,7 @@ class TableRow:
 
     @property
     def status_class(self) -> str:
-        if self.in_progress:
+        if self.in_progress or self.live:
             return ""
         if self.area.kind != Area.Kind.COMMUNITY:
             return "green" if self.figure and not self.figure.missing else "yellow"
@@ -99,11 +105,20 @@ class DayTable:
     missing: list[str]
     #: the day in progress: figures as counted so far, no report due yet
     in_progress: bool = False
+    #: an area below the communities: the system's figures computed now, no report
+    live: bool = False
+    #: for such an area, the community whose daily report covers it
+    community: Area | None = None
+    #: one row, the area itself (a community, a building): no total row below it
+    single: bool = False
 
 
 def day_table(area: Area, day: date) -> DayTable:
     """The area's figures of ``day`` with one row per child (or the community alone).
-    For the day in progress no community is missing: it reports after the cutoff."""
+    For the day in progress no community is missing: it reports after the cutoff.
+    Below the communities, the subtree's figures computed now (``live_day_table``)."""
+    if live.is_live(area):
+        return live_day_table(area, day)
     definitions = catalog.offered()
     in_progress = not days.is_closed(day)
     children = list(Area.objects.filter(parent=area, kind__in=ROLLED_KINDS))
@@ -120,6 +135,7 @@ def day_table(area: Area, day: date) -> DayTable:
         r.community_id: r for r in DailyReport.objects.filter(day=day, community_id__in=communities)
     }
     total = figures.get(area.pk)
+    single = False
     rows = [
         TableRow(
             area=child,
@@ -143,6 +159,7 @@ def day_table(area: Area, day: date) -> DayTable:
             )
         ]
         rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
+        single = True
     elif total is not None and any(own := own_cells(total, definitions)):
         # What lies in none of the children (its own road checkpoints, its warehouse):
         # a row of its own, so the rows add up to the total.
@@ -163,6 +180,45 @@ def day_table(area: Area, day: date) -> DayTable:
         rows=rows,
         missing=missing,
         in_progress=in_progress,
+        single=single,
+    )
+
+
+def live_day_table(area: Area, day: date) -> DayTable:
+    """A compound's or a building's figures of ``day`` as the system counts them, with
+    a row per child and one for what lies in none of them: no daily report applies
+    below a community (its community's covers it, outside the area), so no status,
+    no missing list, and a community's typed-in indicators show —."""
+    definitions = catalog.offered()
+    children = list(area.children.order_by("path"))
+    figures = subtree_figures(area, day, children=children)
+    total = figures[area.pk]
+    rows = [
+        TableRow(
+            area=child,
+            figure=figures[child.pk],
+            report=None,
+            cells=[show(v) for v in figure_cells(figures[child.pk], definitions)],
+            live=True,
+        )
+        for child in children
+    ]
+    total_cells = [show(v) for v in figure_cells(total, definitions)]
+    if not children:  # a building: its own row
+        rows = [TableRow(area=area, figure=total, report=None, cells=total_cells, live=True)]
+    elif any(own := own_cells(total, definitions)):
+        cells = [show(v) for v in own]
+        rows.append(TableRow(area=area, figure=None, report=None, cells=cells, own=True))
+    return DayTable(
+        definitions=definitions,
+        total=total,
+        total_cells=total_cells,
+        rows=rows,
+        missing=[],
+        in_progress=not days.is_closed(day),
+        live=True,
+        community=live.reporting_community(area),
+        single=not children,
     )
 
 
@@ -177,12 +233,21 @@ def trend_series(
     area: Area, definition: IndicatorDefinition, start: date, end: date
 ) -> list[Point]:
     """One point per day from ``start`` to ``end``; ``total`` is the running total of a
-    flow since the first figure (None for point-in-time figures)."""
-    found = dict(
-        DailyFigure.objects.filter(area=area, day__lte=end)
-        .order_by("day")
-        .values_list("day", "values")
-    )
+    flow since the first figure (None for point-in-time figures). Below the
+    communities the figures are computed (``live.day_figure``) for the days shown
+    only, and the running total starts at ``start``."""
+    if live.is_live(area):
+        definitions = catalog.offered()
+        found = {
+            day: live.day_figure(area, day, definitions=definitions).values
+            for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
+        }
+    else:
+        found = dict(
+            DailyFigure.objects.filter(area=area, day__lte=end)
+            .order_by("day")
+            .values_list("day", "values")
+        )
     running = sum(
         (values.get(definition.code) or 0) for day, values in found.items() if day < start
     )
@@ -206,13 +271,20 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     (in tree order), then the total row; headers and column widths. The day in
     progress has no report status yet: 统计中."""
     definitions = catalog.offered()
-    figures = (
-        DailyFigure.objects.filter(
+    # Every community, rolled up or not (a day not rolled up yet still lists who has
+    # not reported; its figures are blank).
+    communities = list(
+        Area.objects.communities()
+        .filter(path__startswith=area.path)
+        .select_related("parent")
+        .order_by("path")
+    )
+    figures = {
+        f.area_id: f
+        for f in DailyFigure.objects.filter(
             day=day, area__kind=Area.Kind.COMMUNITY, area__path__startswith=area.path
         )
-        .select_related("area", "area__parent")
-        .order_by("area__path")
-    )
+    }
     reports = {
         r.community_id: r
         for r in DailyReport.objects.filter(day=day, community__path__startswith=area.path)
@@ -222,18 +294,18 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
     headers += [d.heading for d in definitions]
     rows: list[list[Any]] = []
-    for n, figure in enumerate(figures, start=1):
-        found = reports.get(figure.area_id)
+    for n, community in enumerate(communities, start=1):
+        found = reports.get(community.pk)
         rows.append(
             [
                 n,
-                figure.area.parent.name if figure.area.parent else "",
-                figure.area.name,
+                community.parent.name if community.parent else "",
+                community.name,
                 report_status(
-                    found, expected=days.is_expected(figure.area, day), in_progress=in_progress
+                    found, expected=days.is_expected(community, day), in_progress=in_progress
                 ),
                 found.submitted_at if found and found.submitted_at else "",
-                *figure_cells(figure, definitions),
+                *figure_cells(figures.get(community.pk), definitions),
             ]
         )
     # Figures in no community (a sub-district's own road checkpoints, its warehouse):
@@ -258,4 +330,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 *figure_cells(total, definitions),
             ]
         )
+    else:  # the day not rolled up yet for the area: no total to give
+        expected = sum(days.is_expected(c, day) for c in communities)
+        rows.append(["合计", area.name, f"{expected}个社区", NOT_ROLLED_UP, ""])
     return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)

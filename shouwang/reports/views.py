@@ -19,7 +19,7 @@ from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import bad_parameter
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
-from . import actions, catalog, days
+from . import actions, catalog, days, live
 from . import bulletin as bulletins
 from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm, ReportForm
 from .models import (
@@ -38,17 +38,32 @@ def _community(request: AuthedRequest, pk: int) -> Area:
 
 
 def _existing_report(request: AuthedRequest, community: Area, day: date) -> DailyReport:
-    """The saved report, or an unsaved blank one (reading never writes)."""
-    if day > days.open_day():
-        raise Http404("该日尚未开始")
+    """The saved report, or an unsaved blank one (reading never writes); the day is
+    one the community reports (``_unreportable_day`` answered the others)."""
     found = DailyReport.objects.visible_to(request.user).filter(community=community, day=day)
     found = found.first()
     return found or DailyReport(community=community, day=day)
 
 
-def _before_first_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
+def _unreportable_day(request: AuthedRequest, community: Area, day: date) -> HttpResponse | None:
     """A day before the community's first day (a typed or old link): 404 saying from
-    which day it reports, before anything is read or written; None for other days."""
+    which day it reports, before anything is read or written; a day after the day in
+    progress: 404 saying it has not started, with a link to the day in progress; None
+    for other days."""
+    if day > days.open_day():
+        today = days.open_day()
+        return render(
+            request,
+            "reports/day_not_started.html",
+            {
+                "area": community,
+                "day": day,
+                "open_day": today,
+                "link": reverse("reports:report", args=[community.pk, today]),
+                "link_label": "日报",
+            },
+            status=404,
+        )
     if days.is_expected(community, day):
         return None
     return render(
@@ -91,6 +106,20 @@ def _area_param(request: AuthedRequest) -> Area:
     return get_for_user(Area, request.user, pk=pk)
 
 
+def _below_community(
+    request: AuthedRequest, area: Area, what: str, day: date | None = None
+) -> HttpResponse:
+    """A page made by communities and the levels above (the day's xlsx, the bulletin)
+    asked for a compound or a building: 404 saying which community reports for it,
+    with a link to the area's own figures on the overview."""
+    return render(
+        request,
+        "reports/below_community.html",
+        {"area": area, "what": what, "day": day, "community": live.reporting_community(area)},
+        status=404,
+    )
+
+
 def _not_started(request: AuthedRequest, area: Area, day: date, page: str) -> HttpResponse:
     """A day after the day in progress (typed or bookmarked): 404 saying so, with a
     link to the same page for the day in progress."""
@@ -117,7 +146,18 @@ def index(request: AuthedRequest) -> HttpResponse:
     communities = list(Area.objects.visible_to(request.user).communities()[:500])
     if len(communities) == 1:
         return redirect("reports:community", pk=communities[0].pk)
-    return render(request, "reports/index.html", {"communities": communities})
+    # Bound to a compound or a building: its community reports, not this level.
+    mine = request.user.area
+    below = mine is not None and live.is_live(mine)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "communities": communities,
+            "below": below,
+            "community": live.reporting_community(mine) if below else None,
+        },
+    )
 
 
 @require_capability("reports.view")
@@ -178,7 +218,7 @@ def _report_page(
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     """The report page; POST saves a draft (community staff)."""
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if request.method != "POST":
@@ -217,7 +257,7 @@ def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpRespo
 @require_capability("reports.submit")
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:  # a second tap, or another colleague was quicker
@@ -249,7 +289,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if existing.is_submitted:
@@ -273,7 +313,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 @require_capability("reports.submit")
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
-    if (refused := _before_first_day(request, area, day)) is not None:
+    if (refused := _unreportable_day(request, area, day)) is not None:
         return refused
     existing = _existing_report(request, area, day)
     if not existing.is_submitted:
@@ -323,6 +363,10 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "prev": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "table": table,
+            # A community's compounds: their own figures, computed when opened.
+            "below": list(area.children.order_by("path"))
+            if area.kind == Area.Kind.COMMUNITY
+            else [],
             "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
             "cutoff": days.cutoff_label(day),
             "deadline": days.deadline(day),
@@ -342,7 +386,7 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
     messages.success(
         request, f"已重新汇总 {day:%m月%d日}：{result.communities} 个社区，用时 {result.seconds} 秒"
     )
-    return redirect(f"{reverse('reports:overview')}?day={day.isoformat()}")
+    return redirect(f"{reverse('reports:overview')}?area={area.pk}&day={day.isoformat()}")
 
 
 @require_capability("reports.export")
@@ -351,6 +395,8 @@ def export(request: AuthedRequest) -> HttpResponse:
     day = _requested_day(request, area, "reports:overview")
     if isinstance(day, HttpResponse):
         return day
+    if live.is_live(area):
+        return _below_community(request, area, "日报汇总表", day)
     headers, rows, widths = day_sheet(area, day)
     content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
     audit.record(
@@ -391,6 +437,8 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
         "reports/trend.html",
         {
             "area": area,
+            "live": live.is_live(area),
+            "community": live.reporting_community(area),
             "definition": definition,
             "definitions": definitions.values(),
             "series": series,
@@ -412,6 +460,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     day = _requested_day(request, area, "reports:bulletin")
     if isinstance(day, HttpResponse):
         return day
+    if live.is_live(area):
+        return _below_community(request, area, "通报", day)
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
     if request.method == "POST":
         if not request.user.can("reports.manage"):
@@ -531,7 +581,15 @@ def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
     index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
     if index is None:
         raise Http404("没有这个指标")
-    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        return bad_parameter(
+            request,
+            message=f"移动方向“{direction[:30]}”无效：只能上移（up）或下移（down）",
+            link=reverse("reports:indicators"),
+            link_label="返回指标设置",
+        )
+    target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(rows):
         rows[index], rows[target] = rows[target], rows[index]
         for order, row in enumerate(rows, start=1):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from shouwang.reports import actions, bulletin, days
-from shouwang.reports.models import Bulletin, DailyFigure, IndicatorDefinition
+from shouwang.reports.models import Bulletin, BulletinTemplate, DailyFigure, IndicatorDefinition
 from shouwang.reports.rollup import rollup
 
 from . import data
@@ -122,6 +122,26 @@ def test_an_empty_or_overlong_bulletin_says_why_it_is_not_kept(reported, day):
     assert long.status_code == 400
     assert "通报不能超过8000字" in long.content.decode()
     assert not Bulletin.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("发热{fevers.nope}人", "{fevers.nope}"),
+        ("发热{0}人", "{0}"),
+        ("发热{}人", "{}"),
+        ("发热{Fevers}人", "{Fevers}"),
+        ("发热{fevers人", "{fevers人"),
+        ("发热fevers}人", "}"),
+    ],
+)
+def test_braces_that_are_no_placeholder_are_refused(world, text, named):
+    """They reached the bulletin as they were (发热{fevers.nope}人), while an unknown
+    code was refused: HQ is told which part to fix, and nothing is kept."""
+    response = world.client("hq").post(reverse("reports:bulletin_template"), {"text": text})
+    assert response.status_code == 400
+    assert f"“{named}”不是占位符" in response.content.decode()
+    assert not BulletinTemplate.objects.exists()
 
 
 def test_the_default_template_can_be_saved_as_it_is(world):

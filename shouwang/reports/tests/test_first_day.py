@@ -182,6 +182,24 @@ def test_an_ancient_day_is_404_and_writes_nothing(world, clock, day, name):
     assert not DailyFigure.objects.exists()
 
 
+@pytest.mark.parametrize("day", [DAY + timedelta(days=1), date(9999, 12, 31)])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("get", "report"), ("post", "report"), ("post", "submit"), ("post", "zero"), ("get", "amend")],
+)
+def test_a_day_not_started_is_404_saying_so_and_writes_nothing(world, clock, day, method, name):
+    """A typed or bookmarked later day: the page says it has not started and links to
+    the day in progress (it said only 您要找的记录不存在), nothing written."""
+    client = world.client("staff_a")
+    response = getattr(client, method)(report_url(name, world.community_a, day), {"note": "x"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"{day.year}年{day.month}月{day.day}日尚未开始" in page
+    assert report_url("report", world.community_a, DAY) in page
+    assert not DailyReport.objects.exists()
+    assert not DailyFigure.objects.exists()
+
+
 def test_the_actions_refuse_a_day_before_the_first_day(world, newcomer):
     with pytest.raises(actions.ReportError, match=FIRST_DAY_TEXT):
         actions.report_for(community=newcomer, day=YESTERDAY)

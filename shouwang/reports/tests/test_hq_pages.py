@@ -243,3 +243,68 @@ def test_the_daily_report_link_takes_each_role_to_its_own_page(world):
     response = world.client("staff_a").get(reverse("reports:index"))
     assert response["Location"] == reverse("reports:community", args=[world.community_a.pk])
     assert world.client("grid_a").get(reverse("reports:index")).status_code == 403
+
+
+def test_the_xlsx_of_a_day_not_rolled_up_still_lists_every_community(world, day):
+    """With the roll-up behind (the worker down), the sheet keeps its layout: every
+    community with its status, blank figures where none are stored, and a total row
+    saying the day is not rolled up — not a sheet without the community that has not
+    reported."""
+    actions.zero_report(
+        report=actions.report_for(community=world.community_a, day=day),
+        by=world.staff_a,
+        now=days.window(day).end + timedelta(minutes=5),
+    )
+    assert not DailyFigure.objects.filter(area=world.subdistrict, day=day).exists()
+    response = world.client("hq").get(reverse("reports:export"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    fevers = rows[0].index("发现发热人员（人）")
+    body = {r[2]: (r[3], r[fevers]) for r in rows[1:-1]}
+    assert body == {"西城社区": ("零报告", 0), "八一社区": ("未报", None)}
+    assert rows[-1][:4] == ("合计", "明湖街道", "2个社区", "该日尚未汇总")
+
+
+def test_rolling_up_again_returns_to_the_area_it_was_asked_from(rolled, day):
+    url = f"{reverse('reports:rollup')}?area={rolled.community_b.pk}&day={day.isoformat()}"
+    response = rolled.client("hq").post(url)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('reports:overview')}?area={rolled.community_b.pk}&day={day.isoformat()}"
+    )
+
+
+def test_an_indicator_may_not_take_the_code_or_the_name_of_another(rolled):
+    client = rolled.client("hq")
+    client.get(reverse("reports:indicators"))  # seeds the rows
+    new = {"label": "发放宣传资料", "unit": "份", "kind": "flow", "order": 100}
+    taken_code = client.post(reverse("reports:indicator_new"), {**new, "code": "fevers"})
+    assert taken_code.status_code == 400
+    assert "代码“fevers”已被指标“发现发热人员”使用，请换一个代码" in taken_code.content.decode()
+    taken_name = client.post(
+        reverse("reports:indicator_new"), {**new, "code": "leaflets", "label": "发现发热人员"}
+    )
+    assert taken_name.status_code == 400
+    assert "名称“发现发热人员”已被指标 fevers 使用" in taken_name.content.decode()
+    assert not IndicatorDefinition.objects.filter(code="leaflets").exists()
+    # Renaming one to another's name is refused too; keeping its own name is not.
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    edit = reverse("reports:indicator_edit", args=[fevers.pk])
+    fields = {"label": "新增重点人员", "unit": "人", "order": fevers.order}
+    assert client.post(edit, fields).status_code == 400
+    assert client.post(edit, {**fields, "label": "发现发热人员"}).status_code == 302
+
+
+@pytest.mark.parametrize("direction", ["", "sideways", "UP"])
+def test_moving_an_indicator_in_no_direction_is_a_400_and_moves_nothing(world, direction):
+    client = world.client("hq")
+    client.get(reverse("reports:indicators"))  # seeds the rows
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    before = list(IndicatorDefinition.objects.order_by("order").values_list("code", "order"))
+    response = client.post(
+        reverse("reports:indicator_move", args=[fevers.pk]), {"direction": direction}
+    )
+    assert response.status_code == 400
+    assert "只能上移（up）或下移（down）" in response.content.decode()
+    after = list(IndicatorDefinition.objects.order_by("order").values_list("code", "order"))
+    assert after == before

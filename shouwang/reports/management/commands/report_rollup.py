@@ -1,9 +1,12 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouwang.reports import days
 from shouwang.reports.rollup import due_days, rollup
+
+# --back: a year of days at most (a typo of 10000 would roll up for hours).
+MAX_BACK = 366
 
 
 class Command(BaseCommand):
@@ -23,11 +26,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, day: str | None, back: int, **options) -> None:
+        if not 0 <= back <= MAX_BACK:
+            raise CommandError(f"--back {back} 无效：请填 0 到 {MAX_BACK} 之间的天数")
         if day:
             try:
                 wanted = [days.parse(day)]
             except ValueError as exc:
-                raise CommandError("日期格式应为 YYYY-MM-DD") from exc
+                raise CommandError(
+                    f"日期“{day[:30]}”无效：请按 YYYY-MM-DD 填写一个有前一天的日期，"
+                    f"如 {days.last_closed_day().isoformat()}"
+                ) from exc
+            if wanted[0] > days.open_day():
+                # Nothing happened on it yet: its rows would be zeros dated ahead.
+                today = days.open_day().isoformat()
+                raise CommandError(f"{day} 尚未开始，没有可汇总的数字：今天的统计日是 {today}")
+            # Each day rolled up needs the day before it (its window starts then).
+            if (wanted[0] - date.min).days <= back:
+                raise CommandError(f"--back {back} 超出了日历的第一天")
         else:
             wanted = due_days()
         # --back counts from --day, or from the day in progress.
