@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.demo import DemoContext
+from shouwang.people.demo import registration_time
 from shouwang.people.models import Person
 
 from .models import CheckIn, Checkpoint, PassRule
@@ -55,6 +56,10 @@ def build(ctx: DemoContext) -> None:
         first_compound = communities[0].children.order_by("pk").first()
         if first_compound is not None:
             PassRule.objects.get_or_create(area=first_compound, defaults={"outing_quota": 1})
+    # Set up before the week of passages, as the ledger was: a closed day counts the
+    # checkpoints that existed at its end.
+    since = registration_time(timezone.now())
+    Checkpoint.objects.filter(pk__in=[c.pk for c in created]).update(created_at=since)
     _passages(ctx, created, guard)
     ctx.log(f"卡点：{Checkpoint.objects.within(ctx.subdistrict).count()} 个")
 

@@ -39,9 +39,9 @@ class CheckpointQuerySet(ScopedQuerySet):
         return self.annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
 
     def open_during(self, start: datetime, end: datetime) -> CheckpointQuerySet:
-        """Active checkpoints whose daily opening hours meet [start, end) (local time).
-        Windows of a day or more meet every active checkpoint."""
-        qs = self.active()
+        """Active checkpoints, set up before ``end``, whose daily opening hours meet
+        [start, end) (local time). Windows of a day or more meet every such checkpoint."""
+        qs = self.active().filter(created_at__lt=end)
         if end - start >= timedelta(days=1):
             return qs
         s, e = timezone.localtime(start).time(), timezone.localtime(end).time()

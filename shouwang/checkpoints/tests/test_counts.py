@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ..models import CheckIn, local_day_bounds
+from ..models import CheckIn, Checkpoint, local_day_bounds
 from .factories import make_checkin, make_checkpoint
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def test_figures_equal_the_detail_rows(world) -> None:
     day = timezone.localdate() - timedelta(days=1)
     a1, a2 = make_checkpoint(world.compound_a), make_checkpoint(world.community_a, kind="road")
     b1 = make_checkpoint(world.compound_b)
+    Checkpoint.objects.update(created_at=timezone.now() - timedelta(days=3))  # set up before
     rows = _scatter([a1, a2, b1], day, 120)
     rows_a = [r for r in rows if r.checkpoint_id in (a1.pk, a2.pk)]
     start, end = local_day_bounds(day)
@@ -106,10 +107,14 @@ def test_checkpoints_open_follow_opening_hours(world) -> None:
     make_checkpoint(world.compound_a, "白天", opens_at=time(7), closes_at=time(19))
     make_checkpoint(world.compound_a, "夜间", opens_at=time(22), closes_at=time(6))
     make_checkpoint(world.compound_a, "停用", active=False)
-    from ..models import Checkpoint
-
     tz = timezone.get_current_timezone()
     day = timezone.localdate()
+    # Set up the day before (a window ending before a checkpoint existed does not count it).
+    Checkpoint.objects.update(created_at=datetime.combine(day, time(0), tzinfo=tz))
+    make_checkpoint(world.compound_a, "明天才设")
+    Checkpoint.objects.filter(name="明天才设").update(
+        created_at=datetime.combine(day, time(23, 59), tzinfo=tz) + timedelta(minutes=5)
+    )
 
     def open_between(h1: int, h2: int) -> set[str]:
         s = datetime.combine(day, time(h1), tzinfo=tz)
@@ -119,6 +124,9 @@ def test_checkpoints_open_follow_opening_hours(world) -> None:
     assert open_between(9, 10) == {"全天", "白天"}
     assert open_between(23, 23) | open_between(2, 3) == {"全天", "夜间"}
     assert open_between(5, 8) == {"全天", "白天", "夜间"}
+    start, end = local_day_bounds(day)
+    whole_day = set(Checkpoint.objects.open_during(start, end).values_list("name", flat=True))
+    assert whole_day == {"全天", "白天", "夜间"}
 
 
 def test_the_counts_page_and_export_match(world, django_assert_max_num_queries) -> None:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from shouwang.checkpoints.models import CheckIn
+from shouwang.checkpoints.models import CheckIn, Checkpoint
 from shouwang.reports.days import open_day, window
 from shouwang.reports.indicators import registry
 from shouwang.reports.models import DailyFigure
@@ -32,6 +32,9 @@ def test_it_counts_the_days_passages_per_community_at_the_cutoff(world):
     gate = make_checkpoint(world.compound_a)
     make_checkpoint(world.community_a, name="西城路口")
     make_checkpoint(world.compound_b)
+    late = make_checkpoint(world.compound_b, name="次日新设")
+    Checkpoint.objects.update(created_at=CUTOFF - timedelta(days=30))
+    Checkpoint.objects.filter(pk=late.pk).update(created_at=CUTOFF)  # not open that day
     before = CUTOFF - SECOND
     make_checkin(gate, at=before, recorded_by=world.guard_a)
     make_checkin(gate, at=before, direction=CheckIn.Direction.OUT, recorded_by=world.guard_a)
