@@ -210,7 +210,7 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     qs = _audit_queryset(request, form)[:100_000]
     rows = (
         (
-            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.at,  # a date-time cell, in local time
             e.username,
             e.get_role_display() if e.role else "",
             e.get_action_display(),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
@@ -26,6 +28,9 @@ def test_it_exports_the_filtered_log_as_xlsx_and_audits_the_export(world: World)
     assert len(rows) == 2
     assert rows[1][1] == "'=cmd|'/c calc'!A1"  # a typed formula is neutralised
     assert rows[1][3] == "登录失败"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    local = timezone.localtime(event.at).replace(tzinfo=None)
+    assert abs(rows[1][0] - local) < timedelta(seconds=1)  # a date-time cell, local time
     export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert export.user == world.auditor
 

@@ -182,6 +182,9 @@ def test_ledger_page_queries_stay_flat_and_export_works(
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert len(rows) == 31
     assert rows[0][0] == "时间"
+    latest = Movement.objects.latest("occurred_at", "id").occurred_at
+    local = timezone.localtime(latest).replace(tzinfo=None)
+    assert abs(max(r[0] for r in rows[1:]) - local) < timedelta(seconds=1)  # date-time cells
 
 
 @pytest.mark.parametrize(

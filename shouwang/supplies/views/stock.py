@@ -362,7 +362,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
     qs = _ledger_queryset(request, form)[:200_000]
     rows = (
         (
-            timezone.localtime(m.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            m.occurred_at,  # a date-time cell, in local time
             m.location.name,
             m.item.name,
             m.get_kind_display(),
