@@ -507,6 +507,8 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
 @require_capability("reports.manage")
 def bulletin_template(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
+    if live.is_live(area):
+        return _below_community(request, area, "通报")
     form = BulletinTemplateForm(
         request.POST or None, initial={"text": bulletins.template_for(area)}
     )
@@ -517,12 +519,13 @@ def bulletin_template(request: AuthedRequest) -> HttpResponse:
         audit.record(
             action=AuditEvent.Action.UPDATE, request=request, obj=area, detail="修改通报模板"
         )
-        messages.success(request, "通报模板已保存")
-        return redirect("reports:bulletin")
+        messages.success(request, f"{area.name}的通报模板已保存")
+        return redirect(f"{reverse('reports:bulletin')}?area={area.pk}")
     return render(
         request,
         "reports/bulletin_template.html",
         {
+            "area": area,
             "form": form,
             "default": bulletins.DEFAULT_TEMPLATE,
             "definitions": catalog.offered(),

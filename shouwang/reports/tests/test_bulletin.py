@@ -235,3 +235,16 @@ def test_a_template_with_the_report_counts_drops_them_while_the_day_runs(world):
     assert "未报2个（西城社区、八一社区）" in bulletin.render(
         text, bulletin.context(world.subdistrict, closed)
     )
+
+
+def test_the_template_link_of_a_communitys_bulletin_edits_that_communitys_template(reported, day):
+    client = reported.client("hq")
+    community = reported.community_a
+    page = client.get(reverse("reports:bulletin"), {"area": community.pk, "day": day})
+    link = f"{reverse('reports:bulletin_template')}?area={community.pk}"
+    assert link in page.content.decode()
+    assert f"{community.name} · 通报模板" in client.get(link).content.decode()
+    response = client.post(link, {"text": "{area}发热{fevers}人"})
+    assert response["Location"] == f"{reverse('reports:bulletin')}?area={community.pk}"
+    assert BulletinTemplate.objects.get().area == community
+    assert bulletin.generate(reported.subdistrict, day) != bulletin.generate(community, day)
