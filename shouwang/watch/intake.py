@@ -261,6 +261,8 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
         )
         if row is not None:
             result.rows.append(row)
+    if not result.rows and not result.problems:
+        result.problems.append(Problem(header_row + 1, "", "表格只有表头，没有数据行"))
     _classify(result, user)
     return result
 

@@ -204,6 +204,15 @@ def test_wrong_headers_are_refused(world) -> None:
     assert "表头不正确" in response.content.decode()
 
 
+def test_a_list_with_only_its_header_row_is_refused_and_offers_no_commit(world) -> None:
+    response = upload(world.client("staff_a"), sheet([]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "表格只有表头，没有数据行" in body
+    assert reverse("watch:intake_commit") not in body
+    assert not Intake.objects.exists()
+
+
 def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(
     world, rows
 ) -> None:
