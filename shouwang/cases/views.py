@@ -40,6 +40,7 @@ from .models import Case, Contact, KeyArea, Trace
 PAGE_SIZE = 50
 TRACE_ROWS_SHOWN = 500  # per hop, closest first
 MISSED_SHOWN = 100  # households a key area missed yesterday, listed on its page
+NAMES_SHOWN = 10  # persons named in a message, the others counted
 
 
 def _person_areas(request: AuthedRequest):
@@ -318,6 +319,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "case_visible": case_visible,
             "form": form,
             "planned_end": actions.observation_end(contact),
+            "over": actions.observation_over(contact),
         },
         status=_status(form),
     )
@@ -534,7 +536,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "请至少选择一人，并选择管控措施")
         return redirect("cases:trace", pk=trace.pk)
     try:
-        contacts = actions.contacts_from_trace(
+        result = actions.contacts_from_trace(
             trace=trace,
             hits=list(form.cleaned_data["hits"].select_related("person")),
             observe=form.cleaned_data["observe"],
@@ -545,6 +547,15 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("cases:trace", pk=trace.pk)
-    suffix = "，并已纳入重点人员管控" if form.cleaned_data["observe"] else ""
-    messages.success(request, f"已登记密接 {len(contacts)} 人{suffix}")
+    suffix = ""
+    if form.cleaned_data["observe"] and not result.ended:
+        suffix = "，并已纳入重点人员管控"
+    elif form.cleaned_data["observe"]:
+        suffix = f"，其中 {len(result.contacts) - len(result.ended)} 人已纳入重点人员管控"
+    messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
+    if result.ended:
+        names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
+        if len(result.ended) > NAMES_SHOWN:
+            names += f" 等 {len(result.ended)} 人"
+        messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
     return redirect("cases:detail", pk=trace.case_id)

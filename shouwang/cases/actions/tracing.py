@@ -3,6 +3,7 @@ from the hits. Every query is audited with its purpose."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..models import (
     Trace,
     TraceHit,
 )
-from .contacts import add_contact, observe_contact
+from .contacts import add_contact, observation_over, observe_contact
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
@@ -282,6 +283,14 @@ def run_second_hop(*, trace: Trace) -> Trace:
     return trace
 
 
+@dataclass(frozen=True)
+class TraceContacts:
+    contacts: list[Contact]
+    # Asked to be observed, but their observation period had ended already: left as
+    # contacts only.
+    ended: list[Contact]
+
+
 @transaction.atomic
 def contacts_from_trace(
     *,
@@ -291,10 +300,11 @@ def contacts_from_trace(
     measure: str = KeyPerson.Measure.CENTRAL,
     by: Any,
     request: HttpRequest | None = None,
-) -> list[Contact]:
+) -> TraceContacts:
     """Turn chosen trace hits into contacts of the case (hop 1: 密接, hop 2: 次密接 via
     the hop-1 person's contact), each with kind 同一卡点时段 and the local date of the
-    last encounter; with ``observe`` also put them under observation."""
+    last encounter; with ``observe`` also put them under observation, except those
+    whose observation period (from that date) is over."""
     if not hits:
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
@@ -318,18 +328,20 @@ def contacts_from_trace(
         contacts[contact.pk] = contact
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
+    ended = []
     if observe:
         for contact in contacts.values():
-            observe_contact(contact=contact, measure=measure, by=by, request=request)
-    audit.record(
-        action=AuditEvent.Action.CREATE,
-        request=request,
-        user=by,
-        obj=case,
-        detail=f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
-        + ("并纳入管控" if observe else ""),
-    )
-    return list(contacts.values())
+            if observation_over(contact):
+                ended.append(contact)
+            else:
+                observe_contact(contact=contact, measure=measure, by=by, request=request)
+    detail = f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
+    if observe:
+        detail += "并纳入管控"
+    if ended:
+        detail += f"（{len(ended)} 人观察期已过，未纳入）"
+    audit.record(action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail)
+    return TraceContacts(contacts=list(contacts.values()), ended=ended)
 
 
 def _contact_for_hit(

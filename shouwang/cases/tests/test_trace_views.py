@@ -417,3 +417,36 @@ def test_a_failed_second_hop_says_so(
     assert "数据库连接中断" in trace.second_hop_error
     page = client.get(reverse("cases:trace", args=[trace.pk]))
     assert "第二跳追踪失败" in page.content.decode()
+
+
+def test_hits_whose_observation_has_ended_become_contacts_only(world, presence_table):
+    today = timezone.localdate()
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=19), datetime.min.time()))
+    old, recent = start + timedelta(hours=8), start + timedelta(days=17, hours=8)
+    presence_table.add(case.person, EAST, old)
+    presence_table.add(case.person, EAST, recent)
+    presence_table.add(make_person(world.building_a, "早早"), EAST, old + 5 * M)
+    presence_table.add(make_person(world.building_a, "近近"), EAST, recent + 5 * M)
+    client = world.client("hq")
+    fmt = "%Y-%m-%dT%H:%M"
+    client.post(
+        reverse("cases:trace_new", args=[case.pk]),
+        trace_data(start, end=timezone.localtime(recent + timedelta(hours=1)).strftime(fmt)),
+    )
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in body
+    assert "早早 的观察期（自末次接触起）已结束，未纳入管控" in body
+    contacts = {c.person.name: c for c in Contact.objects.filter(case=case)}
+    assert contacts["早早"].key_person is None
+    assert contacts["近近"].key_person.planned_end == timezone.localdate(recent) + timedelta(
+        days=14
+    )
+    assert KeyPerson.objects.count() == 1
+    assert AuditEvent.objects.filter(detail__contains="1 人观察期已过，未纳入").exists()
