@@ -70,13 +70,17 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.search(form.cleaned_data["q"])
         if form.cleaned_data["classification"]:
             qs = qs.of_classification(form.cleaned_data["classification"])
+    elif form.is_bound:  # a mistyped filter never widens the answer to every case
+        qs = qs.none()
     counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())
     cards = [(label, counts.get(value, 0)) for value, label in Case.Classification.choices]
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "cases/case_list.html"
     if request.htmx:
         template += "#rows"
-    return render(request, template, {"form": form, "page": page, "cards": cards})
+    return render(
+        request, template, {"form": form, "page": page, "cards": cards}, status=_status(form)
+    )
 
 
 @require_capability("cases.edit")

@@ -306,3 +306,16 @@ def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world):
     case.refresh_from_db()
     assert case.confirmed_date == TODAY
     assert case.events.get().changes["确诊日期"] == ["—", TODAY.isoformat()]
+
+
+def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
+    case = make_case(world.building_a, "confirmed")
+    client = world.client("hq")
+    for params in ({"q": "锦" * 31}, {"classification": "bogus"}):
+        response = client.get(reverse("cases:list"), params, HTTP_HX_REQUEST="true")
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "筛选条件有误，未显示记录" in body
+        assert case.person.name not in body
+    page = client.get(reverse("cases:list"), {"q": "锦" * 31})
+    assert "data-swap-400" in page.content.decode()
