@@ -319,3 +319,33 @@ def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
         assert case.person.name not in body
     page = client.get(reverse("cases:list"), {"q": "锦" * 31})
     assert "data-swap-400" in page.content.decode()
+
+
+def test_a_confirmed_case_recovering_keeps_its_confirmation_date(world):
+    confirmed_on = TODAY - timedelta(days=3)
+    case = make_case(world.building_a, "confirmed", confirmed_date=confirmed_on)
+    url = reverse("cases:edit", args=[case.pk])
+    client = world.client("staff_a")
+    data = case_data(classification="recovered", onset_date="", confirmed_date="", reason="出院")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "该病例已确诊，确诊日期不能清除" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("confirmed", confirmed_on)
+    data["confirmed_date"] = confirmed_on.isoformat()
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("recovered", confirmed_on)
+    data.update(confirmed_date="", reason="再改")
+    assert client.post(url, data).status_code == 400
+    case.refresh_from_db()
+    assert case.confirmed_date == confirmed_on
+
+
+def test_a_suspected_cases_mistyped_confirmation_date_can_be_cleared(world):
+    case = make_case(world.building_a, "suspected", confirmed_date=TODAY)
+    data = case_data(confirmed_date="", reason="误填确诊日期")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.confirmed_date is None
