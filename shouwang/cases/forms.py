@@ -35,7 +35,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="姓名、拼音首字母、证件号或手机号（或后四位）", required=False, max_length=30
+        label="姓名、拼音首字母、证件号或手机号（或后四位）",
+        required=False,
+        max_length=30,
+        error_messages={
+            "max_length": "查找内容不超过 %(limit_value)d 个字",
+            # Django's own Chinese for it says "empty string".
+            "null_characters_not_allowed": "查找内容含有空字符，请重新输入",
+        },
     )
 
 

@@ -58,6 +58,14 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
+def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
+    """The ledger persons the user may see matching a valid search; none otherwise (a
+    search too long, or with a NUL the database refuses, is answered by its error)."""
+    if not form.is_valid():
+        return []
+    return find_persons(Person.objects.visible_to(request.user), form.cleaned_data["q"])
+
+
 # Cases ------------------------------------------------------------------------------
 
 
@@ -87,12 +95,18 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def case_new(request: AuthedRequest) -> HttpResponse:
     # Searched by POST: a full ID or phone number never lands in a URL or access log.
     form = SearchForm(_posted(request))
-    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
+    persons = _found(request, form)
     taken = set(Case.objects.filter(person__in=persons).values_list("person_id", flat=True))
     return render(
         request,
         "cases/case_new.html",
-        {"form": form, "persons": persons, "taken": taken, "searched": bool(form.data.get("q"))},
+        {
+            "form": form,
+            "persons": persons,
+            "taken": taken,
+            "searched": form.is_valid() and bool(form.cleaned_data["q"]),
+        },
+        status=_status(form),
     )
 
 
@@ -217,7 +231,6 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
     via = _via(request, case)
     form = SearchForm(_posted(request))
-    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
     return render(
         request,
         "cases/contact_add.html",
@@ -225,9 +238,10 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             "case": case,
             "via": via,
             "form": form,
-            "persons": persons,
-            "searched": bool(form.data.get("q")),
+            "persons": _found(request, form),
+            "searched": form.is_valid() and bool(form.cleaned_data["q"]),
         },
+        status=_status(form),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,3 +350,19 @@ def test_a_suspected_cases_mistyped_confirmation_date_can_be_cleared(world):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.confirmed_date is None
+
+
+@pytest.mark.parametrize(
+    ("q", "message"), [("李\x00", "查找内容含有空字符"), ("李" * 31, "查找内容不超过 30 个字")]
+)
+def test_a_bad_search_for_the_person_is_a_400_with_its_message(world, q, message):
+    person = make_person(world.building_a, "李秀英")
+    case = make_case(world.building_a)
+    client = world.client("staff_a")
+    for url in (reverse("cases:new"), reverse("cases:contact_add", args=[case.pk])):
+        response = client.post(url, {"q": q})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert message in body
+        assert person.name not in body
+        assert "台账中没有找到" not in body
