@@ -312,11 +312,15 @@ def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world):
 def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
     case = make_case(world.building_a, "confirmed")
     client = world.client("hq")
-    for params in ({"q": "锦" * 31}, {"classification": "bogus"}):
+    for params, message in (
+        ({"q": "锦" * 31}, "搜索：查找内容不超过 30 个字"),
+        ({"q": "锦\x00"}, "搜索：查找内容含有空字符"),
+        ({"classification": "bogus"}, "分类：选择一个有效的选项"),
+    ):
         response = client.get(reverse("cases:list"), params, HTTP_HX_REQUEST="true")
         assert response.status_code == 400
         body = response.content.decode()
-        assert "筛选条件有误，未显示记录" in body
+        assert f"筛选条件有误，未显示记录：{message}" in body
         assert case.person.name not in body
     page = client.get(reverse("cases:list"), {"q": "锦" * 31})
     assert "data-swap-400" in page.content.decode()
