@@ -451,3 +451,20 @@ def test_hits_whose_observation_has_ended_become_contacts_only(world, presence_t
     )
     assert KeyPerson.objects.count() == 1
     assert AuditEvent.objects.filter(detail__contains="1 人观察期已过，未纳入").exists()
+
+
+def test_a_trace_that_found_nobody_offers_no_second_hop(world, timeline):
+    case, t, _ = timeline
+    client = world.client("hq")
+    quiet = t + timedelta(hours=1)  # after the case's only pass
+    fmt = "%Y-%m-%dT%H:%M"
+    data = trace_data(t, start=timezone.localtime(quiet).strftime(fmt))
+    client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    trace = Trace.objects.get()
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "第一跳没有找到人员，无需追踪第二跳" in body
+    assert reverse("cases:trace_second_hop", args=[trace.pk]) not in body
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    found = Trace.objects.latest("pk")
+    body = client.get(reverse("cases:trace", args=[found.pk])).content.decode()
+    assert reverse("cases:trace_second_hop", args=[found.pk]) in body
