@@ -193,7 +193,9 @@ class TraceContactsForm(forms.Form):
 
     def __init__(self, *args, trace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hits"].queryset = trace.hits.filter(contact__isnull=True)
+        # Hits made contacts already are accepted too: the same choice sent twice (a
+        # second tap, the back button) finds the contacts it made the first time.
+        self.fields["hits"].queryset = trace.hits.all()
 
 
 class HouseholdUnreachedForm(forms.Form):

@@ -565,6 +565,9 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("cases:trace", pk=trace.pk)
+    if not (result.created or result.observed or result.ended):  # the same choice again
+        messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
+        return redirect("cases:detail", pk=trace.case_id)
     suffix = ""
     if form.cleaned_data["observe"] and not result.ended:
         suffix = "，并已纳入重点人员管控"

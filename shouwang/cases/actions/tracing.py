@@ -286,6 +286,10 @@ def run_second_hop(*, trace: Trace) -> Trace:
 @dataclass(frozen=True)
 class TraceContacts:
     contacts: list[Contact]
+    # Of ``contacts``, how many were new to the case (the rest were recorded before),
+    # and how many were put under observation now.
+    created: int
+    observed: int
     # Asked to be observed, but their observation period had ended already: left as
     # contacts only.
     ended: list[Contact]
@@ -311,6 +315,7 @@ def contacts_from_trace(
         raise ValidationError("所选人员不属于本次追踪")
     case = trace.case
     contacts: dict[int, Contact] = {}
+    created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
     for hit in sorted(hits, key=lambda h: h.hop):
         via = None
@@ -324,24 +329,36 @@ def contacts_from_trace(
             via = parent.contact
             if via.degree != Contact.Degree.CLOSE:
                 continue  # the hop-1 person is a secondary contact already: stop there
-        contact, _ = _contact_for_hit(hit, case=case, trace=trace, via=via, by=by, request=request)
+        contact, new = _contact_for_hit(
+            hit, case=case, trace=trace, via=via, by=by, request=request
+        )
         contacts[contact.pk] = contact
+        created += new
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
     ended = []
+    observed = 0
     if observe:
         for contact in contacts.values():
+            if contact.key_person_id is not None:
+                continue
             if observation_over(contact):
                 ended.append(contact)
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
+                observed += 1
     detail = f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
     if observe:
         detail += "并纳入管控"
     if ended:
         detail += f"（{len(ended)} 人观察期已过，未纳入）"
-    audit.record(action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail)
-    return TraceContacts(contacts=list(contacts.values()), ended=ended)
+    if created or observed:  # the same choice sent again changes nothing to audit
+        audit.record(
+            action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail
+        )
+    return TraceContacts(
+        contacts=list(contacts.values()), created=created, observed=observed, ended=ended
+    )
 
 
 def _contact_for_hit(

@@ -254,12 +254,17 @@ def test_hits_become_contacts_and_key_persons_in_one_action(
         assert contact.key_person.start_date == timezone.localdate(t)
     assert contacts["朵朵"].key_person.category.name == "次密切接触者"
     assert not TraceHit.objects.filter(pk__in=[h.pk for h in chosen], contact=None).exists()
+    # The same choice sent again (a second tap, the back button) makes nothing twice
+    # and says so, on the case page the first sending led to.
     again = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in chosen], "measure": "central"},
+        {"hits": [h.pk for h in chosen], "observe": "on", "measure": "central"},
     )
-    assert again.status_code == 302
+    assert again["Location"] == reverse("cases:detail", args=[case.pk])
+    assert "所选 3 人已登记为密接，未重复登记" in client.get(again["Location"]).content.decode()
     assert Contact.objects.filter(case=case).count() == 3
+    assert KeyPerson.objects.count() == 3
+    assert AuditEvent.objects.filter(detail__startswith=f"由轨迹追踪 {trace.pk}").count() == 1
 
 
 def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, presence_table):
