@@ -33,14 +33,24 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+SEARCH_ERRORS = {
+    "max_length": "查找内容不超过 %(limit_value)d 个字",
+    # Django's own Chinese for it says "empty string".
+    "null_characters_not_allowed": "查找内容含有空字符，请重新输入",
+}
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="姓名、拼音首字母、证件号或手机号（或后四位）", required=False, max_length=30
+        label="姓名、拼音首字母、证件号或手机号（或后四位）",
+        required=False,
+        max_length=30,
+        error_messages=SEARCH_ERRORS,
     )
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, max_length=30)
+    q = forms.CharField(label="搜索", required=False, max_length=30, error_messages=SEARCH_ERRORS)
     classification = forms.ChoiceField(
         label="分类", choices=[("", "全部分类"), *Case.Classification.choices], required=False
     )
@@ -183,7 +193,9 @@ class TraceContactsForm(forms.Form):
 
     def __init__(self, *args, trace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hits"].queryset = trace.hits.filter(contact__isnull=True)
+        # Hits made contacts already are accepted too: the same choice sent twice (a
+        # second tap, the back button) finds the contacts it made the first time.
+        self.fields["hits"].queryset = trace.hits.all()
 
 
 class HouseholdUnreachedForm(forms.Form):

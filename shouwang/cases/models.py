@@ -73,6 +73,8 @@ class Case(TimeStampedModel):
     }
     OPEN = ("suspected", "confirmed", "asymptomatic")
     INFECTED = ("confirmed", "asymptomatic")
+    # A case in these with a confirmation date has been confirmed: the date stays.
+    CONFIRMED_BEFORE = ("confirmed", "recovered", "died")
 
     person = models.ForeignKey(
         "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="cases"

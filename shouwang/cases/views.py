@@ -40,6 +40,7 @@ from .models import Case, Contact, KeyArea, Trace
 PAGE_SIZE = 50
 TRACE_ROWS_SHOWN = 500  # per hop, closest first
 MISSED_SHOWN = 100  # households a key area missed yesterday, listed on its page
+NAMES_SHOWN = 10  # persons named in a message, the others counted
 
 
 def _person_areas(request: AuthedRequest):
@@ -57,6 +58,14 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
+def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
+    """The ledger persons the user may see matching a valid search; none otherwise (a
+    search too long, or with a NUL the database refuses, is answered by its error)."""
+    if not form.is_valid():
+        return []
+    return find_persons(Person.objects.visible_to(request.user), form.cleaned_data["q"])
+
+
 # Cases ------------------------------------------------------------------------------
 
 
@@ -69,25 +78,35 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.search(form.cleaned_data["q"])
         if form.cleaned_data["classification"]:
             qs = qs.of_classification(form.cleaned_data["classification"])
+    elif form.is_bound:  # a mistyped filter never widens the answer to every case
+        qs = qs.none()
     counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())
     cards = [(label, counts.get(value, 0)) for value, label in Case.Classification.choices]
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "cases/case_list.html"
     if request.htmx:
         template += "#rows"
-    return render(request, template, {"form": form, "page": page, "cards": cards})
+    return render(
+        request, template, {"form": form, "page": page, "cards": cards}, status=_status(form)
+    )
 
 
 @require_capability("cases.edit")
 def case_new(request: AuthedRequest) -> HttpResponse:
     # Searched by POST: a full ID or phone number never lands in a URL or access log.
     form = SearchForm(_posted(request))
-    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
+    persons = _found(request, form)
     taken = set(Case.objects.filter(person__in=persons).values_list("person_id", flat=True))
     return render(
         request,
         "cases/case_new.html",
-        {"form": form, "persons": persons, "taken": taken, "searched": bool(form.data.get("q"))},
+        {
+            "form": form,
+            "persons": persons,
+            "taken": taken,
+            "searched": form.is_valid() and bool(form.cleaned_data["q"]),
+        },
+        status=_status(form),
     )
 
 
@@ -212,7 +231,6 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
     via = _via(request, case)
     form = SearchForm(_posted(request))
-    persons = find_persons(Person.objects.visible_to(request.user), request.POST.get("q", ""))
     return render(
         request,
         "cases/contact_add.html",
@@ -220,9 +238,10 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             "case": case,
             "via": via,
             "form": form,
-            "persons": persons,
-            "searched": bool(form.data.get("q")),
+            "persons": _found(request, form),
+            "searched": form.is_valid() and bool(form.cleaned_data["q"]),
         },
+        status=_status(form),
     )
 
 
@@ -318,6 +337,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "case_visible": case_visible,
             "form": form,
             "planned_end": actions.observation_end(contact),
+            "over": actions.observation_over(contact),
         },
         status=_status(form),
     )
@@ -534,7 +554,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "请至少选择一人，并选择管控措施")
         return redirect("cases:trace", pk=trace.pk)
     try:
-        contacts = actions.contacts_from_trace(
+        result = actions.contacts_from_trace(
             trace=trace,
             hits=list(form.cleaned_data["hits"].select_related("person")),
             observe=form.cleaned_data["observe"],
@@ -545,6 +565,18 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("cases:trace", pk=trace.pk)
-    suffix = "，并已纳入重点人员管控" if form.cleaned_data["observe"] else ""
-    messages.success(request, f"已登记密接 {len(contacts)} 人{suffix}")
+    if not (result.created or result.observed or result.ended):  # the same choice again
+        messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
+        return redirect("cases:detail", pk=trace.case_id)
+    suffix = ""
+    if form.cleaned_data["observe"] and not result.ended:
+        suffix = "，并已纳入重点人员管控"
+    elif form.cleaned_data["observe"]:
+        suffix = f"，其中 {len(result.contacts) - len(result.ended)} 人已纳入重点人员管控"
+    messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
+    if result.ended:
+        names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
+        if len(result.ended) > NAMES_SHOWN:
+            names += f" 等 {len(result.ended)} 人"
+        messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
     return redirect("cases:detail", pk=trace.case_id)

@@ -2,7 +2,7 @@
 module each; callers use them as ``actions.<name>``. Every change is audited."""
 
 from .cases import NewPerson, change_case, create_case
-from .contacts import add_contact, observation_end, observe_contact
+from .contacts import add_contact, observation_end, observation_over, observe_contact
 from .key_areas import lift_key_area, mark_key_area
 from .tracing import contacts_from_trace, request_second_hop, run_second_hop, run_trace
 from .visits import (
@@ -20,6 +20,7 @@ __all__ = [
     "lift_key_area",
     "mark_key_area",
     "observation_end",
+    "observation_over",
     "observe_contact",
     "record_household_unreached",
     "record_household_visit",

@@ -191,6 +191,12 @@ def change_case(
             f"病例不能从“{case.get_classification_display()}”改为"
             f"“{Case.Classification(new_class).label}”"
         )
+    # 确诊 → 治愈 or 死亡 with the date field emptied would lose when it was confirmed
+    # (a case staying 确诊 is held to the date rule below).
+    was_confirmed = case.classification in Case.CONFIRMED_BEFORE and case.confirmed_date
+    clears_date = "confirmed_date" in fields and fields["confirmed_date"] is None
+    if was_confirmed and clears_date and new_class != Case.Classification.CONFIRMED:
+        raise ValidationError("该病例已确诊，确诊日期不能清除")
     changes = {}
     changed = set()
     for name, value in fields.items():

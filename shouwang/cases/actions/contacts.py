@@ -147,6 +147,12 @@ def observation_end(contact: Contact) -> date:
     return contact.last_contact_date + timedelta(days=days)
 
 
+def observation_over(contact: Contact, *, on: date | None = None) -> bool:
+    """Whether the contact's observation period (``observation_end``) ended before
+    ``on`` (today): nothing is left to observe."""
+    return observation_end(contact) < (on or timezone.localdate())
+
+
 def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
     """Extend a running observation that would end before the contact's own period (a
     person observed for another reason, or a later contact found with the same case)."""
@@ -193,6 +199,12 @@ def observe_contact(
             detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
         )
         return existing
+    end = observation_end(contact)
+    if end < timezone.localdate():
+        raise ValidationError(
+            f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
+            "无需纳入管控"
+        )
     category = _category(_observation_category_name(contact))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(

@@ -3,6 +3,7 @@ from the hits. Every query is audited with its purpose."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..models import (
     Trace,
     TraceHit,
 )
-from .contacts import add_contact, observe_contact
+from .contacts import add_contact, observation_over, observe_contact
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
@@ -282,6 +283,18 @@ def run_second_hop(*, trace: Trace) -> Trace:
     return trace
 
 
+@dataclass(frozen=True)
+class TraceContacts:
+    contacts: list[Contact]
+    # Of ``contacts``, how many were new to the case (the rest were recorded before),
+    # and how many were put under observation now.
+    created: int
+    observed: int
+    # Asked to be observed, but their observation period had ended already: left as
+    # contacts only.
+    ended: list[Contact]
+
+
 @transaction.atomic
 def contacts_from_trace(
     *,
@@ -291,16 +304,18 @@ def contacts_from_trace(
     measure: str = KeyPerson.Measure.CENTRAL,
     by: Any,
     request: HttpRequest | None = None,
-) -> list[Contact]:
+) -> TraceContacts:
     """Turn chosen trace hits into contacts of the case (hop 1: 密接, hop 2: 次密接 via
     the hop-1 person's contact), each with kind 同一卡点时段 and the local date of the
-    last encounter; with ``observe`` also put them under observation."""
+    last encounter; with ``observe`` also put them under observation, except those
+    whose observation period (from that date) is over."""
     if not hits:
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
         raise ValidationError("所选人员不属于本次追踪")
     case = trace.case
     contacts: dict[int, Contact] = {}
+    created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
     for hit in sorted(hits, key=lambda h: h.hop):
         via = None
@@ -314,22 +329,36 @@ def contacts_from_trace(
             via = parent.contact
             if via.degree != Contact.Degree.CLOSE:
                 continue  # the hop-1 person is a secondary contact already: stop there
-        contact, _ = _contact_for_hit(hit, case=case, trace=trace, via=via, by=by, request=request)
+        contact, new = _contact_for_hit(
+            hit, case=case, trace=trace, via=via, by=by, request=request
+        )
         contacts[contact.pk] = contact
+        created += new
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
+    ended = []
+    observed = 0
     if observe:
         for contact in contacts.values():
-            observe_contact(contact=contact, measure=measure, by=by, request=request)
-    audit.record(
-        action=AuditEvent.Action.CREATE,
-        request=request,
-        user=by,
-        obj=case,
-        detail=f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
-        + ("并纳入管控" if observe else ""),
+            if contact.key_person_id is not None:
+                continue
+            if observation_over(contact):
+                ended.append(contact)
+            else:
+                observe_contact(contact=contact, measure=measure, by=by, request=request)
+                observed += 1
+    detail = f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
+    if observe:
+        detail += "并纳入管控"
+    if ended:
+        detail += f"（{len(ended)} 人观察期已过，未纳入）"
+    if created or observed:  # the same choice sent again changes nothing to audit
+        audit.record(
+            action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail
+        )
+    return TraceContacts(
+        contacts=list(contacts.values()), created=created, observed=observed, ended=ended
     )
-    return list(contacts.values())
 
 
 def _contact_for_hit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -306,3 +307,66 @@ def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world):
     case.refresh_from_db()
     assert case.confirmed_date == TODAY
     assert case.events.get().changes["确诊日期"] == ["—", TODAY.isoformat()]
+
+
+def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
+    case = make_case(world.building_a, "confirmed")
+    client = world.client("hq")
+    for params, message in (
+        ({"q": "锦" * 31}, "搜索：查找内容不超过 30 个字"),
+        ({"q": "锦\x00"}, "搜索：查找内容含有空字符"),
+        ({"classification": "bogus"}, "分类：选择一个有效的选项"),
+    ):
+        response = client.get(reverse("cases:list"), params, HTTP_HX_REQUEST="true")
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert f"筛选条件有误，未显示记录：{message}" in body
+        assert case.person.name not in body
+    page = client.get(reverse("cases:list"), {"q": "锦" * 31})
+    assert "data-swap-400" in page.content.decode()
+
+
+def test_a_confirmed_case_recovering_keeps_its_confirmation_date(world):
+    confirmed_on = TODAY - timedelta(days=3)
+    case = make_case(world.building_a, "confirmed", confirmed_date=confirmed_on)
+    url = reverse("cases:edit", args=[case.pk])
+    client = world.client("staff_a")
+    data = case_data(classification="recovered", onset_date="", confirmed_date="", reason="出院")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "该病例已确诊，确诊日期不能清除" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("confirmed", confirmed_on)
+    data["confirmed_date"] = confirmed_on.isoformat()
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("recovered", confirmed_on)
+    data.update(confirmed_date="", reason="再改")
+    assert client.post(url, data).status_code == 400
+    case.refresh_from_db()
+    assert case.confirmed_date == confirmed_on
+
+
+def test_a_suspected_cases_mistyped_confirmation_date_can_be_cleared(world):
+    case = make_case(world.building_a, "suspected", confirmed_date=TODAY)
+    data = case_data(confirmed_date="", reason="误填确诊日期")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.confirmed_date is None
+
+
+@pytest.mark.parametrize(
+    ("q", "message"), [("李\x00", "查找内容含有空字符"), ("李" * 31, "查找内容不超过 30 个字")]
+)
+def test_a_bad_search_for_the_person_is_a_400_with_its_message(world, q, message):
+    person = make_person(world.building_a, "李秀英")
+    case = make_case(world.building_a)
+    client = world.client("staff_a")
+    for url in (reverse("cases:new"), reverse("cases:contact_add", args=[case.pk])):
+        response = client.post(url, {"q": q})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert message in body
+        assert person.name not in body
+        assert "台账中没有找到" not in body

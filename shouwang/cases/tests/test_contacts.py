@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -324,3 +326,32 @@ def test_the_case_page_shows_contacts_and_the_chain(world, django_assert_max_num
     body = response.content.decode()
     assert onward.person.name in body
     assert reverse("cases:detail", args=[own_case.pk]) in body
+
+
+def test_a_contact_whose_observation_has_ended_is_not_put_under_observation(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=15))
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    said = f"已于 {TODAY - timedelta(days=1):%Y年%-m月%-d日} 结束，无需纳入管控"
+    page = client.get(url).content.decode()
+    assert said in page
+    assert "<form" not in page.split("</h1>")[1]
+    response = client.post(url, {"measure": "home"})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not KeyPerson.objects.exists()
+    contact.refresh_from_db()
+    assert contact.key_person is None
+    with pytest.raises(ValidationError, match="观察期"):
+        actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+
+
+def test_a_contact_whose_observation_ends_today_is_still_observed(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=14))
+    response = world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
+    )
+    assert response.status_code == 302
+    assert KeyPerson.objects.get().planned_end == TODAY

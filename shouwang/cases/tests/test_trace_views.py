@@ -254,12 +254,17 @@ def test_hits_become_contacts_and_key_persons_in_one_action(
         assert contact.key_person.start_date == timezone.localdate(t)
     assert contacts["朵朵"].key_person.category.name == "次密切接触者"
     assert not TraceHit.objects.filter(pk__in=[h.pk for h in chosen], contact=None).exists()
+    # The same choice sent again (a second tap, the back button) makes nothing twice
+    # and says so, on the case page the first sending led to.
     again = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in chosen], "measure": "central"},
+        {"hits": [h.pk for h in chosen], "observe": "on", "measure": "central"},
     )
-    assert again.status_code == 302
+    assert again["Location"] == reverse("cases:detail", args=[case.pk])
+    assert "所选 3 人已登记为密接，未重复登记" in client.get(again["Location"]).content.decode()
     assert Contact.objects.filter(case=case).count() == 3
+    assert KeyPerson.objects.count() == 3
+    assert AuditEvent.objects.filter(detail__startswith=f"由轨迹追踪 {trace.pk}").count() == 1
 
 
 def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, presence_table):
@@ -407,13 +412,64 @@ def test_a_failed_second_hop_says_so(
     trace = Trace.objects.get()
 
     def broken(*args, **kwargs):
-        raise RuntimeError("数据库连接中断")
+        raise RuntimeError("server closed the connection unexpectedly")
 
     monkeypatch.setattr("shouwang.cases.presence.next_hop", broken)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
     trace.refresh_from_db()
     assert trace.second_hop == Trace.Status.FAILED
-    assert "数据库连接中断" in trace.second_hop_error
-    page = client.get(reverse("cases:trace", args=[trace.pk]))
-    assert "第二跳追踪失败" in page.content.decode()
+    assert "server closed the connection" in trace.second_hop_error  # for the operators
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "第二跳追踪失败（后台任务出错" in body
+    assert "server closed" not in body  # the database's own words are not the user's
+
+
+def test_hits_whose_observation_has_ended_become_contacts_only(world, presence_table):
+    today = timezone.localdate()
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=19), datetime.min.time()))
+    old, recent = start + timedelta(hours=8), start + timedelta(days=17, hours=8)
+    presence_table.add(case.person, EAST, old)
+    presence_table.add(case.person, EAST, recent)
+    presence_table.add(make_person(world.building_a, "早早"), EAST, old + 5 * M)
+    presence_table.add(make_person(world.building_a, "近近"), EAST, recent + 5 * M)
+    client = world.client("hq")
+    fmt = "%Y-%m-%dT%H:%M"
+    client.post(
+        reverse("cases:trace_new", args=[case.pk]),
+        trace_data(start, end=timezone.localtime(recent + timedelta(hours=1)).strftime(fmt)),
+    )
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in body
+    assert "早早 的观察期（自末次接触起）已结束，未纳入管控" in body
+    contacts = {c.person.name: c for c in Contact.objects.filter(case=case)}
+    assert contacts["早早"].key_person is None
+    assert contacts["近近"].key_person.planned_end == timezone.localdate(recent) + timedelta(
+        days=14
+    )
+    assert KeyPerson.objects.count() == 1
+    assert AuditEvent.objects.filter(detail__contains="1 人观察期已过，未纳入").exists()
+
+
+def test_a_trace_that_found_nobody_offers_no_second_hop(world, timeline):
+    case, t, _ = timeline
+    client = world.client("hq")
+    quiet = t + timedelta(hours=1)  # after the case's only pass
+    fmt = "%Y-%m-%dT%H:%M"
+    data = trace_data(t, start=timezone.localtime(quiet).strftime(fmt))
+    client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    trace = Trace.objects.get()
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "第一跳没有找到人员，无需追踪第二跳" in body
+    assert reverse("cases:trace_second_hop", args=[trace.pk]) not in body
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    found = Trace.objects.latest("pk")
+    body = client.get(reverse("cases:trace", args=[found.pk])).content.decode()
+    assert reverse("cases:trace_second_hop", args=[found.pk]) in body
