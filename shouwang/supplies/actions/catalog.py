@@ -14,7 +14,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.checkpoints.models import Checkpoint
 
 from ..figures import checkpoints_without_location
-from ..models import Item, ItemPack, Location, Recipient
+from ..models import AllocationPlan, Item, ItemPack, Location, Recipient
 
 
 @transaction.atomic
@@ -37,8 +37,12 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
                 f"{item.name}已有出入库、捐赠或分配记录，数量都按“{unit}”计，不能修改基本单位；"
                 "如需改用其他单位，请新建物资品类"
             )
+    removed = item.packs.exclude(name__in=[name for name, _ in packs]) if not created else None
+    if removed is not None:
+        _check_packs_unused(removed)
     item.save()
-    item.packs.exclude(name__in=[name for name, _ in packs]).delete()
+    if removed is not None:
+        removed.delete()
     for name, size in packs:
         ItemPack.objects.update_or_create(item=item, name=name, defaults={"size": size})
     audit.record(
@@ -52,6 +56,22 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
         ),
     )
     return item
+
+
+def _check_packs_unused(removed: models.QuerySet[ItemPack]) -> None:
+    """A pack an allocation plan not yet issued rounds to stays: deleting it would
+    silently drop the plan's rounding (an issued plan's quantities are stored)."""
+    used = (
+        AllocationPlan.objects.filter(round_to_pack__in=removed)
+        .exclude(status=AllocationPlan.Status.ISSUED)
+        .values_list("round_to_pack__name", flat=True)
+    )
+    names = sorted(set(used))
+    if names:
+        packs = "、".join(f"“{n}”" for n in names)
+        raise ValidationError(
+            f"包装{packs}正被尚未发放的分配方案用于取整，不能删除；请先修改或发放这些方案"
+        )
 
 
 def _save_scoped(obj: models.Model, *, label: str, by: Any, request: Any) -> None:

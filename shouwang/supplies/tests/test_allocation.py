@@ -84,6 +84,33 @@ def test_it_recomputes_with_edited_parameters_and_rounds_to_packs(world, setup) 
     assert quantities == {checkpoints[0]: 100, checkpoints[1]: 100, checkpoints[2]: 250}
 
 
+def test_a_pack_an_unissued_plan_rounds_to_cannot_be_removed_from_the_item(world, setup) -> None:
+    warehouse, _ = setup
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    masks = item()
+    box = masks.packs.get(name="盒")
+    AllocationPlan.objects.filter(pk=plan.pk).update(round_to_pack=box)
+    edit = {
+        "name": masks.name,
+        "category": masks.category,
+        "unit": masks.unit,
+        "alert_days": "5",
+        "order": "0",
+        "active": "on",
+        "packs": "",
+    }
+    response = client.post(reverse("supplies:item_edit", args=[masks.pk]), edit)
+    assert response.status_code == 400
+    assert "包装“盒”正被尚未发放的分配方案用于取整，不能删除" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.round_to_pack == box
+    AllocationPlan.objects.filter(pk=plan.pk).update(status="issued")
+    response = client.post(reverse("supplies:item_edit", args=[masks.pk]), edit)
+    assert response.status_code == 302
+    assert not masks.packs.exists()
+
+
 def test_short_stock_refuses_the_whole_plan(world, setup) -> None:
     warehouse, checkpoints = setup
     stock(warehouse, 500)
