@@ -32,10 +32,10 @@ def items(user) -> list[TodoItem]:
         today = figures.get(post.pk, {})
         result.append(
             TodoItem(
-                f"{post.name}：待确认扫码",
+                f"{post.name} 待确认",
                 today.get("declared", 0),
                 reverse("checkpoints:console_post", args=[post.pk]),
-                f"今日进 {today.get('people_in', 0)} 人 · 出 {today.get('people_out', 0)} 人",
+                f"今日进 {today.get('people_in', 0)} · 出 {today.get('people_out', 0)} 人",
             )
         )
     return result
