@@ -523,6 +523,10 @@ class Trace(models.Model):
     hop1_count = models.PositiveIntegerField("第一跳人数", default=0)
     second_hop = models.CharField(max_length=10, choices=Status.choices, blank=True, default="")
     second_hop_error = models.CharField(max_length=200, blank=True)
+    # When hop 2 was last requested, and when the worker last took it up: a job not
+    # finished ``CASES_SECOND_HOP_STALE_MINUTES`` after either is stale (see below).
+    second_hop_requested_at = models.DateTimeField(null=True, blank=True)
+    second_hop_started_at = models.DateTimeField(null=True, blank=True)
     second_hop_finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField("查询时间", default=timezone.now)
 
@@ -540,6 +544,16 @@ class Trace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.person.name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def second_hop_stale(self, now: datetime | None = None) -> bool:
+        """Queued or running, and not finished within ``CASES_SECOND_HOP_STALE_MINUTES``
+        of its request or of the worker taking it up: the worker is not running, or
+        died on it. Such a job may be requested again."""
+        if self.second_hop not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        since = self.second_hop_started_at or self.second_hop_requested_at or self.created_at
+        limit = timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES)
+        return (now or timezone.now()) - since > limit
 
     def pass_rows(self) -> list[dict]:
         """The case's passes with aware datetimes (shown in local time)."""

@@ -473,3 +473,67 @@ def test_a_trace_that_found_nobody_offers_no_second_hop(world, timeline):
     found = Trace.objects.latest("pk")
     body = client.get(reverse("cases:trace", args=[found.pk])).content.decode()
     assert reverse("cases:trace_second_hop", args=[found.pk]) in body
+
+
+@pytest.mark.parametrize("status", [Trace.Status.QUEUED, Trace.Status.RUNNING])
+def test_a_second_hop_the_worker_never_finished_is_stale_and_may_be_retraced(
+    world, timeline, settings, status, django_capture_on_commit_callbacks
+):
+    settings.CASES_SECOND_HOP_STALE_MINUTES = 5
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    url = reverse("cases:trace_second_hop", args=[trace.pk])
+    with django_capture_on_commit_callbacks(execute=False):  # no worker runs it
+        client.post(url)
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.QUEUED
+    assert trace.second_hop_requested_at is not None
+    # Within the limit: still waiting, polled, and a second request is refused.
+    page = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert 'hx-trigger="every 3s"' in page
+    assert "后台任务未完成" not in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        refused = client.post(url, follow=True)
+    assert "第二跳追踪正在进行" in refused.content.decode()
+    assert not callbacks
+    # The worker never came (or died running it): six minutes on, the job is stale.
+    long_ago = timezone.now() - timedelta(minutes=6)
+    Trace.objects.filter(pk=trace.pk).update(
+        second_hop=status,
+        second_hop_requested_at=long_ago,
+        second_hop_started_at=long_ago if status == Trace.Status.RUNNING else None,
+    )
+    fragment = client.get(reverse("cases:trace", args=[trace.pk]), HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert "后台任务未完成" in body
+    assert "可能后台任务进程未运行" in body
+    assert "重新追踪" in body
+    assert 'hx-trigger="every 3s"' not in body  # no more polling
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(url)
+    assert len(callbacks) == 1
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    assert trace.second_hop_started_at > long_ago
+    assert trace.hits.filter(hop=2).count() == 2
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRACE, detail__contains="前次后台任务未完成，重新追踪"
+    ).exists()
+
+
+def test_a_running_second_hop_counts_from_when_the_worker_took_it_up(world, timeline, settings):
+    settings.CASES_SECOND_HOP_STALE_MINUTES = 5
+    case, t, _ = timeline
+    world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    now = timezone.now()
+    Trace.objects.filter(pk=trace.pk).update(
+        second_hop=Trace.Status.RUNNING,
+        second_hop_requested_at=now - timedelta(minutes=20),  # queued behind other jobs
+        second_hop_started_at=now - timedelta(minutes=1),
+    )
+    trace.refresh_from_db()
+    assert not trace.second_hop_stale()
+    assert trace.second_hop_stale(now=now + timedelta(minutes=5, seconds=1))
