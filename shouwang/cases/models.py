@@ -37,6 +37,16 @@ class CaseQuerySet(ScopedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(classification__in=Case.OPEN)
 
+    def away_from_home(self) -> CaseQuerySet:
+        """Cases whose person is not at home: dead (死亡), or an open case (疑似, 确诊,
+        无症状) with a 收治机构 (in hospital or a designated facility). A case 治愈 or
+        排除 is home again, whatever facility treated it; an open case with no 收治机构
+        is at home (isolated at home, or waiting for a transfer)."""
+        return self.filter(
+            models.Q(classification=Case.Classification.DIED)
+            | (models.Q(classification__in=Case.OPEN) & ~models.Q(treated_at=""))
+        )
+
     def search(self, q: str) -> CaseQuerySet:
         q = q.strip()
         if not q:

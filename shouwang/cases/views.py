@@ -33,7 +33,7 @@ from .forms import (
     TraceContactsForm,
     TraceForm,
 )
-from .key_areas import persons_in_key_areas, unvisited, visit_progress
+from .key_areas import not_at_home, persons_in_key_areas, unvisited, visit_progress
 from .lookup import find_persons
 from .models import Case, Contact, KeyArea, Trace
 
@@ -425,6 +425,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     # Residents with no household (e.g. added during an investigation) are on no visit
     # list: say so, so that staff enter their door in the ledger.
     unhoused = persons.filter(household=None).count()
+    away = not_at_home(persons).count()
     days = visit_progress([key_area])[key_area.pk]
     yesterday = timezone.localdate() - timedelta(days=1)
     return render(
@@ -444,6 +445,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             else [],
             "yesterday": yesterday,
             "unhoused": unhoused,
+            "away": away,
         },
     )
 
