@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
@@ -291,6 +292,21 @@ class KeyAreaQuerySet(ScopedQuerySet):
         prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
         return self.filter(area__path__in=prefixes)
 
+    def inside(self, area: Area) -> KeyAreaQuerySet:
+        """Marks on places inside ``area`` (its buildings, for a compound), not on it."""
+        return self.filter(area__path__startswith=area.path).exclude(area=area)
+
+    def uncovered(self, on: date | None = None) -> KeyAreaQuerySet:
+        """Marks with no mark in force on ``on`` (today) on an ancestor of their area: a
+        building marked inside a marked compound is one key area with it, not two."""
+        covering = (
+            KeyArea.objects.active(on)
+            .exclude(area=models.OuterRef("area"))
+            .annotate(outer_prefix=Substr(models.OuterRef("area__path"), 1, Length("area__path")))
+            .filter(outer_prefix=models.F("area__path"))
+        )
+        return self.exclude(models.Exists(covering))
+
 
 class KeyArea(TimeStampedModel):
     """A compound or building with cases or contacts (重点区域), from start to lift."""
@@ -357,6 +373,15 @@ class KeyArea(TimeStampedModel):
     @property
     def rank(self) -> int:
         return self.LEVEL_RANK[self.level]
+
+    def marks_inside(self) -> KeyAreaQuerySet:
+        """Marks on places inside this one's area (buildings of a marked compound) in
+        force or to come while this one is: each keeps its own level and lift."""
+        day = max(timezone.localdate(), self.start_date)
+        marks = KeyArea.objects.inside(self.area).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+        return marks.filter(start_date__lt=self.end_date) if self.end_date else marks
 
 
 class HouseholdVisitQuerySet(ScopedQuerySet):

@@ -392,6 +392,14 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已标记重点区域：{key_area.area.name}")
+            inside = list(key_area.marks_inside().select_related("area")[:NAMES_SHOWN])
+            if inside:
+                names = "、".join(f"{k.area.name}（{k.get_level_display()}）" for k in inside)
+                messages.info(
+                    request,
+                    f"区域内已另行标记的{names}仍按各自级别管控、各自解除，"
+                    "并计为同一个重点区域；如已无需单独管控，请解除其标记",
+                )
             return redirect("cases:key_area", pk=key_area.pk)
     return render(
         request, "cases/key_area_form.html", {"form": form, "case": case}, status=_status(form)
