@@ -205,8 +205,11 @@ def test_second_hop_runs_in_the_background(world, timeline, django_capture_on_co
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.TRACE, detail__startswith="请求第二跳"
     ).exists()
-    again = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
-    assert again.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert again.status_code == 400
+    assert "第二跳追踪已完成" in again.content.decode()
+    assert not callbacks
     assert trace.hits.filter(hop=2).count() == 2
 
 
@@ -279,8 +282,8 @@ def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, 
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-        follow=True,
     )
+    assert response.status_code == 400
     assert "博博的末次接触日期" in response.content.decode()
     assert not Contact.objects.exists()
     assert not KeyPerson.objects.exists()
@@ -297,8 +300,10 @@ def test_hits_of_another_trace_cannot_be_converted(world, timeline):
         reverse("cases:trace_contacts", args=[second.pk]),
         {"hits": [h.pk for h in first.hits.all()], "measure": "central"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "请至少选择一人，并选择管控措施" in response.content.decode()
     assert not Contact.objects.exists()
+    assert not TraceHit.objects.exclude(contact=None).exists()
 
 
 def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
@@ -309,9 +314,8 @@ def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": ["9" * 25], "measure": "central"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "请至少选择一人" in response.content.decode()
     assert not Contact.objects.exists()
 
@@ -372,7 +376,8 @@ def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeyp
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()
     monkeypatch.setattr("shouwang.cases.actions.tracing.MAX_SECOND_HOP_SOURCES", 2)
-    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]), follow=True)
+    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert response.status_code == 400
     assert "第一跳人员过多（3 人）" in response.content.decode()
     trace.refresh_from_db()
     assert trace.second_hop == ""
@@ -495,7 +500,8 @@ def test_a_second_hop_the_worker_never_finished_is_stale_and_may_be_retraced(
     assert 'hx-trigger="every 3s"' in page
     assert "后台任务未完成" not in page
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        refused = client.post(url, follow=True)
+        refused = client.post(url)
+    assert refused.status_code == 400
     assert "第二跳追踪正在进行" in refused.content.decode()
     assert not callbacks
     # The worker never came (or died running it): six minutes on, the job is stale.
