@@ -314,6 +314,10 @@ SELF_CHECKINS_PER_PASS = int(os.environ.get("SHOUWANG_SELF_CHECKINS_PER_PASS", "
 SELF_SCAN_CONFIRM_MINUTES = int(os.environ.get("SHOUWANG_SELF_SCAN_CONFIRM_MINUTES", "30"))
 # Presence tracing: who passed the same checkpoint within ± this many minutes.
 CASES_TRACE_WINDOW_MINUTES = int(os.environ.get("SHOUWANG_TRACE_WINDOW_MINUTES", "15"))
+# A second hop still queued or running this many minutes after it was requested (or the
+# worker took it up) is shown as stale, and may be requested again: the worker is not
+# running, or died on it. Hop 2 takes seconds when the worker is up.
+CASES_SECOND_HOP_STALE_MINUTES = int(os.environ.get("SHOUWANG_SECOND_HOP_STALE_MINUTES", "5"))
 # Where residents reach this server (printed in poster QR codes); empty: the request's host.
 SHOUWANG_PUBLIC_URL = os.environ.get("SHOUWANG_PUBLIC_URL", "")
 

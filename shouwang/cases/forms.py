@@ -16,6 +16,7 @@ from shouwang.watch.models import FollowUp, KeyPerson
 
 from .actions import NewPerson
 from .actions.tracing import MAX_WINDOW_MINUTES
+from .key_areas import residents_at_home
 from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit
 
 
@@ -233,7 +234,7 @@ class HouseholdVisitForm(HouseholdUnreachedForm):
 
     def __init__(self, *args, household: Household, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.current().filter(household=household)
+        self.fields["person"].queryset = residents_at_home().filter(household=household)
 
     def clean_temperature(self) -> Decimal | None:
         try:

@@ -32,8 +32,9 @@ def confirmed_new(window: Window, communities: Sequence[Area]) -> dict[int, int]
 
 
 def key_areas(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    """Key areas in force on the report day."""
-    return by_community(KeyArea.objects.active(window.day), communities)
+    """Key areas in force on the report day, a building marked inside a marked compound
+    counted once with its compound."""
+    return by_community(KeyArea.objects.active(window.day).uncovered(window.day), communities)
 
 
 def household_visits(window: Window, communities: Sequence[Area]) -> dict[int, int]:
@@ -72,7 +73,7 @@ INDICATORS = [
         STOCK,
         key_areas,
         order=32,
-        help="管控期内的重点区域（小区或楼栋）",
+        help="管控期内的重点区域（小区或楼栋；已标记小区内另行标记的楼栋不重复计）",
     ),
     Indicator(
         "household_visits",

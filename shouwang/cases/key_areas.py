@@ -4,7 +4,8 @@
   checkpoint's or a person's area lies in a key area in force, and at which level
   (``KeyArea.Level``: 每日随访 < 通行从严 < 封闭管理), so rules can be stricter there.
 - Follow-up: ``persons_in_key_areas()`` lists the current residents of key areas in
-  force; ``households_to_visit()`` the households to visit each day (每天进行住户随访),
+  force; ``households_to_visit()`` the households to visit each day (每天进行住户随访):
+  those with a resident at home (``residents_at_home()``),
   recorded as ``HouseholdVisit`` rows; ``visit_progress()`` counts per day the
   households visited, not reached (未联系上: an attempt found nobody) and missed (漏访:
   no record at all).
@@ -24,8 +25,9 @@ from django.utils import timezone
 from shouwang.areas.models import Area
 from shouwang.core.access import subtree_range
 from shouwang.people.models import Household, HouseholdQuerySet, Person, PersonQuerySet
+from shouwang.watch.models import KeyPerson
 
-from .models import HouseholdVisit, KeyArea, KeyAreaQuerySet
+from .models import Case, HouseholdVisit, KeyArea, KeyAreaQuerySet
 
 # How many past days the key area pages count visits for.
 PROGRESS_DAYS = 7
@@ -71,9 +73,28 @@ def persons_in_key_areas(on: date | None = None) -> PersonQuerySet:
     return Person.objects.current().filter(condition)
 
 
+def residents_at_home() -> PersonQuerySet:
+    """Current residents who are at home, the persons a household follow-up is for:
+    not those whose case says they are away (``CaseQuerySet.away_from_home``: dead, or
+    an open case with a 收治机构), nor those under observation in central isolation
+    (an active ``watch.KeyPerson`` with measure 集中隔离)."""
+    away = Case.objects.away_from_home().filter(person=OuterRef("pk"))
+    isolated = KeyPerson.objects.active().filter(
+        person=OuterRef("pk"), measure=KeyPerson.Measure.CENTRAL
+    )
+    return Person.objects.current().exclude(Exists(away)).exclude(Exists(isolated))
+
+
+def not_at_home(persons: PersonQuerySet) -> PersonQuerySet:
+    """Of ``persons`` (current residents), those ``residents_at_home()`` leaves out:
+    in hospital, in central isolation, dead."""
+    return persons.exclude(pk__in=residents_at_home().values("pk"))
+
+
 def inhabited(households: HouseholdQuerySet) -> HouseholdQuerySet:
-    """Households with someone living there now: an empty flat needs no follow-up."""
-    residents = Person.objects.current().filter(household=OuterRef("pk"))
+    """Households with someone living there at home now: an empty flat, or one whose
+    residents are all in hospital, in central isolation or dead, needs no follow-up."""
+    residents = residents_at_home().filter(household=OuterRef("pk"))
     return households.filter(Exists(residents))
 
 
@@ -142,7 +163,7 @@ def visit_progress(
         }
     )
     first = min(day for k in wanted for day in spans[k.pk])
-    residents = Person.objects.current().filter(household=OuterRef("household"))
+    residents = residents_at_home().filter(household=OuterRef("household"))
     visits = (
         HouseholdVisit.objects.filter(day__gte=first, day__lte=today)
         .filter(covering((k.area for k in wanted), "household__area__path"))

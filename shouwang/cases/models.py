@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
@@ -36,6 +37,16 @@ class CaseQuerySet(ScopedQuerySet):
 
     def open(self) -> CaseQuerySet:
         return self.filter(classification__in=Case.OPEN)
+
+    def away_from_home(self) -> CaseQuerySet:
+        """Cases whose person is not at home: dead (死亡), or an open case (疑似, 确诊,
+        无症状) with a 收治机构 (in hospital or a designated facility). A case 治愈 or
+        排除 is home again, whatever facility treated it; an open case with no 收治机构
+        is at home (isolated at home, or waiting for a transfer)."""
+        return self.filter(
+            models.Q(classification=Case.Classification.DIED)
+            | (models.Q(classification__in=Case.OPEN) & ~models.Q(treated_at=""))
+        )
 
     def search(self, q: str) -> CaseQuerySet:
         q = q.strip()
@@ -281,6 +292,21 @@ class KeyAreaQuerySet(ScopedQuerySet):
         prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]
         return self.filter(area__path__in=prefixes)
 
+    def inside(self, area: Area) -> KeyAreaQuerySet:
+        """Marks on places inside ``area`` (its buildings, for a compound), not on it."""
+        return self.filter(area__path__startswith=area.path).exclude(area=area)
+
+    def uncovered(self, on: date | None = None) -> KeyAreaQuerySet:
+        """Marks with no mark in force on ``on`` (today) on an ancestor of their area: a
+        building marked inside a marked compound is one key area with it, not two."""
+        covering = (
+            KeyArea.objects.active(on)
+            .exclude(area=models.OuterRef("area"))
+            .annotate(outer_prefix=Substr(models.OuterRef("area__path"), 1, Length("area__path")))
+            .filter(outer_prefix=models.F("area__path"))
+        )
+        return self.exclude(models.Exists(covering))
+
 
 class KeyArea(TimeStampedModel):
     """A compound or building with cases or contacts (重点区域), from start to lift."""
@@ -347,6 +373,15 @@ class KeyArea(TimeStampedModel):
     @property
     def rank(self) -> int:
         return self.LEVEL_RANK[self.level]
+
+    def marks_inside(self) -> KeyAreaQuerySet:
+        """Marks on places inside this one's area (buildings of a marked compound) in
+        force or to come while this one is: each keeps its own level and lift."""
+        day = max(timezone.localdate(), self.start_date)
+        marks = KeyArea.objects.inside(self.area).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+        return marks.filter(start_date__lt=self.end_date) if self.end_date else marks
 
 
 class HouseholdVisitQuerySet(ScopedQuerySet):
@@ -523,6 +558,10 @@ class Trace(models.Model):
     hop1_count = models.PositiveIntegerField("第一跳人数", default=0)
     second_hop = models.CharField(max_length=10, choices=Status.choices, blank=True, default="")
     second_hop_error = models.CharField(max_length=200, blank=True)
+    # When hop 2 was last requested, and when the worker last took it up: a job not
+    # finished ``CASES_SECOND_HOP_STALE_MINUTES`` after either is stale (see below).
+    second_hop_requested_at = models.DateTimeField(null=True, blank=True)
+    second_hop_started_at = models.DateTimeField(null=True, blank=True)
     second_hop_finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField("查询时间", default=timezone.now)
 
@@ -540,6 +579,16 @@ class Trace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.person.name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def second_hop_stale(self, now: datetime | None = None) -> bool:
+        """Queued or running, and not finished within ``CASES_SECOND_HOP_STALE_MINUTES``
+        of its request or of the worker taking it up: the worker is not running, or
+        died on it. Such a job may be requested again."""
+        if self.second_hop not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        since = self.second_hop_started_at or self.second_hop_requested_at or self.created_at
+        limit = timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES)
+        return (now or timezone.now()) - since > limit
 
     def pass_rows(self) -> list[dict]:
         """The case's passes with aware datetimes (shown in local time)."""

@@ -33,7 +33,7 @@ from .forms import (
     TraceContactsForm,
     TraceForm,
 )
-from .key_areas import persons_in_key_areas, unvisited, visit_progress
+from .key_areas import not_at_home, persons_in_key_areas, unvisited, visit_progress
 from .lookup import find_persons
 from .models import Case, Contact, KeyArea, Trace
 
@@ -392,19 +392,36 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已标记重点区域：{key_area.area.name}")
+            inside = list(key_area.marks_inside().select_related("area")[:NAMES_SHOWN])
+            if inside:
+                names = "、".join(f"{k.area.name}（{k.get_level_display()}）" for k in inside)
+                messages.info(
+                    request,
+                    f"区域内已另行标记的{names}仍按各自级别管控、各自解除，"
+                    "并计为同一个重点区域；如已无需单独管控，请解除其标记",
+                )
             return redirect("cases:key_area", pk=key_area.pk)
     return render(
         request, "cases/key_area_form.html", {"form": form, "case": case}, status=_status(form)
     )
 
 
-@require_capability("cases.view")
-def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    key_area = get_for_user(
+def _key_area_for(request: AuthedRequest, pk: int) -> KeyArea:
+    return get_for_user(
         KeyArea.objects.select_related("area", "case__person", "marked_by", "lifted_by"),
         request.user,
         pk=pk,
     )
+
+
+@require_capability("cases.view")
+def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _key_area_page(request, _key_area_for(request, pk))
+
+
+def _key_area_page(
+    request: AuthedRequest, key_area: KeyArea, *, lift_form: LiftForm | None = None, status=200
+) -> HttpResponse:
     persons = (
         Person.objects.visible_to(request.user)
         .current()
@@ -425,6 +442,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     # Residents with no household (e.g. added during an investigation) are on no visit
     # list: say so, so that staff enter their door in the ledger.
     unhoused = persons.filter(household=None).count()
+    away = not_at_home(persons).count()
     days = visit_progress([key_area])[key_area.pk]
     yesterday = timezone.localdate() - timedelta(days=1)
     return render(
@@ -436,7 +454,7 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "households": households,
             "active": key_area.is_active(),
             "can_lift": key_area.can_lift(),
-            "lift_form": LiftForm(),
+            "lift_form": lift_form or LiftForm(),
             "days": days,
             "today": days[0] if days and key_area.is_active() else None,
             "missed": unvisited(key_area, yesterday)[:MISSED_SHOWN]
@@ -444,14 +462,16 @@ def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             else [],
             "yesterday": yesterday,
             "unhoused": unhoused,
+            "away": away,
         },
+        status=status,
     )
 
 
 @require_POST
 @require_capability("cases.key_areas")
 def key_area_lift(request: AuthedRequest, pk: int) -> HttpResponse:
-    key_area = get_for_user(KeyArea.objects.select_related("area"), request.user, pk=pk)
+    key_area = _key_area_for(request, pk)
     form = LiftForm(request.POST)
     if form.is_valid():
         try:
@@ -468,7 +488,8 @@ def key_area_lift(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("cases:key_area", pk=key_area.pk)
     else:
         messages.error(request, "请填写解除原因")
-    return redirect("cases:key_area", pk=key_area.pk)
+    key_area.refresh_from_db()
+    return _key_area_page(request, key_area, lift_form=form, status=400)
 
 
 # Presence tracing (HQ only; every query and every look at results is audited) -------
@@ -509,6 +530,13 @@ def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if trace.second_hop in (Trace.Status.DONE, Trace.Status.FAILED):
             response["HX-Refresh"] = "true"
         return response
+    return _trace_page(request, trace)
+
+
+def _trace_page(
+    request: AuthedRequest, trace: Trace, *, form: TraceContactsForm | None = None, status=200
+) -> HttpResponse:
+    """The results page (a look at them, audited), also with a refused request's message."""
     audit.record(
         action=AuditEvent.Action.TRACE,
         request=request,
@@ -527,8 +555,9 @@ def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "hop1_count": trace.hop1_count,
             "hop2_count": hop2_count,
             "rows_shown": TRACE_ROWS_SHOWN,
-            "form": TraceContactsForm(trace=trace),
+            "form": form or TraceContactsForm(trace=trace),
         },
+        status=status,
     )
 
 
@@ -540,8 +569,9 @@ def trace_second_hop(request: AuthedRequest, pk: int) -> HttpResponse:
         actions.request_second_hop(trace=trace, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已提交第二跳追踪，后台完成后本页自动刷新")
+        trace.refresh_from_db()
+        return _trace_page(request, trace, status=400)
+    messages.success(request, "已提交第二跳追踪，后台完成后本页自动刷新")
     return redirect("cases:trace", pk=trace.pk)
 
 
@@ -552,7 +582,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     form = TraceContactsForm(request.POST, trace=trace)
     if not form.is_valid():
         messages.error(request, "请至少选择一人，并选择管控措施")
-        return redirect("cases:trace", pk=trace.pk)
+        return _trace_page(request, trace, form=form, status=400)
     try:
         result = actions.contacts_from_trace(
             trace=trace,
@@ -564,7 +594,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("cases:trace", pk=trace.pk)
+        return _trace_page(request, trace, form=form, status=400)
     if not (result.created or result.observed or result.ended):  # the same choice again
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
         return redirect("cases:detail", pk=trace.case_id)

@@ -22,12 +22,12 @@ from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import TelRedirect
-from shouwang.people.models import Household, HouseholdQuerySet, Person
+from shouwang.people.models import Household, HouseholdQuerySet
 from shouwang.watch.models import FollowUp
 
 from . import actions
 from .forms import HouseholdUnreachedForm, HouseholdVisitForm
-from .key_areas import active_key_areas, persons_in_key_areas, visit_list
+from .key_areas import active_key_areas, persons_in_key_areas, residents_at_home, visit_list
 from .models import HouseholdFinding, HouseholdVisit, KeyArea
 
 CARDS_PER_PAGE = 40
@@ -52,7 +52,7 @@ def _cards(households: list[Household], *, today) -> list[dict]:
 
 
 def _page_households(qs: HouseholdQuerySet, pks: list[int]) -> list[Household]:
-    residents = Person.objects.current().order_by("pk")
+    residents = residents_at_home().order_by("pk")
     shown = qs.model.objects.with_address().prefetch_related(
         Prefetch("persons", queryset=residents, to_attr="residents")
     )

@@ -63,11 +63,19 @@ def mark_key_area(
     )
     if end_date is not None:
         overlapping = overlapping.filter(start_date__lt=end_date)
-    clash = overlapping.select_related("area").first()
+    clash = overlapping.filter(area=area).first()
     if clash is not None:
-        raise ValidationError(
-            f"该区域在此期间已是重点区域（{clash.area.name}，自 {clash.start_date}）"
-        )
+        raise ValidationError(f"该区域在此期间已是重点区域（自 {clash.start_date}）")
+    # A building in a marked compound is covered by it; only a stricter level of its
+    # own (one building sealed in a compound followed up) is a mark of its own.
+    rank = KeyArea.LEVEL_RANK[level]
+    for cover in overlapping.select_related("area"):
+        if cover.rank >= rank:
+            raise ValidationError(
+                f"该区域所在的{cover.area.name}在此期间已是重点区域"
+                f"（{cover.get_level_display()}，自 {cover.start_date}），已包含该区域，"
+                "无需重复标记；如需更严的管控，请选择更严的管控级别"
+            )
     key_area = KeyArea.objects.create(
         area=area,
         case=case,

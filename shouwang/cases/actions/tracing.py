@@ -207,8 +207,12 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     from ..tasks import trace_second_hop
 
     trace = Trace.objects.select_for_update().get(pk=trace.pk)
-    if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING, Trace.Status.DONE):
-        raise ValidationError("第二跳追踪已在进行或已完成")
+    if trace.second_hop == Trace.Status.DONE:
+        raise ValidationError("第二跳追踪已完成")
+    if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING) and not (
+        trace.second_hop_stale()
+    ):
+        raise ValidationError("第二跳追踪正在进行，请稍候")
     sources = trace.hop1_count
     if sources == 0:
         raise ValidationError("第一跳没有找到人员，无需追踪第二跳")
@@ -217,15 +221,25 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
             f"第一跳人员过多（{sources} 人），第二跳将覆盖大部分居民；"
             f"请缩小时段或时间窗重新追踪（第一跳不超过 {MAX_SECOND_HOP_SOURCES} 人）"
         )
+    again = "，前次后台任务未完成，重新追踪" if trace.second_hop_stale() else ""
     trace.second_hop = Trace.Status.QUEUED
     trace.second_hop_error = ""
-    trace.save(update_fields=["second_hop", "second_hop_error"])
+    trace.second_hop_requested_at = timezone.now()
+    trace.second_hop_started_at = None
+    trace.save(
+        update_fields=[
+            "second_hop",
+            "second_hop_error",
+            "second_hop_requested_at",
+            "second_hop_started_at",
+        ]
+    )
     audit.record(
         action=AuditEvent.Action.TRACE,
         request=request,
         user=by,
         obj=trace.case,
-        detail=f"请求第二跳追踪（追踪 {trace.pk}）；目的：{trace.purpose}",
+        detail=f"请求第二跳追踪（追踪 {trace.pk}{again}）；目的：{trace.purpose}",
     )
     transaction.on_commit(lambda: trace_second_hop.enqueue(trace.pk))
     return trace
@@ -234,7 +248,7 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
 def run_second_hop(*, trace: Trace) -> Trace:
     """The background task's body: hop 2 from the stored hop-1 hits."""
     claimed = Trace.objects.filter(pk=trace.pk, second_hop=Trace.Status.QUEUED).update(
-        second_hop=Trace.Status.RUNNING
+        second_hop=Trace.Status.RUNNING, second_hop_started_at=timezone.now()
     )
     if not claimed:
         return trace

@@ -21,7 +21,7 @@ from shouwang.watch.actions import (
 from shouwang.watch.alerting import masked_name, place
 from shouwang.watch.models import FEVER_FROM, Alert, FollowUp
 
-from ..key_areas import households_to_visit, key_area_for
+from ..key_areas import households_to_visit, key_area_for, residents_at_home
 from ..models import (
     HouseholdFinding,
     HouseholdVisit,
@@ -55,6 +55,8 @@ def _visit_key_area(*, household: Household, day: date, method: str) -> KeyArea:
         raise ValidationError("该户不在管控中的重点区域，无需住户随访")
     if not Person.objects.current().filter(household=household).exists():
         raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
+    if not residents_at_home().filter(household=household).exists():
+        raise ValidationError("该户现住人员均不在家（住院、集中隔离或已故），无需随访，请刷新页面")
     if method not in HouseholdVisit.Method.values:
         raise ValidationError("请选择随访方式")
     return key_area
@@ -96,6 +98,8 @@ def record_household_visit(
     if person is not None:
         if person.household_id != household.pk or person.moved_out:
             raise ValidationError("所选人员不是该户的现住人员，请刷新页面")
+        if not residents_at_home().filter(pk=person.pk).exists():
+            raise ValidationError("所选人员不在家（住院、集中隔离或已故），请刷新页面")
         if not symptoms and (temperature is None or temperature < FEVER_FROM):
             raise ValidationError("所选人员体温正常且无症状：全户正常请直接点“全户正常”")
     recorded_by = by if by is not None and by.pk else None

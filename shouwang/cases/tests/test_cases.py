@@ -315,7 +315,7 @@ def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
     for params, message in (
         ({"q": "锦" * 31}, "搜索：查找内容不超过 30 个字"),
         ({"q": "锦\x00"}, "搜索：查找内容含有空字符"),
-        ({"classification": "bogus"}, "分类：选择一个有效的选项"),
+        ({"classification": "bogus"}, "分类：所选的“bogus”不在可选范围内，请重新选择"),
     ):
         response = client.get(reverse("cases:list"), params, HTTP_HX_REQUEST="true")
         assert response.status_code == 400

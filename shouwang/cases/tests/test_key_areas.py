@@ -173,7 +173,8 @@ def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world):
     page = client.get(reverse("cases:key_area", args=[key_area.pk])).content.decode()
     assert "不在管控期" in page
     assert lift not in page
-    response = client.post(lift, {"reason": "再点一次"}, follow=True)
+    response = client.post(lift, {"reason": "再点一次"})
+    assert response.status_code == 400
     assert "该重点区域已解除" in response.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).count() == 1
 
@@ -197,9 +198,16 @@ def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(wor
 
 def test_lifting_needs_a_reason(world):
     key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=1))
-    world.client("hq").post(reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": ""})
+    response = world.client("hq").post(
+        reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": "  "}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请填写解除原因" in body
+    assert reverse("cases:key_area_lift", args=[key_area.pk]) in body  # the form, again
     key_area.refresh_from_db()
-    assert key_area.end_date is None
+    assert (key_area.end_date, key_area.lifted_by) == (None, None)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).exists()
 
 
 def test_hq_sees_the_list_and_each_areas_follow_up_roster(world, django_assert_max_num_queries):

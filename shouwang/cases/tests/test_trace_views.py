@@ -205,8 +205,11 @@ def test_second_hop_runs_in_the_background(world, timeline, django_capture_on_co
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.TRACE, detail__startswith="请求第二跳"
     ).exists()
-    again = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
-    assert again.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert again.status_code == 400
+    assert "第二跳追踪已完成" in again.content.decode()
+    assert not callbacks
     assert trace.hits.filter(hop=2).count() == 2
 
 
@@ -279,8 +282,8 @@ def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, 
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-        follow=True,
     )
+    assert response.status_code == 400
     assert "博博的末次接触日期" in response.content.decode()
     assert not Contact.objects.exists()
     assert not KeyPerson.objects.exists()
@@ -297,8 +300,10 @@ def test_hits_of_another_trace_cannot_be_converted(world, timeline):
         reverse("cases:trace_contacts", args=[second.pk]),
         {"hits": [h.pk for h in first.hits.all()], "measure": "central"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "请至少选择一人，并选择管控措施" in response.content.decode()
     assert not Contact.objects.exists()
+    assert not TraceHit.objects.exclude(contact=None).exists()
 
 
 def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
@@ -309,9 +314,8 @@ def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": ["9" * 25], "measure": "central"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "请至少选择一人" in response.content.decode()
     assert not Contact.objects.exists()
 
@@ -372,7 +376,8 @@ def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeyp
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()
     monkeypatch.setattr("shouwang.cases.actions.tracing.MAX_SECOND_HOP_SOURCES", 2)
-    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]), follow=True)
+    response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert response.status_code == 400
     assert "第一跳人员过多（3 人）" in response.content.decode()
     trace.refresh_from_db()
     assert trace.second_hop == ""
@@ -473,3 +478,68 @@ def test_a_trace_that_found_nobody_offers_no_second_hop(world, timeline):
     found = Trace.objects.latest("pk")
     body = client.get(reverse("cases:trace", args=[found.pk])).content.decode()
     assert reverse("cases:trace_second_hop", args=[found.pk]) in body
+
+
+@pytest.mark.parametrize("status", [Trace.Status.QUEUED, Trace.Status.RUNNING])
+def test_a_second_hop_the_worker_never_finished_is_stale_and_may_be_retraced(
+    world, timeline, settings, status, django_capture_on_commit_callbacks
+):
+    settings.CASES_SECOND_HOP_STALE_MINUTES = 5
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    url = reverse("cases:trace_second_hop", args=[trace.pk])
+    with django_capture_on_commit_callbacks(execute=False):  # no worker runs it
+        client.post(url)
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.QUEUED
+    assert trace.second_hop_requested_at is not None
+    # Within the limit: still waiting, polled, and a second request is refused.
+    page = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert 'hx-trigger="every 3s"' in page
+    assert "后台任务未完成" not in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        refused = client.post(url)
+    assert refused.status_code == 400
+    assert "第二跳追踪正在进行" in refused.content.decode()
+    assert not callbacks
+    # The worker never came (or died running it): six minutes on, the job is stale.
+    long_ago = timezone.now() - timedelta(minutes=6)
+    Trace.objects.filter(pk=trace.pk).update(
+        second_hop=status,
+        second_hop_requested_at=long_ago,
+        second_hop_started_at=long_ago if status == Trace.Status.RUNNING else None,
+    )
+    fragment = client.get(reverse("cases:trace", args=[trace.pk]), HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert "后台任务未完成" in body
+    assert "可能后台任务进程未运行" in body
+    assert "重新追踪" in body
+    assert 'hx-trigger="every 3s"' not in body  # no more polling
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(url)
+    assert len(callbacks) == 1
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    assert trace.second_hop_started_at > long_ago
+    assert trace.hits.filter(hop=2).count() == 2
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRACE, detail__contains="前次后台任务未完成，重新追踪"
+    ).exists()
+
+
+def test_a_running_second_hop_counts_from_when_the_worker_took_it_up(world, timeline, settings):
+    settings.CASES_SECOND_HOP_STALE_MINUTES = 5
+    case, t, _ = timeline
+    world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    now = timezone.now()
+    Trace.objects.filter(pk=trace.pk).update(
+        second_hop=Trace.Status.RUNNING,
+        second_hop_requested_at=now - timedelta(minutes=20),  # queued behind other jobs
+        second_hop_started_at=now - timedelta(minutes=1),
+    )
+    trace.refresh_from_db()
+    assert not trace.second_hop_stale()
+    assert trace.second_hop_stale(now=now + timedelta(minutes=5, seconds=1))

@@ -1,0 +1,132 @@
+"""Household follow-up is for the persons at home: a case in hospital (an open case
+with a 收治机构), a dead case, a person in central isolation are left off the cards, and a
+household with nobody else at home is not due; a case 治愈 or 排除 is home again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.cases.key_areas import households_to_visit
+from shouwang.cases.models import HouseholdFinding, HouseholdVisit
+from shouwang.watch.models import Category, KeyPerson
+
+from .factories import make_case, visit_data
+
+TODAY = timezone.localdate()
+
+
+def _page(world) -> str:
+    return world.client("grid_a").get(reverse("cases:visits")).content.decode()
+
+
+def test_a_case_in_hospital_is_not_visited_at_home_and_his_home_alone_is_not_due(marked):
+    make_case(marked.building_a, person=marked.wang, treated_at="市传染病医院")
+    make_case(marked.building_a, person=marked.zhang, treated_at="市传染病医院")
+    page = _page(marked)
+    assert "今日应随访 2 户，已随访 0 户" in page
+    assert "王芳" not in page  # 102: its only resident is in hospital
+    assert "西城花园1号楼102" not in page
+    assert "李娜" in page  # 101: his wife is at home, the household is due
+    assert "张伟" not in page
+    assert {h.pk for h in households_to_visit()} == {
+        marked.zhang.household_id,
+        marked.zhao.household_id,
+    }
+    client = marked.client("grid_a")
+    refused = client.post(
+        reverse("cases:visit", args=[marked.wang.household_id]),
+        visit_data(),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "该户现住人员均不在家" in refused.content.decode()
+    unwell = client.post(
+        reverse("cases:visit", args=[marked.zhang.household_id]),
+        visit_data(person=marked.zhang.pk, temperature="38.5"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "所选人员不是该户的现住人员" in unwell.content.decode()
+    assert not HouseholdVisit.objects.exists()
+    assert not HouseholdFinding.objects.exists()
+
+
+def test_an_open_case_with_no_treating_facility_is_at_home_and_visited(marked):
+    make_case(marked.building_a, "suspected", person=marked.wang)
+    page = _page(marked)
+    assert "今日应随访 3 户" in page
+    assert "王芳" in page
+
+
+def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked):
+    make_case(
+        marked.building_a,
+        "died",
+        person=marked.wang,
+        confirmed_date=TODAY - timedelta(days=3),
+    )
+    KeyPerson.objects.create(
+        person=marked.zhao,
+        area=marked.zhao.area,
+        category=Category.objects.get_or_create(name="密切接触者")[0],
+        source=KeyPerson.Source.ASSIGNED,
+        measure=KeyPerson.Measure.CENTRAL,
+        start_date=TODAY - timedelta(days=1),
+        planned_end=TODAY + timedelta(days=13),
+    )
+    page = _page(marked)
+    assert "今日应随访 1 户" in page
+    assert "王芳" not in page
+    assert "赵磊" not in page
+
+
+def test_a_person_observed_at_home_is_visited(marked):
+    KeyPerson.objects.create(
+        person=marked.zhao,
+        area=marked.zhao.area,
+        category=Category.objects.get_or_create(name="密切接触者")[0],
+        source=KeyPerson.Source.ASSIGNED,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=1),
+        planned_end=TODAY + timedelta(days=13),
+    )
+    assert "赵磊" in _page(marked)
+
+
+def test_a_case_discharged_as_recovered_is_home_again(marked):
+    case = make_case(
+        marked.building_a,
+        person=marked.wang,
+        treated_at="市传染病医院",
+        confirmed_date=TODAY - timedelta(days=14),
+        report_date=TODAY - timedelta(days=14),
+    )
+    assert "王芳" not in _page(marked)
+    response = marked.client("staff_a").post(
+        reverse("cases:edit", args=[case.pk]),
+        {
+            "classification": "recovered",
+            "report_date": case.report_date.isoformat(),
+            "confirmed_date": case.confirmed_date.isoformat(),
+            "treated_at": "市传染病医院",
+            "reason": "治愈出院",
+        },
+    )
+    assert response.status_code == 302
+    page = _page(marked)
+    assert "今日应随访 3 户" in page
+    assert "王芳" in page
+    visited = marked.client("grid_a").post(
+        reverse("cases:visit", args=[marked.wang.household_id]),
+        visit_data(),
+        HTTP_HX_REQUEST="true",
+    )
+    assert visited.status_code == 200
+    assert HouseholdVisit.objects.filter(household=marked.wang.household).exists()
+
+
+def test_the_key_area_page_says_who_is_not_at_home(marked):
+    make_case(marked.building_a, person=marked.wang, treated_at="市传染病医院")
+    page = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
+    assert "其中 1 人不在家（住院、集中隔离或已故），不列入住户随访" in page.content.decode()
