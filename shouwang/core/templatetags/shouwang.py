@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 register = template.Library()
@@ -7,3 +9,13 @@ register = template.Library()
 def can(user: object, capability: str) -> bool:
     """``{% if user|can:"areas.manage" %}``"""
     return bool(getattr(user, "is_authenticated", False) and user.can(capability))
+
+
+@register.filter
+def error_list(form: Any) -> str:
+    """A filter form's messages in one sentence: ``姓名：…；日期：…`` — each with its
+    field's label, joined by ；, with no full stop before a separator (…选择。；)."""
+    parts = [
+        f"{field.label}：{str(error).rstrip('。.')}" for field in form for error in field.errors
+    ]
+    return "；".join(parts) + "。" if parts else ""

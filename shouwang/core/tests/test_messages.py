@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 from django import forms
+from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -60,3 +61,16 @@ def test_a_form_speaks_the_reworded_messages() -> None:
             "n": ["不能大于 10。"],
         }
         assert Form({}).errors["name"] == ["此项必填。"]
+
+
+def test_a_filter_forms_messages_read_as_one_sentence() -> None:
+    class Filter(forms.Form):
+        kind = forms.ChoiceField(label="类型", choices=[("a", "甲")])
+        day = forms.DateField(label="日期")
+
+    form = Filter({"kind": "b", "day": "x"})
+    with translation.override("zh-hans"):
+        text = Template("{% load shouwang %}{{ form|error_list }}").render(Context({"form": form}))
+    assert text == (
+        "类型：所选的“b”不在可选范围内，请重新选择；日期：请填写正确的日期，如 2020-02-01。"
+    )
