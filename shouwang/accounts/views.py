@@ -1,5 +1,3 @@
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -185,12 +183,7 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
         return qs.none()
     data = form.cleaned_data
     qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
-    tz = timezone.get_current_timezone()
-    if data["start"]:
-        qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
-    if data["end"]:
-        qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
-    return qs
+    return qs.on_days(start=data["start"], end=data["end"])
 
 
 @require_capability("audit.view")
