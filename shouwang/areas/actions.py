@@ -15,6 +15,8 @@ from shouwang.core.text import place_name
 
 from .models import Area, Grid
 
+BLANK_NAME = "名称不能为空（只有空格或不可见字符）"
+
 
 def _check_child(parent: Area | None, kind: str) -> None:
     if parent is None:
@@ -32,6 +34,8 @@ def create_area(
 ) -> Area:
     _check_child(parent, kind)
     name = place_name(name)
+    if not name:
+        raise ValidationError(BLANK_NAME)
     if Area(name=name).name_taken(parent):
         raise ValidationError(f"同一上级下已有名为“{name}”的节点")
     area = Area.objects.create(
@@ -92,6 +96,11 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
 
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
+    grid.name = place_name(grid.name)
+    if not grid.name:
+        raise ValidationError(BLANK_NAME)
+    if grid.name_taken():
+        raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
     grid.check_members(compounds=compounds, staff=staff)
     created = grid.pk is None
     grid.save()
@@ -110,6 +119,8 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
 def update_area(*, area: Area, by: Any) -> Area:
     """Save the edited name, code, expected households and notes of ``area``."""
     area.name = place_name(area.name)
+    if not area.name:
+        raise ValidationError({"name": BLANK_NAME})
     if area.name_taken(area.parent):
         raise ValidationError({"name": "同一上级下已有同名节点"})
     area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])

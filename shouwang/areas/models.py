@@ -204,11 +204,22 @@ class Grid(TimeStampedModel):
         verbose_name = "网格"
         verbose_name_plural = "网格"
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name"),
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="grid_unique_name",
+                violation_error_message="本社区已有同名网格",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def name_taken(self) -> bool:
+        """Whether another grid of this community bears this grid's name, in the one
+        spelling of place names (``place_name``)."""
+        key = place_name(self.name)
+        others = Grid.objects.filter(community=self.community_id).exclude(pk=self.pk)
+        return any(place_name(n) == key for n in others.values_list("name", flat=True))
 
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
         """Raise ValidationError unless every compound and staff member is of this

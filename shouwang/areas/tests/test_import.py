@@ -335,3 +335,14 @@ def test_names_typed_full_width_or_spaced_are_the_same_place(world: World) -> No
     assert Area.objects.count() == count
     twice = upload(client, xlsx([*again, ["", "", "西城社区", "西城花园", "3号楼", 48]]))
     assert problems(twice) == [(4, "楼栋", "与第2行重复")]
+
+
+def test_a_zero_width_space_pasted_into_a_name_is_the_same_place(world: World) -> None:
+    client = world.client("hq")
+    client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
+    count = Area.objects.count()
+    response = upload(client, xlsx([["", "", "西城社区", "西城花园\u200b", "\ufeff3号楼", 48]]))
+    assert response.context["plan"].ok
+    assert response.context["plan"].new_nodes == 0
+    client.post(COMMIT, {"token": response.context["token"]})
+    assert Area.objects.count() == count
