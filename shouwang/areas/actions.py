@@ -52,6 +52,8 @@ def create_area(
 def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
+    if new_parent.pk == area.parent_id:
+        raise ValidationError(f"“{area.name}”已在“{new_parent.name}”之下，请选择另一个上级")
     _check_child(new_parent, area.kind)
     if area.name_taken(new_parent):
         raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
