@@ -120,7 +120,7 @@ def _check_phone_free(phone: str, *, user: User | None = None) -> None:
         raise ValidationError("该手机号已是其他账号的用户名，不能再绑定")
 
 
-def _full_name(typed: str) -> str:
+def clean_full_name(typed: str) -> str:
     """The name as shown: without unseen characters (a zero-width space pasted from a
     chat made an account whose name shows as nothing)."""
     name = visible(typed).strip()
@@ -158,7 +158,7 @@ def create_user(
         raise ValidationError(f"用户名“{username}”已被使用")
     if phone:
         _check_phone_free(phone)
-    full_name = _full_name(full_name)
+    full_name = clean_full_name(full_name)
     password = password or generate_password()
     user = User(username=username, full_name=full_name, role=role, area=area)
     password_validation.validate_password(password, user)
@@ -176,7 +176,7 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     changes neither their own role nor their own area (as they cannot disable their own
     account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
-    full_name = _full_name(full_name)
+    full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
     if phone:

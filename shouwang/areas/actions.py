@@ -11,11 +11,8 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.text import place_name
 
-from .models import Area, Grid
-
-BLANK_NAME = "名称不能为空（只有空格或不可见字符）"
+from .models import Area, Grid, typed_place_name
 
 
 def _check_child(parent: Area | None, kind: str) -> None:
@@ -33,9 +30,7 @@ def create_area(
     *, name: str, kind: str, parent: Area | None, by: Any = None, **fields: Any
 ) -> Area:
     _check_child(parent, kind)
-    name = place_name(name)
-    if not name:
-        raise ValidationError(BLANK_NAME)
+    name = typed_place_name(name)
     if Area(name=name).name_taken(parent):
         raise ValidationError(f"同一上级下已有名为“{name}”的节点")
     area = Area.objects.create(
@@ -98,9 +93,7 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
 
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
-    grid.name = place_name(grid.name)
-    if not grid.name:
-        raise ValidationError(BLANK_NAME)
+    grid.name = typed_place_name(grid.name)
     if grid.name_taken():
         raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
     grid.check_members(compounds=compounds, staff=staff)
@@ -120,9 +113,10 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
 @transaction.atomic
 def update_area(*, area: Area, by: Any) -> Area:
     """Save the edited name, code, expected households and notes of ``area``."""
-    area.name = place_name(area.name)
-    if not area.name:
-        raise ValidationError({"name": BLANK_NAME})
+    try:
+        area.name = typed_place_name(area.name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     if area.name_taken(area.parent):
         raise ValidationError({"name": "同一上级下已有同名节点"})
     area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])

@@ -44,6 +44,15 @@ def household_unit() -> models.Q:
     )
 
 
+def typed_place_name(typed: str) -> str:
+    """A name typed for a node or a grid, in the one spelling (``place_name``); one of
+    nothing but spaces or unseen characters is refused."""
+    name = place_name(typed)
+    if not name:
+        raise ValidationError("名称不能为空（只有空格或不可见字符）")
+    return name
+
+
 # The most households a node is expected to hold, in its form and in the import (a
 # district's; the column would hold 2,147,483,647 on PostgreSQL and more on SQLite).
 MAX_HOUSEHOLDS = 10_000_000
