@@ -117,7 +117,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             if not value:
                 break
             depth += 1
-        if depth == 0:
+        if not any(below):
             result.problems.append(Problem(number, "", "没有填写下级名称"))
             row_ok = False
         elif any(below[depth:]):

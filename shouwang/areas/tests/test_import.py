@@ -346,3 +346,13 @@ def test_a_zero_width_space_pasted_into_a_name_is_the_same_place(world: World) -
     assert response.context["plan"].new_nodes == 0
     client.post(COMMIT, {"token": response.context["token"]})
     assert Area.objects.count() == count
+
+
+def test_a_row_with_its_first_level_blank_says_a_level_is_skipped(world: World) -> None:
+    rows = [["", "", "", "锦绣家园", "1号楼", 36], ["", "", "", "", "2号楼", ""]]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [
+        (2, "社区/村", "上一级为空时不能填写下一级"),
+        (3, "社区/村", "上一级为空时不能填写下一级"),
+    ]
