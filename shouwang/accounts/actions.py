@@ -122,9 +122,11 @@ def _check_phone_free(phone: str, *, user: User | None = None) -> None:
 
 def clean_full_name(typed: str) -> str:
     """The name as shown: without unseen characters (a zero-width space pasted from a
-    chat made an account whose name shows as nothing)."""
+    chat made an account whose name shows as nothing). One of unseen characters only is
+    refused; none at all is left to the form (bootstrap names no one: the username is
+    shown)."""
     name = visible(typed).strip()
-    if not name:
+    if typed.strip() and not name:
         raise ValidationError("姓名不能为空（只有空格或不可见字符）")
     return name
 
