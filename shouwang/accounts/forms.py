@@ -81,7 +81,7 @@ class UserForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(label="搜索", required=False, max_length=50)
     role = forms.ChoiceField(
         label="角色", choices=[("", "全部角色"), *Role.choices], required=False
     )

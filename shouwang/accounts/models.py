@@ -28,6 +28,15 @@ class UserQuerySet(ScopedQuerySet):
     def with_phone(self, phone: str) -> UserQuerySet:
         return self.filter(phone_hash=pii.lookup_hash(phone))
 
+    def search(self, *, q: str = "", role: str = "") -> UserQuerySet:
+        """Accounts whose username or name holds ``q``, of ``role``."""
+        qs = self
+        if q:
+            qs = qs.filter(models.Q(username__icontains=q) | models.Q(full_name__icontains=q))
+        if role:
+            qs = qs.filter(role=role)
+        return qs
+
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass

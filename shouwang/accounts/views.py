@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,13 +89,13 @@ def users(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     qs = User.objects.visible_to(request.user).select_related("area")
     if form.is_valid():
-        if q := form.cleaned_data["q"]:
-            qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-        if role := form.cleaned_data["role"]:
-            qs = qs.filter(role=role)
+        qs = qs.search(q=form.cleaned_data["q"], role=form.cleaned_data["role"])
+    elif form.is_bound:
+        qs = qs.none()  # a refused filter lists nothing rather than every account
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     template = "accounts/users.html#rows" if request.htmx else "accounts/users.html"
-    return render(request, template, {"form": form, "page": page})
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, "page": page}, status=status)
 
 
 def _area_choices(user: User):
