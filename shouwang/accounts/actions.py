@@ -220,6 +220,11 @@ def set_active(*, by: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def reset_password(*, by: User, user: User) -> str:
+    """A new random password for another account. One's own is changed on the password
+    page, which asks for the current one: a reset would pass that check and, through
+    the session's password hash, sign the admin out with the new one on screen."""
+    if user.pk == by.pk:
+        raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
     password = generate_password()
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])

@@ -166,7 +166,11 @@ def user_toggle_active(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("accounts.manage")
 def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
-    password = actions.reset_password(by=request.user, user=subject)
+    try:
+        password = actions.reset_password(by=request.user, user=subject)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:users")
     return render(
         request, "accounts/password_shown.html", {"subject": subject, "password": password}
     )
