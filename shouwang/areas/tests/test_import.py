@@ -106,9 +106,12 @@ def test_a_building_offers_no_import(world: World) -> None:
     assert client.get(f"{UPLOAD}?area={world.building_a.pk}").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["abc", "999999"])
+@pytest.mark.parametrize("value", ["abc", "999999", "²", "①"])
 def test_an_unknown_area_is_a_404(world: World, value: str) -> None:
-    assert world.client("hq").get(f"{UPLOAD}?area={value}").status_code == 404
+    client = world.client("hq")
+    assert client.get(f"{UPLOAD}?area={value}").status_code == 404
+    assert client.get(reverse("areas:import_template"), {"area": value}).status_code == 404
+    assert client.post(COMMIT, {"area": value, "token": "x"}).status_code == 404
 
 
 def test_an_area_outside_the_users_subtree_is_a_404(world: World) -> None:
