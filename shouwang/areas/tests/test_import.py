@@ -233,7 +233,12 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("households", "message"),
-    [("²", "应为非负整数"), ("①", "应为非负整数"), (10_000_001, "户数过大（最多 10000000）")],
+    [
+        ("²", "应为非负整数"),
+        ("①", "应为非负整数"),
+        (10_000_001, "户数过大（最多 10000000）"),
+        ("=SUM(1,2)", "单元格是公式，请填写数字"),
+    ],
 )
 def test_an_odd_household_figure_is_a_row_problem(world: World, households, message) -> None:
     rows = [["", "", "西城社区", "新华小区", "9号楼", households]]
