@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
 from shouwang.core import pii
-from shouwang.core.text import mobile_in
+from shouwang.core.text import mobile_in, visible
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
@@ -120,6 +120,17 @@ def _check_phone_free(phone: str, *, user: User | None = None) -> None:
         raise ValidationError("该手机号已是其他账号的用户名，不能再绑定")
 
 
+def clean_full_name(typed: str) -> str:
+    """The name as shown: without unseen characters (a zero-width space pasted from a
+    chat made an account whose name shows as nothing). One of unseen characters only is
+    refused; none at all is left to the form (bootstrap names no one: the username is
+    shown)."""
+    name = visible(typed).strip()
+    if typed.strip() and not name:
+        raise ValidationError("姓名不能为空（只有空格或不可见字符）")
+    return name
+
+
 def _check_can_manage(by: User, area: Area) -> None:
     if not area.is_within(by.area):
         raise ValidationError("只能管理本辖区内的账号")
@@ -149,6 +160,7 @@ def create_user(
         raise ValidationError(f"用户名“{username}”已被使用")
     if phone:
         _check_phone_free(phone)
+    full_name = clean_full_name(full_name)
     password = password or generate_password()
     user = User(username=username, full_name=full_name, role=role, area=area)
     password_validation.validate_password(password, user)
@@ -166,6 +178,7 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     changes neither their own role nor their own area (as they cannot disable their own
     account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
+    full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
     if phone:
@@ -207,6 +220,11 @@ def set_active(*, by: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def reset_password(*, by: User, user: User) -> str:
+    """A new random password for another account. One's own is changed on the password
+    page, which asks for the current one: a reset would pass that check and, through
+    the session's password hash, sign the admin out with the new one on screen."""
+    if user.pk == by.pk:
+        raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
     password = generate_password()
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])

@@ -1,12 +1,19 @@
 from django.contrib import admin
 
-from shouwang.core.admin import ScopedAdmin
+from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
 
+from . import actions
 from .models import AuditEvent, User
+
+
+class UserAdminForm(ScopedAdminForm):
+    def clean_full_name(self) -> str:
+        return actions.clean_full_name(self.cleaned_data["full_name"])
 
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin):
+    form = UserAdminForm
     list_display = ["username", "full_name", "role", "area", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]

@@ -13,12 +13,18 @@ class UsernameOrPhoneBackend(ModelBackend):
 
     @staticmethod
     def find_user(identifier: str) -> User | None:
-        """The account a login name designates: a username, else an 11-digit mobile
-        typed as the account form takes it (full-width digits, spaces, dashes)."""
+        """The account a login name designates: a username (in any letter case), else
+        an 11-digit mobile typed as the account form takes it (full-width digits, spaces,
+        dashes)."""
         identifier = identifier.strip()
         if not identifier:
             return None
         user = User.objects.filter(username=identifier).first()
+        if user is None:
+            # Usernames differ by more than letter case (a form typed "Staff_A" or with
+            # caps lock on is staff_a); two older accounts that do not are neither taken.
+            same = list(User.objects.filter(username__iexact=identifier)[:2])
+            user = same[0] if len(same) == 1 else None
         phone = mobile_in(identifier)
         if user is None and phone:
             user = User.objects.with_phone(phone).first()

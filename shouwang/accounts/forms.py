@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 from shouwang.areas.models import Area
 from shouwang.core.text import MOBILE_RE, normalize_mobile
@@ -78,10 +81,14 @@ class UserForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(label="搜索", required=False, max_length=50)
     role = forms.ChoiceField(
         label="角色", choices=[("", "全部角色"), *Role.choices], required=False
     )
+
+
+# A day of year 1 begins before the first instant a date-time holds in UTC+8 (a 500).
+EARLIEST_DAY = MinValueValidator(date(1900, 1, 1), "日期不能早于 1900-01-01")
 
 
 class AuditFilterForm(forms.Form):
@@ -97,12 +104,14 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式应为 年-月-日，如 2020-02-01"},
+        validators=[EARLIEST_DAY],
     )
     end = forms.DateField(
         label="截止日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式应为 年-月-日，如 2020-02-01"},
+        validators=[EARLIEST_DAY],
     )
 
     def clean(self) -> dict:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -27,6 +27,15 @@ class UserQuerySet(ScopedQuerySet):
 
     def with_phone(self, phone: str) -> UserQuerySet:
         return self.filter(phone_hash=pii.lookup_hash(phone))
+
+    def search(self, *, q: str = "", role: str = "") -> UserQuerySet:
+        """Accounts whose username or name holds ``q``, of ``role``."""
+        qs = self
+        if q:
+            qs = qs.filter(models.Q(username__icontains=q) | models.Q(full_name__icontains=q))
+        if role:
+            qs = qs.filter(role=role)
+        return qs
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -158,6 +167,16 @@ class AuditQuerySet(ScopedQuerySet):
             qs = qs.filter(action=action)
         if result:
             qs = qs.filter(result=result)
+        return qs
+
+    def on_days(self, *, start: date | None = None, end: date | None = None) -> AuditQuerySet:
+        """Events from the start of ``start`` to the end of ``end``, local days."""
+        qs = self
+        tz = timezone.get_current_timezone()
+        if start:
+            qs = qs.filter(at__gte=datetime.combine(start, time.min, tzinfo=tz))
+        if end:
+            qs = qs.filter(at__lte=datetime.combine(end, time.max, tzinfo=tz))
         return qs
 
 

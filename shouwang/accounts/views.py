@@ -1,12 +1,9 @@
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,13 +89,13 @@ def users(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     qs = User.objects.visible_to(request.user).select_related("area")
     if form.is_valid():
-        if q := form.cleaned_data["q"]:
-            qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-        if role := form.cleaned_data["role"]:
-            qs = qs.filter(role=role)
+        qs = qs.search(q=form.cleaned_data["q"], role=form.cleaned_data["role"])
+    elif form.is_bound:
+        qs = qs.none()  # a refused filter lists nothing rather than every account
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     template = "accounts/users.html#rows" if request.htmx else "accounts/users.html"
-    return render(request, template, {"form": form, "page": page})
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, "page": page}, status=status)
 
 
 def _area_choices(user: User):
@@ -169,7 +166,11 @@ def user_toggle_active(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("accounts.manage")
 def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
-    password = actions.reset_password(by=request.user, user=subject)
+    try:
+        password = actions.reset_password(by=request.user, user=subject)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:users")
     return render(
         request, "accounts/password_shown.html", {"subject": subject, "password": password}
     )
@@ -185,12 +186,7 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
         return qs.none()
     data = form.cleaned_data
     qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
-    tz = timezone.get_current_timezone()
-    if data["start"]:
-        qs = qs.filter(at__gte=datetime.combine(data["start"], time.min, tzinfo=tz))
-    if data["end"]:
-        qs = qs.filter(at__lte=datetime.combine(data["end"], time.max, tzinfo=tz))
-    return qs
+    return qs.on_days(start=data["start"], end=data["end"])
 
 
 @require_capability("audit.view")

@@ -11,9 +11,8 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.text import place_name
 
-from .models import Area, Grid
+from .models import Area, Grid, typed_place_name
 
 
 def _check_child(parent: Area | None, kind: str) -> None:
@@ -31,7 +30,7 @@ def create_area(
     *, name: str, kind: str, parent: Area | None, by: Any = None, **fields: Any
 ) -> Area:
     _check_child(parent, kind)
-    name = place_name(name)
+    name = typed_place_name(name)
     if Area(name=name).name_taken(parent):
         raise ValidationError(f"同一上级下已有名为“{name}”的节点")
     area = Area.objects.create(
@@ -48,6 +47,8 @@ def create_area(
 def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
+    if new_parent.pk == area.parent_id:
+        raise ValidationError(f"“{area.name}”已在“{new_parent.name}”之下，请选择另一个上级")
     _check_child(new_parent, area.kind)
     if area.name_taken(new_parent):
         raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
@@ -92,6 +93,9 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
 
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
+    grid.name = typed_place_name(grid.name)
+    if grid.name_taken():
+        raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
     grid.check_members(compounds=compounds, staff=staff)
     created = grid.pk is None
     grid.save()
@@ -109,7 +113,10 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
 @transaction.atomic
 def update_area(*, area: Area, by: Any) -> Area:
     """Save the edited name, code, expected households and notes of ``area``."""
-    area.name = place_name(area.name)
+    try:
+        area.name = typed_place_name(area.name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     if area.name_taken(area.parent):
         raise ValidationError({"name": "同一上级下已有同名节点"})
     area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])

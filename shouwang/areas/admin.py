@@ -2,16 +2,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
-from shouwang.core.text import place_name
 
-from .models import Area, Grid
+from .models import Area, Grid, typed_place_name
 
 
 class AreaAdminForm(ScopedAdminForm):
     """A name in the import's one spelling, and none a sibling bears (as ``update_area``)."""
 
     def clean_name(self) -> str:
-        name = place_name(self.cleaned_data["name"])
+        name = typed_place_name(self.cleaned_data["name"])
         if Area(pk=self.instance.pk, name=name).name_taken(self.instance.parent):
             raise ValidationError("同一上级下已有同名节点")
         return name
@@ -31,6 +30,15 @@ class GridAdminForm(ScopedAdminForm):
     class Meta:
         model = Grid
         fields = ["name", "compounds", "staff", "notes"]
+
+    def clean_name(self) -> str:
+        """The name in the one spelling (as ``save_grid``), none another grid bears."""
+        name = typed_place_name(self.cleaned_data["name"])
+        if Grid(
+            pk=self.instance.pk, community_id=self.instance.community_id, name=name
+        ).name_taken():
+            raise ValidationError(f"本社区已有名为“{name}”的网格")
+        return name
 
     def clean(self) -> dict:
         data = super().clean()

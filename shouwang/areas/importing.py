@@ -117,7 +117,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             if not value:
                 break
             depth += 1
-        if depth == 0:
+        if not any(below):
             result.problems.append(Problem(number, "", "没有填写下级名称"))
             row_ok = False
         elif any(below[depth:]):
@@ -128,7 +128,10 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
         households: int | None = None
         if expected:
             # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
-            if not expected.isdecimal():
+            if expected.startswith("="):
+                result.problems.append(Problem(number, "应有户数", "单元格是公式，请填写数字"))
+                row_ok = False
+            elif not expected.isdecimal():
                 result.problems.append(Problem(number, "应有户数", "应为非负整数"))
                 row_ok = False
             elif int(expected) > MAX_HOUSEHOLDS:

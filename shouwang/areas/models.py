@@ -44,6 +44,15 @@ def household_unit() -> models.Q:
     )
 
 
+def typed_place_name(typed: str) -> str:
+    """A name typed for a node or a grid, in the one spelling (``place_name``); one of
+    nothing but spaces or unseen characters is refused."""
+    name = place_name(typed)
+    if not name:
+        raise ValidationError("名称不能为空（只有空格或不可见字符）")
+    return name
+
+
 # The most households a node is expected to hold, in its form and in the import (a
 # district's; the column would hold 2,147,483,647 on PostgreSQL and more on SQLite).
 MAX_HOUSEHOLDS = 10_000_000
@@ -204,11 +213,22 @@ class Grid(TimeStampedModel):
         verbose_name = "网格"
         verbose_name_plural = "网格"
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name"),
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="grid_unique_name",
+                violation_error_message="本社区已有同名网格",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def name_taken(self) -> bool:
+        """Whether another grid of this community bears this grid's name, in the one
+        spelling of place names (``place_name``)."""
+        key = place_name(self.name)
+        others = Grid.objects.filter(community=self.community_id).exclude(pk=self.pk)
+        return any(place_name(n) == key for n in others.values_list("name", flat=True))
 
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
         """Raise ValidationError unless every compound and staff member is of this

@@ -184,7 +184,7 @@ def _import_root(request: AuthedRequest) -> Area:
     raw = request.POST.get("area") or request.GET.get("area")
     if not raw:
         return request.user.area
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit int() cannot read
         raise Http404("辖区不存在")
     root = get_for_user(Area, request.user, pk=int(raw))
     if root.child_kind is None:

@@ -27,8 +27,9 @@ _FULL_WIDTH_ALNUM = {
 
 def place_name(name: str) -> str:
     """A place's name as one spelling: "３ 号楼" and "3号楼" are "3号楼" (full-width
-    digits and letters as ASCII, no spaces)."""
-    return "".join(name.translate(_FULL_WIDTH_ALNUM).split())
+    digits and letters as ASCII, no spaces, no unseen characters such as a zero-width
+    space pasted from a chat, which made a second 锦绣花园 beside the first)."""
+    return "".join(visible(name).translate(_FULL_WIDTH_ALNUM).split())
 
 
 # The separator of a transliterated name (买买提·艾力) as phones type it: · • ・ ‧ ∙ . -

@@ -111,3 +111,18 @@ def test_it_finds_the_changes_made_to_an_account_by_its_username(world: World) -
     found = world.client("auditor").get(URL, {"q": "staff_b"})
     assert listed(found) == [("hq", "password")]
     assert found.context["page"][0].object_repr == f"{world.staff_b.full_name}（staff_b）"
+
+
+def test_a_day_before_1900_is_refused_not_a_500(world: World) -> None:
+    log_in("staff_a")
+    client = world.client("auditor")
+    for params in ({"start": "0001-01-01"}, {"end": "0001-01-01"}):
+        response = client.get(URL, params)
+        assert response.status_code == 400
+        assert "日期不能早于 1900-01-01" in response.content.decode()
+        assert listed(response) == []
+        export = client.get(reverse("accounts:audit_export"), params)
+        assert export.status_code == 400
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+    response = client.get(URL, {"start": "1900-01-01", "end": "9999-12-31"})
+    assert listed(response) == [("staff_a", "login")]

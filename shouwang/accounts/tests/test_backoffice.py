@@ -143,6 +143,36 @@ def test_renaming_a_grid_to_the_name_of_another_grid_is_refused(world: World) ->
     url = reverse("admin:areas_grid_change", args=[other.pk])
     response = world.client("hq").post(url, {"name": world.grid_a.name, "notes": ""})
     assert response.status_code == 200
-    assert "相同的网格" in response.content.decode()
+    assert "本社区已有名为“西城第1网格”的网格" in response.content.decode()
     other.refresh_from_db()
     assert other.name == "第二网格"
+
+
+def test_a_name_of_unseen_characters_only_is_refused_in_the_back_office(world: World) -> None:
+    client = world.client("hq")
+    node = reverse("admin:areas_area_change", args=[world.building_a2.pk])
+    response = client.post(node, {"name": "\u200b", "code": "", "expected_households": "4"})
+    assert response.status_code == 200  # the form again, with the error
+    assert "名称不能为空" in response.content.decode()
+    grid = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    response = client.post(grid, {"name": "\ufeff", "notes": "", "compounds": [], "staff": []})
+    assert response.status_code == 200
+    assert "名称不能为空" in response.content.decode()
+    user = reverse("admin:accounts_user_change", args=[world.staff_a.pk])
+    response = client.post(user, {"full_name": "\u200b"})
+    assert response.status_code == 200
+    assert "姓名不能为空" in response.content.decode()
+    world.building_a2.refresh_from_db()
+    world.grid_a.refresh_from_db()
+    world.staff_a.refresh_from_db()
+    assert (world.building_a2.name, world.grid_a.name) == ("2号楼", "西城第1网格")
+    assert world.staff_a.full_name.strip()
+
+
+def test_a_grid_renamed_in_the_back_office_takes_the_one_spelling(world: World) -> None:
+    url = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    body = {"name": "西城第 １ 网格\u200b", "notes": "", "compounds": [world.compound_a.pk]}
+    response = world.client("hq").post(url, body)
+    assert response.status_code == 302
+    world.grid_a.refresh_from_db()
+    assert world.grid_a.name == "西城第1网格"

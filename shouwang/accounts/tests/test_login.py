@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.accounts.tests.factories import PASSWORD
+from shouwang.accounts.tests.factories import PASSWORD, UserFactory
 from shouwang.core.tests.personas import World
 
 LOGIN = reverse("accounts:login")
@@ -139,3 +139,27 @@ def test_a_phone_keyboard_does_not_capitalize_the_username(client: Client, world
     page = client.get(LOGIN).content.decode()
     assert 'autocapitalize="none"' in page
     assert 'autocomplete="username"' in page
+
+
+def test_it_logs_in_by_username_typed_in_another_letter_case(client: Client, world: World) -> None:
+    response = post_login(client, "Staff_A")
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).context["user"] == world.staff_a
+    assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN).user == world.staff_a
+
+
+def test_a_wrong_password_under_another_letter_case_counts_against_the_account(
+    client: Client, world: World
+) -> None:
+    post_login(client, "STAFF_A", "not-the-password")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert (event.user, event.username) == (world.staff_a, "staff_a")
+
+
+def test_two_older_accounts_differing_by_case_are_only_found_exactly(
+    client: Client, world: World
+) -> None:
+    twin = UserFactory(username="Staff_a", area=world.community_a)
+    assert post_login(client, "STAFF_A").status_code == 200
+    post_login(client, "Staff_a")
+    assert client.get(reverse("core:home")).context["user"] == twin

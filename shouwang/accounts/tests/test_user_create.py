@@ -142,3 +142,16 @@ def test_it_refuses_a_username_taken_in_other_letter_case(world: World) -> None:
     assert response.status_code == 400
     assert "已被使用" in response.content.decode()
     assert not User.objects.filter(username="Staff_B").exists()
+
+
+def test_it_refuses_a_name_of_unseen_characters_only(world: World) -> None:
+    response = world.client("hq").post(URL, form(world, full_name="\u200b\u200d"))
+    assert response.status_code == 400
+    assert "姓名不能为空" in response.content.decode()
+    assert not User.objects.filter(username="wang_wu").exists()
+
+
+def test_it_keeps_the_name_without_unseen_characters(world: World) -> None:
+    response = world.client("hq").post(URL, form(world, full_name="王\u200b五\ufeff"))
+    assert response.status_code == 200
+    assert User.objects.get(username="wang_wu").full_name == "王五"

@@ -145,3 +145,20 @@ def test_it_refuses_a_phone_that_is_another_accounts_username(world: World) -> N
     assert response.status_code == 400
     assert "该手机号已是其他账号的用户名" in response.content.decode()
     assert User.objects.get(pk=world.staff_a.pk).phone != "13900000009"
+
+
+def test_it_refuses_a_name_of_unseen_characters_only(world: World) -> None:
+    before = world.staff_a.full_name
+    response = world.client("hq").post(
+        url(world.staff_a),
+        {
+            "full_name": "\u200b",
+            "phone": "",
+            "role": Role.GRID_WORKER,
+            "area": world.community_a.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "姓名不能为空" in response.content.decode()
+    user = User.objects.get(pk=world.staff_a.pk)
+    assert (user.full_name, user.role) == (before, Role.COMMUNITY_STAFF)

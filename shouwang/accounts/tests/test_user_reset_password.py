@@ -58,3 +58,14 @@ def test_its_confirmation_keeps_the_username_out_of_the_script(world: World) -> 
     assert 'data-confirm="确定重置 staff_a 的密码？"' in body
     assert "onsubmit" not in body  # shouwang/app.js asks, from the data attribute
     assert "confirm('确定重置" not in body
+
+
+def test_an_admin_cannot_reset_their_own_password(world: World) -> None:
+    client = world.client("hq")
+    before = User.objects.get(pk=world.hq.pk).password
+    response = client.post(url(world.hq), follow=True)
+    assert response.redirect_chain == [(reverse("accounts:users"), 302)]
+    assert "不能重置自己的密码" in response.content.decode()
+    assert User.objects.get(pk=world.hq.pk).password == before
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD).exists()
+    assert client.get(reverse("accounts:users")).status_code == 200  # still signed in

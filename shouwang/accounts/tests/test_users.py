@@ -42,3 +42,27 @@ def test_it_uses_a_fixed_number_of_queries(world: World, django_assert_max_num_q
 def test_others_get_403(world: World) -> None:
     for persona in ("leader", "auditor", "staff_a", "grid_a", "guard_a"):
         assert world.client(persona).get(URL).status_code == 403, persona
+
+
+def test_a_refused_filter_says_so_and_lists_nothing(world: World) -> None:
+    client = world.client("hq")
+    for params, message in (
+        ({"role": "superuser"}, "角色：所选的“superuser”不在可选范围内"),
+        ({"q": "staff\x00"}, "搜索：不能含有空字符"),
+        ({"q": "x" * 51}, "搜索：最多 50 个字"),
+    ):
+        response = client.get(URL, params)
+        assert response.status_code == 400, params
+        assert "筛选条件有误，未显示记录" in response.content.decode()
+        assert message in response.content.decode()
+        assert list(response.context["page"]) == []
+        fragment = client.get(URL, params, headers={"HX-Request": "true"})
+        assert fragment.status_code == 400
+        assert "筛选条件有误" in fragment.content.decode()
+    assert client.get(URL, {"role": "auditor"}).status_code == 200
+
+
+def test_the_filter_swaps_the_rows_it_targets_whole(world: World) -> None:
+    body = world.client("hq").get(URL).content.decode()
+    assert 'hx-target="#rows" hx-swap="outerHTML"' in body
+    assert body.count('id="rows"') == 1

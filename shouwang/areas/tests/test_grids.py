@@ -147,3 +147,23 @@ def test_grid_workers_and_leaders_only_read(world: World) -> None:
     for persona in ("grid_a", "leader"):
         assert world.client(persona).get(reverse("areas:grids")).status_code == 200
         assert world.client(persona).get(CREATE).status_code == 403
+
+
+def test_a_duplicate_name_is_refused_in_plain_chinese(world: World) -> None:
+    for name in ("西城第1网格", "西城第 1 网格", "西城第1网格\u200b"):
+        response = world.client("staff_a").post(
+            CREATE, {"name": name, "community": world.community_a.pk}
+        )
+        assert response.status_code == 400, name
+        assert "本社区已有" in response.content.decode()
+        assert "相同的网格" not in response.content.decode()
+    assert Grid.objects.filter(community=world.community_a).count() == 1
+
+
+def test_a_grid_name_of_unseen_characters_only_is_refused(world: World) -> None:
+    response = world.client("staff_a").post(
+        CREATE, {"name": "\u200b", "community": world.community_a.pk}
+    )
+    assert response.status_code == 400
+    assert "名称不能为空" in response.content.decode()
+    assert Grid.objects.filter(community=world.community_a).count() == 1

@@ -106,9 +106,12 @@ def test_a_building_offers_no_import(world: World) -> None:
     assert client.get(f"{UPLOAD}?area={world.building_a.pk}").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["abc", "999999"])
+@pytest.mark.parametrize("value", ["abc", "999999", "²", "①"])
 def test_an_unknown_area_is_a_404(world: World, value: str) -> None:
-    assert world.client("hq").get(f"{UPLOAD}?area={value}").status_code == 404
+    client = world.client("hq")
+    assert client.get(f"{UPLOAD}?area={value}").status_code == 404
+    assert client.get(reverse("areas:import_template"), {"area": value}).status_code == 404
+    assert client.post(COMMIT, {"area": value, "token": "x"}).status_code == 404
 
 
 def test_an_area_outside_the_users_subtree_is_a_404(world: World) -> None:
@@ -230,7 +233,12 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("households", "message"),
-    [("²", "应为非负整数"), ("①", "应为非负整数"), (10_000_001, "户数过大（最多 10000000）")],
+    [
+        ("²", "应为非负整数"),
+        ("①", "应为非负整数"),
+        (10_000_001, "户数过大（最多 10000000）"),
+        ("=SUM(1,2)", "单元格是公式，请填写数字"),
+    ],
 )
 def test_an_odd_household_figure_is_a_row_problem(world: World, households, message) -> None:
     rows = [["", "", "西城社区", "新华小区", "9号楼", households]]
@@ -335,3 +343,24 @@ def test_names_typed_full_width_or_spaced_are_the_same_place(world: World) -> No
     assert Area.objects.count() == count
     twice = upload(client, xlsx([*again, ["", "", "西城社区", "西城花园", "3号楼", 48]]))
     assert problems(twice) == [(4, "楼栋", "与第2行重复")]
+
+
+def test_a_zero_width_space_pasted_into_a_name_is_the_same_place(world: World) -> None:
+    client = world.client("hq")
+    client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
+    count = Area.objects.count()
+    response = upload(client, xlsx([["", "", "西城社区", "西城花园\u200b", "\ufeff3号楼", 48]]))
+    assert response.context["plan"].ok
+    assert response.context["plan"].new_nodes == 0
+    client.post(COMMIT, {"token": response.context["token"]})
+    assert Area.objects.count() == count
+
+
+def test_a_row_with_its_first_level_blank_says_a_level_is_skipped(world: World) -> None:
+    rows = [["", "", "", "锦绣家园", "1号楼", 36], ["", "", "", "", "2号楼", ""]]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [
+        (2, "社区/村", "上一级为空时不能填写下一级"),
+        (3, "社区/村", "上一级为空时不能填写下一级"),
+    ]

@@ -77,3 +77,19 @@ def test_it_refuses_a_sibling_spelled_with_full_width_digits_or_spaces(world: Wo
         assert response.status_code == 400, name
         assert "已有名为“1号楼”的节点" in response.content.decode()
     assert world.compound_a.children.count() == 2
+
+
+def test_it_refuses_a_name_of_unseen_characters_only(world: World) -> None:
+    response = world.client("hq").post(url(world.compound_a), {"name": "\u200b\ufeff"})
+    assert response.status_code == 400
+    assert "名称不能为空" in response.content.decode()
+    assert world.compound_a.children.count() == 2
+
+
+def test_a_zero_width_space_does_not_make_a_second_sibling(world: World) -> None:
+    response = world.client("hq").post(url(world.compound_a), {"name": "1号楼\u200b"})
+    assert response.status_code == 400
+    assert "已有名为“1号楼”的节点" in response.content.decode()
+    response = world.client("hq").post(url(world.compound_a), {"name": "\u200b9号楼"})
+    assert response.status_code == 302
+    assert world.compound_a.children.filter(name="9号楼").exists()

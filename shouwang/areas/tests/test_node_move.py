@@ -133,3 +133,17 @@ def test_it_refuses_a_parent_with_a_child_of_the_same_name_spelled_otherwise(
     response = world.client("hq").post(url(world.building_b), {"new_parent": world.compound_a.pk})
     assert response.status_code == 400
     assert Area.objects.get(pk=world.building_b.pk).parent == world.compound_b
+
+
+def test_a_move_to_the_current_parent_is_refused_and_changes_nothing(world: World) -> None:
+    before = Area.objects.get(pk=world.compound_a.pk)
+    response = world.client("hq").post(url(world.compound_a), {"new_parent": world.community_a.pk})
+    assert response.status_code == 400
+    assert "已在“西城社区”之下" in response.content.decode()
+    after = Area.objects.get(pk=world.compound_a.pk)
+    assert (after.parent_id, after.path, after.updated_at) == (
+        before.parent_id,
+        before.path,
+        before.updated_at,
+    )
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
