@@ -669,6 +669,7 @@ class Prediction:
                 found[doc_hash] = (path.startswith(prefix), moved_out, name, path)
         outside = [f[3] for f in found.values() if not f[0] and not f[1]]
         communities = communities_of(outside) if outside else {}
+        registered = self._registered_without_document([r for r in records if "dh" not in r])
         staged = 0
         for record in records:
             inside, moved_out, name, path = found.get(record.get("dh", ""), (None,) * 4)
@@ -689,7 +690,7 @@ class Prediction:
                     self.moving.append(
                         ImportMoveIn(job=self.job, row=record["r"], name=record["n"])
                     )
-            elif inside:
+            elif inside or (record["a"], record["u"], record["rm"], record["n"]) in registered:
                 self.matched += 1
             else:
                 self.new += 1
@@ -698,6 +699,25 @@ class Prediction:
             out.write("\n")
             staged += 1
         return staged
+
+    def _registered_without_document(
+        self, records: list[dict[str, Any]]
+    ) -> set[tuple[int, str, str, str]]:
+        """The (area, unit, room, name) of the rows without a document number whose
+        household already has a person of that name and no number: the commit updates
+        them (``Writer._persons``), so they are not counted as new."""
+        if not records:
+            return set()
+        found = (
+            Person.objects.within(self.job.area)
+            .filter(
+                doc_hash="",
+                household__area_id__in={r["a"] for r in records},
+                name__in={r["n"] for r in records},
+            )
+            .values_list("household__area_id", "household__unit", "household__room", "name")
+        )
+        return set(found)
 
     def households(self) -> int:
         areas = {a for a, _, _ in self.keys}

@@ -474,3 +474,15 @@ def test_a_compound_is_known_with_spaces_or_the_word_xiaoqu(world, importer):
     assert list(job.problems.values_list("row", "message")) == []
     importer.commit(job)
     assert Person.objects.get(name="赵云").household.area == world.building_a2
+
+
+def test_a_reimported_person_without_a_document_is_not_previewed_as_new(world, importer):
+    rows = [template_row("刘备", ID1), template_row("刘禅", "", relation="子女")]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    assert Person.objects.count() == 2
+
+    again = importer.upload(xlsx_upload(rows))
+    assert (again.new_persons, again.updated_persons) == (0, 2)
+    assert "预计新增 0 人" in importer.page(again)
+    importer.commit(again)
+    assert Person.objects.count() == 2
