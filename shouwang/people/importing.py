@@ -24,7 +24,7 @@ import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -154,6 +154,15 @@ HOUSING_TYPES |= {"出租": "rented", "租赁": "rented", "自有": "owned", "�
 YES = {"是", "党员", "中共党员", "y", "yes", "1", "√", "true"}
 NO = {"", "否", "群众", "n", "no", "0", "×", "false"}
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+# The columns that make up an address. Excel turns a room typed as "3-1" into a date
+# (3月1日) and keeps only the date: not a room number to register.
+ADDRESS_KEYS = ("compound", "building", "unit", "room", "address")
+
+
+def date_cell_message(label: str) -> str:
+    return f"{label}被Excel存成了日期，原来填写的内容已丢失；请把该列设为“文本”格式后重新填写"
+
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
@@ -415,6 +424,10 @@ class Checker:
         return True
 
     def _address(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        for key in ADDRESS_KEYS:
+            if isinstance(cells.get(key), date | time):
+                self.problem(number, key, date_cell_message(LABELS[key]))
+                return False
         compound = _text(cells.get("compound"))
         building = _text(cells.get("building"))
         unit = _text(cells.get("unit"))

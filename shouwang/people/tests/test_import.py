@@ -2,6 +2,7 @@
 problem by row and column → commit. Malformed files get a clear Chinese message, never
 a 500, and write nothing."""
 
+import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -314,6 +315,34 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     workbook.save(buffer)
     job = importer.upload(_file(buffer.getvalue()))
     assert "存成了数字" in job.problems.get().message
+
+
+def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(world, importer):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_HEADERS)
+    workbook.active.append(template_row("刘备", ID1, room=datetime.datetime(2026, 3, 1)))
+    workbook.active.append(template_row("关羽", ID2, room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problem = job.problems.get()
+    assert (problem.row, problem.column) == (2, "房号")
+    assert "存成了日期" in problem.message
+    assert "存成了日期" in importer.page(job)
+    importer.commit(job)
+    assert list(Household.objects.values_list("room", flat=True)) == ["302"]
+
+    free_text = Workbook()
+    free_text.active.append(["姓名", "身份证号", "住址"])
+    free_text.active.append(["张飞", ID3, datetime.date(2001, 2, 3)])
+    buffer = io.BytesIO()
+    free_text.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problem = job.problems.get()
+    assert problem.column == "住址"
+    assert "存成了日期" in problem.message
 
 
 def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(world, importer):
