@@ -210,6 +210,26 @@ def _columns(raw: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     return columns, ignored
 
 
+def _doubled(raw: tuple[Any, ...]) -> str:
+    """Why a header row cannot be read when two of its columns name the same thing
+    ("家庭住址" and "现住址" are both an address): which one holds the data is not for
+    the import to guess. "" when no two do."""
+    texts: dict[str, list[str]] = {}
+    for value in raw:
+        text = header_text(value)
+        key = HEADER_KEYS.get(text)
+        if key is not None:
+            texts.setdefault(key, []).append(text)
+    for key, names in texts.items():
+        if len(names) > 1:
+            shown = "和".join(f"“{n}”" for n in names[:3])
+            return (
+                f"表头中{shown}都是{LABELS[key]}列，无法确定以哪一列为准："
+                "请删除其中多余的列（或把它改成别的列名）后重新上传"
+            )
+    return ""
+
+
 def is_header(raw: tuple[Any, ...]) -> bool:
     return "name" in _columns(raw)[0]
 
@@ -244,6 +264,9 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
         seen_anything = seen_anything or any(v not in (None, "") for v in raw)
         columns, ignored = _columns(raw)
         if "name" in columns:
+            doubled = _doubled(raw)
+            if doubled:
+                raise HeaderError(doubled)
             layout = Layout(columns=columns, header_row=number, ignored=ignored)
             below = next(rows, None)
             if below is not None and not _add_subheader(layout, below):

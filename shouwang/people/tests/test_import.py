@@ -178,6 +178,16 @@ def test_wrong_headers_are_refused_with_the_expected_ones(world, importer):
     assert "没有找到表头" in importer.page(job)
 
 
+def test_two_columns_naming_one_thing_are_refused_not_guessed(world, importer):
+    upload = xlsx_upload(
+        [["刘备", ID1, "河南省开封市某村", "西城花园1号楼2单元301"]],
+        headers=["姓名", "身份证号", "家庭住址", "现住址"],
+    )
+    job = importer.upload(upload)
+    assert "表头中“家庭住址”和“现住址”都是住址列" in _failed(job)
+    assert "都是住址列" in importer.page(job)
+
+
 def test_headers_without_an_address_are_refused(world, importer):
     job = importer.upload(xlsx_upload([["刘备", ID1]], headers=["姓名", "身份证号"]))
     assert "缺少地址列" in _failed(job)
