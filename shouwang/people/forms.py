@@ -264,6 +264,7 @@ class TagForm(forms.ModelForm):
     class Meta:
         model = Tag
         fields = ["name", "order"]
+        error_messages = {"name": {"unique": "已有同名的标签，请换一个名称"}}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

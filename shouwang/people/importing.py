@@ -24,7 +24,7 @@ import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -155,6 +155,15 @@ YES = {"是", "党员", "中共党员", "y", "yes", "1", "√", "true"}
 NO = {"", "否", "群众", "n", "no", "0", "×", "false"}
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 
+# The columns that make up an address. Excel turns a room typed as "3-1" into a date
+# (3月1日) and keeps only the date: not a room number to register.
+ADDRESS_KEYS = ("compound", "building", "unit", "room", "address")
+
+
+def date_cell_message(label: str) -> str:
+    return f"{label}被Excel存成了日期，原来填写的内容已丢失；请把该列设为“文本”格式后重新填写"
+
+
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
 MAX_ROOM = 40  # Household.room
@@ -201,6 +210,26 @@ def _columns(raw: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     return columns, ignored
 
 
+def _doubled(raw: tuple[Any, ...]) -> str:
+    """Why a header row cannot be read when two of its columns name the same thing
+    ("家庭住址" and "现住址" are both an address): which one holds the data is not for
+    the import to guess. "" when no two do."""
+    texts: dict[str, list[str]] = {}
+    for value in raw:
+        text = header_text(value)
+        key = HEADER_KEYS.get(text)
+        if key is not None:
+            texts.setdefault(key, []).append(text)
+    for key, names in texts.items():
+        if len(names) > 1:
+            shown = "和".join(f"“{n}”" for n in names[:3])
+            return (
+                f"表头中{shown}都是{LABELS[key]}列，无法确定以哪一列为准："
+                "请删除其中多余的列（或把它改成别的列名）后重新上传"
+            )
+    return ""
+
+
 def is_header(raw: tuple[Any, ...]) -> bool:
     return "name" in _columns(raw)[0]
 
@@ -235,6 +264,9 @@ def find_layout(rows: Iterator[tuple[Any, ...]]) -> Layout:
         seen_anything = seen_anything or any(v not in (None, "") for v in raw)
         columns, ignored = _columns(raw)
         if "name" in columns:
+            doubled = _doubled(raw)
+            if doubled:
+                raise HeaderError(doubled)
             layout = Layout(columns=columns, header_row=number, ignored=ignored)
             below = next(rows, None)
             if below is not None and not _add_subheader(layout, below):
@@ -415,6 +447,10 @@ class Checker:
         return True
 
     def _address(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        for key in ADDRESS_KEYS:
+            if isinstance(cells.get(key), date | time):
+                self.problem(number, key, date_cell_message(LABELS[key]))
+                return False
         compound = _text(cells.get("compound"))
         building = _text(cells.get("building"))
         unit = _text(cells.get("unit"))
@@ -669,6 +705,7 @@ class Prediction:
                 found[doc_hash] = (path.startswith(prefix), moved_out, name, path)
         outside = [f[3] for f in found.values() if not f[0] and not f[1]]
         communities = communities_of(outside) if outside else {}
+        registered = self._registered_without_document([r for r in records if "dh" not in r])
         staged = 0
         for record in records:
             inside, moved_out, name, path = found.get(record.get("dh", ""), (None,) * 4)
@@ -689,7 +726,7 @@ class Prediction:
                     self.moving.append(
                         ImportMoveIn(job=self.job, row=record["r"], name=record["n"])
                     )
-            elif inside:
+            elif inside or (record["a"], record["u"], record["rm"], record["n"]) in registered:
                 self.matched += 1
             else:
                 self.new += 1
@@ -698,6 +735,25 @@ class Prediction:
             out.write("\n")
             staged += 1
         return staged
+
+    def _registered_without_document(
+        self, records: list[dict[str, Any]]
+    ) -> set[tuple[int, str, str, str]]:
+        """The (area, unit, room, name) of the rows without a document number whose
+        household already has a person of that name and no number: the commit updates
+        them (``Writer._persons``), so they are not counted as new."""
+        if not records:
+            return set()
+        found = (
+            Person.objects.within(self.job.area)
+            .filter(
+                doc_hash="",
+                household__area_id__in={r["a"] for r in records},
+                name__in={r["n"] for r in records},
+            )
+            .values_list("household__area_id", "household__unit", "household__room", "name")
+        )
+        return set(found)
 
     def households(self) -> int:
         areas = {a for a, _, _ in self.keys}

@@ -68,6 +68,28 @@ def _check_document_free(doc_hash: str, *, by: Any, exclude: int | None = None) 
     raise ValidationError({"doc_number": active_elsewhere(community_name(other.area))})
 
 
+def _check_undocumented_free(person: Person, household: Household) -> None:
+    """ValidationError when ``household`` already has a person of this name without a
+    document: the form sent twice (a double click), or the same resident typed in
+    again — an import takes such a row for that person too. The household is locked
+    first, so two such registrations at once take turns on PostgreSQL (SQLite
+    serialises writers anyway)."""
+    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    same = Person.objects.filter(household=household, doc_hash="", name=person.name).first()
+    if same is None:
+        return
+    if same.moved_out:
+        message = (
+            f"本户已有没有证件号码的“{same.name}”，已迁出：如是此人，请在其页面恢复在册；"
+            "如是另一人，请填写其证件号码"
+        )
+    else:
+        message = (
+            f"本户已登记没有证件号码的“{same.name}”，请勿重复登记；如是另一人，请填写其证件号码"
+        )
+    raise ValidationError({"name": message})
+
+
 @contextmanager
 def _document_race(person: Person, *, by: Any) -> Iterator[None]:
     """Write ``person`` in a savepoint. Its document was free when checked, but another
@@ -156,6 +178,8 @@ def create_person(
                 "请先在人员台账中把其登记到所住的户（确认迁入）"
             }
         ) from exc
+    if household is not None and not person.doc_hash:
+        _check_undocumented_free(person, household)
     with _document_race(person, by=by):
         person.save()
     tags = list(tags)

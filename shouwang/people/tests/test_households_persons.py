@@ -168,6 +168,25 @@ def test_it_refuses_a_document_already_registered(world, ledger):
     assert "王大锤" not in text
 
 
+def test_a_registration_without_a_document_sent_twice_registers_one_person(world, ledger):
+    client = world.client("staff_a")
+    url = reverse("people:person_create", args=[ledger.home_a.pk])
+    data = {"name": "张小宝", "doc_type": "id_card", "relation": "grandchild"}
+    data |= {"residence_type": "permanent"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "本户已登记没有证件号码的“张小宝”，请勿重复登记" in response.content.decode()
+    assert ledger.home_a.persons.filter(name="张小宝").count() == 1
+    assert Change.objects.filter(person__name="张小宝").count() == 1
+
+    # Another household may have its own 张小宝; one with a document is told apart by it.
+    other = reverse("people:person_create", args=[ledger.home_a2.pk])
+    assert client.post(other, data).status_code == 302
+    assert client.post(url, data | {"doc_number": next_id_card()}).status_code == 302
+    assert Person.objects.filter(name="张小宝").count() == 3
+
+
 def _edit_data(person: Person, **changes) -> dict:
     data = {
         "version": person.version,

@@ -2,6 +2,7 @@
 problem by row and column → commit. Malformed files get a clear Chinese message, never
 a 500, and write nothing."""
 
+import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -177,6 +178,16 @@ def test_wrong_headers_are_refused_with_the_expected_ones(world, importer):
     assert "没有找到表头" in importer.page(job)
 
 
+def test_two_columns_naming_one_thing_are_refused_not_guessed(world, importer):
+    upload = xlsx_upload(
+        [["刘备", ID1, "河南省开封市某村", "西城花园1号楼2单元301"]],
+        headers=["姓名", "身份证号", "家庭住址", "现住址"],
+    )
+    job = importer.upload(upload)
+    assert "表头中“家庭住址”和“现住址”都是住址列" in _failed(job)
+    assert "都是住址列" in importer.page(job)
+
+
 def test_headers_without_an_address_are_refused(world, importer):
     job = importer.upload(xlsx_upload([["刘备", ID1]], headers=["姓名", "身份证号"]))
     assert "缺少地址列" in _failed(job)
@@ -314,6 +325,34 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     workbook.save(buffer)
     job = importer.upload(_file(buffer.getvalue()))
     assert "存成了数字" in job.problems.get().message
+
+
+def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(world, importer):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_HEADERS)
+    workbook.active.append(template_row("刘备", ID1, room=datetime.datetime(2026, 3, 1)))
+    workbook.active.append(template_row("关羽", ID2, room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problem = job.problems.get()
+    assert (problem.row, problem.column) == (2, "房号")
+    assert "存成了日期" in problem.message
+    assert "存成了日期" in importer.page(job)
+    importer.commit(job)
+    assert list(Household.objects.values_list("room", flat=True)) == ["302"]
+
+    free_text = Workbook()
+    free_text.active.append(["姓名", "身份证号", "住址"])
+    free_text.active.append(["张飞", ID3, datetime.date(2001, 2, 3)])
+    buffer = io.BytesIO()
+    free_text.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problem = job.problems.get()
+    assert problem.column == "住址"
+    assert "存成了日期" in problem.message
 
 
 def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(world, importer):
@@ -474,3 +513,15 @@ def test_a_compound_is_known_with_spaces_or_the_word_xiaoqu(world, importer):
     assert list(job.problems.values_list("row", "message")) == []
     importer.commit(job)
     assert Person.objects.get(name="赵云").household.area == world.building_a2
+
+
+def test_a_reimported_person_without_a_document_is_not_previewed_as_new(world, importer):
+    rows = [template_row("刘备", ID1), template_row("刘禅", "", relation="子女")]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    assert Person.objects.count() == 2
+
+    again = importer.upload(xlsx_upload(rows))
+    assert (again.new_persons, again.updated_persons) == (0, 2)
+    assert "预计新增 0 人" in importer.page(again)
+    importer.commit(again)
+    assert Person.objects.count() == 2

@@ -15,6 +15,13 @@ def test_a_tag_name_with_a_separator_is_refused(world, name):
     assert not Tag.objects.filter(name=name).exists()
 
 
+def test_a_tag_named_as_another_is_refused_in_plain_chinese(world, default_tags):
+    response = world.client("hq").post(reverse("people:tags"), {"name": " 低保 ", "order": "5"})
+    assert response.status_code == 400
+    assert "已有同名的标签，请换一个名称" in response.content.decode()
+    assert Tag.objects.filter(name="低保").count() == 1
+
+
 def test_a_tag_added_by_hq_is_read_by_the_import(world, importer):
     response = world.client("hq").post(reverse("people:tags"), {"name": " 高龄老人 ", "order": "5"})
     assert response.status_code == 302
