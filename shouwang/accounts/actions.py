@@ -166,7 +166,10 @@ def create_user(
     password_validation.validate_password(password, user)
     user.is_staff = role == "hq_admin"
     user.set_phone(phone)
-    user.set_password(password)
+    if by is None:  # the first administrator, from the server's console
+        user.set_password(password)
+    else:
+        user.set_temporary_password(password)
     user.save()
     audit.record(action=AuditEvent.Action.CREATE, user=by, obj=user, area=area, username="system")
     return user, password
@@ -226,8 +229,8 @@ def reset_password(*, by: User, user: User) -> str:
     if user.pk == by.pk:
         raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
     password = generate_password()
-    user.set_password(password)
-    user.save(update_fields=["password", "password_changed_at"])
+    user.set_temporary_password(password)
+    user.save(update_fields=["password", "password_changed_at", "password_temporary"])
     LoginThrottle.objects.filter(key=f"user:{user.pk}").delete()
     audit.record(action=AuditEvent.Action.PASSWORD, user=by, obj=user, detail="重置密码")
     return password

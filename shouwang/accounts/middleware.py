@@ -91,21 +91,19 @@ def _came_from(request: HttpRequest) -> str:
 
 
 class PasswordAgeMiddleware:
-    """Send users whose password passed ``PASSWORD_MAX_AGE_DAYS`` to change it."""
+    """Send users whose password passed ``PASSWORD_MAX_AGE_DAYS``, or was set by an
+    administrator, to change it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            settings.PASSWORD_MAX_AGE_DAYS
-            and signed_in(request)
-            and user.password_expired()
-            and not request.path.startswith(
-                (reverse("accounts:password_change"), reverse("accounts:logout"), "/static/")
-            )
+        if not signed_in(request) or request.path.startswith(
+            (reverse("accounts:password_change"), reverse("accounts:logout"), "/static/")
         ):
-            messages.warning(request, "密码已超过有效期，请先修改密码")
+            return self.get_response(request)
+        reason = request.user.must_change_password()
+        if reason:
+            messages.warning(request, reason)
             return redirect("accounts:password_change")
         return self.get_response(request)

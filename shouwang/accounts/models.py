@@ -57,6 +57,9 @@ class User(pii.EncryptedPhone, AbstractUser):
     phone_enc = models.TextField("手机号（加密）", blank=True, default="")
     phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set by an administrator (a new account, a reset): known to someone else, so it is
+    # changed at the first sign-in.
+    password_temporary = models.BooleanField("临时密码", default=False)
 
     objects = ScopedUserManager()
 
@@ -78,6 +81,12 @@ class User(pii.EncryptedPhone, AbstractUser):
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        self.password_temporary = False
+
+    def set_temporary_password(self, raw_password: str) -> None:
+        """A password an administrator hands over: to be changed at the first sign-in."""
+        self.set_password(raw_password)
+        self.password_temporary = True
 
     def can(self, capability: str) -> bool:
         return self.is_active and role_can(self.role, capability)
@@ -85,6 +94,14 @@ class User(pii.EncryptedPhone, AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role in (Role.LEADER, Role.AUDITOR)
+
+    def must_change_password(self) -> str:
+        """Why the user must change their password before anything else ("" if not)."""
+        if self.password_temporary:
+            return "您的密码是管理员设置的临时密码，请先改为只有您自己知道的密码"
+        if self.password_expired():
+            return "密码已超过有效期，请先修改密码"
+        return ""
 
     def password_expired(self) -> bool:
         days = settings.PASSWORD_MAX_AGE_DAYS
