@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
+from shouwang.core.text import mobile_in
 
 from .roles import Role, role_can
 
@@ -29,10 +30,14 @@ class UserQuerySet(ScopedQuerySet):
         return self.filter(phone_hash=pii.lookup_hash(phone))
 
     def search(self, *, q: str = "", role: str = "") -> UserQuerySet:
-        """Accounts whose username or name holds ``q``, of ``role``."""
+        """Accounts whose username or name holds ``q``, or whose mobile it is, of
+        ``role``."""
         qs = self
         if q:
-            qs = qs.filter(models.Q(username__icontains=q) | models.Q(full_name__icontains=q))
+            found = models.Q(username__icontains=q) | models.Q(full_name__icontains=q)
+            if phone := mobile_in(q):
+                found |= models.Q(phone_hash=pii.lookup_hash(phone))
+            qs = qs.filter(found)
         if role:
             qs = qs.filter(role=role)
         return qs

@@ -37,7 +37,8 @@ def login_view(request: PublicRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             target = request.GET.get("next", "")
-            if url_has_allowed_host_and_scheme(
+            # A session that ended on the sign-out page is not sent back to sign out.
+            if target != reverse("accounts:logout") and url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
                 return redirect(target)

@@ -103,6 +103,12 @@ def test_it_follows_a_local_next(client: Client, world: World) -> None:
     assert response["Location"] == "/areas/"
 
 
+def test_a_next_pointing_at_sign_out_leads_home(client: Client, world: World) -> None:
+    # A session that ended on the sign-out page: a GET there would be a 405.
+    response = post_login(client, "staff_a", QUERY_STRING=f"next={reverse('accounts:logout')}")
+    assert response["Location"] == reverse("core:home")
+
+
 def test_it_refuses_an_offsite_next(client: Client, world: World) -> None:
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
         response = Client().post(

@@ -69,3 +69,13 @@ def test_an_admin_cannot_reset_their_own_password(world: World) -> None:
     assert User.objects.get(pk=world.hq.pk).password == before
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD).exists()
     assert client.get(reverse("accounts:users")).status_code == 200  # still signed in
+
+
+def test_the_accounts_list_finds_an_account_by_its_mobile(world: World) -> None:
+    body = (
+        world.client("hq")
+        .get(reverse("accounts:users"), {"q": "138 0000 0002"}, headers={"HX-Request": "true"})
+        .content.decode()
+    )
+    assert "staff_a" in body
+    assert "staff_b" not in body
