@@ -656,6 +656,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         problem_count=checker.problem_count,
         new_persons=predicted.new,
         updated_persons=predicted.matched,
+        restored_persons=predicted.restored,
         moved_in_persons=predicted.moved_in,
         new_households=predicted.households(),
         message=f"未识别的列已忽略：{ignored}" if ignored else "",
@@ -690,6 +691,8 @@ class Prediction:
         self.new = 0
         self.matched = 0
         self.moved_in = 0
+        # Matched persons of the area marked moved out: the commit puts them back 在册.
+        self.restored = 0
         self.moving: list[ImportMoveIn] = []
         self.keys: set[tuple[int, str, str]] = set()
 
@@ -728,6 +731,7 @@ class Prediction:
                     )
             elif inside or (record["a"], record["u"], record["rm"], record["n"]) in registered:
                 self.matched += 1
+                self.restored += bool(inside and moved_out)
             else:
                 self.new += 1
             self.keys.add((record["a"], record["u"], record["rm"]))

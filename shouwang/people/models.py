@@ -490,6 +490,7 @@ class ImportJob(BackgroundJob):
     updated_persons = models.PositiveIntegerField("更新人员", default=0)
     new_households = models.PositiveIntegerField("新增户", default=0)
     moved_in_persons = models.PositiveIntegerField("迁入人员", default=0)
+    restored_persons = models.PositiveIntegerField("恢复在册", default=0)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -525,3 +525,18 @@ def test_a_reimported_person_without_a_document_is_not_previewed_as_new(world, i
     assert "预计新增 0 人" in importer.page(again)
     importer.commit(again)
     assert Person.objects.count() == 2
+
+
+def test_a_reimport_says_how_many_moved_out_persons_it_puts_back(world, importer):
+    from shouwang.people import actions
+
+    rows = [template_row("刘备", ID1), template_row("关羽", ID2, relation="兄弟姐妹")]
+    importer.commit(importer.upload(xlsx_upload(rows)))
+    liu = Person.objects.get(name="刘备")
+    actions.move_out(person=liu, version=liu.version, by=world.staff_a)
+    again = importer.upload(xlsx_upload(rows))
+    assert (again.updated_persons, again.restored_persons) == (2, 1)
+    assert "更新 2 人（其中 1 人已标记迁出，导入后恢复在册）" in importer.page(again)
+    importer.commit(again)
+    liu.refresh_from_db()
+    assert not liu.moved_out
