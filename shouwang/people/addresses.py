@@ -33,6 +33,9 @@ ADDRESS_PATTERNS = [
     ),
 ]
 BUILDING_NAME = re.compile(rf"^{BUILDING}{BUILDING_SUFFIX}?$")
+# A building typed alone in a search box ("1号楼", "西城花园3栋"): the suffix is required
+# (号 alone is a room's), so a name is not taken for a building.
+BUILDING_SEARCH = re.compile(rf"^(?P<compound>.*?){BUILDING}(?:号楼|栋|幢|座|#楼)$")
 UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
 # Longer text is no address: the patterns' backtracking grows with the square of the
 # length (a 32,000-digit cell took 15 s).
@@ -128,6 +131,17 @@ def parse_address(text: str) -> Address | None:
                 room=match["room"].upper(),
             )
     return None
+
+
+def parse_building(text: str) -> tuple[str, str] | None:
+    """(compound, building key) of a building typed alone, or None. A one-character
+    compound is a family name ("王一栋" is a person)."""
+    if len(text) > MAX_ADDRESS:
+        return None
+    match = BUILDING_SEARCH.match(half_width("".join(text.split())))
+    if match is None or len(match["compound"]) == 1:
+        return None
+    return match["compound"], _number_key(match["building"])
 
 
 class BuildingIndex:

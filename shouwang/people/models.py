@@ -17,12 +17,13 @@ from django.db import connections, models
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 from shouwang.core.text import half_width, mobile_in, visible
 
-from .addresses import Address, building_names, compound_key, parse_address
+from .addresses import Address, building_names, compound_key, parse_address, parse_building
 from .documents import (
     DocumentType,
     age_on,
@@ -33,6 +34,8 @@ from .documents import (
 
 # Above every character a name or room can hold: ``[q, q + TOP)`` is "starts with q".
 TOP = "\U0010ffff"
+# A building typed alone matches a few buildings at most (one per compound).
+MAX_SEARCH_BUILDINGS = 200
 
 
 # Surnames read differently from the character's first reading (曾 zēng, not céng).
@@ -226,8 +229,9 @@ class PersonQuerySet(ScopedQuerySet):
     def search(self, text: str) -> PersonQuerySet:
         """One box for everything a worker knows about a resident: a name or its start,
         pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
-        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301").
-        Each kind is answered from its own index and ordered by it."""
+        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301"),
+        a building ("3号楼", "西城花园3号楼": its residents, when it exists). Each kind
+        is answered from its own index and ordered by it."""
         q = "".join(half_width(text).split())
         if not q:
             return self.in_address_order()
@@ -258,6 +262,15 @@ class PersonQuerySet(ScopedQuerySet):
         if address is not None:
             households = Household.objects.at_address(address)
             return self.filter(household__in=households).in_address_order()
+        building = parse_building(q)
+        if building is not None:
+            compound, key = building
+            buildings = Area.objects.filter(kind=Area.Kind.BUILDING, name__in=building_names(key))
+            if compound:
+                buildings = buildings.filter(parent__name__contains=compound_key(compound))
+            ids = list(buildings.values_list("pk", flat=True)[:MAX_SEARCH_BUILDINGS])
+            if ids:
+                return self.filter(household__area_id__in=ids).in_address_order()
         return prefix_search(self, "name", q)
 
 

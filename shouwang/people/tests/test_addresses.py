@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shouwang.people.addresses import Address, building_key, cn_to_int, parse_address
+from shouwang.people.addresses import (
+    Address,
+    building_key,
+    cn_to_int,
+    parse_address,
+    parse_building,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +82,15 @@ def test_generated_addresses_round_trip(building, unit, room):
     assert parse_address(f"{building}号楼{unit}单元{room}") == Address(
         "", str(building), str(unit), str(room)
     )
+
+
+@given(st.integers(1, 60), st.sampled_from(["号楼", "栋", "幢", "座"]))
+def test_a_building_typed_alone_reads_back_with_its_compound(building, suffix):
+    assert parse_building(f"西城花园{building}{suffix}") == ("西城花园", str(building))
+    assert parse_building(f"{building}{suffix}") == ("", str(building))
+
+
+@given(st.text(alphabet="张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧", min_size=1))
+def test_a_name_is_never_read_as_a_building(name):
+    assert parse_building(name) is None
+    assert parse_building(f"{name[:1]}一栋") is None  # 王一栋 is a person
