@@ -536,7 +536,10 @@ def test_a_reimport_says_how_many_moved_out_persons_it_puts_back(world, importer
     actions.move_out(person=liu, version=liu.version, by=world.staff_a)
     again = importer.upload(xlsx_upload(rows))
     assert (again.updated_persons, again.restored_persons) == (2, 1)
-    assert "更新 2 人（其中 1 人已标记迁出，导入后恢复在册）" in importer.page(again)
+    assert (
+        "已在台账 2 人——信息有变化的将更新，其中 1 人已标记迁出，导入后恢复在册"
+        in importer.page(again)
+    )
     importer.commit(again)
     liu.refresh_from_db()
     assert not liu.moved_out
