@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
-from shouwang.core.forms import error_text
+from shouwang.core.forms import recorded
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import TelRedirect
@@ -139,18 +138,10 @@ def household_visits(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.visit")
 def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_for_user(Household.objects.with_address(), request.user, pk=pk)
-    form = HouseholdVisitForm(request.POST, household=household)
-    error = ""
-    created = False
-    if form.is_valid():
-        try:
-            _, created = actions.record_household_visit(
-                household=household, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
-    else:
-        error = error_text(form)
+    created, error = recorded(
+        HouseholdVisitForm(request.POST, household=household),
+        lambda data: actions.record_household_visit(household=household, by=request.user, **data),
+    )
     posted = None
     if error and "person" in request.POST:
         # The details form refused: shown again open, as the worker filled it in.
@@ -167,18 +158,12 @@ def household_visit(request: AuthedRequest, pk: int) -> HttpResponse:
 def household_unreached(request: AuthedRequest, pk: int) -> HttpResponse:
     """联系不上: today's attempt found nobody; the household stays on the list."""
     household = get_for_user(Household.objects.with_address(), request.user, pk=pk)
-    form = HouseholdUnreachedForm(request.POST)
-    error = ""
-    created = False
-    if form.is_valid():
-        try:
-            _, created = actions.record_household_unreached(
-                household=household, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
-    else:
-        error = error_text(form)
+    created, error = recorded(
+        HouseholdUnreachedForm(request.POST),
+        lambda data: actions.record_household_unreached(
+            household=household, by=request.user, **data
+        ),
+    )
     return _answer(request, household, error=error, created=created, done="已记录未联系上")
 
 

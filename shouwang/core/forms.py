@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -63,3 +64,18 @@ def error_text(form: forms.Form) -> str:
                 generic = error.code is not None and label and label not in message
                 parts.append(f"{label}：{message}" if generic else message)
     return "；".join(parts)
+
+
+def recorded(
+    form: forms.Form, record: Callable[[dict[str, Any]], tuple[Any, bool]]
+) -> tuple[bool, str]:
+    """A phone card's one write: ``record`` (an action returning ``(row, created)``) on
+    a valid form's data. (created, "") — or (False, why not, in Chinese): the form's
+    messages, or the action's refusal."""
+    if not form.is_valid():
+        return False, error_text(form)
+    try:
+        _, created = record(form.cleaned_data)
+    except ValidationError as exc:
+        return False, "；".join(exc.messages)
+    return created, ""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
-from shouwang.core.forms import error_text
+from shouwang.core.forms import recorded
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest, PublicRequest
 from shouwang.core.responses import bad_parameter
@@ -96,26 +96,19 @@ def today(request: AuthedRequest) -> HttpResponse:
 @require_capability("watch.followup")
 def followup(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
-    form = FollowUpForm(request.POST)
-    error = ""
-    created = False
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            _, created = actions.record_followup(
-                key_person=record,
-                client_id=data["client_id"],
-                slot=data["slot"],
-                method=data["method"],
-                temperature=data["temperature"],
-                symptoms=data["symptoms"],
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
-    else:
-        error = error_text(form)
+    created, error = recorded(
+        FollowUpForm(request.POST),
+        lambda data: actions.record_followup(
+            key_person=record,
+            client_id=data["client_id"],
+            slot=data["slot"],
+            method=data["method"],
+            temperature=data["temperature"],
+            symptoms=data["symptoms"],
+            note=data["note"],
+            by=request.user,
+        ),
+    )
     return _tapped(
         request,
         record,
@@ -131,18 +124,10 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
 def attempt(request: AuthedRequest, pk: int) -> HttpResponse:
     """未联系上: a call nobody answered, nobody home. Kept, but the slot stays to do."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
-    form = AttemptForm(request.POST)
-    error = ""
-    created = False
-    if form.is_valid():
-        try:
-            _, created = actions.record_attempt(
-                key_person=record, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
-    else:
-        error = error_text(form)
+    created, error = recorded(
+        AttemptForm(request.POST),
+        lambda data: actions.record_attempt(key_person=record, by=request.user, **data),
+    )
     return _tapped(
         request,
         record,
