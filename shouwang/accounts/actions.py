@@ -176,14 +176,26 @@ def create_user(
 
 
 @transaction.atomic
-def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, phone: str) -> User:
-    """Change name, role and area; a blank ``phone`` keeps the current number. An admin
+def update_user(
+    *,
+    by: User,
+    user: User,
+    full_name: str,
+    role: str,
+    area: Area,
+    phone: str,
+    clear_phone: bool = False,
+) -> User:
+    """Change name, role and area; a blank ``phone`` keeps the current number, and
+    ``clear_phone`` takes it off the account (the login by that number stops). An admin
     changes neither their own role nor their own area (as they cannot disable their own
     account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
     full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
+    if phone and clear_phone:
+        raise ValidationError("填写了新手机号又勾选了清除：请只选其中一项")
     if phone:
         _check_phone_free(phone, user=user)
     changes = []
@@ -200,6 +212,9 @@ def update_user(*, by: User, user: User, full_name: str, role: str, area: Area, 
     if phone:
         changes.append("手机号")
         user.set_phone(phone)
+    elif clear_phone and user.phone_hash:
+        changes.append("清除手机号")
+        user.set_phone("")
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
     area_actions.leave_grids_outside_own_area(user=user)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))

@@ -62,6 +62,7 @@ class UserForm(forms.Form):
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
+    clear_phone = forms.BooleanField(label="清除手机号", required=False)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
 
@@ -72,12 +73,25 @@ class UserForm(forms.Form):
         self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
         if editing:
             del self.fields["username"]
-            # The full number is never shown: leave blank to keep it.
+            # The full number is never shown: leave blank to keep it, tick the box to
+            # take it off the account.
             current = f"当前 {current_phone}，" if current_phone else ""
             self.fields["phone"].help_text = f"{current}留空则不修改"
+            if current_phone:
+                self.fields["clear_phone"].help_text = "勾选后解除绑定，不能再用该号码登录"
+            else:
+                del self.fields["clear_phone"]
+        else:
+            del self.fields["clear_phone"]
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("clear_phone") and data.get("phone"):
+            self.add_error("clear_phone", "填写了新手机号又勾选了清除：请只选其中一项")
+        return data
 
 
 class UserFilterForm(forms.Form):

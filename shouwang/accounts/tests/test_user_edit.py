@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 
@@ -162,3 +164,64 @@ def test_it_refuses_a_name_of_unseen_characters_only(world: World) -> None:
     assert "姓名不能为空" in response.content.decode()
     user = User.objects.get(pk=world.staff_a.pk)
     assert (user.full_name, user.role) == (before, Role.COMMUNITY_STAFF)
+
+
+def _edit(world: World, **fields) -> dict:
+    return {
+        "full_name": "张三",
+        "phone": "",
+        "role": Role.COMMUNITY_STAFF,
+        "area": world.community_a.pk,
+    } | fields
+
+
+def test_it_offers_to_clear_a_phone_only_when_there_is_one(world: World) -> None:
+    client = world.client("hq")
+    assert "清除手机号" in client.get(url(world.staff_a)).content.decode()
+    assert "清除手机号" not in client.get(url(world.guard_a)).content.decode()
+    assert "清除手机号" not in client.get(reverse("accounts:user_create")).content.decode()
+
+
+def test_it_clears_the_phone_and_the_login_by_it_stops(world: World) -> None:
+    response = world.client("hq").post(url(world.staff_a), _edit(world, clear_phone="on"))
+    assert response.status_code == 302
+    user = User.objects.get(pk=world.staff_a.pk)
+    assert (user.phone, user.phone_enc, user.phone_hash) == ("", "", "")
+    assert AuditEvent.objects.get(action=AuditEvent.Action.UPDATE).detail == "清除手机号"
+    page = world.client("hq").get(url(world.staff_a)).content.decode()
+    assert "当前 138****0002" not in page
+    login = Client().post(
+        reverse("accounts:login"), {"username": "13800000002", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    assert "用户名/手机号或密码不正确" in login.content.decode()
+    by_name = Client().post(
+        reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}
+    )
+    assert by_name.status_code == 302
+
+
+def test_a_cleared_phone_can_be_bound_to_another_account(world: World) -> None:
+    client = world.client("hq")
+    client.post(url(world.staff_a), _edit(world, clear_phone="on"))
+    response = client.post(
+        url(world.staff_b),
+        _edit(world, full_name="李四", phone="13800000002", area=world.community_b.pk),
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.staff_b.pk).phone == "13800000002"
+
+
+def test_it_refuses_a_new_phone_and_clearing_at_once(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.staff_a), _edit(world, phone="13900000009", clear_phone="on")
+    )
+    assert response.status_code == 400
+    assert "请只选其中一项" in response.content.decode()
+    assert User.objects.get(pk=world.staff_a.pk).phone == "13800000002"
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+def test_a_blank_phone_without_the_box_still_keeps_the_number(world: World) -> None:
+    world.client("hq").post(url(world.staff_a), _edit(world))
+    assert User.objects.get(pk=world.staff_a.pk).phone == "13800000002"
