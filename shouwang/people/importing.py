@@ -13,6 +13,14 @@ duplicates), one history entry per created or changed person.
 Two layouts are accepted, told apart by their headers: the template (小区, 楼栋, 单元,
 房号 columns) and the one communities keep (one 住址 column: "3号楼2单元301").
 Unknown extra columns are ignored. Empty cells never erase stored values.
+
+Rows at the same flat make one household, whichever the layout. A person joining a
+household (new, moved in, or at another flat than before) takes the relation the
+与户主关系 column gives; without one (no such column, or an empty cell) they are its
+head only on the household's first row in the file, when neither the ledger (a head in
+register) nor the file (a row saying 户主) names one, and 其他 otherwise. Persons
+staying in their household keep their relation: a re-import never demotes or promotes
+anyone (``Heads``).
 """
 
 from __future__ import annotations
@@ -646,6 +654,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         raise SpreadsheetError("表格只有表头，没有数据行")
     ImportProblem.objects.bulk_create(checker.problems, batch_size=2000)
     ImportMoveIn.objects.bulk_create(predicted.moving, batch_size=2000)
+    implicit_heads, implicit_others = predicted.relations()
     ignored = "、".join(layout.ignored[:10])
     save_progress(
         job,
@@ -659,6 +668,8 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         restored_persons=predicted.restored,
         moved_in_persons=predicted.moved_in,
         new_households=predicted.households(),
+        implicit_heads=implicit_heads,
+        implicit_others=implicit_others,
         message=f"未识别的列已忽略：{ignored}" if ignored else "",
     )
 
@@ -679,6 +690,45 @@ def communities_of(paths: Iterable[str]) -> dict[str, str]:
     }
 
 
+HouseholdKey = tuple[int, str, str]  # (area, unit, room), staged as "a", "u", "rm"
+
+
+def household_key(record: dict[str, Any]) -> HouseholdKey:
+    return record["a"], record["u"], record["rm"]
+
+
+@dataclass
+class Heads:
+    """Who heads a household the file's rows form when the rows do not say: each
+    household's first staged row, and the households a row names the head of."""
+
+    first_rows: dict[HouseholdKey, int] = field(default_factory=dict)
+    named: set[HouseholdKey] = field(default_factory=set)
+
+    def note(self, record: dict[str, Any]) -> None:
+        key = household_key(record)
+        self.first_rows.setdefault(key, record["r"])
+        if record.get("rel") == Person.Relation.HEAD:
+            self.named.add(key)
+
+    @classmethod
+    def of_stage(cls, path: Path) -> Heads:
+        heads = cls()
+        for batch in _staged(path):
+            for record in batch:
+                heads.note(record)
+        return heads
+
+    def relation(self, record: dict[str, Any], *, headed: bool) -> str:
+        """The relation of a row joining its household without one; ``headed``: the
+        household has a head in register."""
+        key = household_key(record)
+        first = self.first_rows.get(key) == record["r"]
+        if first and not headed and key not in self.named:
+            return Person.Relation.HEAD
+        return Person.Relation.OTHER
+
+
 class Prediction:
     """Counts what a commit would create, update or move in; lists the rows whose
     person moved out of another community (moved in by the commit), and refuses those
@@ -695,17 +745,30 @@ class Prediction:
         self.restored = 0
         self.moving: list[ImportMoveIn] = []
         self.keys: set[tuple[int, str, str]] = set()
+        self.heads = Heads()
+        # Rows joining a household with no relation given: (household, row).
+        self.unrelated: list[tuple[HouseholdKey, int]] = []
 
     def stage(self, records: list[dict[str, Any]], out: IO[str], checker: Checker) -> int:
         hashes = [r["dh"] for r in records if "dh" in r]
         prefix = self.job.area.path
         # doc hash -> (inside the job's area, moved out, name, area path)
         found: dict[str, tuple[bool, bool, str, str]] = {}
+        homes: dict[str, tuple[Any, ...]] = {}  # doc hash -> household now
         if hashes:
-            for doc_hash, path, moved_out, name in Person.objects.filter(
+            for doc_hash, path, moved_out, name, *home in Person.objects.filter(
                 doc_hash__in=hashes
-            ).values_list("doc_hash", "area__path", "moved_out", "name"):
+            ).values_list(
+                "doc_hash",
+                "area__path",
+                "moved_out",
+                "name",
+                "household__area_id",
+                "household__unit",
+                "household__room",
+            ):
                 found[doc_hash] = (path.startswith(prefix), moved_out, name, path)
+                homes[doc_hash] = tuple(home)
         outside = [f[3] for f in found.values() if not f[0] and not f[1]]
         communities = communities_of(outside) if outside else {}
         registered = self._registered_without_document([r for r in records if "dh" not in r])
@@ -722,6 +785,8 @@ class Prediction:
                     record["r"], "name", f"{MOVED_OUT_ELSEWHERE}；{NAME_DIFFERS_MESSAGE}"
                 )
                 continue
+            key = household_key(record)
+            joining = True
             if inside is False:
                 record["mi"] = 1
                 self.moved_in += 1
@@ -729,12 +794,16 @@ class Prediction:
                     self.moving.append(
                         ImportMoveIn(job=self.job, row=record["r"], name=record["n"])
                     )
-            elif inside or (record["a"], record["u"], record["rm"], record["n"]) in registered:
+            elif inside or (*key, record["n"]) in registered:
                 self.matched += 1
                 self.restored += bool(inside and moved_out)
+                joining = bool(inside) and homes[record["dh"]] != key
             else:
                 self.new += 1
-            self.keys.add((record["a"], record["u"], record["rm"]))
+            self.keys.add(key)
+            self.heads.note(record)
+            if joining and "rel" not in record:
+                self.unrelated.append((key, record["r"]))
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             out.write("\n")
             staged += 1
@@ -758,6 +827,25 @@ class Prediction:
             .values_list("household__area_id", "household__unit", "household__room", "name")
         )
         return set(found)
+
+    def relations(self) -> tuple[int, int]:
+        """How many rows joining a household without a relation the commit makes its
+        head, and how many 其他."""
+        if not self.unrelated:
+            return 0, 0
+        keys = {key for key, _ in self.unrelated}
+        found = Person.objects.filter(
+            household__area_id__in={a for a, _, _ in keys},
+            relation=Person.Relation.HEAD,
+            moved_out=False,
+        ).values_list("household__area_id", "household__unit", "household__room")
+        headed = set(found) & keys
+        heads = sum(
+            self.heads.relation({"a": a, "u": u, "rm": rm, "r": row}, headed=(a, u, rm) in headed)
+            == Person.Relation.HEAD
+            for (a, u, rm), row in self.unrelated
+        )
+        return heads, len(self.unrelated) - heads
 
     def households(self) -> int:
         areas = {a for a, _, _ in self.keys}
@@ -824,7 +912,7 @@ def commit(job: ImportJob) -> None:
     if job.status != ImportJob.Status.COMMITTING:
         return
     stage = Path(job.stage_path)
-    writer = Writer(job)
+    writer = Writer(job, heads=Heads.of_stage(stage))
     ticker = Ticker()
     try:
         with fewer_collections():
@@ -905,8 +993,9 @@ class Writer:
     """Writes staged records batch by batch with a fixed number of statements per batch
     (multi-row INSERTs through ``bulk.BulkInsert``)."""
 
-    def __init__(self, job: ImportJob) -> None:
+    def __init__(self, job: ImportJob, *, heads: Heads) -> None:
         self.job = job
+        self.heads = heads
         self.by = job.created_by
         self.by_name = str(self.by) if self.by is not None else ""
         self.done = self.created = self.updated = self.new_households = self.refused = 0
@@ -1005,6 +1094,7 @@ class Writer:
             for p in scope.filter(household_id__in=home_ids, doc_hash=""):
                 by_home_name.setdefault((p.household_id, p.name), p)
         now = timezone.now()
+        headed = self._headed(homes.values())
         moved_before = self.moved_in
         new: list[dict[str, Any]] = []
         new_tags: list[list[int]] = []
@@ -1015,6 +1105,8 @@ class Writer:
             home = homes[(r["a"], r["u"], r["rm"])]
             existing = by_hash.get(r["dh"]) if "dh" in r else by_home_name.get((home.pk, r["n"]))
             arriving = moving.get(r["dh"]) if "dh" in r and existing is None else None
+            if "rel" not in r and (existing is None or existing.household_id != home.pk):
+                r["rel"] = self.heads.relation(r, headed=home.pk in headed)
             if arriving is not None:
                 arriving.version = F("version") + 1
                 arriving.updated_at = now
@@ -1067,6 +1159,16 @@ class Writer:
             self.updated += len(changed) - (self.moved_in - moved_before)
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
+
+    @staticmethod
+    def _headed(homes: Iterable[Household]) -> set[int]:
+        """The households (by pk) of ``homes`` with a head in register."""
+        found = Person.objects.filter(
+            household_id__in=[h.pk for h in homes],
+            relation=Person.Relation.HEAD,
+            moved_out=False,
+        )
+        return set(found.values_list("household_id", flat=True))
 
     def _elsewhere(
         self, records: list[dict[str, Any]], found: dict[str, Person]

@@ -504,6 +504,9 @@ class ImportJob(BackgroundJob):
     new_households = models.PositiveIntegerField("新增户", default=0)
     moved_in_persons = models.PositiveIntegerField("迁入人员", default=0)
     restored_persons = models.PositiveIntegerField("恢复在册", default=0)
+    # Rows joining a household without a relation to its head: made its head / 其他.
+    implicit_heads = models.PositiveIntegerField("按首行定为户主", default=0)
+    implicit_others = models.PositiveIntegerField("关系记为其他", default=0)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -1,0 +1,170 @@
+"""Rows at one flat make one household with one head: the 与户主关系 column when it
+says, else the household's first row in the file (or the head the ledger has), the
+others 其他. A re-import never demotes or promotes anyone."""
+
+import pytest
+from django.urls import reverse
+
+from shouwang.people import importing
+from shouwang.people.models import Change, Household, Person
+from shouwang.people.tests.factories import (
+    make_household,
+    make_person,
+    template_row,
+    xlsx_upload,
+)
+
+ID1 = "410105199001011233"
+ID2 = "41010519920304122X"
+ID3 = "410105200105063527"
+FREE_TEXT = ["姓名", "身份证号", "联系电话", "住址"]
+HEAD, OTHER = Person.Relation.HEAD, Person.Relation.OTHER
+
+
+def relations() -> dict[str, str]:
+    return dict(Person.objects.values_list("name", "relation"))
+
+
+def family_file():
+    """A family of four kept the communities' way (address as free text), and a
+    neighbour."""
+    return xlsx_upload(
+        [
+            ["刘备", ID1, "13800138000", "1号楼2单元301"],
+            ["关羽", ID2, "", "1号楼2单元301"],
+            ["张飞", ID3, "", "西城花园1号楼2单元301室"],
+            ["刘禅", "", "", "1号楼2单元301"],
+            ["黄忠", "", "", "2号楼1单元101"],
+        ],
+        headers=FREE_TEXT,
+    )
+
+
+def test_a_family_kept_as_free_text_gets_one_household_and_one_head(world, importer):
+    job = importer.upload(family_file())
+    assert (job.new_persons, job.new_households) == (5, 2)
+    assert (job.implicit_heads, job.implicit_others) == (2, 3)
+    page = importer.page(job)
+    assert "2 人是所在户在表中的第一行且该户尚无户主，登记为户主" in page
+    assert "3 人登记为“其他”（同户已有户主）" in page
+    importer.commit(job)
+    assert Household.objects.count() == 2
+    family = Household.objects.get(area=world.building_a)
+    assert family.persons.count() == 4
+    assert relations() == {"刘备": HEAD, "关羽": OTHER, "张飞": OTHER, "刘禅": OTHER, "黄忠": HEAD}
+    page = world.client("staff_a").get(reverse("people:household", args=[family.pk]))
+    assert page.content.decode().count('data-label="关系">户主<') == 1
+
+
+def test_reimporting_the_family_updates_without_duplicates_or_new_heads(world, importer):
+    importer.commit(importer.upload(family_file()))
+    again = importer.upload(family_file())
+    assert (again.new_persons, again.new_households) == (0, 0)
+    assert (again.implicit_heads, again.implicit_others) == (0, 0)
+    assert "登记为户主" not in importer.page(again)
+    importer.commit(again)
+    assert Person.objects.count() == 5
+    assert relations() == {"刘备": HEAD, "关羽": OTHER, "张飞": OTHER, "刘禅": OTHER, "黄忠": HEAD}
+    assert not Change.objects.filter(action=Change.Action.IMPORT_UPDATE).exists()
+
+
+def test_a_reordered_reimport_demotes_and_promotes_nobody(world, importer):
+    importer.commit(importer.upload(family_file()))
+    upload = xlsx_upload(
+        [["关羽", ID2, "", "1号楼2单元301"], ["刘备", ID1, "13800138000", "1号楼2单元301"]],
+        headers=FREE_TEXT,
+    )
+    importer.commit(importer.upload(upload))
+    assert relations()["关羽"] == OTHER
+    assert relations()["刘备"] == HEAD
+
+
+def test_newcomers_to_a_household_with_a_head_in_the_ledger_are_others(world, importer, ledger):
+    # 张三丰 heads 1号楼2单元301 in the ledger.
+    upload = xlsx_upload(
+        [["关羽", ID2, "", "1号楼2单元301"], ["张飞", ID3, "", "1号楼2单元301"]],
+        headers=FREE_TEXT,
+    )
+    job = importer.upload(upload)
+    assert (job.implicit_heads, job.implicit_others) == (0, 2)
+    importer.commit(job)
+    assert ledger.home_a.persons.filter(relation=HEAD).get() == ledger.zhang
+    assert relations()["关羽"] == relations()["张飞"] == OTHER
+
+
+def test_a_member_without_a_head_is_not_promoted(world, importer, ledger):
+    spouse = make_person(
+        make_household(world.building_a2, unit="3", room="302"),
+        "孙尚香",
+        doc=ID1,
+        relation=Person.Relation.SPOUSE,
+    )
+    upload = xlsx_upload(
+        [["孙尚香", ID1, "", "2号楼3单元302"], ["刘禅", "", "", "2号楼3单元302"]],
+        headers=FREE_TEXT,
+    )
+    job = importer.upload(upload)
+    assert (job.implicit_heads, job.implicit_others) == (0, 1)
+    importer.commit(job)
+    spouse.refresh_from_db()
+    assert spouse.relation == Person.Relation.SPOUSE
+    assert relations()["刘禅"] == OTHER
+
+
+def test_the_relation_column_is_used_and_a_named_head_is_the_only_one(world, importer):
+    upload = xlsx_upload(
+        [
+            ["关羽", ID2, "1号楼2单元301", ""],
+            ["刘备", ID1, "1号楼2单元301", "户主"],
+            ["刘禅", "", "1号楼2单元301", "儿子"],
+            ["张飞", ID3, "1号楼2单元301", ""],
+        ],
+        headers=["姓名", "身份证号", "住址", "与户主关系"],
+    )
+    job = importer.upload(upload)
+    assert (job.implicit_heads, job.implicit_others) == (0, 2)
+    importer.commit(job)
+    assert relations() == {
+        "刘备": HEAD,
+        "关羽": OTHER,
+        "刘禅": Person.Relation.CHILD,
+        "张飞": OTHER,
+    }
+
+
+def test_the_template_with_empty_relations_gets_one_head_across_batches(
+    world, importer, monkeypatch
+):
+    monkeypatch.setattr(importing, "BATCH", 2)  # the family spans three batches
+    rows = [
+        template_row(name, doc, relation="")
+        for name, doc in (("刘备", ID1), ("关羽", ID2), ("张飞", ID3))
+    ]
+    rows.append(template_row("刘禅", "", relation=""))
+    rows.append(template_row("黄忠", "", relation="", building="2号楼", unit="1", room="101"))
+    job = importer.upload(xlsx_upload(rows))
+    assert (job.implicit_heads, job.implicit_others) == (2, 3)
+    importer.commit(job)
+    assert Household.objects.count() == 2
+    assert relations() == {"刘备": HEAD, "关羽": OTHER, "张飞": OTHER, "刘禅": OTHER, "黄忠": HEAD}
+
+
+def test_a_person_moving_to_a_headed_flat_joins_it_as_other(world, importer):
+    importer.commit(importer.upload(family_file()))
+    upload = xlsx_upload([["刘备", ID1, "13800138000", "2号楼1单元101"]], headers=FREE_TEXT)
+    job = importer.upload(upload)
+    assert (job.implicit_heads, job.implicit_others) == (0, 1)
+    importer.commit(job)
+    liu = Person.objects.get(name="刘备")
+    assert (liu.household.area, liu.relation) == (world.building_a2, OTHER)
+    change = Change.objects.get(person=liu, action=Change.Action.IMPORT_UPDATE)
+    assert ["与户主关系", "户主", "其他"] in change.changes
+
+
+@pytest.mark.parametrize("relation", ["户主", "本人"])
+def test_a_row_saying_head_is_the_head(world, importer, relation):
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301", relation]], headers=["姓名", "身份证号", "住址", "关系"]
+    )
+    importer.commit(importer.upload(upload))
+    assert relations() == {"刘备": HEAD}
