@@ -43,8 +43,32 @@ def create_area(
     return area
 
 
+class _Rehearsal(Exception):  # noqa: N818 - not an error: carries a rolled-back move's result
+    pass
+
+
+def move_handovers(*, area: Area, new_parent: Area, by: Any) -> list[str]:
+    """What ``move_area`` would hand over, without moving: the move rehearsed in a
+    savepoint that is rolled back (the same code, so the page shows what the move will
+    do). Raises the move's ValidationError."""
+    try:
+        with transaction.atomic():
+            handovers = move_area(area=area, new_parent=new_parent, by=by)
+            raise _Rehearsal(handovers)
+    except _Rehearsal as rehearsal:
+        return rehearsal.args[0]
+    finally:
+        area.refresh_from_db()
+
+
 @transaction.atomic
-def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
+def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
+    """Re-hang ``area`` with its subtree under ``new_parent``. Nobody keeps answering
+    for what they can no longer see: moved compounds leave the grids of their former
+    community, staff moved along leave those grids, and each app hands over its own
+    assignments (its ``hand_over_after_move`` hook: key persons' responsible workers,
+    checkpoints' duty staff). Returns those handovers in Chinese, one line each; the
+    audit entry lists them."""
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
     if new_parent.pk == area.parent_id:
@@ -55,34 +79,46 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> Area:
     old = area.parent.name if area.parent_id else "—"
     left = list(area.ancestors())
     area.move_to(new_parent)
+    handovers = []
     if area.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
-        _leave_grids_of_other_communities(area)
-    # Apps that keep figures by the tree (e.g. the daily report's totals) follow it.
+        handovers += _leave_grids_of_other_communities(area)
+    # Apps that keep figures by the tree (e.g. the daily report's totals) follow it;
+    # apps that assign people to places hand over what the assignees no longer see.
     joined = list(area.ancestors())
     for config in apps.get_app_configs():
         hook = getattr(config, "area_moved", None)
         if hook is not None:
             hook(area=area, left=left, joined=joined)
-    audit.record(
-        action=AuditEvent.Action.UPDATE,
-        user=by,
-        obj=area,
-        detail=f"移动：{old} → {new_parent.name}",
-    )
-    return area
+        hand_over = getattr(config, "hand_over_after_move", None)
+        if hand_over is not None:
+            handovers += hand_over(area=area, by=by)
+    detail = "；".join([f"移动：{old} → {new_parent.name}", *handovers])
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail=detail[:2000])
+    return handovers
 
 
-def _leave_grids_of_other_communities(area: Area) -> None:
+def _leave_grids_of_other_communities(area: Area) -> list[str]:
     """After a move below community level: the moved compounds, and the staff working
     in the moved subtree, leave the grids of the community they came from."""
     community = area.ancestor_of_kind(Area.Kind.COMMUNITY)
     subtree = Area.objects.within(area)
-    Grid.compounds.through.objects.filter(area__in=subtree).exclude(
+    compounds = Grid.compounds.through.objects.filter(area__in=subtree).exclude(
         grid__community=community
-    ).delete()
-    Grid.staff.through.objects.filter(user__area__in=subtree).exclude(
+    )
+    staff = Grid.staff.through.objects.filter(user__area__in=subtree).exclude(
         grid__community=community
-    ).delete()
+    )
+    lines = [
+        f"小区“{m.area.name}”移出网格“{m.grid.name}”"
+        for m in compounds.select_related("area", "grid").order_by("grid__name", "area__name")
+    ]
+    lines += [
+        f"{m.user}不再是网格“{m.grid.name}”的责任人"
+        for m in staff.select_related("user", "grid").order_by("grid__name", "user__username")
+    ]
+    compounds.delete()
+    staff.delete()
+    return lines
 
 
 def leave_grids_outside_own_area(*, user: Any) -> None:

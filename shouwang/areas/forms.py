@@ -17,6 +17,8 @@ class AreaForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     new_parent = AreaChoiceField(label="移动到", queryset=Area.objects.none())
+    # Set by the confirmation step, once the page has listed what the move hands over.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

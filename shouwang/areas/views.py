@@ -105,20 +105,26 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
         .exclude(path__range=subtree_range(area.path))
     )
     form = MoveForm(request.POST or None, choices=choices)
+    handovers: list[str] = []
     if request.method == "POST" and form.is_valid():
+        new_parent = form.cleaned_data["new_parent"]
         try:
-            actions.move_area(
-                area=area, new_parent=form.cleaned_data["new_parent"], by=request.user
-            )
+            if not form.cleaned_data["confirmed"]:
+                handovers = actions.move_handovers(
+                    area=area, new_parent=new_parent, by=request.user
+                )
+            if not handovers:
+                handovers = actions.move_area(area=area, new_parent=new_parent, by=request.user)
+                messages.success(request, f"已将 {area.name} 移动到 {area.parent.name}")
+                for line in handovers:
+                    messages.info(request, line)
+                return redirect("areas:node", pk=area.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-        else:
-            messages.success(request, f"已将 {area.name} 移动到 {area.parent.name}")
-            return redirect("areas:node", pk=area.pk)
     return render(
         request,
         "areas/node_move.html",
-        {"form": form, "area": area},
+        {"form": form, "area": area, "handovers": handovers},
         status=400 if form.errors else 200,
     )
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -44,3 +45,10 @@ class CheckpointsConfig(AppConfig):
     presence_source = PresenceSource(
         table="checkpoints_checkin", ts="at", checkpoint_model="checkpoints.Checkpoint"
     )
+
+    def hand_over_after_move(self, *, area: Any, by: Any) -> list[str]:
+        """Called by ``areas.actions.move_area``: staff leave the rosters of checkpoints
+        they can no longer see."""
+        from .actions import hand_over_after_move
+
+        return hand_over_after_move(area=area, by=by)

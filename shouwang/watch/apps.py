@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -28,3 +29,10 @@ class WatchConfig(AppConfig):
         Role.GRID_WORKER: VIEW | WORK,
         Role.LEADER: VIEW | {"watch.export"},
     }
+
+    def hand_over_after_move(self, *, area: Any, by: Any) -> list[str]:
+        """Called by ``areas.actions.move_area``: open records below the moved node leave
+        workers who can no longer see them."""
+        from .actions import hand_over_after_move
+
+        return hand_over_after_move(area=area, by=by)

@@ -27,7 +27,9 @@ def test_it_offers_parents_of_the_right_kind(world: World) -> None:
 
 
 def test_it_moves_a_compound_with_its_buildings(world: World) -> None:
-    response = world.client("hq").post(url(world.compound_a), {"new_parent": world.community_b.pk})
+    response = world.client("hq").post(
+        url(world.compound_a), {"new_parent": world.community_b.pk, "confirmed": "True"}
+    )
     assert response.status_code == 302
     compound = Area.objects.get(pk=world.compound_a.pk)
     assert compound.parent == world.community_b
@@ -43,7 +45,7 @@ def test_it_moves_a_compound_with_its_buildings(world: World) -> None:
     }
     assert not Area.objects.within(world.community_a).buildings().exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
-    assert event.detail == "移动：西城社区 → 八一社区"
+    assert event.detail == "移动：西城社区 → 八一社区；小区“西城花园”移出网格“西城第1网格”"
 
 
 def test_it_rewrites_every_level_of_a_moved_community(world: World) -> None:
@@ -101,7 +103,9 @@ def test_a_moved_compound_leaves_the_grids_of_its_old_community(world: World) ->
     world.grid_a.staff.add(keeper)
     grid_b = Grid.objects.create(name="八一第1网格", community=world.community_b)
     grid_b.compounds.add(world.compound_b)
-    world.client("hq").post(url(world.compound_a), {"new_parent": world.community_b.pk})
+    world.client("hq").post(
+        url(world.compound_a), {"new_parent": world.community_b.pk, "confirmed": "True"}
+    )
     assert list(world.grid_a.compounds.all()) == []
     assert list(world.grid_a.staff.all()) == [world.grid_worker_a]
     assert list(grid_b.compounds.all()) == [world.compound_b]

@@ -27,7 +27,7 @@ from .phone import (
     remembered_passes,
     self_checkin,
 )
-from .posts import save_checkpoint, save_rule
+from .posts import hand_over_after_move, save_checkpoint, save_rule
 from .retention import MIN_RETENTION_DAYS, purge_checkins
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "clear_rule_cache",
     "confirm",
     "family_home",
+    "hand_over_after_move",
     "issue_card",
     "measure",
     "pass_for_token",

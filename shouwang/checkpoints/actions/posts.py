@@ -40,6 +40,22 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
 
 
 @transaction.atomic
+def hand_over_after_move(*, area: Area, by: Any) -> list[str]:
+    """After ``area`` moved in the tree (``areas.actions.move_area``): duty staff who can
+    no longer open a checkpoint below it leave its roster (the receiving community's
+    staff take it up). Returns one line per person and checkpoint, for the move's page
+    and audit entry."""
+    lines = []
+    checkpoints = Checkpoint.objects.within(area).select_related("area").order_by("pk")
+    for checkpoint in checkpoints.prefetch_related("staff__area"):
+        far = checkpoint.out_of_reach(checkpoint.staff.all())
+        if far:
+            checkpoint.staff.remove(*far)
+            lines += [f"{user}不再值守卡点“{checkpoint.name}”" for user in far]
+    return lines
+
+
+@transaction.atomic
 def save_rule(*, area: Area, visitors: str, outing_quota: int | None, by: Any) -> PassRule:
     rule, _ = PassRule.objects.update_or_create(
         area=area, defaults={"visitors": visitors, "outing_quota": outing_quota}

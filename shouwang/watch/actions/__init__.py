@@ -27,6 +27,7 @@ from .policy import save_category, save_policy
 from .registration import (
     Identity,
     check_arrival_date,
+    hand_over_after_move,
     register_key_person,
     register_with_person,
     update_key_person,
@@ -43,6 +44,7 @@ __all__ = [
     "active_key_person_sql",
     "change_status",
     "check_arrival_date",
+    "hand_over_after_move",
     "check_recording_time",
     "confirm_lead",
     "confirm_lead_with_person",

@@ -39,6 +39,50 @@ def default_responsible(grid: Any) -> Any:
     return grid.staff.filter(is_active=True).order_by("pk").first()
 
 
+# Records someone still works on: followed up, or looked for.
+OPEN_STATUSES = (KeyPerson.Status.ACTIVE, KeyPerson.Status.LOST)
+
+
+@transaction.atomic
+def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
+    """After ``area`` moved in the tree (``areas.actions.move_area``): each open record
+    below it takes the grid now holding its compound, and a responsible worker who can
+    no longer see it hands it to that grid's first worker, or to nobody (未分配, for
+    the new community to assign). Each change is in the record's history; returns one
+    line per (old, new) worker for the move's page and audit entry."""
+    records = (
+        KeyPerson.objects.within(area)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("area__parent", "grid__community", "responsible__area")
+        .order_by("pk")
+    )
+    handed: dict[tuple[Any, Any], int] = {}
+    for record in records:
+        fields = []
+        grid = record.grid
+        if grid is not None and not record.area.is_within(grid.community):
+            record.grid = grid_for_area(record.area)
+            fields.append("grid")
+        worker = record.responsible
+        if worker is not None and (worker.area is None or not record.area.is_within(worker.area)):
+            record.responsible = default_responsible(record.grid)
+            fields.append("responsible")
+            KeyPersonEvent.objects.create(
+                key_person=record,
+                kind=KeyPersonEvent.Kind.ASSIGNED,
+                note=f"辖区调整：{worker} → {record.responsible or '无'}"[:200],
+                by=by,
+            )
+            key = (worker, record.responsible)
+            handed[key] = handed.get(key, 0) + 1
+        if fields:
+            record.save(update_fields=[*fields, "updated_at"])
+    return [
+        f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待新社区指定）'}负责"
+        for (old, new), count in handed.items()
+    ]
+
+
 def find_or_create_person(
     *,
     persons: Any,
