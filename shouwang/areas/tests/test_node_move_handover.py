@@ -95,19 +95,20 @@ def test_ended_records_keep_their_worker(world: World) -> None:
 
 
 def test_people_who_still_see_the_place_keep_it(world: World) -> None:
-    """A sub-district worker on a checkpoint roster, a community moving with its grid
-    and its workers: nothing to hand over, so the move happens at once."""
-    sub_guard = world.hq
+    """A sub-district worker on a gate's roster still sees the gate after its compound
+    moves to another community of the sub-district."""
     post = make_checkpoint(world.compound_a, "西城花园东门")
-    post.staff.add(sub_guard)
-    record = key_person(world.building_a, "王五")
-    response = world.client("hq").post(url(world.building_a2), {"new_parent": world.compound_a.pk})
-    assert response.status_code == 400  # already there: refused, as before
+    post.staff.add(world.hq)
     response = world.client("hq").post(
-        reverse("areas:node_move", kwargs={"pk": world.building_a2.pk}),
-        {"new_parent": world.compound_b.pk},
+        url(world.compound_a), {"new_parent": world.community_b.pk, "confirmed": "True"}
     )
-    assert response.status_code == 302  # building_a2 has no key person, no checkpoint
-    assert list(post.staff.all()) == [sub_guard]
-    record.refresh_from_db()
-    assert record.responsible == world.grid_worker_a
+    assert response.status_code == 302
+    assert list(post.staff.all()) == [world.hq]
+
+
+def test_a_move_with_nothing_to_hand_over_happens_at_once(world: World) -> None:
+    response = world.client("hq").post(url(world.building_a2), {"new_parent": world.compound_b.pk})
+    assert response.status_code == 302
+    assert Area.objects.get(pk=world.building_a2.pk).parent == world.compound_b
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
+    assert event.detail == "移动：西城花园 → 八一新苑"
