@@ -146,6 +146,22 @@ class Case(TimeStampedModel):
         """First day contacts are traced from."""
         return (self.onset_date or self.report_date) - timedelta(days=INFECTIOUS_LEAD_DAYS)
 
+    def contacts_before_window(self) -> ContactQuerySet:
+        """Contacts listed whose last contact date lies before ``infectious_from``: the
+        onset (or report) date was changed since, and they are outside the window now.
+        Kept, to be reviewed: nothing is deleted for it."""
+        return self.contacts.filter(last_contact_date__lt=self.infectious_from())
+
+    def traces_on_old_dates(self) -> TraceQuerySet:
+        """Traces run while the case's window began on another day (``window_from``):
+        their results answer the old dates."""
+        return self.traces.exclude(window_from=self.infectious_from())
+
+    def needs_retrace(self) -> bool:
+        """Traces were run on old dates and none on the current ones: run it again."""
+        current = self.traces.filter(window_from=self.infectious_from())
+        return self.traces_on_old_dates().exists() and not current.exists()
+
 
 class CaseEventQuerySet(ScopedQuerySet):
     scope = "case__area"
@@ -548,6 +564,9 @@ class Trace(models.Model):
     start = models.DateTimeField("开始时间")
     end = models.DateTimeField("结束时间")
     window_minutes = models.PositiveSmallIntegerField("前后时间窗（分钟）")
+    # The case's ``infectious_from`` when the trace ran: a change of its onset (or
+    # report) date since leaves this trace on the old dates (``is_on_old_dates``).
+    window_from = models.DateField("可传染期起点")
     # The case's own passes: [{"checkpoint_id", "checkpoint", "at"}, ...]
     passes = models.JSONField(default=list, blank=True)
     # Persons found in check-ins but outside the requester's jurisdiction (or not in the
@@ -589,6 +608,9 @@ class Trace(models.Model):
         since = self.second_hop_started_at or self.second_hop_requested_at or self.created_at
         limit = timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES)
         return (now or timezone.now()) - since > limit
+
+    def is_on_old_dates(self) -> bool:
+        return self.window_from != self.case.infectious_from()
 
     def pass_rows(self) -> list[dict]:
         """The case's passes with aware datetimes (shown in local time)."""

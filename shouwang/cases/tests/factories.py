@@ -88,5 +88,6 @@ def make_trace(case: Case, **fields) -> Trace:
         start=fields.pop("start", now - timedelta(days=3)),
         end=fields.pop("end", now),
         window_minutes=fields.pop("window_minutes", 15),
+        window_from=fields.pop("window_from", case.infectious_from()),
         **fields,
     )
