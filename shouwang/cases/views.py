@@ -73,11 +73,13 @@ def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     visible = Case.objects.visible_to(request.user)
-    qs = visible.select_related("person", "area")
+    qs = visible.select_related("person", "area", "institution")
     if form.is_valid():
         qs = qs.search(form.cleaned_data["q"])
         if form.cleaned_data["classification"]:
             qs = qs.of_classification(form.cleaned_data["classification"])
+        if form.cleaned_data["institution"]:
+            qs = qs.treated_in(form.cleaned_data["institution"])
     elif form.is_bound:  # a mistyped filter never widens the answer to every case
         qs = qs.none()
     counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())
@@ -152,7 +154,9 @@ def case_create_new(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.view")
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(
-        Case.objects.select_related("person__area", "area", "reported_by"), request.user, pk=pk
+        Case.objects.select_related("person__area", "area", "reported_by", "institution"),
+        request.user,
+        pk=pk,
     )
     contacts = list(
         case.contacts.visible_to(request.user).select_related(
