@@ -22,7 +22,8 @@ class CasesConfig(AppConfig):
     ]
     # Case and tracing data are sensitive: grid workers, checkpoint staff and auditors
     # see none of it; presence tracing (cases.trace) is for HQ only. Grid workers do
-    # visit the households of key areas (cases.visit), which shows no case data.
+    # visit the households of key areas (cases.visit), which shows no case data. The
+    # list of treatment institutions (cases.institutions) is HQ's to keep.
     capabilities = {
         Role.HQ_ADMIN: {
             "cases.view",
@@ -30,6 +31,7 @@ class CasesConfig(AppConfig):
             "cases.key_areas",
             "cases.trace",
             "cases.visit",
+            "cases.institutions",
         },
         Role.COMMUNITY_STAFF: {"cases.view", "cases.edit", "cases.visit"},
         Role.GRID_WORKER: {"cases.visit"},

@@ -1,7 +1,8 @@
 """Demo cases (seed 000: "共发现疑似2例，确诊收治1例"): one confirmed case (suspected
 two days ago, confirmed yesterday) with its household and colleagues as close
 contacts, one secondary contact, one suspected case in another compound (today), and
-the confirmed case's compound marked as a key area."""
+the confirmed case's compound marked as a key area; the cases are treated at
+institutions of the list HQ keeps (收治机构)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from shouwang.watch.models import KeyPerson
 
 from . import actions
 from .key_areas import households_to_visit
-from .models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea
+from .models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea, TreatmentInstitution
 
 # name, room, sex digit (odd: male) — used only when the ledger has nobody there yet.
 RESIDENTS = [
@@ -32,6 +33,25 @@ RESIDENTS = [
     ("刘芳", "1-301", 4),
     ("陈伟", "2-102", 7),
 ]
+
+
+# The list of treatment institutions HQ starts with: name, kind.
+INSTITUTIONS = [
+    ("市第六人民医院", TreatmentInstitution.Kind.DESIGNATED),
+    ("市传染病医院", TreatmentInstitution.Kind.DESIGNATED),
+    ("区人民医院发热门诊", TreatmentInstitution.Kind.FEVER_CLINIC),
+]
+
+
+def _institutions(by: Any) -> dict[str, TreatmentInstitution]:
+    """The demo's list of treatment institutions, added (as HQ would) where missing."""
+    listed = {i.name: i for i in TreatmentInstitution.objects.filter(name__in=dict(INSTITUTIONS))}
+    for order, (name, kind) in enumerate(INSTITUTIONS):
+        if name not in listed:
+            listed[name] = actions.save_institution(
+                institution=TreatmentInstitution(name=name, kind=kind, order=order), by=by
+            )
+    return listed
 
 
 def _id_number(i: int) -> str:
@@ -90,6 +110,7 @@ def build(ctx: DemoContext) -> None:
     if Case.objects.filter(person=index).exists():
         ctx.log("病例：已存在，跳过")
         return
+    institutions = _institutions(hq)
     today = timezone.localdate()
     reported, confirmed_on = today - timedelta(days=2), today - timedelta(days=1)
     confirmed = actions.create_case(
@@ -97,7 +118,7 @@ def build(ctx: DemoContext) -> None:
         classification=Case.Classification.SUSPECTED,
         onset_date=today - timedelta(days=5),
         report_date=reported,
-        treated_at="市第六人民医院",
+        institution=institutions["市第六人民医院"],
         notes="自武汉返回后第9天发热",
         by=hq,
     )
@@ -144,7 +165,7 @@ def build(ctx: DemoContext) -> None:
         classification=Case.Classification.SUSPECTED,
         onset_date=today - timedelta(days=1),
         report_date=today,
-        treated_at="区人民医院发热门诊",
+        institution=institutions["区人民医院发热门诊"],
         by=hq,
     )
     visits = _visits(key_area, ctx.users.get("grid_a") or hq)

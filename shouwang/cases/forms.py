@@ -4,11 +4,12 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
-from shouwang.core.forms import RowsChoiceField
+from shouwang.core.forms import ORDER_MAX, RowsChoiceField, integer_column
 from shouwang.people.documents import DocumentType
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import parse_temperature
@@ -17,7 +18,7 @@ from shouwang.watch.models import FollowUp, KeyPerson
 from .actions import NewPerson
 from .actions.tracing import MAX_WINDOW_MINUTES
 from .key_areas import residents_at_home
-from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit
+from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit, TreatmentInstitution
 
 
 class DateInput(forms.DateInput):
@@ -55,6 +56,12 @@ class CaseFilterForm(forms.Form):
     classification = forms.ChoiceField(
         label="分类", choices=[("", "全部分类"), *Case.Classification.choices], required=False
     )
+    institution = forms.ModelChoiceField(
+        label="收治机构",
+        queryset=TreatmentInstitution.objects.all(),
+        required=False,
+        empty_label="全部收治机构",
+    )
 
 
 class CaseForm(forms.Form):
@@ -64,7 +71,13 @@ class CaseForm(forms.Form):
     confirmed_date = forms.DateField(
         label="确诊日期", required=False, widget=DateInput(), help_text="确诊病例必填"
     )
-    treated_at = forms.CharField(label="收治机构", required=False, max_length=100)
+    institution = forms.ModelChoiceField(
+        label="收治机构",
+        queryset=TreatmentInstitution.objects.filter(active=True),
+        required=False,
+        empty_label="未收治（居家或待转运）",
+        help_text="列表由指挥部维护；没有的机构请联系指挥部添加",
+    )
     notes = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -81,13 +94,39 @@ class CaseChangeForm(CaseForm):
             "onset_date": case.onset_date,
             "report_date": case.report_date,
             "confirmed_date": case.confirmed_date,
-            "treated_at": case.treated_at,
+            "institution": case.institution,
             "notes": case.notes,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        # The institution the case is at stays offered after it is taken off the list.
+        self.fields["institution"].queryset = TreatmentInstitution.objects.filter(
+            Q(active=True) | Q(pk=case.institution_id)
+        )
         self.fields["classification"].choices = [
             (value, label) for value, label in Case.Classification.choices if case.can_become(value)
         ]
+
+
+class InstitutionForm(forms.ModelForm):
+    order = integer_column(TreatmentInstitution, "order", max_value=ORDER_MAX)
+
+    class Meta:
+        model = TreatmentInstitution
+        fields = ["name", "kind", "order", "active"]
+        error_messages = {"name": {"unique": "已有同名的收治机构；同一机构的两种写法请用“合并”"}}
+
+
+class InstitutionMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label="并入",
+        queryset=TreatmentInstitution.objects.none(),
+        empty_label="请选择同一机构的另一写法",
+        error_messages={"required": "请选择要并入的机构"},
+    )
+
+    def __init__(self, *args, institution: TreatmentInstitution, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = TreatmentInstitution.objects.exclude(pk=institution.pk)
 
 
 class NewPersonForm(forms.Form):

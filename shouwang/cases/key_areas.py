@@ -77,23 +77,31 @@ def residents_at_home() -> PersonQuerySet:
     """Current residents who are at home, the persons a household follow-up is for:
     not those whose case says they are away (``CaseQuerySet.away_from_home``: dead, or
     an open case with a 收治机构), nor those under observation in central isolation
-    (an active ``watch.KeyPerson`` with measure 集中隔离)."""
+    (an active ``watch.KeyPerson`` with measure 集中隔离), nor those whose latest
+    key-person record ended 转医院 or 已离开辖区 (``KeyPersonQuerySet.ended_away``)."""
     away = Case.objects.away_from_home().filter(person=OuterRef("pk"))
     isolated = KeyPerson.objects.active().filter(
         person=OuterRef("pk"), measure=KeyPerson.Measure.CENTRAL
     )
-    return Person.objects.current().exclude(Exists(away)).exclude(Exists(isolated))
+    gone = KeyPerson.objects.ended_away().filter(person=OuterRef("pk"))
+    return (
+        Person.objects.current()
+        .exclude(Exists(away))
+        .exclude(Exists(isolated))
+        .exclude(Exists(gone))
+    )
 
 
 def not_at_home(persons: PersonQuerySet) -> PersonQuerySet:
     """Of ``persons`` (current residents), those ``residents_at_home()`` leaves out:
-    in hospital, in central isolation, dead."""
+    in hospital, in central isolation, dead, left the jurisdiction."""
     return persons.exclude(pk__in=residents_at_home().values("pk"))
 
 
 def inhabited(households: HouseholdQuerySet) -> HouseholdQuerySet:
     """Households with someone living there at home now: an empty flat, or one whose
-    residents are all in hospital, in central isolation or dead, needs no follow-up."""
+    residents are all in hospital, in central isolation, dead or gone from the
+    jurisdiction, needs no follow-up."""
     residents = residents_at_home().filter(household=OuterRef("pk"))
     return households.filter(Exists(residents))
 

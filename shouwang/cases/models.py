@@ -29,6 +29,30 @@ from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, FollowUp
 INFECTIOUS_LEAD_DAYS = 2
 
 
+class TreatmentInstitution(TimeStampedModel):
+    """Editable list (HQ): where cases are treated (收治机构) — 定点医院, 发热门诊 … —
+    so that one hospital is one name in lists and counts."""
+
+    class Kind(models.TextChoices):
+        DESIGNATED = "designated", "定点医院"
+        FEVER_CLINIC = "fever_clinic", "发热门诊"
+        SHELTER = "shelter", "方舱医院"
+        OTHER = "other", "其他"
+
+    name = models.CharField("机构名称", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=14, choices=Kind.choices, default=Kind.DESIGNATED)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "收治机构"
+        verbose_name_plural = "收治机构"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseQuerySet(ScopedQuerySet):
     scope = "area"
 
@@ -45,8 +69,11 @@ class CaseQuerySet(ScopedQuerySet):
         is at home (isolated at home, or waiting for a transfer)."""
         return self.filter(
             models.Q(classification=Case.Classification.DIED)
-            | (models.Q(classification__in=Case.OPEN) & ~models.Q(treated_at=""))
+            | models.Q(classification__in=Case.OPEN, institution__isnull=False)
         )
+
+    def treated_in(self, institution: TreatmentInstitution) -> CaseQuerySet:
+        return self.filter(institution=institution)
 
     def search(self, q: str) -> CaseQuerySet:
         q = q.strip()
@@ -55,7 +82,7 @@ class CaseQuerySet(ScopedQuerySet):
         condition = (
             models.Q(person__name__icontains=q)
             | models.Q(person__name_initials__startswith=q.lower())
-            | models.Q(treated_at__icontains=q)
+            | models.Q(institution__name__icontains=q)
         )
         if len(q) == 4:
             condition |= models.Q(person__doc_tail=pii.tail_hash(q)) | models.Q(
@@ -98,7 +125,14 @@ class Case(TimeStampedModel):
     onset_date = models.DateField("发病日期", null=True, blank=True)
     report_date = models.DateField("报告日期", default=timezone.localdate)
     confirmed_date = models.DateField("确诊日期", null=True, blank=True)
-    treated_at = models.CharField("收治机构", max_length=100, blank=True)
+    institution = models.ForeignKey(
+        TreatmentInstitution,
+        verbose_name="收治机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     notes = models.TextField("备注", blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +179,22 @@ class Case(TimeStampedModel):
     def infectious_from(self) -> date:
         """First day contacts are traced from."""
         return (self.onset_date or self.report_date) - timedelta(days=INFECTIOUS_LEAD_DAYS)
+
+    def contacts_before_window(self) -> ContactQuerySet:
+        """Contacts listed whose last contact date lies before ``infectious_from``: the
+        onset (or report) date was changed since, and they are outside the window now.
+        Kept, to be reviewed: nothing is deleted for it."""
+        return self.contacts.filter(last_contact_date__lt=self.infectious_from())
+
+    def traces_on_old_dates(self) -> TraceQuerySet:
+        """Traces run while the case's window began on another day (``window_from``):
+        their results answer the old dates."""
+        return self.traces.exclude(window_from=self.infectious_from())
+
+    def needs_retrace(self) -> bool:
+        """Traces were run on old dates and none on the current ones: run it again."""
+        current = self.traces.filter(window_from=self.infectious_from())
+        return self.traces_on_old_dates().exists() and not current.exists()
 
 
 class CaseEventQuerySet(ScopedQuerySet):
@@ -548,6 +598,9 @@ class Trace(models.Model):
     start = models.DateTimeField("开始时间")
     end = models.DateTimeField("结束时间")
     window_minutes = models.PositiveSmallIntegerField("前后时间窗（分钟）")
+    # The case's ``infectious_from`` when the trace ran: a change of its onset (or
+    # report) date since leaves this trace on the old dates (``is_on_old_dates``).
+    window_from = models.DateField("可传染期起点")
     # The case's own passes: [{"checkpoint_id", "checkpoint", "at"}, ...]
     passes = models.JSONField(default=list, blank=True)
     # Persons found in check-ins but outside the requester's jurisdiction (or not in the
@@ -589,6 +642,9 @@ class Trace(models.Model):
         since = self.second_hop_started_at or self.second_hop_requested_at or self.created_at
         limit = timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES)
         return (now or timezone.now()) - since > limit
+
+    def is_on_old_dates(self) -> bool:
+        return self.window_from != self.case.infectious_from()
 
     def pass_rows(self) -> list[dict]:
         """The case's passes with aware datetimes (shown in local time)."""

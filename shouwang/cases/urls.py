@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, visits
+from . import institutions, views, visits
 
 app_name = "cases"
 urlpatterns = [
@@ -27,4 +27,8 @@ urlpatterns = [
     path("traces/<int:pk>/", views.trace_detail, name="trace"),
     path("traces/<int:pk>/second-hop/", views.trace_second_hop, name="trace_second_hop"),
     path("traces/<int:pk>/contacts/", views.trace_contacts, name="trace_contacts"),
+    path("institutions/", institutions.institutions, name="institutions"),
+    path("institutions/new/", institutions.institution_create, name="institution_create"),
+    path("institutions/<int:pk>/", institutions.institution_edit, name="institution_edit"),
+    path("institutions/<int:pk>/merge/", institutions.institution_merge, name="institution_merge"),
 ]

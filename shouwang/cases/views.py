@@ -73,11 +73,13 @@ def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     visible = Case.objects.visible_to(request.user)
-    qs = visible.select_related("person", "area")
+    qs = visible.select_related("person", "area", "institution")
     if form.is_valid():
         qs = qs.search(form.cleaned_data["q"])
         if form.cleaned_data["classification"]:
             qs = qs.of_classification(form.cleaned_data["classification"])
+        if form.cleaned_data["institution"]:
+            qs = qs.treated_in(form.cleaned_data["institution"])
     elif form.is_bound:  # a mistyped filter never widens the answer to every case
         qs = qs.none()
     counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())
@@ -152,12 +154,22 @@ def case_create_new(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.view")
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(
-        Case.objects.select_related("person__area", "area", "reported_by"), request.user, pk=pk
+        Case.objects.select_related("person__area", "area", "reported_by", "institution"),
+        request.user,
+        pk=pk,
     )
     contacts = list(
         case.contacts.visible_to(request.user).select_related(
             "person__area", "key_person", "via__person"
         )
+    )
+    can_trace = request.user.can("cases.trace")
+    before_window = set(case.contacts_before_window().values_list("pk", flat=True))
+    review_contacts = [c for c in contacts if c.pk in before_window]
+    review_traces = (
+        list(case.traces_on_old_dates().select_related("requested_by"))
+        if can_trace and case.needs_retrace()
+        else []
     )
     return render(
         request,
@@ -165,12 +177,13 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "contacts": contacts,
+            "before_window": before_window,
+            "review_contacts": review_contacts,
+            "review_traces": review_traces,
             "events": case.events.select_related("by"),
             "chain": chain_for(case, request.user),
             "key_areas": case.key_areas.visible_to(request.user).select_related("area"),
-            "traces": case.traces.select_related("requested_by")
-            if request.user.can("cases.trace")
-            else None,
+            "traces": case.traces.select_related("requested_by") if can_trace else None,
         },
     )
 
@@ -187,6 +200,16 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "已保存变更")
+            window_from = case.infectious_from()
+            case.refresh_from_db()
+            if case.infectious_from() != window_from and (
+                case.contacts_before_window().exists() or case.traces_on_old_dates().exists()
+            ):
+                messages.warning(
+                    request,
+                    f"可传染期起点已由 {window_from} 改为 {case.infectious_from()}："
+                    "已登记的密接和追踪结果均保留，请按页面提示复核",
+                )
             return redirect("cases:detail", pk=case.pk)
     return render(
         request, "cases/case_edit.html", {"form": form, "case": case}, status=_status(form)

@@ -81,6 +81,14 @@ class KeyPersonQuerySet(ScopedQuerySet):
     def active(self) -> KeyPersonQuerySet:
         return self.filter(status=KeyPerson.Status.ACTIVE)
 
+    def ended_away(self) -> KeyPersonQuerySet:
+        """Records that say their person is away: ended 转医院 or 已离开辖区, and no
+        record of the person made since (a later one means they are back)."""
+        later = KeyPerson.objects.filter(
+            person=models.OuterRef("person"), created_at__gt=models.OuterRef("created_at")
+        )
+        return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
+
     def for_person(self, person_id: int) -> KeyPersonQuerySet:
         return self.filter(person_id=person_id)
 
@@ -177,6 +185,9 @@ class KeyPerson(TimeStampedModel):
         HOSPITAL = "hospital", "转医院"
         LOST = "lost", "失联"
         LEFT = "left", "已离开辖区"
+
+    # Statuses that end a record with the person away from home (``ended_away``).
+    AWAY = (Status.HOSPITAL, Status.LEFT)
 
     class Reason(models.TextChoices):
         """The fixed list of reasons for a status change."""

@@ -3,6 +3,7 @@ module each; callers use them as ``actions.<name>``. Every change is audited."""
 
 from .cases import NewPerson, change_case, create_case
 from .contacts import add_contact, observation_end, observation_over, observe_contact
+from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
 from .tracing import contacts_from_trace, request_second_hop, run_second_hop, run_trace
 from .visits import (
@@ -19,6 +20,7 @@ __all__ = [
     "create_case",
     "lift_key_area",
     "mark_key_area",
+    "merge_institution",
     "observation_end",
     "observation_over",
     "observe_contact",
@@ -28,4 +30,5 @@ __all__ = [
     "request_second_hop",
     "run_second_hop",
     "run_trace",
+    "save_institution",
 ]

@@ -22,6 +22,7 @@ from shouwang.people.models import Person
 from ..models import (
     Case,
     CaseEvent,
+    TreatmentInstitution,
 )
 
 # Field labels for the history of a case (classification is recorded on its own).
@@ -29,7 +30,7 @@ CASE_FIELDS = {
     "onset_date": "发病日期",
     "report_date": "报告日期",
     "confirmed_date": "确诊日期",
-    "treated_at": "收治机构",
+    "institution": "收治机构",
     "notes": "备注",
 }
 
@@ -72,6 +73,13 @@ def _check_case_dates(
         raise ValidationError("确诊日期不能早于发病日期")
     if classification == Case.Classification.CONFIRMED and confirmed_date is None:
         raise ValidationError("确诊病例请填写确诊日期")
+
+
+def _check_institution(institution: TreatmentInstitution | None, *, was: Any = None) -> None:
+    """A case is sent to an institution of the list in use; one it is at already may
+    stay there after the institution is taken off the list."""
+    if institution is not None and not institution.active and institution != was:
+        raise ValidationError(f"收治机构“{institution.name}”已停用，请选择其他机构")
 
 
 @dataclass(frozen=True)
@@ -126,13 +134,14 @@ def create_case(
     report_date: date,
     onset_date: date | None = None,
     confirmed_date: date | None = None,
-    treated_at: str = "",
+    institution: TreatmentInstitution | None = None,
     notes: str = "",
     by: Any,
     request: HttpRequest | None = None,
 ) -> Case:
     if classification not in Case.Classification.values:
         raise ValidationError("请选择病例分类")
+    _check_institution(institution)
     _check_case_dates(
         classification=classification,
         onset_date=onset_date,
@@ -151,7 +160,7 @@ def create_case(
                 onset_date=onset_date,
                 report_date=report_date,
                 confirmed_date=confirmed_date,
-                treated_at=treated_at.strip(),
+                institution=institution,
                 notes=notes.strip(),
                 reported_by=by,
             )
@@ -197,6 +206,8 @@ def change_case(
     clears_date = "confirmed_date" in fields and fields["confirmed_date"] is None
     if was_confirmed and clears_date and new_class != Case.Classification.CONFIRMED:
         raise ValidationError("该病例已确诊，确诊日期不能清除")
+    if "institution" in fields:
+        _check_institution(fields["institution"], was=case.institution)
     changes = {}
     changed = set()
     for name, value in fields.items():

@@ -163,6 +163,7 @@ def run_trace(
         start=start,
         end=end,
         window_minutes=window_minutes,
+        window_from=case.infectious_from(),
         passes=[
             {
                 "checkpoint_id": p.checkpoint_id,

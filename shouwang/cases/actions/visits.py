@@ -56,7 +56,9 @@ def _visit_key_area(*, household: Household, day: date, method: str) -> KeyArea:
     if not Person.objects.current().filter(household=household).exists():
         raise ValidationError("台账中该户已没有现住人员，无需随访，请刷新页面")
     if not residents_at_home().filter(household=household).exists():
-        raise ValidationError("该户现住人员均不在家（住院、集中隔离或已故），无需随访，请刷新页面")
+        raise ValidationError(
+            "该户现住人员均不在家（住院、集中隔离、已故或已离开辖区），无需随访，请刷新页面"
+        )
     if method not in HouseholdVisit.Method.values:
         raise ValidationError("请选择随访方式")
     return key_area
@@ -99,7 +101,7 @@ def record_household_visit(
         if person.household_id != household.pk or person.moved_out:
             raise ValidationError("所选人员不是该户的现住人员，请刷新页面")
         if not residents_at_home().filter(pk=person.pk).exists():
-            raise ValidationError("所选人员不在家（住院、集中隔离或已故），请刷新页面")
+            raise ValidationError("所选人员不在家（住院、集中隔离、已故或已离开辖区），请刷新页面")
         if not symptoms and (temperature is None or temperature < FEVER_FROM):
             raise ValidationError("所选人员体温正常且无症状：全户正常请直接点“全户正常”")
     recorded_by = by if by is not None and by.pk else None
@@ -291,13 +293,15 @@ def _alert_household_unreached(
     note: str = "",
 ) -> None:
     """Raise the alert of a household not reached two days running (names masked):
-    ``previous`` is the first day's attempt, ``second_day`` says what the next day was."""
+    ``previous`` is the first day's attempt, ``second_day`` says what the next day was.
+    It names the residents expected at home (``residents_at_home``), not those moved
+    out, in hospital, in central isolation or gone from the jurisdiction."""
     household = previous.household
-    residents = Person.objects.current().filter(household=household).order_by("pk")
+    residents = residents_at_home().filter(household=household).order_by("pk")
     names = "、".join(masked_name(p.name) for p in residents[:5])
     details = [_attempt_line(previous), second_day]
     if names:
-        details.append(f"现住人员：{names}")
+        details.append(f"在家人员：{names}")
     if note:
         details.append(f"说明：{note}")
     raise_alert(

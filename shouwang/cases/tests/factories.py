@@ -12,7 +12,7 @@ from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 
-from ..models import Case, Contact, KeyArea, Trace
+from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
 
 _serial = itertools.count(1)
 
@@ -41,6 +41,11 @@ def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
 def visit_data(**overrides) -> dict:
     """The POST of a household visit tap: a fresh client id, 上门."""
     return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
+
+
+def institution(name: str = "市传染病医院", **fields) -> TreatmentInstitution:
+    """An entry of the list of treatment institutions, made on first use."""
+    return TreatmentInstitution.objects.get_or_create(name=name, defaults=fields)[0]
 
 
 def make_case(area: Area, classification: str = Case.Classification.CONFIRMED, **fields) -> Case:
@@ -88,5 +93,6 @@ def make_trace(case: Case, **fields) -> Trace:
         start=fields.pop("start", now - timedelta(days=3)),
         end=fields.pop("end", now),
         window_minutes=fields.pop("window_minutes", 15),
+        window_from=fields.pop("window_from", case.infectious_from()),
         **fields,
     )

@@ -1,5 +1,6 @@
 from shouwang.core.tests.matrix import Route
 
+from ..models import TreatmentInstitution
 from .factories import make_case, make_contact, make_key_area, make_person, make_trace
 
 
@@ -55,4 +56,12 @@ ROUTES = {
         kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
     ),
     "cases:resident_call": Route(kwargs=lambda w: {"pk": _resident_of_key_area_b(w).pk}, in_b=True),
+    "cases:institutions": Route(),
+    "cases:institution_create": Route(),
+    "cases:institution_edit": Route(kwargs=lambda w: {"pk": _institution().pk}),
+    "cases:institution_merge": Route(kwargs=lambda w: {"pk": _institution().pk}),
 }
+
+
+def _institution() -> TreatmentInstitution:
+    return TreatmentInstitution.objects.get_or_create(name="市传染病医院")[0]

@@ -12,7 +12,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.cases.models import Case, CaseEvent
 from shouwang.people.models import Change, Person
 
-from .factories import id_number, make_case, make_person
+from .factories import id_number, institution, make_case, make_person
 
 TODAY = timezone.localdate()
 
@@ -23,7 +23,7 @@ def case_data(**overrides):
         "onset_date": (TODAY - timedelta(days=3)).isoformat(),
         "report_date": TODAY.isoformat(),
         "confirmed_date": "",
-        "treated_at": "市第六人民医院",
+        "institution": institution("市第六人民医院").pk,
         "notes": "",
     }
     return {**data, **overrides}
@@ -199,14 +199,14 @@ def test_a_classification_change_is_kept_in_the_history_with_its_reason(world):
         classification="confirmed",
         onset_date=case.onset_date.isoformat(),
         confirmed_date=TODAY.isoformat(),
-        treated_at="市传染病医院",
+        institution=institution("市传染病医院").pk,
         reason="核酸检测阳性",
     )
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.classification == "confirmed"
-    assert case.treated_at == "市传染病医院"
+    assert case.institution.name == "市传染病医院"
     event = case.events.first()
     assert (event.from_classification, event.to_classification) == ("suspected", "confirmed")
     assert event.reason == "核酸检测阳性"
@@ -242,7 +242,7 @@ def test_an_impossible_change_is_refused(world):
 
 def test_nothing_changed_is_not_a_change(world):
     case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
-    data = case_data(onset_date=case.onset_date.isoformat(), treated_at="", reason="无变化")
+    data = case_data(onset_date=case.onset_date.isoformat(), institution="", reason="无变化")
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
     assert "没有修改" in response.content.decode()

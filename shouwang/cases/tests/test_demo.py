@@ -9,12 +9,19 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from shouwang.cases.models import Case, CaseEvent, Contact, HouseholdVisit, KeyArea
+from shouwang.cases.models import (
+    Case,
+    CaseEvent,
+    Contact,
+    HouseholdVisit,
+    KeyArea,
+    TreatmentInstitution,
+)
 from shouwang.watch.models import KeyPerson
 
 
 def counts() -> tuple[int, ...]:
-    models = (Case, CaseEvent, Contact, KeyArea, KeyPerson, HouseholdVisit)
+    models = (Case, CaseEvent, Contact, KeyArea, KeyPerson, HouseholdVisit, TreatmentInstitution)
     return tuple(m.objects.count() for m in models)
 
 
@@ -25,6 +32,12 @@ def test_the_demo_builds_cases_once(db):
         "suspected",
     }
     assert Contact.objects.filter(degree=1).count() == 3
+    # both cases are treated at institutions of the list HQ keeps
+    assert set(Case.objects.values_list("institution__name", flat=True)) == {
+        "市第六人民医院",
+        "区人民医院发热门诊",
+    }
+    assert TreatmentInstitution.objects.count() == 3
     assert Contact.objects.filter(degree=2).count() == 1
     assert KeyArea.objects.active().count() == 1
     # one contact is put under observation (or linked to the record the watch demo made)

@@ -346,7 +346,7 @@ def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job
     yesterday = TODAY - timedelta(days=1)
     assert alert.detail.startswith(
         f"{day_before.day:%m月%d日} {timezone.localtime(day_before.unreached_at):%H:%M}"
-        f"上门未联系上；{yesterday:%m月%d日} 全天无随访记录；现住人员：张*、李*"
+        f"上门未联系上；{yesterday:%m月%d日} 全天无随访记录；在家人员：张*、李*"
     )
     assert "张伟" not in alert.detail + alert.title
     assert alert.raised_at == timezone.make_aware(datetime.combine(TODAY, time()))

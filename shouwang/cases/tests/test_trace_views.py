@@ -17,7 +17,7 @@ from shouwang.cases.models import Case, Contact, KeyArea, Trace, TraceHit
 from shouwang.people.models import Person
 from shouwang.watch.models import KeyPerson
 
-from .factories import id_number, make_case, make_person
+from .factories import id_number, institution, make_case, make_person
 
 EAST, WEST = 21, 22
 M = timedelta(minutes=1)
@@ -343,7 +343,7 @@ def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followe
             "onset_date": (today - timedelta(days=2)).isoformat(),
             "report_date": today.isoformat(),
             "confirmed_date": today.isoformat(),
-            "treated_at": "市第六人民医院",
+            "institution": institution("市第六人民医院").pk,
         },
     )
     case = Case.objects.get(person=patient)

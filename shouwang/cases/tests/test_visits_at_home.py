@@ -13,7 +13,7 @@ from shouwang.cases.key_areas import households_to_visit
 from shouwang.cases.models import HouseholdFinding, HouseholdVisit
 from shouwang.watch.models import Category, KeyPerson
 
-from .factories import make_case, visit_data
+from .factories import institution, make_case, visit_data
 
 TODAY = timezone.localdate()
 
@@ -23,8 +23,8 @@ def _page(world) -> str:
 
 
 def test_a_case_in_hospital_is_not_visited_at_home_and_his_home_alone_is_not_due(marked):
-    make_case(marked.building_a, person=marked.wang, treated_at="市传染病医院")
-    make_case(marked.building_a, person=marked.zhang, treated_at="市传染病医院")
+    make_case(marked.building_a, person=marked.wang, institution=institution())
+    make_case(marked.building_a, person=marked.zhang, institution=institution())
     page = _page(marked)
     assert "今日应随访 2 户，已随访 0 户" in page
     assert "王芳" not in page  # 102: its only resident is in hospital
@@ -98,7 +98,7 @@ def test_a_case_discharged_as_recovered_is_home_again(marked):
     case = make_case(
         marked.building_a,
         person=marked.wang,
-        treated_at="市传染病医院",
+        institution=institution(),
         confirmed_date=TODAY - timedelta(days=14),
         report_date=TODAY - timedelta(days=14),
     )
@@ -109,7 +109,7 @@ def test_a_case_discharged_as_recovered_is_home_again(marked):
             "classification": "recovered",
             "report_date": case.report_date.isoformat(),
             "confirmed_date": case.confirmed_date.isoformat(),
-            "treated_at": "市传染病医院",
+            "institution": institution().pk,
             "reason": "治愈出院",
         },
     )
@@ -127,6 +127,7 @@ def test_a_case_discharged_as_recovered_is_home_again(marked):
 
 
 def test_the_key_area_page_says_who_is_not_at_home(marked):
-    make_case(marked.building_a, person=marked.wang, treated_at="市传染病医院")
+    make_case(marked.building_a, person=marked.wang, institution=institution())
     page = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
-    assert "其中 1 人不在家（住院、集中隔离或已故），不列入住户随访" in page.content.decode()
+    away = "其中 1 人不在家（住院、集中隔离、已故或已离开辖区），不列入住户随访"
+    assert away in page.content.decode()
