@@ -21,7 +21,7 @@ from ..models import AllocationPlan, Item, ItemPack, Location, Recipient
 
 def _check_item_name_free(item: Item) -> None:
     if Item.objects.filter(name=item.name).exclude(pk=item.pk).exists():
-        raise ValidationError(f"已有名为“{item.name}”的物资")
+        raise ValidationError("已有同名的物资，请换一个名称")
 
 
 @transaction.atomic
@@ -95,7 +95,7 @@ def _save_scoped(
 
     def check_free() -> None:
         if type(obj).objects.filter(area=obj.area, name=obj.name).exclude(pk=obj.pk).exists():
-            raise ValidationError(f"{obj.area.name}已有名为“{obj.name}”的{label}")
+            raise ValidationError(f"所属辖区已有同名的{label}，请换一个名称")
         if check is not None:
             check()
 

@@ -34,7 +34,7 @@ def test_an_item_named_at_the_same_moment(world) -> None:
                 "order": "0",
             },
         )
-    refused(response, "已有名为“医用口罩”的物资")
+    refused(response, "已有同名的物资，请换一个名称")
     assert Item.objects.count() == before
 
 
@@ -56,7 +56,7 @@ def test_a_location_named_at_the_same_moment_in_its_area(world) -> None:
             reverse("supplies:location_create"),
             {"kind": "community", "name": "西城社区库房", "area": world.community_a.pk},
         )
-    refused(response, "西城社区已有名为“西城社区库房”的存放点")
+    refused(response, "所属辖区已有同名的存放点，请换一个名称")
     assert Location.objects.count() == 1
 
 
@@ -85,5 +85,5 @@ def test_a_recipient_named_at_the_same_moment_in_its_area(world) -> None:
             reverse("supplies:recipient_create"),
             {"name": "西城超市", "area": world.community_a.pk, "employees": "5"},
         )
-    refused(response, "西城社区已有名为“西城超市”的领用单位")
+    refused(response, "所属辖区已有同名的领用单位，请换一个名称")
     assert Recipient.objects.count() == 1
