@@ -16,6 +16,7 @@ from shouwang.areas import actions as area_actions
 from shouwang.areas.models import Area
 from shouwang.core import pii
 from shouwang.core.text import mobile_in, visible
+from shouwang.core.unique import unique_write
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
@@ -131,6 +132,11 @@ def clean_full_name(typed: str) -> str:
     return name
 
 
+def _check_username_free(username: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"用户名“{username}”已被使用")
+
+
 def _check_can_manage(by: User, area: Area) -> None:
     if not area.is_within(by.area):
         raise ValidationError("只能管理本辖区内的账号")
@@ -156,8 +162,7 @@ def create_user(
         # The login takes a username before a phone: this one would take over the phone
         # login of the account whose number it is.
         raise ValidationError("用户名不能是手机号；手机号请填在“手机号”一栏，同样可用于登录")
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(f"用户名“{username}”已被使用")
+    _check_username_free(username)
     if phone:
         _check_phone_free(phone)
     full_name = clean_full_name(full_name)
@@ -170,7 +175,8 @@ def create_user(
         user.set_password(password)
     else:
         user.set_temporary_password(password)
-    user.save()
+    with unique_write(lambda: _check_username_free(username)):
+        user.save()
     audit.record(action=AuditEvent.Action.CREATE, user=by, obj=user, area=area, username="system")
     return user, password
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.unique import unique_write
 
 from .models import Area, Grid, typed_place_name
 
@@ -31,11 +32,16 @@ def create_area(
 ) -> Area:
     _check_child(parent, kind)
     name = typed_place_name(name)
-    if Area(name=name).name_taken(parent):
-        raise ValidationError(f"同一上级下已有名为“{name}”的节点")
-    area = Area.objects.create(
-        name=name, kind=kind, parent=parent, path="~" + secrets.token_hex(8), **fields
-    )
+
+    def check_name_free() -> None:
+        if Area(name=name).name_taken(parent):
+            raise ValidationError(f"同一上级下已有名为“{name}”的节点")
+
+    check_name_free()
+    with unique_write(check_name_free):
+        area = Area.objects.create(
+            name=name, kind=kind, parent=parent, path="~" + secrets.token_hex(8), **fields
+        )
     area.assign_path()
     area.save(update_fields=["path", "depth"])
     if by is not None:
@@ -74,11 +80,16 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
     if new_parent.pk == area.parent_id:
         raise ValidationError(f"“{area.name}”已在“{new_parent.name}”之下，请选择另一个上级")
     _check_child(new_parent, area.kind)
-    if area.name_taken(new_parent):
-        raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
+
+    def check_name_free() -> None:
+        if area.name_taken(new_parent):
+            raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
+
+    check_name_free()
     old = area.parent.name if area.parent_id else "—"
     left = list(area.ancestors())
-    area.move_to(new_parent)
+    with unique_write(check_name_free):
+        area.move_to(new_parent)
     handovers = []
     if area.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
         handovers += _leave_grids_of_other_communities(area)
@@ -130,11 +141,16 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
     grid.name = typed_place_name(grid.name)
-    if grid.name_taken():
-        raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
+
+    def check_name_free() -> None:
+        if grid.name_taken():
+            raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
+
+    check_name_free()
     grid.check_members(compounds=compounds, staff=staff)
     created = grid.pk is None
-    grid.save()
+    with unique_write(check_name_free):
+        grid.save()
     grid.compounds.set(compounds)
     grid.staff.set(staff)
     audit.record(
@@ -153,8 +169,13 @@ def update_area(*, area: Area, by: Any) -> Area:
         area.name = typed_place_name(area.name)
     except ValidationError as exc:
         raise ValidationError({"name": exc.messages}) from exc
-    if area.name_taken(area.parent):
-        raise ValidationError({"name": "同一上级下已有同名节点"})
-    area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
+
+    def check_name_free() -> None:
+        if area.name_taken(area.parent):
+            raise ValidationError({"name": "同一上级下已有同名节点"})
+
+    check_name_free()
+    with unique_write(check_name_free):
+        area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)
     return area

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shouwang.accounts import audit
@@ -175,6 +176,15 @@ def _count_nodes(result: Plan) -> None:
     result.new_nodes = len(prefixes) - found
 
 
+def _added_meanwhile(parent: Area, name: str) -> Area | None:
+    """The child of ``parent`` named ``name`` (in the one spelling of place names) that
+    a concurrent commit created after this one's plan, if any."""
+    for child in Area.objects.filter(parent=parent):
+        if place_name(child.name) == name:
+            return child
+    return None
+
+
 @transaction.atomic
 def commit(result: Plan, *, by: Any) -> int:
     """Create the missing nodes; returns how many were created."""
@@ -191,9 +201,15 @@ def commit(result: Plan, *, by: Any) -> int:
         for offset, name in enumerate(names):
             node = cache.get((parent.pk, name))
             if node is None:
-                node = actions.create_area(name=name, kind=kinds[start + offset], parent=parent)
+                try:
+                    node = actions.create_area(name=name, kind=kinds[start + offset], parent=parent)
+                except ValidationError:
+                    node = _added_meanwhile(parent, name)  # by another import, at once
+                    if node is None:
+                        raise
+                else:
+                    created += 1
                 cache[(parent.pk, name)] = node
-                created += 1
             parent = node
         if households is not None and parent.expected_households != households:
             parent.expected_households = households

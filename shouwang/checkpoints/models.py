@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import CharField, Count, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncHour
@@ -128,6 +129,11 @@ class Checkpoint(TimeStampedModel):
         """The users who could not open this post's console: their area does not hold
         the checkpoint's (staff see only their own area's subtree)."""
         return [u for u in users if u.area is None or not self.area.is_within(u.area)]
+
+    def check_name_free(self) -> None:
+        """Refuse a name another checkpoint of the same area bears."""
+        if Checkpoint.objects.filter(area=self.area, name=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "该辖区已有同名卡点"})
 
     def rotate_code(self) -> None:
         """A new public code (old posters stop working)."""

@@ -541,9 +541,13 @@ def grid_gaps(request: AuthedRequest, pk: int) -> HttpResponse:
 def tags(request: AuthedRequest) -> HttpResponse:
     form = TagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.save_tag(tag=form.save(commit=False), by=request.user)
-        messages.success(request, f"已添加标签 {form.instance.name}")
-        return redirect("people:tags")
+        try:
+            actions.save_tag(tag=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已添加标签 {form.instance.name}")
+            return redirect("people:tags")
     status = 400 if form.errors else 200
     return render(
         request,
@@ -561,9 +565,13 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404("没有这个标签") from exc
     form = TagForm(request.POST or None, instance=tag)
     if request.method == "POST" and form.is_valid():
-        actions.save_tag(tag=form.save(commit=False), by=request.user)
-        messages.success(request, "已保存")
-        return redirect(reverse("people:tags"))
+        try:
+            actions.save_tag(tag=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect(reverse("people:tags"))
     status = 400 if form.errors else 200
     return render(request, "people/tag_form.html", {"form": form, "tag": tag}, status=status)
 

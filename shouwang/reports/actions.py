@@ -13,6 +13,7 @@ from django.utils import timezone
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.core.unique import unique_write
 
 from . import catalog, days
 from .models import DailyReport, IndicatorDefinition, Reminder, ReportRevision, ReportValue
@@ -389,6 +390,27 @@ def amend_report(
     )
     apply_report(report)
     return report
+
+
+@transaction.atomic
+def save_definition(
+    *, definition: IndicatorDefinition, by: Any, request: HttpRequest | None = None
+) -> IndicatorDefinition:
+    """Save an indicator HQ added or edited; a new one is a manual indicator."""
+    created = definition.pk is None
+    if created:
+        definition.source = IndicatorDefinition.Source.MANUAL
+    definition.check_code_free()
+    with unique_write(definition.check_code_free):
+        definition.save()
+    audit.record(
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=definition,
+        detail=f"日报指标 {definition.code}",
+    )
+    return definition
 
 
 @transaction.atomic

@@ -110,13 +110,7 @@ class IndicatorForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"“{code}”是通报模板的通用占位符（{{{code}}}），请换一个代码"
             )
-        taken = IndicatorDefinition.objects.filter(code=code).exclude(pk=self.instance.pk).first()
-        if taken is not None:
-            raise forms.ValidationError(
-                f"代码“{code}”已被指标“{taken.label}”使用"
-                + ("（已停用）" if not taken.active else "")
-                + "，请换一个代码"
-            )
+        IndicatorDefinition(pk=self.instance.pk, code=code).check_code_free()
         return code
 
     def clean_label(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
@@ -65,6 +66,16 @@ class IndicatorDefinition(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.label
+
+    def check_code_free(self) -> None:
+        """Refuse a code another definition (a retired one too) holds."""
+        taken = IndicatorDefinition.objects.filter(code=self.code).exclude(pk=self.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                f"代码“{self.code}”已被指标“{taken.label}”使用"
+                + ("（已停用）" if not taken.active else "")
+                + "，请换一个代码"
+            )
 
     @property
     def indicator(self) -> Indicator | None:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
@@ -499,6 +499,16 @@ def _store(day: date, rows: Sequence[Row], *, hourly: bool) -> None:
             )
 
 
+def _locked_figures(day: date, paths: list[str]) -> dict[int, DailyFigure]:
+    """The figure rows of ``day`` for the areas at ``paths``, locked, by area id."""
+    return {
+        figure.area_id: figure
+        for figure in DailyFigure.objects.select_for_update(of=("self",)).filter(
+            day=day, area__path__in=paths
+        )
+    }
+
+
 @transaction.atomic
 def apply_report(report: DailyReport) -> None:
     """Bring the community's row and its ancestors' rows in line with ``report``
@@ -507,12 +517,7 @@ def apply_report(report: DailyReport) -> None:
     ratio_codes = {d.code for d in definitions if d.ratio}
     community = report.community
     prefixes = [community.path[:end] for end in range(SEGMENT, len(community.path), SEGMENT)]
-    rows = {
-        figure.area_id: figure
-        for figure in DailyFigure.objects.select_for_update(of=("self",)).filter(
-            day=report.day, area__path__in=[*prefixes, community.path]
-        )
-    }
+    rows = _locked_figures(report.day, [*prefixes, community.path])
     values = list(report.values.all())
     mine = rows.get(community.pk)
     auto: dict[str, Any] = (
@@ -548,7 +553,16 @@ def apply_report(report: DailyReport) -> None:
         mine = DailyFigure(area=community, day=report.day, auto=auto, hourly={})
     mine.values, mine.communities = new.values, 1
     mine.submitted, mine.zero, mine.late = new.submitted, new.zero, new.late
-    mine.save()
+    try:
+        with transaction.atomic():
+            mine.save()
+    except IntegrityError:
+        # A roll-up inserted the community's row after the lookup (nothing is written
+        # before this save): apply the report over that row instead.
+        if not DailyFigure.objects.filter(area=community, day=report.day).exists():
+            raise
+        apply_report(report)
+        return
     codes = (set(new.values) | set(old.values)) - ratio_codes
     for figure in rows.values():
         if figure.area_id == community.pk:

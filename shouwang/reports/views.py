@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -543,18 +543,15 @@ def indicators(request: AuthedRequest) -> HttpResponse:
 def _indicator_form(request: AuthedRequest, instance: IndicatorDefinition | None) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        definition = form.save(commit=False)
-        if instance is None:
-            definition.source = IndicatorDefinition.Source.MANUAL
-        definition.save()
-        audit.record(
-            action=AuditEvent.Action.UPDATE if instance else AuditEvent.Action.CREATE,
-            request=request,
-            obj=definition,
-            detail=f"日报指标 {definition.code}",
-        )
-        messages.success(request, f"已保存指标“{definition.label}”")
-        return redirect("reports:indicators")
+        try:
+            definition = actions.save_definition(
+                definition=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存指标“{definition.label}”")
+            return redirect("reports:indicators")
     return render(
         request,
         "reports/indicator_form.html",

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -389,6 +389,35 @@ def _classify(result: Plan, user: Any) -> None:
                 row.detail = f"下发{row.community.name}查找"
 
 
+def _sent_to_locate(intake: Intake, row: Row, *, category: Category, measure: str) -> bool:
+    """Make the row's locate task; False if the same person's task, pending in the
+    same community, came from an import committed since the plan (a list imported
+    twice at once): the row then counts as 已在待查找名单中, as it would have."""
+    doc_hash = pii.lookup_hash(row.document)
+    try:
+        with transaction.atomic():
+            LocateTask.objects.create(
+                intake=intake,
+                community=row.community,
+                name=row.name,
+                doc_type=row.doc_type,
+                doc_enc=pii.encrypt(row.document),
+                doc_hash=doc_hash,
+                doc_last4=row.document[-4:],
+                phone_enc=pii.encrypt(row.phone),
+                arrival_date=row.arrival,
+                origin=row.origin,
+                address=row.address,
+                category=category,
+                measure=measure,
+            )
+    except IntegrityError:
+        if LocateTask.objects.pending().filter(community=row.community, doc_hash=doc_hash).exists():
+            return False
+        raise
+    return True
+
+
 @transaction.atomic
 def commit(
     result: Plan, *, category: Category, measure: str, by: Any, filename: str = ""
@@ -417,22 +446,10 @@ def commit(
             )
             intake.found += 1
         elif row.outcome == Outcome.LOCATE:
-            LocateTask.objects.create(
-                intake=intake,
-                community=row.community,
-                name=row.name,
-                doc_type=row.doc_type,
-                doc_enc=pii.encrypt(row.document),
-                doc_hash=pii.lookup_hash(row.document),
-                doc_last4=row.document[-4:],
-                phone_enc=pii.encrypt(row.phone),
-                arrival_date=row.arrival,
-                origin=row.origin,
-                address=row.address,
-                category=category,
-                measure=measure,
-            )
-            intake.to_locate += 1
+            if _sent_to_locate(intake, row, category=category, measure=measure):
+                intake.to_locate += 1
+            else:
+                intake.tracked += 1
         else:
             intake.tracked += 1
     intake.save(update_fields=["found", "to_locate", "tracked"])

@@ -10,6 +10,7 @@ from django.db import transaction
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.core.unique import unique_write
 
 from ..models import Checkpoint, PassRule
 from .checkins import clear_rule_cache
@@ -18,18 +19,14 @@ from .checkins import clear_rule_cache
 @transaction.atomic
 def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Checkpoint:
     creating = checkpoint.pk is None
-    if (
-        Checkpoint.objects.filter(area=checkpoint.area, name=checkpoint.name)
-        .exclude(pk=checkpoint.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": "该辖区已有同名卡点"})
+    checkpoint.check_name_free()
     if far := checkpoint.out_of_reach(staff):
         names = "、".join(str(u) for u in far)
         raise ValidationError(
             {"staff": f"{names}不在本卡点所在辖区，打不开本卡点的值守台；请另选人员"}
         )
-    checkpoint.save()
+    with unique_write(checkpoint.check_name_free):
+        checkpoint.save()
     checkpoint.staff.set(staff)
     audit.record(
         action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.core.unique import unique_write
 
 from ..documents import (
     DocumentError,
@@ -24,6 +25,15 @@ from .history import (
     locked_update,
     record_change,
 )
+
+
+def _check_address_free(household: Household) -> None:
+    if (
+        Household.objects.filter(area=household.area, unit=household.unit, room=household.room)
+        .exclude(pk=household.pk)
+        .exists()
+    ):
+        raise ValidationError("该楼栋已登记相同单元和房号的户")
 
 
 def _check_household_area(area: Area) -> None:
@@ -42,9 +52,9 @@ def create_household(
         household.set_landlord_phone(landlord_phone)
     except DocumentError as exc:
         raise ValidationError({"landlord_phone": str(exc)}) from exc
-    if Household.objects.filter(area=area, unit=household.unit, room=household.room).exists():
-        raise ValidationError("该楼栋已登记相同单元和房号的户")
-    household.save()
+    _check_address_free(household)
+    with unique_write(lambda: _check_address_free(household)):
+        household.save()
     record_change(
         action=Change.Action.CREATE,
         by=by,
@@ -60,8 +70,17 @@ def household_at(*, area: Area, unit: str, room: str, by: Any) -> Household:
     """The household at this unit and room of a building, created if not registered yet
     (a resident registering at a checkpoint, a located person from a police list)."""
     where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
-    found = Household.objects.filter(area=area, **where).first()
-    return found or create_household(area=area, fields=where, by=by)
+    same = Household.objects.filter(area=area, **where)
+    found = same.first()
+    if found is not None:
+        return found
+    try:
+        return create_household(area=area, fields=where, by=by)
+    except ValidationError:
+        found = same.first()  # registered at this moment by someone else
+        if found is None:
+            raise
+        return found
 
 
 @transaction.atomic
@@ -88,20 +107,12 @@ def update_household(
         except DocumentError as exc:
             raise ValidationError({"landlord_phone": str(exc)}) from exc
         names += ["landlord_phone_enc", "landlord_phone_hash"]
-    if (
-        Household.objects.filter(area=household.area, unit=household.unit, room=household.room)
-        .exclude(pk=household.pk)
-        .exists()
-    ):
-        raise ValidationError("该楼栋已登记相同单元和房号的户")
+    _check_address_free(household)
     changes = diff(before, household_snapshot(household))
     if not changes:
         return household
-    try:
-        with transaction.atomic():
-            locked_update(household, version, names)
-    except IntegrityError as exc:
-        raise ValidationError("该楼栋已登记相同单元和房号的户") from exc
+    with unique_write(lambda: _check_address_free(household)):
+        locked_update(household, version, names)
     record_change(
         action=Change.Action.UPDATE,
         by=by,

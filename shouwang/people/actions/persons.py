@@ -3,18 +3,19 @@ document, moved out (never deleted), restored and moved in from another communit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.core.unique import unique_write
 
 from ..documents import (
     MOVED_OUT_ELSEWHERE,
@@ -90,18 +91,12 @@ def _check_undocumented_free(person: Person, household: Household) -> None:
     raise ValidationError({"name": message})
 
 
-@contextmanager
-def _document_race(person: Person, *, by: Any) -> Iterator[None]:
+def _document_race(person: Person, *, by: Any) -> AbstractContextManager[None]:
     """Write ``person`` in a savepoint. Its document was free when checked, but another
     registration of the same number may have committed since (two workers saving at
     once): the unique constraint refuses the second row, which then gets the message
-    the check would have given. Any other IntegrityError goes on up."""
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError:
-        _check_document_free(person.doc_hash, by=by, exclude=person.pk)
-        raise
+    the check would have given."""
+    return unique_write(lambda: _check_document_free(person.doc_hash, by=by, exclude=person.pk))
 
 
 def _apply_identity(

@@ -6,7 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.tests.races import stale_first_call
 from shouwang.reports import actions, days
+from shouwang.reports import rollup as rollups
 from shouwang.reports.models import DailyFigure, DailyReport, ReportRevision
 from shouwang.reports.rollup import rollup
 
@@ -431,3 +433,23 @@ def test_a_report_submitted_without_a_request_is_audited_without_an_ip(world, da
     actions.zero_report(report=report, by=world.staff_b, now=days.window(day).end)
     event = AuditEvent.objects.get(object_type="reports.DailyReport")
     assert (event.username, event.ip) == ("staff_b", None)
+
+
+@ON_TIME
+def test_a_report_submitted_as_the_rollup_writes_its_figures_is_counted_once(counted, day):
+    """The roll-up inserts the community's row after the submission looked for it."""
+    rollup(day)
+    real = rollups._locked_figures
+
+    def before_the_rollups_row(day, paths):
+        return real(day, paths[:-1])  # the community's own path is the last
+
+    with stale_first_call(rollups, "_locked_figures", before_the_rollups_row):
+        response = counted.client("staff_a").post(
+            url("submit", counted.community_a, day), form(full(COUNTED))
+        )
+    assert response.status_code == 302
+    mine = DailyFigure.objects.get(area=counted.community_a, day=day)
+    top = DailyFigure.objects.get(area=counted.subdistrict, day=day)
+    assert (mine.submitted, top.submitted) == (1, 1)
+    assert mine.values["households_expected"] == 8

@@ -7,10 +7,17 @@ request cannot be carried out (nothing is written then).
 
 from .allocation import create_plan, issue_plan, review_plan, update_plan
 from .catalog import save_item, save_location, save_recipient, sync_checkpoint_locations
-from .donations import cancel_donation, receive_donation, record_donation, record_spending
+from .donations import (
+    add_purpose,
+    cancel_donation,
+    receive_donation,
+    record_donation,
+    record_spending,
+)
 from .stock import count_stock, receive_stock, record_out, transfer
 
 __all__ = [
+    "add_purpose",
     "cancel_donation",
     "count_stock",
     "create_plan",

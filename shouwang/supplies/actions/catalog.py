@@ -3,6 +3,7 @@ an area's checkpoints created and kept in their checkpoints' areas in one action
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +13,15 @@ from django.db import IntegrityError, models, transaction
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.checkpoints.models import Checkpoint
+from shouwang.core.unique import unique_write
 
 from ..figures import checkpoints_without_location
 from ..models import AllocationPlan, Item, ItemPack, Location, Recipient
+
+
+def _check_item_name_free(item: Item) -> None:
+    if Item.objects.filter(name=item.name).exclude(pk=item.pk).exists():
+        raise ValidationError("已有同名的物资，请换一个名称")
 
 
 @transaction.atomic
@@ -23,8 +30,7 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
     quantities are typed in; stored quantities are base units and never change. An
     item counted in the daily report (``report_as``) counts in the indicator's unit."""
     created = item.pk is None
-    if Item.objects.filter(name=item.name).exclude(pk=item.pk).exists():
-        raise ValidationError(f"已有名为“{item.name}”的物资")
+    _check_item_name_free(item)
     if item.report_as and item.unit != (unit := Item.REPORT_UNITS[item.report_as]):
         raise ValidationError(
             f"日报中的{item.get_report_as_display()}按“{unit}”计数，"
@@ -40,7 +46,8 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
     removed = item.packs.exclude(name__in=[name for name, _ in packs]) if not created else None
     if removed is not None:
         _check_packs_unused(removed)
-    item.save()
+    with unique_write(lambda: _check_item_name_free(item)):
+        item.save()
     if removed is not None:
         removed.delete()
     for name, size in packs:
@@ -74,11 +81,27 @@ def _check_packs_unused(removed: models.QuerySet[ItemPack]) -> None:
         )
 
 
-def _save_scoped(obj: models.Model, *, label: str, by: Any, request: Any) -> None:
+def _save_scoped(
+    obj: models.Model,
+    *,
+    label: str,
+    by: Any,
+    request: Any,
+    check: Callable[[], None] | None = None,
+) -> None:
+    """Save a location or recipient, unique by name in its area (and what ``check``
+    also refuses)."""
     created = obj.pk is None
-    if type(obj).objects.filter(area=obj.area, name=obj.name).exclude(pk=obj.pk).exists():
-        raise ValidationError(f"{obj.area.name}已有名为“{obj.name}”的{label}")
-    obj.save()
+
+    def check_free() -> None:
+        if type(obj).objects.filter(area=obj.area, name=obj.name).exclude(pk=obj.pk).exists():
+            raise ValidationError(f"所属辖区已有同名的{label}，请换一个名称")
+        if check is not None:
+            check()
+
+    check_free()
+    with unique_write(check_free):
+        obj.save()
     audit.record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         request=request,
@@ -87,6 +110,17 @@ def _save_scoped(obj: models.Model, *, label: str, by: Any, request: Any) -> Non
         area=obj.area,
         detail=f"{label}：{obj}",
     )
+
+
+def _check_checkpoint_free(location: Location) -> None:
+    """One location per checkpoint (the form offers only checkpoints without one)."""
+    if (
+        location.checkpoint_id is not None
+        and Location.objects.filter(checkpoint=location.checkpoint_id)
+        .exclude(pk=location.pk)
+        .exists()
+    ):
+        raise ValidationError(f"卡点“{location.checkpoint.name}”已有存放点，请刷新页面后另选")
 
 
 @transaction.atomic
@@ -103,7 +137,13 @@ def save_location(*, location: Location, by: Any, request: Any = None) -> Locati
         if location.kind != Location.Kind.CHECKPOINT:
             raise ValidationError("只有卡点类型的存放点才能对应卡点")
         location.area = location.checkpoint.area
-    _save_scoped(location, label="存放点", by=by, request=request)
+    _save_scoped(
+        location,
+        label="存放点",
+        by=by,
+        request=request,
+        check=lambda: _check_checkpoint_free(location),
+    )
     return location
 
 

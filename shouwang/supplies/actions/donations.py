@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.unique import unique_write
 
 from ..models import (
     MAX_MONEY,
@@ -376,3 +377,24 @@ def record_spending(
     return once(
         client_id, work, lambda c: Spending.objects.filter(client_id=c).first() if c else None
     )
+
+
+def _check_purpose_free(purpose: Purpose) -> None:
+    if Purpose.objects.filter(name=purpose.name).exclude(pk=purpose.pk).exists():
+        raise ValidationError({"name": "已有同名的资金用途，请换一个名称"})
+
+
+@transaction.atomic
+def add_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
+    """Add a use donated money may be spent on (资金用途); names are unique."""
+    _check_purpose_free(purpose)
+    with unique_write(lambda: _check_purpose_free(purpose)):
+        purpose.save()
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=purpose,
+        detail="新增资金用途",
+    )
+    return purpose

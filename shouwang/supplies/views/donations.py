@@ -352,12 +352,15 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
 def purposes(request: AuthedRequest) -> HttpResponse:
     form = PurposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        purpose = form.save()
-        audit.record(
-            action=AuditEvent.Action.CREATE, request=request, obj=purpose, detail="新增资金用途"
-        )
-        messages.success(request, f"已新增用途 {purpose.name}")
-        return redirect("supplies:purposes")
+        try:
+            purpose = actions.add_purpose(
+                purpose=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已新增用途 {purpose.name}")
+            return redirect("supplies:purposes")
     status = 400 if form.errors else 200
     return render(
         request,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core.unique import unique_write
 
 from .. import schedule
 from ..models import (
@@ -48,12 +49,17 @@ def save_policy(
     return policy
 
 
+def _check_category_name_free(category: Category) -> None:
+    if Category.objects.filter(name=category.name).exclude(pk=category.pk).exists():
+        raise ValidationError("已有同名类别，请换一个名称或修改原有类别")
+
+
 @transaction.atomic
 def save_category(*, category: Category, by: Any) -> Category:
     created = category.pk is None
-    if Category.objects.filter(name=category.name).exclude(pk=category.pk).exists():
-        raise ValidationError("已有同名类别")
-    category.save()
+    _check_category_name_free(category)
+    with unique_write(lambda: _check_category_name_free(category)):
+        category.save()
     audit.record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         user=by,

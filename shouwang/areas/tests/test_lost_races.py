@@ -1,0 +1,95 @@
+"""Two people saving the same name at the same moment: both pass the check, the
+database refuses the second, who gets the same message as a later duplicate — a 400,
+nothing written, never a 500 (see ``shouwang.core.tests.races``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from shouwang.areas import actions, importing
+from shouwang.areas.models import Area, Grid
+from shouwang.areas.tests.factories import child
+from shouwang.areas.tests.test_import import COMMIT, upload, xlsx
+from shouwang.core.tests.personas import World
+from shouwang.core.tests.races import rival_after_checks, stale_first_call
+
+
+def _unseen(self, *args) -> bool:
+    return False
+
+
+def test_a_node_created_at_the_same_moment_gets_the_message(world: World) -> None:
+    child(world.compound_a, "9号楼")
+    count = Area.objects.count()
+    with stale_first_call(Area, "name_taken", _unseen):
+        response = world.client("hq").post(
+            reverse("areas:node_create", kwargs={"pk": world.compound_a.pk}), {"name": "9号楼"}
+        )
+    assert response.status_code == 400
+    assert "同一上级下已有名为“9号楼”的节点" in response.content.decode()
+    assert Area.objects.count() == count
+
+
+def test_a_rename_to_a_name_taken_at_the_same_moment_gets_the_message(world: World) -> None:
+    child(world.compound_a, "9号楼")
+    with stale_first_call(Area, "name_taken", _unseen):
+        response = world.client("hq").post(
+            reverse("areas:node_edit", kwargs={"pk": world.building_a2.pk}), {"name": "9号楼"}
+        )
+    assert response.status_code == 400
+    assert "同一上级下已有同名节点" in response.content.decode()
+    assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
+
+
+def test_a_move_beside_a_namesake_added_at_the_same_moment_gets_the_message(
+    world: World,
+) -> None:
+    twin = child(world.compound_a, "8号楼")
+    moving = child(world.compound_b, "8号楼")
+    path = moving.path
+    with stale_first_call(Area, "name_taken", _unseen):
+        response = world.client("hq").post(
+            reverse("areas:node_move", kwargs={"pk": moving.pk}),
+            {"new_parent": world.compound_a.pk},
+        )
+    assert response.status_code == 400
+    assert "“西城花园”下已有名为“8号楼”的节点" in response.content.decode()
+    moving.refresh_from_db()
+    assert (moving.parent, moving.path) == (world.compound_b, path)
+    assert list(world.compound_a.children.filter(name="8号楼")) == [twin]
+
+
+def test_a_grid_named_at_the_same_moment_gets_the_message(world: World) -> None:
+    count = Grid.objects.count()
+    with rival_after_checks(Grid), stale_first_call(Grid, "name_taken", _unseen):
+        response = world.client("staff_a").post(
+            reverse("areas:grid_create"),
+            {"name": world.grid_a.name, "community": world.community_a.pk},
+        )
+    assert response.status_code == 400
+    assert f"本社区已有名为“{world.grid_a.name}”的网格" in response.content.decode()
+    assert Grid.objects.count() == count
+
+
+def test_an_import_committed_at_the_same_moment_as_another_reuses_its_nodes(
+    world: World, monkeypatch
+) -> None:
+    """The other import adds 丰庆社区 after this one's plan: this one's commit is
+    refused that name and files its rows under the other's node."""
+    create = actions.create_area
+    rivals: list[Area] = []
+
+    def other_import_first(**kwargs) -> Area:
+        if not rivals:
+            rivals.append(create(**kwargs))
+        return create(**kwargs)
+
+    monkeypatch.setattr(importing.actions, "create_area", other_import_first)
+    client = world.client("hq")
+    token = upload(client, xlsx([["", "", "丰庆社区", "丰庆小区", "1号楼", ""]])).context["token"]
+    response = client.post(COMMIT, {"token": token}, follow=True)
+    assert response.status_code == 200
+    assert "导入完成：新建 2 个节点" in response.content.decode()
+    community = Area.objects.get(name="丰庆社区")
+    assert community == rivals[0]
+    assert list(community.descendants().buildings().values_list("name", flat=True)) == ["1号楼"]

@@ -1,0 +1,64 @@
+"""Losing a race on purpose, deterministically, in one test process.
+
+Two people saving the same key at once both pass the duplicate check; on PostgreSQL
+the second's write then meets the first's committed row in the unique index. A test
+makes that happen by putting the rival row in the database first and letting the
+request's checks see the database as it was a moment before: ``rival_after_checks``
+(checks made with ``QuerySet.exists`` or ``first``) and ``stale_first_call`` (any
+other check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+from django.db import models
+from django.db.models.signals import pre_save
+
+
+@contextmanager
+def rival_after_checks(model: type[models.Model]) -> Iterator[None]:
+    """Every ``exists()`` and ``first()`` on ``model`` (the form's unique checks, the
+    action's, a get-or-create's lookup) finds nothing until the request saves a row of
+    ``model``; afterwards they are real."""
+    real_exists, real_first = models.QuerySet.exists, models.QuerySet.first
+    blind = True
+
+    def exists(qs: models.QuerySet) -> bool:
+        return False if blind and issubclass(qs.model, model) else real_exists(qs)
+
+    def first(qs: models.QuerySet) -> Any:
+        return None if blind and issubclass(qs.model, model) else real_first(qs)
+
+    def saving(**kwargs: Any) -> None:
+        nonlocal blind
+        blind = False
+
+    pre_save.connect(saving, sender=model, weak=False, dispatch_uid="rival_after_checks")
+    try:
+        with (
+            mock.patch.object(models.QuerySet, "exists", exists),
+            mock.patch.object(models.QuerySet, "first", first),
+        ):
+            yield
+    finally:
+        pre_save.disconnect(sender=model, dispatch_uid="rival_after_checks")
+
+
+@contextmanager
+def stale_first_call(owner: Any, name: str, stale: Callable[..., Any]) -> Iterator[None]:
+    """The first call of ``owner.name`` answers ``stale(*args)`` (what it would have
+    answered before the rival row); later calls are real."""
+    real = getattr(owner, name)
+    calls = 0
+
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return stale(*args, **kwargs) if calls == 1 else real(*args, **kwargs)
+
+    with mock.patch.object(owner, name, patched):
+        yield
