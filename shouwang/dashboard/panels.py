@@ -47,7 +47,7 @@ class Card:
         if not isinstance(self.value, int) or not isinstance(self.previous, int):
             return ""
         delta = self.value - self.previous
-        return f"+{delta}" if delta > 0 else str(delta) if delta else "持平"
+        return f"+{delta:,}" if delta > 0 else f"{delta:,}" if delta else "持平"
 
 
 @dataclass

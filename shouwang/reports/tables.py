@@ -18,10 +18,14 @@ UPPER_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT]
 
 
 def show(value: Any) -> str:
+    """A figure on a page: — for none, ratios to one decimal, counts grouped by three
+    (178,260), as the supplies pages show theirs; spreadsheets get the raw numbers."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
