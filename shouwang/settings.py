@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -242,6 +243,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 # Django's own form messages reworded for community staff (see the .po file there).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Figures grouped by three with a comma where a template asks (intcomma, floatformat "g").
+FORMAT_MODULE_PATH = ["shouwang.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

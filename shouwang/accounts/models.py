@@ -207,6 +207,10 @@ class AuditEvent(models.Model):
     a database trigger (migration 0003) refuses UPDATE on both engines and DELETE on
     PostgreSQL."""
 
+    #: The most rows one xlsx export holds: a larger filtered set is refused with a
+    #: message asking to narrow the dates, never cut short in silence.
+    EXPORT_LIMIT = 100_000
+
     class Action(models.TextChoices):
         LOGIN = "login", "登录"
         LOGOUT = "logout", "退出"

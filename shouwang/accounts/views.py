@@ -191,20 +191,32 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
 
 
 @require_capability("audit.view")
-def audit_log(request: AuthedRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest, *, too_many: int | None = None) -> HttpResponse:
+    """The log, filtered; ``too_many``: an export of this many rows was refused (400).
+    The page says so whenever the filtered rows exceed the export limit."""
     form = AuditFilterForm(request.GET or None)
     page = Paginator(_audit_queryset(request, form), 50).get_page(request.GET.get("page"))
     template = "accounts/audit.html#rows" if request.htmx else "accounts/audit.html"
-    status = 400 if form.errors else 200
-    return render(request, template, {"form": form, "page": page}, status=status)
+    status = 400 if form.errors or too_many is not None else 200
+    context = {
+        "form": form,
+        "page": page,
+        "export_limit": AuditEvent.EXPORT_LIMIT,
+        "export_refused": too_many is not None,
+    }
+    return render(request, template, context, status=status)
 
 
 @require_capability("audit.view")
 def audit_export(request: AuthedRequest) -> HttpResponse:
+    """The filtered log as xlsx; more rows than ``AuditEvent.EXPORT_LIMIT`` is a 400
+    on the log page asking to narrow the dates — nothing exported, nothing cut off."""
     form = AuditFilterForm(request.GET or None)
     if form.errors:
         return audit_log(request)
-    qs = _audit_queryset(request, form)[:100_000]
+    qs = _audit_queryset(request, form)
+    if (count := qs.count()) > AuditEvent.EXPORT_LIMIT:
+        return audit_log(request, too_many=count)
     rows = (
         (
             e.at,  # a date-time cell, in local time

@@ -22,7 +22,6 @@ from django.db.models import Q
 from shouwang.areas.models import Area
 from shouwang.reports import catalog, days, live
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
-from shouwang.reports.rollup import subtree_figures
 from shouwang.reports.tables import own_cells, show
 from shouwang.supplies import figures as supply_figures
 from shouwang.watch.models import Alert
@@ -47,7 +46,7 @@ class Card:
         if not isinstance(self.value, int) or not isinstance(self.previous, int):
             return ""
         delta = self.value - self.previous
-        return f"+{delta}" if delta > 0 else str(delta) if delta else "持平"
+        return f"+{delta:,}" if delta > 0 else f"{delta:,}" if delta else "持平"
 
 
 @dataclass
@@ -92,12 +91,9 @@ def _live_figures(
 ) -> tuple[dict[date, DailyFigure], list[DailyFigure]]:
     """The figures of a compound or a building over ``span``, and of its children on
     the last day of it (today)."""
-    today = span[-1]
     children = list(area.children.order_by("path"))
-    now = subtree_figures(area, today, children=children)
-    mine = {day: live.day_figure(area, day, definitions=definitions) for day in span[:-1]}
-    mine[today] = now[area.pk]
-    return mine, [now[child.pk] for child in children]
+    mine, below = live.day_figures(area, span, definitions=definitions, children=children)
+    return mine, [below[child.pk] for child in children]
 
 
 def snapshot(user: Any, area: Area) -> Snapshot:

@@ -125,7 +125,11 @@ _memo: ContextVar[dict[Any, Any] | None] = ContextVar("indicator_reads", default
 def shared_reads() -> Iterator[None]:
     """Within this block identical grouped reads run once: several indicators over
     the same rows (persons checked, vehicles checked, turned back …) share one scan.
-    The roll-up opens one around all compute functions."""
+    The roll-up opens one around all compute functions; one opened inside another
+    shares its reads (figures of several days: the area tree and the hops once)."""
+    if _memo.get() is not None:
+        yield
+        return
     token = _memo.set({})
     try:
         yield

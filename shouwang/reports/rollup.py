@@ -291,10 +291,46 @@ def subtree_figures(
     households without a building), ratios recomputed at each level. Unsaved rows,
     read as stored ones are. No daily report applies below a community: they are what
     the system counts (a community's typed-in indicators have none)."""
+    return subtree_figures_on(area, [day], children=children, children_on=day)[day]
+
+
+def subtree_figures_on(
+    area: Area,
+    days_: Sequence[date],
+    *,
+    children: Sequence[Area] = (),
+    children_on: date | None = None,
+) -> dict[date, dict[int, DailyFigure]]:
+    """``subtree_figures`` of each of ``days_`` in one pass, with ``children`` on the
+    day ``children_on`` only: the definitions read once, one transaction, and the
+    reads that are the same every day (the area tree, the rows' hops to their areas)
+    run once for all days."""
     definitions = catalog.to_compute(catalog.all_definitions())
     ratio_codes = {d.code for d in definitions if d.ratio}
-    with scanning():
-        counted, hourly = compute(window(day), [area, *children], definitions)
+    percentages = ratios(definitions)
+    alone, listed = [area], [area, *children]
+    areas = {a.pk: a for a in listed}
+    out: dict[date, dict[int, DailyFigure]] = {}
+    with scanning(), shared_reads():
+        for day in days_:
+            below = children if day == children_on else ()
+            counted, hourly = compute(window(day), listed if below else alone, definitions)
+            out[day] = _subtree_rows(
+                area, day, below, counted, hourly, ratio_codes, percentages, areas
+            )
+    return out
+
+
+def _subtree_rows(
+    area: Area,
+    day: date,
+    children: Sequence[Area],
+    counted: dict[int, dict[str, Number]],
+    hourly: dict[int, dict[str, list[int]]],
+    ratio_codes: set[str],
+    percentages: list[tuple[str, str, str]],
+    areas: dict[int, Area],
+) -> dict[int, DailyFigure]:
     mine = counted[area.pk]
     total = Row(area_id=area.pk, values=dict(mine), auto=dict(mine), hourly=hourly.get(area.pk, {}))
     rows = {}
@@ -309,8 +345,6 @@ def subtree_figures(
         total.add(row, ratio_codes)
         rows[child.pk] = row
     rows[area.pk] = total
-    percentages = ratios(definitions)
-    areas = {a.pk: a for a in [area, *children]}
     now = timezone.now()
     figures = {}
     for pk, row in rows.items():

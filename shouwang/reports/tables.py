@@ -18,10 +18,14 @@ UPPER_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT]
 
 
 def show(value: Any) -> str:
+    """A figure on a page: — for none, ratios to one decimal, counts grouped by three
+    (178,260), as the supplies pages show theirs; spreadsheets get the raw numbers."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
@@ -234,14 +238,13 @@ def trend_series(
 ) -> list[Point]:
     """One point per day from ``start`` to ``end``; ``total`` is the running total of a
     flow since the first figure (None for point-in-time figures). Below the
-    communities the figures are computed (``live.day_figure``) for the days shown
+    communities the figures are computed (``live.day_figures``) for the days shown
     only, and the running total starts at ``start``."""
     if live.is_live(area):
         definitions = catalog.offered()
-        found = {
-            day: live.day_figure(area, day, definitions=definitions).values
-            for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
-        }
+        span = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        figures, _ = live.day_figures(area, span, definitions=definitions)
+        found = {day: figure.values for day, figure in figures.items()}
     else:
         found = dict(
             DailyFigure.objects.filter(area=area, day__lte=end)

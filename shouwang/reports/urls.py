@@ -1,30 +1,15 @@
-from datetime import date
+from django.urls import path
 
-from django.urls import path, register_converter
-
-from . import days, views
-
-
-class DayConverter:
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value: str) -> date:
-        return days.parse(value)
-
-    def to_url(self, value: date | str) -> str:
-        return value if isinstance(value, str) else value.isoformat()
-
-
-register_converter(DayConverter, "day")
+from . import views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("c/<int:pk>/", views.community, name="community"),
-    path("c/<int:pk>/<day:day>/", views.report, name="report"),
-    path("c/<int:pk>/<day:day>/submit/", views.submit, name="submit"),
-    path("c/<int:pk>/<day:day>/zero/", views.zero, name="zero"),
-    path("c/<int:pk>/<day:day>/amend/", views.amend, name="amend"),
+    path("c/<int:pk>/<str:day>/", views.report, name="report"),
+    path("c/<int:pk>/<str:day>/submit/", views.submit, name="submit"),
+    path("c/<int:pk>/<str:day>/zero/", views.zero, name="zero"),
+    path("c/<int:pk>/<str:day>/amend/", views.amend, name="amend"),
     path("overview/", views.overview, name="overview"),
     path("overview/rollup/", views.rollup_now, name="rollup"),
     path("export/", views.export, name="export"),

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +37,30 @@ from .tables import day_sheet, day_table, trend_series
 
 def _community(request: AuthedRequest, pk: int) -> Area:
     return get_for_user(Area.objects.communities(), request.user, pk=pk)
+
+
+def _path_day(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``view`` of a community's report day given in the URL as text (年-月-日): the
+    view gets the date; text that is no date (2026-02-30, 2026-2-3, yesterday) is a 400
+    saying what to fix, with a link to the community's reports — once the community is
+    known to be the user's (404 otherwise), and before anything is read or written."""
+
+    @wraps(view)
+    def wrapped(request: AuthedRequest, pk: int, day: str) -> HttpResponse:
+        try:
+            parsed = days.parse(day)
+        except ValueError:
+            community = _community(request, pk)
+            example = days.last_closed_day().isoformat()
+            return bad_parameter(
+                request,
+                message=f"日期“{day[:30]}”无效：请按“年-月-日”填写，如 {example}",
+                link=reverse("reports:community", args=[community.pk]),
+                link_label=f"查看{community.name}的日报",
+            )
+        return view(request, pk, parsed)
+
+    return wrapped
 
 
 def _existing_report(request: AuthedRequest, community: Area, day: date) -> DailyReport:
@@ -215,6 +241,7 @@ def _report_page(
 
 
 @require_capability("reports.view")
+@_path_day
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     """The report page; POST saves a draft (community staff)."""
     area = _community(request, pk)
@@ -255,6 +282,7 @@ def _already_submitted(request: AuthedRequest, report: DailyReport) -> HttpRespo
 
 @require_POST
 @require_capability("reports.submit")
+@_path_day
 def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     if (refused := _unreportable_day(request, area, day)) is not None:
@@ -287,6 +315,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 
 @require_POST
 @require_capability("reports.submit")
+@_path_day
 def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     if (refused := _unreportable_day(request, area, day)) is not None:
@@ -311,6 +340,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
 
 
 @require_capability("reports.submit")
+@_path_day
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     area = _community(request, pk)
     if (refused := _unreportable_day(request, area, day)) is not None:

@@ -193,3 +193,17 @@ def test_a_day_that_cannot_be_shown_is_a_400_not_todays_figures(world, day) -> N
 def test_no_day_is_today(world) -> None:
     response = world.client("hq").get(reverse("checkpoints:counts"), {"day": ""})
     assert (response.status_code, response.context["day"]) == (200, timezone.localdate())
+
+
+def test_the_counts_page_groups_large_figures(world, monkeypatch) -> None:
+    """A sub-district's day is tens of thousands of passes: 12,345, as on the report
+    and supplies pages."""
+    from .. import views
+
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    figures = {"people_in": 12345, "people_out": 23456, "confirmed": 1000}
+    monkeypatch.setattr(views, "_counts", lambda request, day: ([(gate, figures)], figures))
+    page = world.client("hq").get(reverse("checkpoints:counts")).content.decode()
+    for shown in ("12,345", "23,456", "1,000"):
+        assert shown in page
+    assert "12345" not in page

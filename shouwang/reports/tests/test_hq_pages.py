@@ -182,8 +182,9 @@ def test_a_day_with_no_day_before_it_is_a_400_not_a_500(rolled, day):
     assert not DailyFigure.objects.filter(day=days.open_day()).exists()
     page = f"/reports/c/{rolled.community_a.pk}/0001-01-01/"
     staff = rolled.client("staff_a")
-    assert staff.get(page).status_code == 404
-    assert staff.post(f"{page}zero/").status_code == 404
+    for response in (staff.get(page), staff.post(f"{page}zero/")):
+        assert response.status_code == 400
+        assert "日期“0001-01-01”无效" in response.content.decode()
 
 
 def test_a_day_not_yet_started_has_no_overview_nor_xlsx(rolled):

@@ -28,7 +28,15 @@ def test_one_tap_dials_and_a_second_tap_dials_again(phone, world, clock) -> None
             phone.expect_response(f"**/watch/{record.pk}/call/") as answer,
             phone.expect_request(lambda r: r.url.startswith("tel:")) as dialled,
         ):
-            button.click()
+            if taps == 1:
+                button.click()
+            else:
+                # Handed a tel: address, desktop Chromium opens its "open the external
+                # application?" prompt, which takes the tab's mouse input from then on (a
+                # phone opens its dialler instead): a second real click lands only when it
+                # beats the prompt — the test was flaky under load. The page's own click
+                # goes through the same button, submit event and app.js guard.
+                button.dispatch_event("click")
         assert answer.value.request.method == "POST"
         assert answer.value.status == 302
         assert dialled.value.url == f"tel:{record.person.phone}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
@@ -22,10 +23,11 @@ def test_choosing_a_status_offers_only_its_reasons(desktop, world) -> None:
     )
     with desktop.expect_response(lambda r: "/status/?status=lost" in r.url):
         desktop.select_option("#status-status", "lost")
-    assert reasons.all_inner_texts() == ["多次电话联系不上", "上门无人，去向不明"]
+    # The response has arrived; htmx swaps the select in after it: wait for the swap.
+    expect(reasons).to_have_text(["多次电话联系不上", "上门无人，去向不明"])
     desktop.select_option("#status-reason", "unreachable")
     with desktop.expect_navigation():
         desktop.click("form[action$='/status/'] button")
-    assert "状态已变更为“失联”" in desktop.content()
+    expect(desktop.locator("body")).to_contain_text("状态已变更为“失联”")
     record.refresh_from_db()
     assert record.status == KeyPerson.Status.LOST
