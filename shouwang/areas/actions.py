@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -14,6 +16,30 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.core.unique import unique_write
 
 from .models import Area, Grid, typed_place_name
+
+T = TypeVar("T")
+
+
+def _saved_on_refusal(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Leave the action's ``name`` argument as saved when the action refuses: a page
+    re-rendered with the refusal shows the form what was submitted and shows the
+    saved name (in its title) from the object, never the refused values the form
+    or a rolled-back write left on it. Outside the action's transaction, so what is
+    read back is what the rollback kept."""
+
+    def decorate(action: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(action)
+        def run(**kwargs: Any) -> T:
+            try:
+                return action(**kwargs)
+            except ValidationError:
+                if kwargs[name].pk is not None:
+                    kwargs[name].refresh_from_db()
+                raise
+
+        return run
+
+    return decorate
 
 
 def _check_child(parent: Area | None, kind: str) -> None:
@@ -67,6 +93,7 @@ def move_handovers(*, area: Area, new_parent: Area, by: Any) -> list[str]:
         area.refresh_from_db()
 
 
+@_saved_on_refusal("area")
 @transaction.atomic
 def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
     """Re-hang ``area`` with its subtree under ``new_parent``. Nobody keeps answering
@@ -138,6 +165,7 @@ def leave_grids_outside_own_area(*, user: Any) -> None:
     Grid.staff.through.objects.filter(user=user).exclude(grid__community__in=own).delete()
 
 
+@_saved_on_refusal("grid")
 @transaction.atomic
 def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -> Grid:
     grid.name = typed_place_name(grid.name)
@@ -162,6 +190,7 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
     return grid
 
 
+@_saved_on_refusal("area")
 @transaction.atomic
 def update_area(*, area: Area, by: Any) -> Area:
     """Save the edited name, code, expected households and notes of ``area``."""

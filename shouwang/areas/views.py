@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -76,7 +78,8 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("areas.manage")
 def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
-    form = AreaForm(request.POST or None, instance=area)
+    # The form edits a copy: a refused name never shows as the page's title.
+    form = AreaForm(request.POST or None, instance=copy.copy(area))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_area(area=form.save(commit=False), by=request.user)
@@ -144,7 +147,7 @@ def _grid_form(request: AuthedRequest, grid: Grid) -> GridForm:
     visible = Area.objects.visible_to(request.user)
     return GridForm(
         request.POST or None,
-        instance=grid,
+        instance=copy.copy(grid),  # a refused name never shows as the page's title
         communities=visible.communities(),
         compounds=visible.compounds().select_related("parent"),
         staff=User.objects.visible_to(request.user).active(),

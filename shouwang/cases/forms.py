@@ -62,6 +62,15 @@ class CaseFilterForm(forms.Form):
         required=False,
         empty_label="全部收治机构",
     )
+    status = forms.ChoiceField(
+        label="状态",
+        choices=[
+            ("", "在治和已结案"),
+            ("open", "在治（疑似、确诊、无症状）"),
+            ("closed", "已结案（治愈、排除、死亡）"),
+        ],
+        required=False,
+    )
 
 
 class CaseForm(forms.Form):

@@ -62,6 +62,10 @@ class CaseQuerySet(ScopedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(classification__in=Case.OPEN)
 
+    def closed(self) -> CaseQuerySet:
+        """治愈, 排除 or 死亡: no longer under treatment."""
+        return self.exclude(classification__in=Case.OPEN)
+
     def away_from_home(self) -> CaseQuerySet:
         """Cases whose person is not at home: dead (死亡), or an open case (疑似, 确诊,
         无症状) with a 收治机构 (in hospital or a designated facility). A case 治愈 or

@@ -80,6 +80,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             qs = qs.of_classification(form.cleaned_data["classification"])
         if form.cleaned_data["institution"]:
             qs = qs.treated_in(form.cleaned_data["institution"])
+        if form.cleaned_data["status"] == "open":
+            qs = qs.open()
+        elif form.cleaned_data["status"] == "closed":
+            qs = qs.closed()
     elif form.is_bound:  # a mistyped filter never widens the answer to every case
         qs = qs.none()
     counts = dict(visible.values_list("classification").annotate(n=Count("id")).order_by())

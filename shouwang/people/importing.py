@@ -648,6 +648,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
             if checked % 500 == 0 and ticker.due():
                 save_progress(job, checked_rows=checked)
         valid += predicted.stage(pending, out, checker)
+        valid += predicted.finish(out, checker)
     finally:
         rows.close()
     if not checked:
@@ -655,6 +656,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
     ImportProblem.objects.bulk_create(checker.problems, batch_size=2000)
     ImportMoveIn.objects.bulk_create(predicted.moving, batch_size=2000)
     implicit_heads, implicit_others = predicted.relations()
+    headless = predicted.headless()
     ignored = "、".join(layout.ignored[:10])
     save_progress(
         job,
@@ -670,6 +672,8 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         new_households=predicted.households(),
         implicit_heads=implicit_heads,
         implicit_others=implicit_others,
+        headless_households=len(headless),
+        headless_addresses="、".join(addresses_of(headless[:MAX_HEADLESS_SHOWN])),
         message=f"未识别的列已忽略：{ignored}" if ignored else "",
     )
 
@@ -697,6 +701,16 @@ def household_key(record: dict[str, Any]) -> HouseholdKey:
     return record["a"], record["u"], record["rm"]
 
 
+# The preview lists the addresses of this many households left without a head.
+MAX_HEADLESS_SHOWN = 20
+
+
+def addresses_of(keys: list[HouseholdKey]) -> list[str]:
+    """The addresses ('西城花园1号楼2单元301') of households by key; one query."""
+    areas = Area.objects.select_related("parent").in_bulk({a for a, _, _ in keys})
+    return [Household(area=areas[a], unit=u, room=rm).address for a, u, rm in keys]
+
+
 @dataclass
 class Heads:
     """Who heads a household the file's rows form when the rows do not say: each
@@ -707,7 +721,9 @@ class Heads:
 
     def note(self, record: dict[str, Any]) -> None:
         key = household_key(record)
-        self.first_rows.setdefault(key, record["r"])
+        first = self.first_rows.get(key)
+        if first is None or record["r"] < first:
+            self.first_rows[key] = record["r"]
         if record.get("rel") == Person.Relation.HEAD:
             self.named.add(key)
 
@@ -734,7 +750,11 @@ class Prediction:
     person moved out of another community (moved in by the commit), and refuses those
     whose ID is registered outside the importer's area to a person still there (they
     cannot be updated from here: the message names the community to ask for the
-    move-out, nothing more)."""
+    move-out, nothing more).
+
+    Rows saying 户主 are held until every row is read (``finish``): a household gets
+    one head, so rows naming a second one — another row of the file, or the head the
+    ledger keeps there — are problems, not imported."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
@@ -748,6 +768,14 @@ class Prediction:
         self.heads = Heads()
         # Rows joining a household with no relation given: (household, row).
         self.unrelated: list[tuple[HouseholdKey, int]] = []
+        # Rows saying 户主, with how ``_take`` counts them; staged by ``finish``.
+        self.held: list[tuple[dict[str, Any], Any, bool, bool, Any]] = []
+        # Where and with which relation the file puts each person, to tell whether a
+        # head in the ledger stays: by document hash, and by (household, name).
+        self.placed: dict[str, tuple[HouseholdKey, str | None]] = {}
+        self.placed_by_name: dict[tuple[HouseholdKey, str], str | None] = {}
+        # The heads in register of the file's households: key -> [(doc hash, name)].
+        self.ledger_heads: dict[HouseholdKey, list[tuple[str, str]]] = {}
 
     def stage(self, records: list[dict[str, Any]], out: IO[str], checker: Checker) -> int:
         hashes = [r["dh"] for r in records if "dh" in r]
@@ -786,28 +814,118 @@ class Prediction:
                 )
                 continue
             key = household_key(record)
-            joining = True
-            if inside is False:
-                record["mi"] = 1
-                self.moved_in += 1
-                if len(self.moving) < MAX_PROBLEMS:
-                    self.moving.append(
-                        ImportMoveIn(job=self.job, row=record["r"], name=record["n"])
-                    )
-            elif inside or (*key, record["n"]) in registered:
-                self.matched += 1
-                self.restored += bool(inside and moved_out)
-                joining = bool(inside) and homes[record["dh"]] != key
+            known = inside is not False and bool(inside or (*key, record["n"]) in registered)
+            home = homes.get(record.get("dh", ""))
+            if "dh" in record:
+                self.placed[record["dh"]] = (key, record.get("rel"))
             else:
-                self.new += 1
-            self.keys.add(key)
-            self.heads.note(record)
-            if joining and "rel" not in record:
-                self.unrelated.append((key, record["r"]))
-            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-            out.write("\n")
+                self.placed_by_name[(key, record["n"])] = record.get("rel")
+            if record.get("rel") == Person.Relation.HEAD:
+                self.held.append((record, inside, bool(moved_out), known, home))
+                continue
+            self._take(
+                record, out, inside=inside, moved_out=bool(moved_out), known=known, home=home
+            )
             staged += 1
         return staged
+
+    def _take(
+        self,
+        record: dict[str, Any],
+        out: IO[str],
+        *,
+        inside: bool | None,
+        moved_out: bool,
+        known: bool,
+        home: tuple[Any, ...] | None,
+    ) -> None:
+        """Count a row as the commit will write it, and stage it."""
+        key = household_key(record)
+        joining = True
+        if inside is False:
+            record["mi"] = 1
+            self.moved_in += 1
+            if len(self.moving) < MAX_PROBLEMS:
+                self.moving.append(ImportMoveIn(job=self.job, row=record["r"], name=record["n"]))
+        elif known:
+            self.matched += 1
+            self.restored += bool(inside and moved_out)
+            joining = bool(inside) and home != key
+        else:
+            self.new += 1
+        self.keys.add(key)
+        self.heads.note(record)
+        if joining and "rel" not in record:
+            self.unrelated.append((key, record["r"]))
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+
+    def finish(self, out: IO[str], checker: Checker) -> int:
+        """Stage the held rows saying 户主 but those naming a second head of their
+        household, which are problems; return how many were staged."""
+        named: dict[HouseholdKey, list[int]] = {}
+        for record, *_ in self.held:
+            named.setdefault(household_key(record), []).append(record["r"])
+        self.ledger_heads = self._ledger_heads(self.keys | named.keys())
+        staged = 0
+        for record, inside, moved_out, known, home in self.held:
+            key = household_key(record)
+            others = [row for row in named[key] if row != record["r"]]
+            if others:
+                rows = "、".join(f"第{row}行" for row in others)
+                checker.problem(
+                    record["r"],
+                    "relation",
+                    f"同一户只能有一位户主：{rows}也填为这一户的户主，请只在一行填写户主",
+                )
+                continue
+            staying = [
+                name
+                for doc_hash, name in self.ledger_heads.get(key, [])
+                if not self._same_person(record, doc_hash, name)
+                and self._stays(key, doc_hash, name)
+            ]
+            if staying:
+                checker.problem(
+                    record["r"],
+                    "relation",
+                    f"同一户只能有一位户主：台账中这一户的户主是{staying[0]}。"
+                    f"如要更换户主，请在表中把{staying[0]}的与户主关系改为实际关系",
+                )
+                continue
+            self._take(record, out, inside=inside, moved_out=moved_out, known=known, home=home)
+            staged += 1
+        return staged
+
+    @staticmethod
+    def _ledger_heads(keys: set[HouseholdKey]) -> dict[HouseholdKey, list[tuple[str, str]]]:
+        found = Person.objects.filter(
+            household__area_id__in={a for a, _, _ in keys},
+            relation=Person.Relation.HEAD,
+            moved_out=False,
+        ).values_list(
+            "household__area_id", "household__unit", "household__room", "doc_hash", "name"
+        )
+        heads: dict[HouseholdKey, list[tuple[str, str]]] = {}
+        for area_id, unit, room, doc_hash, name in found:
+            if (area_id, unit, room) in keys:
+                heads.setdefault((area_id, unit, room), []).append((doc_hash, name))
+        return heads
+
+    @staticmethod
+    def _same_person(record: dict[str, Any], doc_hash: str, name: str) -> bool:
+        if "dh" in record:
+            return record["dh"] == doc_hash
+        return not doc_hash and clean_name(name) == record["n"]
+
+    def _stays(self, key: HouseholdKey, doc_hash: str, name: str) -> bool:
+        """Whether a head in register at ``key`` is still its head after the commit:
+        the file moves them nowhere else and gives them no other relation."""
+        if doc_hash:
+            where, relation = self.placed.get(doc_hash, (key, None))
+        else:
+            where, relation = key, self.placed_by_name.get((key, clean_name(name)))
+        return where == key and relation in (None, Person.Relation.HEAD)
 
     def _registered_without_document(
         self, records: list[dict[str, Any]]
@@ -833,19 +951,35 @@ class Prediction:
         head, and how many 其他."""
         if not self.unrelated:
             return 0, 0
-        keys = {key for key, _ in self.unrelated}
-        found = Person.objects.filter(
-            household__area_id__in={a for a, _, _ in keys},
-            relation=Person.Relation.HEAD,
-            moved_out=False,
-        ).values_list("household__area_id", "household__unit", "household__room")
-        headed = set(found) & keys
-        heads = sum(
-            self.heads.relation({"a": a, "u": u, "rm": rm, "r": row}, headed=(a, u, rm) in headed)
-            == Person.Relation.HEAD
-            for (a, u, rm), row in self.unrelated
-        )
+        heads = len(self._implicit_heads())
         return heads, len(self.unrelated) - heads
+
+    def _implicit_heads(self) -> set[HouseholdKey]:
+        """The households whose head the commit takes from their first row."""
+        return {
+            key
+            for key, row in self.unrelated
+            if self.heads.relation(
+                {"a": key[0], "u": key[1], "rm": key[2], "r": row},
+                headed=key in self.ledger_heads,
+            )
+            == Person.Relation.HEAD
+        }
+
+    def headless(self) -> list[HouseholdKey]:
+        """The file's households that have no head after the commit: the file names
+        none, no head in register stays, and the first row is not made head."""
+        implicit = self._implicit_heads()
+        return sorted(
+            key
+            for key in self.keys
+            if key not in self.heads.named
+            and key not in implicit
+            and not any(
+                self._stays(key, doc_hash, name)
+                for doc_hash, name in self.ledger_heads.get(key, [])
+            )
+        )
 
     def households(self) -> int:
         areas = {a for a, _, _ in self.keys}

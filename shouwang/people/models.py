@@ -507,6 +507,9 @@ class ImportJob(BackgroundJob):
     # Rows joining a household without a relation to its head: made its head / 其他.
     implicit_heads = models.PositiveIntegerField("按首行定为户主", default=0)
     implicit_others = models.PositiveIntegerField("关系记为其他", default=0)
+    # The file's households left without a head (count; the first addresses, 、-joined).
+    headless_households = models.PositiveIntegerField("导入后无户主的户", default=0)
+    headless_addresses = models.TextField("无户主的户地址", blank=True, default="")
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -167,3 +167,19 @@ def test_a_grid_name_of_unseen_characters_only_is_refused(world: World) -> None:
     assert response.status_code == 400
     assert "名称不能为空" in response.content.decode()
     assert Grid.objects.filter(community=world.community_a).count() == 1
+
+
+def test_a_refused_rename_shows_the_submitted_name_under_the_saved_title(world: World) -> None:
+    other = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    response = world.client("staff_a").post(
+        edit_url(other),
+        {"name": world.grid_a.name, "community": world.community_a.pk, "notes": "改名"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "本社区已有同名网格" in page
+    assert "<h1>编辑网格 西城第2网格</h1>" in page
+    assert f'value="{world.grid_a.name}"' in page
+    assert "改名" in page
+    assert response.context["grid"].name == "西城第2网格"
+    assert Grid.objects.get(pk=other.pk).name == "西城第2网格"

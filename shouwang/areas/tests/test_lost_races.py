@@ -4,6 +4,8 @@ nothing written, never a 500 (see ``shouwang.core.tests.races``)."""
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.areas import actions, importing
@@ -93,3 +95,38 @@ def test_an_import_committed_at_the_same_moment_as_another_reuses_its_nodes(
     community = Area.objects.get(name="丰庆社区")
     assert community == rivals[0]
     assert list(community.descendants().buildings().values_list("name", flat=True)) == ["1号楼"]
+
+
+def test_a_rename_lost_to_a_rival_shows_the_saved_title(world: World) -> None:
+    child(world.compound_a, "9号楼")
+    with stale_first_call(Area, "name_taken", _unseen):
+        response = world.client("hq").post(
+            reverse("areas:node_edit", kwargs={"pk": world.building_a2.pk}), {"name": "9号楼"}
+        )
+    assert "<h1>编辑 2号楼</h1>" in response.content.decode()
+    assert 'value="9号楼"' in response.content.decode()
+
+
+def test_a_move_lost_to_a_rival_leaves_the_node_as_saved(world: World) -> None:
+    child(world.compound_a, "8号楼")
+    moving = child(world.compound_b, "8号楼")
+    path = moving.path
+    with stale_first_call(Area, "name_taken", _unseen), pytest.raises(ValidationError):
+        actions.move_area(area=moving, new_parent=world.compound_a, by=world.hq)
+    # The object the page is built from: its parent and path as saved, not as tried.
+    assert (moving.parent, moving.path) == (world.compound_b, path)
+
+
+def test_a_refused_move_shows_the_submitted_parent_and_the_saved_node(world: World) -> None:
+    child(world.compound_a, "8号楼")
+    moving = child(world.compound_b, "8号楼")
+    with stale_first_call(Area, "name_taken", _unseen):
+        response = world.client("hq").post(
+            reverse("areas:node_move", kwargs={"pk": moving.pk}),
+            {"new_parent": world.compound_a.pk, "confirmed": "True"},  # no rehearsal first
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>移动 8号楼</h1>" in page
+    assert f'<option value="{world.compound_a.pk}" selected>' in page
+    assert response.context["area"].parent == world.compound_b

@@ -59,3 +59,23 @@ def test_it_refuses_the_name_of_a_sibling_spelled_otherwise(world: World) -> Non
     assert response.status_code == 400
     assert "同一上级下已有同名节点" in response.content.decode()
     assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
+
+
+def test_a_refused_rename_shows_the_submitted_name_under_the_saved_title(world: World) -> None:
+    response = world.client("hq").post(url(world.building_a2), {"name": "1号楼", "code": "B2"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>编辑 2号楼</h1>" in page
+    assert 'value="1号楼"' in page
+    assert 'value="B2"' in page
+    assert response.context["area"].name == "2号楼"
+
+
+def test_a_form_error_keeps_the_saved_title(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.building_a), {"name": "东楼", "expected_households": "-3"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>编辑 1号楼</h1>" in page
+    assert 'value="东楼"' in page

@@ -204,3 +204,32 @@ def test_a_case_at_an_institution_is_away_from_home(marked):
     make_case(marked.building_a, "suspected", person=marked.wang, institution=institution())
     page = marked.client("grid_a").get(reverse("cases:visits")).content.decode()
     assert "王芳" not in page
+
+
+def test_the_open_cases_number_opens_the_institutions_open_cases_only(world):
+    six = institution("市第六人民医院")
+    make_case(world.building_a, person=make_person(world.building_a, "甲一"), institution=six)
+    make_case(
+        world.building_a, "recovered", person=make_person(world.building_a, "丙三"), institution=six
+    )
+    make_case(world.building_a, "suspected", person=make_person(world.building_a, "乙二"))
+    hq = world.client("hq")
+    listing = hq.get(reverse("cases:institutions")).content.decode()
+    open_link = f"{reverse('cases:list')}?institution={six.pk}&amp;status=open"
+    all_link = f"{reverse('cases:list')}?institution={six.pk}"
+    assert f'<a href="{open_link}">1</a>' in listing
+    assert f'<a href="{all_link}">2</a>' in listing
+    opened = hq.get(reverse("cases:list"), {"institution": six.pk, "status": "open"})
+    assert [c.person.name for c in opened.context["page"]] == ["甲一"]
+    assert '<option value="open" selected>' in opened.content.decode()
+    every = hq.get(reverse("cases:list"), {"institution": six.pk})
+    assert sorted(c.person.name for c in every.context["page"]) == ["丙三", "甲一"]
+    closed = hq.get(reverse("cases:list"), {"status": "closed"})
+    assert [c.person.name for c in closed.context["page"]] == ["丙三"]
+
+
+def test_a_mistyped_status_shows_no_cases(world):
+    make_case(world.building_a, person=make_person(world.building_a, "甲一"))
+    wrong = world.client("hq").get(reverse("cases:list"), {"status": "all"})
+    assert wrong.status_code == 400
+    assert "甲一" not in wrong.content.decode()

@@ -102,7 +102,7 @@ def template_row(name: str, doc: str, phone: str = "", **cells) -> list:
         "building": "1号楼",
         "unit": "2",
         "room": "301",
-        "relation": "户主",
+        "relation": "",  # the first row at a flat is its head
         "residence_type": "常住",
         "housing_type": "自住",
         "tags": "",

@@ -168,3 +168,125 @@ def test_a_row_saying_head_is_the_head(world, importer, relation):
     )
     importer.commit(importer.upload(upload))
     assert relations() == {"刘备": HEAD}
+
+
+RELATION_FILE = ["姓名", "身份证号", "住址", "与户主关系"]
+
+
+def problems(job) -> list[tuple[int, str, str]]:
+    return list(job.problems.order_by("row").values_list("row", "column", "message"))
+
+
+def test_two_heads_named_for_one_household_are_problems_of_both_rows(world, importer):
+    upload = xlsx_upload(
+        [
+            ["刘备", ID1, "1号楼2单元301", "户主"],
+            ["关羽", ID2, "1号楼2单元301", "户主"],
+            ["张飞", ID3, "1号楼2单元301", "弟弟"],
+            ["黄忠", "", "2号楼1单元101", "户主"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert (job.valid_rows, job.problem_count) == (2, 2)
+    message = "同一户只能有一位户主：第{}行也填为这一户的户主，请只在一行填写户主"
+    assert problems(job) == [
+        (2, "与户主关系", message.format(3)),
+        (3, "与户主关系", message.format(2)),
+    ]
+    page = importer.page(job)
+    assert message.format(3) in page
+    assert "确认导入时只写入没有问题的 2 行" in page
+    # Neither named head is imported: 张飞's household is left without one, a warning.
+    assert "提醒：导入后有 1 户没有户主" in page
+    assert "西城花园1号楼2单元301" in page
+    importer.commit(job)
+    assert job.status == job.Status.DONE
+    assert relations() == {"张飞": Person.Relation.SIBLING, "黄忠": HEAD}
+
+
+def test_two_named_heads_block_a_strict_import(world, importer):
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301", "户主"], ["关羽", ID2, "1号楼2单元301", "本人"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload, strict=True)
+    assert job.problem_count == 2
+    assert "严格模式：请修改全部问题后重新上传" in importer.page(job)
+    importer.commit(job)
+    assert not Person.objects.exists()
+
+
+def test_a_second_head_beside_the_ledgers_head_is_a_problem(world, importer, ledger):
+    # 张三丰 heads 1号楼2单元301 in the ledger and stays.
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301", "户主"], ["关羽", ID2, "1号楼2单元301", "其他"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert problems(job) == [
+        (
+            2,
+            "与户主关系",
+            "同一户只能有一位户主：台账中这一户的户主是张三丰。"
+            "如要更换户主，请在表中把张三丰的与户主关系改为实际关系",
+        )
+    ]
+    assert "台账中这一户的户主是张三丰" in importer.page(job)
+    assert "没有户主" not in importer.page(job)
+    importer.commit(job)
+    assert ledger.home_a.persons.filter(relation=HEAD).get() == ledger.zhang
+    assert not Person.objects.filter(name="刘备").exists()
+
+
+def test_a_new_head_replacing_the_ledgers_head_in_the_same_file_is_imported(
+    world, importer, ledger
+):
+    upload = xlsx_upload(
+        [
+            ["刘备", ID1, "1号楼2单元301", "户主"],
+            ["张三丰", "410105194001011230", "1号楼2单元301", "父亲"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert ledger.home_a.persons.filter(relation=HEAD).get().name == "刘备"
+
+
+def test_the_ledgers_head_named_again_is_no_problem(world, importer, ledger):
+    upload = xlsx_upload(
+        [["张三丰", "410105194001011230", "1号楼2单元301", "户主"]], headers=RELATION_FILE
+    )
+    job = importer.upload(upload)
+    assert (job.problem_count, job.valid_rows, job.headless_households) == (0, 1, 0)
+
+
+def test_a_household_left_without_a_head_is_a_warning_that_does_not_block(world, importer):
+    upload = xlsx_upload(
+        [
+            ["关羽", ID2, "1号楼2单元301", "配偶"],
+            ["刘禅", "", "1号楼2单元301", ""],
+            ["张飞", ID3, "2号楼1单元101", "户主"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload, strict=True)
+    assert (job.problem_count, job.headless_households) == (0, 1)
+    assert job.headless_addresses == "西城花园1号楼2单元301"
+    page = importer.page(job)
+    assert (
+        "提醒：导入后有 1 户没有户主（表中和台账中都没有为其填写户主）：西城花园1号楼2单元301。"
+        in page
+    )
+    assert "严格模式：请修改" not in page
+    importer.commit(job)
+    assert job.status == job.Status.DONE
+    assert relations() == {"关羽": Person.Relation.SPOUSE, "刘禅": OTHER, "张飞": HEAD}
+
+
+def test_the_first_row_made_head_leaves_no_household_headless(world, importer):
+    job = importer.upload(family_file())
+    assert job.headless_households == 0
+    assert "没有户主" not in importer.page(job)
