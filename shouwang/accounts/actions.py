@@ -24,7 +24,12 @@ from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent, LoginThrottl
 
 
 class LoginError(Exception):
-    pass
+    """A refused sign-in; ``status`` is the HTTP status the page answers with: 400 for
+    a wrong name or password, 429 while the account or address is locked."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _logged_name(identifier: str) -> str:
@@ -77,7 +82,8 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
             detail="账号或IP已锁定",
         )
         raise LoginError(
-            f"登录失败次数过多，已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试"
+            f"登录失败次数过多，已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试",
+            status=429,
         )
     user = UsernameOrPhoneBackend().authenticate(request, username=username, password=password)
     if user is None:
@@ -94,7 +100,8 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
         if locked:
             raise LoginError(
                 "用户名/手机号或密码不正确；失败次数过多，"
-                f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试"
+                f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试",
+                status=429,
             )
         raise LoginError("用户名/手机号或密码不正确")
     LoginThrottle.objects.filter(key=keys[0]).delete()

@@ -26,6 +26,7 @@ def login_view(request: PublicRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
     form = LoginForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.log_in(
@@ -35,6 +36,7 @@ def login_view(request: PublicRequest) -> HttpResponse:
             )
         except actions.LoginError as exc:
             form.add_error(None, str(exc))
+            status = exc.status
         else:
             target = request.GET.get("next", "")
             # A session that ended on the sign-out page is not sent back to sign out.
@@ -43,7 +45,9 @@ def login_view(request: PublicRequest) -> HttpResponse:
             ):
                 return redirect(target)
             return redirect("core:home")
-    return render(request, "accounts/login.html", {"form": form})
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
 @require_POST

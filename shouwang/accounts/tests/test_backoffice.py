@@ -106,7 +106,7 @@ def test_a_locked_account_stays_locked_for_the_back_office(client, world: World)
     response = client.post(
         f"{reverse('accounts:login')}?next=/backoffice/", {"username": "hq", "password": PASSWORD}
     )
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "已锁定" in response.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
 

@@ -31,7 +31,7 @@ def test_it_locks_an_account_after_five_failures(world: World) -> None:
     assert attempt("staff_a", PASSWORD, "10.0.0.2").status_code == 302
     fail("staff_a", 5, ip="10.0.0.3")  # a fresh address: the account's own count
     response = attempt("staff_a", PASSWORD, "10.0.0.2")
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert LOCKED in response.content.decode()
 
 

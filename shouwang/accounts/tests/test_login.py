@@ -56,9 +56,16 @@ def test_a_phone_typed_oddly_counts_against_its_account(client: Client, world: W
 
 def test_it_refuses_a_wrong_password(client: Client, world: World) -> None:
     response = post_login(client, "staff_a", "not-the-password")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "用户名/手机号或密码不正确" in response.content.decode()
     assert not client.get(reverse("core:home")).wsgi_request.user.is_authenticated
+
+
+def test_it_refuses_an_empty_form_in_chinese(client: Client, world: World) -> None:
+    response = client.post(LOGIN, {"username": "", "password": ""})
+    assert response.status_code == 400
+    assert "此项必填" in response.content.decode()
+    assert not AuditEvent.objects.exists()
 
 
 def test_it_rotates_the_session_key(client: Client, world: World) -> None:
@@ -166,6 +173,6 @@ def test_two_older_accounts_differing_by_case_are_only_found_exactly(
     client: Client, world: World
 ) -> None:
     twin = UserFactory(username="Staff_a", area=world.community_a)
-    assert post_login(client, "STAFF_A").status_code == 200
+    assert post_login(client, "STAFF_A").status_code == 400
     post_login(client, "Staff_a")
     assert client.get(reverse("core:home")).context["user"] == twin
