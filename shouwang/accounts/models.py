@@ -191,6 +191,18 @@ class AuditQuerySet(ScopedQuerySet):
             qs = qs.filter(result=result)
         return qs
 
+    def sign_ins_of(self, user: object) -> AuditQuerySet:
+        """The user's own sign-ins, failed ones and lockouts included, newest first: what
+        the account page shows them, so a sign-in they did not make stands out."""
+        return self.filter(
+            user=user,
+            action__in=[
+                self.model.Action.LOGIN,
+                self.model.Action.LOGIN_FAILED,
+                self.model.Action.LOCKED_OUT,
+            ],
+        ).order_by("-at", "-id")
+
     def on_days(self, *, start: date | None = None, end: date | None = None) -> AuditQuerySet:
         """Events from the start of ``start`` to the end of ``end``, local days."""
         qs = self

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("me/", views.me, name="me"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.users, name="users"),
     path("users/new/", views.user_create, name="user_create"),

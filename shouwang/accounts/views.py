@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -71,6 +71,17 @@ def backoffice_password_change(
 ) -> HttpResponse:
     """The back office changes a password on the app's own page (audited)."""
     return redirect("accounts:password_change")
+
+
+@login_required
+@require_GET
+def me(request: AuthedRequest) -> HttpResponse:
+    """The signed-in user's own account: who and where they are, their recent sign-ins."""
+    sign_ins = AuditEvent.objects.sign_ins_of(request.user)[:ME_SIGN_INS]
+    return render(request, "accounts/me.html", {"sign_ins": sign_ins, "shown": ME_SIGN_INS})
+
+
+ME_SIGN_INS = 20
 
 
 @login_required

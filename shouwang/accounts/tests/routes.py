@@ -4,6 +4,7 @@ ROUTES = {
     "accounts:login": Route(public=True),
     "accounts:logout": Route(public=True),
     "accounts:password_change": Route(),
+    "accounts:me": Route(),
     "accounts:users": Route(),
     "accounts:user_create": Route(),
     "accounts:user_edit": Route(kwargs=lambda w: {"pk": w.staff_b.pk}, in_b=True),
