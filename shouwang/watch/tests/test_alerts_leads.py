@@ -3,6 +3,8 @@ staff confirm (one step → a key person) or dismiss."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -53,6 +55,24 @@ def test_an_alert_is_marked_handled_once_and_audited(world) -> None:
     alert.refresh_from_db()
     assert alert.handled_note == "已送发热门诊"
     assert "已送发热门诊" in client.get(reverse("watch:alerts") + "?state=handled").content.decode()
+
+
+def test_an_alert_handled_by_someone_else_meanwhile_keeps_their_handling(world) -> None:
+    """Community and HQ see the same alert: the second to press 标记已处置, whose page
+    read it open, is told it was handled; the first one's note and name stay."""
+    alert = f.alert(world.building_a)
+    url = reverse("watch:alert_handle", args=[alert.pk])
+    read_open = Alert.objects.get(pk=alert.pk)
+    assert world.client("hq").post(url, {"note": "已送发热门诊"}).status_code == 302
+    with mock.patch("shouwang.watch.views.alerts.get_for_user", return_value=read_open):
+        response = world.client("grid_a").post(url, {"note": "已电话联系"})
+    assert response.status_code == 400
+    assert "该预警已处置" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.handled_by == world.hq
+    assert alert.handled_note == "已送发热门诊"
+    audited = AuditEvent.objects.filter(object_type="watch.Alert", object_id=str(alert.pk))
+    assert audited.count() == 1
 
 
 def test_handling_an_alert_updates_the_open_count_in_the_heading(world) -> None:
