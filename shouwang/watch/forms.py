@@ -75,8 +75,8 @@ class PeriodFields(forms.Form):
             self.add_error("start_date", "开始日期不能晚于一周之后")
         if start and start < today - timedelta(days=60):
             self.add_error("start_date", "开始日期过早（60天以前），请核对")
-        if start and end and end < start:
-            self.add_error("planned_end", "计划解除日期不能早于开始日期")
+        if start and end and end <= start:
+            self.add_error("planned_end", "计划解除日期应晚于开始日期")
         if start and end and end > start + timedelta(days=MAX_PERIOD_DAYS):
             self.add_error(
                 "planned_end",

@@ -234,6 +234,28 @@ def test_a_planned_end_years_ahead_is_refused(world, end) -> None:
     assert not KeyPerson.objects.exists()
 
 
+def test_a_planned_end_on_the_start_date_is_refused(world) -> None:
+    """A period of no day owes no follow-up, so it could never end 观察期满 (the list
+    said 第1/0天); the shortest period is a category's one day."""
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    today = timezone.localdate().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"),
+        {
+            **data,
+            "document": f.id_number(),
+            "name": "吴一",
+            "building": world.building_a.pk,
+            "start_date": today,
+            "planned_end": today,
+        },
+    )
+    assert response.status_code == 400
+    assert "计划解除日期应晚于开始日期" in response.content.decode()
+    assert not KeyPerson.objects.exists()
+    assert not Person.objects.exists()
+
+
 def _days_ago(days: int | str) -> str:
     if isinstance(days, str):
         return days
