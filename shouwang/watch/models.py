@@ -89,9 +89,6 @@ class KeyPersonQuerySet(ScopedQuerySet):
         )
         return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
 
-    def for_person(self, person_id: int) -> KeyPersonQuerySet:
-        return self.filter(person_id=person_id)
-
     def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
         return self.filter(in_observation_at(moment))
 
