@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,6 +33,11 @@ from .models import (
     LocateTask,
     WatchPolicy,
 )
+
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
+
+    from .models import AlertQuerySet, KeyPersonQuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -296,7 +303,7 @@ class FollowUpForm(AttemptForm):
 
     field_order = ["client_id", "slot", "method", "temperature", "symptoms", "note"]
 
-    def clean_temperature(self):
+    def clean_temperature(self) -> Decimal | None:
         try:
             return parse_temperature(self.cleaned_data["temperature"])
         except ValidationError as exc:
@@ -338,7 +345,7 @@ class SelfReportForm(forms.Form):
             self.add_error(None, self.errors.pop("client_id")[0])
         return data
 
-    def clean_temperature(self):
+    def clean_temperature(self) -> Decimal | None:
         try:
             return parse_temperature(self.cleaned_data["temperature"])
         except ValidationError as exc:
@@ -476,7 +483,7 @@ class ListFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
 
-    def filter(self, qs, user):
+    def filter(self, qs: KeyPersonQuerySet, user: User) -> KeyPersonQuerySet:
         """The records the filters ask for; none when a filter is invalid (another
         community, a category or status that does not exist), so it never widens
         the answer to the whole list in the user's scope."""
@@ -525,7 +532,7 @@ class AlertFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "全部类型"), *Alert.Kind.choices]
 
-    def filter(self, qs):
+    def filter(self, qs: AlertQuerySet) -> AlertQuerySet:
         state = self.cleaned_data.get("state") if self.is_valid() else "open"
         kind = self.cleaned_data.get("kind") if self.is_valid() else ""
         if state in ("", "open"):

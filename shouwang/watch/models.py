@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +15,9 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 from shouwang.people.documents import DocumentType
+
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
 
 FEVER_FROM = Decimal("37.3")
 # A temperature a thermometer on a living person reads (a column's check constraint).
@@ -147,7 +150,7 @@ class KeyPersonQuerySet(ScopedQuerySet):
         """Active records whose planned end is on or before ``day``."""
         return self.active().filter(planned_end__lte=day)
 
-    def responsible_for(self, user) -> KeyPersonQuerySet:
+    def responsible_for(self, user: User) -> KeyPersonQuerySet:
         """Records the user answers for: named as responsible, or on one of their grids."""
         return self.filter(
             models.Q(responsible=user) | models.Q(grid__in=user.grids.all())
@@ -285,7 +288,7 @@ class KeyPerson(TimeStampedModel):
         return f"{self.person.name}（{self.category.name}）"
 
     @staticmethod
-    def default_end(start, category: Category):
+    def default_end(start: date, category: Category) -> date:
         return start + timedelta(days=category.default_days)
 
     @property
@@ -408,7 +411,7 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def mark_handled(self, *, by, note: str = "") -> None:
+    def mark_handled(self, *, by: User | None, note: str = "") -> None:
         self.handled_at = timezone.now()
         self.handled_by = by
         self.handled_note = note[:200]

@@ -26,11 +26,11 @@ from ..forms import (
     DismissLeadForm,
     HandleAlertForm,
 )
-from ..models import Alert, Lead
+from ..models import Alert, AlertQuerySet, Lead, LeadQuerySet
 from .records import buildings_for, records_for
 
 
-def alerts_for(request: AuthedRequest):
+def alerts_for(request: AuthedRequest) -> AlertQuerySet:
     return Alert.objects.visible_to(request.user).select_related(
         "area__parent", "handled_by", "key_person"
     )
@@ -89,7 +89,7 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("watch:alerts")
 
 
-def leads_for(request: AuthedRequest):
+def leads_for(request: AuthedRequest) -> LeadQuerySet:
     return Lead.objects.visible_to(request.user).select_related(
         "person__household__area", "area", "key_person", "decided_by"
     )
