@@ -177,13 +177,19 @@ class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
 
 
 class EditForm(forms.Form):
-    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.all())
+    """A record's category (those in use, and the record's own even if 停用), measure,
+    notes and responsible worker (``staff``: those of the record's community)."""
+
+    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none())
     measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
     responsible = UserChoiceField(label="责任网格员", queryset=None, required=False)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, staff=None, **kwargs) -> None:
+    def __init__(self, *args, record: KeyPerson, staff=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(active=True) | Q(pk=record.category_id)
+        )
         self.fields["responsible"].queryset = staff
 
 

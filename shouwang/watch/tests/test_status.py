@@ -137,6 +137,28 @@ def test_the_responsible_worker_must_be_of_the_record_s_community(world, record)
     assert record.responsible == world.grid_worker_a
 
 
+def test_an_edit_offers_no_category_taken_out_of_use_but_keeps_the_record_s_own(
+    world, record
+) -> None:
+    """A category set to 停用 is offered nowhere a record is registered; an edit could
+    still move a record into it. A record already in it keeps it through an edit."""
+    retired = f.category("旧类别")
+    retired.active = False
+    retired.save(update_fields=["active"])
+    client = world.client("staff_a")
+    url = reverse("watch:edit", args=[record.pk])
+    assert "旧类别" not in client.get(url).content.decode()
+    response = client.post(url, {"category": retired.pk, "measure": "home"})
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert record.category != retired
+    KeyPerson.objects.filter(pk=record.pk).update(category=retired)
+    response = client.post(url, {"category": retired.pk, "measure": "central"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.category, record.measure) == (retired, "central")
+
+
 def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
     client = world.client("staff_a")
     known = f.person(world.building_a, "吴一")

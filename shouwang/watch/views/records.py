@@ -217,7 +217,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "notes": record.notes,
         "responsible": record.responsible_id,
     }
-    form = EditForm(request.POST or None, initial=initial, staff=_staff_for(record))
+    form = EditForm(request.POST or None, initial=initial, record=record, staff=_staff_for(record))
     if request.method == "POST" and form.is_valid():
         actions.update_key_person(key_person=record, by=request.user, **form.cleaned_data)
         messages.success(request, "已保存")
