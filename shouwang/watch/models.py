@@ -323,13 +323,15 @@ class KeyPerson(TimeStampedModel):
 
     @property
     def address(self) -> str:
-        """'西城花园1号楼2单元301' (compound, building, household); needs ``area__parent``
-        and ``person__household__area`` loaded to stay query-free."""
+        """'西城花园1号楼2单元301': the person's household (compound, building, door) —
+        which after a move (迁入) lies elsewhere than the record's area — or else the
+        record's area; needs ``person__household__area__parent`` and ``area__parent``
+        loaded to stay query-free."""
+        if self.person.household_id:
+            return self.person.household.address
         compound = (
             self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
         )
-        if self.person.household_id:
-            return f"{compound}{self.person.household}"
         return f"{compound}{self.area.name}"
 
     @property

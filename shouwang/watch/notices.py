@@ -74,7 +74,7 @@ def _notices(records: list[KeyPerson]) -> list[dict]:
 
 
 def release_pdf(records: Iterable[KeyPerson]) -> bytes:
-    """One notice page per released record (``person__household__area`` and
+    """One notice page per released record (``person__household__area__parent`` and
     ``area__parent`` loaded, as for ``KeyPerson.address``)."""
     from weasyprint import HTML
 

@@ -34,7 +34,7 @@ HISTORY_ROWS = 60  # follow-ups on a record's page
 
 def records_for(user: User) -> KeyPersonQuerySet:
     return KeyPerson.objects.visible_to(user).select_related(
-        "person__household__area", "category", "area__parent", "responsible"
+        "person__household__area__parent", "category", "area__parent", "responsible"
     )
 
 
