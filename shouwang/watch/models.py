@@ -357,6 +357,13 @@ class AlertQuerySet(ScopedQuerySet):
         """Fever alerts from any source (checkpoints and follow-ups)."""
         return self.filter(kind=Alert.Kind.FEVER)
 
+    def with_record_shown_to(self, user: User) -> AlertQuerySet:
+        """Each alert with ``record_shown``: whether its key-person record is one the
+        user may open. A fever at a checkpoint alerts the checkpoint's community, about
+        a key person who may be another community's."""
+        records = KeyPerson.objects.visible_to(user).filter(pk=models.OuterRef("key_person_id"))
+        return self.annotate(record_shown=models.Exists(records))
+
 
 class Alert(models.Model):
     """Something that needs a person to act now: a fever at a checkpoint, a key person

@@ -39,6 +39,23 @@ def test_every_kind_from_any_app_is_listed_in_its_jurisdiction(world) -> None:
     assert world.client("guard_a").get(reverse("watch:alerts")).status_code == 403
 
 
+def test_an_alert_links_the_record_only_for_those_who_may_open_it(world) -> None:
+    """A key person of B with a fever at a checkpoint of A alerts A (the checkpoint's
+    community): A's staff had a 查看人员 link that answered 404."""
+    record = f.key_person(world.building_b, "赵六")
+    alert = f.alert(world.building_a, key_person=record, person=record.person)
+    link = f'href="{reverse("watch:detail", args=[record.pk])}"'
+    assert link in world.client("hq").get(reverse("watch:alerts")).content.decode()
+    client = world.client("staff_a")
+    page = client.get(reverse("watch:alerts")).content.decode()
+    assert f'id="alert-{alert.pk}"' in page
+    assert link not in page
+    url = reverse("watch:alert_handle", args=[alert.pk])
+    handled = client.post(url, {"note": "已送发热门诊"}, HTTP_HX_REQUEST="true")
+    assert handled.status_code == 200
+    assert link not in handled.content.decode()
+
+
 def test_an_alert_is_marked_handled_once_and_audited(world) -> None:
     alert = f.alert(world.building_a)
     client = world.client("grid_a")

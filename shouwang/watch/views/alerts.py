@@ -31,8 +31,10 @@ from .records import buildings_for, records_for
 
 
 def alerts_for(request: AuthedRequest) -> AlertQuerySet:
-    return Alert.objects.visible_to(request.user).select_related(
-        "area__parent", "handled_by", "key_person"
+    return (
+        Alert.objects.visible_to(request.user)
+        .with_record_shown_to(request.user)
+        .select_related("area__parent", "handled_by")
     )
 
 
