@@ -343,6 +343,14 @@ class KeyPerson(TimeStampedModel):
         return signing.TimestampSigner(salt=SELF_REPORT_SALT).sign(self.code)
 
 
+def record_shown_to(user: User) -> models.Exists:
+    """Whether a row's key-person record (``key_person_id``) is one ``user`` may open:
+    pages link it only then (else its page answers 404)."""
+    return models.Exists(
+        KeyPerson.objects.visible_to(user).filter(pk=models.OuterRef("key_person_id"))
+    )
+
+
 class AlertQuerySet(ScopedQuerySet):
     scope = "area"
 
@@ -358,11 +366,10 @@ class AlertQuerySet(ScopedQuerySet):
         return self.filter(kind=Alert.Kind.FEVER)
 
     def with_record_shown_to(self, user: User) -> AlertQuerySet:
-        """Each alert with ``record_shown``: whether its key-person record is one the
-        user may open. A fever at a checkpoint alerts the checkpoint's community, about
-        a key person who may be another community's."""
-        records = KeyPerson.objects.visible_to(user).filter(pk=models.OuterRef("key_person_id"))
-        return self.annotate(record_shown=models.Exists(records))
+        """Each alert with ``record_shown`` (``record_shown_to``). A fever at a
+        checkpoint alerts the checkpoint's community, about a key person who may be
+        another community's."""
+        return self.annotate(record_shown=record_shown_to(user))
 
 
 class Alert(models.Model):
@@ -432,6 +439,11 @@ class LeadQuerySet(ScopedQuerySet):
 
     def pending(self) -> LeadQuerySet:
         return self.filter(status=Lead.Status.NEW)
+
+    def with_record_shown_to(self, user: User) -> LeadQuerySet:
+        """Each lead with ``record_shown`` (``record_shown_to``): a lead attached to a
+        record of another community (the person moved) does not link it."""
+        return self.annotate(record_shown=record_shown_to(user))
 
 
 class Lead(models.Model):

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
+from shouwang.people.tests.factories import make_household
 from shouwang.watch import actions
 from shouwang.watch.models import Alert, KeyPerson, KeyPersonEvent, Lead
 from shouwang.watch.tests import factories as f
@@ -117,6 +119,26 @@ def test_the_alert_list_runs_in_bounded_queries(world, django_assert_max_num_que
     client = world.client("hq")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("watch:alerts")).status_code == 200
+
+
+def test_a_lead_attached_to_a_record_of_another_community_does_not_link_it(world) -> None:
+    """A key person of B moved to A (迁入) and declared a risk at a check-in: the lead
+    is A's, the record still B's. Confirming it led A's staff to a 404 page."""
+    record = f.key_person(world.building_b, "钱七")
+    flat = make_household(world.building_a, room="601")
+    Person.objects.filter(pk=record.person_id).update(household=flat, area=world.building_a)
+    lead = actions.create_lead(
+        area=world.community_a, person=record.person, source="checkin", detail="扫码申报"
+    )
+    client = world.client("staff_a")
+    response = client.post(reverse("watch:lead_confirm", args=[lead.pk]), {"note": "已核实"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("watch:leads")
+    lead.refresh_from_db()
+    assert lead.key_person == record
+    page = client.get(reverse("watch:leads"), {"state": "confirmed"}).content.decode()
+    assert "已在管控中，线索已关联到现有记录" in page
+    assert f'href="{reverse("watch:detail", args=[record.pk])}"' not in page
 
 
 def test_confirming_a_lead_makes_a_key_person_in_one_step(world) -> None:

@@ -92,8 +92,10 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def leads_for(request: AuthedRequest) -> LeadQuerySet:
-    return Lead.objects.visible_to(request.user).select_related(
-        "person__household__area", "area", "key_person", "decided_by"
+    return (
+        Lead.objects.visible_to(request.user)
+        .with_record_shown_to(request.user)
+        .select_related("person__household__area", "area", "decided_by")
     )
 
 
@@ -156,6 +158,8 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                 if created
                 else f"{name} 已在管控中，线索已关联到现有记录，未重复登记",
             )
+            if not records_for(request.user).filter(pk=record.pk).exists():
+                return redirect("watch:leads")  # a record of another community
             return redirect("watch:detail", pk=record.pk)
     status = 400 if form.errors else 200
     return render(
