@@ -199,6 +199,7 @@ def register_with_person(*, persons: Any, identity: Identity, by: Any, **record:
     return register_key_person(person=person, by=by, **record)
 
 
+@transaction.atomic
 def register_key_person(
     *,
     person: Any,

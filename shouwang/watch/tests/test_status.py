@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Person
+from shouwang.watch import actions
 from shouwang.watch.forms import StatusForm
 from shouwang.watch.models import KeyPerson, KeyPersonEvent
 from shouwang.watch.tests import factories as f
@@ -157,6 +160,26 @@ def test_an_edit_offers_no_category_taken_out_of_use_but_keeps_the_record_s_own(
     assert response.status_code == 302
     record.refresh_from_db()
     assert (record.category, record.measure) == (retired, "central")
+
+
+def test_a_registration_that_fails_to_write_its_history_leaves_no_record(world) -> None:
+    """Record, history and audit entry are written together or not at all, whoever
+    calls the action (the cases app does, with its own transaction)."""
+    person = f.person(world.building_a, "吴一")
+    with (
+        mock.patch("shouwang.accounts.audit.record", side_effect=DatabaseError("磁盘已满")),
+        pytest.raises(DatabaseError),
+    ):
+        actions.register_key_person(
+            person=person,
+            category=f.category(),
+            source=KeyPerson.Source.SCREENING,
+            measure=KeyPerson.Measure.HOME,
+            start_date=timezone.localdate(),
+            by=world.staff_a,
+        )
+    assert not KeyPerson.objects.exists()
+    assert not KeyPersonEvent.objects.exists()
 
 
 def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
