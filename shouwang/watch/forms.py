@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,6 +33,11 @@ from .models import (
     LocateTask,
     WatchPolicy,
 )
+
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
+
+    from .models import AlertQuerySet, KeyPersonQuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -75,8 +82,8 @@ class PeriodFields(forms.Form):
             self.add_error("start_date", "开始日期不能晚于一周之后")
         if start and start < today - timedelta(days=60):
             self.add_error("start_date", "开始日期过早（60天以前），请核对")
-        if start and end and end < start:
-            self.add_error("planned_end", "计划解除日期不能早于开始日期")
+        if start and end and end <= start:
+            self.add_error("planned_end", "计划解除日期应晚于开始日期")
         if start and end and end > start + timedelta(days=MAX_PERIOD_DAYS):
             self.add_error(
                 "planned_end",
@@ -170,13 +177,19 @@ class ConfirmUnknownLeadForm(PersonFields, ConfirmLeadForm):
 
 
 class EditForm(forms.Form):
-    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.all())
+    """A record's category (those in use, and the record's own even if 停用), measure,
+    notes and responsible worker (``staff``: those of the record's community)."""
+
+    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none())
     measure = forms.ChoiceField(label="管控措施", choices=KeyPerson.Measure.choices)
     responsible = UserChoiceField(label="责任网格员", queryset=None, required=False)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, staff=None, **kwargs) -> None:
+    def __init__(self, *args, record: KeyPerson, staff=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(active=True) | Q(pk=record.category_id)
+        )
         self.fields["responsible"].queryset = staff
 
 
@@ -296,7 +309,7 @@ class FollowUpForm(AttemptForm):
 
     field_order = ["client_id", "slot", "method", "temperature", "symptoms", "note"]
 
-    def clean_temperature(self):
+    def clean_temperature(self) -> Decimal | None:
         try:
             return parse_temperature(self.cleaned_data["temperature"])
         except ValidationError as exc:
@@ -338,7 +351,7 @@ class SelfReportForm(forms.Form):
             self.add_error(None, self.errors.pop("client_id")[0])
         return data
 
-    def clean_temperature(self):
+    def clean_temperature(self) -> Decimal | None:
         try:
             return parse_temperature(self.cleaned_data["temperature"])
         except ValidationError as exc:
@@ -476,7 +489,7 @@ class ListFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
 
-    def filter(self, qs, user):
+    def filter(self, qs: KeyPersonQuerySet, user: User) -> KeyPersonQuerySet:
         """The records the filters ask for; none when a filter is invalid (another
         community, a category or status that does not exist), so it never widens
         the answer to the whole list in the user's scope."""
@@ -525,7 +538,7 @@ class AlertFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "全部类型"), *Alert.Kind.choices]
 
-    def filter(self, qs):
+    def filter(self, qs: AlertQuerySet) -> AlertQuerySet:
         state = self.cleaned_data.get("state") if self.is_valid() else "open"
         kind = self.cleaned_data.get("kind") if self.is_valid() else ""
         if state in ("", "open"):

@@ -29,10 +29,7 @@ def released(window: Window, communities: Sequence[Area]) -> dict[int, int]:
 
 
 def fevers(window: Window, communities: Sequence[Area]) -> dict[int, int]:
-    rows = Alert.objects.filter(
-        kind=Alert.Kind.FEVER, raised_at__gte=window.start, raised_at__lt=window.end
-    )
-    return by_community(rows, communities)
+    return by_community(Alert.objects.fevers().between(window.start, window.end), communities)
 
 
 INDICATORS = [

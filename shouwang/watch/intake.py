@@ -246,7 +246,7 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
     default_type = (
         DocumentType.PASSPORT if number_header in PASSPORT_HEADERS else DocumentType.ID_CARD
     )
-    communities = {a.name: a for a in Area.objects.within(root).communities()}
+    communities = _communities_by_name(root)
     today = timezone.localdate()
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
@@ -267,12 +267,24 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
     return result
 
 
+def _communities_by_name(root: Area) -> dict[str, list[Area]]:
+    """The communities under ``root`` by the names a list may give them: their own, and
+    their sub-district's before their own ("明湖街道西城社区"), which tells apart two
+    communities named alike in a district."""
+    named: dict[str, list[Area]] = {}
+    for community in Area.objects.within(root).communities().select_related("parent"):
+        named.setdefault(community.name, []).append(community)
+        if community.parent_id:
+            named.setdefault(f"{community.parent.name}{community.name}", []).append(community)
+    return named
+
+
 def _check_row(
     number: int,
     cells: list[Any],
     values: list[str],
     result: Plan,
-    communities: dict[str, Area],
+    communities: dict[str, list[Area]],
     default_community: Area | None,
     today: date,
     default_type: str,
@@ -322,9 +334,20 @@ def _check_row(
         problems.append(Problem(number, "现住址", "住址过长（最多200字）"))
     community = default_community
     if community_name:
-        community = communities.get(community_name)
-        if community is None:
+        found = communities.get(community_name, [])
+        community = found[0] if len(found) == 1 else None
+        if not found:
             problems.append(Problem(number, "社区", f"“{community_name}”不是您辖区内的社区"))
+        elif len(found) > 1:
+            first = found[0]
+            example = f"{first.parent.name if first.parent_id else ''}{first.name}"
+            problems.append(
+                Problem(
+                    number,
+                    "社区",
+                    f"辖区内有 {len(found)} 个“{community_name}”，请写明所属街道，如“{example}”",
+                )
+            )
     result.problems.extend(problems)
     if problems:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +15,9 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 from shouwang.people.documents import DocumentType
+
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
 
 FEVER_FROM = Decimal("37.3")
 # A temperature a thermometer on a living person reads (a column's check constraint).
@@ -89,9 +92,6 @@ class KeyPersonQuerySet(ScopedQuerySet):
         )
         return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
 
-    def for_person(self, person_id: int) -> KeyPersonQuerySet:
-        return self.filter(person_id=person_id)
-
     def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
         return self.filter(in_observation_at(moment))
 
@@ -150,7 +150,7 @@ class KeyPersonQuerySet(ScopedQuerySet):
         """Active records whose planned end is on or before ``day``."""
         return self.active().filter(planned_end__lte=day)
 
-    def responsible_for(self, user) -> KeyPersonQuerySet:
+    def responsible_for(self, user: User) -> KeyPersonQuerySet:
         """Records the user answers for: named as responsible, or on one of their grids."""
         return self.filter(
             models.Q(responsible=user) | models.Q(grid__in=user.grids.all())
@@ -288,7 +288,7 @@ class KeyPerson(TimeStampedModel):
         return f"{self.person.name}（{self.category.name}）"
 
     @staticmethod
-    def default_end(start, category: Category):
+    def default_end(start: date, category: Category) -> date:
         return start + timedelta(days=category.default_days)
 
     @property
@@ -323,13 +323,15 @@ class KeyPerson(TimeStampedModel):
 
     @property
     def address(self) -> str:
-        """'西城花园1号楼2单元301' (compound, building, household); needs ``area__parent``
-        and ``person__household__area`` loaded to stay query-free."""
+        """'西城花园1号楼2单元301': the person's household (compound, building, door) —
+        which after a move (迁入) lies elsewhere than the record's area — or else the
+        record's area; needs ``person__household__area__parent`` and ``area__parent``
+        loaded to stay query-free."""
+        if self.person.household_id:
+            return self.person.household.address
         compound = (
             self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
         )
-        if self.person.household_id:
-            return f"{compound}{self.person.household}"
         return f"{compound}{self.area.name}"
 
     @property
@@ -339,6 +341,14 @@ class KeyPerson(TimeStampedModel):
     def self_report_token(self) -> str:
         """The signed token of this person's self-report link (checked for age on use)."""
         return signing.TimestampSigner(salt=SELF_REPORT_SALT).sign(self.code)
+
+
+def record_shown_to(user: User) -> models.Exists:
+    """Whether a row's key-person record (``key_person_id``) is one ``user`` may open:
+    pages link it only then (else its page answers 404)."""
+    return models.Exists(
+        KeyPerson.objects.visible_to(user).filter(pk=models.OuterRef("key_person_id"))
+    )
 
 
 class AlertQuerySet(ScopedQuerySet):
@@ -354,6 +364,12 @@ class AlertQuerySet(ScopedQuerySet):
     def fevers(self) -> AlertQuerySet:
         """Fever alerts from any source (checkpoints and follow-ups)."""
         return self.filter(kind=Alert.Kind.FEVER)
+
+    def with_record_shown_to(self, user: User) -> AlertQuerySet:
+        """Each alert with ``record_shown`` (``record_shown_to``). A fever at a
+        checkpoint alerts the checkpoint's community, about a key person who may be
+        another community's."""
+        return self.annotate(record_shown=record_shown_to(user))
 
 
 class Alert(models.Model):
@@ -411,7 +427,7 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def mark_handled(self, *, by, note: str = "") -> None:
+    def mark_handled(self, *, by: User | None, note: str = "") -> None:
         self.handled_at = timezone.now()
         self.handled_by = by
         self.handled_note = note[:200]
@@ -423,6 +439,11 @@ class LeadQuerySet(ScopedQuerySet):
 
     def pending(self) -> LeadQuerySet:
         return self.filter(status=Lead.Status.NEW)
+
+    def with_record_shown_to(self, user: User) -> LeadQuerySet:
+        """Each lead with ``record_shown`` (``record_shown_to``): a lead attached to a
+        record of another community (the person moved) does not link it."""
+        return self.annotate(record_shown=record_shown_to(user))
 
 
 class Lead(models.Model):

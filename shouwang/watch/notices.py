@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 
 from .models import KeyPerson, KeyPersonEvent
 
@@ -22,33 +22,61 @@ BASIS = {
 }
 
 
-def _notice(record: KeyPerson) -> dict:
-    community = record.area.ancestor_of_kind(Area.Kind.COMMUNITY)
-    subdistrict = community.ancestor_of_kind(Area.Kind.SUBDISTRICT) if community else None
-    person = record.person
-    address = record.address
-    released_on = timezone.localtime(record.ended_at).date() if record.ended_at else None
-    last = (
-        record.events.filter(kind=KeyPersonEvent.Kind.STATUS, to_status=KeyPerson.Status.RELEASED)
-        .order_by("-at", "-id")
-        .first()
-    )
-    reason = last.reason if last else KeyPerson.Reason.PERIOD_COMPLETE
-    return {
-        "basis": BASIS.get(reason, BASIS[KeyPerson.Reason.PERIOD_COMPLETE]),
-        "record": record,
-        "person": person,
-        "address": address,
-        "community": community,
-        "issuer": "".join(a.name for a in (subdistrict, community) if a is not None),
-        "released_on": released_on,
-        "days": record.observed_days(released_on or record.planned_end),
-    }
+def _prefixes(path: str) -> list[str]:
+    """The paths of the node at ``path`` and of its ancestors, nearest first."""
+    return [path[:end] for end in range(len(path), 0, -SEGMENT)]
+
+
+def _nearest(path: str, kind: str, areas: dict[str, Area]) -> Area | None:
+    """The node of ``kind`` at ``path`` or above it, among ``areas`` (by path)."""
+    for prefix in _prefixes(path):
+        area = areas.get(prefix)
+        if area is not None and area.kind == kind:
+            return area
+    return None
+
+
+def _notices(records: list[KeyPerson]) -> list[dict]:
+    """What each notice says, in three queries however many records: their areas'
+    ancestors (community, sub-district) and the release that ended each record."""
+    paths = {p for r in records for p in _prefixes(r.area.path)}
+    areas = {a.path: a for a in Area.objects.filter(path__in=paths)}
+    reasons: dict[int, str] = {}
+    for key_person_id, reason in (
+        KeyPersonEvent.objects.filter(
+            key_person__in=records,
+            kind=KeyPersonEvent.Kind.STATUS,
+            to_status=KeyPerson.Status.RELEASED,
+        )
+        .order_by("at", "id")
+        .values_list("key_person_id", "reason")
+    ):
+        reasons[key_person_id] = reason  # the latest release wins
+    notices = []
+    for record in records:
+        community = _nearest(record.area.path, Area.Kind.COMMUNITY, areas)
+        subdistrict = _nearest(community.path, Area.Kind.SUBDISTRICT, areas) if community else None
+        released_on = timezone.localtime(record.ended_at).date() if record.ended_at else None
+        reason = reasons.get(record.pk, KeyPerson.Reason.PERIOD_COMPLETE)
+        notices.append(
+            {
+                "basis": BASIS.get(reason, BASIS[KeyPerson.Reason.PERIOD_COMPLETE]),
+                "record": record,
+                "person": record.person,
+                "address": record.address,
+                "community": community,
+                "issuer": "".join(a.name for a in (subdistrict, community) if a is not None),
+                "released_on": released_on,
+                "days": record.observed_days(released_on or record.planned_end),
+            }
+        )
+    return notices
 
 
 def release_pdf(records: Iterable[KeyPerson]) -> bytes:
-    """One notice page per released record."""
+    """One notice page per released record (``person__household__area__parent`` and
+    ``area__parent`` loaded, as for ``KeyPerson.address``)."""
     from weasyprint import HTML
 
-    html = render_to_string("watch/notice_pdf.html", {"notices": [_notice(r) for r in records]})
+    html = render_to_string("watch/notice_pdf.html", {"notices": _notices(list(records))})
     return HTML(string=html).write_pdf()

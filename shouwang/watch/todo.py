@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from shouwang.accounts.roles import Role
@@ -10,8 +12,11 @@ from shouwang.core.todo import TodoItem
 from . import figures, schedule
 from .models import Alert, ContactAttempt, FollowUp, KeyPerson
 
+if TYPE_CHECKING:
+    from shouwang.accounts.models import User
 
-def items(user) -> list[TodoItem]:
+
+def items(user: User) -> list[TodoItem]:
     result = []
     if user.can("watch.followup"):
         records = KeyPerson.objects.visible_to(user).active()

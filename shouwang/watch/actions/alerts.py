@@ -80,7 +80,9 @@ def create_lead(*, area: Any, person: Any, source: str, detail: str, origin: Any
 
 @transaction.atomic
 def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
-    if alert.handled_at is not None:
+    """Mark ``alert`` handled, once: the community and HQ see the same alert, and the
+    second to press (their page read it open) is refused, the first one's note kept."""
+    if Alert.objects.select_for_update().get(pk=alert.pk).handled_at is not None:
         raise ValidationError("该预警已处置")
     alert.mark_handled(by=by, note=note)
     audit.record(

@@ -320,11 +320,12 @@ def _found_unwell_later(recorded: FollowUp, finding: FollowUp) -> FollowUp:
     """A slot recorded normal, then fever or symptoms in the same slot (a call back,
     the person's own report): the slot's follow-up becomes the finding, and alerts.
     It stays on time if the first follow-up was."""
-    for field in ("method", "temperature", "symptoms", "note", "abnormal"):
+    found = ["method", "temperature", "symptoms", "note", "abnormal"]
+    for field in found:
         setattr(recorded, field, getattr(finding, field))
     recorded.recorded_by, recorded.recorded_at = finding.recorded_by, finding.recorded_at
     recorded.late = recorded.late and finding.late
-    recorded.save()
+    recorded.save(update_fields=[*found, "recorded_by", "recorded_at", "late"])
     _alert_followup(recorded)
     return recorded
 

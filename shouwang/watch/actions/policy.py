@@ -37,7 +37,7 @@ def save_policy(
     policy.slots = schedule.format_slots(parsed)
     policy.lost_after = lost_after
     policy.updated_by = by
-    policy.save()
+    policy.save(update_fields=["self_report", "slots", "lost_after", "updated_by", "updated_at"])
     audit.record(
         action=AuditEvent.Action.UPDATE,
         user=by,

@@ -199,6 +199,7 @@ def register_with_person(*, persons: Any, identity: Identity, by: Any, **record:
     return register_key_person(person=person, by=by, **record)
 
 
+@transaction.atomic
 def register_key_person(
     *,
     person: Any,
@@ -217,8 +218,8 @@ def register_key_person(
     if active_key_person(person) is not None:
         raise ValidationError(f"{person.name} 已在管控中，不能重复登记")
     planned_end = planned_end or KeyPerson.default_end(start_date, category)
-    if planned_end < start_date:
-        raise ValidationError("计划解除日期不能早于开始日期")
+    if planned_end <= start_date:  # a period of no day owes no follow-up
+        raise ValidationError("计划解除日期应晚于开始日期")
     grid = grid_for_area(person.household.area if person.household_id else person.area)
     record = KeyPerson(
         person=person,

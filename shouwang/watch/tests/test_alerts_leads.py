@@ -3,11 +3,15 @@ staff confirm (one step → a key person) or dismiss."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
+from shouwang.people.tests.factories import make_household
 from shouwang.watch import actions
 from shouwang.watch.models import Alert, KeyPerson, KeyPersonEvent, Lead
 from shouwang.watch.tests import factories as f
@@ -37,6 +41,23 @@ def test_every_kind_from_any_app_is_listed_in_its_jurisdiction(world) -> None:
     assert world.client("guard_a").get(reverse("watch:alerts")).status_code == 403
 
 
+def test_an_alert_links_the_record_only_for_those_who_may_open_it(world) -> None:
+    """A key person of B with a fever at a checkpoint of A alerts A (the checkpoint's
+    community): A's staff had a 查看人员 link that answered 404."""
+    record = f.key_person(world.building_b, "赵六")
+    alert = f.alert(world.building_a, key_person=record, person=record.person)
+    link = f'href="{reverse("watch:detail", args=[record.pk])}"'
+    assert link in world.client("hq").get(reverse("watch:alerts")).content.decode()
+    client = world.client("staff_a")
+    page = client.get(reverse("watch:alerts")).content.decode()
+    assert f'id="alert-{alert.pk}"' in page
+    assert link not in page
+    url = reverse("watch:alert_handle", args=[alert.pk])
+    handled = client.post(url, {"note": "已送发热门诊"}, HTTP_HX_REQUEST="true")
+    assert handled.status_code == 200
+    assert link not in handled.content.decode()
+
+
 def test_an_alert_is_marked_handled_once_and_audited(world) -> None:
     alert = f.alert(world.building_a)
     client = world.client("grid_a")
@@ -53,6 +74,24 @@ def test_an_alert_is_marked_handled_once_and_audited(world) -> None:
     alert.refresh_from_db()
     assert alert.handled_note == "已送发热门诊"
     assert "已送发热门诊" in client.get(reverse("watch:alerts") + "?state=handled").content.decode()
+
+
+def test_an_alert_handled_by_someone_else_meanwhile_keeps_their_handling(world) -> None:
+    """Community and HQ see the same alert: the second to press 标记已处置, whose page
+    read it open, is told it was handled; the first one's note and name stay."""
+    alert = f.alert(world.building_a)
+    url = reverse("watch:alert_handle", args=[alert.pk])
+    read_open = Alert.objects.get(pk=alert.pk)
+    assert world.client("hq").post(url, {"note": "已送发热门诊"}).status_code == 302
+    with mock.patch("shouwang.watch.views.alerts.get_for_user", return_value=read_open):
+        response = world.client("grid_a").post(url, {"note": "已电话联系"})
+    assert response.status_code == 400
+    assert "该预警已处置" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.handled_by == world.hq
+    assert alert.handled_note == "已送发热门诊"
+    audited = AuditEvent.objects.filter(object_type="watch.Alert", object_id=str(alert.pk))
+    assert audited.count() == 1
 
 
 def test_handling_an_alert_updates_the_open_count_in_the_heading(world) -> None:
@@ -80,6 +119,26 @@ def test_the_alert_list_runs_in_bounded_queries(world, django_assert_max_num_que
     client = world.client("hq")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("watch:alerts")).status_code == 200
+
+
+def test_a_lead_attached_to_a_record_of_another_community_does_not_link_it(world) -> None:
+    """A key person of B moved to A (迁入) and declared a risk at a check-in: the lead
+    is A's, the record still B's. Confirming it led A's staff to a 404 page."""
+    record = f.key_person(world.building_b, "钱七")
+    flat = make_household(world.building_a, room="601")
+    Person.objects.filter(pk=record.person_id).update(household=flat, area=world.building_a)
+    lead = actions.create_lead(
+        area=world.community_a, person=record.person, source="checkin", detail="扫码申报"
+    )
+    client = world.client("staff_a")
+    response = client.post(reverse("watch:lead_confirm", args=[lead.pk]), {"note": "已核实"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("watch:leads")
+    lead.refresh_from_db()
+    assert lead.key_person == record
+    page = client.get(reverse("watch:leads"), {"state": "confirmed"}).content.decode()
+    assert "已在管控中，线索已关联到现有记录" in page
+    assert f'href="{reverse("watch:detail", args=[record.pk])}"' not in page
 
 
 def test_confirming_a_lead_makes_a_key_person_in_one_step(world) -> None:

@@ -381,7 +381,7 @@ def test_the_release_notice_names_the_document_masked(world, abroad) -> None:
     assert abroad.status == KeyPerson.Status.RELEASED
     pdf = client.get(reverse("watch:notice", args=[abroad.pk]))
     assert pdf.status_code == 200
-    html = render_to_string("watch/notice_pdf.html", {"notices": [notices._notice(abroad)]})
+    html = render_to_string("watch/notice_pdf.html", {"notices": notices._notices([abroad])})
     assert "（护照：E1*****78）" in html
     assert PASSPORT not in html
 

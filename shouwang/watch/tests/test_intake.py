@@ -15,6 +15,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.sheets import broken_sheet, messy_workbook
 from shouwang.people.models import Change, Person
@@ -232,6 +234,27 @@ def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> Non
     plan = upload(client, sheet(with_column)).context["plan"]
     assert plan.ok
     assert plan.rows[1].community == world.community_b
+
+
+def test_a_community_named_alike_in_two_sub_districts_is_asked_for_by_both_names(
+    world, rows
+) -> None:
+    """A district's HQ holds two 西城社区, one per sub-district: the list's 社区 column
+    sent the person to whichever was read last. It now asks which, and takes the
+    sub-district's name before the community's."""
+    other = child(child(world.district, "东湖街道"), "西城社区")
+    client = world.client("hq")
+    client.force_login(UserFactory(role=Role.HQ_ADMIN, area=world.district))
+    unknown = [rows["rows"][1]]
+    response = upload(client, sheet([[*r, "西城社区"] for r in unknown]))
+    assert response.status_code == 400
+    assert "辖区内有 2 个“西城社区”，请写明所属街道，如“明湖街道西城社区”" in (
+        response.content.decode()
+    )
+    for named, community in [("明湖街道西城社区", world.community_a), ("东湖街道西城社区", other)]:
+        plan = upload(client, sheet([[*r, named] for r in unknown])).context["plan"]
+        assert plan.ok
+        assert plan.rows[0].community == community
 
 
 def test_a_stale_or_foreign_token_commits_nothing(world, rows) -> None:

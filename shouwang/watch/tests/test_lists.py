@@ -10,6 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.people.models import Person
+from shouwang.people.tests.factories import make_household
 from shouwang.watch import actions
 from shouwang.watch.tests import factories as f
 
@@ -129,3 +131,14 @@ def test_a_record_starting_later_says_when_not_a_negative_day(world, clock, poli
     header, row = rows[0], rows[1]
     assert row[header.index("开始日期")].date() == start
     assert row[header.index("第几天")] is None
+
+
+def test_the_address_is_the_household_s_own_after_the_person_moved(world) -> None:
+    """Record and household were in different compounds once the person moved (迁入):
+    the address took the compound of one and the building and door of the other."""
+    record = f.key_person(world.building_a, "吴一")
+    flat = make_household(world.building_b, room="502", unit="2")
+    Person.objects.filter(pk=record.person_id).update(household=flat, area=world.building_b)
+    page = world.client("staff_a").get(reverse("watch:index")).content.decode()
+    assert "八一新苑1号楼2单元502" in page
+    assert "西城花园1号楼2单元502" not in page

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Person
+from shouwang.watch import actions
 from shouwang.watch.forms import StatusForm
 from shouwang.watch.models import KeyPerson, KeyPersonEvent
 from shouwang.watch.tests import factories as f
@@ -137,6 +140,48 @@ def test_the_responsible_worker_must_be_of_the_record_s_community(world, record)
     assert record.responsible == world.grid_worker_a
 
 
+def test_an_edit_offers_no_category_taken_out_of_use_but_keeps_the_record_s_own(
+    world, record
+) -> None:
+    """A category set to 停用 is offered nowhere a record is registered; an edit could
+    still move a record into it. A record already in it keeps it through an edit."""
+    retired = f.category("旧类别")
+    retired.active = False
+    retired.save(update_fields=["active"])
+    client = world.client("staff_a")
+    url = reverse("watch:edit", args=[record.pk])
+    assert "旧类别" not in client.get(url).content.decode()
+    response = client.post(url, {"category": retired.pk, "measure": "home"})
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert record.category != retired
+    KeyPerson.objects.filter(pk=record.pk).update(category=retired)
+    response = client.post(url, {"category": retired.pk, "measure": "central"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.category, record.measure) == (retired, "central")
+
+
+def test_a_registration_that_fails_to_write_its_history_leaves_no_record(world) -> None:
+    """Record, history and audit entry are written together or not at all, whoever
+    calls the action (the cases app does, with its own transaction)."""
+    person = f.person(world.building_a, "吴一")
+    with (
+        mock.patch("shouwang.accounts.audit.record", side_effect=DatabaseError("磁盘已满")),
+        pytest.raises(DatabaseError),
+    ):
+        actions.register_key_person(
+            person=person,
+            category=f.category(),
+            source=KeyPerson.Source.SCREENING,
+            measure=KeyPerson.Measure.HOME,
+            start_date=timezone.localdate(),
+            by=world.staff_a,
+        )
+    assert not KeyPerson.objects.exists()
+    assert not KeyPersonEvent.objects.exists()
+
+
 def test_registration_finds_the_ledger_person_or_creates_one(world) -> None:
     client = world.client("staff_a")
     known = f.person(world.building_a, "吴一")
@@ -232,6 +277,28 @@ def test_a_planned_end_years_ahead_is_refused(world, end) -> None:
     assert response.status_code == 400
     assert "计划解除日期不能晚于开始日期后60天" in response.content.decode()
     assert not KeyPerson.objects.exists()
+
+
+def test_a_planned_end_on_the_start_date_is_refused(world) -> None:
+    """A period of no day owes no follow-up, so it could never end 观察期满 (the list
+    said 第1/0天); the shortest period is a category's one day."""
+    data = {"category": f.category().pk, "source": "screening", "measure": "home"}
+    today = timezone.localdate().isoformat()
+    response = world.client("staff_a").post(
+        reverse("watch:create"),
+        {
+            **data,
+            "document": f.id_number(),
+            "name": "吴一",
+            "building": world.building_a.pk,
+            "start_date": today,
+            "planned_end": today,
+        },
+    )
+    assert response.status_code == 400
+    assert "计划解除日期应晚于开始日期" in response.content.decode()
+    assert not KeyPerson.objects.exists()
+    assert not Person.objects.exists()
 
 
 def _days_ago(days: int | str) -> str:

@@ -26,13 +26,15 @@ from ..forms import (
     DismissLeadForm,
     HandleAlertForm,
 )
-from ..models import Alert, Lead
+from ..models import Alert, AlertQuerySet, Lead, LeadQuerySet
 from .records import buildings_for, records_for
 
 
-def alerts_for(request: AuthedRequest):
-    return Alert.objects.visible_to(request.user).select_related(
-        "area__parent", "handled_by", "key_person"
+def alerts_for(request: AuthedRequest) -> AlertQuerySet:
+    return (
+        Alert.objects.visible_to(request.user)
+        .with_record_shown_to(request.user)
+        .select_related("area__parent", "handled_by")
     )
 
 
@@ -89,9 +91,11 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("watch:alerts")
 
 
-def leads_for(request: AuthedRequest):
-    return Lead.objects.visible_to(request.user).select_related(
-        "person__household__area", "area", "key_person", "decided_by"
+def leads_for(request: AuthedRequest) -> LeadQuerySet:
+    return (
+        Lead.objects.visible_to(request.user)
+        .with_record_shown_to(request.user)
+        .select_related("person__household__area", "area", "decided_by")
     )
 
 
@@ -154,6 +158,8 @@ def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                 if created
                 else f"{name} 已在管控中，线索已关联到现有记录，未重复登记",
             )
+            if not records_for(request.user).filter(pk=record.pk).exists():
+                return redirect("watch:leads")  # a record of another community
             return redirect("watch:detail", pk=record.pk)
     status = 400 if form.errors else 200
     return render(

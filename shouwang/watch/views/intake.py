@@ -18,7 +18,7 @@ from shouwang.people.models import Person
 
 from .. import actions, intake
 from ..forms import IntakeCommitForm, IntakeForm, LocateForm
-from ..models import Intake, LocateTask
+from ..models import Intake, LocateTask, LocateTaskQuerySet
 from .records import buildings_for, communities_for
 
 PURPOSE = "watch.intake"
@@ -108,7 +108,7 @@ def intake_commit(request: AuthedRequest) -> HttpResponse:
     return redirect("watch:locate" if done.to_locate else "watch:index")
 
 
-def tasks_for(request: AuthedRequest):
+def tasks_for(request: AuthedRequest) -> LocateTaskQuerySet:
     return LocateTask.objects.visible_to(request.user).select_related(
         "community", "category", "key_person", "decided_by"
     )

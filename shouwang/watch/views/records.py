@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
-from shouwang.areas.models import Area
+from shouwang.areas.models import Area, AreaQuerySet
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
@@ -26,19 +26,19 @@ from shouwang.people.models import Person
 from .. import actions, notices, schedule
 from ..actions import Identity
 from ..forms import EditForm, ExtendForm, ListFilter, RegisterForm, StatusForm
-from ..models import Alert, KeyPerson
+from ..models import Alert, KeyPerson, KeyPersonQuerySet
 
 EXPORT_LIMIT = 50_000
 HISTORY_ROWS = 60  # follow-ups on a record's page
 
 
-def records_for(user: User):
+def records_for(user: User) -> KeyPersonQuerySet:
     return KeyPerson.objects.visible_to(user).select_related(
-        "person__household__area", "category", "area__parent", "responsible"
+        "person__household__area__parent", "category", "area__parent", "responsible"
     )
 
 
-def communities_for(user: User):
+def communities_for(user: User) -> AreaQuerySet:
     return Area.objects.visible_to(user).communities()
 
 
@@ -115,7 +115,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     return xlsx_response(f"重点人员-{today:%Y%m%d}.xlsx", content)
 
 
-def buildings_for(user: User):
+def buildings_for(user: User) -> AreaQuerySet:
     return Area.objects.visible_to(user).buildings().select_related("parent")
 
 
@@ -217,7 +217,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "notes": record.notes,
         "responsible": record.responsible_id,
     }
-    form = EditForm(request.POST or None, initial=initial, staff=_staff_for(record))
+    form = EditForm(request.POST or None, initial=initial, record=record, staff=_staff_for(record))
     if request.method == "POST" and form.is_valid():
         actions.update_key_person(key_person=record, by=request.user, **form.cleaned_data)
         messages.success(request, "已保存")
