@@ -35,12 +35,11 @@ from pydantic import Field
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
 
 from . import actions, figures, schedule
 from .forms import AttemptForm, FollowUpForm
-from .models import ContactAttempt, FollowUp, KeyPerson
+from .models import ContactAttempt, FollowUp, KeyPerson, lists_own_only
 from .views.records import records_for
 
 logger = logging.getLogger(__name__)
@@ -255,11 +254,11 @@ def today(
     follow-up first, ``PAGE_SIZE`` cards a page."""
     _require_followup(request)
     user = request.user
-    mine = user.role == Role.GRID_WORKER and not everyone
-    qs = KeyPerson.objects.visible_to(user).active()
-    if mine:
-        qs = qs.responsible_for(user)
-    sheet = figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+    mine = lists_own_only(user, everyone=everyone)
+    sheet = figures.followup_sheet(
+        KeyPerson.objects.on_followup_sheet(user, everyone=everyone),
+        FollowUp.objects.visible_to(user),
+    )
     paginator = Paginator(sheet.rows, PAGE_SIZE)
     current = paginator.get_page(page)
     # Full records and their follow-ups for this page's cards only; a record moved out

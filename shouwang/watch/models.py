@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import models
 from django.utils import timezone
 
+from shouwang.accounts.roles import Role
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
@@ -76,6 +77,12 @@ def new_between(start: datetime, end: datetime) -> models.Q:
 def released_between(start: datetime, end: datetime) -> models.Q:
     """Released in the window [start, end)."""
     return models.Q(status=KeyPerson.Status.RELEASED, ended_at__gte=start, ended_at__lt=end)
+
+
+def lists_own_only(user: User, *, everyone: bool = False) -> bool:
+    """Whether the user's 今日随访 lists only the records they answer for: a grid
+    worker's does, unless they ask for everyone they may see."""
+    return user.role == Role.GRID_WORKER and not everyone
 
 
 class KeyPersonQuerySet(ScopedQuerySet):
@@ -155,6 +162,12 @@ class KeyPersonQuerySet(ScopedQuerySet):
         return self.filter(
             models.Q(responsible=user) | models.Q(grid__in=user.grids.all())
         ).distinct()
+
+    def on_followup_sheet(self, user: User, *, everyone: bool = False) -> KeyPersonQuerySet:
+        """The active records whose follow-ups the user's 今日随访 lists: a grid worker's
+        own (``everyone`` lists all they may see), everyone else's whole area."""
+        qs = self.visible_to(user).active()
+        return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
 
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
         """The active record a personal self-report link names. Raises

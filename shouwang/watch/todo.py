@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from shouwang.accounts.roles import Role
 from shouwang.core.todo import TodoItem
 
 from . import figures, schedule
@@ -19,9 +18,7 @@ if TYPE_CHECKING:
 def items(user: User) -> list[TodoItem]:
     result = []
     if user.can("watch.followup"):
-        records = KeyPerson.objects.visible_to(user).active()
-        if user.role == Role.GRID_WORKER:
-            records = records.responsible_for(user)
+        records = KeyPerson.objects.on_followup_sheet(user)
         total = figures.followup_sheet(records, FollowUp.objects.visible_to(user)).total
         if total.due:
             url = reverse("watch:today")

@@ -26,7 +26,7 @@ from shouwang.core.responses import bad_parameter
 from .. import actions, figures, schedule
 from ..alerting import masked_name
 from ..forms import AttemptForm, FollowUpForm, SelfReportForm
-from ..models import ContactAttempt, FollowUp, KeyPerson
+from ..models import ContactAttempt, FollowUp, KeyPerson, lists_own_only
 from .records import records_for
 
 CARDS_PER_PAGE = 40
@@ -59,11 +59,11 @@ def _listed(request: AuthedRequest) -> tuple[bool, figures.FollowUpSheet]:
     """Whether the page lists the grid worker's own records (unless ``all=1``), and the
     sheet of what it lists: the page and each tap's header counts read it here alike."""
     user = request.user
-    mine = user.role == Role.GRID_WORKER and request.GET.get("all") != "1"
-    qs = KeyPerson.objects.visible_to(user).active()
-    if mine:
-        qs = qs.responsible_for(user)
-    return mine, figures.followup_sheet(qs, FollowUp.objects.visible_to(user))
+    everyone = request.GET.get("all") == "1"
+    return lists_own_only(user, everyone=everyone), figures.followup_sheet(
+        KeyPerson.objects.on_followup_sheet(user, everyone=everyone),
+        FollowUp.objects.visible_to(user),
+    )
 
 
 @require_capability("watch.followup")
