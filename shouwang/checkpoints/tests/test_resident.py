@@ -344,6 +344,16 @@ def test_an_old_poster_says_to_scan_the_new_one(world, gate) -> None:
     assert not Person.objects.exists()
 
 
+@pytest.mark.parametrize("code", ["a\x00b", "x" * 25, "卡点", "a b"])
+def test_a_link_no_poster_could_bear_gets_the_phone_page(world, gate, code) -> None:
+    """A NUL in the link was a 500 on PostgreSQL (its strings cannot hold one)."""
+    for url in (reverse("checkin:scan", args=[code]), reverse("checkin:register", args=[code])):
+        for response in (Client().get(url), Client().post(url, registration(world))):
+            assert response.status_code == 404
+            assert "请扫描卡点现场张贴的最新二维码" in response.content.decode()
+    assert not Person.objects.exists()
+
+
 def test_one_taps_of_one_pass_are_limited(world, gate, settings) -> None:
     """A script holding one pass cookie added 200 passages (and 进入人数) in seconds."""
     settings.SELF_CHECKINS_PER_PASS = 3
