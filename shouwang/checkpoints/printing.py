@@ -105,11 +105,12 @@ def cards_pdf(passes: Iterable[Pass]) -> bytes:
     from weasyprint import HTML
 
     items = list(passes)
+    areas = Area.full_names({p.person.area_id: p.person.area for p in items}.values())
     cards = [
         {
             "pass": p,
             "qr": qr_data_uri(tokens.card_token(p.code), scale=6),
-            "area": p.person.area.full_name(),
+            "area": areas[p.person.area_id],
         }
         for p in items
     ]
