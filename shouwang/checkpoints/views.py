@@ -198,10 +198,7 @@ def posters(request: AuthedRequest) -> HttpResponse:
 @require_capability("checkpoints.manage")
 def checkpoint_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
-    checkpoint.rotate_code()
-    audit.record(
-        action=AuditEvent.Action.UPDATE, request=request, obj=checkpoint, detail="更换二维码"
-    )
+    actions.rotate_code(checkpoint=checkpoint, by=request.user)
     messages.success(request, "已更换二维码，请重新打印张贴，旧二维码已失效")
     return redirect("checkpoints:detail", pk=pk)
 

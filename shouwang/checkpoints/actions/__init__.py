@@ -27,7 +27,7 @@ from .phone import (
     remembered_passes,
     self_checkin,
 )
-from .posts import hand_over_after_move, save_checkpoint, save_rule
+from .posts import hand_over_after_move, rotate_code, save_checkpoint, save_rule
 from .retention import MIN_RETENTION_DAYS, purge_checkins
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "remembered_pass",
     "remembered_passes",
     "revoke_pass",
+    "rotate_code",
     "rule_for",
     "save_checkpoint",
     "save_rule",

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +83,45 @@ def test_codes_are_random_and_rotatable(world) -> None:
     world.client("staff_a").post(reverse("checkpoints:rotate", args=[a.pk]))
     a.refresh_from_db()
     assert a.code != old
+
+
+def test_a_rotated_code_stops_the_old_posters_at_once(world) -> None:
+    """The message says the old QR code no longer works; a scan made just before had
+    left the checkpoint in this process's cache, where the old code kept working."""
+    gate = make_checkpoint(world.compound_a)
+    old = gate.code
+    assert Client().get(reverse("checkin:register", args=[old])).status_code == 200
+    response = world.client("staff_a").post(reverse("checkpoints:rotate", args=[gate.pk]))
+    assert response.status_code == 302
+    gate.refresh_from_db()
+    assert Client().get(reverse("checkin:register", args=[old])).status_code == 404
+    assert Client().get(reverse("checkin:register", args=[gate.code])).status_code == 200
+    assert AuditEvent.objects.filter(object_id=str(gate.pk), detail="更换二维码").exists()
+
+
+def test_a_checkpoint_stopped_or_given_new_hours_is_scanned_so_at_once(world) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园西门")
+    url = reverse("checkin:register", args=[gate.code])
+    assert Client().get(url).status_code == 200
+    edit = {
+        "area": world.compound_a.pk,
+        "name": "西城花园西门",
+        "kind": "gate",
+        "directions": "both",
+        "active": "on",
+    }
+    now = timezone.localtime()
+    closed = {
+        "opens_at": f"{(now + timedelta(hours=2)):%H}:00",
+        "closes_at": f"{(now + timedelta(hours=3)):%H}:00",
+    }
+    client = world.client("staff_a")
+    response = client.post(reverse("checkpoints:edit", args=[gate.pk]), edit | closed)
+    assert response.status_code == 302
+    assert "现在未开放" in Client().get(url).content.decode()
+    edit.pop("active")
+    assert client.post(reverse("checkpoints:edit", args=[gate.pk]), edit).status_code == 302
+    assert Client().get(url).status_code == 404
 
 
 def test_the_list_and_detail_pages(world, django_assert_max_num_queries) -> None:
