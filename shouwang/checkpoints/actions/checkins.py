@@ -317,6 +317,10 @@ def record_checkin(
             raise
         if existing.checkpoint_id != checkpoint.pk:
             raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试") from None
+        # A retry is the same person's passage; another's id (copied from their page)
+        # must not show that person's result and reasons as the answer.
+        if existing.person_id != (person.pk if person is not None else None):
+            raise CheckInRefused("登记编号与他人的记录重复，请刷新页面后重试") from None
         return Recorded(existing, created=False)
     return Recorded(row, created=True)
 

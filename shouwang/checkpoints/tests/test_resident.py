@@ -107,6 +107,25 @@ def test_it_stores_a_retried_tap_once(world, gate) -> None:
     assert CheckIn.objects.filter(client_id=tap["client_id"]).count() == 1
 
 
+def test_a_tap_with_another_person_s_client_id_shows_nothing_of_theirs(world, gate) -> None:
+    """The id a tap carries is its page's; sent with someone else's (copied from their
+    page), the answer was that person's passage: their result and its reasons."""
+    scan = reverse("checkin:scan", args=[gate.code])
+    observed, other = Client(), Client()
+    data = registration(world, name="赵观察")
+    observed.post(reverse("checkin:register", args=[gate.code]), data)
+    observe(Person.objects.with_document(data["doc_number"]).get())
+    tap = tap_data()
+    assert 'data-result="r"' in observed.post(scan, tap).content.decode()
+    other.post(reverse("checkin:register", args=[gate.code]), registration(world, name="钱其他"))
+    response = other.post(scan, tap)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "登记编号与他人的记录重复" in body
+    assert "居家观察" not in body
+    assert CheckIn.objects.get(client_id=tap["client_id"]).person.name == "赵观察"
+
+
 def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     data = registration(world, doc_number="410105199001011230")
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
