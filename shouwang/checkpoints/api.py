@@ -183,12 +183,8 @@ def _record(
     if item.kind == "pass":
         return actions.scan_pass(**common, token=item.token)
     if item.kind == "vehicle":
-        return actions.record_checkin(
-            **common,
-            status=CheckIn.Status.CONFIRMED,
-            subject=CheckIn.Subject.VEHICLE,
-            plate=clean_plate(item.plate),
-            occupants=item.occupants or 1,
+        return actions.record_vehicle(
+            **common, plate=clean_plate(item.plate), occupants=item.occupants or 1
         )
     if item.kind == "visitor":
         if not (item.name.strip() and item.visiting.strip() and item.reason.strip()):
@@ -197,30 +193,23 @@ def _record(
             phone = validate_phone(item.phone)
         except DocumentError as exc:
             raise actions.CheckInRefused(str(exc)) from exc
-        return actions.record_checkin(
+        return actions.record_visitor(
             **common,
-            status=CheckIn.Status.CONFIRMED,
-            visitor=True,
-            visitor_registered=True,
-            note=f"访客：拜访{item.visiting.strip()}",
-            visit={
-                "name": item.name.strip(),
-                "phone": phone,
-                "visiting": item.visiting.strip(),
-                "reason": item.reason.strip(),
-            },
+            name=item.name.strip(),
+            phone=phone,
+            visiting=item.visiting.strip(),
+            reason=item.reason.strip(),
         )
     if item.kind == "turn_back":
         if not item.reason.strip():
             raise actions.CheckInRefused("劝返须填写原因")
         vehicle = bool(item.plate)
-        return actions.record_checkin(
+        return actions.turn_back(
             **common,
-            status=CheckIn.Status.TURNED_BACK,
             subject=CheckIn.Subject.VEHICLE if vehicle else CheckIn.Subject.PERSON,
             plate=clean_plate(item.plate) if vehicle else "",
             occupants=item.occupants or 1,
-            note=f"劝返：{item.reason.strip()}",
+            reason=item.reason.strip(),
         )
     return actions.record_checkin(**common, status=CheckIn.Status.CONFIRMED)
 

@@ -16,7 +16,15 @@ from .checkins import (
     record_checkin,
     rule_for,
 )
-from .console import confirm, measure, pass_for_token, scan_pass
+from .console import (
+    confirm,
+    measure,
+    pass_for_token,
+    record_vehicle,
+    record_visitor,
+    scan_pass,
+    turn_back,
+)
 from .phone import (
     PHONE_FULL,
     PhoneFull,
@@ -48,6 +56,8 @@ __all__ = [
     "pass_for_token",
     "purge_checkins",
     "record_checkin",
+    "record_vehicle",
+    "record_visitor",
     "register",
     "remembered_pass",
     "remembered_passes",
@@ -58,4 +68,5 @@ __all__ = [
     "save_rule",
     "scan_pass",
     "self_checkin",
+    "turn_back",
 ]

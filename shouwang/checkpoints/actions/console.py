@@ -160,6 +160,97 @@ def scan_pass(
     )
 
 
+def record_vehicle(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    plate: str,
+    occupants: int,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """A vehicle let through with its occupants (``temperature``: the highest measured)."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.CONFIRMED,
+        subject=CheckIn.Subject.VEHICLE,
+        plate=plate,
+        occupants=occupants,
+        temperature=temperature,
+        by=by,
+        at=at,
+    )
+
+
+def record_visitor(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    name: str,
+    phone: str,
+    visiting: str,
+    reason: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """A visitor registered by staff at the post (name and phone kept with the passage,
+    not added to the ledger): a registered visitor's passage."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.CONFIRMED,
+        temperature=temperature,
+        visitor=True,
+        visitor_registered=True,
+        note=f"访客：拜访{visiting}",
+        by=by,
+        at=at,
+        visit={"name": name, "phone": phone, "visiting": visiting, "reason": reason},
+    )
+
+
+def turn_back(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    subject: str,
+    plate: str,
+    occupants: int,
+    reason: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """劝返: a person, a group on foot or a vehicle (``plate``) sent back, with why."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.TURNED_BACK,
+        subject=subject,
+        plate=plate,
+        occupants=occupants,
+        temperature=temperature,
+        note=f"劝返：{reason}",
+        by=by,
+        at=at,
+    )
+
+
 def _registered_at_post(row: CheckIn) -> None:
     """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
     the registration 访客须经值守登记 asks for. The passage is judged again as a
