@@ -33,15 +33,16 @@ from .checkins import (
 
 
 def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
-    """Check a scanned pass: signature, expiry (at ``scanned_at``, default now),
-    revocation. Raises TokenRejected."""
+    """Check a scanned pass: signature, revocation, and the QR's and the card's expiry
+    at ``scanned_at`` (default now: a scan uploaded later is checked as of the scan).
+    Raises TokenRejected."""
     kind, code = tokens.read_token(text, scanned_at=scanned_at)
     pass_ = Pass.objects.select_related("person").filter(code=code).first()
     if pass_ is None or pass_.kind != kind:
         raise tokens.TokenRejected("出入证不存在")
     if pass_.revoked_at is not None:
         raise tokens.TokenRejected("出入证已被吊销，不能通行")
-    if not pass_.is_usable():
+    if not pass_.is_usable(on=timezone.localdate(scanned_at) if scanned_at else None):
         raise tokens.TokenRejected("出入证已过有效期")
     return pass_
 
