@@ -18,7 +18,7 @@ from typing import Literal
 
 from django import forms
 from django.db import DatabaseError, transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -135,7 +135,7 @@ def _check_text(item: CheckInIn) -> None:
             raise actions.CheckInRefused(f"{label}含有控制字符（如换行、空字符），请核对后重新填写")
 
 
-def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
+def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
     """A row's 确认在场 or 记录体温 made offline: the same value whenever it arrives."""
     if item.checkin is None:
         raise actions.CheckInRefused("请指明通行记录（checkin）")
@@ -160,7 +160,10 @@ def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorde
 
 
 def _record(
-    request, item: CheckInIn, checkpoints: dict[int, Checkpoint], clock_error: timedelta
+    request: HttpRequest,
+    item: CheckInIn,
+    checkpoints: dict[int, Checkpoint],
+    clock_error: timedelta,
 ) -> actions.Recorded:
     checkpoint = checkpoints.get(item.checkpoint)
     if checkpoint is None:
@@ -215,7 +218,7 @@ def _record(
 
 
 @router.post("/checkins", response=BatchOut, url_name="checkins_batch")
-def upload_checkins(request, batch: BatchIn) -> dict:
+def upload_checkins(request: HttpRequest, batch: BatchIn) -> dict:
     """Batch upload of staff check-ins recorded offline; one result per item."""
     if not request.user.can("checkpoints.console"):
         raise HttpError(403, "您的角色没有卡点值守权限")

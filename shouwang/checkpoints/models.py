@@ -509,7 +509,7 @@ class Visit(models.Model):
         self.phone_enc = pii.encrypt(phone)
 
 
-def local_day_bounds(day: Any) -> tuple[datetime, datetime]:
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """[00:00, next 00:00) of a local calendar day, as aware datetimes."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)

@@ -412,7 +412,7 @@ def console_index(request: AuthedRequest) -> HttpResponse:
 
 
 def _console(
-    request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms
+    request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms: Any
 ) -> HttpResponse:
     since = timezone.now() - timedelta(hours=3)
     # A visitor registered by staff has no ledger person: the row names the visit's.
