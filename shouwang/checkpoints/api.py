@@ -18,7 +18,7 @@ from typing import Literal
 
 from django import forms
 from django.db import DatabaseError, transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -135,7 +135,7 @@ def _check_text(item: CheckInIn) -> None:
             raise actions.CheckInRefused(f"{label}含有控制字符（如换行、空字符），请核对后重新填写")
 
 
-def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
+def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
     """A row's 确认在场 or 记录体温 made offline: the same value whenever it arrives."""
     if item.checkin is None:
         raise actions.CheckInRefused("请指明通行记录（checkin）")
@@ -160,7 +160,10 @@ def _update(request, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorde
 
 
 def _record(
-    request, item: CheckInIn, checkpoints: dict[int, Checkpoint], clock_error: timedelta
+    request: HttpRequest,
+    item: CheckInIn,
+    checkpoints: dict[int, Checkpoint],
+    clock_error: timedelta,
 ) -> actions.Recorded:
     checkpoint = checkpoints.get(item.checkpoint)
     if checkpoint is None:
@@ -183,12 +186,8 @@ def _record(
     if item.kind == "pass":
         return actions.scan_pass(**common, token=item.token)
     if item.kind == "vehicle":
-        return actions.record_checkin(
-            **common,
-            status=CheckIn.Status.CONFIRMED,
-            subject=CheckIn.Subject.VEHICLE,
-            plate=clean_plate(item.plate),
-            occupants=item.occupants or 1,
+        return actions.record_vehicle(
+            **common, plate=clean_plate(item.plate), occupants=item.occupants or 1
         )
     if item.kind == "visitor":
         if not (item.name.strip() and item.visiting.strip() and item.reason.strip()):
@@ -197,36 +196,29 @@ def _record(
             phone = validate_phone(item.phone)
         except DocumentError as exc:
             raise actions.CheckInRefused(str(exc)) from exc
-        return actions.record_checkin(
+        return actions.record_visitor(
             **common,
-            status=CheckIn.Status.CONFIRMED,
-            visitor=True,
-            visitor_registered=True,
-            note=f"访客：拜访{item.visiting.strip()}",
-            visit={
-                "name": item.name.strip(),
-                "phone": phone,
-                "visiting": item.visiting.strip(),
-                "reason": item.reason.strip(),
-            },
+            name=item.name.strip(),
+            phone=phone,
+            visiting=item.visiting.strip(),
+            reason=item.reason.strip(),
         )
     if item.kind == "turn_back":
         if not item.reason.strip():
             raise actions.CheckInRefused("劝返须填写原因")
         vehicle = bool(item.plate)
-        return actions.record_checkin(
+        return actions.turn_back(
             **common,
-            status=CheckIn.Status.TURNED_BACK,
             subject=CheckIn.Subject.VEHICLE if vehicle else CheckIn.Subject.PERSON,
             plate=clean_plate(item.plate) if vehicle else "",
             occupants=item.occupants or 1,
-            note=f"劝返：{item.reason.strip()}",
+            reason=item.reason.strip(),
         )
     return actions.record_checkin(**common, status=CheckIn.Status.CONFIRMED)
 
 
 @router.post("/checkins", response=BatchOut, url_name="checkins_batch")
-def upload_checkins(request, batch: BatchIn) -> dict:
+def upload_checkins(request: HttpRequest, batch: BatchIn) -> dict:
     """Batch upload of staff check-ins recorded offline; one result per item."""
     if not request.user.can("checkpoints.console"):
         raise HttpError(403, "您的角色没有卡点值守权限")

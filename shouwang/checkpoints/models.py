@@ -11,7 +11,7 @@ and the unique ``client_id`` that makes every write idempotent.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -251,7 +251,8 @@ class Pass(TimeStampedModel):
         self.declared_at = timezone.now()
         self.save(update_fields=[*self.REGISTRATION_FIELDS, "declared_at", "updated_at"])
 
-    def is_usable(self, on: Any = None) -> bool:
+    def is_usable(self, on: date | None = None) -> bool:
+        """Not revoked, and valid on the local day ``on`` (default today)."""
         if self.revoked_at is not None:
             return False
         return self.valid_until is None or self.valid_until >= (on or timezone.localdate())
@@ -508,7 +509,7 @@ class Visit(models.Model):
         self.phone_enc = pii.encrypt(phone)
 
 
-def local_day_bounds(day: Any) -> tuple[datetime, datetime]:
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """[00:00, next 00:00) of a local calendar day, as aware datetimes."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -42,7 +43,7 @@ def title_pt(name: str) -> float:
     return math.floor(best * 10) / 10
 
 
-def public_base_url(request) -> str:
+def public_base_url(request: HttpRequest) -> str:
     """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host."""
     configured = settings.SHOUWANG_PUBLIC_URL
     if configured:
@@ -105,11 +106,12 @@ def cards_pdf(passes: Iterable[Pass]) -> bytes:
     from weasyprint import HTML
 
     items = list(passes)
+    areas = Area.full_names({p.person.area_id: p.person.area for p in items}.values())
     cards = [
         {
             "pass": p,
             "qr": qr_data_uri(tokens.card_token(p.code), scale=6),
-            "area": p.person.area.full_name(),
+            "area": areas[p.person.area_id],
         }
         for p in items
     ]

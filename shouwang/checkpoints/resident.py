@@ -9,6 +9,8 @@ person's own declaration.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shouwang.accounts.audit import client_ip
-from shouwang.areas.models import Area
+from shouwang.areas.models import Area, AreaQuerySet
 from shouwang.core import ratelimit
 from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
+from shouwang.people.models import Person
 
 from . import actions, declarations, printing, tokens
 from .forms import ClientIdForm, RegistrationForm, TapForm
@@ -34,7 +37,12 @@ def _unknown_code(request: PublicRequest) -> HttpResponse:
 
 
 def _result(
-    request: PublicRequest, checkin: CheckIn, checkpoint: Checkpoint, person, *, family: bool
+    request: PublicRequest,
+    checkin: CheckIn,
+    checkpoint: Checkpoint,
+    person: Person | None,
+    *,
+    family: bool,
 ) -> HttpResponse:
     now = timezone.localtime()
     return render(
@@ -203,7 +211,7 @@ def _tap_page(
     )
 
 
-def _day_label(day) -> str:
+def _day_label(day: date | None) -> str:
     return f"{day.month}月{day.day}日" if day else ""
 
 
@@ -215,7 +223,7 @@ def _may_tap(pass_: Pass) -> bool:
     )
 
 
-def _buildings(checkpoint: Checkpoint):
+def _buildings(checkpoint: Checkpoint) -> AreaQuerySet:
     community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY) or checkpoint.area
     return Area.objects.within(community).buildings().select_related("parent")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.accounts.models import User
 from shouwang.core.todo import TodoItem
 
 from .models import CheckIn, Checkpoint, local_day_bounds
@@ -14,7 +15,7 @@ from .models import CheckIn, Checkpoint, local_day_bounds
 MAX_POSTS = 6
 
 
-def items(user) -> list[TodoItem]:
+def items(user: User) -> list[TodoItem]:
     if not user.can("checkpoints.console"):
         return []
     posts = list(

@@ -3,7 +3,9 @@ counts and their export, pass cards and rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ from .forms import (
     CheckpointForm,
     ClientIdForm,
     ConfirmForm,
+    ConsoleForm,
     DayForm,
     MeasureForm,
     PassRuleForm,
@@ -198,10 +201,7 @@ def posters(request: AuthedRequest) -> HttpResponse:
 @require_capability("checkpoints.manage")
 def checkpoint_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
-    checkpoint.rotate_code()
-    audit.record(
-        action=AuditEvent.Action.UPDATE, request=request, obj=checkpoint, detail="更换二维码"
-    )
+    actions.rotate_code(checkpoint=checkpoint, by=request.user)
     messages.success(request, "已更换二维码，请重新打印张贴，旧二维码已失效")
     return redirect("checkpoints:detail", pk=pk)
 
@@ -412,7 +412,7 @@ def console_index(request: AuthedRequest) -> HttpResponse:
 
 
 def _console(
-    request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms
+    request: AuthedRequest, checkpoint: Checkpoint, status: int = 200, **forms: Any
 ) -> HttpResponse:
     since = timezone.now() - timedelta(hours=3)
     # A visitor registered by staff has no ledger person: the row names the visit's.
@@ -506,13 +506,19 @@ def console_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     return _console(request, checkpoint, 400, scan_form=form, open_panel="scan")
 
 
-def _staff_write(request: AuthedRequest, pk: int, form_class, name: str, **record) -> HttpResponse:
+def _staff_write(
+    request: AuthedRequest,
+    pk: int,
+    form_class: type[ConsoleForm],
+    name: str,
+    record: Callable[[Checkpoint, dict[str, Any]], actions.Recorded],
+) -> HttpResponse:
+    """One of the post's forms: ``record`` stores the passage from the form's data."""
     checkpoint = _post(request, pk)
     form = form_class(request.POST, checkpoint=checkpoint)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            recorded = record["make"](checkpoint, data)
+            recorded = record(checkpoint, form.cleaned_data)
         except actions.CheckInRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -528,13 +534,10 @@ def console_vehicle(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         VehicleForm,
         "vehicle_form",
-        make=lambda cp, d: actions.record_checkin(
-            checkpoint=cp,
+        lambda checkpoint, d: actions.record_vehicle(
+            checkpoint=checkpoint,
             client_id=d["client_id"],
             direction=d["direction"],
-            source=CheckIn.Source.STAFF,
-            status=CheckIn.Status.CONFIRMED,
-            subject=CheckIn.Subject.VEHICLE,
             plate=d["plate"],
             occupants=d["occupants"],
             temperature=d["temperature"],
@@ -551,23 +554,16 @@ def console_visitor(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         VisitorForm,
         "visitor_form",
-        make=lambda cp, d: actions.record_checkin(
-            checkpoint=cp,
+        lambda checkpoint, d: actions.record_visitor(
+            checkpoint=checkpoint,
             client_id=d["client_id"],
             direction=d["direction"],
-            source=CheckIn.Source.STAFF,
-            status=CheckIn.Status.CONFIRMED,
+            name=d["name"],
+            phone=d["phone"],
+            visiting=d["visiting"],
+            reason=d["reason"],
             temperature=d["temperature"],
-            visitor=True,
-            visitor_registered=True,
-            note=f"访客：拜访{d['visiting']}",
             by=request.user,
-            visit={
-                "name": d["name"],
-                "phone": d["phone"],
-                "visiting": d["visiting"],
-                "reason": d["reason"],
-            },
         ),
     )
 
@@ -580,17 +576,15 @@ def console_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         TurnBackForm,
         "turn_back_form",
-        make=lambda cp, d: actions.record_checkin(
-            checkpoint=cp,
+        lambda checkpoint, d: actions.turn_back(
+            checkpoint=checkpoint,
             client_id=d["client_id"],
             direction=d["direction"],
-            source=CheckIn.Source.STAFF,
-            status=CheckIn.Status.TURNED_BACK,
             subject=d["subject"],
             plate=d["plate"],
             occupants=d["occupants"],
+            reason=d["reason"],
             temperature=d["temperature"],
-            note=f"劝返：{d['reason']}",
             by=request.user,
         ),
     )

@@ -16,7 +16,15 @@ from .checkins import (
     record_checkin,
     rule_for,
 )
-from .console import confirm, measure, pass_for_token, scan_pass
+from .console import (
+    confirm,
+    measure,
+    pass_for_token,
+    record_vehicle,
+    record_visitor,
+    scan_pass,
+    turn_back,
+)
 from .phone import (
     PHONE_FULL,
     PhoneFull,
@@ -27,7 +35,7 @@ from .phone import (
     remembered_passes,
     self_checkin,
 )
-from .posts import hand_over_after_move, save_checkpoint, save_rule
+from .posts import hand_over_after_move, rotate_code, save_checkpoint, save_rule
 from .retention import MIN_RETENTION_DAYS, purge_checkins
 
 __all__ = [
@@ -48,13 +56,17 @@ __all__ = [
     "pass_for_token",
     "purge_checkins",
     "record_checkin",
+    "record_vehicle",
+    "record_visitor",
     "register",
     "remembered_pass",
     "remembered_passes",
     "revoke_pass",
+    "rotate_code",
     "rule_for",
     "save_checkpoint",
     "save_rule",
     "scan_pass",
     "self_checkin",
+    "turn_back",
 ]

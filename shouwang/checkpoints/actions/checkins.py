@@ -8,6 +8,7 @@ first row is returned, so a retry never doubles a record.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -316,6 +317,10 @@ def record_checkin(
             raise
         if existing.checkpoint_id != checkpoint.pk:
             raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试") from None
+        # A retry is the same person's passage; another's id (copied from their page)
+        # must not show that person's result and reasons as the answer.
+        if existing.person_id != (person.pk if person is not None else None):
+            raise CheckInRefused("登记编号与他人的记录重复，请刷新页面后重试") from None
         return Recorded(existing, created=False)
     return Recorded(row, created=True)
 
@@ -332,6 +337,10 @@ def _key_person(person: Person | None) -> KeyPerson | None:
 
 CHECKPOINT_CACHE_SECONDS = 30
 _checkpoint_cache: dict[str, tuple[float, Checkpoint]] = {}
+# What a public code can be (``core.models.public_code``: URL-safe base64). Anything else
+# in the link names no checkpoint and is not sent to the database (PostgreSQL refuses a
+# NUL in a string parameter with an error, not with no row).
+_CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
 def checkpoint_by_code(code: str) -> Checkpoint | None:
@@ -341,6 +350,8 @@ def checkpoint_by_code(code: str) -> Checkpoint | None:
     hit = _checkpoint_cache.get(code)
     if hit is not None and hit[0] > now:
         return hit[1]
+    if not _CODE_RE.fullmatch(code):
+        return None
     rows = list(
         Checkpoint.objects.select_related("area").filter(code=code, active=True).order_by()[:1]
     )

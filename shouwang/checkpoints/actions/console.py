@@ -33,15 +33,16 @@ from .checkins import (
 
 
 def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
-    """Check a scanned pass: signature, expiry (at ``scanned_at``, default now),
-    revocation. Raises TokenRejected."""
+    """Check a scanned pass: signature, revocation, and the QR's and the card's expiry
+    at ``scanned_at`` (default now: a scan uploaded later is checked as of the scan).
+    Raises TokenRejected."""
     kind, code = tokens.read_token(text, scanned_at=scanned_at)
     pass_ = Pass.objects.select_related("person").filter(code=code).first()
     if pass_ is None or pass_.kind != kind:
         raise tokens.TokenRejected("出入证不存在")
     if pass_.revoked_at is not None:
         raise tokens.TokenRejected("出入证已被吊销，不能通行")
-    if not pass_.is_usable():
+    if not pass_.is_usable(on=timezone.localdate(scanned_at) if scanned_at else None):
         raise tokens.TokenRejected("出入证已过有效期")
     return pass_
 
@@ -118,8 +119,8 @@ def scan_pass(
     (with the measured temperature) instead of adding a second one. Otherwise it is a
     confirmed passage judged on the person's current status and declaration. A retried
     scan (same client id) finds what the first stored or confirmed."""
-    if temperature is not None and not (Decimal(30) <= temperature <= Decimal(45)):
-        raise CheckInRefused("体温应在30到45℃之间，请核对")
+    if temperature is not None:
+        check_temperature(temperature)
     scanned_at = at or timezone.now()
     pass_ = pass_for_token(token, scanned_at=at)
     if direction not in checkpoint.allowed_directions():
@@ -157,6 +158,97 @@ def scan_pass(
         by=by,
         at=at,
         declaration=declaration,
+    )
+
+
+def record_vehicle(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    plate: str,
+    occupants: int,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """A vehicle let through with its occupants (``temperature``: the highest measured)."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.CONFIRMED,
+        subject=CheckIn.Subject.VEHICLE,
+        plate=plate,
+        occupants=occupants,
+        temperature=temperature,
+        by=by,
+        at=at,
+    )
+
+
+def record_visitor(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    name: str,
+    phone: str,
+    visiting: str,
+    reason: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """A visitor registered by staff at the post (name and phone kept with the passage,
+    not added to the ledger): a registered visitor's passage."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.CONFIRMED,
+        temperature=temperature,
+        visitor=True,
+        visitor_registered=True,
+        note=f"访客：拜访{visiting}",
+        by=by,
+        at=at,
+        visit={"name": name, "phone": phone, "visiting": visiting, "reason": reason},
+    )
+
+
+def turn_back(
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    direction: str,
+    subject: str,
+    plate: str,
+    occupants: int,
+    reason: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    at: datetime | None = None,
+    source: str = CheckIn.Source.STAFF,
+) -> Recorded:
+    """劝返: a person, a group on foot or a vehicle (``plate``) sent back, with why."""
+    return record_checkin(
+        checkpoint=checkpoint,
+        client_id=client_id,
+        direction=direction,
+        source=source,
+        status=CheckIn.Status.TURNED_BACK,
+        subject=subject,
+        plate=plate,
+        occupants=occupants,
+        temperature=temperature,
+        note=f"劝返：{reason}",
+        by=by,
+        at=at,
     )
 
 

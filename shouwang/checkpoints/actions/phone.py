@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -166,7 +167,7 @@ class Registration:
     temperature: Decimal | None
     direction: str
 
-    def declaration(self, today: Any) -> Declaration:
+    def declaration(self, today: date) -> Declaration:
         return Declaration.answered(self, today)
 
 

@@ -33,6 +33,19 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
         user=by,
         obj=checkpoint,
     )
+    # Scans read checkpoints from a per-process cache: this process stops using the old
+    # hours, directions or active flag at once, the others within 30 s.
+    clear_rule_cache()
+    return checkpoint
+
+
+@transaction.atomic
+def rotate_code(*, checkpoint: Checkpoint, by: Any) -> Checkpoint:
+    """A new public code: the posters printed with the old one stop working (in this
+    process at once, in the others when their cached checkpoint expires, within 30 s)."""
+    checkpoint.rotate_code()
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=checkpoint, detail="更换二维码")
+    clear_rule_cache()
     return checkpoint
 
 

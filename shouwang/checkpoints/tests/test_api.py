@@ -289,6 +289,21 @@ def test_a_stale_pass_scanned_without_signal_is_still_refused(world, monkeypatch
     assert not CheckIn.objects.exists()
 
 
+def test_a_card_scanned_on_its_last_day_is_taken_when_uploaded_the_next(world) -> None:
+    """A card valid until yesterday, scanned at 23:50 without signal and uploaded after
+    midnight: it was valid at the post, so the passage is stored, not refused."""
+    gate = make_checkpoint(world.compound_a)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    card = make_pass(make_person(world.building_a, "钱老人"), kind="card", valid_until=yesterday)
+    token = tokens.card_token(card.code)
+    scanned = timezone.make_aware(datetime(yesterday.year, yesterday.month, yesterday.day, 23, 50))
+    body = post(world.client("guard_a"), [_scan_item(gate, token, scanned)]).json()
+    assert body["results"][0]["ok"], body
+    assert CheckIn.objects.get().person == card.person
+    late = post(world.client("guard_a"), [_scan_item(gate, token, timezone.now())]).json()
+    assert "已过有效期" in late["results"][0]["error"]
+
+
 def test_a_phone_clock_set_wrong_is_corrected(world) -> None:
     """A phone three hours fast (or a week slow) recorded passages offline: each is
     stored at the true time, from the phone's clock at sending."""

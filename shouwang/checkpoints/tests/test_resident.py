@@ -107,6 +107,25 @@ def test_it_stores_a_retried_tap_once(world, gate) -> None:
     assert CheckIn.objects.filter(client_id=tap["client_id"]).count() == 1
 
 
+def test_a_tap_with_another_person_s_client_id_shows_nothing_of_theirs(world, gate) -> None:
+    """The id a tap carries is its page's; sent with someone else's (copied from their
+    page), the answer was that person's passage: their result and its reasons."""
+    scan = reverse("checkin:scan", args=[gate.code])
+    observed, other = Client(), Client()
+    data = registration(world, name="赵观察")
+    observed.post(reverse("checkin:register", args=[gate.code]), data)
+    observe(Person.objects.with_document(data["doc_number"]).get())
+    tap = tap_data()
+    assert 'data-result="r"' in observed.post(scan, tap).content.decode()
+    other.post(reverse("checkin:register", args=[gate.code]), registration(world, name="钱其他"))
+    response = other.post(scan, tap)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "登记编号与他人的记录重复" in body
+    assert "居家观察" not in body
+    assert CheckIn.objects.get(client_id=tap["client_id"]).person.name == "赵观察"
+
+
 def test_it_rejects_a_bad_id_number_with_a_message(world, gate) -> None:
     data = registration(world, doc_number="410105199001011230")
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
@@ -341,6 +360,16 @@ def test_an_old_poster_says_to_scan_the_new_one(world, gate) -> None:
             body = response.content.decode()
             assert "请扫描卡点现场张贴的最新二维码" in body
             assert "辖区范围" not in body, "the back office's 404 speaks to staff"
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["a\x00b", "x" * 25, "卡点", "a b"])
+def test_a_link_no_poster_could_bear_gets_the_phone_page(world, gate, code) -> None:
+    """A NUL in the link was a 500 on PostgreSQL (its strings cannot hold one)."""
+    for url in (reverse("checkin:scan", args=[code]), reverse("checkin:register", args=[code])):
+        for response in (Client().get(url), Client().post(url, registration(world))):
+            assert response.status_code == 404
+            assert "请扫描卡点现场张贴的最新二维码" in response.content.decode()
     assert not Person.objects.exists()
 
 
