@@ -219,6 +219,7 @@ class TestSuspectedLost:
         not_reached(record, clock, world.grid_worker_a, slot=2, hour=15)
         page = self.listed(world)
         assert "张三丰" in page
+        assert "（默认 2 个）" in page
         assert "2 个时段，共 3 次" in page
         assert f"{reverse('watch:status', args=[record.pk])}?status=lost" in page
         assert "张三丰" not in self.listed(world, "staff_b")

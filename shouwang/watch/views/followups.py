@@ -26,7 +26,7 @@ from shouwang.core.responses import bad_parameter
 from .. import actions, figures, schedule
 from ..alerting import masked_name
 from ..forms import AttemptForm, FollowUpForm, SelfReportForm
-from ..models import ContactAttempt, FollowUp, KeyPerson, lists_own_only
+from ..models import DEFAULT_LOST_AFTER, ContactAttempt, FollowUp, KeyPerson, lists_own_only
 from .records import records_for
 
 CARDS_PER_PAGE = 40
@@ -257,6 +257,7 @@ def lost(request: AuthedRequest) -> HttpResponse:
             "rows": [(shown[x.key_person_id], x) for x in page if x.key_person_id in shown],
             "page": page,
             "now": timezone.now(),
+            "default_lost_after": DEFAULT_LOST_AFTER,
         },
     )
 
