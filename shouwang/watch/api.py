@@ -98,7 +98,8 @@ class LostOut(Schema):
 class CardOut(Schema):
     key_person: int = Field(description="重点人员记录编号（id），上传随访时使用")
     name: str
-    day_number: int = Field(description="观察第几天")
+    start_date: date = Field(description="观察开始日期")
+    day_number: int | None = Field(description="观察第几天；开始日期之前为 null")
     category: str
     measure: str
     address: str
@@ -203,7 +204,8 @@ def _card(
     return {
         "key_person": record.pk,
         "name": person.name,
-        "day_number": record.day_number(today),
+        "start_date": record.start_date,
+        "day_number": record.day_number(today) if record.start_date <= today else None,
         "category": record.category.name,
         "measure": record.get_measure_display(),
         "address": record.address,

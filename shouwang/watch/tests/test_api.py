@@ -117,6 +117,17 @@ def test_today_is_the_workers_own_sheet_with_masked_details(world, clock, record
     assert "张三丰" not in json.dumps(staff_b, ensure_ascii=False)
 
 
+def test_a_record_starting_later_has_no_day_number_yet(world, clock, record) -> None:
+    later = f.key_person(world.building_a, "李四", start=clock.today + timedelta(days=2))
+    clock.set(clock.today, 10, 30)
+    cards = world.client("grid_a").get(TODAY).json()["cards"]
+    by_record = {c["key_person"]: c for c in cards}
+    assert by_record[record.pk]["day_number"] == 1
+    assert by_record[record.pk]["start_date"] == clock.today.isoformat()
+    assert by_record[later.pk]["day_number"] is None
+    assert by_record[later.pk]["start_date"] == (clock.today + timedelta(days=2)).isoformat()
+
+
 def test_today_shows_what_is_already_recorded_and_what_is_overdue(world, clock, record) -> None:
     clock.set(clock.today, 10, 0)
     post(world.client("grid_a"), [item(record, clock, temperature="37.9")])
