@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -113,10 +113,16 @@ def community_of(area: Area) -> Area:
     return area.ancestor_of_kind(Area.Kind.COMMUNITY) or area
 
 
-def _outings_today(person: Person) -> int:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+def _day_start(at: datetime) -> datetime:
+    return timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _outings_before(person: Person, at: datetime) -> int:
+    """The household's outings on the day of ``at``, up to ``at``: a passage recorded
+    offline yesterday and uploaded today counts against yesterday's quota."""
     members = Person.objects.filter(household_id=person.household_id).values("pk")
-    return CheckIn.objects.filter(person_id__in=members, at__gte=start).outings().count()
+    rows = CheckIn.objects.filter(person_id__in=members, at__gte=_day_start(at), at__lte=at)
+    return rows.outings().count()
 
 
 def judge_facts(
@@ -130,12 +136,15 @@ def judge_facts(
     visitor: bool,
     visitor_registered: bool,
     risk_is_new: bool,
+    at: datetime | None = None,
 ) -> Facts:
+    """What the rules judge a passage on; ``at`` is when it happened (now unless it was
+    recorded offline)."""
     rule = rule_for(checkpoint.area)
     has_household = person is not None and person.household_id is not None and not visitor
     quota = rule.outing_quota
     outings = (
-        _outings_today(person)
+        _outings_before(person, at or timezone.now())
         if has_household and quota is not None and direction == CheckIn.Direction.OUT
         else 0
     )
@@ -157,13 +166,14 @@ def judge_facts(
     )
 
 
-def _fever_declared_today(person: Person | None) -> bool:
+def _fever_declared_that_day(person: Person | None, at: datetime) -> bool:
     """A declared fever alerts the community once a day per person, not at every tap
     (the daily report counts fever alerts as 发现发热人员)."""
     if person is None:
         return False
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return Alert.objects.filter(kind=Alert.Kind.FEVER, person=person, raised_at__gte=start).exists()
+    start = _day_start(at)
+    alerts = Alert.objects.filter(kind=Alert.Kind.FEVER, person=person)
+    return alerts.filter(raised_at__gte=start, raised_at__lt=start + timedelta(days=1)).exists()
 
 
 def record_side_effects(
@@ -188,7 +198,7 @@ def record_side_effects(
             )
         elif kind == Alert.Kind.FEVER:
             measured = row.is_fever  # else declared on the phone, not measured
-            if not measured and _fever_declared_today(person):
+            if not measured and _fever_declared_that_day(person, row.at):
                 continue
             raise_alert(
                 area=community_of(checkpoint.area),
@@ -265,6 +275,7 @@ def record_checkin(
             visitor=visitor,
             visitor_registered=visitor_registered,
             risk_is_new=risk_is_new,
+            at=at,
         )
     )
     turned_back = status == CheckIn.Status.TURNED_BACK

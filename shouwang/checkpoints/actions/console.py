@@ -274,6 +274,7 @@ def _registered_at_post(row: CheckIn) -> None:
             visitor=True,
             visitor_registered=True,
             risk_is_new=False,
+            at=row.at,
         )
     )
     if not is_milder(row.result, than=verdict.result):

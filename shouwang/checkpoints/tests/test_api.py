@@ -344,3 +344,29 @@ def test_a_temperature_with_two_decimals_is_refused_not_rounded(world, kind: str
     assert list(CheckIn.objects.values_list("temperature", flat=True).order_by("pk")) == (
         [Decimal("37.3")] if kind == "measure" else [None, Decimal("37.3")]
     )
+
+
+def test_an_outing_recorded_offline_counts_against_its_own_days_quota(world) -> None:
+    """Yesterday's passages uploaded today are judged on yesterday's outings: today's
+    outing does not make them red, and the second of yesterday's does."""
+    from ..actions import clear_rule_cache
+    from ..models import PassRule
+
+    PassRule.objects.create(area=world.compound_a, outing_quota=1)
+    clear_rule_cache()
+    gate = make_checkpoint(world.compound_a)
+    mother = make_person(world.building_a, "钱母亲", room="801")
+    son = make_person(world.building_a, "钱儿子", room="801")
+    make_checkin(gate, person=mother, direction=CheckIn.Direction.OUT)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    morning = timezone.make_aware(datetime(yesterday.year, yesterday.month, yesterday.day, 10))
+    items = [
+        {
+            **_scan_item(gate, tokens.card_token(make_pass(who, kind="card").code), at),
+            "direction": "out",
+        }
+        for who, at in ((son, morning), (mother, morning + timedelta(hours=1)))
+    ]
+    body = post(world.client("guard_a"), items).json()
+    assert [r["result"] for r in body["results"]] == ["g", "r"], body
+    assert Alert.objects.filter(kind=Alert.Kind.QUOTA).count() == 1
