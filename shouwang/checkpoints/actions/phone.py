@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,7 @@ from shouwang.watch.actions import (
 
 from .. import tokens
 from ..declarations import Declaration
-from ..models import CheckIn, Checkpoint, Pass
+from ..models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass
 from .checkins import CheckInRefused, Recorded, check_open, community_of, record_checkin
 
 PHONE_FULL = (
@@ -168,7 +168,17 @@ class Registration:
     direction: str
 
     def declaration(self, today: date) -> Declaration:
-        return Declaration.answered(self, today)
+        """The answers as a declaration; a temperature the resident typed at 37.3 ℃ or
+        more is a declared fever — what they say, not what a thermometer at the post
+        showed (that is the staff's measurement)."""
+        declared = Declaration.answered(self, today)
+        if self.temperature is not None and self.temperature >= FEVER_THRESHOLD:
+            return replace(declared, fever=True)
+        return declared
+
+    @property
+    def note(self) -> str:
+        return f"自报体温 {self.temperature}℃" if self.temperature is not None else ""
 
 
 def _ledger_person(reg: Registration) -> Person | None:
@@ -285,8 +295,8 @@ def register(
             status=CheckIn.Status.DECLARED,
             person=person,
             pass_=pass_,
-            temperature=reg.temperature,
             visitor=reg.visitor,
+            note=reg.note,
             risk_is_new=True,
             declaration=reg.declaration(timezone.localdate()),
         )

@@ -17,7 +17,7 @@ from shouwang.people.documents import compose_id_card
 from shouwang.people.models import Change, Person
 from shouwang.watch.models import Alert, Lead
 
-from ..models import CheckIn, Pass, PassRule
+from ..models import CheckIn, Pass, PassRule, checkin_figures
 from ..tokens import COOKIE_NAME
 from .factories import id_number, make_checkpoint, make_person, observe
 
@@ -224,12 +224,30 @@ def test_it_refuses_a_building_of_another_community(world, gate) -> None:
 
 
 def test_a_self_declared_fever_is_red_with_an_alert_to_the_community(world, gate) -> None:
+    """A temperature the resident typed is what they declare, not a measurement: red and
+    a 申报发热 alert, kept in the row's note; the measured-fever count stays at 0 until
+    staff at the post measure one."""
     data = registration(world, temperature="38.2")
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
     assert 'data-result="r"' in response.content.decode()
     alert = Alert.objects.get(kind=Alert.Kind.FEVER)
     assert alert.area == world.community_a
-    assert alert.source_id == str(CheckIn.objects.get().pk)
+    row = CheckIn.objects.get()
+    assert alert.source_id == str(row.pk)
+    assert "申报发热" in alert.title
+    assert (row.temperature, row.fever) == (None, True)
+    assert "自报体温 38.2℃" in row.note
+    assert CheckIn.objects.aggregate(**checkin_figures())["fevers"] == 0
+
+
+def test_a_normal_typed_temperature_is_noted_not_measured(world, gate) -> None:
+    data = registration(world, temperature="36.5")
+    response = Client().post(reverse("checkin:register", args=[gate.code]), data)
+    assert 'data-result="g"' in response.content.decode()
+    row = CheckIn.objects.get()
+    assert (row.temperature, row.fever) == (None, False)
+    assert row.note == "自报体温 36.5℃"
+    assert not Alert.objects.exists()
 
 
 def test_risky_travel_is_yellow_and_a_lead(world, gate) -> None:
