@@ -13,7 +13,10 @@ class CheckpointsConfig(AppConfig):
     name = "shouwang.checkpoints"
     label = "checkpoints"
     verbose_name = "卡点与通行"
-    scheduled_jobs = [ScheduledJob("purge_checkins", timedelta(hours=1), "过期通行记录清理")]
+    scheduled_jobs = [
+        ScheduledJob("checkin_partitions", timedelta(hours=1), "通行记录日分区维护"),
+        ScheduledJob("purge_checkins", timedelta(hours=1), "过期通行记录清理"),
+    ]
     nav = [
         NavItem("卡点", "checkpoints:list", "checkpoints.view"),
         NavItem("值守台", "checkpoints:console", "checkpoints.console"),

@@ -15,6 +15,7 @@ from shouwang.core.demo import DemoContext
 from shouwang.people.demo import registration_time
 from shouwang.people.models import Person
 
+from . import partitions
 from .models import CheckIn, Checkpoint, PassRule
 
 DAYS = 7
@@ -112,3 +113,4 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint], guard) -> None:
                     )
                 )
     CheckIn.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    partitions.maintain()  # past days' rows landed in the DEFAULT partition (PostgreSQL)

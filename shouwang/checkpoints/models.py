@@ -27,6 +27,11 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 
 FEVER_THRESHOLD = Decimal("37.3")
+# A retried write (a resent form, a double tap, a staff scan sent again) is recognised by
+# its client id within this window of its time, as idempotency keys are elsewhere; an
+# offline upload sent again carries the same time and is always recognised. On
+# PostgreSQL the bound also keeps the lookup to those days' partitions (see partitions).
+RETRY_WINDOW = timedelta(days=1)
 
 
 class CheckpointQuerySet(ScopedQuerySet):
@@ -288,6 +293,15 @@ class CheckInQuerySet(ScopedQuerySet):
         """Rows in [start, end)."""
         return self.filter(at__gte=start, at__lt=end)
 
+    def sent_with(self, client_id: Any, *, around: datetime) -> CheckInQuerySet:
+        """Rows a write with this client id stored or confirmed (a staff scan's id on
+        the self-scan it confirmed), within ``RETRY_WINDOW`` of ``around``."""
+        return self.filter(
+            Q(client_id=client_id) | Q(confirm_client_id=client_id),
+            at__gte=around - RETRY_WINDOW,
+            at__lte=around + RETRY_WINDOW,
+        )
+
     def at_checkpoints(self, checkpoints: Any) -> CheckInQuerySet:
         """Rows of these checkpoints; a materialized id list so the database walks the
         (checkpoint, at) index once per checkpoint instead of joining on the tree."""
@@ -487,7 +501,14 @@ class CheckIn(models.Model):
 class Visit(models.Model):
     """A visitor's details for one check-in (name and phone as written at the post)."""
 
-    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="visit")
+    # No database foreign key: on PostgreSQL the check-in table is partitioned by day and
+    # its ids are unique per partition only (a key would need ``at`` too). The row is
+    # written with its check-in in one transaction; deleting a check-in through the ORM
+    # cascades here, and retention deletes a day's visits before the day
+    # (``partitions.drop_days_before``).
+    checkin = models.OneToOneField(
+        CheckIn, on_delete=models.CASCADE, related_name="visit", db_constraint=False
+    )
     name = models.CharField("姓名", max_length=50)
     phone_enc = models.TextField(blank=True, default="")
     visiting = models.CharField("拜访对象", max_length=100, blank=True)

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.cases.key_areas import active_key_areas
-from shouwang.core import rows
 from shouwang.people.models import Person
 from shouwang.watch.actions import (
     active_key_person,
@@ -32,6 +31,7 @@ from shouwang.watch.actions import (
 from shouwang.watch.alerting import masked_name
 from shouwang.watch.models import Alert, KeyPerson
 
+from .. import partitions
 from ..declarations import Declaration
 from ..models import CheckIn, Checkpoint, Pass, PassRule, Visit
 from ..rules import RED, Facts, Verdict, judge
@@ -308,10 +308,10 @@ def record_checkin(
     lone_row = not connection.in_atomic_block and visit is None
     try:
         if lone_row and not verdict.alerts and not verdict.lead:
-            rows.insert(row, synchronous_commit=False)
+            partitions.insert_once(row, synchronous_commit=False)
             return Recorded(row, created=True)
         with transaction.atomic():
-            rows.insert(row)
+            partitions.insert_once(row)
             if visit is not None:
                 visit_row = Visit(
                     checkin=row,

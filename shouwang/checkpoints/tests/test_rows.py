@@ -7,12 +7,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from shouwang.core import rows
 
+from .. import partitions
 from ..models import CheckIn
 from .factories import make_checkpoint, make_pass, make_person
 
@@ -59,16 +60,41 @@ def test_insert_stores_nulls_and_defaults(world) -> None:
     assert stored.plate == ""
 
 
-def test_a_duplicate_client_id_raises_integrity_error(world) -> None:
-    by_orm, _ = _pair(world)
-    again = CheckIn(
-        client_id=by_orm.client_id,
-        checkpoint=by_orm.checkpoint,
+def _again(row: CheckIn, **fields) -> CheckIn:
+    return CheckIn(
+        client_id=row.client_id,
+        checkpoint=row.checkpoint,
         direction=CheckIn.Direction.IN,
         source=CheckIn.Source.SELF,
         status=CheckIn.Status.DECLARED,
         result=CheckIn.Result.GREEN,
+        **fields,
     )
+
+
+def test_a_duplicate_client_id_raises_integrity_error(world) -> None:
+    by_orm, _ = _pair(world)
     with pytest.raises(IntegrityError), transaction.atomic():
-        rows.insert(again)
+        rows.insert(_again(by_orm, at=by_orm.at))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        partitions.insert_once(_again(by_orm))  # a retry minutes later
     assert CheckIn.objects.filter(client_id=by_orm.client_id).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="day partitions: PostgreSQL")
+def test_a_client_id_is_recognised_within_the_retry_window_on_postgresql(world) -> None:
+    by_orm, _ = _pair(world)
+    late = by_orm.at + partitions.RETRY_WINDOW - timedelta(seconds=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        partitions.insert_once(_again(by_orm, at=late))
+    beyond = _again(by_orm, at=by_orm.at + partitions.RETRY_WINDOW + timedelta(seconds=1))
+    partitions.insert_once(beyond)
+    assert CheckIn.objects.filter(client_id=by_orm.client_id).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the once-check is PostgreSQL's")
+def test_once_is_refused_without_advisory_locks(world) -> None:
+    by_orm, _ = _pair(world)
+    once = rows.Once(lock=(1, 2), where="client_id = %s", params=[by_orm.client_id])
+    with pytest.raises(NotImplementedError):
+        rows.insert(_again(by_orm), once=once)

@@ -19,6 +19,7 @@ from shouwang.reports.models import DailyFigure
 
 EXPECTED = {
     "cases_unreached",
+    "checkin_partitions",
     "purge_checkins",
     "purge_personal_data",
     "report_rollup",
