@@ -423,7 +423,7 @@ def _console(
     )
     last_pk = request.GET.get("last", "")
     last = (
-        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk)
+        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk, at__gte=since)
         .select_related("person", "visit")
         .first()
         # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.

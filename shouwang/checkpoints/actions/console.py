@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.people.models import Person
@@ -47,13 +46,12 @@ def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
     return pass_
 
 
-def _done_with_client_id(checkpoint: Checkpoint, client_id: uuid.UUID) -> CheckIn | None:
-    """The row a staff write with this client id stored or confirmed, if any."""
-    row = (
-        CheckIn.objects.filter(Q(client_id=client_id) | Q(confirm_client_id=client_id))
-        .order_by()
-        .first()
-    )
+def _done_with_client_id(
+    checkpoint: Checkpoint, client_id: uuid.UUID, *, at: datetime
+) -> CheckIn | None:
+    """The row a staff write with this client id, made at ``at``, stored or confirmed,
+    if any."""
+    row = CheckIn.objects.sent_with(client_id, around=at).order_by().first()
     if row is not None and row.checkpoint_id != checkpoint.pk:
         raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
     return row
@@ -85,7 +83,7 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
     there first. A row confirmed meanwhile with 确认在场 is still this same passage."""
     now = timezone.now()
     if CheckIn.objects.filter(
-        pk=row.pk, status=CheckIn.Status.DECLARED, confirm_client_id__isnull=True
+        pk=row.pk, at=row.at, status=CheckIn.Status.DECLARED, confirm_client_id__isnull=True
     ).update(
         status=CheckIn.Status.CONFIRMED,
         confirmed_at=now,
@@ -95,7 +93,7 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
         return True
     return bool(
         CheckIn.objects.filter(
-            pk=row.pk, status=CheckIn.Status.CONFIRMED, confirm_client_id__isnull=True
+            pk=row.pk, at=row.at, status=CheckIn.Status.CONFIRMED, confirm_client_id__isnull=True
         ).update(confirm_client_id=client_id)
     )
 
@@ -125,7 +123,7 @@ def scan_pass(
     pass_ = pass_for_token(token, scanned_at=at)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
-    done = _done_with_client_id(checkpoint, client_id)
+    done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
     if done is not None:
         return Recorded(done, created=False)
     pending = _pending_self_scan(
@@ -140,7 +138,8 @@ def scan_pass(
                 if temperature is not None:
                     measure(checkin=pending, temperature=temperature, by=by)
                 return Recorded(pending, created=False, confirmed=True)
-        done = _done_with_client_id(checkpoint, client_id)  # the same scan, sent twice at once
+        # The same scan, sent twice at once.
+        done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
         if done is not None:
             return Recorded(done, created=False)
     declaration = last_declaration(pass_).in_force(timezone.localdate(scanned_at))

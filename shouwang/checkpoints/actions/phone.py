@@ -258,7 +258,9 @@ def register(
         home = reg.building if reg.building is not None else community_of(checkpoint.area)
         list(Area.objects.select_for_update(no_key=True).filter(pk=home.pk).values("pk"))
         existing = (
-            CheckIn.objects.filter(client_id=client_id).select_related("pass_used__person").first()
+            CheckIn.objects.sent_with(client_id, around=timezone.now())
+            .select_related("pass_used__person")
+            .first()
         )
         if existing is not None and existing.pass_used is not None:
             # A resent form gets its pass again; the same id with another person's
