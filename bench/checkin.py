@@ -5,7 +5,9 @@
 1. Creates a scratch database (SQLite in a temp dir via SHOUWANG_VAR; PostgreSQL
    ``shouwang_bench_<pid>`` at DATABASE_URL's server, default postgres@127.0.0.1:5432),
    migrates it and seeds a community, one 24-hour checkpoint and ``--persons`` residents
-   with phone passes (the "remembered phone" cookie of each is signed here).
+   with phone passes (the "remembered phone" cookie of each is signed here). On
+   PostgreSQL it creates the check-in table's day partitions of the retention window and
+   the days ahead, as a deployment has them.
 2. Starts the server as the README documents it: ``shouwang serve --no-worker --port``.
 3. Runs ``--clients`` concurrent clients (asyncio, one connection per request: gunicorn's
    sync workers close after each response) for ``--seconds``: each client loads the
@@ -100,6 +102,9 @@ import django
 django.setup()
 from django.core import signing
 from shouwang.areas import actions as area_actions
+from django.conf import settings
+from django.utils import timezone
+from shouwang.checkpoints import partitions
 from shouwang.checkpoints.models import Checkpoint, Pass
 from shouwang.checkpoints.tokens import COOKIE_NAME, COOKIE_SALT
 from shouwang.people.documents import check_char
@@ -114,6 +119,11 @@ compound = make(name="西城花园", kind="compound", parent=community)
 building = make(name="1号楼", kind="building", parent=compound)
 checkpoint = Checkpoint.objects.create(area=compound, name="西城花园东门")
 signer = signing.get_cookie_signer(salt=COOKIE_NAME + COOKIE_SALT)
+# PostgreSQL: the day partitions a deployment keeps (the retention window and the days
+# the hourly job creates ahead), so inserts and lookups see a production layout.
+today = timezone.localdate()
+kept = timedelta(days=settings.CHECKIN_RETENTION_DAYS)
+partitions.create_days(today - kept, today + timedelta(days=partitions.AHEAD_DAYS))
 cookies = []
 for i in range(n):
     household = Household.objects.create(area=building, room=str(100 + i))

@@ -197,7 +197,9 @@ class Postgres:
         ).fetchall()
         for name, definition in indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
-            rebuild.append(definition)
+            # A partitioned table's index reads "ON ONLY": rebuilt so, it would index
+            # no partition.
+            rebuild.append(definition.replace(" ON ONLY ", " ON "))
         return rebuild
 
     def rebuild(self, statements: list[str]) -> None:
@@ -209,15 +211,20 @@ class Postgres:
         self.conn.execute(f"VACUUM (ANALYZE) {PERSON}")
 
     def sizes(self) -> dict[str, float]:
+        """Summed over the day partitions (a partitioned table stores nothing itself)."""
         row = self.conn.execute(
-            "SELECT pg_table_size(%s::regclass), pg_indexes_size(%s::regclass)", [CHECKIN, CHECKIN]
+            "SELECT sum(pg_table_size(relid)), sum(pg_indexes_size(relid)), count(*) - 1"
+            " FROM pg_partition_tree(%s::regclass) WHERE isleaf",
+            [CHECKIN],
         ).fetchone()
         indexes = self.conn.execute(
-            "SELECT i.relname, pg_relation_size(i.oid) FROM pg_index x"
+            "SELECT i.relname, (SELECT sum(pg_relation_size(relid))"
+            " FROM pg_partition_tree(i.oid)) FROM pg_index x"
             " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass",
             [CHECKIN],
         ).fetchall()
         return {
+            "day_partitions": row[2],
             "table_mb": round(row[0] / 2**20),
             "index_mb": round(row[1] / 2**20),
             "indexes_mb": {name: round(size / 2**20) for name, size in indexes},
@@ -228,12 +235,33 @@ class Postgres:
         check-in's row, without the rest of the check-in request)."""
         return insert_rate(self.conn, "%s", seconds, population, template, self.args_days)
 
-    def retention(self) -> float:
-        """Delete the oldest day's check-ins (a plain table: DELETE), then roll back."""
+    def retention(self) -> dict[str, float]:
+        """The oldest local days' check-ins gone, each way rolled back: their
+        partitions dropped (``partitions.drop_days_before``, what ``purge_checkins``
+        does), and the same rows deleted (what a plain table needs). The oldest three
+        days: the template row's, the 16 hours of the first UTC day that fall on the
+        local day it starts in, and a full local day."""
+        from django.db import transaction
+
+        from shouwang.checkpoints import partitions
+        from shouwang.checkpoints.models import local_day_bounds
+
+        end = local_day_bounds(sorted(partitions.days())[2])[1]
         with self.conn.transaction(force_rollback=True):
             t = time.perf_counter()
-            self.conn.execute(f"DELETE FROM {CHECKIN} WHERE at < %s", [DAY0 + timedelta(days=1)])
-            return (time.perf_counter() - t) * 1000
+            deleted = self.conn.execute(f"DELETE FROM {CHECKIN} WHERE at < %s", [end]).rowcount
+            delete_ms = (time.perf_counter() - t) * 1000
+        with transaction.atomic():
+            t = time.perf_counter()
+            dropped = partitions.drop_days_before(end)
+            drop_ms = (time.perf_counter() - t) * 1000
+            transaction.set_rollback(True)
+        assert dropped.checkins == deleted, (dropped, deleted)
+        return {
+            "retention_rows": deleted,
+            "retention_delete_ms": round(delete_ms, 1),
+            "retention_drop_ms": round(drop_ms, 1),
+        }
 
     def drop(self) -> None:
         self.conn.close()
@@ -332,16 +360,17 @@ class Sqlite:
     def insert_rate(self, seconds: float, population: Population, template: dict) -> float:
         return insert_rate(self.conn, "?", seconds, population, template, self.args_days)
 
-    def retention(self) -> float:
+    def retention(self) -> dict[str, float]:
+        """Delete the oldest day's check-ins (one table: DELETE), then roll back."""
         self.conn.execute("BEGIN")
         t = time.perf_counter()
-        self.conn.execute(
+        deleted = self.conn.execute(
             f"DELETE FROM {CHECKIN} WHERE at < ?",  # noqa: S608
             [(DAY0 + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")],
-        )
+        ).rowcount
         elapsed = (time.perf_counter() - t) * 1000
         self.conn.execute("ROLLBACK")
-        return elapsed
+        return {"retention_rows": deleted, "retention_delete_ms": round(elapsed, 1)}
 
     def drop(self) -> None:
         self.conn.close()
@@ -383,10 +412,12 @@ def build_world(db, args: argparse.Namespace, population: Population) -> dict:
     """Areas, checkpoints, an HQ user, the residents and the check-ins. Returns the ids
     the measurements need (also when the database is reused)."""
     from django.core.management import call_command
+    from django.utils import timezone
 
     from shouwang.accounts.models import User
     from shouwang.accounts.roles import Role
     from shouwang.areas import actions as area_actions
+    from shouwang.checkpoints import partitions
     from shouwang.checkpoints.models import CheckIn, Checkpoint
     from shouwang.people.models import Person
 
@@ -432,6 +463,10 @@ def build_world(db, args: argparse.Namespace, population: Population) -> dict:
             f"SELECT setval(pg_get_serial_sequence('{PERSON}', 'id'), {population.persons})"
         )
     cp_ids = [c.pk for c in checkpoints]
+    # PostgreSQL: the day partitions of the whole span first (the hourly job keeps them
+    # ahead in a deployment), so each row is copied straight into its day.
+    span = [timezone.localdate(DAY0 + timedelta(days=d)) for d in (-1, args.days)]
+    partitions.create_days(*span)
     first = CheckIn.objects.create(
         client_id="00000000-0000-4000-8000-000000000000",
         checkpoint=checkpoints[0],
@@ -673,7 +708,7 @@ def main() -> None:
         load_avg.append(os.getloadavg()[0])
         sizes = db.sizes()
         insert_rate = db.insert_rate(3.0, population, checkin_template(db))
-        retention_ms = db.retention()
+        retention = db.retention()
         out = {
             "db": args.db,
             "checkins": world["checkins"],
@@ -698,7 +733,7 @@ def main() -> None:
             "hop2_window_minutes": args.hop2_window,
             **hop2,
             "insert_rows_per_s_1_client": round(insert_rate),
-            "retention_delete_day_ms": round(retention_ms, 1),
+            **retention,
             "load_average_1min": [round(x, 2) for x in load_avg],
         }
     finally:

@@ -6,7 +6,8 @@ the batch API. Its indexes serve the reads other modules need and nothing more:
 ``(checkpoint, at, person)`` for the live list, the daily roll-up (one range per
 checkpoint of an area) and presence tracing (who passed in a window, read from the
 index alone), ``(person, at)`` for a person's trail and the household outing quota,
-and the unique ``client_id`` that makes every write idempotent.
+and the unique ``client_id`` that makes every write idempotent. On PostgreSQL the table
+is partitioned by local day (``partitions``): keys then include ``at``.
 """
 
 from __future__ import annotations

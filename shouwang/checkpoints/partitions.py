@@ -31,7 +31,9 @@ TABLE = CheckIn._meta.db_table
 DEFAULT = f"{TABLE}_default"
 AHEAD_DAYS = 3  # partitions created ahead of today by the hourly job
 _LOCK_CLASS = zlib.crc32(TABLE.encode()) & 0x7FFFFFFF
-_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '10s'"
+# Dropping a day locks the whole table for an instant, and inserts queue behind a
+# waiting lock: give up after this and try again at the next run.
+_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'"
 
 
 def partitioned() -> bool:
@@ -128,6 +130,19 @@ def maintain(*, today: date | None = None, ahead: int = AHEAD_DAYS) -> Maintaine
         done.moved += _create_day(day)
         done.created.append(day)
     return done
+
+
+def create_days(first: date, last: date) -> list[date]:
+    """Create the partitions of ``first`` … ``last`` that do not exist yet (a database
+    loaded with history, a benchmark's weeks of passages); returns the days created."""
+    if not partitioned():
+        return []
+    existing = days()
+    wanted = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    made = [day for day in wanted if day not in existing]
+    for day in made:
+        _create_day(day)
+    return made
 
 
 @dataclass
