@@ -499,6 +499,7 @@ def run(args) -> dict:
     from shouwang.accounts.models import User
     from shouwang.accounts.roles import Role
     from shouwang.areas.models import Area
+    from shouwang.checkpoints import partitions
     from shouwang.reports import catalog, days
     from shouwang.reports.indicators import shared_reads
     from shouwang.reports.rollup import rollup, scanning
@@ -520,6 +521,9 @@ def run(args) -> dict:
     log(f"tree: {tree['areas']} areas, {len(tree['communities'])} communities")
     build_people(loader, tree, args.persons, when)
     build_watch(loader, tree, args.persons, span, rng)
+    # PostgreSQL: the day partitions a deployment keeps (the retention window and the
+    # days ahead), so the loaded days land in their own.
+    partitions.create_days(day - timedelta(days=28), today + timedelta(days=partitions.AHEAD_DAYS))
     checkin_model = build_checkins(loader, tree, args.checkins, [span, open_span], rng)
     loader.analyze()
     load_seconds = round(time.perf_counter() - started, 1)
