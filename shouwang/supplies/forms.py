@@ -539,10 +539,15 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
 class PlanUpdateForm(PlanParamsForm):
     def __init__(self, *args, plan: AllocationPlan, **kwargs) -> None:
         super().__init__(*args, item=plan.item, **kwargs)
-        self.lines = list(plan.lines.select_related("location", "recipient"))
+        self.lines = list(plan.lines.select_related("location__area", "recipient__area"))
+        # Two targets of one name (two communities' 中州大道卡口) say their area.
+        names = Counter(str(line.target) for line in self.lines)
         for line in self.lines:
+            line.shown_as = str(line.target)
+            if names[line.shown_as] > 1:
+                line.shown_as += f"（{line.target.area.name}）"
             self.fields[f"p{line.pk}"] = forms.IntegerField(
-                label=str(line.target), min_value=0, max_value=MAX_PEOPLE, initial=line.people
+                label=line.shown_as, min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )
 
     def people(self) -> dict[int, int]:
