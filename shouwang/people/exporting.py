@@ -18,7 +18,6 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +110,20 @@ class Places:
                 self.known[pk] = (name, "")
 
 
+def _chunks(qs: PersonQuerySet) -> Iterator[list[tuple[Any, ...]]]:
+    """``qs``'s rows (``FIELDS``) in its order, ``CHUNK`` at a time, each chunk read by
+    a query of its own. One statement streamed over the whole export would keep its read
+    open while the sheet is written: on SQLite that read pins a snapshot, and once anyone
+    else has saved a change the export's own progress saves fail ("database is locked"),
+    leaving the job 生成中 for ever."""
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        read = Person.objects.filter(pk__in=part).values_list(*FIELDS)
+        found = {r[0]: r for r in read}
+        yield [found[pk] for pk in part if pk in found]  # a person deleted since: left out
+
+
 def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
     """The sheet's rows for ``qs`` in its order. ID numbers and phones are decrypted
     for the export's own use: masked (``410105********1234``) unless ``unmasked``. A
@@ -137,8 +150,7 @@ def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
         def show_phone(token: str) -> str:
             return pii.mask_phone(decrypt(token))
 
-    stream = qs.values_list(*FIELDS).iterator(chunk_size=CHUNK)
-    while chunk := list(islice(stream, CHUNK)):
+    for chunk in _chunks(qs):
         places.add(r[6] or r[5] for r in chunk)
         tags: dict[int, list[int]] = {}
         pairs = person_tags.filter(person_id__in=[r[0] for r in chunk])

@@ -11,7 +11,7 @@ from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer
 from .addresses import normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
-from .models import Household, Person, Tag, clean_name
+from .models import MAX_NOTES, Household, Person, Tag, clean_name
 
 CLEAR_HELP = "勾选后保存即删除已登记的号码（记入变更记录）"
 
@@ -44,7 +44,9 @@ class HouseholdForm(VersionedForm):
     clear_landlord_phone = forms.BooleanField(
         label="清除已登记的房东电话", required=False, help_text=CLEAR_HELP
     )
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注", max_length=MAX_NOTES, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, household: Household | None = None, **kwargs: Any) -> None:
         if household is not None and household.pk and "initial" not in kwargs:
@@ -119,7 +121,9 @@ class PersonForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
     )
     party_member = forms.BooleanField(label="党员", required=False)
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注", max_length=MAX_NOTES, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
         if person is not None and person.pk and "initial" not in kwargs:

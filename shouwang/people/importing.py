@@ -82,6 +82,7 @@ from .documents import (
     wrong_length,
 )
 from .models import (
+    MAX_NOTES,
     Change,
     Household,
     ImportJob,
@@ -175,7 +176,6 @@ def date_cell_message(label: str) -> str:
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
 MAX_ROOM = 40  # Household.room
-MAX_NOTES = 1000
 BATCH = 5000
 ANALYZE_AFTER = 5000
 

@@ -36,6 +36,8 @@ from .documents import (
 TOP = "\U0010ffff"
 # A building typed alone matches a few buildings at most (one per compound).
 MAX_SEARCH_BUILDINGS = 200
+# A note on a person or a household, typed on the form or imported from Excel.
+MAX_NOTES = 1000
 
 
 # Surnames read differently from the character's first reading (曾 zēng, not céng).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, time
 from decimal import Decimal
 
@@ -48,6 +49,20 @@ MONEY = {
     "error_messages": {**MONEY_ERRORS, "min_value": "金额应大于0"},
 }
 PACK_RE = re.compile(r"^\s*([^\s=＝:：,，;；\d]{1,10})\s*[=＝:：]\s*(\d{1,9})\s*$")
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    """A select of locations. Locations of different areas may share a name (two
+    communities' 东门, two 中州大道卡口): those say their area, "中州大道卡口（西城社区）",
+    so that the one meant can be told apart."""
+
+    def label_from_instance(self, obj: Location) -> str:
+        if not hasattr(self, "_areas_of_shared"):
+            rows = list(self.queryset.order_by().values_list("pk", "name", "area__name"))
+            names = Counter(name for _, name, _ in rows)
+            self._areas_of_shared = {pk: area for pk, name, area in rows if names[name] > 1}
+        area = self._areas_of_shared.get(obj.pk)
+        return f"{obj.name}（{area}）" if area else obj.name
 
 
 def parse_packs(text: str, *, unit: str = "") -> list[tuple[str, int]]:
@@ -240,7 +255,7 @@ class LocationForm(forms.ModelForm):
 
 
 class PurchaseForm(ClientIdMixin, QuantityMixin):
-    location = forms.ModelChoiceField(label="入库存放点", queryset=Location.objects.none())
+    location = LocationChoiceField(label="入库存放点", queryset=Location.objects.none())
     supplier = forms.CharField(label="供应商", max_length=100, required=False)
     amount = forms.DecimalField(label="金额（元）", required=False, **MONEY)
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -261,7 +276,7 @@ class OutForm(ClientIdMixin, QuantityMixin):
 
 
 class TransferForm(ClientIdMixin, QuantityMixin):
-    destination = forms.ModelChoiceField(label="调入存放点", queryset=Location.objects.none())
+    destination = LocationChoiceField(label="调入存放点", queryset=Location.objects.none())
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["destination", "item", "quantity", "unit", "note"]
 
@@ -297,7 +312,7 @@ class CountForm(ClientIdMixin):
 
 
 class LedgerFilterForm(forms.Form):
-    location = forms.ModelChoiceField(
+    location = LocationChoiceField(
         label="存放点", queryset=Location.objects.none(), required=False, empty_label="全部存放点"
     )
     item = forms.ModelChoiceField(
@@ -353,7 +368,7 @@ class DonationForm(ClientIdMixin):
     purpose = forms.ModelChoiceField(
         label="定向用途", queryset=Purpose.objects.all(), required=False, empty_label="不限定"
     )
-    location = forms.ModelChoiceField(
+    location = LocationChoiceField(
         label="入库存放点（物资）", queryset=Location.objects.none(), required=False
     )
     pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
@@ -417,7 +432,7 @@ class ReceiveForm(forms.Form):
     """Goods name the location they enter; cash how it came (blank keeps what the
     pledge recorded)."""
 
-    location = forms.ModelChoiceField(
+    location = LocationChoiceField(
         label="入库存放点", queryset=Location.objects.none(), required=False
     )
     channel = forms.ChoiceField(
@@ -488,7 +503,7 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
 
     title = forms.CharField(label="方案名称", max_length=100)
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
-    source = forms.ModelChoiceField(label="发出存放点", queryset=Location.objects.none())
+    source = LocationChoiceField(label="发出存放点", queryset=Location.objects.none())
     target = forms.ChoiceField(label="分配对象", choices=AllocationPlan.Target.choices)
     field_order = ["title", "item", "source", "target", "per_person", "shifts_per_day", "days"]
 
@@ -524,10 +539,15 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
 class PlanUpdateForm(PlanParamsForm):
     def __init__(self, *args, plan: AllocationPlan, **kwargs) -> None:
         super().__init__(*args, item=plan.item, **kwargs)
-        self.lines = list(plan.lines.select_related("location", "recipient"))
+        self.lines = list(plan.lines.select_related("location__area", "recipient__area"))
+        # Two targets of one name (two communities' 中州大道卡口) say their area.
+        names = Counter(str(line.target) for line in self.lines)
         for line in self.lines:
+            line.shown_as = str(line.target)
+            if names[line.shown_as] > 1:
+                line.shown_as += f"（{line.target.area.name}）"
             self.fields[f"p{line.pk}"] = forms.IntegerField(
-                label=str(line.target), min_value=0, max_value=MAX_PEOPLE, initial=line.people
+                label=line.shown_as, min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )
 
     def people(self) -> dict[int, int]:

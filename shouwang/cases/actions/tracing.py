@@ -51,6 +51,9 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
         (end + timedelta(minutes=window)).astimezone(UTC)
     except OverflowError as exc:  # year 1 or 9999
         raise ValidationError("查询时段超出可查询的日期范围，请核对日期") from exc
+    if start > timezone.now():
+        # Nothing has passed a checkpoint yet: an empty result would read as "no one met".
+        raise ValidationError("开始时间晚于现在，该时段还没有通行记录，请核对日期")
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:

@@ -156,6 +156,22 @@ def test_a_span_at_the_ends_of_the_calendar_is_refused_with_a_message(world, tim
     assert not Trace.objects.exists()
 
 
+def test_a_span_that_starts_in_the_future_is_refused_and_leaves_no_trace(world, timeline):
+    # A year typed wrong (2062 for 2026) would find nobody and read as "no one met".
+    case, t, _ = timeline
+    start = timezone.localtime(timezone.now() + timedelta(days=365))
+    data = trace_data(
+        t,
+        start=start.strftime("%Y-%m-%dT%H:%M"),
+        end=(start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "开始时间晚于现在" in response.content.decode()
+    assert not Trace.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TRACE).exists()
+
+
 def test_without_check_in_data_the_page_says_so(world, settings, monkeypatch):
     settings.CASES_PRESENCE_SOURCE = None
     # as if no installed app declared a check-in table

@@ -215,6 +215,28 @@ def test_it_keeps_a_history_of_changes_with_masked_values(world, ledger):
     assert "13900009999" not in page
 
 
+def test_a_note_longer_than_the_import_takes_is_refused_and_nothing_is_saved(world, ledger):
+    # The ledger's export goes back in through the import, which takes notes of up to
+    # 1,000 characters: the forms take no more, so an exported row always imports.
+    client = world.client("staff_a")
+    url = reverse("people:person_edit", args=[ledger.zhang.pk])
+    response = client.post(url, _edit_data(ledger.zhang, notes="长" * 1001))
+    assert response.status_code == 400
+    assert "最多 1000 个字" in response.content.decode()
+    ledger.zhang.refresh_from_db()
+    assert ledger.zhang.notes == ""
+    assert ledger.zhang.version == 1
+    assert client.post(url, _edit_data(ledger.zhang, notes="长" * 1000)).status_code == 302
+
+    url = reverse("people:household_edit", args=[ledger.home_a.pk])
+    data = {"version": 1, "unit": "2", "room": "301", "housing_type": "owned", "notes": "长" * 1001}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "最多 1000 个字" in response.content.decode()
+    ledger.home_a.refresh_from_db()
+    assert ledger.home_a.notes == ""
+
+
 def test_the_second_of_two_concurrent_saves_is_refused(world, ledger):
     first, second = world.client("staff_a"), world.client("grid_a")
     url = reverse("people:person_edit", args=[ledger.zhang.pk])

@@ -66,6 +66,19 @@ def test_it_issues_to_every_checkpoint_in_one_action(world, setup) -> None:
     assert Movement.objects.filter(plan=plan).count() == 6
 
 
+def test_checkpoints_of_one_name_in_two_areas_say_their_area_on_the_plan(world, setup) -> None:
+    warehouse, _ = setup
+    location(world.compound_a, "中州大道卡口", "checkpoint", staff=2)
+    location(world.compound_b, "中州大道卡口", "checkpoint", staff=3)
+    stock(warehouse, 10_000)
+    client = world.client("hq")
+    plan = _create(client, warehouse)
+    html = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    assert "<td>中州大道卡口（西城花园）</td>" in html
+    assert "<td>中州大道卡口（八一新苑）</td>" in html
+    assert "<td>西城花园卡点</td>" in html  # a name of its own is shown alone
+
+
 def test_it_recomputes_with_edited_parameters_and_rounds_to_packs(world, setup) -> None:
     warehouse, checkpoints = setup
     client = world.client("hq")

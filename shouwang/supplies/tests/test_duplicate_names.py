@@ -108,3 +108,25 @@ def test_a_checkpoint_given_a_location_at_the_same_moment(world) -> None:
         )
     refused(response, "卡点“八一新苑东门”已有存放点，请刷新页面后另选")
     assert Location.objects.count() == 1
+
+
+def test_locations_of_two_areas_with_one_name_say_their_area_in_every_select(world) -> None:
+    # Two communities may each have a 中州大道卡口: a select listing both names alone
+    # leaves HQ guessing which one a purchase, a gift or a transfer goes to.
+    a = location(world.compound_a, "中州大道卡口", kind=Location.Kind.CHECKPOINT)
+    b = location(world.compound_b, "中州大道卡口", kind=Location.Kind.CHECKPOINT)
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    client = world.client("hq")
+    for url in [
+        reverse("supplies:purchase"),
+        reverse("supplies:donation_create"),
+        reverse("supplies:location_transfer", args=[warehouse.pk]),
+        reverse("supplies:ledger"),
+        reverse("supplies:plan_create"),
+    ]:
+        html = client.get(url).content.decode()
+        assert f'<option value="{a.pk}">中州大道卡口（西城花园）</option>' in html, url
+        assert f'<option value="{b.pk}">中州大道卡口（八一新苑）</option>' in html, url
+    # A name no other location has is shown alone.
+    html = client.get(reverse("supplies:purchase")).content.decode()
+    assert f'<option value="{warehouse.pk}">明湖街道仓库</option>' in html
