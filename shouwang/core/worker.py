@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -31,6 +32,10 @@ from .models import ScheduledRun, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 MESSAGE_LENGTH = 500
+# Recording a task's end after a database error: attempts, and the wait before each
+# (times the attempt number).
+RECORD_ATTEMPTS = 3
+RECORD_BACKOFF_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -147,20 +152,46 @@ class HeartbeatWorker(Worker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         try:
             super().run_task(db_task_result)
+        except DatabaseError as exc:
+            # Recording how the task ended failed (a locked or lost database): try
+            # again on a fresh connection, so the task does not stay 运行中 for ever.
+            logger.exception("could not record the end of task %s", db_task_result.id)
+            # The task's own error, when recording it is what failed.
+            self._record_failure(db_task_result, exc.__context__ or exc)
         finally:
             self.beat()
 
+    def _record_failure(self, db_task_result: DBTaskResult, exc: BaseException) -> None:
+        for attempt in range(RECORD_ATTEMPTS):
+            connections.close_all()
+            time.sleep(RECORD_BACKOFF_SECONDS * (attempt + 1))
+            try:
+                db_task_result.refresh_from_db(fields=["status"])
+                if db_task_result.status != TaskResultStatus.RUNNING:
+                    return  # recorded after all, before the error
+                db_task_result.set_failed(exc)
+            except DatabaseError:
+                logger.warning("still could not record task %s", db_task_result.id, exc_info=True)
+            else:
+                return
+
     def serve(self, *, once: bool = False) -> None:
         """Beat, run every ready task and the scheduled jobs that are due, sleep;
-        ``once``: a single round (signals left as they are, for cron and tests)."""
+        ``once``: a single round (signals left as they are, for cron and tests). A
+        database error ends the round, not the worker: the next round starts on fresh
+        connections."""
         if not once:
             self.configure_signals()
         while self.running:
-            self.beat()
-            self.run()
-            if self.scheduled and schedule.enabled():
-                for _ in run_due_jobs():
-                    self.beat()
+            try:
+                self.beat()
+                self.run()
+                if self.scheduled and schedule.enabled():
+                    for _ in run_due_jobs():
+                        self.beat()
+            except DatabaseError:
+                logger.exception("the worker's round stopped on a database error")
+                connections.close_all()
             if once:
                 return
             time.sleep(self.interval)
