@@ -1,4 +1,5 @@
-"""``shouwang serve``: stopping it stops gunicorn and the task worker with it."""
+"""``shouwang serve``: stopping it stops gunicorn and the task worker with it; a worker
+that exits is started again."""
 
 from __future__ import annotations
 
@@ -66,3 +67,39 @@ def test_a_sigterm_to_serve_stops_gunicorn_and_the_worker(tmp_path) -> None:
         for process in children:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
+
+
+def workers_of(serve: subprocess.Popen) -> list[psutil.Process]:
+    """The live task workers among serve's children (not one killed but not yet reaped)."""
+    found = []
+    for child in psutil.Process(serve.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if child.status() != psutil.STATUS_ZOMBIE and "worker" in child.cmdline():
+                found.append(child)
+    return found
+
+
+def test_a_task_worker_that_exits_is_started_again(tmp_path) -> None:
+    env = {**os.environ, "SHOUWANG_VAR": str(tmp_path), "DEBUG": "0"}
+    env.pop("DATABASE_URL", None)
+    cli = [sys.executable, "-m", "shouwang.cli"]
+    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)
+    port = free_port()
+    serve = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: answers(port))
+        [first] = workers_of(serve)
+        first.kill()  # as an uncaught error, or the kernel's OOM killer, would end it
+        wait_for(lambda: [w.pid for w in workers_of(serve)] not in ([], [first.pid]), 30)
+        assert answers(port)
+    finally:
+        for process in psutil.Process(serve.pid).children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        serve.kill()
+        serve.wait()

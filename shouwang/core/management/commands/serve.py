@@ -3,10 +3,16 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# How often serve looks at its children, and the least time between two starts of the
+# task worker.
+SUPERVISE_SECONDS = 1.0
+RESTART_SECONDS = 10.0
 
 
 def _check_free(host: str, port: int) -> None:
@@ -58,9 +64,9 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": "shouwang.settings",
             "SHOUWANG_VAR": str(settings.VAR_DIR),
         }
-        worker = None
-        if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "shouwang.cli", "worker"], env=env)
+        worker = (
+            None if no_worker else Supervised([sys.executable, "-m", "shouwang.cli", "worker"], env)
+        )
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -82,14 +88,38 @@ class Command(BaseCommand):
         # either way gunicorn and the worker stop with it, and the port is free again.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            status = server.wait()
+            while (status := server.poll()) is None:
+                if worker is not None and worker.exited():
+                    self.stderr.write(
+                        f"后台任务进程已退出（{worker.process.returncode}），正在重启"
+                    )
+                    worker.restart()
+                time.sleep(SUPERVISE_SECONDS)
         except KeyboardInterrupt:
             status = _stop(server, timeout=15)
         finally:
             if worker is not None:
-                _stop(worker, timeout=10)
+                _stop(worker.process, timeout=10)
         if status not in (0, -signal.SIGINT, -signal.SIGTERM):
             raise CommandError(f"gunicorn 异常退出（{status}），端口 {port} 是否已被占用？")
+
+
+class Supervised:
+    """A child process started again when it exits, at most once per
+    ``RESTART_SECONDS`` (a worker that cannot start does not spin)."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.command, self.env = command, env
+        self.process = subprocess.Popen(command, env=env)
+        self.started = time.monotonic()
+
+    def exited(self) -> bool:
+        return self.process.poll() is not None
+
+    def restart(self) -> None:
+        time.sleep(max(0.0, RESTART_SECONDS - (time.monotonic() - self.started)))
+        self.process = subprocess.Popen(self.command, env=self.env)
+        self.started = time.monotonic()
 
 
 def _stop(process: subprocess.Popen, *, timeout: float) -> int:
