@@ -510,3 +510,45 @@ def test_a_tap_with_a_declaration_costs_no_more_queries(
     assert len(response.content) < 100_000
     row = CheckIn.objects.get(direction="out")
     assert (row.cough, row.travel_since.isoformat()) == (True, today)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "said", "not_said"),
+    [
+        ({"room": "1" * 60}, "最多 40 个字", "请填写门牌/房号"),
+        (
+            {"kind": "visitor", "visiting": "张" * 150, "visit_reason": "探亲"},
+            "最多 100 个字",
+            "请填写拜访对象",
+        ),
+        (
+            {"kind": "visitor", "visiting": "张先生", "visit_reason": "事" * 150},
+            "最多 100 个字",
+            "请填写来访事由",
+        ),
+    ],
+)
+def test_an_overlong_answer_is_not_called_empty(world, gate, overrides, said, not_said) -> None:
+    """A room or a visit typed too long is told it is too long, not also to fill it in."""
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, **overrides)
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert said in body
+    assert not_said not in body
+    assert not CheckIn.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_a_tap_with_a_broken_client_id_says_to_reload(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    response = client.post(
+        reverse("checkin:scan", args=[gate.code]), {**tap_data(), "client_id": "abc"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "页面已过期，请刷新" in body
+    assert "UUID" not in body
+    assert CheckIn.objects.count() == 1
