@@ -552,3 +552,27 @@ def test_a_tap_with_a_broken_client_id_says_to_reload(world, gate) -> None:
     assert "页面已过期，请刷新" in body
     assert "UUID" not in body
     assert CheckIn.objects.count() == 1
+
+
+def test_a_closed_checkpoint_says_so_before_a_registered_phone_taps(world, gate) -> None:
+    """A phone already registered elsewhere scans a gate that is closed now: the page
+    says so at once, not only after the resident has gone through the declaration and
+    tapped 进."""
+    from datetime import time
+
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    now = timezone.localtime().time()
+    closed = make_checkpoint(
+        world.compound_a,
+        "夜间关闭门",
+        opens_at=time((now.hour + 2) % 24, 0),
+        closes_at=time((now.hour + 3) % 24, 0),
+    )
+    response = client.get(reverse("checkin:scan", args=[closed.code]))
+    page = response.content.decode()
+    assert f"本卡点开放时间为 {closed.hours_label}，现在未开放" in page
+    assert 'name="direction"' not in page
+    assert "我的出入证" in page
+    assert client.post(reverse("checkin:scan", args=[closed.code]), tap_data()).status_code == 400
+    assert CheckIn.objects.count() == 1
