@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField, integer_column
+from shouwang.core.text import visible
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
@@ -226,6 +227,26 @@ class RegistrationForm(ClientIdForm):
             return validate_phone(self.cleaned_data["phone"])
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def _visible(self, name: str) -> str:
+        # Unseen characters pasted from a chat (a zero-width space, a bell) would make
+        # room "3\u200b02" a second household beside 302, alike on every page.
+        return visible(self.cleaned_data[name]).strip()
+
+    def clean_unit(self) -> str:
+        return self._visible("unit")
+
+    def clean_room(self) -> str:
+        return self._visible("room")
+
+    def clean_visiting(self) -> str:
+        return self._visible("visiting")
+
+    def clean_visit_reason(self) -> str:
+        return self._visible("visit_reason")
+
+    def clean_other_symptoms(self) -> str:
+        return self._visible("other_symptoms")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -576,3 +576,43 @@ def test_a_closed_checkpoint_says_so_before_a_registered_phone_taps(world, gate)
     assert "我的出入证" in page
     assert client.post(reverse("checkin:scan", args=[closed.code]), tap_data()).status_code == 400
     assert CheckIn.objects.count() == 1
+
+
+def test_unseen_characters_typed_or_pasted_are_not_kept(world, gate) -> None:
+    """A zero-width space pasted into the room from a chat made a second household
+    "3\u200b02" beside 302, alike on every page; a bell or a right-to-left override in
+    the visit's answers was stored as sent."""
+    neighbour = make_person(world.building_a, "李大姐", room="302")
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]),
+        registration(world, unit="", room="3\u200b02\u202e"),
+    )
+    assert response.status_code == 200
+    person = Person.objects.exclude(pk=neighbour.pk).get()
+    assert person.household_id == neighbour.household_id
+    visitor = Client().post(
+        reverse("checkin:register", args=[gate.code]),
+        registration(
+            world,
+            kind="visitor",
+            visiting="3号楼\u0007张先生",
+            visit_reason="送\u200b药",
+            other_symptoms="咽\ufeff痛",
+        ),
+    )
+    assert visitor.status_code == 200
+    pass_ = Pass.objects.get(visitor=True)
+    assert (pass_.visiting, pass_.visit_reason, pass_.other_symptoms) == (
+        "3号楼张先生",
+        "送药",
+        "咽痛",
+    )
+
+
+def test_an_answer_of_unseen_characters_only_is_empty(world, gate) -> None:
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, room="\u200b\u200b")
+    )
+    assert response.status_code == 400
+    assert "请填写门牌/房号" in response.content.decode()
+    assert not Person.objects.exists()
