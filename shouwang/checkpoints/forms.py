@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField, integer_column
+from shouwang.core.text import visible
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
@@ -57,7 +58,11 @@ class ClientIdForm(forms.Form):
     """Every phone write carries the id its page was drawn with."""
 
     client_id = forms.UUIDField(
-        widget=forms.HiddenInput, error_messages={"required": "页面缺少登记编号，请刷新"}
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "页面缺少登记编号，请刷新",
+            "invalid": "页面已过期，请刷新后重新提交",
+        },
     )
 
     @staticmethod
@@ -223,17 +228,42 @@ class RegistrationForm(ClientIdForm):
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
+    def _visible(self, name: str) -> str:
+        # Unseen characters pasted from a chat (a zero-width space, a bell) would make
+        # room "3\u200b02" a second household beside 302, alike on every page.
+        return visible(self.cleaned_data[name]).strip()
+
+    def clean_unit(self) -> str:
+        return self._visible("unit")
+
+    def clean_room(self) -> str:
+        return self._visible("room")
+
+    def clean_visiting(self) -> str:
+        return self._visible("visiting")
+
+    def clean_visit_reason(self) -> str:
+        return self._visible("visit_reason")
+
+    def clean_other_symptoms(self) -> str:
+        return self._visible("other_symptoms")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+
+        # A field already refused (too long, a building not listed) is not also empty.
+        def missing(name: str) -> bool:
+            return name not in self.errors and not (data.get(name) or "").strip()
+
         if data.get("kind") == "resident":
-            if not data.get("building"):
+            if not data.get("building") and "building" not in self.errors:
                 self.add_error("building", "请选择您住的楼栋；不是本辖区居民请选“访客”")
-            if not (data.get("room") or "").strip():
+            if missing("room"):
                 self.add_error("room", "请填写门牌/房号")
         elif data.get("kind") == "visitor":
-            if not (data.get("visiting") or "").strip():
+            if missing("visiting"):
                 self.add_error("visiting", "请填写拜访对象（如 3号楼 张先生）")
-            if not (data.get("visit_reason") or "").strip():
+            if missing("visit_reason"):
                 self.add_error("visit_reason", "请填写来访事由")
         return data
 
@@ -283,6 +313,12 @@ class ConsoleForm(ClientIdForm):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.fields["direction"] = DirectionField(checkpoint)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "client_id" in self.errors:  # a hidden field: say it above the form
+            self.add_error(None, self.errors.pop("client_id"))
+        return data
 
 
 class ScanForm(ConsoleForm):

@@ -181,8 +181,13 @@ def _tap_page(
     today = timezone.localdate()
     last = declarations.last_declaration(pass_)
     shown = last.without_lapsed_risks(today)
+    closed = ""
     if form is None:
         form = TapForm(initial=ClientIdForm.fresh(), checkpoint=checkpoint, shown=shown)
+        try:  # said before the declaration is gone through and 进 tapped, not after
+            actions.check_open(checkpoint)
+        except actions.CheckInRefused as exc:
+            closed = str(exc)
     return render(
         request,
         "checkin/tap.html",
@@ -190,6 +195,7 @@ def _tap_page(
             "checkpoint": checkpoint,
             "form": form,
             "error": error,
+            "closed": closed,
             "who": pass_.code,
             "family": family,
             "person_name": _masked_name(pass_.person.name, family=family),

@@ -388,3 +388,34 @@ def test_an_alert_names_the_person_by_family_name_only(world, gate) -> None:
     titles = " ".join(Alert.objects.values_list("title", flat=True))
     assert "欧***" in titles
     assert "司***" in titles
+
+
+@pytest.mark.parametrize(
+    ("view", "data"),
+    [
+        ("console_scan", {"token": "P123"}),
+        ("console_vehicle", {"plate": "豫A12345", "occupants": "1"}),
+        (
+            "console_visitor",
+            {"name": "访客", "phone": "13912345678", "visiting": "王", "reason": "探亲"},
+        ),
+        ("console_turn_back", {"subject": "p", "occupants": "1", "reason": "非本小区"}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("client_id", "message"), [("", "页面缺少登记编号，请刷新"), ("abc", "页面已过期，请刷新")]
+)
+def test_a_form_without_its_client_id_says_to_reload(
+    world, gate, view, data, client_id, message
+) -> None:
+    """The client id is a hidden field: its error is said above the form, in Chinese
+    (it was dropped: a 400 with no message at all, or Django's 请输入有效UUID)."""
+    url = reverse(f"checkpoints:{view}", args=[gate.pk])
+    response = world.client("guard_a").post(
+        url, {"client_id": client_id, "direction": "in", **data}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "UUID" not in body
+    assert not CheckIn.objects.exists()

@@ -290,10 +290,12 @@ def test_the_pass_qr_is_redrawn_when_the_phone_wakes_up(phone, world) -> None:
     assert phone.get_attribute("#qr", "src") == drawn
     phone.clock.fast_forward("03:00")  # the screen was off for three minutes
     phone.clock.run_for(1_000)
+    # (The new QR takes the old one's place once it has loaded.)
+    changed = "(before) => document.getElementById('qr').getAttribute('src') !== before"
+    phone.wait_for_function(changed, arg=drawn)
     redrawn = phone.get_attribute("#qr", "src")
-    assert redrawn != drawn
     phone.clock.run_for(61_000)  # and every minute while the screen is on
-    assert phone.get_attribute("#qr", "src") != redrawn
+    phone.wait_for_function(changed, arg=redrawn)
 
 
 def test_a_record_made_after_the_session_ended_is_kept_and_uploaded_after_sign_in(
@@ -362,3 +364,34 @@ def test_a_refused_registration_shows_what_to_fix_on_the_first_screen(phone, wor
     assert page_weight(phone) < 100_000
     assert phone.input_value("#id_name") == "王小明", "what was typed is kept"
     assert not CheckIn.objects.exists()
+
+
+def test_a_pass_qr_that_cannot_be_refreshed_stays_until_it_expires(phone, world) -> None:
+    """A gate's weak signal: the minute's refresh of the pass QR fails. The QR on
+    screen is still valid (two minutes from drawing), so it stays, with a word that it
+    could not be refreshed — it was replaced by a broken image, under "58 秒后刷新" —
+    until it expires; then it is taken off, and the next try once online draws a new one."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    phone.clock.install()
+    register(phone, gate.code)
+    phone.goto("/pass/")
+    phone.wait_for_function("document.getElementById('qr').naturalWidth > 0")
+    drawn = phone.evaluate("document.getElementById('qr').src")
+    phone.context.set_offline(True)
+    phone.clock.run_for(61_000)
+    phone.wait_for_timeout(500)
+    phone.clock.run_for(1_000)
+    assert phone.evaluate("document.getElementById('qr').src") == drawn
+    assert phone.evaluate("document.getElementById('qr').naturalWidth") > 0
+    assert phone.is_visible("#qr")
+    assert "未刷新" in phone.inner_text("#left")
+    phone.clock.run_for(60_000)  # two minutes since it was drawn: no longer valid
+    assert not phone.is_visible("#qr")
+    assert "已过期" in phone.inner_text("#left")
+    phone.context.set_offline(False)
+    phone.clock.run_for(6_000)
+    phone.wait_for_function("(drawn) => document.getElementById('qr').src !== drawn", arg=drawn)
+    phone.wait_for_function("document.getElementById('qr').naturalWidth > 0")
+    assert phone.is_visible("#qr")
+    phone.clock.run_for(1_000)
+    assert "秒后刷新" in phone.inner_text("#left")

@@ -510,3 +510,109 @@ def test_a_tap_with_a_declaration_costs_no_more_queries(
     assert len(response.content) < 100_000
     row = CheckIn.objects.get(direction="out")
     assert (row.cough, row.travel_since.isoformat()) == (True, today)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "said", "not_said"),
+    [
+        ({"room": "1" * 60}, "最多 40 个字", "请填写门牌/房号"),
+        (
+            {"kind": "visitor", "visiting": "张" * 150, "visit_reason": "探亲"},
+            "最多 100 个字",
+            "请填写拜访对象",
+        ),
+        (
+            {"kind": "visitor", "visiting": "张先生", "visit_reason": "事" * 150},
+            "最多 100 个字",
+            "请填写来访事由",
+        ),
+    ],
+)
+def test_an_overlong_answer_is_not_called_empty(world, gate, overrides, said, not_said) -> None:
+    """A room or a visit typed too long is told it is too long, not also to fill it in."""
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, **overrides)
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert said in body
+    assert not_said not in body
+    assert not CheckIn.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_a_tap_with_a_broken_client_id_says_to_reload(world, gate) -> None:
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    response = client.post(
+        reverse("checkin:scan", args=[gate.code]), {**tap_data(), "client_id": "abc"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "页面已过期，请刷新" in body
+    assert "UUID" not in body
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_closed_checkpoint_says_so_before_a_registered_phone_taps(world, gate) -> None:
+    """A phone already registered elsewhere scans a gate that is closed now: the page
+    says so at once, not only after the resident has gone through the declaration and
+    tapped 进."""
+    from datetime import time
+
+    client = Client()
+    client.post(reverse("checkin:register", args=[gate.code]), registration(world))
+    now = timezone.localtime().time()
+    closed = make_checkpoint(
+        world.compound_a,
+        "夜间关闭门",
+        opens_at=time((now.hour + 2) % 24, 0),
+        closes_at=time((now.hour + 3) % 24, 0),
+    )
+    response = client.get(reverse("checkin:scan", args=[closed.code]))
+    page = response.content.decode()
+    assert f"本卡点开放时间为 {closed.hours_label}，现在未开放" in page
+    assert 'name="direction"' not in page
+    assert "我的出入证" in page
+    assert client.post(reverse("checkin:scan", args=[closed.code]), tap_data()).status_code == 400
+    assert CheckIn.objects.count() == 1
+
+
+def test_unseen_characters_typed_or_pasted_are_not_kept(world, gate) -> None:
+    """A zero-width space pasted into the room from a chat made a second household
+    "3\u200b02" beside 302, alike on every page; a bell or a right-to-left override in
+    the visit's answers was stored as sent."""
+    neighbour = make_person(world.building_a, "李大姐", room="302")
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]),
+        registration(world, unit="", room="3\u200b02\u202e"),
+    )
+    assert response.status_code == 200
+    person = Person.objects.exclude(pk=neighbour.pk).get()
+    assert person.household_id == neighbour.household_id
+    visitor = Client().post(
+        reverse("checkin:register", args=[gate.code]),
+        registration(
+            world,
+            kind="visitor",
+            visiting="3号楼\u0007张先生",
+            visit_reason="送\u200b药",
+            other_symptoms="咽\ufeff痛",
+        ),
+    )
+    assert visitor.status_code == 200
+    pass_ = Pass.objects.get(visitor=True)
+    assert (pass_.visiting, pass_.visit_reason, pass_.other_symptoms) == (
+        "3号楼张先生",
+        "送药",
+        "咽痛",
+    )
+
+
+def test_an_answer_of_unseen_characters_only_is_empty(world, gate) -> None:
+    response = Client().post(
+        reverse("checkin:register", args=[gate.code]), registration(world, room="\u200b\u200b")
+    )
+    assert response.status_code == 400
+    assert "请填写门牌/房号" in response.content.decode()
+    assert not Person.objects.exists()

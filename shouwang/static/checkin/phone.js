@@ -6,20 +6,55 @@
   "use strict";
 
   // 我的出入证. Counted from the clock, not in ticks: a locked phone runs no timers, and on
-  // waking its QR is redrawn at once.
+  // waking its QR is redrawn at once. The new QR is loaded before it is shown: on a
+  // gate's weak signal a failed refresh keeps the QR on screen while it is still valid
+  // (data-seconds from its drawing), says so and tries again every few seconds; an
+  // expired QR is taken off rather than shown for staff to scan in vain.
   var qr = document.getElementById("qr");
   var left = document.getElementById("left");
   if (qr && left) {
-    var src = qr.src;
+    var src = qr.getAttribute("src");
+    var valid = (+qr.getAttribute("data-seconds") || 120) * 1000;
     var drawn = Date.now();
-    var refresh = function () {
-      var n = 60 - Math.floor((Date.now() - drawn) / 1000);
-      if (n <= 0) {
-        drawn = Date.now();
-        qr.src = src + (src.indexOf("?") < 0 ? "?" : "&") + "t=" + drawn;
-        n = 60;
+    var asked = 0;
+    var loading = false;
+    var failed = false;
+    var show = function () {
+      var age = Date.now() - drawn;
+      qr.hidden = age >= valid;
+      if (loading && age >= 60000) {
+        left.textContent = "正在刷新二维码…";
+      } else if (failed && qr.hidden) {
+        left.textContent = "二维码已过期：网络不通，联网后将自动刷新";
+      } else if (failed) {
+        left.textContent = "网络不畅，二维码未刷新（当前二维码" + Math.ceil((valid - age) / 1000) + "秒内有效）";
+      } else {
+        left.textContent = Math.max(60 - Math.floor(age / 1000), 0) + " 秒后刷新";
       }
-      left.textContent = n + " 秒后刷新";
+    };
+    var load = function () {
+      var at = Date.now();
+      var next = new Image();
+      loading = true;
+      asked = at;
+      next.onload = function () {
+        loading = false;
+        failed = false;
+        qr.src = next.src;
+        drawn = at;
+        show();
+      };
+      next.onerror = function () {
+        loading = false;
+        failed = true;
+        show();
+      };
+      next.src = src + (src.indexOf("?") < 0 ? "?" : "&") + "t=" + at;
+    };
+    var refresh = function () {
+      var now = Date.now();
+      if (!loading && now - drawn >= 60000 && (!failed || now - asked >= 5000)) load();
+      show();
     };
     setInterval(refresh, 1000);
     document.addEventListener("visibilitychange", refresh);
