@@ -25,7 +25,6 @@ engine-specific pieces (time differences, JSON) are in ``_DIALECTS``.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +33,7 @@ from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, transaction
-from django.utils.module_loading import import_string
+from django.db import connections
 
 # Statements stay small: 200 windows (600 parameters) or 500 persons per query. Hop 1
 # is one statement with a branch per pass of the case (28 days hold ~200): SQLite
@@ -66,12 +64,6 @@ class PresenceSource:
     checkpoint_model: str | None = None
     checkpoint_label: str = "name"
     database: str = "default"
-    # Optional: the dotted path of a function returning the table's partitions as
-    # ``(start, end, table)``, each holding the rows with ``start <= ts < end``, and
-    # keeping them from being dropped until the current transaction ends. A window that
-    # lies inside one partition then reads that partition by name, and the planner
-    # skips pruning the parent's partitions for each branch (``_Tables``).
-    partitions: str | None = None
 
 
 def current_source() -> PresenceSource | None:
@@ -155,17 +147,13 @@ def trace(
     src = require_source(source)
     person_id = int(getattr(person, "pk", person))
     window = timedelta(minutes=window_minutes)
-    # One transaction: the partitions read by name stay until the last statement.
-    with transaction.atomic(using=src.database, savepoint=False):
-        own = passes_of([person_id], start=start, end=end, source=src).get(person_id, [])
-        first = first_hop(person_id, own, window=window, source=src)
-        result = TraceResult(person_id, start, end, window_minutes, own, first)
-        if hops == 2:
-            result.hits.extend(
-                next_hop(
-                    first, end=end, window_minutes=window_minutes, exclude={person_id}, source=src
-                )
-            )
+    own = passes_of([person_id], start=start, end=end, source=src).get(person_id, [])
+    first = first_hop(person_id, own, window=window, source=src)
+    result = TraceResult(person_id, start, end, window_minutes, own, first)
+    if hops == 2:
+        result.hits.extend(
+            next_hop(first, end=end, window_minutes=window_minutes, exclude={person_id}, source=src)
+        )
     return result
 
 
@@ -251,7 +239,6 @@ def first_hop_query(
     dialect = _DIALECTS[connection.vendor]
     q = connection.ops.quote_name
     labels = labels or {}
-    tables = _Tables(source)
     params: list[Any] = []
     for p in passes:
         params += [
@@ -263,13 +250,14 @@ def first_hop_query(
             _db_time(p.at + window, source),
             person_id,
         ]
-    columns = {"checkpoint": q(source.checkpoint), "person": q(source.person), "ts": q(source.ts)}
-    branches = [
-        _BRANCH.format(table=tables.holding(p.at - window, p.at + window), **columns)
-        for p in passes
-    ]
+    branch = _BRANCH.format(
+        table=q(source.table),
+        checkpoint=q(source.checkpoint),
+        person=q(source.person),
+        ts=q(source.ts),
+    )
     sql = _FIRST_HOP.format(
-        branches=" UNION ALL ".join(branches),
+        branches=" UNION ALL ".join([branch] * len(passes)),
         gap=dialect["gap"].format(
             micros=_SQLITE_MICROS.format(ts="at"), micros_met=_SQLITE_MICROS.format(ts="met")
         ),
@@ -293,13 +281,10 @@ def next_hop(
     if not hits:
         return []
     since = {h.person_id: h.first_at for h in hits}
+    passes = passes_of(list(since), start=min(since.values()), end=end, source=src)
+    owners = {pid: [p for p in ps if p.at >= since[pid]] for pid, ps in passes.items()}
     skip = set(exclude) | set(since)
-    with transaction.atomic(using=src.database, savepoint=False):
-        passes = passes_of(list(since), start=min(since.values()), end=end, source=src)
-        owners = {pid: [p for p in ps if p.at >= since[pid]] for pid, ps in passes.items()}
-        found = crossings(
-            owners, window=timedelta(minutes=window_minutes), exclude=skip, source=src
-        )
+    found = crossings(owners, window=timedelta(minutes=window_minutes), exclude=skip, source=src)
     second = []
     for pid, by_owner in sorted(found.items()):
         via, encounters = min(
@@ -342,17 +327,13 @@ def crossings(
     windows = [w for cp, at_owner in marks.items() for w in _merged(cp, sorted(at_owner), window)]
     found: dict[tuple[int, int], list[Encounter]] = {}  # (person, owner) -> encounters
     fromisoformat, new_tuple = datetime.fromisoformat, tuple.__new__
-    tables = _Tables(source)
+    branch = _select(
+        source,
+        "CAST(%s AS INTEGER), {person}, CAST({ts} AS TEXT)",
+        "{checkpoint} = %s AND {ts} >= %s AND {ts} <= %s",
+    )
     for chunk in _chunks(windows, WINDOWS_PER_QUERY):
-        sql = " UNION ALL ".join(
-            _select(
-                source,
-                "CAST(%s AS INTEGER), {person}, CAST({ts} AS TEXT)",
-                "{checkpoint} = %s AND {ts} >= %s AND {ts} <= %s",
-                table=tables.holding(w.lo, w.hi),
-            )
-            for w in chunk
-        )
+        sql = " UNION ALL ".join([branch] * len(chunk))
         params: list[Any] = []
         for k, w in enumerate(chunk):
             params += [k, w.checkpoint_id, _db_time(w.lo, source), _db_time(w.hi, source)]
@@ -478,44 +459,15 @@ def _by_time(encounter: Encounter) -> datetime:
     return encounter.at
 
 
-class _Tables:
-    """The table a window of times is read from: the source's partition that holds the
-    whole window, read by name, else the source's table (the planner prunes its
-    partitions). Partitions are listed only inside a transaction, which keeps them
-    until it ends; outside one every window reads the source's table."""
-
-    def __init__(self, source: PresenceSource) -> None:
-        connection = connections[source.database]
-        self.table = connection.ops.quote_name(source.table)
-        self.partitions: list[tuple[datetime, datetime, str]] = []
-        if source.partitions and connection.in_atomic_block:
-            listed = import_string(source.partitions)(source.database)
-            self.partitions = sorted(
-                (start, end, connection.ops.quote_name(name)) for start, end, name in listed
-            )
-        self.starts = [start for start, _, _ in self.partitions]
-
-    def holding(self, lo: datetime, hi: datetime) -> str:
-        """The table to read rows with ``lo <= ts <= hi`` from."""
-        i = bisect_right(self.starts, lo) - 1
-        if i >= 0:
-            _, end, name = self.partitions[i]
-            if hi < end:
-                return name
-        return self.table
-
-
-def _select(source: PresenceSource, columns: str, where: str, table: str | None = None) -> str:
+def _select(source: PresenceSource, columns: str, where: str) -> str:
     """``SELECT columns FROM table WHERE where``, naming columns as {person},
-    {checkpoint} and {ts}; ``table`` (quoted) reads one of the source's partitions.
-    Identifiers come from configuration and are quoted; values are always bound
-    parameters. Times come back as text (ISO on both engines) and are parsed in Python:
-    the drivers' timestamp loaders cost more than the query itself at thousands of
-    rows."""
+    {checkpoint} and {ts}. Identifiers come from configuration and are quoted; values
+    are always bound parameters. Times come back as text (ISO on both engines) and are
+    parsed in Python: the drivers' timestamp loaders cost more than the query itself
+    at thousands of rows."""
     q = connections[source.database].ops.quote_name
     cols = {"person": q(source.person), "checkpoint": q(source.checkpoint), "ts": q(source.ts)}
-    table = table or q(source.table)
-    return f"SELECT {columns.format(**cols)} FROM {table} WHERE {where.format(**cols)}"  # noqa: S608
+    return f"SELECT {columns.format(**cols)} FROM {q(source.table)} WHERE {where.format(**cols)}"  # noqa: E501, S608
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -46,10 +46,7 @@ class CheckpointsConfig(AppConfig):
     }
     # Presence tracing (cases) reads who passed which checkpoint when from the check-ins.
     presence_source = PresenceSource(
-        table="checkpoints_checkin",
-        ts="at",
-        checkpoint_model="checkpoints.Checkpoint",
-        partitions="shouwang.checkpoints.partitions.held_for_reading",
+        table="checkpoints_checkin", ts="at", checkpoint_model="checkpoints.Checkpoint"
     )
 
     def hand_over_after_move(self, *, area: Any, by: Any) -> list[str]:

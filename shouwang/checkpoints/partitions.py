@@ -15,7 +15,6 @@ Asia/Shanghai) and a DEFAULT partition for any day not created yet. Here:
 
 from __future__ import annotations
 
-import re
 import uuid
 import zlib
 from dataclasses import dataclass, field
@@ -35,14 +34,6 @@ _LOCK_CLASS = zlib.crc32(TABLE.encode()) & 0x7FFFFFFF
 # Dropping a day locks the whole table for an instant, and inserts queue behind a
 # waiting lock: give up after this and try again at the next run.
 _LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'"
-# The partitions, listed under a lock that keeps them (no parameters: TABLE is ours).
-_HELD = (
-    f"LOCK TABLE ONLY {TABLE} IN ACCESS SHARE MODE;"  # noqa: S608
-    " SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i"
-    f" JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '{TABLE}'::regclass"
-)
-# A day partition's bound as pg_get_expr prints it: timestamps with their UTC offset.
-_RANGE = re.compile(r"FOR VALUES FROM \('([^']+)'\) TO \('([^']+)'\)")
 
 
 def partitioned() -> bool:
@@ -83,27 +74,6 @@ def days() -> dict[date, str]:
         for name in names
         if name.startswith(prefix)
     }
-
-
-def held_for_reading(database: str = "default") -> list[tuple[datetime, datetime, str]]:
-    """The day partitions as ``(start, end, name)``, their bounds as the catalog holds
-    them, kept until the current transaction ends: the ACCESS SHARE lock on the table
-    makes dropping a partition (``drop_days_before``), which needs the table's ACCESS
-    EXCLUSIVE lock, wait. For reads that name a partition (presence tracing:
-    ``PresenceSource.partitions``)."""
-    if not partitioned() or database != connection.alias:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(_HELD)  # two statements, one round trip
-        cursor.nextset()
-        listed = cursor.fetchall()
-    held = []
-    for name, bound in listed:
-        found = _RANGE.fullmatch(bound)
-        if found:  # not the DEFAULT partition
-            start, end = (datetime.fromisoformat(b) for b in found.groups())
-            held.append((start, end, name))
-    return held
 
 
 def _create_day(day: date) -> int:
