@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+
+from django.utils import timezone
 
 # ASCII digits only: \d also takes ٤ and ४.
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -62,3 +65,10 @@ def mobile_in(value: str) -> str:
     """The mainland mobile number ``value`` is, as typed; "" when it is not one."""
     phone = normalize_mobile(value)
     return phone if MOBILE_RE.match(phone) else ""
+
+
+def day_label(day: date) -> str:
+    """A calendar day as headings and messages name it: 11月23日 in the current year,
+    2025年11月23日 in any other (a day of last winter is not this one's)."""
+    prefix = "" if day.year == timezone.localdate().year else f"{day.year}年"
+    return f"{prefix}{day.month}月{day.day}日"

@@ -19,6 +19,7 @@ from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.responses import bad_parameter
+from shouwang.core.text import day_label
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, catalog, days, live
@@ -309,7 +310,8 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     except actions.ReportError as exc:
         form.add_error(None, str(exc))
         return _report_page(request, existing, form, status=400)
-    messages.success(request, f"{done.day:%m月%d日}日报已上报" + ("（迟报）" if done.late else ""))
+    late = "（迟报）" if done.late else ""
+    messages.success(request, f"{day_label(done.day)}日报已上报{late}")
     return redirect("reports:report", pk=pk, day=day)
 
 
@@ -334,7 +336,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
         messages.error(request, str(exc))
         return _report_page(request, existing, status=400)
     messages.success(
-        request, f"{done.day:%m月%d日}零报告已上报" + ("（迟报）" if done.late else "")
+        request, f"{day_label(done.day)}零报告已上报" + ("（迟报）" if done.late else "")
     )
     return redirect("reports:report", pk=pk, day=day)
 
@@ -414,7 +416,8 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
     top = Area.objects.get(path=area.path[:SEGMENT])
     result = rollup(day, root=top)
     messages.success(
-        request, f"已重新汇总 {day:%m月%d日}：{result.communities} 个社区，用时 {result.seconds} 秒"
+        request,
+        f"已重新汇总 {day_label(day)}：{result.communities} 个社区，用时 {result.seconds} 秒",
     )
     return redirect(f"{reverse('reports:overview')}?area={area.pk}&day={day.isoformat()}")
 

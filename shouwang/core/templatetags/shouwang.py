@@ -1,6 +1,9 @@
+from datetime import date
 from typing import Any
 
 from django import template
+
+from shouwang.core import text
 
 register = template.Library()
 
@@ -19,3 +22,9 @@ def error_list(form: Any) -> str:
         f"{field.label}：{str(error).rstrip('。.')}" for field in form for error in field.errors
     ]
     return "；".join(parts) + "。" if parts else ""
+
+
+@register.filter
+def day_label(day: date | None) -> str:
+    """``{{ day|day_label }}``: 11月23日, with the year when it is not the current one."""
+    return text.day_label(day) if day else ""

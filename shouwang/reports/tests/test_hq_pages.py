@@ -1,15 +1,17 @@
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.tests.factories import child
+from shouwang.core import text
 from shouwang.reports import actions, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition, Reminder
 from shouwang.reports.rollup import rollup
@@ -309,3 +311,19 @@ def test_moving_an_indicator_in_no_direction_is_a_400_and_moves_nothing(world, d
     assert "只能上移（up）或下移（down）" in response.content.decode()
     after = list(IndicatorDefinition.objects.order_by("order").values_list("code", "order"))
     assert after == before
+
+
+def test_the_day_is_named_alike_in_the_heading_and_the_message(rolled, day):
+    client = rolled.client("hq")
+    url = f"{reverse('reports:rollup')}?day={day.isoformat()}"
+    page = client.post(url, follow=True).content.decode()
+    label = f"{day.month}月{day.day}日"  # no leading zero (not 01月01日)
+    assert f"已重新汇总 {label}：" in page
+    assert f"明湖街道 · {label}日报汇总" in page
+
+
+def test_a_day_of_another_year_is_named_with_its_year():
+    today = timezone.localdate()
+    last_winter = date(today.year - 1, 1, 25)
+    assert text.day_label(last_winter) == f"{today.year - 1}年1月25日"
+    assert text.day_label(today) == f"{today.month}月{today.day}日"
