@@ -22,6 +22,8 @@ from django.utils import timezone
 from .models import CheckIn, Pass
 
 RISK_DAYS = 14
+# How far back ``last_declaration`` looks before it reads every day kept.
+RECENT = timedelta(days=2)
 OTHER_UNSAID = "其他不适"  # 其他症状 ticked without saying which
 
 
@@ -144,11 +146,12 @@ def last_declarations(passes: Iterable[Pass]) -> dict[int, Declaration]:
 def last_declaration(pass_: Pass) -> Declaration:
     """The last declaration made with this pass: its latest self-scan carrying one, else
     the registration's (a pass registered before declarations travelled with each scan,
-    or whose scans are past retention)."""
-    row = (
+    or whose scans are past retention). The last ``RECENT`` first: on PostgreSQL that
+    reads the few newest day partitions, not every day kept (a pass scans most days)."""
+    rows = (
         CheckIn.objects.filter(pass_used=pass_, source=CheckIn.Source.SELF, fever__isnull=False)
         .order_by("-at", "-id")
         .values(*_ROW_FIELDS)
-        .first()
     )
+    row = rows.filter(at__gte=timezone.now() - RECENT).first() or rows.first()
     return _of_row(row) if row is not None else of_registration(pass_)

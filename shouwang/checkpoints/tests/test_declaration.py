@@ -145,6 +145,14 @@ def test_symptoms_of_an_earlier_day_are_shown_with_their_day(world, gate) -> Non
     assert f"下列症状是您{yesterday.month}月{yesterday.day}日申报的" in body
 
 
+def test_the_last_answers_win_over_older_ones_whenever_they_were_made(world, gate) -> None:
+    phone = registered(world, gate, cough="on")
+    age_declarations(5)  # past the recent days read first
+    assert ticked(page(phone, gate), "cough")
+    tap(phone, gate, direction="out")  # today, the cough gone
+    assert not ticked(page(phone, gate), "cough")
+
+
 def test_a_risk_is_carried_for_14_days_without_a_new_lead(world, gate) -> None:
     phone = registered(world, gate, risk_travel="on")
     assert Lead.objects.count() == 1
