@@ -4,10 +4,12 @@ turning back — every write idempotent by its client id."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.watch.models import Alert
 
@@ -124,6 +126,26 @@ def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, gate) -
     assert alert.area == world.community_a
     client.post(reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "38.1"})
     assert Alert.objects.filter(kind="fever").count() == 1, "once per check-in"
+
+
+def test_a_row_older_than_the_console_s_hours_is_still_found_from_a_page_left_open(
+    world, gate
+) -> None:
+    at = timezone.now() - timedelta(hours=5)
+    row = make_checkin(
+        gate, person=make_person(world.building_a), status="declared", source="self", at=at
+    )
+    response = world.client("guard_a").post(
+        reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "36.5"}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, str(row.temperature)) == ("confirmed", "36.5")
+    other_post = make_checkin(make_checkpoint(world.compound_b), at=at)
+    outside = world.client("guard_a").post(
+        reverse("checkpoints:checkin_measure", args=[other_post.pk]), {"temperature": "36.5"}
+    )
+    assert outside.status_code == 404
 
 
 def test_measuring_a_normal_temperature_keeps_green(world, gate) -> None:
