@@ -33,7 +33,7 @@ from shouwang.watch.models import Alert, KeyPerson
 
 from .. import partitions
 from ..declarations import Declaration
-from ..models import CheckIn, Checkpoint, Pass, PassRule, Visit
+from ..models import RETRY_WINDOW, CheckIn, Checkpoint, Pass, PassRule, Visit
 from ..rules import RED, Facts, Verdict, judge
 
 RULE_CACHE_SECONDS = 30
@@ -323,7 +323,13 @@ def record_checkin(
                 visit_row.save()
             record_side_effects(row, verdict, key_person, declaration)
     except IntegrityError:
-        existing = CheckIn.objects.filter(client_id=client_id).first()
+        # Within the retry window first (on PostgreSQL the only place it can be, and a
+        # day partition or three), else anywhere (SQLite's key is the id alone).
+        stored = CheckIn.objects.filter(client_id=client_id)
+        existing = (
+            stored.filter(at__gte=row.at - RETRY_WINDOW, at__lte=row.at + RETRY_WINDOW).first()
+            or stored.first()
+        )
         if existing is None:
             raise
         if existing.checkpoint_id != checkpoint.pk:
