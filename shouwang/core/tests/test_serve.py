@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 
 import psutil
 
@@ -38,7 +39,10 @@ def answers(port: int) -> bool:
         return False
 
 
-def test_a_sigterm_to_serve_stops_gunicorn_and_the_worker(tmp_path) -> None:
+@contextlib.contextmanager
+def serving(tmp_path) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``shouwang serve`` on a migrated SQLite database, answering; killed with every
+    child it started, whatever the test did."""
     env = {**os.environ, "SHOUWANG_VAR": str(tmp_path), "DEBUG": "0"}
     env.pop("DATABASE_URL", None)
     cli = [sys.executable, "-m", "shouwang.cli"]
@@ -50,9 +54,22 @@ def test_a_sigterm_to_serve_stops_gunicorn_and_the_worker(tmp_path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    children: list[psutil.Process] = []
+    started: set[psutil.Process] = set()
     try:
         wait_for(lambda: answers(port))
+        yield serve, port
+    finally:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            started.update(psutil.Process(serve.pid).children(recursive=True))
+        serve.kill()
+        serve.wait()
+        for process in started:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+
+
+def test_a_sigterm_to_serve_stops_gunicorn_and_the_worker(tmp_path) -> None:
+    with serving(tmp_path) as (serve, port):
         children = psutil.Process(serve.pid).children(recursive=True)
         assert any("gunicorn" in " ".join(c.cmdline()) for c in children)
         assert any("worker" in c.cmdline() for c in children)
@@ -61,12 +78,6 @@ def test_a_sigterm_to_serve_stops_gunicorn_and_the_worker(tmp_path) -> None:
         gone, alive = psutil.wait_procs(children, timeout=20)
         assert not alive, [c.cmdline() for c in alive]
         assert not answers(port)
-    finally:  # nothing left behind, whatever failed
-        if serve.poll() is None:
-            serve.kill()
-        for process in children:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                process.kill()
 
 
 def workers_of(serve: subprocess.Popen) -> list[psutil.Process]:
@@ -80,26 +91,8 @@ def workers_of(serve: subprocess.Popen) -> list[psutil.Process]:
 
 
 def test_a_task_worker_that_exits_is_started_again(tmp_path) -> None:
-    env = {**os.environ, "SHOUWANG_VAR": str(tmp_path), "DEBUG": "0"}
-    env.pop("DATABASE_URL", None)
-    cli = [sys.executable, "-m", "shouwang.cli"]
-    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)
-    port = free_port()
-    serve = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(lambda: answers(port))
+    with serving(tmp_path) as (serve, port):
         [first] = workers_of(serve)
         first.kill()  # as an uncaught error, or the kernel's OOM killer, would end it
         wait_for(lambda: [w.pid for w in workers_of(serve)] not in ([], [first.pid]), 30)
         assert answers(port)
-    finally:
-        for process in psutil.Process(serve.pid).children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                process.kill()
-        serve.kill()
-        serve.wait()
