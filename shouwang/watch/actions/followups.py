@@ -201,6 +201,53 @@ def record_followup(
     return followup, True
 
 
+class SelfReportRefused(ValueError):
+    """The message says, in Chinese, why the key person's own report was not stored."""
+
+
+SELF_REPORT_NO_SLOT = "现在不在自报时段，本次自报未保存，请在下一个自报时段重新打开本页填写"
+SELF_REPORT_ABNORMAL = (
+    "本时段已记录您的异常情况，本次自报未保存；社区工作人员会尽快与您联系，如有变化请直接告知社区"
+)
+
+
+def record_self_report(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    temperature: Decimal | None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[FollowUp, bool]:
+    """The key person's own report (自报) for the slot open ``now``. Refused
+    (``SelfReportRefused``, nothing written) outside every slot — a page left open
+    after the slot closed or past midnight — and once the slot holds an abnormal
+    finding: a later report can no longer change it. The same report sent again (its
+    ``client_id``) returns the one stored. A refusal of ``record_followup`` is its
+    ValidationError."""
+    now = now or timezone.now()
+    if (same := FollowUp.objects.filter(client_id=_client_uuid(client_id)).first()) is not None:
+        return same, False
+    slot = schedule.current_slot(schedule.Policies().slots_for(key_person.area.path), now)
+    if slot is None:
+        raise SelfReportRefused(SELF_REPORT_NO_SLOT)
+    day = schedule.local_day(now)
+    if FollowUp.objects.filter(key_person=key_person, day=day, slot=slot.number, abnormal=True):
+        raise SelfReportRefused(SELF_REPORT_ABNORMAL)
+    return record_followup(
+        key_person=key_person,
+        client_id=client_id,
+        slot=slot.number,
+        method=FollowUp.Method.SELF,
+        temperature=temperature,
+        symptoms=symptoms,
+        note=note,
+        by=None,
+        now=now,
+    )
+
+
 def _client_uuid(client_id: str | uuid.UUID) -> uuid.UUID:
     try:
         return uuid.UUID(str(client_id))
