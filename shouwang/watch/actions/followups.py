@@ -27,22 +27,30 @@ from ..models import (
 from .alerts import raise_alert
 from .lost import alert_suspected_lost
 
+# The checkpoints' words for the same rule (``checkpoints.actions.checkins``).
+TEMPERATURE_PLACES = "体温请填一位小数，如 36.5"
+
 
 def parse_temperature(value: Any) -> Decimal | None:
     """'37.5' -> Decimal('37.5'); blank -> None; ValidationError when implausible.
-    Typed in a Chinese input method's full-width mode (３７．５, 37。5) reads the same."""
+    Typed in a Chinese input method's full-width mode (３７．５, 37。5) reads the same.
+    As at the checkpoints, a thermometer's reading has one decimal: 36.55 is refused,
+    not rounded (37.25 would be stored as a fever of 37.3), while 36.50 or 37 are
+    36.5 and 37.0."""
     if value in (None, ""):
         return None
     typed = str(value).replace("，", ".").replace("。", ".").replace("℃", "")
     try:
-        number = Decimal(half_width(typed).strip()).quantize(Decimal("0.1"))
+        number = Decimal(half_width(typed).strip())
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError("体温应为数字，如 36.5") from exc
-    if number.is_nan():  # "nan" parses, and then cannot be compared
+    if not number.is_finite():  # "nan" and "inf" parse, and then cannot be compared
         raise ValidationError("体温应为数字，如 36.5")
     if not Decimal("34.0") <= number <= Decimal("43.0"):
         raise ValidationError("体温应在 34.0 到 43.0 ℃ 之间，请核对")
-    return number
+    if number != number.quantize(Decimal("0.1")):
+        raise ValidationError(TEMPERATURE_PLACES)
+    return number.quantize(Decimal("0.1"))
 
 
 # What a refused follow-up field says, on the phone page and in the API alike.

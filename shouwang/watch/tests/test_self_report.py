@@ -241,3 +241,26 @@ def test_a_report_after_an_abnormal_one_in_the_slot_is_refused(client, clock, re
     )
     assert response.status_code == 302
     assert FollowUp.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["36.55", "37.25", "３６．５５"])
+def test_a_temperature_with_two_decimals_is_refused(client, clock, record, typed) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": typed}
+    )
+    assert response.status_code == 400
+    assert "体温请填一位小数，如 36.5" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("36.50", "36.5"), ("37", "37.0")])
+def test_a_temperature_of_one_decimal_written_otherwise_is_taken(
+    client, clock, record, typed, stored
+) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": typed}
+    )
+    assert response.status_code == 302
+    assert FollowUp.objects.get().temperature == Decimal(stored)
