@@ -15,6 +15,13 @@
       if (!input.value) input.value = uuid4();
     });
   }
+  /* The symptom boxes come once with the page (<template id="w-symptoms">), not with
+     every card: a 异常 form gets them as it opens. */
+  document.addEventListener("toggle", function (ev) {
+    var box = ev.target.open && ev.target.querySelector && ev.target.querySelector(".w-symptoms:empty");
+    var boxes = document.getElementById("w-symptoms");
+    if (box && boxes) box.appendChild(boxes.content.cloneNode(true));
+  }, true);
   if (window.htmx) {
     /* Show the card the server sends back with a 400 (it carries the message). */
     /* A weak signal can hold a request for minutes: give up after 15 s (offline.js then
@@ -28,6 +35,15 @@
     ];
     htmx.onLoad(fill);
   } else {
+    /* Without htmx the card forms post as pages: they need the token htmx sends as a header. */
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    document.querySelectorAll("section.w-card form:not(.w-call)").forEach(function (form) {
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrfmiddlewaretoken";
+      token.value = headers["X-CSRFToken"] || "";
+      form.appendChild(token);
+    });
     fill(document);
   }
 })();

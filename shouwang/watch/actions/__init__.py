@@ -13,11 +13,13 @@ from .alerts import create_lead, handle_alert, raise_alert
 from .followups import (
     METHOD_CHOICE_MESSAGE,
     SYMPTOM_CHOICE_MESSAGE,
+    SelfReportRefused,
     check_recording_time,
     parse_temperature,
     record_attempt,
     record_followup,
     record_overdue,
+    record_self_report,
 )
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
 from .locating import record_location
@@ -39,6 +41,7 @@ __all__ = [
     "Identity",
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
+    "SelfReportRefused",
     "active_key_person",
     "alert_suspected_lost",
     "active_key_person_sql",
@@ -59,6 +62,7 @@ __all__ = [
     "record_followup",
     "record_location",
     "record_overdue",
+    "record_self_report",
     "register_key_person",
     "register_with_person",
     "release_many",

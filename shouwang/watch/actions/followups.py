@@ -27,22 +27,30 @@ from ..models import (
 from .alerts import raise_alert
 from .lost import alert_suspected_lost
 
+# The checkpoints' words for the same rule (``checkpoints.actions.checkins``).
+TEMPERATURE_PLACES = "体温请填一位小数，如 36.5"
+
 
 def parse_temperature(value: Any) -> Decimal | None:
     """'37.5' -> Decimal('37.5'); blank -> None; ValidationError when implausible.
-    Typed in a Chinese input method's full-width mode (３７．５, 37。5) reads the same."""
+    Typed in a Chinese input method's full-width mode (３７．５, 37。5) reads the same.
+    As at the checkpoints, a thermometer's reading has one decimal: 36.55 is refused,
+    not rounded (37.25 would be stored as a fever of 37.3), while 36.50 or 37 are
+    36.5 and 37.0."""
     if value in (None, ""):
         return None
     typed = str(value).replace("，", ".").replace("。", ".").replace("℃", "")
     try:
-        number = Decimal(half_width(typed).strip()).quantize(Decimal("0.1"))
+        number = Decimal(half_width(typed).strip())
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError("体温应为数字，如 36.5") from exc
-    if number.is_nan():  # "nan" parses, and then cannot be compared
+    if not number.is_finite():  # "nan" and "inf" parse, and then cannot be compared
         raise ValidationError("体温应为数字，如 36.5")
     if not Decimal("34.0") <= number <= Decimal("43.0"):
         raise ValidationError("体温应在 34.0 到 43.0 ℃ 之间，请核对")
-    return number
+    if number != number.quantize(Decimal("0.1")):
+        raise ValidationError(TEMPERATURE_PLACES)
+    return number.quantize(Decimal("0.1"))
 
 
 # What a refused follow-up field says, on the phone page and in the API alike.
@@ -199,6 +207,53 @@ def record_followup(
             raise
         return again, False
     return followup, True
+
+
+class SelfReportRefused(ValueError):
+    """The message says, in Chinese, why the key person's own report was not stored."""
+
+
+SELF_REPORT_NO_SLOT = "现在不在自报时段，本次自报未保存，请在下一个自报时段重新打开本页填写"
+SELF_REPORT_ABNORMAL = (
+    "本时段已记录您的异常情况，本次自报未保存；社区工作人员会尽快与您联系，如有变化请直接告知社区"
+)
+
+
+def record_self_report(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    temperature: Decimal | None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[FollowUp, bool]:
+    """The key person's own report (自报) for the slot open ``now``. Refused
+    (``SelfReportRefused``, nothing written) outside every slot — a page left open
+    after the slot closed or past midnight — and once the slot holds an abnormal
+    finding: a later report can no longer change it. The same report sent again (its
+    ``client_id``) returns the one stored. A refusal of ``record_followup`` is its
+    ValidationError."""
+    now = now or timezone.now()
+    if (same := FollowUp.objects.filter(client_id=_client_uuid(client_id)).first()) is not None:
+        return same, False
+    slot = schedule.current_slot(schedule.Policies().slots_for(key_person.area.path), now)
+    if slot is None:
+        raise SelfReportRefused(SELF_REPORT_NO_SLOT)
+    day = schedule.local_day(now)
+    if FollowUp.objects.filter(key_person=key_person, day=day, slot=slot.number, abnormal=True):
+        raise SelfReportRefused(SELF_REPORT_ABNORMAL)
+    return record_followup(
+        key_person=key_person,
+        client_id=client_id,
+        slot=slot.number,
+        method=FollowUp.Method.SELF,
+        temperature=temperature,
+        symptoms=symptoms,
+        note=note,
+        by=None,
+        now=now,
+    )
 
 
 def _client_uuid(client_id: str | uuid.UUID) -> uuid.UUID:

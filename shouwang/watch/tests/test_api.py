@@ -353,6 +353,7 @@ def test_each_refused_item_says_which_field_to_correct_and_how(world, clock, rec
         item(record, clock, recorded_at=f"{clock.today}T11:30:00+08:00"),
         item(in_b, clock),
         item(record, clock, temperature="39.9.9", method="fax"),
+        item(record, clock, temperature="37.25"),
     ]
     response = post(world.client("grid_a"), items)
     assert response.status_code == 200
@@ -360,6 +361,7 @@ def test_each_refused_item_says_which_field_to_correct_and_how(world, clock, rec
     assert [r["result"] for r in results] == ["refused"] * len(items)
     errors = [r["errors"] for r in results]
     assert errors[0] == {"temperature": "体温应在 34.0 到 43.0 ℃ 之间，请核对"}
+    assert errors[-1] == {"temperature": "体温请填一位小数，如 36.5"}
     assert errors[1] == {
         "slot": "随访时段不正确：没有第 3 个时段，本社区每天的时段为 "
         "1 上午 06:00-12:00、2 下午 14:00-20:00，请刷新页面"

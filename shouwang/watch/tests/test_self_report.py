@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -198,3 +200,67 @@ def test_before_the_start_the_page_says_when_the_observation_starts(
     page = client.get(url(later.self_report_token())).content.decode()
     assert f"居家观察{start.month}月{start.day}日开始" in page
     assert "第 -1 天" not in page
+
+
+def test_a_report_sent_outside_any_slot_is_refused(client, clock, record) -> None:
+    # The page was opened in the evening and sent after midnight, before the first slot.
+    clock.set(clock.today, 21, 50)
+    assert "下午自报" in client.get(url(record.self_report_token())).content.decode()
+    clock.set(clock.today + timedelta(days=1), 0, 10)
+    response = client.post(
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": "36.5"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "现在不在自报时段，本次自报未保存" in page
+    assert "今天的自报尚未开始" in page
+    assert not FollowUp.objects.exists()
+
+
+def test_a_report_after_an_abnormal_one_in_the_slot_is_refused(client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    first = str(uuid.uuid4())
+    response = client.post(
+        url(record.self_report_token()), {"client_id": first, "temperature": "38.2"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url(record.self_report_token()),
+        {"client_id": str(uuid.uuid4()), "temperature": "36.5", "note": "好了"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "本次自报未保存" in page
+    assert "社区工作人员会尽快与您联系" in page
+    followup = FollowUp.objects.get()
+    assert (followup.temperature, followup.note) == (Decimal("38.2"), "")
+    # The same report sent twice (a double tap) is the one already stored.
+    response = client.post(
+        url(record.self_report_token()), {"client_id": first, "temperature": "38.2"}
+    )
+    assert response.status_code == 302
+    assert FollowUp.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["36.55", "37.25", "３６．５５"])
+def test_a_temperature_with_two_decimals_is_refused(client, clock, record, typed) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": typed}
+    )
+    assert response.status_code == 400
+    assert "体温请填一位小数，如 36.5" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("36.50", "36.5"), ("37", "37.0")])
+def test_a_temperature_of_one_decimal_written_otherwise_is_taken(
+    client, clock, record, typed, stored
+) -> None:
+    clock.set(clock.today, 9, 30)
+    response = client.post(
+        url(record.self_report_token()), {"client_id": str(uuid.uuid4()), "temperature": typed}
+    )
+    assert response.status_code == 302
+    assert FollowUp.objects.get().temperature == Decimal(stored)

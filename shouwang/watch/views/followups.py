@@ -284,28 +284,26 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
         else None
     )
     form = SelfReportForm(request.POST or None)
-    status = 200
-    # After a normal follow-up of the slot the person may still report fever or symptoms.
-    if request.method == "POST" and slot is not None and not (existing and existing.abnormal):
+    status, refusal = 200, ""
+    if request.method == "POST":
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.record_followup(
+                actions.record_self_report(
                     key_person=record,
                     client_id=data["client_id"],
-                    slot=slot.number,
-                    method=FollowUp.Method.SELF,
                     temperature=data["temperature"],
                     symptoms=data["symptoms"],
                     note=data["note"],
-                    by=None,
                     now=now,
                 )
+            except actions.SelfReportRefused as exc:  # the page says why, above the form
+                status, refusal = 409, str(exc)
             except ValidationError as exc:  # keyed by API fields this form lacks
                 form.add_error(None, exc.messages)
             else:
                 return redirect(request.path)
-        status = 400
     return render(
         request,
         "watch/self_report.html",
@@ -316,6 +314,7 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
             "slot": slot,
             "existing": existing,
             "form": form,
+            "refusal": refusal,
         },
         status=status,
     )
