@@ -451,7 +451,7 @@ class PassRuleForm(forms.ModelForm):
         widgets = {"visitors": forms.RadioSelect}
 
 
-class CardForm(forms.Form):
+class CardForm(ClientIdForm):
     doc_number = forms.CharField(
         label="证件号码", max_length=30, error_messages={"required": "请填写证件号码"}
     )
