@@ -364,7 +364,7 @@ class ConfirmForm(forms.Form):
 
 class VehicleForm(ConsoleForm):
     id_prefix = "vehicle"
-    plate = forms.CharField(label="车牌号", max_length=20)
+    plate = LineField(label="车牌号", message_label="车牌", max_length=20)
     occupants = forms.IntegerField(label="车上人数（含司机）", min_value=1, max_value=60, initial=1)
     temperature = _temperature("最高体温（℃）")
 

@@ -1,6 +1,6 @@
-"""Free text typed at the post's console (访客登记, 劝返) is refused with a control
-character in it (a line break, NUL, a bell), with the same message the offline API
-gives, and nothing is written."""
+"""Free text typed at the post's console (访客登记, 劝返, a vehicle's plate) is
+refused with a control character in it (a line break, NUL, a bell), with the same
+message the offline API gives, and nothing is written."""
 
 from __future__ import annotations
 
@@ -79,6 +79,17 @@ def test_a_turn_back_with_a_control_character_is_refused(world, gate, extra, lab
     )
     assert response.status_code == 400
     assert f"{label}含有控制字符（如换行、空字符），请核对后重新填写" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_a_vehicle_with_a_control_character_in_its_plate_is_refused(world, gate) -> None:
+    """Said as the API says it, rather than as a plate of the wrong shape."""
+    data = {"client_id": str(uuid.uuid4()), "plate": "豫A\x0012345", "occupants": "1"}
+    response = world.client("guard_a").post(
+        reverse("checkpoints:console_vehicle", args=[gate.pk]), {**data, "direction": "in"}
+    )
+    assert response.status_code == 400
+    assert "车牌含有控制字符（如换行、空字符），请核对后重新填写" in response.content.decode()
     assert not CheckIn.objects.exists()
 
 
