@@ -10,7 +10,6 @@ Items of kind ``confirm`` and ``measure`` act on an existing passage (a row's �
 from __future__ import annotations
 
 import logging
-import unicodedata
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +27,7 @@ from shouwang.core.access import get_for_user
 from shouwang.people.documents import DocumentError, validate_phone
 
 from . import actions, tokens
-from .forms import clean_plate
+from .forms import clean_plate, refuse_control_characters
 from .models import CheckIn, Checkpoint
 
 logger = logging.getLogger(__name__)
@@ -129,10 +128,12 @@ TEXT_FIELDS = {
 
 def _check_text(item: CheckInIn) -> None:
     """Refuse control characters (NUL, line breaks …) in the free-text fields with a
-    message naming the field; PostgreSQL would refuse a NUL with a vague error."""
+    message naming the field, as the console's forms do (``LineField``)."""
     for field, label in TEXT_FIELDS.items():
-        if any(unicodedata.category(c) == "Cc" for c in getattr(item, field)):
-            raise actions.CheckInRefused(f"{label}含有控制字符（如换行、空字符），请核对后重新填写")
+        try:
+            refuse_control_characters(getattr(item, field), label=label)
+        except forms.ValidationError as exc:
+            raise actions.CheckInRefused(exc.messages[0]) from None
 
 
 def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:

@@ -1,6 +1,8 @@
 """Demo checkpoints: a gate per compound and a road checkpoint per community (seed 001
-ran 85 checkpoints), the demo guard on community 0's posts, rules, and a week of
-passages. Idempotent: existing checkpoints and their passages are left alone."""
+ran 85 checkpoints), two guards per community on its posts (the printed demo guard is
+community 0's first; the others have no password), rules, and a week of passages
+recorded by the guard of the shift. Idempotent: existing checkpoints and their
+passages are left alone."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shouwang.accounts.models import User
+from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area
 from shouwang.core.demo import DemoContext
 from shouwang.people.demo import registration_time
@@ -22,17 +26,44 @@ DAYS = 7
 PER_DAY = {"tiny": 8, "small": 15}
 NAMESPACE = uuid.UUID("7f1d3c7e-5a3b-4f00-9d55-2020a0000001")
 ROADS = ["中州大道", "农业路", "金水路", "东风路", "商都路", "郑汴路", "黄河路", "七里河路"]
+# Guards of the day shift (06:00–14:00) and the late shift, two per community: a post's
+# staff rows are recorded by the guard on duty, so 值守人员 counts more than one.
+SURNAMES = "吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施孔曹严"
+SHIFT_CHANGE = time(14)
 
 
 def _checkpoint(area: Area, name: str, **fields) -> tuple[Checkpoint, bool]:
     return Checkpoint.objects.get_or_create(area=area, name=name, defaults=fields)
 
 
+def _guards(ctx: DemoContext, c: int, community: Area) -> list[User]:
+    """The community's two guards: the printed demo login is community 0's first."""
+    guards = []
+    for shift in range(2):
+        if c == 0 and shift == 0 and ctx.users.get("guard") is not None:
+            guards.append(ctx.users["guard"])
+            continue
+        surname = SURNAMES[(2 * c + shift) % len(SURNAMES)]
+        user, new = User.objects.get_or_create(
+            username=f"guard_{c + 1:02d}_{shift + 1}",
+            defaults={
+                "full_name": f"{surname}值守",
+                "role": Role.CHECKPOINT_STAFF,
+                "area": community,
+            },
+        )
+        if new:  # not a demo login: no password is printed or usable
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        guards.append(user)
+    return guards
+
+
 def build(ctx: DemoContext) -> None:
     communities = list(Area.objects.within(ctx.subdistrict).communities().order_by("pk"))
-    guard = ctx.users.get("guard")
     created: list[Checkpoint] = []
     for c, community in enumerate(communities):
+        guards = _guards(ctx, c, community)
         road, new = _checkpoint(
             community,
             f"{ROADS[c % len(ROADS)]}卡口",
@@ -46,10 +77,8 @@ def build(ctx: DemoContext) -> None:
             gate, new = _checkpoint(compound, f"{compound.name}东门", **hours)
             if new:
                 created.append(gate)
-            if c == 0 and guard is not None:
-                gate.staff.add(guard)
-        if c == 0 and guard is not None:
-            road.staff.add(guard)
+            gate.staff.add(*guards)
+        road.staff.add(*guards)
     if communities:
         PassRule.objects.get_or_create(
             area=communities[0], defaults={"visitors": PassRule.Visitors.REGISTERED}
@@ -61,11 +90,11 @@ def build(ctx: DemoContext) -> None:
     # checkpoints that existed at its end.
     since = registration_time(timezone.now())
     Checkpoint.objects.filter(pk__in=[c.pk for c in created]).update(created_at=since)
-    _passages(ctx, created, guard)
+    _passages(ctx, created)
     ctx.log(f"卡点：{Checkpoint.objects.within(ctx.subdistrict).count()} 个")
 
 
-def _passages(ctx: DemoContext, checkpoints: list[Checkpoint], guard) -> None:
+def _passages(ctx: DemoContext, checkpoints: list[Checkpoint]) -> None:
     rng = ctx.rng
     per_day = PER_DAY.get(ctx.size_name, 30)
     tz = timezone.get_current_timezone()
@@ -74,6 +103,7 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint], guard) -> None:
     rows = []
     for cp in checkpoints:
         people = list(Person.objects.within(cp.area).values_list("pk", flat=True)[:50])
+        shifts = list(cp.staff.order_by("username"))
         for d in range(DAYS):
             day = today - timedelta(days=d)
             for i in range(per_day):
@@ -108,9 +138,17 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint], guard) -> None:
                         plate=f"豫A{rng.randint(10000, 99999)}" if vehicle else "",
                         occupants=rng.randint(1, 4) if vehicle else None,
                         note="劝返：非必要出行" if back else "",
-                        recorded_by=guard if not declared else None,
+                        recorded_by=_on_duty(shifts, at.astimezone(tz).time())
+                        if not declared
+                        else None,
                         confirmed_at=None if declared or back else at,
                     )
                 )
     CheckIn.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     partitions.maintain()  # past days' rows landed in the DEFAULT partition (PostgreSQL)
+
+
+def _on_duty(shifts: list[User], at: time) -> User | None:
+    if not shifts:
+        return None
+    return shifts[min(len(shifts) - 1, 0 if at < SHIFT_CHANGE else 1)]

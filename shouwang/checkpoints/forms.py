@@ -5,14 +5,16 @@ import unicodedata
 import uuid
 from datetime import UTC, date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField, integer_column
-from shouwang.core.text import visible
+from shouwang.core.text import has_control_characters, visible
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import Registration
@@ -43,6 +45,29 @@ TEMPERATURE = {
         "max_decimal_places": TEMPERATURE_PLACES,
     },
 }
+
+
+CONTROL_CHARACTERS = "{label}含有控制字符（如换行、空字符），请核对后重新填写"
+
+
+def refuse_control_characters(value: str, *, label: str) -> None:
+    """A free-text field typed at the post with a line break, NUL or bell in it is
+    refused, naming the field: the console's forms and the offline API alike."""
+    if has_control_characters(value):
+        raise forms.ValidationError(CONTROL_CHARACTERS.format(label=label), code="control")
+
+
+class LineField(forms.CharField):
+    """One line of free text typed at the post (a name, a reason). Control characters
+    are refused with the API's message; it replaces Django's own NUL check, which
+    would say less (and twice)."""
+
+    def __init__(self, *, label: str, message_label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(label=label, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.validators.append(partial(refuse_control_characters, label=message_label or label))
 
 
 def _temperature(label: str = "体温（℃）", required: bool = False) -> forms.DecimalField:
@@ -339,7 +364,7 @@ class ConfirmForm(forms.Form):
 
 class VehicleForm(ConsoleForm):
     id_prefix = "vehicle"
-    plate = forms.CharField(label="车牌号", max_length=20)
+    plate = LineField(label="车牌号", message_label="车牌", max_length=20)
     occupants = forms.IntegerField(label="车上人数（含司机）", min_value=1, max_value=60, initial=1)
     temperature = _temperature("最高体温（℃）")
 
@@ -349,12 +374,10 @@ class VehicleForm(ConsoleForm):
 
 class VisitorForm(ConsoleForm):
     id_prefix = "visitor"
-    name = forms.CharField(label="访客姓名", max_length=50)
-    phone = forms.CharField(
-        label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
-    )
-    visiting = forms.CharField(label="拜访对象", max_length=100)
-    reason = forms.CharField(label="来访事由", max_length=100)
+    name = LineField(label="访客姓名", max_length=50)
+    phone = LineField(label="手机号", max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
+    visiting = LineField(label="拜访对象", max_length=100)
+    reason = LineField(label="来访事由", max_length=100)
     temperature = _temperature()
 
     def clean_phone(self) -> str:
@@ -369,9 +392,9 @@ class TurnBackForm(ConsoleForm):
     subject = forms.ChoiceField(
         label="劝返对象", choices=CheckIn.Subject.choices, widget=forms.RadioSelect, initial="p"
     )
-    plate = forms.CharField(label="车牌号（车辆）", max_length=20, required=False)
+    plate = LineField(label="车牌号（车辆）", message_label="车牌", max_length=20, required=False)
     occupants = forms.IntegerField(label="人数", min_value=1, max_value=60, initial=1)
-    reason = forms.CharField(label="劝返原因", max_length=100)
+    reason = LineField(label="劝返原因", max_length=100)
     temperature = _temperature()
 
     def clean(self) -> dict[str, Any]:
@@ -428,7 +451,7 @@ class PassRuleForm(forms.ModelForm):
         widgets = {"visitors": forms.RadioSelect}
 
 
-class CardForm(forms.Form):
+class CardForm(ClientIdForm):
     doc_number = forms.CharField(
         label="证件号码", max_length=30, error_messages={"required": "请填写证件号码"}
     )

@@ -226,6 +226,9 @@ class Pass(TimeStampedModel):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The id the card form's page was drawn with: a double click on 发放纸质出入证, or
+    # the form sent again, returns the card it issued instead of issuing a second.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = PassQuerySet.as_manager()
 

@@ -340,7 +340,13 @@ def passes(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "checkpoints/passes.html",
-        {"page": page, "rows": rows, "q": q, "kind": kind, "form": CardForm()},
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "kind": kind,
+            "form": CardForm(initial=CardForm.fresh()),
+        },
     )
 
 
@@ -359,9 +365,16 @@ def card_issue(request: AuthedRequest) -> HttpResponse:
     if person is None:
         messages.error(request, "辖区台账中没有这个证件号码的人员，请先在人员台账中登记")
         return redirect("checkpoints:passes")
-    card = actions.issue_card(
-        person=person, by=request.user, valid_until=form.cleaned_data["valid_until"]
-    )
+    try:
+        card = actions.issue_card(
+            person=person,
+            by=request.user,
+            client_id=form.cleaned_data["client_id"],
+            valid_until=form.cleaned_data["valid_until"],
+        )
+    except actions.CardRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("checkpoints:passes")
     messages.success(request, f"已为{person.name}发放纸质出入证，请打印")
     return redirect(reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}")
 

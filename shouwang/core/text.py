@@ -48,6 +48,12 @@ def visible(text: str) -> str:
     return "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character (a line break, a tab, NUL, a bell):
+    none belongs in a one-line field, and PostgreSQL refuses a NUL with a vague error."""
+    return not text.isprintable() and any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def name_key(name: str) -> str:
     """A person's name as compared with the ledger's: spaces, the separator of a
     transliterated name and letter case aside, full-width letters as ASCII."""

@@ -6,7 +6,7 @@ callers use them as ``actions.<name>``.
 Every write carries a client id, so a retry never doubles a record.
 """
 
-from .cards import issue_card, revoke_pass
+from .cards import CardRefused, issue_card, revoke_pass
 from .checkins import (
     CheckInRefused,
     Recorded,
@@ -41,6 +41,7 @@ from .retention import MIN_RETENTION_DAYS, purge_checkins
 __all__ = [
     "MIN_RETENTION_DAYS",
     "PHONE_FULL",
+    "CardRefused",
     "CheckInRefused",
     "PhoneFull",
     "Recorded",

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from django.core import signing
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.people.models import Household, Person
@@ -165,3 +166,44 @@ def test_an_ordinary_passage_is_one_statement_without_begin_or_commit(world) -> 
     assert stored.person_id == pass_.person_id
     assert (stored.result, stored.fever, stored.cough) == ("y", False, True)
     assert stored.travel_since == timezone.localdate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_card_form_clicked_twice_at_once_issues_one_card(world, live_server) -> None:
+    """发放纸质出入证 clicked again while the first click is still on its way: the two
+    requests race for the one client id, and the person gets one valid card."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is shared by one connection")
+    person = make_person(world.building_a, "钱老人")
+    session = world.client("staff_a").cookies["sessionid"].value
+    url = live_server.url + reverse("checkpoints:passes")
+    with httpx.Client(cookies={"sessionid": session}) as client:
+        page = client.get(url)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        client_id = re.search(r'name="client_id" value="([^"]+)"', page.text).group(1)
+        # The page may refresh the session cookie: take the jar's last of each name.
+        cookies = {c.name: c.value for c in client.cookies.jar}
+    data = {
+        "csrfmiddlewaretoken": csrf,
+        "client_id": client_id,
+        "doc_number": person.document_number,
+    }
+    clicks = 5
+    barrier = threading.Barrier(clicks)
+    answers: list[tuple[int, str]] = []
+
+    def send() -> None:
+        with httpx.Client(cookies=cookies, timeout=30) as c:
+            barrier.wait()
+            response = c.post(live_server.url + reverse("checkpoints:card_issue"), data=data)
+            answers.append((response.status_code, response.headers.get("location", "")))
+
+    threads = [threading.Thread(target=send) for _ in range(clicks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    card = Pass.objects.get(kind="card")
+    assert card.person == person
+    where = reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}"
+    assert answers == [(302, where)] * clicks

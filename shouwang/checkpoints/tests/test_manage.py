@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -251,7 +252,8 @@ def test_cards_are_issued_printed_and_revoked(world) -> None:
     person = make_person(world.building_a, "钱老人")
     client = world.client("staff_a")
     response = client.post(
-        reverse("checkpoints:card_issue"), {"doc_number": person.document_number}
+        reverse("checkpoints:card_issue"),
+        {"client_id": str(uuid.uuid4()), "doc_number": person.document_number},
     )
     assert response.status_code == 302
     card = Pass.objects.get(kind="card")
@@ -318,7 +320,8 @@ def test_a_pass_kind_filter_without_a_number_stays_a_link(world) -> None:
 def test_a_card_for_someone_outside_the_area_is_refused(world) -> None:
     person_b = make_person(world.building_b, "孙八一")
     world.client("staff_a").post(
-        reverse("checkpoints:card_issue"), {"doc_number": person_b.document_number}
+        reverse("checkpoints:card_issue"),
+        {"client_id": str(uuid.uuid4()), "doc_number": person_b.document_number},
     )
     assert not Pass.objects.exists()
 
@@ -328,7 +331,11 @@ def test_a_card_valid_until_a_past_day_is_not_issued(world) -> None:
     yesterday = timezone.localdate() - timedelta(days=1)
     response = world.client("staff_a").post(
         reverse("checkpoints:card_issue"),
-        {"doc_number": person.document_number, "valid_until": yesterday.isoformat()},
+        {
+            "client_id": str(uuid.uuid4()),
+            "doc_number": person.document_number,
+            "valid_until": yesterday.isoformat(),
+        },
         follow=True,
     )
     assert not Pass.objects.exists()
