@@ -20,9 +20,10 @@ def test_the_demo_stocks_every_demo_checkpoint(db) -> None:
     assert checkpoints
     assert {place.checkpoint for place in places} == checkpoints
     assert all(place.area_id == place.checkpoint.area_id for place in places)
-    # The guard's posts count their assigned staff; the others a typed head count.
-    assert {place.roster for place in places if place.staff_count is None} == {1}
-    assert all(6 <= place.staff_count <= 12 for place in places if place.roster == 0)
+    # Every post has its community's two guards (day and late shift) on its roster, and
+    # counts them: no typed head count is needed.
+    assert {(place.roster, place.staff_count) for place in places} == {(2, None)}
+    assert {place.headcount for place in places} == {2}
 
     plan = AllocationPlan.objects.get(title="卡点口罩十日保障")
     assert {line.location for line in plan.lines.all()} == set(places)
