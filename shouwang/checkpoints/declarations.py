@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Window
@@ -122,25 +122,29 @@ def of_checkin(row: CheckIn) -> Declaration:
 
 
 def last_declarations(passes: Iterable[Pass]) -> dict[int, Declaration]:
-    """``last_declaration`` of each of these passes, by pass id, in one query whatever
-    their number (a page of the pass list): the latest self-scan of each pass."""
+    """``last_declaration`` of each of these passes, by pass id, in at most two queries
+    whatever their number (a page of the pass list): the latest self-scan of each pass,
+    looked for in the last ``RECENT`` first and over every day kept only for the passes
+    not found there."""
     passes = list(passes)
+    found = _latest_self_scans([p.pk for p in passes], since=timezone.now() - RECENT)
+    missing = [p.pk for p in passes if p.pk not in found]
+    if missing:
+        found |= _latest_self_scans(missing, since=None)
+    return {p.pk: found[p.pk] if p.pk in found else of_registration(p) for p in passes}
+
+
+def _latest_self_scans(pass_ids: list[int], since: datetime | None) -> dict[int, Declaration]:
     latest = Window(
         RowNumber(), partition_by=F("pass_used_id"), order_by=[F("at").desc(), F("id").desc()]
     )
-    rows = (
-        CheckIn.objects.filter(
-            pass_used_id__in=[p.pk for p in passes],
-            source=CheckIn.Source.SELF,
-            fever__isnull=False,
-        )
-        .annotate(latest=latest)
-        .filter(latest=1)
-        .order_by()
-        .values("pass_used_id", *_ROW_FIELDS)
+    rows = CheckIn.objects.filter(
+        pass_used_id__in=pass_ids, source=CheckIn.Source.SELF, fever__isnull=False
     )
-    found = {row["pass_used_id"]: _of_row(row) for row in rows}
-    return {p.pk: found[p.pk] if p.pk in found else of_registration(p) for p in passes}
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    rows = rows.annotate(latest=latest).filter(latest=1).order_by()
+    return {row["pass_used_id"]: _of_row(row) for row in rows.values("pass_used_id", *_ROW_FIELDS)}
 
 
 def last_declaration(pass_: Pass) -> Declaration:

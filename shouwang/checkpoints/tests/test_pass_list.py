@@ -74,6 +74,16 @@ def test_a_risk_past_its_14_days_is_no_longer_shown(world, gate) -> None:
     assert "风险申报" not in badges(world, pass_)
 
 
+def test_a_declaration_older_than_the_recent_days_is_still_found(world, gate) -> None:
+    phone, pass_ = resident(world, gate)
+    phone.post(reverse("checkin:scan", args=[gate.code]), tap_data(risk_travel="on"))
+    CheckIn.objects.update(
+        at=timezone.now() - timedelta(days=5),
+        travel_since=timezone.localdate() - timedelta(days=5),
+    )
+    assert "风险申报" in badges(world, pass_)
+
+
 def test_each_pass_shows_its_own_latest_declaration(world, gate) -> None:
     person = make_person(world.building_a, "孙老人")
     old, new = make_pass(person), make_pass(person)
@@ -94,7 +104,7 @@ def test_each_pass_shows_its_own_latest_declaration(world, gate) -> None:
     assert "发热" in badges(world, new)
 
 
-def test_the_list_reads_every_pass_s_declaration_in_one_query(world, gate) -> None:
+def test_the_list_reads_the_declarations_in_as_many_queries_whatever_their_number(world, gate) -> None:
     client = world.client("staff_a")
     resident(world, gate)
     client.get(reverse("checkpoints:passes"))
