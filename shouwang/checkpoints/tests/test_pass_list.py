@@ -104,7 +104,9 @@ def test_each_pass_shows_its_own_latest_declaration(world, gate) -> None:
     assert "发热" in badges(world, new)
 
 
-def test_the_list_reads_the_declarations_in_as_many_queries_whatever_their_number(world, gate) -> None:
+def test_the_list_reads_the_declarations_in_as_many_queries_whatever_their_number(
+    world, gate
+) -> None:
     client = world.client("staff_a")
     resident(world, gate)
     client.get(reverse("checkpoints:passes"))
