@@ -1,39 +1,27 @@
 """Run as ``python -m shouwang.people.tests.sqlite_export_race``: a background ledger
 export against a file-based SQLite database configured as in production (WAL, ``BEGIN
-IMMEDIATE``, busy timeout) while someone else saves a change, as happens all day on a
-live system. The suite's in-memory database cannot show how a long read and another
-connection's writes meet; this script can. Prints one JSON object."""
+IMMEDIATE``, busy timeout; ``core.tests.sqlite_file``) while someone else saves a
+change, as happens all day on a live system. Prints one JSON object."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import threading
+
+from shouwang.core.tests.sqlite_file import journal_mode, production_sqlite, tree
 
 
 def main(persons: int = 2500) -> dict:
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["SHOUWANG_VAR"] = tempfile.mkdtemp(prefix="shouwang-export-race-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouwang.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    production_sqlite("shouwang-export-race-")
     from django.db import connection
 
     from shouwang.accounts.models import User
-    from shouwang.areas.actions import create_area
     from shouwang.people import exporting
     from shouwang.people.models import ExportJob, Household, Person
 
-    call_command("migrate", verbosity=0)
-    district = create_area(name="示范区", kind="district", parent=None)
-    subdistrict = create_area(name="明湖街道", kind="subdistrict", parent=district)
-    community = create_area(name="西城社区", kind="community", parent=subdistrict)
-    compound = create_area(name="西城花园", kind="compound", parent=community)
-    building = create_area(name="1号楼", kind="building", parent=compound)
+    nodes = tree()
+    subdistrict, building = nodes["subdistrict"], nodes["building"]
     user = User.objects.create(username="hq", role="hq_admin", area=subdistrict)
     home = Household.objects.create(area=building, unit="1", room="101")
     Person.objects.bulk_create(
@@ -71,7 +59,7 @@ def main(persons: int = 2500) -> dict:
     job.refresh_from_db()
     return {
         "engine": connection.vendor,
-        "journal_mode": connection.cursor().execute("PRAGMA journal_mode").fetchone()[0],
+        "journal_mode": journal_mode(),
         "status": job.status,
         "written_rows": job.written_rows,
         "error": error,
