@@ -762,6 +762,28 @@ class WatchPolicy(models.Model):
         return f"{self.community.name}随访设置"
 
 
+class PastSlots(models.Model):
+    """The follow-up slots a community's policy had before a change of them: in force on
+    the days before ``until`` (the day of the change; a change holds from its own day)
+    and after the previous change. Past days keep the slots they were due under, so a
+    change never makes old days overdue or done."""
+
+    policy = models.ForeignKey(WatchPolicy, on_delete=models.CASCADE, related_name="past_slots")
+    until = models.DateField("停用日期")
+    slots = models.CharField("每日随访时段", max_length=200)
+
+    class Meta:
+        ordering = ["policy", "until"]
+        verbose_name = "原随访时段"
+        verbose_name_plural = "原随访时段"
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "until"], name="past_slots_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slots}（{self.until}前）"
+
+
 class IntakeQuerySet(ScopedQuerySet):
     scope = "area"
 

@@ -2,7 +2,9 @@
 
 A day runs from midnight to midnight in the site's time zone (Asia/Shanghai); moments
 are stored in UTC. A community's policy lists the slots of a day, each with an opening
-and a deadline in local time (default 上午 06:00-12:00, 下午 14:00-20:00).
+and a deadline in local time (default 上午 06:00-12:00, 下午 14:00-20:00). A change of
+the slots holds from the day it is made; earlier days keep the slots they had
+(``PastSlots``, ``SlotHistory``).
 
 A key person is *due* in a slot when the slot's day lies in the observation period
 [start date, planned end), the record was registered before the slot's deadline, and
@@ -18,7 +20,7 @@ pages use: the arithmetic reads the same few attributes (``Scheduled``).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -209,12 +211,13 @@ def _deadline_timestamp(day: date, slot: Slot) -> float:
 
 
 def _due(
-    record: Scheduled, slots: list[Slot], first: date, last: date
+    record: Scheduled, slots_on: Callable[[date], list[Slot]], first: date, last: date
 ) -> list[tuple[date, Slot, float]]:
     """(day, slot, deadline) of the slots of days in [first, last] in which ``record``
-    is due. Moments are compared as POSIX timestamps: the same order as the aware
-    datetimes, without converting between time zones at each comparison (pages run
-    this for every record of a jurisdiction)."""
+    is due, each day's slots those ``slots_on`` it (``SlotHistory.on``). Moments are
+    compared as POSIX timestamps: the same order as the aware datetimes, without
+    converting between time zones at each comparison (pages run this for every record
+    of a jurisdiction)."""
     ended = record.ended_at
     if ended is None and record.status != KeyPerson.Status.ACTIVE:
         return []
@@ -225,7 +228,7 @@ def _due(
     day = max(record.start_date, local_day(record.created_at), first)
     until = min(record.planned_end - ONE_DAY, last)
     while day <= until:
-        for slot in slots:
+        for slot in slots_on(day):
             deadline = _deadline_timestamp(day, slot)
             if deadline <= created or (ended_ts is not None and ended_ts < deadline):
                 continue
@@ -237,8 +240,9 @@ def _due(
 def due_slots(
     record: Scheduled, slots: list[Slot], *, first: date, last: date
 ) -> Iterator[DueSlot]:
-    """The slots of days in [first, last] in which ``record`` is due."""
-    for day, slot, _ in _due(record, slots, first, last):
+    """The slots of days in [first, last] in which ``record`` is due, the same
+    ``slots`` every day."""
+    for day, slot, _ in _due(record, lambda day: slots, first, last):
         yield DueSlot(record.pk, day, slot)
 
 
@@ -250,8 +254,34 @@ def current_slot(slots: list[Slot], moment: datetime) -> Slot | None:
     return opened[-1] if opened else None
 
 
+class SlotHistory:
+    """A community's slots by day: those in force now, and those in force before each
+    change of them (``PastSlots``: (day of the change, slots), earliest first), read
+    only for a day before ``since`` — the policy's last save, which no change is
+    after — so pages about today never read them."""
+
+    def __init__(
+        self,
+        current: list[Slot],
+        since: date | None = None,
+        past: Callable[[], list[tuple[date, list[Slot]]]] = list,
+    ) -> None:
+        self.current = current
+        self.since = since
+        self._past = past
+
+    def on(self, day: date) -> list[Slot]:
+        if self.since is None or day >= self.since:
+            return self.current
+        for until, slots in self._past():
+            if day < until:
+                return slots
+        return self.current
+
+
 class Policies:
-    """Each community's policy, loaded once per page or job (one small table)."""
+    """Each community's policy and its past slots, loaded once per page or job (two
+    small tables)."""
 
     def __init__(self) -> None:
         from shouwang.areas.models import SEGMENT
@@ -263,7 +293,8 @@ class Policies:
             p.community.path: p for p in WatchPolicy.objects.select_related("community")
         }
         self._slots: dict[str, list[Slot]] = {}
-        self._slots_of_area: dict[str, list[Slot]] = {}
+        self._history_of_area: dict[str, SlotHistory] = {}
+        self._past: dict[int, list[tuple[date, list[Slot]]]] | None = None
 
     def policy_for(self, area_path: str) -> WatchPolicy | None:
         for end in range(len(area_path), 0, -self._segment):
@@ -272,21 +303,44 @@ class Policies:
                 return policy
         return None
 
-    def slots_for(self, area_path: str) -> list[Slot]:
-        found = self._slots_of_area.get(area_path)
+    def slots_for(self, area_path: str, day: date | None = None) -> list[Slot]:
+        """The slots of the community of ``area_path`` on ``day`` (today's: now)."""
+        history = self.history_for(area_path)
+        return history.current if day is None else history.on(day)
+
+    def history_for(self, area_path: str) -> SlotHistory:
+        found = self._history_of_area.get(area_path)
         if found is None:
-            found = self._slots_of_area[area_path] = self._parse(self.policy_for(area_path))
+            policy = self.policy_for(area_path)
+            if policy is None:
+                found = SlotHistory(DEFAULT)
+            else:
+                found = SlotHistory(
+                    self._parse(policy.slots),
+                    since=local_day(policy.updated_at),
+                    past=lambda pk=policy.pk: self._past_of(pk),
+                )
+            self._history_of_area[area_path] = found
         return found
 
-    def _parse(self, policy: WatchPolicy | None) -> list[Slot]:
-        if policy is None:
-            return DEFAULT
-        if policy.slots not in self._slots:
+    def _past_of(self, policy_id: int) -> list[tuple[date, list[Slot]]]:
+        """The past slots of a policy; every policy's read at the first call (one
+        query)."""
+        if self._past is None:
+            from .models import PastSlots
+
+            self._past = {}
+            for row in PastSlots.objects.order_by("policy_id", "until"):
+                self._past.setdefault(row.policy_id, []).append((row.until, self._parse(row.slots)))
+        return self._past.get(policy_id, [])
+
+    def _parse(self, text: str) -> list[Slot]:
+        if text not in self._slots:
             try:
-                self._slots[policy.slots] = parse_slots(policy.slots, unique_labels=False)
+                self._slots[text] = parse_slots(text, unique_labels=False)
             except ValidationError:
-                self._slots[policy.slots] = DEFAULT
-        return self._slots[policy.slots]
+                self._slots[text] = DEFAULT
+        return self._slots[text]
 
     def self_report_allowed(self, area_path: str) -> bool:
         policy = self.policy_for(area_path)
@@ -342,7 +396,8 @@ def overdue_slots(
     after = since.timestamp() if since is not None else None
     missed: list[tuple[float, DueSlot]] = []
     for record in records:
-        for day, slot, deadline in _due(record, policies.slots_for(record.area_path), first, last):
+        slots_on = policies.history_for(record.area_path).on
+        for day, slot, deadline in _due(record, slots_on, first, last):
             if deadline > passed or (before is not None and deadline >= before):
                 continue
             if after is not None and deadline < after:
@@ -392,10 +447,10 @@ def completeness(
     passed = now.timestamp()
     result = {}
     for record in records:
-        slots = policies.slots_for(record.area_path)
+        slots_on = policies.history_for(record.area_path).on
         due = [
             (day, slot)
-            for day, slot, deadline in _due(record, slots, record.start_date, today)
+            for day, slot, deadline in _due(record, slots_on, record.start_date, today)
             if deadline <= passed or (record.pk, day, slot.number) in filled
         ]
         done = sum((record.pk, day, slot.number) in filled for day, slot in due)
@@ -471,8 +526,9 @@ def today_sheet(
     by_time: dict[Slot, str] = {}
     sheet: dict[int, list[SlotState]] = {}
     for record in records:
-        slots = policies.slots_for(record.area_path)
-        due = {slot.number for _, slot, _ in _due(record, slots, today, today)}
+        history = policies.history_for(record.area_path)
+        slots = history.current
+        due = {slot.number for _, slot, _ in _due(record, history.on, today, today)}
         states = []
         for slot in slots:
             key = (record.pk, slot.number)

@@ -290,7 +290,7 @@ def _slot_to_record(
         raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
     if method not in methods:
         raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
-    slots = schedule.Policies().slots_for(key_person.area.path)
+    slots = schedule.Policies().slots_for(key_person.area.path, day)
     chosen = next((s for s in slots if s.number == slot), None)
     if chosen is None:
         raise ValidationError({"slot": unknown_slot_message(slot, slots)})

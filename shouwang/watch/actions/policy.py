@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -16,6 +17,7 @@ from ..models import (
     DEFAULT_LOST_AFTER,
     MAX_LOST_AFTER,
     Category,
+    PastSlots,
     WatchPolicy,
 )
 
@@ -32,9 +34,17 @@ def save_policy(
     parsed = schedule.parse_slots(slots)
     if not 1 <= lost_after <= MAX_LOST_AFTER:
         raise ValidationError(f"疑似失联的时段数应为 1 到 {MAX_LOST_AFTER} 之间的整数")
-    policy, _ = WatchPolicy.objects.get_or_create(community=community)
+    policy, created = WatchPolicy.objects.select_for_update().get_or_create(community=community)
+    before = schedule.format_slots(schedule.DEFAULT) if created else policy.slots
+    after = schedule.format_slots(parsed)
+    if after != before:
+        # The days before today keep the slots they were due under; a second change
+        # today leaves them as the first found them.
+        PastSlots.objects.get_or_create(
+            policy=policy, until=schedule.local_day(timezone.now()), defaults={"slots": before}
+        )
     policy.self_report = self_report
-    policy.slots = schedule.format_slots(parsed)
+    policy.slots = after
     policy.lost_after = lost_after
     policy.updated_by = by
     policy.save(update_fields=["self_report", "slots", "lost_after", "updated_by", "updated_at"])

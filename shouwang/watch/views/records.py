@@ -160,7 +160,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     policies = schedule.Policies()
     done = schedule.completeness([record], now=now, policies=policies)[record.pk]
     overdue = schedule.overdue_slots([record], now=now, policies=policies)
-    labels = {s.number: s.label for s in policies.slots_for(record.area.path)}
+    history = policies.history_for(record.area.path)
     # Follow-ups and attempts that reached nobody (未联系上), latest first.
     followups = sorted(
         [
@@ -171,6 +171,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         reverse=True,
     )[:HISTORY_ROWS]
     for followup in followups:
+        labels = {s.number: s.label for s in history.on(followup.day)}
         followup.slot_label = labels.get(followup.slot, f"时段{followup.slot}")
     lost = schedule.suspected_lost(
         [record],
