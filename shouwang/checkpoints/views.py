@@ -366,7 +366,7 @@ def card_issue(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "辖区台账中没有这个证件号码的人员，请先在人员台账中登记")
         return redirect("checkpoints:passes")
     try:
-        card = actions.issue_card(
+        issued = actions.issue_card(
             person=person,
             by=request.user,
             client_id=form.cleaned_data["client_id"],
@@ -375,8 +375,13 @@ def card_issue(request: AuthedRequest) -> HttpResponse:
     except actions.CardRefused as exc:
         messages.error(request, str(exc))
         return redirect("checkpoints:passes")
-    messages.success(request, f"已为{person.name}发放纸质出入证，请打印")
-    return redirect(reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}")
+    if issued.replaced:
+        messages.success(
+            request, f"已为{person.name}补发纸质出入证，原有的纸质出入证已吊销，请打印新证"
+        )
+    else:
+        messages.success(request, f"已为{person.name}发放纸质出入证，请打印")
+    return redirect(reverse("checkpoints:passes") + f"?kind=card#pass-{issued.card.pk}")
 
 
 @require_POST

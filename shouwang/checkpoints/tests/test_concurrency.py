@@ -3,9 +3,11 @@ live server: 20 threads, 20 database connections, one unique constraint)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import uuid
+from unittest import mock
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.accounts import audit
 from shouwang.people.models import Household, Person
 
 from ..declarations import Declaration
@@ -207,3 +210,62 @@ def test_a_card_form_clicked_twice_at_once_issues_one_card(world, live_server) -
     assert card.person == person
     where = reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}"
     assert answers == [(302, where)] * clicks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_reissuing_a_card_at_once_leave_one_valid_card(world, live_server) -> None:
+    """Two pages, two decisions to 补发 at the same moment: both cards are issued one
+    after the other (the person's row is locked), and the second revokes the first."""
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is shared by one connection")
+    person = make_person(world.building_a, "钱老人")
+    session = world.client("staff_a").cookies["sessionid"].value
+    forms = []
+    for _ in range(2):
+        with httpx.Client(cookies={"sessionid": session}) as client:
+            page = client.get(live_server.url + reverse("checkpoints:passes")).text
+            forms.append(
+                (
+                    {c.name: c.value for c in client.cookies.jar},
+                    {
+                        "csrfmiddlewaretoken": re.search(
+                            r'name="csrfmiddlewaretoken" value="([^"]+)"', page
+                        ).group(1),
+                        "client_id": re.search(r'name="client_id" value="([^"]+)"', page).group(1),
+                        "doc_number": person.document_number,
+                    },
+                )
+            )
+    barrier = threading.Barrier(len(forms))
+    codes: list[int] = []
+
+    def send(cookies: dict[str, str], data: dict[str, str]) -> None:
+        with httpx.Client(cookies=cookies, timeout=30) as c:
+            barrier.wait()
+            codes.append(
+                c.post(live_server.url + reverse("checkpoints:card_issue"), data=data).status_code
+            )
+
+    # Each request waits, holding its new card, for the other to hold one too before it
+    # looks for the earlier cards: without the lock both would then look while the
+    # other's card is uncommitted. With it the second cannot get there until the first
+    # has committed: the first gives up waiting after a moment.
+    both_issued = threading.Barrier(len(forms), timeout=2)
+    record = audit.record
+
+    def held_record(**kwargs) -> None:
+        record(**kwargs)
+        if kwargs.get("detail") == "发放纸质出入证":
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_issued.wait()
+
+    threads = [threading.Thread(target=send, args=form) for form in forms]
+    with mock.patch("shouwang.checkpoints.actions.cards.audit.record", held_record):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert codes == [302, 302]
+    cards = Pass.objects.filter(person=person, kind="card")
+    assert cards.count() == 2
+    assert cards.filter(revoked_at__isnull=True).count() == 1

@@ -1,17 +1,22 @@
 """发放纸质出入证: the form carries the id its page was drawn with, so a double click
-(or the form sent again) issues one card; a new page's form issues another."""
+(or the form sent again) issues one card; a new page's form issues a new card and
+revokes the person's earlier one (补发)."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 
+from .. import tokens
+from ..actions import pass_for_token
 from ..models import Pass
-from .factories import make_person
+from .factories import make_pass, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +50,39 @@ def test_each_page_draws_a_new_card_form(world) -> None:
     assert drawn_form(client) != drawn_form(client)
 
 
-def test_a_new_form_issues_another_card(world) -> None:
-    """Two forms are two decisions (say, the first card was lost and revoked, or a
-    second holder needs one): each issues its card."""
+def test_a_new_form_reissues_the_card_and_revokes_the_lost_one(world) -> None:
+    """Another page's form is 补发 (the first card lost or worn out): the new card is
+    issued and the earlier one revoked, so a lost card no longer opens a gate."""
     person = make_person(world.building_a, "钱老人")
     client = world.client("staff_a")
-    for _ in range(2):
-        data = {**drawn_form(client), "doc_number": person.document_number}
-        assert client.post(reverse("checkpoints:card_issue"), data).status_code == 302
-    assert Pass.objects.filter(kind="card", person=person).count() == 2
+    data = {**drawn_form(client), "doc_number": person.document_number}
+    client.post(reverse("checkpoints:card_issue"), data)
+    lost = Pass.objects.get(kind="card", person=person)
+    data = {**drawn_form(client), "doc_number": person.document_number}
+    page = client.post(reverse("checkpoints:card_issue"), data, follow=True).content.decode()
+    assert "已为钱老人补发纸质出入证，原有的纸质出入证已吊销" in page
+    new = Pass.objects.get(kind="card", person=person, revoked_at__isnull=True)
+    assert new != lost
+    lost.refresh_from_db()
+    assert lost.revoked_at is not None
+    assert lost.revoked_by == world.staff_a
+    assert AuditEvent.objects.filter(detail="补发纸质出入证，原证吊销").count() == 1
+    with pytest.raises(tokens.TokenRejected):
+        pass_for_token(tokens.card_token(lost.code))
+    assert pass_for_token(tokens.card_token(new.code)) == new
+
+
+def test_a_phone_pass_and_an_expired_card_are_left_as_they_are(world) -> None:
+    person = make_person(world.building_a, "钱老人")
+    phone = make_pass(person)
+    expired = Pass.objects.create(
+        person=person, kind="card", valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    client = world.client("staff_a")
+    data = {**drawn_form(client), "doc_number": person.document_number}
+    page = client.post(reverse("checkpoints:card_issue"), data, follow=True).content.decode()
+    assert "已为钱老人发放纸质出入证，请打印" in page
+    assert Pass.objects.filter(pk__in=[phone.pk, expired.pk], revoked_at__isnull=True).count() == 2
 
 
 def test_a_form_sent_again_for_someone_else_is_refused(world) -> None:
