@@ -1,4 +1,5 @@
-"""Losing a race on purpose, deterministically, in one test process.
+"""Races in tests: threads released together (``at_once``), and losing a race on
+purpose, deterministically, in one test process.
 
 Two people saving the same key at once both pass the duplicate check; on PostgreSQL
 the second's write then meets the first's committed row in the unique index. A test
@@ -10,13 +11,38 @@ other check).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
-from django.db import models
+from django.db import connection, models
 from django.db.models.signals import pre_save
+
+
+def at_once(workers: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run ``work(i)`` in ``workers`` threads released together, each on its own
+    database connection (closed after); each result is what ``work`` returned or the
+    exception it raised, which the test asserts on."""
+    barrier = threading.Barrier(workers)
+    results: list[Any] = [None] * workers
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
 
 
 @contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -48,34 +47,23 @@ def tree() -> dict[str, Any]:
     return nodes
 
 
-def at_once(workers: int, work: Callable[[int], str], refusal: str) -> list[str]:
-    """Run ``work(i)`` in ``workers`` threads released together; each outcome is what
-    ``work`` returned, ``"refused"`` for a ValidationError saying ``refusal``, or the
-    error's repr (which the calling test reports and fails on)."""
+def outcomes(workers: int, work: Callable[[int], str], refusal: str) -> list[str]:
+    """``races.at_once`` from a fresh connection: each outcome is what ``work``
+    returned, ``"refused"`` for a ValidationError saying ``refusal``, or the error's
+    repr (which the calling test reports and fails on)."""
     from django.core.exceptions import ValidationError
     from django.db import connection
 
+    from .races import at_once
+
     connection.close()
-    barrier = threading.Barrier(workers)
-    outcomes = [""] * workers
 
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = work(i)
-        except ValidationError as exc:
-            outcomes[i] = "refused" if refusal in exc.messages[0] else repr(exc)
-        except Exception as exc:
-            outcomes[i] = repr(exc)
-        finally:
-            connection.close()
+    def said(result: object) -> str:
+        if isinstance(result, ValidationError):
+            return "refused" if refusal in result.messages[0] else repr(result)
+        return result if isinstance(result, str) else repr(result)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+    return [said(result) for result in at_once(workers, work)]
 
 
 def journal_mode() -> str:

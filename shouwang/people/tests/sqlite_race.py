@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import date
 
-from shouwang.core.tests.sqlite_file import at_once, journal_mode, production_sqlite, tree
+from shouwang.core.tests.sqlite_file import journal_mode, outcomes, production_sqlite, tree
 
 
 def main(workers: int = 6) -> dict:
@@ -34,11 +34,11 @@ def main(workers: int = 6) -> dict:
         )
         return "created"
 
-    outcomes = at_once(workers, register, refusal="该证件号码已登记")
+    results = outcomes(workers, register, refusal="该证件号码已登记")
     return {
         "engine": connection.vendor,
         "journal_mode": journal_mode(),
-        "outcomes": outcomes,
+        "outcomes": results,
         "rows": Person.objects.with_document(number).count(),
     }
 

@@ -12,12 +12,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from shouwang.core.tests.races import at_once
 from shouwang.people.actions import create_person
 from shouwang.people.models import Person
 from shouwang.people.tests.factories import make_household, next_id_card
@@ -51,27 +51,6 @@ def _register(world, household, number: str, i: int) -> Person:
         phone=f"1390000000{i}",
         by=world.staff_a,
     )
-
-
-def _race(workers: int, work: Callable[[int], object]) -> list[object]:
-    barrier = threading.Barrier(workers)
-    results: list[object] = [None] * workers
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def _waiting_on_a_lock() -> bool:
@@ -139,7 +118,7 @@ def test_many_simultaneous_registrations_of_one_number_keep_one_row(world) -> No
     for _ in range(3):
         homes = [make_household(world.building_a) for _ in range(4)]
         number = next_id_card()
-        results = _race(
+        results = at_once(
             4, lambda i, number=number, homes=homes: _register(world, homes[i], number, i)
         )
         assert len([r for r in results if isinstance(r, Person)]) == 1, results

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
-from shouwang.core.tests.sqlite_file import at_once, journal_mode, production_sqlite, tree
+from shouwang.core.tests.sqlite_file import journal_mode, outcomes, production_sqlite, tree
 
 
 def main(workers: int = 6, stock: int = 7, take: int = 2) -> dict:
@@ -28,11 +28,11 @@ def main(workers: int = 6, stock: int = 7, take: int = 2) -> dict:
         record_out(item=masks, location=store, quantity=take, kind="issue", by=user)
         return "issued"
 
-    outcomes = at_once(workers, issue, refusal="库存不足")
+    results = outcomes(workers, issue, refusal="库存不足")
     return {
         "engine": connection.vendor,
         "journal_mode": journal_mode(),
-        "outcomes": outcomes,
+        "outcomes": results,
         "balance": Balance.objects.get(item=masks, location=store).quantity,
         "ledger_sum": Movement.objects.filter(location=store).total(),
     }

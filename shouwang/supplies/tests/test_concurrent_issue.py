@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from shouwang.core.tests.races import at_once
 from shouwang.supplies.actions import record_out, transfer
 from shouwang.supplies.models import Balance, Movement
 
@@ -45,34 +45,13 @@ def test_it_serialises_issues_on_a_sqlite_file_database() -> None:
     assert result["balance"] == result["ledger_sum"] == 1
 
 
-def _race(workers: int, work) -> list[object]:
-    barrier = threading.Barrier(workers)
-    results: list[object] = [None] * workers
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_it_lets_only_one_of_two_take_the_last_units(world) -> None:
     store = location(world.community_a)
     masks = item()
     stock(store, 10)
-    results = _race(
+    results = at_once(
         2,
         lambda i: record_out(
             item=masks, location=store, quantity=10, kind="issue", by=world.staff_a
@@ -93,7 +72,7 @@ def test_it_never_goes_negative_under_many_small_issues(world) -> None:
     store = location(world.community_a)
     masks = item()
     stock(store, 7)
-    results = _race(
+    results = at_once(
         6,
         lambda i: record_out(
             item=masks, location=store, quantity=2, kind="consumption", by=world.staff_a
@@ -113,7 +92,7 @@ def test_crossing_transfers_neither_deadlock_nor_overdraw(world) -> None:
     masks = item()
     stock(a, 5)
     stock(b, 5)
-    results = _race(
+    results = at_once(
         4,
         lambda i: transfer(
             item=masks,
