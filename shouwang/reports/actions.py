@@ -384,7 +384,9 @@ def amend_report(
         obj=report,
         area=report.community,
         detail="更正日报："
-        + "；".join(f"{c['label']} {c['from']}→{c['to']}" for c in changes)
+        + "；".join(
+            f"{c['label']} {'—' if c['from'] is None else c['from']}→{c['to']}" for c in changes
+        )
         + f"。原因：{reason.strip()}"
         + ("。不再是零报告" if was_zero and not report.is_zero else ""),
     )
