@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.tests.factories import child
 from shouwang.core import text
-from shouwang.reports import actions, days
+from shouwang.reports import actions, days, tables
 from shouwang.reports.models import DailyFigure, IndicatorDefinition, Reminder
 from shouwang.reports.rollup import rollup
 
@@ -49,6 +49,18 @@ def test_hq_sees_who_has_reported(rolled, day):
     assert status == {"西城社区": "零报告", "八一社区": "未报"}
     page = response.content.decode()
     assert "未报：八一社区" in page
+
+
+def test_a_long_list_of_missing_communities_says_it_is_cut_short(world, day, monkeypatch):
+    """The overview names at most ``MISSING_LISTED`` communities that have not reported
+    (200: a district has thousands): with more, it says how many there are in all."""
+    rollup(day)
+    url = f"{reverse('reports:overview')}?day={day.isoformat()}"
+    page = world.client("hq").get(url).content.decode()
+    assert "未报：西城社区、八一社区</p>" in page
+    monkeypatch.setattr(tables, "MISSING_LISTED", 1)
+    page = world.client("hq").get(url).content.decode()
+    assert "未报：西城社区等2个</p>" in page
 
 
 def test_the_overview_reads_a_fixed_number_of_queries(rolled, day):
