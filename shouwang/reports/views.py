@@ -198,7 +198,9 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
     visible = DailyReport.objects.visible_to(request.user)
     reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
-    reminders = Reminder.objects.visible_to(request.user).filter(community=area)[:5]
+    # The newest reminder of the day reported now: past the deadline, the overdue one
+    # (the due one's "请于16:00前提交" is no longer true).
+    reminders = Reminder.objects.visible_to(request.user).filter(community=area, day=current)
     return render(
         request,
         "reports/community.html",
@@ -211,7 +213,7 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
             "today": recent[0],
             "deadline": days.deadline(current),
             "cutoff": days.cutoff_time(),
-            "reminders": reminders,
+            "reminder": reminders.first(),
         },
     )
 

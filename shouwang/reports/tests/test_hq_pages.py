@@ -385,3 +385,17 @@ def test_moving_an_indicator_is_audited(world):
     event = AuditEvent.objects.get(object_id=str(fevers.pk))
     assert event.user == world.hq
     assert event.detail == "上移日报指标 fevers"
+
+
+def test_past_the_deadline_the_page_shows_the_overdue_reminder_only(rolled, day):
+    """The due reminder (请于16:00前提交) is stale once the overdue one is left: the page
+    said both, the first no longer true."""
+    due = days.deadline(day)
+    actions.send_reminders(now=due - timedelta(minutes=1))
+    actions.send_reminders(now=due + timedelta(minutes=1))
+    due_text, overdue_text = (
+        Reminder.objects.get(kind=kind).message for kind in (Reminder.Kind.DUE, "overdue")
+    )
+    page = rolled.client("staff_b").get(reverse("reports:community", args=[rolled.community_b.pk]))
+    assert overdue_text in page.content.decode()
+    assert due_text not in page.content.decode()
