@@ -384,7 +384,9 @@ def amend_report(
         obj=report,
         area=report.community,
         detail="更正日报："
-        + "；".join(f"{c['label']} {c['from']}→{c['to']}" for c in changes)
+        + "；".join(
+            f"{c['label']} {'—' if c['from'] is None else c['from']}→{c['to']}" for c in changes
+        )
         + f"。原因：{reason.strip()}"
         + ("。不再是零报告" if was_zero and not report.is_zero else ""),
     )
@@ -411,6 +413,59 @@ def save_definition(
         detail=f"日报指标 {definition.code}",
     )
     return definition
+
+
+@transaction.atomic
+def set_definition_active(
+    *,
+    definition: IndicatorDefinition,
+    active: bool,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> IndicatorDefinition:
+    """Retire (停用) or re-enable an indicator; audited. Asking for the state it is
+    already in changes nothing (a double tap on 停用 keeps it retired)."""
+    definition = IndicatorDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.active == active:
+        return definition
+    definition.active = active
+    definition.save(update_fields=["active", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=definition,
+        detail=("启用" if active else "停用") + f"日报指标 {definition.code}",
+    )
+    return definition
+
+
+@transaction.atomic
+def move_definition(
+    *,
+    definition: IndicatorDefinition,
+    up: bool,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """Swap an indicator with the one above (or below) it in HQ's order, renumbering
+    all of them 10, 20, 30 …; audited. The first one up, or the last one down, stays."""
+    rows = catalog.all_definitions()
+    index = next(i for i, row in enumerate(rows) if row.pk == definition.pk)
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    for order, row in enumerate(rows, start=1):
+        row.order = order * 10
+    IndicatorDefinition.objects.bulk_update(rows, ["order"])
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=definition,
+        detail=("上移" if up else "下移") + f"日报指标 {definition.code}",
+    )
 
 
 @transaction.atomic

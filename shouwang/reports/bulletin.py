@@ -51,6 +51,8 @@ BUILTINS = {"date", "area", "communities", "reports", *REPORT_COUNTS}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 BRACED = re.compile(r"\{[^{}]*\}?|\}")
+#: The bulletin names at most this many communities that have not reported.
+MISSING_NAMES = 30
 
 
 class TemplateError(ValueError):
@@ -109,6 +111,13 @@ def _format(value: Any) -> str:
     return str(value)
 
 
+def _names(names: list[str], count: int) -> str:
+    """（甲社区、乙社区）; a list cut short at ``MISSING_NAMES`` ends in 等."""
+    if not names:
+        return ""
+    return f"（{'、'.join(names)}{'等' if count > len(names) else ''}）"
+
+
 def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = None) -> Context:
     """The figures a bulletin speaks of: the area's row of ``day`` and its running
     totals (one query for the area's rows up to the day, one for the names missing)."""
@@ -132,7 +141,7 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
             DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
             .missing()
             .order_by("area__path")
-            .values_list("area__name", flat=True)[:30]
+            .values_list("area__name", flat=True)[:MISSING_NAMES]
         )
     return Context(
         day=day,
@@ -170,7 +179,7 @@ def render(text: str, ctx: Context) -> str:
                 "zero": figure.zero if figure else None,
                 "late": figure.late if figure else None,
                 "missing": figure.missing if figure else None,
-                "missing_names": f"（{'、'.join(ctx.missing_names)}）" if ctx.missing_names else "",
+                "missing_names": _names(ctx.missing_names, figure.missing if figure else 0),
             }[name]
         if name not in ctx.offered:
             return None

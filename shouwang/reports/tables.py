@@ -46,6 +46,8 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
 NOT_STARTED = "未开始上报"
 NOT_ROLLED_UP = "该日尚未汇总"
 IN_PROGRESS = "统计中"
+#: The overview names at most this many communities that have not reported.
+MISSING_LISTED = 200
 
 
 def report_status(report: DailyReport | None, *, expected: bool, in_progress: bool = False) -> str:
@@ -175,7 +177,7 @@ def day_table(area: Area, day: date) -> DayTable:
             DailyFigure.objects.filter(day=day, area__path__startswith=area.path)
             .missing()
             .order_by("area__path")
-            .values_list("area__name", flat=True)[:200]
+            .values_list("area__name", flat=True)[:MISSING_LISTED]
         )
     return DayTable(
         definitions=definitions,

@@ -198,7 +198,9 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
     visible = DailyReport.objects.visible_to(request.user)
     reports = {r.day: r for r in visible.filter(community=area, day__gte=recent[-1])}
     rows = [(day, reports.get(day)) for day in recent]
-    reminders = Reminder.objects.visible_to(request.user).filter(community=area)[:5]
+    # The newest reminder of the day reported now: past the deadline, the overdue one
+    # (the due one's "请于16:00前提交" is no longer true).
+    reminders = Reminder.objects.visible_to(request.user).filter(community=area, day=current)
     return render(
         request,
         "reports/community.html",
@@ -211,7 +213,7 @@ def community(request: AuthedRequest, pk: int) -> HttpResponse:
             "today": recent[0],
             "deadline": days.deadline(current),
             "cutoff": days.cutoff_time(),
-            "reminders": reminders,
+            "reminder": reminders.first(),
         },
     )
 
@@ -593,6 +595,14 @@ def _indicator_form(request: AuthedRequest, instance: IndicatorDefinition | None
     )
 
 
+def _definition(pk: int) -> IndicatorDefinition:
+    # Indicators are HQ's configuration, shared by every area: not scoped rows.
+    try:
+        return IndicatorDefinition.objects.get(pk=pk)
+    except IndicatorDefinition.DoesNotExist as exc:
+        raise Http404("没有这个指标") from exc
+
+
 @require_capability("reports.manage")
 def indicator_new(request: AuthedRequest) -> HttpResponse:
     return _indicator_form(request, None)
@@ -600,20 +610,13 @@ def indicator_new(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("reports.manage")
 def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        instance = IndicatorDefinition.objects.get(pk=pk)
-    except IndicatorDefinition.DoesNotExist as exc:
-        raise Http404("没有这个指标") from exc
-    return _indicator_form(request, instance)
+    return _indicator_form(request, _definition(pk))
 
 
 @require_POST
 @require_capability("reports.manage")
 def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
-    rows = catalog.all_definitions()
-    index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
-    if index is None:
-        raise Http404("没有这个指标")
+    definition = _definition(pk)
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
         return bad_parameter(
@@ -622,29 +625,28 @@ def indicator_move(request: AuthedRequest, pk: int) -> HttpResponse:
             link=reverse("reports:indicators"),
             link_label="返回指标设置",
         )
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(rows):
-        rows[index], rows[target] = rows[target], rows[index]
-        for order, row in enumerate(rows, start=1):
-            row.order = order * 10
-        IndicatorDefinition.objects.bulk_update(rows, ["order"])
+    actions.move_definition(
+        definition=definition, up=direction == "up", by=request.user, request=request
+    )
     return redirect("reports:indicators")
 
 
 @require_POST
 @require_capability("reports.manage")
 def indicator_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        definition = IndicatorDefinition.objects.get(pk=pk)
-    except IndicatorDefinition.DoesNotExist as exc:
-        raise Http404("没有这个指标") from exc
-    definition.active = not definition.active
-    definition.save(update_fields=["active", "updated_at"])
-    audit.record(
-        action=AuditEvent.Action.STATUS,
-        request=request,
-        obj=definition,
-        detail=("启用" if definition.active else "停用") + f"日报指标 {definition.code}",
+    """Retire (active=0) or re-enable (active=1) an indicator: the state is sent, so a
+    second tap of the same button changes nothing."""
+    definition = _definition(pk)
+    active = request.POST.get("active", "")
+    if active not in ("0", "1"):
+        return bad_parameter(
+            request,
+            message=f"状态“{active[:30]}”无效：只能启用（1）或停用（0）",
+            link=reverse("reports:indicators"),
+            link_label="返回指标设置",
+        )
+    definition = actions.set_definition_active(
+        definition=definition, active=active == "1", by=request.user, request=request
     )
     messages.success(request, f"已{'启用' if definition.active else '停用'}“{definition.label}”")
     return redirect("reports:indicators")

@@ -106,3 +106,48 @@ def test_the_wall_screen_shows_every_community_and_card_whole(desktop, world):
     assert len(seen_cards) == cards
     desktop.clock.run_for(10_000 * (pages - turns % pages))
     assert shown_rows(desktop) == first  # round again
+
+
+OVERFLOWING = """() => {
+  const out = [];
+  const name = (el) => el.tagName.toLowerCase() + '.' + String(el.className).split(' ')[0];
+  document.querySelectorAll('#panel, #panel *').forEach((el) => {
+    const r = el.getBoundingClientRect();
+    const outside = r.left < -1 || r.top < -1 || r.right > innerWidth + 1
+      || r.bottom > innerHeight + 1;
+    if (r.width && outside)
+      out.push(name(el) + ' leaves the screen');
+  });
+  document.querySelectorAll('.wcard:not([hidden]), .wall-table, .wall-trends').forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+      out.push(name(el) + ' clips its content');
+  });
+  document.querySelectorAll('.mini').forEach((el) => {
+    if (el.getBoundingClientRect().height < 100) out.push(name(el) + ' too short to read');
+  });
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 900)])
+def test_the_wall_screen_fits_the_screen_without_clipping(desktop, world, size):
+    more = [child(world.subdistrict, f"加测社区{n:02}") for n in range(22)]
+    fill(world, more)
+    figure = DailyFigure.objects.get(area=world.subdistrict, day=days.open_day())
+    figure.hourly = {"persons_checked": [100 + h for h in range(24)]}
+    figure.save(update_fields=["hourly"])
+    width, height = size
+    desktop.set_viewport_size({"width": width, "height": height})
+    log_in(desktop, "hq", PASSWORD)
+    desktop.goto("/dashboard/wall/")
+    desktop.wait_for_selector(".mini canvas")
+    scroll = "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    assert desktop.evaluate(scroll) == [width, height]
+    assert desktop.evaluate(OVERFLOWING) == []
+    assert desktop.evaluate(CLIPPED) == []
+    assert desktop.locator(".wall-table tbody tr:not([hidden])").count() >= 8
+    assert desktop.locator(".wcard:not([hidden])").count() == 10
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desktop.screenshot(path=str(SHOTS / f"wall-{width}x{height}.png"))

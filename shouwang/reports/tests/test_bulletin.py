@@ -248,3 +248,12 @@ def test_the_template_link_of_a_communitys_bulletin_edits_that_communitys_templa
     assert response["Location"] == f"{reverse('reports:bulletin')}?area={community.pk}"
     assert BulletinTemplate.objects.get().area == community
     assert bulletin.generate(reported.subdistrict, day) != bulletin.generate(community, day)
+
+
+def test_a_long_list_of_missing_communities_says_it_is_cut_short(world, day, monkeypatch):
+    """The bulletin names at most ``MISSING_NAMES`` communities that have not reported
+    (30): with more, the list ends in 等, so that no one reads it as all of them."""
+    rollup(day)
+    assert "未报2个（西城社区、八一社区）。" in bulletin.generate(world.subdistrict, day)
+    monkeypatch.setattr(bulletin, "MISSING_NAMES", 1)
+    assert "未报2个（西城社区等）。" in bulletin.generate(world.subdistrict, day)

@@ -453,3 +453,20 @@ def test_a_report_submitted_as_the_rollup_writes_its_figures_is_counted_once(cou
     top = DailyFigure.objects.get(area=counted.subdistrict, day=day)
     assert (mine.submitted, top.submitted) == (1, 1)
     assert mine.values["households_expected"] == 8
+
+
+def test_an_amendment_names_a_figure_added_after_the_submission_as_blank(world, day):
+    """HQ added a figure after the community reported: the amendment fills it in, and
+    the audit row says it had no figure (—), not Python's None."""
+    client = world.client("staff_b")
+    client.post(url("zero", world.community_b, day))
+    data.manual_indicator("leaflets")
+    lines = client.get(url("amend", world.community_b, day)).context["form"].lines
+    values = {line.code: line.value for line in lines}
+    assert values["leaflets"] is None
+    body = form({**values, "leaflets": 0, "fevers": 1}, {"fevers": "晚间发现"})
+    body["reason"] = "补报发热"
+    assert client.post(url("amend", world.community_b, day), body).status_code == 302
+    event = AuditEvent.objects.get(action="update")
+    assert "发放宣传资料 —→0" in event.detail
+    assert "None" not in event.detail

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.tests.factories import child
 from shouwang.core import text
-from shouwang.reports import actions, days
+from shouwang.reports import actions, days, tables
 from shouwang.reports.models import DailyFigure, IndicatorDefinition, Reminder
 from shouwang.reports.rollup import rollup
 
@@ -49,6 +49,18 @@ def test_hq_sees_who_has_reported(rolled, day):
     assert status == {"西城社区": "零报告", "八一社区": "未报"}
     page = response.content.decode()
     assert "未报：八一社区" in page
+
+
+def test_a_long_list_of_missing_communities_says_it_is_cut_short(world, day, monkeypatch):
+    """The overview names at most ``MISSING_LISTED`` communities that have not reported
+    (200: a district has thousands): with more, it says how many there are in all."""
+    rollup(day)
+    url = f"{reverse('reports:overview')}?day={day.isoformat()}"
+    page = world.client("hq").get(url).content.decode()
+    assert "未报：西城社区、八一社区</p>" in page
+    monkeypatch.setattr(tables, "MISSING_LISTED", 1)
+    page = world.client("hq").get(url).content.decode()
+    assert "未报：西城社区等2个</p>" in page
 
 
 def test_the_overview_reads_a_fixed_number_of_queries(rolled, day):
@@ -119,7 +131,7 @@ def test_hq_adds_retires_and_reorders_indicators(rolled, day):
     codes = [line.code for line in page.context["lines"]]
     assert codes[0] == "masks_handed_out"  # order 5 comes first
     fevers = IndicatorDefinition.objects.get(code="fevers")
-    client.post(reverse("reports:indicator_toggle", args=[fevers.pk]))
+    client.post(reverse("reports:indicator_toggle", args=[fevers.pk]), {"active": "0"})
     client.post(reverse("reports:indicator_move", args=[added.pk]), {"direction": "down"})
     page = rolled.client("staff_b").get(
         reverse("reports:report", kwargs={"pk": rolled.community_b.pk, "day": day})
@@ -327,3 +339,63 @@ def test_a_day_of_another_year_is_named_with_its_year():
     last_winter = date(today.year - 1, 1, 25)
     assert text.day_label(last_winter) == f"{today.year - 1}年1月25日"
     assert text.day_label(today) == f"{today.month}月{today.day}日"
+
+
+def test_retiring_an_indicator_twice_keeps_it_retired(world):
+    """A double tap on 停用 (or the browser resending the form) once re-enabled it."""
+    client = world.client("hq")
+    client.get(reverse("reports:indicators"))
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    toggle = reverse("reports:indicator_toggle", args=[fevers.pk])
+    for _ in range(2):
+        assert client.post(toggle, {"active": "0"}).status_code == 302
+    fevers.refresh_from_db()
+    assert not fevers.active
+    assert AuditEvent.objects.filter(detail="停用日报指标 fevers").count() == 1
+    assert client.post(toggle, {"active": "1"}).status_code == 302
+    fevers.refresh_from_db()
+    assert fevers.active
+    assert 'name="active" value="0"' in client.get(reverse("reports:indicators")).content.decode()
+
+
+@pytest.mark.parametrize("active", ["", "yes", "2"])
+def test_retiring_with_no_state_is_a_400_and_changes_nothing(world, active):
+    client = world.client("hq")
+    client.get(reverse("reports:indicators"))
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    response = client.post(
+        reverse("reports:indicator_toggle", args=[fevers.pk]), {"active": active}
+    )
+    assert response.status_code == 400
+    assert "启用（1）或停用（0）" in response.content.decode()
+    fevers.refresh_from_db()
+    assert fevers.active
+
+
+def test_moving_an_indicator_is_audited(world):
+    client = world.client("hq")
+    client.get(reverse("reports:indicators"))
+    rows = list(IndicatorDefinition.objects.values_list("code", flat=True))
+    fevers = IndicatorDefinition.objects.get(code="fevers")
+    move = reverse("reports:indicator_move", args=[fevers.pk])
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    codes = list(IndicatorDefinition.objects.values_list("code", flat=True))
+    at = rows.index("fevers")
+    assert codes[at - 1 : at + 1] == ["fevers", rows[at - 1]]
+    event = AuditEvent.objects.get(object_id=str(fevers.pk))
+    assert event.user == world.hq
+    assert event.detail == "上移日报指标 fevers"
+
+
+def test_past_the_deadline_the_page_shows_the_overdue_reminder_only(rolled, day):
+    """The due reminder (请于16:00前提交) is stale once the overdue one is left: the page
+    said both, the first no longer true."""
+    due = days.deadline(day)
+    actions.send_reminders(now=due - timedelta(minutes=1))
+    actions.send_reminders(now=due + timedelta(minutes=1))
+    due_text, overdue_text = (
+        Reminder.objects.get(kind=kind).message for kind in (Reminder.Kind.DUE, "overdue")
+    )
+    page = rolled.client("staff_b").get(reverse("reports:community", args=[rolled.community_b.pk]))
+    assert overdue_text in page.content.decode()
+    assert due_text not in page.content.decode()
