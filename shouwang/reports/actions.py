@@ -1,4 +1,5 @@
-"""Workflows of the daily report: review, submit, zero-report, amend, remind."""
+"""Workflows of the daily report: review, submit, zero-report, amend, remind; the
+indicators HQ keeps; the bulletin and its template as edited."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from shouwang.areas.models import Area
 from shouwang.core.unique import unique_write
 
 from . import catalog, days
-from .models import DailyReport, IndicatorDefinition, Reminder, ReportRevision, ReportValue
+from .models import (
+    Bulletin,
+    BulletinTemplate,
+    DailyReport,
+    IndicatorDefinition,
+    Reminder,
+    ReportRevision,
+    ReportValue,
+)
 from .rollup import apply_report, auto_values
 
 #: The note of a zero report; an amendment that ends it being one replaces it.
@@ -466,6 +475,38 @@ def move_definition(
         obj=definition,
         detail=("上移" if up else "下移") + f"日报指标 {definition.code}",
     )
+
+
+@transaction.atomic
+def save_bulletin(
+    *, area: Area, day: date, text: str, by: Any, request: HttpRequest | None = None
+) -> Bulletin:
+    """Keep the day's bulletin of ``area`` as edited (one per area and day); audited."""
+    bulletin, _ = Bulletin.objects.update_or_create(
+        area=area, day=day, defaults={"text": text, "updated_by": by}
+    )
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=area,
+        detail=f"保存{day.isoformat()}通报",
+    )
+    return bulletin
+
+
+@transaction.atomic
+def save_bulletin_template(
+    *, area: Area, text: str, by: Any, request: HttpRequest | None = None
+) -> BulletinTemplate:
+    """Keep ``area``'s bulletin template (its own, or the default's replacement); audited."""
+    template, _ = BulletinTemplate.objects.update_or_create(
+        area=area, defaults={"text": text, "updated_by": by}
+    )
+    audit.record(
+        action=AuditEvent.Action.UPDATE, request=request, user=by, obj=area, detail="修改通报模板"
+    )
+    return template
 
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from . import bulletin as bulletins
 from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm, ReportForm
 from .models import (
     Bulletin,
-    BulletinTemplate,
     DailyReport,
     IndicatorDefinition,
     Reminder,
@@ -503,16 +502,12 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             raise PermissionDenied("您的角色只能查看和复制通报")
         form = BulletinForm(request.POST)
         if form.is_valid():
-            Bulletin.objects.update_or_create(
+            actions.save_bulletin(
                 area=area,
                 day=day,
-                defaults={"text": form.cleaned_data["text"], "updated_by": request.user},
-            )
-            audit.record(
-                action=AuditEvent.Action.UPDATE,
+                text=form.cleaned_data["text"],
+                by=request.user,
                 request=request,
-                obj=area,
-                detail=f"保存{day.isoformat()}通报",
             )
             messages.success(request, "通报已保存")
             return redirect(f"{reverse('reports:bulletin')}?day={day.isoformat()}&area={area.pk}")
@@ -548,11 +543,8 @@ def bulletin_template(request: AuthedRequest) -> HttpResponse:
         request.POST or None, initial={"text": bulletins.template_for(area)}
     )
     if request.method == "POST" and form.is_valid():
-        BulletinTemplate.objects.update_or_create(
-            area=area, defaults={"text": form.cleaned_data["text"], "updated_by": request.user}
-        )
-        audit.record(
-            action=AuditEvent.Action.UPDATE, request=request, obj=area, detail="修改通报模板"
+        actions.save_bulletin_template(
+            area=area, text=form.cleaned_data["text"], by=request.user, request=request
         )
         messages.success(request, f"{area.name}的通报模板已保存")
         return redirect(f"{reverse('reports:bulletin')}?area={area.pk}")
