@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from shouwang.accounts.models import AuditEvent
 from shouwang.reports import actions, bulletin, days
 from shouwang.reports.models import Bulletin, BulletinTemplate, DailyFigure, IndicatorDefinition
 from shouwang.reports.rollup import rollup
@@ -92,6 +93,8 @@ def test_hq_edits_the_template(reported, day):
     )
     response = client.post(url, {"text": template})
     assert response.status_code == 302
+    edited = AuditEvent.objects.get(detail="修改通报模板")
+    assert (edited.user, edited.area) == (reported.hq, reported.subdistrict)
     figure = DailyFigure.objects.get(area=reported.subdistrict, day=day)
     text = bulletin.generate(reported.subdistrict, day)
     assert text == (
@@ -104,6 +107,7 @@ def test_hq_keeps_an_edited_bulletin_and_the_leader_only_copies(reported, day):
     url = f"{reverse('reports:bulletin')}?day={day.isoformat()}"
     assert reported.client("hq").post(url, {"text": "改过的通报"}).status_code == 302
     assert Bulletin.objects.get(area=reported.subdistrict, day=day).text == "改过的通报"
+    assert AuditEvent.objects.filter(detail=f"保存{day.isoformat()}通报", user=reported.hq).exists()
     page = reported.client("leader").get(url)
     assert "改过的通报" in page.content.decode()
     assert "一键复制" in page.content.decode()
