@@ -29,8 +29,10 @@ from ..models import (
 )
 from .cases import EARLIEST_NEW_DATE, NewPerson, resolve_person
 
+# The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
+# a contact is observed under the entry HQ edits, for its days.
 CLOSE_CONTACT_CATEGORY = "密切接触者"
-SECONDARY_CONTACT_CATEGORY = "次密切接触者"
+SECONDARY_CONTACT_CATEGORY = "次密接"
 OBSERVATION_DAYS = 14
 
 
@@ -177,7 +179,7 @@ def observe_contact(
     by: Any,
     request: HttpRequest | None = None,
 ) -> KeyPerson:
-    """Put a contact under observation: a key person (密切接触者 / 次密切接触者) whose
+    """Put a contact under observation: a key person (密切接触者 / 次密接) whose
     period runs from the last contact date. A person already under observation keeps
     their record; the contact is linked to it."""
     if measure not in KeyPerson.Measure.values:

@@ -187,8 +187,32 @@ def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
     close = make_contact(case, world.building_a)
     secondary = make_contact(case, world.building_a2, via=close, degree=2)
     kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
-    assert kp.category.name == "次密切接触者"
+    assert kp.category.name == "次密接"
     assert kp.measure == "home"
+
+
+def test_a_secondary_contact_takes_the_seeded_category_hq_keeps(world):
+    """The category list HQ edits (seeded by watch's migration) names it 次密接: a
+    secondary contact is observed under it, for its days, and adds no second entry."""
+    seeded = Category.objects.get(name="次密接")
+    seeded.default_days = 7
+    seeded.save()
+    categories = Category.objects.count()
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    secondary = make_contact(
+        case, world.building_a2, via=close, degree=2, last_contact_date=TODAY - timedelta(days=1)
+    )
+    url = reverse("cases:contact_observe", args=[secondary.pk])
+    client = world.client("staff_a")
+    assert f"预计至 {TODAY + timedelta(days=6):%Y年%-m月%-d日}" in client.get(url).content.decode()
+    assert client.post(url, {"measure": "home"}).status_code == 302
+    kp = KeyPerson.objects.get(person=secondary.person)
+    assert kp.category == seeded
+    assert kp.planned_end == TODAY + timedelta(days=6)
+    assert Category.objects.count() == categories
+    stats = client.get(reverse("watch:stats")).content.decode()
+    assert "次密切接触者" not in stats
 
 
 def test_observing_twice_creates_one_key_person(world):
