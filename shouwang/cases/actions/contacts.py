@@ -18,6 +18,7 @@ from shouwang.watch.actions import (
     active_key_person,
     extend_observation,
     register_key_person,
+    update_key_person,
 )
 from shouwang.watch.models import Category, KeyPerson
 
@@ -98,6 +99,8 @@ def add_contact(
                 f"末次接触 {existing.last_contact_date}",
             )
             if existing.key_person_id is not None and existing.key_person.is_active:
+                if "degree" in fields:
+                    _observe_as_close(existing.key_person, by=by)
                 _cover_exposure(existing.key_person, contact=existing, by=by)
         return existing, False
     try:
@@ -153,6 +156,21 @@ def observation_over(contact: Contact, *, on: date | None = None) -> bool:
     """Whether the contact's observation period (``observation_end``) ended before
     ``on`` (today): nothing is left to observe."""
     return observation_end(contact) < (on or timezone.localdate())
+
+
+def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
+    """A record observed as 次密接 whose person turns out to have met the case itself
+    is counted as 密切接触者 from now on (its history and audit say so)."""
+    if key_person.category.name != SECONDARY_CONTACT_CATEGORY:
+        return
+    update_key_person(
+        key_person=key_person,
+        category=_category(CLOSE_CONTACT_CATEGORY),
+        measure=key_person.measure,
+        notes=key_person.notes,
+        responsible=key_person.responsible,
+        by=by,
+    )
 
 
 def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
