@@ -175,10 +175,11 @@ def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
 
 def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
     """Extend a running observation that would end before the contact's own period (a
-    person observed for another reason, or a later contact found with the same case)."""
+    person observed for another reason, or a later contact found with the same case),
+    if that period has a day left."""
     end = observation_end(contact)
-    if key_person.planned_end >= end:
-        return key_person
+    if key_person.planned_end >= end or end <= timezone.localdate():
+        return key_person  # covered already, or the contact's own period is over
     return extend_observation(
         key_person=key_person,
         new_end=end,
