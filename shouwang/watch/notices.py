@@ -63,7 +63,8 @@ def _notices(records: list[KeyPerson]) -> list[dict]:
                 "basis": BASIS.get(reason, BASIS[KeyPerson.Reason.PERIOD_COMPLETE]),
                 "record": record,
                 "person": record.person,
-                "address": record.address,
+                # 集中隔离 is served at an isolation site, not at home: no place named.
+                "address": "" if record.measure == KeyPerson.Measure.CENTRAL else record.address,
                 "community": community,
                 "issuer": "".join(a.name for a in (subdistrict, community) if a is not None),
                 "released_on": released_on,

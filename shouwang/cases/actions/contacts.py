@@ -18,6 +18,7 @@ from shouwang.watch.actions import (
     active_key_person,
     extend_observation,
     register_key_person,
+    update_key_person,
 )
 from shouwang.watch.models import Category, KeyPerson
 
@@ -29,8 +30,10 @@ from ..models import (
 )
 from .cases import EARLIEST_NEW_DATE, NewPerson, resolve_person
 
+# The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
+# a contact is observed under the entry HQ edits, for its days.
 CLOSE_CONTACT_CATEGORY = "密切接触者"
-SECONDARY_CONTACT_CATEGORY = "次密切接触者"
+SECONDARY_CONTACT_CATEGORY = "次密接"
 OBSERVATION_DAYS = 14
 
 
@@ -96,6 +99,8 @@ def add_contact(
                 f"末次接触 {existing.last_contact_date}",
             )
             if existing.key_person_id is not None and existing.key_person.is_active:
+                if "degree" in fields:
+                    _observe_as_close(existing.key_person, by=by)
                 _cover_exposure(existing.key_person, contact=existing, by=by)
         return existing, False
     try:
@@ -153,12 +158,28 @@ def observation_over(contact: Contact, *, on: date | None = None) -> bool:
     return observation_end(contact) < (on or timezone.localdate())
 
 
+def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
+    """A record observed as 次密接 whose person turns out to have met the case itself
+    is counted as 密切接触者 from now on (its history and audit say so)."""
+    if key_person.category.name != SECONDARY_CONTACT_CATEGORY:
+        return
+    update_key_person(
+        key_person=key_person,
+        category=_category(CLOSE_CONTACT_CATEGORY),
+        measure=key_person.measure,
+        notes=key_person.notes,
+        responsible=key_person.responsible,
+        by=by,
+    )
+
+
 def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
     """Extend a running observation that would end before the contact's own period (a
-    person observed for another reason, or a later contact found with the same case)."""
+    person observed for another reason, or a later contact found with the same case),
+    if that period has a day left."""
     end = observation_end(contact)
-    if key_person.planned_end >= end:
-        return key_person
+    if key_person.planned_end >= end or end <= timezone.localdate():
+        return key_person  # covered already, or the contact's own period is over
     return extend_observation(
         key_person=key_person,
         new_end=end,
@@ -177,7 +198,7 @@ def observe_contact(
     by: Any,
     request: HttpRequest | None = None,
 ) -> KeyPerson:
-    """Put a contact under observation: a key person (密切接触者 / 次密切接触者) whose
+    """Put a contact under observation: a key person (密切接触者 / 次密接) whose
     period runs from the last contact date. A person already under observation keeps
     their record; the contact is linked to it."""
     if measure not in KeyPerson.Measure.values:

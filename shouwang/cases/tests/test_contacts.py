@@ -129,6 +129,29 @@ def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
     assert contact.last_contact_date == TODAY - timedelta(days=1)
 
 
+def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(world):
+    """Observed as 次密接, then found to have met the case itself: the record moves to
+    密切接触者 (counted there, its history and audit say so) and covers the new date."""
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
+    close = make_contact(case, world.building_a)
+    person = make_person(world.building_a)
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    client.post(url + f"?via={close.pk}", contact_data(last_contact_date=TODAY - timedelta(days=5)))
+    secondary = Contact.objects.get(case=case, person=person)
+    kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
+    assert kp.category.name == "次密接"
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    assert response.status_code == 302
+    kp.refresh_from_db()
+    assert kp.category.name == "密切接触者"
+    assert kp.planned_end == TODAY + timedelta(days=13)
+    assert kp.events.filter(kind=KeyPersonEvent.Kind.EDITED, by=world.staff_a).exists()
+    assert AuditEvent.objects.filter(
+        object_type="watch.KeyPerson", object_id=str(kp.pk), detail__contains="次密接 → 密切接触者"
+    ).exists()
+
+
 def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
     case = make_case(world.building_a)
     contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
@@ -187,8 +210,32 @@ def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
     close = make_contact(case, world.building_a)
     secondary = make_contact(case, world.building_a2, via=close, degree=2)
     kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
-    assert kp.category.name == "次密切接触者"
+    assert kp.category.name == "次密接"
     assert kp.measure == "home"
+
+
+def test_a_secondary_contact_takes_the_seeded_category_hq_keeps(world):
+    """The category list HQ edits (seeded by watch's migration) names it 次密接: a
+    secondary contact is observed under it, for its days, and adds no second entry."""
+    seeded = Category.objects.get(name="次密接")
+    seeded.default_days = 7
+    seeded.save()
+    categories = Category.objects.count()
+    case = make_case(world.building_a)
+    close = make_contact(case, world.building_a)
+    secondary = make_contact(
+        case, world.building_a2, via=close, degree=2, last_contact_date=TODAY - timedelta(days=1)
+    )
+    url = reverse("cases:contact_observe", args=[secondary.pk])
+    client = world.client("staff_a")
+    assert f"预计至 {TODAY + timedelta(days=6):%Y年%-m月%-d日}" in client.get(url).content.decode()
+    assert client.post(url, {"measure": "home"}).status_code == 302
+    kp = KeyPerson.objects.get(person=secondary.person)
+    assert kp.category == seeded
+    assert kp.planned_end == TODAY + timedelta(days=6)
+    assert Category.objects.count() == categories
+    stats = client.get(reverse("watch:stats")).content.decode()
+    assert "次密切接触者" not in stats
 
 
 def test_observing_twice_creates_one_key_person(world):

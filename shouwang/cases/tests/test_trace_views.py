@@ -271,7 +271,7 @@ def test_hits_become_contacts_and_key_persons_in_one_action(
     for contact in contacts.values():
         assert contact.key_person.source == KeyPerson.Source.SCREENING
         assert contact.key_person.start_date == timezone.localdate(t)
-    assert contacts["朵朵"].key_person.category.name == "次密切接触者"
+    assert contacts["朵朵"].key_person.category.name == "次密接"
     assert not TraceHit.objects.filter(pk__in=[h.pk for h in chosen], contact=None).exists()
     # The same choice sent again (a second tap, the back button) makes nothing twice
     # and says so, on the case page the first sending led to.

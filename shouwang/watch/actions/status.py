@@ -97,6 +97,9 @@ def extend_observation(
         raise ValidationError("请从列表中选择延长原因")
     if new_end <= record.planned_end:
         raise ValidationError(f"新的解除日期应晚于原计划 {record.planned_end:%Y-%m-%d}")
+    today = schedule.local_day(timezone.now())
+    if new_end <= today:  # a day behind us would observe nothing more
+        raise ValidationError(f"新的解除日期应晚于今天（{today:%Y-%m-%d}）")
     if new_end > record.planned_end + timedelta(days=60):
         raise ValidationError("一次最多延长60天")
     old_end = record.planned_end

@@ -222,3 +222,25 @@ def test_the_days_notices_read_as_many_queries_for_many_persons_as_for_one(world
     assert "您不属于管控对象" in said["乙"]
     assert "明湖街道西城社区" in said["丙"]
     assert "检测结果阴性" in said["丙"]
+
+
+def test_a_central_isolation_notice_does_not_place_it_at_home(world, clock) -> None:
+    """集中隔离 is served at an isolation site, not at the person's door: the notice
+    says where the person lives only for 居家观察 and 健康监测."""
+    central = f.key_person(world.building_a, "甲", measure=KeyPerson.Measure.CENTRAL)
+    home = f.key_person(world.building_a2, "乙", measure=KeyPerson.Measure.HOME)
+    for record in (central, home):
+        actions.change_status(
+            key_person=record,
+            status=KeyPerson.Status.RELEASED,
+            reason=KeyPerson.Reason.ORDERED_RELEASE,
+            by=world.staff_a,
+        )
+    response = world.client("staff_a").get(reverse("watch:notices"))
+    pages = [
+        p.extract_text().replace("\n", "") for p in PdfReader(io.BytesIO(response.content)).pages
+    ]
+    said = {name: page for page in pages for name in ("甲", "乙") if f"{name}（" in page}
+    assert "起实行集中隔离" in said["甲"]
+    assert f"在{central.address}" not in said["甲"]
+    assert f"起在{home.address}实行居家观察" in said["乙"]

@@ -437,3 +437,20 @@ def test_the_form_accepts_exactly_a_reason_of_another_status(status, reason) -> 
         messages = [m for errors in form.errors.values() for m in errors]
         assert messages
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)
+
+
+def test_an_extension_reaches_past_today(world) -> None:
+    """A record past its planned end (not yet released) extended to a day still behind
+    us would observe nothing more, only count the days gone by as missed follow-ups."""
+    today = timezone.localdate()
+    record = f.key_person(world.building_a, "周二", start=today - timedelta(days=20))
+    url = reverse("watch:extend", args=[record.pk])
+    client = world.client("staff_a")
+    for day in (today - timedelta(days=2), today):
+        response = client.post(url, {"new_end": day, "reason": "ordered"})
+        assert response.status_code == 400
+        assert f"新的解除日期应晚于今天（{today:%Y-%m-%d}）" in response.content.decode()
+    record.refresh_from_db()
+    assert record.planned_end == today - timedelta(days=6)
+    response = client.post(url, {"new_end": today + timedelta(days=7), "reason": "ordered"})
+    assert response.status_code == 302
