@@ -1,4 +1,4 @@
-"""Migration 0010: the 次密切接触者 entry the cases app used to create is merged into
+"""Migration 0011: the 次密切接触者 entry the cases app used to create is merged into
 the seeded 次密接."""
 
 from importlib import import_module
@@ -9,7 +9,7 @@ from shouwang.watch.models import Category
 
 from .factories import key_person
 
-merge = import_module("shouwang.watch.migrations.0010_merge_secondary_contact_category")
+merge = import_module("shouwang.watch.migrations.0011_merge_secondary_contact_category")
 
 
 def test_records_under_the_extra_entry_move_to_the_seeded_one(world):

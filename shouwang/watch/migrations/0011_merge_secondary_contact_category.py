@@ -28,5 +28,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("watch", "0009_alert_kind_lost")]
+    dependencies = [("watch", "0010_past_slots")]
     operations = [migrations.RunPython(forwards, backwards)]
