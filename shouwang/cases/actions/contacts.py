@@ -153,9 +153,10 @@ def observation_end(contact: Contact) -> date:
 
 
 def observation_over(contact: Contact, *, on: date | None = None) -> bool:
-    """Whether the contact's observation period (``observation_end``) ended before
-    ``on`` (today): nothing is left to observe."""
-    return observation_end(contact) < (on or timezone.localdate())
+    """Whether the contact's observation period (``observation_end``, the day of
+    release) is over by ``on`` (today): a record ending today would owe no follow-up
+    (due days are [start, planned end)) and would wait in 待解除 as 无随访记录."""
+    return observation_end(contact) <= (on or timezone.localdate())
 
 
 def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
@@ -221,7 +222,7 @@ def observe_contact(
         )
         return existing
     end = observation_end(contact)
-    if end < timezone.localdate():
+    if observation_over(contact):
         raise ValidationError(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"

@@ -394,11 +394,24 @@ def test_a_contact_whose_observation_has_ended_is_not_put_under_observation(worl
         actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
 
 
-def test_a_contact_whose_observation_ends_today_is_still_observed(world):
+def test_a_contact_whose_observation_ends_today_is_not_observed(world):
+    """Released today, a record would owe no follow-up and wait in 待解除 as
+    无随访记录: the period is over."""
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
     contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=14))
     response = world.client("staff_a").post(
         reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
     )
+    assert response.status_code == 400
+    assert f"已于 {TODAY:%Y年%-m月%-d日} 结束，无需纳入管控" in response.content.decode()
+    assert not KeyPerson.objects.exists()
+
+
+def test_a_contact_whose_observation_ends_tomorrow_is_observed(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=13))
+    response = world.client("staff_a").post(
+        reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
+    )
     assert response.status_code == 302
-    assert KeyPerson.objects.get().planned_end == TODAY
+    assert KeyPerson.objects.get().planned_end == TODAY + timedelta(days=1)
