@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
-from shouwang.cases.models import Contact
+from shouwang.cases.models import Case, Contact
+from shouwang.people.models import Person
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, make_case, make_contact, make_person
@@ -61,6 +62,27 @@ def test_it_records_a_contact_not_yet_in_the_ledger(world):
     contact = Contact.objects.get(case=case)
     assert contact.person.name == "同车乘客"
     assert contact.area == world.community_a
+
+
+def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
+    case = make_case(world.building_a, Case.Classification.EXCLUDED)
+    persons = Person.objects.count()
+    data = contact_data()
+    data.update(
+        {
+            "person-name": "同车乘客",
+            "person-doc_type": "id_card",
+            "person-doc_number": id_number(902),
+            "person-area": world.community_a.pk,
+        }
+    )
+    response = world.client("staff_a").post(
+        reverse("cases:contact_create_new", args=[case.pk]), data
+    )
+    assert response.status_code == 400
+    assert "该病例已排除，不再登记密接" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert Person.objects.count() == persons
 
 
 def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
