@@ -229,7 +229,7 @@ def update_user(
         changes.append("清除手机号")
         user.set_phone("")
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
-    area_actions.leave_grids_outside_own_area(user=user)
+    area_actions.leave_grids_not_answered_for(user=user)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
     return user
 

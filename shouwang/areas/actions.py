@@ -13,6 +13,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import GRID_STAFF_ROLES
 from shouwang.core.unique import unique_write
 
 from .models import Area, Grid, typed_place_name
@@ -159,10 +160,14 @@ def _leave_grids_of_other_communities(area: Area) -> list[str]:
     return lines
 
 
-def leave_grids_outside_own_area(*, user: Any) -> None:
-    """Take ``user`` off the grids of communities their area is no longer in."""
+def leave_grids_not_answered_for(*, user: Any) -> None:
+    """Take ``user`` off the grids of communities their area is no longer in, and off
+    every grid when their role no longer answers for one."""
     own = [*user.area.ancestors(), user.area] if user.area_id else []
-    Grid.staff.through.objects.filter(user=user).exclude(grid__community__in=own).delete()
+    memberships = Grid.staff.through.objects.filter(user=user)
+    if user.role in GRID_STAFF_ROLES:
+        memberships = memberships.exclude(grid__community__in=own)
+    memberships.delete()
 
 
 @_saved_on_refusal("grid")

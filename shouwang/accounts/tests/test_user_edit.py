@@ -225,3 +225,11 @@ def test_it_refuses_a_new_phone_and_clearing_at_once(world: World) -> None:
 def test_a_blank_phone_without_the_box_still_keeps_the_number(world: World) -> None:
     world.client("hq").post(url(world.staff_a), _edit(world))
     assert User.objects.get(pk=world.staff_a.pk).phone == "13800000002"
+
+
+def test_a_worker_given_a_role_that_answers_for_no_grid_leaves_its_grids(world: World) -> None:
+    world.client("hq").post(
+        url(world.grid_worker_a),
+        {"full_name": "陈网格", "phone": "", "role": Role.LEADER, "area": world.community_a.pk},
+    )
+    assert list(world.grid_a.staff.all()) == []
