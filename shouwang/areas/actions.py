@@ -128,12 +128,22 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
         hook = getattr(config, "area_moved", None)
         if hook is not None:
             hook(area=area, left=left, joined=joined)
-        hand_over = getattr(config, "hand_over_after_move", None)
-        if hand_over is not None:
-            handovers += hand_over(area=area, by=by)
+    handovers += hand_over_unseen(area=area, by=by)
     detail = "；".join([f"移动：{old} → {new_parent.name}", *handovers])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail=detail[:2000])
     return handovers
+
+
+def hand_over_unseen(*, area: Area, by: Any) -> list[str]:
+    """Each app's handover (its ``hand_over_after_move`` hook) of what the people
+    assigned below ``area`` can no longer see, after a move of the node or of a user;
+    one Chinese line per handover."""
+    lines = []
+    for config in apps.get_app_configs():
+        hand_over = getattr(config, "hand_over_after_move", None)
+        if hand_over is not None:
+            lines += hand_over(area=area, by=by)
+    return lines
 
 
 def _leave_grids_of_other_communities(area: Area) -> list[str]:
