@@ -254,5 +254,8 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         created = importing.commit(result, by=request.user)
     finally:
         uploads.discard(request, token)
-    messages.success(request, f"导入完成：新建 {created} 个节点")
+    changed = (
+        f"，修改 {result.changed_households} 个节点的应有户数" if result.changed_households else ""
+    )
+    messages.success(request, f"导入完成：新建 {created} 个节点{changed}")
     return redirect("areas:node", pk=root.pk)

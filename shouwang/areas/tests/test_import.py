@@ -154,6 +154,27 @@ def test_the_commit_creates_the_nodes(world: World) -> None:
     assert event.detail == "从Excel导入辖区：5 行，新建 8 个节点"
 
 
+def test_the_preview_says_which_household_figures_it_changes(world: World) -> None:
+    # 1号楼 and 2号楼 of 西城花园 hold 4 households each: a sheet saying 40 for 1号楼
+    # overwrites a figure the community keeps, so the preview says so before it does.
+    rows = [
+        ["", "", "西城社区", "西城花园", "1号楼", 40],
+        ["", "", "西城社区", "西城花园", "2号楼", 4],
+        ["", "", "西城社区", "西城花园", "5号楼", 8],
+    ]
+    client = world.client("hq")
+    response = upload(client, xlsx(rows))
+    plan = response.context["plan"]
+    assert (plan.new_nodes, plan.existing_nodes, plan.changed_households) == (1, 4, 1)
+    assert "已存在 4 个（其中 1 个的应有户数将按表格修改）" in response.content.decode()
+    assert Area.objects.get(pk=world.building_a.pk).expected_households == 4
+    follow = client.post(COMMIT, {"token": response.context["token"]}, follow=True)
+    assert "导入完成：新建 1 个节点，修改 1 个节点的应有户数" in follow.content.decode()
+    assert Area.objects.get(pk=world.building_a.pk).expected_households == 40
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert event.detail == "从Excel导入辖区：3 行，新建 1 个节点，修改 1 个节点的应有户数"
+
+
 def test_a_second_import_of_the_same_file_creates_nothing(world: World) -> None:
     client = world.client("hq")
     client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
