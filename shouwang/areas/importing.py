@@ -87,6 +87,9 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
     kinds = [k for _, k in LEVELS]
     root_level = kinds.index(root.kind)
     seen: dict[tuple[str, ...], int] = {}
+    # Whether each level was filled on a row above: a cell merged down over rows reads
+    # blank below its first row.
+    filled_above = [False] * len(LEVELS)
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
@@ -124,10 +127,13 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             result.problems.append(Problem(number, "", "没有填写下级名称"))
             row_ok = False
         elif any(below[depth:]):
-            result.problems.append(
-                Problem(number, LEVELS[root_level + 1 + depth][0], "上一级为空时不能填写下一级")
-            )
+            blank = root_level + 1 + depth
+            message = "上一级为空时不能填写下一级"
+            if filled_above[blank]:
+                message += "（如用了合并单元格，请取消合并并在每一行填写完整）"
+            result.problems.append(Problem(number, LEVELS[blank][0], message))
             row_ok = False
+        filled_above = [a or bool(n) for a, n in zip(filled_above, names, strict=True)]
         households: int | None = None
         if expected:
             # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.

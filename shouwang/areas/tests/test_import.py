@@ -242,7 +242,11 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     assert problems(response) == [
         (2, "小区/村民组", "单元格是公式，请填写文字"),
         (3, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）"),
-        (5, "小区/村民组", "上一级为空时不能填写下一级"),
+        (
+            5,
+            "小区/村民组",
+            "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）",
+        ),
         (6, "楼栋", "与第4行重复"),
         (8, "", "没有填写下级名称"),
         (9, "应有户数", "应为非负整数"),
@@ -385,3 +389,22 @@ def test_a_row_with_its_first_level_blank_says_a_level_is_skipped(world: World) 
         (2, "社区/村", "上一级为空时不能填写下一级"),
         (3, "社区/村", "上一级为空时不能填写下一级"),
     ]
+
+
+def test_a_merged_level_says_to_unmerge_it(world: World) -> None:
+    # A community merged down over its compounds' rows: only the merge's first row holds
+    # the name, the rows below read as blank there.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(["", "", "丰庆社区", "丰庆小区", "1号楼", ""])
+    sheet.append(["", "", None, "丰庆小区", "2号楼", ""])
+    sheet.append(["", "", None, "丰庆新苑", "1号楼", ""])
+    sheet.merge_cells("C2:C4")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(world.client("hq"), SimpleUploadedFile("辖区.xlsx", buffer.getvalue()))
+    assert response.status_code == 400
+    hint = "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）"
+    assert problems(response) == [(3, "社区/村", hint), (4, "社区/村", hint)]
+    assert hint in response.content.decode()
