@@ -103,6 +103,12 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
     assignments (its ``hand_over_after_move`` hook: key persons' responsible workers,
     checkpoints' duty staff). Returns those handovers in Chinese, one line each; the
     audit entry lists them."""
+    # Both nodes as saved now, locked: the page read them before a move committed
+    # meanwhile may have changed their paths (PostgreSQL waits here for that move;
+    # SQLite's immediate transaction already did).
+    list(Area.objects.select_for_update().filter(pk__in=[area.pk, new_parent.pk]))
+    area.refresh_from_db()
+    new_parent.refresh_from_db()
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
     if new_parent.pk == area.parent_id:
