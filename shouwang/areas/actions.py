@@ -225,7 +225,21 @@ def update_area(*, area: Area, by: Any) -> Area:
             raise ValidationError({"name": "同一上级下已有同名节点"})
 
     check_name_free()
+    saved = Area.objects.get(pk=area.pk)
     with unique_write(check_name_free):
         area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
-    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)
+    # The entry is shown under the new name: it keeps what each field was.
+    changes = [
+        f"{Area._meta.get_field(name).verbose_name} {_shown(getattr(saved, name))}→"
+        f"{_shown(getattr(area, name))}"
+        for name in ("name", "code", "expected_households")
+        if getattr(saved, name) != getattr(area, name)
+    ]
+    if saved.notes != area.notes:
+        changes.append("备注")
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail="；".join(changes))
     return area
+
+
+def _shown(value: object) -> str:
+    return "—" if value in (None, "") else str(value)
