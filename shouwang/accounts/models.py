@@ -13,7 +13,7 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.text import mobile_in
 
-from .roles import Role, role_can
+from .roles import GRID_STAFF_ROLES, Role, role_can
 
 # What a username may hold, for the account form and the actions (bootstrap included).
 USERNAME_PATTERN = r"[A-Za-z0-9_.-]{3,40}"
@@ -25,6 +25,10 @@ class UserQuerySet(ScopedQuerySet):
 
     def active(self) -> UserQuerySet:
         return self.filter(is_active=True)
+
+    def grid_staff(self) -> UserQuerySet:
+        """Accounts whose role may answer for a grid."""
+        return self.filter(role__in=GRID_STAFF_ROLES)
 
     def with_phone(self, phone: str) -> UserQuerySet:
         return self.filter(phone_hash=pii.lookup_hash(phone))

@@ -22,6 +22,11 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "审计员"
 
 
+# Who may answer for a grid (网格): its first active one takes the key persons registered
+# in it (watch), whose follow-ups a read-only role or a checkpoint volunteer cannot do.
+GRID_STAFF_ROLES = (Role.GRID_WORKER, Role.COMMUNITY_STAFF)
+
+
 @cache
 def capabilities() -> dict[str, frozenset[str]]:
     merged: dict[str, set[str]] = {role: set() for role in Role.values}

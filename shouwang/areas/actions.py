@@ -13,6 +13,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import GRID_STAFF_ROLES
 from shouwang.core.unique import unique_write
 
 from .models import Area, Grid, typed_place_name
@@ -102,6 +103,12 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
     assignments (its ``hand_over_after_move`` hook: key persons' responsible workers,
     checkpoints' duty staff). Returns those handovers in Chinese, one line each; the
     audit entry lists them."""
+    # Both nodes as saved now, locked: the page read them before a move committed
+    # meanwhile may have changed their paths (PostgreSQL waits here for that move;
+    # SQLite's immediate transaction already did).
+    list(Area.objects.select_for_update().filter(pk__in=[area.pk, new_parent.pk]))
+    area.refresh_from_db()
+    new_parent.refresh_from_db()
     if new_parent.is_within(area):
         raise ValidationError("不能移动到自身或其下级节点之下")
     if new_parent.pk == area.parent_id:
@@ -127,12 +134,22 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
         hook = getattr(config, "area_moved", None)
         if hook is not None:
             hook(area=area, left=left, joined=joined)
-        hand_over = getattr(config, "hand_over_after_move", None)
-        if hand_over is not None:
-            handovers += hand_over(area=area, by=by)
+    handovers += hand_over_unseen(area=area, by=by)
     detail = "；".join([f"移动：{old} → {new_parent.name}", *handovers])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail=detail[:2000])
     return handovers
+
+
+def hand_over_unseen(*, area: Area, by: Any) -> list[str]:
+    """Each app's handover (its ``hand_over_after_move`` hook) of what the people
+    assigned below ``area`` can no longer see, after a move of the node or of a user;
+    one Chinese line per handover."""
+    lines = []
+    for config in apps.get_app_configs():
+        hand_over = getattr(config, "hand_over_after_move", None)
+        if hand_over is not None:
+            lines += hand_over(area=area, by=by)
+    return lines
 
 
 def _leave_grids_of_other_communities(area: Area) -> list[str]:
@@ -159,10 +176,14 @@ def _leave_grids_of_other_communities(area: Area) -> list[str]:
     return lines
 
 
-def leave_grids_outside_own_area(*, user: Any) -> None:
-    """Take ``user`` off the grids of communities their area is no longer in."""
+def leave_grids_not_answered_for(*, user: Any) -> None:
+    """Take ``user`` off the grids of communities their area is no longer in, and off
+    every grid when their role no longer answers for one."""
     own = [*user.area.ancestors(), user.area] if user.area_id else []
-    Grid.staff.through.objects.filter(user=user).exclude(grid__community__in=own).delete()
+    memberships = Grid.staff.through.objects.filter(user=user)
+    if user.role in GRID_STAFF_ROLES:
+        memberships = memberships.exclude(grid__community__in=own)
+    memberships.delete()
 
 
 @_saved_on_refusal("grid")
@@ -204,7 +225,21 @@ def update_area(*, area: Area, by: Any) -> Area:
             raise ValidationError({"name": "同一上级下已有同名节点"})
 
     check_name_free()
+    saved = Area.objects.get(pk=area.pk)
     with unique_write(check_name_free):
         area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
-    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area)
+    # The entry is shown under the new name: it keeps what each field was.
+    changes = [
+        f"{Area._meta.get_field(name).verbose_name} {_shown(getattr(saved, name))}→"
+        f"{_shown(getattr(area, name))}"
+        for name in ("name", "code", "expected_households")
+        if getattr(saved, name) != getattr(area, name)
+    ]
+    if saved.notes != area.notes:
+        changes.append("备注")
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail="；".join(changes))
     return area
+
+
+def _shown(value: object) -> str:
+    return "—" if value in (None, "") else str(value)

@@ -57,6 +57,8 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     new_nodes: int = 0
     existing_nodes: int = 0
+    # Existing nodes whose 应有户数 the sheet changes: the preview says so first.
+    changed_households: int = 0
 
     @property
     def ok(self) -> bool:
@@ -85,6 +87,9 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
     kinds = [k for _, k in LEVELS]
     root_level = kinds.index(root.kind)
     seen: dict[tuple[str, ...], int] = {}
+    # Whether each level was filled on a row above: a cell merged down over rows reads
+    # blank below its first row.
+    filled_above = [False] * len(LEVELS)
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
@@ -122,10 +127,13 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             result.problems.append(Problem(number, "", "没有填写下级名称"))
             row_ok = False
         elif any(below[depth:]):
-            result.problems.append(
-                Problem(number, LEVELS[root_level + 1 + depth][0], "上一级为空时不能填写下一级")
-            )
+            blank = root_level + 1 + depth
+            message = "上一级为空时不能填写下一级"
+            if filled_above[blank]:
+                message += "（如用了合并单元格，请取消合并并在每一行填写完整）"
+            result.problems.append(Problem(number, LEVELS[blank][0], message))
             row_ok = False
+        filled_above = [a or bool(n) for a, n in zip(filled_above, names, strict=True)]
         households: int | None = None
         if expected:
             # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
@@ -155,10 +163,9 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
 
 
 def _count_nodes(result: Plan) -> None:
-    by_parent_name = {
-        (a.parent_id, place_name(a.name)): a.pk
-        for a in Area.objects.within(result.root).only("pk", "parent_id", "name")
-    }
+    nodes = Area.objects.within(result.root).only("pk", "parent_id", "name", "expected_households")
+    by_parent_name = {(a.parent_id, place_name(a.name)): a.pk for a in nodes}
+    households_of = {a.pk: a.expected_households for a in nodes}
     prefixes: set[tuple[str, ...]] = set()
     for _, names, _ in result.paths:
         for i in range(1, len(names) + 1):
@@ -174,6 +181,14 @@ def _count_nodes(result: Plan) -> None:
             found += 1
     result.existing_nodes = found
     result.new_nodes = len(prefixes) - found
+    for _, names, households in result.paths:
+        parent = result.root.pk
+        for name in names:
+            parent = by_parent_name.get((parent, name))
+            if parent is None:
+                break
+        if households is not None and parent is not None and households_of[parent] != households:
+            result.changed_households += 1
 
 
 def _added_meanwhile(parent: Area, name: str) -> Area | None:
@@ -187,7 +202,8 @@ def _added_meanwhile(parent: Area, name: str) -> Area | None:
 
 @transaction.atomic
 def commit(result: Plan, *, by: Any) -> int:
-    """Create the missing nodes; returns how many were created."""
+    """Create the missing nodes and set the 应有户数 the sheet gives; returns how many
+    nodes were created."""
     if not result.ok:
         raise ValueError("导入文件存在问题，未做任何修改")
     kinds = [k for _, k in LEVELS]
@@ -195,7 +211,8 @@ def commit(result: Plan, *, by: Any) -> int:
     cache: dict[tuple[int, str], Area] = {
         (a.parent_id, place_name(a.name)): a for a in Area.objects.within(result.root)
     }
-    created = 0
+    created: set[int] = set()
+    changed = 0
     for _, names, households in result.paths:
         parent = result.root
         for offset, name in enumerate(names):
@@ -208,16 +225,15 @@ def commit(result: Plan, *, by: Any) -> int:
                     if node is None:
                         raise
                 else:
-                    created += 1
+                    created.add(node.pk)
                 cache[(parent.pk, name)] = node
             parent = node
         if households is not None and parent.expected_households != households:
+            changed += parent.pk not in created
             parent.expected_households = households
             parent.save(update_fields=["expected_households", "updated_at"])
-    audit.record(
-        action=AuditEvent.Action.IMPORT,
-        user=by,
-        obj=result.root,
-        detail=f"从Excel导入辖区：{len(result.paths)} 行，新建 {created} 个节点",
-    )
-    return created
+    detail = f"从Excel导入辖区：{len(result.paths)} 行，新建 {len(created)} 个节点"
+    if changed:
+        detail += f"，修改 {changed} 个节点的应有户数"
+    audit.record(action=AuditEvent.Action.IMPORT, user=by, obj=result.root, detail=detail)
+    return len(created)

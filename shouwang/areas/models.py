@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Concat, Substr
 
+from shouwang.accounts.roles import GRID_STAFF_ROLES
 from shouwang.core.access import ScopedQuerySet, subtree_range
 from shouwang.core.models import TimeStampedModel
 from shouwang.core.text import place_name
@@ -248,10 +249,14 @@ class Grid(TimeStampedModel):
 
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
         """Raise ValidationError unless every compound and staff member is of this
-        grid's community."""
+        grid's community, and every staff member's role answers for a grid."""
         for compound in compounds:
             if compound.kind != Area.Kind.COMPOUND or not compound.is_within(self.community):
                 raise ValidationError(f"“{compound.name}”不是本社区的小区")
         for member in staff:
             if member.area is None or not member.area.is_within(self.community):
                 raise ValidationError(f"“{member}”不是本社区的工作人员")
+            if member.role not in GRID_STAFF_ROLES:
+                raise ValidationError(
+                    f"“{member}”是{member.get_role_display()}，不能担任网格责任人"
+                )

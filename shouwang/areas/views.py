@@ -150,7 +150,7 @@ def _grid_form(request: AuthedRequest, grid: Grid) -> GridForm:
         instance=copy.copy(grid),  # a refused name never shows as the page's title
         communities=visible.communities(),
         compounds=visible.compounds().select_related("parent"),
-        staff=User.objects.visible_to(request.user).active(),
+        staff=User.objects.visible_to(request.user).active().grid_staff(),
     )
 
 
@@ -254,5 +254,8 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         created = importing.commit(result, by=request.user)
     finally:
         uploads.discard(request, token)
-    messages.success(request, f"导入完成：新建 {created} 个节点")
+    changed = (
+        f"，修改 {result.changed_households} 个节点的应有户数" if result.changed_households else ""
+    )
+    messages.success(request, f"导入完成：新建 {created} 个节点{changed}")
     return redirect("areas:node", pk=root.pk)

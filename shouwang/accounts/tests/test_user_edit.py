@@ -7,7 +7,9 @@ from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.areas.tests.factories import child
+from shouwang.checkpoints.tests.factories import make_checkpoint
 from shouwang.core.tests.personas import World
+from shouwang.watch.tests.factories import key_person
 
 
 def url(user: User) -> str:
@@ -225,3 +227,60 @@ def test_it_refuses_a_new_phone_and_clearing_at_once(world: World) -> None:
 def test_a_blank_phone_without_the_box_still_keeps_the_number(world: World) -> None:
     world.client("hq").post(url(world.staff_a), _edit(world))
     assert User.objects.get(pk=world.staff_a.pk).phone == "13800000002"
+
+
+def test_a_worker_given_a_role_that_answers_for_no_grid_leaves_its_grids(world: World) -> None:
+    world.client("hq").post(
+        url(world.grid_worker_a),
+        {"full_name": "陈网格", "phone": "", "role": Role.LEADER, "area": world.community_a.pk},
+    )
+    assert list(world.grid_a.staff.all()) == []
+
+
+def test_a_worker_moved_to_another_community_hands_over_what_they_can_no_longer_see(
+    world: World,
+) -> None:
+    # As a move of their compound would (docs/areas.md): nobody keeps answering for
+    # what they can no longer open, and the old community sees it is unassigned.
+    record = key_person(world.building_a, "王五")
+    assert record.responsible == world.grid_worker_a
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    gate.staff.add(world.guard_a)
+    hq = world.client("hq")
+    for user in (world.grid_worker_a, world.guard_a):
+        response = hq.post(
+            url(user),
+            {
+                "full_name": user.full_name,
+                "phone": "",
+                "role": user.role,
+                "area": world.community_b.pk,
+            },
+        )
+        assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.responsible is None
+    assert list(gate.staff.all()) == []
+    details = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).values_list("detail", flat=True)
+    )
+    assert details == [
+        f"辖区 西城社区→八一社区；{world.guard_a}不再值守卡点“西城花园东门”",
+        f"辖区 西城社区→八一社区；{world.grid_worker_a}负责的重点人员 1 人改由"
+        "（未分配，待新社区指定）负责",
+    ]
+
+
+def test_a_worker_given_a_wider_area_keeps_what_they_answer_for(world: World) -> None:
+    record = key_person(world.building_a, "王五")
+    world.client("hq").post(
+        url(world.grid_worker_a),
+        {
+            "full_name": "陈网格",
+            "phone": "",
+            "role": Role.GRID_WORKER,
+            "area": world.subdistrict.pk,
+        },
+    )
+    record.refresh_from_db()
+    assert record.responsible == world.grid_worker_a

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
+from shouwang.areas import actions
 from shouwang.areas.models import Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
@@ -183,3 +188,26 @@ def test_a_refused_rename_shows_the_submitted_name_under_the_saved_title(world: 
     assert "改名" in page
     assert response.context["grid"].name == "西城第2网格"
     assert Grid.objects.get(pk=other.pk).name == "西城第2网格"
+
+
+def test_only_grid_workers_and_community_staff_answer_for_a_grid(world: World) -> None:
+    # A grid's first worker takes its key persons' follow-ups (watch): a read-only
+    # leader, or a checkpoint volunteer, cannot do them.
+    leader_a = UserFactory(username="leader_a", role=Role.LEADER, area=world.community_a)
+    client = world.client("staff_a")
+    offered = list(client.get(CREATE).context["form"].fields["staff"].queryset)
+    assert offered == [world.grid_worker_a, world.staff_a]
+    for member in (leader_a, world.guard_a):
+        response = client.post(
+            CREATE, {"name": "西城第2网格", "community": world.community_a.pk, "staff": [member.pk]}
+        )
+        assert response.status_code == 400
+        assert not Grid.objects.filter(name="西城第2网格").exists()
+    with pytest.raises(ValidationError, match=f"“{world.guard_a}”是卡点值守，不能担任网格责任人"):
+        actions.save_grid(
+            grid=Grid(name="西城第2网格", community=world.community_a),
+            compounds=[],
+            staff=[world.guard_a],
+            by=world.staff_a,
+        )
+    assert not Grid.objects.filter(name="西城第2网格").exists()

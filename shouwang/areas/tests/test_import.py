@@ -154,6 +154,27 @@ def test_the_commit_creates_the_nodes(world: World) -> None:
     assert event.detail == "从Excel导入辖区：5 行，新建 8 个节点"
 
 
+def test_the_preview_says_which_household_figures_it_changes(world: World) -> None:
+    # 1号楼 and 2号楼 of 西城花园 hold 4 households each: a sheet saying 40 for 1号楼
+    # overwrites a figure the community keeps, so the preview says so before it does.
+    rows = [
+        ["", "", "西城社区", "西城花园", "1号楼", 40],
+        ["", "", "西城社区", "西城花园", "2号楼", 4],
+        ["", "", "西城社区", "西城花园", "5号楼", 8],
+    ]
+    client = world.client("hq")
+    response = upload(client, xlsx(rows))
+    plan = response.context["plan"]
+    assert (plan.new_nodes, plan.existing_nodes, plan.changed_households) == (1, 4, 1)
+    assert "已存在 4 个（其中 1 个的应有户数将按表格修改）" in response.content.decode()
+    assert Area.objects.get(pk=world.building_a.pk).expected_households == 4
+    follow = client.post(COMMIT, {"token": response.context["token"]}, follow=True)
+    assert "导入完成：新建 1 个节点，修改 1 个节点的应有户数" in follow.content.decode()
+    assert Area.objects.get(pk=world.building_a.pk).expected_households == 40
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert event.detail == "从Excel导入辖区：3 行，新建 1 个节点，修改 1 个节点的应有户数"
+
+
 def test_a_second_import_of_the_same_file_creates_nothing(world: World) -> None:
     client = world.client("hq")
     client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})
@@ -221,7 +242,11 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     assert problems(response) == [
         (2, "小区/村民组", "单元格是公式，请填写文字"),
         (3, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）"),
-        (5, "小区/村民组", "上一级为空时不能填写下一级"),
+        (
+            5,
+            "小区/村民组",
+            "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）",
+        ),
         (6, "楼栋", "与第4行重复"),
         (8, "", "没有填写下级名称"),
         (9, "应有户数", "应为非负整数"),
@@ -364,3 +389,22 @@ def test_a_row_with_its_first_level_blank_says_a_level_is_skipped(world: World) 
         (2, "社区/村", "上一级为空时不能填写下一级"),
         (3, "社区/村", "上一级为空时不能填写下一级"),
     ]
+
+
+def test_a_merged_level_says_to_unmerge_it(world: World) -> None:
+    # A community merged down over its compounds' rows: only the merge's first row holds
+    # the name, the rows below read as blank there.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(["", "", "丰庆社区", "丰庆小区", "1号楼", ""])
+    sheet.append(["", "", None, "丰庆小区", "2号楼", ""])
+    sheet.append(["", "", None, "丰庆新苑", "1号楼", ""])
+    sheet.merge_cells("C2:C4")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(world.client("hq"), SimpleUploadedFile("辖区.xlsx", buffer.getvalue()))
+    assert response.status_code == 400
+    hint = "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）"
+    assert problems(response) == [(3, "社区/村", hint), (4, "社区/村", hint)]
+    assert hint in response.content.decode()

@@ -130,3 +130,17 @@ def test_a_refused_move_shows_the_submitted_parent_and_the_saved_node(world: Wor
     assert "<h1>移动 8号楼</h1>" in page
     assert f'<option value="{world.compound_a.pk}" selected>' in page
     assert response.context["area"].parent == world.compound_b
+
+
+def test_a_move_read_before_a_rivals_move_moves_the_node_as_it_is_now(world: World) -> None:
+    # Two admins move the same compound at the same moment: the second read it (and its
+    # new parent) before the first's move committed. Its move starts from where the
+    # compound is now, so parent and path agree and the buildings come along.
+    stale = Area.objects.get(pk=world.compound_a.pk)
+    third = child(world.subdistrict, "丰庆社区")
+    actions.move_area(area=world.compound_a, new_parent=world.community_b, by=world.hq)
+    actions.move_area(area=stale, new_parent=third, by=world.hq)
+    compound = Area.objects.get(pk=world.compound_a.pk)
+    assert compound.parent == third
+    assert compound.path.startswith(third.path)
+    assert set(compound.descendants(include_self=False)) == {world.building_a, world.building_a2}

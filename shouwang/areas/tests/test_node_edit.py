@@ -79,3 +79,13 @@ def test_a_form_error_keeps_the_saved_title(world: World) -> None:
     page = response.content.decode()
     assert "<h1>编辑 1号楼</h1>" in page
     assert 'value="东楼"' in page
+
+
+def test_the_audit_entry_says_what_changed(world: World) -> None:
+    # A renamed node is logged under its new name: the entry keeps the old one.
+    world.client("hq").post(
+        url(world.building_a),
+        {"name": "1号楼（东）", "code": "", "expected_households": "30", "notes": "临街"},
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
+    assert event.detail == "名称 1号楼→1号楼（东）；应有户数 4→30；备注"
