@@ -61,10 +61,16 @@ def name_key(name: str) -> str:
 
 
 def normalize_mobile(value: str) -> str:
-    """A mobile number as typed: full-width digits read as digits, spaces, dashes and
-    a leading +86 dropped. Not checked."""
+    """A mobile number as typed: full-width digits read as digits, spaces and dashes
+    dropped, and the country code before it (+86, 0086, or 86 before eleven digits
+    starting with 1: no mainland mobile starts with 86). Not checked."""
     phone = half_width(value or "").strip().replace(" ", "").replace("-", "")
-    return phone[3:] if phone.startswith("+86") else phone
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix):
+            return phone[len(prefix) :]
+    if len(phone) == 13 and phone.startswith("861"):
+        return phone[2:]
+    return phone
 
 
 def mobile_in(value: str) -> str:

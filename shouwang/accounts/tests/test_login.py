@@ -37,12 +37,22 @@ def test_it_logs_in_by_phone(client: Client, world: World) -> None:
     assert client.get(reverse("core:home")).context["user"] == world.staff_a
 
 
-@pytest.mark.parametrize("typed", ["１３８０００００００２", "138 0000 0002", "138-0000-0002"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１３８０００００００２",
+        "138 0000 0002",
+        "138-0000-0002",
+        "+86 138 0000 0002",
+        "8613800000002",
+        "0086 13800000002",
+    ],
+)
 def test_it_logs_in_by_phone_typed_as_the_account_form_takes_it(
     client: Client, world: World, typed: str
 ) -> None:
-    """Full-width digits (a Chinese IME), spaces and dashes: the user form stores the
-    number from them, so the login finds it from them too."""
+    """Full-width digits (a Chinese IME), spaces, dashes and the country code: the user
+    form stores the number from them, so the login finds it from them too."""
     response = post_login(client, typed)
     assert response.status_code == 302
     assert client.get(reverse("core:home")).context["user"] == world.staff_a

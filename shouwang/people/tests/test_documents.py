@@ -204,12 +204,17 @@ def test_it_rejects_other_documents_out_of_format(doc_type, number):
         validate_document(doc_type, number)
 
 
-@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
-def test_it_accepts_mainland_mobiles(phone):
-    assert validate_phone(f"+86 {phone[:3]}-{phone[3:]}") == phone
+@given(
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.sampled_from(["", "+86 ", "+86", "0086 ", "0086", "86", "86 ", "+86-"]),
+)
+def test_it_accepts_mainland_mobiles_with_or_without_the_country_code(phone, prefix):
+    assert validate_phone(f"{prefix}{phone[:3]}-{phone[3:]}") == phone
 
 
-@pytest.mark.parametrize("phone", ["12812345678", "1381234567", "138123456789", "abc"])
+@pytest.mark.parametrize(
+    "phone", ["12812345678", "1381234567", "138123456789", "abc", "8612812345678", "86138123"]
+)
 def test_it_rejects_other_phone_numbers(phone):
     with pytest.raises(DocumentError, match="11位"):
         validate_phone(phone)
