@@ -8,7 +8,7 @@ Idempotent: every write carries a fixed client id or is looked up by name first.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -94,6 +94,12 @@ def _checkpoint_locations(ctx: DemoContext) -> list[Location]:
             place.staff_count = place.headcount = ctx.rng.randint(6, 12)
             actions.save_location(location=place, by=hq)
     return places
+
+
+def _backdate(plan: AllocationPlan, issued: datetime) -> None:
+    """A demo plan issued days ago was drawn up two hours before: its page and the
+    plan list then read in order (created, reviewed, issued)."""
+    AllocationPlan.objects.filter(pk=plan.pk).update(created_at=issued - timedelta(hours=2))
 
 
 def build(ctx: DemoContext) -> None:
@@ -192,8 +198,10 @@ def build(ctx: DemoContext) -> None:
             round_to_pack=ItemPack.objects.get(item=masks, name="盒"),
             by=hq,
         )
-        actions.review_plan(plan=plan, by=hq)
-        actions.issue_plan(plan=plan, by=hq, at=now - timedelta(days=8))
+        issued = now - timedelta(days=8)
+        _backdate(plan, issued)
+        actions.review_plan(plan=plan, by=hq, at=issued - timedelta(hours=1))
+        actions.issue_plan(plan=plan, by=hq, at=issued)
 
     for community in communities:
         for k in range(3):
@@ -214,8 +222,10 @@ def build(ctx: DemoContext) -> None:
             days=1,
             by=hq,
         )
-        actions.review_plan(plan=plan, by=hq)
-        actions.issue_plan(plan=plan, by=hq, at=now - timedelta(days=6))
+        issued = now - timedelta(days=6)
+        _backdate(plan, issued)
+        actions.review_plan(plan=plan, by=hq, at=issued - timedelta(hours=1))
+        actions.issue_plan(plan=plan, by=hq, at=issued)
 
     # A week of use: each checkpoint wears 60–100 % of the planned masks a day.
     for checkpoint in checkpoints:

@@ -420,7 +420,8 @@ class GoodsLineForm(QuantityMixin):
         data = super().clean()
         if data.get("item") and not data.get("quantity") and "quantity" not in self.errors:
             self.add_error("quantity", "请填写数量")
-        if data.get("quantity") and not data.get("item"):
+        # A value typed without its item is refused, not dropped with the line.
+        if (data.get("quantity") or data.get("estimated_value")) and not data.get("item"):
             self.add_error("item", "请选择物资")
         return data
 

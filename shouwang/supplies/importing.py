@@ -31,7 +31,7 @@ from shouwang.core.xlsx import (
 )
 
 from .actions.stock import Entry, lock_balances, post_movements
-from .models import Item, Location, Movement, MovementKind
+from .models import MAX_UNITS, Item, Location, Movement, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
@@ -152,8 +152,12 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
         elif not item.active:
             problems.append(Problem(number, "物资", f"物资“{what}”已停用"))
-        if not amount.isdecimal() or int(amount) <= 0:
+        if not amount.isdecimal() or not amount.strip("0"):
             problems.append(Problem(number, "数量", "应为正整数"))
+        elif len(amount.lstrip("0")) > len(str(MAX_UNITS)):
+            # Refused before int(): Python reads no integer of more than 4,300 digits.
+            unit_name = item.unit if item is not None else ""
+            problems.append(Problem(number, "数量", f"数量过大：一次最多{MAX_UNITS:,}{unit_name}"))
         if len(note) > 200:
             problems.append(Problem(number, "备注", "最多200字"))
         quantity = 0

@@ -612,6 +612,9 @@ class DonationQuerySet(ScopedQuerySet):
         return self.filter(kind=Donation.Kind.GOODS)
 
     def with_spent(self) -> DonationQuerySet:
+        """Annotate ``spent`` (drawn by spending) and ``left``, the balance of cash
+        received; ``left`` is None for a pledge, a cancelled gift and goods, which
+        hold no money to spend."""
         spent = (
             SpendingShare.objects.filter(donation=models.OuterRef("pk"))
             .values("donation")
@@ -625,7 +628,15 @@ class DonationQuerySet(ScopedQuerySet):
                 models.Value(Decimal("0.00")),
                 output_field=money,
             )
-        ).annotate(left=models.ExpressionWrapper(models.F("amount") - models.F("spent"), money))
+        ).annotate(
+            left=models.Case(
+                models.When(
+                    status=Donation.Status.RECEIVED, then=models.F("amount") - models.F("spent")
+                ),
+                default=None,
+                output_field=money,
+            )
+        )
 
     def totals(self) -> dict[str, Decimal | int]:
         """Cash pledged/received, goods value pledged/received, counts."""

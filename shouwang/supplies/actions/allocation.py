@@ -196,14 +196,16 @@ def update_plan(
 
 
 @transaction.atomic
-def review_plan(*, plan: AllocationPlan, by: Any, request: Any = None) -> AllocationPlan:
+def review_plan(
+    *, plan: AllocationPlan, by: Any, at: datetime | None = None, request: Any = None
+) -> AllocationPlan:
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != AllocationPlan.Status.DRAFT:
         raise ValidationError(f"方案当前状态为“{plan.get_status_display()}”，不能审核")
     if plan.total() <= 0:
         raise ValidationError("方案合计为0，请先填写人数和用量")
     plan.status = AllocationPlan.Status.REVIEWED
-    plan.reviewed_by, plan.reviewed_at = by, timezone.now()
+    plan.reviewed_by, plan.reviewed_at = by, at or timezone.now()
     plan.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     audit.record(
         action=AuditEvent.Action.STATUS,

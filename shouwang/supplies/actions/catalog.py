@@ -45,7 +45,9 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
             )
     removed = item.packs.exclude(name__in=[name for name, _ in packs]) if not created else None
     if removed is not None:
-        _check_packs_unused(removed)
+        sizes = dict(packs)
+        kept = [p.pk for p in item.packs.all() if sizes.get(p.name) == p.size]
+        _check_packs_unused(item.packs.exclude(pk__in=kept))
     with unique_write(lambda: _check_item_name_free(item)):
         item.save()
     if removed is not None:
@@ -65,11 +67,12 @@ def save_item(*, item: Item, packs: list[tuple[str, int]], by: Any, request: Any
     return item
 
 
-def _check_packs_unused(removed: models.QuerySet[ItemPack]) -> None:
-    """A pack an allocation plan not yet issued rounds to stays: deleting it would
-    silently drop the plan's rounding (an issued plan's quantities are stored)."""
+def _check_packs_unused(changed: models.QuerySet[ItemPack]) -> None:
+    """A pack an allocation plan not yet issued rounds to stays as it is: deleting
+    it would silently drop the plan's rounding, resizing it leave the plan's lines
+    in packs of the old size (an issued plan's quantities are stored)."""
     used = (
-        AllocationPlan.objects.filter(round_to_pack__in=removed)
+        AllocationPlan.objects.filter(round_to_pack__in=changed)
         .exclude(status=AllocationPlan.Status.ISSUED)
         .values_list("round_to_pack__name", flat=True)
     )
@@ -77,7 +80,8 @@ def _check_packs_unused(removed: models.QuerySet[ItemPack]) -> None:
     if names:
         packs = "、".join(f"“{n}”" for n in names)
         raise ValidationError(
-            f"包装{packs}正被尚未发放的分配方案用于取整，不能删除；请先修改或发放这些方案"
+            f"包装{packs}正被尚未发放的分配方案用于取整，不能删除或修改折合数量；"
+            "请先修改或发放这些方案"
         )
 
 

@@ -222,6 +222,8 @@ def transfer_entries(
 ) -> list[Entry]:
     if source.pk == destination.pk:
         raise ValidationError("调出和调入不能是同一个存放点")
+    # The pair is written at once and replayed through its out row, which alone keeps
+    # the client id: the in row needs none (a derived one could outgrow the column).
     client_id = fields.pop("client_id", "")
     return [
         Entry(
@@ -232,11 +234,7 @@ def transfer_entries(
             {**fields, "counterpart": destination, "client_id": client_id},
         ),
         Entry(
-            item,
-            destination,
-            MovementKind.TRANSFER_IN,
-            quantity,
-            {**fields, "counterpart": source, "client_id": f"{client_id}/in" if client_id else ""},
+            item, destination, MovementKind.TRANSFER_IN, quantity, {**fields, "counterpart": source}
         ),
     ]
 

@@ -124,6 +124,37 @@ def test_a_pack_an_unissued_plan_rounds_to_cannot_be_removed_from_the_item(world
     assert not masks.packs.exists()
 
 
+def test_a_pack_an_unissued_plan_rounds_to_keeps_its_size(world, setup) -> None:
+    """Resizing the box would leave the plan's lines in boxes of the old size under
+    the new one (150 "in boxes of 100"), as removing it would drop the rounding."""
+    warehouse, _ = setup
+    client = world.client("hq")
+    masks = item()
+    box = masks.packs.get(name="盒")
+    plan = _create(client, warehouse, round_to_pack=box.pk)
+    edit = {
+        "name": masks.name,
+        "category": masks.category,
+        "unit": masks.unit,
+        "alert_days": "5",
+        "order": "0",
+        "active": "on",
+        "packs": "包=10，盒=100，箱=2000",
+    }
+    response = client.post(reverse("supplies:item_edit", args=[masks.pk]), edit)
+    assert response.status_code == 400
+    assert "包装“盒”正被尚未发放的分配方案用于取整，不能删除或修改折合数量" in (
+        response.content.decode()
+    )
+    box.refresh_from_db()
+    assert box.size == 50
+    assert all(line.quantity % 50 == 0 for line in plan.lines.all())
+    # The other packs may still change.
+    edit["packs"] = "包=20，盒=50，箱=2000"
+    assert client.post(reverse("supplies:item_edit", args=[masks.pk]), edit).status_code == 302
+    assert masks.packs.get(name="包").size == 20
+
+
 def test_short_stock_refuses_the_whole_plan(world, setup) -> None:
     warehouse, checkpoints = setup
     stock(warehouse, 500)

@@ -30,3 +30,6 @@ def test_the_demo_stocks_every_demo_checkpoint(db) -> None:
     assert all(
         line.people == places.get(pk=line.location_id).headcount for line in plan.lines.all()
     )
+    # Each plan reads in order on its page and in the list: drawn up, reviewed, issued.
+    for plan in AllocationPlan.objects.all():
+        assert plan.created_at < plan.reviewed_at < plan.issued_at

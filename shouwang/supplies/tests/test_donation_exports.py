@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from shouwang.supplies import actions
+from shouwang.supplies import actions, figures
+from shouwang.supplies.models import Purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,38 @@ def test_the_ledger_leaves_the_date_of_a_pledge_not_yet_received_empty(world) ->
 def test_the_public_export_writes_the_received_date_as_a_date_cell(client, gift) -> None:
     response = client.get(reverse("supplies:disclosure_export"))
     assert_date_cell(cells(response, "到账日期"), date(2026, 11, 21))
+
+
+def test_the_ledger_gives_a_balance_only_to_cash_received(world, gift) -> None:
+    """A pledge not yet received (or cancelled) has no money to spend: its 余额 is
+    empty, so the column adds up to the 资金余额 of the donations page."""
+    purpose, _ = Purpose.objects.get_or_create(name="购买防疫物资")
+    actions.record_spending(
+        area=world.subdistrict,
+        purpose=purpose,
+        amount=Decimal("1200"),
+        description="口罩",
+        by=world.hq,
+    )
+    for amount in ("300", "200"):
+        pledge, _ = actions.record_donation(
+            area=world.subdistrict,
+            donor_kind="organisation",
+            donor_name=f"承诺单位{amount}",
+            kind="cash",
+            amount=Decimal(amount),
+            by=world.hq,
+        )
+    actions.cancel_donation(donation=pledge, reason="未到账", by=world.hq)
+    response = world.client("hq").get(reverse("supplies:donations_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    rows = {
+        row[header.index("捐赠方")]: row for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    for name in ("承诺单位300", "承诺单位200"):
+        assert rows[name][header.index("已支出（元）")] is None
+        assert rows[name][header.index("余额（元）")] is None
+    assert rows["李顺喜"][header.index("余额（元）")] == 3800
+    left = sum(row[header.index("余额（元）")] or 0 for row in rows.values())
+    assert left == figures.donation_totals(world.subdistrict)["cash_balance"] == 3800

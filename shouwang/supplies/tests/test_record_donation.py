@@ -178,3 +178,28 @@ def test_a_mistyped_quantity_or_amount_gets_one_message_not_a_second_saying_it_i
         reverse("supplies:donation_create"), cash_form(amount="12.345")
     ).content.decode()
     assert "资金捐赠请填写金额" not in money
+
+
+def test_an_estimated_value_typed_without_its_item_is_refused_not_dropped(world) -> None:
+    store = location(world.subdistrict, "仓库")
+    response = world.client("hq").post(
+        reverse("supplies:donation_create"),
+        {
+            "donor_kind": "organisation",
+            "donor_name": "河南宝山高科有限责任公司",
+            "disclosure": "named",
+            "kind": "goods",
+            "location": store.pk,
+            "received": "on",
+            "lines-TOTAL_FORMS": "2",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-item": item().pk,
+            "lines-0-quantity": "1000",
+            "lines-0-estimated_value": "500",
+            "lines-1-estimated_value": "3000",
+        },
+    )
+    assert response.status_code == 400
+    assert "请选择物资" in response.content.decode()
+    assert not Donation.objects.exists()
+    assert not Movement.objects.exists()

@@ -139,6 +139,20 @@ def test_a_transfer_sent_again_moves_stock_once(world) -> None:
     assert Movement.objects.filter(location=gate).total() == 10
 
 
+def test_a_transfer_with_the_longest_id_a_form_takes_moves_stock_once(world) -> None:
+    """The id may be as long as the field allows (64): the transfer-in row must not
+    need a longer one (PostgreSQL refuses a value too long for its column)."""
+    store, gate = location(world.community_a, "西城库房"), location(world.community_a, "卡口")
+    stock(store, 30)
+    url = reverse("supplies:location_transfer", args=[store.pk])
+    data = {"destination": gate.pk, "item": item().pk, "quantity": "10", "client_id": "a" * 64}
+    client = world.client("staff_a")
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Movement.objects.filter(location=gate).total() == 10
+    assert Movement.objects.filter(location=store).total() == 20
+
+
 def test_a_count_sent_again_is_recorded_once(world) -> None:
     store = location(world.community_a)
     masks = item()

@@ -254,8 +254,8 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
             d.reference,
             d.summary() if d.kind == Donation.Kind.GOODS else "",
             d.estimated_value if d.kind == Donation.Kind.GOODS else None,
-            d.spent if d.kind == Donation.Kind.CASH else None,
-            d.left if d.kind == Donation.Kind.CASH else None,
+            d.spent if d.left is not None else None,
+            d.left,
             d.purpose.name if d.purpose else "",
             d.area.name,
         )
