@@ -243,7 +243,7 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     path = uploads.path_for(request, token, purpose=IMPORT_PURPOSE)
     if path is None:
-        messages.error(request, "上传的文件已失效，请重新上传")
+        messages.error(request, uploads.GONE_MESSAGE)
         return redirect(back)
     try:
         with open(path, "rb") as f:

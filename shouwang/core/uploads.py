@@ -17,6 +17,9 @@ from .xlsx import check_upload
 
 SESSION_KEY = "shouwang_uploads"
 STALE_AFTER = timedelta(days=1)  # longer than any session that could still commit it
+# A commit whose file is gone: committed already (a second click, the form sent
+# again) or never stashed in this session.
+GONE_MESSAGE = "这份文件已导入过或已失效：请先查看是否已导入，需要时重新上传"
 
 
 def upload_dir() -> Path:

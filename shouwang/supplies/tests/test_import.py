@@ -63,8 +63,10 @@ def test_template_preview_and_commit(world, places) -> None:
     assert Balance.objects.get(location=warehouse, item=item()).quantity == 40 * 2000
     assert Balance.objects.get(location=store, item=item("84消毒液")).quantity == 120
     assert set(Movement.objects.values_list("kind", flat=True)) == {"opening"}
-    # The token is spent: committing again imports nothing more.
-    client.post(reverse("supplies:import_commit"), {"token": token})
+    # The token is spent: committing again imports nothing more, and says it may have
+    # been imported already (a second click), not only that the file is gone.
+    again = client.post(reverse("supplies:import_commit"), {"token": token}, follow=True)
+    assert "这份文件已导入过或已失效" in again.content.decode()
     assert Movement.objects.count() == 2
 
 

@@ -81,7 +81,7 @@ def intake_commit(request: AuthedRequest) -> HttpResponse:
     data = form.cleaned_data
     path = uploads.path_for(request, data["token"], purpose=PURPOSE)
     if path is None:
-        messages.error(request, "上传的文件已失效，请重新上传")
+        messages.error(request, uploads.GONE_MESSAGE)
         return redirect("watch:intake")
     try:
         result = _plan(request, path, data["community"])
