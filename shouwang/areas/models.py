@@ -77,6 +77,16 @@ class AreaQuerySet(ScopedQuerySet):
     def household_units(self) -> AreaQuerySet:
         return self.filter(household_unit())
 
+    def move_targets(self, area: Area) -> AreaQuerySet:
+        """Where ``area`` may be moved: nodes of its parent's kind, neither its present
+        parent (nothing would move) nor inside its own subtree."""
+        parent_kind = next((k for k, v in Area.CHILD_KIND.items() if v == area.kind), None)
+        return (
+            self.filter(kind=parent_kind)
+            .exclude(pk=area.parent_id)
+            .exclude(path__range=subtree_range(area.path))
+        )
+
 
 class Area(TimeStampedModel):
     class Kind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts.models import User
 from shouwang.core import uploads
-from shouwang.core.access import get_for_user, subtree_range
+from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.core.xlsx import SpreadsheetError, xlsx_response
@@ -101,12 +101,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
     if area.pk == request.user.area_id:
         raise Http404("不能移动自己的辖区根节点")
-    parent_kind = next((k for k, v in Area.CHILD_KIND.items() if v == area.kind), None)
-    choices = (
-        Area.objects.visible_to(request.user)
-        .filter(kind=parent_kind)
-        .exclude(path__range=subtree_range(area.path))
-    )
+    choices = Area.objects.visible_to(request.user).move_targets(area)
     form = MoveForm(request.POST or None, choices=choices)
     handovers: list[str] = []
     if request.method == "POST" and form.is_valid():

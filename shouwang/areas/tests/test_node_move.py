@@ -20,10 +20,10 @@ def url(area: Area) -> str:
     return reverse("areas:node_move", kwargs={"pk": area.pk})
 
 
-def test_it_offers_parents_of_the_right_kind(world: World) -> None:
+def test_it_offers_parents_of_the_right_kind_other_than_its_own(world: World) -> None:
     response = world.client("hq").get(url(world.compound_a))
     choices = list(response.context["form"].fields["new_parent"].queryset)
-    assert choices == [world.community_a, world.community_b]
+    assert choices == [world.community_b]
 
 
 def test_it_moves_a_compound_with_its_buildings(world: World) -> None:
@@ -143,7 +143,8 @@ def test_a_move_to_the_current_parent_is_refused_and_changes_nothing(world: Worl
     before = Area.objects.get(pk=world.compound_a.pk)
     response = world.client("hq").post(url(world.compound_a), {"new_parent": world.community_a.pk})
     assert response.status_code == 400
-    assert "已在“西城社区”之下" in response.content.decode()
+    # Not offered (a page drawn before someone else moved it there sends it).
+    assert "所选的项不在可选范围内，请重新选择。" in response.content.decode()
     after = Area.objects.get(pk=world.compound_a.pk)
     assert (after.parent_id, after.path, after.updated_at) == (
         before.parent_id,
@@ -151,3 +152,8 @@ def test_a_move_to_the_current_parent_is_refused_and_changes_nothing(world: Worl
         before.updated_at,
     )
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+def test_the_action_refuses_a_move_to_the_current_parent(world: World) -> None:
+    with pytest.raises(ValidationError, match="已在“西城社区”之下"):
+        actions.move_area(area=world.compound_a, new_parent=world.community_a, by=world.hq)
