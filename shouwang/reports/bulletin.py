@@ -131,7 +131,11 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
     totals: dict[str, Any] = {}
     for code, definition in offered.items():
         if definition.is_flow and definition.ratio is None:
-            totals[code] = sum((f.values.get(code) or 0) for f in rows if f.day <= day)
+            # A figure nobody ever gave (a manual indicator left blank) has no total: —.
+            known = [
+                f.values[code] for f in rows if f.day <= day and f.values.get(code) is not None
+            ]
+            totals[code] = sum(known) if known else None
         elif figure is not None:
             totals[code] = figure.values.get(code)
     missing_names: list[str] = []

@@ -261,3 +261,12 @@ def test_a_long_list_of_missing_communities_says_it_is_cut_short(world, day, mon
     assert "未报2个（西城社区、八一社区）。" in bulletin.generate(world.subdistrict, day)
     monkeypatch.setattr(bulletin, "MISSING_NAMES", 1)
     assert "未报2个（西城社区等）。" in bulletin.generate(world.subdistrict, day)
+
+
+def test_a_manual_figure_nobody_gave_has_no_running_total_either(reported, day):
+    data.manual_indicator()
+    client = reported.client("hq")
+    url = reverse("reports:bulletin_template")
+    assert client.post(url, {"text": "发放{leaflets}份，累计{leaflets.total}份"}).status_code == 302
+    rollup(day)
+    assert bulletin.generate(reported.subdistrict, day) == "发放—份，累计—份"
