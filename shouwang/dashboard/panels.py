@@ -42,11 +42,16 @@ class Card:
         return show(self.value)
 
     @property
-    def change(self) -> str:
+    def comparison(self) -> str:
+        """Beside today's figure: a level (in observation, on hand) against yesterday's
+        (较昨日 +3); a count of the day (checked, turned back) only beside yesterday's
+        whole day (昨日 1,234), since today's is still counting."""
         if not isinstance(self.value, int) or not isinstance(self.previous, int):
             return ""
+        if self.definition.is_flow:
+            return f"昨日 {self.previous:,}"
         delta = self.value - self.previous
-        return f"+{delta:,}" if delta > 0 else f"{delta:,}" if delta else "持平"
+        return "较昨日 " + (f"+{delta:,}" if delta > 0 else f"{delta:,}" if delta else "持平")
 
 
 @dataclass

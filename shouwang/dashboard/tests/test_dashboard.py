@@ -204,3 +204,18 @@ def test_a_child_whose_closed_day_is_not_rolled_up_is_not_shown_missing(world):
     ]
     page = response.content.decode()
     assert "0/1" not in page
+
+
+def test_a_count_of_the_day_is_set_beside_yesterdays_whole_day_and_a_level_is_compared(world):
+    """Today's checks and fevers are still counting: beside yesterday's total, not
+    a fall; a level (persons in observation, registered) is compared as it stands."""
+    fill(world)
+    response = world.client("hq").get(reverse("dashboard:index"))
+    cards = {c.definition.code: c for c in response.context["snap"].cards}
+    assert cards["fevers"].definition.is_flow
+    assert cards["fevers"].comparison == "昨日 1"
+    levels = [c for c in cards.values() if not c.definition.is_flow and c.comparison]
+    assert levels
+    assert all(c.comparison.startswith("较昨日 ") for c in levels)
+    page = response.content.decode()
+    assert '<div class="card-d">昨日 1</div>' in page
