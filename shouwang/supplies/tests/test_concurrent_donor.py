@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from shouwang.core.tests.races import at_once
 from shouwang.supplies.actions import record_donation
 from shouwang.supplies.models import Donation, Donor
 
-from .test_concurrent_issue import _race, on_postgresql
+from .test_concurrent_issue import on_postgresql
 
 
 def _gift(world, name: str, i: int) -> Donation:
@@ -97,7 +98,7 @@ def test_it_stores_both_gifts_against_one_donor_when_the_second_misses_the_first
 def test_it_stores_every_gift_when_many_register_a_new_donor_at_once(world):
     for round_ in range(5):
         name = f"爱心企业{round_}"
-        results = _race(4, lambda i, name=name: _gift(world, name, i))
+        results = at_once(4, lambda i, name=name: _gift(world, name, i))
         assert all(isinstance(r, Donation) for r in results), results
         assert Donation.objects.filter(donor__name=name).count() == 4
         assert Donor.objects.filter(name=name).count() == 1
