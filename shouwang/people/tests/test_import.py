@@ -101,6 +101,25 @@ def test_it_maps_free_text_addresses_onto_buildings_and_lists_the_rest(world, im
     assert Person.objects.get(name="关羽").household.area == world.building_a2
 
 
+def test_a_floor_written_in_the_address_is_read_as_a_floor_not_a_building(world, importer):
+    # "3楼" is the floor the room is on; it was taken for building 3 with "1号楼2单元"
+    # as a compound, and the row refused as 找不到小区“1号楼2单元”.
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元3楼301"], ["关羽", ID2, "西城花园2号楼1单元1层101室"]],
+        headers=["姓名", "身份证号", "住址"],
+    )
+    job = importer.upload(upload)
+    assert list(job.problems.values_list("message", flat=True)) == []
+    importer.commit(job)
+    liu = Person.objects.get(name="刘备")
+    assert (liu.household.area, liu.household.unit, liu.household.room) == (
+        world.building_a,
+        "2",
+        "301",
+    )
+    assert Person.objects.get(name="关羽").household.area == world.building_a2
+
+
 def test_an_ambiguous_building_asks_for_the_compound(world, django_capture_on_commit_callbacks):
     client = world.client("hq")  # the sub-district has a 1号楼 in two compounds
     upload = xlsx_upload([["刘备", ID1, "1号楼2单元301"]], headers=["姓名", "身份证号", "住址"])
