@@ -508,6 +508,26 @@ def test_a_two_row_header_with_the_address_merged_over_its_parts_is_read(world, 
     assert Person.objects.get().household.address == "西城花园1号楼2单元301"
 
 
+def test_rows_with_only_a_serial_number_or_spaces_are_blank_rows(world, importer):
+    """Community sheets number 序号 down past the last person, and leave cells holding a
+    space: such rows are not persons with a missing name and address."""
+    rows = [
+        [1, "刘备", ID1, "1号楼2单元301"],
+        [2, " ", "", "\u3000"],
+        [3, "关羽", ID2, "1号楼2单元302"],
+        [4, None, None, None],
+        [5, None, None, None],
+        ["合计", None, None, None],
+    ]
+    job = importer.upload(
+        xlsx_upload(rows, headers=["序号", "姓名", "身份证号", "住址"]), strict=True
+    )
+    assert list(job.problems.values_list("row", "message")) == []
+    assert (job.total_rows, job.valid_rows) == (2, 2)
+    importer.commit(job)
+    assert Person.objects.count() == 2
+
+
 def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
     rows = [template_row("刘 备", ID1), template_row("关\u3000羽", ID2)]
     importer.commit(importer.upload(xlsx_upload(rows)))
