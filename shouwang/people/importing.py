@@ -361,7 +361,11 @@ class Checker:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(
                 ImportProblem(
-                    job=self.job, row=row, column=LABELS.get(key, key), kind=kind, message=message
+                    job=self.job,
+                    row=row,
+                    column=LABELS.get(key, key),
+                    kind=kind,
+                    message=pii.mask_in_text(message),
                 )
             )
 

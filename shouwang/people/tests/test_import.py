@@ -528,6 +528,25 @@ def test_rows_with_only_a_serial_number_or_spaces_are_blank_rows(world, importer
     assert Person.objects.count() == 2
 
 
+def test_a_problem_quoting_a_cell_masks_the_id_or_phone_in_it(world, importer):
+    """Columns shifted by one put an ID number under 住址 or 标签; the problem quotes the
+    cell, and is stored and shown like any other page: masked."""
+    rows = [
+        ["关羽", "", "", "41010519920304122X", ""],
+        ["张飞", "", "", "1号楼2单元303", ID3],
+        ["赵云", "", "", "13800138000", ""],
+    ]
+    job = importer.upload(xlsx_upload(rows, headers=["姓名", "身份证号", "手机号", "住址", "标签"]))
+    messages = list(job.problems.order_by("row").values_list("message", flat=True))
+    assert "410105********122X" in messages[0]
+    assert "410105********3527" in messages[1]
+    assert "138****8000" in messages[2]
+    page = importer.page(job)
+    for number in (ID2, ID3, "13800138000"):
+        assert number not in page
+        assert not any(number in message for message in messages)
+
+
 def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
     rows = [template_row("刘 备", ID1), template_row("关\u3000羽", ID2)]
     importer.commit(importer.upload(xlsx_upload(rows)))
