@@ -45,6 +45,9 @@ UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
 # length (a 32,000-digit cell took 15 s).
 MAX_ADDRESS = 200
 COMPOUND_WORD = "小区"
+# Spaces between digits part two numbers ("301 13800138000": a room, then a phone);
+# joined, they would read as one room.
+DIGITS_APART = re.compile(r"[0-9]\s+[0-9]")
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,10 @@ def parse_address(text: str) -> Address | None:
     """Split a free-text address into compound, building, unit and room, or None."""
     if len(text) > MAX_ADDRESS:
         return None
-    text = half_width("".join(text.split())).replace("—", "-")
+    text = half_width(text)
+    if DIGITS_APART.search(text):
+        return None
+    text = "".join(text.split()).replace("—", "-")
     for pattern in ADDRESS_PATTERNS:
         match = pattern.match(text)
         if match:

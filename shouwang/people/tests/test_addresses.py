@@ -40,7 +40,18 @@ def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
     assert parse_address(text) == address
 
 
-@pytest.mark.parametrize("text", ["西城花园", "张三", "3号楼", "", "301"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "西城花园",
+        "张三",
+        "3号楼",
+        "",
+        "301",
+        "1号楼2单元301 13800138000",
+        "3-2-301　１３８００１３８０００",
+    ],
+)
 def test_it_says_when_it_cannot_read_an_address(text):
     assert parse_address(text) is None
 

@@ -547,6 +547,18 @@ def test_a_problem_quoting_a_cell_masks_the_id_or_phone_in_it(world, importer):
         assert not any(number in message for message in messages)
 
 
+def test_a_phone_written_after_the_room_is_not_glued_onto_it(world, importer):
+    # The spaces were dropped and the row imported as room 30113800138000: a wrong
+    # household, and a phone in plain text in its address.
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301 13800138000"]], headers=["姓名", "身份证号", "住址"]
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 0
+    assert "无法识别" in job.problems.get().message
+    assert not Household.objects.filter(room__contains="13800138000").exists()
+
+
 def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
     rows = [template_row("刘 备", ID1), template_row("关\u3000羽", ID2)]
     importer.commit(importer.upload(xlsx_upload(rows)))
