@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -82,6 +83,18 @@ def mask_phone(value: str) -> str:
     if len(value) >= 7:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return "*" * len(value)
+
+
+# A run of 11 or more digits (a last X allowed) in free text: a phone or an ID number.
+NUMBER_IN_TEXT = re.compile(r"[0-9]{11,}[Xx]?")
+
+
+def mask_in_text(text: str) -> str:
+    """Text that quotes a cell, with any phone or ID number in it masked:
+    '地址“13812345678”' -> '地址“138****5678”'."""
+    return NUMBER_IN_TEXT.sub(
+        lambda m: (mask_id if len(m[0]) >= 15 else mask_phone)(m[0].upper()), text
+    )
 
 
 class EncryptedPhone:

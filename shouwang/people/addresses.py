@@ -1,6 +1,6 @@
 """Addresses as communities write them: "3号楼2单元301", "西城花园3栋2单元301室",
-"3-2-301". Used by the import (free-text address column) and by search. Digits typed
-in full width (３号楼) are digits.
+"3-2-301", "3栋2单元3楼301". Used by the import (free-text address column) and by
+search. Digits typed in full width (３号楼) are digits.
 
 A building is known by its key: the number or letter of its name ("3号楼", "3栋",
 "三号楼" and "3#" are all building "3"); other names ("综合楼") are their own key.
@@ -20,11 +20,15 @@ CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 CN_NUMBER = "[零〇一二两三四五六七八九十百]+"
 BUILDING_SUFFIX = "(?:号楼|号院|号|栋|幢|座|#楼|#|楼)"
 BUILDING = rf"(?P<building>[0-9]+|[A-Za-z][0-9]*|{CN_NUMBER})"
+# The floor a room is on ("3楼", "三层"), written before the room: read and dropped, the
+# room number carries it. Not a building: "1号楼2单元3楼301" is building 1.
+FLOOR = rf"(?:[0-9]+|{CN_NUMBER})(?:楼|层)"
 
 ADDRESS_PATTERNS = [
     re.compile(
         rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}"
         rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元-?|门-?|-))?"
+        rf"(?:{FLOOR})?"
         r"-?(?P<room>[0-9]+[A-Za-z]?|[A-Za-z][0-9]+)(?:室|号|户)?$"
     ),
     re.compile(
@@ -41,6 +45,9 @@ UNIT_TEXT = re.compile(rf"^(?P<unit>[0-9]+|{CN_NUMBER})(?:单元|门)?$")
 # length (a 32,000-digit cell took 15 s).
 MAX_ADDRESS = 200
 COMPOUND_WORD = "小区"
+# Spaces between digits part two numbers ("301 13800138000": a room, then a phone);
+# joined, they would read as one room.
+DIGITS_APART = re.compile(r"[0-9]\s+[0-9]")
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,10 @@ def parse_address(text: str) -> Address | None:
     """Split a free-text address into compound, building, unit and room, or None."""
     if len(text) > MAX_ADDRESS:
         return None
-    text = half_width("".join(text.split())).replace("—", "-")
+    text = half_width(text)
+    if DIGITS_APART.search(text):
+        return None
+    text = "".join(text.split()).replace("—", "-")
     for pattern in ADDRESS_PATTERNS:
         match = pattern.match(text)
         if match:

@@ -194,6 +194,12 @@ class Layout:
     ignored: list[str] = field(default_factory=list)
     data: list[tuple[Any, ...]] = field(default_factory=list)
 
+    def blank(self, raw: tuple[Any, ...]) -> bool:
+        """Nothing but spaces under the known columns: a 序号 numbered down past the
+        last person, or a 合计 line, is no person."""
+        width = len(raw)
+        return not any(_text(raw[i]) for i in self.columns.values() if i < width)
+
 
 def template_bytes() -> bytes:
     return workbook_bytes(
@@ -355,7 +361,11 @@ class Checker:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(
                 ImportProblem(
-                    job=self.job, row=row, column=LABELS.get(key, key), kind=kind, message=message
+                    job=self.job,
+                    row=row,
+                    column=LABELS.get(key, key),
+                    kind=kind,
+                    message=pii.mask_in_text(message),
                 )
             )
 
@@ -634,7 +644,7 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         valid = checked = 0
         pending: list[dict[str, Any]] = []
         for number, raw in enumerate(chain(layout.data, rows), start=layout.header_row + 1):
-            if not any(v is not None and v != "" for v in raw):
+            if layout.blank(raw):
                 continue
             checked += 1
             if checked > MAX_ROWS:

@@ -30,13 +30,28 @@ from shouwang.people.addresses import (
         ("A座1单元101", Address("", "A", "1", "101")),
         ("西城花园３号楼２单元３０１", Address("西城花园", "3", "2", "301")),
         ("３－２－３０１", Address("", "3", "2", "301")),
+        ("3栋2单元3楼301", Address("", "3", "2", "301")),
+        ("西城花园3号楼2单元3层301室", Address("西城花园", "3", "2", "301")),
+        ("1号楼十五楼1502", Address("", "1", "", "1502")),
+        ("5号院3号楼2单元301", Address("5号院", "3", "2", "301")),
     ],
 )
 def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
     assert parse_address(text) == address
 
 
-@pytest.mark.parametrize("text", ["西城花园", "张三", "3号楼", "", "301"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "西城花园",
+        "张三",
+        "3号楼",
+        "",
+        "301",
+        "1号楼2单元301 13800138000",
+        "3-2-301　１３８００１３８０００",
+    ],
+)
 def test_it_says_when_it_cannot_read_an_address(text):
     assert parse_address(text) is None
 

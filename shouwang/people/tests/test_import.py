@@ -101,6 +101,25 @@ def test_it_maps_free_text_addresses_onto_buildings_and_lists_the_rest(world, im
     assert Person.objects.get(name="关羽").household.area == world.building_a2
 
 
+def test_a_floor_written_in_the_address_is_read_as_a_floor_not_a_building(world, importer):
+    # "3楼" is the floor the room is on; it was taken for building 3 with "1号楼2单元"
+    # as a compound, and the row refused as 找不到小区“1号楼2单元”.
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元3楼301"], ["关羽", ID2, "西城花园2号楼1单元1层101室"]],
+        headers=["姓名", "身份证号", "住址"],
+    )
+    job = importer.upload(upload)
+    assert list(job.problems.values_list("message", flat=True)) == []
+    importer.commit(job)
+    liu = Person.objects.get(name="刘备")
+    assert (liu.household.area, liu.household.unit, liu.household.room) == (
+        world.building_a,
+        "2",
+        "301",
+    )
+    assert Person.objects.get(name="关羽").household.area == world.building_a2
+
+
 def test_an_ambiguous_building_asks_for_the_compound(world, django_capture_on_commit_callbacks):
     client = world.client("hq")  # the sub-district has a 1号楼 in two compounds
     upload = xlsx_upload([["刘备", ID1, "1号楼2单元301"]], headers=["姓名", "身份证号", "住址"])
@@ -487,6 +506,57 @@ def test_a_two_row_header_with_the_address_merged_over_its_parts_is_read(world, 
     assert list(job.problems.values_list("row", "column")) == [(5, "证件号码")]
     importer.commit(job)
     assert Person.objects.get().household.address == "西城花园1号楼2单元301"
+
+
+def test_rows_with_only_a_serial_number_or_spaces_are_blank_rows(world, importer):
+    """Community sheets number 序号 down past the last person, and leave cells holding a
+    space: such rows are not persons with a missing name and address."""
+    rows = [
+        [1, "刘备", ID1, "1号楼2单元301"],
+        [2, " ", "", "\u3000"],
+        [3, "关羽", ID2, "1号楼2单元302"],
+        [4, None, None, None],
+        [5, None, None, None],
+        ["合计", None, None, None],
+    ]
+    job = importer.upload(
+        xlsx_upload(rows, headers=["序号", "姓名", "身份证号", "住址"]), strict=True
+    )
+    assert list(job.problems.values_list("row", "message")) == []
+    assert (job.total_rows, job.valid_rows) == (2, 2)
+    importer.commit(job)
+    assert Person.objects.count() == 2
+
+
+def test_a_problem_quoting_a_cell_masks_the_id_or_phone_in_it(world, importer):
+    """Columns shifted by one put an ID number under 住址 or 标签; the problem quotes the
+    cell, and is stored and shown like any other page: masked."""
+    rows = [
+        ["关羽", "", "", "41010519920304122X", ""],
+        ["张飞", "", "", "1号楼2单元303", ID3],
+        ["赵云", "", "", "13800138000", ""],
+    ]
+    job = importer.upload(xlsx_upload(rows, headers=["姓名", "身份证号", "手机号", "住址", "标签"]))
+    messages = list(job.problems.order_by("row").values_list("message", flat=True))
+    assert "410105********122X" in messages[0]
+    assert "410105********3527" in messages[1]
+    assert "138****8000" in messages[2]
+    page = importer.page(job)
+    for number in (ID2, ID3, "13800138000"):
+        assert number not in page
+        assert not any(number in message for message in messages)
+
+
+def test_a_phone_written_after_the_room_is_not_glued_onto_it(world, importer):
+    # The spaces were dropped and the row imported as room 30113800138000: a wrong
+    # household, and a phone in plain text in its address.
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301 13800138000"]], headers=["姓名", "身份证号", "住址"]
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 0
+    assert "无法识别" in job.problems.get().message
+    assert not Household.objects.filter(room__contains="13800138000").exists()
 
 
 def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):
