@@ -61,10 +61,14 @@ def name_key(name: str) -> str:
 
 
 def normalize_mobile(value: str) -> str:
-    """A mobile number as typed: full-width digits read as digits, spaces and dashes
-    dropped, and the country code before it (+86, 0086, or 86 before eleven digits
-    starting with 1: no mainland mobile starts with 86). Not checked."""
-    phone = half_width(value or "").strip().replace(" ", "").replace("-", "")
+    """A mobile number as typed or pasted: full-width digits read as digits; spaces,
+    dashes, brackets and unseen characters (a zero-width space from a chat) dropped;
+    and the country code before it (+86, 0086, or 86 before eleven digits starting
+    with 1: no mainland mobile starts with 86). Not checked."""
+    phone = visible(half_width(value or ""))
+    for mark in " -()":
+        phone = phone.replace(mark, "")
+    phone = phone.strip()
     for prefix in ("+86", "0086"):
         if phone.startswith(prefix):
             return phone[len(prefix) :]

@@ -206,7 +206,7 @@ def test_it_rejects_other_documents_out_of_format(doc_type, number):
 
 @given(
     st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-    st.sampled_from(["", "+86 ", "+86", "0086 ", "0086", "86", "86 ", "+86-"]),
+    st.sampled_from(["", "+86 ", "+86", "0086 ", "0086", "86", "86 ", "+86-", "(+86)", "\u200b"]),
 )
 def test_it_accepts_mainland_mobiles_with_or_without_the_country_code(phone, prefix):
     assert validate_phone(f"{prefix}{phone[:3]}-{phone[3:]}") == phone
