@@ -108,6 +108,15 @@ def normalise_unit(text: str) -> str | None:
     return _number_key(match["unit"]) if match else None
 
 
+ROOM_APART = "房号的数字之间有空格（是否把电话等号码也填进了房号？），请只填房号，如 301"
+
+
+def digits_apart(text: str) -> bool:
+    """Whether two digits stand apart in ``text`` ("301 13800138000"): joined, they
+    would make another room and keep a phone number in the address."""
+    return DIGITS_APART.search(half_width(text)) is not None
+
+
 def normalise_room(text: str) -> str:
     text = half_width("".join(text.split())).upper()
     return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text

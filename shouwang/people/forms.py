@@ -8,7 +8,7 @@ from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer_column
 
-from .addresses import normalise_room, normalise_unit
+from .addresses import ROOM_APART, digits_apart, normalise_room, normalise_unit
 from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
 from .models import MAX_NOTES, Household, Person, Tag, clean_name
@@ -75,6 +75,8 @@ class HouseholdForm(VersionedForm):
         return unit
 
     def clean_room(self) -> str:
+        if digits_apart(self.cleaned_data["room"]):
+            raise forms.ValidationError(ROOM_APART)
         return normalise_room(self.cleaned_data["room"])
 
     def clean_landlord_phone(self) -> str:

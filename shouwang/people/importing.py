@@ -56,7 +56,9 @@ from shouwang.core.xlsx import (
 
 from .addresses import (
     MAX_ADDRESS,
+    ROOM_APART,
     BuildingIndex,
+    digits_apart,
     normalise_room,
     normalise_unit,
     parse_address,
@@ -501,6 +503,8 @@ class Checker:
             unit_key = normalise_unit(unit)
             if unit_key is None:
                 return None, "unit", "单元请填写数字，如 2 或 2单元"
+            if digits_apart(room):
+                return None, "room", ROOM_APART
             room = normalise_room(room)
             if len(room) > MAX_ROOM:
                 return None, "room", f"房号过长（最多{MAX_ROOM}字）"

@@ -44,6 +44,16 @@ def test_the_crumbs_of_a_building_and_a_compound_lead_to_pages_that_exist(world)
             assert client.get(link.replace("&amp;", "&")).status_code == 200, link
 
 
+def test_a_room_with_a_number_typed_after_it_is_refused(world):
+    response = world.client("staff_a").post(
+        reverse("people:household_create", args=[world.building_a.pk]),
+        {"unit": "3", "room": "502 13611112222", "housing_type": "owned"},
+    )
+    assert response.status_code == 400
+    assert "房号的数字之间有空格" in response.content.decode()
+    assert not Household.objects.filter(area=world.building_a).exists()
+
+
 def test_it_registers_a_household_and_a_person(world):
     client = world.client("staff_a")
     response = client.post(

@@ -17,6 +17,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
 from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+from shouwang.people.addresses import ROOM_APART
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
 from shouwang.people.tests.factories import compose_id_card, template_row, xlsx_upload
@@ -556,6 +557,18 @@ def test_a_phone_written_after_the_room_is_not_glued_onto_it(world, importer):
     job = importer.upload(upload)
     assert job.valid_rows == 0
     assert "无法识别" in job.problems.get().message
+    assert not Household.objects.filter(room__contains="13800138000").exists()
+
+
+def test_a_phone_written_after_the_room_in_its_own_column_is_refused(world, importer):
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼", "2", "301 13800138000"]],
+        headers=["姓名", "身份证号", "楼栋", "单元", "房号"],
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 0
+    problem = job.problems.get()
+    assert (problem.column, problem.message) == ("房号", ROOM_APART)
     assert not Household.objects.filter(room__contains="13800138000").exists()
 
 
