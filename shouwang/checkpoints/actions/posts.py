@@ -74,7 +74,7 @@ def save_rule(*, area: Area, visitors: str, outing_quota: int | None, by: Any) -
         action=AuditEvent.Action.UPDATE,
         user=by,
         obj=rule,
-        detail=f"访客：{rule.get_visitors_display()}；每户每天外出上限：{outing_quota or '不限'}",
+        detail=f"访客：{rule.get_visitors_display()}；每户每天外出上限：{rule.outing_quota_label}",
     )
     clear_rule_cache()
     return rule

@@ -424,3 +424,22 @@ def test_staff_who_could_not_open_the_post_are_not_assigned(world) -> None:
     assert world.client("guard_a").get(reverse("checkpoints:console")).url == reverse(
         "checkpoints:console_post", args=[post.pk]
     )
+
+
+def test_a_quota_of_zero_is_shown_as_no_outings_not_unlimited(world) -> None:
+    """0 is enforced (every outing is red): the pages and the audit must not say 不限."""
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("checkpoints:rule_edit", args=[world.compound_a.pk]),
+        {"visitors": "registered", "outing_quota": "0"},
+    )
+    assert response.status_code == 302
+    assert rule_for(world.building_a).outing_quota == 0
+    rules_page = client.get(reverse("checkpoints:rules")).content.decode()
+    row = rules_page.split(f"<td>{world.compound_a.name}</td>", 1)[1].split("</tr>", 1)[0]
+    assert "暂停外出" in row
+    assert "不限" not in row
+    form_page = client.get(reverse("checkpoints:rule_edit", args=[world.compound_a.pk]))
+    assert "每户每天外出上限 0（暂停外出）" in form_page.content.decode()
+    event = AuditEvent.objects.filter(object_type="checkpoints.PassRule").latest("pk")
+    assert "每户每天外出上限：0（暂停外出）" in event.detail
