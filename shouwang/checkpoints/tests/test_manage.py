@@ -443,3 +443,29 @@ def test_a_quota_of_zero_is_shown_as_no_outings_not_unlimited(world) -> None:
     assert "每户每天外出上限 0（暂停外出）" in form_page.content.decode()
     event = AuditEvent.objects.filter(object_type="checkpoints.PassRule").latest("pk")
     assert "每户每天外出上限：0（暂停外出）" in event.detail
+
+
+def test_the_audit_entry_of_a_checkpoint_edit_says_what_changed(world) -> None:
+    """Hours, roster, area, name: the entry keeps what they were (it is shown under the
+    checkpoint's new name)."""
+    gate = make_checkpoint(world.compound_a, "西城花园西门")
+    gate.staff.set([world.guard_a])
+    response = world.client("staff_a").post(
+        reverse("checkpoints:edit", args=[gate.pk]),
+        {
+            "area": world.community_a.pk,
+            "name": "西城花园北门",
+            "kind": "gate",
+            "directions": "in",
+            "opens_at": "22:00",
+            "closes_at": "06:00",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="update", object_id=str(gate.pk)).latest("pk")
+    assert event.detail == (
+        f"所属辖区 {world.compound_a.name}→{world.community_a.name}；"
+        "卡点名称 西城花园西门→西城花园北门；通行方向 进出→只进；"
+        f"开放时间 24小时→22:00–06:00；值守人员 移出{world.guard_a}"
+    )
