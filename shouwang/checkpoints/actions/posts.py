@@ -9,7 +9,7 @@ from django.db import transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import Area, typed_place_name
 from shouwang.core.unique import unique_write
 
 from ..models import Checkpoint, PassRule
@@ -21,6 +21,10 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
     creating = checkpoint.pk is None
     before = None if creating else Checkpoint.objects.select_related("area").get(pk=checkpoint.pk)
     staff_before = set() if before is None else set(before.staff.all())
+    try:  # one spelling: a zero-width space or a line break must not make a second name
+        checkpoint.name = typed_place_name(checkpoint.name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     checkpoint.check_name_free()
     if far := checkpoint.out_of_reach(staff):
         names = "、".join(str(u) for u in far)

@@ -469,3 +469,20 @@ def test_the_audit_entry_of_a_checkpoint_edit_says_what_changed(world) -> None:
         "卡点名称 西城花园西门→西城花园北门；通行方向 进出→只进；"
         f"开放时间 24小时→22:00–06:00；值守人员 移出{world.guard_a}"
     )
+
+
+def test_a_checkpoint_name_is_one_spelling(world) -> None:
+    """A zero-width space pasted from a chat made a second 东门 beside the first (the
+    same on every page and poster); a line break went onto the poster."""
+    client = world.client("staff_a")
+    form = {"area": world.compound_a.pk, "kind": "gate", "directions": "both", "active": "on"}
+    assert client.post(reverse("checkpoints:create"), form | {"name": "东门"}).status_code == 302
+    response = client.post(reverse("checkpoints:create"), form | {"name": "东\u200b门"})
+    assert response.status_code == 400
+    assert "该辖区已有同名卡点" in response.content.decode()
+    response = client.post(reverse("checkpoints:create"), form | {"name": "\u200b"})
+    assert response.status_code == 400
+    assert "名称不能为空（只有空格或不可见字符）" in response.content.decode()
+    response = client.post(reverse("checkpoints:create"), form | {"name": "西门\n（北侧）"})
+    assert response.status_code == 302
+    assert sorted(Checkpoint.objects.values_list("name", flat=True)) == ["东门", "西门（北侧）"]
