@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shouwang.accounts import audit
-from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.models import AuditEvent, User
 from shouwang.areas.models import Area, typed_place_name
 from shouwang.core.unique import unique_write
 
@@ -33,6 +33,10 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
         )
     with unique_write(checkpoint.check_name_free):
         checkpoint.save()
+    if before is not None:
+        # The editor's form lists only the accounts they can see: those posted here by a
+        # higher level (a sub-district volunteer) stay, not dropped unseen.
+        staff = [*staff, *before.staff.exclude(pk__in=User.objects.visible_to(by))]
     checkpoint.staff.set(staff)
     audit.record(
         action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,

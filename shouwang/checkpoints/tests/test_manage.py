@@ -486,3 +486,26 @@ def test_a_checkpoint_name_is_one_spelling(world) -> None:
     response = client.post(reverse("checkpoints:create"), form | {"name": "西门\n（北侧）"})
     assert response.status_code == 302
     assert sorted(Checkpoint.objects.values_list("name", flat=True)) == ["东门", "西门（北侧）"]
+
+
+def test_community_staff_editing_a_checkpoint_keep_the_staff_they_cannot_see(world) -> None:
+    """The sub-district posted a volunteer of its own to a compound gate: community
+    staff, who cannot see that account, change the hours and the volunteer stays."""
+    gate = make_checkpoint(world.compound_a, "西城花园西门")
+    volunteer = UserFactory(role=Role.CHECKPOINT_STAFF, area=world.subdistrict)
+    gate.staff.set([volunteer, world.guard_a])
+    response = world.client("staff_a").post(
+        reverse("checkpoints:edit", args=[gate.pk]),
+        {
+            "area": world.compound_a.pk,
+            "name": "西城花园西门",
+            "kind": "gate",
+            "directions": "both",
+            "opens_at": "06:00",
+            "closes_at": "22:00",
+            "active": "on",
+            "staff": [world.guard_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert set(gate.staff.all()) == {volunteer, world.guard_a}
