@@ -443,7 +443,12 @@ class CheckpointForm(forms.ModelForm):
 
 
 class PassRuleForm(forms.ModelForm):
-    outing_quota = integer_column(PassRule, "outing_quota", max_value=99)
+    outing_quota = integer_column(
+        PassRule,
+        "outing_quota",
+        max_value=99,
+        help_text="如“一户一人一天一次”填 1；填 0 表示暂停外出；留空表示不限",
+    )
 
     class Meta:
         model = PassRule

@@ -182,6 +182,16 @@ class PassRule(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.area.name}通行规则"
 
+    @property
+    def outing_quota_label(self) -> str:
+        """The quota as pages and the audit say it: empty is no limit; 0 is enforced
+        (every outing is red), so it must never read as 不限."""
+        if self.outing_quota is None:
+            return "不限"
+        if self.outing_quota == 0:
+            return "0（暂停外出）"
+        return str(self.outing_quota)
+
 
 class PassQuerySet(ScopedQuerySet):
     scope = "person__area"

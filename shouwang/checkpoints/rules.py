@@ -98,6 +98,9 @@ def judge(facts: Facts) -> Verdict:
         and facts.outing_quota is not None
         and facts.outings_today >= facts.outing_quota
     ):
-        verdict.add(RED, f"本户今日外出已达 {facts.outing_quota} 次上限")
+        if facts.outing_quota == 0:
+            verdict.add(RED, "本辖区暂停外出（每户每天外出上限为 0）")
+        else:
+            verdict.add(RED, f"本户今日外出已达 {facts.outing_quota} 次上限")
         verdict.alerts.append(Alert.Kind.QUOTA)
     return verdict

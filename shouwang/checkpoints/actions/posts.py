@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shouwang.accounts import audit
-from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.accounts.models import AuditEvent, User
+from shouwang.areas.models import Area, typed_place_name
 from shouwang.core.unique import unique_write
 
 from ..models import Checkpoint, PassRule
@@ -19,6 +19,12 @@ from .checkins import clear_rule_cache
 @transaction.atomic
 def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Checkpoint:
     creating = checkpoint.pk is None
+    before = None if creating else Checkpoint.objects.select_related("area").get(pk=checkpoint.pk)
+    staff_before = set() if before is None else set(before.staff.all())
+    try:  # one spelling: a zero-width space or a line break must not make a second name
+        checkpoint.name = typed_place_name(checkpoint.name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     checkpoint.check_name_free()
     if far := checkpoint.out_of_reach(staff):
         names = "、".join(str(u) for u in far)
@@ -27,16 +33,49 @@ def save_checkpoint(*, checkpoint: Checkpoint, staff: list[Any], by: Any) -> Che
         )
     with unique_write(checkpoint.check_name_free):
         checkpoint.save()
+    if before is not None:
+        # The editor's form lists only the accounts they can see: those posted here by a
+        # higher level (a sub-district volunteer) stay, not dropped unseen.
+        staff = [*staff, *before.staff.exclude(pk__in=User.objects.visible_to(by))]
     checkpoint.staff.set(staff)
     audit.record(
         action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
         user=by,
         obj=checkpoint,
+        detail="" if before is None else _changes(before, checkpoint, staff_before, set(staff)),
     )
     # Scans read checkpoints from a per-process cache: this process stops using the old
     # hours, directions or active flag at once, the others within 30 s.
     clear_rule_cache()
     return checkpoint
+
+
+def _changes(
+    before: Checkpoint, after: Checkpoint, staff_before: set[Any], staff_after: set[Any]
+) -> str:
+    """What an edit changed, old→new (the entry is shown under the new name)."""
+    field = Checkpoint._meta.get_field
+    shown = {
+        "name": lambda c: c.name,
+        "kind": lambda c: c.get_kind_display(),
+        "directions": lambda c: c.get_directions_display(),
+        "opens_at": lambda c: c.hours_label,
+        "active": lambda c: "启用" if c.active else "停用",
+    }
+    changes = [
+        f"{field(name).verbose_name} {show(before)}→{show(after)}"
+        for name, show in shown.items()
+        if show(before) != show(after)
+    ]
+    if before.area_id != after.area_id:  # two areas may bear one name: compared by id
+        changes.insert(0, f"{field('area').verbose_name} {before.area.name}→{after.area.name}")
+    if before.notes != after.notes:
+        changes.append("备注")
+    if removed := staff_before - staff_after:
+        changes.append("值守人员 移出" + "、".join(sorted(str(u) for u in removed)))
+    if added := staff_after - staff_before:
+        changes.append("值守人员 加入" + "、".join(sorted(str(u) for u in added)))
+    return "；".join(changes)
 
 
 @transaction.atomic
@@ -74,7 +113,7 @@ def save_rule(*, area: Area, visitors: str, outing_quota: int | None, by: Any) -
         action=AuditEvent.Action.UPDATE,
         user=by,
         obj=rule,
-        detail=f"访客：{rule.get_visitors_display()}；每户每天外出上限：{outing_quota or '不限'}",
+        detail=f"访客：{rule.get_visitors_display()}；每户每天外出上限：{rule.outing_quota_label}",
     )
     clear_rule_cache()
     return rule

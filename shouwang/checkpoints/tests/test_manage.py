@@ -424,3 +424,88 @@ def test_staff_who_could_not_open_the_post_are_not_assigned(world) -> None:
     assert world.client("guard_a").get(reverse("checkpoints:console")).url == reverse(
         "checkpoints:console_post", args=[post.pk]
     )
+
+
+def test_a_quota_of_zero_is_shown_as_no_outings_not_unlimited(world) -> None:
+    """0 is enforced (every outing is red): the pages and the audit must not say 不限."""
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("checkpoints:rule_edit", args=[world.compound_a.pk]),
+        {"visitors": "registered", "outing_quota": "0"},
+    )
+    assert response.status_code == 302
+    assert rule_for(world.building_a).outing_quota == 0
+    rules_page = client.get(reverse("checkpoints:rules")).content.decode()
+    row = rules_page.split(f"<td>{world.compound_a.name}</td>", 1)[1].split("</tr>", 1)[0]
+    assert "暂停外出" in row
+    assert "不限" not in row
+    form_page = client.get(reverse("checkpoints:rule_edit", args=[world.compound_a.pk]))
+    assert "每户每天外出上限 0（暂停外出）" in form_page.content.decode()
+    event = AuditEvent.objects.filter(object_type="checkpoints.PassRule").latest("pk")
+    assert "每户每天外出上限：0（暂停外出）" in event.detail
+
+
+def test_the_audit_entry_of_a_checkpoint_edit_says_what_changed(world) -> None:
+    """Hours, roster, area, name: the entry keeps what they were (it is shown under the
+    checkpoint's new name)."""
+    gate = make_checkpoint(world.compound_a, "西城花园西门")
+    gate.staff.set([world.guard_a])
+    response = world.client("staff_a").post(
+        reverse("checkpoints:edit", args=[gate.pk]),
+        {
+            "area": world.community_a.pk,
+            "name": "西城花园北门",
+            "kind": "gate",
+            "directions": "in",
+            "opens_at": "22:00",
+            "closes_at": "06:00",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="update", object_id=str(gate.pk)).latest("pk")
+    assert event.detail == (
+        f"所属辖区 {world.compound_a.name}→{world.community_a.name}；"
+        "卡点名称 西城花园西门→西城花园北门；通行方向 进出→只进；"
+        f"开放时间 24小时→22:00–06:00；值守人员 移出{world.guard_a}"
+    )
+
+
+def test_a_checkpoint_name_is_one_spelling(world) -> None:
+    """A zero-width space pasted from a chat made a second 东门 beside the first (the
+    same on every page and poster); a line break went onto the poster."""
+    client = world.client("staff_a")
+    form = {"area": world.compound_a.pk, "kind": "gate", "directions": "both", "active": "on"}
+    assert client.post(reverse("checkpoints:create"), form | {"name": "东门"}).status_code == 302
+    response = client.post(reverse("checkpoints:create"), form | {"name": "东\u200b门"})
+    assert response.status_code == 400
+    assert "该辖区已有同名卡点" in response.content.decode()
+    response = client.post(reverse("checkpoints:create"), form | {"name": "\u200b"})
+    assert response.status_code == 400
+    assert "名称不能为空（只有空格或不可见字符）" in response.content.decode()
+    response = client.post(reverse("checkpoints:create"), form | {"name": "西门\n（北侧）"})
+    assert response.status_code == 302
+    assert sorted(Checkpoint.objects.values_list("name", flat=True)) == ["东门", "西门（北侧）"]
+
+
+def test_community_staff_editing_a_checkpoint_keep_the_staff_they_cannot_see(world) -> None:
+    """The sub-district posted a volunteer of its own to a compound gate: community
+    staff, who cannot see that account, change the hours and the volunteer stays."""
+    gate = make_checkpoint(world.compound_a, "西城花园西门")
+    volunteer = UserFactory(role=Role.CHECKPOINT_STAFF, area=world.subdistrict)
+    gate.staff.set([volunteer, world.guard_a])
+    response = world.client("staff_a").post(
+        reverse("checkpoints:edit", args=[gate.pk]),
+        {
+            "area": world.compound_a.pk,
+            "name": "西城花园西门",
+            "kind": "gate",
+            "directions": "both",
+            "opens_at": "06:00",
+            "closes_at": "22:00",
+            "active": "on",
+            "staff": [world.guard_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert set(gate.staff.all()) == {volunteer, world.guard_a}

@@ -159,3 +159,9 @@ def test_it_judges(case: str, facts: Facts, result: str, alerts: list, lead: boo
     assert verdict.alerts == [Alert.Kind(a) for a in alerts], case
     assert verdict.lead is lead, case
     assert bool(verdict.reasons) is (result != "g"), case
+
+
+def test_a_quota_of_zero_says_outings_are_paused() -> None:
+    verdict = judge(Facts(direction=OUT, has_household=True, outing_quota=0, outings_today=0))
+    assert verdict.result == "r"
+    assert verdict.reasons == ["本辖区暂停外出（每户每天外出上限为 0）"]
