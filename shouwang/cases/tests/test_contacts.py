@@ -25,6 +25,17 @@ def contact_data(**overrides):
     return {**data, **overrides}
 
 
+def new_person_contact_data(world, serial: int, **overrides):
+    """The form of a contact not yet in the ledger (同车乘客 in community A)."""
+    return {
+        **contact_data(**overrides),
+        "person-name": "同车乘客",
+        "person-doc_type": "id_card",
+        "person-doc_number": id_number(serial),
+        "person-area": world.community_a.pk,
+    }
+
+
 def test_it_records_a_close_contact_from_the_ledger(world):
     case = make_case(world.building_a)
     person = make_person(world.building_a2, "李秀英")
@@ -46,15 +57,7 @@ def test_it_records_a_close_contact_from_the_ledger(world):
 
 def test_it_records_a_contact_not_yet_in_the_ledger(world):
     case = make_case(world.building_a)
-    data = contact_data(kind="transport")
-    data.update(
-        {
-            "person-name": "同车乘客",
-            "person-doc_type": "id_card",
-            "person-doc_number": id_number(901),
-            "person-area": world.community_a.pk,
-        }
-    )
+    data = new_person_contact_data(world, 901, kind="transport")
     response = world.client("staff_a").post(
         reverse("cases:contact_create_new", args=[case.pk]), data
     )
@@ -67,15 +70,7 @@ def test_it_records_a_contact_not_yet_in_the_ledger(world):
 def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
     case = make_case(world.building_a, Case.Classification.EXCLUDED)
     persons = Person.objects.count()
-    data = contact_data()
-    data.update(
-        {
-            "person-name": "同车乘客",
-            "person-doc_type": "id_card",
-            "person-doc_number": id_number(902),
-            "person-area": world.community_a.pk,
-        }
-    )
+    data = new_person_contact_data(world, 902)
     response = world.client("staff_a").post(
         reverse("cases:contact_create_new", args=[case.pk]), data
     )
