@@ -422,6 +422,7 @@ class CheckpointForm(forms.ModelForm):
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"closes_at": "早于开放时间表示次日关闭，如 22:00 开放、06:00 关闭即通宵值守"}
 
     def __init__(self, *args: Any, areas: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

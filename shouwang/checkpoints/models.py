@@ -114,8 +114,14 @@ class Checkpoint(TimeStampedModel):
 
     @property
     def hours_label(self) -> str:
+        """The hours as every page, poster and audit entry says them: hours that cross
+        midnight close the next day (22:00–次日06:00), and closing at midnight is 24:00."""
         if self.opens_at is None:
             return "24小时"
+        if self.closes_at == time(0):
+            return f"{self.opens_at:%H:%M}–24:00"
+        if self.closes_at < self.opens_at:
+            return f"{self.opens_at:%H:%M}–次日{self.closes_at:%H:%M}"
         return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     def is_open_at(self, moment: datetime) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from datetime import time as datetime_time
 from datetime import timedelta
 
 import pytest
@@ -393,10 +394,49 @@ def test_hours_across_midnight_are_kept(world) -> None:
     )
     assert response.status_code == 302
     checkpoint = Checkpoint.objects.get()
-    assert checkpoint.hours_label == "20:00–06:00"
-    at = timezone.localtime().replace(hour=23, minute=30)
+    assert checkpoint.hours_label == "20:00–次日06:00"
+    at = timezone.localtime().replace(hour=23, minute=0, second=0, microsecond=0)
     assert checkpoint.is_open_at(at)
+    assert checkpoint.is_open_at(at.replace(hour=3))
+    assert checkpoint.is_open_at(at.replace(hour=20))
+    assert not checkpoint.is_open_at(at.replace(hour=6))
     assert not checkpoint.is_open_at(at.replace(hour=12))
+
+
+def test_overnight_hours_read_as_overnight_wherever_they_are_shown(world) -> None:
+    """Hours shown as 22:00–06:00 read as a day shift ending before it began; every page, the
+    poster's text and the audit say the closing time is the next day's."""
+    client = world.client("staff_a")
+    assert "早于开放时间表示次日关闭" in client.get(reverse("checkpoints:create")).content.decode()
+    response = client.post(
+        reverse("checkpoints:create"),
+        _checkpoint_data(world.compound_a, opens_at="22:00", closes_at="06:00"),
+    )
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get()
+    pages = [
+        client.get(reverse("checkpoints:list")),
+        client.get(reverse("checkpoints:detail", args=[checkpoint.pk])),
+        world.client("guard_a").get(reverse("checkpoints:console_post", args=[checkpoint.pk])),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "22:00–次日06:00" in text
+        assert "22:00–06:00" not in text
+    event = AuditEvent.objects.filter(object_type="checkpoints.Checkpoint").latest("pk")
+    assert "22:00–06:00" not in event.detail
+
+
+def test_hours_ending_at_midnight_read_as_24_00(world) -> None:
+    checkpoint = make_checkpoint(
+        world.compound_a, "夜市口", opens_at=datetime_time(18), closes_at=datetime_time(0)
+    )
+    assert checkpoint.hours_label == "18:00–24:00"
+    at = timezone.localtime().replace(hour=23, minute=59, second=0, microsecond=0)
+    assert checkpoint.is_open_at(at)
+    assert not checkpoint.is_open_at(at.replace(hour=0, minute=0))
+    assert not checkpoint.is_open_at(at.replace(hour=3))
 
 
 def test_staff_who_could_not_open_the_post_are_not_assigned(world) -> None:
@@ -467,7 +507,7 @@ def test_the_audit_entry_of_a_checkpoint_edit_says_what_changed(world) -> None:
     assert event.detail == (
         f"所属辖区 {world.compound_a.name}→{world.community_a.name}；"
         "卡点名称 西城花园西门→西城花园北门；通行方向 进出→只进；"
-        f"开放时间 24小时→22:00–06:00；值守人员 移出{world.guard_a}"
+        f"开放时间 24小时→22:00–次日06:00；值守人员 移出{world.guard_a}"
     )
 
 
