@@ -399,13 +399,17 @@ class TurnBackForm(ConsoleForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("subject") == CheckIn.Subject.VEHICLE:
+        if data.get("subject") != CheckIn.Subject.VEHICLE:
+            data["plate"] = ""
+        elif "plate" in self.errors:  # already said why (a control character)
+            pass
+        elif not data.get("plate"):
+            self.add_error("plate", "劝返车辆请填写车牌号")
+        else:
             try:
-                data["plate"] = clean_plate(data.get("plate", ""))
+                data["plate"] = clean_plate(data["plate"])
             except forms.ValidationError as exc:
                 self.add_error("plate", exc)
-        else:
-            data["plate"] = ""
         return data
 
 

@@ -226,6 +226,26 @@ def test_a_bad_plate_is_explained(world, gate) -> None:
     assert not CheckIn.objects.exists()
 
 
+def test_a_vehicle_turned_back_without_a_plate_is_asked_for_its_plate(world, gate) -> None:
+    """An empty plate is not a badly typed one: "车牌号格式不正确" sent staff looking
+    for a typo in a box they had left empty."""
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "subject": "v",
+        "occupants": "2",
+        "reason": "外地车辆",
+        "direction": "in",
+    }
+    response = world.client("guard_a").post(
+        reverse("checkpoints:console_turn_back", args=[gate.pk]), data
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "劝返车辆请填写车牌号" in page
+    assert "车牌号格式不正确" not in page
+    assert not CheckIn.objects.exists()
+
+
 def test_it_registers_a_visitor(world, gate) -> None:
     data = {
         "client_id": str(uuid.uuid4()),
