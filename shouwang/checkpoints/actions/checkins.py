@@ -176,13 +176,28 @@ def _fever_declared_that_day(person: Person | None, at: datetime) -> bool:
     return alerts.filter(raised_at__gte=start, raised_at__lt=start + timedelta(days=1)).exists()
 
 
+def _alert_name(row: CheckIn) -> str:
+    """Whom an alert names. Alerts reach the whole community, HQ and the wall screen:
+    a person's or a visitor's (registered at the post) family name only; a vehicle's
+    plate."""
+    if row.person is not None:
+        return masked_name(row.person.name)
+    if row.plate:
+        return row.plate
+    if row.visitor:
+        try:
+            return f"访客{masked_name(row.visit.name)}"
+        except Visit.DoesNotExist:
+            pass
+    return "未登记人员"
+
+
 def record_side_effects(
     row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, declaration: Declaration | None
 ) -> None:
     checkpoint, person = row.checkpoint, row.person
     where = f"{checkpoint.name}（{row.direction_label}）"
-    # Alerts reach the whole community, HQ and the wall screen: the family name only.
-    who = masked_name(person.name) if person is not None else (row.plate or "未登记人员")
+    who = _alert_name(row) if verdict.alerts else ""
     for kind in verdict.alerts:
         if kind == Alert.Kind.OBSERVED_AT_CHECKPOINT and key_person is not None:
             raise_alert(

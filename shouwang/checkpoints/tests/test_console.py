@@ -265,6 +265,35 @@ def test_it_registers_a_visitor(world, gate) -> None:
     assert visit.checkin.result == "g", "registered by staff under the default rule"
 
 
+def test_a_feverish_visitor_s_alert_names_the_visitor(world, gate) -> None:
+    """Staff registered the visitor's name at the post: the fever alert said
+    未登记人员, sending the community looking for someone nobody had written down."""
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "name": "孙访客",
+        "phone": "13700001111",
+        "visiting": "2号楼刘女士",
+        "reason": "送生活物资",
+        "direction": "in",
+    }
+    client = world.client("guard_a")
+    url = reverse("checkpoints:console_visitor", args=[gate.pk])
+    assert client.post(url, data | {"temperature": "38.2"}).status_code == 302
+    alert = Alert.objects.get(kind=Alert.Kind.FEVER)
+    assert "访客孙**" in alert.title
+    assert "未登记人员" not in alert.title
+    # Measured after the registration, on the row's quick form.
+    assert client.post(url, data | {"client_id": str(uuid.uuid4())}).status_code == 302
+    row = CheckIn.objects.filter(temperature__isnull=True).get()
+    response = client.post(
+        reverse("checkpoints:checkin_measure", args=[row.pk]), {"temperature": "38.5"}
+    )
+    assert response.status_code == 302
+    titles = list(Alert.objects.filter(kind=Alert.Kind.FEVER).values_list("title", flat=True))
+    assert len(titles) == 2
+    assert all("访客孙**" in t and "未登记人员" not in t for t in titles)
+
+
 def test_the_console_names_the_visitor_it_registered(world, gate) -> None:
     """The verdict and the list name the visitor staff just typed in (they said 人员)."""
     data = {
