@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import segno
 from django.conf import settings
@@ -49,6 +49,18 @@ def public_base_url(request: HttpRequest) -> str:
     if configured:
         return configured.rstrip("/")
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def check_base_url(base_url: str) -> str:
+    """The address printed in every QR code, refused (ValueError, in Chinese) unless a
+    phone would open it: without http:// or https:// a scanner shows the code as text."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"地址“{base_url}”无效：须以 http:// 或 https:// 开头并写明域名或IP，"
+            "如 https://fk.example.gov.cn"
+        )
+    return base_url.rstrip("/")
 
 
 def checkpoint_url(checkpoint: Checkpoint, base_url: str) -> str:

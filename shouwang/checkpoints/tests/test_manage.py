@@ -216,6 +216,25 @@ def test_the_posters_command_asks_where_residents_reach_the_server(
     assert out.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize(
+    "base_url",
+    ["fk.example.gov.cn", "www.fk.example.gov.cn/", "ftp://fk.example.gov.cn", "https://"],
+)
+def test_the_posters_command_refuses_an_address_a_phone_would_not_open(
+    world, tmp_path, settings, base_url
+) -> None:
+    """Without http:// or https:// the QR code holds plain text: a phone's scanner shows
+    it instead of opening the page, and every poster printed is dead."""
+    make_checkpoint(world.compound_a, "东门")
+    out = tmp_path / "posters.pdf"
+    with pytest.raises(CommandError, match="以 http:// 或 https:// 开头"):
+        call_command("posters", output=str(out), base_url=base_url)
+    settings.SHOUWANG_PUBLIC_URL = base_url
+    with pytest.raises(CommandError, match="以 http:// 或 https:// 开头"):
+        call_command("posters", output=str(out))
+    assert not out.exists()
+
+
 def test_the_posters_command_prints_the_local_demo_with_a_warning(
     world, tmp_path, settings
 ) -> None:

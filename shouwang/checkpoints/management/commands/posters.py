@@ -47,6 +47,11 @@ class Command(BaseCommand):
             base = (base_url or settings.SHOUWANG_PUBLIC_URL).rstrip("/")
             if items and not base:
                 base = self._local_base()
+            elif items:
+                try:
+                    base = printing.check_base_url(base)
+                except ValueError as exc:
+                    raise CommandError(str(exc)) from None
             pdf = printing.posters_pdf(items, base_url=base) if items else b""
         if not items:
             raise CommandError("没有可打印的内容（没有启用的卡点或有效的纸质出入证）")
