@@ -318,6 +318,8 @@ class RegistrationForm(ClientIdForm):
 
 def clean_plate(value: str) -> str:
     plate = unicodedata.normalize("NFKC", value or "").translate(PLATE_NOISE).upper()
+    if not plate:
+        raise forms.ValidationError("请填写车牌号")
     if plate[:1] in PROVINCES:  # no I or O after the region letter: typed for 1 and 0
         plate = plate[:2] + plate[2:].replace("I", "1").replace("O", "0")
     if not PLATE_RE.match(plate):

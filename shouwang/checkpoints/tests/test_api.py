@@ -97,6 +97,17 @@ def test_it_stores_each_good_item_and_explains_each_bad_one(world) -> None:
     assert abs(first.at - datetime.fromisoformat(at)) < timedelta(seconds=1)
 
 
+def test_a_vehicle_uploaded_without_a_plate_is_asked_for_its_plate(world) -> None:
+    """Not "车牌号格式不正确": nothing was typed, so there is no typo to look for."""
+    gate = make_checkpoint(world.compound_a)
+    item = {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in"}
+    response = post(world.client("guard_a"), [item | {"kind": "vehicle", "plate": " "}])
+    assert response.status_code == 200
+    (result,) = response.json()["results"]
+    assert (result["ok"], result["error"]) == (False, "请填写车牌号")
+    assert not CheckIn.objects.exists()
+
+
 def test_resending_a_batch_stores_nothing_new(world) -> None:
     gate = make_checkpoint(world.compound_a)
     items = [
