@@ -445,6 +445,9 @@ def test_overnight_hours_read_as_overnight_wherever_they_are_shown(world) -> Non
         assert "22:00–06:00" not in text
     event = AuditEvent.objects.filter(object_type="checkpoints.Checkpoint").latest("pk")
     assert "22:00–06:00" not in event.detail
+    poster = client.get(reverse("checkpoints:poster", args=[checkpoint.pk]))
+    text = PdfReader(io.BytesIO(poster.content)).pages[0].extract_text()
+    assert "22:00–次日06:00" in text
 
 
 def test_hours_ending_at_midnight_read_as_24_00(world) -> None:
