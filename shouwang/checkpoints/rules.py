@@ -79,14 +79,16 @@ def judge(facts: Facts) -> Verdict:
     if facts.risk:
         verdict.add(YELLOW, "申报14天内到过风险地区或接触过病例")
         verdict.lead = facts.risk_is_new
+    coming_in = facts.direction == CheckIn.Direction.IN
     if facts.key_area_level == KEY_AREA_SEALED:
-        if facts.direction == CheckIn.Direction.OUT and not facts.visitor:
+        if not coming_in:
             verdict.add(RED, "所在区域封闭管理，不得外出")
         elif facts.visitor:
             verdict.add(RED, "封闭管理区域，谢绝访客")
     elif facts.key_area_level == KEY_AREA_STRICT:
         verdict.add(YELLOW, "重点区域通行从严，请值守人员测温登记")
-    if facts.visitor:
+    # The visitor rule is about letting visitors in: one leaving is never kept inside.
+    if facts.visitor and coming_in:
         strict = facts.key_area_level == KEY_AREA_STRICT
         if facts.visitor_policy == PassRule.Visitors.REFUSED or strict:
             verdict.add(RED, "本辖区谢绝访客")
