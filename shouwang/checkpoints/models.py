@@ -205,6 +205,11 @@ class PassQuerySet(ScopedQuerySet):
     def usable(self) -> PassQuerySet:
         return self.filter(revoked_at__isnull=True)
 
+    def printable_cards(self) -> PassQuerySet:
+        """Printed cards not revoked, oldest first: a card issued meanwhile joins the
+        last batch of a print run instead of shifting every batch by one."""
+        return self.usable().filter(kind=Pass.Kind.CARD).order_by("created_at", "pk")
+
 
 class Pass(TimeStampedModel):
     """出入证. A phone pass is what a resident's phone remembers after registering

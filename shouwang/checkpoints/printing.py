@@ -28,6 +28,9 @@ INSTRUCTIONS = [
 ]
 
 
+# Cards per PDF of the batch print: larger runs are printed in further batches.
+CARDS_PER_PDF = 400
+
 # The poster's title has the height of one 40-pt line; the QR code and the instructions
 # below it use the rest of the page (a second 40-pt line pushed the last instruction off).
 TITLE_PT = 40
@@ -112,6 +115,14 @@ def posters_pdf(checkpoints: Iterable[Checkpoint], *, base_url: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=posters_html(checkpoints, base_url=base_url)).write_pdf()
+
+
+def card_batches(count: int) -> list[tuple[int, int, int]]:
+    """The batch print's runs for ``count`` cards: (batch, first card, last card)."""
+    return [
+        (n + 1, start + 1, min(start + CARDS_PER_PDF, count))
+        for n, start in enumerate(range(0, count, CARDS_PER_PDF))
+    ]
 
 
 def cards_pdf(passes: Iterable[Pass]) -> bytes:

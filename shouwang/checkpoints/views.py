@@ -346,6 +346,9 @@ def passes(request: AuthedRequest) -> HttpResponse:
             "q": q,
             "kind": kind,
             "form": CardForm(initial=CardForm.fresh()),
+            "card_batches": printing.card_batches(
+                Pass.objects.visible_to(request.user).printable_cards().count()
+            ),
         },
     )
 
@@ -406,17 +409,30 @@ def card_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_capability("checkpoints.passes")
 def cards_pdf(request: AuthedRequest) -> HttpResponse:
+    """The valid cards in scope, CARDS_PER_PDF to a PDF: ``batch`` 1, 2, … in turn."""
+    raw = request.GET.get("batch", "1").strip()
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 10_000):
+        return bad_parameter(
+            request,
+            message=f"打印批次“{raw[:30]}”无效，应为 1、2、3 等",
+            link=reverse("checkpoints:passes"),
+            link_label="返回出入证",
+        )
+    batch, size = int(raw), printing.CARDS_PER_PDF
     cards = (
         Pass.objects.visible_to(request.user)
-        .usable()
-        .filter(kind=Pass.Kind.CARD)
-        .select_related("person__area", "person__household")[:400]
+        .printable_cards()
+        .select_related("person__area", "person__household")[(batch - 1) * size : batch * size]
     )
     if not cards:
-        messages.warning(request, "没有可打印的纸质出入证")
+        messages.warning(
+            request, "没有可打印的纸质出入证" if batch == 1 else f"没有第{batch}批纸质出入证"
+        )
         return redirect("checkpoints:passes")
-    audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="批量打印出入证")
-    return _pdf(printing.cards_pdf(cards), "cards.pdf")
+    audit.record(
+        action=AuditEvent.Action.EXPORT, request=request, detail=f"批量打印出入证（第{batch}批）"
+    )
+    return _pdf(printing.cards_pdf(cards), f"cards-{batch}.pdf")
 
 
 # --- the post's console (phone) ----------------------------------------------------------

@@ -312,6 +312,39 @@ def test_a_sheet_of_cards_reads_their_places_in_one_query(world) -> None:
     assert "示范区" not in text
 
 
+def test_cards_beyond_one_pdf_are_printed_in_further_batches(world, monkeypatch) -> None:
+    """The batch print stopped at 400 cards without a word: a community with 600 had
+    200 people without a printed card and no way to print them."""
+    monkeypatch.setattr(printing, "CARDS_PER_PDF", 2)
+    for name in ["钱老人", "孙老人", "李老人"]:  # issued oldest first
+        make_pass(make_person(world.building_a, name, room=name), kind="card")
+    client = world.client("staff_a")
+    page = client.get(reverse("checkpoints:passes")).content.decode()
+    first, second = (
+        reverse("checkpoints:cards_pdf") + "?batch=1",
+        reverse("checkpoints:cards_pdf") + "?batch=2",
+    )
+    assert f'href="{first}">批量打印第1–2张' in page
+    assert f'href="{second}">批量打印第3–3张' in page
+
+    def names(url: str) -> str:
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return "".join(p.extract_text() for p in pages)
+
+    text = names(first)
+    assert "钱老人" in text
+    assert "孙老人" in text
+    assert "李老人" not in text
+    assert "李老人" in names(second)
+    response = client.get(reverse("checkpoints:cards_pdf") + "?batch=0")
+    assert response.status_code == 400
+    assert "批次" in response.content.decode()
+    response = client.get(reverse("checkpoints:cards_pdf") + "?batch=3", follow=True)
+    assert "没有第3批" in response.content.decode()
+
+
 def test_passes_are_searched_by_id_number_without_putting_it_in_a_url(world) -> None:
     # A typed ID number goes by POST, as in the ledger's search: a GET form put it in
     # the URL, the browser history and the web server's access log.

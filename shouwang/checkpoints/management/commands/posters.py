@@ -33,7 +33,7 @@ class Command(BaseCommand):
     ) -> None:
         started = time.perf_counter()
         if cards:
-            qs = Pass.objects.usable().filter(kind=Pass.Kind.CARD)
+            qs = Pass.objects.printable_cards()
             qs = qs.select_related("person__area", "person__household")
             if area is not None:
                 qs = qs.within(self._area(area))
