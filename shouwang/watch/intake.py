@@ -10,7 +10,9 @@ becomes:
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
 - already tracked: the person is under control, or already waiting to be located;
-- duplicate: the same document number appeared on an earlier row of the same file.
+- duplicate: the same document number appeared on an earlier row of the same file;
+- period served: arrived so long ago that the chosen category's period, counted from
+  the arrival, is over by today — nobody to observe or locate; nothing is written.
 
 ``plan`` reads and checks the whole file and writes nothing; ``commit`` re-plans from
 the stored upload and writes everything in one transaction, or nothing.
@@ -88,8 +90,15 @@ class Outcome:
     LOCATE = "locate"
     TRACKED = "tracked"
     DUPLICATE = "duplicate"
+    EXPIRED = "expired"
 
-    LABELS = {FOUND: "已匹配", LOCATE: "待查找", TRACKED: "已在管控", DUPLICATE: "重复行"}
+    LABELS = {
+        FOUND: "已匹配",
+        LOCATE: "待查找",
+        TRACKED: "已在管控",
+        DUPLICATE: "重复行",
+        EXPIRED: "观察期已过",
+    }
 
 
 @dataclass
@@ -222,8 +231,16 @@ def _parse_date(value: Any, *, today: date) -> date:
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
-def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
-    """Read and check the file; nothing is written."""
+def plan(
+    upload: IO[bytes],
+    *,
+    root: Area,
+    user: Any,
+    default_community: Area | None,
+    category: Category,
+) -> Plan:
+    """Read and check the file for a list of ``category`` (its period tells who has
+    served it already); nothing is written."""
     result = Plan(root=root)
 
     def is_header(row: tuple) -> bool:
@@ -263,7 +280,7 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
             result.rows.append(row)
     if not result.rows and not result.problems:
         result.problems.append(Problem(header_row + 1, "", "表格只有表头，没有数据行"))
-    _classify(result, user)
+    _classify(result, user, category=category, today=today)
     return result
 
 
@@ -362,7 +379,7 @@ def _check_document(doc_type: str, number: str, *, today: date) -> None:
         validate_document(doc_type, number)
 
 
-def _classify(result: Plan, user: Any) -> None:
+def _classify(result: Plan, user: Any, *, category: Category, today: date) -> None:
     hashes = {pii.lookup_hash(r.document): r for r in result.rows}
     persons: dict[str, Person] = {}
     for person in (
@@ -397,6 +414,11 @@ def _classify(result: Plan, user: Any) -> None:
             row.outcome, row.detail = Outcome.TRACKED, "已在管控中"
         elif digest in waiting:
             row.outcome, row.detail = Outcome.TRACKED, "已在待查找名单中"
+        elif served := actions.period_served(row.arrival, category=category, today=today):
+            row.outcome = Outcome.EXPIRED
+            row.detail = (
+                f"观察期（{category.default_days}天）已于 {served:%Y-%m-%d} 期满，无需观察，不导入"
+            )
         elif person is not None:
             row.outcome, row.person = Outcome.FOUND, person
             row.detail = person.household.address if person.household_id else person.area.name
@@ -468,6 +490,8 @@ def commit(
                 by=by,
             )
             intake.found += 1
+        elif row.outcome == Outcome.EXPIRED:
+            intake.expired += 1
         elif row.outcome == Outcome.LOCATE:
             if _sent_to_locate(intake, row, category=category, measure=measure):
                 intake.to_locate += 1
@@ -475,14 +499,14 @@ def commit(
                 intake.tracked += 1
         else:
             intake.tracked += 1
-    intake.save(update_fields=["found", "to_locate", "tracked"])
+    intake.save(update_fields=["found", "to_locate", "tracked", "expired"])
     audit.record(
         action=AuditEvent.Action.IMPORT,
         user=by,
         obj=intake,
         detail=(
             f"公安推送名单：匹配 {intake.found}，待查找 {intake.to_locate}，"
-            f"已在管控或重复 {intake.tracked}"
+            f"已在管控或重复 {intake.tracked}，观察期已过 {intake.expired}"
         ),
     )
     return intake

@@ -798,6 +798,7 @@ class Intake(models.Model):
     found = models.PositiveIntegerField("已匹配", default=0)
     to_locate = models.PositiveIntegerField("待查找", default=0)
     tracked = models.PositiveIntegerField("已在管控", default=0)
+    expired = models.PositiveIntegerField("观察期已过", default=0)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -453,3 +453,52 @@ def test_a_list_missing_a_column_names_the_columns_it_needs(world, rows) -> None
     assert "表头不正确，应包含：姓名、证件号码、手机号、抵达日期、来源地、现住址" in (
         response.content.decode()
     )
+
+
+def test_an_arrival_older_than_the_period_is_shown_as_needing_no_observation(world) -> None:
+    """A police list covers weeks: someone who arrived 30 days ago has served a 14-day
+    period already. The preview says so on the row and the commit registers nobody
+    and sends nobody to locate — no record born past its planned end, proposed for
+    release with 无随访记录 the moment it is made."""
+    today = timezone.localdate()
+    long_ago = f.person(world.building_a, "陈一")
+    just_over = f.person(world.building_a, "陈二")
+    still_due = f.person(world.building_a, "陈三")
+    rows = [
+        ["陈一", long_ago.document_number, "", today - timedelta(days=30), "湖北武汉", ""],
+        ["陈二", just_over.document_number, "", today - timedelta(days=14), "湖北武汉", ""],
+        ["陈三", still_due.document_number, "", today - timedelta(days=13), "湖北武汉", ""],
+        ["陈四", f.id_number(), "", today - timedelta(days=20), "湖北孝感", "", "西城社区"],
+    ]
+    client = world.client("staff_a")
+    response = upload(client, sheet(rows, headers=HEADERS[:7]))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["expired", "expired", "found", "expired"]
+    ended = today - timedelta(days=16)
+    assert plan.rows[0].detail == f"观察期（14天）已于 {ended:%Y-%m-%d} 期满，无需观察，不导入"
+    page = response.content.decode()
+    assert "观察期已过 3 人" in page
+    commit = response.context["commit"]
+    done = client.post(
+        reverse("watch:intake_commit"),
+        {"token": commit["token"], "category": commit["category"].pk, "measure": "home"},
+        follow=True,
+    )
+    assert "观察期已过、未登记 3 人" in done.content.decode()
+    assert list(KeyPerson.objects.values_list("person", flat=True)) == [still_due.pk]
+    assert not LocateTask.objects.exists()
+    intake = Intake.objects.get()
+    assert (intake.found, intake.to_locate, intake.tracked, intake.expired) == (1, 0, 0, 3)
+
+
+def test_the_period_an_arrival_is_measured_by_is_the_category_chosen(world) -> None:
+    """The same arrival is over for a 14-day category and still due for a 21-day one."""
+    known = f.person(world.building_a, "陈一")
+    arrived = timezone.localdate() - timedelta(days=16)
+    row = [["陈一", known.document_number, "", arrived, "湖北武汉", ""]]
+    client = world.client("staff_a")
+    short = upload(client, sheet(row)).context["plan"]
+    long = upload(client, sheet(row), category=f.category("二十一天观察", days=21).pk)
+    assert [r.outcome for r in short.rows] == ["expired"]
+    assert [r.outcome for r in long.context["plan"].rows] == ["found"]
