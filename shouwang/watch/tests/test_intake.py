@@ -502,3 +502,27 @@ def test_the_period_an_arrival_is_measured_by_is_the_category_chosen(world) -> N
     long = upload(client, sheet(row), category=f.category("二十一天观察", days=21).pk)
     assert [r.outcome for r in short.rows] == ["expired"]
     assert [r.outcome for r in long.context["plan"].rows] == ["found"]
+
+
+def test_a_person_located_after_their_period_ended_is_put_in_the_ledger_only(world) -> None:
+    """Listed 10 days after arrival, found a week later: the 14-day period counted from
+    the arrival ended yesterday. The ledger gets the person; no key-person record is
+    made past its planned end, and the task and the message say why."""
+    task = f.locate_task(world.community_a, "陈三")
+    task.arrival_date = timezone.localdate() - timedelta(days=15)
+    task.save(update_fields=["arrival_date"])
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a2.pk, "unit": "1", "room": "502"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    ended = timezone.localdate() - timedelta(days=1)
+    why = f"观察期（14天）已于 {ended:%Y-%m-%d} 期满，未列为重点人员"
+    assert why in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == LocateTask.Status.LOCATED
+    assert task.note == why
+    assert task.key_person is None
+    assert Person.objects.with_document(task.document_number).exists()
+    assert not KeyPerson.objects.exists()

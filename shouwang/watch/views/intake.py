@@ -157,7 +157,10 @@ def locate_record(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{task.name}：{task.get_status_display()}")
+            outcome = task.get_status_display()
+            if task.status == LocateTask.Status.LOCATED and not task.key_person_id:
+                outcome += f"，已录入台账；{task.note}"
+            messages.success(request, f"{task.name}：{outcome}")
             if task.key_person_id:
                 return redirect("watch:detail", pk=task.key_person_id)
             return redirect("watch:locate")
