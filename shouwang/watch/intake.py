@@ -10,7 +10,8 @@ becomes:
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
 - already tracked: the person is under control, or already waiting to be located;
-- duplicate: the same document number appeared on an earlier row of the same file;
+- duplicate: the same document number appears on another row of the same file, the
+  one kept being the latest arrival (the first of equals);
 - period served: arrived so long ago that the chosen category's period, counted from
   the arrival, is over by today — nobody to observe or locate; nothing is written.
 
@@ -402,14 +403,22 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
         .filter(doc_hash__in=list(hashes))
         .values_list("doc_hash", flat=True)
     )
-    seen: dict[str, int] = {}
-    for row in result.rows:
-        digest = pii.lookup_hash(row.document)
+    # A person listed twice (an earlier trip and this week's return) is judged by
+    # their latest arrival (none given: today's); the other rows are duplicates.
+    digests = [pii.lookup_hash(row.document) for row in result.rows]
+    kept: dict[str, Row] = {}
+    for digest, row in zip(digests, result.rows, strict=True):
+        first = kept.setdefault(digest, row)
+        if (row.arrival or today) > (first.arrival or today):
+            kept[digest] = row
+    for digest, row in zip(digests, result.rows, strict=True):
         person = persons.get(digest)
-        if digest in seen:
-            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{seen[digest]}行证件号码相同"
+        if kept[digest] is not row:
+            number = kept[digest].number
+            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{number}行证件号码相同"
+            if number > row.number:
+                row.detail += "，以抵达日期较近的该行为准"
             continue
-        seen[digest] = row.number
         if digest in tracked:
             row.outcome, row.detail = Outcome.TRACKED, "已在管控中"
         elif digest in waiting:

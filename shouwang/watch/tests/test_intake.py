@@ -526,3 +526,30 @@ def test_a_person_located_after_their_period_ended_is_put_in_the_ledger_only(wor
     assert task.key_person is None
     assert Person.objects.with_document(task.document_number).exists()
     assert not KeyPerson.objects.exists()
+
+
+def test_a_person_listed_twice_is_judged_by_their_latest_arrival(world) -> None:
+    """A list covering weeks may carry someone's earlier trip above their return this
+    week: the earlier row must not make the later one a mere duplicate — nobody would
+    be observed."""
+    today = timezone.localdate()
+    known = f.person(world.building_a, "陈一")
+    rows = [
+        ["陈一", known.document_number, "", today - timedelta(days=30), "湖北武汉", ""],
+        ["陈一", known.document_number, "", today - timedelta(days=2), "湖北孝感", ""],
+        ["陈一", known.document_number, "", today - timedelta(days=2), "湖北孝感", ""],
+    ]
+    client = world.client("staff_a")
+    response = upload(client, sheet(rows))
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["duplicate", "found", "duplicate"]
+    assert plan.rows[0].detail == "与第3行证件号码相同，以抵达日期较近的该行为准"
+    assert plan.rows[2].detail == "与第3行证件号码相同"
+    commit = response.context["commit"]
+    client.post(
+        reverse("watch:intake_commit"),
+        {"token": commit["token"], "category": commit["category"].pk, "measure": "home"},
+    )
+    record = KeyPerson.objects.get(person=known)
+    assert record.arrival_date == today - timedelta(days=2)
+    assert record.origin == "湖北孝感"
