@@ -1,6 +1,7 @@
 """Data: each record's spells out of control that ended with control resumed (in
-hospital and back, 失联 and found), read from its status history, so the slots of
-those spells are no longer counted as due (``KeyPerson.pauses``)."""
+hospital and back, 失联 and found — not a change undone as a mistake, 更正误操作), read
+from its status history, so the slots of those spells are no longer counted as due
+(``KeyPerson.pauses``)."""
 
 from django.db import migrations
 
@@ -15,14 +16,14 @@ def forwards(apps, schema_editor):
     )
     for record in KeyPerson.objects.filter(pk__in=list(resumed)).order_by("pk"):
         pauses, left = [], None
-        for to_status, at in (
-            record.events.filter(kind="status").order_by("at", "pk").values_list("to_status", "at")
-        ):
+        events = record.events.filter(kind="status").order_by("at", "pk")
+        for to_status, reason, at in events.values_list("to_status", "reason", "at"):
             if to_status != "active":
                 left = left or at
-            elif left is not None:
+                continue
+            if left is not None and reason != "correction":
                 pauses.append([left.isoformat(), at.isoformat()])
-                left = None
+            left = None
         record.pauses = pauses
         record.save(update_fields=["pauses"])
 

@@ -31,3 +31,11 @@ def test_each_resumed_spell_is_filled_from_the_history(world):
     fill.forwards(apps, None)
     assert KeyPerson.objects.get(pk=back.pk).pauses == expected
     assert KeyPerson.objects.get(pk=still_away.pk).pauses == []
+
+
+def test_a_release_undone_as_a_mistake_is_no_spell(world):
+    record = key_person(world.building_a, "丙")
+    change(record, "released", "ordered_release", world.staff_a)
+    change(record, "active", "correction", world.staff_a)
+    fill.forwards(apps, None)
+    assert KeyPerson.objects.get(pk=record.pk).pauses == []

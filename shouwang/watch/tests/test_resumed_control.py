@@ -73,3 +73,20 @@ def test_a_person_found_after_two_spells_missing_owes_nothing_for_either(world, 
     assert (done.due, done.done, done.clean) == (2, 2, True)
     release = world.client("staff_a").get(reverse("watch:release"))
     assert record.pk in [r.pk for r, _ in release.context["proposed"]]
+
+
+def test_a_release_undone_as_a_mistake_leaves_its_slots_due(world, clock) -> None:
+    """更正误操作: the person was under control all along; the slots of the mistaken
+    release stay due (overdue when missed), unlike a stay in hospital."""
+    today = clock.today
+    start = today - timedelta(days=2)
+    clock.set(start, 5)
+    record = f.key_person(world.building_a, "丙", start=start, created_at=clock.now)
+    clock.set(start, 5, 30)
+    change(world, record, status="released", reason="ordered_release")
+    clock.set(today, 5)
+    change(world, record, status="active", reason="correction")
+    clock.set(today, 6)
+    rows = KeyPerson.objects.filter(pk=record.pk).schedule_rows()
+    assert len(schedule.overdue_slots(rows, now=clock.now)) == 4
+    assert KeyPerson.objects.get(pk=record.pk).pauses == []
