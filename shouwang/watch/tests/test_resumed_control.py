@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from shouwang.watch import actions, schedule
-from shouwang.watch.models import KeyPerson
+from shouwang.watch.models import Alert, KeyPerson
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,20 @@ def test_a_release_undone_as_a_mistake_leaves_its_slots_due(world, clock) -> Non
     rows = KeyPerson.objects.filter(pk=record.pk).schedule_rows()
     assert len(schedule.overdue_slots(rows, now=clock.now)) == 4
     assert KeyPerson.objects.get(pk=record.pk).pauses == []
+
+
+def test_the_overdue_job_raises_no_alert_for_the_stay_in_hospital(world, clock) -> None:
+    """The job looks back a day: run just after the return, it used to record the
+    evening and morning spent in hospital as missed and alert the community."""
+    today = clock.today
+    start = today - timedelta(days=1)
+    clock.set(start, 5)
+    record = f.key_person(world.building_a, "丁", start=start, created_at=clock.now)
+    follow_up(record, clock, start, 9, 1)
+    clock.set(start, 13)
+    change(world, record, status="hospital", reason="fever_hospital")
+    clock.set(today, 12, 30)
+    change(world, record, status="active", reason="returned")
+    clock.set(today, 12, 45)
+    assert actions.record_overdue(now=clock.now, since=clock.now - timedelta(hours=24)) == 0
+    assert not Alert.objects.filter(kind=Alert.Kind.OVERDUE).exists()
