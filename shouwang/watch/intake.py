@@ -10,7 +10,10 @@ becomes:
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
 - already tracked: the person is under control, or already waiting to be located;
-- duplicate: the same document number appeared on an earlier row of the same file.
+- duplicate: the same document number appears on another row of the same file, the
+  one kept being the latest arrival (the first of equals);
+- period served: arrived so long ago that the chosen category's period, counted from
+  the arrival, is over by today — nobody to observe or locate; nothing is written.
 
 ``plan`` reads and checks the whole file and writes nothing; ``commit`` re-plans from
 the stored upload and writes everything in one transaction, or nothing.
@@ -88,8 +91,15 @@ class Outcome:
     LOCATE = "locate"
     TRACKED = "tracked"
     DUPLICATE = "duplicate"
+    EXPIRED = "expired"
 
-    LABELS = {FOUND: "已匹配", LOCATE: "待查找", TRACKED: "已在管控", DUPLICATE: "重复行"}
+    LABELS = {
+        FOUND: "已匹配",
+        LOCATE: "待查找",
+        TRACKED: "已在管控",
+        DUPLICATE: "重复行",
+        EXPIRED: "观察期已过",
+    }
 
 
 @dataclass
@@ -222,8 +232,16 @@ def _parse_date(value: Any, *, today: date) -> date:
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
-def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | None) -> Plan:
-    """Read and check the file; nothing is written."""
+def plan(
+    upload: IO[bytes],
+    *,
+    root: Area,
+    user: Any,
+    default_community: Area | None,
+    category: Category,
+) -> Plan:
+    """Read and check the file for a list of ``category`` (its period tells who has
+    served it already); nothing is written."""
     result = Plan(root=root)
 
     def is_header(row: tuple) -> bool:
@@ -263,7 +281,7 @@ def plan(upload: IO[bytes], *, root: Area, user: Any, default_community: Area | 
             result.rows.append(row)
     if not result.rows and not result.problems:
         result.problems.append(Problem(header_row + 1, "", "表格只有表头，没有数据行"))
-    _classify(result, user)
+    _classify(result, user, category=category, today=today)
     return result
 
 
@@ -362,7 +380,7 @@ def _check_document(doc_type: str, number: str, *, today: date) -> None:
         validate_document(doc_type, number)
 
 
-def _classify(result: Plan, user: Any) -> None:
+def _classify(result: Plan, user: Any, *, category: Category, today: date) -> None:
     hashes = {pii.lookup_hash(r.document): r for r in result.rows}
     persons: dict[str, Person] = {}
     for person in (
@@ -385,18 +403,31 @@ def _classify(result: Plan, user: Any) -> None:
         .filter(doc_hash__in=list(hashes))
         .values_list("doc_hash", flat=True)
     )
-    seen: dict[str, int] = {}
-    for row in result.rows:
-        digest = pii.lookup_hash(row.document)
+    # A person listed twice (an earlier trip and this week's return) is judged by
+    # their latest arrival (none given: today's); the other rows are duplicates.
+    digests = [pii.lookup_hash(row.document) for row in result.rows]
+    kept: dict[str, Row] = {}
+    for digest, row in zip(digests, result.rows, strict=True):
+        first = kept.setdefault(digest, row)
+        if (row.arrival or today) > (first.arrival or today):
+            kept[digest] = row
+    for digest, row in zip(digests, result.rows, strict=True):
         person = persons.get(digest)
-        if digest in seen:
-            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{seen[digest]}行证件号码相同"
+        if kept[digest] is not row:
+            number = kept[digest].number
+            row.outcome, row.detail = Outcome.DUPLICATE, f"与第{number}行证件号码相同"
+            if number > row.number:
+                row.detail += "，以抵达日期较近的该行为准"
             continue
-        seen[digest] = row.number
         if digest in tracked:
             row.outcome, row.detail = Outcome.TRACKED, "已在管控中"
         elif digest in waiting:
             row.outcome, row.detail = Outcome.TRACKED, "已在待查找名单中"
+        elif served := actions.period_served(row.arrival, category=category, today=today):
+            row.outcome = Outcome.EXPIRED
+            row.detail = (
+                f"观察期（{category.default_days}天）已于 {served:%Y-%m-%d} 期满，无需观察，不导入"
+            )
         elif person is not None:
             row.outcome, row.person = Outcome.FOUND, person
             row.detail = person.household.address if person.household_id else person.area.name
@@ -468,6 +499,8 @@ def commit(
                 by=by,
             )
             intake.found += 1
+        elif row.outcome == Outcome.EXPIRED:
+            intake.expired += 1
         elif row.outcome == Outcome.LOCATE:
             if _sent_to_locate(intake, row, category=category, measure=measure):
                 intake.to_locate += 1
@@ -475,14 +508,14 @@ def commit(
                 intake.tracked += 1
         else:
             intake.tracked += 1
-    intake.save(update_fields=["found", "to_locate", "tracked"])
+    intake.save(update_fields=["found", "to_locate", "tracked", "expired"])
     audit.record(
         action=AuditEvent.Action.IMPORT,
         user=by,
         obj=intake,
         detail=(
             f"公安推送名单：匹配 {intake.found}，待查找 {intake.to_locate}，"
-            f"已在管控或重复 {intake.tracked}"
+            f"已在管控或重复 {intake.tracked}，观察期已过 {intake.expired}"
         ),
     )
     return intake

@@ -60,6 +60,7 @@ class ScheduleRow(NamedTuple):
     status: str
     responsible_id: int | None
     category_id: int
+    pauses: list[list[str]]
 
 
 def in_observation_at(moment: datetime) -> models.Q:
@@ -150,6 +151,7 @@ class KeyPersonQuerySet(ScopedQuerySet):
                 "status",
                 "responsible_id",
                 "category_id",
+                "pauses",
             )
         ]
 
@@ -272,6 +274,9 @@ class KeyPerson(TimeStampedModel):
     code = models.CharField(max_length=24, unique=True, default=public_code, editable=False)
     # When the record left 管控中 (cleared again if control resumes).
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # The spells out of control that ended with control resumed (in hospital, 失联 …),
+    # as [left, resumed] ISO moments: no slot was due then (``schedule``).
+    pauses = models.JSONField("中断管控", default=list, blank=True, editable=False)
 
     objects = KeyPersonQuerySet.as_manager()
 
@@ -798,6 +803,7 @@ class Intake(models.Model):
     found = models.PositiveIntegerField("已匹配", default=0)
     to_locate = models.PositiveIntegerField("待查找", default=0)
     tracked = models.PositiveIntegerField("已在管控", default=0)
+    expired = models.PositiveIntegerField("观察期已过", default=0)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,7 +8,8 @@ the slots holds from the day it is made; earlier days keep the slots they had
 
 A key person is *due* in a slot when the slot's day lies in the observation period
 [start date, planned end), the record was registered before the slot's deadline, and
-the record was still under control at the deadline. A due slot whose deadline has
+the record was under control at the deadline (not ended by then, nor in a spell out of
+control that ended with control resumed: ``KeyPerson.pauses``). A due slot whose deadline has
 passed with no follow-up is *overdue*. Everything here is computed on read; the
 ``watch_overdue`` job only records what it finds and raises the alerts.
 
@@ -192,6 +193,8 @@ class Scheduled(Protocol):
     def ended_at(self) -> datetime | None: ...
     @property
     def status(self) -> str: ...
+    @property
+    def pauses(self) -> list[list[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,11 @@ def _due(
         return []
     created = record.created_at.timestamp()
     ended_ts = ended.timestamp() if ended is not None else None
+    # Spells out of control that ended with control resumed: (left, resumed].
+    away = [
+        (datetime.fromisoformat(left).timestamp(), datetime.fromisoformat(back).timestamp())
+        for left, back in record.pauses
+    ]
     found = []
     # The days of the observation period (registration day on) within [first, last].
     day = max(record.start_date, local_day(record.created_at), first)
@@ -231,6 +239,8 @@ def _due(
         for slot in slots_on(day):
             deadline = _deadline_timestamp(day, slot)
             if deadline <= created or (ended_ts is not None and ended_ts < deadline):
+                continue
+            if any(left < deadline <= back for left, back in away):
                 continue
             found.append((day, slot, deadline))
         day += ONE_DAY

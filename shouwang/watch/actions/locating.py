@@ -16,7 +16,7 @@ from ..models import (
     LocateTask,
 )
 from .lookups import active_key_person
-from .registration import find_or_create_person, register_key_person
+from .registration import find_or_create_person, period_served, register_key_person
 
 
 @transaction.atomic
@@ -32,7 +32,8 @@ def record_location(
     note: str = "",
 ) -> LocateTask:
     """Staff record what they found: located (the person is put in the ledger if
-    missing and registered as a key person), not here, or left."""
+    missing and registered as a key person — unless the category's period, counted
+    from the arrival, is over by now: the task's note says so), not here, or left."""
     task = LocateTask.objects.select_for_update().get(pk=task.pk)
     if task.status != LocateTask.Status.PENDING:
         raise ValidationError(f"该人员已记录为“{task.get_status_display()}”")
@@ -54,17 +55,25 @@ def record_location(
             household=household,
             by=by,
         )
-        record = active_key_person(person) or register_key_person(
-            person=person,
-            category=task.category,
-            source=KeyPerson.Source.POLICE,
-            measure=task.measure,
-            start_date=task.arrival_date or timezone.localdate(),
-            origin=task.origin,
-            arrival_date=task.arrival_date,
-            notes=f"名单住址：{task.address}"[:500] if task.address else "",
-            by=by,
-        )
+        today = timezone.localdate()
+        served = period_served(task.arrival_date, category=task.category, today=today)
+        record = active_key_person(person)
+        if record is None and served is not None:
+            days = task.category.default_days
+            why = f"观察期（{days}天）已于 {served:%Y-%m-%d} 期满，未列为重点人员"
+            note = f"{why}；{note}" if note else why
+        elif record is None:
+            record = register_key_person(
+                person=person,
+                category=task.category,
+                source=KeyPerson.Source.POLICE,
+                measure=task.measure,
+                start_date=task.arrival_date or today,
+                origin=task.origin,
+                arrival_date=task.arrival_date,
+                notes=f"名单住址：{task.address}"[:500] if task.address else "",
+                by=by,
+            )
         task.key_person = record
     task.status = outcome
     task.note = note[:200]

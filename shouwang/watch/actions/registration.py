@@ -179,6 +179,16 @@ def check_arrival_date(day: date, *, today: date) -> None:
         raise ValidationError("抵达日期早于一年前，请核对")
 
 
+def period_served(arrival: date | None, *, category: Category, today: date) -> date | None:
+    """The day the category's period, counted from ``arrival``, ended — the planned end
+    of a record started on arrival — when that is ``today`` or earlier: such a person
+    has served their observation and needs none (a police list covers weeks)."""
+    if arrival is None:
+        return None
+    end = KeyPerson.default_end(arrival, category)
+    return end if end <= today else None
+
+
 class Identity(TypedDict):
     """Who a form names, for ``find_or_create_person``: the building, name, document
     and phone typed."""

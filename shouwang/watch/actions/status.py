@@ -58,9 +58,17 @@ def change_status(
             raise ValidationError("此人已有另一条管控中的记录")
     old = record.status
     now = timezone.now()
+    if (
+        status == KeyPerson.Status.ACTIVE
+        and record.ended_at is not None
+        and reason != KeyPerson.Reason.CORRECTION
+    ):
+        # The spell out of control owed no follow-up, and still owes none; a change
+        # undone as a mistake (更正误操作) was no spell: the person was under control.
+        record.pauses = [*record.pauses, [record.ended_at.isoformat(), now.isoformat()]]
     record.status = status
     record.ended_at = None if status == KeyPerson.Status.ACTIVE else now
-    record.save(update_fields=["status", "ended_at", "updated_at"])
+    record.save(update_fields=["status", "ended_at", "pauses", "updated_at"])
     # The same moment as ended_at (control resumed: the end of 疑似失联's tries).
     KeyPersonEvent.objects.create(
         key_person=record,

@@ -453,3 +453,103 @@ def test_a_list_missing_a_column_names_the_columns_it_needs(world, rows) -> None
     assert "表头不正确，应包含：姓名、证件号码、手机号、抵达日期、来源地、现住址" in (
         response.content.decode()
     )
+
+
+def test_an_arrival_older_than_the_period_is_shown_as_needing_no_observation(world) -> None:
+    """A police list covers weeks: someone who arrived 30 days ago has served a 14-day
+    period already. The preview says so on the row and the commit registers nobody
+    and sends nobody to locate — no record born past its planned end, proposed for
+    release with 无随访记录 the moment it is made."""
+    today = timezone.localdate()
+    long_ago = f.person(world.building_a, "陈一")
+    just_over = f.person(world.building_a, "陈二")
+    still_due = f.person(world.building_a, "陈三")
+    rows = [
+        ["陈一", long_ago.document_number, "", today - timedelta(days=30), "湖北武汉", ""],
+        ["陈二", just_over.document_number, "", today - timedelta(days=14), "湖北武汉", ""],
+        ["陈三", still_due.document_number, "", today - timedelta(days=13), "湖北武汉", ""],
+        ["陈四", f.id_number(), "", today - timedelta(days=20), "湖北孝感", "", "西城社区"],
+    ]
+    client = world.client("staff_a")
+    response = upload(client, sheet(rows, headers=HEADERS[:7]))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["expired", "expired", "found", "expired"]
+    ended = today - timedelta(days=16)
+    assert plan.rows[0].detail == f"观察期（14天）已于 {ended:%Y-%m-%d} 期满，无需观察，不导入"
+    page = response.content.decode()
+    assert "观察期已过 3 人" in page
+    commit = response.context["commit"]
+    done = client.post(
+        reverse("watch:intake_commit"),
+        {"token": commit["token"], "category": commit["category"].pk, "measure": "home"},
+        follow=True,
+    )
+    assert "观察期已过、未登记 3 人" in done.content.decode()
+    assert list(KeyPerson.objects.values_list("person", flat=True)) == [still_due.pk]
+    assert not LocateTask.objects.exists()
+    intake = Intake.objects.get()
+    assert (intake.found, intake.to_locate, intake.tracked, intake.expired) == (1, 0, 0, 3)
+
+
+def test_the_period_an_arrival_is_measured_by_is_the_category_chosen(world) -> None:
+    """The same arrival is over for a 14-day category and still due for a 21-day one."""
+    known = f.person(world.building_a, "陈一")
+    arrived = timezone.localdate() - timedelta(days=16)
+    row = [["陈一", known.document_number, "", arrived, "湖北武汉", ""]]
+    client = world.client("staff_a")
+    short = upload(client, sheet(row)).context["plan"]
+    long = upload(client, sheet(row), category=f.category("二十一天观察", days=21).pk)
+    assert [r.outcome for r in short.rows] == ["expired"]
+    assert [r.outcome for r in long.context["plan"].rows] == ["found"]
+
+
+def test_a_person_located_after_their_period_ended_is_put_in_the_ledger_only(world) -> None:
+    """Listed 10 days after arrival, found a week later: the 14-day period counted from
+    the arrival ended yesterday. The ledger gets the person; no key-person record is
+    made past its planned end, and the task and the message say why."""
+    task = f.locate_task(world.community_a, "陈三")
+    task.arrival_date = timezone.localdate() - timedelta(days=15)
+    task.save(update_fields=["arrival_date"])
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a2.pk, "unit": "1", "room": "502"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    ended = timezone.localdate() - timedelta(days=1)
+    why = f"观察期（14天）已于 {ended:%Y-%m-%d} 期满，未列为重点人员"
+    assert why in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == LocateTask.Status.LOCATED
+    assert task.note == why
+    assert task.key_person is None
+    assert Person.objects.with_document(task.document_number).exists()
+    assert not KeyPerson.objects.exists()
+
+
+def test_a_person_listed_twice_is_judged_by_their_latest_arrival(world) -> None:
+    """A list covering weeks may carry someone's earlier trip above their return this
+    week: the earlier row must not make the later one a mere duplicate — nobody would
+    be observed."""
+    today = timezone.localdate()
+    known = f.person(world.building_a, "陈一")
+    rows = [
+        ["陈一", known.document_number, "", today - timedelta(days=30), "湖北武汉", ""],
+        ["陈一", known.document_number, "", today - timedelta(days=2), "湖北孝感", ""],
+        ["陈一", known.document_number, "", today - timedelta(days=2), "湖北孝感", ""],
+    ]
+    client = world.client("staff_a")
+    response = upload(client, sheet(rows))
+    plan = response.context["plan"]
+    assert [r.outcome for r in plan.rows] == ["duplicate", "found", "duplicate"]
+    assert plan.rows[0].detail == "与第3行证件号码相同，以抵达日期较近的该行为准"
+    assert plan.rows[2].detail == "与第3行证件号码相同"
+    commit = response.context["commit"]
+    client.post(
+        reverse("watch:intake_commit"),
+        {"token": commit["token"], "category": commit["category"].pk, "measure": "home"},
+    )
+    record = KeyPerson.objects.get(person=known)
+    assert record.arrival_date == today - timedelta(days=2)
+    assert record.origin == "湖北孝感"

@@ -29,10 +29,14 @@ def intake_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("公安推送名单模板.xlsx", intake.template_bytes(today=timezone.localdate()))
 
 
-def _plan(request: AuthedRequest, path, community) -> intake.Plan:
+def _plan(request: AuthedRequest, path, community, category) -> intake.Plan:
     with open(path, "rb") as f:
         return intake.plan(
-            f, root=request.user.area, user=request.user, default_community=community
+            f,
+            root=request.user.area,
+            user=request.user,
+            default_community=community,
+            category=category,
         )
 
 
@@ -51,7 +55,8 @@ def intake_upload(request: AuthedRequest) -> HttpResponse:
         token, plan = "", None
         try:
             token = uploads.stash(request, data["file"], purpose=PURPOSE)
-            plan = _plan(request, uploads.path_for(request, token, purpose=PURPOSE), community)
+            path = uploads.path_for(request, token, purpose=PURPOSE)
+            plan = _plan(request, path, community, data["category"])
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
         context["plan"] = plan
@@ -84,7 +89,7 @@ def intake_commit(request: AuthedRequest) -> HttpResponse:
         messages.error(request, uploads.GONE_MESSAGE)
         return redirect("watch:intake")
     try:
-        result = _plan(request, path, data["community"])
+        result = _plan(request, path, data["community"], data["category"])
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect("watch:intake")
@@ -103,7 +108,7 @@ def intake_commit(request: AuthedRequest) -> HttpResponse:
     messages.success(
         request,
         f"导入完成：已匹配并分配到网格 {done.found} 人，下发查找 {done.to_locate} 人，"
-        f"已在管控或重复 {done.tracked} 人",
+        f"已在管控或重复 {done.tracked} 人，观察期已过、未登记 {done.expired} 人",
     )
     return redirect("watch:locate" if done.to_locate else "watch:index")
 
@@ -152,7 +157,10 @@ def locate_record(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{task.name}：{task.get_status_display()}")
+            outcome = task.get_status_display()
+            if task.status == LocateTask.Status.LOCATED and not task.key_person_id:
+                outcome += f"，已录入台账；{task.note}"
+            messages.success(request, f"{task.name}：{outcome}")
             if task.key_person_id:
                 return redirect("watch:detail", pk=task.key_person_id)
             return redirect("watch:locate")
