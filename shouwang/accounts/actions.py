@@ -240,18 +240,26 @@ def update_user(
 
 
 @transaction.atomic
-def set_active(*, by: User, user: User, active: bool) -> User:
+def set_active(*, by: User, user: User, active: bool) -> list[str]:
+    """Enable or disable ``user``. A disabled account sees nothing, so it hands over
+    what it answered for below its area, as a move does (``areas.actions.
+    hand_over_unseen``: key persons to their grid's next active worker or to nobody,
+    checkpoint rosters). Enabling hands nothing back. Returns the handovers, one
+    Chinese line each; the audit entry lists them."""
     if user.pk == by.pk and not active:
         raise ValidationError("不能停用自己的账号")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    handovers = []
+    if not active and user.area is not None:
+        handovers = area_actions.hand_over_unseen(area=user.area, by=by)
     audit.record(
         action=AuditEvent.Action.STATUS,
         user=by,
         obj=user,
-        detail="启用" if active else "停用",
+        detail="；".join(["启用" if active else "停用", *handovers])[:2000],
     )
-    return user
+    return handovers
 
 
 @transaction.atomic

@@ -170,11 +170,13 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_toggle_active(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
     try:
-        actions.set_active(by=request.user, user=subject, active=not subject.is_active)
+        handovers = actions.set_active(by=request.user, user=subject, active=not subject.is_active)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"已{'启用' if subject.is_active else '停用'} {subject.username}")
+        for line in handovers:
+            messages.info(request, line)
     return redirect("accounts:users")
 
 
