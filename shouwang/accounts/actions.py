@@ -20,7 +20,15 @@ from shouwang.core.unique import unique_write
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
-from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent, LoginThrottle, User
+from .models import (
+    AUDITOR_MANAGED_MESSAGE,
+    USERNAME_MESSAGE,
+    USERNAME_PATTERN,
+    AuditEvent,
+    LoginThrottle,
+    User,
+)
+from .roles import Role
 
 
 class LoginError(Exception):
@@ -209,6 +217,13 @@ def update_user(
     full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
+    if not user.managed_by(by) and (role != user.role or area.pk != user.area_id):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
+    if role == Role.AUDITOR and user.role != Role.AUDITOR and not by.is_superuser:
+        raise ValidationError(
+            "不能把已有账号改为审计员：其密码可能已由管理员重置过。请新建审计员账号，"
+            "由审计员在首次登录时设置自己的密码"
+        )
     if phone and clear_phone:
         raise ValidationError("填写了新手机号又勾选了清除：请只选其中一项")
     if phone:
@@ -248,6 +263,8 @@ def set_active(*, by: User, user: User, active: bool) -> list[str]:
     Chinese line each; the audit entry lists them."""
     if user.pk == by.pk and not active:
         raise ValidationError("不能停用自己的账号")
+    if not user.managed_by(by):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
     user.is_active = active
     user.save(update_fields=["is_active"])
     handovers = []
@@ -266,9 +283,12 @@ def set_active(*, by: User, user: User, active: bool) -> list[str]:
 def reset_password(*, by: User, user: User) -> str:
     """A new random password for another account. One's own is changed on the password
     page, which asks for the current one: a reset would pass that check and, through
-    the session's password hash, sign the admin out with the new one on screen."""
+    the session's password hash, sign the admin out with the new one on screen. An
+    auditor's only by a superuser or another auditor (``User.managed_by``)."""
     if user.pk == by.pk:
         raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
+    if not user.managed_by(by):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
     password = generate_password()
     user.set_temporary_password(password)
     user.save(update_fields=["password", "password_changed_at", "password_temporary"])
