@@ -206,11 +206,13 @@ def update_user(
     area: Area,
     phone: str,
     clear_phone: bool = False,
-) -> User:
+) -> list[str]:
     """Change name, role and area; a blank ``phone`` keeps the current number, and
     ``clear_phone`` takes it off the account (the login by that number stops). Moved
-    out of part of their former area, the user hands over what they can no longer see
-    there, as a move of the node would (``areas.actions.hand_over_unseen``). An admin
+    out of part of their former area, or given a role that no longer does the work
+    (a leader follows nobody up), the user hands over what they can no longer see or
+    do, as a move of the node would (``areas.actions.hand_over_unseen``); returns those
+    handovers, one Chinese line each. An admin
     changes neither their own role nor their own area (as they cannot disable their own
     account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
@@ -233,7 +235,7 @@ def update_user(
         changes.append(
             f"角色 {user.get_role_display()}→{dict(user._meta.get_field('role').choices)[role]}"
         )
-    old_area = user.area
+    old_area, old_role = user.area, user.role
     if user.area_id != area.pk:
         changes.append(f"辖区 {user.area}→{area}")
     user.full_name = full_name
@@ -248,10 +250,14 @@ def update_user(
         user.set_phone("")
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
     area_actions.leave_grids_not_answered_for(user=user)
+    handovers = []
     if old_area is not None and not old_area.is_within(area):
-        changes += area_actions.hand_over_unseen(area=old_area, by=by)
-    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
-    return user
+        handovers += area_actions.hand_over_unseen(area=old_area, by=by)
+    if old_role != role:
+        handovers += area_actions.hand_over_unseen(area=area, by=by)
+    detail = "；".join([*changes, *handovers])[:2000]
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail=detail)
+    return handovers
 
 
 @transaction.atomic

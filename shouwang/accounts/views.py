@@ -154,11 +154,13 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_user(by=request.user, user=subject, **form.cleaned_data)
+            handovers = actions.update_user(by=request.user, user=subject, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已保存账号 {subject.username}")
+            for line in handovers:
+                messages.info(request, line)
             return redirect("accounts:users")
     return render(
         request,

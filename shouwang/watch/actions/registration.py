@@ -46,11 +46,12 @@ OPEN_STATUSES = (KeyPerson.Status.ACTIVE, KeyPerson.Status.LOST)
 @transaction.atomic
 def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
     """After ``area`` moved in the tree (``areas.actions.move_area``), or an account
-    below it was moved or disabled: each open record below it takes the grid now
-    holding its compound, and a responsible worker who can no longer see it (a
-    disabled account sees nothing) hands it to that grid's first worker, or to nobody (未分配, for
-    the new community to assign). Each change is in the record's history; returns one
-    line per (old, new) worker for the move's page and audit entry."""
+    below it was moved, given another role or disabled: each open record below it
+    takes the grid now holding its compound, and a responsible worker who can no
+    longer see it or follow it up (a disabled account does neither) hands it to that
+    grid's first worker, or to nobody (未分配, for the new community to assign). Each
+    change is in the record's history; returns one line per (old, new) worker for the
+    move's page and audit entry."""
     records = (
         KeyPerson.objects.within(area)
         .filter(status__in=OPEN_STATUSES)
@@ -66,7 +67,9 @@ def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
             fields.append("grid")
         worker = record.responsible
         if worker is not None and (
-            not worker.is_active or worker.area is None or not record.area.is_within(worker.area)
+            not worker.can("watch.followup")
+            or worker.area is None
+            or not record.area.is_within(worker.area)
         ):
             record.responsible = default_responsible(record.grid)
             fields.append("responsible")
