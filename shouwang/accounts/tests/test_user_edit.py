@@ -267,7 +267,7 @@ def test_a_worker_moved_to_another_community_hands_over_what_they_can_no_longer_
     assert details == [
         f"辖区 西城社区→八一社区；{world.guard_a}不再值守卡点“西城花园东门”",
         f"辖区 西城社区→八一社区；{world.grid_worker_a}负责的重点人员 1 人改由"
-        "（未分配，待新社区指定）负责",
+        "（未分配，待所在社区指定）负责",
     ]
 
 
@@ -301,7 +301,7 @@ def test_a_worker_given_a_role_that_does_no_follow_ups_hands_over_their_key_pers
     record.refresh_from_db()
     assert record.responsible is None
     world.grid_worker_a.refresh_from_db()
-    line = f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待新社区指定）负责"
+    line = f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待所在社区指定）负责"
     audit = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
     assert audit.detail == f"角色 网格员→领导；{line}"
     assert line in hq.get(response["Location"]).content.decode()

@@ -93,9 +93,13 @@ def test_disabling_with_nobody_to_take_over_leaves_the_record_unassigned(world: 
     from shouwang.watch.tests.factories import key_person
 
     record = key_person(world.building_a, "王五")
-    world.client("hq").post(url(world.grid_worker_a))
+    response = world.client("hq").post(url(world.grid_worker_a), follow=True)
     record.refresh_from_db()
     assert record.responsible is None
+    # The record stays in its community, which assigns it: no "new community" here.
+    world.grid_worker_a.refresh_from_db()
+    line = f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待所在社区指定）负责"
+    assert line in response.content.decode()
     # Enabling again hands nothing back: the record stays with whoever took it up.
     world.client("hq").post(url(world.grid_worker_a))
     record.refresh_from_db()

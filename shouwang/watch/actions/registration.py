@@ -84,7 +84,7 @@ def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
         if fields:
             record.save(update_fields=[*fields, "updated_at"])
     return [
-        f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待新社区指定）'}负责"
+        f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待所在社区指定）'}负责"
         for (old, new), count in handed.items()
     ]
 
