@@ -20,7 +20,15 @@ from shouwang.core.unique import unique_write
 
 from . import audit
 from .backends import UsernameOrPhoneBackend
-from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent, LoginThrottle, User
+from .models import (
+    AUDITOR_MANAGED_MESSAGE,
+    USERNAME_MESSAGE,
+    USERNAME_PATTERN,
+    AuditEvent,
+    LoginThrottle,
+    User,
+)
+from .roles import Role
 
 
 class LoginError(Exception):
@@ -198,17 +206,26 @@ def update_user(
     area: Area,
     phone: str,
     clear_phone: bool = False,
-) -> User:
+) -> list[str]:
     """Change name, role and area; a blank ``phone`` keeps the current number, and
     ``clear_phone`` takes it off the account (the login by that number stops). Moved
-    out of part of their former area, the user hands over what they can no longer see
-    there, as a move of the node would (``areas.actions.hand_over_unseen``). An admin
+    out of part of their former area, or given a role that no longer does the work
+    (a leader follows nobody up), the user hands over what they can no longer see or
+    do, as a move of the node would (``areas.actions.hand_over_unseen``); returns those
+    handovers, one Chinese line each. An admin
     changes neither their own role nor their own area (as they cannot disable their own
     account): either could lock them out of what they manage, with no way back."""
     _check_can_manage(by, area)
     full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
+    if not user.managed_by(by) and (role != user.role or area.pk != user.area_id):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
+    if role == Role.AUDITOR and user.role != Role.AUDITOR and not by.is_superuser:
+        raise ValidationError(
+            "不能把已有账号改为审计员：其密码可能已由管理员重置过。请新建审计员账号，"
+            "由审计员在首次登录时设置自己的密码"
+        )
     if phone and clear_phone:
         raise ValidationError("填写了新手机号又勾选了清除：请只选其中一项")
     if phone:
@@ -218,7 +235,7 @@ def update_user(
         changes.append(
             f"角色 {user.get_role_display()}→{dict(user._meta.get_field('role').choices)[role]}"
         )
-    old_area = user.area
+    old_area, old_role = user.area, user.role
     if user.area_id != area.pk:
         changes.append(f"辖区 {user.area}→{area}")
     user.full_name = full_name
@@ -233,34 +250,51 @@ def update_user(
         user.set_phone("")
     user.save(update_fields=["full_name", "role", "area", "is_staff", "phone_enc", "phone_hash"])
     area_actions.leave_grids_not_answered_for(user=user)
+    handovers = []
     if old_area is not None and not old_area.is_within(area):
-        changes += area_actions.hand_over_unseen(area=old_area, by=by)
-    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail="；".join(changes))
-    return user
+        handovers += area_actions.hand_over_unseen(area=old_area, by=by)
+    if old_role != role:
+        handovers += area_actions.hand_over_unseen(area=area, by=by)
+    detail = "；".join([*changes, *handovers])[:2000]
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=user, detail=detail)
+    return handovers
 
 
 @transaction.atomic
-def set_active(*, by: User, user: User, active: bool) -> User:
+def set_active(*, by: User, user: User, active: bool) -> list[str]:
+    """Enable or disable ``user``. A disabled account sees nothing, so it hands over
+    what it answered for below its area, as a move does (``areas.actions.
+    hand_over_unseen``: key persons to their grid's next active worker or to nobody,
+    checkpoint rosters). Enabling hands nothing back. Returns the handovers, one
+    Chinese line each; the audit entry lists them."""
     if user.pk == by.pk and not active:
         raise ValidationError("不能停用自己的账号")
+    if not user.managed_by(by):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    handovers = []
+    if not active and user.area is not None:
+        handovers = area_actions.hand_over_unseen(area=user.area, by=by)
     audit.record(
         action=AuditEvent.Action.STATUS,
         user=by,
         obj=user,
-        detail="启用" if active else "停用",
+        detail="；".join(["启用" if active else "停用", *handovers])[:2000],
     )
-    return user
+    return handovers
 
 
 @transaction.atomic
 def reset_password(*, by: User, user: User) -> str:
     """A new random password for another account. One's own is changed on the password
     page, which asks for the current one: a reset would pass that check and, through
-    the session's password hash, sign the admin out with the new one on screen."""
+    the session's password hash, sign the admin out with the new one on screen. An
+    auditor's only by a superuser or another auditor (``User.managed_by``)."""
     if user.pk == by.pk:
         raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
+    if not user.managed_by(by):
+        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
     password = generate_password()
     user.set_temporary_password(password)
     user.save(update_fields=["password", "password_changed_at", "password_temporary"])

@@ -67,10 +67,18 @@ class UserForm(forms.Form):
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
 
     def __init__(
-        self, *args, areas=None, editing: bool = False, current_phone: str = "", **kwargs
+        self,
+        *args,
+        areas=None,
+        editing: bool = False,
+        current_phone: str = "",
+        locked: str = "",
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas if areas is not None else Area.objects.none()
+        if locked:  # why role and area stay as they are (the action refuses a change)
+            self.fields["role"].help_text = locked
         if editing:
             del self.fields["username"]
             # The full number is never shown: leave blank to keep it, tick the box to

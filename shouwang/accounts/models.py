@@ -18,6 +18,11 @@ from .roles import GRID_STAFF_ROLES, Role, role_can
 # What a username may hold, for the account form and the actions (bootstrap included).
 USERNAME_PATTERN = r"[A-Za-z0-9_.-]{3,40}"
 USERNAME_MESSAGE = "用户名只能包含字母、数字、下划线、点和短横线，3到40位"
+AUDITOR_MANAGED_MESSAGE = (
+    "审计员账号只能由超级管理员或其他审计员管理：审计员审计指挥部的操作，"
+    "指挥部管理员不能重置其密码、停用账号或修改其角色和辖区。"
+    "审计员忘记密码时，请服务器管理员执行 shouwang changepassword 用户名"
+)
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -99,6 +104,14 @@ class User(pii.EncryptedPhone, AbstractUser):
 
     def can(self, capability: str) -> bool:
         return self.is_active and role_can(self.role, capability)
+
+    def managed_by(self, by: User) -> bool:
+        """Whether ``by`` may reset this account's password, disable it, or change its
+        role or area. An auditor audits HQ: an HQ admin who could reset the auditor's
+        password would sign in as the auditor, and one who could disable or move the
+        account would blind them. Only a superuser (the server's operator) or another
+        auditor manages an auditor account."""
+        return self.role != Role.AUDITOR or by.is_superuser or by.role == Role.AUDITOR
 
     @property
     def is_read_only(self) -> bool:

@@ -19,7 +19,7 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, audit
 from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, UserFilterForm, UserForm
-from .models import AuditEvent, User
+from .models import AUDITOR_MANAGED_MESSAGE, AuditEvent, User
 
 
 def login_view(request: PublicRequest) -> HttpResponse:
@@ -109,9 +109,11 @@ def users(request: AuthedRequest) -> HttpResponse:
     elif form.is_bound:
         qs = qs.none()  # a refused filter lists nothing rather than every account
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    managed = {u.pk for u in page if u.managed_by(request.user)}
     template = "accounts/users.html#rows" if request.htmx else "accounts/users.html"
     status = 400 if form.errors else 200
-    return render(request, template, {"form": form, "page": page}, status=status)
+    context = {"form": form, "page": page, "managed": managed}
+    return render(request, template, context, status=status)
 
 
 def _area_choices(user: User):
@@ -148,14 +150,17 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         areas=_area_choices(request.user),
         editing=True,
         current_phone=subject.phone_masked,
+        locked="" if subject.managed_by(request.user) else AUDITOR_MANAGED_MESSAGE,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_user(by=request.user, user=subject, **form.cleaned_data)
+            handovers = actions.update_user(by=request.user, user=subject, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已保存账号 {subject.username}")
+            for line in handovers:
+                messages.info(request, line)
             return redirect("accounts:users")
     return render(
         request,
@@ -170,11 +175,13 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_toggle_active(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)
     try:
-        actions.set_active(by=request.user, user=subject, active=not subject.is_active)
+        handovers = actions.set_active(by=request.user, user=subject, active=not subject.is_active)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"已{'启用' if subject.is_active else '停用'} {subject.username}")
+        for line in handovers:
+            messages.info(request, line)
     return redirect("accounts:users")
 
 

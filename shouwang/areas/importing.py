@@ -3,7 +3,8 @@
 One row per leaf: the columns name the levels from the top down (区县, 街道/乡镇,
 社区/村, 小区/村民组, 楼栋) plus 应有户数. Levels above the importing user's area may
 be left blank or must match; missing nodes below it are created. Names are matched
-and created in one spelling (``core.text.place_name``: "３ 号楼" is "3号楼"). ``plan`` checks the
+and created in one spelling (``core.text.place_name``: "３ 号楼" is "3号楼"); a cell
+merged over several rows names each of them. ``plan`` checks the
 whole file and lists problems by row and column; ``commit`` creates everything in one
 transaction, or nothing.
 """
@@ -77,7 +78,7 @@ def template_bytes(root: Area) -> bytes:
 def plan(upload: IO[bytes], *, root: Area) -> Plan:
     """Read and check the file; nothing is written."""
     result = Plan(root=root)
-    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS))
+    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS), fill_merged=True)
     try:
         header_row = find_header(rows, HEADERS)
     except HeaderNotFound as exc:
@@ -87,8 +88,8 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
     kinds = [k for _, k in LEVELS]
     root_level = kinds.index(root.kind)
     seen: dict[tuple[str, ...], int] = {}
-    # Whether each level was filled on a row above: a cell merged down over rows reads
-    # blank below its first row.
+    # Whether each level was filled on a row above: a name left blank below it, as if
+    # it carried down (it does only when the cells are merged).
     filled_above = [False] * len(LEVELS)
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
@@ -130,7 +131,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             blank = root_level + 1 + depth
             message = "上一级为空时不能填写下一级"
             if filled_above[blank]:
-                message += "（如用了合并单元格，请取消合并并在每一行填写完整）"
+                message += "（与上一行相同的名称也须在每一行填写，或合并单元格）"
             result.problems.append(Problem(number, LEVELS[blank][0], message))
             row_ok = False
         filled_above = [a or bool(n) for a, n in zip(filled_above, names, strict=True)]

@@ -12,7 +12,9 @@ MAX_DEPTH = 4  # cases below the root shown in the chain
 
 @dataclass
 class ContactNode:
-    contact: Contact
+    # None: a close contact outside the viewer's jurisdiction, shown masked only to
+    # hold the 次密接 the viewer may see (never as contacts of the case itself).
+    contact: Contact | None
     case: Case | None = None  # the contact's own case, if they became one
     contacts: list[ContactNode] = field(default_factory=list)  # that case's contacts
     secondary: list[ContactNode] = field(default_factory=list)  # 次密接 via this contact
@@ -57,10 +59,16 @@ def chain_for(case: Case, user: Any) -> Chain:
             .select_related("person")
         }
         nodes = {x.pk: ContactNode(contact=x) for x in visible}
+        masked: dict[int, ContactNode] = {}  # hidden close contact id -> its placeholder
         next_level: dict[int, list[ContactNode]] = {}
         for x in visible:
             node = nodes[x.pk]
             parent = nodes.get(x.via_id) if x.via_id else None
+            if x.via_id and parent is None:
+                parent = masked.get(x.via_id)
+                if parent is None:
+                    parent = masked[x.via_id] = ContactNode(contact=None)
+                    level[x.case_id].append(parent)
             (parent.secondary if parent else level[x.case_id]).append(node)
             own = cases.get(x.person_id)
             if own is not None and own.pk not in seen_cases:

@@ -181,6 +181,8 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "contacts": contacts,
+            # A 次密接's close contact is named only if the viewer sees them too.
+            "shown_contacts": {c.pk for c in contacts},
             "before_window": before_window,
             "review_contacts": review_contacts,
             "review_traces": review_traces,

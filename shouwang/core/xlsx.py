@@ -78,13 +78,15 @@ def iter_rows(
     *,
     max_bytes: int | None = None,
     header: Callable[[tuple[Any, ...]], bool] | None = None,
+    fill_merged: bool = False,
 ) -> Iterator[tuple[Any, ...]]:
     """Yield one sheet's rows as tuples of cell values (streaming), from its first row.
 
     The sheet is the first visible one (a hidden sheet holds a template's drop-down
     lists, not data) or, given ``header``, the first visible one with a row ``header``
     accepts among its first ``HEADER_SEARCH_ROWS`` rows: the data may follow a sheet of
-    instructions."""
+    instructions. ``fill_merged``: every cell of a merged range reads as the range's
+    first cell (a community's name merged down over its compounds' rows)."""
     from openpyxl import load_workbook
 
     check_upload(upload, max_bytes=max_bytes)
@@ -100,9 +102,59 @@ def iter_rows(
         sheet = sheets[0]
         if header is not None and len(sheets) > 1:
             sheet = next((s for s in sheets if _has_header(s, header)), sheet)
-        yield from _stream(sheet.iter_rows(values_only=True))
+        rows = _stream(sheet.iter_rows(values_only=True))
+        if fill_merged:
+            rows = _filled(rows, _merged_ranges(sheet))
+        yield from rows
     finally:
         workbook.close()
+
+
+# A merged range: first row, first column, last row, last column (1-based).
+_Range = tuple[int, int, int, int]
+
+
+def _merged_ranges(sheet: Any) -> list[_Range]:
+    """The sheet's merged ranges, read from its XML (a read-only sheet does not load
+    them): one more streaming pass, rows dropped as they are parsed."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    merge = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    row = f"{{{SHEET_MAIN_NS}}}row"
+    ranges = []
+    try:
+        with sheet._get_source() as source:
+            for _, element in iterparse(source):
+                if element.tag == merge and element.get("ref"):
+                    first_col, first_row, last_col, last_row = range_boundaries(element.get("ref"))
+                    ranges.append((first_row, first_col, last_row, last_col))
+                elif element.tag == row:
+                    element.clear()
+    except Exception as exc:
+        raise SpreadsheetError(CORRUPT_MESSAGE) from exc
+    return ranges
+
+
+def _filled(rows: Iterator[tuple[Any, ...]], ranges: list[_Range]) -> Iterator[tuple[Any, ...]]:
+    """``rows`` with each merged range's other cells set to its first cell's value."""
+    starting: dict[int, list[_Range]] = {}
+    for merged in ranges:
+        if merged[2] > merged[0] or merged[3] > merged[1]:
+            starting.setdefault(merged[0], []).append(merged)
+    open_ranges: list[tuple[_Range, Any]] = []
+    for number, row in enumerate(rows, start=1):
+        open_ranges = [(r, v) for r, v in open_ranges if r[2] >= number]
+        cells = list(row)
+        for merged in starting.pop(number, []):
+            first = merged[1] - 1
+            open_ranges.append((merged, cells[first] if first < len(cells) else None))
+        for (_, first_col, _, last_col), value in open_ranges:
+            if len(cells) < last_col:
+                cells += [None] * (last_col - len(cells))
+            cells[first_col - 1 : last_col] = [value] * (last_col - first_col + 1)
+        yield tuple(cells)
 
 
 def _stream(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

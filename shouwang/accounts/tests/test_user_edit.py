@@ -267,7 +267,7 @@ def test_a_worker_moved_to_another_community_hands_over_what_they_can_no_longer_
     assert details == [
         f"辖区 西城社区→八一社区；{world.guard_a}不再值守卡点“西城花园东门”",
         f"辖区 西城社区→八一社区；{world.grid_worker_a}负责的重点人员 1 人改由"
-        "（未分配，待新社区指定）负责",
+        "（未分配，待所在社区指定）负责",
     ]
 
 
@@ -284,3 +284,39 @@ def test_a_worker_given_a_wider_area_keeps_what_they_answer_for(world: World) ->
     )
     record.refresh_from_db()
     assert record.responsible == world.grid_worker_a
+
+
+def test_a_worker_given_a_role_that_does_no_follow_ups_hands_over_their_key_persons(
+    world: World,
+) -> None:
+    # A leader reads the records but does no follow-up: left responsible, the record
+    # would show a worker who never comes.
+    record = key_person(world.building_a, "王五")
+    hq = world.client("hq")
+    response = hq.post(
+        url(world.grid_worker_a),
+        {"full_name": "陈网格", "phone": "", "role": Role.LEADER, "area": world.community_a.pk},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.responsible is None
+    world.grid_worker_a.refresh_from_db()
+    line = f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待所在社区指定）负责"
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
+    assert audit.detail == f"角色 网格员→领导；{line}"
+    assert line in hq.get(response["Location"]).content.decode()
+
+
+def test_a_guard_made_community_staff_stays_on_the_roster(world: World) -> None:
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    gate.staff.add(world.guard_a)
+    world.client("hq").post(
+        url(world.guard_a),
+        {
+            "full_name": "卡点",
+            "phone": "",
+            "role": Role.COMMUNITY_STAFF,
+            "area": world.community_a.pk,
+        },
+    )
+    assert list(gate.staff.all()) == [world.guard_a]

@@ -245,7 +245,7 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
         (
             5,
             "小区/村民组",
-            "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）",
+            "上一级为空时不能填写下一级（与上一行相同的名称也须在每一行填写，或合并单元格）",
         ),
         (6, "楼栋", "与第4行重复"),
         (8, "", "没有填写下级名称"),
@@ -391,20 +391,43 @@ def test_a_row_with_its_first_level_blank_says_a_level_is_skipped(world: World) 
     ]
 
 
-def test_a_merged_level_says_to_unmerge_it(world: World) -> None:
-    # A community merged down over its compounds' rows: only the merge's first row holds
-    # the name, the rows below read as blank there.
+def _merged_sheet(rows: list[list], merges: list[str]) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADERS)
-    sheet.append(["", "", "丰庆社区", "丰庆小区", "1号楼", ""])
-    sheet.append(["", "", None, "丰庆小区", "2号楼", ""])
-    sheet.append(["", "", None, "丰庆新苑", "1号楼", ""])
-    sheet.merge_cells("C2:C4")
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = upload(world.client("hq"), SimpleUploadedFile("辖区.xlsx", buffer.getvalue()))
+    return SimpleUploadedFile("辖区.xlsx", buffer.getvalue())
+
+
+def test_rows_under_a_merged_cell_take_its_value(world: World) -> None:
+    # A community merged down over its compounds' rows, a compound over its buildings':
+    # only the merge's first row holds the name, the rows below take it.
+    rows = [
+        ["", "", "丰庆社区", "丰庆小区", "1号楼", 10],
+        ["", "", None, None, "2号楼", 12],
+        ["", "", None, "丰庆新苑", "1号楼", 8],
+    ]
+    client = world.client("hq")
+    response = upload(client, _merged_sheet(rows, ["C2:C4", "D2:D3"]))
+    assert response.status_code == 200, problems(response)
+    client.post(COMMIT, {"token": response.context["token"]})
+    community = Area.objects.get(name="丰庆社区")
+    compounds = {a.name: a for a in Area.objects.filter(parent=community)}
+    assert set(compounds) == {"丰庆小区", "丰庆新苑"}
+    assert sorted(
+        Area.objects.filter(parent=compounds["丰庆小区"]).values_list("name", flat=True)
+    ) == ["1号楼", "2号楼"]
+    assert Area.objects.get(parent=compounds["丰庆新苑"]).expected_households == 8
+
+
+def test_a_blank_level_below_a_filled_row_says_to_fill_each_row(world: World) -> None:
+    rows = [["", "", "丰庆社区", "丰庆小区", "1号楼", ""], ["", "", None, "丰庆小区", "2号楼", ""]]
+    response = upload(world.client("hq"), _merged_sheet(rows, []))
     assert response.status_code == 400
-    hint = "上一级为空时不能填写下一级（如用了合并单元格，请取消合并并在每一行填写完整）"
-    assert problems(response) == [(3, "社区/村", hint), (4, "社区/村", hint)]
-    assert hint in response.content.decode()
+    hint = "上一级为空时不能填写下一级（与上一行相同的名称也须在每一行填写，或合并单元格）"
+    assert problems(response) == [(3, "社区/村", hint)]

@@ -29,7 +29,7 @@ def test_the_page_lists_who_is_affected_and_moves_nothing_yet(world: World) -> N
     page = response.content.decode()
     assert "移动到“八一社区”后，以下人员将看不到原来负责的对象" in page
     assert "小区“西城花园”移出网格“西城第1网格”" in page
-    assert f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待新社区指定）负责" in page
+    assert f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待所在社区指定）负责" in page
     assert f"{world.guard_a}不再值守卡点“西城花园东门”" in page
     assert "确认移动并交接" in page
     # Nothing moved, nothing handed over, nothing audited.
@@ -64,7 +64,7 @@ def test_confirming_moves_and_hands_over(world: World) -> None:
     assert audit.detail.startswith("移动：西城社区 → 八一社区；")
     assert f"{world.guard_a}不再值守卡点“西城花园东门”" in audit.detail
     shown = client.get(response["Location"]).content.decode()
-    assert f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待新社区指定）负责" in shown
+    assert f"{world.grid_worker_a}负责的重点人员 1 人改由（未分配，待所在社区指定）负责" in shown
     # The receiving community sees the record, unassigned, and the old worker does not.
     detail = reverse("watch:detail", args=[record.pk])
     assert world.client("staff_b").get(detail).status_code == 200

@@ -63,3 +63,21 @@ def test_a_source_case_outside_the_viewers_area_is_named_without_a_link(world):
     assert "感染来源" in page
     assert root.person.name in page
     assert reverse("cases:detail", args=[root.pk]) not in page  # A's case: a 404 for B
+
+
+def test_a_secondary_contact_whose_close_contact_is_hidden_sits_under_a_placeholder(world):
+    # The close contact lives in B; their 次密接 in A. A's staff see the 次密接, under a
+    # masked close contact, never as a close contact of the case itself.
+    root = make_case(world.building_a)
+    close = make_contact(root, world.building_b)
+    secondary = make_contact(root, world.building_a2, via=close, degree=2)
+    chain = chain_for(root, world.staff_a)
+    assert len(chain.contacts) == 1
+    placeholder = chain.contacts[0]
+    assert placeholder.contact is None
+    assert [n.contact for n in placeholder.secondary] == [secondary]
+    assert chain.hidden == 1
+    page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
+    assert "辖区外的密接（未显示）" in page
+    assert close.person.name not in page
+    assert secondary.person.name in page

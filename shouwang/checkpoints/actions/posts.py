@@ -90,14 +90,17 @@ def rotate_code(*, checkpoint: Checkpoint, by: Any) -> Checkpoint:
 
 @transaction.atomic
 def hand_over_after_move(*, area: Area, by: Any) -> list[str]:
-    """After ``area`` moved in the tree (``areas.actions.move_area``): duty staff who can
-    no longer open a checkpoint below it leave its roster (the receiving community's
-    staff take it up). Returns one line per person and checkpoint, for the move's page
-    and audit entry."""
+    """After ``area`` moved in the tree (``areas.actions.move_area``), or an account
+    below it was moved or disabled: duty staff who can no longer open a checkpoint
+    below it (a disabled account opens nothing) leave its roster (the receiving
+    community's staff take it up). Returns one line per person and checkpoint, for the
+    move's page and audit entry."""
     lines = []
     checkpoints = Checkpoint.objects.within(area).select_related("area").order_by("pk")
     for checkpoint in checkpoints.prefetch_related("staff__area"):
-        far = checkpoint.out_of_reach(checkpoint.staff.all())
+        staff = list(checkpoint.staff.all())
+        kept = [u for u in staff if u.is_active]
+        far = [u for u in staff if u not in kept] + checkpoint.out_of_reach(kept)
         if far:
             checkpoint.staff.remove(*far)
             lines += [f"{user}不再值守卡点“{checkpoint.name}”" for user in far]

@@ -45,11 +45,13 @@ OPEN_STATUSES = (KeyPerson.Status.ACTIVE, KeyPerson.Status.LOST)
 
 @transaction.atomic
 def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
-    """After ``area`` moved in the tree (``areas.actions.move_area``): each open record
-    below it takes the grid now holding its compound, and a responsible worker who can
-    no longer see it hands it to that grid's first worker, or to nobody (未分配, for
-    the new community to assign). Each change is in the record's history; returns one
-    line per (old, new) worker for the move's page and audit entry."""
+    """After ``area`` moved in the tree (``areas.actions.move_area``), or an account
+    below it was moved, given another role or disabled: each open record below it
+    takes the grid now holding its compound, and a responsible worker who can no
+    longer see it or follow it up (a disabled account does neither) hands it to that
+    grid's first worker, or to nobody (未分配, for the new community to assign). Each
+    change is in the record's history; returns one line per (old, new) worker for the
+    move's page and audit entry."""
     records = (
         KeyPerson.objects.within(area)
         .filter(status__in=OPEN_STATUSES)
@@ -64,7 +66,11 @@ def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
             record.grid = grid_for_area(record.area)
             fields.append("grid")
         worker = record.responsible
-        if worker is not None and (worker.area is None or not record.area.is_within(worker.area)):
+        if worker is not None and (
+            not worker.can("watch.followup")
+            or worker.area is None
+            or not record.area.is_within(worker.area)
+        ):
             record.responsible = default_responsible(record.grid)
             fields.append("responsible")
             KeyPersonEvent.objects.create(
@@ -78,7 +84,7 @@ def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
         if fields:
             record.save(update_fields=[*fields, "updated_at"])
     return [
-        f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待新社区指定）'}负责"
+        f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待所在社区指定）'}负责"
         for (old, new), count in handed.items()
     ]
 
