@@ -226,7 +226,7 @@ def _submit(
     _store_values(report, definitions, auto, values, reasons)
     report.status = DailyReport.Status.SUBMITTED
     report.is_zero = zero
-    report.late = now > days.deadline(report.day)
+    report.late = days.is_late(report.day, now)
     report.submitted_at = now
     report.submitted_by = by
     report.note = note.strip()
