@@ -224,6 +224,8 @@ def _submit(
     if errors:
         raise ReportError("；".join(errors.values()))
     _store_values(report, definitions, auto, values, reasons)
+    # A draft's figure of an indicator retired since is not part of what is submitted.
+    report.values.exclude(code__in=[d.code for d in definitions]).delete()
     report.status = DailyReport.Status.SUBMITTED
     report.is_zero = zero
     report.late = days.is_late(report.day, now)
