@@ -72,6 +72,11 @@ class ChildRow:
             return 0
         return self.communities - self.submitted
 
+    @property
+    def not_started(self) -> bool:
+        """None of its communities reports that day (created since): 未开始上报."""
+        return not self.own and self.communities == 0
+
 
 @dataclass
 class Snapshot:
@@ -89,6 +94,12 @@ class Snapshot:
     #: figures computed now for a compound's or a building's subtree (no daily report
     #: applies below a community), not read from the roll-up's rows
     live: bool = False
+
+    @property
+    def not_started(self) -> bool:
+        """No community under the area reports the last closed day (created since):
+        未开始上报, not 已报 0/0."""
+        return self.closed_figure is not None and self.closed_figure.communities == 0
 
 
 def _live_figures(

@@ -224,9 +224,11 @@ def _submit(
     if errors:
         raise ReportError("；".join(errors.values()))
     _store_values(report, definitions, auto, values, reasons)
+    # A draft's figure of an indicator retired since is not part of what is submitted.
+    report.values.exclude(code__in=[d.code for d in definitions]).delete()
     report.status = DailyReport.Status.SUBMITTED
     report.is_zero = zero
-    report.late = now > days.deadline(report.day)
+    report.late = days.is_late(report.day, now)
     report.submitted_at = now
     report.submitted_by = by
     report.note = note.strip()
@@ -288,6 +290,25 @@ def submit_report(
     )
 
 
+def _draft_incidents(
+    report: DailyReport, definitions: list[IndicatorDefinition], auto: dict[str, Any]
+) -> list[str]:
+    """The incident figures a saved draft gives as not 0 — a fever found on a round
+    typed in with its reason, a figure only the community gives: a zero report would
+    submit 0 over them. A draft figure that follows the system's count is the count."""
+    if report.pk is None or report.is_submitted:
+        return []
+    saved = {v.code: v for v in report.values.all()}
+    return [
+        f"{d.label}{value.value}{d.unit}"
+        for d in definitions
+        if d.incident
+        and (value := saved.get(d.code)) is not None
+        and value.value
+        and not _follows_count(report, value, None if d.manual else auto.get(d.code))
+    ]
+
+
 @transaction.atomic
 def zero_report(
     *,
@@ -309,6 +330,11 @@ def zero_report(
     if happened:
         raise ReportError(
             f"系统统计当日有新情况（{'、'.join(happened)}），不能零报告，请核对后填报日报"
+        )
+    typed = _draft_incidents(report, definitions, auto)
+    if typed:
+        raise ReportError(
+            f"暂存的日报中填有新情况（{'、'.join(typed)}），不能零报告，请核对后上报日报"
         )
     carried = _carried(report, definitions)
     values = {

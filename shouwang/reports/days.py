@@ -111,6 +111,11 @@ def deadline(day: date) -> datetime:
     return window(day).end + timedelta(minutes=settings.REPORT_GRACE_MINUTES)
 
 
+def is_late(day: date, now: datetime | None = None) -> bool:
+    """Whether a report of ``day`` submitted at ``now`` is 迟报 (past its deadline)."""
+    return (now or timezone.now()) > deadline(day)
+
+
 def is_closed(day: date, now: datetime | None = None) -> bool:
     return day <= last_closed_day(now)
 

@@ -45,6 +45,11 @@ class ReportForm(forms.Form):
             self.fields[f"r_{line.code}"] = forms.CharField(
                 label="更正原因", required=False, max_length=200, initial=line.reason
             )
+            if line.auto is not None:
+                # The count the page showed: a figure left at it follows the count.
+                self.fields[f"a_{line.code}"] = forms.CharField(
+                    required=False, initial=line.auto, widget=forms.HiddenInput
+                )
 
     def rows(self) -> list[tuple[Line, forms.BoundField, forms.BoundField]]:
         return [(line, self[f"v_{line.code}"], self[f"r_{line.code}"]) for line in self.lines]
@@ -64,12 +69,26 @@ class ReportForm(forms.Form):
         return data
 
     def values(self) -> dict[str, int]:
+        """The figures given. One left at the system's count the page showed follows
+        the count, which may have moved while the page was open (before the cutoff
+        the check-ins and the ledger keep counting): not a correction."""
         data = getattr(self, "cleaned_data", {})
-        return {
-            line.code: data[f"v_{line.code}"]
-            for line in self.lines
-            if data.get(f"v_{line.code}") is not None
-        }
+        values = {}
+        for line in self.lines:
+            value = data.get(f"v_{line.code}")
+            if value is None:
+                continue
+            shown = data.get(f"a_{line.code}", "")
+            if (
+                line.auto is not None
+                and len(shown) <= 10
+                and shown.isascii()
+                and shown.isdigit()
+                and value == int(shown)
+            ):
+                value = line.auto
+            values[line.code] = value
+        return values
 
     def reasons(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {})

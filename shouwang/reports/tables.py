@@ -239,7 +239,8 @@ def trend_series(
     area: Area, definition: IndicatorDefinition, start: date, end: date
 ) -> list[Point]:
     """One point per day from ``start`` to ``end``; ``total`` is the running total of a
-    flow since the first figure (None for point-in-time figures). Below the
+    flow since the first figure (None for point-in-time figures, and for a flow before
+    anyone gave it). Below the
     communities the figures are computed (``live.day_figures``) for the days shown
     only, and the running total starts at ``start``."""
     if live.is_live(area):
@@ -253,16 +254,21 @@ def trend_series(
             .order_by("day")
             .values_list("day", "values")
         )
-    running = sum(
-        (values.get(definition.code) or 0) for day, values in found.items() if day < start
-    )
+    # A figure nobody gave yet (a manual one) has no running total: —, as in the bulletin.
+    earlier = [
+        values[definition.code]
+        for day, values in found.items()
+        if day < start and values.get(definition.code) is not None
+    ]
+    running = sum(earlier) if earlier else None
     points = []
     day = start
     while day <= end:
         values = found.get(day)
         value = values.get(definition.code) if values is not None else None
         if definition.is_flow and definition.ratio is None:
-            running += value or 0
+            if value is not None:
+                running = (running or 0) + value
             total = running if values is not None else None
         else:
             total = None

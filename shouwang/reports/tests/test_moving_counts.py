@@ -1,0 +1,75 @@
+"""Before the cutoff the system's counts move while the report page is open (a check-in,
+a household registered): a figure left at the count the page showed follows the
+count, as a saved draft's does — saving the draft is not refused as a correction
+without a reason."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from shouwang.reports import days
+from shouwang.reports.models import DailyReport
+
+from . import data
+
+pytestmark = pytest.mark.django_db
+
+
+def page_form(response):
+    """The form's fields as the browser would post them back, unchanged."""
+    form = response.context["form"]
+    body = {}
+    for name in form.fields:
+        value = form[name].value()
+        body[name] = "" if value is None else value
+    return body
+
+
+def test_a_draft_saved_after_a_count_moved_follows_the_count(world):
+    today = days.open_day()
+    url = reverse("reports:report", args=[world.community_b.pk, today.isoformat()])
+    client = world.client("staff_b")
+    body = page_form(client.get(url))
+    body["v_households_expected"] = 4
+    data.household(world.building_b, persons=2)  # registered while the page is open
+    response = client.post(url, body)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    report = DailyReport.objects.get(community=world.community_b, day=today)
+    saved = report.values.get(code="households_registered")
+    assert (saved.auto_value, saved.value, saved.reason) == (1, 1, "")
+
+
+def test_a_figure_typed_over_the_count_is_still_a_correction(world):
+    today = days.open_day()
+    url = reverse("reports:report", args=[world.community_b.pk, today.isoformat()])
+    client = world.client("staff_b")
+    body = page_form(client.get(url))
+    body.update({"v_households_expected": 4, "v_households_registered": 3})
+    data.household(world.building_b, persons=2)
+    response = client.post(url, body)
+    assert response.status_code == 400
+    assert "与系统统计（1）不一致，请填写更正原因" in response.content.decode()
+
+
+@override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
+def test_a_form_without_the_counts_shown_is_checked_as_before(world):
+    """A client that does not send the counts it showed (a script) gets the strict check."""
+    today = days.open_day()
+    url = reverse("reports:report", args=[world.community_b.pk, today.isoformat()])
+    client = world.client("staff_b")
+    body = {k: v for k, v in page_form(client.get(url)).items() if not k.startswith("a_")}
+    body["v_households_expected"] = 4
+    data.household(world.building_b, persons=2)
+    assert client.post(url, body).status_code == 400
+
+
+@pytest.mark.parametrize("shown", ["x", "-1", "٣", "9" * 5000, "1.5"])
+def test_a_count_shown_that_is_no_number_is_ignored(world, shown):
+    today = days.open_day()
+    url = reverse("reports:report", args=[world.community_b.pk, today.isoformat()])
+    client = world.client("staff_b")
+    body = page_form(client.get(url))
+    body.update({"v_households_expected": 4, "a_households_registered": shown})
+    assert client.post(url, body).status_code == 302
