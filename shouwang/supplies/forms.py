@@ -354,6 +354,11 @@ class DonationForm(ClientIdMixin):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
+    update_contact = forms.BooleanField(
+        label="更新捐赠方联系方式",
+        required=False,
+        help_text="已登记过的捐赠方，联系方式与原来不同时勾选，以本次填写的替换原联系方式",
+    )
     disclosure = forms.ChoiceField(
         label="公示方式",
         choices=Donation.Disclosure.choices,
