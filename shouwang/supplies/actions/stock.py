@@ -35,7 +35,9 @@ RECEIVE_KINDS = (MovementKind.OPENING, MovementKind.PURCHASE)
 
 @dataclass
 class Entry:
-    """One movement to post; ``quantity`` is signed (in > 0, out < 0)."""
+    """One movement to post; ``quantity`` is signed (in > 0, out < 0). The movement
+    lies in the location's area unless ``fields`` names another (``area_id``: the
+    old area of a location being moved)."""
 
     item: Item
     location: Location
@@ -103,12 +105,42 @@ def post_movements(
                 balance_after=after,
                 occurred_at=at,
                 created_by=by if getattr(by, "pk", None) else None,
-                **entry.fields,
+                **{"area_id": entry.location.area_id, **entry.fields},
             )
         )
     for balance in balances.values():
         balance.save(update_fields=["quantity", "updated_at"])
     return Movement.objects.bulk_create(movements)
+
+
+def move_stock(*, location: Location, from_area: Any, by: Any) -> list[Movement]:
+    """``location`` (its ``area`` set to the new one) moved out of ``from_area``: each
+    item it holds leaves the old area and enters the new one, a 移出辖区 row and a
+    移入辖区 row at the location, so that what each area held on any day stays the
+    sum of its movements. The balances do not change. Runs inside the transaction
+    that saves the location."""
+    held = (
+        Balance.objects.select_for_update()
+        .filter(location=location, quantity__gt=0)
+        .select_related("item")
+        .order_by("pk")
+    )
+    note = f"{location.name}由{from_area.name}移至{location.area.name}"[:200]
+    entries = []
+    for balance in held:
+        entries += [
+            Entry(
+                balance.item,
+                location,
+                MovementKind.RELOCATE_OUT,
+                -balance.quantity,
+                {"area_id": from_area.pk, "note": note},
+            ),
+            Entry(
+                balance.item, location, MovementKind.RELOCATE_IN, balance.quantity, {"note": note}
+            ),
+        ]
+    return post_movements(entries, by=by) if entries else []
 
 
 def _replay(client_id: str) -> Movement | None:
