@@ -5,7 +5,7 @@ zero, and writes the movement rows in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -308,18 +308,37 @@ def transfer(
     return once(client_id, work)
 
 
+def _check_book_unchanged(book: dict[Item, int], shown: Mapping[int, int] | None) -> None:
+    moved = [
+        (item, shown[item.pk], quantity)
+        for item, quantity in book.items()
+        if shown is not None and item.pk in shown and shown[item.pk] != quantity
+    ]
+    if moved:
+        changes = "、".join(
+            f"{item.name}的账面数已由{was:,}{item.unit}变为{now:,}{item.unit}"
+            for item, was, now in moved
+        )
+        raise ValidationError(
+            f"盘点期间{changes}（其间有出入库），请按新的账面数核对实盘数后重新提交；未做任何修改"
+        )
+
+
 def count_stock(
     *,
     location: Location,
     counted: dict[Item, int],
     reason: str,
     by: Any,
+    shown: Mapping[int, int] | None = None,
     client_id: str = "",
     request: Any = None,
 ) -> tuple[StockCount, bool]:
     """Record a stock count (盘点); each difference from the book becomes an adjustment
-    movement carrying the reason. The book figure is read under lock at commit time.
-    Returns (count, created)."""
+    movement carrying the reason. The book figure is read under lock at commit time;
+    ``shown`` (item id → quantity) is the book the counter was shown, and a count of an
+    item whose book has moved since (stock issued or received meanwhile) is refused,
+    never turned into an adjustment. Returns (count, created)."""
     if not counted:
         raise ValidationError("请至少填写一种物资的实盘数量")
     if any(not isinstance(n, int) or n < 0 for n in counted.values()):
@@ -331,6 +350,7 @@ def count_stock(
     def work() -> StockCount:
         balances = lock_balances([(item, location) for item in counted])
         book = {item: balances[(item.pk, location.pk)].quantity for item in counted}
+        _check_book_unchanged(book, shown)
         differs = [item for item, n in counted.items() if n != book[item]]
         if differs and not reason:
             names = "、".join(i.name for i in differs)

@@ -283,6 +283,7 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
             count, created = actions.count_stock(
                 location=place,
                 counted=form.counted(),
+                shown=form.shown,
                 reason=form.cleaned_data["reason"],
                 client_id=form.cleaned_data["client_id"],
                 by=request.user,
