@@ -373,7 +373,9 @@ def days_of_supply(quantity: int, used: int, window: int) -> Decimal | None:
 
 
 class MovementQuerySet(ScopedQuerySet):
-    scope = "location__area"
+    # A movement is seen by those of the area it was posted in: a community's ledger
+    # keeps the rows of a store it gave away, up to its 移出辖区 row.
+    scope = "area"
 
     def of_kind(self, *kinds: str) -> MovementQuerySet:
         return self.filter(kind__in=kinds)

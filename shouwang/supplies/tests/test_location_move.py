@@ -92,3 +92,24 @@ def test_a_checkpoint_location_following_its_checkpoint_takes_its_stock_along(wo
         (MovementKind.RELOCATE_OUT, world.compound_a.pk),
         (MovementKind.RELOCATE_IN, world.compound_b.pk),
     ]
+
+
+def test_each_communitys_ledger_explains_its_side_of_the_move(world) -> None:
+    store = location(world.community_a, "中心库房")
+    masks = item("医用口罩")
+    receive_stock(item=masks, location=store, quantity=500, supplier="华康医疗", by=world.hq)
+    world.client("hq").post(
+        reverse("supplies:location_edit", args=[store.pk]),
+        {"kind": "community", "name": "中心库房", "area": world.community_b.pk, "active": "on"},
+    )
+
+    ledger_a = world.client("staff_a").get(reverse("supplies:ledger")).content.decode()
+    assert "华康医疗" in ledger_a
+    assert "<td>移出辖区</td>" in ledger_a
+    assert "<td>移入辖区</td>" not in ledger_a
+    ledger_b = world.client("staff_b").get(reverse("supplies:ledger")).content.decode()
+    assert "<td>移入辖区</td>" in ledger_b
+    assert "<td>移出辖区</td>" not in ledger_b
+    assert "华康医疗" not in ledger_b
+    place_b = world.client("staff_b").get(reverse("supplies:location", args=[store.pk]))
+    assert "华康医疗" not in place_b.content.decode()
