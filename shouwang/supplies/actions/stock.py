@@ -120,7 +120,7 @@ def move_stock(*, location: Location, from_area: Any, by: Any) -> list[Movement]
     sum of its movements. The balances do not change. Runs inside the transaction
     that saves the location."""
     held = (
-        Balance.objects.select_for_update()
+        Balance.objects.select_for_update(of=("self",))
         .filter(location=location, quantity__gt=0)
         .select_related("item")
         .order_by("pk")
