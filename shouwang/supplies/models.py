@@ -584,13 +584,14 @@ class Donor(TimeStampedModel):
         self.phone_hash = pii.lookup_hash(phone)
 
     def masked_name(self) -> str:
-        """'李**' for a person, '河南****公司' for an organisation."""
+        """'李**' for a person; for an organisation at most a quarter of the name (and
+        two characters) at each end: '河南****公司', '京***技', never '京东*科技'."""
         name = self.name
         if self.kind == self.Kind.PERSON:
             return name[:1] + "*" * max(len(name) - 1, 1)
-        if len(name) <= 4:
-            return name[:1] + "*" * (len(name) - 1)
-        return name[:2] + "*" * (len(name) - 4) + name[-2:]
+        head = min(2, max(1, len(name) // 4))
+        tail = min(2, len(name) // 4)
+        return name[:head] + "*" * max(len(name) - head - tail, 1) + name[len(name) - tail :]
 
 
 class Purpose(models.Model):
