@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -353,13 +353,20 @@ def cancel_donation(
     return donation, True
 
 
-def fundable(area: Any, purpose: Purpose) -> list[Donation]:
-    """Received cash the area may spend on ``purpose``, in drawing order: gifts
-    restricted to this purpose first, then unrestricted ones, oldest first."""
+def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
+    """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
+    None): gifts received by the end of that day, in drawing order: restricted to this
+    purpose first, then unrestricted ones, oldest first."""
+    day_end = datetime.combine(
+        (on or timezone.localdate()) + timedelta(days=1),
+        time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
     qs = (
         Donation.objects.within(area)
         .cash()
         .received()
+        .filter(received_at__lt=day_end)
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
         .select_related("donor")
@@ -392,14 +399,15 @@ def record_spending(
     _check_not_future(spent_on, "支出日期")
 
     def work() -> Spending:
-        ids = [d.pk for d in fundable(area, purpose)]
+        ids = [d.pk for d in fundable(area, purpose, on=spent_on)]
         list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        sources = fundable(area, purpose)
+        sources = fundable(area, purpose, on=spent_on)
         available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
         if amount > available:
+            by_then = f"（截至{spent_on:%Y-%m-%d}已到账的捐款）" if spent_on else ""
             raise ValidationError(
                 f"可用捐款余额不足：本次支出{amount:,.2f}元，"
-                f"可用于“{purpose.name}”的余额为{available:,.2f}元，未做任何修改"
+                f"可用于“{purpose.name}”的余额为{available:,.2f}元{by_then}，未做任何修改"
             )
         spending = Spending.objects.create(
             area=area,
