@@ -78,7 +78,7 @@ def stock_by_location(
 
 def _use_by_item_location(area: Area, window: int) -> dict[tuple[int, int], int]:
     rows = (
-        Movement.objects.within(area)
+        Movement.objects.filter(location__in=Location.objects.within(area))
         .use()
         .in_last(window)
         .values("item", "location")

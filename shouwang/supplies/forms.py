@@ -285,15 +285,36 @@ class TransferForm(ClientIdMixin, QuantityMixin):
         self.fields["destination"].queryset = destinations
 
 
+def parse_book(text: str) -> dict[int, int] | None:
+    """``{item id: quantity}`` from a count form's "12:100,13:0"; None when blank or
+    not in that form (a page from before the field: the count is not compared)."""
+    try:
+        pairs = [part.split(":") for part in text.split(",")] if text else []
+        return {int(pk): int(quantity) for pk, quantity in pairs} or None
+    except ValueError:
+        return None
+
+
 class CountForm(ClientIdMixin):
     reason = forms.CharField(
         label="差异原因", max_length=200, required=False, help_text="实盘与账面不一致时必填"
     )
 
+    # The book figures the counter was shown ("item id:quantity,…"): a count is made
+    # against them, and refused if the book moved meanwhile (``actions.count_stock``).
+    book = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, items=(), book=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         book = book or {}
         self.items = list(items)
+        now = ",".join(f"{item.pk}:{book.get(item.pk, 0)}" for item in self.items)
+        self.initial["book"] = now
+        self.shown = parse_book(self.data.get("book", "")) if self.is_bound else None
+        if self.is_bound:
+            # Shown again (refused), the page carries the book as it is now.
+            self.data = self.data.copy()
+            self.data["book"] = now
         for item in self.items:
             self.fields[f"n{item.pk}"] = forms.IntegerField(
                 label=f"{item.name}（{item.unit}，账面 {book.get(item.pk, 0):,}）",
@@ -354,6 +375,11 @@ class DonationForm(ClientIdMixin):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
+    update_contact = forms.BooleanField(
+        label="更新捐赠方联系方式",
+        required=False,
+        help_text="已登记过的捐赠方，联系方式与原来不同时勾选，以本次填写的替换原联系方式",
+    )
     disclosure = forms.ChoiceField(
         label="公示方式",
         choices=Donation.Disclosure.choices,

@@ -1,6 +1,7 @@
 """Supplies' daily-report indicators: protective stock on hand in each community's
 stores and checkpoints at the cutoff, and what was issued or used during the day.
-Stock at a cutoff is the sum of the movements before it (the ledger is the truth).
+Stock at a cutoff is the sum of the movements before it (the ledger is the truth),
+each credited to the area its location lay in when it was posted.
 Items are counted by their reporting role (``Item.report_as``), never by name, so
 renaming an item in the catalog changes no figure."""
 
@@ -20,7 +21,7 @@ from .models import Item, Movement
 def _on_hand(role: str):
     def compute(window: Window, communities: Sequence[Area]) -> dict[int, int]:
         rows = Movement.objects.filter(item__report_as=role, occurred_at__lt=window.end)
-        return by_community(rows, communities, area="location__area", value=Sum("quantity"))
+        return by_community(rows, communities, area="area", value=Sum("quantity"))
 
     return compute
 
@@ -30,7 +31,7 @@ def _used(role: str):
         rows = Movement.objects.use().filter(
             item__report_as=role, occurred_at__gte=window.start, occurred_at__lt=window.end
         )
-        used = by_community(rows, communities, area="location__area", value=Sum("quantity"))
+        used = by_community(rows, communities, area="area", value=Sum("quantity"))
         return {community: -value for community, value in used.items()}
 
     return compute

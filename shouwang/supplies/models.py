@@ -285,6 +285,10 @@ class MovementKind(models.TextChoices):
     CONSUMPTION = "consumption", "消耗"
     LOSS = "loss", "损耗"
     ADJUSTMENT = "adjustment", "盘点调整"
+    # A location moved to another area takes its stock along: out of the old area,
+    # into the new one, at the same location (the balance does not change).
+    RELOCATE_OUT = "relocate_out", "移出辖区"
+    RELOCATE_IN = "relocate_in", "移入辖区"
 
 
 # Stock used up (issued, consumed, lost): the one definition of use, at a location
@@ -369,7 +373,9 @@ def days_of_supply(quantity: int, used: int, window: int) -> Decimal | None:
 
 
 class MovementQuerySet(ScopedQuerySet):
-    scope = "location__area"
+    # A movement is seen by those of the area it was posted in: a community's ledger
+    # keeps the rows of a store it gave away, up to its 移出辖区 row.
+    scope = "area"
 
     def of_kind(self, *kinds: str) -> MovementQuerySet:
         return self.filter(kind__in=kinds)
@@ -393,13 +399,19 @@ class MovementQuerySet(ScopedQuerySet):
 
 
 class Movement(models.Model):
-    """One row of the stock ledger; never updated or deleted by the application."""
+    """One row of the stock ledger; never updated or deleted by the application. It
+    keeps the area its location lay in when it was posted (``area``)."""
 
     Kind = MovementKind
 
     item = models.ForeignKey(Item, verbose_name="物资", on_delete=models.PROTECT)
     location = models.ForeignKey(
         Location, verbose_name="存放点", on_delete=models.PROTECT, related_name="movements"
+    )
+    # The location's area when the movement was posted: what an area held on a past
+    # day is the sum of its movements before then, even after a location moved.
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("类型", max_length=15, choices=MovementKind.choices, db_index=True)
     quantity = models.BigIntegerField("数量", help_text="基本单位；入库为正，出库为负")
@@ -572,13 +584,14 @@ class Donor(TimeStampedModel):
         self.phone_hash = pii.lookup_hash(phone)
 
     def masked_name(self) -> str:
-        """'李**' for a person, '河南****公司' for an organisation."""
+        """'李**' for a person; for an organisation at most a quarter of the name (and
+        two characters) at each end: '河南****公司', '京***技', never '京东*科技'."""
         name = self.name
         if self.kind == self.Kind.PERSON:
             return name[:1] + "*" * max(len(name) - 1, 1)
-        if len(name) <= 4:
-            return name[:1] + "*" * (len(name) - 1)
-        return name[:2] + "*" * (len(name) - 4) + name[-2:]
+        head = min(2, max(1, len(name) // 4))
+        tail = min(2, len(name) // 4)
+        return name[:head] + "*" * max(len(name) - head - tail, 1) + name[len(name) - tail :]
 
 
 class Purpose(models.Model):

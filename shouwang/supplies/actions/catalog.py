@@ -17,6 +17,7 @@ from shouwang.core.unique import unique_write
 
 from ..figures import checkpoints_without_location
 from ..models import AllocationPlan, Item, ItemPack, Location, Recipient
+from .stock import move_stock
 
 
 def _check_item_name_free(item: Item) -> None:
@@ -130,9 +131,12 @@ def _check_checkpoint_free(location: Location) -> None:
 @transaction.atomic
 def save_location(*, location: Location, by: Any, request: Any = None) -> Location:
     """A location linked to a checkpoint lies in the checkpoint's area. A location
-    holding stock stays active: the figures count active locations only."""
-    if location.pk is not None and not location.active:
-        list(Location.objects.select_for_update(no_key=True).filter(pk=location.pk))
+    holding stock stays active: the figures count active locations only. A location
+    moved to another area takes its stock along through the ledger (``move_stock``)."""
+    before = None
+    if location.pk is not None:
+        before = Location.objects.select_for_update(no_key=True).get(pk=location.pk)
+    if before is not None and not location.active:
         held = location.balances.in_stock().select_related("item").prefetch_related("item__packs")
         if held:
             stock = "、".join(f"{b.item.name}{b.item.describe(b.quantity)}" for b in held)
@@ -148,6 +152,8 @@ def save_location(*, location: Location, by: Any, request: Any = None) -> Locati
         request=request,
         check=lambda: _check_checkpoint_free(location),
     )
+    if before is not None and before.area_id != location.area_id:
+        move_stock(location=location, from_area=before.area, by=by)
     return location
 
 
@@ -202,9 +208,11 @@ def sync_checkpoint_locations(*, area: Any, by: Any, request: Any = None) -> Syn
     for location in Location.objects.select_for_update().filter(checkpoint__in=list(checkpoints)):
         checkpoint = checkpoints[location.checkpoint_id]
         if location.area_id != checkpoint.area_id:
+            from_area = location.area
             location.area = checkpoint.area
             location.name = _free_name(checkpoint.area, location.name, exclude=location.pk)
             location.save(update_fields=["area", "name", "updated_at"])
+            move_stock(location=location, from_area=from_area, by=by)
             result.moved += 1
     for checkpoint in checkpoints_without_location(area).select_related("area").order_by("pk"):
         orphan = (

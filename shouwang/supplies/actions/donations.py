@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core import pii
 from shouwang.core.unique import unique_write
 
 from ..models import (
@@ -43,28 +44,77 @@ class GoodsLine:
 
 
 def _donor(
-    *, kind: str, name: str, contact_name: str = "", phone: str = "", address: str = ""
+    *,
+    kind: str,
+    name: str,
+    by: Any,
+    contact_name: str = "",
+    phone: str = "",
+    address: str = "",
+    update_contact: bool = False,
+    request: Any = None,
 ) -> Donor:
+    """The donor of ``kind`` and ``name``, created on a first gift. A donor on the
+    books keeps the contact recorded for them: a different one typed with a new gift
+    is refused unless ``update_contact`` asks for it to replace the old, and then the
+    change is audited (old and new, masked)."""
     name = name.strip()
     if not name:
         raise ValidationError("请填写捐赠方名称")
     # Two registrations of a new donor at once: the second's insert waits on the unique
     # constraint, fails when the first commits, and get_or_create (which inserts in a
     # savepoint) reads the first's row instead; read committed lets it see that row.
-    donor, _ = Donor.objects.get_or_create(kind=kind, name=name)
+    donor, created = Donor.objects.get_or_create(kind=kind, name=name)
+    old_contact = {
+        "contact_name": donor.contact_name,
+        "phone": donor.phone_masked,
+        "address": donor.address,
+    }
     changed = []
     if contact_name and contact_name != donor.contact_name:
         donor.contact_name = contact_name
         changed.append("contact_name")
+    if phone and pii.lookup_hash(phone) != donor.phone_hash:
+        donor.set_phone(phone)
+        changed += ["phone_enc", "phone_hash"]
     if address and address != donor.address:
         donor.address = address
         changed.append("address")
-    if phone:
-        donor.set_phone(phone)
-        changed += ["phone_enc", "phone_hash"]
-    if changed:
-        donor.save(update_fields=[*changed, "updated_at"])
+    if not changed:
+        return donor
+    if not created:
+        changes = _contact_changes(old_contact, donor)
+        if any(old for old, _ in changes.values()) and not update_contact:
+            was = "，".join(f"{label} {old}" for label, (old, _) in changes.items() if old)
+            raise ValidationError(
+                f"捐赠方“{donor.name}”已登记的联系方式与本次填写的不同（已登记：{was}）。"
+                "如要改为本次填写的，请勾选“更新捐赠方联系方式”后再保存；"
+                "如只登记这笔捐赠，请清空联系人、联系电话和地址。未做任何修改"
+            )
+    donor.save(update_fields=[*changed, "updated_at"])
+    if not created:
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=donor,
+            detail="更新捐赠方联系方式："
+            + "；".join(
+                f"{label} {old or '（空）'} → {new}" for label, (old, new) in changes.items()
+            ),
+        )
     return donor
+
+
+def _contact_changes(old: dict[str, str], donor: Donor) -> dict[str, tuple[str, str]]:
+    """Label → (old, new) for each contact field ``donor`` now holds differently
+    (phones masked)."""
+    pairs = {
+        "联系人": (old["contact_name"], donor.contact_name),
+        "联系电话": (old["phone"], donor.phone_masked),
+        "地址": (old["address"], donor.address),
+    }
+    return {label: pair for label, pair in pairs.items() if pair[0] != pair[1]}
 
 
 def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -> None:
@@ -103,6 +153,7 @@ def record_donation(
     contact_name: str = "",
     phone: str = "",
     address: str = "",
+    update_contact: bool = False,
     disclosure: str = Donation.Disclosure.NAMED,
     amount: Decimal | None = None,
     channel: str = "",
@@ -117,8 +168,10 @@ def record_donation(
     client_id: str = "",
     request: Any = None,
 ) -> tuple[Donation, bool]:
-    """A new donation; ``received=True`` also receives it (goods enter stock). Returns
-    (donation, created): the same ``client_id`` again returns the first, unchanged."""
+    """A new donation; ``received=True`` also receives it (goods enter stock). A donor
+    on the books keeps their contact unless ``update_contact`` (see ``_donor``).
+    Returns (donation, created): the same ``client_id`` again returns the first,
+    unchanged."""
     _check_not_future(pledged_on, "承诺/登记日期")
     reference = reference.strip()
     if kind == Donation.Kind.CASH:
@@ -153,6 +206,9 @@ def record_donation(
             contact_name=contact_name,
             phone=phone,
             address=address,
+            update_contact=update_contact,
+            by=by,
+            request=request,
         )
         donation = Donation.objects.create(
             donor=donor,
@@ -297,13 +353,20 @@ def cancel_donation(
     return donation, True
 
 
-def fundable(area: Any, purpose: Purpose) -> list[Donation]:
-    """Received cash the area may spend on ``purpose``, in drawing order: gifts
-    restricted to this purpose first, then unrestricted ones, oldest first."""
+def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
+    """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
+    None): gifts received by the end of that day, in drawing order: restricted to this
+    purpose first, then unrestricted ones, oldest first."""
+    day_end = datetime.combine(
+        (on or timezone.localdate()) + timedelta(days=1),
+        time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
     qs = (
         Donation.objects.within(area)
         .cash()
         .received()
+        .filter(received_at__lt=day_end)
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
         .select_related("donor")
@@ -336,14 +399,15 @@ def record_spending(
     _check_not_future(spent_on, "支出日期")
 
     def work() -> Spending:
-        ids = [d.pk for d in fundable(area, purpose)]
+        ids = [d.pk for d in fundable(area, purpose, on=spent_on)]
         list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        sources = fundable(area, purpose)
+        sources = fundable(area, purpose, on=spent_on)
         available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
         if amount > available:
+            by_then = f"（截至{spent_on:%Y-%m-%d}已到账的捐款）" if spent_on else ""
             raise ValidationError(
                 f"可用捐款余额不足：本次支出{amount:,.2f}元，"
-                f"可用于“{purpose.name}”的余额为{available:,.2f}元，未做任何修改"
+                f"可用于“{purpose.name}”的余额为{available:,.2f}元{by_then}，未做任何修改"
             )
         spending = Spending.objects.create(
             area=area,

@@ -5,7 +5,7 @@ zero, and writes the movement rows in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -35,7 +35,9 @@ RECEIVE_KINDS = (MovementKind.OPENING, MovementKind.PURCHASE)
 
 @dataclass
 class Entry:
-    """One movement to post; ``quantity`` is signed (in > 0, out < 0)."""
+    """One movement to post; ``quantity`` is signed (in > 0, out < 0). The movement
+    lies in the location's area unless ``fields`` names another (``area_id``: the
+    old area of a location being moved)."""
 
     item: Item
     location: Location
@@ -103,12 +105,42 @@ def post_movements(
                 balance_after=after,
                 occurred_at=at,
                 created_by=by if getattr(by, "pk", None) else None,
-                **entry.fields,
+                **{"area_id": entry.location.area_id, **entry.fields},
             )
         )
     for balance in balances.values():
         balance.save(update_fields=["quantity", "updated_at"])
     return Movement.objects.bulk_create(movements)
+
+
+def move_stock(*, location: Location, from_area: Any, by: Any) -> list[Movement]:
+    """``location`` (its ``area`` set to the new one) moved out of ``from_area``: each
+    item it holds leaves the old area and enters the new one, a 移出辖区 row and a
+    移入辖区 row at the location, so that what each area held on any day stays the
+    sum of its movements. The balances do not change. Runs inside the transaction
+    that saves the location."""
+    held = (
+        Balance.objects.select_for_update(of=("self",))
+        .filter(location=location, quantity__gt=0)
+        .select_related("item")
+        .order_by("pk")
+    )
+    note = f"{location.name}由{from_area.name}移至{location.area.name}"[:200]
+    entries = []
+    for balance in held:
+        entries += [
+            Entry(
+                balance.item,
+                location,
+                MovementKind.RELOCATE_OUT,
+                -balance.quantity,
+                {"area_id": from_area.pk, "note": note},
+            ),
+            Entry(
+                balance.item, location, MovementKind.RELOCATE_IN, balance.quantity, {"note": note}
+            ),
+        ]
+    return post_movements(entries, by=by) if entries else []
 
 
 def _replay(client_id: str) -> Movement | None:
@@ -276,18 +308,37 @@ def transfer(
     return once(client_id, work)
 
 
+def _check_book_unchanged(book: dict[Item, int], shown: Mapping[int, int] | None) -> None:
+    moved = [
+        (item, shown[item.pk], quantity)
+        for item, quantity in book.items()
+        if shown is not None and item.pk in shown and shown[item.pk] != quantity
+    ]
+    if moved:
+        changes = "、".join(
+            f"{item.name}的账面数已由{was:,}{item.unit}变为{now:,}{item.unit}"
+            for item, was, now in moved
+        )
+        raise ValidationError(
+            f"盘点期间{changes}（其间有出入库），请按新的账面数核对实盘数后重新提交；未做任何修改"
+        )
+
+
 def count_stock(
     *,
     location: Location,
     counted: dict[Item, int],
     reason: str,
     by: Any,
+    shown: Mapping[int, int] | None = None,
     client_id: str = "",
     request: Any = None,
 ) -> tuple[StockCount, bool]:
     """Record a stock count (盘点); each difference from the book becomes an adjustment
-    movement carrying the reason. The book figure is read under lock at commit time.
-    Returns (count, created)."""
+    movement carrying the reason. The book figure is read under lock at commit time;
+    ``shown`` (item id → quantity) is the book the counter was shown, and a count of an
+    item whose book has moved since (stock issued or received meanwhile) is refused,
+    never turned into an adjustment. Returns (count, created)."""
     if not counted:
         raise ValidationError("请至少填写一种物资的实盘数量")
     if any(not isinstance(n, int) or n < 0 for n in counted.values()):
@@ -299,6 +350,7 @@ def count_stock(
     def work() -> StockCount:
         balances = lock_balances([(item, location) for item in counted])
         book = {item: balances[(item.pk, location.pk)].quantity for item in counted}
+        _check_book_unchanged(book, shown)
         differs = [item for item, n in counted.items() if n != book[item]]
         if differs and not reason:
             names = "、".join(i.name for i in differs)

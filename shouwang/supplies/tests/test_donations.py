@@ -339,6 +339,16 @@ def test_donor_masking() -> None:
     assert "宝山" not in org
 
 
+def test_a_short_organisation_name_masked_keeps_at_most_a_quarter_at_each_end() -> None:
+    def masked(name: str) -> str:
+        return Donor(kind="organisation", name=name).masked_name()
+
+    assert masked("京东方科技") == "京***技"
+    assert masked("华康医疗公司") == "华****司"
+    assert masked("河南宝山有限公司") == "河南****公司"
+    assert masked("华康") == "华*"
+
+
 def test_leaders_read_donations_but_cannot_record_them(world) -> None:
     client = world.client("leader")
     assert client.get(reverse("supplies:donations")).status_code == 200

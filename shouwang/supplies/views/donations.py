@@ -83,6 +83,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
                 contact_name=data["contact_name"],
                 phone=data["phone"],
                 address=data["address"],
+                update_contact=data["update_contact"],
                 disclosure=data["disclosure"],
                 kind=data["kind"],
                 amount=data["amount"],

@@ -124,7 +124,8 @@ def location(request: AuthedRequest, pk: int) -> HttpResponse:
         for b in Balance.objects.filter(location=place).with_use().select_related("item")
     ]
     recent = (
-        Movement.objects.filter(location=place)
+        Movement.objects.visible_to(request.user)
+        .filter(location=place)
         .select_related("item", "counterpart", "created_by", "donation__donor")
         .order_by("-occurred_at", "-id")[:20]
     )
@@ -283,6 +284,7 @@ def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
             count, created = actions.count_stock(
                 location=place,
                 counted=form.counted(),
+                shown=form.shown,
                 reason=form.cleaned_data["reason"],
                 client_id=form.cleaned_data["client_id"],
                 by=request.user,

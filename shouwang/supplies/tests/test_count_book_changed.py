@@ -1,0 +1,58 @@
+"""A count (盘点) compares what was counted with the book figure the counter was shown.
+Stock issued while the count was being typed must not come back as a count
+adjustment: the count is refused, and the page shown again carries the new book."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from shouwang.supplies import actions
+from shouwang.supplies.models import Balance, Movement
+
+from .factories import item, location, stock
+
+pytestmark = pytest.mark.django_db
+
+
+def _hidden_book(page: str) -> str:
+    return re.search(r'name="book" value="([^"]*)"', page).group(1)
+
+
+def test_a_count_made_against_a_book_that_changed_since_is_refused(world) -> None:
+    store = location(world.community_a)
+    masks = item()
+    stock(store, 100)
+    client = world.client("staff_a")
+    url = reverse("supplies:location_count", args=[store.pk])
+    shown = _hidden_book(client.get(url).content.decode())
+    # Someone issues 20 while the count is being typed.
+    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+
+    response = client.post(url, {f"n{masks.pk}": "100", "reason": "清点", "book": shown})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "账面数已由100个变为80个" in page
+    assert Balance.objects.get(location=store).quantity == 80
+    assert not Movement.objects.filter(kind="adjustment").exists()
+    # The page shown again carries the new book: counting again goes through.
+    again = client.post(
+        url, {f"n{masks.pk}": "78", "reason": "破损2个", "book": _hidden_book(page)}
+    )
+    assert again.status_code == 302
+    assert Balance.objects.get(location=store).quantity == 78
+
+
+def test_a_count_of_an_unchanged_book_goes_through(world) -> None:
+    store = location(world.community_a)
+    masks = item()
+    stock(store, 100)
+    client = world.client("staff_a")
+    url = reverse("supplies:location_count", args=[store.pk])
+    shown = _hidden_book(client.get(url).content.decode())
+    response = client.post(url, {f"n{masks.pk}": "96", "reason": "破损4个", "book": shown})
+    assert response.status_code == 302
+    assert Balance.objects.get(location=store).quantity == 96

@@ -1,0 +1,71 @@
+"""Spending is drawn from money that had arrived by the day it was spent: a spending
+dated last week cannot be paid from a gift received today."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.supplies import actions
+from shouwang.supplies.models import Purpose, Spending, SpendingShare
+
+pytestmark = pytest.mark.django_db
+
+
+def _gift(world, name: str, amount: str, days_ago: int):
+    pledge, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name=name,
+        kind="cash",
+        amount=Decimal(amount),
+        channel="bank",
+        by=world.hq,
+    )
+    gift, _ = actions.receive_donation(
+        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
+    )
+    return gift
+
+
+def test_a_backdated_spending_draws_only_on_gifts_received_by_then(world) -> None:
+    early = _gift(world, "李顺喜", "100", days_ago=10)
+    _gift(world, "张三", "500", days_ago=0)
+    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    spent_on = (timezone.localdate() - timedelta(days=5)).isoformat()
+    client = world.client("hq")
+    url = reverse("supplies:spending_create")
+
+    refused = client.post(
+        url,
+        {
+            "purpose": purpose.pk,
+            "amount": "300",
+            "description": "口罩",
+            "spent_on": spent_on,
+            "client_id": "a",
+        },
+    )
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "余额为100.00元" in page
+    assert spent_on in page
+    assert not Spending.objects.exists()
+    ok = client.post(
+        url,
+        {
+            "purpose": purpose.pk,
+            "amount": "80",
+            "description": "口罩",
+            "spent_on": spent_on,
+            "client_id": "b",
+        },
+    )
+    assert ok.status_code == 302
+    (share,) = SpendingShare.objects.all()
+    assert (share.donation, share.amount) == (early, Decimal("80.00"))
