@@ -491,7 +491,8 @@ def _console(
         )
     context.update(
         {
-            "error": forms.get("error", ""),
+            # A deactivated post's history stays readable; every write there is refused.
+            "error": forms.get("error", "") or ("" if checkpoint.active else actions.STOPPED),
             "open_panel": forms.get("open_panel", ""),
         }
     )
@@ -656,7 +657,12 @@ def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         return _refused_row(request, checkin, form)
-    actions.confirm(checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"])
+    try:
+        actions.confirm(
+            checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"]
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"
@@ -670,7 +676,12 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST)
     if not form.is_valid():
         return _refused_row(request, checkin, form)
-    actions.measure(checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user)
+    try:
+        actions.measure(
+            checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"

@@ -45,6 +45,15 @@ class CheckInRefused(ValueError):
     """The message says, in Chinese, why nothing was recorded."""
 
 
+STOPPED = "该卡点已停用，不能再登记；请到启用的卡点值守"
+
+
+def check_active(checkpoint: Checkpoint) -> None:
+    """Nothing is recorded at a deactivated checkpoint (its history stays readable)."""
+    if not checkpoint.active:
+        raise CheckInRefused(STOPPED)
+
+
 TEMPERATURE_RANGE = "体温应在30到45℃之间，请核对"
 TEMPERATURE_PLACES = "体温请填一位小数，如 36.5"
 
@@ -274,6 +283,7 @@ def record_checkin(
     """Judge and store one passage; a repeated ``client_id`` returns the first row.
     ``declaration`` is the health declaration the passage is judged on; a self-scan's
     (made with it) is stored on its row."""
+    check_active(checkpoint)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     if temperature is not None:

@@ -24,6 +24,7 @@ from ..rules import GREEN, RED, Verdict, is_milder, judge
 from .checkins import (
     CheckInRefused,
     Recorded,
+    check_active,
     check_temperature,
     judge_facts,
     record_checkin,
@@ -117,6 +118,7 @@ def scan_pass(
     (with the measured temperature) instead of adding a second one. Otherwise it is a
     confirmed passage judged on the person's current status and declaration. A retried
     scan (same client id) finds what the first stored or confirmed."""
+    check_active(checkpoint)
     if temperature is not None:
         check_temperature(temperature)
     scanned_at = at or timezone.now()
@@ -286,6 +288,7 @@ def _registered_at_post(row: CheckIn) -> None:
 def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
     """Staff at the post saw the person: a declared self-scan becomes presence (and a
     visitor's, registered at the post)."""
+    check_active(checkin.checkpoint)
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
         checkin.confirmed_at = timezone.now()
@@ -300,6 +303,7 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     """A measured temperature; a fever turns the passage red and alerts the community."""
+    check_active(checkin.checkpoint)
     check_temperature(temperature)
     checkin.temperature = temperature
     fields = ["temperature"]
