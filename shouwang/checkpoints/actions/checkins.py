@@ -126,11 +126,14 @@ def _day_start(at: datetime) -> datetime:
     return timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _outings_before(person: Person, at: datetime) -> int:
+def _outings_before(person: Person, at: datetime, *, excluding: CheckIn | None = None) -> int:
     """The household's outings on the day of ``at``, up to ``at``: a passage recorded
-    offline yesterday and uploaded today counts against yesterday's quota."""
+    offline yesterday and uploaded today counts against yesterday's quota. A passage
+    judged again (``excluding``) does not count against itself."""
     members = Person.objects.filter(household_id=person.household_id).values("pk")
     rows = CheckIn.objects.filter(person_id__in=members, at__gte=_day_start(at), at__lte=at)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding.pk)
     return rows.outings().count()
 
 
@@ -146,14 +149,15 @@ def judge_facts(
     visitor_registered: bool,
     risk_is_new: bool,
     at: datetime | None = None,
+    stored: CheckIn | None = None,
 ) -> Facts:
     """What the rules judge a passage on; ``at`` is when it happened (now unless it was
-    recorded offline)."""
+    recorded offline); ``stored``: the passage's row, when it is judged again."""
     rule = rule_for(checkpoint.area)
     has_household = person is not None and person.household_id is not None and not visitor
     quota = rule.outing_quota
     outings = (
-        _outings_before(person, at or timezone.now())
+        _outings_before(person, at or timezone.now(), excluding=stored)
         if has_household and quota is not None and direction == CheckIn.Direction.OUT
         else 0
     )
