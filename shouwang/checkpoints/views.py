@@ -491,9 +491,9 @@ def _console(
     )
     last_pk = request.GET.get("last", "")
     last = (
-        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk, at__gte=since)
+        CheckIn.objects.filter(checkpoint=checkpoint)
         .select_related("person", "visit")
-        .first()
+        .recent_first(int(last_pk), since=since)
         # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
         if last_pk.isascii() and last_pk.isdigit()
         else None
