@@ -126,12 +126,23 @@ def _day_start(at: datetime) -> datetime:
     return timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _outings_before(person: Person, at: datetime, *, excluding: CheckIn | None = None) -> int:
+# A resident who reloads the page and taps 出 again at the same post within this window
+# is making the same outing (a double tap), not a second one against the quota.
+REPEAT_OUTING_WINDOW = timedelta(minutes=10)
+
+
+def _outings_before(
+    person: Person, at: datetime, *, checkpoint: Checkpoint, excluding: CheckIn | None = None
+) -> int:
     """The household's outings on the day of ``at``, up to ``at``: a passage recorded
-    offline yesterday and uploaded today counts against yesterday's quota. A passage
-    judged again (``excluding``) does not count against itself."""
+    offline yesterday and uploaded today counts against yesterday's quota. The person's
+    own outing at this checkpoint within ``REPEAT_OUTING_WINDOW`` is this same outing
+    (in the same query: the one-tap path asks nothing more), and a passage judged again
+    (``excluding``) does not count against itself."""
     members = Person.objects.filter(household_id=person.household_id).values("pk")
-    rows = CheckIn.objects.filter(person_id__in=members, at__gte=_day_start(at), at__lte=at)
+    rows = CheckIn.objects.filter(
+        person_id__in=members, at__gte=_day_start(at), at__lte=at
+    ).exclude(person=person, checkpoint=checkpoint, at__gte=at - REPEAT_OUTING_WINDOW)
     if excluding is not None:
         rows = rows.exclude(pk=excluding.pk)
     return rows.outings().count()
@@ -157,7 +168,7 @@ def judge_facts(
     has_household = person is not None and person.household_id is not None and not visitor
     quota = rule.outing_quota
     outings = (
-        _outings_before(person, at or timezone.now(), excluding=stored)
+        _outings_before(person, at or timezone.now(), checkpoint=checkpoint, excluding=stored)
         if has_household and quota is not None and direction == CheckIn.Direction.OUT
         else 0
     )
