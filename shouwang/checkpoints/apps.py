@@ -49,6 +49,13 @@ class CheckpointsConfig(AppConfig):
         table="checkpoints_checkin", ts="at", checkpoint_model="checkpoints.Checkpoint"
     )
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import check_public_url
+
+        checks.register(check_public_url)
+
     def hand_over_after_move(self, *, area: Any, by: Any) -> list[str]:
         """Called by ``areas.actions.move_area``: staff leave the rosters of checkpoints
         they can no longer see."""

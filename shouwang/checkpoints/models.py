@@ -327,6 +327,11 @@ class CheckInQuerySet(ScopedQuerySet):
             at__lte=around + RETRY_WINDOW,
         )
 
+    def recent_first(self, pk: int, *, since: datetime) -> CheckIn | None:
+        """The row ``pk``, looked for since ``since`` first (on PostgreSQL, a day
+        partition or two), then among every day kept (a page left open since)."""
+        return self.filter(pk=pk, at__gte=since).first() or self.filter(pk=pk).first()
+
     def at_checkpoints(self, checkpoints: Any) -> CheckInQuerySet:
         """Rows of these checkpoints; a materialized id list so the database walks the
         (checkpoint, at) index once per checkpoint instead of joining on the tree."""

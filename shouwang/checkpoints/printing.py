@@ -47,10 +47,11 @@ def title_pt(name: str) -> float:
 
 
 def public_base_url(request: HttpRequest) -> str:
-    """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host."""
+    """Where residents reach this server: SHOUWANG_PUBLIC_URL, else the request's host.
+    A configured address a phone would not open is refused (``check_base_url``)."""
     configured = settings.SHOUWANG_PUBLIC_URL
     if configured:
-        return configured.rstrip("/")
+        return check_base_url(configured)
     return request.build_absolute_uri("/").rstrip("/")
 
 

@@ -152,6 +152,24 @@ def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_checkpoint(request, get_for_user(Checkpoint, request.user, pk=pk))
 
 
+def _base_url(request: AuthedRequest) -> str | HttpResponse:
+    """Where the QR codes point, or a 409 saying SHOUWANG_PUBLIC_URL must be fixed:
+    no dead QR code is printed."""
+    try:
+        return printing.public_base_url(request)
+    except ValueError as exc:
+        return render(
+            request,
+            "checkpoints/public_url_refused.html",
+            {"message": _public_url_message(exc)},
+            status=409,
+        )
+
+
+def _public_url_message(exc: ValueError) -> str:
+    return f"不能生成二维码：SHOUWANG_PUBLIC_URL 的{exc}。请系统管理员修正后重启服务，再打印海报。"
+
+
 @require_capability("checkpoints.view")
 def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
@@ -160,6 +178,10 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         return day
     start, end = local_day_bounds(day)
     rows = CheckIn.objects.filter(checkpoint=checkpoint).between(start, end)
+    try:
+        url, url_error = printing.checkpoint_url(checkpoint, printing.public_base_url(request)), ""
+    except ValueError as exc:
+        url, url_error = "", _public_url_message(exc)
     return render(
         request,
         "checkpoints/detail.html",
@@ -171,7 +193,8 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "total": rows.figures(),
             "labels": FIGURE_LABELS,
             "cutoff": report_days.cutoff_time(),
-            "url": printing.checkpoint_url(checkpoint, printing.public_base_url(request)),
+            "url": url,
+            "url_error": url_error,
         },
     )
 
@@ -179,15 +202,20 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("checkpoints.view")
 def checkpoint_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
-    url = printing.checkpoint_url(checkpoint, printing.public_base_url(request))
+    base = _base_url(request)
+    if isinstance(base, HttpResponse):
+        return base
+    url = printing.checkpoint_url(checkpoint, base)
     return HttpResponse(printing.qr_svg(url), content_type="image/svg+xml")
 
 
 @require_capability("checkpoints.view")
 def checkpoint_poster(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
-    pdf = printing.posters_pdf([checkpoint], base_url=printing.public_base_url(request))
-    return _pdf(pdf, f"poster-{checkpoint.pk}.pdf")
+    base = _base_url(request)
+    if isinstance(base, HttpResponse):
+        return base
+    return _pdf(printing.posters_pdf([checkpoint], base_url=base), f"poster-{checkpoint.pk}.pdf")
 
 
 @require_capability("checkpoints.view")
@@ -197,7 +225,10 @@ def posters(request: AuthedRequest) -> HttpResponse:
     if not qs.exists():
         messages.warning(request, "辖区内还没有启用的卡点")
         return redirect("checkpoints:list")
-    return _pdf(printing.posters_pdf(qs, base_url=printing.public_base_url(request)), "posters.pdf")
+    base = _base_url(request)
+    if isinstance(base, HttpResponse):
+        return base
+    return _pdf(printing.posters_pdf(qs, base_url=base), "posters.pdf")
 
 
 @require_POST
@@ -460,9 +491,9 @@ def _console(
     )
     last_pk = request.GET.get("last", "")
     last = (
-        CheckIn.objects.filter(checkpoint=checkpoint, pk=last_pk, at__gte=since)
+        CheckIn.objects.filter(checkpoint=checkpoint)
         .select_related("person", "visit")
-        .first()
+        .recent_first(int(last_pk), since=since)
         # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses.
         if last_pk.isascii() and last_pk.isdigit()
         else None
@@ -491,7 +522,8 @@ def _console(
         )
     context.update(
         {
-            "error": forms.get("error", ""),
+            # A deactivated post's history stays readable; every write there is refused.
+            "error": forms.get("error", "") or ("" if checkpoint.active else actions.STOPPED),
             "open_panel": forms.get("open_panel", ""),
         }
     )
@@ -656,7 +688,12 @@ def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         return _refused_row(request, checkin, form)
-    actions.confirm(checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"])
+    try:
+        actions.confirm(
+            checkin=checkin, by=request.user, temperature=form.cleaned_data["temperature"]
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"
@@ -670,7 +707,12 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST)
     if not form.is_valid():
         return _refused_row(request, checkin, form)
-    actions.measure(checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user)
+    try:
+        actions.measure(
+            checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
     return redirect(
         reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
         + f"?last={checkin.pk}"

@@ -8,8 +8,10 @@ Every write carries a client id, so a retry never doubles a record.
 
 from .cards import CardRefused, issue_card, revoke_pass
 from .checkins import (
+    STOPPED,
     CheckInRefused,
     Recorded,
+    check_active,
     check_open,
     checkpoint_by_code,
     clear_rule_cache,
@@ -41,11 +43,13 @@ from .retention import MIN_RETENTION_DAYS, purge_checkins
 __all__ = [
     "MIN_RETENTION_DAYS",
     "PHONE_FULL",
+    "STOPPED",
     "CardRefused",
     "CheckInRefused",
     "PhoneFull",
     "Recorded",
     "Registration",
+    "check_active",
     "check_open",
     "checkpoint_by_code",
     "clear_rule_cache",

@@ -45,6 +45,15 @@ class CheckInRefused(ValueError):
     """The message says, in Chinese, why nothing was recorded."""
 
 
+STOPPED = "该卡点已停用，不能再登记；请到启用的卡点值守"
+
+
+def check_active(checkpoint: Checkpoint) -> None:
+    """Nothing is recorded at a deactivated checkpoint (its history stays readable)."""
+    if not checkpoint.active:
+        raise CheckInRefused(STOPPED)
+
+
 TEMPERATURE_RANGE = "体温应在30到45℃之间，请核对"
 TEMPERATURE_PLACES = "体温请填一位小数，如 36.5"
 
@@ -117,11 +126,25 @@ def _day_start(at: datetime) -> datetime:
     return timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _outings_before(person: Person, at: datetime) -> int:
+# A resident who reloads the page and taps 出 again at the same post within this window
+# is making the same outing (a double tap), not a second one against the quota.
+REPEAT_OUTING_WINDOW = timedelta(minutes=10)
+
+
+def _outings_before(
+    person: Person, at: datetime, *, checkpoint: Checkpoint, excluding: CheckIn | None = None
+) -> int:
     """The household's outings on the day of ``at``, up to ``at``: a passage recorded
-    offline yesterday and uploaded today counts against yesterday's quota."""
+    offline yesterday and uploaded today counts against yesterday's quota. The person's
+    own outing at this checkpoint within ``REPEAT_OUTING_WINDOW`` is this same outing
+    (in the same query: the one-tap path asks nothing more), and a passage judged again
+    (``excluding``) does not count against itself."""
     members = Person.objects.filter(household_id=person.household_id).values("pk")
-    rows = CheckIn.objects.filter(person_id__in=members, at__gte=_day_start(at), at__lte=at)
+    rows = CheckIn.objects.filter(
+        person_id__in=members, at__gte=_day_start(at), at__lte=at
+    ).exclude(person=person, checkpoint=checkpoint, at__gte=at - REPEAT_OUTING_WINDOW)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding.pk)
     return rows.outings().count()
 
 
@@ -137,14 +160,15 @@ def judge_facts(
     visitor_registered: bool,
     risk_is_new: bool,
     at: datetime | None = None,
+    stored: CheckIn | None = None,
 ) -> Facts:
     """What the rules judge a passage on; ``at`` is when it happened (now unless it was
-    recorded offline)."""
+    recorded offline); ``stored``: the passage's row, when it is judged again."""
     rule = rule_for(checkpoint.area)
     has_household = person is not None and person.household_id is not None and not visitor
     quota = rule.outing_quota
     outings = (
-        _outings_before(person, at or timezone.now())
+        _outings_before(person, at or timezone.now(), checkpoint=checkpoint, excluding=stored)
         if has_household and quota is not None and direction == CheckIn.Direction.OUT
         else 0
     )
@@ -274,6 +298,7 @@ def record_checkin(
     """Judge and store one passage; a repeated ``client_id`` returns the first row.
     ``declaration`` is the health declaration the passage is judged on; a self-scan's
     (made with it) is stored on its row."""
+    check_active(checkpoint)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     if temperature is not None:

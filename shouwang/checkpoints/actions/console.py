@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from ..rules import GREEN, RED, Verdict, is_milder, judge
 from .checkins import (
     CheckInRefused,
     Recorded,
+    check_active,
     check_temperature,
     judge_facts,
     record_checkin,
@@ -117,6 +119,7 @@ def scan_pass(
     (with the measured temperature) instead of adding a second one. Otherwise it is a
     confirmed passage judged on the person's current status and declaration. A retried
     scan (same client id) finds what the first stored or confirmed."""
+    check_active(checkpoint)
     if temperature is not None:
         check_temperature(temperature)
     scanned_at = at or timezone.now()
@@ -282,10 +285,49 @@ def _registered_at_post(row: CheckIn) -> None:
         row.save(update_fields=["result", "note"])
 
 
+# The reason a fever reading gives (``rules.judge``, and ``measure`` below).
+_FEVER_REASON = re.compile(r"体温 \d+(\.\d+)?℃，达到发热标准")
+
+
+def _judge_corrected_reading(row: CheckIn) -> None:
+    """A fever reading corrected (a mistyped 38.5 that was 36.5): the passage is judged
+    again by the rules on the corrected reading, with the person's status and the
+    declaration it was judged on (a self-scan's own; a pass scan's, the pass's). The old
+    reading's reason leaves the note; the others stay, and a 劝返 stays red."""
+    person = row.person
+    if row.source == CheckIn.Source.SELF:
+        declaration = of_checkin(row)
+    elif row.pass_used is not None:
+        declaration = last_declaration(row.pass_used).in_force(timezone.localdate(row.at))
+    else:
+        declaration = None
+    verdict = judge(
+        judge_facts(
+            checkpoint=row.checkpoint,
+            direction=row.direction,
+            person=person,
+            key_person=active_key_person(person) if person is not None else None,
+            declaration=declaration,
+            temperature=row.temperature,
+            visitor=row.visitor,
+            visitor_registered=row.source != CheckIn.Source.SELF
+            or row.status == CheckIn.Status.CONFIRMED,
+            risk_is_new=False,
+            at=row.at,
+            stored=row,
+        )
+    )
+    kept = [s for s in row.note.split("；") if s and not _FEVER_REASON.fullmatch(s)]
+    row.note = "；".join([*kept, *(r for r in verdict.reasons if r not in kept)])[:200]
+    if row.status != CheckIn.Status.TURNED_BACK:
+        row.result = verdict.result
+
+
 @transaction.atomic
 def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
     """Staff at the post saw the person: a declared self-scan becomes presence (and a
     visitor's, registered at the post)."""
+    check_active(checkin.checkpoint)
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
         checkin.confirmed_at = timezone.now()
@@ -300,12 +342,17 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     """A measured temperature; a fever turns the passage red and alerts the community."""
+    check_active(checkin.checkpoint)
     check_temperature(temperature)
+    corrected = checkin.is_fever and temperature != checkin.temperature
     checkin.temperature = temperature
     fields = ["temperature"]
     if checkin.recorded_by_id is None:
         checkin.recorded_by, fields = by, [*fields, "recorded_by"]
-    if temperature >= FEVER_THRESHOLD and checkin.result != RED:
+    if corrected:
+        _judge_corrected_reading(checkin)
+        fields += ["result", "note"]
+    elif temperature >= FEVER_THRESHOLD and checkin.result != RED:
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]

@@ -41,3 +41,25 @@ def test_a_user_staffing_no_post_or_without_the_console_gets_no_post_line(world)
     make_checkpoint(world.compound_a, "东门").staff.add(world.user("leader"))
     assert _todo(world, "guard_a") == []
     assert _todo(world, "leader") == []
+
+
+def test_a_guard_on_more_posts_than_fit_sees_the_busiest_and_the_rest_in_one_line(world):
+    guard = world.user("guard_a")
+    posts = [make_checkpoint(world.compound_a, f"{i}号门") for i in range(1, 9)]
+    for post in posts:
+        post.staff.add(guard)
+    make_checkin(posts[7], status="declared")
+    make_checkin(posts[7], status="declared")
+    make_checkin(posts[6], status="declared")
+    make_checkin(posts[0], status="declared", direction="out")
+    items = _todo(world, "guard_a")
+    assert [(i.label, i.count) for i in items] == [
+        ("8号门 待确认", 2),
+        ("1号门 待确认", 1),
+        ("7号门 待确认", 1),
+        ("2号门 待确认", 0),
+        ("3号门 待确认", 0),
+        ("4号门 待确认", 0),
+        ("其余 2 个卡点 待确认", 0),
+    ]
+    assert items[-1].url == reverse("checkpoints:console")
