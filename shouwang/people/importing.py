@@ -66,6 +66,7 @@ from .addresses import (
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
+    LOST_ZERO_MESSAGE,
     MOVED_OUT_ELSEWHERE,
     NAME_DIFFERS_MESSAGE,
     NUMBER_CELL_MESSAGE,
@@ -77,6 +78,7 @@ from .documents import (
     active_elsewhere,
     birth_facts,
     document_type_named,
+    lost_leading_zero,
     normalise,
     stored_as_number,
     validate_document,
@@ -444,7 +446,8 @@ class Checker:
                 if birth_date is not None:
                     record["bd"] = birth_date.isoformat()
         except DocumentError as exc:
-            self.problem(number, "doc", str(exc))
+            message = LOST_ZERO_MESSAGE if lost_leading_zero(doc_type, value) else str(exc)
+            self.problem(number, "doc", message)
             return False
         record["de"] = pii.encrypt(doc)
         record["dh"] = pii.lookup_hash(doc)

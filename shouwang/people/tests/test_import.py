@@ -347,6 +347,21 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     assert "存成了数字" in job.problems.get().message
 
 
+def test_a_permit_number_excel_stored_as_a_number_is_reported_with_its_lost_zero(world, importer):
+    """台胞证 01234567 in a cell Excel stored as a number reads 1234567: the message
+    says Excel dropped the leading 0, not that the number should be 8 digits."""
+    rows = [
+        template_row("林志玲", 1234567, doc_type="台胞证"),
+        template_row("周杰伦", 12345678, doc_type="台胞证", room="302"),
+    ]
+    job = importer.upload(xlsx_upload(rows))
+    problem = job.problems.get()
+    assert problem.row == 2
+    assert "开头的0" in problem.message
+    assert "文本" in problem.message
+    assert job.valid_rows == 1
+
+
 def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(world, importer):
     from openpyxl import Workbook
 
