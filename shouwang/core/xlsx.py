@@ -31,6 +31,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UNCOMPRESSED_RATIO = 100
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = "".join(FORMULA_PREFIXES)
 CORRUPT_MESSAGE = "Excel文件已损坏或格式不受支持，无法读取"
 # Title rows a header may sit below ("XX社区人员台账（2020年1月）"), plus the header.
 HEADER_SEARCH_ROWS = 5
@@ -201,6 +202,14 @@ def cell_text(value: Any) -> str:
 
 def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
+
+
+def unneutralised(value: Any) -> Any:
+    """A cell as it was before the writer neutralised it: text our exports wrote
+    with an apostrophe before a formula's first character ("'-行动不便") without it."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in FORMULA_CHARS:
+        return value[1:]
+    return value
 
 
 # Writing ------------------------------------------------------------------------------

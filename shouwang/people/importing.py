@@ -51,6 +51,7 @@ from shouwang.core.xlsx import (
     SpreadsheetError,
     header_text,
     iter_rows,
+    unneutralised,
     workbook_bytes,
 )
 
@@ -384,7 +385,7 @@ class Checker:
             if isinstance(value, str) and value.startswith("="):
                 self.problem(number, key, "单元格是公式，请直接填写内容（不导入公式）")
                 ok = False
-            cells[key] = value
+            cells[key] = unneutralised(value)
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}

@@ -641,3 +641,22 @@ def test_a_reimport_says_how_many_moved_out_persons_it_puts_back(world, importer
     importer.commit(again)
     liu.refresh_from_db()
     assert not liu.moved_out
+
+
+def test_an_unmasked_export_imports_again_without_the_apostrophes_it_added(world, importer, ledger):
+    """The export puts an apostrophe before text a spreadsheet would run as a formula
+    (notes "-行动不便"); importing the file takes it off again, changing nobody."""
+    Person.objects.filter(pk=ledger.zhang.pk).update(notes="-行动不便")
+    Person.objects.filter(pk=ledger.li.pk).update(notes="=独居，需每日探视")
+    response = world.client("hq").post(
+        reverse("people:export_unmasked"),
+        {"area": world.community_a.pk, "purpose": "核对后重新导入"},
+    )
+    job = importer.upload(_file(response.content))
+    assert (job.valid_rows, job.problem_count) == (2, 0)
+    importer.commit(job)
+    assert (job.new_persons, job.updated_persons) == (0, 0)
+    assert not Change.objects.filter(action=Change.Action.IMPORT_UPDATE).exists()
+    notes = dict(Person.objects.values_list("name", "notes"))
+    assert notes["张三丰"] == "-行动不便"
+    assert notes["李小红"] == "=独居，需每日探视"
