@@ -263,7 +263,7 @@ class PersonQuerySet(ScopedQuerySet):
         phone (exact, through the keyed hash), a room or an address ("3号楼2单元301"),
         a building ("3号楼", "西城花园3号楼": its residents, when it exists). Each kind
         is answered from its own index and ordered by it."""
-        q = "".join(half_width(text).split())
+        q = "".join(visible(half_width(text)).split())
         if not q:
             return self.in_address_order()
         q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
