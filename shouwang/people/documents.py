@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db import models
 
-from shouwang.core.text import MOBILE_RE, half_width, normalize_mobile
+from shouwang.core.text import MOBILE_RE, half_width, normalize_mobile, visible
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -205,7 +205,9 @@ def stored_as_number(value: object) -> bool:
 
 
 def normalise(number: str) -> str:
-    return half_width(number or "").strip().replace(" ", "").upper()
+    """A number as typed, without spaces of any kind or unseen characters (a zero-width
+    space pasted from a chat), in capitals."""
+    return "".join(visible(half_width(number or "")).split()).upper()
 
 
 def validate_document(doc_type: str, number: str) -> str:
