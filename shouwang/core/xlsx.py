@@ -16,6 +16,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -79,13 +80,15 @@ def iter_rows(
     *,
     max_bytes: int | None = None,
     header: Callable[[tuple[Any, ...]], bool] | None = None,
+    merges: list[MergedDown] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Yield one sheet's rows as tuples of cell values (streaming), from its first row.
 
     The sheet is the first visible one (a hidden sheet holds a template's drop-down
     lists, not data) or, given ``header``, the first visible one with a row ``header``
     accepts among its first ``HEADER_SEARCH_ROWS`` rows: the data may follow a sheet of
-    instructions."""
+    instructions. Given ``merges``, the sheet's cells merged down over several rows are
+    added to it before the first row is yielded."""
     from openpyxl import load_workbook
 
     check_upload(upload, max_bytes=max_bytes)
@@ -101,9 +104,51 @@ def iter_rows(
         sheet = sheets[0]
         if header is not None and len(sheets) > 1:
             sheet = next((s for s in sheets if _has_header(s, header)), sheet)
+        if merges is not None:
+            merges.extend(_merged_down(sheet))
         yield from _stream(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
+
+
+@dataclass(frozen=True)
+class MergedDown:
+    """Cells merged over rows ``first``..``last`` (1-based) of one ``column`` (0-based;
+    the range's first column): the value is the first row's, the others read empty."""
+
+    column: int
+    first: int
+    last: int
+
+
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]{1,3})([0-9]+):[A-Z]{1,3}([0-9]+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _merged_down(sheet: Any) -> list[MergedDown]:
+    """The ranges of ``sheet`` merged over more than one row. Read-only openpyxl does
+    not list merged cells; they follow the rows in the sheet's XML, which is scanned
+    for them (decompressed once more, not parsed)."""
+    found: set[MergedDown] = set()
+    tail = b""
+    try:
+        with sheet._get_source() as source:  # the sheet's XML in the zip
+            while chunk := source.read(1 << 20):
+                text = tail + chunk
+                for match in MERGE_CELL.finditer(text):
+                    first, last = int(match[2]), int(match[3])
+                    if last > first:
+                        found.add(MergedDown(_column_index(match[1]), first, last))
+                tail = text[-200:]
+    except Exception as exc:
+        raise SpreadsheetError(CORRUPT_MESSAGE) from exc
+    return sorted(found, key=lambda m: (m.first, m.column))
 
 
 def _stream(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

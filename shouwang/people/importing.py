@@ -12,7 +12,8 @@ duplicates), one history entry per created or changed person.
 
 Two layouts are accepted, told apart by their headers: the template (小区, 楼栋, 单元,
 房号 columns) and the one communities keep (one 住址 column: "3号楼2单元301").
-Unknown extra columns are ignored. Empty cells never erase stored values.
+Unknown extra columns are ignored. Empty cells never erase stored values. A cell
+merged down over several rows (a household's address over its members') is each row's.
 
 Rows at the same flat make one household, whichever the layout. A person joining a
 household (new, moved in, or at another flat than before) takes the relation the
@@ -48,6 +49,7 @@ from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
+    MergedDown,
     SpreadsheetError,
     header_text,
     iter_rows,
@@ -637,10 +639,39 @@ def check(job: ImportJob) -> None:
         upload.unlink(missing_ok=True)
 
 
+class MergedFill:
+    """Gives each data row the values of the cells merged down over it: a community's
+    ledger merges a household's address over its members' rows, and Excel keeps the
+    value in the first row only."""
+
+    def __init__(self, merges: list[MergedDown], *, header_row: int) -> None:
+        self.starts: dict[int, list[MergedDown]] = {}
+        for merge in merges:
+            if merge.first > header_row:
+                self.starts.setdefault(merge.first, []).append(merge)
+        self.active: list[tuple[MergedDown, Any]] = []
+
+    def apply(self, number: int, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self.active and not self.starts:
+            return raw
+        self.active = [(m, value) for m, value in self.active if m.last >= number]
+        cells = list(raw)
+        for merge, value in self.active:
+            cells.extend([None] * (merge.column + 1 - len(cells)))
+            if cells[merge.column] is None:
+                cells[merge.column] = value
+        for merge in self.starts.pop(number, []):
+            value = cells[merge.column] if merge.column < len(cells) else None
+            self.active.append((merge, value))
+        return tuple(cells)
+
+
 def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
-    rows = iter_rows(f, header=is_header)
+    merges: list[MergedDown] = []
+    rows = iter_rows(f, header=is_header, merges=merges)
     try:
         layout = find_layout(rows)
+        merged = MergedFill(merges, header_row=layout.header_row)
         checker = Checker(
             job=job,
             layout=layout,
@@ -651,7 +682,8 @@ def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
         ticker = Ticker()
         valid = checked = 0
         pending: list[dict[str, Any]] = []
-        for number, raw in enumerate(chain(layout.data, rows), start=layout.header_row + 1):
+        for number, cells in enumerate(chain(layout.data, rows), start=layout.header_row + 1):
+            raw = merged.apply(number, cells)
             if layout.blank(raw):
                 continue
             checked += 1

@@ -660,3 +660,28 @@ def test_an_unmasked_export_imports_again_without_the_apostrophes_it_added(world
     notes = dict(Person.objects.values_list("name", "notes"))
     assert notes["张三丰"] == "-行动不便"
     assert notes["李小红"] == "=独居，需每日探视"
+
+
+def test_an_address_merged_down_over_a_familys_rows_is_each_rows_address(world, importer):
+    """Community ledgers merge a household's address cells down over its members' rows;
+    Excel keeps the value in the first row only."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(template_row("刘备", ID1, relation="户主"))
+    sheet.append(template_row("关羽", ID2, relation="兄弟姐妹", compound=None, building=None))
+    sheet.append(template_row("张飞", ID3, relation="兄弟姐妹", compound=None, building=None))
+    for column in ("E", "F", "G", "H"):  # 小区 楼栋 单元 房号
+        sheet.merge_cells(f"{column}2:{column}4")
+    sheet.append(template_row("赵云", "", relation="户主", room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    assert list(job.problems.values_list("row", "message")) == []
+    assert (job.valid_rows, job.new_households) == (4, 2)
+    importer.commit(job)
+    liu = Person.objects.get(name="刘备")
+    assert set(liu.household.persons.values_list("name", flat=True)) == {"刘备", "关羽", "张飞"}
+    assert Person.objects.get(name="赵云").household.room == "302"
