@@ -206,8 +206,9 @@ def stored_as_number(value: object) -> bool:
 
 def normalise(number: str) -> str:
     """A number as typed, without spaces of any kind or unseen characters (a zero-width
-    space pasted from a chat), in capitals."""
-    return "".join(visible(half_width(number or "")).split()).upper()
+    space pasted from a chat), in capitals; without the apostrophe a spreadsheet keeps a
+    number as text with, when it was pasted along (no document number has one)."""
+    return "".join(visible(half_width(number or "")).split()).upper().lstrip("'")
 
 
 def validate_document(doc_type: str, number: str) -> str:

@@ -227,6 +227,7 @@ def test_it_rejects_other_phone_numbers(phone):
         "\ufeff410105199001011233",  # a byte-order mark
         "410105\t199001011233",  # a tab between the parts
         "410105\u00a019900101\u20601233",  # a no-break space, a word joiner
+        "'410105199001011233",  # the apostrophe a sheet keeps text with, pasted along
     ],
 )
 def test_an_id_pasted_with_unseen_characters_is_the_number(typed):
