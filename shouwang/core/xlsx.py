@@ -31,6 +31,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UNCOMPRESSED_RATIO = 100
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = "".join(FORMULA_PREFIXES)
 CORRUPT_MESSAGE = "Excel文件已损坏或格式不受支持，无法读取"
 # Title rows a header may sit below ("XX社区人员台账（2020年1月）"), plus the header.
 HEADER_SEARCH_ROWS = 5
@@ -85,8 +86,9 @@ def iter_rows(
     The sheet is the first visible one (a hidden sheet holds a template's drop-down
     lists, not data) or, given ``header``, the first visible one with a row ``header``
     accepts among its first ``HEADER_SEARCH_ROWS`` rows: the data may follow a sheet of
-    instructions. ``fill_merged``: every cell of a merged range reads as the range's
-    first cell (a community's name merged down over its compounds' rows)."""
+    instructions. ``fill_merged``: every cell of a merged range below the header reads
+    as the range's first cell (a community's name merged down over its compounds' rows,
+    a household's address over its members')."""
     from openpyxl import load_workbook
 
     check_upload(upload, max_bytes=max_bytes)
@@ -104,7 +106,7 @@ def iter_rows(
             sheet = next((s for s in sheets if _has_header(s, header)), sheet)
         rows = _stream(sheet.iter_rows(values_only=True))
         if fill_merged:
-            rows = _filled(rows, _merged_ranges(sheet))
+            rows = _filled(rows, _merged_ranges(sheet), header=header)
         yield from rows
     finally:
         workbook.close()
@@ -137,14 +139,30 @@ def _merged_ranges(sheet: Any) -> list[_Range]:
     return ranges
 
 
-def _filled(rows: Iterator[tuple[Any, ...]], ranges: list[_Range]) -> Iterator[tuple[Any, ...]]:
-    """``rows`` with each merged range's other cells set to its first cell's value."""
+def _filled(
+    rows: Iterator[tuple[Any, ...]],
+    ranges: list[_Range],
+    *,
+    header: Callable[[tuple[Any, ...]], bool] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """``rows`` with each merged range's other cells set to its first cell's value.
+    Given ``header``, the rows down to the header (a title merged across, a group name
+    over two header rows) are read as written: only ranges starting below it are
+    filled."""
+    header_row = 0
+    if header is not None:
+        rows = iter(rows)
+        for number, row in enumerate(rows, start=1):
+            yield row
+            if header(row) or number >= HEADER_SEARCH_ROWS:
+                header_row = number
+                break
     starting: dict[int, list[_Range]] = {}
     for merged in ranges:
-        if merged[2] > merged[0] or merged[3] > merged[1]:
+        if merged[0] > header_row and (merged[2] > merged[0] or merged[3] > merged[1]):
             starting.setdefault(merged[0], []).append(merged)
     open_ranges: list[tuple[_Range, Any]] = []
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=header_row + 1):
         open_ranges = [(r, v) for r, v in open_ranges if r[2] >= number]
         cells = list(row)
         for merged in starting.pop(number, []):
@@ -253,6 +271,14 @@ def cell_text(value: Any) -> str:
 
 def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
+
+
+def unneutralised(value: Any) -> Any:
+    """A cell as it was before the writer neutralised it: text our exports wrote
+    with an apostrophe before a formula's first character ("'-行动不便") without it."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in FORMULA_CHARS:
+        return value[1:]
+    return value
 
 
 # Writing ------------------------------------------------------------------------------

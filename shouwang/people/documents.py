@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db import models
 
-from shouwang.core.text import MOBILE_RE, half_width, normalize_mobile
+from shouwang.core.text import MOBILE_RE, half_width, normalize_mobile, visible
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -157,6 +157,30 @@ def parse_permanent_residence(number: str, *, today: date | None = None) -> date
 NUMBER_CELL_MESSAGE = "证件号码被Excel存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写"
 
 
+# A permit or passport number starting with 0 in a cell Excel stored as a number has
+# lost that 0 (台胞证 01234567 reads 1234567): say so, not that it is a digit short.
+LOST_ZERO_MESSAGE = (
+    "证件号码被Excel存成了数字，开头的0已丢失；请把该列设为“文本”格式后按证件原样重新填写"
+)
+
+
+def lost_leading_zero(doc_type: str, value: object) -> bool:
+    """Whether a spreadsheet cell holding a document number was stored as a number
+    that is no valid number of ``doc_type`` but would be with a 0 or two before it."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if doc_type == DocumentType.ID_CARD or value < 0 or value != int(value):
+        return False
+    number = str(int(value))
+    for zeros in ("0", "00"):
+        try:
+            validate_document(doc_type, zeros + number)
+        except DocumentError:
+            continue
+        return True
+    return False
+
+
 # A document already in the ledger, outside the user's jurisdiction: what is said
 # of the person — that they moved out, or which community to ask for the move-out —
 # and nothing of their household.
@@ -181,7 +205,10 @@ def stored_as_number(value: object) -> bool:
 
 
 def normalise(number: str) -> str:
-    return half_width(number or "").strip().replace(" ", "").upper()
+    """A number as typed, without spaces of any kind or unseen characters (a zero-width
+    space pasted from a chat), in capitals; without the apostrophe a spreadsheet keeps a
+    number as text with, when it was pasted along (no document number has one)."""
+    return "".join(visible(half_width(number or "")).split()).upper().lstrip("'")
 
 
 def validate_document(doc_type: str, number: str) -> str:

@@ -126,9 +126,10 @@ def _chunks(qs: PersonQuerySet) -> Iterator[list[tuple[Any, ...]]]:
 
 def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
     """The sheet's rows for ``qs`` in its order. ID numbers and phones are decrypted
-    for the export's own use: masked (``410105********1234``) unless ``unmasked``. A
-    masked sheet leaves 出生日期 empty (年龄 stays): the eight digits a masked ID hides
-    are the birth date, so the two together would give the whole number."""
+    for the export's own use: masked (``410105********1234``) unless ``unmasked``, as
+    are those written in the notes. A masked sheet leaves 出生日期 empty (年龄 stays):
+    the eight digits a masked ID hides are the birth date, so the two together would
+    give the whole number."""
     today = timezone.localdate()
     doc_types = dict(DocumentType.choices)
     relations = dict(Person.Relation.choices)
@@ -140,6 +141,8 @@ def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
     person_tags = Person.tags.through.objects
     places = Places()
     decrypt = pii.decrypt
+    # A masked sheet masks the numbers written in the notes too ("女儿电话139****5678").
+    show_notes = (lambda text: text) if unmasked else pii.mask_in_text
     if unmasked:
         show_doc = show_phone = decrypt
     else:
@@ -193,7 +196,7 @@ def rows(qs: PersonQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
                 if tagged
                 else "",
                 "是" if party_member else "否",
-                notes,
+                show_notes(notes),
                 sexes.get(sex, sex),
                 birth_date if unmasked else None,
                 age_on(birth_date, today),

@@ -12,7 +12,8 @@ duplicates), one history entry per created or changed person.
 
 Two layouts are accepted, told apart by their headers: the template (小区, 楼栋, 单元,
 房号 columns) and the one communities keep (one 住址 column: "3号楼2单元301").
-Unknown extra columns are ignored. Empty cells never erase stored values.
+Unknown extra columns are ignored. Empty cells never erase stored values. A cell
+merged down over several rows (a household's address over its members') is each row's.
 
 Rows at the same flat make one household, whichever the layout. A person joining a
 household (new, moved in, or at another flat than before) takes the relation the
@@ -51,6 +52,7 @@ from shouwang.core.xlsx import (
     SpreadsheetError,
     header_text,
     iter_rows,
+    unneutralised,
     workbook_bytes,
 )
 
@@ -66,6 +68,7 @@ from .addresses import (
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
     CHECK_CHARS,
+    LOST_ZERO_MESSAGE,
     MOVED_OUT_ELSEWHERE,
     NAME_DIFFERS_MESSAGE,
     NUMBER_CELL_MESSAGE,
@@ -77,6 +80,7 @@ from .documents import (
     active_elsewhere,
     birth_facts,
     document_type_named,
+    lost_leading_zero,
     normalise,
     stored_as_number,
     validate_document,
@@ -382,7 +386,7 @@ class Checker:
             if isinstance(value, str) and value.startswith("="):
                 self.problem(number, key, "单元格是公式，请直接填写内容（不导入公式）")
                 ok = False
-            cells[key] = value
+            cells[key] = unneutralised(value)
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}
@@ -444,7 +448,8 @@ class Checker:
                 if birth_date is not None:
                     record["bd"] = birth_date.isoformat()
         except DocumentError as exc:
-            self.problem(number, "doc", str(exc))
+            message = LOST_ZERO_MESSAGE if lost_leading_zero(doc_type, value) else str(exc)
+            self.problem(number, "doc", message)
             return False
         record["de"] = pii.encrypt(doc)
         record["dh"] = pii.lookup_hash(doc)
@@ -634,7 +639,7 @@ def check(job: ImportJob) -> None:
 
 
 def _check_rows(job: ImportJob, f: IO[bytes], out: IO[str]) -> None:
-    rows = iter_rows(f, header=is_header)
+    rows = iter_rows(f, header=is_header, fill_merged=True)
     try:
         layout = find_layout(rows)
         checker = Checker(

@@ -129,6 +129,20 @@ class HouseholdQuerySet(ScopedQuerySet):
             models.Exists(residents)
         )
 
+    def with_several_heads(self) -> HouseholdQuerySet:
+        """Households with more than one head (户主) in register: registered before a
+        household was held to one, to be put right by giving all but one their real
+        relation."""
+        several = (
+            Person.objects.heads()
+            .order_by()
+            .values("household_id")
+            .annotate(n=models.Count("id"))
+            .filter(n__gt=1)
+            .values("household_id")
+        )
+        return self.filter(pk__in=several)
+
     def count_by_area(self) -> dict[int, int]:
         """Households per area id (building, or compound for households without one)."""
         return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
@@ -191,6 +205,17 @@ class Household(TimeStampedModel):
         compound = area.parent.name if area.kind == "building" and area.parent_id else ""
         return f"{compound}{area.name}{self.door}"
 
+    def head_names(self, *, exclude: int | None = None) -> list[str]:
+        """The names of the household's heads in register (one, unless registered
+        before the rule), but the person ``exclude``."""
+        heads = Person.objects.heads().filter(household=self).exclude(pk=exclude)
+        return list(heads.order_by("id").values_list("name", flat=True))
+
+    def newcomer_relation(self) -> str:
+        """The relation a person joining the household has unless told: its head when
+        it has none in register, 其他 otherwise."""
+        return Person.Relation.OTHER if self.head_names() else Person.Relation.HEAD
+
     @property
     def landlord_phone_masked(self) -> str:
         return pii.mask_phone(pii.decrypt(self.landlord_phone_enc))
@@ -206,6 +231,10 @@ class PersonQuerySet(ScopedQuerySet):
 
     def current(self) -> PersonQuerySet:
         return self.filter(moved_out=False)
+
+    def heads(self) -> PersonQuerySet:
+        """Heads of household (户主) in register."""
+        return self.current().filter(relation=Person.Relation.HEAD)
 
     def with_document(self, number: str) -> PersonQuerySet:
         return self.filter(doc_hash=pii.lookup_hash(number))
@@ -234,7 +263,7 @@ class PersonQuerySet(ScopedQuerySet):
         phone (exact, through the keyed hash), a room or an address ("3号楼2单元301"),
         a building ("3号楼", "西城花园3号楼": its residents, when it exists). Each kind
         is answered from its own index and ordered by it."""
-        q = "".join(half_width(text).split())
+        q = "".join(visible(half_width(text)).split())
         if not q:
             return self.in_address_order()
         q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits

@@ -122,6 +122,21 @@ def _apply_identity(
             raise ValidationError({"phone": str(exc)}) from exc
 
 
+def second_head_message(head: str, *, then: str = "再改为户主") -> str:
+    return f"这一户已有户主{head}。如要更换户主，请先把{head}的与户主关系改为实际关系，{then}"
+
+
+def _check_one_head(person: Person, *, then: str = "再改为户主") -> None:
+    """A household has one head in register: ``person`` becoming its head beside
+    another is refused. A household given several heads before the rule is put right
+    by giving all but one their real relation."""
+    if person.household is None or person.moved_out or person.relation != Person.Relation.HEAD:
+        return
+    others = person.household.head_names(exclude=person.pk)
+    if others:
+        raise ValidationError({"relation": second_head_message(others[0], then=then)})
+
+
 # Where a person without a household may be put: their building, or a compound or
 # community while the household is still unknown.
 PERSON_AREA_KINDS = (Area.Kind.BUILDING, Area.Kind.COMPOUND, Area.Kind.COMMUNITY)
@@ -156,12 +171,15 @@ def create_person(
     elif area is None or area.kind not in PERSON_AREA_KINDS:
         raise ValidationError("人员只能登记在楼栋、小区或社区下")
     person = Person(household=household, area=area)
+    if household is not None:
+        person.relation = household.newcomer_relation()
     for n in PERSON_FIELDS:
         if fields and n in fields:
             setattr(person, n, fields[n])
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
+    _check_one_head(person, then="再登记新户主")
     try:
         _check_document_free(person.doc_hash, by=by)
     except MoveInOffered as exc:
@@ -216,9 +234,12 @@ def update_person(
         raise ConflictError(conflict_message(person))
     old_tags = list(person.tags.all())
     before = person_snapshot(person, old_tags)
+    was_head = person.relation == Person.Relation.HEAD
     for n in PERSON_FIELDS:
         if n in fields:
             setattr(person, n, fields[n])
+    if not was_head:
+        _check_one_head(person)
     if doc_type != person.doc_type and doc_number is None and person.doc_enc:
         raise ValidationError({"doc_number": "更换证件类型时请重新填写证件号码"})
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
@@ -290,7 +311,13 @@ def move_in(
     person.moved_out, person.moved_out_at = False, None
     for n in PERSON_FIELDS:
         default = Person._meta.get_field(n).get_default()
+        if n == "relation":
+            default = household.newcomer_relation()
         setattr(person, n, (fields or {}).get(n, default))
+    try:
+        _check_one_head(person, then="再迁入")
+    except ValidationError as exc:  # the move-in stays open with another relation
+        raise MoveInOffered(exc.message_dict) from exc
     _apply_identity(
         person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone or None
     )
@@ -355,6 +382,7 @@ def restore(*, person: Person, version: int, by: Any) -> Person:
     if not person.moved_out:
         return person
     person.moved_out, person.moved_out_at = False, None
+    _check_one_head(person, then="再恢复在册")
     locked_update(person, version, ["moved_out", "moved_out_at"])
     record_change(
         action=Change.Action.RESTORE,

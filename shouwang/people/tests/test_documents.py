@@ -218,3 +218,17 @@ def test_it_accepts_mainland_mobiles_with_or_without_the_country_code(phone, pre
 def test_it_rejects_other_phone_numbers(phone):
     with pytest.raises(DocumentError, match="11位"):
         validate_phone(phone)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u200b410105199001011233",  # a zero-width space pasted from a chat
+        "\ufeff410105199001011233",  # a byte-order mark
+        "410105\t199001011233",  # a tab between the parts
+        "410105\u00a019900101\u20601233",  # a no-break space, a word joiner
+        "'410105199001011233",  # the apostrophe a sheet keeps text with, pasted along
+    ],
+)
+def test_an_id_pasted_with_unseen_characters_is_the_number(typed):
+    assert validate_document(DocumentType.ID_CARD, typed) == "410105199001011233"

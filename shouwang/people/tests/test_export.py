@@ -59,6 +59,19 @@ def test_the_export_is_masked_and_follows_the_filters(world, ledger):
     assert "1 人" in event.detail
 
 
+def test_a_number_written_in_the_notes_is_masked_in_a_masked_export(world, ledger):
+    ledger.zhang.notes = "女儿电话13912345678，身份证41010519900101123x，行动不便"
+    ledger.zhang.save()
+    response = world.client("grid_a").post(reverse("people:export"), {"q": "zsf"})
+    row = dict(zip(HEADERS, sheet_rows(response)[1], strict=True))
+    assert row["备注"] == "女儿电话139****5678，身份证410105********123X，行动不便"
+    response = world.client("hq").post(
+        reverse("people:export_unmasked"), {"q": "zsf", "purpose": "报送核酸检测名单"}
+    )
+    row = dict(zip(HEADERS, sheet_rows(response)[1], strict=True))
+    assert row["备注"] == ledger.zhang.notes
+
+
 def test_the_export_stays_inside_the_jurisdiction(world, ledger):
     names = {r[0] for r in sheet_rows(world.client("staff_a").post(reverse("people:export")))[1:]}
     assert names == {"张三丰", "李小红"}

@@ -104,7 +104,7 @@ def test_an_id_and_a_phone_typed_in_full_width_are_stored_as_digits(world, ledge
             "doc_type": "id_card",
             "doc_number": "４１０１０５１９９００１０１１２３３",
             "phone": "１３８００１３８０００",
-            "relation": "head",
+            "relation": "other",
             "residence_type": "permanent",
         },
     )
@@ -159,7 +159,7 @@ def test_it_refuses_a_document_already_registered(world, ledger):
     data = {
         "name": "张三丰",
         "doc_type": "id_card",
-        "relation": "head",
+        "relation": "other",
         "residence_type": "permanent",
     }
     response = client.post(

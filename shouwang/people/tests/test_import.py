@@ -347,6 +347,21 @@ def test_an_id_saved_as_a_number_is_reported(world, importer):
     assert "存成了数字" in job.problems.get().message
 
 
+def test_a_permit_number_excel_stored_as_a_number_is_reported_with_its_lost_zero(world, importer):
+    """台胞证 01234567 in a cell Excel stored as a number reads 1234567: the message
+    says Excel dropped the leading 0, not that the number should be 8 digits."""
+    rows = [
+        template_row("林志玲", 1234567, doc_type="台胞证"),
+        template_row("周杰伦", 12345678, doc_type="台胞证", room="302"),
+    ]
+    job = importer.upload(xlsx_upload(rows))
+    problem = job.problems.get()
+    assert problem.row == 2
+    assert "开头的0" in problem.message
+    assert "文本" in problem.message
+    assert job.valid_rows == 1
+
+
 def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(world, importer):
     from openpyxl import Workbook
 
@@ -626,3 +641,47 @@ def test_a_reimport_says_how_many_moved_out_persons_it_puts_back(world, importer
     importer.commit(again)
     liu.refresh_from_db()
     assert not liu.moved_out
+
+
+def test_an_unmasked_export_imports_again_without_the_apostrophes_it_added(world, importer, ledger):
+    """The export puts an apostrophe before text a spreadsheet would run as a formula
+    (notes "-行动不便"); importing the file takes it off again, changing nobody."""
+    Person.objects.filter(pk=ledger.zhang.pk).update(notes="-行动不便")
+    Person.objects.filter(pk=ledger.li.pk).update(notes="=独居，需每日探视")
+    response = world.client("hq").post(
+        reverse("people:export_unmasked"),
+        {"area": world.community_a.pk, "purpose": "核对后重新导入"},
+    )
+    job = importer.upload(_file(response.content))
+    assert (job.valid_rows, job.problem_count) == (2, 0)
+    importer.commit(job)
+    assert (job.new_persons, job.updated_persons) == (0, 0)
+    assert not Change.objects.filter(action=Change.Action.IMPORT_UPDATE).exists()
+    notes = dict(Person.objects.values_list("name", "notes"))
+    assert notes["张三丰"] == "-行动不便"
+    assert notes["李小红"] == "=独居，需每日探视"
+
+
+def test_an_address_merged_down_over_a_familys_rows_is_each_rows_address(world, importer):
+    """Community ledgers merge a household's address cells down over its members' rows;
+    Excel keeps the value in the first row only."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(template_row("刘备", ID1, relation="户主"))
+    sheet.append(template_row("关羽", ID2, relation="兄弟姐妹", compound=None, building=None))
+    sheet.append(template_row("张飞", ID3, relation="兄弟姐妹", compound=None, building=None))
+    for column in ("E", "F", "G", "H"):  # 小区 楼栋 单元 房号
+        sheet.merge_cells(f"{column}2:{column}4")
+    sheet.append(template_row("赵云", "", relation="户主", room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    assert list(job.problems.values_list("row", "message")) == []
+    assert (job.valid_rows, job.new_households) == (4, 2)
+    importer.commit(job)
+    liu = Person.objects.get(name="刘备")
+    assert set(liu.household.persons.values_list("name", flat=True)) == {"刘备", "关羽", "张飞"}
+    assert Person.objects.get(name="赵云").household.room == "302"

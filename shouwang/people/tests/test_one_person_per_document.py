@@ -51,7 +51,7 @@ def test_a_registration_that_loses_a_race_gets_a_message_not_a_500(world, ledger
             "name": "王同时",
             "doc_type": "id_card",
             "doc_number": number,
-            "relation": "head",
+            "relation": "other",
             "residence_type": "permanent",
         },
     )
@@ -90,7 +90,7 @@ def test_a_moved_out_persons_document_points_to_their_row(world, ledger):
             "name": "李小红",
             "doc_type": "id_card",
             "doc_number": "41010519920304122X",
-            "relation": "head",
+            "relation": "other",
             "residence_type": "permanent",
         },
     )

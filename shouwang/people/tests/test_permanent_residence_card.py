@@ -19,7 +19,7 @@ def _register(client, household, **fields):
         "name": "安娜",
         "doc_type": "foreign_pr",
         "doc_number": NEW_CARD,
-        "relation": "head",
+        "relation": "other",
         "residence_type": "permanent",
     }
     return client.post(reverse("people:person_create", args=[household.pk]), data | fields)

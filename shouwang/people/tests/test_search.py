@@ -38,6 +38,8 @@ def names(client, **data) -> set[str]:
         ("1号楼", {"张三丰"}),  # a building alone: its residents (B's 1号楼 is not hers)
         ("西城花园2号楼", {"李小红"}),
         ("2栋", {"李小红"}),
+        ("张三丰\u200b", {"张三丰"}),  # pasted from a chat with a zero-width space
+        ("\ufeff13512345678", {"张三丰"}),
         ("9号楼", set()),
         ("王", set()),  # 王大锤 is in community B
         ("1253", set()),
