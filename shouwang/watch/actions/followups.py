@@ -92,19 +92,23 @@ def check_recording_time(
             }
         )
     if day > today:
-        raise ValidationError({"day": f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间"})
+        raise ValidationError(
+            {"day": f"{day:%m月%d日}{slot.label}的随访：日期晚于今天，请核对手机的日期和时间"}
+        )
     if day < today - timedelta(days=1):
         raise ValidationError(
             {
-                "day": f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），"
+                "day": f"{day:%m月%d日}{slot.label}的随访已过补记期限"
+                "（前一天的随访须在次日24时前上传），"
                 "不能再补记"
             }
         )
     if local.date() != day:
         raise ValidationError(
             {
-                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，"
-                "请核对手机的日期和时间"
+                "recorded_at": f"不能记为{day:%m月%d日}{slot.label}的随访：记录时间 "
+                f"{local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天。页面若已过午夜，"
+                "请刷新后记录今天的随访；否则请核对手机的日期和时间"
             }
         )
     if slot.opens_at(day) > recorded_at:
