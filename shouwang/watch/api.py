@@ -290,6 +290,7 @@ def _record(
     nobody."""
     fields = {
         "client_id": str(item.client_id),
+        "day": item.day,
         "slot": item.slot,
         "method": item.method,
         "note": item.note,
@@ -316,7 +317,6 @@ def _record(
     record_item = actions.record_followup if item.reached else actions.record_attempt
     return record_item(
         key_person=record,
-        day=item.day,
         recorded_at=recorded_at,
         by=request.user,
         now=now,

@@ -274,6 +274,13 @@ class AttemptForm(forms.Form):
             ),
         },
     )
+    # The day of the page tapped (or of the API item): a page left open past midnight
+    # taps yesterday's slot, judged by the late-upload rule — never today's slot.
+    day = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "随访日期不正确，请刷新页面"},
+    )
     method = forms.ChoiceField(
         choices=[(m.value, m.label) for m in FollowUp.WORKER_METHODS],
         initial=FollowUp.Method.PHONE,
@@ -307,7 +314,7 @@ class FollowUpForm(AttemptForm):
         error_messages={"invalid_choice": SYMPTOM_CHOICE_MESSAGE, "invalid_list": "症状应为列表"},
     )
 
-    field_order = ["client_id", "slot", "method", "temperature", "symptoms", "note"]
+    field_order = ["client_id", "day", "slot", "method", "temperature", "symptoms", "note"]
 
     def clean_temperature(self) -> Decimal | None:
         try:

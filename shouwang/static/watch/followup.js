@@ -35,14 +35,18 @@
     ];
     htmx.onLoad(fill);
   } else {
-    /* Without htmx the card forms post as pages: they need the token htmx sends as a header. */
+    /* Without htmx the card forms post as pages: they need the token htmx sends as a
+       header, and the card's day htmx sends from its hx-vals. */
     var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
     document.querySelectorAll("section.w-card form:not(.w-call)").forEach(function (form) {
-      var token = document.createElement("input");
-      token.type = "hidden";
-      token.name = "csrfmiddlewaretoken";
-      token.value = headers["X-CSRFToken"] || "";
-      form.appendChild(token);
+      var vals = JSON.parse(form.closest("section.w-card").getAttribute("hx-vals") || "{}");
+      [["csrfmiddlewaretoken", headers["X-CSRFToken"]], ["day", vals.day]].forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = pair[0];
+        input.value = pair[1] || "";
+        form.appendChild(input);
+      });
     });
     fill(document);
   }

@@ -92,19 +92,23 @@ def check_recording_time(
             }
         )
     if day > today:
-        raise ValidationError({"day": f"随访日期 {day:%m月%d日} 晚于今天，请核对手机的日期和时间"})
+        raise ValidationError(
+            {"day": f"{day:%m月%d日}{slot.label}的随访：日期晚于今天，请核对手机的日期和时间"}
+        )
     if day < today - timedelta(days=1):
         raise ValidationError(
             {
-                "day": f"{day:%m月%d日}的随访已过补记期限（前一天的随访须在次日24时前上传），"
+                "day": f"{day:%m月%d日}{slot.label}的随访已过补记期限"
+                "（前一天的随访须在次日24时前上传），"
                 "不能再补记"
             }
         )
     if local.date() != day:
         raise ValidationError(
             {
-                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天，"
-                "请核对手机的日期和时间"
+                "recorded_at": f"不能记为{day:%m月%d日}{slot.label}的随访：记录时间 "
+                f"{local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天。页面若已过午夜，"
+                "请刷新后记录今天的随访；否则请核对手机的日期和时间"
             }
         )
     if slot.opens_at(day) > recorded_at:
@@ -214,6 +218,7 @@ class SelfReportRefused(ValueError):
 
 
 SELF_REPORT_NO_SLOT = "现在不在自报时段，本次自报未保存，请在下一个自报时段重新打开本页填写"
+SELF_REPORT_TAKEN_ID = "本页的提交编号已被使用，本次自报未保存，请刷新本页后重新填写"
 SELF_REPORT_ABNORMAL = (
     "本时段已记录您的异常情况，本次自报未保存；社区工作人员会尽快与您联系，如有变化请直接告知社区"
 )
@@ -232,10 +237,13 @@ def record_self_report(
     (``SelfReportRefused``, nothing written) outside every slot — a page left open
     after the slot closed or past midnight — and once the slot holds an abnormal
     finding: a later report can no longer change it. The same report sent again (its
-    ``client_id``) returns the one stored. A refusal of ``record_followup`` is its
-    ValidationError."""
+    ``client_id``) returns the one stored; a ``client_id`` of another record's
+    follow-up is refused, never taken as this report. A refusal of
+    ``record_followup`` is its ValidationError."""
     now = now or timezone.now()
     if (same := FollowUp.objects.filter(client_id=_client_uuid(client_id)).first()) is not None:
+        if same.key_person_id != key_person.pk:
+            raise SelfReportRefused(SELF_REPORT_TAKEN_ID)
         return same, False
     slot = schedule.current_slot(schedule.Policies().slots_for(key_person.area.path), now)
     if slot is None:

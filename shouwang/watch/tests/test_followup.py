@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from shouwang.watch.models import Alert, FollowUp
+from shouwang.watch.models import Alert, ContactAttempt, FollowUp
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,75 @@ def test_the_card_dials_with_a_post_form(world, clock, record) -> None:
     assert f'href="{call}"' not in page
     assert f"拨打 {record.person.phone_masked}" in page
     assert record.person.phone not in page
+
+
+class TestAPageLeftOpenPastMidnight:
+    """A tap carries the page's day: it is judged by the late-upload rule
+    (``actions.check_recording_time``) for that day and slot, never recorded on
+    another day's slot nor refused as a slot not open yet."""
+
+    def test_the_page_s_cards_carry_its_day(self, world, clock, record) -> None:
+        clock.set(clock.today, 15, 0)
+        page = world.client("grid_a").get(reverse("watch:today")).content.decode()
+        assert f'hx-vals=\'{{"day": "{clock.today:%Y-%m-%d}"}}\'' in page
+
+    def test_yesterday_s_afternoon_tapped_at_00_05_names_its_day_and_slot(
+        self, world, clock, record
+    ) -> None:
+        yesterday = clock.today
+        clock.set(yesterday + timedelta(days=1), 0, 5)
+        response = post(world.client("grid_a"), record, slot="2", day=yesterday.isoformat())
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f"{yesterday:%m月%d日}下午" in page
+        assert "请到时再记录" not in page
+        assert not FollowUp.objects.exists()
+
+    def test_yesterday_s_morning_is_not_recorded_as_today_s(self, world, clock, record) -> None:
+        yesterday = clock.today
+        clock.set(yesterday + timedelta(days=1), 6, 30)
+        response = post(world.client("grid_a"), record, slot="1", day=yesterday.isoformat())
+        assert response.status_code == 400
+        assert f"{yesterday:%m月%d日}上午" in response.content.decode()
+        assert not FollowUp.objects.exists()
+
+    def test_a_not_reached_tap_is_judged_alike(self, world, clock, record) -> None:
+        yesterday = clock.today
+        clock.set(yesterday + timedelta(days=1), 6, 30)
+        response = world.client("grid_a").post(
+            reverse("watch:attempt", args=[record.pk]),
+            {
+                "client_id": str(uuid.uuid4()),
+                "slot": "1",
+                "method": "phone",
+                "day": yesterday.isoformat(),
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 400
+        assert f"{yesterday:%m月%d日}上午" in response.content.decode()
+        assert not ContactAttempt.objects.exists()
+
+    def test_today_s_page_records_today_s_slot(self, world, clock, record) -> None:
+        clock.set(clock.today, 23, 50)
+        response = post(world.client("grid_a"), record, slot="2", day=clock.today.isoformat())
+        assert response.status_code == 200
+        stored = FollowUp.objects.get()
+        assert (stored.day, stored.slot, stored.late) == (clock.today, 2, True)
+
+    def test_two_days_back_or_a_day_ahead_is_refused(self, world, clock, record) -> None:
+        today = clock.today
+        for day, words in (
+            (today - timedelta(days=2), "已过补记期限"),
+            (today + timedelta(1), "晚于今天"),
+        ):
+            response = post(world.client("grid_a"), record, slot="1", day=day.isoformat())
+            assert response.status_code == 400
+            assert words in response.content.decode()
+        assert not FollowUp.objects.exists()
+
+    def test_a_bad_day_is_refused(self, world, clock, record) -> None:
+        response = post(world.client("grid_a"), record, day="2020-13-45")
+        assert response.status_code == 400
+        assert "随访日期不正确" in response.content.decode()
+        assert not FollowUp.objects.exists()

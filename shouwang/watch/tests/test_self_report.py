@@ -264,3 +264,23 @@ def test_a_temperature_of_one_decimal_written_otherwise_is_taken(
     )
     assert response.status_code == 302
     assert FollowUp.objects.get().temperature == Decimal(stored)
+
+
+def test_a_write_id_of_another_person_s_follow_up_is_refused(world, client, clock, record) -> None:
+    clock.set(clock.today, 9, 30)
+    other = f.key_person(world.building_a, "李四")
+    taken = uuid.uuid4()
+    first, _ = actions.record_followup(
+        key_person=other, client_id=taken, slot=1, method="phone", by=world.grid_worker_a
+    )
+    response = client.post(
+        url(record.self_report_token()),
+        {"client_id": str(taken), "temperature": "38.5", "symptoms": ["cough"]},
+    )
+    assert response.status_code == 409
+    assert "本次自报未保存，请刷新本页后重新填写" in response.content.decode()
+    assert not FollowUp.objects.filter(key_person=record).exists()
+    assert list(FollowUp.objects.values_list("pk", "abnormal")) == [(first.pk, False)]
+    assert not Alert.objects.exists()
+    with pytest.raises(actions.SelfReportRefused):
+        actions.record_self_report(key_person=record, client_id=taken, temperature=Decimal("36.5"))

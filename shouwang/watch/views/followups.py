@@ -45,6 +45,7 @@ def _cards(
         cards.append(
             {
                 "record": record,
+                "today": today,
                 "states": states,
                 "day": record.day_number(today),
                 "pending": any(s.can_record for s in states),
@@ -96,17 +97,23 @@ def today(request: AuthedRequest) -> HttpResponse:
 @require_capability("watch.followup")
 def followup(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
+    # A tap is recorded as it arrives, for the page's day (the late-upload rule judges
+    # a page left open past midnight).
+    now = timezone.now()
     created, error = recorded(
         FollowUpForm(request.POST),
         lambda data: actions.record_followup(
             key_person=record,
             client_id=data["client_id"],
+            day=data["day"],
             slot=data["slot"],
             method=data["method"],
             temperature=data["temperature"],
             symptoms=data["symptoms"],
             note=data["note"],
             by=request.user,
+            recorded_at=now,
+            now=now,
         ),
     )
     return _tapped(
@@ -124,9 +131,12 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
 def attempt(request: AuthedRequest, pk: int) -> HttpResponse:
     """未联系上: a call nobody answered, nobody home. Kept, but the slot stays to do."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
+    now = timezone.now()  # as a follow-up's tap: recorded as it arrives, for the page's day
     created, error = recorded(
         AttemptForm(request.POST),
-        lambda data: actions.record_attempt(key_person=record, by=request.user, **data),
+        lambda data: actions.record_attempt(
+            key_person=record, by=request.user, recorded_at=now, now=now, **data
+        ),
     )
     return _tapped(
         request,
