@@ -43,6 +43,23 @@ def make_person(
     return person
 
 
+def edit_form_data(person: Person, **changes) -> dict:
+    """The person edit form as the page posts it unchanged (numbers left blank keep the
+    stored ones), with ``changes`` over it."""
+    data = {
+        "version": person.version,
+        "name": person.name,
+        "doc_type": person.doc_type,
+        "doc_number": "",
+        "phone": "",
+        "relation": person.relation,
+        "residence_type": person.residence_type,
+        "notes": person.notes,
+        "tags": [t.pk for t in person.tags.all()],
+    }
+    return data | changes
+
+
 def sample_household(world) -> Household:
     """The one household of community B the route matrix uses."""
     return make_household(world.building_b, room="901")

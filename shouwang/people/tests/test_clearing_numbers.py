@@ -8,27 +8,12 @@ from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Change, Household, Person
-from shouwang.people.tests.factories import make_person
-
-
-def _edit_data(person: Person, **changes) -> dict:
-    data = {
-        "version": person.version,
-        "name": person.name,
-        "doc_type": person.doc_type,
-        "doc_number": "",
-        "phone": "",
-        "relation": person.relation,
-        "residence_type": person.residence_type,
-        "notes": person.notes,
-        "tags": [t.pk for t in person.tags.all()],
-    }
-    return data | changes
+from shouwang.people.tests.factories import edit_form_data, make_person
 
 
 def _edit(client, person: Person, **changes):
     url = reverse("people:person_edit", args=[person.pk])
-    return client.post(url, _edit_data(person, **changes))
+    return client.post(url, edit_form_data(person, **changes))
 
 
 def _last_update(person: Person) -> Change:

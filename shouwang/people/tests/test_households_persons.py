@@ -14,7 +14,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
 from shouwang.people.actions import create_person
 from shouwang.people.models import Change, Household, Person, Tag, clean_name
-from shouwang.people.tests.factories import next_id_card
+from shouwang.people.tests.factories import edit_form_data, next_id_card
 
 
 def test_it_lists_a_buildings_households_with_their_persons(
@@ -197,24 +197,10 @@ def test_a_registration_without_a_document_sent_twice_registers_one_person(world
     assert Person.objects.filter(name="张小宝").count() == 3
 
 
-def _edit_data(person: Person, **changes) -> dict:
-    data = {
-        "version": person.version,
-        "name": person.name,
-        "doc_type": person.doc_type,
-        "doc_number": "",
-        "phone": "",
-        "relation": person.relation,
-        "residence_type": person.residence_type,
-        "notes": person.notes,
-    }
-    return data | changes
-
-
 def test_it_keeps_a_history_of_changes_with_masked_values(world, ledger):
     client = world.client("staff_a")
     url = reverse("people:person_edit", args=[ledger.zhang.pk])
-    response = client.post(url, _edit_data(ledger.zhang, phone="13900009999", notes="行动不便"))
+    response = client.post(url, edit_form_data(ledger.zhang, phone="13900009999", notes="行动不便"))
     assert response.status_code == 302
     change = Change.objects.filter(person=ledger.zhang, action=Change.Action.UPDATE).get()
     assert ["手机号", "135****5678", "139****9999"] in change.changes
@@ -230,13 +216,13 @@ def test_a_note_longer_than_the_import_takes_is_refused_and_nothing_is_saved(wor
     # 1,000 characters: the forms take no more, so an exported row always imports.
     client = world.client("staff_a")
     url = reverse("people:person_edit", args=[ledger.zhang.pk])
-    response = client.post(url, _edit_data(ledger.zhang, notes="长" * 1001))
+    response = client.post(url, edit_form_data(ledger.zhang, notes="长" * 1001))
     assert response.status_code == 400
     assert "最多 1000 个字" in response.content.decode()
     ledger.zhang.refresh_from_db()
     assert ledger.zhang.notes == ""
     assert ledger.zhang.version == 1
-    assert client.post(url, _edit_data(ledger.zhang, notes="长" * 1000)).status_code == 302
+    assert client.post(url, edit_form_data(ledger.zhang, notes="长" * 1000)).status_code == 302
 
     url = reverse("people:household_edit", args=[ledger.home_a.pk])
     data = {"version": 1, "unit": "2", "room": "301", "housing_type": "owned", "notes": "长" * 1001}
@@ -250,7 +236,7 @@ def test_a_note_longer_than_the_import_takes_is_refused_and_nothing_is_saved(wor
 def test_the_second_of_two_concurrent_saves_is_refused(world, ledger):
     first, second = world.client("staff_a"), world.client("grid_a")
     url = reverse("people:person_edit", args=[ledger.zhang.pk])
-    loaded = _edit_data(ledger.zhang)  # both opened the form at the same version
+    loaded = edit_form_data(ledger.zhang)  # both opened the form at the same version
     assert first.post(url, loaded | {"notes": "第一次"}).status_code == 302
     response = second.post(url, loaded | {"notes": "第二次"})
     assert response.status_code == 409
@@ -301,7 +287,7 @@ def test_moving_out_keeps_the_person(world, ledger):
 def test_a_stale_move_out_is_refused(world, ledger):
     client = world.client("staff_a")
     client.post(
-        reverse("people:person_edit", args=[ledger.li.pk]), _edit_data(ledger.li, notes="x")
+        reverse("people:person_edit", args=[ledger.li.pk]), edit_form_data(ledger.li, notes="x")
     )
     response = client.post(
         reverse("people:person_move_out", args=[ledger.li.pk]), {"version": 1}, follow=True
@@ -323,7 +309,7 @@ def test_read_only_roles_cannot_edit(world, ledger):
         client = world.client(persona)
         response = client.post(
             reverse("people:person_edit", args=[ledger.zhang.pk]),
-            _edit_data(ledger.zhang, notes="x"),
+            edit_form_data(ledger.zhang, notes="x"),
         )
         assert response.status_code == 403
     assert (

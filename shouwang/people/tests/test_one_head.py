@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from shouwang.people import actions
 from shouwang.people.models import Change, Household, Person
-from shouwang.people.tests.factories import make_household, make_person, next_id_card
+from shouwang.people.tests.factories import (
+    edit_form_data,
+    make_household,
+    make_person,
+    next_id_card,
+)
 
 SECOND_HEAD = "这一户已有户主张三丰"
 
@@ -19,20 +24,6 @@ def _registration(**changes) -> dict:
         "doc_number": next_id_card(),
         "relation": "head",
         "residence_type": "permanent",
-    }
-    return data | changes
-
-
-def _edit_data(person: Person, **changes) -> dict:
-    data = {
-        "version": person.version,
-        "name": person.name,
-        "doc_type": person.doc_type,
-        "doc_number": "",
-        "phone": "",
-        "relation": person.relation,
-        "residence_type": person.residence_type,
-        "notes": person.notes,
     }
     return data | changes
 
@@ -60,7 +51,7 @@ def test_the_registration_form_of_a_headed_household_does_not_offer_head_first(w
 def test_it_refuses_an_edit_making_a_second_head(world, ledger):
     wife = make_person(ledger.home_a, "殷素素", relation=Person.Relation.SPOUSE)
     url = reverse("people:person_edit", args=[wife.pk])
-    response = world.client("staff_a").post(url, _edit_data(wife, relation="head"))
+    response = world.client("staff_a").post(url, edit_form_data(wife, relation="head"))
     assert response.status_code == 400
     assert SECOND_HEAD in response.content.decode()
     wife.refresh_from_db()
@@ -71,9 +62,9 @@ def test_the_head_can_be_changed_by_changing_the_old_heads_relation_first(world,
     client = world.client("staff_a")
     son = make_person(ledger.home_a, "张翠山", relation=Person.Relation.CHILD)
     edit = reverse("people:person_edit", args=[ledger.zhang.pk])
-    assert client.post(edit, _edit_data(ledger.zhang, relation="parent")).status_code == 302
+    assert client.post(edit, edit_form_data(ledger.zhang, relation="parent")).status_code == 302
     edit = reverse("people:person_edit", args=[son.pk])
-    assert client.post(edit, _edit_data(son, relation="head")).status_code == 302
+    assert client.post(edit, edit_form_data(son, relation="head")).status_code == 302
     assert ledger.home_a.persons.get(relation=Person.Relation.HEAD) == son
 
 
@@ -121,11 +112,11 @@ def test_a_household_with_several_heads_is_flagged_and_can_be_put_right(world, l
     assert "这一户登记了2位户主（张三丰、张翠山）" in page
     # Either head can still be edited; giving one their real relation clears the flag.
     edit = reverse("people:person_edit", args=[ledger.zhang.pk])
-    saved = client.post(edit, _edit_data(ledger.zhang, notes="行动不便"))
+    saved = client.post(edit, edit_form_data(ledger.zhang, notes="行动不便"))
     assert saved.status_code == 302
     ledger.zhang.refresh_from_db()
     edit = reverse("people:person_edit", args=[second.pk])
-    assert client.post(edit, _edit_data(second, relation="child")).status_code == 302
+    assert client.post(edit, edit_form_data(second, relation="child")).status_code == 302
     page = client.get(reverse("people:household", args=[ledger.home_a.pk])).content.decode()
     assert "位户主" not in page
     assert Change.objects.filter(person=second, action=Change.Action.UPDATE).exists()
