@@ -129,6 +129,11 @@ def _carried(report: DailyReport, definitions: list[IndicatorDefinition]) -> dic
     return dict(rows)
 
 
+def below_zero_message(counted: int) -> str:
+    """What a figure the system counted below 0 says when taken as it is."""
+    return f"系统统计为{counted}，数据有误：请核实后填写实际数并说明更正原因"
+
+
 def check_values(
     definitions: list[IndicatorDefinition],
     auto: dict[str, Any],
@@ -139,10 +144,13 @@ def check_values(
     errors = {}
     for definition in definitions:
         value = values.get(definition.code)
+        counted = auto.get(definition.code)
+        if value is not None and value < 0 and counted is not None and counted < 0:
+            errors[definition.code] = below_zero_message(counted)
+            continue
         if value is None or value < 0:
             errors[definition.code] = "请填写（没有请填0）"
             continue
-        counted = auto.get(definition.code)
         corrected = not definition.manual and counted is not None and value != counted
         if corrected and not reasons.get(definition.code, "").strip():
             errors[definition.code] = f"与系统统计（{counted}）不一致，请填写更正原因"
