@@ -546,12 +546,13 @@ def save_bulletin_template(
 @transaction.atomic
 def send_reminders(*, now: datetime | None = None) -> int:
     """Leave a reminder for every community that has not reported the last closed
-    day (from its first day on): "due" before the deadline, "overdue" after it.
+    day (from its first day on): "due" up to the deadline, "overdue" once a report
+    would be late (``days.is_late``: the deadline instant itself is on time).
     Running it again adds nothing (one reminder per community, day and kind)."""
     now = now or timezone.now()
     day = days.last_closed_day(now)
     due = days.deadline(day)
-    kind = Reminder.Kind.DUE if now < due else Reminder.Kind.OVERDUE
+    kind = Reminder.Kind.OVERDUE if days.is_late(day, now) else Reminder.Kind.DUE
     label = f"{day.month}月{day.day}日"
     local_due = timezone.localtime(due, days.local_zone())
     message = (
