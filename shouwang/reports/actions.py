@@ -20,6 +20,7 @@ from . import catalog, days
 from .models import (
     Bulletin,
     BulletinTemplate,
+    DailyFigure,
     DailyReport,
     IndicatorDefinition,
     Reminder,
@@ -515,7 +516,11 @@ def move_definition(
 def save_bulletin(
     *, area: Area, day: date, text: str, by: Any, request: HttpRequest | None = None
 ) -> Bulletin:
-    """Keep the day's bulletin of ``area`` as edited (one per area and day); audited."""
+    """Keep the day's bulletin of ``area`` as edited (one per area and day); audited.
+    Refused before the day's roll-up: there is no text to edit (the page offers none),
+    and a bulletin kept then would speak of figures nobody has seen."""
+    if not DailyFigure.objects.filter(area=area, day=day).exists():
+        raise ReportError("该日尚未汇总，不能保存通报；请汇总后按当日数字生成再修改保存")
     bulletin, _ = Bulletin.objects.update_or_create(
         area=area, day=day, defaults={"text": text, "updated_by": by}
     )
