@@ -20,6 +20,7 @@ from . import catalog, days
 from .models import (
     Bulletin,
     BulletinTemplate,
+    DailyFigure,
     DailyReport,
     IndicatorDefinition,
     Reminder,
@@ -129,6 +130,11 @@ def _carried(report: DailyReport, definitions: list[IndicatorDefinition]) -> dic
     return dict(rows)
 
 
+def below_zero_message(counted: int) -> str:
+    """What a figure the system counted below 0 says when taken as it is."""
+    return f"系统统计为{counted}，数据有误：请核实后填写实际数并说明更正原因"
+
+
 def check_values(
     definitions: list[IndicatorDefinition],
     auto: dict[str, Any],
@@ -139,10 +145,13 @@ def check_values(
     errors = {}
     for definition in definitions:
         value = values.get(definition.code)
+        counted = auto.get(definition.code)
+        if value is not None and value < 0 and counted is not None and counted < 0:
+            errors[definition.code] = below_zero_message(counted)
+            continue
         if value is None or value < 0:
             errors[definition.code] = "请填写（没有请填0）"
             continue
-        counted = auto.get(definition.code)
         corrected = not definition.manual and counted is not None and value != counted
         if corrected and not reasons.get(definition.code, "").strip():
             errors[definition.code] = f"与系统统计（{counted}）不一致，请填写更正原因"
@@ -507,7 +516,11 @@ def move_definition(
 def save_bulletin(
     *, area: Area, day: date, text: str, by: Any, request: HttpRequest | None = None
 ) -> Bulletin:
-    """Keep the day's bulletin of ``area`` as edited (one per area and day); audited."""
+    """Keep the day's bulletin of ``area`` as edited (one per area and day); audited.
+    Refused before the day's roll-up: there is no text to edit (the page offers none),
+    and a bulletin kept then would speak of figures nobody has seen."""
+    if not DailyFigure.objects.filter(area=area, day=day).exists():
+        raise ReportError("该日尚未汇总，不能保存通报；请汇总后按当日数字生成再修改保存")
     bulletin, _ = Bulletin.objects.update_or_create(
         area=area, day=day, defaults={"text": text, "updated_by": by}
     )
@@ -538,12 +551,13 @@ def save_bulletin_template(
 @transaction.atomic
 def send_reminders(*, now: datetime | None = None) -> int:
     """Leave a reminder for every community that has not reported the last closed
-    day (from its first day on): "due" before the deadline, "overdue" after it.
+    day (from its first day on): "due" up to the deadline, "overdue" once a report
+    would be late (``days.is_late``: the deadline instant itself is on time).
     Running it again adds nothing (one reminder per community, day and kind)."""
     now = now or timezone.now()
     day = days.last_closed_day(now)
     due = days.deadline(day)
-    kind = Reminder.Kind.DUE if now < due else Reminder.Kind.OVERDUE
+    kind = Reminder.Kind.OVERDUE if days.is_late(day, now) else Reminder.Kind.DUE
     label = f"{day.month}月{day.day}日"
     local_due = timezone.localtime(due, days.local_zone())
     message = (

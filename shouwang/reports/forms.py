@@ -6,7 +6,7 @@ from django import forms
 
 from shouwang.core.forms import ORDER_MAX, integer_column
 
-from .actions import Line, check_values
+from .actions import Line, below_zero_message, check_values
 from .bulletin import BUILTINS, TemplateError, check_template
 from .models import IndicatorDefinition
 
@@ -40,7 +40,12 @@ class ReportForm(forms.Form):
                 max_value=2_000_000_000,
                 required=False,
                 initial=line.value,
-                error_messages={"min_value": "不能小于0", "invalid": "请填整数"},
+                error_messages={
+                    "min_value": below_zero_message(line.auto)
+                    if line.auto is not None and line.auto < 0
+                    else "不能小于0",
+                    "invalid": "请填整数",
+                },
             )
             self.fields[f"r_{line.code}"] = forms.CharField(
                 label="更正原因", required=False, max_length=200, initial=line.reason

@@ -175,7 +175,9 @@ class ReportValue(models.Model):
 
     report = models.ForeignKey(DailyReport, on_delete=models.CASCADE, related_name="values")
     code = models.CharField("指标", max_length=40)
-    auto_value = models.PositiveIntegerField("系统统计", null=True, blank=True)
+    # What the system counted, as counted: below 0 when the data are wrong (supplies
+    # issued with a time before their receipt), which the community corrects with a reason.
+    auto_value = models.IntegerField("系统统计", null=True, blank=True)
     value = models.PositiveIntegerField("上报数")
     reason = models.CharField("更正原因", max_length=200, blank=True)
 

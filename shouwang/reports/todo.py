@@ -30,7 +30,7 @@ def items(user) -> list[TodoItem]:
     submitted = DailyReport.objects.visible_to(user).expected_on(day).submitted().count()
     missing = communities - submitted
     deadline = days.deadline(day)
-    late = timezone.now() > deadline
+    late = days.is_late(day)
     note = "已过截止时间" if late else f"截止 {timezone.localtime(deadline):%m-%d %H:%M}"
     return [
         TodoItem(

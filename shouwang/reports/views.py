@@ -499,21 +499,27 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     if live.is_live(area):
         return _below_community(request, area, "通报", day)
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
+    error = ""
     if request.method == "POST":
         if not request.user.can("reports.manage"):
             raise PermissionDenied("您的角色只能查看和复制通报")
         form = BulletinForm(request.POST)
-        if form.is_valid():
-            actions.save_bulletin(
-                area=area,
-                day=day,
-                text=form.cleaned_data["text"],
-                by=request.user,
-                request=request,
-            )
-            messages.success(request, "通报已保存")
-            return redirect(f"{reverse('reports:bulletin')}?day={day.isoformat()}&area={area.pk}")
         status = 400
+        if form.is_valid():
+            try:
+                actions.save_bulletin(
+                    area=area,
+                    day=day,
+                    text=form.cleaned_data["text"],
+                    by=request.user,
+                    request=request,
+                )
+            except actions.ReportError as exc:
+                form, error, status = None, str(exc), 409
+            else:
+                messages.success(request, "通报已保存")
+                url = reverse("reports:bulletin")
+                return redirect(f"{url}?day={day.isoformat()}&area={area.pk}")
     else:
         fresh = request.GET.get("fresh") == "1" or saved is None
         text = bulletins.generate(area, day) if fresh else saved.text
@@ -529,6 +535,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "day": day,
             "form": form,
             "saved": saved,
+            "error": error,
             "prev": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
         },

@@ -13,9 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouwang.people.models import Person
-from shouwang.watch.actions import (
-    active_key_person,
-)
+from shouwang.watch.actions import active_key_person, settle_alert
 from shouwang.watch.models import Alert
 
 from .. import tokens
@@ -289,11 +287,12 @@ def _registered_at_post(row: CheckIn) -> None:
 _FEVER_REASON = re.compile(r"体温 \d+(\.\d+)?℃，达到发热标准")
 
 
-def _judge_corrected_reading(row: CheckIn) -> None:
+def _judge_corrected_reading(row: CheckIn) -> Verdict:
     """A fever reading corrected (a mistyped 38.5 that was 36.5): the passage is judged
     again by the rules on the corrected reading, with the person's status and the
     declaration it was judged on (a self-scan's own; a pass scan's, the pass's). The old
-    reading's reason leaves the note; the others stay, and a 劝返 stays red."""
+    reading's reason leaves the note; the others stay, and a 劝返 stays red. Returns the
+    new verdict."""
     person = row.person
     if row.source == CheckIn.Source.SELF:
         declaration = of_checkin(row)
@@ -321,6 +320,7 @@ def _judge_corrected_reading(row: CheckIn) -> None:
     row.note = "；".join([*kept, *(r for r in verdict.reasons if r not in kept)])[:200]
     if row.status != CheckIn.Status.TURNED_BACK:
         row.result = verdict.result
+    return verdict
 
 
 @transaction.atomic
@@ -341,7 +341,10 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
 
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
-    """A measured temperature; a fever turns the passage red and alerts the community."""
+    """A measured temperature; a fever turns the passage red and alerts the community. A
+    fever reading corrected to one that is no fever settles the alert it raised (handled,
+    saying the corrected reading), unless the passage still warrants one (a declared
+    fever)."""
     check_active(checkin.checkpoint)
     check_temperature(temperature)
     corrected = checkin.is_fever and temperature != checkin.temperature
@@ -349,14 +352,20 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     fields = ["temperature"]
     if checkin.recorded_by_id is None:
         checkin.recorded_by, fields = by, [*fields, "recorded_by"]
+    settled = False
     if corrected:
-        _judge_corrected_reading(checkin)
+        verdict = _judge_corrected_reading(checkin)
         fields += ["result", "note"]
+        settled = not checkin.is_fever and Alert.Kind.FEVER not in verdict.alerts
     elif temperature >= FEVER_THRESHOLD and checkin.result != RED:
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]
     checkin.save(update_fields=fields)
+    if settled:
+        settle_alert(
+            kind=Alert.Kind.FEVER, source=checkin, by=by, note=f"体温已更正为{temperature}℃"
+        )
     if checkin.is_fever:
         verdict = Verdict(result=RED, alerts=[Alert.Kind.FEVER])
         key_person = active_key_person(checkin.person) if checkin.person else None

@@ -10,6 +10,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from shouwang.accounts.models import AuditEvent
+from shouwang.watch.models import Alert
+
 from .. import tokens
 from ..models import CheckIn, PassRule
 from .factories import make_checkpoint, make_pass, make_person, observe
@@ -78,3 +81,28 @@ def test_a_corrected_outing_does_not_count_against_its_own_quota(world, gate) ->
     measure(world, row, "38.5")
     row = measure(world, row, "36.5")
     assert row.result == "g", row.note
+
+
+def test_a_corrected_fever_reading_settles_the_alert_it_raised(world, gate) -> None:
+    row = scan(world, gate, make_person(world.building_a))
+    measure(world, row, "38.5")
+    assert Alert.objects.fevers().open().count() == 1
+    measure(world, row, "36.5")
+    alert = Alert.objects.fevers().get()
+    assert alert.handled_at is not None
+    assert alert.handled_by == world.guard_a
+    assert alert.handled_note == "体温已更正为36.5℃"
+    assert AuditEvent.objects.filter(detail__contains="体温已更正为36.5℃").exists()
+    for persona in ("staff_a", "hq"):
+        pending = world.client(persona).get(reverse("watch:alerts")).content.decode()
+        assert "未处置 0" in pending
+        assert "没有预警" in pending
+        handled = world.client(persona).get(reverse("watch:alerts"), {"state": "handled"})
+        assert "体温已更正为36.5℃" in handled.content.decode()
+
+
+def test_a_reading_corrected_to_another_fever_keeps_its_alert_open(world, gate) -> None:
+    row = scan(world, gate, make_person(world.building_a))
+    measure(world, row, "38.5")
+    measure(world, row, "39.1")
+    assert Alert.objects.fevers().open().count() == 1

@@ -214,6 +214,20 @@ def test_a_day_not_rolled_up_says_so_instead_of_a_bulletin(world, day, persona):
     assert "应报社区2个" in response.context["form"].initial["text"]
 
 
+def test_a_bulletin_for_a_day_not_rolled_up_is_not_kept(world, day):
+    """The page offers no text to edit before the day's roll-up; a POST sent anyway
+    (a page left open, a script) is refused saying why, and nothing is saved."""
+    url = f"{reverse('reports:bulletin')}?day={day.isoformat()}&area={world.subdistrict.pk}"
+    response = world.client("hq").post(url, {"text": "截至…，发热0人"})
+    assert response.status_code == 409
+    assert "该日尚未汇总，不能保存通报" in response.content.decode()
+    assert not Bulletin.objects.exists()
+    assert not AuditEvent.objects.filter(detail__contains="通报").exists()
+    rollup(day)
+    assert world.client("hq").post(url, {"text": "截至…，发热0人"}).status_code == 302
+    assert Bulletin.objects.get().text == "截至…，发热0人"
+
+
 def test_the_day_in_progress_names_no_community_as_missing(world):
     """Nobody can report a day before its cutoff: its bulletin says the reports are
     to come, not 未报2个（西城社区、八一社区）."""

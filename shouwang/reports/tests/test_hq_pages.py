@@ -176,6 +176,15 @@ def test_reminders_are_due_before_the_deadline_and_overdue_after(rolled, day):
     assert kinds == ["due", "overdue"]
 
 
+def test_a_reminder_at_the_deadline_instant_is_still_due(rolled, day):
+    """A report submitted at the deadline instant is on time (``days.is_late``): the
+    reminder left then says it is due, not overdue."""
+    due = days.deadline(day)
+    assert not days.is_late(day, due)
+    assert actions.send_reminders(now=due) == 1
+    assert Reminder.objects.get().kind == Reminder.Kind.DUE
+
+
 def test_the_rollup_command_finalises_the_closed_day_once(rolled, day):
     DailyFigure.objects.all().delete()
     call_command("report_rollup")

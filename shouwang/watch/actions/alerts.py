@@ -1,5 +1,6 @@
 """Alerts and leads, as other apps raise them (``raise_alert``, ``create_lead``; both
-idempotent per source row), and an alert handled."""
+idempotent per source row), an alert handled, and an alert settled by its source
+(``settle_alert``)."""
 
 from __future__ import annotations
 
@@ -90,5 +91,25 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
         user=by,
         obj=alert,
         detail=f"预警已处置{'：' + note if note else ''}"[:1000],
+    )
+    return alert
+
+
+@transaction.atomic
+def settle_alert(*, kind: str, source: Any, by: Any, note: str) -> Alert | None:
+    """The row that raised an open ``kind`` alert no longer warrants it (a mistyped fever
+    reading corrected): the alert is marked handled by ``by`` with ``note`` saying why,
+    and audited as handling it by hand is. An alert already handled keeps its handling."""
+    alert = (
+        Alert.objects.select_for_update()
+        .open()
+        .filter(kind=kind, source_type=source._meta.label, source_id=str(source.pk))
+        .first()
+    )
+    if alert is None:
+        return None
+    alert.mark_handled(by=by, note=note)
+    audit.record(
+        action=AuditEvent.Action.UPDATE, user=by, obj=alert, detail=f"预警已处置：{note}"[:1000]
     )
     return alert
