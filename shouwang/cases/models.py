@@ -12,6 +12,7 @@ contacts for a period; its households are followed up daily (``HouseholdVisit``,
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
+from shouwang.people.models import Person
 from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, FollowUp
 
 # Contacts are traced from two days before onset (or before the report, for a case
@@ -657,6 +659,12 @@ class Trace(models.Model):
 
 class TraceHitQuerySet(ScopedQuerySet):
     scope = "trace__case__area"
+
+    def with_via_shown(self, user: Any) -> Self:
+        """Annotate ``via_shown``: whether ``user`` may see the hop-1 person a hop-2 hit
+        was found through (the trace's requester may see more than a later viewer)."""
+        shown = Person.objects.visible_to(user).filter(pk=models.OuterRef("via__person_id"))
+        return self.annotate(via_shown=models.Exists(shown))
 
 
 class TraceHit(models.Model):

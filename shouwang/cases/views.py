@@ -572,7 +572,9 @@ def _trace_page(
         obj=trace.case,
         detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
     )
-    hits = trace.hits.select_related("person__area", "contact", "via__person")
+    hits = trace.hits.select_related("person__area", "contact", "via__person").with_via_shown(
+        request.user
+    )
     hop2_count = trace.hits.filter(hop=2).count()
     return render(
         request,

@@ -17,9 +17,11 @@ merged down over several rows (a household's address over its members') is each 
 
 Rows at the same flat make one household, whichever the layout. A person joining a
 household (new, moved in, or at another flat than before) takes the relation the
-与户主关系 column gives; without one (no such column, or an empty cell) they are its
-head only on the household's first row in the file, when neither the ledger (a head in
-register) nor the file (a row saying 户主) names one, and 其他 otherwise. Persons
+与户主关系 column gives, written as registers write it too (户主（本人）, 妻, 长子,
+儿媳: ``relation_named``; a value not recognised is a problem of its row, never 其他);
+without one (no such column, or an empty cell) they are its head only on the
+household's first row in the file, when neither the ledger (a head in register) nor
+the file (a row saying 户主) names one, and 其他 otherwise. Persons
 staying in their household keep their relation: a re-import never demotes or promotes
 anyone (``Heads``).
 """
@@ -47,6 +49,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
+from shouwang.core.text import half_width, visible
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
     SpreadsheetError,
@@ -154,13 +157,63 @@ HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
 LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
 LABELS["address"] = "住址"
 
+# 与户主关系 as registers and families write it, grouped as the household register's
+# codes group them (GB/T 4761: 儿媳 and 女婿 among 子女, 公婆 and 岳父母 among 父母).
 RELATIONS = {label: value for value, label in Person.Relation.choices}
-RELATIONS |= {"本人": "head", "妻": "spouse", "妻子": "spouse", "丈夫": "spouse", "夫": "spouse"}
-RELATIONS |= dict.fromkeys(("子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女"), "child")
-RELATIONS |= dict.fromkeys(("父亲", "母亲", "父", "母"), "parent")
-RELATIONS |= dict.fromkeys(("孙子", "孙女", "外孙", "外孙女"), "grandchild")
-RELATIONS |= dict.fromkeys(("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"), "sibling")
-RELATIONS |= {"租客": "tenant", "房客": "tenant"}
+RELATIONS |= dict.fromkeys(("本人", "户主本人"), "head")
+RELATIONS |= dict.fromkeys(("妻", "妻子", "丈夫", "夫", "爱人", "老公", "老婆"), "spouse")
+RELATIONS |= dict.fromkeys(
+    (
+        *("子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女", "二子", "二女"),
+        *("三子", "三女", "独生子", "独生女", "养子", "养女", "继子", "继女"),
+        *("儿媳", "儿媳妇", "女婿"),
+    ),
+    "child",
+)
+RELATIONS |= dict.fromkeys(
+    (
+        *("父亲", "母亲", "父", "母", "爸爸", "妈妈", "继父", "继母", "养父", "养母"),
+        *("公公", "婆婆", "岳父", "岳母"),
+    ),
+    "parent",
+)
+RELATIONS |= dict.fromkeys(
+    ("孙子", "孙女", "外孙", "外孙子", "外孙女", "孙媳妇", "孙女婿", "曾孙", "曾孙女"),
+    "grandchild",
+)
+RELATIONS |= dict.fromkeys(
+    (
+        *("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹", "兄弟", "姐妹"),
+        *("嫂", "嫂子", "弟媳", "弟妹", "姐夫", "妹夫"),
+    ),
+    "sibling",
+)
+RELATIONS |= dict.fromkeys(("租客", "房客", "承租人"), "tenant")
+RELATIONS |= dict.fromkeys(
+    (
+        *("祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆"),
+        *("伯父", "伯母", "叔父", "叔叔", "婶婶", "姑父", "姑母", "舅舅", "舅妈", "姨父", "姨母"),
+        *("侄子", "侄女", "外甥", "外甥女", "妻兄", "妻弟", "妻姐", "妻妹"),
+        *("亲属", "其他亲属", "非亲属", "保姆"),
+    ),
+    "other",
+)
+*_RELATION_LABELS, _LAST_RELATION = Person.Relation.labels
+RELATION_MESSAGE = (
+    f"与户主关系“{{}}”无法识别，应为 {'、'.join(_RELATION_LABELS)} 或 {_LAST_RELATION}"
+)
+
+
+def relation_named(text: str) -> str | None:
+    """The relation a 与户主关系 cell gives, spaces and full-width brackets aside, a
+    note in brackets after it read past (户主（本人）, 其他（保姆）); None if unknown."""
+    text = "".join(visible(half_width(text)).split())
+    if text in RELATIONS:
+        return RELATIONS[text]
+    noted = re.fullmatch(r"([^()]+)\([^()]*\)", text)
+    return RELATIONS.get(noted.group(1)) if noted else None
+
+
 RESIDENCE_TYPES = {label: value for value, label in Person.ResidenceType.choices}
 RESIDENCE_TYPES |= {"户籍": "permanent", "本地": "permanent", "寄住": "temporary"}
 RESIDENCE_TYPES |= {"外来": "floating", "流动人口": "floating"}
@@ -531,7 +584,11 @@ class Checker:
         ok = True
         relation = _text(cells.get("relation"))
         if relation:
-            record["rel"] = RELATIONS.get(relation, Person.Relation.OTHER)
+            value = relation_named(relation)
+            if value is None:
+                self.problem(number, "relation", RELATION_MESSAGE.format(relation[:20]))
+                ok = False
+            record["rel"] = value
         residence = _text(cells.get("residence_type"))
         if residence:
             value = RESIDENCE_TYPES.get(residence)

@@ -44,10 +44,12 @@ from shouwang.core.xlsx import (
     workbook_bytes,
 )
 from shouwang.people.documents import (
+    LOST_ZERO_MESSAGE,
     NUMBER_CELL_MESSAGE,
     DocumentError,
     DocumentType,
     document_type_named,
+    lost_leading_zero,
     parse_id_card,
     stored_as_number,
     validate_document,
@@ -329,7 +331,10 @@ def _check_row(
             try:
                 _check_document(doc_type, document, today=today)
             except DocumentError as exc:
-                problems.append(Problem(number, "证件号码", str(exc)))
+                lost_zero = lost_leading_zero(doc_type, cells[1])
+                problems.append(
+                    Problem(number, "证件号码", LOST_ZERO_MESSAGE if lost_zero else str(exc))
+                )
     if phone:
         try:
             phone = validate_phone(phone)

@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.accounts.roles import Role
+from shouwang.accounts.tests.factories import UserFactory
 from shouwang.areas.tests.factories import AreaFactory, child
 from shouwang.cases.key_areas import persons_in_key_areas
 from shouwang.cases.models import Case, Contact, KeyArea, Trace, TraceHit
@@ -559,3 +562,32 @@ def test_a_running_second_hop_counts_from_when_the_worker_took_it_up(world, time
     trace.refresh_from_db()
     assert not trace.second_hop_stale()
     assert trace.second_hop_stale(now=now + timedelta(minutes=5, seconds=1))
+
+
+def test_a_second_hop_names_the_first_hop_person_only_inside_the_viewers_area(
+    world, timeline, presence_table, django_capture_on_commit_callbacks
+):
+    case, t, people = timeline
+    # 晨晨 of A met only 蓓蓓 of B, who crossed the case's path.
+    chen = make_person(world.building_a, "晨晨")
+    presence_table.add(people["蓓蓓"], WEST, t + timedelta(hours=3))
+    presence_table.add(chen, WEST, t + timedelta(hours=3) + 2 * M)
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    assert trace.hits.get(person=chen).via.person == people["蓓蓓"]
+    hop2 = client.get(reverse("cases:trace", args=[trace.pk])).content.decode().split("第二跳（")[1]
+    assert "蓓蓓" in hop2  # the requester's sub-district holds B
+
+    hq_a = UserFactory(username="hq_a", role=Role.HQ_ADMIN, area=world.community_a)
+    viewer = Client()
+    viewer.force_login(hq_a)
+    page = viewer.get(reverse("cases:trace", args=[trace.pk]))
+    assert page.status_code == 200
+    hop2 = page.content.decode().split("第二跳（")[1]
+    assert "晨晨" in hop2
+    assert "蓓蓓" not in hop2
+    assert "辖区外人员（未显示）" in hop2
+    assert "博博" in hop2  # 朵朵 and 卡卡 met 博博 of A

@@ -173,6 +173,49 @@ def test_a_row_saying_head_is_the_head(world, importer, relation):
 RELATION_FILE = ["姓名", "身份证号", "住址", "与户主关系"]
 
 
+def test_written_variants_of_a_relation_are_read_as_the_ledgers(world, importer):
+    upload = xlsx_upload(
+        [
+            ["刘备", ID1, "1号楼2单元301", "户主（本人）"],
+            ["孙尚香", ID2, "1号楼2单元301", "妻"],
+            ["刘禅", "", "1号楼2单元301", "长子"],
+            ["刘禅妻", "", "1号楼2单元301", "儿媳"],
+            ["吴国太", "", "1号楼2单元301", "岳母"],
+            ["孙权", "", "1号楼2单元301", "妻兄"],
+            ["黄忠", ID3, "2号楼1单元101", "户主 (本人)"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert problems(job) == []
+    importer.commit(job)
+    assert relations() == {
+        "刘备": HEAD,
+        "孙尚香": Person.Relation.SPOUSE,
+        "刘禅": Person.Relation.CHILD,
+        "刘禅妻": Person.Relation.CHILD,
+        "吴国太": Person.Relation.PARENT,
+        "孙权": OTHER,
+        "黄忠": HEAD,
+    }
+
+
+def test_an_unrecognised_relation_is_a_problem_of_its_row_not_other(world, importer):
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼2单元301", "户主"], ["关羽", ID2, "1号楼2单元301", "结义兄弟"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    message = (
+        "与户主关系“结义兄弟”无法识别，应为 户主、配偶、子女、父母、孙辈、兄弟姐妹、租户 或 其他"
+    )
+    assert (job.valid_rows, job.problem_count) == (1, 1)
+    assert problems(job) == [(3, "与户主关系", message)]
+    assert message in importer.page(job)
+    importer.commit(job)
+    assert relations() == {"刘备": HEAD}
+
+
 def problems(job) -> list[tuple[int, str, str]]:
     return list(job.problems.order_by("row").values_list("row", "column", "message"))
 

@@ -19,6 +19,7 @@ from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.sheets import broken_sheet, messy_workbook
+from shouwang.people.documents import LOST_ZERO_MESSAGE
 from shouwang.people.models import Change, Person
 from shouwang.watch.intake import HEADERS
 from shouwang.watch.models import Intake, KeyPerson, LocateTask
@@ -553,3 +554,23 @@ def test_a_person_listed_twice_is_judged_by_their_latest_arrival(world) -> None:
     record = KeyPerson.objects.get(person=known)
     assert record.arrival_date == today - timedelta(days=2)
     assert record.origin == "湖北孝感"
+
+
+@pytest.mark.parametrize(
+    ("number_header", "doc_type", "number"),
+    [("证件号码", "台胞证", 1234567), ("护照号码", "", 1234)],
+)
+def test_a_permit_or_passport_number_that_lost_its_leading_zero_says_so(
+    world, number_header, doc_type, number
+) -> None:
+    """台胞证 01234567 (or passport 01234) in a cell Excel stored as a number reads
+    1234567 (1234): the message says Excel dropped the 0, as the people import does."""
+    arrived = timezone.localdate() - timedelta(days=2)
+    headers = [number_header if h == "证件号码" else h for h in HEADERS]
+    rows = [["林一", number, "", arrived, "", "", "西城社区", doc_type]]
+    response = upload(world.client("staff_a"), sheet(rows, headers=headers))
+    assert response.status_code == 400
+    problems = response.context["plan"].problems
+    assert [(p.row, p.column, p.message) for p in problems] == [(2, "证件号码", LOST_ZERO_MESSAGE)]
+    assert "开头的0已丢失" in response.content.decode()
+    assert not Intake.objects.exists()
