@@ -35,16 +35,9 @@ def test_community_staff_create_a_checkpoint_with_staff(world) -> None:
     assert client.get(reverse("checkpoints:create")).status_code == 200
     response = client.post(
         reverse("checkpoints:create"),
-        {
-            "area": world.compound_a.pk,
-            "name": "西城花园西门",
-            "kind": "gate",
-            "directions": "both",
-            "opens_at": "06:00",
-            "closes_at": "22:00",
-            "active": "on",
-            "staff": [world.guard_a.pk],
-        },
+        _checkpoint_data(
+            world.compound_a, opens_at="06:00", closes_at="22:00", staff=[world.guard_a.pk]
+        ),
     )
     assert response.status_code == 302
     checkpoint = Checkpoint.objects.get()
@@ -591,16 +584,9 @@ def test_community_staff_editing_a_checkpoint_keep_the_staff_they_cannot_see(wor
     gate.staff.set([volunteer, world.guard_a])
     response = world.client("staff_a").post(
         reverse("checkpoints:edit", args=[gate.pk]),
-        {
-            "area": world.compound_a.pk,
-            "name": "西城花园西门",
-            "kind": "gate",
-            "directions": "both",
-            "opens_at": "06:00",
-            "closes_at": "22:00",
-            "active": "on",
-            "staff": [world.guard_a.pk],
-        },
+        _checkpoint_data(
+            world.compound_a, opens_at="06:00", closes_at="22:00", staff=[world.guard_a.pk]
+        ),
     )
     assert response.status_code == 302
     assert set(gate.staff.all()) == {volunteer, world.guard_a}
