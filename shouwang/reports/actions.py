@@ -76,14 +76,15 @@ def report_for(*, community: Area, day: date) -> DailyReport:
     return report
 
 
-def lines(report: DailyReport) -> list[Line]:
+def lines(report: DailyReport, *, auto: dict[str, Any] | None = None) -> list[Line]:
     """The report's figures: saved values, else the system's count (manual ones:
-    carried over from the previous day for point-in-time figures)."""
+    carried over from the previous day for point-in-time figures). ``auto``: the
+    system's counts of a draft, when the caller has them already."""
     definitions = editable()
     saved = {v.code: v for v in report.values.all()} if report.pk else {}
     if report.is_submitted:
         auto = {code: v.auto_value for code, v in saved.items()}
-    else:
+    elif auto is None:
         auto = auto_values(report.community, report.day)
     carried = _carried(report, definitions) if not report.is_submitted else {}
     out = []
@@ -326,9 +327,13 @@ def zero_report(
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> DailyReport:
-    """One click: nothing new happened. The system's counts are taken as they are;
-    manual figures are 0 (point-in-time ones carried over from the previous day).
-    Refused when any incident figure (new key persons, fevers, cases …) is not 0."""
+    """One click: nothing new happened. Refused when any incident figure (new key
+    persons, fevers, cases …) is not 0, in the system's counts or in the saved draft.
+    Only the incident figures are zeroed: the standing ones (已登记户数, 开放卡点,
+    口罩库存 …) and the other figures stay as the draft gives them (a correction with
+    its reason, a figure typed in), else the system's count (manual point-in-time
+    figures carried over from the previous day); the draft's note is kept."""
+    report = _locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)
     happened = [
@@ -345,19 +350,16 @@ def zero_report(
         raise ReportError(
             f"暂存的日报中填有新情况（{'、'.join(typed)}），不能零报告，请核对后上报日报"
         )
-    carried = _carried(report, definitions)
+    shown = lines(report, auto=auto)
     values = {
-        d.code: (carried.get(d.code, 0) if d.manual else int(auto.get(d.code) or 0))
-        for d in definitions
+        line.code: 0 if line.definition.incident or line.value is None else line.value
+        for line in shown
     }
-    for d in definitions:
-        if d.manual and (d.incident or d.is_flow):
-            values[d.code] = 0
     return _submit(
         report,
         values=values,
-        reasons={},
-        note=ZERO_NOTE,
+        reasons={line.code: line.reason for line in shown},
+        note=report.note or ZERO_NOTE,
         by=by,
         zero=True,
         now=now,

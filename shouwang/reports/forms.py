@@ -125,8 +125,11 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             if self.instance.source == IndicatorDefinition.Source.AUTO:
-                for name in ("kind", "incident"):
-                    self.fields[name].disabled = True
+                # How the module counts it is fixed; whether a figure other than 0
+                # is a new situation that rules out 零报告 is HQ's call.
+                self.fields["kind"].disabled = True
+                if self.instance.ratio is not None:
+                    self.fields["incident"].disabled = True
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
