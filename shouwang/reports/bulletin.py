@@ -51,6 +51,8 @@ BUILTINS = {"date", "area", "communities", "reports", *REPORT_COUNTS}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 BRACED = re.compile(r"\{[^{}]*\}?|\}")
+#: A placeholder with a full-width brace (what a Chinese input method types).
+FULL_WIDTH = re.compile(r"｛\s*[a-z][a-z0-9_.]*\s*[｝}]|\{\s*[a-z][a-z0-9_.]*\s*｝")
 #: The bulletin names at most this many communities that have not reported.
 MISSING_NAMES = 30
 
@@ -93,6 +95,12 @@ def check_template(text: str) -> None:
         raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
     if OPTIONAL.sub("", text).count("[") or OPTIONAL.sub("", text).count("]"):
         raise TemplateError("方括号 [ ] 要成对使用，且不能嵌套")
+    full_width = FULL_WIDTH.search(text)
+    if full_width:
+        raise TemplateError(
+            f"“{full_width.group(0)[:30]}”用了全角大括号：占位符要用半角的 {{ }}，"
+            "如 {fevers}、{fevers.total}（可切换到英文输入法再输入）"
+        )
     # Braces are for placeholders only: "{fevers.nope}", "{0}" or a lone "{" would
     # otherwise reach the bulletin as they are.
     stray = BRACED.search(PLACEHOLDER.sub("", text))

@@ -148,6 +148,23 @@ def test_braces_that_are_no_placeholder_are_refused(world, text, named):
     assert not BulletinTemplate.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("发热｛fevers｝人", "｛fevers｝"),
+        ("累计｛fevers.total}人", "｛fevers.total}"),
+        ("发热{fevers｝人", "{fevers｝"),
+    ],
+)
+def test_a_placeholder_typed_with_full_width_braces_is_refused(world, text, named):
+    """A Chinese input method types ｛ ｝: the bulletin said 发热｛fevers｝人 word for
+    word. HQ is told to use the half-width braces, and nothing is kept."""
+    response = world.client("hq").post(reverse("reports:bulletin_template"), {"text": text})
+    assert response.status_code == 400
+    assert f"“{named}”用了全角大括号" in response.content.decode()
+    assert not BulletinTemplate.objects.exists()
+
+
 def test_the_default_template_can_be_saved_as_it_is(world):
     bulletin.check_template(bulletin.DEFAULT_TEMPLATE)
 
