@@ -78,7 +78,7 @@ def report_for(*, community: Area, day: date) -> DailyReport:
 
 def lines(report: DailyReport, *, auto: dict[str, Any] | None = None) -> list[Line]:
     """The report's figures: saved values, else the system's count (manual ones:
-    carried over from the previous day for point-in-time figures). ``auto``: the
+    carried over from the latest report for point-in-time figures). ``auto``: the
     system's counts of a draft, when the caller has them already."""
     definitions = editable()
     saved = {v.code: v for v in report.values.all()} if report.pk else {}
@@ -118,17 +118,28 @@ def _follows_count(report: DailyReport, saved: ReportValue, suggested: Any) -> b
     )
 
 
+#: How far back a typed-in point-in-time figure is carried over from.
+CARRY_DAYS = 31
+
+
 def _carried(report: DailyReport, definitions: list[IndicatorDefinition]) -> dict[str, int]:
+    """The manual point-in-time figures as the community last reported them (a day it
+    missed does not lose them), within ``CARRY_DAYS``."""
     stock = [d.code for d in definitions if d.manual and not d.is_flow]
     if not stock:
         return {}
-    rows = ReportValue.objects.filter(
-        report__community_id=report.community_id,
-        report__day=report.day - timedelta(days=1),
-        report__status=DailyReport.Status.SUBMITTED,
-        code__in=stock,
-    ).values_list("code", "value")
-    return dict(rows)
+    rows = (
+        ReportValue.objects.filter(
+            report__community_id=report.community_id,
+            report__day__lt=report.day,
+            report__day__gte=report.day - timedelta(days=CARRY_DAYS),
+            report__status=DailyReport.Status.SUBMITTED,
+            code__in=stock,
+        )
+        .order_by("report__day")
+        .values_list("code", "value")
+    )
+    return dict(rows)  # the latest day's value of each code wins
 
 
 def below_zero_message(counted: int) -> str:
@@ -332,7 +343,7 @@ def zero_report(
     Only the incident figures are zeroed: the standing ones (已登记户数, 开放卡点,
     口罩库存 …) and the other figures stay as the draft gives them (a correction with
     its reason, a figure typed in), else the system's count (manual point-in-time
-    figures carried over from the previous day); the draft's note is kept."""
+    figures as last reported); the draft's note is kept."""
     report = _locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)

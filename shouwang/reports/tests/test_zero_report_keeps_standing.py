@@ -87,3 +87,28 @@ def test_hq_decides_which_computed_figures_a_zero_report_needs_at_zero(world, da
     assert response.status_code == 400
     assert "系统统计当日有新情况（解除观察1人），不能零报告" in response.content.decode()
     assert not DailyReport.objects.filter(status="submitted").exists()
+
+
+@ON_TIME
+def test_a_typed_in_standing_figure_carries_over_from_the_last_report_given(world, day):
+    """帐篷储备 given on the 21st, nothing reported on the 22nd (the community missed
+    it): the 23rd's form and its 零报告 start from the 21st's 6, not from nothing."""
+    tents = IndicatorDefinition.objects.create(
+        code="tents_on_hand",
+        label="帐篷储备",
+        unit="顶",
+        kind=IndicatorDefinition.Kind.STOCK,
+        source=IndicatorDefinition.Source.MANUAL,
+    )
+    client = world.client("staff_b")
+    earlier = day - timedelta(days=2)
+    response = client.post(
+        url("submit", world.community_b, earlier),
+        form(full({"households_expected": 4, "tents_on_hand": 6})),
+    )
+    assert response.status_code == 302
+    lines = client.get(url("report", world.community_b, day)).context["lines"]
+    assert next(line for line in lines if line.definition == tents).value == 6
+    assert client.post(url("zero", world.community_b, day)).status_code == 302
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    assert report.values.get(code="tents_on_hand").value == 6
