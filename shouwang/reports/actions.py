@@ -455,10 +455,21 @@ def amend_report(
 def save_definition(
     *, definition: IndicatorDefinition, by: Any, request: HttpRequest | None = None
 ) -> IndicatorDefinition:
-    """Save an indicator HQ added or edited; a new one is a manual indicator."""
+    """Save an indicator HQ added or edited; a new one is a manual indicator. The
+    audit row says what an edit changed (名称 A→B, 零报告须为0 否→是 …)."""
     created = definition.pk is None
     if created:
         definition.source = IndicatorDefinition.Source.MANUAL
+        detail = f"新增日报指标 {definition.code}（{definition.label}）"
+    else:
+        before = IndicatorDefinition.objects.select_for_update().get(pk=definition.pk)
+        changes = "；".join(
+            f"{field.verbose_name} {_shown(before, field)}→{_shown(definition, field)}"
+            for field in IndicatorDefinition._meta.concrete_fields
+            if field.name in EDITED_FIELDS
+            and getattr(before, field.attname) != getattr(definition, field.attname)
+        )
+        detail = f"修改日报指标 {definition.code}" + (f"：{changes}" if changes else "")
     definition.check_code_free()
     with unique_write(definition.check_code_free):
         definition.save()
@@ -467,9 +478,22 @@ def save_definition(
         request=request,
         user=by,
         obj=definition,
-        detail=f"日报指标 {definition.code}",
+        detail=detail,
     )
     return definition
+
+
+#: The fields of an indicator HQ edits, named in the audit row of an edit.
+EDITED_FIELDS = ("label", "unit", "kind", "incident", "order", "description")
+
+
+def _shown(definition: IndicatorDefinition, field: Any) -> str:
+    value = getattr(definition, field.attname)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value) if value != "" else "（空）"
 
 
 @transaction.atomic

@@ -76,7 +76,8 @@ def test_hq_decides_which_computed_figures_a_zero_report_needs_at_zero(world, da
     released.refresh_from_db()
     assert released.incident
     assert released.kind == IndicatorDefinition.Kind.FLOW  # how it counts stays fixed
-    assert AuditEvent.objects.filter(object_id=str(released.pk), detail__contains="key_released")
+    event = AuditEvent.objects.get(object_id=str(released.pk))
+    assert event.detail == "修改日报指标 key_released：零报告须为0 否→是"
 
     span = days.window(day)
     person = data.key_person(world.building_b, at=span.start - timedelta(days=3))
