@@ -37,6 +37,17 @@ def _env_clock(name: str, default: str) -> str:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+def _env_minutes(name: str, default: str) -> int:
+    """A whole number of minutes, 0 or more; anything else stops the start with its
+    name (a negative grace would mark every report late)."""
+    value = os.environ.get(name, default).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of minutes, 0 or more, e.g. 60; got {value!r}"
+        )
+    return int(value)
+
+
 def _secret_file(name: str, make: "callable") -> str:
     """Read a secret from ``var/<name>``, creating it (mode 0600) on first run."""
     path = VAR_DIR / name
@@ -291,7 +302,7 @@ SCHEDULED_JOBS = _env_bool("SHOUWANG_SCHEDULED_JOBS", True)
 # The report day ends at this local time (Asia/Shanghai); a day's report is due
 # REPORT_GRACE_MINUTES after it (later submissions are marked late).
 REPORT_CUTOFF = _env_clock("SHOUWANG_REPORT_CUTOFF", "15:00")
-REPORT_GRACE_MINUTES = int(os.environ.get("SHOUWANG_REPORT_GRACE_MINUTES", "60"))
+REPORT_GRACE_MINUTES = _env_minutes("SHOUWANG_REPORT_GRACE_MINUTES", "60")
 
 # Moved-out residents and finished imports are purged after this many days.
 PEOPLE_RETENTION_DAYS = int(os.environ.get("SHOUWANG_PEOPLE_RETENTION_DAYS", "365"))
