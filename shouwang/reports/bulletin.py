@@ -51,6 +51,7 @@ BUILTINS = {"date", "area", "communities", "reports", *REPORT_COUNTS}
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.total)?\}")
 OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 BRACED = re.compile(r"\{[^{}]*\}?|\}")
+BRACED_OR_PLACEHOLDER = re.compile(f"{PLACEHOLDER.pattern}|{BRACED.pattern}")
 #: A placeholder with a full-width brace (what a Chinese input method types).
 FULL_WIDTH = re.compile(r"｛\s*[a-z][a-z0-9_.]*\s*[｝}]|\{\s*[a-z][a-z0-9_.]*\s*｝")
 #: The bulletin names at most this many communities that have not reported.
@@ -103,7 +104,12 @@ def check_template(text: str) -> None:
         )
     # Braces are for placeholders only: "{fevers.nope}", "{0}" or a lone "{" would
     # otherwise reach the bulletin as they are.
-    stray = BRACED.search(PLACEHOLDER.sub("", text))
+    # Found in the text as typed: "{{fevers}}" names its first "{", not the "{}" left
+    # once the placeholder inside is taken out.
+    stray = next(
+        (m for m in BRACED_OR_PLACEHOLDER.finditer(text) if not PLACEHOLDER.fullmatch(m[0])),
+        None,
+    )
     if stray:
         raise TemplateError(
             f"“{stray.group(0)[:30]}”不是占位符：占位符写作 {{指标代码}} 或 {{指标代码.total}}"

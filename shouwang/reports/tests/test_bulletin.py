@@ -137,6 +137,8 @@ def test_an_empty_or_overlong_bulletin_says_why_it_is_not_kept(reported, day):
         ("发热{Fevers}人", "{Fevers}"),
         ("发热{fevers人", "{fevers人"),
         ("发热fevers}人", "}"),
+        ("发热{{fevers}}人", "{"),
+        ("累计{fevers.total}}人", "}"),
     ],
 )
 def test_braces_that_are_no_placeholder_are_refused(world, text, named):
