@@ -45,6 +45,7 @@ class GoodsLine:
 
 def _donor(
     *,
+    area: Any,
     kind: str,
     name: str,
     by: Any,
@@ -54,7 +55,9 @@ def _donor(
     update_contact: bool = False,
     request: Any = None,
 ) -> Donor:
-    """The donor of ``kind`` and ``name``, created on a first gift. A donor on the
+    """The donor of ``kind`` and ``name`` on the books of ``area`` (the receiving
+    office), created on its first gift there: another office's donor of the same name
+    is another row, whose contact is never shown here nor changed. A donor on the
     books keeps the contact recorded for them: a different one typed with a new gift
     is refused unless ``update_contact`` asks for it to replace the old, and then the
     change is audited (old and new, masked)."""
@@ -64,7 +67,7 @@ def _donor(
     # Two registrations of a new donor at once: the second's insert waits on the unique
     # constraint, fails when the first commits, and get_or_create (which inserts in a
     # savepoint) reads the first's row instead; read committed lets it see that row.
-    donor, created = Donor.objects.get_or_create(kind=kind, name=name)
+    donor, created = Donor.objects.get_or_create(area=area, kind=kind, name=name)
     old_contact = {
         "contact_name": donor.contact_name,
         "phone": donor.phone_masked,
@@ -98,6 +101,7 @@ def _donor(
             request=request,
             user=by,
             obj=donor,
+            area=area,
             detail="更新捐赠方联系方式："
             + "；".join(
                 f"{label} {old or '（空）'} → {new}" for label, (old, new) in changes.items()
@@ -201,6 +205,7 @@ def record_donation(
         if kind == Donation.Kind.CASH:
             _check_reference(area=area, reference=reference)
         donor = _donor(
+            area=area,
             kind=donor_kind,
             name=donor_name,
             contact_name=contact_name,
