@@ -467,3 +467,17 @@ def test_the_low_stock_page_says_transfers_are_not_use(world) -> None:
     page = world.client("hq").get(reverse("supplies:low_stock")).content.decode()
     assert "明湖街道仓库" not in page
     assert "调拨只是转移库存，调出、调入都不计为用量" in page
+
+
+def test_only_a_place_plans_allocate_to_says_how_many_people_plans_count(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    store = location(world.community_a, "西城社区库房", staff=4)
+    client = world.client("hq")
+    assert (
+        "分配方案按"
+        not in client.get(reverse("supplies:location", args=[warehouse.pk])).content.decode()
+    )
+    assert (
+        "分配方案按 4 人计算"
+        in client.get(reverse("supplies:location", args=[store.pk])).content.decode()
+    )
