@@ -481,3 +481,13 @@ def test_only_a_place_plans_allocate_to_says_how_many_people_plans_count(world) 
         "分配方案按 4 人计算"
         in client.get(reverse("supplies:location", args=[store.pk])).content.decode()
     )
+
+
+def test_a_transfer_page_with_nowhere_to_send_says_why(world) -> None:
+    store = location(world.community_a, "西城社区库房")
+    location(world.community_b, "八一社区库房")
+    stock(store, 100)
+    page = world.client("staff_a").get(reverse("supplies:location_transfer", args=[store.pk]))
+    text = page.content.decode()
+    assert "您辖区内没有其他可调入的存放点" in text
+    assert "八一社区库房" not in text
