@@ -456,7 +456,8 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 
 
 class ReceiveForm(forms.Form):
-    """Goods name the location they enter; cash how it came (blank keeps what the
+    """Goods name the location they enter and, line by line, the units that arrived
+    (the pledged quantity unless less came); cash how it came (blank keeps what the
     pledge recorded)."""
 
     location = LocationChoiceField(
@@ -467,12 +468,33 @@ class ReceiveForm(forms.Form):
     )
     reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
 
-    def __init__(self, *args, locations=None, kind: str = Donation.Kind.GOODS, **kwargs) -> None:
+    def __init__(
+        self, *args, locations=None, kind: str = Donation.Kind.GOODS, lines=(), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
         drop = ("channel", "reference") if kind == Donation.Kind.GOODS else ("location",)
         for name in drop:
             del self.fields[name]
+        self.lines = list(lines) if kind == Donation.Kind.GOODS else []
+        for line in self.lines:
+            self.fields[f"q{line.pk}"] = forms.IntegerField(
+                label=f"{line.item.name}实收数量（{line.item.unit}）",
+                help_text=f"承诺{line.quantity:,}{line.item.unit}；只到了一部分时填实收数，"
+                "未到部分另列为承诺捐赠",
+                initial=line.quantity,
+                required=False,
+                min_value=0,
+                max_value=10**9,
+            )
+
+    def arrived(self) -> dict[int, int]:
+        """Goods line id → units that arrived, for the lines filled in."""
+        return {
+            line.pk: self.cleaned_data[f"q{line.pk}"]
+            for line in self.lines
+            if self.cleaned_data.get(f"q{line.pk}") is not None
+        }
 
 
 class CancelForm(forms.Form):

@@ -1,6 +1,8 @@
 """Import of opening stock (期初库存) from an Excel sheet.
 
 Columns: 存放点, 物资, 数量, 单位 (optional: the base unit or a pack name), 备注.
+The quantity may carry its unit (``100盒``) and thousands separators (``2,000``); a
+location merged down over its rows names each of them.
 A location is named by its name, or ``辖区/名称`` when visible locations share the name
 (a name that matches several is a problem of its row, never a guess). Opening stock is
 imported once per location and item: a row for a pair that has it already (the same
@@ -36,6 +38,21 @@ from .models import MAX_UNITS, Item, Location, Movement, MovementKind
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
 AREA_SEPARATOR = re.compile(r"\s*[/／]\s*")
+# "2,000", "100盒", "100 盒": digits (thousands separated or not), then a unit or none.
+QUANTITY = re.compile(r"^(\d{1,3}(?:[,，]\d{3})+|\d+)\s*(\D*)$")
+
+
+def split_quantity(amount: str, unit: str) -> tuple[str, str, str]:
+    """(digits, unit, problem) of a quantity cell and its unit cell: a unit typed in
+    the quantity cell (``100盒``) is the row's unit unless the unit column names
+    another. ``digits`` is blank when the cell is not a number."""
+    match = QUANTITY.match(amount)
+    if match is None:
+        return "", unit, ""
+    digits, typed = re.sub(r"[,，]", "", match.group(1)), match.group(2).strip()
+    if typed and unit and typed != unit:
+        return digits, unit, f"数量写的是“{typed}”，单位列写的是“{unit}”，请只写一种单位"
+    return digits, unit or typed, ""
 
 
 @dataclass
@@ -112,7 +129,7 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     may see (a location outside them is reported, not created; a deactivated one or
     a deactivated item is reported as such)."""
     result = Plan()
-    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS))
+    rows = iter_rows(upload, header=lambda row: matches_header(row, HEADERS), fill_merged=True)
     try:
         header_row = find_header(rows, HEADERS)
     except HeaderNotFound as exc:
@@ -152,7 +169,10 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             problems.append(Problem(number, "物资", f"物资目录中没有“{what}”"))
         elif not item.active:
             problems.append(Problem(number, "物资", f"物资“{what}”已停用"))
-        if not amount.isdecimal() or not amount.strip("0"):
+        amount, unit, mixed = split_quantity(amount, unit)
+        if mixed:
+            problems.append(Problem(number, "单位", mixed))
+        elif not amount.isdecimal() or not amount.strip("0"):
             problems.append(Problem(number, "数量", "应为正整数"))
         elif len(amount.lstrip("0")) > len(str(MAX_UNITS)):
             # Refused before int(): Python reads no integer of more than 4,300 digits.

@@ -552,11 +552,22 @@ class StockCountLine(models.Model):
 # Donations
 
 
+class DonorQuerySet(ScopedQuerySet):
+    scope = "area"
+
+
 class Donor(TimeStampedModel):
+    """A donor on the books of the office that recorded it (``area``, the receiving
+    office of its gifts): another office's donor of the same name is another row, so a
+    contact recorded in one jurisdiction is neither shown to nor changed by another."""
+
     class Kind(models.TextChoices):
         PERSON = "person", "个人"
         ORGANISATION = "organisation", "单位/企业"
 
+    area = models.ForeignKey(
+        "areas.Area", verbose_name="登记单位", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("捐赠方类型", max_length=12, choices=Kind.choices)
     name = models.CharField("捐赠方名称", max_length=100)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
@@ -564,12 +575,16 @@ class Donor(TimeStampedModel):
     phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     address = models.CharField("地址", max_length=200, blank=True)
 
+    objects = DonorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "捐赠方"
         verbose_name_plural = "捐赠方"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="supplies_donor_unique_name"),
+            models.UniqueConstraint(
+                fields=["area", "kind", "name"], name="supplies_donor_unique_area_name"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -233,8 +233,18 @@ def issue_plan(
         return plan, False
     if plan.status != AllocationPlan.Status.REVIEWED:
         raise ValidationError("方案需先审核，才能发放")
-    lines = [ln for ln in plan.lines.select_related("location", "recipient") if ln.quantity > 0]
-    closed = [str(ln.target) for ln in lines if not ln.target.active]
+    lines = [
+        ln
+        for ln in plan.lines.select_related("location__checkpoint", "recipient")
+        if ln.quantity > 0
+    ]
+    # A checkpoint closed since the plan was made is closed for supplies too.
+    closed = [
+        str(ln.target)
+        for ln in lines
+        if not ln.target.active
+        or (ln.location and ln.location.checkpoint and not ln.location.checkpoint.active)
+    ]
     if closed:
         raise ValidationError(
             f"{'、'.join(closed)}已停用，不能发放：请将其人数改为0，重新计算并审核后再发放"

@@ -3,7 +3,7 @@ donated cash, split over the donations it draws from so each one's balance is kn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -45,6 +45,7 @@ class GoodsLine:
 
 def _donor(
     *,
+    area: Any,
     kind: str,
     name: str,
     by: Any,
@@ -54,7 +55,9 @@ def _donor(
     update_contact: bool = False,
     request: Any = None,
 ) -> Donor:
-    """The donor of ``kind`` and ``name``, created on a first gift. A donor on the
+    """The donor of ``kind`` and ``name`` on the books of ``area`` (the receiving
+    office), created on its first gift there: another office's donor of the same name
+    is another row, whose contact is never shown here nor changed. A donor on the
     books keeps the contact recorded for them: a different one typed with a new gift
     is refused unless ``update_contact`` asks for it to replace the old, and then the
     change is audited (old and new, masked)."""
@@ -64,7 +67,7 @@ def _donor(
     # Two registrations of a new donor at once: the second's insert waits on the unique
     # constraint, fails when the first commits, and get_or_create (which inserts in a
     # savepoint) reads the first's row instead; read committed lets it see that row.
-    donor, created = Donor.objects.get_or_create(kind=kind, name=name)
+    donor, created = Donor.objects.get_or_create(area=area, kind=kind, name=name)
     old_contact = {
         "contact_name": donor.contact_name,
         "phone": donor.phone_masked,
@@ -98,6 +101,7 @@ def _donor(
             request=request,
             user=by,
             obj=donor,
+            area=area,
             detail="更新捐赠方联系方式："
             + "；".join(
                 f"{label} {old or '（空）'} → {new}" for label, (old, new) in changes.items()
@@ -201,6 +205,7 @@ def record_donation(
         if kind == Donation.Kind.CASH:
             _check_reference(area=area, reference=reference)
         donor = _donor(
+            area=area,
             kind=donor_kind,
             name=donor_name,
             contact_name=contact_name,
@@ -262,10 +267,14 @@ def receive_donation(
     channel: str = "",
     reference: str = "",
     at: datetime | None = None,
+    arrived: Mapping[int, int] | None = None,
     request: Any = None,
 ) -> tuple[Donation, bool]:
     """Pledged → received: issue a receipt number; goods enter stock at ``location``;
     cash says how it came (``channel``, ``reference``, unless recorded with the pledge).
+    ``arrived`` (goods line id → units; a line not named arrived in full): when less
+    than pledged arrived, this gift keeps what arrived (its estimate pro rata) and the
+    rest stays pledged as a new gift of the same donor (``_split_off_rest``).
     Returns (donation, received): a donation received already (a double click, a
     retry) is returned as it is, with ``False``, and nothing is written."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -274,6 +283,7 @@ def receive_donation(
     if donation.status != Donation.Status.PLEDGED:
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能确认到账")
     at = at or timezone.now()
+    short: list[tuple[Item, int, Decimal]] = []
     if donation.kind == Donation.Kind.CASH:
         donation.channel = channel or donation.channel
         donation.reference = reference.strip() or donation.reference
@@ -284,7 +294,7 @@ def receive_donation(
         location = location or donation.location
         if location is None:
             raise ValidationError("物资捐赠请选择入库存放点")
-        lines = list(donation.lines.select_related("item"))
+        lines, short = _arrived_lines(donation, arrived or {})
         post_movements(
             [
                 Entry(
@@ -311,9 +321,12 @@ def receive_donation(
             "location",
             "channel",
             "reference",
+            "estimated_value",
             "updated_at",
         ]
     )
+    if short:
+        _split_off_rest(donation, short, by=by, request=request)
     audit.record(
         action=AuditEvent.Action.STATUS,
         request=request,
@@ -323,6 +336,78 @@ def receive_donation(
         detail=f"捐赠到账/入库，收据 {donation.receipt_no}",
     )
     return donation, True
+
+
+def _arrived_lines(
+    donation: Donation, arrived: Mapping[int, int]
+) -> tuple[list[DonationLine], list[tuple[Item, int, Decimal]]]:
+    """The goods lines as they arrived — each cut to the units that arrived, its
+    estimate pro rata, a line of which nothing arrived deleted — and what is still to
+    come (item, units, estimate). More than pledged, or nothing at all, is refused."""
+    lines = list(donation.lines.select_related("item"))
+    pairs = [(ln, arrived.get(ln.pk, ln.quantity)) for ln in lines]
+    if any(n < 0 for _, n in pairs):
+        raise ValidationError("实收数量不能为负数，未做任何修改")
+    over = [
+        f"{ln.item.name}实收{n:,}{ln.item.unit}（承诺{ln.quantity:,}）"
+        for ln, n in pairs
+        if n > ln.quantity
+    ]
+    if over:
+        raise ValidationError(
+            f"{'、'.join(over)}多于承诺的数量：多出的部分请另行登记一笔捐赠；未做任何修改"
+        )
+    if not any(n for _, n in pairs):
+        raise ValidationError(
+            "实收数量均为0：尚未到货请到货后再确认；不会到货请取消承诺。未做任何修改"
+        )
+    kept, short = [], []
+    for line, n in pairs:
+        if n == line.quantity:
+            kept.append(line)
+            continue
+        value = (line.estimated_value * n / line.quantity).quantize(CENT)
+        short.append((line.item, line.quantity - n, line.estimated_value - value))
+        if n == 0:
+            line.delete()
+            continue
+        line.quantity, line.estimated_value = n, value
+        line.save(update_fields=["quantity", "estimated_value"])
+        kept.append(line)
+    donation.estimated_value = sum((ln.estimated_value for ln in kept), Decimal("0.00"))
+    return kept, short
+
+
+def _split_off_rest(
+    donation: Donation, short: list[tuple[Item, int, Decimal]], *, by: Any, request: Any
+) -> Donation:
+    """What has not arrived of a goods pledge received in part: a new pledge of the
+    same donor, shown the same way, to be received or cancelled on its own."""
+    rest = Donation.objects.create(
+        donor=donation.donor,
+        area=donation.area,
+        kind=Donation.Kind.GOODS,
+        disclosure=donation.disclosure,
+        location=donation.location,
+        pledged_on=donation.pledged_on,
+        estimated_value=sum((value for _, _, value in short), Decimal("0.00")),
+        message=donation.message,
+        notes=f"分批到货：已到部分见收据 {donation.receipt_no}，本笔为未到部分",
+        created_by=by,
+    )
+    DonationLine.objects.bulk_create(
+        DonationLine(donation=rest, item=item, quantity=units, estimated_value=value)
+        for item, units, value in short
+    )
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=rest,
+        area=rest.area,
+        detail=f"分批到货，未到部分另列为承诺捐赠：{donation.donor.name} {rest.summary()}",
+    )
+    return rest
 
 
 @transaction.atomic

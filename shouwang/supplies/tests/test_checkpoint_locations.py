@@ -296,3 +296,32 @@ def test_a_linked_location_cannot_drop_its_checkpoint(world) -> None:
     assert "请选择对应卡点" in response.content.decode()
     place.refresh_from_db()
     assert (place.checkpoint, place.name, place.area) == (gate, "西城花园东门", world.compound_a)
+
+
+def test_a_reviewed_plan_is_not_issued_to_a_checkpoint_closed_since(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    make_checkpoint(world.compound_b, "八一新苑东门")
+    actions.sync_checkpoint_locations(area=world.subdistrict, by=world.hq)
+    Location.objects.exclude(checkpoint=None).update(staff_count=2)
+    actions.receive_stock(item=item(), location=warehouse, quantity=1000, by=world.hq)
+    plan, _ = actions.create_plan(
+        area=world.subdistrict,
+        title="卡点口罩",
+        item=item(),
+        source=warehouse,
+        target=AllocationPlan.Target.CHECKPOINTS,
+        by=world.hq,
+    )
+    actions.review_plan(plan=plan, by=world.hq)
+    gate.active = False
+    gate.save()
+
+    client = world.client("hq")
+    response = client.post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert response.status_code == 400
+    assert "西城花园东门已停用" in response.content.decode()
+    assert "人数改为0" in response.content.decode()
+    assert not plan.movements.exists()
+    plan.refresh_from_db()
+    assert plan.status == AllocationPlan.Status.REVIEWED

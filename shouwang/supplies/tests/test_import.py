@@ -266,3 +266,57 @@ def test_it_asks_for_an_empty_location_or_item_cell(world, places) -> None:
     assert "没有名为“”" not in page
     assert "没有“”" not in page
     assert not Movement.objects.exists()
+
+
+def test_a_location_merged_down_over_its_rows_names_each_row(world, places) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    data = workbook.active
+    data.append(HEADERS)
+    data.append(["明湖街道仓库", "医用口罩", 100, "", ""])
+    data.append([None, "84消毒液", 20, "", ""])
+    data.append([None, "防护服", 5, "", ""])
+    data.merge_cells("A2:A4")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    warehouse, _ = places
+    client = world.client("hq")
+    preview = client.post(reverse("supplies:import"), {"file": upload(buffer.getvalue())})
+    assert preview.status_code == 200, preview.context["plan"].problems
+    client.post(reverse("supplies:import_commit"), {"token": preview.context["token"]})
+    held = dict(Balance.objects.filter(location=warehouse).values_list("item__name", "quantity"))
+    assert held == {"医用口罩": 100, "84消毒液": 20, "防护服": 5}
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "units"),
+    [("100盒", "", 5000), ("100 盒", "盒", 5000), ("2,000个", "", 2000), ("1，500", "", 1500)],
+)
+def test_a_unit_typed_in_the_quantity_cell_is_read(world, places, amount, unit, units) -> None:
+    warehouse, _ = places
+    rows = [["明湖街道仓库", "医用口罩", amount, unit, ""]]
+    client = world.client("hq")
+    preview = client.post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert preview.status_code == 200, preview.context["plan"].problems
+    client.post(reverse("supplies:import_commit"), {"token": preview.context["token"]})
+    assert Balance.objects.get(location=warehouse, item=item()).quantity == units
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "message"),
+    [
+        ("100盒", "箱", "数量写的是“盒”，单位列写的是“箱”"),
+        ("100桶", "", "医用口罩没有“桶”这种包装"),
+        ("约100", "", "应为正整数"),
+    ],
+)
+def test_a_unit_in_the_quantity_cell_that_does_not_fit_is_explained(
+    world, places, amount, unit, message
+) -> None:
+    rows = [["明湖街道仓库", "医用口罩", amount, unit, ""]]
+    response = world.client("hq").post(reverse("supplies:import"), {"file": upload(sheet(rows))})
+    assert response.status_code == 400
+    (problem,) = response.context["plan"].problems
+    assert message in problem.message
+    assert not Movement.objects.exists()

@@ -467,3 +467,27 @@ def test_the_low_stock_page_says_transfers_are_not_use(world) -> None:
     page = world.client("hq").get(reverse("supplies:low_stock")).content.decode()
     assert "明湖街道仓库" not in page
     assert "调拨只是转移库存，调出、调入都不计为用量" in page
+
+
+def test_only_a_place_plans_allocate_to_says_how_many_people_plans_count(world) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    store = location(world.community_a, "西城社区库房", staff=4)
+    client = world.client("hq")
+    assert (
+        "分配方案按"
+        not in client.get(reverse("supplies:location", args=[warehouse.pk])).content.decode()
+    )
+    assert (
+        "分配方案按 4 人计算"
+        in client.get(reverse("supplies:location", args=[store.pk])).content.decode()
+    )
+
+
+def test_a_transfer_page_with_nowhere_to_send_says_why(world) -> None:
+    store = location(world.community_a, "西城社区库房")
+    location(world.community_b, "八一社区库房")
+    stock(store, 100)
+    page = world.client("staff_a").get(reverse("supplies:location_transfer", args=[store.pk]))
+    text = page.content.decode()
+    assert "您辖区内没有其他可调入的存放点" in text
+    assert "八一社区库房" not in text

@@ -130,6 +130,7 @@ def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200)
             "receive_form": ReceiveForm(
                 locations=_receiving_locations(request),
                 kind=gift.kind,
+                lines=gift.lines.all() if gift.status == Donation.Status.PLEDGED else (),
                 initial={
                     "location": gift.location,
                     "channel": gift.channel,
@@ -165,24 +166,37 @@ def donation(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("supplies.donations_manage")
 def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
-    form = ReceiveForm(request.POST, locations=_receiving_locations(request), kind=gift.kind)
+    form = ReceiveForm(
+        request.POST,
+        locations=_receiving_locations(request),
+        kind=gift.kind,
+        lines=gift.lines.all(),
+    )
     if not form.is_valid():
         if "location" in form.errors:
             return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
+        if gift.kind == Donation.Kind.GOODS:
+            return _refused(request, gift, "实收数量应为不小于0的整数，未做任何修改")
         return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
-    data = form.cleaned_data
+    data, arrived = form.cleaned_data, form.arrived()
     try:
         gift, received = actions.receive_donation(
             donation=gift,
             location=data.get("location"),
             channel=data.get("channel", ""),
             reference=data.get("reference", ""),
+            arrived=arrived,
             by=request.user,
             request=request,
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    if received:
+    partial = any(arrived.get(ln.pk, ln.quantity) < ln.quantity for ln in form.lines)
+    if received and partial:
+        messages.success(
+            request, "已确认到账/入库（实收部分），可打印收据；未到部分已另列为一笔承诺捐赠"
+        )
+    elif received:
         messages.success(request, "已确认到账/入库，可打印收据")
     else:
         at = timezone.localtime(gift.received_at)

@@ -188,6 +188,12 @@ COUNT_HINT = (
 )
 
 
+NOWHERE_HINT = (
+    "您辖区内没有其他可调入的存放点：调拨只能在您辖区内的存放点之间进行，"
+    "调往街道仓库或其他社区请联系指挥部办理。"
+)
+
+
 @require_capability("supplies.manage")
 def purchase(request: AuthedRequest) -> HttpResponse:
     visible = Location.objects.visible_to(request.user).active()
@@ -270,7 +276,8 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
             what = f"{data['item'].describe(data['units'])} 到 {data['destination'].name}"
             recorded(request, created, f"已调拨 {what}", f"这次调拨已登记过（{what}）")
             return redirect("supplies:location", pk=place.pk)
-    return _form_page(request, form, title=f"{place.name} · 调拨", place=place)
+    hint = "" if destinations.exists() else NOWHERE_HINT
+    return _form_page(request, form, title=f"{place.name} · 调拨", place=place, hint=hint)
 
 
 @require_capability("supplies.issue")
