@@ -240,11 +240,11 @@ class TraceContactsForm(forms.Form):
         label="管控措施", choices=KeyPerson.Measure.choices, initial=KeyPerson.Measure.CENTRAL
     )
 
-    def __init__(self, *args, trace, **kwargs) -> None:
+    def __init__(self, *args, trace, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Hits made contacts already are accepted too: the same choice sent twice (a
         # second tap, the back button) finds the contacts it made the first time.
-        self.fields["hits"].queryset = trace.hits.all()
+        self.fields["hits"].queryset = trace.hits.shown_to(user)
 
 
 class HouseholdUnreachedForm(forms.Form):

@@ -572,10 +572,11 @@ def _trace_page(
         obj=trace.case,
         detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
     )
-    hits = trace.hits.select_related("person__area", "contact", "via__person").with_via_shown(
-        request.user
+    hits = (
+        trace.hits.shown_to(request.user)
+        .select_related("person__area", "contact", "via__person", "via__contact")
+        .with_via_shown(request.user)
     )
-    hop2_count = trace.hits.filter(hop=2).count()
     return render(
         request,
         "cases/trace_detail.html",
@@ -583,10 +584,9 @@ def _trace_page(
             "trace": trace,
             "hop1": hits.filter(hop=1)[:TRACE_ROWS_SHOWN],
             "hop2": hits.filter(hop=2)[:TRACE_ROWS_SHOWN],
-            "hop1_count": trace.hop1_count,
-            "hop2_count": hop2_count,
+            "counts": trace.counts_for(request.user),
             "rows_shown": TRACE_ROWS_SHOWN,
-            "form": form or TraceContactsForm(trace=trace),
+            "form": form or TraceContactsForm(trace=trace, user=request.user),
         },
         status=status,
     )
@@ -610,7 +610,7 @@ def trace_second_hop(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("cases.trace")
 def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
-    form = TraceContactsForm(request.POST, trace=trace)
+    form = TraceContactsForm(request.POST, trace=trace, user=request.user)
     if not form.is_valid():
         messages.error(request, "请至少选择一人，并选择管控措施")
         return _trace_page(request, trace, form=form, status=400)

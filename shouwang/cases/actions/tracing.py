@@ -331,6 +331,15 @@ def contacts_from_trace(
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
         raise ValidationError("所选人员不属于本次追踪")
+    chosen = TraceHit.objects.filter(pk__in=[h.pk for h in hits])
+    if chosen.count() != chosen.shown_to(by).count():
+        raise ValidationError("所选人员中有不在您辖区的人员，请刷新页面后重新选择")
+    blocked = list(chosen.not_convertible_by(by).select_related("person"))
+    if blocked:
+        names = "、".join(h.person.name for h in blocked)
+        raise ValidationError(
+            f"{names}经由的第一跳人员不在您的辖区，需先由其辖区登记为密接，才能登记其次密接"
+        )
     case = trace.case
     contacts: dict[int, Contact] = {}
     created = 0
