@@ -79,6 +79,11 @@ class CaseQuerySet(ScopedQuerySet):
             | models.Q(classification__in=Case.OPEN, institution__isnull=False)
         )
 
+    def not_observed_as_contacts(self) -> CaseQuerySet:
+        """Cases whose person is not put under observation as someone's contact: an
+        infected case is cared for as a case, and the dead need none."""
+        return self.filter(classification__in=(*Case.INFECTED, Case.Classification.DIED))
+
     def treated_in(self, institution: TreatmentInstitution) -> CaseQuerySet:
         return self.filter(institution=institution)
 

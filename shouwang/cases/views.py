@@ -367,6 +367,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "planned_end": actions.observation_end(contact),
             "over": actions.observation_over(contact),
+            "refusal": actions.own_case_refusal(contact),
         },
         status=_status(form),
     )
@@ -626,18 +627,26 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return _trace_page(request, trace, form=form, status=400)
-    if not (result.created or result.observed or result.ended):  # the same choice again
+    if not (result.created or result.observed or result.ended or result.cases):  # sent again
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
         return redirect("cases:detail", pk=trace.case_id)
     suffix = ""
-    if form.cleaned_data["observe"] and not result.ended:
+    left = len(result.ended) + sum(len(c) for c in result.cases.values())
+    if form.cleaned_data["observe"] and not left:
         suffix = "，并已纳入重点人员管控"
     elif form.cleaned_data["observe"]:
-        suffix = f"，其中 {len(result.contacts) - len(result.ended)} 人已纳入重点人员管控"
+        suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
     messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
     if result.ended:
         names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
         if len(result.ended) > NAMES_SHOWN:
             names += f" 等 {len(result.ended)} 人"
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
+    for label, cases in result.cases.items():
+        names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
+        if len(cases) > NAMES_SHOWN:
+            names += f" 等 {len(cases)} 人"
+        messages.warning(
+            request, f"{names} 本人已是病例（{label}），按病例管理，未作为密接纳入管控"
+        )
     return redirect("cases:detail", pk=trace.case_id)

@@ -311,6 +311,9 @@ class TraceContacts:
     # Asked to be observed, but their observation period had ended already: left as
     # contacts only.
     ended: list[Contact]
+    # Asked to be observed, but infected or dead cases themselves (by the case's
+    # classification label): left as contacts only.
+    cases: dict[str, list[Contact]]
 
 
 @transaction.atomic
@@ -364,12 +367,21 @@ def contacts_from_trace(
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
     ended = []
+    as_cases: dict[str, list[Contact]] = {}
     observed = 0
     if observe:
+        own_cases = dict(
+            Case.objects.not_observed_as_contacts()
+            .filter(person_id__in=[c.person_id for c in contacts.values()])
+            .values_list("person_id", "classification")
+        )
         for contact in contacts.values():
             if contact.key_person_id is not None:
                 continue
-            if observation_over(contact):
+            if contact.person_id in own_cases:
+                label = Case.Classification(own_cases[contact.person_id]).label
+                as_cases.setdefault(label, []).append(contact)
+            elif observation_over(contact):
                 ended.append(contact)
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
@@ -379,12 +391,18 @@ def contacts_from_trace(
         detail += "并纳入管控"
     if ended:
         detail += f"（{len(ended)} 人观察期已过，未纳入）"
+    if as_cases:
+        detail += f"（{sum(len(c) for c in as_cases.values())} 人已是病例，未纳入）"
     if created or observed:  # the same choice sent again changes nothing to audit
         audit.record(
             action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail
         )
     return TraceContacts(
-        contacts=list(contacts.values()), created=created, observed=observed, ended=ended
+        contacts=list(contacts.values()),
+        created=created,
+        observed=observed,
+        ended=ended,
+        cases=as_cases,
     )
 
 

@@ -591,3 +591,22 @@ def test_a_second_hop_names_the_first_hop_person_only_inside_the_viewers_area(
     assert "蓓蓓" not in hop2
     assert "辖区外人员（未显示）" in hop2
     assert "博博" in hop2  # 朵朵 and 卡卡 met 博博 of A
+
+
+def test_hits_who_are_cases_themselves_become_contacts_only(world, timeline):
+    case, t, people = timeline
+    make_case(world.building_a, "confirmed", person=people["安安"])
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已登记密接 3 人，其中 2 人已纳入重点人员管控" in body
+    assert "安安 本人已是病例（确诊），按病例管理，未作为密接纳入管控" in body
+    assert Contact.objects.get(person=people["安安"]).key_person is None
+    assert KeyPerson.objects.count() == 2
+    assert AuditEvent.objects.filter(detail__contains="1 人已是病例，未纳入").exists()
