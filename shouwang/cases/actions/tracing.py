@@ -151,6 +151,8 @@ def run_trace(
     request: HttpRequest | None = None,
 ) -> Trace:
     """One hop of presence tracing for a case, stored and audited with its purpose."""
+    if case.classification == Case.Classification.EXCLUDED:
+        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
     _check_trace_request(purpose=purpose, start=start, end=end, window=window_minutes)
     try:
         source = presence.require_source()
@@ -210,7 +212,9 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     """Queue hop 2 (who crossed the paths of the hop-1 persons) as a background task."""
     from ..tasks import trace_second_hop
 
-    trace = Trace.objects.select_for_update().get(pk=trace.pk)
+    trace = Trace.objects.select_for_update().select_related("case").get(pk=trace.pk)
+    if trace.case.classification == Case.Classification.EXCLUDED:
+        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
     if trace.second_hop == Trace.Status.DONE:
         raise ValidationError("第二跳追踪已完成")
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING) and not (

@@ -610,3 +610,28 @@ def test_hits_who_are_cases_themselves_become_contacts_only(world, timeline):
     assert Contact.objects.get(person=people["安安"]).key_person is None
     assert KeyPerson.objects.count() == 2
     assert AuditEvent.objects.filter(detail__contains="1 人已是病例，未纳入").exists()
+
+
+def test_an_excluded_case_is_not_traced(world, timeline):
+    """排除 is not a case: its movements are not searched (no contact could be made of
+    what the search finds, and each search reads residents' movements)."""
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    before = Trace.objects.get()
+    Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
+    said = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
+    assert (
+        "卡点轨迹追踪</a>"
+        not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    response = client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert Trace.objects.get() == before
+    response = client.post(reverse("cases:trace_second_hop", args=[before.pk]))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    before.refresh_from_db()
+    assert before.second_hop == ""
+    assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
