@@ -367,7 +367,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "planned_end": actions.observation_end(contact),
             "over": actions.observation_over(contact),
-            "refusal": actions.own_case_refusal(contact),
+            "refusal": actions.observation_refusal(contact),
         },
         status=_status(form),
     )

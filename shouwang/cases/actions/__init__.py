@@ -6,8 +6,8 @@ from .contacts import (
     add_contact,
     observation_end,
     observation_over,
+    observation_refusal,
     observe_contact,
-    own_case_refusal,
 )
 from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
@@ -29,8 +29,8 @@ __all__ = [
     "merge_institution",
     "observation_end",
     "observation_over",
+    "observation_refusal",
     "observe_contact",
-    "own_case_refusal",
     "record_household_unreached",
     "record_household_visit",
     "record_second_days_unreached",

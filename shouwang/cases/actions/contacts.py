@@ -161,10 +161,12 @@ def observation_over(contact: Contact, *, on: date | None = None) -> bool:
     return observation_end(contact) <= (on or timezone.localdate())
 
 
-def own_case_refusal(contact: Contact) -> str:
-    """Why a contact may not be observed as a contact because of their own case (""
-    if they may): an infected case is cared for as a case, and the dead need no
-    observation. A suspected or recovered case may be observed."""
+def observation_refusal(contact: Contact) -> str:
+    """Why a contact may not be observed as a contact ("" if they may): their case was
+    excluded; or they are a case themselves, infected (cared for as a case) or dead. A
+    suspected or recovered case may be observed."""
+    if contact.case.classification == Case.Classification.EXCLUDED:
+        return "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
     own = Case.objects.not_observed_as_contacts().filter(person_id=contact.person_id).first()
     if own is None:
         return ""
@@ -223,7 +225,7 @@ def observe_contact(
     contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
     if contact.key_person_id is not None:
         return contact.key_person
-    refusal = own_case_refusal(contact)
+    refusal = observation_refusal(contact)
     if refusal:
         raise ValidationError(refusal)
     person = contact.person

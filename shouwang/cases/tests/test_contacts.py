@@ -467,3 +467,18 @@ def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
         contact = make_contact(case, world.building_a, person=other.person)
         actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     assert KeyPerson.objects.count() == 2
+
+
+def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
+    case = make_case(world.building_a, "excluded", onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    said = "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
+    page = client.get(url).content.decode()
+    assert said in page
+    assert "<form" not in page.split("</h1>")[1]
+    response = client.post(url, {"measure": "home"})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not KeyPerson.objects.exists()
