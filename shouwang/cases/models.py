@@ -705,16 +705,31 @@ class TraceHitQuerySet(ScopedQuerySet):
 
     def with_via_shown(self, user: Any) -> Self:
         """Annotate ``via_shown``: whether ``user`` may see the hop-1 person a hop-2 hit
-        was found through (the trace's requester may see more than a later viewer)."""
-        return self.annotate(via_shown=_person_visible(user, "via__person_id"))
+        was found through (the trace's requester may see more than a later viewer); and
+        ``convertible``: whether ``user`` may turn the hit into a contact."""
+        return self.annotate(
+            via_shown=_person_visible(user, "via__person_id"),
+            convertible=models.ExpressionWrapper(
+                _convertible(user), output_field=models.BooleanField()
+            ),
+        )
 
     def not_convertible_by(self, user: Any) -> Self:
-        """Hop-2 hits ``user`` may not turn into contacts: found through a hop-1 person
-        outside their jurisdiction who is no contact yet (making them one would act on
-        a person the user may not see)."""
-        return self.filter(hop=2, via__contact__isnull=True).exclude(
-            _person_visible(user, "via__person_id")
-        )
+        return self.exclude(_convertible(user))
+
+
+def _convertible(user: Any) -> models.Q:
+    """Whether ``user`` may turn a hit into a contact: a hop-2 hit found through a
+    hop-1 person outside their jurisdiction who is no contact of the case yet may not
+    (making them one would act on a person the user may not see)."""
+    via_contact = Contact.objects.filter(
+        case_id=models.OuterRef("trace__case_id"), person_id=models.OuterRef("via__person_id")
+    )
+    return (
+        models.Q(hop=1)
+        | models.Q(_person_visible(user, "via__person_id"))
+        | models.Q(models.Exists(via_contact))
+    )
 
 
 def _person_visible(user: Any, person_field: str) -> models.Exists:

@@ -575,7 +575,7 @@ def _trace_page(
     )
     hits = (
         trace.hits.shown_to(request.user)
-        .select_related("person__area", "contact", "via__person", "via__contact")
+        .select_related("person__area", "contact", "via__person")
         .with_via_shown(request.user)
     )
     return render(

@@ -351,11 +351,18 @@ def contacts_from_trace(
     contacts: dict[int, Contact] = {}
     created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
+    shown = set(
+        TraceHit.objects.filter(trace=trace, hop=1).shown_to(by).values_list("pk", flat=True)
+    )
+    outside = {h.person_id for h in hop1.values() if h.pk not in shown}
     for hit in sorted(hits, key=lambda h: h.hop):
         via = None
         if hit.hop == 2:
             parent = hop1[hit.via_id]
-            if parent.contact_id is None:
+            if parent.contact_id is None and parent.person_id in outside:
+                # Theirs to keep: linked as it is (``not_convertible_by`` checked it exists).
+                parent.contact = Contact.objects.get(case=case, person_id=parent.person_id)
+            elif parent.contact_id is None:
                 parent_contact, _ = _contact_for_hit(
                     parent, case=case, trace=trace, by=by, request=request
                 )

@@ -92,3 +92,32 @@ def test_a_second_hop_through_a_person_outside_is_not_offered_nor_made(world, tr
     contact = Contact.objects.get(person=people["晨晨"])
     assert contact.degree == Contact.Degree.SECONDARY
     assert contact.via.person == people["蓓蓓"]
+
+
+def test_a_second_hop_through_a_contact_made_by_hand_links_to_it_untouched(world, traced):
+    """蓓蓓 was made a contact by hand by her own community, with an earlier date than
+    the trace found: A's HQ adds 晨晨 through her without changing her record."""
+    case, trace, people, viewer = traced
+    bea = Contact.objects.create(
+        case=case,
+        person=people["蓓蓓"],
+        area=people["蓓蓓"].area,
+        kind=Contact.Kind.HOUSEHOLD,
+        last_contact_date=case.infectious_from(),
+    )
+    chen = trace.hits.get(person=people["晨晨"])
+    page = viewer.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert f'value="{chen.pk}"' in page
+    response = viewer.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [chen.pk], "measure": "central"},
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get(person=people["晨晨"]).via == bea
+    bea_before = bea.updated_at
+    bea.refresh_from_db()
+    assert (bea.last_contact_date, bea.kind, bea.updated_at) == (
+        case.infectious_from(),
+        Contact.Kind.HOUSEHOLD,
+        bea_before,
+    )
