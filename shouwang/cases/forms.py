@@ -114,6 +114,11 @@ class CaseChangeForm(CaseForm):
         self.fields["classification"].choices = [
             (value, label) for value, label in Case.Classification.choices if case.can_become(value)
         ]
+        # A page opened before another worker's change offers what is no longer possible.
+        self.fields["classification"].error_messages["invalid_choice"] = (
+            f"该病例现为“{case.get_classification_display()}”，不能改为所选分类"
+            "（可能已被他人修改），请核对后重新选择"
+        )
 
 
 class InstitutionForm(forms.ModelForm):

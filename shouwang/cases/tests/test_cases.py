@@ -393,3 +393,17 @@ def test_a_suspected_case_takes_no_confirmation_date(world):
     case.refresh_from_db()
     assert case.confirmed_date is None
     assert not case.events.exists()
+
+
+def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
+    """Another worker confirmed the case meanwhile: 排除, offered by the page opened
+    while it was 疑似, is no longer possible from 确诊."""
+    case = make_case(world.building_a, "confirmed", confirmed_date=TODAY)
+    data = case_data(classification="excluded", confirmed_date=TODAY.isoformat(), reason="阴性")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "该病例现为“确诊”，不能改为所选分类（可能已被他人修改），请核对后重新选择" in body
+    assert "“excluded”" not in body
+    case.refresh_from_db()
+    assert case.classification == "confirmed"
