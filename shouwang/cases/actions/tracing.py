@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
@@ -54,6 +55,12 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
     if start > timezone.now():
         # Nothing has passed a checkpoint yet: an empty result would read as "no one met".
         raise ValidationError("开始时间晚于现在，该时段还没有通行记录，请核对日期")
+    retention = settings.CHECKIN_RETENTION_DAYS
+    if end <= timezone.now() - timedelta(days=retention):
+        # Purged already (purge_checkins): the same empty result.
+        raise ValidationError(
+            f"该时段的卡点通行记录已超过保存期限（{retention}天）并已清除，无法追踪，请核对日期"
+        )
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:

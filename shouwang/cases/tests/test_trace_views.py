@@ -635,3 +635,27 @@ def test_an_excluded_case_is_not_traced(world, timeline):
     before.refresh_from_db()
     assert before.second_hop == ""
     assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
+
+
+def test_a_span_past_the_check_in_retention_is_refused_and_leaves_no_trace(
+    world, timeline, settings
+):
+    """Check-ins older than the retention are purged: a search there finds nobody and
+    would read as "no one met"."""
+    case, t, _ = timeline
+    settings.CHECKIN_RETENTION_DAYS = 28
+    Case.objects.filter(pk=case.pk).update(onset_date=timezone.localdate() - timedelta(days=40))
+    fmt = "%Y-%m-%dT%H:%M"
+    now = timezone.localtime()
+    data = trace_data(
+        t,
+        start=(now - timedelta(days=40)).strftime(fmt),
+        end=(now - timedelta(days=29)).strftime(fmt),
+    )
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert (
+        "该时段的卡点通行记录已超过保存期限（28天）并已清除，无法追踪" in response.content.decode()
+    )
+    assert not Trace.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TRACE).exists()
