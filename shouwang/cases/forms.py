@@ -16,7 +16,7 @@ from shouwang.watch.actions import parse_temperature
 from shouwang.watch.models import FollowUp, KeyPerson
 
 from .actions import NewPerson
-from .actions.tracing import MAX_WINDOW_MINUTES
+from .actions.tracing import MAX_TRACE_DAYS, MAX_WINDOW_MINUTES
 from .key_areas import residents_at_home
 from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit, TreatmentInstitution
 
@@ -226,7 +226,10 @@ class TraceForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         start = datetime.combine(case.infectious_from(), datetime.min.time())
-        start = timezone.make_aware(start)
+        # No earlier than the check-ins kept and the longest span allowed.
+        days = min(settings.CHECKIN_RETENTION_DAYS, MAX_TRACE_DAYS)
+        earliest = (timezone.now() - timedelta(days=days)).replace(second=0, microsecond=0)
+        start = max(timezone.make_aware(start), earliest + timedelta(minutes=1))
         end = min(
             timezone.now(),
             timezone.make_aware(datetime.combine(case.report_date, datetime.max.time())),

@@ -3,6 +3,7 @@ background; hits turned into contacts and key persons in one action."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -659,3 +660,17 @@ def test_a_span_past_the_check_in_retention_is_refused_and_leaves_no_trace(
     )
     assert not Trace.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.TRACE).exists()
+
+
+def test_the_form_offers_a_period_it_accepts_for_a_case_with_an_old_onset(world, timeline):
+    """Onset 40 days back: the form starts within the check-in retention (and the
+    28 days a trace may span), so sending it as offered runs the trace."""
+    case, t, _ = timeline
+    Case.objects.filter(pk=case.pk).update(onset_date=timezone.localdate() - timedelta(days=40))
+    client = world.client("hq")
+    page = client.get(reverse("cases:trace_new", args=[case.pk])).content.decode()
+    start = re.search(r'name="start" value="([^"]+)"', page).group(1)
+    end = re.search(r'name="end" value="([^"]+)"', page).group(1)
+    data = {"start": start, "end": end, "window_minutes": 15, "purpose": "确诊病例流调排查"}
+    response = client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 302
