@@ -657,6 +657,10 @@ def main() -> None:
     keep = bool(args.reuse) and not args.drop
     try:
         os.environ.update(db.django_env())
+        # The synthetic days lie in 2020 (DAY0); tracing a span whose check-ins the
+        # retention has purged is refused, so the bench's retention reaches back to them.
+        retention = (datetime.now(UTC) - DAY0).days + 1
+        os.environ["SHOUWANG_CHECKIN_RETENTION_DAYS"] = str(retention)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouwang.settings")
         import django
 

@@ -16,7 +16,7 @@ from shouwang.watch.actions import parse_temperature
 from shouwang.watch.models import FollowUp, KeyPerson
 
 from .actions import NewPerson
-from .actions.tracing import MAX_WINDOW_MINUTES
+from .actions.tracing import MAX_TRACE_DAYS, MAX_WINDOW_MINUTES
 from .key_areas import residents_at_home
 from .models import Case, Contact, HouseholdVisit, KeyArea, TraceHit, TreatmentInstitution
 
@@ -114,6 +114,11 @@ class CaseChangeForm(CaseForm):
         self.fields["classification"].choices = [
             (value, label) for value, label in Case.Classification.choices if case.can_become(value)
         ]
+        # A page opened before another worker's change offers what is no longer possible.
+        self.fields["classification"].error_messages["invalid_choice"] = (
+            f"该病例现为“{case.get_classification_display()}”，不能改为所选分类"
+            "（可能已被他人修改），请核对后重新选择"
+        )
 
 
 class InstitutionForm(forms.ModelForm):
@@ -221,7 +226,10 @@ class TraceForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         start = datetime.combine(case.infectious_from(), datetime.min.time())
-        start = timezone.make_aware(start)
+        # No earlier than the check-ins kept and the longest span allowed.
+        days = min(settings.CHECKIN_RETENTION_DAYS, MAX_TRACE_DAYS)
+        earliest = (timezone.now() - timedelta(days=days)).replace(second=0, microsecond=0)
+        start = max(timezone.make_aware(start), earliest + timedelta(minutes=1))
         end = min(
             timezone.now(),
             timezone.make_aware(datetime.combine(case.report_date, datetime.max.time())),
@@ -240,11 +248,11 @@ class TraceContactsForm(forms.Form):
         label="管控措施", choices=KeyPerson.Measure.choices, initial=KeyPerson.Measure.CENTRAL
     )
 
-    def __init__(self, *args, trace, **kwargs) -> None:
+    def __init__(self, *args, trace, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Hits made contacts already are accepted too: the same choice sent twice (a
         # second tap, the back button) finds the contacts it made the first time.
-        self.fields["hits"].queryset = trace.hits.all()
+        self.fields["hits"].queryset = trace.hits.shown_to(user)
 
 
 class HouseholdUnreachedForm(forms.Form):

@@ -11,6 +11,7 @@ contacts for a period; its households are followed up daily (``HouseholdVisit``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Self
 
@@ -77,6 +78,11 @@ class CaseQuerySet(ScopedQuerySet):
             models.Q(classification=Case.Classification.DIED)
             | models.Q(classification__in=Case.OPEN, institution__isnull=False)
         )
+
+    def not_observed_as_contacts(self) -> CaseQuerySet:
+        """Cases whose person is not put under observation as someone's contact: an
+        infected case is cared for as a case, and the dead need none."""
+        return self.filter(classification__in=(*Case.INFECTED, Case.Classification.DIED))
 
     def treated_in(self, institution: TreatmentInstitution) -> CaseQuerySet:
         return self.filter(institution=institution)
@@ -656,15 +662,79 @@ class Trace(models.Model):
         """The case's passes with aware datetimes (shown in local time)."""
         return [{**p, "at": datetime.fromisoformat(p["at"])} for p in self.passes]
 
+    def counts_for(self, user: Any) -> TraceCounts:
+        """The figures of the results page for ``user``: the hits stored for the
+        requester's jurisdiction that the viewer's does not hold are counted with
+        the persons left out (one query)."""
+        shown = models.Q(_person_visible(user, "person_id"))
+        hop1, hop2 = models.Q(hop=1), models.Q(hop=2)
+        n = self.hits.aggregate(
+            stored1=models.Count("pk", filter=hop1),
+            shown1=models.Count("pk", filter=hop1 & shown),
+            stored2=models.Count("pk", filter=hop2),
+            shown2=models.Count("pk", filter=hop2 & shown),
+        )
+        hidden = n["stored1"] - n["shown1"] + n["stored2"] - n["shown2"]
+        return TraceCounts(
+            # Past the stored (closest) hits, how many are the viewer's is unknown
+            # when some stored ones are not: then only those listed are counted.
+            hop1=self.hop1_count if n["shown1"] == n["stored1"] else n["shown1"],
+            hop2=n["shown2"],
+            outside=self.outside_count + hidden,
+            stored1=n["stored1"],
+            unstored=self.hop1_count - n["stored1"],
+        )
+
+
+@dataclass(frozen=True)
+class TraceCounts:
+    hop1: int  # hop-1 persons of the viewer's jurisdiction
+    hop2: int  # hop-2 persons listed for the viewer
+    outside: int  # persons found but not listed: outside the viewer's area or the ledger
+    stored1: int  # hop-1 persons stored (the closest ``MAX_STORED_HITS``)
+    unstored: int  # hop-1 persons of the requester's jurisdiction not stored
+
 
 class TraceHitQuerySet(ScopedQuerySet):
     scope = "trace__case__area"
 
+    def shown_to(self, user: Any) -> Self:
+        """The hits whose person ``user`` may see: a trace stores the persons of its
+        requester's jurisdiction, which a later viewer's may not hold."""
+        return self.filter(_person_visible(user, "person_id"))
+
     def with_via_shown(self, user: Any) -> Self:
         """Annotate ``via_shown``: whether ``user`` may see the hop-1 person a hop-2 hit
-        was found through (the trace's requester may see more than a later viewer)."""
-        shown = Person.objects.visible_to(user).filter(pk=models.OuterRef("via__person_id"))
-        return self.annotate(via_shown=models.Exists(shown))
+        was found through (the trace's requester may see more than a later viewer); and
+        ``convertible``: whether ``user`` may turn the hit into a contact."""
+        return self.annotate(
+            via_shown=_person_visible(user, "via__person_id"),
+            convertible=models.ExpressionWrapper(
+                _convertible(user), output_field=models.BooleanField()
+            ),
+        )
+
+    def not_convertible_by(self, user: Any) -> Self:
+        return self.exclude(_convertible(user))
+
+
+def _convertible(user: Any) -> models.Q:
+    """Whether ``user`` may turn a hit into a contact: a hop-2 hit found through a
+    hop-1 person outside their jurisdiction who is no contact of the case yet may not
+    (making them one would act on a person the user may not see)."""
+    via_contact = Contact.objects.filter(
+        case_id=models.OuterRef("trace__case_id"), person_id=models.OuterRef("via__person_id")
+    )
+    return (
+        models.Q(hop=1)
+        | models.Q(_person_visible(user, "via__person_id"))
+        | models.Q(models.Exists(via_contact))
+    )
+
+
+def _person_visible(user: Any, person_field: str) -> models.Exists:
+    shown = Person.objects.visible_to(user).filter(pk=models.OuterRef(person_field))
+    return models.Exists(shown)
 
 
 class TraceHit(models.Model):

@@ -367,6 +367,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "planned_end": actions.observation_end(contact),
             "over": actions.observation_over(contact),
+            "refusal": actions.observation_refusal(contact),
         },
         status=_status(form),
     )
@@ -572,10 +573,11 @@ def _trace_page(
         obj=trace.case,
         detail=f"查看追踪结果（追踪 {trace.pk}）；目的：{trace.purpose}",
     )
-    hits = trace.hits.select_related("person__area", "contact", "via__person").with_via_shown(
-        request.user
+    hits = (
+        trace.hits.shown_to(request.user)
+        .select_related("person__area", "contact", "via__person")
+        .with_via_shown(request.user)
     )
-    hop2_count = trace.hits.filter(hop=2).count()
     return render(
         request,
         "cases/trace_detail.html",
@@ -583,10 +585,9 @@ def _trace_page(
             "trace": trace,
             "hop1": hits.filter(hop=1)[:TRACE_ROWS_SHOWN],
             "hop2": hits.filter(hop=2)[:TRACE_ROWS_SHOWN],
-            "hop1_count": trace.hop1_count,
-            "hop2_count": hop2_count,
+            "counts": trace.counts_for(request.user),
             "rows_shown": TRACE_ROWS_SHOWN,
-            "form": form or TraceContactsForm(trace=trace),
+            "form": form or TraceContactsForm(trace=trace, user=request.user),
         },
         status=status,
     )
@@ -610,7 +611,7 @@ def trace_second_hop(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("cases.trace")
 def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
-    form = TraceContactsForm(request.POST, trace=trace)
+    form = TraceContactsForm(request.POST, trace=trace, user=request.user)
     if not form.is_valid():
         messages.error(request, "请至少选择一人，并选择管控措施")
         return _trace_page(request, trace, form=form, status=400)
@@ -626,18 +627,26 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return _trace_page(request, trace, form=form, status=400)
-    if not (result.created or result.observed or result.ended):  # the same choice again
+    if not (result.created or result.observed or result.ended or result.cases):  # sent again
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
         return redirect("cases:detail", pk=trace.case_id)
     suffix = ""
-    if form.cleaned_data["observe"] and not result.ended:
+    left = len(result.ended) + sum(len(c) for c in result.cases.values())
+    if form.cleaned_data["observe"] and not left:
         suffix = "，并已纳入重点人员管控"
     elif form.cleaned_data["observe"]:
-        suffix = f"，其中 {len(result.contacts) - len(result.ended)} 人已纳入重点人员管控"
+        suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
     messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
     if result.ended:
         names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
         if len(result.ended) > NAMES_SHOWN:
             names += f" 等 {len(result.ended)} 人"
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
+    for label, cases in result.cases.items():
+        names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
+        if len(cases) > NAMES_SHOWN:
+            names += f" 等 {len(cases)} 人"
+        messages.warning(
+            request, f"{names} 本人已是病例（{label}），按病例管理，未作为密接纳入管控"
+        )
     return redirect("cases:detail", pk=trace.case_id)

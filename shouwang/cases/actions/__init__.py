@@ -2,7 +2,13 @@
 module each; callers use them as ``actions.<name>``. Every change is audited."""
 
 from .cases import NewPerson, change_case, create_case
-from .contacts import add_contact, observation_end, observation_over, observe_contact
+from .contacts import (
+    add_contact,
+    observation_end,
+    observation_over,
+    observation_refusal,
+    observe_contact,
+)
 from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
 from .tracing import contacts_from_trace, request_second_hop, run_second_hop, run_trace
@@ -23,6 +29,7 @@ __all__ = [
     "merge_institution",
     "observation_end",
     "observation_over",
+    "observation_refusal",
     "observe_contact",
     "record_household_unreached",
     "record_household_visit",

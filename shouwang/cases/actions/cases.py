@@ -73,6 +73,12 @@ def _check_case_dates(
         raise ValidationError("确诊日期不能早于发病日期")
     if classification == Case.Classification.CONFIRMED and confirmed_date is None:
         raise ValidationError("确诊病例请填写确诊日期")
+    # A date typed now only: one mistyped before stays until it is cleared.
+    suspected = classification == Case.Classification.SUSPECTED
+    if suspected and confirmed_date is not None and "confirmed_date" in new:
+        raise ValidationError(
+            "疑似病例尚未确诊，请清空确诊日期；确诊时请将分类改为确诊并填写确诊日期"
+        )
 
 
 def _check_institution(institution: TreatmentInstitution | None, *, was: Any = None) -> None:

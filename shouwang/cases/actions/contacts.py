@@ -161,6 +161,22 @@ def observation_over(contact: Contact, *, on: date | None = None) -> bool:
     return observation_end(contact) <= (on or timezone.localdate())
 
 
+def observation_refusal(contact: Contact) -> str:
+    """Why a contact may not be observed as a contact ("" if they may): their case was
+    excluded; or they are a case themselves, infected (cared for as a case) or dead. A
+    suspected or recovered case may be observed."""
+    if contact.case.classification == Case.Classification.EXCLUDED:
+        return "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
+    own = Case.objects.not_observed_as_contacts().filter(person_id=contact.person_id).first()
+    if own is None:
+        return ""
+    name = contact.person.name
+    if own.classification == Case.Classification.DIED:
+        return f"{name}已死亡（见其病例记录），无需纳入管控"
+    label = "确诊病例" if own.classification == Case.Classification.CONFIRMED else "无症状感染者"
+    return f"{name}本人已是{label}，按病例管理，无需作为密接纳入观察"
+
+
 def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
     """A record observed as 次密接 whose person turns out to have met the case itself
     is counted as 密切接触者 from now on (its history and audit say so)."""
@@ -209,6 +225,9 @@ def observe_contact(
     contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
     if contact.key_person_id is not None:
         return contact.key_person
+    refusal = observation_refusal(contact)
+    if refusal:
+        raise ValidationError(refusal)
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:

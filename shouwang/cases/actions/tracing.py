@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
@@ -54,6 +55,12 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
     if start > timezone.now():
         # Nothing has passed a checkpoint yet: an empty result would read as "no one met".
         raise ValidationError("开始时间晚于现在，该时段还没有通行记录，请核对日期")
+    retention = settings.CHECKIN_RETENTION_DAYS
+    if end <= timezone.now() - timedelta(days=retention):
+        # Purged already (purge_checkins): the same empty result.
+        raise ValidationError(
+            f"该时段的卡点通行记录已超过保存期限（{retention}天）并已清除，无法追踪，请核对日期"
+        )
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:
@@ -151,6 +158,8 @@ def run_trace(
     request: HttpRequest | None = None,
 ) -> Trace:
     """One hop of presence tracing for a case, stored and audited with its purpose."""
+    if case.classification == Case.Classification.EXCLUDED:
+        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
     _check_trace_request(purpose=purpose, start=start, end=end, window=window_minutes)
     try:
         source = presence.require_source()
@@ -210,7 +219,9 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     """Queue hop 2 (who crossed the paths of the hop-1 persons) as a background task."""
     from ..tasks import trace_second_hop
 
-    trace = Trace.objects.select_for_update().get(pk=trace.pk)
+    trace = Trace.objects.select_for_update().select_related("case").get(pk=trace.pk)
+    if trace.case.classification == Case.Classification.EXCLUDED:
+        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
     if trace.second_hop == Trace.Status.DONE:
         raise ValidationError("第二跳追踪已完成")
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING) and not (
@@ -311,6 +322,9 @@ class TraceContacts:
     # Asked to be observed, but their observation period had ended already: left as
     # contacts only.
     ended: list[Contact]
+    # Asked to be observed, but infected or dead cases themselves (by the case's
+    # classification label): left as contacts only.
+    cases: dict[str, list[Contact]]
 
 
 @transaction.atomic
@@ -331,15 +345,31 @@ def contacts_from_trace(
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
         raise ValidationError("所选人员不属于本次追踪")
+    chosen = TraceHit.objects.filter(pk__in=[h.pk for h in hits])
+    if chosen.count() != chosen.shown_to(by).count():
+        raise ValidationError("所选人员中有不在您辖区的人员，请刷新页面后重新选择")
+    blocked = list(chosen.not_convertible_by(by).select_related("person"))
+    if blocked:
+        names = "、".join(h.person.name for h in blocked)
+        raise ValidationError(
+            f"{names}经由的第一跳人员不在您的辖区，需先由其辖区登记为密接，才能登记其次密接"
+        )
     case = trace.case
     contacts: dict[int, Contact] = {}
     created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
+    shown = set(
+        TraceHit.objects.filter(trace=trace, hop=1).shown_to(by).values_list("pk", flat=True)
+    )
+    outside = {h.person_id for h in hop1.values() if h.pk not in shown}
     for hit in sorted(hits, key=lambda h: h.hop):
         via = None
         if hit.hop == 2:
             parent = hop1[hit.via_id]
-            if parent.contact_id is None:
+            if parent.contact_id is None and parent.person_id in outside:
+                # Theirs to keep: linked as it is (``not_convertible_by`` checked it exists).
+                parent.contact = Contact.objects.get(case=case, person_id=parent.person_id)
+            elif parent.contact_id is None:
                 parent_contact, _ = _contact_for_hit(
                     parent, case=case, trace=trace, by=by, request=request
                 )
@@ -355,12 +385,21 @@ def contacts_from_trace(
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
     ended = []
+    as_cases: dict[str, list[Contact]] = {}
     observed = 0
     if observe:
+        own_cases = dict(
+            Case.objects.not_observed_as_contacts()
+            .filter(person_id__in=[c.person_id for c in contacts.values()])
+            .values_list("person_id", "classification")
+        )
         for contact in contacts.values():
             if contact.key_person_id is not None:
                 continue
-            if observation_over(contact):
+            if contact.person_id in own_cases:
+                label = Case.Classification(own_cases[contact.person_id]).label
+                as_cases.setdefault(label, []).append(contact)
+            elif observation_over(contact):
                 ended.append(contact)
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
@@ -370,12 +409,18 @@ def contacts_from_trace(
         detail += "并纳入管控"
     if ended:
         detail += f"（{len(ended)} 人观察期已过，未纳入）"
+    if as_cases:
+        detail += f"（{sum(len(c) for c in as_cases.values())} 人已是病例，未纳入）"
     if created or observed:  # the same choice sent again changes nothing to audit
         audit.record(
             action=AuditEvent.Action.CREATE, request=request, user=by, obj=case, detail=detail
         )
     return TraceContacts(
-        contacts=list(contacts.values()), created=created, observed=observed, ended=ended
+        contacts=list(contacts.values()),
+        created=created,
+        observed=observed,
+        ended=ended,
+        cases=as_cases,
     )
 
 

@@ -370,3 +370,40 @@ def test_a_bad_search_for_the_person_is_a_400_with_its_message(world, q, message
         assert message in body
         assert person.name not in body
         assert "台账中没有找到" not in body
+
+
+def test_a_suspected_case_takes_no_confirmation_date(world):
+    """A 疑似 case is not confirmed: a date typed in 确诊日期 would read as confirmed
+    on the case page and be kept, not replaced, when it is confirmed later."""
+    person = make_person(world.building_a)
+    client = world.client("staff_a")
+    said = "疑似病例尚未确诊，请清空确诊日期；确诊时请将分类改为确诊并填写确诊日期"
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("cases:create", args=[person.pk]), case_data(confirmed_date=yesterday)
+    )
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not Case.objects.exists()
+    case = make_case(world.building_a, "suspected")
+    url = reverse("cases:edit", args=[case.pk])
+    response = client.post(url, case_data(confirmed_date=yesterday, reason="补填"))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    case.refresh_from_db()
+    assert case.confirmed_date is None
+    assert not case.events.exists()
+
+
+def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
+    """Another worker confirmed the case meanwhile: 排除, offered by the page opened
+    while it was 疑似, is no longer possible from 确诊."""
+    case = make_case(world.building_a, "confirmed", confirmed_date=TODAY)
+    data = case_data(classification="excluded", confirmed_date=TODAY.isoformat(), reason="阴性")
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "该病例现为“确诊”，不能改为所选分类（可能已被他人修改），请核对后重新选择" in body
+    assert "“excluded”" not in body
+    case.refresh_from_db()
+    assert case.classification == "confirmed"

@@ -432,3 +432,53 @@ def test_a_contact_whose_observation_ends_tomorrow_is_observed(world):
     )
     assert response.status_code == 302
     assert KeyPerson.objects.get().planned_end == TODAY + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("classification", "said"),
+    [
+        ("confirmed", "本人已是确诊病例，按病例管理，无需作为密接纳入观察"),
+        ("asymptomatic", "本人已是无症状感染者，按病例管理，无需作为密接纳入观察"),
+        ("died", "已死亡（见其病例记录），无需纳入管控"),
+    ],
+)
+def test_a_contact_who_is_a_case_is_not_put_under_observation(world, classification, said):
+    """A contact who is an infected case (in care as a case) or has died is not observed
+    as a contact: a 14-day home or central observation of a patient is wrong on every
+    list it lands on."""
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    other = make_case(world.building_a, classification)
+    contact = make_contact(case, world.building_a, person=other.person)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    page = client.get(url).content.decode()
+    assert said in page
+    assert "<form" not in page.split("</h1>")[1]
+    response = client.post(url, {"measure": "central"})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not KeyPerson.objects.exists()
+
+
+def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    for classification in ("suspected", "recovered"):
+        other = make_case(world.building_a, classification)
+        contact = make_contact(case, world.building_a, person=other.person)
+        actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    assert KeyPerson.objects.count() == 2
+
+
+def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
+    case = make_case(world.building_a, "excluded", onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    said = "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
+    page = client.get(url).content.decode()
+    assert said in page
+    assert "<form" not in page.split("</h1>")[1]
+    response = client.post(url, {"measure": "home"})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not KeyPerson.objects.exists()

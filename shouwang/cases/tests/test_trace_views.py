@@ -3,6 +3,7 @@ background; hits turned into contacts and key persons in one action."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -591,3 +592,85 @@ def test_a_second_hop_names_the_first_hop_person_only_inside_the_viewers_area(
     assert "蓓蓓" not in hop2
     assert "辖区外人员（未显示）" in hop2
     assert "博博" in hop2  # 朵朵 and 卡卡 met 博博 of A
+
+
+def test_hits_who_are_cases_themselves_become_contacts_only(world, timeline):
+    case, t, people = timeline
+    make_case(world.building_a, "confirmed", person=people["安安"])
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已登记密接 3 人，其中 2 人已纳入重点人员管控" in body
+    assert "安安 本人已是病例（确诊），按病例管理，未作为密接纳入管控" in body
+    assert Contact.objects.get(person=people["安安"]).key_person is None
+    assert KeyPerson.objects.count() == 2
+    assert AuditEvent.objects.filter(detail__contains="1 人已是病例，未纳入").exists()
+
+
+def test_an_excluded_case_is_not_traced(world, timeline):
+    """排除 is not a case: its movements are not searched (no contact could be made of
+    what the search finds, and each search reads residents' movements)."""
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    before = Trace.objects.get()
+    Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
+    said = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
+    assert (
+        "卡点轨迹追踪</a>"
+        not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    response = client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert Trace.objects.get() == before
+    response = client.post(reverse("cases:trace_second_hop", args=[before.pk]))
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    before.refresh_from_db()
+    assert before.second_hop == ""
+    assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
+
+
+def test_a_span_past_the_check_in_retention_is_refused_and_leaves_no_trace(
+    world, timeline, settings
+):
+    """Check-ins older than the retention are purged: a search there finds nobody and
+    would read as "no one met"."""
+    case, t, _ = timeline
+    settings.CHECKIN_RETENTION_DAYS = 28
+    Case.objects.filter(pk=case.pk).update(onset_date=timezone.localdate() - timedelta(days=40))
+    fmt = "%Y-%m-%dT%H:%M"
+    now = timezone.localtime()
+    data = trace_data(
+        t,
+        start=(now - timedelta(days=40)).strftime(fmt),
+        end=(now - timedelta(days=29)).strftime(fmt),
+    )
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert (
+        "该时段的卡点通行记录已超过保存期限（28天）并已清除，无法追踪" in response.content.decode()
+    )
+    assert not Trace.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TRACE).exists()
+
+
+def test_the_form_offers_a_period_it_accepts_for_a_case_with_an_old_onset(world, timeline):
+    """Onset 40 days back: the form starts within the check-in retention (and the
+    28 days a trace may span), so sending it as offered runs the trace."""
+    case, t, _ = timeline
+    Case.objects.filter(pk=case.pk).update(onset_date=timezone.localdate() - timedelta(days=40))
+    client = world.client("hq")
+    page = client.get(reverse("cases:trace_new", args=[case.pk])).content.decode()
+    start = re.search(r'name="start" value="([^"]+)"', page).group(1)
+    end = re.search(r'name="end" value="([^"]+)"', page).group(1)
+    data = {"start": start, "end": end, "window_minutes": 15, "purpose": "确诊病例流调排查"}
+    response = client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 302
