@@ -546,7 +546,9 @@ def time_requests(
     total, sql, cpu, queries, api, passes, hits, outside, stored = ([] for _ in range(9))
     for i in range(cases + 5):
         person = Person.objects.get(pk=rng.randrange(1, population.persons + 1))
-        end = DAY0 + timedelta(days=args.days - rng.randrange(0, 7), hours=rng.randrange(24))
+        end = DAY0 + timedelta(
+            days=args.days - rng.randrange(0, min(7, args.days)), hours=rng.randrange(24)
+        )
         start = end - timedelta(days=trace_days)
         case, _ = Case.objects.get_or_create(
             person=person,
@@ -565,7 +567,10 @@ def time_requests(
         elapsed = (time.perf_counter() - t) * 1000
         cpu_ms = (time.process_time() - c) * 1000
         if response.status_code != 302:
-            raise SystemExit(f"tracing request failed: {response.status_code}")
+            raise SystemExit(
+                f"tracing request failed: {response.status_code} {form}\n"
+                + response.content.decode()[-2000:]
+            )
         t = time.perf_counter()
         result = presence.trace(person=person, start=start, end=end, window_minutes=window)
         api_ms = (time.perf_counter() - t) * 1000
@@ -663,8 +668,13 @@ def main() -> None:
         os.environ["SHOUWANG_CHECKIN_RETENTION_DAYS"] = str(retention)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouwang.settings")
         import django
+        from django.conf import settings
 
         django.setup()
+        settings.STORAGES = {  # pages render without a collectstatic manifest
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         population = Population(
             persons=round(args.rows_per_day / PASSES_PER_PERSON_PER_DAY),
             checkpoints=args.checkpoints,
