@@ -240,6 +240,16 @@ def backfill_followup(
     entered it. The time must lie in the slot's day, not before the slot opened, and
     not after now."""
     now = now or timezone.now()
+    today = schedule.local_day(now)
+    if day > today:
+        raise ValidationError({"day": f"随访日期 {day:%Y-%m-%d} 晚于今天，请刷新页面"})
+    if day < today - timedelta(days=1):
+        raise ValidationError(
+            {
+                "day": f"{day:%Y年%m月%d日}的随访已过补记期限"
+                "（只能补录前一天的随访，须在次日24时前补录）"
+            }
+        )
     slots = schedule.Policies().slots_for(key_person.area.path, day)
     chosen = next((s for s in slots if s.number == slot), None)
     if chosen is None:

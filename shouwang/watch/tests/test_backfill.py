@@ -152,3 +152,22 @@ def test_staff_of_another_community_get_404(world, clock, record, yesterday) -> 
     response = backfill(world.client("staff_b"), record, yesterday)
     assert response.status_code == 404
     assert not FollowUp.objects.filter(slot=2).exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2000-02-29"])
+def test_a_day_far_off_is_refused_not_a_500(world, clock, record, day) -> None:
+    clock.set(clock.today + timedelta(days=1), 7, 0)
+    response = world.client("grid_a").post(
+        reverse("watch:backfill", args=[record.pk]),
+        {
+            "client_id": str(uuid.uuid4()),
+            "slot_day": day,
+            "slot": "2",
+            "method": "visit",
+            "done_at": "19:40",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "补记期限" in response.content.decode() or "晚于今天" in response.content.decode()
+    assert not FollowUp.objects.filter(slot=2).exists()
