@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
 from shouwang.core.text import half_width
 
 from .. import alerting, schedule
@@ -282,7 +283,7 @@ def backfill_followup(
     )
     if created:
         audit.record(
-            action="watch.followup.backfill",
+            action=AuditEvent.Action.CREATE,
             user=by,
             obj=followup,
             detail=f"补录{day:%m月%d日}{chosen.label}随访，实际随访时间 {done_at:%H:%M}，"

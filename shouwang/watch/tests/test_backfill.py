@@ -77,9 +77,10 @@ def test_yesterday_s_missed_slot_is_offered_and_counted_once_recorded(
     assert stored.method == "visit"
     assert stored.recorded_by == world.grid_worker_a
     assert not stored.late  # done within the slot; entered late
-    event = AuditEvent.objects.get(action="watch.followup.backfill")
-    assert event.user == world.grid_worker_a
+    event = AuditEvent.objects.get(object_type="watch.FollowUp")
+    assert (event.action, event.user) == (AuditEvent.Action.CREATE, world.grid_worker_a)
     assert event.object_id == str(stored.pk)
+    assert "补录" in event.detail
     assert "19:40" in event.detail
     assert "补录" in response.content.decode()
     page = grid.get(reverse("watch:today")).content.decode()
@@ -127,7 +128,7 @@ def test_a_wrong_time_is_refused_saying_so(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not FollowUp.objects.filter(slot=2).exists()
-    assert not AuditEvent.objects.filter(action="watch.followup.backfill").exists()
+    assert not AuditEvent.objects.filter(object_type="watch.FollowUp").exists()
 
 
 def test_a_time_still_to_come_today_is_refused(world, clock, record, yesterday) -> None:
