@@ -142,8 +142,12 @@ class Today:
     now: datetime
     figures: WindowFigures
     active: list[ScheduleRow]  # records under control (default order)
-    sheet: dict[int, list[schedule.SlotState]]  # today's slot states (no follow-ups)
-    missed: list[schedule.DueSlot]  # slots of ``active`` missed today, latest first
+    # ``active`` and the records ended today that owed slots before they ended: what
+    # the day's due, done and overdue count (a slot missed at 12:00 stays missed when
+    # the person is released at 13:00), as ``figures.overdue`` does.
+    owing: list[ScheduleRow]
+    sheet: dict[int, list[schedule.SlotState]]  # today's slot states of ``owing``
+    missed: list[schedule.DueSlot]  # slots of ``owing`` missed today, latest first
 
 
 def today(area: Area, *, now: datetime | None = None) -> Today:
@@ -163,16 +167,16 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
     missed = schedule.overdue_slots(
         candidates, now=now, since=start, until=end, policies=policies, filled=filled
     )
-    under_control = {r.pk for r in active}
     return Today(
         now=now,
         figures=_figures(
             [area], records, start=start, end=end, candidates=candidates, missed=missed
         )[area.pk],
         active=active,
-        sheet=schedule.today_sheet(active, now=now, policies=policies, filled=filled),
+        owing=candidates,
+        sheet=schedule.today_sheet(candidates, now=now, policies=policies, filled=filled),
         # Their deadlines lie in [start, now] (``now`` is before ``end``).
-        missed=[d for d in missed if d.key_person_id in under_control],
+        missed=missed,
     )
 
 

@@ -54,19 +54,24 @@ def build_tables(
     start, end = schedule.day_window(schedule.local_day(now))
     communities = {c.path: c for c in communities_for(user)}
     categories = list(Category.objects.all())
-    active = day.active if day is not None else []
+    active = {r.pk for r in day.active} if day is not None else set()
+    owing = day.owing if day is not None else []
     sheet = day.sheet if day is not None else {}
 
+    # 在管 counts the records under control; due, done and overdue also the slots owed
+    # today by records ended since (the day's figures count them so).
     by_category: dict[object, Counter] = defaultdict(Counter)
     by_community_progress: dict[object, schedule.Progress] = defaultdict(schedule.Progress)
     by_worker_id: dict[int | None, list] = defaultdict(lambda: [0, schedule.Progress()])
-    for record in active:
+    for record in owing:
         community = _community_of(record.area_path, communities)
-        by_category[community][record.category_id] += 1
+        under_control = record.pk in active
+        if under_control:
+            by_category[community][record.category_id] += 1
         progress = schedule.progress(sheet[record.pk])
         by_community_progress[community].add(progress)
         worker = by_worker_id[record.responsible_id]
-        worker[0] += 1
+        worker[0] += int(under_control)
         worker[1].add(progress)
     users = User.objects.in_bulk([pk for pk in by_worker_id if pk is not None])
     by_worker = {users[pk] if pk is not None else None: v for pk, v in by_worker_id.items()}
@@ -142,7 +147,9 @@ def build_tables(
         )
 
     missed = day.missed if day is not None else []
-    overdue = Table("今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员"])
+    overdue = Table(
+        "今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员", "状态"]
+    )
     if limit is not None:
         overdue.more = max(len(missed) - limit, 0)
         missed = missed[:limit]
@@ -161,6 +168,7 @@ def build_tables(
                 d.slot.label,
                 d.slot.deadline_text,
                 str(r.responsible or ""),
+                r.get_status_display(),
             ]
         )
     return {
