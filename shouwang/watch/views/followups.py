@@ -54,7 +54,7 @@ def _cards(
                 "today": today,
                 "states": states,
                 "day": record.day_number(today),
-                "pending": any(s.can_record for s in states),
+                "pending": any(s.can_record for s in states) or record.pk in yesterday,
                 "progress": schedule.progress(states),
                 "lost": lost.get(record.pk),
                 "yesterday": yesterday.get(record.pk, []),
