@@ -65,6 +65,7 @@ def test_yesterday_s_missed_slot_is_offered_and_counted_once_recorded(
     assert f'name="slot_day" value="{yesterday:%Y-%m-%d}"' in page
     overdue = staff.get(reverse("watch:overdue"), {"days": "3"}).content.decode()
     assert "张三丰" in overdue
+    assert "补录" in overdue
     release = staff.get(reverse("watch:release")).content.decode()
     assert "缺随访 1 次" in release
 
