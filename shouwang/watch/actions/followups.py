@@ -110,7 +110,8 @@ def check_recording_time(
             {
                 "recorded_at": f"不能记为{day:%m月%d日}{slot.label}的随访：记录时间 "
                 f"{local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天。页面若已过午夜，"
-                "请刷新后记录今天的随访；否则请核对手机的日期和时间"
+                "请刷新后记录今天的随访，昨天已做的随访请在“昨日未随访”中补录"
+                "（填实际随访时间）；否则请核对手机的日期和时间"
             }
         )
     if slot.opens_at(day) > recorded_at:
