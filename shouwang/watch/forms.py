@@ -337,7 +337,7 @@ class BackfillForm(FollowUpForm):
     )
     done_at = forms.TimeField(
         label="实际随访时间",
-        input_formats=["%H:%M"],
+        input_formats=["%H:%M", "%H:%M:%S"],
         error_messages={
             "required": "请填写实际随访时间，如 19:40",
             "invalid": "实际随访时间不正确，请按“时:分”填写，如 19:40",
