@@ -173,3 +173,13 @@ def test_a_day_far_off_is_refused_not_a_500(world, clock, record, day) -> None:
     assert response.status_code == 400
     assert "补记期限" in response.content.decode() or "晚于今天" in response.content.decode()
     assert not FollowUp.objects.filter(slot=2).exists()
+
+
+def test_a_time_with_seconds_as_some_browsers_send_it_is_taken(
+    world, clock, record, yesterday
+) -> None:
+    clock.set(yesterday + timedelta(days=1), 7, 0)
+    response = backfill(world.client("grid_a"), record, yesterday, done_at="19:40:00")
+    assert response.status_code == 200
+    stored = FollowUp.objects.get(key_person=record, day=yesterday, slot=2)
+    assert stored.recorded_at == at(yesterday, 19, 40)
