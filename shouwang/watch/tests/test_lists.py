@@ -163,8 +163,9 @@ def test_a_slot_missed_before_a_release_counts_alike_in_every_table(world, clock
     figures = response.context["figures"]
     tables = response.context["tables"]
     assert (figures.in_observation, figures.released, figures.overdue) == (1, 1, 2)
-    assert tables["due"].rows == [["西城社区", 1, 3, 0, 2]]  # 乙 owed the morning only
-    assert tables["workers"].rows == [[str(world.grid_worker_a), 1, 3, 0, 2]]
+    # 乙 owed the morning only; the 合计 rows add up to the cards.
+    assert tables["due"].rows == [["西城社区", 1, 3, 0, 2], ["合计", 1, 3, 0, 2]]
+    assert tables["workers"].rows == [[str(world.grid_worker_a), 1, 3, 0, 2], ["合计", 1, 3, 0, 2]]
     listed = {row[0]: row for row in tables["overdue"].rows}
     assert set(listed) == {"甲", "乙"}
     assert listed["乙"][-1] == "已解除"

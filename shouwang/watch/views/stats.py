@@ -42,6 +42,14 @@ def _community_of(path: str, communities: dict[str, object]):
     return None
 
 
+def _total_row(table: Table) -> list:
+    """合计 of a table whose first column names the row and the others are counts."""
+    sums = [0] * (len(table.headers) - 1)
+    for row in table.rows:
+        sums = [a + b for a, b in zip(sums, row[1:], strict=True)]
+    return ["合计", *sums]
+
+
 def build_tables(
     request: AuthedRequest, day: figures.Today | None, *, limit: int | None = None
 ) -> dict[str, Table]:
@@ -138,6 +146,8 @@ def build_tables(
             ]
         )
 
+    due.rows.append(_total_row(due))
+
     workers = Table("按网格员", ["网格员", "在管人数", "今日应随访", "已随访", "逾期"])
     for worker, (count, p) in sorted(
         by_worker.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
@@ -145,6 +155,7 @@ def build_tables(
         workers.rows.append(
             [str(worker) if worker else "（未分配）", count, p.due, p.done, p.overdue]
         )
+    workers.rows.append(_total_row(workers))
 
     missed = day.missed if day is not None else []
     overdue = Table(
