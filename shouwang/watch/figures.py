@@ -18,9 +18,9 @@ tuples rather than model instances.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -142,8 +142,12 @@ class Today:
     now: datetime
     figures: WindowFigures
     active: list[ScheduleRow]  # records under control (default order)
-    sheet: dict[int, list[schedule.SlotState]]  # today's slot states (no follow-ups)
-    missed: list[schedule.DueSlot]  # slots of ``active`` missed today, latest first
+    # ``active`` and the records ended today that owed slots before they ended: what
+    # the day's due, done and overdue count (a slot missed at 12:00 stays missed when
+    # the person is released at 13:00), as ``figures.overdue`` does.
+    owing: list[ScheduleRow]
+    sheet: dict[int, list[schedule.SlotState]]  # today's slot states of ``owing``
+    missed: list[schedule.DueSlot]  # slots of ``owing`` missed today, latest first
 
 
 def today(area: Area, *, now: datetime | None = None) -> Today:
@@ -163,16 +167,16 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
     missed = schedule.overdue_slots(
         candidates, now=now, since=start, until=end, policies=policies, filled=filled
     )
-    under_control = {r.pk for r in active}
     return Today(
         now=now,
         figures=_figures(
             [area], records, start=start, end=end, candidates=candidates, missed=missed
         )[area.pk],
         active=active,
-        sheet=schedule.today_sheet(active, now=now, policies=policies, filled=filled),
+        owing=candidates,
+        sheet=schedule.today_sheet(candidates, now=now, policies=policies, filled=filled),
         # Their deadlines lie in [start, now] (``now`` is before ``end``).
-        missed=[d for d in missed if d.key_person_id in under_control],
+        missed=missed,
     )
 
 
@@ -188,6 +192,8 @@ class FollowUpSheet:
     rows: list[ScheduleRow]
     states: dict[int, list[schedule.SlotState]]
     total: schedule.Progress
+    # Per record, yesterday's due slots with no follow-up: 补录 until the end of today.
+    yesterday: dict[int, list[schedule.DueSlot]]
 
 
 def followup_sheet(
@@ -199,10 +205,37 @@ def followup_sheet(
     rows = records.order_by("area__path", "pk").schedule_rows()
     policies = schedule.Policies()
     day = schedule.local_day(now)
-    filled = schedule.filled_slots(followups, first=day, last=day)
+    filled = schedule.filled_slots(followups, first=day - timedelta(days=1), last=day)
     states = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
+    yesterday = missed_yesterday(rows, now=now, policies=policies, filled=filled)
     total = schedule.Progress()
     for row in rows:
         total.add(schedule.progress(states[row.pk]))
-    rows.sort(key=lambda r: not any(s.can_record for s in states[r.pk]))
-    return FollowUpSheet(now, day, policies, rows, states, total)
+    rows.sort(key=lambda r: not (r.pk in yesterday or any(s.can_record for s in states[r.pk])))
+    return FollowUpSheet(now, day, policies, rows, states, total, yesterday)
+
+
+def missed_yesterday(
+    records: Iterable[schedule.Scheduled],
+    *,
+    now: datetime,
+    policies: schedule.Policies | None = None,
+    filled: Collection[tuple[int, date, int]] | None = None,
+) -> dict[int, list[schedule.DueSlot]]:
+    """Per record, the previous local day's due slots with no follow-up, earliest
+    first: what 今日随访 offers to 补录 (the late-upload rule takes them until the end
+    of today). ``filled`` covers yesterday and today when given."""
+    yesterday = schedule.local_day(now) - timedelta(days=1)
+    missed: dict[int, list[schedule.DueSlot]] = {}
+    for due in reversed(
+        schedule.overdue_slots(
+            records,
+            now=now,
+            since=schedule.day_start(yesterday),
+            policies=policies,
+            filled=filled,
+        )
+    ):
+        if due.day == yesterday:
+            missed.setdefault(due.key_person_id, []).append(due)
+    return missed

@@ -323,6 +323,30 @@ class FollowUpForm(AttemptForm):
             raise ValidationError(exc.messages[0]) from exc
 
 
+class BackfillForm(FollowUpForm):
+    """补录 on 今日随访: a follow-up of a past slot (``slot_day``, yesterday's as the
+    page offers it) with the time it was actually done. The day is not ``day``: the
+    card sends its own day (today) with every form."""
+
+    slot_day = forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": "缺少随访日期，请刷新页面",
+            "invalid": "随访日期不正确，请刷新页面",
+        },
+    )
+    done_at = forms.TimeField(
+        label="实际随访时间",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        error_messages={
+            "required": "请填写实际随访时间，如 19:40",
+            "invalid": "实际随访时间不正确，请按“时:分”填写，如 19:40",
+        },
+    )
+
+    field_order = ["client_id", "slot_day", "slot", "method", "done_at", "temperature"]
+
+
 class SelfReportForm(forms.Form):
     client_id = forms.UUIDField(
         widget=forms.HiddenInput,

@@ -602,6 +602,9 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    # When a follow-up of a past slot was typed in afterwards (补录, from 今日随访 with
+    # the time it was done as ``recorded_at``); empty for one recorded as it happened.
+    entered_at = models.DateTimeField("补录时间", null=True, blank=True)
 
     objects = FollowUpQuerySet.as_manager()
 

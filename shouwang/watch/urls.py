@@ -20,6 +20,7 @@ urlpatterns = [
     path("today/", followups.today, name="today"),
     path("<int:pk>/followup/", followups.followup, name="followup"),
     path("<int:pk>/attempt/", followups.attempt, name="attempt"),
+    path("<int:pk>/backfill/", followups.backfill, name="backfill"),
     path("overdue/", followups.overdue, name="overdue"),
     path("lost/", followups.lost, name="lost"),
     path("s/<str:token>/", followups.self_report, name="self_report"),

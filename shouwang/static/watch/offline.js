@@ -174,6 +174,9 @@
      later. Had the server stored it after all, the re-sent id is a duplicate. */
   function keepTap(ev) {
     var form = ev.detail.elt;
+    /* A 补录 carries the time it was done and is checked and audited as it is entered:
+       it waits for the network on the page, not in the queue. */
+    if (form && form.closest(".w-backfill")) { show("补录需要联网，请联网后重新提交"); return; }
     if (form && form.matches("section.w-card form")) queue(form);
   }
   document.body.addEventListener("htmx:sendError", keepTap);

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
 from shouwang.core.text import half_width
 
 from .. import alerting, schedule
@@ -108,7 +110,8 @@ def check_recording_time(
             {
                 "recorded_at": f"不能记为{day:%m月%d日}{slot.label}的随访：记录时间 "
                 f"{local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天。页面若已过午夜，"
-                "请刷新后记录今天的随访；否则请核对手机的日期和时间"
+                "请刷新后记录今天的随访，昨天已做的随访请在“昨日未随访”中补录"
+                "（填实际随访时间）；否则请核对手机的日期和时间"
             }
         )
     if slot.opens_at(day) > recorded_at:
@@ -129,6 +132,7 @@ def record_followup(
     day: date | None = None,
     recorded_at: datetime | None = None,
     now: datetime | None = None,
+    entered_at: datetime | None = None,
 ) -> tuple[FollowUp, bool]:
     """Record the follow-up of ``slot`` on ``day`` (default today). Returns (follow-up,
     created). The same ``client_id`` sent again returns the first row, whatever the
@@ -186,6 +190,7 @@ def record_followup(
         client_id=client_id,
         recorded_by=by if by is not None and by.pk else None,
         recorded_at=recorded_at,
+        entered_at=entered_at,
     )
     followup.abnormal = followup.fever or bool(followup.symptoms)
     same_slot = (
@@ -211,6 +216,81 @@ def record_followup(
             raise
         return again, False
     return followup, True
+
+
+@transaction.atomic
+def backfill_followup(
+    *,
+    key_person: KeyPerson,
+    client_id: str | uuid.UUID,
+    day: date,
+    slot: int,
+    done_at: time,
+    method: str,
+    by: Any,
+    temperature: Decimal | None = None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[FollowUp, bool]:
+    """补录: a follow-up done at ``done_at`` on ``day`` but typed in afterwards (the
+    evening visit entered after midnight, a grid worker catching up the next
+    morning). Stored as ``record_followup`` stores an upload from a phone that was
+    offline — the same late-upload rule (today or the previous day, the record under
+    control at the time), ``late`` when done after the slot's deadline — with
+    ``entered_at`` (now) beside the time it was done, and an audit row naming who
+    entered it. The time must lie in the slot's day, not before the slot opened, and
+    not after now."""
+    now = now or timezone.now()
+    today = schedule.local_day(now)
+    if day > today:
+        raise ValidationError({"day": f"随访日期 {day:%Y-%m-%d} 晚于今天，请刷新页面"})
+    if day < today - timedelta(days=1):
+        raise ValidationError(
+            {
+                "day": f"{day:%Y年%m月%d日}的随访已过补记期限"
+                "（只能补录前一天的随访，须在次日24时前补录）"
+            }
+        )
+    slots = schedule.Policies().slots_for(key_person.area.path, day)
+    chosen = next((s for s in slots if s.number == slot), None)
+    if chosen is None:
+        raise ValidationError({"slot": unknown_slot_message(slot, slots)})
+    done = schedule.at(day, done_at)
+    if done < chosen.opens_at(day):
+        raise ValidationError(
+            {
+                "done_at": f"实际随访时间 {done_at:%H:%M} 早于{chosen.label}时段开始"
+                f"（{chosen.opens:%H:%M}），请核对"
+            }
+        )
+    if done > now:
+        raise ValidationError(
+            {"done_at": f"实际随访时间 {day:%m月%d日} {done_at:%H:%M} 晚于现在，请核对"}
+        )
+    followup, created = record_followup(
+        key_person=key_person,
+        client_id=client_id,
+        slot=slot,
+        method=method,
+        by=by,
+        temperature=temperature,
+        symptoms=symptoms,
+        note=note,
+        day=day,
+        recorded_at=done,
+        now=now,
+        entered_at=now,
+    )
+    if created:
+        audit.record(
+            action=AuditEvent.Action.CREATE,
+            user=by,
+            obj=followup,
+            detail=f"补录{day:%m月%d日}{chosen.label}随访，实际随访时间 {done_at:%H:%M}，"
+            f"{'异常' if followup.abnormal else '正常'}",
+        )
+    return followup, created
 
 
 class SelfReportRefused(ValueError):
@@ -387,8 +467,9 @@ def _found_unwell_later(recorded: FollowUp, finding: FollowUp) -> FollowUp:
     for field in found:
         setattr(recorded, field, getattr(finding, field))
     recorded.recorded_by, recorded.recorded_at = finding.recorded_by, finding.recorded_at
+    recorded.entered_at = finding.entered_at
     recorded.late = recorded.late and finding.late
-    recorded.save(update_fields=[*found, "recorded_by", "recorded_at", "late"])
+    recorded.save(update_fields=[*found, "recorded_by", "recorded_at", "entered_at", "late"])
     _alert_followup(recorded)
     return recorded
 

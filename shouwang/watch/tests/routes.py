@@ -43,6 +43,7 @@ ROUTES = {
     "watch:today": Route(),
     "watch:followup": Route(kwargs=_b_record, in_b=True),
     "watch:attempt": Route(kwargs=_b_record, in_b=True),
+    "watch:backfill": Route(kwargs=_b_record, in_b=True),
     "watch:overdue": Route(),
     "watch:lost": Route(),
     "watch:self_report": Route(kwargs=_token, public=True),

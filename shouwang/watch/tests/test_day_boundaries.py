@@ -153,12 +153,17 @@ def test_the_counts_page_s_shared_read_gives_the_window_figures(world, clock, po
     assert shared.figures == figures.window_figures(
         world.community_a, start=schedule.day_start(day), end=schedule.day_start(day + timedelta(1))
     )
-    # The released record's missed slot counts in the day's figure, not in the list of
-    # those under control.
+    # The released record's missed slot counts in the day's figure and in the day's
+    # missed slots alike (the counts page lists it, marked 已解除); it is no longer
+    # among those under control.
     assert shared.figures.overdue == 2
-    assert [(d.key_person_id, d.slot.number) for d in shared.missed] == [(missed.pk, 1)]
+    assert sorted((d.key_person_id, d.slot.number) for d in shared.missed) == [
+        (missed.pk, 1),
+        (released.pk, 1),
+    ]
     assert [r.pk for r in shared.active] == [missed.pk, done.pk]
-    records = list(KeyPerson.objects.active().within(world.community_a).select_related("area"))
+    assert {r.pk for r in shared.owing} == {missed.pk, done.pk, released.pk}
+    records = list(KeyPerson.objects.within(world.community_a).select_related("area"))
     by_instances = schedule.today_sheet(records, now=now)
 
     def states(sheet: dict) -> dict:
@@ -166,6 +171,7 @@ def test_the_counts_page_s_shared_read_gives_the_window_figures(world, clock, po
 
     assert states(shared.sheet) == states(by_instances)
     assert states(shared.sheet)[done.pk] == [(1, "done"), (2, "upcoming")]
+    assert states(shared.sheet)[released.pk] == [(1, "overdue"), (2, "not_due")]
 
 
 def test_a_period_counts_its_days_and_a_same_day_release_is_one(world) -> None:

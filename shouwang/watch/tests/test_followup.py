@@ -286,6 +286,8 @@ class TestAPageLeftOpenPastMidnight:
         page = response.content.decode()
         assert f"{yesterday:%m月%d日}下午" in page
         assert "请到时再记录" not in page
+        assert "昨天已做的随访请在“昨日未随访”中补录" in page
+        assert reverse("watch:backfill", args=[record.pk]) in page  # the card offers it
         assert not FollowUp.objects.exists()
 
     def test_yesterday_s_morning_is_not_recorded_as_today_s(self, world, clock, record) -> None:

@@ -13,6 +13,7 @@ from shouwang.accounts.models import AuditEvent, User
 from shouwang.people.models import Person
 from shouwang.people.tests.factories import make_household
 from shouwang.watch import actions
+from shouwang.watch.models import KeyPerson
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,29 @@ def test_the_address_is_the_household_s_own_after_the_person_moved(world) -> Non
     page = world.client("staff_a").get(reverse("watch:index")).content.decode()
     assert "八一新苑1号楼2单元502" in page
     assert "西城花园1号楼2单元502" not in page
+
+
+def test_a_slot_missed_before_a_release_counts_alike_in_every_table(world, clock, policy_a) -> None:
+    clock.set(clock.today, 7, 0)
+    f.key_person(world.building_a, "甲")
+    released = f.key_person(world.building_a, "乙")
+    clock.set(clock.today, 13, 0)  # both missed the morning (06:00-12:00)
+    actions.change_status(
+        key_person=released,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
+        by=world.staff_a,
+    )
+    client = world.client("staff_a")
+    response = client.get(reverse("watch:stats"))
+    figures = response.context["figures"]
+    tables = response.context["tables"]
+    assert (figures.in_observation, figures.released, figures.overdue) == (1, 1, 2)
+    # 乙 owed the morning only; the 合计 rows add up to the cards.
+    assert tables["due"].rows == [["西城社区", 1, 3, 0, 2], ["合计", 1, 3, 0, 2]]
+    assert tables["workers"].rows == [[str(world.grid_worker_a), 1, 3, 0, 2], ["合计", 1, 3, 0, 2]]
+    listed = {row[0]: row for row in tables["overdue"].rows}
+    assert set(listed) == {"甲", "乙"}
+    assert listed["乙"][-1] == "已解除"
+    exported = rows_of(client.get(reverse("watch:stats_export", args=["overdue"])))
+    assert len(exported) == 3

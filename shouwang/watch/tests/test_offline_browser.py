@@ -4,12 +4,14 @@ the server's reason. Real time (the phone's clock is the browser's): one all-day
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.utils import timezone
 
 from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
-from shouwang.watch import actions
+from shouwang.watch import actions, schedule
 from shouwang.watch.models import FollowUp, KeyPerson, WatchPolicy
 from shouwang.watch.tests import factories as f
 
@@ -142,3 +144,31 @@ def test_a_call_nobody_answered_is_kept_offline_and_the_slot_stays_to_do(
     card.get_by_role("button", name="电话·正常").click()
     card.locator(".w-slot.done").wait_for()
     assert "此前未联系上 3 次" in card.inner_text()
+
+
+def test_a_backfill_without_network_is_not_queued_as_today_s(phone, world) -> None:
+    WatchPolicy.objects.create(community=world.community_a, slots="全天 00:00-23:59")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record = f.key_person(
+        world.building_a,
+        "钱二",
+        start=yesterday,
+        created_at=datetime.combine(yesterday, time(0, 1), tzinfo=schedule.zone()),
+    )
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    late = phone.locator(f"#kp-{record.pk} .w-backfill")
+    late.locator("summary").click()
+    late.locator("input[name=done_at]").fill("10:00")
+    phone.context.set_offline(True)
+    late.get_by_role("button", name="补录").click()
+    phone.wait_for_selector("#offline:has-text('补录需要联网')")
+    assert phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk)) == []
+    assert not FollowUp.objects.exists()
+
+    phone.context.set_offline(False)
+    late.get_by_role("button", name="补录").click()
+    phone.wait_for_selector(f"#kp-{record.pk}:has-text('已补录')")
+    followup = FollowUp.objects.get(key_person=record)
+    assert (followup.day, followup.slot) == (yesterday, 1)
+    assert followup.entered_at is not None

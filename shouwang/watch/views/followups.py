@@ -25,7 +25,7 @@ from shouwang.core.responses import bad_parameter
 
 from .. import actions, figures, schedule
 from ..alerting import masked_name
-from ..forms import AttemptForm, FollowUpForm, SelfReportForm
+from ..forms import AttemptForm, BackfillForm, FollowUpForm, SelfReportForm
 from ..models import DEFAULT_LOST_AFTER, ContactAttempt, FollowUp, KeyPerson, lists_own_only
 from .records import records_for
 
@@ -34,10 +34,16 @@ OVERDUE_PER_PAGE = 50
 
 
 def _cards(
-    records: list[KeyPerson], *, now, policies: schedule.Policies | None = None
+    records: list[KeyPerson],
+    *,
+    now,
+    policies: schedule.Policies | None = None,
+    yesterday: dict[int, list[schedule.DueSlot]] | None = None,
 ) -> list[dict]:
     sheet = schedule.today_sheet(records, now=now, policies=policies)
     lost = schedule.suspected_lost_of(records, policies=policies)
+    if yesterday is None:
+        yesterday = figures.missed_yesterday(records, now=now, policies=policies)
     today = schedule.local_day(now)
     cards = []
     for record in records:
@@ -48,9 +54,10 @@ def _cards(
                 "today": today,
                 "states": states,
                 "day": record.day_number(today),
-                "pending": any(s.can_record for s in states),
+                "pending": any(s.can_record for s in states) or record.pk in yesterday,
                 "progress": schedule.progress(states),
                 "lost": lost.get(record.pk),
+                "yesterday": yesterday.get(record.pk, []),
             }
         )
     return cards
@@ -80,7 +87,10 @@ def today(request: AuthedRequest) -> HttpResponse:
         "watch/today.html",
         {
             "cards": _cards(
-                [shown[row.pk] for row in page if row.pk in shown], now=now, policies=policies
+                [shown[row.pk] for row in page if row.pk in shown],
+                now=now,
+                policies=policies,
+                yesterday=sheet.yesterday,
             ),
             "page": page,
             "mine": mine,
@@ -123,6 +133,36 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
         created=created,
         done="已记录",
         repeat="本时段已有记录，未重复保存",
+    )
+
+
+@require_POST
+@require_capability("watch.followup")
+def backfill(request: AuthedRequest, pk: int) -> HttpResponse:
+    """补录: a follow-up of yesterday's slot, done at the time the worker gives."""
+    record = get_for_user(records_for(request.user), request.user, pk=pk)
+    created, error = recorded(
+        BackfillForm(request.POST),
+        lambda data: actions.backfill_followup(
+            key_person=record,
+            client_id=data["client_id"],
+            day=data["slot_day"],
+            slot=data["slot"],
+            done_at=data["done_at"],
+            method=data["method"],
+            temperature=data["temperature"],
+            symptoms=data["symptoms"],
+            note=data["note"],
+            by=request.user,
+        ),
+    )
+    return _tapped(
+        request,
+        record,
+        error=error,
+        created=created,
+        done="已补录",
+        repeat="该时段已有记录，未重复保存",
     )
 
 
@@ -172,6 +212,7 @@ def _tapped(
     card = _cards([record], now=timezone.now())[0]
     card["error"] = error
     card["repeat"] = repeat if not error and not created else ""
+    card["done"] = done if created else ""
     if error and _detailed(request.POST):
         card["typed"] = _typed(request.POST)
     context = {

@@ -42,6 +42,14 @@ def _community_of(path: str, communities: dict[str, object]):
     return None
 
 
+def _total_row(table: Table) -> list:
+    """合计 of a table whose first column names the row and the others are counts."""
+    sums = [0] * (len(table.headers) - 1)
+    for row in table.rows:
+        sums = [a + b for a, b in zip(sums, row[1:], strict=True)]
+    return ["合计", *sums]
+
+
 def build_tables(
     request: AuthedRequest, day: figures.Today | None, *, limit: int | None = None
 ) -> dict[str, Table]:
@@ -54,19 +62,24 @@ def build_tables(
     start, end = schedule.day_window(schedule.local_day(now))
     communities = {c.path: c for c in communities_for(user)}
     categories = list(Category.objects.all())
-    active = day.active if day is not None else []
+    active = {r.pk for r in day.active} if day is not None else set()
+    owing = day.owing if day is not None else []
     sheet = day.sheet if day is not None else {}
 
+    # 在管 counts the records under control; due, done and overdue also the slots owed
+    # today by records ended since (the day's figures count them so).
     by_category: dict[object, Counter] = defaultdict(Counter)
     by_community_progress: dict[object, schedule.Progress] = defaultdict(schedule.Progress)
     by_worker_id: dict[int | None, list] = defaultdict(lambda: [0, schedule.Progress()])
-    for record in active:
+    for record in owing:
         community = _community_of(record.area_path, communities)
-        by_category[community][record.category_id] += 1
+        under_control = record.pk in active
+        if under_control:
+            by_category[community][record.category_id] += 1
         progress = schedule.progress(sheet[record.pk])
         by_community_progress[community].add(progress)
         worker = by_worker_id[record.responsible_id]
-        worker[0] += 1
+        worker[0] += int(under_control)
         worker[1].add(progress)
     users = User.objects.in_bulk([pk for pk in by_worker_id if pk is not None])
     by_worker = {users[pk] if pk is not None else None: v for pk, v in by_worker_id.items()}
@@ -133,6 +146,8 @@ def build_tables(
             ]
         )
 
+    due.rows.append(_total_row(due))
+
     workers = Table("按网格员", ["网格员", "在管人数", "今日应随访", "已随访", "逾期"])
     for worker, (count, p) in sorted(
         by_worker.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
@@ -140,9 +155,12 @@ def build_tables(
         workers.rows.append(
             [str(worker) if worker else "（未分配）", count, p.due, p.done, p.overdue]
         )
+    workers.rows.append(_total_row(workers))
 
     missed = day.missed if day is not None else []
-    overdue = Table("今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员"])
+    overdue = Table(
+        "今日逾期随访", ["姓名", "类别", "社区", "住址", "时段", "截止", "责任网格员", "状态"]
+    )
     if limit is not None:
         overdue.more = max(len(missed) - limit, 0)
         missed = missed[:limit]
@@ -161,6 +179,7 @@ def build_tables(
                 d.slot.label,
                 d.slot.deadline_text,
                 str(r.responsible or ""),
+                r.get_status_display(),
             ]
         )
     return {
