@@ -7,7 +7,7 @@ automatic. Reading the catalogue costs one query when nothing needs seeding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from .indicators import describe, registry
 from .models import IndicatorDefinition
@@ -47,6 +47,16 @@ def offered(rows: Sequence[IndicatorDefinition] | None = None) -> list[Indicator
     """Active, available definitions in HQ's order: the columns of every report."""
     rows = all_definitions() if rows is None else rows
     return [row for row in rows if row.active and row.available]
+
+
+def offered_or_carried(
+    codes: Collection[str], rows: Sequence[IndicatorDefinition] | None = None
+) -> list[IndicatorDefinition]:
+    """Offered definitions plus those, retired since, whose code is in ``codes`` (the
+    figures a past day's reports carried), in HQ's order."""
+    rows = all_definitions() if rows is None else rows
+    on = offered(rows)
+    return [row for row in rows if row in on or row.code in codes]
 
 
 def to_compute(rows: Sequence[IndicatorDefinition]) -> list[IndicatorDefinition]:
