@@ -59,8 +59,13 @@ def offered_or_carried(
     return [row for row in rows if row in on or row.code in codes]
 
 
-def to_compute(rows: Sequence[IndicatorDefinition]) -> list[IndicatorDefinition]:
-    """Offered definitions plus the parts of offered ratios (even when retired)."""
+def to_compute(
+    rows: Sequence[IndicatorDefinition], carried: Collection[str] = ()
+) -> list[IndicatorDefinition]:
+    """Offered definitions plus the parts of offered ratios (even when retired), and
+    those whose code is in ``carried`` (retired since a day's reports gave them: the
+    roll-up of that day counts them for every community, not only the reporting ones)."""
     on = offered(rows)
     parts = {code for row in on if row.ratio for code in row.ratio}
-    return [row for row in rows if row.available and (row in on or row.code in parts)]
+    wanted = parts | set(carried)
+    return [row for row in rows if row.available and (row in on or row.code in wanted)]

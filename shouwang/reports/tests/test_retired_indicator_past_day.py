@@ -1,5 +1,6 @@
 """An indicator HQ retires after a day was reported: the day's xlsx still has its
-column (the day's reports carried it)."""
+column (the day's reports carried it), and rolling that day up again counts it for
+every community, not only for those whose report carried it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shouwang.reports import actions, catalog, days
-from shouwang.reports.models import IndicatorDefinition
+from shouwang.reports.models import DailyFigure, IndicatorDefinition
 from shouwang.reports.rollup import rollup
 
 from . import data
@@ -68,3 +69,23 @@ def test_a_day_no_report_carried_a_retired_indicator_for_has_no_column_of_it(wor
     rollup(day)
     header = sheet(world, day)[0]
     assert not any(str(name).startswith("发现发热人员") for name in header)
+
+
+def test_rolling_a_day_up_again_counts_a_retired_indicator_its_reports_carried(reported, day):
+    retire(reported, "fevers")
+    rollup(day)
+    figure = DailyFigure.objects.get(area=reported.community_b, day=day)
+    assert figure.values["fevers"] == 1  # counted, though B has not reported
+    assert DailyFigure.objects.get(area=reported.subdistrict, day=day).values["fevers"] == 1
+    rows = sheet(reported, day)
+    assert rows[-1][rows[0].index("发现发热人员（人）（已停用）")] == 1
+
+
+def test_re_enabling_leaves_no_partial_total_of_a_day_rolled_up_while_retired(reported, day):
+    fevers = retire(reported, "fevers")
+    rollup(day)
+    actions.set_definition_active(definition=fevers, active=True, by=reported.hq)
+    response = reported.client("hq").get(reverse("reports:overview"), {"day": day.isoformat()})
+    table = response.context["table"]
+    column = [d.code for d in table.definitions].index("fevers")
+    assert table.total_cells[column] == "1"
