@@ -330,6 +330,19 @@ def _draft_incidents(
     ]
 
 
+def _false_alarms(report: DailyReport, auto: dict[str, Any]) -> set[str]:
+    """The codes of incident figures the system counted that the saved draft corrects
+    to 0 with a reason (a fever found to be a false alarm): nothing new happened. Only
+    while the count is still the one corrected: anything counted since is new."""
+    if report.pk is None or report.is_submitted:
+        return set()
+    return {
+        v.code
+        for v in report.values.all()
+        if v.value == 0 and v.reason.strip() and v.auto_value and v.auto_value == auto.get(v.code)
+    }
+
+
 @transaction.atomic
 def zero_report(
     *,
@@ -339,7 +352,9 @@ def zero_report(
     request: HttpRequest | None = None,
 ) -> DailyReport:
     """One click: nothing new happened. Refused when any incident figure (new key
-    persons, fevers, cases …) is not 0, in the system's counts or in the saved draft.
+    persons, fevers, cases …) is not 0, in the system's counts or in the saved draft —
+    a count the draft corrected to 0 with its reason (a false alarm) is 0, the
+    correction and its reason kept in the report and its history.
     Only the incident figures are zeroed: the standing ones (已登记户数, 开放卡点,
     口罩库存 …) and the other figures stay as the draft gives them (a correction with
     its reason, a figure typed in), else the system's count (manual point-in-time
@@ -347,10 +362,11 @@ def zero_report(
     report = _locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)
+    cleared = _false_alarms(report, auto)
     happened = [
         f"{d.label}{auto[d.code]}{d.unit}"
         for d in definitions
-        if d.incident and not d.manual and auto.get(d.code)
+        if d.incident and not d.manual and auto.get(d.code) and d.code not in cleared
     ]
     if happened:
         raise ReportError(
