@@ -3,6 +3,7 @@ indicators HQ keeps; the bulletin and its template as edited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -394,6 +395,18 @@ def zero_report(
     )
 
 
+def amendment_reasons(
+    reasons: dict[str, str], changed: Iterable[str], reason: str
+) -> dict[str, str]:
+    """The figures' reasons of an amendment: a changed figure given no reason of its
+    own takes the amendment's 更正原因 (kept per figure, in the revision and audit)."""
+    overall = reason.strip()
+    return {
+        **reasons,
+        **{code: overall for code in changed if not reasons.get(code, "").strip()},
+    }
+
+
 @transaction.atomic
 def amend_report(
     *,
@@ -404,7 +417,8 @@ def amend_report(
     by: Any,
     request: HttpRequest | None = None,
 ) -> DailyReport:
-    """Correct a submitted report: a new revision with the reason; audited. A zero
+    """Correct a submitted report: a new revision with the reason (also that of each
+    changed figure given none of its own); audited. A zero
     report corrected to a non-zero incident figure (a fever, a new case …) is no longer
     a zero report: its note 无新增情况 gives way to the amendment's reason (its first
     revision still says it was submitted as one)."""
@@ -417,6 +431,12 @@ def amend_report(
     definitions = editable()
     saved = {v.code: v for v in report.values.all()}
     auto = {code: v.auto_value for code, v in saved.items()}
+    changed = [
+        d.code
+        for d in definitions
+        if d.code not in saved or saved[d.code].value != values.get(d.code)
+    ]
+    reasons = amendment_reasons(reasons, changed, reason)
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -429,7 +449,7 @@ def amend_report(
             "reason": reasons.get(d.code, "").strip(),
         }
         for d in definitions
-        if d.code not in saved or saved[d.code].value != values[d.code]
+        if d.code in changed
     ]
     if not changes:
         raise ReportError("没有改动任何数字")
