@@ -279,9 +279,10 @@ def trend_series(
 
 def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[int]]:
     """The day's spreadsheet in a fixed layout: one row per community under ``area``
-    (in tree order), then the total row; headers and column widths. The day in
-    progress has no report status yet: 统计中. A past day keeps the columns of the
-    indicators its reports carried, retired since or not (headed （已停用）)."""
+    (in tree order) with its submitted report's 情况说明 last, then the total row;
+    headers and column widths. The day in progress has no report status yet: 统计中.
+    A past day keeps the columns of the indicators its reports carried, retired since
+    or not (headed （已停用）)."""
     carried = (
         ReportValue.objects.filter(
             report__day=day,
@@ -316,6 +317,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     in_progress = not days.is_closed(day)
     headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
     headers += [d.heading if d in on else f"{d.heading}（已停用）" for d in definitions]
+    headers.append("情况说明")
     rows: list[list[Any]] = []
     for n, community in enumerate(communities, start=1):
         found = reports.get(community.pk)
@@ -329,6 +331,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 ),
                 found.submitted_at if found and found.submitted_at else "",
                 *figure_cells(figures.get(community.pk), definitions),
+                found.note if found and found.is_submitted else "",
             ]
         )
     # Figures in no community (a sub-district's own road checkpoints, its warehouse):
@@ -356,4 +359,4 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     else:  # the day not rolled up yet for the area: no total to give
         expected = sum(days.is_expected(c, day) for c in communities)
         rows.append(["合计", area.name, f"{expected}个社区", NOT_ROLLED_UP, ""])
-    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)
+    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions) + [40]
