@@ -633,8 +633,15 @@ def send_reminders(*, now: datetime | None = None) -> int:
     kind = Reminder.Kind.OVERDUE if days.is_late(day, now) else Reminder.Kind.DUE
     label = f"{day.month}月{day.day}日"
     local_due = timezone.localtime(due, days.local_zone())
+    # A deadline past midnight (a late cutoff, a long grace) is named with its date.
+    same_day = local_due.date() == timezone.localtime(now, days.local_zone()).date()
+    until = (
+        f"{local_due:%H:%M}"
+        if same_day
+        else f"{local_due.month}月{local_due.day}日{local_due:%H:%M}"
+    )
     message = (
-        f"{label}日报尚未上报，请于{local_due:%H:%M}前提交（没有新情况可一键零报告）"
+        f"{label}日报尚未上报，请于{until}前提交（没有新情况可一键零报告）"
         if kind == Reminder.Kind.DUE
         else f"{label}日报已逾期未报，请尽快补报"
     )
