@@ -3,6 +3,7 @@ indicators HQ keeps; the bulletin and its template as edited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -330,6 +331,19 @@ def _draft_incidents(
     ]
 
 
+def _false_alarms(report: DailyReport, auto: dict[str, Any]) -> set[str]:
+    """The codes of incident figures the system counted that the saved draft corrects
+    to 0 with a reason (a fever found to be a false alarm): nothing new happened. Only
+    while the count is still the one corrected: anything counted since is new."""
+    if report.pk is None or report.is_submitted:
+        return set()
+    return {
+        v.code
+        for v in report.values.all()
+        if v.value == 0 and v.reason.strip() and v.auto_value and v.auto_value == auto.get(v.code)
+    }
+
+
 @transaction.atomic
 def zero_report(
     *,
@@ -339,7 +353,9 @@ def zero_report(
     request: HttpRequest | None = None,
 ) -> DailyReport:
     """One click: nothing new happened. Refused when any incident figure (new key
-    persons, fevers, cases …) is not 0, in the system's counts or in the saved draft.
+    persons, fevers, cases …) is not 0, in the system's counts or in the saved draft —
+    a count the draft corrected to 0 with its reason (a false alarm) is 0, the
+    correction and its reason kept in the report and its history.
     Only the incident figures are zeroed: the standing ones (已登记户数, 开放卡点,
     口罩库存 …) and the other figures stay as the draft gives them (a correction with
     its reason, a figure typed in), else the system's count (manual point-in-time
@@ -347,10 +363,11 @@ def zero_report(
     report = _locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)
+    cleared = _false_alarms(report, auto)
     happened = [
         f"{d.label}{auto[d.code]}{d.unit}"
         for d in definitions
-        if d.incident and not d.manual and auto.get(d.code)
+        if d.incident and not d.manual and auto.get(d.code) and d.code not in cleared
     ]
     if happened:
         raise ReportError(
@@ -378,6 +395,18 @@ def zero_report(
     )
 
 
+def amendment_reasons(
+    reasons: dict[str, str], changed: Iterable[str], reason: str
+) -> dict[str, str]:
+    """The figures' reasons of an amendment: a changed figure given no reason of its
+    own takes the amendment's 更正原因 (kept per figure, in the revision and audit)."""
+    overall = reason.strip()
+    return {
+        **reasons,
+        **{code: overall for code in changed if not reasons.get(code, "").strip()},
+    }
+
+
 @transaction.atomic
 def amend_report(
     *,
@@ -388,7 +417,8 @@ def amend_report(
     by: Any,
     request: HttpRequest | None = None,
 ) -> DailyReport:
-    """Correct a submitted report: a new revision with the reason; audited. A zero
+    """Correct a submitted report: a new revision with the reason (also that of each
+    changed figure given none of its own); audited. A zero
     report corrected to a non-zero incident figure (a fever, a new case …) is no longer
     a zero report: its note 无新增情况 gives way to the amendment's reason (its first
     revision still says it was submitted as one)."""
@@ -401,6 +431,12 @@ def amend_report(
     definitions = editable()
     saved = {v.code: v for v in report.values.all()}
     auto = {code: v.auto_value for code, v in saved.items()}
+    changed = [
+        d.code
+        for d in definitions
+        if d.code not in saved or saved[d.code].value != values.get(d.code)
+    ]
+    reasons = amendment_reasons(reasons, changed, reason)
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -413,7 +449,7 @@ def amend_report(
             "reason": reasons.get(d.code, "").strip(),
         }
         for d in definitions
-        if d.code not in saved or saved[d.code].value != values[d.code]
+        if d.code in changed
     ]
     if not changes:
         raise ReportError("没有改动任何数字")
@@ -597,8 +633,15 @@ def send_reminders(*, now: datetime | None = None) -> int:
     kind = Reminder.Kind.OVERDUE if days.is_late(day, now) else Reminder.Kind.DUE
     label = f"{day.month}月{day.day}日"
     local_due = timezone.localtime(due, days.local_zone())
+    # A deadline past midnight (a late cutoff, a long grace) is named with its date.
+    same_day = local_due.date() == timezone.localtime(now, days.local_zone()).date()
+    until = (
+        f"{local_due:%H:%M}"
+        if same_day
+        else f"{local_due.month}月{local_due.day}日{local_due:%H:%M}"
+    )
     message = (
-        f"{label}日报尚未上报，请于{local_due:%H:%M}前提交（没有新情况可一键零报告）"
+        f"{label}日报尚未上报，请于{until}前提交（没有新情况可一键零报告）"
         if kind == Reminder.Kind.DUE
         else f"{label}日报已逾期未报，请尽快补报"
     )

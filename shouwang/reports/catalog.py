@@ -7,7 +7,7 @@ automatic. Reading the catalogue costs one query when nothing needs seeding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from .indicators import describe, registry
 from .models import IndicatorDefinition
@@ -49,8 +49,23 @@ def offered(rows: Sequence[IndicatorDefinition] | None = None) -> list[Indicator
     return [row for row in rows if row.active and row.available]
 
 
-def to_compute(rows: Sequence[IndicatorDefinition]) -> list[IndicatorDefinition]:
-    """Offered definitions plus the parts of offered ratios (even when retired)."""
+def offered_or_carried(
+    codes: Collection[str], rows: Sequence[IndicatorDefinition] | None = None
+) -> list[IndicatorDefinition]:
+    """Offered definitions plus those, retired since, whose code is in ``codes`` (the
+    figures a past day's reports carried), in HQ's order."""
+    rows = all_definitions() if rows is None else rows
+    on = offered(rows)
+    return [row for row in rows if row in on or row.code in codes]
+
+
+def to_compute(
+    rows: Sequence[IndicatorDefinition], carried: Collection[str] = ()
+) -> list[IndicatorDefinition]:
+    """Offered definitions plus the parts of offered ratios (even when retired), and
+    those whose code is in ``carried`` (retired since a day's reports gave them: the
+    roll-up of that day counts them for every community, not only the reporting ones)."""
     on = offered(rows)
     parts = {code for row in on if row.ratio for code in row.ratio}
-    return [row for row in rows if row.available and (row in on or row.code in parts)]
+    wanted = parts | set(carried)
+    return [row for row in rows if row.available and (row in on or row.code in wanted)]

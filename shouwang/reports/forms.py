@@ -6,7 +6,7 @@ from django import forms
 
 from shouwang.core.forms import ORDER_MAX, integer_column
 
-from .actions import Line, below_zero_message, check_values
+from .actions import Line, amendment_reasons, below_zero_message, check_values
 from .bulletin import BUILTINS, TemplateError, check_template
 from .models import IndicatorDefinition
 
@@ -111,6 +111,13 @@ class AmendForm(ReportForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["note"]
+
+    def reasons(self) -> dict[str, str]:
+        """A changed figure given no reason of its own takes the amendment's."""
+        values = self.values()
+        changed = [line.code for line in self.lines if values.get(line.code) != line.value]
+        reason = getattr(self, "cleaned_data", {}).get("reason", "")
+        return amendment_reasons(super().reasons(), changed, reason)
 
 
 class IndicatorForm(forms.ModelForm):

@@ -177,8 +177,6 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
     inside ``root``'s subtree."""
     started, read_at = perf_counter(), timezone.now()
     rows = catalog.all_definitions()
-    definitions = catalog.to_compute(rows)
-    ratio_codes = {d.code for d in definitions if d.ratio}
     # Whether each community reports the day (from its first day on), in the query.
     communities_qs = (
         Area.objects.communities()
@@ -197,6 +195,13 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
         values_qs = values_qs.filter(report__community__path__startswith=root.path)
     communities = list(communities_qs)
     upper_areas = list(uppers_qs.only("id", "path"))
+    reported: dict[int, dict[str, int]] = {}
+    for community_id, code, value in values_qs.values_list("report__community_id", "code", "value"):
+        reported.setdefault(community_id, {})[code] = value
+    # An indicator retired since the day's reports gave it is still counted for every
+    # community (a total of the reporting ones only would be partial).
+    definitions = catalog.to_compute(rows, {code for mine in reported.values() for code in mine})
+    ratio_codes = {d.code for d in definitions if d.ratio}
     computing = perf_counter()
     with scanning():
         # The upper areas are counted too, for what lies in none of their communities
@@ -209,9 +214,6 @@ def rollup(day: date, *, root: Area | None = None) -> Result:
             "community_id", "status", "is_zero", "late"
         )
     }
-    reported: dict[int, dict[str, int]] = {}
-    for community_id, code, value in values_qs.values_list("report__community_id", "code", "value"):
-        reported.setdefault(community_id, {})[code] = value
     uppers = {
         area.path: Row(
             area_id=area.pk,

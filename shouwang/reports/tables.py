@@ -10,7 +10,7 @@ from typing import Any
 from shouwang.areas.models import Area
 
 from . import catalog, days, live
-from .models import DailyFigure, DailyReport, IndicatorDefinition
+from .models import DailyFigure, DailyReport, IndicatorDefinition, ReportValue
 from .rollup import subtree_figures
 
 ROLLED_KINDS = [Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT, Area.Kind.COMMUNITY]
@@ -279,9 +279,22 @@ def trend_series(
 
 def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[int]]:
     """The day's spreadsheet in a fixed layout: one row per community under ``area``
-    (in tree order), then the total row; headers and column widths. The day in
-    progress has no report status yet: 统计中."""
-    definitions = catalog.offered()
+    (in tree order) with its submitted report's 情况说明 last, then the total row;
+    headers and column widths. The day in progress has no report status yet: 统计中.
+    A past day keeps the columns of the indicators its reports carried, retired since
+    or not (headed （已停用）)."""
+    carried = (
+        ReportValue.objects.filter(
+            report__day=day,
+            report__status=DailyReport.Status.SUBMITTED,
+            report__community__path__startswith=area.path,
+        )
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    catalogue = catalog.all_definitions()
+    on = catalog.offered(catalogue)
+    definitions = catalog.offered_or_carried(set(carried), catalogue)
     # Every community, rolled up or not (a day not rolled up yet still lists who has
     # not reported; its figures are blank).
     communities = list(
@@ -303,7 +316,8 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     total = DailyFigure.objects.filter(day=day, area=area).first()
     in_progress = not days.is_closed(day)
     headers = ["序号", "街道/乡镇", "社区/村", "上报状态", "上报时间"]
-    headers += [d.heading for d in definitions]
+    headers += [d.heading if d in on else f"{d.heading}（已停用）" for d in definitions]
+    headers.append("情况说明")
     rows: list[list[Any]] = []
     for n, community in enumerate(communities, start=1):
         found = reports.get(community.pk)
@@ -317,6 +331,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
                 ),
                 found.submitted_at if found and found.submitted_at else "",
                 *figure_cells(figures.get(community.pk), definitions),
+                found.note if found and found.is_submitted else "",
             ]
         )
     # Figures in no community (a sub-district's own road checkpoints, its warehouse):
@@ -344,4 +359,4 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     else:  # the day not rolled up yet for the area: no total to give
         expected = sum(days.is_expected(c, day) for c in communities)
         rows.append(["合计", area.name, f"{expected}个社区", NOT_ROLLED_UP, ""])
-    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions)
+    return headers, rows, [6, 14, 14, 12, 18] + [12] * len(definitions) + [40]

@@ -308,7 +308,13 @@ def test_an_amendment_keeps_the_history_and_is_audited(counted, day):
     assert first.values["leaflets"] == 0
     assert second.values["leaflets"] == 200
     assert second.changes == [
-        {"code": "leaflets", "label": "发放宣传资料", "from": 0, "to": 200, "reason": ""}
+        {
+            "code": "leaflets",
+            "label": "发放宣传资料",
+            "from": 0,
+            "to": 200,
+            "reason": "补报东区宣传资料",
+        }
     ]
     assert second.reason == "补报东区宣传资料"
     event = AuditEvent.objects.get(action="update", object_id=str(report.pk))
