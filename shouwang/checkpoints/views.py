@@ -41,6 +41,7 @@ from .forms import (
     PassRuleForm,
     ScanForm,
     TurnBackForm,
+    TurnBackRowForm,
     VehicleForm,
     VisitorForm,
 )
@@ -674,7 +675,7 @@ def _console_since() -> datetime:
 
 
 def _refused_row(
-    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm
+    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm | TurnBackRowForm
 ) -> HttpResponse:
     """The post's console again, with why a row's quick form was refused (400)."""
     error = "；".join(e for errs in form.errors.values() for e in errs)
@@ -710,6 +711,25 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         actions.measure(
             checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
+        + f"?last={checkin.pk}"
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def checkin_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkin = _checkin(request, pk)
+    form = TurnBackRowForm(request.POST)
+    if not form.is_valid():
+        return _refused_row(request, checkin, form)
+    try:
+        actions.turn_back_checkin(
+            checkin=checkin, reason=form.cleaned_data["reason"], by=request.user
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))

@@ -253,6 +253,27 @@ def turn_back(
     )
 
 
+@transaction.atomic
+def turn_back_checkin(*, checkin: CheckIn, reason: str, by: Any) -> CheckIn:
+    """劝返 of a passage already recorded (a red self-scan, a red pass scan): the person
+    did not pass, so the row itself is turned back and counted once, in 劝返 — a second
+    row would count them in 进/出 as well. A row already turned back stays as it was (a
+    retry, or the same tap uploaded again)."""
+    check_active(checkin.checkpoint)
+    row = CheckIn.objects.select_for_update().get(pk=checkin.pk, at=checkin.at)
+    if row.status != CheckIn.Status.TURNED_BACK:
+        row.status = CheckIn.Status.TURNED_BACK
+        row.result = RED
+        row.note = f"劝返：{reason}；{row.note}".strip("；")[:200]
+        fields = ["status", "result", "note"]
+        if row.recorded_by_id is None:
+            row.recorded_by, fields = by, [*fields, "recorded_by"]
+        row.save(update_fields=fields)
+    for name in ("status", "result", "note", "recorded_by_id"):
+        setattr(checkin, name, getattr(row, name))
+    return checkin
+
+
 def _registered_at_post(row: CheckIn) -> None:
     """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
     the registration 访客须经值守登记 asks for. The passage is judged again as a
