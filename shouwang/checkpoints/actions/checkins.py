@@ -328,6 +328,7 @@ def record_checkin(
     row = CheckIn(
         client_id=client_id,
         checkpoint=checkpoint,
+        area_id=checkpoint.area_id,
         at=at or timezone.now(),
         direction=direction,
         subject=subject,
