@@ -384,7 +384,7 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
         verdict = _judge_corrected_reading(checkin)
         fields += ["result", "note"]
         settled = not checkin.is_fever and Alert.Kind.FEVER not in verdict.alerts
-    elif temperature >= FEVER_THRESHOLD:
+    elif temperature >= FEVER_THRESHOLD and not _FEVER_REASON.search(checkin.note):
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]

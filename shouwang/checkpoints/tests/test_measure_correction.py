@@ -153,3 +153,13 @@ def test_a_settled_reading_corrected_back_to_a_fever_says_so_on_a_red_row(world,
     row = measure(world, row, "38.2")
     assert "体温 38.2℃，达到发热标准" in row.note
     assert "居家观察" in row.note
+
+
+def test_the_same_fever_reading_sent_twice_says_it_once(world, gate) -> None:
+    person = make_person(world.building_a)
+    observe(person)
+    row = scan(world, gate, person)
+    measure(world, row, "38.5")
+    row = measure(world, row, "38.5")
+    assert row.note.count("体温 38.5℃，达到发热标准") == 1
+    assert Alert.objects.fevers().count() == 1
