@@ -374,10 +374,10 @@ def http_floor(var: str, port: int, workers: int, clients: int, seconds: float) 
 # --- raw single-row inserts -------------------------------------------------------------------
 
 ROW_SQL = (
-    "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, at, direction, subject, "
-    "source, status, result, person_id, pass_used_id, temperature, plate, occupants, visitor, "
-    "note, recorded_by_id, confirmed_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, "
-    "{p}, NULL, '', NULL, {false}, '', NULL, NULL)"
+    "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, area_id, at, direction, "
+    "subject, source, status, result, person_id, pass_used_id, temperature, plate, occupants, "
+    "visitor, note, recorded_by_id, confirmed_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, "
+    "{p}, {p}, {p}, {p}, NULL, '', NULL, {false}, '', NULL, NULL)"
 )
 
 
@@ -395,6 +395,9 @@ def raw_inserts(db: str, env: dict, checkpoint_id: int, connections: int, second
             person, pass_id = conn.execute(
                 "SELECT person_id, id FROM checkpoints_pass ORDER BY id LIMIT 1"
             ).fetchone()
+            (area_id,) = conn.execute(
+                "SELECT area_id FROM checkpoints_checkpoint WHERE id = %s", (checkpoint_id,)
+            ).fetchone()
             while time.perf_counter() < stop_at:
                 with conn.transaction():
                     conn.execute("SET LOCAL synchronous_commit TO OFF")
@@ -403,6 +406,7 @@ def raw_inserts(db: str, env: dict, checkpoint_id: int, connections: int, second
                         (
                             uuid.uuid4(),
                             checkpoint_id,
+                            area_id,
                             datetime.now(UTC),
                             "in",
                             "p",
@@ -428,6 +432,9 @@ def raw_inserts(db: str, env: dict, checkpoint_id: int, connections: int, second
         person, pass_id = conn.execute(
             "SELECT person_id, id FROM checkpoints_pass ORDER BY id LIMIT 1"
         ).fetchone()
+        (area_id,) = conn.execute(
+            "SELECT area_id FROM checkpoints_checkpoint WHERE id = ?", (checkpoint_id,)
+        ).fetchone()
         while time.perf_counter() < stop_at:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
@@ -435,6 +442,7 @@ def raw_inserts(db: str, env: dict, checkpoint_id: int, connections: int, second
                 (
                     uuid.uuid4().hex,
                     checkpoint_id,
+                    area_id,
                     datetime.now(UTC).isoformat(" "),
                     "in",
                     "p",
@@ -495,15 +503,15 @@ started = time.perf_counter()
 if connection.vendor == "postgresql":
     with connection.cursor() as c:
         c.execute(
-            "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, at, direction, subject,"
-            " source, status, result, temperature, plate, visitor, note)"
-            " SELECT gen_random_uuid(), (%s::bigint[])[1 + (g %% %s)],"
+            "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, area_id, at, direction,"
+            " subject, source, status, result, temperature, plate, visitor, note)"
+            " SELECT gen_random_uuid(), (%s::bigint[])[1 + (g %% %s)], %s,"
             " %s - (g %% (86400 * %s)) * interval '1 second',"
             " CASE WHEN g %% 2 = 0 THEN 'in' ELSE 'out' END, CASE WHEN g %% 7 = 0 THEN 'v' ELSE 'p' END,"
             " 'staff', CASE WHEN g %% 13 = 0 THEN 'turned_back' ELSE 'confirmed' END, 'g',"
             " CASE WHEN g %% 997 = 0 THEN 38.0 ELSE 36.5 END, '', false, ''"
             " FROM generate_series(1, %s) g",
-            [ids, len(ids), now, days, n],
+            [ids, len(ids), compound.pk, now, days, n],
         )
         c.execute("ANALYZE checkpoints_checkin")
 else:
@@ -511,7 +519,7 @@ else:
     raw = connection.connection  # sqlite3 itself: Django's cursor wrapper is slow per row
     rows = []
     for g in range(1, n + 1):
-        rows.append((uuid.uuid4().hex, ids[g % len(ids)],
+        rows.append((uuid.uuid4().hex, ids[g % len(ids)], compound.pk,
                      (now - timedelta(seconds=g % (86400 * days))).strftime("%Y-%m-%d %H:%M:%S.%f"),
                      "in" if g % 2 == 0 else "out", "v" if g % 7 == 0 else "p", "staff",
                      "turned_back" if g % 13 == 0 else "confirmed", "g",
@@ -519,9 +527,9 @@ else:
         if len(rows) == 50000 or g == n:
             raw.execute("BEGIN IMMEDIATE")
             raw.executemany(
-                "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, at, direction,"
-                " subject, source, status, result, temperature, plate, visitor, note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                "INSERT INTO checkpoints_checkin (client_id, checkpoint_id, area_id, at,"
+                " direction, subject, source, status, result, temperature, plate, visitor, note)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             raw.execute("COMMIT")
             rows = []
     raw.execute("ANALYZE")

@@ -470,6 +470,7 @@ def build_world(db, args: argparse.Namespace, population: Population) -> dict:
     first = CheckIn.objects.create(
         client_id="00000000-0000-4000-8000-000000000000",
         checkpoint=checkpoints[0],
+        area_id=checkpoints[0].area_id,
         person_id=1,
         at=DAY0 - timedelta(days=1),
         direction=CheckIn.Direction.OUT,

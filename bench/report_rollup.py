@@ -340,7 +340,8 @@ def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random
     from shouwang.checkpoints.models import CheckIn, Checkpoint
 
     communities = tree["communities"]
-    columns, template = model_row(Checkpoint, active=True, kind="gate", directions="both")
+    columns_cp, template = model_row(Checkpoint, active=True, kind="gate", directions="both")
+    columns = columns_cp
     points = []
     for n, community in enumerate(
         (c for c in communities for _ in range(CHECKPOINTS_PER_COMMUNITY)), start=1
@@ -398,6 +399,7 @@ def build_checkins(loader: Loader, tree: dict, checkins: int, spans, rng: random
                     uuid.UUID(int=n) if loader.vendor == "postgresql" else (uuid.UUID(int=n).hex)
                 )
                 row[index["checkpoint_id"]] = point
+                row[index["area_id"]] = points[point - 1][columns_cp.index("area_id")]
                 if n % 3:
                     row[index["recorded_by_id"]] = (
                         first_staff + (point - 1) * STAFF_PER_CHECKPOINT + n % STAFF_PER_CHECKPOINT

@@ -45,11 +45,14 @@ class CheckInIn(Schema):
         Field(
             description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
             "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）；"
+            "（附 checkin 时：劝返该条通行记录上的人员或车辆，不新增记录）；"
             "confirm：确认一条自助扫码在场（需 checkin，可附 temperature）；"
             "measure：为一条通行记录补记体温（需 checkin、temperature）"
         )
     )
-    checkin: int | None = Field(None, description="confirm、measure 所指的通行记录编号（id）")
+    checkin: int | None = Field(
+        None, description="confirm、measure、turn_back 所指的通行记录编号（id）"
+    )
     token: str = ""
     temperature: Decimal | None = None
     plate: str = ""
@@ -137,7 +140,8 @@ def _check_text(item: CheckInIn) -> None:
 
 
 def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
-    """A row's 确认在场 or 记录体温 made offline: the same value whenever it arrives."""
+    """A row's 确认在场, 记录体温 or 劝返 made offline: the same value whenever it
+    arrives."""
     if item.checkin is None:
         raise actions.CheckInRefused("请指明通行记录（checkin）")
     try:
@@ -152,12 +156,23 @@ def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> ac
         raise actions.CheckInRefused("这条通行记录不属于此卡点")
     if item.kind == "measure" and item.temperature is None:
         raise actions.CheckInRefused("请填写体温")
+    if item.kind == "turn_back" and not item.reason.strip():
+        raise actions.CheckInRefused("劝返须填写原因")
     with transaction.atomic():  # a confirmation with a refused temperature is not kept
-        if item.kind == "confirm":
+        if item.kind == "turn_back":
+            actions.turn_back_checkin(checkin=row, reason=item.reason.strip(), by=request.user)
+        elif item.kind == "confirm":
             actions.confirm(checkin=row, by=request.user, temperature=item.temperature)
         else:
             actions.measure(checkin=row, temperature=item.temperature, by=request.user)
     return actions.Recorded(row, created=False)
+
+
+def _updates_a_row(item: CheckInIn) -> bool:
+    """Items acting on a passage already recorded, named by ``checkin``."""
+    return item.kind in ("confirm", "measure") or (
+        item.kind == "turn_back" and item.checkin is not None
+    )
 
 
 def _record(
@@ -173,7 +188,7 @@ def _record(
         )
         checkpoints[item.checkpoint] = checkpoint
     _check_text(item)
-    if item.kind in ("confirm", "measure"):
+    if _updates_a_row(item):
         return _update(request, item, checkpoint)
     common = {
         "checkpoint": checkpoint,
@@ -244,7 +259,7 @@ def upload_checkins(request: HttpRequest, batch: BatchIn) -> dict:
         else:
             row = recorded.checkin
             # A pass scan that confirmed the person's self-scan updated that row.
-            updated = item.kind in ("confirm", "measure") or recorded.confirmed
+            updated = _updates_a_row(item) or recorded.confirmed
             out.update(
                 ok=True,
                 duplicate=not recorded.created and not updated,

@@ -127,6 +127,7 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint]) -> None:
                     CheckIn(
                         client_id=uuid.uuid5(NAMESPACE, f"{cp.code}:{day}:{i}"),
                         checkpoint=cp,
+                        area_id=cp.area_id,
                         at=at,
                         direction=rng.choice(["in", "out"]),
                         subject="v" if vehicle else "p",

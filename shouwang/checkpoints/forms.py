@@ -360,6 +360,14 @@ class MeasureForm(forms.Form):
     temperature = _temperature(required=True)
 
 
+class TurnBackRowForm(forms.Form):
+    """劝返 of a passage on the post's list."""
+
+    reason = LineField(
+        label="劝返原因", max_length=100, error_messages={"required": "请填写劝返原因"}
+    )
+
+
 class ConfirmForm(forms.Form):
     temperature = _temperature()
 

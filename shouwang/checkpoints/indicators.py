@@ -69,7 +69,7 @@ def _scan(
             rows,
             communities,
             values=values,
-            area="checkpoint__area",
+            area="area",
             keys=["recorded_by"],
             unplaced=True,
         )

@@ -29,4 +29,5 @@ urlpatterns = [
     path("console/<int:pk>/turn-back/", views.console_turn_back, name="console_turn_back"),
     path("checkins/<int:pk>/confirm/", views.checkin_confirm, name="checkin_confirm"),
     path("checkins/<int:pk>/measure/", views.checkin_measure, name="checkin_measure"),
+    path("checkins/<int:pk>/turn-back/", views.checkin_turn_back, name="checkin_turn_back"),
 ]

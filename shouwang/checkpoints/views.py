@@ -41,10 +41,11 @@ from .forms import (
     PassRuleForm,
     ScanForm,
     TurnBackForm,
+    TurnBackRowForm,
     VehicleForm,
     VisitorForm,
 )
-from .models import CheckIn, Checkpoint, Pass, PassRule, local_day_bounds
+from .models import CheckIn, CheckInQuerySet, Checkpoint, Pass, PassRule, local_day_bounds
 
 # The post's console lists the passages of its last hours.
 CONSOLE_HOURS = timedelta(hours=3)
@@ -177,7 +178,9 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if isinstance(day, HttpResponse):
         return day
     start, end = local_day_bounds(day)
-    rows = CheckIn.objects.filter(checkpoint=checkpoint).between(start, end)
+    # A checkpoint moved here keeps its passages before the move in the old area.
+    rows = CheckIn.objects.visible_to(request.user).filter(checkpoint=checkpoint)
+    rows = rows.between(start, end)
     try:
         url, url_error = printing.checkpoint_url(checkpoint, printing.public_base_url(request)), ""
     except ValueError as exc:
@@ -281,16 +284,44 @@ def rule_edit(request: AuthedRequest, area_pk: int) -> HttpResponse:
 # --- counts ------------------------------------------------------------------------------
 
 
-def _counts(request: AuthedRequest, day: date) -> tuple[list, dict]:
-    checkpoints = list(Checkpoint.objects.visible_to(request.user).select_related("area"))
+def _counted_checkpoints(request: AuthedRequest, since: datetime) -> dict[int, Checkpoint]:
+    """The user's checkpoints, and those moved out of the user's area since ``since``
+    (saved since: a move saves the checkpoint), whose passages before the move were
+    made in the user's area."""
+    visible = Checkpoint.objects.visible_to(request.user)
+    checkpoints = {c.pk: c for c in visible.select_related("area")}
+    moved = Checkpoint.objects.filter(updated_at__gte=since).exclude(pk__in=visible)
+    checkpoints.update({c.pk: c for c in moved.select_related("area")})
+    return checkpoints
+
+
+def _counted(request: AuthedRequest, day: date) -> tuple[dict[int, Checkpoint], CheckInQuerySet]:
+    """The checkpoints counted for ``day`` and the day's passages made in the user's
+    area (a checkpoint moved since counts where it lay then)."""
     start, end = local_day_bounds(day)
-    per = (
-        CheckIn.objects.filter(checkpoint_id__in=[c.pk for c in checkpoints])
-        .between(start, end)
-        .per_checkpoint()
-    )
-    rows = [(c, per.get(c.pk, {})) for c in checkpoints]
-    totals = {key: sum(f.get(key, 0) for _, f in rows) for key, _ in FIGURE_LABELS}
+    checkpoints = _counted_checkpoints(request, start)
+    rows = CheckIn.objects.visible_to(request.user).filter(checkpoint_id__in=list(checkpoints))
+    return checkpoints, rows.between(start, end)
+
+
+def _counts(request: AuthedRequest, day: date) -> tuple[list, dict]:
+    """[(checkpoint, the area it lay in, figures, whether the user may open it)]: each
+    of the user's checkpoints, then any passages the day made in the user's area at a
+    checkpoint in another area than it lies in now."""
+    checkpoints, passages = _counted(request, day)
+    per = passages.per_checkpoint_and_area()
+    visible = set(Checkpoint.objects.visible_to(request.user).values_list("pk", flat=True))
+    rows = [
+        (c, c.area, per.pop((c.pk, c.area_id), {}), True)
+        for c in checkpoints.values()
+        if c.pk in visible
+    ]
+    areas = Area.objects.in_bulk({area for _, area in per})
+    rows += [
+        (checkpoints[cp], areas[area], figures, cp in visible)
+        for (cp, area), figures in sorted(per.items())
+    ]
+    totals = {key: sum(f.get(key, 0) for _, _, f, _ in rows) for key, _ in FIGURE_LABELS}
     return rows, totals
 
 
@@ -319,22 +350,19 @@ def counts_export(request: AuthedRequest) -> HttpResponse:
     day = _day(request)
     if isinstance(day, HttpResponse):
         return day
-    checkpoints = {
-        c.pk: c for c in Checkpoint.objects.visible_to(request.user).select_related("area")
-    }
-    start, end = local_day_bounds(day)
-    hourly = (
-        CheckIn.objects.filter(checkpoint_id__in=list(checkpoints)).between(start, end).by_hour()
-    )
+    checkpoints, passages = _counted(request, day)
+    hourly = passages.by_hour()
+    areas = Area.objects.in_bulk({row["area_id"] for row in hourly})
     keys = [k for k, _ in FIGURE_LABELS]
     out = []
     for row in hourly:
         cp = checkpoints[row["checkpoint_id"]]
         hour = timezone.localtime(row["hour"])
-        out.append([cp.area.name, cp.name, f"{hour:%H}:00–{hour:%H}:59", *(row[k] for k in keys)])
+        area = areas[row["area_id"]].name
+        out.append([area, cp.name, f"{hour:%H}:00–{hour:%H}:59", *(row[k] for k in keys)])
     rows, _ = _counts(request, day)
-    for cp, figures in rows:
-        out.append([cp.area.name, cp.name, "全天", *(figures.get(k, 0) for k in keys)])
+    for cp, area, figures, _ in rows:
+        out.append([area.name, cp.name, "全天", *(figures.get(k, 0) for k in keys)])
     content = workbook_bytes(
         ["辖区", "卡点", "时段", *(label for _, label in FIGURE_LABELS)],
         out,
@@ -674,7 +702,7 @@ def _console_since() -> datetime:
 
 
 def _refused_row(
-    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm
+    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm | TurnBackRowForm
 ) -> HttpResponse:
     """The post's console again, with why a row's quick form was refused (400)."""
     error = "；".join(e for errs in form.errors.values() for e in errs)
@@ -710,6 +738,25 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         actions.measure(
             checkin=checkin, temperature=form.cleaned_data["temperature"], by=request.user
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
+        + f"?last={checkin.pk}"
+    )
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def checkin_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkin = _checkin(request, pk)
+    form = TurnBackRowForm(request.POST)
+    if not form.is_valid():
+        return _refused_row(request, checkin, form)
+    try:
+        actions.turn_back_checkin(
+            checkin=checkin, reason=form.cleaned_data["reason"], by=request.user
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))

@@ -26,6 +26,7 @@ from .console import (
     record_visitor,
     scan_pass,
     turn_back,
+    turn_back_checkin,
 )
 from .phone import (
     PHONE_FULL,
@@ -74,4 +75,5 @@ __all__ = [
     "scan_pass",
     "self_checkin",
     "turn_back",
+    "turn_back_checkin",
 ]

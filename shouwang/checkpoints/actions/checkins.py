@@ -216,6 +216,13 @@ def _alert_name(row: CheckIn) -> str:
     return "未登记人员"
 
 
+def measured_fever_title(row: CheckIn) -> str:
+    """The title of the fever alert a measured reading raises (and a corrected one
+    restates)."""
+    where = f"{row.checkpoint.name}（{row.direction_label}）"
+    return f"{where}发现发热人员{_alert_name(row)}，体温{row.temperature}℃"
+
+
 def record_side_effects(
     row: CheckIn, verdict: Verdict, key_person: KeyPerson | None, declaration: Declaration | None
 ) -> None:
@@ -242,9 +249,7 @@ def record_side_effects(
             raise_alert(
                 area=community_of(checkpoint.area),
                 kind=kind,
-                title=f"{where}发现发热人员{who}，体温{row.temperature}℃"
-                if measured
-                else f"{where}有人员{who}扫码申报发热",
+                title=measured_fever_title(row) if measured else f"{where}有人员{who}扫码申报发热",
                 detail=f"{timezone.localtime(row.at):%m-%d %H:%M}，"
                 + ("请立即按规定处置" if measured else "请立即联系核实并按规定处置"),
                 person=person,
@@ -323,6 +328,7 @@ def record_checkin(
     row = CheckIn(
         client_id=client_id,
         checkpoint=checkpoint,
+        area_id=checkpoint.area_id,
         at=at or timezone.now(),
         direction=direction,
         subject=subject,

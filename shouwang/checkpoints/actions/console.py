@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouwang.people.models import Person
-from shouwang.watch.actions import active_key_person, settle_alert
+from shouwang.watch.actions import active_key_person, restate_alert, settle_alert
 from shouwang.watch.models import Alert
 
 from .. import tokens
@@ -26,6 +26,7 @@ from .checkins import (
     check_active,
     check_temperature,
     judge_facts,
+    measured_fever_title,
     record_checkin,
     record_side_effects,
 )
@@ -252,6 +253,27 @@ def turn_back(
     )
 
 
+@transaction.atomic
+def turn_back_checkin(*, checkin: CheckIn, reason: str, by: Any) -> CheckIn:
+    """劝返 of a passage already recorded (a red self-scan, a red pass scan): the person
+    did not pass, so the row itself is turned back and counted once, in 劝返 — a second
+    row would count them in 进/出 as well. A row already turned back stays as it was (a
+    retry, or the same tap uploaded again)."""
+    check_active(checkin.checkpoint)
+    row = CheckIn.objects.select_for_update().get(pk=checkin.pk, at=checkin.at)
+    if row.status != CheckIn.Status.TURNED_BACK:
+        row.status = CheckIn.Status.TURNED_BACK
+        row.result = RED
+        row.note = f"劝返：{reason}；{row.note}".strip("；")[:200]
+        fields = ["status", "result", "note"]
+        if row.recorded_by_id is None:
+            row.recorded_by, fields = by, [*fields, "recorded_by"]
+        row.save(update_fields=fields)
+    for name in ("status", "result", "note", "recorded_by_id"):
+        setattr(checkin, name, getattr(row, name))
+    return checkin
+
+
 def _registered_at_post(row: CheckIn) -> None:
     """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
     the registration 访客须经值守登记 asks for. The passage is judged again as a
@@ -339,12 +361,17 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
     return checkin
 
 
+# The note of a fever alert settled or restated by a corrected reading.
+CORRECTED = "体温已更正为"
+
+
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     """A measured temperature; a fever turns the passage red and alerts the community. A
     fever reading corrected to one that is no fever settles the alert it raised (handled,
     saying the corrected reading), unless the passage still warrants one (a declared
-    fever)."""
+    fever); corrected to a fever (another, or one again), the alert says the reading and
+    one settled by a correction is open again."""
     check_active(checkin.checkpoint)
     check_temperature(temperature)
     corrected = checkin.is_fever and temperature != checkin.temperature
@@ -357,17 +384,27 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
         verdict = _judge_corrected_reading(checkin)
         fields += ["result", "note"]
         settled = not checkin.is_fever and Alert.Kind.FEVER not in verdict.alerts
-    elif temperature >= FEVER_THRESHOLD and checkin.result != RED:
+    elif temperature >= FEVER_THRESHOLD and not _FEVER_REASON.search(checkin.note):
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]
     checkin.save(update_fields=fields)
     if settled:
         settle_alert(
-            kind=Alert.Kind.FEVER, source=checkin, by=by, note=f"体温已更正为{temperature}℃"
+            kind=Alert.Kind.FEVER, source=checkin, by=by, note=f"{CORRECTED}{temperature}℃"
         )
     if checkin.is_fever:
         verdict = Verdict(result=RED, alerts=[Alert.Kind.FEVER])
         key_person = active_key_person(checkin.person) if checkin.person else None
         record_side_effects(checkin, verdict, key_person, None)
+        # The row's alert, raised before for another reading (or a declared fever), says
+        # this one; settled by a correction, it is open again.
+        restate_alert(
+            kind=Alert.Kind.FEVER,
+            source=checkin,
+            by=by,
+            title=measured_fever_title(checkin),
+            note=f"{CORRECTED}{temperature}℃",
+            settled_prefix=CORRECTED,
+        )
     return checkin

@@ -55,6 +55,7 @@ def make_checkin(checkpoint: Checkpoint, **fields: Any) -> CheckIn:
         "status": CheckIn.Status.CONFIRMED,
         "result": CheckIn.Result.GREEN,
         "at": timezone.now(),
+        "area_id": checkpoint.area_id,
         **fields,
     }
     return CheckIn.objects.create(checkpoint=checkpoint, **values)

@@ -48,5 +48,8 @@ ROUTES: dict[str, Route] = {
     "checkpoints:checkin_measure": Route(
         kwargs=lambda w: {"pk": make_checkin(_checkpoint_b(w)).pk}, in_b=True
     ),
+    "checkpoints:checkin_turn_back": Route(
+        kwargs=lambda w: {"pk": make_checkin(_checkpoint_b(w)).pk}, in_b=True
+    ),
     "api:checkins_batch": Route(),
 }

@@ -202,7 +202,9 @@ def test_the_counts_page_groups_large_figures(world, monkeypatch) -> None:
 
     gate = make_checkpoint(world.compound_a, "西城花园东门")
     figures = {"people_in": 12345, "people_out": 23456, "confirmed": 1000}
-    monkeypatch.setattr(views, "_counts", lambda request, day: ([(gate, figures)], figures))
+    monkeypatch.setattr(
+        views, "_counts", lambda request, day: ([(gate, gate.area, figures, True)], figures)
+    )
     page = world.client("hq").get(reverse("checkpoints:counts")).content.decode()
     for shown in ("12,345", "23,456", "1,000"):
         assert shown in page

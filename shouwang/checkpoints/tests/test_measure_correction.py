@@ -106,3 +106,60 @@ def test_a_reading_corrected_to_another_fever_keeps_its_alert_open(world, gate) 
     measure(world, row, "38.5")
     measure(world, row, "39.1")
     assert Alert.objects.fevers().open().count() == 1
+
+
+def test_a_reading_corrected_to_another_fever_says_it_in_the_alert(world, gate) -> None:
+    row = scan(world, gate, make_person(world.building_a))
+    measure(world, row, "38.5")
+    measure(world, row, "39.1")
+    alert = Alert.objects.fevers().get()
+    assert "39.1" in alert.title
+    assert "38.5" not in alert.title
+
+
+def test_a_settled_reading_corrected_back_to_a_fever_reopens_its_alert(world, gate) -> None:
+    row = scan(world, gate, make_person(world.building_a))
+    measure(world, row, "38.5")
+    measure(world, row, "36.5")
+    row = measure(world, row, "38.2")
+    assert row.result == "r"
+    alert = Alert.objects.fevers().get()
+    assert alert.handled_at is None
+    assert "38.2" in alert.title
+    assert AuditEvent.objects.filter(detail__contains="体温已更正为38.2℃").exists()
+    pending = world.client("staff_a").get(reverse("watch:alerts")).content.decode()
+    assert "未处置 1" in pending
+    # Corrected once more to no fever: settled again.
+    measure(world, row, "36.6")
+    alert.refresh_from_db()
+    assert alert.handled_note == "体温已更正为36.6℃"
+
+
+def test_a_fever_alert_handled_by_hand_stays_handled_after_a_fever_correction(world, gate) -> None:
+    row = scan(world, gate, make_person(world.building_a))
+    measure(world, row, "38.5")
+    Alert.objects.fevers().get().mark_handled(by=world.staff_a, note="已送发热门诊")
+    measure(world, row, "39.1")
+    alert = Alert.objects.fevers().get()
+    assert alert.handled_note == "已送发热门诊"
+
+
+def test_a_settled_reading_corrected_back_to_a_fever_says_so_on_a_red_row(world, gate) -> None:
+    person = make_person(world.building_a)
+    observe(person)
+    row = scan(world, gate, person)
+    measure(world, row, "38.5")
+    measure(world, row, "36.5")
+    row = measure(world, row, "38.2")
+    assert "体温 38.2℃，达到发热标准" in row.note
+    assert "居家观察" in row.note
+
+
+def test_the_same_fever_reading_sent_twice_says_it_once(world, gate) -> None:
+    person = make_person(world.building_a)
+    observe(person)
+    row = scan(world, gate, person)
+    measure(world, row, "38.5")
+    row = measure(world, row, "38.5")
+    assert row.note.count("体温 38.5℃，达到发热标准") == 1
+    assert Alert.objects.fevers().count() == 1

@@ -91,6 +91,7 @@ def test_each_pass_shows_its_own_latest_declaration(world, gate) -> None:
         CheckIn.objects.create(
             client_id=uuid.uuid4(),
             checkpoint=gate,
+            area_id=gate.area_id,
             direction="in",
             source="self",
             status="declared",

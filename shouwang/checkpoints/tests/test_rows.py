@@ -23,6 +23,7 @@ def _pair(world, **fields) -> tuple[CheckIn, CheckIn]:
     person = make_person(world.building_a)
     values = {
         "checkpoint": gate,
+        "area_id": gate.area_id,
         "at": timezone.now() - timedelta(minutes=3),
         "direction": CheckIn.Direction.OUT,
         "source": CheckIn.Source.SELF,
@@ -64,6 +65,7 @@ def _again(row: CheckIn, **fields) -> CheckIn:
     return CheckIn(
         client_id=row.client_id,
         checkpoint=row.checkpoint,
+        area_id=row.area_id,
         direction=CheckIn.Direction.IN,
         source=CheckIn.Source.SELF,
         status=CheckIn.Status.DECLARED,

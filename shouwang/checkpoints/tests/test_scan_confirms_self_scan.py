@@ -92,6 +92,7 @@ def test_a_retried_scan_confirms_once_and_adds_nothing(world, gate) -> None:
     second = CheckIn.objects.create(
         client_id=uuid.uuid4(),
         checkpoint=gate,
+        area_id=gate.area_id,
         direction="out",
         source="self",
         status="declared",

@@ -49,7 +49,8 @@
     var it = { client_id: value(form, "client_id") || newId(), checkpoint: checkpoint, at: new Date().toISOString(),
                direction: radio(form, "direction") || "in", kind: kind };
     var t = value(form, "temperature"); if (t) it.temperature = t;
-    if (kind === "confirm" || kind === "measure") it.checkin = parseInt(form.getAttribute("data-checkin"), 10);
+    if (form.hasAttribute("data-checkin")) it.checkin = parseInt(form.getAttribute("data-checkin"), 10);
+    if (form.hasAttribute("data-direction")) it.direction = form.getAttribute("data-direction");
     if (kind === "pass") it.token = value(form, "token");
     if (kind === "vehicle") { it.plate = value(form, "plate"); it.occupants = parseInt(value(form, "occupants") || "1", 10); }
     if (kind === "visitor") { it.name = value(form, "name"); it.phone = value(form, "phone"); it.visiting = value(form, "visiting"); it.reason = value(form, "reason"); }

@@ -1,6 +1,6 @@
 """Alerts and leads, as other apps raise them (``raise_alert``, ``create_lead``; both
 idempotent per source row), an alert handled, and an alert settled by its source
-(``settle_alert``)."""
+(``settle_alert``) or warranted again (``restate_alert``)."""
 
 from __future__ import annotations
 
@@ -111,5 +111,40 @@ def settle_alert(*, kind: str, source: Any, by: Any, note: str) -> Alert | None:
     alert.mark_handled(by=by, note=note)
     audit.record(
         action=AuditEvent.Action.UPDATE, user=by, obj=alert, detail=f"预警已处置：{note}"[:1000]
+    )
+    return alert
+
+
+@transaction.atomic
+def restate_alert(
+    *, kind: str, source: Any, by: Any, title: str, note: str, settled_prefix: str
+) -> Alert | None:
+    """The row that raised a ``kind`` alert warrants it still or again, for a changed
+    reason (a fever reading corrected to another fever, or back to a fever after a
+    correction settled it): the alert says ``title``, and if it was settled by its source
+    (``settle_alert`` with a note starting ``settled_prefix``) it is open again. One
+    handled by a person keeps its handling. Audited with ``note`` when it changed; None
+    when the row raised no such alert."""
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(kind=kind, source_type=source._meta.label, source_id=str(source.pk))
+        .first()
+    )
+    if alert is None:
+        return None
+    reopen = alert.handled_at is not None and alert.handled_note.startswith(settled_prefix)
+    if alert.title == title[:200] and not reopen:
+        return alert
+    alert.title = title[:200]
+    fields = ["title"]
+    if reopen:
+        alert.handled_at, alert.handled_by, alert.handled_note = None, None, ""
+        fields += ["handled_at", "handled_by", "handled_note"]
+    alert.save(update_fields=fields)
+    audit.record(
+        action=AuditEvent.Action.UPDATE,
+        user=by,
+        obj=alert,
+        detail=f"{'预警重新打开' if reopen else '预警已更新'}：{note}"[:1000],
     )
     return alert
