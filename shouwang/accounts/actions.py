@@ -22,6 +22,7 @@ from . import audit
 from .backends import UsernameOrPhoneBackend
 from .models import (
     AUDITOR_CREATED_MESSAGE,
+    PEER_ADMIN_CREATED_MESSAGE,
     USERNAME_MESSAGE,
     USERNAME_PATTERN,
     AuditEvent,
@@ -191,11 +192,14 @@ def create_user(
 ) -> tuple[User, str]:
     """Create a staff account; returns it with its initial password, temporary (to be
     changed at the first sign-in) when an administrator sets it, or when ``temporary``
-    says so (an auditor created on the server). ``by`` None: the server's console. An
-    auditor is not created by an HQ admin, who would know its first password
-    (``AUDITOR_CREATED_MESSAGE``); the refusal is audited."""
-    if by is not None and role == Role.AUDITOR and not User(role=role).managed_by(by):
-        _refuse(by=by, what=f"新建账号：审计员 {username}", message=AUDITOR_CREATED_MESSAGE)
+    says so (an account created on the server for someone else). ``by`` None: the
+    server's console. Nobody creates an account they would not manage
+    (``User.management_refusal``): they would know its first password and could sign in
+    before its holder — an HQ admin creates neither the auditor nor a peer admin; the
+    refusal is audited."""
+    if by is not None and User(role=role, area=area).management_refusal(by):
+        message = AUDITOR_CREATED_MESSAGE if role == Role.AUDITOR else PEER_ADMIN_CREATED_MESSAGE
+        _refuse(by=by, what=f"新建账号：{Role(role).label} {username}", message=message)
     with transaction.atomic():
         return _create_user(
             by=by,

@@ -129,3 +129,30 @@ def test_the_server_creates_an_auditor_who_sets_their_own_password(world: World)
     client.post(reverse("accounts:login"), {"username": "shenji", "password": password})
     response = client.get(reverse("core:home"))
     assert response["Location"] == reverse("accounts:password_change")
+
+
+def test_hq_cannot_create_a_peer_admin_but_one_below(world: World) -> None:
+    client = world.client("hq")
+    data = form(world, role=Role.HQ_ADMIN, area=world.subdistrict.pk)
+    response = client.post(CREATE_URL, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "不能新建与自己同级的指挥部管理员账号" in page
+    assert "shouwang bootstrap" in page
+    assert not User.objects.filter(username="wang_wu").exists()
+    (event,) = _denied()
+    assert event.detail.startswith("新建账号：")
+    response = client.post(CREATE_URL, form(world, role=Role.HQ_ADMIN))  # community A
+    assert response.status_code == 200
+    assert User.objects.get(username="wang_wu").password_temporary
+
+
+def test_a_second_admin_from_the_server_changes_the_printed_password(world: World) -> None:
+    call_command(
+        "bootstrap",
+        district=world.subdistrict.parent.name,
+        subdistrict=world.subdistrict.name,
+        username="hq2",
+        stdout=StringIO(),
+    )
+    assert User.objects.get(username="hq2").password_temporary

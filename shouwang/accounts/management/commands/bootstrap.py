@@ -26,8 +26,8 @@ class Command(BaseCommand):
             "--role",
             choices=[Role.HQ_ADMIN, Role.AUDITOR],
             default=Role.HQ_ADMIN,
-            help="hq_admin（默认）或 auditor：审计员账号只在服务器上建立，"
-            "其初始密码须在首次登录时修改",
+            help="hq_admin（默认）或 auditor：审计员账号只在服务器上建立。"
+            "除第一个账号外，打印的初始密码须在首次登录时修改",
         )
 
     @transaction.atomic
@@ -58,7 +58,9 @@ class Command(BaseCommand):
                 full_name=name,
                 role=role,
                 area=area,
-                temporary=role == Role.AUDITOR,
+                # The deployment's first account is the operator's own; any later one is
+                # handed to someone else, who replaces the printed password.
+                temporary=User.objects.exists(),
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
