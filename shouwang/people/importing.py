@@ -1354,6 +1354,16 @@ class Writer:
                         changes=diff,
                     )
                 )
+        if changed:
+            # A household has one head in register after every statement
+            # (``person_one_head``): those who stop heading one are written before
+            # those who start, and both before the new persons.
+            heads = [p for p in changed if p.relation == Person.Relation.HEAD]
+            others = [p for p in changed if p.relation != Person.Relation.HEAD]
+            for group in (others, heads):
+                if group:
+                    Person.objects.bulk_update(group, PERSON_UPDATE_FIELDS)
+            self.updated += len(changed) - (self.moved_in - moved_before)
         if new:
             ids = self.persons.insert(new)
             for pk, row, tag_ids in zip(ids, new, new_tags, strict=True):
@@ -1364,9 +1374,6 @@ class Writer:
                 )
                 retag[pk] = tag_ids
             self.created += len(new)
-        if changed:
-            Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS)
-            self.updated += len(changed) - (self.moved_in - moved_before)
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
 

@@ -333,3 +333,20 @@ def test_the_first_row_made_head_leaves_no_household_headless(world, importer):
     job = importer.upload(family_file())
     assert job.headless_households == 0
     assert "没有户主" not in importer.page(job)
+
+
+def test_a_reimport_swapping_the_head_with_a_member_is_imported(world, importer, ledger):
+    # 张三丰 heads 1号楼2单元301; his son becomes the head and he the father.
+    son = make_person(ledger.home_a, "张翠山", doc=ID1, relation=Person.Relation.CHILD)
+    upload = xlsx_upload(
+        [
+            ["张翠山", ID1, "1号楼2单元301", "户主"],
+            ["张三丰", "410105194001011230", "1号楼2单元301", "父亲"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert ledger.home_a.persons.filter(relation=HEAD).get() == son
+    assert Person.objects.get(pk=ledger.zhang.pk).relation == Person.Relation.PARENT
