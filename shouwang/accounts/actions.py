@@ -23,6 +23,7 @@ from .backends import UsernameOrPhoneBackend
 from .models import (
     AUDITOR_CREATED_MESSAGE,
     PEER_ADMIN_CREATED_MESSAGE,
+    PEER_ADMIN_MADE_MESSAGE,
     USERNAME_MESSAGE,
     USERNAME_PATTERN,
     AuditEvent,
@@ -275,6 +276,8 @@ def update_user(
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
     if role != user.role or area.pk != user.area_id:
         _check_manages(by=by, user=user, what="修改角色或辖区")
+        if role == Role.HQ_ADMIN and User(role=role, area=area).management_refusal(by):
+            _refuse(by=by, user=user, what="修改角色或辖区", message=PEER_ADMIN_MADE_MESSAGE)
     with transaction.atomic():
         return _update_user(
             by=by,

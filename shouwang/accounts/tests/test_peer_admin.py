@@ -156,3 +156,18 @@ def test_a_second_admin_from_the_server_changes_the_printed_password(world: Worl
         stdout=StringIO(),
     )
     assert User.objects.get(username="hq2").password_temporary
+
+
+def test_hq_cannot_make_an_account_a_peer_admin(world: World) -> None:
+    # A reset leader's password is known to HQ until changed: promoted to a peer admin,
+    # the account would be one HQ can sign in as.
+    edit = reverse("accounts:user_edit", kwargs={"pk": world.leader.pk})
+    data = {"full_name": "李书记", "role": Role.HQ_ADMIN, "area": world.subdistrict.pk}
+    response = world.client("hq").post(edit, data)
+    assert response.status_code == 400
+    assert "不能把账号改为与自己同级的指挥部管理员" in response.content.decode()
+    assert User.objects.get(pk=world.leader.pk).role == Role.LEADER
+    (event,) = _denied()
+    assert event.detail.startswith("修改角色或辖区：")
+    data["area"] = world.community_a.pk  # an admin below is HQ's to make
+    assert world.client("hq").post(edit, data).status_code == 302
