@@ -179,7 +179,9 @@ def create_person(
     elif area is None or area.kind not in PERSON_AREA_KINDS:
         raise ValidationError("人员只能登记在楼栋、小区或社区下")
     person = Person(household=household, area=area)
-    if household is not None:
+    # Without a relation given, the newcomer heads a household that has no head.
+    implicit = household is not None and not (fields and "relation" in fields)
+    if implicit:
         person.relation = household.newcomer_relation()
     for n in PERSON_FIELDS:
         if fields and n in fields:
@@ -201,8 +203,16 @@ def create_person(
         ) from exc
     if household is not None and not person.doc_hash:
         _check_undocumented_free(person, household)
-    with _write_race(person, by=by, then="再登记新户主"):
-        person.save()
+    try:
+        with _write_race(person, by=by, then="再登记新户主"):
+            person.save()
+    except ValidationError as exc:
+        if not (implicit and "relation" in getattr(exc, "error_dict", {})):
+            raise
+        # Another registration made a head of the household meanwhile: join it.
+        person.relation = Person.Relation.OTHER
+        with _write_race(person, by=by):
+            person.save()
     tags = list(tags)
     person.tags.set(tags)
     record_change(

@@ -12,8 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from shouwang.people import actions
 from shouwang.people.actions import persons
-from shouwang.people.models import Person
+from shouwang.people.models import Household, Person
 from shouwang.people.tests.factories import (
     edit_form_data,
     make_household,
@@ -141,3 +142,21 @@ def test_several_heads_are_listed_then_the_constraint_is_built_and_dropped_again
     OldPerson.objects.filter(pk=extra.pk).delete()
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_another_workflow_registering_at_the_same_moment_adds_a_member(world, ledger):
+    # A resident's self-registration at a checkpoint found the flat without a head, and
+    # another registration made one meanwhile: this one joins as 其他, not refused.
+    with (
+        mock.patch.object(Household, "newcomer_relation", return_value=HEAD),
+        _late(),
+    ):
+        person = actions.create_person(
+            household=ledger.home_a,
+            name="宋青书",
+            doc_type="id_card",
+            doc_number=next_id_card(),
+            by=None,
+        )
+    assert person.relation == Person.Relation.OTHER
+    assert ledger.home_a.persons.filter(relation=HEAD).get() == ledger.zhang
