@@ -7,11 +7,13 @@ that already have several heads before 0017 builds the index."""
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from shouwang.core.tests.races import at_once, stale_first_call
 from shouwang.people import actions
 from shouwang.people.actions import persons
 from shouwang.people.models import Household, Person
@@ -40,15 +42,7 @@ def test_the_database_refuses_a_second_head_in_register(world, ledger):
 def _late():
     """The actions' check of one head as made by a save that checked before another
     save of a head committed: passed the first time, the truth after."""
-    real = persons._check_one_head
-    calls = []
-
-    def check(person, **kwargs):
-        calls.append(1)
-        if len(calls) > 1:
-            real(person, **kwargs)
-
-    return mock.patch.object(persons, "_check_one_head", check)
+    return stale_first_call(persons, "_check_one_head", lambda person, **kwargs: None)
 
 
 def _registration(**changes) -> dict:
@@ -160,3 +154,35 @@ def test_another_workflow_registering_at_the_same_moment_adds_a_member(world, le
         )
     assert person.relation == Person.Relation.OTHER
     assert ledger.home_a.persons.filter(relation=HEAD).get() == ledger.zhang
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="in-process threads need PostgreSQL"
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_registrations_into_an_empty_flat_make_one_head(world) -> None:
+    def register(home, i: int, **fields) -> Person:
+        return actions.create_person(
+            household=home,
+            name=f"王同时{i}",
+            doc_type="id_card",
+            doc_number=next_id_card(),
+            fields=fields,
+            by=world.staff_a,
+        )
+
+    # Without a relation given, the first heads the flat and the others join it.
+    home = make_household(world.building_a, room="606")
+    results = at_once(4, lambda i: register(home, i))
+    assert all(isinstance(r, Person) for r in results), results
+    assert home.persons.filter(relation=HEAD).count() == 1
+    # Each saying 户主: one is, the others are told who is.
+    home = make_household(world.building_a, room="607")
+    results = at_once(4, lambda i: register(home, i, relation=HEAD))
+    assert len([r for r in results if isinstance(r, Person)]) == 1, results
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 3, results
+    assert all("这一户已有户主王同时" in r.messages[0] for r in refused)
