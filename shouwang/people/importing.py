@@ -1309,6 +1309,7 @@ class Writer:
         new: list[dict[str, Any]] = []
         new_tags: list[list[int]] = []
         changed: list[Person] = []
+        leaving: set[int] = set()  # persons of ``changed`` moving to another household
         changes: list[dict[str, Any]] = []
         retag: dict[int, list[int]] = {}
         for r in records:
@@ -1336,6 +1337,8 @@ class Writer:
                 new.append(self._new_person(r, home))
                 new_tags.append(r.get("tg", []))
                 continue
+            if existing.household_id != home.pk:
+                leaving.add(existing.pk)
             diff = self._update_person(existing, r, home)
             if "tg" in r:
                 old = sorted(t.pk for t in existing.tags.all())
@@ -1356,11 +1359,14 @@ class Writer:
                 )
         if changed:
             # A household has one head in register after every statement
-            # (``person_one_head``): those who stop heading one are written before
-            # those who start, and both before the new persons.
+            # (``person_one_head``): those who stop heading one are written first —
+            # given another relation, or heads leaving for another household — then
+            # those who start, and the new persons last.
             heads = [p for p in changed if p.relation == Person.Relation.HEAD]
             others = [p for p in changed if p.relation != Person.Relation.HEAD]
-            for group in (others, heads):
+            moving = [p for p in heads if p.pk in leaving]
+            staying = [p for p in heads if p.pk not in leaving]
+            for group in (others, moving, staying):
                 if group:
                     Person.objects.bulk_update(group, PERSON_UPDATE_FIELDS)
             self.updated += len(changed) - (self.moved_in - moved_before)
