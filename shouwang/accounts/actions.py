@@ -21,7 +21,9 @@ from shouwang.core.unique import unique_write
 from . import audit
 from .backends import UsernameOrPhoneBackend
 from .models import (
-    AUDITOR_MANAGED_MESSAGE,
+    AUDITOR_CREATED_MESSAGE,
+    PEER_ADMIN_CREATED_MESSAGE,
+    PEER_ADMIN_MADE_MESSAGE,
     USERNAME_MESSAGE,
     USERNAME_PATTERN,
     AuditEvent,
@@ -157,7 +159,27 @@ def _check_can_manage(by: User, area: Area) -> None:
         raise ValidationError("只能管理本辖区内的账号")
 
 
-@transaction.atomic
+def _refuse(*, by: User, what: str, message: str, user: User | None = None) -> None:
+    """Record the refusal of an account change ``by`` may not make (``what``: which
+    change), then raise its message. Called before the change's transaction opens, so
+    the audit row stays."""
+    audit.record(
+        action=AuditEvent.Action.DENIED,
+        user=by,
+        obj=user,
+        result=AuditEvent.Result.DENIED,
+        detail=f"{what}：{message}"[:2000],
+    )
+    raise ValidationError(message)
+
+
+def _check_manages(*, by: User, user: User, what: str) -> None:
+    """Refuse (audited) a change of password, status, role or area of an account
+    ``by`` does not manage (``User.management_refusal``)."""
+    if message := user.management_refusal(by):
+        _refuse(by=by, user=user, what=what, message=message)
+
+
 def create_user(
     *,
     by: User | None,
@@ -167,8 +189,42 @@ def create_user(
     area: Area,
     phone: str = "",
     password: str | None = None,
+    temporary: bool | None = None,
 ) -> tuple[User, str]:
-    """Create a staff account; returns it with its initial password."""
+    """Create a staff account; returns it with its initial password, temporary (to be
+    changed at the first sign-in) when an administrator sets it, or when ``temporary``
+    says so (an account created on the server for someone else). ``by`` None: the
+    server's console. Nobody creates an account they would not manage
+    (``User.management_refusal``): they would know its first password and could sign in
+    before its holder — an HQ admin creates neither the auditor nor a peer admin; the
+    refusal is audited."""
+    if by is not None and User(role=role, area=area).management_refusal(by):
+        message = AUDITOR_CREATED_MESSAGE if role == Role.AUDITOR else PEER_ADMIN_CREATED_MESSAGE
+        _refuse(by=by, what=f"新建账号：{Role(role).label} {username}", message=message)
+    with transaction.atomic():
+        return _create_user(
+            by=by,
+            username=username,
+            full_name=full_name,
+            role=role,
+            area=area,
+            phone=phone,
+            password=password,
+            temporary=by is not None if temporary is None else temporary,
+        )
+
+
+def _create_user(
+    *,
+    by: User | None,
+    username: str,
+    full_name: str,
+    role: str,
+    area: Area,
+    phone: str,
+    password: str | None,
+    temporary: bool,
+) -> tuple[User, str]:
     if by is not None:
         _check_can_manage(by, area)
     if not re.fullmatch(USERNAME_PATTERN, username):
@@ -186,17 +242,16 @@ def create_user(
     password_validation.validate_password(password, user)
     user.is_staff = role == "hq_admin"
     user.set_phone(phone)
-    if by is None:  # the first administrator, from the server's console
-        user.set_password(password)
-    else:
+    if temporary:
         user.set_temporary_password(password)
+    else:  # the first administrator, from the server's console
+        user.set_password(password)
     with unique_write(lambda: _check_username_free(username)):
         user.save()
     audit.record(action=AuditEvent.Action.CREATE, user=by, obj=user, area=area, username="system")
     return user, password
 
 
-@transaction.atomic
 def update_user(
     *,
     by: User,
@@ -219,8 +274,32 @@ def update_user(
     full_name = clean_full_name(full_name)
     if user.pk == by.pk and (role != user.role or area.pk != user.area_id):
         raise ValidationError("不能修改自己的角色或辖区，请由上级或其他管理员修改")
-    if not user.managed_by(by) and (role != user.role or area.pk != user.area_id):
-        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
+    if role != user.role or area.pk != user.area_id:
+        _check_manages(by=by, user=user, what="修改角色或辖区")
+        if role == Role.HQ_ADMIN and User(role=role, area=area).management_refusal(by):
+            _refuse(by=by, user=user, what="修改角色或辖区", message=PEER_ADMIN_MADE_MESSAGE)
+    with transaction.atomic():
+        return _update_user(
+            by=by,
+            user=user,
+            full_name=full_name,
+            role=role,
+            area=area,
+            phone=phone,
+            clear_phone=clear_phone,
+        )
+
+
+def _update_user(
+    *,
+    by: User,
+    user: User,
+    full_name: str,
+    role: str,
+    area: Area,
+    phone: str,
+    clear_phone: bool,
+) -> list[str]:
     if role == Role.AUDITOR and user.role != Role.AUDITOR and not by.is_superuser:
         raise ValidationError(
             "不能把已有账号改为审计员：其密码可能已由管理员重置过。请新建审计员账号，"
@@ -260,7 +339,6 @@ def update_user(
     return handovers
 
 
-@transaction.atomic
 def set_active(*, by: User, user: User, active: bool) -> list[str]:
     """Enable or disable ``user``. A disabled account sees nothing, so it hands over
     what it answered for below its area, as a move does (``areas.actions.
@@ -269,8 +347,12 @@ def set_active(*, by: User, user: User, active: bool) -> list[str]:
     Chinese line each; the audit entry lists them."""
     if user.pk == by.pk and not active:
         raise ValidationError("不能停用自己的账号")
-    if not user.managed_by(by):
-        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
+    _check_manages(by=by, user=user, what="启用" if active else "停用")
+    with transaction.atomic():
+        return _set_active(by=by, user=user, active=active)
+
+
+def _set_active(*, by: User, user: User, active: bool) -> list[str]:
     user.is_active = active
     user.save(update_fields=["is_active"])
     handovers = []
@@ -285,16 +367,20 @@ def set_active(*, by: User, user: User, active: bool) -> list[str]:
     return handovers
 
 
-@transaction.atomic
 def reset_password(*, by: User, user: User) -> str:
     """A new random password for another account. One's own is changed on the password
     page, which asks for the current one: a reset would pass that check and, through
-    the session's password hash, sign the admin out with the new one on screen. An
-    auditor's only by a superuser or another auditor (``User.managed_by``)."""
+    the session's password hash, sign the admin out with the new one on screen. Not
+    for an account ``by`` does not manage (``User.management_refusal``: the auditor's,
+    a peer HQ admin's); that refusal is audited."""
     if user.pk == by.pk:
         raise ValidationError("不能重置自己的密码，请通过“改密码”修改")
-    if not user.managed_by(by):
-        raise ValidationError(AUDITOR_MANAGED_MESSAGE)
+    _check_manages(by=by, user=user, what="重置密码")
+    with transaction.atomic():
+        return _reset_password(by=by, user=user)
+
+
+def _reset_password(*, by: User, user: User) -> str:
     password = generate_password()
     user.set_temporary_password(password)
     user.save(update_fields=["password", "password_changed_at", "password_temporary"])

@@ -23,6 +23,26 @@ AUDITOR_MANAGED_MESSAGE = (
     "指挥部管理员不能重置其密码、停用账号或修改其角色和辖区。"
     "审计员忘记密码时，请服务器管理员执行 shouwang changepassword 用户名"
 )
+AUDITOR_CREATED_MESSAGE = (
+    "审计员账号不能由指挥部管理员新建：新建者知道其初始密码，可能抢先以审计员身份登录。"
+    "请服务器管理员执行 shouwang bootstrap --role auditor（参数同建立第一个管理员时），"
+    "把打印的初始密码交给审计员，由其在首次登录时改为自己的密码"
+)
+PEER_ADMIN_CREATED_MESSAGE = (
+    "不能新建与自己同级的指挥部管理员账号：新建者知道其初始密码，可能抢先以其身份登录。"
+    "请上级辖区的管理员新建，或请服务器管理员执行 shouwang bootstrap（参数同建立第一个"
+    "管理员时，换一个用户名），把打印的初始密码交给本人，由其在首次登录时修改"
+)
+PEER_ADMIN_MADE_MESSAGE = (
+    "不能把账号改为与自己同级的指挥部管理员：您可能知道其密码（例如重置过），"
+    "就能以同级管理员的身份登录和操作。请上级辖区的管理员修改，或请服务器管理员新建"
+    "（shouwang bootstrap）"
+)
+PEER_ADMIN_MESSAGE = (
+    "不能管理同级或上级的指挥部管理员账号：能重置其密码的人就能以其名义登录和操作。"
+    "其密码、状态、角色和辖区由上级辖区的管理员或超级管理员管理；"
+    "忘记密码时，请服务器管理员执行 shouwang changepassword 用户名"
+)
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -107,11 +127,30 @@ class User(pii.EncryptedPhone, AbstractUser):
 
     def managed_by(self, by: User) -> bool:
         """Whether ``by`` may reset this account's password, disable it, or change its
-        role or area. An auditor audits HQ: an HQ admin who could reset the auditor's
-        password would sign in as the auditor, and one who could disable or move the
-        account would blind them. Only a superuser (the server's operator) or another
-        auditor manages an auditor account."""
-        return self.role != Role.AUDITOR or by.is_superuser or by.role == Role.AUDITOR
+        role or area (``management_refusal`` says why not)."""
+        return not self.management_refusal(by)
+
+    def management_refusal(self, by: User) -> str:
+        """Why ``by`` may not reset this account's password, disable it, or change its
+        role or area ("" if they may). An auditor audits HQ: an HQ admin who could reset
+        the auditor's password would sign in as the auditor, and one who could disable
+        or move the account would blind them; only a superuser (the server's operator)
+        or another auditor manages an auditor account. An HQ admin (or a superuser)
+        is managed from above: by a superuser, or an HQ admin of a strictly larger
+        area — a peer who could reset their password would act under their name."""
+        if by.is_superuser:
+            return ""
+        if self.role == Role.AUDITOR and by.role != Role.AUDITOR:
+            return AUDITOR_MANAGED_MESSAGE
+        if self.role == Role.HQ_ADMIN or self.is_superuser:
+            above = (
+                self.area is not None
+                and by.area is not None
+                and self.area_id != by.area_id
+                and self.area.is_within(by.area)
+            )
+            return "" if above else PEER_ADMIN_MESSAGE
+        return ""
 
     @property
     def is_read_only(self) -> bool:

@@ -19,7 +19,7 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, audit
 from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, UserFilterForm, UserForm
-from .models import AUDITOR_MANAGED_MESSAGE, AuditEvent, User
+from .models import AuditEvent, User
 
 
 def login_view(request: PublicRequest) -> HttpResponse:
@@ -150,7 +150,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         areas=_area_choices(request.user),
         editing=True,
         current_phone=subject.phone_masked,
-        locked="" if subject.managed_by(request.user) else AUDITOR_MANAGED_MESSAGE,
+        locked=subject.management_refusal(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:

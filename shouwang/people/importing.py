@@ -1309,6 +1309,7 @@ class Writer:
         new: list[dict[str, Any]] = []
         new_tags: list[list[int]] = []
         changed: list[Person] = []
+        leaving: set[int] = set()  # persons of ``changed`` moving to another household
         changes: list[dict[str, Any]] = []
         retag: dict[int, list[int]] = {}
         for r in records:
@@ -1336,6 +1337,8 @@ class Writer:
                 new.append(self._new_person(r, home))
                 new_tags.append(r.get("tg", []))
                 continue
+            if existing.household_id != home.pk:
+                leaving.add(existing.pk)
             diff = self._update_person(existing, r, home)
             if "tg" in r:
                 old = sorted(t.pk for t in existing.tags.all())
@@ -1354,6 +1357,19 @@ class Writer:
                         changes=diff,
                     )
                 )
+        if changed:
+            # A household has one head in register after every statement
+            # (``person_one_head``): those who stop heading one are written first —
+            # given another relation, or heads leaving for another household — then
+            # those who start, and the new persons last.
+            heads = [p for p in changed if p.relation == Person.Relation.HEAD]
+            others = [p for p in changed if p.relation != Person.Relation.HEAD]
+            moving = [p for p in heads if p.pk in leaving]
+            staying = [p for p in heads if p.pk not in leaving]
+            for group in (others, moving, staying):
+                if group:
+                    Person.objects.bulk_update(group, PERSON_UPDATE_FIELDS)
+            self.updated += len(changed) - (self.moved_in - moved_before)
         if new:
             ids = self.persons.insert(new)
             for pk, row, tag_ids in zip(ids, new, new_tags, strict=True):
@@ -1364,9 +1380,6 @@ class Writer:
                 )
                 retag[pk] = tag_ids
             self.created += len(new)
-        if changed:
-            Person.objects.bulk_update(changed, PERSON_UPDATE_FIELDS)
-            self.updated += len(changed) - (self.moved_in - moved_before)
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
 

@@ -129,20 +129,6 @@ class HouseholdQuerySet(ScopedQuerySet):
             models.Exists(residents)
         )
 
-    def with_several_heads(self) -> HouseholdQuerySet:
-        """Households with more than one head (户主) in register: registered before a
-        household was held to one, to be put right by giving all but one their real
-        relation."""
-        several = (
-            Person.objects.heads()
-            .order_by()
-            .values("household_id")
-            .annotate(n=models.Count("id"))
-            .filter(n__gt=1)
-            .values("household_id")
-        )
-        return self.filter(pk__in=several)
-
     def count_by_area(self) -> dict[int, int]:
         """Households per area id (building, or compound for households without one)."""
         return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
@@ -206,8 +192,8 @@ class Household(TimeStampedModel):
         return f"{compound}{area.name}{self.door}"
 
     def head_names(self, *, exclude: int | None = None) -> list[str]:
-        """The names of the household's heads in register (one, unless registered
-        before the rule), but the person ``exclude``."""
+        """The names of the household's heads in register (one at most:
+        ``person_one_head``), but the person ``exclude``."""
         heads = Person.objects.heads().filter(household=self).exclude(pk=exclude)
         return list(heads.order_by("id").values_list("name", flat=True))
 
@@ -377,6 +363,13 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
                 fields=["doc_hash"],
                 condition=~models.Q(doc_hash=""),
                 name="person_unique_document",
+            ),
+            # One head (户主) per household in register: a moved-out head is kept and
+            # does not count, so a new head may be registered after them.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relation="head", moved_out=False),
+                name="person_one_head",
             ),
         ]
         # Persons per area now, or at a cutoff (the daily report), from the index alone.

@@ -289,7 +289,7 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/household.html",
-        {"household": obj, "persons": persons, "changes": changes, "heads": obj.head_names()},
+        {"household": obj, "persons": persons, "changes": changes},
     )
 
 
@@ -505,9 +505,6 @@ def person_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
 # Coverage -----------------------------------------------------------------------------
 
 
-MAX_SEVERAL_HEADS_SHOWN = 100
-
-
 @require_capability("people.view")
 def coverage_overview(request: AuthedRequest) -> HttpResponse:
     root = request.user.area
@@ -517,7 +514,6 @@ def coverage_overview(request: AuthedRequest) -> HttpResponse:
     communities = coverage.per_community(root, figures=figures)
     grids = Grid.objects.visible_to(request.user).select_related("community")
     grid_rows = [(g, coverage.for_grid(g, figures=figures)) for g in grids]
-    several_heads = Household.objects.visible_to(request.user).with_several_heads()
     return render(
         request,
         "people/coverage.html",
@@ -526,8 +522,6 @@ def coverage_overview(request: AuthedRequest) -> HttpResponse:
             "total": coverage.total(root, figures=figures),
             "communities": communities,
             "grids": grid_rows,
-            "several_heads": several_heads.with_address()[:MAX_SEVERAL_HEADS_SHOWN],
-            "several_heads_count": several_heads.count(),
         },
     )
 

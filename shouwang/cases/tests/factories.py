@@ -31,6 +31,8 @@ def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
     if area.kind == Area.Kind.BUILDING:
         household, _ = Household.objects.get_or_create(area=area, unit="", room=room or f"{n}")
     person = Person(area=area, household=household)
+    if household is not None:
+        person.relation = household.newcomer_relation()
     person.set_name(name or f"居民{n}")
     person.set_document(DocumentType.ID_CARD, id_number(n))
     person.set_phone(f"139{n:08d}")

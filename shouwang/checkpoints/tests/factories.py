@@ -34,7 +34,7 @@ def make_person(
     building: Area, name: str = "张三", *, room: str = "101", phone: str = ""
 ) -> Person:
     household, _ = Household.objects.get_or_create(area=building, unit="", room=room)
-    person = Person(area=building, household=household)
+    person = Person(area=building, household=household, relation=household.newcomer_relation())
     person.set_name(name)
     person.set_document("id_card", id_number())
     if phone:

@@ -91,12 +91,20 @@ def _check_undocumented_free(person: Person, household: Household) -> None:
     raise ValidationError({"name": message})
 
 
-def _document_race(person: Person, *, by: Any) -> AbstractContextManager[None]:
-    """Write ``person`` in a savepoint. Its document was free when checked, but another
-    registration of the same number may have committed since (two workers saving at
-    once): the unique constraint refuses the second row, which then gets the message
-    the check would have given."""
-    return unique_write(lambda: _check_document_free(person.doc_hash, by=by, exclude=person.pk))
+def _write_race(
+    person: Person, *, by: Any, then: str = "再改为户主"
+) -> AbstractContextManager[None]:
+    """Write ``person`` in a savepoint. Its document was free and its household had no
+    other head in register when checked, but another save of the same number or of a
+    head of that household may have committed since (two workers saving at once): a
+    unique constraint (``person_unique_document``, ``person_one_head``) refuses the
+    second row, which then gets the message the check would have given."""
+
+    def check() -> None:
+        _check_document_free(person.doc_hash, by=by, exclude=person.pk)
+        _check_one_head(person, then=then)
+
+    return unique_write(check)
 
 
 def _apply_identity(
@@ -128,8 +136,8 @@ def second_head_message(head: str, *, then: str = "再改为户主") -> str:
 
 def _check_one_head(person: Person, *, then: str = "再改为户主") -> None:
     """A household has one head in register: ``person`` becoming its head beside
-    another is refused. A household given several heads before the rule is put right
-    by giving all but one their real relation."""
+    another is refused. The database holds the rule too (``person_one_head``); a save
+    it refuses gets this message (``_write_race``)."""
     if person.household is None or person.moved_out or person.relation != Person.Relation.HEAD:
         return
     others = person.household.head_names(exclude=person.pk)
@@ -171,7 +179,9 @@ def create_person(
     elif area is None or area.kind not in PERSON_AREA_KINDS:
         raise ValidationError("人员只能登记在楼栋、小区或社区下")
     person = Person(household=household, area=area)
-    if household is not None:
+    # Without a relation given, the newcomer heads a household that has no head.
+    implicit = household is not None and not (fields and "relation" in fields)
+    if implicit:
         person.relation = household.newcomer_relation()
     for n in PERSON_FIELDS:
         if fields and n in fields:
@@ -193,8 +203,16 @@ def create_person(
         ) from exc
     if household is not None and not person.doc_hash:
         _check_undocumented_free(person, household)
-    with _document_race(person, by=by):
-        person.save()
+    try:
+        with _write_race(person, by=by, then="再登记新户主"):
+            person.save()
+    except ValidationError as exc:
+        if not (implicit and "relation" in getattr(exc, "error_dict", {})):
+            raise
+        # Another registration made a head of the household meanwhile: join it.
+        person.relation = Person.Relation.OTHER
+        with _write_race(person, by=by):
+            person.save()
     tags = list(tags)
     person.tags.set(tags)
     record_change(
@@ -250,7 +268,7 @@ def update_person(
         return person
     names = ["name", "name_initials", "doc_type", "doc_enc", "doc_hash", "doc_tail"]
     names += ["birth_date", "sex", "phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
-    with _document_race(person, by=by):
+    with _write_race(person, by=by):
         locked_update(person, version, names)
     if {t.pk for t in tags} != {t.pk for t in old_tags}:
         person.tags.set(tags)
@@ -314,10 +332,7 @@ def move_in(
         if n == "relation":
             default = household.newcomer_relation()
         setattr(person, n, (fields or {}).get(n, default))
-    try:
-        _check_one_head(person, then="再迁入")
-    except ValidationError as exc:  # the move-in stays open with another relation
-        raise MoveInOffered(exc.message_dict) from exc
+    _check_head_for_move_in(person)
     _apply_identity(
         person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone or None
     )
@@ -326,7 +341,8 @@ def move_in(
     names = ["household", "area", "moved_out", "moved_out_at", "name", "name_initials"]
     names += ["doc_type", "doc_enc", "doc_tail", "birth_date", "sex"]
     names += ["phone_enc", "phone_hash", "phone_last4", *PERSON_FIELDS]
-    locked_update(person, version, names)
+    with unique_write(lambda: _check_head_for_move_in(person)):
+        locked_update(person, version, names)
     person.tags.set(tags)
     record_change(
         action=Change.Action.MOVE_IN,
@@ -343,6 +359,15 @@ def move_in(
         detail="迁入" + ("" if seen_before else f"（{MOVED_OUT_ELSEWHERE}）"),
     )
     return person
+
+
+def _check_head_for_move_in(person: Person) -> None:
+    """A move-in as a second head is refused, the move-in still open: the user may
+    choose another relation."""
+    try:
+        _check_one_head(person, then="再迁入")
+    except ValidationError as exc:
+        raise MoveInOffered(exc.message_dict) from exc
 
 
 @transaction.atomic
@@ -383,7 +408,8 @@ def restore(*, person: Person, version: int, by: Any) -> Person:
         return person
     person.moved_out, person.moved_out_at = False, None
     _check_one_head(person, then="再恢复在册")
-    locked_update(person, version, ["moved_out", "moved_out_at"])
+    with unique_write(lambda: _check_one_head(person, then="再恢复在册")):
+        locked_update(person, version, ["moved_out", "moved_out_at"])
     record_change(
         action=Change.Action.RESTORE,
         by=by,

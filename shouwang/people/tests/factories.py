@@ -33,6 +33,8 @@ def make_person(
     phone: str | None = None,
     **fields,
 ) -> Person:
+    # One head per household in register: the first, unless told.
+    fields.setdefault("relation", household.newcomer_relation())
     person = Person(household=household, area=household.area, **fields)
     person.set_name(name)
     doc = next_id_card() if doc is None else doc

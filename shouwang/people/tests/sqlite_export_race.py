@@ -25,7 +25,8 @@ def main(persons: int = 2500) -> dict:
     user = User.objects.create(username="hq", role="hq_admin", area=subdistrict)
     home = Household.objects.create(area=building, unit="1", room="101")
     Person.objects.bulk_create(
-        Person(household=home, area=building, name=f"居民{i}") for i in range(persons)
+        Person(household=home, area=building, name=f"居民{i}", relation="other")
+        for i in range(persons)
     )
     job = ExportJob.objects.create(area=subdistrict, created_by=user, total_rows=persons)
 

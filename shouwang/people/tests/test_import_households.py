@@ -333,3 +333,39 @@ def test_the_first_row_made_head_leaves_no_household_headless(world, importer):
     job = importer.upload(family_file())
     assert job.headless_households == 0
     assert "没有户主" not in importer.page(job)
+
+
+def test_a_reimport_swapping_the_head_with_a_member_is_imported(world, importer, ledger):
+    # 张三丰 heads 1号楼2单元301; his son becomes the head and he the father.
+    son = make_person(ledger.home_a, "张翠山", doc=ID1, relation=Person.Relation.CHILD)
+    upload = xlsx_upload(
+        [
+            ["张翠山", ID1, "1号楼2单元301", "户主"],
+            ["张三丰", "410105194001011230", "1号楼2单元301", "父亲"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert ledger.home_a.persons.filter(relation=HEAD).get() == son
+    assert Person.objects.get(pk=ledger.zhang.pk).relation == Person.Relation.PARENT
+
+
+def test_a_head_moving_to_another_flat_while_a_member_takes_over_is_imported(world, importer):
+    # 刘备 heads 2单元302 and moves to 2单元303 as its head; 孙尚香 takes over 302. She
+    # was registered first, so a single UPDATE may reach her row before his.
+    home = make_household(world.building_a, unit="2", room="302")
+    wife = make_person(home, "孙尚香", doc=ID2, relation=Person.Relation.SPOUSE)
+    head = make_person(home, "刘备", doc=ID1, relation=HEAD)
+    upload = xlsx_upload(
+        [["孙尚香", ID2, "1号楼2单元302", "户主"], ["刘备", ID1, "1号楼2单元303", "户主"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    wife.refresh_from_db()
+    head.refresh_from_db()
+    assert (wife.household, wife.relation) == (home, HEAD)
+    assert (head.household.room, head.relation) == ("303", HEAD)

@@ -1,12 +1,11 @@
-"""A household has one head (户主) in register: the forms refuse a second, a
-registration from another workflow joins a headed household as 其他, and a household
-that has several already (registered before the rule) is flagged on its page and can
-still be edited into shape."""
+"""A household has one head (户主) in register: the forms refuse a second, and a
+registration from another workflow joins a headed household as 其他 (the database holds
+the rule too: test_one_head_constraint.py)."""
 
 from django.urls import reverse
 
 from shouwang.people import actions
-from shouwang.people.models import Change, Household, Person
+from shouwang.people.models import Person
 from shouwang.people.tests.factories import (
     edit_form_data,
     make_household,
@@ -103,34 +102,6 @@ def test_another_workflow_registering_into_a_headed_household_adds_a_member(worl
         household=empty, name="周芷若", doc_type="id_card", doc_number=next_id_card(), by=None
     )
     assert person.relation == Person.Relation.HEAD
-
-
-def test_a_household_with_several_heads_is_flagged_and_can_be_put_right(world, ledger):
-    second = make_person(ledger.home_a, "张翠山", relation=Person.Relation.HEAD)
-    client = world.client("staff_a")
-    page = client.get(reverse("people:household", args=[ledger.home_a.pk])).content.decode()
-    assert "这一户登记了2位户主（张三丰、张翠山）" in page
-    # Either head can still be edited; giving one their real relation clears the flag.
-    edit = reverse("people:person_edit", args=[ledger.zhang.pk])
-    saved = client.post(edit, edit_form_data(ledger.zhang, notes="行动不便"))
-    assert saved.status_code == 302
-    ledger.zhang.refresh_from_db()
-    edit = reverse("people:person_edit", args=[second.pk])
-    assert client.post(edit, edit_form_data(second, relation="child")).status_code == 302
-    page = client.get(reverse("people:household", args=[ledger.home_a.pk])).content.decode()
-    assert "位户主" not in page
-    assert Change.objects.filter(person=second, action=Change.Action.UPDATE).exists()
-
-
-def test_the_coverage_page_lists_the_households_with_several_heads(world, ledger):
-    make_person(ledger.home_a, "张翠山", relation=Person.Relation.HEAD)
-    make_person(ledger.home_b, "王二锤", relation=Person.Relation.HEAD)
-    several = Household.objects.visible_to(world.staff_a).with_several_heads()
-    assert list(several) == [ledger.home_a]
-    page = world.client("staff_a").get(reverse("people:coverage")).content.decode()
-    assert "有多位户主的户（1）" in page
-    assert reverse("people:household", args=[ledger.home_a.pk]) in page
-    assert reverse("people:household", args=[ledger.home_b.pk]) not in page
 
 
 def test_a_move_in_as_a_second_head_is_refused_and_stays_open(world, ledger):

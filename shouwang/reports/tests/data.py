@@ -18,7 +18,7 @@ def household(area: Area, *, persons: int = 1, at: datetime | None = None) -> Ho
     n = Household.objects.count() + 1
     row = Household.objects.create(area=area, room=f"{n:03d}")
     for _ in range(persons):
-        person = Person(area=area, household=row)
+        person = Person(area=area, household=row, relation=row.newcomer_relation())
         person.set_name("王五")
         person.save()
     if at is not None:

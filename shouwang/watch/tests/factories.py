@@ -31,7 +31,7 @@ def person(
 ) -> Person:
     serial = next(_serial)
     household, _ = Household.objects.get_or_create(area=building, room=room or f"{serial}01")
-    p = Person(area=building, household=household)
+    p = Person(area=building, household=household, relation=household.newcomer_relation())
     p.set_name(name)
     p.set_document("id_card", id_number(serial))
     p.set_phone(phone)

@@ -22,10 +22,24 @@ class Command(BaseCommand):
         parser.add_argument("--subdistrict", required=True, help="街道/乡镇名称，如 明湖街道")
         parser.add_argument("--username", required=True, help="管理员用户名")
         parser.add_argument("--name", default="", help="管理员姓名")
+        parser.add_argument(
+            "--role",
+            choices=[Role.HQ_ADMIN, Role.AUDITOR],
+            default=Role.HQ_ADMIN,
+            help="hq_admin（默认）或 auditor：审计员账号只在服务器上建立。"
+            "除第一个账号外，打印的初始密码须在首次登录时修改",
+        )
 
     @transaction.atomic
     def handle(
-        self, *args, district: str, subdistrict: str, username: str, name: str, **options
+        self,
+        *args,
+        district: str,
+        subdistrict: str,
+        username: str,
+        name: str,
+        role: str = Role.HQ_ADMIN,
+        **options,
     ) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"用户名“{username}”已存在；如需新密码，请由管理员在账号页面重置")
@@ -39,9 +53,18 @@ class Command(BaseCommand):
         )
         try:
             user, password = actions.create_user(
-                by=None, username=username, full_name=name, role=Role.HQ_ADMIN, area=area
+                by=None,
+                username=username,
+                full_name=name,
+                role=role,
+                area=area,
+                # The deployment's first account is the operator's own; any later one is
+                # handed to someone else, who replaces the printed password.
+                temporary=User.objects.exists(),
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"已建立 {top.name} › {area.name}"))
-        self.stdout.write(f"指挥部管理员 {user.username} 的初始密码（只显示这一次）：{password}")
+        self.stdout.write(
+            f"{user.get_role_display()} {user.username} 的初始密码（只显示这一次）：{password}"
+        )
