@@ -458,7 +458,7 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 class ReceiveForm(forms.Form):
     """Goods name the location they enter and, line by line, the units that arrived
     (the pledged quantity unless less came); cash how it came (blank keeps what the
-    pledge recorded)."""
+    pledge recorded) and the amount that arrived (the ``pledged`` one unless less came)."""
 
     location = LocationChoiceField(
         label="入库存放点", queryset=Location.objects.none(), required=False
@@ -469,13 +469,29 @@ class ReceiveForm(forms.Form):
     reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
 
     def __init__(
-        self, *args, locations=None, kind: str = Donation.Kind.GOODS, lines=(), **kwargs
+        self,
+        *args,
+        locations=None,
+        kind: str = Donation.Kind.GOODS,
+        lines=(),
+        pledged: Decimal | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
         drop = ("channel", "reference") if kind == Donation.Kind.GOODS else ("location",)
         for name in drop:
             del self.fields[name]
+        self.pledged = pledged
+        if kind == Donation.Kind.CASH and pledged is not None:
+            self.fields["received_amount"] = forms.DecimalField(
+                label="实收金额（元）",
+                help_text=f"承诺{pledged:,.2f}元；只到了一部分时填实收金额，未到部分另列为承诺捐赠",
+                initial=pledged,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )
         self.lines = list(lines) if kind == Donation.Kind.GOODS else []
         for line in self.lines:
             self.fields[f"q{line.pk}"] = forms.IntegerField(
