@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from shouwang.areas.models import Area
 from shouwang.checkpoints.models import Checkpoint
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
@@ -185,6 +187,19 @@ class LocationQuerySet(ScopedQuerySet):
 
     def of_kind(self, kind: str) -> LocationQuerySet:
         return self.filter(kind=kind)
+
+    def transfer_targets(self, user: Any, source: Location) -> LocationQuerySet:
+        """The active locations ``user`` may send stock to from ``source``: those they
+        see, and the warehouses of the sub-district above ``source`` (a community
+        returning stock it no longer needs) — never another community's, nor a
+        warehouse past the sub-district."""
+        up = source.area.ancestor_of_kind(Area.Kind.SUBDISTRICT)
+        warehouses = Q(kind=Location.Kind.WAREHOUSE, area=up) if up else Q(pk__in=[])
+        return (
+            self.active()
+            .filter(Q(pk__in=self.visible_to(user).values("pk")) | warehouses)
+            .exclude(pk=source.pk)
+        )
 
     def serving_open_checkpoints(self) -> LocationQuerySet:
         """Locations not linked to a checkpoint, or linked to an active one."""
