@@ -548,6 +548,11 @@ class PlanParamsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.offer_packs(item)
 
+    def count_per_employee(self) -> None:
+        """A plan for enterprises counts their employees: say so in the labels."""
+        self.fields["per_person"].label = "每名员工每班用量"
+        self.fields["shifts_per_day"].label = "每名员工每天班次"
+
     def offer_packs(self, item: Item | None) -> None:
         """Offer ``item``'s packs to round to. Before an item is chosen every item's
         packs are offered under the item's name, or "1箱=400个" could be the masks' box
@@ -575,6 +580,8 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
+        if self.data.get("target") == AllocationPlan.Target.RECIPIENTS:
+            self.count_per_employee()
         self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("supplies:plan_create"),
@@ -604,6 +611,8 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
 class PlanUpdateForm(PlanParamsForm):
     def __init__(self, *args, plan: AllocationPlan, **kwargs) -> None:
         super().__init__(*args, item=plan.item, **kwargs)
+        if plan.target == AllocationPlan.Target.RECIPIENTS:
+            self.count_per_employee()
         self.lines = list(plan.lines.select_related("location__area", "recipient__area"))
         # Two targets of one name (two communities' 中州大道卡口) say their area.
         names = Counter(str(line.target) for line in self.lines)

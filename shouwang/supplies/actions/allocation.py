@@ -64,9 +64,13 @@ def _check_quantities(plan: AllocationPlan, lines: list[AllocationLine]) -> None
     largest = max((line.quantity for line in lines), default=0)
     if largest > MAX_UNITS:
         unit = plan.item.unit
+        check = (
+            "每名员工每班用量、班次、天数和员工人数"
+            if plan.target == Target.RECIPIENTS
+            else "每人每班用量、班次、天数和人数"
+        )
         raise ValidationError(
-            f"分配数量过大：单个对象{largest:,}{unit}，超过上限{MAX_UNITS:,}{unit}，"
-            "请检查每人每班用量、班次、天数和人数"
+            f"分配数量过大：单个对象{largest:,}{unit}，超过上限{MAX_UNITS:,}{unit}，请检查{check}"
         )
 
 
