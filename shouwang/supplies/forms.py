@@ -161,10 +161,13 @@ class QuantityMixin(forms.Form):
         data = super().clean()
         item, quantity = data.get("item"), data.get("quantity")
         if item is not None and quantity is not None:
+            unit = data.get("unit", BASE_UNIT)
             try:
-                data["units"] = item.to_base_units(quantity, data.get("unit", BASE_UNIT))
+                data["units"] = item.to_base_units(quantity, unit)
             except ValidationError as exc:
                 self.add_error("quantity" if exc.code == "too_large" else "unit", exc)
+            # As typed, when in a pack ("3盒"): a refusal says it beside the base units.
+            data["typed"] = "" if unit in (BASE_UNIT, item.unit) else f"{quantity:,}{unit}"
         return data
 
 

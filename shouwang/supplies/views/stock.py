@@ -236,6 +236,7 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
                 recipient=data["recipient"],
                 note=data["note"],
                 client_id=data["client_id"],
+                typed=data["typed"],
                 by=request.user,
                 request=request,
             )
@@ -267,6 +268,7 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
                 quantity=data["units"],
                 note=data["note"],
                 client_id=data["client_id"],
+                typed=data["typed"],
                 by=request.user,
                 request=request,
             )
