@@ -161,10 +161,13 @@ class QuantityMixin(forms.Form):
         data = super().clean()
         item, quantity = data.get("item"), data.get("quantity")
         if item is not None and quantity is not None:
+            unit = data.get("unit", BASE_UNIT)
             try:
-                data["units"] = item.to_base_units(quantity, data.get("unit", BASE_UNIT))
+                data["units"] = item.to_base_units(quantity, unit)
             except ValidationError as exc:
                 self.add_error("quantity" if exc.code == "too_large" else "unit", exc)
+            # As typed, when in a pack ("3盒"): a refusal says it beside the base units.
+            data["typed"] = "" if unit in (BASE_UNIT, item.unit) else f"{quantity:,}{unit}"
         return data
 
 
@@ -458,7 +461,7 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 class ReceiveForm(forms.Form):
     """Goods name the location they enter and, line by line, the units that arrived
     (the pledged quantity unless less came); cash how it came (blank keeps what the
-    pledge recorded)."""
+    pledge recorded) and the amount that arrived (the ``pledged`` one unless less came)."""
 
     location = LocationChoiceField(
         label="入库存放点", queryset=Location.objects.none(), required=False
@@ -469,13 +472,29 @@ class ReceiveForm(forms.Form):
     reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
 
     def __init__(
-        self, *args, locations=None, kind: str = Donation.Kind.GOODS, lines=(), **kwargs
+        self,
+        *args,
+        locations=None,
+        kind: str = Donation.Kind.GOODS,
+        lines=(),
+        pledged: Decimal | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
         drop = ("channel", "reference") if kind == Donation.Kind.GOODS else ("location",)
         for name in drop:
             del self.fields[name]
+        self.pledged = pledged
+        if kind == Donation.Kind.CASH and pledged is not None:
+            self.fields["received_amount"] = forms.DecimalField(
+                label="实收金额（元）",
+                help_text=f"承诺{pledged:,.2f}元；只到了一部分时填实收金额，未到部分另列为承诺捐赠",
+                initial=pledged,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )
         self.lines = list(lines) if kind == Donation.Kind.GOODS else []
         for line in self.lines:
             self.fields[f"q{line.pk}"] = forms.IntegerField(
@@ -532,6 +551,11 @@ class PlanParamsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.offer_packs(item)
 
+    def count_per_employee(self) -> None:
+        """A plan for enterprises counts their employees: say so in the labels."""
+        self.fields["per_person"].label = "每名员工每班用量"
+        self.fields["shifts_per_day"].label = "每名员工每天班次"
+
     def offer_packs(self, item: Item | None) -> None:
         """Offer ``item``'s packs to round to. Before an item is chosen every item's
         packs are offered under the item's name, or "1箱=400个" could be the masks' box
@@ -559,6 +583,8 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
     def __init__(self, *args, sources=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
+        if self.data.get("target") == AllocationPlan.Target.RECIPIENTS:
+            self.count_per_employee()
         self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("supplies:plan_create"),
@@ -588,6 +614,8 @@ class PlanForm(ClientIdMixin, PlanParamsForm):
 class PlanUpdateForm(PlanParamsForm):
     def __init__(self, *args, plan: AllocationPlan, **kwargs) -> None:
         super().__init__(*args, item=plan.item, **kwargs)
+        if plan.target == AllocationPlan.Target.RECIPIENTS:
+            self.count_per_employee()
         self.lines = list(plan.lines.select_related("location__area", "recipient__area"))
         # Two targets of one name (two communities' 中州大道卡口) say their area.
         names = Counter(str(line.target) for line in self.lines)

@@ -15,8 +15,10 @@ every donation is traceable to the yuan.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +26,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from shouwang.areas.models import Area
 from shouwang.checkpoints.models import Checkpoint
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
@@ -185,6 +188,19 @@ class LocationQuerySet(ScopedQuerySet):
 
     def of_kind(self, kind: str) -> LocationQuerySet:
         return self.filter(kind=kind)
+
+    def transfer_targets(self, user: Any, source: Location) -> LocationQuerySet:
+        """The active locations ``user`` may send stock to from ``source``: those they
+        see, and the warehouses of the sub-district above ``source`` (a community
+        returning stock it no longer needs) — never another community's, nor a
+        warehouse past the sub-district."""
+        up = source.area.ancestor_of_kind(Area.Kind.SUBDISTRICT)
+        warehouses = Q(kind=Location.Kind.WAREHOUSE, area=up) if up else Q(pk__in=[])
+        return (
+            self.active()
+            .filter(Q(pk__in=self.visible_to(user).values("pk")) | warehouses)
+            .exclude(pk=source.pk)
+        )
 
     def serving_open_checkpoints(self) -> LocationQuerySet:
         """Locations not linked to a checkpoint, or linked to an active one."""
@@ -552,6 +568,14 @@ class StockCountLine(models.Model):
 # Donations
 
 
+# A donor's name typed only to stand in for one: 匿名, 匿名人士, 无名氏, 不留名, 爱心人士,
+# 热心市民, 某某 …
+PLACEHOLDER_NAME = re.compile(
+    r"匿名|无名|佚名|不留名|不具名|不愿透露|^(社会)?(爱心|热心|好心)(人士|人|市民|群众|单位|企业)?$"
+    r"|^某+(人|某|先生|女士)?$|^(无|未知|不详|[-—/?？.。]+)$"
+)
+
+
 class DonorQuerySet(ScopedQuerySet):
     scope = "area"
 
@@ -597,6 +621,14 @@ class Donor(TimeStampedModel):
     def set_phone(self, phone: str) -> None:
         self.phone_enc = pii.encrypt(phone)
         self.phone_hash = pii.lookup_hash(phone)
+
+    def salutation(self) -> str:
+        """Whom a letter of thanks greets: 李顺喜先生/女士, an organisation by its name,
+        and a name typed only to stand in for one (匿名, 无名氏, 爱心人士 …) as
+        爱心人士 or 爱心单位 — never 匿名先生/女士."""
+        if PLACEHOLDER_NAME.search(self.name.strip()):
+            return "爱心人士" if self.kind == self.Kind.PERSON else "爱心单位"
+        return f"{self.name}先生/女士" if self.kind == self.Kind.PERSON else self.name
 
     def masked_name(self) -> str:
         """'李**' for a person; for an organisation at most a quarter of the name (and

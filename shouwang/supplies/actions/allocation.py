@@ -64,9 +64,13 @@ def _check_quantities(plan: AllocationPlan, lines: list[AllocationLine]) -> None
     largest = max((line.quantity for line in lines), default=0)
     if largest > MAX_UNITS:
         unit = plan.item.unit
+        check = (
+            "每名员工每班用量、班次、天数和员工人数"
+            if plan.target == Target.RECIPIENTS
+            else "每人每班用量、班次、天数和人数"
+        )
         raise ValidationError(
-            f"分配数量过大：单个对象{largest:,}{unit}，超过上限{MAX_UNITS:,}{unit}，"
-            "请检查每人每班用量、班次、天数和人数"
+            f"分配数量过大：单个对象{largest:,}{unit}，超过上限{MAX_UNITS:,}{unit}，请检查{check}"
         )
 
 
@@ -235,7 +239,9 @@ def issue_plan(
         raise ValidationError("方案需先审核，才能发放")
     lines = [
         ln
-        for ln in plan.lines.select_related("location__checkpoint", "recipient")
+        for ln in plan.lines.select_related(
+            "location__area", "location__checkpoint__area", "recipient"
+        )
         if ln.quantity > 0
     ]
     # A checkpoint closed since the plan was made is closed for supplies too.
@@ -248,6 +254,22 @@ def issue_plan(
     if closed:
         raise ValidationError(
             f"{'、'.join(closed)}已停用，不能发放：请将其人数改为0，重新计算并审核后再发放"
+        )
+    # So is one moved out of the plan's area since (its location following it or not).
+    moved = [
+        str(ln.target)
+        for ln in lines
+        if ln.location
+        and not all(
+            area.is_within(plan.area)
+            for area in (ln.location.area, ln.location.checkpoint and ln.location.checkpoint.area)
+            if area
+        )
+    ]
+    if moved:
+        raise ValidationError(
+            f"{'、'.join(moved)}已不在{plan.area.name}辖区内（方案制定后已调整），不能发放："
+            "请将其人数改为0，重新计算并审核后再发放"
         )
     total = sum(ln.quantity for ln in lines)
     on_hand = plan.source.balances.filter(item=plan.item).values_list("quantity", flat=True)

@@ -268,13 +268,15 @@ def receive_donation(
     reference: str = "",
     at: datetime | None = None,
     arrived: Mapping[int, int] | None = None,
+    received_amount: Decimal | None = None,
     request: Any = None,
 ) -> tuple[Donation, bool]:
     """Pledged → received: issue a receipt number; goods enter stock at ``location``;
     cash says how it came (``channel``, ``reference``, unless recorded with the pledge).
     ``arrived`` (goods line id → units; a line not named arrived in full): when less
     than pledged arrived, this gift keeps what arrived (its estimate pro rata) and the
-    rest stays pledged as a new gift of the same donor (``_split_off_rest``).
+    rest stays pledged as a new gift of the same donor (``_split_off_rest``); cash
+    likewise with ``received_amount`` (blank: the amount pledged).
     Returns (donation, received): a donation received already (a double click, a
     retry) is returned as it is, with ``False``, and nothing is written."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -284,7 +286,10 @@ def receive_donation(
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能确认到账")
     at = at or timezone.now()
     short: list[tuple[Item, int, Decimal]] = []
+    rest_amount = None
     if donation.kind == Donation.Kind.CASH:
+        rest_amount = _amount_short(donation, received_amount)
+        pledged_channel = donation.channel
         donation.channel = channel or donation.channel
         donation.reference = reference.strip() or donation.reference
         if not donation.channel:
@@ -322,11 +327,16 @@ def receive_donation(
             "channel",
             "reference",
             "estimated_value",
+            "amount",
             "updated_at",
         ]
     )
     if short:
-        _split_off_rest(donation, short, by=by, request=request)
+        _split_off_rest(donation, short=short, by=by, request=request)
+    if rest_amount:
+        _split_off_rest(
+            donation, amount=rest_amount, channel=pledged_channel, by=by, request=request
+        )
     audit.record(
         action=AuditEvent.Action.STATUS,
         request=request,
@@ -378,21 +388,51 @@ def _arrived_lines(
     return kept, short
 
 
+def _amount_short(donation: Donation, received: Decimal | None) -> Decimal:
+    """What is still to come of a cash pledge of which ``received`` arrived (blank: all
+    of it), the gift cut to what arrived. More than pledged, or nothing, is refused."""
+    if received is None or received == donation.amount:
+        return Decimal("0.00")
+    if received <= 0:
+        raise ValidationError(
+            "实收金额应大于0：尚未到账请到账后再确认；不会到账请取消承诺。未做任何修改"
+        )
+    if received > donation.amount:
+        raise ValidationError(
+            f"实收金额{received:,.2f}元多于承诺的{donation.amount:,.2f}元："
+            "多出的部分请另行登记一笔捐赠；未做任何修改"
+        )
+    rest = donation.amount - received
+    donation.amount = received
+    return rest
+
+
 def _split_off_rest(
-    donation: Donation, short: list[tuple[Item, int, Decimal]], *, by: Any, request: Any
+    donation: Donation,
+    *,
+    short: Sequence[tuple[Item, int, Decimal]] = (),
+    amount: Decimal | None = None,
+    channel: str = "",
+    by: Any,
+    request: Any,
 ) -> Donation:
-    """What has not arrived of a goods pledge received in part: a new pledge of the
-    same donor, shown the same way, to be received or cancelled on its own."""
+    """What has not arrived of a pledge received in part — goods (``short``) or cash
+    (``amount``, paid by the ``channel`` pledged): a new pledge of the same donor, shown
+    the same way, to be received or cancelled on its own."""
+    what = "到账" if donation.kind == Donation.Kind.CASH else "到货"
     rest = Donation.objects.create(
         donor=donation.donor,
         area=donation.area,
-        kind=Donation.Kind.GOODS,
+        kind=donation.kind,
         disclosure=donation.disclosure,
+        amount=amount,
+        channel=channel,
+        purpose=donation.purpose,
         location=donation.location,
         pledged_on=donation.pledged_on,
         estimated_value=sum((value for _, _, value in short), Decimal("0.00")),
         message=donation.message,
-        notes=f"分批到货：已到部分见收据 {donation.receipt_no}，本笔为未到部分",
+        notes=f"分批{what}：已到部分见收据 {donation.receipt_no}，本笔为未到部分",
         created_by=by,
     )
     DonationLine.objects.bulk_create(
@@ -405,7 +445,7 @@ def _split_off_rest(
         user=by,
         obj=rest,
         area=rest.area,
-        detail=f"分批到货，未到部分另列为承诺捐赠：{donation.donor.name} {rest.summary()}",
+        detail=f"分批{what}，未到部分另列为承诺捐赠：{donation.donor.name} {rest.summary()}",
     )
     return rest
 

@@ -37,19 +37,25 @@ RECEIVE_KINDS = (MovementKind.OPENING, MovementKind.PURCHASE)
 class Entry:
     """One movement to post; ``quantity`` is signed (in > 0, out < 0). The movement
     lies in the location's area unless ``fields`` names another (``area_id``: the
-    old area of a location being moved)."""
+    old area of a location being moved). ``typed`` is the quantity as typed when in a
+    pack ("3盒"), for the message refusing it."""
 
     item: Item
     location: Location
     kind: str
     quantity: int
     fields: dict[str, Any] = field(default_factory=dict)
+    typed: str = ""
 
 
-def shortage_message(item: Item, location: Location, on_hand: int, wanted: int) -> str:
+def shortage_message(
+    item: Item, location: Location, on_hand: int, wanted: int, typed: str = ""
+) -> str:
+    """Stock short; a quantity ``typed`` in a pack is said both ways: 3盒（150个）."""
+    need = f"{typed}（{wanted:,}{item.unit}）" if typed else f"{wanted:,}{item.unit}"
     return (
         f"库存不足：{location.name}的{item.name}现有{on_hand:,}{item.unit}，"
-        f"本次需出库{wanted:,}{item.unit}，未做任何修改"
+        f"本次需出库{need}，未做任何修改"
     )
 
 
@@ -93,7 +99,9 @@ def post_movements(
         after = balance.quantity + entry.quantity
         if after < 0:
             raise ValidationError(
-                shortage_message(entry.item, entry.location, balance.quantity, -entry.quantity)
+                shortage_message(
+                    entry.item, entry.location, balance.quantity, -entry.quantity, entry.typed
+                )
             )
         balance.quantity = after
         movements.append(
@@ -223,15 +231,16 @@ def record_out(
     recipient: str = "",
     note: str = "",
     client_id: str = "",
+    typed: str = "",
     at: datetime | None = None,
     request: Any = None,
 ) -> tuple[Movement, bool]:
-    """Issue, consumption or loss at a location; refused when stock is short. Returns
-    (movement, created)."""
+    """Issue, consumption or loss at a location; refused when stock is short (saying
+    the quantity as ``typed`` too, when in a pack). Returns (movement, created)."""
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
     fields = {"recipient": recipient, "note": note, "client_id": client_id}
-    entry = Entry(item, location, kind, -checked_quantity(item, quantity), fields)
+    entry = Entry(item, location, kind, -checked_quantity(item, quantity), fields, typed)
 
     def work() -> Movement:
         (movement,) = post_movements([entry], by=by, at=at)
@@ -250,7 +259,13 @@ def record_out(
 
 
 def transfer_entries(
-    *, item: Item, source: Location, destination: Location, quantity: int, fields: dict
+    *,
+    item: Item,
+    source: Location,
+    destination: Location,
+    quantity: int,
+    fields: dict,
+    typed: str = "",
 ) -> list[Entry]:
     if source.pk == destination.pk:
         raise ValidationError("调出和调入不能是同一个存放点")
@@ -264,6 +279,7 @@ def transfer_entries(
             MovementKind.TRANSFER_OUT,
             -quantity,
             {**fields, "counterpart": destination, "client_id": client_id},
+            typed,
         ),
         Entry(
             item, destination, MovementKind.TRANSFER_IN, quantity, {**fields, "counterpart": source}
@@ -280,17 +296,20 @@ def transfer(
     by: Any,
     note: str = "",
     client_id: str = "",
+    typed: str = "",
     at: datetime | None = None,
     request: Any = None,
 ) -> tuple[Movement, bool]:
-    """Move stock between two locations: one transfer-out and one transfer-in row.
-    Returns (the transfer-out row, created)."""
+    """Move stock between two locations: one transfer-out and one transfer-in row
+    (a shortage says the quantity as ``typed`` too, when in a pack). Returns (the
+    transfer-out row, created)."""
     entries = transfer_entries(
         item=item,
         source=source,
         destination=destination,
         quantity=checked_quantity(item, quantity),
         fields={"note": note, "client_id": client_id},
+        typed=typed,
     )
 
     def work() -> Movement:

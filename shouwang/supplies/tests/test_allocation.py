@@ -344,3 +344,49 @@ def test_the_issue_button_counts_only_lines_that_get_something(world, setup) -> 
     assert "一键发放到 3 个对象（数量为0的不发）" in page
     response = client.post(reverse("supplies:plan_issue", args=[plan.pk]), follow=True)
     assert "已一次发放到 3 个对象" in response.content.decode()
+
+
+def test_a_plan_for_enterprises_counts_per_employee_in_its_labels(world, setup) -> None:
+    warehouse, _ = setup
+    Recipient.objects.create(area=world.community_a, name="某企业", employees=10)
+    client = world.client("hq")
+    plan = _create(client, warehouse, target="recipient", per_person="15", shifts_per_day="1")
+    page = client.get(reverse("supplies:plan", args=[plan.pk])).content.decode()
+    assert "每名员工每班用量" in page
+    assert "每名员工每天班次" in page
+    assert "员工人数" in page
+    assert "每人每班用量" not in page
+    # A refused new plan for enterprises says the same.
+    refused = client.post(
+        reverse("supplies:plan_create"),
+        {
+            "title": "企业口罩",
+            "item": item().pk,
+            "source": warehouse.pk,
+            "target": "recipient",
+            "per_person": "0",
+            "shifts_per_day": "1",
+            "days": "1",
+        },
+    )
+    assert refused.status_code == 400
+    assert "每名员工每班用量" in refused.content.decode()
+    Recipient.objects.create(area=world.community_a, name="大企业", employees=100_000)
+    huge = client.post(
+        reverse("supplies:plan_create"),
+        {
+            "title": "企业口罩",
+            "item": item().pk,
+            "source": warehouse.pk,
+            "target": "recipient",
+            "per_person": "999999.99",
+            "shifts_per_day": "24",
+            "days": "365",
+        },
+    )
+    assert "请检查每名员工每班用量、班次、天数和员工人数" in huge.content.decode()
+    # A plan for checkpoints keeps counting per person.
+    other = _create(client, warehouse)
+    page = client.get(reverse("supplies:plan", args=[other.pk])).content.decode()
+    assert "每人每班用量" in page
+    assert "每名员工" not in page

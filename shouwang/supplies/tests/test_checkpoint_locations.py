@@ -325,3 +325,38 @@ def test_a_reviewed_plan_is_not_issued_to_a_checkpoint_closed_since(world) -> No
     assert not plan.movements.exists()
     plan.refresh_from_db()
     assert plan.status == AllocationPlan.Status.REVIEWED
+
+
+@pytest.mark.parametrize("synced", [False, True])
+def test_a_reviewed_plan_is_not_issued_to_a_checkpoint_moved_out_of_its_area_since(
+    world, synced
+) -> None:
+    warehouse = location(world.subdistrict, "明湖街道仓库")
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    make_checkpoint(world.compound_b, "八一新苑东门")
+    actions.sync_checkpoint_locations(area=world.subdistrict, by=world.hq)
+    Location.objects.exclude(checkpoint=None).update(staff_count=2)
+    actions.receive_stock(item=item(), location=warehouse, quantity=1000, by=world.hq)
+    plan, _ = actions.create_plan(
+        area=world.subdistrict,
+        title="卡点口罩",
+        item=item(),
+        source=warehouse,
+        target=AllocationPlan.Target.CHECKPOINTS,
+        by=world.hq,
+    )
+    actions.review_plan(plan=plan, by=world.hq)
+    gate.area = child(world.district, "东风街道")
+    gate.save()
+    if synced:  # its location followed it
+        actions.sync_checkpoint_locations(area=world.district, by=world.hq)
+        assert Location.objects.get(checkpoint=gate).area == gate.area
+
+    response = world.client("hq").post(reverse("supplies:plan_issue", args=[plan.pk]))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "西城花园东门已不在明湖街道辖区内" in text
+    assert "人数改为0" in text
+    assert not plan.movements.exists()
+    plan.refresh_from_db()
+    assert plan.status == AllocationPlan.Status.REVIEWED

@@ -520,3 +520,24 @@ def test_the_disclosure_says_what_it_lists(world) -> None:
     # "every single expense" (those stay on the internal spending page).
     assert "每笔捐款的已支出和余额" in page
     assert "每一笔支出" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "greeting"),
+    [
+        ("匿名", "person", "尊敬的爱心人士："),
+        (" 匿名人士 ", "person", "尊敬的爱心人士："),
+        ("无名氏", "person", "尊敬的爱心人士："),
+        ("爱心人士", "person", "尊敬的爱心人士："),
+        ("匿名", "organisation", "尊敬的爱心单位："),
+        ("李顺喜", "person", "尊敬的李顺喜先生/女士："),
+        ("河南大林建设工程有限公司", "organisation", "尊敬的河南大林建设工程有限公司："),
+    ],
+)
+def test_the_thanks_letter_greets_a_placeholder_name_sensibly(world, name, kind, greeting) -> None:
+    gift = cash(world, "100", name=name, donor_kind=kind)
+    response = world.client("hq").get(reverse("supplies:donation_letter", args=[gift.pk]))
+    text, _ = _pdf_text_and_fonts(response.content)
+    text = "".join(text.split())
+    assert greeting in text
+    assert "匿名先生" not in text

@@ -79,6 +79,29 @@ def test_issuing_more_than_on_hand_is_refused_with_a_clear_message(world) -> Non
     assert Balance.objects.get(location=store).quantity == 30
 
 
+@pytest.mark.parametrize("page", ["location_out", "location_transfer"])
+def test_a_shortage_typed_in_packs_says_the_packs_and_the_base_units(world, page) -> None:
+    store = location(world.community_a)
+    gate = location(world.compound_a, "西城花园卡点")
+    stock(store, 100)
+    response = world.client("staff_a").post(
+        reverse(f"supplies:{page}", args=[store.pk]),
+        {
+            "kind": "issue",
+            "destination": gate.pk,
+            "item": item().pk,
+            "quantity": "3",
+            "unit": "盒",
+            "recipient": "卡点",
+        },
+    )
+    assert response.status_code == 400
+    assert "库存不足：西城社区社区库房的医用口罩现有100个，本次需出库3盒（150个）" in (
+        response.content.decode()
+    )
+    assert Balance.objects.get(location=store).quantity == 100
+
+
 def test_a_double_submitted_issue_is_stored_once(world) -> None:
     store = location(world.community_a)
     stock(store, 30)

@@ -131,6 +131,7 @@ def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200)
                 locations=_receiving_locations(request),
                 kind=gift.kind,
                 lines=gift.lines.all() if gift.status == Donation.Status.PLEDGED else (),
+                pledged=gift.amount if gift.status == Donation.Status.PLEDGED else None,
                 initial={
                     "location": gift.location,
                     "channel": gift.channel,
@@ -171,12 +172,15 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         locations=_receiving_locations(request),
         kind=gift.kind,
         lines=gift.lines.all(),
+        pledged=gift.amount,
     )
     if not form.is_valid():
         if "location" in form.errors:
             return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
         if gift.kind == Donation.Kind.GOODS:
             return _refused(request, gift, "实收数量应为不小于0的整数，未做任何修改")
+        if "received_amount" in form.errors:
+            return _refused(request, gift, "实收金额应为大于0的金额（最多两位小数），未做任何修改")
         return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
     data, arrived = form.cleaned_data, form.arrived()
     try:
@@ -186,12 +190,15 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
             channel=data.get("channel", ""),
             reference=data.get("reference", ""),
             arrived=arrived,
+            received_amount=data.get("received_amount"),
             by=request.user,
             request=request,
         )
     except ValidationError as exc:
         return _refused(request, gift, exc.messages[0])
-    partial = any(arrived.get(ln.pk, ln.quantity) < ln.quantity for ln in form.lines)
+    partial = any(arrived.get(ln.pk, ln.quantity) < ln.quantity for ln in form.lines) or (
+        data.get("received_amount") is not None and gift.amount != form.pledged
+    )
     if received and partial:
         messages.success(
             request, "已确认到账/入库（实收部分），可打印收据；未到部分已另列为一笔承诺捐赠"

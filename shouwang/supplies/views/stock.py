@@ -189,8 +189,8 @@ COUNT_HINT = (
 
 
 NOWHERE_HINT = (
-    "您辖区内没有其他可调入的存放点：调拨只能在您辖区内的存放点之间进行，"
-    "调往街道仓库或其他社区请联系指挥部办理。"
+    "您辖区内没有其他可调入的存放点，所属街道也没有启用的街道仓库：调拨只能在您辖区内的"
+    "存放点之间进行，或退回所属街道的仓库；调往其他社区请联系指挥部办理。"
 )
 
 
@@ -236,6 +236,7 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
                 recipient=data["recipient"],
                 note=data["note"],
                 client_id=data["client_id"],
+                typed=data["typed"],
                 by=request.user,
                 request=request,
             )
@@ -251,7 +252,7 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("supplies.issue")
 def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
-    destinations = Location.objects.visible_to(request.user).active().exclude(pk=place.pk)
+    destinations = Location.objects.transfer_targets(request.user, place)
     form = TransferForm(
         request.POST or None,
         destinations=destinations,
@@ -267,6 +268,7 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
                 quantity=data["units"],
                 note=data["note"],
                 client_id=data["client_id"],
+                typed=data["typed"],
                 by=request.user,
                 request=request,
             )
