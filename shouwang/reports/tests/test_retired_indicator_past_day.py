@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from shouwang.reports import actions, catalog, days
+from shouwang.reports import actions, bulletin, catalog, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
 from shouwang.reports.rollup import rollup
 
@@ -109,3 +109,14 @@ def test_a_past_days_overview_keeps_the_column_the_xlsx_keeps(reported, day):
     assert reverse("reports:trend", args=["fevers"]) not in html
     shown = sheet(reported, day)[0][5:-1]
     assert [d.heading for d in table.definitions] == [h.removesuffix("（已停用）") for h in shown]
+
+
+def test_a_past_days_bulletin_speaks_of_indicators_offered_only(reported, day):
+    """Unlike the overview and the xlsx, the bulletin (text sent out now) drops the
+    part naming an indicator retired since, on a past day too, and shows — for it
+    outside an optional part: it does not report a figure HQ no longer tracks."""
+    retire(reported, "fevers")
+    ctx = bulletin.context(reported.subdistrict, day)
+    assert ctx.figure.values["fevers"] == 1
+    assert "发热" not in bulletin.render(bulletin.DEFAULT_TEMPLATE, ctx)
+    assert bulletin.render("发热{fevers}人，累计{fevers.total}人", ctx) == "发热—人，累计—人"
