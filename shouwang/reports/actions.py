@@ -187,7 +187,7 @@ def _store_values(
             defaults={
                 "auto_value": counted,
                 "value": value,
-                "reason": reasons.get(definition.code, "").strip()[:200]
+                "reason": reasons.get(definition.code, "").strip()
                 if counted is None or value != counted
                 else "",
             },

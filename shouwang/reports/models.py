@@ -179,7 +179,8 @@ class ReportValue(models.Model):
     # issued with a time before their receipt), which the community corrects with a reason.
     auto_value = models.IntegerField("系统统计", null=True, blank=True)
     value = models.PositiveIntegerField("上报数")
-    reason = models.CharField("更正原因", max_length=200, blank=True)
+    # As long as an amendment's 更正原因, which serves a changed figure given none of its own.
+    reason = models.CharField("更正原因", max_length=500, blank=True)
 
     class Meta:
         ordering = ["report", "code"]

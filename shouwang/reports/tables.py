@@ -105,6 +105,9 @@ class TableRow:
 @dataclass
 class DayTable:
     definitions: list[IndicatorDefinition]
+    #: the indicators offered; the others in ``definitions`` are retired since the
+    #: day's reports carried them (headed （已停用）, no trend)
+    offered: list[IndicatorDefinition]
     total: DailyFigure | None
     total_cells: list[str]
     rows: list[TableRow]
@@ -119,13 +122,32 @@ class DayTable:
     single: bool = False
 
 
+def day_definitions(
+    area: Area, day: date
+) -> tuple[list[IndicatorDefinition], list[IndicatorDefinition]]:
+    """The columns of ``area``'s day: the indicators offered, and those retired since
+    that the day's submitted reports under it carried (``catalog.offered_or_carried``);
+    then the offered ones, to tell the retired apart."""
+    carried = (
+        ReportValue.objects.filter(
+            report__day=day,
+            report__status=DailyReport.Status.SUBMITTED,
+            report__community__path__startswith=area.path,
+        )
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    catalogue = catalog.all_definitions()
+    return catalog.offered_or_carried(set(carried), catalogue), catalog.offered(catalogue)
+
+
 def day_table(area: Area, day: date) -> DayTable:
     """The area's figures of ``day`` with one row per child (or the community alone).
     For the day in progress no community is missing: it reports after the cutoff.
     Below the communities, the subtree's figures computed now (``live_day_table``)."""
     if live.is_live(area):
         return live_day_table(area, day)
-    definitions = catalog.offered()
+    definitions, offered = day_definitions(area, day)
     in_progress = not days.is_closed(day)
     children = list(Area.objects.filter(parent=area, kind__in=ROLLED_KINDS))
     figures = {
@@ -187,6 +209,7 @@ def day_table(area: Area, day: date) -> DayTable:
         missing=missing,
         in_progress=in_progress,
         single=single,
+        offered=offered,
     )
 
 
@@ -225,6 +248,7 @@ def live_day_table(area: Area, day: date) -> DayTable:
         live=True,
         community=live.reporting_community(area),
         single=not children,
+        offered=definitions,
     )
 
 
@@ -283,18 +307,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     headers and column widths. The day in progress has no report status yet: 统计中.
     A past day keeps the columns of the indicators its reports carried, retired since
     or not (headed （已停用）)."""
-    carried = (
-        ReportValue.objects.filter(
-            report__day=day,
-            report__status=DailyReport.Status.SUBMITTED,
-            report__community__path__startswith=area.path,
-        )
-        .values_list("code", flat=True)
-        .distinct()
-    )
-    catalogue = catalog.all_definitions()
-    on = catalog.offered(catalogue)
-    definitions = catalog.offered_or_carried(set(carried), catalogue)
+    definitions, on = day_definitions(area, day)
     # Every community, rolled up or not (a day not rolled up yet still lists who has
     # not reported; its figures are blank).
     communities = list(

@@ -63,3 +63,17 @@ def test_without_the_amendments_reason_a_changed_figure_is_refused(world, day, s
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.values.get(code="fevers").value == 1
     assert report.amendments == 0
+
+
+@ON_TIME
+def test_a_long_amendment_reason_is_kept_whole_on_the_figure(world, day, submitted):
+    """The amendment's reason may be 500 characters: the figure it serves keeps it all."""
+    reason = "夜间卡点又发现发热1人，" * 25  # 300 characters
+    body = form({**submitted, "fevers": 2})
+    body["reason"] = reason
+    response = world.client("staff_b").post(url("amend", world.community_b, day), body)
+    assert response.status_code == 302
+    report = DailyReport.objects.get(community=world.community_b, day=day)
+    assert report.values.get(code="fevers").reason == reason.strip()
+    changes = {c["code"]: c["reason"] for c in report.revisions.last().changes}
+    assert changes["fevers"] == reason.strip()

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from shouwang.reports import actions, catalog, days
+from shouwang.reports import actions, bulletin, catalog, days
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
 from shouwang.reports.rollup import rollup
 
@@ -89,3 +89,34 @@ def test_re_enabling_leaves_no_partial_total_of_a_day_rolled_up_while_retired(re
     table = response.context["table"]
     column = [d.code for d in table.definitions].index("fevers")
     assert table.total_cells[column] == "1"
+
+
+def test_a_past_days_overview_keeps_the_column_the_xlsx_keeps(reported, day):
+    """The overview of a day and its xlsx show the same indicators; a retired one is
+    headed （已停用） and not linked to its trend (no longer offered: 没有这个指标)."""
+    retire(reported, "fevers")
+    response = reported.client("hq").get(
+        reverse("reports:overview"), {"area": reported.subdistrict.pk, "day": day.isoformat()}
+    )
+    table = response.context["table"]
+    column = [d.code for d in table.definitions].index("fevers")
+    assert table.total_cells[column] == "1"
+    by_name = {row.area.name: row.cells[column] for row in table.rows}
+    assert by_name["西城社区"] == "0"
+    assert by_name["八一社区"] == "1"
+    html = response.content.decode()
+    assert "发现发热人员（人）（已停用）" in html
+    assert reverse("reports:trend", args=["fevers"]) not in html
+    shown = sheet(reported, day)[0][5:-1]
+    assert [d.heading for d in table.definitions] == [h.removesuffix("（已停用）") for h in shown]
+
+
+def test_a_past_days_bulletin_speaks_of_indicators_offered_only(reported, day):
+    """Unlike the overview and the xlsx, the bulletin (text sent out now) drops the
+    part naming an indicator retired since, on a past day too, and shows — for it
+    outside an optional part: it does not report a figure HQ no longer tracks."""
+    retire(reported, "fevers")
+    ctx = bulletin.context(reported.subdistrict, day)
+    assert ctx.figure.values["fevers"] == 1
+    assert "发热" not in bulletin.render(bulletin.DEFAULT_TEMPLATE, ctx)
+    assert bulletin.render("发热{fevers}人，累计{fevers.total}人", ctx) == "发热—人，累计—人"
