@@ -112,9 +112,10 @@ class Case(TimeStampedModel):
         RECOVERED = "recovered", "治愈"
         DIED = "died", "死亡"
 
-    # Which classification may follow which (复阳: a recovered case confirmed again).
+    # Which classification may follow which (复阳: a recovered case confirmed again; a
+    # suspected case may die before it is confirmed).
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded"}),
+        Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded", "died"}),
         Classification.ASYMPTOMATIC: frozenset({"confirmed", "recovered", "excluded"}),
         Classification.CONFIRMED: frozenset({"recovered", "died"}),
         Classification.EXCLUDED: frozenset({"suspected"}),

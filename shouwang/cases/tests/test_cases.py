@@ -407,3 +407,21 @@ def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
     assert "“excluded”" not in body
     case.refresh_from_db()
     assert case.classification == "confirmed"
+
+
+def test_a_suspected_case_who_dies_before_confirmation_is_marked_died(world):
+    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+    client = world.client("staff_a")
+    form = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert 'value="died"' in form
+    data = case_data(
+        classification="died", onset_date=case.onset_date.isoformat(), reason="确诊前死亡"
+    )
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("died", None)
+    event = case.events.first()
+    assert (event.from_classification, event.to_classification) == ("suspected", "died")
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(case.pk))
+    assert "疑似 → 死亡" in audit.detail
