@@ -190,8 +190,10 @@ class Case(TimeStampedModel):
         return self.classification in self.INFECTED
 
     def infectious_from(self) -> date:
-        """First day contacts are traced from."""
-        return (self.onset_date or self.report_date) - timedelta(days=INFECTIOUS_LEAD_DAYS)
+        """First day contacts are traced from: before the earliest known date (onset,
+        or with no onset the confirmation or report date, whichever came first)."""
+        known = [d for d in (self.onset_date, self.confirmed_date, self.report_date) if d]
+        return min(known) - timedelta(days=INFECTIOUS_LEAD_DAYS)
 
     def contacts_before_window(self) -> ContactQuerySet:
         """Contacts listed whose last contact date lies before ``infectious_from``: the

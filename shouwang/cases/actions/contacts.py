@@ -72,7 +72,7 @@ def add_contact(
         # ended, or be about to, with no exposure in it.
         raise ValidationError(
             f"{person.name}的末次接触日期 {last_contact_date} 早于病例可传染期起点 "
-            f"{case.infectious_from()}（发病或报告前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
+            f"{case.infectious_from()}（发病、确诊或报告日期中最早者前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
             "如病例发病日期有误，请先修改病例"
         )
     if via is not None:

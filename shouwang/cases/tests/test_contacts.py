@@ -131,6 +131,19 @@ def test_a_last_contact_before_the_cases_infectious_period_is_refused(world):
     assert client.post(url, contact_data(last_contact_date=first_day)).status_code == 302
 
 
+def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation(world):
+    case = make_case(world.building_a, report_date=TODAY, confirmed_date=TODAY - timedelta(days=5))
+    person = make_person(world.building_a, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=8)))
+    assert response.status_code == 400
+    assert f"早于病例可传染期起点 {TODAY - timedelta(days=7)}" in response.content.decode()
+    last = TODAY - timedelta(days=7)
+    assert client.post(url, contact_data(last_contact_date=last)).status_code == 302
+    assert Contact.objects.get(case=case).last_contact_date == last
+
+
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
     close = make_contact(case, world.building_a)
