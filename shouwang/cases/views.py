@@ -627,6 +627,13 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return _trace_page(request, trace, form=form, status=400)
+    if result.beyond:
+        names = "、".join(h.person.name for h in result.beyond[:NAMES_SHOWN])
+        if len(result.beyond) > NAMES_SHOWN:
+            names += f" 等 {len(result.beyond)} 人"
+        messages.warning(request, f"{names} 经由的第一跳人员已是次密接，未登记为次密接")
+    if not result.contacts:
+        return redirect("cases:detail", pk=trace.case_id)
     if not (result.created or result.observed or result.ended or result.cases):  # sent again
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
         return redirect("cases:detail", pk=trace.case_id)

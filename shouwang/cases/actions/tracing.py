@@ -325,6 +325,9 @@ class TraceContacts:
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
+    # Hop-2 hits chosen whose hop-1 person is a secondary contact of the case already:
+    # not made contacts (the chain stops at 次密接).
+    beyond: list[TraceHit]
 
 
 @transaction.atomic
@@ -356,6 +359,7 @@ def contacts_from_trace(
         )
     case = trace.case
     contacts: dict[int, Contact] = {}
+    beyond: list[TraceHit] = []
     created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
     shown = set(
@@ -376,7 +380,8 @@ def contacts_from_trace(
                 parent.contact = parent_contact
             via = parent.contact
             if via.degree != Contact.Degree.CLOSE:
-                continue  # the hop-1 person is a secondary contact already: stop there
+                beyond.append(hit)  # the hop-1 person is a secondary contact already
+                continue
         contact, new = _contact_for_hit(
             hit, case=case, trace=trace, via=via, by=by, request=request
         )
@@ -421,6 +426,7 @@ def contacts_from_trace(
         observed=observed,
         ended=ended,
         cases=as_cases,
+        beyond=beyond,
     )
 
 

@@ -121,3 +121,38 @@ def test_a_second_hop_through_a_contact_made_by_hand_links_to_it_untouched(world
         Contact.Kind.HOUSEHOLD,
         bea_before,
     )
+
+
+def test_a_second_hop_through_a_secondary_contact_is_named_not_skipped_silently(world, traced):
+    """蓓蓓 was recorded by hand as a 次密接 (met 安安): 晨晨, found through her, is
+    not made a contact, and the page says so by name."""
+    case, trace, people, viewer = traced
+    ann = Contact.objects.create(
+        case=case,
+        person=people["安安"],
+        area=people["安安"].area,
+        kind=Contact.Kind.HOUSEHOLD,
+        last_contact_date=case.infectious_from(),
+    )
+    Contact.objects.create(
+        case=case,
+        person=people["蓓蓓"],
+        area=people["蓓蓓"].area,
+        kind=Contact.Kind.HOUSEHOLD,
+        degree=Contact.Degree.SECONDARY,
+        via=ann,
+        last_contact_date=case.infectious_from(),
+    )
+    chen = trace.hits.get(person=people["晨晨"])
+    dora = trace.hits.get(person=people["朵朵"])
+    url = reverse("cases:trace_contacts", args=[trace.pk])
+    response = viewer.post(url, {"hits": [chen.pk, dora.pk], "measure": "central"}, follow=True)
+    body = response.content.decode()
+    assert "已登记密接 1 人" in body  # 朵朵 (博博 made a contact on the way)
+    assert "晨晨 经由的第一跳人员已是次密接，未登记为次密接" in body
+    assert not Contact.objects.filter(person=people["晨晨"]).exists()
+
+    alone = viewer.post(url, {"hits": [chen.pk], "measure": "central"}, follow=True)
+    body = alone.content.decode()
+    assert "晨晨 经由的第一跳人员已是次密接，未登记为次密接" in body
+    assert "已登记为密接，未重复登记" not in body
