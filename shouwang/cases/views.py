@@ -169,6 +169,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     can_trace = request.user.can("cases.trace")
     before_window = set(case.contacts_before_window().values_list("pk", flat=True))
+    ended = Contact.observation_over_among(contacts)
     review_contacts = [c for c in contacts if c.pk in before_window]
     review_traces = (
         list(case.traces_on_old_dates().select_related("requested_by"))
@@ -184,6 +185,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             # A 次密接's close contact is named only if the viewer sees them too.
             "shown_contacts": {c.pk for c in contacts},
             "before_window": before_window,
+            "ended": ended,
             "review_contacts": review_contacts,
             "review_traces": review_traces,
             "events": case.events.select_related("by"),
@@ -239,10 +241,11 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     )
     pending = request.GET.get("pending") == "1"
     if pending:
-        qs = qs.not_observed()
+        qs = qs.pending()
     page = Paginator(qs.order_by("-last_contact_date", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    ended = Contact.observation_over_among(page)
     visible_cases = set(
         Case.objects.visible_to(request.user)
         .filter(pk__in={c.case_id for c in page})
@@ -251,7 +254,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/contact_list.html",
-        {"page": page, "pending": pending, "visible_cases": visible_cases},
+        {"page": page, "pending": pending, "visible_cases": visible_cases, "ended": ended},
     )
 
 

@@ -23,18 +23,15 @@ from shouwang.watch.actions import (
 from shouwang.watch.models import Category, KeyPerson
 
 from ..models import (
+    CLOSE_CONTACT_CATEGORY,
     INFECTIOUS_LEAD_DAYS,
+    OBSERVATION_DAYS,
+    SECONDARY_CONTACT_CATEGORY,
     Case,
     Contact,
     Trace,
 )
 from .cases import EARLIEST_NEW_DATE, NewPerson, resolve_person
-
-# The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
-# a contact is observed under the entry HQ edits, for its days.
-CLOSE_CONTACT_CATEGORY = "密切接触者"
-SECONDARY_CONTACT_CATEGORY = "次密接"
-OBSERVATION_DAYS = 14
 
 
 @transaction.atomic
@@ -140,16 +137,10 @@ def _category(name: str) -> Category:
     return category
 
 
-def _observation_category_name(contact: Contact) -> str:
-    if contact.degree == Contact.Degree.CLOSE:
-        return CLOSE_CONTACT_CATEGORY
-    return SECONDARY_CONTACT_CATEGORY
-
-
 def observation_end(contact: Contact) -> date:
     """The planned end ``observe_contact`` gives a contact: the last contact date plus
     the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
-    category = Category.objects.filter(name=_observation_category_name(contact)).first()
+    category = Category.objects.filter(name=Contact.category_name(contact.degree)).first()
     days = category.default_days if category is not None else OBSERVATION_DAYS
     return contact.last_contact_date + timedelta(days=days)
 
@@ -248,7 +239,7 @@ def observe_contact(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
-    category = _category(_observation_category_name(contact))
+    category = _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(
         person=person,

@@ -495,3 +495,31 @@ def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
     assert response.status_code == 400
     assert said in response.content.decode()
     assert not KeyPerson.objects.exists()
+
+
+def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    pending = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    over = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=15))
+    excluded_case = make_case(world.building_a, "excluded")
+    of_excluded = make_contact(excluded_case, world.building_a, last_contact_date=TODAY)
+    client = world.client("staff_a")
+    body = client.get(reverse("cases:contacts")).content.decode()
+    rows = {c: body.split(c.person.name)[1].split("</tr>")[0] for c in (pending, over, of_excluded)}
+    assert "未管控" in rows[pending]
+    assert "纳入管控" in rows[pending]
+    assert "观察期已过" in rows[over]
+    assert "病例已排除" in rows[of_excluded]
+    for row in (rows[over], rows[of_excluded]):
+        assert "未管控" not in row
+        assert "纳入管控" not in row
+    filtered = client.get(reverse("cases:contacts"), {"pending": "1"}).content.decode()
+    assert pending.person.name in filtered
+    assert over.person.name not in filtered
+    assert of_excluded.person.name not in filtered
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    table = detail.split("<h2>密切接触者")[1]
+    assert "观察期已过" in table.split(over.person.name)[1].split("</tr>")[0]
+    detail = client.get(reverse("cases:detail", args=[excluded_case.pk])).content.decode()
+    table = detail.split("<h2>密切接触者")[1]
+    assert "病例已排除" in table.split(of_excluded.person.name)[1].split("</tr>")[0]
