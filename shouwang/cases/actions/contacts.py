@@ -77,6 +77,15 @@ def add_contact(
             raise ValidationError("次密接只能经由本病例的密切接触者登记")
         if via.person_id == person.pk:
             raise ValidationError("不能把密接本人登记为其次密接")
+        # Met before the close contact was exposed: not through them. (Hop 2 of a trace
+        # counts only passes after the hop-1 person's first encounter with the case,
+        # which may precede their last one.)
+        if source == Contact.Source.MANUAL and last_contact_date < via.last_contact_date:
+            raise ValidationError(
+                f"{person.name}的末次接触日期 {last_contact_date} 早于密接{via.person.name}"
+                f"与病例的末次接触日期 {via.last_contact_date}，不属于经由该密接的次密接；"
+                "请核对日期"
+            )
     degree = Contact.Degree.SECONDARY if via is not None else Contact.Degree.CLOSE
     existing = Contact.objects.select_for_update().filter(case=case, person=person).first()
     if existing is not None:

@@ -82,13 +82,32 @@ def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
 
 def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
     case = make_case(world.building_a)
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
     other = make_person(world.building_a2)
     url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
     response = world.client("staff_a").post(url, contact_data(kind="visit"))
     assert response.status_code == 302
     secondary = Contact.objects.get(person=other)
     assert (secondary.degree, secondary.via) == (2, close)
+
+
+def test_a_secondary_contact_met_before_the_close_contacts_exposure_is_refused(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    other = make_person(world.building_a2, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=4)))
+    assert response.status_code == 400
+    said = (
+        f"李秀英的末次接触日期 {TODAY - timedelta(days=4)} 早于密接{close.person.name}"
+        f"与病例的末次接触日期 {TODAY - timedelta(days=3)}"
+    )
+    assert said in response.content.decode()
+    assert not Contact.objects.filter(person=other).exists()
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=3)))
+    assert response.status_code == 302
+    assert Contact.objects.get(person=other).via == close
 
 
 def test_a_secondary_contact_cannot_hang_from_another_cases_contact(world):
@@ -146,7 +165,7 @@ def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation
 
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
@@ -163,7 +182,7 @@ def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(wo
     """Observed as 次密接, then found to have met the case itself: the record moves to
     密切接触者 (counted there, its history and audit say so) and covers the new date."""
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
