@@ -13,6 +13,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
+from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.people.models import Person
@@ -616,7 +617,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
     form = TraceContactsForm(request.POST, trace=trace, user=request.user)
     if not form.is_valid():
-        messages.error(request, "请至少选择一人，并选择管控措施")
+        messages.error(request, error_text(form))
         return _trace_page(request, trace, form=form, status=400)
     try:
         result = actions.contacts_from_trace(

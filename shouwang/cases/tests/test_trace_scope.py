@@ -61,6 +61,7 @@ def test_a_narrower_viewer_cannot_make_a_contact_of_a_person_outside(world, trac
         {"hits": [bea.pk], "observe": "on", "measure": "central"},
     )
     assert response.status_code == 400
+    assert "所选人员不在本次追踪结果中或不在您的辖区" in response.content.decode()
     assert not Contact.objects.exists()
 
 
