@@ -192,6 +192,12 @@ class Case(TimeStampedModel):
             self.classification, frozenset()
         )
 
+    def contact_refusal(self) -> str:
+        """Why no contact may be entered for this case ("" if they may)."""
+        if self.classification == self.Classification.EXCLUDED:
+            return "该病例已排除，不再登记密接；如分类有误，请先修改病例分类"
+        return ""
+
     @property
     def is_infected(self) -> bool:
         return self.classification in self.INFECTED

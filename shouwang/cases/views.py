@@ -262,6 +262,9 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.edit")
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    if refusal := case.contact_refusal():
+        messages.error(request, refusal)
+        return redirect("cases:detail", pk=case.pk)
     via = _via(request, case)
     form = SearchForm(_posted(request))
     return render(
@@ -279,6 +282,9 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _save_contact(request: AuthedRequest, case: Case, person=None) -> HttpResponse:
+    if request.method == "GET" and (refusal := case.contact_refusal()):
+        messages.error(request, refusal)
+        return redirect("cases:detail", pk=case.pk)
     via = _via(request, case)
     form = ContactForm(_posted(request))
     person_form = None

@@ -51,8 +51,8 @@ def add_contact(
     """Record a close contact of ``case`` (or, with ``via``, a secondary contact met by
     that close contact). Adding a person twice keeps one row: the closer degree and the
     later last contact date win. Returns (contact, created)."""
-    if case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError("该病例已排除，不再登记密接；如分类有误，请先修改病例分类")
+    if refusal := case.contact_refusal():
+        raise ValidationError(refusal)
     if kind not in Contact.Kind.values:
         raise ValidationError("请选择接触方式")
     person = resolve_person(person, by=by, request=request)

@@ -80,6 +80,27 @@ def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
     assert Person.objects.count() == persons
 
 
+def test_an_excluded_case_offers_no_contact_entry_and_refuses_it_up_front(world):
+    case = make_case(world.building_a, Case.Classification.EXCLUDED)
+    close = make_contact(case, world.building_a)
+    person = make_person(world.building_a, "李秀英")
+    client = world.client("staff_a")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:contact_add", args=[case.pk]) not in page
+    for url in (
+        reverse("cases:contact_add", args=[case.pk]),
+        reverse("cases:contact_add", args=[case.pk]) + f"?via={close.pk}",
+        reverse("cases:contact_create", args=[case.pk, person.pk]),
+        reverse("cases:contact_create_new", args=[case.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain == [(reverse("cases:detail", args=[case.pk]), 302)]
+        assert "该病例已排除，不再登记密接" in response.content.decode()
+    searched = client.post(reverse("cases:contact_add", args=[case.pk]), {"q": "李秀英"})
+    assert searched.status_code == 302
+    assert Contact.objects.count() == 1
+
+
 def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
     case = make_case(world.building_a)
     close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
