@@ -413,15 +413,20 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
     )
     case = None
     initial = {}
+    # A case whose address is known only to its community: its compound is to be chosen.
+    community_only = None
     if request.GET.get("case"):
         case = get_for_user(
             Case.objects.select_related("person", "area"), request.user, pk=request.GET["case"]
         )
-        compound = case.area.ancestor_of_kind(Area.Kind.COMPOUND)
         initial = {
-            "area": compound or case.area,
             "reason": f"{case.get_classification_display()}病例 {case.person.name} 所在区域",
         }
+        target = case.area.ancestor_of_kind(Area.Kind.COMPOUND) or case.area
+        if areas.filter(pk=target.pk).exists():
+            initial["area"] = target
+        else:
+            community_only = case.area
     form = KeyAreaForm(_posted(request), areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -442,7 +447,10 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
                 )
             return redirect("cases:key_area", pk=key_area.pk)
     return render(
-        request, "cases/key_area_form.html", {"form": form, "case": case}, status=_status(form)
+        request,
+        "cases/key_area_form.html",
+        {"form": form, "case": case, "community_only": community_only},
+        status=_status(form),
     )
 
 
