@@ -64,15 +64,12 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:
-    """Save the hits the requester may see; return how many persons were left out
-    (outside their jurisdiction, check-ins not matched to the ledger, or met through
-    a person left out)."""
+    """Save the hits of persons in the ledger, whatever became of the requester's
+    account since (each viewer sees only their own jurisdiction's:
+    ``TraceHit.objects.shown_to``); return how many persons were left out (check-ins
+    not matched to the ledger, or met through a person left out)."""
     ids = {h.person_id for h in hits}
-    visible = set(
-        Person.objects.visible_to(trace.requested_by)
-        .filter(pk__in=ids)
-        .values_list("pk", flat=True)
-    )
+    visible = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
     stored = {h.person_id: h for h in TraceHit.objects.filter(trace=trace).only("pk", "person_id")}
     rows = []
     for hit in hits:

@@ -157,3 +157,30 @@ def test_a_second_hop_through_a_secondary_contact_is_named_not_skipped_silently(
     body = alone.content.decode()
     assert "晨晨 经由的第一跳人员已是次密接，未登记为次密接" in body
     assert "已登记为密接，未重复登记" not in body
+
+
+@pytest.mark.parametrize("gone", ["disabled", "deleted"])
+def test_second_hop_stores_its_hits_whatever_became_of_the_requester(
+    world, timeline, django_capture_on_commit_callbacks, gone
+):  # noqa: F811
+    case, t, people = timeline
+    hq = world.client("hq")
+    hq.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        hq.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    if gone == "disabled":
+        world.hq.is_active = False
+        world.hq.save(update_fields=["is_active"])
+    else:
+        trace.requested_by = None
+        trace.save(update_fields=["requested_by"])
+    for callback in callbacks:
+        callback()
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    assert {h.person.name for h in trace.hits.filter(hop=2)} == {"朵朵", "卡卡"}
+    viewer = Client()
+    viewer.force_login(UserFactory(username="hq_a", role=Role.HQ_ADMIN, area=world.community_a))
+    body = viewer.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "朵朵" in body.split("第二跳（")[1]
