@@ -239,13 +239,26 @@ class TraceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+NOT_AMONG_HITS = "所选人员不在本次追踪结果中或不在您的辖区，请刷新页面后重新选择"
+
+
 class TraceContactsForm(forms.Form):
     hits = RowsChoiceField(
-        label="人员", queryset=TraceHit.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="人员",
+        queryset=TraceHit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "请至少选择一人",
+            "invalid_choice": NOT_AMONG_HITS,
+            "invalid_pk_value": NOT_AMONG_HITS,
+        },
     )
     observe = forms.BooleanField(label="同时纳入重点人员管控", required=False, initial=True)
     measure = forms.ChoiceField(
-        label="管控措施", choices=KeyPerson.Measure.choices, initial=KeyPerson.Measure.CENTRAL
+        label="管控措施",
+        choices=KeyPerson.Measure.choices,
+        initial=KeyPerson.Measure.CENTRAL,
+        error_messages={"required": "请选择管控措施", "invalid_choice": "请选择管控措施"},
     )
 
     def __init__(self, *args, trace, user, **kwargs) -> None:

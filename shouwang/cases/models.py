@@ -11,6 +11,7 @@ contacts for a period; its households are followed up daily (``HouseholdVisit``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Self
@@ -25,7 +26,13 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
 from shouwang.people.models import Person
-from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, FollowUp
+from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, Category, FollowUp
+
+# The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
+# a contact is observed under the entry HQ edits, for its days.
+CLOSE_CONTACT_CATEGORY = "密切接触者"
+SECONDARY_CONTACT_CATEGORY = "次密接"
+OBSERVATION_DAYS = 14
 
 # Contacts are traced from two days before onset (or before the report, for a case
 # without symptoms): the usual definition of the infectious period for close contacts.
@@ -112,9 +119,10 @@ class Case(TimeStampedModel):
         RECOVERED = "recovered", "治愈"
         DIED = "died", "死亡"
 
-    # Which classification may follow which (复阳: a recovered case confirmed again).
+    # Which classification may follow which (复阳: a recovered case confirmed again; a
+    # suspected case may die before it is confirmed).
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded"}),
+        Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded", "died"}),
         Classification.ASYMPTOMATIC: frozenset({"confirmed", "recovered", "excluded"}),
         Classification.CONFIRMED: frozenset({"recovered", "died"}),
         Classification.EXCLUDED: frozenset({"suspected"}),
@@ -184,13 +192,21 @@ class Case(TimeStampedModel):
             self.classification, frozenset()
         )
 
+    def contact_refusal(self) -> str:
+        """Why no contact may be entered for this case ("" if they may)."""
+        if self.classification == self.Classification.EXCLUDED:
+            return "该病例已排除，不再登记密接；如分类有误，请先修改病例分类"
+        return ""
+
     @property
     def is_infected(self) -> bool:
         return self.classification in self.INFECTED
 
     def infectious_from(self) -> date:
-        """First day contacts are traced from."""
-        return (self.onset_date or self.report_date) - timedelta(days=INFECTIOUS_LEAD_DAYS)
+        """First day contacts are traced from: before the earliest known date (onset,
+        or with no onset the confirmation or report date, whichever came first)."""
+        known = [d for d in (self.onset_date, self.confirmed_date, self.report_date) if d]
+        return min(known) - timedelta(days=INFECTIOUS_LEAD_DAYS)
 
     def contacts_before_window(self) -> ContactQuerySet:
         """Contacts listed whose last contact date lies before ``infectious_from``: the
@@ -256,6 +272,26 @@ class ContactQuerySet(ScopedQuerySet):
 
     def not_observed(self) -> ContactQuerySet:
         return self.filter(key_person__isnull=True)
+
+    def observation_over(self, on: date | None = None) -> ContactQuerySet:
+        """Contacts whose observation period (from the last contact, for their
+        category's days) is over by ``on`` (today)."""
+        today = on or timezone.localdate()
+        condition = models.Q(pk__in=[])
+        for degree, days in Contact.observation_days().items():
+            last = today - timedelta(days=days)
+            condition |= models.Q(degree=degree, last_contact_date__lte=last)
+        return self.filter(condition)
+
+    def pending(self, on: date | None = None) -> ContactQuerySet:
+        """Contacts still to be put under observation: not observed yet, their case not
+        excluded, and their observation period not over."""
+        over = self.observation_over(on).values("pk")
+        return (
+            self.not_observed()
+            .exclude(case__classification=Case.Classification.EXCLUDED)
+            .exclude(pk__in=over)
+        )
 
 
 class Contact(TimeStampedModel):
@@ -337,6 +373,32 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.get_degree_display()}）"
+
+    @classmethod
+    def category_name(cls, degree: int) -> str:
+        return CLOSE_CONTACT_CATEGORY if degree == cls.Degree.CLOSE else SECONDARY_CONTACT_CATEGORY
+
+    @classmethod
+    def observation_days(cls) -> dict[int, int]:
+        """Days of observation by degree: the category's days (editable by HQ;
+        ``OBSERVATION_DAYS`` before it exists)."""
+        names = {degree: cls.category_name(degree) for degree in cls.Degree.values}
+        days = dict(
+            Category.objects.filter(name__in=names.values()).values_list("name", "default_days")
+        )
+        return {degree: days.get(name, OBSERVATION_DAYS) for degree, name in names.items()}
+
+    @classmethod
+    def observation_over_among(
+        cls, contacts: Iterable[Contact], on: date | None = None
+    ) -> set[int]:
+        """The pks of ``contacts`` whose observation period is over by ``on`` (today),
+        as ``ContactQuerySet.observation_over`` decides it, for rows loaded already."""
+        today = on or timezone.localdate()
+        days = cls.observation_days()
+        return {
+            c.pk for c in contacts if c.last_contact_date + timedelta(days=days[c.degree]) <= today
+        }
 
 
 class KeyAreaQuerySet(ScopedQuerySet):

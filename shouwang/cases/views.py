@@ -13,6 +13,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
+from shouwang.core.forms import error_text
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
 from shouwang.people.models import Person
@@ -169,6 +170,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     can_trace = request.user.can("cases.trace")
     before_window = set(case.contacts_before_window().values_list("pk", flat=True))
+    ended = Contact.observation_over_among(contacts)
     review_contacts = [c for c in contacts if c.pk in before_window]
     review_traces = (
         list(case.traces_on_old_dates().select_related("requested_by"))
@@ -184,6 +186,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             # A 次密接's close contact is named only if the viewer sees them too.
             "shown_contacts": {c.pk for c in contacts},
             "before_window": before_window,
+            "ended": ended,
             "review_contacts": review_contacts,
             "review_traces": review_traces,
             "events": case.events.select_related("by"),
@@ -239,10 +242,11 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     )
     pending = request.GET.get("pending") == "1"
     if pending:
-        qs = qs.not_observed()
+        qs = qs.pending()
     page = Paginator(qs.order_by("-last_contact_date", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    ended = Contact.observation_over_among(page)
     visible_cases = set(
         Case.objects.visible_to(request.user)
         .filter(pk__in={c.case_id for c in page})
@@ -251,13 +255,16 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/contact_list.html",
-        {"page": page, "pending": pending, "visible_cases": visible_cases},
+        {"page": page, "pending": pending, "visible_cases": visible_cases, "ended": ended},
     )
 
 
 @require_capability("cases.edit")
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
+    if refusal := case.contact_refusal():
+        messages.error(request, refusal)
+        return redirect("cases:detail", pk=case.pk)
     via = _via(request, case)
     form = SearchForm(_posted(request))
     return render(
@@ -275,6 +282,9 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _save_contact(request: AuthedRequest, case: Case, person=None) -> HttpResponse:
+    if request.method == "GET" and (refusal := case.contact_refusal()):
+        messages.error(request, refusal)
+        return redirect("cases:detail", pk=case.pk)
     via = _via(request, case)
     form = ContactForm(_posted(request))
     person_form = None
@@ -403,15 +413,20 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
     )
     case = None
     initial = {}
+    # A case whose address is known only to its community: its compound is to be chosen.
+    community_only = None
     if request.GET.get("case"):
         case = get_for_user(
             Case.objects.select_related("person", "area"), request.user, pk=request.GET["case"]
         )
-        compound = case.area.ancestor_of_kind(Area.Kind.COMPOUND)
         initial = {
-            "area": compound or case.area,
             "reason": f"{case.get_classification_display()}病例 {case.person.name} 所在区域",
         }
+        target = case.area.ancestor_of_kind(Area.Kind.COMPOUND) or case.area
+        if areas.filter(pk=target.pk).exists():
+            initial["area"] = target
+        else:
+            community_only = case.area
     form = KeyAreaForm(_posted(request), areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -432,7 +447,10 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
                 )
             return redirect("cases:key_area", pk=key_area.pk)
     return render(
-        request, "cases/key_area_form.html", {"form": form, "case": case}, status=_status(form)
+        request,
+        "cases/key_area_form.html",
+        {"form": form, "case": case, "community_only": community_only},
+        status=_status(form),
     )
 
 
@@ -613,7 +631,7 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
     form = TraceContactsForm(request.POST, trace=trace, user=request.user)
     if not form.is_valid():
-        messages.error(request, "请至少选择一人，并选择管控措施")
+        messages.error(request, error_text(form))
         return _trace_page(request, trace, form=form, status=400)
     try:
         result = actions.contacts_from_trace(
@@ -627,6 +645,13 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return _trace_page(request, trace, form=form, status=400)
+    if result.beyond:
+        names = "、".join(h.person.name for h in result.beyond[:NAMES_SHOWN])
+        if len(result.beyond) > NAMES_SHOWN:
+            names += f" 等 {len(result.beyond)} 人"
+        messages.warning(request, f"{names} 经由的第一跳人员已是次密接，未登记为次密接")
+    if not result.contacts:
+        return redirect("cases:detail", pk=trace.case_id)
     if not (result.created or result.observed or result.ended or result.cases):  # sent again
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
         return redirect("cases:detail", pk=trace.case_id)

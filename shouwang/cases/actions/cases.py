@@ -18,6 +18,8 @@ from shouwang.areas.models import Area
 from shouwang.people import actions as people_actions
 from shouwang.people.documents import DocumentError, validate_document
 from shouwang.people.models import Person
+from shouwang.watch import actions as watch_actions
+from shouwang.watch.models import KeyPerson
 
 from ..models import (
     Case,
@@ -86,6 +88,24 @@ def _check_institution(institution: TreatmentInstitution | None, *, was: Any = N
     stay there after the institution is taken off the list."""
     if institution is not None and not institution.active and institution != was:
         raise ValidationError(f"收治机构“{institution.name}”已停用，请选择其他机构")
+
+
+def _end_contact_observation(case: Case, *, by: Any) -> None:
+    """A person observed as a contact who is now an infected case is cared for as a
+    case: their contact record stops owing follow-ups (转医院, 疑似/确诊病例转运)."""
+    if case.classification not in Case.INFECTED:
+        return
+    records = KeyPerson.objects.filter(
+        case_contacts__person=case.person_id, status=KeyPerson.Status.ACTIVE
+    ).distinct()
+    for record in records:
+        watch_actions.change_status(
+            key_person=record,
+            status=KeyPerson.Status.HOSPITAL,
+            reason=KeyPerson.Reason.CASE_TRANSFER,
+            note=f"本人已{case.get_classification_display()}，按病例管理",
+            by=by,
+        )
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,7 @@ def create_case(
         obj=case,
         detail=f"登记病例：{case.get_classification_display()}",
     )
+    _end_contact_observation(case, by=by)
     return case
 
 
@@ -262,4 +283,6 @@ def change_case(
         obj=case,
         detail="；".join(summary) + f"；原因：{reason}",
     )
+    if old_class != new_class:
+        _end_contact_observation(case, by=by)
     return event

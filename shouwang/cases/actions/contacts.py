@@ -23,18 +23,15 @@ from shouwang.watch.actions import (
 from shouwang.watch.models import Category, KeyPerson
 
 from ..models import (
+    CLOSE_CONTACT_CATEGORY,
     INFECTIOUS_LEAD_DAYS,
+    OBSERVATION_DAYS,
+    SECONDARY_CONTACT_CATEGORY,
     Case,
     Contact,
     Trace,
 )
 from .cases import EARLIEST_NEW_DATE, NewPerson, resolve_person
-
-# The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
-# a contact is observed under the entry HQ edits, for its days.
-CLOSE_CONTACT_CATEGORY = "密切接触者"
-SECONDARY_CONTACT_CATEGORY = "次密接"
-OBSERVATION_DAYS = 14
 
 
 @transaction.atomic
@@ -54,8 +51,8 @@ def add_contact(
     """Record a close contact of ``case`` (or, with ``via``, a secondary contact met by
     that close contact). Adding a person twice keeps one row: the closer degree and the
     later last contact date win. Returns (contact, created)."""
-    if case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError("该病例已排除，不再登记密接；如分类有误，请先修改病例分类")
+    if refusal := case.contact_refusal():
+        raise ValidationError(refusal)
     if kind not in Contact.Kind.values:
         raise ValidationError("请选择接触方式")
     person = resolve_person(person, by=by, request=request)
@@ -72,7 +69,7 @@ def add_contact(
         # ended, or be about to, with no exposure in it.
         raise ValidationError(
             f"{person.name}的末次接触日期 {last_contact_date} 早于病例可传染期起点 "
-            f"{case.infectious_from()}（发病或报告前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
+            f"{case.infectious_from()}（发病、确诊或报告日期中最早者前{INFECTIOUS_LEAD_DAYS}天），不属于密接；"
             "如病例发病日期有误，请先修改病例"
         )
     if via is not None:
@@ -80,6 +77,15 @@ def add_contact(
             raise ValidationError("次密接只能经由本病例的密切接触者登记")
         if via.person_id == person.pk:
             raise ValidationError("不能把密接本人登记为其次密接")
+        # Met before the close contact was exposed: not through them. (Hop 2 of a trace
+        # counts only passes after the hop-1 person's first encounter with the case,
+        # which may precede their last one.)
+        if source == Contact.Source.MANUAL and last_contact_date < via.last_contact_date:
+            raise ValidationError(
+                f"{person.name}的末次接触日期 {last_contact_date} 早于密接{via.person.name}"
+                f"与病例的末次接触日期 {via.last_contact_date}，不属于经由该密接的次密接；"
+                "请核对日期"
+            )
     degree = Contact.Degree.SECONDARY if via is not None else Contact.Degree.CLOSE
     existing = Contact.objects.select_for_update().filter(case=case, person=person).first()
     if existing is not None:
@@ -140,16 +146,10 @@ def _category(name: str) -> Category:
     return category
 
 
-def _observation_category_name(contact: Contact) -> str:
-    if contact.degree == Contact.Degree.CLOSE:
-        return CLOSE_CONTACT_CATEGORY
-    return SECONDARY_CONTACT_CATEGORY
-
-
 def observation_end(contact: Contact) -> date:
     """The planned end ``observe_contact`` gives a contact: the last contact date plus
     the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
-    category = Category.objects.filter(name=_observation_category_name(contact)).first()
+    category = Category.objects.filter(name=Contact.category_name(contact.degree)).first()
     days = category.default_days if category is not None else OBSERVATION_DAYS
     return contact.last_contact_date + timedelta(days=days)
 
@@ -248,7 +248,7 @@ def observe_contact(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
-    category = _category(_observation_category_name(contact))
+    category = _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(
         person=person,

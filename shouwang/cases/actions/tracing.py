@@ -64,15 +64,12 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
 
 
 def _store_hits(trace: Trace, hits: list[presence.Hit], *, names: dict[int, str]) -> int:
-    """Save the hits the requester may see; return how many persons were left out
-    (outside their jurisdiction, check-ins not matched to the ledger, or met through
-    a person left out)."""
+    """Save the hits of persons in the ledger, whatever became of the requester's
+    account since (each viewer sees only their own jurisdiction's:
+    ``TraceHit.objects.shown_to``); return how many persons were left out (check-ins
+    not matched to the ledger, or met through a person left out)."""
     ids = {h.person_id for h in hits}
-    visible = set(
-        Person.objects.visible_to(trace.requested_by)
-        .filter(pk__in=ids)
-        .values_list("pk", flat=True)
-    )
+    visible = set(Person.objects.filter(pk__in=ids).values_list("pk", flat=True))
     stored = {h.person_id: h for h in TraceHit.objects.filter(trace=trace).only("pk", "person_id")}
     rows = []
     for hit in hits:
@@ -325,6 +322,9 @@ class TraceContacts:
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
+    # Hop-2 hits chosen whose hop-1 person is a secondary contact of the case already:
+    # not made contacts (the chain stops at 次密接).
+    beyond: list[TraceHit]
 
 
 @transaction.atomic
@@ -356,6 +356,7 @@ def contacts_from_trace(
         )
     case = trace.case
     contacts: dict[int, Contact] = {}
+    beyond: list[TraceHit] = []
     created = 0
     hop1 = {h.pk: h for h in TraceHit.objects.filter(trace=trace, hop=1)}
     shown = set(
@@ -376,7 +377,8 @@ def contacts_from_trace(
                 parent.contact = parent_contact
             via = parent.contact
             if via.degree != Contact.Degree.CLOSE:
-                continue  # the hop-1 person is a secondary contact already: stop there
+                beyond.append(hit)  # the hop-1 person is a secondary contact already
+                continue
         contact, new = _contact_for_hit(
             hit, case=case, trace=trace, via=via, by=by, request=request
         )
@@ -421,6 +423,7 @@ def contacts_from_trace(
         observed=observed,
         ended=ended,
         cases=as_cases,
+        beyond=beyond,
     )
 
 

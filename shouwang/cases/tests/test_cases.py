@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
+from shouwang.cases import actions
 from shouwang.cases.models import Case, CaseEvent
 from shouwang.people.models import Change, Person
+from shouwang.watch.models import KeyPerson, KeyPersonEvent
 
-from .factories import id_number, institution, make_case, make_person
+from .factories import id_number, institution, make_case, make_contact, make_person
 
 TODAY = timezone.localdate()
 
@@ -407,3 +409,44 @@ def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
     assert "“excluded”" not in body
     case.refresh_from_db()
     assert case.classification == "confirmed"
+
+
+def test_a_suspected_case_who_dies_before_confirmation_is_marked_died(world):
+    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+    client = world.client("staff_a")
+    form = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert 'value="died"' in form
+    data = case_data(
+        classification="died", onset_date=case.onset_date.isoformat(), reason="确诊前死亡"
+    )
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("died", None)
+    event = case.events.first()
+    assert (event.from_classification, event.to_classification) == ("suspected", "died")
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(case.pk))
+    assert "疑似 → 死亡" in audit.detail
+
+
+@pytest.mark.parametrize("classification", ["confirmed", "asymptomatic"])
+def test_a_contact_under_observation_who_becomes_infected_owes_no_more_follow_ups(
+    world, classification
+):
+    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    key_person = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    case = make_case(world.building_a, "suspected", person=contact.person)
+    data = case_data(
+        classification=classification,
+        onset_date="",
+        confirmed_date=TODAY.isoformat(),
+        reason="核酸检测阳性",
+    )
+    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    key_person.refresh_from_db()
+    assert key_person.status == KeyPerson.Status.HOSPITAL
+    event = key_person.events.get(kind=KeyPersonEvent.Kind.STATUS)
+    assert event.reason == KeyPerson.Reason.CASE_TRANSFER
+    assert event.note == f"本人已{Case.Classification(classification).label}，按病例管理"

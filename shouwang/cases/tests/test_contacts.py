@@ -80,15 +80,55 @@ def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
     assert Person.objects.count() == persons
 
 
+def test_an_excluded_case_offers_no_contact_entry_and_refuses_it_up_front(world):
+    case = make_case(world.building_a, Case.Classification.EXCLUDED)
+    close = make_contact(case, world.building_a)
+    person = make_person(world.building_a, "李秀英")
+    client = world.client("staff_a")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:contact_add", args=[case.pk]) not in page
+    for url in (
+        reverse("cases:contact_add", args=[case.pk]),
+        reverse("cases:contact_add", args=[case.pk]) + f"?via={close.pk}",
+        reverse("cases:contact_create", args=[case.pk, person.pk]),
+        reverse("cases:contact_create_new", args=[case.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain == [(reverse("cases:detail", args=[case.pk]), 302)]
+        assert "该病例已排除，不再登记密接" in response.content.decode()
+    searched = client.post(reverse("cases:contact_add", args=[case.pk]), {"q": "李秀英"})
+    assert searched.status_code == 302
+    assert Contact.objects.count() == 1
+
+
 def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
     case = make_case(world.building_a)
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
     other = make_person(world.building_a2)
     url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
     response = world.client("staff_a").post(url, contact_data(kind="visit"))
     assert response.status_code == 302
     secondary = Contact.objects.get(person=other)
     assert (secondary.degree, secondary.via) == (2, close)
+
+
+def test_a_secondary_contact_met_before_the_close_contacts_exposure_is_refused(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    other = make_person(world.building_a2, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=4)))
+    assert response.status_code == 400
+    said = (
+        f"李秀英的末次接触日期 {TODAY - timedelta(days=4)} 早于密接{close.person.name}"
+        f"与病例的末次接触日期 {TODAY - timedelta(days=3)}"
+    )
+    assert said in response.content.decode()
+    assert not Contact.objects.filter(person=other).exists()
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=3)))
+    assert response.status_code == 302
+    assert Contact.objects.get(person=other).via == close
 
 
 def test_a_secondary_contact_cannot_hang_from_another_cases_contact(world):
@@ -131,9 +171,22 @@ def test_a_last_contact_before_the_cases_infectious_period_is_refused(world):
     assert client.post(url, contact_data(last_contact_date=first_day)).status_code == 302
 
 
+def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation(world):
+    case = make_case(world.building_a, report_date=TODAY, confirmed_date=TODAY - timedelta(days=5))
+    person = make_person(world.building_a, "李秀英")
+    url = reverse("cases:contact_create", args=[case.pk, person.pk])
+    client = world.client("staff_a")
+    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=8)))
+    assert response.status_code == 400
+    assert f"早于病例可传染期起点 {TODAY - timedelta(days=7)}" in response.content.decode()
+    last = TODAY - timedelta(days=7)
+    assert client.post(url, contact_data(last_contact_date=last)).status_code == 302
+    assert Contact.objects.get(case=case).last_contact_date == last
+
+
 def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
@@ -150,7 +203,7 @@ def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(wo
     """Observed as 次密接, then found to have met the case itself: the record moves to
     密切接触者 (counted there, its history and audit say so) and covers the new date."""
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a)
+    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
@@ -482,3 +535,31 @@ def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
     assert response.status_code == 400
     assert said in response.content.decode()
     assert not KeyPerson.objects.exists()
+
+
+def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    pending = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    over = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=15))
+    excluded_case = make_case(world.building_a, "excluded")
+    of_excluded = make_contact(excluded_case, world.building_a, last_contact_date=TODAY)
+    client = world.client("staff_a")
+    body = client.get(reverse("cases:contacts")).content.decode()
+    rows = {c: body.split(c.person.name)[1].split("</tr>")[0] for c in (pending, over, of_excluded)}
+    assert "未管控" in rows[pending]
+    assert "纳入管控" in rows[pending]
+    assert "观察期已过" in rows[over]
+    assert "病例已排除" in rows[of_excluded]
+    for row in (rows[over], rows[of_excluded]):
+        assert "未管控" not in row
+        assert "纳入管控" not in row
+    filtered = client.get(reverse("cases:contacts"), {"pending": "1"}).content.decode()
+    assert pending.person.name in filtered
+    assert over.person.name not in filtered
+    assert of_excluded.person.name not in filtered
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    table = detail.split("<h2>密切接触者")[1]
+    assert "观察期已过" in table.split(over.person.name)[1].split("</tr>")[0]
+    detail = client.get(reverse("cases:detail", args=[excluded_case.pk])).content.decode()
+    table = detail.split("<h2>密切接触者")[1]
+    assert "病例已排除" in table.split(of_excluded.person.name)[1].split("</tr>")[0]

@@ -52,6 +52,21 @@ def test_hq_marks_the_compound_of_a_case(world):
     ).exists()
 
 
+def test_a_case_known_only_by_its_community_preselects_no_area_and_says_why(world):
+    case = make_case(world.community_a)
+    client = world.client("hq")
+    body = client.get(reverse("cases:key_area_new"), {"case": case.pk}).content.decode()
+    select = body.split('name="area"')[1].split("</select>")[0]
+    assert select.count("selected>") == 1
+    assert 'value="" selected>' in select  # the choice is left to make, not a hidden value
+    assert f"病例住址仅登记到{world.community_a.name}，请选择其所在小区或楼栋" in body
+    response = client.post(
+        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a)
+    )
+    assert response.status_code == 302
+    assert KeyArea.objects.get().case == case
+
+
 @pytest.mark.parametrize(
     ("start", "message"),
     [("0001-01-01", "开始日期早于一年前"), ("2062-01-01", "开始日期不能晚于30天后")],

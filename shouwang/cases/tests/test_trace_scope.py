@@ -61,6 +61,7 @@ def test_a_narrower_viewer_cannot_make_a_contact_of_a_person_outside(world, trac
         {"hits": [bea.pk], "observe": "on", "measure": "central"},
     )
     assert response.status_code == 400
+    assert "所选人员不在本次追踪结果中或不在您的辖区" in response.content.decode()
     assert not Contact.objects.exists()
 
 
@@ -121,3 +122,65 @@ def test_a_second_hop_through_a_contact_made_by_hand_links_to_it_untouched(world
         Contact.Kind.HOUSEHOLD,
         bea_before,
     )
+
+
+def test_a_second_hop_through_a_secondary_contact_is_named_not_skipped_silently(world, traced):
+    """蓓蓓 was recorded by hand as a 次密接 (met 安安): 晨晨, found through her, is
+    not made a contact, and the page says so by name."""
+    case, trace, people, viewer = traced
+    ann = Contact.objects.create(
+        case=case,
+        person=people["安安"],
+        area=people["安安"].area,
+        kind=Contact.Kind.HOUSEHOLD,
+        last_contact_date=case.infectious_from(),
+    )
+    Contact.objects.create(
+        case=case,
+        person=people["蓓蓓"],
+        area=people["蓓蓓"].area,
+        kind=Contact.Kind.HOUSEHOLD,
+        degree=Contact.Degree.SECONDARY,
+        via=ann,
+        last_contact_date=case.infectious_from(),
+    )
+    chen = trace.hits.get(person=people["晨晨"])
+    dora = trace.hits.get(person=people["朵朵"])
+    url = reverse("cases:trace_contacts", args=[trace.pk])
+    response = viewer.post(url, {"hits": [chen.pk, dora.pk], "measure": "central"}, follow=True)
+    body = response.content.decode()
+    assert "已登记密接 1 人" in body  # 朵朵 (博博 made a contact on the way)
+    assert "晨晨 经由的第一跳人员已是次密接，未登记为次密接" in body
+    assert not Contact.objects.filter(person=people["晨晨"]).exists()
+
+    alone = viewer.post(url, {"hits": [chen.pk], "measure": "central"}, follow=True)
+    body = alone.content.decode()
+    assert "晨晨 经由的第一跳人员已是次密接，未登记为次密接" in body
+    assert "已登记为密接，未重复登记" not in body
+
+
+@pytest.mark.parametrize("gone", ["disabled", "deleted"])
+def test_second_hop_stores_its_hits_whatever_became_of_the_requester(
+    world, timeline, django_capture_on_commit_callbacks, gone
+):  # noqa: F811
+    case, t, people = timeline
+    hq = world.client("hq")
+    hq.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        hq.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    if gone == "disabled":
+        world.hq.is_active = False
+        world.hq.save(update_fields=["is_active"])
+    else:
+        trace.requested_by = None
+        trace.save(update_fields=["requested_by"])
+    for callback in callbacks:
+        callback()
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    assert {h.person.name for h in trace.hits.filter(hop=2)} == {"朵朵", "卡卡"}
+    viewer = Client()
+    viewer.force_login(UserFactory(username="hq_a", role=Role.HQ_ADMIN, area=world.community_a))
+    body = viewer.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "朵朵" in body.split("第二跳（")[1]

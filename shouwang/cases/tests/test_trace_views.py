@@ -321,7 +321,9 @@ def test_hits_of_another_trace_cannot_be_converted(world, timeline):
         {"hits": [h.pk for h in first.hits.all()], "measure": "central"},
     )
     assert response.status_code == 400
-    assert "请至少选择一人，并选择管控措施" in response.content.decode()
+    body = response.content.decode()
+    assert "所选人员不在本次追踪结果中或不在您的辖区，请刷新页面后重新选择" in body
+    assert "请至少选择一人" not in body
     assert not Contact.objects.exists()
     assert not TraceHit.objects.exclude(contact=None).exists()
 
@@ -336,8 +338,11 @@ def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
         {"hits": ["9" * 25], "measure": "central"},
     )
     assert response.status_code == 400
-    assert "请至少选择一人" in response.content.decode()
+    assert "所选人员不在本次追踪结果中或不在您的辖区" in response.content.decode()
     assert not Contact.objects.exists()
+    nobody = client.post(reverse("cases:trace_contacts", args=[trace.pk]), {"measure": "central"})
+    assert nobody.status_code == 400
+    assert "请至少选择一人" in nobody.content.decode()
 
 
 def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followed_up(
