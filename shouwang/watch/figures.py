@@ -81,7 +81,7 @@ def figures_by_community(
     candidates = records.may_owe_slots(start, end).schedule_rows()
     filled = schedule.filled_slots(
         FollowUp.objects.filter(_within_any(areas, "key_person__area")),
-        first=schedule.local_day(start),
+        first=schedule.first_day_due_from(start),
         last=schedule.local_day(min(end, now)),
     )
     missed = schedule.overdue_slots(candidates, now=now, since=start, until=end, filled=filled)
@@ -163,7 +163,10 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
     ended = records.may_owe_slots(start, end).exclude(status=KeyPerson.Status.ACTIVE)
     candidates = active + ended.schedule_rows()
     policies = schedule.Policies()
-    filled = schedule.filled_slots(FollowUp.objects.within(area), first=day, last=day)
+    # From yesterday: its slot to 24:00 is due at the midnight starting today.
+    filled = schedule.filled_slots(
+        FollowUp.objects.within(area), first=schedule.first_day_due_from(start), last=day
+    )
     missed = schedule.overdue_slots(
         candidates, now=now, since=start, until=end, policies=policies, filled=filled
     )

@@ -264,7 +264,7 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     since = schedule.day_start(schedule.local_day(now) - timedelta(days=days - 1))
     filled = schedule.filled_slots(
         FollowUp.objects.visible_to(user),
-        first=schedule.local_day(since),
+        first=schedule.first_day_due_from(since),
         last=schedule.local_day(now),
     )
     missed = schedule.overdue_slots(records, now=now, since=since, filled=filled)
