@@ -171,6 +171,15 @@ class KeyPersonQuerySet(ScopedQuerySet):
         qs = self.visible_to(user).active()
         return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
 
+    def ended_on_followup_sheet(
+        self, user: User, *, since: datetime, everyone: bool = False
+    ) -> KeyPersonQuerySet:
+        """The records ended (released, …) since ``since`` that the user's 今日随访
+        would list under control: the slots they owed before may still be 补录."""
+        qs = self.visible_to(user).exclude(status=KeyPerson.Status.ACTIVE)
+        qs = qs.filter(ended_at__gte=since)
+        return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
+
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
         """The active record a personal self-report link names. Raises
         ``signing.SignatureExpired`` for an old link, ``signing.BadSignature`` for a
