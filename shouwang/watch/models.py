@@ -181,13 +181,14 @@ class KeyPersonQuerySet(ScopedQuerySet):
         return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
 
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
-        """The active record a personal self-report link names. Raises
-        ``signing.SignatureExpired`` for an old link, ``signing.BadSignature`` for a
-        forged one and ``KeyPerson.DoesNotExist`` when the record is no longer active."""
+        """The record a personal self-report link names, under control or not (the
+        page says why an ended one takes no report). Raises ``signing.SignatureExpired``
+        for an old link, ``signing.BadSignature`` for a forged one and
+        ``KeyPerson.DoesNotExist`` when the record is gone."""
         code = signing.TimestampSigner(salt=SELF_REPORT_SALT).unsign(
             token, max_age=timedelta(days=max_age_days)
         )
-        return self.active().select_related("person", "category", "area").get(code=code)
+        return self.select_related("person", "category", "area").get(code=code)
 
 
 class KeyPerson(TimeStampedModel):

@@ -302,6 +302,14 @@ SELF_REPORT_TAKEN_ID = "本页的提交编号已被使用，本次自报未保�
 SELF_REPORT_ABNORMAL = (
     "本时段已记录您的异常情况，本次自报未保存；社区工作人员会尽快与您联系，如有变化请直接告知社区"
 )
+# What the link of a record no longer under control says, per status: the person's own
+# situation in their words, nothing of the reason, note or who changed it.
+SELF_REPORT_ENDED = {
+    KeyPerson.Status.RELEASED: "您已解除管控，无需再自报。感谢您的配合！",
+    KeyPerson.Status.HOSPITAL: "您已转医院，本链接暂停自报；回家后如需继续观察，社区会与您联系",
+    KeyPerson.Status.LOST: "社区暂时联系不上您，本链接暂停自报，请尽快与社区（网格员）联系",
+    KeyPerson.Status.LEFT: "您已登记为离开本辖区，本链接已停用；如您仍在本辖区，请与社区联系",
+}
 
 
 def record_self_report(
