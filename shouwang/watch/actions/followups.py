@@ -148,7 +148,8 @@ def record_followup(
     ``late`` (after the slot's deadline) is judged from it, and a follow-up done at
     21:30 and uploaded at 07:00 is a late follow-up of its own day, not a late upload
     of the next one. The trust put in the phone's clock is bounded by the rule (within
-    the slot's day, not in the future). ``FollowUp`` has no column for the upload time.
+    the slot's day, not in the future). ``entered_at``: when a past slot's follow-up
+    was typed in or uploaded (``backfill_followup``).
     A record ended (released…) after the recording time still takes the follow-up.
 
     A slot the ``watch_overdue`` job already recorded as missed keeps its
