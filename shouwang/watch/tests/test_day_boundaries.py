@@ -236,3 +236,5 @@ def test_the_overdue_page_of_one_day_lists_yesterday_s_slot_ending_at_24_00(
     assert "李四" in page
     stats = world.client("staff_a").get(reverse("watch:stats")).content.decode()
     assert '<div class="card-n">1</div><div class="card-l">今日逾期随访</div>' in stats
+    # Listed with its day: 晚上 (截止 24:00) alone would read as tonight's.
+    assert "<td>2月1日晚上</td>" in stats
