@@ -10,7 +10,9 @@ down (village lanes, stairwells). Each item goes through the phone page's form a
 never blocks the others, a re-sent item is reported as a duplicate. An item carries the
 phone's recording time (``recorded_at``) and is stored on its own day and slot: today's,
 or the previous day's when it arrives before the end of today (done at 21:30 offline,
-uploaded after midnight), ``late`` when recorded after the slot's deadline. Older days,
+uploaded after midnight: a 补录 through ``actions.backfill_followup``, with its upload
+time as ``entered_at`` and an audit row), ``late`` when recorded after the slot's
+deadline. Older days,
 future days and recording times outside the day or ahead of the server's clock are
 refused with the reason (``actions.check_recording_time``).
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -314,6 +316,14 @@ def _record(
     recorded_at = item.recorded_at
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = timezone.make_aware(recorded_at, schedule.zone())
+    yesterday, today = schedule.day_window(schedule.local_day(now) - timedelta(days=1))
+    if (
+        item.reached
+        and recorded_at is not None
+        and item.day == schedule.local_day(yesterday)
+        and yesterday <= recorded_at < today
+    ):
+        return _backfill(request, record, form.cleaned_data, recorded_at=recorded_at, now=now)
     record_item = actions.record_followup if item.reached else actions.record_attempt
     return record_item(
         key_person=record,
@@ -322,6 +332,31 @@ def _record(
         now=now,
         **form.cleaned_data,
     )
+
+
+def _backfill(
+    request, record: KeyPerson, data: dict, *, recorded_at: datetime, now: datetime
+) -> tuple[FollowUp, bool]:
+    """Yesterday's follow-up uploaded today: a 补录 as on the page (``entered_at`` now,
+    audited), done at the phone's recording time; a time refused is the item's
+    ``recorded_at`` to correct."""
+    try:
+        return actions.backfill_followup(
+            key_person=record,
+            done_at=recorded_at.astimezone(schedule.zone()).time(),
+            by=request.user,
+            now=now,
+            **data,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                "recorded_at" if name == "done_at" else name: errors
+                for name, errors in exc.error_dict.items()
+            }
+        ) from exc
 
 
 @router.post("/followups", response=BatchOut, url_name="watch_followups_batch")

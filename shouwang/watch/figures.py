@@ -81,7 +81,7 @@ def figures_by_community(
     candidates = records.may_owe_slots(start, end).schedule_rows()
     filled = schedule.filled_slots(
         FollowUp.objects.filter(_within_any(areas, "key_person__area")),
-        first=schedule.local_day(start),
+        first=schedule.first_day_due_from(start),
         last=schedule.local_day(min(end, now)),
     )
     missed = schedule.overdue_slots(candidates, now=now, since=start, until=end, filled=filled)
@@ -163,7 +163,10 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
     ended = records.may_owe_slots(start, end).exclude(status=KeyPerson.Status.ACTIVE)
     candidates = active + ended.schedule_rows()
     policies = schedule.Policies()
-    filled = schedule.filled_slots(FollowUp.objects.within(area), first=day, last=day)
+    # From yesterday: its slot to 24:00 is due at the midnight starting today.
+    filled = schedule.filled_slots(
+        FollowUp.objects.within(area), first=schedule.first_day_due_from(start), last=day
+    )
     missed = schedule.overdue_slots(
         candidates, now=now, since=start, until=end, policies=policies, filled=filled
     )
@@ -192,15 +195,24 @@ class FollowUpSheet:
     rows: list[ScheduleRow]
     states: dict[int, list[schedule.SlotState]]
     total: schedule.Progress
-    # Per record, yesterday's due slots with no follow-up: 补录 until the end of today.
+    # Per record, yesterday's due slots with no follow-up: 补录 until the end of today
+    # (of ``rows`` and of ``ended``).
     yesterday: dict[int, list[schedule.DueSlot]]
+    # Records no longer under control that owe yesterday's slots (released this
+    # morning, …): offered their 补录 only, outside the counts.
+    ended: list[ScheduleRow]
 
 
 def followup_sheet(
-    records: KeyPersonQuerySet, followups: FollowUpQuerySet, *, now: datetime | None = None
+    records: KeyPersonQuerySet,
+    followups: FollowUpQuerySet,
+    *,
+    ended: KeyPersonQuerySet | None = None,
+    now: datetime | None = None,
 ) -> FollowUpSheet:
     """The sheet of ``records`` (active, already scoped) given the ``followups`` the
-    reader may see."""
+    reader may see; ``ended``: the records ended since yesterday (scoped alike) whose
+    yesterday's missed slots may still be 补录."""
     now = now or timezone.now()
     rows = records.order_by("area__path", "pk").schedule_rows()
     policies = schedule.Policies()
@@ -208,11 +220,15 @@ def followup_sheet(
     filled = schedule.filled_slots(followups, first=day - timedelta(days=1), last=day)
     states = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
     yesterday = missed_yesterday(rows, now=now, policies=policies, filled=filled)
+    ended_rows = [] if ended is None else ended.order_by("area__path", "pk").schedule_rows()
+    owed = missed_yesterday(ended_rows, now=now, policies=policies, filled=filled)
+    yesterday.update(owed)
     total = schedule.Progress()
     for row in rows:
         total.add(schedule.progress(states[row.pk]))
     rows.sort(key=lambda r: not (r.pk in yesterday or any(s.can_record for s in states[r.pk])))
-    return FollowUpSheet(now, day, policies, rows, states, total, yesterday)
+    ended_rows = [r for r in ended_rows if r.pk in owed]
+    return FollowUpSheet(now, day, policies, rows, states, total, yesterday, ended_rows)
 
 
 def missed_yesterday(

@@ -171,14 +171,24 @@ class KeyPersonQuerySet(ScopedQuerySet):
         qs = self.visible_to(user).active()
         return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
 
+    def ended_on_followup_sheet(
+        self, user: User, *, since: datetime, everyone: bool = False
+    ) -> KeyPersonQuerySet:
+        """The records ended (released, …) since ``since`` that the user's 今日随访
+        would list under control: the slots they owed before may still be 补录."""
+        qs = self.visible_to(user).exclude(status=KeyPerson.Status.ACTIVE)
+        qs = qs.filter(ended_at__gte=since)
+        return qs.responsible_for(user) if lists_own_only(user, everyone=everyone) else qs
+
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
-        """The active record a personal self-report link names. Raises
-        ``signing.SignatureExpired`` for an old link, ``signing.BadSignature`` for a
-        forged one and ``KeyPerson.DoesNotExist`` when the record is no longer active."""
+        """The record a personal self-report link names, under control or not (the
+        page says why an ended one takes no report). Raises ``signing.SignatureExpired``
+        for an old link, ``signing.BadSignature`` for a forged one and
+        ``KeyPerson.DoesNotExist`` when the record is gone."""
         code = signing.TimestampSigner(salt=SELF_REPORT_SALT).unsign(
             token, max_age=timedelta(days=max_age_days)
         )
-        return self.active().select_related("person", "category", "area").get(code=code)
+        return self.select_related("person", "category", "area").get(code=code)
 
 
 class KeyPerson(TimeStampedModel):

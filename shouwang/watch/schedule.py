@@ -70,6 +70,13 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(zone()).date()
 
 
+def first_day_due_from(since: datetime) -> date:
+    """The first local day whose slots may have a deadline at or after ``since``:
+    the day before ``since``'s when it is a midnight, which ends that day's slot to
+    24:00."""
+    return local_day(since - timedelta(microseconds=1))
+
+
 # A slot's deadline typed 24:00: the midnight that ends its day. A deadline is later
 # than its opening, so it is never the midnight that starts the day, and ``Slot``
 # keeps this one as ``time(0, 0)``.
@@ -391,14 +398,15 @@ def overdue_slots(
     """Due slots with no follow-up whose deadline has passed (``<= now``) and lies in
     [since, until), latest first. ``filled``: the follow-ups already read
     (``filled_slots`` of any superset of the records' follow-ups, covering the local
-    days from ``since`` to ``min(until, now)``); read for the records when not given."""
+    days from ``first_day_due_from(since)`` to ``min(until, now)``); read for the
+    records when not given."""
     records = list(records)
     if not records:
         return []
     policies = policies or Policies()
     end = min(until, now) if until is not None else now
     last = local_day(end)
-    first = local_day(since) if since is not None else min(r.start_date for r in records)
+    first = first_day_due_from(since) if since is not None else min(r.start_date for r in records)
     if filled is None:
         filled = filled_slots(followups_of(records), first=first, last=last)
     passed = now.timestamp()

@@ -12,6 +12,7 @@ the audit log in one transaction.
 from .alerts import create_lead, handle_alert, raise_alert, restate_alert, settle_alert
 from .followups import (
     METHOD_CHOICE_MESSAGE,
+    SELF_REPORT_ENDED,
     SYMPTOM_CHOICE_MESSAGE,
     SelfReportRefused,
     backfill_followup,
@@ -43,6 +44,7 @@ __all__ = [
     "Identity",
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
+    "SELF_REPORT_ENDED",
     "SelfReportRefused",
     "active_key_person",
     "alert_suspected_lost",

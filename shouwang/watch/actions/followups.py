@@ -148,7 +148,8 @@ def record_followup(
     ``late`` (after the slot's deadline) is judged from it, and a follow-up done at
     21:30 and uploaded at 07:00 is a late follow-up of its own day, not a late upload
     of the next one. The trust put in the phone's clock is bounded by the rule (within
-    the slot's day, not in the future). ``FollowUp`` has no column for the upload time.
+    the slot's day, not in the future). ``entered_at``: when a past slot's follow-up
+    was typed in or uploaded (``backfill_followup``).
     A record ended (released…) after the recording time still takes the follow-up.
 
     A slot the ``watch_overdue`` job already recorded as missed keeps its
@@ -302,6 +303,14 @@ SELF_REPORT_TAKEN_ID = "本页的提交编号已被使用，本次自报未保�
 SELF_REPORT_ABNORMAL = (
     "本时段已记录您的异常情况，本次自报未保存；社区工作人员会尽快与您联系，如有变化请直接告知社区"
 )
+# What the link of a record no longer under control says, per status: the person's own
+# situation in their words, nothing of the reason, note or who changed it.
+SELF_REPORT_ENDED = {
+    KeyPerson.Status.RELEASED: "您已解除管控，无需再自报。感谢您的配合！",
+    KeyPerson.Status.HOSPITAL: "您已转医院，本链接暂停自报；回家后如需继续观察，社区会与您联系",
+    KeyPerson.Status.LOST: "社区暂时联系不上您，本链接暂停自报，请尽快与社区（网格员）联系",
+    KeyPerson.Status.LEFT: "您已登记为离开本辖区，本链接已停用；如您仍在本辖区，请与社区联系",
+}
 
 
 def record_self_report(

@@ -183,3 +183,52 @@ def test_a_time_with_seconds_as_some_browsers_send_it_is_taken(
     assert response.status_code == 200
     stored = FollowUp.objects.get(key_person=record, day=yesterday, slot=2)
     assert stored.recorded_at == at(yesterday, 19, 40)
+
+
+def test_someone_released_this_morning_is_offered_yesterday_s_backfill(
+    world, clock, record, yesterday
+) -> None:
+    """Released at 08:00 today, 张三丰 was under control through yesterday's afternoon
+    slot: 今日随访 still offers its 补录, in a section of its own, under the same rules
+    (a time after the release is refused)."""
+    today = yesterday + timedelta(days=1)
+    clock.set(yesterday, 12, 0)
+    earlier = f.key_person(world.building_a2, "李白", by=world.staff_a, days=3)
+    clock.set(yesterday, 13, 0)  # released before the afternoon slot's deadline: none owed
+    actions.change_status(
+        key_person=earlier, status="released", reason="ordered_release", by=world.staff_a
+    )
+    clock.set(today, 8, 0)
+    actions.change_status(
+        key_person=record, status="released", reason="ordered_release", by=world.staff_a
+    )
+    grid = world.client("grid_a")
+
+    page = grid.get(reverse("watch:today")).content.decode()
+
+    assert "已结束管控，昨日待补录" in page
+    assert "张三丰" in page
+    assert reverse("watch:backfill", args=[record.pk]) in page
+    assert "李白" not in page
+    other = world.client("staff_b").get(reverse("watch:today")).content.decode()
+    assert "张三丰" not in other
+
+    response = backfill(grid, record, yesterday)
+
+    assert response.status_code == 200, response.content.decode()
+    assert "已补录" in response.content.decode()
+    stored = FollowUp.objects.get(key_person=record, day=yesterday, slot=2)
+    assert stored.entered_at == clock.now
+    assert "已结束管控，昨日待补录" not in grid.get(reverse("watch:today")).content.decode()
+
+
+def test_a_backfill_after_the_release_is_refused(world, clock, record, yesterday) -> None:
+    clock.set(yesterday, 19, 0)
+    actions.change_status(
+        key_person=record, status="released", reason="ordered_release", by=world.staff_a
+    )
+    clock.set(yesterday + timedelta(days=1), 8, 0)
+    response = backfill(world.client("grid_a"), record, yesterday, done_at="19:40")
+    assert response.status_code == 400
+    assert "该人员已不在管控中" in response.content.decode()
+    assert not FollowUp.objects.filter(key_person=record, slot=2).exists()

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 
 from shouwang.watch import actions, figures, schedule
 from shouwang.watch.models import Alert, FollowUp, KeyPerson, WatchPolicy
@@ -181,3 +182,59 @@ def test_a_period_counts_its_days_and_a_same_day_release_is_one(world) -> None:
     assert record.observed_days(D1) == 1  # released on its first day: 共1天, not 共0天
     assert record.observed_days(D2) == 1
     assert record.observed_days(D1 + timedelta(days=3)) == 3
+
+
+@pytest.fixture
+def to_midnight(world) -> None:
+    WatchPolicy.objects.create(
+        community=world.community_a, slots="白天 08:00-20:00；晚上 20:00-24:00"
+    )
+
+
+def test_a_slot_ending_at_24_00_is_counted_once_in_the_window_of_its_deadline(
+    world, to_midnight
+) -> None:
+    """D1's 晚上 ends at 24:00, the midnight starting D2: a report window ending at that
+    midnight does not count it (not yet passed at its end), the one starting there
+    does, and the page of D2 lists it among today's missed slots."""
+    record = f.key_person(world.building_a, start=D1, created_at=local(D1, 20, 30))
+    now = local(D2, 8)
+    d1 = figures.figures_by_community(
+        [world.community_a], start=schedule.day_start(D1), end=schedule.day_start(D2), now=now
+    )[world.community_a.pk]
+    d2 = figures.figures_by_community(
+        [world.community_a],
+        start=schedule.day_start(D2),
+        end=schedule.day_start(D2 + timedelta(1)),
+        now=now,
+    )[world.community_a.pk]
+    assert (d1.overdue, d2.overdue) == (0, 1)
+    today = figures.today(world.community_a, now=now)
+    assert today.figures.overdue == 1
+    assert [(d.key_person_id, d.day, d.slot.number) for d in today.missed] == [(record.pk, D1, 2)]
+    # Uploaded late, it is no longer counted.
+    actions.record_followup(
+        key_person=record,
+        client_id=uuid.uuid4(),
+        slot=2,
+        method="phone",
+        by=None,
+        day=D1,
+        recorded_at=local(D1, 21),
+        now=local(D2, 8, 30),
+    )
+    assert figures.today(world.community_a, now=local(D2, 9)).figures.overdue == 0
+
+
+def test_the_overdue_page_of_one_day_lists_yesterday_s_slot_ending_at_24_00(
+    world, clock, to_midnight
+) -> None:
+    clock.set(D1, 20, 30)
+    f.key_person(world.building_a, "李四", start=D1)
+    clock.set(D2, 0, 10)
+    page = world.client("staff_a").get(reverse("watch:overdue"), {"days": "1"}).content.decode()
+    assert "李四" in page
+    stats = world.client("staff_a").get(reverse("watch:stats")).content.decode()
+    assert '<div class="card-n">1</div><div class="card-l">今日逾期随访</div>' in stats
+    # Listed with its day: 晚上 (截止 24:00) alone would read as tonight's.
+    assert "<td>2月1日晚上</td>" in stats

@@ -214,7 +214,7 @@ def test_the_phone_page_lists_who_is_due_in_bounded_queries(
     f.key_person(world.building_b, "不在我辖区")
     clock.set(clock.today, 10, 30)
     client = world.client("grid_a")
-    with django_assert_max_num_queries(13):  # a fixed few (one reads who is 疑似失联)
+    with django_assert_max_num_queries(14):  # a fixed few (疑似失联; those ended since yesterday)
         response = client.get(reverse("watch:today"))
     page = response.content.decode()
     assert page.count('class="w-card pending"') == 6

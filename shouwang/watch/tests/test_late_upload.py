@@ -143,7 +143,7 @@ def test_a_recording_time_outside_the_slot_s_day_is_refused(world, clock, record
     assert body["refused"] == 3
     assert "不在" in messages[0]
     assert "请核对手机的日期和时间" in messages[0]
-    assert "14:00 开始" in messages[1]
+    assert "早于下午时段开始（14:00）" in messages[1]
     assert "须附上手机上的记录时间" in messages[2]
     assert not FollowUp.objects.exists()
 
@@ -274,3 +274,42 @@ def test_the_action_stores_on_the_given_day_and_slot(world, clock, record) -> No
             by=world.grid_worker_a,
             now=now,
         )
+
+
+def test_yesterday_s_upload_is_entered_and_audited_as_a_backfill(world, clock, record) -> None:
+    """As 补录 on the page: the time it was entered beside the time it was done, and an
+    audit row naming who entered it; sent again, one row and one audit row."""
+    from shouwang.accounts.models import AuditEvent
+
+    yesterday = clock.today
+    now = clock.set(yesterday + timedelta(days=1), 0, 40)
+    sent = item(record, yesterday, at(yesterday, 19, 40))
+    assert post(world.client("grid_a"), [sent])["results"][0]["result"] == "created"
+    assert post(world.client("grid_a"), [sent])["results"][0]["result"] == "duplicate"
+    stored = FollowUp.objects.get()
+    assert stored.recorded_at == at(yesterday, 19, 40)
+    assert stored.entered_at == now
+    assert not stored.late
+    (event,) = AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_id=str(stored.pk), detail__startswith="补录"
+    )
+    assert event.user == world.grid_worker_a
+    assert "19:40" in event.detail
+
+
+def test_today_s_upload_is_no_backfill(world, clock, record) -> None:
+    today = clock.today
+    clock.set(today, 14, 30)
+    post(world.client("grid_a"), [item(record, today, at(today, 14, 10))])
+    assert FollowUp.objects.get().entered_at is None
+
+
+def test_yesterday_s_upload_before_its_slot_opened_is_refused_under_recorded_at(
+    world, clock, record
+) -> None:
+    yesterday = clock.today
+    clock.set(yesterday + timedelta(days=1), 0, 40)
+    result = post(world.client("grid_a"), [item(record, yesterday, at(yesterday, 13, 0))])
+    assert result["results"][0]["result"] == "refused"
+    assert set(result["results"][0]["errors"]) == {"recorded_at"}
+    assert not FollowUp.objects.exists()

@@ -284,3 +284,34 @@ def test_a_write_id_of_another_person_s_follow_up_is_refused(world, client, cloc
     assert not Alert.objects.exists()
     with pytest.raises(actions.SelfReportRefused):
         actions.record_self_report(key_person=record, client_id=taken, temperature=Decimal("36.5"))
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "message"),
+    [
+        ("released", "ordered_release", "您已解除管控，无需再自报"),
+        ("hospital", "fever_hospital", "您已转医院，本链接暂停自报"),
+        ("lost", "unreachable", "社区暂时联系不上您"),
+        ("left", "left_area", "您已登记为离开本辖区"),
+    ],
+)
+def test_an_ended_record_s_link_says_why_it_no_longer_works(
+    world, client, clock, record, status, reason, message
+) -> None:
+    """Not 链接无效或您已解除管控 for all: the person is told their own situation,
+    nothing more (no reason, note or name of who changed it)."""
+    token = record.self_report_token()
+    actions.change_status(
+        key_person=record,
+        status=status,
+        reason=reason,
+        note="内部备注",
+        by=world.staff_a,
+    )
+    for response in (client.get(url(token)), client.post(url(token), {"temperature": "36.5"})):
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert message in page
+        assert "链接无效" not in page
+        assert "内部备注" not in page
+    assert not FollowUp.objects.filter(key_person=record).exists()

@@ -58,6 +58,8 @@ def _cards(
                 "progress": schedule.progress(states),
                 "lost": lost.get(record.pk),
                 "yesterday": yesterday.get(record.pk, []),
+                # No longer under control: only yesterday's 补录 is offered.
+                "ended": record.status != KeyPerson.Status.ACTIVE,
             }
         )
     return cards
@@ -68,9 +70,13 @@ def _listed(request: AuthedRequest) -> tuple[bool, figures.FollowUpSheet]:
     sheet of what it lists: the page and each tap's header counts read it here alike."""
     user = request.user
     everyone = request.GET.get("all") == "1"
+    yesterday = schedule.local_day(timezone.now()) - timedelta(days=1)
     return lists_own_only(user, everyone=everyone), figures.followup_sheet(
         KeyPerson.objects.on_followup_sheet(user, everyone=everyone),
         FollowUp.objects.visible_to(user),
+        ended=KeyPerson.objects.ended_on_followup_sheet(
+            user, since=schedule.day_start(yesterday), everyone=everyone
+        ),
     )
 
 
@@ -81,13 +87,20 @@ def today(request: AuthedRequest) -> HttpResponse:
     now, policies = sheet.now, sheet.policies
     page = Paginator(sheet.rows, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     # (A record moved out of reach since the first read is left out, not a 500.)
-    shown = records_for(user).in_bulk([row.pk for row in page])
+    ended = sheet.ended if page.number == 1 else []
+    shown = records_for(user).in_bulk([row.pk for row in [*page, *ended]])
     return render(
         request,
         "watch/today.html",
         {
             "cards": _cards(
                 [shown[row.pk] for row in page if row.pk in shown],
+                now=now,
+                policies=policies,
+                yesterday=sheet.yesterday,
+            ),
+            "ended_cards": _cards(
+                [shown[row.pk] for row in ended if row.pk in shown],
                 now=now,
                 policies=policies,
                 yesterday=sheet.yesterday,
@@ -264,7 +277,7 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     since = schedule.day_start(schedule.local_day(now) - timedelta(days=days - 1))
     filled = schedule.filled_slots(
         FollowUp.objects.visible_to(user),
-        first=schedule.local_day(since),
+        first=schedule.first_day_due_from(since),
         last=schedule.local_day(now),
     )
     missed = schedule.overdue_slots(records, now=now, since=since, filled=filled)
@@ -322,7 +335,11 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
     except signing.SignatureExpired:
         return _self_report_refused(request, "链接已过期，请联系社区重新获取", status=410)
     except (signing.BadSignature, KeyPerson.DoesNotExist):
-        return _self_report_refused(request, "链接无效或您已解除管控", status=404)
+        return _self_report_refused(request, "链接无效，请联系社区重新获取", status=404)
+    if record.status != KeyPerson.Status.ACTIVE:
+        return _self_report_refused(
+            request, actions.SELF_REPORT_ENDED.get(record.status, "本链接已停用"), status=404
+        )
     policies = schedule.Policies()
     if not policies.self_report_allowed(record.area.path):
         return _self_report_refused(request, "本社区暂未开通自报，请等待网格员联系", status=403)

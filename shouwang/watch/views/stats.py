@@ -165,6 +165,7 @@ def build_tables(
         overdue.more = max(len(missed) - limit, 0)
         missed = missed[:limit]
     by_id = records_for(user).in_bulk({d.key_person_id for d in missed})
+    today = schedule.local_day(now)
     for d in missed:
         r = by_id.get(d.key_person_id)
         if r is None:  # moved out of reach since the day was read
@@ -176,7 +177,8 @@ def build_tables(
                 r.category.name,
                 community.name if community else "",
                 r.address,
-                d.slot.label,
+                # Yesterday's slot to 24:00 is due at the midnight starting today.
+                d.slot.label if d.day == today else f"{d.day.month}月{d.day.day}日{d.slot.label}",
                 d.slot.deadline_text,
                 str(r.responsible or ""),
                 r.get_status_display(),
