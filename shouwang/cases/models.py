@@ -26,7 +26,13 @@ from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
 from shouwang.people.models import Person
-from shouwang.watch.models import FEVER_FROM, PLAUSIBLE_TEMPERATURE, Category, FollowUp
+from shouwang.watch.models import (
+    FEVER_FROM,
+    PLAUSIBLE_TEMPERATURE,
+    Category,
+    FollowUp,
+    KeyPerson,
+)
 
 # The names of the key-person categories HQ keeps (seeded by watch's migration 0003):
 # a contact is observed under the entry HQ edits, for its days.
@@ -285,12 +291,25 @@ class ContactQuerySet(ScopedQuerySet):
 
     def pending(self, on: date | None = None) -> ContactQuerySet:
         """Contacts still to be put under observation: not observed yet, their case not
-        excluded, and their observation period not over."""
+        excluded, their observation period not over, and not a case themselves that is
+        not observed as a contact (``CaseQuerySet.not_observed_as_contacts``)."""
         over = self.observation_over(on).values("pk")
+        own_cases = Case.objects.not_observed_as_contacts().values("person")
         return (
             self.not_observed()
             .exclude(case__classification=Case.Classification.EXCLUDED)
             .exclude(pk__in=over)
+            .exclude(person__in=own_cases)
+        )
+
+    def with_own_case(self) -> ContactQuerySet:
+        """Annotate ``own_case_id`` and ``own_case_classification``: the contact's own
+        case when it keeps them from observation as a contact (确诊, 无症状感染者 or
+        死亡), else None — in the same query."""
+        own = Case.objects.not_observed_as_contacts().filter(person=models.OuterRef("person"))
+        return self.annotate(
+            own_case_id=models.Subquery(own.values("pk")[:1]),
+            own_case_classification=models.Subquery(own.values("classification")[:1]),
         )
 
 
@@ -373,6 +392,20 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.get_degree_display()}）"
+
+    def own_case_state(self) -> str:
+        """The contact's control state given by their own case (rows from
+        ``with_own_case``): 本人已是病例 for an infected case, 本人已死亡 for a dead one —
+        unless a key-person record observes them for another reason than having become
+        a case (still 管控中, or ended otherwise than 转医院); "" when none applies."""
+        classification = getattr(self, "own_case_classification", None)
+        if classification is None:
+            return ""
+        if self.key_person is not None and self.key_person.status != KeyPerson.Status.HOSPITAL:
+            return ""
+        if classification == Case.Classification.DIED:
+            return "本人已死亡"
+        return "本人已是病例"
 
     @classmethod
     def category_name(cls, degree: int) -> str:

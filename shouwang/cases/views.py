@@ -164,13 +164,23 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     contacts = list(
-        case.contacts.visible_to(request.user).select_related(
-            "person__area", "key_person", "via__person"
-        )
+        case.contacts.visible_to(request.user)
+        .with_own_case()
+        .select_related("person__area", "key_person", "via__person")
     )
     can_trace = request.user.can("cases.trace")
     before_window = set(case.contacts_before_window().values_list("pk", flat=True))
     ended = Contact.observation_over_among(contacts)
+    own_cases = {c.own_case_id for c in contacts if c.own_case_id is not None}
+    visible_own_cases = (
+        set(
+            Case.objects.visible_to(request.user)
+            .filter(pk__in=own_cases)
+            .values_list("pk", flat=True)
+        )
+        if own_cases
+        else set()
+    )
     review_contacts = [c for c in contacts if c.pk in before_window]
     review_traces = (
         list(case.traces_on_old_dates().select_related("requested_by"))
@@ -187,6 +197,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "shown_contacts": {c.pk for c in contacts},
             "before_window": before_window,
             "ended": ended,
+            "visible_cases": visible_own_cases,
             "review_contacts": review_contacts,
             "review_traces": review_traces,
             "events": case.events.select_related("by"),
@@ -237,8 +248,10 @@ def _via(request: AuthedRequest, case: Case) -> Contact | None:
 
 @require_capability("cases.view")
 def contact_list(request: AuthedRequest) -> HttpResponse:
-    qs = Contact.objects.visible_to(request.user).select_related(
-        "person__area", "case__person", "key_person"
+    qs = (
+        Contact.objects.visible_to(request.user)
+        .with_own_case()
+        .select_related("person__area", "case__person", "key_person")
     )
     pending = request.GET.get("pending") == "1"
     if pending:
@@ -249,7 +262,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     ended = Contact.observation_over_among(page)
     visible_cases = set(
         Case.objects.visible_to(request.user)
-        .filter(pk__in={c.case_id for c in page})
+        .filter(pk__in=[c.case_id for c in page] + [c.own_case_id for c in page if c.own_case_id])
         .values_list("pk", flat=True)
     )
     return render(

@@ -423,10 +423,16 @@ def test_the_contact_list_keeps_its_query_count(world, django_assert_max_num_que
     case = make_case(world.building_a)
     for _ in range(15):
         make_contact(case, world.building_a)
+    for classification in ("confirmed", "asymptomatic", "died"):  # 本人已是病例 / 已死亡
+        make_case(
+            world.building_a, classification, person=make_contact(case, world.building_a).person
+        )
     client = world.client("hq")
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("cases:contacts"))
-    assert response.status_code == 200
+    for query in ({}, {"pending": "1"}):
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("cases:contacts"), query)
+        assert response.status_code == 200
+    assert response.content.decode().count("<tr>") == 1 + 15
 
 
 def test_the_case_page_shows_contacts_and_the_chain(world, django_assert_max_num_queries):
@@ -563,3 +569,60 @@ def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world)
     detail = client.get(reverse("cases:detail", args=[excluded_case.pk])).content.decode()
     table = detail.split("<h2>密切接触者")[1]
     assert "病例已排除" in table.split(of_excluded.person.name)[1].split("</tr>")[0]
+
+
+@pytest.mark.parametrize("classification", ["confirmed", "asymptomatic"])
+def test_a_contact_who_is_now_a_case_says_so_and_leaves_the_pending_filter(world, classification):
+    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    own = make_case(world.building_a, classification, person=contact.person)
+    hidden = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    hidden_case = make_case(world.building_a, classification, person=hidden.person)
+    Case.objects.filter(pk=hidden_case.pk).update(area=world.building_b)  # moved since
+    client = world.client("staff_a")
+    body = client.get(reverse("cases:contacts")).content.decode()
+    row = body.split(contact.person.name)[1].split("</tr>")[0]
+    assert "本人已是病例" in row
+    assert reverse("cases:detail", args=[own.pk]) in row
+    assert "未管控" not in row
+    assert "纳入管控" not in row
+    row = body.split(hidden.person.name)[1].split("</tr>")[0]
+    assert "本人已是病例" in row
+    assert reverse("cases:detail", args=[hidden_case.pk]) not in row
+    filtered = client.get(reverse("cases:contacts"), {"pending": "1"}).content.decode()
+    assert contact.person.name not in filtered
+    assert hidden.person.name not in filtered
+    assert set(Contact.objects.pending()) == set()
+    detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()
+    table = detail.split("<h2>密切接触者")[1]
+    row = table.split(contact.person.name)[1].split("</tr>")[0]
+    assert "本人已是病例" in row
+    assert "未管控" not in row
+    assert "纳入管控" not in row
+
+
+def test_a_contact_moved_to_hospital_on_becoming_a_case_shows_it(world):
+    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    key_person = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    own = make_case(world.building_a, "suspected", person=contact.person)
+    actions.change_case(
+        case=own,
+        by=world.staff_a,
+        classification="confirmed",
+        onset_date=None,
+        confirmed_date=TODAY,
+        institution=None,
+        reason="核酸检测阳性",
+    )
+    key_person.refresh_from_db()
+    assert key_person.status == KeyPerson.Status.HOSPITAL
+    client = world.client("staff_a")
+    body = client.get(reverse("cases:contacts")).content.decode()
+    row = body.split(contact.person.name)[1].split("</tr>")[0]
+    assert "本人已是病例" in row
+    assert "转医院" not in row
+    detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()
+    row = detail.split("<h2>密切接触者")[1].split(contact.person.name)[1].split("</tr>")[0]
+    assert "本人已是病例" in row
+    assert "转医院" not in row
