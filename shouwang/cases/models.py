@@ -126,10 +126,11 @@ class Case(TimeStampedModel):
         DIED = "died", "死亡"
 
     # Which classification may follow which (复阳: a recovered case confirmed again; a
-    # suspected case may die before it is confirmed).
+    # suspected case may die before it is confirmed, and an asymptomatic carrier of
+    # another cause — one who falls ill first becomes 确诊).
     TRANSITIONS: dict[str, frozenset[str]] = {
         Classification.SUSPECTED: frozenset({"confirmed", "asymptomatic", "excluded", "died"}),
-        Classification.ASYMPTOMATIC: frozenset({"confirmed", "recovered", "excluded"}),
+        Classification.ASYMPTOMATIC: frozenset({"confirmed", "recovered", "excluded", "died"}),
         Classification.CONFIRMED: frozenset({"recovered", "died"}),
         Classification.EXCLUDED: frozenset({"suspected"}),
         Classification.RECOVERED: frozenset({"confirmed", "asymptomatic"}),

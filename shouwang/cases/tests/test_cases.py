@@ -450,3 +450,26 @@ def test_a_contact_under_observation_who_becomes_infected_owes_no_more_follow_up
     event = key_person.events.get(kind=KeyPersonEvent.Kind.STATUS)
     assert event.reason == KeyPerson.Reason.CASE_TRANSFER
     assert event.note == f"本人已{Case.Classification(classification).label}，按病例管理"
+
+
+def test_an_asymptomatic_carrier_who_dies_of_another_cause_is_marked_died(world):
+    positive = TODAY - timedelta(days=3)
+    case = make_case(world.building_a, "asymptomatic", confirmed_date=positive)
+    client = world.client("staff_a")
+    form = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert 'value="died"' in form
+    data = case_data(
+        classification="died",
+        onset_date="",
+        confirmed_date=positive.isoformat(),
+        reason="因其他疾病死亡",
+    )
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.classification, case.confirmed_date) == ("died", positive)
+    event = case.events.first()
+    assert (event.from_classification, event.to_classification) == ("asymptomatic", "died")
+    assert event.reason == "因其他疾病死亡"
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(case.pk))
+    assert "无症状感染者 → 死亡" in audit.detail
