@@ -428,11 +428,15 @@ def test_the_contact_list_keeps_its_query_count(world, django_assert_max_num_que
             world.building_a, classification, person=make_contact(case, world.building_a).person
         )
     client = world.client("hq")
+    bodies = []
     for query in ({}, {"pending": "1"}):
         with django_assert_max_num_queries(10):
             response = client.get(reverse("cases:contacts"), query)
         assert response.status_code == 200
-    assert response.content.decode().count("<tr>") == 1 + 15
+        bodies.append(response.content.decode())
+    everyone, pending = bodies
+    assert (everyone.count("本人已是病例"), everyone.count("本人已死亡")) == (2, 1)
+    assert pending.count("<tr>") == 1 + 15
 
 
 def test_the_case_page_shows_contacts_and_the_chain(world, django_assert_max_num_queries):
