@@ -149,6 +149,19 @@ class Today:
     sheet: dict[int, list[schedule.SlotState]]  # today's slot states of ``owing``
     missed: list[schedule.DueSlot]  # slots of ``owing`` missed today, latest first
 
+    def progress(self) -> dict[int, schedule.Progress]:
+        """Per record of ``owing``, the day's due, done and overdue slots: today's
+        slots from ``sheet``, overdue those of ``missed`` — what ``figures.overdue``
+        counts, with yesterday's slot to 24:00 (due at the midnight starting today),
+        counted as due as well."""
+        overdue = Counter(d.key_person_id for d in self.missed)
+        result = {}
+        for row in self.owing:
+            p = schedule.progress(self.sheet[row.pk])
+            n = overdue[row.pk]
+            result[row.pk] = schedule.Progress(due=p.due - p.overdue + n, done=p.done, overdue=n)
+        return result
+
 
 def today(area: Area, *, now: datetime | None = None) -> Today:
     """``window_figures`` of today for ``area`` and today's sheet of its records under
