@@ -2,7 +2,9 @@
 
 ``GET today`` is the follow-up sheet of the phone page 今日随访: the same records (a grid
 worker's own by default, ``all=true`` for the whole visible area), the same slot states
-from ``schedule.today_sheet``, masked details only.
+from ``schedule.today_sheet`` and slots to 补录 (``figures.to_backfill``), and the same
+section of records ended since yesterday that owe slots (``ended``), masked details
+only.
 
 ``POST followups`` takes a batch of follow-ups the phone recorded while the network was
 down (village lanes, stairwells). Each item goes through the phone page's form and
@@ -97,6 +99,14 @@ class LostOut(Schema):
     since: datetime = Field(description="其间第一次未联系上的时间")
 
 
+class BackfillSlotOut(Schema):
+    day: date
+    number: int = Field(description="时段序号（从 1 开始）")
+    label: str
+    opens: str
+    deadline: str
+
+
 class CardOut(Schema):
     key_person: int = Field(description="重点人员记录编号（id），上传随访时使用")
     name: str
@@ -115,6 +125,24 @@ class CardOut(Schema):
         None, description="疑似失联（多个时段未联系上，其间无随访）；否则为空"
     )
     slots: list[SlotOut]
+    backfill: list[BackfillSlotOut] = Field(
+        description="可补录的未随访时段（昨日的，今天24时前补录）："
+        "上传时带 day 和实际随访时间 recorded_at"
+    )
+
+
+class EndedCardOut(Schema):
+    key_person: int = Field(description="重点人员记录编号（id），补录时使用")
+    name: str
+    category: str
+    address: str
+    status: str
+    status_label: str = Field(description="如 已解除、转医院")
+    ended_at: datetime | None
+    backfill: list[BackfillSlotOut] = Field(
+        description="结束管控前应随访而未随访的时段（昨日的，及今天结束前的），只可补录；"
+        "recorded_at 须早于 ended_at"
+    )
 
 
 class TodayOut(Schema):
@@ -128,6 +156,9 @@ class TodayOut(Schema):
     page: int
     pages: int
     cards: list[CardOut]
+    ended: list[EndedCardOut] = Field(
+        description="昨日以来结束管控（解除、转医院……）、尚有未随访时段可补录的人员（只在第 1 页）"
+    )
 
 
 class FollowUpIn(Schema):
@@ -195,12 +226,39 @@ def _require_followup(request) -> None:
         raise HttpError(403, "您的角色没有随访权限")
 
 
+def _backfill_slots(missed: list[schedule.DueSlot]) -> list[dict]:
+    return [
+        {
+            "day": d.day,
+            "number": d.slot.number,
+            "label": d.slot.label,
+            "opens": f"{d.slot.opens:%H:%M}",
+            "deadline": d.slot.deadline_text,
+        }
+        for d in missed
+    ]
+
+
+def _ended_card(record: KeyPerson, missed: list[schedule.DueSlot]) -> dict:
+    return {
+        "key_person": record.pk,
+        "name": record.person.name,
+        "category": record.category.name,
+        "address": record.address,
+        "status": record.status,
+        "status_label": record.get_status_display(),
+        "ended_at": record.ended_at,
+        "backfill": _backfill_slots(missed),
+    }
+
+
 def _card(
     record: KeyPerson,
     states: list[schedule.SlotState],
     *,
     today: date,
     lost: schedule.LostContact | None,
+    backfill: list[schedule.DueSlot],
 ) -> dict:
     person = record.person
     return {
@@ -245,6 +303,7 @@ def _card(
             }
             for s in states
         ],
+        "backfill": _backfill_slots(backfill),
     }
 
 
@@ -259,15 +318,20 @@ def today(
     _require_followup(request)
     user = request.user
     mine = lists_own_only(user, everyone=everyone)
+    yesterday = schedule.local_day(timezone.now()) - timedelta(days=1)
     sheet = figures.followup_sheet(
         KeyPerson.objects.on_followup_sheet(user, everyone=everyone),
         FollowUp.objects.visible_to(user),
+        ended=KeyPerson.objects.ended_on_followup_sheet(
+            user, since=schedule.day_start(yesterday), everyone=everyone
+        ),
     )
     paginator = Paginator(sheet.rows, PAGE_SIZE)
     current = paginator.get_page(page)
+    ended_rows = sheet.ended if current.number == 1 else []
     # Full records and their follow-ups for this page's cards only; a record moved out
     # of reach since the first read is left out, not a 500.
-    by_pk = records_for(user).in_bulk([row.pk for row in current])
+    by_pk = records_for(user).in_bulk([row.pk for row in [*current, *ended_rows]])
     shown = [by_pk[row.pk] for row in current if row.pk in by_pk]
     states = schedule.today_sheet(shown, now=sheet.now, policies=sheet.policies)
     lost = schedule.suspected_lost_of(shown, policies=sheet.policies)
@@ -281,7 +345,21 @@ def today(
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,
-        "cards": [_card(r, states[r.pk], today=sheet.day, lost=lost.get(r.pk)) for r in shown],
+        "cards": [
+            _card(
+                r,
+                states[r.pk],
+                today=sheet.day,
+                lost=lost.get(r.pk),
+                backfill=sheet.backfill.get(r.pk, []),
+            )
+            for r in shown
+        ],
+        "ended": [
+            _ended_card(by_pk[row.pk], sheet.backfill[row.pk])
+            for row in ended_rows
+            if row.pk in by_pk
+        ],
     }
 
 

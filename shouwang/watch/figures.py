@@ -149,6 +149,19 @@ class Today:
     sheet: dict[int, list[schedule.SlotState]]  # today's slot states of ``owing``
     missed: list[schedule.DueSlot]  # slots of ``owing`` missed today, latest first
 
+    def progress(self) -> dict[int, schedule.Progress]:
+        """Per record of ``owing``, the day's due, done and overdue slots: today's
+        slots from ``sheet``, overdue those of ``missed`` — what ``figures.overdue``
+        counts, with yesterday's slot to 24:00 (due at the midnight starting today),
+        counted as due as well."""
+        overdue = Counter(d.key_person_id for d in self.missed)
+        result = {}
+        for row in self.owing:
+            p = schedule.progress(self.sheet[row.pk])
+            n = overdue[row.pk]
+            result[row.pk] = schedule.Progress(due=p.due - p.overdue + n, done=p.done, overdue=n)
+        return result
+
 
 def today(area: Area, *, now: datetime | None = None) -> Today:
     """``window_figures`` of today for ``area`` and today's sheet of its records under
@@ -195,11 +208,12 @@ class FollowUpSheet:
     rows: list[ScheduleRow]
     states: dict[int, list[schedule.SlotState]]
     total: schedule.Progress
-    # Per record, yesterday's due slots with no follow-up: 补录 until the end of today
-    # (of ``rows`` and of ``ended``).
-    yesterday: dict[int, list[schedule.DueSlot]]
-    # Records no longer under control that owe yesterday's slots (released this
-    # morning, …): offered their 补录 only, outside the counts.
+    # Per record, the missed slots offered to 补录 (``to_backfill``: yesterday's, and
+    # today's before the end of a record in ``ended``), of ``rows`` and of ``ended``.
+    backfill: dict[int, list[schedule.DueSlot]]
+    # Records no longer under control that owe yesterday's slots or today's missed
+    # before they ended (released at 13:00 after the 12:00 slot, …): offered their
+    # 补录 only, outside the counts.
     ended: list[ScheduleRow]
 
 
@@ -212,36 +226,41 @@ def followup_sheet(
 ) -> FollowUpSheet:
     """The sheet of ``records`` (active, already scoped) given the ``followups`` the
     reader may see; ``ended``: the records ended since yesterday (scoped alike) whose
-    yesterday's missed slots may still be 补录."""
+    missed slots of yesterday, and of today before they ended, may still be 补录."""
     now = now or timezone.now()
     rows = records.order_by("area__path", "pk").schedule_rows()
     policies = schedule.Policies()
     day = schedule.local_day(now)
     filled = schedule.filled_slots(followups, first=day - timedelta(days=1), last=day)
     states = schedule.today_sheet(rows, now=now, policies=policies, filled=filled)
-    yesterday = missed_yesterday(rows, now=now, policies=policies, filled=filled)
+    backfill = to_backfill(rows, now=now, policies=policies, filled=filled)
     ended_rows = [] if ended is None else ended.order_by("area__path", "pk").schedule_rows()
-    owed = missed_yesterday(ended_rows, now=now, policies=policies, filled=filled)
-    yesterday.update(owed)
+    owed = to_backfill(ended_rows, now=now, policies=policies, filled=filled)
+    backfill.update(owed)
     total = schedule.Progress()
     for row in rows:
         total.add(schedule.progress(states[row.pk]))
-    rows.sort(key=lambda r: not (r.pk in yesterday or any(s.can_record for s in states[r.pk])))
+    rows.sort(key=lambda r: not (r.pk in backfill or any(s.can_record for s in states[r.pk])))
     ended_rows = [r for r in ended_rows if r.pk in owed]
-    return FollowUpSheet(now, day, policies, rows, states, total, yesterday, ended_rows)
+    return FollowUpSheet(now, day, policies, rows, states, total, backfill, ended_rows)
 
 
-def missed_yesterday(
+def to_backfill(
     records: Iterable[schedule.Scheduled],
     *,
     now: datetime,
     policies: schedule.Policies | None = None,
     filled: Collection[tuple[int, date, int]] | None = None,
 ) -> dict[int, list[schedule.DueSlot]]:
-    """Per record, the previous local day's due slots with no follow-up, earliest
-    first: what 今日随访 offers to 补录 (the late-upload rule takes them until the end
-    of today). ``filled`` covers yesterday and today when given."""
-    yesterday = schedule.local_day(now) - timedelta(days=1)
+    """Per record, the due slots with no follow-up that 今日随访 offers to 补录,
+    earliest first: the previous local day's (the late-upload rule takes them until
+    the end of today) and, of a record no longer under control, today's missed before
+    it ended (released at 13:00 after the 12:00 slot: no card offers that slot's tap
+    any more). ``filled`` covers yesterday and today when given."""
+    records = list(records)
+    today = schedule.local_day(now)
+    yesterday = today - timedelta(days=1)
+    ended = {r.pk for r in records if r.status != KeyPerson.Status.ACTIVE}
     missed: dict[int, list[schedule.DueSlot]] = {}
     for due in reversed(
         schedule.overdue_slots(
@@ -252,6 +271,6 @@ def missed_yesterday(
             filled=filled,
         )
     ):
-        if due.day == yesterday:
+        if due.day == yesterday or (due.day == today and due.key_person_id in ended):
             missed.setdefault(due.key_person_id, []).append(due)
     return missed

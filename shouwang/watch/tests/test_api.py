@@ -151,8 +151,9 @@ def test_today_reads_in_bounded_queries(
     clock.set(clock.today, 10, 30)
     client = world.client("grid_a")
     post(client, [item(record, clock)])
-    # a fixed few, whatever the records (one reads 未联系上, one 疑似失联)
-    with django_assert_max_num_queries(10):
+    # a fixed few, whatever the records (one reads 未联系上, one 疑似失联, one the
+    # records ended since yesterday)
+    with django_assert_max_num_queries(11):
         body = client.get(TODAY).json()
     assert body["count"] == 9
     # Who still needs a follow-up comes first, as on the phone page.
@@ -425,3 +426,37 @@ def test_no_item_however_odd_is_a_500(world, clock, record, data) -> None:
         assert result["message"]
         assert not any(text in result["message"] for text in GENERIC)
         assert result["retry"] is False
+
+
+def test_today_lists_the_records_ended_since_yesterday_with_their_backfill(
+    world, clock, policy_a
+) -> None:
+    """As the page's 已结束管控，待补录: released at 13:00 after missing the morning
+    slot, 王五 is listed under ``ended`` with that slot to 补录 (a time before the end),
+    and no longer among the cards."""
+    today = clock.today
+    clock.set(today, 5, 0)
+    kp = f.key_person(world.building_a, "王五", by=world.staff_a, days=3)
+    clock.set(today, 13, 0)
+    actions.change_status(
+        key_person=kp, status="released", reason="ordered_release", by=world.staff_a
+    )
+    clock.set(today, 13, 30)
+
+    body = world.client("grid_a").get(TODAY).json()
+
+    assert body["cards"] == []
+    assert [e["key_person"] for e in body["ended"]] == [kp.pk]
+    ended = body["ended"][0]
+    assert ended["name"] == "王五"
+    assert ended["status_label"] == "已解除"
+    assert ended["backfill"] == [
+        {
+            "day": today.isoformat(),
+            "number": 1,
+            "label": "上午",
+            "opens": "06:00",
+            "deadline": "12:00",
+        }
+    ]
+    assert world.client("staff_b").get(TODAY).json()["ended"] == []

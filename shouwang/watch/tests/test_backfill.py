@@ -206,7 +206,7 @@ def test_someone_released_this_morning_is_offered_yesterday_s_backfill(
 
     page = grid.get(reverse("watch:today")).content.decode()
 
-    assert "已结束管控，昨日待补录" in page
+    assert "已结束管控，待补录" in page
     assert "张三丰" in page
     assert reverse("watch:backfill", args=[record.pk]) in page
     assert "李白" not in page
@@ -219,7 +219,7 @@ def test_someone_released_this_morning_is_offered_yesterday_s_backfill(
     assert "已补录" in response.content.decode()
     stored = FollowUp.objects.get(key_person=record, day=yesterday, slot=2)
     assert stored.entered_at == clock.now
-    assert "已结束管控，昨日待补录" not in grid.get(reverse("watch:today")).content.decode()
+    assert "已结束管控，待补录" not in grid.get(reverse("watch:today")).content.decode()
 
 
 def test_a_backfill_after_the_release_is_refused(world, clock, record, yesterday) -> None:
@@ -232,3 +232,42 @@ def test_a_backfill_after_the_release_is_refused(world, clock, record, yesterday
     assert response.status_code == 400
     assert "该人员已不在管控中" in response.content.decode()
     assert not FollowUp.objects.filter(key_person=record, slot=2).exists()
+
+
+def test_someone_released_after_missing_today_s_slot_is_offered_its_backfill(
+    world, clock, policy_a
+) -> None:
+    """Released at 13:00 after missing today's morning slot (06:00-12:00): the card is
+    gone from those under control, and 今日随访 offers that slot's 补录 in the ended
+    section, a time before the release only."""
+    today = clock.today
+    clock.set(today, 5, 0)
+    kp = f.key_person(world.building_a, "王五", by=world.staff_a, days=3)
+    clock.set(today, 13, 0)
+    actions.change_status(
+        key_person=kp, status="released", reason="ordered_release", by=world.staff_a
+    )
+    clock.set(today, 13, 30)
+    grid = world.client("grid_a")
+
+    page = grid.get(reverse("watch:today")).content.decode()
+
+    assert "已结束管控，待补录" in page
+    assert "王五" in page
+    assert f'name="slot_day" value="{today:%Y-%m-%d}"' in page
+    assert 'data-slot="1"' in page
+
+    refused = backfill(grid, kp, today, slot="1", done_at="13:10")
+    assert refused.status_code == 400
+    assert "该人员已不在管控中" in refused.content.decode()
+    assert not FollowUp.objects.filter(key_person=kp).exists()
+
+    response = backfill(grid, kp, today, slot="1", done_at="12:40")
+
+    assert response.status_code == 200, response.content.decode()
+    assert "已补录" in response.content.decode()
+    stored = FollowUp.objects.get(key_person=kp, day=today, slot=1)
+    assert stored.recorded_at == at(today, 12, 40)
+    assert stored.late
+    assert stored.entered_at == clock.now
+    assert "王五" not in grid.get(reverse("watch:today")).content.decode()

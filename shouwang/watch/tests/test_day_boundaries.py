@@ -238,3 +238,27 @@ def test_the_overdue_page_of_one_day_lists_yesterday_s_slot_ending_at_24_00(
     assert '<div class="card-n">1</div><div class="card-l">今日逾期随访</div>' in stats
     # Listed with its day: 晚上 (截止 24:00) alone would read as tonight's.
     assert "<td>2月1日晚上</td>" in stats
+
+
+def test_the_counts_tables_count_yesterday_s_missed_slot_to_24_00_as_the_card(
+    world, clock, to_midnight
+) -> None:
+    """The per-community and per-worker tables count the day's overdue slots as the
+    card does: D1's 晚上 missed, due at the midnight starting D2, is overdue on D2."""
+    import io
+
+    from openpyxl import load_workbook
+
+    clock.set(D1, 20, 30)
+    f.key_person(world.building_a, "李四", start=D1)
+    clock.set(D2, 9, 0)
+    client = world.client("staff_a")
+    stats = client.get(reverse("watch:stats")).content.decode()
+    assert '<div class="card-n">1</div><div class="card-l">今日逾期随访</div>' in stats
+    for table in ("due", "workers"):
+        response = client.get(reverse("watch:stats_export", args=[table]))
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        # 在管 1; 应随访: D2's 白天 and 晚上 and D1's 晚上; none done; D1's 晚上 overdue.
+        assert rows[-1] == ("合计", 1, 3, 0, 1)
+        cells = "".join(f"<td>{v}</td>" for v in rows[-1])
+        assert cells in stats

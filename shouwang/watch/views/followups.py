@@ -38,12 +38,12 @@ def _cards(
     *,
     now,
     policies: schedule.Policies | None = None,
-    yesterday: dict[int, list[schedule.DueSlot]] | None = None,
+    backfill: dict[int, list[schedule.DueSlot]] | None = None,
 ) -> list[dict]:
     sheet = schedule.today_sheet(records, now=now, policies=policies)
     lost = schedule.suspected_lost_of(records, policies=policies)
-    if yesterday is None:
-        yesterday = figures.missed_yesterday(records, now=now, policies=policies)
+    if backfill is None:
+        backfill = figures.to_backfill(records, now=now, policies=policies)
     today = schedule.local_day(now)
     cards = []
     for record in records:
@@ -54,11 +54,11 @@ def _cards(
                 "today": today,
                 "states": states,
                 "day": record.day_number(today),
-                "pending": any(s.can_record for s in states) or record.pk in yesterday,
+                "pending": any(s.can_record for s in states) or record.pk in backfill,
                 "progress": schedule.progress(states),
                 "lost": lost.get(record.pk),
-                "yesterday": yesterday.get(record.pk, []),
-                # No longer under control: only yesterday's 补录 is offered.
+                "backfill": backfill.get(record.pk, []),
+                # No longer under control: only the 补录 of slots owed before is offered.
                 "ended": record.status != KeyPerson.Status.ACTIVE,
             }
         )
@@ -97,13 +97,13 @@ def today(request: AuthedRequest) -> HttpResponse:
                 [shown[row.pk] for row in page if row.pk in shown],
                 now=now,
                 policies=policies,
-                yesterday=sheet.yesterday,
+                backfill=sheet.backfill,
             ),
             "ended_cards": _cards(
                 [shown[row.pk] for row in ended if row.pk in shown],
                 now=now,
                 policies=policies,
-                yesterday=sheet.yesterday,
+                backfill=sheet.backfill,
             ),
             "page": page,
             "mine": mine,
@@ -152,7 +152,8 @@ def followup(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_capability("watch.followup")
 def backfill(request: AuthedRequest, pk: int) -> HttpResponse:
-    """补录: a follow-up of yesterday's slot, done at the time the worker gives."""
+    """补录: a follow-up of a missed slot (yesterday's; today's of a record ended
+    since), done at the time the worker gives."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
     created, error = recorded(
         BackfillForm(request.POST),

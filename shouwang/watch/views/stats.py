@@ -64,10 +64,10 @@ def build_tables(
     categories = list(Category.objects.all())
     active = {r.pk for r in day.active} if day is not None else set()
     owing = day.owing if day is not None else []
-    sheet = day.sheet if day is not None else {}
+    progress_of = day.progress() if day is not None else {}
 
     # 在管 counts the records under control; due, done and overdue also the slots owed
-    # today by records ended since (the day's figures count them so).
+    # today by records ended since, overdue exactly as the day's figure (the card).
     by_category: dict[object, Counter] = defaultdict(Counter)
     by_community_progress: dict[object, schedule.Progress] = defaultdict(schedule.Progress)
     by_worker_id: dict[int | None, list] = defaultdict(lambda: [0, schedule.Progress()])
@@ -76,7 +76,7 @@ def build_tables(
         under_control = record.pk in active
         if under_control:
             by_category[community][record.category_id] += 1
-        progress = schedule.progress(sheet[record.pk])
+        progress = progress_of[record.pk]
         by_community_progress[community].add(progress)
         worker = by_worker_id[record.responsible_id]
         worker[0] += int(under_control)
