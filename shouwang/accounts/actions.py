@@ -380,10 +380,23 @@ def reset_password(*, by: User, user: User) -> str:
         return _reset_password(by=by, user=user)
 
 
-def _reset_password(*, by: User, user: User) -> str:
+def reset_password_on_server(*, user: User) -> str:
+    """The recovery route when nobody above can reset a password (``shouwang
+    resetpassword``): a new random temporary password, audited as done by "system"."""
+    with transaction.atomic():
+        return _reset_password(by=None, user=user)
+
+
+def _reset_password(*, by: User | None, user: User) -> str:
     password = generate_password()
     user.set_temporary_password(password)
     user.save(update_fields=["password", "password_changed_at", "password_temporary"])
     LoginThrottle.objects.filter(key=f"user:{user.pk}").delete()
-    audit.record(action=AuditEvent.Action.PASSWORD, user=by, obj=user, detail="重置密码")
+    audit.record(
+        action=AuditEvent.Action.PASSWORD,
+        user=by,
+        username="system",
+        obj=user,
+        detail="重置密码" if by is not None else "在服务器上重置密码（shouwang resetpassword）",
+    )
     return password

@@ -21,7 +21,7 @@ USERNAME_MESSAGE = "用户名只能包含字母、数字、下划线、点和短
 AUDITOR_MANAGED_MESSAGE = (
     "审计员账号只能由超级管理员或其他审计员管理：审计员审计指挥部的操作，"
     "指挥部管理员不能重置其密码、停用账号或修改其角色和辖区。"
-    "审计员忘记密码时，请服务器管理员执行 shouwang changepassword 用户名"
+    "审计员忘记密码时，请服务器管理员执行 shouwang resetpassword 用户名"
 )
 AUDITOR_CREATED_MESSAGE = (
     "审计员账号不能由指挥部管理员新建：新建者知道其初始密码，可能抢先以审计员身份登录。"
@@ -41,7 +41,7 @@ PEER_ADMIN_MADE_MESSAGE = (
 PEER_ADMIN_MESSAGE = (
     "不能管理同级或上级的指挥部管理员账号：能重置其密码的人就能以其名义登录和操作。"
     "其密码、状态、角色和辖区由上级辖区的管理员或超级管理员管理；"
-    "忘记密码时，请服务器管理员执行 shouwang changepassword 用户名"
+    "忘记密码时，请服务器管理员执行 shouwang resetpassword 用户名"
 )
 
 

@@ -943,7 +943,7 @@ class Prediction:
         for record, *_ in self.held:
             named.setdefault(household_key(record), []).append(record["r"])
         self.ledger_heads = self._ledger_heads(self.keys | named.keys())
-        staged = 0
+        taken: list[tuple[Any, ...]] = []
         for record, inside, moved_out, known, home in self.held:
             key = household_key(record)
             others = [row for row in named[key] if row != record["r"]]
@@ -969,9 +969,37 @@ class Prediction:
                     f"如要更换户主，请在表中把{staying[0]}的与户主关系改为实际关系",
                 )
                 continue
+            taken.append((record, inside, moved_out, known, home))
+        for record, inside, moved_out, known, home in self._in_writing_order(taken):
             self._take(record, out, inside=inside, moved_out=moved_out, known=known, home=home)
-            staged += 1
-        return staged
+        return len(taken)
+
+    def _in_writing_order(self, held: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows saying 户主 in an order the commit writes without two heads in a
+        household at any time, whichever batches they fall in: a head in register
+        moving to head another flat before the row taking over the flat they leave.
+        Heads whose moves close a circle (two swapping flats) are written in one batch:
+        each but the circle's last is marked "nx" (``_staged`` cuts no batch after it)."""
+        leaving: dict[HouseholdKey, int] = {}  # flat -> its head's row heading another
+        for i, (record, *_, home) in enumerate(held):
+            heads = self.ledger_heads.get(home, []) if home is not None else []
+            if home != household_key(record) and any(d == record.get("dh") for d, _ in heads):
+                leaving[home] = i
+        order: list[int] = []
+        done: set[int] = set()
+        for start in range(len(held)):
+            path: dict[int, int] = {}  # row index -> place on the path
+            i: int | None = start
+            while i is not None and i not in done and i not in path:
+                path[i] = len(path)
+                i = leaving.get(household_key(held[i][0]))
+            steps = list(path)
+            if i is not None and i in path:
+                for j in steps[path[i] + 1 :]:
+                    held[j][0]["nx"] = 1
+            done.update(steps)
+            order.extend(reversed(steps))
+        return [held[i] for i in order]
 
     @staticmethod
     def _ledger_heads(keys: set[HouseholdKey]) -> dict[HouseholdKey, list[tuple[str, str]]]:
@@ -1072,8 +1100,9 @@ def _staged(path: Path) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            batch.append(json.loads(line))
-            if len(batch) >= BATCH:
+            record = json.loads(line)
+            batch.append(record)
+            if len(batch) >= BATCH and not record.get("nx"):
                 yield batch
                 batch = []
     if batch:
@@ -1360,13 +1389,15 @@ class Writer:
         if changed:
             # A household has one head in register after every statement
             # (``person_one_head``): those who stop heading one are written first —
-            # given another relation, or heads leaving for another household — then
-            # those who start, and the new persons last.
+            # heads leaving to head another household (set 其他 for a moment, so that
+            # heads moving into each other's flats pass), and those given another
+            # relation — then those who start, and the new persons last.
             heads = [p for p in changed if p.relation == Person.Relation.HEAD]
             others = [p for p in changed if p.relation != Person.Relation.HEAD]
-            moving = [p for p in heads if p.pk in leaving]
-            staying = [p for p in heads if p.pk not in leaving]
-            for group in (others, moving, staying):
+            moving = [p.pk for p in heads if p.pk in leaving]
+            if moving:
+                Person.objects.filter(pk__in=moving).update(relation=Person.Relation.OTHER)
+            for group in (others, heads):
                 if group:
                     Person.objects.bulk_update(group, PERSON_UPDATE_FIELDS)
             self.updated += len(changed) - (self.moved_in - moved_before)

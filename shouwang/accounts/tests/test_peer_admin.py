@@ -1,7 +1,7 @@
 """An HQ admin manages the accounts below their own level, not another admin's at the
 same level: one who could reset a peer's password would sign in as the peer and act
 under their name. A peer admin's password, status, role and area are managed from the
-level above, by a superuser, or on the server (shouwang changepassword); every refusal
+level above, by a superuser, or on the server (shouwang resetpassword); every refusal
 is audited. The auditor's account is not HQ's to create either: HQ would know its first
 password and could sign in before the auditor does."""
 
@@ -38,7 +38,7 @@ def test_an_admin_cannot_reset_a_peer_admins_password(world: World) -> None:
     url = reverse("accounts:user_reset_password", kwargs={"pk": peer.pk})
     response = world.client("hq").post(url, follow=True)
     assert PEER_REFUSED in response.content.decode()
-    assert "shouwang changepassword" in response.content.decode()
+    assert "shouwang resetpassword" in response.content.decode()
     assert User.objects.get(pk=peer.pk).password == before
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD).exists()
     (event,) = _denied()

@@ -369,3 +369,68 @@ def test_a_head_moving_to_another_flat_while_a_member_takes_over_is_imported(wor
     head.refresh_from_db()
     assert (wife.household, wife.relation) == (home, HEAD)
     assert (head.household.room, head.relation) == ("303", HEAD)
+
+
+@pytest.fixture
+def one_row_batches(monkeypatch):
+    """Each staged row its own batch (transaction) when committing."""
+    monkeypatch.setattr(importing, "BATCH", 1)
+
+
+def test_a_new_head_staged_before_the_old_heads_move_is_imported(world, importer, one_row_batches):
+    # 孙尚香's row, in a batch before 刘备's, takes over 302 while he still heads it.
+    home = make_household(world.building_a, unit="2", room="302")
+    wife = make_person(home, "孙尚香", doc=ID2, relation=Person.Relation.SPOUSE)
+    head = make_person(home, "刘备", doc=ID1, relation=HEAD)
+    upload = xlsx_upload(
+        [["孙尚香", ID2, "1号楼2单元302", "户主"], ["刘备", ID1, "1号楼2单元303", "户主"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload, strict=True)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert job.status == job.Status.DONE
+    wife.refresh_from_db()
+    head.refresh_from_db()
+    assert (wife.household, wife.relation) == (home, HEAD)
+    assert (head.household.room, head.relation) == ("303", HEAD)
+
+
+def test_heads_moving_along_a_chain_of_flats_in_separate_batches_are_imported(
+    world, importer, one_row_batches
+):
+    # 301's head moves to 302, whose head moves to 303, whose head moves to 304.
+    ids = [ID1, ID2, ID3]
+    for room, name, doc in zip(("301", "302", "303"), ("甲", "乙", "丙"), ids, strict=True):
+        make_person(make_household(world.building_a, unit="2", room=room), name, doc=doc)
+    upload = xlsx_upload(
+        [
+            ["甲", ID1, "1号楼2单元302", "户主"],
+            ["乙", ID2, "1号楼2单元303", "户主"],
+            ["丙", ID3, "1号楼2单元304", "户主"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert job.status == job.Status.DONE
+    heads = Person.objects.filter(relation=HEAD).values_list("name", "household__room")
+    assert dict(heads) == {"甲": "302", "乙": "303", "丙": "304"}
+
+
+def test_two_heads_swapping_flats_in_separate_batches_are_imported(
+    world, importer, one_row_batches
+):
+    make_person(make_household(world.building_a, unit="2", room="301"), "甲", doc=ID1)
+    make_person(make_household(world.building_a, unit="2", room="302"), "乙", doc=ID2)
+    upload = xlsx_upload(
+        [["甲", ID1, "1号楼2单元302", "户主"], ["乙", ID2, "1号楼2单元301", "户主"]],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.problem_count == 0
+    importer.commit(job)
+    assert job.status == job.Status.DONE
+    heads = Person.objects.filter(relation=HEAD).values_list("name", "household__room")
+    assert dict(heads) == {"甲": "302", "乙": "301"}
