@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.reports import days
 from shouwang.reports.rollup import auto_values
 
 from ..models import CheckIn
@@ -70,7 +71,7 @@ def test_a_red_self_scan_turned_back_counts_once(world, gate, red_self_scan) -> 
     assert (community["people_in"], community["people_turned_back"]) == (0, 1)
     per = CheckIn.objects.per_checkpoint()[gate.pk]
     assert (per["people_in"], per["people_turned_back"]) == (0, 1)
-    auto = auto_values(world.community_a, timezone.localdate())
+    auto = auto_values(world.community_a, days.day_of(timezone.now()))
     assert (auto["persons_checked"], auto["persons_turned_back"]) == (1, 1)
 
 
