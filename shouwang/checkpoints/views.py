@@ -709,6 +709,14 @@ def _refused_row(
     return _console(request, checkin.checkpoint, 400, error=error)
 
 
+def _back_to_row(checkin: CheckIn) -> HttpResponse:
+    """The post's console, showing the row a quick form just changed."""
+    return redirect(
+        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
+        + f"?last={checkin.pk}"
+    )
+
+
 @require_POST
 @require_capability("checkpoints.console")
 def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -722,10 +730,7 @@ def checkin_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))
-    return redirect(
-        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
-        + f"?last={checkin.pk}"
-    )
+    return _back_to_row(checkin)
 
 
 @require_POST
@@ -741,10 +746,7 @@ def checkin_measure(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))
-    return redirect(
-        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
-        + f"?last={checkin.pk}"
-    )
+    return _back_to_row(checkin)
 
 
 @require_POST
@@ -760,7 +762,4 @@ def checkin_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))
-    return redirect(
-        reverse("checkpoints:console_post", kwargs={"pk": checkin.checkpoint_id})
-        + f"?last={checkin.pk}"
-    )
+    return _back_to_row(checkin)
