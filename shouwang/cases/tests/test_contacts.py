@@ -497,6 +497,20 @@ def test_a_contact_whose_observation_ends_tomorrow_is_observed(world):
     assert KeyPerson.objects.get().planned_end == TODAY + timedelta(days=1)
 
 
+def assert_observation_refused(world, contact, said: str, *, measure: str) -> None:
+    """The 纳入管控 page says why and offers no form; posting it anyway is a 400 with
+    the same words, and nobody is put under observation."""
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    page = client.get(url).content.decode()
+    assert said in page
+    assert "<form" not in page.split("</h1>")[1]
+    response = client.post(url, {"measure": measure})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not KeyPerson.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("classification", "said"),
     [
@@ -512,15 +526,7 @@ def test_a_contact_who_is_a_case_is_not_put_under_observation(world, classificat
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
     other = make_case(world.building_a, classification)
     contact = make_contact(case, world.building_a, person=other.person)
-    url = reverse("cases:contact_observe", args=[contact.pk])
-    client = world.client("staff_a")
-    page = client.get(url).content.decode()
-    assert said in page
-    assert "<form" not in page.split("</h1>")[1]
-    response = client.post(url, {"measure": "central"})
-    assert response.status_code == 400
-    assert said in response.content.decode()
-    assert not KeyPerson.objects.exists()
+    assert_observation_refused(world, contact, said, measure="central")
 
 
 def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
@@ -535,16 +541,8 @@ def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
 def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
     case = make_case(world.building_a, "excluded", onset_date=TODAY - timedelta(days=3))
     contact = make_contact(case, world.building_a)
-    url = reverse("cases:contact_observe", args=[contact.pk])
-    client = world.client("staff_a")
     said = "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
-    page = client.get(url).content.decode()
-    assert said in page
-    assert "<form" not in page.split("</h1>")[1]
-    response = client.post(url, {"measure": "home"})
-    assert response.status_code == 400
-    assert said in response.content.decode()
-    assert not KeyPerson.objects.exists()
+    assert_observation_refused(world, contact, said, measure="home")
 
 
 def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world):
