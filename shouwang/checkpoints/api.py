@@ -13,7 +13,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db import DatabaseError, transaction
@@ -21,9 +21,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
+from pydantic import ValidationError as SchemaError
 
 from shouwang.core.access import get_for_user
+from shouwang.core.api_errors import field_message
 from shouwang.people.documents import DocumentError, validate_phone
 
 from . import actions, tokens
@@ -63,8 +65,16 @@ class CheckInIn(Schema):
     visiting: str = Field("", max_length=100)
 
 
-class BatchIn(Schema):
-    items: list[CheckInIn]
+# Each item is checked on its own (``_item``): one of the wrong shape (a number out of
+# range, a field too long) fails alone instead of refusing the batch, whose other items
+# would then wait on the phone for ever. The OpenAPI document still describes an item.
+RawItem = Annotated[Any, WithJsonSchema(CheckInIn.model_json_schema())]
+
+
+# The schemas are named apart from other apps' batches (the watch app's BatchIn): the
+# OpenAPI document keys schemas by name, and one would describe the other's request.
+class CheckInBatchIn(Schema):
+    items: list[RawItem]
     sent_at: datetime | None = Field(
         None,
         description="发送时手机的时钟（ISO 8601，带时区）；各条 at 按其与服务器时间之差校正"
@@ -72,7 +82,7 @@ class BatchIn(Schema):
     )
 
 
-class ItemOut(Schema):
+class CheckInItemOut(Schema):
     client_id: str
     ok: bool
     duplicate: bool = False
@@ -87,19 +97,19 @@ class ItemOut(Schema):
     error: str = ""
 
 
-class BatchOut(Schema):
+class CheckInBatchOut(Schema):
     stored: int
     duplicates: int
     updated: int
     failed: int
-    results: list[ItemOut]
+    results: list[CheckInItemOut]
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _clock_error(batch: BatchIn) -> timedelta:
+def _clock_error(batch: CheckInBatchIn) -> timedelta:
     """How far the phone's clock is off: its time at sending against the server's."""
     return timedelta(0) if batch.sent_at is None else _aware(batch.sent_at) - timezone.now()
 
@@ -233,8 +243,24 @@ def _record(
     return actions.record_checkin(**common, status=CheckIn.Status.CONFIRMED)
 
 
-@router.post("/checkins", response=BatchOut, url_name="checkins_batch")
-def upload_checkins(request: HttpRequest, batch: BatchIn) -> dict:
+def _item(raw: Any) -> CheckInIn:
+    """One item of the batch, or CheckInRefused saying (in Chinese) which field to fix."""
+    if not isinstance(raw, dict):
+        raise actions.CheckInRefused("每条记录应为对象（JSON object）")
+    try:
+        return CheckInIn.model_validate(raw)
+    except SchemaError as exc:
+        raise actions.CheckInRefused("；".join(field_message(e) for e in exc.errors())) from None
+
+
+def _client_id(raw: Any) -> str:
+    """The item's client id as sent, for the phone to match its answer to its item."""
+    value = raw.get("client_id") if isinstance(raw, dict) else None
+    return str(value)[:100] if value is not None else ""
+
+
+@router.post("/checkins", response=CheckInBatchOut, url_name="checkins_batch")
+def upload_checkins(request: HttpRequest, batch: CheckInBatchIn) -> dict:
     """Batch upload of staff check-ins recorded offline; one result per item."""
     if not request.user.can("checkpoints.console"):
         raise HttpError(403, "您的角色没有卡点值守权限")
@@ -243,8 +269,14 @@ def upload_checkins(request: HttpRequest, batch: BatchIn) -> dict:
     checkpoints: dict[int, Checkpoint] = {}
     clock_error = _clock_error(batch)
     results = []
-    for item in batch.items:
-        out = {"client_id": str(item.client_id), "ok": False, "duplicate": False, "updated": False}
+    for raw in batch.items:
+        out = {"client_id": _client_id(raw), "ok": False, "duplicate": False, "updated": False}
+        try:
+            item = _item(raw)
+        except actions.CheckInRefused as exc:
+            out["error"] = str(exc)
+            results.append(out)
+            continue
         try:
             recorded = _record(request, item, checkpoints, clock_error)
         except (actions.CheckInRefused, tokens.TokenRejected) as exc:

@@ -381,3 +381,52 @@ def test_an_outing_recorded_offline_counts_against_its_own_days_quota(world) -> 
     body = post(world.client("guard_a"), items).json()
     assert [r["result"] for r in body["results"]] == ["g", "r"], body
     assert Alert.objects.filter(kind=Alert.Kind.QUOTA).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"occupants": 0}, "occupants：不能小于 1"),
+        ({"direction": "up"}, "direction：应为以下之一"),
+        ({"temperature": "abc"}, "temperature：应为数字"),
+        ({"reason": "长" * 101}, "reason：过长（最多 100 个字符）"),
+        ({"checkpoint": "东门"}, "checkpoint：应为整数"),
+        ({"client_id": "not-a-uuid"}, "client_id：应为 UUID 格式的编号"),
+    ],
+)
+def test_an_item_of_the_wrong_shape_fails_alone(world, bad: dict, message: str) -> None:
+    gate = make_checkpoint(world.compound_a)
+    vehicle = {"checkpoint": gate.pk, "direction": "in", "kind": "vehicle", "plate": "豫A54321"}
+    good = {"client_id": str(uuid.uuid4()), **vehicle}
+    wrong = {"client_id": str(uuid.uuid4()), **vehicle, **bad}
+    response = post(world.client("guard_a"), [wrong, good])
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["stored"], body["failed"]) == (1, 1)
+    refused, stored = body["results"]
+    assert (refused["client_id"], refused["ok"]) == (str(wrong["client_id"]), False)
+    assert message in refused["error"]
+    assert (stored["client_id"], stored["ok"]) == (good["client_id"], True)
+    assert list(CheckIn.objects.values_list("client_id", flat=True)) == [
+        uuid.UUID(good["client_id"])
+    ]
+
+
+def test_an_item_that_is_not_an_object_fails_alone(world) -> None:
+    gate = make_checkpoint(world.compound_a)
+    good = {"client_id": str(uuid.uuid4()), "checkpoint": gate.pk, "direction": "in",
+            "kind": "vehicle", "plate": "豫A54321"}  # fmt: skip
+    body = post(world.client("guard_a"), ["豫A54321", good]).json()
+    assert (body["stored"], body["failed"]) == (1, 1)
+    assert body["results"][0] == {**body["results"][0], "client_id": "", "ok": False}
+    assert "应为对象" in body["results"][0]["error"]
+    assert CheckIn.objects.get().plate == "豫A54321"
+
+
+def test_the_openapi_document_describes_a_batch_item(world) -> None:
+    schema = world.client("anonymous").get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/checkpoints/checkins"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    item = schema["components"]["schemas"][ref]["properties"]["items"]["items"]
+    assert {"client_id", "checkpoint", "direction", "kind", "occupants"} <= set(item["properties"])
+    assert item["properties"]["occupants"]["anyOf"][0]["minimum"] == 1

@@ -28,18 +28,30 @@ def test_a_post_without_the_csrf_token_is_explained(world: World) -> None:
 
 
 def test_invalid_fields_are_named_with_a_chinese_message(world: World) -> None:
-    body = {"items": [{"client_id": "x", "checkpoint": "abc", "direction": "up"}]}
+    body = {"items": "豫A12345", "sent_at": "昨天"}
     response = world.client("guard_a").post(
         CHECKINS, json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
     messages = {tuple(e["loc"][-1:]): e["msg"] for e in detail}
-    assert messages[("client_id",)] == "batch.items.0.client_id：应为 UUID 格式的编号"
-    assert messages[("checkpoint",)] == "batch.items.0.checkpoint：应为整数"
-    assert "应为以下之一" in messages[("direction",)]
-    assert messages[("kind",)] == "batch.items.0.kind：缺少此项"
+    assert messages[("items",)] == "batch.items：应为列表"
+    assert messages[("sent_at",)].startswith("batch.sent_at：应为带时区的日期时间")
     assert all(e["type"] for e in detail)  # the machine-readable type stays
+
+
+def test_an_invalid_batch_item_names_its_fields_in_chinese(world: World) -> None:
+    body = {"items": [{"client_id": "x", "checkpoint": "abc", "direction": "up"}]}
+    response = world.client("guard_a").post(
+        CHECKINS, json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 200  # one item's shape never refuses the batch
+    (item,) = response.json()["results"]
+    messages = item["error"].split("；")
+    assert "client_id：应为 UUID 格式的编号" in messages
+    assert "checkpoint：应为整数" in messages
+    assert "kind：缺少此项" in messages
+    assert any(m.startswith("direction：应为以下之一") for m in messages)
 
 
 def test_query_parameters_out_of_range_are_explained(world: World) -> None:
