@@ -30,6 +30,7 @@ from shouwang.people.models import Person
 from shouwang.reports import days as report_days
 
 from . import actions, declarations, printing, tokens
+from .api import MAX_BATCH
 from .forms import (
     CardForm,
     CheckpointForm,
@@ -537,6 +538,8 @@ def _console(
         "recent": recent,
         "last": last,
         "today": CheckIn.objects.filter(checkpoint=checkpoint).between(start, end).figures(),
+        # The most items the phone sends in one batch of writes kept while offline.
+        "max_batch": MAX_BATCH,
     }
     # Each form is drawn with its own client id: a resubmit repeats it, another form never.
     for name, form_class in (

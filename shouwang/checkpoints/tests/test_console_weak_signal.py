@@ -4,6 +4,7 @@ client id and uploaded once; a write the server answers looks as it always did."
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
 
 from .. import tokens
+from ..api import MAX_BATCH
 from ..models import CheckIn
 from .factories import make_checkin, make_checkpoint, make_pass, make_person
 
@@ -300,3 +302,34 @@ def test_today_s_figures_follow_a_batch_and_a_batch_sent_again_counts_once(
     assert (figure(phone, "vehicles_checked"), figure(phone, "people_in")) == ("1", "2")
     assert CheckIn.objects.count() == 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_queue_longer_than_one_batch_is_uploaded_in_batches(phone, world, gate) -> None:
+    """A post offline for hours keeps more writes than the server takes in one batch
+    (MAX_BATCH): the phone sends them a batch at a time instead of sending them all,
+    being refused, and keeping every one on the phone for ever."""
+    script = "document.querySelector('script[data-batch]')"
+    assert phone.evaluate(f"{script}.dataset.batch") == str(MAX_BATCH)
+    phone.evaluate(f"{script}.dataset.batch = '2'")  # five writes make three batches
+    phone.route(VEHICLE, lambda route: route.abort())
+    phone.route(BATCH, lambda route: route.abort())
+    plates = [f"豫A1234{n}" for n in range(5)]
+    phone.click("summary:has-text('车辆登记')")
+    for n, plate in enumerate(plates, start=1):
+        phone.fill("#vehicle_plate", plate)
+        phone.click("form[data-kind=vehicle] button")
+        phone.wait_for_selector(f"#offline:has-text('离线待上传 {n} 条')")
+
+    sizes = []
+
+    def measure(route) -> None:
+        sizes.append(len(json.loads(route.request.post_data)["items"]))
+        route.continue_()
+
+    phone.unroute(BATCH)
+    phone.route(BATCH, measure)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_selector("#offline:has-text('已上传 5 条')")
+    assert sizes == [2, 2, 1]
+    assert sorted(CheckIn.objects.values_list("plate", flat=True)) == plates
+    assert phone.evaluate(QUEUE) == []

@@ -5,9 +5,10 @@
    data-timeout ms (15 s) or gets a 5xx (a server restarting, a proxy's 502), the form is
    kept in localStorage with its client id and uploaded in one batch to
    /api/v1/checkpoints/checkins: on the online event, on page load, every 30 s, and 2 s
-   after a failed send. Had the server stored it after all, the re-sent id is stored once
-   (a row's confirmation or temperature is the same whenever it arrives). The batch
-   carries the phone's time of sending, so the server corrects each item's time for a
+   after a failed send; at most data-batch items (the server's limit) a batch, the next
+   batch sent as soon as one lands (a post offline for hours keeps more). Had the
+   server stored it after all, the re-sent id is stored once (a row's confirmation or
+   temperature is the same whenever it arrives). The batch carries the phone's time of sending, so the server corrects each item's time for a
    phone clock set wrong; an item the server refuses is named in the message, and once a
    batch has stored anything the list of rows (and today's figures with it, counted on the
    server: a batch sent twice is counted once) is refreshed at once. A submit
@@ -21,6 +22,8 @@
   var csrf = me.getAttribute("data-csrf");
   var box = document.getElementById("offline");
   var login = me.getAttribute("data-login");
+  /* Read at each send, so a test can shorten it. */
+  function batchSize() { return parseInt(me.getAttribute("data-batch"), 10) || 500; }
   var KEY = "shouwang.offline.checkins";
 
   /* fetch that gives up after data-timeout ms (read at each send, so a test can shorten it). */
@@ -126,10 +129,12 @@
   }
 
   var flushing = false, retry = setInterval(flush, 30000);
-  function flush() {
+  function flush() { upload({ landed: 0, failed: [] }); }
+  /* One batch; the next follows at once, the message adding up the batches so far. */
+  function upload(tally) {
     /* After a server page replaced this one, its own script does the uploading. */
     if (!box.isConnected) return clearInterval(retry);
-    var items = queue();
+    var items = queue().slice(0, batchSize());
     if (!items.length || !navigator.onLine || flushing) return;
     flushing = true;
     send(api, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
@@ -139,16 +144,22 @@
         var done = {}, sent = {};
         body.results.forEach(function (r) { done[r.client_id] = r; });
         items.forEach(function (it) { sent[it.client_id] = it; });
-        save(queue().filter(function (it) { return !done[it.client_id]; }));
-        var failed = body.results.filter(function (r) { return !r.ok; });
+        var kept = queue(), left = kept.filter(function (it) { return !done[it.client_id]; });
+        save(left);
         var landed = body.stored + body.duplicates + body.updated;
-        show("已上传 " + landed + " 条" +
-             (failed.length ? "；" + failed.length + " 条未保存：" + failed.map(function (r) { return what(sent[r.client_id]) + r.error; }).join("；") : ""));
+        tally.landed += landed;
+        body.results.forEach(function (r) { if (!r.ok) tally.failed.push(what(sent[r.client_id]) + r.error); });
+        show("已上传 " + tally.landed + " 条" +
+             (tally.failed.length ? "；" + tally.failed.length + " 条未保存：" + tally.failed.join("；") : ""));
         /* The list shows what was stored now, as after a write answered at once. */
         if (landed) document.body.dispatchEvent(new CustomEvent("checkins-uploaded"));
+        return left.length < kept.length;  /* answered: the next batch may follow */
       })
       .catch(function () { show(); })
-      .then(function () { flushing = false; });
+      .then(function (answered) {
+        flushing = false;
+        if (answered && queue().length) upload(tally);
+      });
   }
   window.addEventListener("online", flush);
   show();
