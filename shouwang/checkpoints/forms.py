@@ -17,7 +17,7 @@ from shouwang.core.forms import RowsChoiceField, integer_column
 from shouwang.core.text import has_control_characters, visible
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
-from .actions import Registration
+from .actions import NO_VISITORS, Registration
 from .actions.checkins import TEMPERATURE_PLACES, TEMPERATURE_RANGE
 from .declarations import OTHER_UNSAID, Declaration, risk_holds
 from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
@@ -229,10 +229,20 @@ class RegistrationForm(ClientIdForm):
     risk_contact = forms.BooleanField(label="14天内接触过确诊或疑似病例", required=False)
     temperature = _temperature("今日体温（℃，选填）")
 
-    def __init__(self, *args: Any, checkpoint: Checkpoint, buildings: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        checkpoint: Checkpoint,
+        buildings: Any,
+        visitors: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
         self.fields["direction"] = DirectionField(checkpoint)
+        if not visitors:  # a post of no community has nowhere to add a visitor to
+            self.fields["kind"].choices = self.KIND_CHOICES[:1]
+            self.fields["kind"].error_messages["invalid_choice"] = NO_VISITORS
 
     def labels_to_fix(self) -> list[str]:
         """The fields a refused form asks to change, in the page's order (the page opens

@@ -229,9 +229,9 @@ def _may_tap(pass_: Pass) -> bool:
     )
 
 
-def _buildings(checkpoint: Checkpoint) -> AreaQuerySet:
-    community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY) or checkpoint.area
-    return Area.objects.within(community).buildings().select_related("parent")
+def _buildings(community: Area | None, checkpoint: Checkpoint) -> AreaQuerySet:
+    within = community or checkpoint.area
+    return Area.objects.within(within).buildings().select_related("parent")
 
 
 def _may_register(request: PublicRequest) -> bool:
@@ -315,7 +315,10 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
             {**context, "error": str(exc), "closed": True},
             status=status,
         )
-    buildings = _buildings(checkpoint)
+    # A post in no community (a road post of the sub-district itself) registers residents
+    # only: a visitor has no community to be added to, and is told so before filling in.
+    community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
+    buildings = _buildings(community, checkpoint)
     initial = ClientIdForm.fresh()
     if family and not posted:
         home = actions.family_home(family[0], checkpoint=checkpoint)
@@ -326,6 +329,7 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
         initial=initial,
         checkpoint=checkpoint,
         buildings=buildings,
+        visitors=community is not None,
     )
     form.fields["building"].label_from_instance = lambda b: f"{b.parent.name} {b.name}"
     error = ""
@@ -358,7 +362,12 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
     return render(
         request,
         "checkin/register.html",
-        {**context, "form": form, "error": error},
+        {
+            **context,
+            "form": form,
+            "error": error,
+            "no_visitors": actions.NO_VISITORS if community is None else "",
+        },
         status=status,
     )
 

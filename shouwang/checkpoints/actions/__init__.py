@@ -29,6 +29,7 @@ from .console import (
     turn_back_checkin,
 )
 from .phone import (
+    NO_VISITORS,
     PHONE_FULL,
     PhoneFull,
     Registration,
@@ -43,6 +44,7 @@ from .retention import MIN_RETENTION_DAYS, purge_checkins
 
 __all__ = [
     "MIN_RETENTION_DAYS",
+    "NO_VISITORS",
     "PHONE_FULL",
     "STOPPED",
     "CardRefused",

@@ -191,15 +191,18 @@ def _ledger_person(reg: Registration) -> Person | None:
     return found
 
 
+# A post in no community (a road post of the sub-district itself) has no community to
+# add a visitor to: its registration form offers residents only and says this first.
+NO_VISITORS = "本卡点不属于任何社区，外来人员请向值守人员出示证件登记"
+
+
 def _add_person(checkpoint: Checkpoint, reg: Registration) -> Person:
     """A person not in the ledger, added marked self-registered."""
     identity = {"name": reg.name, "doc_type": reg.doc_type, "doc_number": reg.doc_number}
     if reg.visitor or reg.building is None:
         community = checkpoint.area.ancestor_of_kind(Area.Kind.COMMUNITY)
         if community is None:  # a road or highway post of the sub-district itself
-            raise CheckInRefused(
-                "本卡点不属于任何社区，外来人员不能扫码自助登记，请向值守人员出示证件登记"
-            )
+            raise CheckInRefused(NO_VISITORS)
         return people_actions.create_person(
             **identity,
             phone=reg.phone,

@@ -216,6 +216,31 @@ def test_a_visitor_at_a_post_of_no_community_is_sent_to_staff(world) -> None:
     assert not CheckIn.objects.exists()
 
 
+def test_a_post_of_no_community_says_so_before_a_visitor_fills_in_the_form(world) -> None:
+    """A driver at a highway post learnt that visitors cannot register there only after
+    filling in the whole form: the form offers residents only, and says so first."""
+    highway = make_checkpoint(world.subdistrict, "高速卡口", kind="highway")
+    page = Client().get(reverse("checkin:register", args=[highway.code]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "外来人员请向值守人员出示证件登记" in html
+    assert 'value="resident"' in html
+    assert 'value="visitor"' not in html
+    data = registration(world, kind="visitor", visiting="出差", visit_reason="路过")
+    refused = Client().post(reverse("checkin:register", args=[highway.code]), data)
+    assert refused.status_code == 400
+    assert "外来人员请向值守人员出示证件登记" in refused.content.decode()
+    assert not Person.objects.exists()
+    resident = Client().post(reverse("checkin:register", args=[highway.code]), registration(world))
+    assert 'data-result="g"' in resident.content.decode()
+
+
+def test_a_post_in_a_community_offers_visitors_the_form(world, gate) -> None:
+    html = Client().get(reverse("checkin:register", args=[gate.code])).content.decode()
+    assert 'value="visitor"' in html
+    assert "外来人员请向值守人员出示证件登记" not in html
+
+
 def test_it_refuses_a_building_of_another_community(world, gate) -> None:
     data = registration(world, building=world.building_b.pk)
     response = Client().post(reverse("checkin:register", args=[gate.code]), data)
