@@ -240,6 +240,18 @@ def test_the_posters_command_prints_the_local_demo_with_a_warning(
     assert "未设置 SHOUWANG_PUBLIC_URL，二维码指向本机 http://127.0.0.1:8000" in err.getvalue()
 
 
+@pytest.mark.parametrize("cards", [False, True])
+def test_the_posters_command_says_in_chinese_where_it_cannot_write(world, tmp_path, cards) -> None:
+    """A mistyped folder ended 100 posters' work in an English traceback; it is said
+    before the PDF is laid out, naming the file."""
+    make_pass(make_person(world.building_a), kind=Pass.Kind.CARD)
+    make_checkpoint(world.compound_a, "东门")
+    out = tmp_path / "no-such-folder" / "posters.pdf"
+    with pytest.raises(CommandError, match="无法写入.*no-such-folder.*请检查目录是否存在"):
+        call_command("posters", output=str(out), base_url="https://sw.example.cn", cards=cards)
+    assert not out.exists()
+
+
 def test_rules_are_inherited_and_editable(world) -> None:
     assert rule_for(world.building_a).visitors == PassRule.Visitors.REGISTERED
     client = world.client("staff_a")

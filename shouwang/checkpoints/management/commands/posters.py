@@ -1,3 +1,4 @@
+import os
 import time
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         self, *args, area: int | None, output: str, base_url: str | None, cards: bool, **options
     ) -> None:
         started = time.perf_counter()
+        # Said before the PDF is laid out (100 posters take a while), not after.
+        _check_writable(Path(output))
         if cards:
             qs = Pass.objects.printable_cards()
             qs = qs.select_related("person__area", "person__household")
@@ -55,7 +58,10 @@ class Command(BaseCommand):
             pdf = printing.posters_pdf(items, base_url=base) if items else b""
         if not items:
             raise CommandError("没有可打印的内容（没有启用的卡点或有效的纸质出入证）")
-        Path(output).write_bytes(pdf)
+        try:
+            Path(output).write_bytes(pdf)
+        except OSError as exc:
+            raise CommandError(_cannot_write(output, exc.strerror or str(exc))) from None
         what = "张出入证" if cards else "张海报"
         self.stdout.write(
             f"{output}: {len(items)} {what}, {len(pdf) // 1024} KB, "
@@ -83,3 +89,17 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"没有id为{pk}的辖区节点")
         return found
+
+
+def _cannot_write(output: str | Path, why: str) -> str:
+    return f"无法写入 {output}（{why}），请检查目录是否存在、是否有写权限，或用 -o 换一个文件"
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(_cannot_write(path, "目录不存在"))
+    if path.is_dir():
+        raise CommandError(_cannot_write(path, "这是一个目录"))
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise CommandError(_cannot_write(path, "没有写权限"))
