@@ -394,12 +394,10 @@ def _record(
     recorded_at = item.recorded_at
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = timezone.make_aware(recorded_at, schedule.zone())
-    yesterday, today = schedule.day_window(schedule.local_day(now) - timedelta(days=1))
     if (
         item.reached
         and recorded_at is not None
-        and item.day == schedule.local_day(yesterday)
-        and yesterday <= recorded_at < today
+        and actions.is_backfill(key_person=record, day=item.day, recorded_at=recorded_at, now=now)
     ):
         return _backfill(request, record, form.cleaned_data, recorded_at=recorded_at, now=now)
     record_item = actions.record_followup if item.reached else actions.record_attempt
@@ -415,9 +413,9 @@ def _record(
 def _backfill(
     request, record: KeyPerson, data: dict, *, recorded_at: datetime, now: datetime
 ) -> tuple[FollowUp, bool]:
-    """Yesterday's follow-up uploaded today: a 补录 as on the page (``entered_at`` now,
-    audited), done at the phone's recording time; a time refused is the item's
-    ``recorded_at`` to correct."""
+    """Yesterday's follow-up uploaded today, or today's of a record ended since: a
+    补录 as on the page (``entered_at`` now, audited), done at the phone's recording
+    time; a time refused is the item's ``recorded_at`` to correct."""
     try:
         return actions.backfill_followup(
             key_person=record,
