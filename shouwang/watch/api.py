@@ -120,7 +120,9 @@ class CardOut(Schema):
     )
     call_url: str | None
     pending: bool = Field(description="今天还有可记录的时段")
-    progress: ProgressOut
+    progress: ProgressOut = Field(
+        description="今天应随访、已完成、逾期的次数（含昨日截止24:00的时段，今天0时到期）"
+    )
     lost: LostOut | None = Field(
         None, description="疑似失联（多个时段未联系上，其间无随访）；否则为空"
     )
@@ -259,6 +261,7 @@ def _card(
     today: date,
     lost: schedule.LostContact | None,
     backfill: list[schedule.DueSlot],
+    carried: schedule.Progress | None,
 ) -> dict:
     person = record.person
     return {
@@ -272,7 +275,7 @@ def _card(
         "phone_masked": person.phone_masked,
         "call_url": reverse("watch:call", args=[record.pk]) if person.phone_last4 else None,
         "pending": any(s.can_record for s in states),
-        "progress": schedule.progress(states),
+        "progress": figures.day_progress(states, carried),
         "lost": None
         if lost is None
         else {"slots": lost.slots, "attempts": lost.attempts, "since": lost.since},
@@ -352,6 +355,7 @@ def today(
                 today=sheet.day,
                 lost=lost.get(r.pk),
                 backfill=sheet.backfill.get(r.pk, []),
+                carried=sheet.carried.get(r.pk),
             )
             for r in shown
         ],
@@ -394,12 +398,10 @@ def _record(
     recorded_at = item.recorded_at
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = timezone.make_aware(recorded_at, schedule.zone())
-    yesterday, today = schedule.day_window(schedule.local_day(now) - timedelta(days=1))
     if (
         item.reached
         and recorded_at is not None
-        and item.day == schedule.local_day(yesterday)
-        and yesterday <= recorded_at < today
+        and actions.is_backfill(key_person=record, day=item.day, recorded_at=recorded_at, now=now)
     ):
         return _backfill(request, record, form.cleaned_data, recorded_at=recorded_at, now=now)
     record_item = actions.record_followup if item.reached else actions.record_attempt
@@ -415,9 +417,9 @@ def _record(
 def _backfill(
     request, record: KeyPerson, data: dict, *, recorded_at: datetime, now: datetime
 ) -> tuple[FollowUp, bool]:
-    """Yesterday's follow-up uploaded today: a 补录 as on the page (``entered_at`` now,
-    audited), done at the phone's recording time; a time refused is the item's
-    ``recorded_at`` to correct."""
+    """Yesterday's follow-up uploaded today, or today's of a record ended since: a
+    补录 as on the page (``entered_at`` now, audited), done at the phone's recording
+    time; a time refused is the item's ``recorded_at`` to correct."""
     try:
         return actions.backfill_followup(
             key_person=record,

@@ -148,19 +148,29 @@ class Today:
     owing: list[ScheduleRow]
     sheet: dict[int, list[schedule.SlotState]]  # today's slot states of ``owing``
     missed: list[schedule.DueSlot]  # slots of ``owing`` missed today, latest first
+    # Yesterday's slots to 24:00 of ``owing``, due at the midnight starting today
+    # (``schedule.carried_over``).
+    carried: dict[int, schedule.Progress]
 
     def progress(self) -> dict[int, schedule.Progress]:
         """Per record of ``owing``, the day's due, done and overdue slots: today's
-        slots from ``sheet``, overdue those of ``missed`` — what ``figures.overdue``
-        counts, with yesterday's slot to 24:00 (due at the midnight starting today),
-        counted as due as well."""
-        overdue = Counter(d.key_person_id for d in self.missed)
-        result = {}
-        for row in self.owing:
-            p = schedule.progress(self.sheet[row.pk])
-            n = overdue[row.pk]
-            result[row.pk] = schedule.Progress(due=p.due - p.overdue + n, done=p.done, overdue=n)
-        return result
+        slots from ``sheet`` and yesterday's slot to 24:00 (due at the midnight
+        starting today) — overdue adds up to ``figures.overdue``, as 今日随访's header
+        counts them."""
+        return {
+            row.pk: day_progress(self.sheet[row.pk], self.carried.get(row.pk)) for row in self.owing
+        }
+
+
+def day_progress(
+    states: list[schedule.SlotState], carried: schedule.Progress | None
+) -> schedule.Progress:
+    """A record's due, done and overdue slots of the day: today's ``states`` and the
+    slot to 24:00 ``carried`` over from yesterday (``schedule.carried_over``)."""
+    result = schedule.progress(states)
+    if carried is not None:
+        result.add(carried)
+    return result
 
 
 def today(area: Area, *, now: datetime | None = None) -> Today:
@@ -193,6 +203,7 @@ def today(area: Area, *, now: datetime | None = None) -> Today:
         sheet=schedule.today_sheet(candidates, now=now, policies=policies, filled=filled),
         # Their deadlines lie in [start, now] (``now`` is before ``end``).
         missed=missed,
+        carried=schedule.carried_over(candidates, day=day, filled=filled, policies=policies),
     )
 
 
@@ -207,6 +218,11 @@ class FollowUpSheet:
     policies: schedule.Policies
     rows: list[ScheduleRow]
     states: dict[int, list[schedule.SlotState]]
+    # Per record, yesterday's slots to 24:00 (``schedule.carried_over``): due at the
+    # midnight starting today, counted with today's as the counts page and
+    # ``figures.overdue`` count them.
+    carried: dict[int, schedule.Progress]
+    # Today's slots and those carried over, of every record: the page's header.
     total: schedule.Progress
     # Per record, the missed slots offered to 补录 (``to_backfill``: yesterday's, and
     # today's before the end of a record in ``ended``), of ``rows`` and of ``ended``.
@@ -237,12 +253,13 @@ def followup_sheet(
     ended_rows = [] if ended is None else ended.order_by("area__path", "pk").schedule_rows()
     owed = to_backfill(ended_rows, now=now, policies=policies, filled=filled)
     backfill.update(owed)
+    carried = schedule.carried_over(rows, day=day, filled=filled, policies=policies)
     total = schedule.Progress()
     for row in rows:
-        total.add(schedule.progress(states[row.pk]))
+        total.add(day_progress(states[row.pk], carried.get(row.pk)))
     rows.sort(key=lambda r: not (r.pk in backfill or any(s.can_record for s in states[r.pk])))
     ended_rows = [r for r in ended_rows if r.pk in owed]
-    return FollowUpSheet(now, day, policies, rows, states, total, backfill, ended_rows)
+    return FollowUpSheet(now, day, policies, rows, states, carried, total, backfill, ended_rows)
 
 
 def to_backfill(

@@ -9,7 +9,8 @@ becomes:
 
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
-- already tracked: the person is under control, or already waiting to be located;
+- already tracked: the person is under control (or 失联 or 转医院: that record resumes
+  when they are back), or already waiting to be located;
 - duplicate: the same document number appears on another row of the same file, the
   one kept being the latest arrival (the first of equals);
 - period served: arrived so long ago that the chosen category's period, counted from
@@ -86,6 +87,8 @@ HEADER_NAMES = {
     "证件类型": ["证件类型", "证件种类", "证件名称"],
 }
 MAX_ROWS = 5_000
+# A listed person with a record in these is already tracked.
+TRACKED_STATUSES = [KeyPerson.Status.ACTIVE, KeyPerson.Status.LOST, KeyPerson.Status.HOSPITAL]
 
 
 class Outcome:
@@ -396,11 +399,12 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
         .order_by("-pk")
     ):
         persons[person.doc_hash] = person
-    tracked = set(
+    # Under control, or out of it for a spell that ends with control resumed (已找到,
+    # 出院返回): a second record would leave the first 失联 or 转医院 for good.
+    tracked = dict(
         KeyPerson.objects.visible_to(user)
-        .active()
-        .filter(person__doc_hash__in=list(hashes))
-        .values_list("person__doc_hash", flat=True)
+        .filter(status__in=TRACKED_STATUSES, person__doc_hash__in=list(hashes))
+        .values_list("person__doc_hash", "status")
     )
     waiting = set(
         LocateTask.objects.visible_to(user)
@@ -424,8 +428,12 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
             if number > row.number:
                 row.detail += "，以抵达日期较近的该行为准"
             continue
-        if digest in tracked:
+        if tracked.get(digest) == KeyPerson.Status.ACTIVE:
             row.outcome, row.detail = Outcome.TRACKED, "已在管控中"
+        elif digest in tracked:
+            label = KeyPerson.Status(tracked[digest]).label
+            row.outcome = Outcome.TRACKED
+            row.detail = f"已有“{label}”的记录，不重复登记；人员返回后请在该记录变更为管控中"
         elif digest in waiting:
             row.outcome, row.detail = Outcome.TRACKED, "已在待查找名单中"
         elif served := actions.period_served(row.arrival, category=category, today=today):

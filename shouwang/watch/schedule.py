@@ -587,6 +587,33 @@ def progress(states: Iterable[SlotState]) -> Progress:
     return result
 
 
+def carried_over(
+    records: Iterable[Scheduled],
+    *,
+    day: date,
+    filled: Collection[tuple[int, date, int]],
+    policies: Policies | None = None,
+) -> dict[int, Progress]:
+    """Per record, the previous day's slots to 24:00 it was due in: due at the
+    midnight that starts ``day``, they count among ``day``'s (as ``overdue_slots``
+    counts them in the window starting there) — due, and done or overdue. ``filled``
+    covers the previous day."""
+    policies = policies or Policies()
+    before = day - ONE_DAY
+    result: dict[int, Progress] = {}
+    for record in records:
+        for _, slot, _ in _due(record, policies.history_for(record.area_path).on, before, before):
+            if not slot.ends_at_midnight:
+                continue
+            carried = result.setdefault(record.pk, Progress())
+            carried.due += 1
+            if (record.pk, before, slot.number) in filled:
+                carried.done += 1
+            else:
+                carried.overdue += 1
+    return result
+
+
 @dataclass
 class LostContact:
     """A record 疑似失联: attempts that reached nobody in ``slots`` slots (``attempts``

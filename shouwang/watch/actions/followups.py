@@ -67,6 +67,8 @@ def unknown_slot_message(slot: Any, slots: list[schedule.Slot]) -> str:
     return f"随访时段不正确：没有第 {slot} 个时段，本社区每天的时段为 {listed}，请刷新页面"
 
 
+ENDED_MESSAGE = "该人员已不在管控中，无需随访"
+
 # How far ahead of the server a phone's clock may run; a recording time later than
 # that is a wrong clock, not a follow-up.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -253,11 +255,13 @@ def backfill_followup(
                 "（只能补录前一天的随访，须在次日24时前补录）"
             }
         )
+    done = schedule.at(day, done_at)
+    if key_person.ended_by(done):  # what matters first, whatever the slot
+        raise ValidationError({"key_person": ENDED_MESSAGE})
     slots = schedule.Policies().slots_for(key_person.area.path, day)
     chosen = next((s for s in slots if s.number == slot), None)
     if chosen is None:
         raise ValidationError({"slot": unknown_slot_message(slot, slots)})
-    done = schedule.at(day, done_at)
     if done < chosen.opens_at(day):
         raise ValidationError(
             {
@@ -292,6 +296,21 @@ def backfill_followup(
             f"{'异常' if followup.abnormal else '正常'}",
         )
     return followup, created
+
+
+def is_backfill(*, key_person: KeyPerson, day: date, recorded_at: datetime, now: datetime) -> bool:
+    """Whether a follow-up of ``day`` done at ``recorded_at`` and entered ``now`` is a
+    补录 (``backfill_followup``: ``entered_at`` kept, audited), as 今日随访 offers it:
+    yesterday's slot, or today's of a record no longer under control (released at
+    13:00 after missing the 12:00 slot: its card offers only 补录). A recording time
+    outside ``day`` is none: the late-upload rule refuses it in its own words."""
+    today = schedule.local_day(now)
+    try:
+        if schedule.local_day(recorded_at) != day:
+            return False
+    except OverflowError:  # year 1 or 9999 in some other zone
+        return False
+    return day == today - timedelta(days=1) or (day == today and key_person.ended_by(now))
 
 
 class SelfReportRefused(ValueError):
@@ -384,7 +403,7 @@ def _slot_to_record(
             )
         recorded_at = now
     if key_person.ended_by(recorded_at):
-        raise ValidationError({"key_person": "该人员已不在管控中，无需随访"})
+        raise ValidationError({"key_person": ENDED_MESSAGE})
     if method not in methods:
         raise ValidationError({"method": METHOD_CHOICE_MESSAGE % {"value": method}})
     slots = schedule.Policies().slots_for(key_person.area.path, day)

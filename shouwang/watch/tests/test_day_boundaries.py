@@ -262,3 +262,39 @@ def test_the_counts_tables_count_yesterday_s_missed_slot_to_24_00_as_the_card(
         assert rows[-1] == ("合计", 1, 3, 0, 1)
         cells = "".join(f"<td>{v}</td>" for v in rows[-1])
         assert cells in stats
+
+
+def test_today_s_header_counts_yesterday_s_slot_to_24_00_as_its_card_and_the_counts_page(
+    world, clock, to_midnight
+) -> None:
+    """D1's 晚上 (to 24:00) missed is listed on D2's 今日随访 to 补录: the header counts it
+    as due and overdue, as the counts page does, and once 补录 as due and done."""
+    clock.set(D1, 20, 30)
+    record = f.key_person(world.building_a, "李四", start=D1)
+    clock.set(D2, 9, 0)
+    grid = world.client("grid_a")
+
+    page = grid.get(reverse("watch:today")).content.decode()
+
+    assert "2月1日晚上" in page
+    assert '应随访 3 次，已完成 0 次，<span class="bad">逾期 1 次</span>' in page
+    api = grid.get("/api/v1/watch/today").json()
+    assert api["total"] == {"due": 3, "done": 0, "overdue": 1}
+    assert api["cards"][0]["progress"] == api["total"]
+
+    response = grid.post(
+        reverse("watch:backfill", args=[record.pk]),
+        {
+            "client_id": str(uuid.uuid4()),
+            "slot_day": D1.isoformat(),
+            "slot": "2",
+            "method": "phone",
+            "done_at": "21:00",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "应随访 3 次，已完成 1 次</p>" in response.content.decode()
+    assert "应随访 3 次，已完成 1 次</p>" in grid.get(reverse("watch:today")).content.decode()
+    stats = world.client("staff_a").get(reverse("watch:stats")).content.decode()
+    assert "<td>合计</td><td>1</td><td>3</td><td>1</td><td>0</td>" in stats

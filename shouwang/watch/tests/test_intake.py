@@ -574,3 +574,39 @@ def test_a_permit_or_passport_number_that_lost_its_leading_zero_says_so(
     assert [(p.row, p.column, p.message) for p in problems] == [(2, "证件号码", LOST_ZERO_MESSAGE)]
     assert "开头的0已丢失" in response.content.decode()
     assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "said"),
+    [
+        (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, "失联"),
+        (KeyPerson.Status.HOSPITAL, KeyPerson.Reason.FEVER_HOSPITAL, "转医院"),
+    ],
+)
+def test_a_person_lost_or_in_hospital_is_already_tracked_not_registered_again(
+    world, status, reason, said
+) -> None:
+    """Their record resumes (已找到, 出院返回) once they are back; a second record would
+    leave the first 失联 or 转医院 for good, and refuse that resumption."""
+    from shouwang.watch import actions
+
+    record = f.key_person(world.building_a, "陈四")
+    actions.change_status(key_person=record, status=status, reason=reason, by=world.staff_a)
+    arrived = timezone.localdate() - timedelta(days=1)
+    listed = [["陈四", record.person.document_number, "", arrived, "湖北武汉", ""]]
+    client = world.client("staff_a")
+
+    response = upload(client, sheet(listed))
+
+    assert [r.outcome for r in response.context["plan"].rows] == ["tracked"]
+    assert f"已有“{said}”的记录" in response.content.decode()
+    commit = response.context["commit"]
+    client.post(
+        reverse("watch:intake_commit"),
+        {
+            "token": commit["token"],
+            "category": commit["category"].pk,
+            "measure": commit["measure"],
+        },
+    )
+    assert KeyPerson.objects.filter(person=record.person).count() == 1

@@ -313,3 +313,38 @@ def test_yesterday_s_upload_before_its_slot_opened_is_refused_under_recorded_at(
     assert result["results"][0]["result"] == "refused"
     assert set(result["results"][0]["errors"]) == {"recorded_at"}
     assert not FollowUp.objects.exists()
+
+
+def test_today_s_slot_of_a_record_ended_since_is_entered_and_audited_as_a_backfill(
+    world, clock, record
+) -> None:
+    """Released at 13:00 after missing the morning slot (06:00-12:00): the phone's
+    upload of that slot is a 补录, as on the page — the upload time kept as entered_at and
+    an audit row naming who sent it; a time after the release refused."""
+    from shouwang.accounts.models import AuditEvent
+
+    today = clock.today
+    clock.set(today, 13, 0)
+    actions.change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
+        by=world.staff_a,
+    )
+    now = clock.set(today, 13, 30)
+    grid = world.client("grid_a")
+
+    after = post(grid, [item(record, today, at(today, 13, 10), slot=1)])["results"][0]
+    body = post(grid, [item(record, today, at(today, 12, 40), slot=1)])
+
+    assert after["result"] == "refused"
+    assert "不在管控中" in after["message"]
+    assert body["results"][0]["result"] == "created"
+    stored = FollowUp.objects.get()
+    assert (stored.day, stored.slot, stored.late) == (today, 1, True)
+    assert stored.entered_at == now
+    (event,) = AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_id=str(stored.pk), detail__startswith="补录"
+    )
+    assert event.user == world.grid_worker_a
+    assert "12:40" in event.detail

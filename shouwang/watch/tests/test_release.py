@@ -244,3 +244,34 @@ def test_a_central_isolation_notice_does_not_place_it_at_home(world, clock) -> N
     assert "起实行集中隔离" in said["甲"]
     assert f"在{central.address}" not in said["甲"]
     assert f"起在{home.address}实行居家观察" in said["乙"]
+
+
+def test_the_days_notices_past_one_pdf_s_limit_print_in_parts_none_left_out(
+    world, clock, monkeypatch
+) -> None:
+    """More released in a day than one PDF holds (500): the page offers each part, and
+    the PDF without a part says so rather than leave the rest out unsaid."""
+    from shouwang.watch.views import records as views
+
+    monkeypatch.setattr(views, "NOTICES_PER_PDF", 2)
+    for name in ("甲", "乙", "丙"):
+        released(world, clock, world.building_a, name, KeyPerson.Reason.ORDERED_RELEASE)
+    client = world.client("staff_a")
+
+    page = client.get(reverse("watch:release")).content.decode()
+    whole = client.get(reverse("watch:notices"))
+    followed = client.get(whole["Location"]).content.decode()
+    second = client.get(reverse("watch:notices"), {"part": "2"})
+    beyond = client.get(reverse("watch:notices"), {"part": "3"})
+    junk = client.get(reverse("watch:notices"), {"part": "²"})
+
+    assert f'href="{reverse("watch:notices")}?part=1">第 1–2 份' in page
+    assert f'href="{reverse("watch:notices")}?part=2">第 3–3 份' in page
+    assert whole.status_code == 302
+    assert "共 3 份解除告知书" in followed
+    assert second.status_code == 200
+    assert _pages(second.content) == 1
+    assert _pages(client.get(reverse("watch:notices"), {"part": "1"}).content) == 2
+    assert beyond.status_code == 400
+    assert "第 3 批" in beyond.content.decode()
+    assert junk.status_code == 400

@@ -19,7 +19,7 @@ from shouwang.areas.models import Area, AreaQuerySet
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
-from shouwang.core.responses import TelRedirect
+from shouwang.core.responses import TelRedirect, bad_parameter
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.people.models import Person
 
@@ -324,16 +324,31 @@ def release(request: AuthedRequest) -> HttpResponse:
     done = schedule.completeness(records, now=now)
     proposed = [(r, done[r.pk]) for r in records if done[r.pk].clean]
     held = [(r, done[r.pk]) for r in records if not done[r.pk].clean]
-    released_today = records_for(request.user).released_between(*schedule.day_window(today))
+    released_today = list(
+        records_for(request.user)
+        .released_between(*schedule.day_window(today))
+        .order_by("-ended_at")
+    )
+    n = len(released_today)
     return render(
         request,
         "watch/release.html",
         {
             "proposed": proposed,
             "held": held,
-            "released_today": released_today.order_by("-ended_at"),
+            "released_today": released_today,
+            # The day's notices in PDFs of at most NOTICES_PER_PDF: (part, first, last).
+            "notice_parts": [
+                (i // NOTICES_PER_PDF + 1, i + 1, min(i + NOTICES_PER_PDF, n))
+                for i in range(0, n, NOTICES_PER_PDF)
+            ],
         },
     )
+
+
+# WeasyPrint lays out a page in tens of milliseconds on a small server: a day's
+# notices past this many are printed in parts.
+NOTICES_PER_PDF = 500
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -372,18 +387,41 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_capability("watch.manage")
 def notices_bulk(request: AuthedRequest) -> HttpResponse:
-    """Notices for the ``ids`` given, or for everyone released today."""
+    """Notices for the ``ids`` given, or for everyone released today; past
+    ``NOTICES_PER_PDF`` of them, the ``part`` asked (1, 2, …), none left out unsaid."""
     qs = records_for(request.user).filter(status=KeyPerson.Status.RELEASED)
     ids = _ids(request.GET.getlist("ids"))
     if ids:
         qs = qs.filter(pk__in=ids)
     else:
         qs = qs.released_between(*schedule.day_window(timezone.localdate()))
-    records = list(qs.order_by("area__path", "pk")[:500])
-    if not records:
+    qs = qs.order_by("area__path", "pk")
+    total = qs.count()
+    if not total:
         messages.error(request, "没有可打印的解除告知书")
         return redirect("watch:release")
-    return _pdf(request, records, f"解除告知书-{timezone.localdate():%Y%m%d}.pdf")
+    parts = -(-total // NOTICES_PER_PDF)
+    text = request.GET.get("part", "").strip()
+    if not text and parts > 1:
+        messages.error(
+            request,
+            f"共 {total} 份解除告知书，一个 PDF 最多 {NOTICES_PER_PDF} 份，"
+            "请在“今日已解除”处分批打印",
+        )
+        return redirect("watch:release")
+    part = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
+    if text and not 1 <= part <= parts:
+        return bad_parameter(
+            request,
+            message=f"没有第 {text[:10]} 批：共 {total} 份解除告知书，"
+            f"每批 {NOTICES_PER_PDF} 份，共 {parts} 批",
+            link=reverse("watch:release"),
+            link_label="返回待解除",
+        )
+    start = (max(part, 1) - 1) * NOTICES_PER_PDF
+    records = list(qs[start : start + NOTICES_PER_PDF])
+    suffix = f"-{part}" if parts > 1 else ""
+    return _pdf(request, records, f"解除告知书-{timezone.localdate():%Y%m%d}{suffix}.pdf")
 
 
 def _pdf(request: AuthedRequest, records: list[KeyPerson], filename: str) -> HttpResponse:
