@@ -74,10 +74,13 @@ def test_the_bulletins_numbers_are_the_reports_numbers(reported, day):
 
 
 def test_a_retired_indicator_drops_its_sentence(reported, day):
+    """On a day no submitted report carried it (the day before: nobody reported); the
+    day B reported keeps it (what the day was reported with)."""
     IndicatorDefinition.objects.filter(code="fevers").update(active=False)
-    text = bulletin.generate(reported.subdistrict, day)
+    text = bulletin.generate(reported.subdistrict, day - timedelta(days=1))
     assert "发热" not in text
     assert "在管重点人员" in text
+    assert "发热" in bulletin.generate(reported.subdistrict, day)
 
 
 def test_hq_edits_the_template(reported, day):
