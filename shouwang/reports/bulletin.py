@@ -97,6 +97,16 @@ def check_template(text: str) -> None:
     unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text)} - known)
     if unknown:
         raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
+    # 累计 is an indicator's: {communities.total} would show the day's count as one.
+    builtin_total = next(
+        (m for m in PLACEHOLDER.finditer(text) if m.group(2) and m.group(1) in BUILTINS), None
+    )
+    if builtin_total:
+        name = builtin_total.group(1)
+        raise TemplateError(
+            f"“{builtin_total.group(0)}”：{name} 没有累计，.total 只用于指标"
+            f"（如 {{fevers.total}}），请写作 {{{name}}}"
+        )
     if OPTIONAL.sub("", text).count("[") or OPTIONAL.sub("", text).count("]"):
         raise TemplateError("方括号 [ ] 要成对使用，且不能嵌套")
     full_width = FULL_WIDTH.search(text)

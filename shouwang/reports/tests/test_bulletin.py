@@ -153,6 +153,17 @@ def test_braces_that_are_no_placeholder_are_refused(world, text, named):
     assert not BulletinTemplate.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["date", "area", "communities", "missing", "reports"])
+def test_a_running_total_of_a_builtin_placeholder_is_refused(world, name):
+    """``.total`` is an indicator's 累计: 累计应报社区{communities.total}个 read as a
+    running total while it showed the day's count; HQ is told, and nothing is kept."""
+    text = f"截至{{date}}，累计{{{name}.total}}"
+    response = world.client("hq").post(reverse("reports:bulletin_template"), {"text": text})
+    assert response.status_code == 400
+    assert f"“{{{name}.total}}”：{name} 没有累计" in response.content.decode()
+    assert not BulletinTemplate.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
