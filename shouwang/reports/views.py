@@ -406,6 +406,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
             "cutoff": days.cutoff_label(day),
             "deadline": days.deadline(day),
+            "scheduled": days.is_scheduled(day),
         },
     )
 
@@ -543,6 +544,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "error": error,
             "prev": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
+            "scheduled": days.is_scheduled(day),
         },
         status=status,
     )
