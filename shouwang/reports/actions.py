@@ -107,6 +107,22 @@ def lines(report: DailyReport, *, auto: dict[str, Any] | None = None) -> list[Li
     return out
 
 
+def retired_lines(report: DailyReport) -> list[Line]:
+    """The figures a submitted report carried of indicators retired since (in HQ's
+    order): shown with the report as submitted, not amended."""
+    if not report.is_submitted:
+        return []
+    in_use = {d.code for d in editable()}
+    saved = {v.code: v for v in report.values.all() if v.code not in in_use}
+    if not saved:
+        return []
+    return [
+        Line(definition=d, auto=v.auto_value, value=v.value, reason=v.reason)
+        for d in catalog.all_definitions()
+        if (v := saved.get(d.code)) is not None
+    ]
+
+
 def _follows_count(report: DailyReport, saved: ReportValue, suggested: Any) -> bool:
     """A draft's figure that was the system's count when saved (not corrected): it
     follows the count, which may have moved since (the draft was saved before the

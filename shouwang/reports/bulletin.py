@@ -11,8 +11,9 @@ Template language (kept tiny on purpose: HQ edits it, so no Django templates):
   for the day in progress, which nobody can have reported yet (it is reported after
   its cutoff), ``{reports}`` says 各社区日报统计中 and the counts but ``{communities}``
   have no value (an optional part naming them is dropped; elsewhere they show —);
-* ``[ … ]`` — an optional part, dropped when it names an indicator that is not offered
-  (module not installed, or retired by HQ) or has no figure.
+* ``[ … ]`` — an optional part, dropped when it names an indicator the day does not
+  speak of (module not installed, or retired by HQ — unless the day's submitted reports
+  carried it: a past day reads what it was reported with) or has no figure.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any
 
 from shouwang.areas.models import Area
 
-from . import catalog, days
+from . import days
 from .indicators import registry
 from .models import BulletinTemplate, DailyFigure, IndicatorDefinition
+from .tables import day_definitions
 
 DEFAULT_TEMPLATE = (
     "截至{date}，{area}辖区"
@@ -68,7 +70,8 @@ class Context:
     area: Area
     figure: DailyFigure | None
     totals: Mapping[str, Any]
-    offered: Mapping[str, IndicatorDefinition]
+    #: the indicators of the day: offered, and retired since the day's reports carried
+    definitions: Mapping[str, IndicatorDefinition]
     missing_names: list[str]
 
 
@@ -94,6 +97,16 @@ def check_template(text: str) -> None:
     unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text)} - known)
     if unknown:
         raise TemplateError(f"模板中有不认识的占位符：{'、'.join(unknown)}")
+    # 累计 is an indicator's: {communities.total} would show the day's count as one.
+    builtin_total = next(
+        (m for m in PLACEHOLDER.finditer(text) if m.group(2) and m.group(1) in BUILTINS), None
+    )
+    if builtin_total:
+        name = builtin_total.group(1)
+        raise TemplateError(
+            f"“{builtin_total.group(0)}”：{name} 没有累计，.total 只用于指标"
+            f"（如 {{fevers.total}}），请写作 {{{name}}}"
+        )
     if OPTIONAL.sub("", text).count("[") or OPTIONAL.sub("", text).count("]"):
         raise TemplateError("方括号 [ ] 要成对使用，且不能嵌套")
     full_width = FULL_WIDTH.search(text)
@@ -134,16 +147,17 @@ def _names(names: list[str], count: int) -> str:
 
 def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = None) -> Context:
     """The figures a bulletin speaks of: the area's row of ``day`` and its running
-    totals (one query for the area's rows up to the day, one for the names missing)."""
+    totals (one query for the area's rows up to the day, one for the names missing),
+    for the indicators the day's overview and xlsx show (``tables.day_definitions``)."""
     rows = (
         list(figures)
         if figures is not None
         else list(DailyFigure.objects.filter(area=area, day__lte=day).order_by("day"))
     )
-    offered = {d.code: d for d in catalog.offered()}
+    definitions = {d.code: d for d in day_definitions(area, day)[0]}
     figure = next((f for f in rows if f.day == day), None)
     totals: dict[str, Any] = {}
-    for code, definition in offered.items():
+    for code, definition in definitions.items():
         if definition.is_flow and definition.ratio is None:
             # A figure nobody ever gave (a manual indicator left blank) has no total: —.
             known = [
@@ -166,7 +180,7 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
         area=area,
         figure=figure,
         totals=totals,
-        offered=offered,
+        definitions=definitions,
         missing_names=missing_names,
     )
 
@@ -199,7 +213,7 @@ def render(text: str, ctx: Context) -> str:
                 "missing": figure.missing if figure else None,
                 "missing_names": _names(ctx.missing_names, figure.missing if figure else 0),
             }[name]
-        if name not in ctx.offered:
+        if name not in ctx.definitions:
             return None
         if total:
             return ctx.totals.get(name)

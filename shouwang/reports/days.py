@@ -107,6 +107,13 @@ def last_closed_day(now: datetime | None = None) -> date:
     return open_day(now) - timedelta(days=1)
 
 
+def is_scheduled(day: date, now: datetime | None = None) -> bool:
+    """Whether the scheduled roll-up computes ``day`` when it has no figures yet: the
+    day in progress and the day just closed (``rollup.due_days``); an older day is
+    rolled up only when asked (重新汇总, ``report_rollup --day``)."""
+    return day >= last_closed_day(now)
+
+
 def deadline(day: date) -> datetime:
     return window(day).end + timedelta(minutes=settings.REPORT_GRACE_MINUTES)
 

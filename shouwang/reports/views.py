@@ -232,6 +232,7 @@ def _report_page(
             "report": report,
             "area": report.community,
             "lines": lines,
+            "retired": actions.retired_lines(report),
             "form": form,
             "closed": days.is_closed(report.day),
             "window": days.window(report.day),
@@ -405,6 +406,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
             "cutoff": days.cutoff_label(day),
             "deadline": days.deadline(day),
+            "scheduled": days.is_scheduled(day),
         },
     )
 
@@ -449,10 +451,13 @@ TREND_DAYS, TREND_MIN, TREND_MAX = 14, 7, 180
 
 @require_capability("reports.overview")
 def trend(request: AuthedRequest, code: str) -> HttpResponse:
-    definitions = {d.code: d for d in catalog.offered()}
-    definition = definitions.get(code)
+    """An indicator's figures day by day; one retired since keeps its history (marked
+    已停用); a code no definition has is a 404 saying so."""
+    catalogue = catalog.all_definitions()
+    definition = next((d for d in catalogue if d.code == code), None)
     if definition is None:
-        raise Http404("没有这个指标")
+        return render(request, "reports/no_indicator.html", {"code": code[:40]}, status=404)
+    offered = catalog.offered(catalogue)
     area = _area_param(request)
     text = request.GET.get("days", "").strip() or str(TREND_DAYS)
     span = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
@@ -476,7 +481,8 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
             "live": live.is_live(area),
             "community": live.reporting_community(area),
             "definition": definition,
-            "definitions": definitions.values(),
+            "retired": definition not in offered,
+            "definitions": offered,
             "series": series,
             "span": span,
             "chart": {
@@ -538,6 +544,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "error": error,
             "prev": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
+            "scheduled": days.is_scheduled(day),
         },
         status=status,
     )

@@ -57,3 +57,14 @@ def test_the_wall_says_so_too(world, newcomer):
     row = page[page.index("<td>新建社区</td>") :]
     assert row[: row.index("</tr>")].count("未开始") == 1
     assert "0/0" not in page
+
+
+def test_its_own_wall_says_it_has_not_started_reporting(world, newcomer):
+    response = world.client("hq").get(reverse("dashboard:wall"), {"area": newcomer.pk})
+    page = response.content.decode()
+    side = page[page.index('<section class="wall-side">') :]
+    side = side[: side.index("</section>")]
+    closed = days.last_closed_day()
+    assert f"{closed.month}月{closed.day}日日报" in side
+    assert "未开始上报" in side
+    assert "<b>0</b>已报" not in side

@@ -74,10 +74,13 @@ def test_the_bulletins_numbers_are_the_reports_numbers(reported, day):
 
 
 def test_a_retired_indicator_drops_its_sentence(reported, day):
+    """On a day no submitted report carried it (the day before: nobody reported); the
+    day B reported keeps it (what the day was reported with)."""
     IndicatorDefinition.objects.filter(code="fevers").update(active=False)
-    text = bulletin.generate(reported.subdistrict, day)
+    text = bulletin.generate(reported.subdistrict, day - timedelta(days=1))
     assert "发热" not in text
     assert "在管重点人员" in text
+    assert "发热" in bulletin.generate(reported.subdistrict, day)
 
 
 def test_hq_edits_the_template(reported, day):
@@ -147,6 +150,17 @@ def test_braces_that_are_no_placeholder_are_refused(world, text, named):
     response = world.client("hq").post(reverse("reports:bulletin_template"), {"text": text})
     assert response.status_code == 400
     assert f"“{named}”不是占位符" in response.content.decode()
+    assert not BulletinTemplate.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["date", "area", "communities", "missing", "reports"])
+def test_a_running_total_of_a_builtin_placeholder_is_refused(world, name):
+    """``.total`` is an indicator's 累计: 累计应报社区{communities.total}个 read as a
+    running total while it showed the day's count; HQ is told, and nothing is kept."""
+    text = f"截至{{date}}，累计{{{name}.total}}"
+    response = world.client("hq").post(reverse("reports:bulletin_template"), {"text": text})
+    assert response.status_code == 400
+    assert f"“{{{name}.total}}”：{name} 没有累计" in response.content.decode()
     assert not BulletinTemplate.objects.exists()
 
 
