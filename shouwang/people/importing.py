@@ -1162,7 +1162,8 @@ def commit(job: ImportJob) -> None:
     other users' writes go on meanwhile). Idempotent: re-running after an interruption,
     or re-importing the file, updates the same rows. A row the ledger no longer takes
     (changed since the check) is a problem, not imported; a strict import is one
-    transaction, and any such row leaves the ledger as it was."""
+    transaction, and any such row leaves the ledger as it was (on SQLite it holds the
+    write lock until it ends: other writes wait, up to the busy timeout)."""
     if job.status != ImportJob.Status.COMMITTING:
         return
     stage = Path(job.stage_path)
