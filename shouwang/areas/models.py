@@ -258,11 +258,26 @@ class Grid(TimeStampedModel):
         return any(place_name(n) == key for n in others.values_list("name", flat=True))
 
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
-        """Raise ValidationError unless every compound and staff member is of this
-        grid's community, and every staff member's role answers for a grid."""
+        """Raise ValidationError unless every compound is of this grid's community and
+        in no other grid (its key persons go to the grid holding it, its households
+        count in that grid's coverage), and every staff member is of the community
+        with a role that answers for a grid."""
+        compounds = list(compounds)
         for compound in compounds:
             if compound.kind != Area.Kind.COMPOUND or not compound.is_within(self.community):
                 raise ValidationError(f"“{compound.name}”不是本社区的小区")
+        held = (
+            Grid.compounds.through.objects.filter(area__in=compounds)
+            .exclude(grid=self.pk)
+            .select_related("area", "grid")
+            .order_by("area__path", "grid__name")
+            .first()
+        )
+        if held is not None:
+            raise ValidationError(
+                f"“{held.area.name}”已在网格“{held.grid.name}”中，一个小区只能属于一个网格。"
+                "请先在该网格中去掉这个小区"
+            )
         for member in staff:
             if member.area is None or not member.area.is_within(self.community):
                 raise ValidationError(f"“{member}”不是本社区的工作人员")

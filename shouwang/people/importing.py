@@ -34,6 +34,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, time
 from itertools import chain
@@ -1096,6 +1097,18 @@ class Prediction:
 # Committing ---------------------------------------------------------------------------
 
 
+def _tied(records: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """``records`` in groups that are written together: a row marked "nx" with the next."""
+    group: list[dict[str, Any]] = []
+    for record in records:
+        group.append(record)
+        if not record.get("nx"):
+            yield group
+            group = []
+    if group:
+        yield group
+
+
 def _staged(path: Path) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as f:
@@ -1147,14 +1160,17 @@ def rotate_staged(*, dry_run: bool = False) -> int:
 def commit(job: ImportJob) -> None:
     """Second pass: write the staged rows in batches (each batch one transaction, so
     other users' writes go on meanwhile). Idempotent: re-running after an interruption,
-    or re-importing the file, updates the same rows."""
+    or re-importing the file, updates the same rows. A row the ledger no longer takes
+    (changed since the check) is a problem, not imported; a strict import is one
+    transaction, and any such row leaves the ledger as it was (on SQLite it holds the
+    write lock until it ends: other writes wait, up to the busy timeout)."""
     if job.status != ImportJob.Status.COMMITTING:
         return
     stage = Path(job.stage_path)
     writer = Writer(job, heads=Heads.of_stage(stage))
     ticker = Ticker()
     try:
-        with fewer_collections():
+        with fewer_collections(), transaction.atomic() if job.strict else nullcontext():
             for batch in _staged(stage):
                 writer.write(batch)
                 if ticker.due():
@@ -1166,13 +1182,28 @@ def commit(job: ImportJob) -> None:
                         moved_in_persons=writer.moved_in,
                         new_households=writer.new_households,
                     )
-    except Exception:
+            if job.strict and writer.problems:
+                raise StrictRefusal
+    except StrictRefusal:
+        ImportProblem.objects.bulk_create(writer.problems)
+        save_progress(job, committed_rows=0, problem_count=job.problem_count + writer.refused)
         _fail(
             job,
-            f"写入第{writer.done + 1}行附近时出错，已写入 {writer.done} 行。"
+            f"严格模式：检查之后台账有变动，有 {writer.refused} 行与台账冲突（见问题清单），"
+            "整份文件未导入。请改正后重新上传",
+        )
+        return
+    except Exception:
+        ImportProblem.objects.bulk_create(writer.problems)
+        _fail(
+            job,
+            f"写入第{writer.done + 1}行附近时出错，严格模式下整份文件未导入。请重新上传"
+            if job.strict
+            else f"写入第{writer.done + 1}行附近时出错，已写入 {writer.done} 行。"
             "重新导入同一文件会按证件号码更新，不会产生重复",
         )
         raise
+    ImportProblem.objects.bulk_create(writer.problems)
     stage.unlink(missing_ok=True)
     if writer.created + writer.updated >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # Planner statistics are stale right after a bulk load (autovacuum catches up
@@ -1228,34 +1259,84 @@ PERSON_UPDATE_FIELDS = [
 ]
 
 
+class StrictRefusal(Exception):
+    """A strict import met a row the ledger no longer takes: roll everything back."""
+
+
 class Writer:
     """Writes staged records batch by batch with a fixed number of statements per batch
-    (multi-row INSERTs through ``bulk.BulkInsert``)."""
+    (multi-row INSERTs through ``bulk.BulkInsert``). The rows not imported are
+    ``problems``, saved by the caller (a strict import's are kept after the rollback)."""
 
     def __init__(self, job: ImportJob, *, heads: Heads) -> None:
         self.job = job
         self.heads = heads
         self.by = job.created_by
         self.by_name = str(self.by) if self.by is not None else ""
-        self.done = self.created = self.updated = self.new_households = self.refused = 0
-        self.moved_in = 0
+        self.done = self.created = self.updated = self.new_households = self.moved_in = 0
+        self.problems: list[ImportProblem] = []
         self.tag_names = dict(Tag.objects.values_list("pk", "name"))
         now = timezone.now()
         self.households = BulkInsert(Household, now=now)
         self.persons = BulkInsert(Person, now=now)
         self.changes = BulkInsert(Change, now=now)
 
+    @property
+    def refused(self) -> int:
+        return len(self.problems)
+
     def write(self, records: list[dict[str, Any]]) -> None:
-        counts = (self.created, self.updated, self.new_households, self.refused, self.moved_in)
         try:
-            self._write(records)
+            self._attempt(records)
         except IntegrityError:
-            # A number of this batch was registered (a form, another import) between
-            # the batch's lookup and its insert: the unique constraint refused the
-            # second row. The batch was rolled back; read again and write it once more.
-            self.created, self.updated, self.new_households, self.refused, self.moved_in = counts
-            self._write(records)
+            # Refused again after a fresh read: a row the ledger no longer takes since
+            # the check — a household given a head meanwhile (``person_one_head``). Write
+            # the batch group by group (rows tied by "nx" together) and refuse the
+            # groups that still fail, each row whole or not at all.
+            for group in _tied(records):
+                try:
+                    self._attempt(group)
+                except IntegrityError:
+                    self._refuse(group)
         self.done += len(records)
+
+    def _attempt(self, records: list[dict[str, Any]]) -> None:
+        """Write ``records`` in one transaction, reading again and retrying once."""
+        counts = (self.created, self.updated, self.new_households, self.moved_in)
+        refused = len(self.problems)
+        for last in (False, True):
+            try:
+                self._write(records)
+            except IntegrityError:
+                # A number of the batch was registered (a form, another import) between
+                # the batch's lookup and its insert: the unique constraint refused the
+                # second row. The batch was rolled back; read again and write it once more.
+                self.created, self.updated, self.new_households, self.moved_in = counts
+                del self.problems[refused:]
+                if last:
+                    raise
+            else:
+                return
+
+    def _refuse(self, records: list[dict[str, Any]]) -> None:
+        for r in records:
+            heads = Person.objects.filter(
+                household__area_id=r["a"],
+                household__unit=r["u"],
+                household__room=r["rm"],
+                relation=Person.Relation.HEAD,
+                moved_out=False,
+            )
+            head = next((p for p in heads if "dh" not in r or p.doc_hash != r["dh"]), None)
+            message = (
+                f"此户在检查之后已由他人登记户主{head.name}，此行未导入（同一户只能有一位户主）。"
+                "请核实谁是户主，改正表格后重新导入"
+                if head is not None
+                else "此行在检查之后与台账中的记录冲突，未导入。请核实后改正表格重新导入"
+            )
+            self.problems.append(
+                ImportProblem(job=self.job, row=r["r"], column=LABELS["relation"], message=message)
+            )
 
     def _write(self, records: list[dict[str, Any]]) -> None:
         with transaction.atomic():
@@ -1346,7 +1427,7 @@ class Writer:
             existing = by_hash.get(r["dh"]) if "dh" in r else by_home_name.get((home.pk, r["n"]))
             arriving = moving.get(r["dh"]) if "dh" in r and existing is None else None
             if "rel" not in r and (existing is None or existing.household_id != home.pk):
-                r["rel"] = self.heads.relation(r, headed=home.pk in headed)
+                r = r | {"rel": self.heads.relation(r, headed=home.pk in headed)}
             if arriving is not None:
                 arriving.version = F("version") + 1
                 arriving.updated_at = now
@@ -1455,8 +1536,7 @@ class Writer:
             refused.append(
                 ImportProblem(job=self.job, row=r["r"], column=LABELS["doc"], message=message)
             )
-        ImportProblem.objects.bulk_create(refused)
-        self.refused += len(refused)
+        self.problems.extend(refused)
         return set(persons) - set(moving), moving
 
     def _new_person(self, r: dict[str, Any], home: Household) -> dict[str, Any]:

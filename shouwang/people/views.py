@@ -241,7 +241,7 @@ def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         .order_by("unit", "room")
     )
-    buildings = area.children.all() if area.kind == Area.Kind.COMPOUND else None
+    buildings = list(area.children.all()) if area.kind == Area.Kind.COMPOUND else []
     registered = len(households)
     return render(
         request,
@@ -252,6 +252,8 @@ def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
             "buildings": buildings,
             "registered": registered,
             "missing": (area.expected_households or 0) - registered,
+            # A compound with buildings counts through them (as coverage does).
+            "through_buildings": coverage.total(area) if buildings else None,
         },
     )
 

@@ -111,6 +111,41 @@ def test_hq_cannot_mix_communities(world: World) -> None:
     assert not Grid.objects.filter(name="混合网格").exists()
 
 
+def test_a_compound_belongs_to_one_grid(world: World) -> None:
+    # 西城花园 is in 西城第1网格: a second grid would leave its key persons to whichever
+    # grid came first, and count its households in both grids' coverage.
+    response = world.client("staff_a").post(
+        CREATE,
+        {
+            "name": "西城第2网格",
+            "community": world.community_a.pk,
+            "compounds": [world.compound_a.pk],
+            "staff": [world.grid_worker_a.pk],
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "“西城花园”已在网格“西城第1网格”中，一个小区只能属于一个网格。"
+        "请先在该网格中去掉这个小区" in response.content.decode()
+    )
+    assert not Grid.objects.filter(name="西城第2网格").exists()
+
+
+def test_a_grid_saved_again_keeps_its_own_compounds(world: World) -> None:
+    response = world.client("staff_a").post(
+        edit_url(world.grid_a),
+        {
+            "name": "西城第1网格",
+            "community": world.community_a.pk,
+            "compounds": [world.compound_a.pk],
+            "staff": [world.grid_worker_a.pk],
+            "notes": "早晚各巡查一次",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Grid.objects.get(pk=world.grid_a.pk).compounds.all()) == [world.compound_a]
+
+
 def test_it_refuses_a_duplicate_name_in_the_community(world: World) -> None:
     response = world.client("staff_a").post(
         CREATE, {"name": "西城第1网格", "community": world.community_a.pk}

@@ -26,6 +26,14 @@ def test_it_offers_parents_of_the_right_kind_other_than_its_own(world: World) ->
     assert choices == [world.community_b]
 
 
+def test_the_page_says_that_past_records_follow_the_node(world: World) -> None:
+    page = world.client("hq").get(url(world.compound_a)).content.decode()
+    assert (
+        "它过去的通行登记、物资流水等记录也随之归入新的上级，按新的归属统计；"
+        "已上报的日报数字不变" in page
+    )
+
+
 def test_it_moves_a_compound_with_its_buildings(world: World) -> None:
     response = world.client("hq").post(
         url(world.compound_a), {"new_parent": world.community_b.pk, "confirmed": "True"}

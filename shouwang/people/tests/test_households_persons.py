@@ -44,6 +44,18 @@ def test_the_crumbs_of_a_building_and_a_compound_lead_to_pages_that_exist(world)
             assert client.get(link.replace("&amp;", "&")).status_code == 200, link
 
 
+def test_a_compound_with_buildings_counts_its_households_through_them(world, ledger):
+    # 西城花园's own 应有户数 (100, from an import row naming no building) is not what
+    # coverage counts: its buildings' figures are (4 + 4), and its households are in
+    # them (张三丰's, 李小红's). The page said 已登记 0 户，应有 100 户，还差 100 户.
+    world.compound_a.expected_households = 100
+    world.compound_a.save(update_fields=["expected_households"])
+    page = world.client("staff_a").get(reverse("people:area", args=[world.compound_a.pk]))
+    text = page.content.decode()
+    assert '各楼栋合计：已登记 2 户，应有 8 户，<span class="bad">还差 6 户</span>' in text
+    assert "应有 100 户" not in text
+
+
 def test_a_room_with_a_number_typed_after_it_is_refused(world):
     response = world.client("staff_a").post(
         reverse("people:household_create", args=[world.building_a.pk]),
