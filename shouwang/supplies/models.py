@@ -924,6 +924,17 @@ class SpendingShare(models.Model):
 class RecipientQuerySet(ScopedQuerySet):
     scope = "area"
 
+    def active(self) -> RecipientQuerySet:
+        return self.filter(active=True)
+
+    def closed_named(self, name: str) -> Recipient | None:
+        """The deactivated recipient (closed, moved away) of this name, unless an
+        active one bears it too: supplies are not issued to it."""
+        name = name.strip()
+        if not name or self.active().filter(name=name).exists():
+            return None
+        return self.filter(name=name, active=False).first()
+
 
 class Recipient(TimeStampedModel):
     """An enterprise or shop receiving supplies per employee (the enterprises app will
@@ -1052,6 +1063,36 @@ class AllocationPlan(TimeStampedModel):
     def editable(self) -> bool:
         return self.status != self.Status.ISSUED
 
+    def blocked(self, lines: list[AllocationLine] | None = None) -> list[str]:
+        """Why the plan cannot be issued as it stands, one message per cause: the lines
+        with something to issue whose target closed since the plan was made (location
+        or enterprise deactivated, checkpoint closed), then those that moved out of
+        the plan's area since (a location following its checkpoint or not, an
+        enterprise). Empty when nothing stands in the way (stock aside)."""
+        if lines is None:
+            lines = list(
+                self.lines.select_related(
+                    "location__area", "location__checkpoint__area", "recipient__area"
+                )
+            )
+        lines = [ln for ln in lines if ln.quantity > 0]
+        closed = [ln for ln in lines if ln.closed]
+        moved = [
+            ln
+            for ln in lines
+            if ln not in closed and not all(a.is_within(self.area) for a in ln.areas())
+        ]
+        fix = "请将其人数改为0，重新计算并审核后再发放"
+        found = []
+        if closed:
+            found.append(f"{'、'.join(str(ln.target) for ln in closed)}已停用，不能发放：{fix}")
+        if moved:
+            found.append(
+                f"{'、'.join(str(ln.target) for ln in moved)}已不在{self.area.name}辖区内"
+                f"（方案制定后已调整），不能发放：{fix}"
+            )
+        return found
+
 
 class AllocationLine(models.Model):
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="lines")
@@ -1082,3 +1123,15 @@ class AllocationLine(models.Model):
     @property
     def target(self) -> Location | Recipient:
         return self.location or self.recipient
+
+    @property
+    def closed(self) -> bool:
+        """Its location or enterprise deactivated, or its checkpoint closed."""
+        checkpoint = self.location and self.location.checkpoint
+        return not self.target.active or bool(checkpoint and not checkpoint.active)
+
+    def areas(self) -> list[Any]:
+        """Where its target lies now: the location's (and its checkpoint's) area, or
+        the enterprise's."""
+        checkpoint = self.location and self.location.checkpoint
+        return [a for a in (self.target.area, checkpoint and checkpoint.area) if a]
