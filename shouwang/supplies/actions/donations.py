@@ -64,6 +64,14 @@ def _donor(
     name = name.strip()
     if not name:
         raise ValidationError("请填写捐赠方名称")
+    if Donor(kind=kind, name=name).unnamed and (contact_name or phone or address):
+        # Everyone who left no name shares one such donor row: a contact on it would be
+        # shown to (and refused for) the next donor who left none.
+        raise ValidationError(
+            f"捐赠方未留姓名/名称（填写的是“{name}”），不能登记联系人、联系电话或地址："
+            "如知道捐赠方是谁，请填写其真实姓名或单位名称，公示方式选“匿名”即可不公开；"
+            "否则请清空联系方式。未做任何修改"
+        )
     # Two registrations of a new donor at once: the second's insert waits on the unique
     # constraint, fails when the first commits, and get_or_create (which inserts in a
     # savepoint) reads the first's row instead; read committed lets it see that row.
@@ -219,7 +227,8 @@ def record_donation(
             donor=donor,
             area=area,
             kind=kind,
-            disclosure=disclosure,
+            # A donor who left no name has nothing to disclose but the gift.
+            disclosure=Donation.Disclosure.ANONYMOUS if donor.unnamed else disclosure,
             amount=amount,
             channel=channel,
             reference=reference,
