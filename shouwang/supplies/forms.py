@@ -429,6 +429,12 @@ class DonationForm(ClientIdMixin):
     )
     pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
     received = forms.BooleanField(label="已到账/已入库", required=False, initial=True)
+    received_on = forms.DateField(
+        label="到账日期（资金）",
+        required=False,
+        widget=DATE,
+        help_text="留空为今天；补录以前到账的捐款时填实际到账日期",
+    )
     message = forms.CharField(label="捐赠寄语", max_length=200, required=False)
     notes = forms.CharField(
         label="备注", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -513,6 +519,13 @@ class ReceiveForm(forms.Form):
         for name in drop:
             del self.fields[name]
         self.pledged = pledged
+        if kind == Donation.Kind.CASH:
+            self.fields["received_on"] = forms.DateField(
+                label="到账日期",
+                required=False,
+                widget=DATE,
+                help_text="留空为今天；补录以前到账的捐款时填实际到账日期",
+            )
         if kind == Donation.Kind.CASH and pledged is not None:
             self.fields["received_amount"] = forms.DecimalField(
                 label="实收金额（元）",

@@ -175,6 +175,7 @@ def record_donation(
     location: Location | None = None,
     pledged_on: date | None = None,
     received: bool = False,
+    received_on: date | None = None,
     message: str = "",
     notes: str = "",
     client_id: str = "",
@@ -185,6 +186,8 @@ def record_donation(
     Returns (donation, created): the same ``client_id`` again returns the first,
     unchanged."""
     _check_not_future(pledged_on, "承诺/登记日期")
+    if received and pledged_on is None:
+        pledged_on = received_on  # entered after the fact: given the day it came
     reference = reference.strip()
     if kind == Donation.Kind.CASH:
         if amount is None or amount <= 0:
@@ -259,7 +262,13 @@ def record_donation(
             detail=f"登记捐赠：{donor.name} {donation.summary()}",
         )
         if received:
-            receive_donation(donation=donation, by=by, location=location, request=request)
+            receive_donation(
+                donation=donation,
+                by=by,
+                location=location,
+                received_on=received_on,
+                request=request,
+            )
         return donation
 
     return once(
@@ -278,10 +287,13 @@ def receive_donation(
     at: datetime | None = None,
     arrived: Mapping[int, int] | None = None,
     received_amount: Decimal | None = None,
+    received_on: date | None = None,
     request: Any = None,
 ) -> tuple[Donation, bool]:
     """Pledged → received: issue a receipt number; goods enter stock at ``location``;
-    cash says how it came (``channel``, ``reference``, unless recorded with the pledge).
+    cash says how it came (``channel``, ``reference``, unless recorded with the pledge)
+    and, entered after the fact, the day it arrived (``received_on``, see
+    ``_arrival``).
     ``arrived`` (goods line id → units; a line not named arrived in full): when less
     than pledged arrived, this gift keeps what arrived (its estimate pro rata) and the
     rest stays pledged as a new gift of the same donor (``_split_off_rest``); cash
@@ -293,7 +305,7 @@ def receive_donation(
         return donation, False
     if donation.status != Donation.Status.PLEDGED:
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能确认到账")
-    at = at or timezone.now()
+    at = _arrival(donation, received_on) or at or timezone.now()
     short: list[tuple[Item, int, Decimal]] = []
     rest_amount = None
     if donation.kind == Donation.Kind.CASH:
@@ -355,6 +367,25 @@ def receive_donation(
         detail=f"捐赠到账/入库，收据 {donation.receipt_no}",
     )
     return donation, True
+
+
+def _arrival(donation: Donation, day: date | None) -> datetime | None:
+    """The moment cash that arrived on ``day`` is received (None: now). Entered after
+    the fact, it counts from the start of that day, so spending dated that day may
+    draw on it. Goods enter stock when received here: the ledger is never backdated."""
+    if day is None or day == timezone.localdate():
+        return None
+    if donation.kind == Donation.Kind.GOODS:
+        raise ValidationError(
+            "物资按实际入库时间记账，不能补填以前的到账日期：请清空到账日期后保存，"
+            "实际到货日期可写在备注中。未做任何修改"
+        )
+    _check_not_future(day, "到账日期")
+    if day < donation.pledged_on:
+        raise ValidationError(
+            f"到账日期不能早于承诺/登记日期（{donation.pledged_on:%Y-%m-%d}），请核对。未做任何修改"
+        )
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _arrived_lines(
