@@ -150,9 +150,16 @@ def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -
         )
 
 
-def _check_not_future(day: date | None, label: str) -> None:
+# No book of this office predates it: an earlier day is a mistyped year ("0202-02-01").
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+def _check_day(day: date | None, label: str) -> None:
+    """A day the books may carry: not in the future, not before ``EARLIEST_DAY``."""
     if day is not None and day > timezone.localdate():
         raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+    if day is not None and day < EARLIEST_DAY:
+        raise ValidationError(f"{label}“{day:%Y-%m-%d}”早于{EARLIEST_DAY:%Y}年，请核对年份")
 
 
 def record_donation(
@@ -185,7 +192,7 @@ def record_donation(
     on the books keeps their contact unless ``update_contact`` (see ``_donor``).
     Returns (donation, created): the same ``client_id`` again returns the first,
     unchanged."""
-    _check_not_future(pledged_on, "承诺/登记日期")
+    _check_day(pledged_on, "承诺/登记日期")
     if received and pledged_on is None:
         pledged_on = received_on  # entered after the fact: given the day it came
     reference = reference.strip()
@@ -380,7 +387,7 @@ def _arrival(donation: Donation, day: date | None) -> datetime | None:
             "物资按实际入库时间记账，不能补填以前的到账日期：请清空到账日期后保存，"
             "实际到货日期可写在备注中。未做任何修改"
         )
-    _check_not_future(day, "到账日期")
+    _check_day(day, "到账日期")
     if day < donation.pledged_on:
         raise ValidationError(
             f"到账日期不能早于承诺/登记日期（{donation.pledged_on:%Y-%m-%d}），请核对。未做任何修改"
@@ -561,7 +568,7 @@ def record_spending(
     amount = amount.quantize(CENT)
     if not description.strip():
         raise ValidationError("请填写支出事由")
-    _check_not_future(spent_on, "支出日期")
+    _check_day(spent_on, "支出日期")
 
     def work() -> Spending:
         ids = [d.pk for d in fundable(area, purpose, on=spent_on)]

@@ -110,3 +110,32 @@ def test_a_blank_day_is_now_and_goods_cannot_be_backdated(world) -> None:
     assert refused.status_code == 400
     assert "物资按实际入库时间记账" in refused.content.decode()
     assert Donation.objects.count() == 1
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0202-11-20", "1899-12-31"])
+def test_a_day_before_any_real_bookkeeping_is_refused(world, day: str) -> None:
+    client = world.client("hq")
+    for extra in ({"pledged_on": day}, {"pledged_on": day, "received_on": day}):
+        response = _gift(client, **extra)
+        assert response.status_code == 400
+        assert "请核对年份" in response.content.decode()
+    assert not Donation.objects.exists()
+
+    assert _gift(client, received="").status_code == 302
+    gift = Donation.objects.get()
+    refused = client.post(
+        reverse("supplies:donation_receive", args=[gift.pk]),
+        {"channel": "bank", "received_on": day},
+        follow=True,
+    )
+    assert "请核对年份" in refused.content.decode()
+    gift.refresh_from_db()
+    assert gift.status == "pledged"
+
+    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    spent = client.post(
+        reverse("supplies:spending_create"),
+        {"purpose": purpose.pk, "amount": "1", "description": "口罩", "spent_on": day},
+    )
+    assert spent.status_code == 400
+    assert "请核对年份" in spent.content.decode()
