@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
@@ -269,6 +270,25 @@ class PurchaseForm(ClientIdMixin, QuantityMixin):
         self.fields["location"].queryset = locations
 
 
+class SuggestInput(forms.TextInput):
+    """A text input suggesting values (a ``<datalist>``) while accepting any."""
+
+    def __init__(self, *args, suggestions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggestions = list(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        attrs = {**(attrs or {}), "list": list_id}
+        options = format_html_join("", '<option value="{}">', ((s,) for s in self.suggestions))
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            options,
+        )
+
+
 class OutForm(ClientIdMixin, QuantityMixin):
     kind = forms.ChoiceField(
         label="类型", choices=[(k.value, k.label) for k in MANUAL_OUT_KINDS], initial="issue"
@@ -276,6 +296,13 @@ class OutForm(ClientIdMixin, QuantityMixin):
     recipient = forms.CharField(label="领用单位/人", max_length=100, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]
+
+    def __init__(self, *args, recipients=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The active enterprises are suggested; a deactivated one is never offered.
+        self.fields["recipient"].widget = SuggestInput(
+            suggestions=[r.name for r in recipients if r.active]
+        )
 
 
 class TransferForm(ClientIdMixin, QuantityMixin):
@@ -402,6 +429,12 @@ class DonationForm(ClientIdMixin):
     )
     pledged_on = forms.DateField(label="承诺/登记日期", required=False, widget=DATE)
     received = forms.BooleanField(label="已到账/已入库", required=False, initial=True)
+    received_on = forms.DateField(
+        label="到账日期（资金）",
+        required=False,
+        widget=DATE,
+        help_text="留空为今天；补录以前到账的捐款时填实际到账日期",
+    )
     message = forms.CharField(label="捐赠寄语", max_length=200, required=False)
     notes = forms.CharField(
         label="备注", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -486,6 +519,13 @@ class ReceiveForm(forms.Form):
         for name in drop:
             del self.fields[name]
         self.pledged = pledged
+        if kind == Donation.Kind.CASH:
+            self.fields["received_on"] = forms.DateField(
+                label="到账日期",
+                required=False,
+                widget=DATE,
+                help_text="留空为今天；补录以前到账的捐款时填实际到账日期",
+            )
         if kind == Donation.Kind.CASH and pledged is not None:
             self.fields["received_amount"] = forms.DecimalField(
                 label="实收金额（元）",
@@ -616,13 +656,21 @@ class PlanUpdateForm(PlanParamsForm):
         super().__init__(*args, item=plan.item, **kwargs)
         if plan.target == AllocationPlan.Target.RECIPIENTS:
             self.count_per_employee()
-        self.lines = list(plan.lines.select_related("location__area", "recipient__area"))
+        self.lines = list(
+            plan.lines.select_related(
+                "location__area", "location__checkpoint__area", "recipient__area"
+            )
+        )
         # Two targets of one name (two communities' 中州大道卡口) say their area.
         names = Counter(str(line.target) for line in self.lines)
         for line in self.lines:
             line.shown_as = str(line.target)
             if names[line.shown_as] > 1:
                 line.shown_as += f"（{line.target.area.name}）"
+            if plan.editable and line.closed:
+                line.shown_as += "（已停用）"
+            elif plan.editable and not all(a.is_within(plan.area) for a in line.areas()):
+                line.shown_as += "（已迁出辖区）"
             self.fields[f"p{line.pk}"] = forms.IntegerField(
                 label=line.shown_as, min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )

@@ -569,10 +569,12 @@ class StockCountLine(models.Model):
 
 
 # A donor's name typed only to stand in for one: 匿名, 匿名人士, 无名氏, 不留名, 爱心人士,
-# 热心市民, 某某 …
+# 热心市民, 某某, 无, 暂无, 保密, N/A, or nothing but punctuation and invisible characters.
 PLACEHOLDER_NAME = re.compile(
     r"匿名|无名|佚名|不留名|不具名|不愿透露|^(社会)?(爱心|热心|好心)(人士|人|市民|群众|单位|企业)?$"
-    r"|^某+(人|某|先生|女士)?$|^(无|未知|不详|[-—/?？.。]+)$"
+    r"|^某+(人|某|先生|女士)?$|^(无|暂无|没有|空|未知|不详|保密|不公开)$"
+    r"|^(n/?a|none|null|nil|unknown|anonymous|x+)$|^[\W_]+$",
+    re.IGNORECASE,
 )
 
 
@@ -622,12 +624,27 @@ class Donor(TimeStampedModel):
         self.phone_enc = pii.encrypt(phone)
         self.phone_hash = pii.lookup_hash(phone)
 
+    @property
+    def unnamed(self) -> bool:
+        """The name was typed only to stand in for one (匿名, 无, -, N/A …): the donor
+        left no name, and is printed and disclosed as such (``receipt_name``,
+        ``salutation``, ``Donation.public_name``)."""
+        return bool(PLACEHOLDER_NAME.search(self.name.strip()))
+
+    @property
+    def kind_word(self) -> str:
+        return "爱心人士" if self.kind == self.Kind.PERSON else "爱心单位"
+
+    def receipt_name(self) -> str:
+        """The donor on a receipt: the name, or 爱心人士（未留名） for one left unnamed."""
+        return f"{self.kind_word}（未留名）" if self.unnamed else self.name
+
     def salutation(self) -> str:
         """Whom a letter of thanks greets: 李顺喜先生/女士, an organisation by its name,
         and a name typed only to stand in for one (匿名, 无名氏, 爱心人士 …) as
         爱心人士 or 爱心单位 — never 匿名先生/女士."""
-        if PLACEHOLDER_NAME.search(self.name.strip()):
-            return "爱心人士" if self.kind == self.Kind.PERSON else "爱心单位"
+        if self.unnamed:
+            return self.kind_word
         return f"{self.name}先生/女士" if self.kind == self.Kind.PERSON else self.name
 
     def masked_name(self) -> str:
@@ -815,12 +832,13 @@ class Donation(TimeStampedModel):
         return "、".join(f"{ln.item.name}{ln.quantity:,}{ln.item.unit}" for ln in lines) or "物资"
 
     def public_name(self) -> str:
-        """The donor as the donor chose to be shown in public."""
-        if self.disclosure == self.Disclosure.NAMED:
-            return self.donor.name
+        """The donor as the donor chose to be shown in public; one who left no name
+        (``Donor.unnamed``) is anonymous whatever was chosen."""
+        if self.donor.unnamed or self.disclosure == self.Disclosure.ANONYMOUS:
+            return f"{self.donor.kind_word}（匿名）"
         if self.disclosure == self.Disclosure.MASKED:
             return self.donor.masked_name()
-        return "爱心人士（匿名）" if self.donor.kind == Donor.Kind.PERSON else "爱心单位（匿名）"
+        return self.donor.name
 
     @property
     def value(self) -> Decimal:
@@ -923,6 +941,17 @@ class SpendingShare(models.Model):
 
 class RecipientQuerySet(ScopedQuerySet):
     scope = "area"
+
+    def active(self) -> RecipientQuerySet:
+        return self.filter(active=True)
+
+    def closed_named(self, name: str) -> Recipient | None:
+        """The deactivated recipient (closed, moved away) of this name, unless an
+        active one bears it too: supplies are not issued to it."""
+        name = name.strip()
+        if not name or self.active().filter(name=name).exists():
+            return None
+        return self.filter(name=name, active=False).first()
 
 
 class Recipient(TimeStampedModel):
@@ -1052,6 +1081,36 @@ class AllocationPlan(TimeStampedModel):
     def editable(self) -> bool:
         return self.status != self.Status.ISSUED
 
+    def blocked(self, lines: list[AllocationLine] | None = None) -> list[str]:
+        """Why the plan cannot be issued as it stands, one message per cause: the lines
+        with something to issue whose target closed since the plan was made (location
+        or enterprise deactivated, checkpoint closed), then those that moved out of
+        the plan's area since (a location following its checkpoint or not, an
+        enterprise). Empty when nothing stands in the way (stock aside)."""
+        if lines is None:
+            lines = list(
+                self.lines.select_related(
+                    "location__area", "location__checkpoint__area", "recipient__area"
+                )
+            )
+        lines = [ln for ln in lines if ln.quantity > 0]
+        closed = [ln for ln in lines if ln.closed]
+        moved = [
+            ln
+            for ln in lines
+            if ln not in closed and not all(a.is_within(self.area) for a in ln.areas())
+        ]
+        fix = "请将其人数改为0，重新计算并审核后再发放"
+        found = []
+        if closed:
+            found.append(f"{'、'.join(str(ln.target) for ln in closed)}已停用，不能发放：{fix}")
+        if moved:
+            found.append(
+                f"{'、'.join(str(ln.target) for ln in moved)}已不在{self.area.name}辖区内"
+                f"（方案制定后已调整），不能发放：{fix}"
+            )
+        return found
+
 
 class AllocationLine(models.Model):
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="lines")
@@ -1082,3 +1141,15 @@ class AllocationLine(models.Model):
     @property
     def target(self) -> Location | Recipient:
         return self.location or self.recipient
+
+    @property
+    def closed(self) -> bool:
+        """Its location or enterprise deactivated, or its checkpoint closed."""
+        checkpoint = self.location and self.location.checkpoint
+        return not self.target.active or bool(checkpoint and not checkpoint.active)
+
+    def areas(self) -> list[Any]:
+        """Where its target lies now: the location's (and its checkpoint's) area, or
+        the enterprise's."""
+        checkpoint = self.location and self.location.checkpoint
+        return [a for a in (self.target.area, checkpoint and checkpoint.area) if a]

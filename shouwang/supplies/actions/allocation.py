@@ -30,9 +30,7 @@ Target = AllocationPlan.Target
 
 def _targets(plan: AllocationPlan) -> list[tuple[Location | None, Recipient | None, int]]:
     if plan.target == Target.RECIPIENTS:
-        return [
-            (None, r, r.employees) for r in Recipient.objects.within(plan.area).filter(active=True)
-        ]
+        return [(None, r, r.employees) for r in Recipient.objects.within(plan.area).active()]
     locations = Location.objects.within(plan.area).active().exclude(pk=plan.source_id)
     if plan.target == Target.CHECKPOINTS:
         locations = locations.of_kind(Location.Kind.CHECKPOINT).serving_open_checkpoints()
@@ -240,37 +238,14 @@ def issue_plan(
     lines = [
         ln
         for ln in plan.lines.select_related(
-            "location__area", "location__checkpoint__area", "recipient"
+            "location__area", "location__checkpoint__area", "recipient__area"
         )
         if ln.quantity > 0
     ]
-    # A checkpoint closed since the plan was made is closed for supplies too.
-    closed = [
-        str(ln.target)
-        for ln in lines
-        if not ln.target.active
-        or (ln.location and ln.location.checkpoint and not ln.location.checkpoint.active)
-    ]
-    if closed:
-        raise ValidationError(
-            f"{'、'.join(closed)}已停用，不能发放：请将其人数改为0，重新计算并审核后再发放"
-        )
-    # So is one moved out of the plan's area since (its location following it or not).
-    moved = [
-        str(ln.target)
-        for ln in lines
-        if ln.location
-        and not all(
-            area.is_within(plan.area)
-            for area in (ln.location.area, ln.location.checkpoint and ln.location.checkpoint.area)
-            if area
-        )
-    ]
-    if moved:
-        raise ValidationError(
-            f"{'、'.join(moved)}已不在{plan.area.name}辖区内（方案制定后已调整），不能发放："
-            "请将其人数改为0，重新计算并审核后再发放"
-        )
+    # A target closed or moved out of the plan's area since is not issued to.
+    blocked = plan.blocked(lines)
+    if blocked:
+        raise ValidationError(blocked[0])
     total = sum(ln.quantity for ln in lines)
     on_hand = plan.source.balances.filter(item=plan.item).values_list("quantity", flat=True)
     have = next(iter(on_hand), 0)

@@ -64,6 +64,14 @@ def _donor(
     name = name.strip()
     if not name:
         raise ValidationError("请填写捐赠方名称")
+    if Donor(kind=kind, name=name).unnamed and (contact_name or phone or address):
+        # Everyone who left no name shares one such donor row: a contact on it would be
+        # shown to (and refused for) the next donor who left none.
+        raise ValidationError(
+            f"捐赠方未留姓名/名称（填写的是“{name}”），不能登记联系人、联系电话或地址："
+            "如知道捐赠方是谁，请填写其真实姓名或单位名称，公示方式选“匿名”即可不公开；"
+            "否则请清空联系方式。未做任何修改"
+        )
     # Two registrations of a new donor at once: the second's insert waits on the unique
     # constraint, fails when the first commits, and get_or_create (which inserts in a
     # savepoint) reads the first's row instead; read committed lets it see that row.
@@ -142,9 +150,16 @@ def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -
         )
 
 
-def _check_not_future(day: date | None, label: str) -> None:
+# No book of this office predates it: an earlier day is a mistyped year ("0202-02-01").
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+def _check_day(day: date | None, label: str) -> None:
+    """A day the books may carry: not in the future, not before ``EARLIEST_DAY``."""
     if day is not None and day > timezone.localdate():
         raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+    if day is not None and day < EARLIEST_DAY:
+        raise ValidationError(f"{label}“{day:%Y-%m-%d}”早于{EARLIEST_DAY:%Y}年，请核对年份")
 
 
 def record_donation(
@@ -167,6 +182,7 @@ def record_donation(
     location: Location | None = None,
     pledged_on: date | None = None,
     received: bool = False,
+    received_on: date | None = None,
     message: str = "",
     notes: str = "",
     client_id: str = "",
@@ -176,7 +192,9 @@ def record_donation(
     on the books keeps their contact unless ``update_contact`` (see ``_donor``).
     Returns (donation, created): the same ``client_id`` again returns the first,
     unchanged."""
-    _check_not_future(pledged_on, "承诺/登记日期")
+    _check_day(pledged_on, "承诺/登记日期")
+    if received and pledged_on is None:
+        pledged_on = received_on  # entered after the fact: given the day it came
     reference = reference.strip()
     if kind == Donation.Kind.CASH:
         if amount is None or amount <= 0:
@@ -219,7 +237,8 @@ def record_donation(
             donor=donor,
             area=area,
             kind=kind,
-            disclosure=disclosure,
+            # A donor who left no name has nothing to disclose but the gift.
+            disclosure=Donation.Disclosure.ANONYMOUS if donor.unnamed else disclosure,
             amount=amount,
             channel=channel,
             reference=reference,
@@ -250,7 +269,13 @@ def record_donation(
             detail=f"登记捐赠：{donor.name} {donation.summary()}",
         )
         if received:
-            receive_donation(donation=donation, by=by, location=location, request=request)
+            receive_donation(
+                donation=donation,
+                by=by,
+                location=location,
+                received_on=received_on,
+                request=request,
+            )
         return donation
 
     return once(
@@ -269,10 +294,13 @@ def receive_donation(
     at: datetime | None = None,
     arrived: Mapping[int, int] | None = None,
     received_amount: Decimal | None = None,
+    received_on: date | None = None,
     request: Any = None,
 ) -> tuple[Donation, bool]:
     """Pledged → received: issue a receipt number; goods enter stock at ``location``;
-    cash says how it came (``channel``, ``reference``, unless recorded with the pledge).
+    cash says how it came (``channel``, ``reference``, unless recorded with the pledge)
+    and, entered after the fact, the day it arrived (``received_on``, see
+    ``_arrival``).
     ``arrived`` (goods line id → units; a line not named arrived in full): when less
     than pledged arrived, this gift keeps what arrived (its estimate pro rata) and the
     rest stays pledged as a new gift of the same donor (``_split_off_rest``); cash
@@ -284,7 +312,7 @@ def receive_donation(
         return donation, False
     if donation.status != Donation.Status.PLEDGED:
         raise ValidationError(f"该捐赠当前状态为“{donation.get_status_display()}”，不能确认到账")
-    at = at or timezone.now()
+    at = _arrival(donation, received_on) or at or timezone.now()
     short: list[tuple[Item, int, Decimal]] = []
     rest_amount = None
     if donation.kind == Donation.Kind.CASH:
@@ -346,6 +374,25 @@ def receive_donation(
         detail=f"捐赠到账/入库，收据 {donation.receipt_no}",
     )
     return donation, True
+
+
+def _arrival(donation: Donation, day: date | None) -> datetime | None:
+    """The moment cash that arrived on ``day`` is received (None: now). Entered after
+    the fact, it counts from the start of that day, so spending dated that day may
+    draw on it. Goods enter stock when received here: the ledger is never backdated."""
+    if day is None or day == timezone.localdate():
+        return None
+    if donation.kind == Donation.Kind.GOODS:
+        raise ValidationError(
+            "物资按实际入库时间记账，不能补填以前的到账日期：请清空到账日期后保存，"
+            "实际到货日期可写在备注中。未做任何修改"
+        )
+    _check_day(day, "到账日期")
+    if day < donation.pledged_on:
+        raise ValidationError(
+            f"到账日期不能早于承诺/登记日期（{donation.pledged_on:%Y-%m-%d}），请核对。未做任何修改"
+        )
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _arrived_lines(
@@ -521,7 +568,7 @@ def record_spending(
     amount = amount.quantize(CENT)
     if not description.strip():
         raise ValidationError("请填写支出事由")
-    _check_not_future(spent_on, "支出日期")
+    _check_day(spent_on, "支出日期")
 
     def work() -> Spending:
         ids = [d.pk for d in fundable(area, purpose, on=spent_on)]

@@ -25,6 +25,7 @@ from ..models import (
     Location,
     Movement,
     MovementKind,
+    Recipient,
     StockCount,
     StockCountLine,
 )
@@ -239,6 +240,13 @@ def record_out(
     the quantity as ``typed`` too, when in a pack). Returns (movement, created)."""
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
+    recipient = recipient.strip()
+    closed = Recipient.objects.visible_to(by).closed_named(recipient)
+    if kind == MovementKind.ISSUE and closed is not None:
+        raise ValidationError(
+            f"{closed.name}已停用，不能向其发放物资（停业、迁出辖区的企业在“企业/领用单位”"
+            "中停用）；如已恢复经营，请先将其启用"
+        )
     fields = {"recipient": recipient, "note": note, "client_id": client_id}
     entry = Entry(item, location, kind, -checked_quantity(item, quantity), fields, typed)
 

@@ -85,6 +85,8 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
             field.disabled = True
     lines = [(line, form[f"p{line.pk}"]) for line in form.lines]
     total = sum(line.quantity for line in form.lines)
+    # Said before anyone presses 一键发放, which would be refused for the same reasons.
+    blocked = plan.blocked(form.lines) if plan.editable else []
     return render(
         request,
         "supplies/plan.html",
@@ -98,6 +100,7 @@ def _plan_page(request: AuthedRequest, plan: AllocationPlan, form=None, status=2
             "issuable": sum(1 for line in form.lines if line.quantity > 0),
             "on_hand": on_hand,
             "short": total > on_hand,
+            "blocked": blocked,
         },
         status=status,
     )
@@ -173,7 +176,8 @@ def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         issued, done = actions.issue_plan(plan=subject, by=request.user, request=request)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        if exc.messages[0] not in subject.blocked():  # else the page says it already
+            messages.error(request, exc.messages[0])
         return _plan_page(request, subject, status=400)
     if done:
         messages.success(

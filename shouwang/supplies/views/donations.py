@@ -94,6 +94,7 @@ def donation_create(request: AuthedRequest) -> HttpResponse:
                 location=data["location"],
                 pledged_on=data["pledged_on"],
                 received=data["received"],
+                received_on=data["received_on"],
                 message=data["message"],
                 notes=data["notes"],
                 client_id=data["client_id"],
@@ -181,6 +182,8 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
             return _refused(request, gift, "实收数量应为不小于0的整数，未做任何修改")
         if "received_amount" in form.errors:
             return _refused(request, gift, "实收金额应为大于0的金额（最多两位小数），未做任何修改")
+        if "received_on" in form.errors:
+            return _refused(request, gift, "到账日期格式不正确，请按2026-02-01的格式填写")
         return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
     data, arrived = form.cleaned_data, form.arrived()
     try:
@@ -191,6 +194,7 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
             reference=data.get("reference", ""),
             arrived=arrived,
             received_amount=data.get("received_amount"),
+            received_on=data.get("received_on"),
             by=request.user,
             request=request,
         )

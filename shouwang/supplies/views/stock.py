@@ -36,7 +36,7 @@ from ..forms import (
     QuantityMixin,
     TransferForm,
 )
-from ..models import Balance, Item, Location, Movement
+from ..models import Balance, Item, Location, Movement, Recipient
 from . import recorded
 
 IMPORT_PURPOSE = "supplies.opening"
@@ -224,7 +224,11 @@ def purchase(request: AuthedRequest) -> HttpResponse:
 @require_capability("supplies.issue")
 def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
-    form = OutForm(request.POST or None, items=Item.objects.active_or_held_at(place))
+    form = OutForm(
+        request.POST or None,
+        items=Item.objects.active_or_held_at(place),
+        recipients=Recipient.objects.visible_to(request.user).active().order_by("name"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
