@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -43,6 +44,15 @@ def key_area_for(area: Area, on: date | None = None) -> KeyArea | None:
     """The strictest key area in force covering ``area`` (itself or an ancestor)."""
     marks = list(KeyArea.objects.active(on).containing(area))
     return max(marks, key=lambda k: (k.rank, k.start_date), default=None)
+
+
+def key_area_of_case(case: Case, user: Any) -> KeyArea | None:
+    """The strictest key area in force covering the case's home, if ``user`` may see
+    it and it was not marked for this case (the case page lists those already)."""
+    mark = key_area_for(case.area)
+    if mark is None or mark.case_id == case.pk:
+        return None
+    return KeyArea.objects.visible_to(user).filter(pk=mark.pk).select_related("area").first()
 
 
 def is_in_key_area(area: Area, on: date | None = None) -> bool:
