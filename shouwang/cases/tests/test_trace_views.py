@@ -717,3 +717,33 @@ def test_a_second_hop_that_found_nobody_says_so(
     body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
     assert "第二跳（0 人）" in body
     assert "第二跳没有找到与第一跳人员同时段同卡点通行的人员" in body
+
+
+def test_the_case_page_says_where_each_traces_second_hop_stands(world, timeline, settings):
+    case, t, _ = timeline
+    client = world.client("hq")
+    for _ in range(5):
+        client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    untouched, queued, done, failed, stale = Trace.objects.order_by("pk")
+    now = timezone.now()
+    Trace.objects.filter(pk=queued.pk).update(
+        second_hop=Trace.Status.QUEUED, second_hop_requested_at=now
+    )
+    Trace.objects.filter(pk=done.pk).update(second_hop=Trace.Status.DONE)
+    Trace.objects.filter(pk=failed.pk).update(second_hop=Trace.Status.FAILED)
+    late = now - timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES + 1)
+    Trace.objects.filter(pk=stale.pk).update(
+        second_hop=Trace.Status.QUEUED, second_hop_requested_at=late
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    table = page.split("<h2>轨迹追踪记录</h2>")[1].split("</table>")[0]
+    rows = {
+        trace: table.split(reverse("cases:trace", args=[trace.pk]))[0].split("<tr>")[-1]
+        for trace in (untouched, queued, done, failed, stale)
+    }
+    assert "第一跳 3 人" in rows[untouched]
+    assert "第二跳未追踪" in rows[untouched]
+    assert "第二跳排队中" in rows[queued]
+    assert "第二跳已完成" in rows[done]
+    assert "第二跳失败" in rows[failed]
+    assert "第二跳未完成（后台任务未运行或中途退出）" in rows[stale]
