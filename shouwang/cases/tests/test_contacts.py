@@ -13,6 +13,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
 from shouwang.cases.models import Case, Contact
 from shouwang.people.models import Person
+from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, make_case, make_contact, make_person
@@ -628,3 +629,26 @@ def test_a_contact_moved_to_hospital_on_becoming_a_case_shows_it(world):
     row = detail.split("<h2>密切接触者")[1].split(contact.person.name)[1].split("</tr>")[0]
     assert "本人已是病例" in row
     assert "转医院" not in row
+
+
+def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end(world):
+    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    sent = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    released = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    for contact, status, reason in (
+        (sent, KeyPerson.Status.HOSPITAL, KeyPerson.Reason.FEVER_HOSPITAL),
+        (released, KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
+    ):
+        kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+        change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+    planned_end = f"至 {KeyPerson.objects.filter(person=sent.person).get().planned_end:%m-%d}"
+    client = world.client("staff_a")
+    detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()
+    listing = client.get(reverse("cases:contacts")).content.decode()
+    for body in (detail.split("<h2>密切接触者")[1], listing):
+        row = body.split(sent.person.name)[1].split("</tr>")[0]
+        assert f"{TODAY:%m-%d} 转医院，未登记为病例" in row
+        assert planned_end not in row
+        row = body.split(released.person.name)[1].split("</tr>")[0]
+        assert f"{TODAY:%m-%d} 已解除" in row
+        assert planned_end not in row
