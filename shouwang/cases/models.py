@@ -215,6 +215,13 @@ class Case(TimeStampedModel):
         known = [d for d in (self.onset_date, self.confirmed_date, self.report_date) if d]
         return min(known) - timedelta(days=INFECTIOUS_LEAD_DAYS)
 
+    def contacts_observed_after_exclusion(self) -> ContactQuerySet:
+        """A case classified 排除: its contacts still under observation, to be released
+        by a person if nothing else keeps them (never by the system). None otherwise."""
+        if self.classification != self.Classification.EXCLUDED:
+            return self.contacts.none()
+        return self.contacts.under_observation()
+
     def contacts_before_window(self) -> ContactQuerySet:
         """Contacts listed whose last contact date lies before ``infectious_from``: the
         onset (or report) date was changed since, and they are outside the window now.
@@ -289,6 +296,10 @@ class ContactQuerySet(ScopedQuerySet):
             last = today - timedelta(days=days)
             condition |= models.Q(degree=degree, last_contact_date__lte=last)
         return self.filter(condition)
+
+    def under_observation(self) -> ContactQuerySet:
+        """Contacts whose key-person record is still 管控中."""
+        return self.filter(key_person__status=KeyPerson.Status.ACTIVE)
 
     def pending(self, on: date | None = None) -> ContactQuerySet:
         """Contacts still to be put under observation: not observed yet, their case not

@@ -210,6 +210,11 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "chain": chain_for(case, request.user),
             "key_areas": case.key_areas.visible_to(request.user).select_related("area"),
             "home_key_area": key_area_of_case(case, request.user),
+            "observed_after_exclusion": list(
+                case.contacts_observed_after_exclusion()
+                .visible_to(request.user)
+                .select_related("person")
+            ),
             "traces": case.traces.select_related("requested_by") if can_trace else None,
         },
     )
