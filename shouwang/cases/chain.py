@@ -50,7 +50,9 @@ def chain_for(case: Case, user: Any) -> Chain:
         if not level:
             break
         all_contacts = Contact.objects.filter(case_id__in=level)
-        visible = list(all_contacts.visible_to(user).select_related("person", "key_person"))
+        visible = list(
+            all_contacts.visible_to(user).with_own_case().select_related("person", "key_person")
+        )
         hidden += all_contacts.count() - len(visible)
         cases = {
             c.person_id: c

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -43,6 +44,15 @@ def key_area_for(area: Area, on: date | None = None) -> KeyArea | None:
     """The strictest key area in force covering ``area`` (itself or an ancestor)."""
     marks = list(KeyArea.objects.active(on).containing(area))
     return max(marks, key=lambda k: (k.rank, k.start_date), default=None)
+
+
+def key_area_of_case(case: Case, user: Any) -> KeyArea | None:
+    """The strictest key area in force covering the case's home, if ``user`` may see
+    it and it was not marked for this case (the case page lists those already)."""
+    mark = key_area_for(case.area)
+    if mark is None or mark.case_id == case.pk:
+        return None
+    return KeyArea.objects.visible_to(user).filter(pk=mark.pk).select_related("area").first()
 
 
 def is_in_key_area(area: Area, on: date | None = None) -> bool:
@@ -78,12 +88,20 @@ def residents_at_home() -> PersonQuerySet:
     not those whose case says they are away (``CaseQuerySet.away_from_home``: dead, or
     an open case with a 收治机构), nor those under observation in central isolation
     (an active ``watch.KeyPerson`` with measure 集中隔离), nor those whose latest
-    key-person record ended 转医院 or 已离开辖区 (``KeyPersonQuerySet.ended_away``)."""
+    key-person record ended 转医院 or 已离开辖区 (``KeyPersonQuerySet.ended_away``) —
+    but for a person with a case, whether they are in hospital is the case's to say
+    (a contact's record is moved to 转医院 when they become 确诊, whether or not they
+    have left home yet, and stays so once they are home 治愈)."""
     away = Case.objects.away_from_home().filter(person=OuterRef("pk"))
     isolated = KeyPerson.objects.active().filter(
         person=OuterRef("pk"), measure=KeyPerson.Measure.CENTRAL
     )
-    gone = KeyPerson.objects.ended_away().filter(person=OuterRef("pk"))
+    a_case = Case.objects.filter(person=OuterRef("person"))
+    gone = (
+        KeyPerson.objects.ended_away()
+        .filter(person=OuterRef("pk"))
+        .exclude(Q(status=KeyPerson.Status.HOSPITAL) & Q(Exists(a_case)))
+    )
     return (
         Person.objects.current()
         .exclude(Exists(away))

@@ -215,6 +215,13 @@ class Case(TimeStampedModel):
         known = [d for d in (self.onset_date, self.confirmed_date, self.report_date) if d]
         return min(known) - timedelta(days=INFECTIOUS_LEAD_DAYS)
 
+    def contacts_observed_after_exclusion(self) -> ContactQuerySet:
+        """A case classified 排除: its contacts still under observation, to be released
+        by a person if nothing else keeps them (never by the system). None otherwise."""
+        if self.classification != self.Classification.EXCLUDED:
+            return self.contacts.none()
+        return self.contacts.under_observation()
+
     def contacts_before_window(self) -> ContactQuerySet:
         """Contacts listed whose last contact date lies before ``infectious_from``: the
         onset (or report) date was changed since, and they are outside the window now.
@@ -290,6 +297,10 @@ class ContactQuerySet(ScopedQuerySet):
             condition |= models.Q(degree=degree, last_contact_date__lte=last)
         return self.filter(condition)
 
+    def under_observation(self) -> ContactQuerySet:
+        """Contacts whose key-person record is still 管控中."""
+        return self.filter(key_person__status=KeyPerson.Status.ACTIVE)
+
     def pending(self, on: date | None = None) -> ContactQuerySet:
         """Contacts still to be put under observation: not observed yet, their case not
         excluded, their observation period not over, and not a case themselves that is
@@ -306,11 +317,13 @@ class ContactQuerySet(ScopedQuerySet):
     def with_own_case(self) -> ContactQuerySet:
         """Annotate ``own_case_id`` and ``own_case_classification``: the contact's own
         case when it keeps them from observation as a contact (确诊, 无症状感染者 or
-        死亡), else None — in the same query."""
+        死亡), else None; and ``is_case``: whether the contact has a case of any
+        classification — in the same query."""
         own = Case.objects.not_observed_as_contacts().filter(person=models.OuterRef("person"))
         return self.annotate(
             own_case_id=models.Subquery(own.values("pk")[:1]),
             own_case_classification=models.Subquery(own.values("classification")[:1]),
+            is_case=models.Exists(Case.objects.filter(person=models.OuterRef("person"))),
         )
 
 
@@ -407,6 +420,22 @@ class Contact(TimeStampedModel):
         if classification == Case.Classification.DIED:
             return "本人已死亡"
         return "本人已是病例"
+
+    def outcome(self) -> str:
+        """What became of the contact, in words (the transmission chain; rows from
+        ``with_own_case`` with their key person): 本人已是病例 / 本人已死亡 as in the
+        contact lists, 管控中 至 <planned end>, else the day and status the record
+        ended with — "转医院，未登记为病例" for one in hospital who is no case."""
+        state = self.own_case_state()
+        if state or self.key_person is None:
+            return state
+        record = self.key_person
+        if record.status == KeyPerson.Status.ACTIVE:
+            return f"{record.get_status_display()} 至 {record.planned_end:%m-%d}"
+        ended = f"{timezone.localtime(record.ended_at):%m-%d} " if record.ended_at else ""
+        if record.status == KeyPerson.Status.HOSPITAL and not getattr(self, "is_case", False):
+            return f"{ended}转医院，未登记为病例"
+        return f"{ended}{record.get_status_display()}"
 
     @classmethod
     def category_name(cls, degree: int) -> str:

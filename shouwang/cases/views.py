@@ -34,7 +34,13 @@ from .forms import (
     TraceContactsForm,
     TraceForm,
 )
-from .key_areas import not_at_home, persons_in_key_areas, unvisited, visit_progress
+from .key_areas import (
+    key_area_of_case,
+    not_at_home,
+    persons_in_key_areas,
+    unvisited,
+    visit_progress,
+)
 from .lookup import find_persons
 from .models import Case, Contact, KeyArea, Trace
 
@@ -203,6 +209,12 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "events": case.events.select_related("by"),
             "chain": chain_for(case, request.user),
             "key_areas": case.key_areas.visible_to(request.user).select_related("area"),
+            "home_key_area": key_area_of_case(case, request.user),
+            "observed_after_exclusion": list(
+                case.contacts_observed_after_exclusion()
+                .visible_to(request.user)
+                .select_related("person")
+            ),
             "traces": case.traces.select_related("requested_by") if can_trace else None,
         },
     )
@@ -425,6 +437,7 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
         .select_related("parent")
     )
     case = None
+    covered = None
     initial = {}
     # A case whose address is known only to its community: its compound is to be chosen.
     community_only = None
@@ -435,6 +448,7 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
         initial = {
             "reason": f"{case.get_classification_display()}病例 {case.person.name} 所在区域",
         }
+        covered = key_area_of_case(case, request.user)
         target = case.area.ancestor_of_kind(Area.Kind.COMPOUND) or case.area
         if areas.filter(pk=target.pk).exists():
             initial["area"] = target
@@ -462,7 +476,7 @@ def key_area_new(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/key_area_form.html",
-        {"form": form, "case": case, "community_only": community_only},
+        {"form": form, "case": case, "community_only": community_only, "covered": covered},
         status=_status(form),
     )
 

@@ -91,13 +91,12 @@ def _check_institution(institution: TreatmentInstitution | None, *, was: Any = N
 
 
 def _end_contact_observation(case: Case, *, by: Any) -> None:
-    """A person observed as a contact who is now an infected case is cared for as a
-    case: their contact record stops owing follow-ups (转医院, 疑似/确诊病例转运)."""
+    """A person under observation (as a contact, a returnee, for a fever …) who is now
+    an infected case is cared for as a case: their record stops owing follow-ups
+    (转医院, 疑似/确诊病例转运)."""
     if case.classification not in Case.INFECTED:
         return
-    records = KeyPerson.objects.filter(
-        case_contacts__person=case.person_id, status=KeyPerson.Status.ACTIVE
-    ).distinct()
+    records = KeyPerson.objects.filter(person=case.person_id, status=KeyPerson.Status.ACTIVE)
     for record in records:
         watch_actions.change_status(
             key_person=record,

@@ -12,7 +12,8 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
 from shouwang.cases.models import Case, CaseEvent
 from shouwang.people.models import Change, Person
-from shouwang.watch.models import KeyPerson, KeyPersonEvent
+from shouwang.watch.actions import register_key_person
+from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, institution, make_case, make_contact, make_person
 
@@ -473,3 +474,28 @@ def test_an_asymptomatic_carrier_who_dies_of_another_cause_is_marked_died(world)
     assert event.reason == "因其他疾病死亡"
     audit = AuditEvent.objects.get(action=AuditEvent.Action.STATUS, object_id=str(case.pk))
     assert "无症状感染者 → 死亡" in audit.detail
+
+
+def test_a_person_observed_for_another_reason_who_becomes_confirmed_owes_no_more_follow_ups(
+    world,
+):
+    """A returnee under home observation is confirmed: cared for as a case, their
+    record stops owing twice-daily follow-ups like a contact's."""
+    person = make_person(world.building_a)
+    key_person = register_key_person(
+        person=person,
+        category=Category.objects.get_or_create(name="返乡人员")[0],
+        source=KeyPerson.Source.SCREENING,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=2),
+        by=world.staff_a,
+    )
+    response = world.client("staff_a").post(
+        reverse("cases:create", args=[person.pk]),
+        case_data(classification="confirmed", confirmed_date=TODAY.isoformat()),
+    )
+    assert response.status_code == 302
+    key_person.refresh_from_db()
+    assert key_person.status == KeyPerson.Status.HOSPITAL
+    event = key_person.events.get(kind=KeyPersonEvent.Kind.STATUS)
+    assert event.reason == KeyPerson.Reason.CASE_TRANSFER

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import timedelta
 
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.cases import actions
 from shouwang.cases.chain import chain_for
+from shouwang.watch.actions import change_status
+from shouwang.watch.models import KeyPerson
 
 from .factories import make_case, make_contact
+
+TODAY = timezone.localdate()
 
 
 def test_the_chain_follows_contacts_who_became_cases(world):
@@ -81,3 +89,48 @@ def test_a_secondary_contact_whose_close_contact_is_hidden_sits_under_a_placehol
     assert "辖区外的密接（未显示）" in page
     assert close.person.name not in page
     assert secondary.person.name in page
+
+
+def _chain_line(page: str, name: str) -> str:
+    """The chain's node of ``name`` on the case page: its label and its own case."""
+    chain = page.split('<ul class="chain">')[1]
+    return chain.split(name)[1].split("</li>")[0].split("<ul>")[0]
+
+
+def test_a_contact_sent_to_hospital_on_becoming_a_case_says_so_in_the_chain(world):
+    root = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    close = make_contact(root, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    key_person = actions.observe_contact(contact=close, measure="home", by=world.staff_a)
+    own = make_case(world.building_a, "suspected", person=close.person)
+    actions.change_case(
+        case=own,
+        by=world.staff_a,
+        classification="confirmed",
+        onset_date=None,
+        confirmed_date=TODAY,
+        institution=None,
+        reason="核酸检测阳性",
+    )
+    key_person.refresh_from_db()
+    assert key_person.status == KeyPerson.Status.HOSPITAL
+    page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
+    line = _chain_line(page, close.person.name)
+    assert "本人已是病例" in line
+    assert "转医院" not in line
+    assert reverse("cases:detail", args=[own.pk]) in line
+
+
+def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain(world):
+    root = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    close = make_contact(root, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    key_person = actions.observe_contact(contact=close, measure="home", by=world.staff_a)
+    change_status(
+        key_person=key_person,
+        status=KeyPerson.Status.HOSPITAL,
+        reason=KeyPerson.Reason.FEVER_HOSPITAL,
+        by=world.staff_a,
+    )
+    page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
+    line = _chain_line(page, close.person.name)
+    assert f"{TODAY:%m-%d} 转医院，未登记为病例" in line
+    assert "本人已是病例" not in line

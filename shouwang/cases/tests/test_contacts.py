@@ -13,6 +13,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
 from shouwang.cases.models import Case, Contact
 from shouwang.people.models import Person
+from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, make_case, make_contact, make_person
@@ -628,3 +629,64 @@ def test_a_contact_moved_to_hospital_on_becoming_a_case_shows_it(world):
     row = detail.split("<h2>密切接触者")[1].split(contact.person.name)[1].split("</tr>")[0]
     assert "本人已是病例" in row
     assert "转医院" not in row
+
+
+def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end(world):
+    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    sent = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    released = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    for contact, status, reason in (
+        (sent, KeyPerson.Status.HOSPITAL, KeyPerson.Reason.FEVER_HOSPITAL),
+        (released, KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
+    ):
+        kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+        change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+    planned_end = f"至 {KeyPerson.objects.filter(person=sent.person).get().planned_end:%m-%d}"
+    client = world.client("staff_a")
+    detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()
+    listing = client.get(reverse("cases:contacts")).content.decode()
+    for body in (detail.split("<h2>密切接触者")[1], listing):
+        row = body.split(sent.person.name)[1].split("</tr>")[0]
+        assert f"{TODAY:%m-%d} 转医院，未登记为病例" in row
+        assert planned_end not in row
+        row = body.split(released.person.name)[1].split("</tr>")[0]
+        assert f"{TODAY:%m-%d} 已解除" in row
+        assert planned_end not in row
+
+
+def test_an_excluded_case_names_its_contacts_still_under_observation(world):
+    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=3))
+    observed = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    kp = actions.observe_contact(contact=observed, measure="home", by=world.staff_a)
+    make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    elsewhere = make_contact(case, world.building_b, last_contact_date=TODAY - timedelta(days=2))
+    actions.observe_contact(contact=elsewhere, measure="home", by=world.staff_b)
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {
+            "classification": "excluded",
+            "onset_date": case.onset_date.isoformat(),
+            "report_date": case.report_date.isoformat(),
+            "reason": "核酸检测两次阴性",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    notice = page.split('id="excluded-observed"')[1].split("</div>")[0]
+    assert "该病例已排除，仍有 1 名密接在管控中" in notice
+    assert observed.person.name in notice
+    assert elsewhere.person.name not in notice  # B's, not shown to A
+    assert reverse("watch:detail", args=[kp.pk]) in notice
+    kp.refresh_from_db()
+    assert kp.status == KeyPerson.Status.ACTIVE  # released by a person, not by the system
+    leader = world.client("leader").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "仍有 2 名密接在管控中" in leader
+    change_status(
+        key_person=kp,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.ORDERED_RELEASE,
+        by=world.staff_a,
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="excluded-observed"' not in page

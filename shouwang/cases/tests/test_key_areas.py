@@ -256,3 +256,26 @@ def test_the_key_area_page_keeps_its_query_count_with_more_residents(world):
         page = client.get(url)
     assert all(p.household.door in page.content.decode() for p in many)
     assert len(more) == len(few)
+
+
+def test_a_case_living_in_a_key_area_marked_for_another_case_says_so(world):
+    first = make_case(world.building_a)
+    mark = make_key_area(world.compound_a, case=first, start_date=TODAY - timedelta(days=2))
+    second = make_case(world.building_a2)
+    client = world.client("hq")
+    page = client.get(reverse("cases:detail", args=[second.pk])).content.decode()
+    section = page.split("<h2>重点区域</h2>")[1]
+    assert "病例住址所在的西城花园已是重点区域" in section
+    assert reverse("cases:key_area", args=[mark.pk]) in section
+    form = client.get(reverse("cases:key_area_new"), {"case": second.pk}).content.decode()
+    assert "病例住址所在的西城花园已是重点区域（通行从严，自" in form
+    assert reverse("cases:key_area", args=[mark.pk]) in form
+    staff = world.client("staff_a").get(reverse("cases:detail", args=[second.pk]))
+    assert "病例住址所在的西城花园已是重点区域" in staff.content.decode()
+    # Its own mark is listed as such, not twice.
+    page = client.get(reverse("cases:detail", args=[first.pk])).content.decode()
+    assert "病例住址所在的" not in page
+    mark.end_date = TODAY
+    mark.save(update_fields=["end_date"])
+    page = client.get(reverse("cases:detail", args=[second.pk])).content.decode()
+    assert "病例住址所在的" not in page

@@ -491,10 +491,8 @@ def test_hits_whose_observation_has_ended_become_contacts_only(world, presence_t
 def test_a_trace_that_found_nobody_offers_no_second_hop(world, timeline):
     case, t, _ = timeline
     client = world.client("hq")
-    quiet = t + timedelta(hours=1)  # after the case's only pass
-    fmt = "%Y-%m-%dT%H:%M"
-    data = trace_data(t, start=timezone.localtime(quiet).strftime(fmt))
-    client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    # The nearest passer (安安) passed 3 minutes before the case.
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t, window_minutes=2))
     trace = Trace.objects.get()
     body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
     assert "第一跳没有找到人员，无需追踪第二跳" in body
@@ -679,3 +677,73 @@ def test_the_form_offers_a_period_it_accepts_for_a_case_with_an_old_onset(world,
     data = {"start": start, "end": end, "window_minutes": 15, "purpose": "确诊病例流调排查"}
     response = client.post(reverse("cases:trace_new", args=[case.pk]), data)
     assert response.status_code == 302
+
+
+def test_a_case_that_passed_no_checkpoint_in_the_period_is_not_read_as_meeting_nobody(
+    world, timeline
+):
+    case, t, _ = timeline
+    client = world.client("hq")
+    quiet = t + timedelta(hours=1)  # after the case's only pass
+    fmt = "%Y-%m-%dT%H:%M"
+    data = trace_data(t, start=timezone.localtime(quiet).strftime(fmt))
+    client.post(reverse("cases:trace_new", args=[case.pk]), data)
+    trace = Trace.objects.get()
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "病例在该时段没有卡点通行记录，无法据此查找同时段人员" in body
+    assert "不表示没有接触者" in body
+    assert "第一跳没有找到人员" not in body
+    assert "同时段同卡点人员（0 人）" not in body
+    assert reverse("cases:trace_second_hop", args=[trace.pk]) not in body
+
+
+def test_a_second_hop_that_found_nobody_says_so(
+    world, timeline, django_capture_on_commit_callbacks
+):
+    case, t, _ = timeline
+    client = world.client("hq")
+    # 安安 alone, 3 minutes from the case; nobody passed near 安安 afterwards.
+    fmt = "%Y-%m-%dT%H:%M"
+    end = timezone.localtime(t + 30 * M).strftime(fmt)
+    client.post(
+        reverse("cases:trace_new", args=[case.pk]), trace_data(t, end=end, window_minutes=3)
+    )
+    trace = Trace.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
+    trace.refresh_from_db()
+    assert trace.second_hop == Trace.Status.DONE
+    assert not trace.hits.filter(hop=2).exists()
+    body = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
+    assert "第二跳（0 人）" in body
+    assert "第二跳没有找到与第一跳人员同时段同卡点通行的人员" in body
+
+
+def test_the_case_page_says_where_each_traces_second_hop_stands(world, timeline, settings):
+    case, t, _ = timeline
+    client = world.client("hq")
+    for _ in range(5):
+        client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    untouched, queued, done, failed, stale = Trace.objects.order_by("pk")
+    now = timezone.now()
+    Trace.objects.filter(pk=queued.pk).update(
+        second_hop=Trace.Status.QUEUED, second_hop_requested_at=now
+    )
+    Trace.objects.filter(pk=done.pk).update(second_hop=Trace.Status.DONE)
+    Trace.objects.filter(pk=failed.pk).update(second_hop=Trace.Status.FAILED)
+    late = now - timedelta(minutes=settings.CASES_SECOND_HOP_STALE_MINUTES + 1)
+    Trace.objects.filter(pk=stale.pk).update(
+        second_hop=Trace.Status.QUEUED, second_hop_requested_at=late
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    table = page.split("<h2>轨迹追踪记录</h2>")[1].split("</table>")[0]
+    rows = {
+        trace: table.split(reverse("cases:trace", args=[trace.pk]))[0].split("<tr>")[-1]
+        for trace in (untouched, queued, done, failed, stale)
+    }
+    assert "第一跳 3 人" in rows[untouched]
+    assert "第二跳未追踪" in rows[untouched]
+    assert "第二跳排队中" in rows[queued]
+    assert "第二跳已完成" in rows[done]
+    assert "第二跳失败" in rows[failed]
+    assert "第二跳未完成（后台任务未运行或中途退出）" in rows[stale]

@@ -9,11 +9,13 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.cases import actions
 from shouwang.cases.key_areas import households_to_visit
 from shouwang.cases.models import HouseholdFinding, HouseholdVisit
+from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson
 
-from .factories import institution, make_case, visit_data
+from .factories import institution, make_case, make_contact, visit_data
 
 TODAY = timezone.localdate()
 
@@ -131,3 +133,73 @@ def test_the_key_area_page_says_who_is_not_at_home(marked):
     page = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
     away = "其中 1 人不在家（住院、集中隔离、已故或已离开辖区），不列入住户随访"
     assert away in page.content.decode()
+
+
+def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
+    """Becoming 确诊 moves the contact's key-person record to 转医院 (疑似/确诊病例转运),
+    bookkeeping so that it owes no more follow-ups: where they are is the case's to say
+    — at home while no 收治机构 is set, and home again once 治愈."""
+    source = make_case(marked.building_b, onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(source, marked.building_a, person=marked.wang)
+    actions.observe_contact(contact=contact, measure="home", by=marked.staff_a)
+    own = make_case(marked.building_a, "suspected", person=marked.wang)
+    staff = marked.client("staff_a")
+    changed = staff.post(
+        reverse("cases:edit", args=[own.pk]),
+        {
+            "classification": "confirmed",
+            "report_date": own.report_date.isoformat(),
+            "confirmed_date": TODAY.isoformat(),
+            "reason": "核酸检测阳性",
+        },
+    )
+    assert changed.status_code == 302
+    assert KeyPerson.objects.get(person=marked.wang).status == KeyPerson.Status.HOSPITAL
+    page = _page(marked)
+    assert "今日应随访 3 户" in page  # isolated at home, waiting for a transfer
+    assert "王芳" in page
+    sent = staff.post(
+        reverse("cases:edit", args=[own.pk]),
+        {
+            "classification": "confirmed",
+            "report_date": own.report_date.isoformat(),
+            "confirmed_date": TODAY.isoformat(),
+            "institution": institution().pk,
+            "reason": "转运至定点医院",
+        },
+    )
+    assert sent.status_code == 302
+    assert "王芳" not in _page(marked)
+    cured = staff.post(
+        reverse("cases:edit", args=[own.pk]),
+        {
+            "classification": "recovered",
+            "report_date": own.report_date.isoformat(),
+            "confirmed_date": TODAY.isoformat(),
+            "institution": institution().pk,
+            "reason": "治愈出院",
+        },
+    )
+    assert cured.status_code == 302
+    page = _page(marked)
+    assert "今日应随访 3 户" in page
+    assert "王芳" in page
+
+
+def test_a_person_sent_to_hospital_without_a_case_stays_off_the_cards(marked):
+    key_person = KeyPerson.objects.create(
+        person=marked.wang,
+        area=marked.wang.area,
+        category=Category.objects.get_or_create(name="密切接触者")[0],
+        source=KeyPerson.Source.ASSIGNED,
+        measure=KeyPerson.Measure.HOME,
+        start_date=TODAY - timedelta(days=1),
+        planned_end=TODAY + timedelta(days=13),
+    )
+    change_status(
+        key_person=key_person,
+        status=KeyPerson.Status.HOSPITAL,
+        reason=KeyPerson.Reason.FEVER_HOSPITAL,
+        by=marked.staff_a,
+    )
+    assert "王芳" not in _page(marked)
