@@ -7,10 +7,12 @@ PDF prints anywhere). QR payloads are ASCII URLs; segno draws them as SVG.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 import segno
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -44,6 +46,25 @@ def title_pt(name: str) -> float:
     n = max(len(name), 1)
     best = max(min(TITLE_PT / k, TITLE_WIDTH_PT / math.ceil(n / k)) for k in range(1, n + 1))
     return math.floor(best * 10) / 10
+
+
+# What the poster's font (Noto CJK) cannot be counted on to draw, printed as an empty
+# box: symbols such as emoji (🚧, ⭐), private-use, unassigned and surrogate code
+# points. Judged by Unicode category, not by the font. Control and format characters
+# (a line break, a zero-width space) are not here: a place's name drops them
+# (``typed_place_name``).
+UNPRINTABLE_CATEGORIES = frozenset({"So", "Co", "Cn", "Cs"})
+
+
+def refuse_unprintable(name: str) -> None:
+    """Refuse a name the poster would print with empty boxes, naming the characters
+    (private-use and unassigned code points, which show nothing, as U+XXXX)."""
+    refused = dict.fromkeys(c for c in name if unicodedata.category(c) in UNPRINTABLE_CATEGORIES)
+    if refused:
+        shown = "、".join(
+            c if unicodedata.category(c) == "So" else f"U+{ord(c):04X}" for c in refused
+        )
+        raise forms.ValidationError(f"名称含有海报无法打印的字符：{shown}", code="unprintable")
 
 
 def public_base_url(request: HttpRequest) -> str:
