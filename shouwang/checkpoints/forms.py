@@ -21,6 +21,7 @@ from .actions import NO_VISITORS, Registration
 from .actions.checkins import TEMPERATURE_PLACES, TEMPERATURE_RANGE
 from .declarations import OTHER_UNSAID, Declaration, risk_holds
 from .models import CheckIn, Checkpoint, PassRule, local_day_bounds
+from .printing import refuse_unprintable
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_RE = re.compile(
@@ -451,6 +452,7 @@ class CheckpointForm(forms.ModelForm):
     def __init__(self, *args: Any, areas: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+        self.fields["name"].validators.append(refuse_unprintable)
         self.fields["area"].label_from_instance = lambda a: f"{a.name}（{a.get_kind_display()}）"
         self.fields["staff"].queryset = staff
         if self.instance.pk:

@@ -7,10 +7,13 @@ PDF prints anywhere). QR payloads are ASCII URLs; segno draws them as SVG.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 import segno
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -37,13 +40,59 @@ TITLE_PT = 40
 TITLE_WIDTH_PT = 500  # the text width (182 mm, 516 pt) less a margin
 
 
+# Advance widths, in thousandths of an em, of printable ASCII (space to ~) in the
+# title's face, Noto Sans CJK SC Bold (its hmtx table): Latin letters and digits are
+# proportional, from 0.3 em (i) to 1 em (@, m), not a fixed half. Any other character is
+# counted as one em, as CJK glyphs are.
+_ASCII_WIDTHS = (
+    "227 370 574 590 590 963 740 325 378 378 507 590 325 370 325 387 590 590 590 "
+    "590 590 590 590 590 590 590 325 325 590 590 590 514 1007 641 681 656 714 615 "
+    "585 717 757 330 568 686 578 853 749 770 667 770 682 624 625 748 619 915 627 "
+    "580 613 378 387 378 590 567 626 591 644 527 644 581 372 597 640 304 306 604 "
+    "315 964 641 626 644 644 436 495 421 637 576 863 562 574 511 378 296 378 590"
+)
+_ASCII_EM = {chr(0x20 + i): int(w) / 1000 for i, w in enumerate(_ASCII_WIDTHS.split())}
+# What a line cannot be broken inside: a run of ASCII letters, digits and signs (a word,
+# G107, A-1), or one other character.
+_UNBREAKABLE = re.compile(r"[!-~]+|.", re.DOTALL)
+
+
+def _em(text: str) -> float:
+    return sum(_ASCII_EM.get(c, 1.0) for c in text)
+
+
 def title_pt(name: str) -> float:
     """The title's font size: the largest at which the name fits in the height of one
-    40-pt line, as k lines of 40/k pt, counting each character as one em (CJK glyphs
-    are; Latin letters and digits are narrower)."""
-    n = max(len(name), 1)
-    best = max(min(TITLE_PT / k, TITLE_WIDTH_PT / math.ceil(n / k)) for k in range(1, n + 1))
+    40-pt line, as k lines of 40/k pt, measuring each character by its width (CJK one
+    em, ASCII its own). k lines surely hold the name at a size where the line holds
+    1/k of its width plus the widest piece a line cannot break inside: each line but
+    the last is filled to within that piece."""
+    width = max(_em(name), 1.0)
+    widest = max((_em(piece) for piece in _UNBREAKABLE.findall(name)), default=1.0)
+    best = max(
+        min(TITLE_PT / k, TITLE_WIDTH_PT * k / (width + (k - 1) * widest))
+        for k in range(1, max(len(name), 1) + 1)
+    )
     return math.floor(best * 10) / 10
+
+
+# What the poster's font (Noto CJK) cannot be counted on to draw, printed as an empty
+# box: symbols such as emoji (🚧, ⭐), private-use, unassigned and surrogate code
+# points. Judged by Unicode category, not by the font. Control and format characters
+# (a line break, a zero-width space) are not here: a place's name drops them
+# (``typed_place_name``).
+UNPRINTABLE_CATEGORIES = frozenset({"So", "Co", "Cn", "Cs"})
+
+
+def refuse_unprintable(name: str) -> None:
+    """Refuse a name the poster would print with empty boxes, naming the characters
+    (private-use and unassigned code points, which show nothing, as U+XXXX)."""
+    refused = dict.fromkeys(c for c in name if unicodedata.category(c) in UNPRINTABLE_CATEGORIES)
+    if refused:
+        shown = "、".join(
+            c if unicodedata.category(c) == "So" else f"U+{ord(c):04X}" for c in refused
+        )
+        raise forms.ValidationError(f"名称含有海报无法打印的字符：{shown}", code="unprintable")
 
 
 def public_base_url(request: HttpRequest) -> str:

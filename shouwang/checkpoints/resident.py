@@ -9,9 +9,11 @@ person's own declaration.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -121,7 +123,7 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
         return _tap_page(
             request, checkpoint, pass_, family=family, form=form, error=error_text(form)
         )
-    if not _may_tap(pass_):
+    if not _may_tap(pass_, form.cleaned_data["client_id"]):
         error = "扫码过于频繁，请1小时后再试，或请卡点工作人员登记"
         return _tap_page(
             request, checkpoint, pass_, family=family, form=form, error=error, status=429
@@ -221,12 +223,20 @@ def _day_label(day: date | None) -> str:
     return f"{day.month}月{day.day}日" if day else ""
 
 
-def _may_tap(pass_: Pass) -> bool:
+def _may_tap(pass_: Pass, client_id: uuid.UUID) -> bool:
     """At most SELF_CHECKINS_PER_PASS one-tap scans a pass in an hour (per pass, not per
-    address: many phones share a carrier address)."""
-    return ratelimit.allow(
+    address: many phones share a carrier address). A tap sent again (a reload: the same
+    client id) is not counted again; the cache remembers the ids counted, as the database
+    would need a query more on the hot path to tell."""
+    counted = f"checkin.tap.sent:{pass_.code}:{client_id}"
+    if not cache.add(counted, 1, timeout=3600):
+        return True
+    if ratelimit.allow(
         "checkin.tap", pass_.code, limit=settings.SELF_CHECKINS_PER_PASS, window_seconds=3600
-    )
+    ):
+        return True
+    cache.delete(counted)  # refused: sent again, it is refused again
+    return False
 
 
 def _buildings(community: Area | None, checkpoint: Checkpoint) -> AreaQuerySet:
