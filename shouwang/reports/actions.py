@@ -236,14 +236,16 @@ def _locked(report: DailyReport) -> DailyReport:
 @transaction.atomic
 def save_draft(
     *,
-    report: DailyReport,
+    community: Area,
+    day: date,
     values: dict[str, int],
     reasons: dict[str, str],
     note: str,
     by: Any,
 ) -> DailyReport:
-    report = _locked(report)
-    check_expected(community=report.community, day=report.day)
+    """Save the community's draft of ``day``, creating its report row in the same
+    transaction: a refused save leaves no empty draft behind."""
+    report = _locked(report_for(community=community, day=day))
     if report.is_submitted:
         raise ReportError("该日报已上报并锁定；如需修改请使用“更正”")
     definitions = editable()

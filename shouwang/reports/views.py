@@ -262,10 +262,10 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     form = ReportForm(request.POST, lines=actions.lines(existing))
     if not form.is_valid():
         return _report_page(request, existing, form, status=400)
-    draft = actions.report_for(community=area, day=day)
     try:
         actions.save_draft(
-            report=draft,
+            community=area,
+            day=day,
             values=form.values(),
             reasons=form.reasons(),
             note=form.cleaned_data["note"],
