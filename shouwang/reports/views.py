@@ -395,7 +395,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         {
             "area": area,
             "day": day,
-            "prev": day - timedelta(days=1),
+            "prev": days.day_before(day),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "table": table,
             # A community's compounds: their own figures, computed when opened.
@@ -548,7 +548,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "saved": saved,
             "error": error,
-            "prev": day - timedelta(days=1),
+            "prev": days.day_before(day),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "scheduled": days.is_scheduled(day),
         },
