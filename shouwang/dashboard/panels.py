@@ -1,7 +1,8 @@
 """What the HQ dashboard shows, read from the pre-aggregated figures.
 
 A fixed number of queries whatever the size of the jurisdiction: the indicator
-catalogue, the area's figures of the last 14 days, its children's figures of today and
+catalogue, the area's figures of the last 14 days, its children's figures of the latest
+day rolled up (today's, or before today's first roll-up the latest of the 14 days) and
 of the last closed report day, and the latest alerts with the open-alert count.
 
 The roll-up stores figures for communities and the levels above them. A user bound to
@@ -91,6 +92,9 @@ class Snapshot:
     alerts: list[Alert]
     open_alerts: int
     chart: dict[str, Any] = field(default_factory=dict)
+    #: the day of the children's figures: today, or before today's first roll-up the
+    #: latest day rolled up in the trend's span (None: none of them)
+    children_day: date | None = None
     #: figures computed now for a compound's or a building's subtree (no daily report
     #: applies below a community), not read from the roll-up's rows
     live: bool = False
@@ -120,13 +124,18 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     is_live = live.is_live(area)
     if is_live:
         mine, below = _live_figures(area, span, definitions=definitions)
+        children_day: date | None = today
     else:
         mine = {
             f.day: f
             for f in DailyFigure.objects.filter(area=area, day__gte=span[0], day__lte=today)
         }
+        # The area and its children are rolled up together: the area's latest day is
+        # theirs (today's, or in the minutes before its first roll-up an earlier one).
+        children_day = max(mine, default=None)
+        wanted = Q(day=closed) | Q(day=children_day) if children_day else Q(day=closed)
         below = list(
-            DailyFigure.objects.filter(Q(day=today) | Q(day=closed), area__parent=area)
+            DailyFigure.objects.filter(wanted, area__parent=area)
             .select_related("area")
             .order_by("area__path")
         )
@@ -154,13 +163,14 @@ def snapshot(user: Any, area: Area) -> Snapshot:
             communities=reports.communities if reports else None,
         )
         for f in below
-        if f.day == today
+        if f.day == children_day
     ]
     # A sub-district's or district's own figures (in none of its communities), a
     # compound's (in none of its buildings); a community's ``auto`` is all of its
     # figures, not a part beside its children, and so is a building's.
     upper = bool(below) if is_live else area.kind != Area.Kind.COMMUNITY
-    if upper and figure is not None and any(own := own_cells(figure, definitions)):
+    shown = mine.get(children_day) if children_day else None
+    if upper and shown is not None and any(own := own_cells(shown, definitions)):
         children.append(
             ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
         )
@@ -198,6 +208,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
         open_alerts=open_alerts,
         chart=chart,
         live=is_live,
+        children_day=children_day,
     )
 
 

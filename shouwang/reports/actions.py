@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 from shouwang.core.unique import unique_write
 
-from . import catalog, days
+from . import catalog, days, live
 from .models import (
     Bulletin,
     BulletinTemplate,
@@ -28,7 +28,7 @@ from .models import (
     ReportRevision,
     ReportValue,
 )
-from .rollup import apply_report, auto_values
+from .rollup import Result, apply_report, auto_values, rollup
 
 #: The note of a zero report; an amendment that ends it being one replaces it.
 ZERO_NOTE = "无新增情况（零报告）"
@@ -69,6 +69,25 @@ def check_expected(*, community: Area, day: date) -> None:
         raise ReportError(
             f"{community.name}从{first.year}年{first.month}月{first.day}日起上报日报，该日无需上报"
         )
+
+
+def rollup_area(*, area: Area, day: date) -> Result:
+    """重新汇总 asked from ``area``'s overview: the day rolled up for the whole
+    top-level area ``area`` lies in. Refused when no community under ``area`` (under
+    its community, for a compound or a building) reports ``day`` — a day before they
+    were created: rows of 0 communities would read 应报社区0个 — and nothing is written."""
+    scope = live.reporting_community(area) if live.is_live(area) else area
+    communities = Area.objects.communities().within(scope)
+    if not communities.filter(days.expected_on(day)).exists():
+        oldest = communities.order_by("created_at").first()
+        if oldest is None:
+            raise ReportError(f"{scope.name}尚无社区，没有可汇总的日报")
+        first = days.first_day(oldest)
+        raise ReportError(
+            f"{scope.name}{day.year}年{day.month}月{day.day}日没有应报日报的社区"
+            f"（最早的社区从{first.year}年{first.month}月{first.day}日起上报），没有可汇总的日报"
+        )
+    return rollup(day, root=Area.objects.get(path=area.path[:SEGMENT]))
 
 
 def report_for(*, community: Area, day: date) -> DailyReport:
@@ -217,14 +236,16 @@ def _locked(report: DailyReport) -> DailyReport:
 @transaction.atomic
 def save_draft(
     *,
-    report: DailyReport,
+    community: Area,
+    day: date,
     values: dict[str, int],
     reasons: dict[str, str],
     note: str,
     by: Any,
 ) -> DailyReport:
-    report = _locked(report)
-    check_expected(community=report.community, day=report.day)
+    """Save the community's draft of ``day``, creating its report row in the same
+    transaction: a refused save leaves no empty draft behind."""
+    report = _locked(report_for(community=community, day=day))
     if report.is_submitted:
         raise ReportError("该日报已上报并锁定；如需修改请使用“更正”")
     definitions = editable()

@@ -63,6 +63,13 @@ def parse(text: str) -> date:
     return day
 
 
+def day_before(day: date) -> date | None:
+    """The report day before ``day``; None for the second day of the calendar (the
+    first is no report day: ``parse``)."""
+    before = day - timedelta(days=1)
+    return before if before > date.min else None
+
+
 def window(day: date) -> Window:
     zone, cut = local_zone(), cutoff_time()
     end = datetime.combine(day, cut, tzinfo=zone)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import SEGMENT, Area
+from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
@@ -31,7 +31,6 @@ from .models import (
     IndicatorDefinition,
     Reminder,
 )
-from .rollup import rollup
 from .tables import day_sheet, day_table, trend_series
 
 
@@ -263,10 +262,10 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     form = ReportForm(request.POST, lines=actions.lines(existing))
     if not form.is_valid():
         return _report_page(request, existing, form, status=400)
-    draft = actions.report_for(community=area, day=day)
     try:
         actions.save_draft(
-            report=draft,
+            community=area,
+            day=day,
             values=form.values(),
             reasons=form.reasons(),
             note=form.cleaned_data["note"],
@@ -396,7 +395,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         {
             "area": area,
             "day": day,
-            "prev": day - timedelta(days=1),
+            "prev": days.day_before(day),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "table": table,
             # A community's compounds: their own figures, computed when opened.
@@ -418,8 +417,15 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
     day = _requested_day(request, area, "reports:overview")
     if isinstance(day, HttpResponse):
         return day
-    top = Area.objects.get(path=area.path[:SEGMENT])
-    result = rollup(day, root=top)
+    try:
+        result = actions.rollup_area(area=area, day=day)
+    except actions.ReportError as exc:
+        return render(
+            request,
+            "reports/nothing_to_roll_up.html",
+            {"area": area, "day": day, "message": str(exc)},
+            status=409,
+        )
     messages.success(
         request,
         f"已重新汇总 {day_label(day)}：{result.communities} 个社区，用时 {result.seconds} 秒",
@@ -542,7 +548,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "saved": saved,
             "error": error,
-            "prev": day - timedelta(days=1),
+            "prev": days.day_before(day),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
             "scheduled": days.is_scheduled(day),
         },

@@ -10,17 +10,21 @@
     return echarts.getInstanceByDom(el) || echarts.init(el, dark() ? "dark" : null, { renderer: "canvas" });
   }
 
-  function line(el, days, values, title, unit, color, extra) {
+  const valueAxis = { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } };
+
+  // ``more``: series drawn beside the values, and the y-axes when not the one.
+  function line(el, days, values, title, unit, color, more) {
+    const axes = (more && more.yAxis) || [valueAxis];
     chart(el).setOption({
       animation: false,
       backgroundColor: "transparent",
       color: [color],
       title: { text: title, left: 4, top: 0, textStyle: { fontSize: dark() ? 16 : 13, fontWeight: 500 } },
-      grid: { left: 44, right: 12, top: 28, bottom: 22 },
+      grid: { left: 44, right: axes.length > 1 ? 52 : 12, top: 28, bottom: 22 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v + (unit || "")) },
       xAxis: { type: "category", data: days, axisLabel: { fontSize: 10 } },
-      yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } },
-      series: [{ type: "line", data: values, symbolSize: 4, areaStyle: { opacity: 0.12 }, connectNulls: false }].concat(extra || []),
+      yAxis: axes,
+      series: [{ type: "line", name: (more && more.name) || title, data: values, symbolSize: 4, areaStyle: { opacity: 0.12 }, connectNulls: false }].concat((more && more.series) || []),
     }, true);
   }
 
@@ -53,10 +57,19 @@
     const el = document.querySelector("[data-chart=trend]");
     if (!node || !el || typeof echarts === "undefined") return;
     const data = JSON.parse(node.textContent);
-    const extra = data.totals.length
-      ? [{ type: "line", name: "累计", data: data.totals, yAxisIndex: 0, lineStyle: { type: "dashed" }, symbol: "none" }]
-      : [];
-    line(el, data.days, data.values, data.label + (data.unit ? "（" + data.unit + "）" : ""), data.unit, palette[0], extra);
+    // 累计 grows far past a day's count: on an axis of its own (right), so that the
+    // daily line does not flatten near 0 under it.
+    const more = data.totals.length
+      ? {
+          name: "当日",
+          yAxis: [
+            Object.assign({}, valueAxis, { name: "当日", nameTextStyle: { fontSize: 10 } }),
+            Object.assign({}, valueAxis, { name: "累计", nameTextStyle: { fontSize: 10 }, position: "right", splitLine: { show: false } }),
+          ],
+          series: [{ type: "line", name: "累计", data: data.totals, yAxisIndex: 1, lineStyle: { type: "dashed" }, symbol: "none" }],
+        }
+      : null;
+    line(el, data.days, data.values, data.label + (data.unit ? "（" + data.unit + "）" : ""), data.unit, palette[0], more);
   }
 
   function disposeIn(root) {
