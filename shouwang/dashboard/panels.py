@@ -223,7 +223,7 @@ class Supplies:
 
 
 def supplies(user: Any, area: Area) -> Supplies | None:
-    """For readers of supplies; four queries whatever the number of locations."""
+    """For readers of supplies; three queries whatever the number of locations."""
     if not user.can("supplies.view"):
         return None
     items = supply_figures.stock_by_item(area)

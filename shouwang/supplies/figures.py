@@ -4,7 +4,10 @@ community or location, days of supply, the low-stock list, donation totals.
 Rate of use: units used up over the last ``window`` days divided by the window,
 for a location and an area alike: issues, consumption and losses
 (``MovementQuerySet.use``), never transfers, which move stock without using it.
-Days of supply = on hand ÷ daily use; ``None`` when nothing was used.
+Days of supply = on hand ÷ daily use. When nothing was used in the window: 0 (缺货)
+if the stock is gone and the place still needs the item (it used some in the last
+``NEED_WINDOW_DAYS`` days and did not send its stock away), else ``None``
+(``models.days_of_supply``, the one rule for every page).
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from .models import (
     Donation,
     Item,
     Location,
-    Movement,
     Spending,
     SpendingShare,
     days_of_supply,
@@ -47,6 +49,7 @@ class StockFigure:
     quantity: int
     used: int
     window: int = CONSUMPTION_WINDOW_DAYS
+    needed: bool = False
 
     @property
     def daily_use(self) -> Decimal:
@@ -54,7 +57,12 @@ class StockFigure:
 
     @property
     def days(self) -> Decimal | None:
-        return days_of_supply(self.quantity, self.used, self.window)
+        return days_of_supply(self.quantity, self.used, self.window, needed=self.needed)
+
+    @property
+    def is_out(self) -> bool:
+        """Out of stock (缺货): none left of an item the place still needs."""
+        return self.days is not None and self.days == 0
 
     def is_low(self, threshold: int | None = None) -> bool:
         limit = self.item.alert_days if threshold is None else threshold
@@ -73,18 +81,9 @@ def stock_by_location(
     )
     if item is not None:
         qs = qs.filter(item=item)
-    return [StockFigure(b.item, b.location, b.quantity, b.used, window) for b in qs]
-
-
-def _use_by_item_location(area: Area, window: int) -> dict[tuple[int, int], int]:
-    rows = (
-        Movement.objects.filter(location__in=Location.objects.within(area))
-        .use()
-        .in_last(window)
-        .values("item", "location")
-        .annotate(total=Sum("quantity"))
-    )
-    return {(r["item"], r["location"]): -r["total"] for r in rows}
+    return [
+        StockFigure(b.item, b.location, b.quantity, b.used, window, needed=b.needed) for b in qs
+    ]
 
 
 def stock_by_item(area: Area, *, window: int = CONSUMPTION_WINDOW_DAYS) -> list[StockFigure]:
@@ -114,25 +113,30 @@ def stock_by_community(
     balances = (
         Balance.objects.within(area)
         .filter(location__active=True)
-        .values("item", "location", "location__area__path", "quantity")
+        .with_use(days=window)
+        .values("item", "location__area__path", "quantity", "used", "needed")
     )
-    use = _use_by_item_location(area, window)
     quantity: dict[tuple[Area, int], int] = defaultdict(int)
     used: dict[tuple[Area, int], int] = defaultdict(int)
+    needed: dict[tuple[Area, int], bool] = defaultdict(bool)
     for row in balances:
         place = place_of(row["location__area__path"])
         if place is None:
             continue
         key = (place, row["item"])
         quantity[key] += row["quantity"]
-        used[key] += use.get((row["item"], row["location"]), 0)
+        used[key] += row["used"]
+        needed[key] |= row["needed"]
     items = Item.objects.in_bulk({item_id for _, item_id in quantity})
     result: dict[Area, list[StockFigure]] = defaultdict(list)
     for (place, item_id), n in sorted(
         quantity.items(),
         key=lambda kv: (kv[0][0].path, items[kv[0][1]].order, items[kv[0][1]].name),
     ):
-        result[place].append(StockFigure(items[item_id], place, n, used[(place, item_id)], window))
+        key = (place, item_id)
+        result[place].append(
+            StockFigure(items[item_id], place, n, used[key], window, needed=needed[key])
+        )
     return dict(result)
 
 

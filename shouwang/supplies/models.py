@@ -314,6 +314,9 @@ USE_KINDS = frozenset({MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKin
 MANUAL_OUT_KINDS = (MovementKind.ISSUE, MovementKind.CONSUMPTION, MovementKind.LOSS)
 
 CONSUMPTION_WINDOW_DAYS = 7
+# A location at 0 of an item it used (issued, consumed, lost) within this many days is
+# out of stock (缺货, 0 days of supply); one that used none for longer no longer needs it.
+NEED_WINDOW_DAYS = 30
 
 
 class BalanceQuerySet(ScopedQuerySet):
@@ -325,7 +328,7 @@ class BalanceQuerySet(ScopedQuerySet):
     def with_use(self, *, days: int = CONSUMPTION_WINDOW_DAYS) -> BalanceQuerySet:
         """Annotate ``used`` — units used up at this location in the last ``days`` days
         (``MovementQuerySet.use``: issued, consumed or lost; not transferred out), as a
-        positive number."""
+        positive number — and ``needed`` (``needed_expression``)."""
         used = (
             Movement.objects.use()
             .in_last(days)
@@ -337,7 +340,24 @@ class BalanceQuerySet(ScopedQuerySet):
         return self.annotate(
             used=models.functions.Coalesce(
                 -models.Subquery(used, output_field=models.BigIntegerField()), 0
-            )
+            ),
+            needed=self.needed_expression(),
+        )
+
+    @staticmethod
+    def needed_expression() -> models.Expression:
+        """Whether the location still needs the item: it used some in the last
+        ``NEED_WINDOW_DAYS`` days, and its latest row is not a transfer out (stock sent
+        back or on by choice). At 0, such a balance is out of stock (``days_of_supply``)."""
+        of_balance = {"item": models.OuterRef("item"), "location": models.OuterRef("location")}
+        recent_use = Movement.objects.use().in_last(NEED_WINDOW_DAYS).filter(**of_balance)
+        latest = Movement.objects.filter(**of_balance).order_by("-id").values("kind")[:1]
+        sent_away = models.lookups.Exact(models.Subquery(latest), MovementKind.TRANSFER_OUT)
+        return models.Case(
+            models.When(sent_away, then=models.Value(False)),
+            models.When(models.Exists(recent_use), then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
         )
 
 
@@ -373,8 +393,8 @@ class Balance(models.Model):
         return (Decimal(self.used) / days).quantize(Decimal("0.1"))
 
     def days_of_supply(self, days: int = CONSUMPTION_WINDOW_DAYS) -> Decimal | None:
-        """Days the stock lasts at the recent rate; None when nothing was used."""
-        return days_of_supply(self.quantity, self.used, days)
+        """Days the stock lasts at the recent rate (needs ``with_use``)."""
+        return days_of_supply(self.quantity, self.used, days, needed=self.needed)
 
     def is_low(self, days: int = CONSUMPTION_WINDOW_DAYS, threshold: int | None = None) -> bool:
         left = self.days_of_supply(days)
@@ -382,9 +402,14 @@ class Balance(models.Model):
         return left is not None and left < limit
 
 
-def days_of_supply(quantity: int, used: int, window: int) -> Decimal | None:
+def days_of_supply(
+    quantity: int, used: int, window: int, *, needed: bool = False
+) -> Decimal | None:
+    """On hand ÷ daily use over ``window`` days. Nothing used in the window: 0 when the
+    stock is gone and the place still needs it (缺货, ``BalanceQuerySet.needed_expression``),
+    else None (近期无消耗)."""
     if used <= 0:
-        return None
+        return Decimal("0.0") if quantity <= 0 and needed else None
     return (Decimal(quantity) * window / Decimal(used)).quantize(Decimal("0.1"))
 
 

@@ -14,7 +14,7 @@ from shouwang.supplies.tests import factories as supplies
 
 pytestmark = pytest.mark.django_db
 QUERIES = 8  # session, user, its area, catalogue, 14 days, children, alerts, open count
-SUPPLY_QUERIES = 4  # stock per item (balances, use, items), low stock per location
+SUPPLY_QUERIES = 3  # stock per item (balances with their use, items), low stock per location
 
 
 def fill(world, communities=()):

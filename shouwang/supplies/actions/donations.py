@@ -525,20 +525,21 @@ def cancel_donation(
     return donation, True
 
 
+def _day_end(day: date) -> datetime:
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
 def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
     """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
     None): gifts received by the end of that day, in drawing order: restricted to this
     purpose first, then unrestricted ones, oldest first."""
-    day_end = datetime.combine(
-        (on or timezone.localdate()) + timedelta(days=1),
-        time.min,
-        tzinfo=timezone.get_current_timezone(),
-    )
     qs = (
         Donation.objects.within(area)
         .cash()
         .received()
-        .filter(received_at__lt=day_end)
+        .filter(received_at__lt=_day_end(on or timezone.localdate()))
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
         .select_related("donor")
@@ -546,6 +547,107 @@ def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Don
     rows = [d for d in qs if d.amount - d.spent > 0]
     rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
     return rows
+
+
+def _drawing_order(donation: Donation) -> tuple:
+    return (donation.purpose_id is None, donation.received_at, donation.pk)
+
+
+def _later_spendings(spending: Spending) -> tuple[list[Spending], dict[int, Donation]]:
+    """The spendings dated on or after ``spending``'s day that draw on gifts it may
+    draw on (and, in turn, on gifts those may draw on), with every gift they all may
+    draw on, locked in primary-key order."""
+    areas = {spending.area.path: spending.area}
+    while True:
+        pool = Donation.objects.none()
+        for area in areas.values():
+            pool = pool | Donation.objects.within(area).cash().received()
+        later = list(
+            Spending.objects.filter(spent_on__gte=spending.spent_on, shares__donation__in=pool)
+            .select_related("area", "purpose")
+            .distinct()
+        )
+        wider = {s.area.path: s.area for s in later if s.area.path not in areas}
+        if not wider:
+            break
+        areas.update(wider)
+    ids = list(pool.values_list("pk", flat=True))
+    list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    gifts = {
+        d.pk: d for d in Donation.objects.filter(pk__in=ids).select_related("area").with_spent()
+    }
+    return later, gifts
+
+
+Split = list[tuple[Spending, list[tuple[Donation, Decimal]]]]
+
+
+def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Donation]) -> Split:
+    """Split ``spending`` and the ``later`` spendings again over ``gifts``, day by day
+    (restricted gifts first, then unrestricted, oldest first): each draws only on gifts
+    received by the end of its own day, so no gift's balance is below zero on any day.
+    Spendings dated before ``spending`` keep their shares. Refused, naming the
+    spending that could not be paid, when one cannot."""
+    moving = {s.pk for s in later}
+    left = {pk: d.amount - d.spent for pk, d in gifts.items()}
+    for share in SpendingShare.objects.filter(spending__in=moving, donation__in=gifts):
+        left[share.donation_id] += share.amount
+    split: Split = []
+    order = sorted([*later, spending], key=lambda s: (s.spent_on, s.pk is None, s.pk or 0))
+    for current in order:
+        sources = sorted(
+            (
+                d
+                for d in gifts.values()
+                if left[d.pk] > 0
+                and d.area.path.startswith(current.area.path)
+                and d.purpose_id in (None, current.purpose_id)
+                and d.received_at < _day_end(current.spent_on)
+            ),
+            key=_drawing_order,
+        )
+        available = sum((left[d.pk] for d in sources), Decimal("0.00"))
+        if current.amount > available:
+            raise ValidationError(_short_message(spending, current, available))
+        takes, need = [], current.amount
+        for donation in sources:
+            if need <= 0:
+                break
+            take = min(need, left[donation.pk])
+            takes.append((donation, take))
+            left[donation.pk] -= take
+            need -= take
+        split.append((current, takes))
+    return split
+
+
+def _changed(split: Split) -> Split:
+    """The rows of ``split`` whose spending is stored and drew on other shares before."""
+    stored = [s for s, _ in split if s.pk is not None]
+    before: dict[int, set] = {s.pk: set() for s in stored}
+    for share in SpendingShare.objects.filter(spending__in=stored):
+        before[share.spending_id].add((share.donation_id, share.amount))
+    return [
+        (s, takes)
+        for s, takes in split
+        if s.pk is not None and before[s.pk] != {(d.pk, take) for d, take in takes}
+    ]
+
+
+def _short_message(spending: Spending, short: Spending, available: Decimal) -> str:
+    if short is spending:
+        return (
+            f"可用捐款余额不足：本次支出{spending.amount:,.2f}元，"
+            f"可用于“{spending.purpose.name}”的余额为{available:,.2f}元"
+            f"（截至{spending.spent_on:%Y-%m-%d}已到账的捐款），未做任何修改"
+        )
+    return (
+        f"可用捐款余额不足：本次支出{spending.amount:,.2f}元"
+        f"（{spending.spent_on:%Y-%m-%d}）用去的捐款，"
+        f"{short.spent_on:%Y-%m-%d}的支出“{short.description}”{short.amount:,.2f}元还要用到："
+        f"截至{short.spent_on:%Y-%m-%d}已到账、可用于“{short.purpose.name}”的捐款"
+        f"届时只余{available:,.2f}元，未做任何修改"
+    )
 
 
 def record_spending(
@@ -561,8 +663,11 @@ def record_spending(
     request: Any = None,
 ) -> tuple[Spending, bool]:
     """Spend donated cash; refused when the donations available for the purpose do
-    not cover it. The donations drawn from are locked while they are split. Returns
-    (spending, created)."""
+    not cover it. The donations drawn from are locked while they are split. A spending
+    dated in the past may draw on a gift that a later spending drew on when that one
+    can be paid from gifts received by its own day instead: the later spendings are
+    split again (``_split_again``), never leaving a gift below zero on any day.
+    Returns (spending, created)."""
     if amount is None or amount <= 0:
         raise ValidationError("支出金额应大于0")
     amount = amount.quantize(CENT)
@@ -571,17 +676,7 @@ def record_spending(
     _check_day(spent_on, "支出日期")
 
     def work() -> Spending:
-        ids = [d.pk for d in fundable(area, purpose, on=spent_on)]
-        list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        sources = fundable(area, purpose, on=spent_on)
-        available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
-        if amount > available:
-            by_then = f"（截至{spent_on:%Y-%m-%d}已到账的捐款）" if spent_on else ""
-            raise ValidationError(
-                f"可用捐款余额不足：本次支出{amount:,.2f}元，"
-                f"可用于“{purpose.name}”的余额为{available:,.2f}元{by_then}，未做任何修改"
-            )
-        spending = Spending.objects.create(
+        spending = Spending(
             area=area,
             purpose=purpose,
             amount=amount,
@@ -591,22 +686,39 @@ def record_spending(
             client_id=client_id,
             created_by=by,
         )
-        left = amount
-        shares = []
-        for donation in sources:
-            if left <= 0:
-                break
-            take = min(left, donation.amount - donation.spent)
-            shares.append(SpendingShare(spending=spending, donation=donation, amount=take))
-            left -= take
-        SpendingShare.objects.bulk_create(shares)
+        ids = [d.pk for d in fundable(area, purpose, on=spending.spent_on)]
+        list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        sources = fundable(area, purpose, on=spending.spent_on)
+        available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
+        if amount <= available:
+            takes, left = [], amount
+            for donation in sources:
+                if left <= 0:
+                    break
+                take = min(left, donation.amount - donation.spent)
+                takes.append((donation, take))
+                left -= take
+            split: Split = [(spending, takes)]
+            moved: Split = []
+        else:
+            split = _split_again(spending, *_later_spendings(spending))
+            moved = _changed(split)
+            split = [(spending, t) for s, t in split if s is spending] + moved
+        spending.save()
+        SpendingShare.objects.filter(spending__in=[s for s, _ in moved]).delete()
+        SpendingShare.objects.bulk_create(
+            SpendingShare(spending=s, donation=donation, amount=take)
+            for s, takes in split
+            for donation, take in takes
+        )
+        again = f"；{len(moved)}笔较晚日期的支出改由其当日已到账的捐款列支" if moved else ""
         audit.record(
             action=AuditEvent.Action.CREATE,
             request=request,
             user=by,
             obj=spending,
             area=area,
-            detail=f"捐款支出 {amount:,.2f}元（{purpose.name}）：{description.strip()}",
+            detail=f"捐款支出 {amount:,.2f}元（{purpose.name}）：{description.strip()}{again}",
         )
         return spending
 

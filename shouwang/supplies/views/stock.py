@@ -120,7 +120,7 @@ def location(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     stock = [
-        figures.StockFigure(b.item, place, b.quantity, b.used)
+        figures.StockFigure(b.item, place, b.quantity, b.used, needed=b.needed)
         for b in Balance.objects.filter(location=place).with_use().select_related("item")
     ]
     recent = (
