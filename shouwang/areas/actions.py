@@ -31,11 +31,16 @@ def _saved_on_refusal(name: str) -> Callable[[Callable[..., T]], Callable[..., T
     def decorate(action: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(action)
         def run(**kwargs: Any) -> T:
+            obj = kwargs[name]
+            saved = obj.pk is not None
             try:
                 return action(**kwargs)
             except ValidationError:
-                if kwargs[name].pk is not None:
-                    kwargs[name].refresh_from_db()
+                if saved:
+                    obj.refresh_from_db()
+                else:  # inserted, then rolled back
+                    obj.pk = None
+                    obj._state.adding = True
                 raise
 
         return run
@@ -196,11 +201,16 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
             raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
 
     check_name_free()
-    grid.check_members(compounds=compounds, staff=staff)
+
+    def check_members() -> None:
+        grid.check_members(compounds=compounds, staff=staff)
+
+    check_members()
     created = grid.pk is None
     with unique_write(check_name_free):
         grid.save()
-    grid.compounds.set(compounds)
+    with unique_write(check_members):
+        grid.hold_compounds(compounds)
     grid.staff.set(staff)
     audit.record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,

@@ -257,6 +257,18 @@ class Grid(TimeStampedModel):
         others = Grid.objects.filter(community=self.community_id).exclude(pk=self.pk)
         return any(place_name(n) == key for n in others.values_list("name", flat=True))
 
+    def hold_compounds(self, compounds: Iterable[Area]) -> None:
+        """Make ``compounds`` this grid's compounds. Unlike ``compounds.set``, which
+        skips a row the database refuses, a compound another grid holds (the unique
+        index of migration 0005: one grid per compound) raises IntegrityError."""
+        memberships = Grid.compounds.through.objects.filter(grid=self)
+        compounds = list(compounds)
+        memberships.exclude(area__in=compounds).delete()
+        kept = set(memberships.values_list("area_id", flat=True))
+        Grid.compounds.through.objects.bulk_create(
+            Grid.compounds.through(grid=self, area=c) for c in compounds if c.pk not in kept
+        )
+
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
         """Raise ValidationError unless every compound is of this grid's community and
         in no other grid (its key persons go to the grid holding it, its households
