@@ -1,5 +1,5 @@
 """Addresses as communities write them: "3号楼2单元301", "西城花园3栋2单元301室",
-"3-2-301", "3栋2单元3楼301". Used by the import (free-text address column) and by
+"3-2-301", "3栋-2-301", "3栋2单元3楼301". Used by the import (free-text address column) and by
 search. Digits typed in full width (３号楼) are digits.
 
 A building is known by its key: the number or letter of its name ("3号楼", "3栋",
@@ -26,7 +26,7 @@ FLOOR = rf"(?:[0-9]+|{CN_NUMBER})(?:楼|层)"
 
 ADDRESS_PATTERNS = [
     re.compile(
-        rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}"
+        rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}-?"
         rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元-?|门-?|-))?"
         rf"(?:{FLOOR})?"
         r"-?(?P<room>[0-9]+[A-Za-z]?|[A-Za-z][0-9]+)(?:室|号|户)?$"
