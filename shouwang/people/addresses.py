@@ -117,6 +117,17 @@ def digits_apart(text: str) -> bool:
     return DIGITS_APART.search(half_width(text)) is not None
 
 
+ROOM_NO_NUMBER = "房号里没有门牌号码（只有标点或“室”“户”等字），请填写房号，如 301"
+# Words that name a room without telling which: "室" alone is no room.
+ROOM_WORDS = "室户号房间"
+
+
+def room_without_number(room: str) -> bool:
+    """Whether ``room`` holds nothing that tells one room from another: only
+    punctuation, or only the word for a room ("-", "室", "#号")."""
+    return not any(c.isalnum() and c not in ROOM_WORDS for c in room)
+
+
 def normalise_room(text: str) -> str:
     text = half_width("".join(text.split())).upper()
     return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text

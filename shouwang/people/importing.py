@@ -63,11 +63,13 @@ from shouwang.core.xlsx import (
 from .addresses import (
     MAX_ADDRESS,
     ROOM_APART,
+    ROOM_NO_NUMBER,
     BuildingIndex,
     digits_apart,
     normalise_room,
     normalise_unit,
     parse_address,
+    room_without_number,
 )
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
@@ -565,6 +567,8 @@ class Checker:
             if digits_apart(room):
                 return None, "room", ROOM_APART
             room = normalise_room(room)
+            if room_without_number(room):
+                return None, "room", ROOM_NO_NUMBER
             if len(room) > MAX_ROOM:
                 return None, "room", f"房号过长（最多{MAX_ROOM}字）"
             return (area, unit_key, room), "", ""
