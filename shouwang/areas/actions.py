@@ -64,6 +64,7 @@ def create_area(
 ) -> Area:
     _check_child(parent, kind)
     name = typed_place_name(name)
+    Area(name=name, kind=kind, **fields).check_expected_households()
 
     def check_name_free() -> None:
         if Area(name=name).name_taken(parent):
@@ -236,6 +237,8 @@ def update_area(*, area: Area, by: Any) -> Area:
 
     check_name_free()
     saved = Area.objects.get(pk=area.pk)
+    if area.expected_households != saved.expected_households:
+        area.check_expected_households()
     with unique_write(check_name_free):
         area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
     # The entry is shown under the new name: it keeps what each field was.
