@@ -31,11 +31,16 @@ def _saved_on_refusal(name: str) -> Callable[[Callable[..., T]], Callable[..., T
     def decorate(action: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(action)
         def run(**kwargs: Any) -> T:
+            obj = kwargs[name]
+            saved = obj.pk is not None
             try:
                 return action(**kwargs)
             except ValidationError:
-                if kwargs[name].pk is not None:
-                    kwargs[name].refresh_from_db()
+                if saved:
+                    obj.refresh_from_db()
+                else:  # inserted, then rolled back
+                    obj.pk = None
+                    obj._state.adding = True
                 raise
 
         return run
@@ -59,6 +64,7 @@ def create_area(
 ) -> Area:
     _check_child(parent, kind)
     name = typed_place_name(name)
+    Area(name=name, kind=kind, **fields).check_expected_households()
 
     def check_name_free() -> None:
         if Area(name=name).name_taken(parent):
@@ -196,11 +202,16 @@ def save_grid(*, grid: Grid, compounds: list[Area], staff: list[Any], by: Any) -
             raise ValidationError(f"本社区已有名为“{grid.name}”的网格")
 
     check_name_free()
-    grid.check_members(compounds=compounds, staff=staff)
+
+    def check_members() -> None:
+        grid.check_members(compounds=compounds, staff=staff)
+
+    check_members()
     created = grid.pk is None
     with unique_write(check_name_free):
         grid.save()
-    grid.compounds.set(compounds)
+    with unique_write(check_members):
+        grid.hold_compounds(compounds)
     grid.staff.set(staff)
     audit.record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
@@ -226,6 +237,8 @@ def update_area(*, area: Area, by: Any) -> Area:
 
     check_name_free()
     saved = Area.objects.get(pk=area.pk)
+    if area.expected_households != saved.expected_households:
+        area.check_expected_households()
     with unique_write(check_name_free):
         area.save(update_fields=["name", "code", "expected_households", "notes", "updated_at"])
     # The entry is shown under the new name: it keeps what each field was.

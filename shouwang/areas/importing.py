@@ -160,6 +160,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
             seen[key] = number
             result.paths.append((number, list(key), households))
     _count_nodes(result)
+    _check_households(result, root_level)
     return result
 
 
@@ -190,6 +191,35 @@ def _count_nodes(result: Plan) -> None:
                 break
         if households is not None and parent is not None and households_of[parent] != households:
             result.changed_households += 1
+
+
+def _check_households(result: Plan, root_level: int) -> None:
+    """A problem for each row giving 应有户数 coverage ignores (``household_unit``): to
+    a node above compounds, or to a compound that has buildings, in the database or
+    further down the sheet. A figure the node already holds is left as it is."""
+    kinds = [k for _, k in LEVELS]
+    nodes = Area.objects.within(result.root).only("pk", "parent_id", "name", "expected_households")
+    by_parent_name = {(a.parent_id, place_name(a.name)): a for a in nodes}
+    with_children = {a.parent_id for a in nodes}
+    with_rows_below = {tuple(names[:-1]) for _, names, _ in result.paths}
+    for number, names, households in result.paths:
+        if households is None:
+            continue
+        node: Area | None = result.root
+        for name in names:
+            node = by_parent_name.get((node.pk, name)) if node is not None else None
+        if node is not None and node.expected_households == households:
+            continue
+        area = Area(
+            kind=kinds[root_level + len(names)], name=names[-1], expected_households=households
+        )
+        has_buildings = tuple(names) in with_rows_below or (
+            node is not None and node.pk in with_children
+        )
+        try:
+            area.check_expected_households(has_buildings=has_buildings)
+        except ValidationError as exc:
+            result.problems.append(Problem(number, "应有户数", exc.messages[0]))
 
 
 def _added_meanwhile(parent: Area, name: str) -> Area | None:

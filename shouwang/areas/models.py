@@ -140,6 +140,30 @@ class Area(TimeStampedModel):
     def child_kind(self) -> str | None:
         return self.CHILD_KIND.get(self.kind)
 
+    def check_expected_households(self, *, has_buildings: bool | None = None) -> None:
+        """Raise ValidationError if this node has 应有户数 that coverage ignores
+        (``household_unit``): only buildings and compounds without buildings count.
+        ``has_buildings`` says whether a compound has (or is about to have) buildings;
+        by default, whether it has children in the database."""
+        if self.expected_households is None or self.kind == Area.Kind.BUILDING:
+            return
+        if self.kind != Area.Kind.COMPOUND:
+            raise ValidationError(
+                {
+                    "expected_households": f"{self.get_kind_display()}的应有户数不计入覆盖率"
+                    "（覆盖率按楼栋和没有楼栋的小区/村民组合计），请留空，在其下的楼栋或小区填写"
+                }
+            )
+        if has_buildings is None:
+            has_buildings = self.pk is not None and self.children.exists()
+        if has_buildings:
+            raise ValidationError(
+                {
+                    "expected_households": f"“{self.name}”已有楼栋，应有户数按各楼栋合计，"
+                    "请留空，在各楼栋上填写"
+                }
+            )
+
     def ancestors(self) -> AreaQuerySet:
         prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]
         return Area.objects.filter(path__in=prefixes)
@@ -256,6 +280,18 @@ class Grid(TimeStampedModel):
         key = place_name(self.name)
         others = Grid.objects.filter(community=self.community_id).exclude(pk=self.pk)
         return any(place_name(n) == key for n in others.values_list("name", flat=True))
+
+    def hold_compounds(self, compounds: Iterable[Area]) -> None:
+        """Make ``compounds`` this grid's compounds. Unlike ``compounds.set``, which
+        skips a row the database refuses, a compound another grid holds (the unique
+        index of migration 0005: one grid per compound) raises IntegrityError."""
+        memberships = Grid.compounds.through.objects.filter(grid=self)
+        compounds = list(compounds)
+        memberships.exclude(area__in=compounds).delete()
+        kept = set(memberships.values_list("area_id", flat=True))
+        Grid.compounds.through.objects.bulk_create(
+            Grid.compounds.through(grid=self, area=c) for c in compounds if c.pk not in kept
+        )
 
     def check_members(self, *, compounds: Iterable[Area], staff: Iterable[Any]) -> None:
         """Raise ValidationError unless every compound is of this grid's community and

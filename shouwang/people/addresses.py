@@ -1,5 +1,5 @@
 """Addresses as communities write them: "3号楼2单元301", "西城花园3栋2单元301室",
-"3-2-301", "3栋2单元3楼301". Used by the import (free-text address column) and by
+"3-2-301", "3栋-2-301", "3栋2单元3楼301". Used by the import (free-text address column) and by
 search. Digits typed in full width (３号楼) are digits.
 
 A building is known by its key: the number or letter of its name ("3号楼", "3栋",
@@ -26,7 +26,7 @@ FLOOR = rf"(?:[0-9]+|{CN_NUMBER})(?:楼|层)"
 
 ADDRESS_PATTERNS = [
     re.compile(
-        rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}"
+        rf"^(?P<compound>.*?){BUILDING}{BUILDING_SUFFIX}-?"
         rf"(?:(?P<unit>[0-9]+|{CN_NUMBER})(?:单元-?|门-?|-))?"
         rf"(?:{FLOOR})?"
         r"-?(?P<room>[0-9]+[A-Za-z]?|[A-Za-z][0-9]+)(?:室|号|户)?$"
@@ -115,6 +115,17 @@ def digits_apart(text: str) -> bool:
     """Whether two digits stand apart in ``text`` ("301 13800138000"): joined, they
     would make another room and keep a phone number in the address."""
     return DIGITS_APART.search(half_width(text)) is not None
+
+
+ROOM_NO_NUMBER = "房号里没有门牌号码（只有标点或“室”“户”等字），请填写房号，如 301"
+# Words that name a room without telling which: "室" alone is no room.
+ROOM_WORDS = "室户号房间"
+
+
+def room_without_number(room: str) -> bool:
+    """Whether ``room`` holds nothing that tells one room from another: only
+    punctuation, or only the word for a room ("-", "室", "#号")."""
+    return not any(c.isalnum() and c not in ROOM_WORDS for c in room)
 
 
 def normalise_room(text: str) -> str:

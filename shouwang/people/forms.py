@@ -8,7 +8,14 @@ from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer_column
 
-from .addresses import ROOM_APART, digits_apart, normalise_room, normalise_unit
+from .addresses import (
+    ROOM_APART,
+    ROOM_NO_NUMBER,
+    digits_apart,
+    normalise_room,
+    normalise_unit,
+    room_without_number,
+)
 from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
 from .models import MAX_NOTES, Household, Person, Tag, clean_name
@@ -77,7 +84,10 @@ class HouseholdForm(VersionedForm):
     def clean_room(self) -> str:
         if digits_apart(self.cleaned_data["room"]):
             raise forms.ValidationError(ROOM_APART)
-        return normalise_room(self.cleaned_data["room"])
+        room = normalise_room(self.cleaned_data["room"])
+        if room_without_number(room):
+            raise forms.ValidationError(ROOM_NO_NUMBER)
+        return room
 
     def clean_landlord_phone(self) -> str:
         phone = self.cleaned_data["landlord_phone"]

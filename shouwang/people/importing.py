@@ -63,11 +63,13 @@ from shouwang.core.xlsx import (
 from .addresses import (
     MAX_ADDRESS,
     ROOM_APART,
+    ROOM_NO_NUMBER,
     BuildingIndex,
     digits_apart,
     normalise_room,
     normalise_unit,
     parse_address,
+    room_without_number,
 )
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
@@ -565,6 +567,8 @@ class Checker:
             if digits_apart(room):
                 return None, "room", ROOM_APART
             room = normalise_room(room)
+            if room_without_number(room):
+                return None, "room", ROOM_NO_NUMBER
             if len(room) > MAX_ROOM:
                 return None, "room", f"房号过长（最多{MAX_ROOM}字）"
             return (area, unit_key, room), "", ""
@@ -1195,11 +1199,12 @@ def commit(job: ImportJob) -> None:
         return
     except Exception:
         ImportProblem.objects.bulk_create(writer.problems)
+        where = f"写入第{writer.at}行附近时出错" if writer.at else "写入时出错"
         _fail(
             job,
-            f"写入第{writer.done + 1}行附近时出错，严格模式下整份文件未导入。请重新上传"
+            f"{where}，严格模式下整份文件未导入。请重新上传"
             if job.strict
-            else f"写入第{writer.done + 1}行附近时出错，已写入 {writer.done} 行。"
+            else f"{where}，已写入 {writer.done} 行。"
             "重新导入同一文件会按证件号码更新，不会产生重复",
         )
         raise
@@ -1274,6 +1279,7 @@ class Writer:
         self.by = job.created_by
         self.by_name = str(self.by) if self.by is not None else ""
         self.done = self.created = self.updated = self.new_households = self.moved_in = 0
+        self.at = 0  # the sheet row the batch being written starts at
         self.problems: list[ImportProblem] = []
         self.tag_names = dict(Tag.objects.values_list("pk", "name"))
         now = timezone.now()
@@ -1286,6 +1292,7 @@ class Writer:
         return len(self.problems)
 
     def write(self, records: list[dict[str, Any]]) -> None:
+        self.at = records[0]["r"]
         try:
             self._attempt(records)
         except IntegrityError:

@@ -175,6 +175,31 @@ def test_the_preview_says_which_household_figures_it_changes(world: World) -> No
     assert event.detail == "从Excel导入辖区：3 行，新建 1 个节点，修改 1 个节点的应有户数"
 
 
+def test_households_are_refused_where_coverage_ignores_them(world: World) -> None:
+    # Coverage counts 应有户数 on buildings and on compounds without buildings: a
+    # community's, or a compound's that has buildings (in the database or further down
+    # the sheet), would be stored and never count.
+    rows = [
+        ["", "", "丰庆社区", "", "", 800],
+        ["", "", "西城社区", "西城花园", "", 100],
+        ["", "", "文化社区", "文化小区", "", 60],
+        ["", "", "文化社区", "文化小区", "1号楼", 30],
+        ["", "", "文化社区", "三组", "", 40],
+    ]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert problems(response) == [
+        (
+            2,
+            "应有户数",
+            "社区/村的应有户数不计入覆盖率（覆盖率按楼栋和没有楼栋的小区/村民组合计），"
+            "请留空，在其下的楼栋或小区填写",
+        ),
+        (3, "应有户数", "“西城花园”已有楼栋，应有户数按各楼栋合计，请留空，在各楼栋上填写"),
+        (4, "应有户数", "“文化小区”已有楼栋，应有户数按各楼栋合计，请留空，在各楼栋上填写"),
+    ]
+    assert not Area.objects.filter(name="丰庆社区").exists()
+
+
 def test_a_second_import_of_the_same_file_creates_nothing(world: World) -> None:
     client = world.client("hq")
     client.post(COMMIT, {"token": upload(client, xlsx(ROWS)).context["token"]})

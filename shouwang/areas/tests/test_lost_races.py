@@ -144,3 +144,25 @@ def test_a_move_read_before_a_rivals_move_moves_the_node_as_it_is_now(world: Wor
     assert compound.parent == third
     assert compound.path.startswith(third.path)
     assert set(compound.descendants(include_self=False)) == {world.building_a, world.building_a2}
+
+
+def test_a_compound_put_in_a_second_grid_at_the_same_moment_gets_the_message(
+    world: World,
+) -> None:
+    """Both saves pass ``check_members``; the database holds a compound in one grid."""
+    with stale_first_call(Grid, "check_members", lambda *args, **kwargs: None):
+        response = world.client("staff_a").post(
+            reverse("areas:grid_create"),
+            {
+                "name": "西城第2网格",
+                "community": world.community_a.pk,
+                "compounds": [world.compound_a.pk],
+            },
+        )
+    assert response.status_code == 400
+    assert (
+        "“西城花园”已在网格“西城第1网格”中，一个小区只能属于一个网格。"
+        "请先在该网格中去掉这个小区" in response.content.decode()
+    )
+    assert not Grid.objects.filter(name="西城第2网格").exists()
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]

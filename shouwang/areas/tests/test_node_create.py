@@ -93,3 +93,20 @@ def test_a_zero_width_space_does_not_make_a_second_sibling(world: World) -> None
     response = world.client("hq").post(url(world.compound_a), {"name": "\u200b9号楼"})
     assert response.status_code == 302
     assert world.compound_a.children.filter(name="9号楼").exists()
+
+
+def test_it_refuses_households_on_a_new_community(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.subdistrict), {"name": "丰庆社区", "expected_households": "800"}
+    )
+    assert response.status_code == 400
+    assert "社区/村的应有户数不计入覆盖率" in response.content.decode()
+    assert not Area.objects.filter(name="丰庆社区").exists()
+
+
+def test_a_new_compound_takes_households_until_it_has_buildings(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.community_a), {"name": "三组", "expected_households": "40"}
+    )
+    assert response.status_code == 302
+    assert Area.objects.get(name="三组").expected_households == 40

@@ -89,3 +89,36 @@ def test_the_audit_entry_says_what_changed(world: World) -> None:
     )
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
     assert event.detail == "名称 1号楼→1号楼（东）；应有户数 4→30；备注"
+
+
+def test_it_refuses_households_on_a_community(world: World) -> None:
+    # Coverage counts 应有户数 on buildings and on compounds without buildings only:
+    # a community's figure would be saved and never count.
+    response = world.client("hq").post(
+        url(world.community_a), {"name": "西城社区", "expected_households": "500"}
+    )
+    assert response.status_code == 400
+    assert "社区/村的应有户数不计入覆盖率" in response.content.decode()
+    assert Area.objects.get(pk=world.community_a.pk).expected_households is None
+
+
+def test_it_refuses_households_on_a_compound_with_buildings(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.compound_a), {"name": "西城花园", "expected_households": "100"}
+    )
+    assert response.status_code == 400
+    assert "“西城花园”已有楼栋，应有户数按各楼栋合计" in response.content.decode()
+    assert Area.objects.get(pk=world.compound_a.pk).expected_households is None
+
+
+def test_a_figure_saved_before_may_stay_or_go(world: World) -> None:
+    # An ignored figure stored before the check does not block editing the node.
+    Area.objects.filter(pk=world.compound_a.pk).update(expected_households=100)
+    client = world.client("hq")
+    response = client.post(
+        url(world.compound_a), {"name": "西城花园", "code": "C1", "expected_households": "100"}
+    )
+    assert response.status_code == 302
+    response = client.post(url(world.compound_a), {"name": "西城花园", "expected_households": ""})
+    assert response.status_code == 302
+    assert Area.objects.get(pk=world.compound_a.pk).expected_households is None

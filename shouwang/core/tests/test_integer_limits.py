@@ -23,6 +23,7 @@ from django.urls import reverse
 
 import shouwang
 from shouwang.areas.models import Area
+from shouwang.areas.tests.factories import child
 from shouwang.checkpoints.models import PassRule
 from shouwang.core.tests.personas import World
 from shouwang.people.models import Tag
@@ -91,13 +92,16 @@ CASES = [
         "areas:node_edit",
         "expected_households",
         10_000_000,
-        lambda w: {"name": w.community_a.name, "code": ""},
+        lambda w: {"name": "9号楼", "code": ""},
         lambda w: (
-            Area.objects.filter(pk=w.community_a.pk, expected_households__isnull=False)
+            Area.objects.filter(
+                parent=w.compound_a, name="9号楼", expected_households__isnull=False
+            )
             .values_list("expected_households")
             .first()
         ),
-        args=lambda w: [w.community_a.pk],
+        # A building without a figure: coverage counts 应有户数 on buildings.
+        args=lambda w: [child(w.compound_a, "9号楼").pk],
     ),
     Case(
         "checkpoints:rule_edit",

@@ -34,6 +34,12 @@ from shouwang.people.addresses import (
         ("西城花园3号楼2单元3层301室", Address("西城花园", "3", "2", "301")),
         ("1号楼十五楼1502", Address("", "1", "", "1502")),
         ("5号院3号楼2单元301", Address("5号院", "3", "2", "301")),
+        ("3栋-2-301", Address("", "3", "2", "301")),
+        ("西城花园3号楼-2-301室", Address("西城花园", "3", "2", "301")),
+        ("3#-2-301", Address("", "3", "2", "301")),
+        ("3栋-2单元-301", Address("", "3", "2", "301")),
+        ("3栋－2－301", Address("", "3", "2", "301")),
+        ("3栋-301", Address("", "3", "", "301")),
     ],
 )
 def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
@@ -50,6 +56,9 @@ def test_it_reads_the_usual_ways_of_writing_an_address(text, address):
         "301",
         "1号楼2单元301 13800138000",
         "3-2-301　１３８００１３８０００",
+        "3栋-2-",
+        "3栋--2-301",
+        "32-301",
     ],
 )
 def test_it_says_when_it_cannot_read_an_address(text):
@@ -97,6 +106,20 @@ def test_generated_addresses_round_trip(building, unit, room):
     assert parse_address(f"{building}号楼{unit}单元{room}") == Address(
         "", str(building), str(unit), str(room)
     )
+
+
+@given(
+    st.sampled_from(["", "西城花园"]),
+    st.integers(1, 60),
+    st.sampled_from(["号楼", "栋", "幢", "座", "#", "号"]),
+    st.integers(1, 9),
+    st.integers(101, 3404),
+    st.sampled_from(["{b}{s}-{u}-{r}", "{b}{s}{u}-{r}", "{b}{s}-{u}单元-{r}", "{b}-{u}-{r}"]),
+    st.sampled_from(["-", "－", "—"]),
+)
+def test_dashed_addresses_read_back(compound, building, suffix, unit, room, layout, dash):
+    text = compound + layout.format(b=building, s=suffix, u=unit, r=room).replace("-", dash)
+    assert parse_address(text) == Address(compound, str(building), str(unit), str(room))
 
 
 @given(st.integers(1, 60), st.sampled_from(["号楼", "栋", "幢", "座"]))

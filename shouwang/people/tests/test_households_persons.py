@@ -66,6 +66,27 @@ def test_a_room_with_a_number_typed_after_it_is_refused(world):
     assert not Household.objects.filter(area=world.building_a).exists()
 
 
+@pytest.mark.parametrize("room", ["-", "室", "—", "#", "- 室"])
+def test_a_room_without_a_number_is_refused(world, room):
+    response = world.client("staff_a").post(
+        reverse("people:household_create", args=[world.building_a.pk]),
+        {"unit": "3", "room": room, "housing_type": "owned"},
+    )
+    assert response.status_code == 400
+    assert "房号里没有门牌号码" in response.content.decode()
+    assert not Household.objects.filter(area=world.building_a).exists()
+
+
+def test_a_rooms_own_name_is_kept(world):
+    # A village house may be 东院 or 西院: a name, not a number, but not empty either.
+    response = world.client("staff_a").post(
+        reverse("people:household_create", args=[world.building_a.pk]),
+        {"unit": "", "room": "东院", "housing_type": "owned"},
+    )
+    assert response.status_code == 302
+    assert Household.objects.get(area=world.building_a).room == "东院"
+
+
 def test_it_registers_a_household_and_a_person(world):
     client = world.client("staff_a")
     response = client.post(

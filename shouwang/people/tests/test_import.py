@@ -17,7 +17,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
 from shouwang.core.tests.sheets import messy_workbook
 from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
-from shouwang.people.addresses import ROOM_APART
+from shouwang.people.addresses import ROOM_APART, ROOM_NO_NUMBER
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
 from shouwang.people.tests.factories import compose_id_card, template_row, xlsx_upload
@@ -585,6 +585,19 @@ def test_a_phone_written_after_the_room_in_its_own_column_is_refused(world, impo
     problem = job.problems.get()
     assert (problem.column, problem.message) == ("房号", ROOM_APART)
     assert not Household.objects.filter(room__contains="13800138000").exists()
+
+
+@pytest.mark.parametrize("room", ["-", "室", "#"])
+def test_a_room_without_a_number_in_its_own_column_is_refused(world, importer, room):
+    upload = xlsx_upload(
+        [["刘备", ID1, "1号楼", "2", room]],
+        headers=["姓名", "身份证号", "楼栋", "单元", "房号"],
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 0
+    problem = job.problems.get()
+    assert (problem.column, problem.message) == ("房号", ROOM_NO_NUMBER)
+    assert not Household.objects.filter(area=world.building_a).exclude(room="301").exists()
 
 
 def test_a_name_padded_with_spaces_is_imported_as_the_name(world, importer):

@@ -134,5 +134,40 @@ def test_a_strict_import_failing_midway_leaves_nothing_written(
     monkeypatch.setattr(importing.Writer, "_persons", second_batch_fails)
     importer.commit(job)
     assert job.status == job.Status.FAILED
-    assert job.message == "写入第2行附近时出错，严格模式下整份文件未导入。请重新上传"
+    # 刘备 is the second staged row, on the sheet's row 3 (row 1 is the header).
+    assert job.message == "写入第3行附近时出错，严格模式下整份文件未导入。请重新上传"
     assert not Person.objects.filter(name="黄忠").exists()
+
+
+def test_an_import_failing_midway_names_the_sheet_row(
+    world, importer, flat, one_row_batches, monkeypatch
+):
+    # Row 2 (张飞's number is wrong) is not staged: 刘备 is the second staged row,
+    # on the sheet's row 4.
+    upload = xlsx_upload(
+        [
+            ["张飞", "123", "2号楼1单元102", "户主"],
+            ["黄忠", ID1, "2号楼1单元101", "户主"],
+            ["刘备", "", "1号楼2单元302", "户主"],
+        ],
+        headers=RELATION_FILE,
+    )
+    job = importer.upload(upload)
+    assert job.valid_rows == 2
+    persons_of = importing.Writer._persons
+    calls = []
+
+    def second_batch_fails(writer, records, homes):
+        calls.append(records)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        persons_of(writer, records, homes)
+
+    monkeypatch.setattr(importing.Writer, "_persons", second_batch_fails)
+    importer.commit(job)
+    assert job.status == job.Status.FAILED
+    assert job.message == (
+        "写入第4行附近时出错，已写入 1 行。重新导入同一文件会按证件号码更新，不会产生重复"
+    )
+    assert Person.objects.filter(name="黄忠").exists()
+    assert not Person.objects.filter(name="刘备").exists()
