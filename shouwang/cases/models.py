@@ -913,6 +913,13 @@ class TraceHit(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} hop {self.hop}"
 
+    def closest_gap(self) -> str:
+        """The smallest time gap, to the second: 30 s is not "0 分钟"."""
+        minutes, seconds = divmod(self.closest_seconds, 60)
+        if not minutes:
+            return f"{seconds} 秒"
+        return f"{minutes} 分钟" if not seconds else f"{minutes} 分 {seconds} 秒"
+
     def encounter_rows(self) -> list[dict]:
         return [
             {
