@@ -554,8 +554,22 @@ class KeyArea(TimeStampedModel):
 
     def can_lift(self, on: date | None = None) -> bool:
         """In force or not started yet: not lifted, nor past its planned end."""
+        return self.lift_refusal(on) is None
+
+    def ended_on_schedule(self, on: date | None = None) -> bool:
+        """Out of force at its planned end date, which nobody lifted."""
         day = on or timezone.localdate()
-        return self.end_date is None or day < self.end_date
+        return self.lifted_at is None and self.end_date is not None and self.end_date <= day
+
+    def lift_refusal(self, on: date | None = None) -> str | None:
+        """Why this mark cannot be lifted on ``on`` (today): lifted already, or ended at
+        its planned end date; None when it can be."""
+        day = on or timezone.localdate()
+        if self.end_date is None or day < self.end_date:
+            return None
+        if self.ended_on_schedule(day):
+            return f"该重点区域已于 {self.end_date} 到期结束（计划解除日期），无需解除"
+        return f"该重点区域已解除（解除日期 {self.end_date}）"
 
     @property
     def rank(self) -> int:
@@ -898,6 +912,13 @@ class TraceHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} hop {self.hop}"
+
+    def closest_gap(self) -> str:
+        """The smallest time gap, to the second: 30 s is not "0 分钟"."""
+        minutes, seconds = divmod(self.closest_seconds, 60)
+        if not minutes:
+            return f"{seconds} 秒"
+        return f"{minutes} 分钟" if not seconds else f"{minutes} 分 {seconds} 秒"
 
     def encounter_rows(self) -> list[dict]:
         return [

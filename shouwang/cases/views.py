@@ -382,6 +382,11 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
+        except actions.AlreadyObserved as exc:
+            messages.info(request, f"{contact.person.name} {exc.message}")
+            if case_visible:
+                return redirect("cases:detail", pk=contact.case_id)
+            return redirect("cases:contacts")
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -402,7 +407,8 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "planned_end": actions.observation_end(contact),
             "over": actions.observation_over(contact),
-            "refusal": actions.observation_refusal(contact),
+            "refusal": actions.observation_refusal(contact)
+            or actions.ended_record_refusal(contact),
         },
         status=_status(form),
     )

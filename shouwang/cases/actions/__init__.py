@@ -3,7 +3,9 @@ module each; callers use them as ``actions.<name>``. Every change is audited."""
 
 from .cases import NewPerson, change_case, create_case
 from .contacts import (
+    AlreadyObserved,
     add_contact,
+    ended_record_refusal,
     observation_end,
     observation_over,
     observation_refusal,
@@ -19,11 +21,13 @@ from .visits import (
 )
 
 __all__ = [
+    "AlreadyObserved",
     "NewPerson",
     "add_contact",
     "change_case",
     "contacts_from_trace",
     "create_case",
+    "ended_record_refusal",
     "lift_key_area",
     "mark_key_area",
     "merge_institution",

@@ -209,6 +209,33 @@ def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyP
     )
 
 
+class AlreadyObserved(ValidationError):
+    """The contact is under observation already (a second tap): nothing was written."""
+
+    def __init__(self, key_person: KeyPerson) -> None:
+        self.key_person = key_person
+        super().__init__(
+            f"已在管控中（{key_person.category.name}，至 {key_person.planned_end}），未重复纳入"
+        )
+
+
+def ended_record_refusal(contact: Contact) -> str:
+    """Why a contact whose key-person record has ended (released, lost, moved) is not
+    observed again ("" if it may be): the exposure it was observed for is over. A last
+    contact recorded after the record ended is a new exposure, observed anew."""
+    record = contact.key_person
+    if record is None or record.is_active:
+        return ""
+    ended = timezone.localdate(record.ended_at) if record.ended_at else None
+    if ended is not None and contact.last_contact_date > ended:
+        return ""
+    when = f"已于 {ended} " if ended else "已"
+    return (
+        f"该接触者的管控记录{when}{record.get_status_display()}，未重新纳入管控；"
+        "如有新的接触，请在该病例下重新登记其末次接触日期后再纳入管控"
+    )
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -219,12 +246,20 @@ def observe_contact(
 ) -> KeyPerson:
     """Put a contact under observation: a key person (密切接触者 / 次密接) whose
     period runs from the last contact date. A person already under observation keeps
-    their record; the contact is linked to it."""
+    their record; the contact is linked to it. A contact observed already raises
+    ``AlreadyObserved``; one whose record has ended is observed again only after a new
+    exposure (``ended_record_refusal``)."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
-    contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
-    if contact.key_person_id is not None:
-        return contact.key_person
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("person", "key_person__category")
+        .get(pk=contact.pk)
+    )
+    if contact.key_person is not None and contact.key_person.is_active:
+        raise AlreadyObserved(contact.key_person)
+    if refusal := ended_record_refusal(contact):
+        raise ValidationError(refusal)
     refusal = observation_refusal(contact)
     if refusal:
         raise ValidationError(refusal)

@@ -102,8 +102,9 @@ def lift_key_area(
     *, key_area: KeyArea, by: Any, reason: str, request: HttpRequest | None = None
 ) -> KeyArea:
     today = timezone.localdate()
-    if not key_area.can_lift(today):
-        raise ValidationError("该重点区域已解除")
+    refusal = key_area.lift_refusal(today)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if not reason.strip():
         raise ValidationError("请填写解除原因")
     # Out of force from today; one not started yet is never in force.

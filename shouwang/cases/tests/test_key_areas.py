@@ -279,3 +279,26 @@ def test_a_case_living_in_a_key_area_marked_for_another_case_says_so(world):
     mark.save(update_fields=["end_date"])
     page = client.get(reverse("cases:detail", args=[second.pk])).content.decode()
     assert "病例住址所在的" not in page
+
+
+def test_a_mark_past_its_planned_end_says_it_ended_on_schedule_not_that_it_was_lifted(world):
+    key_area = make_key_area(
+        world.compound_a, start_date=TODAY - timedelta(days=5), end_date=TODAY - timedelta(days=1)
+    )
+    client = world.client("hq")
+    page = client.get(reverse("cases:key_area", args=[key_area.pk])).content.decode()
+    assert "到期结束" in page
+    assert reverse("cases:key_area_lift", args=[key_area.pk]) not in page
+    response = client.post(
+        reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": "疫情平稳"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "已解除" not in body
+    end = TODAY - timedelta(days=1)
+    assert f"该重点区域已于 {end} 到期结束（计划解除日期），无需解除" in body
+    key_area.refresh_from_db()
+    assert (key_area.end_date, key_area.lifted_by, key_area.lifted_at) == (end, None, None)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).exists()
+    listing = client.get(reverse("cases:key_areas")).content.decode()
+    assert "（到期结束）" in listing

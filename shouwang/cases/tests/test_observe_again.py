@@ -1,0 +1,99 @@
+"""纳入管控 sent again: a double click, a contact whose record has ended."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.accounts.models import AuditEvent
+from shouwang.cases import actions
+from shouwang.watch.actions import change_status
+from shouwang.watch.models import KeyPerson
+
+from .factories import make_case, make_contact
+
+TODAY = timezone.localdate()
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_it_says_already_under_observation_on_a_second_tap(world):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    first = client.post(url, {"measure": "central"}, follow=True)
+    assert "已纳入重点人员" in first.content.decode()  # shown, so taken off the queue
+    audits = AuditEvent.objects.count()
+    second = client.post(url, {"measure": "central"})
+    assert second.status_code == 302
+    said = _messages(second)
+    assert not any("已纳入重点人员" in m for m in said)
+    kp = KeyPerson.objects.get(person=contact.person)
+    name = contact.person.name
+    assert f"{name} 已在管控中（密切接触者，至 {kp.planned_end}），未重复纳入" in said
+    assert KeyPerson.objects.filter(person=contact.person).count() == 1
+    assert AuditEvent.objects.count() == audits
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "label"),
+    [
+        (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE, "已解除"),
+        (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, "失联"),
+    ],
+)
+def test_it_tells_the_truth_about_an_ended_record_sent_again(world, status, reason, label):
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    page = client.get(url).content.decode()
+    assert "已在管控中" not in page
+    assert f"该接触者的管控记录已于 {TODAY} {label}" in page
+    audits = AuditEvent.objects.count()
+    response = client.post(url, {"measure": "home"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"该接触者的管控记录已于 {TODAY} {label}" in body
+    assert not any("已纳入重点人员" in m for m in _messages(response))
+    assert list(KeyPerson.objects.filter(person=contact.person)) == [kp]
+    assert AuditEvent.objects.count() == audits
+
+
+def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+    old = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    change_status(
+        key_person=old,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.TEST_NEGATIVE,
+        by=world.staff_a,
+    )
+    KeyPerson.objects.filter(pk=old.pk).update(ended_at=timezone.now() - timedelta(days=2))
+    actions.add_contact(
+        case=case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=TODAY - timedelta(days=1),
+        by=world.staff_a,
+    )
+    client = world.client("staff_a")
+    contact.refresh_from_db()
+    assert contact.last_contact_date == TODAY - timedelta(days=1)
+    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.key_person != old
+    assert contact.key_person.is_active
+    assert contact.key_person.start_date == TODAY - timedelta(days=1)
+    assert any("已纳入重点人员" in m for m in _messages(response))
