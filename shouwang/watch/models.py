@@ -239,6 +239,10 @@ class KeyPerson(TimeStampedModel):
         ORDERED = "ordered", "上级要求延长"
         AWAITING_TEST = "awaiting_test", "等待检测结果"
 
+    #: Extensions whose reason is the gap in the follow-ups: release then judges the
+    #: follow-ups since the extension (``schedule.completeness``).
+    GAP_EXTENSIONS = (ExtensionReason.INCOMPLETE, ExtensionReason.ABNORMAL)
+
     #: Which reasons may lead to each status.
     REASONS_FOR = {
         Status.RELEASED: [
