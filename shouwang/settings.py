@@ -312,7 +312,8 @@ PEOPLE_EXPORT_RETENTION_HOURS = float(
 )
 # A user may reveal (查看完整) this many IDs and phones an hour; past it, 429.
 PEOPLE_REVEALS_PER_HOUR = int(os.environ.get("SHOUWANG_PEOPLE_REVEALS_PER_HOUR", "60"))
-# A key person's self-report link stays valid this many days.
+# A key person's self-report link stays valid this many days from when it was given, and
+# for a record under control this many days after its planned end.
 WATCH_SELF_REPORT_LINK_DAYS = int(os.environ.get("SHOUWANG_SELF_REPORT_LINK_DAYS", "30"))
 # Check-ins (who passed where, when; visitors' details) are deleted after this many
 # days by the scheduled job purge_checkins; tracing reaches back as far (at least 14).

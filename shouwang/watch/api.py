@@ -25,7 +25,7 @@ import logging
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,11 +35,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
+from pydantic import ValidationError as SchemaError
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.core.access import get_for_user
+from shouwang.core.api_errors import field_message
 
 from . import actions, figures, schedule
 from .forms import AttemptForm, FollowUpForm
@@ -189,8 +191,31 @@ class FollowUpIn(Schema):
     )
 
 
+# Each item is checked on its own (``_item``): one of the wrong shape (a field of the
+# wrong type, a number too large, not an object) fails alone instead of refusing the
+# batch, whose other items would then wait on the phone for ever. The OpenAPI document
+# still describes an item.
+RawItem = Annotated[Any, WithJsonSchema(FollowUpIn.model_json_schema())]
+
+# What an item's fields are called on the phone page, for a refusal of its shape.
+FIELD_LABELS = {
+    "client_id": "提交编号",
+    "key_person": "重点人员",
+    "day": "随访日期",
+    "slot": "随访时段",
+    "method": "随访方式",
+    "reached": "是否联系上（reached）",
+    "temperature": "体温",
+    "symptoms": "症状",
+    "note": "备注",
+    "recorded_at": "记录时间",
+}
+# A field whose wrong shape the phone page words otherwise says it as the page does.
+SHAPE_MESSAGES = {"temperature": "体温应为数字，如 36.5"}
+
+
 class BatchIn(Schema):
-    items: list[FollowUpIn]
+    items: list[RawItem]
 
 
 class ItemOut(Schema):
@@ -439,6 +464,30 @@ def _backfill(
         ) from exc
 
 
+def _item(raw: Any) -> FollowUpIn:
+    """One item of the batch, or a ValidationError naming (in Chinese) each field of the
+    wrong shape with what is wrong — the first error of each field (a union such as the
+    temperature's reports one per member)."""
+    if not isinstance(raw, dict):
+        raise ValidationError("每条记录应为对象（JSON object）")
+    try:
+        return FollowUpIn.model_validate(raw)
+    except SchemaError as exc:
+        errors: dict[str, list[ValidationError]] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error.get("loc") else ""
+            if name not in errors:
+                text = FIELD_LABELS.get(name, name) + field_message({**error, "loc": ()})
+                errors[name] = [ValidationError(SHAPE_MESSAGES.get(name, text))]
+        raise ValidationError(errors) from None
+
+
+def _client_id(raw: Any) -> str:
+    """The item's client id as sent, for the phone to match its answer to its item."""
+    value = raw.get("client_id") if isinstance(raw, dict) else None
+    return str(value)[:100] if value is not None else ""
+
+
 @router.post("/followups", response=BatchOut, url_name="watch_followups_batch")
 def upload_followups(request, batch: BatchIn) -> dict:
     """Batch upload of follow-ups recorded offline; one result per item."""
@@ -447,9 +496,10 @@ def upload_followups(request, batch: BatchIn) -> dict:
         raise HttpError(400, f"一次最多上传 {MAX_BATCH} 条")
     records: dict[int, KeyPerson] = {}
     results = []
-    for item in batch.items:
-        out: dict = {"client_id": str(item.client_id), "result": "refused", "ok": False}
+    for raw in batch.items:
+        out: dict = {"client_id": _client_id(raw), "result": "refused", "ok": False}
         try:
+            item = _item(raw)
             with transaction.atomic():
                 followup, created = _record(request, item, now=timezone.now(), records=records)
         except ValidationError as exc:

@@ -182,13 +182,22 @@ class KeyPersonQuerySet(ScopedQuerySet):
 
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
         """The record a personal self-report link names, under control or not (the
-        page says why an ended one takes no report). Raises ``signing.SignatureExpired``
-        for an old link, ``signing.BadSignature`` for a forged one and
-        ``KeyPerson.DoesNotExist`` when the record is gone."""
-        code = signing.TimestampSigner(salt=SELF_REPORT_SALT).unsign(
-            token, max_age=timedelta(days=max_age_days)
-        )
-        return self.select_related("person", "category", "area").get(code=code)
+        page says why an ended one takes no report). A link is good ``max_age_days``
+        from when it was given, and for a record under control until ``max_age_days``
+        after its planned end — a period of 14 days plus extensions outlives the days
+        from the link's signing. Raises ``signing.SignatureExpired`` for an old link,
+        ``signing.BadSignature`` for a forged one and ``KeyPerson.DoesNotExist`` when
+        the record is gone."""
+        signer = signing.TimestampSigner(salt=SELF_REPORT_SALT)
+        record = self.select_related("person", "category", "area").get(code=signer.unsign(token))
+        max_age = timedelta(days=max_age_days)
+        try:
+            signer.unsign(token, max_age=max_age)
+        except signing.SignatureExpired:
+            today = timezone.localdate()
+            if record.status != KeyPerson.Status.ACTIVE or record.planned_end + max_age < today:
+                raise
+        return record
 
 
 class KeyPerson(TimeStampedModel):
@@ -238,6 +247,10 @@ class KeyPerson(TimeStampedModel):
         HOUSEHOLD = "household", "同住人员异常或新增"
         ORDERED = "ordered", "上级要求延长"
         AWAITING_TEST = "awaiting_test", "等待检测结果"
+
+    #: Extensions whose reason is the gap in the follow-ups: release then judges the
+    #: follow-ups since the extension (``schedule.completeness``).
+    GAP_EXTENSIONS = (ExtensionReason.INCOMPLETE, ExtensionReason.ABNORMAL)
 
     #: Which reasons may lead to each status.
     REASONS_FOR = {

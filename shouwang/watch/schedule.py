@@ -431,6 +431,9 @@ class Completeness:
     due: int
     done: int
     abnormal: int
+    # The extension for the gap (随访记录不完整, 观察期内随访异常) the count starts
+    # from, when there is one (``completeness``).
+    since: Extension | None = None
 
     @property
     def missing(self) -> int:
@@ -444,16 +447,48 @@ class Completeness:
         return self.due > 0 and self.missing == 0 and self.abnormal == 0
 
 
+@dataclass(frozen=True)
+class Extension:
+    at: datetime
+    reason: str
+    label: str
+
+
+def gap_extensions(record_ids: Collection[int]) -> dict[int, Extension]:
+    """Per record, its latest extension whose reason was the gap in its follow-ups
+    (``KeyPerson.GAP_EXTENSIONS``): the period is extended so that it be followed up
+    fully and normally from then on, and release judges that (one query)."""
+    from .models import KeyPerson, KeyPersonEvent
+
+    found: dict[int, Extension] = {}
+    rows = (
+        KeyPersonEvent.objects.filter(
+            key_person_id__in=list(record_ids),
+            kind=KeyPersonEvent.Kind.EXTENDED,
+            reason__in=KeyPerson.GAP_EXTENSIONS,
+        )
+        .order_by("key_person_id", "at", "pk")
+        .values_list("key_person_id", "at", "reason")
+    )
+    for record_id, at, reason in rows:
+        label = KeyPerson.ExtensionReason(reason).label
+        found[record_id] = Extension(at=at, reason=reason, label=label)
+    return found
+
+
 def completeness(
     records: Iterable[Scheduled], *, now: datetime, policies: Policies | None = None
 ) -> dict[int, Completeness]:
     """Per record: slots due so far — past their deadline, or open and already
-    followed up — how many have a follow-up, abnormal follow-ups."""
+    followed up — how many have a follow-up, abnormal follow-ups. After an extension
+    for the gap (``gap_extensions``), only the slots whose deadline is after it count,
+    and the abnormal follow-ups of those slots."""
     from .models import FollowUp
 
     records = list(records)
     policies = policies or Policies()
     filled: set[tuple[int, date, int]] = set()
+    bad_slots: set[tuple[int, date, int]] = set()
     abnormal: dict[int, int] = {}
     rows = FollowUp.objects.filter(key_person_id__in=[r.pk for r in records]).values_list(
         "key_person_id", "day", "slot", "abnormal"
@@ -461,20 +496,28 @@ def completeness(
     for record_id, day, slot, bad in rows:
         filled.add((record_id, day, slot))
         abnormal[record_id] = abnormal.get(record_id, 0) + int(bad)
+        if bad:
+            bad_slots.add((record_id, day, slot))
+    extensions = gap_extensions([r.pk for r in records])
     today = local_day(now)
     passed = now.timestamp()
     result = {}
     for record in records:
         slots_on = policies.history_for(record.area_path).on
+        since = extensions.get(record.pk)
+        after = since.at.timestamp() if since else None
         due = [
             (day, slot)
             for day, slot, deadline in _due(record, slots_on, record.start_date, today)
-            if deadline <= passed or (record.pk, day, slot.number) in filled
+            if (deadline <= passed or (record.pk, day, slot.number) in filled)
+            and (after is None or deadline > after)
         ]
         done = sum((record.pk, day, slot.number) in filled for day, slot in due)
-        result[record.pk] = Completeness(
-            due=len(due), done=done, abnormal=abnormal.get(record.pk, 0)
-        )
+        if since is None:
+            bad = abnormal.get(record.pk, 0)
+        else:
+            bad = sum((record.pk, day, slot.number) in bad_slots for day, slot in due)
+        result[record.pk] = Completeness(due=len(due), done=done, abnormal=bad, since=since)
     return result
 
 

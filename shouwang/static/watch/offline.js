@@ -1,8 +1,10 @@
 /* 今日随访 without network (village lanes, stairwells). A tap whose request cannot
    reach the server is kept in localStorage with its client id and the phone's time, the
-   slot shows it as recorded and waiting, and the queue is uploaded in one POST to the
-   batch API when the network is back (online event, page load, every 30 s, and 2 s
-   after a failed tap while the phone believes it is online). Stored and
+   slot shows it as recorded and waiting, and the queue is uploaded to the batch API
+   when the network is back (online event, page load, every 30 s, and 2 s after a failed
+   tap while the phone believes it is online): at most data-batch items (the server's
+   limit) a POST, the next batch sent as soon as one is answered, stopping when an
+   answer takes nothing off the queue (all to retry). Stored and
    duplicate items leave the queue; refused ones are listed with the server's reason
    until the worker dismisses them; items the server could not save for now stay queued.
    A 未联系上 (an attempt that reached nobody) is queued the same way, but its slot keeps
@@ -19,6 +21,8 @@
   var FIELDS = ["client_id", "key_person", "day", "slot", "method", "reached", "temperature", "symptoms", "note", "recorded_at"];
   var box = document.getElementById("offline");
   var list = document.getElementById("offline-refused");
+  /* Read at each send, so a test can shorten it. */
+  function batchSize() { return parseInt(me.getAttribute("data-batch"), 10) || 200; }
 
   function load(key) { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } }
   function keep(key, items) { localStorage.setItem(key, JSON.stringify(items)); }
@@ -130,11 +134,13 @@
     list.append(head, ul, ok);
   }
 
-  function settle(body) {
+  /* Settle one batch's answer; the tally adds up the batches of one upload. Returns
+     whether the answer took anything off the queue (then the next batch may follow). */
+  function settle(body, tally) {
     var results = {};
     body.results.forEach(function (r) { results[r.client_id] = r; });
-    var refused = load(REFUSED), left = [];
-    load(KEY).forEach(function (it) {
+    var refused = load(REFUSED), queued = load(KEY), left = [];
+    queued.forEach(function (it) {
       var r = results[it.client_id];
       if (!r || r.retry) { left.push(it); return; }
       if (r.ok) { mark(it, "done", r.message || "已上传"); return; }
@@ -144,14 +150,18 @@
     });
     keep(REFUSED, refused);
     keep(KEY, left);
-    var failed = body.results.filter(function (r) { return !r.ok && !r.retry; }).length;
-    show("已上传 " + (body.stored + body.duplicates) + " 条" + (failed ? "，" + failed + " 条未保存" : ""));
+    tally.landed += body.stored + body.duplicates;
+    tally.failed += body.results.filter(function (r) { return !r.ok && !r.retry; }).length;
+    show("已上传 " + tally.landed + " 条" + (tally.failed ? "，" + tally.failed + " 条未保存" : ""));
     showRefused();
+    return left.length < queued.length;
   }
 
   var busy = false;
-  function flush() {
-    var items = load(KEY);
+  function flush() { upload({ landed: 0, failed: 0 }); }
+  /* One batch; the next follows as soon as it is answered. */
+  function upload(tally) {
+    var items = load(KEY).slice(0, batchSize());
     if (!items.length || busy || !navigator.onLine) return;
     busy = true;
     var payload = items.map(function (it) {
@@ -163,11 +173,14 @@
                  headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
                  body: JSON.stringify({ items: payload }) })
       .then(function (r) {
-        if (r.ok) return r.json().then(settle);
+        if (r.ok) return r.json().then(function (body) { return settle(body, tally); });
         show(r.status === 401 || r.status === 403 ? "登录已失效，请重新登录，之后自动上传" : "上传未成功（" + r.status + "），稍后自动重试");
       })
       .catch(function () { show(); })
-      .then(function () { busy = false; });
+      .then(function (answered) {
+        busy = false;
+        if (answered && load(KEY).length) upload(tally);
+      });
   }
 
   /* A network error or no answer in time (a weak signal), not a 4xx: keep the tap for

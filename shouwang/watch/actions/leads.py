@@ -19,7 +19,12 @@ from ..models import (
     Lead,
 )
 from .lookups import active_key_person
-from .registration import Identity, find_or_create_person, register_key_person
+from .registration import (
+    Identity,
+    check_no_record_to_resume,
+    find_or_create_person,
+    register_key_person,
+)
 
 
 @transaction.atomic
@@ -61,6 +66,7 @@ def confirm_lead(
     record = active_key_person(person)
     created = record is None
     if record is None:
+        check_no_record_to_resume(person)
         if category is None or not measure or start_date is None:
             raise ValidationError(
                 f"{person.name} 目前不在管控中（可能刚被解除），"

@@ -206,12 +206,37 @@ class Identity(TypedDict):
     phone: str
 
 
+# A record out of control for a spell resumes with its own reason when the person is
+# back; a second record would leave it out of control for good and refuse that return.
+RESUMES_WITH = {
+    KeyPerson.Status.LOST: KeyPerson.Reason.FOUND,
+    KeyPerson.Status.HOSPITAL: KeyPerson.Reason.RETURNED,
+}
+
+
+def check_no_record_to_resume(person: Any) -> None:
+    """登记 and 线索确认 refuse someone whose latest record is 失联 or 转医院, naming it
+    and how it resumes (the police-list intake lists them as 已在管控). The cases app's
+    contact put under observation after becoming a case (转医院, 疑似/确诊病例转运) goes
+    through ``register_key_person`` and is not asked this."""
+    latest = KeyPerson.objects.filter(person=person).order_by("-created_at", "-pk").first()
+    if latest is None or latest.status not in RESUMES_WITH:
+        return
+    raise ValidationError(
+        f"{person.name} 已有一条“{latest.get_status_display()}”的记录（编号 {latest.pk}，"
+        f"{latest.start_date:%Y-%m-%d} 起），不能重复登记；人员找到或返回后，"
+        f"请在该记录变更为管控中（{RESUMES_WITH[latest.status].label}）"
+    )
+
+
 @transaction.atomic
 def register_with_person(*, persons: Any, identity: Identity, by: Any, **record: Any) -> KeyPerson:
     """登记 from the form: the ledger person (found among ``persons``, else added; a
     phone typed becomes theirs) and their record — all or nothing: a refused
-    registration adds no ledger person and changes no phone."""
+    registration adds no ledger person and changes no phone. Someone 失联 or 转医院
+    is refused (``check_no_record_to_resume``)."""
     person = find_or_create_person(persons=persons, by=by, **identity)
+    check_no_record_to_resume(person)
     return register_key_person(person=person, by=by, **record)
 
 

@@ -121,6 +121,8 @@ def extend_observation(
         old_end=old_end,
         new_end=new_end,
         by=by,
+        # Release after an extension for the gap counts the slots from this moment.
+        at=timezone.now(),
     )
     audit.record(
         action=AuditEvent.Action.UPDATE,

@@ -216,9 +216,54 @@ def test_a_batch_is_refused_whole_only_when_it_is_malformed(world, clock, record
     client = world.client("grid_a")
     response = client.post(UPLOAD, "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
-    response = post(client, [{**item(record, clock), "client_id": "not-a-uuid"}])
+    response = client.post(UPLOAD, json.dumps({"items": "x"}), content_type="application/json")
     assert response.status_code == 422
     assert not FollowUp.objects.exists()
+
+
+def test_an_item_of_the_wrong_shape_fails_alone_naming_its_fields_in_chinese(
+    world, clock, record
+) -> None:
+    """A phone's queue with one odd item (a field of the wrong type, a number too
+    large, not an object) keeps the rest: the odd item is refused with its fields named
+    in Chinese, the others stored — a 422 for the batch kept them all on the phone."""
+    clock.set(clock.today, 10, 30)
+    good = item(record, clock)
+    later = item(f.key_person(world.building_a, "李四"), clock, method="visit")
+    bad_id = {**item(record, clock), "client_id": "not-a-uuid"}
+    bad_fields = item(record, clock, slot="第一", temperature={"value": 36.5}, symptoms="fever")
+    too_large = item(record, clock, key_person=2**70)
+    response = post(world.client("grid_a"), [good, bad_id, bad_fields, 7, too_large, later])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["stored"], body["refused"]) == (2, 4)
+    results = body["results"]
+    assert [r["result"] for r in results] == [
+        "created",
+        "refused",
+        "refused",
+        "refused",
+        "refused",
+        "created",
+    ]
+    assert [r["client_id"] for r in results] == [
+        good["client_id"],
+        "not-a-uuid",
+        bad_fields["client_id"],
+        "",
+        too_large["client_id"],
+        later["client_id"],
+    ]
+    assert results[1]["errors"] == {"client_id": "提交编号应为 UUID 格式的编号"}
+    assert results[2]["errors"] == {
+        "slot": "随访时段应为整数",
+        "temperature": "体温应为数字，如 36.5",
+        "symptoms": "症状应为列表",
+    }
+    assert results[2]["message"] == "随访时段应为整数；体温应为数字，如 36.5；症状应为列表"
+    assert results[3]["message"] == "每条记录应为对象（JSON object）"
+    assert results[4]["errors"] == {"key_person": "没有这个重点人员，或不在您的辖区"}
+    assert FollowUp.objects.count() == 2
 
 
 def test_resending_a_batch_stores_nothing_new_even_after_midnight(world, clock, record) -> None:

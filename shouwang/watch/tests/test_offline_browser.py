@@ -172,3 +172,37 @@ def test_a_backfill_without_network_is_not_queued_as_today_s(phone, world) -> No
     followup = FollowUp.objects.get(key_person=record)
     assert (followup.day, followup.slot) == (yesterday, 1)
     assert followup.entered_at is not None
+
+
+def test_a_queue_longer_than_one_batch_is_uploaded_in_batches(phone, world, record) -> None:
+    """A grid worker offline for a long round keeps more taps than the server takes in
+    one batch (MAX_BATCH): the phone sends them a batch at a time instead of sending them
+    all, being refused (400) and keeping every one on the phone for ever."""
+    import json
+
+    from shouwang.watch.api import MAX_BATCH
+    from shouwang.watch.models import ContactAttempt
+
+    log_in(phone, "grid_a", PASSWORD)
+    phone.goto("/watch/today/")
+    script = "document.querySelector('script[data-batch]')"
+    assert phone.evaluate(f"{script}.dataset.batch") == str(MAX_BATCH)
+    phone.evaluate(f"{script}.dataset.batch = '2'")  # five taps make three batches
+    card = phone.locator(f"#kp-{record.pk}")
+    phone.context.set_offline(True)
+    for n in range(1, 6):
+        card.get_by_role("button", name="电话·未联系上").click()
+        phone.wait_for_selector(f"#offline:has-text('离线待上传 {n} 条')")
+
+    sizes = []
+
+    def measure(route) -> None:
+        sizes.append(len(json.loads(route.request.post_data)["items"]))
+        route.continue_()
+
+    phone.route("**/api/v1/watch/followups", measure)
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#offline:has-text('已上传 5 条')")
+    assert sizes == [2, 2, 1]
+    assert ContactAttempt.objects.filter(key_person=record).count() == 5
+    assert phone.evaluate(QUEUE.format(pk=world.grid_worker_a.pk)) == []

@@ -122,7 +122,11 @@ def test_a_forged_link_is_refused(client, clock, record) -> None:
     assert not FollowUp.objects.exists()
 
 
-def test_an_expired_link_is_refused(client, clock, record) -> None:
+def test_an_expired_link_is_refused(client, clock, world, policy_a) -> None:
+    """Given 31 days ago to a record whose planned end is 31 days past, still under
+    control (not yet released): too old on both counts."""
+    clock.set(clock.today, 9, 0)
+    record = f.key_person(world.building_a, "王小明", start=clock.today - timedelta(days=45))
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
         old = record.self_report_token()
     response = client.get(url(old))
@@ -131,6 +135,29 @@ def test_an_expired_link_is_refused(client, clock, record) -> None:
     response = client.post(url(old), {"client_id": str(uuid.uuid4()), "temperature": "36.5"})
     assert response.status_code == 410
     assert not FollowUp.objects.exists()
+
+
+def test_the_link_lives_as_long_as_the_record_is_under_control(
+    client, clock, world, policy_a
+) -> None:
+    """The link given at registration 70 days ago, the period of 14 days extended by 60
+    to tomorrow: the person still reports with it; once released, it is refused."""
+    clock.set(clock.today, 9, 0)
+    start = clock.today - timedelta(days=70)
+    record = f.key_person(world.building_a, "王小明", start=start)
+    KeyPerson.objects.filter(pk=record.pk).update(planned_end=clock.today + timedelta(days=1))
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 70 * 86400):
+        given = record.self_report_token()
+    clock.set(clock.today, 9, 30)
+    response = client.post(url(given), {"client_id": str(uuid.uuid4()), "temperature": "36.5"})
+    assert response.status_code == 302
+    assert FollowUp.objects.filter(key_person=record).count() == 1
+    actions.change_status(
+        key_person=record, status="released", reason="ordered_release", by=world.staff_a
+    )
+    response = client.get(url(given))
+    assert response.status_code == 410
+    assert "已过期" in response.content.decode()
 
 
 def test_the_link_stops_working_after_release(world, client, clock, record) -> None:

@@ -25,6 +25,7 @@ from shouwang.core.responses import bad_parameter
 
 from .. import actions, figures, schedule
 from ..alerting import masked_name
+from ..api import MAX_BATCH
 from ..forms import AttemptForm, BackfillForm, FollowUpForm, SelfReportForm
 from ..models import DEFAULT_LOST_AFTER, ContactAttempt, FollowUp, KeyPerson, lists_own_only
 from .records import records_for
@@ -112,6 +113,8 @@ def today(request: AuthedRequest) -> HttpResponse:
             "now": now,
             "methods": FollowUp.WORKER_METHODS,
             "symptoms": FollowUp.Symptom.choices,
+            # The most items the phone sends in one batch of taps kept while offline.
+            "max_batch": MAX_BATCH,
         },
     )
 
