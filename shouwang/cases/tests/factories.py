@@ -12,6 +12,7 @@ from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 
+from .. import actions
 from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
 
 _serial = itertools.count(1)
@@ -75,6 +76,27 @@ def make_contact(case: Case, area: Area, **fields) -> Contact:
         last_contact_date=fields.pop("last_contact_date", timezone.localdate()),
         **fields,
     )
+
+
+def contact_confirmed_as_case(area: Area, *, by) -> tuple[Case, Contact, Case]:
+    """A case's contact put under observation, then confirmed as a case themselves
+    (their key-person record goes to 转医院): the source case, the contact, the own case."""
+    today = timezone.localdate()
+    source = make_case(area, onset_date=today - timedelta(days=3))
+    contact = make_contact(source, area, last_contact_date=today - timedelta(days=2))
+    actions.observe_contact(contact=contact, measure="home", by=by)
+    own = make_case(area, Case.Classification.SUSPECTED, person=contact.person)
+    actions.change_case(
+        case=own,
+        by=by,
+        classification=Case.Classification.CONFIRMED,
+        onset_date=None,
+        confirmed_date=today,
+        institution=None,
+        reason="核酸检测阳性",
+    )
+    contact.refresh_from_db()
+    return source, contact, own
 
 
 def make_key_area(area: Area, **fields) -> KeyArea:

@@ -12,7 +12,7 @@ from shouwang.cases.chain import chain_for
 from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact
+from .factories import contact_confirmed_as_case, make_case, make_contact
 
 TODAY = timezone.localdate()
 
@@ -98,20 +98,8 @@ def _chain_line(page: str, name: str) -> str:
 
 
 def test_a_contact_sent_to_hospital_on_becoming_a_case_says_so_in_the_chain(world):
-    root = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    close = make_contact(root, world.building_a, last_contact_date=TODAY - timedelta(days=2))
-    key_person = actions.observe_contact(contact=close, measure="home", by=world.staff_a)
-    own = make_case(world.building_a, "suspected", person=close.person)
-    actions.change_case(
-        case=own,
-        by=world.staff_a,
-        classification="confirmed",
-        onset_date=None,
-        confirmed_date=TODAY,
-        institution=None,
-        reason="核酸检测阳性",
-    )
-    key_person.refresh_from_db()
+    root, close, own = contact_confirmed_as_case(world.building_a, by=world.staff_a)
+    key_person = close.key_person
     assert key_person.status == KeyPerson.Status.HOSPITAL
     page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
     line = _chain_line(page, close.person.name)

@@ -16,7 +16,7 @@ from shouwang.people.models import Person
 from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
-from .factories import id_number, make_case, make_contact, make_person
+from .factories import contact_confirmed_as_case, id_number, make_case, make_contact, make_person
 
 TODAY = timezone.localdate()
 
@@ -605,20 +605,8 @@ def test_a_contact_who_is_now_a_case_says_so_and_leaves_the_pending_filter(world
 
 
 def test_a_contact_moved_to_hospital_on_becoming_a_case_shows_it(world):
-    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
-    key_person = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
-    own = make_case(world.building_a, "suspected", person=contact.person)
-    actions.change_case(
-        case=own,
-        by=world.staff_a,
-        classification="confirmed",
-        onset_date=None,
-        confirmed_date=TODAY,
-        institution=None,
-        reason="核酸检测阳性",
-    )
-    key_person.refresh_from_db()
+    source, contact, own = contact_confirmed_as_case(world.building_a, by=world.staff_a)
+    key_person = contact.key_person
     assert key_person.status == KeyPerson.Status.HOSPITAL
     client = world.client("staff_a")
     body = client.get(reverse("cases:contacts")).content.decode()
