@@ -84,15 +84,25 @@ def title_pt(name: str) -> float:
 UNPRINTABLE_CATEGORIES = frozenset({"So", "Co", "Cn", "Cs"})
 
 
+def unprintable(name: str) -> str:
+    """The characters of ``name`` the poster cannot draw, each once, joined by 、
+    (private-use and unassigned code points, which show nothing, as U+XXXX); "" if none."""
+    found = dict.fromkeys(c for c in name if unicodedata.category(c) in UNPRINTABLE_CATEGORIES)
+    return "、".join(c if unicodedata.category(c) == "So" else f"U+{ord(c):04X}" for c in found)
+
+
 def refuse_unprintable(name: str) -> None:
-    """Refuse a name the poster would print with empty boxes, naming the characters
-    (private-use and unassigned code points, which show nothing, as U+XXXX)."""
-    refused = dict.fromkeys(c for c in name if unicodedata.category(c) in UNPRINTABLE_CATEGORIES)
-    if refused:
-        shown = "、".join(
-            c if unicodedata.category(c) == "So" else f"U+{ord(c):04X}" for c in refused
-        )
+    """Refuse a name the poster would print with empty boxes, naming the characters."""
+    shown = unprintable(name)
+    if shown:
         raise forms.ValidationError(f"名称含有海报无法打印的字符：{shown}", code="unprintable")
+
+
+def printable(name: str) -> str:
+    """``name`` as the poster prints it: a name saved before names were checked
+    (``refuse_unprintable``) loses the characters that would print as empty boxes."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in UNPRINTABLE_CATEGORIES)
+    return " ".join(kept.split())
 
 
 def public_base_url(request: HttpRequest) -> str:
@@ -147,15 +157,18 @@ def _subdistrict_names(checkpoints: list[Checkpoint]) -> dict[int, str]:
 def posters_html(checkpoints: Iterable[Checkpoint], *, base_url: str) -> str:
     items = list(checkpoints)
     subdistricts = _subdistrict_names(items)
-    posters = [
-        {
-            "checkpoint": cp,
-            "subdistrict": subdistricts.get(cp.pk, ""),
-            "title_pt": title_pt(cp.name),
-            "qr": qr_data_uri(checkpoint_url(cp, base_url)),
-        }
-        for cp in items
-    ]
+    posters = []
+    for cp in items:
+        title = printable(cp.name)
+        posters.append(
+            {
+                "checkpoint": cp,
+                "subdistrict": printable(subdistricts.get(cp.pk, "")),
+                "title": title,
+                "title_pt": title_pt(title),
+                "qr": qr_data_uri(checkpoint_url(cp, base_url)),
+            }
+        )
     return render_to_string(
         "checkpoints/print/posters.html", {"posters": posters, "instructions": INSTRUCTIONS}
     )

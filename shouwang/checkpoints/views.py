@@ -199,6 +199,7 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "cutoff": report_days.cutoff_time(),
             "url": url,
             "url_error": url_error,
+            "unprintable": printing.unprintable(checkpoint.name),
         },
     )
 

@@ -4,11 +4,14 @@ printed as an empty box."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django import forms
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from ..models import Checkpoint
 from ..printing import refuse_unprintable
@@ -71,3 +74,22 @@ def test_a_name_with_an_emoji_is_refused_naming_it(before: str, emoji: str, afte
     with pytest.raises(forms.ValidationError) as refused:
         refuse_unprintable(before + emoji + after)
     assert refused.value.messages == [f"名称含有海报无法打印的字符：{emoji}"]
+
+
+def test_a_name_saved_before_the_check_prints_without_its_emoji(world) -> None:
+    checkpoint = make_checkpoint(world.compound_a, "🚧西城花园 \ue000东门⭐")
+    response = world.client("staff_a").get(reverse("checkpoints:poster", args=[checkpoint.pk]))
+    assert response.status_code == 200
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "西城花园 东门" in text
+    assert not {"🚧", "⭐", "\ue000"} & set(text)
+
+
+def test_the_checkpoint_page_asks_to_rename_a_name_the_poster_cannot_print(world) -> None:
+    checkpoint = make_checkpoint(world.compound_a, "🚧东门\ue000")
+    page = world.client("staff_a").get(reverse("checkpoints:detail", args=[checkpoint.pk]))
+    assert "名称中的“🚧、U+E000”无法印在海报上，打印时将略去" in page.content.decode()
+    checkpoint.name = "东门"
+    checkpoint.save()
+    page = world.client("staff_a").get(reverse("checkpoints:detail", args=[checkpoint.pk]))
+    assert "无法印在海报上" not in page.content.decode()
