@@ -284,9 +284,6 @@ class ContactQuerySet(ScopedQuerySet):
     def close(self) -> ContactQuerySet:
         return self.filter(degree=Contact.Degree.CLOSE)
 
-    def not_observed(self) -> ContactQuerySet:
-        return self.filter(key_person__isnull=True)
-
     def open_to_observation(self) -> ContactQuerySet:
         """Contacts with no key-person record, or whose record has ended before their
         last contact (a new exposure: ``Contact.exposed_after_record_ended``)."""
