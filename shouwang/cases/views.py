@@ -685,18 +685,16 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.warning(request, f"{names} 经由的第一跳人员已是次密接，未登记为次密接")
     if not result.contacts:
         return redirect("cases:detail", pk=trace.case_id)
-    if not (
-        result.created or result.observed or result.ended or result.refused or result.cases
-    ):  # sent again
+    if not (result.created or result.observed):  # sent again, or all listed before
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
-        return redirect("cases:detail", pk=trace.case_id)
-    suffix = ""
-    left = len(result.ended) + len(result.refused) + sum(len(c) for c in result.cases.values())
-    if form.cleaned_data["observe"] and not left:
-        suffix = "，并已纳入重点人员管控"
-    elif form.cleaned_data["observe"]:
-        suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
-    messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
+    else:
+        suffix = ""
+        left = len(result.ended) + len(result.refused) + sum(map(len, result.cases.values()))
+        if form.cleaned_data["observe"] and not left:
+            suffix = "，并已纳入重点人员管控"
+        elif form.cleaned_data["observe"]:
+            suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
+        messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
     if result.ended:
         names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
         if len(result.ended) > NAMES_SHOWN:

@@ -111,4 +111,7 @@ def test_hits_all_under_control_already_are_said_so(world, presence_table):
     assert "旧旧 的管控记录已于" in first.content.decode()
     # Sent again: the refusal is said again, not hidden behind 未重复登记.
     again = client.post(reverse("cases:trace_contacts", args=[trace.pk]), data, follow=True)
-    assert "旧旧 的管控记录已于" in again.content.decode()
+    body = again.content.decode()
+    assert "旧旧 的管控记录已于" in body
+    assert "所选 1 人已登记为密接，未重复登记" in body
+    assert "其中 0 人" not in body
