@@ -18,7 +18,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length, Substr, TruncDate
 from django.utils import timezone
 
 from shouwang.areas.models import SEGMENT, Area
@@ -284,8 +284,17 @@ class ContactQuerySet(ScopedQuerySet):
     def close(self) -> ContactQuerySet:
         return self.filter(degree=Contact.Degree.CLOSE)
 
-    def not_observed(self) -> ContactQuerySet:
-        return self.filter(key_person__isnull=True)
+    def open_to_observation(self) -> ContactQuerySet:
+        """Contacts with no key-person record, or whose record has ended before their
+        last contact (a new exposure: ``Contact.exposed_after_record_ended``)."""
+        ended_on = TruncDate("key_person__ended_at", tzinfo=timezone.get_current_timezone())
+        return self.alias(record_ended_on=ended_on).filter(
+            models.Q(key_person__isnull=True)
+            | (
+                ~models.Q(key_person__status=KeyPerson.Status.ACTIVE)
+                & models.Q(last_contact_date__gt=models.F("record_ended_on"))
+            )
+        )
 
     def observation_over(self, on: date | None = None) -> ContactQuerySet:
         """Contacts whose observation period (from the last contact, for their
@@ -302,13 +311,14 @@ class ContactQuerySet(ScopedQuerySet):
         return self.filter(key_person__status=KeyPerson.Status.ACTIVE)
 
     def pending(self, on: date | None = None) -> ContactQuerySet:
-        """Contacts still to be put under observation: not observed yet, their case not
+        """Contacts still to be put under observation: not observed yet (or exposed again
+        after their record ended), their case not
         excluded, their observation period not over, and not a case themselves that is
         not observed as a contact (``CaseQuerySet.not_observed_as_contacts``)."""
         over = self.observation_over(on).values("pk")
         own_cases = Case.objects.not_observed_as_contacts().values("person")
         return (
-            self.not_observed()
+            self.open_to_observation()
             .exclude(case__classification=Case.Classification.EXCLUDED)
             .exclude(pk__in=over)
             .exclude(person__in=own_cases)
@@ -436,6 +446,18 @@ class Contact(TimeStampedModel):
         if record.status == KeyPerson.Status.HOSPITAL and not getattr(self, "is_case", False):
             return f"{ended}转医院，未登记为病例"
         return f"{ended}{record.get_status_display()}"
+
+    def exposed_after_record_ended(self) -> bool:
+        """The contact's key-person record has ended, and their last contact came after
+        the day it ended: a new exposure, to be put under control anew (a new record)."""
+        record = self.key_person
+        if record is None or record.is_active or record.ended_at is None:
+            return False
+        return self.last_contact_date > timezone.localdate(record.ended_at)
+
+    def open_to_observation(self) -> bool:
+        """No key-person record yet, or one that ended before a new exposure."""
+        return self.key_person is None or self.exposed_after_record_ended()
 
     @classmethod
     def category_name(cls, degree: int) -> str:

@@ -685,21 +685,23 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.warning(request, f"{names} 经由的第一跳人员已是次密接，未登记为次密接")
     if not result.contacts:
         return redirect("cases:detail", pk=trace.case_id)
-    if not (result.created or result.observed or result.ended or result.cases):  # sent again
+    if not (result.created or result.observed):  # sent again, or all listed before
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
-        return redirect("cases:detail", pk=trace.case_id)
-    suffix = ""
-    left = len(result.ended) + sum(len(c) for c in result.cases.values())
-    if form.cleaned_data["observe"] and not left:
-        suffix = "，并已纳入重点人员管控"
-    elif form.cleaned_data["observe"]:
-        suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
-    messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
+    else:
+        suffix = ""
+        left = len(result.ended) + len(result.refused) + sum(map(len, result.cases.values()))
+        if form.cleaned_data["observe"] and not left:
+            suffix = "，并已纳入重点人员管控"
+        elif form.cleaned_data["observe"]:
+            suffix = f"，其中 {len(result.contacts) - left} 人已纳入重点人员管控"
+        messages.success(request, f"已登记密接 {len(result.contacts)} 人{suffix}")
     if result.ended:
         names = "、".join(c.person.name for c in result.ended[:NAMES_SHOWN])
         if len(result.ended) > NAMES_SHOWN:
             names += f" 等 {len(result.ended)} 人"
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
+    if result.refused:
+        messages.warning(request, _refused_text(result.refused))
     for label, cases in result.cases.items():
         names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
         if len(cases) > NAMES_SHOWN:
@@ -708,3 +710,17 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
             request, f"{names} 本人已是病例（{label}），按病例管理，未作为密接纳入管控"
         )
     return redirect("cases:detail", pk=trace.case_id)
+
+
+def _refused_text(contacts: list[Contact]) -> str:
+    """Each contact whose control record ended with no exposure after it, by name, with
+    the day and status it ended with and the last contact that does not follow it."""
+    parts = []
+    for c in contacts:
+        record = c.key_person
+        when = f"已于 {timezone.localdate(record.ended_at)} " if record.ended_at else "已"
+        parts.append(
+            f"{c.person.name} 的管控记录{when}{record.get_status_display()}，"
+            f"末次接触 {c.last_contact_date} 不在其后"
+        )
+    return "；".join(parts) + "，未重新纳入管控；如有新的接触，请登记新的末次接触日期后再纳入管控"

@@ -224,11 +224,9 @@ def ended_record_refusal(contact: Contact) -> str:
     observed again ("" if it may be): the exposure it was observed for is over. A last
     contact recorded after the record ended is a new exposure, observed anew."""
     record = contact.key_person
-    if record is None or record.is_active:
+    if record is None or record.is_active or contact.exposed_after_record_ended():
         return ""
     ended = timezone.localdate(record.ended_at) if record.ended_at else None
-    if ended is not None and contact.last_contact_date > ended:
-        return ""
     when = f"已于 {ended} " if ended else "已"
     return (
         f"该接触者的管控记录{when}{record.get_status_display()}，未重新纳入管控；"

@@ -26,7 +26,7 @@ from ..models import (
     Trace,
     TraceHit,
 )
-from .contacts import add_contact, observation_over, observe_contact
+from .contacts import add_contact, ended_record_refusal, observation_over, observe_contact
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
@@ -319,6 +319,9 @@ class TraceContacts:
     # Asked to be observed, but their observation period had ended already: left as
     # contacts only.
     ended: list[Contact]
+    # Asked to be observed, but their key-person record ended with no exposure after it
+    # (``ended_record_refusal``): left with that record.
+    refused: list[Contact]
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
@@ -340,7 +343,8 @@ def contacts_from_trace(
     """Turn chosen trace hits into contacts of the case (hop 1: 密接, hop 2: 次密接 via
     the hop-1 person's contact), each with kind 同一卡点时段 and the local date of the
     last encounter; with ``observe`` also put them under observation, except those
-    whose observation period (from that date) is over."""
+    whose observation period (from that date) is over, infected or dead cases, and those
+    whose record ended with no new exposure since (each returned, to be named)."""
     if not hits:
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
@@ -387,6 +391,7 @@ def contacts_from_trace(
         if hit.hop == 1:
             hop1[hit.pk].contact = contact
     ended = []
+    refused = []
     as_cases: dict[str, list[Contact]] = {}
     observed = 0
     if observe:
@@ -396,13 +401,15 @@ def contacts_from_trace(
             .values_list("person_id", "classification")
         )
         for contact in contacts.values():
-            if contact.key_person_id is not None:
+            if contact.key_person_id is not None and contact.key_person.is_active:
                 continue
             if contact.person_id in own_cases:
                 label = Case.Classification(own_cases[contact.person_id]).label
                 as_cases.setdefault(label, []).append(contact)
             elif observation_over(contact):
                 ended.append(contact)
+            elif ended_record_refusal(contact):
+                refused.append(contact)
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
                 observed += 1
@@ -411,6 +418,8 @@ def contacts_from_trace(
         detail += "并纳入管控"
     if ended:
         detail += f"（{len(ended)} 人观察期已过，未纳入）"
+    if refused:
+        detail += f"（{len(refused)} 人管控记录已结束，未重新纳入）"
     if as_cases:
         detail += f"（{sum(len(c) for c in as_cases.values())} 人已是病例，未纳入）"
     if created or observed:  # the same choice sent again changes nothing to audit
@@ -422,6 +431,7 @@ def contacts_from_trace(
         created=created,
         observed=observed,
         ended=ended,
+        refused=refused,
         cases=as_cases,
         beyond=beyond,
     )

@@ -97,3 +97,89 @@ def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world):
     assert contact.key_person.is_active
     assert contact.key_person.start_date == TODAY - timedelta(days=1)
     assert any("已纳入重点人员" in m for m in _messages(response))
+
+
+def _released(contact, *, days_ago: int) -> KeyPerson:
+    """Observe ``contact`` and release the record ``days_ago`` days ago."""
+    record = actions.observe_contact(contact=contact, measure="home", by=contact.added_by)
+    change_status(
+        key_person=record,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.TEST_NEGATIVE,
+        by=contact.added_by,
+    )
+    ended_at = timezone.now() - timedelta(days=days_ago)
+    KeyPerson.objects.filter(pk=record.pk).update(ended_at=ended_at)
+    record.refresh_from_db()
+    return record
+
+
+def test_the_pages_offer_control_again_after_a_new_exposure(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    contact = make_contact(
+        case, world.building_a, last_contact_date=TODAY - timedelta(days=5), added_by=world.staff_a
+    )
+    old = _released(contact, days_ago=2)
+    observe_url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    # Released, with no exposure since: no button anywhere.
+    assert observe_url not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert observe_url not in client.get(reverse("cases:contacts")).content.decode()
+    actions.add_contact(
+        case=case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=TODAY - timedelta(days=1),
+        by=world.staff_a,
+    )
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert observe_url in detail
+    assert "未管控" in detail
+    assert observe_url in client.get(reverse("cases:contacts")).content.decode()
+    pending = client.get(reverse("cases:contacts") + "?pending=1").content.decode()
+    assert observe_url in pending
+    assert "未重新纳入管控" not in client.get(observe_url).content.decode()
+    response = client.post(observe_url, {"measure": "home"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.key_person != old
+    assert contact.key_person.is_active
+    # Under control again: the button is gone and a second tap is refused.
+    assert observe_url not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    pending = client.get(reverse("cases:contacts") + "?pending=1").content.decode()
+    assert observe_url not in pending
+    second = client.post(observe_url, {"measure": "home"})
+    assert second.status_code == 302
+    assert any("未重复纳入" in m for m in _messages(second))
+    assert KeyPerson.objects.filter(person=contact.person).count() == 2
+
+
+def test_a_released_person_found_again_as_a_new_cases_contact_is_put_under_control(world):
+    first = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+    earlier = make_contact(
+        first,
+        world.building_a,
+        last_contact_date=TODAY - timedelta(days=10),
+        added_by=world.staff_a,
+    )
+    old = _released(earlier, days_ago=3)
+    second = make_case(world.building_a)
+    contact = make_contact(
+        second,
+        world.building_a,
+        person=earlier.person,
+        last_contact_date=TODAY - timedelta(days=1),
+        added_by=world.staff_a,
+    )
+    observe_url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    assert observe_url in client.get(reverse("cases:detail", args=[second.pk])).content.decode()
+    response = client.post(observe_url, {"measure": "central"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.key_person != old
+    assert contact.key_person.is_active
+    assert contact.key_person.start_date == TODAY - timedelta(days=1)
+    # The first case's row keeps its ended record and offers nothing.
+    earlier_url = reverse("cases:contact_observe", args=[earlier.pk])
+    assert earlier_url not in client.get(reverse("cases:detail", args=[first.pk])).content.decode()
