@@ -10,6 +10,7 @@ from shouwang.accounts.tests.factories import PASSWORD, UserFactory
 from shouwang.areas.models import Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
+from shouwang.core.tests.races import stale_first_call
 
 
 def test_hq_opens_the_back_office(world: World) -> None:
@@ -176,3 +177,34 @@ def test_a_grid_renamed_in_the_back_office_takes_the_one_spelling(world: World) 
     assert response.status_code == 302
     world.grid_a.refresh_from_db()
     assert world.grid_a.name == "西城第1网格"
+
+
+HELD = "“西城花园”已在网格“西城第1网格”中，一个小区只能属于一个网格。请先在该网格中去掉这个小区"
+
+
+def test_a_compound_another_grid_holds_is_refused_with_both_names(world: World) -> None:
+    second = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[second.pk])
+    body = {"name": "西城第2网格", "notes": "改过", "compounds": [world.compound_a.pk]}
+    response = world.client("hq").post(url, body)
+    assert response.status_code == 200  # the form again, with the error
+    assert HELD in response.content.decode()
+    second.refresh_from_db()
+    assert (second.notes, list(second.compounds.all())) == ("", [])
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+
+
+def test_a_compound_put_in_a_second_grid_at_the_same_moment_is_refused(world: World) -> None:
+    """Both saves pass the form's check; the back office's write met the unique index
+    and dropped the compound without a word (``compounds.set``), saving the rest."""
+    second = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[second.pk])
+    body = {"name": "西城第2网格", "notes": "改过", "compounds": [world.compound_a.pk]}
+    with stale_first_call(Grid, "check_members", lambda *args, **kwargs: None):
+        response = world.client("hq").post(url, body)
+    assert response.status_code == 200
+    assert HELD in response.content.decode()
+    second.refresh_from_db()
+    assert (second.notes, list(second.compounds.all())) == ("", [])
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+    assert not AuditEvent.objects.filter(object_id=str(second.pk)).exists()
