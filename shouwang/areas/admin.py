@@ -1,21 +1,37 @@
+import copy
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
+from shouwang.core.forms import integer_column
 from shouwang.core.unique import unique_write
 
-from .models import Area, Grid, typed_place_name
+from .models import MAX_HOUSEHOLDS, Area, Grid, typed_place_name
 
 
 class AreaAdminForm(ScopedAdminForm):
-    """A name in the import's one spelling, and none a sibling bears (as ``update_area``)."""
+    """A name in the import's one spelling, and none a sibling bears (as ``update_area``);
+    应有户数 within the node form's maximum."""
+
+    expected_households = integer_column(Area, "expected_households", max_value=MAX_HOUSEHOLDS)
 
     def clean_name(self) -> str:
         name = typed_place_name(self.cleaned_data["name"])
         if Area(pk=self.instance.pk, name=name).name_taken(self.instance.parent):
             raise ValidationError("同一上级下已有同名节点")
         return name
+
+    def clean(self) -> dict:
+        """应有户数 where coverage counts it, as on the node's page (``update_area``):
+        checked when it changes."""
+        data = super().clean()
+        if "expected_households" in self.changed_data and "expected_households" in data:
+            area = copy.copy(self.instance)
+            area.expected_households = data["expected_households"]
+            area.check_expected_households()
+        return data
 
 
 @admin.register(Area)

@@ -208,3 +208,40 @@ def test_a_compound_put_in_a_second_grid_at_the_same_moment_is_refused(world: Wo
     assert (second.notes, list(second.compounds.all())) == ("", [])
     assert list(world.compound_a.grid_set.all()) == [world.grid_a]
     assert not AuditEvent.objects.filter(object_id=str(second.pk)).exists()
+
+
+def test_expected_households_coverage_ignores_are_refused_in_the_back_office(
+    world: World,
+) -> None:
+    client = world.client("hq")
+    for area, message in (
+        (world.compound_a, "“西城花园”已有楼栋，应有户数按各楼栋合计"),
+        (world.community_a, "社区/村的应有户数不计入覆盖率"),
+    ):
+        url = reverse("admin:areas_area_change", args=[area.pk])
+        body = {"name": area.name, "code": "", "expected_households": "30", "notes": ""}
+        response = client.post(url, body)
+        assert response.status_code == 200, area  # the form again, with the error
+        assert message in response.content.decode()
+        area.refresh_from_db()
+        assert area.expected_households is None
+    leaf = child(world.community_a, "东院")  # a compound without buildings counts
+    url = reverse("admin:areas_area_change", args=[leaf.pk])
+    response = client.post(url, {"name": "东院", "code": "", "expected_households": "30"})
+    assert response.status_code == 302
+    leaf.refresh_from_db()
+    assert leaf.expected_households == 30
+
+
+def test_expected_households_past_the_pages_maximum_are_refused_in_the_back_office(
+    world: World,
+) -> None:
+    """SQLite checks no column range: 99,999,999,999 went in there, and 2**64 was a 500."""
+    url = reverse("admin:areas_area_change", args=[world.building_a.pk])
+    for households in ("10000001", "99999999999", str(2**64)):
+        body = {"name": "1号楼", "code": "", "expected_households": households, "notes": ""}
+        response = world.client("hq").post(url, body)
+        assert response.status_code == 200, households  # the form again, with the error
+        assert "10000000" in response.content.decode()
+    world.building_a.refresh_from_db()
+    assert world.building_a.expected_households == 4
