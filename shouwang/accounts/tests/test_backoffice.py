@@ -245,3 +245,15 @@ def test_expected_households_past_the_pages_maximum_are_refused_in_the_back_offi
         assert "10000000" in response.content.decode()
     world.building_a.refresh_from_db()
     assert world.building_a.expected_households == 4
+
+
+def test_a_grid_member_id_no_database_integer_holds_is_refused(world: World) -> None:
+    """Django's multiple choice put "99…9" into an IN list: an overflow, a 500."""
+    url = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    for field in ("compounds", "staff"):
+        body = {"name": "西城第1网格", "notes": "改过", field: ["9" * 25]}
+        response = world.client("hq").post(url, body)
+        assert response.status_code == 200, field  # the form again, with the error
+        assert response.context["adminform"].form.errors[field]
+    world.grid_a.refresh_from_db()
+    assert world.grid_a.notes == ""
