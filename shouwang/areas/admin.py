@@ -1,19 +1,37 @@
+import copy
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 
 from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
+from shouwang.core.forms import integer_column
+from shouwang.core.unique import unique_write
 
-from .models import Area, Grid, typed_place_name
+from .models import MAX_HOUSEHOLDS, Area, Grid, typed_place_name
 
 
 class AreaAdminForm(ScopedAdminForm):
-    """A name in the import's one spelling, and none a sibling bears (as ``update_area``)."""
+    """A name in the import's one spelling, and none a sibling bears (as ``update_area``);
+    应有户数 within the node form's maximum."""
+
+    expected_households = integer_column(Area, "expected_households", max_value=MAX_HOUSEHOLDS)
 
     def clean_name(self) -> str:
         name = typed_place_name(self.cleaned_data["name"])
         if Area(pk=self.instance.pk, name=name).name_taken(self.instance.parent):
             raise ValidationError("同一上级下已有同名节点")
         return name
+
+    def clean(self) -> dict:
+        """应有户数 where coverage counts it, as on the node's page (``update_area``):
+        checked when it changes."""
+        data = super().clean()
+        if "expected_households" in self.changed_data and "expected_households" in data:
+            area = copy.copy(self.instance)
+            area.expected_households = data["expected_households"]
+            area.check_expected_households()
+        return data
 
 
 @admin.register(Area)
@@ -55,3 +73,28 @@ class GridAdmin(ScopedAdmin):
     search_fields = ["name"]
     readonly_fields = ["community"]
     filter_horizontal = ["compounds", "staff"]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """The compounds through ``Grid.hold_compounds``, as the grid pages save them
+        (``save_grid``): ``compounds.set`` would skip without a word a compound another
+        grid took since the form's check, and save the rest."""
+        compounds = list(form.cleaned_data.pop("compounds", []))
+        super().save_related(request, form, formsets, change)
+        grid = form.instance
+
+        def check_members() -> None:
+            grid.check_members(compounds=compounds, staff=[])
+
+        with unique_write(check_members):
+            grid.hold_compounds(compounds)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ) -> HttpResponse:
+        """A save refused by the database (rolled back with the view's transaction) is
+        the form again: run once more, the form's check now sees the rival's row and
+        names the compound and the grid holding it."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError:
+            return super().changeform_view(request, object_id, form_url, extra_context)

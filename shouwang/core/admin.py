@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from shouwang.core.forms import RowsChoiceField
+
 
 class ScopedAdminForm(forms.ModelForm):
     """Checks the model's constraints over read-only fields too (a node's parent, a
@@ -47,7 +49,9 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        """Scoped choices, refusing an id no database integer holds (``RowsChoiceField``)."""
         self._scope_choices(db_field, request, kwargs)
+        kwargs.setdefault("form_class", RowsChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @staticmethod

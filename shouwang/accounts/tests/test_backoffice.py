@@ -10,6 +10,7 @@ from shouwang.accounts.tests.factories import PASSWORD, UserFactory
 from shouwang.areas.models import Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
+from shouwang.core.tests.races import stale_first_call
 
 
 def test_hq_opens_the_back_office(world: World) -> None:
@@ -176,3 +177,83 @@ def test_a_grid_renamed_in_the_back_office_takes_the_one_spelling(world: World) 
     assert response.status_code == 302
     world.grid_a.refresh_from_db()
     assert world.grid_a.name == "西城第1网格"
+
+
+HELD = "“西城花园”已在网格“西城第1网格”中，一个小区只能属于一个网格。请先在该网格中去掉这个小区"
+
+
+def test_a_compound_another_grid_holds_is_refused_with_both_names(world: World) -> None:
+    second = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[second.pk])
+    body = {"name": "西城第2网格", "notes": "改过", "compounds": [world.compound_a.pk]}
+    response = world.client("hq").post(url, body)
+    assert response.status_code == 200  # the form again, with the error
+    assert HELD in response.content.decode()
+    second.refresh_from_db()
+    assert (second.notes, list(second.compounds.all())) == ("", [])
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+
+
+def test_a_compound_put_in_a_second_grid_at_the_same_moment_is_refused(world: World) -> None:
+    """Both saves pass the form's check; the back office's write met the unique index
+    and dropped the compound without a word (``compounds.set``), saving the rest."""
+    second = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[second.pk])
+    body = {"name": "西城第2网格", "notes": "改过", "compounds": [world.compound_a.pk]}
+    with stale_first_call(Grid, "check_members", lambda *args, **kwargs: None):
+        response = world.client("hq").post(url, body)
+    assert response.status_code == 200
+    assert HELD in response.content.decode()
+    second.refresh_from_db()
+    assert (second.notes, list(second.compounds.all())) == ("", [])
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+    assert not AuditEvent.objects.filter(object_id=str(second.pk)).exists()
+
+
+def test_expected_households_coverage_ignores_are_refused_in_the_back_office(
+    world: World,
+) -> None:
+    client = world.client("hq")
+    for area, message in (
+        (world.compound_a, "“西城花园”已有楼栋，应有户数按各楼栋合计"),
+        (world.community_a, "社区/村的应有户数不计入覆盖率"),
+    ):
+        url = reverse("admin:areas_area_change", args=[area.pk])
+        body = {"name": area.name, "code": "", "expected_households": "30", "notes": ""}
+        response = client.post(url, body)
+        assert response.status_code == 200, area  # the form again, with the error
+        assert message in response.content.decode()
+        area.refresh_from_db()
+        assert area.expected_households is None
+    leaf = child(world.community_a, "东院")  # a compound without buildings counts
+    url = reverse("admin:areas_area_change", args=[leaf.pk])
+    response = client.post(url, {"name": "东院", "code": "", "expected_households": "30"})
+    assert response.status_code == 302
+    leaf.refresh_from_db()
+    assert leaf.expected_households == 30
+
+
+def test_expected_households_past_the_pages_maximum_are_refused_in_the_back_office(
+    world: World,
+) -> None:
+    """SQLite checks no column range: 99,999,999,999 went in there, and 2**64 was a 500."""
+    url = reverse("admin:areas_area_change", args=[world.building_a.pk])
+    for households in ("10000001", "99999999999", str(2**64)):
+        body = {"name": "1号楼", "code": "", "expected_households": households, "notes": ""}
+        response = world.client("hq").post(url, body)
+        assert response.status_code == 200, households  # the form again, with the error
+        assert "10000000" in response.content.decode()
+    world.building_a.refresh_from_db()
+    assert world.building_a.expected_households == 4
+
+
+def test_a_grid_member_id_no_database_integer_holds_is_refused(world: World) -> None:
+    """Django's multiple choice put "99…9" into an IN list: an overflow, a 500."""
+    url = reverse("admin:areas_grid_change", args=[world.grid_a.pk])
+    for field in ("compounds", "staff"):
+        body = {"name": "西城第1网格", "notes": "改过", field: ["9" * 25]}
+        response = world.client("hq").post(url, body)
+        assert response.status_code == 200, field  # the form again, with the error
+        assert response.context["adminform"].form.errors[field]
+    world.grid_a.refresh_from_db()
+    assert world.grid_a.notes == ""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import getpass
 import re
+import sys
 from io import StringIO
 
 import pytest
@@ -8,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from shouwang import cli
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.accounts.roles import Role
 from shouwang.areas.models import Area
@@ -78,3 +81,32 @@ def test_it_refuses_a_mobile_number_as_username(db) -> None:
     with pytest.raises(CommandError, match="用户名不能是手机号"):
         bootstrap(username="13812345678")
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "username"),
+    [
+        (["createsuperuser", "--email", "", "--username", "root", "--noinput"], "root"),
+        (["createsuperuser", "--username=root", "--noinput"], "root"),
+        (["createsuperuser"], "用户名"),
+    ],
+)
+def test_djangos_createsuperuser_is_refused_with_a_pointer_to_bootstrap(
+    db,
+    argv: list[str],
+    username: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """It made an account of no role and no area, and no audit row."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Another-secret-42")
+    monkeypatch.setattr(sys, "argv", ["shouwang", *argv])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "Another-secret-42")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code != 0
+    err = capsys.readouterr().err
+    assert "shouwang bootstrap --district" in err
+    assert f"--username {username}：" in err
+    assert not User.objects.exists()
+    assert not AuditEvent.objects.exists()
