@@ -531,10 +531,18 @@ def _day_end(day: date) -> datetime:
     )
 
 
+def _funds(donation: Donation, area: Any) -> bool:
+    """Whether spending at ``area`` may draw on ``donation``, one of the gifts on its
+    books (within its subtree): a gift is spent only within the subtree of the office
+    that received it, so a community's gift (定向捐赠 to that community) is never
+    spent by the sub-district above it, nor by another community."""
+    return area.path.startswith(donation.area.path)
+
+
 def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
     """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
-    None): gifts received by the end of that day, in drawing order: restricted to this
-    purpose first, then unrestricted ones, oldest first."""
+    None): gifts received by the end of that day (``_funds``), in drawing order:
+    restricted to this purpose first, then unrestricted ones, oldest first."""
     qs = (
         Donation.objects.within(area)
         .cash()
@@ -542,9 +550,9 @@ def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Don
         .filter(received_at__lt=_day_end(on or timezone.localdate()))
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
-        .select_related("donor")
+        .select_related("donor", "area")
     )
-    rows = [d for d in qs if d.amount - d.spent > 0]
+    rows = [d for d in qs if d.amount - d.spent > 0 and _funds(d, area)]
     rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
     return rows
 
@@ -595,20 +603,22 @@ def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Don
     split: Split = []
     order = sorted([*later, spending], key=lambda s: (s.spent_on, s.pk is None, s.pk or 0))
     for current in order:
-        sources = sorted(
-            (
-                d
-                for d in gifts.values()
-                if left[d.pk] > 0
-                and d.area.path.startswith(current.area.path)
-                and d.purpose_id in (None, current.purpose_id)
-                and d.received_at < _day_end(current.spent_on)
-            ),
-            key=_drawing_order,
-        )
+        eligible = [
+            d
+            for d in gifts.values()
+            if left[d.pk] > 0
+            and d.area.path.startswith(current.area.path)
+            and d.purpose_id in (None, current.purpose_id)
+            and d.received_at < _day_end(current.spent_on)
+        ]
+        sources = sorted((d for d in eligible if _funds(d, current.area)), key=_drawing_order)
         available = sum((left[d.pk] for d in sources), Decimal("0.00"))
         if current.amount > available:
-            raise ValidationError(_short_message(spending, current, available))
+            withheld: dict[str, Decimal] = {}
+            for d in eligible:
+                if not _funds(d, current.area):
+                    withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + left[d.pk]
+            raise ValidationError(_short_message(spending, current, available, withheld))
         takes, need = [], current.amount
         for donation in sources:
             if need <= 0:
@@ -634,19 +644,28 @@ def _changed(split: Split) -> Split:
     ]
 
 
-def _short_message(spending: Spending, short: Spending, available: Decimal) -> str:
+def _short_message(
+    spending: Spending, short: Spending, available: Decimal, withheld: dict[str, Decimal]
+) -> str:
+    """Why ``spending`` is refused: ``short`` (itself or a later spending) could not be
+    paid from the ``available`` balance; ``withheld`` (area name → balance) is what
+    gifts received by offices below ``short``'s would have added (see ``_funds``)."""
+    designated = "".join(
+        f"（另有{amount:,.2f}元是捐给{name}的定向捐款，只能用于{name}及其下属的支出）"
+        for name, amount in sorted(withheld.items())
+    )
     if short is spending:
         return (
             f"可用捐款余额不足：本次支出{spending.amount:,.2f}元，"
             f"可用于“{spending.purpose.name}”的余额为{available:,.2f}元"
-            f"（截至{spending.spent_on:%Y-%m-%d}已到账的捐款），未做任何修改"
+            f"（截至{spending.spent_on:%Y-%m-%d}已到账的捐款）{designated}，未做任何修改"
         )
     return (
         f"可用捐款余额不足：本次支出{spending.amount:,.2f}元"
         f"（{spending.spent_on:%Y-%m-%d}）用去的捐款，"
         f"{short.spent_on:%Y-%m-%d}的支出“{short.description}”{short.amount:,.2f}元还要用到："
         f"截至{short.spent_on:%Y-%m-%d}已到账、可用于“{short.purpose.name}”的捐款"
-        f"届时只余{available:,.2f}元，未做任何修改"
+        f"届时只余{available:,.2f}元{designated}，未做任何修改"
     )
 
 
