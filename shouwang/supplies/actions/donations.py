@@ -561,10 +561,10 @@ def _drawing_order(donation: Donation) -> tuple:
     return (donation.purpose_id is None, donation.received_at, donation.pk)
 
 
-def _later_spendings(spending: Spending) -> tuple[list[Spending], dict[int, Donation]]:
+def _later_spendings(spending: Spending) -> tuple[list[Spending], list[int]]:
     """The spendings dated on or after ``spending``'s day that draw on gifts it may
-    draw on (and, in turn, on gifts those may draw on), with every gift they all may
-    draw on, locked in primary-key order."""
+    draw on (and, in turn, on gifts those may draw on), and the ids of every received
+    cash gift they all may draw on. Reads only; ``_locked_pool`` locks."""
     areas = {spending.area.path: spending.area}
     while True:
         pool = Donation.objects.none()
@@ -579,10 +579,31 @@ def _later_spendings(spending: Spending) -> tuple[list[Spending], dict[int, Dona
         if not wider:
             break
         areas.update(wider)
-    ids = list(pool.values_list("pk", flat=True))
+    return later, list(pool.values_list("pk", flat=True))
+
+
+class _PoolGrew(Exception):
+    """Gifts or spendings committed meanwhile widened the pool past the gifts locked."""
+
+
+POOL_ATTEMPTS = 3
+
+
+def _locked_pool(spending: Spending) -> tuple[list[Spending], dict[int, Donation]]:
+    """``_later_spendings`` with every gift of the pool locked, in one statement in
+    primary-key order before any other gift is locked, so two spendings over shared
+    gifts (a backdated one splitting later ones again, in particular) lock them in the
+    same order and one waits for the other rather than deadlocking. Read again under
+    the lock: when the pool has grown meanwhile (a gift received, a spending stored),
+    locking the new gifts now could break that order, so ``_PoolGrew`` rolls the
+    attempt back and ``record_spending`` starts it again."""
+    _, ids = _later_spendings(spending)
     list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    later, now = _later_spendings(spending)
+    if not set(now) <= set(ids):
+        raise _PoolGrew
     gifts = {
-        d.pk: d for d in Donation.objects.filter(pk__in=ids).select_related("area").with_spent()
+        d.pk: d for d in Donation.objects.filter(pk__in=now).select_related("area").with_spent()
     }
     return later, gifts
 
@@ -686,7 +707,8 @@ def record_spending(
     dated in the past may draw on a gift that a later spending drew on when that one
     can be paid from gifts received by its own day instead: the later spendings are
     split again (``_split_again``), never leaving a gift below zero on any day.
-    Returns (spending, created)."""
+    The gifts are locked in one order (``_locked_pool``), so concurrent spendings
+    wait for each other and never deadlock. Returns (spending, created)."""
     if amount is None or amount <= 0:
         raise ValidationError("支出金额应大于0")
     amount = amount.quantize(CENT)
@@ -705,9 +727,8 @@ def record_spending(
             client_id=client_id,
             created_by=by,
         )
-        ids = [d.pk for d in fundable(area, purpose, on=spending.spent_on)]
-        list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        sources = fundable(area, purpose, on=spending.spent_on)
+        later, gifts = _locked_pool(spending)
+        sources = [d for d in fundable(area, purpose, on=spending.spent_on) if d.pk in gifts]
         available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
         if amount <= available:
             takes, left = [], amount
@@ -720,7 +741,7 @@ def record_spending(
             split: Split = [(spending, takes)]
             moved: Split = []
         else:
-            split = _split_again(spending, *_later_spendings(spending))
+            split = _split_again(spending, later, gifts)
             moved = _changed(split)
             split = [(spending, t) for s, t in split if s is spending] + moved
         spending.save()
@@ -741,8 +762,17 @@ def record_spending(
         )
         return spending
 
-    return once(
-        client_id, work, lambda c: Spending.objects.filter(client_id=c).first() if c else None
+    for _ in range(POOL_ATTEMPTS):
+        try:
+            return once(
+                client_id,
+                work,
+                lambda c: Spending.objects.filter(client_id=c).first() if c else None,
+            )
+        except _PoolGrew:
+            continue
+    raise ValidationError(
+        "登记时其他人正在登记支出或确认捐款到账，捐款余额有变动，请重新提交；未做任何修改"
     )
 
 
