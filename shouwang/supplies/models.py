@@ -881,6 +881,13 @@ class Donation(TimeStampedModel):
     def spent_total(self) -> Decimal:
         return self.shares.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
 
+    def funds(self, area: Area) -> bool:
+        """Whether spending at ``area`` may draw on this gift, one on its books (within
+        its subtree): a gift is spent only within the subtree of the office that
+        received it, so a community's gift (定向捐赠 to that community) is never spent
+        by the sub-district above it, nor by another community."""
+        return area.path.startswith(self.area.path)
+
 
 class DonationLine(models.Model):
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="lines")

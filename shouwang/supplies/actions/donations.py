@@ -531,17 +531,9 @@ def _day_end(day: date) -> datetime:
     )
 
 
-def _funds(donation: Donation, area: Any) -> bool:
-    """Whether spending at ``area`` may draw on ``donation``, one of the gifts on its
-    books (within its subtree): a gift is spent only within the subtree of the office
-    that received it, so a community's gift (定向捐赠 to that community) is never
-    spent by the sub-district above it, nor by another community."""
-    return area.path.startswith(donation.area.path)
-
-
 def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
     """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
-    None): gifts received by the end of that day (``_funds``), in drawing order:
+    None): gifts received by the end of that day (``Donation.funds``), in drawing order:
     restricted to this purpose first, then unrestricted ones, oldest first."""
     qs = (
         Donation.objects.within(area)
@@ -552,7 +544,7 @@ def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Don
         .with_spent()
         .select_related("donor", "area")
     )
-    rows = [d for d in qs if d.amount - d.spent > 0 and _funds(d, area)]
+    rows = [d for d in qs if d.amount - d.spent > 0 and d.funds(area)]
     rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
     return rows
 
@@ -632,12 +624,12 @@ def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Don
             and d.purpose_id in (None, current.purpose_id)
             and d.received_at < _day_end(current.spent_on)
         ]
-        sources = sorted((d for d in eligible if _funds(d, current.area)), key=_drawing_order)
+        sources = sorted((d for d in eligible if d.funds(current.area)), key=_drawing_order)
         available = sum((left[d.pk] for d in sources), Decimal("0.00"))
         if current.amount > available:
             withheld: dict[str, Decimal] = {}
             for d in eligible:
-                if not _funds(d, current.area):
+                if not d.funds(current.area):
                     withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + left[d.pk]
             raise ValidationError(_short_message(spending, current, available, withheld))
         takes, need = [], current.amount
@@ -670,7 +662,7 @@ def _short_message(
 ) -> str:
     """Why ``spending`` is refused: ``short`` (itself or a later spending) could not be
     paid from the ``available`` balance; ``withheld`` (area name → balance) is what
-    gifts received by offices below ``short``'s would have added (see ``_funds``)."""
+    gifts received by offices below ``short``'s would have added (see ``Donation.funds``)."""
     designated = "".join(
         f"（另有{amount:,.2f}元是捐给{name}的定向捐款，只能用于{name}及其下属的支出）"
         for name, amount in sorted(withheld.items())

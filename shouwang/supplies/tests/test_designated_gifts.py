@@ -108,3 +108,16 @@ def test_the_community_spends_its_own_gift(world) -> None:
     assert response.status_code == 302, response.content.decode()
     (share,) = SpendingShare.objects.all()
     assert (share.donation, share.spending.area) == (mine, world.community_a)
+
+
+def test_the_spending_form_shows_only_the_balance_the_office_may_spend(world) -> None:
+    gift(world, world.subdistrict, "50")
+    gift(world, world.community_a, "100", name="张三")
+
+    page = world.client("hq").get(reverse("supplies:spending_create"))
+
+    assert page.status_code == 200
+    assert page.context["spendable"] == Decimal("50.00")
+    body = page.content.decode()
+    assert "可支出余额：<strong>50.00</strong>" in body
+    assert "下属单位接收的定向捐款100.00元" in body
