@@ -164,5 +164,17 @@ def donation_totals(area: Area | None) -> dict[str, Decimal | int]:
     return totals
 
 
+def spendable_balance(area: Area) -> tuple[Decimal, Decimal]:
+    """(the cash ``area`` may spend, the balance of gifts on its books received by
+    offices below it, which only those may spend: ``Donation.funds``)."""
+    own, below = Decimal("0.00"), Decimal("0.00")
+    for gift in Donation.objects.within(area).cash().received().with_spent().select_related("area"):
+        if gift.funds(area):
+            own += gift.left
+        else:
+            below += gift.left
+    return own, below
+
+
 def spending_by_purpose(area: Area) -> list[dict]:
     return Spending.objects.within(area).by_purpose()

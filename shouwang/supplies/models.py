@@ -346,16 +346,23 @@ class BalanceQuerySet(ScopedQuerySet):
 
     @staticmethod
     def needed_expression() -> models.Expression:
-        """Whether the location still needs the item: it used some in the last
-        ``NEED_WINDOW_DAYS`` days, and its latest row is not a transfer out (stock sent
-        back or on by choice). At 0, such a balance is out of stock (``days_of_supply``)."""
+        """Whether the location still needs the item: its latest row is not a transfer
+        out (stock sent back or on by choice), and either it used some in the last
+        ``NEED_WINDOW_DAYS`` days or its latest row, whatever its kind (a stocktake
+        finding none left, a loss, a use), emptied it within them. At 0, such a balance
+        is out of stock (``days_of_supply``): the rule follows the stock left, not the
+        kind of movement that left it."""
         of_balance = {"item": models.OuterRef("item"), "location": models.OuterRef("location")}
-        recent_use = Movement.objects.use().in_last(NEED_WINDOW_DAYS).filter(**of_balance)
-        latest = Movement.objects.filter(**of_balance).order_by("-id").values("kind")[:1]
-        sent_away = models.lookups.Exact(models.Subquery(latest), MovementKind.TRANSFER_OUT)
+        recent = Movement.objects.in_last(NEED_WINDOW_DAYS).filter(**of_balance)
+        latest = Movement.objects.filter(**of_balance).order_by("-id")
+        sent_away = models.lookups.Exact(
+            models.Subquery(latest.values("kind")[:1]), MovementKind.TRANSFER_OUT
+        )
+        emptied = recent.filter(balance_after=0, pk=models.Subquery(latest.values("pk")[:1]))
         return models.Case(
             models.When(sent_away, then=models.Value(False)),
-            models.When(models.Exists(recent_use), then=models.Value(True)),
+            models.When(models.Exists(recent.use()), then=models.Value(True)),
+            models.When(models.Exists(emptied), then=models.Value(True)),
             default=models.Value(False),
             output_field=models.BooleanField(),
         )
@@ -873,6 +880,13 @@ class Donation(TimeStampedModel):
 
     def spent_total(self) -> Decimal:
         return self.shares.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")
+
+    def funds(self, area: Area) -> bool:
+        """Whether spending at ``area`` may draw on this gift, one on its books (within
+        its subtree): a gift is spent only within the subtree of the office that
+        received it, so a community's gift (定向捐赠 to that community) is never spent
+        by the sub-district above it, nor by another community."""
+        return area.path.startswith(self.area.path)
 
 
 class DonationLine(models.Model):

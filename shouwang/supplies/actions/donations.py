@@ -533,8 +533,8 @@ def _day_end(day: date) -> datetime:
 
 def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Donation]:
     """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
-    None): gifts received by the end of that day, in drawing order: restricted to this
-    purpose first, then unrestricted ones, oldest first."""
+    None): gifts received by the end of that day (``Donation.funds``), in drawing order:
+    restricted to this purpose first, then unrestricted ones, oldest first."""
     qs = (
         Donation.objects.within(area)
         .cash()
@@ -542,9 +542,9 @@ def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Don
         .filter(received_at__lt=_day_end(on or timezone.localdate()))
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
-        .select_related("donor")
+        .select_related("donor", "area")
     )
-    rows = [d for d in qs if d.amount - d.spent > 0]
+    rows = [d for d in qs if d.amount - d.spent > 0 and d.funds(area)]
     rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
     return rows
 
@@ -553,10 +553,10 @@ def _drawing_order(donation: Donation) -> tuple:
     return (donation.purpose_id is None, donation.received_at, donation.pk)
 
 
-def _later_spendings(spending: Spending) -> tuple[list[Spending], dict[int, Donation]]:
+def _later_spendings(spending: Spending) -> tuple[list[Spending], list[int]]:
     """The spendings dated on or after ``spending``'s day that draw on gifts it may
-    draw on (and, in turn, on gifts those may draw on), with every gift they all may
-    draw on, locked in primary-key order."""
+    draw on (and, in turn, on gifts those may draw on), and the ids of every received
+    cash gift they all may draw on. Reads only; ``_locked_pool`` locks."""
     areas = {spending.area.path: spending.area}
     while True:
         pool = Donation.objects.none()
@@ -571,10 +571,31 @@ def _later_spendings(spending: Spending) -> tuple[list[Spending], dict[int, Dona
         if not wider:
             break
         areas.update(wider)
-    ids = list(pool.values_list("pk", flat=True))
+    return later, list(pool.values_list("pk", flat=True))
+
+
+class _PoolGrew(Exception):
+    """Gifts or spendings committed meanwhile widened the pool past the gifts locked."""
+
+
+POOL_ATTEMPTS = 3
+
+
+def _locked_pool(spending: Spending) -> tuple[list[Spending], dict[int, Donation]]:
+    """``_later_spendings`` with every gift of the pool locked, in one statement in
+    primary-key order before any other gift is locked, so two spendings over shared
+    gifts (a backdated one splitting later ones again, in particular) lock them in the
+    same order and one waits for the other rather than deadlocking. Read again under
+    the lock: when the pool has grown meanwhile (a gift received, a spending stored),
+    locking the new gifts now could break that order, so ``_PoolGrew`` rolls the
+    attempt back and ``record_spending`` starts it again."""
+    _, ids = _later_spendings(spending)
     list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    later, now = _later_spendings(spending)
+    if not set(now) <= set(ids):
+        raise _PoolGrew
     gifts = {
-        d.pk: d for d in Donation.objects.filter(pk__in=ids).select_related("area").with_spent()
+        d.pk: d for d in Donation.objects.filter(pk__in=now).select_related("area").with_spent()
     }
     return later, gifts
 
@@ -595,20 +616,22 @@ def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Don
     split: Split = []
     order = sorted([*later, spending], key=lambda s: (s.spent_on, s.pk is None, s.pk or 0))
     for current in order:
-        sources = sorted(
-            (
-                d
-                for d in gifts.values()
-                if left[d.pk] > 0
-                and d.area.path.startswith(current.area.path)
-                and d.purpose_id in (None, current.purpose_id)
-                and d.received_at < _day_end(current.spent_on)
-            ),
-            key=_drawing_order,
-        )
+        eligible = [
+            d
+            for d in gifts.values()
+            if left[d.pk] > 0
+            and d.area.path.startswith(current.area.path)
+            and d.purpose_id in (None, current.purpose_id)
+            and d.received_at < _day_end(current.spent_on)
+        ]
+        sources = sorted((d for d in eligible if d.funds(current.area)), key=_drawing_order)
         available = sum((left[d.pk] for d in sources), Decimal("0.00"))
         if current.amount > available:
-            raise ValidationError(_short_message(spending, current, available))
+            withheld: dict[str, Decimal] = {}
+            for d in eligible:
+                if not d.funds(current.area):
+                    withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + left[d.pk]
+            raise ValidationError(_short_message(spending, current, available, withheld))
         takes, need = [], current.amount
         for donation in sources:
             if need <= 0:
@@ -634,19 +657,28 @@ def _changed(split: Split) -> Split:
     ]
 
 
-def _short_message(spending: Spending, short: Spending, available: Decimal) -> str:
+def _short_message(
+    spending: Spending, short: Spending, available: Decimal, withheld: dict[str, Decimal]
+) -> str:
+    """Why ``spending`` is refused: ``short`` (itself or a later spending) could not be
+    paid from the ``available`` balance; ``withheld`` (area name → balance) is what
+    gifts received by offices below ``short``'s would have added (see ``Donation.funds``)."""
+    designated = "".join(
+        f"（另有{amount:,.2f}元是捐给{name}的定向捐款，只能用于{name}及其下属的支出）"
+        for name, amount in sorted(withheld.items())
+    )
     if short is spending:
         return (
             f"可用捐款余额不足：本次支出{spending.amount:,.2f}元，"
             f"可用于“{spending.purpose.name}”的余额为{available:,.2f}元"
-            f"（截至{spending.spent_on:%Y-%m-%d}已到账的捐款），未做任何修改"
+            f"（截至{spending.spent_on:%Y-%m-%d}已到账的捐款）{designated}，未做任何修改"
         )
     return (
         f"可用捐款余额不足：本次支出{spending.amount:,.2f}元"
         f"（{spending.spent_on:%Y-%m-%d}）用去的捐款，"
         f"{short.spent_on:%Y-%m-%d}的支出“{short.description}”{short.amount:,.2f}元还要用到："
         f"截至{short.spent_on:%Y-%m-%d}已到账、可用于“{short.purpose.name}”的捐款"
-        f"届时只余{available:,.2f}元，未做任何修改"
+        f"届时只余{available:,.2f}元{designated}，未做任何修改"
     )
 
 
@@ -667,7 +699,8 @@ def record_spending(
     dated in the past may draw on a gift that a later spending drew on when that one
     can be paid from gifts received by its own day instead: the later spendings are
     split again (``_split_again``), never leaving a gift below zero on any day.
-    Returns (spending, created)."""
+    The gifts are locked in one order (``_locked_pool``), so concurrent spendings
+    wait for each other and never deadlock. Returns (spending, created)."""
     if amount is None or amount <= 0:
         raise ValidationError("支出金额应大于0")
     amount = amount.quantize(CENT)
@@ -686,9 +719,8 @@ def record_spending(
             client_id=client_id,
             created_by=by,
         )
-        ids = [d.pk for d in fundable(area, purpose, on=spending.spent_on)]
-        list(Donation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        sources = fundable(area, purpose, on=spending.spent_on)
+        later, gifts = _locked_pool(spending)
+        sources = [d for d in fundable(area, purpose, on=spending.spent_on) if d.pk in gifts]
         available = sum((d.amount - d.spent for d in sources), Decimal("0.00"))
         if amount <= available:
             takes, left = [], amount
@@ -701,7 +733,7 @@ def record_spending(
             split: Split = [(spending, takes)]
             moved: Split = []
         else:
-            split = _split_again(spending, *_later_spendings(spending))
+            split = _split_again(spending, later, gifts)
             moved = _changed(split)
             split = [(spending, t) for s, t in split if s is spending] + moved
         spending.save()
@@ -722,8 +754,17 @@ def record_spending(
         )
         return spending
 
-    return once(
-        client_id, work, lambda c: Spending.objects.filter(client_id=c).first() if c else None
+    for _ in range(POOL_ATTEMPTS):
+        try:
+            return once(
+                client_id,
+                work,
+                lambda c: Spending.objects.filter(client_id=c).first() if c else None,
+            )
+        except _PoolGrew:
+            continue
+    raise ValidationError(
+        "登记时其他人正在登记支出或确认捐款到账，捐款余额有变动，请重新提交；未做任何修改"
     )
 
 

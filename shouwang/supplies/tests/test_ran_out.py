@@ -94,3 +94,48 @@ def test_stock_left_with_no_recent_use_is_not_out_of_stock(world) -> None:
     body = client.get(reverse("supplies:location", args=[gate.pk])).content.decode()
     assert "近期无消耗" in body
     assert "缺货" not in body
+
+
+def test_a_location_emptied_by_a_stocktake_is_out_of_stock(world) -> None:
+    gate = location(world.compound_a, "西城花园卡点", "checkpoint")
+    stock(gate, 100)
+    client = world.client("staff_a")
+    response = client.post(
+        reverse("supplies:location_count", args=[gate.pk]),
+        {
+            f"n{item().pk}": "0",
+            "book": f"{item().pk}:100",
+            "reason": "口罩受潮报废",
+            "client_id": "count-1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+
+    assert low_rows(world.client("hq")) == [("西城花园卡点", 0, "0.0")]
+    page = client.get(reverse("supplies:location", args=[gate.pk]))
+    assert [(f.quantity, str(f.days)) for f in page.context["stock"]] == [(0, "0.0")]
+    assert "缺货" in page.content.decode()
+
+
+def test_a_location_emptied_by_use_and_one_by_a_stocktake_are_both_out_of_stock(world) -> None:
+    used = location(world.compound_a, "西城花园卡点", "checkpoint")
+    counted = location(world.compound_b, "八一新苑卡点", "checkpoint")
+    used_up(world, used, days_ago=0)
+    stock(counted, 100)
+    actions.count_stock(
+        location=counted, counted={item(): 0}, reason="盘亏", by=world.hq, client_id="c"
+    )
+    assert sorted(low_rows(world.client("hq"))) == [
+        ("八一新苑卡点", 0, "0.0"),
+        ("西城花园卡点", 0, "0.0"),
+    ]
+
+
+def test_a_location_emptied_by_a_stocktake_a_month_ago_is_not_listed(world) -> None:
+    gate = location(world.compound_a, "西城花园卡点", "checkpoint")
+    stock(gate, 100)
+    (count, _) = actions.count_stock(
+        location=gate, counted={item(): 0}, reason="盘亏", by=world.hq, client_id="c"
+    )
+    count.movements.update(occurred_at=timezone.now() - timedelta(days=31))
+    assert low_rows(world.client("hq")) == []

@@ -366,10 +366,11 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("supplies:spending")
     status = 400 if form.errors else 200
+    spendable, designated = figures.spendable_balance(request.user.area)
     return render(
         request,
         "supplies/spending_form.html",
-        {"form": form, "totals": figures.donation_totals(request.user.area)},
+        {"form": form, "spendable": spendable, "designated": designated},
         status=status,
     )
 

@@ -1,0 +1,132 @@
+"""Two backdated spendings that each split later spendings again, recorded at the same
+moment over gifts they share: both lock the same gifts in one order, so one waits for
+the other and both are stored (no deadlock). Real threads with their own PostgreSQL
+connections; on SQLite ``BEGIN IMMEDIATE`` serialises writers, so the race cannot
+happen there."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from shouwang.supplies import actions
+from shouwang.supplies.actions import donations
+from shouwang.supplies.models import Donation, Purpose, Spending
+
+from .test_concurrent_issue import on_postgresql
+
+
+def _gift(world, name: str, amount: str, purpose: Purpose | None = None, days_ago: int = 0):
+    pledge, _ = actions.record_donation(
+        area=world.subdistrict,
+        donor_kind="person",
+        donor_name=name,
+        kind="cash",
+        amount=Decimal(amount),
+        channel="bank",
+        purpose=purpose,
+        by=world.hq,
+    )
+    return actions.receive_donation(
+        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
+    )[0]
+
+
+def _spend(world, purpose: Purpose, amount: str, client_id: str, days_ago: int = 0):
+    return actions.record_spending(
+        area=world.subdistrict,
+        purpose=purpose,
+        amount=Decimal(amount),
+        description="口罩",
+        spent_on=timezone.localdate() - timedelta(days=days_ago),
+        client_id=client_id,
+        by=world.hq,
+    )[0]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_backdated_re_splits_at_once_are_both_stored(world, monkeypatch) -> None:
+    masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    care = Purpose.objects.get_or_create(name="慰问一线人员")[0]
+    _gift(world, "甲", "100", days_ago=10)
+    _gift(world, "乙", "100", days_ago=10)
+    _spend(world, masks, "150", "today-masks")
+    _spend(world, care, "50", "today-care")
+    # Each backdated spending finds a little of its own purpose's money first...
+    _gift(world, "丙", "10", masks, days_ago=10)
+    _gift(world, "丁", "10", care, days_ago=10)
+    # ...and the spendings of today can move onto today's restricted gifts.
+    _gift(world, "戊", "150", masks)
+    _gift(world, "己", "50", care)
+
+    # Both threads reach the re-split together, having taken whatever locks they take
+    # before it.
+    barrier = threading.Barrier(2)
+    seen = threading.local()
+    real = donations._later_spendings
+
+    def together(spending):
+        if not getattr(seen, "waited", False):
+            seen.waited = True
+            barrier.wait(timeout=10)
+        return real(spending)
+
+    monkeypatch.setattr(donations, "_later_spendings", together)
+    results: list[object] = [None, None]
+
+    def run(i: int) -> None:
+        from django.db import connection
+
+        try:
+            purpose = (masks, care)[i]
+            results[i] = _spend(world, purpose, "100", f"backdated-{i}", days_ago=5)
+        except Exception as exc:  # the outcome is what the test asserts
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert all(isinstance(r, Spending) for r in results), results
+    assert Spending.objects.count() == 4
+    for spending in Spending.objects.all():
+        assert spending.shares.aggregate(t=Sum("amount"))["t"] == spending.amount
+    for gift in Donation.objects.with_spent():
+        assert gift.spent <= gift.amount
+
+
+@pytest.mark.django_db
+def test_a_gift_received_while_locking_starts_the_spending_again(world, monkeypatch) -> None:
+    """The pool read before the lock missed a gift received meanwhile: the attempt is
+    rolled back and made again with that gift locked too, rather than locking it late."""
+    masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    first = _gift(world, "甲", "100", days_ago=10)
+    second = _gift(world, "乙", "100", days_ago=10)
+    real = donations._later_spendings
+    calls = []
+
+    def missing_the_second_at_first(spending):
+        calls.append(spending)
+        later, ids = real(spending)
+        return (later, [pk for pk in ids if pk != second.pk]) if len(calls) == 1 else (later, ids)
+
+    monkeypatch.setattr(donations, "_later_spendings", missing_the_second_at_first)
+
+    spent = _spend(world, masks, "150", "s1")
+
+    assert len(calls) == 4  # two reads per attempt, two attempts
+    assert {(s.donation, s.amount) for s in spent.shares.all()} == {
+        (first, Decimal("100.00")),
+        (second, Decimal("50.00")),
+    }
+    assert Spending.objects.count() == 1
