@@ -424,7 +424,7 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
             request,
             "reports/nothing_to_roll_up.html",
             {"area": area, "day": day, "message": str(exc)},
-            status=409,
+            status=400 if isinstance(exc, actions.NotRolledUp) else 409,
         )
     messages.success(
         request,
