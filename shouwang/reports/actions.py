@@ -218,6 +218,55 @@ def check_values(
     return errors
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A figure left at the system's count the page showed, the count having moved
+    while the page was open: saved at the new count."""
+
+    definition: IndicatorDefinition
+    shown: int
+    counted: int
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    def __str__(self) -> str:
+        return f"{self.definition.label} {self.shown}→{self.counted}"
+
+
+def follow_counts(
+    definitions: list[IndicatorDefinition],
+    auto: dict[str, Any],
+    values: dict[str, int],
+    reasons: dict[str, str],
+    shown: dict[str, int],
+) -> tuple[dict[str, int], list[Moved]]:
+    """The figures given, each one left at the count the page showed (``shown``) and
+    given no reason following the system's count ``auto``: before the cutoff the
+    check-ins and the ledger keep counting while the page is open, and a figure the
+    user did not touch is no correction that needs a reason. A figure typed away from
+    the count shown, or given a reason, stays as given. Also the figures whose count
+    moved, to tell the user."""
+    followed = dict(values)
+    moved = []
+    for definition in definitions:
+        code = definition.code
+        counted = None if definition.manual else auto.get(code)
+        was = shown.get(code)
+        if (
+            counted is None
+            or was is None
+            or values.get(code) != was
+            or reasons.get(code, "").strip()
+        ):
+            continue
+        followed[code] = counted
+        if counted != was:
+            moved.append(Moved(definition=definition, shown=was, counted=counted))
+    return followed, moved
+
+
 def _store_values(
     report: DailyReport,
     definitions: list[IndicatorDefinition],
@@ -245,6 +294,15 @@ def _locked(report: DailyReport) -> DailyReport:
     return DailyReport.objects.select_for_update().select_related("community").get(pk=report.pk)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A saved draft, and the figures that followed a count moved since the page
+    showed it."""
+
+    report: DailyReport
+    moved: list[Moved]
+
+
 @transaction.atomic
 def save_draft(
     *,
@@ -254,21 +312,25 @@ def save_draft(
     reasons: dict[str, str],
     note: str,
     by: Any,
-) -> DailyReport:
+    shown: dict[str, int] | None = None,
+) -> Draft:
     """Save the community's draft of ``day``, creating its report row in the same
-    transaction: a refused save leaves no empty draft behind."""
+    transaction: a refused save leaves no empty draft behind. ``shown``: the system's
+    counts the page showed; a figure left at one follows the count as it is now
+    (``follow_counts``)."""
     report = _locked(report_for(community=community, day=day))
     if report.is_submitted:
         raise ReportError("该日报已上报并锁定；如需修改请使用“更正”")
     definitions = editable()
     auto = auto_values(report.community, report.day)
+    values, moved = follow_counts(definitions, auto, values, reasons, shown or {})
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
     _store_values(report, definitions, auto, values, reasons)
     report.note = note.strip()
     report.save(update_fields=["note", "updated_at"])
-    return report
+    return Draft(report=report, moved=moved)
 
 
 def _submit(
@@ -281,6 +343,7 @@ def _submit(
     zero: bool,
     now: datetime | None,
     request: HttpRequest | None,
+    shown: dict[str, int] | None = None,
 ) -> DailyReport:
     now = now or timezone.now()
     report = _locked(report)
@@ -291,6 +354,7 @@ def _submit(
         raise ReportError(f"{days.cutoff_label(report.day)}统计截止后才能上报该日日报")
     definitions = editable()
     auto = auto_values(report.community, report.day)
+    values, _ = follow_counts(definitions, auto, values, reasons, shown or {})
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -346,9 +410,11 @@ def submit_report(
     by: Any,
     now: datetime | None = None,
     request: HttpRequest | None = None,
+    shown: dict[str, int] | None = None,
 ) -> DailyReport:
     """Submit the day's report. ``request`` (a web submission) puts its source IP in
-    the audit row; the demo and scheduled jobs call without one."""
+    the audit row; the demo and scheduled jobs call without one. ``shown``: the
+    system's counts the page showed (``follow_counts``)."""
     return _submit(
         report,
         values=values,
@@ -358,6 +424,7 @@ def submit_report(
         zero=False,
         now=now,
         request=request,
+        shown=shown,
     )
 
 

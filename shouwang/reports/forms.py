@@ -6,7 +6,7 @@ from django import forms
 
 from shouwang.core.forms import ORDER_MAX, integer_column
 
-from .actions import Line, amendment_reasons, below_zero_message, check_values
+from .actions import Line, amendment_reasons, below_zero_message, check_values, follow_counts
 from .bulletin import BUILTINS, TemplateError, check_template
 from .models import IndicatorDefinition
 
@@ -61,12 +61,11 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        errors = check_values(
-            [line.definition for line in self.lines],
-            {line.code: line.auto for line in self.lines},
-            self.values(),
-            self.reasons(),
-        )
+        definitions = [line.definition for line in self.lines]
+        auto = {line.code: line.auto for line in self.lines}
+        reasons = self.reasons()
+        values, _ = follow_counts(definitions, auto, self.values(), reasons, self.shown())
+        errors = check_values(definitions, auto, values, reasons)
         for code, message in errors.items():
             field = f"v_{code}" if "请填写（" in message else f"r_{code}"
             if field not in self.errors:
@@ -74,26 +73,26 @@ class ReportForm(forms.Form):
         return data
 
     def values(self) -> dict[str, int]:
-        """The figures given. One left at the system's count the page showed follows
-        the count, which may have moved while the page was open (before the cutoff
-        the check-ins and the ledger keep counting): not a correction."""
+        """The figures as given (the actions let one left at the count shown follow
+        the count: ``follow_counts``)."""
         data = getattr(self, "cleaned_data", {})
-        values = {}
+        return {
+            line.code: value
+            for line in self.lines
+            if (value := data.get(f"v_{line.code}")) is not None
+        }
+
+    def shown(self) -> dict[str, int]:
+        """The system's counts the page showed (sent back in hidden fields); one that
+        is no count the page could have shown is ignored: its figure is checked as
+        typed."""
+        data = getattr(self, "cleaned_data", {})
+        counts = {}
         for line in self.lines:
-            value = data.get(f"v_{line.code}")
-            if value is None:
-                continue
-            shown = data.get(f"a_{line.code}", "")
-            if (
-                line.auto is not None
-                and len(shown) <= 10
-                and shown.isascii()
-                and shown.isdigit()
-                and value == int(shown)
-            ):
-                value = line.auto
-            values[line.code] = value
-        return values
+            shown = data.get(f"a_{line.code}") or ""
+            if line.auto is not None and len(shown) <= 10 and shown.isascii() and shown.isdigit():
+                counts[line.code] = int(shown)
+        return counts
 
     def reasons(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {})

@@ -263,11 +263,12 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     if not form.is_valid():
         return _report_page(request, existing, form, status=400)
     try:
-        actions.save_draft(
+        draft = actions.save_draft(
             community=area,
             day=day,
             values=form.values(),
             reasons=form.reasons(),
+            shown=form.shown(),
             note=form.cleaned_data["note"],
             by=request.user,
         )
@@ -275,6 +276,12 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
         form.add_error(None, str(exc))
         return _report_page(request, existing, form, status=400)
     messages.success(request, "已暂存，尚未上报")
+    if draft.moved:
+        messages.info(
+            request,
+            "打开页面后系统统计有更新，未改动的数字已按最新统计暂存："
+            + "；".join(str(m) for m in draft.moved),
+        )
     return redirect("reports:report", pk=pk, day=day)
 
 
@@ -306,6 +313,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                 report=actions.report_for(community=area, day=day),
                 values=form.values(),
                 reasons=form.reasons(),
+                shown=form.shown(),
                 note=form.cleaned_data["note"],
                 by=request.user,
                 request=request,

@@ -1,7 +1,7 @@
-"""Saving a draft is all-or-nothing: a save refused after the form was read — the
-system's count moved while it ran (a household registered in between), so a figure
-left at the count shown became a correction with no reason — leaves no empty draft
-behind."""
+"""Saving a draft is all-or-nothing: a save refused after the form was read — a figure
+typed over the count shown matched the count when the form was checked, and the count
+moved again while the save ran (a household registered in between), so it became a
+correction with no reason — leaves no empty draft behind."""
 
 from __future__ import annotations
 
@@ -28,12 +28,14 @@ def test_a_refused_draft_leaves_no_report_row(world):
     lines = client.get(url).context["lines"]
     body = {f"v_{line.code}": line.value if line.value is not None else 0 for line in lines}
     body.update({f"a_{line.code}": line.auto for line in lines if line.auto is not None})
+    shown = body["a_households_registered"]
+    body["v_households_registered"] = shown + 1  # typed over the count shown
     body["note"] = "草稿"
     calls = []
 
     def counted_meanwhile(area, on):
         calls.append(on)
-        if len(calls) == 2:  # the save's own count: a household came in since the form's
+        if len(calls) <= 2:  # one more before the form's count, one more before the save's
             data.household(world.building_a, persons=1)
         return auto_values(area, on)
 
