@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.reports import actions, days
+from shouwang.reports import days
+from shouwang.reports.actions import figures, submission
 from shouwang.reports.models import DailyReport, ReportValue
 from shouwang.reports.rollup import auto_values
 
@@ -39,7 +40,10 @@ def test_a_refused_draft_leaves_no_report_row(world):
             data.household(world.building_a, persons=1)
         return auto_values(area, on)
 
-    with mock.patch.object(actions, "auto_values", counted_meanwhile):
+    with (
+        mock.patch.object(figures, "auto_values", counted_meanwhile),  # the form's lines
+        mock.patch.object(submission, "auto_values", counted_meanwhile),  # the save's
+    ):
         response = client.post(url, body)
     assert response.status_code == 400
     assert "请填写更正原因" in response.content.decode()
