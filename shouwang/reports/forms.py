@@ -33,6 +33,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, lines: list[Line], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lines = lines
+        #: the figures shown at a count that moved since the page was opened
+        self.moved: list[str] = []
         for line in lines:
             self.fields[f"v_{line.code}"] = forms.IntegerField(
                 label=line.definition.heading,
@@ -81,6 +83,24 @@ class ReportForm(forms.Form):
             for line in self.lines
             if (value := data.get(f"v_{line.code}")) is not None
         }
+
+    def show_moved_counts(self) -> None:
+        """Sent back with errors: a figure left at a count that moved since the page
+        showed it is shown at the count as it is now (also as the count shown, the
+        user seeing it now), and ``moved`` says which ones moved."""
+        _, moved = follow_counts(
+            [line.definition for line in self.lines],
+            {line.code: line.auto for line in self.lines},
+            self.values(),
+            self.reasons(),
+            self.shown(),
+        )
+        if not moved:
+            return
+        self.data = self.data.copy()
+        for figure in moved:
+            self.data[f"v_{figure.code}"] = self.data[f"a_{figure.code}"] = str(figure.counted)
+        self.moved = [str(figure) for figure in moved]
 
     def shown(self) -> dict[str, int]:
         """The system's counts the page showed (sent back in hidden fields); one that

@@ -223,6 +223,8 @@ def _report_page(
     lines = actions.lines(report)
     if form is None and not report.is_submitted:
         form = ReportForm(lines=lines, initial={"note": report.note})
+    elif form is not None and form.is_bound:
+        form.show_moved_counts()
     revisions = report.revisions.select_related("by") if report.pk else []
     return render(
         request,

@@ -142,3 +142,26 @@ def test_a_figure_left_at_the_count_with_a_reason_is_kept_as_typed(world):
     report = DailyReport.objects.get(community=world.community_b, day=today)
     saved = report.values.get(code="households_registered")
     assert (saved.auto_value, saved.value, saved.reason) == (1, 0, "实地核实仍为0户")
+
+
+def test_a_form_sent_back_with_errors_shows_the_moved_count(world):
+    """Refused for another figure, the page shows the count as it is now in place of
+    the one left untouched, saying so; sent again, it is saved without a reason."""
+    today = days.open_day()
+    url = reverse("reports:report", args=[world.community_b.pk, today.isoformat()])
+    client = world.client("staff_b")
+    body = page_form(client.get(url))
+    body["v_households_expected"] = ""
+    data.household(world.building_b, persons=2)
+    response = client.post(url, body)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "打开页面后系统统计有更新，未改动的数字已改为最新统计：已登记户数 0→1" in page
+    assert "请填写更正原因" not in page
+    again = page_form(response)
+    assert again["v_households_registered"] == "1"
+    again["v_households_expected"] = 4
+    assert client.post(url, again).status_code == 302
+    report = DailyReport.objects.get(community=world.community_b, day=today)
+    saved = report.values.get(code="households_registered")
+    assert (saved.auto_value, saved.value, saved.reason) == (1, 1, "")
