@@ -2,8 +2,9 @@
 
 A fixed number of queries whatever the size of the jurisdiction: the indicator
 catalogue, the area's figures of the last 14 days, its children's figures of the latest
-day rolled up (today's, or before today's first roll-up the latest of the 14 days) and
-of the last closed report day, and the latest alerts with the open-alert count.
+day rolled up (today's, or before today's first roll-up the latest before it — one more
+query when none of the 14 days is rolled up) and of the last closed report day, and the
+latest alerts with the open-alert count.
 
 The roll-up stores figures for communities and the levels above them. A user bound to
 a compound or a building (or anyone looking at one) sees their subtree's figures
@@ -93,7 +94,7 @@ class Snapshot:
     open_alerts: int
     chart: dict[str, Any] = field(default_factory=dict)
     #: the day of the children's figures: today, or before today's first roll-up the
-    #: latest day rolled up in the trend's span (None: none of them)
+    #: latest day rolled up, however old (None: none at all)
     children_day: date | None = None
     #: figures computed now for a compound's or a building's subtree (no daily report
     #: applies below a community), not read from the roll-up's rows
@@ -131,8 +132,15 @@ def snapshot(user: Any, area: Area) -> Snapshot:
             for f in DailyFigure.objects.filter(area=area, day__gte=span[0], day__lte=today)
         }
         # The area and its children are rolled up together: the area's latest day is
-        # theirs (today's, or in the minutes before its first roll-up an earlier one).
-        children_day = max(mine, default=None)
+        # theirs (today's, or in the minutes before its first roll-up an earlier one;
+        # when none of the trend's days is rolled up, the latest one however old, by
+        # the (area, day) index).
+        children_day = max(mine, default=None) or (
+            DailyFigure.objects.filter(area=area, day__lte=today)
+            .order_by("-day")
+            .values_list("day", flat=True)
+            .first()
+        )
         wanted = Q(day=closed) | Q(day=children_day) if children_day else Q(day=closed)
         below = list(
             DailyFigure.objects.filter(wanted, area__parent=area)

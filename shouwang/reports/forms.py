@@ -6,7 +6,7 @@ from django import forms
 
 from shouwang.core.forms import ORDER_MAX, integer_column
 
-from .actions import Line, amendment_reasons, below_zero_message, check_values
+from .actions import Line, amendment_reasons, below_zero_message, check_values, follow_counts
 from .bulletin import BUILTINS, TemplateError, check_template
 from .models import IndicatorDefinition
 
@@ -33,6 +33,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, lines: list[Line], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lines = lines
+        #: the figures shown at a count that moved since the page was opened
+        self.moved: list[str] = []
         for line in lines:
             self.fields[f"v_{line.code}"] = forms.IntegerField(
                 label=line.definition.heading,
@@ -61,12 +63,11 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        errors = check_values(
-            [line.definition for line in self.lines],
-            {line.code: line.auto for line in self.lines},
-            self.values(),
-            self.reasons(),
-        )
+        definitions = [line.definition for line in self.lines]
+        auto = {line.code: line.auto for line in self.lines}
+        reasons = self.reasons()
+        values, _ = follow_counts(definitions, auto, self.values(), reasons, self.shown())
+        errors = check_values(definitions, auto, values, reasons)
         for code, message in errors.items():
             field = f"v_{code}" if "请填写（" in message else f"r_{code}"
             if field not in self.errors:
@@ -74,26 +75,44 @@ class ReportForm(forms.Form):
         return data
 
     def values(self) -> dict[str, int]:
-        """The figures given. One left at the system's count the page showed follows
-        the count, which may have moved while the page was open (before the cutoff
-        the check-ins and the ledger keep counting): not a correction."""
+        """The figures as given (the actions let one left at the count shown follow
+        the count: ``follow_counts``)."""
         data = getattr(self, "cleaned_data", {})
-        values = {}
+        return {
+            line.code: value
+            for line in self.lines
+            if (value := data.get(f"v_{line.code}")) is not None
+        }
+
+    def show_moved_counts(self) -> None:
+        """Sent back with errors: a figure left at a count that moved since the page
+        showed it is shown at the count as it is now (also as the count shown, the
+        user seeing it now), and ``moved`` says which ones moved."""
+        _, moved = follow_counts(
+            [line.definition for line in self.lines],
+            {line.code: line.auto for line in self.lines},
+            self.values(),
+            self.reasons(),
+            self.shown(),
+        )
+        if not moved:
+            return
+        self.data = self.data.copy()
+        for figure in moved:
+            self.data[f"v_{figure.code}"] = self.data[f"a_{figure.code}"] = str(figure.counted)
+        self.moved = [str(figure) for figure in moved]
+
+    def shown(self) -> dict[str, int]:
+        """The system's counts the page showed (sent back in hidden fields); one that
+        is no count the page could have shown is ignored: its figure is checked as
+        typed."""
+        data = getattr(self, "cleaned_data", {})
+        counts = {}
         for line in self.lines:
-            value = data.get(f"v_{line.code}")
-            if value is None:
-                continue
-            shown = data.get(f"a_{line.code}", "")
-            if (
-                line.auto is not None
-                and len(shown) <= 10
-                and shown.isascii()
-                and shown.isdigit()
-                and value == int(shown)
-            ):
-                value = line.auto
-            values[line.code] = value
-        return values
+            shown = data.get(f"a_{line.code}") or ""
+            if line.auto is not None and len(shown) <= 10 and shown.isascii() and shown.isdigit():
+                counts[line.code] = int(shown)
+        return counts
 
     def reasons(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {})

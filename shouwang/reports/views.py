@@ -223,6 +223,8 @@ def _report_page(
     lines = actions.lines(report)
     if form is None and not report.is_submitted:
         form = ReportForm(lines=lines, initial={"note": report.note})
+    elif form is not None and form.is_bound:
+        form.show_moved_counts()
     revisions = report.revisions.select_related("by") if report.pk else []
     return render(
         request,
@@ -263,11 +265,12 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     if not form.is_valid():
         return _report_page(request, existing, form, status=400)
     try:
-        actions.save_draft(
+        draft = actions.save_draft(
             community=area,
             day=day,
             values=form.values(),
             reasons=form.reasons(),
+            shown=form.shown(),
             note=form.cleaned_data["note"],
             by=request.user,
         )
@@ -275,6 +278,12 @@ def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
         form.add_error(None, str(exc))
         return _report_page(request, existing, form, status=400)
     messages.success(request, "已暂存，尚未上报")
+    if draft.moved:
+        messages.info(
+            request,
+            "打开页面后系统统计有更新，未改动的数字已按最新统计暂存："
+            + "；".join(str(m) for m in draft.moved),
+        )
     return redirect("reports:report", pk=pk, day=day)
 
 
@@ -306,6 +315,7 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                 report=actions.report_for(community=area, day=day),
                 values=form.values(),
                 reasons=form.reasons(),
+                shown=form.shown(),
                 note=form.cleaned_data["note"],
                 by=request.user,
                 request=request,
@@ -424,7 +434,7 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
             request,
             "reports/nothing_to_roll_up.html",
             {"area": area, "day": day, "message": str(exc)},
-            status=409,
+            status=400 if isinstance(exc, actions.NotRolledUp) else 409,
         )
     messages.success(
         request,

@@ -78,3 +78,30 @@ def test_today_rolled_up_is_today_live(closed_only):
     page = response.content.decode()
     assert "下级明细（今日实时）" in page
     assert "今日尚未汇总" not in page
+
+
+@pytest.fixture
+def month_old(world):
+    """Nothing rolled up since a day 30 days ago (the scheduled job stopped then)."""
+    old = days.day_of(timezone.now()) - timedelta(days=30)
+    data.household(world.building_a, persons=2, at=days.window(old).start)
+    rollup(old)
+    return old
+
+
+@pytest.mark.parametrize("page", ["dashboard:index", "dashboard:wall"])
+def test_the_table_shows_the_latest_day_rolled_up_however_old(world, month_old, page):
+    response = world.client("hq").get(reverse(page))
+    snap = response.context["snap"]
+    assert snap.children_day == month_old
+    assert [row.area.name for row in snap.children] == ["西城社区", "八一社区"]
+    assert _label(month_old) in response.content.decode()
+
+
+def test_the_latest_day_however_old_takes_one_query_more(
+    world, month_old, django_assert_num_queries
+):
+    client = world.client("hq")
+    client.get(reverse("dashboard:wall"))  # the catalogue is seeded on first use
+    with django_assert_num_queries(QUERIES + 1):
+        client.get(reverse("dashboard:wall"))

@@ -59,14 +59,6 @@ def test_it_refuses_an_area_whose_communities_came_later(world):
     assert DailyFigure.objects.filter(area=world.subdistrict, day=day).exists()
 
 
-def test_a_compound_is_judged_by_its_community(world):
-    response = _rollup(world, world.compound_a, date(1900, 1, 1))
-    assert response.status_code == 409
-    assert "西城社区1900年1月1日没有应报日报的社区" in response.content.decode()
-    assert not DailyFigure.objects.exists()
-    assert _rollup(world, world.compound_a, days.last_closed_day()).status_code == 302
-
-
 def test_an_area_with_no_community_at_all_says_so(world):
     _at_district(world)
     empty = child(world.district, "空街道")

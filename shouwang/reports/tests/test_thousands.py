@@ -90,14 +90,14 @@ def test_the_revisions_group_large_figures(world, reported) -> None:
 
 
 def test_the_systems_count_on_the_form_is_grouped(world, monkeypatch) -> None:
-    from shouwang.reports import actions
+    from shouwang.reports.actions import figures
 
-    counted = actions.auto_values
+    counted = figures.auto_values
 
     def many(community, day):
         return {**counted(community, day), "persons_registered": 161771}
 
-    monkeypatch.setattr(actions, "auto_values", many)
+    monkeypatch.setattr(figures, "auto_values", many)
     day = days.last_closed_day()
     url = reverse("reports:report", args=[world.community_b.pk, day.isoformat()])
     page = world.client("staff_b").get(url).content.decode()
