@@ -100,6 +100,30 @@ class KeyPersonQuerySet(ScopedQuerySet):
         )
         return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
 
+    def latest_of_their_person(self) -> KeyPersonQuerySet:
+        """Each record that is its person's latest (made last; the higher id of equals),
+        among all the person's records, in the user's area or not."""
+        newer = KeyPerson.objects.filter(person=models.OuterRef("person")).filter(
+            models.Q(created_at__gt=models.OuterRef("created_at"))
+            | models.Q(created_at=models.OuterRef("created_at"), pk__gt=models.OuterRef("pk"))
+        )
+        return self.exclude(models.Exists(newer))
+
+    def to_resume(self) -> KeyPersonQuerySet:
+        """Records that resume (已找到, 出院返回) when their person is back: 失联 or
+        转医院 and their person's latest record. An older one a newer record followed is
+        history. A person with one is not registered a second time (登记, 线索确认,
+        the police-list intake)."""
+        return self.filter(status__in=KeyPerson.RESUMABLE).latest_of_their_person()
+
+    def tracked(self) -> KeyPersonQuerySet:
+        """The records that make their person already tracked, not to register: under
+        control, or to resume (``to_resume``)."""
+        return self.filter(
+            models.Q(status=KeyPerson.Status.ACTIVE)
+            | models.Q(pk__in=self.to_resume().values("pk"))
+        )
+
     def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
         return self.filter(in_observation_at(moment))
 
@@ -222,6 +246,8 @@ class KeyPerson(TimeStampedModel):
 
     # Statuses that end a record with the person away from home (``ended_away``).
     AWAY = (Status.HOSPITAL, Status.LEFT)
+    # Statuses of a spell out of control that ends with control resumed (``to_resume``).
+    RESUMABLE = (Status.LOST, Status.HOSPITAL)
 
     class Reason(models.TextChoices):
         """The fixed list of reasons for a status change."""

@@ -6,12 +6,16 @@ record was ended 转医院 because they became a case is another path, left as i
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shouwang.watch import actions
 from shouwang.watch.models import KeyPerson, Lead
 from shouwang.watch.tests import factories as f
+from shouwang.watch.tests.test_intake import sheet, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +92,94 @@ def test_someone_released_is_registered_again(world) -> None:
     response = world.client("staff_a").post(reverse("watch:create"), data)
     assert response.status_code == 302
     assert KeyPerson.objects.filter(person=record.person).count() == 2
+
+
+def superseded_lost_record(world, name: str) -> KeyPerson:
+    """A record 失联 long ago, then a newer record of the same person (the cases app's
+    path) ended for good: the person's latest record is the released one."""
+    old = away(world, name, "lost", "unreachable")
+    KeyPerson.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=30))
+    newer = actions.register_key_person(
+        person=old.person,
+        category=f.category(),
+        source="assigned",
+        measure="home",
+        start_date=timezone.localdate(),
+        by=world.staff_a,
+    )
+    actions.change_status(
+        key_person=newer, status="released", reason="ordered_release", by=world.staff_a
+    )
+    return old
+
+
+def intake_rows(client, person) -> list:
+    arrived = timezone.localdate() - timedelta(days=1)
+    listed = [[person.name, person.document_number, "", arrived, "湖北武汉", ""]]
+    return upload(client, sheet(listed)).context["plan"].rows
+
+
+def test_an_old_lost_record_superseded_by_a_newer_one_blocks_neither_path(world) -> None:
+    """The rule both 登记 and the police-list intake follow: only the person's latest
+    record counts. A 失联 record followed by a newer record ended for good is history,
+    not a record to resume."""
+    old = superseded_lost_record(world, "周四")
+    client = world.client("staff_a")
+
+    [row] = intake_rows(client, old.person)
+    assert row.outcome == "found"
+
+    data = {
+        "category": f.category().pk,
+        "source": "screening",
+        "measure": "home",
+        "start_date": timezone.localdate().isoformat(),
+        "document": old.person.document_number,
+    }
+    assert client.post(reverse("watch:create"), data).status_code == 302
+    assert KeyPerson.objects.filter(person=old.person, status="active").count() == 1
+
+
+def test_a_latest_lost_record_blocks_both_paths_even_after_an_older_release(world) -> None:
+    released = away(world, "周五", "released", "ordered_release")
+    KeyPerson.objects.filter(pk=released.pk).update(
+        created_at=released.created_at - timedelta(days=30)
+    )
+    lost = actions.register_key_person(
+        person=released.person,
+        category=f.category(),
+        source="assigned",
+        measure="home",
+        start_date=timezone.localdate(),
+        by=world.staff_a,
+    )
+    actions.change_status(key_person=lost, status="lost", reason="unreachable", by=world.staff_a)
+    client = world.client("staff_a")
+
+    [row] = intake_rows(client, lost.person)
+    assert row.outcome == "tracked"
+    assert "已有“失联”的记录" in row.detail
+
+    data = {
+        "category": f.category().pk,
+        "source": "screening",
+        "measure": "home",
+        "start_date": timezone.localdate().isoformat(),
+        "document": lost.person.document_number,
+    }
+    response = client.post(reverse("watch:create"), data)
+    assert response.status_code == 400
+    assert f"已有一条“失联”的记录（编号 {lost.pk}" in response.content.decode()
+    assert KeyPerson.objects.filter(person=lost.person).count() == 2
+
+
+def test_a_latest_lost_record_outside_the_users_area_still_blocks_the_intake(world) -> None:
+    """The person moved into community A; their latest record, 失联, was made in
+    community B. 登记 refuses them, so the intake must not register them either."""
+    record = away(world, "周六", "lost", "unreachable")
+    KeyPerson.objects.filter(pk=record.pk).update(area=world.building_b)
+    assert not KeyPerson.objects.visible_to(world.staff_a).filter(pk=record.pk).exists()
+
+    [row] = intake_rows(world.client("staff_a"), record.person)
+
+    assert row.outcome == "tracked"
