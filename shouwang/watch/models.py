@@ -206,10 +206,12 @@ class KeyPersonQuerySet(ScopedQuerySet):
 
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
         """The record a personal self-report link names, under control or not (the
-        page says why an ended one takes no report). A link is good ``max_age_days``
-        from when it was given, and for a record under control until ``max_age_days``
-        after its planned end — a period of 14 days plus extensions outlives the days
-        from the link's signing. Raises ``signing.SignatureExpired`` for an old link,
+        page says why an ended one takes no report, however old its link: telling a
+        released resident that their link expired sends them to the community for
+        nothing). A link of a record under control is good ``max_age_days`` from when
+        it was given, and until ``max_age_days`` after its planned end — a period of 14
+        days plus extensions outlives the days from the link's signing. Raises
+        ``signing.SignatureExpired`` for an old link of a record under control,
         ``signing.BadSignature`` for a forged one and ``KeyPerson.DoesNotExist`` when
         the record is gone."""
         signer = signing.TimestampSigner(salt=SELF_REPORT_SALT)
@@ -219,7 +221,7 @@ class KeyPersonQuerySet(ScopedQuerySet):
             signer.unsign(token, max_age=max_age)
         except signing.SignatureExpired:
             today = timezone.localdate()
-            if record.status != KeyPerson.Status.ACTIVE or record.planned_end + max_age < today:
+            if record.status == KeyPerson.Status.ACTIVE and record.planned_end + max_age < today:
                 raise
         return record
 
