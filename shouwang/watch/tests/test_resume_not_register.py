@@ -183,3 +183,30 @@ def test_a_latest_lost_record_outside_the_users_area_still_blocks_the_intake(wor
     [row] = intake_rows(world.client("staff_a"), record.person)
 
     assert row.outcome == "tracked"
+
+
+@pytest.mark.parametrize("reason", ["found", "correction"])
+def test_an_old_lost_record_a_newer_one_followed_does_not_resume(world, reason) -> None:
+    """The other side of the rule: a 失联 record followed by a newer record is history;
+    resuming it (已找到) would put the person under control on a record the newer one
+    replaced. The page says to register them again, and nothing changes."""
+    old = superseded_lost_record(world, "周日")
+    newer = KeyPerson.objects.filter(person=old.person).exclude(pk=old.pk).get()
+    response = world.client("staff_a").post(
+        reverse("watch:status", args=[old.pk]), {"status": "active", "reason": reason}
+    )
+    assert response.status_code == 400
+    assert f"此人在本记录之后已有新的记录（编号 {newer.pk}）" in response.content.decode()
+    old.refresh_from_db()
+    assert old.status == KeyPerson.Status.LOST
+    assert old.pauses == []
+
+
+def test_the_latest_lost_record_resumes(world) -> None:
+    record = away(world, "吴一", "lost", "unreachable")
+    response = world.client("staff_a").post(
+        reverse("watch:status", args=[record.pk]), {"status": "active", "reason": "found"}
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == KeyPerson.Status.ACTIVE
