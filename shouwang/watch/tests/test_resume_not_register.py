@@ -210,3 +210,32 @@ def test_the_latest_lost_record_resumes(world) -> None:
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == KeyPerson.Status.ACTIVE
+
+
+def test_locating_someone_whose_latest_record_is_lost_points_to_that_record(world) -> None:
+    """The intake's 待查找 path registers a located person too: someone whose latest
+    record is 失联 is refused as by 登记 — that record resumes — and the task waits."""
+    record = away(world, "吴二", "lost", "unreachable")
+    task = f.locate_task(world.community_a, "吴二", number=record.person.document_number)
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a.pk, "unit": "", "room": ""},
+    )
+    assert response.status_code == 400
+    assert f"已有一条“失联”的记录（编号 {record.pk}" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "pending"
+    assert KeyPerson.objects.filter(person=record.person).count() == 1
+
+
+def test_locating_someone_with_only_a_superseded_lost_record_registers_them(world) -> None:
+    old = superseded_lost_record(world, "吴三")
+    task = f.locate_task(world.community_a, "吴三", number=old.person.document_number)
+    response = world.client("staff_a").post(
+        reverse("watch:locate_record", args=[task.pk]),
+        {"outcome": "located", "building": world.building_a.pk, "unit": "", "room": ""},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.key_person.status == KeyPerson.Status.ACTIVE
+    assert task.key_person.person == old.person
