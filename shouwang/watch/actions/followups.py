@@ -334,7 +334,10 @@ SELF_REPORT_ENDED = {
 def self_report_ended_message(record: KeyPerson) -> str:
     """What the self-report link of a record no longer under control says: released,
     the day control ended (local); otherwise the person's situation
-    (``SELF_REPORT_ENDED``)."""
+    (``SELF_REPORT_ENDED``). The link of an earlier record of someone under control
+    again sends them to the new record's link."""
+    if KeyPerson.objects.filter(person=record.person_id).active().exclude(pk=record.pk).exists():
+        return "本链接已停用，您目前仍在管控中，请使用社区新发给您的自报链接"
     if record.status == KeyPerson.Status.RELEASED:
         if record.ended_at is None:
             return "您的管控已解除，无需再报。感谢您的配合！"

@@ -390,3 +390,29 @@ def test_an_old_link_of_a_record_lost_says_to_call_the_community(
     response = client.get(url(old))
     assert response.status_code == 404
     assert "社区暂时联系不上您" in response.content.decode()
+
+
+def test_the_old_link_of_someone_registered_again_sends_them_to_their_new_link(
+    world, client, clock, policy_a
+) -> None:
+    """Released, then registered again (a new trip): the first record's link must not
+    tell them 无需再报 while they are under control on the new record."""
+    clock.set(clock.today, 9, 0)
+    first = f.key_person(world.building_a, "王小明", start=clock.today - timedelta(days=14))
+    token = first.self_report_token()
+    actions.change_status(
+        key_person=first, status="released", reason="ordered_release", by=world.staff_a
+    )
+    actions.register_key_person(
+        person=first.person,
+        category=first.category,
+        source="screening",
+        measure="home",
+        start_date=clock.today,
+        by=world.staff_a,
+    )
+    response = client.get(url(token))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "本链接已停用，您目前仍在管控中，请使用社区新发给您的自报链接" in page
+    assert "无需再报" not in page
