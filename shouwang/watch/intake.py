@@ -9,8 +9,9 @@ becomes:
 
 - found: registered as a key person, assigned to the grid of the person's building;
 - to locate: a task for the community (staff record located / not here / left);
-- already tracked: the person is under control (or 失联 or 转医院: that record resumes
-  when they are back), or already waiting to be located;
+- already tracked: the person is under control (or their latest record is 失联 or
+  转医院: that record resumes when they are back, ``KeyPersonQuerySet.tracked``), or
+  already waiting to be located;
 - duplicate: the same document number appears on another row of the same file, the
   one kept being the latest arrival (the first of equals);
 - period served: arrived so long ago that the chosen category's period, counted from
@@ -87,8 +88,6 @@ HEADER_NAMES = {
     "证件类型": ["证件类型", "证件种类", "证件名称"],
 }
 MAX_ROWS = 5_000
-# A listed person with a record in these is already tracked.
-TRACKED_STATUSES = [KeyPerson.Status.ACTIVE, KeyPerson.Status.LOST, KeyPerson.Status.HOSPITAL]
 
 
 class Outcome:
@@ -400,12 +399,19 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
     ):
         persons[person.doc_hash] = person
     # Under control, or out of it for a spell that ends with control resumed (已找到,
-    # 出院返回): a second record would leave the first 失联 or 转医院 for good.
-    tracked = dict(
-        KeyPerson.objects.visible_to(user)
-        .filter(status__in=TRACKED_STATUSES, person__doc_hash__in=list(hashes))
-        .values_list("person__doc_hash", "status")
+    # 出院返回): a second record would leave the first 失联 or 转医院 for good. As 登记
+    # judges it: the records of a person found here count wherever they were made.
+    records = KeyPerson.objects.visible_to(user) | KeyPerson.objects.filter(
+        person__in=[p.pk for p in persons.values()]
     )
+    tracked: dict[str, str] = {}
+    for digest, status in (
+        records.tracked()
+        .filter(person__doc_hash__in=list(hashes))
+        .values_list("person__doc_hash", "status")
+    ):
+        if tracked.get(digest) != KeyPerson.Status.ACTIVE:
+            tracked[digest] = status
     waiting = set(
         LocateTask.objects.visible_to(user)
         .pending()

@@ -100,6 +100,30 @@ class KeyPersonQuerySet(ScopedQuerySet):
         )
         return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
 
+    def latest_of_their_person(self) -> KeyPersonQuerySet:
+        """Each record that is its person's latest (made last; the higher id of equals),
+        among all the person's records, in the user's area or not."""
+        newer = KeyPerson.objects.filter(person=models.OuterRef("person")).filter(
+            models.Q(created_at__gt=models.OuterRef("created_at"))
+            | models.Q(created_at=models.OuterRef("created_at"), pk__gt=models.OuterRef("pk"))
+        )
+        return self.exclude(models.Exists(newer))
+
+    def to_resume(self) -> KeyPersonQuerySet:
+        """Records that resume (已找到, 出院返回) when their person is back: 失联 or
+        转医院 and their person's latest record. An older one a newer record followed is
+        history. A person with one is not registered a second time (登记, 线索确认,
+        the police-list intake)."""
+        return self.filter(status__in=KeyPerson.RESUMABLE).latest_of_their_person()
+
+    def tracked(self) -> KeyPersonQuerySet:
+        """The records that make their person already tracked, not to register: under
+        control, or to resume (``to_resume``)."""
+        return self.filter(
+            models.Q(status=KeyPerson.Status.ACTIVE)
+            | models.Q(pk__in=self.to_resume().values("pk"))
+        )
+
     def in_observation_at(self, moment: datetime) -> KeyPersonQuerySet:
         return self.filter(in_observation_at(moment))
 
@@ -182,10 +206,12 @@ class KeyPersonQuerySet(ScopedQuerySet):
 
     def from_self_report_token(self, token: str, *, max_age_days: int) -> KeyPerson:
         """The record a personal self-report link names, under control or not (the
-        page says why an ended one takes no report). A link is good ``max_age_days``
-        from when it was given, and for a record under control until ``max_age_days``
-        after its planned end — a period of 14 days plus extensions outlives the days
-        from the link's signing. Raises ``signing.SignatureExpired`` for an old link,
+        page says why an ended one takes no report, however old its link: telling a
+        released resident that their link expired sends them to the community for
+        nothing). A link of a record under control is good ``max_age_days`` from when
+        it was given, and until ``max_age_days`` after its planned end — a period of 14
+        days plus extensions outlives the days from the link's signing. Raises
+        ``signing.SignatureExpired`` for an old link of a record under control,
         ``signing.BadSignature`` for a forged one and ``KeyPerson.DoesNotExist`` when
         the record is gone."""
         signer = signing.TimestampSigner(salt=SELF_REPORT_SALT)
@@ -195,7 +221,7 @@ class KeyPersonQuerySet(ScopedQuerySet):
             signer.unsign(token, max_age=max_age)
         except signing.SignatureExpired:
             today = timezone.localdate()
-            if record.status != KeyPerson.Status.ACTIVE or record.planned_end + max_age < today:
+            if record.status == KeyPerson.Status.ACTIVE and record.planned_end + max_age < today:
                 raise
         return record
 
@@ -222,6 +248,8 @@ class KeyPerson(TimeStampedModel):
 
     # Statuses that end a record with the person away from home (``ended_away``).
     AWAY = (Status.HOSPITAL, Status.LEFT)
+    # Statuses of a spell out of control that ends with control resumed (``to_resume``).
+    RESUMABLE = (Status.LOST, Status.HOSPITAL)
 
     class Reason(models.TextChoices):
         """The fixed list of reasons for a status change."""

@@ -12,7 +12,6 @@ the audit log in one transaction.
 from .alerts import create_lead, handle_alert, raise_alert, restate_alert, settle_alert
 from .followups import (
     METHOD_CHOICE_MESSAGE,
-    SELF_REPORT_ENDED,
     SYMPTOM_CHOICE_MESSAGE,
     SelfReportRefused,
     backfill_followup,
@@ -23,6 +22,7 @@ from .followups import (
     record_followup,
     record_overdue,
     record_self_report,
+    self_report_ended_message,
 )
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
 from .locating import record_location
@@ -45,7 +45,6 @@ __all__ = [
     "Identity",
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
-    "SELF_REPORT_ENDED",
     "SelfReportRefused",
     "active_key_person",
     "alert_suspected_lost",
@@ -73,6 +72,7 @@ __all__ = [
     "record_location",
     "record_overdue",
     "record_self_report",
+    "self_report_ended_message",
     "register_key_person",
     "register_with_person",
     "release_many",

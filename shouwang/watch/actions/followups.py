@@ -325,11 +325,25 @@ SELF_REPORT_ABNORMAL = (
 # What the link of a record no longer under control says, per status: the person's own
 # situation in their words, nothing of the reason, note or who changed it.
 SELF_REPORT_ENDED = {
-    KeyPerson.Status.RELEASED: "您已解除管控，无需再自报。感谢您的配合！",
     KeyPerson.Status.HOSPITAL: "您已转医院，本链接暂停自报；回家后如需继续观察，社区会与您联系",
     KeyPerson.Status.LOST: "社区暂时联系不上您，本链接暂停自报，请尽快与社区（网格员）联系",
     KeyPerson.Status.LEFT: "您已登记为离开本辖区，本链接已停用；如您仍在本辖区，请与社区联系",
 }
+
+
+def self_report_ended_message(record: KeyPerson) -> str:
+    """What the self-report link of a record no longer under control says: released,
+    the day control ended (local); otherwise the person's situation
+    (``SELF_REPORT_ENDED``). The link of an earlier record of someone under control
+    again sends them to the new record's link."""
+    if KeyPerson.objects.filter(person=record.person_id).active().exclude(pk=record.pk).exists():
+        return "本链接已停用，您目前仍在管控中，请使用社区新发给您的自报链接"
+    if record.status == KeyPerson.Status.RELEASED:
+        if record.ended_at is None:
+            return "您的管控已解除，无需再报。感谢您的配合！"
+        day = timezone.localdate(record.ended_at)
+        return f"您的管控已于{day.month}月{day.day}日解除，无需再报。感谢您的配合！"
+    return SELF_REPORT_ENDED.get(record.status, "本链接已停用")
 
 
 def record_self_report(

@@ -216,11 +216,12 @@ RESUMES_WITH = {
 
 def check_no_record_to_resume(person: Any) -> None:
     """登记 and 线索确认 refuse someone whose latest record is 失联 or 转医院, naming it
-    and how it resumes (the police-list intake lists them as 已在管控). The cases app's
+    and how it resumes (``KeyPersonQuerySet.to_resume``; the police-list intake lists
+    them as 已在管控 by the same rule). The cases app's
     contact put under observation after becoming a case (转医院, 疑似/确诊病例转运) goes
     through ``register_key_person`` and is not asked this."""
-    latest = KeyPerson.objects.filter(person=person).order_by("-created_at", "-pk").first()
-    if latest is None or latest.status not in RESUMES_WITH:
+    latest = KeyPerson.objects.filter(person=person).to_resume().first()
+    if latest is None:
         return
     raise ValidationError(
         f"{person.name} 已有一条“{latest.get_status_display()}”的记录（编号 {latest.pk}，"

@@ -56,6 +56,18 @@ def change_status(
         other = active_key_person(record.person)
         if other is not None and other.pk != record.pk:
             raise ValidationError("此人已有另一条管控中的记录")
+        # A record a newer one followed is history (``KeyPersonQuerySet.to_resume``).
+        if not KeyPerson.objects.filter(pk=record.pk).latest_of_their_person().exists():
+            newer = (
+                KeyPerson.objects.filter(person=record.person_id, created_at__gte=record.created_at)
+                .exclude(pk=record.pk)
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+            raise ValidationError(
+                f"此人在本记录之后已有新的记录（编号 {newer.pk if newer else '—'}），"
+                "本记录不再恢复管控；如需管控，请重新登记"
+            )
     old = record.status
     now = timezone.now()
     if (

@@ -141,7 +141,8 @@ def test_the_link_lives_as_long_as_the_record_is_under_control(
     client, clock, world, policy_a
 ) -> None:
     """The link given at registration 70 days ago, the period of 14 days extended by 60
-    to tomorrow: the person still reports with it; once released, it is refused."""
+    to tomorrow: the person still reports with it; once released, it takes no report
+    and says their control has ended, not that the link expired."""
     clock.set(clock.today, 9, 0)
     start = clock.today - timedelta(days=70)
     record = f.key_person(world.building_a, "王小明", start=start)
@@ -156,8 +157,11 @@ def test_the_link_lives_as_long_as_the_record_is_under_control(
         key_person=record, status="released", reason="ordered_release", by=world.staff_a
     )
     response = client.get(url(given))
-    assert response.status_code == 410
-    assert "已过期" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert f"管控已于{clock.today.month}月{clock.today.day}日解除，无需再报" in page
+    assert "已过期" not in page
+    assert "<form" not in page
 
 
 def test_the_link_stops_working_after_release(world, client, clock, record) -> None:
@@ -316,7 +320,7 @@ def test_a_write_id_of_another_person_s_follow_up_is_refused(world, client, cloc
 @pytest.mark.parametrize(
     ("status", "reason", "message"),
     [
-        ("released", "ordered_release", "您已解除管控，无需再自报"),
+        ("released", "ordered_release", "解除，无需再报"),
         ("hospital", "fever_hospital", "您已转医院，本链接暂停自报"),
         ("lost", "unreachable", "社区暂时联系不上您"),
         ("left", "left_area", "您已登记为离开本辖区"),
@@ -342,3 +346,73 @@ def test_an_ended_record_s_link_says_why_it_no_longer_works(
         assert "链接无效" not in page
         assert "内部备注" not in page
     assert not FollowUp.objects.filter(key_person=record).exists()
+
+
+@pytest.mark.parametrize("age_days", [0, 31, 400])
+def test_a_released_record_s_link_says_when_control_ended_however_old(
+    world, client, clock, age_days
+) -> None:
+    """Released two days ago: the resident opening the link given at registration, new
+    or long past the link's days, is told their control ended and on which day — no
+    form, nothing stored, not 链接已过期 (which sends them to the community for a new
+    link they do not need)."""
+    clock.set(clock.today - timedelta(days=2), 10, 0)
+    released_on = clock.today
+    record = f.key_person(world.building_a, "王小明", start=clock.today - timedelta(days=14))
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - age_days * 86400):
+        token = record.self_report_token()
+    actions.change_status(
+        key_person=record, status="released", reason="ordered_release", by=world.staff_a
+    )
+    clock.set(released_on + timedelta(days=2), 9, 30)
+    for response in (
+        client.get(url(token)),
+        client.post(url(token), {"client_id": str(uuid.uuid4()), "temperature": "36.5"}),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert f"您的管控已于{released_on.month}月{released_on.day}日解除，无需再报" in page
+        assert "过期" not in page
+        assert "<form" not in page
+    assert not FollowUp.objects.filter(key_person=record).exists()
+
+
+def test_an_old_link_of_a_record_lost_says_to_call_the_community(
+    world, client, clock, policy_a
+) -> None:
+    """Any ended record's link past its days says the person's situation, as a new one
+    does."""
+    clock.set(clock.today, 9, 0)
+    record = f.key_person(world.building_a, "王小明", start=clock.today - timedelta(days=45))
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
+        old = record.self_report_token()
+    actions.change_status(key_person=record, status="lost", reason="unreachable", by=world.staff_a)
+    response = client.get(url(old))
+    assert response.status_code == 404
+    assert "社区暂时联系不上您" in response.content.decode()
+
+
+def test_the_old_link_of_someone_registered_again_sends_them_to_their_new_link(
+    world, client, clock, policy_a
+) -> None:
+    """Released, then registered again (a new trip): the first record's link must not
+    tell them 无需再报 while they are under control on the new record."""
+    clock.set(clock.today, 9, 0)
+    first = f.key_person(world.building_a, "王小明", start=clock.today - timedelta(days=14))
+    token = first.self_report_token()
+    actions.change_status(
+        key_person=first, status="released", reason="ordered_release", by=world.staff_a
+    )
+    actions.register_key_person(
+        person=first.person,
+        category=first.category,
+        source="screening",
+        measure="home",
+        start_date=clock.today,
+        by=world.staff_a,
+    )
+    response = client.get(url(token))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "本链接已停用，您目前仍在管控中，请使用社区新发给您的自报链接" in page
+    assert "无需再报" not in page

@@ -341,9 +341,7 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, KeyPerson.DoesNotExist):
         return _self_report_refused(request, "链接无效，请联系社区重新获取", status=404)
     if record.status != KeyPerson.Status.ACTIVE:
-        return _self_report_refused(
-            request, actions.SELF_REPORT_ENDED.get(record.status, "本链接已停用"), status=404
-        )
+        return _self_report_refused(request, actions.self_report_ended_message(record), status=404)
     policies = schedule.Policies()
     if not policies.self_report_allowed(record.area.path):
         return _self_report_refused(request, "本社区暂未开通自报，请等待网格员联系", status=403)
