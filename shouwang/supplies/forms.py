@@ -315,14 +315,17 @@ class TransferForm(ClientIdMixin, QuantityMixin):
         self.fields["destination"].queryset = destinations
 
 
-def parse_book(text: str) -> dict[int, int] | None:
-    """``{item id: quantity}`` from a count form's "12:100,13:0"; None when blank or
-    not in that form (a page from before the field: the count is not compared)."""
-    try:
-        pairs = [part.split(":") for part in text.split(",")] if text else []
-        return {int(pk): int(quantity) for pk, quantity in pairs} or None
-    except ValueError:
-        return None
+def parse_book(text: str) -> dict[int, int]:
+    """``{item id: quantity}`` from a count form's "12:100,13:0"; ValueError when the
+    text is not in that form (empty, an item twice, a negative quantity)."""
+    book: dict[int, int] = {}
+    for part in text.split(","):
+        pk, quantity = part.split(":")
+        pk, quantity = int(pk), int(quantity)
+        if pk in book or quantity < 0:
+            raise ValueError(text)
+        book[pk] = quantity
+    return book
 
 
 class CountForm(ClientIdMixin):
@@ -340,7 +343,14 @@ class CountForm(ClientIdMixin):
         self.items = list(items)
         now = ",".join(f"{item.pk}:{book.get(item.pk, 0)}" for item in self.items)
         self.initial["book"] = now
-        self.shown = parse_book(self.data.get("book", "")) if self.is_bound else None
+        # None: a page from before the field, whose count is not compared.
+        self.shown: dict[int, int] | None = None
+        self.book_damaged = False
+        if self.is_bound and "book" in self.data:
+            try:
+                self.shown = parse_book(self.data["book"])
+            except ValueError:
+                self.book_damaged = True
         if self.is_bound:
             # Shown again (refused), the page carries the book as it is now.
             self.data = self.data.copy()
@@ -353,6 +363,16 @@ class CountForm(ClientIdMixin):
                 max_value=10**9,
             )
         self.order_fields([f"n{i.pk}" for i in self.items] + ["reason"])
+
+    def clean(self) -> dict:
+        # A present but damaged book is refused, never taken for a page without one:
+        # the count would skip the check for stock moved meanwhile.
+        if self.book_damaged:
+            raise forms.ValidationError(
+                "页面中的账面数据已损坏，无法核对盘点期间的出入库；"
+                "请按本页显示的账面数核对实盘数后重新提交；未做任何修改"
+            )
+        return super().clean()
 
     def counted(self) -> dict[Item, int]:
         return {

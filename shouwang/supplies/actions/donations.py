@@ -3,7 +3,7 @@ donated cash, split over the donations it draws from so each one's balance is kn
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -553,15 +553,29 @@ def _drawing_order(donation: Donation) -> tuple:
     return (donation.purpose_id is None, donation.received_at, donation.pk)
 
 
+def _usable(areas: Iterable[Any]) -> list[int]:
+    """Ids of the received cash gifts spending at any of ``areas`` may draw on: on
+    its books and funding it (``Donation.funds``), so a community's designated gift is
+    not among a sub-district's."""
+    return [
+        d.pk
+        for area in areas
+        for d in Donation.objects.within(area)
+        .cash()
+        .received()
+        .select_related("area")
+        .only("area__path")
+        if d.funds(area)
+    ]
+
+
 def _later_spendings(spending: Spending) -> tuple[list[Spending], list[int]]:
     """The spendings dated on or after ``spending``'s day that draw on gifts it may
     draw on (and, in turn, on gifts those may draw on), and the ids of every received
-    cash gift they all may draw on. Reads only; ``_locked_pool`` locks."""
+    cash gift they all may draw on (``_usable``). Reads only; ``_locked_pool`` locks."""
     areas = {spending.area.path: spending.area}
     while True:
-        pool = Donation.objects.none()
-        for area in areas.values():
-            pool = pool | Donation.objects.within(area).cash().received()
+        pool = _usable(areas.values())
         later = list(
             Spending.objects.filter(spent_on__gte=spending.spent_on, shares__donation__in=pool)
             .select_related("area", "purpose")
@@ -571,7 +585,7 @@ def _later_spendings(spending: Spending) -> tuple[list[Spending], list[int]]:
         if not wider:
             break
         areas.update(wider)
-    return later, list(pool.values_list("pk", flat=True))
+    return later, pool
 
 
 class _PoolGrew(Exception):
@@ -616,22 +630,21 @@ def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Don
     split: Split = []
     order = sorted([*later, spending], key=lambda s: (s.spent_on, s.pk is None, s.pk or 0))
     for current in order:
-        eligible = [
-            d
-            for d in gifts.values()
-            if left[d.pk] > 0
-            and d.area.path.startswith(current.area.path)
-            and d.purpose_id in (None, current.purpose_id)
-            and d.received_at < _day_end(current.spent_on)
-        ]
-        sources = sorted((d for d in eligible if d.funds(current.area)), key=_drawing_order)
+        sources = sorted(
+            (
+                d
+                for d in gifts.values()
+                if left[d.pk] > 0
+                and d.area.path.startswith(current.area.path)
+                and d.funds(current.area)
+                and d.purpose_id in (None, current.purpose_id)
+                and d.received_at < _day_end(current.spent_on)
+            ),
+            key=_drawing_order,
+        )
         available = sum((left[d.pk] for d in sources), Decimal("0.00"))
         if current.amount > available:
-            withheld: dict[str, Decimal] = {}
-            for d in eligible:
-                if not d.funds(current.area):
-                    withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + left[d.pk]
-            raise ValidationError(_short_message(spending, current, available, withheld))
+            raise ValidationError(_short_message(spending, current, available, _withheld(current)))
         takes, need = [], current.amount
         for donation in sources:
             if need <= 0:
@@ -642,6 +655,26 @@ def _split_again(spending: Spending, later: list[Spending], gifts: dict[int, Don
             need -= take
         split.append((current, takes))
     return split
+
+
+def _withheld(spending: Spending) -> dict[str, Decimal]:
+    """Area name → balance of the gifts on ``spending``'s books that it may not draw on
+    (designated to offices below, see ``Donation.funds``), received by its day for its
+    purpose. Outside the locked pool: read for the refusal message only."""
+    withheld: dict[str, Decimal] = {}
+    gifts = (
+        Donation.objects.within(spending.area)
+        .cash()
+        .received()
+        .filter(received_at__lt=_day_end(spending.spent_on))
+        .filter(Q(purpose=spending.purpose) | Q(purpose__isnull=True))
+        .with_spent()
+        .select_related("area")
+    )
+    for d in gifts:
+        if not d.funds(spending.area) and d.amount > d.spent:
+            withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + d.amount - d.spent
+    return withheld
 
 
 def _changed(split: Split) -> Split:

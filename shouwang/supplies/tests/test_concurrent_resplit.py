@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shouwang.supplies import actions
 from shouwang.supplies.actions import donations
-from shouwang.supplies.models import Donation, Purpose, Spending
+from shouwang.supplies.models import Donation, Purpose, Spending, SpendingShare
 
 from .test_concurrent_issue import on_postgresql
 
@@ -130,3 +130,75 @@ def test_a_gift_received_while_locking_starts_the_spending_again(world, monkeypa
         (second, Decimal("50.00")),
     }
     assert Spending.objects.count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_community_spending_does_not_wait_for_a_sub_district_spending(world, monkeypatch) -> None:
+    """A sub-district spending locks only the gifts it may draw on (``Donation.funds``):
+    a community's designated gift is not among them, so a spending of that community
+    goes through while the sub-district's is still open with its locks held."""
+    masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+    own = _gift(world, "甲", "100")
+    pledge, _ = actions.record_donation(
+        area=world.community_a,
+        donor_kind="person",
+        donor_name="乙",
+        kind="cash",
+        amount=Decimal("100"),
+        channel="bank",
+        by=world.hq,
+    )
+    designated, _ = actions.receive_donation(donation=pledge, by=world.hq)
+
+    locked, community_done = threading.Event(), threading.Event()
+    overlapped: list[bool] = []
+    real = donations._locked_pool
+
+    def hold(spending):
+        pool = real(spending)
+        if spending.area == world.subdistrict:
+            locked.set()
+            # Keep the transaction (and its locks) open until the community's
+            # spending is stored, or give up after a while if it is blocked.
+            overlapped.append(community_done.wait(timeout=5))
+        return pool
+
+    monkeypatch.setattr(donations, "_locked_pool", hold)
+    results: list[object] = [None, None]
+
+    def run(i: int) -> None:
+        from django.db import connection
+
+        try:
+            if i == 0:
+                results[i] = _spend(world, masks, "60", "sub-district")
+            else:
+                assert locked.wait(timeout=10)
+                results[i] = actions.record_spending(
+                    area=world.community_a,
+                    purpose=masks,
+                    amount=Decimal("40"),
+                    description="口罩",
+                    client_id="community",
+                    by=world.hq,
+                )[0]
+                community_done.set()
+        except Exception as exc:  # the outcome is what the test asserts
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert all(isinstance(r, Spending) for r in results), results
+    assert overlapped == [True]
+    shares = {s.spending.client_id: (s.donation, s.amount) for s in SpendingShare.objects.all()}
+    assert shares == {
+        "sub-district": (own, Decimal("60.00")),
+        "community": (designated, Decimal("40.00")),
+    }

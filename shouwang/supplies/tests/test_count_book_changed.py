@@ -56,3 +56,44 @@ def test_a_count_of_an_unchanged_book_goes_through(world) -> None:
     response = client.post(url, {f"n{masks.pk}": "96", "reason": "破损4个", "book": shown})
     assert response.status_code == 302
     assert Balance.objects.get(location=store).quantity == 96
+
+
+def test_a_count_from_a_page_without_the_book_field_is_not_compared(world) -> None:
+    # A page opened before the field existed carries no book: the count goes through.
+    store = location(world.community_a)
+    masks = item()
+    stock(store, 100)
+    client = world.client("staff_a")
+    url = reverse("supplies:location_count", args=[store.pk])
+    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+    response = client.post(url, {f"n{masks.pk}": "78", "reason": "破损2个"})
+    assert response.status_code == 302
+    assert Balance.objects.get(location=store).quantity == 78
+
+
+@pytest.mark.parametrize("book", ["garbage:::,x", "", "{pk}:100,{pk}:80", "{pk}:-100", "{pk}"])
+def test_a_count_with_a_damaged_book_field_is_refused(world, book) -> None:
+    # A present but damaged field must not skip the moved-stock check: here the book
+    # moved from 100 to 80 meanwhile, and taking the count would write back 20.
+    store = location(world.community_a)
+    masks = item()
+    stock(store, 100)
+    client = world.client("staff_a")
+    url = reverse("supplies:location_count", args=[store.pk])
+    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+
+    response = client.post(
+        url, {f"n{masks.pk}": "100", "reason": "清点", "book": book.format(pk=masks.pk)}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "页面中的账面数据已损坏" in page
+    assert Balance.objects.get(location=store).quantity == 80
+    assert not Movement.objects.filter(kind="adjustment").exists()
+    # The page shown again carries the book as it is now: counting again goes through.
+    again = client.post(
+        url, {f"n{masks.pk}": "78", "reason": "破损2个", "book": _hidden_book(page)}
+    )
+    assert again.status_code == 302
+    assert Balance.objects.get(location=store).quantity == 78
