@@ -35,6 +35,8 @@ class ReportForm(forms.Form):
         self.lines = lines
         #: the figures shown at a count that moved since the page was opened
         self.moved: list[str] = []
+        #: sent back from a submission held for the counts that moved
+        self.held = False
         for line in lines:
             self.fields[f"v_{line.code}"] = forms.IntegerField(
                 label=line.definition.heading,
@@ -101,6 +103,14 @@ class ReportForm(forms.Form):
         for figure in moved:
             self.data[f"v_{figure.code}"] = self.data[f"a_{figure.code}"] = str(figure.counted)
         self.moved = [str(figure) for figure in moved]
+
+    @property
+    def moved_notice(self) -> str:
+        if not self.moved:
+            return ""
+        if self.held:
+            return f"打开页面后系统统计有更新：{'；'.join(self.moved)}。请核对后再上报。"
+        return "打开页面后系统统计有更新，未改动的数字已改为最新统计：" + "；".join(self.moved)
 
     def shown(self) -> dict[str, int]:
         """The system's counts the page showed (sent back in hidden fields); one that

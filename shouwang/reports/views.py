@@ -320,6 +320,15 @@ def submit(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
+    except actions.CountsMoved as exc:
+        # Nothing written: the form again, at the counts as they are now.
+        form = ReportForm(request.POST, lines=actions.lines(existing))
+        form.is_valid()
+        form.held = True
+        form.show_moved_counts()
+        if not form.moved:
+            form.add_error(None, str(exc))
+        return _report_page(request, existing, form, status=409)
     except actions.ReportError as exc:
         form.add_error(None, str(exc))
         return _report_page(request, existing, form, status=400)

@@ -105,3 +105,20 @@ def test_the_latest_day_however_old_takes_one_query_more(
     client.get(reverse("dashboard:wall"))  # the catalogue is seeded on first use
     with django_assert_num_queries(QUERIES + 1):
         client.get(reverse("dashboard:wall"))
+
+
+@pytest.fixture
+def year_old(world):
+    """Nothing rolled up since a day over a year ago: a day of an earlier year."""
+    old = days.day_of(timezone.now()) - timedelta(days=400)
+    data.household(world.building_a, persons=2, at=days.window(old).start)
+    rollup(old)
+    return old
+
+
+@pytest.mark.parametrize("page", ["dashboard:index", "dashboard:wall"])
+def test_a_day_of_an_earlier_year_is_labelled_with_its_year(world, year_old, page):
+    response = world.client("hq").get(reverse(page))
+    assert response.context["snap"].children_day == year_old
+    page = response.content.decode()
+    assert f"{year_old.year}年{_label(year_old)}" in page

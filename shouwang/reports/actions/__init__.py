@@ -7,6 +7,7 @@ from .bulletins import save_bulletin, save_bulletin_template
 from .definitions import EDITED_FIELDS, move_definition, save_definition, set_definition_active
 from .figures import (
     CARRY_DAYS,
+    CountsMoved,
     Line,
     Moved,
     ReportError,
@@ -33,6 +34,7 @@ from .submission import (
 
 __all__ = [
     "CARRY_DAYS",
+    "CountsMoved",
     "Draft",
     "EDITED_FIELDS",
     "Line",

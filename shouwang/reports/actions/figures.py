@@ -184,6 +184,18 @@ class Moved:
         return f"{self.definition.label} {self.shown}→{self.counted}"
 
 
+class CountsMoved(ReportError):
+    """A submission refused because figures left at the counts the page showed would
+    follow counts that moved since: a locked report carries no figure the user did
+    not see. The form is shown again at the new counts."""
+
+    def __init__(self, moved: list[Moved]) -> None:
+        self.moved = moved
+        super().__init__(
+            f"打开页面后系统统计有更新：{'；'.join(str(m) for m in moved)}。请核对后再上报。"
+        )
+
+
 def follow_counts(
     definitions: list[IndicatorDefinition],
     auto: dict[str, Any],

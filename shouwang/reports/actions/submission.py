@@ -19,6 +19,7 @@ from .. import days
 from ..models import DailyReport, IndicatorDefinition, ReportRevision
 from ..rollup import apply_report, auto_values
 from .figures import (
+    CountsMoved,
     Moved,
     ReportError,
     check_expected,
@@ -96,7 +97,9 @@ def _submit(
         raise ReportError(f"{days.cutoff_label(report.day)}统计截止后才能上报该日日报")
     definitions = editable()
     auto = auto_values(report.community, report.day)
-    values, _ = follow_counts(definitions, auto, values, reasons, shown or {})
+    values, moved = follow_counts(definitions, auto, values, reasons, shown or {})
+    if moved:
+        raise CountsMoved(moved)
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -156,7 +159,9 @@ def submit_report(
 ) -> DailyReport:
     """Submit the day's report. ``request`` (a web submission) puts its source IP in
     the audit row; the demo and scheduled jobs call without one. ``shown``: the
-    system's counts the page showed (``follow_counts``)."""
+    system's counts the page showed; a figure left at one that moved since refuses
+    the submission (``CountsMoved``), nothing written: the user sees the new count
+    before the report is locked."""
     return _submit(
         report,
         values=values,
