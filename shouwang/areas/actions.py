@@ -60,8 +60,17 @@ def _check_child(parent: Area | None, kind: str) -> None:
 
 @transaction.atomic
 def create_area(
-    *, name: str, kind: str, parent: Area | None, by: Any = None, **fields: Any
+    *,
+    name: str,
+    kind: str,
+    parent: Area | None,
+    by: Any = None,
+    notices: list[str] | None = None,
+    **fields: Any,
 ) -> Area:
+    """Create a node under ``parent``. A compound given its first building loses its own
+    应有户数 (``Area.clear_households_for_buildings``): the notice is appended to
+    ``notices`` and written in the audit entry."""
     _check_child(parent, kind)
     name = typed_place_name(name)
     Area(name=name, kind=kind, **fields).check_expected_households()
@@ -77,8 +86,11 @@ def create_area(
         )
     area.assign_path()
     area.save(update_fields=["path", "depth"])
+    cleared = parent.clear_households_for_buildings() if parent is not None else ""
+    if cleared and notices is not None:
+        notices.append(cleared)
     if by is not None:
-        audit.record(action=AuditEvent.Action.CREATE, user=by, obj=area)
+        audit.record(action=AuditEvent.Action.CREATE, user=by, obj=area, detail=cleared)
     return area
 
 
@@ -102,13 +114,17 @@ def move_handovers(*, area: Area, new_parent: Area, by: Any) -> list[str]:
 
 @_saved_on_refusal("area")
 @transaction.atomic
-def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
+def move_area(
+    *, area: Area, new_parent: Area, by: Any, notices: list[str] | None = None
+) -> list[str]:
     """Re-hang ``area`` with its subtree under ``new_parent``. Nobody keeps answering
     for what they can no longer see: moved compounds leave the grids of their former
     community, staff moved along leave those grids, and each app hands over its own
     assignments (its ``hand_over_after_move`` hook: key persons' responsible workers,
     checkpoints' duty staff). Returns those handovers in Chinese, one line each; the
-    audit entry lists them."""
+    audit entry lists them. A compound given its first building loses its own 应有户数
+    (``Area.clear_households_for_buildings``): the notice is appended to ``notices``
+    and written in the audit entry."""
     # Both nodes as saved now, locked: the page read them before a move committed
     # meanwhile may have changed their paths (PostgreSQL waits here for that move;
     # SQLite's immediate transaction already did).
@@ -130,6 +146,9 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
     left = list(area.ancestors())
     with unique_write(check_name_free):
         area.move_to(new_parent)
+    cleared = new_parent.clear_households_for_buildings()
+    if cleared and notices is not None:
+        notices.append(cleared)
     handovers = []
     if area.kind in (Area.Kind.COMPOUND, Area.Kind.BUILDING):
         handovers += _leave_grids_of_other_communities(area)
@@ -141,7 +160,7 @@ def move_area(*, area: Area, new_parent: Area, by: Any) -> list[str]:
         if hook is not None:
             hook(area=area, left=left, joined=joined)
     handovers += hand_over_unseen(area=area, by=by)
-    detail = "；".join([f"移动：{old} → {new_parent.name}", *handovers])
+    detail = "；".join([f"移动：{old} → {new_parent.name}", *handovers, *filter(None, [cleared])])
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=area, detail=detail[:2000])
     return handovers
 

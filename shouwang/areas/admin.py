@@ -44,6 +44,10 @@ class AreaAdmin(ScopedAdmin):
     readonly_fields = ["kind", "parent"]
 
 
+# The request attribute carrying a refused grid save to its form (``GridAdmin``).
+REFUSAL = "grid_admin_refusal"
+
+
 class GridAdminForm(ScopedAdminForm):
     class Meta:
         model = Grid
@@ -58,8 +62,13 @@ class GridAdminForm(ScopedAdminForm):
             raise ValidationError(f"本社区已有名为“{name}”的网格")
         return name
 
+    # The database's refusal of the last try of this save (``GridAdmin.changeform_view``).
+    refusal: ValidationError | None = None
+
     def clean(self) -> dict:
         data = super().clean()
+        if self.refusal is not None:
+            raise self.refusal
         self.instance.check_members(
             compounds=data.get("compounds", []), staff=data.get("staff", [])
         )
@@ -88,13 +97,22 @@ class GridAdmin(ScopedAdmin):
         with unique_write(check_members):
             grid.hold_compounds(compounds)
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, REFUSAL, None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
     def changeform_view(
         self, request: HttpRequest, object_id=None, form_url="", extra_context=None
     ) -> HttpResponse:
         """A save refused by the database (rolled back with the view's transaction) is
-        the form again: run once more, the form's check now sees the rival's row and
-        names the compound and the grid holding it."""
+        the form again, with the refusal (naming the compound and the grid holding it)
+        as its error: run once more, the form refuses before anything is written, so a
+        rival taking the compound again cannot refuse it a second time."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError:
+        except ValidationError as refusal:
+            setattr(request, REFUSAL, refusal)
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -60,6 +60,8 @@ class Plan:
     existing_nodes: int = 0
     # Existing nodes whose 应有户数 the sheet changes: the preview says so first.
     changed_households: int = 0
+    # What the commit said on clearing a compound's 应有户数 as it got its first building.
+    cleared_households: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -250,7 +252,12 @@ def commit(result: Plan, *, by: Any) -> int:
             node = cache.get((parent.pk, name))
             if node is None:
                 try:
-                    node = actions.create_area(name=name, kind=kinds[start + offset], parent=parent)
+                    node = actions.create_area(
+                        name=name,
+                        kind=kinds[start + offset],
+                        parent=parent,
+                        notices=result.cleared_households,
+                    )
                 except ValidationError:
                     node = _added_meanwhile(parent, name)  # by another import, at once
                     if node is None:
@@ -266,5 +273,6 @@ def commit(result: Plan, *, by: Any) -> int:
     detail = f"从Excel导入辖区：{len(result.paths)} 行，新建 {len(created)} 个节点"
     if changed:
         detail += f"，修改 {changed} 个节点的应有户数"
+    detail = "；".join([detail, *result.cleared_households])
     audit.record(action=AuditEvent.Action.IMPORT, user=by, obj=result.root, detail=detail)
     return len(created)

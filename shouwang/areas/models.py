@@ -164,6 +164,24 @@ class Area(TimeStampedModel):
                 }
             )
 
+    def clear_households_for_buildings(self) -> str:
+        """The one rule for a compound given its first building (new, moved in or
+        imported): its own 应有户数 no longer counts (``household_unit``), so it is
+        cleared, inside the caller's transaction. Returns the Chinese notice saying so,
+        or "" when there was no figure to clear."""
+        if self.kind != Area.Kind.COMPOUND:
+            return ""
+        households = Area.objects.filter(pk=self.pk).values_list("expected_households", flat=True)[
+            0
+        ]
+        if households is None:
+            return ""
+        self.expected_households = None
+        self.save(update_fields=["expected_households", "updated_at"])
+        return (
+            f"“{self.name}”已有楼栋，原填写的应有户数 {households} 已清除，请在各楼栋填写应有户数"
+        )
+
     def ancestors(self) -> AreaQuerySet:
         prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]
         return Area.objects.filter(path__in=prefixes)

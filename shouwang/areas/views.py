@@ -58,14 +58,19 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404("楼栋下不能再建下级")
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        notices: list[str] = []
         try:
             area = actions.create_area(
-                parent=parent, kind=parent.child_kind, by=request.user, **form.cleaned_data
+                parent=parent,
+                kind=parent.child_kind,
+                by=request.user,
+                notices=notices,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已新建 {area.name}")
+            messages.success(request, "；".join([f"已新建 {area.name}", *notices]))
             return redirect("areas:node", pk=parent.pk)
     return render(
         request,
@@ -112,8 +117,12 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
                     area=area, new_parent=new_parent, by=request.user
                 )
             if not handovers:
-                handovers = actions.move_area(area=area, new_parent=new_parent, by=request.user)
-                messages.success(request, f"已将 {area.name} 移动到 {area.parent.name}")
+                notices: list[str] = []
+                handovers = actions.move_area(
+                    area=area, new_parent=new_parent, by=request.user, notices=notices
+                )
+                moved = f"已将 {area.name} 移动到 {area.parent.name}"
+                messages.success(request, "；".join([moved, *notices]))
                 for line in handovers:
                     messages.info(request, line)
                 return redirect("areas:node", pk=area.pk)
@@ -252,5 +261,8 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
     changed = (
         f"，修改 {result.changed_households} 个节点的应有户数" if result.changed_households else ""
     )
-    messages.success(request, f"导入完成：新建 {created} 个节点{changed}")
+    messages.success(
+        request,
+        "；".join([f"导入完成：新建 {created} 个节点{changed}", *result.cleared_households]),
+    )
     return redirect("areas:node", pk=root.pk)

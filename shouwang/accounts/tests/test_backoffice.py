@@ -210,6 +210,31 @@ def test_a_compound_put_in_a_second_grid_at_the_same_moment_is_refused(world: Wo
     assert not AuditEvent.objects.filter(object_id=str(second.pk)).exists()
 
 
+def test_a_compound_refused_again_on_the_retry_is_the_form_error(world: World, monkeypatch) -> None:
+    """Rivals keep taking the compound: every form check sees it free, every write is
+    refused. The second refusal in a row is the form's error too, not a 500."""
+    second = Grid.objects.create(name="西城第2网格", community=world.community_a)
+    url = reverse("admin:areas_grid_change", args=[second.pk])
+    body = {"name": "西城第2网格", "notes": "改过", "compounds": [world.compound_a.pk]}
+    check = Grid.check_members
+    calls: list[int] = []
+
+    def form_check_stale(self, **kwargs) -> None:
+        calls.append(1)
+        if len(calls) % 2:  # the form's check; the write's check (even calls) is real
+            return None
+        return check(self, **kwargs)
+
+    monkeypatch.setattr(Grid, "check_members", form_check_stale)
+    response = world.client("hq").post(url, body)
+    assert response.status_code == 200
+    assert HELD in response.content.decode()
+    second.refresh_from_db()
+    assert (second.notes, list(second.compounds.all())) == ("", [])
+    assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+    assert not AuditEvent.objects.filter(object_id=str(second.pk)).exists()
+
+
 def test_expected_households_coverage_ignores_are_refused_in_the_back_office(
     world: World,
 ) -> None:
