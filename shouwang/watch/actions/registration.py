@@ -217,9 +217,8 @@ RESUMES_WITH = {
 def check_no_record_to_resume(person: Any) -> None:
     """登记 and 线索确认 refuse someone whose latest record is 失联 or 转医院, naming it
     and how it resumes (``KeyPersonQuerySet.to_resume``; the police-list intake lists
-    them as 已在管控 by the same rule). The cases app's
-    contact put under observation after becoming a case (转医院, 疑似/确诊病例转运) goes
-    through ``register_key_person`` and is not asked this."""
+    them as 已在管控 by the same rule; the cases app's 纳入管控 refuses them by it too,
+    ``cases.actions.resume_refusal``)."""
     latest = KeyPerson.objects.filter(person=person).to_resume().first()
     if latest is None:
         return
