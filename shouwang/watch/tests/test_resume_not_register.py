@@ -239,3 +239,19 @@ def test_locating_someone_with_only_a_superseded_lost_record_registers_them(worl
     task.refresh_from_db()
     assert task.key_person.status == KeyPerson.Status.ACTIVE
     assert task.key_person.person == old.person
+
+
+def test_a_hospital_record_followed_by_one_made_at_the_same_moment_is_not_away(world) -> None:
+    old = away(world, "同时", "hospital", "fever_hospital")
+    newer = actions.register_key_person(
+        person=old.person,
+        category=f.category(),
+        source="assigned",
+        measure="home",
+        start_date=timezone.localdate(),
+        by=world.staff_a,
+    )
+    KeyPerson.objects.filter(pk=newer.pk).update(created_at=old.created_at)
+    # The higher id of equals is the later, as ``latest_of_their_person`` says.
+    assert not KeyPerson.objects.filter(pk=old.pk).ended_away().exists()
+    assert not KeyPerson.objects.filter(pk=old.pk).latest_of_their_person().exists()
