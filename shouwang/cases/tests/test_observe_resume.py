@@ -119,3 +119,29 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table):
     assert any("失失 已有失联的管控记录，请在该记录上恢复管控" in m for m in said)
     assert list(KeyPerson.objects.filter(person=records["失失"].person)) == [records["失失"]]
     assert KeyPerson.objects.filter(person=records["解解"].person).count() == 2
+
+
+def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+    _ended(
+        contact,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.TEST_NEGATIVE,
+        days_ago=2,
+        by=world.staff_a,
+    )
+    actions.add_contact(
+        case=case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=TODAY - timedelta(days=1),
+        by=world.staff_a,
+    )
+    make_case(world.building_a, person=contact.person)
+    client = world.client("staff_a")
+    for url in (reverse("cases:contacts"), reverse("cases:detail", args=[case.pk])):
+        body = client.get(url).content.decode()
+        assert "本人已是病例" in body
+        assert '<span class="badge red">未管控</span>' not in body
+        assert reverse("cases:contact_observe", args=[contact.pk]) not in body
