@@ -255,3 +255,21 @@ def test_a_hospital_record_followed_by_one_made_at_the_same_moment_is_not_away(w
     # The higher id of equals is the later, as ``latest_of_their_person`` says.
     assert not KeyPerson.objects.filter(pk=old.pk).ended_away().exists()
     assert not KeyPerson.objects.filter(pk=old.pk).latest_of_their_person().exists()
+
+
+def test_registering_someone_lost_in_another_community_does_not_name_that_record(world) -> None:
+    record = away(world, "周八", "lost", "unreachable")
+    KeyPerson.objects.filter(pk=record.pk).update(area=world.building_b)
+    data = {
+        "category": f.category().pk,
+        "source": "screening",
+        "measure": "home",
+        "start_date": record.person.created_at.date().isoformat(),
+        "document": record.person.document_number,
+    }
+    response = world.client("staff_a").post(reverse("watch:create"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "该人员在其他社区已有一条“失联”的记录" in page
+    assert f"编号 {record.pk}" not in page
+    assert KeyPerson.objects.filter(person=record.person).count() == 1
