@@ -273,3 +273,15 @@ def test_registering_someone_lost_in_another_community_does_not_name_that_record
     assert "该人员在其他社区已有一条“失联”的记录" in page
     assert f"编号 {record.pk}" not in page
     assert KeyPerson.objects.filter(person=record.person).count() == 1
+
+
+def test_the_status_form_does_not_offer_resuming_a_record_a_newer_one_followed(world) -> None:
+    old = superseded_lost_record(world, "周九")
+    client = world.client("staff_a")
+    page = client.get(reverse("watch:status", args=[old.pk])).content.decode()
+    assert 'value="released"' in page
+    assert 'value="active"' not in page
+    latest = KeyPerson.objects.filter(person=old.person).exclude(pk=old.pk).get()
+    KeyPerson.objects.filter(pk=latest.pk).delete()
+    page = client.get(reverse("watch:status", args=[old.pk])).content.decode()
+    assert 'value="active"' in page
