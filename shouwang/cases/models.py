@@ -421,11 +421,17 @@ class Contact(TimeStampedModel):
         """The contact's control state given by their own case (rows from
         ``with_own_case``): 本人已是病例 for an infected case, 本人已死亡 for a dead one —
         unless a key-person record observes them for another reason than having become
-        a case (still 管控中, or ended otherwise than 转医院); "" when none applies."""
+        a case (still 管控中, or ended otherwise than 转医院, with no new exposure since
+        — after one, that old record says nothing of them now); "" when none applies."""
         classification = getattr(self, "own_case_classification", None)
         if classification is None:
             return ""
-        if self.key_person is not None and self.key_person.status != KeyPerson.Status.HOSPITAL:
+        record = self.key_person
+        if (
+            record is not None
+            and record.status != KeyPerson.Status.HOSPITAL
+            and not self.exposed_after_record_ended()
+        ):
             return ""
         if classification == Case.Classification.DIED:
             return "本人已死亡"

@@ -689,7 +689,12 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.info(request, f"所选 {len(result.contacts)} 人已登记为密接，未重复登记")
     else:
         suffix = ""
-        left = len(result.ended) + len(result.refused) + sum(map(len, result.cases.values()))
+        left = (
+            len(result.ended)
+            + len(result.refused)
+            + len(result.to_resume)
+            + sum(map(len, result.cases.values()))
+        )
         if form.cleaned_data["observe"] and not left:
             suffix = "，并已纳入重点人员管控"
         elif form.cleaned_data["observe"]:
@@ -702,6 +707,8 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
     if result.refused:
         messages.warning(request, _refused_text(result.refused))
+    for contact in result.to_resume:
+        messages.warning(request, actions.resume_refusal(contact))
     for label, cases in result.cases.items():
         names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
         if len(cases) > NAMES_SHOWN:

@@ -213,6 +213,10 @@ class StatusForm(forms.Form):
         offered = [s for s in KeyPerson.Status if s != record.status]
         status = self.fields["status"]
         status.choices = [("", "请选择"), *[(s.value, s.label) for s in offered]]
+        if not KeyPerson.objects.filter(pk=record.pk).latest_of_their_person().exists():
+            # A record a newer one followed does not resume (``change_status`` says why
+            # when asked): 管控中 is not offered, though still accepted to be refused.
+            status.widget.choices = [c for c in status.choices if c[0] != KeyPerson.Status.ACTIVE]
         status.error_messages["invalid_choice"] = (
             f"请选择要变更为的状态（当前已是“{record.get_status_display()}”）"
         )

@@ -94,11 +94,9 @@ class KeyPersonQuerySet(ScopedQuerySet):
 
     def ended_away(self) -> KeyPersonQuerySet:
         """Records that say their person is away: ended 转医院 or 已离开辖区, and no
-        record of the person made since (a later one means they are back)."""
-        later = KeyPerson.objects.filter(
-            person=models.OuterRef("person"), created_at__gt=models.OuterRef("created_at")
-        )
-        return self.filter(status__in=KeyPerson.AWAY).exclude(models.Exists(later))
+        record of the person made since (a later one means they are back): the person's
+        latest record (``latest_of_their_person``)."""
+        return self.filter(status__in=KeyPerson.AWAY).latest_of_their_person()
 
     def latest_of_their_person(self) -> KeyPersonQuerySet:
         """Each record that is its person's latest (made last; the higher id of equals),

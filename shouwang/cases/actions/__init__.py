@@ -10,6 +10,7 @@ from .contacts import (
     observation_over,
     observation_refusal,
     observe_contact,
+    resume_refusal,
 )
 from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
@@ -38,6 +39,7 @@ __all__ = [
     "record_household_unreached",
     "record_household_visit",
     "record_second_days_unreached",
+    "resume_refusal",
     "request_second_hop",
     "run_second_hop",
     "run_trace",

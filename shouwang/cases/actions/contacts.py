@@ -20,6 +20,7 @@ from shouwang.watch.actions import (
     register_key_person,
     update_key_person,
 )
+from shouwang.watch.actions.registration import RESUMES_WITH
 from shouwang.watch.models import Category, KeyPerson
 
 from ..models import (
@@ -234,6 +235,19 @@ def ended_record_refusal(contact: Contact) -> str:
     )
 
 
+def resume_refusal(contact: Contact) -> str:
+    """Why a contact is not registered anew ("" if they may be): their person's latest
+    control record is 失联 or 转医院 (``KeyPersonQuerySet.to_resume``), which resumes
+    when they are back — a second record would leave it out of control for good."""
+    record = KeyPerson.objects.filter(person_id=contact.person_id).to_resume().first()
+    if record is None:
+        return ""
+    return (
+        f"{contact.person.name} 已有{record.get_status_display()}的管控记录，"
+        f"请在该记录上恢复管控（{RESUMES_WITH[record.status].label}），未新建记录"
+    )
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -246,7 +260,8 @@ def observe_contact(
     period runs from the last contact date. A person already under observation keeps
     their record; the contact is linked to it. A contact observed already raises
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
-    exposure (``ended_record_refusal``)."""
+    exposure (``ended_record_refusal``); one whose latest record is 失联 or 转医院 is
+    not registered again (``resume_refusal``)."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
@@ -281,6 +296,8 @@ def observe_contact(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
+    if refusal := resume_refusal(contact):
+        raise ValidationError(refusal)
     category = _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(

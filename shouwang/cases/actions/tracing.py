@@ -26,7 +26,13 @@ from ..models import (
     Trace,
     TraceHit,
 )
-from .contacts import add_contact, ended_record_refusal, observation_over, observe_contact
+from .contacts import (
+    add_contact,
+    ended_record_refusal,
+    observation_over,
+    observe_contact,
+    resume_refusal,
+)
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
 MAX_WINDOW_MINUTES = 120
@@ -322,6 +328,9 @@ class TraceContacts:
     # Asked to be observed, but their key-person record ended with no exposure after it
     # (``ended_record_refusal``): left with that record.
     refused: list[Contact]
+    # Asked to be observed, but their latest key-person record is 失联 or 转医院
+    # (``resume_refusal``): that record resumes, none is made.
+    to_resume: list[Contact]
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
@@ -392,6 +401,7 @@ def contacts_from_trace(
             hop1[hit.pk].contact = contact
     ended = []
     refused = []
+    to_resume = []
     as_cases: dict[str, list[Contact]] = {}
     observed = 0
     if observe:
@@ -410,6 +420,8 @@ def contacts_from_trace(
                 ended.append(contact)
             elif ended_record_refusal(contact):
                 refused.append(contact)
+            elif resume_refusal(contact):
+                to_resume.append(contact)
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
                 observed += 1
@@ -420,6 +432,8 @@ def contacts_from_trace(
         detail += f"（{len(ended)} 人观察期已过，未纳入）"
     if refused:
         detail += f"（{len(refused)} 人管控记录已结束，未重新纳入）"
+    if to_resume:
+        detail += f"（{len(to_resume)} 人已有失联/转医院记录待恢复，未新建记录）"
     if as_cases:
         detail += f"（{sum(len(c) for c in as_cases.values())} 人已是病例，未纳入）"
     if created or observed:  # the same choice sent again changes nothing to audit
@@ -432,6 +446,7 @@ def contacts_from_trace(
         observed=observed,
         ended=ended,
         refused=refused,
+        to_resume=to_resume,
         cases=as_cases,
         beyond=beyond,
     )

@@ -66,7 +66,7 @@ def confirm_lead(
     record = active_key_person(person)
     created = record is None
     if record is None:
-        check_no_record_to_resume(person)
+        check_no_record_to_resume(person, by=by)
         if category is None or not measure or start_date is None:
             raise ValidationError(
                 f"{person.name} 目前不在管控中（可能刚被解除），"

@@ -68,7 +68,7 @@ def record_location(
             why = f"观察期（{days}天）已于 {served:%Y-%m-%d} 期满，未列为重点人员"
             note = f"{why}；{note}" if note else why
         elif record is None:
-            check_no_record_to_resume(person)  # as 登记: their 失联/转医院 record resumes
+            check_no_record_to_resume(person, by=by)  # as 登记: their 失联/转医院 record resumes
             record = register_key_person(
                 person=person,
                 category=task.category,

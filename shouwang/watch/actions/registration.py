@@ -214,19 +214,25 @@ RESUMES_WITH = {
 }
 
 
-def check_no_record_to_resume(person: Any) -> None:
+def check_no_record_to_resume(person: Any, *, by: Any) -> None:
     """登记 and 线索确认 refuse someone whose latest record is 失联 or 转医院, naming it
     and how it resumes (``KeyPersonQuerySet.to_resume``; the police-list intake lists
-    them as 已在管控 by the same rule). The cases app's
-    contact put under observation after becoming a case (转医院, 疑似/确诊病例转运) goes
-    through ``register_key_person`` and is not asked this."""
+    them as 已在管控 by the same rule; the cases app's 纳入管控 refuses them by it too,
+    ``cases.actions.resume_refusal``)."""
     latest = KeyPerson.objects.filter(person=person).to_resume().first()
     if latest is None:
         return
+    resume = RESUMES_WITH[latest.status].label
+    if not KeyPerson.objects.visible_to(by).filter(pk=latest.pk).exists():
+        # Another community's record: its number is not the user's to know.
+        raise ValidationError(
+            f"{person.name}：该人员在其他社区已有一条“{latest.get_status_display()}”的记录，"
+            f"不能重复登记；人员找到或返回后，请由该社区在该记录变更为管控中（{resume}）"
+        )
     raise ValidationError(
         f"{person.name} 已有一条“{latest.get_status_display()}”的记录（编号 {latest.pk}，"
         f"{latest.start_date:%Y-%m-%d} 起），不能重复登记；人员找到或返回后，"
-        f"请在该记录变更为管控中（{RESUMES_WITH[latest.status].label}）"
+        f"请在该记录变更为管控中（{resume}）"
     )
 
 
@@ -237,7 +243,7 @@ def register_with_person(*, persons: Any, identity: Identity, by: Any, **record:
     registration adds no ledger person and changes no phone. Someone 失联 or 转医院
     is refused (``check_no_record_to_resume``)."""
     person = find_or_create_person(persons=persons, by=by, **identity)
-    check_no_record_to_resume(person)
+    check_no_record_to_resume(person, by=by)
     return register_key_person(person=person, by=by, **record)
 
 

@@ -239,3 +239,49 @@ def test_locating_someone_with_only_a_superseded_lost_record_registers_them(worl
     task.refresh_from_db()
     assert task.key_person.status == KeyPerson.Status.ACTIVE
     assert task.key_person.person == old.person
+
+
+def test_a_hospital_record_followed_by_one_made_at_the_same_moment_is_not_away(world) -> None:
+    old = away(world, "同时", "hospital", "fever_hospital")
+    newer = actions.register_key_person(
+        person=old.person,
+        category=f.category(),
+        source="assigned",
+        measure="home",
+        start_date=timezone.localdate(),
+        by=world.staff_a,
+    )
+    KeyPerson.objects.filter(pk=newer.pk).update(created_at=old.created_at)
+    # The higher id of equals is the later, as ``latest_of_their_person`` says.
+    assert not KeyPerson.objects.filter(pk=old.pk).ended_away().exists()
+    assert not KeyPerson.objects.filter(pk=old.pk).latest_of_their_person().exists()
+
+
+def test_registering_someone_lost_in_another_community_does_not_name_that_record(world) -> None:
+    record = away(world, "周八", "lost", "unreachable")
+    KeyPerson.objects.filter(pk=record.pk).update(area=world.building_b)
+    data = {
+        "category": f.category().pk,
+        "source": "screening",
+        "measure": "home",
+        "start_date": record.person.created_at.date().isoformat(),
+        "document": record.person.document_number,
+    }
+    response = world.client("staff_a").post(reverse("watch:create"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "该人员在其他社区已有一条“失联”的记录" in page
+    assert f"编号 {record.pk}" not in page
+    assert KeyPerson.objects.filter(person=record.person).count() == 1
+
+
+def test_the_status_form_does_not_offer_resuming_a_record_a_newer_one_followed(world) -> None:
+    old = superseded_lost_record(world, "周九")
+    client = world.client("staff_a")
+    page = client.get(reverse("watch:status", args=[old.pk])).content.decode()
+    assert 'value="released"' in page
+    assert 'value="active"' not in page
+    latest = KeyPerson.objects.filter(person=old.person).exclude(pk=old.pk).get()
+    KeyPerson.objects.filter(pk=latest.pk).delete()
+    page = client.get(reverse("watch:status", args=[old.pk])).content.decode()
+    assert 'value="active"' in page

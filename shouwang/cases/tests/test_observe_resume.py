@@ -1,0 +1,147 @@
+"""纳入管控 of a contact whose latest control record is 失联 or 转医院: that record is
+resumed, no second one is made (the watch app's rule for 登记)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from shouwang.cases import actions
+from shouwang.cases.models import Contact, Trace
+from shouwang.watch.actions import change_status
+from shouwang.watch.models import KeyPerson
+
+from .factories import make_case, make_contact, make_person
+
+TODAY = timezone.localdate()
+EAST = 21
+M = timedelta(minutes=1)
+AWAY = [
+    (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, "失联"),
+    (KeyPerson.Status.HOSPITAL, KeyPerson.Reason.OTHER_ILLNESS, "转医院"),
+]
+
+
+def _ended(contact: Contact, *, status, reason, days_ago: int, by) -> KeyPerson:
+    record = actions.observe_contact(contact=contact, measure="home", by=by)
+    change_status(key_person=record, status=status, reason=reason, by=by)
+    KeyPerson.objects.filter(pk=record.pk).update(
+        ended_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return record
+
+
+@pytest.mark.parametrize(("status", "reason", "label"), AWAY)
+def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reason, label):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+    old = _ended(contact, status=status, reason=reason, days_ago=2, by=world.staff_a)
+    actions.add_contact(
+        case=case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=TODAY - timedelta(days=1),
+        by=world.staff_a,
+    )
+    client = world.client("staff_a")
+    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"{contact.person.name} 已有{label}的管控记录，请在该记录上恢复管控" in body
+    assert list(KeyPerson.objects.filter(person=contact.person)) == [old]
+    contact.refresh_from_db()
+    assert contact.key_person_id == old.pk
+
+
+def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    first = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+    old = _ended(
+        first,
+        status=KeyPerson.Status.LOST,
+        reason=KeyPerson.Reason.UNREACHABLE,
+        days_ago=1,
+        by=world.staff_a,
+    )
+    other = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    contact = make_contact(
+        other, world.building_a, person=first.person, last_contact_date=TODAY - timedelta(days=2)
+    )
+    client = world.client("staff_a")
+    response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
+    assert response.status_code == 400
+    assert "已有失联的管控记录，请在该记录上恢复管控" in response.content.decode()
+    assert list(KeyPerson.objects.filter(person=first.person)) == [old]
+    contact.refresh_from_db()
+    assert contact.key_person_id is None
+
+
+def test_trace_observe_names_the_person_to_resume(world, presence_table):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    t = timezone.make_aware(
+        datetime.combine(TODAY - timedelta(days=2), datetime.min.time())
+    ) + timedelta(hours=8)
+    presence_table.add(case.person, EAST, t)
+    records = {}
+    for name, status, reason in [
+        ("失失", KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE),
+        ("解解", KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
+    ]:
+        person = make_person(world.building_a, name)
+        presence_table.add(person, EAST, t + 5 * M)
+        contact = make_contact(
+            case, world.building_a, person=person, last_contact_date=TODAY - timedelta(days=4)
+        )
+        records[name] = _ended(contact, status=status, reason=reason, days_ago=3, by=world.hq)
+    client = world.client("hq")
+    fmt = "%Y-%m-%dT%H:%M"
+    client.post(
+        reverse("cases:trace_new", args=[case.pk]),
+        {
+            "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
+            "end": timezone.localtime(t + timedelta(hours=2)).strftime(fmt),
+            "window_minutes": 15,
+            "purpose": "确诊病例流调，排查卡点同时段人员",
+        },
+    )
+    trace = Trace.objects.get()
+    response = client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+    )
+    assert response.status_code == 302
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in said
+    assert any("失失 已有失联的管控记录，请在该记录上恢复管控" in m for m in said)
+    assert list(KeyPerson.objects.filter(person=records["失失"].person)) == [records["失失"]]
+    assert KeyPerson.objects.filter(person=records["解解"].person).count() == 2
+
+
+def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world):
+    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+    _ended(
+        contact,
+        status=KeyPerson.Status.RELEASED,
+        reason=KeyPerson.Reason.TEST_NEGATIVE,
+        days_ago=2,
+        by=world.staff_a,
+    )
+    actions.add_contact(
+        case=case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=TODAY - timedelta(days=1),
+        by=world.staff_a,
+    )
+    make_case(world.building_a, person=contact.person)
+    client = world.client("staff_a")
+    for url in (reverse("cases:contacts"), reverse("cases:detail", args=[case.pk])):
+        body = client.get(url).content.decode()
+        assert "本人已是病例" in body
+        assert '<span class="badge red">未管控</span>' not in body
+        assert reverse("cases:contact_observe", args=[contact.pk]) not in body
