@@ -129,6 +129,22 @@ class ReportForm(forms.Form):
         return {line.code: data.get(f"r_{line.code}", "") for line in self.lines}
 
 
+def seen_figures(data: Any, lines: list[Line]) -> dict[str, int | None] | None:
+    """The standing figures a zero report's page showed, sent back in ``z_<code>``
+    fields: a value that is no figure the page could have shown is None (never what
+    is submitted, so the zero report is held). None when the request sends none (a
+    call without the page)."""
+    if not any(name.startswith("z_") for name in data):
+        return None
+    seen: dict[str, int | None] = {}
+    for line in lines:
+        text = data.get(f"z_{line.code}")
+        if text is not None:
+            valid = len(text) <= 10 and text.isascii() and text.isdigit()
+            seen[line.code] = int(text) if valid else None
+    return seen
+
+
 class AmendForm(ReportForm):
     reason = TextField(
         label="更正原因（必填）",

@@ -24,7 +24,14 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 
 from . import actions, catalog, days, live
 from . import bulletin as bulletins
-from .forms import AmendForm, BulletinForm, BulletinTemplateForm, IndicatorForm, ReportForm
+from .forms import (
+    AmendForm,
+    BulletinForm,
+    BulletinTemplateForm,
+    IndicatorForm,
+    ReportForm,
+    seen_figures,
+)
 from .models import (
     Bulletin,
     DailyReport,
@@ -234,6 +241,7 @@ def _report_page(
             "area": report.community,
             "lines": lines,
             "retired": actions.retired_lines(report),
+            "standing": actions.standing_figures(lines) if not report.is_submitted else [],
             "form": form,
             "closed": days.is_closed(report.day),
             "window": days.window(report.day),
@@ -353,7 +361,12 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
                 report=actions.report_for(community=area, day=day),
                 by=request.user,
                 request=request,
+                seen=seen_figures(request.POST, actions.lines(existing)),
             )
+    except actions.CountsMoved as exc:
+        # Nothing written: the page again, its zero report at the figures as they are now.
+        messages.error(request, str(exc))
+        return _report_page(request, existing, status=409)
     except actions.ReportError as exc:
         messages.error(request, str(exc))
         return _report_page(request, existing, status=400)

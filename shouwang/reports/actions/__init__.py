@@ -28,6 +28,7 @@ from .submission import (
     amend_report,
     amendment_reasons,
     save_draft,
+    standing_figures,
     submit_report,
     zero_report,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "save_draft",
     "send_reminders",
     "set_definition_active",
+    "standing_figures",
     "submit_report",
     "zero_report",
 ]

@@ -170,10 +170,11 @@ def check_values(
 @dataclass(frozen=True)
 class Moved:
     """A figure left at the system's count the page showed, the count having moved
-    while the page was open: saved at the new count."""
+    while the page was open: saved at the new count. ``shown`` None: a figure the
+    page did not show (an indicator added since, a garbled value sent back)."""
 
     definition: IndicatorDefinition
-    shown: int
+    shown: int | None
     counted: int
 
     @property
@@ -181,7 +182,8 @@ class Moved:
         return self.definition.code
 
     def __str__(self) -> str:
-        return f"{self.definition.label} {self.shown}→{self.counted}"
+        shown = "—" if self.shown is None else self.shown
+        return f"{self.definition.label} {shown}→{self.counted}"
 
 
 class CountsMoved(ReportError):

@@ -20,6 +20,7 @@ from ..models import DailyReport, IndicatorDefinition, ReportRevision
 from ..rollup import apply_report, auto_values
 from .figures import (
     CountsMoved,
+    Line,
     Moved,
     ReportError,
     check_expected,
@@ -207,6 +208,22 @@ def _false_alarms(report: DailyReport, auto: dict[str, Any]) -> set[str]:
     }
 
 
+def zero_values(shown: list[Line]) -> dict[str, int]:
+    """The figures a zero report of these lines submits: the incident figures 0, the
+    others as the lines give them (a figure with nothing to give: 0)."""
+    return {
+        line.code: 0 if line.definition.incident or line.value is None else line.value
+        for line in shown
+    }
+
+
+def standing_figures(shown: list[Line]) -> list[tuple[Line, int]]:
+    """The figures a zero report of these lines submits other than the incident
+    ones (which are 0): what the page shows beside its button and sends back."""
+    values = zero_values(shown)
+    return [(line, values[line.code]) for line in shown if not line.definition.incident]
+
+
 @transaction.atomic
 def zero_report(
     *,
@@ -214,6 +231,7 @@ def zero_report(
     by: Any,
     now: datetime | None = None,
     request: HttpRequest | None = None,
+    seen: dict[str, int | None] | None = None,
 ) -> DailyReport:
     """One click: nothing new happened. Refused when any incident figure (new key
     persons, fevers, cases …) is not 0, in the system's counts or in the saved draft —
@@ -222,7 +240,10 @@ def zero_report(
     Only the incident figures are zeroed: the standing ones (已登记户数, 开放卡点,
     口罩库存 …) and the other figures stay as the draft gives them (a correction with
     its reason, a figure typed in), else the system's count (manual point-in-time
-    figures as last reported); the draft's note is kept."""
+    figures as last reported); the draft's note is kept. ``seen``: the standing
+    figures the page showed (``standing_figures``); one that is not what would be
+    submitted now (a count moved, a draft saved by a colleague, an indicator added)
+    refuses the zero report (``CountsMoved``), nothing written."""
     report = locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)
@@ -242,10 +263,15 @@ def zero_report(
             f"暂存的日报中填有新情况（{'、'.join(typed)}），不能零报告，请核对后上报日报"
         )
     shown = lines(report, auto=auto)
-    values = {
-        line.code: 0 if line.definition.incident or line.value is None else line.value
-        for line in shown
-    }
+    values = zero_values(shown)
+    if seen is not None:
+        moved = [
+            Moved(definition=line.definition, shown=seen.get(line.code), counted=value)
+            for line, value in standing_figures(shown)
+            if seen.get(line.code) != value
+        ]
+        if moved:
+            raise CountsMoved(moved)
     return _submit(
         report,
         values=values,
