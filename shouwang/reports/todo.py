@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.areas.models import Area
+from shouwang.core.text import day_label
 from shouwang.core.todo import TodoItem
 
 from . import days
@@ -34,7 +35,7 @@ def items(user) -> list[TodoItem]:
     note = "已过截止时间" if late else f"截止 {timezone.localtime(deadline):%m-%d %H:%M}"
     return [
         TodoItem(
-            f"{day.month}月{day.day}日日报未上报（社区）",
+            f"{day_label(day)}日报未上报（社区）",
             missing,
             url,
             f"已上报 {submitted}/{communities}" + (f"，{note}" if missing else ""),

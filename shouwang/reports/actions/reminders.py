@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouwang.areas.models import Area
+from shouwang.core.text import day_label
 
 from .. import days
 from ..models import DailyReport, Reminder
@@ -23,7 +24,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     day = days.last_closed_day(now)
     due = days.deadline(day)
     kind = Reminder.Kind.OVERDUE if days.is_late(day, now) else Reminder.Kind.DUE
-    label = f"{day.month}月{day.day}日"
+    label = day_label(day)
     local_due = timezone.localtime(due, days.local_zone())
     # A deadline past midnight (a late cutoff, a long grace) is named with its date.
     same_day = local_due.date() == timezone.localtime(now, days.local_zone()).date()
