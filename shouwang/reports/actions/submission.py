@@ -88,7 +88,11 @@ def _submit(
     now: datetime | None,
     request: HttpRequest | None,
     shown: dict[str, int] | None = None,
+    held: list[Moved] | None = None,
 ) -> DailyReport:
+    """``held``: figures the caller found moved since the page showed them, refused
+    with those ``shown`` moved once the report is known to be one that can be
+    submitted."""
     now = now or timezone.now()
     report = locked(report)
     check_expected(community=report.community, day=report.day)
@@ -99,8 +103,8 @@ def _submit(
     definitions = editable()
     auto = auto_values(report.community, report.day)
     values, moved = follow_counts(definitions, auto, values, reasons, shown or {})
-    if moved:
-        raise CountsMoved(moved)
+    if held or moved:
+        raise CountsMoved([*(held or []), *moved])
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -264,14 +268,11 @@ def zero_report(
         )
     shown = lines(report, auto=auto)
     values = zero_values(shown)
-    if seen is not None:
-        moved = [
-            Moved(definition=line.definition, shown=seen.get(line.code), counted=value)
-            for line, value in standing_figures(shown)
-            if seen.get(line.code) != value
-        ]
-        if moved:
-            raise CountsMoved(moved)
+    held = [
+        Moved(definition=line.definition, shown=seen.get(line.code), counted=value)
+        for line, value in standing_figures(shown)
+        if seen is not None and seen.get(line.code) != value
+    ]
     return _submit(
         report,
         values=values,
@@ -281,6 +282,7 @@ def zero_report(
         zero=True,
         now=now,
         request=request,
+        held=held,
     )
 
 

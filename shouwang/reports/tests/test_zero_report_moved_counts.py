@@ -109,3 +109,15 @@ def test_a_figure_added_since_the_page_was_shown_holds_the_zero_report(world):
     assert response.status_code == 409
     assert "已登记人数 —→0" in response.content.decode()
     assert not ReportRevision.objects.exists()
+
+
+def test_a_zero_report_of_the_day_in_progress_says_it_is_not_closed(world, now):
+    """The counts of the day in progress move all day: what stops its zero report is
+    that the day has not closed, not a moved count."""
+    args = [world.community_b.pk, days.open_day().isoformat()]
+    response = world.client("staff_b").post(
+        reverse("reports:zero", args=args), {"z_households_registered": "7"}
+    )
+    assert response.status_code == 400
+    assert "统计截止后才能上报该日日报" in response.content.decode()
+    assert not ReportRevision.objects.exists()
