@@ -255,7 +255,8 @@ def _added_meanwhile(parent: Area, name: str) -> Area | None:
 @transaction.atomic
 def commit(result: Plan, *, by: Any) -> int:
     """Create the missing nodes and set the 应有户数 the sheet gives; returns how many
-    nodes were created."""
+    nodes were created. Raises ValidationError, with nothing written, if a node the
+    sheet gives 应有户数 got buildings since the plan was checked."""
     if not result.ok:
         raise ValueError("导入文件存在问题，未做任何修改")
     kinds = [k for _, k in LEVELS]
@@ -287,6 +288,12 @@ def commit(result: Plan, *, by: Any) -> int:
             parent = node
         if households is not None and parent.expected_households != households:
             changed += parent.pk not in created
+            if parent.pk not in created:
+                # Locked and checked again: a first building added since the plan's
+                # check (``_check_households``) would leave the figure ignored.
+                parent = Area.objects.select_for_update().get(pk=parent.pk)
+                parent.expected_households = households
+                parent.check_expected_households()
             parent.expected_households = households
             parent.save(update_fields=["expected_households", "updated_at"])
     detail = f"从Excel导入辖区：{len(result.paths)} 行，新建 {len(created)} 个节点"

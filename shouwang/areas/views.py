@@ -262,7 +262,11 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect(back)
-        created = importing.commit(result, by=request.user)
+        try:
+            created = importing.commit(result, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join([*exc.messages, "未导入任何数据"]))
+            return redirect(back)
     finally:
         uploads.discard(request, token)
     changed = (
