@@ -1,11 +1,8 @@
 import copy
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
 
 from shouwang.core.admin import ScopedAdmin, ScopedAdminForm
 from shouwang.core.forms import integer_column
@@ -47,6 +44,10 @@ class AreaAdmin(ScopedAdmin):
     readonly_fields = ["kind", "parent"]
 
 
+# The request attribute carrying a refused grid save to its form (``GridAdmin``).
+REFUSAL = "grid_admin_refusal"
+
+
 class GridAdminForm(ScopedAdminForm):
     class Meta:
         model = Grid
@@ -61,8 +62,13 @@ class GridAdminForm(ScopedAdminForm):
             raise ValidationError(f"本社区已有名为“{name}”的网格")
         return name
 
+    # The database's refusal of the last try of this save (``GridAdmin.changeform_view``).
+    refusal: ValidationError | None = None
+
     def clean(self) -> dict:
         data = super().clean()
+        if self.refusal is not None:
+            raise self.refusal
         self.instance.check_members(
             compounds=data.get("compounds", []), staff=data.get("staff", [])
         )
@@ -80,8 +86,7 @@ class GridAdmin(ScopedAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """The compounds through ``Grid.hold_compounds``, as the grid pages save them
         (``save_grid``): ``compounds.set`` would skip without a word a compound another
-        grid took since the form's check, and save the rest. Such a refusal raises the
-        ValidationError ``Grid.check_members`` gives (``changeform_view`` shows it)."""
+        grid took since the form's check, and save the rest."""
         compounds = list(form.cleaned_data.pop("compounds", []))
         super().save_related(request, form, formsets, change)
         grid = form.instance
@@ -92,45 +97,22 @@ class GridAdmin(ScopedAdmin):
         with unique_write(check_members):
             grid.hold_compounds(compounds)
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, REFUSAL, None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
     def changeform_view(
         self, request: HttpRequest, object_id=None, form_url="", extra_context=None
     ) -> HttpResponse:
-        """A save the database refused after the form's check (a rival grid took the
-        compound meanwhile; the view's transaction is rolled back) is the form again,
-        as submitted, with the refusal (naming the compound and the grid holding it)
-        as its error. Nothing is tried a second time."""
+        """A save refused by the database (rolled back with the view's transaction) is
+        the form again, with the refusal (naming the compound and the grid holding it)
+        as its error: run once more, the form refuses before anything is written, so a
+        rival taking the compound again cannot refuse it a second time."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as refusal:
-            return self._refused(request, object_id, form_url, refusal)
-
-    def _refused(
-        self, request: HttpRequest, object_id: str, form_url: str, refusal: ValidationError
-    ) -> HttpResponse:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404("网格不存在")
-        fieldsets = self.get_fieldsets(request, obj)
-        form_class = self.get_form(request, obj, change=True, fields=flatten_fieldsets(fieldsets))
-        form = form_class(request.POST, request.FILES, instance=obj)
-        form.is_valid()  # its own checks, read again now the rival's row is committed
-        if not set(refusal.messages) <= set(form.non_field_errors()):
-            form.add_error(None, refusal)
-        admin_form = helpers.AdminForm(
-            form, list(fieldsets), {}, self.get_readonly_fields(request, obj), model_admin=self
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Change %s") % self.opts.verbose_name,
-            "subtitle": str(obj),
-            "adminform": admin_form,
-            "object_id": object_id,
-            "original": obj,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + admin_form.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-        }
-        return self.render_change_form(request, context, change=True, obj=obj, form_url=form_url)
+            setattr(request, REFUSAL, refusal)
+            return super().changeform_view(request, object_id, form_url, extra_context)
