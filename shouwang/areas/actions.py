@@ -108,8 +108,9 @@ def move_handovers(*, area: Area, new_parent: Area, by: Any) -> list[str]:
             raise _Rehearsal(handovers)
     except _Rehearsal as rehearsal:
         return rehearsal.args[0]
-    finally:
+    finally:  # as saved, not as the rolled-back move left them
         area.refresh_from_db()
+        new_parent.refresh_from_db()
 
 
 @_saved_on_refusal("area")

@@ -30,7 +30,7 @@ from shouwang.core.xlsx import (
 )
 
 from . import actions
-from .models import MAX_HOUSEHOLDS, Area
+from .models import MAX_HOUSEHOLDS, Area, first_building_warning
 
 LEVELS = [
     ("区县", Area.Kind.DISTRICT),
@@ -60,6 +60,9 @@ class Plan:
     existing_nodes: int = 0
     # Existing nodes whose 应有户数 the sheet changes: the preview says so first.
     changed_households: int = 0
+    # Existing compounds the sheet gives their first building, whose own 应有户数 the
+    # commit will clear (``Area.clear_households_for_buildings``): the preview says so.
+    households_to_clear: list[str] = field(default_factory=list)
     # What the commit said on clearing a compound's 应有户数 as it got its first building.
     cleared_households: list[str] = field(default_factory=list)
 
@@ -198,12 +201,28 @@ def _count_nodes(result: Plan) -> None:
 def _check_households(result: Plan, root_level: int) -> None:
     """A problem for each row giving 应有户数 coverage ignores (``household_unit``): to
     a node above compounds, or to a compound that has buildings, in the database or
-    further down the sheet. A figure the node already holds is left as it is."""
+    further down the sheet. A figure the node already holds is left as it is. Lists
+    the existing compounds whose 应有户数 the commit will clear, as it gives them their
+    first building."""
     kinds = [k for _, k in LEVELS]
     nodes = Area.objects.within(result.root).only("pk", "parent_id", "name", "expected_households")
     by_parent_name = {(a.parent_id, place_name(a.name)): a for a in nodes}
     with_children = {a.parent_id for a in nodes}
     with_rows_below = {tuple(names[:-1]) for _, names, _ in result.paths}
+    root = next(a for a in nodes if a.pk == result.root.pk)
+    for _, names, _ in result.paths:
+        node: Area | None = root
+        for name in names[:-1]:
+            node = by_parent_name.get((node.pk, name)) if node is not None else None
+        if (
+            node is not None
+            and kinds[root_level + len(names) - 1] == Area.Kind.COMPOUND
+            and node.expected_households is not None
+            and node.pk not in with_children
+        ):
+            warning = first_building_warning(node.name, node.expected_households)
+            if warning not in result.households_to_clear:
+                result.households_to_clear.append(warning)
     for number, names, households in result.paths:
         if households is None:
             continue
@@ -236,7 +255,8 @@ def _added_meanwhile(parent: Area, name: str) -> Area | None:
 @transaction.atomic
 def commit(result: Plan, *, by: Any) -> int:
     """Create the missing nodes and set the 应有户数 the sheet gives; returns how many
-    nodes were created."""
+    nodes were created. Raises ValidationError, with nothing written, if a node the
+    sheet gives 应有户数 got buildings since the plan was checked."""
     if not result.ok:
         raise ValueError("导入文件存在问题，未做任何修改")
     kinds = [k for _, k in LEVELS]
@@ -268,6 +288,12 @@ def commit(result: Plan, *, by: Any) -> int:
             parent = node
         if households is not None and parent.expected_households != households:
             changed += parent.pk not in created
+            if parent.pk not in created:
+                # Locked and checked again: a first building added since the plan's
+                # check (``_check_households``) would leave the figure ignored.
+                parent = Area.objects.select_for_update().get(pk=parent.pk)
+                parent.expected_households = households
+                parent.check_expected_households()
             parent.expected_households = households
             parent.save(update_fields=["expected_households", "updated_at"])
     detail = f"从Excel导入辖区：{len(result.paths)} 行，新建 {len(created)} 个节点"

@@ -54,6 +54,12 @@ def typed_place_name(typed: str) -> str:
     return name
 
 
+def first_building_warning(name: str, households: int) -> str:
+    """What giving the compound ``name``, holding ``households`` 应有户数, its first
+    building will do (``Area.clear_households_for_buildings``), said before it is done."""
+    return f"“{name}”将有第一个楼栋，原填写的应有户数 {households} 将清除，请在各楼栋填写应有户数"
+
+
 # The most households a node is expected to hold, in its form and in the import (a
 # district's; the column would hold 2,147,483,647 on PostgreSQL and more on SQLite).
 MAX_HOUSEHOLDS = 10_000_000
@@ -171,9 +177,13 @@ class Area(TimeStampedModel):
         or "" when there was no figure to clear."""
         if self.kind != Area.Kind.COMPOUND:
             return ""
-        households = Area.objects.filter(pk=self.pk).values_list("expected_households", flat=True)[
-            0
-        ]
+        # Locked: of two first buildings given at the same moment, the second waits
+        # here and reads the figure the first cleared, so it is cleared (and said) once.
+        households = (
+            Area.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("expected_households", flat=True)[0]
+        )
         if households is None:
             return ""
         self.expected_households = None
@@ -181,6 +191,18 @@ class Area(TimeStampedModel):
         return (
             f"“{self.name}”已有楼栋，原填写的应有户数 {households} 已清除，请在各楼栋填写应有户数"
         )
+
+    def first_building_warning(self) -> str:
+        """The warning a page shows before giving this node its first building (a new
+        one, or one moved in): "" unless it is a compound without buildings holding
+        应有户数 (``clear_households_for_buildings``)."""
+        if (
+            self.kind != Area.Kind.COMPOUND
+            or self.expected_households is None
+            or (self.pk is not None and self.children.exists())
+        ):
+            return ""
+        return first_building_warning(self.name, self.expected_households)
 
     def ancestors(self) -> AreaQuerySet:
         prefixes = [self.path[: i * SEGMENT] for i in range(1, self.depth + 1)]

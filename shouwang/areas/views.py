@@ -75,7 +75,12 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "areas/node_form.html",
-        {"form": form, "parent": parent, "kind": Area.Kind(parent.child_kind).label},
+        {
+            "form": form,
+            "parent": parent,
+            "kind": Area.Kind(parent.child_kind).label,
+            "warning": parent.first_building_warning(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -109,14 +114,16 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     choices = Area.objects.visible_to(request.user).move_targets(area)
     form = MoveForm(request.POST or None, choices=choices)
     handovers: list[str] = []
+    warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         new_parent = form.cleaned_data["new_parent"]
         try:
             if not form.cleaned_data["confirmed"]:
+                warnings = list(filter(None, [new_parent.first_building_warning()]))
                 handovers = actions.move_handovers(
                     area=area, new_parent=new_parent, by=request.user
                 )
-            if not handovers:
+            if not handovers and not warnings:
                 notices: list[str] = []
                 handovers = actions.move_area(
                     area=area, new_parent=new_parent, by=request.user, notices=notices
@@ -131,7 +138,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "areas/node_move.html",
-        {"form": form, "area": area, "handovers": handovers},
+        {"form": form, "area": area, "handovers": handovers, "warnings": warnings},
         status=400 if form.errors else 200,
     )
 
@@ -255,7 +262,11 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         if not result.ok:
             messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
             return redirect(back)
-        created = importing.commit(result, by=request.user)
+        try:
+            created = importing.commit(result, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join([*exc.messages, "未导入任何数据"]))
+            return redirect(back)
     finally:
         uploads.discard(request, token)
     changed = (

@@ -166,3 +166,27 @@ def test_a_compound_put_in_a_second_grid_at_the_same_moment_gets_the_message(
     )
     assert not Grid.objects.filter(name="西城第2网格").exists()
     assert list(world.compound_a.grid_set.all()) == [world.grid_a]
+
+
+def test_households_for_a_compound_given_buildings_after_the_check_are_refused(
+    world: World, monkeypatch
+) -> None:
+    """The sheet gives 东院 (no buildings yet) 应有户数; a rival adds its first building
+    after the commit's check: the figure would be stored where coverage ignores it."""
+    compound = child(world.community_a, "东院")
+    client = world.client("hq")
+    token = upload(client, xlsx([["", "", "西城社区", "东院", "", 30]])).context["token"]
+    check = importing._check_households
+
+    def rival_after_check(result, root_level) -> None:
+        check(result, root_level)
+        child(compound, "1号楼")
+
+    monkeypatch.setattr(importing, "_check_households", rival_after_check)
+    count = Area.objects.count()
+    response = client.post(COMMIT, {"token": token}, follow=True)
+    assert response.status_code == 200  # back to the upload page, with the message
+    assert "“东院”已有楼栋，应有户数按各楼栋合计" in response.content.decode()
+    compound.refresh_from_db()
+    assert compound.expected_households is None
+    assert Area.objects.count() == count + 1  # the rival's building only
