@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.checkpoints.models import Checkpoint, CheckpointQuerySet
@@ -167,13 +168,14 @@ def donation_totals(area: Area | None) -> dict[str, Decimal | int]:
 def spendable_balance(area: Area) -> tuple[Decimal, Decimal]:
     """(the cash ``area`` may spend, the balance of gifts on its books received by
     offices below it, which only those may spend: ``Donation.funds``)."""
-    own, below = Decimal("0.00"), Decimal("0.00")
-    for gift in Donation.objects.within(area).cash().received().with_spent().select_related("area"):
-        if gift.funds(area):
-            own += gift.left
-        else:
-            below += gift.left
-    return own, below
+    gifts = Donation.objects.within(area).cash().received().with_spent()
+    funding = Q(pk__in=Donation.objects.funding(area).values("pk"))
+    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    sums = gifts.aggregate(
+        own=Coalesce(Sum("left", filter=funding), zero),
+        below=Coalesce(Sum("left", filter=~funding), zero),
+    )
+    return sums["own"], sums["below"]
 
 
 def spending_by_purpose(area: Area) -> list[dict]:

@@ -315,14 +315,20 @@ class TransferForm(ClientIdMixin, QuantityMixin):
         self.fields["destination"].queryset = destinations
 
 
+_BOOK_ENTRY = re.compile(r"([0-9]+):([0-9]+)")
+
+
 def parse_book(text: str) -> dict[int, int]:
     """``{item id: quantity}`` from a count form's "12:100,13:0"; ValueError when the
-    text is not in that form (empty, an item twice, a negative quantity)."""
+    text is not in that form (empty, an item twice, a sign, a space, an underscore or
+    a non-ASCII digit, all of which ``int()`` alone would take)."""
     book: dict[int, int] = {}
     for part in text.split(","):
-        pk, quantity = part.split(":")
-        pk, quantity = int(pk), int(quantity)
-        if pk in book or quantity < 0:
+        entry = _BOOK_ENTRY.fullmatch(part)
+        if entry is None:
+            raise ValueError(text)
+        pk, quantity = int(entry[1]), int(entry[2])
+        if pk in book:
             raise ValueError(text)
         book[pk] = quantity
     return book

@@ -26,7 +26,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from shouwang.areas.models import Area
+from shouwang.areas.models import SEGMENT, Area
 from shouwang.checkpoints.models import Checkpoint
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
@@ -720,6 +720,13 @@ class DonationQuerySet(ScopedQuerySet):
     def goods(self) -> DonationQuerySet:
         return self.filter(kind=Donation.Kind.GOODS)
 
+    def funding(self, area: Area) -> DonationQuerySet:
+        """Gifts spending at ``area`` may draw on (``Donation.funds``): those received by
+        ``area`` itself or by an office above it, never one designated to an office
+        below it or beside it."""
+        prefixes = [area.path[: i * SEGMENT] for i in range(1, len(area.path) // SEGMENT + 1)]
+        return self.filter(area__path__in=prefixes)
+
     def with_spent(self) -> DonationQuerySet:
         """Annotate ``spent`` (drawn by spending) and ``left``, the balance of cash
         received; ``left`` is None for a pledge, a cancelled gift and goods, which
@@ -885,7 +892,8 @@ class Donation(TimeStampedModel):
         """Whether spending at ``area`` may draw on this gift, one on its books (within
         its subtree): a gift is spent only within the subtree of the office that
         received it, so a community's gift (定向捐赠 to that community) is never spent
-        by the sub-district above it, nor by another community."""
+        by the sub-district above it, nor by another community. The same rule in SQL:
+        ``DonationQuerySet.funding``."""
         return area.path.startswith(self.area.path)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -535,18 +535,18 @@ def fundable(area: Any, purpose: Purpose, *, on: date | None = None) -> list[Don
     """Received cash the area may spend on ``purpose`` on the day ``on`` (today when
     None): gifts received by the end of that day (``Donation.funds``), in drawing order:
     restricted to this purpose first, then unrestricted ones, oldest first."""
-    qs = (
+    return list(
         Donation.objects.within(area)
+        .funding(area)
         .cash()
         .received()
         .filter(received_at__lt=_day_end(on or timezone.localdate()))
         .filter(Q(purpose=purpose) | Q(purpose__isnull=True))
         .with_spent()
+        .filter(left__gt=0)
         .select_related("donor", "area")
+        .order_by(F("purpose").asc(nulls_last=True), "received_at", "pk")
     )
-    rows = [d for d in qs if d.amount - d.spent > 0 and d.funds(area)]
-    rows.sort(key=lambda d: (d.purpose_id is None, d.received_at, d.pk))
-    return rows
 
 
 def _drawing_order(donation: Donation) -> tuple:
@@ -556,17 +556,19 @@ def _drawing_order(donation: Donation) -> tuple:
 def _usable(areas: Iterable[Any]) -> list[int]:
     """Ids of the received cash gifts spending at any of ``areas`` may draw on: on
     its books and funding it (``Donation.funds``), so a community's designated gift is
-    not among a sub-district's."""
-    return [
-        d.pk
-        for area in areas
-        for d in Donation.objects.within(area)
-        .cash()
+    not among a sub-district's. One query whatever the number of areas."""
+    on_books = Q()
+    for area in areas:
+        on_books |= Q(pk__in=Donation.objects.within(area).funding(area).values("pk"))
+    if not on_books:
+        return []
+    return list(
+        Donation.objects.cash()
         .received()
-        .select_related("area")
-        .only("area__path")
-        if d.funds(area)
-    ]
+        .filter(on_books)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _later_spendings(spending: Spending) -> tuple[list[Spending], list[int]]:
@@ -668,12 +670,13 @@ def _withheld(spending: Spending) -> dict[str, Decimal]:
         .received()
         .filter(received_at__lt=_day_end(spending.spent_on))
         .filter(Q(purpose=spending.purpose) | Q(purpose__isnull=True))
+        .exclude(pk__in=Donation.objects.funding(spending.area).values("pk"))
         .with_spent()
+        .filter(left__gt=0)
         .select_related("area")
     )
     for d in gifts:
-        if not d.funds(spending.area) and d.amount > d.spent:
-            withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + d.amount - d.spent
+        withheld[d.area.name] = withheld.get(d.area.name, Decimal("0.00")) + d.left
     return withheld
 
 

@@ -49,3 +49,22 @@ def location(
 
 def stock(where: Location, quantity: int, what: Item | None = None, by: Any = None) -> None:
     receive_stock(item=what or item(), location=where, quantity=quantity, by=by)
+
+
+def goods_form(store: Location | None, *lines: dict, **fields) -> dict:
+    """The donation form (``supplies:donation_create``) for goods given by a company
+    and received into ``store``; each of ``lines`` holds one line's fields by their
+    short names (``item``, ``quantity``, ``unit``, ``estimated_value``)."""
+    data = {
+        "donor_kind": "organisation",
+        "donor_name": "河南宝山高科有限责任公司",
+        "disclosure": "named",
+        "kind": "goods",
+        "lines-TOTAL_FORMS": str(len(lines)),
+        "lines-INITIAL_FORMS": "0",
+    }
+    if store is not None:
+        data |= {"location": store.pk, "received": "on"}
+    for n, line in enumerate(lines):
+        data |= {f"lines-{n}-{name}": value for name, value in line.items()}
+    return data | fields

@@ -71,7 +71,20 @@ def test_a_count_from_a_page_without_the_book_field_is_not_compared(world) -> No
     assert Balance.objects.get(location=store).quantity == 78
 
 
-@pytest.mark.parametrize("book", ["garbage:::,x", "", "{pk}:100,{pk}:80", "{pk}:-100", "{pk}"])
+@pytest.mark.parametrize(
+    "book",
+    [
+        "garbage:::,x",
+        "",
+        "{pk}:100,{pk}:80",
+        "{pk}:-100",
+        "{pk}",
+        "{pk}:+100",
+        "{pk}: 100",
+        "{pk}:1_00",
+        "{pk}:１００",
+    ],
+)
 def test_a_count_with_a_damaged_book_field_is_refused(world, book) -> None:
     # A present but damaged field must not skip the moved-stock check: here the book
     # moved from 100 to 80 meanwhile, and taking the count would write back 20.

@@ -27,7 +27,7 @@ from shouwang.supplies.models import (
     Spending,
 )
 
-from .factories import item, location
+from .factories import goods_form, item, location
 
 pytestmark = pytest.mark.django_db
 
@@ -163,20 +163,9 @@ def test_it_records_goods_through_the_form_without_an_estimated_value(world, est
     masks = item("医用口罩")
     response = world.client("hq").post(
         reverse("supplies:donation_create"),
-        {
-            "donor_kind": "organisation",
-            "donor_name": "河南宝山高科有限责任公司",
-            "disclosure": "named",
-            "kind": "goods",
-            "location": store.pk,
-            "received": "on",
-            "lines-TOTAL_FORMS": "1",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-item": masks.pk,
-            "lines-0-quantity": "3",
-            "lines-0-unit": "盒",
-            "lines-0-estimated_value": estimate,
-        },
+        goods_form(
+            store, {"item": masks.pk, "quantity": "3", "unit": "盒", "estimated_value": estimate}
+        ),
     )
     assert response.status_code == 302
     gift = Donation.objects.get()
@@ -189,19 +178,7 @@ def test_a_goods_line_too_large_for_the_ledger_is_refused_and_kept_on_the_form(w
     store = location(world.subdistrict, "仓库")
     response = world.client("hq").post(
         reverse("supplies:donation_create"),
-        {
-            "donor_kind": "organisation",
-            "donor_name": "河南宝山高科有限责任公司",
-            "disclosure": "named",
-            "kind": "goods",
-            "location": store.pk,
-            "received": "on",
-            "lines-TOTAL_FORMS": "1",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-item": item("医用口罩").pk,
-            "lines-0-quantity": "1000000000",
-            "lines-0-unit": "箱",
-        },
+        goods_form(store, {"item": item("医用口罩").pk, "quantity": "1000000000", "unit": "箱"}),
     )
     assert response.status_code == 400
     page = response.content.decode()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shouwang.supplies.models import Donation, Movement, Purpose, Spending
 
-from .factories import item, location
+from .factories import goods_form, item, location
 
 pytestmark = pytest.mark.django_db
 
@@ -102,23 +102,12 @@ def test_goods_worth_more_than_the_books_hold_are_refused_with_a_message(world) 
     masks, suits = item("医用口罩"), item("防护服")
     response = world.client("hq").post(
         reverse("supplies:donation_create"),
-        {
-            "donor_kind": "organisation",
-            "donor_name": "河南宝山高科有限责任公司",
-            "disclosure": "named",
-            "kind": "goods",
-            "location": store.pk,
-            "received": "on",
-            "client_id": "g",
-            "lines-TOTAL_FORMS": "2",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-item": masks.pk,
-            "lines-0-quantity": "1",
-            "lines-0-estimated_value": "999999999999.99",
-            "lines-1-item": suits.pk,
-            "lines-1-quantity": "1",
-            "lines-1-estimated_value": "999999999999.99",
-        },
+        goods_form(
+            store,
+            {"item": masks.pk, "quantity": "1", "estimated_value": "999999999999.99"},
+            {"item": suits.pk, "quantity": "1", "estimated_value": "999999999999.99"},
+            client_id="g",
+        ),
     )
     assert response.status_code == 400
     assert "估值合计过大" in response.content.decode()
@@ -162,16 +151,7 @@ def test_a_mistyped_quantity_or_amount_gets_one_message_not_a_second_saying_it_i
     client = world.client("hq")
     goods = client.post(
         reverse("supplies:donation_create"),
-        {
-            "donor_kind": "organisation",
-            "donor_name": "某公司",
-            "disclosure": "named",
-            "kind": "goods",
-            "lines-TOTAL_FORMS": "1",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-item": item().pk,
-            "lines-0-quantity": "1.5",
-        },
+        goods_form(None, {"item": item().pk, "quantity": "1.5"}, donor_name="某公司"),
     ).content.decode()
     assert "请填写数量" not in goods
     money = client.post(
@@ -184,20 +164,11 @@ def test_an_estimated_value_typed_without_its_item_is_refused_not_dropped(world)
     store = location(world.subdistrict, "仓库")
     response = world.client("hq").post(
         reverse("supplies:donation_create"),
-        {
-            "donor_kind": "organisation",
-            "donor_name": "河南宝山高科有限责任公司",
-            "disclosure": "named",
-            "kind": "goods",
-            "location": store.pk,
-            "received": "on",
-            "lines-TOTAL_FORMS": "2",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-item": item().pk,
-            "lines-0-quantity": "1000",
-            "lines-0-estimated_value": "500",
-            "lines-1-estimated_value": "3000",
-        },
+        goods_form(
+            store,
+            {"item": item().pk, "quantity": "1000", "estimated_value": "500"},
+            {"estimated_value": "3000"},
+        ),
     )
     assert response.status_code == 400
     assert "请选择物资" in response.content.decode()

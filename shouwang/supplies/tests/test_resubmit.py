@@ -22,7 +22,7 @@ from shouwang.supplies.models import (
     StockCount,
 )
 
-from .factories import item, location, stock
+from .factories import goods_form, item, location, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -72,18 +72,7 @@ def test_a_donation_sent_again_shows_the_one_recorded(world) -> None:
 
 def test_goods_sent_again_enter_stock_once(world) -> None:
     store = location(world.subdistrict, "仓库")
-    data = {
-        "donor_kind": "organisation",
-        "donor_name": "河南宝山高科有限责任公司",
-        "disclosure": "named",
-        "kind": "goods",
-        "location": store.pk,
-        "received": "on",
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-item": item().pk,
-        "lines-0-quantity": "2000",
-    }
+    data = goods_form(store, {"item": item().pk, "quantity": "2000"})
     _, again = twice(world.client("hq"), reverse("supplies:donation_create"), data)
     assert "本次重复提交，未重复保存" in notice(again)[0]
     assert Donation.objects.count() == 1

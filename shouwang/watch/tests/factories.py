@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, datetime, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from shouwang.areas.models import Area
 from shouwang.people.documents import check_char
@@ -101,3 +105,28 @@ def locate_task(community: Area, name: str = "王五", number: str = "") -> Loca
         measure=KeyPerson.Measure.HOME,
         address="八一新苑1号楼",
     )
+
+
+def register_form(person: Person, start: date, **fields) -> dict:
+    """The key-person registration form (``watch:create``) for ``person`` found by
+    document number, screened and observed at home from ``start``."""
+    return {
+        "category": category().pk,
+        "source": "screening",
+        "measure": "home",
+        "start_date": start.isoformat(),
+        "document": person.document_number,
+        **fields,
+    }
+
+
+def intake_sheet(rows, headers, name: str = "名单.xlsx") -> SimpleUploadedFile:
+    """An uploaded list (.xlsx): ``headers`` then ``rows``."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shouwang.core.text import half_width
 from shouwang.people.documents import (
@@ -55,14 +55,7 @@ def register_data(**fields) -> dict:
 
 
 def sheet(rows, headers=HEADERS) -> SimpleUploadedFile:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile("境外返回名单.xlsx", buffer.getvalue())
+    return f.intake_sheet(rows, headers, "境外返回名单.xlsx")
 
 
 def upload(client, upload_file, **data):

@@ -30,14 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def sheet(rows, headers=HEADERS) -> SimpleUploadedFile:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile("公安名单.xlsx", buffer.getvalue())
+    return f.intake_sheet(rows, headers, "公安名单.xlsx")
 
 
 @pytest.fixture

@@ -37,13 +37,7 @@ def test_registering_someone_lost_or_in_hospital_points_to_their_record(
     world, status, reason, label, resume
 ) -> None:
     record = away(world, "周一", status, reason)
-    data = {
-        "category": f.category().pk,
-        "source": "screening",
-        "measure": "home",
-        "start_date": record.person.created_at.date().isoformat(),
-        "document": record.person.document_number,
-    }
+    data = f.register_form(record.person, record.person.created_at.date())
     response = world.client("staff_a").post(reverse("watch:create"), data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -82,13 +76,7 @@ def test_someone_released_is_registered_again(world) -> None:
     """A record ended for good (解除) is no record to resume: a new period is a new
     record."""
     record = away(world, "周三", "released", "ordered_release")
-    data = {
-        "category": f.category().pk,
-        "source": "screening",
-        "measure": "home",
-        "start_date": record.person.created_at.date().isoformat(),
-        "document": record.person.document_number,
-    }
+    data = f.register_form(record.person, record.person.created_at.date())
     response = world.client("staff_a").post(reverse("watch:create"), data)
     assert response.status_code == 302
     assert KeyPerson.objects.filter(person=record.person).count() == 2
@@ -129,13 +117,7 @@ def test_an_old_lost_record_superseded_by_a_newer_one_blocks_neither_path(world)
     [row] = intake_rows(client, old.person)
     assert row.outcome == "found"
 
-    data = {
-        "category": f.category().pk,
-        "source": "screening",
-        "measure": "home",
-        "start_date": timezone.localdate().isoformat(),
-        "document": old.person.document_number,
-    }
+    data = f.register_form(old.person, timezone.localdate())
     assert client.post(reverse("watch:create"), data).status_code == 302
     assert KeyPerson.objects.filter(person=old.person, status="active").count() == 1
 
@@ -160,13 +142,7 @@ def test_a_latest_lost_record_blocks_both_paths_even_after_an_older_release(worl
     assert row.outcome == "tracked"
     assert "已有“失联”的记录" in row.detail
 
-    data = {
-        "category": f.category().pk,
-        "source": "screening",
-        "measure": "home",
-        "start_date": timezone.localdate().isoformat(),
-        "document": lost.person.document_number,
-    }
+    data = f.register_form(lost.person, timezone.localdate())
     response = client.post(reverse("watch:create"), data)
     assert response.status_code == 400
     assert f"已有一条“失联”的记录（编号 {lost.pk}" in response.content.decode()
@@ -260,13 +236,7 @@ def test_a_hospital_record_followed_by_one_made_at_the_same_moment_is_not_away(w
 def test_registering_someone_lost_in_another_community_does_not_name_that_record(world) -> None:
     record = away(world, "周八", "lost", "unreachable")
     KeyPerson.objects.filter(pk=record.pk).update(area=world.building_b)
-    data = {
-        "category": f.category().pk,
-        "source": "screening",
-        "measure": "home",
-        "start_date": record.person.created_at.date().isoformat(),
-        "document": record.person.document_number,
-    }
+    data = f.register_form(record.person, record.person.created_at.date())
     response = world.client("staff_a").post(reverse("watch:create"), data)
     assert response.status_code == 400
     page = response.content.decode()
