@@ -27,6 +27,7 @@ from ..models import (
     TraceHit,
 )
 from .contacts import (
+    Refusal,
     add_contact,
     ended_record_refusal,
     observation_over,
@@ -326,11 +327,11 @@ class TraceContacts:
     # contacts only.
     ended: list[Contact]
     # Asked to be observed, but their key-person record ended with no exposure after it
-    # (``ended_record_refusal``): left with that record.
-    refused: list[Contact]
+    # (``ended_record_refusal``): left with that record, with the refusal to show.
+    refused: list[tuple[Contact, Refusal]]
     # Asked to be observed, but their latest key-person record is 失联 or 转医院
-    # (``resume_refusal``): that record resumes, none is made.
-    to_resume: list[Contact]
+    # (``resume_refusal``): that record resumes, none is made; with the refusal to show.
+    to_resume: list[tuple[Contact, Refusal]]
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
@@ -418,10 +419,10 @@ def contacts_from_trace(
                 as_cases.setdefault(label, []).append(contact)
             elif observation_over(contact):
                 ended.append(contact)
-            elif ended_record_refusal(contact):
-                refused.append(contact)
-            elif resume_refusal(contact):
-                to_resume.append(contact)
+            elif refusal := ended_record_refusal(contact, by=by):
+                refused.append((contact, refusal))
+            elif refusal := resume_refusal(contact, by=by):
+                to_resume.append((contact, refusal))
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
                 observed += 1
