@@ -62,6 +62,9 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
     if start > timezone.now():
         # Nothing has passed a checkpoint yet: an empty result would read as "no one met".
         raise ValidationError("开始时间晚于现在，该时段还没有通行记录，请核对日期")
+    if end > timezone.now():
+        # Hop 1 searches the passes until now only; the trace would claim the hours after.
+        raise ValidationError("结束时间晚于现在，之后还没有通行记录，请将结束时间改为现在或更早")
     retention = settings.CHECKIN_RETENTION_DAYS
     if end <= timezone.now() - timedelta(days=retention):
         # Purged already (purge_checkins): the same empty result.
