@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
@@ -374,6 +376,9 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ObserveForm(_posted(request), initial=initial)
     # A contact living in the user's community may belong to another community's case.
     case_visible = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
+    refusal = actions.ended_record_refusal(contact, by=request.user)
+    if text := actions.observation_refusal(contact):
+        refusal = refusal or actions.Refusal(text)
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
@@ -387,6 +392,9 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             if case_visible:
                 return redirect("cases:detail", pk=contact.case_id)
             return redirect("cases:contacts")
+        except actions.RecordInTheWay as exc:
+            refusal = exc.refusal
+            form.add_error(None, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -407,8 +415,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "planned_end": actions.observation_end(contact),
             "over": actions.observation_over(contact),
-            "refusal": actions.observation_refusal(contact)
-            or actions.ended_record_refusal(contact),
+            "refusal": refusal and _refusal_html(refusal),
         },
         status=_status(form),
     )
@@ -705,10 +712,8 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         if len(result.ended) > NAMES_SHOWN:
             names += f" 等 {len(result.ended)} 人"
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
-    if result.refused:
-        messages.warning(request, _refused_text(result.refused))
-    for contact in result.to_resume:
-        messages.warning(request, actions.resume_refusal(contact))
+    for _, refusal in result.refused + result.to_resume:
+        messages.warning(request, _refusal_html(refusal))
     for label, cases in result.cases.items():
         names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
         if len(cases) > NAMES_SHOWN:
@@ -719,15 +724,9 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=trace.case_id)
 
 
-def _refused_text(contacts: list[Contact]) -> str:
-    """Each contact whose control record ended with no exposure after it, by name, with
-    the day and status it ended with and the last contact that does not follow it."""
-    parts = []
-    for c in contacts:
-        record = c.key_person
-        when = f"已于 {timezone.localdate(record.ended_at)} " if record.ended_at else "已"
-        parts.append(
-            f"{c.person.name} 的管控记录{when}{record.get_status_display()}，"
-            f"末次接触 {c.last_contact_date} 不在其后"
-        )
-    return "；".join(parts) + "，未重新纳入管控；如有新的接触，请登记新的末次接触日期后再纳入管控"
+def _refusal_html(refusal: actions.Refusal) -> str:
+    """A refusal's text, linked to the record in the way when the user may see it."""
+    if refusal.record is None:
+        return refusal.text
+    url = reverse("watch:detail", args=[refusal.record.pk])
+    return format_html('{} <a href="{}">查看该管控记录</a>', refusal.text, url)

@@ -4,6 +4,8 @@ module each; callers use them as ``actions.<name>``. Every change is audited."""
 from .cases import NewPerson, change_case, create_case
 from .contacts import (
     AlreadyObserved,
+    RecordInTheWay,
+    Refusal,
     add_contact,
     ended_record_refusal,
     observation_end,
@@ -39,6 +41,8 @@ __all__ = [
     "record_household_unreached",
     "record_household_visit",
     "record_second_days_unreached",
+    "RecordInTheWay",
+    "Refusal",
     "resume_refusal",
     "request_second_hop",
     "run_second_hop",

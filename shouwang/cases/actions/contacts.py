@@ -3,6 +3,7 @@ key persons. Every change is audited."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -220,31 +221,77 @@ class AlreadyObserved(ValidationError):
         )
 
 
-def ended_record_refusal(contact: Contact) -> str:
-    """Why a contact whose key-person record has ended (released, lost, moved) is not
-    observed again ("" if it may be): the exposure it was observed for is over. A last
-    contact recorded after the record ended is a new exposure, observed anew."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why a contact is not observed, and the key-person record in the way when the
+    user may see it (``None`` outside their scope: its number is not theirs to know,
+    the watch app's ``check_no_record_to_resume``)."""
+
+    text: str
+    record: KeyPerson | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RecordInTheWay(ValidationError):
+    """``observe_contact`` refused: a key-person record of the person stands in the way
+    (``refusal`` names it)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.text)
+
+
+def _shown(record: KeyPerson, *, by: Any) -> KeyPerson | None:
+    return record if KeyPerson.objects.visible_to(by).filter(pk=record.pk).exists() else None
+
+
+def _resume_advice(record: KeyPerson, *, shown: KeyPerson | None) -> str:
+    """How a 失联 or 转医院 record comes back under control: resumed with its own
+    reason, on the record (by its community when the user may not see it)."""
+    resume = RESUMES_WITH[record.status].label
+    if shown is None:
+        return f"该记录属其他社区，人员找到或返回后请由该社区在该记录变更为管控中（{resume}）"
+    return f"人员找到或返回后，请在该记录（编号 {record.pk}）变更为管控中（{resume}）"
+
+
+def ended_record_refusal(contact: Contact, *, by: Any) -> Refusal | None:
+    """Why a contact whose key-person record has ended (released, left, lost, in
+    hospital) is not observed again (``None`` if they may be): the exposure it was
+    observed for is over. A last contact recorded after the record ended is a new
+    exposure, observed anew — unless the record is 失联 or 转医院 and its person's
+    latest (``KeyPersonQuerySet.to_resume``): that one resumes on the record."""
     record = contact.key_person
     if record is None or record.is_active or contact.exposed_after_record_ended():
-        return ""
+        return None
     ended = timezone.localdate(record.ended_at) if record.ended_at else None
     when = f"已于 {ended} " if ended else "已"
-    return (
-        f"该接触者的管控记录{when}{record.get_status_display()}，未重新纳入管控；"
-        "如有新的接触，请在该病例下重新登记其末次接触日期后再纳入管控"
+    shown = _shown(record, by=by)
+    if KeyPerson.objects.filter(pk=record.pk).to_resume().exists():
+        advice = _resume_advice(record, shown=shown)
+    else:
+        advice = "如有新的接触，请在该病例下重新登记其末次接触日期后再纳入管控"
+    return Refusal(
+        f"{contact.person.name} 的管控记录{when}{record.get_status_display()}，"
+        f"末次接触 {contact.last_contact_date} 不在其后，未重新纳入管控；{advice}",
+        shown,
     )
 
 
-def resume_refusal(contact: Contact) -> str:
-    """Why a contact is not registered anew ("" if they may be): their person's latest
-    control record is 失联 or 转医院 (``KeyPersonQuerySet.to_resume``), which resumes
-    when they are back — a second record would leave it out of control for good."""
+def resume_refusal(contact: Contact, *, by: Any) -> Refusal | None:
+    """Why a contact is not registered anew (``None`` if they may be): their person's
+    latest control record is 失联 or 转医院 (``KeyPersonQuerySet.to_resume``), which
+    resumes when they are back — a second record would leave it out of control for
+    good."""
     record = KeyPerson.objects.filter(person_id=contact.person_id).to_resume().first()
     if record is None:
-        return ""
-    return (
-        f"{contact.person.name} 已有{record.get_status_display()}的管控记录，"
-        f"请在该记录上恢复管控（{RESUMES_WITH[record.status].label}），未新建记录"
+        return None
+    shown = _shown(record, by=by)
+    return Refusal(
+        f"{contact.person.name} 已有{record.get_status_display()}的管控记录，未新建记录；"
+        + _resume_advice(record, shown=shown),
+        shown,
     )
 
 
@@ -261,7 +308,7 @@ def observe_contact(
     their record; the contact is linked to it. A contact observed already raises
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
     exposure (``ended_record_refusal``); one whose latest record is 失联 or 转医院 is
-    not registered again (``resume_refusal``)."""
+    not registered again (``resume_refusal``): both raise ``RecordInTheWay``."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
@@ -271,8 +318,8 @@ def observe_contact(
     )
     if contact.key_person is not None and contact.key_person.is_active:
         raise AlreadyObserved(contact.key_person)
-    if refusal := ended_record_refusal(contact):
-        raise ValidationError(refusal)
+    if refusal := ended_record_refusal(contact, by=by):
+        raise RecordInTheWay(refusal)
     refusal = observation_refusal(contact)
     if refusal:
         raise ValidationError(refusal)
@@ -296,8 +343,8 @@ def observe_contact(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
-    if refusal := resume_refusal(contact):
-        raise ValidationError(refusal)
+    if refusal := resume_refusal(contact, by=by):
+        raise RecordInTheWay(refusal)
     category = _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(

@@ -27,6 +27,7 @@ from ..models import (
     TraceHit,
 )
 from .contacts import (
+    Refusal,
     add_contact,
     ended_record_refusal,
     observation_over,
@@ -61,6 +62,9 @@ def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window
     if start > timezone.now():
         # Nothing has passed a checkpoint yet: an empty result would read as "no one met".
         raise ValidationError("开始时间晚于现在，该时段还没有通行记录，请核对日期")
+    if end > timezone.now():
+        # Hop 1 searches the passes until now only; the trace would claim the hours after.
+        raise ValidationError("结束时间晚于现在，之后还没有通行记录，请将结束时间改为现在或更早")
     retention = settings.CHECKIN_RETENTION_DAYS
     if end <= timezone.now() - timedelta(days=retention):
         # Purged already (purge_checkins): the same empty result.
@@ -326,11 +330,11 @@ class TraceContacts:
     # contacts only.
     ended: list[Contact]
     # Asked to be observed, but their key-person record ended with no exposure after it
-    # (``ended_record_refusal``): left with that record.
-    refused: list[Contact]
+    # (``ended_record_refusal``): left with that record, with the refusal to show.
+    refused: list[tuple[Contact, Refusal]]
     # Asked to be observed, but their latest key-person record is 失联 or 转医院
-    # (``resume_refusal``): that record resumes, none is made.
-    to_resume: list[Contact]
+    # (``resume_refusal``): that record resumes, none is made; with the refusal to show.
+    to_resume: list[tuple[Contact, Refusal]]
     # Asked to be observed, but infected or dead cases themselves (by the case's
     # classification label): left as contacts only.
     cases: dict[str, list[Contact]]
@@ -418,10 +422,10 @@ def contacts_from_trace(
                 as_cases.setdefault(label, []).append(contact)
             elif observation_over(contact):
                 ended.append(contact)
-            elif ended_record_refusal(contact):
-                refused.append(contact)
-            elif resume_refusal(contact):
-                to_resume.append(contact)
+            elif refusal := ended_record_refusal(contact, by=by):
+                refused.append((contact, refusal))
+            elif refusal := resume_refusal(contact, by=by):
+                to_resume.append((contact, refusal))
             else:
                 observe_contact(contact=contact, measure=measure, by=by, request=request)
                 observed += 1

@@ -42,31 +42,76 @@ def test_it_says_already_under_observation_on_a_second_tap(world):
     assert AuditEvent.objects.count() == audits
 
 
+NEW_EXPOSURE = "如有新的接触，请在该病例下重新登记其末次接触日期后再纳入管控"
+
+
 @pytest.mark.parametrize(
-    ("status", "reason", "label"),
+    ("status", "reason", "label", "advice"),
     [
-        (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE, "已解除"),
-        (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, "失联"),
+        (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE, "已解除", NEW_EXPOSURE),
+        (KeyPerson.Status.LEFT, KeyPerson.Reason.LEFT_AREA, "已离开辖区", NEW_EXPOSURE),
+        (
+            KeyPerson.Status.LOST,
+            KeyPerson.Reason.UNREACHABLE,
+            "失联",
+            "人员找到或返回后，请在该记录（编号 {pk}）变更为管控中（已找到，恢复管控）",
+        ),
+        (
+            KeyPerson.Status.HOSPITAL,
+            KeyPerson.Reason.OTHER_ILLNESS,
+            "转医院",
+            "人员找到或返回后，请在该记录（编号 {pk}）变更为管控中（出院或返回，恢复管控）",
+        ),
     ],
 )
-def test_it_tells_the_truth_about_an_ended_record_sent_again(world, status, reason, label):
+def test_it_tells_the_truth_about_an_ended_record_sent_again(world, status, reason, label, advice):
     case = make_case(world.building_a)
     contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
     kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+    said = (
+        f"{contact.person.name} 的管控记录已于 {TODAY} {label}，"
+        f"末次接触 {contact.last_contact_date} 不在其后，未重新纳入管控；" + advice.format(pk=kp.pk)
+    )
+    link = f'<a href="{reverse("watch:detail", args=[kp.pk])}">查看该管控记录</a>'
     url = reverse("cases:contact_observe", args=[contact.pk])
     client = world.client("staff_a")
     page = client.get(url).content.decode()
     assert "已在管控中" not in page
-    assert f"该接触者的管控记录已于 {TODAY} {label}" in page
+    assert f"{said} {link}" in page
+    assert "<form" not in page.split("<main")[1]
     audits = AuditEvent.objects.count()
     response = client.post(url, {"measure": "home"})
     assert response.status_code == 400
-    body = response.content.decode()
-    assert f"该接触者的管控记录已于 {TODAY} {label}" in body
+    assert f"{said} {link}" in response.content.decode()
     assert not any("已纳入重点人员" in m for m in _messages(response))
     assert list(KeyPerson.objects.filter(person=contact.person)) == [kp]
     assert AuditEvent.objects.count() == audits
+
+
+def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world):
+    """The contact lives in community A now; their 失联 record is community B's."""
+    case = make_case(world.building_a)
+    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
+    change_status(
+        key_person=kp,
+        status=KeyPerson.Status.LOST,
+        reason=KeyPerson.Reason.UNREACHABLE,
+        by=world.staff_a,
+    )
+    KeyPerson.objects.filter(pk=kp.pk).update(area=world.building_b)
+    url = reverse("cases:contact_observe", args=[contact.pk])
+    client = world.client("staff_a")
+    for response in (client.get(url), client.post(url, {"measure": "home"})):
+        body = response.content.decode()
+        assert (
+            "该记录属其他社区，人员找到或返回后请由该社区在该记录变更为管控中（已找到，恢复管控）"
+        ) in body
+        assert f"编号 {kp.pk}" not in body
+        assert reverse("watch:detail", args=[kp.pk]) not in body
+    assert response.status_code == 400
+    assert list(KeyPerson.objects.filter(person=contact.person)) == [kp]
 
 
 def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world):

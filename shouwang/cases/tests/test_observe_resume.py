@@ -51,7 +51,9 @@ def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reas
     response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert f"{contact.person.name} 已有{label}的管控记录，请在该记录上恢复管控" in body
+    assert f"{contact.person.name} 已有{label}的管控记录，未新建记录；" in body
+    assert f"请在该记录（编号 {old.pk}）变更为管控中" in body
+    assert f'<a href="{reverse("watch:detail", args=[old.pk])}">查看该管控记录</a>' in body
     assert list(KeyPerson.objects.filter(person=contact.person)) == [old]
     contact.refresh_from_db()
     assert contact.key_person_id == old.pk
@@ -74,13 +76,21 @@ def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world):
     client = world.client("staff_a")
     response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
     assert response.status_code == 400
-    assert "已有失联的管控记录，请在该记录上恢复管控" in response.content.decode()
+    assert f"已有失联的管控记录，未新建记录；人员找到或返回后，请在该记录（编号 {old.pk}）" in (
+        response.content.decode()
+    )
     assert list(KeyPerson.objects.filter(person=first.person)) == [old]
     contact.refresh_from_db()
     assert contact.key_person_id is None
 
 
-def test_trace_observe_names_the_person_to_resume(world, presence_table):
+def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeypatch):
+    calls = []
+    resume_refusal = actions.resume_refusal
+    monkeypatch.setattr(
+        "shouwang.cases.actions.tracing.resume_refusal",
+        lambda contact, **kw: calls.append(contact.pk) or resume_refusal(contact, **kw),
+    )
     case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
     t = timezone.make_aware(
         datetime.combine(TODAY - timedelta(days=2), datetime.min.time())
@@ -116,7 +126,13 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table):
     assert response.status_code == 302
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in said
-    assert any("失失 已有失联的管控记录，请在该记录上恢复管控" in m for m in said)
+    lost = records["失失"]
+    link = f'<a href="{reverse("watch:detail", args=[lost.pk])}">查看该管控记录</a>'
+    assert (
+        f"失失 已有失联的管控记录，未新建记录；人员找到或返回后，请在该记录（编号 {lost.pk}）"
+        f"变更为管控中（已找到，恢复管控） {link}"
+    ) in said
+    assert len(calls) == len(set(calls))  # once per contact
     assert list(KeyPerson.objects.filter(person=records["失失"].person)) == [records["失失"]]
     assert KeyPerson.objects.filter(person=records["解解"].person).count() == 2
 

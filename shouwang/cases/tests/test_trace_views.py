@@ -747,3 +747,14 @@ def test_the_case_page_says_where_each_traces_second_hop_stands(world, timeline,
     assert "第二跳已完成" in rows[done]
     assert "第二跳失败" in rows[failed]
     assert "第二跳未完成（后台任务未运行或中途退出）" in rows[stale]
+
+
+def test_a_span_that_ends_in_the_future_is_refused_and_leaves_no_trace(world, timeline):
+    # Hop 1 would search up to now only, while the trace would claim the later hours too.
+    case, t, _ = timeline
+    end = timezone.localtime(timezone.now() + timedelta(days=1))
+    data = trace_data(t, end=end.strftime("%Y-%m-%dT%H:%M"))
+    response = world.client("hq").post(reverse("cases:trace_new", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert "结束时间晚于现在" in response.content.decode()
+    assert not Trace.objects.exists()
