@@ -69,8 +69,11 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        login = resolve_url(settings.LOGIN_URL)
-        if response.status_code != 302 or not response["Location"].startswith(login):
+        # Only a redirect can lead to the login page: the others (every resident's scan)
+        # skip reversing its URL.
+        if response.status_code != 302 or not response["Location"].startswith(
+            resolve_url(settings.LOGIN_URL)
+        ):
             return response
         if request.method != "GET" and "next=" in response["Location"]:
             response = redirect_to_login(_came_from(request) or resolve_url("core:home"))
