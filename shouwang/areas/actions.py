@@ -53,6 +53,8 @@ def _check_child(parent: Area | None, kind: str) -> None:
         if kind not in (Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT):
             raise ValidationError("只有区县或街道可以作为最上级节点")
         return
+    if parent.child_kind is None:
+        raise ValidationError(f"“{parent.name}”（{parent.get_kind_display()}）下不能再建下级")
     if parent.child_kind != kind:
         expected = Area.Kind(parent.child_kind).label if parent.child_kind else "无"
         raise ValidationError(f"“{parent.name}”（{parent.get_kind_display()}）下只能建立{expected}")

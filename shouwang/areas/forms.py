@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from shouwang.accounts.forms import AreaChoiceField
 from shouwang.core.forms import RowsChoiceField, integer_column
@@ -15,14 +18,59 @@ class AreaForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class MoveForm(forms.Form):
-    new_parent = AreaChoiceField(label="移动到", queryset=Area.objects.none())
-    # Set by the confirmation step, once the page has listed what the move hands over.
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+class MoveTargetField(AreaChoiceField):
+    """The nodes ``queryset`` offers to choose from, any node of ``accepted`` taken: a
+    node offered to no one (the node itself, one below it, its present parent) reaches
+    ``move_area``, which says why it is refused."""
 
-    def __init__(self, *args, choices=None, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted = Area.objects.none()
+
+    def to_python(self, value: Any) -> Area | None:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            return self.accepted.get(pk=value)
+        except (ValueError, TypeError, Area.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class UnfilledHiddenInput(forms.HiddenInput):
+    """A hidden input rendered empty: a value refused is not sent again."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class MoveForm(forms.Form):
+    new_parent = MoveTargetField(label="移动到", queryset=Area.objects.none())
+    # Set by the confirmation step, once the page has listed what the move hands over:
+    # the one value it sends, or nothing (not yet confirmed).
+    confirmed = forms.TypedChoiceField(
+        choices=[("True", "确认")],
+        coerce=lambda value: value == "True",
+        empty_value=False,
+        required=False,
+        widget=UnfilledHiddenInput,
+        error_messages={"invalid_choice": "确认无效，请重新选择并确认移动"},
+    )
+
+    def __init__(self, *args, choices=None, accepted=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = choices
+        self.fields["new_parent"].accepted = accepted
+
+    def clean(self) -> dict[str, Any]:
+        # The hidden field's error shown above the form, where the page shows errors.
+        for message in self.errors.pop("confirmed", []):
+            self.add_error(None, message)
+        return super().clean()
 
 
 class GridForm(forms.ModelForm):

@@ -26,11 +26,12 @@ from shouwang.core.xlsx import (
     find_header,
     iter_rows,
     matches_header,
+    not_text,
     workbook_bytes,
 )
 
 from . import actions
-from .models import MAX_HOUSEHOLDS, Area, first_building_warning
+from .models import MAX_HOUSEHOLDS, Area, first_building_warning, typed_place_name
 
 LEVELS = [
     ("区县", Area.Kind.DISTRICT),
@@ -100,17 +101,16 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
         if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
             break
-        values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
+        cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]
+        values = [cell_text(v) for v in cells]
         if not any(values):
             continue
         names, expected = [place_name(v) for v in values[: len(LEVELS)]], values[-1]
         row_ok = True
-        for (column, _), value in zip(LEVELS, names, strict=True):
-            if value.startswith("="):
-                result.problems.append(Problem(number, column, "单元格是公式，请填写文字"))
-                row_ok = False
-            elif len(value) > 100:
-                result.problems.append(Problem(number, column, "名称过长（最多100字）"))
+        for (column, _), cell, value in zip(LEVELS, cells, names, strict=False):
+            problem = not_text(cell) or _name_problem(value)
+            if problem:
+                result.problems.append(Problem(number, column, problem))
                 row_ok = False
         for ancestor in chain:
             i = kinds.index(ancestor.kind)
@@ -167,6 +167,18 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
     _count_nodes(result)
     _check_households(result, root_level)
     return result
+
+
+def _name_problem(name: str) -> str:
+    """Why ``name`` cannot name a node, as the node's page says it (``typed_place_name``);
+    "" for a name that can, or a blank (a level not filled)."""
+    if not name:
+        return ""
+    try:
+        typed_place_name(name)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return "名称过长（最多100字）" if len(name) > 100 else ""
 
 
 def _count_nodes(result: Plan) -> None:

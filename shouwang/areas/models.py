@@ -19,6 +19,7 @@ from shouwang.accounts.roles import GRID_STAFF_ROLES
 from shouwang.core.access import ScopedQuerySet, subtree_range
 from shouwang.core.models import TimeStampedModel
 from shouwang.core.text import place_name
+from shouwang.core.xlsx import FORMULA_PREFIXES
 
 SEGMENT = 6  # base-36 digits per level: 2 billion ids
 
@@ -45,12 +46,20 @@ def household_unit() -> models.Q:
     )
 
 
+# A name a spreadsheet program would run as a formula, once exported.
+NAME_START_MESSAGE = "名称不能以 = + - @ 开头（表格软件会把它当作公式）"
+
+
 def typed_place_name(typed: str) -> str:
-    """A name typed for a node or a grid, in the one spelling (``place_name``); one of
-    nothing but spaces or unseen characters is refused."""
+    """A name typed or imported for a node or a grid, in the one spelling
+    (``place_name``); one of nothing but spaces or unseen characters is refused, and so
+    is one starting as a formula does (= + - @), which a spreadsheet program would run
+    once the name is exported."""
     name = place_name(typed)
     if not name:
         raise ValidationError("名称不能为空（只有空格或不可见字符）")
+    if name.startswith(FORMULA_PREFIXES):
+        raise ValidationError(NAME_START_MESSAGE)
     return name
 
 
@@ -84,14 +93,11 @@ class AreaQuerySet(ScopedQuerySet):
         return self.filter(household_unit())
 
     def move_targets(self, area: Area) -> AreaQuerySet:
-        """Where ``area`` may be moved: nodes of its parent's kind, neither its present
-        parent (nothing would move) nor inside its own subtree."""
+        """The nodes a page offers as ``area``'s new parent: those of its parent's kind
+        but its present parent. Which moves are refused, and why, is ``move_area``'s
+        to say: none of these is inside ``area``, being of a kind above it."""
         parent_kind = next((k for k, v in Area.CHILD_KIND.items() if v == area.kind), None)
-        return (
-            self.filter(kind=parent_kind)
-            .exclude(pk=area.parent_id)
-            .exclude(path__range=subtree_range(area.path))
-        )
+        return self.filter(kind=parent_kind).exclude(pk=area.parent_id)
 
 
 class Area(TimeStampedModel):

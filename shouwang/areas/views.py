@@ -111,8 +111,8 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
     if area.pk == request.user.area_id:
         raise Http404("不能移动自己的辖区根节点")
-    choices = Area.objects.visible_to(request.user).move_targets(area)
-    form = MoveForm(request.POST or None, choices=choices)
+    visible = Area.objects.visible_to(request.user)
+    form = MoveForm(request.POST or None, choices=visible.move_targets(area), accepted=visible)
     handovers: list[str] = []
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():

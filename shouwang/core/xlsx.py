@@ -16,7 +16,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import quote
@@ -267,6 +267,28 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+# Why a cell meant to hold a name is not text (``not_text``).
+NOT_TEXT_MESSAGES = {
+    "date": "单元格是日期或时间，请填写文字（可先把该列设为“文本”格式）",
+    "bool": "单元格是逻辑值（TRUE/FALSE），请填写文字",
+    "number": "单元格是带小数的数字，请填写文字",
+}
+
+
+def not_text(value: Any) -> str:
+    """Why a cell meant to hold a name (of a place, a person, an address) is not text,
+    from ``NOT_TEXT_MESSAGES``; "" for text, a blank and a whole number (a building
+    numbered 3). Excel keeps a date typed as "3-1" as the date only, and a name read
+    from it, a decimal or TRUE would be made up."""
+    if isinstance(value, bool):
+        return NOT_TEXT_MESSAGES["bool"]
+    if isinstance(value, date | time | timedelta):
+        return NOT_TEXT_MESSAGES["date"]
+    if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+        return NOT_TEXT_MESSAGES["number"]
+    return ""
 
 
 def is_formula(value: Any) -> bool:

@@ -56,6 +56,7 @@ from shouwang.core.xlsx import (
     SpreadsheetError,
     header_text,
     iter_rows,
+    not_text,
     unneutralised,
     workbook_bytes,
 )
@@ -447,7 +448,11 @@ class Checker:
             return None
         record: dict[str, Any] = {"r": number}
         name = clean_name(_text(cells.get("name")))
-        if not name:
+        not_a_name = not_text(cells.get("name"))
+        if not_a_name:
+            self.problem(number, "name", not_a_name)
+            ok = False
+        elif not name:
             self.problem(number, "name", "缺少必填项：姓名")
             ok = False
         elif len(name) > 50:

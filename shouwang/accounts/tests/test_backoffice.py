@@ -7,7 +7,7 @@ from django.urls import reverse
 from shouwang.accounts.models import AuditEvent
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import PASSWORD, UserFactory
-from shouwang.areas.models import Grid
+from shouwang.areas.models import NAME_START_MESSAGE, Area, Grid
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
 from shouwang.core.tests.races import stale_first_call
@@ -282,3 +282,13 @@ def test_a_grid_member_id_no_database_integer_holds_is_refused(world: World) -> 
         assert response.context["adminform"].form.errors[field]
     world.grid_a.refresh_from_db()
     assert world.grid_a.notes == ""
+
+
+def test_a_node_name_a_spreadsheet_would_run_is_refused_in_the_back_office(world: World) -> None:
+    url = reverse("admin:areas_area_change", args=[world.building_a2.pk])
+    response = world.client("hq").post(
+        url, {"name": "=SUM(A1)", "code": "", "expected_households": "4", "notes": ""}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert NAME_START_MESSAGE in response.content.decode()
+    assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"

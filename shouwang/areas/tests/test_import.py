@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,9 +15,10 @@ from openpyxl import Workbook, load_workbook
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas import actions, importing
 from shouwang.areas.importing import HEADERS
-from shouwang.areas.models import Area
+from shouwang.areas.models import NAME_START_MESSAGE, Area
 from shouwang.core.tests.personas import World
 from shouwang.core.tests.sheets import broken_sheet, messy_workbook
+from shouwang.core.xlsx import NOT_TEXT_MESSAGES
 
 UPLOAD = reverse("areas:import")
 COMMIT = reverse("areas:import_commit")
@@ -265,7 +267,7 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     response = upload(world.client("hq"), xlsx(rows))
     assert response.status_code == 400
     assert problems(response) == [
-        (2, "小区/村民组", "单元格是公式，请填写文字"),
+        (2, "小区/村民组", NAME_START_MESSAGE),
         (3, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）"),
         (
             5,
@@ -456,3 +458,37 @@ def test_a_blank_level_below_a_filled_row_says_to_fill_each_row(world: World) ->
     assert response.status_code == 400
     hint = "上一级为空时不能填写下一级（与上一行相同的名称也须在每一行填写，或合并单元格）"
     assert problems(response) == [(3, "社区/村", hint)]
+
+
+@pytest.mark.parametrize("name", ["+1号楼", "-1号楼", "@楼"])
+def test_a_name_a_spreadsheet_would_run_is_refused_as_on_the_page(world: World, name) -> None:
+    rows = [["", "", "西城社区", "新华小区", name, ""]]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [(2, "楼栋", NAME_START_MESSAGE)]
+    assert not Area.objects.filter(name="新华小区").exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (datetime(2020, 1, 1), NOT_TEXT_MESSAGES["date"]),
+        (date(2020, 3, 1), NOT_TEXT_MESSAGES["date"]),
+        (True, NOT_TEXT_MESSAGES["bool"]),
+        (3.5, NOT_TEXT_MESSAGES["number"]),
+    ],
+)
+def test_a_name_cell_that_is_not_text_is_a_row_problem(world: World, cell, message) -> None:
+    rows = [["", "", "西城社区", "新华小区", cell, ""]]
+    response = upload(world.client("hq"), xlsx(rows))
+    assert response.status_code == 400
+    assert problems(response) == [(2, "楼栋", message)]
+    assert not Area.objects.filter(name="新华小区").exists()
+
+
+def test_a_building_numbered_as_a_whole_number_is_its_name(world: World) -> None:
+    client = world.client("hq")
+    response = upload(client, xlsx([["", "", "西城社区", "新华小区", 3, 24]]))
+    assert response.status_code == 200
+    client.post(COMMIT, {"token": response.context["token"]})
+    assert Area.objects.get(parent__name="新华小区").name == "3"

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import SEGMENT, Area
+from shouwang.areas.models import NAME_START_MESSAGE, SEGMENT, Area
 from shouwang.core.tests.personas import World
 
 
@@ -110,3 +111,11 @@ def test_a_new_compound_takes_households_until_it_has_buildings(world: World) ->
     )
     assert response.status_code == 302
     assert Area.objects.get(name="三组").expected_households == 40
+
+
+@pytest.mark.parametrize("name", ["=SUM(A1)", "+1号楼", "-1号楼", "@楼", " =1"])
+def test_it_refuses_a_name_a_spreadsheet_would_run(world: World, name: str) -> None:
+    response = world.client("hq").post(url(world.compound_a), {"name": name})
+    assert response.status_code == 400
+    assert NAME_START_MESSAGE in response.content.decode()
+    assert Area.objects.filter(parent=world.compound_a).count() == 2

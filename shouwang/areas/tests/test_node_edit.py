@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.areas.models import Area
+from shouwang.areas.models import NAME_START_MESSAGE, Area
 from shouwang.core.tests.personas import World
 
 
@@ -122,3 +122,10 @@ def test_a_figure_saved_before_may_stay_or_go(world: World) -> None:
     response = client.post(url(world.compound_a), {"name": "西城花园", "expected_households": ""})
     assert response.status_code == 302
     assert Area.objects.get(pk=world.compound_a.pk).expected_households is None
+
+
+def test_it_refuses_a_name_a_spreadsheet_would_run(world: World) -> None:
+    response = world.client("hq").post(url(world.building_a), {"name": "=SUM(A1)"})
+    assert response.status_code == 400
+    assert NAME_START_MESSAGE in response.content.decode()
+    assert Area.objects.get(pk=world.building_a.pk).name == "1号楼"

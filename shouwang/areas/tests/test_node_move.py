@@ -151,8 +151,8 @@ def test_a_move_to_the_current_parent_is_refused_and_changes_nothing(world: Worl
     before = Area.objects.get(pk=world.compound_a.pk)
     response = world.client("hq").post(url(world.compound_a), {"new_parent": world.community_a.pk})
     assert response.status_code == 400
-    # Not offered (a page drawn before someone else moved it there sends it).
-    assert "所选的项不在可选范围内，请重新选择。" in response.content.decode()
+    # Not offered, but a page drawn before someone else moved it there sends it.
+    assert "“西城花园”已在“西城社区”之下，请选择另一个上级" in response.content.decode()
     after = Area.objects.get(pk=world.compound_a.pk)
     assert (after.parent_id, after.path, after.updated_at) == (
         before.parent_id,
@@ -165,3 +165,59 @@ def test_a_move_to_the_current_parent_is_refused_and_changes_nothing(world: Worl
 def test_the_action_refuses_a_move_to_the_current_parent(world: World) -> None:
     with pytest.raises(ValidationError, match="已在“西城社区”之下"):
         actions.move_area(area=world.compound_a, new_parent=world.community_a, by=world.hq)
+
+
+@pytest.mark.parametrize("confirmed", ["maybe", "0 ", "yes", "on", "1"])
+def test_only_the_confirmation_the_page_sends_moves(world: World, confirmed: str) -> None:
+    response = world.client("hq").post(
+        url(world.compound_a), {"new_parent": world.community_b.pk, "confirmed": confirmed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "确认无效" in page
+    # The move is asked again, the value not carried into it.
+    assert f'name="confirmed" value="{confirmed}"' not in page
+    assert 'name="new_parent"' in page
+    assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+@pytest.mark.parametrize("target", ["compound_a", "building_a"])
+def test_a_move_into_its_own_subtree_is_refused_in_words(world: World, target: str) -> None:
+    for confirmed in ("", "True"):
+        response = world.client("hq").post(
+            url(world.compound_a),
+            {"new_parent": getattr(world, target).pk, "confirmed": confirmed},
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "不能移动到自身或其下级节点之下" in page
+        assert "所选的项不在可选范围内" not in page
+    assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).exists()
+
+
+def test_a_move_under_a_node_of_the_wrong_kind_is_refused_in_words(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.compound_a), {"new_parent": world.subdistrict.pk, "confirmed": "True"}
+    )
+    assert response.status_code == 400
+    assert "下只能建立社区/村" in response.content.decode()
+    assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
+
+
+def test_a_node_out_of_sight_is_still_not_a_choice(world: World) -> None:
+    elsewhere = child(child(world.district, "东区街道"), "东风社区")
+    response = world.client("hq").post(
+        url(world.compound_a), {"new_parent": elsewhere.pk, "confirmed": "True"}
+    )
+    assert response.status_code == 400
+    assert Area.objects.get(pk=world.compound_a.pk).parent == world.community_a
+
+
+def test_a_move_under_a_building_is_refused_in_words(world: World) -> None:
+    response = world.client("hq").post(
+        url(world.compound_a), {"new_parent": world.building_b.pk, "confirmed": "True"}
+    )
+    assert response.status_code == 400
+    assert "（楼栋）下不能再建下级" in response.content.decode()

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from shouwang.accounts.models import AuditEvent
 from shouwang.core import pii
 from shouwang.core.tests.sheets import messy_workbook
-from shouwang.core.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+from shouwang.core.xlsx import NOT_TEXT_MESSAGES, XLSX_CONTENT_TYPE, workbook_bytes
 from shouwang.people.addresses import ROOM_APART, ROOM_NO_NUMBER
 from shouwang.people.importing import TEMPLATE_HEADERS
 from shouwang.people.models import Change, Household, ImportJob, Person
@@ -388,6 +388,30 @@ def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(w
     problem = job.problems.get()
     assert problem.column == "住址"
     assert "存成了日期" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (datetime.datetime(2020, 1, 1), NOT_TEXT_MESSAGES["date"]),
+        (True, NOT_TEXT_MESSAGES["bool"]),
+        (3.5, NOT_TEXT_MESSAGES["number"]),
+    ],
+)
+def test_a_name_cell_that_is_not_text_is_reported_not_registered(world, importer, cell, message):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_HEADERS)
+    workbook.active.append(template_row(cell, ID1))
+    workbook.active.append(template_row("关羽", ID2, room="302"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = importer.upload(_file(buffer.getvalue()))
+    problem = job.problems.get()
+    assert (problem.row, problem.column, problem.message) == (2, "姓名", message)
+    importer.commit(job)
+    assert list(Person.objects.values_list("name", flat=True)) == ["关羽"]
 
 
 def test_the_data_sheet_is_found_past_instructions_a_hidden_sheet_and_a_title_row(world, importer):
