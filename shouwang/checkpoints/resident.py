@@ -25,6 +25,7 @@ from shouwang.areas.models import Area, AreaQuerySet
 from shouwang.core import ratelimit
 from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
+from shouwang.core.text import day_label
 from shouwang.people.models import Person
 
 from . import actions, declarations, printing, tokens
@@ -220,7 +221,7 @@ def _tap_page(
 
 
 def _day_label(day: date | None) -> str:
-    return f"{day.month}月{day.day}日" if day else ""
+    return day_label(day) if day else ""
 
 
 def _may_tap(pass_: Pass, client_id: uuid.UUID) -> bool:

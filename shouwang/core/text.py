@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -88,3 +88,10 @@ def day_label(day: date) -> str:
     2025年11月23日 in any other (a day of last winter is not this one's)."""
     prefix = "" if day.year == timezone.localdate().year else f"{day.year}年"
     return f"{prefix}{day.month}月{day.day}日"
+
+
+def moment_label(moment: datetime) -> str:
+    """An instant in local time as pages name it: 11月23日 15:30, with the year of its
+    day when that is not the current one (the rule of ``day_label``)."""
+    local = timezone.localtime(moment)
+    return f"{day_label(local.date())} {local:%H:%M}"

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from shouwang.core.text import day_label
+
 if TYPE_CHECKING:
     from shouwang.areas.models import Area
 
@@ -148,4 +150,4 @@ def moment_label(moment: datetime) -> str:
 
 def _label(day: date, hour: int, minute: int) -> str:
     clock = f"{hour}时" + (f"{minute:02d}分" if minute else "")
-    return f"{day.month}月{day.day}日{clock}"
+    return f"{day_label(day)}{clock}"

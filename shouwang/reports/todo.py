@@ -5,10 +5,9 @@ created since)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.areas.models import Area
-from shouwang.core.text import day_label
+from shouwang.core.text import day_label, moment_label
 from shouwang.core.todo import TodoItem
 
 from . import days
@@ -32,7 +31,7 @@ def items(user) -> list[TodoItem]:
     missing = communities - submitted
     deadline = days.deadline(day)
     late = days.is_late(day)
-    note = "已过截止时间" if late else f"截止 {timezone.localtime(deadline):%m-%d %H:%M}"
+    note = "已过截止时间" if late else f"截止 {moment_label(deadline)}"
     return [
         TodoItem(
             f"{day_label(day)}日报未上报（社区）",

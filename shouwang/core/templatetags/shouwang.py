@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import template
@@ -28,3 +28,9 @@ def error_list(form: Any) -> str:
 def day_label(day: date | None) -> str:
     """``{{ day|day_label }}``: 11月23日, with the year when it is not the current one."""
     return text.day_label(day) if day else ""
+
+
+@register.filter
+def moment_label(moment: datetime | None) -> str:
+    """``{{ at|moment_label }}``: 11月23日 15:30, with the year when it is not the current one."""
+    return text.moment_label(moment) if moment else ""

@@ -28,11 +28,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     local_due = timezone.localtime(due, days.local_zone())
     # A deadline past midnight (a late cutoff, a long grace) is named with its date.
     same_day = local_due.date() == timezone.localtime(now, days.local_zone()).date()
-    until = (
-        f"{local_due:%H:%M}"
-        if same_day
-        else f"{local_due.month}月{local_due.day}日{local_due:%H:%M}"
-    )
+    until = f"{local_due:%H:%M}" if same_day else f"{day_label(local_due.date())}{local_due:%H:%M}"
     message = (
         f"{label}日报尚未上报，请于{until}前提交（没有新情况可一键零报告）"
         if kind == Reminder.Kind.DUE

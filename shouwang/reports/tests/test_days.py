@@ -31,7 +31,7 @@ def test_it_reads_the_cutoff_from_settings():
     assert days.day_of(at(2020, 2, 13, 8, 29, 59)) == date(2020, 2, 13)
     assert days.day_of(at(2020, 2, 13, 8, 30)) == date(2020, 2, 14)
     assert days.deadline(date(2020, 2, 13)) == at(2020, 2, 13, 10)
-    assert days.cutoff_label(date(2020, 2, 13)) == "2月13日8时30分"
+    assert days.cutoff_label(date(2020, 2, 13)) == "2020年2月13日8时30分"
 
 
 def test_it_reports_the_last_closed_day():

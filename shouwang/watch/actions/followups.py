@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
-from shouwang.core.text import half_width
+from shouwang.core.text import day_label, half_width, moment_label
 
 from .. import alerting, schedule
 from ..models import (
@@ -91,18 +91,18 @@ def check_recording_time(
     if recorded_at > now + CLOCK_SKEW:
         raise ValidationError(
             {
-                "recorded_at": f"记录时间 {local:%m月%d日 %H:%M} 晚于现在，"
+                "recorded_at": f"记录时间 {moment_label(local)} 晚于现在，"
                 "请核对手机的日期和时间后重新记录"
             }
         )
     if day > today:
         raise ValidationError(
-            {"day": f"{day:%m月%d日}{slot.label}的随访：日期晚于今天，请核对手机的日期和时间"}
+            {"day": f"{day_label(day)}{slot.label}的随访：日期晚于今天，请核对手机的日期和时间"}
         )
     if day < today - timedelta(days=1):
         raise ValidationError(
             {
-                "day": f"{day:%m月%d日}{slot.label}的随访已过补记期限"
+                "day": f"{day_label(day)}{slot.label}的随访已过补记期限"
                 "（前一天的随访须在次日24时前上传），"
                 "不能再补记"
             }
@@ -110,8 +110,8 @@ def check_recording_time(
     if local.date() != day:
         raise ValidationError(
             {
-                "recorded_at": f"不能记为{day:%m月%d日}{slot.label}的随访：记录时间 "
-                f"{local:%m月%d日 %H:%M} 不在{day:%m月%d日}当天。页面若已过午夜，"
+                "recorded_at": f"不能记为{day_label(day)}{slot.label}的随访：记录时间 "
+                f"{moment_label(local)} 不在{day_label(day)}当天。页面若已过午夜，"
                 "请刷新后记录今天的随访，昨天已做的随访请在“昨日未随访”中补录"
                 "（填实际随访时间）；否则请核对手机的日期和时间"
             }
@@ -271,7 +271,7 @@ def backfill_followup(
         )
     if done > now:
         raise ValidationError(
-            {"done_at": f"实际随访时间 {day:%m月%d日} {done_at:%H:%M} 晚于现在，请核对"}
+            {"done_at": f"实际随访时间 {day_label(day)} {done_at:%H:%M} 晚于现在，请核对"}
         )
     followup, created = record_followup(
         key_person=key_person,
@@ -292,7 +292,7 @@ def backfill_followup(
             action=AuditEvent.Action.CREATE,
             user=by,
             obj=followup,
-            detail=f"补录{day:%m月%d日}{chosen.label}随访，实际随访时间 {done_at:%H:%M}，"
+            detail=f"补录{day_label(day)}{chosen.label}随访，实际随访时间 {done_at:%H:%M}，"
             f"{'异常' if followup.abnormal else '正常'}",
         )
     return followup, created
@@ -342,7 +342,7 @@ def self_report_ended_message(record: KeyPerson) -> str:
         if record.ended_at is None:
             return "您的管控已解除，无需再报。感谢您的配合！"
         day = timezone.localdate(record.ended_at)
-        return f"您的管控已于{day.month}月{day.day}日解除，无需再报。感谢您的配合！"
+        return f"您的管控已于{day_label(day)}解除，无需再报。感谢您的配合！"
     return SELF_REPORT_ENDED.get(record.status, "本链接已停用")
 
 
@@ -413,7 +413,7 @@ def _slot_to_record(
     if recorded_at is None:
         if day != today:
             raise ValidationError(
-                {"recorded_at": f"补记{day:%m月%d日}的随访须附上手机上的记录时间"}
+                {"recorded_at": f"补记{day_label(day)}的随访须附上手机上的记录时间"}
             )
         recorded_at = now
     if key_person.ended_by(recorded_at):
@@ -548,7 +548,7 @@ def record_overdue(*, now: datetime, since: datetime) -> int:
                 slot=due.slot.number,
                 defaults={"deadline": due.deadline, "detected_at": now},
             )
-            label = f"{due.day:%m月%d日}{due.slot.label}"
+            label = f"{day_label(due.day)}{due.slot.label}"
             raise_alert(
                 area=record.area,
                 kind=Alert.Kind.OVERDUE,

@@ -13,6 +13,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
+from shouwang.core.text import day_label
 from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.reports import days as report_days
 
@@ -178,7 +179,7 @@ def build_tables(
                 community.name if community else "",
                 r.address,
                 # Yesterday's slot to 24:00 is due at the midnight starting today.
-                d.slot.label if d.day == today else f"{d.day.month}月{d.day.day}日{d.slot.label}",
+                d.slot.label if d.day == today else f"{day_label(d.day)}{d.slot.label}",
                 d.slot.deadline_text,
                 str(r.responsible or ""),
                 r.get_status_display(),
