@@ -137,6 +137,9 @@ class TapForm(ClientIdForm):
     contact_since = forms.DateField(
         widget=forms.HiddenInput, required=False, error_messages={"invalid": STALE_PAGE}
     )
+    # Declared once, both ways; narrowed per form only at a one-way post (the hot path
+    # builds no field of its own).
+    direction = DirectionField()
 
     def __init__(
         self, *args: Any, checkpoint: Checkpoint, shown: Declaration | None = None, **kwargs: Any
@@ -156,7 +159,11 @@ class TapForm(ClientIdForm):
                 "contact_since": shown.contact_since,
             }
         super().__init__(*args, **kwargs)
-        self.fields["direction"] = DirectionField(checkpoint)
+        allowed = checkpoint.allowed_directions()
+        if len(allowed) == 1:
+            direction = self.fields["direction"]
+            direction.choices = [c for c in CheckIn.Direction.choices if c[0] in allowed]
+            direction.initial = allowed[0]
 
     def _since(self, name: str) -> date | None:
         day = self.cleaned_data.get(name)

@@ -17,10 +17,10 @@ def allow(scope: str, ident: str, *, limit: int, window_seconds: int) -> bool:
         return True
     window = int(time.time() // window_seconds)
     key = f"ratelimit:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=window_seconds + 1)
+    # Counted first, created only by the window's first hit: one cache call a hit, not
+    # two. The count lives past its window, so a count found cannot expire under it.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds + 1)
-        count = 1
+    except ValueError:  # the window's first hit, unless another process's came between
+        count = 1 if cache.add(key, 1, timeout=window_seconds + 1) else cache.incr(key)
     return count <= limit

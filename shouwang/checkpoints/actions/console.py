@@ -136,9 +136,7 @@ def scan_pass(
             if _claim(pending, client_id=client_id, by=by):
                 pending.refresh_from_db()
                 pending.checkpoint = checkpoint
-                _registered_at_post(pending)
-                if temperature is not None:
-                    measure(checkin=pending, temperature=temperature, by=by)
+                _save_with_reading(pending, _registered_at_post(pending), temperature, by=by)
                 return Recorded(pending, created=False, confirmed=True)
         # The same scan, sent twice at once.
         done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
@@ -274,16 +272,16 @@ def turn_back_checkin(*, checkin: CheckIn, reason: str, by: Any) -> CheckIn:
     return checkin
 
 
-def _registered_at_post(row: CheckIn) -> None:
+def _registered_at_post(row: CheckIn) -> list[str]:
     """Staff confirming a visitor's self-scan have seen the visitor at the post: that is
     the registration 访客须经值守登记 asks for. The passage is judged again as a
     registered visitor's — as a staff scan of the visitor's pass is — and takes that
     verdict and its reasons unless it is worse: 绿 when nothing else warrants 黄, as a
     resident's would be. A confirmation never makes a passage worse: what stops someone
     already let through is a measured fever (``measure``) or a new scan, each with its
-    alert."""
+    alert. Returns the fields changed, for the caller's save."""
     if not row.visitor or row.source != CheckIn.Source.SELF or row.result == GREEN:
-        return
+        return []
     person = row.person
     verdict = judge(
         judge_facts(
@@ -299,10 +297,11 @@ def _registered_at_post(row: CheckIn) -> None:
             at=row.at,
         )
     )
-    if not is_milder(row.result, than=verdict.result):
-        row.result = verdict.result
-        row.note = "；".join(verdict.reasons)[:200]
-        row.save(update_fields=["result", "note"])
+    if is_milder(row.result, than=verdict.result):
+        return []
+    row.result = verdict.result
+    row.note = "；".join(verdict.reasons)[:200]
+    return ["result", "note"]
 
 
 # The reason a fever reading gives (``rules.judge``, and ``measure`` below).
@@ -348,16 +347,18 @@ def _judge_corrected_reading(row: CheckIn) -> Verdict:
 @transaction.atomic
 def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) -> CheckIn:
     """Staff at the post saw the person: a declared self-scan becomes presence (and a
-    visitor's, registered at the post)."""
+    visitor's, registered at the post). With a temperature, the confirmation and the
+    reading are one UPDATE of the row."""
     check_active(checkin.checkpoint)
+    if temperature is not None:
+        check_temperature(temperature)
+    fields: list[str] = []
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
         checkin.confirmed_at = timezone.now()
         checkin.recorded_by = by
-        checkin.save(update_fields=["status", "confirmed_at", "recorded_by"])
-        _registered_at_post(checkin)
-    if temperature is not None:
-        measure(checkin=checkin, temperature=temperature, by=by)
+        fields = ["status", "confirmed_at", "recorded_by", *_registered_at_post(checkin)]
+    _save_with_reading(checkin, fields, temperature, by=by)
     return checkin
 
 
@@ -374,6 +375,28 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     one settled by a correction is open again."""
     check_active(checkin.checkpoint)
     check_temperature(temperature)
+    _save_with_reading(checkin, [], temperature, by=by)
+    return checkin
+
+
+def _save_with_reading(
+    checkin: CheckIn, fields: list[str], temperature: Decimal | None, *, by: Any
+) -> None:
+    """Save ``fields`` changed on the row and, when one was taken, the temperature
+    (``measure``'s changes) in one UPDATE; then the reading's alerts."""
+    settled = False
+    if temperature is not None:
+        measured, settled = _take_reading(checkin, temperature, by=by)
+        fields = [*fields, *measured]
+    if fields:
+        checkin.save(update_fields=list(dict.fromkeys(fields)))
+    if temperature is not None:
+        _reading_taken(checkin, temperature, settled=settled, by=by)
+
+
+def _take_reading(checkin: CheckIn, temperature: Decimal, *, by: Any) -> tuple[list[str], bool]:
+    """``measure``'s changes to the row, not saved: the fields changed, and whether a
+    corrected reading settles the fever alert."""
     corrected = checkin.is_fever and temperature != checkin.temperature
     checkin.temperature = temperature
     fields = ["temperature"]
@@ -388,7 +411,11 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]
-    checkin.save(update_fields=fields)
+    return fields, settled
+
+
+def _reading_taken(checkin: CheckIn, temperature: Decimal, *, settled: bool, by: Any) -> None:
+    """``measure``'s alerts, once the reading is saved."""
     if settled:
         settle_alert(
             kind=Alert.Kind.FEVER, source=checkin, by=by, note=f"{CORRECTED}{temperature}℃"
@@ -407,4 +434,3 @@ def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
             note=f"{CORRECTED}{temperature}℃",
             settled_prefix=CORRECTED,
         )
-    return checkin

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,6 +128,25 @@ def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, gate) -
     assert alert.area == world.community_a
     client.post(reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "38.1"})
     assert Alert.objects.filter(kind="fever").count() == 1, "once per check-in"
+
+
+def test_confirming_with_a_temperature_writes_the_row_once(world, gate) -> None:
+    row = make_checkin(gate, person=make_person(world.building_a), status="declared", source="self")
+    client = world.client("guard_a")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "36.6"}
+        )
+    assert response.status_code == 302
+    row_writes = 'UPDATE "checkpoints_checkin"'
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(row_writes)]
+    assert len(writes) == 1, writes
+    row.refresh_from_db()
+    assert (row.status, str(row.temperature), row.recorded_by) == (
+        "confirmed",
+        "36.6",
+        world.guard_a,
+    )
 
 
 def test_a_row_older_than_the_console_s_hours_is_still_found_from_a_page_left_open(

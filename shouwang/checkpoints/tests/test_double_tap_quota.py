@@ -4,7 +4,8 @@ second — without a query more on the one-tap hot path."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -42,11 +43,20 @@ def test_a_second_tap_out_at_the_same_post_is_not_over_the_quota(world, gate) ->
     assert not Alert.objects.filter(kind=Alert.Kind.QUOTA).exists()
 
 
+@pytest.fixture
+def at_local_noon():
+    """The clock at 12:00 today, local time: two hours back is still the same day
+    whatever the hour the test runs at (from 16:00 to 18:00 UTC it was yesterday)."""
+    noon = datetime.combine(timezone.localdate(), time(12), tzinfo=timezone.get_current_timezone())
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        yield noon
+
+
 @pytest.mark.django_db
-def test_another_outing_later_the_same_day_is_over_the_quota(world, gate) -> None:
+def test_another_outing_later_the_same_day_is_over_the_quota(world, gate, at_local_noon) -> None:
     PassRule.objects.create(area=world.compound_a, outing_quota=1)
     client = registered(world, gate)
-    CheckIn.objects.update(at=timezone.now() - timedelta(hours=2))
+    CheckIn.objects.update(at=at_local_noon - timedelta(hours=2))
     response = client.post(reverse("checkin:scan", args=[gate.code]), tap_data(direction="out"))
     assert 'data-result="r"' in response.content.decode()
     assert Alert.objects.filter(kind=Alert.Kind.QUOTA).count() == 1
