@@ -6,14 +6,18 @@ vanishes with it) on SQLite and PostgreSQL alike. Production code never has such
 table of its own.
 
 ``marked``: the personas' world with compound A a key area and households to visit.
+
+``today``: the local date, read once when the test starts (never at import, so that a
+run crossing midnight does not leave a test a day behind).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.db import connection, models
+from django.utils import timezone
 
 from shouwang.cases.models import KeyArea
 from shouwang.cases.presence import PresenceSource
@@ -67,3 +71,9 @@ def marked(world):
     Household.objects.create(area=world.building_a2, room="202")  # nobody lives there
     world.outside = make_person(world.building_b, "孙丽", room="301")
     return world
+
+
+@pytest.fixture
+def today() -> date:
+    """The local date when the test starts: one value for its setup and its checks."""
+    return timezone.localdate()

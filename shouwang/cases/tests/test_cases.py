@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
@@ -17,14 +16,12 @@ from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import id_number, institution, make_case, make_contact, make_person
 
-TODAY = timezone.localdate()
 
-
-def case_data(**overrides):
+def case_data(today, **overrides):
     data = {
         "classification": "suspected",
-        "onset_date": (TODAY - timedelta(days=3)).isoformat(),
-        "report_date": TODAY.isoformat(),
+        "onset_date": (today - timedelta(days=3)).isoformat(),
+        "report_date": today.isoformat(),
         "confirmed_date": "",
         "institution": institution("市第六人民医院").pk,
         "notes": "",
@@ -32,12 +29,12 @@ def case_data(**overrides):
     return {**data, **overrides}
 
 
-def test_it_enters_a_case_for_a_ledger_person(world):
+def test_it_enters_a_case_for_a_ledger_person(world, today):
     person = make_person(world.building_a, "张建国")
     client = world.client("staff_a")
     found = client.post(reverse("cases:new"), {"q": "张建国"})
     assert reverse("cases:create", args=[person.pk]) in found.content.decode()
-    response = client.post(reverse("cases:create", args=[person.pk]), case_data())
+    response = client.post(reverse("cases:create", args=[person.pk]), case_data(today))
     case = Case.objects.get(person=person)
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", args=[case.pk])
@@ -59,9 +56,9 @@ def test_it_finds_a_person_by_full_id_number_and_shows_it_masked(world):
     assert person.document_masked in body
 
 
-def test_it_enters_a_case_for_a_new_person(world):
+def test_it_enters_a_case_for_a_new_person(world, today):
     number = id_number(777)
-    data = case_data(classification="confirmed", confirmed_date=TODAY.isoformat())
+    data = case_data(today, classification="confirmed", confirmed_date=today.isoformat())
     data.update(
         {
             "person-name": "王志强",
@@ -84,9 +81,9 @@ def test_it_enters_a_case_for_a_new_person(world):
     ).exists()
 
 
-def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(world):
+def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(world, today):
     existing = make_person(world.building_a)
-    data = case_data()
+    data = case_data(today)
     data.update(
         {
             "person-name": "重复",
@@ -102,8 +99,8 @@ def test_a_new_person_with_a_known_document_is_refused_and_nothing_is_written(wo
     assert not Case.objects.exists()
 
 
-def test_a_new_persons_bad_phone_is_a_clear_message_and_nothing_is_written(world):
-    data = case_data()
+def test_a_new_persons_bad_phone_is_a_clear_message_and_nothing_is_written(world, today):
+    data = case_data(today)
     data.update(
         {
             "person-name": "王志强",
@@ -120,8 +117,8 @@ def test_a_new_persons_bad_phone_is_a_clear_message_and_nothing_is_written(world
     assert not Case.objects.exists()
 
 
-def test_a_new_person_cannot_be_placed_outside_the_users_area(world):
-    data = case_data()
+def test_a_new_person_cannot_be_placed_outside_the_users_area(world, today):
+    data = case_data(today)
     data.update(
         {
             "person-name": "外人",
@@ -135,51 +132,54 @@ def test_a_new_person_cannot_be_placed_outside_the_users_area(world):
     assert not Person.objects.exists()
 
 
-def test_a_person_has_one_case_record(world):
+def test_a_person_has_one_case_record(world, today):
     case = make_case(world.building_a)
     response = world.client("staff_a").post(
-        reverse("cases:create", args=[case.person.pk]), case_data()
+        reverse("cases:create", args=[case.person.pk]), case_data(today)
     )
     assert response.status_code == 400
     assert "已有病例记录" in response.content.decode()
     assert Case.objects.count() == 1
 
 
-def test_a_confirmed_case_needs_its_confirmation_date(world):
+def test_a_confirmed_case_needs_its_confirmation_date(world, today):
     person = make_person(world.building_a)
     response = world.client("staff_a").post(
-        reverse("cases:create", args=[person.pk]), case_data(classification="confirmed")
+        reverse("cases:create", args=[person.pk]), case_data(today, classification="confirmed")
     )
     assert response.status_code == 400
     assert "确诊日期" in response.content.decode()
     assert not Case.objects.exists()
 
 
-def test_dates_in_the_future_or_out_of_order_are_refused(world):
+def test_dates_in_the_future_or_out_of_order_are_refused(world, today):
     person = make_person(world.building_a)
     url = reverse("cases:create", args=[person.pk])
     client = world.client("staff_a")
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
-    assert client.post(url, case_data(report_date=tomorrow)).status_code == 400
-    late_onset = case_data(onset_date=TODAY.isoformat(), report_date=(TODAY - timedelta(days=1)))
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert client.post(url, case_data(today, report_date=tomorrow)).status_code == 400
+    late_onset = case_data(
+        today, onset_date=today.isoformat(), report_date=(today - timedelta(days=1))
+    )
     assert client.post(url, late_onset).status_code == 400
     assert not Case.objects.exists()
 
 
-def test_dates_more_than_a_year_back_are_refused_so_the_case_stays_traceable(world):
+def test_dates_more_than_a_year_back_are_refused_so_the_case_stays_traceable(world, today):
     person = make_person(world.building_a)
     client = world.client("hq")
     ancient = case_data(
-        classification="suspected", onset_date="0001-01-01", report_date="0001-01-02"
+        today, classification="suspected", onset_date="0001-01-01", report_date="0001-01-02"
     )
     response = client.post(reverse("cases:create", args=[person.pk]), ancient)
     assert response.status_code == 400
     assert "发病日期早于一年前，请核对" in response.content.decode()
     assert not Case.objects.exists()
     # A case entered more than a year ago may still change: only new dates are checked.
-    case = make_case(world.building_a, "suspected", report_date=TODAY - timedelta(days=400))
+    case = make_case(world.building_a, "suspected", report_date=today - timedelta(days=400))
     edit = reverse("cases:edit", args=[case.pk])
     old = case_data(
+        today,
         classification="excluded",
         onset_date="",
         report_date=case.report_date.isoformat(),
@@ -187,7 +187,7 @@ def test_dates_more_than_a_year_back_are_refused_so_the_case_stays_traceable(wor
     )
     assert client.post(edit, old).status_code == 302
     wrong = case_data(
-        classification="excluded", onset_date="", report_date="0001-01-01", reason="改错日期"
+        today, classification="excluded", onset_date="", report_date="0001-01-01", reason="改错日期"
     )
     response = client.post(edit, wrong)
     assert response.status_code == 400
@@ -196,12 +196,13 @@ def test_dates_more_than_a_year_back_are_refused_so_the_case_stays_traceable(wor
     assert client.get(reverse("cases:trace_new", args=[case.pk])).status_code == 200
 
 
-def test_a_classification_change_is_kept_in_the_history_with_its_reason(world):
-    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+def test_a_classification_change_is_kept_in_the_history_with_its_reason(world, today):
+    case = make_case(world.building_a, "suspected", onset_date=today - timedelta(days=2))
     data = case_data(
+        today,
         classification="confirmed",
         onset_date=case.onset_date.isoformat(),
-        confirmed_date=TODAY.isoformat(),
+        confirmed_date=today.isoformat(),
         institution=institution("市传染病医院").pk,
         reason="核酸检测阳性",
     )
@@ -222,9 +223,9 @@ def test_a_classification_change_is_kept_in_the_history_with_its_reason(world):
     assert "核酸检测阳性" in page.content.decode()
 
 
-def test_a_change_without_a_reason_is_refused(world):
+def test_a_change_without_a_reason_is_refused(world, today):
     case = make_case(world.building_a, "suspected")
-    data = case_data(classification="excluded", reason="")
+    data = case_data(today, classification="excluded", reason="")
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
     case.refresh_from_db()
@@ -232,10 +233,10 @@ def test_a_change_without_a_reason_is_refused(world):
     assert not CaseEvent.objects.filter(case=case).exists()
 
 
-def test_an_impossible_change_is_refused(world):
+def test_an_impossible_change_is_refused(world, today):
     case = make_case(world.building_a, "died")
     data = case_data(
-        classification="recovered", confirmed_date=TODAY.isoformat(), reason="录入错误"
+        today, classification="recovered", confirmed_date=today.isoformat(), reason="录入错误"
     )
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
@@ -243,20 +244,20 @@ def test_an_impossible_change_is_refused(world):
     assert case.classification == "died"
 
 
-def test_nothing_changed_is_not_a_change(world):
-    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
-    data = case_data(onset_date=case.onset_date.isoformat(), institution="", reason="无变化")
+def test_nothing_changed_is_not_a_change(world, today):
+    case = make_case(world.building_a, "suspected", onset_date=today - timedelta(days=2))
+    data = case_data(today, onset_date=case.onset_date.isoformat(), institution="", reason="无变化")
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
     assert "没有修改" in response.content.decode()
 
 
-def test_the_leader_reads_cases_but_cannot_enter_or_change_them(world):
+def test_the_leader_reads_cases_but_cannot_enter_or_change_them(world, today):
     case = make_case(world.building_a)
     client = world.client("leader")
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     assert client.get(reverse("cases:new")).status_code == 403
-    assert client.post(reverse("cases:edit", args=[case.pk]), case_data()).status_code == 403
+    assert client.post(reverse("cases:edit", args=[case.pk]), case_data(today)).status_code == 403
 
 
 def test_grid_workers_and_checkpoint_staff_do_not_see_cases(world):
@@ -290,10 +291,12 @@ def test_the_case_list_filters_and_keeps_its_query_count(world, django_assert_ma
     assert body.count('class="cls cls-') == 1
 
 
-def test_clearing_a_confirmed_cases_date_is_refused_not_replaced_by_today(world):
-    confirmed_on = TODAY - timedelta(days=3)
+def test_clearing_a_confirmed_cases_date_is_refused_not_replaced_by_today(world, today):
+    confirmed_on = today - timedelta(days=3)
     case = make_case(world.building_a, "confirmed", confirmed_date=confirmed_on)
-    data = case_data(classification="confirmed", onset_date="", confirmed_date="", reason="改日期")
+    data = case_data(
+        today, classification="confirmed", onset_date="", confirmed_date="", reason="改日期"
+    )
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
     assert "确诊病例请填写确诊日期" in response.content.decode()
@@ -302,14 +305,14 @@ def test_clearing_a_confirmed_cases_date_is_refused_not_replaced_by_today(world)
     assert not CaseEvent.objects.filter(case=case).exists()
 
 
-def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world):
+def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world, today):
     case = make_case(world.building_a, "suspected")
-    data = case_data(classification="confirmed", onset_date="", reason="核酸阳性")
+    data = case_data(today, classification="confirmed", onset_date="", reason="核酸阳性")
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.confirmed_date == TODAY
-    assert case.events.get().changes["确诊日期"] == ["—", TODAY.isoformat()]
+    assert case.confirmed_date == today
+    assert case.events.get().changes["确诊日期"] == ["—", today.isoformat()]
 
 
 def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
@@ -329,12 +332,14 @@ def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
     assert "data-swap-400" in page.content.decode()
 
 
-def test_a_confirmed_case_recovering_keeps_its_confirmation_date(world):
-    confirmed_on = TODAY - timedelta(days=3)
+def test_a_confirmed_case_recovering_keeps_its_confirmation_date(world, today):
+    confirmed_on = today - timedelta(days=3)
     case = make_case(world.building_a, "confirmed", confirmed_date=confirmed_on)
     url = reverse("cases:edit", args=[case.pk])
     client = world.client("staff_a")
-    data = case_data(classification="recovered", onset_date="", confirmed_date="", reason="出院")
+    data = case_data(
+        today, classification="recovered", onset_date="", confirmed_date="", reason="出院"
+    )
     response = client.post(url, data)
     assert response.status_code == 400
     assert "该病例已确诊，确诊日期不能清除" in response.content.decode()
@@ -350,9 +355,9 @@ def test_a_confirmed_case_recovering_keeps_its_confirmation_date(world):
     assert case.confirmed_date == confirmed_on
 
 
-def test_a_suspected_cases_mistyped_confirmation_date_can_be_cleared(world):
-    case = make_case(world.building_a, "suspected", confirmed_date=TODAY)
-    data = case_data(confirmed_date="", reason="误填确诊日期")
+def test_a_suspected_cases_mistyped_confirmation_date_can_be_cleared(world, today):
+    case = make_case(world.building_a, "suspected", confirmed_date=today)
+    data = case_data(today, confirmed_date="", reason="误填确诊日期")
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 302
     case.refresh_from_db()
@@ -375,22 +380,22 @@ def test_a_bad_search_for_the_person_is_a_400_with_its_message(world, q, message
         assert "台账中没有找到" not in body
 
 
-def test_a_suspected_case_takes_no_confirmation_date(world):
+def test_a_suspected_case_takes_no_confirmation_date(world, today):
     """A 疑似 case is not confirmed: a date typed in 确诊日期 would read as confirmed
     on the case page and be kept, not replaced, when it is confirmed later."""
     person = make_person(world.building_a)
     client = world.client("staff_a")
     said = "疑似病例尚未确诊，请清空确诊日期；确诊时请将分类改为确诊并填写确诊日期"
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today - timedelta(days=1)).isoformat()
     response = client.post(
-        reverse("cases:create", args=[person.pk]), case_data(confirmed_date=yesterday)
+        reverse("cases:create", args=[person.pk]), case_data(today, confirmed_date=yesterday)
     )
     assert response.status_code == 400
     assert said in response.content.decode()
     assert not Case.objects.exists()
     case = make_case(world.building_a, "suspected")
     url = reverse("cases:edit", args=[case.pk])
-    response = client.post(url, case_data(confirmed_date=yesterday, reason="补填"))
+    response = client.post(url, case_data(today, confirmed_date=yesterday, reason="补填"))
     assert response.status_code == 400
     assert said in response.content.decode()
     case.refresh_from_db()
@@ -398,11 +403,13 @@ def test_a_suspected_case_takes_no_confirmation_date(world):
     assert not case.events.exists()
 
 
-def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
+def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world, today):
     """Another worker confirmed the case meanwhile: 排除, offered by the page opened
     while it was 疑似, is no longer possible from 确诊."""
-    case = make_case(world.building_a, "confirmed", confirmed_date=TODAY)
-    data = case_data(classification="excluded", confirmed_date=TODAY.isoformat(), reason="阴性")
+    case = make_case(world.building_a, "confirmed", confirmed_date=today)
+    data = case_data(
+        today, classification="excluded", confirmed_date=today.isoformat(), reason="阴性"
+    )
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -412,13 +419,13 @@ def test_a_change_sent_from_a_stale_page_says_why_in_chinese(world):
     assert case.classification == "confirmed"
 
 
-def test_a_suspected_case_who_dies_before_confirmation_is_marked_died(world):
-    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=2))
+def test_a_suspected_case_who_dies_before_confirmation_is_marked_died(world, today):
+    case = make_case(world.building_a, "suspected", onset_date=today - timedelta(days=2))
     client = world.client("staff_a")
     form = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
     assert 'value="died"' in form
     data = case_data(
-        classification="died", onset_date=case.onset_date.isoformat(), reason="确诊前死亡"
+        today, classification="died", onset_date=case.onset_date.isoformat(), reason="确诊前死亡"
     )
     response = client.post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 302
@@ -432,16 +439,17 @@ def test_a_suspected_case_who_dies_before_confirmation_is_marked_died(world):
 
 @pytest.mark.parametrize("classification", ["confirmed", "asymptomatic"])
 def test_a_contact_under_observation_who_becomes_infected_owes_no_more_follow_ups(
-    world, classification
+    world, classification, today
 ):
-    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    source = make_case(world.building_a, onset_date=today - timedelta(days=3))
+    contact = make_contact(source, world.building_a, last_contact_date=today - timedelta(days=2))
     key_person = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     case = make_case(world.building_a, "suspected", person=contact.person)
     data = case_data(
+        today,
         classification=classification,
         onset_date="",
-        confirmed_date=TODAY.isoformat(),
+        confirmed_date=today.isoformat(),
         reason="核酸检测阳性",
     )
     response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
@@ -453,13 +461,14 @@ def test_a_contact_under_observation_who_becomes_infected_owes_no_more_follow_up
     assert event.note == f"本人已{Case.Classification(classification).label}，按病例管理"
 
 
-def test_an_asymptomatic_carrier_who_dies_of_another_cause_is_marked_died(world):
-    positive = TODAY - timedelta(days=3)
+def test_an_asymptomatic_carrier_who_dies_of_another_cause_is_marked_died(world, today):
+    positive = today - timedelta(days=3)
     case = make_case(world.building_a, "asymptomatic", confirmed_date=positive)
     client = world.client("staff_a")
     form = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
     assert 'value="died"' in form
     data = case_data(
+        today,
         classification="died",
         onset_date="",
         confirmed_date=positive.isoformat(),
@@ -478,6 +487,7 @@ def test_an_asymptomatic_carrier_who_dies_of_another_cause_is_marked_died(world)
 
 def test_a_person_observed_for_another_reason_who_becomes_confirmed_owes_no_more_follow_ups(
     world,
+    today,
 ):
     """A returnee under home observation is confirmed: cared for as a case, their
     record stops owing twice-daily follow-ups like a contact's."""
@@ -487,12 +497,12 @@ def test_a_person_observed_for_another_reason_who_becomes_confirmed_owes_no_more
         category=Category.objects.get_or_create(name="返乡人员")[0],
         source=KeyPerson.Source.SCREENING,
         measure=KeyPerson.Measure.HOME,
-        start_date=TODAY - timedelta(days=2),
+        start_date=today - timedelta(days=2),
         by=world.staff_a,
     )
     response = world.client("staff_a").post(
         reverse("cases:create", args=[person.pk]),
-        case_data(classification="confirmed", confirmed_date=TODAY.isoformat()),
+        case_data(today, classification="confirmed", confirmed_date=today.isoformat()),
     )
     assert response.status_code == 302
     key_person.refresh_from_db()

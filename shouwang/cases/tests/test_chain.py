@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.cases import actions
 from shouwang.cases.chain import chain_for
@@ -13,8 +12,6 @@ from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
 from .factories import contact_confirmed_as_case, make_case, make_contact
-
-TODAY = timezone.localdate()
 
 
 def test_the_chain_follows_contacts_who_became_cases(world):
@@ -108,9 +105,9 @@ def test_a_contact_sent_to_hospital_on_becoming_a_case_says_so_in_the_chain(worl
     assert reverse("cases:detail", args=[own.pk]) in line
 
 
-def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain(world):
-    root = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    close = make_contact(root, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain(world, today):
+    root = make_case(world.building_a, onset_date=today - timedelta(days=3))
+    close = make_contact(root, world.building_a, last_contact_date=today - timedelta(days=2))
     key_person = actions.observe_contact(contact=close, measure="home", by=world.staff_a)
     change_status(
         key_person=key_person,
@@ -120,5 +117,5 @@ def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain
     )
     page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
     line = _chain_line(page, close.person.name)
-    assert f"{TODAY:%m-%d} 转医院，未登记为病例" in line
+    assert f"{today:%m-%d} 转医院，未登记为病例" in line
     assert "本人已是病例" not in line

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
@@ -18,18 +17,16 @@ from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
 from .factories import contact_confirmed_as_case, id_number, make_case, make_contact, make_person
 
-TODAY = timezone.localdate()
 
-
-def contact_data(**overrides):
-    data = {"kind": "household", "last_contact_date": (TODAY - timedelta(days=2)).isoformat()}
+def contact_data(today, **overrides):
+    data = {"kind": "household", "last_contact_date": (today - timedelta(days=2)).isoformat()}
     return {**data, **overrides}
 
 
-def new_person_contact_data(world, serial: int, **overrides):
+def new_person_contact_data(world, serial: int, today, **overrides):
     """The form of a contact not yet in the ledger (同车乘客 in community A)."""
     return {
-        **contact_data(**overrides),
+        **contact_data(today, **overrides),
         "person-name": "同车乘客",
         "person-doc_type": "id_card",
         "person-doc_number": id_number(serial),
@@ -37,18 +34,18 @@ def new_person_contact_data(world, serial: int, **overrides):
     }
 
 
-def test_it_records_a_close_contact_from_the_ledger(world):
+def test_it_records_a_close_contact_from_the_ledger(world, today):
     case = make_case(world.building_a)
     person = make_person(world.building_a2, "李秀英")
     client = world.client("staff_a")
     found = client.post(reverse("cases:contact_add", args=[case.pk]), {"q": "李秀英"})
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     assert url in found.content.decode()
-    response = client.post(url, contact_data(kind="coworker"))
+    response = client.post(url, contact_data(today, kind="coworker"))
     assert response.status_code == 302
     contact = Contact.objects.get(case=case)
     assert (contact.person, contact.kind, contact.degree) == (person, "coworker", 1)
-    assert contact.last_contact_date == TODAY - timedelta(days=2)
+    assert contact.last_contact_date == today - timedelta(days=2)
     assert contact.area == world.building_a2
     assert contact.source == Contact.Source.MANUAL
     assert AuditEvent.objects.filter(
@@ -56,9 +53,9 @@ def test_it_records_a_close_contact_from_the_ledger(world):
     ).exists()
 
 
-def test_it_records_a_contact_not_yet_in_the_ledger(world):
+def test_it_records_a_contact_not_yet_in_the_ledger(world, today):
     case = make_case(world.building_a)
-    data = new_person_contact_data(world, 901, kind="transport")
+    data = new_person_contact_data(world, 901, today, kind="transport")
     response = world.client("staff_a").post(
         reverse("cases:contact_create_new", args=[case.pk]), data
     )
@@ -68,10 +65,10 @@ def test_it_records_a_contact_not_yet_in_the_ledger(world):
     assert contact.area == world.community_a
 
 
-def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world):
+def test_an_excluded_case_takes_no_new_contact_nor_its_new_person(world, today):
     case = make_case(world.building_a, Case.Classification.EXCLUDED)
     persons = Person.objects.count()
-    data = new_person_contact_data(world, 902)
+    data = new_person_contact_data(world, 902, today)
     response = world.client("staff_a").post(
         reverse("cases:contact_create_new", args=[case.pk]), data
     )
@@ -102,130 +99,136 @@ def test_an_excluded_case_offers_no_contact_entry_and_refuses_it_up_front(world)
     assert Contact.objects.count() == 1
 
 
-def test_a_secondary_contact_is_recorded_through_a_close_contact(world):
+def test_a_secondary_contact_is_recorded_through_a_close_contact(world, today):
     case = make_case(world.building_a)
-    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=2))
     other = make_person(world.building_a2)
     url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
-    response = world.client("staff_a").post(url, contact_data(kind="visit"))
+    response = world.client("staff_a").post(url, contact_data(today, kind="visit"))
     assert response.status_code == 302
     secondary = Contact.objects.get(person=other)
     assert (secondary.degree, secondary.via) == (2, close)
 
 
-def test_a_secondary_contact_met_before_the_close_contacts_exposure_is_refused(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
-    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+def test_a_secondary_contact_met_before_the_close_contacts_exposure_is_refused(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=6))
+    close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
     other = make_person(world.building_a2, "李秀英")
     url = reverse("cases:contact_create", args=[case.pk, other.pk]) + f"?via={close.pk}"
     client = world.client("staff_a")
-    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=4)))
+    response = client.post(url, contact_data(today, last_contact_date=today - timedelta(days=4)))
     assert response.status_code == 400
     said = (
-        f"李秀英的末次接触日期 {TODAY - timedelta(days=4)} 早于密接{close.person.name}"
-        f"与病例的末次接触日期 {TODAY - timedelta(days=3)}"
+        f"李秀英的末次接触日期 {today - timedelta(days=4)} 早于密接{close.person.name}"
+        f"与病例的末次接触日期 {today - timedelta(days=3)}"
     )
     assert said in response.content.decode()
     assert not Contact.objects.filter(person=other).exists()
-    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=3)))
+    response = client.post(url, contact_data(today, last_contact_date=today - timedelta(days=3)))
     assert response.status_code == 302
     assert Contact.objects.get(person=other).via == close
 
 
-def test_a_secondary_contact_cannot_hang_from_another_cases_contact(world):
+def test_a_secondary_contact_cannot_hang_from_another_cases_contact(world, today):
     case = make_case(world.building_a)
     foreign = make_contact(make_case(world.building_a2), world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, make_person(world.building_a).pk])
-    response = world.client("staff_a").post(url + f"?via={foreign.pk}", contact_data())
+    response = world.client("staff_a").post(url + f"?via={foreign.pk}", contact_data(today))
     assert response.status_code == 404
     assert not Contact.objects.filter(case=case).exists()
 
 
-def test_the_case_cannot_be_its_own_contact(world):
+def test_the_case_cannot_be_its_own_contact(world, today):
     case = make_case(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, case.person.pk])
-    response = world.client("staff_a").post(url, contact_data())
+    response = world.client("staff_a").post(url, contact_data(today))
     assert response.status_code == 400
     assert not Contact.objects.exists()
 
 
-def test_a_last_contact_more_than_a_year_back_is_refused(world):
+def test_a_last_contact_more_than_a_year_back_is_refused(world, today):
     case = make_case(world.building_a)
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
-    response = world.client("staff_a").post(url, contact_data(last_contact_date="0001-01-01"))
+    response = world.client("staff_a").post(
+        url, contact_data(today, last_contact_date="0001-01-01")
+    )
     assert response.status_code == 400
     assert "末次接触日期早于一年前，请核对" in response.content.decode()
     assert not Contact.objects.exists()
 
 
-def test_a_last_contact_before_the_cases_infectious_period_is_refused(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=4))
+def test_a_last_contact_before_the_cases_infectious_period_is_refused(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=4))
     person = make_person(world.building_a, "李秀英")
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
-    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=7)))
+    response = client.post(url, contact_data(today, last_contact_date=today - timedelta(days=7)))
     assert response.status_code == 400
-    first_day = TODAY - timedelta(days=6)
+    first_day = today - timedelta(days=6)
     assert f"早于病例可传染期起点 {first_day}" in response.content.decode()
     assert not Contact.objects.exists()
-    assert client.post(url, contact_data(last_contact_date=first_day)).status_code == 302
+    assert client.post(url, contact_data(today, last_contact_date=first_day)).status_code == 302
 
 
-def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation(world):
-    case = make_case(world.building_a, report_date=TODAY, confirmed_date=TODAY - timedelta(days=5))
+def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation(world, today):
+    case = make_case(world.building_a, report_date=today, confirmed_date=today - timedelta(days=5))
     person = make_person(world.building_a, "李秀英")
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
-    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=8)))
+    response = client.post(url, contact_data(today, last_contact_date=today - timedelta(days=8)))
     assert response.status_code == 400
-    assert f"早于病例可传染期起点 {TODAY - timedelta(days=7)}" in response.content.decode()
-    last = TODAY - timedelta(days=7)
-    assert client.post(url, contact_data(last_contact_date=last)).status_code == 302
+    assert f"早于病例可传染期起点 {today - timedelta(days=7)}" in response.content.decode()
+    last = today - timedelta(days=7)
+    assert client.post(url, contact_data(today, last_contact_date=last)).status_code == 302
     assert Contact.objects.get(case=case).last_contact_date == last
 
 
-def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
+def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=7))
+    close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
-    client.post(url + f"?via={close.pk}", contact_data(last_contact_date=TODAY - timedelta(days=5)))
-    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
-    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=3)))
+    client.post(
+        url + f"?via={close.pk}", contact_data(today, last_contact_date=today - timedelta(days=5))
+    )
+    client.post(url, contact_data(today, last_contact_date=today - timedelta(days=1)))
+    client.post(url, contact_data(today, last_contact_date=today - timedelta(days=3)))
     contact = Contact.objects.get(case=case, person=person)
     assert contact.degree == 1  # met the case itself: closer than via a contact
     assert contact.via is None
-    assert contact.last_contact_date == TODAY - timedelta(days=1)
+    assert contact.last_contact_date == today - timedelta(days=1)
 
 
-def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(world):
+def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(world, today):
     """Observed as 次密接, then found to have met the case itself: the record moves to
     密切接触者 (counted there, its history and audit say so) and covers the new date."""
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=7))
-    close = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=6))
+    case = make_case(world.building_a, onset_date=today - timedelta(days=7))
+    close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
-    client.post(url + f"?via={close.pk}", contact_data(last_contact_date=TODAY - timedelta(days=5)))
+    client.post(
+        url + f"?via={close.pk}", contact_data(today, last_contact_date=today - timedelta(days=5))
+    )
     secondary = Contact.objects.get(case=case, person=person)
     kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
     assert kp.category.name == "次密接"
-    response = client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    response = client.post(url, contact_data(today, last_contact_date=today - timedelta(days=1)))
     assert response.status_code == 302
     kp.refresh_from_db()
     assert kp.category.name == "密切接触者"
-    assert kp.planned_end == TODAY + timedelta(days=13)
+    assert kp.planned_end == today + timedelta(days=13)
     assert kp.events.filter(kind=KeyPersonEvent.Kind.EDITED, by=world.staff_a).exists()
     assert AuditEvent.objects.filter(
         object_type="watch.KeyPerson", object_id=str(kp.pk), detail__contains="次密接 → 密切接触者"
     ).exists()
 
 
-def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
+def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world, today):
     case = make_case(world.building_a)
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
     response = world.client("staff_a").post(
         reverse("cases:contact_observe", args=[contact.pk]), {"measure": "central"}
     )
@@ -235,8 +238,8 @@ def test_a_contact_becomes_a_key_person_observed_from_the_last_contact(world):
     assert kp.person == contact.person
     assert kp.category.name == "密切接触者"
     assert kp.category.default_days == 14
-    assert kp.start_date == TODAY - timedelta(days=3)
-    assert kp.planned_end == TODAY + timedelta(days=11)
+    assert kp.start_date == today - timedelta(days=3)
+    assert kp.planned_end == today + timedelta(days=11)
     assert kp.source == KeyPerson.Source.ASSIGNED
     assert kp.measure == KeyPerson.Measure.CENTRAL
     assert kp.status == KeyPerson.Status.ACTIVE
@@ -285,7 +288,7 @@ def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
     assert kp.measure == "home"
 
 
-def test_a_secondary_contact_takes_the_seeded_category_hq_keeps(world):
+def test_a_secondary_contact_takes_the_seeded_category_hq_keeps(world, today):
     """The category list HQ edits (seeded by watch's migration) names it 次密接: a
     secondary contact is observed under it, for its days, and adds no second entry."""
     seeded = Category.objects.get(name="次密接")
@@ -295,15 +298,15 @@ def test_a_secondary_contact_takes_the_seeded_category_hq_keeps(world):
     case = make_case(world.building_a)
     close = make_contact(case, world.building_a)
     secondary = make_contact(
-        case, world.building_a2, via=close, degree=2, last_contact_date=TODAY - timedelta(days=1)
+        case, world.building_a2, via=close, degree=2, last_contact_date=today - timedelta(days=1)
     )
     url = reverse("cases:contact_observe", args=[secondary.pk])
     client = world.client("staff_a")
-    assert f"预计至 {TODAY + timedelta(days=6):%Y年%-m月%-d日}" in client.get(url).content.decode()
+    assert f"预计至 {today + timedelta(days=6):%Y年%-m月%-d日}" in client.get(url).content.decode()
     assert client.post(url, {"measure": "home"}).status_code == 302
     kp = KeyPerson.objects.get(person=secondary.person)
     assert kp.category == seeded
-    assert kp.planned_end == TODAY + timedelta(days=6)
+    assert kp.planned_end == today + timedelta(days=6)
     assert Category.objects.count() == categories
     stats = client.get(reverse("watch:stats")).content.decode()
     assert "次密切接触者" not in stats
@@ -318,7 +321,7 @@ def test_observing_twice_creates_one_key_person(world):
     assert KeyPerson.objects.count() == 1
 
 
-def test_a_person_already_under_observation_is_linked_not_duplicated(world):
+def test_a_person_already_under_observation_is_linked_not_duplicated(world, today):
     contact = make_contact(make_case(world.building_a), world.building_a)
     returnee = Category.objects.create(name="湖北返回", default_days=14)
     existing = KeyPerson.objects.create(
@@ -327,8 +330,8 @@ def test_a_person_already_under_observation_is_linked_not_duplicated(world):
         category=returnee,
         source=KeyPerson.Source.POLICE,
         measure=KeyPerson.Measure.HOME,
-        start_date=TODAY - timedelta(days=4),
-        planned_end=TODAY + timedelta(days=10),
+        start_date=today - timedelta(days=4),
+        planned_end=today + timedelta(days=10),
     )
     kp = actions.observe_contact(contact=contact, measure="central", by=world.staff_a)
     assert kp == existing
@@ -337,9 +340,9 @@ def test_a_person_already_under_observation_is_linked_not_duplicated(world):
     assert contact.key_person == existing
 
 
-def test_an_observation_ending_before_the_contacts_is_extended(world):
+def test_an_observation_ending_before_the_contacts_is_extended(world, today):
     contact = make_contact(
-        make_case(world.building_a), world.building_a, last_contact_date=TODAY - timedelta(days=1)
+        make_case(world.building_a), world.building_a, last_contact_date=today - timedelta(days=1)
     )
     returnee = Category.objects.create(name="湖北返回", default_days=14)
     existing = KeyPerson.objects.create(
@@ -348,35 +351,35 @@ def test_an_observation_ending_before_the_contacts_is_extended(world):
         category=returnee,
         source=KeyPerson.Source.POLICE,
         measure=KeyPerson.Measure.HOME,
-        start_date=TODAY - timedelta(days=12),
-        planned_end=TODAY + timedelta(days=2),
+        start_date=today - timedelta(days=12),
+        planned_end=today + timedelta(days=2),
     )
     response = world.client("staff_a").post(
         reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
     )
     assert response.status_code == 302
     existing.refresh_from_db()
-    assert existing.planned_end == TODAY + timedelta(days=13)  # 14 days after the contact
+    assert existing.planned_end == today + timedelta(days=13)  # 14 days after the contact
     event = existing.events.get(kind=KeyPersonEvent.Kind.EXTENDED)
-    assert (event.old_end, event.new_end) == (TODAY + timedelta(days=2), existing.planned_end)
+    assert (event.old_end, event.new_end) == (today + timedelta(days=2), existing.planned_end)
     contact.refresh_from_db()
     assert contact.key_person == existing
     assert KeyPerson.objects.count() == 1
 
 
-def test_a_later_contact_found_again_extends_the_observation(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=6))
+def test_a_later_contact_found_again_extends_the_observation(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=6))
     person = make_person(world.building_a)
     url = reverse("cases:contact_create", args=[case.pk, person.pk])
     client = world.client("staff_a")
-    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=6)))
+    client.post(url, contact_data(today, last_contact_date=today - timedelta(days=6)))
     contact = Contact.objects.get()
     client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
     kp = KeyPerson.objects.get()
-    assert kp.planned_end == TODAY + timedelta(days=8)
-    client.post(url, contact_data(last_contact_date=TODAY - timedelta(days=1)))
+    assert kp.planned_end == today + timedelta(days=8)
+    client.post(url, contact_data(today, last_contact_date=today - timedelta(days=1)))
     kp.refresh_from_db()
-    assert kp.planned_end == TODAY + timedelta(days=13)
+    assert kp.planned_end == today + timedelta(days=13)
     assert kp.events.filter(kind=KeyPersonEvent.Kind.EXTENDED).count() == 1
 
 
@@ -456,12 +459,12 @@ def test_the_case_page_shows_contacts_and_the_chain(world, django_assert_max_num
     assert reverse("cases:detail", args=[own_case.pk]) in body
 
 
-def test_a_contact_whose_observation_has_ended_is_not_put_under_observation(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=15))
+def test_a_contact_whose_observation_has_ended_is_not_put_under_observation(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=15))
     url = reverse("cases:contact_observe", args=[contact.pk])
     client = world.client("staff_a")
-    said = f"已于 {TODAY - timedelta(days=1):%Y年%-m月%-d日} 结束，无需纳入管控"
+    said = f"已于 {today - timedelta(days=1):%Y年%-m月%-d日} 结束，无需纳入管控"
     page = client.get(url).content.decode()
     assert said in page
     assert "<form" not in page.split("</h1>")[1]
@@ -475,27 +478,27 @@ def test_a_contact_whose_observation_has_ended_is_not_put_under_observation(worl
         actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
 
 
-def test_a_contact_whose_observation_ends_today_is_not_observed(world):
+def test_a_contact_whose_observation_ends_today_is_not_observed(world, today):
     """Released today, a record would owe no follow-up and wait in 待解除 as
     无随访记录: the period is over."""
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=14))
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=14))
     response = world.client("staff_a").post(
         reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
     )
     assert response.status_code == 400
-    assert f"已于 {TODAY:%Y年%-m月%-d日} 结束，无需纳入管控" in response.content.decode()
+    assert f"已于 {today:%Y年%-m月%-d日} 结束，无需纳入管控" in response.content.decode()
     assert not KeyPerson.objects.exists()
 
 
-def test_a_contact_whose_observation_ends_tomorrow_is_observed(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=13))
+def test_a_contact_whose_observation_ends_tomorrow_is_observed(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=13))
     response = world.client("staff_a").post(
         reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"}
     )
     assert response.status_code == 302
-    assert KeyPerson.objects.get().planned_end == TODAY + timedelta(days=1)
+    assert KeyPerson.objects.get().planned_end == today + timedelta(days=1)
 
 
 def assert_observation_refused(world, contact, said: str, *, measure: str) -> None:
@@ -520,18 +523,18 @@ def assert_observation_refused(world, contact, said: str, *, measure: str) -> No
         ("died", "已死亡（见其病例记录），无需纳入管控"),
     ],
 )
-def test_a_contact_who_is_a_case_is_not_put_under_observation(world, classification, said):
+def test_a_contact_who_is_a_case_is_not_put_under_observation(world, classification, said, today):
     """A contact who is an infected case (in care as a case) or has died is not observed
     as a contact: a 14-day home or central observation of a patient is wrong on every
     list it lands on."""
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    case = make_case(world.building_a, onset_date=today - timedelta(days=3))
     other = make_case(world.building_a, classification)
     contact = make_contact(case, world.building_a, person=other.person)
     assert_observation_refused(world, contact, said, measure="central")
 
 
-def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=3))
     for classification in ("suspected", "recovered"):
         other = make_case(world.building_a, classification)
         contact = make_contact(case, world.building_a, person=other.person)
@@ -539,19 +542,19 @@ def test_a_contact_who_is_a_suspected_or_recovered_case_may_be_observed(world):
     assert KeyPerson.objects.count() == 2
 
 
-def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world):
-    case = make_case(world.building_a, "excluded", onset_date=TODAY - timedelta(days=3))
+def test_a_contact_of_an_excluded_case_is_not_put_under_observation(world, today):
+    case = make_case(world.building_a, "excluded", onset_date=today - timedelta(days=3))
     contact = make_contact(case, world.building_a)
     said = "该病例已排除，其密接无需纳入管控；如分类有误，请先修改病例分类"
     assert_observation_refused(world, contact, said, measure="home")
 
 
-def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
-    pending = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
-    over = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=15))
+def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=20))
+    pending = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=2))
+    over = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=15))
     excluded_case = make_case(world.building_a, "excluded")
-    of_excluded = make_contact(excluded_case, world.building_a, last_contact_date=TODAY)
+    of_excluded = make_contact(excluded_case, world.building_a, last_contact_date=today)
     client = world.client("staff_a")
     body = client.get(reverse("cases:contacts")).content.decode()
     rows = {c: body.split(c.person.name)[1].split("</tr>")[0] for c in (pending, over, of_excluded)}
@@ -575,11 +578,13 @@ def test_contacts_not_to_be_observed_say_why_and_leave_the_pending_filter(world)
 
 
 @pytest.mark.parametrize("classification", ["confirmed", "asymptomatic"])
-def test_a_contact_who_is_now_a_case_says_so_and_leaves_the_pending_filter(world, classification):
-    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    contact = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+def test_a_contact_who_is_now_a_case_says_so_and_leaves_the_pending_filter(
+    world, classification, today
+):
+    source = make_case(world.building_a, onset_date=today - timedelta(days=3))
+    contact = make_contact(source, world.building_a, last_contact_date=today - timedelta(days=2))
     own = make_case(world.building_a, classification, person=contact.person)
-    hidden = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+    hidden = make_contact(source, world.building_a, last_contact_date=today - timedelta(days=2))
     hidden_case = make_case(world.building_a, classification, person=hidden.person)
     Case.objects.filter(pk=hidden_case.pk).update(area=world.building_b)  # moved since
     client = world.client("staff_a")
@@ -619,10 +624,10 @@ def test_a_contact_moved_to_hospital_on_becoming_a_case_shows_it(world):
     assert "转医院" not in row
 
 
-def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end(world):
-    source = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
-    sent = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
-    released = make_contact(source, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end(world, today):
+    source = make_case(world.building_a, onset_date=today - timedelta(days=3))
+    sent = make_contact(source, world.building_a, last_contact_date=today - timedelta(days=2))
+    released = make_contact(source, world.building_a, last_contact_date=today - timedelta(days=2))
     for contact, status, reason in (
         (sent, KeyPerson.Status.HOSPITAL, KeyPerson.Reason.FEVER_HOSPITAL),
         (released, KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
@@ -635,19 +640,19 @@ def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end
     listing = client.get(reverse("cases:contacts")).content.decode()
     for body in (detail.split("<h2>密切接触者")[1], listing):
         row = body.split(sent.person.name)[1].split("</tr>")[0]
-        assert f"{TODAY:%m-%d} 转医院，未登记为病例" in row
+        assert f"{today:%m-%d} 转医院，未登记为病例" in row
         assert planned_end not in row
         row = body.split(released.person.name)[1].split("</tr>")[0]
-        assert f"{TODAY:%m-%d} 已解除" in row
+        assert f"{today:%m-%d} 已解除" in row
         assert planned_end not in row
 
 
-def test_an_excluded_case_names_its_contacts_still_under_observation(world):
-    case = make_case(world.building_a, "suspected", onset_date=TODAY - timedelta(days=3))
-    observed = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
+def test_an_excluded_case_names_its_contacts_still_under_observation(world, today):
+    case = make_case(world.building_a, "suspected", onset_date=today - timedelta(days=3))
+    observed = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=2))
     kp = actions.observe_contact(contact=observed, measure="home", by=world.staff_a)
-    make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=2))
-    elsewhere = make_contact(case, world.building_b, last_contact_date=TODAY - timedelta(days=2))
+    make_contact(case, world.building_a, last_contact_date=today - timedelta(days=2))
+    elsewhere = make_contact(case, world.building_b, last_contact_date=today - timedelta(days=2))
     actions.observe_contact(contact=elsewhere, measure="home", by=world.staff_b)
     client = world.client("staff_a")
     response = client.post(

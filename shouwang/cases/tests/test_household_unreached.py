@@ -24,8 +24,6 @@ from shouwang.watch.models import Alert
 
 from .factories import make_person, visit_data
 
-TODAY = timezone.localdate()
-
 
 def unreached(client, household_id, **overrides):
     return client.post(
@@ -156,19 +154,19 @@ def test_an_attempt_after_a_visit_changes_nothing(marked):
     assert (visit.reached, visit.unreached_at) == (True, None)
 
 
-def test_counts_tell_visited_unreached_and_missed_apart(marked):
-    marked.key_area.start_date = TODAY - timedelta(days=1)
+def test_counts_tell_visited_unreached_and_missed_apart(marked, today):
+    marked.key_area.start_date = today - timedelta(days=1)
     marked.key_area.save()
     staff = marked.client("staff_a")
     staff.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
     unreached(staff, marked.wang.household_id)
-    attempt_on(marked, marked.zhao.household, TODAY - timedelta(days=1))
+    attempt_on(marked, marked.zhao.household, today - timedelta(days=1))
     days = visit_progress([marked.key_area])[marked.key_area.pk]
     assert [(d.due, d.visited, d.unreached, d.abnormal, d.missed) for d in days] == [
         (3, 1, 1, 0, 1),
         (3, 0, 1, 0, 2),
     ]
-    assert {h.pk for h in unvisited(marked.key_area, TODAY)} == {marked.zhao.household_id}
+    assert {h.pk for h in unvisited(marked.key_area, today)} == {marked.zhao.household_id}
     hq = marked.client("hq")
     detail = hq.get(reverse("cases:key_area", args=[marked.key_area.pk])).content.decode()
     assert "今日已随访 1/3 户，未联系上 1 户" in detail
@@ -184,27 +182,31 @@ def test_counts_tell_visited_unreached_and_missed_apart(marked):
     assert (item.count, item.note) == (2, "已随访 1/3，未联系上 1")
 
 
-def test_two_days_not_reached_raise_an_alert_once_a_day(marked):
+def test_two_days_not_reached_raise_an_alert_once_a_day(marked, today):
     household = marked.zhang.household
-    attempt_on(marked, household, TODAY - timedelta(days=2))
-    attempt_on(marked, household, TODAY - timedelta(days=1))  # day 2: alert
+    attempt_on(marked, household, today - timedelta(days=2))
+    attempt_on(marked, household, today - timedelta(days=1))  # day 2: alert
     assert Alert.objects.count() == 1
     client = marked.client("grid_a")
     unreached(client, household.pk, note="敲门无人应答")  # day 3: alert
     unreached(client, household.pk, method="phone")  # a second try: nothing new
     alerts = list(Alert.objects.order_by("raised_at"))
     assert len(alerts) == 2
-    today = alerts[1]
-    assert (today.kind, today.area, today.person) == (Alert.Kind.OVERDUE, marked.building_a, None)
-    assert today.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
-    assert "上门未联系上" in today.detail
-    assert "张*" in today.detail
-    assert "李*" in today.detail
-    assert "张伟" not in today.detail + today.title
-    assert "说明：敲门无人应答" in today.detail
-    assert (today.source_type, today.source_id) == (
+    todays_alert = alerts[1]
+    assert (todays_alert.kind, todays_alert.area, todays_alert.person) == (
+        Alert.Kind.OVERDUE,
+        marked.building_a,
+        None,
+    )
+    assert todays_alert.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
+    assert "上门未联系上" in todays_alert.detail
+    assert "张*" in todays_alert.detail
+    assert "李*" in todays_alert.detail
+    assert "张伟" not in todays_alert.detail + todays_alert.title
+    assert "说明：敲门无人应答" in todays_alert.detail
+    assert (todays_alert.source_type, todays_alert.source_id) == (
         "cases.HouseholdVisit",
-        str(HouseholdVisit.objects.get(household=household, day=TODAY).pk),
+        str(HouseholdVisit.objects.get(household=household, day=today).pk),
     )
     staff_page = marked.client("staff_a").get(reverse("watch:alerts")).content.decode()
     assert "连续两天未联系上" in staff_page
@@ -217,8 +219,8 @@ def test_the_first_day_not_reached_raises_no_alert(marked):
     assert not Alert.objects.exists()
 
 
-def test_a_day_visited_or_missed_before_raises_no_alert(marked):
-    yesterday = TODAY - timedelta(days=1)
+def test_a_day_visited_or_missed_before_raises_no_alert(marked, today):
+    yesterday = today - timedelta(days=1)
     marked.key_area.start_date = yesterday
     marked.key_area.save()
     HouseholdVisit.objects.create(
@@ -253,7 +255,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_stored(marked):
     assert not HouseholdVisit.objects.exists()
 
 
-def test_households_outside_scope_or_key_areas_are_refused(marked):
+def test_households_outside_scope_or_key_areas_are_refused(marked, today):
     client = marked.client("grid_a")
     outside_scope = unreached(client, marked.outside.household_id)
     assert outside_scope.status_code == 404
@@ -262,8 +264,8 @@ def test_households_outside_scope_or_key_areas_are_refused(marked):
     empty = unreached(client, marked.zhao.household_id)
     assert empty.status_code == 400
     assert "台账中该户已没有现住人员" in empty.content.decode()
-    marked.key_area.start_date = TODAY - timedelta(days=3)
-    marked.key_area.end_date = TODAY
+    marked.key_area.start_date = today - timedelta(days=3)
+    marked.key_area.end_date = today
     marked.key_area.save()
     lifted = unreached(client, marked.zhang.household_id)
     assert lifted.status_code == 400
@@ -336,20 +338,20 @@ def run_job() -> str:
     return out.getvalue()
 
 
-def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job(marked):
+def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job(marked, today):
     household = marked.zhang.household
-    day_before = attempt_on(marked, household, TODAY - timedelta(days=2))
+    day_before = attempt_on(marked, household, today - timedelta(days=2))
     assert "新增连续两天未联系上 1 户" in run_job()  # yesterday went by without a try
     alert = Alert.objects.get()
     assert (alert.kind, alert.area, alert.person) == (Alert.Kind.OVERDUE, marked.building_a, None)
     assert alert.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
-    yesterday = TODAY - timedelta(days=1)
+    yesterday = today - timedelta(days=1)
     assert alert.detail.startswith(
         f"{day_before.day:%m月%d日} {timezone.localtime(day_before.unreached_at):%H:%M}"
         f"上门未联系上；{yesterday:%m月%d日} 全天无随访记录；在家人员：张*、李*"
     )
     assert "张伟" not in alert.detail + alert.title
-    assert alert.raised_at == timezone.make_aware(datetime.combine(TODAY, time()))
+    assert alert.raised_at == timezone.make_aware(datetime.combine(today, time()))
     lapse = SecondDayUnreached.objects.get()
     assert (lapse.household, lapse.day, lapse.attempt) == (household, yesterday, day_before)
     assert (alert.source_type, alert.source_id) == ("cases.SecondDayUnreached", str(lapse.pk))
@@ -361,14 +363,14 @@ def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job
         assert ("连续两天未联系上" in page) is shown
 
 
-def test_the_job_waits_for_the_day_to_end(marked):
-    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=1))
+def test_the_job_waits_for_the_day_to_end(marked, today):
+    attempt_on(marked, marked.zhang.household, today - timedelta(days=1))
     run_job()  # not tried today yet: today is not over
     assert not Alert.objects.exists()
 
 
-def test_the_job_leaves_a_household_tried_visited_or_no_longer_due_the_next_day(marked):
-    two_days_ago, yesterday = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
+def test_the_job_leaves_a_household_tried_visited_or_no_longer_due_the_next_day(marked, today):
+    two_days_ago, yesterday = today - timedelta(days=2), today - timedelta(days=1)
     for person in (marked.zhang, marked.wang, marked.zhao):
         attempt_on(marked, person.household, two_days_ago)
     attempt_on(marked, marked.zhang.household, yesterday)  # tried again: alert at once
@@ -386,18 +388,18 @@ def test_the_job_leaves_a_household_tried_visited_or_no_longer_due_the_next_day(
     assert not SecondDayUnreached.objects.exists()
 
 
-def test_the_job_leaves_a_key_area_lifted_after_the_attempt(marked):
-    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=2))
-    marked.key_area.end_date = TODAY - timedelta(days=1)
+def test_the_job_leaves_a_key_area_lifted_after_the_attempt(marked, today):
+    attempt_on(marked, marked.zhang.household, today - timedelta(days=2))
+    marked.key_area.end_date = today - timedelta(days=1)
     marked.key_area.save()
     run_job()
     assert not Alert.objects.exists()
 
 
-def test_an_attempt_today_after_a_day_without_one_raises_nothing_more(marked):
+def test_an_attempt_today_after_a_day_without_one_raises_nothing_more(marked, today):
     """The day without a try already raised its alert (the job); today's attempt follows
     no attempt, so it raises none of its own."""
-    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=2))
+    attempt_on(marked, marked.zhang.household, today - timedelta(days=2))
     run_job()
     unreached(marked.client("grid_a"), marked.zhang.household_id)
     assert Alert.objects.count() == 1

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import households_to_visit, visit_progress
@@ -19,17 +18,15 @@ from shouwang.watch.models import Alert
 
 from .factories import make_key_area, make_person, visit_data
 
-TODAY = timezone.localdate()
 
-
-def test_the_households_of_a_key_area_are_due_every_day(marked):
+def test_the_households_of_a_key_area_are_due_every_day(marked, today):
     due = households_to_visit()
     assert {h.pk for h in due} == {
         marked.zhang.household_id,
         marked.wang.household_id,
         marked.zhao.household_id,
     }
-    assert not households_to_visit(TODAY - timedelta(days=1)).exists()
+    assert not households_to_visit(today - timedelta(days=1)).exists()
 
 
 def test_the_grid_worker_sees_the_households_of_their_grid_with_residents(marked):
@@ -45,7 +42,7 @@ def test_the_grid_worker_sees_the_households_of_their_grid_with_residents(marked
     assert "139" + "0" * 5 not in html  # phones masked
 
 
-def test_one_tap_records_the_whole_household_normal(marked):
+def test_one_tap_records_the_whole_household_normal(marked, today):
     client = marked.client("grid_a")
     household = marked.zhang.household
     data = visit_data()
@@ -56,7 +53,7 @@ def test_one_tap_records_the_whole_household_normal(marked):
     assert "✓ 上门" in response.content.decode()
     assert "全户正常" in response.content.decode()
     visit = HouseholdVisit.objects.get()
-    assert (visit.household, visit.key_area, visit.day) == (household, marked.key_area, TODAY)
+    assert (visit.household, visit.key_area, visit.day) == (household, marked.key_area, today)
     assert (visit.abnormal, visit.recorded_by) == (False, marked.grid_worker_a)
     assert not Alert.objects.exists()
     # The same tap sent again, and a second visit the same day, store nothing new.
@@ -241,14 +238,14 @@ def test_a_household_whose_residents_all_moved_out_is_not_visited(marked):
     assert not HouseholdVisit.objects.exists()
 
 
-def test_a_flat_emptied_after_its_visit_does_not_hide_a_miss(marked):
-    marked.key_area.start_date = TODAY - timedelta(days=1)
+def test_a_flat_emptied_after_its_visit_does_not_hide_a_miss(marked, today):
+    marked.key_area.start_date = today - timedelta(days=1)
     marked.key_area.save()
     for person in (marked.zhang, marked.zhao):
         HouseholdVisit.objects.create(
             key_area=marked.key_area,
             household=person.household,
-            day=TODAY - timedelta(days=1),
+            day=today - timedelta(days=1),
             method="visit",
             client_id=uuid.uuid4(),
         )
@@ -263,15 +260,15 @@ def test_a_flat_emptied_after_its_visit_does_not_hide_a_miss(marked):
     assert "西城花园1号楼102" in detail.split("漏访住户")[1]
 
 
-def test_households_outside_key_areas_or_scope_are_refused(marked):
+def test_households_outside_key_areas_or_scope_are_refused(marked, today):
     client = marked.client("grid_a")
     outside_scope = client.post(
         reverse("cases:visit", args=[marked.outside.household_id]), visit_data()
     )
     assert outside_scope.status_code == 404
     make_person(marked.building_a, room="999")
-    marked.key_area.end_date = TODAY
-    marked.key_area.start_date = TODAY - timedelta(days=3)
+    marked.key_area.end_date = today
+    marked.key_area.start_date = today - timedelta(days=3)
     marked.key_area.save()
     lifted = client.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
     assert lifted.status_code == 400
@@ -362,8 +359,8 @@ def test_the_card_dials_with_a_post_form(marked):
     assert f"拨打 {marked.zhang.phone_masked}" in page
 
 
-def test_progress_counts_visits_per_day_and_the_missed(marked):
-    marked.key_area.start_date = TODAY - timedelta(days=2)
+def test_progress_counts_visits_per_day_and_the_missed(marked, today):
+    marked.key_area.start_date = today - timedelta(days=2)
     marked.key_area.save()
     staff = marked.client("staff_a")
     staff.post(reverse("cases:visit", args=[marked.zhang.household_id]), visit_data())
@@ -374,15 +371,15 @@ def test_progress_counts_visits_per_day_and_the_missed(marked):
     HouseholdVisit.objects.create(
         key_area=marked.key_area,
         household=marked.zhao.household,
-        day=TODAY - timedelta(days=1),
+        day=today - timedelta(days=1),
         method="phone",
         client_id=uuid.uuid4(),
     )
     days = visit_progress([marked.key_area])[marked.key_area.pk]
     assert [(d.day, d.due, d.visited, d.abnormal, d.missed) for d in days] == [
-        (TODAY, 3, 2, 1, 1),
-        (TODAY - timedelta(days=1), 3, 1, 0, 2),
-        (TODAY - timedelta(days=2), 3, 0, 0, 3),
+        (today, 3, 2, 1, 1),
+        (today - timedelta(days=1), 3, 1, 0, 2),
+        (today - timedelta(days=2), 3, 0, 0, 3),
     ]
     detail = marked.client("hq").get(reverse("cases:key_area", args=[marked.key_area.pk]))
     html = detail.content.decode()

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
@@ -17,21 +16,19 @@ from shouwang.cases.models import Case, TreatmentInstitution
 
 from .factories import institution, make_case, make_person
 
-TODAY = timezone.localdate()
 
-
-def case_data(**overrides):
+def case_data(today, **overrides):
     data = {
         "classification": "suspected",
-        "onset_date": (TODAY - timedelta(days=2)).isoformat(),
-        "report_date": TODAY.isoformat(),
+        "onset_date": (today - timedelta(days=2)).isoformat(),
+        "report_date": today.isoformat(),
         "confirmed_date": "",
         "notes": "",
     }
     return {**data, **overrides}
 
 
-def test_hq_adds_and_renames_an_institution_and_the_case_forms_offer_it(world):
+def test_hq_adds_and_renames_an_institution_and_the_case_forms_offer_it(world, today):
     hq = world.client("hq")
     page = hq.get(reverse("cases:list")).content.decode()
     assert reverse("cases:institutions") in page
@@ -57,7 +54,7 @@ def test_hq_adds_and_renames_an_institution_and_the_case_forms_offer_it(world):
     form = world.client("staff_a").get(reverse("cases:create", args=[person.pk]))
     assert f'<option value="{six.pk}">市第六人民医院</option>' in form.content.decode()
     world.client("staff_a").post(
-        reverse("cases:create", args=[person.pk]), case_data(institution=six.pk)
+        reverse("cases:create", args=[person.pk]), case_data(today, institution=six.pk)
     )
     case = Case.objects.get(person=person)
     assert case.institution == six
@@ -96,7 +93,7 @@ def test_only_hq_keeps_the_list(world):
     assert reverse("cases:institutions") not in page
 
 
-def test_an_institution_taken_off_the_list_is_not_offered_but_a_case_there_keeps_it(world):
+def test_an_institution_taken_off_the_list_is_not_offered_but_a_case_there_keeps_it(world, today):
     old = institution("老院区")
     new = institution("新院区")
     case = make_case(world.building_a, "suspected", institution=old)
@@ -112,7 +109,9 @@ def test_an_institution_taken_off_the_list_is_not_offered_but_a_case_there_keeps
     form = staff.get(reverse("cases:create", args=[person.pk])).content.decode()
     assert "老院区" not in form
     assert "新院区" in form
-    refused = staff.post(reverse("cases:create", args=[person.pk]), case_data(institution=old.pk))
+    refused = staff.post(
+        reverse("cases:create", args=[person.pk]), case_data(today, institution=old.pk)
+    )
     assert refused.status_code == 400
     assert "所选的项不在可选范围内" in refused.content.decode()
     assert not Case.objects.filter(person=person).exists()
@@ -120,12 +119,12 @@ def test_an_institution_taken_off_the_list_is_not_offered_but_a_case_there_keeps
     assert f'<option value="{old.pk}" selected>老院区</option>' in edit
     kept = staff.post(
         reverse("cases:edit", args=[case.pk]),
-        case_data(institution=old.pk, notes="复核", reason="补充备注"),
+        case_data(today, institution=old.pk, notes="复核", reason="补充备注"),
     )
     assert kept.status_code == 302
     moved = staff.post(
         reverse("cases:edit", args=[case.pk]),
-        case_data(institution=new.pk, notes="复核", reason="转院"),
+        case_data(today, institution=new.pk, notes="复核", reason="转院"),
     )
     assert moved.status_code == 302
     case.refresh_from_db()
@@ -133,7 +132,7 @@ def test_an_institution_taken_off_the_list_is_not_offered_but_a_case_there_keeps
     assert case.events.first().changes["收治机构"] == ["老院区", "新院区"]
     back = staff.post(
         reverse("cases:edit", args=[case.pk]),
-        case_data(institution=old.pk, notes="复核", reason="转回"),
+        case_data(today, institution=old.pk, notes="复核", reason="转回"),
     )
     assert back.status_code == 400
     assert "所选的项不在可选范围内" in back.content.decode()

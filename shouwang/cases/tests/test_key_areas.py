@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases.key_areas import (
@@ -22,27 +21,25 @@ from shouwang.cases.models import KeyArea
 
 from .factories import make_case, make_key_area, make_person
 
-TODAY = timezone.localdate()
 
-
-def mark_data(area, **overrides):
+def mark_data(area, today, **overrides):
     data = {
         "area": area.pk,
         "level": "strict",
         "reason": "出现确诊病例",
-        "start_date": TODAY.isoformat(),
+        "start_date": today.isoformat(),
         "end_date": "",
     }
     return {**data, **overrides}
 
 
-def test_hq_marks_the_compound_of_a_case(world):
+def test_hq_marks_the_compound_of_a_case(world, today):
     case = make_case(world.building_a)
     client = world.client("hq")
     form = client.get(reverse("cases:key_area_new"), {"case": case.pk})
     assert f'<option value="{world.compound_a.pk}" selected>' in form.content.decode()
     response = client.post(
-        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a)
+        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a, today)
     )
     key_area = KeyArea.objects.get()
     assert response.status_code == 302
@@ -52,7 +49,7 @@ def test_hq_marks_the_compound_of_a_case(world):
     ).exists()
 
 
-def test_a_case_known_only_by_its_community_preselects_no_area_and_says_why(world):
+def test_a_case_known_only_by_its_community_preselects_no_area_and_says_why(world, today):
     case = make_case(world.community_a)
     client = world.client("hq")
     body = client.get(reverse("cases:key_area_new"), {"case": case.pk}).content.decode()
@@ -61,7 +58,7 @@ def test_a_case_known_only_by_its_community_preselects_no_area_and_says_why(worl
     assert 'value="" selected>' in select  # the choice is left to make, not a hidden value
     assert f"病例住址仅登记到{world.community_a.name}，请选择其所在小区或楼栋" in body
     response = client.post(
-        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a)
+        reverse("cases:key_area_new") + f"?case={case.pk}", mark_data(world.compound_a, today)
     )
     assert response.status_code == 302
     assert KeyArea.objects.get().case == case
@@ -71,48 +68,54 @@ def test_a_case_known_only_by_its_community_preselects_no_area_and_says_why(worl
     ("start", "message"),
     [("0001-01-01", "开始日期早于一年前"), ("2062-01-01", "开始日期不能晚于30天后")],
 )
-def test_a_mistyped_start_year_is_refused(world, start, message):
+def test_a_mistyped_start_year_is_refused(world, start, message, today):
     response = world.client("hq").post(
-        reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=start)
+        reverse("cases:key_area_new"), mark_data(world.compound_a, today, start_date=start)
     )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not KeyArea.objects.exists()
 
 
-def test_community_staff_cannot_mark_key_areas(world):
+def test_community_staff_cannot_mark_key_areas(world, today):
     response = world.client("staff_a").post(
-        reverse("cases:key_area_new"), mark_data(world.compound_a)
+        reverse("cases:key_area_new"), mark_data(world.compound_a, today)
     )
     assert response.status_code == 403
     assert not KeyArea.objects.exists()
 
 
-def test_only_compounds_and_buildings_can_be_key_areas(world):
-    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.community_a))
+def test_only_compounds_and_buildings_can_be_key_areas(world, today):
+    response = world.client("hq").post(
+        reverse("cases:key_area_new"), mark_data(world.community_a, today)
+    )
     assert response.status_code == 400
     assert not KeyArea.objects.exists()
 
 
-def test_an_area_already_covered_is_not_marked_twice(world):
-    make_key_area(world.compound_a, start_date=TODAY - timedelta(days=2))
-    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.building_a))
+def test_an_area_already_covered_is_not_marked_twice(world, today):
+    make_key_area(world.compound_a, start_date=today - timedelta(days=2))
+    response = world.client("hq").post(
+        reverse("cases:key_area_new"), mark_data(world.building_a, today)
+    )
     assert response.status_code == 400
     assert "已是重点区域" in response.content.decode()
     assert KeyArea.objects.count() == 1
 
 
-def test_an_area_can_be_marked_again_after_it_was_lifted(world):
+def test_an_area_can_be_marked_again_after_it_was_lifted(world, today):
     make_key_area(
-        world.building_a, start_date=TODAY - timedelta(days=20), end_date=TODAY - timedelta(days=5)
+        world.building_a, start_date=today - timedelta(days=20), end_date=today - timedelta(days=5)
     )
-    response = world.client("hq").post(reverse("cases:key_area_new"), mark_data(world.building_a))
+    response = world.client("hq").post(
+        reverse("cases:key_area_new"), mark_data(world.building_a, today)
+    )
     assert response.status_code == 302
     assert KeyArea.objects.count() == 2
 
 
-def test_the_end_must_follow_the_start(world):
-    data = mark_data(world.compound_a, end_date=TODAY.isoformat())
+def test_the_end_must_follow_the_start(world, today):
+    data = mark_data(world.compound_a, today, end_date=today.isoformat())
     assert world.client("hq").post(reverse("cases:key_area_new"), data).status_code == 400
 
 
@@ -132,15 +135,15 @@ def test_the_strictest_mark_applies(world):
     assert key_area_for(world.building_b) is None
 
 
-def test_marks_count_only_between_start_and_lift(world):
-    make_key_area(world.building_a, start_date=TODAY + timedelta(days=1))
+def test_marks_count_only_between_start_and_lift(world, today):
+    make_key_area(world.building_a, start_date=today + timedelta(days=1))
     make_key_area(
-        world.building_b, start_date=TODAY - timedelta(days=3), end_date=TODAY
+        world.building_b, start_date=today - timedelta(days=3), end_date=today
     )  # lifted today
     assert not is_in_key_area(world.building_a)
     assert not is_in_key_area(world.building_b)
-    assert is_in_key_area(world.building_a, on=TODAY + timedelta(days=1))
-    assert is_in_key_area(world.building_b, on=TODAY - timedelta(days=1))
+    assert is_in_key_area(world.building_a, on=today + timedelta(days=1))
+    assert is_in_key_area(world.building_b, on=today - timedelta(days=1))
     assert list(active_key_areas()) == []
 
 
@@ -158,16 +161,16 @@ def test_residents_of_key_areas_are_listed_for_daily_follow_up(world):
     assert set(persons_in_key_areas().visible_to(world.staff_b)) == set()
 
 
-def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world):
+def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world, today):
     person = make_person(world.building_a)
-    key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=14))
+    key_area = make_key_area(world.compound_a, start_date=today - timedelta(days=14))
     assert list(persons_in_key_areas()) == [person]
     response = world.client("hq").post(
         reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": "连续14天无新增"}
     )
     assert response.status_code == 302
     key_area.refresh_from_db()
-    assert key_area.end_date == TODAY
+    assert key_area.end_date == today
     assert key_area.lifted_by == world.hq
     assert list(persons_in_key_areas()) == []
     assert AuditEvent.objects.filter(
@@ -175,10 +178,10 @@ def test_hq_lifts_a_key_area_and_its_residents_leave_the_follow_up(world):
     ).exists()
 
 
-def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world):
+def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world, today):
     make_person(world.building_a)
     client = world.client("hq")
-    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, level="strict"))
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, today, level="strict"))
     key_area = KeyArea.objects.get()
     assert is_in_key_area(world.building_a)
     lift = reverse("cases:key_area_lift", args=[key_area.pk])
@@ -194,10 +197,10 @@ def test_a_mark_lifted_the_day_it_started_is_out_of_force_at_once(world):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.STATUS).count() == 1
 
 
-def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(world):
+def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(world, today):
     client = world.client("hq")
-    later = (TODAY + timedelta(days=10)).isoformat()
-    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, start_date=later))
+    later = (today + timedelta(days=10)).isoformat()
+    client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, today, start_date=later))
     planned = KeyArea.objects.get()
     assert reverse("cases:key_area_lift", args=[planned.pk]) in (
         client.get(reverse("cases:key_area", args=[planned.pk])).content.decode()
@@ -205,14 +208,14 @@ def test_a_mark_not_started_yet_can_be_called_off_and_the_place_marked_again(wor
     client.post(reverse("cases:key_area_lift", args=[planned.pk]), {"reason": "开始日期填错"})
     planned.refresh_from_db()
     assert planned.end_date == planned.start_date
-    assert not is_in_key_area(world.building_a, on=TODAY + timedelta(days=10))
-    response = client.post(reverse("cases:key_area_new"), mark_data(world.compound_a))
+    assert not is_in_key_area(world.building_a, on=today + timedelta(days=10))
+    response = client.post(reverse("cases:key_area_new"), mark_data(world.compound_a, today))
     assert response.status_code == 302
     assert is_in_key_area(world.building_a)
 
 
-def test_lifting_needs_a_reason(world):
-    key_area = make_key_area(world.compound_a, start_date=TODAY - timedelta(days=1))
+def test_lifting_needs_a_reason(world, today):
+    key_area = make_key_area(world.compound_a, start_date=today - timedelta(days=1))
     response = world.client("hq").post(
         reverse("cases:key_area_lift", args=[key_area.pk]), {"reason": "  "}
     )
@@ -258,9 +261,9 @@ def test_the_key_area_page_keeps_its_query_count_with_more_residents(world):
     assert len(more) == len(few)
 
 
-def test_a_case_living_in_a_key_area_marked_for_another_case_says_so(world):
+def test_a_case_living_in_a_key_area_marked_for_another_case_says_so(world, today):
     first = make_case(world.building_a)
-    mark = make_key_area(world.compound_a, case=first, start_date=TODAY - timedelta(days=2))
+    mark = make_key_area(world.compound_a, case=first, start_date=today - timedelta(days=2))
     second = make_case(world.building_a2)
     client = world.client("hq")
     page = client.get(reverse("cases:detail", args=[second.pk])).content.decode()
@@ -275,15 +278,15 @@ def test_a_case_living_in_a_key_area_marked_for_another_case_says_so(world):
     # Its own mark is listed as such, not twice.
     page = client.get(reverse("cases:detail", args=[first.pk])).content.decode()
     assert "病例住址所在的" not in page
-    mark.end_date = TODAY
+    mark.end_date = today
     mark.save(update_fields=["end_date"])
     page = client.get(reverse("cases:detail", args=[second.pk])).content.decode()
     assert "病例住址所在的" not in page
 
 
-def test_a_mark_past_its_planned_end_says_it_ended_on_schedule_not_that_it_was_lifted(world):
+def test_a_mark_past_its_planned_end_says_it_ended_on_schedule_not_that_it_was_lifted(world, today):
     key_area = make_key_area(
-        world.compound_a, start_date=TODAY - timedelta(days=5), end_date=TODAY - timedelta(days=1)
+        world.compound_a, start_date=today - timedelta(days=5), end_date=today - timedelta(days=1)
     )
     client = world.client("hq")
     page = client.get(reverse("cases:key_area", args=[key_area.pk])).content.decode()
@@ -295,7 +298,7 @@ def test_a_mark_past_its_planned_end_says_it_ended_on_schedule_not_that_it_was_l
     assert response.status_code == 400
     body = response.content.decode()
     assert "已解除" not in body
-    end = TODAY - timedelta(days=1)
+    end = today - timedelta(days=1)
     assert f"该重点区域已于 {end} 到期结束（计划解除日期），无需解除" in body
     key_area.refresh_from_db()
     assert (key_area.end_date, key_area.lifted_by, key_area.lifted_at) == (end, None, None)

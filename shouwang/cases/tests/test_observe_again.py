@@ -16,16 +16,14 @@ from shouwang.watch.models import KeyPerson
 
 from .factories import make_case, make_contact
 
-TODAY = timezone.localdate()
-
 
 def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_it_says_already_under_observation_on_a_second_tap(world):
+def test_it_says_already_under_observation_on_a_second_tap(world, today):
     case = make_case(world.building_a)
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
     url = reverse("cases:contact_observe", args=[contact.pk])
     client = world.client("staff_a")
     first = client.post(url, {"measure": "central"}, follow=True)
@@ -64,13 +62,15 @@ NEW_EXPOSURE = "如有新的接触，请在该病例下重新登记其末次接�
         ),
     ],
 )
-def test_it_tells_the_truth_about_an_ended_record_sent_again(world, status, reason, label, advice):
+def test_it_tells_the_truth_about_an_ended_record_sent_again(
+    world, status, reason, label, advice, today
+):
     case = make_case(world.building_a)
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
     kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
     said = (
-        f"{contact.person.name} 的管控记录已于 {TODAY} {label}，"
+        f"{contact.person.name} 的管控记录已于 {today} {label}，"
         f"末次接触 {contact.last_contact_date} 不在其后，未重新纳入管控；" + advice.format(pk=kp.pk)
     )
     link = f'<a href="{reverse("watch:detail", args=[kp.pk])}">查看该管控记录</a>'
@@ -89,10 +89,10 @@ def test_it_tells_the_truth_about_an_ended_record_sent_again(world, status, reas
     assert AuditEvent.objects.count() == audits
 
 
-def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world):
+def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world, today):
     """The contact lives in community A now; their 失联 record is community B's."""
     case = make_case(world.building_a)
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=3))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
     kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     change_status(
         key_person=kp,
@@ -114,9 +114,9 @@ def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world
     assert list(KeyPerson.objects.filter(person=contact.person)) == [kp]
 
 
-def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
     old = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
     change_status(
         key_person=old,
@@ -129,18 +129,18 @@ def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world):
         case=case,
         person=contact.person,
         kind="household",
-        last_contact_date=TODAY - timedelta(days=1),
+        last_contact_date=today - timedelta(days=1),
         by=world.staff_a,
     )
     client = world.client("staff_a")
     contact.refresh_from_db()
-    assert contact.last_contact_date == TODAY - timedelta(days=1)
+    assert contact.last_contact_date == today - timedelta(days=1)
     response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.key_person != old
     assert contact.key_person.is_active
-    assert contact.key_person.start_date == TODAY - timedelta(days=1)
+    assert contact.key_person.start_date == today - timedelta(days=1)
     assert any("已纳入重点人员" in m for m in _messages(response))
 
 
@@ -159,10 +159,10 @@ def _released(contact, *, days_ago: int) -> KeyPerson:
     return record
 
 
-def test_the_pages_offer_control_again_after_a_new_exposure(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+def test_the_pages_offer_control_again_after_a_new_exposure(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     contact = make_contact(
-        case, world.building_a, last_contact_date=TODAY - timedelta(days=5), added_by=world.staff_a
+        case, world.building_a, last_contact_date=today - timedelta(days=5), added_by=world.staff_a
     )
     old = _released(contact, days_ago=2)
     observe_url = reverse("cases:contact_observe", args=[contact.pk])
@@ -174,7 +174,7 @@ def test_the_pages_offer_control_again_after_a_new_exposure(world):
         case=case,
         person=contact.person,
         kind="household",
-        last_contact_date=TODAY - timedelta(days=1),
+        last_contact_date=today - timedelta(days=1),
         by=world.staff_a,
     )
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -199,12 +199,12 @@ def test_the_pages_offer_control_again_after_a_new_exposure(world):
     assert KeyPerson.objects.filter(person=contact.person).count() == 2
 
 
-def test_a_released_person_found_again_as_a_new_cases_contact_is_put_under_control(world):
-    first = make_case(world.building_a, onset_date=TODAY - timedelta(days=20))
+def test_a_released_person_found_again_as_a_new_cases_contact_is_put_under_control(world, today):
+    first = make_case(world.building_a, onset_date=today - timedelta(days=20))
     earlier = make_contact(
         first,
         world.building_a,
-        last_contact_date=TODAY - timedelta(days=10),
+        last_contact_date=today - timedelta(days=10),
         added_by=world.staff_a,
     )
     old = _released(earlier, days_ago=3)
@@ -213,7 +213,7 @@ def test_a_released_person_found_again_as_a_new_cases_contact_is_put_under_contr
         second,
         world.building_a,
         person=earlier.person,
-        last_contact_date=TODAY - timedelta(days=1),
+        last_contact_date=today - timedelta(days=1),
         added_by=world.staff_a,
     )
     observe_url = reverse("cases:contact_observe", args=[contact.pk])
@@ -224,7 +224,7 @@ def test_a_released_person_found_again_as_a_new_cases_contact_is_put_under_contr
     contact.refresh_from_db()
     assert contact.key_person != old
     assert contact.key_person.is_active
-    assert contact.key_person.start_date == TODAY - timedelta(days=1)
+    assert contact.key_person.start_date == today - timedelta(days=1)
     # The first case's row keeps its ended record and offers nothing.
     earlier_url = reverse("cases:contact_observe", args=[earlier.pk])
     assert earlier_url not in client.get(reverse("cases:detail", args=[first.pk])).content.decode()

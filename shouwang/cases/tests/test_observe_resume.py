@@ -17,7 +17,6 @@ from shouwang.watch.models import KeyPerson
 
 from .factories import make_case, make_contact, make_person
 
-TODAY = timezone.localdate()
 EAST = 21
 M = timedelta(minutes=1)
 AWAY = [
@@ -36,15 +35,15 @@ def _ended(contact: Contact, *, status, reason, days_ago: int, by) -> KeyPerson:
 
 
 @pytest.mark.parametrize(("status", "reason", "label"), AWAY)
-def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reason, label):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reason, label, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
     old = _ended(contact, status=status, reason=reason, days_ago=2, by=world.staff_a)
     actions.add_contact(
         case=case,
         person=contact.person,
         kind="household",
-        last_contact_date=TODAY - timedelta(days=1),
+        last_contact_date=today - timedelta(days=1),
         by=world.staff_a,
     )
     client = world.client("staff_a")
@@ -59,9 +58,9 @@ def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reas
     assert contact.key_person_id == old.pk
 
 
-def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
-    first = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    first = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
     old = _ended(
         first,
         status=KeyPerson.Status.LOST,
@@ -69,9 +68,9 @@ def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world):
         days_ago=1,
         by=world.staff_a,
     )
-    other = make_case(world.building_a, onset_date=TODAY - timedelta(days=3))
+    other = make_case(world.building_a, onset_date=today - timedelta(days=3))
     contact = make_contact(
-        other, world.building_a, person=first.person, last_contact_date=TODAY - timedelta(days=2)
+        other, world.building_a, person=first.person, last_contact_date=today - timedelta(days=2)
     )
     client = world.client("staff_a")
     response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
@@ -84,16 +83,16 @@ def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world):
     assert contact.key_person_id is None
 
 
-def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeypatch):
+def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeypatch, today):
     calls = []
     resume_refusal = actions.resume_refusal
     monkeypatch.setattr(
         "shouwang.cases.actions.tracing.resume_refusal",
         lambda contact, **kw: calls.append(contact.pk) or resume_refusal(contact, **kw),
     )
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     t = timezone.make_aware(
-        datetime.combine(TODAY - timedelta(days=2), datetime.min.time())
+        datetime.combine(today - timedelta(days=2), datetime.min.time())
     ) + timedelta(hours=8)
     presence_table.add(case.person, EAST, t)
     records = {}
@@ -104,7 +103,7 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeyp
         person = make_person(world.building_a, name)
         presence_table.add(person, EAST, t + 5 * M)
         contact = make_contact(
-            case, world.building_a, person=person, last_contact_date=TODAY - timedelta(days=4)
+            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
         )
         records[name] = _ended(contact, status=status, reason=reason, days_ago=3, by=world.hq)
     client = world.client("hq")
@@ -137,9 +136,9 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeyp
     assert KeyPerson.objects.filter(person=records["解解"].person).count() == 2
 
 
-def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world):
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
-    contact = make_contact(case, world.building_a, last_contact_date=TODAY - timedelta(days=5))
+def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world, today):
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
     _ended(
         contact,
         status=KeyPerson.Status.RELEASED,
@@ -151,7 +150,7 @@ def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world):
         case=case,
         person=contact.person,
         kind="household",
-        last_contact_date=TODAY - timedelta(days=1),
+        last_contact_date=today - timedelta(days=1),
         by=world.staff_a,
     )
     make_case(world.building_a, person=contact.person)

@@ -19,7 +19,6 @@ from .factories import make_case, make_contact, make_person
 
 EAST = 21
 M = timedelta(minutes=1)
-TODAY = timezone.localdate()
 
 
 def _released(contact: Contact, *, ended_at: datetime, by) -> KeyPerson:
@@ -34,13 +33,13 @@ def _released(contact: Contact, *, ended_at: datetime, by) -> KeyPerson:
     return record
 
 
-def _trace(world, presence_table, *, released_days_ago: dict[str, int]):
+def _trace(world, presence_table, today, *, released_days_ago: dict[str, int]):
     """A case who passed the east gate two days ago at 08:00, with a passer of each
     name 5 minutes later; each passer an earlier contact of the case (last contact four
     days ago) whose record was released the given days ago."""
-    case = make_case(world.building_a, onset_date=TODAY - timedelta(days=5))
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     t = timezone.make_aware(
-        datetime.combine(TODAY - timedelta(days=2), datetime.min.time())
+        datetime.combine(today - timedelta(days=2), datetime.min.time())
     ) + timedelta(hours=8)
     presence_table.add(case.person, EAST, t)
     records = {}
@@ -48,7 +47,7 @@ def _trace(world, presence_table, *, released_days_ago: dict[str, int]):
         person = make_person(world.building_a, name)
         presence_table.add(person, EAST, t + 5 * M)
         contact = make_contact(
-            case, world.building_a, person=person, last_contact_date=TODAY - timedelta(days=4)
+            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
         )
         ended_at = timezone.now() - timedelta(days=days)
         records[name] = _released(contact, ended_at=ended_at, by=world.hq)
@@ -66,25 +65,31 @@ def _trace(world, presence_table, *, released_days_ago: dict[str, int]):
     return case, Trace.objects.get(), client, records
 
 
-def test_a_hit_exposed_after_its_record_ended_is_put_under_control_anew(world, presence_table):
-    case, trace, client, records = _trace(world, presence_table, released_days_ago={"新新": 3})
+def test_a_hit_exposed_after_its_record_ended_is_put_under_control_anew(
+    world, presence_table, today
+):
+    case, trace, client, records = _trace(
+        world, presence_table, today, released_days_ago={"新新": 3}
+    )
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
     )
     assert response.status_code == 302
     contact = Contact.objects.get(case=case, person__in=[records["新新"].person])
-    assert contact.last_contact_date == TODAY - timedelta(days=2)
+    assert contact.last_contact_date == today - timedelta(days=2)
     assert contact.key_person != records["新新"]
     assert contact.key_person.is_active
-    assert contact.key_person.start_date == TODAY - timedelta(days=2)
+    assert contact.key_person.start_date == today - timedelta(days=2)
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert "已登记密接 1 人，并已纳入重点人员管控" in said
 
 
-def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(world, presence_table):
+def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(
+    world, presence_table, today
+):
     case, trace, client, records = _trace(
-        world, presence_table, released_days_ago={"旧旧": 0, "新新": 3}
+        world, presence_table, today, released_days_ago={"旧旧": 0, "新新": 3}
     )
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
@@ -94,7 +99,7 @@ def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(world
     body = response.content.decode()
     assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in body
     assert (
-        f"旧旧 的管控记录已于 {TODAY} 已解除，末次接触 {TODAY - timedelta(days=2)} "
+        f"旧旧 的管控记录已于 {today} 已解除，末次接触 {today - timedelta(days=2)} "
         "不在其后，未重新纳入管控" in body
     )
     old = Contact.objects.get(case=case, person=records["旧旧"].person)
@@ -104,8 +109,10 @@ def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(world
     assert AuditEvent.objects.filter(detail__contains="1 人管控记录已结束，未重新纳入").exists()
 
 
-def test_hits_all_under_control_already_are_said_so(world, presence_table):
-    case, trace, client, records = _trace(world, presence_table, released_days_ago={"旧旧": 0})
+def test_hits_all_under_control_already_are_said_so(world, presence_table, today):
+    case, trace, client, records = _trace(
+        world, presence_table, today, released_days_ago={"旧旧": 0}
+    )
     data = {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"}
     first = client.post(reverse("cases:trace_contacts", args=[trace.pk]), data, follow=True)
     assert "旧旧 的管控记录已于" in first.content.decode()

@@ -16,14 +16,13 @@ from .factories import make_case, make_trace
 
 BEFORE = [("cases", "0008_trace_window_from")]
 AFTER = [("cases", "0010_trace_window_from_required")]
-TODAY = timezone.localdate()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_old_traces_get_the_window_of_their_time_and_it_goes_back():
+def test_old_traces_get_the_window_of_their_time_and_it_goes_back(today):
     community = child(AreaFactory(), "社区")
-    moved = make_case(community, onset_date=TODAY - timedelta(days=4))
-    still = make_case(community, onset_date=None, report_date=TODAY - timedelta(days=1))
+    moved = make_case(community, onset_date=today - timedelta(days=4))
+    still = make_case(community, onset_date=None, report_date=today - timedelta(days=1))
     before_change = make_trace(moved)
     after_change = make_trace(still)
     later = make_trace(moved)
@@ -40,8 +39,8 @@ def test_old_traces_get_the_window_of_their_time_and_it_goes_back():
             to_classification="confirmed",
             changes={
                 "发病日期": [
-                    (TODAY - timedelta(days=old)).isoformat(),
-                    (TODAY - timedelta(days=new)).isoformat(),
+                    (today - timedelta(days=old)).isoformat(),
+                    (today - timedelta(days=new)).isoformat(),
                 ],
                 "备注": ["—", "核实"],
             },
@@ -55,9 +54,9 @@ def test_old_traces_get_the_window_of_their_time_and_it_goes_back():
     executor.loader.build_graph()
     executor.migrate(AFTER)
     starts = dict(Trace.objects.values_list("pk", "window_from"))
-    assert starts[before_change.pk] == TODAY - timedelta(days=9)  # onset 7 days ago then
-    assert starts[later.pk] == TODAY - timedelta(days=6)  # the case's dates now
-    assert starts[after_change.pk] == TODAY - timedelta(days=3)  # from the report date
+    assert starts[before_change.pk] == today - timedelta(days=9)  # onset 7 days ago then
+    assert starts[later.pk] == today - timedelta(days=6)  # the case's dates now
+    assert starts[after_change.pk] == today - timedelta(days=3)  # from the report date
 
     executor.loader.build_graph()
     executor.migrate(BEFORE)

@@ -19,10 +19,8 @@ from shouwang.watch.models import Alert, Category, KeyPerson
 from .factories import make_person, visit_data
 from .test_household_unreached import attempt_on, unreached
 
-TODAY = timezone.localdate()
 
-
-def key_record(person, *, status=KeyPerson.Status.ACTIVE, measure=KeyPerson.Measure.HOME):
+def key_record(person, today, *, status=KeyPerson.Status.ACTIVE, measure=KeyPerson.Measure.HOME):
     ended = status != KeyPerson.Status.ACTIVE
     return KeyPerson.objects.create(
         person=person,
@@ -30,8 +28,8 @@ def key_record(person, *, status=KeyPerson.Status.ACTIVE, measure=KeyPerson.Meas
         category=Category.objects.get_or_create(name="湖北/武汉返回")[0],
         source=KeyPerson.Source.POLICE,
         measure=measure,
-        start_date=TODAY - timedelta(days=5),
-        planned_end=TODAY + timedelta(days=9),
+        start_date=today - timedelta(days=5),
+        planned_end=today + timedelta(days=9),
         status=status,
         ended_at=timezone.now() if ended else None,
     )
@@ -41,17 +39,17 @@ def alerts_page(marked) -> str:
     return marked.client("staff_a").get(reverse("watch:alerts")).content.decode()
 
 
-def test_the_alert_names_only_the_residents_expected_at_home(marked):
+def test_the_alert_names_only_the_residents_expected_at_home(marked, today):
     household = marked.zhang.household
     moved = make_person(marked.building_a, "周强", room="101")
     moved.moved_out = True
     moved.save()
     gone = make_person(marked.building_a, "吴刚", room="101")
-    key_record(gone, status=KeyPerson.Status.LEFT)
-    key_record(marked.zhang_wife, status=KeyPerson.Status.HOSPITAL)
+    key_record(gone, today, status=KeyPerson.Status.LEFT)
+    key_record(marked.zhang_wife, today, status=KeyPerson.Status.HOSPITAL)
     isolated = make_person(marked.building_a, "郑敏", room="101")
-    key_record(isolated, measure=KeyPerson.Measure.CENTRAL)
-    attempt_on(marked, household, TODAY - timedelta(days=1))
+    key_record(isolated, today, measure=KeyPerson.Measure.CENTRAL)
+    attempt_on(marked, household, today - timedelta(days=1))
     response = unreached(marked.client("grid_a"), household.pk)
     assert response.status_code == 200
     alert = Alert.objects.get()
@@ -64,23 +62,23 @@ def test_the_alert_names_only_the_residents_expected_at_home(marked):
     assert "李*" not in page
 
 
-def test_a_person_back_after_leaving_is_at_home_again(marked):
+def test_a_person_back_after_leaving_is_at_home_again(marked, today):
     """A new key-person record after the one ended 已离开辖区: the person is back."""
-    key_record(marked.zhang_wife, status=KeyPerson.Status.LEFT)
-    key_record(marked.zhang_wife)
-    attempt_on(marked, marked.zhang.household, TODAY - timedelta(days=1))
+    key_record(marked.zhang_wife, today, status=KeyPerson.Status.LEFT)
+    key_record(marked.zhang_wife, today)
+    attempt_on(marked, marked.zhang.household, today - timedelta(days=1))
     unreached(marked.client("grid_a"), marked.zhang.household_id)
     assert "在家人员：张*、李*" in Alert.objects.get().detail
 
 
-def test_a_household_gone_from_the_jurisdiction_is_not_due_and_raises_nothing(marked):
+def test_a_household_gone_from_the_jurisdiction_is_not_due_and_raises_nothing(marked, today):
     """王芳, 102's only resident, left the jurisdiction after yesterday's attempt: her
     household is off the list, a tap today is refused, and the job raises nothing."""
     household = marked.wang.household
-    attempt_on(marked, household, TODAY - timedelta(days=2))
-    attempt_on(marked, household, TODAY - timedelta(days=1))
+    attempt_on(marked, household, today - timedelta(days=2))
+    attempt_on(marked, household, today - timedelta(days=1))
     Alert.objects.all().delete()  # the second day's own alert, before she left
-    key_record(marked.wang, status=KeyPerson.Status.LEFT)
+    key_record(marked.wang, today, status=KeyPerson.Status.LEFT)
     assert household not in households_to_visit()
     page = marked.client("grid_a").get(reverse("cases:visits")).content.decode()
     assert "今日应随访 2 户" in page
@@ -92,15 +90,15 @@ def test_a_household_gone_from_the_jurisdiction_is_not_due_and_raises_nothing(ma
         reverse("cases:visit", args=[household.pk]), visit_data(), HTTP_HX_REQUEST="true"
     )
     assert visit.status_code == 400
-    assert not HouseholdVisit.objects.filter(day=TODAY).exists()
+    assert not HouseholdVisit.objects.filter(day=today).exists()
     assert not Alert.objects.exists()
     assert "连续两天未联系上" not in alerts_page(marked)
 
 
-def test_the_job_raises_nothing_for_a_household_nobody_is_expected_at(marked):
+def test_the_job_raises_nothing_for_a_household_nobody_is_expected_at(marked, today):
     household = marked.wang.household
-    attempt_on(marked, household, TODAY - timedelta(days=2))
-    key_record(marked.wang, status=KeyPerson.Status.HOSPITAL)
+    attempt_on(marked, household, today - timedelta(days=2))
+    key_record(marked.wang, today, status=KeyPerson.Status.HOSPITAL)
     out = StringIO()
     call_command("cases_unreached", stdout=out)
     assert "新增连续两天未联系上 0 户" in out.getvalue()
@@ -108,8 +106,8 @@ def test_the_job_raises_nothing_for_a_household_nobody_is_expected_at(marked):
     assert not Alert.objects.exists()
 
 
-def test_a_left_resident_is_counted_away_on_the_key_area_page(marked):
-    key_record(marked.wang, status=KeyPerson.Status.LEFT)
+def test_a_left_resident_is_counted_away_on_the_key_area_page(marked, today):
+    key_record(marked.wang, today, status=KeyPerson.Status.LEFT)
     page = marked.client("staff_a").get(reverse("cases:key_area", args=[marked.key_area.pk]))
     assert "其中 1 人不在家（住院、集中隔离、已故或已离开辖区），不列入住户随访" in (
         page.content.decode()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.cases import actions
 from shouwang.cases.key_areas import households_to_visit
@@ -16,8 +15,6 @@ from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson
 
 from .factories import institution, make_case, make_contact, visit_data
-
-TODAY = timezone.localdate()
 
 
 def _page(world) -> str:
@@ -61,12 +58,12 @@ def test_an_open_case_with_no_treating_facility_is_at_home_and_visited(marked):
     assert "王芳" in page
 
 
-def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked):
+def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked, today):
     make_case(
         marked.building_a,
         "died",
         person=marked.wang,
-        confirmed_date=TODAY - timedelta(days=3),
+        confirmed_date=today - timedelta(days=3),
     )
     KeyPerson.objects.create(
         person=marked.zhao,
@@ -74,8 +71,8 @@ def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked):
         category=Category.objects.get_or_create(name="密切接触者")[0],
         source=KeyPerson.Source.ASSIGNED,
         measure=KeyPerson.Measure.CENTRAL,
-        start_date=TODAY - timedelta(days=1),
-        planned_end=TODAY + timedelta(days=13),
+        start_date=today - timedelta(days=1),
+        planned_end=today + timedelta(days=13),
     )
     page = _page(marked)
     assert "今日应随访 1 户" in page
@@ -83,26 +80,26 @@ def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked):
     assert "赵磊" not in page
 
 
-def test_a_person_observed_at_home_is_visited(marked):
+def test_a_person_observed_at_home_is_visited(marked, today):
     KeyPerson.objects.create(
         person=marked.zhao,
         area=marked.zhao.area,
         category=Category.objects.get_or_create(name="密切接触者")[0],
         source=KeyPerson.Source.ASSIGNED,
         measure=KeyPerson.Measure.HOME,
-        start_date=TODAY - timedelta(days=1),
-        planned_end=TODAY + timedelta(days=13),
+        start_date=today - timedelta(days=1),
+        planned_end=today + timedelta(days=13),
     )
     assert "赵磊" in _page(marked)
 
 
-def test_a_case_discharged_as_recovered_is_home_again(marked):
+def test_a_case_discharged_as_recovered_is_home_again(marked, today):
     case = make_case(
         marked.building_a,
         person=marked.wang,
         institution=institution(),
-        confirmed_date=TODAY - timedelta(days=14),
-        report_date=TODAY - timedelta(days=14),
+        confirmed_date=today - timedelta(days=14),
+        report_date=today - timedelta(days=14),
     )
     assert "王芳" not in _page(marked)
     response = marked.client("staff_a").post(
@@ -135,11 +132,11 @@ def test_the_key_area_page_says_who_is_not_at_home(marked):
     assert away in page.content.decode()
 
 
-def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
+def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked, today):
     """Becoming 确诊 moves the contact's key-person record to 转医院 (疑似/确诊病例转运),
     bookkeeping so that it owes no more follow-ups: where they are is the case's to say
     — at home while no 收治机构 is set, and home again once 治愈."""
-    source = make_case(marked.building_b, onset_date=TODAY - timedelta(days=3))
+    source = make_case(marked.building_b, onset_date=today - timedelta(days=3))
     contact = make_contact(source, marked.building_a, person=marked.wang)
     actions.observe_contact(contact=contact, measure="home", by=marked.staff_a)
     own = make_case(marked.building_a, "suspected", person=marked.wang)
@@ -149,7 +146,7 @@ def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
         {
             "classification": "confirmed",
             "report_date": own.report_date.isoformat(),
-            "confirmed_date": TODAY.isoformat(),
+            "confirmed_date": today.isoformat(),
             "reason": "核酸检测阳性",
         },
     )
@@ -163,7 +160,7 @@ def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
         {
             "classification": "confirmed",
             "report_date": own.report_date.isoformat(),
-            "confirmed_date": TODAY.isoformat(),
+            "confirmed_date": today.isoformat(),
             "institution": institution().pk,
             "reason": "转运至定点医院",
         },
@@ -175,7 +172,7 @@ def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
         {
             "classification": "recovered",
             "report_date": own.report_date.isoformat(),
-            "confirmed_date": TODAY.isoformat(),
+            "confirmed_date": today.isoformat(),
             "institution": institution().pk,
             "reason": "治愈出院",
         },
@@ -186,15 +183,15 @@ def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked):
     assert "王芳" in page
 
 
-def test_a_person_sent_to_hospital_without_a_case_stays_off_the_cards(marked):
+def test_a_person_sent_to_hospital_without_a_case_stays_off_the_cards(marked, today):
     key_person = KeyPerson.objects.create(
         person=marked.wang,
         area=marked.wang.area,
         category=Category.objects.get_or_create(name="密切接触者")[0],
         source=KeyPerson.Source.ASSIGNED,
         measure=KeyPerson.Measure.HOME,
-        start_date=TODAY - timedelta(days=1),
-        planned_end=TODAY + timedelta(days=13),
+        start_date=today - timedelta(days=1),
+        planned_end=today + timedelta(days=13),
     )
     change_status(
         key_person=key_person,
