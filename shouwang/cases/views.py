@@ -376,9 +376,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ObserveForm(_posted(request), initial=initial)
     # A contact living in the user's community may belong to another community's case.
     case_visible = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
-    refusal = actions.ended_record_refusal(contact, by=request.user)
-    if text := actions.observation_refusal(contact):
-        refusal = refusal or actions.Refusal(text)
+    refusal = actions.observe_refusal(contact, by=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
