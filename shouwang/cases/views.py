@@ -376,9 +376,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ObserveForm(_posted(request), initial=initial)
     # A contact living in the user's community may belong to another community's case.
     case_visible = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
-    refusal = actions.ended_record_refusal(contact, by=request.user)
-    if text := actions.observation_refusal(contact):
-        refusal = refusal or actions.Refusal(text)
+    refusal = actions.observe_refusal(contact, by=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
@@ -712,8 +710,16 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
         if len(result.ended) > NAMES_SHOWN:
             names += f" 等 {len(result.ended)} 人"
         messages.warning(request, f"{names} 的观察期（自末次接触起）已结束，未纳入管控")
-    for _, refusal in result.refused + result.to_resume:
-        messages.warning(request, _refusal_html(refusal))
+    in_the_way = result.refused + result.to_resume
+    if len(in_the_way) == 1:
+        messages.warning(request, _refusal_html(in_the_way[0][1]))
+    else:
+        for skipped, reason in (
+            (result.refused, "的管控记录已结束，末次接触不在其后，未重新纳入管控"),
+            (result.to_resume, "已有失联/转医院的管控记录，未新建记录"),
+        ):
+            if skipped:
+                messages.warning(request, _names_in_the_way(skipped, reason))
     for label, cases in result.cases.items():
         names = "、".join(c.person.name for c in cases[:NAMES_SHOWN])
         if len(cases) > NAMES_SHOWN:
@@ -722,6 +728,21 @@ def trace_contacts(request: AuthedRequest, pk: int) -> HttpResponse:
             request, f"{names} 本人已是病例（{label}），按病例管理，未作为密接纳入管控"
         )
     return redirect("cases:detail", pk=trace.case_id)
+
+
+def _names_in_the_way(skipped: list[tuple[Contact, actions.Refusal]], reason: str) -> str:
+    """Trace hits refused for one reason, named up to ``NAMES_SHOWN``, with where each
+    one's state is shown: the contact list (the outcome of an ended record; a record to
+    resume on the 纳入管控 page, linked)."""
+    names = "、".join(c.person.name for c, _ in skipped[:NAMES_SHOWN])
+    if len(skipped) > NAMES_SHOWN:
+        names += f" 等 {len(skipped)} 人"
+    return format_html(
+        '{} {}；各人管控状态见<a href="{}">密切接触者</a>列表',
+        names,
+        reason,
+        reverse("cases:contacts"),
+    )
 
 
 def _refusal_html(refusal: actions.Refusal) -> str:

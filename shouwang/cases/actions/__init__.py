@@ -12,6 +12,7 @@ from .contacts import (
     observation_over,
     observation_refusal,
     observe_contact,
+    observe_refusal,
     resume_refusal,
 )
 from .institutions import merge_institution, save_institution
@@ -38,6 +39,7 @@ __all__ = [
     "observation_over",
     "observation_refusal",
     "observe_contact",
+    "observe_refusal",
     "record_household_unreached",
     "record_household_visit",
     "record_second_days_unreached",

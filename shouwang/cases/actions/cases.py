@@ -74,7 +74,7 @@ def _check_case_dates(
     if onset_date and confirmed_date and confirmed_date < onset_date:
         raise ValidationError("确诊日期不能早于发病日期")
     if classification == Case.Classification.CONFIRMED and confirmed_date is None:
-        raise ValidationError("确诊病例请填写确诊日期")
+        raise ValidationError({"confirmed_date": "确诊病例请填写确诊日期"})
     # A date typed now only: one mistyped before stays until it is cleared.
     suspected = classification == Case.Classification.SUSPECTED
     if suspected and confirmed_date is not None and "confirmed_date" in new:
@@ -245,14 +245,6 @@ def change_case(
             setattr(case, name, value)
     if new_class == case.classification and not changes:
         raise ValidationError("没有修改任何内容")
-    # Confirmed now with no date typed: confirmed today. A case confirmed already keeps
-    # the date rule (its date cleared is refused, not silently replaced by today).
-    becomes_confirmed = case.classification != Case.Classification.CONFIRMED
-    if new_class == Case.Classification.CONFIRMED and becomes_confirmed and not case.confirmed_date:
-        label = CASE_FIELDS["confirmed_date"]
-        case.confirmed_date = timezone.localdate()
-        changes[label] = [changes.get(label, ["—"])[0], _fmt(case.confirmed_date)]
-        changed.add("confirmed_date")
     _check_case_dates(
         classification=new_class,
         onset_date=case.onset_date,

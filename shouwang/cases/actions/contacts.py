@@ -295,6 +295,22 @@ def resume_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     )
 
 
+def observe_refusal(contact: Contact, *, by: Any) -> Refusal | None:
+    """Why ``observe_contact`` refuses a contact (``None`` if it does not), its checks
+    in its order, so the 纳入管控 page offers no form it would refuse: an ended record
+    (``ended_record_refusal``), the case or person (``observation_refusal``), then —
+    unless the person's running record takes the contact in, or the period is over (the
+    page and ``observe_contact`` say so themselves) — a record to resume
+    (``resume_refusal``)."""
+    if refusal := ended_record_refusal(contact, by=by):
+        return refusal
+    if text := observation_refusal(contact):
+        return Refusal(text)
+    if active_key_person(contact.person) is not None or observation_over(contact):
+        return None
+    return resume_refusal(contact, by=by)
+
+
 @transaction.atomic
 def observe_contact(
     *,
@@ -307,8 +323,8 @@ def observe_contact(
     period runs from the last contact date. A person already under observation keeps
     their record; the contact is linked to it. A contact observed already raises
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
-    exposure (``ended_record_refusal``); one whose latest record is 失联 or 转医院 is
-    not registered again (``resume_refusal``): both raise ``RecordInTheWay``."""
+    exposure; one whose latest record is 失联 or 转医院 is not registered again: any
+    refusal of ``observe_refusal`` raises ``RecordInTheWay``."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
@@ -318,11 +334,8 @@ def observe_contact(
     )
     if contact.key_person is not None and contact.key_person.is_active:
         raise AlreadyObserved(contact.key_person)
-    if refusal := ended_record_refusal(contact, by=by):
+    if refusal := observe_refusal(contact, by=by):
         raise RecordInTheWay(refusal)
-    refusal = observation_refusal(contact)
-    if refusal:
-        raise ValidationError(refusal)
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:
@@ -343,8 +356,6 @@ def observe_contact(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
-    if refusal := resume_refusal(contact, by=by):
-        raise RecordInTheWay(refusal)
     category = _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(

@@ -23,6 +23,9 @@ from .cases import EARLIEST_NEW_DATE
 
 # A key area may be marked to start this many days ahead at most.
 LATEST_KEY_AREA_START_DAYS = 30
+# Its planned lift date lies this long after its start at most (a mistyped year would
+# hold the area marked for good); a longer mark is lifted and marked again.
+LONGEST_KEY_AREA = timedelta(days=365)
 
 
 @transaction.atomic
@@ -52,6 +55,8 @@ def mark_key_area(
         raise ValidationError(f"开始日期不能晚于{LATEST_KEY_AREA_START_DAYS}天后，请核对")
     if end_date is not None and end_date <= start_date:
         raise ValidationError("解除日期应晚于开始日期")
+    if end_date is not None and end_date > start_date + LONGEST_KEY_AREA:
+        raise ValidationError("解除日期不能晚于开始日期后一年，请核对")
     # Two marks of one place at once (a double click) would both find no clash: the
     # place and its ancestors are locked first, in one order.
     prefixes = [area.path[:i] for i in range(SEGMENT, len(area.path) + 1, SEGMENT)]

@@ -305,16 +305,6 @@ def test_clearing_a_confirmed_cases_date_is_refused_not_replaced_by_today(world,
     assert not CaseEvent.objects.filter(case=case).exists()
 
 
-def test_a_case_confirmed_with_no_date_typed_is_confirmed_today(world, today):
-    case = make_case(world.building_a, "suspected")
-    data = case_data(today, classification="confirmed", onset_date="", reason="核酸阳性")
-    response = world.client("staff_a").post(reverse("cases:edit", args=[case.pk]), data)
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert case.confirmed_date == today
-    assert case.events.get().changes["确诊日期"] == ["—", today.isoformat()]
-
-
 def test_a_mistyped_case_filter_lists_no_case_and_says_why(world):
     case = make_case(world.building_a, "confirmed")
     client = world.client("hq")
