@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -223,11 +224,18 @@ class AlreadyObserved(ValidationError):
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a contact is not observed, and the key-person record in the way when the
-    user may see it (``None`` outside their scope: its number is not theirs to know,
-    the watch app's ``check_no_record_to_resume``)."""
+    """Why a contact is not observed, which check refused (``kind``), and the
+    key-person record in the way when the user may see it (``None`` outside their
+    scope: its number is not theirs to know, the watch app's
+    ``check_no_record_to_resume``)."""
+
+    class Kind(Enum):
+        ENDED_RECORD = "ended_record"  # ``ended_record_refusal``
+        CASE = "case"  # ``observation_refusal``
+        RESUME = "resume"  # ``resume_refusal``
 
     text: str
+    kind: Kind
     record: KeyPerson | None = None
 
     def __str__(self) -> str:
@@ -275,6 +283,7 @@ def ended_record_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     return Refusal(
         f"{contact.person.name} 的管控记录{when}{record.get_status_display()}，"
         f"末次接触 {contact.last_contact_date} 不在其后，未重新纳入管控；{advice}",
+        Refusal.Kind.ENDED_RECORD,
         shown,
     )
 
@@ -291,6 +300,7 @@ def resume_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     return Refusal(
         f"{contact.person.name} 已有{record.get_status_display()}的管控记录，未新建记录；"
         + _resume_advice(record, shown=shown),
+        Refusal.Kind.RESUME,
         shown,
     )
 
@@ -305,7 +315,7 @@ def observe_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     if refusal := ended_record_refusal(contact, by=by):
         return refusal
     if text := observation_refusal(contact):
-        return Refusal(text)
+        return Refusal(text, Refusal.Kind.CASE)
     if active_key_person(contact.person) is not None or observation_over(contact):
         return None
     return resume_refusal(contact, by=by)
@@ -325,6 +335,19 @@ def observe_contact(
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
     exposure; one whose latest record is 失联 or 转医院 is not registered again: any
     refusal of ``observe_refusal`` raises ``RecordInTheWay``."""
+    contact, refusal = checked_for_observation(contact=contact, measure=measure, by=by)
+    if refusal is not None:
+        raise RecordInTheWay(refusal)
+    return observe_checked(contact=contact, measure=measure, by=by, request=request)
+
+
+def checked_for_observation(
+    *, contact: Contact, measure: str, by: Any
+) -> tuple[Contact, Refusal | None]:
+    """``observe_contact``'s checks, each once, inside the caller's transaction: the
+    measure, the contact locked and not under observation already (``AlreadyObserved``),
+    then ``observe_refusal``. Returns the locked contact and the refusal, for a caller
+    that sorts refusals instead of raising them (``contacts_from_trace``)."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
@@ -334,8 +357,18 @@ def observe_contact(
     )
     if contact.key_person is not None and contact.key_person.is_active:
         raise AlreadyObserved(contact.key_person)
-    if refusal := observe_refusal(contact, by=by):
-        raise RecordInTheWay(refusal)
+    return contact, observe_refusal(contact, by=by)
+
+
+def observe_checked(
+    *,
+    contact: Contact,
+    measure: str,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> KeyPerson:
+    """``observe_contact`` after its checks (``checked_for_observation`` returned the
+    locked contact and no refusal): link the running record, or register one."""
     person = contact.person
     existing = active_key_person(person)
     if existing is not None:
@@ -351,7 +384,7 @@ def observe_contact(
         )
         return existing
     end = observation_end(contact)
-    if observation_over(contact):
+    if end <= timezone.localdate():  # ``observation_over``
         raise ValidationError(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"

@@ -27,12 +27,12 @@ from ..models import (
     TraceHit,
 )
 from .contacts import (
+    RecordInTheWay,
     Refusal,
     add_contact,
-    ended_record_refusal,
+    checked_for_observation,
     observation_over,
-    observe_contact,
-    resume_refusal,
+    observe_checked,
 )
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
@@ -422,13 +422,18 @@ def contacts_from_trace(
                 as_cases.setdefault(label, []).append(contact)
             elif observation_over(contact):
                 ended.append(contact)
-            elif refusal := ended_record_refusal(contact, by=by):
-                refused.append((contact, refusal))
-            elif refusal := resume_refusal(contact, by=by):
-                to_resume.append((contact, refusal))
             else:
-                observe_contact(contact=contact, measure=measure, by=by, request=request)
-                observed += 1
+                # ``observe_contact`` in two steps: its checks once, their refusal sorted.
+                contact, refusal = checked_for_observation(contact=contact, measure=measure, by=by)
+                if refusal is None:
+                    observe_checked(contact=contact, measure=measure, by=by, request=request)
+                    observed += 1
+                elif refusal.kind is Refusal.Kind.ENDED_RECORD:
+                    refused.append((contact, refusal))
+                elif refusal.kind is Refusal.Kind.RESUME:
+                    to_resume.append((contact, refusal))
+                else:
+                    raise RecordInTheWay(refusal)
     detail = f"由轨迹追踪 {trace.pk} 登记密接 {len(contacts)} 人"
     if observe:
         detail += "并纳入管控"

@@ -84,12 +84,6 @@ def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world, toda
 
 
 def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeypatch, today):
-    calls = []
-    resume_refusal = actions.resume_refusal
-    monkeypatch.setattr(
-        "shouwang.cases.actions.tracing.resume_refusal",
-        lambda contact, **kw: calls.append(contact.pk) or resume_refusal(contact, **kw),
-    )
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     t = timezone.make_aware(
         datetime.combine(today - timedelta(days=2), datetime.min.time())
@@ -118,6 +112,13 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeyp
         },
     )
     trace = Trace.objects.get()
+    # Counted from here: the setup observed each contact once already.
+    calls = []
+    resume_refusal = actions.resume_refusal
+    monkeypatch.setattr(
+        "shouwang.cases.actions.contacts.resume_refusal",
+        lambda contact, **kw: calls.append(contact.pk) or resume_refusal(contact, **kw),
+    )
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},

@@ -1,0 +1,54 @@
+"""Observing the contacts of a trace runs each check of ``observe_refusal`` once per
+contact: each further contact costs the same fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from shouwang.cases import actions
+
+from .factories import make_case, make_person
+
+EAST = 21
+# What one more fresh contact costs: made a contact (and its hit linked), its checks
+# once, registered as a key person with its history, audited. With the checks run a
+# second time (``ended_record_refusal`` and ``resume_refusal`` before
+# ``observe_contact``) it was 41.
+PER_CONTACT = 37
+
+
+def _observe_trace(world, presence_table, count: int) -> int:
+    """The queries of observing a trace of ``count`` fresh hits."""
+    today = timezone.localdate()
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    t = timezone.make_aware(
+        datetime.combine(today - timedelta(days=2), datetime.min.time())
+    ) + timedelta(hours=8)
+    presence_table.add(case.person, EAST, t)
+    for i in range(count):
+        person = make_person(world.building_a, f"同行{i:02d}")
+        presence_table.add(person, EAST, t + timedelta(minutes=5))
+    trace = actions.run_trace(
+        case=case,
+        start=t - timedelta(days=1),
+        end=t + timedelta(hours=2),
+        window_minutes=15,
+        purpose="确诊病例流调，排查卡点同时段人员",
+        by=world.hq,
+    )
+    hits = list(trace.hits.all())
+    with CaptureQueriesContext(connection) as queries:
+        result = actions.contacts_from_trace(trace=trace, hits=hits, observe=True, by=world.hq)
+    assert result.observed == count
+    return len(queries)
+
+
+def test_each_further_contact_costs_its_checks_once(world, presence_table):
+    one = _observe_trace(world, presence_table, 1)
+    presence_table.clear()
+    three = _observe_trace(world, presence_table, 3)
+    assert (three - one) / 2 == PER_CONTACT
