@@ -234,24 +234,24 @@ def change_case(
         raise ValidationError("该病例已确诊，确诊日期不能清除")
     if "institution" in fields:
         _check_institution(fields["institution"], was=case.institution)
-    changes = {}
-    changed = set()
-    for name, value in fields.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if getattr(case, name) != value:
-            changes[CASE_FIELDS[name]] = [_fmt(getattr(case, name)), _fmt(value)]
-            changed.add(name)
-            setattr(case, name, value)
-    if new_class == case.classification and not changes:
+    submitted = {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
+    changed = {name: value for name, value in submitted.items() if getattr(case, name) != value}
+    if new_class == case.classification and not changed:
         raise ValidationError("没有修改任何内容")
-    _check_case_dates(
-        classification=new_class,
-        onset_date=case.onset_date,
-        report_date=case.report_date,
-        confirmed_date=case.confirmed_date,
-        new=frozenset(changed),
-    )
+    # Checked on the values as they would be stored; the case is touched only after.
+    dates = {
+        name: changed.get(name, getattr(case, name))
+        for name in ("onset_date", "report_date", "confirmed_date")
+    }
+    _check_case_dates(classification=new_class, **dates, new=frozenset(changed))
+    changes = {
+        CASE_FIELDS[name]: [_fmt(getattr(case, name)), _fmt(value)]
+        for name, value in changed.items()
+    }
+    for name, value in changed.items():
+        setattr(case, name, value)
     old_class = case.classification
     case.classification = new_class
     case.save(update_fields=["classification", *CASE_FIELDS, "updated_at"])
