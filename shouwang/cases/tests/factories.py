@@ -1,16 +1,23 @@
-"""Rows for the cases tests: persons in the ledger, cases, contacts, key areas, traces."""
+"""Rows for the cases tests: persons in the ledger, cases, contacts, key areas, traces;
+control records ended as a test needs them; and the two posts of a trace through the
+pages (run it, turn its hits into contacts under observation)."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
+from shouwang.watch.actions import change_status
+from shouwang.watch.models import KeyPerson
 
 from .. import actions
 from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
@@ -120,3 +127,97 @@ def make_trace(case: Case, **fields) -> Trace:
         window_from=fields.pop("window_from", case.infectious_from()),
         **fields,
     )
+
+
+def ended_record(
+    contact: Contact,
+    *,
+    by: Any,
+    status: str = KeyPerson.Status.RELEASED,
+    reason: str = KeyPerson.Reason.TEST_NEGATIVE,
+    ended_at: datetime | None = None,
+) -> KeyPerson:
+    """Observe ``contact`` (居家) and end its record with ``status`` for ``reason``;
+    with ``ended_at``, as if it had ended then."""
+    record = actions.observe_contact(contact=contact, measure="home", by=by)
+    change_status(key_person=record, status=status, reason=reason, by=by)
+    if ended_at is not None:
+        KeyPerson.objects.filter(pk=record.pk).update(ended_at=ended_at)
+        record.refresh_from_db()
+    return record
+
+
+def met_again(contact: Contact, *, by: Any) -> Contact:
+    """A new exposure: the contact met the case again yesterday (at home), entered on
+    the case as 同住 contact. Returns the contact as stored."""
+    return actions.add_contact(
+        case=contact.case,
+        person=contact.person,
+        kind="household",
+        last_contact_date=timezone.localdate() - timedelta(days=1),
+        by=by,
+    )[0]
+
+
+def at_eight(day: date) -> datetime:
+    """08:00 local time of ``day``: when the traced cases pass a gate."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=8)
+
+
+def trace_data(t: datetime, **overrides: Any) -> dict:
+    """The POST of a new trace around ``t`` (a day either side unless ``start`` or
+    ``end`` is given; a datetime given is sent as the form's local minute)."""
+    data = {
+        "start": t - timedelta(days=1),
+        "end": t + timedelta(days=1),
+        "window_minutes": 15,
+        "purpose": "确诊病例流调，排查卡点同时段人员",
+        **overrides,
+    }
+    return {
+        name: timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        if isinstance(value, datetime)
+        else value
+        for name, value in data.items()
+    }
+
+
+def observe_all_hits(client: Client, trace: Trace, **kwargs: Any) -> Any:
+    """Post every hit of ``trace`` to be made contacts and put under observation (集中)."""
+    return client.post(
+        reverse("cases:trace_contacts", args=[trace.pk]),
+        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
+        **kwargs,
+    )
+
+
+def traced_earlier_contacts(
+    world: Any, presence_table: Any, *, ended: dict[str, tuple[str, str, int]]
+) -> tuple[Case, Trace, Client, dict[str, KeyPerson]]:
+    """A case (onset five days ago) who passed gate 21 at 08:00 two days ago, traced by
+    HQ through the page; with a passer of each name of ``ended`` five minutes later, each
+    an earlier contact of the case (last contact four days ago) whose record ended
+    (status, reason, days ago). Returns the case, the trace, HQ's client, the records."""
+    today = timezone.localdate()
+    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
+    t = at_eight(today - timedelta(days=2))
+    presence_table.add(case.person, 21, t)
+    records = {}
+    for name, (status, reason, days_ago) in ended.items():
+        person = make_person(world.building_a, name)
+        presence_table.add(person, 21, t + timedelta(minutes=5))
+        contact = make_contact(
+            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
+        )
+        records[name] = ended_record(
+            contact,
+            status=status,
+            reason=reason,
+            ended_at=timezone.now() - timedelta(days=days_ago),
+            by=world.hq,
+        )
+    client = world.client("hq")
+    client.post(
+        reverse("cases:trace_new", args=[case.pk]), trace_data(t, end=t + timedelta(hours=2))
+    )
+    return case, Trace.objects.get(), client, records

@@ -6,12 +6,10 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from shouwang.cases import actions
 from shouwang.cases.chain import chain_for
-from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import contact_confirmed_as_case, make_case, make_contact
+from .factories import contact_confirmed_as_case, ended_record, make_case, make_contact
 
 
 def test_the_chain_follows_contacts_who_became_cases(world):
@@ -108,9 +106,8 @@ def test_a_contact_sent_to_hospital_on_becoming_a_case_says_so_in_the_chain(worl
 def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain(world, today):
     root = make_case(world.building_a, onset_date=today - timedelta(days=3))
     close = make_contact(root, world.building_a, last_contact_date=today - timedelta(days=2))
-    key_person = actions.observe_contact(contact=close, measure="home", by=world.staff_a)
-    change_status(
-        key_person=key_person,
+    ended_record(
+        close,
         status=KeyPerson.Status.HOSPITAL,
         reason=KeyPerson.Reason.FEVER_HOSPITAL,
         by=world.staff_a,

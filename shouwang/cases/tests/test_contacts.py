@@ -15,7 +15,14 @@ from shouwang.people.models import Person
 from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
 
-from .factories import contact_confirmed_as_case, id_number, make_case, make_contact, make_person
+from .factories import (
+    contact_confirmed_as_case,
+    ended_record,
+    id_number,
+    make_case,
+    make_contact,
+    make_person,
+)
 
 
 def contact_data(today, **overrides):
@@ -632,8 +639,7 @@ def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end
         (sent, KeyPerson.Status.HOSPITAL, KeyPerson.Reason.FEVER_HOSPITAL),
         (released, KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
     ):
-        kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
-        change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+        ended_record(contact, status=status, reason=reason, by=world.staff_a)
     planned_end = f"至 {KeyPerson.objects.filter(person=sent.person).get().planned_end:%m-%d}"
     client = world.client("staff_a")
     detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()

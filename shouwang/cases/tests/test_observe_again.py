@@ -10,11 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.cases import actions
-from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact
+from .factories import ended_record, make_case, make_contact, met_again
 
 
 def _messages(response) -> list[str]:
@@ -67,8 +65,7 @@ def test_it_tells_the_truth_about_an_ended_record_sent_again(
 ):
     case = make_case(world.building_a)
     contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
-    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
-    change_status(key_person=kp, status=status, reason=reason, by=world.staff_a)
+    kp = ended_record(contact, status=status, reason=reason, by=world.staff_a)
     said = (
         f"{contact.person.name} 的管控记录已于 {today} {label}，"
         f"末次接触 {contact.last_contact_date} 不在其后，未重新纳入管控；" + advice.format(pk=kp.pk)
@@ -93,9 +90,8 @@ def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world
     """The contact lives in community A now; their 失联 record is community B's."""
     case = make_case(world.building_a)
     contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=3))
-    kp = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
-    change_status(
-        key_person=kp,
+    kp = ended_record(
+        contact,
         status=KeyPerson.Status.LOST,
         reason=KeyPerson.Reason.UNREACHABLE,
         by=world.staff_a,
@@ -117,21 +113,8 @@ def test_a_lost_record_outside_the_users_scope_is_neither_named_nor_linked(world
 def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world, today):
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
-    old = actions.observe_contact(contact=contact, measure="home", by=world.staff_a)
-    change_status(
-        key_person=old,
-        status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.TEST_NEGATIVE,
-        by=world.staff_a,
-    )
-    KeyPerson.objects.filter(pk=old.pk).update(ended_at=timezone.now() - timedelta(days=2))
-    actions.add_contact(
-        case=case,
-        person=contact.person,
-        kind="household",
-        last_contact_date=today - timedelta(days=1),
-        by=world.staff_a,
-    )
+    old = ended_record(contact, ended_at=timezone.now() - timedelta(days=2), by=world.staff_a)
+    met_again(contact, by=world.staff_a)
     client = world.client("staff_a")
     contact.refresh_from_db()
     assert contact.last_contact_date == today - timedelta(days=1)
@@ -146,17 +129,9 @@ def test_a_new_exposure_after_the_record_ended_starts_a_new_observation(world, t
 
 def _released(contact, *, days_ago: int) -> KeyPerson:
     """Observe ``contact`` and release the record ``days_ago`` days ago."""
-    record = actions.observe_contact(contact=contact, measure="home", by=contact.added_by)
-    change_status(
-        key_person=record,
-        status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.TEST_NEGATIVE,
-        by=contact.added_by,
+    return ended_record(
+        contact, ended_at=timezone.now() - timedelta(days=days_ago), by=contact.added_by
     )
-    ended_at = timezone.now() - timedelta(days=days_ago)
-    KeyPerson.objects.filter(pk=record.pk).update(ended_at=ended_at)
-    record.refresh_from_db()
-    return record
 
 
 def test_the_pages_offer_control_again_after_a_new_exposure(world, today):
@@ -170,13 +145,7 @@ def test_the_pages_offer_control_again_after_a_new_exposure(world, today):
     # Released, with no exposure since: no button anywhere.
     assert observe_url not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert observe_url not in client.get(reverse("cases:contacts")).content.decode()
-    actions.add_contact(
-        case=case,
-        person=contact.person,
-        kind="household",
-        last_contact_date=today - timedelta(days=1),
-        by=world.staff_a,
-    )
+    met_again(contact, by=world.staff_a)
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert observe_url in detail
     assert "未管控" in detail

@@ -8,23 +8,17 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.cases import actions
-from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact
+from .factories import ended_record, make_case, make_contact
 
 
 def test_it_shows_a_record_to_resume_without_the_form(world):
     today = timezone.localdate()
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     first = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
-    old = actions.observe_contact(contact=first, measure="home", by=world.staff_a)
-    change_status(
-        key_person=old,
-        status=KeyPerson.Status.LOST,
-        reason=KeyPerson.Reason.UNREACHABLE,
-        by=world.staff_a,
+    old = ended_record(
+        first, status=KeyPerson.Status.LOST, reason=KeyPerson.Reason.UNREACHABLE, by=world.staff_a
     )
     other = make_case(world.building_a, onset_date=today - timedelta(days=3))
     contact = make_contact(

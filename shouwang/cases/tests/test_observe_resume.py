@@ -11,41 +11,35 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.cases import actions
-from shouwang.cases.models import Contact, Trace
-from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact, make_person
+from .factories import (
+    ended_record,
+    make_case,
+    make_contact,
+    met_again,
+    observe_all_hits,
+    traced_earlier_contacts,
+)
 
-EAST = 21
-M = timedelta(minutes=1)
 AWAY = [
     (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, "失联"),
     (KeyPerson.Status.HOSPITAL, KeyPerson.Reason.OTHER_ILLNESS, "转医院"),
 ]
 
 
-def _ended(contact: Contact, *, status, reason, days_ago: int, by) -> KeyPerson:
-    record = actions.observe_contact(contact=contact, measure="home", by=by)
-    change_status(key_person=record, status=status, reason=reason, by=by)
-    KeyPerson.objects.filter(pk=record.pk).update(
-        ended_at=timezone.now() - timedelta(days=days_ago)
-    )
-    return record
+def _days_ago(days: int) -> datetime:
+    return timezone.now() - timedelta(days=days)
 
 
 @pytest.mark.parametrize(("status", "reason", "label"), AWAY)
 def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reason, label, today):
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
-    old = _ended(contact, status=status, reason=reason, days_ago=2, by=world.staff_a)
-    actions.add_contact(
-        case=case,
-        person=contact.person,
-        kind="household",
-        last_contact_date=today - timedelta(days=1),
-        by=world.staff_a,
+    old = ended_record(
+        contact, status=status, reason=reason, ended_at=_days_ago(2), by=world.staff_a
     )
+    met_again(contact, by=world.staff_a)
     client = world.client("staff_a")
     response = client.post(reverse("cases:contact_observe", args=[contact.pk]), {"measure": "home"})
     assert response.status_code == 400
@@ -61,11 +55,11 @@ def test_a_new_exposure_does_not_register_a_person_to_resume(world, status, reas
 def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world, today):
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     first = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
-    old = _ended(
+    old = ended_record(
         first,
         status=KeyPerson.Status.LOST,
         reason=KeyPerson.Reason.UNREACHABLE,
-        days_ago=1,
+        ended_at=_days_ago(1),
         by=world.staff_a,
     )
     other = make_case(world.building_a, onset_date=today - timedelta(days=3))
@@ -84,34 +78,14 @@ def test_a_contact_with_a_record_to_resume_from_elsewhere_is_refused(world, toda
 
 
 def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeypatch, today):
-    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
-    t = timezone.make_aware(
-        datetime.combine(today - timedelta(days=2), datetime.min.time())
-    ) + timedelta(hours=8)
-    presence_table.add(case.person, EAST, t)
-    records = {}
-    for name, status, reason in [
-        ("失失", KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE),
-        ("解解", KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
-    ]:
-        person = make_person(world.building_a, name)
-        presence_table.add(person, EAST, t + 5 * M)
-        contact = make_contact(
-            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
-        )
-        records[name] = _ended(contact, status=status, reason=reason, days_ago=3, by=world.hq)
-    client = world.client("hq")
-    fmt = "%Y-%m-%dT%H:%M"
-    client.post(
-        reverse("cases:trace_new", args=[case.pk]),
-        {
-            "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
-            "end": timezone.localtime(t + timedelta(hours=2)).strftime(fmt),
-            "window_minutes": 15,
-            "purpose": "确诊病例流调，排查卡点同时段人员",
+    case, trace, client, records = traced_earlier_contacts(
+        world,
+        presence_table,
+        ended={
+            "失失": (KeyPerson.Status.LOST, KeyPerson.Reason.UNREACHABLE, 3),
+            "解解": (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE, 3),
         },
     )
-    trace = Trace.objects.get()
     # Counted from here: the setup observed each contact once already.
     calls = []
     resume_refusal = actions.resume_refusal
@@ -119,10 +93,7 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeyp
         "shouwang.cases.actions.contacts.resume_refusal",
         lambda contact, **kw: calls.append(contact.pk) or resume_refusal(contact, **kw),
     )
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-    )
+    response = observe_all_hits(client, trace)
     assert response.status_code == 302
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in said
@@ -140,20 +111,14 @@ def test_trace_observe_names_the_person_to_resume(world, presence_table, monkeyp
 def test_a_contact_now_a_case_after_a_new_exposure_shows_as_a_case(world, today):
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
     contact = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=5))
-    _ended(
+    ended_record(
         contact,
         status=KeyPerson.Status.RELEASED,
         reason=KeyPerson.Reason.TEST_NEGATIVE,
-        days_ago=2,
+        ended_at=_days_ago(2),
         by=world.staff_a,
     )
-    actions.add_contact(
-        case=case,
-        person=contact.person,
-        kind="household",
-        last_contact_date=today - timedelta(days=1),
-        by=world.staff_a,
-    )
+    met_again(contact, by=world.staff_a)
     make_case(world.building_a, person=contact.person)
     client = world.client("staff_a")
     for url in (reverse("cases:contacts"), reverse("cases:detail", args=[case.pk])):

@@ -3,78 +3,33 @@ anew after a new exposure, else named with the reason; never skipped in silence.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib.messages import get_messages
-from django.urls import reverse
-from django.utils import timezone
 
 from shouwang.accounts.models import AuditEvent
-from shouwang.cases import actions
-from shouwang.cases.models import Contact, Trace
-from shouwang.watch.actions import change_status
+from shouwang.cases.models import Contact
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact, make_person
-
-EAST = 21
-M = timedelta(minutes=1)
+from .factories import observe_all_hits, traced_earlier_contacts
 
 
-def _released(contact: Contact, *, ended_at: datetime, by) -> KeyPerson:
-    record = actions.observe_contact(contact=contact, measure="home", by=by)
-    change_status(
-        key_person=record,
-        status=KeyPerson.Status.RELEASED,
-        reason=KeyPerson.Reason.TEST_NEGATIVE,
-        by=by,
+def _trace(world, presence_table, *, released_days_ago: dict[str, int]):
+    """A case traced at the east gate with a passer of each name, an earlier contact
+    whose record was released the given days ago (``traced_earlier_contacts``)."""
+    released = (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE)
+    return traced_earlier_contacts(
+        world,
+        presence_table,
+        ended={name: (*released, days) for name, days in released_days_ago.items()},
     )
-    KeyPerson.objects.filter(pk=record.pk).update(ended_at=ended_at)
-    return record
-
-
-def _trace(world, presence_table, today, *, released_days_ago: dict[str, int]):
-    """A case who passed the east gate two days ago at 08:00, with a passer of each
-    name 5 minutes later; each passer an earlier contact of the case (last contact four
-    days ago) whose record was released the given days ago."""
-    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
-    t = timezone.make_aware(
-        datetime.combine(today - timedelta(days=2), datetime.min.time())
-    ) + timedelta(hours=8)
-    presence_table.add(case.person, EAST, t)
-    records = {}
-    for name, days in released_days_ago.items():
-        person = make_person(world.building_a, name)
-        presence_table.add(person, EAST, t + 5 * M)
-        contact = make_contact(
-            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
-        )
-        ended_at = timezone.now() - timedelta(days=days)
-        records[name] = _released(contact, ended_at=ended_at, by=world.hq)
-    client = world.client("hq")
-    fmt = "%Y-%m-%dT%H:%M"
-    client.post(
-        reverse("cases:trace_new", args=[case.pk]),
-        {
-            "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
-            "end": timezone.localtime(t + timedelta(hours=2)).strftime(fmt),
-            "window_minutes": 15,
-            "purpose": "确诊病例流调，排查卡点同时段人员",
-        },
-    )
-    return case, Trace.objects.get(), client, records
 
 
 def test_a_hit_exposed_after_its_record_ended_is_put_under_control_anew(
     world, presence_table, today
 ):
-    case, trace, client, records = _trace(
-        world, presence_table, today, released_days_ago={"新新": 3}
-    )
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-    )
+    case, trace, client, records = _trace(world, presence_table, released_days_ago={"新新": 3})
+    response = observe_all_hits(client, trace)
     assert response.status_code == 302
     contact = Contact.objects.get(case=case, person__in=[records["新新"].person])
     assert contact.last_contact_date == today - timedelta(days=2)
@@ -89,13 +44,9 @@ def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(
     world, presence_table, today
 ):
     case, trace, client, records = _trace(
-        world, presence_table, today, released_days_ago={"旧旧": 0, "新新": 3}
+        world, presence_table, released_days_ago={"旧旧": 0, "新新": 3}
     )
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-        follow=True,
-    )
+    response = observe_all_hits(client, trace, follow=True)
     body = response.content.decode()
     assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in body
     assert (
@@ -110,14 +61,11 @@ def test_a_hit_whose_record_ended_after_the_encounter_is_named_not_skipped(
 
 
 def test_hits_all_under_control_already_are_said_so(world, presence_table, today):
-    case, trace, client, records = _trace(
-        world, presence_table, today, released_days_ago={"旧旧": 0}
-    )
-    data = {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"}
-    first = client.post(reverse("cases:trace_contacts", args=[trace.pk]), data, follow=True)
+    case, trace, client, records = _trace(world, presence_table, released_days_ago={"旧旧": 0})
+    first = observe_all_hits(client, trace, follow=True)
     assert "旧旧 的管控记录已于" in first.content.decode()
     # Sent again: the refusal is said again, not hidden behind 未重复登记.
-    again = client.post(reverse("cases:trace_contacts", args=[trace.pk]), data, follow=True)
+    again = observe_all_hits(client, trace, follow=True)
     body = again.content.decode()
     assert "旧旧 的管控记录已于" in body
     assert "所选 1 人已登记为密接，未重复登记" in body

@@ -3,7 +3,7 @@ contact: each further contact costs the same fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shouwang.cases import actions
 
-from .factories import make_case, make_person
+from .factories import at_eight, make_case, make_person
 
 EAST = 21
 # What one more fresh contact costs: made a contact (and its hit linked), its checks
@@ -25,9 +25,7 @@ def _observe_trace(world, presence_table, count: int) -> int:
     """The queries of observing a trace of ``count`` fresh hits."""
     today = timezone.localdate()
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
-    t = timezone.make_aware(
-        datetime.combine(today - timedelta(days=2), datetime.min.time())
-    ) + timedelta(hours=8)
+    t = at_eight(today - timedelta(days=2))
     presence_table.add(case.person, EAST, t)
     for i in range(count):
         person = make_person(world.building_a, f"同行{i:02d}")

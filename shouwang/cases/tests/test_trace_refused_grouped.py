@@ -4,65 +4,24 @@ single one keeps its link to the record."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
-from shouwang.cases import actions
-from shouwang.cases.models import Trace
-from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
-from .factories import make_case, make_contact, make_person
-
-EAST = 21
+from .factories import observe_all_hits, traced_earlier_contacts
 
 
 def _trace_released(world, presence_table, count: int):
     """A traced case whose hits are ``count`` earlier contacts, last met four days ago,
     each released yesterday: the trace's exposure (two days ago) is before the end."""
-    today = timezone.localdate()
-    case = make_case(world.building_a, onset_date=today - timedelta(days=5))
-    t = timezone.make_aware(
-        datetime.combine(today - timedelta(days=2), datetime.min.time())
-    ) + timedelta(hours=8)
-    presence_table.add(case.person, EAST, t)
-    records = []
-    for i in range(count):
-        person = make_person(world.building_a, f"解除{i:02d}")
-        presence_table.add(person, EAST, t + timedelta(minutes=5))
-        contact = make_contact(
-            case, world.building_a, person=person, last_contact_date=today - timedelta(days=4)
-        )
-        record = actions.observe_contact(contact=contact, measure="home", by=world.hq)
-        change_status(
-            key_person=record,
-            status=KeyPerson.Status.RELEASED,
-            reason=KeyPerson.Reason.TEST_NEGATIVE,
-            by=world.hq,
-        )
-        KeyPerson.objects.filter(pk=record.pk).update(ended_at=timezone.now() - timedelta(days=1))
-        records.append(record)
-    client = world.client("hq")
-    fmt = "%Y-%m-%dT%H:%M"
-    client.post(
-        reverse("cases:trace_new", args=[case.pk]),
-        {
-            "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
-            "end": timezone.localtime(t + timedelta(hours=2)).strftime(fmt),
-            "window_minutes": 15,
-            "purpose": "确诊病例流调，排查卡点同时段人员",
-        },
+    released = (KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE, 1)
+    _, trace, client, records = traced_earlier_contacts(
+        world, presence_table, ended={f"解除{i:02d}": released for i in range(count)}
     )
-    trace = Trace.objects.get()
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-    )
+    response = observe_all_hits(client, trace)
     assert response.status_code == 302
-    return [str(m) for m in get_messages(response.wsgi_request)], records
+    return [str(m) for m in get_messages(response.wsgi_request)], list(records.values())
 
 
 def test_many_refused_hits_are_named_in_one_message(world, presence_table):

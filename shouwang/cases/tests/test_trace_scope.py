@@ -14,8 +14,8 @@ from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
 from shouwang.cases.models import Contact, Trace
 
-from .factories import make_person
-from .test_trace_views import WEST, M, trace_data
+from .factories import make_person, trace_data
+from .test_trace_views import WEST, M
 from .test_trace_views import timeline as timeline  # noqa: F401 - the fixture
 
 

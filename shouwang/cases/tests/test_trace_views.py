@@ -21,7 +21,15 @@ from shouwang.cases.models import Case, Contact, KeyArea, Trace, TraceHit
 from shouwang.people.models import Person
 from shouwang.watch.models import KeyPerson
 
-from .factories import id_number, institution, make_case, make_person
+from .factories import (
+    at_eight,
+    id_number,
+    institution,
+    make_case,
+    make_person,
+    observe_all_hits,
+    trace_data,
+)
 
 EAST, WEST = 21, 22
 M = timedelta(minutes=1)
@@ -33,9 +41,7 @@ def timeline(world, presence_table):
     of A passed within 15 minutes, Carl 20 minutes later; Bob later met Dora at the west
     gate; Bea of B passed the east gate at 08:05 too."""
     case = make_case(world.building_a, "confirmed")
-    t = timezone.make_aware(
-        datetime.combine(timezone.localdate() - timedelta(days=2), datetime.min.time())
-    ) + timedelta(hours=8)
+    t = at_eight(timezone.localdate() - timedelta(days=2))
     people = {
         name: make_person(area, name)
         for name, area in [
@@ -54,17 +60,6 @@ def timeline(world, presence_table):
     presence_table.add(people["博博"], WEST, t + timedelta(hours=2))
     presence_table.add(people["朵朵"], WEST, t + timedelta(hours=2) + 4 * M)
     return case, t, people
-
-
-def trace_data(t, **overrides):
-    fmt = "%Y-%m-%dT%H:%M"
-    data = {
-        "start": timezone.localtime(t - timedelta(days=1)).strftime(fmt),
-        "end": timezone.localtime(t + timedelta(days=1)).strftime(fmt),
-        "window_minutes": 15,
-        "purpose": "确诊病例流调，排查卡点同时段人员",
-    }
-    return {**data, **overrides}
 
 
 def test_only_hq_may_trace_and_refusals_are_audited(world, timeline):
@@ -299,10 +294,7 @@ def test_a_hit_met_before_the_cases_infectious_period_is_refused_by_name(world, 
     client = world.client("hq")
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-    )
+    response = observe_all_hits(client, trace)
     assert response.status_code == 400
     assert "博博的末次接触日期" in response.content.decode()
     assert not Contact.objects.exists()
@@ -471,11 +463,7 @@ def test_hits_whose_observation_has_ended_become_contacts_only(world, presence_t
         trace_data(start, end=timezone.localtime(recent + timedelta(hours=1)).strftime(fmt)),
     )
     trace = Trace.objects.get()
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-        follow=True,
-    )
+    response = observe_all_hits(client, trace, follow=True)
     body = response.content.decode()
     assert "已登记密接 2 人，其中 1 人已纳入重点人员管控" in body
     assert "早早 的观察期（自末次接触起）已结束，未纳入管控" in body
@@ -603,11 +591,7 @@ def test_hits_who_are_cases_themselves_become_contacts_only(world, timeline):
     client = world.client("hq")
     client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
     trace = Trace.objects.get()
-    response = client.post(
-        reverse("cases:trace_contacts", args=[trace.pk]),
-        {"hits": [h.pk for h in trace.hits.all()], "observe": "on", "measure": "central"},
-        follow=True,
-    )
+    response = observe_all_hits(client, trace, follow=True)
     body = response.content.decode()
     assert "已登记密接 3 人，其中 2 人已纳入重点人员管控" in body
     assert "安安 本人已是病例（确诊），按病例管理，未作为密接纳入管控" in body
