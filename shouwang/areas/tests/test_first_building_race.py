@@ -16,6 +16,7 @@ from shouwang.areas import actions
 from shouwang.areas.models import Area
 from shouwang.areas.tests.factories import child
 from shouwang.core.tests.personas import World
+from shouwang.core.tests.races import at_once
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="in-process threads need PostgreSQL"
@@ -45,28 +46,18 @@ def test_two_first_buildings_at_once_clear_the_households_once(world: World, mon
 
     monkeypatch.setattr(Area, "clear_households_for_buildings", together)
     notices: list[list[str]] = [[], []]
-    errors: list[BaseException] = []
+    results = at_once(
+        2,
+        lambda i: actions.create_area(
+            name=f"{i + 1}号楼",
+            kind=Area.Kind.BUILDING,
+            parent=Area.objects.get(pk=compound.pk),
+            by=world.hq,
+            notices=notices[i],
+        ),
+    )
 
-    def run(i: int) -> None:
-        try:
-            actions.create_area(
-                name=f"{i + 1}号楼",
-                kind=Area.Kind.BUILDING,
-                parent=Area.objects.get(pk=compound.pk),
-                by=world.hq,
-                notices=notices[i],
-            )
-        except BaseException as exc:  # the outcome is what the test asserts
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
+    errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
     assert sorted(len(n) for n in notices) == [0, 1]
     assert compound.children.count() == 2

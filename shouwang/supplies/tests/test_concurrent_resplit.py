@@ -14,6 +14,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
+from shouwang.core.tests.races import at_once
 from shouwang.supplies import actions
 from shouwang.supplies.actions import donations
 from shouwang.supplies.models import Donation, Purpose, Spending, SpendingShare
@@ -78,24 +79,9 @@ def test_two_backdated_re_splits_at_once_are_both_stored(world, monkeypatch) -> 
         return real(spending)
 
     monkeypatch.setattr(donations, "_later_spendings", together)
-    results: list[object] = [None, None]
-
-    def run(i: int) -> None:
-        from django.db import connection
-
-        try:
-            purpose = (masks, care)[i]
-            results[i] = _spend(world, purpose, "100", f"backdated-{i}", days_ago=5)
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = at_once(
+        2, lambda i: _spend(world, (masks, care)[i], "100", f"backdated-{i}", days_ago=5)
+    )
 
     assert all(isinstance(r, Spending) for r in results), results
     assert Spending.objects.count() == 4
@@ -165,35 +151,26 @@ def test_a_community_spending_does_not_wait_for_a_sub_district_spending(world, m
         return pool
 
     monkeypatch.setattr(donations, "_locked_pool", hold)
-    results: list[object] = [None, None]
 
-    def run(i: int) -> None:
-        from django.db import connection
+    def community_while_locked() -> Spending:
+        assert locked.wait(timeout=10)
+        spending = actions.record_spending(
+            area=world.community_a,
+            purpose=masks,
+            amount=Decimal("40"),
+            description="口罩",
+            client_id="community",
+            by=world.hq,
+        )[0]
+        community_done.set()
+        return spending
 
-        try:
-            if i == 0:
-                results[i] = _spend(world, masks, "60", "sub-district")
-            else:
-                assert locked.wait(timeout=10)
-                results[i] = actions.record_spending(
-                    area=world.community_a,
-                    purpose=masks,
-                    amount=Decimal("40"),
-                    description="口罩",
-                    client_id="community",
-                    by=world.hq,
-                )[0]
-                community_done.set()
-        except Exception as exc:  # the outcome is what the test asserts
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = at_once(
+        2,
+        lambda i: (
+            _spend(world, masks, "60", "sub-district") if i == 0 else community_while_locked()
+        ),
+    )
 
     assert all(isinstance(r, Spending) for r in results), results
     assert overlapped == [True]
