@@ -21,9 +21,11 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.core.text import place_name
 from shouwang.core.xlsx import (
+    FORMULA_MESSAGE,
     HeaderNotFound,
     cell_text,
     find_header,
+    formula_problem,
     iter_rows,
     matches_header,
     not_text,
@@ -108,7 +110,7 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
         names, expected = [place_name(v) for v in values[: len(LEVELS)]], values[-1]
         row_ok = True
         for (column, _), cell, value in zip(LEVELS, cells, names, strict=False):
-            problem = not_text(cell) or _name_problem(value)
+            problem = formula_problem(cell) or not_text(cell) or _name_problem(value)
             if problem:
                 result.problems.append(Problem(number, column, problem))
                 row_ok = False
@@ -143,8 +145,8 @@ def plan(upload: IO[bytes], *, root: Area) -> Plan:
         households: int | None = None
         if expected:
             # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
-            if expected.startswith("="):
-                result.problems.append(Problem(number, "应有户数", "单元格是公式，请填写数字"))
+            if formula_problem(cells[-1]):
+                result.problems.append(Problem(number, "应有户数", FORMULA_MESSAGE))
                 row_ok = False
             elif not expected.isdecimal():
                 result.problems.append(Problem(number, "应有户数", "应为非负整数"))

@@ -257,15 +257,20 @@ def find_columns(
 
 
 def cell_text(value: Any) -> str:
-    """A cell as stripped text; numbers without a spurious '.0'."""
+    """A cell as stripped text; numbers without a spurious '.0'; a formula openpyxl
+    reads as an object (``is_formula``) as its text, never the object's repr."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if _formula_object(value):
+        return (getattr(value, "text", None) or "=").strip()
     return str(value).strip()
 
 
@@ -274,25 +279,57 @@ NOT_TEXT_MESSAGES = {
     "date": "单元格是日期或时间，请填写文字（可先把该列设为“文本”格式）",
     "bool": "单元格是逻辑值（TRUE/FALSE），请填写文字",
     "number": "单元格是带小数的数字，请填写文字",
+    "whole": "单元格是数字，请填写文字",
 }
+# What every import says of a formula cell, whichever the column.
+FORMULA_MESSAGE = "单元格是公式，请直接填写内容（不导入公式）"
 
 
-def not_text(value: Any) -> str:
+def not_text(value: Any, *, whole_numbers: bool = True) -> str:
     """Why a cell meant to hold a name (of a place, a person, an address) is not text,
-    from ``NOT_TEXT_MESSAGES``; "" for text, a blank and a whole number (a building
-    numbered 3). Excel keeps a date typed as "3-1" as the date only, and a name read
-    from it, a decimal or TRUE would be made up."""
+    from ``NOT_TEXT_MESSAGES``; "" for text, a blank and, unless ``whole_numbers`` is
+    false (a person's name), a whole number (a building numbered 3, room 301). Excel
+    keeps a date typed as "3-1" as the date only, and a name read from it, a decimal
+    or TRUE would be made up."""
     if isinstance(value, bool):
         return NOT_TEXT_MESSAGES["bool"]
     if isinstance(value, date | time | timedelta):
         return NOT_TEXT_MESSAGES["date"]
-    if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+    if isinstance(value, float | Decimal) and not _whole(value):
         return NOT_TEXT_MESSAGES["number"]
+    if not whole_numbers and isinstance(value, int | float | Decimal):
+        return NOT_TEXT_MESSAGES["whole"]
     return ""
 
 
+def _whole(value: float | Decimal) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    return value.is_finite() and value == value.to_integral_value()
+
+
 def is_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+    """Whether a cell (read with ``data_only=False``) holds a formula: text from "="
+    (spaces before it do not count), or one of the objects openpyxl reads array
+    formulas (Excel 365 saves any formula whose result spills as one) and data tables
+    into."""
+    if isinstance(value, str):
+        return value.lstrip().startswith("=")
+    return _formula_object(value)
+
+
+def _formula_object(value: Any) -> bool:
+    if value is None or isinstance(value, int | float | Decimal | date | time | timedelta):
+        return False
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return isinstance(value, ArrayFormula | DataTableFormula)
+
+
+def formula_problem(value: Any) -> str:
+    """``FORMULA_MESSAGE`` for a formula cell (``is_formula``), "" for any other:
+    a formula is reported, never evaluated nor imported as its text."""
+    return FORMULA_MESSAGE if is_formula(value) else ""
 
 
 def unneutralised(value: Any) -> Any:

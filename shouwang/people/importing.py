@@ -54,6 +54,7 @@ from shouwang.core.text import half_width, visible
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
     SpreadsheetError,
+    formula_problem,
     header_text,
     iter_rows,
     not_text,
@@ -440,15 +441,16 @@ class Checker:
         width = len(raw)
         for key, i in columns.items():
             value = raw[i] if i < width else None
-            if isinstance(value, str) and value.startswith("="):
-                self.problem(number, key, "单元格是公式，请直接填写内容（不导入公式）")
+            formula = formula_problem(value)
+            if formula:
+                self.problem(number, key, formula)
                 ok = False
             cells[key] = unneutralised(value)
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}
         name = clean_name(_text(cells.get("name")))
-        not_a_name = not_text(cells.get("name"))
+        not_a_name = not_text(cells.get("name"), whole_numbers=False)
         if not_a_name:
             self.problem(number, "name", not_a_name)
             ok = False
@@ -534,8 +536,13 @@ class Checker:
 
     def _address(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         for key in ADDRESS_KEYS:
-            if isinstance(cells.get(key), date | time):
+            value = cells.get(key)
+            if isinstance(value, date | time):
                 self.problem(number, key, date_cell_message(LABELS[key]))
+                return False
+            problem = not_text(value)
+            if problem:
+                self.problem(number, key, problem)
                 return False
         compound = _text(cells.get("compound"))
         building = _text(cells.get("building"))

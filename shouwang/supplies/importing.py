@@ -27,6 +27,7 @@ from shouwang.core.xlsx import (
     HeaderNotFound,
     cell_text,
     find_header,
+    formula_problem,
     iter_rows,
     matches_header,
     workbook_bytes,
@@ -149,13 +150,16 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
         if number > MAX_ROWS + header_row:
             result.problems.append(Problem(number, "", f"行数超过上限 {MAX_ROWS}"))
             break
-        values = [cell_text(v) for v in (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]]
+        cells = (list(raw) + [None] * len(HEADERS))[: len(HEADERS)]
+        values = [cell_text(v) for v in cells]
         if not any(values):
             continue
         where, what, amount, unit, note = values
         problems = []
-        if any(v.startswith("=") for v in values):
-            problems.append(Problem(number, "", "单元格是公式，请填写数值或文字"))
+        for column, cell in zip(HEADERS, cells, strict=True):
+            formula = formula_problem(cell)
+            if formula:
+                problems.append(Problem(number, column, formula))
         location = find_location(where, by_name) if where else "请填写存放点名称"
         if isinstance(location, str):
             problems.append(Problem(number, "存放点", location))

@@ -40,6 +40,7 @@ from shouwang.core.xlsx import (
     HeaderNotFound,
     cell_text,
     find_columns,
+    formula_problem,
     header_columns,
     header_text,
     iter_rows,
@@ -312,9 +313,10 @@ def _check_row(
     default_type: str,
 ) -> Row | None:
     problems = []
-    for column, value in zip(HEADERS, values, strict=True):
-        if value.startswith("="):
-            problems.append(Problem(number, column, "单元格是公式，请填写文字"))
+    for column, cell in zip(HEADERS, cells, strict=True):
+        formula = formula_problem(cell)
+        if formula:
+            problems.append(Problem(number, column, formula))
     name, document, phone, _, origin, address, community_name, type_name = values
     if not name:
         problems.append(Problem(number, "姓名", "请填写姓名"))

@@ -18,7 +18,7 @@ from shouwang.areas.importing import HEADERS
 from shouwang.areas.models import NAME_START_MESSAGE, Area
 from shouwang.core.tests.personas import World
 from shouwang.core.tests.sheets import broken_sheet, messy_workbook
-from shouwang.core.xlsx import NOT_TEXT_MESSAGES
+from shouwang.core.xlsx import FORMULA_MESSAGE, NOT_TEXT_MESSAGES
 
 UPLOAD = reverse("areas:import")
 COMMIT = reverse("areas:import_commit")
@@ -267,7 +267,7 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
     response = upload(world.client("hq"), xlsx(rows))
     assert response.status_code == 400
     assert problems(response) == [
-        (2, "小区/村民组", NAME_START_MESSAGE),
+        (2, "小区/村民组", FORMULA_MESSAGE),
         (3, "街道/乡镇", "不在“明湖街道”范围内（应为“明湖街道”或留空）"),
         (
             5,
@@ -289,7 +289,7 @@ def test_it_reports_problems_by_row_and_column(world: World) -> None:
         ("²", "应为非负整数"),
         ("①", "应为非负整数"),
         (10_000_001, "户数过大（最多 10000000）"),
-        ("=SUM(1,2)", "单元格是公式，请填写数字"),
+        ("=SUM(1,2)", FORMULA_MESSAGE),
     ],
 )
 def test_an_odd_household_figure_is_a_row_problem(world: World, households, message) -> None:
