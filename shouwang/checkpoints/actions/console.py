@@ -99,6 +99,44 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
     )
 
 
+def _confirm_as_read(
+    row: CheckIn, *, client_id: uuid.UUID, temperature: Decimal | None, by: Any
+) -> bool:
+    """Confirm the pending self-scan ``row`` by the staff scan ``client_id``, with the
+    reading taken, in one UPDATE — on condition that the row is still as it was read
+    (declared, unclaimed, with the same reading, verdict and note), since the changes
+    are worked out from that. False if it is not: nothing is written and ``row``'s
+    fields are stale. The reading's alerts follow the UPDATE."""
+    unchanged = CheckIn.objects.filter(
+        pk=row.pk,
+        at=row.at,
+        status=row.status,
+        confirm_client_id__isnull=True,
+        result=row.result,
+        note=row.note,
+    )
+    unchanged = (
+        unchanged.filter(temperature__isnull=True)
+        if row.temperature is None
+        else unchanged.filter(temperature=row.temperature)
+    )
+    row.status = CheckIn.Status.CONFIRMED
+    row.confirmed_at = timezone.now()
+    row.recorded_by = by
+    row.confirm_client_id = client_id
+    fields = ["status", "confirmed_at", "recorded_by", "confirm_client_id"]
+    fields += _registered_at_post(row)
+    settled = False
+    if temperature is not None:
+        measured, settled = _take_reading(row, temperature, by=by)
+        fields += measured
+    if not unchanged.update(**{name: getattr(row, name) for name in dict.fromkeys(fields)}):
+        return False
+    if temperature is not None:
+        _reading_taken(row, temperature, settled=settled, by=by)
+    return True
+
+
 def scan_pass(
     *,
     checkpoint: Checkpoint,
@@ -132,7 +170,12 @@ def scan_pass(
         checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
     )
     if pending is not None:
+        pending.checkpoint = checkpoint
         with transaction.atomic():
+            if _confirm_as_read(pending, client_id=client_id, temperature=temperature, by=by):
+                return Recorded(pending, created=False, confirmed=True)
+            # Changed since it was read (measured, or confirmed with 确认在场): claimed
+            # first, which locks it, then read again and measured.
             if _claim(pending, client_id=client_id, by=by):
                 pending.refresh_from_db()
                 pending.checkpoint = checkpoint
