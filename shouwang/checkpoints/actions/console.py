@@ -104,14 +104,9 @@ def _as_read(row: CheckIn) -> CheckInQuerySet:
     reading, verdict, note and recorder that a write at the post works its changes
     out from."""
     same = CheckIn.objects.filter(
-        pk=row.pk,
-        at=row.at,
-        status=row.status,
-        confirm_client_id__isnull=True,
-        result=row.result,
-        note=row.note,
+        pk=row.pk, at=row.at, status=row.status, result=row.result, note=row.note
     )
-    for name in ("temperature", "recorded_by_id"):
+    for name in ("confirm_client_id", "temperature", "recorded_by_id"):
         value = getattr(row, name)
         same = same.filter(**({f"{name}__isnull": True} if value is None else {name: value}))
     return same

@@ -6,6 +6,7 @@ when, a second 劝返 never adds its reason twice."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -128,3 +129,20 @@ def test_a_row_already_turned_back_is_not_written_again(world, gate, guard) -> N
         )
     assert response.status_code == 302
     assert (len(seen.row_reads), len(seen.row_writes)) == (1, 0), seen.sql
+
+
+@pytest.mark.parametrize("meanwhile", [False, True])
+def test_a_row_confirmed_by_a_staff_scan_is_turned_back(
+    world, gate, guard, monkeypatch, meanwhile
+) -> None:
+    """The scan that confirmed a red self-scan left its client id on the row."""
+    row = declared(world, gate, result="r", status="confirmed", note="申报发热")
+    CheckIn.objects.filter(pk=row.pk).update(confirm_client_id=uuid.uuid4())
+    if meanwhile:
+        changed_after_read(monkeypatch, temperature=Decimal("38.5"))
+    response = guard.post(
+        reverse("checkpoints:checkin_turn_back", args=[row.pk]), {"reason": "发热，劝其就医"}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.note) == ("turned_back", "劝返：发热，劝其就医；申报发热")
