@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.core.forms import RowsChoiceField, integer_column
-from shouwang.core.text import has_control_characters, visible
+from shouwang.core.text import half_width, has_control_characters, visible
 from shouwang.people.documents import DocumentError, DocumentType, validate_document, validate_phone
 
 from .actions import NO_VISITORS, Registration
@@ -71,8 +71,19 @@ class LineField(forms.CharField):
         self.validators.append(partial(refuse_control_characters, label=message_label or label))
 
 
+class TemperatureField(forms.DecimalField):
+    """A reading as typed at the post or on a phone: in a Chinese input method's
+    full-width mode (３６．５, 36。5) it reads the same, and 36.5℃ is 36.5 (as
+    ``watch``'s follow-ups read it)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = half_width(value.replace("，", ".").replace("。", ".").replace("℃", ""))
+        return super().to_python(value)
+
+
 def _temperature(label: str = "体温（℃）", required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
+    return TemperatureField(
         label=label,
         required=required,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),

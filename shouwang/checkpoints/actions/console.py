@@ -18,7 +18,7 @@ from shouwang.watch.models import Alert
 
 from .. import tokens
 from ..declarations import last_declaration, of_checkin
-from ..models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass
+from ..models import FEVER_THRESHOLD, CheckIn, CheckInQuerySet, Checkpoint, Pass
 from ..rules import GREEN, RED, Verdict, is_milder, judge
 from .checkins import (
     CheckInRefused,
@@ -99,6 +99,54 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
     )
 
 
+def _as_read(row: CheckIn) -> CheckInQuerySet:
+    """The row, on condition that it is still as it was read: the status, claim,
+    reading, verdict, note and recorder that a write at the post works its changes
+    out from."""
+    same = CheckIn.objects.filter(
+        pk=row.pk, at=row.at, status=row.status, result=row.result, note=row.note
+    )
+    for name in ("confirm_client_id", "temperature", "recorded_by_id"):
+        value = getattr(row, name)
+        same = same.filter(**({f"{name}__isnull": True} if value is None else {name: value}))
+    return same
+
+
+def _confirm_as_read(
+    row: CheckIn, *, temperature: Decimal | None, by: Any, client_id: uuid.UUID | None = None
+) -> bool:
+    """Confirm the declared ``row`` (by the staff scan ``client_id``, if one), with the
+    reading taken, in one UPDATE on condition that the row is still as it was read. False
+    if it is not: nothing is written and ``row``'s fields are stale. The reading's alerts
+    follow the UPDATE."""
+    unchanged = _as_read(row)
+    row.status = CheckIn.Status.CONFIRMED
+    row.confirmed_at = timezone.now()
+    row.recorded_by = by
+    fields = ["status", "confirmed_at", "recorded_by"]
+    if client_id is not None:
+        row.confirm_client_id = client_id
+        fields.append("confirm_client_id")
+    fields += _registered_at_post(row)
+    settled = False
+    if temperature is not None:
+        measured, settled = _take_reading(row, temperature, by=by)
+        fields += measured
+    if not unchanged.update(**{name: getattr(row, name) for name in dict.fromkeys(fields)}):
+        return False
+    if temperature is not None:
+        _reading_taken(row, temperature, settled=settled, by=by)
+    return True
+
+
+def _read_again_locked(row: CheckIn) -> None:
+    """Read ``row`` again, locked for this transaction (changed since it was read),
+    keeping the checkpoint and person already loaded with it."""
+    checkpoint, person = row.checkpoint, row.person
+    row.refresh_from_db(from_queryset=CheckIn.objects.select_for_update().filter(at=row.at))
+    row.checkpoint, row.person = checkpoint, person
+
+
 def scan_pass(
     *,
     checkpoint: Checkpoint,
@@ -132,7 +180,12 @@ def scan_pass(
         checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
     )
     if pending is not None:
+        pending.checkpoint = checkpoint
         with transaction.atomic():
+            if _confirm_as_read(pending, temperature=temperature, by=by, client_id=client_id):
+                return Recorded(pending, created=False, confirmed=True)
+            # Changed since it was read (measured, or confirmed with 确认在场): claimed
+            # first, which locks it, then read again and measured.
             if _claim(pending, client_id=client_id, by=by):
                 pending.refresh_from_db()
                 pending.checkpoint = checkpoint
@@ -258,18 +311,28 @@ def turn_back_checkin(*, checkin: CheckIn, reason: str, by: Any) -> CheckIn:
     row would count them in 进/出 as well. A row already turned back stays as it was (a
     retry, or the same tap uploaded again)."""
     check_active(checkin.checkpoint)
-    row = CheckIn.objects.select_for_update().get(pk=checkin.pk, at=checkin.at)
-    if row.status != CheckIn.Status.TURNED_BACK:
-        row.status = CheckIn.Status.TURNED_BACK
-        row.result = RED
-        row.note = f"劝返：{reason}；{row.note}".strip("；")[:200]
-        fields = ["status", "result", "note"]
-        if row.recorded_by_id is None:
-            row.recorded_by, fields = by, [*fields, "recorded_by"]
-        row.save(update_fields=fields)
-    for name in ("status", "result", "note", "recorded_by_id"):
-        setattr(checkin, name, getattr(row, name))
+    if checkin.status == CheckIn.Status.TURNED_BACK:
+        return checkin
+    if _turn_back_as_read(checkin, reason=reason, by=by):
+        return checkin
+    # Changed since it was read (turned back, confirmed or measured meanwhile).
+    _read_again_locked(checkin)
+    if checkin.status != CheckIn.Status.TURNED_BACK:
+        _turn_back_as_read(checkin, reason=reason, by=by)
     return checkin
+
+
+def _turn_back_as_read(row: CheckIn, *, reason: str, by: Any) -> bool:
+    """Turn ``row`` back in one UPDATE on condition that it is still as it was read;
+    False if it is not (nothing written, ``row``'s fields stale)."""
+    unchanged = _as_read(row)
+    row.status = CheckIn.Status.TURNED_BACK
+    row.result = RED
+    row.note = f"劝返：{reason}；{row.note}".strip("；")[:200]
+    fields = ["status", "result", "note"]
+    if row.recorded_by_id is None:
+        row.recorded_by, fields = by, [*fields, "recorded_by"]
+    return bool(unchanged.update(**{name: getattr(row, name) for name in fields}))
 
 
 def _registered_at_post(row: CheckIn) -> list[str]:
@@ -352,6 +415,12 @@ def confirm(*, checkin: CheckIn, by: Any, temperature: Decimal | None = None) ->
     check_active(checkin.checkpoint)
     if temperature is not None:
         check_temperature(temperature)
+    if checkin.status == CheckIn.Status.DECLARED:
+        if _confirm_as_read(checkin, temperature=temperature, by=by):
+            return checkin
+        # Changed since it was read (confirmed or measured meanwhile): the first
+        # confirmation's who and when stand.
+        _read_again_locked(checkin)
     fields: list[str] = []
     if checkin.status == CheckIn.Status.DECLARED:
         checkin.status = CheckIn.Status.CONFIRMED
