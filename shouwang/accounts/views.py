@@ -100,6 +100,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @require_capability("accounts.manage")
 def users(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
@@ -212,6 +213,7 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
     return qs.on_days(start=data["start"], end=data["end"])
 
 
+@require_GET
 @require_capability("audit.view")
 def audit_log(request: AuthedRequest, *, too_many: int | None = None) -> HttpResponse:
     """The log, filtered; ``too_many``: an export of this many rows was refused (400).
@@ -229,6 +231,7 @@ def audit_log(request: AuthedRequest, *, too_many: int | None = None) -> HttpRes
     return render(request, template, context, status=status)
 
 
+@require_GET
 @require_capability("audit.view")
 def audit_export(request: AuthedRequest) -> HttpResponse:
     """The filtered log as xlsx; more rows than ``AuditEvent.EXPORT_LIMIT`` is a 400

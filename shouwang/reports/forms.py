@@ -129,18 +129,19 @@ class ReportForm(forms.Form):
         return {line.code: data.get(f"r_{line.code}", "") for line in self.lines}
 
 
-def seen_figures(data: Any, lines: list[Line]) -> dict[str, int | None] | None:
+def seen_figures(data: Any, lines: list[Line]) -> dict[str, int | None]:
     """The standing figures a zero report's page showed, sent back in ``z_<code>``
-    fields: a value that is no figure the page could have shown is None (never what
-    is submitted, so the zero report is held). None when the request sends none (a
-    call without the page)."""
-    if not any(name.startswith("z_") for name in data):
-        return None
+    fields: a value that is no figure the page could have shown (ASCII digits, a
+    leading minus for a count below 0) is None (never what is submitted, so the zero
+    report is held). A figure not sent back is left out: one the page did not show,
+    held too; a request sending none (an old page, a script) has seen none of them."""
     seen: dict[str, int | None] = {}
     for line in lines:
         text = data.get(f"z_{line.code}")
         if text is not None:
-            valid = len(text) <= 10 and text.isascii() and text.isdigit()
+            # A count can be below 0 (stock issued backdated): the page shows it so.
+            digits = text.removeprefix("-")
+            valid = len(digits) <= 10 and digits.isascii() and digits.isdigit()
             seen[line.code] = int(text) if valid else None
     return seen
 

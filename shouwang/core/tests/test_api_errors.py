@@ -9,7 +9,7 @@ from django.test import Client
 from shouwang.core.tests.personas import World
 
 CHECKINS = "/api/v1/checkpoints/checkins"
-TODAY = "/api/v1/watch/today"
+SHEET = "/api/v1/watch/today"  # GET: the day's follow-up sheet (今日随访)
 
 
 def test_an_anonymous_caller_is_told_to_log_in(world: World) -> None:
@@ -55,7 +55,7 @@ def test_an_invalid_batch_item_names_its_fields_in_chinese(world: World) -> None
 
 
 def test_query_parameters_out_of_range_are_explained(world: World) -> None:
-    response = world.client("grid_a").get(TODAY, {"page": "0", "all": "maybe"})
+    response = world.client("grid_a").get(SHEET, {"page": "0", "all": "maybe"})
     assert response.status_code == 422
     assert [e["msg"] for e in response.json()["detail"]] == [
         "all：应为 true 或 false",

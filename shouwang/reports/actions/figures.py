@@ -191,10 +191,11 @@ class CountsMoved(ReportError):
     follow counts that moved since: a locked report carries no figure the user did
     not see. The form is shown again at the new counts."""
 
-    def __init__(self, moved: list[Moved]) -> None:
+    def __init__(self, moved: list[Moved], *, message: str | None = None) -> None:
         self.moved = moved
         super().__init__(
-            f"打开页面后系统统计有更新：{'；'.join(str(m) for m in moved)}。请核对后再上报。"
+            message
+            or f"打开页面后系统统计有更新：{'；'.join(str(m) for m in moved)}。请核对后再上报。"
         )
 
 

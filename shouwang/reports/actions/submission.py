@@ -89,10 +89,11 @@ def _submit(
     request: HttpRequest | None,
     shown: dict[str, int] | None = None,
     held: list[Moved] | None = None,
+    held_message: str | None = None,
 ) -> DailyReport:
     """``held``: figures the caller found moved since the page showed them, refused
     with those ``shown`` moved once the report is known to be one that can be
-    submitted."""
+    submitted (saying ``held_message`` when given)."""
     now = now or timezone.now()
     report = locked(report)
     check_expected(community=report.community, day=report.day)
@@ -104,7 +105,7 @@ def _submit(
     auto = auto_values(report.community, report.day)
     values, moved = follow_counts(definitions, auto, values, reasons, shown or {})
     if held or moved:
-        raise CountsMoved([*(held or []), *moved])
+        raise CountsMoved([*(held or []), *moved], message=held_message)
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))
@@ -228,6 +229,12 @@ def standing_figures(shown: list[Line]) -> list[tuple[Line, int]]:
     return [(line, values[line.code]) for line in shown if not line.definition.incident]
 
 
+FIGURES_NOT_SENT = (
+    "零报告未上报：没有收到页面上列出的零报告数字（页面可能已过期）。"
+    "请核对下方“零报告将上报”的数字后，再点“无新情况，一键零报告”。"
+)
+
+
 @transaction.atomic
 def zero_report(
     *,
@@ -247,7 +254,9 @@ def zero_report(
     figures as last reported); the draft's note is kept. ``seen``: the standing
     figures the page showed (``standing_figures``); one that is not what would be
     submitted now (a count moved, a draft saved by a colleague, an indicator added)
-    refuses the zero report (``CountsMoved``), nothing written."""
+    refuses the zero report (``CountsMoved``), nothing written; none at all (an old
+    page, a script) refuses it saying so (``FIGURES_NOT_SENT``). None: a zero report
+    made without a page (the demo data)."""
     report = locked(report)
     definitions = editable()
     auto = auto_values(report.community, report.day)
@@ -283,6 +292,7 @@ def zero_report(
         now=now,
         request=request,
         held=held,
+        held_message=FIGURES_NOT_SENT if seen == {} else None,
     )
 
 

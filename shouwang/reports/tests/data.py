@@ -13,6 +13,9 @@ from shouwang.people.models import Household, Person
 from shouwang.reports.models import IndicatorDefinition
 from shouwang.watch.models import Alert, Category, KeyPerson
 
+#: The closed day whose counts move in the "figures moved" tests (``now`` in conftest).
+MOVED_DAY = date(2026, 3, 10)
+
 
 def household(area: Area, *, persons: int = 1, at: datetime | None = None) -> Household:
     n = Household.objects.count() + 1

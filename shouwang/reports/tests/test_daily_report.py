@@ -260,9 +260,9 @@ def test_a_day_whose_cutoff_has_not_passed_cannot_be_submitted(counted):
 
 
 @ON_TIME
-def test_zero_report_in_one_click(world, day):
+def test_zero_report_in_one_click(world, day, post_zero):
     data.manual_indicator("leaflets")
-    response = world.client("staff_b").post(url("zero", world.community_b, day))
+    response = post_zero(world.client("staff_b"), world.community_b, day)
     assert response.status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.is_submitted
@@ -282,9 +282,9 @@ def test_zero_report_is_refused_when_something_happened(counted, day):
 
 
 @override_settings(REPORT_GRACE_MINUTES=30)
-def test_a_late_submission_is_marked(world, day):
+def test_a_late_submission_is_marked(world, day, post_zero):
     older = day - timedelta(days=2)
-    world.client("staff_b").post(url("zero", world.community_b, older))
+    post_zero(world.client("staff_b"), world.community_b, older)
     report = DailyReport.objects.get(community=world.community_b, day=older)
     assert report.late
     assert report.status_label == "零报告（迟报）"
@@ -354,10 +354,10 @@ def test_readers_see_an_unsubmitted_report_without_a_form(counted, day, persona)
 
 
 @ON_TIME
-def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day):
+def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day, post_zero):
     rollup(day)
     client = world.client("staff_b")
-    client.post(url("zero", world.community_b, day))
+    post_zero(client, world.community_b, day)
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.is_zero
     values = {v.code: v.value for v in report.values.all()}
@@ -373,10 +373,10 @@ def test_a_zero_report_corrected_to_an_incident_is_no_longer_zero(world, day):
 
 
 @ON_TIME
-def test_a_zero_report_amended_to_an_incident_no_longer_says_zero_anywhere(world, day):
+def test_a_zero_report_amended_to_an_incident_no_longer_says_zero_anywhere(world, day, post_zero):
     rollup(day)
     client = world.client("staff_b")
-    client.post(url("zero", world.community_b, day))
+    post_zero(client, world.community_b, day)
     report = DailyReport.objects.get(community=world.community_b, day=day)
     values = {v.code: v.value for v in report.values.all()}
     body = form({**values, "fevers": 1}, reasons={"fevers": "夜间卡点发现发热1人，系统漏记"})
@@ -401,10 +401,10 @@ def test_a_zero_report_amended_to_an_incident_no_longer_says_zero_anywhere(world
 
 
 @ON_TIME
-def test_an_amendment_that_keeps_every_incident_at_zero_keeps_a_zero_report(world, day):
+def test_an_amendment_that_keeps_every_incident_at_zero_keeps_a_zero_report(world, day, post_zero):
     data.manual_indicator("leaflets")
     client = world.client("staff_b")
-    client.post(url("zero", world.community_b, day))
+    post_zero(client, world.community_b, day)
     report = DailyReport.objects.get(community=world.community_b, day=day)
     values = {v.code: v.value for v in report.values.all()}
     body = form({**values, "leaflets": 50})
@@ -417,11 +417,13 @@ def test_an_amendment_that_keeps_every_incident_at_zero_keeps_a_zero_report(worl
 
 
 @ON_TIME
-def test_submissions_zero_reports_and_amendments_are_audited_with_the_source_ip(counted, day):
+def test_submissions_zero_reports_and_amendments_are_audited_with_the_source_ip(
+    counted, day, post_zero
+):
     staff_a, staff_b = counted.client("staff_a"), counted.client("staff_b")
     values = full(COUNTED)
     staff_a.post(url("submit", counted.community_a, day), form(values), REMOTE_ADDR="10.1.2.3")
-    staff_b.post(url("zero", counted.community_b, day), REMOTE_ADDR="10.1.2.4")
+    post_zero(staff_b, counted.community_b, day, REMOTE_ADDR="10.1.2.4")
     body = form({**values, "leaflets": 20})
     body["reason"] = "补报"
     staff_a.post(url("amend", counted.community_a, day), body, REMOTE_ADDR="10.1.2.5")
@@ -461,11 +463,11 @@ def test_a_report_submitted_as_the_rollup_writes_its_figures_is_counted_once(cou
     assert mine.values["households_expected"] == 8
 
 
-def test_an_amendment_names_a_figure_added_after_the_submission_as_blank(world, day):
+def test_an_amendment_names_a_figure_added_after_the_submission_as_blank(world, day, post_zero):
     """HQ added a figure after the community reported: the amendment fills it in, and
     the audit row says it had no figure (—), not Python's None."""
     client = world.client("staff_b")
-    client.post(url("zero", world.community_b, day))
+    post_zero(client, world.community_b, day)
     data.manual_indicator("leaflets")
     lines = client.get(url("amend", world.community_b, day)).context["form"].lines
     values = {line.code: line.value for line in lines}

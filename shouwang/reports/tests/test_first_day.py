@@ -128,7 +128,7 @@ def test_a_community_created_today_is_not_missing_for_yesterday(world, newcomer)
     assert report_url("report", newcomer, YESTERDAY) not in content
 
 
-def test_it_is_missing_for_its_first_day_once_that_day_closes(world, newcomer, clock):
+def test_it_is_missing_for_its_first_day_once_that_day_closes(world, newcomer, clock, post_zero):
     clock.at = days.window(DAY).end + timedelta(minutes=5)
     assert days.last_closed_day() == DAY
     rollup(DAY)
@@ -143,7 +143,7 @@ def test_it_is_missing_for_its_first_day_once_that_day_closes(world, newcomer, c
     assert report_line(world.hq).count == 3
     assert report_line(world.staff_c).count == 1
 
-    page = login(world.staff_c).post(report_url("zero", newcomer, DAY))
+    page = post_zero(login(world.staff_c), newcomer, DAY)
     assert page.status_code == 302
     rollup(DAY)
     assert figure(newcomer, DAY).missing == 0

@@ -4,8 +4,7 @@ submitted report keeps its figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -18,18 +17,9 @@ from shouwang.reports import rollup as rollups
 from shouwang.reports.models import DailyFigure
 from shouwang.reports.rollup import auto_values, due_days, rollup
 
-pytestmark = pytest.mark.django_db
+from .data import MOVED_DAY as DAY
 
-
-DAY = date(2026, 3, 10)
-
-
-@pytest.fixture(autouse=True)
-def now() -> Iterator[datetime]:
-    """23:00 on DAY: DAY is the day just closed (its cutoff 8 hours ago)."""
-    moment = days.window(DAY).end + timedelta(hours=8)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 @pytest.fixture

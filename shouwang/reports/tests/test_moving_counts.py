@@ -13,18 +13,9 @@ from shouwang.reports import actions, days
 from shouwang.reports.models import DailyReport
 
 from . import data
+from .pages import page_form
 
 pytestmark = pytest.mark.django_db
-
-
-def page_form(response):
-    """The form's fields as the browser would post them back, unchanged."""
-    form = response.context["form"]
-    body = {}
-    for name in form.fields:
-        value = form[name].value()
-        body[name] = "" if value is None else value
-    return body
 
 
 def test_a_draft_saved_after_a_count_moved_follows_the_count(world):

@@ -90,8 +90,8 @@ def test_a_negative_count_taken_as_it_is_is_refused_with_why(backdated, day):
 
 
 @override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
-def test_a_zero_report_does_not_take_a_negative_count(backdated, day):
-    response = backdated.client("staff_a").post(url("zero", backdated, day))
+def test_a_zero_report_does_not_take_a_negative_count(backdated, day, post_zero):
+    response = post_zero(backdated.client("staff_a"), backdated.community_a, day)
     assert response.status_code == 400
     assert "系统统计为-300" in response.content.decode()
     assert not DailyReport.objects.filter(status="submitted").exists()

@@ -4,32 +4,16 @@ counts filled in, saying what moved; sent again, it is submitted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
-from shouwang.reports import actions, days
+from shouwang.reports import actions
 from shouwang.reports.models import DailyReport, ReportRevision
 
-from . import data
-from .test_moving_counts import page_form
+from .data import MOVED_DAY as DAY
+from .pages import page_form
 
-pytestmark = pytest.mark.django_db
-
-DAY = date(2026, 3, 10)
-
-
-@pytest.fixture(autouse=True)
-def now() -> Iterator[datetime]:
-    """Fixed at 23:00 of DAY's closing day: DAY is the day just closed, whatever the
-    time the tests run at."""
-    moment = days.window(DAY).end + timedelta(hours=8)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        assert days.last_closed_day() == DAY
-        yield moment
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 def urls(world):
@@ -37,14 +21,14 @@ def urls(world):
     return reverse("reports:report", args=args), reverse("reports:submit", args=args)
 
 
-def test_submitting_after_a_count_moved_shows_the_new_count_first(world):
+def test_submitting_after_a_count_moved_shows_the_new_count_first(world, late_upload):
     page_url, submit_url = urls(world)
     client = world.client("staff_b")
     body = page_form(client.get(page_url))
     body["v_households_expected"] = 4
     assert body["v_households_registered"] == 0
     # A late upload: a household registered within DAY reaches the ledger now.
-    data.household(world.building_b, persons=2, at=days.window(DAY).start + timedelta(hours=1))
+    late_upload()
     response = client.post(submit_url, body)
     assert response.status_code == 409, response.content.decode()[-3000:]
     page = response.content.decode()
@@ -74,7 +58,7 @@ def test_submitting_with_no_count_moved_submits_at_once(world):
     assert DailyReport.objects.get(community=world.community_b, day=DAY).is_submitted
 
 
-def test_a_figure_typed_with_a_reason_is_submitted_as_typed(world):
+def test_a_figure_typed_with_a_reason_is_submitted_as_typed(world, late_upload):
     """Only figures left untouched stop the submission: one given with a reason is
     the community's own and is submitted while the count moved."""
     page_url, submit_url = urls(world)
@@ -87,21 +71,21 @@ def test_a_figure_typed_with_a_reason_is_submitted_as_typed(world):
             "r_persons_registered": "实地核实仍为0人",
         }
     )
-    data.household(world.building_b, persons=2, at=days.window(DAY).start + timedelta(hours=1))
+    late_upload()
     assert client.post(submit_url, body).status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=DAY)
     saved = report.values.get(code="households_registered")
     assert (saved.auto_value, saved.value, saved.reason) == (1, 0, "实地核实仍为0户")
 
 
-def test_the_action_holds_a_submission_whose_count_moved_under_its_lock(world):
+def test_the_action_holds_a_submission_whose_count_moved_under_its_lock(world, late_upload):
     """The count moves between the form's check and the write (another request
     committed in between): the action, under its lock, refuses and writes nothing."""
     report = actions.report_for(community=world.community_b, day=DAY)
     shown = {line.code: line.auto for line in actions.lines(report) if line.auto is not None}
     values = {line.code: line.value for line in actions.lines(report) if line.value is not None}
     values["households_expected"] = 4
-    data.household(world.building_b, persons=2, at=days.window(DAY).start + timedelta(hours=1))
+    late_upload()
     with pytest.raises(actions.CountsMoved) as refused:
         actions.submit_report(
             report=report, values=values, reasons={}, shown=shown, by=world.staff_b

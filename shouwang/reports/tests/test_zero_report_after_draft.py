@@ -62,22 +62,22 @@ def test_an_incident_only_the_community_gives_refuses_a_zero_report(world, day):
 
 
 @ON_TIME
-def test_a_draft_with_every_incident_at_zero_can_still_be_zero_reported(world, day):
+def test_a_draft_with_every_incident_at_zero_can_still_be_zero_reported(world, day, post_zero):
     draft(world, day, {"households_expected": 4})
-    response = world.client("staff_b").post(url("zero", world.community_b, day))
+    response = post_zero(world.client("staff_b"), world.community_b, day)
     assert response.status_code == 302
     assert DailyReport.objects.get(community=world.community_b, day=day).is_zero
 
 
 @ON_TIME
-def test_a_false_alarm_corrected_to_0_in_the_draft_allows_a_zero_report(world, day):
+def test_a_false_alarm_corrected_to_0_in_the_draft_allows_a_zero_report(world, day, post_zero):
     """The system counted a fever the community found to be a false alarm and
     corrected to 0 with its reason: nothing new happened, so 零报告 goes through, and
     the correction and its reason stay in the report and its history."""
     span = days.window(day)
     data.fever(world.building_b, at=span.start + timedelta(hours=1))
     draft(world, day, {"households_expected": 4, "fevers": 0}, {"fevers": "复测体温正常，误报"})
-    response = world.client("staff_b").post(url("zero", world.community_b, day))
+    response = post_zero(world.client("staff_b"), world.community_b, day)
     assert response.status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.is_submitted

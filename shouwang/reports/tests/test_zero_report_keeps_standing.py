@@ -26,7 +26,7 @@ def day():
 
 
 @ON_TIME
-def test_a_zero_report_keeps_the_drafts_standing_figures_and_note(world, day):
+def test_a_zero_report_keeps_the_drafts_standing_figures_and_note(world, day, post_zero):
     IndicatorDefinition.objects.create(
         code="tents_on_hand",
         label="帐篷储备",
@@ -44,7 +44,7 @@ def test_a_zero_report_keeps_the_drafts_standing_figures_and_note(world, day):
         ),
     )
     assert response.status_code == 302
-    response = client.post(url("zero", world.community_b, day))
+    response = post_zero(client, world.community_b, day)
     assert response.status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.is_zero
@@ -91,7 +91,7 @@ def test_hq_decides_which_computed_figures_a_zero_report_needs_at_zero(world, da
 
 
 @ON_TIME
-def test_a_typed_in_standing_figure_carries_over_from_the_last_report_given(world, day):
+def test_a_typed_in_standing_figure_carries_over_from_the_last_report_given(world, day, post_zero):
     """帐篷储备 given on the 21st, nothing reported on the 22nd (the community missed
     it): the 23rd's form and its 零报告 start from the 21st's 6, not from nothing."""
     tents = IndicatorDefinition.objects.create(
@@ -110,6 +110,6 @@ def test_a_typed_in_standing_figure_carries_over_from_the_last_report_given(worl
     assert response.status_code == 302
     lines = client.get(url("report", world.community_b, day)).context["lines"]
     assert next(line for line in lines if line.definition == tents).value == 6
-    assert client.post(url("zero", world.community_b, day)).status_code == 302
+    assert post_zero(client, world.community_b, day).status_code == 302
     report = DailyReport.objects.get(community=world.community_b, day=day)
     assert report.values.get(code="tents_on_hand").value == 6

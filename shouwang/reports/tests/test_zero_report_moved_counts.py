@@ -4,10 +4,7 @@ it the zero report is held (409) and the page shows the new figures, as 上报 d
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from unittest import mock
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,32 +13,15 @@ from shouwang.reports import days
 from shouwang.reports.models import DailyReport, ReportRevision
 
 from . import data
+from .data import MOVED_DAY as DAY
+from .pages import zero_form
 
-pytestmark = pytest.mark.django_db
-
-DAY = date(2026, 3, 10)
-
-
-@pytest.fixture(autouse=True)
-def now() -> Iterator[datetime]:
-    """Fixed in DAY's closing day: DAY is the day just closed, whatever the hour."""
-    moment = days.window(DAY).end + timedelta(hours=8)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        assert days.last_closed_day() == DAY
-        yield moment
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 
 def urls(world):
     args = [world.community_b.pk, DAY.isoformat()]
     return reverse("reports:report", args=args), reverse("reports:zero", args=args)
-
-
-def zero_form(response) -> dict[str, str]:
-    """The zero report form's fields as the browser posts them."""
-    page = response.content.decode()
-    form = page[page.index('class="zero-form"') :]
-    form = form[: form.index("</form>")]
-    return dict(re.findall(r'name="(z_\w+)" value="([^"]*)"', form))
 
 
 def test_the_page_shows_the_standing_figures_a_zero_report_submits(world):
@@ -57,13 +37,13 @@ def test_the_page_shows_the_standing_figures_a_zero_report_submits(world):
     assert "z_key_new" not in body  # an incident figure is 0 in any zero report
 
 
-def test_a_zero_report_after_a_count_moved_shows_the_new_figures_first(world):
+def test_a_zero_report_after_a_count_moved_shows_the_new_figures_first(world, late_upload):
     page_url, zero_url = urls(world)
     client = world.client("staff_b")
     body = zero_form(client.get(page_url))
     assert body["z_households_registered"] == "0"
     # A late upload: a household registered within DAY reaches the ledger now.
-    data.household(world.building_b, persons=2, at=days.window(DAY).start + timedelta(hours=1))
+    late_upload()
     response = client.post(zero_url, body)
     assert response.status_code == 409, response.content.decode()[-3000:]
     page = response.content.decode()

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -41,6 +41,7 @@ def _donations(qs):
     )
 
 
+@require_GET
 @require_capability("supplies.donations")
 def donations(request: AuthedRequest) -> HttpResponse:
     qs = Donation.objects.visible_to(request.user)

@@ -21,7 +21,7 @@ from shouwang.watch.models import Alert, FollowUp, KeyPerson
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
-TODAY = "/api/v1/watch/today"
+SHEET = "/api/v1/watch/today"  # GET: the day's follow-up sheet (今日随访)
 UPLOAD = "/api/v1/watch/followups"
 
 
@@ -48,7 +48,7 @@ def post(client, items):
 
 def test_both_routes_need_a_signed_in_user(world, clock, record) -> None:
     anonymous = world.client("anonymous")
-    assert anonymous.get(TODAY).status_code == 401
+    assert anonymous.get(SHEET).status_code == 401
     assert post(anonymous, [item(record, clock)]).status_code == 401
     assert not FollowUp.objects.exists()
 
@@ -75,7 +75,7 @@ def test_roles_without_follow_up_work_are_refused_and_audited(
     world, clock, record, persona
 ) -> None:
     client = world.client(persona)
-    assert client.get(TODAY).status_code == 403
+    assert client.get(SHEET).status_code == 403
     response = post(client, [item(record, clock)])
     assert response.status_code == 403
     assert "随访权限" in response.json()["detail"]
@@ -88,7 +88,7 @@ def test_today_is_the_workers_own_sheet_with_masked_details(world, clock, record
     other = f.key_person(child(child(world.community_a, "东区"), "9号楼"), "别人的")
     f.key_person(world.building_b, "不在我辖区")
     clock.set(clock.today, 10, 30)
-    response = world.client("grid_a").get(TODAY)
+    response = world.client("grid_a").get(SHEET)
     assert response.status_code == 200
     body = response.json()
     assert body["mine"] is True
@@ -110,17 +110,17 @@ def test_today_is_the_workers_own_sheet_with_masked_details(world, clock, record
     assert record.person.phone not in text
     assert record.person.document_number not in text
 
-    everyone = world.client("grid_a").get(TODAY, {"all": "true"}).json()
+    everyone = world.client("grid_a").get(SHEET, {"all": "true"}).json()
     assert {c["key_person"] for c in everyone["cards"]} == {record.pk, other.pk}
     assert everyone["mine"] is False
-    staff_b = world.client("staff_b").get(TODAY).json()
+    staff_b = world.client("staff_b").get(SHEET).json()
     assert "张三丰" not in json.dumps(staff_b, ensure_ascii=False)
 
 
 def test_a_record_starting_later_has_no_day_number_yet(world, clock, record) -> None:
     later = f.key_person(world.building_a, "李四", start=clock.today + timedelta(days=2))
     clock.set(clock.today, 10, 30)
-    cards = world.client("grid_a").get(TODAY).json()["cards"]
+    cards = world.client("grid_a").get(SHEET).json()["cards"]
     by_record = {c["key_person"]: c for c in cards}
     assert by_record[record.pk]["day_number"] == 1
     assert by_record[record.pk]["start_date"] == clock.today.isoformat()
@@ -132,7 +132,7 @@ def test_today_shows_what_is_already_recorded_and_what_is_overdue(world, clock, 
     clock.set(clock.today, 10, 0)
     post(world.client("grid_a"), [item(record, clock, temperature="37.9")])
     clock.set(clock.today, 20, 30)
-    card = world.client("grid_a").get(TODAY).json()["cards"][0]
+    card = world.client("grid_a").get(SHEET).json()["cards"][0]
     morning, afternoon = card["slots"]
     assert morning["state"] == "done"
     assert morning["followup"]["method"] == "phone"
@@ -154,7 +154,7 @@ def test_today_reads_in_bounded_queries(
     # a fixed few, whatever the records (one reads 未联系上, one 疑似失联, one the
     # records ended since yesterday)
     with django_assert_max_num_queries(11):
-        body = client.get(TODAY).json()
+        body = client.get(SHEET).json()
     assert body["count"] == 9
     # Who still needs a follow-up comes first, as on the phone page.
     assert body["cards"][-1]["key_person"] == record.pk
@@ -366,7 +366,7 @@ def test_a_batch_over_the_cap_is_refused_whole(world, clock, record) -> None:
 
 def test_the_openapi_document_lists_both_routes(world) -> None:
     schema = world.client("anonymous").get("/api/v1/openapi.json").json()
-    assert "get" in schema["paths"][TODAY]
+    assert "get" in schema["paths"][SHEET]
     assert "post" in schema["paths"][UPLOAD]
 
 
@@ -488,7 +488,7 @@ def test_today_lists_the_records_ended_since_yesterday_with_their_backfill(
     )
     clock.set(today, 13, 30)
 
-    body = world.client("grid_a").get(TODAY).json()
+    body = world.client("grid_a").get(SHEET).json()
 
     assert body["cards"] == []
     assert [e["key_person"] for e in body["ended"]] == [kp.pk]
@@ -504,4 +504,4 @@ def test_today_lists_the_records_ended_since_yesterday_with_their_backfill(
             "deadline": "12:00",
         }
     ]
-    assert world.client("staff_b").get(TODAY).json()["ended"] == []
+    assert world.client("staff_b").get(SHEET).json()["ended"] == []

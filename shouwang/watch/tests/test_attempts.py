@@ -29,7 +29,7 @@ from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/api/v1/watch/followups"
-TODAY = "/api/v1/watch/today"
+SHEET = "/api/v1/watch/today"  # GET: the day's follow-up sheet (今日随访)
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_the_api_takes_it_as_an_item_not_reached(world, clock, record) -> None:
         world.grid_worker_a,
     )
     assert not FollowUp.objects.exists()
-    card = client.get(TODAY).json()["cards"][0]
+    card = client.get(SHEET).json()["cards"][0]
     morning = card["slots"][0]
     assert morning["state"] == "open"
     assert [(a["method"], a["method_label"]) for a in morning["attempts"]] == [("phone", "电话")]
@@ -365,12 +365,12 @@ class TestSuspectedLost:
         assert "疑似失联 · 未联系上 3 次" in card
         assert "2 个时段未联系上" in card
         assert "疑似失联 · 未联系上 3 次" in client.get(reverse("watch:today")).content.decode()
-        api_card = client.get(TODAY).json()["cards"][0]
+        api_card = client.get(SHEET).json()["cards"][0]
         assert (api_card["lost"]["slots"], api_card["lost"]["attempts"]) == (2, 3)
         clock.set(clock.today, 16, 0)
         card = tap(client, record, view="watch:followup", slot="2").content.decode()
         assert "疑似失联" not in card
-        assert client.get(TODAY).json()["cards"][0]["lost"] is None
+        assert client.get(SHEET).json()["cards"][0]["lost"] is None
 
     def test_found_and_back_under_control_is_no_longer_suspected(
         self, world, clock, record

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
@@ -38,8 +38,14 @@ def alerts_for(request: AuthedRequest) -> AlertQuerySet:
     )
 
 
+@require_GET
 @require_capability("watch.alerts")
 def alerts(request: AuthedRequest) -> HttpResponse:
+    return _alerts_page(request)
+
+
+def _alerts_page(request: AuthedRequest) -> HttpResponse:
+    """The alerts list, filtered; also the page a refused 处置 comes back to."""
     form = AlertFilter(request.GET or None)
     qs = form.filter(alerts_for(request))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -84,7 +90,7 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     if error:
         messages.error(request, error)
-        response = alerts(request)
+        response = _alerts_page(request)
         response.status_code = status
         return response
     messages.success(request, "已标记为已处置")
