@@ -25,6 +25,7 @@ from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
+from shouwang.core.text import day_label
 from shouwang.people.models import Person
 from shouwang.watch.models import (
     FEVER_FROM,
@@ -447,8 +448,10 @@ class Contact(TimeStampedModel):
             return state
         record = self.key_person
         if record.status == KeyPerson.Status.ACTIVE:
-            return f"{record.get_status_display()} 至 {record.planned_end:%m-%d}"
-        ended = f"{timezone.localtime(record.ended_at):%m-%d} " if record.ended_at else ""
+            return f"{record.get_status_display()} 至 {day_label(record.planned_end)}"
+        ended = ""
+        if record.ended_at:
+            ended = f"{day_label(timezone.localtime(record.ended_at).date())} "
         if record.status == KeyPerson.Status.HOSPITAL and not getattr(self, "is_case", False):
             return f"{ended}转医院，未登记为病例"
         return f"{ended}{record.get_status_display()}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
+from shouwang.core.text import moment_label
 
 from .models import FollowUp, KeyPerson
 
@@ -44,7 +44,7 @@ def followup_detail(followup: FollowUp) -> str:
     if followup.symptoms:
         parts.append("症状：" + "、".join(followup.symptom_labels))
     parts.append(f"方式：{followup.get_method_display()}")
-    parts.append(f"记录时间：{timezone.localtime(followup.recorded_at):%m-%d %H:%M}")
+    parts.append(f"记录时间：{moment_label(followup.recorded_at)}")
     if followup.note:
         parts.append(f"说明：{followup.note}")
     return "；".join(parts)
@@ -69,7 +69,7 @@ def lost_detail(lost: LostContact) -> str:
     (typed freely, they may hold a name or a number)."""
     last = lost.last
     return (
-        f"自 {timezone.localtime(lost.since):%m-%d %H:%M} 起 {lost.slots} 个时段"
+        f"自 {moment_label(lost.since)} 起 {lost.slots} 个时段"
         f"共 {lost.attempts} 次未联系上，其间无随访；最近一次："
-        f"{last.get_method_display()} {timezone.localtime(last.recorded_at):%m-%d %H:%M}"
+        f"{last.get_method_display()} {moment_label(last.recorded_at)}"
     )

@@ -15,6 +15,7 @@ from shouwang.accounts.roles import Role
 from shouwang.core import pii
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
+from shouwang.core.text import day_label
 from shouwang.people.documents import DocumentType
 
 if TYPE_CHECKING:
@@ -381,7 +382,7 @@ class KeyPerson(TimeStampedModel):
     def start_label(self) -> str:
         """What the pages say instead of 第几天 before the start date (a start may be
         set up to a week ahead): "11月25日开始"."""
-        return f"{self.start_date.month}月{self.start_date.day}日开始"
+        return f"{day_label(self.start_date)}开始"
 
     def observed_days(self, until: date) -> int:
         """共几天 under observation when it ends on ``until``: a 14-day period ends on

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from shouwang.core.text import day_label
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import (
     raise_alert,
@@ -232,7 +233,7 @@ def record_second_days_unreached(*, today: date | None = None, days: int = 2) ->
                 )
                 _alert_household_unreached(
                     previous=attempt,
-                    second_day=f"{day:%m月%d日} 全天无随访记录",
+                    second_day=f"{day_label(day)} 全天无随访记录",
                     source=lapse,
                     at=end_of_day,
                 )
@@ -279,7 +280,7 @@ def _alert_household_finding(finding: HouseholdFinding) -> None:
 
 def _attempt_line(visit: HouseholdVisit) -> str:
     return (
-        f"{visit.day:%m月%d日} {timezone.localtime(visit.unreached_at):%H:%M}"
+        f"{day_label(visit.day)} {timezone.localtime(visit.unreached_at):%H:%M}"
         f"{visit.get_method_display()}未联系上"
     )
 

@@ -114,5 +114,5 @@ def test_a_contact_sent_to_hospital_without_becoming_a_case_says_so_in_the_chain
     )
     page = world.client("staff_a").get(reverse("cases:detail", args=[root.pk])).content.decode()
     line = _chain_line(page, close.person.name)
-    assert f"{today:%m-%d} 转医院，未登记为病例" in line
+    assert f"{today.month}月{today.day}日 转医院，未登记为病例" in line
     assert "本人已是病例" not in line

@@ -11,6 +11,7 @@ from django.urls import reverse
 from shouwang.accounts.models import AuditEvent
 from shouwang.cases import actions
 from shouwang.cases.models import Case, Contact
+from shouwang.core.text import day_label
 from shouwang.people.models import Person
 from shouwang.watch.actions import change_status
 from shouwang.watch.models import Category, KeyPerson, KeyPersonEvent
@@ -283,7 +284,7 @@ def test_a_contact_under_observation_has_a_grid_worker_and_a_history(world):
         world.staff_a,
     )
     page = world.client("staff_a").get(reverse("watch:detail", args=[kp.pk])).content.decode()
-    assert f"管控中，计划 {kp.planned_end:%m-%d} 解除" in page
+    assert f"管控中，计划 {day_label(kp.planned_end)} 解除" in page
 
 
 def test_a_secondary_contact_becomes_a_secondary_contact_key_person(world):
@@ -640,16 +641,16 @@ def test_a_contact_whose_observation_ended_says_how_and_when_not_its_planned_end
         (released, KeyPerson.Status.RELEASED, KeyPerson.Reason.TEST_NEGATIVE),
     ):
         ended_record(contact, status=status, reason=reason, by=world.staff_a)
-    planned_end = f"至 {KeyPerson.objects.filter(person=sent.person).get().planned_end:%m-%d}"
+    planned_end = f"至 {day_label(KeyPerson.objects.filter(person=sent.person).get().planned_end)}"
     client = world.client("staff_a")
     detail = client.get(reverse("cases:detail", args=[source.pk])).content.decode()
     listing = client.get(reverse("cases:contacts")).content.decode()
     for body in (detail.split("<h2>密切接触者")[1], listing):
         row = body.split(sent.person.name)[1].split("</tr>")[0]
-        assert f"{today:%m-%d} 转医院，未登记为病例" in row
+        assert f"{day_label(today)} 转医院，未登记为病例" in row
         assert planned_end not in row
         row = body.split(released.person.name)[1].split("</tr>")[0]
-        assert f"{today:%m-%d} 已解除" in row
+        assert f"{day_label(today)} 已解除" in row
         assert planned_end not in row
 
 

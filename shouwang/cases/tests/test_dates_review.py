@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.cases.models import Contact, Trace
+from shouwang.core.text import day_label
 
 from .factories import make_case, make_contact, make_person, make_trace
 
@@ -75,7 +76,7 @@ def test_a_later_onset_flags_the_contacts_before_the_window_and_the_old_trace(wo
     assert reverse("cases:trace_new", args=[case.pk]) in review
     assert "按新日期重新追踪" in review
     assert body.count("早于可传染期，请复核") == 1  # 周一's row in the contacts table
-    assert f"按原日期（可传染期自 {today - timedelta(days=7):%m-%d} 起）" in body
+    assert f"按原日期（可传染期自 {day_label(today - timedelta(days=7))} 起）" in body
     # Nothing deleted, nothing rewritten.
     assert Contact.objects.filter(case=case).count() == 2
     assert Trace.objects.get() == trace

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shouwang.cases import actions
 from shouwang.cases.key_areas import unvisited, visit_progress
 from shouwang.cases.models import HouseholdVisit, SecondDayUnreached
+from shouwang.core.text import day_label
 from shouwang.reports.days import window
 from shouwang.reports.rollup import auto_values
 from shouwang.watch.models import Alert
@@ -347,8 +348,8 @@ def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job
     assert alert.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
     yesterday = today - timedelta(days=1)
     assert alert.detail.startswith(
-        f"{day_before.day:%m月%d日} {timezone.localtime(day_before.unreached_at):%H:%M}"
-        f"上门未联系上；{yesterday:%m月%d日} 全天无随访记录；在家人员：张*、李*"
+        f"{day_label(day_before.day)} {timezone.localtime(day_before.unreached_at):%H:%M}"
+        f"上门未联系上；{day_label(yesterday)} 全天无随访记录；在家人员：张*、李*"
     )
     assert "张伟" not in alert.detail + alert.title
     assert alert.raised_at == timezone.make_aware(datetime.combine(today, time()))

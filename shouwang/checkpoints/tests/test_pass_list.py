@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from shouwang.core.text import day_label
+
 from ..models import CheckIn, Pass
 from .factories import make_checkpoint, make_pass, make_person
 from .test_resident import registration, tap_data
@@ -49,7 +51,7 @@ def test_a_fever_declared_at_a_later_scan_shows(world, gate) -> None:
     phone.post(reverse("checkin:scan", args=[gate.code]), tap_data(fever="on"))
     cell = badges(world, pass_)
     assert '<span class="badge red">发热</span>' in cell
-    assert f"{timezone.localdate():%m-%d}申报" in cell
+    assert f"{day_label(timezone.localdate())}申报" in cell
 
 
 def test_symptoms_given_at_registration_and_since_withdrawn_are_gone(world, gate) -> None:

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from shouwang.core import text
 
@@ -25,12 +26,20 @@ def error_list(form: Any) -> str:
 
 
 @register.filter
-def day_label(day: date | None) -> str:
-    """``{{ day|day_label }}``: 11月23日, with the year when it is not the current one."""
+def day_label(day: date | datetime | None) -> str:
+    """``{{ day|day_label }}``: 11月23日, with the year when it is not the current one; an
+    instant by its local day."""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date()
     return text.day_label(day) if day else ""
 
 
 @register.filter
-def moment_label(moment: datetime | None) -> str:
-    """``{{ at|moment_label }}``: 11月23日 15:30, with the year when it is not the current one."""
-    return text.moment_label(moment) if moment else ""
+def moment_label(moment: datetime | None, precision: str = "") -> str:
+    """``{{ at|moment_label }}``: 11月23日 15:30, with the year when it is not the current
+    one; ``{{ at|moment_label:"seconds" }}``: 11月23日 15:30:05 (logs)."""
+    if not moment:
+        return ""
+    if precision == "seconds":
+        return f"{text.moment_label(moment)}:{timezone.localtime(moment):%S}"
+    return text.moment_label(moment)

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from shouwang.core.text import moment_label
+
 from ..models import Change, Household, Person, Tag
 
 HOUSEHOLD_FIELDS = ["unit", "room", "housing_type", "landlord_name", "notes"]
@@ -83,7 +85,7 @@ def record_change(
 
 def conflict_message(obj: Household | Person) -> str:
     last = Change.objects.filter(**{obj._meta.model_name: obj}).order_by("-at", "-id").first()
-    who = f"{last.by_name or '他人'}于{timezone.localtime(last.at):%m-%d %H:%M}" if last else "他人"
+    who = f"{last.by_name or '他人'}于{moment_label(last.at)}" if last else "他人"
     return (
         f"保存失败：这条记录刚被{who}修改过。为避免覆盖对方的修改，本次未保存；"
         "请刷新页面查看最新内容后重新修改。"

@@ -553,7 +553,7 @@ def record_overdue(*, now: datetime, since: datetime) -> int:
                 area=record.area,
                 kind=Alert.Kind.OVERDUE,
                 title=alerting.overdue_title(record, label),
-                detail=f"截止 {timezone.localtime(due.deadline):%m-%d %H:%M} 仍无随访记录",
+                detail=f"截止 {moment_label(due.deadline)} 仍无随访记录",
                 person=record.person,
                 key_person=record,
                 source=missed,

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from shouwang.core.text import day_label
 from shouwang.watch import actions, figures, schedule
 from shouwang.watch.models import Alert, FollowUp, KeyPerson, MissedSlot
 from shouwang.watch.tests import factories as f
@@ -198,7 +199,7 @@ def test_a_refused_item_writes_nothing_and_does_not_block_the_others(world, cloc
     assert list(FollowUp.objects.values_list("key_person", flat=True)) == [second.pk]
     alert = Alert.objects.get()
     assert alert.key_person == second
-    assert f"记录时间：{day_before:%m-%d} 21:30" in alert.detail
+    assert f"记录时间：{day_label(day_before)} 21:30" in alert.detail
 
 
 def test_a_slot_already_overdue_keeps_its_history_and_counts_as_done(world, clock, record) -> None:
@@ -220,11 +221,11 @@ def test_a_slot_already_overdue_keeps_its_history_and_counts_as_done(world, cloc
     assert figures.window_figures(world.community_a, start=start, end=end).overdue == 1
     staff = world.client("staff_a")
     overdue = staff.get(reverse("watch:overdue"), {"days": 2}).content.decode()
-    assert f"{yesterday:%m-%d}上午" in overdue
-    assert f"{yesterday:%m-%d}下午" not in overdue
+    assert f"{day_label(yesterday)}上午" in overdue
+    assert f"{day_label(yesterday)}下午" not in overdue
     detail = staff.get(reverse("watch:detail", args=[record.pk])).content.decode()
     assert "补记" in detail
-    assert f"{yesterday:%m-%d} 21:30" in detail
+    assert f"{day_label(yesterday)} 21:30" in detail
     done = schedule.completeness([record], now=schedule.day_start(yesterday + timedelta(days=1)))
     assert (done[record.pk].due, done[record.pk].done) == (2, 1)
 

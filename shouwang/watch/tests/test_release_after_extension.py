@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from shouwang.core.text import day_label
 from shouwang.watch import actions, schedule
 from shouwang.watch.models import KeyPerson
 from shouwang.watch.tests import factories as f
@@ -65,7 +66,7 @@ def test_after_an_extension_for_the_gap_release_judges_the_follow_ups_since(worl
     assert sorted(proposed) == ["乙", "甲"]
     assert proposed["甲"].missing == 0
     assert held["丙"].missing == 1  # another reason: the whole period still counts
-    since = (clock.today - timedelta(days=2)).strftime("%m-%d")
+    since = day_label(clock.today - timedelta(days=2))
     page = response.content.decode()
     assert f"自 {since} 延长观察（随访记录不完整）起" in page
     assert f"自 {since} 延长观察（观察期内随访异常）起" in page
