@@ -625,6 +625,23 @@ def test_an_excluded_case_is_not_traced(world, timeline):
     assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
 
 
+def test_the_hits_of_an_excluded_cases_trace_are_refused_up_front(world, timeline):
+    """A case excluded after its trace: making contacts of its hits is refused with the
+    trace's own message before any hit is looked at; nothing is written."""
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
+    response = observe_all_hits(client, trace)
+    assert response.status_code == 400
+    assert "该病例已排除，无需追踪；如分类有误，请先修改病例分类" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not KeyPerson.objects.exists()
+    assert not trace.hits.exclude(contact=None).exists()
+    assert not AuditEvent.objects.filter(detail__startswith=f"由轨迹追踪 {trace.pk}").exists()
+
+
 def test_a_span_past_the_check_in_retention_is_refused_and_leaves_no_trace(
     world, timeline, settings
 ):
