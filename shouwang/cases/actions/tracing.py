@@ -33,6 +33,7 @@ from .contacts import (
     checked_for_observation,
     observation_over,
     observe_checked,
+    watch_category,
 )
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
@@ -424,13 +425,16 @@ def contacts_from_trace(
             if contact.person_id in own_cases:
                 label = Case.Classification(own_cases[contact.person_id]).label
                 as_cases.setdefault(label, []).append(contact)
-            elif observation_over(contact):
+            elif observation_over(contact, category=(category := watch_category(contact))):
                 ended.append(contact)
             else:
                 # ``observe_contact`` in two steps: its checks once, their refusal sorted.
-                contact, refusal = checked_for_observation(contact=contact, measure=measure, by=by)
+                checked = checked_for_observation(
+                    contact=contact, measure=measure, by=by, category=category
+                )
+                contact, refusal = checked.contact, checked.refusal
                 if refusal is None:
-                    observe_checked(contact=contact, measure=measure, by=by, request=request)
+                    observe_checked(checked=checked, measure=measure, by=by, request=request)
                     observed += 1
                 elif refusal.kind is Refusal.Kind.ENDED_RECORD:
                     refused.append((contact, refusal))
