@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from shouwang.cases import actions
 
-from .factories import at_eight, make_case, make_person
+from .factories import EAST, at_eight, make_case, make_person
 
-EAST = 21
 # What one more fresh contact costs: made a contact (and its hit linked), its checks
 # once, registered as a key person with its history, audited. With the checks run a
 # second time (``ended_record_refusal`` and ``resume_refusal`` before
