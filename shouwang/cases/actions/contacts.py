@@ -149,19 +149,34 @@ def _category(name: str) -> Category:
     return category
 
 
-def observation_end(contact: Contact) -> date:
+def watch_category(contact: Contact) -> Category | None:
+    """The watch category the contact is observed under (by degree), if it exists yet."""
+    return Category.objects.filter(name=Contact.category_name(contact.degree)).first()
+
+
+def _own_category(contact: Contact, category: Category | None) -> Category | None:
+    """``category`` if it is the contact's (looked up once by a caller), else looked up."""
+    if category is not None and category.name == Contact.category_name(contact.degree):
+        return category
+    return watch_category(contact)
+
+
+def observation_end(contact: Contact, *, category: Category | None = None) -> date:
     """The planned end ``observe_contact`` gives a contact: the last contact date plus
-    the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists)."""
-    category = Category.objects.filter(name=Contact.category_name(contact.degree)).first()
+    the category's days (editable by HQ; ``OBSERVATION_DAYS`` before it exists).
+    ``category``: the contact's ``watch_category`` when the caller has it already."""
+    category = _own_category(contact, category)
     days = category.default_days if category is not None else OBSERVATION_DAYS
     return contact.last_contact_date + timedelta(days=days)
 
 
-def observation_over(contact: Contact, *, on: date | None = None) -> bool:
+def observation_over(
+    contact: Contact, *, on: date | None = None, category: Category | None = None
+) -> bool:
     """Whether the contact's observation period (``observation_end``, the day of
     release) is over by ``on`` (today): a record ending today would owe no follow-up
     (due days are [start, planned end)) and would wait in 待解除 as 无随访记录."""
-    return observation_end(contact) <= (on or timezone.localdate())
+    return observation_end(contact, category=category) <= (on or timezone.localdate())
 
 
 def observation_refusal(contact: Contact) -> str:
@@ -195,11 +210,13 @@ def _observe_as_close(key_person: KeyPerson, *, by: Any) -> None:
     )
 
 
-def _cover_exposure(key_person: KeyPerson, *, contact: Contact, by: Any) -> KeyPerson:
+def _cover_exposure(
+    key_person: KeyPerson, *, contact: Contact, by: Any, category: Category | None = None
+) -> KeyPerson:
     """Extend a running observation that would end before the contact's own period (a
     person observed for another reason, or a later contact found with the same case),
     if that period has a day left."""
-    end = observation_end(contact)
+    end = observation_end(contact, category=category)
     if key_person.planned_end >= end or end <= timezone.localdate():
         return key_person  # covered already, or the contact's own period is over
     return extend_observation(
@@ -312,13 +329,34 @@ def observe_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     unless the person's running record takes the contact in, or the period is over (the
     page and ``observe_contact`` say so themselves) — a record to resume
     (``resume_refusal``)."""
+    return _checks(contact, by=by, category=None)[0]
+
+
+def _checks(
+    contact: Contact, *, by: Any, category: Category | None
+) -> tuple[Refusal | None, KeyPerson | None]:
+    """``observe_refusal``, with the person's running record it looked up (``None``
+    when it refused before asking, or there is none)."""
     if refusal := ended_record_refusal(contact, by=by):
-        return refusal
+        return refusal, None
     if text := observation_refusal(contact):
-        return Refusal(text, Refusal.Kind.CASE)
-    if active_key_person(contact.person) is not None or observation_over(contact):
-        return None
-    return resume_refusal(contact, by=by)
+        return Refusal(text, Refusal.Kind.CASE), None
+    running = active_key_person(contact.person)
+    if running is not None or observation_over(contact, category=category):
+        return None, running
+    return resume_refusal(contact, by=by), None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``checked_for_observation`` found, for ``observe_checked``: the locked
+    contact, the refusal (if any), and — looked up once for both — the person's running
+    record and the contact's watch category (``None`` if it does not exist yet)."""
+
+    contact: Contact
+    refusal: Refusal | None
+    running: KeyPerson | None
+    category: Category | None
 
 
 @transaction.atomic
@@ -335,19 +373,20 @@ def observe_contact(
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
     exposure; one whose latest record is 失联 or 转医院 is not registered again: any
     refusal of ``observe_refusal`` raises ``RecordInTheWay``."""
-    contact, refusal = checked_for_observation(contact=contact, measure=measure, by=by)
-    if refusal is not None:
-        raise RecordInTheWay(refusal)
-    return observe_checked(contact=contact, measure=measure, by=by, request=request)
+    checked = checked_for_observation(contact=contact, measure=measure, by=by)
+    if checked.refusal is not None:
+        raise RecordInTheWay(checked.refusal)
+    return observe_checked(checked=checked, measure=measure, by=by, request=request)
 
 
 def checked_for_observation(
-    *, contact: Contact, measure: str, by: Any
-) -> tuple[Contact, Refusal | None]:
+    *, contact: Contact, measure: str, by: Any, category: Category | None = None
+) -> Checked:
     """``observe_contact``'s checks, each once, inside the caller's transaction: the
     measure, the contact locked and not under observation already (``AlreadyObserved``),
     then ``observe_refusal``. Returns the locked contact and the refusal, for a caller
-    that sorts refusals instead of raising them (``contacts_from_trace``)."""
+    that sorts refusals instead of raising them (``contacts_from_trace``); ``category``:
+    the contact's ``watch_category`` when the caller has it already."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
@@ -357,22 +396,25 @@ def checked_for_observation(
     )
     if contact.key_person is not None and contact.key_person.is_active:
         raise AlreadyObserved(contact.key_person)
-    return contact, observe_refusal(contact, by=by)
+    category = _own_category(contact, category)
+    refusal, running = _checks(contact, by=by, category=category)
+    return Checked(contact, refusal, running, category)
 
 
 def observe_checked(
     *,
-    contact: Contact,
+    checked: Checked,
     measure: str,
     by: Any,
     request: HttpRequest | None = None,
 ) -> KeyPerson:
-    """``observe_contact`` after its checks (``checked_for_observation`` returned the
-    locked contact and no refusal): link the running record, or register one."""
+    """``observe_contact`` after its checks (``checked_for_observation`` found no
+    refusal): link the running record, or register one."""
+    contact = checked.contact
     person = contact.person
-    existing = active_key_person(person)
+    existing = checked.running
     if existing is not None:
-        existing = _cover_exposure(existing, contact=contact, by=by)
+        existing = _cover_exposure(existing, contact=contact, by=by, category=checked.category)
         contact.key_person = existing
         contact.save(update_fields=["key_person", "updated_at"])
         audit.record(
@@ -383,13 +425,13 @@ def observe_checked(
             detail=f"已在管控中（{existing.category.name}，至 {existing.planned_end}），已关联",
         )
         return existing
-    end = observation_end(contact)
+    end = observation_end(contact, category=checked.category)
     if end <= timezone.localdate():  # ``observation_over``
         raise ValidationError(
             f"{person.name}的观察期（末次接触 {contact.last_contact_date} 起）已于 {end} 结束，"
             "无需纳入管控"
         )
-    category = _category(Contact.category_name(contact.degree))
+    category = checked.category or _category(Contact.category_name(contact.degree))
     # Through the watch app: its grid worker is named and its history starts here.
     key_person = register_key_person(
         person=person,

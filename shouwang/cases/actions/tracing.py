@@ -33,6 +33,7 @@ from .contacts import (
     checked_for_observation,
     observation_over,
     observe_checked,
+    watch_category,
 )
 
 MAX_TRACE_DAYS = 28  # the check-in retention window
@@ -43,6 +44,8 @@ MAX_WINDOW_MINUTES = 120
 MAX_STORED_HITS = 500
 # Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
 MAX_SECOND_HOP_SOURCES = MAX_STORED_HITS
+# 排除 is not a case: its movements are not searched, nor its hits made contacts.
+EXCLUDED_REFUSAL = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
 
 
 def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window: int) -> None:
@@ -166,7 +169,7 @@ def run_trace(
 ) -> Trace:
     """One hop of presence tracing for a case, stored and audited with its purpose."""
     if case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
+        raise ValidationError(EXCLUDED_REFUSAL)
     _check_trace_request(purpose=purpose, start=start, end=end, window=window_minutes)
     try:
         source = presence.require_source()
@@ -228,7 +231,7 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
 
     trace = Trace.objects.select_for_update().select_related("case").get(pk=trace.pk)
     if trace.case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError("该病例已排除，无需追踪；如分类有误，请先修改病例分类")
+        raise ValidationError(EXCLUDED_REFUSAL)
     if trace.second_hop == Trace.Status.DONE:
         raise ValidationError("第二跳追踪已完成")
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING) and not (
@@ -358,6 +361,9 @@ def contacts_from_trace(
     last encounter; with ``observe`` also put them under observation, except those
     whose observation period (from that date) is over, infected or dead cases, and those
     whose record ended with no new exposure since (each returned, to be named)."""
+    case = trace.case
+    if case.classification == Case.Classification.EXCLUDED:
+        raise ValidationError(EXCLUDED_REFUSAL)
     if not hits:
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
@@ -371,7 +377,6 @@ def contacts_from_trace(
         raise ValidationError(
             f"{names}经由的第一跳人员不在您的辖区，需先由其辖区登记为密接，才能登记其次密接"
         )
-    case = trace.case
     contacts: dict[int, Contact] = {}
     beyond: list[TraceHit] = []
     created = 0
@@ -420,13 +425,16 @@ def contacts_from_trace(
             if contact.person_id in own_cases:
                 label = Case.Classification(own_cases[contact.person_id]).label
                 as_cases.setdefault(label, []).append(contact)
-            elif observation_over(contact):
+            elif observation_over(contact, category=(category := watch_category(contact))):
                 ended.append(contact)
             else:
                 # ``observe_contact`` in two steps: its checks once, their refusal sorted.
-                contact, refusal = checked_for_observation(contact=contact, measure=measure, by=by)
+                checked = checked_for_observation(
+                    contact=contact, measure=measure, by=by, category=category
+                )
+                contact, refusal = checked.contact, checked.refusal
                 if refusal is None:
-                    observe_checked(contact=contact, measure=measure, by=by, request=request)
+                    observe_checked(checked=checked, measure=measure, by=by, request=request)
                     observed += 1
                 elif refusal.kind is Refusal.Kind.ENDED_RECORD:
                     refused.append((contact, refusal))

@@ -5,6 +5,8 @@ ts) shape the check-in table will have, created inside each test's transaction (
 vanishes with it) on SQLite and PostgreSQL alike. Production code never has such a
 table of its own.
 
+``timeline``: a confirmed case and the persons who crossed its path at two gates.
+
 ``marked``: the personas' world with compound A a key area and households to visit.
 
 ``today``: the local date, read once when the test starts (never at import, so that a
@@ -13,7 +15,7 @@ run crossing midnight does not leave a test a day behind).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection, models
@@ -23,7 +25,7 @@ from shouwang.cases.models import KeyArea
 from shouwang.cases.presence import PresenceSource
 from shouwang.people.models import Household
 
-from .factories import make_key_area, make_person
+from .factories import EAST, WEST, M, at_eight, make_case, make_key_area, make_person
 
 TABLE = "cases_test_presence"
 
@@ -57,6 +59,33 @@ def presence_table(db, settings) -> PresenceTable:
         cursor.execute(f"CREATE INDEX {TABLE}_person_ts ON {TABLE} (person_id, ts)")
     settings.CASES_PRESENCE_SOURCE = PresenceTable.source
     return PresenceTable()
+
+
+@pytest.fixture
+def timeline(world, presence_table):
+    """A confirmed case of A who passed the east gate at 08:00 two days ago; Ann and Bob
+    of A passed within 15 minutes, Carl 20 minutes later; Bob later met Dora at the west
+    gate; Bea of B passed the east gate at 08:05 too."""
+    case = make_case(world.building_a, "confirmed")
+    t = at_eight(timezone.localdate() - timedelta(days=2))
+    people = {
+        name: make_person(area, name)
+        for name, area in [
+            ("安安", world.building_a),
+            ("博博", world.building_a2),
+            ("卡卡", world.building_a),
+            ("朵朵", world.building_a),
+            ("蓓蓓", world.building_b),
+        ]
+    }
+    presence_table.add(case.person, EAST, t)
+    presence_table.add(people["安安"], EAST, t - 3 * M)
+    presence_table.add(people["博博"], EAST, t + 15 * M)
+    presence_table.add(people["卡卡"], EAST, t + 20 * M)
+    presence_table.add(people["蓓蓓"], EAST, t + 5 * M)
+    presence_table.add(people["博博"], WEST, t + timedelta(hours=2))
+    presence_table.add(people["朵朵"], WEST, t + timedelta(hours=2) + 4 * M)
+    return case, t, people
 
 
 @pytest.fixture

@@ -24,6 +24,10 @@ from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
 
 _serial = itertools.count(1)
 
+# The gates of the tracing tests (checkpoint ids in the presence table), and a minute.
+EAST, WEST = 21, 22
+M = timedelta(minutes=1)
+
 
 def id_number(n: int | None = None) -> str:
     n = next(_serial) if n is None else n

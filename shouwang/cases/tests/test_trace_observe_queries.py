@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from shouwang.cases import actions
 
-from .factories import at_eight, make_case, make_person
+from .factories import EAST, at_eight, make_case, make_person
 
-EAST = 21
 # What one more fresh contact costs: made a contact (and its hit linked), its checks
 # once, registered as a key person with its history, audited. With the checks run a
 # second time (``ended_record_refusal`` and ``resume_refusal`` before
-# ``observe_contact``) it was 41.
-PER_CONTACT = 37
+# ``observe_contact``) it was 41; with its watch category looked up four times and its
+# running record twice, 37.
+PER_CONTACT = 33
 
 
 def _observe_trace(world, presence_table, count: int) -> int:

@@ -14,13 +14,11 @@ from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
 from shouwang.cases.models import Contact, Trace
 
-from .factories import make_person, trace_data
-from .test_trace_views import WEST, M
-from .test_trace_views import timeline as timeline  # noqa: F401 - the fixture
+from .factories import WEST, M, make_person, trace_data
 
 
 @pytest.fixture
-def traced(world, timeline, presence_table, django_capture_on_commit_callbacks):  # noqa: F811
+def traced(world, timeline, presence_table, django_capture_on_commit_callbacks):
     """HQ of the sub-district traced the case with both hops: hop 1 安安, 博博 (A) and
     蓓蓓 (B); hop 2 朵朵 and 卡卡 via 博博, 晨晨 (A) via 蓓蓓. ``viewer`` is an HQ user
     of community A alone."""

@@ -22,7 +22,9 @@ from shouwang.people.models import Person
 from shouwang.watch.models import KeyPerson
 
 from .factories import (
-    at_eight,
+    EAST,
+    WEST,
+    M,
     id_number,
     institution,
     make_case,
@@ -30,36 +32,6 @@ from .factories import (
     observe_all_hits,
     trace_data,
 )
-
-EAST, WEST = 21, 22
-M = timedelta(minutes=1)
-
-
-@pytest.fixture
-def timeline(world, presence_table):
-    """A confirmed case of A who passed the east gate at 08:00 two days ago; Ann and Bob
-    of A passed within 15 minutes, Carl 20 minutes later; Bob later met Dora at the west
-    gate; Bea of B passed the east gate at 08:05 too."""
-    case = make_case(world.building_a, "confirmed")
-    t = at_eight(timezone.localdate() - timedelta(days=2))
-    people = {
-        name: make_person(area, name)
-        for name, area in [
-            ("安安", world.building_a),
-            ("博博", world.building_a2),
-            ("卡卡", world.building_a),
-            ("朵朵", world.building_a),
-            ("蓓蓓", world.building_b),
-        ]
-    }
-    presence_table.add(case.person, EAST, t)
-    presence_table.add(people["安安"], EAST, t - 3 * M)
-    presence_table.add(people["博博"], EAST, t + 15 * M)
-    presence_table.add(people["卡卡"], EAST, t + 20 * M)
-    presence_table.add(people["蓓蓓"], EAST, t + 5 * M)
-    presence_table.add(people["博博"], WEST, t + timedelta(hours=2))
-    presence_table.add(people["朵朵"], WEST, t + timedelta(hours=2) + 4 * M)
-    return case, t, people
 
 
 def test_only_hq_may_trace_and_refusals_are_audited(world, timeline):
@@ -623,6 +595,23 @@ def test_an_excluded_case_is_not_traced(world, timeline):
     before.refresh_from_db()
     assert before.second_hop == ""
     assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
+
+
+def test_the_hits_of_an_excluded_cases_trace_are_refused_up_front(world, timeline):
+    """A case excluded after its trace: making contacts of its hits is refused with the
+    trace's own message before any hit is looked at; nothing is written."""
+    case, t, _ = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    trace = Trace.objects.get()
+    Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
+    response = observe_all_hits(client, trace)
+    assert response.status_code == 400
+    assert "该病例已排除，无需追踪；如分类有误，请先修改病例分类" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not KeyPerson.objects.exists()
+    assert not trace.hits.exclude(contact=None).exists()
+    assert not AuditEvent.objects.filter(detail__startswith=f"由轨迹追踪 {trace.pk}").exists()
 
 
 def test_a_span_past_the_check_in_retention_is_refused_and_leaves_no_trace(
