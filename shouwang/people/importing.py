@@ -54,6 +54,7 @@ from shouwang.core.text import half_width, visible
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
     SpreadsheetError,
+    cell_text,
     formula_problem,
     header_text,
     iter_rows,
@@ -231,6 +232,8 @@ TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 # The columns that make up an address. Excel turns a room typed as "3-1" into a date
 # (3月1日) and keeps only the date: not a room number to register.
 ADDRESS_KEYS = ("compound", "building", "unit", "room", "address")
+# The columns of words (a note, tag or choice names): TRUE or 3.5 in one is no word.
+WORD_KEYS = ("relation", "residence_type", "housing_type", "tags", "notes")
 
 
 def date_cell_message(label: str) -> str:
@@ -262,7 +265,7 @@ class Layout:
         """Nothing but spaces under the known columns: a 序号 numbered down past the
         last person, or a 合计 line, is no person."""
         width = len(raw)
-        return not any(_text(raw[i]) for i in self.columns.values() if i < width)
+        return not any(cell_text(raw[i]) for i in self.columns.values() if i < width)
 
 
 def template_bytes() -> bytes:
@@ -391,18 +394,6 @@ def estimate_rows(path: Path) -> int:
 # Checking -----------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
 @dataclass
 class Checker:
     """Validates rows one at a time; keeps what it needs to find duplicates."""
@@ -449,7 +440,7 @@ class Checker:
         if not ok:
             return None
         record: dict[str, Any] = {"r": number}
-        name = clean_name(_text(cells.get("name")))
+        name = clean_name(cell_text(cells.get("name")))
         not_a_name = not_text(cells.get("name"), whole_numbers=False)
         if not_a_name:
             self.problem(number, "name", not_a_name)
@@ -464,6 +455,7 @@ class Checker:
         ok = self._document(number, cells, record) and ok
         ok = self._phone(number, cells.get("phone"), record) and ok
         ok = self._address(number, cells, record) and ok
+        ok = self._words(number, cells) and ok
         ok = self._choices(number, cells, record) and ok
         if not ok:
             return None
@@ -488,8 +480,8 @@ class Checker:
         if stored_as_number(value):
             self.problem(number, "doc", NUMBER_CELL_MESSAGE)
             return False
-        doc = normalise(_text(value))
-        type_text = _text(cells.get("doc_type"))
+        doc = normalise(cell_text(value))
+        type_text = cell_text(cells.get("doc_type"))
         if type_text:
             try:
                 doc_type = document_type_named(type_text)
@@ -520,7 +512,7 @@ class Checker:
         return True
 
     def _phone(self, number: int, value: Any, record: dict[str, Any]) -> bool:
-        phone = _text(value)
+        phone = cell_text(value)
         if not phone:
             return True
         try:
@@ -544,11 +536,11 @@ class Checker:
             if problem:
                 self.problem(number, key, problem)
                 return False
-        compound = _text(cells.get("compound"))
-        building = _text(cells.get("building"))
-        unit = _text(cells.get("unit"))
-        room = _text(cells.get("room"))
-        text = _text(cells.get("address"))
+        compound = cell_text(cells.get("compound"))
+        building = cell_text(cells.get("building"))
+        unit = cell_text(cells.get("unit"))
+        room = cell_text(cells.get("room"))
+        text = cell_text(cells.get("address"))
         cache_key = (compound, building, unit, room if room else text)
         cached = self.address_cache.get(cache_key)
         if cached is None:
@@ -597,30 +589,45 @@ class Checker:
             return None, "address", f"地址“{text[:60]}”：{reason}"
         return (area, address.unit, address.room[:40]), "", ""
 
+    def _words(self, number: int, cells: dict[str, Any]) -> bool:
+        """A logical value or a decimal where words belong is a problem, never "True"
+        or "3.5"; such a cell is then read as empty (reported once, the row's other
+        columns still checked). A whole number or a date (in a note, the date meant)
+        is read as text."""
+        ok = True
+        for key in WORD_KEYS:
+            value = cells.get(key)
+            problem = "" if isinstance(value, date | time) else not_text(value)
+            if problem:
+                self.problem(number, key, problem)
+                cells[key] = None
+                ok = False
+        return ok
+
     def _choices(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         ok = True
-        relation = _text(cells.get("relation"))
+        relation = cell_text(cells.get("relation"))
         if relation:
             value = relation_named(relation)
             if value is None:
                 self.problem(number, "relation", RELATION_MESSAGE.format(relation[:20]))
                 ok = False
             record["rel"] = value
-        residence = _text(cells.get("residence_type"))
+        residence = cell_text(cells.get("residence_type"))
         if residence:
             value = RESIDENCE_TYPES.get(residence)
             if value is None:
                 self.problem(number, "residence_type", "居住类型应为 常住、暂住 或 流动")
                 ok = False
             record["res"] = value
-        housing = _text(cells.get("housing_type"))
+        housing = cell_text(cells.get("housing_type"))
         if housing:
             value = HOUSING_TYPES.get(housing)
             if value is None:
                 self.problem(number, "housing_type", "房屋类型应为 自住、租住、空置 或 商铺")
                 ok = False
             record["ht"] = value
-        tag_text = _text(cells.get("tags"))
+        tag_text = cell_text(cells.get("tags"))
         if tag_text:
             ids = []
             for name in TAG_SPLIT.split(tag_text):
@@ -634,7 +641,7 @@ class Checker:
                 else:
                     ids.append(self.tags[name])
             record["tg"] = sorted(set(ids))
-        party = _text(cells.get("party_member")).lower()
+        party = cell_text(cells.get("party_member")).lower()
         if "party_member" in self.layout.columns and party:
             if party in YES:
                 record["pm_"] = True
@@ -643,7 +650,7 @@ class Checker:
             else:
                 self.problem(number, "party_member", "党员一栏请填“是”或“否”")
                 ok = False
-        notes = _text(cells.get("notes"))
+        notes = cell_text(cells.get("notes"))
         if len(notes) > MAX_NOTES:
             self.problem(number, "notes", f"备注过长（最多{MAX_NOTES}字）")
             ok = False

@@ -44,6 +44,7 @@ from shouwang.core.xlsx import (
     header_columns,
     header_text,
     iter_rows,
+    not_text,
     workbook_bytes,
 )
 from shouwang.people.documents import (
@@ -318,7 +319,10 @@ def _check_row(
         if formula:
             problems.append(Problem(number, column, formula))
     name, document, phone, _, origin, address, community_name, type_name = values
-    if not name:
+    not_a_name = not_text(cells[0], whole_numbers=False)  # a number, TRUE or a date
+    if not_a_name:
+        problems.append(Problem(number, "姓名", not_a_name))
+    elif not name:
         problems.append(Problem(number, "姓名", "请填写姓名"))
     elif len(name) > 50:
         problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
@@ -355,6 +359,11 @@ def _check_row(
                 actions.check_arrival_date(arrival, today=today)
             except ValidationError as exc:
                 problems.append(Problem(number, "抵达日期", exc.messages[0]))
+    # A whole number may be a place (a room 301), as the ledger takes one in an address.
+    for column, cell in (("来源地", cells[4]), ("现住址", cells[5])):
+        not_a_place = not_text(cell)
+        if not_a_place:
+            problems.append(Problem(number, column, not_a_place))
     if len(origin) > 100:
         problems.append(Problem(number, "来源地", "来源地过长（最多100字）"))
     if len(address) > 200:
