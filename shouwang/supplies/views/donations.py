@@ -261,6 +261,7 @@ def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     return documents.pdf_response(f"感谢信-{gift.receipt_no}.pdf", documents.thanks_pdf(gift))
 
 
+@require_GET
 @require_capability("supplies.donations")
 def donations_export(request: AuthedRequest) -> HttpResponse:
     qs = _donations(Donation.objects.visible_to(request.user).with_spent())
@@ -417,6 +418,7 @@ def disclosure(request: PublicRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def disclosure_export(request: PublicRequest) -> HttpResponse:
     rows = [
         (
