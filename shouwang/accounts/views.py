@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -74,7 +74,7 @@ def backoffice_password_change(
 
 
 @login_required
-@require_GET
+@require_safe
 def me(request: AuthedRequest) -> HttpResponse:
     """The signed-in user's own account: who and where they are, their recent sign-ins."""
     sign_ins = AuditEvent.objects.sign_ins_of(request.user)[:ME_SIGN_INS]
@@ -100,7 +100,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("accounts.manage")
 def users(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
@@ -213,7 +213,7 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
     return qs.on_days(start=data["start"], end=data["end"])
 
 
-@require_GET
+@require_safe
 @require_capability("audit.view")
 def audit_log(request: AuthedRequest, *, too_many: int | None = None) -> HttpResponse:
     """The log, filtered; ``too_many``: an export of this many rows was refused (400).
@@ -231,7 +231,7 @@ def audit_log(request: AuthedRequest, *, too_many: int | None = None) -> HttpRes
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @require_capability("audit.view")
 def audit_export(request: AuthedRequest) -> HttpResponse:
     """The filtered log as xlsx; more rows than ``AuditEvent.EXPORT_LIMIT`` is a 400

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -78,7 +78,7 @@ def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
 # Cases ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @require_capability("cases.view")
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
@@ -609,7 +609,7 @@ def _trace_for(request: AuthedRequest, pk: int) -> Trace:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("cases.trace")
 def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)

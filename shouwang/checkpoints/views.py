@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
@@ -346,7 +346,7 @@ def counts(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("checkpoints.export")
 def counts_export(request: AuthedRequest) -> HttpResponse:
     """Per checkpoint per hour of one day, then each checkpoint's day total."""
@@ -574,7 +574,7 @@ def _after(checkpoint: Checkpoint, recorded: actions.Recorded) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("checkpoints.console")
 def console_post(request: AuthedRequest, pk: int) -> HttpResponse:
     return _console(request, _post(request, pk))

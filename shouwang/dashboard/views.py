@@ -1,6 +1,6 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -36,14 +36,14 @@ def _page(request: AuthedRequest, template: str, **extra) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @require_capability("dashboard.view")
 def index(request: AuthedRequest) -> HttpResponse:
     """The HQ overview; refreshes its panel every minute through htmx."""
     return _page(request, "dashboard/index.html", supplies=supplies)
 
 
-@require_GET
+@require_safe
 @require_capability("dashboard.view")
 def wall(request: AuthedRequest) -> HttpResponse:
     """The same figures laid out for a 1920×1080 wall screen (大屏)."""

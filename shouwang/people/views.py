@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.areas.models import Area, Grid
 from shouwang.core.access import get_for_user
@@ -184,7 +184,7 @@ def exports(request: AuthedRequest) -> HttpResponse:
     return render(request, "people/exports.html", {"jobs": jobs})
 
 
-@require_GET
+@require_safe
 @require_capability("people.view")
 def export_job(request: AuthedRequest, code: str) -> HttpResponse:
     """Progress (polled by htmx while running), then the download."""
@@ -624,7 +624,7 @@ def _job_for(request: AuthedRequest, code: str) -> ImportJob:
 PROBLEMS_SHOWN = 500
 
 
-@require_GET
+@require_safe
 @require_capability("people.import")
 def import_job(request: AuthedRequest, code: str) -> HttpResponse:
     """Progress (polled by htmx while running), then the preview of problems."""

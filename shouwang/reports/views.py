@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -465,7 +465,7 @@ def rollup_now(request: AuthedRequest) -> HttpResponse:
     return redirect(f"{reverse('reports:overview')}?area={area.pk}&day={day.isoformat()}")
 
 
-@require_GET
+@require_safe
 @require_capability("reports.export")
 def export(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)

@@ -1,6 +1,6 @@
 """The views htmx reads from (``hx-get``: a unit select, a filtered list's rows, a
 job's progress, the dashboard's refreshing panel) only answer GET: any other method
-gets 405, as Django's ``require_GET`` says, rather than the page as if it were read."""
+gets 405, as Django's ``require_safe`` says, rather than the page as if it were read."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ def test_it_answers_get_only(grid_b: World, name: str, persona: str) -> None:
     address = url(grid_b, name)
     client = grid_b.client(persona)
     assert client.get(address).status_code == 200
+    assert client.head(address).status_code == 200
     for method in ("post", "put", "delete"):
         response = getattr(client, method)(address)
         assert response.status_code == 405, f"{method.upper()} {address}"
-        assert response["Allow"] == "GET"
+        assert response["Allow"] == "GET, HEAD"
 
 
 def test_a_refused_alert_handling_still_shows_the_alerts(world: World) -> None:

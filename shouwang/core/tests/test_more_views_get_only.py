@@ -30,7 +30,8 @@ def test_it_answers_get_only(grid_b: World, name: str, persona: str) -> None:
     address = url(grid_b, name)
     client = grid_b.client(persona)
     assert client.get(address).status_code == 200
+    assert client.head(address).status_code == 200
     for method in ("post", "put", "delete"):
         response = getattr(client, method)(address)
         assert response.status_code == 405, f"{method.upper()} {address}"
-        assert response["Allow"] == "GET"
+        assert response["Allow"] == "GET, HEAD"

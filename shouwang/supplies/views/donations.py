@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -41,7 +41,7 @@ def _donations(qs):
     )
 
 
-@require_GET
+@require_safe
 @require_capability("supplies.donations")
 def donations(request: AuthedRequest) -> HttpResponse:
     qs = Donation.objects.visible_to(request.user)
@@ -261,7 +261,7 @@ def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     return documents.pdf_response(f"感谢信-{gift.receipt_no}.pdf", documents.thanks_pdf(gift))
 
 
-@require_GET
+@require_safe
 @require_capability("supplies.donations")
 def donations_export(request: AuthedRequest) -> HttpResponse:
     qs = _donations(Donation.objects.visible_to(request.user).with_spent())
@@ -418,7 +418,7 @@ def disclosure(request: PublicRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def disclosure_export(request: PublicRequest) -> HttpResponse:
     rows = [
         (

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -341,7 +341,7 @@ def _ledger_queryset(request: AuthedRequest, form: LedgerFilterForm):
     return qs
 
 
-@require_GET
+@require_safe
 @require_capability("supplies.view")
 def item_units(request: AuthedRequest) -> HttpResponse:
     """The unit select of a quantity form for the item chosen in it (htmx, from the
@@ -357,7 +357,7 @@ def _line_prefix(request: AuthedRequest) -> str | None:
     return sent[0].removesuffix("-item")
 
 
-@require_GET
+@require_safe
 @require_capability("supplies.view")
 def ledger(request: AuthedRequest) -> HttpResponse:
     form = LedgerFilterForm(
@@ -369,7 +369,7 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page}, status=status)
 
 
-@require_GET
+@require_safe
 @require_capability("supplies.view")
 def ledger_export(request: AuthedRequest) -> HttpResponse:
     form = LedgerFilterForm(

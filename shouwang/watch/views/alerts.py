@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
@@ -38,7 +38,7 @@ def alerts_for(request: AuthedRequest) -> AlertQuerySet:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("watch.alerts")
 def alerts(request: AuthedRequest) -> HttpResponse:
     return _alerts_page(request)

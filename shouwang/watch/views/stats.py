@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
@@ -212,7 +212,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @require_capability("watch.export")
 def stats_export(request: AuthedRequest, table: str) -> HttpResponse:
     area = request.user.area
