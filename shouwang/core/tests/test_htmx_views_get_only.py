@@ -1,6 +1,8 @@
-"""The views htmx reads from (``hx-get``: a unit select, a filtered list's rows, a
-job's progress, the dashboard's refreshing panel) only answer GET: any other method
-gets 405, as Django's ``require_safe`` says, rather than the page as if it were read."""
+"""The views that only read answer GET (and HEAD) only: those htmx reads from
+(``hx-get``: a unit select, a filtered list's rows, a job's progress, the dashboard's
+refreshing panel, a trace's second-hop status, a console's rows) and the exports a plain
+link downloads. Any other method gets 405, as Django's ``require_safe`` says, rather
+than the page or the file as if it were read."""
 
 from __future__ import annotations
 
@@ -26,6 +28,18 @@ READ_BY_HTMX = {
     "accounts:audit_export": "auditor",  # answers with the log page when refused
     "people:import_job": "hq",
     "people:export_job": "staff_b",
+    "cases:list": "hq",
+    "cases:trace": "hq",
+    "checkpoints:console_post": "staff_b",
+}
+
+#: Each export a plain link downloads, and a persona who may read it.
+EXPORTS = {
+    "checkpoints:counts_export": "hq",
+    "supplies:donations_export": "hq",
+    "supplies:disclosure_export": "anonymous",
+    "watch:stats_export": "hq",
+    "reports:export": "hq",
 }
 
 
@@ -34,7 +48,7 @@ def url(world: World, name: str) -> str:
     return reverse(name, kwargs=route.kwargs(world) if route.kwargs else None)
 
 
-@pytest.mark.parametrize(("name", "persona"), READ_BY_HTMX.items())
+@pytest.mark.parametrize(("name", "persona"), [*READ_BY_HTMX.items(), *EXPORTS.items()])
 def test_it_answers_get_only(grid_b: World, name: str, persona: str) -> None:
     address = url(grid_b, name)
     client = grid_b.client(persona)
