@@ -1,6 +1,7 @@
 import pytest
 
 from ..actions import clear_rule_cache
+from .factories import make_checkpoint
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +10,11 @@ def _fresh_rules():
     clear_rule_cache()
     yield
     clear_rule_cache()
+
+
+@pytest.fixture
+def gate(world):
+    """A compound gate guard_a keeps; a module naming another gate ``gate`` overrides it."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    gate.staff.add(world.guard_a)
+    return gate

@@ -14,17 +14,9 @@ from django.urls import reverse
 from .. import tokens
 from ..actions import clear_rule_cache
 from ..models import CheckIn, PassRule
-from .factories import make_checkpoint
 from .test_resident import registration
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
 
 
 def visitor_self_scan(world, gate, **answers) -> CheckIn:

@@ -38,13 +38,6 @@ BAD_TEMPERATURES = [
 
 
 @pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
-
-
-@pytest.fixture
 def guard(world):
     return world.client("guard_a")
 

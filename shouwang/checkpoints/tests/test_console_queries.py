@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from .. import tokens
 from ..models import CheckIn
-from .factories import make_checkin, make_checkpoint, make_pass, make_person
+from .factories import make_checkin, make_pass, make_person
 from .test_resident import registration, tap_data
 from .test_scan_confirms_self_scan import self_scanned
 
@@ -54,13 +54,6 @@ def statements() -> Iterator[Statements]:
     with CaptureQueriesContext(connection) as ctx:
         yield seen
     seen.sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(_CONTROL)]
-
-
-@pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
 
 
 @pytest.fixture

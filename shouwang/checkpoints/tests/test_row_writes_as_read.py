@@ -14,17 +14,10 @@ from django.urls import reverse
 
 from .. import views
 from ..models import CheckIn
-from .factories import make_checkin, make_checkpoint, make_person
+from .factories import make_checkin, make_person
 from .test_console_queries import statements
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
 
 
 @pytest.fixture

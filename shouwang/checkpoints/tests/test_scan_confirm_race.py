@@ -15,17 +15,9 @@ from shouwang.watch.models import Alert
 from .. import tokens
 from ..actions import console
 from ..models import CheckIn
-from .factories import make_checkpoint
 from .test_scan_confirms_self_scan import self_scanned
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
 
 
 def changed_after_read(monkeypatch, **change) -> None:

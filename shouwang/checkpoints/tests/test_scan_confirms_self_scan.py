@@ -23,13 +23,6 @@ from .test_resident import registration, tap_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def gate(world):
-    gate = make_checkpoint(world.compound_a, "西城花园东门")
-    gate.staff.add(world.guard_a)
-    return gate
-
-
 def self_scanned(world, gate, direction: str = "out") -> CheckIn:
     """A resident registered earlier and now taps at the gate."""
     phone = Client()
