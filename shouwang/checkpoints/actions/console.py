@@ -58,25 +58,28 @@ def _done_with_client_id(
     return row
 
 
-def _pending_self_scan(
-    *, checkpoint: Checkpoint, person: Person, direction: str, at: datetime
-) -> CheckIn | None:
-    """The person's own self-scan here in this direction, still declared and at most
-    SELF_SCAN_CONFIRM_MINUTES before ``at``: the passage staff are now seeing."""
+def _seen_before(
+    *, checkpoint: Checkpoint, person: Person, direction: str, client_id: uuid.UUID, at: datetime
+) -> tuple[CheckIn | None, CheckIn | None]:
+    """In one read of the passages: the row this scan's client id stored or confirmed (a
+    retry), and the person's own self-scan here in this direction, still declared and at
+    most SELF_SCAN_CONFIRM_MINUTES before ``at`` (the passage staff are now seeing)."""
     window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
-    return (
-        CheckIn.objects.filter(
-            person=person,
-            checkpoint=checkpoint,
-            direction=direction,
-            source=CheckIn.Source.SELF,
-            status=CheckIn.Status.DECLARED,
-            at__gte=at - window,
-            at__lte=at,
-        )
-        .order_by("-at", "-id")
-        .first()
+    pending = CheckIn.objects.filter(
+        person=person,
+        checkpoint=checkpoint,
+        direction=direction,
+        source=CheckIn.Source.SELF,
+        status=CheckIn.Status.DECLARED,
+        at__gte=at - window,
+        at__lte=at,
     )
+    rows = (CheckIn.objects.sent_with(client_id, around=at) | pending).order_by("-at", "-id")
+    done = [row for row in rows if client_id in (row.client_id, row.confirm_client_id)]
+    if done and done[0].checkpoint_id != checkpoint.pk:
+        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
+    others = [row for row in rows if row not in done]
+    return (done[0] if done else None), (others[0] if others else None)
 
 
 def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
@@ -173,12 +176,15 @@ def scan_pass(
     pass_ = pass_for_token(token, scanned_at=at)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
-    done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
+    done, pending = _seen_before(
+        checkpoint=checkpoint,
+        person=pass_.person,
+        direction=direction,
+        client_id=client_id,
+        at=scanned_at,
+    )
     if done is not None:
         return Recorded(done, created=False)
-    pending = _pending_self_scan(
-        checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
-    )
     if pending is not None:
         pending.checkpoint = checkpoint
         with transaction.atomic():
