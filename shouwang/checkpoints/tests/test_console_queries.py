@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from .. import tokens
 from ..models import CheckIn
-from .factories import make_checkin, make_pass, make_person
+from .factories import make_pass, make_person
 from .test_resident import registration, tap_data
 from .test_scan_confirms_self_scan import self_scanned
 
@@ -64,18 +64,12 @@ def guard(world, gate) -> Client:
     return client
 
 
-def declared(world, gate) -> CheckIn:
-    return make_checkin(
-        gate, person=make_person(world.building_a), status="declared", source="self", result="g"
-    )
-
-
 # The session, the user, the user's area; then the passage, read once, and its UPDATE.
 CONFIRM = 5
 
 
-def test_confirming_reads_the_row_once_and_writes_it_once(world, gate, guard) -> None:
-    row = declared(world, gate)
+def test_confirming_reads_the_row_once_and_writes_it_once(world, guard, declared) -> None:
+    row = declared
     with statements() as seen:
         response = guard.post(reverse("checkpoints:checkin_confirm", args=[row.pk]))
     assert response.status_code == 302
@@ -85,8 +79,10 @@ def test_confirming_reads_the_row_once_and_writes_it_once(world, gate, guard) ->
     assert row.confirmed_at is not None
 
 
-def test_confirming_with_a_temperature_is_still_one_read_and_one_update(world, gate, guard) -> None:
-    row = declared(world, gate)
+def test_confirming_with_a_temperature_is_still_one_read_and_one_update(
+    world, guard, declared
+) -> None:
+    row = declared
     with statements() as seen:
         response = guard.post(
             reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "36.6"}
