@@ -473,6 +473,10 @@ class CheckIn(models.Model):
         Pass, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
     )
     temperature = models.DecimalField("体温", max_digits=3, decimal_places=1, null=True, blank=True)
+    # A later reading (复测) decides the passage; the first abnormal one it replaced stays.
+    first_fever = models.DecimalField(
+        "首测异常体温", max_digits=3, decimal_places=1, null=True, blank=True
+    )
     plate = models.CharField("车牌", max_length=12, blank=True)
     occupants = models.PositiveSmallIntegerField("车上人数", null=True, blank=True)
     visitor = models.BooleanField("访客", default=False)

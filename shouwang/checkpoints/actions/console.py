@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shouwang.people.models import Person
-from shouwang.watch.actions import active_key_person, restate_alert, settle_alert
+from shouwang.watch.actions import active_key_person, restate_alert
 from shouwang.watch.models import Alert
 
 from .. import tokens
@@ -58,25 +58,28 @@ def _done_with_client_id(
     return row
 
 
-def _pending_self_scan(
-    *, checkpoint: Checkpoint, person: Person, direction: str, at: datetime
-) -> CheckIn | None:
-    """The person's own self-scan here in this direction, still declared and at most
-    SELF_SCAN_CONFIRM_MINUTES before ``at``: the passage staff are now seeing."""
+def _seen_before(
+    *, checkpoint: Checkpoint, person: Person, direction: str, client_id: uuid.UUID, at: datetime
+) -> tuple[CheckIn | None, CheckIn | None]:
+    """In one read of the passages: the row this scan's client id stored or confirmed (a
+    retry), and the person's own self-scan here in this direction, still declared and at
+    most SELF_SCAN_CONFIRM_MINUTES before ``at`` (the passage staff are now seeing)."""
     window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
-    return (
-        CheckIn.objects.filter(
-            person=person,
-            checkpoint=checkpoint,
-            direction=direction,
-            source=CheckIn.Source.SELF,
-            status=CheckIn.Status.DECLARED,
-            at__gte=at - window,
-            at__lte=at,
-        )
-        .order_by("-at", "-id")
-        .first()
+    pending = CheckIn.objects.filter(
+        person=person,
+        checkpoint=checkpoint,
+        direction=direction,
+        source=CheckIn.Source.SELF,
+        status=CheckIn.Status.DECLARED,
+        at__gte=at - window,
+        at__lte=at,
     )
+    rows = (CheckIn.objects.sent_with(client_id, around=at) | pending).order_by("-at", "-id")
+    done = [row for row in rows if client_id in (row.client_id, row.confirm_client_id)]
+    if done and done[0].checkpoint_id != checkpoint.pk:
+        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
+    others = [row for row in rows if row not in done]
+    return (done[0] if done else None), (others[0] if others else None)
 
 
 def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
@@ -128,14 +131,12 @@ def _confirm_as_read(
         row.confirm_client_id = client_id
         fields.append("confirm_client_id")
     fields += _registered_at_post(row)
-    settled = False
     if temperature is not None:
-        measured, settled = _take_reading(row, temperature, by=by)
-        fields += measured
+        fields += _take_reading(row, temperature, by=by)
     if not unchanged.update(**{name: getattr(row, name) for name in dict.fromkeys(fields)}):
         return False
     if temperature is not None:
-        _reading_taken(row, temperature, settled=settled, by=by)
+        _reading_taken(row, temperature, by=by)
     return True
 
 
@@ -173,12 +174,15 @@ def scan_pass(
     pass_ = pass_for_token(token, scanned_at=at)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
-    done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
+    done, pending = _seen_before(
+        checkpoint=checkpoint,
+        person=pass_.person,
+        direction=direction,
+        client_id=client_id,
+        at=scanned_at,
+    )
     if done is not None:
         return Recorded(done, created=False)
-    pending = _pending_self_scan(
-        checkpoint=checkpoint, person=pass_.person, direction=direction, at=scanned_at
-    )
     if pending is not None:
         pending.checkpoint = checkpoint
         with transaction.atomic():
@@ -371,12 +375,11 @@ def _registered_at_post(row: CheckIn) -> list[str]:
 _FEVER_REASON = re.compile(r"体温 \d+(\.\d+)?℃，达到发热标准")
 
 
-def _judge_corrected_reading(row: CheckIn) -> Verdict:
-    """A fever reading corrected (a mistyped 38.5 that was 36.5): the passage is judged
-    again by the rules on the corrected reading, with the person's status and the
+def _judge_corrected_reading(row: CheckIn) -> None:
+    """A fever reading replaced (复测, or a mistyped 38.5 that was 36.5): the passage is
+    judged again by the rules on the new reading, with the person's status and the
     declaration it was judged on (a self-scan's own; a pass scan's, the pass's). The old
-    reading's reason leaves the note; the others stay, and a 劝返 stays red. Returns the
-    new verdict."""
+    reading's reason leaves the note; the others stay, and a 劝返 stays red."""
     person = row.person
     if row.source == CheckIn.Source.SELF:
         declaration = of_checkin(row)
@@ -404,7 +407,6 @@ def _judge_corrected_reading(row: CheckIn) -> Verdict:
     row.note = "；".join([*kept, *(r for r in verdict.reasons if r not in kept)])[:200]
     if row.status != CheckIn.Status.TURNED_BACK:
         row.result = verdict.result
-    return verdict
 
 
 @transaction.atomic
@@ -438,10 +440,10 @@ CORRECTED = "体温已更正为"
 @transaction.atomic
 def measure(*, checkin: CheckIn, temperature: Decimal, by: Any) -> CheckIn:
     """A measured temperature; a fever turns the passage red and alerts the community. A
-    fever reading corrected to one that is no fever settles the alert it raised (handled,
-    saying the corrected reading), unless the passage still warrants one (a declared
-    fever); corrected to a fever (another, or one again), the alert says the reading and
-    one settled by a correction is open again."""
+    later reading (复测) decides the passage, judged again by the rules; the first
+    abnormal reading stays on the row (``first_fever``) and the fever alert it raised
+    stays open. Re-measured to a fever (another, or one again), the alert says the
+    reading, and one settled by a correction before 复测 kept readings is open again."""
     check_active(checkin.checkpoint)
     check_temperature(temperature)
     _save_with_reading(checkin, [], temperature, by=by)
@@ -453,42 +455,38 @@ def _save_with_reading(
 ) -> None:
     """Save ``fields`` changed on the row and, when one was taken, the temperature
     (``measure``'s changes) in one UPDATE; then the reading's alerts."""
-    settled = False
     if temperature is not None:
-        measured, settled = _take_reading(checkin, temperature, by=by)
-        fields = [*fields, *measured]
+        fields = [*fields, *_take_reading(checkin, temperature, by=by)]
     if fields:
         checkin.save(update_fields=list(dict.fromkeys(fields)))
     if temperature is not None:
-        _reading_taken(checkin, temperature, settled=settled, by=by)
+        _reading_taken(checkin, temperature, by=by)
 
 
-def _take_reading(checkin: CheckIn, temperature: Decimal, *, by: Any) -> tuple[list[str], bool]:
-    """``measure``'s changes to the row, not saved: the fields changed, and whether a
-    corrected reading settles the fever alert."""
+def _take_reading(checkin: CheckIn, temperature: Decimal, *, by: Any) -> list[str]:
+    """``measure``'s changes to the row, not saved: the fields changed. A fever reading
+    replaced by another (复测, or a mistyped one corrected) is kept as the first abnormal
+    reading unless one was kept before."""
     corrected = checkin.is_fever and temperature != checkin.temperature
-    checkin.temperature = temperature
     fields = ["temperature"]
+    if corrected and checkin.first_fever is None:
+        checkin.first_fever, fields = checkin.temperature, [*fields, "first_fever"]
+    checkin.temperature = temperature
     if checkin.recorded_by_id is None:
         checkin.recorded_by, fields = by, [*fields, "recorded_by"]
-    settled = False
     if corrected:
-        verdict = _judge_corrected_reading(checkin)
+        _judge_corrected_reading(checkin)
         fields += ["result", "note"]
-        settled = not checkin.is_fever and Alert.Kind.FEVER not in verdict.alerts
     elif temperature >= FEVER_THRESHOLD and not _FEVER_REASON.search(checkin.note):
         checkin.result = RED
         checkin.note = f"{checkin.note}；体温 {temperature}℃，达到发热标准".strip("；")[:200]
         fields += ["result", "note"]
-    return fields, settled
+    return fields
 
 
-def _reading_taken(checkin: CheckIn, temperature: Decimal, *, settled: bool, by: Any) -> None:
-    """``measure``'s alerts, once the reading is saved."""
-    if settled:
-        settle_alert(
-            kind=Alert.Kind.FEVER, source=checkin, by=by, note=f"{CORRECTED}{temperature}℃"
-        )
+def _reading_taken(checkin: CheckIn, temperature: Decimal, *, by: Any) -> None:
+    """``measure``'s alerts, once the reading is saved. A fever alert stays as it is when
+    a later reading is no fever (复测): the first abnormal reading is still on the row."""
     if checkin.is_fever:
         verdict = Verdict(result=RED, alerts=[Alert.Kind.FEVER])
         key_person = active_key_person(checkin.person) if checkin.person else None

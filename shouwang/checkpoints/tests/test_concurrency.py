@@ -1,5 +1,6 @@
 """The same client id sent 20 times at once is stored once (over HTTP, against the
-live server: 20 threads, 20 database connections, one unique constraint)."""
+live server: 20 threads released together by ``at_once``, 20 database connections, one
+unique constraint)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouwang.accounts import audit
+from shouwang.core.tests.races import at_once
 from shouwang.people.models import Household, Person
 
 from ..declarations import Declaration
@@ -48,20 +50,12 @@ def test_twenty_concurrent_retries_store_one_row(world, live_server) -> None:
         "declared": "1",
         "direction": "in",
     }
-    barrier = threading.Barrier(N)
-    statuses: list[int] = []
 
-    def send() -> None:
+    def send(_: int) -> int:
         with httpx.Client(cookies=cookies, timeout=30) as c:
-            barrier.wait()
-            statuses.append(c.post(url, data=data, headers={"Referer": url}).status_code)
+            return c.post(url, data=data, headers={"Referer": url}).status_code
 
-    threads = [threading.Thread(target=send) for _ in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [200] * N
+    assert at_once(N, send) == [200] * N
     assert CheckIn.objects.filter(client_id=data["client_id"]).count() == 1
     assert CheckIn.objects.count() == 1
 
@@ -94,20 +88,12 @@ def test_a_registration_tapped_twice_at_once_adds_one_person(world, live_server,
         "direction": "in",
     }
     taps = 5
-    barrier = threading.Barrier(taps)
-    statuses: list[int] = []
 
-    def send() -> None:
+    def send(_: int) -> int:
         with httpx.Client(cookies=cookies, timeout=30) as c:
-            barrier.wait()
-            statuses.append(c.post(url, data=data, headers={"Referer": url}).status_code)
+            return c.post(url, data=data, headers={"Referer": url}).status_code
 
-    threads = [threading.Thread(target=send) for _ in range(taps)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [200] * taps
+    assert at_once(taps, send) == [200] * taps
     assert Person.objects.with_document(number).count() == 1
     assert Household.objects.filter(area=world.building_a, room=room).count() == 1
     assert Pass.objects.count() == 1
@@ -192,20 +178,13 @@ def test_a_card_form_clicked_twice_at_once_issues_one_card(world, live_server) -
         "doc_number": person.document_number,
     }
     clicks = 5
-    barrier = threading.Barrier(clicks)
-    answers: list[tuple[int, str]] = []
 
-    def send() -> None:
+    def send(_: int) -> tuple[int, str]:
         with httpx.Client(cookies=cookies, timeout=30) as c:
-            barrier.wait()
             response = c.post(live_server.url + reverse("checkpoints:card_issue"), data=data)
-            answers.append((response.status_code, response.headers.get("location", "")))
+            return response.status_code, response.headers.get("location", "")
 
-    threads = [threading.Thread(target=send) for _ in range(clicks)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = at_once(clicks, send)
     card = Pass.objects.get(kind="card")
     assert card.person == person
     where = reverse("checkpoints:passes") + f"?kind=card#pass-{card.pk}"
@@ -236,15 +215,13 @@ def test_two_staff_reissuing_a_card_at_once_leave_one_valid_card(world, live_ser
                     },
                 )
             )
-    barrier = threading.Barrier(len(forms))
-    codes: list[int] = []
 
-    def send(cookies: dict[str, str], data: dict[str, str]) -> None:
+    def send(i: int) -> int:
+        cookies, data = forms[i]
         with httpx.Client(cookies=cookies, timeout=30) as c:
-            barrier.wait()
-            codes.append(
-                c.post(live_server.url + reverse("checkpoints:card_issue"), data=data).status_code
-            )
+            return c.post(
+                live_server.url + reverse("checkpoints:card_issue"), data=data
+            ).status_code
 
     # Each request waits, holding its new card, for the other to hold one too before it
     # looks for the earlier cards: without the lock both would then look while the
@@ -259,12 +236,8 @@ def test_two_staff_reissuing_a_card_at_once_leave_one_valid_card(world, live_ser
             with contextlib.suppress(threading.BrokenBarrierError):
                 both_issued.wait()
 
-    threads = [threading.Thread(target=send, args=form) for form in forms]
     with mock.patch("shouwang.checkpoints.actions.cards.audit.record", held_record):
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        codes = at_once(len(forms), send)
     assert codes == [302, 302]
     cards = Pass.objects.filter(person=person, kind="card")
     assert cards.count() == 2

@@ -115,8 +115,8 @@ def test_a_valid_pass_of_a_person_under_observation_is_red(world, gate) -> None:
     assert Alert.objects.filter(kind="observed_checkin", person=person).count() == 1
 
 
-def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, gate) -> None:
-    row = make_checkin(gate, person=make_person(world.building_a), status="declared", source="self")
+def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, declared) -> None:
+    row = declared
     client = world.client("guard_a")
     response = client.post(
         reverse("checkpoints:checkin_confirm", args=[row.pk]), {"temperature": "38.1"}
@@ -130,8 +130,8 @@ def test_confirming_a_self_scan_with_a_fever_alerts_the_community(world, gate) -
     assert Alert.objects.filter(kind="fever").count() == 1, "once per check-in"
 
 
-def test_confirming_with_a_temperature_writes_the_row_once(world, gate) -> None:
-    row = make_checkin(gate, person=make_person(world.building_a), status="declared", source="self")
+def test_confirming_with_a_temperature_writes_the_row_once(world, declared) -> None:
+    row = declared
     client = world.client("guard_a")
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(
@@ -221,15 +221,8 @@ def test_it_takes_a_plate_as_typed_at_the_gate(world, gate, typed: str, stored: 
     assert CheckIn.objects.get().plate == stored
 
 
-def test_it_turns_back_an_embassy_car(world, gate) -> None:
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "subject": "v",
-        "plate": "使０１４５７８",
-        "occupants": "2",
-        "reason": "非必要出行",
-        "direction": "in",
-    }
+def test_it_turns_back_an_embassy_car(world, gate, turn_back_form) -> None:
+    data = turn_back_form(subject="v", plate="使０１４５７８", occupants="2", reason="非必要出行")
     response = world.client("guard_a").post(
         reverse("checkpoints:console_turn_back", args=[gate.pk]), data
     )
@@ -247,16 +240,12 @@ def test_a_bad_plate_is_explained(world, gate) -> None:
     assert not CheckIn.objects.exists()
 
 
-def test_a_vehicle_turned_back_without_a_plate_is_asked_for_its_plate(world, gate) -> None:
+def test_a_vehicle_turned_back_without_a_plate_is_asked_for_its_plate(
+    world, gate, turn_back_form
+) -> None:
     """An empty plate is not a badly typed one: "车牌号格式不正确" sent staff looking
     for a typo in a box they had left empty."""
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "subject": "v",
-        "occupants": "2",
-        "reason": "外地车辆",
-        "direction": "in",
-    }
+    data = turn_back_form(subject="v", occupants="2", reason="外地车辆")
     response = world.client("guard_a").post(
         reverse("checkpoints:console_turn_back", args=[gate.pk]), data
     )
@@ -267,15 +256,8 @@ def test_a_vehicle_turned_back_without_a_plate_is_asked_for_its_plate(world, gat
     assert not CheckIn.objects.exists()
 
 
-def test_it_registers_a_visitor(world, gate) -> None:
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "name": "孙访客",
-        "phone": "13700001111",
-        "visiting": "2号楼刘女士",
-        "reason": "送生活物资",
-        "direction": "in",
-    }
+def test_it_registers_a_visitor(world, gate, visitor_form) -> None:
+    data = visitor_form()
     client = world.client("guard_a")
     assert (
         client.post(reverse("checkpoints:console_visitor", args=[gate.pk]), data).status_code == 302
@@ -286,17 +268,10 @@ def test_it_registers_a_visitor(world, gate) -> None:
     assert visit.checkin.result == "g", "registered by staff under the default rule"
 
 
-def test_a_feverish_visitor_s_alert_names_the_visitor(world, gate) -> None:
+def test_a_feverish_visitor_s_alert_names_the_visitor(world, gate, visitor_form) -> None:
     """Staff registered the visitor's name at the post: the fever alert said
     未登记人员, sending the community looking for someone nobody had written down."""
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "name": "孙访客",
-        "phone": "13700001111",
-        "visiting": "2号楼刘女士",
-        "reason": "送生活物资",
-        "direction": "in",
-    }
+    data = visitor_form()
     client = world.client("guard_a")
     url = reverse("checkpoints:console_visitor", args=[gate.pk])
     assert client.post(url, data | {"temperature": "38.2"}).status_code == 302
@@ -315,16 +290,9 @@ def test_a_feverish_visitor_s_alert_names_the_visitor(world, gate) -> None:
     assert all("访客孙**" in t and "未登记人员" not in t for t in titles)
 
 
-def test_the_console_names_the_visitor_it_registered(world, gate) -> None:
+def test_the_console_names_the_visitor_it_registered(world, gate, visitor_form) -> None:
     """The verdict and the list name the visitor staff just typed in (they said 人员)."""
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "name": "孙访客",
-        "phone": "13700001111",
-        "visiting": "2号楼刘女士",
-        "reason": "送生活物资",
-        "direction": "in",
-    }
+    data = visitor_form()
     client = world.client("guard_a")
     response = client.post(reverse("checkpoints:console_visitor", args=[gate.pk]), data)
     page = client.get(response["Location"]).content.decode()

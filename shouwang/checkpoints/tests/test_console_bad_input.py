@@ -42,13 +42,6 @@ def guard(world):
     return world.client("guard_a")
 
 
-@pytest.fixture
-def declared(world, gate) -> CheckIn:
-    return make_checkin(
-        gate, person=make_person(world.building_a), status="declared", source="self", result="g"
-    )
-
-
 def snapshot() -> list:
     return [
         *CheckIn.objects.order_by("pk").values_list(
@@ -77,49 +70,16 @@ def scan_data(world, **extra) -> dict:
     }
 
 
-def vehicle_data(**extra) -> dict:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "direction": "in",
-        "plate": "豫A12345",
-        "occupants": "2",
-        **extra,
-    }
-
-
-def visitor_data(**extra) -> dict:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "direction": "in",
-        "name": "赵访客",
-        "phone": "13912345678",
-        "visiting": "302 王先生",
-        "reason": "送药",
-        **extra,
-    }
-
-
-def turn_back_data(**extra) -> dict:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "direction": "in",
-        "subject": "p",
-        "occupants": "1",
-        "reason": "外地返回",
-        **extra,
-    }
-
-
 @pytest.mark.parametrize(("temperature", "message"), BAD_TEMPERATURES)
 def test_every_form_refuses_a_bad_temperature(
-    world, gate, guard, declared, temperature, message
+    world, gate, guard, declared, temperature, message, vehicle_form, visitor_form, turn_back_form
 ) -> None:
     before = snapshot()
     posts = [
         (console_url("console_scan", gate), scan_data(world, temperature=temperature)),
-        (console_url("console_vehicle", gate), vehicle_data(temperature=temperature)),
-        (console_url("console_visitor", gate), visitor_data(temperature=temperature)),
-        (console_url("console_turn_back", gate), turn_back_data(temperature=temperature)),
+        (console_url("console_vehicle", gate), vehicle_form(temperature=temperature)),
+        (console_url("console_visitor", gate), visitor_form(temperature=temperature)),
+        (console_url("console_turn_back", gate), turn_back_form(temperature=temperature)),
         (reverse("checkpoints:checkin_confirm", args=[declared.pk]), {"temperature": temperature}),
         (reverse("checkpoints:checkin_measure", args=[declared.pk]), {"temperature": temperature}),
     ]
@@ -132,7 +92,7 @@ def test_every_form_refuses_a_bad_temperature(
     "temperature", ["３６.５", "３６．５", "36。5", "36，5", "36.5℃", " 36.5 "]
 )
 def test_a_full_width_temperature_is_a_temperature(
-    world, gate, guard, declared, temperature
+    world, gate, guard, declared, temperature, vehicle_form
 ) -> None:
     response = guard.post(
         reverse("checkpoints:checkin_confirm", args=[declared.pk]), {"temperature": temperature}
@@ -146,7 +106,7 @@ def test_a_full_width_temperature_is_a_temperature(
     assert scanned.status_code == 302
     assert CheckIn.objects.get(pass_used__isnull=False).temperature == Decimal("36.5")
     vehicle = guard.post(
-        console_url("console_vehicle", gate), vehicle_data(temperature=temperature)
+        console_url("console_vehicle", gate), vehicle_form(temperature=temperature)
     )
     assert vehicle.status_code == 302
     assert CheckIn.objects.get(subject="v").temperature == Decimal("36.5")
@@ -155,21 +115,23 @@ def test_a_full_width_temperature_is_a_temperature(
 @pytest.mark.parametrize(
     "plate", ["ABC", "豫A1234567890", "12345", "豫A123\n45", "豫A\x0012345", "<script>"]
 )
-def test_a_junk_plate_is_refused(world, gate, guard, plate) -> None:
+def test_a_junk_plate_is_refused(world, gate, guard, plate, vehicle_form, turn_back_form) -> None:
     before = snapshot()
-    refused(guard.post(console_url("console_vehicle", gate), vehicle_data(plate=plate)), "车牌")
+    refused(guard.post(console_url("console_vehicle", gate), vehicle_form(plate=plate)), "车牌")
     refused(
         guard.post(
-            console_url("console_turn_back", gate), turn_back_data(subject="v", plate=plate)
+            console_url("console_turn_back", gate), turn_back_form(subject="v", plate=plate)
         ),
         "车牌",
     )
     assert snapshot() == before
 
 
-def test_a_vehicle_turned_back_without_a_plate_is_refused(world, gate, guard) -> None:
+def test_a_vehicle_turned_back_without_a_plate_is_refused(
+    world, gate, guard, turn_back_form
+) -> None:
     before = snapshot()
-    response = guard.post(console_url("console_turn_back", gate), turn_back_data(subject="v"))
+    response = guard.post(console_url("console_turn_back", gate), turn_back_form(subject="v"))
     refused(response, "劝返车辆请填写车牌号")
     assert snapshot() == before
 
@@ -200,11 +162,13 @@ def test_a_bad_scan_is_refused(world, gate, guard, overrides, message) -> None:
         ("console_turn_back", {"reason": ""}, "劝返原因"),
     ],
 )
-def test_a_bad_staff_form_is_refused(world, gate, guard, name, data, message) -> None:
+def test_a_bad_staff_form_is_refused(
+    world, gate, guard, name, data, message, vehicle_form, visitor_form, turn_back_form
+) -> None:
     make = {
-        "console_visitor": visitor_data,
-        "console_vehicle": vehicle_data,
-        "console_turn_back": turn_back_data,
+        "console_visitor": visitor_form,
+        "console_vehicle": vehicle_form,
+        "console_turn_back": turn_back_form,
     }[name]
     before = snapshot()
     refused(guard.post(console_url(name, gate), make(**data)), message)
@@ -242,7 +206,9 @@ def test_an_unknown_id_is_404(world, guard, declared, name, pk) -> None:
     assert snapshot() == before
 
 
-def test_rows_and_posts_of_another_community_are_404(world, guard) -> None:
+def test_rows_and_posts_of_another_community_are_404(
+    world, guard, vehicle_form, visitor_form, turn_back_form
+) -> None:
     elsewhere = make_checkpoint(world.compound_b, "八一新苑北门")
     row = make_checkin(
         elsewhere,
@@ -257,9 +223,9 @@ def test_rows_and_posts_of_another_community_are_404(world, guard) -> None:
         assert guard.post(url, {"temperature": "36.5", "reason": "发热"}).status_code == 404
     for name, data in (
         ("console_scan", scan_data(world)),
-        ("console_vehicle", vehicle_data()),
-        ("console_visitor", visitor_data()),
-        ("console_turn_back", turn_back_data()),
+        ("console_vehicle", vehicle_form()),
+        ("console_visitor", visitor_form()),
+        ("console_turn_back", turn_back_form()),
     ):
         assert guard.post(console_url(name, elsewhere), data).status_code == 404
     assert snapshot() == before

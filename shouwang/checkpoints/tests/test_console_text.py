@@ -20,29 +20,6 @@ def gate(world):
     return make_checkpoint(world.compound_a, "西城花园北门")
 
 
-def visitor(**extra: str) -> dict[str, str]:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "name": "孙访客",
-        "phone": "13700001111",
-        "visiting": "2号楼刘女士",
-        "reason": "送生活物资",
-        "direction": "in",
-        **extra,
-    }
-
-
-def turn_back(**extra: str) -> dict[str, str]:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "subject": "p",
-        "occupants": "1",
-        "reason": "无事外出",
-        "direction": "out",
-        **extra,
-    }
-
-
 @pytest.mark.parametrize(
     ("field", "value", "label"),
     [
@@ -53,9 +30,11 @@ def turn_back(**extra: str) -> dict[str, str]:
         ("phone", "137\x0000001111", "手机号"),
     ],
 )
-def test_a_visitor_with_a_control_character_is_refused(world, gate, field, value, label) -> None:
+def test_a_visitor_with_a_control_character_is_refused(
+    world, gate, visitor_form, field, value, label
+) -> None:
     response = world.client("guard_a").post(
-        reverse("checkpoints:console_visitor", args=[gate.pk]), visitor(**{field: value})
+        reverse("checkpoints:console_visitor", args=[gate.pk]), visitor_form(**{field: value})
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -73,9 +52,11 @@ def test_a_visitor_with_a_control_character_is_refused(world, gate, field, value
         ({"subject": "v", "plate": "豫B\t88888"}, "车牌"),
     ],
 )
-def test_a_turn_back_with_a_control_character_is_refused(world, gate, extra, label) -> None:
+def test_a_turn_back_with_a_control_character_is_refused(
+    world, gate, turn_back_form, extra, label
+) -> None:
     response = world.client("guard_a").post(
-        reverse("checkpoints:console_turn_back", args=[gate.pk]), turn_back(**extra)
+        reverse("checkpoints:console_turn_back", args=[gate.pk]), turn_back_form(**extra)
     )
     assert response.status_code == 400
     assert f"{label}含有控制字符（如换行、空字符），请核对后重新填写" in response.content.decode()
@@ -93,10 +74,10 @@ def test_a_vehicle_with_a_control_character_in_its_plate_is_refused(world, gate)
     assert not CheckIn.objects.exists()
 
 
-def test_the_console_and_the_api_refuse_alike(world, gate) -> None:
+def test_the_console_and_the_api_refuse_alike(world, gate, visitor_form) -> None:
     """The same visitor sent offline gets the same words (the API names the field 姓名)."""
     client = world.client("guard_a")
-    item = {**visitor(name="孙\n访客"), "checkpoint": gate.pk, "kind": "visitor"}
+    item = {**visitor_form(name="孙\n访客"), "checkpoint": gate.pk, "kind": "visitor"}
     body = client.post(
         "/api/v1/checkpoints/checkins", {"items": [item]}, content_type="application/json"
     ).json()
@@ -104,10 +85,10 @@ def test_the_console_and_the_api_refuse_alike(world, gate) -> None:
     assert not CheckIn.objects.exists()
 
 
-def test_a_visitor_typed_cleanly_is_still_registered(world, gate) -> None:
+def test_a_visitor_typed_cleanly_is_still_registered(world, gate, visitor_form) -> None:
     # Spaces around a value are trimmed as before, not refused.
     response = world.client("guard_a").post(
-        reverse("checkpoints:console_visitor", args=[gate.pk]), visitor(name=" 孙访客 ")
+        reverse("checkpoints:console_visitor", args=[gate.pk]), visitor_form(name=" 孙访客 ")
     )
     assert response.status_code == 302
     assert Visit.objects.get().checkin.visitor

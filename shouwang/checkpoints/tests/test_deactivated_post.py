@@ -73,8 +73,10 @@ def test_it_refuses_a_pass_scan_at_a_deactivated_post(world, gate) -> None:
 
 
 @pytest.mark.parametrize("view", ["checkin_confirm", "checkin_measure"])
-def test_it_refuses_confirming_or_measuring_a_row_of_a_deactivated_post(world, gate, view) -> None:
-    row = make_checkin(gate, person=make_person(world.building_a), status="declared", source="self")
+def test_it_refuses_confirming_or_measuring_a_row_of_a_deactivated_post(
+    world, gate, declared, view
+) -> None:
+    row = declared
     deactivate(gate)
     response = world.client("guard_a").post(
         reverse(f"checkpoints:{view}", args=[row.pk]), {"temperature": "38.5"}

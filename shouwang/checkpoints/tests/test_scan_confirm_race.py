@@ -23,14 +23,14 @@ pytestmark = pytest.mark.django_db
 def changed_after_read(monkeypatch, **change) -> None:
     """The pending self-scan is read, then changed by someone else before the scan's
     UPDATE."""
-    read = console._pending_self_scan
+    read = console._seen_before
 
     def then_changed(**kwargs):
-        row = read(**kwargs)
+        done, row = read(**kwargs)
         CheckIn.objects.filter(pk=row.pk).update(**change)
-        return row
+        return done, row
 
-    monkeypatch.setattr(console, "_pending_self_scan", then_changed)
+    monkeypatch.setattr(console, "_seen_before", then_changed)
 
 
 def scan(world, gate, row: CheckIn, temperature: str):
