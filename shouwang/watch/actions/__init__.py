@@ -9,7 +9,7 @@ Every change to a key-person record writes the row, its history (``KeyPersonEven
 the audit log in one transaction.
 """
 
-from .alerts import create_lead, handle_alert, raise_alert, restate_alert, settle_alert
+from .alerts import create_lead, handle_alert, raise_alert, restate_alert
 from .followups import (
     METHOD_CHOICE_MESSAGE,
     SYMPTOM_CHOICE_MESSAGE,
@@ -66,7 +66,6 @@ __all__ = [
     "period_served",
     "raise_alert",
     "restate_alert",
-    "settle_alert",
     "record_attempt",
     "record_followup",
     "record_location",

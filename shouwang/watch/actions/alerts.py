@@ -1,6 +1,6 @@
 """Alerts and leads, as other apps raise them (``raise_alert``, ``create_lead``; both
-idempotent per source row), an alert handled, and an alert settled by its source
-(``settle_alert``) or warranted again (``restate_alert``)."""
+idempotent per source row), an alert handled, and an alert warranted again by its
+source (``restate_alert``)."""
 
 from __future__ import annotations
 
@@ -96,33 +96,14 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
 
 
 @transaction.atomic
-def settle_alert(*, kind: str, source: Any, by: Any, note: str) -> Alert | None:
-    """The row that raised an open ``kind`` alert no longer warrants it (a mistyped fever
-    reading corrected): the alert is marked handled by ``by`` with ``note`` saying why,
-    and audited as handling it by hand is. An alert already handled keeps its handling."""
-    alert = (
-        Alert.objects.select_for_update()
-        .open()
-        .filter(kind=kind, source_type=source._meta.label, source_id=str(source.pk))
-        .first()
-    )
-    if alert is None:
-        return None
-    alert.mark_handled(by=by, note=note)
-    audit.record(
-        action=AuditEvent.Action.UPDATE, user=by, obj=alert, detail=f"预警已处置：{note}"[:1000]
-    )
-    return alert
-
-
-@transaction.atomic
 def restate_alert(
     *, kind: str, source: Any, by: Any, title: str, note: str, settled_prefix: str
 ) -> Alert | None:
     """The row that raised a ``kind`` alert warrants it still or again, for a changed
     reason (a fever reading corrected to another fever, or back to a fever after a
     correction settled it): the alert says ``title``, and if it was settled by its source
-    (``settle_alert`` with a note starting ``settled_prefix``) it is open again. One
+    (handled with a note starting ``settled_prefix``, as corrections did before 复测 kept
+    the first reading) it is open again. One
     handled by a person keeps its handling. Audited with ``note`` when it changed; None
     when the row raised no such alert."""
     alert = (
