@@ -234,10 +234,9 @@ TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 ADDRESS_KEYS = ("compound", "building", "unit", "room", "address")
 # The columns of words (a note, tag or choice names): TRUE or 3.5 in one is no word.
 WORD_KEYS = ("relation", "residence_type", "housing_type", "tags", "notes")
-
-
-def date_cell_message(label: str) -> str:
-    return f"{label}被Excel存成了日期，原来填写的内容已丢失；请把该列设为“文本”格式后重新填写"
+# The columns of codes: a logical value, a decimal or a date is no document type,
+# number or phone (a whole number is: a phone Excel stored as a number).
+CODE_KEYS = ("doc_type", "doc", "phone")
 
 
 MAX_ROWS = 300_000
@@ -452,7 +451,10 @@ class Checker:
             self.problem(number, "name", "姓名过长（最多50字）")
             ok = False
         record["n"] = name
-        ok = self._document(number, cells, record) and ok
+        refused = self._codes(number, cells)
+        ok = not refused and ok
+        if "doc_type" not in refused:
+            ok = self._document(number, cells, record) and ok
         ok = self._phone(number, cells.get("phone"), record) and ok
         ok = self._address(number, cells, record) and ok
         ok = self._words(number, cells) and ok
@@ -474,6 +476,19 @@ class Checker:
             self.seen_undocumented[key] = number
         record["i"] = name_initials(name)
         return record
+
+    def _codes(self, number: int, cells: dict[str, Any]) -> set[str]:
+        """A cell of ``CODE_KEYS`` that is not text is a problem saying what it holds
+        (core.xlsx's message), never "True" or "3.5" checked as a code; such a cell is
+        then read as empty, the row's other columns still checked. Returns their keys."""
+        refused = set()
+        for key in CODE_KEYS:
+            problem = not_text(cells.get(key))
+            if problem:
+                self.problem(number, key, problem)
+                cells[key] = None
+                refused.add(key)
+        return refused
 
     def _document(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         value = cells.get("doc")
@@ -528,11 +543,7 @@ class Checker:
 
     def _address(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         for key in ADDRESS_KEYS:
-            value = cells.get(key)
-            if isinstance(value, date | time):
-                self.problem(number, key, date_cell_message(LABELS[key]))
-                return False
-            problem = not_text(value)
+            problem = not_text(cells.get(key))
             if problem:
                 self.problem(number, key, problem)
                 return False

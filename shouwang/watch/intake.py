@@ -90,6 +90,11 @@ HEADER_NAMES = {
     "证件类型": ["证件类型", "证件种类", "证件名称"],
 }
 MAX_ROWS = 5_000
+# The columns of text, as core.xlsx's ``not_text`` reads them: a logical value, a
+# decimal or a date is nobody's name, number, place or community, and is reported as
+# what it is, never read as "True" or "3.5"; a whole number is kept (a room 301, a phone
+# Excel stored as a number), except as a name. 抵达日期 holds a date.
+TEXT_HEADERS = [h for h in HEADERS if h != "抵达日期"]
 
 
 class Outcome:
@@ -315,25 +320,29 @@ def _check_row(
 ) -> Row | None:
     problems = []
     for column, cell in zip(HEADERS, cells, strict=True):
-        formula = formula_problem(cell)
-        if formula:
-            problems.append(Problem(number, column, formula))
+        problem = formula_problem(cell)
+        if not problem and column in TEXT_HEADERS:
+            problem = not_text(cell, whole_numbers=column != "姓名")
+        if problem:
+            problems.append(Problem(number, column, problem))
+    refused = {p.column for p in problems}  # checked no further
     name, document, phone, _, origin, address, community_name, type_name = values
-    not_a_name = not_text(cells[0], whole_numbers=False)  # a number, TRUE or a date
-    if not_a_name:
-        problems.append(Problem(number, "姓名", not_a_name))
-    elif not name:
-        problems.append(Problem(number, "姓名", "请填写姓名"))
-    elif len(name) > 50:
-        problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
+    if "姓名" not in refused:
+        if not name:
+            problems.append(Problem(number, "姓名", "请填写姓名"))
+        elif len(name) > 50:
+            problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
     doc_type = default_type
     document = normalise_document(document)
     try:
         doc_type = document_type_named(type_name) if type_name else default_type
-    except DocumentError as exc:
-        problems.append(Problem(number, "证件类型", str(exc)))
+    except DocumentError as exc:  # a refused type's number goes unchecked too
+        if "证件类型" not in refused:
+            problems.append(Problem(number, "证件类型", str(exc)))
     else:
-        if stored_as_number(cells[1]):
+        if "证件号码" in refused:
+            pass
+        elif stored_as_number(cells[1]):
             problems.append(Problem(number, "证件号码", NUMBER_CELL_MESSAGE))
         else:
             try:
@@ -343,13 +352,13 @@ def _check_row(
                 problems.append(
                     Problem(number, "证件号码", LOST_ZERO_MESSAGE if lost_zero else str(exc))
                 )
-    if phone:
+    if phone and "手机号" not in refused:
         try:
             phone = validate_phone(phone)
         except DocumentError as exc:
             problems.append(Problem(number, "手机号", str(exc)))
     arrival = None
-    if values[3]:
+    if values[3] and "抵达日期" not in refused:
         try:
             arrival = _parse_date(cells[3], today=today)
         except (ValueError, OverflowError):
@@ -359,17 +368,12 @@ def _check_row(
                 actions.check_arrival_date(arrival, today=today)
             except ValidationError as exc:
                 problems.append(Problem(number, "抵达日期", exc.messages[0]))
-    # A whole number may be a place (a room 301), as the ledger takes one in an address.
-    for column, cell in (("来源地", cells[4]), ("现住址", cells[5])):
-        not_a_place = not_text(cell)
-        if not_a_place:
-            problems.append(Problem(number, column, not_a_place))
     if len(origin) > 100:
         problems.append(Problem(number, "来源地", "来源地过长（最多100字）"))
     if len(address) > 200:
         problems.append(Problem(number, "现住址", "住址过长（最多200字）"))
     community = default_community
-    if community_name:
+    if community_name and "社区" not in refused:
         found = communities.get(community_name, [])
         community = found[0] if len(found) == 1 else None
         if not found:

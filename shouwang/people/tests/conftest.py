@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from shouwang.core.tests.personas import World
-from shouwang.people.models import Household, ImportJob, Person, Tag
-from shouwang.people.tests.factories import make_household, make_person
+from shouwang.people.models import Household, ImportJob, ImportProblem, Person, Tag
+from shouwang.people.tests.factories import (
+    ID1,
+    ID2,
+    make_household,
+    make_person,
+    template_row,
+    workbook_upload,
+)
 
 
 @dataclass
@@ -70,5 +77,21 @@ def importer(world, django_capture_on_commit_callbacks, settings, tmp_path, defa
 
         def page(self, job) -> str:
             return self.client.get(reverse("people:import_job", args=[job.code])).content.decode()
+
+        def refused_row(self, **cells) -> ImportProblem:
+            """Upload two template rows written by openpyxl: 刘备's, with ``cells`` over
+            it by header key (name and doc too), and 关羽's good one. Returns the one
+            problem, having checked that the job's page shows its message and that a
+            commit imports 关羽 alone."""
+            rows = [
+                template_row(**({"name": "刘备", "doc": ID1} | cells)),
+                template_row("关羽", ID2, room="302"),
+            ]
+            job = self.upload(workbook_upload(rows))
+            problem = job.problems.get()
+            assert problem.message in self.page(job)
+            self.commit(job)
+            assert list(Person.objects.values_list("name", flat=True)) == ["关羽"]
+            return problem
 
     return Importer()

@@ -10,6 +10,9 @@ from shouwang.people.documents import DocumentType, compose_id_card
 from shouwang.people.models import ExportJob, Household, ImportJob, Person
 
 _sequence = itertools.count(1)
+# Two valid ID card numbers for rows written out by hand.
+ID1 = "410105199001011233"
+ID2 = "41010519920304122X"
 
 
 def next_id_card(region: str = "410105", born: date = date(1980, 5, 17)) -> str:
@@ -108,6 +111,26 @@ def xlsx_upload(rows: list[list], *, headers: list[str] | None = None, name: str
 
     content = workbook_bytes(headers or TEMPLATE_HEADERS, rows)
     return SimpleUploadedFile(name, content, content_type=XLSX_CONTENT_TYPE)
+
+
+def workbook_upload(rows: list[list], headers: list[str] | None = None, name: str = "台账.xlsx"):
+    """An uploaded xlsx written by openpyxl as Excel keeps it: typed cells (logical
+    values, decimals, dates), real formulas (template headers unless given)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from shouwang.core.xlsx import XLSX_CONTENT_TYPE
+    from shouwang.people.importing import TEMPLATE_HEADERS
+
+    workbook = Workbook()
+    workbook.active.append(headers or TEMPLATE_HEADERS)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
 
 
 def template_row(name: str, doc: str, phone: str = "", **cells) -> list:

@@ -1,13 +1,14 @@
 """Run as ``python -m shouwang.people.tests.sqlite_export_race``: a background ledger
 export against a file-based SQLite database configured as in production (WAL, ``BEGIN
 IMMEDIATE``, busy timeout; ``core.tests.sqlite_file``) while someone else saves a
-change, as happens all day on a live system. Prints one JSON object."""
+change, as happens all day on a live system (``core.tests.races.at_once``: the other
+writer's outcome, the rows it updated or the error it met, is reported). Prints one
+JSON object."""
 
 from __future__ import annotations
 
 import json
 import sys
-import threading
 
 from shouwang.core.tests.sqlite_file import journal_mode, production_sqlite, tree
 
@@ -17,6 +18,7 @@ def main(persons: int = 2500) -> dict:
     from django.db import connection
 
     from shouwang.accounts.models import User
+    from shouwang.core.tests.races import at_once
     from shouwang.people import exporting
     from shouwang.people.models import ExportJob, Household, Person
 
@@ -32,22 +34,18 @@ def main(persons: int = 2500) -> dict:
 
     # Someone saves a change on another connection (another request, the worker's
     # heartbeat) while the export has read its first rows and before it saves progress.
-    def other_writer() -> None:
-        try:
-            Household.objects.filter(pk=home.pk).update(notes="有人改了备注")
-        finally:
-            connection.close()
+    def other_writer(_: int) -> int:
+        return Household.objects.filter(pk=home.pk).update(notes="有人改了备注")
 
     saves = 0
+    other_saved: list[object] = []
     save_progress = exporting.save_progress
 
     def write_first(job: ExportJob, **fields) -> None:
         nonlocal saves
         saves += 1
         if "written_rows" in fields and saves == 2:  # the first progress figure
-            writer = threading.Thread(target=other_writer)
-            writer.start()
-            writer.join()
+            other_saved.extend(at_once(1, other_writer))
         save_progress(job, **fields)
 
     exporting.save_progress = write_first
@@ -58,12 +56,15 @@ def main(persons: int = 2500) -> dict:
     except Exception as exc:  # what the worker would log
         error = f"{type(exc).__name__}: {exc}"
     job.refresh_from_db()
+    home.refresh_from_db()
     return {
         "engine": connection.vendor,
         "journal_mode": journal_mode(),
         "status": job.status,
         "written_rows": job.written_rows,
         "error": error,
+        "other_saved": [repr(outcome) for outcome in other_saved],
+        "notes": home.notes,
     }
 
 

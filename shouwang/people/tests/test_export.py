@@ -388,6 +388,8 @@ def test_a_background_export_on_sqlite_finishes_while_others_save_changes() -> N
     assert result["error"] == ""
     assert result["status"] == "done"
     assert result["written_rows"] == 2500
+    assert result["other_saved"] == ["1"]
+    assert result["notes"] == "有人改了备注"
 
 
 def test_an_export_read_a_chunk_at_a_time_keeps_the_ledgers_order(world, ledger, monkeypatch):

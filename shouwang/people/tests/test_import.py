@@ -362,34 +362,6 @@ def test_a_permit_number_excel_stored_as_a_number_is_reported_with_its_lost_zero
     assert job.valid_rows == 1
 
 
-def test_a_room_or_address_excel_turned_into_a_date_is_reported_not_registered(world, importer):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(TEMPLATE_HEADERS)
-    workbook.active.append(template_row("刘备", ID1, room=datetime.datetime(2026, 3, 1)))
-    workbook.active.append(template_row("关羽", ID2, room="302"))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    job = importer.upload(_file(buffer.getvalue()))
-    problem = job.problems.get()
-    assert (problem.row, problem.column) == (2, "房号")
-    assert "存成了日期" in problem.message
-    assert "存成了日期" in importer.page(job)
-    importer.commit(job)
-    assert list(Household.objects.values_list("room", flat=True)) == ["302"]
-
-    free_text = Workbook()
-    free_text.active.append(["姓名", "身份证号", "住址"])
-    free_text.active.append(["张飞", ID3, datetime.date(2001, 2, 3)])
-    buffer = io.BytesIO()
-    free_text.save(buffer)
-    job = importer.upload(_file(buffer.getvalue()))
-    problem = job.problems.get()
-    assert problem.column == "住址"
-    assert "存成了日期" in problem.message
-
-
 @pytest.mark.parametrize(
     ("cell", "message"),
     [

@@ -120,6 +120,18 @@ def register_form(person: Person, start: date, **fields) -> dict:
     }
 
 
+def intake_row(**cells: object) -> list[object]:
+    """A police-list row in the template's column order (``intake.HEADERS``), arrived
+    two days ago; ``cells`` by header (姓名=…, 社区=…) over it."""
+    from django.utils import timezone
+
+    from shouwang.watch.intake import HEADERS
+
+    arrived = timezone.localdate() - timedelta(days=2)
+    row = ["陈一", id_number(), "13700000001", arrived, "湖北武汉", "西城花园1号楼", "", ""]
+    return [cells.get(header, cell) for header, cell in zip(HEADERS, row, strict=True)]
+
+
 def intake_sheet(rows, headers, name: str = "名单.xlsx") -> SimpleUploadedFile:
     """An uploaded list (.xlsx): ``headers`` then ``rows``."""
     wb = Workbook()

@@ -5,10 +5,9 @@ whole. A whole number in a place is kept, as the ledger keeps one in an address.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from shouwang.core.xlsx import NOT_TEXT_MESSAGES
 from shouwang.watch.intake import HEADERS
@@ -20,10 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(index: int, cell: object) -> list[object]:
-    arrived = timezone.localdate() - timedelta(days=2)
-    row = ["陈一", f.id_number(), "13700000001", arrived, "湖北武汉", "西城花园1号楼"]
-    row[index] = cell
-    return row
+    return f.intake_row(**{HEADERS[index]: cell})
 
 
 @pytest.mark.parametrize(

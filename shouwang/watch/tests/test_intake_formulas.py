@@ -3,10 +3,7 @@ the one message every import gives, and the list is refused whole."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from openpyxl.worksheet.formula import ArrayFormula
 
 from shouwang.core.xlsx import FORMULA_MESSAGE
@@ -28,9 +25,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_a_formula_cell_is_reported_in_its_column(world, index, cell) -> None:
-    arrived = timezone.localdate() - timedelta(days=2)
-    row = ["陈一", f.id_number(), "13700000001", arrived, "湖北武汉", "西城花园1号楼"]
-    row[index] = cell
+    row = f.intake_row(**{HEADERS[index]: cell})
     before = KeyPerson.objects.count()
     response = upload(world.client("staff_a"), f.intake_sheet([row], HEADERS))
     assert response.status_code == 400
