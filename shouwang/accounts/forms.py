@@ -16,7 +16,7 @@ def clean_mobile(value: str) -> str:
     """An 11-digit mainland mobile; full-width digits typed by a Chinese IME are read."""
     value = normalize_mobile(value)
     if value and not MOBILE_RE.match(value):
-        raise ValidationError("手机号应为11位大陆手机号码，如 13812345678")
+        raise ValidationError("手机号应为11位大陆手机号码（1开头的11位数字）")
     return value
 
 

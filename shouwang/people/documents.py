@@ -243,7 +243,7 @@ def birth_facts(doc_type: str, number: str) -> tuple[date | None, str]:
 def validate_phone(phone: str) -> str:
     phone = normalize_mobile(phone)
     if not MOBILE_RE.match(phone):
-        raise DocumentError("手机号应为11位大陆手机号码，如 13812345678")
+        raise DocumentError("手机号应为11位大陆手机号码（1开头的11位数字）")
     return phone
 
 
