@@ -614,7 +614,11 @@ def _trace_for(request: AuthedRequest, pk: int) -> Trace:
 def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
     if request.htmx:
-        response = render(request, "cases/trace_detail.html#status", {"trace": trace})
+        response = render(
+            request,
+            "cases/trace_detail.html#status",
+            {"trace": trace, "refusal": trace.case.trace_refusal()},
+        )
         if trace.second_hop in (Trace.Status.DONE, Trace.Status.FAILED):
             response["HX-Refresh"] = "true"
         return response
@@ -646,6 +650,8 @@ def _trace_page(
             "counts": trace.counts_for(request.user),
             "rows_shown": TRACE_ROWS_SHOWN,
             "form": form or TraceContactsForm(trace=trace, user=request.user),
+            # Neither hop 2 nor contacts are offered where they would be refused.
+            "refusal": trace.case.trace_refusal(),
         },
         status=status,
     )
