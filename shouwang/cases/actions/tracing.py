@@ -29,8 +29,9 @@ from ..models import (
 from .contacts import (
     RecordInTheWay,
     Refusal,
-    add_contact,
+    add_contact_to_locked,
     checked_for_observation,
+    locked_case,
     observation_over,
     observe_checked,
     watch_category,
@@ -359,7 +360,9 @@ def contacts_from_trace(
     last encounter; with ``observe`` also put them under observation, except those
     whose observation period (from that date) is over, infected or dead cases, and those
     whose record ended with no new exposure since (each returned, to be named)."""
-    case = trace.case
+    # Checked on the locked row: an exclusion committed since the page read the case is
+    # seen, and one under way waits until these contacts are written.
+    case = locked_case(trace.case_id)
     if refusal := case.trace_refusal():
         raise ValidationError(refusal)
     if not hits:
@@ -476,7 +479,7 @@ def _contact_for_hit(
     via: Contact | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Contact, bool]:
-    contact, created = add_contact(
+    contact, created = add_contact_to_locked(
         case=case,
         person=hit.person,
         kind=Contact.Kind.CHECKPOINT,

@@ -20,7 +20,7 @@ from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
 from .. import actions
-from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
+from ..models import Case, Contact, KeyArea, Trace, TraceHit, TreatmentInstitution
 
 _serial = itertools.count(1)
 
@@ -130,6 +130,28 @@ def make_trace(case: Case, **fields) -> Trace:
         window_minutes=fields.pop("window_minutes", 15),
         window_from=fields.pop("window_from", case.infectious_from()),
         **fields,
+    )
+
+
+def make_hit(trace: Trace, person: Person, *, minutes_apart: int = 5) -> TraceHit:
+    """A hop-1 hit of ``trace``: ``person`` passed a gate ``minutes_apart`` after the
+    case, yesterday at 08:00 (no presence table needed)."""
+    met = at_eight(timezone.localdate() - timedelta(days=1))
+    at = met + timedelta(minutes=minutes_apart)
+    return TraceHit.objects.create(
+        trace=trace,
+        person=person,
+        encounters=[
+            {
+                "checkpoint_id": EAST,
+                "checkpoint": "东门",
+                "at": at.isoformat(),
+                "met_at": met.isoformat(),
+            }
+        ],
+        first_at=at,
+        last_at=at,
+        closest_seconds=minutes_apart * 60,
     )
 
 

@@ -17,8 +17,8 @@ from .factories import EAST, at_eight, make_case, make_person
 # once, registered as a key person with its history, audited. With the checks run a
 # second time (``ended_record_refusal`` and ``resume_refusal`` before
 # ``observe_contact``) it was 41; with its watch category looked up four times and its
-# running record twice, 37.
-PER_CONTACT = 33
+# running record twice, 37; before its case was read with the contact it locks, 33.
+PER_CONTACT = 30
 
 
 def _observe_trace(world, presence_table, count: int) -> int:
