@@ -358,14 +358,17 @@ def resume_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     )
 
 
-def observe_refusal(contact: Contact, *, by: Any) -> Refusal | None:
+def observe_refusal(
+    contact: Contact, *, by: Any, category: Category | None = None
+) -> Refusal | None:
     """Why ``observe_contact`` refuses a contact (``None`` if it does not), its checks
     in its order, so the 纳入管控 page offers no form it would refuse: an ended record
     (``ended_record_refusal``), the case or person (``observation_refusal``), then —
     unless the person's running record takes the contact in, or the period is over (the
     page and ``observe_contact`` say so themselves) — a record to resume
-    (``resume_refusal``)."""
-    return _checks(contact, by=by, category=None)[0]
+    (``resume_refusal``). ``category``: the contact's ``watch_category`` when the
+    caller has it already."""
+    return _checks(contact, by=by, category=category)[0]
 
 
 def _checks(
