@@ -1,12 +1,13 @@
 """Rows for the cases tests: persons in the ledger, cases, contacts, key areas, traces;
-control records ended as a test needs them; and the two posts of a trace through the
-pages (run it, turn its hits into contacts under observation)."""
+control records ended as a test needs them; the two posts of a trace through the
+pages (run it, turn its hits into contacts under observation); household visit taps
+and attempts that found nobody."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.test import Client
@@ -20,7 +21,15 @@ from shouwang.watch.actions import change_status
 from shouwang.watch.models import KeyPerson
 
 from .. import actions
-from ..models import Case, Contact, KeyArea, Trace, TraceHit, TreatmentInstitution
+from ..models import (
+    Case,
+    Contact,
+    HouseholdVisit,
+    KeyArea,
+    Trace,
+    TraceHit,
+    TreatmentInstitution,
+)
 
 _serial = itertools.count(1)
 
@@ -55,6 +64,27 @@ def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
 def visit_data(**overrides) -> dict:
     """The POST of a household visit tap: a fresh client id, 上门."""
     return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
+
+
+def unreached(client: Client, household_id: int, **overrides: Any) -> Any:
+    """The htmx POST of 联系不上 for a household (上门 unless ``method`` is given)."""
+    return client.post(
+        reverse("cases:visit_unreached", args=[household_id]),
+        visit_data(**overrides),
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def attempt_on(marked: Any, household: Household, day: date) -> HouseholdVisit:
+    """An attempt that found nobody, recorded on ``day`` at 10:00 by the grid worker of
+    the ``marked`` world, as the phone would have sent it (the key area started by then)."""
+    marked.key_area.start_date = min(marked.key_area.start_date, day)
+    marked.key_area.save()
+    at = timezone.make_aware(datetime.combine(day, time(10)))
+    visit, _ = actions.record_household_unreached(
+        household=household, client_id=uuid.uuid4(), method="visit", by=marked.grid_worker_a, now=at
+    )
+    return visit
 
 
 def institution(name: str = "市传染病医院", **fields) -> TreatmentInstitution:

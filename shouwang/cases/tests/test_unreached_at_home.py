@@ -16,8 +16,7 @@ from shouwang.cases.key_areas import households_to_visit
 from shouwang.cases.models import HouseholdVisit, SecondDayUnreached
 from shouwang.watch.models import Alert, Category, KeyPerson
 
-from .factories import make_person, visit_data
-from .test_household_unreached import attempt_on, unreached
+from .factories import attempt_on, make_person, unreached, visit_data
 
 
 def key_record(person, today, *, status=KeyPerson.Status.ACTIVE, measure=KeyPerson.Measure.HOME):
