@@ -8,16 +8,11 @@ from django.urls import reverse
 
 from shouwang.cases.models import Case, Trace
 
-from .factories import trace_data
-
 SAID = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
 
 
-def test_the_results_page_of_an_excluded_case_shows_the_reason_not_the_forms(world, timeline):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_the_results_page_of_an_excluded_case_shows_the_reason_not_the_forms(world, traced):
+    case, client, trace = traced.case, traced.client, traced.trace
     Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
 
     response = client.get(reverse("cases:trace", args=[trace.pk]))
@@ -32,11 +27,8 @@ def test_the_results_page_of_an_excluded_case_shows_the_reason_not_the_forms(wor
     assert reverse("cases:trace_second_hop", args=[trace.pk]) not in page
 
 
-def test_the_hop_two_status_poll_offers_no_retry_for_an_excluded_case(world, timeline):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_the_hop_two_status_poll_offers_no_retry_for_an_excluded_case(world, traced):
+    case, client, trace = traced.case, traced.client, traced.trace
     Trace.objects.filter(pk=trace.pk).update(second_hop=Trace.Status.FAILED)
     Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
 
@@ -46,11 +38,8 @@ def test_the_hop_two_status_poll_offers_no_retry_for_an_excluded_case(world, tim
     assert reverse("cases:trace_second_hop", args=[trace.pk]) not in response.content.decode()
 
 
-def test_the_results_page_of_a_case_not_excluded_keeps_its_forms(world, timeline):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_the_results_page_of_a_case_not_excluded_keeps_its_forms(world, traced):
+    client, trace = traced.client, traced.trace
 
     page = client.get(reverse("cases:trace", args=[trace.pk])).content.decode()
 
