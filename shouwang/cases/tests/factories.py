@@ -18,10 +18,11 @@ from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import change_status
-from shouwang.watch.models import KeyPerson
+from shouwang.watch.models import Category, KeyPerson
 
 from .. import actions
 from ..models import (
+    CLOSE_CONTACT_CATEGORY,
     Case,
     Contact,
     HouseholdVisit,
@@ -146,6 +147,44 @@ def make_key_area(area: Area, **fields) -> KeyArea:
         level=fields.pop("level", KeyArea.Level.STRICT),
         reason=fields.pop("reason", "出现确诊病例"),
         start_date=fields.pop("start_date", timezone.localdate()),
+        **fields,
+    )
+
+
+def mark_data(area: Area, today: date, **overrides: Any) -> dict:
+    """The POST of the key-area form: ``area`` 封闭管理 from ``today``, no lift date."""
+    data = {
+        "area": area.pk,
+        "level": "strict",
+        "reason": "出现确诊病例",
+        "start_date": today.isoformat(),
+        "end_date": "",
+    }
+    return {**data, **overrides}
+
+
+def make_key_person(
+    person: Person,
+    *,
+    category: str = CLOSE_CONTACT_CATEGORY,
+    source: str = KeyPerson.Source.ASSIGNED,
+    measure: str = KeyPerson.Measure.HOME,
+    start_date: date | None = None,
+    planned_end: date | None = None,
+    **fields: Any,
+) -> KeyPerson:
+    """A key-person record of ``person`` made as it stands (not through the watch
+    app's registration): the category by name, from yesterday for 14 days unless
+    ``start_date`` and ``planned_end`` say otherwise."""
+    today = timezone.localdate()
+    return KeyPerson.objects.create(
+        person=person,
+        area=person.area,
+        category=Category.objects.get_or_create(name=category)[0],
+        source=source,
+        measure=measure,
+        start_date=start_date or today - timedelta(days=1),
+        planned_end=planned_end or today + timedelta(days=13),
         **fields,
     )
 

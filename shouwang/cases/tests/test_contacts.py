@@ -22,6 +22,7 @@ from .factories import (
     id_number,
     make_case,
     make_contact,
+    make_key_person,
     make_person,
 )
 
@@ -331,13 +332,10 @@ def test_observing_twice_creates_one_key_person(world):
 
 def test_a_person_already_under_observation_is_linked_not_duplicated(world, today):
     contact = make_contact(make_case(world.building_a), world.building_a)
-    returnee = Category.objects.create(name="湖北返回", default_days=14)
-    existing = KeyPerson.objects.create(
-        person=contact.person,
-        area=contact.area,
-        category=returnee,
+    existing = make_key_person(
+        contact.person,
+        category="湖北返回",
         source=KeyPerson.Source.POLICE,
-        measure=KeyPerson.Measure.HOME,
         start_date=today - timedelta(days=4),
         planned_end=today + timedelta(days=10),
     )
@@ -352,13 +350,10 @@ def test_an_observation_ending_before_the_contacts_is_extended(world, today):
     contact = make_contact(
         make_case(world.building_a), world.building_a, last_contact_date=today - timedelta(days=1)
     )
-    returnee = Category.objects.create(name="湖北返回", default_days=14)
-    existing = KeyPerson.objects.create(
-        person=contact.person,
-        area=contact.area,
-        category=returnee,
+    existing = make_key_person(
+        contact.person,
+        category="湖北返回",
         source=KeyPerson.Source.POLICE,
-        measure=KeyPerson.Measure.HOME,
         start_date=today - timedelta(days=12),
         planned_end=today + timedelta(days=2),
     )
