@@ -93,7 +93,8 @@ def test_an_exclusion_racing_the_contacts_waits_for_them(world):
             while not excluded.is_set() and time.monotonic() < deadline:
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted", [rival["pid"]]
+                        "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted",
+                        [rival.get("pid", 0)],
                     )
                     if cursor.fetchone():
                         break
