@@ -206,6 +206,13 @@ class Case(TimeStampedModel):
             return "该病例已排除，不再登记密接；如分类有误，请先修改病例分类"
         return ""
 
+    def trace_refusal(self) -> str:
+        """Why this case is not traced, nor its trace's hop 2 run or hits made contacts
+        ("" if it may be): 排除 is not a case."""
+        if self.classification == self.Classification.EXCLUDED:
+            return "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
+        return ""
+
     @property
     def is_infected(self) -> bool:
         return self.classification in self.INFECTED

@@ -377,7 +377,8 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ObserveForm(_posted(request), initial=initial)
     # A contact living in the user's community may belong to another community's case.
     case_visible = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
-    refusal = actions.observe_refusal(contact, by=request.user)
+    category = actions.watch_category(contact)  # once, for the checks and the dates
+    refusal = actions.observe_refusal(contact, by=request.user, category=category)
     if request.method == "POST" and form.is_valid():
         try:
             key_person = actions.observe_contact(
@@ -412,8 +413,8 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "case_visible": case_visible,
             "form": form,
-            "planned_end": actions.observation_end(contact),
-            "over": actions.observation_over(contact),
+            "planned_end": actions.observation_end(contact, category=category),
+            "over": actions.observation_over(contact, category=category),
             "refusal": refusal and _refusal_html(refusal),
         },
         status=_status(form),
@@ -614,7 +615,11 @@ def _trace_for(request: AuthedRequest, pk: int) -> Trace:
 def trace_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     trace = _trace_for(request, pk)
     if request.htmx:
-        response = render(request, "cases/trace_detail.html#status", {"trace": trace})
+        response = render(
+            request,
+            "cases/trace_detail.html#status",
+            {"trace": trace, "refusal": trace.case.trace_refusal()},
+        )
         if trace.second_hop in (Trace.Status.DONE, Trace.Status.FAILED):
             response["HX-Refresh"] = "true"
         return response
@@ -646,6 +651,8 @@ def _trace_page(
             "counts": trace.counts_for(request.user),
             "rows_shown": TRACE_ROWS_SHOWN,
             "form": form or TraceContactsForm(trace=trace, user=request.user),
+            # Neither hop 2 nor contacts are offered where they would be refused.
+            "refusal": trace.case.trace_refusal(),
         },
         status=status,
     )

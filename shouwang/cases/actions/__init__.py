@@ -14,6 +14,7 @@ from .contacts import (
     observe_contact,
     observe_refusal,
     resume_refusal,
+    watch_category,
 )
 from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
@@ -50,4 +51,5 @@ __all__ = [
     "run_second_hop",
     "run_trace",
     "save_institution",
+    "watch_category",
 ]

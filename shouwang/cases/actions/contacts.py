@@ -54,6 +54,42 @@ def add_contact(
     """Record a close contact of ``case`` (or, with ``via``, a secondary contact met by
     that close contact). Adding a person twice keeps one row: the closer degree and the
     later last contact date win. Returns (contact, created)."""
+    return add_contact_to_locked(
+        case=locked_case(case.pk),
+        person=person,
+        kind=kind,
+        last_contact_date=last_contact_date,
+        via=via,
+        notes=notes,
+        source=source,
+        trace=trace,
+        by=by,
+        request=request,
+    )
+
+
+def locked_case(pk: int) -> Case:
+    """The case row, locked until the caller's transaction ends: its classification
+    read here stays true while contacts are written (``change_case`` locks it too, so
+    an exclusion waits for them, or they see it)."""
+    return Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=pk)
+
+
+def add_contact_to_locked(
+    *,
+    case: Case,
+    person: Person | NewPerson,
+    kind: str,
+    last_contact_date: date,
+    via: Contact | None = None,
+    notes: str = "",
+    source: str = Contact.Source.MANUAL,
+    trace: Trace | None = None,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> tuple[Contact, bool]:
+    """``add_contact`` inside a transaction holding the case's lock (``locked_case``):
+    a caller adding many contacts locks the case once."""
     if refusal := case.contact_refusal():
         raise ValidationError(refusal)
     if kind not in Contact.Kind.values:
@@ -322,14 +358,17 @@ def resume_refusal(contact: Contact, *, by: Any) -> Refusal | None:
     )
 
 
-def observe_refusal(contact: Contact, *, by: Any) -> Refusal | None:
+def observe_refusal(
+    contact: Contact, *, by: Any, category: Category | None = None
+) -> Refusal | None:
     """Why ``observe_contact`` refuses a contact (``None`` if it does not), its checks
     in its order, so the 纳入管控 page offers no form it would refuse: an ended record
     (``ended_record_refusal``), the case or person (``observation_refusal``), then —
     unless the person's running record takes the contact in, or the period is over (the
     page and ``observe_contact`` say so themselves) — a record to resume
-    (``resume_refusal``)."""
-    return _checks(contact, by=by, category=None)[0]
+    (``resume_refusal``). ``category``: the contact's ``watch_category`` when the
+    caller has it already."""
+    return _checks(contact, by=by, category=category)[0]
 
 
 def _checks(
@@ -373,6 +412,7 @@ def observe_contact(
     ``AlreadyObserved``; one whose record has ended is observed again only after a new
     exposure; one whose latest record is 失联 or 转医院 is not registered again: any
     refusal of ``observe_refusal`` raises ``RecordInTheWay``."""
+    locked_case(contact.case_id)  # first, as every writer of the case's contacts does
     checked = checked_for_observation(contact=contact, measure=measure, by=by)
     if checked.refusal is not None:
         raise RecordInTheWay(checked.refusal)
@@ -386,12 +426,13 @@ def checked_for_observation(
     measure, the contact locked and not under observation already (``AlreadyObserved``),
     then ``observe_refusal``. Returns the locked contact and the refusal, for a caller
     that sorts refusals instead of raising them (``contacts_from_trace``); ``category``:
-    the contact's ``watch_category`` when the caller has it already."""
+    the contact's ``watch_category`` when the caller has it already. The caller holds
+    the case's lock (``locked_case``): the case read with the contact is current."""
     if measure not in KeyPerson.Measure.values:
         raise ValidationError("请选择管控措施")
     contact = (
         Contact.objects.select_for_update(of=("self",))
-        .select_related("person", "key_person__category")
+        .select_related("person", "key_person__category", "case")
         .get(pk=contact.pk)
     )
     if contact.key_person is not None and contact.key_person.is_active:

@@ -29,8 +29,9 @@ from ..models import (
 from .contacts import (
     RecordInTheWay,
     Refusal,
-    add_contact,
+    add_contact_to_locked,
     checked_for_observation,
+    locked_case,
     observation_over,
     observe_checked,
     watch_category,
@@ -44,8 +45,6 @@ MAX_WINDOW_MINUTES = 120
 MAX_STORED_HITS = 500
 # Hop 2 from more persons than this reaches most of a sub-district: narrow hop 1 first.
 MAX_SECOND_HOP_SOURCES = MAX_STORED_HITS
-# 排除 is not a case: its movements are not searched, nor its hits made contacts.
-EXCLUDED_REFUSAL = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
 
 
 def _check_trace_request(*, purpose: str, start: datetime, end: datetime, window: int) -> None:
@@ -168,8 +167,8 @@ def run_trace(
     request: HttpRequest | None = None,
 ) -> Trace:
     """One hop of presence tracing for a case, stored and audited with its purpose."""
-    if case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError(EXCLUDED_REFUSAL)
+    if refusal := case.trace_refusal():
+        raise ValidationError(refusal)
     _check_trace_request(purpose=purpose, start=start, end=end, window=window_minutes)
     try:
         source = presence.require_source()
@@ -230,8 +229,8 @@ def request_second_hop(*, trace: Trace, by: Any, request: HttpRequest | None = N
     from ..tasks import trace_second_hop
 
     trace = Trace.objects.select_for_update().select_related("case").get(pk=trace.pk)
-    if trace.case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError(EXCLUDED_REFUSAL)
+    if refusal := trace.case.trace_refusal():
+        raise ValidationError(refusal)
     if trace.second_hop == Trace.Status.DONE:
         raise ValidationError("第二跳追踪已完成")
     if trace.second_hop in (Trace.Status.QUEUED, Trace.Status.RUNNING) and not (
@@ -361,9 +360,11 @@ def contacts_from_trace(
     last encounter; with ``observe`` also put them under observation, except those
     whose observation period (from that date) is over, infected or dead cases, and those
     whose record ended with no new exposure since (each returned, to be named)."""
-    case = trace.case
-    if case.classification == Case.Classification.EXCLUDED:
-        raise ValidationError(EXCLUDED_REFUSAL)
+    # Checked on the locked row: an exclusion committed since the page read the case is
+    # seen, and one under way waits until these contacts are written.
+    case = locked_case(trace.case_id)
+    if refusal := case.trace_refusal():
+        raise ValidationError(refusal)
     if not hits:
         raise ValidationError("请至少选择一人")
     if any(h.trace_id != trace.pk for h in hits):
@@ -478,7 +479,7 @@ def _contact_for_hit(
     via: Contact | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Contact, bool]:
-    contact, created = add_contact(
+    contact, created = add_contact_to_locked(
         case=case,
         person=hit.person,
         kind=Contact.Kind.CHECKPOINT,

@@ -9,23 +9,42 @@ table of its own.
 
 ``marked``: the personas' world with compound A a key area and households to visit.
 
+``trace_around``: one hop run through the action (``run_trace``) around a moment.
+
+``traced``: the ``timeline`` case traced by HQ through the page.
+
 ``today``: the local date, read once when the test starts (never at import, so that a
 run crossing midnight does not leave a test a day behind).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, models
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.cases.models import KeyArea
+from shouwang.cases import actions
+from shouwang.cases.models import Case, KeyArea, Trace
 from shouwang.cases.presence import PresenceSource
 from shouwang.people.models import Household
 
-from .factories import EAST, WEST, M, at_eight, make_case, make_key_area, make_person
+from .factories import (
+    EAST,
+    WEST,
+    M,
+    at_eight,
+    make_case,
+    make_key_area,
+    make_person,
+    trace_data,
+)
 
 TABLE = "cases_test_presence"
 
@@ -86,6 +105,51 @@ def timeline(world, presence_table):
     presence_table.add(people["博博"], WEST, t + timedelta(hours=2))
     presence_table.add(people["朵朵"], WEST, t + timedelta(hours=2) + 4 * M)
     return case, t, people
+
+
+@pytest.fixture
+def trace_around(world) -> Callable[..., Trace]:
+    """``trace_around(case, at)``: one hop of ``case``'s tracing through the action,
+    from an hour before ``at`` to an hour after (``before``, ``after``), 15 minutes
+    either side of each pass, requested by HQ (or ``by``)."""
+
+    def run(
+        case: Case,
+        at: datetime,
+        *,
+        before: timedelta = timedelta(hours=1),
+        after: timedelta = timedelta(hours=1),
+        by: Any = None,
+    ) -> Trace:
+        return actions.run_trace(
+            case=case,
+            start=at - before,
+            end=at + after,
+            window_minutes=15,
+            purpose="确诊病例流调，排查卡点同时段人员",
+            by=by or world.hq,
+        )
+
+    return run
+
+
+@dataclass
+class Traced:
+    case: Case
+    t: datetime
+    people: dict[str, Any]
+    client: Client  # HQ's, which ran the trace
+    trace: Trace
+
+
+@pytest.fixture
+def traced(world, timeline) -> Traced:
+    """The ``timeline`` case traced by HQ through the page, a day either side of its
+    pass (``trace_data``)."""
+    case, t, people = timeline
+    client = world.client("hq")
+    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
+    return Traced(case, t, people, client, Trace.objects.get())
 
 
 @pytest.fixture

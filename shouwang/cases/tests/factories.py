@@ -1,12 +1,13 @@
 """Rows for the cases tests: persons in the ledger, cases, contacts, key areas, traces;
-control records ended as a test needs them; and the two posts of a trace through the
-pages (run it, turn its hits into contacts under observation)."""
+control records ended as a test needs them; the two posts of a trace through the
+pages (run it, turn its hits into contacts under observation); household visit taps
+and attempts that found nobody."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.test import Client
@@ -17,10 +18,19 @@ from shouwang.areas.models import Area
 from shouwang.people.documents import DocumentType, check_char
 from shouwang.people.models import Household, Person
 from shouwang.watch.actions import change_status
-from shouwang.watch.models import KeyPerson
+from shouwang.watch.models import Category, KeyPerson
 
 from .. import actions
-from ..models import Case, Contact, KeyArea, Trace, TreatmentInstitution
+from ..models import (
+    CLOSE_CONTACT_CATEGORY,
+    Case,
+    Contact,
+    HouseholdVisit,
+    KeyArea,
+    Trace,
+    TraceHit,
+    TreatmentInstitution,
+)
 
 _serial = itertools.count(1)
 
@@ -55,6 +65,27 @@ def make_person(area: Area, name: str = "", *, room: str = "") -> Person:
 def visit_data(**overrides) -> dict:
     """The POST of a household visit tap: a fresh client id, 上门."""
     return {"client_id": str(uuid.uuid4()), "method": "visit", **overrides}
+
+
+def unreached(client: Client, household_id: int, **overrides: Any) -> Any:
+    """The htmx POST of 联系不上 for a household (上门 unless ``method`` is given)."""
+    return client.post(
+        reverse("cases:visit_unreached", args=[household_id]),
+        visit_data(**overrides),
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def attempt_on(marked: Any, household: Household, day: date) -> HouseholdVisit:
+    """An attempt that found nobody, recorded on ``day`` at 10:00 by the grid worker of
+    the ``marked`` world, as the phone would have sent it (the key area started by then)."""
+    marked.key_area.start_date = min(marked.key_area.start_date, day)
+    marked.key_area.save()
+    at = timezone.make_aware(datetime.combine(day, time(10)))
+    visit, _ = actions.record_household_unreached(
+        household=household, client_id=uuid.uuid4(), method="visit", by=marked.grid_worker_a, now=at
+    )
+    return visit
 
 
 def institution(name: str = "市传染病医院", **fields) -> TreatmentInstitution:
@@ -120,6 +151,44 @@ def make_key_area(area: Area, **fields) -> KeyArea:
     )
 
 
+def mark_data(area: Area, today: date, **overrides: Any) -> dict:
+    """The POST of the key-area form: ``area`` 封闭管理 from ``today``, no lift date."""
+    data = {
+        "area": area.pk,
+        "level": "strict",
+        "reason": "出现确诊病例",
+        "start_date": today.isoformat(),
+        "end_date": "",
+    }
+    return {**data, **overrides}
+
+
+def make_key_person(
+    person: Person,
+    *,
+    category: str = CLOSE_CONTACT_CATEGORY,
+    source: str = KeyPerson.Source.ASSIGNED,
+    measure: str = KeyPerson.Measure.HOME,
+    start_date: date | None = None,
+    planned_end: date | None = None,
+    **fields: Any,
+) -> KeyPerson:
+    """A key-person record of ``person`` made as it stands (not through the watch
+    app's registration): the category by name, from yesterday for 14 days unless
+    ``start_date`` and ``planned_end`` say otherwise."""
+    today = timezone.localdate()
+    return KeyPerson.objects.create(
+        person=person,
+        area=person.area,
+        category=Category.objects.get_or_create(name=category)[0],
+        source=source,
+        measure=measure,
+        start_date=start_date or today - timedelta(days=1),
+        planned_end=planned_end or today + timedelta(days=13),
+        **fields,
+    )
+
+
 def make_trace(case: Case, **fields) -> Trace:
     now = timezone.now()
     return Trace.objects.create(
@@ -130,6 +199,28 @@ def make_trace(case: Case, **fields) -> Trace:
         window_minutes=fields.pop("window_minutes", 15),
         window_from=fields.pop("window_from", case.infectious_from()),
         **fields,
+    )
+
+
+def make_hit(trace: Trace, person: Person, *, minutes_apart: int = 5) -> TraceHit:
+    """A hop-1 hit of ``trace``: ``person`` passed a gate ``minutes_apart`` after the
+    case, yesterday at 08:00 (no presence table needed)."""
+    met = at_eight(timezone.localdate() - timedelta(days=1))
+    at = met + timedelta(minutes=minutes_apart)
+    return TraceHit.objects.create(
+        trace=trace,
+        person=person,
+        encounters=[
+            {
+                "checkpoint_id": EAST,
+                "checkpoint": "东门",
+                "at": at.isoformat(),
+                "met_at": met.isoformat(),
+            }
+        ],
+        first_at=at,
+        last_at=at,
+        closest_seconds=minutes_apart * 60,
     )
 
 

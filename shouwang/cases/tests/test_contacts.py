@@ -22,6 +22,7 @@ from .factories import (
     id_number,
     make_case,
     make_contact,
+    make_key_person,
     make_person,
 )
 
@@ -192,7 +193,11 @@ def test_with_no_onset_the_infectious_period_counts_from_an_earlier_confirmation
     assert Contact.objects.get(case=case).last_contact_date == last
 
 
-def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world, today):
+@pytest.fixture
+def entered_as_secondary(world, today):
+    """A person entered by community A's staff as 次密接 of a case (via its close
+    contact, last met five days ago): the case, the person, their contact-entry URL
+    and the staff's client."""
     case = make_case(world.building_a, onset_date=today - timedelta(days=7))
     close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=6))
     person = make_person(world.building_a)
@@ -201,6 +206,13 @@ def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world, t
     client.post(
         url + f"?via={close.pk}", contact_data(today, last_contact_date=today - timedelta(days=5))
     )
+    return case, person, url, client
+
+
+def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(
+    entered_as_secondary, today
+):
+    case, person, url, client = entered_as_secondary
     client.post(url, contact_data(today, last_contact_date=today - timedelta(days=1)))
     client.post(url, contact_data(today, last_contact_date=today - timedelta(days=3)))
     contact = Contact.objects.get(case=case, person=person)
@@ -209,17 +221,12 @@ def test_recording_a_person_twice_keeps_one_contact_with_the_later_date(world, t
     assert contact.last_contact_date == today - timedelta(days=1)
 
 
-def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(world, today):
+def test_a_secondary_contact_found_to_be_close_is_observed_as_a_close_contact(
+    world, entered_as_secondary, today
+):
     """Observed as 次密接, then found to have met the case itself: the record moves to
     密切接触者 (counted there, its history and audit say so) and covers the new date."""
-    case = make_case(world.building_a, onset_date=today - timedelta(days=7))
-    close = make_contact(case, world.building_a, last_contact_date=today - timedelta(days=6))
-    person = make_person(world.building_a)
-    url = reverse("cases:contact_create", args=[case.pk, person.pk])
-    client = world.client("staff_a")
-    client.post(
-        url + f"?via={close.pk}", contact_data(today, last_contact_date=today - timedelta(days=5))
-    )
+    case, person, url, client = entered_as_secondary
     secondary = Contact.objects.get(case=case, person=person)
     kp = actions.observe_contact(contact=secondary, measure="home", by=world.staff_a)
     assert kp.category.name == "次密接"
@@ -331,13 +338,10 @@ def test_observing_twice_creates_one_key_person(world):
 
 def test_a_person_already_under_observation_is_linked_not_duplicated(world, today):
     contact = make_contact(make_case(world.building_a), world.building_a)
-    returnee = Category.objects.create(name="湖北返回", default_days=14)
-    existing = KeyPerson.objects.create(
-        person=contact.person,
-        area=contact.area,
-        category=returnee,
+    existing = make_key_person(
+        contact.person,
+        category="湖北返回",
         source=KeyPerson.Source.POLICE,
-        measure=KeyPerson.Measure.HOME,
         start_date=today - timedelta(days=4),
         planned_end=today + timedelta(days=10),
     )
@@ -352,13 +356,10 @@ def test_an_observation_ending_before_the_contacts_is_extended(world, today):
     contact = make_contact(
         make_case(world.building_a), world.building_a, last_contact_date=today - timedelta(days=1)
     )
-    returnee = Category.objects.create(name="湖北返回", default_days=14)
-    existing = KeyPerson.objects.create(
-        person=contact.person,
-        area=contact.area,
-        category=returnee,
+    existing = make_key_person(
+        contact.person,
+        category="湖北返回",
         source=KeyPerson.Source.POLICE,
-        measure=KeyPerson.Measure.HOME,
         start_date=today - timedelta(days=12),
         planned_end=today + timedelta(days=2),
     )

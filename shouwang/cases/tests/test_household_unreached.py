@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.cases import actions
 from shouwang.cases.key_areas import unvisited, visit_progress
 from shouwang.cases.models import HouseholdVisit, SecondDayUnreached
 from shouwang.core.text import day_label
@@ -23,26 +22,7 @@ from shouwang.reports.days import window
 from shouwang.reports.rollup import auto_values
 from shouwang.watch.models import Alert
 
-from .factories import make_person, visit_data
-
-
-def unreached(client, household_id, **overrides):
-    return client.post(
-        reverse("cases:visit_unreached", args=[household_id]),
-        visit_data(**overrides),
-        HTTP_HX_REQUEST="true",
-    )
-
-
-def attempt_on(marked, household, day):
-    """An attempt recorded on ``day`` at 10:00, as the phone would have sent it."""
-    marked.key_area.start_date = min(marked.key_area.start_date, day)
-    marked.key_area.save()
-    at = timezone.make_aware(datetime.combine(day, time(10)))
-    visit, _ = actions.record_household_unreached(
-        household=household, client_id=uuid.uuid4(), method="visit", by=marked.grid_worker_a, now=at
-    )
-    return visit
+from .factories import attempt_on, make_person, unreached, visit_data
 
 
 def test_a_tap_records_the_attempt_and_keeps_the_household_to_visit(marked):

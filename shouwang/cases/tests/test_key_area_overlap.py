@@ -12,18 +12,7 @@ from shouwang.cases.key_areas import key_area_for
 from shouwang.cases.models import KeyArea
 from shouwang.reports.rollup import auto_values
 
-from .factories import make_key_area
-
-
-def mark_data(area, today, **overrides):
-    data = {
-        "area": area.pk,
-        "level": "strict",
-        "reason": "出现确诊病例",
-        "start_date": today.isoformat(),
-        "end_date": "",
-    }
-    return {**data, **overrides}
+from .factories import make_key_area, mark_data
 
 
 def test_a_building_in_a_marked_compound_is_refused_as_already_covered(world, today):

@@ -19,18 +19,7 @@ from shouwang.cases.key_areas import (
 )
 from shouwang.cases.models import KeyArea
 
-from .factories import make_case, make_key_area, make_person
-
-
-def mark_data(area, today, **overrides):
-    data = {
-        "area": area.pk,
-        "level": "strict",
-        "reason": "出现确诊病例",
-        "start_date": today.isoformat(),
-        "end_date": "",
-    }
-    return {**data, **overrides}
+from .factories import make_case, make_key_area, make_person, mark_data
 
 
 def test_hq_marks_the_compound_of_a_case(world, today):

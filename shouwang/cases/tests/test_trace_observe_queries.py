@@ -17,11 +17,11 @@ from .factories import EAST, at_eight, make_case, make_person
 # once, registered as a key person with its history, audited. With the checks run a
 # second time (``ended_record_refusal`` and ``resume_refusal`` before
 # ``observe_contact``) it was 41; with its watch category looked up four times and its
-# running record twice, 37.
-PER_CONTACT = 33
+# running record twice, 37; before its case was read with the contact it locks, 33.
+PER_CONTACT = 30
 
 
-def _observe_trace(world, presence_table, count: int) -> int:
+def _observe_trace(world, presence_table, trace_around, count: int) -> int:
     """The queries of observing a trace of ``count`` fresh hits."""
     today = timezone.localdate()
     case = make_case(world.building_a, onset_date=today - timedelta(days=5))
@@ -30,14 +30,7 @@ def _observe_trace(world, presence_table, count: int) -> int:
     for i in range(count):
         person = make_person(world.building_a, f"同行{i:02d}")
         presence_table.add(person, EAST, t + timedelta(minutes=5))
-    trace = actions.run_trace(
-        case=case,
-        start=t - timedelta(days=1),
-        end=t + timedelta(hours=2),
-        window_minutes=15,
-        purpose="确诊病例流调，排查卡点同时段人员",
-        by=world.hq,
-    )
+    trace = trace_around(case, t, before=timedelta(days=1), after=timedelta(hours=2))
     hits = list(trace.hits.all())
     with CaptureQueriesContext(connection) as queries:
         result = actions.contacts_from_trace(trace=trace, hits=hits, observe=True, by=world.hq)
@@ -45,8 +38,8 @@ def _observe_trace(world, presence_table, count: int) -> int:
     return len(queries)
 
 
-def test_each_further_contact_costs_its_checks_once(world, presence_table):
-    one = _observe_trace(world, presence_table, 1)
+def test_each_further_contact_costs_its_checks_once(world, presence_table, trace_around):
+    one = _observe_trace(world, presence_table, trace_around, 1)
     presence_table.clear()
-    three = _observe_trace(world, presence_table, 3)
+    three = _observe_trace(world, presence_table, trace_around, 3)
     assert (three - one) / 2 == PER_CONTACT

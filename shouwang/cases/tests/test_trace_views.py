@@ -173,11 +173,8 @@ def test_persons_outside_the_jurisdiction_are_counted_not_named(world, timeline)
     assert not trace.hits.filter(person=stranger).exists()
 
 
-def test_second_hop_runs_in_the_background(world, timeline, django_capture_on_commit_callbacks):
-    case, t, people = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_second_hop_runs_in_the_background(world, traced, django_capture_on_commit_callbacks):
+    people, client, trace = traced.people, traced.client, traced.trace
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
     assert response.status_code == 302
@@ -200,11 +197,8 @@ def test_second_hop_runs_in_the_background(world, timeline, django_capture_on_co
     assert trace.hits.filter(hop=2).count() == 2
 
 
-def test_the_status_fragment_polls_until_the_second_hop_is_done(world, timeline):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_the_status_fragment_polls_until_the_second_hop_is_done(world, traced):
+    client, trace = traced.client, traced.trace
     Trace.objects.filter(pk=trace.pk).update(second_hop=Trace.Status.QUEUED)
     fragment = client.get(reverse("cases:trace", args=[trace.pk]), HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 3s"' in fragment.content.decode()
@@ -217,12 +211,10 @@ def test_the_status_fragment_polls_until_the_second_hop_is_done(world, timeline)
 
 
 def test_hits_become_contacts_and_key_persons_in_one_action(
-    world, timeline, django_capture_on_commit_callbacks
+    world, traced, django_capture_on_commit_callbacks
 ):
-    case, t, people = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+    case, t, people = traced.case, traced.t, traced.people
+    client, trace = traced.client, traced.trace
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
     chosen = trace.hits.filter(person__in=[people["博博"], people["朵朵"], people["安安"]])
@@ -292,11 +284,8 @@ def test_hits_of_another_trace_cannot_be_converted(world, timeline):
     assert not TraceHit.objects.exclude(contact=None).exists()
 
 
-def test_a_tampered_hit_id_is_refused_with_a_message(world, timeline):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_a_tampered_hit_id_is_refused_with_a_message(world, traced):
+    client, trace = traced.client, traced.trace
     response = client.post(
         reverse("cases:trace_contacts", args=[trace.pk]),
         {"hits": ["9" * 25], "measure": "central"},
@@ -359,11 +348,8 @@ def test_done_when_a_confirmed_case_is_traced_contained_and_its_compound_followe
     assert set(persons_in_key_areas()) == {patient, neighbour}
 
 
-def test_second_hop_is_refused_when_hop_one_is_too_wide(world, timeline, monkeypatch):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_second_hop_is_refused_when_hop_one_is_too_wide(world, traced, monkeypatch):
+    client, trace = traced.client, traced.trace
     monkeypatch.setattr("shouwang.cases.actions.tracing.MAX_SECOND_HOP_SOURCES", 2)
     response = client.post(reverse("cases:trace_second_hop", args=[trace.pk]))
     assert response.status_code == 400
@@ -387,23 +373,17 @@ def test_a_wide_trace_stores_the_closest_persons_and_counts_the_rest(world, time
     assert "第一跳：同时段同卡点人员（3 人）" in body
 
 
-def test_the_results_page_keeps_its_query_count(world, timeline, django_assert_max_num_queries):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+def test_the_results_page_keeps_its_query_count(world, traced, django_assert_max_num_queries):
+    client, trace = traced.client, traced.trace
     with django_assert_max_num_queries(15):
         response = client.get(reverse("cases:trace", args=[trace.pk]))
     assert response.status_code == 200
 
 
 def test_a_failed_second_hop_says_so(
-    world, timeline, monkeypatch, django_capture_on_commit_callbacks
+    world, traced, monkeypatch, django_capture_on_commit_callbacks
 ):
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+    client, trace = traced.client, traced.trace
 
     def broken(*args, **kwargs):
         raise RuntimeError("server closed the connection unexpectedly")
@@ -572,13 +552,10 @@ def test_hits_who_are_cases_themselves_become_contacts_only(world, timeline):
     assert AuditEvent.objects.filter(detail__contains="1 人已是病例，未纳入").exists()
 
 
-def test_an_excluded_case_is_not_traced(world, timeline):
+def test_an_excluded_case_is_not_traced(world, traced):
     """排除 is not a case: its movements are not searched (no contact could be made of
     what the search finds, and each search reads residents' movements)."""
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    before = Trace.objects.get()
+    case, t, client, before = traced.case, traced.t, traced.client, traced.trace
     Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
     said = "该病例已排除，无需追踪；如分类有误，请先修改病例分类"
     assert (
@@ -597,13 +574,10 @@ def test_an_excluded_case_is_not_traced(world, timeline):
     assert not AuditEvent.objects.filter(detail__startswith="请求第二跳").exists()
 
 
-def test_the_hits_of_an_excluded_cases_trace_are_refused_up_front(world, timeline):
+def test_the_hits_of_an_excluded_cases_trace_are_refused_up_front(world, traced):
     """A case excluded after its trace: making contacts of its hits is refused with the
     trace's own message before any hit is looked at; nothing is written."""
-    case, t, _ = timeline
-    client = world.client("hq")
-    client.post(reverse("cases:trace_new", args=[case.pk]), trace_data(t))
-    trace = Trace.objects.get()
+    case, client, trace = traced.case, traced.client, traced.trace
     Case.objects.filter(pk=case.pk).update(classification=Case.Classification.EXCLUDED)
     response = observe_all_hits(client, trace)
     assert response.status_code == 400

@@ -14,18 +14,16 @@ from django.utils import timezone
 
 from shouwang.cases.key_areas import households_to_visit
 from shouwang.cases.models import HouseholdVisit, SecondDayUnreached
-from shouwang.watch.models import Alert, Category, KeyPerson
+from shouwang.watch.models import Alert, KeyPerson
 
-from .factories import make_person, visit_data
-from .test_household_unreached import attempt_on, unreached
+from .factories import attempt_on, make_key_person, make_person, unreached, visit_data
 
 
 def key_record(person, today, *, status=KeyPerson.Status.ACTIVE, measure=KeyPerson.Measure.HOME):
     ended = status != KeyPerson.Status.ACTIVE
-    return KeyPerson.objects.create(
-        person=person,
-        area=person.area,
-        category=Category.objects.get_or_create(name="湖北/武汉返回")[0],
+    return make_key_person(
+        person,
+        category="湖北/武汉返回",
         source=KeyPerson.Source.POLICE,
         measure=measure,
         start_date=today - timedelta(days=5),

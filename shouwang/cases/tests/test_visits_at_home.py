@@ -12,9 +12,9 @@ from shouwang.cases import actions
 from shouwang.cases.key_areas import households_to_visit
 from shouwang.cases.models import HouseholdFinding, HouseholdVisit
 from shouwang.watch.actions import change_status
-from shouwang.watch.models import Category, KeyPerson
+from shouwang.watch.models import KeyPerson
 
-from .factories import institution, make_case, make_contact, visit_data
+from .factories import institution, make_case, make_contact, make_key_person, visit_data
 
 
 def _page(world) -> str:
@@ -65,15 +65,7 @@ def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked, today
         person=marked.wang,
         confirmed_date=today - timedelta(days=3),
     )
-    KeyPerson.objects.create(
-        person=marked.zhao,
-        area=marked.zhao.area,
-        category=Category.objects.get_or_create(name="密切接触者")[0],
-        source=KeyPerson.Source.ASSIGNED,
-        measure=KeyPerson.Measure.CENTRAL,
-        start_date=today - timedelta(days=1),
-        planned_end=today + timedelta(days=13),
-    )
+    make_key_person(marked.zhao, measure=KeyPerson.Measure.CENTRAL)
     page = _page(marked)
     assert "今日应随访 1 户" in page
     assert "王芳" not in page
@@ -81,15 +73,7 @@ def test_a_dead_case_and_a_person_in_central_isolation_are_not_due(marked, today
 
 
 def test_a_person_observed_at_home_is_visited(marked, today):
-    KeyPerson.objects.create(
-        person=marked.zhao,
-        area=marked.zhao.area,
-        category=Category.objects.get_or_create(name="密切接触者")[0],
-        source=KeyPerson.Source.ASSIGNED,
-        measure=KeyPerson.Measure.HOME,
-        start_date=today - timedelta(days=1),
-        planned_end=today + timedelta(days=13),
-    )
+    make_key_person(marked.zhao, measure=KeyPerson.Measure.HOME)
     assert "赵磊" in _page(marked)
 
 
@@ -184,15 +168,7 @@ def test_a_contact_who_became_a_case_is_at_home_as_the_case_says(marked, today):
 
 
 def test_a_person_sent_to_hospital_without_a_case_stays_off_the_cards(marked, today):
-    key_person = KeyPerson.objects.create(
-        person=marked.wang,
-        area=marked.wang.area,
-        category=Category.objects.get_or_create(name="密切接触者")[0],
-        source=KeyPerson.Source.ASSIGNED,
-        measure=KeyPerson.Measure.HOME,
-        start_date=today - timedelta(days=1),
-        planned_end=today + timedelta(days=13),
-    )
+    key_person = make_key_person(marked.wang, measure=KeyPerson.Measure.HOME)
     change_status(
         key_person=key_person,
         status=KeyPerson.Status.HOSPITAL,
