@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -220,6 +220,8 @@ def record_donation(
         raise ValidationError("捐赠类型不正确")
 
     def work() -> Donation:
+        if purpose is not None:
+            _check_purpose_active(purpose)
         if kind == Donation.Kind.CASH:
             _check_reference(area=area, reference=reference)
         donor = _donor(
@@ -745,6 +747,7 @@ def record_spending(
     _check_day(spent_on, "支出日期")
 
     def work() -> Spending:
+        _check_purpose_active(purpose)
         spending = Spending(
             area=area,
             purpose=purpose,
@@ -822,4 +825,56 @@ def add_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
         obj=purpose,
         detail="新增资金用途",
     )
+    return purpose
+
+
+def _check_purpose_active(purpose: Purpose) -> None:
+    """Refuse a retired purpose for something new; the row is locked, so a purpose is
+    never retired while a spending or a gift is being recorded against it."""
+    if not Purpose.objects.select_for_update().values_list("active", flat=True).get(pk=purpose.pk):
+        raise ValidationError(f"用途“{purpose.name}”已停用，不能用于新的支出或定向捐赠")
+
+
+def _check_purpose_retirable(purpose: Purpose) -> None:
+    """A purpose designated money still waits on stays: retired, nothing could spend
+    that money any more."""
+    designated = Donation.objects.cash().filter(purpose=purpose)
+    if designated.pledged().exists():
+        raise ValidationError(
+            f"有尚未到账的定向捐款指定用于“{purpose.name}”，不能停用；"
+            "请先确认到账并支出，或取消该承诺"
+        )
+    left = designated.received().with_spent().aggregate(t=Sum("left"))["t"] or 0
+    if left > 0:
+        raise ValidationError(
+            f"仍有{left:,.2f}元定向用于“{purpose.name}”的捐款未支出，不能停用；请先按该用途支出"
+        )
+
+
+@transaction.atomic
+def change_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
+    """Rename, reorder, retire or restore a purpose. Spendings and gifts recorded
+    against it keep it (and show its new name); a retired one is offered for nothing
+    new, and is refused while designated money still waits on it."""
+    before = Purpose.objects.select_for_update().get(pk=purpose.pk)
+    _check_purpose_free(purpose)
+    if before.active and not purpose.active:
+        _check_purpose_retirable(purpose)
+    with unique_write(lambda: _check_purpose_free(purpose)):
+        purpose.save(update_fields=["name", "order", "active"])
+    changes = []
+    if before.name != purpose.name:
+        changes.append(f"名称：{before.name} → {purpose.name}")
+    if before.order != purpose.order:
+        changes.append(f"排序：{before.order} → {purpose.order}")
+    if before.active != purpose.active:
+        changes.append("停用" if not purpose.active else "恢复启用")
+    if changes:
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=purpose,
+            detail=f"修改资金用途（{'；'.join(changes)}）",
+        )
     return purpose

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,6 +27,7 @@ from ..forms import (
     CancelForm,
     DonationForm,
     GoodsLineFormSet,
+    PurposeEditForm,
     PurposeForm,
     ReceiveForm,
     SpendingForm,
@@ -395,6 +396,29 @@ def purposes(request: AuthedRequest) -> HttpResponse:
         request,
         "supplies/purposes.html",
         {"form": form, "purposes": Purpose.objects.all()},
+        status=status,
+    )
+
+
+@require_capability("supplies.donations_manage")
+def purpose_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    purpose = get_object_or_404(Purpose, pk=pk)
+    form = PurposeEditForm(request.POST or None, instance=purpose)
+    if request.method == "POST" and form.is_valid():
+        try:
+            purpose = actions.change_purpose(
+                purpose=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存用途 {purpose.name}")
+            return redirect("supplies:purposes")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "supplies/purpose_form.html",
+        {"form": form, "purpose": Purpose.objects.get(pk=pk)},
         status=status,
     )
 
