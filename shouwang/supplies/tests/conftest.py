@@ -1,4 +1,5 @@
-"""Supplies fixtures shared by several test modules: cash gifts and purposes."""
+"""Supplies fixtures shared by several test modules: cash gifts and purposes, and the
+item form as the catalog page sends it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from shouwang.areas.models import Area
 from shouwang.supplies import actions
-from shouwang.supplies.models import Donation, Purpose
+from shouwang.supplies.models import Donation, Item, Purpose
 
 
 @pytest.fixture
@@ -53,3 +54,25 @@ def cash_gift(world) -> Callable[..., Donation]:
         return gift
 
     return make
+
+
+@pytest.fixture
+def item_form() -> Callable[..., dict[str, str]]:
+    """``item_form(item, **changes)``: the item edit form as the page fills it for
+    ``item``, with ``changes`` typed over it."""
+
+    def form(item: Item, **changes: str) -> dict[str, str]:
+        return {
+            "name": item.name,
+            "category": item.category,
+            "unit": item.unit,
+            "spec": item.spec,
+            "report_as": item.report_as,
+            "alert_days": str(item.alert_days),
+            "order": str(item.order),
+            "active": "on",
+            "packs": item.packs_text(),
+            **changes,
+        }
+
+    return form
