@@ -156,10 +156,13 @@ EARLIEST_DAY = date(2000, 1, 1)
 
 def _check_day(day: date | None, label: str) -> None:
     """A day the books may carry: not in the future, not before ``EARLIEST_DAY``."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+    # isoformat, not strftime: the year 202 is "0202", as typed.
+    if day is not None and day > (today := timezone.localdate()):
+        raise ValidationError(
+            f"{label}不能晚于今天：填写的是{day.isoformat()}，今天是{today.isoformat()}，请核对"
+        )
     if day is not None and day < EARLIEST_DAY:
-        raise ValidationError(f"{label}“{day:%Y-%m-%d}”早于{EARLIEST_DAY:%Y}年，请核对年份")
+        raise ValidationError(f"{label}“{day.isoformat()}”早于{EARLIEST_DAY.year}年，请核对年份")
 
 
 def record_donation(
