@@ -432,14 +432,25 @@ def _public_donations():
 def disclosure(request: PublicRequest) -> HttpResponse:
     """Public list of received donations, donors shown as each chose."""
     page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))
-    by_purpose: dict[str, object] = {}
-    for row in Spending.objects.by_purpose():
-        by_purpose[row["purpose__name"]] = by_purpose.get(row["purpose__name"], 0) + row["total"]
     return render(
         request,
         "supplies/disclosure.html",
-        {"page": page, "totals": figures.donation_totals(None), "by_purpose": by_purpose},
+        {
+            "page": page,
+            "totals": figures.donation_totals(None),
+            "by_purpose": _spent_by_purpose(),
+        },
     )
+
+
+def _spent_by_purpose() -> dict[str, Decimal]:
+    """Cash spent on each purpose, every office's spending together (the public page
+    and its export)."""
+    by_purpose: dict[str, Decimal] = {}
+    for row in Spending.objects.by_purpose():
+        name = row["purpose__name"]
+        by_purpose[name] = by_purpose.get(name, Decimal("0.00")) + row["total"]
+    return by_purpose
 
 
 @require_safe
@@ -474,6 +485,9 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             "",
         )
     )
+    # What the page shows below the list: the cash spent on each purpose, if any.
+    if spent := _spent_by_purpose():
+        rows += [(), ("资金支出（按用途）", "金额（元）"), *spent.items()]
     content = workbook_bytes(
         [
             "收据编号",
