@@ -588,7 +588,14 @@ class ReceiveForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="取消原因", max_length=200)
+    reason = forms.CharField(
+        label="取消原因",
+        max_length=200,
+        error_messages={
+            "required": "请填写取消原因",
+            "max_length": "取消原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
 
 
 class SpendingForm(ClientIdMixin):

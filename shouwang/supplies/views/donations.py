@@ -227,7 +227,7 @@ def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        return _refused(request, gift, "请填写取消原因")
+        return _refused(request, gift, form.errors["reason"][0])
     try:
         _, cancelled = actions.cancel_donation(
             donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
