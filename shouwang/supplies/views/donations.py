@@ -45,12 +45,7 @@ def _donations(qs):
 @require_safe
 @require_capability("supplies.donations")
 def donations(request: AuthedRequest) -> HttpResponse:
-    qs = Donation.objects.visible_to(request.user)
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
-    if status in Donation.Status.values:
-        qs = qs.filter(status=status)
-    if kind in Donation.Kind.values:
-        qs = qs.filter(kind=kind)
+    qs = _filtered(request, Donation.objects.visible_to(request.user))
     page = Paginator(_donations(qs.with_spent()), 50).get_page(request.GET.get("page"))
     template = "supplies/donations.html#rows" if request.htmx else "supplies/donations.html"
     return render(
@@ -63,6 +58,17 @@ def donations(request: AuthedRequest) -> HttpResponse:
             "kinds": Donation.Kind.choices,
         },
     )
+
+
+def _filtered(request: AuthedRequest, qs):
+    """The donations the list's filters choose (状态, 资金/物资); a value not offered
+    filters nothing. The list and its export read the same filters."""
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in Donation.Status.values:
+        qs = qs.filter(status=status)
+    if kind in Donation.Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 @require_capability("supplies.donations_manage")
@@ -265,7 +271,7 @@ def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 @require_capability("supplies.donations")
 def donations_export(request: AuthedRequest) -> HttpResponse:
-    qs = _donations(Donation.objects.visible_to(request.user).with_spent())
+    qs = _donations(_filtered(request, Donation.objects.visible_to(request.user)).with_spent())
     rows = (
         (
             d.receipt_no,
