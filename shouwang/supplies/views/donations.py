@@ -386,46 +386,38 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("supplies.donations_manage")
 def purposes(request: AuthedRequest) -> HttpResponse:
-    form = PurposeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            purpose = actions.add_purpose(
-                purpose=form.save(commit=False), by=request.user, request=request
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"已新增用途 {purpose.name}")
-            return redirect("supplies:purposes")
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "supplies/purposes.html",
-        {"form": form, "purposes": Purpose.objects.all()},
-        status=status,
-    )
+    return _save_purpose(request, None)
 
 
 @require_capability("supplies.donations_manage")
 def purpose_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    purpose = get_object_or_404(Purpose, pk=pk)
-    form = PurposeEditForm(request.POST or None, instance=purpose)
+    return _save_purpose(request, get_object_or_404(Purpose, pk=pk))
+
+
+def _save_purpose(request: AuthedRequest, purpose: Purpose | None) -> HttpResponse:
+    """The purposes page adds one (``purpose`` None); a purpose's own page renames,
+    reorders, retires or restores it."""
+    if purpose is None:
+        form = PurposeForm(request.POST or None)
+        save, done, template = actions.add_purpose, "已新增用途", "supplies/purposes.html"
+    else:
+        form = PurposeEditForm(request.POST or None, instance=purpose)
+        save, done, template = actions.change_purpose, "已保存用途", "supplies/purpose_form.html"
     if request.method == "POST" and form.is_valid():
         try:
-            purpose = actions.change_purpose(
-                purpose=form.save(commit=False), by=request.user, request=request
-            )
+            saved = save(purpose=form.save(commit=False), by=request.user, request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已保存用途 {purpose.name}")
+            messages.success(request, f"{done} {saved.name}")
             return redirect("supplies:purposes")
-    status = 400 if form.errors else 200
+    # The heading names the purpose as stored, not as typed into a refused form.
+    shown = Purpose.objects.get(pk=purpose.pk) if purpose is not None else None
     return render(
         request,
-        "supplies/purpose_form.html",
-        {"form": form, "purpose": Purpose.objects.get(pk=pk)},
-        status=status,
+        template,
+        {"form": form, "purposes": Purpose.objects.all(), "purpose": shown},
+        status=400 if form.errors else 200,
     )
 
 
