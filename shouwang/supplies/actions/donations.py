@@ -832,9 +832,10 @@ def add_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
 
 
 def _check_purpose_active(purpose: Purpose) -> None:
-    """Refuse a retired purpose for something new; the row is locked, so a purpose is
-    never retired while a spending or a gift is being recorded against it."""
-    if not Purpose.objects.select_for_update().values_list("active", flat=True).get(pk=purpose.pk):
+    """Refuse a retired purpose for something new. Read, not locked: a lock on the
+    purpose would make every office's spending on it wait for each other's (see
+    ``_locked_pool``); one recorded as it is retired only keeps it, as older ones do."""
+    if not Purpose.objects.filter(pk=purpose.pk, active=True).exists():
         raise ValidationError(f"用途“{purpose.name}”已停用，不能用于新的支出或定向捐赠")
 
 
