@@ -36,6 +36,7 @@ BASE_UNIT = ""
 # The most people a location or recipient counts, and a plan line with them.
 MAX_PEOPLE = 100_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+RETIRED_PURPOSE = "所选用途已停用或不存在，请刷新页面后重新选择"
 # Django's own messages here read "确认总共不超过 14 个数字." — say it in money terms.
 MONEY_ERRORS = {
     "max_digits": "金额过大：一笔最多999,999,999,999.99元，请核对",
@@ -448,7 +449,11 @@ class DonationForm(ClientIdMixin):
     )
     reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
     purpose = forms.ModelChoiceField(
-        label="定向用途", queryset=Purpose.objects.all(), required=False, empty_label="不限定"
+        label="定向用途",
+        queryset=Purpose.objects.active(),
+        required=False,
+        empty_label="不限定",
+        error_messages={"invalid_choice": RETIRED_PURPOSE},
     )
     location = LocationChoiceField(
         label="入库存放点（物资）", queryset=Location.objects.none(), required=False
@@ -583,11 +588,22 @@ class ReceiveForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="取消原因", max_length=200)
+    reason = forms.CharField(
+        label="取消原因",
+        max_length=200,
+        error_messages={
+            "required": "请填写取消原因",
+            "max_length": "取消原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
 
 
 class SpendingForm(ClientIdMixin):
-    purpose = forms.ModelChoiceField(label="用途", queryset=Purpose.objects.all())
+    purpose = forms.ModelChoiceField(
+        label="用途",
+        queryset=Purpose.objects.active(),
+        error_messages={"invalid_choice": RETIRED_PURPOSE},
+    )
     amount = forms.DecimalField(label="金额（元）", **MONEY)
     spent_on = forms.DateField(label="支出日期", required=False, widget=DATE)
     description = forms.CharField(label="事由", max_length=200)
@@ -601,6 +617,11 @@ class PurposeForm(forms.ModelForm):
         model = Purpose
         fields = ["name", "order"]
         error_messages = {"name": {"unique": "已有同名的资金用途，请换一个名称"}}
+
+
+class PurposeEditForm(PurposeForm):
+    class Meta(PurposeForm.Meta):
+        fields = ["name", "order", "active"]
 
 
 class PlanParamsForm(forms.Form):

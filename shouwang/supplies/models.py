@@ -690,11 +690,22 @@ class Donor(TimeStampedModel):
         return name[:head] + "*" * max(len(name) - head - tail, 1) + name[len(name) - tail :]
 
 
+class PurposeQuerySet(models.QuerySet):
+    def active(self) -> PurposeQuerySet:
+        """Purposes offered for new spendings and designated gifts."""
+        return self.filter(active=True)
+
+
 class Purpose(models.Model):
-    """What donated cash is spent on (购买防护物资, 慰问一线人员 …); editable."""
+    """What donated cash is spent on (购买防护物资, 慰问一线人员 …); editable. A retired
+    purpose (``active`` off) is offered for nothing new; what was recorded against it
+    keeps it."""
 
     name = models.CharField("用途", max_length=50, unique=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True, help_text="停用后不再用于新的支出和定向捐赠")
+
+    objects = PurposeQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("spending/", donations.spending, name="spending"),
     path("spending/new/", donations.spending_create, name="spending_create"),
     path("purposes/", donations.purposes, name="purposes"),
+    path("purposes/<int:pk>/", donations.purpose_edit, name="purpose_edit"),
     path("disclosure/", donations.disclosure, name="disclosure"),
     path("disclosure/export/", donations.disclosure_export, name="disclosure_export"),
     path("plans/", allocation.plans, name="plans"),

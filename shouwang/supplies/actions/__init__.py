@@ -10,6 +10,7 @@ from .catalog import save_item, save_location, save_recipient, sync_checkpoint_l
 from .donations import (
     add_purpose,
     cancel_donation,
+    change_purpose,
     receive_donation,
     record_donation,
     record_spending,
@@ -19,6 +20,7 @@ from .stock import count_stock, receive_stock, record_out, transfer
 __all__ = [
     "add_purpose",
     "cancel_donation",
+    "change_purpose",
     "count_stock",
     "create_plan",
     "issue_plan",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.areas.models import Area
 from shouwang.checkpoints.models import Checkpoint
 from shouwang.core.unique import unique_write
 
@@ -128,6 +129,10 @@ def _check_checkpoint_free(location: Location) -> None:
         raise ValidationError(f"卡点“{location.checkpoint.name}”已有存放点，请刷新页面后另选")
 
 
+# Where a 街道仓库 may lie (``LocationQuerySet.transfer_targets``).
+WAREHOUSE_AREAS = (Area.Kind.DISTRICT, Area.Kind.SUBDISTRICT)
+
+
 @transaction.atomic
 def save_location(*, location: Location, by: Any, request: Any = None) -> Location:
     """A location linked to a checkpoint lies in the checkpoint's area. A location
@@ -145,6 +150,13 @@ def save_location(*, location: Location, by: Any, request: Any = None) -> Locati
         if location.kind != Location.Kind.CHECKPOINT:
             raise ValidationError("只有卡点类型的存放点才能对应卡点")
         location.area = location.checkpoint.area
+    area = location.area if location.area_id else None
+    if location.kind == Location.Kind.WAREHOUSE and area and area.kind not in WAREHOUSE_AREAS:
+        # The stores below return stock to their sub-district's warehouse only.
+        raise ValidationError(
+            f"街道仓库应设在街道/乡镇（或区县）一级：{location.area.name}是"
+            f"{location.area.get_kind_display()}，请改选所属街道，或选择社区库房等其他类型"
+        )
     _save_scoped(
         location,
         label="存放点",

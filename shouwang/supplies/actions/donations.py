@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -156,10 +156,13 @@ EARLIEST_DAY = date(2000, 1, 1)
 
 def _check_day(day: date | None, label: str) -> None:
     """A day the books may carry: not in the future, not before ``EARLIEST_DAY``."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError(f"{label}不能晚于今天（{day:%Y-%m-%d}），请核对")
+    # isoformat, not strftime: the year 202 is "0202", as typed.
+    if day is not None and day > (today := timezone.localdate()):
+        raise ValidationError(
+            f"{label}不能晚于今天：填写的是{day.isoformat()}，今天是{today.isoformat()}，请核对"
+        )
     if day is not None and day < EARLIEST_DAY:
-        raise ValidationError(f"{label}“{day:%Y-%m-%d}”早于{EARLIEST_DAY:%Y}年，请核对年份")
+        raise ValidationError(f"{label}“{day.isoformat()}”早于{EARLIEST_DAY.year}年，请核对年份")
 
 
 def record_donation(
@@ -220,6 +223,8 @@ def record_donation(
         raise ValidationError("捐赠类型不正确")
 
     def work() -> Donation:
+        if purpose is not None:
+            _check_purpose_active(purpose)
         if kind == Donation.Kind.CASH:
             _check_reference(area=area, reference=reference)
         donor = _donor(
@@ -745,6 +750,7 @@ def record_spending(
     _check_day(spent_on, "支出日期")
 
     def work() -> Spending:
+        _check_purpose_active(purpose)
         spending = Spending(
             area=area,
             purpose=purpose,
@@ -822,4 +828,57 @@ def add_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
         obj=purpose,
         detail="新增资金用途",
     )
+    return purpose
+
+
+def _check_purpose_active(purpose: Purpose) -> None:
+    """Refuse a retired purpose for something new. Read, not locked: a lock on the
+    purpose would make every office's spending on it wait for each other's (see
+    ``_locked_pool``); one recorded as it is retired only keeps it, as older ones do."""
+    if not Purpose.objects.filter(pk=purpose.pk, active=True).exists():
+        raise ValidationError(f"用途“{purpose.name}”已停用，不能用于新的支出或定向捐赠")
+
+
+def _check_purpose_retirable(purpose: Purpose) -> None:
+    """A purpose designated money still waits on stays: retired, nothing could spend
+    that money any more."""
+    designated = Donation.objects.cash().filter(purpose=purpose)
+    if designated.pledged().exists():
+        raise ValidationError(
+            f"有尚未到账的定向捐款指定用于“{purpose.name}”，不能停用；"
+            "请先确认到账并支出，或取消该承诺"
+        )
+    left = designated.received().with_spent().aggregate(t=Sum("left"))["t"] or 0
+    if left > 0:
+        raise ValidationError(
+            f"仍有{left:,.2f}元定向用于“{purpose.name}”的捐款未支出，不能停用；请先按该用途支出"
+        )
+
+
+@transaction.atomic
+def change_purpose(*, purpose: Purpose, by: Any, request: Any = None) -> Purpose:
+    """Rename, reorder, retire or restore a purpose. Spendings and gifts recorded
+    against it keep it (and show its new name); a retired one is offered for nothing
+    new, and is refused while designated money still waits on it."""
+    before = Purpose.objects.select_for_update().get(pk=purpose.pk)
+    _check_purpose_free(purpose)
+    if before.active and not purpose.active:
+        _check_purpose_retirable(purpose)
+    with unique_write(lambda: _check_purpose_free(purpose)):
+        purpose.save(update_fields=["name", "order", "active"])
+    changes = []
+    if before.name != purpose.name:
+        changes.append(f"名称：{before.name} → {purpose.name}")
+    if before.order != purpose.order:
+        changes.append(f"排序：{before.order} → {purpose.order}")
+    if before.active != purpose.active:
+        changes.append("停用" if not purpose.active else "恢复启用")
+    if changes:
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=purpose,
+            detail=f"修改资金用途（{'；'.join(changes)}）",
+        )
     return purpose

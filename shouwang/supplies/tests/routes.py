@@ -65,6 +65,12 @@ def _item(w):
     return Item.objects.order_by("pk").first()
 
 
+def _purpose(w):
+    from shouwang.supplies.models import Purpose
+
+    return Purpose.objects.get_or_create(name="购买防疫物资")[0]
+
+
 ROUTES = {
     "supplies:overview": Route(),
     "supplies:low_stock": Route(),
@@ -101,6 +107,7 @@ ROUTES = {
     "supplies:spending": Route(),
     "supplies:spending_create": Route(),
     "supplies:purposes": Route(),
+    "supplies:purpose_edit": Route(kwargs=lambda w: {"pk": _purpose(w).pk}),
     "supplies:disclosure": Route(public=True),
     "supplies:disclosure_export": Route(public=True),
     "supplies:plans": Route(),

@@ -97,22 +97,16 @@ def test_it_recomputes_with_edited_parameters_and_rounds_to_packs(world, setup) 
     assert quantities == {checkpoints[0]: 100, checkpoints[1]: 100, checkpoints[2]: 250}
 
 
-def test_a_pack_an_unissued_plan_rounds_to_cannot_be_removed_from_the_item(world, setup) -> None:
+def test_a_pack_an_unissued_plan_rounds_to_cannot_be_removed_from_the_item(
+    world, setup, item_form
+) -> None:
     warehouse, _ = setup
     client = world.client("hq")
     plan = _create(client, warehouse)
     masks = item()
     box = masks.packs.get(name="盒")
     AllocationPlan.objects.filter(pk=plan.pk).update(round_to_pack=box)
-    edit = {
-        "name": masks.name,
-        "category": masks.category,
-        "unit": masks.unit,
-        "alert_days": "5",
-        "order": "0",
-        "active": "on",
-        "packs": "",
-    }
+    edit = item_form(masks, packs="")
     response = client.post(reverse("supplies:item_edit", args=[masks.pk]), edit)
     assert response.status_code == 400
     assert "包装“盒”正被尚未发放的分配方案用于取整，不能删除" in response.content.decode()
@@ -124,7 +118,7 @@ def test_a_pack_an_unissued_plan_rounds_to_cannot_be_removed_from_the_item(world
     assert not masks.packs.exists()
 
 
-def test_a_pack_an_unissued_plan_rounds_to_keeps_its_size(world, setup) -> None:
+def test_a_pack_an_unissued_plan_rounds_to_keeps_its_size(world, setup, item_form) -> None:
     """Resizing the box would leave the plan's lines in boxes of the old size under
     the new one (150 "in boxes of 100"), as removing it would drop the rounding."""
     warehouse, _ = setup
@@ -132,15 +126,7 @@ def test_a_pack_an_unissued_plan_rounds_to_keeps_its_size(world, setup) -> None:
     masks = item()
     box = masks.packs.get(name="盒")
     plan = _create(client, warehouse, round_to_pack=box.pk)
-    edit = {
-        "name": masks.name,
-        "category": masks.category,
-        "unit": masks.unit,
-        "alert_days": "5",
-        "order": "0",
-        "active": "on",
-        "packs": "包=10，盒=100，箱=2000",
-    }
+    edit = item_form(masks, packs="包=10，盒=100，箱=2000")
     response = client.post(reverse("supplies:item_edit", args=[masks.pk]), edit)
     assert response.status_code == 400
     assert "包装“盒”正被尚未发放的分配方案用于取整，不能删除或修改折合数量" in (

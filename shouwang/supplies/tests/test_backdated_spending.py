@@ -24,23 +24,6 @@ from shouwang.supplies.models import Donation, Purpose, Spending, SpendingShare
 pytestmark = pytest.mark.django_db
 
 
-def gift(world, name: str, amount: str, days_ago: int, purpose: Purpose | None = None):
-    pledge, _ = actions.record_donation(
-        area=world.subdistrict,
-        donor_kind="person",
-        donor_name=name,
-        kind="cash",
-        amount=Decimal(amount),
-        channel="bank",
-        purpose=purpose,
-        by=world.hq,
-    )
-    received, _ = actions.receive_donation(
-        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
-    )
-    return received
-
-
 def spend(client, purpose: Purpose, amount: str, days_ago: int, client_id: str):
     return client.post(
         reverse("supplies:spending_create"),
@@ -54,12 +37,13 @@ def spend(client, purpose: Purpose, amount: str, days_ago: int, client_id: str):
     )
 
 
-def test_a_backdated_spending_moves_a_later_one_onto_a_later_gift(world) -> None:
-    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+def test_a_backdated_spending_moves_a_later_one_onto_a_later_gift(
+    world, cash_gift, purpose
+) -> None:
     client = world.client("hq")
-    early = gift(world, "李顺喜", "100", days_ago=10)
+    early = cash_gift("李顺喜", "100", days_ago=10)
     assert spend(client, purpose, "100", 0, "today").status_code == 302
-    late = gift(world, "张三", "100", days_ago=0)
+    late = cash_gift("张三", "100", days_ago=0)
 
     response = spend(client, purpose, "100", 5, "backdated")
 
@@ -70,12 +54,11 @@ def test_a_backdated_spending_moves_a_later_one_onto_a_later_gift(world) -> None
     assert shares == {(backdated, early, Decimal("100.00")), (today, late, Decimal("100.00"))}
 
 
-def test_a_backdated_spending_that_a_later_one_needs_is_refused(world) -> None:
-    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+def test_a_backdated_spending_that_a_later_one_needs_is_refused(world, cash_gift, purpose) -> None:
     client = world.client("hq")
-    early = gift(world, "李顺喜", "100", days_ago=10)
+    early = cash_gift("李顺喜", "100", days_ago=10)
     assert spend(client, purpose, "100", 0, "today").status_code == 302
-    gift(world, "张三", "50", days_ago=0)
+    cash_gift("张三", "50", days_ago=0)
 
     response = spend(client, purpose, "100", 5, "backdated")
 
@@ -138,8 +121,7 @@ def feasible(gifts: list[tuple[Decimal, object]], spendings: list[tuple[Decimal,
     return True
 
 
-def test_balances_never_go_negative_and_what_fits_is_accepted(world) -> None:
-    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+def test_balances_never_go_negative_and_what_fits_is_accepted(world, cash_gift, purpose) -> None:
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(STEPS)
@@ -153,7 +135,7 @@ def test_balances_never_go_negative_and_what_fits_is_accepted(world) -> None:
                 day = timezone.localdate() - timedelta(days=days_ago)
                 if kind != "spend":
                     restricted = purpose if kind == "restricted" else None
-                    gift(world, f"捐赠人{n}", str(amount), days_ago, restricted)
+                    cash_gift(f"捐赠人{n}", str(amount), days_ago=days_ago, purpose=restricted)
                     gifts.append((amount, day))
                     continue
                 fits = feasible(gifts, [*spendings, (amount, day)])

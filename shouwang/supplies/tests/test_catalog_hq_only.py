@@ -27,21 +27,8 @@ NEW_ITEM = {
 }
 
 
-def item_form(masks: Item, **changes: str) -> dict[str, str]:
-    return {
-        "name": masks.name,
-        "category": masks.category,
-        "unit": masks.unit,
-        "alert_days": "5",
-        "order": "0",
-        "active": "on",
-        "packs": masks.packs_text(),
-        **changes,
-    }
-
-
 @pytest.mark.parametrize("persona", OTHER_ROLES)
-def test_it_refuses_the_catalog_forms_to_other_roles(world, persona: str) -> None:
+def test_it_refuses_the_catalog_forms_to_other_roles(world, persona: str, item_form) -> None:
     masks = item("医用口罩")
     client = world.client(persona)
     items, purposes = Item.objects.count(), Purpose.objects.count()
@@ -68,7 +55,7 @@ def test_the_catalog_page_offers_other_roles_no_edit(world, persona: str) -> Non
     assert reverse("supplies:item_edit", args=[masks.pk]) not in html
 
 
-def test_hq_changes_the_catalog_and_the_purposes(world) -> None:
+def test_hq_changes_the_catalog_and_the_purposes(world, item_form) -> None:
     masks = item("医用口罩")
     client = world.client("hq")
     assert client.post(reverse("supplies:item_create"), NEW_ITEM).status_code == 302

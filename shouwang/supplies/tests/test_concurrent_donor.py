@@ -51,43 +51,30 @@ def _waiting_on_a_lock() -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_it_stores_both_gifts_against_one_donor_when_the_second_misses_the_first(world):
     """The second registration looks the donor up before the first commits, then
-    inserts it and waits on the unique index until the first commits."""
+    inserts it and waits on the unique index until the first commits (``at_once``
+    starts both; the events order them so, on every run)."""
     first_inside, second_started = threading.Event(), threading.Event()
-    outcome: dict[str, object] = {}
 
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                outcome["first"] = _gift(world, "明湖商贸有限公司", 1)
-                first_inside.set()
-                second_started.wait(timeout=10)
-                deadline = time.monotonic() + 10
-                while not _waiting_on_a_lock() and time.monotonic() < deadline:
-                    time.sleep(0.02)
-                outcome["second waited"] = _waiting_on_a_lock()
-        except Exception as exc:  # the outcome is what the test asserts
-            outcome["first"] = exc
-        finally:
-            connection.close()
-
-    def second() -> None:
-        try:
+    def register(i: int) -> object:
+        if i == 1:  # the second: looks the donor up while the first is inside
             first_inside.wait(timeout=10)
             second_started.set()
-            outcome["second"] = _gift(world, "明湖商贸有限公司", 2)
-        except Exception as exc:
-            outcome["second"] = exc
-        finally:
-            connection.close()
+            return _gift(world, "明湖商贸有限公司", 2)
+        with transaction.atomic():
+            gift = _gift(world, "明湖商贸有限公司", 1)
+            first_inside.set()
+            second_started.wait(timeout=10)
+            deadline = time.monotonic() + 10
+            while not _waiting_on_a_lock() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            return gift, _waiting_on_a_lock()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-
-    assert outcome.pop("second waited") is True
-    assert all(isinstance(v, Donation) for v in outcome.values()), outcome
+    first, second = at_once(2, register)
+    assert isinstance(first, tuple), first  # else what the first raised
+    first, second_waited = first
+    assert second_waited is True
+    assert isinstance(first, Donation), first
+    assert isinstance(second, Donation), second
     donor = Donor.objects.get(name="明湖商贸有限公司")
     assert sorted(Donation.objects.filter(donor=donor).values_list("amount", flat=True)) == [
         Decimal("101.00"),

@@ -22,22 +22,6 @@ from shouwang.supplies.models import Donation, Purpose, Spending, SpendingShare
 from .test_concurrent_issue import on_postgresql
 
 
-def _gift(world, name: str, amount: str, purpose: Purpose | None = None, days_ago: int = 0):
-    pledge, _ = actions.record_donation(
-        area=world.subdistrict,
-        donor_kind="person",
-        donor_name=name,
-        kind="cash",
-        amount=Decimal(amount),
-        channel="bank",
-        purpose=purpose,
-        by=world.hq,
-    )
-    return actions.receive_donation(
-        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
-    )[0]
-
-
 def _spend(world, purpose: Purpose, amount: str, client_id: str, days_ago: int = 0):
     return actions.record_spending(
         area=world.subdistrict,
@@ -52,19 +36,19 @@ def _spend(world, purpose: Purpose, amount: str, client_id: str, days_ago: int =
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_backdated_re_splits_at_once_are_both_stored(world, monkeypatch) -> None:
+def test_two_backdated_re_splits_at_once_are_both_stored(world, monkeypatch, cash_gift) -> None:
     masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
     care = Purpose.objects.get_or_create(name="慰问一线人员")[0]
-    _gift(world, "甲", "100", days_ago=10)
-    _gift(world, "乙", "100", days_ago=10)
+    cash_gift("甲", "100", days_ago=10)
+    cash_gift("乙", "100", days_ago=10)
     _spend(world, masks, "150", "today-masks")
     _spend(world, care, "50", "today-care")
     # Each backdated spending finds a little of its own purpose's money first...
-    _gift(world, "丙", "10", masks, days_ago=10)
-    _gift(world, "丁", "10", care, days_ago=10)
+    cash_gift("丙", "10", purpose=masks, days_ago=10)
+    cash_gift("丁", "10", purpose=care, days_ago=10)
     # ...and the spendings of today can move onto today's restricted gifts.
-    _gift(world, "戊", "150", masks)
-    _gift(world, "己", "50", care)
+    cash_gift("戊", "150", purpose=masks)
+    cash_gift("己", "50", purpose=care)
 
     # Both threads reach the re-split together, having taken whatever locks they take
     # before it.
@@ -92,12 +76,14 @@ def test_two_backdated_re_splits_at_once_are_both_stored(world, monkeypatch) -> 
 
 
 @pytest.mark.django_db
-def test_a_gift_received_while_locking_starts_the_spending_again(world, monkeypatch) -> None:
+def test_a_gift_received_while_locking_starts_the_spending_again(
+    world, monkeypatch, cash_gift
+) -> None:
     """The pool read before the lock missed a gift received meanwhile: the attempt is
     rolled back and made again with that gift locked too, rather than locking it late."""
     masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
-    first = _gift(world, "甲", "100", days_ago=10)
-    second = _gift(world, "乙", "100", days_ago=10)
+    first = cash_gift("甲", "100", days_ago=10)
+    second = cash_gift("乙", "100", days_ago=10)
     real = donations._later_spendings
     calls = []
 
@@ -120,12 +106,14 @@ def test_a_gift_received_while_locking_starts_the_spending_again(world, monkeypa
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_community_spending_does_not_wait_for_a_sub_district_spending(world, monkeypatch) -> None:
+def test_a_community_spending_does_not_wait_for_a_sub_district_spending(
+    world, monkeypatch, cash_gift
+) -> None:
     """A sub-district spending locks only the gifts it may draw on (``Donation.funds``):
     a community's designated gift is not among them, so a spending of that community
     goes through while the sub-district's is still open with its locks held."""
     masks = Purpose.objects.get_or_create(name="购买防疫物资")[0]
-    own = _gift(world, "甲", "100")
+    own = cash_gift("甲", "100")
     pledge, _ = actions.record_donation(
         area=world.community_a,
         donor_kind="person",

@@ -13,37 +13,16 @@ from django.utils import timezone
 
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
-from shouwang.supplies import actions
 from shouwang.supplies.models import Purpose, Spending, SpendingShare
 
 pytestmark = pytest.mark.django_db
-
-
-def purpose() -> Purpose:
-    return Purpose.objects.get_or_create(name="购买防疫物资")[0]
-
-
-def gift(world, area, amount: str, *, name: str = "李顺喜", days_ago: int = 0):
-    pledge, _ = actions.record_donation(
-        area=area,
-        donor_kind="person",
-        donor_name=name,
-        kind="cash",
-        amount=Decimal(amount),
-        channel="bank",
-        by=world.hq,
-    )
-    received, _ = actions.receive_donation(
-        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
-    )
-    return received
 
 
 def spend(client, amount: str, *, days_ago: int = 0, client_id: str = "s1"):
     return client.post(
         reverse("supplies:spending_create"),
         {
-            "purpose": purpose().pk,
+            "purpose": Purpose.objects.get(name="购买防疫物资").pk,
             "amount": amount,
             "description": "口罩",
             "spent_on": (timezone.localdate() - timedelta(days=days_ago)).isoformat(),
@@ -52,8 +31,8 @@ def spend(client, amount: str, *, days_ago: int = 0, client_id: str = "s1"):
     )
 
 
-def test_it_refuses_sub_district_spending_from_a_community_gift(world) -> None:
-    gift(world, world.community_a, "100")
+def test_it_refuses_sub_district_spending_from_a_community_gift(world, cash_gift, purpose) -> None:
+    cash_gift("李顺喜", "100", area=world.community_a)
 
     response = spend(world.client("hq"), "100")
 
@@ -67,9 +46,9 @@ def test_it_refuses_sub_district_spending_from_a_community_gift(world) -> None:
     assert not SpendingShare.objects.exists()
 
 
-def test_it_draws_only_on_the_sub_districts_own_gifts(world) -> None:
-    own = gift(world, world.subdistrict, "50", days_ago=1)
-    gift(world, world.community_a, "100", name="张三", days_ago=2)
+def test_it_draws_only_on_the_sub_districts_own_gifts(world, cash_gift, purpose) -> None:
+    own = cash_gift("李顺喜", "50", area=world.subdistrict, days_ago=1)
+    cash_gift("张三", "100", area=world.community_a, days_ago=2)
 
     refused = spend(world.client("hq"), "80")
     assert refused.status_code == 400
@@ -80,11 +59,13 @@ def test_it_draws_only_on_the_sub_districts_own_gifts(world) -> None:
     assert (share.donation, share.amount) == (own, Decimal("50.00"))
 
 
-def test_a_backdated_sub_district_spending_cannot_move_onto_a_community_gift(world) -> None:
+def test_a_backdated_sub_district_spending_cannot_move_onto_a_community_gift(
+    world, cash_gift, purpose
+) -> None:
     hq = world.client("hq")
-    gift(world, world.subdistrict, "100", days_ago=0)
+    cash_gift("李顺喜", "100", area=world.subdistrict, days_ago=0)
     assert spend(hq, "100", client_id="today").status_code == 302
-    gift(world, world.community_a, "100", name="张三", days_ago=10)
+    cash_gift("张三", "100", area=world.community_a, days_ago=10)
 
     response = spend(hq, "100", days_ago=5, client_id="backdated")
 
@@ -97,8 +78,8 @@ def test_a_backdated_sub_district_spending_cannot_move_onto_a_community_gift(wor
     assert share.spending.client_id == "today"
 
 
-def test_the_community_spends_its_own_gift(world) -> None:
-    mine = gift(world, world.community_a, "100")
+def test_the_community_spends_its_own_gift(world, cash_gift, purpose) -> None:
+    mine = cash_gift("李顺喜", "100", area=world.community_a)
     office = UserFactory(username="hq_a", role=Role.HQ_ADMIN, area=world.community_a)
     client = world.client("anonymous")
     client.force_login(office)
@@ -110,9 +91,11 @@ def test_the_community_spends_its_own_gift(world) -> None:
     assert (share.donation, share.spending.area) == (mine, world.community_a)
 
 
-def test_the_spending_form_shows_only_the_balance_the_office_may_spend(world) -> None:
-    gift(world, world.subdistrict, "50")
-    gift(world, world.community_a, "100", name="张三")
+def test_the_spending_form_shows_only_the_balance_the_office_may_spend(
+    world, cash_gift, purpose
+) -> None:
+    cash_gift("李顺喜", "50", area=world.subdistrict)
+    cash_gift("张三", "100", area=world.community_a)
 
     page = world.client("hq").get(reverse("supplies:spending_create"))
 

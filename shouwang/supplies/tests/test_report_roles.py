@@ -26,21 +26,6 @@ CUTOFF = window(DAY).end
 HOUR = timedelta(hours=1)
 
 
-def item_form(it: Item, **overrides) -> dict:
-    return {
-        "name": it.name,
-        "category": it.category,
-        "unit": it.unit,
-        "spec": it.spec,
-        "report_as": it.report_as,
-        "alert_days": str(it.alert_days),
-        "order": str(it.order),
-        "active": "on",
-        "packs": it.packs_text(),
-        **overrides,
-    }
-
-
 def test_the_seeded_catalog_carries_its_roles() -> None:
     assert item("医用口罩").report_as == Item.ReportAs.MASKS
     assert item("KN95口罩").report_as == Item.ReportAs.MASKS
@@ -48,7 +33,7 @@ def test_the_seeded_catalog_carries_its_roles() -> None:
     assert item("防护手套").report_as == ""
 
 
-def test_a_renamed_mask_is_still_counted_in_the_report(world) -> None:
+def test_a_renamed_mask_is_still_counted_in_the_report(world, item_form) -> None:
     masks = item("医用口罩")
     store = location(world.community_a)
     receive_stock(item=masks, location=store, quantity=1000, by=world.hq, at=CUTOFF - 5 * HOUR)
@@ -79,7 +64,7 @@ def test_a_renamed_mask_is_still_counted_in_the_report(world) -> None:
     assert DailyFigure.objects.get(area=world.subdistrict, day=DAY).values["masks_on_hand"] == 700
 
 
-def test_a_new_item_given_the_role_is_counted_and_one_without_is_not(world) -> None:
+def test_a_new_item_given_the_role_is_counted_and_one_without_is_not(world, item_form) -> None:
     client = world.client("hq")
     page = client.get(reverse("supplies:item_create")).content.decode()
     assert "计入日报" in page
@@ -107,7 +92,7 @@ def test_a_new_item_given_the_role_is_counted_and_one_without_is_not(world) -> N
     assert auto_values(world.community_a, DAY)["suits_on_hand"] == 12
 
 
-def test_an_item_in_another_unit_cannot_be_counted_as_masks(world) -> None:
+def test_an_item_in_another_unit_cannot_be_counted_as_masks(world, item_form) -> None:
     spray = item("消毒液")
     response = world.client("hq").post(
         reverse("supplies:item_edit", args=[spray.pk]), item_form(spray, report_as="masks")
@@ -118,7 +103,7 @@ def test_an_item_in_another_unit_cannot_be_counted_as_masks(world) -> None:
     assert spray.report_as == ""
 
 
-def test_community_staff_cannot_change_the_role(world) -> None:
+def test_community_staff_cannot_change_the_role(world, item_form) -> None:
     masks = item("医用口罩")
     response = world.client("staff_a").post(
         reverse("supplies:item_edit", args=[masks.pk]), item_form(masks, report_as="")

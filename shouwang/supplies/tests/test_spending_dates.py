@@ -10,32 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.supplies import actions
-from shouwang.supplies.models import Purpose, Spending, SpendingShare
+from shouwang.supplies.models import Spending, SpendingShare
 
 pytestmark = pytest.mark.django_db
 
 
-def _gift(world, name: str, amount: str, days_ago: int):
-    pledge, _ = actions.record_donation(
-        area=world.subdistrict,
-        donor_kind="person",
-        donor_name=name,
-        kind="cash",
-        amount=Decimal(amount),
-        channel="bank",
-        by=world.hq,
-    )
-    gift, _ = actions.receive_donation(
-        donation=pledge, by=world.hq, at=timezone.now() - timedelta(days=days_ago)
-    )
-    return gift
-
-
-def test_a_backdated_spending_draws_only_on_gifts_received_by_then(world) -> None:
-    early = _gift(world, "李顺喜", "100", days_ago=10)
-    _gift(world, "张三", "500", days_ago=0)
-    purpose = Purpose.objects.get_or_create(name="购买防疫物资")[0]
+def test_a_backdated_spending_draws_only_on_gifts_received_by_then(
+    world, cash_gift, purpose
+) -> None:
+    early = cash_gift("李顺喜", "100", days_ago=10)
+    cash_gift("张三", "500", days_ago=0)
     spent_on = (timezone.localdate() - timedelta(days=5)).isoformat()
     client = world.client("hq")
     url = reverse("supplies:spending_create")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,6 +27,7 @@ from ..forms import (
     CancelForm,
     DonationForm,
     GoodsLineFormSet,
+    PurposeEditForm,
     PurposeForm,
     ReceiveForm,
     SpendingForm,
@@ -44,12 +45,7 @@ def _donations(qs):
 @require_safe
 @require_capability("supplies.donations")
 def donations(request: AuthedRequest) -> HttpResponse:
-    qs = Donation.objects.visible_to(request.user)
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
-    if status in Donation.Status.values:
-        qs = qs.filter(status=status)
-    if kind in Donation.Kind.values:
-        qs = qs.filter(kind=kind)
+    qs = _filtered(request, Donation.objects.visible_to(request.user))
     page = Paginator(_donations(qs.with_spent()), 50).get_page(request.GET.get("page"))
     template = "supplies/donations.html#rows" if request.htmx else "supplies/donations.html"
     return render(
@@ -62,6 +58,17 @@ def donations(request: AuthedRequest) -> HttpResponse:
             "kinds": Donation.Kind.choices,
         },
     )
+
+
+def _filtered(request: AuthedRequest, qs):
+    """The donations the list's filters choose (状态, 资金/物资); a value not offered
+    filters nothing. The list and its export read the same filters."""
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in Donation.Status.values:
+        qs = qs.filter(status=status)
+    if kind in Donation.Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 @require_capability("supplies.donations_manage")
@@ -226,7 +233,7 @@ def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        return _refused(request, gift, "请填写取消原因")
+        return _refused(request, gift, form.errors["reason"][0])
     try:
         _, cancelled = actions.cancel_donation(
             donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
@@ -264,7 +271,7 @@ def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 @require_capability("supplies.donations")
 def donations_export(request: AuthedRequest) -> HttpResponse:
-    qs = _donations(Donation.objects.visible_to(request.user).with_spent())
+    qs = _donations(_filtered(request, Donation.objects.visible_to(request.user)).with_spent())
     rows = (
         (
             d.receipt_no,
@@ -379,23 +386,38 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
 
 @require_capability("supplies.donations_manage")
 def purposes(request: AuthedRequest) -> HttpResponse:
-    form = PurposeForm(request.POST or None)
+    return _save_purpose(request, None)
+
+
+@require_capability("supplies.donations_manage")
+def purpose_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _save_purpose(request, get_object_or_404(Purpose, pk=pk))
+
+
+def _save_purpose(request: AuthedRequest, purpose: Purpose | None) -> HttpResponse:
+    """The purposes page adds one (``purpose`` None); a purpose's own page renames,
+    reorders, retires or restores it."""
+    if purpose is None:
+        form = PurposeForm(request.POST or None)
+        save, done, template = actions.add_purpose, "已新增用途", "supplies/purposes.html"
+    else:
+        form = PurposeEditForm(request.POST or None, instance=purpose)
+        save, done, template = actions.change_purpose, "已保存用途", "supplies/purpose_form.html"
     if request.method == "POST" and form.is_valid():
         try:
-            purpose = actions.add_purpose(
-                purpose=form.save(commit=False), by=request.user, request=request
-            )
+            saved = save(purpose=form.save(commit=False), by=request.user, request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已新增用途 {purpose.name}")
+            messages.success(request, f"{done} {saved.name}")
             return redirect("supplies:purposes")
-    status = 400 if form.errors else 200
+    # The heading names the purpose as stored, not as typed into a refused form.
+    shown = Purpose.objects.get(pk=purpose.pk) if purpose is not None else None
     return render(
         request,
-        "supplies/purposes.html",
-        {"form": form, "purposes": Purpose.objects.all()},
-        status=status,
+        template,
+        {"form": form, "purposes": Purpose.objects.all(), "purpose": shown},
+        status=400 if form.errors else 200,
     )
 
 
@@ -408,14 +430,25 @@ def _public_donations():
 def disclosure(request: PublicRequest) -> HttpResponse:
     """Public list of received donations, donors shown as each chose."""
     page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))
-    by_purpose: dict[str, object] = {}
-    for row in Spending.objects.by_purpose():
-        by_purpose[row["purpose__name"]] = by_purpose.get(row["purpose__name"], 0) + row["total"]
     return render(
         request,
         "supplies/disclosure.html",
-        {"page": page, "totals": figures.donation_totals(None), "by_purpose": by_purpose},
+        {
+            "page": page,
+            "totals": figures.donation_totals(None),
+            "by_purpose": _spent_by_purpose(),
+        },
     )
+
+
+def _spent_by_purpose() -> dict[str, Decimal]:
+    """Cash spent on each purpose, every office's spending together (the public page
+    and its export)."""
+    by_purpose: dict[str, Decimal] = {}
+    for row in Spending.objects.by_purpose():
+        name = row["purpose__name"]
+        by_purpose[name] = by_purpose.get(name, Decimal("0.00")) + row["total"]
+    return by_purpose
 
 
 @require_safe
@@ -450,6 +483,9 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             "",
         )
     )
+    # What the page shows below the list: the cash spent on each purpose, if any.
+    if spent := _spent_by_purpose():
+        rows += [(), ("资金支出（按用途）", "金额（元）"), *spent.items()]
     content = workbook_bytes(
         [
             "收据编号",
