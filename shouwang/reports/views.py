@@ -525,7 +525,7 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
             "series": series,
             "span": span,
             "chart": {
-                "days": [f"{p.day.month}/{p.day.day}" for p in series],
+                "days": [day_label(p.day) for p in series],
                 "values": [p.value for p in series],
                 "totals": [p.total for p in series] if definition.is_flow else [],
                 "label": definition.label,
