@@ -247,11 +247,11 @@ def backfill_followup(
     now = now or timezone.now()
     today = schedule.local_day(now)
     if day > today:
-        raise ValidationError({"day": f"随访日期 {day:%Y-%m-%d} 晚于今天，请刷新页面"})
+        raise ValidationError({"day": f"随访日期 {day_label(day)} 晚于今天，请刷新页面"})
     if day < today - timedelta(days=1):
         raise ValidationError(
             {
-                "day": f"{day:%Y年%m月%d日}的随访已过补记期限"
+                "day": f"{day_label(day)}的随访已过补记期限"
                 "（只能补录前一天的随访，须在次日24时前补录）"
             }
         )
