@@ -83,15 +83,17 @@ def mobile_in(value: str) -> str:
     return phone if MOBILE_RE.match(phone) else ""
 
 
-def day_label(day: date) -> str:
+def day_label(day: date, *, year: bool = False) -> str:
     """A calendar day as headings and messages name it: 11月23日 in the current year,
-    2025年11月23日 in any other (a day of last winter is not this one's)."""
-    prefix = "" if day.year == timezone.localdate().year else f"{day.year}年"
+    2025年11月23日 in any other (a day of last winter is not this one's). ``year=True``
+    names the year always: for text that is stored and read later (an alert's detail,
+    an audit entry), when "the current year" may be another one."""
+    prefix = "" if day.year == timezone.localdate().year and not year else f"{day.year}年"
     return f"{prefix}{day.month}月{day.day}日"
 
 
-def moment_label(moment: datetime) -> str:
+def moment_label(moment: datetime, *, year: bool = False) -> str:
     """An instant in local time as pages name it: 11月23日 15:30, with the year of its
-    day when that is not the current one (the rule of ``day_label``)."""
+    day when that is not the current one or when ``year`` (the rule of ``day_label``)."""
     local = timezone.localtime(moment)
-    return f"{day_label(local.date())} {local:%H:%M}"
+    return f"{day_label(local.date(), year=year)} {local:%H:%M}"

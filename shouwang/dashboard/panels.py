@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Q
 
 from shouwang.areas.models import Area
+from shouwang.core.text import day_label
 from shouwang.reports import catalog, days, live
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
 from shouwang.reports.tables import own_cells, show
@@ -186,7 +187,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     labels = {d.code: d.label for d in definitions}
     start_hour = days.window(today).start.hour
     chart = {
-        "days": [f"{d.month}/{d.day}" for d in span],
+        "days": [day_label(d) for d in span],
         "series": [
             {
                 "code": d.code,

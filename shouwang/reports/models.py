@@ -21,6 +21,7 @@ from django.utils import timezone
 from shouwang.areas.models import Area
 from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel
+from shouwang.core.text import day_label
 
 from . import days
 from .indicators import CODE_RE, FLOW, STOCK, Indicator, registry
@@ -156,7 +157,7 @@ class DailyReport(TimeStampedModel):
         indexes = [models.Index(fields=["day", "status"], name="report_day_status")]
 
     def __str__(self) -> str:
-        return f"{self.community.name} {self.day:%m-%d} 日报"
+        return f"{self.community.name} {day_label(self.day, year=True)}日报"
 
     @property
     def is_submitted(self) -> bool:

@@ -475,7 +475,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     if live.is_live(area):
         return _below_community(request, area, "日报汇总表", day)
     headers, rows, widths = day_sheet(area, day)
-    content = workbook_bytes(headers, rows, title=f"{day:%m%d}日报", widths=widths)
+    content = workbook_bytes(headers, rows, title=f"{day_label(day, year=True)}日报", widths=widths)
     audit.record(
         action=AuditEvent.Action.EXPORT,
         request=request,
@@ -525,7 +525,7 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
             "series": series,
             "span": span,
             "chart": {
-                "days": [f"{p.day.month}/{p.day.day}" for p in series],
+                "days": [day_label(p.day) for p in series],
                 "values": [p.value for p in series],
                 "totals": [p.total for p in series] if definition.is_flow else [],
                 "label": definition.label,

@@ -1,6 +1,7 @@
 """What an alert says. Alerts go to the community and HQ, so their text carries no ID
 or phone number and only the family name: the full record is one click away for those
-allowed to open it."""
+allowed to open it. Its dates carry their year always (``year=True``): the text is
+stored, and read in a year that may not be the one it was written in."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def followup_detail(followup: FollowUp) -> str:
     if followup.symptoms:
         parts.append("症状：" + "、".join(followup.symptom_labels))
     parts.append(f"方式：{followup.get_method_display()}")
-    parts.append(f"记录时间：{moment_label(followup.recorded_at)}")
+    parts.append(f"记录时间：{moment_label(followup.recorded_at, year=True)}")
     if followup.note:
         parts.append(f"说明：{followup.note}")
     return "；".join(parts)
@@ -69,7 +70,7 @@ def lost_detail(lost: LostContact) -> str:
     (typed freely, they may hold a name or a number)."""
     last = lost.last
     return (
-        f"自 {moment_label(lost.since)} 起 {lost.slots} 个时段"
+        f"自 {moment_label(lost.since, year=True)} 起 {lost.slots} 个时段"
         f"共 {lost.attempts} 次未联系上，其间无随访；最近一次："
-        f"{last.get_method_display()} {moment_label(last.recorded_at)}"
+        f"{last.get_method_display()} {moment_label(last.recorded_at, year=True)}"
     )

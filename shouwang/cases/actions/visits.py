@@ -233,7 +233,7 @@ def record_second_days_unreached(*, today: date | None = None, days: int = 2) ->
                 )
                 _alert_household_unreached(
                     previous=attempt,
-                    second_day=f"{day_label(day)} 全天无随访记录",
+                    second_day=f"{day_label(day, year=True)} 全天无随访记录",
                     source=lapse,
                     at=end_of_day,
                 )
@@ -280,7 +280,7 @@ def _alert_household_finding(finding: HouseholdFinding) -> None:
 
 def _attempt_line(visit: HouseholdVisit) -> str:
     return (
-        f"{day_label(visit.day)} {timezone.localtime(visit.unreached_at):%H:%M}"
+        f"{day_label(visit.day, year=True)} {timezone.localtime(visit.unreached_at):%H:%M}"
         f"{visit.get_method_display()}未联系上"
     )
 

@@ -328,8 +328,9 @@ def test_a_household_tried_and_then_not_tried_at_all_raises_the_alert_by_the_job
     assert alert.title == "重点区域住户连续两天未联系上：西城花园1号楼101"
     yesterday = today - timedelta(days=1)
     assert alert.detail.startswith(
-        f"{day_label(day_before.day)} {timezone.localtime(day_before.unreached_at):%H:%M}"
-        f"上门未联系上；{day_label(yesterday)} 全天无随访记录；在家人员：张*、李*"
+        f"{day_label(day_before.day, year=True)} "
+        f"{timezone.localtime(day_before.unreached_at):%H:%M}"
+        f"上门未联系上；{day_label(yesterday, year=True)} 全天无随访记录；在家人员：张*、李*"
     )
     assert "张伟" not in alert.detail + alert.title
     assert alert.raised_at == timezone.make_aware(datetime.combine(today, time()))

@@ -237,7 +237,7 @@ def record_side_effects(
                 kind=kind,
                 title=f"管控人员{who}在{where}扫码",
                 detail=f"{key_person.get_measure_display()}（{key_person.category.name}），"
-                f"{moment_label(row.at)} 在{where}",
+                f"{moment_label(row.at, year=True)} 在{where}",
                 person=person,
                 key_person=key_person,
                 source=row,
@@ -251,7 +251,7 @@ def record_side_effects(
                 area=community_of(checkpoint.area),
                 kind=kind,
                 title=measured_fever_title(row) if measured else f"{where}有人员{who}扫码申报发热",
-                detail=f"{moment_label(row.at)}，"
+                detail=f"{moment_label(row.at, year=True)}，"
                 + ("请立即按规定处置" if measured else "请立即联系核实并按规定处置"),
                 person=person,
                 key_person=key_person,
@@ -263,7 +263,7 @@ def record_side_effects(
                 area=community_of(person.area),
                 kind=kind,
                 title=f"{who}所在户今日外出超出次数",
-                detail=f"{moment_label(row.at)} 在{where}",
+                detail=f"{moment_label(row.at, year=True)} 在{where}",
                 person=person,
                 source=row,
                 at=row.at,

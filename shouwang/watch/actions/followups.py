@@ -247,11 +247,11 @@ def backfill_followup(
     now = now or timezone.now()
     today = schedule.local_day(now)
     if day > today:
-        raise ValidationError({"day": f"随访日期 {day:%Y-%m-%d} 晚于今天，请刷新页面"})
+        raise ValidationError({"day": f"随访日期 {day_label(day)} 晚于今天，请刷新页面"})
     if day < today - timedelta(days=1):
         raise ValidationError(
             {
-                "day": f"{day:%Y年%m月%d日}的随访已过补记期限"
+                "day": f"{day_label(day)}的随访已过补记期限"
                 "（只能补录前一天的随访，须在次日24时前补录）"
             }
         )
@@ -292,8 +292,8 @@ def backfill_followup(
             action=AuditEvent.Action.CREATE,
             user=by,
             obj=followup,
-            detail=f"补录{day_label(day)}{chosen.label}随访，实际随访时间 {done_at:%H:%M}，"
-            f"{'异常' if followup.abnormal else '正常'}",
+            detail=f"补录{day_label(day, year=True)}{chosen.label}随访，"
+            f"实际随访时间 {done_at:%H:%M}，{'异常' if followup.abnormal else '正常'}",
         )
     return followup, created
 
@@ -548,12 +548,12 @@ def record_overdue(*, now: datetime, since: datetime) -> int:
                 slot=due.slot.number,
                 defaults={"deadline": due.deadline, "detected_at": now},
             )
-            label = f"{day_label(due.day)}{due.slot.label}"
+            label = f"{day_label(due.day, year=True)}{due.slot.label}"
             raise_alert(
                 area=record.area,
                 kind=Alert.Kind.OVERDUE,
                 title=alerting.overdue_title(record, label),
-                detail=f"截止 {moment_label(due.deadline)} 仍无随访记录",
+                detail=f"截止 {moment_label(due.deadline, year=True)} 仍无随访记录",
                 person=record.person,
                 key_person=record,
                 source=missed,

@@ -67,4 +67,7 @@ def test_an_alert_s_detail_names_last_year_s_follow_up_with_its_year(world, toda
     )
     assert f"记录时间：{today.year - 1}年12月31日 21:00" in alerting.followup_detail(old)
     new = FollowUp(key_person=record, method="phone", recorded_at=at(today, 8, 5))
-    assert f"记录时间：{today.month}月{today.day}日 08:05" in alerting.followup_detail(new)
+    # Stored, and read in a later year: this year's carries its year too.
+    assert f"记录时间：{today.year}年{today.month}月{today.day}日 08:05" in (
+        alerting.followup_detail(new)
+    )

@@ -199,7 +199,7 @@ def test_a_refused_item_writes_nothing_and_does_not_block_the_others(world, cloc
     assert list(FollowUp.objects.values_list("key_person", flat=True)) == [second.pk]
     alert = Alert.objects.get()
     assert alert.key_person == second
-    assert f"记录时间：{day_label(day_before)} 21:30" in alert.detail
+    assert f"记录时间：{day_label(day_before, year=True)} 21:30" in alert.detail
 
 
 def test_a_slot_already_overdue_keeps_its_history_and_counts_as_done(world, clock, record) -> None:

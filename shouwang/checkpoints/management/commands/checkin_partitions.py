@@ -20,5 +20,5 @@ class Command(BaseCommand):
             self.stdout.write("SQLite 数据库不分区，无需维护")
             return
         done = partitions.maintain(ahead=max(ahead, 0))
-        made = "、".join(f"{d:%m-%d}" for d in done.created) or "无"
+        made = "、".join(d.isoformat() for d in done.created) or "无"
         self.stdout.write(f"新建日分区：{made}；从默认分区移入 {done.moved} 条")
