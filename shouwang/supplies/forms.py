@@ -294,7 +294,12 @@ class OutForm(ClientIdMixin, QuantityMixin):
     kind = forms.ChoiceField(
         label="类型", choices=[(k.value, k.label) for k in MANUAL_OUT_KINDS], initial="issue"
     )
-    recipient = forms.CharField(label="领用单位/人", max_length=100, required=False)
+    recipient = forms.CharField(
+        label="领用单位/人",
+        max_length=100,
+        required=False,
+        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填",
+    )
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]
 

@@ -237,10 +237,19 @@ def record_out(
     request: Any = None,
 ) -> tuple[Movement, bool]:
     """Issue, consumption or loss at a location; refused when stock is short (saying
-    the quantity as ``typed`` too, when in a pack). Returns (movement, created)."""
+    the quantity as ``typed`` too, when in a pack). An issue names its recipient (a
+    person, a checkpoint or community, an enterprise), so the ledger says who got the
+    stock. Returns (movement, created)."""
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
     recipient = recipient.strip()
+    if kind == MovementKind.ISSUE and not recipient:
+        raise ValidationError(
+            {
+                "recipient": "发放须填写领用单位/人（领用人姓名、卡点/社区或企业名称），"
+                "台账据此记录物资发给了谁"
+            }
+        )
     closed = Recipient.objects.visible_to(by).closed_named(recipient)
     if kind == MovementKind.ISSUE and closed is not None:
         raise ValidationError(
