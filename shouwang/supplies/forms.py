@@ -19,6 +19,7 @@ from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
 from shouwang.core.forms import ORDER_MAX, integer_column
 
+from .actions.stock import DAMAGED_BOOK
 from .models import (
     MANUAL_OUT_KINDS,
     AllocationPlan,
@@ -380,10 +381,7 @@ class CountForm(ClientIdMixin):
         # A present but damaged book is refused, never taken for a page without one:
         # the count would skip the check for stock moved meanwhile.
         if self.book_damaged:
-            raise forms.ValidationError(
-                "页面中的账面数据已损坏，无法核对盘点期间的出入库；"
-                "请按本页显示的账面数核对实盘数后重新提交；未做任何修改"
-            )
+            raise forms.ValidationError(DAMAGED_BOOK)
         return super().clean()
 
     def counted(self) -> dict[Item, int]:
