@@ -19,6 +19,7 @@ from shouwang.accounts.forms import AreaChoiceField, clean_mobile
 from shouwang.areas.models import Area
 from shouwang.core.forms import ORDER_MAX, integer_column
 
+from .actions.stock import DAMAGED_BOOK
 from .models import (
     MANUAL_OUT_KINDS,
     AllocationPlan,
@@ -294,7 +295,12 @@ class OutForm(ClientIdMixin, QuantityMixin):
     kind = forms.ChoiceField(
         label="类型", choices=[(k.value, k.label) for k in MANUAL_OUT_KINDS], initial="issue"
     )
-    recipient = forms.CharField(label="领用单位/人", max_length=100, required=False)
+    recipient = forms.CharField(
+        label="领用单位/人",
+        max_length=100,
+        required=False,
+        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填",
+    )
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]
 
@@ -375,10 +381,7 @@ class CountForm(ClientIdMixin):
         # A present but damaged book is refused, never taken for a page without one:
         # the count would skip the check for stock moved meanwhile.
         if self.book_damaged:
-            raise forms.ValidationError(
-                "页面中的账面数据已损坏，无法核对盘点期间的出入库；"
-                "请按本页显示的账面数核对实盘数后重新提交；未做任何修改"
-            )
+            raise forms.ValidationError(DAMAGED_BOOK)
         return super().clean()
 
     def counted(self) -> dict[Item, int]:

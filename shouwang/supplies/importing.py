@@ -155,11 +155,17 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
         if not any(values):
             continue
         where, what, amount, unit, note = values
+        # A formula is said once, as every import says it; its row is checked no
+        # further, its text standing for no value (as in the people import).
+        formulas = [
+            Problem(number, column, formula)
+            for column, cell in zip(HEADERS, cells, strict=True)
+            if (formula := formula_problem(cell))
+        ]
+        if formulas:
+            result.problems += formulas
+            continue
         problems = []
-        for column, cell in zip(HEADERS, cells, strict=True):
-            formula = formula_problem(cell)
-            if formula:
-                problems.append(Problem(number, column, formula))
         location = find_location(where, by_name) if where else "请填写存放点名称"
         if isinstance(location, str):
             problems.append(Problem(number, "存放点", location))

@@ -12,9 +12,9 @@ from django.urls import reverse
 from shouwang.reports import actions, days
 from shouwang.reports.models import DailyReport
 from shouwang.reports.rollup import auto_values
-from shouwang.supplies.actions.stock import receive_stock, record_out
+from shouwang.supplies.actions.stock import receive_stock
 from shouwang.supplies.models import MovementKind
-from shouwang.supplies.tests.factories import item, location
+from shouwang.supplies.tests.factories import item, location, record_out
 
 pytestmark = pytest.mark.django_db
 

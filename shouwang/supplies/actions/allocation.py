@@ -159,12 +159,14 @@ def update_plan(
     round_to_pack: ItemPack | None,
     people: dict[int, int],
     request: Any = None,
-) -> AllocationPlan:
+) -> tuple[AllocationPlan, bool]:
     """Change the parameters and the head counts (line id → people); recompute every
-    line; a reviewed plan goes back to draft."""
+    line. A reviewed plan goes back to draft, its review withdrawn: its figures must be
+    reviewed again before it is issued. Returns (plan, whether a review was withdrawn)."""
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.editable:
         raise ValidationError("方案已发放，不能再修改")
+    withdrawn = plan.status == AllocationPlan.Status.REVIEWED
     _check_params(
         item=plan.item,
         source=plan.source,
@@ -192,9 +194,10 @@ def update_plan(
         user=by,
         obj=plan,
         area=plan.area,
-        detail=f"修改分配方案参数，合计 {plan.total():,}{plan.item.unit}",
+        detail=f"修改分配方案参数，合计 {plan.total():,}{plan.item.unit}"
+        + ("；原审核已撤销，方案退回草稿" if withdrawn else ""),
     )
-    return plan
+    return plan, withdrawn
 
 
 @transaction.atomic

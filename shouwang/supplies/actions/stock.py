@@ -237,10 +237,19 @@ def record_out(
     request: Any = None,
 ) -> tuple[Movement, bool]:
     """Issue, consumption or loss at a location; refused when stock is short (saying
-    the quantity as ``typed`` too, when in a pack). Returns (movement, created)."""
+    the quantity as ``typed`` too, when in a pack). An issue names its recipient (a
+    person, a checkpoint or community, an enterprise), so the ledger says who got the
+    stock. Returns (movement, created)."""
     if kind not in MANUAL_OUT_KINDS:
         raise ValidationError("出库类型不正确")
     recipient = recipient.strip()
+    if kind == MovementKind.ISSUE and not recipient:
+        raise ValidationError(
+            {
+                "recipient": "发放须填写领用单位/人（领用人姓名、卡点/社区或企业名称），"
+                "台账据此记录物资发给了谁"
+            }
+        )
     closed = Recipient.objects.visible_to(by).closed_named(recipient)
     if kind == MovementKind.ISSUE and closed is not None:
         raise ValidationError(
@@ -335,11 +344,22 @@ def transfer(
     return once(client_id, work)
 
 
+# A count's book (the figures its page carried) that cannot be checked against.
+DAMAGED_BOOK = (
+    "页面中的账面数据已损坏，无法核对盘点期间的出入库；"
+    "请按本页显示的账面数核对实盘数后重新提交；未做任何修改"
+)
+
+
 def _check_book_unchanged(book: dict[Item, int], shown: Mapping[int, int] | None) -> None:
+    # A book that leaves out a counted item is damaged: that item's count would be
+    # taken unchecked, and stock moved meanwhile written back by the adjustment.
+    if shown is not None and any(item.pk not in shown for item in book):
+        raise ValidationError(DAMAGED_BOOK)
     moved = [
         (item, shown[item.pk], quantity)
         for item, quantity in book.items()
-        if shown is not None and item.pk in shown and shown[item.pk] != quantity
+        if shown is not None and shown[item.pk] != quantity
     ]
     if moved:
         changes = "、".join(
@@ -365,7 +385,8 @@ def count_stock(
     movement carrying the reason. The book figure is read under lock at commit time;
     ``shown`` (item id → quantity) is the book the counter was shown, and a count of an
     item whose book has moved since (stock issued or received meanwhile) is refused,
-    never turned into an adjustment. Returns (count, created)."""
+    never turned into an adjustment; so is one of an item ``shown`` leaves out (a
+    damaged book). Returns (count, created)."""
     if not counted:
         raise ValidationError("请至少填写一种物资的实盘数量")
     if any(not isinstance(n, int) or n < 0 for n in counted.values()):

@@ -15,8 +15,9 @@ def main(workers: int = 6, stock: int = 7, take: int = 2) -> dict:
     from django.db import connection
 
     from shouwang.accounts.models import User
-    from shouwang.supplies.actions import receive_stock, record_out
+    from shouwang.supplies.actions import receive_stock
     from shouwang.supplies.models import Balance, Item, Location, Movement
+    from shouwang.supplies.tests.factories import record_out
 
     community = tree()["community"]
     user = User.objects.create(username="staff", role="community_staff", area=community)

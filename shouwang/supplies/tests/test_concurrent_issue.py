@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from shouwang.core.tests.races import at_once
-from shouwang.supplies.actions import record_out, transfer
+from shouwang.supplies.actions import transfer
 from shouwang.supplies.models import Balance, Movement
 
-from .factories import item, location, stock
+from .factories import item, location, record_out, stock
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="in-process threads need PostgreSQL; see below"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shouwang.supplies import actions
 
-from .factories import item, location, stock
+from .factories import item, location, record_out, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,8 @@ def ledger(world):
     actions.transfer(
         item=masks, source=warehouse, destination=gate, quantity=1400, at=week, by=world.hq
     )
-    actions.record_out(
-        item=masks, location=warehouse, quantity=70, kind="issue", at=week, by=world.hq
-    )
-    actions.record_out(
+    record_out(item=masks, location=warehouse, quantity=70, kind="issue", at=week, by=world.hq)
+    record_out(
         item=masks, location=gate, quantity=140, kind="consumption", at=week, by=world.staff_a
     )
     return warehouse, gate, masks

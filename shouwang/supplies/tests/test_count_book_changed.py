@@ -9,10 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from shouwang.supplies import actions
 from shouwang.supplies.models import Balance, Movement
 
-from .factories import item, location, stock
+from .factories import item, location, record_out, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def test_a_count_made_against_a_book_that_changed_since_is_refused(world) -> Non
     url = reverse("supplies:location_count", args=[store.pk])
     shown = _hidden_book(client.get(url).content.decode())
     # Someone issues 20 while the count is being typed.
-    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+    record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
 
     response = client.post(url, {f"n{masks.pk}": "100", "reason": "清点", "book": shown})
 
@@ -65,7 +64,7 @@ def test_a_count_from_a_page_without_the_book_field_is_not_compared(world) -> No
     stock(store, 100)
     client = world.client("staff_a")
     url = reverse("supplies:location_count", args=[store.pk])
-    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+    record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
     response = client.post(url, {f"n{masks.pk}": "78", "reason": "破损2个"})
     assert response.status_code == 302
     assert Balance.objects.get(location=store).quantity == 78
@@ -93,7 +92,7 @@ def test_a_count_with_a_damaged_book_field_is_refused(world, book) -> None:
     stock(store, 100)
     client = world.client("staff_a")
     url = reverse("supplies:location_count", args=[store.pk])
-    actions.record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
+    record_out(item=masks, location=store, quantity=20, kind="issue", by=world.staff_b)
 
     response = client.post(
         url, {f"n{masks.pk}": "100", "reason": "清点", "book": book.format(pk=masks.pk)}

@@ -45,7 +45,6 @@ def test_a_formula_cell_is_reported_in_its_column(world, index, cell) -> None:
     response = world.client("hq").post(reverse("supplies:import"), {"file": formula_upload(row)})
     assert response.status_code == 400
     problems = [(p.row, p.column, p.message) for p in response.context["plan"].problems]
-    # A formula in 数量 is no quantity either: that is said too.
     assert (2, HEADERS[index], FORMULA_MESSAGE) in problems
     assert all(column == HEADERS[index] for _, column, _ in problems)
     assert FORMULA_MESSAGE in response.content.decode()

@@ -4,10 +4,10 @@ import pytest
 
 from shouwang.reports.days import window
 from shouwang.reports.rollup import auto_values
-from shouwang.supplies.actions.stock import receive_stock, record_out
+from shouwang.supplies.actions.stock import receive_stock
 from shouwang.supplies.models import MovementKind
 
-from .factories import item, location
+from .factories import item, location, record_out
 
 DAY = date(2020, 2, 13)
 CUTOFF = window(DAY).end

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from shouwang.supplies import actions
 from shouwang.supplies.models import Balance, Movement, StockCountLine
 
-from .factories import item, location
+from .factories import item, location, record_out
 
 PLACES = st.integers(min_value=0, max_value=2)
 ITEMS = st.integers(min_value=0, max_value=1)
@@ -71,7 +71,7 @@ def make_machine(world):
         )
         def take_out(self, i: int, p: int, n: int, kind: str) -> None:
             refused = self._refused(
-                lambda: actions.record_out(
+                lambda: record_out(
                     item=self.items[i], location=self.places[p], quantity=n, kind=kind, by=world.hq
                 )
             )

@@ -14,10 +14,10 @@ from django.urls import reverse
 from shouwang.reports.days import window
 from shouwang.reports.models import DailyFigure
 from shouwang.reports.rollup import auto_values, rollup
-from shouwang.supplies.actions.stock import receive_stock, record_out
+from shouwang.supplies.actions.stock import receive_stock
 from shouwang.supplies.models import Item, MovementKind
 
-from .factories import item, location
+from .factories import item, location, record_out
 
 pytestmark = pytest.mark.django_db
 

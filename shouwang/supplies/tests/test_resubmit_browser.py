@@ -11,7 +11,7 @@ from shouwang.accounts.tests.factories import PASSWORD
 from shouwang.core.tests.browser import log_in
 from shouwang.supplies.models import Donation, Movement
 
-from .factories import item, location, stock
+from .factories import RECIPIENT, item, location, stock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +52,7 @@ def test_back_then_save_again_records_a_donation_or_an_issue_once(desktop, world
     desktop.goto(f"/supplies/locations/{store.pk}/out/")
     desktop.select_option("#id_item", str(masks.pk))
     desktop.fill("#id_quantity", "10")
+    desktop.fill("#id_recipient", RECIPIENT)
     desktop.click("button.primary")
     desktop.wait_for_url(f"**/supplies/locations/{store.pk}/")
     desktop.go_back()

@@ -18,7 +18,7 @@ from shouwang.supplies import actions, figures
 from shouwang.supplies.forms import parse_packs
 from shouwang.supplies.models import MAX_UNITS, Balance, Item, Movement
 
-from .factories import item, location, stock
+from .factories import RECIPIENT, item, location, record_out, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -339,7 +339,7 @@ def test_every_stock_action_holds_the_quantity_limit(world) -> None:
     too_many = MAX_UNITS + 1
     attempts = [
         lambda: actions.receive_stock(item=masks, location=warehouse, quantity=too_many, by=None),
-        lambda: actions.record_out(
+        lambda: record_out(
             item=masks, location=warehouse, quantity=too_many, kind="issue", by=None
         ),
         lambda: actions.transfer(
@@ -422,7 +422,13 @@ def test_the_stock_left_of_a_deactivated_item_can_still_be_issued_and_transferre
     assert "水银体温计" not in empty
     issued = client.post(
         reverse("supplies:location_out", args=[store.pk]),
-        {"kind": "issue", "item": thermometers.pk, "quantity": "10", "client_id": "o"},
+        {
+            "kind": "issue",
+            "item": thermometers.pk,
+            "quantity": "10",
+            "recipient": RECIPIENT,
+            "client_id": "o",
+        },
     )
     assert issued.status_code == 302
     moved = client.post(

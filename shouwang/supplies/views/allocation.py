@@ -127,7 +127,7 @@ def plan_update(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.update_plan(
+            _, withdrawn = actions.update_plan(
                 plan=subject,
                 per_person=data["per_person"],
                 shifts_per_day=data["shifts_per_day"],
@@ -140,7 +140,12 @@ def plan_update(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "已重新计算，方案回到草稿状态，请重新审核")
+            messages.success(
+                request,
+                "已重新计算；原审核已撤销，方案退回草稿，请重新审核后再发放"
+                if withdrawn
+                else "已重新计算，请核对后审核",
+            )
             return redirect("supplies:plan", pk=subject.pk)
     return _plan_page(request, subject, form, status=400)
 

@@ -161,9 +161,11 @@ def _get_donation(request: AuthedRequest, pk: int) -> Donation:
     return get_for_user(_donations(Donation.objects.all()), request.user, pk=pk)
 
 
-def _refused(request: AuthedRequest, gift: Donation, message: str) -> HttpResponse:
-    """The donation page again, at 400, saying why nothing was done."""
-    messages.error(request, message)
+def _refused(request: AuthedRequest, gift: Donation, *said: str) -> HttpResponse:
+    """The donation page again, at 400, saying why nothing was done (one message
+    for each problem)."""
+    for message in said:
+        messages.error(request, message)
     return _donation_page(request, gift, status=400)
 
 
@@ -192,7 +194,13 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
             return _refused(request, gift, "实收金额应为大于0的金额（最多两位小数），未做任何修改")
         if "received_on" in form.errors:
             return _refused(request, gift, "到账日期格式不正确，请按2026-02-01的格式填写")
-        return _refused(request, gift, "请选择有效的支付方式，凭证号最多64个字符")
+        # Each field says its own problem.
+        reference = request.POST.get("reference", "").strip()
+        said = {
+            "channel": "请选择有效的支付方式，未做任何修改",
+            "reference": f"收款凭证号/流水号最多64个字符（现有{len(reference)}个），未做任何修改",
+        }
+        return _refused(request, gift, *(said[name] for name in said if name in form.errors))
     data, arrived = form.cleaned_data, form.arrived()
     try:
         gift, received = actions.receive_donation(
