@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from shouwang.core import pii
 from shouwang.core.text import moment_label
 
 from .models import FollowUp, KeyPerson
@@ -47,7 +48,7 @@ def followup_detail(followup: FollowUp) -> str:
     parts.append(f"方式：{followup.get_method_display()}")
     parts.append(f"记录时间：{moment_label(followup.recorded_at, year=True)}")
     if followup.note:
-        parts.append(f"说明：{followup.note}")
+        parts.append(f"说明：{pii.mask_in_text(followup.note)}")
     return "；".join(parts)
 
 

@@ -60,7 +60,7 @@ from shouwang.people.documents import (
     validate_phone,
 )
 from shouwang.people.documents import normalise as normalise_document
-from shouwang.people.models import Person
+from shouwang.people.models import Person, clean_name
 
 from . import actions
 from .models import Category, Intake, KeyPerson, LocateTask
@@ -465,6 +465,8 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
         elif person is not None:
             row.outcome, row.person = Outcome.FOUND, person
             row.detail = person.household.address if person.household_id else person.area.name
+            if clean_name(row.name).casefold() != person.name.casefold():
+                row.detail += f"；台账中此证件号码为“{person.name}”，与名单姓名不同，请核对"
             if row.phone and person.phone_hash != pii.lookup_hash(row.phone):
                 row.detail += "；手机号与台账不同，导入后更新为名单号码"
         else:

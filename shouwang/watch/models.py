@@ -870,7 +870,7 @@ class Intake(models.Model):
         verbose_name_plural = "公安推送名单"
 
     def __str__(self) -> str:
-        return f"{self.filename}（{self.created_at:%Y-%m-%d}）"
+        return f"{self.filename}（{timezone.localtime(self.created_at):%Y-%m-%d}）"
 
 
 class LocateTaskQuerySet(ScopedQuerySet):
