@@ -568,6 +568,14 @@ class ImportJob(BackgroundJob):
             return 100 if self.status in (self.Status.CHECKED, self.Status.DONE) else 0
         return min(99, done * 100 // total) if total else 0
 
+    @property
+    def problems_filename(self) -> str:
+        """The downloaded problem list's name: 导入问题-台账.xlsx for 台账.xlsx."""
+        stem = self.filename
+        if stem.lower().endswith(".xlsx"):
+            stem = stem[: -len(".xlsx")]
+        return f"导入问题-{stem}.xlsx"
+
 
 class ImportProblem(models.Model):
     """A problem found in one cell (or row) of an import; never holds an ID or phone."""

@@ -677,4 +677,4 @@ def import_problems(request: AuthedRequest, code: str) -> HttpResponse:
     job = _job_for(request, code)
     rows = job.problems.values_list("row", "column", "message").iterator(chunk_size=5000)
     content = workbook_bytes(["行", "列", "问题"], rows, title="导入问题", widths=[8, 14, 80])
-    return xlsx_response(f"导入问题-{job.filename}.xlsx", content)
+    return xlsx_response(job.problems_filename, content)
