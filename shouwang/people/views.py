@@ -336,11 +336,25 @@ def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _reveal(request: AuthedRequest, obj: Household | Person, field: str) -> HttpResponse:
+    """The value alone for the htmx button; posted without htmx, a page with a way back."""
     try:
-        value = actions.reveal(obj=obj, field=field, request=request)
+        context = {"value": actions.reveal(obj=obj, field=field, request=request)}
+        status = 200
     except actions.TooManyReveals as exc:
-        return render(request, "people/revealed.html", {"refused": str(exc)}, status=429)
-    return render(request, "people/revealed.html", {"value": value})
+        context, status = {"refused": str(exc)}, 429
+    if request.htmx:
+        return render(request, "people/revealed.html", context, status=status)
+    if isinstance(obj, Household):
+        context.update(
+            label="房东电话", subject=obj.address, back=reverse("people:household", args=[obj.pk])
+        )
+    else:
+        context.update(
+            label=actions.REVEALABLE[field][0],
+            subject=obj.name,
+            back=reverse("people:person", args=[obj.pk]),
+        )
+    return render(request, "people/revealed_page.html", context, status=status)
 
 
 def _registration(form: PersonForm) -> dict[str, Any]:
