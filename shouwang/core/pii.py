@@ -85,6 +85,22 @@ def mask_phone(value: str) -> str:
     return "*" * len(value)
 
 
+# What ``mask_id`` makes of a document of 15 or more characters, and ``mask_phone`` of
+# a mainland mobile: the tail they keep is all a search can use of them.
+MASKED_DOCUMENT = re.compile(r"[0-9A-Z]{6}\*{5,}([0-9A-Z]{4})", re.IGNORECASE)
+MASKED_PHONE = re.compile(r"1[0-9]{2}\*{4}([0-9]{4})")
+
+
+def masked_tail(text: str) -> tuple[str, str] | None:
+    """("document", tail) or ("phone", tail) when ``text`` is a number as pages show it
+    masked ('410105********1234', '138****5678'); None otherwise."""
+    if match := MASKED_DOCUMENT.fullmatch(text):
+        return "document", match[1].upper()
+    if match := MASKED_PHONE.fullmatch(text):
+        return "phone", match[1]
+    return None
+
+
 # A run of 11 or more digits (a last X allowed) in free text: a phone or an ID number.
 NUMBER_IN_TEXT = re.compile(r"[0-9]{11,}[Xx]?")
 

@@ -206,8 +206,11 @@ class BuildingIndex:
         return self.compound_keys[max(endings, key=len)] if endings else None
 
     def resolve(self, compound: str, building: str) -> tuple[int | None, str]:
-        """(area id, "") or (None, a Chinese reason)."""
+        """(area id, "") or (None, a Chinese reason). A free-text address gives its
+        building as a bare number key ("3"): the reason names it as written, 3号楼."""
         key = building_key(building) if building else ""
+        if building.isdigit():
+            building = f"{building}号楼"
         if compound:
             compound = self.compound_name(compound) or compound
         if not key:

@@ -121,10 +121,16 @@ class BuildingGap:
     building: Area
     expected: int
     registered: int
+    compound: str = ""  # the compound's name; "" when ``building`` is the compound
 
     @property
     def missing(self) -> int:
         return self.expected - self.registered
+
+    @property
+    def label(self) -> str:
+        """西城花园1号楼: a grid over two compounds may have two 1号楼."""
+        return f"{self.compound}{self.building.name}"
 
 
 @dataclass
@@ -152,7 +158,8 @@ def grid_gaps(grid: Grid) -> GridGaps:
         for area in Area.objects.within(compound).filter(expected_households__isnull=False):
             f = figures.by_area.get(area.pk)
             if f and f.buildings_short:
-                buildings.append(BuildingGap(area, f.expected, f.registered))
+                within = "" if area.pk == compound.pk else compound.name
+                buildings.append(BuildingGap(area, f.expected, f.registered, within))
         households |= Household.objects.within(compound)
         persons |= Person.objects.within(compound)
     buildings.sort(key=lambda g: (-g.missing, g.building.path))

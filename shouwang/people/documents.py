@@ -48,6 +48,14 @@ class DocumentError(ValueError):
     """The message says, in Chinese, what to fix."""
 
 
+def masked_number(noun: str) -> DocumentError:
+    """A number with the stars of a masked page or export in it: it cannot be stored,
+    and the user should hear that, not that its digits are wrong."""
+    return DocumentError(
+        f"{noun}含*，是脱敏显示的号码，请填写完整号码（脱敏导出的表格不能直接导入）"
+    )
+
+
 # What a spreadsheet's 证件类型 column says, for each type (the label first).
 TYPE_NAMES: dict[str, list[str]] = {
     DocumentType.ID_CARD: ["居民身份证", "身份证", "二代身份证"],
@@ -216,6 +224,8 @@ def validate_document(doc_type: str, number: str) -> str:
     number = normalise(number)
     if not number:
         raise DocumentError("请填写证件号码")
+    if "*" in number:
+        raise masked_number("证件号码")
     if doc_type == DocumentType.ID_CARD:
         parse_id_card(number)
         return number
@@ -242,6 +252,8 @@ def birth_facts(doc_type: str, number: str) -> tuple[date | None, str]:
 
 def validate_phone(phone: str) -> str:
     phone = normalize_mobile(phone)
+    if "*" in phone:
+        raise masked_number("手机号")
     if not MOBILE_RE.match(phone):
         raise DocumentError("手机号应为11位大陆手机号码（1开头的11位数字）")
     return phone

@@ -90,6 +90,7 @@ from .documents import (
     birth_facts,
     document_type_named,
     lost_leading_zero,
+    masked_number,
     normalise,
     stored_as_number,
     validate_document,
@@ -673,9 +674,11 @@ class Checker:
 def _parse_id(number: str, today: date | None = None) -> tuple[str, str]:
     """Fast path of ``documents.parse_id_card`` (same rules, same messages)."""
     if len(number) != 18:
-        raise DocumentError(wrong_length(number))
+        raise masked_number("证件号码") if "*" in number else DocumentError(wrong_length(number))
     head, last = number[:17], number[17]
     if not number.isascii() or not head.isdigit() or not (last.isdigit() or last == "X"):
+        if "*" in number:
+            raise masked_number("证件号码")
         raise DocumentError("身份证号码前17位应为数字，最后一位为数字或X")
     if number[0] == RESIDENCE_CARD_FIRST_DIGIT:
         raise DocumentError(RESIDENCE_CARD_MESSAGE)

@@ -246,13 +246,20 @@ class PersonQuerySet(ScopedQuerySet):
     def search(self, text: str) -> PersonQuerySet:
         """One box for everything a worker knows about a resident: a name or its start,
         pinyin initials ("zsf"), the last four digits of an ID or phone, a full ID or
-        phone (exact, through the keyed hash), a room or an address ("3号楼2单元301"),
+        phone (exact, through the keyed hash), an ID or phone as pages show it masked
+        (its tail), a room or an address ("3号楼2单元301"),
         a building ("3号楼", "西城花园3号楼": its residents, when it exists). Each kind
         is answered from its own index and ordered by it."""
         q = "".join(visible(half_width(text)).split())
         if not q:
             return self.in_address_order()
         q = mobile_in(q) or q  # "+86 135-1234-5678" as the digits
+        masked = pii.masked_tail(q)  # a number pasted as a page shows it
+        if masked is not None:
+            kind, tail = masked
+            if kind == "document":
+                return self.filter(doc_tail=pii.tail_hash(tail)).in_address_order()
+            return self.filter(phone_last4=tail).in_address_order()
         if q.isdigit():
             conditions = models.Q(pk__in=[])
             if len(q) == 11:
@@ -560,6 +567,14 @@ class ImportJob(BackgroundJob):
         else:
             return 100 if self.status in (self.Status.CHECKED, self.Status.DONE) else 0
         return min(99, done * 100 // total) if total else 0
+
+    @property
+    def problems_filename(self) -> str:
+        """The downloaded problem list's name: 导入问题-台账.xlsx for 台账.xlsx."""
+        stem = self.filename
+        if stem.lower().endswith(".xlsx"):
+            stem = stem[: -len(".xlsx")]
+        return f"导入问题-{stem}.xlsx"
 
 
 class ImportProblem(models.Model):

@@ -336,11 +336,25 @@ def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _reveal(request: AuthedRequest, obj: Household | Person, field: str) -> HttpResponse:
+    """The value alone for the htmx button; posted without htmx, a page with a way back."""
     try:
-        value = actions.reveal(obj=obj, field=field, request=request)
+        context = {"value": actions.reveal(obj=obj, field=field, request=request)}
+        status = 200
     except actions.TooManyReveals as exc:
-        return render(request, "people/revealed.html", {"refused": str(exc)}, status=429)
-    return render(request, "people/revealed.html", {"value": value})
+        context, status = {"refused": str(exc)}, 429
+    if request.htmx:
+        return render(request, "people/revealed.html", context, status=status)
+    if isinstance(obj, Household):
+        context.update(
+            label="房东电话", subject=obj.address, back=reverse("people:household", args=[obj.pk])
+        )
+    else:
+        context.update(
+            label=actions.REVEALABLE[field][0],
+            subject=obj.name,
+            back=reverse("people:person", args=[obj.pk]),
+        )
+    return render(request, "people/revealed_page.html", context, status=status)
 
 
 def _registration(form: PersonForm) -> dict[str, Any]:
@@ -677,4 +691,4 @@ def import_problems(request: AuthedRequest, code: str) -> HttpResponse:
     job = _job_for(request, code)
     rows = job.problems.values_list("row", "column", "message").iterator(chunk_size=5000)
     content = workbook_bytes(["行", "列", "问题"], rows, title="导入问题", widths=[8, 14, 80])
-    return xlsx_response(f"导入问题-{job.filename}.xlsx", content)
+    return xlsx_response(job.problems_filename, content)

@@ -92,7 +92,7 @@ def test_it_maps_free_text_addresses_onto_buildings_and_lists_the_rest(world, im
     assert job.valid_rows == 2
     problems = list(job.problems.values_list("row", "column", "kind", "message"))
     assert problems[0][:3] == (4, "住址", "address")
-    assert "找不到楼栋“9”" in problems[0][3]
+    assert "找不到楼栋“9号楼”" in problems[0][3]
     assert problems[1][:3] == (5, "住址", "address")
     assert "无法识别" in problems[1][3]
     page = importer.page(job)
