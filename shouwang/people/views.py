@@ -287,12 +287,19 @@ def household_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_capability("people.view")
 def household(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household.objects.with_address(), request.user, pk=pk)
-    persons = obj.persons.order_by("moved_out", "id").prefetch_related("tags")
+    persons = list(obj.persons.order_by("moved_out", "id").prefetch_related("tags"))
     changes = Change.objects.filter(household=obj).select_related("job")[:50]
+    moved_out = sum(person.moved_out for person in persons)
     return render(
         request,
         "people/household.html",
-        {"household": obj, "persons": persons, "changes": changes},
+        {
+            "household": obj,
+            "persons": persons,
+            "living": len(persons) - moved_out,
+            "moved_out": moved_out,
+            "changes": changes,
+        },
     )
 
 
