@@ -105,6 +105,7 @@ def leads_for(request: AuthedRequest) -> LeadQuerySet:
     )
 
 
+@require_safe
 @require_capability("watch.manage")
 def leads(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "new")
