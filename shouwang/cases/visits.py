@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -98,7 +98,6 @@ def _listing(request: AuthedRequest, *, today) -> _Listing:
     return _Listing(key_areas, chosen, mine, households, {"due": households.count(), **counts})
 
 
-@require_safe
 @require_capability("cases.visit")
 def household_visits(request: AuthedRequest) -> HttpResponse:
     user = request.user

@@ -105,7 +105,6 @@ def leads_for(request: AuthedRequest) -> LeadQuerySet:
     )
 
 
-@require_safe
 @require_capability("watch.manage")
 def leads(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "new")

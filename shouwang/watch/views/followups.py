@@ -81,7 +81,6 @@ def _listed(request: AuthedRequest) -> tuple[bool, figures.FollowUpSheet]:
     )
 
 
-@require_safe
 @require_capability("watch.followup")
 def today(request: AuthedRequest) -> HttpResponse:
     user = request.user
