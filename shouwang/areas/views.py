@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts.models import User
 from shouwang.core import uploads
@@ -21,6 +21,7 @@ from .models import Area, Grid
 IMPORT_PURPOSE = "areas.import"
 
 
+@require_safe
 @require_capability("areas.view")
 def tree(request: AuthedRequest) -> HttpResponse:
     if request.user.area_id is None:
@@ -28,6 +29,7 @@ def tree(request: AuthedRequest) -> HttpResponse:
     return redirect("areas:node", pk=request.user.area_id)
 
 
+@require_safe
 @require_capability("areas.view")
 def node(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
@@ -143,6 +145,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("areas.view")
 def grids(request: AuthedRequest) -> HttpResponse:
     qs = (
@@ -212,6 +215,7 @@ def _import_root(request: AuthedRequest) -> Area:
     return root
 
 
+@require_safe
 @require_capability("areas.manage")
 def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("辖区导入模板.xlsx", importing.template_bytes(_import_root(request)))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
@@ -18,6 +18,7 @@ from .forms import InstitutionForm, InstitutionMergeForm
 from .models import Case, TreatmentInstitution
 
 
+@require_safe
 @require_capability("cases.institutions")
 def institutions(request: AuthedRequest) -> HttpResponse:
     """Each entry with its cases in the user's jurisdiction: open ones and all."""

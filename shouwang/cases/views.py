@@ -165,6 +165,7 @@ def case_create_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("cases.view")
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(
@@ -261,6 +262,7 @@ def _via(request: AuthedRequest, case: Case) -> Contact | None:
     return get_for_user(case.contacts.close().select_related("person"), request.user, pk=via_pk)
 
 
+@require_safe
 @require_capability("cases.view")
 def contact_list(request: AuthedRequest) -> HttpResponse:
     qs = (
@@ -424,6 +426,7 @@ def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
 # Key areas --------------------------------------------------------------------------
 
 
+@require_safe
 @require_capability("cases.view")
 def key_area_list(request: AuthedRequest) -> HttpResponse:
     visible = KeyArea.objects.visible_to(request.user).select_related(
@@ -502,6 +505,7 @@ def _key_area_for(request: AuthedRequest, pk: int) -> KeyArea:
     )
 
 
+@require_safe
 @require_capability("cases.view")
 def key_area_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _key_area_page(request, _key_area_for(request, pk))

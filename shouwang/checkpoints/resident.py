@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts.audit import client_ip
 from shouwang.areas.models import Area, AreaQuerySet
@@ -402,6 +402,7 @@ def _shown_pass(request: PublicRequest) -> tuple[list[Pass], Pass | None]:
     return passes, shown or (passes[0] if passes else None)
 
 
+@require_safe
 @never_cache
 def my_pass(request: PublicRequest) -> HttpResponse:
     """出入证 on the phone: a QR redrawn every minute, for staff to scan; with several
@@ -422,6 +423,7 @@ def my_pass(request: PublicRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @never_cache
 def pass_qr(request: PublicRequest) -> HttpResponse:
     codes = tokens.remembered_codes(request)

@@ -88,6 +88,7 @@ def _day(request: AuthedRequest) -> date | HttpResponse:
 # --- checkpoints --------------------------------------------------------------------
 
 
+@require_safe
 @require_capability("checkpoints.view")
 def checkpoint_list(request: AuthedRequest) -> HttpResponse:
     qs = (
@@ -172,6 +173,7 @@ def _public_url_message(exc: ValueError) -> str:
     return f"不能生成二维码：SHOUWANG_PUBLIC_URL 的{exc}。请系统管理员修正后重启服务，再打印海报。"
 
 
+@require_safe
 @require_capability("checkpoints.view")
 def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
@@ -204,6 +206,7 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("checkpoints.view")
 def checkpoint_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint, request.user, pk=pk)
@@ -214,6 +217,7 @@ def checkpoint_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     return HttpResponse(printing.qr_svg(url), content_type="image/svg+xml")
 
 
+@require_safe
 @require_capability("checkpoints.view")
 def checkpoint_poster(request: AuthedRequest, pk: int) -> HttpResponse:
     checkpoint = get_for_user(Checkpoint.objects.select_related("area"), request.user, pk=pk)
@@ -223,6 +227,7 @@ def checkpoint_poster(request: AuthedRequest, pk: int) -> HttpResponse:
     return _pdf(printing.posters_pdf([checkpoint], base_url=base), f"poster-{checkpoint.pk}.pdf")
 
 
+@require_safe
 @require_capability("checkpoints.view")
 def posters(request: AuthedRequest) -> HttpResponse:
     """All active checkpoints of the user's area, one A4 poster each."""
@@ -248,6 +253,7 @@ def checkpoint_rotate(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- rules -------------------------------------------------------------------------------
 
 
+@require_safe
 @require_capability("checkpoints.manage")
 def rules(request: AuthedRequest) -> HttpResponse:
     areas = (
@@ -327,6 +333,7 @@ def _counts(request: AuthedRequest, day: date) -> tuple[list, dict]:
     return rows, totals
 
 
+@require_safe
 @require_capability("checkpoints.counts")
 def counts(request: AuthedRequest) -> HttpResponse:
     day = _day(request)
@@ -458,6 +465,7 @@ def pass_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("checkpoints:passes")
 
 
+@require_safe
 @require_capability("checkpoints.passes")
 def card_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     card = get_for_user(
@@ -469,6 +477,7 @@ def card_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     return _pdf(printing.cards_pdf([card]), f"card-{card.pk}.pdf")
 
 
+@require_safe
 @require_capability("checkpoints.passes")
 def cards_pdf(request: AuthedRequest) -> HttpResponse:
     """The valid cards in scope, CARDS_PER_PDF to a PDF: ``batch`` 1, 2, … in turn."""
@@ -500,6 +509,7 @@ def cards_pdf(request: AuthedRequest) -> HttpResponse:
 # --- the post's console (phone) ----------------------------------------------------------
 
 
+@require_safe
 @require_capability("checkpoints.console")
 def console_index(request: AuthedRequest) -> HttpResponse:
     qs = Checkpoint.objects.visible_to(request.user).active().select_related("area")

@@ -177,6 +177,7 @@ def _export_job(request: AuthedRequest, code: str) -> ExportJob:
     return get_for_user(ExportJob.objects.of(request.user), request.user, code=code)
 
 
+@require_safe
 @require_capability("people.view")
 def exports(request: AuthedRequest) -> HttpResponse:
     """The user's recent background exports."""
@@ -197,6 +198,7 @@ def export_job(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
+@require_safe
 @require_capability("people.view")
 def export_download(request: AuthedRequest, code: str) -> HttpResponse:
     job = _export_job(request, code)
@@ -225,6 +227,7 @@ def export_delete(request: AuthedRequest, code: str) -> HttpResponse:
     return redirect("people:exports")
 
 
+@require_safe
 @require_capability("people.view")
 def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
     """The households of one building (or of a compound without buildings), with persons."""
@@ -284,6 +287,7 @@ def household_create(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("people.view")
 def household(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household.objects.with_address(), request.user, pk=pk)
@@ -433,6 +437,7 @@ def person_move_in(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("people.view")
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(
@@ -529,6 +534,7 @@ def person_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
 # Coverage -----------------------------------------------------------------------------
 
 
+@require_safe
 @require_capability("people.view")
 def coverage_overview(request: AuthedRequest) -> HttpResponse:
     root = request.user.area
@@ -550,6 +556,7 @@ def coverage_overview(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("people.view")
 def grid_gaps(request: AuthedRequest, pk: int) -> HttpResponse:
     """The gaps of one grid, for its grid worker to work down."""
@@ -603,6 +610,7 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # Import -------------------------------------------------------------------------------
 
 
+@require_safe
 @require_capability("people.import")
 def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("人员台账导入模板.xlsx", importing.template_bytes())
@@ -692,6 +700,7 @@ def import_cancel(request: AuthedRequest, code: str) -> HttpResponse:
     return redirect("people:import")
 
 
+@require_safe
 @require_capability("people.import")
 def import_problems(request: AuthedRequest, code: str) -> HttpResponse:
     """Every problem of an import as xlsx, for fixing the file."""

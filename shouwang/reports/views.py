@@ -170,6 +170,7 @@ def _not_started(request: AuthedRequest, area: Area, day: date, page: str) -> Ht
     )
 
 
+@require_safe
 @require_capability("reports.view")
 def index(request: AuthedRequest) -> HttpResponse:
     # HQ and leaders read the reports rolled up; they submit none.
@@ -192,6 +193,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("reports.view")
 def community(request: AuthedRequest, pk: int) -> HttpResponse:
     area = _community(request, pk)
@@ -414,6 +416,7 @@ def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("reports.overview")
 def overview(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
@@ -488,6 +491,7 @@ def export(request: AuthedRequest) -> HttpResponse:
 TREND_DAYS, TREND_MIN, TREND_MAX = 14, 7, 180
 
 
+@require_safe
 @require_capability("reports.overview")
 def trend(request: AuthedRequest, code: str) -> HttpResponse:
     """An indicator's figures day by day; one retired since keeps its history (marked
@@ -617,6 +621,7 @@ def bulletin_template(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("reports.manage")
 def indicators(request: AuthedRequest) -> HttpResponse:
     return render(request, "reports/indicators.html", {"rows": catalog.all_definitions()})

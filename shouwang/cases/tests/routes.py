@@ -10,11 +10,13 @@ def _resident_of_key_area_b(w):
 
 
 ROUTES = {
-    "cases:list": Route(),
+    "cases:list": Route(read_only=True),
     "cases:new": Route(),
     "cases:create": Route(kwargs=lambda w: {"person_pk": make_person(w.building_b).pk}, in_b=True),
     "cases:create_new": Route(),
-    "cases:detail": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
+    "cases:detail": Route(
+        kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True, read_only=True
+    ),
     "cases:edit": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
     "cases:contact_add": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
     "cases:contact_create": Route(
@@ -28,19 +30,21 @@ ROUTES = {
         kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True
     ),
     "cases:trace_new": Route(kwargs=lambda w: {"pk": make_case(w.building_b).pk}, in_b=True),
-    "cases:contacts": Route(),
+    "cases:contacts": Route(read_only=True),
     "cases:contact_observe": Route(
         kwargs=lambda w: {"pk": make_contact(make_case(w.building_b), w.building_b).pk},
         in_b=True,
     ),
-    "cases:key_areas": Route(),
+    "cases:key_areas": Route(read_only=True),
     "cases:key_area_new": Route(),
-    "cases:key_area": Route(kwargs=lambda w: {"pk": make_key_area(w.compound_b).pk}, in_b=True),
+    "cases:key_area": Route(
+        kwargs=lambda w: {"pk": make_key_area(w.compound_b).pk}, in_b=True, read_only=True
+    ),
     "cases:key_area_lift": Route(
         kwargs=lambda w: {"pk": make_key_area(w.building_b).pk}, in_b=True
     ),
     "cases:trace": Route(
-        kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
+        kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True, read_only=True
     ),
     "cases:trace_second_hop": Route(
         kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
@@ -56,7 +60,7 @@ ROUTES = {
         kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
     ),
     "cases:resident_call": Route(kwargs=lambda w: {"pk": _resident_of_key_area_b(w).pk}, in_b=True),
-    "cases:institutions": Route(),
+    "cases:institutions": Route(read_only=True),
     "cases:institution_create": Route(),
     "cases:institution_edit": Route(kwargs=lambda w: {"pk": _institution().pk}),
     "cases:institution_merge": Route(kwargs=lambda w: {"pk": _institution().pk}),

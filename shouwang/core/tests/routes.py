@@ -1,9 +1,9 @@
 from shouwang.core.tests.matrix import Route
 
 ROUTES = {
-    "core:home": Route(),
-    "core:healthz": Route(public=True),
-    "core:favicon": Route(public=True),
+    "core:home": Route(read_only=True),
+    "core:healthz": Route(public=True, read_only=True),
+    "core:favicon": Route(public=True, read_only=True),
     "api:openapi-json": Route(public=True),
     "api:me": Route(),
     "api:api-root": Route(public=True),

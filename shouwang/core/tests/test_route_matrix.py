@@ -1,7 +1,8 @@
 """Walk every URL pattern as every persona, GET and POST.
 
 No 500 anywhere; no read or write across jurisdictions; anonymous users are sent to
-the login page except on routes declared public. A route that no app's
+the login page except on routes declared public; a route that answers GET and HEAD only
+is marked ``read_only`` (test_read_only_routes checks each one so marked). A route that no app's
 ``tests/routes.py`` classifies fails the test.
 """
 
@@ -72,6 +73,8 @@ def test_route_matrix(persona: str, grid_b: World) -> None:
             where = f"{method.upper()} {url} ({name}) as {persona} -> {status}"
             if status >= 500:
                 failures.append(f"server error: {where}")
+            elif status == 405 and response.get("Allow") == "GET, HEAD" and not route.read_only:
+                failures.append(f"answers GET and HEAD only, mark it read_only: {where}")
             elif persona == "anonymous" and not route.public:
                 login = response.get("Location", "").startswith(reverse("accounts:login"))
                 if not ((status == 302 and login) or status in (401, 405)):

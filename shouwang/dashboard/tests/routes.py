@@ -1,6 +1,6 @@
 from shouwang.core.tests.matrix import Route
 
 ROUTES = {
-    "dashboard:index": Route(),
-    "dashboard:wall": Route(),
+    "dashboard:index": Route(read_only=True),
+    "dashboard:wall": Route(read_only=True),
 }

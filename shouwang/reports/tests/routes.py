@@ -17,19 +17,21 @@ def _definition(w):
 
 
 ROUTES = {
-    "reports:index": Route(),
-    "reports:community": Route(kwargs=lambda w: {"pk": w.community_b.pk}, in_b=True),
+    "reports:index": Route(read_only=True),
+    "reports:community": Route(
+        kwargs=lambda w: {"pk": w.community_b.pk}, in_b=True, read_only=True
+    ),
     "reports:report": Route(kwargs=_b_day, in_b=True),
     "reports:submit": Route(kwargs=_b_day, in_b=True),
     "reports:zero": Route(kwargs=_b_day, in_b=True),
     "reports:amend": Route(kwargs=_b_day, in_b=True),
-    "reports:overview": Route(),
+    "reports:overview": Route(read_only=True),
     "reports:rollup": Route(),
-    "reports:export": Route(),
-    "reports:trend": Route(kwargs=lambda w: {"code": "fevers"}),
+    "reports:export": Route(read_only=True),
+    "reports:trend": Route(kwargs=lambda w: {"code": "fevers"}, read_only=True),
     "reports:bulletin": Route(),
     "reports:bulletin_template": Route(),
-    "reports:indicators": Route(),
+    "reports:indicators": Route(read_only=True),
     "reports:indicator_new": Route(),
     "reports:indicator_edit": Route(kwargs=_definition),
     "reports:indicator_move": Route(kwargs=_definition),

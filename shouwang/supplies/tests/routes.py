@@ -72,51 +72,55 @@ def _purpose(w):
 
 
 ROUTES = {
-    "supplies:overview": Route(),
-    "supplies:low_stock": Route(),
-    "supplies:locations": Route(),
+    "supplies:overview": Route(read_only=True),
+    "supplies:low_stock": Route(read_only=True),
+    "supplies:locations": Route(read_only=True),
     "supplies:location_create": Route(),
     "supplies:locations_sync": Route(),
-    "supplies:location": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
+    "supplies:location": Route(
+        kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True, read_only=True
+    ),
     "supplies:location_edit": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:location_out": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:location_transfer": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:location_count": Route(kwargs=lambda w: {"pk": _location_b(w).pk}, in_b=True),
     "supplies:purchase": Route(),
-    "supplies:ledger": Route(),
-    "supplies:ledger_export": Route(),
-    "supplies:items": Route(),
+    "supplies:ledger": Route(read_only=True),
+    "supplies:ledger_export": Route(read_only=True),
+    "supplies:items": Route(read_only=True),
     "supplies:item_create": Route(),
     "supplies:item_edit": Route(kwargs=lambda w: {"pk": _item(w).pk}),
-    "supplies:item_units": Route(),
+    "supplies:item_units": Route(read_only=True),
     "supplies:import": Route(),
-    "supplies:import_template": Route(),
+    "supplies:import_template": Route(read_only=True),
     "supplies:import_commit": Route(),
-    "supplies:donations": Route(),
+    "supplies:donations": Route(read_only=True),
     "supplies:donation_create": Route(),
-    "supplies:donations_export": Route(),
-    "supplies:donation": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
+    "supplies:donations_export": Route(read_only=True),
+    "supplies:donation": Route(
+        kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True, read_only=True
+    ),
     "supplies:donation_receive": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
     "supplies:donation_cancel": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
     "supplies:donation_receipt": Route(
-        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True, read_only=True
     ),
     "supplies:donation_letter": Route(
-        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True, read_only=True
     ),
-    "supplies:spending": Route(),
+    "supplies:spending": Route(read_only=True),
     "supplies:spending_create": Route(),
     "supplies:purposes": Route(),
     "supplies:purpose_edit": Route(kwargs=lambda w: {"pk": _purpose(w).pk}),
-    "supplies:disclosure": Route(public=True),
-    "supplies:disclosure_export": Route(public=True),
-    "supplies:plans": Route(),
+    "supplies:disclosure": Route(public=True, read_only=True),
+    "supplies:disclosure_export": Route(public=True, read_only=True),
+    "supplies:plans": Route(read_only=True),
     "supplies:plan_create": Route(),
-    "supplies:plan": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
+    "supplies:plan": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True, read_only=True),
     "supplies:plan_update": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
     "supplies:plan_review": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
     "supplies:plan_issue": Route(kwargs=lambda w: {"pk": _plan_b(w).pk}, in_b=True),
-    "supplies:recipients": Route(),
+    "supplies:recipients": Route(read_only=True),
     "supplies:recipient_create": Route(),
     "supplies:recipient_edit": Route(kwargs=lambda w: {"pk": _recipient_b(w).pk}, in_b=True),
 }

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -20,6 +20,7 @@ from ..models import AllocationPlan, Location, Recipient
 from . import recorded
 
 
+@require_safe
 @require_capability("supplies.view")
 def plans(request: AuthedRequest) -> HttpResponse:
     qs = AllocationPlan.objects.visible_to(request.user).select_related("item", "source")
@@ -114,6 +115,7 @@ def _get_plan(request: AuthedRequest, pk: int) -> AllocationPlan:
     )
 
 
+@require_safe
 @require_capability("supplies.view")
 def plan(request: AuthedRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _get_plan(request, pk))
@@ -194,6 +196,7 @@ def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("supplies:plan", pk=subject.pk)
 
 
+@require_safe
 @require_capability("supplies.view")
 def recipients(request: AuthedRequest) -> HttpResponse:
     qs = Recipient.objects.visible_to(request.user).select_related("area")

@@ -169,6 +169,7 @@ def _refused(request: AuthedRequest, gift: Donation, *said: str) -> HttpResponse
     return _donation_page(request, gift, status=400)
 
 
+@require_safe
 @require_capability("supplies.donations")
 def donation(request: AuthedRequest, pk: int) -> HttpResponse:
     return _donation_page(request, _get_donation(request, pk))
@@ -262,6 +263,7 @@ def _received(request: AuthedRequest, pk: int) -> Donation:
     return gift
 
 
+@require_safe
 @require_capability("supplies.donations")
 def donation_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _received(request, pk)
@@ -269,6 +271,7 @@ def donation_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     return documents.pdf_response(f"捐赠收据-{gift.receipt_no}.pdf", documents.receipt_pdf(gift))
 
 
+@require_safe
 @require_capability("supplies.donations")
 def donation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _received(request, pk)
@@ -333,6 +336,7 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
     return xlsx_response(f"捐赠台账-{timezone.localdate():%Y%m%d}.xlsx", content)
 
 
+@require_safe
 @require_capability("supplies.donations")
 def spending(request: AuthedRequest) -> HttpResponse:
     area = request.user.area
@@ -435,6 +439,7 @@ def _public_donations():
     )
 
 
+@require_safe
 def disclosure(request: PublicRequest) -> HttpResponse:
     """Public list of received donations, donors shown as each chose."""
     page = Paginator(_public_donations(), 100).get_page(request.GET.get("page"))

@@ -43,6 +43,7 @@ IMPORT_PURPOSE = "supplies.opening"
 LINE_ITEM = re.compile(r"[a-z]+-\d{1,3}-item")
 
 
+@require_safe
 @require_capability("supplies.view")
 def overview(request: AuthedRequest) -> HttpResponse:
     area = request.user.area
@@ -63,6 +64,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("supplies.view")
 def low_stock(request: AuthedRequest) -> HttpResponse:
     form = LowStockForm(request.GET)
@@ -91,6 +93,7 @@ def _checkpoints_for_location(request: AuthedRequest, place: Location):
     )
 
 
+@require_safe
 @require_capability("supplies.view")
 def locations(request: AuthedRequest) -> HttpResponse:
     qs = (
@@ -112,6 +115,7 @@ def locations_sync(request: AuthedRequest) -> HttpResponse:
     return redirect("supplies:locations")
 
 
+@require_safe
 @require_capability("supplies.view")
 def location(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(
@@ -418,6 +422,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
     return xlsx_response(f"出入库台账-{timezone.localdate():%Y%m%d}.xlsx", content)
 
 
+@require_safe
 @require_capability("supplies.view")
 def items(request: AuthedRequest) -> HttpResponse:
     qs = Item.objects.prefetch_related("packs")
@@ -453,6 +458,7 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_item(request, get_object_or_404(Item, pk=pk))
 
 
+@require_safe
 @require_capability("supplies.manage")
 def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("期初库存导入模板.xlsx", importing.template_bytes())

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
@@ -263,6 +263,7 @@ def _typed(data) -> dict:
     }
 
 
+@require_safe
 @require_capability("watch.view")
 def overdue(request: AuthedRequest) -> HttpResponse:
     """Missed follow-up slots of records under control, computed on read."""
@@ -305,6 +306,7 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @require_capability("watch.view")
 def lost(request: AuthedRequest) -> HttpResponse:
     """疑似失联: records under control whose follow-ups reached nobody in the

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from shouwang.core import uploads
 from shouwang.core.access import get_for_user
@@ -24,6 +25,7 @@ from .records import buildings_for, communities_for
 PURPOSE = "watch.intake"
 
 
+@require_safe
 @require_capability("watch.manage")
 def intake_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("公安推送名单模板.xlsx", intake.template_bytes(today=timezone.localdate()))
@@ -119,6 +121,7 @@ def tasks_for(request: AuthedRequest) -> LocateTaskQuerySet:
     )
 
 
+@require_safe
 @require_capability("watch.manage")
 def locate(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", LocateTask.Status.PENDING)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
@@ -153,6 +153,7 @@ def create(request: AuthedRequest) -> HttpResponse:
     return render(request, "watch/create.html", {"form": form}, status=status)
 
 
+@require_safe
 @require_capability("watch.view")
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
@@ -271,6 +272,7 @@ def _form_page(record: KeyPerson, form, title: str) -> dict:
     return {"record": record, "form": form, "title": title}
 
 
+@require_safe
 @require_capability("watch.manage")
 def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
@@ -314,6 +316,7 @@ def call(request: AuthedRequest, pk: int) -> HttpResponse:
     return TelRedirect(f"tel:{number}")
 
 
+@require_safe
 @require_capability("watch.manage")
 def release(request: AuthedRequest) -> HttpResponse:
     """Records at or past their planned end: clean ones proposed for release, the
@@ -377,6 +380,7 @@ def release_bulk(request: AuthedRequest) -> HttpResponse:
     return redirect("watch:release")
 
 
+@require_safe
 @require_capability("watch.manage")
 def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
@@ -385,6 +389,7 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     return _pdf(request, [record], f"解除告知书-{record.person.name}.pdf")
 
 
+@require_safe
 @require_capability("watch.manage")
 def notices_bulk(request: AuthedRequest) -> HttpResponse:
     """Notices for the ``ids`` given, or for everyone released today; past

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -17,6 +18,7 @@ from ..forms import CategoryForm, PolicyForm
 from ..models import DEFAULT_LOST_AFTER, Category, WatchPolicy
 
 
+@require_safe
 @require_capability("watch.categories")
 def categories(request: AuthedRequest) -> HttpResponse:
     return render(request, "watch/categories.html", {"categories": Category.objects.all()})
@@ -48,6 +50,7 @@ def category_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_category(request, get_object_or_404(Category, pk=pk))
 
 
+@require_safe
 @require_capability("watch.settings")
 def policies(request: AuthedRequest) -> HttpResponse:
     communities = Area.objects.visible_to(request.user).communities()

@@ -196,6 +196,7 @@ def build_tables(
     }
 
 
+@require_safe
 @require_capability("watch.view")
 def stats(request: AuthedRequest) -> HttpResponse:
     area = request.user.area
