@@ -29,7 +29,7 @@ from ..models import (
 from .contacts import (
     RecordInTheWay,
     Refusal,
-    add_contact_to_locked,
+    add_contact,
     checked_for_observation,
     locked_case,
     observation_over,
@@ -479,8 +479,9 @@ def _contact_for_hit(
     via: Contact | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Contact, bool]:
-    contact, created = add_contact_to_locked(
+    contact, created = add_contact(
         case=case,
+        case_locked=True,
         person=hit.person,
         kind=Contact.Kind.CHECKPOINT,
         last_contact_date=timezone.localdate(hit.last_at),
