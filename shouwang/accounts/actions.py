@@ -116,7 +116,7 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
                 status=429,
             )
         if disabled:
-            raise LoginError("该账号已停用，请联系指挥部管理员", status=403)
+            raise LoginError("该账号已停用，请联系指挥部管理员")
         raise LoginError("用户名/手机号或密码不正确")
     LoginThrottle.objects.filter(key=keys[0]).delete()
     user.backend = "shouwang.accounts.backends.UsernameOrPhoneBackend"

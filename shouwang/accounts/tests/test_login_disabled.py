@@ -22,7 +22,7 @@ def test_the_right_password_of_a_disabled_account_says_it_is_disabled(
 ) -> None:
     disable(world.staff_a)
     response = client.post(LOGIN, {"username": "staff_a", "password": PASSWORD})
-    assert response.status_code == 403
+    assert response.status_code == 400
     page = response.content.decode()
     assert "该账号已停用，请联系指挥部管理员" in page
     assert "密码不正确" not in page
