@@ -169,7 +169,7 @@ def _grid_form(request: AuthedRequest, grid: Grid) -> GridForm:
         instance=copy.copy(grid),  # a refused name never shows as the page's title
         communities=visible.communities(),
         compounds=visible.compounds().select_related("parent"),
-        staff=User.objects.visible_to(request.user).active().grid_staff(),
+        staff=User.objects.visible_to(request.user).active().grid_staff().select_related("area"),
     )
 
 
