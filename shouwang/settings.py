@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "shouwang.accounts.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it renders a page with the user and messages the ones above set up.
+    "shouwang.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "shouwang.urls"

@@ -97,6 +97,8 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
         )
     user = UsernameOrPhoneBackend().authenticate(request, username=username, password=password)
     if user is None:
+        # Said only to whoever typed the account's own password: a reset would not help.
+        disabled = known is not None and not known.is_active and known.check_password(password)
         with transaction.atomic():
             locked = _register_failure(keys)
             audit.record(
@@ -113,6 +115,8 @@ def log_in(*, request: HttpRequest, username: str, password: str) -> User:
                 f"已锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试",
                 status=429,
             )
+        if disabled:
+            raise LoginError("该账号已停用，请联系指挥部管理员")
         raise LoginError("用户名/手机号或密码不正确")
     LoginThrottle.objects.filter(key=keys[0]).delete()
     user.backend = "shouwang.accounts.backends.UsernameOrPhoneBackend"

@@ -95,6 +95,10 @@ class GridForm(forms.ModelForm):
         self.fields["community"].queryset = communities
         self.fields["compounds"].queryset = compounds
         self.fields["staff"].queryset = staff
+        # Named with their community (a person: their area): an HQ admin chooses among
+        # every community's, where two may bear the same name.
+        self.fields["compounds"].label_from_instance = lambda a: f"{a.name}（{a.parent.name}）"
+        self.fields["staff"].label_from_instance = lambda u: f"{u}（{u.area.name}）"
         if self.instance.pk:
             self.fields["compounds"].initial = list(self.instance.compounds.all())
             self.fields["staff"].initial = list(self.instance.staff.all())

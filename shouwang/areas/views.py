@@ -114,7 +114,8 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     if area.pk == request.user.area_id:
         raise Http404("不能移动自己的辖区根节点")
     visible = Area.objects.visible_to(request.user)
-    form = MoveForm(request.POST or None, choices=visible.move_targets(area), accepted=visible)
+    targets = visible.move_targets(area)
+    form = MoveForm(request.POST or None, choices=targets, accepted=visible)
     handovers: list[str] = []
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -140,7 +141,14 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "areas/node_move.html",
-        {"form": form, "area": area, "handovers": handovers, "warnings": warnings},
+        {
+            "form": form,
+            "area": area,
+            "handovers": handovers,
+            "warnings": warnings,
+            # No node of its parent's kind to go to: the page says so, with no form.
+            "nowhere": Area.Kind(area.parent.kind).label if not targets.exists() else None,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -164,7 +172,7 @@ def _grid_form(request: AuthedRequest, grid: Grid) -> GridForm:
         instance=copy.copy(grid),  # a refused name never shows as the page's title
         communities=visible.communities(),
         compounds=visible.compounds().select_related("parent"),
-        staff=User.objects.visible_to(request.user).active().grid_staff(),
+        staff=User.objects.visible_to(request.user).active().grid_staff().select_related("area"),
     )
 
 

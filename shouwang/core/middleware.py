@@ -7,6 +7,8 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -81,3 +83,26 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(stored, SimpleLazyObject) and stored._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page's 405 (``require_POST`` and the like answer with an empty body) shown as a
+    Chinese page with a way home: an address that only takes a button's POST, opened
+    from a bookmark or the browser's history, is otherwise a blank dead end. The API
+    keeps its own answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.path.startswith(reverse("api:api-root"))
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page

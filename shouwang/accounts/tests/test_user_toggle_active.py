@@ -18,7 +18,7 @@ def test_it_disables_an_account_which_then_cannot_log_in(world: World) -> None:
     assert not User.objects.get(pk=world.staff_a.pk).is_active
     login = Client().post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD})
     assert login.status_code == 400
-    assert "用户名/手机号或密码不正确" in login.content.decode()
+    assert "该账号已停用，请联系指挥部管理员" in login.content.decode()
     event = AuditEvent.objects.get(action=AuditEvent.Action.STATUS)
     assert (event.user, event.object_id, event.detail) == (world.hq, str(world.staff_a.pk), "停用")
 
