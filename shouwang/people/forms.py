@@ -20,6 +20,7 @@ from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
 from .models import MAX_NOTES, Household, Person, Tag, clean_name
 
+BIRTH_HELP = "持护照、港澳台通行证等证件的请填写；居民身份证由号码带出，可不填"
 CLEAR_HELP = "勾选后保存即删除已登记的号码（记入变更记录）"
 
 
@@ -110,6 +111,16 @@ class HouseholdForm(VersionedForm):
         return {n: data[n] for n in ("unit", "room", "housing_type", "landlord_name", "notes")}
 
 
+def _hand_entered(person: Person) -> dict[str, Any]:
+    """The birth date and sex the form shows to edit: those entered by hand, not those
+    read from the document (a birth date is what a masked number hides)."""
+    carried_born, carried_sex = person.document_facts()
+    return {
+        "birth_date": None if carried_born else person.birth_date,
+        "sex": "" if carried_sex else person.sex,
+    }
+
+
 class PersonForm(VersionedForm):
     name = forms.CharField(label="姓名", max_length=50)
     doc_type = forms.ChoiceField(label="证件类型", choices=DocumentType.choices)
@@ -123,6 +134,15 @@ class PersonForm(VersionedForm):
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     clear_phone = forms.BooleanField(
         label="清除已登记的手机号", required=False, help_text=CLEAR_HELP
+    )
+    birth_date = forms.DateField(
+        label="出生日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=BIRTH_HELP,
+    )
+    sex = forms.ChoiceField(
+        label="性别", choices=[("", "未填"), *Person.Sex.choices], required=False
     )
     relation = forms.ChoiceField(label="与户主关系", choices=Person.Relation.choices)
     residence_type = forms.ChoiceField(label="居住类型", choices=Person.ResidenceType.choices)
@@ -143,6 +163,7 @@ class PersonForm(VersionedForm):
                 "version": person.version,
                 "name": person.name,
                 "doc_type": person.doc_type,
+                **_hand_entered(person),
                 "relation": person.relation,
                 "residence_type": person.residence_type,
                 "tags": list(person.tags.all()),
@@ -160,6 +181,12 @@ class PersonForm(VersionedForm):
             self.fields["doc_number"].help_text = f"已登记 {person.document_masked}，留空则不修改"
         else:
             del self.fields["clear_doc"]
+        if editing:
+            carried_born, carried_sex = person.document_facts()
+            if carried_born:
+                self.fields["birth_date"].help_text = "已由证件号码带出，可不填"
+            if carried_sex:
+                self.fields["sex"].help_text = "已由证件号码带出，可不填"
         if editing and person.phone_enc:
             self.fields["phone"].help_text = f"已登记 {person.phone_masked}，留空则不修改"
         else:
@@ -184,6 +211,10 @@ class PersonForm(VersionedForm):
     def phone_change(self) -> str | None:
         """None keeps the stored phone, "" clears it, else the new phone."""
         return typed_or_cleared(self, "phone", "clear_phone")
+
+    def birth(self) -> tuple[Any, str]:
+        """出生日期 and 性别 as entered, for what the document does not carry."""
+        return self.cleaned_data["birth_date"], self.cleaned_data["sex"]
 
     def person_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -25,6 +26,7 @@ from shouwang.core.text import half_width, mobile_in, visible
 
 from .addresses import Address, building_names, compound_key, parse_address, parse_building
 from .documents import (
+    DocumentError,
     DocumentType,
     age_on,
     birth_facts,
@@ -395,17 +397,58 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         """Validate and store a document, with the birth date and sex it carries (an ID
         card both, a 2023 permanent residence card its birth date; others none)."""
         number = validate_document(doc_type, number)
+        self._replace_document_facts(birth_facts(doc_type, number))
         self.doc_type = doc_type
         self.doc_enc = pii.encrypt(number)
         self.doc_hash = pii.lookup_hash(number)
         self.doc_tail = pii.tail_hash(number)
-        self.birth_date, self.sex = birth_facts(doc_type, number)
 
     def clear_document(self) -> None:
         """No document on record (none yet, as for a newborn, or the one recorded was
         someone else's); the birth date and sex read from it go with it."""
+        self._replace_document_facts((None, ""))
         self.doc_enc = self.doc_hash = self.doc_tail = ""
-        self.birth_date, self.sex = None, ""
+
+    def document_facts(self) -> tuple[date | None, str]:
+        """The birth date and sex the stored document carries (see ``birth_facts``)."""
+        if not self.doc_enc:
+            return None, ""
+        try:
+            return birth_facts(self.doc_type, self.document_number)
+        except DocumentError:  # a number stored before a rule was tightened
+            return None, ""
+
+    def _replace_document_facts(self, facts: tuple[date | None, str]) -> None:
+        """Take the facts a new document carries; what the old one carried goes, what
+        was entered by hand stays where the new one carries nothing."""
+        old_born, old_sex = self.document_facts()
+        born, sex = facts
+        kept_born = None if old_born else self.birth_date
+        self.birth_date = born or kept_born
+        self.sex = sex or ("" if old_sex else self.sex)
+
+    def enter_birth_facts(self, birth_date: date | None, sex: str) -> None:
+        """出生日期 and 性别 entered by hand, taken where the document does not carry
+        them (None and "" clear them there); where it does, the document's stay and a
+        different value is refused. ValidationError keyed by field."""
+        today = timezone.localdate()
+        if birth_date is not None and (birth_date > today or birth_date.year < 1890):
+            raise ValidationError({"birth_date": "出生日期不合理：不能晚于今天，也不能早于1890年"})
+        carried_born, carried_sex = self.document_facts()
+        errors = {}
+        if carried_born and birth_date and birth_date != carried_born:
+            errors["birth_date"] = (
+                "出生日期以证件号码为准：与证件号码中的出生日期不一致，请核对证件号码，或不填出生日期"
+            )
+        if carried_sex and sex and sex != carried_sex:
+            errors["sex"] = (
+                f"性别以证件号码为准：证件号码显示为{self.Sex(carried_sex).label}，"
+                "请核对证件号码，或不填性别"
+            )
+        if errors:
+            raise ValidationError(errors)
+        self.birth_date = carried_born or birth_date
+        self.sex = carried_sex or sex
 
     def set_phone(self, phone: str) -> None:
         phone = validate_phone(phone) if phone else ""

@@ -388,7 +388,9 @@ def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
     move_in = False
     if request.method == "POST" and form.is_valid():
         try:
-            person = actions.create_person(household=home, by=request.user, **_registration(form))
+            person = actions.create_person(
+                household=home, by=request.user, birth=form.birth(), **_registration(form)
+            )
         except actions.MoveInOffered as exc:
             _form_errors(form, exc)
             move_in = True
@@ -474,6 +476,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 tags=data["tags"],
                 version=data["version"],
                 by=request.user,
+                birth=form.birth(),
             )
         except actions.ConflictError as exc:
             form.add_error(None, str(exc))

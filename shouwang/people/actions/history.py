@@ -41,12 +41,23 @@ def household_snapshot(household: Household) -> dict[str, str]:
     return shown
 
 
+def birth_shown(person: Person) -> dict[str, str]:
+    """出生日期 and 性别 for the history: a birth date read from the document is not
+    spelled out (it is what a masked number hides), one entered by hand is."""
+    born = ""
+    if person.birth_date is not None:
+        carried = person.document_facts()[0] is not None
+        born = "由证件号码带出" if carried else person.birth_date.isoformat()
+    return {"出生日期": born, "性别": person.get_sex_display()}
+
+
 def person_snapshot(person: Person, tags: Iterable[Tag] | None = None) -> dict[str, str]:
     shown = {
         "姓名": person.name,
         "证件类型": person.get_doc_type_display(),
         "证件号码": person.document_masked,
         "手机号": person.phone_masked,
+        **birth_shown(person),
         "户": person.household.address if person.household_id else "",
     }
     shown |= {_label(Person, n): _display(person, n) for n in PERSON_FIELDS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -163,10 +164,12 @@ def create_person(
     fields: dict[str, Any] | None = None,
     tags: Iterable[Tag] = (),
     note: str = "",
+    birth: tuple[date | None, str] | None = None,
     request: HttpRequest | None = None,
 ) -> Person:
     """A new ledger person, with a history entry and an audit row (``note``: why, e.g.
-    "流调新增人员"). Document and phone are stored encrypted with their lookup hashes.
+    "流调新增人员"). Document and phone are stored encrypted with their lookup hashes;
+    ``birth`` (出生日期, 性别) entered by hand fills what the document does not carry.
 
     The person lives in ``household`` (at its building), or, when another workflow
     finds someone whose household is not known yet (a case investigation, a key-person
@@ -187,6 +190,8 @@ def create_person(
         if fields and n in fields:
             setattr(person, n, fields[n])
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
+    if birth is not None:
+        person.enter_birth_facts(*birth)
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
     _check_one_head(person, then="再登记新户主")
@@ -245,9 +250,12 @@ def update_person(
     tags: Iterable[Tag],
     version: int,
     by: Any,
+    birth: tuple[date | None, str] | None = None,
 ) -> Person:
     """``doc_number``/``phone`` None keep the stored value, "" clears it (with the
-    keyed hash and tail; a document also takes the birth date and sex read from it)."""
+    keyed hash and tail; a document also takes the birth date and sex read from it).
+    ``birth`` (出生日期, 性别) entered by hand replaces what the document does not
+    carry; None keeps it."""
     if person.version != version:
         raise ConflictError(conflict_message(person))
     old_tags = list(person.tags.all())
@@ -261,6 +269,8 @@ def update_person(
     if doc_type != person.doc_type and doc_number is None and person.doc_enc:
         raise ValidationError({"doc_number": "更换证件类型时请重新填写证件号码"})
     _apply_identity(person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone)
+    if birth is not None:
+        person.enter_birth_facts(*birth)
     _check_document_free(person.doc_hash, by=by, exclude=person.pk)
     tags = list(tags)
     changes = diff(before, person_snapshot(person, tags))

@@ -61,7 +61,11 @@ def test_it_clears_a_stored_document_with_the_birth_date_and_sex_it_gave(world, 
     assert li.phone == "13987654321"
     assert set(Person.objects.without_document()) == {li}
     assert not Person.objects.with_document("41010519920304122X").exists()
-    assert _last_update(li).changes == [["证件号码", "410105********122X", ""]]
+    assert _last_update(li).changes == [
+        ["证件号码", "410105********122X", ""],
+        ["出生日期", "由证件号码带出", ""],
+        ["性别", "女", ""],
+    ]
     assert _audited_updates(li) == 1
 
 
