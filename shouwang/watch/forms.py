@@ -210,13 +210,22 @@ class StatusForm(forms.Form):
     def __init__(self, *args, record: KeyPerson, **kwargs) -> None:
         kwargs.setdefault("auto_id", "status-%s")  # beside the extension form's 原因
         super().__init__(*args, **kwargs)
-        offered = [s for s in KeyPerson.Status if s != record.status]
+        self.record = record
+        offered = [KeyPerson.Status(s) for s in record.next_statuses]
         status = self.fields["status"]
-        status.choices = [("", "请选择"), *[(s.value, s.label) for s in offered]]
+        # Every other status is a valid choice, so that a move the record does not
+        # allow is refused in ``clean`` saying which it does; only those are offered.
+        status.choices = [
+            ("", "请选择"),
+            *[(s.value, s.label) for s in KeyPerson.Status if s != record.status],
+        ]
+        status.widget.choices = [("", "请选择"), *[(s.value, s.label) for s in offered]]
         if not KeyPerson.objects.filter(pk=record.pk).latest_of_their_person().exists():
             # A record a newer one followed does not resume (``change_status`` says why
             # when asked): 管控中 is not offered, though still accepted to be refused.
-            status.widget.choices = [c for c in status.choices if c[0] != KeyPerson.Status.ACTIVE]
+            status.widget.choices = [
+                c for c in status.widget.choices if c[0] != KeyPerson.Status.ACTIVE
+            ]
         status.error_messages["invalid_choice"] = (
             f"请选择要变更为的状态（当前已是“{record.get_status_display()}”）"
         )
@@ -240,6 +249,9 @@ class StatusForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         status, reason = data.get("status"), data.get("reason")
+        if status and (refused := self.record.move_refused(status)):
+            self.add_error("status", refused)
+            return data
         if status and reason and reason not in KeyPerson.REASONS_FOR[status]:
             fitting = "、".join(r.label for r in KeyPerson.REASONS_FOR[status])
             self.add_error(

@@ -134,6 +134,9 @@ class Row:
     outcome: str = ""
     person: Person | None = None
     detail: str = ""
+    # Matched by number to a ledger person of another name: the number may be
+    # mistyped, so that person's phone is not replaced by the list's.
+    name_differs: bool = False
 
     @property
     def document_masked(self) -> str:
@@ -466,9 +469,14 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
             row.outcome, row.person = Outcome.FOUND, person
             row.detail = person.household.address if person.household_id else person.area.name
             if clean_name(row.name).casefold() != person.name.casefold():
+                row.name_differs = True
                 row.detail += f"；台账中此证件号码为“{person.name}”，与名单姓名不同，请核对"
             if row.phone and person.phone_hash != pii.lookup_hash(row.phone):
-                row.detail += "；手机号与台账不同，导入后更新为名单号码"
+                row.detail += (
+                    "；手机号与台账不同，因姓名不符，不更新台账手机号"
+                    if row.name_differs
+                    else "；手机号与台账不同，导入后更新为名单号码"
+                )
         else:
             row.outcome = Outcome.LOCATE
             if row.community is None:
@@ -521,8 +529,10 @@ def commit(
     today = timezone.localdate()
     for row in result.rows:
         if row.outcome == Outcome.FOUND:
-            # the number the police give is the one the person carries: 拨打 dials it
-            actions.update_phone(person=row.person, phone=row.phone, by=by)
+            # the number the police give is the one the person carries: 拨打 dials it —
+            # unless the row names someone else than the ledger (a mistyped number)
+            if not row.name_differs:
+                actions.update_phone(person=row.person, phone=row.phone, by=by)
             actions.register_key_person(
                 person=row.person,
                 category=category,

@@ -293,6 +293,17 @@ class KeyPerson(TimeStampedModel):
         Status.ACTIVE: [Reason.RETURNED, Reason.FOUND, Reason.CORRECTION],
     }
 
+    #: The statuses a record may move to from each status. A record under control may
+    #: end any way; 转医院 or 失联 may resume, or end as found out (失联 → 转医院 …);
+    #: 已解除 and 已离开辖区 only go back to 管控中 (a mistake corrected, a return).
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.ACTIVE: (Status.RELEASED, Status.HOSPITAL, Status.LOST, Status.LEFT),
+        Status.HOSPITAL: (Status.ACTIVE, Status.RELEASED, Status.LEFT),
+        Status.LOST: (Status.ACTIVE, Status.RELEASED, Status.HOSPITAL, Status.LEFT),
+        Status.LEFT: (Status.ACTIVE,),
+        Status.RELEASED: (Status.ACTIVE,),
+    }
+
     person = models.ForeignKey(
         "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="key_records"
     )
@@ -362,6 +373,23 @@ class KeyPerson(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        """The statuses this record may move to (``TRANSITIONS``)."""
+        return self.TRANSITIONS[self.Status(self.status)]
+
+    def move_refused(self, status: str) -> str:
+        """Why this record may not move to ``status``, in Chinese; empty when it may."""
+        if status not in self.Status.values or status == self.status:
+            return ""
+        if status in self.next_statuses:
+            return ""
+        allowed = "、".join(f"“{self.Status(s).label}”" for s in self.next_statuses)
+        return (
+            f"“{self.get_status_display()}”的记录不能变更为“{self.Status(status).label}”，"
+            f"只能变更为{allowed}"
+        )
 
     def ended_by(self, moment: datetime) -> bool:
         """No longer under control at ``moment`` (released, moved, lost… by then)."""

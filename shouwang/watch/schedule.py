@@ -573,7 +573,15 @@ def today_sheet(
             (f.key_person_id, f.slot): f
             for f in followups_of(records)
             .on_days(today, today)
-            .only("key_person_id", "slot", "method", "abnormal", "temperature", "recorded_at")
+            .only(
+                "key_person_id",
+                "slot",
+                "method",
+                "abnormal",
+                "temperature",
+                "symptoms",
+                "recorded_at",
+            )
         }
         for attempt in (
             ContactAttempt.objects.filter(key_person_id__in=[r.pk for r in records], day=today)

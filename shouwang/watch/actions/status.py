@@ -34,6 +34,8 @@ def change_status(
         raise ValidationError("状态不正确")
     if status == record.status:
         raise ValidationError(f"当前状态已是“{record.get_status_display()}”")
+    if refused := record.move_refused(status):
+        raise ValidationError(refused)
     if reason not in KeyPerson.REASONS_FOR[status]:
         raise ValidationError(f"请从列表中选择变更为“{KeyPerson.Status(status).label}”的原因")
     if reason == KeyPerson.Reason.PERIOD_COMPLETE and record.planned_end > schedule.local_day(
