@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
 from shouwang.areas.models import Area
@@ -142,3 +144,16 @@ def intake_sheet(rows, headers, name: str = "名单.xlsx") -> SimpleUploadedFile
     buffer = io.BytesIO()
     wb.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def backfill(client, record: KeyPerson, day: date, **fields):
+    """补录 of the 下午 slot of ``day`` at 19:40 by door visit, through the page."""
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "slot_day": day.isoformat(),
+        "slot": "2",
+        "method": "visit",
+        "done_at": "19:40",
+        **fields,
+    }
+    return client.post(reverse("watch:backfill", args=[record.pk]), data, HTTP_HX_REQUEST="true")

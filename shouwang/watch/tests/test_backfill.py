@@ -15,6 +15,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.watch import actions
 from shouwang.watch.models import FollowUp
 from shouwang.watch.tests import factories as f
+from shouwang.watch.tests.factories import backfill
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +40,6 @@ def record(world, clock, policy_a, yesterday):
     clock.set(yesterday, 8, 0)
     actions.record_followup(key_person=kp, client_id=uuid.uuid4(), slot=1, method="phone", by=None)
     return kp
-
-
-def backfill(client, record, day, **fields):
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "slot_day": day.isoformat(),
-        "slot": "2",
-        "method": "visit",
-        "done_at": "19:40",
-        **fields,
-    }
-    return client.post(reverse("watch:backfill", args=[record.pk]), data, HTTP_HX_REQUEST="true")
 
 
 def test_yesterday_s_missed_slot_is_offered_and_counted_once_recorded(

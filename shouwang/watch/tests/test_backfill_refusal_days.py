@@ -3,13 +3,12 @@ not 2026年03月05日 nor 2026-03-06)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
 
 from shouwang.watch.tests import factories as f
+from shouwang.watch.tests.factories import backfill
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +19,6 @@ DAY = date(2026, 3, 5)
 def record(world, clock, policy_a):
     clock.set(DAY, 7, 0)
     return f.key_person(world.building_a, "张三丰", by=world.staff_a)
-
-
-def backfill(client, record, day: date):
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "slot_day": day.isoformat(),
-        "slot": "2",
-        "method": "visit",
-        "done_at": "19:40",
-    }
-    return client.post(reverse("watch:backfill", args=[record.pk]), data, HTTP_HX_REQUEST="true")
 
 
 def test_a_backfill_past_its_term_names_the_day_as_other_messages_do(world, clock, record) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shouwang.watch import actions
 from shouwang.watch.tests import factories as f
+from shouwang.watch.tests.factories import backfill
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +25,6 @@ def record(world, clock, policy_a):
     """Under control since 07:00 of DAY (slots 上午 06:00-12:00, 下午 14:00-20:00)."""
     clock.set(DAY, 7, 0)
     return f.key_person(world.building_a, "张三丰", by=world.staff_a)
-
-
-def backfill(client, record, day: date, **fields):
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "slot_day": day.isoformat(),
-        "slot": "2",
-        "method": "visit",
-        "done_at": "19:40",
-        **fields,
-    }
-    return client.post(reverse("watch:backfill", args=[record.pk]), data, HTTP_HX_REQUEST="true")
 
 
 def alerts_page(world) -> str:
