@@ -130,8 +130,8 @@ TEMPLATE_HEADERS = [
     "标签",
     "党员",
     "备注",
-    "出生日期",
     "性别",
+    "出生日期",
 ]
 EXAMPLE_ROW = [
     "张三",
@@ -341,7 +341,7 @@ def template_bytes() -> bytes:
         TEMPLATE_HEADERS,
         [EXAMPLE_ROW],
         title="人员台账导入模板",
-        widths=[10, 12, 22, 14, 14, 8, 6, 8, 10, 8, 8, 16, 6, 20, 12, 6],
+        widths=[10, 12, 22, 14, 14, 8, 6, 8, 10, 8, 8, 16, 6, 20, 6, 12],
     )
 
 

@@ -150,7 +150,7 @@ def template_row(name: str, doc: str, phone: str = "", **cells) -> list:
         "tags": "",
         "party_member": "否",
         "notes": "",
-        "birth_date": "",
         "sex": "",
+        "birth_date": "",
     } | cells
     return list(row.values())

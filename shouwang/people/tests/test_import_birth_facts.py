@@ -7,13 +7,15 @@ re-import updates them; an empty cell never erases them."""
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from shouwang.core.text import visible
-from shouwang.core.xlsx import NOT_TEXT_MESSAGES
+from shouwang.core.xlsx import NOT_TEXT_MESSAGES, XLSX_CONTENT_TYPE
+from shouwang.people import exporting
 from shouwang.people.documents import BIRTH_DATE_MESSAGE, DocumentError
 from shouwang.people.importing import SEX_MESSAGE, TEMPLATE_HEADERS, read_birth_date, read_sex
 from shouwang.people.models import Change, Person
@@ -26,10 +28,12 @@ def passport_row(**cells):
     return template_row("约翰", "E12345678", doc_type="护照", **cells)
 
 
-def test_the_template_has_birth_date_and_sex_columns(world):
-    assert TEMPLATE_HEADERS[-2:] == ["出生日期", "性别"]
+def test_the_template_has_sex_and_birth_date_columns_where_an_export_has_them(world):
+    # An unmasked export is re-imported: its columns start with the template's.
+    assert TEMPLATE_HEADERS[-2:] == ["性别", "出生日期"]
+    assert exporting.HEADERS[: len(TEMPLATE_HEADERS)] == TEMPLATE_HEADERS
     response = world.client("staff_a").get(reverse("people:import"))
-    assert "出生日期、性别" in response.content.decode()
+    assert "“出生日期”“性别”两列供持护照" in response.content.decode()
 
 
 @pytest.mark.parametrize("born", ["1980-05-06", "1980/5/6", "1980年5月6日", date(1980, 5, 6)])
@@ -175,3 +179,19 @@ def test_sex_is_read_as_registers_write_it(cell, sex):
 def test_an_empty_cell_is_no_birth_date():
     assert read_birth_date("  ", today=timezone.localdate()) is None
     assert read_birth_date(None, today=TODAY - timedelta(days=1)) is None
+
+
+def test_an_unmasked_export_is_imported_again_without_a_change(world, ledger, importer):
+    importer.commit(importer.upload(workbook_upload([passport_row(birth_date="1980-05-06")])))
+    response = world.client("hq").post(
+        reverse("people:export_unmasked"),
+        {"area": world.community_a.pk, "purpose": "报送区指挥部核酸检测名单"},
+    )
+    upload = SimpleUploadedFile("导出.xlsx", response.content, content_type=XLSX_CONTENT_TYPE)
+    job = importer.upload(upload)
+    assert not job.problems.exists()
+    importer.commit(job)
+    assert not Change.objects.filter(action=Change.Action.IMPORT_UPDATE).exists()
+    john = Person.objects.get(name="约翰")
+    assert (john.birth_date, john.sex, john.version) == (date(1980, 5, 6), "", 1)
+    assert Person.objects.get(pk=ledger.zhang.pk).version == 1
