@@ -174,8 +174,15 @@ def parse_building(text: str) -> tuple[str, str] | None:
     return match["compound"], _number_key(match["building"])
 
 
+def in_buildings_message(compound: str) -> str:
+    """Why a household is not registered at a compound itself: it has buildings, and
+    its households are in them (as its page says, and as coverage counts them)."""
+    return f"小区“{compound}”已有楼栋，户应登记在楼栋下，请选择楼栋"
+
+
 class BuildingIndex:
-    """The buildings (and compounds) of one subtree, found by compound and building."""
+    """The buildings (and compounds) of one subtree, found by compound and building.
+    A compound with buildings is no household's place (``in_buildings_message``)."""
 
     def __init__(self, root: Area) -> None:
         areas = Area.objects.within(root).filter(kind__in=[Area.Kind.COMPOUND, Area.Kind.BUILDING])
@@ -185,10 +192,12 @@ class BuildingIndex:
         self.compounds: dict[str, int] = {name: pk for pk, name in compounds.items()}
         self.compound_keys = {compound_key(name): name for name in self.compounds}
         self.names: dict[int, str] = {}
+        self.with_buildings: set[str] = set()
         for area in areas:
             if area.kind != Area.Kind.BUILDING:
                 continue
             compound = compounds.get(area.parent_id, "")
+            self.with_buildings.add(compound)
             key = building_key(area.name)
             self.by_pair[(compound, key)] = area.pk
             self.by_key.setdefault(key, []).append((compound, area.pk))
@@ -214,6 +223,8 @@ class BuildingIndex:
         if compound:
             compound = self.compound_name(compound) or compound
         if not key:
+            if compound in self.with_buildings:
+                return None, in_buildings_message(compound)
             if compound in self.compounds:
                 return self.compounds[compound], ""
             return None, f"找不到小区“{compound}”" if compound else "没有填写楼栋"

@@ -7,6 +7,7 @@ each costs a handful of grouped queries whatever the size of the ledger.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from shouwang.areas.models import Area, Grid
@@ -110,9 +111,13 @@ def total(root: Area, *, figures: Figures | None = None) -> AreaFigures:
 
 def for_grid(grid: Grid, *, figures: Figures | None = None) -> AreaFigures:
     figures = figures or Figures.for_areas(grid.community)
+    return _sum_within(figures, grid.compounds.all())
+
+
+def _sum_within(figures: Figures, areas: Iterable[Area]) -> AreaFigures:
     result = AreaFigures()
-    for compound in grid.compounds.all():
-        result.add(figures.within(compound))
+    for area in areas:
+        result.add(figures.within(area))
     return result
 
 
@@ -147,19 +152,33 @@ GAP_LIST_LIMIT = 300
 
 
 def grid_gaps(grid: Grid) -> GridGaps:
-    """The work list of one grid: short buildings, empty households, no documents."""
+    """The work list of one grid: short buildings, empty households, no documents. A
+    fixed number of queries, whatever the number of the grid's compounds: the short
+    buildings are found in the community's figures, and read in one query."""
     compounds = list(grid.compounds.all())
     figures = Figures.for_areas(grid.community)
-    total_figures = for_grid(grid, figures=figures)
-    buildings: list[BuildingGap] = []
+    total_figures = _sum_within(figures, compounds)
+    by_path = {c.path: c for c in compounds}
+    lengths = {len(path) for path in by_path}
+    short: dict[int, Area] = {}  # short building (or compound) id -> its compound
+    for pk, path in figures.paths.items():
+        if not figures.by_area[pk].buildings_short:
+            continue
+        compound = next((by_path[path[:n]] for n in lengths if path[:n] in by_path), None)
+        if compound is not None:
+            short[pk] = compound
+    buildings = [
+        BuildingGap(
+            area,
+            figures.by_area[pk].expected,
+            figures.by_area[pk].registered,
+            "" if pk == short[pk].pk else short[pk].name,
+        )
+        for pk, area in Area.objects.in_bulk(list(short)).items()
+    ]
     households = Household.objects.none()
     persons = Person.objects.none()
     for compound in compounds:
-        for area in Area.objects.within(compound).filter(expected_households__isnull=False):
-            f = figures.by_area.get(area.pk)
-            if f and f.buildings_short:
-                within = "" if area.pk == compound.pk else compound.name
-                buildings.append(BuildingGap(area, f.expected, f.registered, within))
         households |= Household.objects.within(compound)
         persons |= Person.objects.within(compound)
     buildings.sort(key=lambda g: (-g.missing, g.building.path))

@@ -250,6 +250,25 @@ def birth_facts(doc_type: str, number: str) -> tuple[date | None, str]:
     return None, ""
 
 
+# The birth dates the ledger takes, entered by hand or imported.
+EARLIEST_BIRTH_YEAR = 1890
+BIRTH_DATE_MESSAGE = f"出生日期不合理：不能晚于今天，也不能早于{EARLIEST_BIRTH_YEAR}年"
+BORN_CARRIED_MESSAGE = (
+    "出生日期以证件号码为准：与证件号码中的出生日期不一致，请核对证件号码，或不填出生日期"
+)
+
+
+def check_birth_date(born: date, today: date) -> None:
+    """DocumentError unless ``born`` could be a living resident's birth date."""
+    if born > today or born.year < EARLIEST_BIRTH_YEAR:
+        raise DocumentError(BIRTH_DATE_MESSAGE)
+
+
+def sex_carried_message(sex_label: str) -> str:
+    """A 性别 given beside a document that says otherwise (``sex_label``: 男 or 女)."""
+    return f"性别以证件号码为准：证件号码显示为{sex_label}，请核对证件号码，或不填性别"
+
+
 def validate_phone(phone: str) -> str:
     phone = normalize_mobile(phone)
     if "*" in phone:

@@ -36,7 +36,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
+from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -53,6 +54,7 @@ from shouwang.core.jobs import Ticker, fewer_collections, save_progress
 from shouwang.core.text import half_width, visible
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
+    NOT_TEXT_MESSAGES,
     SpreadsheetError,
     cell_text,
     formula_problem,
@@ -76,6 +78,7 @@ from .addresses import (
 )
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
+    BORN_CARRIED_MESSAGE,
     CHECK_CHARS,
     LOST_ZERO_MESSAGE,
     MOVED_OUT_ELSEWHERE,
@@ -88,10 +91,12 @@ from .documents import (
     DocumentType,
     active_elsewhere,
     birth_facts,
+    check_birth_date,
     document_type_named,
     lost_leading_zero,
     masked_number,
     normalise,
+    sex_carried_message,
     stored_as_number,
     validate_document,
     validate_phone,
@@ -125,6 +130,8 @@ TEMPLATE_HEADERS = [
     "标签",
     "党员",
     "备注",
+    "性别",
+    "出生日期",
 ]
 EXAMPLE_ROW = [
     "张三",
@@ -140,6 +147,8 @@ EXAMPLE_ROW = [
     "自住",
     "慢性病",
     "否",
+    "",
+    "",
     "",
 ]
 # Header text (normalised) -> column key. The first of each list is the template's.
@@ -159,6 +168,8 @@ SYNONYMS: dict[str, list[str]] = {
     "tags": ["标签", "人员标签", "特殊人群"],
     "party_member": ["党员", "是否党员"],
     "notes": ["备注"],
+    "birth_date": ["出生日期", "出生年月日", "生日"],
+    "sex": ["性别"],
 }
 HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
 LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
@@ -240,6 +251,63 @@ WORD_KEYS = ("relation", "residence_type", "housing_type", "tags", "notes")
 CODE_KEYS = ("doc_type", "doc", "phone")
 
 
+# 出生日期 as registers write it: 1980-05-06, 1980/5/6, 1980.5.6, 1980年5月6日, 19800506.
+BIRTH_DATE_TEXT = re.compile(
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?|([0-9]{4})([0-9]{2})([0-9]{2})"
+)
+BIRTH_DATE_FORMAT_MESSAGE = "出生日期应写成 1980-05-06 的形式（或把单元格设为日期格式）"
+SEXES = dict.fromkeys(("男", "男性", "M"), "M") | dict.fromkeys(("女", "女性", "F"), "F")
+SEX_MESSAGE = "性别请填“男”或“女”"
+
+
+def read_birth_date(value: Any, *, today: date) -> date | None:
+    """An 出生日期 cell: a date cell, or a date as text (``BIRTH_DATE_TEXT``, also as a
+    whole number, 19800506); None when empty. DocumentError saying what to fix for
+    anything else, or a date no living resident was born on (``check_birth_date``)."""
+    if isinstance(value, bool):
+        raise DocumentError(NOT_TEXT_MESSAGES["bool"])
+    if isinstance(value, datetime):
+        if value.time() != time():
+            raise DocumentError(BIRTH_DATE_FORMAT_MESSAGE)
+        born = value.date()
+    elif isinstance(value, date):
+        born = value
+    else:
+        if isinstance(value, int | float | Decimal):
+            if isinstance(value, int) or value.is_integer():
+                value = str(int(value))
+            else:
+                raise DocumentError(BIRTH_DATE_FORMAT_MESSAGE)
+        if value is not None and not isinstance(value, str):
+            raise DocumentError(BIRTH_DATE_FORMAT_MESSAGE)
+        text = visible(half_width(value or "")).strip()
+        if not text:
+            return None
+        match = BIRTH_DATE_TEXT.fullmatch(text)
+        if match is None:
+            raise DocumentError(BIRTH_DATE_FORMAT_MESSAGE)
+        year, month, day = (int(g) for g in match.groups() if g is not None)
+        try:
+            born = date(year, month, day)
+        except ValueError as exc:
+            raise DocumentError(f"出生日期“{text[:20]}”不存在，请核对") from exc
+    check_birth_date(born, today)
+    return born
+
+
+def read_sex(value: Any) -> str:
+    """A 性别 cell: "M", "F", or "" when empty; DocumentError for anything else."""
+    problem = not_text(value)
+    if problem:
+        raise DocumentError(problem)
+    text = "".join(visible(half_width(cell_text(value))).split()).upper()
+    if not text:
+        return ""
+    if text not in SEXES:
+        raise DocumentError(SEX_MESSAGE)
+    return SEXES[text]
+
+
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
 MAX_ROOM = 40  # Household.room
@@ -273,7 +341,7 @@ def template_bytes() -> bytes:
         TEMPLATE_HEADERS,
         [EXAMPLE_ROW],
         title="人员台账导入模板",
-        widths=[10, 12, 22, 14, 14, 8, 6, 8, 10, 8, 8, 16, 6, 20],
+        widths=[10, 12, 22, 14, 14, 8, 6, 8, 10, 8, 8, 16, 6, 20, 6, 12],
     )
 
 
@@ -456,6 +524,7 @@ class Checker:
         ok = not refused and ok
         if "doc_type" not in refused:
             ok = self._document(number, cells, record) and ok
+        ok = self._birth(number, cells, record) and ok
         ok = self._phone(number, cells.get("phone"), record) and ok
         ok = self._address(number, cells, record) and ok
         ok = self._words(number, cells) and ok
@@ -526,6 +595,38 @@ class Checker:
         record["dh"] = pii.lookup_hash(doc)
         record["dt4"] = pii.tail_hash(doc)
         return True
+
+    def _birth(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
+        """出生日期 and 性别 cells, taken where the row's document does not carry them
+        (staged as the document's are, "bd" and "sx"); where it does, a different value
+        is a problem (as on the person form: ``Person.enter_birth_facts``)."""
+        ok = True
+        for key, read in (
+            ("birth_date", lambda v: read_birth_date(v, today=self.today)),
+            ("sex", read_sex),
+        ):
+            try:
+                value = read(cells.get(key))
+            except DocumentError as exc:
+                self.problem(number, key, str(exc))
+                ok = False
+                continue
+            if not value:
+                continue
+            staged = "bd" if key == "birth_date" else "sx"
+            shown = value.isoformat() if isinstance(value, date) else value
+            carried = record.get(staged)
+            if carried and carried != shown:
+                message = (
+                    BORN_CARRIED_MESSAGE
+                    if key == "birth_date"
+                    else sex_carried_message(Person.Sex(carried).label)
+                )
+                self.problem(number, key, message)
+                ok = False
+            else:
+                record[staged] = shown
+        return ok
 
     def _phone(self, number: int, value: Any, record: dict[str, Any]) -> bool:
         phone = cell_text(value)
@@ -1290,6 +1391,8 @@ PERSON_UPDATE_FIELDS = [
     "residence_type",
     "party_member",
     "notes",
+    "birth_date",
+    "sex",
     "moved_out",
     "moved_out_at",
     "version",
@@ -1615,7 +1718,28 @@ class Writer:
         p.residence_type = r.get("res", Person.ResidenceType.PERMANENT)
         p.party_member = r.get("pm_", False)
         p.notes = r.get("no", "")
-        return [["状态", "已迁出", "在册"], ["户", "其他社区（已迁出）", home.address]]
+        return [
+            ["状态", "已迁出", "在册"],
+            ["户", "其他社区（已迁出）", home.address],
+            *self._birth_facts(p, r),
+        ]
+
+    @staticmethod
+    def _birth_facts(p: Person, r: dict[str, Any]) -> list[list[str]]:
+        """The row's 出生日期 and 性别, those its document carries or those entered
+        (``Checker._birth``); an empty cell keeps the stored ones. A date the document
+        carries is not spelled out in the history (it is what a masked number hides)."""
+        diff: list[list[str]] = []
+        if "bd" in r and (p.birth_date is None or p.birth_date.isoformat() != r["bd"]):
+            old = p.birth_date.isoformat() if p.birth_date else ""
+            p.birth_date = date.fromisoformat(r["bd"])
+            carried = p.document_facts()[0] is not None
+            diff.append(["出生日期", old, "由证件号码带出" if carried else r["bd"]])
+        if "sx" in r and p.sex != r["sx"]:
+            old = p.get_sex_display()
+            p.sex = r["sx"]
+            diff.append(["性别", old, p.get_sex_display()])
+        return diff
 
     def _update_person(self, p: Person, r: dict[str, Any], home: Household) -> list[list[str]]:
         diff: list[list[str]] = []
@@ -1646,6 +1770,7 @@ class Writer:
         if "no" in r and p.notes != r["no"]:
             diff.append(["备注", p.notes, r["no"]])
             p.notes = r["no"]
+        diff += self._birth_facts(p, r)
         if p.moved_out:
             diff.append(["状态", "已迁出", "在册"])
             p.moved_out, p.moved_out_at = False, None

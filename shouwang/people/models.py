@@ -26,10 +26,13 @@ from shouwang.core.text import half_width, mobile_in, visible
 
 from .addresses import Address, building_names, compound_key, parse_address, parse_building
 from .documents import (
+    BORN_CARRIED_MESSAGE,
     DocumentError,
     DocumentType,
     age_on,
     birth_facts,
+    check_birth_date,
+    sex_carried_message,
     validate_document,
     validate_phone,
 )
@@ -431,20 +434,17 @@ class Person(pii.EncryptedDocument, pii.EncryptedPhone, TimeStampedModel):
         """出生日期 and 性别 entered by hand, taken where the document does not carry
         them (None and "" clear them there); where it does, the document's stay and a
         different value is refused. ValidationError keyed by field."""
-        today = timezone.localdate()
-        if birth_date is not None and (birth_date > today or birth_date.year < 1890):
-            raise ValidationError({"birth_date": "出生日期不合理：不能晚于今天，也不能早于1890年"})
+        if birth_date is not None:
+            try:
+                check_birth_date(birth_date, timezone.localdate())
+            except DocumentError as exc:
+                raise ValidationError({"birth_date": str(exc)}) from exc
         carried_born, carried_sex = self.document_facts()
         errors = {}
         if carried_born and birth_date and birth_date != carried_born:
-            errors["birth_date"] = (
-                "出生日期以证件号码为准：与证件号码中的出生日期不一致，请核对证件号码，或不填出生日期"
-            )
+            errors["birth_date"] = BORN_CARRIED_MESSAGE
         if carried_sex and sex and sex != carried_sex:
-            errors["sex"] = (
-                f"性别以证件号码为准：证件号码显示为{self.Sex(carried_sex).label}，"
-                "请核对证件号码，或不填性别"
-            )
+            errors["sex"] = sex_carried_message(self.Sex(carried_sex).label)
         if errors:
             raise ValidationError(errors)
         self.birth_date = carried_born or birth_date

@@ -378,6 +378,7 @@ def _registration(form: PersonForm) -> dict[str, Any]:
         "phone": data["phone"],
         "fields": form.person_fields(),
         "tags": data["tags"],
+        "birth": form.birth(),
     }
 
 
@@ -388,9 +389,7 @@ def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
     move_in = False
     if request.method == "POST" and form.is_valid():
         try:
-            person = actions.create_person(
-                household=home, by=request.user, birth=form.birth(), **_registration(form)
-            )
+            person = actions.create_person(household=home, by=request.user, **_registration(form))
         except actions.MoveInOffered as exc:
             _form_errors(form, exc)
             move_in = True

@@ -12,9 +12,8 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core.unique import unique_write
 
-from ..documents import (
-    DocumentError,
-)
+from ..addresses import in_buildings_message
+from ..documents import DocumentError
 from ..models import Change, Household
 from .history import (
     HOUSEHOLD_FIELDS,
@@ -39,6 +38,8 @@ def _check_address_free(household: Household) -> None:
 def _check_household_area(area: Area) -> None:
     if area.kind not in (Area.Kind.BUILDING, Area.Kind.COMPOUND):
         raise ValidationError("户只能登记在楼栋或小区（平房、村民组）下")
+    if area.kind == Area.Kind.COMPOUND and area.children.exists():
+        raise ValidationError(in_buildings_message(area.name))
 
 
 @transaction.atomic

@@ -300,6 +300,7 @@ def move_in(
     phone: str = "",
     fields: dict[str, Any] | None = None,
     tags: Iterable[Tag] = (),
+    birth: tuple[date | None, str] | None = None,
     request: HttpRequest | None = None,
 ) -> Person:
     """迁入: the person with this document moved out of their household (in another
@@ -307,7 +308,9 @@ def move_in(
     row moves here — one row per person: the history stays with it — and is
     registered anew: the name must be the one on record (a mistyped number must not
     move someone else), the household's fields (relation, residence type, tags, party
-    member, notes) are the ones given here, a phone left blank keeps the one on record.
+    member, notes) are the ones given here, a phone left blank keeps the one on record,
+    and so do a ``birth`` date and sex left blank (entered, they are taken as
+    ``create_person`` takes them).
     Nothing of the former household is shown to a user it lies outside the
     jurisdiction of: the history entry says "其他社区".
 
@@ -346,6 +349,12 @@ def move_in(
     _apply_identity(
         person, name=name, doc_type=doc_type, doc_number=doc_number, phone=phone or None
     )
+    if birth is not None:
+        born, sex = birth
+        try:
+            person.enter_birth_facts(born or person.birth_date, sex or person.sex)
+        except ValidationError as exc:  # the user may correct it and confirm again
+            raise MoveInOffered(exc.message_dict) from exc
     tags = list(tags)
     changes = [["状态", "已迁出", "在册"], *diff(before, person_snapshot(person, tags))]
     names = ["household", "area", "moved_out", "moved_out_at", "name", "name_initials"]

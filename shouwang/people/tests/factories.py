@@ -150,5 +150,7 @@ def template_row(name: str, doc: str, phone: str = "", **cells) -> list:
         "tags": "",
         "party_member": "否",
         "notes": "",
+        "sex": "",
+        "birth_date": "",
     } | cells
     return list(row.values())
