@@ -28,7 +28,6 @@ from shouwang.core import ratelimit
 from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
 from shouwang.core.text import day_label
-from shouwang.people.models import Person
 
 from . import actions, declarations, printing, tokens
 from .forms import ClientIdForm, RegistrationForm, TapForm
@@ -52,10 +51,12 @@ def _result(
     request: PublicRequest,
     checkin: CheckIn,
     checkpoint: Checkpoint,
-    person: Person | None,
+    pass_: Pass,
     *,
     family: bool,
 ) -> HttpResponse:
+    """The passage's verdict; on a family phone its 我的出入证 opens the pass of the
+    person it was for, as staff then scan that pass."""
     now = timezone.localtime()
     return render(
         request,
@@ -65,7 +66,8 @@ def _result(
             "checkpoint": checkpoint,
             "family": family,
             "pass_url": _pass_url(),
-            "person_name": _masked_name(person.name if person else "", family=family),
+            "who": pass_.code,
+            "person_name": _masked_name(pass_.person.name, family=family),
             "reasons": [r for r in checkin.note.split("；") if r],
             # Formatted here: three date filters cost more than the rest of the page.
             "clock": f"{now:%H:%M:%S}",
@@ -151,7 +153,7 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
         )
     except actions.CheckInRefused as exc:
         return _tap_page(request, checkpoint, pass_, family=family, form=form, error=str(exc))
-    return _result(request, recorded.checkin, checkpoint, pass_.person, family=family)
+    return _result(request, recorded.checkin, checkpoint, pass_, family=family)
 
 
 def _family_page(
@@ -376,7 +378,7 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
             else:
                 codes = _after_registering(family, pass_, replacing)
                 response = _result(
-                    request, recorded.checkin, checkpoint, pass_.person, family=len(codes) > 1
+                    request, recorded.checkin, checkpoint, pass_, family=len(codes) > 1
                 )
                 tokens.remember(response, codes, secure=request.is_secure())
                 return response

@@ -89,9 +89,10 @@ def judge(facts: Facts) -> Verdict:
         verdict.add(YELLOW, "重点区域通行从严，请值守人员测温登记")
     # The visitor rule is about letting visitors in: one leaving is never kept inside.
     if facts.visitor and coming_in:
-        strict = facts.key_area_level == KEY_AREA_STRICT
-        if facts.visitor_policy == PassRule.Visitors.REFUSED or strict:
+        if facts.visitor_policy == PassRule.Visitors.REFUSED:
             verdict.add(RED, "本辖区谢绝访客")
+        elif facts.key_area_level == KEY_AREA_STRICT:  # whatever the area's rule says
+            verdict.add(RED, "重点区域谢绝访客")
         elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
             verdict.add(YELLOW, "访客请向值守人员登记")
     if (

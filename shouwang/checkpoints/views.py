@@ -389,13 +389,26 @@ def counts_export(request: AuthedRequest) -> HttpResponse:
 def passes(request: AuthedRequest) -> HttpResponse:
     """The passes in scope. The search box sends its ID number by POST, so it never
     lands in a URL or an access log; the type filter alone stays a link."""
-    qs = Pass.objects.visible_to(request.user).select_related("person", "person__area")
     data = request.POST if request.method == "POST" else request.GET
     kind = data.get("kind", "")
     q = request.POST.get("q", "").strip()
     if request.method == "POST" and not q:
         query = f"?kind={kind}" if kind in Pass.Kind.values else ""
         return redirect(reverse("checkpoints:passes") + query)
+    return _passes_page(request, kind=kind, q=q)
+
+
+def _passes_page(
+    request: AuthedRequest,
+    *,
+    kind: str = "",
+    q: str = "",
+    typed: CardForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The list, with a fresh card form; ``typed`` (a refused card form) keeps the
+    number and day staff typed for them to correct."""
+    qs = Pass.objects.visible_to(request.user).select_related("person", "person__area__parent")
     if q:
         qs = qs.filter(person__in=Person.objects.visible_to(request.user).with_document(q))
     if kind in Pass.Kind.values:
@@ -415,10 +428,13 @@ def passes(request: AuthedRequest) -> HttpResponse:
             "q": q,
             "kind": kind,
             "form": CardForm(initial=CardForm.fresh()),
+            "typed_number": typed.data.get("doc_number", "") if typed else "",
+            "typed_day": typed.data.get("valid_until", "") if typed else "",
             "card_batches": printing.card_batches(
                 Pass.objects.visible_to(request.user).printable_cards().count()
             ),
         },
+        status=status,
     )
 
 
@@ -427,16 +443,16 @@ def passes(request: AuthedRequest) -> HttpResponse:
 def card_issue(request: AuthedRequest) -> HttpResponse:
     form = CardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(form))
-        return redirect("checkpoints:passes")
+        return _card_refused(request, form, error_text(form))
     person = (
         Person.objects.visible_to(request.user)
         .with_document(form.cleaned_data["doc_number"])
         .first()
     )
     if person is None:
-        messages.error(request, "辖区台账中没有这个证件号码的人员，请先在人员台账中登记")
-        return redirect("checkpoints:passes")
+        return _card_refused(
+            request, form, "辖区台账中没有这个证件号码的人员，请先在人员台账中登记"
+        )
     try:
         issued = actions.issue_card(
             person=person,
@@ -445,8 +461,7 @@ def card_issue(request: AuthedRequest) -> HttpResponse:
             valid_until=form.cleaned_data["valid_until"],
         )
     except actions.CardRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("checkpoints:passes")
+        return _card_refused(request, form, str(exc))
     if issued.replaced:
         messages.success(
             request, f"已为{person.name}补发纸质出入证，原有的纸质出入证已吊销，请打印新证"
@@ -454,6 +469,12 @@ def card_issue(request: AuthedRequest) -> HttpResponse:
     else:
         messages.success(request, f"已为{person.name}发放纸质出入证，请打印")
     return redirect(reverse("checkpoints:passes") + f"?kind=card#pass-{issued.card.pk}")
+
+
+def _card_refused(request: AuthedRequest, form: CardForm, error: str) -> HttpResponse:
+    """Nothing was issued: the page again, saying why, with what was typed."""
+    messages.error(request, error)
+    return _passes_page(request, typed=form, status=400)
 
 
 @require_POST

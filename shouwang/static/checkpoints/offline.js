@@ -95,10 +95,10 @@
     ev.preventDefault();
     var button = form.querySelector("button:not([type=button])");
     if (button.disabled) return;
-    var it = item(form);
-    if (!navigator.onLine) return keep(form, it);
-    var label = button.textContent, verdict = document.getElementById("verdict");
+    var it = item(form), verdict = document.getElementById("verdict");
     if (verdict) verdict.remove();  /* the last person's colour must not pass for this one's */
+    if (!navigator.onLine) return keep(form, it);
+    var label = button.textContent;
     button.disabled = true;
     button.textContent = "正在提交…";
     function failed() {
