@@ -25,7 +25,7 @@ from .followups import (
     self_report_ended_message,
 )
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
-from .locating import record_location
+from .locating import record_location, reopen_locate_task
 from .lookups import active_key_person, active_key_person_sql, key_person_by_id
 from .lost import alert_suspected_lost
 from .policy import save_category, save_policy
@@ -69,6 +69,7 @@ __all__ = [
     "record_attempt",
     "record_followup",
     "record_location",
+    "reopen_locate_task",
     "record_overdue",
     "record_self_report",
     "self_report_ended_message",
