@@ -704,6 +704,11 @@ class FollowUp(models.Model):
         return f"{self.day} 时段{self.slot}"
 
     @property
+    def symptom_codes(self) -> list[str]:
+        """'cough,smell' -> ['cough', 'smell']."""
+        return [code for code in self.symptoms.split(",") if code]
+
+    @property
     def symptom_labels(self) -> list[str]:
         return self.labels_of(self.symptoms)
 
