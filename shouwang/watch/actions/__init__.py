@@ -14,6 +14,7 @@ from .followups import (
     METHOD_CHOICE_MESSAGE,
     SYMPTOM_CHOICE_MESSAGE,
     SelfReportRefused,
+    SelfReportSlot,
     backfill_followup,
     check_recording_time,
     is_backfill,
@@ -23,6 +24,7 @@ from .followups import (
     record_overdue,
     record_self_report,
     self_report_ended_message,
+    self_report_slot,
 )
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
 from .locating import record_location, reopen_locate_task
@@ -46,6 +48,7 @@ __all__ = [
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
     "SelfReportRefused",
+    "SelfReportSlot",
     "active_key_person",
     "alert_suspected_lost",
     "active_key_person_sql",
@@ -73,6 +76,7 @@ __all__ = [
     "record_overdue",
     "record_self_report",
     "self_report_ended_message",
+    "self_report_slot",
     "register_key_person",
     "register_with_person",
     "release_many",
