@@ -528,15 +528,31 @@ GoodsLineFormSet = forms.formset_factory(GoodsLineForm, extra=4, max_num=30)
 class ReceiveForm(forms.Form):
     """Goods name the location they enter and, line by line, the units that arrived
     (the pledged quantity unless less came); cash how it came (blank keeps what the
-    pledge recorded) and the amount that arrived (the ``pledged`` one unless less came)."""
+    pledge recorded) and the amount that arrived (the ``pledged`` one unless less came).
+    The form sits on the donation page, which shows its errors as messages
+    (``problems``): each message names its field."""
+
+    MAX_QUANTITY = 10**9
+    AMOUNT_MESSAGE = "实收金额应为大于0的金额（最多两位小数）"
 
     location = LocationChoiceField(
-        label="入库存放点", queryset=Location.objects.none(), required=False
+        label="入库存放点",
+        queryset=Location.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "请选择有效的入库存放点（已停用的存放点不能入库）"},
     )
     channel = forms.ChoiceField(
-        label="支付方式", choices=[("", "—"), *Donation.Channel.choices], required=False
+        label="支付方式",
+        choices=[("", "—"), *Donation.Channel.choices],
+        required=False,
+        error_messages={"invalid_choice": "请选择有效的支付方式"},
     )
-    reference = forms.CharField(label="收款凭证号/流水号", max_length=64, required=False)
+    reference = forms.CharField(
+        label="收款凭证号/流水号",
+        max_length=64,
+        required=False,
+        error_messages={"max_length": "收款凭证号/流水号最多64个字符（现有%(show_value)d个）"},
+    )
 
     def __init__(
         self,
@@ -559,6 +575,7 @@ class ReceiveForm(forms.Form):
                 required=False,
                 widget=DATE,
                 help_text="留空为今天；补录以前到账的捐款时填实际到账日期",
+                error_messages={"invalid": "到账日期格式不正确，请按2026-02-01的格式填写"},
             )
         if kind == Donation.Kind.CASH and pledged is not None:
             self.fields["received_amount"] = forms.DecimalField(
@@ -568,17 +585,28 @@ class ReceiveForm(forms.Form):
                 required=False,
                 max_digits=14,
                 decimal_places=2,
+                error_messages=dict.fromkeys(
+                    ("invalid", "max_digits", "max_decimal_places", "max_whole_digits"),
+                    self.AMOUNT_MESSAGE,
+                ),
             )
         self.lines = list(lines) if kind == Donation.Kind.GOODS else []
         for line in self.lines:
+            unit = line.item.unit
+            wrong = f"{line.item.name}实收数量应为不小于0的整数"
             self.fields[f"q{line.pk}"] = forms.IntegerField(
-                label=f"{line.item.name}实收数量（{line.item.unit}）",
-                help_text=f"承诺{line.quantity:,}{line.item.unit}；只到了一部分时填实收数，"
+                label=f"{line.item.name}实收数量（{unit}）",
+                help_text=f"承诺{line.quantity:,}{unit}；只到了一部分时填实收数，"
                 "未到部分另列为承诺捐赠",
                 initial=line.quantity,
                 required=False,
                 min_value=0,
-                max_value=10**9,
+                max_value=self.MAX_QUANTITY,
+                error_messages={
+                    "invalid": wrong,
+                    "min_value": wrong,
+                    "max_value": f"{line.item.name}实收数量过大，最多{self.MAX_QUANTITY:,}{unit}",
+                },
             )
 
     def arrived(self) -> dict[int, int]:
@@ -588,6 +616,18 @@ class ReceiveForm(forms.Form):
             for line in self.lines
             if self.cleaned_data.get(f"q{line.pk}") is not None
         }
+
+    def problems(self) -> list[str]:
+        """What is wrong, one message per field in error in the form's order, each
+        naming its field (a message of Django's own gets the field's label before it)."""
+        said = []
+        for name, errors in self.errors.items():
+            message = errors[0]
+            field = self.fields.get(name)
+            if field is not None and str(field.label).split("（")[0] not in message:
+                message = f"{field.label}：{message}"
+            said.append(message)
+        return said
 
 
 class CancelForm(forms.Form):

@@ -65,6 +65,8 @@ class FollowUpDone(Schema):
     method_label: str
     abnormal: bool
     temperature: Decimal | None
+    symptoms: list[str] = Field(description="症状代码（见 symptoms 列表），无症状为空")
+    symptom_labels: list[str] = Field(description="症状名称，如 咳嗽、咽痛")
     recorded_at: datetime
 
 
@@ -318,6 +320,8 @@ def _card(
                     "method_label": s.followup.get_method_display(),
                     "abnormal": s.followup.abnormal,
                     "temperature": s.followup.temperature,
+                    "symptoms": s.followup.symptom_codes,
+                    "symptom_labels": s.followup.symptom_labels,
                     "recorded_at": s.followup.recorded_at,
                 },
                 "attempts": [

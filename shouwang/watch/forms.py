@@ -467,6 +467,18 @@ class LocateForm(forms.Form):
         return data
 
 
+class LocateReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="恢复查找的原因",
+        max_length=200,
+        help_text="如：邻居证实本人仍住在此处、误点了查找结果",
+        error_messages={
+            "required": "请填写恢复查找的原因",
+            "max_length": "原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
+
+
 class CategoryForm(forms.ModelForm):
     default_days = integer_column(
         Category,

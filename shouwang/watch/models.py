@@ -704,6 +704,11 @@ class FollowUp(models.Model):
         return f"{self.day} 时段{self.slot}"
 
     @property
+    def symptom_codes(self) -> list[str]:
+        """'cough,smell' -> ['cough', 'smell']."""
+        return [code for code in self.symptoms.split(",") if code]
+
+    @property
     def symptom_labels(self) -> list[str]:
         return self.labels_of(self.symptoms)
 
@@ -918,6 +923,9 @@ class LocateTask(pii.EncryptedDocument, pii.EncryptedPhone, models.Model):
         NOT_HERE = "not_here", "查无此人"
         LEFT = "left", "已离开"
 
+    #: Outcomes that may be found wrong and go back to 待查找 (``reopen_refused``).
+    REOPENABLE = (Status.NOT_HERE, Status.LEFT)
+
     intake = models.ForeignKey(
         Intake, null=True, blank=True, on_delete=models.SET_NULL, related_name="locate_tasks"
     )
@@ -964,3 +972,19 @@ class LocateTask(pii.EncryptedDocument, pii.EncryptedPhone, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.status in self.REOPENABLE
+
+    def reopen_refused(self) -> str:
+        """Why this task may not go back to 待查找, in Chinese; empty when it may: only
+        查无此人 and 已离开 may (已找到 made a ledger person and, mostly, a record)."""
+        if self.status == self.Status.PENDING:
+            return "该人员仍在待查找中，无需恢复"
+        if self.can_reopen:
+            return ""
+        return (
+            f"该人员已记录为“{self.get_status_display()}”并已录入台账，不能恢复为待查找；"
+            "如有误，请在其重点人员记录上变更状态"
+        )

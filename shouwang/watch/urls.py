@@ -34,6 +34,7 @@ urlpatterns = [
     path("intake/commit/", intake.intake_commit, name="intake_commit"),
     path("locate/", intake.locate, name="locate"),
     path("locate/<int:pk>/", intake.locate_record, name="locate_record"),
+    path("locate/<int:pk>/reopen/", intake.locate_reopen, name="locate_reopen"),
     path("stats/", stats.stats, name="stats"),
     path("stats/<slug:table>.xlsx", stats.stats_export, name="stats_export"),
     path("categories/", settings.categories, name="categories"),

@@ -5,7 +5,7 @@ raises ``django.core.exceptions.ValidationError`` with a Chinese message when th
 request cannot be carried out (nothing is written then).
 """
 
-from .allocation import create_plan, issue_plan, review_plan, update_plan
+from .allocation import PlanUpdate, create_plan, issue_plan, review_plan, update_plan
 from .catalog import save_item, save_location, save_recipient, sync_checkpoint_locations
 from .donations import (
     add_purpose,
@@ -18,6 +18,7 @@ from .donations import (
 from .stock import count_stock, receive_stock, record_out, transfer
 
 __all__ = [
+    "PlanUpdate",
     "add_purpose",
     "cancel_donation",
     "change_purpose",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -148,6 +149,18 @@ def create_plan(
     )
 
 
+@dataclass(frozen=True)
+class PlanUpdate:
+    """What 重新计算 did: whether the figures changed (a parameter, a line's people or
+    quantity), whether a review was withdrawn for it, and the totals before and after."""
+
+    plan: AllocationPlan
+    changed: bool
+    withdrawn: bool
+    before: int
+    after: int
+
+
 @transaction.atomic
 def update_plan(
     *,
@@ -159,14 +172,14 @@ def update_plan(
     round_to_pack: ItemPack | None,
     people: dict[int, int],
     request: Any = None,
-) -> tuple[AllocationPlan, bool]:
+) -> PlanUpdate:
     """Change the parameters and the head counts (line id → people); recompute every
-    line. A reviewed plan goes back to draft, its review withdrawn: its figures must be
-    reviewed again before it is issued. Returns (plan, whether a review was withdrawn)."""
+    line. When the figures change, a reviewed plan goes back to draft, its review
+    withdrawn: they must be reviewed again before it is issued. The same figures
+    again write nothing and leave a review standing."""
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.editable:
         raise ValidationError("方案已发放，不能再修改")
-    withdrawn = plan.status == AllocationPlan.Status.REVIEWED
     _check_params(
         item=plan.item,
         source=plan.source,
@@ -177,27 +190,37 @@ def update_plan(
     )
     if any(n < 0 for n in people.values()):
         raise ValidationError("人数不能为负数")
+    lines = list(plan.lines.all())
+    old_params = (plan.per_person, plan.shifts_per_day, plan.days, plan.round_to_pack_id)
+    old_lines = [(line.people, line.quantity) for line in lines]
     plan.per_person, plan.shifts_per_day, plan.days = per_person, shifts_per_day, days
     plan.round_to_pack = round_to_pack
-    plan.status = AllocationPlan.Status.DRAFT
-    plan.reviewed_by, plan.reviewed_at = None, None
-    plan.save()
-    lines = list(plan.lines.all())
     for line in lines:
         line.people = people.get(line.pk, line.people)
         line.quantity = plan.quantity_for(line.people)
     _check_quantities(plan, lines)
+    before = sum(quantity for _, quantity in old_lines)
+    after = sum(line.quantity for line in lines)
+    new_params = (per_person, shifts_per_day, days, round_to_pack.pk if round_to_pack else None)
+    new_lines = [(line.people, line.quantity) for line in lines]
+    if (old_params, old_lines) == (new_params, new_lines):
+        return PlanUpdate(plan=plan, changed=False, withdrawn=False, before=before, after=after)
+    withdrawn = plan.status == AllocationPlan.Status.REVIEWED
+    plan.status = AllocationPlan.Status.DRAFT
+    plan.reviewed_by, plan.reviewed_at = None, None
+    plan.save()
     AllocationLine.objects.bulk_update(lines, ["people", "quantity"])
+    unit = plan.item.unit
     audit.record(
         action=AuditEvent.Action.UPDATE,
         request=request,
         user=by,
         obj=plan,
         area=plan.area,
-        detail=f"修改分配方案参数，合计 {plan.total():,}{plan.item.unit}"
+        detail=f"修改分配方案参数，合计 {after:,}{unit}（原 {before:,}{unit}）"
         + ("；原审核已撤销，方案退回草稿" if withdrawn else ""),
     )
-    return plan, withdrawn
+    return PlanUpdate(plan=plan, changed=True, withdrawn=withdrawn, before=before, after=after)
 
 
 @transaction.atomic

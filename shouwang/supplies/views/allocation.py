@@ -129,7 +129,7 @@ def plan_update(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            _, withdrawn = actions.update_plan(
+            done = actions.update_plan(
                 plan=subject,
                 per_person=data["per_person"],
                 shifts_per_day=data["shifts_per_day"],
@@ -142,14 +142,24 @@ def plan_update(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                "已重新计算；原审核已撤销，方案退回草稿，请重新审核后再发放"
-                if withdrawn
-                else "已重新计算，请核对后审核",
-            )
+            messages.success(request, _recalculated(done))
             return redirect("supplies:plan", pk=subject.pk)
     return _plan_page(request, subject, form, status=400)
+
+
+def _recalculated(done: actions.PlanUpdate) -> str:
+    """What 重新计算 says: whether the figures changed, and what became of a review."""
+    reviewed = done.plan.status == AllocationPlan.Status.REVIEWED
+    if not done.changed:
+        return "数据未变，审核保持" if reviewed else "数据未变，请核对后审核"
+    if not done.withdrawn:
+        return "已重新计算，请核对后审核"
+    unit = done.plan.item.unit
+    if done.after == done.before:
+        change = f"数据有变（合计仍为{done.after:,}{unit}）"
+    else:
+        change = f"数据有变（合计由{done.before:,}{unit}变为{done.after:,}{unit}）"
+    return f"{change}，已重新计算；原审核已撤销，方案退回草稿，请重新审核后再发放"
 
 
 @require_POST

@@ -187,21 +187,7 @@ def donation_receive(request: AuthedRequest, pk: int) -> HttpResponse:
         pledged=gift.amount,
     )
     if not form.is_valid():
-        if "location" in form.errors:
-            return _refused(request, gift, "请选择有效的入库存放点（已停用的存放点不能入库）")
-        if gift.kind == Donation.Kind.GOODS:
-            return _refused(request, gift, "实收数量应为不小于0的整数，未做任何修改")
-        if "received_amount" in form.errors:
-            return _refused(request, gift, "实收金额应为大于0的金额（最多两位小数），未做任何修改")
-        if "received_on" in form.errors:
-            return _refused(request, gift, "到账日期格式不正确，请按2026-02-01的格式填写")
-        # Each field says its own problem.
-        reference = request.POST.get("reference", "").strip()
-        said = {
-            "channel": "请选择有效的支付方式，未做任何修改",
-            "reference": f"收款凭证号/流水号最多64个字符（现有{len(reference)}个），未做任何修改",
-        }
-        return _refused(request, gift, *(said[name] for name in said if name in form.errors))
+        return _refused(request, gift, *(f"{said}，未做任何修改" for said in form.problems()))
     data, arrived = form.cleaned_data, form.arrived()
     try:
         gift, received = actions.receive_donation(

@@ -14,6 +14,7 @@ from .followups import (
     METHOD_CHOICE_MESSAGE,
     SYMPTOM_CHOICE_MESSAGE,
     SelfReportRefused,
+    SelfReportSlot,
     backfill_followup,
     check_recording_time,
     is_backfill,
@@ -23,9 +24,10 @@ from .followups import (
     record_overdue,
     record_self_report,
     self_report_ended_message,
+    self_report_slot,
 )
 from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
-from .locating import record_location
+from .locating import record_location, reopen_locate_task
 from .lookups import active_key_person, active_key_person_sql, key_person_by_id
 from .lost import alert_suspected_lost
 from .policy import save_category, save_policy
@@ -46,6 +48,7 @@ __all__ = [
     "METHOD_CHOICE_MESSAGE",
     "SYMPTOM_CHOICE_MESSAGE",
     "SelfReportRefused",
+    "SelfReportSlot",
     "active_key_person",
     "alert_suspected_lost",
     "active_key_person_sql",
@@ -69,9 +72,11 @@ __all__ = [
     "record_attempt",
     "record_followup",
     "record_location",
+    "reopen_locate_task",
     "record_overdue",
     "record_self_report",
     "self_report_ended_message",
+    "self_report_slot",
     "register_key_person",
     "register_with_person",
     "release_many",

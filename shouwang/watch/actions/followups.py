@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -346,6 +347,31 @@ def self_report_ended_message(record: KeyPerson) -> str:
     return SELF_REPORT_ENDED.get(record.status, "本链接已停用")
 
 
+@dataclass(frozen=True)
+class SelfReportSlot:
+    """The slot a self-report sent at some moment counts for: the latest slot of the
+    day that has opened by then — after its deadline all the same, then ``late``
+    (补记, as ``record_followup`` marks it) —, and the day's next slot, if any."""
+
+    slot: schedule.Slot
+    late: bool
+    next: schedule.Slot | None
+
+
+def self_report_slot(slots: list[schedule.Slot], now: datetime) -> SelfReportSlot | None:
+    """What a self-report sent ``now`` counts for (None before the day's first slot
+    opens: it is refused). ``slots`` are the community's, in order of time."""
+    slot = schedule.current_slot(slots, now)
+    if slot is None:
+        return None
+    later = slots[slots.index(slot) + 1 :]
+    return SelfReportSlot(
+        slot=slot,
+        late=now > slot.deadline_at(schedule.local_day(now)),
+        next=later[0] if later else None,
+    )
+
+
 def record_self_report(
     *,
     key_person: KeyPerson,
@@ -355,7 +381,8 @@ def record_self_report(
     note: str = "",
     now: datetime | None = None,
 ) -> tuple[FollowUp, bool]:
-    """The key person's own report (自报) for the slot open ``now``. Refused
+    """The key person's own report (自报) for the slot ``self_report_slot`` names
+    (the latest opened by ``now``, late after its deadline). Refused
     (``SelfReportRefused``, nothing written) outside every slot — a page left open
     after the slot closed or past midnight — and once the slot holds an abnormal
     finding: a later report can no longer change it. The same report sent again (its
@@ -367,9 +394,10 @@ def record_self_report(
         if same.key_person_id != key_person.pk:
             raise SelfReportRefused(SELF_REPORT_TAKEN_ID)
         return same, False
-    slot = schedule.current_slot(schedule.Policies().slots_for(key_person.area.path), now)
-    if slot is None:
+    counted = self_report_slot(schedule.Policies().slots_for(key_person.area.path), now)
+    if counted is None:
         raise SelfReportRefused(SELF_REPORT_NO_SLOT)
+    slot = counted.slot
     day = schedule.local_day(now)
     if FollowUp.objects.filter(key_person=key_person, day=day, slot=slot.number, abnormal=True):
         raise SelfReportRefused(SELF_REPORT_ABNORMAL)

@@ -94,3 +94,53 @@ def record_location(
         detail=f"查找结果：{task.get_status_display()}{'；' + note if note else ''}"[:1000],
     )
     return task
+
+
+@transaction.atomic
+def reopen_locate_task(*, task: LocateTask, reason: str, by: Any) -> LocateTask:
+    """A task closed by mistake (查无此人 or 已离开 recorded for someone who is in fact
+    here) goes back to 待查找, with the reason; the audit row keeps what it was, who
+    decided it and when. Refused, nothing written, for any other task
+    (``LocateTask.reopen_refused``), without a reason, and when the same person has been
+    listed to locate again since (one task pending per document)."""
+    task = LocateTask.objects.select_for_update().get(pk=task.pk)
+    if refused := task.reopen_refused():
+        raise ValidationError(refused)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写恢复查找的原因")
+    again = (
+        LocateTask.objects.pending()
+        .filter(community=task.community_id, doc_hash=task.doc_hash)
+        .exclude(pk=task.pk)
+        .first()
+    )
+    if again is not None:
+        listed = timezone.localtime(again.created_at)
+        raise ValidationError(
+            f"名单中此人已有一条待查找记录（{listed:%Y-%m-%d %H:%M}下发），请在该记录上处理"
+        )
+    was = task.get_status_display()
+    decided = timezone.localtime(task.decided_at) if task.decided_at else None
+    before = "，".join(
+        part
+        for part in (
+            f"原为“{was}”",
+            str(task.decided_by or ""),
+            f"{decided:%Y-%m-%d %H:%M}" if decided else "",
+            task.note,
+        )
+        if part
+    )
+    task.status = LocateTask.Status.PENDING
+    task.note = f"恢复查找：{reason}"[:200]
+    task.decided_at, task.decided_by = None, None
+    task.save(update_fields=["status", "note", "decided_at", "decided_by"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=task,
+        area=task.community,
+        detail=f"恢复待查找（{before}）；原因：{reason}"[:1000],
+    )
+    return task

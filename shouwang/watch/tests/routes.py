@@ -20,6 +20,14 @@ def _b_released(w):
     return {"pk": record.pk}
 
 
+def _b_task_not_here(w):
+    from shouwang.watch.models import LocateTask
+
+    task = f.locate_task(w.community_b)
+    LocateTask.objects.filter(pk=task.pk).update(status=LocateTask.Status.NOT_HERE)
+    return {"pk": task.pk}
+
+
 def _token(w):
     return {"token": f.key_person(w.building_b, "孙八").self_report_token()}
 
@@ -59,6 +67,7 @@ ROUTES = {
     "watch:locate_record": Route(
         kwargs=lambda w: {"pk": f.locate_task(w.community_b).pk}, in_b=True
     ),
+    "watch:locate_reopen": Route(kwargs=_b_task_not_here, in_b=True),
     "watch:stats": Route(read_only=True),
     "watch:stats_export": Route(kwargs=lambda w: {"table": "observation"}, read_only=True),
     "watch:categories": Route(read_only=True),

@@ -348,7 +348,8 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
     if not policies.self_report_allowed(record.area.path):
         return _self_report_refused(request, "本社区暂未开通自报，请等待网格员联系", status=403)
     now = timezone.now()
-    slot = schedule.current_slot(policies.slots_for(record.area.path), now)
+    counted = actions.self_report_slot(policies.slots_for(record.area.path), now)
+    slot = counted.slot if counted else None
     today = schedule.local_day(now)
     existing = (
         FollowUp.objects.filter(key_person=record, day=today, slot=slot.number).first()
@@ -384,6 +385,7 @@ def self_report(request: PublicRequest, token: str) -> HttpResponse:
             "name": masked_name(record.person.name),
             "day": record.day_number(today),
             "slot": slot,
+            "counted": counted,
             "existing": existing,
             "form": form,
             "refusal": refusal,

@@ -18,7 +18,7 @@ from shouwang.core.xlsx import SpreadsheetError, xlsx_response
 from shouwang.people.models import Person
 
 from .. import actions, intake
-from ..forms import IntakeCommitForm, IntakeForm, LocateForm
+from ..forms import IntakeCommitForm, IntakeForm, LocateForm, LocateReopenForm
 from ..models import Intake, LocateTask, LocateTaskQuerySet
 from .records import buildings_for, communities_for
 
@@ -169,3 +169,22 @@ def locate_record(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("watch:locate")
     status = 400 if form.errors else 200
     return render(request, "watch/locate_record.html", {"task": task, "form": form}, status=status)
+
+
+@require_capability("watch.manage")
+def locate_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    """查无此人 or 已离开 recorded by mistake: back to 待查找, with a reason."""
+    task = get_for_user(tasks_for(request), request.user, pk=pk)
+    form = LocateReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = actions.reopen_locate_task(
+                task=task, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{task.name}：已恢复为待查找，请继续查找并记录结果")
+            return redirect("watch:locate")
+    status = 400 if form.errors else 200
+    return render(request, "watch/locate_reopen.html", {"task": task, "form": form}, status=status)
