@@ -174,7 +174,8 @@ class AmendForm(ReportForm):
         values = self.values()
         changed = [line.code for line in self.lines if values.get(line.code) != line.value]
         reason = getattr(self, "cleaned_data", {}).get("reason", "")
-        return amendment_reasons(super().reasons(), changed, reason)
+        before = {line.code: line.reason for line in self.lines}
+        return amendment_reasons(super().reasons(), changed, reason, before)
 
 
 class IndicatorForm(forms.ModelForm):
