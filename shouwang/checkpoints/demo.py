@@ -18,9 +18,12 @@ from shouwang.areas.models import Area
 from shouwang.core.demo import DemoContext
 from shouwang.people.demo import registration_time
 from shouwang.people.models import Person
+from shouwang.watch.models import Alert
 
 from . import partitions
-from .models import CheckIn, Checkpoint, PassRule
+from .actions.checkins import record_side_effects
+from .models import FEVER_THRESHOLD, CheckIn, Checkpoint, PassRule
+from .rules import RED, Verdict
 
 DAYS = 7
 PER_DAY = {"tiny": 8, "small": 15}
@@ -114,7 +117,8 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint]) -> None:
                     continue
                 vehicle = cp.kind == Checkpoint.Kind.ROAD and rng.random() < 0.6
                 back = rng.random() < 0.08
-                fever = rng.random() < 0.004
+                # At least one a week: the dashboard and the report show a fever.
+                fever = rng.random() < 0.004 or (cp == checkpoints[0] and d == 2 and i == 0)
                 declared = not vehicle and not back and d == 0 and rng.random() < 0.3
                 temperature = (
                     Decimal("37.8")
@@ -147,6 +151,10 @@ def _passages(ctx: DemoContext, checkpoints: list[Checkpoint]) -> None:
                 )
     CheckIn.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     partitions.maintain()  # past days' rows landed in the DEFAULT partition (PostgreSQL)
+    # A fever measured at a post alerts its community (发现发热人员), as at the console.
+    fevers = CheckIn.objects.filter(checkpoint__in=checkpoints, temperature__gte=FEVER_THRESHOLD)
+    for row in fevers.select_related("checkpoint", "person"):
+        record_side_effects(row, Verdict(result=RED, alerts=[Alert.Kind.FEVER]), None, None)
 
 
 def _on_duty(shifts: list[User], at: time) -> User | None:

@@ -48,8 +48,13 @@ class Card:
     def comparison(self) -> str:
         """Beside today's figure: a level (in observation, on hand) against yesterday's
         (较昨日 +3); a count of the day (checked, turned back) only beside yesterday's
-        whole day (昨日 1,234), since today's is still counting."""
-        if not isinstance(self.value, int) or not isinstance(self.previous, int):
+        whole day (昨日 1,234), since today's is still counting. A figure the
+        communities type in has none today (reported after the cutoff): yesterday's."""
+        if not isinstance(self.previous, int):
+            return ""
+        if self.value is None:
+            return f"昨日 {self.previous:,}"
+        if not isinstance(self.value, int):
             return ""
         if self.definition.is_flow:
             return f"昨日 {self.previous:,}"

@@ -63,6 +63,17 @@ class ReportForm(forms.Form):
     def rows(self) -> list[tuple[Line, forms.BoundField, forms.BoundField]]:
         return [(line, self[f"v_{line.code}"], self[f"r_{line.code}"]) for line in self.lines]
 
+    def figure_errors(self) -> list[tuple[forms.BoundField, str, str]]:
+        """Each refused figure, in the page's order: the field to fix, the figure's
+        heading and the message (listed above the table, whose row may lie below
+        the fold)."""
+        return [
+            (field, line.definition.heading, field.errors[0])
+            for line, value, reason in self.rows()
+            for field in (value, reason)
+            if field.errors
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         definitions = [line.definition for line in self.lines]
@@ -163,7 +174,8 @@ class AmendForm(ReportForm):
         values = self.values()
         changed = [line.code for line in self.lines if values.get(line.code) != line.value]
         reason = getattr(self, "cleaned_data", {}).get("reason", "")
-        return amendment_reasons(super().reasons(), changed, reason)
+        before = {line.code: line.reason for line in self.lines}
+        return amendment_reasons(super().reasons(), changed, reason, before)
 
 
 class IndicatorForm(forms.ModelForm):

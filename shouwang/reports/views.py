@@ -548,6 +548,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     if live.is_live(area):
         return _below_community(request, area, "通报", day)
     saved = Bulletin.objects.visible_to(request.user).filter(area=area, day=day).first()
+    fresh = request.GET.get("fresh") == "1" or saved is None
     error = ""
     if request.method == "POST":
         if not request.user.can("reports.manage"):
@@ -570,7 +571,6 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
                 url = reverse("reports:bulletin")
                 return redirect(f"{url}?day={day.isoformat()}&area={area.pk}")
     else:
-        fresh = request.GET.get("fresh") == "1" or saved is None
         text = bulletins.generate(area, day) if fresh else saved.text
         form = BulletinForm(initial={"text": text})
         status = 200
@@ -584,6 +584,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "day": day,
             "form": form,
             "saved": saved,
+            "fresh": fresh,
             "error": error,
             "prev": days.day_before(day),
             "next": day + timedelta(days=1) if day < days.open_day() else None,
@@ -606,7 +607,8 @@ def bulletin_template(request: AuthedRequest) -> HttpResponse:
             area=area, text=form.cleaned_data["text"], by=request.user, request=request
         )
         messages.success(request, f"{area.name}的通报模板已保存")
-        return redirect(f"{reverse('reports:bulletin')}?area={area.pk}")
+        # The text the new template makes, not a day's text kept before it.
+        return redirect(f"{reverse('reports:bulletin')}?area={area.pk}&fresh=1")
     return render(
         request,
         "reports/bulletin_template.html",

@@ -297,14 +297,20 @@ def zero_report(
 
 
 def amendment_reasons(
-    reasons: dict[str, str], changed: Iterable[str], reason: str
+    reasons: dict[str, str], changed: Iterable[str], reason: str, before: dict[str, str]
 ) -> dict[str, str]:
     """The figures' reasons of an amendment: a changed figure given no reason of its
-    own takes the amendment's 更正原因 (kept per figure, in the revision and audit)."""
+    own takes the amendment's 更正原因 (kept per figure, in the revision and audit).
+    The reason it had before (``before``), left as it was in its field, is none of
+    its own: it explained the old figure."""
     overall = reason.strip()
     return {
         **reasons,
-        **{code: overall for code in changed if not reasons.get(code, "").strip()},
+        **{
+            code: overall
+            for code in changed
+            if reasons.get(code, "").strip() in ("", before.get(code, "").strip())
+        },
     }
 
 
@@ -337,7 +343,8 @@ def amend_report(
         for d in definitions
         if d.code not in saved or saved[d.code].value != values.get(d.code)
     ]
-    reasons = amendment_reasons(reasons, changed, reason)
+    before = {code: v.reason for code, v in saved.items()}
+    reasons = amendment_reasons(reasons, changed, reason, before)
     errors = check_values(definitions, auto, values, reasons)
     if errors:
         raise ReportError("；".join(errors.values()))

@@ -296,7 +296,7 @@ def test_the_template_link_of_a_communitys_bulletin_edits_that_communitys_templa
     assert link in page.content.decode()
     assert f"{community.name} · 通报模板" in client.get(link).content.decode()
     response = client.post(link, {"text": "{area}发热{fevers}人"})
-    assert response["Location"] == f"{reverse('reports:bulletin')}?area={community.pk}"
+    assert response["Location"] == f"{reverse('reports:bulletin')}?area={community.pk}&fresh=1"
     assert BulletinTemplate.objects.get().area == community
     assert bulletin.generate(reported.subdistrict, day) != bulletin.generate(community, day)
 
