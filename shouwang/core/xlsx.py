@@ -466,6 +466,13 @@ def _cells(values: Sequence[Any], number: int, columns: list[str], style: int = 
     return "".join(parts)
 
 
+# The header row stays in view while a long sheet (a hundred communities, a ledger) scrolls.
+FROZEN_HEADER = (
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+)
+
+
 def write_workbook(
     out: IO[bytes],
     headers: Sequence[str],
@@ -474,7 +481,8 @@ def write_workbook(
     title: str = "Sheet1",
     widths: Sequence[int] | None = None,
 ) -> int:
-    """Stream a one-sheet xlsx into ``out`` (a file or buffer): a bold header row, then
+    """Stream a one-sheet xlsx into ``out`` (a file or buffer): a bold header row, kept
+    in view while scrolling, then
     ``rows``; a text cell that begins with = + - @ (or a tab/CR) gets a leading
     apostrophe, characters XML cannot hold are dropped. Memory stays flat whatever the
     number of rows. Returns that number."""
@@ -497,7 +505,7 @@ def write_workbook(
                 f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                 for i, w in enumerate(widths or [16] * len(headers), start=1)
             ]
-            head = [XML_DECLARATION, f'<worksheet xmlns="{MAIN_NS}">']
+            head = [XML_DECLARATION, f'<worksheet xmlns="{MAIN_NS}">', FROZEN_HEADER]
             if cols:
                 head += ["<cols>", *cols, "</cols>"]
             head.append("<sheetData>")

@@ -73,6 +73,11 @@ def test_the_header_is_bold_and_columns_have_their_widths():
     assert sheet.column_dimensions["B"].width == 22
 
 
+def test_the_header_row_stays_in_view_while_scrolling():
+    sheet = read(workbook_bytes(["社区", "排查人员"], [["西城社区", 1]] * 3), read_only=False)
+    assert sheet.freeze_panes == "A2"
+
+
 def test_a_title_excel_would_refuse_is_made_safe():
     content = workbook_bytes(["x"], [], title='3/4 "日报" [汇总]: 西城社区与八一社区及其他社区')
     workbook = load_workbook(io.BytesIO(content), read_only=True)
