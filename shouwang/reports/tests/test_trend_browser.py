@@ -16,6 +16,7 @@ OPTION = """() => {
   const option = echarts.getInstanceByDom(el).getOption();
   return {
     axes: option.yAxis.map((a) => a.position || 'left'),
+    top: option.grid[0].top,
     series: option.series.map((s) => [s.name, s.yAxisIndex || 0]),
   };
 }"""
@@ -32,6 +33,7 @@ def test_the_running_total_has_an_axis_of_its_own(desktop, world):
     option = desktop.evaluate(OPTION)
     assert option["axes"] == ["left", "right"]
     assert option["series"] == [["当日", 0], ["累计", 1]]
+    assert option["top"] == 48  # the axes' names 当日/累计 on a row below the title
 
 
 @pytest.mark.browser
@@ -43,3 +45,4 @@ def test_a_stock_has_one_axis(desktop, world):
     option = desktop.evaluate(OPTION)
     assert option["axes"] == ["left"]
     assert [index for _, index in option["series"]] == [0]
+    assert option["top"] == 28

@@ -20,7 +20,8 @@
       backgroundColor: "transparent",
       color: [color],
       title: { text: title, left: 4, top: 0, textStyle: { fontSize: dark() ? 16 : 13, fontWeight: 500 } },
-      grid: { left: 44, right: axes.length > 1 ? 52 : 12, top: 28, bottom: 22 },
+      // Named axes print their names above the plot: a row of their own, under the title.
+      grid: { left: 44, right: axes.length > 1 ? 52 : 12, top: axes.some((a) => a.name) ? 48 : 28, bottom: 22 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v + (unit || "")) },
       xAxis: { type: "category", data: days, axisLabel: { fontSize: 10 } },
       yAxis: axes,
