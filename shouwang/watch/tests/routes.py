@@ -25,7 +25,7 @@ def _token(w):
 
 
 ROUTES = {
-    "api:watch_today": Route(),
+    "api:watch_today": Route(read_only=True, reader="grid_a"),
     "api:watch_followups_batch": Route(),
     "watch:index": Route(),
     "watch:export": Route(),
