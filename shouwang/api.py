@@ -9,6 +9,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
 
 from shouwang.core.api_errors import field_message
+from shouwang.core.api_reads import read
 from shouwang.core.modules import app_modules
 
 api = NinjaAPI(
@@ -49,7 +50,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "没有找到该记录"}, status=404)
 
 
-@api.get("/me", tags=["accounts"])
+@read(api, "/me", tags=["accounts"])
 def me(request) -> dict:
     """The signed-in user, their role and area."""
     user = request.user

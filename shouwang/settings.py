@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "shouwang.accounts.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shouwang.core.middleware.ApiMethodNotAllowedMiddleware",
     # Last: it renders a page with the user and messages the ones above set up.
     "shouwang.core.middleware.MethodNotAllowedPageMiddleware",
 ]

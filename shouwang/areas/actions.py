@@ -78,8 +78,7 @@ def create_area(
     Area(name=name, kind=kind, **fields).check_expected_households()
 
     def check_name_free() -> None:
-        if Area(name=name).name_taken(parent):
-            raise ValidationError(f"同一上级下已有名为“{name}”的节点")
+        Area(name=name).check_name_free(parent)
 
     check_name_free()
     with unique_write(check_name_free):
@@ -141,8 +140,7 @@ def move_area(
     _check_child(new_parent, area.kind)
 
     def check_name_free() -> None:
-        if area.name_taken(new_parent):
-            raise ValidationError(f"“{new_parent.name}”下已有名为“{area.name}”的节点")
+        area.check_name_free(new_parent)
 
     check_name_free()
     old = area.parent.name if area.parent_id else "—"
@@ -254,8 +252,10 @@ def update_area(*, area: Area, by: Any) -> Area:
         raise ValidationError({"name": exc.messages}) from exc
 
     def check_name_free() -> None:
-        if area.name_taken(area.parent):
-            raise ValidationError({"name": "同一上级下已有同名节点"})
+        try:
+            area.check_name_free(area.parent)
+        except ValidationError as exc:
+            raise ValidationError({"name": exc.messages}) from exc
 
     check_name_free()
     saved = Area.objects.get(pk=area.pk)

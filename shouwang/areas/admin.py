@@ -19,8 +19,7 @@ class AreaAdminForm(ScopedAdminForm):
 
     def clean_name(self) -> str:
         name = typed_place_name(self.cleaned_data["name"])
-        if Area(pk=self.instance.pk, name=name).name_taken(self.instance.parent):
-            raise ValidationError("同一上级下已有同名节点")
+        Area(pk=self.instance.pk, name=name).check_name_free(self.instance.parent)
         return name
 
     def clean(self) -> dict:

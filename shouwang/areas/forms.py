@@ -73,15 +73,26 @@ class MoveForm(forms.Form):
         return super().clean()
 
 
+def _not_offered(message: str) -> dict[str, str]:
+    """A row id the form did not offer (another community's, a deleted one, typed into
+    the page): the message says what to do, never which id (Django's repeats it)."""
+    return {"invalid_choice": message, "invalid_pk_value": message}
+
+
 class GridForm(forms.ModelForm):
     compounds = RowsChoiceField(
         label="包含小区",
         queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=_not_offered("所选小区不在您的辖区内或已不存在，请刷新页面后重新选择"),
     )
     staff = RowsChoiceField(
-        label="责任人", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="责任人",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_not_offered("所选责任人不在您的辖区内或已停用，请刷新页面后重新选择"),
     )
     community = AreaChoiceField(label="所属社区", queryset=Area.objects.none())
 

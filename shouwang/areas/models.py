@@ -253,6 +253,14 @@ class Area(TimeStampedModel):
         siblings = Area.objects.filter(parent=parent).exclude(pk=self.pk)
         return any(place_name(n) == key for n in siblings.values_list("name", flat=True))
 
+    def check_name_free(self, parent: Area | None) -> None:
+        """Raise ValidationError if another child of ``parent`` bears this node's name
+        (``name_taken``), in the one wording of a new node, a renamed one, a moved one
+        and the back office's form."""
+        if self.name_taken(parent):
+            where = f"“{parent.name}”下" if parent is not None else "最上级"
+            raise ValidationError(f"{where}已有名为“{self.name}”的节点，请换一个名称")
+
     def assign_path(self) -> None:
         """Set ``path`` and ``depth`` from the parent; the row must have a pk."""
         parent_path = self.parent.path if self.parent_id else ""

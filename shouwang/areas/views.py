@@ -12,6 +12,7 @@ from shouwang.core import uploads
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
+from shouwang.core.responses import no_area
 from shouwang.core.xlsx import SpreadsheetError, xlsx_response
 
 from . import actions, importing
@@ -25,7 +26,7 @@ IMPORT_PURPOSE = "areas.import"
 @require_capability("areas.view")
 def tree(request: AuthedRequest) -> HttpResponse:
     if request.user.area_id is None:
-        raise Http404("您的账号尚未分配辖区")
+        return no_area(request)
     return redirect("areas:node", pk=request.user.area_id)
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -98,8 +98,15 @@ def _listing(request: AuthedRequest, *, today) -> _Listing:
     return _Listing(key_areas, chosen, mine, households, {"due": households.count(), **counts})
 
 
+@require_safe
 @require_capability("cases.visit")
 def household_visits(request: AuthedRequest) -> HttpResponse:
+    return _visits_page(request)
+
+
+def _visits_page(request: AuthedRequest) -> HttpResponse:
+    """The day's households; also the page a refused tap sent without htmx comes back
+    to."""
     user = request.user
     today = timezone.localdate()
     listing = _listing(request, today=today)
@@ -181,7 +188,7 @@ def _answer(
     if not request.htmx:
         if error:
             messages.error(request, f"{household.address}：{error}")
-            response = household_visits(request)
+            response = _visits_page(request)
             response.status_code = status
             return response
         messages.success(

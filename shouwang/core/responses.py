@@ -21,3 +21,9 @@ def bad_parameter(
         {"message": message, "link": link, "link_label": link_label},
         status=400,
     )
+
+
+def no_area(request: HttpRequest) -> HttpResponse:
+    """A signed-in account bound to no area (a superuser made outside ``bootstrap``, an
+    account whose area was never set) sees nothing: 403 saying so, and who sets it."""
+    return render(request, "core/no_area.html", status=403)

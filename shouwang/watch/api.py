@@ -42,6 +42,7 @@ from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.core.access import get_for_user
 from shouwang.core.api_errors import field_message
+from shouwang.core.api_reads import read
 
 from . import actions, figures, schedule
 from .forms import AttemptForm, FollowUpForm
@@ -339,7 +340,7 @@ def _card(
     }
 
 
-@router.get("/today", response=TodayOut, url_name="watch_today")
+@read(router, "/today", response=TodayOut, url_name="watch_today")
 def today(
     request,
     everyone: bool = Query(False, alias="all", description="网格员查看全部可见人员"),

@@ -125,7 +125,7 @@ def test_renaming_a_node_to_a_siblings_name_is_refused(world: World) -> None:
             url, {"name": name, "code": "", "expected_households": "4", "notes": ""}
         )
         assert response.status_code == 200, name  # the form again, with the error
-        assert "同一上级下已有同名节点" in response.content.decode()
+        assert "“西城花园”下已有名为“1号楼”的节点，请换一个名称" in response.content.decode()
     assert world.building_a2.__class__.objects.get(pk=world.building_a2.pk).name == "2号楼"
 
 

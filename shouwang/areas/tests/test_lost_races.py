@@ -28,7 +28,7 @@ def test_a_node_created_at_the_same_moment_gets_the_message(world: World) -> Non
             reverse("areas:node_create", kwargs={"pk": world.compound_a.pk}), {"name": "9号楼"}
         )
     assert response.status_code == 400
-    assert "同一上级下已有名为“9号楼”的节点" in response.content.decode()
+    assert "“西城花园”下已有名为“9号楼”的节点，请换一个名称" in response.content.decode()
     assert Area.objects.count() == count
 
 
@@ -39,7 +39,7 @@ def test_a_rename_to_a_name_taken_at_the_same_moment_gets_the_message(world: Wor
             reverse("areas:node_edit", kwargs={"pk": world.building_a2.pk}), {"name": "9号楼"}
         )
     assert response.status_code == 400
-    assert "同一上级下已有同名节点" in response.content.decode()
+    assert "“西城花园”下已有名为“9号楼”的节点，请换一个名称" in response.content.decode()
     assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
 
 

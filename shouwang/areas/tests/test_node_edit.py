@@ -37,7 +37,7 @@ def test_it_saves_name_code_households_and_notes(world: World) -> None:
 def test_it_refuses_the_name_of_a_sibling(world: World) -> None:
     response = world.client("hq").post(url(world.building_a2), {"name": "1号楼"})
     assert response.status_code == 400
-    assert "同一上级下已有同名节点" in response.content.decode()
+    assert "“西城花园”下已有名为“1号楼”的节点，请换一个名称" in response.content.decode()
     assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
 
 
@@ -57,7 +57,7 @@ def test_community_staff_cannot_edit(world: World) -> None:
 def test_it_refuses_the_name_of_a_sibling_spelled_otherwise(world: World) -> None:
     response = world.client("hq").post(url(world.building_a2), {"name": "１ 号楼"})
     assert response.status_code == 400
-    assert "同一上级下已有同名节点" in response.content.decode()
+    assert "“西城花园”下已有名为“1号楼”的节点，请换一个名称" in response.content.decode()
     assert Area.objects.get(pk=world.building_a2.pk).name == "2号楼"
 
 

@@ -46,13 +46,13 @@ def test_it_answers_404_for_a_missing_node(world: World) -> None:
     assert world.client("hq").get(reverse("areas:node", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_a_user_without_an_area_gets_404(world: World) -> None:
+def test_a_user_without_an_area_gets_403(world: World) -> None:
     user = User.objects.create(username="nowhere", role=Role.LEADER)
     from django.test import Client
 
     client = Client()
     client.force_login(user)
-    assert client.get(reverse("areas:tree")).status_code == 404
+    assert client.get(reverse("areas:tree")).status_code == 403  # test_plain_refusals
 
 
 def test_the_management_buttons_follow_the_capability(world: World) -> None:

@@ -52,7 +52,7 @@ ROUTES = {
     "cases:trace_contacts": Route(
         kwargs=lambda w: {"pk": make_trace(make_case(w.building_b)).pk}, in_b=True
     ),
-    "cases:visits": Route(),
+    "cases:visits": Route(read_only=True),
     "cases:visit": Route(
         kwargs=lambda w: {"pk": _resident_of_key_area_b(w).household_id}, in_b=True
     ),

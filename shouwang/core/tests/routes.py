@@ -5,6 +5,6 @@ ROUTES = {
     "core:healthz": Route(public=True, read_only=True),
     "core:favicon": Route(public=True, read_only=True),
     "api:openapi-json": Route(public=True),
-    "api:me": Route(),
+    "api:me": Route(read_only=True),
     "api:api-root": Route(public=True),
 }

@@ -33,7 +33,7 @@ def _token(w):
 
 
 ROUTES = {
-    "api:watch_today": Route(),
+    "api:watch_today": Route(read_only=True, reader="grid_a"),
     "api:watch_followups_batch": Route(),
     "watch:index": Route(),
     "watch:export": Route(),
@@ -48,7 +48,7 @@ ROUTES = {
     "watch:release": Route(read_only=True),
     "watch:release_bulk": Route(),
     "watch:notices": Route(read_only=True),
-    "watch:today": Route(),
+    "watch:today": Route(read_only=True, reader="grid_a"),
     "watch:followup": Route(kwargs=_b_record, in_b=True),
     "watch:attempt": Route(kwargs=_b_record, in_b=True),
     "watch:backfill": Route(kwargs=_b_record, in_b=True),
@@ -57,7 +57,7 @@ ROUTES = {
     "watch:self_report": Route(kwargs=_token, public=True),
     "watch:alerts": Route(read_only=True),
     "watch:alert_handle": Route(kwargs=lambda w: {"pk": f.alert(w.building_b).pk}, in_b=True),
-    "watch:leads": Route(),
+    "watch:leads": Route(read_only=True),
     "watch:lead_confirm": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
     "watch:lead_dismiss": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
     "watch:intake": Route(),

@@ -105,8 +105,14 @@ def leads_for(request: AuthedRequest) -> LeadQuerySet:
     )
 
 
+@require_safe
 @require_capability("watch.manage")
 def leads(request: AuthedRequest) -> HttpResponse:
+    return _leads_page(request)
+
+
+def _leads_page(request: AuthedRequest) -> HttpResponse:
+    """The leads list; also the page a refused dismissal comes back to."""
     state = request.GET.get("state", "new")
     qs = leads_for(request)
     if state in Lead.Status.values:
@@ -197,7 +203,7 @@ def lead_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
             error = "；".join(exc.messages)
     if error:
         messages.error(request, error)
-        response = leads(request)
+        response = _leads_page(request)
         response.status_code = 400
         return response
     messages.success(request, "线索已排除")

@@ -81,8 +81,14 @@ def _listed(request: AuthedRequest) -> tuple[bool, figures.FollowUpSheet]:
     )
 
 
+@require_safe
 @require_capability("watch.followup")
 def today(request: AuthedRequest) -> HttpResponse:
+    return _today_page(request)
+
+
+def _today_page(request: AuthedRequest) -> HttpResponse:
+    """今日随访; also the page a refused tap sent without htmx comes back to."""
     user = request.user
     mine, sheet = _listed(request)
     now, policies = sheet.now, sheet.policies
@@ -221,7 +227,7 @@ def _tapped(
     if not request.htmx:
         if error:
             messages.error(request, f"{record.person.name}：{error}")
-            response = today(request)
+            response = _today_page(request)
             response.status_code = status
             return response
         messages.success(request, f"{record.person.name}：{done}")
