@@ -67,14 +67,11 @@ from shouwang.core.xlsx import (
 
 from .addresses import (
     MAX_ADDRESS,
-    ROOM_APART,
-    ROOM_NO_NUMBER,
     BuildingIndex,
-    digits_apart,
-    normalise_room,
-    normalise_unit,
+    FlatError,
     parse_address,
-    room_without_number,
+    read_room,
+    read_unit,
 )
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
@@ -310,7 +307,6 @@ def read_sex(value: Any) -> str:
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
-MAX_ROOM = 40  # Household.room
 BATCH = 5000
 ANALYZE_AFTER = 5000
 
@@ -678,17 +674,10 @@ class Checker:
             area, reason = self.buildings.resolve(compound, building)
             if area is None:
                 return None, "building", reason
-            unit_key = normalise_unit(unit)
-            if unit_key is None:
-                return None, "unit", "单元请填写数字，如 2 或 2单元"
-            if digits_apart(room):
-                return None, "room", ROOM_APART
-            room = normalise_room(room)
-            if room_without_number(room):
-                return None, "room", ROOM_NO_NUMBER
-            if len(room) > MAX_ROOM:
-                return None, "room", f"房号过长（最多{MAX_ROOM}字）"
-            return (area, unit_key, room), "", ""
+            try:
+                return (area, read_unit(unit), read_room(room)), "", ""
+            except FlatError as exc:
+                return None, exc.field, str(exc)
         if not text:
             column = "address" if "address" in self.layout.columns else "room"
             return None, column, "缺少必填项：地址（楼栋和房号，或住址）"
