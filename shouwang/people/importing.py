@@ -167,10 +167,19 @@ SYNONYMS: dict[str, list[str]] = {
     "notes": ["备注"],
     "birth_date": ["出生日期", "出生年月日", "生日"],
     "sex": ["性别"],
+    "status": ["状态", "人员状态"],
 }
 HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
 LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
 LABELS["address"] = "住址"
+
+# 状态 as the export writes it: a row of a person moved out is not imported (it would
+# put them back 在册 unasked; 恢复在册 and 迁入 do that on purpose).
+MOVED_OUT_STATUSES = ("已迁出", "迁出")
+MOVED_OUT_ROW = (
+    "状态为已迁出：已迁出的人员不随导入恢复在册，这一行未导入。"
+    "如已迁回，请在人员页恢复在册或登记迁入；否则请删去这一行"
+)
 
 # 与户主关系 as registers and families write it, grouped as the household register's
 # codes group them (GB/T 4761: 儿媳 and 女婿 among 子女, 公婆 and 岳父母 among 父母).
@@ -708,6 +717,9 @@ class Checker:
 
     def _choices(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         ok = True
+        if cell_text(cells.get("status")) in MOVED_OUT_STATUSES:
+            self.problem(number, "status", MOVED_OUT_ROW)
+            ok = False
         relation = cell_text(cells.get("relation"))
         if relation:
             value = relation_named(relation)
