@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shouwang.areas.models import Area
-from shouwang.core.text import half_width, place_name
+from shouwang.core.text import half_width, place_name, visible
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
@@ -131,6 +131,41 @@ def room_without_number(room: str) -> bool:
 def normalise_room(text: str) -> str:
     text = half_width("".join(text.split())).upper()
     return text[:-1] if text.endswith(("室", "户")) and len(text) > 1 else text
+
+
+UNIT_NOT_NUMBER = "单元请填写数字，如 2 或 2单元"
+MAX_ROOM = 40  # Household.room
+
+
+class FlatError(ValueError):
+    """A 单元 or 房号 that names no flat; ``field`` is "unit" or "room"."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def read_unit(text: str) -> str:
+    """单元 as stored, read alike by the household form, the import and ``household_at``
+    ('2单元' -> '2'); FlatError when it is no unit."""
+    unit = normalise_unit(visible(text))
+    if unit is None:
+        raise FlatError("unit", UNIT_NOT_NUMBER)
+    return unit
+
+
+def read_room(text: str) -> str:
+    """房号 as stored, read alike by the household form, the import and ``household_at``
+    ('301室' -> '301'); FlatError when it holds no room, or a phone beside it."""
+    text = visible(text)
+    if digits_apart(text):
+        raise FlatError("room", ROOM_APART)
+    room = normalise_room(text)
+    if room_without_number(room):
+        raise FlatError("room", ROOM_NO_NUMBER)
+    if len(room) > MAX_ROOM:
+        raise FlatError("room", f"房号过长（最多{MAX_ROOM}字）")
+    return room
 
 
 def compound_key(name: str) -> str:

@@ -238,6 +238,19 @@ def validate_document(doc_type: str, number: str) -> str:
     return number
 
 
+def could_be_document(number: str) -> bool:
+    """Whether some document type takes this normalised number: the search box looks
+    a whole number typed in it up by its keyed hash then (a 9-digit passport, a
+    12-digit 其他证件, an 18-digit ID card)."""
+    for doc_type in DocumentType:
+        try:
+            validate_document(doc_type, number)
+        except DocumentError:
+            continue
+        return True
+    return False
+
+
 def birth_facts(doc_type: str, number: str) -> tuple[date | None, str]:
     """The birth date and sex a valid, normalised document number carries: both on a
     居民身份证, the birth date on a 2023 外国人永久居留身份证 (its sex digit is not

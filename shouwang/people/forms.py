@@ -8,14 +8,7 @@ from shouwang.accounts.forms import AreaChoiceField
 from shouwang.areas.models import Area
 from shouwang.core.forms import INTEGER_MAX, ORDER_MAX, RowsChoiceField, integer_column
 
-from .addresses import (
-    ROOM_APART,
-    ROOM_NO_NUMBER,
-    digits_apart,
-    normalise_room,
-    normalise_unit,
-    room_without_number,
-)
+from .addresses import FlatError, read_room, read_unit
 from .documents import DocumentError, DocumentType, validate_phone
 from .importing import TAG_SPLIT
 from .models import MAX_NOTES, Household, Person, Tag, clean_name
@@ -77,18 +70,16 @@ class HouseholdForm(VersionedForm):
             self.fields["version"].required = False
 
     def clean_unit(self) -> str:
-        unit = normalise_unit(self.cleaned_data["unit"])
-        if unit is None:
-            raise forms.ValidationError("单元请填写数字，如 2 或 2单元")
-        return unit
+        try:
+            return read_unit(self.cleaned_data["unit"])
+        except FlatError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_room(self) -> str:
-        if digits_apart(self.cleaned_data["room"]):
-            raise forms.ValidationError(ROOM_APART)
-        room = normalise_room(self.cleaned_data["room"])
-        if room_without_number(room):
-            raise forms.ValidationError(ROOM_NO_NUMBER)
-        return room
+        try:
+            return read_room(self.cleaned_data["room"])
+        except FlatError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_landlord_phone(self) -> str:
         phone = self.cleaned_data["landlord_phone"]

@@ -67,14 +67,11 @@ from shouwang.core.xlsx import (
 
 from .addresses import (
     MAX_ADDRESS,
-    ROOM_APART,
-    ROOM_NO_NUMBER,
     BuildingIndex,
-    digits_apart,
-    normalise_room,
-    normalise_unit,
+    FlatError,
     parse_address,
-    room_without_number,
+    read_room,
+    read_unit,
 )
 from .bulk import BulkInsert, insert_pairs
 from .documents import (
@@ -170,10 +167,19 @@ SYNONYMS: dict[str, list[str]] = {
     "notes": ["备注"],
     "birth_date": ["出生日期", "出生年月日", "生日"],
     "sex": ["性别"],
+    "status": ["状态", "人员状态"],
 }
 HEADER_KEYS = {text: key for key, texts in SYNONYMS.items() for text in texts}
 LABELS = {key: texts[0] for key, texts in SYNONYMS.items()}
 LABELS["address"] = "住址"
+
+# 状态 as the export writes it: a row of a person moved out is not imported (it would
+# put them back 在册 unasked; 恢复在册 and 迁入 do that on purpose).
+MOVED_OUT_STATUSES = ("已迁出", "迁出")
+MOVED_OUT_ROW = (
+    "状态为已迁出：已迁出的人员不随导入恢复在册，这一行未导入。"
+    "如已迁回，请在人员页恢复在册或登记迁入；否则请删去这一行"
+)
 
 # 与户主关系 as registers and families write it, grouped as the household register's
 # codes group them (GB/T 4761: 儿媳 and 女婿 among 子女, 公婆 and 岳父母 among 父母).
@@ -310,7 +316,6 @@ def read_sex(value: Any) -> str:
 
 MAX_ROWS = 300_000
 MAX_PROBLEMS = 50_000
-MAX_ROOM = 40  # Household.room
 BATCH = 5000
 ANALYZE_AFTER = 5000
 
@@ -678,17 +683,10 @@ class Checker:
             area, reason = self.buildings.resolve(compound, building)
             if area is None:
                 return None, "building", reason
-            unit_key = normalise_unit(unit)
-            if unit_key is None:
-                return None, "unit", "单元请填写数字，如 2 或 2单元"
-            if digits_apart(room):
-                return None, "room", ROOM_APART
-            room = normalise_room(room)
-            if room_without_number(room):
-                return None, "room", ROOM_NO_NUMBER
-            if len(room) > MAX_ROOM:
-                return None, "room", f"房号过长（最多{MAX_ROOM}字）"
-            return (area, unit_key, room), "", ""
+            try:
+                return (area, read_unit(unit), read_room(room)), "", ""
+            except FlatError as exc:
+                return None, exc.field, str(exc)
         if not text:
             column = "address" if "address" in self.layout.columns else "room"
             return None, column, "缺少必填项：地址（楼栋和房号，或住址）"
@@ -719,6 +717,9 @@ class Checker:
 
     def _choices(self, number: int, cells: dict[str, Any], record: dict[str, Any]) -> bool:
         ok = True
+        if cell_text(cells.get("status")) in MOVED_OUT_STATUSES:
+            self.problem(number, "status", MOVED_OUT_ROW)
+            ok = False
         relation = cell_text(cells.get("relation"))
         if relation:
             value = relation_named(relation)

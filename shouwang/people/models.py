@@ -32,6 +32,7 @@ from .documents import (
     age_on,
     birth_facts,
     check_birth_date,
+    could_be_document,
     sex_carried_message,
     validate_document,
     validate_phone,
@@ -269,7 +270,7 @@ class PersonQuerySet(ScopedQuerySet):
             conditions = models.Q(pk__in=[])
             if len(q) == 11:
                 conditions |= models.Q(phone_hash=pii.lookup_hash(q))
-            if len(q) in (8, 10, 15, 18):
+            if could_be_document(q):
                 conditions |= models.Q(doc_hash=pii.lookup_hash(q))
             if len(q) == 4:
                 conditions |= models.Q(doc_tail=pii.tail_hash(q)) | models.Q(phone_last4=q)

@@ -12,7 +12,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
 from shouwang.core.unique import unique_write
 
-from ..addresses import in_buildings_message
+from ..addresses import FlatError, in_buildings_message, read_room, read_unit
 from ..documents import DocumentError
 from ..models import Change, Household
 from .history import (
@@ -69,8 +69,13 @@ def create_household(
 
 def household_at(*, area: Area, unit: str, room: str, by: Any) -> Household:
     """The household at this unit and room of a building, created if not registered yet
-    (a resident registering at a checkpoint, a located person from a police list)."""
-    where = {"unit": unit.strip()[:20], "room": room.strip()[:40]}
+    (a resident registering at a checkpoint, a located person from a police list).
+    单元 and 房号 are read as the household form reads them ("2单元", "301室" is 2 / 301);
+    ValidationError when they name no flat."""
+    try:
+        where = {"unit": read_unit(unit), "room": read_room(room)}
+    except FlatError as exc:
+        raise ValidationError({exc.field: str(exc)}) from exc
     same = Household.objects.filter(area=area, **where)
     found = same.first()
     if found is not None:
