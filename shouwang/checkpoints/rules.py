@@ -51,11 +51,17 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     lead: bool = False
+    # Why a visitor coming in is refused (the rule's or the key area's words), if so.
+    visitor_refused: str = ""
 
     def add(self, result: str, reason: str) -> None:
         if _SEVERITY[result] > _SEVERITY[self.result]:
             self.result = result
         self.reasons.append(reason)
+
+    def refuse_visitor(self, reason: str) -> None:
+        self.add(RED, reason)
+        self.visitor_refused = reason
 
 
 def judge(facts: Facts) -> Verdict:
@@ -84,15 +90,15 @@ def judge(facts: Facts) -> Verdict:
         if not coming_in:
             verdict.add(RED, "所在区域封闭管理，不得外出")
         elif facts.visitor:
-            verdict.add(RED, "封闭管理区域，谢绝访客")
+            verdict.refuse_visitor("封闭管理区域，谢绝访客")
     elif facts.key_area_level == KEY_AREA_STRICT:
         verdict.add(YELLOW, "重点区域通行从严，请值守人员测温登记")
     # The visitor rule is about letting visitors in: one leaving is never kept inside.
     if facts.visitor and coming_in:
         if facts.visitor_policy == PassRule.Visitors.REFUSED:
-            verdict.add(RED, "本辖区谢绝访客")
+            verdict.refuse_visitor("本辖区谢绝访客")
         elif facts.key_area_level == KEY_AREA_STRICT:  # whatever the area's rule says
-            verdict.add(RED, "重点区域谢绝访客")
+            verdict.refuse_visitor("重点区域谢绝访客")
         elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
             verdict.add(YELLOW, "访客请向值守人员登记")
     if (
