@@ -29,6 +29,16 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 
 FEVER_THRESHOLD = Decimal("37.3")
+# The reasons of a passage (``rules.judge``) that ask staff at the post to take a
+# temperature, and what each still says once one is taken or the person turned back.
+KEY_PERSON_MEASURE = "健康监测期内，请配合测温"
+SYMPTOMS_MEASURE = "申报有咳嗽、乏力等症状，请值守人员复测体温"
+STRICT_AREA_MEASURE = "重点区域通行从严，请值守人员测温登记"
+MEASURE_DONE = {
+    KEY_PERSON_MEASURE: "健康监测期内",
+    SYMPTOMS_MEASURE: "申报有咳嗽、乏力等症状",
+    STRICT_AREA_MEASURE: "重点区域通行从严",
+}
 # A retried write (a resent form, a double tap, a staff scan sent again) is recognised by
 # its client id within this window of its time, as idempotency keys are elsewhere; an
 # offline upload sent again carries the same time and is always recognised. On
@@ -552,6 +562,14 @@ class CheckIn(models.Model):
     @property
     def is_fever(self) -> bool:
         return self.temperature is not None and self.temperature >= FEVER_THRESHOLD
+
+    @property
+    def note_at_post(self) -> str:
+        """The note as the post's console shows it: an instruction to take a temperature
+        reads as its fact alone once one is taken or the person turned back."""
+        if self.temperature is None and self.status != CheckIn.Status.TURNED_BACK:
+            return self.note
+        return "；".join(MEASURE_DONE.get(part, part) for part in self.note.split("；"))
 
 
 class Visit(models.Model):

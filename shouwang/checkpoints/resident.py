@@ -54,9 +54,12 @@ def _result(
     pass_: Pass,
     *,
     family: bool,
+    add_url: str = "",
 ) -> HttpResponse:
     """The passage's verdict; on a family phone its 我的出入证 opens the pass of the
-    person it was for, as staff then scan that pass."""
+    person it was for, as staff then scan that pass. ``add_url``: 添加家人, offered
+    after a registration (a one-tap page offers it before the tap; the tap's result,
+    the hottest page, reverses no more URLs)."""
     now = timezone.localtime()
     return render(
         request,
@@ -66,6 +69,7 @@ def _result(
             "checkpoint": checkpoint,
             "family": family,
             "pass_url": _pass_url(),
+            "add_url": add_url,
             "who": pass_.code,
             "person_name": _masked_name(pass_.person.name, family=family),
             "reasons": [r for r in checkin.note.split("；") if r],
@@ -378,7 +382,12 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
             else:
                 codes = _after_registering(family, pass_, replacing)
                 response = _result(
-                    request, recorded.checkin, checkpoint, pass_, family=len(codes) > 1
+                    request,
+                    recorded.checkin,
+                    checkpoint,
+                    pass_,
+                    family=len(codes) > 1,
+                    add_url=reverse("checkin:register", args=[checkpoint.code]),
                 )
                 tokens.remember(response, codes, secure=request.is_secure())
                 return response

@@ -12,7 +12,14 @@ from decimal import Decimal
 
 from shouwang.watch.models import Alert
 
-from .models import FEVER_THRESHOLD, CheckIn, PassRule
+from .models import (
+    FEVER_THRESHOLD,
+    KEY_PERSON_MEASURE,
+    STRICT_AREA_MEASURE,
+    SYMPTOMS_MEASURE,
+    CheckIn,
+    PassRule,
+)
 
 GREEN, YELLOW, RED = CheckIn.Result.GREEN, CheckIn.Result.YELLOW, CheckIn.Result.RED
 _SEVERITY = {GREEN: 0, YELLOW: 1, RED: 2}
@@ -51,11 +58,17 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     lead: bool = False
+    # Why a visitor coming in is refused (the rule's or the key area's words), if so.
+    visitor_refused: str = ""
 
     def add(self, result: str, reason: str) -> None:
         if _SEVERITY[result] > _SEVERITY[self.result]:
             self.result = result
         self.reasons.append(reason)
+
+    def refuse_visitor(self, reason: str) -> None:
+        self.add(RED, reason)
+        self.visitor_refused = reason
 
 
 def judge(facts: Facts) -> Verdict:
@@ -66,7 +79,7 @@ def judge(facts: Facts) -> Verdict:
         verdict.add(RED, "正在居家观察或集中隔离，不得出入")
         verdict.alerts.append(Alert.Kind.OBSERVED_AT_CHECKPOINT)
     elif measure is not None:
-        verdict.add(YELLOW, "健康监测期内，请配合测温")
+        verdict.add(YELLOW, KEY_PERSON_MEASURE)
     if facts.temperature is not None and facts.temperature >= FEVER_THRESHOLD:
         verdict.add(RED, f"体温 {facts.temperature:.1f}℃，达到发热标准")
         verdict.alerts.append(Alert.Kind.FEVER)
@@ -75,7 +88,7 @@ def judge(facts: Facts) -> Verdict:
         if Alert.Kind.FEVER not in verdict.alerts:
             verdict.alerts.append(Alert.Kind.FEVER)
     elif facts.symptoms:
-        verdict.add(YELLOW, "申报有咳嗽、乏力等症状，请值守人员复测体温")
+        verdict.add(YELLOW, SYMPTOMS_MEASURE)
     if facts.risk:
         verdict.add(YELLOW, "申报14天内到过风险地区或接触过病例")
         verdict.lead = facts.risk_is_new
@@ -84,15 +97,15 @@ def judge(facts: Facts) -> Verdict:
         if not coming_in:
             verdict.add(RED, "所在区域封闭管理，不得外出")
         elif facts.visitor:
-            verdict.add(RED, "封闭管理区域，谢绝访客")
+            verdict.refuse_visitor("封闭管理区域，谢绝访客")
     elif facts.key_area_level == KEY_AREA_STRICT:
-        verdict.add(YELLOW, "重点区域通行从严，请值守人员测温登记")
+        verdict.add(YELLOW, STRICT_AREA_MEASURE)
     # The visitor rule is about letting visitors in: one leaving is never kept inside.
     if facts.visitor and coming_in:
         if facts.visitor_policy == PassRule.Visitors.REFUSED:
-            verdict.add(RED, "本辖区谢绝访客")
+            verdict.refuse_visitor("本辖区谢绝访客")
         elif facts.key_area_level == KEY_AREA_STRICT:  # whatever the area's rule says
-            verdict.add(RED, "重点区域谢绝访客")
+            verdict.refuse_visitor("重点区域谢绝访客")
         elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
             verdict.add(YELLOW, "访客请向值守人员登记")
     if (

@@ -17,6 +17,7 @@ from shouwang.core.access import ScopedQuerySet
 from shouwang.core.models import TimeStampedModel, public_code
 from shouwang.core.text import day_label
 from shouwang.people.documents import DocumentType
+from shouwang.people.models import Person
 
 if TYPE_CHECKING:
     from shouwang.accounts.models import User
@@ -447,6 +448,14 @@ def record_shown_to(user: User) -> models.Exists:
     )
 
 
+def ledger_shown_to(user: User) -> models.Expression:
+    """Whether a row's person (``person_id``) has a ledger page ``user`` may open
+    (the ledger's capability and jurisdiction): pages link it only then."""
+    if not user.can("people.view"):
+        return models.Value(False, output_field=models.BooleanField())
+    return models.Exists(Person.objects.visible_to(user).filter(pk=models.OuterRef("person_id")))
+
+
 class AlertQuerySet(ScopedQuerySet):
     scope = "area"
 
@@ -464,8 +473,9 @@ class AlertQuerySet(ScopedQuerySet):
     def with_record_shown_to(self, user: User) -> AlertQuerySet:
         """Each alert with ``record_shown`` (``record_shown_to``). A fever at a
         checkpoint alerts the checkpoint's community, about a key person who may be
-        another community's."""
-        return self.annotate(record_shown=record_shown_to(user))
+        another community's. And ``ledger_shown`` (``ledger_shown_to``): a fever of a
+        resident who is no key person links their ledger page."""
+        return self.annotate(record_shown=record_shown_to(user), ledger_shown=ledger_shown_to(user))
 
 
 class Alert(models.Model):

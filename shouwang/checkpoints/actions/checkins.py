@@ -300,10 +300,13 @@ def record_checkin(
     at: datetime | None = None,
     visit: dict[str, str] | None = None,
     declaration: Declaration | None = None,
+    turn_back_refused_visitor: bool = False,
 ) -> Recorded:
     """Judge and store one passage; a repeated ``client_id`` returns the first row.
     ``declaration`` is the health declaration the passage is judged on; a self-scan's
-    (made with it) is stored on its row."""
+    (made with it) is stored on its row. With ``turn_back_refused_visitor`` (staff
+    registering a visitor at the post), a visitor the rules refuse is recorded as 劝返
+    with the rule's reason: they did not come in."""
     check_active(checkpoint)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
@@ -324,8 +327,12 @@ def record_checkin(
             at=at,
         )
     )
-    turned_back = status == CheckIn.Status.TURNED_BACK
     reasons = "；".join(verdict.reasons)
+    if turn_back_refused_visitor and verdict.visitor_refused:
+        status = CheckIn.Status.TURNED_BACK
+        note = f"劝返：{verdict.visitor_refused}；{note}".strip("；")
+        reasons = "；".join(r for r in verdict.reasons if r != verdict.visitor_refused)
+    turned_back = status == CheckIn.Status.TURNED_BACK
     row = CheckIn(
         client_id=client_id,
         checkpoint=checkpoint,

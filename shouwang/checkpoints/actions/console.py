@@ -260,7 +260,9 @@ def record_visitor(
     source: str = CheckIn.Source.STAFF,
 ) -> Recorded:
     """A visitor registered by staff at the post (name and phone kept with the passage,
-    not added to the ledger): a registered visitor's passage."""
+    not added to the ledger): a registered visitor's passage. Where the rules refuse
+    visitors coming in (谢绝访客, a key area), the visitor did not come in: the passage
+    is recorded as 劝返 with the rule's reason, counted in 劝返, not in 进."""
     return record_checkin(
         checkpoint=checkpoint,
         client_id=client_id,
@@ -274,6 +276,7 @@ def record_visitor(
         by=by,
         at=at,
         visit={"name": name, "phone": phone, "visiting": visiting, "reason": reason},
+        turn_back_refused_visitor=True,
     )
 
 
