@@ -80,3 +80,18 @@ def goods_form(store: Location | None, *lines: dict, **fields) -> dict:
     for n, line in enumerate(lines):
         data |= {f"lines-{n}-{name}": value for name, value in line.items()}
     return data | fields
+
+
+def plan_form(source: Location, **fields: Any) -> dict:
+    """The 新建分配方案 form for the checkpoints' masks: one per person a shift, three
+    shifts a day, seven days, from ``source`` (``fields`` override)."""
+    return {
+        "title": "卡点口罩",
+        "item": item().pk,
+        "source": source.pk,
+        "target": "checkpoint",
+        "per_person": "1",
+        "shifts_per_day": "3",
+        "days": "7",
+        **fields,
+    }

@@ -10,7 +10,7 @@ from shouwang.areas.tests.factories import child
 from shouwang.supplies import actions
 from shouwang.supplies.models import AllocationPlan, Balance, Location, Movement, Recipient
 
-from .factories import item, location, stock
+from .factories import item, location, plan_form, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,7 @@ def setup(world):
 
 
 def _create(client, warehouse, **overrides) -> AllocationPlan:
-    data = {
-        "title": "卡点口罩",
-        "item": item().pk,
-        "source": warehouse.pk,
-        "target": "checkpoint",
-        "per_person": "1",
-        "shifts_per_day": "3",
-        "days": "7",
-        **overrides,
-    }
+    data = plan_form(warehouse, **overrides)
     response = client.post(reverse("supplies:plan_create"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return AllocationPlan.objects.latest("pk")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from shouwang.accounts.models import AuditEvent
 from shouwang.supplies.models import AllocationPlan
 
-from .factories import item, location, stock
+from .factories import location, plan_form, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +21,7 @@ def plan(world) -> AllocationPlan:
     warehouse = location(world.subdistrict, "明湖街道仓库")
     location(world.compound_a, "西城花园卡点", "checkpoint", staff=8)
     stock(warehouse, 10_000)
-    data = {
-        "title": "卡点口罩",
-        "item": item().pk,
-        "source": warehouse.pk,
-        "target": "checkpoint",
-        "per_person": "1",
-        "shifts_per_day": "3",
-        "days": "7",
-    }
+    data = plan_form(warehouse)
     client = world.client("hq")
     assert client.post(reverse("supplies:plan_create"), data).status_code == 302
     made = AllocationPlan.objects.get()

@@ -22,7 +22,7 @@ from shouwang.supplies.models import (
     StockCount,
 )
 
-from .factories import goods_form, item, location, stock
+from .factories import goods_form, item, location, plan_form, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -157,15 +157,7 @@ def test_a_count_sent_again_is_recorded_once(world) -> None:
 def test_a_plan_sent_again_is_made_once(world) -> None:
     warehouse = location(world.subdistrict, "明湖街道仓库")
     location(world.compound_a, "西城花园卡点", "checkpoint", staff=8)
-    data = {
-        "title": "卡点口罩",
-        "item": item().pk,
-        "source": warehouse.pk,
-        "target": "checkpoint",
-        "per_person": "1",
-        "shifts_per_day": "3",
-        "days": "7",
-    }
+    data = plan_form(warehouse)
     _, again = twice(world.client("hq"), reverse("supplies:plan_create"), data)
     plan = AllocationPlan.objects.get()
     assert again.redirect_chain[-1][0] == reverse("supplies:plan", args=[plan.pk])
