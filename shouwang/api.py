@@ -4,6 +4,7 @@ Each app with an ``api.py`` exposing ``router`` is mounted at ``/api/v1/<app lab
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
@@ -18,6 +19,9 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=django_auth,
     docs_url=None,
+    # The OpenAPI document is read like the API's reads: GET or HEAD, any other method
+    # 405 (in Chinese, by ApiMethodNotAllowedMiddleware).
+    docs_decorator=require_safe,
 )
 
 # Ninja's own messages (authentication, CSRF, throttling), in Chinese.
