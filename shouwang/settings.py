@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shouwang.core.middleware.ApiMethodNotAllowedMiddleware",
+    "shouwang.core.middleware.ApiNotFoundMiddleware",
     # Last: it renders a page with the user and messages the ones above set up.
     "shouwang.core.middleware.MethodNotAllowedPageMiddleware",
 ]

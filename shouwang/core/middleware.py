@@ -137,3 +137,25 @@ class ApiMethodNotAllowedMiddleware:
         )
         answer["Allow"] = ", ".join(allowed)
         return answer
+
+
+class ApiNotFoundMiddleware:
+    """An address under the API's root that names no endpoint (the root itself, a typo)
+    answered as JSON in Chinese like the API's other refusals, pointing to the OpenAPI
+    document, rather than with the HTML page meant for a browser. An endpoint's own 404
+    (JSON already, e.g. a row not found) is kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 404
+            or response.get("Content-Type", "").startswith("application/json")
+            or not request.path.startswith(reverse("api:api-root"))
+        ):
+            return response
+        return JsonResponse(
+            {"detail": f"没有这个接口，可用的接口见 {reverse('api:openapi-json')}"}, status=404
+        )
