@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -22,6 +22,7 @@ from .forms import AuditFilterForm, LoginForm, PasswordChangeForm, UserFilterFor
 from .models import AuditEvent, User
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: PublicRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
@@ -84,6 +85,7 @@ def me(request: AuthedRequest) -> HttpResponse:
 ME_SIGN_INS = 20
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -121,6 +123,7 @@ def _area_choices(user: User):
     return Area.objects.visible_to(user).exclude(kind=Area.Kind.BUILDING)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("accounts.manage")
 def user_create(request: AuthedRequest) -> HttpResponse:
     form = UserForm(request.POST or None, areas=_area_choices(request.user))
@@ -141,6 +144,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("accounts.manage")
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = get_for_user(User, request.user, pk=pk)

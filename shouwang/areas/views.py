@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts.models import User
 from shouwang.core import uploads
@@ -54,6 +54,7 @@ def node(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage")
 def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = get_for_user(Area, request.user, pk=pk)
@@ -88,6 +89,7 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage")
 def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
@@ -109,6 +111,7 @@ def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage")
 def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
@@ -200,11 +203,13 @@ def _save_grid(request: AuthedRequest, grid: Grid) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage_grids")
 def grid_create(request: AuthedRequest) -> HttpResponse:
     return _save_grid(request, Grid())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage_grids")
 def grid_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_grid(request, get_for_user(Grid, request.user, pk=pk))
@@ -230,6 +235,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("辖区导入模板.xlsx", importing.template_bytes(_import_root(request)))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("areas.manage")
 def import_upload(request: AuthedRequest) -> HttpResponse:
     root = _import_root(request)

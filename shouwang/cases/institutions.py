@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
@@ -64,11 +64,13 @@ def _form_page(
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.institutions")
 def institution_create(request: AuthedRequest) -> HttpResponse:
     return _save(request, TreatmentInstitution())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.institutions")
 def institution_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save(request, get_object_or_404(TreatmentInstitution, pk=pk))

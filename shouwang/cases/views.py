@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -107,6 +107,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def case_new(request: AuthedRequest) -> HttpResponse:
     # Searched by POST: a full ID or phone number never lands in a URL or access log.
@@ -126,6 +127,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def case_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_for_user(Person, request.user, pk=person_pk)
@@ -145,6 +147,7 @@ def case_create(request: AuthedRequest, person_pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def case_create_new(request: AuthedRequest) -> HttpResponse:
     person_form = NewPersonForm(_posted(request), areas=_person_areas(request))
@@ -224,6 +227,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
@@ -289,6 +293,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
@@ -351,6 +356,7 @@ def _save_contact(request: AuthedRequest, case: Case, person=None) -> HttpRespon
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def contact_create(request: AuthedRequest, pk: int, person_pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
@@ -358,12 +364,14 @@ def contact_create(request: AuthedRequest, pk: int, person_pk: int) -> HttpRespo
     return _save_contact(request, case, person)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def contact_create_new(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)
     return _save_contact(request, case)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.edit")
 def contact_observe(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = get_for_user(
@@ -445,6 +453,7 @@ def key_area_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.key_areas")
 def key_area_new(request: AuthedRequest) -> HttpResponse:
     areas = (
@@ -587,6 +596,7 @@ def key_area_lift(request: AuthedRequest, pk: int) -> HttpResponse:
 # Presence tracing (HQ only; every query and every look at results is audited) -------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("cases.trace")
 def trace_new(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(Case.objects.select_related("person"), request.user, pk=pk)

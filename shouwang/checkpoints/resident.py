@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts.audit import client_ip
 from shouwang.areas.models import Area, AreaQuerySet
@@ -106,6 +106,7 @@ def _family_names(passes: list[Pass]) -> list[str]:
     ]
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def scan(request: PublicRequest, code: str) -> HttpResponse:
     """The poster's link: one tap for a remembered phone, else the registration form.
@@ -286,6 +287,7 @@ def _after_registering(family: list[Pass], pass_: Pass, replacing: Pass | None) 
     return codes
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def register(request: PublicRequest, code: str) -> HttpResponse:
     """First scan on this phone: who you are, where you live, a health declaration. On a

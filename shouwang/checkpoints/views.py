@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
@@ -145,11 +145,13 @@ def _save_checkpoint(request: AuthedRequest, checkpoint: Checkpoint) -> HttpResp
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("checkpoints.manage")
 def checkpoint_create(request: AuthedRequest) -> HttpResponse:
     return _save_checkpoint(request, Checkpoint())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("checkpoints.manage")
 def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_checkpoint(request, get_for_user(Checkpoint, request.user, pk=pk))
@@ -265,6 +267,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
     return render(request, "checkpoints/rules.html", {"page": page})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("checkpoints.manage")
 def rule_edit(request: AuthedRequest, area_pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=area_pk)
@@ -385,6 +388,7 @@ def counts_export(request: AuthedRequest) -> HttpResponse:
 # --- passes ------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("checkpoints.passes")
 def passes(request: AuthedRequest) -> HttpResponse:
     """The passes in scope. The search box sends its ID number by POST, so it never

@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.areas.models import Area, Grid
 from shouwang.core.access import get_for_user
@@ -81,6 +81,7 @@ def _with_display(qs: PersonQuerySet) -> PersonQuerySet:
 MAX_PAGE = 1_000_000  # an offset the databases take (a typed 10^20 would overflow)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.view")
 def index(request: AuthedRequest) -> HttpResponse:
     """Search and browse the ledger; htmx asks for the rows only."""
@@ -150,6 +151,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     return _export(request, _search_form(request), unmasked=False)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.export_unmasked")
 def export_unmasked(request: AuthedRequest) -> HttpResponse:
     """Unmasked export: only with a stated purpose, which the audit log records."""
@@ -262,6 +264,7 @@ def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.edit")
 def household_create(request: AuthedRequest, pk: int) -> HttpResponse:
     area = get_for_user(Area, request.user, pk=pk)
@@ -307,6 +310,7 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.edit")
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household.objects.with_address(), request.user, pk=pk)
@@ -382,6 +386,7 @@ def _registration(form: PersonForm) -> dict[str, Any]:
     }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.edit")
 def person_create(request: AuthedRequest, pk: int) -> HttpResponse:
     home = get_for_user(Household.objects.with_address(), request.user, pk=pk)
@@ -455,6 +460,7 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.edit")
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(
@@ -570,6 +576,7 @@ def grid_gaps(request: AuthedRequest, pk: int) -> HttpResponse:
 # Tags ---------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.manage_tags")
 def tags(request: AuthedRequest) -> HttpResponse:
     form = TagForm(request.POST or None)
@@ -590,6 +597,7 @@ def tags(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.manage_tags")
 def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
@@ -618,6 +626,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("人员台账导入模板.xlsx", importing.template_bytes())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.import")
 def import_upload(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

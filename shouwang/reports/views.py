@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -256,6 +256,7 @@ def _report_page(
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.view")
 @_path_day
 def report(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
@@ -378,6 +379,7 @@ def zero(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
     return redirect("reports:report", pk=pk, day=day)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.submit")
 @_path_day
 def amend(request: AuthedRequest, pk: int, day: date) -> HttpResponse:
@@ -539,6 +541,7 @@ def trend(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.bulletin")
 def bulletin(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
@@ -594,6 +597,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.manage")
 def bulletin_template(request: AuthedRequest) -> HttpResponse:
     area = _area_param(request)
@@ -657,11 +661,13 @@ def _definition(pk: int) -> IndicatorDefinition:
         raise Http404("没有这个指标") from exc
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.manage")
 def indicator_new(request: AuthedRequest) -> HttpResponse:
     return _indicator_form(request, None)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("reports.manage")
 def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _indicator_form(request, _definition(pk))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -27,6 +27,7 @@ def plans(request: AuthedRequest) -> HttpResponse:
     return render(request, "supplies/plans.html", {"plans": qs})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def plan_create(request: AuthedRequest) -> HttpResponse:
     sources = Location.objects.visible_to(request.user).active()
@@ -235,11 +236,13 @@ def _save_recipient(request: AuthedRequest, recipient: Recipient) -> HttpRespons
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def recipient_create(request: AuthedRequest) -> HttpResponse:
     return _save_recipient(request, Recipient())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def recipient_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_recipient(request, get_for_user(Recipient, request.user, pk=pk))

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -71,6 +71,7 @@ def _filtered(request: AuthedRequest, qs):
     return qs
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.donations_manage")
 def donation_create(request: AuthedRequest) -> HttpResponse:
     visible = Location.objects.visible_to(request.user).active()
@@ -345,6 +346,7 @@ def spending(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.donations_manage")
 def spending_create(request: AuthedRequest) -> HttpResponse:
     form = SpendingForm(request.POST or None)
@@ -382,11 +384,13 @@ def spending_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.donations_manage")
 def purposes(request: AuthedRequest) -> HttpResponse:
     return _save_purpose(request, None)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.donations_manage")
 def purpose_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_purpose(request, get_object_or_404(Purpose, pk=pk))

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -164,11 +164,13 @@ def _save_location(request: AuthedRequest, place: Location) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def location_create(request: AuthedRequest) -> HttpResponse:
     return _save_location(request, Location())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_location(request, get_for_user(Location, request.user, pk=pk))
@@ -198,6 +200,7 @@ NOWHERE_HINT = (
 )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def purchase(request: AuthedRequest) -> HttpResponse:
     visible = Location.objects.visible_to(request.user).active()
@@ -225,6 +228,7 @@ def purchase(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, form, title="采购入库")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.issue")
 def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
@@ -257,6 +261,7 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=f"{place.name} · 发放/消耗/损耗", place=place)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.issue")
 def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
@@ -290,6 +295,7 @@ def location_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=f"{place.name} · 调拨", place=place, hint=hint)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.issue")
 def location_count(request: AuthedRequest, pk: int) -> HttpResponse:
     place = get_for_user(Location, request.user, pk=pk)
@@ -448,11 +454,13 @@ def _save_item(request: AuthedRequest, item: Item) -> HttpResponse:
     return render(request, "supplies/item_form.html", {"form": form, "item": item}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def item_create(request: AuthedRequest) -> HttpResponse:
     return _save_item(request, Item())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_item(request, get_object_or_404(Item, pk=pk))
@@ -464,6 +472,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response("期初库存导入模板.xlsx", importing.template_bytes())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("supplies.manage")
 def import_upload(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

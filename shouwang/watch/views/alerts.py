@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
@@ -125,6 +125,7 @@ def _leads_page(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def lead_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     """Confirm a lead: the person's category, measure and period (and who it is, for a

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts.roles import Role
 from shouwang.core.access import get_for_user
@@ -338,6 +338,7 @@ def lost(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def self_report(request: PublicRequest, token: str) -> HttpResponse:
     """The key person's own page: temperature and symptoms, no login."""
     try:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from shouwang.core import uploads
 from shouwang.core.access import get_for_user
@@ -42,6 +42,7 @@ def _plan(request: AuthedRequest, path, community, category) -> intake.Plan:
         )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def intake_upload(request: AuthedRequest) -> HttpResponse:
     communities = communities_for(request.user)
@@ -77,6 +78,7 @@ def intake_upload(request: AuthedRequest) -> HttpResponse:
     return render(request, "watch/intake.html", context, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def intake_commit(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
@@ -136,6 +138,7 @@ def locate(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def locate_record(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_for_user(tasks_for(request), request.user, pk=pk)
@@ -171,6 +174,7 @@ def locate_record(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "watch/locate_record.html", {"task": task, "form": form}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def locate_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     """查无此人 or 已离开 recorded by mistake: back to 待查找, with a reason."""

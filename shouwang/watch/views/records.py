@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent, User
@@ -51,6 +51,7 @@ def _filtered(request: AuthedRequest) -> tuple[ListFilter, object]:
     return form, form.filter(records_for(request.user), request.user)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.view")
 def index(request: AuthedRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -66,6 +67,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.export")
 def export(request: AuthedRequest) -> HttpResponse:
     form, qs = _filtered(request)
@@ -119,6 +121,7 @@ def buildings_for(user: User) -> AreaQuerySet:
     return Area.objects.visible_to(user).buildings().select_related("parent")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def create(request: AuthedRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, buildings=buildings_for(request.user))
@@ -210,6 +213,7 @@ def _staff_for(record: KeyPerson):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)
@@ -228,6 +232,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "watch/edit.html", {"form": form, "record": record}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """The status form; its status select fetches the reason select for the status
@@ -250,6 +255,7 @@ def change_status(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "watch/status.html", _form_page(record, form, "变更状态"), status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def extend(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_for_user(records_for(request.user), request.user, pk=pk)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from shouwang.areas.models import Area
 from shouwang.core.access import get_for_user
@@ -40,11 +40,13 @@ def _save_category(request: AuthedRequest, category: Category) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.categories")
 def category_create(request: AuthedRequest) -> HttpResponse:
     return _save_category(request, Category())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.categories")
 def category_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _save_category(request, get_object_or_404(Category, pk=pk))
@@ -67,6 +69,7 @@ def policies(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.settings")
 def policy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     community = get_for_user(Area.objects.communities(), request.user, pk=pk)
