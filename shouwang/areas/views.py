@@ -12,7 +12,6 @@ from shouwang.core import uploads
 from shouwang.core.access import get_for_user
 from shouwang.core.permissions import require_capability
 from shouwang.core.requests import AuthedRequest
-from shouwang.core.responses import no_area
 from shouwang.core.xlsx import SpreadsheetError, xlsx_response
 
 from . import actions, importing
@@ -25,8 +24,6 @@ IMPORT_PURPOSE = "areas.import"
 @require_safe
 @require_capability("areas.view")
 def tree(request: AuthedRequest) -> HttpResponse:
-    if request.user.area_id is None:
-        return no_area(request)
     return redirect("areas:node", pk=request.user.area_id)
 
 
