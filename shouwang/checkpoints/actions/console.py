@@ -48,45 +48,42 @@ def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
     return pass_
 
 
-def _done_with_client_id(
-    checkpoint: Checkpoint, client_id: uuid.UUID, *, at: datetime
-) -> CheckIn | None:
-    """The row a staff write with this client id, made at ``at``, stored or confirmed,
-    if any."""
-    row = CheckIn.objects.sent_with(client_id, around=at).order_by().first()
-    if row is not None and row.checkpoint_id != checkpoint.pk:
-        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
-    return row
-
-
 def _seen_before(
-    *, checkpoint: Checkpoint, person: Person, direction: str, client_id: uuid.UUID, at: datetime
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    at: datetime,
+    person: Person | None = None,
+    direction: str = "",
 ) -> tuple[CheckIn | None, CheckIn | None]:
-    """In one read of the passages: the row this scan's client id stored or confirmed (a
-    retry), and the person's own self-scan here in this direction at most
+    """In one read of the passages: the row a staff write with this client id, made at
+    ``at``, stored or confirmed (a retry; refused if it is another checkpoint's), and,
+    given the ``person``, their own self-scan here in this direction at most
     SELF_SCAN_CONFIRM_MINUTES before ``at`` that staff are now seeing: still declared,
     or a visitor's turned back by the rules and not yet seen by staff."""
-    window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
-    own = CheckIn.objects.filter(
-        person=person,
-        checkpoint=checkpoint,
-        direction=direction,
-        source=CheckIn.Source.SELF,
-        at__gte=at - window,
-        at__lte=at,
-    )
-    refused_visitor = Q(
-        status=CheckIn.Status.TURNED_BACK,
-        visitor=True,
-        recorded_by__isnull=True,
-        confirm_client_id__isnull=True,
-    )
-    pending = own.filter(Q(status=CheckIn.Status.DECLARED) | refused_visitor)
-    rows = (CheckIn.objects.sent_with(client_id, around=at) | pending).order_by("-at", "-id")
-    done = [row for row in rows if client_id in (row.client_id, row.confirm_client_id)]
+    rows = CheckIn.objects.sent_with(client_id, around=at)
+    if person is not None:
+        window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
+        own = CheckIn.objects.filter(
+            person=person,
+            checkpoint=checkpoint,
+            direction=direction,
+            source=CheckIn.Source.SELF,
+            at__gte=at - window,
+            at__lte=at,
+        )
+        refused_visitor = Q(
+            status=CheckIn.Status.TURNED_BACK,
+            visitor=True,
+            recorded_by__isnull=True,
+            confirm_client_id__isnull=True,
+        )
+        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_visitor)
+    found = list(rows.order_by("-at", "-id"))
+    done = [row for row in found if client_id in (row.client_id, row.confirm_client_id)]
     if done and done[0].checkpoint_id != checkpoint.pk:
         raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
-    others = [row for row in rows if row not in done]
+    others = [row for row in found if row not in done]
     return (done[0] if done else None), (others[0] if others else None)
 
 
@@ -207,10 +204,10 @@ def scan_pass(
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     done, pending = _seen_before(
         checkpoint=checkpoint,
-        person=pass_.person,
-        direction=direction,
         client_id=client_id,
         at=scanned_at,
+        person=pass_.person,
+        direction=direction,
     )
     if done is not None:
         return Recorded(done, created=False)
@@ -234,7 +231,7 @@ def scan_pass(
                 return Recorded(pending, created=False, confirmed=True)
     if pending is not None:
         # The same scan, sent twice at once.
-        done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
+        done, _ = _seen_before(checkpoint=checkpoint, client_id=client_id, at=scanned_at)
         if done is not None:
             return Recorded(done, created=False)
     declaration = last_declaration(pass_).in_force(timezone.localdate(scanned_at))
