@@ -32,10 +32,27 @@ def integer_column(
     return field
 
 
+def not_offered(label: Any) -> str:
+    """What a form says of a row id it did not offer (a row deleted or moved out of
+    the user's area since the page was drawn, another community's, a number typed into
+    the page): what to do, never which id (Django's "选择一个有效的选项。42 不在可用的选项中"
+    shows the raw database id)."""
+    return f"所选{label or '项目'}不在可选范围内或已不存在，请刷新页面后重新选择"
+
+
 class RowsChoiceField(forms.ModelMultipleChoiceField):
     """Django's multiple choice of rows by id, refusing an id no database integer
     holds: Django passes each submitted value into an ``IN`` list, where "99…9" is an
-    overflow on SQLite and PostgreSQL alike (a 500) rather than a missing row."""
+    overflow on SQLite and PostgreSQL alike (a 500) rather than a missing row. A value
+    not offered is refused in words naming the field, not the id (``not_offered``),
+    unless the field is given its own message."""
+
+    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(queryset, **kwargs)
+        given = kwargs.get("error_messages") or {}
+        for code in ("invalid_choice", "invalid_pk_value"):
+            if code not in given:
+                self.error_messages[code] = not_offered(self.label)
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):

@@ -300,13 +300,13 @@ def record_checkin(
     at: datetime | None = None,
     visit: dict[str, str] | None = None,
     declaration: Declaration | None = None,
-    turn_back_refused_visitor: bool = False,
 ) -> Recorded:
     """Judge and store one passage; a repeated ``client_id`` returns the first row.
     ``declaration`` is the health declaration the passage is judged on; a self-scan's
-    (made with it) is stored on its row. With ``turn_back_refused_visitor`` (staff
-    registering a visitor at the post), a visitor the rules refuse is recorded as 劝返
-    with the rule's reason: they did not come in."""
+    (made with it) is stored on its row. A visitor the rules refuse coming in (谢绝访客,
+    a key area) did not come in, however the passage is recorded — staff registering
+    them or scanning their pass, or their own registration or tap: it is recorded as 劝返
+    with the rule's reason, counted in 劝返, never in 进."""
     check_active(checkpoint)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
@@ -328,7 +328,7 @@ def record_checkin(
         )
     )
     reasons = "；".join(verdict.reasons)
-    if turn_back_refused_visitor and verdict.visitor_refused:
+    if verdict.visitor_refused:
         status = CheckIn.Status.TURNED_BACK
         note = f"劝返：{verdict.visitor_refused}；{note}".strip("；")
         reasons = "；".join(r for r in verdict.reasons if r != verdict.visitor_refused)

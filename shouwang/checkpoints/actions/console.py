@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shouwang.people.models import Person
@@ -47,38 +48,42 @@ def pass_for_token(text: str, *, scanned_at: datetime | None = None) -> Pass:
     return pass_
 
 
-def _done_with_client_id(
-    checkpoint: Checkpoint, client_id: uuid.UUID, *, at: datetime
-) -> CheckIn | None:
-    """The row a staff write with this client id, made at ``at``, stored or confirmed,
-    if any."""
-    row = CheckIn.objects.sent_with(client_id, around=at).order_by().first()
-    if row is not None and row.checkpoint_id != checkpoint.pk:
-        raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
-    return row
-
-
 def _seen_before(
-    *, checkpoint: Checkpoint, person: Person, direction: str, client_id: uuid.UUID, at: datetime
+    *,
+    checkpoint: Checkpoint,
+    client_id: uuid.UUID,
+    at: datetime,
+    person: Person | None = None,
+    direction: str = "",
 ) -> tuple[CheckIn | None, CheckIn | None]:
-    """In one read of the passages: the row this scan's client id stored or confirmed (a
-    retry), and the person's own self-scan here in this direction, still declared and at
-    most SELF_SCAN_CONFIRM_MINUTES before ``at`` (the passage staff are now seeing)."""
-    window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
-    pending = CheckIn.objects.filter(
-        person=person,
-        checkpoint=checkpoint,
-        direction=direction,
-        source=CheckIn.Source.SELF,
-        status=CheckIn.Status.DECLARED,
-        at__gte=at - window,
-        at__lte=at,
-    )
-    rows = (CheckIn.objects.sent_with(client_id, around=at) | pending).order_by("-at", "-id")
-    done = [row for row in rows if client_id in (row.client_id, row.confirm_client_id)]
+    """In one read of the passages: the row a staff write with this client id, made at
+    ``at``, stored or confirmed (a retry; refused if it is another checkpoint's), and,
+    given the ``person``, their own self-scan here in this direction at most
+    SELF_SCAN_CONFIRM_MINUTES before ``at`` that staff are now seeing: still declared,
+    or a visitor's turned back by the rules and not yet seen by staff."""
+    rows = CheckIn.objects.sent_with(client_id, around=at)
+    if person is not None:
+        window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
+        own = CheckIn.objects.filter(
+            person=person,
+            checkpoint=checkpoint,
+            direction=direction,
+            source=CheckIn.Source.SELF,
+            at__gte=at - window,
+            at__lte=at,
+        )
+        refused_visitor = Q(
+            status=CheckIn.Status.TURNED_BACK,
+            visitor=True,
+            recorded_by__isnull=True,
+            confirm_client_id__isnull=True,
+        )
+        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_visitor)
+    found = list(rows.order_by("-at", "-id"))
+    done = [row for row in found if client_id in (row.client_id, row.confirm_client_id)]
     if done and done[0].checkpoint_id != checkpoint.pk:
         raise CheckInRefused("登记编号与其他卡点的记录重复，请刷新页面后重试")
-    others = [row for row in rows if row not in done]
+    others = [row for row in found if row not in done]
     return (done[0] if done else None), (others[0] if others else None)
 
 
@@ -100,6 +105,27 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
             pk=row.pk, at=row.at, status=CheckIn.Status.CONFIRMED, confirm_client_id__isnull=True
         ).update(confirm_client_id=client_id)
     )
+
+
+@transaction.atomic
+def _claim_turned_back(
+    row: CheckIn, *, client_id: uuid.UUID, by: Any, temperature: Decimal | None
+) -> bool:
+    """Record the staff scan ``client_id`` (and its reading) on the visitor's self-scan
+    the rules turned back; False if another scan got there first. It stays 劝返."""
+    if not CheckIn.objects.filter(
+        pk=row.pk,
+        at=row.at,
+        status=CheckIn.Status.TURNED_BACK,
+        recorded_by__isnull=True,
+        confirm_client_id__isnull=True,
+    ).update(recorded_by=by, confirm_client_id=client_id):
+        return False
+    checkpoint = row.checkpoint
+    row.refresh_from_db()
+    row.checkpoint = checkpoint
+    _save_with_reading(row, [], temperature, by=by)
+    return True
 
 
 def _as_read(row: CheckIn) -> CheckInQuerySet:
@@ -164,7 +190,9 @@ def scan_pass(
 
     If the person's own self-scan here, in this direction, is still declared and recent
     (SELF_SCAN_CONFIRM_MINUTES), staff are seeing that passage: the scan confirms it
-    (with the measured temperature) instead of adding a second one. Otherwise it is a
+    (with the measured temperature) instead of adding a second one; a visitor's own tap
+    already turned back by the rules stays the one 劝返, with the scan recorded on it
+    (staff saw the visitor turned back). Otherwise it is a
     confirmed passage judged on the person's current status and declaration. A retried
     scan (same client id) finds what the first stored or confirmed."""
     check_active(checkpoint)
@@ -176,15 +204,21 @@ def scan_pass(
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
     done, pending = _seen_before(
         checkpoint=checkpoint,
-        person=pass_.person,
-        direction=direction,
         client_id=client_id,
         at=scanned_at,
+        person=pass_.person,
+        direction=direction,
     )
     if done is not None:
         return Recorded(done, created=False)
     if pending is not None:
         pending.checkpoint = checkpoint
+    if pending is not None and pending.status == CheckIn.Status.TURNED_BACK:
+        # The visitor's own tap, turned back by the rules: staff are seeing that passage,
+        # which is counted once, in 劝返.
+        if _claim_turned_back(pending, client_id=client_id, by=by, temperature=temperature):
+            return Recorded(pending, created=False, confirmed=True)
+    elif pending is not None:
         with transaction.atomic():
             if _confirm_as_read(pending, temperature=temperature, by=by, client_id=client_id):
                 return Recorded(pending, created=False, confirmed=True)
@@ -195,8 +229,9 @@ def scan_pass(
                 pending.checkpoint = checkpoint
                 _save_with_reading(pending, _registered_at_post(pending), temperature, by=by)
                 return Recorded(pending, created=False, confirmed=True)
+    if pending is not None:
         # The same scan, sent twice at once.
-        done = _done_with_client_id(checkpoint, client_id, at=scanned_at)
+        done, _ = _seen_before(checkpoint=checkpoint, client_id=client_id, at=scanned_at)
         if done is not None:
             return Recorded(done, created=False)
     declaration = last_declaration(pass_).in_force(timezone.localdate(scanned_at))
@@ -276,7 +311,6 @@ def record_visitor(
         by=by,
         at=at,
         visit={"name": name, "phone": phone, "visiting": visiting, "reason": reason},
-        turn_back_refused_visitor=True,
     )
 
 

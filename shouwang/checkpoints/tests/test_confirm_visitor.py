@@ -104,13 +104,16 @@ def test_a_fever_measured_at_the_confirmation_is_still_red(world, gate) -> None:
     assert "体温 38.2℃，达到发热标准" in row.note
 
 
-def test_a_refused_visitor_stays_red_when_confirmed(world, gate) -> None:
+def test_a_refused_visitor_is_turned_back_and_stays_so_when_confirmed(world, gate) -> None:
+    """Refused by the rule, the visitor did not come in: 劝返 at once, not 待确认."""
     PassRule.objects.create(area=world.community_a, visitors=PassRule.Visitors.REFUSED)
-    row = visitor_self_scan(world, gate)
-    assert row.result == "r"
+    data = registration(world, kind="visitor", visiting="3号楼张先生", visit_reason="送药")
+    Client().post(reverse("checkin:register", args=[gate.code]), data)
+    row = CheckIn.objects.get()
+    assert (row.status, row.result, row.note) == ("turned_back", "r", "劝返：本辖区谢绝访客")
     world.client("guard_a").post(reverse("checkpoints:checkin_confirm", args=[row.pk]), {})
     row.refresh_from_db()
-    assert (row.status, row.result, row.note) == ("confirmed", "r", "本辖区谢绝访客")
+    assert (row.status, row.result, row.note) == ("turned_back", "r", "劝返：本辖区谢绝访客")
 
 
 def test_a_confirmation_never_makes_a_passage_worse(world, gate) -> None:

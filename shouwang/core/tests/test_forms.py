@@ -16,7 +16,7 @@ HUGE = "9" * 25  # no database integer holds it
     [
         ("areas:grid_create", "compounds", "所选小区不在您的辖区内或已不存在"),
         ("areas:grid_create", "staff", "所选责任人不在您的辖区内或已停用"),
-        ("checkpoints:create", "staff", "”不是一个有效的值"),
+        ("checkpoints:create", "staff", "所选值守人员不在可选范围内或已不存在"),
     ],
 )
 def test_an_id_beyond_any_integer_is_an_invalid_choice(

@@ -183,7 +183,7 @@ def test_a_tampered_tag_is_refused_and_nothing_is_saved(world, ledger, tag):
         },
     )
     assert response.status_code == 400
-    assert "不是一个有效的值" in response.content.decode()
+    assert "所选标签不在可选范围内或已不存在" in response.content.decode()
     assert not Person.objects.filter(name="赵云").exists()
 
 
