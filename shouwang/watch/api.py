@@ -69,6 +69,7 @@ class FollowUpDone(Schema):
     symptoms: list[str] = Field(description="症状代码（见 symptoms 列表），无症状为空")
     symptom_labels: list[str] = Field(description="症状名称，如 咳嗽、咽痛")
     recorded_at: datetime
+    late: bool = Field(description="补记：记录时间晚于该时段截止时间")
 
 
 class AttemptOut(Schema):
@@ -324,6 +325,7 @@ def _card(
                     "symptoms": s.followup.symptom_codes,
                     "symptom_labels": s.followup.symptom_labels,
                     "recorded_at": s.followup.recorded_at,
+                    "late": s.followup.late,
                 },
                 "attempts": [
                     {

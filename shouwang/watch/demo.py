@@ -1,7 +1,8 @@
 """Demo key persons: returnees from the ledger under home observation, a few days of
-twice-daily follow-ups (one fever, a few missed slots), some due for release, one
-released today, a lead from a check-in and two persons to locate (one of them a
-returnee from abroad with a passport).
+twice-daily follow-ups (one fever, a few missed slots), some due for release (one of
+them in the demo grid worker's grid, whatever the size), one released today, a lead
+from a check-in and two persons to locate (one of them a returnee from abroad with a
+passport).
 
 Uses the demo ledger's persons when there are any; otherwise creates a few persons in
 the demo buildings. Idempotent: nothing is added when the sub-district already has
@@ -147,6 +148,10 @@ def build(ctx: DemoContext) -> None:
         category = categories[0] if i % 3 else categories[i % len(categories)]
         # Starts spread over the last 16 days: some just arrived, some due for release.
         start = today - timedelta(days=round(i * 16 / max(len(persons) - 1, 1)))
+        if i == 2:
+            # Near the demo grid worker, followed up in full, at its planned end today:
+            # proposed on 待解除 to the community's staff, even in the tiny demo.
+            start = min(start, today - timedelta(days=category.default_days))
         record = actions.register_key_person(
             person=person,
             category=category,
@@ -179,7 +184,8 @@ def build(ctx: DemoContext) -> None:
             _follow_up(record, due, ctx, fever=i == 1 and n == len(todo), now=now)  # the latest
     done = schedule.completeness(records, now=now)
     ready = [r for r in records if r.planned_end <= today and done[r.pk].clean]
-    actions.release_many(key_persons=ready[:1], by=staff)
+    # The oldest is released today; the others stay proposed (待解除).
+    actions.release_many(key_persons=ready[-1:] if len(ready) > 1 else [], by=staff)
     actions.record_overdue(now=now, since=now - timedelta(hours=24))
     _leads_and_tasks(ctx, communities[0], categories[0])
     ctx.log(f"重点人员：{len(records)} 人，随访 {FollowUp.objects.count()} 次")

@@ -413,6 +413,18 @@ class DismissLeadForm(forms.Form):
     note = forms.CharField(label="排除理由", max_length=200)
 
 
+class ReopenLeadForm(forms.Form):
+    reason = forms.CharField(
+        label="恢复核实的原因",
+        max_length=200,
+        help_text="如：核实后确系本人、排除时看错了人",
+        error_messages={
+            "required": "请填写恢复核实的原因",
+            "max_length": "原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
+
+
 class IntakeForm(forms.Form):
     file = forms.FileField(label="Excel文件（.xlsx）")
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.filter(active=True))

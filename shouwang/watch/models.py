@@ -597,6 +597,42 @@ class Lead(models.Model):
         """What confirming or dismissing a decided lead says: 该线索已确认，无需再处理."""
         return f"该线索{self.get_status_display()}，无需再处理"
 
+    @property
+    def reopen_refused(self) -> str:
+        """Why 恢复待核实 is refused, or "": only a dismissed lead goes back (a confirmed
+        one has its record, whose status is changed instead)."""
+        if self.status == Lead.Status.DISMISSED:
+            return ""
+        if self.status == Lead.Status.CONFIRMED:
+            return "只有已排除的线索可以恢复核实；该线索已确认，请在其重点人员记录上变更状态"
+        return "只有已排除的线索可以恢复核实；该线索仍待核实"
+
+
+class LeadEvent(models.Model):
+    """The history of a lead: dismissed, reopened (恢复待核实, with the reason),
+    confirmed — who, when and why."""
+
+    class Kind(models.TextChoices):
+        DISMISSED = "dismissed", "已排除"
+        REOPENED = "reopened", "恢复待核实"
+        CONFIRMED = "confirmed", "已确认"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "线索记录"
+        verbose_name_plural = "线索记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.note}"
+
 
 class KeyPersonEventQuerySet(ScopedQuerySet):
     scope = "key_person__area"

@@ -581,6 +581,7 @@ def today_sheet(
                 "temperature",
                 "symptoms",
                 "recorded_at",
+                "late",
             )
         }
         for attempt in (

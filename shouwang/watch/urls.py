@@ -29,6 +29,7 @@ urlpatterns = [
     path("leads/", alerts.leads, name="leads"),
     path("leads/<int:pk>/confirm/", alerts.lead_confirm, name="lead_confirm"),
     path("leads/<int:pk>/dismiss/", alerts.lead_dismiss, name="lead_dismiss"),
+    path("leads/<int:pk>/reopen/", alerts.lead_reopen, name="lead_reopen"),
     path("intake/", intake.intake_upload, name="intake"),
     path("intake/template/", intake.intake_template, name="intake_template"),
     path("intake/commit/", intake.intake_commit, name="intake_commit"),

@@ -26,7 +26,7 @@ from .followups import (
     self_report_ended_message,
     self_report_slot,
 )
-from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead
+from .leads import confirm_lead, confirm_lead_with_person, dismiss_lead, reopen_lead
 from .locating import record_location, reopen_locate_task
 from .lookups import active_key_person, active_key_person_sql, key_person_by_id
 from .lost import alert_suspected_lost
@@ -72,6 +72,7 @@ __all__ = [
     "record_attempt",
     "record_followup",
     "record_location",
+    "reopen_lead",
     "reopen_locate_task",
     "record_overdue",
     "record_self_report",

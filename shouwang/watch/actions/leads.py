@@ -17,6 +17,7 @@ from ..models import (
     KeyPerson,
     KeyPersonEvent,
     Lead,
+    LeadEvent,
 )
 from .lookups import active_key_person
 from .registration import (
@@ -98,6 +99,13 @@ def confirm_lead(
     lead.save(
         update_fields=["status", "key_person", "person", "decided_at", "decided_by", "decided_note"]
     )
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.CONFIRMED,
+        note=(note.strip() or ("列为重点人员" if created else "关联到管控中的记录"))[:200],
+        by=by,
+        at=lead.decided_at,
+    )
     audit.record(
         action=AuditEvent.Action.STATUS,
         user=by,
@@ -119,7 +127,46 @@ def dismiss_lead(*, lead: Lead, by: Any, note: str) -> Lead:
     lead.decided_by = by
     lead.decided_note = note.strip()[:200]
     lead.save(update_fields=["status", "decided_at", "decided_by", "decided_note"])
+    LeadEvent.objects.create(
+        lead=lead, kind=LeadEvent.Kind.DISMISSED, note=lead.decided_note, by=by, at=lead.decided_at
+    )
     audit.record(
         action=AuditEvent.Action.STATUS, user=by, obj=lead, detail=f"线索已排除：{note}"[:1000]
+    )
+    return lead
+
+
+@transaction.atomic
+def reopen_lead(*, lead: Lead, reason: str, by: Any) -> Lead:
+    """A lead dismissed by mistake goes back to 待核实 (恢复待核实), to be confirmed or
+    dismissed again. The reason is required; the lead's history gets the step, and the
+    audit row keeps the old outcome (who dismissed it, when, why). Refused, nothing
+    written, for a lead not dismissed (``Lead.reopen_refused``)."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if refused := lead.reopen_refused:
+        raise ValidationError(refused)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写恢复核实的原因")
+    decided = timezone.localtime(lead.decided_at) if lead.decided_at else None
+    before = "，".join(
+        part
+        for part in (
+            f"原为“{lead.get_status_display()}”",
+            str(lead.decided_by or ""),
+            f"{decided:%Y-%m-%d %H:%M}" if decided else "",
+            lead.decided_note,
+        )
+        if part
+    )
+    lead.status = Lead.Status.NEW
+    lead.decided_at, lead.decided_by, lead.decided_note = None, None, ""
+    lead.save(update_fields=["status", "decided_at", "decided_by", "decided_note"])
+    LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.REOPENED, note=reason[:200], by=by)
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=lead,
+        detail=f"线索恢复待核实（{before}）；原因：{reason}"[:1000],
     )
     return lead

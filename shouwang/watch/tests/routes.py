@@ -28,6 +28,14 @@ def _b_task_not_here(w):
     return {"pk": task.pk}
 
 
+def _b_dismissed_lead(w):
+    from shouwang.watch import actions
+
+    lead = f.lead(w.building_b)
+    actions.dismiss_lead(lead=lead, by=w.staff_b, note="误报")
+    return {"pk": lead.pk}
+
+
 def _token(w):
     return {"token": f.key_person(w.building_b, "孙八").self_report_token()}
 
@@ -60,6 +68,7 @@ ROUTES = {
     "watch:leads": Route(read_only=True),
     "watch:lead_confirm": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
     "watch:lead_dismiss": Route(kwargs=lambda w: {"pk": f.lead(w.building_b).pk}, in_b=True),
+    "watch:lead_reopen": Route(kwargs=_b_dismissed_lead, in_b=True),
     "watch:intake": Route(),
     "watch:intake_template": Route(read_only=True),
     "watch:intake_commit": Route(),

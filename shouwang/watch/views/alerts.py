@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,8 +26,9 @@ from ..forms import (
     ConfirmUnknownLeadForm,
     DismissLeadForm,
     HandleAlertForm,
+    ReopenLeadForm,
 )
-from ..models import Alert, AlertQuerySet, Lead, LeadQuerySet
+from ..models import Alert, AlertQuerySet, Lead, LeadEvent, LeadQuerySet
 from .records import buildings_for, records_for
 
 
@@ -102,6 +104,7 @@ def leads_for(request: AuthedRequest) -> LeadQuerySet:
         Lead.objects.visible_to(request.user)
         .with_record_shown_to(request.user)
         .select_related("person__household__area", "area", "decided_by")
+        .prefetch_related(Prefetch("events", LeadEvent.objects.select_related("by")))
     )
 
 
@@ -209,3 +212,23 @@ def lead_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
         return response
     messages.success(request, "线索已排除")
     return redirect("watch:leads")
+
+
+@require_capability("watch.manage")
+def lead_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A lead dismissed by mistake: back to 待核实 (恢复待核实), with a reason."""
+    lead = get_for_user(leads_for(request), request.user, pk=pk)
+    form = ReopenLeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = actions.reopen_lead(
+                lead=lead, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            who = lead.person.name if lead.person else "该线索"
+            messages.success(request, f"{who}：线索已恢复为待核实，请重新核实后确认或排除")
+            return redirect("watch:leads")
+    status = 400 if form.errors else 200
+    return render(request, "watch/lead_reopen.html", {"lead": lead, "form": form}, status=status)

@@ -182,7 +182,7 @@ def build_tables(
                 # Yesterday's slot to 24:00 is due at the midnight starting today.
                 d.slot.label if d.day == today else f"{day_label(d.day)}{d.slot.label}",
                 d.slot.deadline_text,
-                str(r.responsible or ""),
+                str(r.responsible or "未分配"),
                 r.get_status_display(),
             ]
         )
