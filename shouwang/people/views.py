@@ -61,6 +61,23 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _write_form(form: forms.Form, write: Callable[[], object]) -> int | None:
+    """Save a posted edit with ``write`` (an action on ``version``): None when saved;
+    else the status of the page showing why, the message on the form (409 saved by
+    someone else meanwhile, 400 invalid or refused)."""
+    if not form.is_valid():
+        return 400
+    try:
+        write()
+    except actions.ConflictError as exc:
+        form.add_error(None, str(exc))
+        return 409
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return 400
+    return None
+
+
 def _search_form(request: AuthedRequest) -> SearchForm:
     """Filters come by POST from the search box (so a typed ID or phone never lands in
     a URL or an access log) or by GET from links (area, tag)."""
@@ -317,26 +334,21 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household.objects.with_address(), request.user, pk=pk)
     form = HouseholdForm(request.POST or None, household=obj)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_household(
+    status: int | None = 200
+    if request.method == "POST":
+        status = _write_form(
+            form,
+            lambda: actions.update_household(
                 household=obj,
                 fields=form.household_fields(),
                 landlord_phone=form.landlord_phone_change(),
                 version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except actions.ConflictError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if status is None:
             messages.success(request, "已保存")
             return redirect("people:household", pk=obj.pk)
-    if form.errors and status == 200:
-        status = 400
     return render(
         request,
         "people/household_form.html",
@@ -380,25 +392,20 @@ def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move one household without a building into a building of its compound."""
     obj = get_for_user(Household.objects.with_address().without_building(), request.user, pk=pk)
     form = MoveToBuildingForm(request.POST or None, household=obj)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_to_building(
+    status: int | None = 200
+    if request.method == "POST":
+        status = _write_form(
+            form,
+            lambda: actions.move_to_building(
                 household=obj,
                 building=form.cleaned_data["building"],
                 version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except actions.ConflictError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if status is None:
             messages.success(request, f"已移到楼栋：{obj.address}")
             return redirect("people:household", pk=obj.pk)
-    if form.errors and status == 200:
-        status = 400
     return render(
         request, "people/household_move.html", {"form": form, "household": obj}, status=status
     )
