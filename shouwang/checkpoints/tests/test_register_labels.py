@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from shouwang.core.tests.labels import label_problems
 
-from .factories import make_checkpoint
-from .test_resident import registration
+from .factories import make_checkpoint, registration
 
 pytestmark = pytest.mark.django_db
 
