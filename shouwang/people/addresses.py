@@ -209,10 +209,15 @@ def parse_building(text: str) -> tuple[str, str] | None:
     return match["compound"], _number_key(match["building"])
 
 
-def in_buildings_message(compound: str) -> str:
+def in_buildings_message(compound: str, *, fix: str = "请选择楼栋") -> str:
     """Why a household is not registered at a compound itself: it has buildings, and
-    its households are in them (as its page says, and as coverage counts them)."""
-    return f"小区“{compound}”已有楼栋，户应登记在楼栋下，请选择楼栋"
+    its households are in them (as its page says, and as coverage counts them). ``fix``
+    says what to do where the message is read: a form selects, a spreadsheet is filled
+    in (``FILL_IN_BUILDING``)."""
+    return f"小区“{compound}”已有楼栋，户应登记在楼栋下，{fix}"
+
+
+FILL_IN_BUILDING = "请填写楼栋"
 
 
 class BuildingIndex:
@@ -259,7 +264,7 @@ class BuildingIndex:
             compound = self.compound_name(compound) or compound
         if not key:
             if compound in self.with_buildings:
-                return None, in_buildings_message(compound)
+                return None, in_buildings_message(compound, fix=FILL_IN_BUILDING)
             if compound in self.compounds:
                 return self.compounds[compound], ""
             return None, f"找不到小区“{compound}”" if compound else "没有填写楼栋"

@@ -24,6 +24,7 @@ class AreaFigures:
     empty_households: int = 0  # occupied (not 空置) with no current resident
     no_document: int = 0  # current residents without an ID or other document
     buildings_short: int = 0  # buildings with fewer households than expected
+    unplaced: int = 0  # households at a compound that has buildings (未分配楼栋)
 
     def add(self, other: AreaFigures) -> None:
         for f in fields(self):
@@ -72,6 +73,10 @@ class Figures:
                 no_document=no_document.get(pk, 0),
             )
             leaf = pk not in parents and kind in (Area.Kind.BUILDING, Area.Kind.COMPOUND)
+            if kind == Area.Kind.COMPOUND and pk in parents:
+                # Registered before the compound had buildings: counted as registered
+                # (they are), against no building's figure until moved into one.
+                figures.unplaced = figures.registered
             if leaf and expected is not None:
                 figures.expected = expected
                 figures.covered = min(expected, figures.registered)

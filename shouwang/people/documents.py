@@ -98,7 +98,7 @@ def wrong_length(number: str) -> str:
 
 RESIDENCE_CARD_FIRST_DIGIT = "9"
 RESIDENCE_CARD_MESSAGE = (
-    "以9开头的18位号码是外国人永久居留身份证号码，请将证件类型选为“外国人永久居留身份证”"
+    "以9开头的18位号码是外国人永久居留身份证号码，请将证件类型改为“外国人永久居留身份证”"
 )
 
 

@@ -216,6 +216,29 @@ class StatusForm(VersionedForm):
     """Move out / restore: only the version."""
 
 
+class MoveToBuildingForm(VersionedForm):
+    """移到楼栋: one of the household's compound's buildings."""
+
+    building = forms.ModelChoiceField(
+        label="楼栋", queryset=Area.objects.none(), empty_label="请选择楼栋"
+    )
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": household.version})
+        super().__init__(*args, **kwargs)
+        compound = household.area
+        field = self.fields["building"]
+        field.queryset = compound.children.filter(kind=Area.Kind.BUILDING)
+        field.label_from_instance = lambda area: area.name
+        shown = getattr(compound, "buildings", None)  # prefetched by a list of households
+        if shown is not None:
+            field.choices = [("", field.empty_label), *((b.pk, b.name) for b in shown)]
+        message = f"请选择本小区（{compound.name}）的楼栋"
+        field.error_messages = {"required": message, "invalid_choice": message}
+        # One form per household on the list: ids stay unique on the page.
+        self.auto_id = f"id_move{household.pk}_%s"
+
+
 class SearchForm(forms.Form):
     STATUS_CHOICES = [("", "在册"), ("moved_out", "已迁出"), ("all", "全部")]
 

@@ -66,6 +66,7 @@ from shouwang.core.xlsx import (
 )
 
 from .addresses import (
+    FILL_IN_BUILDING,
     MAX_ADDRESS,
     BuildingIndex,
     FlatError,
@@ -1484,8 +1485,46 @@ class Writer:
 
     def _write(self, records: list[dict[str, Any]]) -> None:
         with transaction.atomic():
+            records = self._placeable(records)
+            if not records:
+                return
             homes = self._households(records)
             self._persons(records, homes)
+
+    def _placeable(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The records whose place still takes households: a row checked at a compound
+        without buildings, whose first building was added before this commit, is a
+        problem (its household belongs in a building the sheet does not name). The
+        compounds are locked first, as adding a building locks its compound
+        (``Area.clear_households_for_buildings``): a building added meanwhile is either
+        seen here or added after this batch's households are in."""
+        compounds = list(
+            Area.objects.filter(
+                pk__in={r["a"] for r in records}, kind=Area.Kind.COMPOUND
+            ).values_list("pk", flat=True)
+        )
+        if not compounds:
+            return records
+        list(Area.objects.select_for_update().filter(pk__in=compounds).order_by("pk").values("pk"))
+        built = dict(
+            Area.objects.filter(pk__in=compounds, children__kind=Area.Kind.BUILDING)
+            .distinct()
+            .values_list("pk", "name")
+        )
+        if not built:
+            return records
+        for r in records:
+            if r["a"] in built:
+                self.problems.append(
+                    ImportProblem(
+                        job=self.job,
+                        row=r["r"],
+                        column=LABELS["building"],
+                        message=f"小区“{built[r['a']]}”在检查之后添加了楼栋，户应登记在楼栋下，"
+                        f"此行未导入。{FILL_IN_BUILDING}后重新导入",
+                    )
+                )
+        return [r for r in records if r["a"] not in built]
 
     def _households(self, records: list[dict[str, Any]]) -> dict[tuple[int, str, str], Household]:
         wanted = {(r["a"], r["u"], r["rm"]): r.get("ht") for r in records}

@@ -135,6 +135,12 @@ class HouseholdQuerySet(ScopedQuerySet):
             models.Exists(residents)
         )
 
+    def without_building(self) -> HouseholdQuerySet:
+        """Households at a compound that has buildings (未分配楼栋): registered there
+        before its first building was added, to be moved into one."""
+        buildings = Area.objects.filter(parent=models.OuterRef("area"), kind=Area.Kind.BUILDING)
+        return self.filter(area__kind=Area.Kind.COMPOUND).filter(models.Exists(buildings))
+
     def count_by_area(self) -> dict[int, int]:
         """Households per area id (building, or compound for households without one)."""
         return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))

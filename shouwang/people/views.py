@@ -33,6 +33,7 @@ from .forms import (
     ExportPurposeForm,
     HouseholdForm,
     ImportForm,
+    MoveToBuildingForm,
     PersonForm,
     SearchForm,
     StatusForm,
@@ -58,6 +59,23 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _write_form(form: forms.Form, write: Callable[[], object]) -> int | None:
+    """Save a posted edit with ``write`` (an action on ``version``): None when saved;
+    else the status of the page showing why, the message on the form (409 saved by
+    someone else meanwhile, 400 invalid or refused)."""
+    if not form.is_valid():
+        return 400
+    try:
+        write()
+    except actions.ConflictError as exc:
+        form.add_error(None, str(exc))
+        return 409
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return 400
+    return None
 
 
 def _search_form(request: AuthedRequest) -> SearchForm:
@@ -104,8 +122,10 @@ def index(request: AuthedRequest) -> HttpResponse:
         "person_url": reverse("people:person", args=[0])[:-2],
         "household_url": reverse("people:household", args=[0])[:-2],
     }
-    template = "people/index.html#rows" if request.htmx else "people/index.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "people/index.html#rows", context)
+    context["unplaced"] = Household.objects.visible_to(request.user).without_building().count()
+    return render(request, "people/index.html", context)
 
 
 def _export(
@@ -249,6 +269,8 @@ def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     buildings = list(area.children.all()) if area.kind == Area.Kind.COMPOUND else []
     registered = len(households)
+    # Registered here before the compound had buildings: 未分配楼栋, to be moved.
+    unplaced = registered if buildings else 0
     return render(
         request,
         "people/area_households.html",
@@ -257,6 +279,7 @@ def area_households(request: AuthedRequest, pk: int) -> HttpResponse:
             "households": households,
             "buildings": buildings,
             "registered": registered,
+            "unplaced": unplaced,
             "missing": (area.expected_households or 0) - registered,
             # A compound with buildings counts through them (as coverage does).
             "through_buildings": coverage.total(area) if buildings else None,
@@ -315,31 +338,80 @@ def household(request: AuthedRequest, pk: int) -> HttpResponse:
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Household.objects.with_address(), request.user, pk=pk)
     form = HouseholdForm(request.POST or None, household=obj)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_household(
+    status: int | None = 200
+    if request.method == "POST":
+        status = _write_form(
+            form,
+            lambda: actions.update_household(
                 household=obj,
                 fields=form.household_fields(),
                 landlord_phone=form.landlord_phone_change(),
                 version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except actions.ConflictError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+            ),
+        )
+        if status is None:
             messages.success(request, "已保存")
             return redirect("people:household", pk=obj.pk)
-    if form.errors and status == 200:
-        status = 400
     return render(
         request,
         "people/household_form.html",
         {"form": form, "household": obj, "area": obj.area},
         status=status,
+    )
+
+
+UNPLACED_SHOWN = 300  # a page a worker goes down; the count says how many in all
+
+
+@require_safe
+@require_capability("people.view")
+def unplaced(request: AuthedRequest) -> HttpResponse:
+    """未分配楼栋: households registered at a compound before it had buildings, each
+    with a way into one of its buildings."""
+    qs = Household.objects.visible_to(request.user).without_building()
+    households = list(
+        qs.with_address()
+        .prefetch_related(
+            Prefetch("persons", queryset=Person.objects.order_by("moved_out", "id")),
+            Prefetch(
+                "area__children",
+                queryset=Area.objects.filter(kind=Area.Kind.BUILDING),
+                to_attr="buildings",
+            ),
+        )
+        .order_by("area__path", "unit", "room")[:UNPLACED_SHOWN]
+    )
+    can_edit = request.user.can("people.edit")
+    rows = [(h, MoveToBuildingForm(household=h) if can_edit else None) for h in households]
+    return render(
+        request,
+        "people/unplaced.html",
+        {"rows": rows, "count": qs.count(), "shown": len(households)},
+    )
+
+
+@require_capability("people.edit")
+def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move one household without a building into a building of its compound."""
+    obj = get_for_user(Household.objects.with_address().without_building(), request.user, pk=pk)
+    form = MoveToBuildingForm(request.POST or None, household=obj)
+    status: int | None = 200
+    if request.method == "POST":
+        status = _write_form(
+            form,
+            lambda: actions.move_to_building(
+                household=obj,
+                building=form.cleaned_data["building"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            ),
+        )
+        if status is None:
+            messages.success(request, f"已移到楼栋：{obj.address}")
+            return redirect("people:household", pk=obj.pk)
+    return render(
+        request, "people/household_move.html", {"form": form, "household": obj}, status=status
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from shouwang.cases.models import HouseholdVisit
+from shouwang.core.tests.taps import assert_reads_only
 
 from .factories import visit_data
 
@@ -14,13 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_visit_list_answers_get_and_head_only(marked):
-    client = marked.client("grid_a")
-    address = reverse("cases:visits")
-    assert client.get(address).status_code == 200
-    assert client.head(address).status_code == 200
-    refused = client.post(address)
-    assert refused.status_code == 405
-    assert refused["Allow"] == "GET, HEAD"
+    assert_reads_only(marked.client("grid_a"), reverse("cases:visits"))
 
 
 def test_a_refused_tap_without_htmx_comes_back_to_the_list(marked):

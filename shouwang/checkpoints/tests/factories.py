@@ -24,6 +24,23 @@ def id_number(born: str = "19900101") -> str:
     return first17 + check_char(first17)
 
 
+def registration(world: Any, **overrides: Any) -> dict[str, Any]:
+    """The first-scan registration form (首次扫码登记) as a resident of building A
+    fills it in, with ``overrides`` over it."""
+    return {
+        "client_id": str(uuid.uuid4()),
+        "name": "王小明",
+        "doc_type": "id_card",
+        "doc_number": id_number(),
+        "phone": "13912345678",
+        "kind": "resident",
+        "building": world.building_a.pk,
+        "unit": "1",
+        "room": "302",
+        "direction": "in",
+    } | overrides
+
+
 def make_checkpoint(area: Area, name: str | None = None, **fields: Any) -> Checkpoint:
     return Checkpoint.objects.create(
         area=area, name=name or f"{area.name}东门{next(_seq)}", **fields

@@ -14,7 +14,7 @@ from django.urls import reverse
 from .. import tokens
 from ..actions import clear_rule_cache
 from ..models import CheckIn, PassRule
-from .test_resident import registration
+from .factories import registration
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from .. import tokens
 from ..models import CheckIn
-from .factories import make_pass, make_person
-from .test_resident import registration, tap_data
+from .factories import make_pass, make_person, registration
+from .test_resident import tap_data
 from .test_scan_confirms_self_scan import self_scanned
 
 pytestmark = pytest.mark.django_db

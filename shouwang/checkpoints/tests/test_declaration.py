@@ -17,8 +17,8 @@ from shouwang.watch.models import Alert, Lead
 
 from .. import tokens
 from ..models import CheckIn, Pass
-from .factories import make_checkpoint, make_pass, make_person
-from .test_resident import registration, tap_data
+from .factories import make_checkpoint, make_pass, make_person, registration
+from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
 

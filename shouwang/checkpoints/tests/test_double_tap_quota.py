@@ -15,8 +15,8 @@ from django.utils import timezone
 from shouwang.watch.models import Alert
 
 from ..models import CheckIn, PassRule
-from .factories import make_checkpoint
-from .test_resident import registration, tap_data
+from .factories import make_checkpoint, registration
+from .test_resident import tap_data
 
 
 @pytest.fixture

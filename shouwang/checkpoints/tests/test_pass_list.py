@@ -18,8 +18,8 @@ from django.utils import timezone
 from shouwang.core.text import day_label
 
 from ..models import CheckIn, Pass
-from .factories import make_checkpoint, make_pass, make_person
-from .test_resident import registration, tap_data
+from .factories import make_checkpoint, make_pass, make_person, registration
+from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
 

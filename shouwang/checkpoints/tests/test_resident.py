@@ -19,26 +19,9 @@ from shouwang.watch.models import Alert, Lead
 
 from ..models import CheckIn, Pass, PassRule, checkin_figures
 from ..tokens import COOKIE_NAME
-from .factories import id_number, make_checkpoint, make_person, observe
+from .factories import make_checkpoint, make_person, observe, registration
 
 pytestmark = pytest.mark.django_db
-
-
-def registration(world, **overrides) -> dict:
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "name": "王小明",
-        "doc_type": "id_card",
-        "doc_number": id_number(),
-        "phone": "13912345678",
-        "kind": "resident",
-        "building": world.building_a.pk,
-        "unit": "1",
-        "room": "302",
-        "direction": "in",
-    }
-    data.update(overrides)
-    return data
 
 
 def tap_data(**declared) -> dict:

@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .factories import make_checkpoint
-from .test_resident import registration
+from .factories import make_checkpoint, registration
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from shouwang.watch.models import Alert
 
 from .. import tokens
 from ..models import CheckIn, PassRule
-from .factories import make_checkpoint
-from .test_resident import registration, tap_data
+from .factories import make_checkpoint, registration
+from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
 

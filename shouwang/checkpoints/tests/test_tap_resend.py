@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ..models import CheckIn
-from .factories import make_checkpoint
-from .test_resident import registration, tap_data
+from .factories import make_checkpoint, registration
+from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
 

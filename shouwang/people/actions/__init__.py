@@ -5,7 +5,7 @@ history entry (``history``) under optimistic locking on ``version``."""
 
 from .exports import delete_export, open_export, start_export
 from .history import ConflictError
-from .households import create_household, household_at, update_household
+from .households import create_household, household_at, move_to_building, update_household
 from .imports import cancel_import, confirm_import, start_import
 from .persons import MoveInOffered, create_person, move_in, move_out, restore, update_person
 from .retention import purge_personal_data, retention_days
@@ -25,6 +25,7 @@ __all__ = [
     "household_at",
     "move_in",
     "move_out",
+    "move_to_building",
     "open_export",
     "purge_personal_data",
     "restore",

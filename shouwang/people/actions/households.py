@@ -128,3 +128,30 @@ def update_household(
     )
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household)
     return household
+
+
+@transaction.atomic
+def move_to_building(*, household: Household, building: Area, version: int, by: Any) -> Household:
+    """Move a household registered at its compound before the compound had buildings
+    (未分配楼栋) into one of the compound's buildings, with its persons (moved out
+    ones too: they stand at their household's place). Its unit and room stay; the
+    building must not hold the same flat already."""
+    if household.version != version:
+        raise ConflictError(conflict_message(household))
+    compound = household.area
+    if building.kind != Area.Kind.BUILDING or building.parent_id != compound.pk:
+        raise ValidationError({"building": f"请选择本小区（{compound.name}）的楼栋"})
+    household.area = building
+    _check_address_free(household)
+    with unique_write(lambda: _check_address_free(household)):
+        locked_update(household, version, ["area"])
+    household.persons.filter(area=compound).update(area=building)
+    record_change(
+        action=Change.Action.UPDATE,
+        by=by,
+        area_id=building.pk,
+        household=household,
+        changes=[["楼栋", compound.name, f"{compound.name}{building.name}"]],
+    )
+    audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
+    return household

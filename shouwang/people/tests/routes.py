@@ -1,6 +1,7 @@
 from shouwang.core.tests.matrix import Route
 from shouwang.people.models import Tag
 from shouwang.people.tests.factories import (
+    make_household,
     sample_export,
     sample_household,
     sample_job,
@@ -10,6 +11,11 @@ from shouwang.people.tests.factories import (
 
 def _household(w) -> dict:
     return {"pk": sample_household(w).pk}
+
+
+def _unplaced(w) -> dict:
+    """A household of community B left at its compound, which has a building."""
+    return {"pk": make_household(w.compound_b, room="902").pk}
 
 
 def _person(w) -> dict:
@@ -37,6 +43,8 @@ ROUTES = {
     "people:household": Route(kwargs=_household, in_b=True, read_only=True),
     "people:household_edit": Route(kwargs=_household, in_b=True),
     "people:household_reveal": Route(kwargs=_household, in_b=True),
+    "people:household_move": Route(kwargs=_unplaced, in_b=True),
+    "people:unplaced": Route(read_only=True),
     "people:person_create": Route(kwargs=_household, in_b=True),
     "people:person_move_in": Route(kwargs=_household, in_b=True),
     "people:person": Route(kwargs=_person, in_b=True, read_only=True),

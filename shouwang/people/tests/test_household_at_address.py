@@ -3,14 +3,12 @@ typed "2单元 301室" at a checkpoint is the household the form registered as 2
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from shouwang.checkpoints.tests.factories import id_number, make_checkpoint
+from shouwang.checkpoints.tests.factories import make_checkpoint, registration
 from shouwang.people import actions
 from shouwang.people.addresses import ROOM_APART, ROOM_NO_NUMBER
 from shouwang.people.models import Household, Person
@@ -59,18 +57,7 @@ def test_a_checkpoint_registration_joins_the_form_s_household(world) -> None:
     )
     response = Client().post(
         reverse("checkin:register", args=[gate.code]),
-        {
-            "client_id": str(uuid.uuid4()),
-            "name": "王小明",
-            "doc_type": "id_card",
-            "doc_number": id_number(),
-            "phone": "13912345678",
-            "kind": "resident",
-            "building": world.building_a.pk,
-            "unit": "2单元",
-            "room": "301室",
-            "direction": "in",
-        },
+        registration(world, unit="2单元", room="301室"),
     )
     assert response.status_code == 200
     assert Person.objects.get(name="王小明").household_id == home.pk
@@ -81,18 +68,7 @@ def test_a_checkpoint_registration_with_a_room_of_no_number_is_told_why(world) -
     gate = make_checkpoint(world.compound_a, "西城花园东门")
     response = Client().post(
         reverse("checkin:register", args=[gate.code]),
-        {
-            "client_id": str(uuid.uuid4()),
-            "name": "王小明",
-            "doc_type": "id_card",
-            "doc_number": id_number(),
-            "phone": "13912345678",
-            "kind": "resident",
-            "building": world.building_a.pk,
-            "unit": "",
-            "room": "室",
-            "direction": "in",
-        },
+        registration(world, unit="", room="室"),
     )
     assert response.status_code < 500
     assert "房号里没有门牌号码" in response.content.decode()

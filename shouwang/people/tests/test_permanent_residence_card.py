@@ -54,7 +54,7 @@ def test_it_registers_an_older_card_without_a_birth_date(world, ledger):
 def test_a_card_number_chosen_as_an_id_card_is_refused_with_the_right_type(world, ledger):
     response = _register(world.client("staff_a"), ledger.home_a, doc_type="id_card")
     assert response.status_code == 400
-    assert "请将证件类型选为“外国人永久居留身份证”" in response.content.decode()
+    assert "请将证件类型改为“外国人永久居留身份证”" in response.content.decode()
     response = _register(world.client("staff_a"), ledger.home_a, doc_number="USA1108506070")
     assert response.status_code == 400
     assert "外国人永久居留身份证号码应为18位" in response.content.decode()

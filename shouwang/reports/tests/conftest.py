@@ -1,5 +1,6 @@
-"""Fixtures shared by the reports tests: a clock fixed after a closed day whose
-counts then move (a late upload), and the 零报告 click as a user makes it."""
+"""Fixtures shared by the reports tests: the last closed day, a clock fixed after a
+closed day whose counts then move (a late upload), and the 零报告 click as a user makes
+it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from shouwang.reports import days
 from . import data
 from .data import MOVED_DAY
 from .pages import zero_form
+
+
+@pytest.fixture
+def day() -> date:
+    """The last closed report day (the day a report is due for)."""
+    return days.last_closed_day()
 
 
 @pytest.fixture

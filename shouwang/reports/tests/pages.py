@@ -1,4 +1,5 @@
-"""The report page's forms as the browser posts them back."""
+"""The report pages as tests reach them: addresses, the on-time setting, and the
+forms as the browser posts them back."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import re
 from typing import Any
 
 from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import reverse
+
+# A grace period of three days: the last closed day may still be reported on time.
+ON_TIME = override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
+
+
+def url(name: str, community: Any, day: Any) -> str:
+    """The address of the community's ``reports:<name>`` page of ``day``."""
+    return reverse(f"reports:{name}", kwargs={"pk": community.pk, "day": day})
 
 
 def page_form(response: Any) -> dict[str, Any]:

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def submitted(world, day):
     """Community B's report of the day, submitted with the fever the system counted."""
     data.fever(world.building_b, at=days.window(day).start + timedelta(hours=1))

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def reported(world, day):
     """Two days of figures for the sub-district; B reported the day, with a new
     suspected case the cases app counted."""

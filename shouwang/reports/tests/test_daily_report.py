@@ -13,13 +13,9 @@ from shouwang.reports.models import DailyFigure, DailyReport, ReportRevision
 from shouwang.reports.rollup import rollup
 
 from . import data
+from .pages import ON_TIME, url
 
 pytestmark = pytest.mark.django_db
-ON_TIME = override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
-
-
-def url(name, community, day):
-    return reverse(f"reports:{name}", kwargs={"pk": community.pk, "day": day})
 
 
 # What the system counted for community A's day in ``counted``.
@@ -37,11 +33,6 @@ def form(values, reasons=None, note=""):
     body.update({f"r_{code}": text for code, text in (reasons or {}).items()})
     body["note"] = note
     return body
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 @pytest.fixture

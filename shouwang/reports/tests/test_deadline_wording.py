@@ -15,11 +15,6 @@ from shouwang.reports.models import Reminder
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
 def deadline_text(day):
     return days.deadline(day).astimezone(days.local_zone()).strftime("%-m月%-d日 %H:%M")
 

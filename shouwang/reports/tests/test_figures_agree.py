@@ -31,11 +31,6 @@ SECOND = timedelta(seconds=1)
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def city(world, day):
     """Passages either side of the cutoff and of midnight, key persons and fevers,
     households and stock; community A submits its report, B does not."""

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def rolled(world, day):
     data.household(world.building_a, persons=2, at=days.window(day).start)
     data.fever(world.building_b, at=days.window(day).start + timedelta(hours=1))

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def backdated(world, day):
     """Masks received after community A's day, issued with a time inside it: 口罩库存
     at its cutoff counts -300."""

@@ -3,30 +3,18 @@ figure's row may lie below the fold (the 11th of 20 rows at 1366×768), and the 
 comes back scrolled to the top, still 未报, with nothing else saying it failed."""
 
 import pytest
-from django.test import override_settings
-from django.urls import reverse
 
-from shouwang.reports import actions, days
+from shouwang.reports import actions
 
-from .pages import page_form
+from .pages import ON_TIME, page_form, url
 
 pytestmark = pytest.mark.django_db
-ON_TIME = override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)
-
-
-def url(name, community, day):
-    return reverse(f"reports:{name}", kwargs={"pk": community.pk, "day": day})
 
 
 def top(response) -> str:
     """The page above the figures' table."""
     page = response.content.decode()
     return page[: page.index('class="table report-values"')]
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 def without_reason(client, community, day) -> dict:

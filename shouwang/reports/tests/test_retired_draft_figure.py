@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from shouwang.reports import actions, days
+from shouwang.reports import actions
 from shouwang.reports.models import DailyFigure, DailyReport
 from shouwang.reports.rollup import rollup
 
@@ -16,11 +16,6 @@ from . import data
 from .test_daily_report import form, full, url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 @override_settings(REPORT_GRACE_MINUTES=3 * 24 * 60)

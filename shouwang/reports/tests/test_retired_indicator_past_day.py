@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def reported(world, day):
     """Community A zero-reports the day (0 fevers); community B, which has not
     reported, had a fever the system counted."""

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
-@pytest.fixture
 def city(world, day):
     """Two sub-districts: 明湖 (A, B) and 南湖 (C), with data in each community."""
     span = days.window(day)

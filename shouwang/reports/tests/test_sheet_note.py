@@ -9,17 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from shouwang.reports import days
 from shouwang.reports.rollup import rollup
 
 from .test_daily_report import ON_TIME, form, full, url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 def sheet(world, day):

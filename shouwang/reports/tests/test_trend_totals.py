@@ -9,17 +9,12 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from shouwang.reports import actions, bulletin, days
+from shouwang.reports import actions, bulletin
 from shouwang.reports.rollup import rollup
 
 from . import data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 def points(world, code="leaflets"):

@@ -17,11 +17,6 @@ from .test_daily_report import ON_TIME, form, full, url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
 def draft(world, day, values, reasons=None):
     response = world.client("staff_b").post(
         url("report", world.community_b, day), form(full(values), reasons)

@@ -20,11 +20,6 @@ from .test_daily_report import ON_TIME, form, full, url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def day():
-    return days.last_closed_day()
-
-
 @ON_TIME
 def test_a_zero_report_keeps_the_drafts_standing_figures_and_note(world, day, post_zero):
     IndicatorDefinition.objects.create(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from shouwang.reports import catalog, days
+from shouwang.reports import catalog
 from shouwang.reports.models import DailyReport, IndicatorDefinition, ReportRevision
 
 from .pages import zero_form
@@ -18,11 +18,6 @@ from .test_daily_report import ON_TIME
 pytestmark = pytest.mark.django_db
 
 NOT_SENT = "零报告未上报：没有收到页面上列出的零报告数字"
-
-
-@pytest.fixture
-def day():
-    return days.last_closed_day()
 
 
 def urls(world, day):

@@ -1,5 +1,5 @@
-"""Fixtures of the key-person tests: a settable clock (local time, Asia/Shanghai) and
-community A's policy."""
+"""Fixtures of the key-person tests: a settable clock (local time, Asia/Shanghai),
+community A's policy, and a record under control since this morning."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from shouwang.watch import schedule
-from shouwang.watch.models import WatchPolicy
+from shouwang.watch.models import KeyPerson, WatchPolicy
+from shouwang.watch.tests import factories as f
 
 
 class Clock:
@@ -42,3 +43,10 @@ def policy_a(world) -> WatchPolicy:
     return WatchPolicy.objects.create(
         community=world.community_a, self_report=True, slots="上午 06:00-12:00；下午 14:00-20:00"
     )
+
+
+@pytest.fixture
+def record(world, clock: Clock, policy_a: WatchPolicy) -> KeyPerson:
+    """张三丰 of building A, under control since 09:00 today (the clock stays there)."""
+    clock.set(clock.today, 9, 0)
+    return f.key_person(world.building_a, "张三丰")

@@ -157,3 +157,20 @@ def backfill(client, record: KeyPerson, day: date, **fields):
         **fields,
     }
     return client.post(reverse("watch:backfill", args=[record.pk]), data, HTTP_HX_REQUEST="true")
+
+
+def tap(
+    client,
+    record: KeyPerson,
+    query: str = "",
+    *,
+    view: str = "watch:followup",
+    htmx: bool = True,
+    **fields,
+):
+    """A tap on ``record``'s card on 今日随访: a follow-up (``view="watch:attempt"``: 未联系上)
+    of slot 1 by phone unless ``fields`` say otherwise, with a fresh client id; ``query``
+    is the page's filter (``?all=1``); ``htmx`` False posts the plain form."""
+    data = {"client_id": str(uuid.uuid4()), "slot": "1", "method": "phone", **fields}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse(view, args=[record.pk]) + query, data, **headers)

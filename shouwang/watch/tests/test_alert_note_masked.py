@@ -9,17 +9,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from shouwang.watch.tests import factories as f
-
 pytestmark = pytest.mark.django_db
 
 NOTE = "家属电话13812345678，身份证{id}，已送发热门诊"
-
-
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
 
 
 def test_the_alert_masks_numbers_typed_into_the_note(world, clock, record) -> None:

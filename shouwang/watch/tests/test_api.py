@@ -25,12 +25,6 @@ SHEET = "/api/v1/watch/today"  # GET: the day's follow-up sheet (今日随访)
 UPLOAD = "/api/v1/watch/followups"
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
 def item(record, clock, **fields) -> dict:
     return {
         "client_id": str(uuid.uuid4()),

@@ -5,7 +5,6 @@ the person beyond the masked phone."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -16,19 +15,8 @@ pytestmark = pytest.mark.django_db
 SHEET = "/api/v1/watch/today"
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
 def _tap(world, record, **data) -> None:
-    response = world.client("grid_a").post(
-        reverse("watch:followup", args=[record.pk]),
-        {"client_id": str(uuid.uuid4()), "slot": "1", "method": "phone", **data},
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
+    assert f.tap(world.client("grid_a"), record, **data).status_code == 200
 
 
 def _morning(world) -> dict:

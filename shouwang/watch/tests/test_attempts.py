@@ -32,17 +32,8 @@ UPLOAD = "/api/v1/watch/followups"
 SHEET = "/api/v1/watch/today"  # GET: the day's follow-up sheet (今日随访)
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
 def tap(client, record, view="watch:attempt", **data):
-    data.setdefault("client_id", str(uuid.uuid4()))
-    data.setdefault("slot", "1")
-    data.setdefault("method", "phone")
-    return client.post(reverse(view, args=[record.pk]), data, HTTP_HX_REQUEST="true")
+    return f.tap(client, record, view=view, **data)
 
 
 def not_reached(record, clock, by, *, slot: int, hour: int, day=None) -> None:

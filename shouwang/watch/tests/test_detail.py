@@ -13,16 +13,8 @@ from shouwang.watch.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
-def tap(world, record, slot: int = 1, **data) -> None:
-    data = {"client_id": str(uuid.uuid4()), "slot": str(slot), "method": "phone", **data}
-    response = world.client("grid_a").post(reverse("watch:followup", args=[record.pk]), data)
-    assert response.status_code == 302
+def tap(world, record, **data) -> None:
+    assert f.tap(world.client("grid_a"), record, htmx=False, **data).status_code == 302
 
 
 def counts(world, record) -> str:

@@ -4,7 +4,6 @@ decimal as the thermometer shows it (37 is 37.0℃), a fever marked; none taken 
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -14,19 +13,8 @@ from shouwang.watch.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
 def _tap(world, record, slot: int, **data) -> None:
-    response = world.client("grid_a").post(
-        reverse("watch:followup", args=[record.pk]),
-        {"client_id": str(uuid.uuid4()), "slot": str(slot), "method": "phone", **data},
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
+    assert f.tap(world.client("grid_a"), record, slot=str(slot), **data).status_code == 200
 
 
 def _rows(world, record) -> list[str]:

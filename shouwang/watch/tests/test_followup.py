@@ -16,22 +16,9 @@ from shouwang.watch.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
-def post(client, record, **data):
-    data.setdefault("client_id", str(uuid.uuid4()))
-    data.setdefault("slot", "1")
-    data.setdefault("method", "phone")
-    return client.post(reverse("watch:followup", args=[record.pk]), data, HTTP_HX_REQUEST="true")
-
-
 def test_it_records_a_normal_follow_up_with_one_tap(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    response = post(world.client("grid_a"), record)
+    response = f.tap(world.client("grid_a"), record)
     assert response.status_code == 200
     followup = FollowUp.objects.get()
     assert (followup.day, followup.slot, followup.abnormal, followup.late) == (
@@ -49,15 +36,15 @@ def test_it_stores_a_retried_write_once(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
     client_id = str(uuid.uuid4())
     client = world.client("grid_a")
-    assert post(client, record, client_id=client_id).status_code == 200
-    assert post(client, record, client_id=client_id).status_code == 200
+    assert f.tap(client, record, client_id=client_id).status_code == 200
+    assert f.tap(client, record, client_id=client_id).status_code == 200
     assert FollowUp.objects.count() == 1
 
 
 def test_it_keeps_the_first_follow_up_of_a_slot(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    post(world.client("grid_a"), record, method="phone")
-    response = post(world.client("staff_a"), record, method="visit")
+    f.tap(world.client("grid_a"), record, method="phone")
+    response = f.tap(world.client("staff_a"), record, method="visit")
     assert response.status_code == 200
     assert "已有记录" in response.content.decode()
     assert list(FollowUp.objects.values_list("method", flat=True)) == ["phone"]
@@ -65,9 +52,9 @@ def test_it_keeps_the_first_follow_up_of_a_slot(world, clock, record) -> None:
 
 def test_a_fever_found_after_a_normal_follow_up_of_the_slot_is_kept(world, clock, record):
     clock.set(clock.today, 10, 30)
-    post(world.client("grid_a"), record, method="phone")
+    f.tap(world.client("grid_a"), record, method="phone")
     clock.set(clock.today, 11, 10)
-    response = post(world.client("staff_a"), record, method="visit", temperature="38.6")
+    response = f.tap(world.client("staff_a"), record, method="visit", temperature="38.6")
     assert response.status_code == 200
     assert "异常 38.6℃" in response.content.decode()
     followup = FollowUp.objects.get()
@@ -75,14 +62,14 @@ def test_a_fever_found_after_a_normal_follow_up_of_the_slot_is_kept(world, clock
     assert (followup.method, followup.recorded_by) == ("visit", world.staff_a)
     assert Alert.objects.get().kind == Alert.Kind.FEVER
     # once abnormal, a later normal follow-up of the slot changes nothing
-    post(world.client("grid_a"), record, method="phone")
+    f.tap(world.client("grid_a"), record, method="phone")
     assert FollowUp.objects.get().abnormal
     assert Alert.objects.count() == 1
 
 
 def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    response = post(
+    response = f.tap(
         world.client("grid_a"), record, temperature="38.2", symptoms=["cough", "fatigue"]
     )
     assert response.status_code == 200
@@ -109,7 +96,7 @@ def test_it_raises_a_masked_alert_on_fever(world, clock, record) -> None:
 
 def test_a_temperature_typed_in_full_width_is_read(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    response = post(world.client("grid_a"), record, temperature="３８．２")
+    response = f.tap(world.client("grid_a"), record, temperature="３８．２")
     assert response.status_code == 200
     assert str(FollowUp.objects.get().temperature) == "38.2"
     assert Alert.objects.get().kind == Alert.Kind.FEVER
@@ -117,7 +104,7 @@ def test_a_temperature_typed_in_full_width_is_read(world, clock, record) -> None
 
 def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    post(world.client("grid_a"), record, temperature="36.6", symptoms=["sore_throat"])
+    f.tap(world.client("grid_a"), record, temperature="36.6", symptoms=["sore_throat"])
     assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
 
 
@@ -147,7 +134,7 @@ def test_symptoms_without_fever_raise_a_symptom_alert(world, clock, record) -> N
 )
 def test_it_rejects_bad_input_and_stores_nothing(world, clock, record, data, message) -> None:
     clock.set(clock.today, 10, 30)
-    response = post(world.client("grid_a"), record, **data)
+    response = f.tap(world.client("grid_a"), record, **data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not FollowUp.objects.exists()
@@ -157,7 +144,7 @@ def test_a_refused_abnormal_follow_up_keeps_what_was_typed(world, clock, record)
     """On the phone, 385 for 38.5: the card came back with its message but the details
     folded and empty — temperature, symptoms, method and note to be typed again."""
     clock.set(clock.today, 10, 30)
-    response = post(
+    response = f.tap(
         world.client("grid_a"),
         record,
         method="visit",
@@ -179,20 +166,20 @@ def test_a_refused_abnormal_follow_up_keeps_what_was_typed(world, clock, record)
 
 def test_it_refuses_a_slot_that_has_not_opened(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    response = post(world.client("grid_a"), record, slot="2")
+    response = f.tap(world.client("grid_a"), record, slot="2")
     assert response.status_code == 400
     assert "14:00 开始" in response.content.decode()
 
 
 def test_a_late_follow_up_is_marked_late(world, clock, record) -> None:
     clock.set(clock.today, 13, 0)
-    post(world.client("grid_a"), record, slot="1")
+    f.tap(world.client("grid_a"), record, slot="1")
     assert FollowUp.objects.get().late
 
 
 def test_a_worker_of_b_cannot_follow_up_in_a(world, clock, record) -> None:
     clock.set(clock.today, 10, 30)
-    assert post(world.client("staff_b"), record).status_code == 404
+    assert f.tap(world.client("staff_b"), record).status_code == 404
     assert not FollowUp.objects.exists()
 
 
@@ -200,8 +187,8 @@ def test_a_reused_client_id_for_another_person_is_refused(world, clock, record) 
     clock.set(clock.today, 10, 30)
     other = f.key_person(world.building_a2, "李四")
     client_id = str(uuid.uuid4())
-    post(world.client("grid_a"), record, client_id=client_id)
-    response = post(world.client("grid_a"), other, client_id=client_id)
+    f.tap(world.client("grid_a"), record, client_id=client_id)
+    response = f.tap(world.client("grid_a"), other, client_id=client_id)
     assert response.status_code == 400
     assert FollowUp.objects.count() == 1
 
@@ -281,7 +268,7 @@ class TestAPageLeftOpenPastMidnight:
     ) -> None:
         yesterday = clock.today
         clock.set(yesterday + timedelta(days=1), 0, 5)
-        response = post(world.client("grid_a"), record, slot="2", day=yesterday.isoformat())
+        response = f.tap(world.client("grid_a"), record, slot="2", day=yesterday.isoformat())
         assert response.status_code == 400
         page = response.content.decode()
         assert f"{yesterday:%m月%d日}下午" in page
@@ -293,7 +280,7 @@ class TestAPageLeftOpenPastMidnight:
     def test_yesterday_s_morning_is_not_recorded_as_today_s(self, world, clock, record) -> None:
         yesterday = clock.today
         clock.set(yesterday + timedelta(days=1), 6, 30)
-        response = post(world.client("grid_a"), record, slot="1", day=yesterday.isoformat())
+        response = f.tap(world.client("grid_a"), record, slot="1", day=yesterday.isoformat())
         assert response.status_code == 400
         assert f"{yesterday:%m月%d日}上午" in response.content.decode()
         assert not FollowUp.objects.exists()
@@ -317,7 +304,7 @@ class TestAPageLeftOpenPastMidnight:
 
     def test_today_s_page_records_today_s_slot(self, world, clock, record) -> None:
         clock.set(clock.today, 23, 50)
-        response = post(world.client("grid_a"), record, slot="2", day=clock.today.isoformat())
+        response = f.tap(world.client("grid_a"), record, slot="2", day=clock.today.isoformat())
         assert response.status_code == 200
         stored = FollowUp.objects.get()
         assert (stored.day, stored.slot, stored.late) == (clock.today, 2, True)
@@ -328,13 +315,13 @@ class TestAPageLeftOpenPastMidnight:
             (today - timedelta(days=2), "已过补记期限"),
             (today + timedelta(1), "晚于今天"),
         ):
-            response = post(world.client("grid_a"), record, slot="1", day=day.isoformat())
+            response = f.tap(world.client("grid_a"), record, slot="1", day=day.isoformat())
             assert response.status_code == 400
             assert words in response.content.decode()
         assert not FollowUp.objects.exists()
 
     def test_a_bad_day_is_refused(self, world, clock, record) -> None:
-        response = post(world.client("grid_a"), record, day="2020-13-45")
+        response = f.tap(world.client("grid_a"), record, day="2020-13-45")
         assert response.status_code == 400
         assert "随访日期不正确" in response.content.decode()
         assert not FollowUp.objects.exists()

@@ -3,11 +3,10 @@ tap or dismissal sent without htmx still comes back to its page with the message
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.urls import reverse
 
+from shouwang.core.tests.taps import assert_reads_only
 from shouwang.watch.models import FollowUp, Lead
 from shouwang.watch.tests import factories as f
 
@@ -15,20 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_today_answers_get_and_head_only(world, clock, policy_a) -> None:
-    client = world.client("grid_a")
-    address = reverse("watch:today")
-    assert client.get(address).status_code == 200
-    assert client.head(address).status_code == 200
-    refused = client.post(address)
-    assert refused.status_code == 405
-    assert refused["Allow"] == "GET, HEAD"
+    assert_reads_only(world.client("grid_a"), reverse("watch:today"))
 
 
 def test_a_refused_tap_without_htmx_comes_back_to_today(world, clock, policy_a) -> None:
     clock.set(clock.today, 10, 30)
     record = f.key_person(world.building_a, "张三丰")
-    data = {"client_id": str(uuid.uuid4()), "slot": "1", "method": "phone", "note": "长" * 201}
-    response = world.client("grid_a").post(reverse("watch:followup", args=[record.pk]), data)
+    response = f.tap(world.client("grid_a"), record, htmx=False, note="长" * 201)
     assert response.status_code == 400
     html = response.content.decode()
     assert "张三丰：情况说明最多 200 字（现有 201 字）" in html
@@ -37,11 +29,7 @@ def test_a_refused_tap_without_htmx_comes_back_to_today(world, clock, policy_a) 
 
 
 def test_leads_answers_get_and_head_only(world) -> None:
-    client = world.client("staff_a")
-    address = reverse("watch:leads")
-    assert client.get(address).status_code == 200
-    assert client.head(address).status_code == 200
-    assert client.post(address).status_code == 405
+    assert_reads_only(world.client("staff_a"), reverse("watch:leads"))
 
 
 def test_a_refused_dismissal_comes_back_to_the_leads(world) -> None:

@@ -4,7 +4,6 @@ the page shows after a reload; a refused tap leaves them alone."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
@@ -13,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shouwang.areas.tests.factories import child
+from shouwang.core.tests.taps import assert_refused_keeps_counts, header_counts
 from shouwang.watch.tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-COUNTS = re.compile(r'<p class="muted" id="followup-counts"( hx-swap-oob="true")?>(.*?)</p>')
 
 
 @pytest.fixture
@@ -32,16 +30,7 @@ def records(world, clock, policy_a):
 
 
 def counts(html: str, *, oob: bool) -> str:
-    """The header's text; ``oob``: the copy marked for an out-of-band swap."""
-    found = [text for marker, text in COUNTS.findall(html) if bool(marker) == oob]
-    assert len(found) == 1, html
-    return re.sub(r"<[^>]+>", "", found[0]).split(" · ")[1]
-
-
-def tap(client, record, query: str = "", **data):
-    data = {"client_id": str(uuid.uuid4()), "slot": "1", "method": "phone", **data}
-    url = reverse("watch:followup", args=[record.pk]) + query
-    return client.post(url, data, HTTP_HX_REQUEST="true")
+    return header_counts(html, "followup-counts", oob=oob)
 
 
 def page(client, query: str = "") -> str:
@@ -52,7 +41,7 @@ def test_a_grid_worker_s_tap_counts_their_own_list(world, records) -> None:
     mine, _ = records
     client = world.client("grid_a")
     assert page(client) == "应随访 2 次，已完成 0 次"
-    response = tap(client, mine)
+    response = f.tap(client, mine)
     assert response.status_code == 200
     assert counts(response.content.decode(), oob=True) == "应随访 2 次，已完成 1 次"
     assert page(client) == "应随访 2 次，已完成 1 次"
@@ -66,7 +55,7 @@ def test_a_grid_worker_s_tap_on_the_community_list_counts_the_community(world, r
     assert f'hx-post="{reverse("watch:followup", args=[other.pk])}?all=1"' in (
         client.get(reverse("watch:today"), {"all": "1"}).content.decode()
     )
-    response = tap(client, other, "?all=1")
+    response = f.tap(client, other, "?all=1")
     assert counts(response.content.decode(), oob=True) == "应随访 4 次，已完成 1 次"
     assert 'hx-post="' + reverse("watch:followup", args=[other.pk]) + '?all=1"' in (
         response.content.decode()
@@ -79,8 +68,8 @@ def test_community_staff_s_tap_counts_the_community(world, records) -> None:
     mine, other = records
     client = world.client("staff_a")
     assert page(client) == "应随访 4 次，已完成 0 次"
-    tap(client, mine)
-    response = tap(client, other, method="visit")
+    f.tap(client, mine)
+    response = f.tap(client, other, method="visit")
     assert counts(response.content.decode(), oob=True) == "应随访 4 次，已完成 2 次"
     assert page(client) == "应随访 4 次，已完成 2 次"
 
@@ -88,8 +77,8 @@ def test_community_staff_s_tap_counts_the_community(world, records) -> None:
 def test_a_repeated_tap_still_counts(world, records) -> None:
     mine, _ = records
     client = world.client("grid_a")
-    tap(client, mine)
-    response = tap(client, mine, method="visit")
+    f.tap(client, mine)
+    response = f.tap(client, mine, method="visit")
     assert response.status_code == 200
     assert "本时段已有记录" in response.content.decode()
     assert counts(response.content.decode(), oob=True) == "应随访 2 次，已完成 1 次"
@@ -97,10 +86,8 @@ def test_a_repeated_tap_still_counts(world, records) -> None:
 
 def test_a_refused_tap_leaves_the_counts_alone(world, records) -> None:
     mine, _ = records
-    response = tap(world.client("grid_a"), mine, temperature="99")
-    assert response.status_code == 400
-    assert 'class="error"' in response.content.decode()
-    assert "followup-counts" not in response.content.decode()
+    response = f.tap(world.client("grid_a"), mine, temperature="99")
+    assert_refused_keeps_counts(response, "followup-counts")
 
 
 def test_the_plain_form_still_redirects(world, records) -> None:
@@ -118,12 +105,12 @@ def test_a_tap_reads_as_many_queries_with_more_records(world, clock, records) ->
 
     def queries(record) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert tap(client, record).status_code == 200
+            assert f.tap(client, record).status_code == 200
         return len(captured)
 
     few = queries(mine)
     for n in range(6):
         record = f.key_person(world.building_a2, f"王{n}")
         if n % 2:
-            tap(client, record)
+            f.tap(client, record)
     assert queries(other) == few

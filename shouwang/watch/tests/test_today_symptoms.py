@@ -4,7 +4,6 @@ symptoms recorded, so a symptom-only finding does not read just “异常”."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -14,19 +13,8 @@ from shouwang.watch.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(world, clock, policy_a):
-    clock.set(clock.today, 9, 0)
-    return f.key_person(world.building_a, "张三丰")
-
-
 def _tap(world, record, **data) -> None:
-    response = world.client("grid_a").post(
-        reverse("watch:followup", args=[record.pk]),
-        {"client_id": str(uuid.uuid4()), "slot": "1", "method": "phone", **data},
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
+    assert f.tap(world.client("grid_a"), record, **data).status_code == 200
 
 
 def _badge(world) -> str:
