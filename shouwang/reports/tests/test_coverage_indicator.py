@@ -69,3 +69,9 @@ def test_the_days_xlsx_shows_the_same_rate(crowded, day):
     assert by_name["西城社区"] == 62.5
     assert rows[-1][0] == "合计"
     assert rows[-1][column] == round(5 * 100 / 12, 1)
+
+
+def test_the_coverage_page_says_its_rate_is_the_reports(crowded):
+    text = crowded.client("hq").get(reverse("people:coverage")).content.decode()
+    assert "覆盖率即日报的“入户登记率”" in text
+    assert "最高100%" in text
