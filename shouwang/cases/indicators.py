@@ -53,7 +53,7 @@ INDICATORS = [
         FLOW,
         suspected_new,
         incident=True,
-        order=30,
+        order=25,
         help="当日登记为疑似或改为疑似的病例",
     ),
     Indicator(
@@ -63,7 +63,7 @@ INDICATORS = [
         FLOW,
         confirmed_new,
         incident=True,
-        order=31,
+        order=26,
         help="当日登记为确诊或改为确诊的病例",
     ),
     Indicator(
@@ -72,7 +72,7 @@ INDICATORS = [
         "个",
         STOCK,
         key_areas,
-        order=32,
+        order=27,
         help="管控期内的重点区域（小区或楼栋；已标记小区内另行标记的楼栋不重复计）",
     ),
     Indicator(
@@ -81,7 +81,7 @@ INDICATORS = [
         "户次",
         FLOW,
         household_visits,
-        order=33,
+        order=28,
         help="当日在重点区域完成的住户随访（联系不上的不计）",
     ),
 ]

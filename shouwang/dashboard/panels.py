@@ -112,6 +112,11 @@ class Snapshot:
         未开始上报, not 已报 0/0."""
         return self.closed_figure is not None and self.closed_figure.communities == 0
 
+    @property
+    def as_of(self) -> str:
+        """截至11月25日10时05分（当日统计进行中，11月25日15时截止）: today is not complete."""
+        return days.as_of_label(self.today, self.figure.computed_at if self.figure else None)
+
 
 def _live_figures(
     area: Area, span: list[date], *, definitions: list[IndicatorDefinition]

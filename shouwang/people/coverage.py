@@ -7,12 +7,40 @@ each costs a handful of grouped queries whatever the size of the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
-from shouwang.areas.models import Area, Grid
+from shouwang.areas.models import Area, AreaQuerySet, Grid
 
 from .models import Household, Person
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    expected: int  # 应有户数 entered for the unit
+    registered: int  # households registered in the unit itself
+    counted: int  # of those, counted towards 覆盖率: at most ``expected``
+
+
+def unit_coverage(areas: AreaQuerySet, registered: Mapping[int, int]) -> dict[int, UnitCoverage]:
+    """The one definition of 覆盖率 (this page's, and the daily report's 入户登记率):
+    for each household unit among ``areas`` that carries an 应有户数 (a building; a
+    compound or village group without buildings: ``Area.objects.household_units``),
+    the households registered in it (``registered``: households per area id) count up
+    to that figure. A building with more households than expected cannot hide
+    another's gap, so the rate never exceeds 100 %; households of a unit without a
+    figure count towards no rate. One query (the units)."""
+    units = (
+        areas.household_units()
+        .filter(expected_households__isnull=False)
+        .order_by()
+        .values_list("pk", "expected_households")
+    )
+    out = {}
+    for pk, expected in units:
+        n = registered.get(pk, 0)
+        out[pk] = UnitCoverage(expected=expected, registered=n, counted=min(expected, n))
+    return out
 
 
 @dataclass
@@ -52,35 +80,33 @@ class Figures:
 
     @classmethod
     def for_areas(cls, root: Area) -> Figures:
-        areas = list(
-            Area.objects.within(root).values_list(
-                "pk", "parent_id", "path", "kind", "expected_households"
-            )
-        )
-        parents = {parent for _, parent, _, _, _ in areas}
+        subtree = Area.objects.within(root)
+        areas = list(subtree.values_list("pk", "parent_id", "path", "kind"))
+        parents = {parent for _, parent, _, _ in areas}
         households = Household.objects.within(root)
         persons = Person.objects.within(root).current()
         registered = households.count_by_area()
         empty = households.without_persons().count_by_area()
         residents = persons.count_by_area()
         no_document = persons.without_document().count_by_area()
+        units = unit_coverage(subtree, registered)
         result = cls()
-        for pk, _, path, kind, expected in areas:
+        for pk, _, path, kind in areas:
             figures = AreaFigures(
                 registered=registered.get(pk, 0),
                 persons=residents.get(pk, 0),
                 empty_households=empty.get(pk, 0),
                 no_document=no_document.get(pk, 0),
             )
-            leaf = pk not in parents and kind in (Area.Kind.BUILDING, Area.Kind.COMPOUND)
             if kind == Area.Kind.COMPOUND and pk in parents:
                 # Registered before the compound had buildings: counted as registered
                 # (they are), against no building's figure until moved into one.
                 figures.unplaced = figures.registered
-            if leaf and expected is not None:
-                figures.expected = expected
-                figures.covered = min(expected, figures.registered)
-                figures.buildings_short = int(figures.registered < expected)
+            unit = units.get(pk)
+            if unit is not None:
+                figures.expected = unit.expected
+                figures.covered = unit.counted
+                figures.buildings_short = int(unit.registered < unit.expected)
             result.by_area[pk] = figures
             result.paths[pk] = path
         return result

@@ -142,8 +142,9 @@ class HouseholdQuerySet(ScopedQuerySet):
         return self.filter(area__kind=Area.Kind.COMPOUND).filter(models.Exists(buildings))
 
     def count_by_area(self) -> dict[int, int]:
-        """Households per area id (building, or compound for households without one)."""
-        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("id")))
+        """Households per area id (building, or compound for households without one).
+        COUNT(*): an index on the area (and the filtered columns) answers it alone."""
+        return dict(self.order_by().values_list("area_id").annotate(n=models.Count("*")))
 
 
 class Household(TimeStampedModel):

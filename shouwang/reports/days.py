@@ -148,6 +148,19 @@ def moment_label(moment: datetime) -> str:
     return _label(local.date(), local.hour, local.minute)
 
 
+def as_of_label(day: date, computed_at: datetime | None, now: datetime | None = None) -> str:
+    """What the figures of ``day`` are as of, in the pages' words. A closed day:
+    统计截至2月13日15时（已截止）. The day in progress is not complete, so it is dated at
+    its figures' time and says so: 截至2月13日10时05分（当日统计进行中，2月13日15时截止）
+    (尚未汇总 before its first roll-up)."""
+    if is_closed(day, now):
+        return f"统计截至{cutoff_label(day)}（已截止）"
+    counting = f"当日统计进行中，{cutoff_label(day)}截止"
+    if computed_at is None:
+        return f"今日尚未汇总（{counting}）"
+    return f"截至{moment_label(computed_at)}（{counting}）"
+
+
 def _label(day: date, hour: int, minute: int) -> str:
     clock = f"{hour}时" + (f"{minute:02d}分" if minute else "")
     return f"{day_label(day)}{clock}"

@@ -73,6 +73,10 @@ class Indicator:
     hourly: Hourly | None = None
     order: int = 100
     help: str = ""
+    #: Offered when first seeded. A part of a ratio that is no figure of its own to
+    #: report (入户登记率's 计入登记率户数) starts retired: still computed and stored for
+    #: the ratio, not a line of the community's report nor a column.
+    active: bool = True
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):
@@ -274,6 +278,18 @@ def by_community_grouped(
     return _grouped(queryset, communities, values, area, keys, unplaced)
 
 
+def credit(per_area: Mapping[int, int], communities: Sequence[Area]) -> dict[int, int]:
+    """Numbers per area id (an app's own grouped read) summed per community, as
+    ``by_community`` credits its groups; areas in none of the communities are left out."""
+    _, community_of = _community_of(communities)
+    out: dict[int, int] = {}
+    for area_id, n in per_area.items():
+        community = community_of.get(area_id)
+        if community is not None:
+            out[community] = out.get(community, 0) + n
+    return out
+
+
 def common_root(communities: Sequence[Area]) -> str:
     """The path under which the reads for these communities look ("" for the whole
     tree): the rows of areas outside it are never read."""
@@ -366,4 +382,5 @@ def describe(indicator: Indicator) -> dict[str, Any]:
         "incident": indicator.incident,
         "order": indicator.order,
         "description": indicator.help,
+        "active": indicator.active,
     }

@@ -441,6 +441,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             else [],
             "crumbs": [a for a in area.ancestors() if a.is_within(request.user.area)],
             "cutoff": days.cutoff_label(day),
+            "as_of": days.as_of_label(day, table.total.computed_at if table.total else None),
             "deadline": days.deadline(day),
             "scheduled": days.is_scheduled(day),
         },

@@ -41,7 +41,7 @@ MASKS, SUITS = Item.ReportAs.MASKS, Item.ReportAs.SUITS
 PIECES, SETS = Item.REPORT_UNITS[MASKS], Item.REPORT_UNITS[SUITS]
 
 INDICATORS = [
-    Indicator("masks_on_hand", "口罩库存", PIECES, STOCK, _on_hand(MASKS), order=60),
-    Indicator("masks_used", "发放/消耗口罩", PIECES, FLOW, _used(MASKS), order=61),
-    Indicator("suits_on_hand", "防护服库存", SETS, STOCK, _on_hand(SUITS), order=62),
+    Indicator("masks_on_hand", "口罩库存", PIECES, STOCK, _on_hand(MASKS), order=70),
+    Indicator("masks_used", "发放/消耗口罩", PIECES, FLOW, _used(MASKS), order=71),
+    Indicator("suits_on_hand", "防护服库存", SETS, STOCK, _on_hand(SUITS), order=72),
 ]

@@ -12,16 +12,36 @@
 
   const valueAxis = { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } };
 
+  // A chart's title stays inside its chart whatever its length (HQ names indicators,
+  // up to 40 characters) and the chart's width (a 1280×1024 wall screen): shrunk to
+  // one line, down to 11px, then broken into lines; the plot starts below it. The
+  // title is measured by ECharts' own text layout, so the break falls where it draws.
+  const TITLE_LEFT = 4, TITLE_PAD = 5, SMALLEST = 11;
+  function titleStyle(el, text) {
+    const room = Math.max(40, el.clientWidth - TITLE_LEFT - 2 * TITLE_PAD - 2);
+    const style = (size, width) => ({
+      fontSize: size, fontWeight: 500, fontFamily: "sans-serif",
+      lineHeight: Math.round(size * 1.25), width, overflow: width ? "break" : "none",
+    });
+    const box = (st) => new echarts.graphic.Text({ style: Object.assign({ text }, st) }).getBoundingRect();
+    let size = dark() ? 16 : 13;
+    const wide = box(style(size)).width;
+    if (wide > room) size = Math.max(SMALLEST, Math.floor((size * room) / wide));
+    const st = style(size, room);
+    return { style: st, bottom: TITLE_PAD + box(st).height };
+  }
+
   // ``more``: series drawn beside the values, and the y-axes when not the one.
   function line(el, days, values, title, unit, color, more) {
     const axes = (more && more.yAxis) || [valueAxis];
+    const head = titleStyle(el, title);
     chart(el).setOption({
       animation: false,
       backgroundColor: "transparent",
       color: [color],
-      title: { text: title, left: 4, top: 0, textStyle: { fontSize: dark() ? 16 : 13, fontWeight: 500 } },
+      title: { text: title, left: TITLE_LEFT, top: 0, padding: TITLE_PAD, textStyle: head.style },
       // Named axes print their names above the plot: a row of their own, under the title.
-      grid: { left: 44, right: axes.length > 1 ? 52 : 12, top: axes.some((a) => a.name) ? 48 : 28, bottom: 22 },
+      grid: { left: 44, right: axes.length > 1 ? 52 : 12, top: Math.ceil(head.bottom) + (axes.some((a) => a.name) ? 27 : 7), bottom: 22 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v + (unit || "")) },
       xAxis: { type: "category", data: days, axisLabel: { fontSize: 10 } },
       yAxis: axes,
@@ -43,8 +63,9 @@
         animation: false,
         backgroundColor: "transparent",
         color: palette,
-        legend: { top: 0 },
-        grid: { left: 48, right: 12, top: 30, bottom: 24 },
+        // One row whatever the names and the width: pages of it when they do not fit.
+        legend: { type: "scroll", top: 0, left: 4, right: 4 },
+        grid: { left: 48, right: 12, top: 34, bottom: 24 },
         tooltip: { trigger: "axis" },
         xAxis: { type: "category", data: data.hours },
         yAxis: { type: "value", minInterval: 1 },
