@@ -391,6 +391,7 @@ def unplaced(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("people.edit")
 def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move one household without a building into a building of its compound."""

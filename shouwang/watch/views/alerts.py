@@ -214,6 +214,7 @@ def lead_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("watch:leads")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def lead_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     """A lead dismissed by mistake: back to 待核实 (恢复待核实), with a reason."""
