@@ -166,6 +166,8 @@ def model_row(model, **values):
             row.append(None)
         elif field.default is not NOT_PROVIDED and not callable(field.default):
             row.append(field.default)
+        elif field.get_internal_type() == "JSONField" and callable(field.default):
+            row.append(json.dumps(field.default()))
         elif field.get_internal_type() in ("CharField", "TextField"):
             row.append("")
         else:
@@ -260,6 +262,9 @@ def build_people(loader: Loader, tree: dict, persons: int, when: datetime) -> in
             row = list(p_tpl)
             row[pi["id"]] = pk
             row[pi["household_id"]] = household
+            # one head per household (the ledger's constraint), the others its family
+            head = (pk - 1) % 3 == 0 and household == (pk - 1) // 3 + 1
+            row[pi["relation"]] = Person.Relation.HEAD if head else Person.Relation.CHILD
             row[pi["area_id"]] = buildings[household % len(buildings)]
             row[pi["created_at"]] = row[pi["updated_at"]] = loader.stamp(
                 when + timedelta(seconds=pk)
