@@ -5,7 +5,8 @@
    tap while the phone believes it is online): at most data-batch items (the server's
    limit) a POST, the next batch sent as soon as one is answered, stopping when an
    answer takes nothing off the queue (all to retry). Stored and
-   duplicate items leave the queue; refused ones are listed with the server's reason
+   duplicate items leave the queue (补记 on the slot when stored late, as on the card);
+   refused ones are listed with the server's reason
    until the worker dismisses them; items the server could not save for now stay queued.
    A 未联系上 (an attempt that reached nobody) is queued the same way, but its slot keeps
    its buttons (the worker may try again, with a new id) and lists it as waiting.
@@ -64,6 +65,14 @@
     }
     span.className = "w-done";
     span.textContent = "✓ " + it.label + " " + beijing(Date.parse(it.recorded_at)).slice(11, 16) + " · " + text;
+    /* Stored after the slot's deadline (the server says so): the card's 补记 badge. */
+    if (state === "done" && it.late) {
+      var badge = document.createElement("span");
+      badge.className = "badge yellow";
+      badge.title = "截止 " + slot.getAttribute("data-deadline") + " 后记录";
+      badge.textContent = "补记";
+      span.append(" ", badge);
+    }
     slot.className = "w-slot " + state;
     slot.replaceChildren(name, span);
   }
@@ -143,7 +152,7 @@
     queued.forEach(function (it) {
       var r = results[it.client_id];
       if (!r || r.retry) { left.push(it); return; }
-      if (r.ok) { mark(it, "done", r.message || "已上传"); return; }
+      if (r.ok) { it.late = r.late; mark(it, "done", r.message || "已上传"); return; }
       it.message = r.message;
       refused.push(it);
       mark(it, "refused", r.message);
