@@ -26,6 +26,7 @@ from .registration import (
     find_or_create_person,
     register_key_person,
 )
+from .undo import decision_before
 
 
 @transaction.atomic
@@ -148,16 +149,8 @@ def reopen_lead(*, lead: Lead, reason: str, by: Any) -> Lead:
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写恢复核实的原因")
-    decided = timezone.localtime(lead.decided_at) if lead.decided_at else None
-    before = "，".join(
-        part
-        for part in (
-            f"原为“{lead.get_status_display()}”",
-            str(lead.decided_by or ""),
-            f"{decided:%Y-%m-%d %H:%M}" if decided else "",
-            lead.decided_note,
-        )
-        if part
+    before = decision_before(
+        lead.get_status_display(), lead.decided_by, lead.decided_at, lead.decided_note
     )
     lead.status = Lead.Status.NEW
     lead.decided_at, lead.decided_by, lead.decided_note = None, None, ""

@@ -22,6 +22,7 @@ from .registration import (
     period_served,
     register_key_person,
 )
+from .undo import decision_before
 
 
 @transaction.atomic
@@ -120,18 +121,7 @@ def reopen_locate_task(*, task: LocateTask, reason: str, by: Any) -> LocateTask:
         raise ValidationError(
             f"名单中此人已有一条待查找记录（{listed:%Y-%m-%d %H:%M}下发），请在该记录上处理"
         )
-    was = task.get_status_display()
-    decided = timezone.localtime(task.decided_at) if task.decided_at else None
-    before = "，".join(
-        part
-        for part in (
-            f"原为“{was}”",
-            str(task.decided_by or ""),
-            f"{decided:%Y-%m-%d %H:%M}" if decided else "",
-            task.note,
-        )
-        if part
-    )
+    before = decision_before(task.get_status_display(), task.decided_by, task.decided_at, task.note)
     task.status = LocateTask.Status.PENDING
     task.note = f"恢复查找：{reason}"[:200]
     task.decided_at, task.decided_by = None, None
