@@ -149,6 +149,8 @@ EXAMPLE_ROW = [
     "",
     "",
 ]
+# The example row left in a filled-in template is nobody: reported, never imported.
+EXAMPLE_MESSAGE = "这是模板中的示例行（张三），不是真实人员，请删除此行后再导入"
 # Header text (normalised) -> column key. The first of each list is the template's.
 SYNONYMS: dict[str, list[str]] = {
     "name": ["姓名", "居民姓名", "人员姓名"],
@@ -342,6 +344,14 @@ class Layout:
         return not any(cell_text(raw[i]) for i in self.columns.values() if i < width)
 
 
+def is_example(cells: dict[str, Any]) -> bool:
+    """The template's example person: its name and document number as printed."""
+    return (
+        clean_name(cell_text(cells.get("name"))) == EXAMPLE_ROW[0]
+        and cell_text(cells.get("doc")).upper() == EXAMPLE_ROW[2]
+    )
+
+
 def template_bytes() -> bytes:
     return workbook_bytes(
         TEMPLATE_HEADERS,
@@ -512,6 +522,9 @@ class Checker:
                 ok = False
             cells[key] = unneutralised(value)
         if not ok:
+            return None
+        if is_example(cells):
+            self.problem(number, "name", EXAMPLE_MESSAGE)
             return None
         record: dict[str, Any] = {"r": number}
         name = clean_name(cell_text(cells.get("name")))

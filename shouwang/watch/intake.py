@@ -177,18 +177,23 @@ class Plan:
 # enough for the arrival-date rule (``actions.check_arrival_date``), so a list typed
 # over the examples, or uploaded as it is to try the page, reads as a plausible one.
 EXAMPLE_ARRIVALS = (3, 1)
+# The example persons (name, document number): left in a filled-in list they are
+# reported, so a try of the page never registers them.
+EXAMPLES = (("张三", "420102199001011236"), ("李四", "E12345678"))
+EXAMPLE_MESSAGE = "这是模板中的示例行（{name}），不是真实人员，请删除此行后再导入"
 
 
 def template_bytes(*, today: date) -> bytes:
     """The police-list template: the columns and two example rows, arrived a few days
     before ``today``."""
     first, second = (today - timedelta(days=n) for n in EXAMPLE_ARRIVALS)
+    (zhang, zhang_id), (li, li_id) = EXAMPLES
     return workbook_bytes(
         HEADERS,
         [
             [
-                "张三",
-                "420102199001011236",
+                zhang,
+                zhang_id,
                 "13800000000",
                 first.isoformat(),
                 "湖北武汉",
@@ -197,8 +202,8 @@ def template_bytes(*, today: date) -> bytes:
                 "居民身份证",
             ],
             [
-                "李四",
-                "E12345678",
+                li,
+                li_id,
                 "",
                 second.isoformat(),
                 "意大利米兰",
@@ -337,6 +342,9 @@ def _check_row(
             problems.append(Problem(number, "姓名", "姓名过长（最多50字）"))
     doc_type = default_type
     document = normalise_document(document)
+    if (name, document) in EXAMPLES:
+        result.problems.append(Problem(number, "姓名", EXAMPLE_MESSAGE.format(name=name)))
+        return None
     try:
         doc_type = document_type_named(type_name) if type_name else default_type
     except DocumentError as exc:  # a refused type's number goes unchecked too

@@ -268,11 +268,10 @@ def test_the_template_downloads_with_the_expected_columns(world) -> None:
     assert list(header) == HEADERS
 
 
-def test_the_template_s_examples_arrived_days_ago_and_upload_as_a_plausible_list(
-    world, clock
-) -> None:
-    """The examples said 2020-01-23: a list typed over them, or the template uploaded
-    as it is to try the page, was refused row by row (抵达日期早于一年前)."""
+def test_the_template_s_examples_arrived_days_ago_and_are_reported_if_left_in(world, clock) -> None:
+    """The examples said 2020-01-23: a list typed over them was refused row by row
+    (抵达日期早于一年前). Uploaded as it is, the template previews its two examples as
+    rows to delete: a try of the page never registers 张三 or 李四."""
     clock.set(date(2026, 3, 10), 9, 0)
     client = world.client("staff_a")
     response = client.get(reverse("watch:intake_template"))
@@ -282,7 +281,17 @@ def test_the_template_s_examples_arrived_days_ago_and_upload_as_a_plausible_list
     assert all(date(2026, 3, 3) <= day < date(2026, 3, 10) for day in arrivals)
     template = SimpleUploadedFile("公安推送名单模板.xlsx", response.content)
     preview = upload(client, template, community=world.community_a.pk)
-    assert preview.status_code == 200
+    assert preview.status_code == 400
+    plan = preview.context["plan"]
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "姓名"), (3, "姓名")]
+    assert "示例行（张三）" in plan.problems[0].message
+    assert "请删除此行后再导入" in preview.content.decode()
+    assert "确认导入" not in preview.content.decode()
+
+    typed_over = [list(row) for row in examples[1:]]
+    typed_over[0][:2] = ["王五", f.id_number()]
+    typed_over[1][:2] = ["赵六", "E87654321"]
+    preview = upload(client, sheet(typed_over), community=world.community_a.pk)
     plan = preview.context["plan"]
     assert plan.problems == []
     assert [row.arrival for row in plan.rows] == arrivals
