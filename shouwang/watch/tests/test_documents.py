@@ -236,7 +236,7 @@ def test_each_bad_row_is_reported_by_row_and_column(world) -> None:
         ["安娜", PASSPORT, "", arrived, "意大利米兰", "", "", "军官证"],
         ["陈港", "H123", "", arrived, "香港", "", "", "港澳通行证"],
         ["张三", PASSPORT, "", arrived, "湖北武汉", "", "", ""],
-        ["李四", PASSPORT, "", arrived, "韩国首尔", "", "", "护照"],
+        ["朴敏", PASSPORT, "", arrived, "韩国首尔", "", "", "护照"],
     ]
     response = upload(world.client("staff_a"), sheet(rows), community=world.community_a.pk)
     assert response.status_code == 400
@@ -291,12 +291,10 @@ def test_the_template_has_the_document_type_column_with_an_example(world) -> Non
     assert "证件类型" in sheet_rows[0]
     column = sheet_rows[0].index("证件类型")
     assert {row[column] for row in sheet_rows[1:]} >= {"居民身份证", "护照"}
-    # Both example rows read as they should, documents and arrival dates alike.
-    response = upload(
-        world.client("staff_a"),
-        SimpleUploadedFile("模板.xlsx", response.content),
-        community=world.community_a.pk,
-    )
+    # Both example rows read as they should, documents and arrival dates alike, once
+    # named as someone real (left as they are, they are rows to delete).
+    typed_over = [["王五", *sheet_rows[1][1:]], ["赵六", *sheet_rows[2][1:]]]
+    response = upload(world.client("staff_a"), sheet(typed_over), community=world.community_a.pk)
     plan = response.context["plan"]
     assert plan.problems == []
     assert [row.doc_type for row in plan.rows] == ["id_card", "passport"]
