@@ -140,6 +140,8 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
     building must not hold the same flat already. Each person's row moves on a version
     (a person form opened before the move is refused as stale) and gets a history
     entry 户 old address → new."""
+    from shouwang.watch import actions as watch_actions
+
     if household.version != version:
         raise ConflictError(conflict_message(household))
     compound = household.area
@@ -169,5 +171,9 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
             person=person,
             changes=[["户", was_at, household.address]],
         )
+    # What other apps keep at the person's place and still work on follows them.
+    watch_actions.follow_move_to_building(
+        persons=moved, compound=compound, building=building, by=by
+    )
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
     return household
