@@ -140,6 +140,7 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
     building must not hold the same flat already. Each person's row moves on a version
     (a person form opened before the move is refused as stale) and gets a history
     entry 户 old address → new."""
+    from shouwang.cases import actions as case_actions
     from shouwang.watch import actions as watch_actions
 
     if household.version != version:
@@ -172,8 +173,7 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
             changes=[["户", was_at, household.address]],
         )
     # What other apps keep at the person's place and still work on follows them.
-    watch_actions.follow_move_to_building(
-        persons=moved, compound=compound, building=building, by=by
-    )
+    for follow in (watch_actions.follow_move_to_building, case_actions.follow_move_to_building):
+        follow(persons=moved, compound=compound, building=building, by=by)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
     return household
