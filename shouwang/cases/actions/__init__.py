@@ -18,6 +18,7 @@ from .contacts import (
 )
 from .institutions import merge_institution, save_institution
 from .key_areas import lift_key_area, mark_key_area
+from .moves import follow_move_to_building
 from .tracing import contacts_from_trace, request_second_hop, run_second_hop, run_trace
 from .visits import (
     record_household_unreached,
@@ -33,6 +34,7 @@ __all__ = [
     "contacts_from_trace",
     "create_case",
     "ended_record_refusal",
+    "follow_move_to_building",
     "lift_key_area",
     "mark_key_area",
     "merge_institution",

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
@@ -135,17 +137,22 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
     """Move a household registered at its compound before the compound had buildings
     (未分配楼栋) into one of the compound's buildings, with its persons (moved out
     ones too: they stand at their household's place). Its unit and room stay; the
-    building must not hold the same flat already."""
+    building must not hold the same flat already. Each person's row moves on a version
+    (a person form opened before the move is refused as stale) and gets a history
+    entry 户 old address → new."""
+    from shouwang.cases import actions as case_actions
+    from shouwang.watch import actions as watch_actions
+
     if household.version != version:
         raise ConflictError(conflict_message(household))
     compound = household.area
     if building.kind != Area.Kind.BUILDING or building.parent_id != compound.pk:
         raise ValidationError({"building": f"请选择本小区（{compound.name}）的楼栋"})
+    was_at = household.address
     household.area = building
     _check_address_free(household)
     with unique_write(lambda: _check_address_free(household)):
         locked_update(household, version, ["area"])
-    household.persons.filter(area=compound).update(area=building)
     record_change(
         action=Change.Action.UPDATE,
         by=by,
@@ -153,5 +160,20 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
         household=household,
         changes=[["楼栋", compound.name, f"{compound.name}{building.name}"]],
     )
+    persons = household.persons.filter(area=compound)
+    moved = list(persons.select_for_update().order_by("pk"))
+    # Each person's row changes: a person form opened before the move is stale now.
+    persons.update(area=building, version=F("version") + 1, updated_at=timezone.now())
+    for person in moved:
+        record_change(
+            action=Change.Action.UPDATE,
+            by=by,
+            area_id=building.pk,
+            person=person,
+            changes=[["户", was_at, household.address]],
+        )
+    # What other apps keep at the person's place and still work on follows them.
+    for follow in (watch_actions.follow_move_to_building, case_actions.follow_move_to_building):
+        follow(persons=moved, compound=compound, building=building, by=by)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
     return household

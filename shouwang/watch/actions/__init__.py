@@ -34,6 +34,7 @@ from .policy import save_category, save_policy
 from .registration import (
     Identity,
     check_arrival_date,
+    follow_move_to_building,
     hand_over_after_move,
     period_served,
     register_key_person,
@@ -55,6 +56,7 @@ __all__ = [
     "backfill_followup",
     "change_status",
     "check_arrival_date",
+    "follow_move_to_building",
     "hand_over_after_move",
     "check_recording_time",
     "confirm_lead",

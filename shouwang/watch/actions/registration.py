@@ -9,11 +9,14 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 
 from ..models import (
+    Alert,
     Category,
     KeyPerson,
     KeyPersonEvent,
@@ -87,6 +90,38 @@ def hand_over_after_move(*, area: Any, by: Any) -> list[str]:
         f"{old}负责的重点人员 {count} 人改由{new or '（未分配，待所在社区指定）'}负责"
         for (old, new), count in handed.items()
     ]
+
+
+# Records not ended for good: followed up, looked for, or to resume after hospital.
+LIVE_STATUSES = (*OPEN_STATUSES, KeyPerson.Status.HOSPITAL)
+
+
+@transaction.atomic
+def follow_move_to_building(*, persons: Any, compound: Any, building: Any, by: Any) -> None:
+    """The ledger moved ``persons`` (a household registered at ``compound`` before it
+    had buildings) into ``building``, one of its buildings. Their records not ended for
+    good (管控中, 失联, 转医院) that stand at the compound move along, each with a
+    history entry, so the building's pages and counts hold them; so do the alerts of
+    those persons and records not handled yet. Ended records and handled alerts are
+    the past and stay where they were; follow-ups and attempts take their place from
+    their record and are not written."""
+    where = f"所属辖区：{compound.name} → {compound.name}{building.name}"
+    records = list(
+        KeyPerson.objects.select_for_update()
+        .filter(person__in=persons, area=compound, status__in=LIVE_STATUSES)
+        .order_by("pk")
+    )
+    KeyPerson.objects.filter(pk__in=[r.pk for r in records]).update(
+        area=building, updated_at=timezone.now()
+    )
+    for record in records:
+        KeyPersonEvent.objects.create(
+            key_person=record, kind=KeyPersonEvent.Kind.EDITED, note=where, by=by
+        )
+        audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=record, detail=where)
+    Alert.objects.filter(
+        Q(person__in=persons) | Q(key_person__in=records), area=compound, handled_at__isnull=True
+    ).update(area=building)
 
 
 def find_or_create_person(
