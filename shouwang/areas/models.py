@@ -149,6 +149,14 @@ class Area(TimeStampedModel):
         return self.name
 
     @property
+    def place(self) -> str:
+        """'西城花园1号楼' for a building (every compound has its 1号楼), the area's own
+        name otherwise. Select ``parent`` with a building."""
+        if self.kind == Area.Kind.BUILDING and self.parent_id:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+    @property
     def child_kind(self) -> str | None:
         return self.CHILD_KIND.get(self.kind)
 

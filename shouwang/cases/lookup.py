@@ -22,5 +22,7 @@ def find_persons(queryset: PersonQuerySet, q: str) -> list[Person]:
     if len(q) >= 8:
         condition |= Q(doc_hash=pii.lookup_hash(q)) | Q(phone_hash=pii.lookup_hash(q))
     return list(
-        queryset.current().filter(condition).select_related("area", "household")[:SEARCH_LIMIT]
+        queryset.current()
+        .filter(condition)
+        .select_related("area__parent", "household__area__parent")[:SEARCH_LIMIT]
     )

@@ -83,7 +83,7 @@ def _found(request: AuthedRequest, form: SearchForm) -> list[Person]:
 def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     visible = Case.objects.visible_to(request.user)
-    qs = visible.select_related("person", "area", "institution")
+    qs = visible.select_related("person", "area__parent", "institution")
     if form.is_valid():
         qs = qs.search(form.cleaned_data["q"])
         if form.cleaned_data["classification"]:
@@ -172,14 +172,14 @@ def case_create_new(request: AuthedRequest) -> HttpResponse:
 @require_capability("cases.view")
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_for_user(
-        Case.objects.select_related("person__area", "area", "reported_by", "institution"),
+        Case.objects.select_related("person__area", "area__parent", "reported_by", "institution"),
         request.user,
         pk=pk,
     )
     contacts = list(
         case.contacts.visible_to(request.user)
         .with_own_case()
-        .select_related("person__area", "key_person", "via__person")
+        .select_related("person__area__parent", "key_person", "via__person")
     )
     can_trace = request.user.can("cases.trace")
     before_window = set(case.contacts_before_window().values_list("pk", flat=True))
@@ -272,7 +272,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     qs = (
         Contact.objects.visible_to(request.user)
         .with_own_case()
-        .select_related("person__area", "case__person", "key_person")
+        .select_related("person__area__parent", "case__person", "key_person")
     )
     pending = request.GET.get("pending") == "1"
     if pending:
@@ -527,7 +527,7 @@ def _key_area_page(
         Person.objects.visible_to(request.user)
         .current()
         .within(key_area.area)
-        .select_related("area", "household__area")
+        .select_related("area__parent", "household__area__parent")
         .order_by("area__path", "household_id", "id")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -652,7 +652,7 @@ def _trace_page(
     )
     hits = (
         trace.hits.shown_to(request.user)
-        .select_related("person__area", "contact", "via__person")
+        .select_related("person__area__parent", "contact", "via__person")
         .with_via_shown(request.user)
     )
     return render(

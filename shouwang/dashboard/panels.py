@@ -159,7 +159,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
             .order_by("area__path")
         )
     alerts_qs = Alert.objects.visible_to(user).within(area)
-    alerts = list(alerts_qs.select_related("area").order_by("-raised_at", "-id")[:ALERTS])
+    alerts = list(alerts_qs.select_related("area__parent").order_by("-raised_at", "-id")[:ALERTS])
     open_alerts = alerts_qs.open().count()
 
     figure, closed_figure = mine.get(today), mine.get(closed)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from shouwang.areas.models import Area
 from shouwang.core.demo import DemoContext
 
@@ -37,7 +39,8 @@ def build(ctx: DemoContext) -> None:
         return
     communities = list(Area.objects.within(ctx.subdistrict).communities().order_by("path"))
     staff = {0: ctx.users.get("staff_a"), 1: ctx.users.get("staff_b")}
-    latest = days.last_closed_day()
+    now = timezone.now()
+    latest = days.last_closed_day(now)
     rng = ctx.rng
     submitted = 0
     for back in range(DAYS - 1, -1, -1):
@@ -53,6 +56,7 @@ def build(ctx: DemoContext) -> None:
                 continue
             late = (i + back) % 9 == 5
             when = due + timedelta(minutes=rng.randint(10, 90) if late else -rng.randint(5, 55))
+            when = min(when, now)  # run before the deadline: submitted no later than now
             by = staff.get(i)
             try:
                 actions.zero_report(report=report, by=by, now=when)

@@ -556,10 +556,15 @@ def apply_report(report: DailyReport) -> None:
     rows = _locked_figures(report.day, [*prefixes, community.path])
     values = list(report.values.all())
     mine = rows.get(community.pk)
+    # No roll-up row yet: the system's counts, those the report form showed taking
+    # precedence; the counts no form line carries (a ratio's numerator) come from here.
     auto: dict[str, Any] = (
         dict(mine.auto)
         if mine is not None
-        else {v.code: v.auto_value for v in values if v.auto_value is not None}
+        else {
+            **auto_values(community, report.day),
+            **{v.code: v.auto_value for v in values if v.auto_value is not None},
+        }
     )
     new = Row(
         area_id=community.pk,

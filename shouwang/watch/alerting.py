@@ -26,11 +26,7 @@ def masked_name(name: str) -> str:
 
 def place(area: Any) -> str:
     """'西城花园1号楼' for a building, the area's own name otherwise."""
-    from shouwang.areas.models import Area
-
-    if area.kind == Area.Kind.BUILDING and area.parent_id:
-        return f"{area.parent.name}{area.name}"
-    return area.name
+    return area.place
 
 
 def followup_title(record: KeyPerson, followup: FollowUp) -> str:
