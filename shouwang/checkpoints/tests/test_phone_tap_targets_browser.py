@@ -91,3 +91,25 @@ def test_a_family_phone_s_pass_switches_person_with_a_thumb(phone, world, live_s
     phone.click("#family a:has-text('*强')")
     phone.wait_for_url(f"**/pass/?p={held[1].code}")
     assert phone.inner_text("#family b") == "*强"
+
+
+def test_a_family_s_next_scan_is_a_thumb_sized_button(phone, world, live_server) -> None:
+    """A parent scanning for each of the family in turn taps 为其他家人扫码 after each
+    result, a queue waiting behind them."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    held = [
+        make_pass(make_person(world.building_a, name, room="302")) for name in ("王小明", "王强")
+    ]
+    phone.context.add_cookies(
+        [{"name": COOKIE_NAME, "value": signed(*(p.code for p in held)), "url": live_server.url}]
+    )
+    phone.goto(f"/c/{gate.code}/?p={held[1].code}")
+    phone.click("button[name=direction][value=in]")
+    phone.wait_for_selector("#result")
+    box = phone.locator("#next").bounding_box()
+    assert box["height"] >= THUMB, box
+    assert box["width"] >= 200, box
+    fits(phone)
+    phone.click("#next")
+    phone.wait_for_url(f"**/c/{gate.code}/")
+    assert phone.locator("#family a.who").count() == 2
