@@ -113,3 +113,26 @@ def test_a_family_s_next_scan_is_a_thumb_sized_button(phone, world, live_server)
     phone.click("#next")
     phone.wait_for_url(f"**/c/{gate.code}/")
     assert phone.locator("#family a.who").count() == 2
+
+
+def test_a_carried_risk_reads_as_one_line_with_its_day_after_it(phone, world, live_server):
+    """The day a risk was declared (（11月25日申报）) follows the box's words, wrapping
+    after them; as a third column beside a 22 px box it broke 疫情风险地区 in two."""
+    gate = make_checkpoint(world.compound_a, "西城花园东门")
+    held = make_pass(make_person(world.building_a, "王小明", room="302"), risk_travel=True)
+    phone.context.add_cookies(
+        [{"name": COOKIE_NAME, "value": signed(held.code), "url": live_server.url}]
+    )
+    phone.goto(f"/c/{gate.code}/")
+    assert phone.is_checked("#id_risk_travel")
+    label = phone.locator("label:has(#id_risk_travel)")
+    assert "申报）" in label.inner_text()
+    lines = label.evaluate(
+        "l => { const r = document.createRange();"
+        " const words = [...l.querySelectorAll('*'), l].flatMap(e => [...e.childNodes])"
+        "   .find(n => n.nodeType === 3 && n.textContent.includes('疫情风险地区'));"
+        " r.selectNodeContents(words); return r.getClientRects().length; }"
+    )
+    assert lines == 1
+    assert label.bounding_box()["height"] >= THUMB
+    fits(phone)
