@@ -55,11 +55,13 @@ def _result(
     *,
     family: bool,
     add_url: str = "",
+    said: str = "",
 ) -> HttpResponse:
     """The passage's verdict; on a family phone its 我的出入证 opens the pass of the
     person it was for, as staff then scan that pass. ``add_url``: 添加家人, offered
     after a registration (a one-tap page offers it before the tap; the tap's result,
-    the hottest page, reverses no more URLs)."""
+    the hottest page, reverses no more URLs). ``said``: the part of the row's note the
+    resident typed (自报体温), shown as said rather than among the verdict's reasons."""
     now = timezone.localtime()
     return render(
         request,
@@ -72,7 +74,8 @@ def _result(
             "add_url": add_url,
             "who": pass_.code,
             "person_name": _masked_name(pass_.person.name, family=family),
-            "reasons": [r for r in checkin.note.split("；") if r],
+            "reasons": [r for r in checkin.note.split("；") if r and r != said],
+            "said": said,
             # Formatted here: three date filters cost more than the rest of the page.
             "clock": f"{now:%H:%M:%S}",
             # The live clock ticks from the server's time in its time zone, whatever the
@@ -369,10 +372,11 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
             error = "此网络的登记过于频繁，请10分钟后再试，或请卡点工作人员代为登记"
             status = 429
         else:
+            reg = form.registration()
             try:
                 pass_, recorded = actions.register(
                     checkpoint=checkpoint,
-                    reg=form.registration(),
+                    reg=reg,
                     client_id=form.cleaned_data["client_id"],
                     held=family,
                     replacing=replacing,
@@ -390,6 +394,7 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
                     pass_,
                     family=len(codes) > 1,
                     add_url=reverse("checkin:register", args=[checkpoint.code]),
+                    said=reg.note,
                 )
                 tokens.remember(response, codes, secure=request.is_secure())
                 return response

@@ -86,6 +86,9 @@
     if (form.elements.client_id) form.elements.client_id.value = newId();
     var row = form.closest(".row");
     if (row) row.classList.add("kept");  /* its action waits on the phone */
+    /* Cleared for the next person: focus left on its button would hold the list's
+       refresh (held while focus is in it), and the row would read unconfirmed. */
+    if (form.contains(document.activeElement)) document.activeElement.blur();
   }
 
   /* Delegated: the rows' forms come and go with each refresh of the list. */
