@@ -226,6 +226,10 @@ class KeyPersonQuerySet(ScopedQuerySet):
         return record
 
 
+#: A record no grid worker (or no grid) answers for, on every page and export.
+UNASSIGNED = "未分配"
+
+
 class KeyPerson(TimeStampedModel):
     class Source(models.TextChoices):
         POLICE = "police", "公安推送"
@@ -430,6 +434,16 @@ class KeyPerson(TimeStampedModel):
             self.area.parent.name if self.area.kind == "building" and self.area.parent_id else ""
         )
         return f"{compound}{self.area.name}"
+
+    @property
+    def responsible_label(self) -> str:
+        """The grid worker as every page and export names them: 未分配 when nobody
+        answers for the record (needs ``responsible`` loaded to stay query-free)."""
+        return str(self.responsible) if self.responsible_id else UNASSIGNED
+
+    @property
+    def grid_label(self) -> str:
+        return str(self.grid) if self.grid_id else UNASSIGNED
 
     @property
     def period_days(self) -> int:
