@@ -550,7 +550,8 @@ class Alert(models.Model):
     def mark_handled(self, *, by: User | None, note: str = "") -> None:
         self.handled_at = timezone.now()
         self.handled_by = by
-        self.handled_note = note[:200]
+        # Read by the whole community and HQ, as the alert's text: numbers masked.
+        self.handled_note = pii.mask_in_text(note)[:200]
         self.save(update_fields=["handled_at", "handled_by", "handled_note"])
 
 
