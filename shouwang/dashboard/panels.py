@@ -193,8 +193,8 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     cards = [
         Card(
             definition=d,
-            value=figure.values.get(d.code) if figure else None,
-            previous=closed_figure.values.get(d.code) if closed_figure else None,
+            value=d.value_in(figure.values) if figure else None,
+            previous=d.value_in(closed_figure.values) if closed_figure else None,
         )
         for d in definitions
     ]
@@ -204,7 +204,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     children = [
         ChildRow(
             area=f.area,
-            values=[f.values.get(d.code) for d in definitions],
+            values=[d.value_in(f.values) for d in definitions],
             submitted=reports.submitted if (reports := closed_rows.get(f.area_id)) else None,
             communities=reports.communities if reports else None,
         )
@@ -228,7 +228,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
                 "code": d.code,
                 "label": d.label,
                 "unit": d.unit,
-                "values": [mine[day].values.get(d.code) if day in mine else None for day in span],
+                "values": [d.value_in(mine[day].values) if day in mine else None for day in span],
             }
             for d in definitions
         ],

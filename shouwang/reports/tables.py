@@ -34,7 +34,7 @@ def figure_cells(
 ) -> list[Any]:
     if figure is None:
         return [None for _ in definitions]
-    return [figure.values.get(d.code) for d in definitions]
+    return [d.value_in(figure.values) for d in definitions]
 
 
 def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -> list[Any]:
@@ -43,7 +43,7 @@ def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -
     None only where it has no figure (one the communities type in, a rate with no
     应登记户数 of its own)."""
     own = figure.auto or {}
-    return [own.get(d.code) for d in definitions]
+    return [d.value_in(own) for d in definitions]
 
 
 def has_own(cells: Sequence[Any], definitions: Sequence[IndicatorDefinition]) -> bool:
@@ -298,7 +298,7 @@ def trend_series(
     day = start
     while day <= end:
         values = found.get(day)
-        value = values.get(definition.code) if values is not None else None
+        value = definition.value_in(values)
         if definition.is_flow and definition.ratio is None:
             if value is not None:
                 running = (running or 0) + value
