@@ -25,13 +25,15 @@ from shouwang.areas.models import Area
 from shouwang.core.text import day_label
 from shouwang.reports import catalog, days, live
 from shouwang.reports.models import DailyFigure, IndicatorDefinition
-from shouwang.reports.tables import own_cells, show
+from shouwang.reports.tables import has_own, own_cells, show
 from shouwang.supplies import figures as supply_figures
 from shouwang.watch.models import Alert
 
 TREND_DAYS = 14
 ALERTS = 10
 LOW_STOCK_SHOWN = 5
+#: the indicators the wall screen's 下级明细 table has room for
+WALL_COLUMNS = 8
 
 
 @dataclass
@@ -68,7 +70,7 @@ class ChildRow:
     (``submitted`` of ``communities``; None: that day not rolled up for it yet)."""
 
     area: Area
-    cells: list[str]
+    values: list[Any]
     submitted: int | None
     communities: int | None
     #: the area's own figures (its road checkpoints, its warehouse: in no community)
@@ -84,6 +86,14 @@ class ChildRow:
     def not_started(self) -> bool:
         """None of its communities reports that day (created since): 未开始上报."""
         return not self.own and self.communities == 0
+
+    @property
+    def cells(self) -> list[str]:
+        return [show(v) for v in self.values]
+
+    @property
+    def wall_cells(self) -> list[str]:
+        return self.cells[:WALL_COLUMNS]
 
 
 @dataclass
@@ -111,6 +121,23 @@ class Snapshot:
         """No community under the area reports the last closed day (created since):
         未开始上报, not 已报 0/0."""
         return self.closed_figure is not None and self.closed_figure.communities == 0
+
+    @property
+    def wall_definitions(self) -> list[IndicatorDefinition]:
+        """The wall screen's columns: the first indicators, as many as fit."""
+        return self.definitions[:WALL_COLUMNS]
+
+    @property
+    def wall_children(self) -> list[ChildRow]:
+        """The rows of the wall screen's table: the area's own row only when it has
+        a figure in the columns shown (its road checkpoints lie beyond them: it
+        would be a row of zeros there)."""
+        columns = self.wall_definitions
+        return [
+            row
+            for row in self.children
+            if not row.own or has_own(row.values[: len(columns)], columns)
+        ]
 
     @property
     def as_of(self) -> str:
@@ -166,8 +193,8 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     cards = [
         Card(
             definition=d,
-            value=figure.values.get(d.code) if figure else None,
-            previous=closed_figure.values.get(d.code) if closed_figure else None,
+            value=d.value_in(figure.values) if figure else None,
+            previous=d.value_in(closed_figure.values) if closed_figure else None,
         )
         for d in definitions
     ]
@@ -177,7 +204,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     children = [
         ChildRow(
             area=f.area,
-            cells=[show(f.values.get(d.code)) for d in definitions],
+            values=[d.value_in(f.values) for d in definitions],
             submitted=reports.submitted if (reports := closed_rows.get(f.area_id)) else None,
             communities=reports.communities if reports else None,
         )
@@ -189,10 +216,8 @@ def snapshot(user: Any, area: Area) -> Snapshot:
     # figures, not a part beside its children, and so is a building's.
     upper = bool(below) if is_live else area.kind != Area.Kind.COMMUNITY
     shown = mine.get(children_day) if children_day else None
-    if upper and shown is not None and any(own := own_cells(shown, definitions)):
-        children.append(
-            ChildRow(area=area, cells=[show(v) for v in own], submitted=0, communities=0, own=True)
-        )
+    if upper and shown is not None and has_own(own := own_cells(shown, definitions), definitions):
+        children.append(ChildRow(area=area, values=own, submitted=0, communities=0, own=True))
     hourly = figure.hourly if figure else {}
     labels = {d.code: d.label for d in definitions}
     start_hour = days.window(today).start.hour
@@ -203,7 +228,7 @@ def snapshot(user: Any, area: Area) -> Snapshot:
                 "code": d.code,
                 "label": d.label,
                 "unit": d.unit,
-                "values": [mine[day].values.get(d.code) if day in mine else None for day in span],
+                "values": [d.value_in(mine[day].values) if day in mine else None for day in span],
             }
             for d in definitions
         ],

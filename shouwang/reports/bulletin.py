@@ -165,7 +165,7 @@ def context(area: Area, day: date, *, figures: Iterable[DailyFigure] | None = No
             ]
             totals[code] = sum(known) if known else None
         elif figure is not None:
-            totals[code] = figure.values.get(code)
+            totals[code] = definition.value_in(figure.values)
     missing_names: list[str] = []
     closed = days.is_closed(day)
     if closed and figure is not None and figure.missing and area.kind != Area.Kind.COMMUNITY:
@@ -217,7 +217,7 @@ def render(text: str, ctx: Context) -> str:
             return None
         if total:
             return ctx.totals.get(name)
-        return figure.values.get(name) if figure else None
+        return ctx.definitions[name].value_in(figure.values) if figure else None
 
     def fill(part: str) -> str:
         return PLACEHOLDER.sub(lambda m: _format(value(m.group(1), bool(m.group(2)))), part)

@@ -9,6 +9,7 @@ read: one row per area (community and every level above) and day.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -100,6 +101,18 @@ class IndicatorDefinition(TimeStampedModel):
     @property
     def is_flow(self) -> bool:
         return self.kind == self.Kind.FLOW
+
+    def value_in(self, values: Mapping[str, Any] | None) -> Any:
+        """This indicator's figure in a stored row's ``values`` (None: none). A rate
+        is read only beside its numerator: a row rolled up under an earlier definition
+        of the rate has none (入户登记率 before 计入登记率户数 was counted, 已登记户数 ÷
+        应登记户数, up to 137.5 %), and the rate it holds is not this indicator's."""
+        if values is None:
+            return None
+        ratio = self.ratio
+        if ratio is not None and ratio[0] not in values:
+            return None
+        return values.get(self.code)
 
     @property
     def heading(self) -> str:

@@ -34,13 +34,22 @@ def figure_cells(
 ) -> list[Any]:
     if figure is None:
         return [None for _ in definitions]
-    return [figure.values.get(d.code) for d in definitions]
+    return [d.value_in(figure.values) for d in definitions]
 
 
 def own_cells(figure: DailyFigure, definitions: Sequence[IndicatorDefinition]) -> list[Any]:
     """A sub-district's or district's own figures: what it counted in none of its
-    communities (the roll-up keeps them in its ``auto``); ratios left blank."""
-    return [None if d.ratio else (figure.auto or {}).get(d.code) or None for d in definitions]
+    communities (the roll-up keeps them in its ``auto``), 0 where it counted nothing;
+    None only where it has no figure (one the communities type in, a rate with no
+    应登记户数 of its own)."""
+    own = figure.auto or {}
+    return [d.value_in(own) for d in definitions]
+
+
+def has_own(cells: Sequence[Any], definitions: Sequence[IndicatorDefinition]) -> bool:
+    """Whether ``own_cells`` hold anything: a count other than 0 (a rate alone is
+    none). A row of the area's own figures is shown only then."""
+    return any(value for value, d in zip(cells, definitions, strict=True) if not d.ratio)
 
 
 NOT_STARTED = "未开始上报"
@@ -188,7 +197,7 @@ def day_table(area: Area, day: date) -> DayTable:
         ]
         rows[0].cells = [show(v) for v in figure_cells(total, definitions)]
         single = True
-    elif total is not None and any(own := own_cells(total, definitions)):
+    elif total is not None and has_own(own := own_cells(total, definitions), definitions):
         # What lies in none of the children (its own road checkpoints, its warehouse):
         # a row of its own, so the rows add up to the total.
         cells = [show(v) for v in own]
@@ -235,7 +244,7 @@ def live_day_table(area: Area, day: date) -> DayTable:
     total_cells = [show(v) for v in figure_cells(total, definitions)]
     if not children:  # a building: its own row
         rows = [TableRow(area=area, figure=total, report=None, cells=total_cells, live=True)]
-    elif any(own := own_cells(total, definitions)):
+    elif has_own(own := own_cells(total, definitions), definitions):
         cells = [show(v) for v in own]
         rows.append(TableRow(area=area, figure=None, report=None, cells=cells, own=True))
     return DayTable(
@@ -289,7 +298,7 @@ def trend_series(
     day = start
     while day <= end:
         values = found.get(day)
-        value = values.get(definition.code) if values is not None else None
+        value = definition.value_in(values)
         if definition.is_flow and definition.ratio is None:
             if value is not None:
                 running = (running or 0) + value
@@ -354,7 +363,7 @@ def day_sheet(area: Area, day: date) -> tuple[list[str], list[list[Any]], list[i
     ).select_related("area")
     for figure in uppers.order_by("area__path"):
         own = own_cells(figure, definitions)
-        if any(own):
+        if has_own(own, definitions):
             # 街道/乡镇: a sub-district's own row is its own (a district's has none)
             street = figure.area.name if figure.area.kind == Area.Kind.SUBDISTRICT else ""
             rows.append(["", street, f"{figure.area.name}直属", "—", "", *own])

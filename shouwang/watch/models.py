@@ -226,6 +226,10 @@ class KeyPersonQuerySet(ScopedQuerySet):
         return record
 
 
+#: A record no grid worker (or no grid) answers for, on every page and export.
+UNASSIGNED = "未分配"
+
+
 class KeyPerson(TimeStampedModel):
     class Source(models.TextChoices):
         POLICE = "police", "公安推送"
@@ -432,6 +436,16 @@ class KeyPerson(TimeStampedModel):
         return f"{compound}{self.area.name}"
 
     @property
+    def responsible_label(self) -> str:
+        """The grid worker as every page and export names them: 未分配 when nobody
+        answers for the record (needs ``responsible`` loaded to stay query-free)."""
+        return str(self.responsible) if self.responsible_id else UNASSIGNED
+
+    @property
+    def grid_label(self) -> str:
+        return str(self.grid) if self.grid_id else UNASSIGNED
+
+    @property
     def period_days(self) -> int:
         return (self.planned_end - self.start_date).days
 
@@ -536,7 +550,8 @@ class Alert(models.Model):
     def mark_handled(self, *, by: User | None, note: str = "") -> None:
         self.handled_at = timezone.now()
         self.handled_by = by
-        self.handled_note = note[:200]
+        # Read by the whole community and HQ, as the alert's text: numbers masked.
+        self.handled_note = pii.mask_in_text(note)[:200]
         self.save(update_fields=["handled_at", "handled_by", "handled_note"])
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
+from shouwang.core import pii
 
 from ..models import (
     Alert,
@@ -32,7 +33,8 @@ def raise_alert(
     source: Any = None,
     at: datetime | None = None,
 ) -> Alert:
-    """Record an alert for ``area`` (shown to its community and HQ). ``source`` is the
+    """Record an alert for ``area`` (shown to its community and HQ), any phone or ID
+    number in its text masked (a note quoted in it). ``source`` is the
     row that caused it; raising twice for the same source and kind returns the first.
     ``at`` is when it happened (a passage recorded offline), default now: the daily
     report counts fever alerts on the report day of that moment."""
@@ -49,8 +51,8 @@ def raise_alert(
             return Alert.objects.create(
                 area=area,
                 kind=kind,
-                title=title[:200],
-                detail=detail,
+                title=pii.mask_in_text(title)[:200],
+                detail=pii.mask_in_text(detail),
                 person=person,
                 key_person=key_person,
                 source_type=source_type,
@@ -114,9 +116,10 @@ def restate_alert(
     if alert is None:
         return None
     reopen = alert.handled_at is not None and alert.handled_note.startswith(settled_prefix)
-    if alert.title == title[:200] and not reopen:
+    title = pii.mask_in_text(title)[:200]
+    if alert.title == title and not reopen:
         return alert
-    alert.title = title[:200]
+    alert.title = title
     fields = ["title"]
     if reopen:
         alert.handled_at, alert.handled_by, alert.handled_note = None, None, ""

@@ -88,7 +88,7 @@ def export(request: AuthedRequest) -> HttpResponse:
             r.planned_end,
             r.day_number(today) if r.is_active and r.start_date <= today else "",
             r.get_status_display(),
-            str(r.responsible or ""),
+            r.responsible_label,
             r.origin,
         ]
         for r in qs.order_by("area__path", "pk")[:EXPORT_LIMIT]

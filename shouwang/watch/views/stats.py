@@ -19,7 +19,7 @@ from shouwang.core.xlsx import workbook_bytes, xlsx_response
 from shouwang.reports import days as report_days
 
 from .. import figures, schedule
-from ..models import Category
+from ..models import UNASSIGNED, Category
 from .records import communities_for, records_for
 
 # Rows of each list (new, released, overdue today) shown on the page; the export has all.
@@ -155,7 +155,7 @@ def build_tables(
         by_worker.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
     ):
         workers.rows.append(
-            [str(worker) if worker else "（未分配）", count, p.due, p.done, p.overdue]
+            [str(worker) if worker else UNASSIGNED, count, p.due, p.done, p.overdue]
         )
     workers.rows.append(_total_row(workers))
 
@@ -182,7 +182,7 @@ def build_tables(
                 # Yesterday's slot to 24:00 is due at the midnight starting today.
                 d.slot.label if d.day == today else f"{day_label(d.day)}{d.slot.label}",
                 d.slot.deadline_text,
-                str(r.responsible or "未分配"),
+                r.responsible_label,
                 r.get_status_display(),
             ]
         )
