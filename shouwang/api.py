@@ -3,6 +3,9 @@
 Each app with an ``api.py`` exposing ``router`` is mounted at ``/api/v1/<app label>/``.
 """
 
+from typing import Any
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
@@ -29,7 +32,53 @@ class AreaSessionAuth(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+# How the API authenticates, described once: Ninja would list each auth class as a scheme
+# of its own (the plain session of /me beside AreaSessionAuth, the same cookie twice)
+# and leave out the CSRF token that every write needs.
+SECURITY_SCHEMES = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": settings.SESSION_COOKIE_NAME,
+        "description": (
+            "Django 会话：先在 /accounts/login/ 登录（用户名或手机号与密码），浏览器随后的请求"
+            "带上会话 Cookie。未登录或会话已过期（空闲超时）：401 请先登录。"
+            f"账号尚未绑定辖区：除 /api/v1/me 外一律 403（{NO_AREA}）；"
+            "角色没有该项权限：403 并说明缺少的权限。"
+        ),
+    },
+    "csrf": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRFToken",
+        "description": (
+            f"写操作（POST）还须在此请求头带上 CSRF 令牌：Cookie {settings.CSRF_COOKIE_NAME} "
+            "的值（登录后会更换）；HTTPS 下 Origin 或 Referer 须为本站。"
+            "缺少或不符：403 CSRF 校验失败。"
+        ),
+    },
+}
+READ_METHODS = {"get", "head", "options"}
+
+
+class ShouwangApi(NinjaAPI):
+    """Ninja's API whose OpenAPI document names the two schemes above: the session on
+    every operation that is not public, and the CSRF token beside it on a write."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if operation.get("security"):
+                    needs = (
+                        {"session": []} if method in READ_METHODS else {"session": [], "csrf": []}
+                    )
+                    operation["security"] = [needs]
+        schema["components"]["securitySchemes"] = SECURITY_SCHEMES
+        return schema
+
+
+api = ShouwangApi(
     title="守望 API",
     version="1",
     urls_namespace="api",

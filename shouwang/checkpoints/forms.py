@@ -130,14 +130,13 @@ class TapForm(ClientIdForm):
     fever = forms.BooleanField(label="发热", required=False)
     cough = forms.BooleanField(label="咳嗽、乏力", required=False)
     other = forms.BooleanField(label="其他症状", required=False)
+    # Named by its label alone, unlike the box above it: 其他症状具体为（选填）.
     other_symptoms = forms.CharField(
-        label="其他症状",
+        label="其他症状具体为",
         max_length=100,
         required=False,
         error_messages={"max_length": "其他症状请简要填写，不超过100字"},
-        widget=forms.TextInput(
-            attrs={"placeholder": "其他症状（选填，如咽痛、腹泻）", "aria-label": "其他症状"}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": "如咽痛、腹泻"}),
     )
     risk_travel = forms.BooleanField(label="14天内到过疫情风险地区", required=False)
     risk_contact = forms.BooleanField(label="14天内接触过确诊或疑似病例", required=False)

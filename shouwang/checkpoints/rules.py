@@ -27,6 +27,7 @@ _SEVERITY = {GREEN: 0, YELLOW: 1, RED: 2}
 CONFINED_MEASURES = {"home", "central"}
 # Key-area levels (cases.KeyArea.Level) that tighten the rules at the area's gates.
 KEY_AREA_STRICT, KEY_AREA_SEALED = "strict", "sealed"
+SEALED_EXIT = "所在区域封闭管理，不得外出"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Facts:
     outing_quota: int | None = None
     # The strictest key area (重点区域) covering the checkpoint or the person's home.
     key_area_level: str | None = None
+    # A vehicle's passage (its occupants counted as people), not one person's.
+    vehicle: bool = False
 
 
 def is_milder(result: str, *, than: str) -> bool:
@@ -58,17 +61,19 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     lead: bool = False
-    # Why a visitor coming in is refused (the rule's or the key area's words), if so.
-    visitor_refused: str = ""
+    # Why the rules refuse the passage outright, if they do (their words): a visitor
+    # coming in where visitors are refused, a person going out of a sealed area. Such a
+    # passage did not happen: it is recorded as 劝返.
+    refused: str = ""
 
     def add(self, result: str, reason: str) -> None:
         if _SEVERITY[result] > _SEVERITY[self.result]:
             self.result = result
         self.reasons.append(reason)
 
-    def refuse_visitor(self, reason: str) -> None:
+    def refuse(self, reason: str) -> None:
         self.add(RED, reason)
-        self.visitor_refused = reason
+        self.refused = reason
 
 
 def judge(facts: Facts) -> Verdict:
@@ -94,18 +99,22 @@ def judge(facts: Facts) -> Verdict:
         verdict.lead = facts.risk_is_new
     coming_in = facts.direction == CheckIn.Direction.IN
     if facts.key_area_level == KEY_AREA_SEALED:
-        if not coming_in:
-            verdict.add(RED, "所在区域封闭管理，不得外出")
+        # No one goes out: a person is turned back by the rule itself. A vehicle (a
+        # supply van that delivered) is red, and left to staff at the gate.
+        if not coming_in and facts.vehicle:
+            verdict.add(RED, SEALED_EXIT)
+        elif not coming_in:
+            verdict.refuse(SEALED_EXIT)
         elif facts.visitor:
-            verdict.refuse_visitor("封闭管理区域，谢绝访客")
+            verdict.refuse("封闭管理区域，谢绝访客")
     elif facts.key_area_level == KEY_AREA_STRICT:
         verdict.add(YELLOW, STRICT_AREA_MEASURE)
     # The visitor rule is about letting visitors in: one leaving is never kept inside.
     if facts.visitor and coming_in:
         if facts.visitor_policy == PassRule.Visitors.REFUSED:
-            verdict.refuse_visitor("本辖区谢绝访客")
+            verdict.refuse("本辖区谢绝访客")
         elif facts.key_area_level == KEY_AREA_STRICT:  # whatever the area's rule says
-            verdict.refuse_visitor("重点区域谢绝访客")
+            verdict.refuse("重点区域谢绝访客")
         elif facts.visitor_policy == PassRule.Visitors.REGISTERED and not facts.visitor_registered:
             verdict.add(YELLOW, "访客请向值守人员登记")
     if (

@@ -162,6 +162,7 @@ def judge_facts(
     risk_is_new: bool,
     at: datetime | None = None,
     stored: CheckIn | None = None,
+    vehicle: bool = False,
 ) -> Facts:
     """What the rules judge a passage on; ``at`` is when it happened (now unless it was
     recorded offline); ``stored``: the passage's row, when it is judged again."""
@@ -188,6 +189,7 @@ def judge_facts(
         outings_today=outings,
         outing_quota=quota,
         key_area_level=key_area_level(checkpoint.area_id, person.area_id if person else None),
+        vehicle=vehicle,
     )
 
 
@@ -306,7 +308,8 @@ def record_checkin(
     (made with it) is stored on its row. A visitor the rules refuse coming in (谢绝访客,
     a key area) did not come in, however the passage is recorded — staff registering
     them or scanning their pass, or their own registration or tap: it is recorded as 劝返
-    with the rule's reason, counted in 劝返, never in 进."""
+    with the rule's reason, counted in 劝返, never in 进. So is a person going out of a
+    sealed area (封闭管理): never in 出."""
     check_active(checkpoint)
     if direction not in checkpoint.allowed_directions():
         raise CheckInRefused(f"本卡点{checkpoint.get_directions_display()}，不能登记此方向")
@@ -325,13 +328,14 @@ def record_checkin(
             visitor_registered=visitor_registered,
             risk_is_new=risk_is_new,
             at=at,
+            vehicle=subject == CheckIn.Subject.VEHICLE,
         )
     )
     reasons = "；".join(verdict.reasons)
-    if verdict.visitor_refused:
+    if verdict.refused:
         status = CheckIn.Status.TURNED_BACK
-        note = f"劝返：{verdict.visitor_refused}；{note}".strip("；")
-        reasons = "；".join(r for r in verdict.reasons if r != verdict.visitor_refused)
+        note = f"劝返：{verdict.refused}；{note}".strip("；")
+        reasons = "；".join(r for r in verdict.reasons if r != verdict.refused)
     turned_back = status == CheckIn.Status.TURNED_BACK
     row = CheckIn(
         client_id=client_id,

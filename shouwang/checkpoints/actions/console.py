@@ -60,7 +60,8 @@ def _seen_before(
     ``at``, stored or confirmed (a retry; refused if it is another checkpoint's), and,
     given the ``person``, their own self-scan here in this direction at most
     SELF_SCAN_CONFIRM_MINUTES before ``at`` that staff are now seeing: still declared,
-    or a visitor's turned back by the rules and not yet seen by staff."""
+    or turned back by the rules (a refused visitor, a person leaving a sealed area) and
+    not yet seen by staff."""
     rows = CheckIn.objects.sent_with(client_id, around=at)
     if person is not None:
         window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
@@ -72,13 +73,13 @@ def _seen_before(
             at__gte=at - window,
             at__lte=at,
         )
-        refused_visitor = Q(
+        # A self-scan staff turned back (劝返此人) has them as recorded_by.
+        refused_by_rules = Q(
             status=CheckIn.Status.TURNED_BACK,
-            visitor=True,
             recorded_by__isnull=True,
             confirm_client_id__isnull=True,
         )
-        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_visitor)
+        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_by_rules)
     found = list(rows.order_by("-at", "-id"))
     done = [row for row in found if client_id in (row.client_id, row.confirm_client_id)]
     if done and done[0].checkpoint_id != checkpoint.pk:
@@ -111,8 +112,8 @@ def _claim(row: CheckIn, *, client_id: uuid.UUID, by: Any) -> bool:
 def _claim_turned_back(
     row: CheckIn, *, client_id: uuid.UUID, by: Any, temperature: Decimal | None
 ) -> bool:
-    """Record the staff scan ``client_id`` (and its reading) on the visitor's self-scan
-    the rules turned back; False if another scan got there first. It stays 劝返."""
+    """Record the staff scan ``client_id`` (and its reading) on the self-scan the rules
+    turned back; False if another scan got there first. It stays 劝返."""
     if not CheckIn.objects.filter(
         pk=row.pk,
         at=row.at,
@@ -214,8 +215,8 @@ def scan_pass(
     if pending is not None:
         pending.checkpoint = checkpoint
     if pending is not None and pending.status == CheckIn.Status.TURNED_BACK:
-        # The visitor's own tap, turned back by the rules: staff are seeing that passage,
-        # which is counted once, in 劝返.
+        # The person's own tap, turned back by the rules (a refused visitor, a sealed
+        # area's exit): staff are seeing that passage, which is counted once, in 劝返.
         if _claim_turned_back(pending, client_id=client_id, by=by, temperature=temperature):
             return Recorded(pending, created=False, confirmed=True)
     elif pending is not None:
@@ -438,10 +439,13 @@ def _judge_corrected_reading(row: CheckIn) -> None:
             risk_is_new=False,
             at=row.at,
             stored=row,
+            vehicle=row.subject == CheckIn.Subject.VEHICLE,
         )
     )
     kept = [s for s in row.note.split("；") if s and not _FEVER_REASON.fullmatch(s)]
-    row.note = "；".join([*kept, *(r for r in verdict.reasons if r not in kept)])[:200]
+    # A refusal is in the note already, as 劝返：<reason>.
+    new = (r for r in verdict.reasons if r not in kept and f"劝返：{r}" not in kept)
+    row.note = "；".join([*kept, *new])[:200]
     if row.status != CheckIn.Status.TURNED_BACK:
         row.result = verdict.result
 

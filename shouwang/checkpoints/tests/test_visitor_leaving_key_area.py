@@ -2,8 +2,8 @@
 visitors in, so a visitor leaving a strict area (通行从严) goes, with the area's
 warning, and is counted in 出. A sealed area (封闭管理) keeps everyone inside, visitors
 too — whoever was there when it was sealed is as exposed as the residents — so a
-visitor's 出 there is 红; staff at the gate turn the person back (劝返此人), after which
-the passage counts in 劝返, not in 出."""
+visitor's 出 there is turned back by the rule itself, as a resident's is: 红, counted in
+劝返, never in 出 (``test_sealed_exit_turned_back.py``)."""
 
 from __future__ import annotations
 
@@ -49,9 +49,10 @@ def test_a_visitor_leaving_a_sealed_key_area_is_stopped(world, gate) -> None:
     guard = world.client("guard_a")
     response = scan_out(world, gate, visitor_pass(world))
     row = CheckIn.objects.get()
-    assert (row.result, row.note) == ("r", "所在区域封闭管理，不得外出")
+    assert (row.status, row.result) == ("turned_back", "r")
+    assert row.note == "劝返：所在区域封闭管理，不得外出"
     assert 'id="verdict" data-result="r"' in guard.get(response["Location"]).content.decode()
-    # Staff keep the visitor inside: the passage is a 劝返, no longer an 出.
+    # 劝返此人 pressed as well changes nothing more.
     guard.post(reverse("checkpoints:checkin_turn_back", args=[row.pk]), {"reason": "封闭管理"})
     figures = CheckIn.objects.figures()
     assert (figures["people_out"], figures["people_turned_back"]) == (0, 1)

@@ -10,6 +10,9 @@ compound, two buildings and a grid) and B (八一社区, with a compound and a b
     grid_a      grid worker in A (on grid A1)
     guard_a     checkpoint staff in A
     anonymous   nobody signed in
+
+and ``root``, a superuser bound to no area, signed in (``signed_in(user)`` signs in any
+other account).
 """
 
 from __future__ import annotations
@@ -124,4 +127,21 @@ def grid_b(world: World) -> World:
     return world
 
 
-__all__ = ["PASSWORD", "PERSONAS", "World", "build_world", "grid_b", "world"]
+def signed_in(user: User) -> Client:
+    """A client signed in as ``user`` that answers a server error with its 500 page, as a
+    browser would see it, instead of raising it into the test."""
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def root(grid_b: World) -> Client:
+    """A superuser bound to no area (made with ``createsuperuser``, not ``bootstrap``),
+    signed in, beside the personas' world."""
+    return signed_in(
+        User.objects.create_superuser(username="root", password="x-Very-long-pass-123")
+    )
+
+
+__all__ = ["PASSWORD", "PERSONAS", "World", "build_world", "grid_b", "root", "signed_in", "world"]

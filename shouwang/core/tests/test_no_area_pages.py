@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shouwang.accounts.models import User
 from shouwang.accounts.roles import Role
 from shouwang.accounts.tests.factories import UserFactory
-from shouwang.core.tests.personas import World
+from shouwang.core.tests.personas import World, signed_in
 from shouwang.core.tests.test_route_matrix import all_classified
 
 pytestmark = pytest.mark.django_db
@@ -33,20 +32,9 @@ PAGES = {
 }
 
 
-def _client(user: User) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def root(grid_b: World) -> Client:
-    return _client(User.objects.create_superuser(username="root", password="x-Very-long-pass-123"))
-
-
 @pytest.fixture
 def hq_of_nowhere(grid_b: World) -> Client:
-    return _client(UserFactory(username="nowhere", role=Role.HQ_ADMIN, area=None))
+    return signed_in(UserFactory(username="nowhere", role=Role.HQ_ADMIN, area=None))
 
 
 def _address(world: World, name: str) -> str:

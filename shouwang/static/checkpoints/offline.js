@@ -13,7 +13,11 @@
    batch has stored anything the list of rows (and today's figures with it, counted on the
    server: a batch sent twice is counted once) is refreshed at once. A submit
    answered by the login page (the session ended at a quiet post) is kept the same way
-   and uploaded once staff have signed in again. */
+   and uploaded once staff have signed in again; so is a batch answered 401 (请先登录).
+   A batch answered 403 is a refusal (an account bound to no area, a role without the
+   console, a CSRF token the page cannot renew): the server's message is shown, the
+   records stay on the phone and this page sends nothing more (the same request would
+   be refused the same way); the next visit of the page tries again. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -39,10 +43,19 @@
 
   function queue() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(); }
+  var refused = "";  /* a 403's message: this page sends nothing more */
   function show(extra) {
     var n = queue().length;
-    box.hidden = !n && !extra;
+    box.hidden = !n && !extra && !refused;
+    if (refused) {
+      box.textContent = refused + (n ? "；" + n + " 条记录仍保存在本机，未上传" : "");
+      return;
+    }
     box.textContent = (extra ? extra + " " : "") + (n ? "离线待上传 " + n + " 条，联网后自动上传" : "");
+  }
+  /* A refusal's message (JSON {"detail": …}), or a plain one for a proxy's page. */
+  function refusal(text) {
+    try { return JSON.parse(text).detail || ""; } catch (e) { return ""; }
   }
   function value(form, name) { var el = form.elements[name]; return el ? (el.value || "").trim() : ""; }
   function radio(form, name) { var el = form.querySelector("input[name=" + name + "]:checked"); return el ? el.value : ""; }
@@ -138,12 +151,22 @@
     /* After a server page replaced this one, its own script does the uploading. */
     if (!box.isConnected) return clearInterval(retry);
     var items = queue().slice(0, batchSize());
-    if (!items.length || !navigator.onLine || flushing) return;
+    if (!items.length || !navigator.onLine || flushing || refused) return;
     flushing = true;
     send(api, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
                 body: JSON.stringify({ items: items, sent_at: new Date().toISOString() }) })
-      .then(function (res) { if (!res.r.ok) throw new Error(res.r.status); return JSON.parse(res.text); })
+      .then(function (res) {
+        if (res.r.status === 401) { show("登录已失效，请重新登录，之后自动上传"); return null; }
+        if (res.r.status === 403) {
+          refused = "上传被拒绝：" + (refusal(res.text) || "没有权限（403）");
+          show();
+          return null;
+        }
+        if (!res.r.ok) throw new Error(res.r.status);
+        return JSON.parse(res.text);
+      })
       .then(function (body) {
+        if (!body) return false;
         var done = {}, sent = {};
         body.results.forEach(function (r) { done[r.client_id] = r; });
         items.forEach(function (it) { sent[it.client_id] = it; });

@@ -10,12 +10,18 @@
    until the worker dismisses them; items the server could not save for now stay queued.
    A 未联系上 (an attempt that reached nobody) is queued the same way, but its slot keeps
    its buttons (the worker may try again, with a new id) and lists it as waiting.
+   An upload refused as a whole: 401 is a session that ended (the taps wait and go up
+   once the worker has signed in again, here or in another tab: the CSRF token is read
+   from its cookie at each send, as signing in renews it); 403 is a refusal (an account
+   bound to no area, a role without follow-ups, a CSRF token the page cannot renew),
+   shown in the server's words with the taps kept on the phone, and not sent again
+   from this page: the same request would be refused the same way.
    No names are kept on the phone: they are read from the page when shown. */
 (function () {
   "use strict";
   var me = document.currentScript;
   var api = me.getAttribute("data-api");
-  var csrf = me.getAttribute("data-csrf");
+  var pageCsrf = me.getAttribute("data-csrf");
   var pageDay = me.getAttribute("data-day");
   var KEY = "shouwang.offline.followups." + me.getAttribute("data-user");
   var REFUSED = KEY + ".refused";
@@ -25,6 +31,17 @@
   /* Read at each send, so a test can shorten it. */
   function batchSize() { return parseInt(me.getAttribute("data-batch"), 10) || 200; }
 
+  /* Signing in (in another tab too) renews the token: its cookie has the current one. */
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : pageCsrf;
+  }
+  /* A 403's message (JSON {"detail": …}), or a plain one for a proxy's page. */
+  function refusal(text) {
+    try { return JSON.parse(text).detail || ""; } catch (e) { return ""; }
+  }
+  var refused403 = "";  /* set by a 403: this page sends nothing more */
+
   function load(key) { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } }
   function keep(key, items) { localStorage.setItem(key, JSON.stringify(items)); }
   /* Beijing time has no daylight saving: UTC+8 whatever the phone's zone. */
@@ -32,7 +49,11 @@
 
   function show(extra) {
     var n = load(KEY).length;
-    box.hidden = !n && !extra;
+    box.hidden = !n && !extra && !refused403;
+    if (refused403) {
+      box.textContent = refused403 + (n ? "；" + n + " 条随访记录仍保存在本机，未上传" : "");
+      return;
+    }
     box.textContent = [extra, n ? "离线待上传 " + n + " 条，联网后自动上传" : ""].filter(Boolean).join("；");
   }
 
@@ -171,7 +192,7 @@
   /* One batch; the next follows as soon as it is answered. */
   function upload(tally) {
     var items = load(KEY).slice(0, batchSize());
-    if (!items.length || busy || !navigator.onLine) return;
+    if (!items.length || busy || refused403 || !navigator.onLine) return;
     busy = true;
     var payload = items.map(function (it) {
       var out = {};
@@ -179,11 +200,16 @@
       return out;
     });
     fetch(api, { method: "POST", credentials: "same-origin",
-                 headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+                 headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
                  body: JSON.stringify({ items: payload }) })
       .then(function (r) {
         if (r.ok) return r.json().then(function (body) { return settle(body, tally); });
-        show(r.status === 401 || r.status === 403 ? "登录已失效，请重新登录，之后自动上传" : "上传未成功（" + r.status + "），稍后自动重试");
+        if (r.status === 401) return show("登录已失效，请重新登录，之后自动上传");
+        if (r.status !== 403) return show("上传未成功（" + r.status + "），稍后自动重试");
+        return r.text().then(function (text) {
+          refused403 = "上传被拒绝：" + (refusal(text) || "没有权限（403）");
+          show();
+        });
       })
       .catch(function () { show(); })
       .then(function (answered) {
