@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from shouwang.accounts import audit
@@ -1596,18 +1596,16 @@ class Writer:
     def _persons(
         self, records: list[dict[str, Any]], homes: dict[tuple[int, str, str], Household]
     ) -> None:
-        scope = Person.objects.within(self.job.area)
-        scope = scope.select_related("household__area__parent", "area").prefetch_related("tags")
         hashes = [r["dh"] for r in records if "dh" in r]
-        by_hash = {p.doc_hash: p for p in scope.filter(doc_hash__in=hashes)} if hashes else {}
-        taken, moving = self._elsewhere(records, by_hash)
+        home_ids = {homes[(r["a"], r["u"], r["rm"])].pk for r in records if "dh" not in r}
+        inside, outside = self._locked(hashes, home_ids)
+        by_hash = {p.doc_hash: p for p in inside if p.doc_hash}
+        taken, moving = self._elsewhere(records, by_hash, outside)
         if taken:
             records = [r for r in records if r.get("dh") not in taken]
-        undocumented = [r for r in records if "dh" not in r]
         by_home_name: dict[tuple[int, str], Person] = {}
-        if undocumented:
-            home_ids = {homes[(r["a"], r["u"], r["rm"])].pk for r in undocumented}
-            for p in scope.filter(household_id__in=home_ids, doc_hash=""):
+        for p in inside:
+            if not p.doc_hash and p.household_id in home_ids:
                 by_home_name.setdefault((p.household_id, p.name), p)
         now = timezone.now()
         headed = self._headed(homes.values())
@@ -1691,6 +1689,46 @@ class Writer:
         self.changes.insert(changes)
         self._set_tags(retag, replace={p.pk for p in changed})
 
+    def _locked(self, hashes: list[str], home_ids: set[int]) -> tuple[list[Person], list[Person]]:
+        """The persons the batch may write, locked until it commits, and read once
+        locked: those with the rows' numbers, and those without a number in the
+        households of the rows without one — those households locked first, as
+        ``create_person`` locks a household before looking there for a person of the
+        same name without a number. So a person form or a move into a building that
+        committed first is read, not overwritten, and one coming meanwhile waits (a
+        form then refused as stale if the batch changed the person: it bumps
+        ``version``), and two registrations of a person without a number take turns.
+        One statement each, in id order (households before persons, as a move into a
+        building takes them), so that batches and forms never wait on each other in a
+        circle. The locks are those the batch's UPDATEs take (FOR NO KEY UPDATE):
+        rows inserted meanwhile that refer to a locked household or person (a form
+        registering a person there) do not wait for the batch, as they would behind FOR
+        UPDATE. Returns the persons inside the job's area, and those outside it
+        (``_elsewhere``). On SQLite the batch's write transaction serialises writers
+        already and the locks are no-ops."""
+        if home_ids:
+            locking = Household.objects.select_for_update(no_key=True).filter(pk__in=home_ids)
+            list(locking.order_by("pk").values_list("pk", flat=True))
+        wanted = Q()
+        if hashes:
+            wanted |= Q(doc_hash__in=hashes)
+        if home_ids:
+            wanted |= Q(household_id__in=home_ids, doc_hash="")
+        if not wanted:
+            return [], []
+        persons = (
+            Person.objects.select_for_update(no_key=True, of=("self",))
+            .filter(wanted)
+            .select_related("household__area__parent", "area")
+            .prefetch_related("tags")
+            .order_by("pk")
+        )
+        inside: list[Person] = []
+        outside: list[Person] = []
+        for p in persons:
+            (inside if p.area.is_within(self.job.area) else outside).append(p)
+        return inside, outside
+
     @staticmethod
     def _headed(homes: Iterable[Household]) -> set[int]:
         """The households (by pk) of ``homes`` with a head in register."""
@@ -1702,19 +1740,19 @@ class Writer:
         return set(found.values_list("household_id", flat=True))
 
     def _elsewhere(
-        self, records: list[dict[str, Any]], found: dict[str, Person]
+        self, records: list[dict[str, Any]], found: dict[str, Person], outside: list[Person]
     ) -> tuple[set[str], dict[str, Person]]:
         """The rows' numbers registered outside the job's area: the persons the check
         found moved out of another community (rows marked "mi") are moved in while
         they still are; any other row — registered elsewhere since the check, or
         restored there meanwhile — is a problem of its own, not imported: the person
-        cannot be updated from here. Returns the refused numbers and the persons to
-        move in by number."""
-        new = [r["dh"] for r in records if "dh" in r and r["dh"] not in found]
-        if not new:
+        cannot be updated from here. ``outside``: the persons of the batch registered
+        outside the job's area (``_locked``). Returns the refused numbers and the
+        persons to move in by number."""
+        new = {r["dh"] for r in records if "dh" in r and r["dh"] not in found}
+        persons = {p.doc_hash: p for p in outside if p.doc_hash in new}
+        if not persons:
             return set(), {}
-        outside = Person.objects.filter(doc_hash__in=new).select_related("area")
-        persons = {p.doc_hash: p for p in outside}
         moving: dict[str, Person] = {}
         refused: list[ImportProblem] = []
         for r in records:
