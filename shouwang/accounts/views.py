@@ -200,7 +200,9 @@ def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.messages[0])
         return redirect("accounts:users")
     return render(
-        request, "accounts/password_shown.html", {"subject": subject, "password": password}
+        request,
+        "accounts/password_shown.html",
+        {"subject": subject, "password": password, "reset": True},
     )
 
 

@@ -284,6 +284,11 @@ class SearchForm(forms.Form):
         """The filters as submitted (non-empty fields only), to apply again later."""
         return {k: str(self.data[k]) for k in self.base_fields if self.data.get(k)}
 
+    def link_params(self) -> dict[str, str]:
+        """The filters an address may carry: all but the typed text, which may be an ID
+        or phone number and must never land in a URL (privacy.md)."""
+        return {k: v for k, v in self.params().items() if k != "q"}
+
     def describe(self) -> str:
         """The filters in words, for an export's audit row and file."""
         if not self.is_valid():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import replace_url
 
 from shouwang.areas.models import Area, Grid
 from shouwang.core.access import get_for_user
@@ -122,8 +124,13 @@ def index(request: AuthedRequest) -> HttpResponse:
         "person_url": reverse("people:person", args=[0])[:-2],
         "household_url": reverse("people:household", args=[0])[:-2],
     }
-    if request.htmx:
-        return render(request, "people/index.html#rows", context)
+    if request.htmx and not request.htmx.history_restore_request:
+        # The filters replace the address (a reload, a shared link); the text never does.
+        params = form.link_params()
+        if number > 1 and not form.data.get("q"):
+            params["page"] = str(number)
+        address = reverse("people:index") + (f"?{urlencode(params)}" if params else "")
+        return replace_url(render(request, "people/index.html#rows", context), address)
     context["unplaced"] = Household.objects.visible_to(request.user).without_building().count()
     return render(request, "people/index.html", context)
 

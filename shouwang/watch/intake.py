@@ -23,6 +23,7 @@ the stored upload and writes everything in one transaction, or nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -95,6 +96,11 @@ MAX_ROWS = 5_000
 # what it is, never read as "True" or "3.5"; a whole number is kept (a room 301, a phone
 # Excel stored as a number), except as a name. 抵达日期 holds a date.
 TEXT_HEADERS = [h for h in HEADERS if h != "抵达日期"]
+
+
+NO_COMMUNITY_MESSAGE = (
+    "台账中没有此人，请在“社区”列填写其所在社区，或在上传时选择“默认社区”，以便下发查找"
+)
 
 
 class Outcome:
@@ -301,6 +307,9 @@ def plan(
     if not result.rows and not result.problems:
         result.problems.append(Problem(header_row + 1, "", "表格只有表头，没有数据行"))
     _classify(result, user, category=category, today=today)
+    # As the file reads: by row, then by its columns (a whole row's problem first, a
+    # column it lacks last), whichever check found them.
+    result.problems.sort(key=lambda p: (p.row, columns.get(p.column, math.inf) if p.column else -1))
     return result
 
 
@@ -488,9 +497,7 @@ def _classify(result: Plan, user: Any, *, category: Category, today: date) -> No
         else:
             row.outcome = Outcome.LOCATE
             if row.community is None:
-                result.problems.append(
-                    Problem(row.number, "社区", "台账中没有此人，请填写其所在社区以便下发查找")
-                )
+                result.problems.append(Problem(row.number, "社区", NO_COMMUNITY_MESSAGE))
             else:
                 row.detail = f"下发{row.community.name}查找"
 

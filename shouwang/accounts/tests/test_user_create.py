@@ -33,7 +33,7 @@ def form(world: World, **overrides) -> dict:
 
 def shown_password(response) -> str:
     match = re.search(r'<p class="secret">([^<]+)</p>', response.content.decode())
-    assert match, "the page shows the initial password"
+    assert match, "the page shows the password"
     return match.group(1)
 
 

@@ -50,7 +50,7 @@ ROUTES = {
     "watch:edit": Route(kwargs=_b_record, in_b=True),
     "watch:status": Route(kwargs=_b_record, in_b=True),
     "watch:extend": Route(kwargs=_b_record, in_b=True),
-    "watch:self_link": Route(kwargs=_b_record, in_b=True, read_only=True),
+    "watch:self_link": Route(kwargs=_b_record, in_b=True),
     "watch:call": Route(kwargs=_b_record, in_b=True),
     "watch:notice": Route(kwargs=_b_released, in_b=True, read_only=True),
     "watch:release": Route(read_only=True),

@@ -223,7 +223,7 @@ def test_hq_must_say_where_unknown_persons_are_to_be_located(world, rows) -> Non
     client = world.client("hq")
     response = upload(client, sheet(rows["rows"]))
     assert response.status_code == 400
-    assert "请填写其所在社区" in response.content.decode()
+    assert "请在“社区”列填写其所在社区" in response.content.decode()
     with_column = [[*r, "八一社区"] for r in rows["rows"]]
     plan = upload(client, sheet(with_column)).context["plan"]
     assert plan.ok

@@ -200,14 +200,14 @@ def test_bad_input_gets_a_message_and_stores_nothing(
 def test_staff_get_the_link_only_where_allowed(world, clock, record, policy_a) -> None:
     from shouwang.accounts.models import AuditEvent
 
-    response = world.client("staff_a").get(reverse("watch:self_link", args=[record.pk]))
+    response = world.client("staff_a").post(reverse("watch:self_link", args=[record.pk]))
     assert response.status_code == 200
     assert "/watch/s/" in response.content.decode()
     assert "<svg" in response.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
     policy_a.self_report = False
     policy_a.save()
-    response = world.client("staff_a").get(reverse("watch:self_link", args=[record.pk]))
+    response = world.client("staff_a").post(reverse("watch:self_link", args=[record.pk]))
     assert response.status_code == 302
 
 

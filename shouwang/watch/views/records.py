@@ -278,9 +278,12 @@ def _form_page(record: KeyPerson, form, title: str) -> dict:
     return {"record": record, "form": form, "title": title}
 
 
-@require_safe
+@require_POST
 @require_capability("watch.manage")
 def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Generate the key person's self-report link, an audited reveal. A POST (the
+    button on the person's page): a prefetch, a crawler or the back button repeating a
+    GET would reveal it again."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
     if not record.is_active:
         raise Http404("该人员已不在管控中")
