@@ -44,6 +44,11 @@ def test_closing_the_toggle_lets_the_list_refresh(phone, world, gate, declared):
     summary.click()
     assert phone.locator(f"form[data-kind=turn_back][data-checkin='{declared.pk}']").is_visible()
     summary.click()
+    # The toggle event follows the click as a task of its own.
+    for _ in range(20):
+        if not phone.evaluate(FOCUS_IN_ROWS):
+            break
+        phone.wait_for_timeout(100)
     assert not phone.evaluate(FOCUS_IN_ROWS)
     a_new_arrival_shows(phone, world, gate)
 
