@@ -564,6 +564,21 @@ class CheckIn(models.Model):
         return self.temperature is not None and self.temperature >= FEVER_THRESHOLD
 
     @property
+    def self_scan_seen(self) -> str:
+        """What staff at the post made of the person's own self-scan, as the console's
+        verdict says it after 本人HH:MM已扫码申报 ("" for any other row): a staff pass scan
+        that found it (its ``confirm_client_id``) confirmed or kept it instead of adding a
+        second passage; a row's 确认在场 just confirmed the person there."""
+        if self.source != CheckIn.Source.SELF:
+            return ""
+        scanned = self.confirm_client_id is not None
+        if self.status == CheckIn.Status.CONFIRMED:
+            return "已确认为同一次通行（不重复登记）" if scanned else "已确认在场"
+        if self.status == CheckIn.Status.TURNED_BACK and scanned:
+            return "已按规定劝返（不重复登记）"
+        return ""
+
+    @property
     def note_at_post(self) -> str:
         """The note as the post's console shows it: an instruction to take a temperature
         reads as its fact alone once one is taken or the person turned back."""

@@ -89,4 +89,14 @@
       e.preventDefault();
     }
   });
+
+  // A <details> closed inside such a list lets go of the focus its tapped summary
+  // took, or the list would stop refreshing until the next tap elsewhere.
+  document.addEventListener("toggle", function (e) {
+    var details = e.target;
+    if (details.tagName === "DETAILS" && !details.open && details.closest("[data-hold-while-focused]") &&
+        details.contains(document.activeElement)) {
+      document.activeElement.blur();
+    }
+  }, true);
 })();
