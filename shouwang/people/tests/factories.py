@@ -48,6 +48,30 @@ def make_person(
     return person
 
 
+def unplaced_village(community: Area) -> Area:
+    """王庄: a household (room 8, 王老五 and 王小二) registered at the compound before
+    its first building, 1号楼, was added."""
+    from shouwang.areas.tests.factories import child
+
+    village = child(community, "王庄")
+    home = make_household(village, room="8", unit="")
+    make_person(home, "王老五")
+    make_person(home, "王小二")
+    child(village, "1号楼")
+    return village
+
+
+def move_into_building(client, home: Household):
+    """POST 移到楼栋 for a household at a compound into the compound's one building."""
+    from django.urls import reverse
+
+    building = home.area.children.get()
+    return client.post(
+        reverse("people:household_move", args=[home.pk]),
+        {"building": building.pk, "version": home.version},
+    )
+
+
 def edit_form_data(person: Person, **changes) -> dict:
     """The person edit form as the page posts it unchanged (numbers left blank keep the
     stored ones), with ``changes`` over it."""

@@ -5,27 +5,17 @@ refused as stale, and each person's history records the move."""
 import pytest
 from django.urls import reverse
 
-from shouwang.areas.tests.factories import child
 from shouwang.people.models import Change, Household, Person
-from shouwang.people.tests.factories import edit_form_data, make_household, make_person
+from shouwang.people.tests.factories import (
+    edit_form_data,
+    move_into_building,
+    unplaced_village,
+)
 
 
 @pytest.fixture
 def village(world):
-    """王庄: a household registered before its first building, 1号楼, was added."""
-    village = child(world.community_a, "王庄")
-    home = make_household(village, room="8", unit="")
-    make_person(home, "王老五")
-    make_person(home, "王小二")
-    child(village, "1号楼")
-    return village
-
-
-def _move(client, home, building):
-    return client.post(
-        reverse("people:household_move", args=[home.pk]),
-        {"building": building.pk, "version": home.version},
-    )
+    return unplaced_village(world.community_a)
 
 
 def test_a_person_form_opened_before_the_move_is_refused(world, village):
@@ -34,7 +24,7 @@ def test_a_person_form_opened_before_the_move_is_refused(world, village):
     url = reverse("people:person_edit", args=[person.pk])
     stale = client.get(url).context["form"].initial["version"]
     building = village.children.get()
-    assert _move(client, Household.objects.get(), building).status_code == 302
+    assert move_into_building(client, Household.objects.get()).status_code == 302
 
     response = client.post(url, edit_form_data(person, version=stale, notes="腿脚不便"))
 
@@ -47,7 +37,7 @@ def test_a_person_form_opened_before_the_move_is_refused(world, village):
 
 def test_a_person_form_opened_after_the_move_saves(world, village):
     client = world.client("staff_a")
-    _move(client, Household.objects.get(), village.children.get())
+    move_into_building(client, Household.objects.get())
     person = Person.objects.get(name="王老五")
     url = reverse("people:person_edit", args=[person.pk])
     version = client.get(url).context["form"].initial["version"]
@@ -62,7 +52,7 @@ def test_a_person_form_opened_after_the_move_saves(world, village):
 def test_each_persons_history_records_the_move(world, village):
     client = world.client("staff_a")
     versions = dict(Person.objects.values_list("name", "version"))
-    _move(client, Household.objects.get(), village.children.get())
+    move_into_building(client, Household.objects.get())
     for person in Person.objects.all():
         assert person.version == versions[person.name] + 1
         change = Change.objects.filter(person=person).latest("pk")
@@ -77,7 +67,7 @@ def test_a_moved_out_person_moves_with_the_household(world, village):
     person = Person.objects.get(name="王小二")
     Person.objects.filter(pk=person.pk).update(moved_out=True)
     building = village.children.get()
-    _move(world.client("staff_a"), Household.objects.get(), building)
+    move_into_building(world.client("staff_a"), Household.objects.get())
     person.refresh_from_db()
     assert person.area == building
     assert Change.objects.filter(person=person, changes=[["户", "王庄8", "王庄1号楼8"]]).exists()

@@ -9,9 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shouwang.areas.tests.factories import child
 from shouwang.people.models import Household
-from shouwang.people.tests.factories import make_household, make_person
+from shouwang.people.tests.factories import (
+    make_household,
+    make_person,
+    move_into_building,
+    unplaced_village,
+)
 from shouwang.watch import actions
 from shouwang.watch.models import Alert, KeyPerson, KeyPersonEvent
 from shouwang.watch.tests.factories import alert, category
@@ -19,13 +23,7 @@ from shouwang.watch.tests.factories import alert, category
 
 @pytest.fixture
 def village(world):
-    """王庄 with one household at the compound, then its first building."""
-    village = child(world.community_a, "王庄")
-    home = make_household(village, room="8", unit="")
-    make_person(home, "王老五")
-    make_person(home, "王小二")
-    child(village, "1号楼")
-    return village
+    return unplaced_village(world.community_a)
 
 
 def _register(person, by, **fields):
@@ -43,13 +41,8 @@ def _register(person, by, **fields):
 
 def _move(world):
     home = Household.objects.get(room="8")
-    building = home.area.children.get()
-    response = world.client("staff_a").post(
-        reverse("people:household_move", args=[home.pk]),
-        {"building": building.pk, "version": home.version},
-    )
-    assert response.status_code == 302
-    return building
+    assert move_into_building(world.client("staff_a"), home).status_code == 302
+    return home.area.children.get()
 
 
 def test_a_record_under_control_moves_to_the_building(world, village):
