@@ -408,7 +408,12 @@ class ReleaseRowForm(forms.Form):
             "invalid_choice": "请选择放行原因：" + "、".join(CheckIn.ReleaseReason.labels),
         },
     )
-    other = LineField(label="其他原因", max_length=80, required=False)
+    other = LineField(
+        label="其他原因",
+        max_length=80,
+        required=False,
+        error_messages={"max_length": "其他原因最多填写80个字，请精简"},
+    )
 
 
 class ConfirmForm(forms.Form):

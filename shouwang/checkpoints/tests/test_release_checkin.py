@@ -119,7 +119,7 @@ def test_其他_takes_its_text(world, gate, sealed_exit) -> None:
         ("", "", "请选择放行原因"),
         ("vip", "", "请选择放行原因：就医、核酸/转运、保供、持证出入、其他"),
         ("other", "送医\n院", "其他原因含有控制字符"),
-        ("other", "长" * 81, "其他原因"),
+        ("other", "长" * 81, "其他原因最多填写80个字，请精简"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(
