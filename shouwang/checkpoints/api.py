@@ -3,8 +3,9 @@
 ``POST checkins`` takes a batch of passages a staff phone recorded while offline. Each
 item carries its client id and is stored in its own transaction: a result per item,
 one bad item never blocks the others, and a re-sent item is reported as a duplicate.
-Items of kind ``confirm`` and ``measure`` act on an existing passage (a row's 确认在场 and
-记录体温 made offline): the same value whenever, and however often, it arrives.
+Items of kind ``confirm``, ``measure`` and ``release`` act on an existing passage (a row's
+确认在场, 记录体温 and 放行 made offline): the same value whenever, and however often, it
+arrives.
 """
 
 from __future__ import annotations
@@ -43,17 +44,19 @@ class CheckInIn(Schema):
     checkpoint: int = Field(description="卡点编号（id）")
     at: datetime | None = Field(None, description="登记时间（ISO 8601，带时区）；缺省为收到时间")
     direction: Literal["in", "out"]
-    kind: Literal["pass", "person", "vehicle", "visitor", "turn_back", "confirm", "measure"] = (
-        Field(
-            description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
-            "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）；"
-            "（附 checkin 时：劝返该条通行记录上的人员或车辆，不新增记录）；"
-            "confirm：确认一条自助扫码在场（需 checkin，可附 temperature）；"
-            "measure：为一条通行记录补记体温（需 checkin、temperature）"
-        )
+    kind: Literal[
+        "pass", "person", "vehicle", "visitor", "turn_back", "confirm", "measure", "release"
+    ] = Field(
+        description="pass：扫出入证（需 token）；person：人员登记；vehicle：车辆；"
+        "visitor：访客（name、phone、visiting、reason）；turn_back：劝返（需 reason）；"
+        "（附 checkin 时：劝返该条通行记录上的人员或车辆，不新增记录）；"
+        "confirm：确认一条自助扫码在场（需 checkin，可附 temperature）；"
+        "measure：为一条通行记录补记体温（需 checkin、temperature）；"
+        "release：放行一条红色外出记录（需 checkin、reason：hospital 就医、transfer 核酸/转运、"
+        "supply 保供、permit 持证出入、other 其他（需 other））"
     )
     checkin: int | None = Field(
-        None, description="confirm、measure、turn_back 所指的通行记录编号（id）"
+        None, description="confirm、measure、turn_back、release 所指的通行记录编号（id）"
     )
     token: str = ""
     temperature: Decimal | None = None
@@ -63,6 +66,7 @@ class CheckInIn(Schema):
     name: str = Field("", max_length=50)
     phone: str = Field("", max_length=20)
     visiting: str = Field("", max_length=100)
+    other: str = Field("", max_length=80, description="release 选 other 时的具体原因")
 
 
 # Each item is checked on its own (``_item``): one of the wrong shape (a number out of
@@ -136,6 +140,7 @@ TEXT_FIELDS = {
     "visiting": "拜访对象",
     "reason": "原因",
     "plate": "车牌",
+    "other": "其他原因",
 }
 
 
@@ -150,7 +155,7 @@ def _check_text(item: CheckInIn) -> None:
 
 
 def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> actions.Recorded:
-    """A row's 确认在场, 记录体温 or 劝返 made offline: the same value whenever it
+    """A row's 确认在场, 记录体温, 劝返 or 放行 made offline: the same value whenever it
     arrives."""
     if item.checkin is None:
         raise actions.CheckInRefused("请指明通行记录（checkin）")
@@ -171,6 +176,10 @@ def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> ac
     with transaction.atomic():  # a confirmation with a refused temperature is not kept
         if item.kind == "turn_back":
             actions.turn_back_checkin(checkin=row, reason=item.reason.strip(), by=request.user)
+        elif item.kind == "release":
+            actions.release_checkin(
+                checkin=row, reason=item.reason.strip(), other=item.other, by=request.user
+            )
         elif item.kind == "confirm":
             actions.confirm(checkin=row, by=request.user, temperature=item.temperature)
         else:
@@ -180,7 +189,7 @@ def _update(request: HttpRequest, item: CheckInIn, checkpoint: Checkpoint) -> ac
 
 def _updates_a_row(item: CheckInIn) -> bool:
     """Items acting on a passage already recorded, named by ``checkin``."""
-    return item.kind in ("confirm", "measure") or (
+    return item.kind in ("confirm", "measure", "release") or (
         item.kind == "turn_back" and item.checkin is not None
     )
 

@@ -396,6 +396,26 @@ class TurnBackRowForm(forms.Form):
     )
 
 
+class ReleaseRowForm(forms.Form):
+    """放行 of a red passage out on the post's list: a reason from the list, and its
+    text when it is 其他 (``actions.release_reason`` says which is missing)."""
+
+    reason = forms.ChoiceField(
+        label="放行原因",
+        choices=CheckIn.ReleaseReason.choices,
+        error_messages={
+            "required": "请选择放行原因",
+            "invalid_choice": "请选择放行原因：" + "、".join(CheckIn.ReleaseReason.labels),
+        },
+    )
+    other = LineField(
+        label="其他原因",
+        max_length=80,
+        required=False,
+        error_messages={"max_length": "其他原因最多填写80个字，请精简"},
+    )
+
+
 class ConfirmForm(forms.Form):
     temperature = _temperature()
 

@@ -39,6 +39,8 @@ MEASURE_DONE = {
     SYMPTOMS_MEASURE: "申报有咳嗽、乏力等症状",
     STRICT_AREA_MEASURE: "重点区域通行从严",
 }
+# Why the rules turn back a person going out of a sealed key area (``rules.judge``).
+SEALED_EXIT = "所在区域封闭管理，不得外出"
 # A retried write (a resent form, a double tap, a staff scan sent again) is recognised by
 # its client id within this window of its time, as idempotency keys are elsewhere; an
 # offline upload sent again carries the same time and is always recognised. On
@@ -304,15 +306,29 @@ class Pass(TimeStampedModel):
         self.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
 
 
+# A red passage out that staff have neither let through (放行) nor turned back (劝返):
+# the person (or vehicle) is at the gate, not out. Not counted in 出 nor in the
+# household's outings until staff decide.
+EXIT_PENDING = Q(direction="out", result="r", status__in=["declared", "confirmed"])
+# Passages out that happened: let through by the rules (绿/黄), or a red one let
+# through by staff (放行).
+EXITED = Q(direction="out") & (
+    Q(result__in=["g", "y"], status__in=["declared", "confirmed"]) | Q(status="released")
+)
+
+
 def checkin_figures() -> dict[str, Any]:
     """Aggregates shared by every count: a row counts its occupants as people (a
-    vehicle's, or a group turned back on foot), else one person."""
+    vehicle's, or a group turned back on foot), else one person. A red passage out
+    waiting for staff (``EXIT_PENDING``) is in ``exits_pending``, not in 出."""
     head = Coalesce("occupants", Value(1), output_field=IntegerField())
     back = Q(status="turned_back")
     return {
         "people_in": Coalesce(Sum(head, filter=~back & Q(direction="in")), 0),
-        "people_out": Coalesce(Sum(head, filter=~back & Q(direction="out")), 0),
+        "people_out": Coalesce(Sum(head, filter=EXITED), 0),
         "people_turned_back": Coalesce(Sum(head, filter=back), 0),
+        "people_released": Coalesce(Sum(head, filter=Q(status="released")), 0),
+        "exits_pending": Coalesce(Sum(head, filter=EXIT_PENDING), 0),
         "vehicles_checked": Count("pk", filter=Q(subject="v")),
         "vehicles_turned_back": Count("pk", filter=back & Q(subject="v")),
         "fevers": Count("pk", filter=Q(temperature__gte=FEVER_THRESHOLD)),
@@ -364,15 +380,21 @@ class CheckInQuerySet(ScopedQuerySet):
         return {(row.pop("checkpoint_id"), row.pop("area_id")): row for row in rows}
 
     def outings(self) -> CheckInQuerySet:
-        """Passages out that were let through (the household quota counts these)."""
-        return self.filter(direction=CheckIn.Direction.OUT, result__in=["g", "y"]).exclude(
-            status=CheckIn.Status.TURNED_BACK
-        )
+        """Passages out that were let through (the household quota counts these): by
+        the rules (绿/黄), or red and let through by staff (放行). A red one still
+        waiting for staff, or turned back, is no outing."""
+        return self.filter(EXITED)
+
+    def exits_pending(self) -> CheckInQuerySet:
+        """Red passages out that staff have neither let through nor turned back."""
+        return self.filter(EXIT_PENDING)
 
     def figures(self) -> dict[str, int]:
         """The seed reports' figures for these rows (people count a row's occupants)."""
         row = self.aggregate(**checkin_figures(), staff_on_duty=Count("recorded_by", distinct=True))
-        row["people_checked"] = row["people_in"] + row["people_out"] + row["people_turned_back"]
+        row["people_checked"] = (
+            row["people_in"] + row["people_out"] + row["people_turned_back"] + row["exits_pending"]
+        )
         return {k: int(v or 0) for k, v in row.items()}
 
     def per_checkpoint(self) -> dict[int, dict[str, int]]:
@@ -443,6 +465,17 @@ class CheckIn(models.Model):
         DECLARED = "declared", "自助申报待确认"
         CONFIRMED = "confirmed", "值守已确认"
         TURNED_BACK = "turned_back", "劝返"
+        # A red passage out that staff let through on an authorised errand (就医 …).
+        RELEASED = "released", "放行"
+
+    class ReleaseReason(models.TextChoices):
+        """Why staff let a red passage out through (放行); kept in the row's note."""
+
+        HOSPITAL = "hospital", "就医"
+        TRANSFER = "transfer", "核酸/转运"
+        SUPPLY = "supply", "保供"
+        PERMIT = "permit", "持证出入"
+        OTHER = "other", "其他"
 
     class Result(models.TextChoices):
         GREEN = "g", "绿"
@@ -576,7 +609,20 @@ class CheckIn(models.Model):
             return "已确认为同一次通行（不重复登记）" if scanned else "已确认在场"
         if self.status == CheckIn.Status.TURNED_BACK and scanned:
             return "已按规定劝返（不重复登记）"
+        if self.status == CheckIn.Status.RELEASED and scanned:
+            return "已放行（不重复登记）"
         return ""
+
+    @property
+    def releasable(self) -> bool:
+        """Staff may let it through (放行): a red passage out still waiting for them,
+        or one the rules turned back because its area is sealed — not one staff turned
+        back (their 劝返 is their decision), nor one let through already."""
+        if self.direction != CheckIn.Direction.OUT:
+            return False
+        if self.status == CheckIn.Status.TURNED_BACK:
+            return self.note.startswith(f"劝返：{SEALED_EXIT}")
+        return self.status != CheckIn.Status.RELEASED and self.result == CheckIn.Result.RED
 
     @property
     def note_at_post(self) -> str:

@@ -15,6 +15,7 @@ from shouwang.watch.models import Alert
 from .models import (
     FEVER_THRESHOLD,
     KEY_PERSON_MEASURE,
+    SEALED_EXIT,
     STRICT_AREA_MEASURE,
     SYMPTOMS_MEASURE,
     CheckIn,
@@ -27,7 +28,6 @@ _SEVERITY = {GREEN: 0, YELLOW: 1, RED: 2}
 CONFINED_MEASURES = {"home", "central"}
 # Key-area levels (cases.KeyArea.Level) that tighten the rules at the area's gates.
 KEY_AREA_STRICT, KEY_AREA_SEALED = "strict", "sealed"
-SEALED_EXIT = "所在区域封闭管理，不得外出"
 
 
 @dataclass(frozen=True)

@@ -30,4 +30,5 @@ urlpatterns = [
     path("checkins/<int:pk>/confirm/", views.checkin_confirm, name="checkin_confirm"),
     path("checkins/<int:pk>/measure/", views.checkin_measure, name="checkin_measure"),
     path("checkins/<int:pk>/turn-back/", views.checkin_turn_back, name="checkin_turn_back"),
+    path("checkins/<int:pk>/release/", views.checkin_release, name="checkin_release"),
 ]

@@ -40,6 +40,7 @@ from .forms import (
     DayForm,
     MeasureForm,
     PassRuleForm,
+    ReleaseRowForm,
     ScanForm,
     TurnBackForm,
     TurnBackRowForm,
@@ -60,6 +61,9 @@ FIGURE_LABELS = [
     ("fevers", "发热"),
     ("declared", "自助申报待确认"),
     ("confirmed", "值守已确认"),
+    # Red passages out: let through by staff (counted in 外出人数 too), or still waiting.
+    ("people_released", "其中放行人数"),
+    ("exits_pending", "红色外出待处置"),
 ]
 
 
@@ -577,6 +581,7 @@ def _console(
         "today": CheckIn.objects.filter(checkpoint=checkpoint).between(start, end).figures(),
         # The most items the phone sends in one batch of writes kept while offline.
         "max_batch": MAX_BATCH,
+        "release_reasons": CheckIn.ReleaseReason.choices,
     }
     # Each form is drawn with its own client id: a resubmit repeats it, another form never.
     for name, form_class in (
@@ -743,7 +748,9 @@ def _console_since() -> datetime:
 
 
 def _refused_row(
-    request: AuthedRequest, checkin: CheckIn, form: ConfirmForm | MeasureForm | TurnBackRowForm
+    request: AuthedRequest,
+    checkin: CheckIn,
+    form: ConfirmForm | MeasureForm | TurnBackRowForm | ReleaseRowForm,
 ) -> HttpResponse:
     """The post's console again, with why a row's quick form was refused (400)."""
     error = "；".join(e for errs in form.errors.values() for e in errs)
@@ -800,6 +807,25 @@ def checkin_turn_back(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         actions.turn_back_checkin(
             checkin=checkin, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except actions.CheckInRefused as exc:
+        return _console(request, checkin.checkpoint, 400, error=str(exc))
+    return _back_to_row(checkin)
+
+
+@require_POST
+@require_capability("checkpoints.console")
+def checkin_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    checkin = _checkin(request, pk)
+    form = ReleaseRowForm(request.POST)
+    if not form.is_valid():
+        return _refused_row(request, checkin, form)
+    try:
+        actions.release_checkin(
+            checkin=checkin,
+            reason=form.cleaned_data["reason"],
+            other=form.cleaned_data["other"],
+            by=request.user,
         )
     except actions.CheckInRefused as exc:
         return _console(request, checkin.checkpoint, 400, error=str(exc))

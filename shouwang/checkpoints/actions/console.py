@@ -13,13 +13,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from shouwang.accounts import audit
+from shouwang.accounts.models import AuditEvent
 from shouwang.people.models import Person
 from shouwang.watch.actions import active_key_person, restate_alert
 from shouwang.watch.models import Alert
 
 from .. import tokens
 from ..declarations import last_declaration, of_checkin
-from ..models import FEVER_THRESHOLD, CheckIn, CheckInQuerySet, Checkpoint, Pass
+from ..models import FEVER_THRESHOLD, SEALED_EXIT, CheckIn, CheckInQuerySet, Checkpoint, Pass
 from ..rules import GREEN, RED, Verdict, is_milder, judge
 from .checkins import (
     CheckInRefused,
@@ -60,8 +62,8 @@ def _seen_before(
     ``at``, stored or confirmed (a retry; refused if it is another checkpoint's), and,
     given the ``person``, their own self-scan here in this direction at most
     SELF_SCAN_CONFIRM_MINUTES before ``at`` that staff are now seeing: still declared,
-    or turned back by the rules (a refused visitor, a person leaving a sealed area) and
-    not yet seen by staff."""
+    turned back by the rules (a refused visitor, a person leaving a sealed area) and
+    not yet seen by staff, or let through by staff (放行) and not yet scanned."""
     rows = CheckIn.objects.sent_with(client_id, around=at)
     if person is not None:
         window = timedelta(minutes=settings.SELF_SCAN_CONFIRM_MINUTES)
@@ -79,7 +81,9 @@ def _seen_before(
             recorded_by__isnull=True,
             confirm_client_id__isnull=True,
         )
-        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_by_rules)
+        # A red self-scan out that staff let through (放行) before scanning the pass.
+        released = Q(status=CheckIn.Status.RELEASED, confirm_client_id__isnull=True)
+        rows |= own.filter(Q(status=CheckIn.Status.DECLARED) | refused_by_rules | released)
     found = list(rows.order_by("-at", "-id"))
     done = [row for row in found if client_id in (row.client_id, row.confirm_client_id)]
     if done and done[0].checkpoint_id != checkpoint.pk:
@@ -121,6 +125,23 @@ def _claim_turned_back(
         recorded_by__isnull=True,
         confirm_client_id__isnull=True,
     ).update(recorded_by=by, confirm_client_id=client_id):
+        return False
+    checkpoint = row.checkpoint
+    row.refresh_from_db()
+    row.checkpoint = checkpoint
+    _save_with_reading(row, [], temperature, by=by)
+    return True
+
+
+@transaction.atomic
+def _claim_released(
+    row: CheckIn, *, client_id: uuid.UUID, by: Any, temperature: Decimal | None
+) -> bool:
+    """Record the staff scan ``client_id`` (and its reading) on the self-scan staff let
+    through; False if another scan got there first. It stays 放行."""
+    if not CheckIn.objects.filter(
+        pk=row.pk, at=row.at, status=CheckIn.Status.RELEASED, confirm_client_id__isnull=True
+    ).update(confirm_client_id=client_id):
         return False
     checkpoint = row.checkpoint
     row.refresh_from_db()
@@ -193,8 +214,9 @@ def scan_pass(
     (SELF_SCAN_CONFIRM_MINUTES), staff are seeing that passage: the scan confirms it
     (with the measured temperature) instead of adding a second one; a visitor's own tap
     already turned back by the rules stays the one 劝返, with the scan recorded on it
-    (staff saw the visitor turned back). Otherwise it is a
-    confirmed passage judged on the person's current status and declaration. A retried
+    (staff saw the visitor turned back), and one staff let through (放行) the one 出.
+    Otherwise it is a confirmed passage judged on the person's current status and
+    declaration. A retried
     scan (same client id) finds what the first stored or confirmed."""
     check_active(checkpoint)
     if temperature is not None:
@@ -214,7 +236,12 @@ def scan_pass(
         return Recorded(done, created=False)
     if pending is not None:
         pending.checkpoint = checkpoint
-    if pending is not None and pending.status == CheckIn.Status.TURNED_BACK:
+    if pending is not None and pending.status == CheckIn.Status.RELEASED:
+        # Let through (放行) on the person's own tap before their pass was scanned: the
+        # same passage, counted once, in 出.
+        if _claim_released(pending, client_id=client_id, by=by, temperature=temperature):
+            return Recorded(pending, created=False, confirmed=True)
+    elif pending is not None and pending.status == CheckIn.Status.TURNED_BACK:
         # The person's own tap, turned back by the rules (a refused visitor, a sealed
         # area's exit): staff are seeing that passage, which is counted once, in 劝返.
         if _claim_turned_back(pending, client_id=client_id, by=by, temperature=temperature):
@@ -353,15 +380,84 @@ def turn_back_checkin(*, checkin: CheckIn, reason: str, by: Any) -> CheckIn:
     row would count them in 进/出 as well. A row already turned back stays as it was (a
     retry, or the same tap uploaded again)."""
     check_active(checkin.checkpoint)
-    if checkin.status == CheckIn.Status.TURNED_BACK:
+    decided = (CheckIn.Status.TURNED_BACK, CheckIn.Status.RELEASED)
+    if checkin.status in decided:
         return checkin
     if _turn_back_as_read(checkin, reason=reason, by=by):
         return checkin
-    # Changed since it was read (turned back, confirmed or measured meanwhile).
+    # Changed since it was read (turned back, let through, confirmed or measured
+    # meanwhile): the first decision stands.
     _read_again_locked(checkin)
-    if checkin.status != CheckIn.Status.TURNED_BACK:
+    if checkin.status not in decided:
         _turn_back_as_read(checkin, reason=reason, by=by)
     return checkin
+
+
+# What the rules put at the head of the note of a person's passage out of a sealed area.
+SEALED_TURNED_BACK = f"劝返：{SEALED_EXIT}"
+NOT_RELEASABLE = "只有红色的外出记录（尚未劝返或放行）可以放行，请核对"
+OTHER_REASON_NEEDED = "放行原因选择“其他”时，请填写具体原因"
+
+
+def release_reason(reason: str, other: str = "") -> str:
+    """The authorised reason as it is written on the row: 就医, or 其他（<text>）.
+    Raises CheckInRefused for a reason not on the list, or 其他 without its text."""
+    if reason not in CheckIn.ReleaseReason.values:
+        raise CheckInRefused("请选择放行原因：" + "、".join(CheckIn.ReleaseReason.labels))
+    other = other.strip()
+    if reason == CheckIn.ReleaseReason.OTHER:
+        if not other:
+            raise CheckInRefused(OTHER_REASON_NEEDED)
+        return f"其他（{other}）"
+    return CheckIn.ReleaseReason(reason).label
+
+
+@transaction.atomic
+def release_checkin(*, checkin: CheckIn, reason: str, other: str = "", by: Any) -> CheckIn:
+    """放行: staff let a red passage out through on an authorised errand (就医, 转运,
+    保供, 持证出入, 其他 with its text). The row becomes an 出 — status 放行, 放行：<reason>
+    at the head of its note, still red — counted in 出 and in the household's outings
+    from now on, and audited. A row already let through stays as it was (a retry); one
+    turned back by staff, or not a red passage out, is refused."""
+    check_active(checkin.checkpoint)
+    said = release_reason(reason, other)
+    if checkin.status == CheckIn.Status.RELEASED:
+        return checkin
+    if not checkin.releasable:
+        raise CheckInRefused(NOT_RELEASABLE)
+    if not _release_as_read(checkin, said=said, by=by):
+        # Changed since it was read (turned back or let through meanwhile, measured).
+        _read_again_locked(checkin)
+        if checkin.status == CheckIn.Status.RELEASED:
+            return checkin
+        if not checkin.releasable:
+            raise CheckInRefused(NOT_RELEASABLE)
+        _release_as_read(checkin, said=said, by=by)
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        user=by,
+        obj=checkin,
+        detail=f"卡点放行：{checkin.checkpoint.name}（出），{said}",
+    )
+    return checkin
+
+
+def _release_as_read(row: CheckIn, *, said: str, by: Any) -> bool:
+    """Let ``row`` through in one UPDATE on condition that it is still as it was read;
+    False if it is not (nothing written, ``row``'s fields stale). The sealed area's
+    refusal stays in the note as the fact it is, without 劝返."""
+    unchanged = _as_read(row)
+    note = row.note
+    if note.startswith(SEALED_TURNED_BACK):
+        note = note[len("劝返：") :]
+    row.status = CheckIn.Status.RELEASED
+    row.note = f"放行：{said}；{note}".strip("；")[:200]
+    fields = ["status", "note"]
+    if row.recorded_by_id is None:
+        row.recorded_by, fields = by, [*fields, "recorded_by"]
+    if row.confirmed_at is None:
+        row.confirmed_at, fields = timezone.now(), [*fields, "confirmed_at"]
+    return bool(unchanged.update(**{name: getattr(row, name) for name in fields}))
 
 
 def _turn_back_as_read(row: CheckIn, *, reason: str, by: Any) -> bool:

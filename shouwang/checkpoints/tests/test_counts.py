@@ -24,14 +24,21 @@ def _scatter(checkpoints, day, n: int, seed: int = 7) -> list[CheckIn]:
     rows = []
     for _ in range(n):
         vehicle = rng.random() < 0.3
+        direction = rng.choice(["in", "out"])
+        status = rng.choice(["declared", "confirmed", "confirmed", "turned_back"])
+        result = rng.choice(["g", "g", "y", "r"])
+        # A red passage out waits for staff, or was let through by them (放行).
+        if direction == "out" and result == "r" and status == "confirmed" and rng.random() < 0.5:
+            status = "released"
         rows.append(
             make_checkin(
                 rng.choice(checkpoints),
                 at=start + timedelta(minutes=rng.randrange(24 * 60)),
-                direction=rng.choice(["in", "out"]),
+                direction=direction,
                 subject="v" if vehicle else "p",
                 occupants=rng.randint(1, 5) if vehicle else None,
-                status=rng.choice(["declared", "confirmed", "confirmed", "turned_back"]),
+                status=status,
+                result=result,
                 temperature=rng.choice([None, Decimal("36.5"), Decimal("37.3"), Decimal("38.0")]),
                 plate="豫A12345" if vehicle else "",
             )
@@ -42,9 +49,15 @@ def _scatter(checkpoints, day, n: int, seed: int = 7) -> list[CheckIn]:
 def _expected(rows: list[CheckIn]) -> dict[str, int]:
     head = [(r, (r.occupants or 1) if r.subject == "v" else 1) for r in rows]
     passed = [(r, h) for r, h in head if r.status != "turned_back"]
+    # A red passage out is an 出 only once staff let it through; until then it waits.
+    waiting = [(r, h) for r, h in passed if r.direction == "out" and r.status != "released"]
+    waiting = [(r, h) for r, h in waiting if r.result == "r"]
     return {
         "people_in": sum(h for r, h in passed if r.direction == "in"),
-        "people_out": sum(h for r, h in passed if r.direction == "out"),
+        "people_out": sum(h for r, h in passed if r.direction == "out")
+        - sum(h for _, h in waiting),
+        "people_released": sum(h for r, h in head if r.status == "released"),
+        "exits_pending": sum(h for _, h in waiting),
         "people_turned_back": sum(h for r, h in head if r.status == "turned_back"),
         "vehicles_checked": sum(1 for r in rows if r.subject == "v"),
         "vehicles_turned_back": sum(

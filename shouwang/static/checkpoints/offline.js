@@ -70,6 +70,7 @@
     if (kind === "pass") it.token = value(form, "token");
     if (kind === "vehicle") { it.plate = value(form, "plate"); it.occupants = parseInt(value(form, "occupants") || "1", 10); }
     if (kind === "visitor") { it.name = value(form, "name"); it.phone = value(form, "phone"); it.visiting = value(form, "visiting"); it.reason = value(form, "reason"); }
+    if (kind === "release") { it.reason = radio(form, "reason"); it.other = value(form, "other"); }
     if (kind === "turn_back") {
       it.reason = value(form, "reason");
       it.occupants = parseInt(value(form, "occupants") || "1", 10);
@@ -139,7 +140,7 @@
   function what(it) {
     if (!it) return "";
     var at = new Date(it.at), hm = ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
-    var label = { pass: "扫码", vehicle: "车辆", visitor: "访客", turn_back: "劝返", confirm: "确认在场", measure: "补记体温", person: "人员" }[it.kind] || "";
+    var label = { pass: "扫码", vehicle: "车辆", visitor: "访客", turn_back: "劝返", release: "放行", confirm: "确认在场", measure: "补记体温", person: "人员" }[it.kind] || "";
     return hm + " " + label + (it.plate || it.name ? " " + (it.plate || it.name) : "") +
       (it.temperature ? " " + it.temperature + "℃" : "") + "：";
   }
