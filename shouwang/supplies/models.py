@@ -896,6 +896,12 @@ class Donation(TimeStampedModel):
         return self.donor.name
 
     @property
+    def valued(self) -> bool:
+        """Whether the gift has a money value to print: cash always; goods only when an
+        estimate was given (goods without one are 未估值, never 'worth ¥0.00')."""
+        return self.kind == self.Kind.CASH or self.estimated_value > 0
+
+    @property
     def value(self) -> Decimal:
         return (
             (self.amount or Decimal("0")) if self.kind == self.Kind.CASH else self.estimated_value
