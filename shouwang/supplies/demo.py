@@ -128,6 +128,7 @@ def build(ctx: DemoContext) -> None:
             by=hq,
         )
 
+    arriving: list[tuple[datetime, int, Donation]] = []
     for n, (dkind, dname, contact, disclosure, kind, what, channel, value) in enumerate(DONATIONS):
         lines = []
         if kind == "goods":
@@ -153,7 +154,10 @@ def build(ctx: DemoContext) -> None:
             by=hq,
         )
         if gift.status == Donation.Status.PLEDGED:
-            actions.receive_donation(donation=gift, at=now - timedelta(days=9 - n % 3), by=hq)
+            arriving.append((now - timedelta(days=9 - n % 3), n, gift))
+    # Received in the order they arrived, so the receipt numbers run by arrival day.
+    for at, _, gift in sorted(arriving, key=lambda a: (a[0], a[1])):
+        actions.receive_donation(donation=gift, at=at, by=hq)
     actions.record_donation(
         area=sub,
         donor_kind="organisation",

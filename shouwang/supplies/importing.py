@@ -6,7 +6,9 @@ location merged down over its rows names each of them.
 A location is named by its name, or ``辖区/名称`` when visible locations share the name
 (a name that matches several is a problem of its row, never a guess). Opening stock is
 imported once per location and item: a row for a pair that has it already (the same
-file uploaded again) is a problem of its row, so a second import never doubles stock.
+file uploaded again) is a problem of its row, so a second import never doubles stock;
+so is a row for a pair with movements already (``booked_pairs``): its book has started,
+and a stock count, not an opening, sets its real quantity.
 ``plan`` reads and checks the whole file and lists each problem by row and column;
 ``commit`` posts every row as an ``opening`` movement in one transaction, or nothing.
 """
@@ -34,7 +36,7 @@ from shouwang.core.xlsx import (
 )
 
 from .actions.stock import Entry, lock_balances, post_movements
-from .models import MAX_UNITS, Item, Location, Movement, MovementKind
+from .models import MAX_UNITS, Balance, Item, Location, Movement, MovementKind
 
 HEADERS = ["存放点", "物资", "数量", "单位", "备注"]
 MAX_ROWS = 20_000
@@ -81,6 +83,15 @@ class Plan:
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
 
+    def problem_text(self, limit: int = 3) -> str:
+        """The first problems, said by row and column, for a message."""
+        said = [
+            f"第{p.row}行{('“' + p.column + '”') if p.column else ''}：{p.message}"
+            for p in self.problems[:limit]
+        ]
+        more = f"等{len(self.problems)}处" if len(self.problems) > limit else ""
+        return "；".join(said) + more
+
     def totals(self) -> list[tuple[Item, int]]:
         sums: dict[Item, int] = {}
         for row in self.rows:
@@ -125,6 +136,30 @@ def find_location(text: str, by_name: dict[str, list[Location]]) -> Location | s
     return found[0]
 
 
+def booked_pairs(movements: Any) -> dict[tuple[int, int], int]:
+    """(location id, item id) → units on hand, for each pair with a movement already.
+    Opening stock starts a pair's book: a pair with movements (a purchase, a donation,
+    an allocation received) takes none; a stock count sets its real quantity."""
+    on_hand = dict.fromkeys(
+        movements.values_list("location_id", "item_id").order_by().distinct(), 0
+    )
+    balances = Balance.objects.filter(location_id__in={loc for loc, _ in on_hand})
+    for location_id, item_id, quantity in balances.values_list(
+        "location_id", "item_id", "quantity"
+    ):
+        if (location_id, item_id) in on_hand:
+            on_hand[location_id, item_id] = quantity
+    return on_hand
+
+
+def booked_message(where: str, item: Item, quantity: int) -> str:
+    return (
+        f"“{where}”的“{item.name}”已有出入库记录（账面{quantity:,}{item.unit}），"
+        "期初库存只能在该存放点开始记这种物资的账之前导入，再导入会重复计数；"
+        "实有数量与账面不符时请在存放点页面用“盘点”调整"
+    )
+
+
 def plan(upload: IO[bytes], *, locations: Any) -> Plan:
     """Read and check the file; nothing is written. ``locations``: those the user
     may see (a location outside them is reported, not created; a deactivated one or
@@ -145,6 +180,7 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
             "location_id", "item_id"
         )
     )
+    booked = booked_pairs(Movement.objects.filter(location__in=locations))
     seen: dict[tuple[int, int], int] = {}
     for number, raw in enumerate(rows, start=header_row + 1):
         if number > MAX_ROWS + header_row:
@@ -210,6 +246,8 @@ def plan(upload: IO[bytes], *, locations: Any) -> Plan:
                         "翻倍）；之后的数量变化请用入库或盘点调整",
                     )
                 )
+            elif key in booked:
+                problems.append(Problem(number, "物资", booked_message(where, item, booked[key])))
             seen.setdefault(key, number)
         if problems:
             result.problems += problems
@@ -232,6 +270,19 @@ def commit(result: Plan, *, by: Any, request: Any = None) -> int:
     ).values_list("item_id", "location_id")
     if pairs & set(opened):
         raise ValidationError("预览之后已有期初库存导入了其中的物资，未做任何修改；请重新上传核对")
+    booked = booked_pairs(
+        Movement.objects.filter(location_id__in={location for _, location in pairs})
+    )
+    late = [row for row in result.rows if (row.location.pk, row.item.pk) in booked]
+    if late:
+        raise ValidationError(
+            "预览之后已有出入库记录："
+            + "；".join(
+                booked_message(row.location.name, row.item, booked[row.location.pk, row.item.pk])
+                for row in late
+            )
+            + "。未做任何修改"
+        )
     post_movements(
         [
             Entry(row.item, row.location, MovementKind.OPENING, row.quantity, {"note": row.note})

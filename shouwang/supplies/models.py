@@ -870,6 +870,11 @@ class Donation(TimeStampedModel):
                 condition=~Q(client_id=""),
                 name="supplies_donation_unique_client_id",
             ),
+            models.UniqueConstraint(
+                fields=["receipt_no"],
+                condition=~Q(receipt_no=""),
+                name="supplies_donation_unique_receipt_no",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -891,6 +896,12 @@ class Donation(TimeStampedModel):
         return self.donor.name
 
     @property
+    def valued(self) -> bool:
+        """Whether the gift has a money value to print: cash always; goods only when an
+        estimate was given (goods without one are 未估值, never 'worth ¥0.00')."""
+        return self.kind == self.Kind.CASH or self.estimated_value > 0
+
+    @property
     def value(self) -> Decimal:
         return (
             (self.amount or Decimal("0")) if self.kind == self.Kind.CASH else self.estimated_value
@@ -906,6 +917,36 @@ class Donation(TimeStampedModel):
         by the sub-district above it, nor by another community. The same rule in SQL:
         ``DonationQuerySet.funding``."""
         return area.path.startswith(self.area.path)
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number issued in a year (``JZ<year><last:06d>``): one series per
+    year for the whole installation, taken when a gift is received
+    (``ReceiptCounter.take``), so pledges never received leave no gap."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "收据编号计数"
+        verbose_name_plural = "收据编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def take(cls, year: int) -> str:
+        """The next receipt number of ``year``. Call inside the transaction that stores
+        it: the counter row stays locked until that commits (``SELECT … FOR UPDATE`` on
+        PostgreSQL; SQLite writers are serialised by ``BEGIN IMMEDIATE``), so two
+        receipts at once get consecutive numbers and a rollback gives its number back.
+        A year's row is created on its first receipt (an insert that ignores a rival's)."""
+        cls.objects.bulk_create([cls(year=year)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"JZ{year}{counter.last:06d}"
 
 
 class DonationLine(models.Model):

@@ -28,6 +28,7 @@ from ..models import (
     Location,
     MovementKind,
     Purpose,
+    ReceiptCounter,
     Spending,
     SpendingShare,
 )
@@ -350,7 +351,7 @@ def receive_donation(
         donation.location = location
     donation.status = Donation.Status.RECEIVED
     donation.received_at = at
-    donation.receipt_no = f"JZ{timezone.localtime(at):%Y}{donation.pk:06d}"
+    donation.receipt_no = ReceiptCounter.take(timezone.localtime(at).year)
     donation.save(
         update_fields=[
             "status",

@@ -464,7 +464,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             d.get_kind_display(),
             d.amount,
             d.summary() if d.kind == Donation.Kind.GOODS else "",
-            d.estimated_value if d.kind == Donation.Kind.GOODS else None,
+            d.estimated_value if d.kind == Donation.Kind.GOODS and d.valued else None,
             d.spent if d.kind == Donation.Kind.CASH else None,
             d.left if d.kind == Donation.Kind.CASH else None,
             d.area.name,

@@ -512,7 +512,10 @@ def import_commit(request: AuthedRequest) -> HttpResponse:
         with open(path, "rb") as f:
             result = importing.plan(f, locations=Location.objects.visible_to(request.user))
         if not result.ok:
-            messages.error(request, "文件存在问题，未导入任何数据，请修改后重新上传")
+            messages.error(
+                request,
+                f"文件存在问题，未导入任何数据，请修改后重新上传（{result.problem_text()}）",
+            )
             return redirect("supplies:import")
         try:
             created = importing.commit(result, by=request.user, request=request)
