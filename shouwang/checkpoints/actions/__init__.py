@@ -31,6 +31,7 @@ from .console import (
 from .phone import (
     NO_VISITORS,
     PHONE_FULL,
+    SAID,
     PhoneFull,
     Registration,
     family_home,
@@ -46,6 +47,7 @@ __all__ = [
     "MIN_RETENTION_DAYS",
     "NO_VISITORS",
     "PHONE_FULL",
+    "SAID",
     "STOPPED",
     "CardRefused",
     "CheckInRefused",

@@ -19,6 +19,7 @@ from shouwang.core.text import day_label
 
 from ..models import CheckIn, Pass
 from .factories import make_checkpoint, make_pass, make_person, registration
+from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def badges(world, pass_: Pass) -> str:
 
 
 def resident(world, gate, **answers) -> tuple[Client, Pass]:
-    phone = Client()
+    phone = Phone()
     response = phone.post(
         reverse("checkin:register", args=[gate.code]), registration(world, **answers)
     )
@@ -116,7 +117,7 @@ def test_the_list_reads_the_declarations_in_as_many_queries_whatever_their_numbe
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("checkpoints:passes"))
     for n in range(4):
-        phone = Client()
+        phone = Phone()
         phone.post(
             reverse("checkin:register", args=[gate.code]),
             registration(world, name=f"王小{n}", phone=f"1391234500{n}"),

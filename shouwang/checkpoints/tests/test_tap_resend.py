@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ..models import CheckIn
 from .factories import make_checkpoint, registration
+from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def gate(world):
 @pytest.fixture
 def phone(world, gate, settings) -> Client:
     settings.SELF_CHECKINS_PER_PASS = 2
-    client = Client()
+    client = Phone()
     client.post(reverse("checkin:register", args=[gate.code]), registration(world))
     return client
 
