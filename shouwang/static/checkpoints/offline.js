@@ -20,8 +20,10 @@
    be refused the same way); the next visit of the page tries again. A 403 whose code
    is password_change_required (a temporary or expired password) is not a refusal: the
    records stay, nothing more is sent, and the banner says why with a link to change the
-   password that leads back here, where the queue is uploaded on load (so is a list
-   refresh answered so, and a form whose submit is sent to the change page is kept).
+   password that leads back here, where the queue is uploaded on load (or once a list
+   refresh is answered normally again: changed in another tab). A list refresh answered
+   with that 403 shows the banner too; a form whose submit is sent to the change page
+   is kept like one without network.
    The queue is the signed-in user's (data-user): on a phone that several staff share,
    each uploads only their own records under their own session; the others' wait on the
    phone for them, and the banner counts them (N 条待上传记录属于其他账号). */
