@@ -339,19 +339,6 @@ class CheckInQuerySet(ScopedQuerySet):
             at__lte=around + RETRY_WINDOW,
         )
 
-    def shown_on_phone(
-        self, client_id: Any, *, checkpoint: Any, codes: list[str], since: datetime
-    ) -> CheckInQuerySet:
-        """The passage a result page shows (by its client id, at ``checkpoint``, since
-        ``since``), if the phone asking remembers its pass (``codes``): a result URL
-        seen elsewhere (an access log, a forwarded link) shows nothing."""
-        return self.filter(
-            client_id=client_id,
-            checkpoint=checkpoint,
-            at__gte=since,
-            pass_used__code__in=codes,
-        )
-
     def recent_first(self, pk: int, *, since: datetime) -> CheckIn | None:
         """The row ``pk``, looked for since ``since`` first (on PostgreSQL, a day
         partition or two), then among every day kept (a page left open since)."""

@@ -10,7 +10,7 @@ person's own declaration.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from functools import cache as once
 
 from django.conf import settings
@@ -27,12 +27,11 @@ from shouwang.areas.models import Area, AreaQuerySet
 from shouwang.core import ratelimit
 from shouwang.core.forms import error_text
 from shouwang.core.requests import PublicRequest
-from shouwang.core.responses import SeeOther
 from shouwang.core.text import day_label
 
 from . import actions, declarations, printing, tokens
 from .forms import ClientIdForm, RegistrationForm, TapForm
-from .models import RETRY_WINDOW, CheckIn, Checkpoint, Pass
+from .models import CheckIn, Checkpoint, Pass
 
 
 def _unknown_code(request: PublicRequest) -> HttpResponse:
@@ -162,59 +161,7 @@ def scan(request: PublicRequest, code: str) -> HttpResponse:
         )
     except actions.CheckInRefused as exc:
         return _tap_page(request, checkpoint, pass_, family=family, form=form, error=str(exc))
-    return _see_result(checkpoint, recorded.checkin, registered=False)
-
-
-def _see_result(checkpoint: Checkpoint, checkin: CheckIn, *, registered: bool) -> SeeOther:
-    """Post/Redirect/Get: a tap or a registration that recorded a passage sends the
-    phone to its result page, which a reload asks for again (GET) rather than posting
-    the form a second time. The URL names the passage by a signed, timed token."""
-    token = tokens.result_token(checkin.client_id, registered=registered)
-    return SeeOther(reverse("checkin:result", args=[checkpoint.code, token]))
-
-
-@require_safe
-@never_cache
-def result(request: PublicRequest, code: str, token: str) -> HttpResponse:
-    """The passage's result page, after the POST that recorded it: shown to the phone
-    that remembers the passage's pass, for ``tokens.RESULT_MINUTES`` after it."""
-    checkpoint = actions.checkpoint_by_code(code)
-    if checkpoint is None:
-        return _unknown_code(request)
-    shown = tokens.read_result_token(token)
-    codes = tokens.remembered_codes(request)
-    checkin = None
-    if shown is not None and codes:
-        since = timezone.now() - timedelta(minutes=tokens.RESULT_MINUTES) - RETRY_WINDOW
-        checkin = (
-            CheckIn.objects.shown_on_phone(
-                shown[0], checkpoint=checkpoint, codes=codes, since=since
-            )
-            .select_related("pass_used__person")
-            .first()
-        )
-    if checkin is None:
-        return render(
-            request,
-            "checkin/result_gone.html",
-            {"checkpoint": checkpoint, "minutes": tokens.RESULT_MINUTES},
-            status=404,
-        )
-    registered = shown[1]
-    said = (
-        next((r for r in checkin.note.split("；") if r.startswith(actions.SAID)), "")
-        if registered
-        else ""
-    )
-    return _result(
-        request,
-        checkin,
-        checkpoint,
-        checkin.pass_used,
-        family=len(codes) > 1,
-        add_url=reverse("checkin:register", args=[checkpoint.code]) if registered else "",
-        said=said,
-    )
+    return _result(request, recorded.checkin, checkpoint, pass_, family=family)
 
 
 def _family_page(
@@ -440,7 +387,15 @@ def register(request: PublicRequest, code: str) -> HttpResponse:
                 error = str(exc)
             else:
                 codes = _after_registering(family, pass_, replacing)
-                response = _see_result(checkpoint, recorded.checkin, registered=True)
+                response = _result(
+                    request,
+                    recorded.checkin,
+                    checkpoint,
+                    pass_,
+                    family=len(codes) > 1,
+                    add_url=reverse("checkin:register", args=[checkpoint.code]),
+                    said=reg.note,
+                )
                 tokens.remember(response, codes, secure=request.is_secure())
                 return response
     return render(

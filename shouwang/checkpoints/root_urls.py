@@ -8,7 +8,6 @@ app_name = "checkin"
 urlpatterns = [
     path("c/<str:code>/", resident.scan, name="scan"),
     path("c/<str:code>/register/", resident.register, name="register"),
-    path("c/<str:code>/result/<str:token>/", resident.result, name="result"),
     path("pass/", resident.my_pass, name="pass"),
     path("pass/qr.svg", resident.pass_qr, name="pass_qr"),
     path("pass/forget/", resident.forget, name="forget"),

@@ -14,7 +14,6 @@ altered or forged entry is dropped and the rest kept.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from django.core import signing
@@ -24,13 +23,10 @@ from django.utils import timezone
 PHONE_SALT = "shouwang.checkpoints.phone-pass"
 CARD_SALT = "shouwang.checkpoints.card-pass"
 COOKIE_SALT = "shouwang.checkpoints.device"
-RESULT_SALT = "shouwang.checkpoints.result"
 COOKIE_NAME = "sw_pass"
 COOKIE_AGE = 180 * 24 * 3600
 PHONE_TOKEN_SECONDS = 120
 PHONE_PASSES = 6  # persons one phone remembers (six entries are ~330 bytes of cookie)
-# A result page may be reloaded (shown again to staff) this long after the passage.
-RESULT_MINUTES = 30
 _SEPARATOR = "|"  # in neither a pass code (URL-safe base64) nor a signature
 
 
@@ -70,27 +66,6 @@ def read_token(text: str, *, scanned_at: datetime | None = None) -> tuple[str, s
     except signing.BadSignature as exc:
         raise TokenRejected("出入证二维码无效（签名不符，疑似伪造或被篡改）") from exc
     raise TokenRejected("不是本系统的出入证二维码")
-
-
-def result_token(client_id: uuid.UUID, *, registered: bool) -> str:
-    """The result page's part of its URL after a tap or a registration (Post/Redirect/
-    Get): the passage's client id (random, no personal data) and whether it came with a
-    registration, signed and timed. The page shows it only to a phone remembering the
-    passage's pass, and only for ``RESULT_MINUTES``."""
-    return signing.TimestampSigner(salt=RESULT_SALT).sign_object(
-        {"c": client_id.hex, "r": int(registered)}
-    )
-
-
-def read_result_token(token: str) -> tuple[uuid.UUID, bool] | None:
-    """``(client_id, registered)`` of a result token still valid, else None."""
-    try:
-        value = signing.TimestampSigner(salt=RESULT_SALT).unsign_object(
-            token, max_age=RESULT_MINUTES * 60
-        )
-        return uuid.UUID(value["c"]), bool(value["r"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
 
 
 def _cookie_signer() -> signing.Signer:

@@ -4,13 +4,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 
-class SeeOther(HttpResponseRedirect):
-    """303: after a POST that wrote, the page to GET (Post/Redirect/Get), so a reload
-    asks for the page again instead of sending the form again."""
-
-    status_code = 303
-
-
 class TelRedirect(HttpResponseRedirect):
     """Hand a number to the phone's dialler (``tel:``), e.g. after an audited reveal."""
 

@@ -31,7 +31,6 @@ from .console import (
 from .phone import (
     NO_VISITORS,
     PHONE_FULL,
-    SAID,
     PhoneFull,
     Registration,
     family_home,
@@ -47,7 +46,6 @@ __all__ = [
     "MIN_RETENTION_DAYS",
     "NO_VISITORS",
     "PHONE_FULL",
-    "SAID",
     "STOPPED",
     "CardRefused",
     "CheckInRefused",

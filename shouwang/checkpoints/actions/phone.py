@@ -29,9 +29,6 @@ from ..declarations import Declaration
 from ..models import FEVER_THRESHOLD, CheckIn, Checkpoint, Pass
 from .checkins import CheckInRefused, Recorded, check_open, community_of, record_checkin
 
-# How the row's note tells what the resident typed at registration (its result page
-# shows it as said, not among the verdict's reasons).
-SAID = "自报体温"
 PHONE_FULL = (
     f"本机最多保存{tokens.PHONE_PASSES}人的登记信息，已满。"
     "要为另一人登记，请选择由新登记的人替换本机保存的哪一位"
@@ -181,7 +178,7 @@ class Registration:
 
     @property
     def note(self) -> str:
-        return f"{SAID} {self.temperature}℃" if self.temperature is not None else ""
+        return f"自报体温 {self.temperature}℃" if self.temperature is not None else ""
 
 
 def _ledger_person(reg: Registration) -> Person | None:

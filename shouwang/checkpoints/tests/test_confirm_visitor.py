@@ -8,20 +8,20 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from .. import tokens
 from ..actions import clear_rule_cache
 from ..models import CheckIn, PassRule
 from .factories import registration
-from .phone import Phone
 
 pytestmark = pytest.mark.django_db
 
 
 def visitor_self_scan(world, gate, **answers) -> CheckIn:
     data = registration(world, kind="visitor", visiting="3号楼张先生", visit_reason="送药")
-    response = Phone().post(reverse("checkin:register", args=[gate.code]), {**data, **answers})
+    response = Client().post(reverse("checkin:register", args=[gate.code]), {**data, **answers})
     assert response.status_code == 200
     row = CheckIn.objects.get()
     assert (row.status, row.visitor) == ("declared", True)
@@ -108,7 +108,7 @@ def test_a_refused_visitor_is_turned_back_and_stays_so_when_confirmed(world, gat
     """Refused by the rule, the visitor did not come in: 劝返 at once, not 待确认."""
     PassRule.objects.create(area=world.community_a, visitors=PassRule.Visitors.REFUSED)
     data = registration(world, kind="visitor", visiting="3号楼张先生", visit_reason="送药")
-    Phone().post(reverse("checkin:register", args=[gate.code]), data)
+    Client().post(reverse("checkin:register", args=[gate.code]), data)
     row = CheckIn.objects.get()
     assert (row.status, row.result, row.note) == ("turned_back", "r", "劝返：本辖区谢绝访客")
     world.client("guard_a").post(reverse("checkpoints:checkin_confirm", args=[row.pk]), {})

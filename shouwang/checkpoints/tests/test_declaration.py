@@ -18,7 +18,6 @@ from shouwang.watch.models import Alert, Lead
 from .. import tokens
 from ..models import CheckIn, Pass
 from .factories import make_checkpoint, make_pass, make_person, registration
-from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ def gate(world):
 
 
 def registered(world, gate, **declared) -> Client:
-    phone = Phone()
+    phone = Client()
     response = phone.post(
         reverse("checkin:register", args=[gate.code]), registration(world, **declared)
     )
@@ -71,7 +70,7 @@ def test_a_pass_with_no_scans_yet_shows_its_registration_s_answers(world, gate) 
     """A pass issued before declarations travelled with each scan (or whose scans are
     past retention) shows the declaration it was registered with."""
     pass_ = make_pass(make_person(world.building_a, "老住户"), cough=True)
-    phone = Phone()
+    phone = Client()
     phone.cookies[tokens.COOKIE_NAME] = signing.get_cookie_signer(
         salt=tokens.COOKIE_NAME + tokens.COOKIE_SALT
     ).sign(pass_.code)

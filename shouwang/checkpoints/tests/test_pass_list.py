@@ -19,7 +19,6 @@ from shouwang.core.text import day_label
 
 from ..models import CheckIn, Pass
 from .factories import make_checkpoint, make_pass, make_person, registration
-from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +37,7 @@ def badges(world, pass_: Pass) -> str:
 
 
 def resident(world, gate, **answers) -> tuple[Client, Pass]:
-    phone = Phone()
+    phone = Client()
     response = phone.post(
         reverse("checkin:register", args=[gate.code]), registration(world, **answers)
     )
@@ -117,7 +116,7 @@ def test_the_list_reads_the_declarations_in_as_many_queries_whatever_their_numbe
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("checkpoints:passes"))
     for n in range(4):
-        phone = Phone()
+        phone = Client()
         phone.post(
             reverse("checkin:register", args=[gate.code]),
             registration(world, name=f"王小{n}", phone=f"1391234500{n}"),

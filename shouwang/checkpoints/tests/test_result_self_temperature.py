@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from .factories import make_checkpoint, registration
-from .phone import Phone
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def warnings(html: str) -> list[str]:
 
 def test_it_shows_a_normal_typed_temperature_as_said_not_as_a_warning(world, gate) -> None:
     data = registration(world, temperature="36.5")
-    html = Phone().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
+    html = Client().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
     assert 'data-result="g"' in html
     assert warnings(html) == []
     assert '<div id="said">自报体温 36.5℃</div>' in html
@@ -39,7 +39,7 @@ def test_it_keeps_the_reasons_of_a_yellow_as_warnings_beside_the_typed_temperatu
     world, gate
 ) -> None:
     data = registration(world, temperature="36.8", cough="on")
-    html = Phone().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
+    html = Client().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
     assert 'data-result="y"' in html
     assert warnings(html) == ["申报有咳嗽、乏力等症状，请值守人员复测体温"]
     assert '<div id="said">自报体温 36.8℃</div>' in html
@@ -47,7 +47,7 @@ def test_it_keeps_the_reasons_of_a_yellow_as_warnings_beside_the_typed_temperatu
 
 def test_a_typed_fever_is_red_with_its_reason_and_the_temperature_said(world, gate) -> None:
     data = registration(world, temperature="38.2")
-    html = Phone().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
+    html = Client().post(reverse("checkin:register", args=[gate.code]), data).content.decode()
     assert 'data-result="r"' in html
     assert warnings(html)
     assert all("自报体温" not in w for w in warnings(html))

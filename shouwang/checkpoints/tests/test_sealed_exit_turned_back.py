@@ -13,6 +13,7 @@ import json
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,6 @@ from shouwang.cases.tests.factories import make_key_area
 from .. import tokens
 from ..models import CheckIn, Pass
 from .factories import make_checkpoint, make_pass, make_person, registration
-from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def assert_turned_back(row: CheckIn) -> None:
 
 
 def test_a_resident_s_one_tap_out_is_a_turn_back(world, gate) -> None:
-    phone = Phone()
+    phone = Client()
     phone.post(reverse("checkin:register", args=[gate.code]), registration(world))
     first = CheckIn.objects.get()
     response = phone.post(reverse("checkin:scan", args=[gate.code]), tap_data(direction="out"))
@@ -75,7 +75,7 @@ def test_a_resident_s_one_tap_out_is_a_turn_back(world, gate) -> None:
 
 
 def test_a_registration_going_out_is_a_turn_back(world, gate) -> None:
-    response = Phone().post(
+    response = Client().post(
         reverse("checkin:register", args=[gate.code]), registration(world, direction="out")
     )
     assert response.status_code == 200
@@ -96,7 +96,7 @@ def test_a_staff_scan_of_a_pass_going_out_is_a_turn_back(world, gate) -> None:
 
 
 def test_the_staff_scan_after_the_own_tap_adds_no_second_row(world, gate) -> None:
-    phone = Phone()
+    phone = Client()
     phone.post(reverse("checkin:register", args=[gate.code]), registration(world))
     first = CheckIn.objects.get()
     phone.post(reverse("checkin:scan", args=[gate.code]), tap_data(direction="out"))

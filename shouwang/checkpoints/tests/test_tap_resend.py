@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from ..models import CheckIn
 from .factories import make_checkpoint, registration
-from .phone import Phone
 from .test_resident import tap_data
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ def gate(world):
 @pytest.fixture
 def phone(world, gate, settings) -> Client:
     settings.SELF_CHECKINS_PER_PASS = 2
-    client = Phone()
+    client = Client()
     client.post(reverse("checkin:register", args=[gate.code]), registration(world))
     return client
 

@@ -21,7 +21,6 @@ from .. import tokens
 from ..actions import clear_rule_cache
 from ..models import CheckIn, Pass, PassRule
 from .factories import make_pass, make_person
-from .phone import Phone
 from .test_resident import registration, tap_data
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def scan(world, gate, pass_: Pass, direction: str = "in"):
 
 def register_visitor(world, gate, client: Client | None = None, **overrides):
     data = registration(world, kind="visitor", visiting="3号楼张先生", visit_reason="送药")
-    return (client or Phone()).post(
+    return (client or Client()).post(
         reverse("checkin:register", args=[gate.code]), {**data, **overrides}
     )
 
@@ -99,7 +98,7 @@ def test_a_refused_visitor_s_registration_is_a_turn_back(world, gate) -> None:
 
 
 def test_a_visitor_s_one_tap_where_visitors_are_now_refused_is_a_turn_back(world, gate) -> None:
-    phone = Phone()
+    phone = Client()
     register_visitor(world, gate, phone)
     first = CheckIn.objects.get()
     assert first.status == CheckIn.Status.DECLARED
