@@ -2,13 +2,13 @@
 
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,9 +93,18 @@ def _came_from(request: HttpRequest) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 (an error code)
+
+
 class PasswordAgeMiddleware:
     """Send users whose password passed ``PASSWORD_MAX_AGE_DAYS``, or was set by an
-    administrator, to change it."""
+    administrator, to change it.
+
+    A page is redirected to the change page. A request that is not a page — the JSON API
+    (the phones' offline queues), an htmx request — would follow that redirect and get
+    the change page as a 200 it cannot use: it gets a 403 in JSON instead,
+    ``{"detail": <why>, "code": "password_change_required", "redirect": <change page>}``,
+    the change page's URL carrying the page the request came from as ``next``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -106,7 +115,29 @@ class PasswordAgeMiddleware:
         ):
             return self.get_response(request)
         reason = request.user.must_change_password()
-        if reason:
-            messages.warning(request, reason)
-            return redirect("accounts:password_change")
-        return self.get_response(request)
+        if not reason:
+            return self.get_response(request)
+        if _not_a_page(request):
+            return password_change_required(request, reason)
+        messages.warning(request, reason)
+        return redirect("accounts:password_change")
+
+
+def _not_a_page(request: HttpRequest) -> bool:
+    return (
+        request.path.startswith("/api/")
+        or bool(request.headers.get("HX-Request"))
+        or request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
+
+
+def password_change_required(request: HttpRequest, reason: str) -> HttpResponse:
+    """The 403 a script gets while its user must change their password."""
+    target = reverse("accounts:password_change")
+    came_from = _came_from(request)
+    if came_from and not came_from.startswith(target):
+        target += "?" + urlencode({"next": came_from}, safe="/")
+    return JsonResponse(
+        {"detail": reason, "code": PASSWORD_CHANGE_REQUIRED, "redirect": target},
+        status=403,
+    )

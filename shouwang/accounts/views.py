@@ -96,6 +96,13 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             action=AuditEvent.Action.PASSWORD, request=request, obj=user, detail="修改密码"
         )
         messages.success(request, "密码已修改")
+        # Back to the page that sent the user here (a phone's queue waiting on the
+        # change: ``next`` from the 403 its upload got), if on this site.
+        target = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
         return redirect("core:home")
     return render(
         request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200

@@ -17,7 +17,10 @@ from ..models import CheckIn
 from .factories import make_checkpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-QUEUE = "JSON.parse(localStorage.getItem('shouwang.offline.checkins') || '[]')"
+QUEUE = (
+    "JSON.parse(localStorage.getItem('shouwang.offline.checkins.' +"
+    " document.querySelector('script[data-user]').dataset.user) || '[]')"
+)
 API = "/api/v1/checkpoints/checkins"
 
 

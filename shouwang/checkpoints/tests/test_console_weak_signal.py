@@ -19,7 +19,10 @@ from ..models import CheckIn
 from .factories import make_checkin, make_checkpoint, make_pass, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-QUEUE = "JSON.parse(localStorage.getItem('shouwang.offline.checkins') || '[]')"
+QUEUE = (
+    "JSON.parse(localStorage.getItem('shouwang.offline.checkins.' +"
+    " document.querySelector('script[data-user]').dataset.user) || '[]')"
+)
 VEHICLE = "**/checkpoints/console/*/vehicle/"
 BATCH = "**/api/v1/checkpoints/checkins"
 

@@ -17,7 +17,16 @@
    A batch answered 403 is a refusal (an account bound to no area, a role without the
    console, a CSRF token the page cannot renew): the server's message is shown, the
    records stay on the phone and this page sends nothing more (the same request would
-   be refused the same way); the next visit of the page tries again. */
+   be refused the same way); the next visit of the page tries again. A 403 whose code
+   is password_change_required (a temporary or expired password) is not a refusal: the
+   records stay, nothing more is sent, and the banner says why with a link to change the
+   password that leads back here, where the queue is uploaded on load (or once a list
+   refresh is answered normally again: changed in another tab). A list refresh answered
+   with that 403 shows the banner too; a form whose submit is sent to the change page
+   is kept like one without network.
+   The queue is the signed-in user's (data-user): on a phone that several staff share,
+   each uploads only their own records under their own session; the others' wait on the
+   phone for them, and the banner counts them (N 条待上传记录属于其他账号). */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -26,9 +35,20 @@
   var csrf = me.getAttribute("data-csrf");
   var box = document.getElementById("offline");
   var login = me.getAttribute("data-login");
+  var passwordPage = me.getAttribute("data-password");
   /* Read at each send, so a test can shorten it. */
   function batchSize() { return parseInt(me.getAttribute("data-batch"), 10) || 500; }
-  var KEY = "shouwang.offline.checkins";
+  var BASE = "shouwang.offline.checkins";
+  var KEY = BASE + "." + me.getAttribute("data-user");
+  /* A queue kept before queues were per user had no owner: taken by whoever opens the
+     console first, as it would have been sent before. */
+  try {
+    var legacy = localStorage.getItem(BASE);
+    if (legacy) {
+      localStorage.setItem(KEY, JSON.stringify(queue().concat(JSON.parse(legacy) || [])));
+      localStorage.removeItem(BASE);
+    }
+  } catch (e) { /* unreadable: left as it is */ }
 
   /* fetch that gives up after data-timeout ms (read at each send, so a test can shorten it). */
   function send(url, init) {
@@ -43,19 +63,49 @@
 
   function queue() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(); }
+  /* Records other staff kept on this phone: theirs to upload, under their session. */
+  function others() {
+    var n = 0;
+    for (var i = 0; i < localStorage.length; i++) {
+      var k = localStorage.key(i);
+      if (k.indexOf(BASE + ".") === 0 && k !== KEY) {
+        try { n += (JSON.parse(localStorage.getItem(k)) || []).length; } catch (e) { /* skip */ }
+      }
+    }
+    return n;
+  }
   var refused = "";  /* a 403's message: this page sends nothing more */
+  var password = null;  /* a 403 password_change_required: nothing sent until the change */
   function show(extra) {
-    var n = queue().length;
-    box.hidden = !n && !extra && !refused;
-    if (refused) {
-      box.textContent = refused + (n ? "；" + n + " 条记录仍保存在本机，未上传" : "");
+    var n = queue().length, other = others();
+    var note = other ? "另有 " + other + " 条待上传记录属于其他账号，须该账号在本机登录后上传" : "";
+    box.hidden = !n && !extra && !refused && !password && !other;
+    if (password) {
+      box.textContent = password.detail + "：" + (n ? n + " 条记录仍保存在本机，修改密码后自动上传。" : "修改密码后才能继续登记。");
+      var link = document.createElement("a");
+      link.href = password.redirect;
+      link.textContent = "去修改密码";
+      box.append(link);
+      if (note) box.append("；" + note);
       return;
     }
-    box.textContent = (extra ? extra + " " : "") + (n ? "离线待上传 " + n + " 条，联网后自动上传" : "");
+    if (refused) {
+      box.textContent = [refused + (n ? "；" + n + " 条记录仍保存在本机，未上传" : ""), note].filter(Boolean).join("；");
+      return;
+    }
+    box.textContent = [(extra ? extra + " " : "") + (n ? "离线待上传 " + n + " 条，联网后自动上传" : ""), note].filter(Boolean).join("；");
   }
   /* A refusal's message (JSON {"detail": …}), or a plain one for a proxy's page. */
   function refusal(text) {
     try { return JSON.parse(text).detail || ""; } catch (e) { return ""; }
+  }
+  /* A 403 telling the user to change their password first ({"code": …, "redirect": …}). */
+  function passwordFirst(text) {
+    try {
+      var body = JSON.parse(text);
+      if (body.code !== "password_change_required") return null;
+      return { detail: body.detail || "请先修改密码", redirect: body.redirect || passwordPage };
+    } catch (e) { return null; }
   }
   function value(form, name) { var el = form.elements[name]; return el ? (el.value || "").trim() : ""; }
   function radio(form, name) { var el = form.querySelector("input[name=" + name + "]:checked"); return el ? el.value : ""; }
@@ -132,6 +182,11 @@
           keep(form, it);
           return location.assign(login + "?next=" + encodeURIComponent(location.pathname));
         }
+        /* The password must be changed first: kept, and the upload's 403 says why. */
+        if (res.r.redirected && new URL(res.r.url).pathname === passwordPage) {
+          keep(form, it);
+          return flush();
+        }
         render(res.r, res.text);
       }, failed);
   });
@@ -152,12 +207,13 @@
     /* After a server page replaced this one, its own script does the uploading. */
     if (!box.isConnected) return clearInterval(retry);
     var items = queue().slice(0, batchSize());
-    if (!items.length || !navigator.onLine || flushing || refused) return;
+    if (!items.length || !navigator.onLine || flushing || refused || password) return;
     flushing = true;
     send(api, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
                 body: JSON.stringify({ items: items, sent_at: new Date().toISOString() }) })
       .then(function (res) {
         if (res.r.status === 401) { show("登录已失效，请重新登录，之后自动上传"); return null; }
+        if (res.r.status === 403 && (password = passwordFirst(res.text))) { show(); return null; }
         if (res.r.status === 403) {
           refused = "上传被拒绝：" + (refusal(res.text) || "没有权限（403）");
           show();
@@ -189,6 +245,15 @@
       });
   }
   window.addEventListener("online", flush);
+  /* The list's refresh answered so: the banner says it even with nothing kept. */
+  document.body.addEventListener("htmx:responseError", function (ev) {
+    var xhr = ev.detail.xhr, asked = xhr.status === 403 && passwordFirst(xhr.responseText);
+    if (asked) { password = asked; show(); }
+  });
+  /* A refresh answered again (the password changed in another tab): upload. */
+  document.body.addEventListener("htmx:afterRequest", function (ev) {
+    if (ev.detail.successful && password) { password = null; show(); flush(); }
+  });
   show();
   flush();
 })();

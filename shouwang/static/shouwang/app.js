@@ -81,6 +81,30 @@
     }
   });
 
+  // An htmx request of a user who must change their password first (temporary or
+  // expired) is answered 403 in JSON ({"code": "password_change_required", "detail",
+  // "redirect"}), not swapped: the page says so once, with a link to the change page
+  // that leads back here. Pages with an offline queue (#offline) say it in their banner.
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr, body;
+    if (xhr.status !== 403 || document.getElementById("offline")) return;
+    try { body = JSON.parse(xhr.responseText); } catch (err) { return; }
+    if (!body || body.code !== "password_change_required") return;
+    var box = document.getElementById("password-change-required");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "password-change-required";
+      box.className = "notice";
+      box.setAttribute("role", "alert");
+      var main = document.querySelector("main") || document.body;
+      main.insertBefore(box, main.firstChild);
+    }
+    var link = document.createElement("a");
+    link.href = body.redirect;
+    link.textContent = "去修改密码";
+    box.replaceChildren(body.detail + "。", link);
+  });
+
   // A poll from [data-hold-while-focused] is skipped while focus is inside it, so a
   // refresh does not wipe what is being typed there.
   document.addEventListener("htmx:beforeRequest", function (e) {

@@ -16,6 +16,12 @@
    bound to no area, a role without follow-ups, a CSRF token the page cannot renew),
    shown in the server's words with the taps kept on the phone, and not sent again
    from this page: the same request would be refused the same way.
+   A 403 whose code is password_change_required (a temporary or expired password) is
+   not a refusal: the taps stay queued (a tap answered so is queued too), nothing more is
+   sent, and the banner says why with a link to change the password that leads back
+   here, where the queue is uploaded on load (or at the next tap answered normally).
+   The queue is the signed-in worker's (data-user): another worker's taps kept on this
+   phone wait for them and are only counted (N 条待上传记录属于其他账号).
    No names are kept on the phone: they are read from the page when shown. */
 (function () {
   "use strict";
@@ -23,7 +29,9 @@
   var api = me.getAttribute("data-api");
   var pageCsrf = me.getAttribute("data-csrf");
   var pageDay = me.getAttribute("data-day");
-  var KEY = "shouwang.offline.followups." + me.getAttribute("data-user");
+  var BASE = "shouwang.offline.followups.";
+  var KEY = BASE + me.getAttribute("data-user");
+  var passwordPage = me.getAttribute("data-password");
   var REFUSED = KEY + ".refused";
   var FIELDS = ["client_id", "key_person", "day", "slot", "method", "reached", "temperature", "symptoms", "note", "recorded_at"];
   var box = document.getElementById("offline");
@@ -41,6 +49,24 @@
     try { return JSON.parse(text).detail || ""; } catch (e) { return ""; }
   }
   var refused403 = "";  /* set by a 403: this page sends nothing more */
+  var password = null;  /* a 403 password_change_required: nothing sent until the change */
+  /* A 403 telling the user to change their password first ({"code": …, "redirect": …}). */
+  function passwordFirst(text) {
+    try {
+      var body = JSON.parse(text);
+      if (body.code !== "password_change_required") return null;
+      return { detail: body.detail || "请先修改密码", redirect: body.redirect || passwordPage };
+    } catch (e) { return null; }
+  }
+  /* Taps other workers kept on this phone: theirs to upload, under their session. */
+  function others() {
+    var n = 0;
+    for (var i = 0; i < localStorage.length; i++) {
+      var k = localStorage.key(i);
+      if (k.indexOf(BASE) === 0 && k !== KEY && !/\.refused$/.test(k)) n += load(k).length;
+    }
+    return n;
+  }
 
   function load(key) { try { return JSON.parse(localStorage.getItem(key)) || []; } catch (e) { return []; } }
   function keep(key, items) { localStorage.setItem(key, JSON.stringify(items)); }
@@ -48,13 +74,23 @@
   function beijing(ms) { return new Date(ms + 8 * 3600e3).toISOString(); }
 
   function show(extra) {
-    var n = load(KEY).length;
-    box.hidden = !n && !extra && !refused403;
-    if (refused403) {
-      box.textContent = refused403 + (n ? "；" + n + " 条随访记录仍保存在本机，未上传" : "");
+    var n = load(KEY).length, other = others();
+    var note = other ? "另有 " + other + " 条待上传记录属于其他账号，须该账号在本机登录后上传" : "";
+    box.hidden = !n && !extra && !refused403 && !password && !other;
+    if (password) {
+      box.textContent = password.detail + "：" + (n ? n + " 条随访记录仍保存在本机，修改密码后自动上传。" : "修改密码后才能继续记录。");
+      var link = document.createElement("a");
+      link.href = password.redirect;
+      link.textContent = "去修改密码";
+      box.append(link);
+      if (note) box.append("；" + note);
       return;
     }
-    box.textContent = [extra, n ? "离线待上传 " + n + " 条，联网后自动上传" : ""].filter(Boolean).join("；");
+    if (refused403) {
+      box.textContent = [refused403 + (n ? "；" + n + " 条随访记录仍保存在本机，未上传" : ""), note].filter(Boolean).join("；");
+      return;
+    }
+    box.textContent = [extra, n ? "离线待上传 " + n + " 条，联网后自动上传" : "", note].filter(Boolean).join("；");
   }
 
   function card(it) { return it.day === pageDay ? document.getElementById("kp-" + it.key_person) : null; }
@@ -192,7 +228,7 @@
   /* One batch; the next follows as soon as it is answered. */
   function upload(tally) {
     var items = load(KEY).slice(0, batchSize());
-    if (!items.length || busy || refused403 || !navigator.onLine) return;
+    if (!items.length || busy || refused403 || password || !navigator.onLine) return;
     busy = true;
     var payload = items.map(function (it) {
       var out = {};
@@ -207,7 +243,8 @@
         if (r.status === 401) return show("登录已失效，请重新登录，之后自动上传");
         if (r.status !== 403) return show("上传未成功（" + r.status + "），稍后自动重试");
         return r.text().then(function (text) {
-          refused403 = "上传被拒绝：" + (refusal(text) || "没有权限（403）");
+          password = passwordFirst(text);
+          if (!password) refused403 = "上传被拒绝：" + (refusal(text) || "没有权限（403）");
           show();
         });
       })
@@ -228,6 +265,18 @@
     if (form && form.matches("section.w-card form")) queue(form);
   }
   document.body.addEventListener("htmx:sendError", keepTap);
+  /* A tap answered "change the password first": kept like a tap without network. */
+  document.body.addEventListener("htmx:responseError", function (ev) {
+    var xhr = ev.detail.xhr, asked = xhr.status === 403 && passwordFirst(xhr.responseText);
+    if (!asked) return;
+    password = asked;
+    keepTap(ev);
+    show();
+  });
+  /* A request answered again (the password changed in another tab): upload. */
+  document.body.addEventListener("htmx:afterRequest", function (ev) {
+    if (ev.detail.successful && password) { password = null; show(); flush(); }
+  });
   document.body.addEventListener("htmx:timeout", keepTap);
   /* A card the server sends back knows nothing of the queue: mark its slots again. */
   function markQueued() { load(KEY).forEach(function (it) { mark(it, "queued", "待上传"); }); }
