@@ -174,6 +174,6 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
         )
     # What other apps keep at the person's place and still work on follows them.
     for follow in (watch_actions.follow_move_to_building, case_actions.follow_move_to_building):
-        follow(persons=moved, compound=compound, building=building, by=by)
+        follow(household=household, persons=moved, compound=compound, building=building, by=by)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
     return household
