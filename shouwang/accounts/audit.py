@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
+from shouwang.core import pii
+
 from .models import AuditEvent
 
 # The request being answered, for rows recorded by actions that are not handed it
@@ -61,7 +63,10 @@ def record(
 ) -> AuditEvent:
     """Append one audit row. ``user`` defaults to the request's authenticated user;
     the source address is the request's, else that of the request being answered (none
-    for a background job or a command)."""
+    for a background job or a command). Any phone or ID number in ``detail`` or in the
+    object's label — a free-text note quoted (预警已处置：…, 线索已排除：…, a follow-up's or
+    a case's note) — is masked as alert texts are (``pii.mask_in_text``): the log is
+    read by auditors and exported, and rows cannot be rewritten later."""
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if area is None:
@@ -74,10 +79,10 @@ def record(
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=_label(obj)[:200] if obj is not None else "",
+        object_repr=pii.mask_in_text(_label(obj))[:200] if obj is not None else "",
         result=result,
         ip=client_ip(request if request is not None else _current_request.get()),
-        detail=detail,
+        detail=pii.mask_in_text(detail),
     )
 
 

@@ -40,9 +40,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
+from time import sleep
 from typing import IO, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -51,6 +52,7 @@ from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import SEGMENT, Area
 from shouwang.core import pii
 from shouwang.core.jobs import Ticker, fewer_collections, save_progress
+from shouwang.core.locking import is_lock_conflict
 from shouwang.core.text import half_width, visible
 from shouwang.core.xlsx import (
     HEADER_SEARCH_ROWS,
@@ -1320,10 +1322,36 @@ def commit(job: ImportJob) -> None:
     if job.status != ImportJob.Status.COMMITTING:
         return
     stage = Path(job.stage_path)
-    writer = Writer(job, heads=Heads.of_stage(stage))
+    for attempt in range(1, LOCK_CONFLICT_TRIES + 1):
+        writer = Writer(job, heads=Heads.of_stage(stage))
+        try:
+            _write_all(job, stage, writer)
+        except DatabaseError as exc:
+            if not is_lock_conflict(exc):
+                raise
+            if job.strict and attempt < LOCK_CONFLICT_TRIES:
+                # PostgreSQL cancelled the whole strict transaction in a deadlock with
+                # another writer: nothing of it is left; write the file again.
+                sleep(LOCK_CONFLICT_PAUSE * attempt)
+                continue
+            ImportProblem.objects.bulk_create(writer.problems)
+            _fail(
+                job,
+                "严格模式：写入时与他人同时进行的台账修改冲突，整份文件未导入。请稍后重新导入"
+                if job.strict
+                else f"写入第{writer.at}行附近时与他人同时进行的台账修改冲突，"
+                f"已写入 {writer.done} 行。请稍后重新导入同一文件，会按证件号码更新，不会产生重复",
+            )
+            return
+        return
+
+
+def _write_all(job: ImportJob, stage: Path, writer: Writer) -> None:
     ticker = Ticker()
     try:
         with fewer_collections(), transaction.atomic() if job.strict else nullcontext():
+            if job.strict:
+                lock_ahead(stage)
             for batch in _staged(stage):
                 writer.write(batch)
                 if ticker.due():
@@ -1346,16 +1374,13 @@ def commit(job: ImportJob) -> None:
             "整份文件未导入。请改正后重新上传",
         )
         return
+    except DatabaseError as exc:
+        if is_lock_conflict(exc):
+            raise  # ``commit`` retries or says so
+        _failed_writing(job, writer)
+        raise
     except Exception:
-        ImportProblem.objects.bulk_create(writer.problems)
-        where = f"写入第{writer.at}行附近时出错" if writer.at else "写入时出错"
-        _fail(
-            job,
-            f"{where}，严格模式下整份文件未导入。请重新上传"
-            if job.strict
-            else f"{where}，已写入 {writer.done} 行。"
-            "重新导入同一文件会按证件号码更新，不会产生重复",
-        )
+        _failed_writing(job, writer)
         raise
     ImportProblem.objects.bulk_create(writer.problems)
     stage.unlink(missing_ok=True)
@@ -1391,6 +1416,103 @@ def commit(job: ImportJob) -> None:
             f"（问题行 {job.problem_count}）"
         ),
     )
+
+
+def _failed_writing(job: ImportJob, writer: Writer) -> None:
+    ImportProblem.objects.bulk_create(writer.problems)
+    where = f"写入第{writer.at}行附近时出错" if writer.at else "写入时出错"
+    _fail(
+        job,
+        f"{where}，严格模式下整份文件未导入。请重新上传"
+        if job.strict
+        else f"{where}，已写入 {writer.done} 行。重新导入同一文件会按证件号码更新，不会产生重复",
+    )
+
+
+# A batch (or a strict import's whole commit) cancelled by PostgreSQL in a deadlock is
+# written again this many times in all, after a pause growing by this many seconds.
+LOCK_CONFLICT_TRIES = 3
+LOCK_CONFLICT_PAUSE = 0.5
+
+
+def _chunks(values: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def lock_ahead(stage: Path) -> None:
+    """A strict import is one transaction: the locks each batch takes last until the
+    whole file is in. Taken batch by batch, they would not be in one order over the
+    file (batch 1 holds a person, batch 2 then wants a household a move into a building
+    holds while it waits for that person: a deadlock). So before its first batch a
+    strict import locks every row its batches will lock, in the order of
+    ``core.locking``: the compounds of its rows, the households at its rows' flats that
+    a batch locks (those given a housing type, those of rows without a number), then
+    the persons with its rows' numbers and those without a number in those households
+    — each table in id order, FOR NO KEY UPDATE as the batches take them. The batches
+    then find them held. Two strict imports take turns at the rows they share, and a
+    move, a form or a plain import batch waits for the rows it shares with it. Nothing
+    to do on SQLite, where the strict import holds the database's write lock."""
+    if connection.vendor != "postgresql":
+        return
+    areas: set[int] = set()
+    hashes: set[str] = set()
+    flats: set[HouseholdKey] = set()
+    undocumented: set[HouseholdKey] = set()
+    for batch in _staged(stage):
+        for r in batch:
+            key = (r["a"], r["u"], r["rm"])
+            areas.add(r["a"])
+            if "dh" in r:
+                hashes.add(r["dh"])
+            else:
+                undocumented.add(key)
+            if "dh" not in r or r.get("ht"):
+                flats.add(key)
+    compounds = sorted(
+        pk
+        for chunk in _chunks(areas)
+        for pk in Area.objects.filter(pk__in=chunk, kind=Area.Kind.COMPOUND).values_list(
+            "pk", flat=True
+        )
+    )
+    for chunk in _chunks(compounds):
+        list(
+            Area.objects.select_for_update(no_key=True)
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values("pk")
+        )
+    homes: set[int] = set()
+    bare: set[int] = set()
+    at = {key[0] for key in flats}
+    for chunk in _chunks(at):
+        found = Household.objects.filter(area_id__in=chunk).values_list(
+            "pk", "area_id", "unit", "room"
+        )
+        for pk, area_id, unit, room in found:
+            if (area_id, unit, room) in flats:
+                homes.add(pk)
+                if (area_id, unit, room) in undocumented:
+                    bare.add(pk)
+    for chunk in _chunks(sorted(homes)):
+        locking = Household.objects.select_for_update(no_key=True).filter(pk__in=chunk)
+        list(locking.order_by("pk").values_list("pk", flat=True))
+    persons: set[int] = set()
+    for chunk in _chunks(hashes):
+        persons.update(Person.objects.filter(doc_hash__in=chunk).values_list("pk", flat=True))
+    for chunk in _chunks(bare):
+        found = Person.objects.filter(household_id__in=chunk, doc_hash="")
+        persons.update(found.values_list("pk", flat=True))
+    for chunk in _chunks(sorted(persons)):
+        locking = Person.objects.select_for_update(no_key=True, of=("self",)).filter(pk__in=chunk)
+        list(locking.order_by("pk").values_list("pk", flat=True))
 
 
 PERSON_UPDATE_FIELDS = [
@@ -1459,19 +1581,30 @@ class Writer:
         self.done += len(records)
 
     def _attempt(self, records: list[dict[str, Any]]) -> None:
-        """Write ``records`` in one transaction, reading again and retrying once."""
+        """Write ``records`` in one transaction, reading again and retrying once after
+        a unique constraint refused a row; a batch PostgreSQL cancelled in a deadlock is
+        written again too (``LOCK_CONFLICT_TRIES``), unless the import is strict: its
+        whole transaction is then gone, and ``commit`` writes the file again."""
         counts = (self.created, self.updated, self.new_households, self.moved_in)
         refused = len(self.problems)
-        for last in (False, True):
+        duplicates = conflicts = 0
+        while True:
             try:
                 self._write(records)
-            except IntegrityError:
+            except DatabaseError as exc:
+                self.created, self.updated, self.new_households, self.moved_in = counts
+                del self.problems[refused:]
+                if is_lock_conflict(exc):
+                    conflicts += 1
+                    if self.job.strict or conflicts >= LOCK_CONFLICT_TRIES:
+                        raise
+                    sleep(LOCK_CONFLICT_PAUSE * conflicts)
+                    continue
                 # A number of the batch was registered (a form, another import) between
                 # the batch's lookup and its insert: the unique constraint refused the
                 # second row. The batch was rolled back; read again and write it once more.
-                self.created, self.updated, self.new_households, self.moved_in = counts
-                del self.problems[refused:]
-                if last:
+                duplicates += 1
+                if not isinstance(exc, IntegrityError) or duplicates > 1:
                     raise
             else:
                 return
@@ -1510,7 +1643,11 @@ class Writer:
         problem (its household belongs in a building the sheet does not name). The
         compounds are locked first, as adding a building locks its compound
         (``Area.clear_households_for_buildings``): a building added meanwhile is either
-        seen here or added after this batch's households are in."""
+        seen here or added after this batch's households are in. FOR NO KEY UPDATE,
+        which that lock (FOR UPDATE) waits for, but not a row inserted meanwhile that
+        refers to the compound (a person form registering someone there, which holds
+        its household locked: waiting for it with the compound held would close a
+        circle with a batch wanting that household)."""
         compounds = list(
             Area.objects.filter(
                 pk__in={r["a"] for r in records}, kind=Area.Kind.COMPOUND
@@ -1518,7 +1655,8 @@ class Writer:
         )
         if not compounds:
             return records
-        list(Area.objects.select_for_update().filter(pk__in=compounds).order_by("pk").values("pk"))
+        locking = Area.objects.select_for_update(no_key=True).filter(pk__in=compounds)
+        list(locking.order_by("pk").values("pk"))
         built = dict(
             Area.objects.filter(pk__in=compounds, children__kind=Area.Kind.BUILDING)
             .distinct()
@@ -1581,8 +1719,22 @@ class Writer:
                     if homes[key].pk in mine
                 ]
             )
-        retyped = []
+        # Locked before any is written, in one statement in id order (``core.locking``):
+        # those retyped here, and those the batch may add persons without a document to
+        # (``_locked`` looks there for the same name) — new ones too: another import
+        # may have added the same flat at this moment.
         fresh = set(created)
+        undocumented = {(r["a"], r["u"], r["rm"]) for r in records if "dh" not in r}
+        locking = {
+            homes[key].pk
+            for key, housing in wanted.items()
+            if key in undocumented
+            or (housing and key not in fresh and homes[key].housing_type != housing)
+        }
+        if locking:
+            locked = Household.objects.select_for_update(no_key=True).filter(pk__in=locking)
+            list(locked.order_by("pk").values_list("pk", flat=True))
+        retyped = []
         for key, housing in wanted.items():
             home = homes[key]
             if housing and home.housing_type != housing and key not in fresh:
@@ -1692,23 +1844,20 @@ class Writer:
     def _locked(self, hashes: list[str], home_ids: set[int]) -> tuple[list[Person], list[Person]]:
         """The persons the batch may write, locked until it commits, and read once
         locked: those with the rows' numbers, and those without a number in the
-        households of the rows without one — those households locked first, as
-        ``create_person`` locks a household before looking there for a person of the
-        same name without a number. So a person form or a move into a building that
-        committed first is read, not overwritten, and one coming meanwhile waits (a
-        form then refused as stale if the batch changed the person: it bumps
-        ``version``), and two registrations of a person without a number take turns.
-        One statement each, in id order (households before persons, as a move into a
-        building takes them), so that batches and forms never wait on each other in a
-        circle. The locks are those the batch's UPDATEs take (FOR NO KEY UPDATE):
-        rows inserted meanwhile that refer to a locked household or person (a form
-        registering a person there) do not wait for the batch, as they would behind FOR
-        UPDATE. Returns the persons inside the job's area, and those outside it
-        (``_elsewhere``). On SQLite the batch's write transaction serialises writers
-        already and the locks are no-ops."""
-        if home_ids:
-            locking = Household.objects.select_for_update(no_key=True).filter(pk__in=home_ids)
-            list(locking.order_by("pk").values_list("pk", flat=True))
+        households of the rows without one — those households locked first
+        (``_households``), as ``create_person`` locks a household before looking there
+        for a person of the same name without a number. So a person form or a move into
+        a building that committed first is read, not overwritten, and one coming
+        meanwhile waits (a form then refused as stale if the batch changed the person:
+        it bumps ``version``), and two registrations of a person without a number take
+        turns. One statement, in id order, after the compounds and the households (the
+        order of ``core.locking``, as a move into a building takes them), so that
+        batches, moves and forms never wait on each other in a circle. The locks are
+        those the batch's UPDATEs take (FOR NO KEY UPDATE): rows inserted meanwhile
+        that refer to a locked household or person (a form registering a person there)
+        do not wait for the batch, as they would behind FOR UPDATE. Returns the persons
+        inside the job's area, and those outside it (``_elsewhere``). On SQLite the
+        batch's write transaction serialises writers already and the locks are no-ops."""
         wanted = Q()
         if hashes:
             wanted |= Q(doc_hash__in=hashes)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.areas.models import Area
+from shouwang.core.locking import LOCK_CONFLICT_MESSAGE, is_lock_conflict
 from shouwang.core.unique import unique_write
 
 from ..addresses import FlatError, in_buildings_message, read_room, read_unit
@@ -132,14 +133,28 @@ def update_household(
     return household
 
 
-@transaction.atomic
 def move_to_building(*, household: Household, building: Area, version: int, by: Any) -> Household:
     """Move a household registered at its compound before the compound had buildings
     (未分配楼栋) into one of the compound's buildings, with its persons (moved out
     ones too: they stand at their household's place). Its unit and room stay; the
     building must not hold the same flat already. Each person's row moves on a version
     (a person form opened before the move is refused as stale) and gets a history
-    entry 户 old address → new."""
+    entry 户 old address → new. Rows are locked in the ledger's one order
+    (``core.locking``: the household, then its persons in id order, then what other
+    apps keep about them); should PostgreSQL still cancel the move in a deadlock, it
+    is refused as a ConflictError saying so, nothing written."""
+    compound = household.area
+    try:
+        return _move_to_building(household=household, building=building, version=version, by=by)
+    except DatabaseError as exc:
+        if not is_lock_conflict(exc):
+            raise
+        household.area = compound  # rolled back
+        raise ConflictError(LOCK_CONFLICT_MESSAGE) from exc
+
+
+@transaction.atomic
+def _move_to_building(*, household: Household, building: Area, version: int, by: Any) -> Household:
     from shouwang.cases import actions as case_actions
     from shouwang.watch import actions as watch_actions
 
@@ -174,6 +189,6 @@ def move_to_building(*, household: Household, building: Area, version: int, by: 
         )
     # What other apps keep at the person's place and still work on follows them.
     for follow in (watch_actions.follow_move_to_building, case_actions.follow_move_to_building):
-        follow(persons=moved, compound=compound, building=building, by=by)
+        follow(household=household, persons=moved, compound=compound, building=building, by=by)
     audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=household, area=building)
     return household

@@ -92,7 +92,8 @@ def handle_alert(*, alert: Alert, by: Any, note: str = "") -> Alert:
         action=AuditEvent.Action.UPDATE,
         user=by,
         obj=alert,
-        detail=f"预警已处置{'：' + note if note else ''}"[:1000],
+        # The note as the alert keeps it: any phone or ID number masked.
+        detail=f"预警已处置{'：' + alert.handled_note if alert.handled_note else ''}"[:1000],
     )
     return alert
 

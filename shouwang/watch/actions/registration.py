@@ -97,14 +97,18 @@ LIVE_STATUSES = (*OPEN_STATUSES, KeyPerson.Status.HOSPITAL)
 
 
 @transaction.atomic
-def follow_move_to_building(*, persons: Any, compound: Any, building: Any, by: Any) -> None:
-    """The ledger moved ``persons`` (a household registered at ``compound`` before it
-    had buildings) into ``building``, one of its buildings. Their records not ended for
-    good (管控中, 失联, 转医院) that stand at the compound move along, each with a
-    history entry, so the building's pages and counts hold them; so do the alerts of
-    those persons and records not handled yet. Ended records and handled alerts are
-    the past and stay where they were; follow-ups and attempts take their place from
-    their record and are not written."""
+def follow_move_to_building(
+    *, household: Any, persons: Any, compound: Any, building: Any, by: Any
+) -> None:
+    """The ledger moved ``household`` and its ``persons`` (registered at ``compound``
+    before it had buildings) into ``building``, one of its buildings. Their records not
+    ended for good (管控中, 失联, 转医院) that stand at the compound move along, each
+    with a history entry, so the building's pages and counts hold them; so do the
+    alerts of those persons and records not handled yet (``move_open_alerts``). Ended
+    records and handled alerts are the past and stay where they were; follow-ups and
+    attempts take their place from their record and are not written. The alerts about
+    the household itself rather than a person come from other apps' rows (a household
+    not reached two days running): those apps move them (``cases``)."""
     where = f"所属辖区：{compound.name} → {compound.name}{building.name}"
     records = list(
         KeyPerson.objects.select_for_update()
@@ -119,9 +123,32 @@ def follow_move_to_building(*, persons: Any, compound: Any, building: Any, by: A
             key_person=record, kind=KeyPersonEvent.Kind.EDITED, note=where, by=by
         )
         audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=record, detail=where)
-    Alert.objects.filter(
-        Q(person__in=persons) | Q(key_person__in=records), area=compound, handled_at__isnull=True
-    ).update(area=building)
+    move_open_alerts(
+        alerts=Alert.objects.filter(Q(person__in=persons) | Q(key_person__in=records)),
+        compound=compound,
+        building=building,
+        by=by,
+    )
+
+
+@transaction.atomic
+def move_open_alerts(*, alerts: Any, compound: Any, building: Any, by: Any) -> int:
+    """Of ``alerts``, those standing at ``compound`` and not handled yet move to
+    ``building``, where a household moved on the ledger, each with an audit row; the
+    handled ones are the past and stay. Called for the alerts of the household's
+    persons and records, and by other apps for the alerts their own rows raised about
+    the household itself (``cases``). Returns how many moved."""
+    moving = list(
+        alerts.filter(area=compound, handled_at__isnull=True)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Alert.objects.filter(pk__in=moving).update(area=building)
+    where = f"所属辖区：{compound.name} → {compound.name}{building.name}（户移到楼栋）"
+    for alert in Alert.objects.filter(pk__in=moving).order_by("pk"):
+        audit.record(action=AuditEvent.Action.UPDATE, user=by, obj=alert, detail=where)
+    return len(moving)
 
 
 def find_or_create_person(
