@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
+from shouwang.core import pii
+
 from .models import AuditEvent
 
 # The request being answered, for rows recorded by actions that are not handed it
@@ -59,7 +61,8 @@ def record(
     username: str = "",
     area: Any = None,
 ) -> AuditEvent:
-    """Append one audit row. ``user`` defaults to the request's authenticated user;
+    """Append one audit row, any phone or ID number in its texts masked. ``user``
+    defaults to the request's authenticated user;
     the source address is the request's, else that of the request being answered (none
     for a background job or a command)."""
     if user is None and request is not None and request.user.is_authenticated:
@@ -74,10 +77,12 @@ def record(
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=_label(obj)[:200] if obj is not None else "",
+        object_repr=pii.mask_in_text(_label(obj))[:200] if obj is not None else "",
         result=result,
         ip=client_ip(request if request is not None else _current_request.get()),
-        detail=detail,
+        # Free text (a note, a purpose, a reason) may quote a phone or ID number: the
+        # log is append-only and never purged, so it keeps them masked.
+        detail=pii.mask_in_text(detail),
     )
 
 
