@@ -114,7 +114,11 @@ EARLIEST_DAY = MinValueValidator(date(1900, 1, 1), "日期不能早于 1900-01-0
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "用户、对象、说明或IP", "type": "search"}),
+    )
     action = forms.ChoiceField(
         label="操作", choices=[("", "全部操作"), *AuditEvent.Action.choices], required=False
     )

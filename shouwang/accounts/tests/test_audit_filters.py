@@ -101,3 +101,11 @@ def test_numbers_in_free_text_are_masked_everywhere(world: World) -> None:
     assert "13912345678" not in text
     assert "13900001111" not in text
     assert "139****5678" in text
+
+
+def test_every_filter_is_labelled(world: World) -> None:
+    html = world.client("auditor").get(URL).content.decode()
+    for name in ("q", "user", "action", "result", "object_type", "object_id", "start", "end"):
+        assert f'<label for="id_{name}"' in html or f'<label class="sr" for="id_{name}"' in html
+    assert 'placeholder="用户、对象、说明或IP"' in html
+    assert "起始日期" in html
