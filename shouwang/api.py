@@ -10,27 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
-from ninja.security import SessionAuth, django_auth
+from ninja.security import django_auth
 
+from shouwang.core.api_auth import NO_AREA, AreaSessionAuth
 from shouwang.core.api_errors import field_message
 from shouwang.core.api_reads import read
 from shouwang.core.modules import app_modules
-
-# An account bound to no area (see ``core.responses.no_area``): the pages' message.
-NO_AREA = "账号尚未绑定辖区：请指挥部管理员在“账号管理”中为您的账号设置所属辖区"
-
-
-class AreaSessionAuth(SessionAuth):
-    """Django's session, and an area: an account bound to none sees nothing in the API
-    either, whatever its role — 403 with the pages' message, before the endpoint looks
-    anything up or reads the body (``/me`` alone uses the plain session)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
-        user = super().authenticate(request, key)
-        if user is not None and user.area_id is None:
-            raise HttpError(403, NO_AREA)
-        return user
-
 
 # How the API authenticates, described once: Ninja would list each auth class as a scheme
 # of its own (the plain session of /me beside AreaSessionAuth, the same cookie twice)

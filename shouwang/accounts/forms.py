@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from shouwang.areas.models import Area
 from shouwang.core.text import MOBILE_RE, normalize_mobile
 
-from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent
+from .models import USERNAME_MESSAGE, USERNAME_PATTERN, AuditEvent, object_kinds
 from .roles import Role
 
 
@@ -114,12 +114,34 @@ EARLIEST_DAY = MinValueValidator(date(1900, 1, 1), "日期不能早于 1900-01-0
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "用户、对象、说明或IP", "type": "search"}),
+    )
     action = forms.ChoiceField(
         label="操作", choices=[("", "全部操作"), *AuditEvent.Action.choices], required=False
     )
     result = forms.ChoiceField(
         label="结果", choices=[("", "全部结果"), *AuditEvent.Result.choices], required=False
+    )
+    user = forms.CharField(
+        label="用户",
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": "操作人用户名", "autocapitalize": "none"}),
+    )
+    object_type = forms.ChoiceField(
+        label="对象类型",
+        choices=lambda: [("", "全部对象"), *object_kinds()],
+        required=False,
+        error_messages={"invalid_choice": "请从列表中选择对象类型"},
+    )
+    object_id = forms.CharField(
+        label="对象编号",
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "对象编号", "inputmode": "numeric"}),
     )
     start = forms.DateField(
         label="起始日期",
@@ -140,4 +162,6 @@ class AuditFilterForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "截止日期不能早于起始日期")
+        if (data.get("object_id") or "").strip() and not data.get("object_type"):
+            self.add_error("object_id", "按对象编号筛选时，请同时选择对象类型")
         return data

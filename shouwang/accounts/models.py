@@ -228,8 +228,27 @@ class AuditQuerySet(ScopedQuerySet):
             qs = qs | self.filter(area__isnull=True)
         return qs
 
-    def search(self, *, q: str = "", action: str = "", result: str = "") -> AuditQuerySet:
+    def search(
+        self,
+        *,
+        q: str = "",
+        action: str = "",
+        result: str = "",
+        user: str = "",
+        object_type: str = "",
+        object_id: str = "",
+    ) -> AuditQuerySet:
+        """``q``: any text of the row (who, the object, the detail) or its address;
+        ``user``: the username of who acted, whole; ``object_type`` (a model label,
+        "people.Person") and ``object_id``: the rows about one kind of object, or one
+        object."""
         qs = self
+        if user.strip():
+            qs = qs.filter(username__iexact=user.strip())
+        if object_type:
+            qs = qs.filter(object_type=object_type)
+            if object_id.strip():
+                qs = qs.filter(object_id=object_id.strip())
         if q:
             text = (
                 models.Q(username__icontains=q)
@@ -328,3 +347,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    @property
+    def object_kind(self) -> str:
+        """The kind of object in words ("人员"), "" for none or a model since removed."""
+        return dict(object_kinds()).get(self.object_type, self.object_type)
+
+    @property
+    def shown_object(self) -> str:
+        """The object as the log shows it, any phone or ID number in it masked (rows
+        written before ``audit.record`` masked them are masked when shown)."""
+        return pii.mask_in_text(self.object_repr)
+
+    @property
+    def shown_detail(self) -> str:
+        return pii.mask_in_text(self.detail)
+
+
+def object_kinds() -> list[tuple[str, str]]:
+    """The kinds of object an audit row may be about: (model label, its name in words),
+    the project's own models, by name."""
+    from django.apps import apps
+
+    kinds = [
+        (model._meta.label, str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model.__module__.startswith("shouwang.")
+    ]
+    return sorted(kinds, key=lambda kind: (kind[1], kind[0]))

@@ -222,7 +222,14 @@ def _audit_queryset(request: AuthedRequest, form: AuditFilterForm):
     if not form.is_valid():
         return qs.none()
     data = form.cleaned_data
-    qs = qs.search(q=data["q"], action=data["action"], result=data["result"])
+    qs = qs.search(
+        q=data["q"],
+        action=data["action"],
+        result=data["result"],
+        user=data["user"],
+        object_type=data["object_type"],
+        object_id=data["object_id"],
+    )
     return qs.on_days(start=data["start"], end=data["end"])
 
 
@@ -261,19 +268,20 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
             e.username,
             e.get_role_display() if e.role else "",
             e.get_action_display(),
-            e.object_type,
-            e.object_repr,
+            e.object_kind,
+            e.object_id,
+            e.shown_object,
             e.get_result_display(),
             e.ip or "",
-            e.detail,
+            e.shown_detail,
         )
         for e in qs.iterator()
     )
     content = workbook_bytes(
-        ["时间", "用户", "角色", "操作", "对象类型", "对象", "结果", "来源IP", "说明"],
+        ["时间", "用户", "角色", "操作", "对象类型", "对象编号", "对象", "结果", "来源IP", "说明"],
         rows,
         title="审计日志",
-        widths=[20, 14, 14, 14, 18, 30, 8, 16, 40],
+        widths=[20, 14, 14, 14, 18, 10, 30, 8, 16, 40],
     )
     audit.record(action=AuditEvent.Action.EXPORT, request=request, detail="导出审计日志")
     return xlsx_response(f"审计日志-{timezone.localdate():%Y%m%d}.xlsx", content)

@@ -124,7 +124,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "person_url": reverse("people:person", args=[0])[:-2],
         "household_url": reverse("people:household", args=[0])[:-2],
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if request.htmx:
         # The filters replace the address (a reload, a shared link); the text never does.
         params = form.link_params()
         if number > 1 and not form.data.get("q"):

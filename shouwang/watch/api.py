@@ -41,6 +41,7 @@ from pydantic import ValidationError as SchemaError
 from shouwang.accounts import audit
 from shouwang.accounts.models import AuditEvent
 from shouwang.core.access import get_for_user
+from shouwang.core.api_auth import CapabilityAuth
 from shouwang.core.api_errors import field_message
 from shouwang.core.api_reads import read
 
@@ -245,6 +246,9 @@ class BatchOut(Schema):
     results: list[ItemOut]
 
 
+FOLLOWUP_REFUSED = "您的角色没有随访权限"
+
+
 def _require_followup(request) -> None:
     """As ``require_capability("watch.followup")`` on the phone page: 403 and an audit row."""
     if not request.user.can("watch.followup"):
@@ -254,7 +258,7 @@ def _require_followup(request) -> None:
             result=AuditEvent.Result.DENIED,
             detail=f"{request.method} {request.path}（缺少权限 watch.followup）",
         )
-        raise HttpError(403, "您的角色没有随访权限")
+        raise HttpError(403, FOLLOWUP_REFUSED)
 
 
 def _backfill_slots(missed: list[schedule.DueSlot]) -> list[dict]:
@@ -495,10 +499,15 @@ def _client_id(raw: Any) -> str:
     return str(value)[:100] if value is not None else ""
 
 
-@router.post("/followups", response=BatchOut, url_name="watch_followups_batch")
+@router.post(
+    "/followups",
+    response=BatchOut,
+    url_name="watch_followups_batch",
+    auth=CapabilityAuth("watch.followup", FOLLOWUP_REFUSED),
+)
 def upload_followups(request, batch: BatchIn) -> dict:
-    """Batch upload of follow-ups recorded offline; one result per item."""
-    _require_followup(request)
+    """Batch upload of follow-ups recorded offline; one result per item (a role without
+    ``watch.followup`` is refused before the body is read)."""
     if len(batch.items) > MAX_BATCH:
         raise HttpError(400, f"一次最多上传 {MAX_BATCH} 条")
     records: dict[int, KeyPerson] = {}

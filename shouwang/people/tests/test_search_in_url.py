@@ -73,20 +73,3 @@ def test_the_address_alone_renders_the_filtered_list_and_its_export(world, ledge
     content = client.post(reverse("people:export"), hidden).content
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["李小红"]
-
-
-def test_a_history_restore_of_the_address_gets_the_whole_page(world, ledger):
-    """htmx keeps no copy of the ledger in the browser's storage (hx-history="false"),
-    so going back to the address asks the server for it as a whole page."""
-    client = world.client("staff_a")
-    page = client.get(reverse("people:index")).content.decode()
-    assert re.search(r'<form [^>]*id="ledger-search"[^>]*hx-history="false"', page)
-    restored = client.get(
-        reverse("people:index") + "?residence_type=temporary",
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
-    )
-    html = restored.content.decode()
-    assert "<html" in html
-    assert 'id="ledger-search"' in html
-    assert {p.name for p in restored.context["persons"]} == {"李小红"}
