@@ -30,8 +30,14 @@ class Command(BaseCommand):
     help = "用 gunicorn 启动服务，并启动后台任务进程 / Serve with gunicorn plus a task worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="监听地址（默认环境变量 HOST，否则 127.0.0.1：只接受本机前置 nginx 转来的请求）",
+        )
+        parser.add_argument(
+            "--port", type=int, default=None, help="监听端口（默认环境变量 PORT，否则 8000）"
+        )
         parser.add_argument(
             "--workers",
             type=int,

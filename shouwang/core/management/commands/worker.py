@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="逗号分隔的队列名，* 为全部")
         parser.add_argument("--interval", type=float, default=1.0, help="空闲时的轮询间隔（秒）")
-        parser.add_argument("--backend", default="default", dest="backend_name")
+        parser.add_argument(
+            "--backend", default="default", dest="backend_name", help="任务后端（默认 default）"
+        )
         parser.add_argument("--once", action="store_true", help="执行一轮已就绪的任务后退出")
         parser.add_argument(
             "--no-schedule",
