@@ -63,3 +63,18 @@ def test_bootstrap_of_a_taken_username_points_to_resetpassword(db):
     call_command("bootstrap", stdout=io.StringIO(), **options)
     with pytest.raises(CommandError, match=r"shouwang resetpassword admin"):
         call_command("bootstrap", stdout=io.StringIO(), **options)
+
+
+def test_serve_says_what_it_does_before_the_long_collectstatic(monkeypatch):
+    """collectstatic takes half a minute on a loaded server: serve must not sit silent."""
+    from shouwang.core.management.commands import serve
+
+    out = io.StringIO()
+
+    def collectstatic(*args, **kwargs):
+        raise RuntimeError(out.getvalue())
+
+    monkeypatch.setattr(serve, "call_command", collectstatic)
+    monkeypatch.setattr(serve, "_check_free", lambda host, port: None)
+    with pytest.raises(RuntimeError, match="正在收集静态文件"):
+        call_command("serve", port=8699, stdout=out)

@@ -64,6 +64,7 @@ class Command(BaseCommand):
     ) -> None:
         port = port or int(os.environ.get("PORT", "8000"))
         _check_free(host, port)
+        self.stdout.write("正在收集静态文件（可能需要半分钟）……")
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {
             **os.environ,
