@@ -15,11 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backend", default="default", dest="backend_name", help="任务后端（默认 default）"
         )
-        parser.add_argument("--once", action="store_true", help="执行一轮已就绪的任务后退出")
+        parser.add_argument(
+            "--once", action="store_true", help="执行一轮已就绪的任务和到期的定时任务后退出"
+        )
         parser.add_argument(
             "--no-schedule",
             action="store_true",
-            help="不运行定时任务（日报汇总、催报、逾期随访、过期信息清理）",
+            help="本进程不运行定时任务（日报汇总、催报、逾期随访、未联系住户、通行记录分区与过期信息清理）：须另有进程运行",
         )
 
     def handle(
