@@ -78,3 +78,17 @@ def test_serve_says_what_it_does_before_the_long_collectstatic(monkeypatch):
     monkeypatch.setattr(serve, "_check_free", lambda host, port: None)
     with pytest.raises(RuntimeError, match="正在收集静态文件"):
         call_command("serve", port=8699, stdout=out)
+
+
+def test_serve_on_a_taken_port_names_both_ways_to_choose_another():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError) as refused:
+            call_command("serve", host="127.0.0.1", port=port, stdout=io.StringIO())
+    assert f"端口 {port} 已被占用" in str(refused.value)
+    assert "shouwang serve --port" in str(refused.value)
+    assert "make demo PORT=" in str(refused.value)
