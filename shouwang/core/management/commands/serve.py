@@ -22,7 +22,8 @@ def _check_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise CommandError(
-                f"端口 {port} 已被占用，请换一个端口（shouwang serve --port 8080，或 make demo PORT=8080）"
+                f"端口 {port} 已被占用，请换一个端口"
+                "（shouwang serve --port 8080，或 make demo PORT=8080）"
             ) from exc
 
 
