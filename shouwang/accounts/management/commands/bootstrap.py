@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--district", required=True, help="区县名称，如 金水区")
         parser.add_argument("--subdistrict", required=True, help="街道/乡镇名称，如 明湖街道")
-        parser.add_argument("--username", required=True, help="管理员用户名")
+        parser.add_argument(
+            "--username", required=True, help="新账号的用户名（指挥部管理员或审计员）"
+        )
         parser.add_argument("--name", default="", help="管理员姓名")
         parser.add_argument(
             "--role",
@@ -42,7 +44,10 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"用户名“{username}”已存在；如需新密码，请由管理员在账号页面重置")
+            raise CommandError(
+                f"用户名“{username}”已存在；如需新密码，请由上级管理员在账号页面重置，"
+                f"无人可重置时执行 shouwang resetpassword {username}"
+            )
         top = Area.objects.filter(
             parent=None, name=place_name(district)
         ).first() or area_actions.create_area(name=district, kind=Area.Kind.DISTRICT, parent=None)

@@ -20,10 +20,16 @@ class Command(BaseCommand):
     help = "建立演示街道（幂等）并启动服务 / Build the demo sub-district, then serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--size", choices=sorted(SIZES), default="default")
+        parser.add_argument(
+            "--size", choices=sorted(SIZES), default="default", help="演示数据规模（默认 default）"
+        )
         parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动服务")
-        parser.add_argument("--port", type=int, default=None)
-        parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument(
+            "--port", type=int, default=None, help="服务端口（默认环境变量 PORT，否则 8000）"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2020, help="随机数种子：同一种子生成同样的演示数据"
+        )
 
     def handle(
         self, *args, size: str, no_serve: bool, port: int | None, seed: int, **options

@@ -18,9 +18,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="试运行：检查每一行都能用现有密钥解密，不写入任何数据",
+        )
 
     def handle(self, *args, dry_run: bool, **options) -> None:
+        rotated = 0
         for model in apps.get_models():
             fields = [f.name for f in model._meta.concrete_fields if f.name.endswith("_enc")]
             if not fields:
@@ -49,9 +54,22 @@ class Command(BaseCommand):
                         model._default_manager.bulk_update(rows, fields, batch_size=500)
                 total += len(rows)
                 last_pk = rows[-1].pk
+            rotated += total
             self.stdout.write(f"{model._meta.label}: {total} 行 ({', '.join(fields)})")
         # What the apps keep encrypted outside the fields (e.g. staged import rows).
         for config in apps.get_app_configs():
             rotate_files = getattr(config, "rotate_pii_files", None)
             if rotate_files is not None:
                 self.stdout.write(rotate_files(dry_run=dry_run))
+        if dry_run:
+            self.stdout.write(
+                f"试运行：以上 {rotated} 行都能用现有密钥解密，未写入任何数据；"
+                "去掉 --dry-run 重新运行即轮换"
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已用最新密钥重新加密 {rotated} 行（及上列暂存行）。现在可以从 "
+                    "SHOUWANG_PII_KEYS 中删去旧密钥、重启服务和后台任务进程，再销毁旧密钥"
+                )
+            )

@@ -22,7 +22,8 @@ def _check_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise CommandError(
-                f"端口 {port} 已被占用，请换一个端口（如 make demo PORT=8080）"
+                f"端口 {port} 已被占用，请换一个端口"
+                "（shouwang serve --port 8080，或 make demo PORT=8080）"
             ) from exc
 
 
@@ -30,8 +31,14 @@ class Command(BaseCommand):
     help = "用 gunicorn 启动服务，并启动后台任务进程 / Serve with gunicorn plus a task worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="监听地址（默认环境变量 HOST，否则 127.0.0.1：只接受本机前置 nginx 转来的请求）",
+        )
+        parser.add_argument(
+            "--port", type=int, default=None, help="监听端口（默认环境变量 PORT，否则 8000）"
+        )
         parser.add_argument(
             "--workers",
             type=int,
@@ -58,6 +65,7 @@ class Command(BaseCommand):
     ) -> None:
         port = port or int(os.environ.get("PORT", "8000"))
         _check_free(host, port)
+        self.stdout.write("正在收集静态文件（可能需要半分钟）……")
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {
             **os.environ,

@@ -12,12 +12,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="逗号分隔的队列名，* 为全部")
         parser.add_argument("--interval", type=float, default=1.0, help="空闲时的轮询间隔（秒）")
-        parser.add_argument("--backend", default="default", dest="backend_name")
-        parser.add_argument("--once", action="store_true", help="执行一轮已就绪的任务后退出")
+        parser.add_argument(
+            "--backend", default="default", dest="backend_name", help="任务后端（默认 default）"
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="执行一轮已就绪的任务和到期的定时任务后退出"
+        )
         parser.add_argument(
             "--no-schedule",
             action="store_true",
-            help="不运行定时任务（日报汇总、催报、逾期随访、过期信息清理）",
+            help="本进程不运行定时任务（日报汇总、催报、逾期随访、未联系住户、通行记录分区与过期信息清理）：须另有进程运行",
         )
 
     def handle(
