@@ -641,6 +641,17 @@ class CancelForm(forms.Form):
     )
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=200,
+        error_messages={
+            "required": "请填写作废原因",
+            "max_length": "作废原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
+
+
 class SpendingForm(ClientIdMixin):
     purpose = forms.ModelChoiceField(
         label="用途",
