@@ -302,7 +302,8 @@ class OutForm(ClientIdMixin, QuantityMixin):
         label="领用单位/人",
         max_length=100,
         required=False,
-        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填",
+        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填。"
+        "交给有自己存放点的卡点请用“调拨”，发放不计入卡点库存",
     )
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]

@@ -202,6 +202,22 @@ class LocationQuerySet(ScopedQuerySet):
             .exclude(pk=source.pk)
         )
 
+    def stocking_checkpoint_named(self, user: Any, source: Location, name: str) -> Location | None:
+        """The checkpoint location ``user`` could transfer to from ``source`` that
+        ``name`` (a recipient typed on the 发放 form) stands for — by the location's
+        name or its checkpoint's — if any. Issuing to it counts as use and leaves its
+        own stock untouched; a transfer is what fills it."""
+        name = name.strip()
+        if not name:
+            return None
+        return (
+            self.transfer_targets(user, source)
+            .of_kind(Location.Kind.CHECKPOINT)
+            .filter(Q(name=name) | Q(checkpoint__name=name))
+            .order_by("pk")
+            .first()
+        )
+
     def serving_open_checkpoints(self) -> LocationQuerySet:
         """Locations not linked to a checkpoint, or linked to an active one."""
         return self.filter(
