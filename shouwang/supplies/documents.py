@@ -38,6 +38,7 @@ def _context(donation: Donation) -> dict[str, Any]:
         if donation.received_at
         else None,
         "amount_upper": rmb_upper(donation.value),
+        "voided_on": timezone.localtime(donation.voided_at).date() if donation.voided_at else None,
     }
 
 

@@ -32,6 +32,7 @@ from .models import (
     Purpose,
     Recipient,
 )
+from .numerals import PlainDecimalField, PlainIntegerField
 
 BASE_UNIT = ""
 # The most people a location or recipient counts, and a plan line with them.
@@ -140,7 +141,7 @@ class QuantityMixin(forms.Form):
     units only; a unit the item does not have is refused naming those it has."""
 
     item = forms.ModelChoiceField(label="物资", queryset=Item.objects.active())
-    quantity = forms.IntegerField(label="数量", min_value=1, max_value=10**9)
+    quantity = PlainIntegerField(label="数量", min_value=1, max_value=10**9)
     unit = forms.CharField(label="单位", required=False, max_length=10, widget=forms.Select)
 
     def __init__(self, *args, items=None, **kwargs) -> None:
@@ -180,8 +181,8 @@ class ItemForm(forms.ModelForm):
         required=False,
         help_text="每种包装折合多少基本单位，如：盒=50，箱=2000",
     )
-    alert_days = integer_column(Item, "alert_days", max_value=365)
-    order = integer_column(Item, "order", max_value=ORDER_MAX)
+    alert_days = integer_column(Item, "alert_days", max_value=365, form_class=PlainIntegerField)
+    order = integer_column(Item, "order", max_value=ORDER_MAX, form_class=PlainIntegerField)
 
     class Meta:
         model = Item
@@ -212,7 +213,9 @@ class LocationForm(forms.ModelForm):
     unlinked in its area: it keeps its ledger and can still be edited or deactivated."""
 
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none(), required=False)
-    staff_count = integer_column(Location, "staff_count", max_value=MAX_PEOPLE)
+    staff_count = integer_column(
+        Location, "staff_count", max_value=MAX_PEOPLE, form_class=PlainIntegerField
+    )
 
     class Meta:
         model = Location
@@ -263,7 +266,7 @@ class LocationForm(forms.ModelForm):
 class PurchaseForm(ClientIdMixin, QuantityMixin):
     location = LocationChoiceField(label="入库存放点", queryset=Location.objects.none())
     supplier = forms.CharField(label="供应商", max_length=100, required=False)
-    amount = forms.DecimalField(label="金额（元）", required=False, **MONEY)
+    amount = PlainDecimalField(label="金额（元）", required=False, **MONEY)
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["location", "item", "quantity", "unit", "supplier", "amount", "note"]
 
@@ -299,7 +302,8 @@ class OutForm(ClientIdMixin, QuantityMixin):
         label="领用单位/人",
         max_length=100,
         required=False,
-        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填",
+        help_text="发放时必填：领用人、卡点/社区或企业；消耗、损耗可不填。"
+        "交给有自己存放点的卡点请用“调拨”，发放不计入卡点库存",
     )
     note = forms.CharField(label="说明", max_length=200, required=False)
     field_order = ["kind", "item", "quantity", "unit", "recipient", "note"]
@@ -369,7 +373,7 @@ class CountForm(ClientIdMixin):
             self.data = self.data.copy()
             self.data["book"] = now
         for item in self.items:
-            self.fields[f"n{item.pk}"] = forms.IntegerField(
+            self.fields[f"n{item.pk}"] = PlainIntegerField(
                 label=f"{item.name}（{item.unit}，账面 {book.get(item.pk, 0):,}）",
                 required=False,
                 min_value=0,
@@ -426,7 +430,7 @@ class LedgerFilterForm(forms.Form):
 
 
 class LowStockForm(forms.Form):
-    days = forms.IntegerField(label="可用天数低于", required=False, min_value=1, max_value=365)
+    days = PlainIntegerField(label="可用天数低于", required=False, min_value=1, max_value=365)
 
 
 class DonationForm(ClientIdMixin):
@@ -446,7 +450,7 @@ class DonationForm(ClientIdMixin):
         help_text="按捐赠方意愿：公开名称、部分隐去（如 李**）或匿名",
     )
     kind = forms.ChoiceField(label="捐赠类型", choices=Donation.Kind.choices)
-    amount = forms.DecimalField(label="金额（元）", required=False, **MONEY)
+    amount = PlainDecimalField(label="金额（元）", required=False, **MONEY)
     channel = forms.ChoiceField(
         label="支付方式", choices=[("", "—"), *Donation.Channel.choices], required=False
     )
@@ -498,7 +502,7 @@ class DonationForm(ClientIdMixin):
 
 
 class GoodsLineForm(QuantityMixin):
-    estimated_value = forms.DecimalField(
+    estimated_value = PlainDecimalField(
         label="估值（元）",
         required=False,
         max_digits=14,
@@ -578,7 +582,7 @@ class ReceiveForm(forms.Form):
                 error_messages={"invalid": "到账日期格式不正确，请按2026-02-01的格式填写"},
             )
         if kind == Donation.Kind.CASH and pledged is not None:
-            self.fields["received_amount"] = forms.DecimalField(
+            self.fields["received_amount"] = PlainDecimalField(
                 label="实收金额（元）",
                 help_text=f"承诺{pledged:,.2f}元；只到了一部分时填实收金额，未到部分另列为承诺捐赠",
                 initial=pledged,
@@ -594,7 +598,7 @@ class ReceiveForm(forms.Form):
         for line in self.lines:
             unit = line.item.unit
             wrong = f"{line.item.name}实收数量应为不小于0的整数"
-            self.fields[f"q{line.pk}"] = forms.IntegerField(
+            self.fields[f"q{line.pk}"] = PlainIntegerField(
                 label=f"{line.item.name}实收数量（{unit}）",
                 help_text=f"承诺{line.quantity:,}{unit}；只到了一部分时填实收数，"
                 "未到部分另列为承诺捐赠",
@@ -641,20 +645,31 @@ class CancelForm(forms.Form):
     )
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=200,
+        error_messages={
+            "required": "请填写作废原因",
+            "max_length": "作废原因最多 %(limit_value)d 个字（现有 %(show_value)d 个）",
+        },
+    )
+
+
 class SpendingForm(ClientIdMixin):
     purpose = forms.ModelChoiceField(
         label="用途",
         queryset=Purpose.objects.active(),
         error_messages={"invalid_choice": RETIRED_PURPOSE},
     )
-    amount = forms.DecimalField(label="金额（元）", **MONEY)
+    amount = PlainDecimalField(label="金额（元）", **MONEY)
     spent_on = forms.DateField(label="支出日期", required=False, widget=DATE)
     description = forms.CharField(label="事由", max_length=200)
     voucher_no = forms.CharField(label="凭证号", max_length=64, required=False)
 
 
 class PurposeForm(forms.ModelForm):
-    order = integer_column(Purpose, "order", max_value=ORDER_MAX)
+    order = integer_column(Purpose, "order", max_value=ORDER_MAX, form_class=PlainIntegerField)
 
     class Meta:
         model = Purpose
@@ -668,11 +683,11 @@ class PurposeEditForm(PurposeForm):
 
 
 class PlanParamsForm(forms.Form):
-    per_person = forms.DecimalField(
+    per_person = PlainDecimalField(
         label="每人每班用量", max_digits=8, decimal_places=2, min_value=Decimal("0.01")
     )
-    shifts_per_day = forms.IntegerField(label="每天班次", min_value=1, max_value=24)
-    days = forms.IntegerField(label="保障天数", min_value=1, max_value=365)
+    shifts_per_day = PlainIntegerField(label="每天班次", min_value=1, max_value=24)
+    days = PlainIntegerField(label="保障天数", min_value=1, max_value=365)
     round_to_pack = forms.ModelChoiceField(
         label="按整包装取整", queryset=ItemPack.objects.none(), required=False, empty_label="不取整"
     )
@@ -761,7 +776,7 @@ class PlanUpdateForm(PlanParamsForm):
                 line.shown_as += "（已停用）"
             elif plan.editable and not all(a.is_within(plan.area) for a in line.areas()):
                 line.shown_as += "（已迁出辖区）"
-            self.fields[f"p{line.pk}"] = forms.IntegerField(
+            self.fields[f"p{line.pk}"] = PlainIntegerField(
                 label=line.shown_as, min_value=0, max_value=MAX_PEOPLE, initial=line.people
             )
 
@@ -771,7 +786,9 @@ class PlanUpdateForm(PlanParamsForm):
 
 class RecipientForm(forms.ModelForm):
     area = AreaChoiceField(label="所属辖区", queryset=Area.objects.none())
-    employees = integer_column(Recipient, "employees", max_value=MAX_PEOPLE)
+    employees = integer_column(
+        Recipient, "employees", max_value=MAX_PEOPLE, form_class=PlainIntegerField
+    )
 
     class Meta:
         model = Recipient

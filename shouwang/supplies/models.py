@@ -202,6 +202,22 @@ class LocationQuerySet(ScopedQuerySet):
             .exclude(pk=source.pk)
         )
 
+    def stocking_checkpoint_named(self, user: Any, source: Location, name: str) -> Location | None:
+        """The checkpoint location ``user`` could transfer to from ``source`` that
+        ``name`` (a recipient typed on the 发放 form) stands for — by the location's
+        name or its checkpoint's — if any. Issuing to it counts as use and leaves its
+        own stock untouched; a transfer is what fills it."""
+        name = name.strip()
+        if not name:
+            return None
+        return (
+            self.transfer_targets(user, source)
+            .of_kind(Location.Kind.CHECKPOINT)
+            .filter(Q(name=name) | Q(checkpoint__name=name))
+            .order_by("pk")
+            .first()
+        )
+
     def serving_open_checkpoints(self) -> LocationQuerySet:
         """Locations not linked to a checkpoint, or linked to an active one."""
         return self.filter(
@@ -722,6 +738,10 @@ class DonationQuerySet(ScopedQuerySet):
     def received(self) -> DonationQuerySet:
         return self.filter(status=Donation.Status.RECEIVED)
 
+    def receipted(self) -> DonationQuerySet:
+        """Gifts that carry a receipt number: received, or received and voided since."""
+        return self.filter(status__in=[Donation.Status.RECEIVED, Donation.Status.VOIDED])
+
     def pledged(self) -> DonationQuerySet:
         return self.filter(status=Donation.Status.PLEDGED)
 
@@ -774,10 +794,11 @@ class DonationQuerySet(ScopedQuerySet):
             goods_pledged=Sum("estimated_value", filter=Q(kind="goods", status="pledged")),
             received=models.Count("pk", filter=Q(status="received")),
             pledged=models.Count("pk", filter=Q(status="pledged")),
+            voided=models.Count("pk", filter=Q(status="voided")),
         )
         zero = Decimal("0.00")
         return {
-            k: (v if v is not None else (0 if k in ("received", "pledged") else zero))
+            k: (v if v is not None else (0 if k in ("received", "pledged", "voided") else zero))
             for k, v in agg.items()
         }
 
@@ -791,6 +812,9 @@ class Donation(TimeStampedModel):
         PLEDGED = "pledged", "已承诺"
         RECEIVED = "received", "已到账/已入库"
         CANCELLED = "cancelled", "已取消"
+        # A receipt withdrawn by HQ (``void_receipt``): its number stays with it, never
+        # reused; re-issuing gives a new gift row (``reissue_of``) a new number.
+        VOIDED = "voided", "已作废"
 
     class Channel(models.TextChoices):
         CASH = "cash", "现金"
@@ -845,6 +869,33 @@ class Donation(TimeStampedModel):
     pledged_on = models.DateField("承诺日期", default=timezone.localdate)
     received_at = models.DateTimeField("到账/入库时间", null=True, blank=True)
     receipt_no = models.CharField("收据编号", max_length=20, blank=True, db_index=True)
+    # Who confirmed the arrival (经办人 on the receipt); ``created_by`` recorded the pledge.
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    reissue_of = models.OneToOneField(
+        "self",
+        verbose_name="重开自",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reissued_as",
+    )
     message = models.CharField("捐赠寄语", max_length=200, blank=True)
     notes = models.TextField("备注", blank=True)
     client_id = models.CharField(max_length=64, blank=True, default="")
@@ -906,6 +957,11 @@ class Donation(TimeStampedModel):
         return (
             (self.amount or Decimal("0")) if self.kind == self.Kind.CASH else self.estimated_value
         )
+
+    @property
+    def reissued_as_or_none(self) -> Donation | None:
+        """The gift re-issued under a new number for this voided one, if any."""
+        return Donation.objects.filter(reissue_of=self).first() if self.pk else None
 
     def spent_total(self) -> Decimal:
         return self.shares.aggregate(t=Sum("amount"))["t"] or Decimal("0.00")

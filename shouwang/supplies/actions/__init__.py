@@ -14,6 +14,8 @@ from .donations import (
     receive_donation,
     record_donation,
     record_spending,
+    reissue_receipt,
+    void_receipt,
 )
 from .stock import count_stock, receive_stock, record_out, transfer
 
@@ -30,6 +32,7 @@ __all__ = [
     "record_donation",
     "record_out",
     "record_spending",
+    "reissue_receipt",
     "review_plan",
     "save_item",
     "save_location",
@@ -37,4 +40,5 @@ __all__ = [
     "sync_checkpoint_locations",
     "transfer",
     "update_plan",
+    "void_receipt",
 ]

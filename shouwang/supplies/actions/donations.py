@@ -138,7 +138,7 @@ def _check_reference(*, area: Any, reference: str, exclude: int | None = None) -
     other = (
         Donation.objects.cash()
         .filter(area=area, reference=reference)
-        .exclude(status=Donation.Status.CANCELLED)
+        .exclude(status__in=[Donation.Status.CANCELLED, Donation.Status.VOIDED])
         .exclude(pk=exclude)
         .select_related("donor")
         .first()
@@ -352,11 +352,13 @@ def receive_donation(
     donation.status = Donation.Status.RECEIVED
     donation.received_at = at
     donation.receipt_no = ReceiptCounter.take(timezone.localtime(at).year)
+    donation.received_by = by
     donation.save(
         update_fields=[
             "status",
             "received_at",
             "receipt_no",
+            "received_by",
             "location",
             "channel",
             "reference",
@@ -529,6 +531,101 @@ def cancel_donation(
         detail=f"取消承诺捐赠：{reason.strip()}",
     )
     return donation, True
+
+
+VOID_REASON_MAX = 200
+
+
+@transaction.atomic
+def void_receipt(
+    *, donation: Donation, by: Any, reason: str, request: Any = None
+) -> tuple[Donation, bool]:
+    """Received → voided (作废): the receipt is withdrawn with ``reason``; its number
+    stays on the gift, never reused. The gift leaves every total (and the public list
+    says 已作废). Cash some spending drew on is refused: its shares would point at a
+    gift that no longer counts. Goods stay in stock: voiding corrects the paper, not
+    the ledger (a count or loss movement does that). Returns (donation, voided): one
+    voided already (a double click) is returned as it is, with ``False``."""
+    reason = reason.strip()
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.VOIDED:
+        return donation, False
+    if donation.status != Donation.Status.RECEIVED:
+        raise ValidationError("只有已到账/入库的捐赠才能作废收据；未做任何修改")
+    if not reason:
+        raise ValidationError("请填写作废原因；未做任何修改")
+    if len(reason) > VOID_REASON_MAX:
+        raise ValidationError(f"作废原因最多{VOID_REASON_MAX}字；未做任何修改")
+    spent = donation.spent_total()
+    if spent:
+        raise ValidationError(
+            f"收据 {donation.receipt_no} 的捐款已支出{spent:,.2f}元，不能作废；未做任何修改"
+        )
+    donation.status = Donation.Status.VOIDED
+    donation.voided_at = timezone.now()
+    donation.voided_by = by
+    donation.void_reason = reason
+    donation.save(update_fields=["status", "voided_at", "voided_by", "void_reason", "updated_at"])
+    audit.record(
+        action=AuditEvent.Action.STATUS,
+        request=request,
+        user=by,
+        obj=donation,
+        area=donation.area,
+        detail=f"作废收据 {donation.receipt_no}：{reason}",
+    )
+    return donation, True
+
+
+@transaction.atomic
+def reissue_receipt(*, donation: Donation, by: Any, request: Any = None) -> tuple[Donation, bool]:
+    """A voided gift, corrected (its donor's name or contact fixed on the books), is
+    received again under a new receipt number: a new gift row (``reissue_of`` the
+    voided one) with the same donor, money or goods, purpose, channel and arrival, the
+    next number of its arrival year's series. Goods do not enter stock again (they
+    never left it). Returns (new gift, created): re-issued already → (that gift, False)."""
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status != Donation.Status.VOIDED:
+        raise ValidationError("只有已作废的收据才能重新开具；未做任何修改")
+    done = Donation.objects.filter(reissue_of=donation).first()
+    if done is not None:
+        return done, False
+    new = Donation.objects.create(
+        donor=donation.donor,
+        area=donation.area,
+        kind=donation.kind,
+        disclosure=donation.disclosure,
+        status=Donation.Status.RECEIVED,
+        amount=donation.amount,
+        channel=donation.channel,
+        reference=donation.reference,
+        estimated_value=donation.estimated_value,
+        purpose=donation.purpose,
+        location=donation.location,
+        pledged_on=donation.pledged_on,
+        received_at=donation.received_at,
+        received_by=by,
+        receipt_no=ReceiptCounter.take(timezone.localtime(donation.received_at).year),
+        message=donation.message,
+        notes=f"重新开具：原收据 {donation.receipt_no} 已作废",
+        reissue_of=donation,
+        created_by=by,
+    )
+    DonationLine.objects.bulk_create(
+        DonationLine(
+            donation=new, item=ln.item, quantity=ln.quantity, estimated_value=ln.estimated_value
+        )
+        for ln in donation.lines.all()
+    )
+    audit.record(
+        action=AuditEvent.Action.CREATE,
+        request=request,
+        user=by,
+        obj=new,
+        area=new.area,
+        detail=f"重新开具收据 {new.receipt_no}（原收据 {donation.receipt_no} 已作废）",
+    )
+    return new, True
 
 
 def _day_end(day: date) -> datetime:

@@ -87,10 +87,7 @@ def test_updating_the_contact_in_one_sub_district_leaves_the_other_alone(world, 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_each_office_its_own_donor_and_reverses(world, other_hq) -> None:
     executor = MigrationExecutor(connection)
-    before, after = (
-        [("supplies", "0011_movement_area_required")],
-        [("supplies", "0014_donor_area_required")],
-    )
+    before = [("supplies", "0011_movement_area_required")]
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
     old_donor, old_gift = (apps.get_model("supplies", m) for m in ("Donor", "Donation"))
@@ -114,7 +111,8 @@ def test_the_migration_gives_each_office_its_own_donor_and_reverses(world, other
         gift(world.subdistrict, 300),
     )
     executor.loader.build_graph()
-    executor.migrate(after)
+    # Forward to the latest schema (0012-0014 and what follows): the current models read it.
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     first = Donor.objects.get(pk=shared.pk)
     assert first.area == world.subdistrict

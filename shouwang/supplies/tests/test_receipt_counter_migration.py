@@ -12,7 +12,6 @@ from shouwang.supplies import actions
 from shouwang.supplies.models import Donation, Donor, ReceiptCounter
 
 BEFORE = [("supplies", "0016_receipt_counter")]
-AFTER = [("supplies", "0017_fill_receipt_counters")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,7 +38,8 @@ def test_it_continues_each_year_after_its_highest_number_and_reverses(world) -> 
     kept = [gift(f"JZ{year}000007"), gift(f"JZ{year}000003"), gift(f"JZ{year - 1}000002")]
     pending = gift("", status="pledged")
     executor.loader.build_graph()
-    executor.migrate(AFTER)
+    # Forward to the latest schema (0017 and what follows): the current models read it.
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert dict(ReceiptCounter.objects.values_list("year", "last")) == {year: 7, year - 1: 2}
     assert [Donation.objects.get(pk=pk).receipt_no for pk in kept] == [

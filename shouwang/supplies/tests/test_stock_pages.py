@@ -470,7 +470,7 @@ def test_a_community_overview_does_not_repeat_its_total(world) -> None:
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("1e20", "金额过大：一笔最多999,999,999,999.99元"),
+        ("100000000000000000000", "金额过大：一笔最多999,999,999,999.99元"),
         ("1.005", "金额最多精确到分（两位小数）"),
         ("-5", "金额应大于0"),
         ("一千", "请填写数字金额"),

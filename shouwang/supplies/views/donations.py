@@ -31,13 +31,14 @@ from ..forms import (
     PurposeForm,
     ReceiveForm,
     SpendingForm,
+    VoidForm,
 )
 from ..models import Donation, DonationLine, Location, Purpose, Spending, SpendingShare
 from . import recorded
 
 
 def _donations(qs):
-    return qs.select_related("donor", "area", "purpose").prefetch_related(
+    return qs.select_related("donor", "area", "purpose", "received_by").prefetch_related(
         Prefetch("lines", queryset=DonationLine.objects.select_related("item"))
     )
 
@@ -149,6 +150,7 @@ def _donation_page(request: AuthedRequest, gift: Donation, *, status: int = 200)
                 },
             ),
             "cancel_form": CancelForm(),
+            "void_form": VoidForm(),
         },
         status=status,
     )
@@ -243,9 +245,49 @@ def donation_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("supplies:donation", pk=gift.pk)
 
 
-def _received(request: AuthedRequest, pk: int) -> Donation:
+@require_POST
+@require_capability("supplies.donations_manage")
+def donation_void(request: AuthedRequest, pk: int) -> HttpResponse:
     gift = _get_donation(request, pk)
-    if gift.status != Donation.Status.RECEIVED:
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, gift, f"{form.errors['reason'][0]}，未做任何修改")
+    try:
+        gift, voided = actions.void_receipt(
+            donation=gift, reason=form.cleaned_data["reason"], by=request.user, request=request
+        )
+    except ValidationError as exc:
+        return _refused(request, gift, exc.messages[0])
+    if voided:
+        messages.success(request, f"已作废收据 {gift.receipt_no}，编号保留不再使用")
+    else:
+        messages.warning(request, f"收据 {gift.receipt_no} 已作废过，本次重复提交，未重复作废")
+    return redirect("supplies:donation", pk=gift.pk)
+
+
+@require_POST
+@require_capability("supplies.donations_manage")
+def donation_reissue(request: AuthedRequest, pk: int) -> HttpResponse:
+    gift = _get_donation(request, pk)
+    try:
+        new, created = actions.reissue_receipt(donation=gift, by=request.user, request=request)
+    except ValidationError as exc:
+        return _refused(request, gift, exc.messages[0])
+    if created:
+        messages.success(
+            request, f"已重新开具收据 {new.receipt_no}（原收据 {gift.receipt_no} 已作废）"
+        )
+    else:
+        messages.warning(request, f"已重新开具过收据 {new.receipt_no}，本次重复提交，未重复开具")
+    return redirect("supplies:donation", pk=new.pk)
+
+
+def _received(request: AuthedRequest, pk: int, *, voided: bool = False) -> Donation:
+    """A gift with a receipt to print: received (or, for the receipt itself, voided:
+    printed marked 已作废)."""
+    gift = _get_donation(request, pk)
+    allowed = {Donation.Status.RECEIVED} | ({Donation.Status.VOIDED} if voided else set())
+    if gift.status not in allowed:
         raise Http404("捐赠尚未到账，不能出具收据或感谢信")
     return gift
 
@@ -253,7 +295,7 @@ def _received(request: AuthedRequest, pk: int) -> Donation:
 @require_safe
 @require_capability("supplies.donations")
 def donation_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
-    gift = _received(request, pk)
+    gift = _received(request, pk, voided=True)
     audit.record(action=AuditEvent.Action.EXPORT, request=request, obj=gift, detail="打印捐赠收据")
     return documents.pdf_response(f"捐赠收据-{gift.receipt_no}.pdf", documents.receipt_pdf(gift))
 
@@ -291,6 +333,8 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
             d.left,
             d.purpose.name if d.purpose else "",
             d.area.name,
+            str(d.received_by or ""),
+            d.void_reason,
         )
         for d in qs
     )
@@ -315,6 +359,8 @@ def donations_export(request: AuthedRequest) -> HttpResponse:
             "余额（元）",
             "定向用途",
             "接收单位",
+            "经办人",
+            "作废原因",
         ],
         rows,
         title="捐赠台账",
@@ -424,7 +470,10 @@ def _save_purpose(request: AuthedRequest, purpose: Purpose | None) -> HttpRespon
 
 
 def _public_donations():
-    return _donations(Donation.objects.received().select_related("donor").with_spent()).order_by(
+    """Every gift that took a receipt number: received ones, and voided ones listed as
+    已作废 without their money (which no total counts), so the public series of
+    numbers has no unexplained gap."""
+    return _donations(Donation.objects.receipted().select_related("donor").with_spent()).order_by(
         "-received_at", "-id"
     )
 
@@ -462,14 +511,16 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             timezone.localtime(d.received_at).date(),
             d.public_name(),
             d.get_kind_display(),
-            d.amount,
+            None if void else d.amount,
             d.summary() if d.kind == Donation.Kind.GOODS else "",
-            d.estimated_value if d.kind == Donation.Kind.GOODS and d.valued else None,
-            d.spent if d.kind == Donation.Kind.CASH else None,
-            d.left if d.kind == Donation.Kind.CASH else None,
+            d.estimated_value if d.kind == Donation.Kind.GOODS and d.valued and not void else None,
+            d.spent if d.kind == Donation.Kind.CASH and not void else None,
+            d.left if d.kind == Donation.Kind.CASH and not void else None,
             d.area.name,
+            "已作废" if void else "",
         )
         for d in _public_donations()
+        for void in [d.status == Donation.Status.VOIDED]
     ]
     totals = figures.donation_totals(None)
     rows.append(
@@ -483,6 +534,7 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             totals["goods_received"],
             totals["cash_spent"],
             totals["cash_balance"],
+            "",
             "",
         )
     )
@@ -501,9 +553,10 @@ def disclosure_export(request: PublicRequest) -> HttpResponse:
             "已支出（元）",
             "余额（元）",
             "接收单位",
+            "状态",
         ],
         rows,
         title="捐赠公示",
-        widths=[14, 12, 24, 8, 14, 40, 14, 14, 14, 16],
+        widths=[14, 12, 24, 8, 14, 40, 14, 14, 14, 16, 10],
     )
     return xlsx_response(f"捐赠公示-{timezone.localdate():%Y%m%d}.xlsx", content)

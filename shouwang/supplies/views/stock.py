@@ -36,7 +36,7 @@ from ..forms import (
     QuantityMixin,
     TransferForm,
 )
-from ..models import Balance, Item, Location, Movement, Recipient
+from ..models import Balance, Item, Location, Movement, MovementKind, Recipient
 from . import recorded
 
 IMPORT_PURPOSE = "supplies.opening"
@@ -257,6 +257,17 @@ def location_out(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             what = data["item"].describe(data["units"])
             recorded(request, created, f"已登记出库 {what}", f"这次出库已登记过（{what}）")
+            if data["kind"] == MovementKind.ISSUE and (
+                own := Location.objects.stocking_checkpoint_named(
+                    request.user, place, data["recipient"]
+                )
+            ):
+                messages.warning(
+                    request,
+                    f"提示：“{data['recipient'].strip()}”有自己的存放点（{own.name}），"
+                    "发放记为本处的消耗，不计入该卡点库存，其可用天数可能显示缺货；"
+                    "物资交给卡点保管使用时，请改用“调拨”调入该卡点存放点",
+                )
             return redirect("supplies:location", pk=place.pk)
     return _form_page(request, form, title=f"{place.name} · 发放/消耗/损耗", place=place)
 
