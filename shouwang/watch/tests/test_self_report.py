@@ -200,8 +200,10 @@ def test_bad_input_gets_a_message_and_stores_nothing(
 def test_staff_get_the_link_only_where_allowed(world, clock, record, policy_a) -> None:
     from shouwang.accounts.models import AuditEvent
 
-    response = world.client("staff_a").post(reverse("watch:self_link", args=[record.pk]))
-    assert response.status_code == 200
+    response = world.client("staff_a").post(
+        reverse("watch:self_link", args=[record.pk]), follow=True
+    )
+    assert response.redirect_chain == [(reverse("watch:self_link", args=[record.pk]), 303)]
     assert "/watch/s/" in response.content.decode()
     assert "<svg" in response.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()

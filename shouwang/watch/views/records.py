@@ -3,10 +3,12 @@ extensions, release (one by one and in bulk) and release notices."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -278,26 +280,47 @@ def _form_page(record: KeyPerson, form, title: str) -> dict:
     return {"record": record, "form": form, "title": title}
 
 
-@require_POST
+#: Session key: record pk -> the self-report token last generated for it in this
+#: session, shown again by the page's GET (a reload, the back button) without a reveal.
+SELF_LINKS = "watch.self_links"
+SELF_LINKS_KEPT = 20  # the latest records' links; older ones are pressed for again
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @require_capability("watch.manage")
 def self_link(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Generate the key person's self-report link, an audited reveal. A POST (the
-    button on the person's page): a prefetch, a crawler or the back button repeating a
-    GET would reveal it again."""
+    """The key person's self-report link, Post/Redirect/Get. The POST (the button on
+    the person's page) generates it — an audited reveal —, keeps it in this session and
+    answers 303 to this address; the GET shows the link kept for this record, so a
+    reload or the back button reveals nothing again and the signed link never lands in
+    a URL or an access log. Without one (another browser, a new session) the GET sends
+    back to the person's page. Both check scope, capability and policy alike."""
     record = get_for_user(records_for(request.user), request.user, pk=pk)
     if not record.is_active:
         raise Http404("该人员已不在管控中")
     if not schedule.Policies().self_report_allowed(record.area.path):
         messages.error(request, "本社区未开启本人自报，请在“随访设置”中开启")
         return redirect("watch:detail", pk=record.pk)
+    links: dict[str, str] = request.session.get(SELF_LINKS, {})
+    if request.method == "POST":
+        links.pop(str(record.pk), None)
+        links[str(record.pk)] = record.self_report_token()
+        request.session[SELF_LINKS] = dict(list(links.items())[-SELF_LINKS_KEPT:])
+        audit.record(
+            action=AuditEvent.Action.REVEAL, request=request, obj=record, detail="生成本人自报链接"
+        )
+        return HttpResponseRedirect(reverse("watch:self_link", args=[record.pk]), status=303)
+    token = links.get(str(record.pk), "")
+    try:
+        KeyPerson.objects.filter(pk=record.pk).from_self_report_token(
+            token, max_age_days=settings.WATCH_SELF_REPORT_LINK_DAYS
+        )
+    except (signing.BadSignature, KeyPerson.DoesNotExist):
+        messages.info(request, "请点击“本人自报链接”按钮生成链接（每次生成都记入审计日志）")
+        return redirect("watch:detail", pk=record.pk)
     import segno
 
-    url = request.build_absolute_uri(
-        reverse("watch:self_report", kwargs={"token": record.self_report_token()})
-    )
-    audit.record(
-        action=AuditEvent.Action.REVEAL, request=request, obj=record, detail="生成本人自报链接"
-    )
+    url = request.build_absolute_uri(reverse("watch:self_report", kwargs={"token": token}))
     return render(
         request,
         "watch/self_link.html",
