@@ -61,5 +61,8 @@ ROUTES: dict[str, Route] = {
     "checkpoints:checkin_turn_back": Route(
         kwargs=lambda w: {"pk": make_checkin(_checkpoint_b(w)).pk}, in_b=True
     ),
+    "checkpoints:checkin_release": Route(
+        kwargs=lambda w: {"pk": make_checkin(_checkpoint_b(w)).pk}, in_b=True
+    ),
     "api:checkins_batch": Route(),
 }

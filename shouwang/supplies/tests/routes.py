@@ -102,6 +102,12 @@ ROUTES = {
     ),
     "supplies:donation_receive": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
     "supplies:donation_cancel": Route(kwargs=lambda w: {"pk": _donation_b(w).pk}, in_b=True),
+    "supplies:donation_void": Route(
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+    ),
+    "supplies:donation_reissue": Route(
+        kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True
+    ),
     "supplies:donation_receipt": Route(
         kwargs=lambda w: {"pk": _donation_b(w, received=True).pk}, in_b=True, read_only=True
     ),
