@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,66 +21,29 @@ from django.urls import reverse
 from shouwang.people import importing
 from shouwang.people.models import ImportJob, Person
 from shouwang.people.tests.factories import edit_form_data, template_row, workbook_upload
-
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="in-process threads need PostgreSQL"
-)
+from shouwang.people.tests.rivals import Rival, on_postgresql
 
 ADDRESS = {"compound": "西城花园", "building": "1号楼", "unit": "2", "room": "301"}
 
 
-def _waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else one snapshot per transaction
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-class Meanwhile:
+class Meanwhile(Rival):
     """Runs ``work`` in a thread of its own (its own connection) the first time the
     import reaches ``Writer.<step>``, and lets the import go on once ``work`` has
     finished or waits on a lock."""
 
     def __init__(self, monkeypatch, step: str, work: Callable[[], Any]) -> None:
-        self.work = work
-        self.outcome: Any = None
-        self.thread: threading.Thread | None = None
+        super().__init__(work)
         real = getattr(importing.Writer, step)
 
         def step_meanwhile(*args: Any, **kwargs: Any) -> Any:
             if self.thread is None:
-                self._start()
+                self.start()
             return real(*args, **kwargs)
 
         static = isinstance(inspect.getattr_static(importing.Writer, step), staticmethod)
         monkeypatch.setattr(
             importing.Writer, step, staticmethod(step_meanwhile) if static else step_meanwhile
         )
-
-    def _start(self) -> None:
-        def run() -> None:
-            try:
-                self.outcome = self.work()
-            except Exception as exc:  # the outcome is what the test asserts
-                self.outcome = exc
-            finally:
-                connection.close()
-
-        self.thread = threading.Thread(target=run)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while self.thread.is_alive() and time.monotonic() < deadline:
-            if _waiting_on_a_lock():
-                return
-            time.sleep(0.02)
-
-    def result(self) -> Any:
-        assert self.thread is not None, "the import never reached the step"
-        self.thread.join(timeout=30)
-        return self.outcome
 
 
 @on_postgresql

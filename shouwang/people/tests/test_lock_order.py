@@ -10,13 +10,11 @@ written, or written again (``is_lock_conflict``): those tests run on both engine
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from shouwang.core.locking import LOCK_CONFLICT_MESSAGE
 from shouwang.people import importing
@@ -28,63 +26,29 @@ from shouwang.people.tests.factories import (
     unplaced_village,
     workbook_upload,
 )
-
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="in-process threads need PostgreSQL"
-)
+from shouwang.people.tests.rivals import Rival, on_postgresql
 
 
-def _waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0] > 0
-
-
-class AtSecondBatch:
+class AtSecondBatch(Rival):
     """Runs ``work`` in a thread of its own (its own connection) when the import is
     about to write its second batch, its first batch's locks held, and lets the import
     go on once ``work`` has finished or waits on a lock."""
 
+    never_started = "the import never reached its second batch"
+    join_seconds = 60
+
     def __init__(self, monkeypatch, work: Callable[[], Any]) -> None:
-        self.work = work
-        self.outcome: Any = None
-        self.thread: threading.Thread | None = None
+        super().__init__(work)
         self.batches = 0
         real = importing.Writer.write
 
         def write(writer: importing.Writer, records: list[dict[str, Any]]) -> None:
             self.batches += 1
             if self.batches == 2 and self.thread is None:
-                self._start()
+                self.start()
             real(writer, records)
 
         monkeypatch.setattr(importing.Writer, "write", write)
-
-    def _start(self) -> None:
-        def run() -> None:
-            try:
-                self.outcome = self.work()
-            except Exception as exc:  # the outcome is what the test asserts
-                self.outcome = exc
-            finally:
-                connection.close()
-
-        self.thread = threading.Thread(target=run)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while self.thread.is_alive() and time.monotonic() < deadline:
-            if _waiting_on_a_lock():
-                return
-            time.sleep(0.02)
-
-    def result(self) -> Any:
-        assert self.thread is not None, "the import never reached its second batch"
-        self.thread.join(timeout=60)
-        return self.outcome
 
 
 @pytest.fixture
