@@ -61,9 +61,21 @@ def _id_number(i: int) -> str:
 
 def _residents(building: Area, by: Any) -> list[Person]:
     """The first residents of ``building`` in the ledger, adding demo ones (through the
-    people app) if too few."""
-    persons = list(Person.objects.filter(area=building).current().order_by("pk")[: len(RESIDENTS)])
-    for i, (name, room, _sex) in enumerate(RESIDENTS[len(persons) :], start=len(persons)):
+    people app) if too few. Persons with a key-person record are left out: the watch
+    demo, built before, chose them for its own story (one proposed for release today,
+    whose period an exposure to the case would extend, or a case's transfer to
+    hospital end), and which persons it chose depends on the time of day."""
+    persons = list(
+        Person.objects.filter(area=building, key_records__isnull=True)
+        .current()
+        .order_by("pk")[: len(RESIDENTS)]
+    )
+    for i, (name, room, _sex) in enumerate(RESIDENTS):
+        if len(persons) == len(RESIDENTS):
+            break
+        doc_number = _id_number(i + building.pk * 10)
+        if Person.objects.with_document(doc_number).exists():
+            continue  # added by an earlier run, and under observation since
         unit, number = room.split("-")
         household = Household.objects.filter(
             area=building, unit=unit, room=number
@@ -75,7 +87,7 @@ def _residents(building: Area, by: Any) -> list[Person]:
                 household=household,
                 name=name,
                 doc_type=DocumentType.ID_CARD,
-                doc_number=_id_number(i + building.pk * 10),
+                doc_number=doc_number,
                 phone=f"1370371{building.pk % 100:02d}{i:02d}",
                 note="演示数据",
                 by=by,
@@ -105,11 +117,13 @@ def build(ctx: DemoContext) -> None:
     buildings = [c.children.order_by("path").first() for c in compounds]
     if None in buildings:
         return
-    first = _residents(buildings[0], hq)
-    index = first[0]
-    if Case.objects.filter(person=index).exists():
+    # Before choosing residents: a second run would choose others, the first run's
+    # contacts being under observation by then.
+    if Case.objects.filter(person__area=buildings[0]).exists():
         ctx.log("病例：已存在，跳过")
         return
+    first = _residents(buildings[0], hq)
+    index = first[0]
     institutions = _institutions(hq)
     today = timezone.localdate()
     reported, confirmed_on = today - timedelta(days=2), today - timedelta(days=1)
