@@ -216,32 +216,37 @@ class HeartbeatWorker(Worker):
             self.configure_signals()
         while self.running:
             self.counts = RoundCounts()
+            error = None
             try:
                 self.beat()
                 self.run()
                 if self.scheduled and schedule.enabled():
                     for _ in run_due_jobs(self._job_finished):
                         self.beat()
-            except DatabaseError:
+            except DatabaseError as exc:
                 logger.exception("the worker's round stopped on a database error")
                 connections.close_all()
+                error = exc
             if once:
                 if self.say is not None:
-                    self.say(self.summary())
+                    self.say(self.summary(error))
                 return
             time.sleep(self.interval)
 
-    def summary(self) -> str:
-        """The round's summary line, as ``shouwang worker --once`` ends."""
+    def summary(self, error: DatabaseError | None = None) -> str:
+        """The round's summary line, as ``shouwang worker --once`` ends; ``error``: the
+        database error that stopped it."""
         tasks = self.counts.line("后台任务")
         if not self.scheduled:
             jobs = "定时任务未运行（--no-schedule）"
         elif not schedule.enabled():
             jobs = "定时任务未运行（SHOUWANG_SCHEDULED_JOBS=0）"
-        elif not self.counts.run["定时任务"]:
+        elif not self.counts.run["定时任务"] and error is None:
             jobs = "定时任务 0 个（无到期）"
         else:
             jobs = self.counts.line("定时任务")
+        if error is not None:
+            return f"本轮因数据库错误中止（{type(error).__name__}: {error}）：{tasks}，{jobs}"
         return f"本轮完成：{tasks}，{jobs}"
 
 

@@ -9,9 +9,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django_tasks import task
 
-from shouwang.core import schedule
+from shouwang.core import schedule, worker
 from shouwang.core.schedule import ScheduledJob
 
 
@@ -73,3 +74,12 @@ def test_without_the_schedule_it_says_the_jobs_were_left(database_queue) -> None
     succeed.enqueue()
     lines = run_once("--no-schedule")
     assert lines[-1] == "本轮完成：后台任务 1 个，定时任务未运行（--no-schedule）"
+
+
+def test_a_round_a_database_error_stopped_says_so(database_queue, monkeypatch) -> None:
+    def locked(self) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(worker.HeartbeatWorker, "run", locked)
+    lines = run_once("--no-schedule")
+    assert lines[-1].startswith("本轮因数据库错误中止（OperationalError: database is locked）")
