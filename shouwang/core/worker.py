@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,7 +53,12 @@ def status() -> WorkerStatus:
     )
 
 
-def run_due_jobs() -> Iterator[str]:
+# Told of each scheduled job run: its command, whether it succeeded, its message (the
+# output's last line, or the error) and how long it took in seconds.
+JobFinished = Callable[[str, bool, str, float], None]
+
+
+def run_due_jobs(on_finished: JobFinished | None = None) -> Iterator[str]:
     """Run each scheduled job that is due (``core.schedule``), one after the other,
     recording how it ended; yields each job's command once it has finished."""
     jobs = schedule.jobs()
@@ -70,6 +75,7 @@ def run_due_jobs() -> Iterator[str]:
         if not ScheduledRun.objects.claim(job.command, now=now, every=job.every):
             continue
         output = io.StringIO()
+        started = time.monotonic()
         try:
             call_command(job.command, stdout=output, stderr=output)
         except Exception as exc:  # noqa: BLE001 - one failing job must not stop the others
@@ -81,6 +87,8 @@ def run_due_jobs() -> Iterator[str]:
         ScheduledRun.objects.filter(name=job.command).update(
             finished_at=timezone.now(), succeeded=succeeded, message=message[:MESSAGE_LENGTH]
         )
+        if on_finished is not None:
+            on_finished(job.command, succeeded, message, time.monotonic() - started)
         yield job.command
 
 
@@ -115,7 +123,10 @@ class HeartbeatWorker(Worker):
         interval: float,
         backend_name: str,
         scheduled: bool = True,
+        say: Callable[[str], None] | None = None,
     ) -> None:
+        """``say``: told a line per task and scheduled job run, and of each round's
+        summary (``shouwang worker --once`` prints them)."""
         super().__init__(
             queue_names=queue_names,
             interval=interval,
@@ -130,6 +141,8 @@ class HeartbeatWorker(Worker):
         self.started_at = timezone.now()
         self.last_beat = float("-inf")
         self.scheduled = scheduled
+        self.say = say
+        self.counts = RoundCounts()
 
     def beat(self) -> None:
         """Record a heartbeat, at most once per ``WORKER_HEARTBEAT_SECONDS``."""
@@ -150,6 +163,7 @@ class HeartbeatWorker(Worker):
         self.last_beat = time.monotonic()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
+        started = time.monotonic()
         try:
             super().run_task(db_task_result)
         except DatabaseError as exc:
@@ -160,6 +174,24 @@ class HeartbeatWorker(Worker):
             self._record_failure(db_task_result, exc.__context__ or exc)
         finally:
             self.beat()
+            succeeded = db_task_result.status == TaskResultStatus.SUCCESSFUL
+            lines = (db_task_result.traceback or "").strip().splitlines()
+            self._ran(
+                "后台任务",
+                db_task_result.task_path,
+                succeeded,
+                "" if succeeded or not lines else lines[-1],
+                time.monotonic() - started,
+            )
+
+    def _ran(self, kind: str, name: str, succeeded: bool, message: str, seconds: float) -> None:
+        self.counts.add(kind, succeeded)
+        if self.say is not None:
+            result = "成功" if succeeded else "失败"
+            self.say(f"{kind} {name}：{result}（{seconds:.2f} 秒）{message}".rstrip())
+
+    def _job_finished(self, command: str, succeeded: bool, message: str, seconds: float) -> None:
+        self._ran("定时任务", command, succeeded, message, seconds)
 
     def _record_failure(self, db_task_result: DBTaskResult, exc: BaseException) -> None:
         for attempt in range(RECORD_ATTEMPTS):
@@ -183,15 +215,52 @@ class HeartbeatWorker(Worker):
         if not once:
             self.configure_signals()
         while self.running:
+            self.counts = RoundCounts()
+            error = None
             try:
                 self.beat()
                 self.run()
                 if self.scheduled and schedule.enabled():
-                    for _ in run_due_jobs():
+                    for _ in run_due_jobs(self._job_finished):
                         self.beat()
-            except DatabaseError:
+            except DatabaseError as exc:
                 logger.exception("the worker's round stopped on a database error")
                 connections.close_all()
+                error = exc
             if once:
+                if self.say is not None:
+                    self.say(self.summary(error))
                 return
             time.sleep(self.interval)
+
+    def summary(self, error: DatabaseError | None = None) -> str:
+        """The round's summary line, as ``shouwang worker --once`` ends; ``error``: the
+        database error that stopped it."""
+        tasks = self.counts.line("后台任务")
+        if not self.scheduled:
+            jobs = "定时任务未运行（--no-schedule）"
+        elif not schedule.enabled():
+            jobs = "定时任务未运行（SHOUWANG_SCHEDULED_JOBS=0）"
+        elif not self.counts.run["定时任务"] and error is None:
+            jobs = "定时任务 0 个（无到期）"
+        else:
+            jobs = self.counts.line("定时任务")
+        if error is not None:
+            return f"本轮因数据库错误中止（{type(error).__name__}: {error}）：{tasks}，{jobs}"
+        return f"本轮完成：{tasks}，{jobs}"
+
+
+class RoundCounts:
+    """How many tasks and scheduled jobs one round ran, and how many of them failed."""
+
+    def __init__(self) -> None:
+        self.run = {"后台任务": 0, "定时任务": 0}
+        self.failed = {"后台任务": 0, "定时任务": 0}
+
+    def add(self, kind: str, succeeded: bool) -> None:
+        self.run[kind] += 1
+        self.failed[kind] += not succeeded
+
+    def line(self, kind: str) -> str:
+        failed = f"（失败 {self.failed[kind]} 个）" if self.failed[kind] else ""
+        return f"{kind} {self.run[kind]} 个{failed}"

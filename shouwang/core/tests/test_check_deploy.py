@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECURE_COOKIES": "1",
     "SECURE_HSTS_SECONDS": "31536000",
     "BEHIND_PROXY": "1",
+    "SHOUWANG_PUBLIC_URL": "https://fk.example.gov.cn",
 }
 
 
@@ -44,3 +45,5 @@ def test_it_warns_without_them(tmp_path: Path) -> None:
     result = check_deploy(tmp_path, {})
     assert result.returncode != 0
     assert "security.W008" in result.stderr
+    assert "shouwang.W001" in result.stderr
+    assert "shouwang.W002" in result.stderr

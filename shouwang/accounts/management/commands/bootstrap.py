@@ -48,14 +48,16 @@ class Command(BaseCommand):
                 f"用户名“{username}”已存在；如需新密码，请由上级管理员在账号页面重置，"
                 f"无人可重置时执行 shouwang resetpassword {username}"
             )
-        top = Area.objects.filter(
-            parent=None, name=place_name(district)
-        ).first() or area_actions.create_area(name=district, kind=Area.Kind.DISTRICT, parent=None)
-        area = Area.objects.filter(
-            parent=top, name=place_name(subdistrict)
-        ).first() or area_actions.create_area(
-            name=subdistrict, kind=Area.Kind.SUBDISTRICT, parent=top
-        )
+        top = Area.objects.filter(parent=None, name=place_name(district)).first()
+        top_created = top is None
+        if top_created:
+            top = area_actions.create_area(name=district, kind=Area.Kind.DISTRICT, parent=None)
+        area = Area.objects.filter(parent=top, name=place_name(subdistrict)).first()
+        area_created = area is None
+        if area_created:
+            area = area_actions.create_area(
+                name=subdistrict, kind=Area.Kind.SUBDISTRICT, parent=top
+            )
         try:
             user, password = actions.create_user(
                 by=None,
@@ -69,7 +71,14 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"已建立 {top.name} › {area.name}"))
+        nodes = f"{top.name} › {area.name}"
+        if not area_created:
+            said = f"已存在 {nodes}"
+        elif top_created:
+            said = f"已建立 {nodes}"
+        else:
+            said = f"已存在 {top.name}，已建立 {nodes}"
+        self.stdout.write(self.style.SUCCESS(said))
         self.stdout.write(
             f"{user.get_role_display()} {user.username} 的初始密码（只显示这一次）：{password}"
         )

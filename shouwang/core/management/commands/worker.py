@@ -39,5 +39,7 @@ class Command(BaseCommand):
             interval=interval,
             backend_name=backend_name,
             scheduled=not no_schedule,
+            # By hand, one round: a line per task and job run, and a summary.
+            say=self.stdout.write if once else None,
         )
         worker.serve(once=once)
