@@ -194,7 +194,13 @@ def create_person(
         person.enter_birth_facts(*birth)
     if not person.name:
         raise ValidationError({"name": "请填写姓名"})
-    _check_one_head(person, then="再登记新户主")
+    try:
+        _check_one_head(person, then="再登记新户主")
+    except ValidationError:
+        if not implicit:
+            raise
+        # Another registration made a head since newcomer_relation(): join it.
+        person.relation = Person.Relation.OTHER
     try:
         _check_document_free(person.doc_hash, by=by)
     except MoveInOffered as exc:
